@@ -1,0 +1,23 @@
+/**
+ * dev — the cheapest environment that still runs the whole platform (seed 000 §4.1).
+ * Every value here is validated by `schema.ts`; see docs/decisions.md for why each differs from the seeds.
+ */
+import type { EnvironmentInput } from "./schema";
+
+export const dev: EnvironmentInput = {
+  workspace: "dev",
+  region: "us-east-1",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  network: {
+    vpcCidr: "10.0.0.0/16",
+    publicSubnets: ["10.0.0.0/24", "10.0.1.0/24"],
+    privateSubnets: ["10.0.10.0/24", "10.0.11.0/24"],
+    databaseSubnets: ["10.0.20.0/24", "10.0.21.0/24"],
+    // One NAT gateway: the app calls external AI APIs, so "none" would need a NAT anyway;
+    // a single gateway (~$33/month) is cheaper than four interface endpoints in two AZs.
+    natMode: "single",
+    interfaceEndpoints: [],
+    // Exempt in dev for cost (ingestion is billed per GB); on in staging and production.
+    flowLogs: { enabled: false },
+  },
+};

@@ -1,0 +1,28 @@
+/** Loads and validates every environment before anything is synthesized. */
+import { dev } from "./dev";
+import { production } from "./production";
+import { staging } from "./staging";
+import { ConfigError, parseEnvironment, WORKSPACES, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./schema";
+
+export * from "./schema";
+
+export const ENVIRONMENT_INPUTS: Record<Workspace, EnvironmentInput> = { dev, staging, production };
+
+/**
+ * Parses all environments and throws one ConfigError listing every problem of every workspace,
+ * so an operator fixes them in one pass.
+ */
+export function loadEnvironments(inputs: Record<Workspace, EnvironmentInput> = ENVIRONMENT_INPUTS): EnvironmentConfig[] {
+  const problems: string[] = [];
+  const configs: EnvironmentConfig[] = [];
+  for (const ws of WORKSPACES) {
+    try {
+      configs.push(parseEnvironment(inputs[ws], ws));
+    } catch (e) {
+      if (e instanceof ConfigError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return configs;
+}

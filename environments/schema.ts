@@ -1,0 +1,241 @@
+/**
+ * The single source of truth for every knob of the platform.
+ *
+ * Each environment file (`dev.ts`, `staging.ts`, `production.ts`) is an `EnvironmentInput`;
+ * `loadEnvironment()` parses it with this schema before any construct is created, so a bad
+ * value fails synthesis with its field path and the rule it broke, and nothing is written.
+ * Every field documents its default; a field without a default is required.
+ */
+import { z } from "zod";
+import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
+
+/** Terraform workspaces this project synthesizes, one directory each. */
+export const WORKSPACES = ["dev", "staging", "production"] as const;
+export type Workspace = (typeof WORKSPACES)[number];
+
+/** Retention values CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/** Interface (PrivateLink) endpoints the network module knows how to create. */
+export const INTERFACE_ENDPOINTS = [
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+  "secretsmanager",
+  "ssm",
+  "ssmmessages",
+  "sts",
+  "kms",
+] as const;
+
+/** How private subnets reach the internet. */
+export const NAT_MODES = ["none", "single", "one-per-az"] as const;
+
+const retentionDays = z
+  .number()
+  .int()
+  .superRefine((v, ctx) => {
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(v)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${v} is not a CloudWatch Logs retention value (one of ${LOG_RETENTION_DAYS.join(", ")})`,
+      });
+    }
+  });
+
+export const NetworkSchema = z
+  .object({
+    /** VPC IPv4 block, /16 to /28. Required. Seeds 002–004 use 10.0.0.0/16. */
+    vpcCidr: z.string().describe("VPC IPv4 CIDR block, /16 to /28"),
+    /**
+     * Public subnets, one per availability zone, in the order of `availabilityZones`.
+     * They hold the ALB and the NAT gateways. May be empty only with `natMode: "none"`.
+     * @default []
+     */
+    publicSubnets: z.array(z.string()).default([]).describe("public subnet CIDRs, one per AZ (ALB, NAT)"),
+    /** Private subnets, one per availability zone (ECS tasks, Redis). Required. */
+    privateSubnets: z.array(z.string()).describe("private subnet CIDRs, one per AZ (ECS tasks, cache)"),
+    /**
+     * Isolated database subnets, one per availability zone, with no route to the internet.
+     * @default [] — databases then use the private subnets
+     */
+    databaseSubnets: z.array(z.string()).default([]).describe("isolated database subnet CIDRs, one per AZ, or none"),
+    /**
+     * NAT gateways for private subnet egress: `none` (no internet from private subnets),
+     * `single` (one gateway, in the first AZ) or `one-per-az` (survives the loss of an AZ).
+     * @default "single"
+     */
+    natMode: z.enum(NAT_MODES).default("single").describe("none | single | one-per-az"),
+    /**
+     * Interface endpoints to create in the private subnets (each costs per AZ-hour).
+     * @default []
+     */
+    interfaceEndpoints: z
+      .array(z.enum(INTERFACE_ENDPOINTS))
+      .default([])
+      .describe("PrivateLink endpoints: ecr.api, ecr.dkr, logs, secretsmanager, ssm, ssmmessages, sts, kms"),
+    flowLogs: z
+      .object({
+        /** VPC flow logs to CloudWatch Logs. @default false */
+        enabled: z.boolean().default(false),
+        /** Retention of the flow log group, a CloudWatch Logs value. @default 30 */
+        retentionDays: retentionDays.default(30),
+        /** ACCEPT, REJECT or ALL traffic. @default "ALL" */
+        trafficType: z.enum(["ACCEPT", "REJECT", "ALL"]).default("ALL"),
+      })
+      .default({ enabled: false, retentionDays: 30, trafficType: "ALL" })
+      .describe("VPC flow logs"),
+    /** Port the application containers listen on; the ALB forwards to it. @default 8000 (FastAPI) */
+    appPort: z.number().int().min(1).max(65535).default(8000).describe("application container port"),
+  })
+  .strict();
+
+export const StateBackendSchema = z
+  .object({
+    /** S3 bucket holding the state (created by the bootstrap stack). Required when `state` is set. */
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
+    /** State object key; each workspace's state lives under `workspaceKeyPrefix/<ws>/key`. @default "eduautismo-ia/terraform.tfstate" */
+    key: z.string().min(1).default("eduautismo-ia/terraform.tfstate"),
+    /** Region of the state bucket. @default the environment's region */
+    region: z.string().optional(),
+    /** Prefix for non-default workspaces' state objects. @default "workspaces" */
+    workspaceKeyPrefix: z.string().min(1).default("workspaces"),
+    /** KMS key for the state object. @default AWS-managed SSE */
+    kmsKeyId: z.string().optional(),
+  })
+  .strict();
+
+export const EnvironmentSchema = z
+  .object({
+    /** Terraform workspace (and directory) this file configures. Required. */
+    workspace: z.enum(WORKSPACES),
+    /** Name prefix of every resource: `<project>-<workspace>`. @default "eduautismo-ia" */
+    project: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes")
+      .default("eduautismo-ia"),
+    /** AWS region. @default "us-east-1" (the region the seeds' cost tables price) */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region code such as us-east-1 or sa-east-1")
+      .default("us-east-1"),
+    /** Availability zones, explicit (no lookups at plan time), at least 2 (the ALB needs 2). Required. */
+    availabilityZones: z.array(z.string()).min(2, "needs at least 2 availability zones (an ALB spans 2)"),
+    /** Extra tags on every resource, besides Project, Environment and ManagedBy. @default {} */
+    tags: z.record(z.string(), z.string()).default({}),
+    /** Remote state in S3. @default undefined — local state (`terraform.tfstate.d/<ws>/`), no AWS account needed for init */
+    state: StateBackendSchema.optional(),
+    network: NetworkSchema,
+  })
+  .strict()
+  .superRefine(checkTopology);
+
+export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
+export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+export type NetworkConfig = EnvironmentConfig["network"];
+
+type Ctx = z.RefinementCtx;
+
+/** Cross-field rules: AZs belong to the region, one subnet per AZ, subnets inside the VPC and disjoint. */
+function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
+  const azs = env.availabilityZones;
+  const seen = new Map<string, number>();
+  azs.forEach((az, i) => {
+    if (!new RegExp(`^${env.region}[a-z]$`).test(az)) {
+      ctx.addIssue({ code: "custom", path: ["availabilityZones", i], message: `${az} is not an availability zone of region ${env.region}` });
+    }
+    const first = seen.get(az);
+    if (first !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["availabilityZones", i], message: `${az} is listed twice (also at availabilityZones[${first}])` });
+    } else seen.set(az, i);
+  });
+
+  const net = env.network;
+  const vpc = parseCidr(net.vpcCidr);
+  if (typeof vpc === "string") {
+    ctx.addIssue({ code: "custom", path: ["network", "vpcCidr"], message: vpc });
+  } else if (vpc.prefix < 16 || vpc.prefix > 28) {
+    ctx.addIssue({ code: "custom", path: ["network", "vpcCidr"], message: `${vpc.text}: a VPC block must be between /16 and /28` });
+  }
+
+  const tiers = ["publicSubnets", "privateSubnets", "databaseSubnets"] as const;
+  const parsed: { tier: string; index: number; cidr: Cidr }[] = [];
+  for (const tier of tiers) {
+    const list = net[tier];
+    const optional = tier !== "privateSubnets";
+    if (!(optional && list.length === 0) && list.length !== azs.length) {
+      const what = list.length < azs.length ? "fewer subnets than availability zones" : "more subnets than availability zones";
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", tier],
+        message: `${what}: needs one subnet per availability zone (${azs.length}: ${azs.join(", ")}), got ${list.length}`,
+      });
+    }
+    list.forEach((text, index) => {
+      const cidr = parseCidr(text);
+      const path = ["network", tier, index];
+      if (typeof cidr === "string") {
+        ctx.addIssue({ code: "custom", path, message: cidr });
+        return;
+      }
+      if (cidr.prefix > 28) {
+        ctx.addIssue({ code: "custom", path, message: `${text}: AWS subnets must be /28 or larger` });
+      }
+      if (typeof vpc !== "string" && !contains(vpc, cidr)) {
+        ctx.addIssue({ code: "custom", path, message: `${text} is outside vpcCidr ${vpc.text}` });
+      }
+      const clash = parsed.find((p) => overlaps(p.cidr, cidr));
+      if (clash) {
+        ctx.addIssue({ code: "custom", path, message: `${text} overlaps ${clash.tier}[${clash.index}] ${clash.cidr.text}` });
+      }
+      parsed.push({ tier, index, cidr });
+    });
+  }
+
+  if (net.natMode !== "none" && net.publicSubnets.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["network", "natMode"],
+      message: `"${net.natMode}" needs publicSubnets to hold the NAT gateways, got none (use "none" or add one public subnet per AZ)`,
+    });
+  }
+}
+
+/** A config that failed validation: one line per broken rule, each `<workspace>.<path>: <rule>`. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** `network.privateSubnets[2]` from zod's path array. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, part) => {
+    if (typeof part === "number") return `${acc}[${part}]`;
+    return acc ? `${acc}.${String(part)}` : String(part);
+  }, "");
+}
+
+/**
+ * Parses one environment. `label` prefixes every message (the workspace name when known).
+ * Throws ConfigError listing every problem.
+ */
+export function parseEnvironment(input: unknown, label: string): EnvironmentConfig {
+  const result = EnvironmentSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const path = formatPath(issue.path);
+        return `${label}${path ? "." + path : ""}: ${issue.message}`;
+      }),
+    );
+  }
+  if (result.data.workspace !== label && WORKSPACES.includes(label as Workspace)) {
+    throw new ConfigError([`${label}.workspace: the file for "${label}" declares workspace "${result.data.workspace}"`]);
+  }
+  return result.data;
+}

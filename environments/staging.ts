@@ -1,0 +1,17 @@
+/** staging — production's shape at a smaller size (seed 000 §4.2). */
+import type { EnvironmentInput } from "./schema";
+
+export const staging: EnvironmentInput = {
+  workspace: "staging",
+  region: "us-east-1",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  network: {
+    vpcCidr: "10.0.0.0/16",
+    publicSubnets: ["10.0.0.0/24", "10.0.1.0/24"],
+    privateSubnets: ["10.0.10.0/24", "10.0.11.0/24"],
+    databaseSubnets: ["10.0.20.0/24", "10.0.21.0/24"],
+    natMode: "single",
+    interfaceEndpoints: [],
+    flowLogs: { enabled: true, retentionDays: 30, trafficType: "ALL" },
+  },
+};

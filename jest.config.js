@@ -1,0 +1,18 @@
+/** Two layers: `unit` (seconds, no Terraform) and `terraform` (runs the real binary). */
+const common = {
+  testEnvironment: "node",
+  transform: { "^.+\\.ts$": "<rootDir>/jest.transform.js" },
+  moduleFileExtensions: ["ts", "js", "json"],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/__tests__/unit/**/*.test.ts"] },
+    {
+      ...common,
+      displayName: "terraform",
+      testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts"],
+      testTimeout: 300000,
+    },
+  ],
+};

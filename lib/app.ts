@@ -1,0 +1,21 @@
+/** The cdktf App of this project: refuses cross-stack references instead of wiring remote state. */
+import { App, type AppConfig, type TerraformStack } from "cdktf";
+
+export class PlatformApp extends App {
+  constructor(config: AppConfig = {}) {
+    super({ stackTraces: false, ...config });
+  }
+
+  /**
+   * cdktf resolves a token used outside its own stack by adding a `terraform_remote_state` data
+   * source and an output. Modules must talk through module variables and outputs wired in the
+   * workspace root instead, so any such reference is a bug: fail synthesis and name both sides.
+   */
+  override crossStackReference(fromStack: TerraformStack, toStack: TerraformStack, identifier: string): string {
+    throw new Error(
+      `Cross-stack reference: "${identifier}" belongs to stack "${fromStack.node.id}" but is used in "${toStack.node.id}". ` +
+        "Expose it as a module output and pass it through a module variable in the workspace root " +
+        "(module.ref(...) / module.refList(...)) — remote-state wiring is never generated.",
+    );
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * A Terraform module written with cdktf.
+ *
+ * Each module is its own `TerraformStack` (one per workspace) whose resources are direct
+ * children, so a resource's Terraform name is its construct id (`aws_vpc.this`), never a hash.
+ * It declares its inputs as `variable` blocks and its results as `output` blocks; the workspace
+ * stack calls it with `module "<name>" { source = "./modules/<name>" }` and writes its JSON to
+ * `modules/<name>/main.tf.json`. A module stack never synthesizes on its own.
+ */
+import { TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable, type TerraformElement } from "cdktf";
+import type { Construct } from "constructs";
+import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
+
+/** A Terraform `validation` block: the condition is an HCL expression (without `${}`). */
+export interface VariableValidation {
+  readonly condition: string;
+  readonly errorMessage: string;
+}
+
+export interface InputSpec {
+  /** Terraform type constraint, e.g. `string`, `list(string)`, `bool`. */
+  readonly type: string;
+  readonly description: string;
+  /** Default inside the module; omit for a required input. */
+  readonly default?: unknown;
+  /** Whether the input may be null. @default false when there is no default */
+  readonly nullable?: boolean;
+  /** @default false */
+  readonly sensitive?: boolean;
+  /** @default none */
+  readonly validations?: readonly VariableValidation[];
+}
+
+/** `${expr}` — an HCL expression embedded in Terraform JSON. */
+export function expr(hcl: string): string {
+  return "${" + hcl + "}";
+}
+
+/**
+ * Gives an element a readable Terraform name different from its construct id, so siblings of
+ * different types can share one (`aws_vpc.this`, `aws_internet_gateway.this`). Uniqueness per
+ * address is still enforced at synthesis.
+ */
+export function named<T extends TerraformElement>(element: T, logicalId: string): T {
+  element.overrideLogicalId(logicalId);
+  return element;
+}
+
+export abstract class ModuleStack extends TerraformStack {
+  /** Terraform module name: `module.<moduleName>` and `modules/<moduleName>/`. */
+  readonly moduleName: string;
+  readonly workspace: string;
+  private readonly inputValues: Record<string, unknown> = {};
+  private readonly outputNames = new Set<string>();
+  private call?: TerraformHclModule;
+
+  protected constructor(scope: Construct, workspace: string, moduleName: string) {
+    super(scope, `${workspace}-module-${moduleName}`);
+    this.moduleName = moduleName;
+    this.workspace = workspace;
+    // Written by the workspace stack into its own directory; never a CLI stack of its own.
+    this.synthesizer = { synthesize: () => undefined };
+  }
+
+  /**
+   * Declares a module variable and records the value the root passes for it.
+   * `value` may be a literal or a token of the workspace stack (a root variable or another
+   * module's output); `undefined` leaves the module default in force.
+   */
+  protected input(name: string, value: unknown, spec: InputSpec): TerraformVariable {
+    const variable = new TerraformVariable(this, name, {
+      type: spec.type,
+      description: spec.description,
+      default: spec.default,
+      nullable: spec.nullable,
+      sensitive: spec.sensitive,
+      validation: spec.validations?.map((v) => ({ condition: expr(v.condition), errorMessage: v.errorMessage })),
+    });
+    if (value !== undefined) this.inputValues[name] = value;
+    return variable;
+  }
+
+  /** Declares a module output. */
+  protected output(name: string, value: unknown, description: string, sensitive = false): TerraformOutput {
+    this.outputNames.add(name);
+    return named(new TerraformOutput(this, `output_${name}`, { value, description, sensitive: sensitive || undefined }), name);
+  }
+
+  /** Values the root passes to this module's variables. */
+  get inputs(): Record<string, unknown> {
+    return { ...this.inputValues };
+  }
+
+  get outputs(): readonly string[] {
+    return [...this.outputNames];
+  }
+
+  /** Called once by the workspace stack when it adds the `module` block. */
+  attach(call: TerraformHclModule): void {
+    if (this.call) throw new Error(`module "${this.moduleName}" is already used by workspace ${this.workspace}`);
+    this.call = call;
+  }
+
+  /** `module.<name>.<output>` as a string token of the workspace stack. */
+  ref(output: string): string {
+    return this.moduleCall(output).getString(output);
+  }
+
+  /** `module.<name>.<output>` as a list token of the workspace stack. */
+  refList(output: string): string[] {
+    return this.moduleCall(output).getList(output);
+  }
+
+  /** `module.<name>.<output>` as a number token of the workspace stack. */
+  refNumber(output: string): number {
+    return this.moduleCall(output).getNumber(output);
+  }
+
+  private moduleCall(output: string): TerraformHclModule {
+    if (!this.call) throw new Error(`module "${this.moduleName}" is not part of a workspace yet: call workspace.use(module) first`);
+    if (!this.outputNames.has(output)) {
+      throw new Error(`module "${this.moduleName}" has no output "${output}" (it has: ${[...this.outputNames].sort().join(", ")})`);
+    }
+    return this.call;
+  }
+
+  /** Direct children keep their construct id; nested constructs join ids with `_`. No hashes. */
+  override allocateLogicalId(element: TerraformElement | Construct): string {
+    const node = element.node;
+    const index = node.scopes.indexOf(this);
+    return node.scopes
+      .slice(index + 1)
+      .map((c) => c.node.id)
+      .join("_");
+  }
+
+  /** Same as the base, minus the implicit local backend a module must not declare. */
+  override prepareStack(): void {
+    super.prepareStack();
+    this.node.tryRemoveChild("backend");
+  }
+
+  /** Extra `required_providers` aliases this module expects its caller to pass. @default none */
+  protected get providerAliases(): readonly string[] {
+    return [];
+  }
+
+  /** The module's `main.tf.json`: variables, locals, data, resources, outputs. No provider, no backend. */
+  toModuleJson(): Record<string, unknown> {
+    assertUniqueAddresses(elementsOf(this), `module "${this.moduleName}"`);
+    const tf = this.toTerraform() as Record<string, unknown>;
+    delete tf["//"];
+    delete tf.provider;
+    const aws: Record<string, unknown> = { source: "hashicorp/aws" };
+    if (this.providerAliases.length > 0) aws.configuration_aliases = this.providerAliases.map((a) => `aws.${a}`);
+    return { terraform: { required_providers: { aws } }, ...stripComments(tf, ["terraform"]) };
+  }
+}

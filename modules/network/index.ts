@@ -1,0 +1,373 @@
+/**
+ * network — the VPC every other module lives in.
+ *
+ * Owns: VPC, public / private / database subnets (one per AZ), internet gateway, NAT gateways,
+ * route tables, the S3 gateway endpoint, optional interface endpoints, VPC flow logs, the
+ * locked-down default security group and the tier security groups `alb` and `app`.
+ * The app group lives here (not in compute) so the cache and database can admit it without
+ * depending on compute — seed 000 §5.2 applies `module.cache` before `module.compute`.
+ *
+ * Per-AZ resources use `for_each` keyed by AZ name, so adding or removing an AZ never renumbers
+ * the others, and the module's resource addresses are the same in every workspace.
+ */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { TerraformLocal, type TerraformResource } from "cdktf";
+import type { Construct } from "constructs";
+import { allowCidrEgress, allowCidrIngress, allowFrom, type GroupRef } from "../../lib/access";
+import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { INTERFACE_ENDPOINTS, LOG_RETENTION_DAYS, NAT_MODES } from "../../environments/schema";
+
+export interface NetworkProps {
+  /** Name prefix for every resource, e.g. `eduautismo-ia-production` (may be a root token). */
+  readonly name: string;
+  /** AWS region, for endpoint service names. */
+  readonly region: string;
+  /** VPC IPv4 block. */
+  readonly vpcCidr: string;
+  /** Availability zones, in order; subnet lists follow this order. */
+  readonly azs: readonly string[];
+  /** Public subnets, one per AZ. @default [] (no internet gateway, no ALB subnets) */
+  readonly publicSubnets?: readonly string[];
+  /** Private subnets, one per AZ. */
+  readonly privateSubnets: readonly string[];
+  /** Isolated database subnets, one per AZ. @default [] */
+  readonly databaseSubnets?: readonly string[];
+  /** `none`, `single` or `one-per-az`. @default "single" */
+  readonly natMode?: (typeof NAT_MODES)[number];
+  /** Interface endpoints in the private subnets. @default [] */
+  readonly interfaceEndpoints?: readonly string[];
+  /** VPC flow logs to CloudWatch Logs. @default false */
+  readonly enableFlowLogs?: boolean;
+  /** Flow log retention in days. @default 30 */
+  readonly flowLogRetentionDays?: number;
+  /** `ACCEPT`, `REJECT` or `ALL`. @default "ALL" */
+  readonly flowLogTrafficType?: string;
+  /** Port the application listens on (ALB → app). @default 8000 */
+  readonly appPort?: number;
+}
+
+const hclList = (items: readonly (string | number)[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
+
+function forEach(resource: TerraformResource, hcl: string): void {
+  resource.addOverride("for_each", expr(hcl));
+}
+
+function count(resource: TerraformResource, hcl: string): void {
+  resource.addOverride("count", expr(hcl));
+}
+
+export class NetworkModule extends ModuleStack {
+  constructor(scope: Construct, workspace: string, props: NetworkProps) {
+    super(scope, workspace, "network");
+
+    const name = this.input("name", props.name, { type: "string", description: "Name prefix for every resource." }).stringValue;
+    const region = this.input("region", props.region, { type: "string", description: "AWS region (endpoint service names)." }).stringValue;
+    this.input("vpc_cidr", props.vpcCidr, {
+      type: "string",
+      description: "VPC IPv4 CIDR block.",
+      validations: [{ condition: "can(cidrnetmask(var.vpc_cidr))", errorMessage: "vpc_cidr must be an IPv4 CIDR block such as 10.0.0.0/16." }],
+    });
+    this.input("azs", props.azs, {
+      type: "list(string)",
+      description: "Availability zones, in order. Subnet lists follow this order.",
+      validations: [
+        { condition: "length(var.azs) >= 2", errorMessage: "azs needs at least 2 availability zones (an ALB spans 2)." },
+        { condition: "length(distinct(var.azs)) == length(var.azs)", errorMessage: "azs lists an availability zone twice." },
+      ],
+    });
+    this.input("public_subnets", props.publicSubnets, {
+      type: "list(string)",
+      description: "Public subnet CIDRs, one per AZ (ALB, NAT gateways). Empty for none.",
+      default: [],
+      validations: [
+        {
+          condition: "length(var.public_subnets) == 0 || length(var.public_subnets) == length(var.azs)",
+          errorMessage: "public_subnets needs one subnet per availability zone, or none.",
+        },
+      ],
+    });
+    this.input("private_subnets", props.privateSubnets, {
+      type: "list(string)",
+      description: "Private subnet CIDRs, one per AZ (ECS tasks, cache).",
+      validations: [
+        { condition: "length(var.private_subnets) == length(var.azs)", errorMessage: "private_subnets needs one subnet per availability zone." },
+      ],
+    });
+    this.input("database_subnets", props.databaseSubnets, {
+      type: "list(string)",
+      description: "Isolated database subnet CIDRs, one per AZ (no internet route). Empty for none.",
+      default: [],
+      validations: [
+        {
+          condition: "length(var.database_subnets) == 0 || length(var.database_subnets) == length(var.azs)",
+          errorMessage: "database_subnets needs one subnet per availability zone, or none.",
+        },
+      ],
+    });
+    this.input("nat_mode", props.natMode, {
+      type: "string",
+      description: "NAT gateways: none, single (first AZ) or one-per-az.",
+      default: "single",
+      validations: [
+        { condition: `contains(${hclList(NAT_MODES)}, var.nat_mode)`, errorMessage: `nat_mode must be one of ${NAT_MODES.join(", ")}.` },
+        {
+          condition: 'var.nat_mode == "none" || length(var.public_subnets) > 0',
+          errorMessage: 'nat_mode "${var.nat_mode}" needs public_subnets to hold the NAT gateways, got none (use "none" or add one public subnet per AZ).',
+        },
+      ],
+    });
+    this.input("interface_endpoints", props.interfaceEndpoints, {
+      type: "list(string)",
+      description: `Interface endpoints to create in the private subnets: ${INTERFACE_ENDPOINTS.join(", ")}.`,
+      default: [],
+      validations: [
+        {
+          condition: `length(setsubtract(var.interface_endpoints, ${hclList(INTERFACE_ENDPOINTS)})) == 0`,
+          errorMessage: `interface_endpoints may only contain ${INTERFACE_ENDPOINTS.join(", ")}.`,
+        },
+      ],
+    });
+    this.input("enable_flow_logs", props.enableFlowLogs, { type: "bool", description: "VPC flow logs to CloudWatch Logs.", default: false });
+    const retention = this.input("flow_log_retention_days", props.flowLogRetentionDays, {
+      type: "number",
+      description: "Retention of the flow log group, in days.",
+      default: 30,
+      validations: [
+        {
+          condition: `contains(${hclList(LOG_RETENTION_DAYS)}, var.flow_log_retention_days)`,
+          errorMessage: "flow_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …).",
+        },
+      ],
+    }).numberValue;
+    const trafficType = this.input("flow_log_traffic_type", props.flowLogTrafficType, {
+      type: "string",
+      description: "Traffic the flow logs capture: ACCEPT, REJECT or ALL.",
+      default: "ALL",
+      validations: [{ condition: 'contains(["ACCEPT", "REJECT", "ALL"], var.flow_log_traffic_type)', errorMessage: "flow_log_traffic_type must be ACCEPT, REJECT or ALL." }],
+    }).stringValue;
+    const appPort = this.input("app_port", props.appPort, {
+      type: "number",
+      description: "Port the application containers listen on.",
+      default: 8000,
+      validations: [{ condition: "var.app_port >= 1 && var.app_port <= 65535", errorMessage: "app_port must be a TCP port (1-65535)." }],
+    }).numberValue;
+
+    const byAz = (list: string) => `{ for i, cidr in var.${list} : var.azs[i] => cidr }`;
+    new TerraformLocal(this, "public_subnets_by_az", expr(byAz("public_subnets")));
+    new TerraformLocal(this, "private_subnets_by_az", expr(byAz("private_subnets")));
+    new TerraformLocal(this, "database_subnets_by_az", expr(byAz("database_subnets")));
+    new TerraformLocal(this, "nat_azs", expr('var.nat_mode == "one-per-az" ? var.azs : (var.nat_mode == "single" ? [var.azs[0]] : [])'));
+
+    // --- VPC and the default security group, stripped of every rule ---------------------------
+    const vpc = named(new Vpc(this, "vpc", {
+      cidrBlock: expr("var.vpc_cidr"),
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { Name: `${name}-vpc` },
+    }), "this");
+    named(new DefaultSecurityGroup(this, "default_sg", {
+      vpcId: vpc.id,
+      // No ingress or egress blocks: Terraform removes every rule AWS put in the default group.
+      tags: { Name: `${name}-default-deny` },
+    }), "this");
+
+    // --- Public tier: IGW, subnets, one route table -------------------------------------------
+    const igw = named(new InternetGateway(this, "igw", { vpcId: vpc.id, tags: { Name: `${name}-igw` } }), "this");
+    count(igw, "length(var.public_subnets) > 0 ? 1 : 0");
+
+    const publicSubnet = named(new Subnet(this, "public_subnet", {
+      vpcId: vpc.id,
+      availabilityZone: expr("each.key"),
+      cidrBlock: expr("each.value"),
+      mapPublicIpOnLaunch: false,
+      tags: { Name: `${name}-public-\${each.key}`, Tier: "public" },
+    }), "public");
+    forEach(publicSubnet, "local.public_subnets_by_az");
+
+    const publicRt = named(new RouteTable(this, "public_rt", { vpcId: vpc.id, tags: { Name: `${name}-public` } }), "public");
+    count(publicRt, "length(var.public_subnets) > 0 ? 1 : 0");
+    const internetRoute = new Route(this, "public_internet", {
+      routeTableId: expr("aws_route_table.public[0].id"),
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: expr("aws_internet_gateway.this[0].id"),
+    });
+    count(internetRoute, "length(var.public_subnets) > 0 ? 1 : 0");
+    const publicAssoc = named(new RouteTableAssociation(this, "public_rta", {
+      subnetId: expr("aws_subnet.public[each.key].id"),
+      routeTableId: expr("aws_route_table.public[0].id"),
+    }), "public");
+    forEach(publicAssoc, "local.public_subnets_by_az");
+
+    // --- NAT: none, one in the first AZ, or one per AZ ---------------------------------------
+    const eip = new Eip(this, "nat", { domain: "vpc", tags: { Name: `${name}-nat-\${each.key}` } });
+    forEach(eip, "toset(local.nat_azs)");
+    const nat = named(new NatGateway(this, "nat_gateway", {
+      allocationId: expr("aws_eip.nat[each.key].id"),
+      subnetId: expr("aws_subnet.public[each.key].id"),
+      tags: { Name: `${name}-nat-\${each.key}` },
+      dependsOn: [igw],
+    }), "this");
+    forEach(nat, "toset(local.nat_azs)");
+
+    // --- Private tier: one route table per AZ so each AZ can use its own NAT -----------------
+    const privateSubnet = named(new Subnet(this, "private_subnet", {
+      vpcId: vpc.id,
+      availabilityZone: expr("each.key"),
+      cidrBlock: expr("each.value"),
+      tags: { Name: `${name}-private-\${each.key}`, Tier: "private" },
+    }), "private");
+    forEach(privateSubnet, "local.private_subnets_by_az");
+    const privateRt = named(new RouteTable(this, "private_rt", { vpcId: vpc.id, tags: { Name: `${name}-private-\${each.key}` } }), "private");
+    forEach(privateRt, "local.private_subnets_by_az");
+    const natRoute = new Route(this, "private_nat", {
+      routeTableId: expr("aws_route_table.private[each.key].id"),
+      destinationCidrBlock: "0.0.0.0/0",
+      natGatewayId: expr('aws_nat_gateway.this[var.nat_mode == "one-per-az" ? each.key : var.azs[0]].id'),
+    });
+    forEach(natRoute, 'var.nat_mode == "none" ? {} : local.private_subnets_by_az');
+    const privateAssoc = named(new RouteTableAssociation(this, "private_rta", {
+      subnetId: expr("aws_subnet.private[each.key].id"),
+      routeTableId: expr("aws_route_table.private[each.key].id"),
+    }), "private");
+    forEach(privateAssoc, "local.private_subnets_by_az");
+
+    // --- Database tier: isolated, no route to the internet ------------------------------------
+    const dbSubnet = named(new Subnet(this, "database_subnet", {
+      vpcId: vpc.id,
+      availabilityZone: expr("each.key"),
+      cidrBlock: expr("each.value"),
+      tags: { Name: `${name}-database-\${each.key}`, Tier: "database" },
+    }), "database");
+    forEach(dbSubnet, "local.database_subnets_by_az");
+    const dbRt = named(new RouteTable(this, "database_rt", { vpcId: vpc.id, tags: { Name: `${name}-database` } }), "database");
+    count(dbRt, "length(var.database_subnets) > 0 ? 1 : 0");
+    const dbAssoc = named(new RouteTableAssociation(this, "database_rta", {
+      subnetId: expr("aws_subnet.database[each.key].id"),
+      routeTableId: expr("aws_route_table.database[0].id"),
+    }), "database");
+    forEach(dbAssoc, "local.database_subnets_by_az");
+
+    // --- Endpoints: S3 gateway (free) always; interface endpoints on demand ---------------------
+    new VpcEndpoint(this, "s3", {
+      vpcId: vpc.id,
+      serviceName: `com.amazonaws.${region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: expr("concat(values(aws_route_table.private)[*].id, aws_route_table.database[*].id)") as unknown as string[],
+      tags: { Name: `${name}-s3` },
+    });
+
+    const endpointsSg = named(new SecurityGroup(this, "endpoints_sg", {
+      name: `${name}-endpoints`,
+      description: "Interface VPC endpoints: HTTPS from inside the VPC only",
+      vpcId: vpc.id,
+      tags: { Name: `${name}-endpoints` },
+      lifecycle: { createBeforeDestroy: true },
+    }), "endpoints");
+    count(endpointsSg, "length(var.interface_endpoints) > 0 ? 1 : 0");
+    const endpointsIngress = allowCidrIngress(
+      this,
+      { name: "endpoints", id: expr("aws_security_group.endpoints[0].id") },
+      "https_from_vpc",
+      vpc.cidrBlock,
+      443,
+      "HTTPS from the VPC to the interface endpoints",
+    );
+    count(endpointsIngress, "length(var.interface_endpoints) > 0 ? 1 : 0");
+    const interfaceEndpoint = new VpcEndpoint(this, "interface", {
+      vpcId: vpc.id,
+      serviceName: `com.amazonaws.${region}.\${each.key}`,
+      vpcEndpointType: "Interface",
+      privateDnsEnabled: true,
+      subnetIds: expr("values(aws_subnet.private)[*].id") as unknown as string[],
+      securityGroupIds: [expr("aws_security_group.endpoints[0].id")],
+      tags: { Name: `${name}-\${each.key}` },
+    });
+    forEach(interfaceEndpoint, "toset(var.interface_endpoints)");
+
+    // --- Flow logs -----------------------------------------------------------------------------
+    const flowLogGroup = named(new CloudwatchLogGroup(this, "flow_logs_group", {
+      name: `/vpc/${name}/flow-logs`,
+      retentionInDays: retention,
+    }), "flow_logs");
+    count(flowLogGroup, "var.enable_flow_logs ? 1 : 0");
+    const flowRole = named(new IamRole(this, "flow_logs_role", {
+      name: `${name}-vpc-flow-logs`,
+      description: "Lets VPC Flow Logs write to its CloudWatch log group",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    }), "flow_logs");
+    count(flowRole, "var.enable_flow_logs ? 1 : 0");
+    const flowPolicy = named(new IamRolePolicy(this, "flow_logs_policy", {
+      name: "write-flow-logs",
+      role: expr("aws_iam_role.flow_logs[0].id"),
+      policy: expr(
+        'jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", ' +
+          'Action = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], ' +
+          'Resource = ["${aws_cloudwatch_log_group.flow_logs[0].arn}:*"] }] })',
+      ),
+    }), "flow_logs");
+    count(flowPolicy, "var.enable_flow_logs ? 1 : 0");
+    const flowLog = named(new FlowLog(this, "flow_log", {
+      vpcId: vpc.id,
+      trafficType,
+      logDestinationType: "cloud-watch-logs",
+      logDestination: expr("aws_cloudwatch_log_group.flow_logs[0].arn"),
+      iamRoleArn: expr("aws_iam_role.flow_logs[0].arn"),
+      maxAggregationInterval: 60,
+      tags: { Name: `${name}-flow-logs` },
+    }), "this");
+    count(flowLog, "var.enable_flow_logs ? 1 : 0");
+
+    // --- Tier security groups --------------------------------------------------------------------
+    const albSg = named(new SecurityGroup(this, "alb_sg", {
+      name: `${name}-alb`,
+      description: "Application load balancer: HTTP/HTTPS from the internet, to the app tier only",
+      vpcId: vpc.id,
+      tags: { Name: `${name}-alb` },
+      lifecycle: { createBeforeDestroy: true },
+    }), "alb");
+    const appSg = named(new SecurityGroup(this, "app_sg", {
+      name: `${name}-app`,
+      description: "Application tasks: the app port from the ALB; HTTPS out",
+      vpcId: vpc.id,
+      tags: { Name: `${name}-app` },
+      lifecycle: { createBeforeDestroy: true },
+    }), "app");
+    const alb: GroupRef = { name: "alb", id: albSg.id };
+    const app: GroupRef = { name: "app", id: appSg.id };
+    allowCidrIngress(this, alb, "http_from_internet", "0.0.0.0/0", 80, "HTTP from the internet (redirected to HTTPS when a certificate is configured)");
+    allowCidrIngress(this, alb, "https_from_internet", "0.0.0.0/0", 443, "HTTPS from the internet");
+    allowFrom(this, app, alb, appPort, "Application port from the load balancer");
+    allowCidrEgress(this, app, "https_out", "0.0.0.0/0", 443, "HTTPS to AWS APIs and external AI APIs (through the NAT gateway)");
+
+    // --- Outputs -----------------------------------------------------------------------------------
+    this.output("vpc_id", vpc.id, "ID of the VPC.");
+    this.output("vpc_cidr_block", vpc.cidrBlock, "IPv4 block of the VPC.");
+    this.output("azs", expr("var.azs"), "Availability zones, in subnet order.");
+    this.output("public_subnet_ids", expr("[for az in var.azs : aws_subnet.public[az].id if contains(keys(local.public_subnets_by_az), az)]"), "Public subnet IDs, in AZ order.");
+    this.output("private_subnet_ids", expr("[for az in var.azs : aws_subnet.private[az].id]"), "Private subnet IDs, in AZ order.");
+    this.output("database_subnet_ids", expr("[for az in var.azs : aws_subnet.database[az].id if contains(keys(local.database_subnets_by_az), az)]"), "Database subnet IDs, in AZ order (empty when there are none).");
+    this.output("private_route_table_ids", expr("[for az in var.azs : aws_route_table.private[az].id]"), "Private route table IDs, in AZ order.");
+    this.output("nat_public_ips", expr("[for az in local.nat_azs : aws_eip.nat[az].public_ip]"), "Public IPs of the NAT gateways (allow-list them at external APIs).");
+    this.output("alb_security_group_id", albSg.id, "Security group of the application load balancer.");
+    this.output("app_security_group_id", appSg.id, "Security group of the application tasks (ECS).");
+    this.output("default_security_group_id", expr("aws_default_security_group.this.id"), "The VPC's default security group, left without rules.");
+    this.output("flow_log_group_name", expr("one(aws_cloudwatch_log_group.flow_logs[*].name)"), "Flow log group, or null when flow logs are off.");
+  }
+}

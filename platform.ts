@@ -1,0 +1,60 @@
+/**
+ * Wiring: environment config → one workspace stack with its modules, in dependency order.
+ * Each module receives only the values and other modules' outputs it needs.
+ */
+import type { App } from "cdktf";
+import type { EnvironmentConfig } from "./environments";
+import { WorkspaceStack } from "./lib/workspace-stack";
+import { NetworkModule } from "./modules/network";
+
+export interface Platform {
+  readonly root: WorkspaceStack;
+  readonly network: NetworkModule;
+}
+
+export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
+  const ws = env.workspace;
+  const root = new WorkspaceStack(app, {
+    workspace: ws,
+    region: env.region,
+    defaultTags: { ...env.tags, Project: env.project, Environment: ws, ManagedBy: "cdktf" },
+    state: env.state && {
+      bucket: env.state.bucket,
+      key: env.state.key,
+      region: env.state.region ?? env.region,
+      workspaceKeyPrefix: env.state.workspaceKeyPrefix,
+      kmsKeyId: env.state.kmsKeyId,
+    },
+    sourceFile: `environments/${ws}.ts`,
+  });
+  // Every module name derives from the guarded `environment` variable, so the workspace guard
+  // is evaluated by any plan, including `-target=module.<name>`.
+  const name = `${env.project}-${root.environment.stringValue}`;
+
+  const net = env.network;
+  const network = root.use(
+    new NetworkModule(app, ws, {
+      name,
+      region: env.region,
+      vpcCidr: net.vpcCidr,
+      azs: env.availabilityZones,
+      publicSubnets: net.publicSubnets,
+      privateSubnets: net.privateSubnets,
+      databaseSubnets: net.databaseSubnets,
+      natMode: net.natMode,
+      interfaceEndpoints: net.interfaceEndpoints,
+      enableFlowLogs: net.flowLogs.enabled,
+      flowLogRetentionDays: net.flowLogs.retentionDays,
+      flowLogTrafficType: net.flowLogs.trafficType,
+      appPort: net.appPort,
+    }),
+  );
+
+  root.output("vpc_id", network.ref("vpc_id"), "ID of the VPC.");
+  root.output("public_subnet_ids", network.refList("public_subnet_ids"), "Public subnet IDs (ALB).");
+  root.output("private_subnet_ids", network.refList("private_subnet_ids"), "Private subnet IDs (ECS tasks; seed 002 PRIVATE_SUBNET_IDS).");
+  root.output("ecs_security_group_id", network.ref("app_security_group_id"), "Security group of the ECS tasks (seed 000 §8.1).");
+  root.output("alb_security_group_id", network.ref("alb_security_group_id"), "Security group of the load balancer.");
+
+  return { root, network };
+}
