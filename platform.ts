@@ -3,7 +3,8 @@
  * Each module receives only the values and other modules' outputs it needs.
  */
 import type { App } from "cdktf";
-import type { EnvironmentConfig } from "./environments";
+import { loadEnvironments, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./environments";
+import { PlatformApp } from "./lib/app";
 import { WorkspaceStack } from "./lib/workspace-stack";
 import { NetworkModule } from "./modules/network";
 
@@ -57,4 +58,23 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   root.output("alb_security_group_id", network.ref("alb_security_group_id"), "Security group of the load balancer.");
 
   return { root, network };
+}
+
+export interface SynthOptions {
+  /** @default cdktf's default (`CDKTF_OUTDIR` or `cdktf.out`) */
+  readonly outdir?: string;
+  /** @default the checked-in environment files */
+  readonly inputs?: Record<Workspace, EnvironmentInput>;
+}
+
+/**
+ * Validates every environment, then synthesizes every workspace. A ConfigError is thrown before
+ * the App exists, so a bad config writes nothing.
+ */
+export function synthesize(options: SynthOptions = {}): { app: PlatformApp; platforms: Platform[] } {
+  const environments = loadEnvironments(options.inputs);
+  const app = new PlatformApp(options.outdir ? { outdir: options.outdir } : {});
+  const platforms = environments.map((env) => buildPlatform(app, env));
+  app.synth();
+  return { app, platforms };
 }

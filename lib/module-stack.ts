@@ -8,7 +8,7 @@
  * `modules/<name>/main.tf.json`. A module stack never synthesizes on its own.
  */
 import { TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable, type TerraformElement } from "cdktf";
-import type { Construct } from "constructs";
+import { Node, type Construct } from "constructs";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
 
 /** A Terraform `validation` block: the condition is an HCL expression (without `${}`). */
@@ -125,8 +125,8 @@ export abstract class ModuleStack extends TerraformStack {
   }
 
   /** Direct children keep their construct id; nested constructs join ids with `_`. No hashes. */
-  override allocateLogicalId(element: TerraformElement | Construct): string {
-    const node = element.node;
+  override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = element instanceof Node ? element : element.node;
     const index = node.scopes.indexOf(this);
     return node.scopes
       .slice(index + 1)

@@ -1,0 +1,40 @@
+/** Synthesizes into a temporary directory and reads the result back as plain JSON. */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ENVIRONMENT_INPUTS, WORKSPACES, type EnvironmentInput, type Workspace } from "../../environments";
+import { synthesize } from "../../platform";
+
+import { readStack, type Json, type SynthesizedStack } from "../../lib/synthesized";
+
+export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../lib/synthesized";
+
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+/** Deep copy of the checked-in environment inputs, for tests that change one value. */
+export function inputs(): Record<Workspace, EnvironmentInput> {
+  return structuredClone(ENVIRONMENT_INPUTS);
+}
+
+export function synthAll(customInputs?: Record<Workspace, EnvironmentInput>): { outdir: string; stacks: Record<string, SynthesizedStack> } {
+  const outdir = tempDir("synth");
+  synthesize({ outdir, inputs: customInputs });
+  const stacks: Record<string, SynthesizedStack> = {};
+  for (const ws of WORKSPACES) stacks[ws] = readStack(path.join(outdir, "stacks", ws), ws);
+  return { outdir, stacks };
+}
+
+/** All resources of one type in a module: name → body. */
+export function resourcesOf(module: Json, type: string): Record<string, Json> {
+  return module.resource?.[type] ?? {};
+}
+
+/** The single resource `type.name` of a module; fails loudly when absent. */
+export function resource(module: Json, type: string, name: string): Json {
+  const r = module.resource?.[type]?.[name];
+  if (!r) throw new Error(`no ${type}.${name} in module (has: ${Object.keys(module.resource?.[type] ?? {}).join(", ") || "none"})`);
+  return r;
+}

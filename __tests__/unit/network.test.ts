@@ -1,0 +1,116 @@
+import { WORKSPACES } from "../../environments";
+import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+
+const { stacks } = synthAll();
+const net: Json = stacks.production.modules.network;
+const ingress = resourcesOf(net, "aws_vpc_security_group_ingress_rule");
+const egress = resourcesOf(net, "aws_vpc_security_group_egress_rule");
+
+describe("network module: security defaults", () => {
+  test("the VPC resolves DNS names (interface endpoints and RDS need it)", () => {
+    expect(resource(net, "aws_vpc", "this")).toMatchObject({ enable_dns_support: true, enable_dns_hostnames: true });
+  });
+
+  test("the default security group is managed with no rules", () => {
+    const sg = resource(net, "aws_default_security_group", "this");
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+  });
+
+  test("no subnet hands out public IPs on launch", () => {
+    expect(resource(net, "aws_subnet", "public").map_public_ip_on_launch).toBe(false);
+    expect(resource(net, "aws_subnet", "private").map_public_ip_on_launch).toBeUndefined();
+  });
+
+  test("database subnets have no route to the internet", () => {
+    const routes = resourcesOf(net, "aws_route");
+    for (const r of Object.values(routes)) expect(r.route_table_id).not.toContain("aws_route_table.database");
+  });
+
+  test("the internet reaches only the ALB, and only on 80 and 443", () => {
+    const open = Object.entries(ingress).filter(([, r]) => r.cidr_ipv4 === "0.0.0.0/0");
+    expect(open.map(([name, r]) => [name, r.from_port, r.to_port, r.security_group_id])).toEqual([
+      ["alb_http_from_internet", 80, 80, "${aws_security_group.alb.id}"],
+      ["alb_https_from_internet", 443, 443, "${aws_security_group.alb.id}"],
+    ]);
+  });
+
+  test("the app tier admits only the ALB's security group, on the app port", () => {
+    const toApp = Object.values(ingress).filter((r) => r.security_group_id === "${aws_security_group.app.id}");
+    expect(toApp).toEqual([
+      expect.objectContaining({ referenced_security_group_id: "${aws_security_group.alb.id}", from_port: "${var.app_port}", to_port: "${var.app_port}", ip_protocol: "tcp" }),
+    ]);
+  });
+
+  test("the ALB may only talk to the app tier", () => {
+    const fromAlb = Object.values(egress).filter((r) => r.security_group_id === "${aws_security_group.alb.id}");
+    expect(fromAlb).toEqual([expect.objectContaining({ referenced_security_group_id: "${aws_security_group.app.id}" })]);
+  });
+
+  test("app egress to the world is HTTPS only", () => {
+    const world = Object.values(egress).filter((r) => r.cidr_ipv4 === "0.0.0.0/0");
+    expect(world.map((r) => [r.security_group_id, r.ip_protocol, r.from_port, r.to_port])).toEqual([["${aws_security_group.app.id}", "tcp", 443, 443]]);
+  });
+
+  test("interface endpoints admit HTTPS from the VPC only", () => {
+    expect(resource(net, "aws_vpc_security_group_ingress_rule", "endpoints_https_from_vpc")).toMatchObject({
+      cidr_ipv4: "${aws_vpc.this.cidr_block}",
+      from_port: 443,
+      to_port: 443,
+    });
+  });
+
+  test("every security group and rule is described", () => {
+    for (const [type, byName] of Object.entries<Json>(net.resource)) {
+      if (!/security_group/.test(type) || type === "aws_default_security_group") continue;
+      for (const [name, r] of Object.entries<Json>(byName)) expect([type, name, typeof r.description]).toEqual([type, name, "string"]);
+    }
+  });
+
+  test("flow logs go to a log group with retention, written by a role only VPC Flow Logs can assume", () => {
+    expect(resource(net, "aws_cloudwatch_log_group", "flow_logs").retention_in_days).toBe("${var.flow_log_retention_days}");
+    const trust = JSON.parse(resource(net, "aws_iam_role", "flow_logs").assume_role_policy);
+    expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    expect(resource(net, "aws_iam_role_policy", "flow_logs").policy).not.toMatch(/"\*"|= "\*"/);
+  });
+
+  test("the S3 gateway endpoint serves the private and database route tables", () => {
+    const s3 = resource(net, "aws_vpc_endpoint", "s3");
+    expect(s3.vpc_endpoint_type).toBe("Gateway");
+    expect(s3.route_table_ids).toBe("${concat(values(aws_route_table.private)[*].id, aws_route_table.database[*].id)}");
+  });
+});
+
+describe("network module: per-AZ resources", () => {
+  test("subnets, private route tables and NAT gateways are keyed by AZ name, not by position", () => {
+    expect(resource(net, "aws_subnet", "private").for_each).toBe("${local.private_subnets_by_az}");
+    expect(resource(net, "aws_route_table", "private").for_each).toBe("${local.private_subnets_by_az}");
+    expect(resource(net, "aws_nat_gateway", "this").for_each).toBe("${toset(local.nat_azs)}");
+  });
+
+  test("with one-per-az each private route table uses the NAT gateway of its own AZ", () => {
+    expect(resource(net, "aws_route", "private_nat").nat_gateway_id).toBe('${aws_nat_gateway.this[var.nat_mode == "one-per-az" ? each.key : var.azs[0]].id}');
+  });
+});
+
+describe.each(WORKSPACES)("network inputs in %s", (ws) => {
+  const call = stacks[ws].root.module.network;
+
+  test("the module name prefix derives from the guarded environment variable", () => {
+    expect(call.name).toBe("eduautismo-ia-${var.environment}");
+  });
+
+  test("one subnet per AZ in every tier", () => {
+    for (const tier of ["public_subnets", "private_subnets", "database_subnets"]) expect(call[tier]).toHaveLength(call.azs.length);
+  });
+});
+
+test("NAT, endpoints and flow logs follow each environment's config", () => {
+  const pick = (ws: string) => {
+    const c = stacks[ws].root.module.network;
+    return { nat: c.nat_mode, endpoints: c.interface_endpoints.length, flowLogs: c.enable_flow_logs, retention: c.flow_log_retention_days };
+  };
+  expect(pick("dev")).toEqual({ nat: "single", endpoints: 0, flowLogs: false, retention: 30 });
+  expect(pick("staging")).toEqual({ nat: "single", endpoints: 0, flowLogs: true, retention: 30 });
+  expect(pick("production")).toEqual({ nat: "one-per-az", endpoints: 4, flowLogs: true, retention: 90 });
+});

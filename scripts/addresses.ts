@@ -1,0 +1,53 @@
+/**
+ * The address contract: `__tests__/addresses/<workspace>.txt` lists every resource address a
+ * workspace synthesizes. State rollback and `-target` rollouts depend on these names, so a rename
+ * must come with a `moved` block. `npm run addresses` shows the difference; `-- --update` rewrites
+ * the files, refusing to drop an address that no `moved` block accounts for.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { WORKSPACES } from "../environments";
+import { synthesize } from "../platform";
+import { addresses, movedBlocks, readStack } from "../lib/synthesized";
+import * as os from "os";
+
+export const CONTRACT_DIR = path.join(__dirname, "..", "__tests__", "addresses");
+
+export function contractFile(ws: string): string {
+  return path.join(CONTRACT_DIR, `${ws}.txt`);
+}
+
+export function readContract(ws: string): string[] {
+  const file = contractFile(ws);
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((l) => l && !l.startsWith("#")) : [];
+}
+
+function main(): void {
+  const update = process.argv.includes("--update");
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "addresses-"));
+  synthesize({ outdir });
+  let refused = false;
+  for (const ws of WORKSPACES) {
+    const stack = readStack(path.join(outdir, "stacks", ws), ws);
+    const now = addresses(stack);
+    const before = readContract(ws);
+    const moved = new Set(movedBlocks(stack).map((m) => m.from));
+    const removed = before.filter((a) => !now.includes(a));
+    const added = now.filter((a) => !before.includes(a));
+    const orphaned = removed.filter((a) => !moved.has(a));
+    console.log(`${ws}: ${now.length} addresses, +${added.length} -${removed.length}`);
+    for (const a of added) console.log(`  + ${a}`);
+    for (const a of removed) console.log(`  - ${a}${moved.has(a) ? " (moved)" : "  <-- no moved block: this would destroy and recreate"}`);
+    if (orphaned.length > 0) refused = true;
+    if (update && orphaned.length === 0) {
+      fs.mkdirSync(CONTRACT_DIR, { recursive: true });
+      fs.writeFileSync(contractFile(ws), [`# Resource addresses of the ${ws} workspace. Regenerate: npm run addresses -- --update`, ...now].join("\n") + "\n");
+    }
+  }
+  if (refused) {
+    console.error("Some addresses disappear without a moved block; add `moved` blocks (or accept the destroy explicitly by editing the contract file).");
+    process.exit(1);
+  }
+}
+
+if (require.main === module) main();
