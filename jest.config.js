@@ -6,13 +6,14 @@ const common = {
 };
 
 module.exports = {
+  // Terraform-layer tests run real init/plan; per-project testTimeout is not supported by jest 29.
+  testTimeout: 300000,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/__tests__/unit/**/*.test.ts"] },
     {
       ...common,
       displayName: "terraform",
       testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts"],
-      testTimeout: 300000,
     },
   ],
 };

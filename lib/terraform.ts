@@ -1,0 +1,156 @@
+/**
+ * Runs the real Terraform binary on a copy of a synthesized workspace directory, offline.
+ *
+ * Offline-only settings live in an override file dropped into the copy
+ * (`zz_test_override.tf.json`: provider skip flags and dummy keys, local backend), never in the
+ * operator-facing output. Providers come from a filesystem mirror named by TF_PROVIDER_MIRROR
+ * (the directory that contains `registry.terraform.io/`). Used by the tests and by the report
+ * scripts that need a plan.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { AWS_PROVIDER_VERSION } from "./versions";
+
+export interface TfResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout + stderr without colours, box characters or line wrapping, for message assertions. */
+  readonly text: string;
+}
+
+/** Why Terraform cannot run offline here, or undefined when it can. */
+export function terraformUnavailable(): string | undefined {
+  const version = spawnSync("terraform", ["version"], { encoding: "utf8" });
+  if (version.error || version.status !== 0) return "terraform is not on PATH";
+  const mirror = process.env.TF_PROVIDER_MIRROR;
+  if (!mirror) return `TF_PROVIDER_MIRROR is not set (the directory holding registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION})`;
+  if (!fs.existsSync(path.join(mirror, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION))) {
+    return `TF_PROVIDER_MIRROR=${mirror} has no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}`;
+  }
+  return undefined;
+}
+
+function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+let cliConfig: string | undefined;
+function cliConfigFile(): string {
+  if (cliConfig) return cliConfig;
+  const mirror = process.env.TF_PROVIDER_MIRROR as string;
+  cliConfig = path.join(tempDir("tfrc"), "terraform.rc");
+  fs.writeFileSync(
+    cliConfig,
+    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
+  );
+  return cliConfig;
+}
+
+export const TEST_PROVIDER_OVERRIDE = {
+  provider: {
+    aws: {
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+      access_key: "AKIATESTTESTTESTTEST",
+      secret_key: "test-secret-key-not-real",
+    },
+  },
+  terraform: { backend: { local: { path: "terraform.tfstate" } } },
+};
+
+/** Copies a synthesized stack directory and drops the offline override file into the copy. */
+export function workdirFrom(stackDir: string): string {
+  const dir = tempDir("tfwork");
+  fs.cpSync(stackDir, dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "zz_test_override.tf.json"), JSON.stringify(TEST_PROVIDER_OVERRIDE, null, 2));
+  return dir;
+}
+
+export function terraform(dir: string, args: string[]): TfResult {
+  const result = spawnSync("terraform", args, {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    env: {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: cliConfigFile(),
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      NO_COLOR: "1",
+    },
+  });
+  const stdout = result.stdout ?? "";
+  const stderr = result.stderr ?? "";
+  // eslint-disable-next-line no-control-regex
+  const text = (stdout + "\n" + stderr).replace(/\x1b\[[0-9;]*m/g, "").replace(/[│╷╵]/g, "").replace(/\s+/g, " ");
+  return { code: result.status ?? -1, stdout, stderr, text };
+}
+
+/** Runs Terraform and throws with its output when it fails. */
+export function terraformOk(dir: string, args: string[]): TfResult {
+  const r = terraform(dir, args);
+  if (r.code !== 0) throw new Error(`terraform ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/** Resource addresses a saved plan would create, update or delete (no-ops excluded). */
+export function plannedChanges(dir: string, planFile: string): { address: string; actions: string[] }[] {
+  const shown = JSON.parse(terraformOk(dir, ["show", "-json", planFile]).stdout);
+  return (shown.resource_changes ?? [])
+    .filter((c: { change: { actions: string[] } }) => !(c.change.actions.length === 1 && c.change.actions[0] === "no-op"))
+    .map((c: { address: string; change: { actions: string[] } }) => ({ address: c.address, actions: c.change.actions }));
+}
+
+/**
+ * Offline plan of a whole workspace directory, as `terraform show -json` prints it.
+ * `stackDir` is `cdktf.out/stacks/<ws>`; the directory itself is not modified.
+ */
+export function planJson(stackDir: string, workspace: string, extraArgs: string[] = []): PlanJson {
+  const dir = workdirFrom(stackDir);
+  terraformOk(dir, ["init", "-input=false"]);
+  terraformOk(dir, ["workspace", "new", workspace]);
+  terraformOk(dir, ["plan", "-input=false", `-var-file=environments/${workspace}/terraform.tfvars`, "-out=tfplan", ...extraArgs]);
+  const plan = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan"]).stdout) as PlanJson;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return plan;
+}
+
+/** The parts of Terraform's JSON plan format the report scripts read. */
+export interface PlanJson {
+  readonly planned_values: { readonly root_module: PlanModule };
+  readonly resource_changes?: readonly { address: string; type: string; change: { actions: string[]; after?: unknown } }[];
+  readonly configuration: Record<string, unknown>;
+  readonly variables?: Record<string, { value: unknown }>;
+}
+
+export interface PlanModule {
+  readonly address?: string;
+  readonly resources?: readonly PlanResource[];
+  readonly child_modules?: readonly PlanModule[];
+}
+
+export interface PlanResource {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly index?: string | number;
+  readonly values: Record<string, unknown>;
+}
+
+/** Every resource instance of a plan, flattened across modules. */
+export function planResources(plan: PlanJson): PlanResource[] {
+  const out: PlanResource[] = [];
+  const walk = (m: PlanModule) => {
+    out.push(...(m.resources ?? []));
+    for (const c of m.child_modules ?? []) walk(c);
+  };
+  walk(plan.planned_values.root_module);
+  return out;
+}
