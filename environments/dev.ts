@@ -7,6 +7,8 @@ import type { EnvironmentInput } from "./schema";
 export const dev: EnvironmentInput = {
   workspace: "dev",
   region: "us-east-1",
+  // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
+  accountId: "111111111111",
   availabilityZones: ["us-east-1a", "us-east-1b"],
   network: {
     vpcCidr: "10.0.0.0/16",
@@ -19,5 +21,15 @@ export const dev: EnvironmentInput = {
     interfaceEndpoints: [],
     // Exempt in dev for cost (ingestion is billed per GB); on in staging and production.
     flowLogs: { enabled: false },
+  },
+  security: {
+    waf: { enabled: false, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 0 },
+    audit: { enabled: true, cloudWatchLogs: false },
+    deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: [] },
+  },
+  storage: {
+    accessLogging: false,
+    corsOrigins: ["http://localhost:3000"],
   },
 };

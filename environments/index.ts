@@ -23,6 +23,23 @@ export function loadEnvironments(inputs: Record<Workspace, EnvironmentInput> = E
       else throw e;
     }
   }
+  problems.push(...sharedAccountProblems(configs));
   if (problems.length > 0) throw new ConfigError(problems);
   return configs;
+}
+
+/** The GitHub OIDC provider is one per account: only one workspace of an account may create it. */
+function sharedAccountProblems(configs: EnvironmentConfig[]): string[] {
+  const creator = new Map<string, string>();
+  const problems: string[] = [];
+  for (const env of configs) {
+    if (!env.security.deploy.createOidcProvider) continue;
+    const other = creator.get(env.accountId);
+    if (other) {
+      problems.push(
+        `${env.workspace}.security.deploy.createOidcProvider: account ${env.accountId} already gets the GitHub OIDC provider from ${other}; set false here (the provider is account-wide)`,
+      );
+    } else creator.set(env.accountId, env.workspace);
+  }
+  return problems;
 }

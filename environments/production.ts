@@ -4,6 +4,8 @@ import type { EnvironmentInput } from "./schema";
 export const production: EnvironmentInput = {
   workspace: "production",
   region: "us-east-1",
+  // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
+  accountId: "333333333333",
   availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
   network: {
     vpcCidr: "10.0.0.0/16",
@@ -14,5 +16,15 @@ export const production: EnvironmentInput = {
     // Image pulls, logs and secrets stay on the AWS network and off the NAT data charge.
     interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
     flowLogs: { enabled: true, retentionDays: 90, trafficType: "ALL" },
+  },
+  security: {
+    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 30 },
+    audit: { enabled: true, cloudWatchLogs: true },
+    deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["production"] },
+  },
+  storage: {
+    accessLogging: true,
+    corsOrigins: ["https://app.eduautismo-ia.com"],
   },
 };

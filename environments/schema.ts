@@ -8,6 +8,8 @@
  */
 import { z } from "zod";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { SecuritySchema } from "./security-schema";
+import { StorageSchema } from "./storage-schema";
 
 /** Terraform workspaces this project synthesizes, one directory each. */
 export const WORKSPACES = ["dev", "staging", "production"] as const;
@@ -108,7 +110,7 @@ export const StateBackendSchema = z
   })
   .strict();
 
-export const EnvironmentSchema = z
+const EnvironmentObject = z
   .object({
     /** Terraform workspace (and directory) this file configures. Required. */
     workspace: z.enum(WORKSPACES),
@@ -128,13 +130,19 @@ export const EnvironmentSchema = z
     tags: z.record(z.string(), z.string()).default({}),
     /** Remote state in S3. @default undefined — local state (`terraform.tfstate.d/<ws>/`), no AWS account needed for init */
     state: StateBackendSchema.optional(),
+    /** The 12-digit AWS account this workspace deploys to (key policies, trust policies). Required; never looked up at plan time. */
+    accountId: z.string().regex(/^\d{12}$/, "must be the 12-digit AWS account id"),
     network: NetworkSchema,
+    security: SecuritySchema,
+    /** @default every bucket with the seeds' lifecycles, access logging on */
+    storage: StorageSchema.prefault({}),
   })
-  .strict()
-  .superRefine(checkTopology);
+  .strict();
 
-export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
-export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+export type EnvironmentInput = z.input<typeof EnvironmentObject>;
+export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
+
+export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology).superRefine(checkProtection);
 export type NetworkConfig = EnvironmentConfig["network"];
 
 type Ctx = z.RefinementCtx;
@@ -200,6 +208,17 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
       code: "custom",
       path: ["network", "natMode"],
       message: `"${net.natMode}" needs publicSubnets to hold the NAT gateways, got none (use "none" or add one public subnet per AZ)`,
+    });
+  }
+}
+
+/** Rules that keep staging and production recoverable. */
+function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
+  if (env.workspace !== "dev" && env.security.secrets.recoveryWindowDays === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["security", "secrets", "recoveryWindowDays"],
+      message: "only dev may delete secrets without a recovery window; use 7–30 days",
     });
   }
 }

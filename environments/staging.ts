@@ -4,6 +4,8 @@ import type { EnvironmentInput } from "./schema";
 export const staging: EnvironmentInput = {
   workspace: "staging",
   region: "us-east-1",
+  // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
+  accountId: "222222222222",
   availabilityZones: ["us-east-1a", "us-east-1b"],
   network: {
     vpcCidr: "10.0.0.0/16",
@@ -13,5 +15,15 @@ export const staging: EnvironmentInput = {
     natMode: "single",
     interfaceEndpoints: [],
     flowLogs: { enabled: true, retentionDays: 30, trafficType: "ALL" },
+  },
+  security: {
+    waf: { enabled: false, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 7 },
+    audit: { enabled: true, cloudWatchLogs: false },
+    deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["staging"] },
+  },
+  storage: {
+    accessLogging: true,
+    corsOrigins: ["https://staging.eduautismo-ia.com"],
   },
 };

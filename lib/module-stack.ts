@@ -71,11 +71,13 @@ export abstract class ModuleStack extends TerraformStack {
     const variable = new TerraformVariable(this, name, {
       type: spec.type,
       description: spec.description,
-      default: spec.default,
+      // cdktf cannot render a null default; it is set through an override below.
+      default: spec.default === null ? undefined : spec.default,
       nullable: spec.nullable,
       sensitive: spec.sensitive,
       validation: spec.validations?.map((v) => ({ condition: expr(v.condition), errorMessage: v.errorMessage })),
     });
+    if (spec.default === null) variable.addOverride("default", null);
     if (value !== undefined) this.inputValues[name] = value;
     return variable;
   }

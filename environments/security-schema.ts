@@ -1,0 +1,91 @@
+/** Knobs of the security module (KMS, WAF, secrets, audit trail, deploy role). Part of EnvironmentSchema. */
+import { z } from "zod";
+import { ISO_COUNTRIES } from "./countries";
+
+/** AWS WAF's smallest rate-based limit (requests per evaluation window). */
+export const WAF_MIN_RATE_LIMIT = 10;
+
+export const WafSchema = z
+  .object({
+    /** Create the regional web ACL (associated with the ALB by compute). @default false — billed per ACL, rule and request */
+    enabled: z.boolean().default(false),
+    /** Requests per IP per 60-second window before blocking (seed 001: 100 req/min). @default 100 */
+    rateLimitPerMinute: z
+      .number()
+      .int()
+      .max(2_000_000_000)
+      .superRefine((v, ctx) => {
+        if (v < WAF_MIN_RATE_LIMIT) {
+          ctx.addIssue({ code: "custom", message: `AWS WAF's minimum rate limit is ${WAF_MIN_RATE_LIMIT} requests per evaluation window, got ${v}` });
+        }
+      })
+      .default(100),
+    /** Countries allowed in (ISO 3166-1 alpha-2); everything else is blocked. Empty: no geo rule. @default ["BR"] (seed 001) */
+    allowedCountries: z
+      .array(
+        z.string().superRefine((v, ctx) => {
+          if (!ISO_COUNTRIES.has(v)) ctx.addIssue({ code: "custom", message: `"${v}" is not an ISO 3166-1 alpha-2 country code (e.g. "BR")` });
+        }),
+      )
+      .default(["BR"]),
+    /** AWS managed Bot Control rule group (billed per request on top of WAF). @default false */
+    botControl: z.boolean().default(false),
+    /** Retention of the `aws-waf-logs-` log group. @default 90 */
+    logRetentionDays: z.number().int().default(90),
+  })
+  .strict();
+
+export const SecuritySchema = z
+  .object({
+    /** Waiting period before a scheduled KMS key deletion, 7–30 days. @default 30 */
+    kmsDeletionWindowDays: z.number().int().min(7, "KMS needs at least 7 days").max(30, "KMS allows at most 30 days").default(30),
+    waf: WafSchema.default(WafSchema.parse({})),
+    secrets: z
+      .object({
+        /** Application secrets to create (values are set by operators, never by Terraform): `eduautismo-ia/<env>/<name>`. @default [] */
+        names: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "must be lowercase letters, digits and dashes")).default([]),
+        /** Days a deleted secret can be restored: 0 (immediate, dev only) or 7–30. @default 30 */
+        recoveryWindowDays: z
+          .number()
+          .int()
+          .superRefine((v, ctx) => {
+            if (v !== 0 && (v < 7 || v > 30)) ctx.addIssue({ code: "custom", message: `must be 0 (delete immediately) or 7–30 days, got ${v}` });
+          })
+          .default(30),
+      })
+      .strict()
+      .default({ names: [], recoveryWindowDays: 30 }),
+    audit: z
+      .object({
+        /** Multi-region CloudTrail with log file validation, KMS-encrypted, to a dedicated bucket. @default true */
+        enabled: z.boolean().default(true),
+        /** Also deliver the trail to CloudWatch Logs (alarms on API activity). @default false */
+        cloudWatchLogs: z.boolean().default(false),
+        /** Days trail files stay in S3 before expiring. @default 365 */
+        retentionDays: z.number().int().min(1).default(365),
+        /** Retention of the CloudWatch copy. @default 90 */
+        logRetentionDays: z.number().int().default(90),
+      })
+      .strict()
+      .default({ enabled: true, cloudWatchLogs: false, retentionDays: 365, logRetentionDays: 90 }),
+    deploy: z
+      .object({
+        /** GitHub repository allowed to assume the deploy role, `owner/repo`. Required. */
+        githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "an OIDC trust needs the GitHub repository as owner/repo"),
+        /** Branches whose workflows may deploy. @default ["main"] */
+        branches: z.array(z.string().min(1)).default(["main"]),
+        /** GitHub deployment environments whose jobs may deploy. @default [] */
+        githubEnvironments: z.array(z.string().min(1)).default([]),
+        /** Create the account-wide GitHub OIDC provider here; false when another workspace of the same account owns it. @default true */
+        createOidcProvider: z.boolean().default(true),
+      })
+      .strict()
+      .superRefine((d, ctx) => {
+        if (d.branches.length === 0 && d.githubEnvironments.length === 0) {
+          ctx.addIssue({ code: "custom", path: ["branches"], message: "the deploy role must be limited to at least one branch or GitHub environment" });
+        }
+      }),
+  })
+  .strict();
+
+export type SecurityConfig = z.output<typeof SecuritySchema>;

@@ -1,0 +1,375 @@
+/**
+ * security — keys, edge protection, secrets, audit trail and the CI/CD deploy role.
+ *
+ * Owns: four customer-managed KMS keys (one per purpose: data, logs, audit, alarms), the
+ * regional WAFv2 web ACL with its `aws-waf-logs-` log group, the application secrets in Secrets
+ * Manager (values set by operators, never by Terraform), the multi-region CloudTrail with its
+ * dedicated bucket, and the GitHub Actions OIDC deploy role (seed 002).
+ */
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
+import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
+import { TerraformLocal, type TerraformResource } from "cdktf";
+import type { Construct } from "constructs";
+import { LOG_RETENTION_DAYS } from "../../environments/schema";
+import { WAF_MIN_RATE_LIMIT } from "../../environments/security-schema";
+import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/iam";
+import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { BUCKET_ARN, secureBucket } from "../../lib/secure-bucket";
+import { deployPolicyStatements } from "./deploy";
+import { KMS_PURPOSES, keyPolicy, type KmsPurpose } from "./kms";
+import { wafRules } from "./waf";
+
+export interface SecurityProps {
+  /** Name prefix, e.g. `eduautismo-ia-production` (may be a root token). */
+  readonly name: string;
+  /** Path prefix of application secrets, e.g. `eduautismo-ia/production`. */
+  readonly secretPrefix: string;
+  readonly region: string;
+  /** 12-digit account id (key and trust policies; never looked up at plan time). */
+  readonly accountId: string;
+  /** Waiting period of a scheduled key deletion. @default 30 */
+  readonly kmsDeletionWindowDays?: number;
+  /** Regional web ACL for the ALB. @default false */
+  readonly enableWaf?: boolean;
+  /** Requests per IP per 60 s. @default 100 */
+  readonly wafRateLimit?: number;
+  /** ISO country codes allowed; empty disables the geo rule. @default ["BR"] */
+  readonly wafAllowedCountries?: readonly string[];
+  /** Bot Control managed rule group (billed per request). @default false */
+  readonly wafEnableBotControl?: boolean;
+  /** @default 90 */
+  readonly wafLogRetentionDays?: number;
+  /** Application secret names. @default [] */
+  readonly secretNames?: readonly string[];
+  /** 0 (dev) or 7–30. @default 30 */
+  readonly secretRecoveryWindowDays?: number;
+  /** CloudTrail + its bucket. @default true */
+  readonly enableCloudtrail?: boolean;
+  /** Trail bucket name. */
+  readonly cloudtrailBucketName: string;
+  /** Days trail files are kept. @default 365 */
+  readonly cloudtrailRetentionDays?: number;
+  /** Also deliver the trail to CloudWatch Logs. @default false */
+  readonly cloudtrailCloudwatchLogs?: boolean;
+  /** @default 90 */
+  readonly cloudtrailLogRetentionDays?: number;
+  /** `owner/repo` allowed to assume the deploy role. */
+  readonly githubRepository: string;
+  /** @default ["main"] */
+  readonly githubBranches?: readonly string[];
+  /** @default [] */
+  readonly githubEnvironments?: readonly string[];
+  /** Create the account-wide GitHub OIDC provider. @default true */
+  readonly createOidcProvider?: boolean;
+}
+
+const hclList = (items: readonly (string | number)[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
+const retentionRule = (variable: string) => ({
+  condition: `contains(${hclList(LOG_RETENTION_DAYS)}, var.${variable})`,
+  errorMessage: `${variable} must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …).`,
+});
+
+function count<T extends TerraformResource>(resource: T, hcl: string): T {
+  resource.addOverride("count", expr(hcl));
+  return resource;
+}
+
+export class SecurityModule extends ModuleStack {
+  constructor(scope: Construct, workspace: string, props: SecurityProps) {
+    super(scope, workspace, "security");
+
+    const name = this.input("name", props.name, { type: "string", description: "Name prefix for every resource." }).stringValue;
+    const region = this.input("region", props.region, { type: "string", description: "AWS region." }).stringValue;
+    const account = this.input("account_id", props.accountId, {
+      type: "string",
+      description: "AWS account id (key and trust policies).",
+      validations: [{ condition: 'can(regex("^[0-9]{12}$", var.account_id))', errorMessage: "account_id must be the 12-digit AWS account id." }],
+    }).stringValue;
+    const deletionWindow = this.input("kms_deletion_window_days", props.kmsDeletionWindowDays, {
+      type: "number",
+      description: "Days before a scheduled KMS key deletion happens (7–30).",
+      default: 30,
+      validations: [{ condition: "var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30", errorMessage: "kms_deletion_window_days must be 7–30." }],
+    }).numberValue;
+
+    // --- KMS: one key per purpose ---------------------------------------------------------------
+    const keyArn = {} as Record<KmsPurpose, string>;
+    for (const purpose of KMS_PURPOSES) {
+      const key = named(
+        new KmsKey(this, `${purpose}_key`, {
+          description: `${purpose} encryption key of ${name}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: deletionWindow,
+          policy: policyDocument(keyPolicy(purpose, { account, region, name })),
+        }),
+        purpose,
+      );
+      named(new KmsAlias(this, `${purpose}_alias`, { name: `alias/${name}-${purpose}`, targetKeyId: key.keyId }), purpose);
+      keyArn[purpose] = key.arn;
+    }
+
+    // --- WAF --------------------------------------------------------------------------------------
+    this.input("enable_waf", props.enableWaf, { type: "bool", description: "Create the regional web ACL.", default: false });
+    this.input("waf_rate_limit", props.wafRateLimit, {
+      type: "number",
+      description: "Requests per IP per 60-second window before blocking.",
+      default: 100,
+      validations: [
+        {
+          condition: `var.waf_rate_limit >= ${WAF_MIN_RATE_LIMIT}`,
+          errorMessage: `AWS WAF's minimum rate limit is ${WAF_MIN_RATE_LIMIT} requests per evaluation window, got \${var.waf_rate_limit}`,
+        },
+      ],
+    });
+    this.input("waf_allowed_countries", props.wafAllowedCountries, {
+      type: "list(string)",
+      description: "ISO 3166-1 alpha-2 countries allowed; others are blocked. Empty disables the geo rule.",
+      default: ["BR"],
+      validations: [{ condition: 'alltrue([for c in var.waf_allowed_countries : can(regex("^[A-Z]{2}$", c))])', errorMessage: "waf_allowed_countries must hold ISO 3166-1 alpha-2 codes such as BR." }],
+    });
+    this.input("waf_enable_bot_control", props.wafEnableBotControl, { type: "bool", description: "Bot Control managed rule group (billed per request).", default: false });
+    const wafRetention = this.input("waf_log_retention_days", props.wafLogRetentionDays, {
+      type: "number",
+      description: "Retention of the WAF log group.",
+      default: 90,
+      validations: [retentionRule("waf_log_retention_days")],
+    }).numberValue;
+
+    count(
+      named(
+        new CloudwatchLogGroup(this, "waf_logs", {
+          // WAF only logs to groups whose name starts with aws-waf-logs-.
+          name: `aws-waf-logs-${name}`,
+          retentionInDays: wafRetention,
+          kmsKeyId: keyArn.logs,
+        }),
+        "waf",
+      ),
+      "var.enable_waf ? 1 : 0",
+    );
+    const acl = count(
+      named(
+        new Wafv2WebAcl(this, "web_acl", {
+          name: `${name}-web-acl`,
+          description: "Regional web ACL of the application load balancer",
+          scope: "REGIONAL",
+          defaultAction: { allow: {} },
+          visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${name}-web-acl`, sampledRequestsEnabled: true },
+        }),
+        "this",
+      ),
+      "var.enable_waf ? 1 : 0",
+    );
+    const rules = wafRules(name);
+    acl.addOverride("rule", rules.static);
+    acl.addOverride("dynamic", { rule: rules.dynamic });
+    count(
+      named(
+        new Wafv2WebAclLoggingConfiguration(this, "web_acl_logging", {
+          resourceArn: expr("aws_wafv2_web_acl.this[0].arn"),
+          logDestinationConfigs: [expr("aws_cloudwatch_log_group.waf[0].arn")],
+        }),
+        "this",
+      ),
+      "var.enable_waf ? 1 : 0",
+    );
+
+    // --- Application secrets ------------------------------------------------------------------------
+    this.input("secret_prefix", props.secretPrefix, { type: "string", description: "Path prefix of application secrets (`<project>/<env>`)." });
+    this.input("secret_names", props.secretNames, { type: "list(string)", description: "Application secrets to create; values are set outside Terraform.", default: [] });
+    const recovery = this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, {
+      type: "number",
+      description: "Days a deleted secret can be restored: 0 or 7–30.",
+      default: 30,
+      validations: [
+        {
+          condition: "var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)",
+          errorMessage: "secret_recovery_window_days must be 0 (delete immediately) or 7–30 days.",
+        },
+      ],
+    }).numberValue;
+    const secret = named(
+      new SecretsmanagerSecret(this, "app_secret", {
+        name: "${var.secret_prefix}/${each.key}",
+        description: "Application secret; set its value with aws secretsmanager put-secret-value",
+        kmsKeyId: keyArn.data,
+        recoveryWindowInDays: recovery,
+      }),
+      "app",
+    );
+    secret.addOverride("for_each", expr("toset(var.secret_names)"));
+
+    // --- Audit trail ---------------------------------------------------------------------------------
+    this.input("enable_cloudtrail", props.enableCloudtrail, { type: "bool", description: "Multi-region CloudTrail with its own bucket.", default: true });
+    this.input("cloudtrail_bucket_name", props.cloudtrailBucketName, { type: "string", description: "Name of the trail's bucket." });
+    this.input("cloudtrail_retention_days", props.cloudtrailRetentionDays, { type: "number", description: "Days trail files stay in S3.", default: 365 });
+    this.input("cloudtrail_cloudwatch_logs", props.cloudtrailCloudwatchLogs, { type: "bool", description: "Also deliver the trail to CloudWatch Logs.", default: false });
+    const trailLogRetention = this.input("cloudtrail_log_retention_days", props.cloudtrailLogRetentionDays, {
+      type: "number",
+      description: "Retention of the trail's CloudWatch log group.",
+      default: 90,
+      validations: [retentionRule("cloudtrail_log_retention_days")],
+    }).numberValue;
+
+    const trailArn = `arn:aws:cloudtrail:${region}:${account}:trail/${name}-trail`;
+    const trailBucket = secureBucket(this, "cloudtrail", {
+      bucket: expr("var.cloudtrail_bucket_name"),
+      kmsKeyArn: keyArn.audit,
+      versioning: true,
+      count: "var.enable_cloudtrail ? 1 : 0",
+      lifecycle: [{ id: "expire-trail-files", expirationDays: expr("var.cloudtrail_retention_days"), noncurrentVersionExpirationDays: 30 }],
+      policyStatements: [
+        {
+          Sid: "CloudTrailAclCheck",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:GetBucketAcl",
+          Resource: BUCKET_ARN,
+          Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+        },
+        {
+          Sid: "CloudTrailWrite",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${BUCKET_ARN}/AWSLogs/${account}/*`,
+          Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } },
+        },
+      ],
+    });
+    count(
+      named(new CloudwatchLogGroup(this, "cloudtrail_logs", { name: `/aws/cloudtrail/${name}`, retentionInDays: trailLogRetention, kmsKeyId: keyArn.logs }), "cloudtrail"),
+      "var.enable_cloudtrail && var.cloudtrail_cloudwatch_logs ? 1 : 0",
+    );
+    count(
+      named(
+        new IamRole(this, "cloudtrail_logs_role", {
+          name: `${name}-cloudtrail-logs`,
+          description: "Lets CloudTrail deliver to its CloudWatch log group",
+          assumeRolePolicy: serviceTrust("cloudtrail.amazonaws.com", { StringEquals: { "aws:SourceArn": trailArn } }),
+        }),
+        "cloudtrail",
+      ),
+      "var.enable_cloudtrail && var.cloudtrail_cloudwatch_logs ? 1 : 0",
+    );
+    count(
+      named(
+        new IamRolePolicy(this, "cloudtrail_logs_policy", {
+          name: "deliver-to-cloudwatch-logs",
+          role: expr("aws_iam_role.cloudtrail[0].id"),
+          policy: policyDocument([
+            {
+              Sid: "WriteTrailLogStreams",
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: "${aws_cloudwatch_log_group.cloudtrail[0].arn}:log-stream:*",
+            },
+          ]),
+        }),
+        "cloudtrail",
+      ),
+      "var.enable_cloudtrail && var.cloudtrail_cloudwatch_logs ? 1 : 0",
+    );
+    const trail = count(
+      named(
+        new Cloudtrail(this, "trail", {
+          name: `${name}-trail`,
+          s3BucketName: trailBucket.attr("id"),
+          isMultiRegionTrail: true,
+          includeGlobalServiceEvents: true,
+          enableLogFileValidation: true,
+          kmsKeyId: keyArn.audit,
+          cloudWatchLogsGroupArn: expr('var.cloudtrail_cloudwatch_logs ? "${aws_cloudwatch_log_group.cloudtrail[0].arn}:*" : null'),
+          cloudWatchLogsRoleArn: expr("var.cloudtrail_cloudwatch_logs ? aws_iam_role.cloudtrail[0].arn : null"),
+        }),
+        "this",
+      ),
+      "var.enable_cloudtrail ? 1 : 0",
+    );
+    trail.addOverride("depends_on", ["aws_s3_bucket_policy.cloudtrail"]);
+
+    // --- GitHub Actions deploy role (OIDC) --------------------------------------------------------------
+    this.input("github_repository", props.githubRepository, {
+      type: "string",
+      description: "GitHub repository (owner/repo) allowed to assume the deploy role.",
+      validations: [{ condition: 'can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", var.github_repository))', errorMessage: "an OIDC trust needs the GitHub repository as owner/repo" }],
+    });
+    this.input("github_branches", props.githubBranches, { type: "list(string)", description: "Branches whose workflows may deploy.", default: ["main"] });
+    this.input("github_environments", props.githubEnvironments, {
+      type: "list(string)",
+      description: "GitHub deployment environments whose jobs may deploy.",
+      default: [],
+      validations: [
+        {
+          condition: "length(var.github_branches) + length(var.github_environments) > 0",
+          errorMessage: "the deploy role must be limited to at least one branch or GitHub environment",
+        },
+      ],
+    });
+    this.input("create_oidc_provider", props.createOidcProvider, { type: "bool", description: "Create the account-wide GitHub OIDC provider.", default: true });
+
+    count(
+      named(
+        new IamOpenidConnectProvider(this, "github_oidc", {
+          url: "https://token.actions.githubusercontent.com",
+          clientIdList: ["sts.amazonaws.com"],
+        }),
+        "github",
+      ),
+      "var.create_oidc_provider ? 1 : 0",
+    );
+    new TerraformLocal(
+      this,
+      "github_oidc_provider_arn",
+      expr('var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${var.account_id}:oidc-provider/token.actions.githubusercontent.com"'),
+    );
+    new TerraformLocal(
+      this,
+      "github_subjects",
+      expr(
+        'concat([for b in var.github_branches : "repo:${var.github_repository}:ref:refs/heads/${b}"], [for e in var.github_environments : "repo:${var.github_repository}:environment:${e}"])',
+      ),
+    );
+    const deployRole = named(
+      new IamRole(this, "github_actions_role", {
+        name: `${name}-github-actions`,
+        description: "Assumed by GitHub Actions (OIDC) to push images and roll out ECS services",
+        maxSessionDuration: 3600,
+        assumeRolePolicy: expr(
+          'jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity", ' +
+            "Principal = { Federated = local.github_oidc_provider_arn }, " +
+            'Condition = { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }, ' +
+            'StringLike = { "token.actions.githubusercontent.com:sub" = local.github_subjects } } }] })',
+        ),
+      }),
+      "github_actions",
+    );
+    named(
+      new IamRolePolicy(this, "github_actions_policy", {
+        name: "deploy",
+        role: deployRole.id,
+        policy: policyDocument(deployPolicyStatements({ name, account, region }) as PolicyStatement[]),
+      }),
+      "github_actions",
+    );
+
+    // --- Outputs ----------------------------------------------------------------------------------------
+    for (const purpose of KMS_PURPOSES) {
+      this.output(`${purpose}_kms_key_arn`, keyArn[purpose], `ARN of the ${purpose} KMS key (alias/<name>-${purpose}).`);
+    }
+    this.output("web_acl_arn", expr("one(aws_wafv2_web_acl.this[*].arn)"), "Regional web ACL for the ALB, or null when WAF is off.");
+    this.output("secret_arns", expr("{ for k, s in aws_secretsmanager_secret.app : k => s.arn }"), "Application secret ARNs by name (inject by ARN, never by value).");
+    this.output("cloudtrail_bucket_id", expr("one(aws_s3_bucket.cloudtrail[*].id)"), "Bucket receiving the trail, or null.");
+    this.output("cloudtrail_arn", expr("one(aws_cloudtrail.this[*].arn)"), "The trail, or null.");
+    this.output("github_actions_role_arn", deployRole.arn, "Role GitHub Actions assumes (seed 002: terraform output github_actions_role_arn).");
+    this.output("github_oidc_provider_arn", expr("local.github_oidc_provider_arn"), "GitHub OIDC provider the deploy role trusts.");
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * KMS key policies, one key per purpose (docs/decisions.md D12). Each policy lets the account
+ * administer the key and grants use only to the services of that purpose.
+ */
+import type { PolicyStatement } from "../../lib/iam";
+
+export const KMS_PURPOSES = ["data", "logs", "audit", "alarms"] as const;
+export type KmsPurpose = (typeof KMS_PURPOSES)[number];
+
+/** Services that may use the data key on behalf of account principals (`kms:ViaService`). */
+export const DATA_KEY_SERVICES = ["s3", "rds", "elasticache", "secretsmanager", "ecr"] as const;
+
+const ADMIN_ACTIONS = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
+const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+export interface KeyContext {
+  readonly account: string;
+  readonly region: string;
+  readonly name: string;
+}
+
+export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement[] {
+  const root = `arn:aws:iam::${ctx.account}:root`;
+  const admin: PolicyStatement = { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: root }, Action: ADMIN_ACTIONS, Resource: "*" };
+  const via = (services: readonly string[]): PolicyStatement => ({
+    Sid: "AccountUsesKeyThroughServices",
+    Effect: "Allow",
+    Principal: { AWS: root },
+    Action: [...USE_ACTIONS, "kms:CreateGrant"],
+    Resource: "*",
+    Condition: {
+      StringEquals: { "kms:ViaService": services.map((s) => `${s}.${ctx.region}.amazonaws.com`), "kms:CallerAccount": ctx.account },
+    },
+  });
+  switch (purpose) {
+    case "data":
+      return [admin, via(DATA_KEY_SERVICES)];
+    case "logs":
+      return [
+        admin,
+        {
+          Sid: "CloudWatchLogsUsesKey",
+          Effect: "Allow",
+          Principal: { Service: `logs.${ctx.region}.amazonaws.com` },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${ctx.region}:${ctx.account}:log-group:*` } },
+        },
+      ];
+    case "audit":
+      return [
+        admin,
+        {
+          Sid: "CloudTrailEncryptsLogs",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "kms:GenerateDataKey*",
+          Resource: "*",
+          Condition: {
+            StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${ctx.account}:trail/*` },
+            StringEquals: { "aws:SourceArn": `arn:aws:cloudtrail:${ctx.region}:${ctx.account}:trail/${ctx.name}-trail` },
+          },
+        },
+        { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
+        {
+          Sid: "AccountReadsTrail",
+          Effect: "Allow",
+          Principal: { AWS: root },
+          Action: ["kms:Decrypt", "kms:ReEncryptFrom"],
+          Resource: "*",
+          Condition: {
+            StringEquals: { "kms:CallerAccount": ctx.account },
+            StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${ctx.account}:trail/*` },
+          },
+        },
+      ];
+    case "alarms":
+      return [
+        admin,
+        {
+          Sid: "CloudWatchAlarmsPublish",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": ctx.account } },
+        },
+        via(["sns"]),
+      ];
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * storage — the platform's S3 buckets (seed 001 §6).
+ *
+ * Owns: `uploads`, `exports`, `ml-models`, `bncc-data` (SSE-KMS with the data key, bucket keys,
+ * versioned, lifecycles from config) and `logs` (SSE-S3, which ALB access logs require; receives
+ * ALB access logs and the S3 server access logs of every other bucket, the CloudTrail bucket
+ * included). Every bucket blocks public access, disables ACLs and refuses plain HTTP.
+ */
+import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import type { Construct } from "constructs";
+import type { BucketKey, LifecycleRule } from "../../environments/storage-schema";
+import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { BUCKET_ARN, secureBucket, type SecureBucket } from "../../lib/secure-bucket";
+
+/** Data buckets: config key → name part and Terraform name. */
+export const DATA_BUCKETS: readonly { key: BucketKey; purpose: string; tf: string }[] = [
+  { key: "uploads", purpose: "uploads", tf: "uploads" },
+  { key: "exports", purpose: "exports", tf: "exports" },
+  { key: "mlModels", purpose: "ml-models", tf: "ml_models" },
+  { key: "bnccData", purpose: "bncc-data", tf: "bncc_data" },
+];
+
+/** Prefixes inside the logs bucket. */
+export const ALB_LOG_PREFIX = "alb";
+export const S3_ACCESS_LOG_PREFIX = "s3-access";
+
+/**
+ * Accounts Elastic Load Balancing writes access logs from, for regions that predate the
+ * `logdelivery.elasticloadbalancing.amazonaws.com` principal (AWS ELB user guide, "Enable access logs").
+ */
+export const ELB_LOG_ACCOUNTS: Record<string, string> = {
+  "us-east-1": "127311923021",
+  "us-east-2": "033677994240",
+  "us-west-1": "027434742980",
+  "us-west-2": "797873946194",
+  "sa-east-1": "507241528517",
+  "eu-west-1": "156460612806",
+  "eu-central-1": "054676820928",
+};
+
+export interface StorageBucketProps {
+  readonly versioning: boolean;
+  readonly lifecycle: readonly LifecycleRule[];
+}
+
+export interface StorageProps {
+  /** `<bucketPrefix>-<env>`, e.g. `eduautismo-production` (may be a root token). */
+  readonly bucketPrefix: string;
+  /** Appended to every bucket name (`-<suffix>`). @default none */
+  readonly bucketSuffix?: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** ARN of the security module's data key (SSE-KMS). */
+  readonly dataKmsKeyArn: string;
+  /** Per-bucket versioning and lifecycle, decided at synthesis. */
+  readonly buckets: Record<BucketKey, StorageBucketProps>;
+  /** Server access logs of every bucket to the logs bucket. @default true */
+  readonly enableAccessLogging?: boolean;
+  /** Days objects stay in the logs bucket. @default 90 */
+  readonly logRetentionDays?: number;
+  /** Browser origins allowed to upload (CORS on uploads). @default [] */
+  readonly corsOrigins?: readonly string[];
+  /** The security module's trail bucket, to log its access too. @default none */
+  readonly cloudtrailBucketId?: string;
+  /** Whether a trail bucket exists (a plan-time boolean; the id is only known after apply). @default false */
+  readonly hasCloudtrailBucket?: boolean;
+}
+
+export class StorageModule extends ModuleStack {
+  readonly buckets: Record<BucketKey | "logs", SecureBucket>;
+
+  constructor(scope: Construct, workspace: string, props: StorageProps) {
+    super(scope, workspace, "storage");
+    const elbAccount = ELB_LOG_ACCOUNTS[props.region];
+    if (!elbAccount) {
+      throw new Error(`storage: no Elastic Load Balancing log-delivery account known for region ${props.region}; add it to ELB_LOG_ACCOUNTS`);
+    }
+
+    this.input("bucket_prefix", props.bucketPrefix, { type: "string", description: "First part of every bucket name (`<prefix>-<env>`)." });
+    this.input("bucket_suffix", props.bucketSuffix ?? "", { type: "string", description: "Suffix for global uniqueness; empty for none.", default: "" });
+    const account = this.input("account_id", props.accountId, { type: "string", description: "AWS account id (log delivery conditions)." }).stringValue;
+    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key for SSE-KMS on data buckets." }).stringValue;
+    this.input("enable_access_logging", props.enableAccessLogging, { type: "bool", description: "S3 server access logs of every bucket to the logs bucket.", default: true });
+    const logRetention = this.input("log_retention_days", props.logRetentionDays, {
+      type: "number",
+      description: "Days objects stay in the logs bucket.",
+      default: 90,
+      validations: [{ condition: "var.log_retention_days >= 1", errorMessage: "log_retention_days must be at least 1." }],
+    }).numberValue;
+    this.input("cors_origins", props.corsOrigins, { type: "list(string)", description: "Origins allowed to upload from the browser.", default: [] });
+    this.input("cloudtrail_bucket_id", props.cloudtrailBucketId ?? null, { type: "string", description: "Trail bucket to log, or null.", default: null, nullable: true });
+    this.input("log_cloudtrail_bucket", props.hasCloudtrailBucket ?? false, { type: "bool", description: "Whether cloudtrail_bucket_id is set (known at plan time).", default: false });
+
+    const nameOf = (purpose: string) => expr(`join("-", compact([var.bucket_prefix, "${purpose}", var.bucket_suffix]))`);
+
+    const logs = secureBucket(this, "logs", {
+      bucket: nameOf("logs"),
+      versioning: true,
+      lifecycle: [{ id: "expire-logs", expirationDays: logRetention, noncurrentVersionExpirationDays: 7 }],
+      policyStatements: [
+        {
+          Sid: "ElbWritesAccessLogs",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${elbAccount}:root` },
+          Action: "s3:PutObject",
+          Resource: `${BUCKET_ARN}/${ALB_LOG_PREFIX}/AWSLogs/${account}/*`,
+        },
+        {
+          Sid: "S3WritesServerAccessLogs",
+          Effect: "Allow",
+          Principal: { Service: "logging.s3.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${BUCKET_ARN}/${S3_ACCESS_LOG_PREFIX}/*`,
+          Condition: { StringEquals: { "aws:SourceAccount": account } },
+        },
+      ],
+    });
+
+    const buckets = { logs } as Record<BucketKey | "logs", SecureBucket>;
+    for (const b of DATA_BUCKETS) {
+      const cfg = props.buckets[b.key];
+      buckets[b.key] = secureBucket(this, b.tf, { bucket: nameOf(b.purpose), kmsKeyArn: dataKey, versioning: cfg.versioning, lifecycle: cfg.lifecycle });
+      const logging = named(
+        new S3BucketLoggingA(this, `${b.tf}_logging`, {
+          bucket: buckets[b.key].attr("id"),
+          targetBucket: logs.attr("id"),
+          targetPrefix: `${S3_ACCESS_LOG_PREFIX}/${b.purpose}/`,
+        }),
+        b.tf,
+      );
+      logging.addOverride("count", expr("var.enable_access_logging ? 1 : 0"));
+    }
+    const trailLogging = named(
+      new S3BucketLoggingA(this, "cloudtrail_logging", {
+        bucket: expr("var.cloudtrail_bucket_id"),
+        targetBucket: logs.attr("id"),
+        targetPrefix: `${S3_ACCESS_LOG_PREFIX}/cloudtrail/`,
+      }),
+      "cloudtrail",
+    );
+    trailLogging.addOverride("count", expr("var.enable_access_logging && var.log_cloudtrail_bucket ? 1 : 0"));
+    this.buckets = buckets;
+
+    const cors = named(
+      new S3BucketCorsConfiguration(this, "uploads_cors", {
+        bucket: buckets.uploads.attr("id"),
+        corsRule: [
+          {
+            allowedMethods: ["GET", "PUT", "POST", "HEAD"],
+            allowedOrigins: expr("var.cors_origins") as unknown as string[],
+            allowedHeaders: ["*"],
+            exposeHeaders: ["ETag"],
+            maxAgeSeconds: 3000,
+          },
+        ],
+      }),
+      "uploads",
+    );
+    cors.addOverride("count", expr("length(var.cors_origins) > 0 ? 1 : 0"));
+
+    for (const [key, b] of Object.entries(buckets)) {
+      const tf = key === "logs" ? "logs" : (DATA_BUCKETS.find((d) => d.key === key) as { tf: string }).tf;
+      this.output(`${tf}_bucket_name`, b.attr("bucket"), `Name of the ${tf.replace("_", "-")} bucket.`);
+      this.output(`${tf}_bucket_arn`, b.attr("arn"), `ARN of the ${tf.replace("_", "-")} bucket.`);
+    }
+    this.output("alb_log_prefix", ALB_LOG_PREFIX, "Prefix for ALB access logs in the logs bucket.");
+  }
+}
