@@ -31,6 +31,24 @@ describeTerraform("synthesized workspaces under real Terraform", () => {
       expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["create"]));
     });
 
+    test("plan -target=module.security touches only security resources", () => {
+      terraformOk(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`, "-target=module.security", "-out=tfplan-security"]);
+      const changes = plannedChanges(dir, "tfplan-security").map((c) => c.address);
+      expect(changes.filter((a) => a.startsWith("module.security.aws_kms_key."))).toHaveLength(4);
+      expect(changes.filter((a) => !a.startsWith("module.security."))).toEqual([]);
+    });
+
+    test("plan -target=module.storage touches storage and only the security resources it reads", () => {
+      terraformOk(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`, "-target=module.storage", "-out=tfplan-storage"]);
+      const changes = plannedChanges(dir, "tfplan-storage").map((c) => c.address);
+      expect(changes.filter((a) => a.startsWith("module.storage.aws_s3_bucket."))).toHaveLength(5);
+      const outside = changes.filter((a) => !a.startsWith("module.storage."));
+      expect(outside.filter((a) => !a.startsWith("module.security."))).toEqual([]);
+      // The data key and the trail bucket (plus what they need), not the WAF, secrets or deploy role.
+      expect(outside.filter((a) => /wafv2|secretsmanager|github/.test(a))).toEqual([]);
+      expect(outside).toContain("module.security.aws_kms_key.data");
+    });
+
     test("the workspace guard refuses a plan in another workspace, naming both", () => {
       const other = ws === "dev" ? "staging" : "dev";
       terraformOk(dir, ["workspace", "new", other]);

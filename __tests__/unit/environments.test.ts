@@ -1,24 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, loadEnvironments, parseEnvironment, type EnvironmentInput } from "../../environments";
+import { ConfigError, loadEnvironments } from "../../environments";
+import { problems, type Mutable } from "../helpers/config";
 import { synthesize } from "../../platform";
 import { inputs, tempDir } from "../helpers/synth";
-
-type Mutable = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Input = EnvironmentInput;
-
-/** Parses a copy of a checked-in environment after `change`, returning the error lines. */
-function problems(ws: "dev" | "staging" | "production", change: (env: Mutable) => void): string[] {
-  const env: Input = inputs()[ws];
-  change(env as Mutable);
-  try {
-    parseEnvironment(env, ws);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
 
 describe("checked-in environments", () => {
   test("all three parse without problems", () => {

@@ -1,0 +1,115 @@
+/** Error paths of the security and storage knobs: each rule fails with its field path and reason. */
+import { ConfigError, loadEnvironments, type Workspace } from "../../environments";
+import { problems, type Mutable } from "../helpers/config";
+import { inputs } from "../helpers/synth";
+
+const cases: [string, Workspace, (env: Mutable) => void, string][] = [
+  [
+    "the seed's uploads lifecycle (7 days → IA), which S3 refuses",
+    "dev",
+    (e) =>
+      (e.storage.buckets = {
+        uploads: { lifecycle: [{ id: "seed", transitions: [{ days: 7, storageClass: "STANDARD_IA" }, { days: 30, storageClass: "GLACIER" }] }] },
+      }),
+    "dev.storage.buckets.uploads.lifecycle[0].transitions[0].days: S3 cannot move objects to STANDARD_IA before they are 30 days old (got 7); use 30 or more, or INTELLIGENT_TIERING from day 0",
+  ],
+  [
+    "a Glacier step less than 30 days after the IA step",
+    "dev",
+    (e) =>
+      (e.storage.buckets = {
+        uploads: { lifecycle: [{ id: "fast", transitions: [{ days: 30, storageClass: "STANDARD_IA" }, { days: 45, storageClass: "GLACIER" }] }] },
+      }),
+    "dev.storage.buckets.uploads.lifecycle[0].transitions[1].days: S3 needs objects to stay 30 days in STANDARD_IA (from day 30) before GLACIER: use day 60 or later (got 45)",
+  ],
+  [
+    "transitions out of order",
+    "staging",
+    (e) =>
+      (e.storage.buckets = {
+        exports: { lifecycle: [{ id: "x", transitions: [{ days: 90, storageClass: "GLACIER" }, { days: 60, storageClass: "DEEP_ARCHIVE" }] }] },
+      }),
+    "staging.storage.buckets.exports.lifecycle[0].transitions[1].days: transitions must be in ascending days: day 60 comes after day 90",
+  ],
+  [
+    "an expiration before the last transition",
+    "production",
+    (e) => (e.storage.buckets = { exports: { lifecycle: [{ id: "x", transitions: [{ days: 30, storageClass: "GLACIER" }], expirationDays: 20 }] } }),
+    "production.storage.buckets.exports.lifecycle[0].expirationDays: expiration at day 20 must come after the last transition (day 30)",
+  ],
+  [
+    "a CORS origin over plain HTTP",
+    "production",
+    (e) => (e.storage.corsOrigins = ["http://app.eduautismo-ia.com"]),
+    "production.storage.corsOrigins[0]: must be an https:// origin (or http://localhost[:port])",
+  ],
+  [
+    "a WAF rate limit below AWS's minimum",
+    "production",
+    (e) => (e.security.waf.rateLimitPerMinute = 5),
+    "production.security.waf.rateLimitPerMinute: AWS WAF's minimum rate limit is 10 requests per evaluation window, got 5",
+  ],
+  [
+    "a country code that is not ISO 3166-1 alpha-2",
+    "production",
+    (e) => (e.security.waf.allowedCountries = ["BR", "BRA"]),
+    'production.security.waf.allowedCountries[1]: "BRA" is not an ISO 3166-1 alpha-2 country code (e.g. "BR")',
+  ],
+  [
+    "an OIDC trust with no repository",
+    "staging",
+    (e) => (e.security.deploy.githubRepository = ""),
+    "staging.security.deploy.githubRepository: an OIDC trust needs the GitHub repository as owner/repo",
+  ],
+  [
+    "a deploy role open to every branch and environment",
+    "dev",
+    (e) => {
+      e.security.deploy.branches = [];
+      e.security.deploy.githubEnvironments = [];
+    },
+    "dev.security.deploy.branches: the deploy role must be limited to at least one branch or GitHub environment",
+  ],
+  [
+    "a secret recovery window AWS does not offer",
+    "dev",
+    (e) => (e.security.secrets.recoveryWindowDays = 5),
+    "dev.security.secrets.recoveryWindowDays: must be 0 (delete immediately) or 7–30 days, got 5",
+  ],
+  [
+    "immediate secret deletion outside dev",
+    "production",
+    (e) => (e.security.secrets.recoveryWindowDays = 0),
+    "production.security.secrets.recoveryWindowDays: only dev may delete secrets without a recovery window; use 7–30 days",
+  ],
+  [
+    "a KMS deletion window below 7 days",
+    "dev",
+    (e) => (e.security.kmsDeletionWindowDays = 3),
+    "dev.security.kmsDeletionWindowDays: KMS needs at least 7 days",
+  ],
+  ["an account id that is not 12 digits", "staging", (e) => (e.accountId = "1234"), "staging.accountId: must be the 12-digit AWS account id"],
+];
+
+test.each(cases)("rejects %s", (_name, ws, change, expected) => {
+  expect(problems(ws, change)).toContain(expected);
+});
+
+test("every checked-in default lifecycle is one S3 accepts", () => {
+  expect(() => loadEnvironments()).not.toThrow();
+});
+
+test("two workspaces of one account cannot both create the account-wide GitHub OIDC provider", () => {
+  const all = inputs();
+  all.staging.accountId = all.production.accountId;
+  let error: unknown;
+  try {
+    loadEnvironments(all);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).problems).toEqual([
+    "production.security.deploy.createOidcProvider: account 333333333333 already gets the GitHub OIDC provider from staging; set false here (the provider is account-wide)",
+  ]);
+});
