@@ -6,6 +6,9 @@ import type { App } from "cdktf";
 import { loadEnvironments, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./environments";
 import { PlatformApp } from "./lib/app";
 import { WorkspaceStack } from "./lib/workspace-stack";
+import { CACHE_KNOBS, CACHE_RULES, DATABASE_KNOBS, databaseRules, knobValues, terraformMessage, type Knob, type KnobRule } from "./environments/knobs";
+import { CacheModule } from "./modules/cache";
+import { DatabaseModule } from "./modules/database";
 import { NetworkModule } from "./modules/network";
 import { SecurityModule } from "./modules/security";
 import { StorageModule } from "./modules/storage";
@@ -15,6 +18,24 @@ export interface Platform {
   readonly network: NetworkModule;
   readonly security: SecurityModule;
   readonly storage: StorageModule;
+  /** Absent when `cache.enabled` is false (seed 000 §7.3). */
+  readonly cache?: CacheModule;
+  readonly database: DatabaseModule;
+}
+
+/** Declares root knob variables with their rules as validation blocks; returns their tokens by name. */
+function declareKnobs(root: WorkspaceStack, knobs: readonly Knob[], rules: readonly KnobRule[], config: unknown): Record<string, unknown> {
+  const values = knobValues(knobs, config);
+  const tokens: Record<string, unknown> = {};
+  for (const k of knobs) {
+    const v = root.knob(k.variable, values[k.variable], {
+      type: k.type,
+      description: k.description,
+      validations: rules.filter((r) => r.variable === k.variable).map((r) => ({ condition: r.condition, errorMessage: terraformMessage(r) })),
+    });
+    tokens[k.variable] = k.type === "number" ? v.numberValue : k.type === "bool" ? v.booleanValue : v.stringValue;
+  }
+  return tokens;
 }
 
 export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
@@ -107,6 +128,76 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
     }),
   );
 
+  const redisKnobs = CACHE_KNOBS.filter((k) => k.variable.startsWith("redis_"));
+  const ttlKnobs = CACHE_KNOBS.filter((k) => !k.variable.startsWith("redis_"));
+  declareKnobs(root, ttlKnobs, CACHE_RULES, env);
+  const secretPrefix = `${env.project}/${root.environment.stringValue}`;
+  const c = env.cache;
+  const cache = c.enabled
+    ? root.use(
+        new CacheModule(app, ws, {
+          name,
+          secretPrefix,
+          vpcId: network.ref("vpc_id"),
+          subnetIds: network.refList("private_subnet_ids"),
+          appSecurityGroupId: network.ref("app_security_group_id"),
+          dataKmsKeyArn: security.ref("data_kms_key_arn"),
+          logsKmsKeyArn: security.ref("logs_kms_key_arn"),
+          knobs: declareKnobs(root, redisKnobs, CACHE_RULES, env),
+          engineVersion: c.engineVersion,
+          snapshotRetentionDays: c.snapshotRetentionDays,
+          maintenanceWindow: c.maintenanceWindow,
+          snapshotWindow: c.snapshotWindow,
+          slowLogRetentionDays: c.slowLogRetentionDays,
+          maxmemoryPolicy: c.maxmemoryPolicy,
+          clusterMode: c.clusterMode.enabled ? { shards: c.clusterMode.shards, replicasPerShard: c.clusterMode.replicasPerShard } : undefined,
+          secretRecoveryWindowDays: sec.secrets.recoveryWindowDays,
+        }),
+      )
+    : undefined;
+
+  const d = env.database;
+  const database = root.use(
+    new DatabaseModule(app, ws, {
+      name,
+      vpcId: network.ref("vpc_id"),
+      subnetIds: network.refList(env.network.databaseSubnets.length > 0 ? "database_subnet_ids" : "private_subnet_ids"),
+      appSecurityGroupId: network.ref("app_security_group_id"),
+      dataKmsKeyArn: security.ref("data_kms_key_arn"),
+      logsKmsKeyArn: security.ref("logs_kms_key_arn"),
+      knobs: declareKnobs(root, DATABASE_KNOBS, databaseRules(ws), env),
+      engineVersion: d.engineVersion,
+      maxAllocatedStorage: d.maxAllocatedStorage,
+      replicaInstanceClass: d.replicaInstanceClass,
+      maxConnections: d.maxConnections,
+      workMemMb: d.workMemMb,
+      effectiveCacheSizeGb: d.effectiveCacheSizeGb,
+      monitoringInterval: d.monitoringInterval,
+      performanceInsights: d.performanceInsights,
+      deletionProtection: d.deletionProtection,
+      finalSnapshot: d.finalSnapshot,
+      preventDestroy: d.preventDestroy,
+      maintenanceWindow: d.maintenanceWindow,
+      backupWindow: d.backupWindow,
+      logRetentionDays: d.logRetentionDays,
+      databaseName: d.databaseName,
+      masterUsername: d.masterUsername,
+    }),
+  );
+
+  if (cache) {
+    root.output("redis_endpoint", cache.ref("redis_endpoint"), "Redis primary endpoint (seed 000 §6).");
+    root.output("redis_port", cache.refNumber("redis_port"), "Redis port.");
+    root.output("redis_url", cache.ref("redis_url"), "redis:// or rediss:// URL, without credentials.");
+    root.output("redis_reader_endpoint", cache.ref("redis_reader_endpoint"), "Redis reader endpoint.");
+    root.output("redis_security_group_id", cache.ref("redis_security_group_id"), "Security group of Redis (seed 000 §8.1).");
+    root.output("redis_auth_secret_arn", cache.ref("redis_auth_secret_arn"), "Secret holding the Redis AUTH token, or null.");
+  }
+  root.output("rds_endpoint", database.ref("rds_endpoint"), "PostgreSQL primary endpoint, address:port (seed 000 §6).");
+  root.output("db_master_user_secret_arn", database.ref("db_master_user_secret_arn"), "Secret with the master credentials (managed by RDS).");
+  root.output("db_security_group_id", database.ref("db_security_group_id"), "Security group of the database.");
+  root.output("db_replica_endpoints", database.refList("db_replica_endpoints"), "Read replica endpoints.");
+
   root.output("github_actions_role_arn", security.ref("github_actions_role_arn"), "Role GitHub Actions assumes to deploy (seed 002).");
   root.output("web_acl_arn", security.ref("web_acl_arn"), "Regional WAF web ACL, or null when WAF is off.");
   root.output("uploads_bucket_name", storage.ref("uploads_bucket_name"), "Bucket for user uploads.");
@@ -115,7 +206,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   root.output("bncc_data_bucket_name", storage.ref("bncc_data_bucket_name"), "Bucket for BNCC reference data.");
   root.output("logs_bucket_name", storage.ref("logs_bucket_name"), "Bucket for ALB and S3 access logs.");
 
-  return { root, network, security, storage };
+  return { root, network, security, storage, cache, database };
 }
 
 export interface SynthOptions {

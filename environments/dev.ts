@@ -32,4 +32,22 @@ export const dev: EnvironmentInput = {
     accessLogging: false,
     corsOrigins: ["http://localhost:3000"],
   },
+  cache: {
+    nodeType: "cache.t3.micro",
+    numCacheNodes: 1,
+    automaticFailover: false,
+    multiAz: false,
+    // Seed 000 §3.1: no TLS and no AUTH in dev. At-rest encryption stays on everywhere (it is free).
+    transitEncryption: false,
+    auth: false,
+  },
+  database: {
+    instanceClass: "db.t3.micro",
+    allocatedStorage: 20,
+    multiAz: false,
+    backupRetentionDays: 1,
+    maxConnections: 200,
+    deletionProtection: false,
+    finalSnapshot: false,
+  },
 };

@@ -27,4 +27,29 @@ export const production: EnvironmentInput = {
     accessLogging: true,
     corsOrigins: ["https://app.eduautismo-ia.com"],
   },
+  cache: {
+    // cache.r6g.large over seed 000's cache.r5.large: same memory, newer Graviton, cheaper per hour (docs/decisions.md).
+    nodeType: "cache.r6g.large",
+    numCacheNodes: 3,
+    automaticFailover: true,
+    multiAz: true,
+    transitEncryption: true,
+    auth: true,
+    snapshotRetentionDays: 7,
+    slowLogRetentionDays: 90,
+  },
+  database: {
+    // Seed 001 sizing with seed 000's budget: see docs/decisions.md.
+    instanceClass: "db.r6g.large",
+    allocatedStorage: 200,
+    maxAllocatedStorage: 1000,
+    multiAz: true,
+    backupRetentionDays: 7,
+    readReplicas: 2,
+    maxConnections: 500,
+    effectiveCacheSizeGb: 4,
+    deletionProtection: true,
+    preventDestroy: true,
+    logRetentionDays: 90,
+  },
 };

@@ -8,6 +8,8 @@
  */
 import { z } from "zod";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { CacheSchema, DatabaseSchema } from "./data-schema";
+import { CACHE_KNOBS, CACHE_RULES, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
 import { SecuritySchema } from "./security-schema";
 import { StorageSchema } from "./storage-schema";
 
@@ -136,13 +138,15 @@ const EnvironmentObject = z
     security: SecuritySchema,
     /** @default every bucket with the seeds' lifecycles, access logging on */
     storage: StorageSchema.prefault({}),
+    cache: CacheSchema,
+    database: DatabaseSchema,
   })
   .strict();
 
 export type EnvironmentInput = z.input<typeof EnvironmentObject>;
 export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
 
-export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology).superRefine(checkProtection);
+export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology).superRefine(checkProtection).superRefine(checkKnobs);
 export type NetworkConfig = EnvironmentConfig["network"];
 
 type Ctx = z.RefinementCtx;
@@ -219,6 +223,34 @@ function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
       code: "custom",
       path: ["security", "secrets", "recoveryWindowDays"],
       message: "only dev may delete secrets without a recovery window; use 7–30 days",
+    });
+  }
+}
+
+/** The runbook knobs' rules (environments/knobs.ts), with the same text Terraform prints at plan. */
+function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
+  const sets = [
+    { knobs: CACHE_KNOBS, rules: CACHE_RULES.filter((r) => env.cache.enabled || !r.variable.startsWith("redis_")) },
+    { knobs: DATABASE_KNOBS, rules: databaseRules(env.workspace) },
+  ];
+  for (const { knobs, rules } of sets) {
+    const values = knobValues(knobs, env);
+    for (const rule of rules) {
+      if (rule.ok(values)) continue;
+      const knob = knobs.find((k) => k.variable === rule.variable);
+      ctx.addIssue({ code: "custom", path: [...(knob?.path ?? [])], message: synthMessage(rule, values) });
+    }
+  }
+  const cm = env.cache.clusterMode;
+  if (env.cache.enabled && cm.enabled && !env.cache.automaticFailover) {
+    ctx.addIssue({ code: "custom", path: ["cache", "clusterMode", "enabled"], message: "cluster mode needs automatic failover" });
+  }
+  const db = env.database;
+  if (db.maxAllocatedStorage !== undefined && db.maxAllocatedStorage < db.allocatedStorage) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["database", "maxAllocatedStorage"],
+      message: `the autoscaling ceiling (${db.maxAllocatedStorage} GB) is below allocatedStorage (${db.allocatedStorage} GB)`,
     });
   }
 }

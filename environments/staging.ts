@@ -26,4 +26,21 @@ export const staging: EnvironmentInput = {
     accessLogging: true,
     corsOrigins: ["https://staging.eduautismo-ia.com"],
   },
+  cache: {
+    nodeType: "cache.t3.small",
+    numCacheNodes: 2,
+    automaticFailover: true,
+    multiAz: true,
+    transitEncryption: true,
+    auth: true,
+  },
+  database: {
+    instanceClass: "db.t3.small",
+    allocatedStorage: 50,
+    // Seed 000 §4.2 (staging simulates production, Multi-AZ on) over seed 001 (off): see docs/decisions.md.
+    multiAz: true,
+    backupRetentionDays: 3,
+    maxConnections: 300,
+    deletionProtection: true,
+  },
 };

@@ -1,0 +1,173 @@
+/**
+ * Runbook knobs: root variables written to `environments/<ws>/terraform.tfvars` (the names seed 000
+ * §8.3–8.4 edits), and the rules they must satisfy.
+ *
+ * Each rule is written twice, once for synthesis (a JavaScript test on the config) and once for plan
+ * time (a Terraform `validation` condition), with ONE message template, so an operator who breaks a
+ * rule by editing tfvars reads the same sentence Terraform-side as a developer does at synth.
+ * `{var}` in a template is replaced by the value (synth) or `${var.var}` (Terraform). The tests run
+ * every rule through both layers.
+ */
+
+export type KnobValue = string | number | boolean;
+export type KnobValues = Record<string, KnobValue>;
+
+export interface Knob {
+  /** Root variable name (Terraform naming). */
+  readonly variable: string;
+  readonly type: "string" | "number" | "bool";
+  readonly description: string;
+  /** Path of the config field it comes from, for synth-time messages. */
+  readonly path: readonly (string | number)[];
+}
+
+export interface KnobRule {
+  /** The knob whose validation block carries the rule (and whose path the synth message uses). */
+  readonly variable: string;
+  /** Synth-time test; true when the values are acceptable. */
+  readonly ok: (v: KnobValues) => boolean;
+  /** Plan-time condition, HCL over `var.<knob>`. */
+  readonly condition: string;
+  /** Message with `{knob}` placeholders. */
+  readonly message: string;
+}
+
+/** ElastiCache for Redis node families (current and previous generation still offered). */
+export const REDIS_NODE_FAMILIES = ["t2", "t3", "t4g", "m4", "m5", "m6g", "m7g", "r4", "r5", "r6g", "r7g", "r6gd"] as const;
+/** RDS for PostgreSQL instance families this project allows. */
+export const RDS_FAMILIES = ["t3", "t4g", "m5", "m6g", "m6i", "m7g", "r5", "r6g", "r6i", "r7g"] as const;
+
+const SIZES = "(micro|small|medium|large|xlarge|[0-9]+xlarge)";
+export const REDIS_NODE_TYPE_RE = `^cache\\.(${REDIS_NODE_FAMILIES.join("|")})\\.${SIZES}$`;
+export const RDS_CLASS_RE = `^db\\.(${RDS_FAMILIES.join("|")})\\.${SIZES}$`;
+
+export const CACHE_KNOBS: readonly Knob[] = [
+  { variable: "redis_node_type", type: "string", description: "ElastiCache node type (seed 000 §8.4: scale vertically here).", path: ["cache", "nodeType"] },
+  { variable: "redis_num_cache_nodes", type: "number", description: "Nodes in the replication group: 1 primary + replicas.", path: ["cache", "numCacheNodes"] },
+  { variable: "redis_automatic_failover_enabled", type: "bool", description: "Promote a replica when the primary fails (needs 2+ nodes).", path: ["cache", "automaticFailover"] },
+  { variable: "redis_multi_az_enabled", type: "bool", description: "Spread nodes over AZs (needs automatic failover).", path: ["cache", "multiAz"] },
+  { variable: "redis_transit_encryption_enabled", type: "bool", description: "TLS between clients and Redis.", path: ["cache", "transitEncryption"] },
+  { variable: "redis_auth_enabled", type: "bool", description: "Require the AUTH token (needs transit encryption).", path: ["cache", "auth"] },
+  { variable: "bncc_cache_ttl", type: "number", description: "BNCC_CACHE_TTL for the app, seconds (seed 000 §3.2).", path: ["cache", "bnccCacheTtl"] },
+  { variable: "nlp_cache_ttl", type: "number", description: "NLP_CACHE_TTL for the app, seconds (seed 000 §3.2).", path: ["cache", "nlpCacheTtl"] },
+];
+
+export const CACHE_RULES: readonly KnobRule[] = [
+  {
+    variable: "redis_node_type",
+    ok: (v) => new RegExp(REDIS_NODE_TYPE_RE).test(String(v.redis_node_type)),
+    condition: `can(regex("${REDIS_NODE_TYPE_RE.replace(/\\/g, "\\\\")}", var.redis_node_type))`,
+    message: `{redis_node_type} is not an ElastiCache for Redis node type (families: ${REDIS_NODE_FAMILIES.join(", ")})`,
+  },
+  {
+    variable: "redis_num_cache_nodes",
+    ok: (v) => Number(v.redis_num_cache_nodes) >= 1 && Number(v.redis_num_cache_nodes) <= 6,
+    condition: "var.redis_num_cache_nodes >= 1 && var.redis_num_cache_nodes <= 6",
+    message: "a replication group has 1 to 6 nodes (1 primary + up to 5 replicas), got {redis_num_cache_nodes}",
+  },
+  {
+    variable: "redis_num_cache_nodes",
+    ok: (v) => !v.redis_automatic_failover_enabled || Number(v.redis_num_cache_nodes) >= 2,
+    condition: "!var.redis_automatic_failover_enabled || var.redis_num_cache_nodes >= 2",
+    message: "automatic failover needs at least 2 nodes, got {redis_num_cache_nodes}",
+  },
+  {
+    variable: "redis_multi_az_enabled",
+    ok: (v) => !v.redis_multi_az_enabled || v.redis_automatic_failover_enabled === true,
+    condition: "!var.redis_multi_az_enabled || var.redis_automatic_failover_enabled",
+    message: "Multi-AZ needs automatic failover (set redis_automatic_failover_enabled = true)",
+  },
+  {
+    variable: "redis_auth_enabled",
+    ok: (v) => !v.redis_auth_enabled || v.redis_transit_encryption_enabled === true,
+    condition: "!var.redis_auth_enabled || var.redis_transit_encryption_enabled",
+    message: "AUTH needs transit encryption (set redis_transit_encryption_enabled = true)",
+  },
+  {
+    variable: "bncc_cache_ttl",
+    ok: (v) => Number.isInteger(v.bncc_cache_ttl) && Number(v.bncc_cache_ttl) > 0,
+    condition: "var.bncc_cache_ttl > 0 && floor(var.bncc_cache_ttl) == var.bncc_cache_ttl",
+    message: "a TTL must be a positive whole number of seconds, got {bncc_cache_ttl}",
+  },
+  {
+    variable: "nlp_cache_ttl",
+    ok: (v) => Number.isInteger(v.nlp_cache_ttl) && Number(v.nlp_cache_ttl) > 0,
+    condition: "var.nlp_cache_ttl > 0 && floor(var.nlp_cache_ttl) == var.nlp_cache_ttl",
+    message: "a TTL must be a positive whole number of seconds, got {nlp_cache_ttl}",
+  },
+];
+
+export const DATABASE_KNOBS: readonly Knob[] = [
+  { variable: "db_instance_class", type: "string", description: "RDS instance class.", path: ["database", "instanceClass"] },
+  { variable: "db_allocated_storage", type: "number", description: "Initial gp3 storage, GB.", path: ["database", "allocatedStorage"] },
+  { variable: "db_multi_az", type: "bool", description: "Synchronous standby in another AZ.", path: ["database", "multiAz"] },
+  { variable: "db_backup_retention_period", type: "number", description: "Days of automated backups (0 disables them).", path: ["database", "backupRetentionDays"] },
+  { variable: "db_replica_count", type: "number", description: "Read replicas (seed 001: 2 in production).", path: ["database", "readReplicas"] },
+];
+
+/** Rules for the database knobs; `workspace` is baked into the production-only rule. */
+export function databaseRules(workspace: string): KnobRule[] {
+  return [
+    {
+      variable: "db_instance_class",
+      ok: (v) => new RegExp(RDS_CLASS_RE).test(String(v.db_instance_class)),
+      condition: `can(regex("${RDS_CLASS_RE.replace(/\\/g, "\\\\")}", var.db_instance_class))`,
+      message: `{db_instance_class} is not an RDS instance class this project allows (families: ${RDS_FAMILIES.join(", ")})`,
+    },
+    {
+      variable: "db_allocated_storage",
+      ok: (v) => Number(v.db_allocated_storage) >= 20 && Number(v.db_allocated_storage) <= 65536,
+      condition: "var.db_allocated_storage >= 20 && var.db_allocated_storage <= 65536",
+      message: "gp3 storage must be 20 to 65536 GB, got {db_allocated_storage}",
+    },
+    {
+      variable: "db_backup_retention_period",
+      ok: (v) => Number(v.db_backup_retention_period) >= 0 && Number(v.db_backup_retention_period) <= 35,
+      condition: "var.db_backup_retention_period >= 0 && var.db_backup_retention_period <= 35",
+      message: "backup retention must be 0 to 35 days, got {db_backup_retention_period}",
+    },
+    {
+      variable: "db_replica_count",
+      ok: (v) => Number(v.db_replica_count) === 0 || Number(v.db_backup_retention_period) > 0,
+      condition: "var.db_replica_count == 0 || var.db_backup_retention_period > 0",
+      message: "read replicas need automated backups (backup retention > 0), got {db_backup_retention_period} days",
+    },
+    {
+      variable: "db_replica_count",
+      ok: (v) => Number(v.db_replica_count) >= 0 && Number(v.db_replica_count) <= 5,
+      condition: "var.db_replica_count >= 0 && var.db_replica_count <= 5",
+      message: "RDS allows 0 to 5 read replicas here, got {db_replica_count}",
+    },
+    ...(workspace === "production"
+      ? [
+          {
+            variable: "db_multi_az",
+            ok: (v: KnobValues) => v.db_multi_az === true,
+            condition: "var.db_multi_az",
+            message: "production needs Multi-AZ (db_multi_az = true)",
+          },
+        ]
+      : []),
+  ];
+}
+
+/** The synth-time text of a rule's message. */
+export function synthMessage(rule: KnobRule, values: KnobValues): string {
+  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
+}
+
+/** The plan-time text of a rule's message (a Terraform template). */
+export function terraformMessage(rule: KnobRule): string {
+  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) => `\${var.${name}}`);
+}
+
+/** Reads every knob's value from a config object by its path. */
+export function knobValues(knobs: readonly Knob[], config: unknown): KnobValues {
+  const values: KnobValues = {};
+  for (const k of knobs) {
+    let cur: unknown = config;
+    for (const p of k.path) cur = (cur as Record<string | number, unknown>)?.[p];
+    values[k.variable] = cur as KnobValue;
+  }
+  return values;
+}

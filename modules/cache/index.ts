@@ -1,0 +1,195 @@
+/**
+ * cache — ElastiCache for Redis (seed 000 §3.1, seed 001 `terraform/modules/cache`).
+ *
+ * Owns: the replication group `<name>-redis` (the id seed 000 §6 queries), its subnet group on the
+ * private subnets, a redis7 parameter group, its security group (6379 only from the app group,
+ * plus the matching egress rule on the app group), the slow-log group, and the AUTH token:
+ * generated once by Terraform (`terraform_data` + `uuid()`, no extra provider), stored in a
+ * KMS-encrypted Secrets Manager secret the app reads by ARN, never in tfvars or plain outputs.
+ * It depends on network and security only — never on compute (seed 000 §5.2 applies it first).
+ */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { DataResource } from "cdktf";
+import type { Construct } from "constructs";
+import { CACHE_KNOBS } from "../../environments/knobs";
+import { allowFrom } from "../../lib/access";
+import { expr, ModuleStack, named } from "../../lib/module-stack";
+
+export const REDIS_PORT = 6379;
+
+export interface CacheProps {
+  /** Name prefix, e.g. `eduautismo-ia-production`; the group is `<name>-redis`. */
+  readonly name: string;
+  /** Secrets Manager path prefix, e.g. `eduautismo-ia/production`. */
+  readonly secretPrefix: string;
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  /** Security group of the application tasks (network module). */
+  readonly appSecurityGroupId: string;
+  /** Data key (at rest, secret). */
+  readonly dataKmsKeyArn: string;
+  /** Logs key (slow-log group). */
+  readonly logsKmsKeyArn: string;
+  /** Root knob values (tokens of the root variables). */
+  readonly knobs: Record<string, unknown>;
+  /** @default "7.1" */
+  readonly engineVersion?: string;
+  /** @default 1 */
+  readonly snapshotRetentionDays?: number;
+  /** @default "sun:05:00-sun:06:00" */
+  readonly maintenanceWindow?: string;
+  /** @default "03:00-04:00" */
+  readonly snapshotWindow?: string;
+  /** @default 30 */
+  readonly slowLogRetentionDays?: number;
+  /** @default "volatile-lru" */
+  readonly maxmemoryPolicy?: string;
+  /** Cluster mode: shards and replicas per shard. @default off */
+  readonly clusterMode?: { readonly shards: number; readonly replicasPerShard: number };
+  /** Recovery window of the AUTH secret: 0 or 7–30. @default 30 */
+  readonly secretRecoveryWindowDays?: number;
+}
+
+export class CacheModule extends ModuleStack {
+  constructor(scope: Construct, workspace: string, props: CacheProps) {
+    super(scope, workspace, "cache");
+
+    const name = this.input("name", props.name, { type: "string", description: "Name prefix; the group is <name>-redis." }).stringValue;
+    this.input("secret_prefix", props.secretPrefix, { type: "string", description: "Secrets Manager path prefix." });
+    const vpcId = this.input("vpc_id", props.vpcId, { type: "string", description: "VPC of the cache." }).stringValue;
+    this.input("subnet_ids", props.subnetIds, { type: "list(string)", description: "Private subnets for the subnet group." });
+    const appSg = this.input("app_security_group_id", props.appSecurityGroupId, { type: "string", description: "Security group allowed to connect." }).stringValue;
+    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key for data at rest and the AUTH secret." }).stringValue;
+    const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, { type: "string", description: "KMS key of the slow-log group." }).stringValue;
+
+    // Runbook knobs: validated once, on the root variables that feed them (environments/knobs.ts).
+    for (const knob of CACHE_KNOBS.filter((k) => k.variable.startsWith("redis_"))) {
+      this.input(knob.variable, props.knobs[knob.variable], { type: knob.type, description: knob.description });
+    }
+    const engineVersion = this.input("engine_version", props.engineVersion, { type: "string", description: "Redis engine version.", default: "7.1" }).stringValue;
+    const snapshotRetention = this.input("snapshot_retention_days", props.snapshotRetentionDays, { type: "number", description: "Days of snapshots.", default: 1 }).numberValue;
+    const maintenance = this.input("maintenance_window", props.maintenanceWindow, { type: "string", description: "Weekly maintenance window (UTC).", default: "sun:05:00-sun:06:00" }).stringValue;
+    const snapshotWindow = this.input("snapshot_window", props.snapshotWindow, { type: "string", description: "Daily snapshot window (UTC).", default: "03:00-04:00" }).stringValue;
+    const slowLogRetention = this.input("slow_log_retention_days", props.slowLogRetentionDays, { type: "number", description: "Retention of the slow-log group.", default: 30 }).numberValue;
+    const maxmemory = this.input("maxmemory_policy", props.maxmemoryPolicy, { type: "string", description: "Eviction policy.", default: "volatile-lru" }).stringValue;
+    const recovery = this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, { type: "number", description: "Recovery window of the AUTH secret.", default: 30 }).numberValue;
+
+    const cluster = props.clusterMode;
+    const sg = named(
+      new SecurityGroup(this, "redis_sg", {
+        name: `${name}-redis`,
+        description: "ElastiCache Redis: 6379 from the application tasks only",
+        vpcId,
+        tags: { Name: `${name}-redis` },
+        lifecycle: { createBeforeDestroy: true },
+      }),
+      "redis",
+    );
+    allowFrom(this, { name: "redis", id: sg.id }, { name: "app", id: appSg }, REDIS_PORT, "Redis from the application tasks");
+
+    const subnets = named(
+      new ElasticacheSubnetGroup(this, "redis_subnets", {
+        name: `${name}-redis`,
+        description: "Private subnets of the Redis replication group",
+        subnetIds: expr("var.subnet_ids") as unknown as string[],
+      }),
+      "redis",
+    );
+    const params = named(
+      new ElasticacheParameterGroup(this, "redis_params", {
+        name: `${name}-redis7${cluster ? "-cluster" : ""}`,
+        family: "redis7",
+        description: "Redis 7 parameters of the platform",
+        parameter: [
+          { name: "maxmemory-policy", value: maxmemory },
+          { name: "cluster-enabled", value: cluster ? "yes" : "no" },
+        ],
+        lifecycle: { createBeforeDestroy: true },
+      }),
+      "redis",
+    );
+    const slowLog = named(
+      new CloudwatchLogGroup(this, "redis_slow_log", { name: `/elasticache/${name}-redis/slow-log`, retentionInDays: slowLogRetention, kmsKeyId: logsKey }),
+      "redis_slow_log",
+    );
+
+    // AUTH token: a UUID made once at creation and kept in state (ignore_changes); only the aws
+    // provider is available, so Terraform's built-in uuid() is the random source. Rotate with
+    // `terraform apply -replace='module.cache.terraform_data.auth_token'` (docs/operations.md).
+    named(
+      new DataResource(this, "auth_token_source", {
+        input: expr("uuid()") as unknown as Record<string, string>,
+        lifecycle: { ignoreChanges: ["input"] },
+      }),
+      "auth_token",
+    );
+    const secret = named(
+      new SecretsmanagerSecret(this, "auth_secret", {
+        name: "${var.secret_prefix}/redis-auth",
+        description: "Redis AUTH token and connection details, read by the app through ECS secrets",
+        kmsKeyId: dataKey,
+        recoveryWindowInDays: recovery,
+      }),
+      "redis_auth",
+    );
+    secret.addOverride("count", expr("var.redis_auth_enabled ? 1 : 0"));
+
+    const group = named(
+      new ElasticacheReplicationGroup(this, "redis_group", {
+        replicationGroupId: `${name}-redis`,
+        description: `Redis cache of ${name} (sessions, BNCC queries, GPT-4o answers)`,
+        engine: "redis",
+        engineVersion,
+        nodeType: expr("var.redis_node_type"),
+        port: REDIS_PORT,
+        parameterGroupName: params.name,
+        subnetGroupName: subnets.name,
+        securityGroupIds: [sg.id],
+        automaticFailoverEnabled: expr("var.redis_automatic_failover_enabled") as unknown as boolean,
+        multiAzEnabled: expr("var.redis_multi_az_enabled") as unknown as boolean,
+        atRestEncryptionEnabled: "true",
+        kmsKeyId: dataKey,
+        transitEncryptionEnabled: expr("var.redis_transit_encryption_enabled") as unknown as boolean,
+        authToken: expr("var.redis_auth_enabled ? sensitive(terraform_data.auth_token.output) : null"),
+        authTokenUpdateStrategy: expr('var.redis_auth_enabled ? "ROTATE" : null'),
+        autoMinorVersionUpgrade: "true",
+        maintenanceWindow: maintenance,
+        snapshotWindow,
+        snapshotRetentionLimit: snapshotRetention,
+        finalSnapshotIdentifier: `${name}-redis-final`,
+        applyImmediately: false,
+        logDeliveryConfiguration: [
+          { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
+        ],
+        ...(cluster
+          ? { numNodeGroups: cluster.shards, replicasPerNodeGroup: cluster.replicasPerShard, clusterMode: "enabled" }
+          : { numCacheClusters: expr("var.redis_num_cache_nodes") as unknown as number }),
+      }),
+      "redis",
+    );
+
+    const endpoint = cluster ? "aws_elasticache_replication_group.redis.configuration_endpoint_address" : "aws_elasticache_replication_group.redis.primary_endpoint_address";
+    const url = `"\${var.redis_transit_encryption_enabled ? "rediss" : "redis"}://\${${endpoint}}:${REDIS_PORT}"`;
+    named(
+      new SecretsmanagerSecretVersion(this, "auth_secret_version", {
+        secretId: expr("aws_secretsmanager_secret.redis_auth[0].id"),
+        secretString: expr(`jsonencode({ token = terraform_data.auth_token.output, host = ${endpoint}, port = ${REDIS_PORT}, url = ${url} })`),
+      }),
+      "redis_auth",
+    ).addOverride("count", expr("var.redis_auth_enabled ? 1 : 0"));
+
+    this.output("redis_endpoint", expr(endpoint), "Primary endpoint address (configuration endpoint in cluster mode).");
+    this.output("redis_reader_endpoint", expr(cluster ? endpoint : "aws_elasticache_replication_group.redis.reader_endpoint_address"), "Reader endpoint address.");
+    this.output("redis_port", REDIS_PORT, "Redis port.");
+    this.output("redis_url", expr(url), "redis:// or rediss:// URL without credentials (the token is in the AUTH secret).");
+    this.output("redis_security_group_id", sg.id, "Security group of the Redis nodes.");
+    this.output("redis_auth_secret_arn", expr("one(aws_secretsmanager_secret.redis_auth[*].arn)"), "Secret holding the AUTH token (JSON key `token`), or null without AUTH.");
+    this.output("replication_group_id", group.id, "Replication group id (seed 000 §6: describe-replication-groups).");
+  }
+}
