@@ -1,0 +1,124 @@
+/**
+ * One failing example per knob rule: how to break it in the environment file, how to break it in
+ * the generated tfvars, and the message both layers must print.
+ */
+import type { Workspace } from "../../environments";
+import type { Mutable } from "./config";
+
+export interface KnobCase {
+  readonly rule: string;
+  readonly ws: Workspace;
+  /** Config path prefix of the synth message. */
+  readonly path: string;
+  readonly config: (env: Mutable) => void;
+  /** tfvars assignments (HCL values) that break the same rule. */
+  readonly tfvars: Record<string, string>;
+  readonly message: string;
+}
+
+export const KNOB_CASES: readonly KnobCase[] = [
+  {
+    rule: "automatic failover needs 2+ nodes (seed 000 §8.3)",
+    ws: "dev",
+    path: "cache.numCacheNodes",
+    config: (e) => (e.cache.automaticFailover = true),
+    tfvars: { redis_automatic_failover_enabled: "true" },
+    message: "automatic failover needs at least 2 nodes, got 1",
+  },
+  {
+    rule: "Multi-AZ needs automatic failover",
+    ws: "dev",
+    path: "cache.multiAz",
+    config: (e) => (e.cache.multiAz = true),
+    tfvars: { redis_multi_az_enabled: "true" },
+    message: "Multi-AZ needs automatic failover (set redis_automatic_failover_enabled = true)",
+  },
+  {
+    rule: "AUTH needs transit encryption",
+    ws: "staging",
+    path: "cache.auth",
+    config: (e) => (e.cache.transitEncryption = false),
+    tfvars: { redis_transit_encryption_enabled: "false" },
+    message: "AUTH needs transit encryption (set redis_transit_encryption_enabled = true)",
+  },
+  {
+    rule: "the node type family must exist",
+    ws: "production",
+    path: "cache.nodeType",
+    config: (e) => (e.cache.nodeType = "cache.x9.large"),
+    tfvars: { redis_node_type: '"cache.x9.large"' },
+    message: "cache.x9.large is not an ElastiCache for Redis node type (families: t2, t3, t4g, m4, m5, m6g, m7g, r4, r5, r6g, r7g, r6gd)",
+  },
+  {
+    rule: "1 to 6 nodes",
+    ws: "production",
+    path: "cache.numCacheNodes",
+    config: (e) => (e.cache.numCacheNodes = 7),
+    tfvars: { redis_num_cache_nodes: "7" },
+    message: "a replication group has 1 to 6 nodes (1 primary + up to 5 replicas), got 7",
+  },
+  {
+    rule: "BNCC TTL positive",
+    ws: "dev",
+    path: "cache.bnccCacheTtl",
+    config: (e) => (e.cache.bnccCacheTtl = 0),
+    tfvars: { bncc_cache_ttl: "0" },
+    message: "a TTL must be a positive whole number of seconds, got 0",
+  },
+  {
+    rule: "NLP TTL positive",
+    ws: "staging",
+    path: "cache.nlpCacheTtl",
+    config: (e) => (e.cache.nlpCacheTtl = -5),
+    tfvars: { nlp_cache_ttl: "-5" },
+    message: "a TTL must be a positive whole number of seconds, got -5",
+  },
+  {
+    rule: "RDS instance class family must exist",
+    ws: "staging",
+    path: "database.instanceClass",
+    config: (e) => (e.database.instanceClass = "db.x1.large"),
+    tfvars: { db_instance_class: '"db.x1.large"' },
+    message: "db.x1.large is not an RDS instance class this project allows (families: t3, t4g, m5, m6g, m6i, m7g, r5, r6g, r6i, r7g)",
+  },
+  {
+    rule: "gp3 storage 20 GB or more",
+    ws: "dev",
+    path: "database.allocatedStorage",
+    config: (e) => (e.database.allocatedStorage = 10),
+    tfvars: { db_allocated_storage: "10" },
+    message: "gp3 storage must be 20 to 65536 GB, got 10",
+  },
+  {
+    rule: "backup retention 0–35 days",
+    ws: "dev",
+    path: "database.backupRetentionDays",
+    config: (e) => (e.database.backupRetentionDays = 40),
+    tfvars: { db_backup_retention_period: "40" },
+    message: "backup retention must be 0 to 35 days, got 40",
+  },
+  {
+    rule: "replicas need backups",
+    ws: "production",
+    path: "database.readReplicas",
+    config: (e) => (e.database.backupRetentionDays = 0),
+    tfvars: { db_backup_retention_period: "0" },
+    message: "read replicas need automated backups (backup retention > 0), got 0 days",
+  },
+  {
+    rule: "at most 5 replicas",
+    ws: "production",
+    path: "database.readReplicas",
+    config: (e) => (e.database.readReplicas = 6),
+    tfvars: { db_replica_count: "6" },
+    message: "RDS allows 0 to 5 read replicas here, got 6",
+  },
+  {
+    rule: "production is Multi-AZ",
+    ws: "production",
+    path: "database.multiAz",
+    config: (e) => (e.database.multiAz = false),
+    tfvars: { db_multi_az: "false" },
+    message: "production needs Multi-AZ (db_multi_az = true)",
+  },
+];

@@ -1,0 +1,161 @@
+import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+
+const { stacks } = synthAll();
+const cache: Json = stacks.production.modules.cache;
+const group = resource(cache, "aws_elasticache_replication_group", "redis");
+
+describe("replication group", () => {
+  test("is named <name>-redis, the id seed 000 §6 describes", () => {
+    expect(group.replication_group_id).toBe("${var.name}-redis");
+  });
+
+  test("runs Redis 7 with a redis7 parameter group", () => {
+    expect(group).toMatchObject({ engine: "redis", engine_version: "${var.engine_version}" });
+    expect(stacks.production.root.module.cache.engine_version).toBe("7.1");
+    expect(resource(cache, "aws_elasticache_parameter_group", "redis").family).toBe("redis7");
+  });
+
+  test("lives in the private subnets", () => {
+    expect(resource(cache, "aws_elasticache_subnet_group", "redis").subnet_ids).toBe("${var.subnet_ids}");
+    expect(stacks.production.root.module.cache.subnet_ids).toBe("${module.network.private_subnet_ids}");
+  });
+
+  test("encrypts at rest with the data key in every workspace", () => {
+    expect(group).toMatchObject({ at_rest_encryption_enabled: "true", kms_key_id: "${var.data_kms_key_arn}" });
+  });
+
+  test("takes size, failover, Multi-AZ and TLS from the runbook knobs", () => {
+    expect(group).toMatchObject({
+      node_type: "${var.redis_node_type}",
+      num_cache_clusters: "${var.redis_num_cache_nodes}",
+      automatic_failover_enabled: "${var.redis_automatic_failover_enabled}",
+      multi_az_enabled: "${var.redis_multi_az_enabled}",
+      transit_encryption_enabled: "${var.redis_transit_encryption_enabled}",
+    });
+  });
+
+  test("has maintenance and snapshot windows and keeps snapshots", () => {
+    expect(group).toMatchObject({ maintenance_window: "${var.maintenance_window}", snapshot_window: "${var.snapshot_window}" });
+    const retention = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.cache.snapshot_retention_days]));
+    expect(retention).toEqual({ dev: 1, staging: 1, production: 7 });
+  });
+
+  test("delivers its slow log to a KMS-encrypted CloudWatch log group", () => {
+    expect(group.log_delivery_configuration).toEqual([
+      { destination: "${aws_cloudwatch_log_group.redis_slow_log.name}", destination_type: "cloudwatch-logs", log_format: "json", log_type: "slow-log" },
+    ]);
+    expect(resource(cache, "aws_cloudwatch_log_group", "redis_slow_log").kms_key_id).toBe("${var.logs_kms_key_arn}");
+  });
+});
+
+describe("per-environment matrix (seed 000 §3.1)", () => {
+  const knobs = (ws: string) => {
+    const t = stacks[ws].tfvars;
+    const get = (n: string) => (new RegExp(`\\n${n} = (.+)\\n`).exec(t) as RegExpExecArray)[1];
+    return [get("redis_node_type"), get("redis_num_cache_nodes"), get("redis_multi_az_enabled"), get("redis_transit_encryption_enabled"), get("redis_auth_enabled")];
+  };
+
+  test("dev: one cache.t3.micro, no Multi-AZ, no TLS, no AUTH", () => {
+    expect(knobs("dev")).toEqual(['"cache.t3.micro"', "1", "false", "false", "false"]);
+  });
+
+  test("staging: two cache.t3.small, Multi-AZ, TLS and AUTH", () => {
+    expect(knobs("staging")).toEqual(['"cache.t3.small"', "2", "true", "true", "true"]);
+  });
+
+  test("production: three cache.r6g.large, Multi-AZ, TLS and AUTH", () => {
+    expect(knobs("production")).toEqual(['"cache.r6g.large"', "3", "true", "true", "true"]);
+  });
+});
+
+describe("network access", () => {
+  test("admits 6379 only from the app security group, described", () => {
+    const ingress = Object.values(resourcesOf(cache, "aws_vpc_security_group_ingress_rule"));
+    expect(ingress).toEqual([
+      expect.objectContaining({ security_group_id: "${aws_security_group.redis.id}", referenced_security_group_id: "${var.app_security_group_id}", from_port: 6379, to_port: 6379, description: "Redis from the application tasks" }),
+    ]);
+  });
+
+  test("opens the app group's egress to Redis only", () => {
+    expect(resource(cache, "aws_vpc_security_group_egress_rule", "app_to_redis")).toMatchObject({
+      security_group_id: "${var.app_security_group_id}",
+      referenced_security_group_id: "${aws_security_group.redis.id}",
+      from_port: 6379,
+    });
+  });
+
+  test("takes the app group from network, not compute", () => {
+    expect(stacks.production.root.module.cache.app_security_group_id).toBe("${module.network.app_security_group_id}");
+  });
+});
+
+describe("AUTH token", () => {
+  test("is generated once by Terraform (uuid kept in state), not supplied by anyone", () => {
+    expect(resource(cache, "terraform_data", "auth_token")).toMatchObject({ input: "${uuid()}", lifecycle: { ignore_changes: ["input"] } });
+  });
+
+  test("reaches Redis as a sensitive value, only when AUTH is on", () => {
+    expect(group.auth_token).toBe("${var.redis_auth_enabled ? sensitive(terraform_data.auth_token.output) : null}");
+  });
+
+  test("is kept in a KMS-encrypted secret the app reads by ARN", () => {
+    expect(resource(cache, "aws_secretsmanager_secret", "redis_auth")).toMatchObject({ kms_key_id: "${var.data_kms_key_arn}", name: "${var.secret_prefix}/redis-auth" });
+    expect(resource(cache, "aws_secretsmanager_secret_version", "redis_auth").secret_string).toContain("token = terraform_data.auth_token.output");
+  });
+
+  test("appears in no output", () => {
+    for (const o of Object.values<Json>(cache.output)) expect(JSON.stringify(o.value)).not.toContain("auth_token");
+    for (const o of Object.values<Json>(stacks.production.root.output)) expect(JSON.stringify(o.value)).not.toMatch(/auth_token(?!_)/);
+  });
+});
+
+describe("outputs", () => {
+  test("the root exports the names seed 000 reads", () => {
+    expect(stacks.production.root.output).toMatchObject({
+      redis_endpoint: { value: "${module.cache.redis_endpoint}" },
+      redis_port: { value: "${module.cache.redis_port}" },
+      redis_security_group_id: { value: "${module.cache.redis_security_group_id}" },
+      redis_url: { value: "${module.cache.redis_url}" },
+    });
+  });
+
+  test("redis_url uses rediss:// when TLS is on and carries no credentials", () => {
+    expect(cache.output.redis_url.value).toBe(
+      '${"${var.redis_transit_encryption_enabled ? "rediss" : "redis"}://${aws_elasticache_replication_group.redis.primary_endpoint_address}:6379"}',
+    );
+  });
+});
+
+describe("cache disabled (seed 000 §7.3)", () => {
+  const all = inputs();
+  all.production.cache = { ...all.production.cache, enabled: false };
+  const off = synthAll(all).stacks.production;
+
+  test("removes the module, its knobs and its outputs from the root", () => {
+    expect(off.root.module.cache).toBeUndefined();
+    expect(off.modules.cache).toBeUndefined();
+    expect(Object.keys(off.root.output).filter((o) => o.startsWith("redis_"))).toEqual([]);
+    expect(off.tfvars).not.toMatch(/\nredis_/);
+  });
+
+  test("keeps the other modules and the TTL knobs", () => {
+    expect(Object.keys(off.root.module).sort()).toEqual(["database", "network", "security", "storage"]);
+    expect(off.tfvars).toContain("\nbncc_cache_ttl = 3600\n");
+  });
+});
+
+describe("cluster mode (seed 001, off by default)", () => {
+  const all = inputs();
+  all.production.cache = { ...all.production.cache, clusterMode: { enabled: true, shards: 3, replicasPerShard: 2 } };
+  const on = synthAll(all).stacks.production.modules.cache;
+
+  test("is off in every checked-in workspace", () => {
+    for (const s of Object.values(stacks)) expect(resource(s.modules.cache, "aws_elasticache_replication_group", "redis").num_node_groups).toBeUndefined();
+  });
+
+  test("when enabled, shards the group and exports the configuration endpoint", () => {
+    expect(resource(on, "aws_elasticache_replication_group", "redis")).toMatchObject({ num_node_groups: 3, replicas_per_node_group: 2, cluster_mode: "enabled" });
+    expect(on.output.redis_endpoint.value).toBe("${aws_elasticache_replication_group.redis.configuration_endpoint_address}");
+    expect(resource(on, "aws_elasticache_parameter_group", "redis").parameter).toContainEqual({ name: "cluster-enabled", value: "yes" });
+  });
+});
