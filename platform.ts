@@ -6,8 +6,9 @@ import type { App } from "cdktf";
 import { loadEnvironments, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./environments";
 import { PlatformApp } from "./lib/app";
 import { WorkspaceStack } from "./lib/workspace-stack";
-import { CACHE_KNOBS, CACHE_RULES, DATABASE_KNOBS, databaseRules, knobValues, terraformMessage, type Knob, type KnobRule } from "./environments/knobs";
+import { CACHE_KNOBS, CACHE_RULES, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, terraformMessage, type Knob, type KnobRule } from "./environments/knobs";
 import { CacheModule } from "./modules/cache";
+import { ComputeModule } from "./modules/compute";
 import { DatabaseModule } from "./modules/database";
 import { NetworkModule } from "./modules/network";
 import { SecurityModule } from "./modules/security";
@@ -21,6 +22,7 @@ export interface Platform {
   /** Absent when `cache.enabled` is false (seed 000 §7.3). */
   readonly cache?: CacheModule;
   readonly database: DatabaseModule;
+  readonly compute: ComputeModule;
 }
 
 /** Declares root knob variables with their rules as validation blocks; returns their tokens by name. */
@@ -130,7 +132,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
 
   const redisKnobs = CACHE_KNOBS.filter((k) => k.variable.startsWith("redis_"));
   const ttlKnobs = CACHE_KNOBS.filter((k) => !k.variable.startsWith("redis_"));
-  declareKnobs(root, ttlKnobs, CACHE_RULES, env);
+  const ttls = declareKnobs(root, ttlKnobs, CACHE_RULES, env);
   const secretPrefix = `${env.project}/${root.environment.stringValue}`;
   const c = env.cache;
   const cache = c.enabled
@@ -185,6 +187,60 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
     }),
   );
 
+  const appIndex = env.compute.services.findIndex((s) => s.name === "app");
+  const appKnobs = appIndex >= 0 ? declareKnobs(root, computeKnobs(appIndex), COMPUTE_RULES, env) : {};
+  const compute = root.use(
+    new ComputeModule(app, ws, {
+      name,
+      region: env.region,
+      accountId: env.accountId,
+      vpcId: network.ref("vpc_id"),
+      privateSubnetIds: network.refList("private_subnet_ids"),
+      publicSubnetIds: network.refList("public_subnet_ids"),
+      appSecurityGroupId: network.ref("app_security_group_id"),
+      albSecurityGroupId: network.ref("alb_security_group_id"),
+      dataKmsKeyArn: security.ref("data_kms_key_arn"),
+      logsKmsKeyArn: security.ref("logs_kms_key_arn"),
+      logsBucketName: storage.ref("logs_bucket_name"),
+      albLogPrefix: storage.ref("alb_log_prefix"),
+      buckets: {
+        uploads: { name: storage.ref("uploads_bucket_name"), arn: storage.ref("uploads_bucket_arn") },
+        exports: { name: storage.ref("exports_bucket_name"), arn: storage.ref("exports_bucket_arn") },
+        mlModels: { name: storage.ref("ml_models_bucket_name"), arn: storage.ref("ml_models_bucket_arn") },
+        bnccData: { name: storage.ref("bncc_data_bucket_name"), arn: storage.ref("bncc_data_bucket_arn") },
+      },
+      secretArns: security.ref("secret_arns"),
+      db: {
+        secretArn: database.ref("db_master_user_secret_arn"),
+        address: database.ref("db_address"),
+        port: database.refNumber("db_port"),
+        name: database.ref("db_name"),
+      },
+      redis: cache && {
+        url: cache.ref("redis_url"),
+        host: cache.ref("redis_endpoint"),
+        port: cache.refNumber("redis_port"),
+        authSecretArn: c.auth ? cache.ref("redis_auth_secret_arn") : undefined,
+      },
+      enableWaf: sec.waf.enabled,
+      webAclArn: security.ref("web_acl_arn"),
+      knobs: { ...appKnobs, ...ttls },
+      config: env.compute,
+      environmentName: ws,
+    }),
+  );
+
+  root.output("ecs_cluster_name", compute.ref("ecs_cluster_name"), "ECS cluster (seed 000 §6).");
+  root.output("ecs_service_names", compute.ref("ecs_service_names"), "ECS service names by service.");
+  root.output("task_definition_families", compute.ref("task_definition_families"), "Task definition families (seed 000 §7.1 rollback).");
+  root.output("ecr_repository_urls", compute.ref("ecr_repository_urls"), "ECR repositories by image (CI pushes here).");
+  root.output("ecs_log_group_name", compute.ref("log_group_name"), "Log group of the containers (aws logs tail).");
+  if (env.compute.services.some((s) => s.kind === "web")) {
+    root.output("alb_dns_name", compute.ref("alb_dns_name"), "DNS name of the ALB (seed 000 §6).");
+    root.output("alb_arn_suffix", compute.ref("alb_arn_suffix"), "ALB ARN suffix (CloudWatch dimension).");
+    root.output("target_group_arn_suffixes", compute.ref("target_group_arn_suffixes"), "Target group ARN suffixes by service.");
+  }
+
   if (cache) {
     root.output("redis_endpoint", cache.ref("redis_endpoint"), "Redis primary endpoint (seed 000 §6).");
     root.output("redis_port", cache.refNumber("redis_port"), "Redis port.");
@@ -206,7 +262,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   root.output("bncc_data_bucket_name", storage.ref("bncc_data_bucket_name"), "Bucket for BNCC reference data.");
   root.output("logs_bucket_name", storage.ref("logs_bucket_name"), "Bucket for ALB and S3 access logs.");
 
-  return { root, network, security, storage, cache, database };
+  return { root, network, security, storage, cache, database, compute };
 }
 
 export interface SynthOptions {

@@ -50,4 +50,12 @@ export const dev: EnvironmentInput = {
     deletionProtection: false,
     finalSnapshot: false,
   },
+  compute: {
+    logRetentionDays: 7,
+    containerInsights: false,
+    // No certificate in dev: the ALB serves plain HTTP (seed 000 §6 curls http://).
+    albAccessLogs: false,
+    services: [{ name: "app", cpu: 512, memory: 1024, desiredCount: 1, minCapacity: 1, maxCapacity: 2, port: 8000, secrets: ["openai-api-key", "jwt-secret-key"] }],
+    migrations: { command: ["alembic", "upgrade", "head"] },
+  },
 };

@@ -8,6 +8,7 @@
  * `{var}` in a template is replaced by the value (synth) or `${var.var}` (Terraform). The tests run
  * every rule through both layers.
  */
+import { FARGATE_CPUS, FARGATE_MEMORY } from "./compute-schema";
 
 export type KnobValue = string | number | boolean;
 export type KnobValues = Record<string, KnobValue>;
@@ -28,8 +29,10 @@ export interface KnobRule {
   readonly ok: (v: KnobValues) => boolean;
   /** Plan-time condition, HCL over `var.<knob>`. */
   readonly condition: string;
-  /** Message with `{knob}` placeholders. */
+  /** Message with `{knob}` placeholders (and `{extra}` ones from `extras`). */
   readonly message: string;
+  /** Computed placeholders: a synth-time function and the HCL expression Terraform evaluates. */
+  readonly extras?: Record<string, { readonly synth: (v: KnobValues) => string; readonly hcl: string }>;
 }
 
 /** ElastiCache for Redis node families (current and previous generation still offered). */
@@ -151,14 +154,70 @@ export function databaseRules(workspace: string): KnobRule[] {
   ];
 }
 
+/** Knobs of the service named `app` (seed 000's service and container), at its index in `compute.services`. */
+export function computeKnobs(appIndex: number): Knob[] {
+  const svc = (field: string) => ["compute", "services", appIndex, field];
+  return [
+    { variable: "app_image_tag", type: "string", description: "Image tag of the app (CI/CD: -var app_image_tag=<sha> with -target=module.compute).", path: ["compute", "imageTag"] },
+    { variable: "app_desired_count", type: "number", description: "Tasks at service creation (autoscaling owns the count afterwards).", path: svc("desiredCount") },
+    { variable: "app_min_capacity", type: "number", description: "Autoscaling floor.", path: svc("minCapacity") },
+    { variable: "app_max_capacity", type: "number", description: "Autoscaling ceiling.", path: svc("maxCapacity") },
+    { variable: "app_cpu", type: "number", description: "Fargate CPU units of the app task (1024 = 1 vCPU).", path: svc("cpu") },
+    { variable: "app_memory", type: "number", description: "Fargate memory of the app task, MiB.", path: svc("memory") },
+  ];
+}
+
+const fargateMapHcl = `{ ${Object.entries(FARGATE_MEMORY)
+  .map(([cpu, mems]) => `"${cpu}" = [${mems.join(", ")}]`)
+  .join(", ")} }`;
+
+export const COMPUTE_RULES: readonly KnobRule[] = [
+  {
+    variable: "app_image_tag",
+    ok: (v) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(String(v.app_image_tag)),
+    condition: 'can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.app_image_tag))',
+    message: '"{app_image_tag}" is not a Docker image tag',
+  },
+  {
+    variable: "app_cpu",
+    ok: (v) => FARGATE_CPUS.includes(Number(v.app_cpu)),
+    condition: `contains([${FARGATE_CPUS.join(", ")}], var.app_cpu)`,
+    message: `{app_cpu} is not a Fargate CPU value (${FARGATE_CPUS.join(", ")})`,
+  },
+  {
+    variable: "app_memory",
+    ok: (v) => !FARGATE_CPUS.includes(Number(v.app_cpu)) || FARGATE_MEMORY[Number(v.app_cpu)].includes(Number(v.app_memory)),
+    condition: `!contains([${FARGATE_CPUS.join(", ")}], var.app_cpu) || contains(lookup(${fargateMapHcl}, tostring(var.app_cpu), []), var.app_memory)`,
+    message: "{app_memory} MiB is not a valid Fargate memory for {app_cpu} CPU units (valid: {valid_memory})",
+    extras: {
+      valid_memory: {
+        synth: (v) => (FARGATE_MEMORY[Number(v.app_cpu)] ?? []).join(", "),
+        hcl: `join(", ", lookup(${fargateMapHcl}, tostring(var.app_cpu), []))`,
+      },
+    },
+  },
+  {
+    variable: "app_desired_count",
+    ok: (v) => Number(v.app_min_capacity) <= Number(v.app_desired_count) && Number(v.app_desired_count) <= Number(v.app_max_capacity),
+    condition: "var.app_min_capacity <= var.app_desired_count && var.app_desired_count <= var.app_max_capacity",
+    message: "desired count {app_desired_count} must lie between app_min_capacity {app_min_capacity} and app_max_capacity {app_max_capacity}",
+  },
+  {
+    variable: "app_max_capacity",
+    ok: (v) => Number(v.app_max_capacity) >= 1,
+    condition: "var.app_max_capacity >= 1",
+    message: "app_max_capacity must be at least 1, got {app_max_capacity}",
+  },
+];
+
 /** The synth-time text of a rule's message. */
 export function synthMessage(rule: KnobRule, values: KnobValues): string {
-  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
+  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) => rule.extras?.[name]?.synth(values) ?? String(values[name]));
 }
 
 /** The plan-time text of a rule's message (a Terraform template). */
 export function terraformMessage(rule: KnobRule): string {
-  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) => `\${var.${name}}`);
+  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) => (rule.extras?.[name] ? `\${${rule.extras[name].hcl}}` : `\${var.${name}}`));
 }
 
 /** Reads every knob's value from a config object by its path. */

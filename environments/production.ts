@@ -52,4 +52,28 @@ export const production: EnvironmentInput = {
     preventDestroy: true,
     logRetentionDays: 90,
   },
+  compute: {
+    logRetentionDays: 90,
+    containerInsights: true,
+    xray: true,
+    albDeletionProtection: true,
+    // Placeholder: the production certificate's ARN (ACM, this region); replace before the first apply.
+    certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000003",
+    // Seed 000 §3.2 (1 vCPU / 2 GB, 3–10 tasks) over seed 001 (2 vCPU / 4 GB, 5–20): see docs/decisions.md.
+    services: [
+      {
+        name: "app",
+        cpu: 1024,
+        memory: 2048,
+        desiredCount: 3,
+        minCapacity: 3,
+        maxCapacity: 10,
+        port: 8000,
+        requestsPerTarget: 1000,
+        secrets: ["openai-api-key", "jwt-secret-key"],
+      },
+    ],
+    migrations: { command: ["alembic", "upgrade", "head"] },
+  },
+  cdn: { enabled: true, priceClass: "PriceClass_All", waf: true },
 };

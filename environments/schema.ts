@@ -8,8 +8,9 @@
  */
 import { z } from "zod";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { CdnSchema, ComputeSchema, FARGATE_MEMORY } from "./compute-schema";
 import { CacheSchema, DatabaseSchema } from "./data-schema";
-import { CACHE_KNOBS, CACHE_RULES, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
+import { CACHE_KNOBS, CACHE_RULES, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
 import { SecuritySchema } from "./security-schema";
 import { StorageSchema } from "./storage-schema";
 
@@ -140,13 +141,16 @@ const EnvironmentObject = z
     storage: StorageSchema.prefault({}),
     cache: CacheSchema,
     database: DatabaseSchema,
+    compute: ComputeSchema,
+    /** @default off (production turns it on) */
+    cdn: CdnSchema.prefault({}),
   })
   .strict();
 
 export type EnvironmentInput = z.input<typeof EnvironmentObject>;
 export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
 
-export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology).superRefine(checkProtection).superRefine(checkKnobs);
+export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology).superRefine(checkProtection).superRefine(checkKnobs).superRefine(checkServices);
 export type NetworkConfig = EnvironmentConfig["network"];
 
 type Ctx = z.RefinementCtx;
@@ -233,6 +237,8 @@ function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
     { knobs: CACHE_KNOBS, rules: CACHE_RULES.filter((r) => env.cache.enabled || !r.variable.startsWith("redis_")) },
     { knobs: DATABASE_KNOBS, rules: databaseRules(env.workspace) },
   ];
+  const appIndex = env.compute.services.findIndex((s) => s.name === "app");
+  if (appIndex >= 0) sets.push({ knobs: computeKnobs(appIndex), rules: [...COMPUTE_RULES] });
   for (const { knobs, rules } of sets) {
     const values = knobValues(knobs, env);
     for (const rule of rules) {
@@ -252,6 +258,57 @@ function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
       path: ["database", "maxAllocatedStorage"],
       message: `the autoscaling ceiling (${db.maxAllocatedStorage} GB) is below allocatedStorage (${db.allocatedStorage} GB)`,
     });
+  }
+}
+
+/** Services: valid Fargate sizes, sane scaling, known images and secrets, one listener rule per extra web service. */
+function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
+  const c = env.compute;
+  const seen = new Set<string>();
+  const webServices = c.services.filter((s) => s.kind === "web");
+  const fargate = (path: (string | number)[], cpu: number, memory: number) => {
+    const valid = FARGATE_MEMORY[cpu];
+    if (!valid) {
+      ctx.addIssue({ code: "custom", path: [...path, "cpu"], message: `${cpu} is not a Fargate CPU value (${Object.keys(FARGATE_MEMORY).join(", ")})` });
+    } else if (!valid.includes(memory)) {
+      ctx.addIssue({ code: "custom", path: [...path, "memory"], message: `${memory} MiB is not a valid Fargate memory for ${cpu} CPU units (valid: ${valid.join(", ")})` });
+    }
+  };
+  c.services.forEach((s, i) => {
+    const path = ["compute", "services", i];
+    if (seen.has(s.name)) ctx.addIssue({ code: "custom", path: [...path, "name"], message: `service "${s.name}" is declared twice` });
+    seen.add(s.name);
+    // The app service's size and scaling are knobs, checked with the knob rules.
+    if (s.name !== "app") {
+      fargate(path, s.cpu, s.memory);
+      if (!(s.minCapacity <= s.desiredCount && s.desiredCount <= s.maxCapacity)) {
+        ctx.addIssue({ code: "custom", path: [...path, "desiredCount"], message: `desired count ${s.desiredCount} must lie between minCapacity ${s.minCapacity} and maxCapacity ${s.maxCapacity}` });
+      }
+    }
+    if (!c.images.includes(s.image)) {
+      ctx.addIssue({ code: "custom", path: [...path, "image"], message: `"${s.image}" is not one of compute.images (${c.images.join(", ")})` });
+    }
+    s.secrets.forEach((name, j) => {
+      if (!env.security.secrets.names.includes(name)) {
+        ctx.addIssue({ code: "custom", path: [...path, "secrets", j], message: `"${name}" is not declared in security.secrets.names` });
+      }
+    });
+    if (s.kind === "worker" && (s.pathPatterns.length > 0 || s.requestsPerTarget !== undefined)) {
+      ctx.addIssue({ code: "custom", path: [...path, "kind"], message: "a worker has no load balancer: drop pathPatterns and requestsPerTarget" });
+    }
+    if (s.kind === "web" && webServices.indexOf(s) > 0 && s.pathPatterns.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "pathPatterns"],
+        message: `web service "${s.name}" has no listener rule: give it pathPatterns (only the first web service, "${webServices[0].name}", is the listener default)`,
+      });
+    }
+  });
+  if (c.migrations) {
+    fargate(["compute", "migrations"], c.migrations.cpu, c.migrations.memory);
+  }
+  if (env.cdn.enabled && webServices.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["cdn", "enabled"], message: "CloudFront needs a web service behind the ALB" });
   }
 }
 

@@ -43,4 +43,13 @@ export const staging: EnvironmentInput = {
     maxConnections: 300,
     deletionProtection: true,
   },
+  compute: {
+    logRetentionDays: 30,
+    containerInsights: true,
+    // Placeholder: the staging certificate's ARN (ACM, this region); replace before the first apply.
+    certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-0000-0000-000000000002",
+    // Seed 000 §3.2 (0.5 vCPU / 1 GB) over seed 001 (1 vCPU / 2 GB): see docs/decisions.md.
+    services: [{ name: "app", cpu: 512, memory: 1024, desiredCount: 2, minCapacity: 2, maxCapacity: 5, port: 8000, secrets: ["openai-api-key", "jwt-secret-key"] }],
+    migrations: { command: ["alembic", "upgrade", "head"] },
+  },
 };

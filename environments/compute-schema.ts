@@ -1,0 +1,124 @@
+/** Knobs of the compute (ECS Fargate + ALB) and cdn (CloudFront) modules. Part of EnvironmentSchema. */
+import { z } from "zod";
+
+/** Valid Fargate task sizes: CPU units → memory (MiB) values. */
+export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+export const FARGATE_CPUS = Object.keys(FARGATE_MEMORY).map(Number);
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+export const ServiceSchema = z
+  .object({
+    /** Service name: `<project>-<env>-<name>` (seed 000: `eduautismo-ia-<env>-app`). Required. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and dashes"),
+    /** `web` sits behind the ALB; `worker` has no load balancer (seed 002's BullMQ workers). @default "web" */
+    kind: z.enum(["web", "worker"]).default("web"),
+    /** ECR repository (one of `compute.images`). @default "app" */
+    image: z.string().default("app"),
+    /** Fargate CPU units. Required. */
+    cpu: z.number().int(),
+    /** Fargate memory, MiB, valid for the CPU. Required. */
+    memory: z.number().int(),
+    /** Tasks at creation; autoscaling owns it afterwards. Required. */
+    desiredCount: z.number().int().min(0),
+    /** Autoscaling floor. Required. */
+    minCapacity: z.number().int().min(0),
+    /** Autoscaling ceiling. Required. */
+    maxCapacity: z.number().int().min(1),
+    /** Container port (web services). @default 8000 */
+    port: z.number().int().min(1).max(65535).default(8000),
+    /** ALB health check path. @default "/health" (seed 000 §6) */
+    healthCheckPath: z.string().startsWith("/").default("/health"),
+    /** Seconds ECS ignores failing health checks after a task starts. @default 60 */
+    healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60),
+    /** Command override. @default the image's */
+    command: z.array(z.string()).optional(),
+    /** Run on Fargate Spot (interruptible, ~70% cheaper). @default false */
+    spot: z.boolean().default(false),
+    /** Target-tracking CPU %, seed 000 §9.1. @default 70 */
+    cpuTarget: z.number().min(10).max(95).default(70),
+    /** Target-tracking memory %, seed 000 §9.1. @default 80 */
+    memoryTarget: z.number().min(10).max(95).default(80),
+    /** Target-tracking ALB requests per target per minute (web only). @default none */
+    requestsPerTarget: z.number().int().positive().optional(),
+    /** Listener rule paths for web services after the first (the first is the listener default). @default [] */
+    pathPatterns: z.array(z.string().startsWith("/")).default([]),
+    /** Extra plain environment variables (never secrets). @default {} */
+    environment: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).default({}),
+    /** Secrets to inject by ARN, from `security.secrets.names`; env var = upper snake case of the name. @default [] */
+    secrets: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const ComputeSchema = z
+  .object({
+    /** ECR repositories, one per image. @default ["app"] */
+    images: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/)).default(["app"]),
+    /** Image tag deployed (`app_image_tag` knob; CI/CD rolls it with a targeted apply). @default "initial" */
+    imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag").default("initial"),
+    /** Images ECR keeps per repository. @default 30 */
+    keepImages: z.number().int().min(1).max(1000).default(30),
+    /** Container Insights (billed per metric). @default false */
+    containerInsights: z.boolean().default(false),
+    /** Retention of /ecs/<name> (seed 000 §4: 7 / 30 / 90). @default 30 */
+    logRetentionDays: z.number().int().default(30),
+    /** ACM certificate for HTTPS on the ALB; without one the ALB serves plain HTTP (dev). @default none */
+    certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN").optional(),
+    /** ALB deletion protection. @default false */
+    albDeletionProtection: z.boolean().default(false),
+    /** ALB access logs to the logs bucket. @default true */
+    albAccessLogs: z.boolean().default(true),
+    /** X-Ray daemon sidecar (seed 001). @default false */
+    xray: z.boolean().default(false),
+    /** CPU architecture of the tasks. @default "X86_64" */
+    architecture: z.enum(["X86_64", "ARM64"]).default("X86_64"),
+    /** Plain environment of every app container (seed 000 §3.2). @default the MVP 3.0 flags */
+    appEnvironment: z
+      .record(z.string(), z.string())
+      .default({ ENABLE_MULTIDISCIPLINARY: "true", MAX_DISCIPLINES: "25", MAX_GRADE_LEVELS: "18" }),
+    services: z.array(ServiceSchema).min(1, "needs at least one service"),
+    /** One-off migrations task (seeds 002/003 run it with `aws ecs run-task`). @default none */
+    migrations: z
+      .object({ command: z.array(z.string()).min(1), cpu: z.number().int().default(512), memory: z.number().int().default(1024), image: z.string().default("app") })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const CdnSchema = z
+  .object({
+    /** CloudFront in front of the ALB (seed 000 §2.1: production). @default false */
+    enabled: z.boolean().default(false),
+    /** `PriceClass_All` reaches South American edges; 100/200 do not (docs/decisions.md). @default "PriceClass_All" */
+    priceClass: z.enum(["PriceClass_All", "PriceClass_200", "PriceClass_100"]).default("PriceClass_All"),
+    /** ACM certificate in us-east-1 for custom domains and TLS 1.2+. @default none (the cloudfront.net certificate) */
+    certificateArn: z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN in us-east-1 (CloudFront only reads certificates there)").optional(),
+    /** Custom domain names (need certificateArn). @default [] */
+    aliases: z.array(z.string()).default([]),
+    /** Path patterns cached as static assets. @default ["/static/*", "/assets/*"] */
+    staticPaths: z.array(z.string().startsWith("/")).default(["/static/*", "/assets/*"]),
+    /** CLOUDFRONT-scope WAF (us-east-1). @default true */
+    waf: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.aliases.length > 0 && !c.certificateArn) {
+      ctx.addIssue({ code: "custom", path: ["aliases"], message: "custom domain names need certificateArn (an ACM certificate in us-east-1)" });
+    }
+  });
+
+export type ComputeConfig = z.output<typeof ComputeSchema>;
+export type ServiceConfig = z.output<typeof ServiceSchema>;
+export type CdnConfig = z.output<typeof CdnSchema>;

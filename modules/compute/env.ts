@@ -1,0 +1,77 @@
+/**
+ * What the app containers receive. Plain `environment` holds configuration only; credentials come
+ * through `secrets` (ECS reads them from Secrets Manager by ARN at task start), never as values.
+ */
+import type { ComputeConfig, ServiceConfig } from "../../environments/compute-schema";
+
+export interface RedisInputs {
+  readonly url: string;
+  readonly host: string;
+  readonly port: unknown;
+  /** The AUTH secret's ARN; omit when AUTH is off. */
+  readonly authSecretArn?: string;
+}
+
+interface EnvSources {
+  readonly redis?: RedisInputs;
+  readonly environmentName: string;
+}
+
+type Pair = { name: string; value: string };
+type SecretRef = { name: string; valueFrom: string };
+
+/** `openai-api-key` → `OPENAI_API_KEY`. */
+export function secretEnvName(secret: string): string {
+  return secret.replace(/-/g, "_").toUpperCase();
+}
+
+/** Plain environment, sorted by name: seed 000 §3.2's MVP 3.0 variables, Redis only when a cache exists. */
+export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: Pick<ServiceConfig, "environment">): Pair[] {
+  const env: Record<string, string> = {
+    ...cfg.appEnvironment,
+    ENVIRONMENT: src.environmentName,
+    AWS_REGION: "${var.region}",
+    BNCC_CACHE_TTL: "${tostring(var.bncc_cache_ttl)}",
+    NLP_CACHE_TTL: "${tostring(var.nlp_cache_ttl)}",
+    DB_HOST: "${var.db_address}",
+    DB_PORT: "${tostring(var.db_port)}",
+    DB_NAME: "${var.db_name}",
+    UPLOADS_BUCKET: "${var.uploads_bucket_name}",
+    EXPORTS_BUCKET: "${var.exports_bucket_name}",
+    ML_MODELS_BUCKET: "${var.ml_models_bucket_name}",
+    BNCC_DATA_BUCKET: "${var.bncc_data_bucket_name}",
+    ...svc.environment,
+  };
+  if (src.redis) {
+    env.REDIS_URL = "${var.redis_url}";
+    env.REDIS_HOST = "${var.redis_host}";
+    env.REDIS_PORT = "${tostring(var.redis_port)}";
+  }
+  if (cfg.xray) env.AWS_XRAY_DAEMON_ADDRESS = "127.0.0.1:2000";
+  return Object.entries(env)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value }));
+}
+
+/** Secrets by ARN: database credentials (JSON keys of the RDS-managed secret), Redis AUTH, app secrets. */
+export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secrets">): SecretRef[] {
+  const secrets: SecretRef[] = [
+    { name: "DB_USERNAME", valueFrom: "${var.db_secret_arn}:username::" },
+    { name: "DB_PASSWORD", valueFrom: "${var.db_secret_arn}:password::" },
+  ];
+  if (src.redis?.authSecretArn !== undefined) secrets.push({ name: "REDIS_AUTH_TOKEN", valueFrom: "${var.redis_auth_secret_arn}:token::" });
+  for (const s of svc.secrets) secrets.push({ name: secretEnvName(s), valueFrom: `\${var.secret_arns.${s}}` });
+  return secrets;
+}
+
+/** Every secret ARN a task of this module may read (for the execution role). Secret names are
+ * HCL identifiers (lowercase, digits, dashes), so `var.secret_arns.<name>` needs no quotes inside
+ * JSON policy strings. */
+export function secretArnsOf(src: EnvSources, cfg: ComputeConfig): string[] {
+  const names = [...new Set(cfg.services.flatMap((s) => s.secrets))];
+  return [
+    "${var.db_secret_arn}",
+    ...(src.redis?.authSecretArn !== undefined ? ["${var.redis_auth_secret_arn}"] : []),
+    ...names.map((n) => `\${var.secret_arns.${n}}`),
+  ];
+}

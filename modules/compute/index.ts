@@ -1,0 +1,452 @@
+/**
+ * compute — ECS Fargate services behind an ALB (seed 000 §2–3, §5.2–5.3, seed 001 `modules/compute`).
+ *
+ * Owns: the cluster `<name>` (Fargate and Fargate Spot), one ECR repository per image, the log
+ * group `/ecs/<name>`, the execution and task roles, one task definition + service + autoscaling per
+ * configured service (web services get a target group and a listener rule), the migrations task
+ * definition, the ALB with its listeners and WAF association. Services are a list, so the same
+ * module expresses an API + workers (seed 002) or API + web (seed 003).
+ * Without cache inputs the containers get no REDIS_* variables (seed 000 §7.3).
+ */
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import type { Construct } from "constructs";
+import type { ComputeConfig, ServiceConfig } from "../../environments/compute-schema";
+import { hclExpression } from "../../lib/hcl";
+import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/iam";
+import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { readStatements, readWriteStatements } from "../storage/grants";
+import { containerEnvironment, containerSecrets, secretArnsOf, type RedisInputs } from "./env";
+
+/** TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only. */
+export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** X-Ray daemon sidecar image (public ECR). */
+export const XRAY_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.14";
+
+export interface BucketRef {
+  readonly name: string;
+  readonly arn: string;
+}
+
+export interface ComputeProps {
+  /** Name prefix: cluster `<name>`, services `<name>-<service>`. */
+  readonly name: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly vpcId: string;
+  readonly privateSubnetIds: string[];
+  readonly publicSubnetIds: string[];
+  readonly appSecurityGroupId: string;
+  readonly albSecurityGroupId: string;
+  readonly dataKmsKeyArn: string;
+  readonly logsKmsKeyArn: string;
+  readonly logsBucketName: string;
+  readonly albLogPrefix: string;
+  readonly buckets: { readonly uploads: BucketRef; readonly exports: BucketRef; readonly mlModels: BucketRef; readonly bnccData: BucketRef };
+  /** Application secret ARNs by name (security module). */
+  readonly secretArns: unknown;
+  readonly db: { readonly secretArn: string; readonly address: string; readonly port: unknown; readonly name: string };
+  /** Cache connection; omit when the cache is disabled (no REDIS_* variables). */
+  readonly redis?: RedisInputs;
+  /** Associate the security module's web ACL. @default false */
+  readonly enableWaf?: boolean;
+  readonly webAclArn?: string;
+  /** Root knob tokens: app_* and the TTLs. */
+  readonly knobs: Record<string, unknown>;
+  /** Structure decided at synthesis: services, images, certificate, sidecars. */
+  readonly config: ComputeConfig;
+  readonly environmentName: string;
+}
+
+const tf = (serviceName: string) => serviceName.replace(/-/g, "_");
+
+export class ComputeModule extends ModuleStack {
+  constructor(scope: Construct, workspace: string, props: ComputeProps) {
+    super(scope, workspace, "compute");
+    const cfg = props.config;
+
+    const name = this.input("name", props.name, { type: "string", description: "Name prefix: cluster <name>, services <name>-<service>." }).stringValue;
+    const region = this.input("region", props.region, { type: "string", description: "AWS region (log driver)." }).stringValue;
+    this.input("account_id", props.accountId, { type: "string", description: "AWS account id (trust conditions)." });
+    const vpcId = this.input("vpc_id", props.vpcId, { type: "string", description: "VPC of the services." }).stringValue;
+    this.input("private_subnet_ids", props.privateSubnetIds, { type: "list(string)", description: "Subnets of the tasks (no public IPs)." });
+    this.input("public_subnet_ids", props.publicSubnetIds, { type: "list(string)", description: "Subnets of the ALB." });
+    const appSg = this.input("app_security_group_id", props.appSecurityGroupId, { type: "string", description: "Security group of the tasks." }).stringValue;
+    const albSg = this.input("alb_security_group_id", props.albSecurityGroupId, { type: "string", description: "Security group of the ALB." }).stringValue;
+    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key of ECR and the secrets." }).stringValue;
+    const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, { type: "string", description: "KMS key of the log groups." }).stringValue;
+    this.input("logs_bucket_name", props.logsBucketName, { type: "string", description: "Bucket for ALB access logs." });
+    this.input("alb_log_prefix", props.albLogPrefix, { type: "string", description: "Prefix of ALB access logs." });
+    this.input("enable_alb_access_logs", cfg.albAccessLogs, { type: "bool", description: "ALB access logs to the logs bucket.", default: true });
+    this.input("alb_deletion_protection", cfg.albDeletionProtection, { type: "bool", description: "ALB deletion protection.", default: false });
+    this.input("certificate_arn", cfg.certificateArn ?? null, { type: "string", description: "ACM certificate of the HTTPS listener, or null.", default: null, nullable: true });
+    const logRetention = this.input("log_retention_days", cfg.logRetentionDays, { type: "number", description: "Retention of /ecs/<name>.", default: 30 }).numberValue;
+    this.input("container_insights", cfg.containerInsights, { type: "bool", description: "Container Insights.", default: false });
+    this.input("keep_images", cfg.keepImages, { type: "number", description: "Images kept per ECR repository.", default: 30 });
+    for (const [key, b] of Object.entries(props.buckets)) {
+      const snake = key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+      this.input(`${snake}_bucket_name`, b.name, { type: "string", description: `Name of the ${key} bucket.` });
+      this.input(`${snake}_bucket_arn`, b.arn, { type: "string", description: `ARN of the ${key} bucket.` });
+    }
+    this.input("secret_arns", props.secretArns, { type: "map(string)", description: "Application secret ARNs by name." });
+    this.input("db_secret_arn", props.db.secretArn, { type: "string", description: "RDS-managed master secret (JSON: username, password)." });
+    this.input("db_address", props.db.address, { type: "string", description: "PostgreSQL host." });
+    this.input("db_port", props.db.port, { type: "number", description: "PostgreSQL port." });
+    this.input("db_name", props.db.name, { type: "string", description: "PostgreSQL database." });
+    if (props.redis) {
+      this.input("redis_url", props.redis.url, { type: "string", description: "redis:// or rediss:// URL (no credentials)." });
+      this.input("redis_host", props.redis.host, { type: "string", description: "Redis primary endpoint." });
+      this.input("redis_port", props.redis.port, { type: "number", description: "Redis port." });
+      if (props.redis.authSecretArn !== undefined) {
+        this.input("redis_auth_secret_arn", props.redis.authSecretArn, { type: "string", description: "Secret with the AUTH token (JSON key token)." });
+      }
+    }
+    this.input("enable_waf", props.enableWaf ?? false, { type: "bool", description: "Associate the regional web ACL with the ALB.", default: false });
+    this.input("web_acl_arn", props.webAclArn ?? null, { type: "string", description: "Regional web ACL, or null.", default: null, nullable: true });
+    for (const knob of ["app_image_tag", "app_desired_count", "app_min_capacity", "app_max_capacity", "app_cpu", "app_memory", "bncc_cache_ttl", "nlp_cache_ttl"]) {
+      if (props.knobs[knob] === undefined) continue;
+      this.input(knob, props.knobs[knob], { type: knob === "app_image_tag" ? "string" : "number", description: `Root knob ${knob}.` });
+    }
+
+    // --- Cluster, logs, registries -------------------------------------------------------------
+    const logGroup = named(new CloudwatchLogGroup(this, "app_logs", { name: `/ecs/${name}`, retentionInDays: logRetention, kmsKeyId: logsKey }), "app");
+    const execLogs = named(new CloudwatchLogGroup(this, "exec_logs", { name: `/ecs/${name}/exec`, retentionInDays: logRetention, kmsKeyId: logsKey }), "exec");
+    const cluster = named(
+      new EcsCluster(this, "cluster", {
+        name,
+        setting: [{ name: "containerInsights", value: expr('var.container_insights ? "enabled" : "disabled"') }],
+        configuration: {
+          executeCommandConfiguration: {
+            logging: "OVERRIDE",
+            logConfiguration: { cloudWatchLogGroupName: execLogs.name, cloudWatchEncryptionEnabled: true },
+          },
+        },
+      }),
+      "this",
+    );
+    named(
+      new EcsClusterCapacityProviders(this, "capacity", {
+        clusterName: cluster.name,
+        capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+        defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1, base: 0 }],
+      }),
+      "this",
+    );
+
+    for (const image of cfg.images) {
+      const repo = named(
+        new EcrRepository(this, `ecr_${tf(image)}`, {
+          name: `${name}-${image}`,
+          imageTagMutability: "IMMUTABLE",
+          imageScanningConfiguration: { scanOnPush: true },
+          encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: dataKey }],
+        }),
+        tf(image),
+      );
+      named(
+        new EcrLifecyclePolicy(this, `ecr_policy_${tf(image)}`, {
+          repository: repo.name,
+          policy: expr(
+            `jsonencode({ rules = [{ rulePriority = 1, description = "Keep the last ${"${var.keep_images}"} images", selection = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = var.keep_images }, action = { type = "expire" } }] })`,
+          ),
+        }),
+        tf(image),
+      );
+    }
+    const repoUrl = (image: string) => `\${aws_ecr_repository.${tf(image)}.repository_url}`;
+    const repoArns = cfg.images.map((i) => `\${aws_ecr_repository.${tf(i)}.arn}`);
+
+    // --- IAM: execution role (pull, logs, secrets) and task role (app permissions) ---------------
+    const trust = serviceTrust("ecs-tasks.amazonaws.com", { StringEquals: { "aws:SourceAccount": "${var.account_id}" } });
+    const secretArns = secretArnsOf(props, cfg);
+    const execRole = named(new IamRole(this, "execution_role", { name: `${name}-ecs-execution`, description: "ECS pulls images, writes logs and reads the task secrets", assumeRolePolicy: trust }), "execution");
+    const execStatements: PolicyStatement[] = [
+      { Sid: "EcrAuth", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+      { Sid: "EcrPull", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: repoArns },
+      { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup.arn}:*` },
+      { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
+      {
+        Sid: "DecryptTaskSecrets",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: dataKey,
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+      },
+    ];
+    named(new IamRolePolicy(this, "execution_policy", { name: "pull-log-secrets", role: execRole.id, policy: policyDocument(execStatements) }), "execution");
+
+    const taskRole = named(new IamRole(this, "task_role", { name: `${name}-ecs-task`, description: "Permissions of the application itself", assumeRolePolicy: trust }), "task");
+    // Bucket statements without their key; one key statement below covers all four buckets.
+    const bucket = (key: string) => `\${var.${key}_bucket_arn}`;
+    const taskStatements: PolicyStatement[] = [
+      ...readWriteStatements({ label: "Uploads", bucketArn: bucket("uploads") }),
+      ...readWriteStatements({ label: "Exports", bucketArn: bucket("exports") }),
+      ...readStatements({ label: "MlModels", bucketArn: bucket("ml_models") }),
+      ...readStatements({ label: "BnccData", bucketArn: bucket("bncc_data") }),
+    ];
+    taskStatements.push(
+      {
+        Sid: "UseDataKeyThroughS3",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: dataKey,
+        Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+      },
+      // ECS Exec (seed 000 §8.1): the SSM channels have no resource-level permissions.
+      {
+        Sid: "EcsExecChannels",
+        Effect: "Allow",
+        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+        Resource: "*",
+      },
+      { Sid: "EcsExecLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+      { Sid: "EcsExecLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: `${execLogs.arn}:*` },
+    );
+    if (cfg.xray) {
+      taskStatements.push({
+        Sid: "XRay",
+        Effect: "Allow",
+        Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+        Resource: "*",
+      });
+    }
+    named(new IamRolePolicy(this, "task_policy", { name: "app", role: taskRole.id, policy: policyDocument(taskStatements) }), "task");
+
+    // --- Load balancer -------------------------------------------------------------------------------
+    const web = cfg.services.filter((s) => s.kind === "web");
+    const https = cfg.certificateArn !== undefined;
+    if (web.length > 0) {
+      const alb = named(
+        new Lb(this, "alb", {
+          name,
+          internal: false,
+          loadBalancerType: "application",
+          securityGroups: [albSg],
+          subnets: expr("var.public_subnet_ids") as unknown as string[],
+          dropInvalidHeaderFields: true,
+          enableDeletionProtection: expr("var.alb_deletion_protection") as unknown as boolean,
+          idleTimeout: 60,
+          accessLogs: { bucket: expr("var.logs_bucket_name"), prefix: expr("var.alb_log_prefix"), enabled: expr("var.enable_alb_access_logs") as unknown as boolean },
+        }),
+        "this",
+      );
+      for (const s of web) {
+        named(
+          new LbTargetGroup(this, `tg_${tf(s.name)}`, {
+            name: `${name}-${s.name}`,
+            port: s.port,
+            protocol: "HTTP",
+            targetType: "ip",
+            vpcId,
+            deregistrationDelay: "30",
+            healthCheck: { path: s.healthCheckPath, matcher: "200", interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+            lifecycle: { createBeforeDestroy: true },
+          }),
+          tf(s.name),
+        );
+      }
+      const defaultTg = `\${aws_lb_target_group.${tf(web[0].name)}.arn}`;
+      named(
+        new LbListener(this, "http_listener", {
+          loadBalancerArn: alb.arn,
+          port: 80,
+          protocol: "HTTP",
+          defaultAction: [
+            https
+              ? { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }
+              : { type: "forward", targetGroupArn: defaultTg },
+          ],
+        }),
+        "http",
+      );
+      if (https) {
+        named(
+          new LbListener(this, "https_listener", {
+            loadBalancerArn: alb.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: ALB_TLS_POLICY,
+            certificateArn: expr("var.certificate_arn"),
+            defaultAction: [{ type: "forward", targetGroupArn: defaultTg }],
+          }),
+          "https",
+        );
+      }
+      const listenerArn = https ? "${aws_lb_listener.https.arn}" : "${aws_lb_listener.http.arn}";
+      web.slice(1).forEach((s, i) => {
+        named(
+          new LbListenerRule(this, `rule_${tf(s.name)}`, {
+            listenerArn,
+            priority: (i + 1) * 10,
+            action: [{ type: "forward", targetGroupArn: `\${aws_lb_target_group.${tf(s.name)}.arn}` }],
+            condition: [{ pathPattern: { values: s.pathPatterns } }],
+          }),
+          tf(s.name),
+        );
+      });
+      named(new Wafv2WebAclAssociation(this, "waf_association", { resourceArn: alb.arn, webAclArn: expr("var.web_acl_arn") }), "this").addOverride(
+        "count",
+        expr("var.enable_waf ? 1 : 0"),
+      );
+    }
+
+    // --- Services --------------------------------------------------------------------------------------
+    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number }, size: { cpu: unknown; memory: unknown }) => {
+      const containers: object[] = [
+        {
+          name: "app",
+          image: `${repoUrl(svc.image)}:\${var.app_image_tag}`,
+          essential: true,
+          command: svc.command,
+          portMappings: svc.port !== undefined ? [{ containerPort: svc.port, protocol: "tcp" }] : [],
+          readonlyRootFilesystem: true,
+          privileged: false,
+          environment: containerEnvironment(props, cfg, svc),
+          secrets: containerSecrets(props, svc),
+          mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+          linuxParameters: { initProcessEnabled: true },
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": `\${aws_cloudwatch_log_group.app.name}`, "awslogs-region": "${var.region}", "awslogs-stream-prefix": svc.name },
+          },
+        },
+      ];
+      if (cfg.xray) {
+        containers.push({
+          name: "xray-daemon",
+          image: XRAY_IMAGE,
+          essential: false,
+          cpu: 32,
+          memoryReservation: 256,
+          portMappings: [{ containerPort: 2000, protocol: "udp" }],
+          readonlyRootFilesystem: true,
+          privileged: false,
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": `\${aws_cloudwatch_log_group.app.name}`, "awslogs-region": "${var.region}", "awslogs-stream-prefix": "xray" },
+          },
+        });
+      }
+      return named(
+        new EcsTaskDefinition(this, `td_${id}`, {
+          family,
+          requiresCompatibilities: ["FARGATE"],
+          networkMode: "awsvpc",
+          cpu: String(size.cpu),
+          memory: String(size.memory),
+          executionRoleArn: execRole.arn,
+          taskRoleArn: taskRole.arn,
+          runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cfg.architecture },
+          volume: [{ name: "tmp" }],
+          containerDefinitions: expr(`jsonencode(${hclExpression(containers)})`),
+        }),
+        id,
+      );
+    };
+
+    const families: Record<string, string> = {};
+    for (const s of cfg.services) {
+      const id = tf(s.name);
+      const isApp = s.name === "app";
+      const family = `${name}-${s.name}`;
+      const size = isApp ? { cpu: "${var.app_cpu}", memory: "${var.app_memory}" } : { cpu: s.cpu, memory: s.memory };
+      const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined }, size);
+      const service = named(
+        new EcsService(this, `svc_${id}`, {
+          name: family,
+          cluster: cluster.arn,
+          taskDefinition: td.arn,
+          desiredCount: (isApp ? expr("var.app_desired_count") : s.desiredCount) as number,
+          capacityProviderStrategy: [{ capacityProvider: s.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
+          platformVersion: "LATEST",
+          deploymentCircuitBreaker: { enable: true, rollback: true },
+          deploymentMinimumHealthyPercent: 100,
+          deploymentMaximumPercent: 200,
+          enableExecuteCommand: true,
+          enableEcsManagedTags: true,
+          propagateTags: "SERVICE",
+          healthCheckGracePeriodSeconds: s.kind === "web" ? s.healthCheckGracePeriodSeconds : undefined,
+          networkConfiguration: { subnets: expr("var.private_subnet_ids") as unknown as string[], securityGroups: [appSg], assignPublicIp: false },
+          loadBalancer: s.kind === "web" ? [{ targetGroupArn: `\${aws_lb_target_group.${id}.arn}`, containerName: "app", containerPort: s.port }] : undefined,
+          // Autoscaling owns the count after creation.
+          lifecycle: { ignoreChanges: ["desired_count"] },
+        }),
+        id,
+      );
+      if (s.kind === "web") service.addOverride("depends_on", [web.indexOf(s) === 0 ? (https ? "aws_lb_listener.https" : "aws_lb_listener.http") : `aws_lb_listener_rule.${id}`]);
+      families[s.name] = family;
+
+      const target = named(
+        new AppautoscalingTarget(this, `scaling_${id}`, {
+          serviceNamespace: "ecs",
+          resourceId: `service/\${aws_ecs_cluster.this.name}/\${aws_ecs_service.${id}.name}`,
+          scalableDimension: "ecs:service:DesiredCount",
+          minCapacity: (isApp ? expr("var.app_min_capacity") : s.minCapacity) as number,
+          maxCapacity: (isApp ? expr("var.app_max_capacity") : s.maxCapacity) as number,
+        }),
+        id,
+      );
+      const policy = (suffix: string, metric: string, value: number, label?: string) =>
+        named(
+          new AppautoscalingPolicy(this, `scaling_${id}_${suffix}`, {
+            name: `${family}-${suffix}`,
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: target.serviceNamespace,
+            resourceId: target.resourceId,
+            scalableDimension: target.scalableDimension,
+            targetTrackingScalingPolicyConfiguration: {
+              targetValue: value,
+              predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel: label },
+              scaleInCooldown: 300,
+              scaleOutCooldown: 60,
+            },
+          }),
+          `${id}_${suffix}`,
+        );
+      policy("cpu", "ECSServiceAverageCPUUtilization", s.cpuTarget);
+      policy("memory", "ECSServiceAverageMemoryUtilization", s.memoryTarget);
+      if (s.kind === "web" && s.requestsPerTarget !== undefined) {
+        policy("requests", "ALBRequestCountPerTarget", s.requestsPerTarget, `\${aws_lb.this.arn_suffix}/\${aws_lb_target_group.${id}.arn_suffix}`);
+      }
+    }
+
+    if (cfg.migrations) {
+      const m = cfg.migrations;
+      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {} }, { cpu: m.cpu, memory: m.memory });
+      families.migrations = `${name}-migrations`;
+    }
+
+    // --- Outputs ----------------------------------------------------------------------------------------
+    const hclMap = (m: Record<string, string>) => expr(hclExpression(m));
+    this.output("ecs_cluster_name", cluster.name, "ECS cluster (seed 000: eduautismo-ia-<env>).");
+    this.output("ecs_cluster_arn", cluster.arn, "ECS cluster ARN.");
+    this.output("ecs_service_names", hclMap(Object.fromEntries(cfg.services.map((s) => [s.name, `\${aws_ecs_service.${tf(s.name)}.name}`]))), "Service names by service.");
+    this.output("task_definition_families", hclMap(Object.fromEntries(Object.keys(families).map((k) => [k, `\${aws_ecs_task_definition.${tf(k)}.family}`]))), "Task definition families (rollback: <family>:<revision>).");
+    this.output("ecr_repository_urls", hclMap(Object.fromEntries(cfg.images.map((i) => [i, repoUrl(i)]))), "ECR repository URLs by image.");
+    this.output("log_group_name", logGroup.name, "Log group of the containers (seed 000 §6: aws logs tail).");
+    this.output("task_role_arn", taskRole.arn, "Role of the application tasks.");
+    this.output("execution_role_arn", execRole.arn, "Execution role of the tasks.");
+    if (web.length > 0) {
+      this.output("alb_dns_name", "${aws_lb.this.dns_name}", "DNS name of the ALB (seed 000 §6: curl http://$ALB_DNS/health).");
+      this.output("alb_zone_id", "${aws_lb.this.zone_id}", "Route 53 zone of the ALB.");
+      this.output("alb_arn", "${aws_lb.this.arn}", "ARN of the ALB.");
+      this.output("alb_arn_suffix", "${aws_lb.this.arn_suffix}", "ARN suffix of the ALB (CloudWatch dimension).");
+      this.output("target_group_arn_suffixes", hclMap(Object.fromEntries(web.map((s) => [s.name, `\${aws_lb_target_group.${tf(s.name)}.arn_suffix}`]))), "Target group ARN suffixes by service.");
+      this.output("https_enabled", https, "Whether the ALB has an HTTPS listener.");
+    }
+  }
+}
