@@ -27,7 +27,14 @@ describe.each(WORKSPACES)("address contract of %s", (ws) => {
   });
 });
 
-test("resource addresses are identical across workspaces", () => {
-  expect(addresses(stacks.dev)).toEqual(addresses(stacks.production));
-  expect(addresses(stacks.staging)).toEqual(addresses(stacks.production));
+test("network, security, storage, cache and database have the same addresses in every workspace", () => {
+  const shared = (ws: string) => addresses(stacks[ws]).filter((a) => /^module\.(network|security|storage|cache|database)\./.test(a));
+  expect(shared("dev")).toEqual(shared("production"));
+  expect(shared("staging")).toEqual(shared("production"));
+});
+
+test("compute differs only where config decides structure: the HTTPS listener and request-count scaling", () => {
+  const compute = (ws: string) => addresses(stacks[ws]).filter((a) => a.startsWith("module.compute."));
+  const extra = compute("production").filter((a) => !compute("dev").includes(a));
+  expect(extra).toEqual(["module.compute.aws_appautoscaling_policy.app_requests", "module.compute.aws_lb_listener.https"]);
 });
