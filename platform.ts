@@ -8,6 +8,7 @@ import { PlatformApp } from "./lib/app";
 import { WorkspaceStack } from "./lib/workspace-stack";
 import { CACHE_KNOBS, CACHE_RULES, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, terraformMessage, type Knob, type KnobRule } from "./environments/knobs";
 import { CacheModule } from "./modules/cache";
+import { CdnModule } from "./modules/cdn";
 import { ComputeModule } from "./modules/compute";
 import { DatabaseModule } from "./modules/database";
 import { NetworkModule } from "./modules/network";
@@ -23,6 +24,8 @@ export interface Platform {
   readonly cache?: CacheModule;
   readonly database: DatabaseModule;
   readonly compute: ComputeModule;
+  /** Present when `cdn.enabled` (production). */
+  readonly cdn?: CdnModule;
 }
 
 /** Declares root knob variables with their rules as validation blocks; returns their tokens by name. */
@@ -241,6 +244,30 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
     root.output("target_group_arn_suffixes", compute.ref("target_group_arn_suffixes"), "Target group ARN suffixes by service.");
   }
 
+  const cdnCfg = env.cdn;
+  const cdn = cdnCfg.enabled
+    ? root.use(
+        new CdnModule(app, ws, {
+          name,
+          albDnsName: compute.ref("alb_dns_name"),
+          albHttps: env.compute.certificateArn !== undefined,
+          logsBucketArn: storage.ref("logs_bucket_arn"),
+          priceClass: cdnCfg.priceClass,
+          certificateArn: cdnCfg.certificateArn,
+          aliases: cdnCfg.aliases,
+          staticPaths: cdnCfg.staticPaths,
+          enableWaf: cdnCfg.waf,
+          wafRateLimit: sec.waf.rateLimitPerMinute,
+          wafAllowedCountries: sec.waf.allowedCountries,
+          wafEnableBotControl: sec.waf.botControl,
+        }),
+      )
+    : undefined;
+  if (cdn) {
+    root.output("cloudfront_domain_name", cdn.ref("cloudfront_domain_name"), "CloudFront domain name (point the public DNS here).");
+    root.output("cloudfront_distribution_id", cdn.ref("cloudfront_distribution_id"), "Distribution id (cache invalidations).");
+  }
+
   if (cache) {
     root.output("redis_endpoint", cache.ref("redis_endpoint"), "Redis primary endpoint (seed 000 §6).");
     root.output("redis_port", cache.refNumber("redis_port"), "Redis port.");
@@ -262,7 +289,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   root.output("bncc_data_bucket_name", storage.ref("bncc_data_bucket_name"), "Bucket for BNCC reference data.");
   root.output("logs_bucket_name", storage.ref("logs_bucket_name"), "Bucket for ALB and S3 access logs.");
 
-  return { root, network, security, storage, cache, database, compute };
+  return { root, network, security, storage, cache, database, compute, cdn };
 }
 
 export interface SynthOptions {

@@ -142,8 +142,8 @@ export abstract class ModuleStack extends TerraformStack {
     this.node.tryRemoveChild("backend");
   }
 
-  /** Extra `required_providers` aliases this module expects its caller to pass. @default none */
-  protected get providerAliases(): readonly string[] {
+  /** Provider aliases (`aws.<alias>`) this module expects its caller to pass. @default none */
+  get providerAliases(): readonly string[] {
     return [];
   }
 

@@ -49,25 +49,28 @@ function cliConfigFile(): string {
   return cliConfig;
 }
 
-export const TEST_PROVIDER_OVERRIDE = {
-  provider: {
-    aws: {
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: true,
-      skip_region_validation: true,
-      access_key: "AKIATESTTESTTESTTEST",
-      secret_key: "test-secret-key-not-real",
-    },
-  },
-  terraform: { backend: { local: { path: "terraform.tfstate" } } },
+/** Provider settings that let Terraform plan without AWS: no credential, account or region checks. */
+export const OFFLINE_PROVIDER = {
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
+  access_key: "AKIATESTTESTTESTTEST",
+  secret_key: "test-secret-key-not-real",
 };
+
+/** The override file for a root: every aws provider block (default and aliases) offline, local backend. */
+export function offlineOverride(rootJson: { provider?: { aws?: { alias?: string }[] } }): object {
+  const blocks = (rootJson.provider?.aws ?? [{}]).map((p) => (p.alias ? { alias: p.alias, ...OFFLINE_PROVIDER } : { ...OFFLINE_PROVIDER }));
+  return { provider: { aws: blocks }, terraform: { backend: { local: { path: "terraform.tfstate" } } } };
+}
 
 /** Copies a synthesized stack directory and drops the offline override file into the copy. */
 export function workdirFrom(stackDir: string): string {
   const dir = tempDir("tfwork");
   fs.cpSync(stackDir, dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "zz_test_override.tf.json"), JSON.stringify(TEST_PROVIDER_OVERRIDE, null, 2));
+  const root = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  fs.writeFileSync(path.join(dir, "zz_test_override.tf.json"), JSON.stringify(offlineOverride(root), null, 2));
   return dir;
 }
 

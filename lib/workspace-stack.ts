@@ -51,11 +51,14 @@ export class WorkspaceStack extends TerraformStack {
   private readonly modules: ModuleStack[] = [];
   private readonly tfvars: TfvarsEntry[] = [];
   private readonly sourceFile: string;
+  private readonly defaultTags: Record<string, string>;
+  private readonly aliases = new Set<string>();
 
   constructor(scope: Construct, props: WorkspaceStackProps) {
     super(scope, props.workspace);
     this.workspace = props.workspace;
     this.sourceFile = props.sourceFile;
+    this.defaultTags = props.defaultTags;
 
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     new AwsProvider(this, "aws", { region: props.region, defaultTags: [{ tags: props.defaultTags }] });
@@ -123,9 +126,29 @@ export class WorkspaceStack extends TerraformStack {
       variables: module.inputs,
       skipAssetCreationFromLocalModules: true,
     });
+    if (module.providerAliases.length > 0) {
+      const providers: Record<string, string> = { aws: "aws" };
+      for (const alias of module.providerAliases) {
+        this.awsAlias(alias);
+        providers[`aws.${alias}`] = `aws.${alias}`;
+      }
+      call.addOverride("providers", providers);
+    }
     module.attach(call);
     this.modules.push(module);
     return module;
+  }
+
+  /**
+   * An aliased aws provider for modules that must create resources in a fixed region
+   * (`us_east_1` → us-east-1: CloudFront's WAF, certificates and log delivery).
+   */
+  private awsAlias(alias: string): void {
+    if (this.aliases.has(alias)) return;
+    const region = alias.replace(/_/g, "-");
+    if (!/^[a-z]{2}-[a-z]+-\d$/.test(region)) throw new Error(`provider alias "${alias}" must name a region with underscores, e.g. us_east_1`);
+    new AwsProvider(this, `aws_${alias}`, { alias, region, defaultTags: [{ tags: this.defaultTags }] });
+    this.aliases.add(alias);
   }
 
   /** A root output (what `terraform output <name>` prints). */

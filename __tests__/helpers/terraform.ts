@@ -1,7 +1,7 @@
 /** Test-side Terraform helpers; the runner itself lives in lib/terraform.ts. */
 import { terraformUnavailable } from "../../lib/terraform";
 
-export { plannedChanges, terraform, terraformOk, terraformUnavailable, TEST_PROVIDER_OVERRIDE, workdirFrom, type TfResult } from "../../lib/terraform";
+export { plannedChanges, terraform, terraformOk, terraformUnavailable, workdirFrom, type TfResult } from "../../lib/terraform";
 
 /**
  * `describe` for the Terraform layer: runs when Terraform and the mirror are present; with CI=true

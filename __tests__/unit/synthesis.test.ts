@@ -12,7 +12,8 @@ describe.each(WORKSPACES)("workspace %s", (ws) => {
 
   test("has the layout operators use: cdk.tf.json, modules/<name>/main.tf.json, environments/<ws>/terraform.tfvars", () => {
     const files = fs.readdirSync(stack.dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(stack.dir, f)).isFile()).sort();
-    const modules = ["cache", "compute", "database", "network", "security", "storage"].map((m) => path.join("modules", m, "main.tf.json"));
+    const names = ["cache", ...(ws === "production" ? ["cdn"] : []), "compute", "database", "network", "security", "storage"];
+    const modules = names.map((m) => path.join("modules", m, "main.tf.json"));
     expect(files).toEqual(["cdk.tf.json", path.join("environments", ws, "terraform.tfvars"), ...modules]);
   });
 
@@ -22,10 +23,11 @@ describe.each(WORKSPACES)("workspace %s", (ws) => {
   });
 
   test("module files declare no provider configuration and no backend", () => {
-    for (const tf of Object.values(stack.modules)) {
+    for (const [name, tf] of Object.entries(stack.modules)) {
       expect(tf.provider).toBeUndefined();
       expect(tf.terraform.backend).toBeUndefined();
-      expect(tf.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws" });
+      const expected = name === "cdn" ? { source: "hashicorp/aws", configuration_aliases: ["aws.us_east_1"] } : { source: "hashicorp/aws" };
+      expect(tf.terraform.required_providers.aws).toEqual(expected);
     }
   });
 

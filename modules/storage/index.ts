@@ -23,6 +23,7 @@ export const DATA_BUCKETS: readonly { key: BucketKey; purpose: string; tf: strin
 
 /** Prefixes inside the logs bucket. */
 export const ALB_LOG_PREFIX = "alb";
+export const CDN_LOG_PREFIX = "cloudfront";
 export const S3_ACCESS_LOG_PREFIX = "s3-access";
 
 /**
@@ -105,6 +106,14 @@ export class StorageModule extends ModuleStack {
           Principal: { AWS: `arn:aws:iam::${elbAccount}:root` },
           Action: "s3:PutObject",
           Resource: `${BUCKET_ARN}/${ALB_LOG_PREFIX}/AWSLogs/${account}/*`,
+        },
+        {
+          Sid: "CloudFrontDeliversAccessLogs",
+          Effect: "Allow",
+          Principal: { Service: "delivery.logs.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${BUCKET_ARN}/${CDN_LOG_PREFIX}/*`,
+          Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account } },
         },
         {
           Sid: "S3WritesServerAccessLogs",

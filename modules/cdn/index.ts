@@ -1,0 +1,158 @@
+/**
+ * cdn — CloudFront in front of the ALB (seed 000 §2.1, seed 001: production).
+ *
+ * Owns: the distribution (HTTPS only; API paths never cached, static paths cached and compressed),
+ * a CLOUDFRONT-scope WAFv2 web ACL and the access-log delivery. CloudFront reads its WAF and its
+ * certificates in us-east-1 only, so the module expects the provider alias `aws.us_east_1`, which
+ * the workspace root passes whatever the workspace's region is.
+ */
+import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
+import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination";
+import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source";
+import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
+import type { TerraformResource } from "cdktf";
+import type { Construct } from "constructs";
+import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { wafRules } from "../security/waf";
+import { CDN_LOG_PREFIX } from "../storage";
+
+/** AWS managed CloudFront policies (ids are global constants). */
+export const CACHE_POLICY = { cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6" };
+export const ORIGIN_REQUEST_POLICY_ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+/** Minimum TLS for viewers with our own certificate. */
+export const CDN_MIN_TLS = "TLSv1.2_2021";
+/** Why the default certificate is not enough (printed by a Terraform check at plan). */
+export const DEFAULT_CERTIFICATE_WARNING =
+  "CloudFront serves the default *.cloudfront.net certificate: no custom domain, and viewers may still negotiate TLS 1.0/1.1 " +
+  "(a TLSv1.2_2021 minimum needs your own ACM certificate in us-east-1). Set cdn.certificateArn and cdn.aliases.";
+
+export interface CdnProps {
+  readonly name: string;
+  /** ALB DNS name (compute module). */
+  readonly albDnsName: string;
+  /** Whether the ALB has an HTTPS listener: then CloudFront talks HTTPS to it. */
+  readonly albHttps: boolean;
+  /** ARN of the logs bucket (storage module). */
+  readonly logsBucketArn: string;
+  /** @default "PriceClass_All" */
+  readonly priceClass?: string;
+  /** ACM certificate in us-east-1; decided at synthesis (viewer certificate shape). @default none */
+  readonly certificateArn?: string;
+  /** @default [] */
+  readonly aliases?: readonly string[];
+  /** @default ["/static/*", "/assets/*"] */
+  readonly staticPaths: readonly string[];
+  /** CLOUDFRONT-scope WAF. @default true */
+  readonly enableWaf?: boolean;
+  /** Same knobs as the regional ACL. */
+  readonly wafRateLimit: number;
+  readonly wafAllowedCountries: readonly string[];
+  readonly wafEnableBotControl: boolean;
+}
+
+function inUsEast1<T extends TerraformResource>(r: T): T {
+  r.addOverride("provider", "aws.us_east_1");
+  return r;
+}
+
+export class CdnModule extends ModuleStack {
+  override get providerAliases(): readonly string[] {
+    return ["us_east_1"];
+  }
+
+  constructor(scope: Construct, workspace: string, props: CdnProps) {
+    super(scope, workspace, "cdn");
+    const name = this.input("name", props.name, { type: "string", description: "Name prefix." }).stringValue;
+    const albDns = this.input("alb_dns_name", props.albDnsName, { type: "string", description: "Origin: the ALB's DNS name." }).stringValue;
+    this.input("logs_bucket_arn", props.logsBucketArn, { type: "string", description: "Bucket receiving access logs (prefix cloudfront/)." });
+    const priceClass = this.input("price_class", props.priceClass, { type: "string", description: "CloudFront price class.", default: "PriceClass_All" }).stringValue;
+    this.input("aliases", props.aliases, { type: "list(string)", description: "Custom domain names.", default: [] });
+    this.input("certificate_arn", props.certificateArn ?? null, { type: "string", description: "ACM certificate in us-east-1, or null.", default: null, nullable: true });
+    this.input("enable_waf", props.enableWaf, { type: "bool", description: "CLOUDFRONT-scope web ACL.", default: true });
+    this.input("waf_rate_limit", props.wafRateLimit, { type: "number", description: "Requests per IP per 60 s." });
+    this.input("waf_allowed_countries", props.wafAllowedCountries, { type: "list(string)", description: "Countries allowed; empty disables the geo rule." });
+    this.input("waf_enable_bot_control", props.wafEnableBotControl, { type: "bool", description: "Bot Control managed rule group." });
+
+    const acl = inUsEast1(
+      named(
+        new Wafv2WebAcl(this, "web_acl", {
+          name: `${name}-cdn`,
+          description: "CloudFront web ACL",
+          scope: "CLOUDFRONT",
+          defaultAction: { allow: {} },
+          visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${name}-cdn`, sampledRequestsEnabled: true },
+        }),
+        "this",
+      ),
+    );
+    acl.addOverride("count", expr("var.enable_waf ? 1 : 0"));
+    const rules = wafRules(`${name}-cdn`);
+    acl.addOverride("rule", rules.static);
+    acl.addOverride("dynamic", { rule: rules.dynamic });
+
+    const behavior = (cached: boolean) => ({
+      targetOriginId: "alb",
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: cached ? ["GET", "HEAD", "OPTIONS"] : ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"],
+      cachedMethods: ["GET", "HEAD"],
+      compress: true,
+      cachePolicyId: cached ? CACHE_POLICY.cachingOptimized : CACHE_POLICY.cachingDisabled,
+      originRequestPolicyId: ORIGIN_REQUEST_POLICY_ALL_VIEWER_EXCEPT_HOST,
+    });
+    const distribution = named(
+      new CloudfrontDistribution(this, "distribution", {
+        enabled: true,
+        isIpv6Enabled: true,
+        httpVersion: "http2and3",
+        comment: `${name}: CloudFront in front of the ALB`,
+        priceClass,
+        aliases: expr("var.aliases") as unknown as string[],
+        webAclId: expr("one(aws_wafv2_web_acl.this[*].arn)"),
+        origin: [
+          {
+            originId: "alb",
+            domainName: albDns,
+            customOriginConfig: {
+              httpPort: 80,
+              httpsPort: 443,
+              originProtocolPolicy: props.albHttps ? "https-only" : "http-only",
+              originSslProtocols: ["TLSv1.2"],
+            },
+          },
+        ],
+        // The API is dynamic: never cached, every viewer header but Host forwarded.
+        defaultCacheBehavior: behavior(false),
+        orderedCacheBehavior: props.staticPaths.map((p) => ({ pathPattern: p, ...behavior(true) })),
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: props.certificateArn
+          ? { acmCertificateArn: expr("var.certificate_arn"), sslSupportMethod: "sni-only", minimumProtocolVersion: CDN_MIN_TLS }
+          : { cloudfrontDefaultCertificate: true },
+      }),
+      "this",
+    );
+    if (!props.certificateArn) {
+      // A plan-time warning (Terraform check blocks never fail a plan).
+      this.addOverride("check.cdn_default_certificate", { assert: [{ condition: "${var.certificate_arn != null}", error_message: DEFAULT_CERTIFICATE_WARNING }] });
+    }
+
+    const source = inUsEast1(
+      named(new CloudwatchLogDeliverySource(this, "log_source", { name: `${name}-cdn`, logType: "ACCESS_LOGS", resourceArn: distribution.arn }), "cloudfront"),
+    );
+    const destination = inUsEast1(
+      named(
+        new CloudwatchLogDeliveryDestination(this, "log_destination", {
+          name: `${name}-cdn-s3`,
+          outputFormat: "json",
+          deliveryDestinationConfiguration: [{ destinationResourceArn: `\${var.logs_bucket_arn}/${CDN_LOG_PREFIX}` }],
+        }),
+        "cloudfront",
+      ),
+    );
+    inUsEast1(named(new CloudwatchLogDelivery(this, "log_delivery", { deliverySourceName: source.name, deliveryDestinationArn: destination.arn }), "cloudfront"));
+
+    this.output("cloudfront_domain_name", distribution.domainName, "CloudFront domain (point DNS here).");
+    this.output("cloudfront_distribution_id", distribution.id, "Distribution id (invalidations).");
+    this.output("cloudfront_web_acl_arn", expr("one(aws_wafv2_web_acl.this[*].arn)"), "CLOUDFRONT-scope web ACL, or null.");
+  }
+}
