@@ -8,6 +8,8 @@ const common = {
 module.exports = {
   // Terraform-layer tests run real init/plan; per-project testTimeout is not supported by jest 29.
   testTimeout: 300000,
+  // Synthesize the checked-in environments once per run (see __tests__/helpers/global-setup.ts).
+  globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/__tests__/unit/**/*.test.ts"] },
     {

@@ -20,8 +20,9 @@ export function inputs(): Record<Workspace, EnvironmentInput> {
 }
 
 export function synthAll(customInputs?: Record<Workspace, EnvironmentInput>): { outdir: string; stacks: Record<string, SynthesizedStack> } {
-  const outdir = tempDir("synth");
-  synthesize({ outdir, inputs: customInputs });
+  const shared = customInputs ? undefined : process.env.SYNTH_CACHE_DIR;
+  const outdir = shared ?? tempDir("synth");
+  if (!shared) synthesize({ outdir, inputs: customInputs });
   const stacks: Record<string, SynthesizedStack> = {};
   for (const ws of WORKSPACES) stacks[ws] = readStack(path.join(outdir, "stacks", ws), ws);
   return { outdir, stacks };
