@@ -1,0 +1,248 @@
+import { ALB_TLS_POLICY } from "../../modules/compute";
+import { problems } from "../helpers/config";
+import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+
+const { stacks } = synthAll();
+const compute = (ws = "production"): Json => stacks[ws].modules.compute;
+const containers = (ws = "production") => resource(compute(ws), "aws_ecs_task_definition", "app").container_definitions as string;
+const envNames = (defs: string) => [...defs.matchAll(/"name" = "([A-Z0-9_]+)", "value"/g)].map((m) => m[1]);
+const secretNames = (defs: string) => [...defs.matchAll(/"name" = "([A-Z0-9_]+)", "valueFrom"/g)].map((m) => m[1]);
+const statements = (type: string, name: string, ws = "production") => JSON.parse(resource(compute(ws), type, name).policy).Statement as Json[];
+
+describe("cluster and registry", () => {
+  test("the cluster is named <project>-<env> (seed 000 §5.3) and offers Fargate and Fargate Spot", () => {
+    expect(resource(compute(), "aws_ecs_cluster", "this").name).toBe("${var.name}");
+    expect(resource(compute(), "aws_ecs_cluster_capacity_providers", "this").capacity_providers).toEqual(["FARGATE", "FARGATE_SPOT"]);
+  });
+
+  test("Container Insights is on in staging and production", () => {
+    const on = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.compute.container_insights]));
+    expect(on).toEqual({ dev: false, staging: true, production: true });
+  });
+
+  test("ECR scans on push, refuses tag overwrites, encrypts with the data key and expires old images", () => {
+    expect(resource(compute(), "aws_ecr_repository", "app")).toMatchObject({
+      name: "${var.name}-app",
+      image_tag_mutability: "IMMUTABLE",
+      image_scanning_configuration: { scan_on_push: true },
+      encryption_configuration: [{ encryption_type: "KMS", kms_key: "${var.data_kms_key_arn}" }],
+    });
+    expect(resource(compute(), "aws_ecr_lifecycle_policy", "app").policy).toContain("countNumber = var.keep_images");
+  });
+
+  test("logs go to /ecs/<name> with 7/30/90 days of retention (seed 000 §4)", () => {
+    expect(resource(compute(), "aws_cloudwatch_log_group", "app")).toMatchObject({ name: "/ecs/${var.name}", kms_key_id: "${var.logs_kms_key_arn}" });
+    const days = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.compute.log_retention_days]));
+    expect(days).toEqual({ dev: 7, staging: 30, production: 90 });
+  });
+});
+
+describe("task definition of the app", () => {
+  test("runs container app from the module's ECR repository at the app_image_tag knob", () => {
+    expect(containers()).toContain('"name" = "app", "image" = "${aws_ecr_repository.app.repository_url}:${var.app_image_tag}"');
+  });
+
+  test("has a read-only root filesystem with a writable /tmp volume, and no privileged mode", () => {
+    const defs = containers();
+    expect(defs).toContain('"readonlyRootFilesystem" = true');
+    expect(defs).toContain('"mountPoints" = [{ "sourceVolume" = "tmp", "containerPath" = "/tmp", "readOnly" = false }]');
+    expect(defs).not.toContain('"privileged" = true');
+    expect(resource(compute(), "aws_ecs_task_definition", "app").volume).toEqual([{ name: "tmp" }]);
+  });
+
+  test("sizes the task from the app_cpu and app_memory knobs", () => {
+    expect(resource(compute(), "aws_ecs_task_definition", "app")).toMatchObject({ cpu: "${var.app_cpu}", memory: "${var.app_memory}", network_mode: "awsvpc", requires_compatibilities: ["FARGATE"] });
+  });
+
+  test("carries the MVP 3.0 environment of seed 000 §3.2", () => {
+    expect(envNames(containers())).toEqual(
+      expect.arrayContaining(["REDIS_URL", "REDIS_HOST", "REDIS_PORT", "ENABLE_MULTIDISCIPLINARY", "MAX_DISCIPLINES", "MAX_GRADE_LEVELS", "BNCC_CACHE_TTL", "NLP_CACHE_TTL"]),
+    );
+    expect(containers()).toContain('{ "name" = "MAX_DISCIPLINES", "value" = "25" }');
+    expect(containers()).toContain('{ "name" = "BNCC_CACHE_TTL", "value" = tostring(var.bncc_cache_ttl) }');
+  });
+
+  test("puts nothing secret in the plain environment", () => {
+    for (const ws of Object.keys(stacks)) expect(envNames(containers(ws)).filter((n) => /PASSWORD|TOKEN|SECRET|API_KEY|USERNAME/.test(n))).toEqual([]);
+  });
+
+  test("reads the database credentials from the RDS-managed secret by JSON key", () => {
+    expect(containers()).toContain('{ "name" = "DB_USERNAME", "valueFrom" = "${var.db_secret_arn}:username::" }');
+    expect(containers()).toContain('{ "name" = "DB_PASSWORD", "valueFrom" = "${var.db_secret_arn}:password::" }');
+  });
+
+  test("reads the Redis AUTH token from its secret where AUTH is on, and app secrets by ARN", () => {
+    expect(secretNames(containers("production"))).toEqual(["DB_USERNAME", "DB_PASSWORD", "REDIS_AUTH_TOKEN", "OPENAI_API_KEY", "JWT_SECRET_KEY"]);
+    expect(secretNames(containers("dev"))).toEqual(["DB_USERNAME", "DB_PASSWORD", "OPENAI_API_KEY", "JWT_SECRET_KEY"]);
+  });
+
+  test("production adds the X-Ray daemon sidecar (seed 001)", () => {
+    expect(containers("production")).toContain('"name" = "xray-daemon"');
+    expect(containers("dev")).not.toContain("xray-daemon");
+  });
+
+  test("without a cache the containers get no REDIS_* variables (seed 000 §7.3)", () => {
+    const all = inputs();
+    all.production.cache = { ...all.production.cache, enabled: false };
+    const defs = resource(synthAll(all).stacks.production.modules.compute, "aws_ecs_task_definition", "app").container_definitions;
+    expect(envNames(defs).filter((n) => n.startsWith("REDIS"))).toEqual([]);
+    expect(secretNames(defs)).not.toContain("REDIS_AUTH_TOKEN");
+    expect(envNames(defs)).toContain("BNCC_CACHE_TTL");
+  });
+
+  test("the migrations task runs the same image with the migration command", () => {
+    const td = resource(compute(), "aws_ecs_task_definition", "migrations");
+    expect(td.family).toBe("${var.name}-migrations");
+    expect(td.container_definitions).toContain('"command" = ["alembic", "upgrade", "head"]');
+    expect(td.container_definitions).toContain("${aws_ecr_repository.app.repository_url}");
+  });
+});
+
+describe("IAM", () => {
+  test("no statement of the task or execution role allows a wildcard action", () => {
+    for (const [type, name] of [["aws_iam_role_policy", "execution"], ["aws_iam_role_policy", "task"]]) {
+      for (const s of statements(type, name)) for (const a of [s.Action].flat()) expect(a).not.toMatch(/^\*$|:\*$/);
+    }
+  });
+
+  test("Resource * is used only by actions that have no resource-level permissions", () => {
+    const star = [...statements("aws_iam_role_policy", "execution"), ...statements("aws_iam_role_policy", "task")]
+      .filter((s) => s.Resource === "*")
+      .flatMap((s) => [s.Action].flat());
+    expect(star.every((a) => /^(ecr:GetAuthorizationToken|ssmmessages:|logs:DescribeLogGroups|xray:)/.test(a))).toBe(true);
+  });
+
+  test("the execution role reads only the task's secrets", () => {
+    const read = statements("aws_iam_role_policy", "execution").find((s) => s.Sid === "ReadTaskSecrets") as Json;
+    expect(read.Resource).toEqual(["${var.db_secret_arn}", "${var.redis_auth_secret_arn}", "${var.secret_arns.openai-api-key}", "${var.secret_arns.jwt-secret-key}"]);
+  });
+
+  test("the task role reads and writes uploads and exports, and only reads ml-models and bncc-data", () => {
+    const s = statements("aws_iam_role_policy", "task");
+    const writes = s.filter((x) => [x.Action].flat().includes("s3:PutObject")).map((x) => x.Resource);
+    expect(writes).toEqual(["${var.uploads_bucket_arn}/*", "${var.exports_bucket_arn}/*"]);
+  });
+
+  test("both roles are named <name>-ecs-*, the only roles the deploy role may pass", () => {
+    expect(resource(compute(), "aws_iam_role", "execution").name).toBe("${var.name}-ecs-execution");
+    expect(resource(compute(), "aws_iam_role", "task").name).toBe("${var.name}-ecs-task");
+  });
+});
+
+describe("service", () => {
+  const svc = () => resource(compute(), "aws_ecs_service", "app");
+
+  test("is named <name>-app (seed 000 §5.3) and runs in private subnets without public IPs", () => {
+    expect(svc()).toMatchObject({ name: "${var.name}-app", network_configuration: { subnets: "${var.private_subnet_ids}", security_groups: ["${var.app_security_group_id}"], assign_public_ip: false } });
+  });
+
+  test("rolls updates with zero downtime and rolls back failed deployments", () => {
+    expect(svc()).toMatchObject({
+      deployment_circuit_breaker: { enable: true, rollback: true },
+      deployment_minimum_healthy_percent: 100,
+      deployment_maximum_percent: 200,
+    });
+  });
+
+  test("enables ECS Exec (seed 000 §8.1) and leaves the count to autoscaling after creation", () => {
+    expect(svc()).toMatchObject({ enable_execute_command: true, desired_count: "${var.app_desired_count}", lifecycle: { ignore_changes: ["desired_count"] } });
+  });
+
+  test("scales on CPU 70% and memory 80%, and on requests per target in production", () => {
+    const policies = resourcesOf(compute(), "aws_appautoscaling_policy");
+    expect(policies.app_cpu.target_tracking_scaling_policy_configuration).toMatchObject({ target_value: 70, predefined_metric_specification: { predefined_metric_type: "ECSServiceAverageCPUUtilization" } });
+    expect(policies.app_memory.target_tracking_scaling_policy_configuration.target_value).toBe(80);
+    expect(policies.app_requests).toBeDefined();
+    expect(resourcesOf(compute("dev"), "aws_appautoscaling_policy").app_requests).toBeUndefined();
+  });
+});
+
+describe("load balancer", () => {
+  test("is internet-facing in the public subnets and drops invalid headers", () => {
+    expect(resource(compute(), "aws_lb", "this")).toMatchObject({ internal: false, subnets: "${var.public_subnet_ids}", drop_invalid_header_fields: true });
+  });
+
+  test("writes access logs in staging and production and is deletion-protected in production", () => {
+    const logs = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, [s.root.module.compute.enable_alb_access_logs, s.root.module.compute.alb_deletion_protection]]));
+    expect(logs).toEqual({ dev: [false, false], staging: [true, false], production: [true, true] });
+  });
+
+  test("health-checks /health on ip targets", () => {
+    expect(resource(compute(), "aws_lb_target_group", "app")).toMatchObject({ target_type: "ip", health_check: { path: "/health", matcher: "200" } });
+  });
+
+  test("with a certificate, HTTP redirects to HTTPS and HTTPS uses a TLS 1.2/1.3 policy", () => {
+    expect(resource(compute(), "aws_lb_listener", "http").default_action[0]).toMatchObject({ type: "redirect", redirect: { protocol: "HTTPS", port: "443" } });
+    expect(resource(compute(), "aws_lb_listener", "https")).toMatchObject({ protocol: "HTTPS", ssl_policy: ALB_TLS_POLICY, certificate_arn: "${var.certificate_arn}" });
+  });
+
+  test("without a certificate (dev), HTTP forwards to the app", () => {
+    expect(resource(compute("dev"), "aws_lb_listener", "http").default_action[0]).toMatchObject({ type: "forward", target_group_arn: "${aws_lb_target_group.app.arn}" });
+    expect(resourcesOf(compute("dev"), "aws_lb_listener").https).toBeUndefined();
+  });
+
+  test("is protected by the regional web ACL when WAF is on", () => {
+    expect(resource(compute(), "aws_wafv2_web_acl_association", "this")).toMatchObject({ count: "${var.enable_waf ? 1 : 0}", web_acl_arn: "${var.web_acl_arn}" });
+    expect(stacks.production.root.module.compute.enable_waf).toBe(true);
+  });
+});
+
+describe("services as a list (seeds 002, 003)", () => {
+  const all = inputs();
+  all.production.compute = {
+    ...all.production.compute,
+    services: [
+      ...all.production.compute.services,
+      { name: "web", cpu: 256, memory: 512, desiredCount: 2, minCapacity: 2, maxCapacity: 6, port: 3000, pathPatterns: ["/app/*"], spot: true },
+      { name: "worker", kind: "worker", cpu: 512, memory: 1024, desiredCount: 1, minCapacity: 1, maxCapacity: 3, command: ["node", "worker.js"] },
+    ],
+  };
+  const c = synthAll(all).stacks.production.modules.compute;
+
+  test("a second web service gets its own target group and a listener rule", () => {
+    expect(resource(c, "aws_lb_target_group", "web").port).toBe(3000);
+    expect(resource(c, "aws_lb_listener_rule", "web").condition).toEqual([{ path_pattern: { values: ["/app/*"] } }]);
+  });
+
+  test("a worker has no target group and no load balancer block", () => {
+    expect(resourcesOf(c, "aws_lb_target_group").worker).toBeUndefined();
+    expect(resource(c, "aws_ecs_service", "worker").load_balancer).toBeUndefined();
+  });
+
+  test("Spot is chosen per service", () => {
+    expect(resource(c, "aws_ecs_service", "web").capacity_provider_strategy).toEqual([{ capacity_provider: "FARGATE_SPOT", weight: 1 }]);
+    expect(resource(c, "aws_ecs_service", "app").capacity_provider_strategy).toEqual([{ capacity_provider: "FARGATE", weight: 1 }]);
+  });
+});
+
+describe("compute rules at synthesis", () => {
+  test("an invalid Fargate pair lists the valid memory values for that CPU", () => {
+    expect(problems("production", (e) => (e.compute.services[0].memory = 3000))).toContain(
+      "production.compute.services[0].memory: 3000 MiB is not a valid Fargate memory for 1024 CPU units (valid: 2048, 3072, 4096, 5120, 6144, 7168, 8192)",
+    );
+  });
+
+  test("a second web service without a listener rule is an error", () => {
+    expect(
+      problems("dev", (e) => e.compute.services.push({ name: "web", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1 })),
+    ).toContain('dev.compute.services[1].pathPatterns: web service "web" has no listener rule: give it pathPatterns (only the first web service, "app", is the listener default)');
+  });
+
+  test("a service may only inject declared secrets", () => {
+    expect(problems("staging", (e) => e.compute.services[0].secrets.push("stripe-key"))).toContain(
+      'staging.compute.services[0].secrets[2]: "stripe-key" is not declared in security.secrets.names',
+    );
+  });
+
+  test("a worker cannot have listener paths", () => {
+    expect(
+      problems("dev", (e) => e.compute.services.push({ name: "jobs", kind: "worker", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, pathPatterns: ["/x"] })),
+    ).toContain("dev.compute.services[1].kind: a worker has no load balancer: drop pathPatterns and requestsPerTarget");
+  });
+});
+
+test("the root exports the names the runbooks read", () => {
+  expect(Object.keys(stacks.production.root.output)).toEqual(
+    expect.arrayContaining(["ecs_cluster_name", "ecs_service_names", "alb_dns_name", "alb_arn_suffix", "target_group_arn_suffixes", "ecr_repository_urls", "task_definition_families"]),
+  );
+});
