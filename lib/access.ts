@@ -2,9 +2,21 @@
  * Access wiring between security groups. Every rule is a separate, described
  * `aws_vpc_security_group_{ingress,egress}_rule`, so rules can change without replacing groups.
  */
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { Construct } from "constructs";
+
+/**
+ * A security group with no inline rules (rules are separate resources), replaced before it is
+ * destroyed so dependent resources never lose their group. Terraform name `aws_security_group.<key>`,
+ * AWS name and Name tag `<name>`.
+ */
+export function securityGroup(scope: Construct, key: string, name: string, description: string, vpcId: string): SecurityGroup {
+  const sg = new SecurityGroup(scope, `${key}_sg`, { name, description, vpcId, tags: { Name: name }, lifecycle: { createBeforeDestroy: true } });
+  sg.overrideLogicalId(key);
+  return sg;
+}
 
 /** A security group as seen by a module: a short name for logical ids and its id (literal or token). */
 export interface GroupRef {

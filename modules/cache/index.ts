@@ -14,11 +14,10 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { DataResource } from "cdktf";
 import type { Construct } from "constructs";
 import { CACHE_KNOBS } from "../../environments/knobs";
-import { allowFrom } from "../../lib/access";
+import { allowFrom, securityGroup } from "../../lib/access";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
 
 export const REDIS_PORT = 6379;
@@ -81,16 +80,7 @@ export class CacheModule extends ModuleStack {
     const recovery = this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, { type: "number", description: "Recovery window of the AUTH secret.", default: 30 }).numberValue;
 
     const cluster = props.clusterMode;
-    const sg = named(
-      new SecurityGroup(this, "redis_sg", {
-        name: `${name}-redis`,
-        description: "ElastiCache Redis: 6379 from the application tasks only",
-        vpcId,
-        tags: { Name: `${name}-redis` },
-        lifecycle: { createBeforeDestroy: true },
-      }),
-      "redis",
-    );
+    const sg = securityGroup(this, "redis", `${name}-redis`, "ElastiCache Redis: 6379 from the application tasks only", vpcId);
     allowFrom(this, { name: "redis", id: sg.id }, { name: "app", id: appSg }, REDIS_PORT, "Redis from the application tasks");
 
     const subnets = named(

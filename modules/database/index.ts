@@ -13,10 +13,9 @@ import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Construct } from "constructs";
 import { DATABASE_KNOBS } from "../../environments/knobs";
-import { allowFrom } from "../../lib/access";
+import { allowFrom, securityGroup } from "../../lib/access";
 import { serviceTrust } from "../../lib/iam";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
 
@@ -100,16 +99,7 @@ export class DatabaseModule extends ModuleStack {
     const dbName = this.input("database_name", props.databaseName, { type: "string", description: "Initial database.", default: "eduautismo" }).stringValue;
     const username = this.input("master_username", props.masterUsername, { type: "string", description: "Master user (password managed by RDS).", default: "eduautismo_admin" }).stringValue;
 
-    const sg = named(
-      new SecurityGroup(this, "db_sg", {
-        name: `${name}-postgres`,
-        description: "RDS PostgreSQL: 5432 from the application tasks only",
-        vpcId,
-        tags: { Name: `${name}-postgres` },
-        lifecycle: { createBeforeDestroy: true },
-      }),
-      "postgres",
-    );
+    const sg = securityGroup(this, "postgres", `${name}-postgres`, "RDS PostgreSQL: 5432 from the application tasks only", vpcId);
     allowFrom(this, { name: "postgres", id: sg.id }, { name: "app", id: appSg }, POSTGRES_PORT, "PostgreSQL from the application tasks");
 
     const subnets = named(

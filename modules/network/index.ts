@@ -21,13 +21,12 @@ import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { TerraformLocal, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { allowCidrEgress, allowCidrIngress, allowFrom, type GroupRef } from "../../lib/access";
+import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type GroupRef } from "../../lib/access";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
 import { INTERFACE_ENDPOINTS, LOG_RETENTION_DAYS, NAT_MODES } from "../../environments/schema";
 
@@ -270,13 +269,7 @@ export class NetworkModule extends ModuleStack {
       tags: { Name: `${name}-s3` },
     });
 
-    const endpointsSg = named(new SecurityGroup(this, "endpoints_sg", {
-      name: `${name}-endpoints`,
-      description: "Interface VPC endpoints: HTTPS from inside the VPC only",
-      vpcId: vpc.id,
-      tags: { Name: `${name}-endpoints` },
-      lifecycle: { createBeforeDestroy: true },
-    }), "endpoints");
+    const endpointsSg = securityGroup(this, "endpoints", `${name}-endpoints`, "Interface VPC endpoints: HTTPS from inside the VPC only", vpc.id);
     count(endpointsSg, "length(var.interface_endpoints) > 0 ? 1 : 0");
     const endpointsIngress = allowCidrIngress(
       this,
@@ -335,20 +328,8 @@ export class NetworkModule extends ModuleStack {
     count(flowLog, "var.enable_flow_logs ? 1 : 0");
 
     // --- Tier security groups --------------------------------------------------------------------
-    const albSg = named(new SecurityGroup(this, "alb_sg", {
-      name: `${name}-alb`,
-      description: "Application load balancer: HTTP/HTTPS from the internet, to the app tier only",
-      vpcId: vpc.id,
-      tags: { Name: `${name}-alb` },
-      lifecycle: { createBeforeDestroy: true },
-    }), "alb");
-    const appSg = named(new SecurityGroup(this, "app_sg", {
-      name: `${name}-app`,
-      description: "Application tasks: the app port from the ALB; HTTPS out",
-      vpcId: vpc.id,
-      tags: { Name: `${name}-app` },
-      lifecycle: { createBeforeDestroy: true },
-    }), "app");
+    const albSg = securityGroup(this, "alb", `${name}-alb`, "Application load balancer: HTTP/HTTPS from the internet, to the app tier only", vpc.id);
+    const appSg = securityGroup(this, "app", `${name}-app`, "Application tasks: the app port from the ALB; HTTPS out", vpc.id);
     const alb: GroupRef = { name: "alb", id: albSg.id };
     const app: GroupRef = { name: "app", id: appSg.id };
     allowCidrIngress(this, alb, "http_from_internet", "0.0.0.0/0", 80, "HTTP from the internet (redirected to HTTPS when a certificate is configured)");
