@@ -2,13 +2,14 @@
  * Wiring: environment config → one workspace stack with its modules, in dependency order.
  * Each module receives only the values and other modules' outputs it needs.
  */
-import type { App } from "cdktf";
+import { Fn, type App } from "cdktf";
 import { loadEnvironments, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./environments";
 import { PlatformApp } from "./lib/app";
 import { WorkspaceStack } from "./lib/workspace-stack";
 import { CACHE_KNOBS, CACHE_RULES, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, terraformMessage, type Knob, type KnobRule } from "./environments/knobs";
 import { CacheModule } from "./modules/cache";
 import { CdnModule } from "./modules/cdn";
+import { MonitoringModule } from "./modules/monitoring";
 import { ComputeModule } from "./modules/compute";
 import { DatabaseModule } from "./modules/database";
 import { NetworkModule } from "./modules/network";
@@ -26,6 +27,7 @@ export interface Platform {
   readonly compute: ComputeModule;
   /** Present when `cdn.enabled` (production). */
   readonly cdn?: CdnModule;
+  readonly monitoring: MonitoringModule;
 }
 
 /** Declares root knob variables with their rules as validation blocks; returns their tokens by name. */
@@ -138,7 +140,8 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   const ttls = declareKnobs(root, ttlKnobs, CACHE_RULES, env);
   const secretPrefix = `${env.project}/${root.environment.stringValue}`;
   const c = env.cache;
-  const cache = c.enabled
+  const redisTokens = c.enabled ? declareKnobs(root, redisKnobs, CACHE_RULES, env) : undefined;
+  const cache = c.enabled && redisTokens
     ? root.use(
         new CacheModule(app, ws, {
           name,
@@ -148,7 +151,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
           appSecurityGroupId: network.ref("app_security_group_id"),
           dataKmsKeyArn: security.ref("data_kms_key_arn"),
           logsKmsKeyArn: security.ref("logs_kms_key_arn"),
-          knobs: declareKnobs(root, redisKnobs, CACHE_RULES, env),
+          knobs: redisTokens,
           engineVersion: c.engineVersion,
           snapshotRetentionDays: c.snapshotRetentionDays,
           maintenanceWindow: c.maintenanceWindow,
@@ -162,6 +165,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
     : undefined;
 
   const d = env.database;
+  const dbKnobs = declareKnobs(root, DATABASE_KNOBS, databaseRules(ws), env);
   const database = root.use(
     new DatabaseModule(app, ws, {
       name,
@@ -170,7 +174,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       appSecurityGroupId: network.ref("app_security_group_id"),
       dataKmsKeyArn: security.ref("data_kms_key_arn"),
       logsKmsKeyArn: security.ref("logs_kms_key_arn"),
-      knobs: declareKnobs(root, DATABASE_KNOBS, databaseRules(ws), env),
+      knobs: dbKnobs,
       engineVersion: d.engineVersion,
       maxAllocatedStorage: d.maxAllocatedStorage,
       replicaInstanceClass: d.replicaInstanceClass,
@@ -268,6 +272,35 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
     root.output("cloudfront_distribution_id", cdn.ref("cloudfront_distribution_id"), "Distribution id (cache invalidations).");
   }
 
+  const appService = env.compute.services[Math.max(appIndex, 0)];
+  const web = env.compute.services.find((s) => s.kind === "web");
+  const monitoring = root.use(
+    new MonitoringModule(app, ws, {
+      alarmPrefix: env.monitoring.alarmPrefix ?? `eduautismo-${ws}`,
+      dashboardName: `eduautismo-${root.environment.stringValue}`,
+      region: env.region,
+      alarmsKmsKeyArn: security.ref("alarms_kms_key_arn"),
+      alarmEmails: env.monitoring.alarmEmails,
+      thresholds: env.monitoring.thresholds,
+      ecs: {
+        clusterName: compute.ref("ecs_cluster_name"),
+        serviceName: `${name}-${appService.name}`,
+        logGroupName: compute.ref("log_group_name"),
+        containerInsights: env.compute.containerInsights,
+      },
+      alb: web && { arnSuffix: compute.ref("alb_arn_suffix"), targetGroupArnSuffix: Fn.lookup(compute.ref("target_group_arn_suffixes"), web.name, "") },
+      rds: {
+        instanceId: database.ref("db_instance_identifier"),
+        allocatedStorageGb: dbKnobs.db_allocated_storage,
+        maxConnections: env.database.maxConnections,
+        replicaCount: dbKnobs.db_replica_count,
+      },
+      redis: cache && redisTokens && { replicationGroupId: cache.ref("replication_group_id"), nodeCount: redisTokens.redis_num_cache_nodes },
+    }),
+  );
+  root.output("alarm_topic_arn", monitoring.ref("alarm_topic_arn"), "SNS topic of every alarm (subscribe on-call here).");
+  root.output("dashboard_name", monitoring.ref("dashboard_name"), "CloudWatch dashboard (seed 000 §9.1).");
+
   if (cache) {
     root.output("redis_endpoint", cache.ref("redis_endpoint"), "Redis primary endpoint (seed 000 §6).");
     root.output("redis_port", cache.refNumber("redis_port"), "Redis port.");
@@ -289,7 +322,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   root.output("bncc_data_bucket_name", storage.ref("bncc_data_bucket_name"), "Bucket for BNCC reference data.");
   root.output("logs_bucket_name", storage.ref("logs_bucket_name"), "Bucket for ALB and S3 access logs.");
 
-  return { root, network, security, storage, cache, database, compute, cdn };
+  return { root, network, security, storage, cache, database, compute, cdn, monitoring };
 }
 
 export interface SynthOptions {

@@ -76,4 +76,6 @@ export const production: EnvironmentInput = {
     migrations: { command: ["alembic", "upgrade", "head"] },
   },
   cdn: { enabled: true, priceClass: "PriceClass_All", waf: true },
+  // Seed 000 §9.2's alarm names: eduautismo-prod-redis-down, eduautismo-prod-cache-miss-high.
+  monitoring: { alarmPrefix: "eduautismo-prod", alarmEmails: ["devops@eduautismo-ia.com"] },
 };

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { CdnSchema, ComputeSchema, FARGATE_MEMORY } from "./compute-schema";
 import { CacheSchema, DatabaseSchema } from "./data-schema";
+import { MonitoringSchema } from "./monitoring-schema";
 import { CACHE_KNOBS, CACHE_RULES, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
 import { SecuritySchema } from "./security-schema";
 import { StorageSchema } from "./storage-schema";
@@ -144,6 +145,8 @@ const EnvironmentObject = z
     compute: ComputeSchema,
     /** @default off (production turns it on) */
     cdn: CdnSchema.prefault({}),
+    /** @default seed thresholds, no e-mail subscriptions */
+    monitoring: MonitoringSchema.prefault({}),
   })
   .strict();
 

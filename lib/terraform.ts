@@ -40,6 +40,8 @@ function tempDir(prefix: string): string {
 let cliConfig: string | undefined;
 function cliConfigFile(): string {
   if (cliConfig) return cliConfig;
+  const missing = terraformUnavailable();
+  if (missing) throw new Error(`cannot run Terraform offline: ${missing}`);
   const mirror = process.env.TF_PROVIDER_MIRROR as string;
   cliConfig = path.join(tempDir("tfrc"), "terraform.rc");
   fs.writeFileSync(

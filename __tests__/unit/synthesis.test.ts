@@ -12,7 +12,7 @@ describe.each(WORKSPACES)("workspace %s", (ws) => {
 
   test("has the layout operators use: cdk.tf.json, modules/<name>/main.tf.json, environments/<ws>/terraform.tfvars", () => {
     const files = fs.readdirSync(stack.dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(stack.dir, f)).isFile()).sort();
-    const names = ["cache", ...(ws === "production" ? ["cdn"] : []), "compute", "database", "network", "security", "storage"];
+    const names = ["cache", ...(ws === "production" ? ["cdn"] : []), "compute", "database", "monitoring", "network", "security", "storage"];
     const modules = names.map((m) => path.join("modules", m, "main.tf.json"));
     expect(files).toEqual(["cdk.tf.json", path.join("environments", ws, "terraform.tfvars"), ...modules]);
   });

@@ -1,0 +1,86 @@
+import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+
+const { stacks } = synthAll();
+const mon = (ws = "production"): Json => stacks[ws].modules.monitoring;
+const alarms = (ws = "production") => resourcesOf(mon(ws), "aws_cloudwatch_metric_alarm");
+
+test("seed 000 §9.2's alarms keep their names in production", () => {
+  expect(stacks.production.root.module.monitoring.alarm_prefix).toBe("eduautismo-prod");
+  expect(alarms().redis_down.alarm_name).toBe("${var.alarm_prefix}-redis-down");
+  expect(alarms().cache_miss_high.alarm_name).toBe("${var.alarm_prefix}-cache-miss-high");
+});
+
+test("every workspace alarms on ECS, RDS, ALB and app errors", () => {
+  for (const ws of ["dev", "staging", "production"]) {
+    expect(Object.keys(alarms(ws))).toEqual(
+      expect.arrayContaining(["ecs_cpu_high", "ecs_memory_high", "rds_cpu_high", "rds_free_storage_low", "rds_connections_high", "rds_replica_lag", "alb_5xx", "alb_p95_latency", "alb_unhealthy_hosts", "app_errors"]),
+    );
+  }
+});
+
+test("ECS CPU alarms above 80% for 10 minutes", () => {
+  expect(alarms().ecs_cpu_high).toMatchObject({ metric_name: "CPUUtilization", threshold: 80, period: 300, evaluation_periods: 2, comparison_operator: "GreaterThanThreshold" });
+});
+
+test("Redis memory alarms above 80% on every node (seed 000 §8.4)", () => {
+  expect(alarms().redis_memory_high).toMatchObject({ metric_name: "DatabaseMemoryUsagePercentage", threshold: 80, count: "${var.redis_node_count}" });
+});
+
+test("the cache-miss alarm computes the hit rate from CacheHits and CacheMisses", () => {
+  const a = alarms().cache_miss_high;
+  expect(a).toMatchObject({ threshold: 70, comparison_operator: "LessThanThreshold" });
+  expect(a.metric_query[0].expression).toBe("IF(hits + misses > 0, 100 * hits / (hits + misses), 100)");
+  expect(a.metric_query.slice(1).map((q: Json) => q.metric.metric_name)).toEqual(["CacheHits", "CacheMisses"]);
+});
+
+test("p95 target latency alarms above 500 ms (seed 001)", () => {
+  expect(alarms().alb_p95_latency).toMatchObject({ extended_statistic: "p95", threshold: 0.5, metric_name: "TargetResponseTime" });
+});
+
+test("ALB 5xx counts the balancer's and the targets' errors together, more than 5 in 5 minutes", () => {
+  expect(alarms().alb_5xx).toMatchObject({ threshold: 5 });
+  expect(alarms().alb_5xx.metric_query[0].expression).toBe("FILL(elb, 0) + FILL(target, 0)");
+});
+
+test("every alarm chooses how to treat missing data and notifies the topic on alarm and recovery", () => {
+  for (const a of Object.values(alarms())) {
+    expect(["missing", "notBreaching", "breaching"]).toContain(a.treat_missing_data);
+    expect(a.alarm_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
+    expect(a.ok_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
+  }
+});
+
+test("running-below-desired needs Container Insights: present in staging and production, absent in dev", () => {
+  expect(alarms("production").ecs_running_below_desired).toBeDefined();
+  expect(alarms("dev").ecs_running_below_desired).toBeUndefined();
+});
+
+test("the alarm topic is encrypted with the alarms key and mails the configured addresses", () => {
+  expect(resource(mon(), "aws_sns_topic", "alarms").kms_master_key_id).toBe("${var.alarms_kms_key_arn}");
+  expect(stacks.production.root.module.monitoring.alarms_kms_key_arn).toBe("${module.security.alarms_kms_key_arn}");
+  expect(resource(mon(), "aws_sns_topic_subscription", "email")).toMatchObject({ protocol: "email", for_each: "${toset(var.alarm_emails)}" });
+});
+
+test("the dashboard eduautismo-<env> shows seed 000 §9.1's metrics", () => {
+  expect(stacks.staging.root.module.monitoring.dashboard_name).toBe("eduautismo-${var.environment}");
+  const body = resource(mon(), "aws_cloudwatch_dashboard", "this").dashboard_body as string;
+  for (const m of ["CPUUtilization", "RunningTaskCount", "CacheHits", "CacheMisses", "EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "DatabaseConnections", "ReadLatency", "FreeStorageSpace", "TargetResponseTime", "HealthyHostCount", "RequestCount"]) {
+    expect(body).toContain(`"${m}"`);
+  }
+});
+
+test("ERROR lines in the app log become a metric in the eduautismo/ namespace", () => {
+  expect(resource(mon(), "aws_cloudwatch_log_metric_filter", "app_errors")).toMatchObject({
+    pattern: "ERROR",
+    log_group_name: "${var.app_log_group_name}",
+    metric_transformation: { namespace: "eduautismo/app", name: "ErrorCount" },
+  });
+});
+
+test("with the cache disabled there is no Redis alarm and no Redis widget", () => {
+  const all = inputs();
+  all.production.cache = { ...all.production.cache, enabled: false };
+  const m = synthAll(all).stacks.production.modules.monitoring;
+  expect(Object.keys(resourcesOf(m, "aws_cloudwatch_metric_alarm")).filter((a) => /redis|cache/.test(a))).toEqual([]);
+  expect(resource(m, "aws_cloudwatch_dashboard", "this").dashboard_body).not.toContain("ElastiCache");
+});

@@ -1,0 +1,37 @@
+/** The `eduautismo-<env>` dashboard: seed 000 §9.1's metrics, as an HCL expression for jsonencode(). */
+import { hclExpression } from "../../lib/hcl";
+
+type Metric = (string | { stat?: string; label?: string })[];
+
+function widget(title: string, metrics: Metric[], x: number, y: number, stat = "Average") {
+  return { type: "metric", x, y, width: 12, height: 6, properties: { title, region: "${var.region}", stat, period: 300, view: "timeSeries", metrics } };
+}
+
+export function dashboardBody(has: { alb: boolean; redis: boolean }): string {
+  const ecs = ["ClusterName", "${var.ecs_cluster_name}", "ServiceName", "${var.ecs_service_name}"];
+  const rds = ["DBInstanceIdentifier", "${var.rds_instance_id}"];
+  const node = ["CacheClusterId", '${format("%s-001", var.redis_replication_group_id)}'];
+  const lb = ["LoadBalancer", "${var.alb_arn_suffix}"];
+  const widgets: object[] = [
+    widget("ECS CPU and memory (targets: < 70% / < 80%)", [["AWS/ECS", "CPUUtilization", ...ecs], ["AWS/ECS", "MemoryUtilization", ...ecs]], 0, 0),
+    widget("ECS tasks: running vs desired", [["ECS/ContainerInsights", "RunningTaskCount", ...ecs], ["ECS/ContainerInsights", "DesiredTaskCount", ...ecs]], 12, 0),
+    widget("RDS connections", [["AWS/RDS", "DatabaseConnections", ...rds]], 0, 6),
+    widget("RDS read / write latency", [["AWS/RDS", "ReadLatency", ...rds], ["AWS/RDS", "WriteLatency", ...rds]], 12, 6),
+    widget("RDS free storage", [["AWS/RDS", "FreeStorageSpace", ...rds, { stat: "Minimum" }]], 0, 12),
+  ];
+  if (has.redis) {
+    widgets.push(
+      widget("Redis hits / misses", [["AWS/ElastiCache", "CacheHits", ...node, { stat: "Sum" }], ["AWS/ElastiCache", "CacheMisses", ...node, { stat: "Sum" }]], 12, 12),
+      widget("Redis engine CPU and memory", [["AWS/ElastiCache", "EngineCPUUtilization", ...node], ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", ...node]], 0, 18),
+      widget("Redis network", [["AWS/ElastiCache", "NetworkBytesIn", ...node, { stat: "Sum" }], ["AWS/ElastiCache", "NetworkBytesOut", ...node, { stat: "Sum" }]], 12, 18),
+    );
+  }
+  if (has.alb) {
+    widgets.push(
+      widget("ALB response time p95 (target < 500 ms)", [["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat: "p95" }]], 0, 24),
+      widget("ALB requests", [["AWS/ApplicationELB", "RequestCount", ...lb, { stat: "Sum" }]], 12, 24),
+      widget("ALB healthy hosts", [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", "${var.target_group_arn_suffix}", ...lb]], 0, 30),
+    );
+  }
+  return hclExpression({ widgets });
+}

@@ -1,0 +1,333 @@
+/**
+ * monitoring — alarms, dashboard and log metrics (seed 000 §9, seed 001 "Observabilidade").
+ *
+ * Owns: the alarm topic (KMS-encrypted with the alarms key, which CloudWatch may use) and its
+ * e-mail subscriptions, the alarms of seed 000 §9.2 and the issue's list, the `eduautismo-<env>`
+ * dashboard with seed 000 §9.1's metrics, and metric filters on the app log group. Alarms exist only
+ * for what exists: no cache → no Redis alarms; no ALB → no ALB alarms.
+ * Missing data is chosen per alarm: utilisation and error alarms treat silence as healthy
+ * (a stopped dev service is not an incident); "Redis down" treats silence on a replicated group
+ * as breaching.
+ */
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import type { Construct } from "constructs";
+import type { Thresholds } from "../../environments/monitoring-schema";
+import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { dashboardBody } from "./dashboard";
+
+/** Namespace of the app's own metrics (seed 001: eduautismo/disciplines/…, eduautismo/cache/…). */
+export const APP_METRICS_NAMESPACE = "eduautismo/app";
+
+export interface MonitoringProps {
+  /** Alarm name prefix, e.g. `eduautismo-prod`. */
+  readonly alarmPrefix: string;
+  /** Dashboard name, e.g. `eduautismo-production`. */
+  readonly dashboardName: string;
+  readonly region: string;
+  readonly alarmsKmsKeyArn: string;
+  readonly alarmEmails: readonly string[];
+  readonly thresholds: Thresholds;
+  readonly ecs: { readonly clusterName: string; readonly serviceName: string; readonly logGroupName: string; readonly containerInsights: boolean };
+  /** ALB dimensions; omit without a load balancer. */
+  readonly alb?: { readonly arnSuffix: string; readonly targetGroupArnSuffix: string };
+  readonly rds: { readonly instanceId: string; readonly allocatedStorageGb: unknown; readonly maxConnections: number; readonly replicaCount: unknown };
+  /** Redis; omit when the cache is disabled (no Redis alarms). */
+  readonly redis?: { readonly replicationGroupId: string; readonly nodeCount: unknown };
+}
+
+type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okActions" | "alarmName"> & { readonly suffix: string };
+
+export class MonitoringModule extends ModuleStack {
+  constructor(scope: Construct, workspace: string, props: MonitoringProps) {
+    super(scope, workspace, "monitoring");
+    const t = props.thresholds;
+    const prefix = this.input("alarm_prefix", props.alarmPrefix, { type: "string", description: "Prefix of alarm names." }).stringValue;
+    this.input("dashboard_name", props.dashboardName, { type: "string", description: "Dashboard name." });
+    this.input("region", props.region, { type: "string", description: "AWS region (dashboard widgets)." });
+    const key = this.input("alarms_kms_key_arn", props.alarmsKmsKeyArn, { type: "string", description: "KMS key of the topic (CloudWatch may use it)." }).stringValue;
+    this.input("alarm_emails", props.alarmEmails, { type: "list(string)", description: "E-mail subscriptions of the alarm topic.", default: [] });
+    this.input("ecs_cluster_name", props.ecs.clusterName, { type: "string", description: "ECS cluster." });
+    this.input("ecs_service_name", props.ecs.serviceName, { type: "string", description: "ECS service watched." });
+    const logGroup = this.input("app_log_group_name", props.ecs.logGroupName, { type: "string", description: "App log group (metric filters)." }).stringValue;
+    this.input("rds_instance_id", props.rds.instanceId, { type: "string", description: "Primary RDS instance." });
+    this.input("rds_allocated_storage_gb", props.rds.allocatedStorageGb, { type: "number", description: "Allocated storage (free-storage threshold)." });
+    this.input("rds_replica_count", props.rds.replicaCount, { type: "number", description: "Read replicas (replica lag alarms).", default: 0 });
+    if (props.alb) {
+      this.input("alb_arn_suffix", props.alb.arnSuffix, { type: "string", description: "ALB ARN suffix." });
+      this.input("target_group_arn_suffix", props.alb.targetGroupArnSuffix, { type: "string", description: "Target group ARN suffix of the app." });
+    }
+    if (props.redis) {
+      this.input("redis_replication_group_id", props.redis.replicationGroupId, { type: "string", description: "Redis replication group." });
+      this.input("redis_node_count", props.redis.nodeCount, { type: "number", description: "Nodes in the group (<group>-001 …)." });
+    }
+
+    const topic = named(new SnsTopic(this, "alarms_topic", { name: `${prefix}-alarms`, kmsMasterKeyId: key }), "alarms");
+    named(new SnsTopicSubscription(this, "alarm_email", { topicArn: topic.arn, protocol: "email", endpoint: expr("each.value") }), "email").addOverride(
+      "for_each",
+      expr("toset(var.alarm_emails)"),
+    );
+
+    const alarm = (spec: AlarmSpec) =>
+      named(
+        new CloudwatchMetricAlarm(this, `alarm_${spec.suffix.replace(/-/g, "_")}`, {
+          ...spec,
+          alarmName: `${prefix}-${spec.suffix}`,
+          alarmActions: [topic.arn],
+          okActions: [topic.arn],
+        }),
+        spec.suffix.replace(/-/g, "_"),
+      );
+    const ecsDims = { ClusterName: "${var.ecs_cluster_name}", ServiceName: "${var.ecs_service_name}" };
+
+    // --- ECS ---------------------------------------------------------------------------------------
+    alarm({
+      suffix: "ecs-cpu-high",
+      alarmDescription: `ECS service CPU above ${t.ecsCpuPercent}% for 10 minutes`,
+      namespace: "AWS/ECS",
+      metricName: "CPUUtilization",
+      dimensions: ecsDims,
+      statistic: "Average",
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: t.ecsCpuPercent,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    });
+    alarm({
+      suffix: "ecs-memory-high",
+      alarmDescription: `ECS service memory above ${t.ecsMemoryPercent}% for 10 minutes`,
+      namespace: "AWS/ECS",
+      metricName: "MemoryUtilization",
+      dimensions: ecsDims,
+      statistic: "Average",
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: t.ecsMemoryPercent,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    });
+    if (props.ecs.containerInsights) {
+      // Task counts come from Container Insights.
+      alarm({
+        suffix: "ecs-running-below-desired",
+        alarmDescription: "Fewer running tasks than desired for 5 minutes (tasks crashing or not starting)",
+        evaluationPeriods: 5,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "breaching",
+        metricQuery: [
+          { id: "missing", expression: "desired - running", label: "Desired minus running", returnData: true },
+          { id: "desired", metric: { namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", dimensions: ecsDims, period: 60, stat: "Average" } },
+          { id: "running", metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: ecsDims, period: 60, stat: "Average" } },
+        ],
+      });
+    }
+    named(
+      new CloudwatchLogMetricFilter(this, "errors_filter", {
+        name: `${prefix}-app-errors`,
+        logGroupName: logGroup,
+        pattern: "ERROR",
+        metricTransformation: { name: "ErrorCount", namespace: APP_METRICS_NAMESPACE, value: "1", defaultValue: "0" },
+      }),
+      "app_errors",
+    );
+    alarm({
+      suffix: "app-errors",
+      alarmDescription: `More than ${t.appErrorsPer5Minutes} ERROR lines in the app log in 5 minutes`,
+      namespace: APP_METRICS_NAMESPACE,
+      metricName: "ErrorCount",
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: t.appErrorsPer5Minutes,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    });
+
+    // --- RDS ---------------------------------------------------------------------------------------
+    const rdsDims = { DBInstanceIdentifier: "${var.rds_instance_id}" };
+    alarm({
+      suffix: "rds-cpu-high",
+      alarmDescription: `RDS CPU above ${t.rdsCpuPercent}% for 10 minutes`,
+      namespace: "AWS/RDS",
+      metricName: "CPUUtilization",
+      dimensions: rdsDims,
+      statistic: "Average",
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: t.rdsCpuPercent,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "missing",
+    });
+    alarm({
+      suffix: "rds-free-storage-low",
+      alarmDescription: `RDS free storage below ${t.rdsFreeStoragePercent}% of the allocated storage`,
+      namespace: "AWS/RDS",
+      metricName: "FreeStorageSpace",
+      dimensions: rdsDims,
+      statistic: "Minimum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: expr(`var.rds_allocated_storage_gb * 1000000000 * ${t.rdsFreeStoragePercent / 100}`) as unknown as number,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "missing",
+    });
+    alarm({
+      suffix: "rds-connections-high",
+      alarmDescription: `RDS connections above ${t.rdsConnectionsPercent}% of max_connections (${props.rds.maxConnections})`,
+      namespace: "AWS/RDS",
+      metricName: "DatabaseConnections",
+      dimensions: rdsDims,
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: Math.floor((props.rds.maxConnections * t.rdsConnectionsPercent) / 100),
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "missing",
+    });
+    alarm({
+      suffix: "rds-replica-lag",
+      alarmDescription: `Read replica more than ${t.rdsReplicaLagSeconds}s behind`,
+      namespace: "AWS/RDS",
+      metricName: "ReplicaLag",
+      dimensions: { DBInstanceIdentifier: "${var.rds_instance_id}-replica-${count.index + 1}" },
+      statistic: "Maximum",
+      period: 60,
+      evaluationPeriods: 5,
+      threshold: t.rdsReplicaLagSeconds,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "missing",
+    }).addOverride("count", expr("var.rds_replica_count"));
+
+    // --- Redis (only with a cache) ----------------------------------------------------------------
+    if (props.redis) {
+      const node = { CacheClusterId: '${format("%s-%03d", var.redis_replication_group_id, count.index + 1)}' };
+      const perNode = (spec: AlarmSpec) => alarm(spec).addOverride("count", expr("var.redis_node_count"));
+      perNode({
+        suffix: "redis-memory-high",
+        alarmDescription: `Redis memory above ${t.redisMemoryPercent}% (seed 000 §8.4)`,
+        namespace: "AWS/ElastiCache",
+        metricName: "DatabaseMemoryUsagePercentage",
+        dimensions: node,
+        statistic: "Average",
+        period: 300,
+        evaluationPeriods: 2,
+        threshold: t.redisMemoryPercent,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "missing",
+      });
+      perNode({
+        suffix: "redis-engine-cpu-high",
+        alarmDescription: `Redis engine CPU above ${t.redisEngineCpuPercent}%`,
+        namespace: "AWS/ElastiCache",
+        metricName: "EngineCPUUtilization",
+        dimensions: node,
+        statistic: "Average",
+        period: 300,
+        evaluationPeriods: 2,
+        threshold: t.redisEngineCpuPercent,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "missing",
+      });
+      perNode({
+        suffix: "redis-evictions",
+        alarmDescription: `More than ${t.redisEvictions} keys evicted in 5 minutes (memory pressure)`,
+        namespace: "AWS/ElastiCache",
+        metricName: "Evictions",
+        dimensions: node,
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: t.redisEvictions,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+      alarm({
+        suffix: "redis-down",
+        alarmDescription: "Redis cluster unavailable: replica lag too high or no replication data (seed 000 §9.2)",
+        namespace: "AWS/ElastiCache",
+        metricName: "ReplicationLag",
+        dimensions: { CacheClusterId: '${format("%s-002", var.redis_replication_group_id)}' },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 2,
+        threshold: t.redisReplicationLag,
+        comparisonOperator: "GreaterThanThreshold",
+        // A replica that stops reporting is as bad as one far behind.
+        treatMissingData: "breaching",
+      }).addOverride("count", expr("var.redis_node_count > 1 ? 1 : 0"));
+      alarm({
+        suffix: "cache-miss-high",
+        alarmDescription: `Cache hit rate below ${t.cacheHitRatePercent}% (seed 000 §9.2)`,
+        evaluationPeriods: 2,
+        threshold: t.cacheHitRatePercent,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "notBreaching",
+        metricQuery: [
+          { id: "hitrate", expression: "IF(hits + misses > 0, 100 * hits / (hits + misses), 100)", label: "Cache hit rate %", returnData: true },
+          { id: "hits", metric: { namespace: "AWS/ElastiCache", metricName: "CacheHits", dimensions: { CacheClusterId: '${format("%s-001", var.redis_replication_group_id)}' }, period: 300, stat: "Sum" } },
+          { id: "misses", metric: { namespace: "AWS/ElastiCache", metricName: "CacheMisses", dimensions: { CacheClusterId: '${format("%s-001", var.redis_replication_group_id)}' }, period: 300, stat: "Sum" } },
+        ],
+      });
+    }
+
+    // --- ALB (only with a load balancer) ----------------------------------------------------------------
+    if (props.alb) {
+      const lb = { LoadBalancer: "${var.alb_arn_suffix}" };
+      alarm({
+        suffix: "alb-5xx",
+        alarmDescription: `More than ${t.alb5xxPer5Minutes} 5xx responses (ALB and targets) in 5 minutes`,
+        evaluationPeriods: 1,
+        threshold: t.alb5xxPer5Minutes,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        metricQuery: [
+          { id: "errors", expression: "FILL(elb, 0) + FILL(target, 0)", label: "5xx", returnData: true },
+          { id: "elb", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_ELB_5XX_Count", dimensions: lb, period: 300, stat: "Sum" } },
+          { id: "target", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: lb, period: 300, stat: "Sum" } },
+        ],
+      });
+      alarm({
+        suffix: "alb-p95-latency",
+        alarmDescription: `Target p95 response time above ${t.albP95LatencyMs} ms (seed 001 success metric)`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "TargetResponseTime",
+        dimensions: lb,
+        extendedStatistic: "p95",
+        period: 300,
+        evaluationPeriods: 2,
+        threshold: t.albP95LatencyMs / 1000,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+      alarm({
+        suffix: "alb-unhealthy-hosts",
+        alarmDescription: "Unhealthy targets behind the ALB for 3 minutes",
+        namespace: "AWS/ApplicationELB",
+        metricName: "UnHealthyHostCount",
+        dimensions: { ...lb, TargetGroup: "${var.target_group_arn_suffix}" },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 3,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+    }
+
+    named(
+      new CloudwatchDashboard(this, "dashboard", {
+        dashboardName: expr("var.dashboard_name"),
+        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis) })})`),
+      }),
+      "this",
+    );
+
+    this.output("alarm_topic_arn", topic.arn, "SNS topic every alarm notifies.");
+    this.output("dashboard_name", expr("aws_cloudwatch_dashboard.this.dashboard_name"), "CloudWatch dashboard.");
+  }
+}
