@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
-import { KNOB_CASES } from "../helpers/knob-cases";
+import { KNOB_CASES, knobBatches } from "../helpers/knob-cases";
 import { synthAll } from "../helpers/synth";
 import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
 
@@ -32,15 +32,22 @@ describeTerraform("runbook knobs under real Terraform", () => {
     }
   });
 
-  test.each(KNOB_CASES.map((c) => [c.rule, c] as const))("an edited tfvars breaking \"%s\" fails the plan with the synth-time message", (_rule, c) => {
-    const dir = dirs[c.ws];
-    const file = path.join(dir, "environments", c.ws, "terraform.tfvars");
+  const batches = knobBatches();
+
+  test("every knob rule is covered by exactly one batch", () => {
+    expect(batches.flat().map((c) => c.rule).sort()).toEqual(KNOB_CASES.map((c) => c.rule).sort());
+  });
+
+  test.each(batches.map((b) => [b.map((c) => c.rule).join("; "), b] as const))("an edited tfvars breaking [%s] fails the plan with each synth-time message", (_rules, batch) => {
+    const ws = batch[0].ws;
+    const dir = dirs[ws];
+    const file = path.join(dir, "environments", ws, "terraform.tfvars");
     const original = fs.readFileSync(file, "utf8");
-    editTfvars(file, c.tfvars);
+    editTfvars(file, Object.assign({}, ...batch.map((c) => c.tfvars)));
     try {
-      const r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${c.ws}/terraform.tfvars`]);
+      const r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`]);
       expect(r.code).not.toBe(0);
-      expect(r.text).toContain(c.message);
+      for (const c of batch) expect(r.text).toContain(c.message);
     } finally {
       fs.writeFileSync(file, original);
     }

@@ -1,0 +1,22 @@
+import { terraform, terraformOk } from "../helpers/terraform";
+import { workspaceSuite } from "../helpers/workspace-suite";
+
+workspaceSuite("dev", ({ dir, plan }) => {
+  test("the workspace guard refuses the default workspace too", () => {
+    terraformOk(dir(), ["workspace", "select", "default"]);
+    const r = terraform(dir(), ["plan", "-input=false", "-var-file=environments/dev/terraform.tfvars"]);
+    terraformOk(dir(), ["workspace", "select", "dev"]);
+    expect(r.code).not.toBe(0);
+    expect(r.text).toContain('selected Terraform workspace is "default"');
+  });
+
+  test("a full plan creates one NAT gateway, no flow logs and no interface endpoints", () => {
+    const changes = plan("tfplan").map((c) => c.address);
+    const n = (prefix: string) => changes.filter((a) => a.startsWith(prefix)).length;
+    expect({ nat: n("module.network.aws_nat_gateway.this["), flowLogs: n("module.network.aws_flow_log.this"), endpoints: n("module.network.aws_vpc_endpoint.interface[") }).toEqual({
+      nat: 1,
+      flowLogs: 0,
+      endpoints: 0,
+    });
+  });
+});
