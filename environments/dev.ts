@@ -19,7 +19,7 @@ export const dev: EnvironmentInput = {
     // a single gateway (~$33/month) is cheaper than four interface endpoints in two AZs.
     natMode: "single",
     interfaceEndpoints: [],
-    // Exempt in dev for cost (ingestion is billed per GB); on in staging and production.
+    // Off in dev for cost: see exemptions below.
     flowLogs: { enabled: false },
   },
   security: {
@@ -58,4 +58,10 @@ export const dev: EnvironmentInput = {
     services: [{ name: "app", cpu: 512, memory: 1024, desiredCount: 1, minCapacity: 1, maxCapacity: 2, port: 8000, secrets: ["openai-api-key", "jwt-secret-key"] }],
     migrations: { command: ["alembic", "upgrade", "head"] },
   },
+  // What dev skips to save money; staging and production keep every control (docs/decisions.md, D15).
+  exemptions: [
+    { control: "vpc-flow-logs", reason: "CloudWatch ingestion is billed per GB and nobody investigates dev traffic" },
+    { control: "s3-access-logging", reason: "log storage and requests for buckets holding only test data" },
+    { control: "alb-access-logs", reason: "log storage for a load balancer that only developers call" },
+  ],
 };

@@ -37,6 +37,9 @@ export const INTERFACE_ENDPOINTS = [
   "kms",
 ] as const;
 
+/** Controls that cost money and that dev alone may switch off (with a named exemption). */
+export const EXEMPTIBLE_CONTROLS = ["vpc-flow-logs", "s3-access-logging", "alb-access-logs"] as const;
+
 /** How private subnets reach the internet. */
 export const NAT_MODES = ["none", "single", "one-per-az"] as const;
 
@@ -147,13 +150,19 @@ const EnvironmentObject = z
     cdn: CdnSchema.prefault({}),
     /** @default seed thresholds, no e-mail subscriptions */
     monitoring: MonitoringSchema.prefault({}),
+    /**
+     * Security controls this environment switches off to save money, each named with its reason.
+     * Only dev may have any; a control that is off must be listed, and a listed one must be off.
+     * @default []
+     */
+    exemptions: z.array(z.object({ control: z.enum(EXEMPTIBLE_CONTROLS), reason: z.string().min(15, "say why, in a sentence") }).strict()).default([]),
   })
   .strict();
 
 export type EnvironmentInput = z.input<typeof EnvironmentObject>;
 export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
 
-export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology).superRefine(checkProtection).superRefine(checkKnobs).superRefine(checkServices);
+export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology).superRefine(checkProtection).superRefine(checkKnobs).superRefine(checkServices).superRefine(checkExemptions);
 export type NetworkConfig = EnvironmentConfig["network"];
 
 type Ctx = z.RefinementCtx;
@@ -221,6 +230,35 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
       message: `"${net.natMode}" needs publicSubnets to hold the NAT gateways, got none (use "none" or add one public subnet per AZ)`,
     });
   }
+}
+
+/** Which exemptible controls a config switches off. */
+export function disabledControls(env: EnvironmentConfig): (typeof EXEMPTIBLE_CONTROLS)[number][] {
+  const off: (typeof EXEMPTIBLE_CONTROLS)[number][] = [];
+  if (!env.network.flowLogs.enabled) off.push("vpc-flow-logs");
+  if (!env.storage.accessLogging) off.push("s3-access-logging");
+  if (!env.compute.albAccessLogs) off.push("alb-access-logs");
+  return off;
+}
+
+function checkExemptions(env: EnvironmentConfig, ctx: Ctx): void {
+  const off = disabledControls(env);
+  const listed = env.exemptions.map((e) => e.control);
+  if (env.workspace !== "dev") {
+    for (const control of off) {
+      ctx.addIssue({ code: "custom", path: ["exemptions"], message: `${control} is off, but only dev may skip a security control; staging and production keep every one` });
+    }
+    env.exemptions.forEach((_, i) => ctx.addIssue({ code: "custom", path: ["exemptions", i], message: "only dev may have exemptions" }));
+    return;
+  }
+  for (const control of off) {
+    if (!listed.includes(control)) {
+      ctx.addIssue({ code: "custom", path: ["exemptions"], message: `${control} is off: name it in exemptions with the reason (cost) or switch it on` });
+    }
+  }
+  env.exemptions.forEach((e, i) => {
+    if (!off.includes(e.control)) ctx.addIssue({ code: "custom", path: ["exemptions", i, "control"], message: `${e.control} is exempted but switched on; drop the exemption` });
+  });
 }
 
 /** Rules that keep staging and production recoverable. */

@@ -56,6 +56,12 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
       expect(outside).toContain("module.security.aws_kms_key.data");
     });
 
+    test("plan -target=module.compute touches compute and only what it reads, never the CDN or monitoring", () => {
+      const changes = plan("tfplan-ecs", "-target=module.compute").map((c) => c.address);
+      expect(changes).toContain("module.compute.aws_ecs_service.app");
+      expect(changes.filter((a) => /^module\.(cdn|monitoring)\./.test(a))).toEqual([]);
+    });
+
     test("the workspace guard refuses a plan in another workspace, naming both", () => {
       const other = ws === "dev" ? "staging" : "dev";
       terraformOk(dir, ["workspace", "new", other]);

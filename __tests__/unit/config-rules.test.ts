@@ -113,3 +113,33 @@ test("two workspaces of one account cannot both create the account-wide GitHub O
     "production.security.deploy.createOidcProvider: account 333333333333 already gets the GitHub OIDC provider from staging; set false here (the provider is account-wide)",
   ]);
 });
+
+describe("named exemptions (dev may skip only what costs money)", () => {
+  test("dev names every control it switches off, with its reason", () => {
+    const dev = loadEnvironments()[0];
+    expect(dev.exemptions.map((e) => e.control).sort()).toEqual(["alb-access-logs", "s3-access-logging", "vpc-flow-logs"]);
+    for (const e of dev.exemptions) expect(e.reason.length).toBeGreaterThan(15);
+  });
+
+  test("a control switched off without an exemption is rejected", () => {
+    expect(problems("dev", (e) => (e.exemptions = e.exemptions.filter((x: { control: string }) => x.control !== "vpc-flow-logs")))).toContain(
+      "dev.exemptions: vpc-flow-logs is off: name it in exemptions with the reason (cost) or switch it on",
+    );
+  });
+
+  test("an exemption for a control that is on is stale and rejected", () => {
+    expect(problems("dev", (e) => (e.network.flowLogs.enabled = true))).toContain("dev.exemptions[0].control: vpc-flow-logs is exempted but switched on; drop the exemption");
+  });
+
+  test("staging and production cannot switch a control off", () => {
+    expect(problems("staging", (e) => (e.storage.accessLogging = false))).toContain(
+      "staging.exemptions: s3-access-logging is off, but only dev may skip a security control; staging and production keep every one",
+    );
+  });
+
+  test("staging and production cannot carry exemptions", () => {
+    expect(problems("production", (e) => (e.exemptions = [{ control: "alb-access-logs", reason: "trying to save a few dollars" }]))).toContain(
+      "production.exemptions[0]: only dev may have exemptions",
+    );
+  });
+});
