@@ -115,6 +115,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       githubBranches: sec.deploy.branches,
       githubEnvironments: sec.deploy.githubEnvironments,
       createOidcProvider: sec.deploy.createOidcProvider,
+      preventDestroy: env.preventDestroy,
     }),
   );
 
@@ -132,6 +133,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       corsOrigins: st.corsOrigins,
       cloudtrailBucketId: security.ref("cloudtrail_bucket_id"),
       hasCloudtrailBucket: sec.audit.enabled,
+      preventDestroy: env.preventDestroy,
     }),
   );
 
@@ -160,6 +162,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
           maxmemoryPolicy: c.maxmemoryPolicy,
           clusterMode: c.clusterMode.enabled ? { shards: c.clusterMode.shards, replicasPerShard: c.clusterMode.replicasPerShard } : undefined,
           secretRecoveryWindowDays: sec.secrets.recoveryWindowDays,
+          preventDestroy: env.preventDestroy,
         }),
       )
     : undefined;
@@ -185,7 +188,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       performanceInsights: d.performanceInsights,
       deletionProtection: d.deletionProtection,
       finalSnapshot: d.finalSnapshot,
-      preventDestroy: d.preventDestroy,
+      preventDestroy: env.preventDestroy,
       maintenanceWindow: d.maintenanceWindow,
       backupWindow: d.backupWindow,
       logRetentionDays: d.logRetentionDays,

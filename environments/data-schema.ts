@@ -82,8 +82,6 @@ export const DatabaseSchema = z
     deletionProtection: z.boolean().default(true),
     /** Take a final snapshot on destroy (`<identifier>-final`). @default true */
     finalSnapshot: z.boolean().default(true),
-    /** `prevent_destroy` on the instance: Terraform refuses any plan that destroys it. @default false */
-    preventDestroy: z.boolean().default(false),
     /** @default "sun:06:00-sun:07:00" (UTC) */
     maintenanceWindow: window("maintenance").default("sun:06:00-sun:07:00"),
     /** Daily backup window, UTC; must not overlap the maintenance window. @default "03:00-04:00" */

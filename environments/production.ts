@@ -3,6 +3,8 @@ import type { EnvironmentInput } from "./schema";
 
 export const production: EnvironmentInput = {
   workspace: "production",
+  // Terraform refuses any plan that would destroy a key, a bucket, Redis or the database.
+  preventDestroy: true,
   region: "us-east-1",
   // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
   accountId: "333333333333",
@@ -49,7 +51,6 @@ export const production: EnvironmentInput = {
     maxConnections: 500,
     effectiveCacheSizeGb: 4,
     deletionProtection: true,
-    preventDestroy: true,
     logRetentionDays: 90,
   },
   compute: {

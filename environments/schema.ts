@@ -137,6 +137,11 @@ const EnvironmentObject = z
     tags: z.record(z.string(), z.string()).default({}),
     /** Remote state in S3. @default undefined — local state (`terraform.tfstate.d/<ws>/`), no AWS account needed for init */
     state: StateBackendSchema.optional(),
+    /**
+     * `prevent_destroy` on every stateful resource (KMS keys, buckets, Redis, RDS): Terraform refuses
+     * any plan that destroys one. A literal in Terraform, so it is decided at synthesis. @default false
+     */
+    preventDestroy: z.boolean().default(false),
     /** The 12-digit AWS account this workspace deploys to (key policies, trust policies). Required; never looked up at plan time. */
     accountId: z.string().regex(/^\d{12}$/, "must be the 12-digit AWS account id"),
     network: NetworkSchema,

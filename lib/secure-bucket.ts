@@ -45,6 +45,8 @@ export interface SecureBucketOptions {
   readonly policyStatements?: readonly PolicyStatement[];
   /** HCL count expression applied to every resource of the bucket. @default none (always created) */
   readonly count?: string;
+  /** `prevent_destroy` on the bucket. @default false */
+  readonly preventDestroy?: boolean;
 }
 
 export interface SecureBucket {
@@ -65,7 +67,10 @@ export function secureBucket(scope: Construct, key: string, options: SecureBucke
     return named(r, key);
   };
 
-  const bucket = counted(new S3Bucket(scope, `${key}_bucket`, { bucket: options.bucket, forceDestroy: false }));
+  // force_destroy stays false: S3 refuses to delete a bucket that still holds objects.
+  const bucket = counted(
+    new S3Bucket(scope, `${key}_bucket`, { bucket: options.bucket, forceDestroy: false, lifecycle: { preventDestroy: options.preventDestroy ?? false } }),
+  );
   const id = attr("id");
   counted(
     new S3BucketPublicAccessBlock(scope, `${key}_public_access_block`, {

@@ -53,6 +53,8 @@ export interface CacheProps {
   readonly clusterMode?: { readonly shards: number; readonly replicasPerShard: number };
   /** Recovery window of the AUTH secret: 0 or 7–30. @default 30 */
   readonly secretRecoveryWindowDays?: number;
+  /** `prevent_destroy` on the replication group (decided at synthesis). @default false */
+  readonly preventDestroy?: boolean;
 }
 
 export class CacheModule extends ModuleStack {
@@ -154,6 +156,7 @@ export class CacheModule extends ModuleStack {
         snapshotRetentionLimit: snapshotRetention,
         finalSnapshotIdentifier: `${name}-redis-final`,
         applyImmediately: false,
+        lifecycle: { preventDestroy: props.preventDestroy ?? false },
         logDeliveryConfiguration: [
           { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
         ],

@@ -69,6 +69,8 @@ export interface SecurityProps {
   readonly githubEnvironments?: readonly string[];
   /** Create the account-wide GitHub OIDC provider. @default true */
   readonly createOidcProvider?: boolean;
+  /** `prevent_destroy` on the KMS keys and the trail bucket (decided at synthesis). @default false */
+  readonly preventDestroy?: boolean;
 }
 
 const hclList = (items: readonly (string | number)[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
@@ -109,6 +111,7 @@ export class SecurityModule extends ModuleStack {
           enableKeyRotation: true,
           deletionWindowInDays: deletionWindow,
           policy: policyDocument(keyPolicy(purpose, { account, region, name })),
+          lifecycle: { preventDestroy: props.preventDestroy ?? false },
         }),
         purpose,
       );
@@ -225,6 +228,7 @@ export class SecurityModule extends ModuleStack {
       kmsKeyArn: keyArn.audit,
       versioning: true,
       count: "var.enable_cloudtrail ? 1 : 0",
+      preventDestroy: props.preventDestroy,
       lifecycle: [{ id: "expire-trail-files", expirationDays: expr("var.cloudtrail_retention_days"), noncurrentVersionExpirationDays: 30 }],
       policyStatements: [
         {

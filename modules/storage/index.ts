@@ -66,6 +66,8 @@ export interface StorageProps {
   readonly cloudtrailBucketId?: string;
   /** Whether a trail bucket exists (a plan-time boolean; the id is only known after apply). @default false */
   readonly hasCloudtrailBucket?: boolean;
+  /** `prevent_destroy` on every bucket (decided at synthesis). @default false */
+  readonly preventDestroy?: boolean;
 }
 
 export class StorageModule extends ModuleStack {
@@ -97,6 +99,7 @@ export class StorageModule extends ModuleStack {
 
     const logs = secureBucket(this, "logs", {
       bucket: nameOf("logs"),
+      preventDestroy: props.preventDestroy,
       versioning: true,
       lifecycle: [{ id: "expire-logs", expirationDays: logRetention, noncurrentVersionExpirationDays: 7 }],
       policyStatements: [
@@ -129,7 +132,13 @@ export class StorageModule extends ModuleStack {
     const buckets = { logs } as Record<BucketKey | "logs", SecureBucket>;
     for (const b of DATA_BUCKETS) {
       const cfg = props.buckets[b.key];
-      buckets[b.key] = secureBucket(this, b.tf, { bucket: nameOf(b.purpose), kmsKeyArn: dataKey, versioning: cfg.versioning, lifecycle: cfg.lifecycle });
+      buckets[b.key] = secureBucket(this, b.tf, {
+        bucket: nameOf(b.purpose),
+        kmsKeyArn: dataKey,
+        versioning: cfg.versioning,
+        lifecycle: cfg.lifecycle,
+        preventDestroy: props.preventDestroy,
+      });
       const logging = named(
         new S3BucketLoggingA(this, `${b.tf}_logging`, {
           bucket: buckets[b.key].attr("id"),
