@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
+import { moduleGraph, targetClosure } from "../../lib/rollout";
 import { KNOB_CASES, knobBatches } from "../helpers/knob-cases";
 import { synthAll } from "../helpers/synth";
 import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
@@ -67,13 +68,15 @@ describeTerraform("runbook knobs under real Terraform", () => {
     terraformOk(dir, ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars", "-target=module.cache", "-out=tfplan-cache"]);
     const modules = new Set(plannedChanges(dir, "tfplan-cache").map((c) => c.address.split(".")[1]));
     expect([...modules].sort()).toEqual(["cache", "network", "security"]);
+    // What `npm run rollout -- production cache` announces is what Terraform really pulls in.
+    expect([...modules].sort()).toEqual(["cache", ...targetClosure(moduleGraph(stacks.production.root), "cache")].sort());
   });
 
   test("plan -target=module.database touches only the database and what it reads", () => {
     const dir = dirs.production;
     terraformOk(dir, ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars", "-target=module.database", "-out=tfplan-database"]);
     const changes = plannedChanges(dir, "tfplan-database").map((c) => c.address);
-    expect([...new Set(changes.map((a) => a.split(".")[1]))].sort()).toEqual(["database", "network", "security"]);
+    expect([...new Set(changes.map((a) => a.split(".")[1]))].sort()).toEqual(["database", ...targetClosure(moduleGraph(stacks.production.root), "database")].sort());
     expect(changes.filter((a) => a.startsWith("module.database.aws_db_instance.replica["))).toHaveLength(2);
   });
 });

@@ -1,0 +1,75 @@
+/**
+ * Targeted rollouts from the synthesized root: which module reads which (the `module.X` references in
+ * each module block's inputs), the order a first deploy follows, what `-target=module.X` pulls in,
+ * and the copy-pasteable commands of seed 000 §5.2 for a workspace.
+ */
+import type { Json } from "./synthesized";
+
+/** Preferred order among modules with no dependency between them (DESIGN.md §3). */
+export const MODULE_ORDER = ["network", "security", "storage", "cache", "database", "compute", "monitoring", "cdn"];
+/** Plan file names the seeds use (`tfplan-cache`, `tfplan-ecs`). */
+const PLAN_FILE: Record<string, string> = { compute: "tfplan-ecs" };
+
+export type ModuleGraph = Record<string, string[]>;
+
+/** module → the modules whose outputs its inputs read. */
+export function moduleGraph(root: Json): ModuleGraph {
+  const graph: ModuleGraph = {};
+  for (const [name, block] of Object.entries<Json>(root.module ?? {})) {
+    const inputs = Object.fromEntries(Object.entries(block).filter(([k]) => !["source", "providers", "//", "depends_on"].includes(k)));
+    const refs = new Set([...JSON.stringify(inputs).matchAll(/module\.([a-z_]+)\./g)].map((m) => m[1]));
+    refs.delete(name);
+    graph[name] = [...refs].sort(rank);
+  }
+  return graph;
+}
+
+function rank(a: string, b: string): number {
+  const ia = MODULE_ORDER.indexOf(a);
+  const ib = MODULE_ORDER.indexOf(b);
+  return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+}
+
+/** Dependencies first; among ready modules, DESIGN.md's order. Throws on a cycle. */
+export function rolloutOrder(graph: ModuleGraph): string[] {
+  const done: string[] = [];
+  const pending = new Set(Object.keys(graph));
+  while (pending.size > 0) {
+    const ready = [...pending].filter((m) => graph[m].every((d) => done.includes(d))).sort(rank);
+    if (ready.length === 0) throw new Error(`module dependency cycle among: ${[...pending].join(", ")}`);
+    done.push(ready[0]);
+    pending.delete(ready[0]);
+  }
+  return done;
+}
+
+/** Every module a `-target=module.<name>` plan also plans (its transitive dependencies). */
+export function targetClosure(graph: ModuleGraph, name: string): string[] {
+  if (!graph[name]) throw new Error(`no module "${name}" in this workspace (it has: ${Object.keys(graph).sort(rank).join(", ")})`);
+  const seen = new Set<string>();
+  const visit = (m: string) => graph[m].forEach((d) => (seen.has(d) ? undefined : (seen.add(d), visit(d))));
+  visit(name);
+  return [...seen].sort(rank);
+}
+
+export function planFile(module: string): string {
+  return PLAN_FILE[module] ?? `tfplan-${module}`;
+}
+
+/** The seed 000 §5.2 sequence for every module of a workspace, in rollout order. */
+export function rolloutCommands(workspace: string, graph: ModuleGraph): string {
+  const varFile = `-var-file="environments/${workspace}/terraform.tfvars"`;
+  const lines = [
+    `# Rollout of workspace ${workspace}, one module at a time (generated from the synthesized configuration).`,
+    `cd cdktf.out/stacks/${workspace}`,
+    "terraform init",
+    `terraform workspace select ${workspace} || terraform workspace new ${workspace}`,
+    "terraform state pull > terraform.tfstate.backup",
+  ];
+  rolloutOrder(graph).forEach((m, i) => {
+    const closure = targetClosure(graph, m);
+    lines.push("", `# ${i + 1}. ${m}${closure.length ? ` (also plans what it reads from: ${closure.join(", ")})` : ""}`);
+    lines.push(`terraform plan ${varFile} -target=module.${m} -out=${planFile(m)}`, `terraform apply ${planFile(m)}`);
+  });
+  return lines.join("\n") + "\n";
+}

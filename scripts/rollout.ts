@@ -1,0 +1,38 @@
+/**
+ * `npm run rollout -- <workspace> [module]`: prints the ordered, copy-pasteable targeted rollout of a
+ * workspace (seed 000 §5.2), or for one module what `-target=module.<name>` also pulls in.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, WORKSPACES } from "../environments";
+import { moduleGraph, planFile, rolloutCommands, targetClosure } from "../lib/rollout";
+import { readStack } from "../lib/synthesized";
+import { synthesize } from "../platform";
+
+function main(argv: string[]): number {
+  const [ws, module] = argv;
+  if (!ws || !(WORKSPACES as readonly string[]).includes(ws)) {
+    console.error(`usage: npm run rollout -- <${WORKSPACES.join("|")}> [module]`);
+    return 2;
+  }
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-"));
+  synthesize({ outdir });
+  const graph = moduleGraph(readStack(path.join(outdir, "stacks", ws), ws).root);
+  if (!module) {
+    process.stdout.write(rolloutCommands(ws, graph));
+    return 0;
+  }
+  const closure = targetClosure(graph, module);
+  console.log(`-target=module.${module} also plans: ${closure.length ? closure.join(", ") : "nothing else"}`);
+  console.log(`terraform plan -var-file="environments/${ws}/terraform.tfvars" -target=module.${module} -out=${planFile(module)}`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof ConfigError) && !(e instanceof Error)) throw e;
+  console.error(e.message);
+  process.exitCode = 1;
+}
