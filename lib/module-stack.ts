@@ -53,6 +53,7 @@ export abstract class ModuleStack extends TerraformStack {
   private readonly inputValues: Record<string, unknown> = {};
   private readonly outputNames = new Set<string>();
   private call?: TerraformHclModule;
+  private readonly moves: { from: string; to: string }[] = [];
 
   protected constructor(scope: Construct, workspace: string, moduleName: string) {
     super(scope, `${workspace}-module-${moduleName}`);
@@ -86,6 +87,15 @@ export abstract class ModuleStack extends TerraformStack {
   protected output(name: string, value: unknown, description: string, sensitive = false): TerraformOutput {
     this.outputNames.add(name);
     return named(new TerraformOutput(this, `output_${name}`, { value, description, sensitive: sensitive || undefined }), name);
+  }
+
+  /**
+   * Records a rename inside this module (`moved { from = aws_vpc.main, to = aws_vpc.this }`), so
+   * Terraform moves the state entry instead of destroying and recreating the resource. Keep it until
+   * every workspace has applied it; the address contract test demands one for every vanished address.
+   */
+  moved(from: string, to: string): void {
+    this.moves.push({ from, to });
   }
 
   /** Values the root passes to this module's variables. */
@@ -155,6 +165,7 @@ export abstract class ModuleStack extends TerraformStack {
     delete tf.provider;
     const aws: Record<string, unknown> = { source: "hashicorp/aws" };
     if (this.providerAliases.length > 0) aws.configuration_aliases = this.providerAliases.map((a) => `aws.${a}`);
-    return { terraform: { required_providers: { aws } }, ...stripComments(tf, ["terraform"]) };
+    const moved = this.moves.length > 0 ? { moved: this.moves.map((m) => ({ ...m })) } : {};
+    return { terraform: { required_providers: { aws } }, ...stripComments(tf, ["terraform"]), ...moved };
   }
 }

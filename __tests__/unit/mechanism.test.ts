@@ -78,3 +78,10 @@ test("a module built for one workspace cannot be used by another", () => {
   const prod = new WorkspaceStack(app, { workspace: "production", region: "us-east-1", defaultTags: {}, sourceFile: "test" });
   expect(() => prod.use(new QueueModule(app, "dev", "a"))).toThrow("module \"a\" was built for workspace dev, not production");
 });
+
+test("a rename recorded with moved() becomes a moved block of the module", () => {
+  const { root, app } = fixture();
+  const m = root.use(new QueueModule(app, "dev", "queues"));
+  m.moved("aws_sqs_queue.main", "aws_sqs_queue.this");
+  expect((m.toModuleJson() as any).moved).toEqual([{ from: "aws_sqs_queue.main", to: "aws_sqs_queue.this" }]); // eslint-disable-line @typescript-eslint/no-explicit-any
+});

@@ -1,0 +1,61 @@
+/**
+ * Refactor safety against a state holding the old address (plan -refresh=false): a rename without a
+ * moved block destroys and recreates; with one, Terraform moves the state entry.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { planJson, providerSchemas, stateFromPlan } from "../../lib/terraform";
+import { synthAll } from "../helpers/synth";
+import { describeTerraform, plannedChanges, terraformOk, workdirFrom } from "../helpers/terraform";
+
+// The crafted state fakes values only an apply knows; targeting the VPC alone keeps the rest out.
+const VPC_TARGETS = ["-target=module.network.aws_vpc.this", "-target=module.network.aws_vpc.main"];
+
+describeTerraform("renaming a resource", () => {
+  let dir = "";
+  let moduleFile = "";
+  let original = "";
+
+  beforeAll(() => {
+    const { stacks } = synthAll();
+    const plan = planJson(stacks.dev.dir, "dev", ["-target=module.network"]);
+    dir = workdirFrom(stacks.dev.dir);
+    terraformOk(dir, ["init", "-input=false"]);
+    terraformOk(dir, ["workspace", "new", "dev"]);
+    // The state of a workspace deployed when the VPC was still called aws_vpc.main.
+    const state = stateFromPlan(plan, providerSchemas(dir)) as { resources: { module?: string; type: string; name: string }[] };
+    for (const r of state.resources) if (r.module === "module.network" && r.type === "aws_vpc" && r.name === "this") r.name = "main";
+    fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "dev", "terraform.tfstate"), JSON.stringify(state));
+    moduleFile = path.join(dir, "modules", "network", "main.tf.json");
+    original = fs.readFileSync(moduleFile, "utf8");
+  });
+
+  const vpcChanges = (file: string) =>
+    plannedChanges(dir, file).filter((c) => /^module\.network\.aws_vpc\.(main|this)$/.test(c.address));
+
+  test("without a moved block, the plan destroys the old VPC and creates a new one", () => {
+    terraformOk(dir, ["plan", "-input=false", "-refresh=false", "-var-file=environments/dev/terraform.tfvars", ...VPC_TARGETS, "-out=tfplan-rename"]);
+    expect(vpcChanges("tfplan-rename")).toEqual(
+      expect.arrayContaining([
+        { address: "module.network.aws_vpc.main", actions: ["delete"] },
+        { address: "module.network.aws_vpc.this", actions: ["create"] },
+      ]),
+    );
+  });
+
+  test("with a moved block, the plan moves the state entry and destroys nothing", () => {
+    const json = JSON.parse(original);
+    json.moved = [{ from: "aws_vpc.main", to: "aws_vpc.this" }];
+    fs.writeFileSync(moduleFile, JSON.stringify(json));
+    try {
+      terraformOk(dir, ["plan", "-input=false", "-refresh=false", "-var-file=environments/dev/terraform.tfvars", ...VPC_TARGETS, "-out=tfplan-moved"]);
+      const shown = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-moved"]).stdout);
+      const vpc = shown.resource_changes.find((c: { address: string }) => c.address === "module.network.aws_vpc.this");
+      expect(vpc.previous_address).toBe("module.network.aws_vpc.main");
+      expect(vpc.change.actions).not.toContain("delete");
+      expect(vpc.change.actions).not.toContain("create");
+    } finally {
+      fs.writeFileSync(moduleFile, original);
+    }
+  });
+});
