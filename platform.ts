@@ -3,7 +3,9 @@
  * Each module receives only the values and other modules' outputs it needs.
  */
 import { Fn, type App } from "cdktf";
-import { loadEnvironments, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./environments";
+import { BootstrapStack } from "./bootstrap";
+import { ConfigError, loadEnvironments, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./environments";
+import { bootstrap, BootstrapSchema, type BootstrapConfig } from "./environments/bootstrap";
 import { PlatformApp } from "./lib/app";
 import { WorkspaceStack } from "./lib/workspace-stack";
 import { CACHE_KNOBS, CACHE_RULES, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, terraformMessage, type Knob, type KnobRule } from "./environments/knobs";
@@ -28,6 +30,14 @@ export interface Platform {
   /** Present when `cdn.enabled` (production). */
   readonly cdn?: CdnModule;
   readonly monitoring: MonitoringModule;
+}
+
+type BootstrapInput = typeof bootstrap;
+
+function parseBootstrap(input: BootstrapInput): BootstrapConfig {
+  const r = BootstrapSchema.safeParse(input);
+  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `bootstrap.${i.path.join(".")}: ${i.message}`));
+  return r.data;
 }
 
 /** Declares root knob variables with their rules as validation blocks; returns their tokens by name. */
@@ -329,6 +339,8 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
 }
 
 export interface SynthOptions {
+  /** @default environments/bootstrap.ts */
+  readonly bootstrap?: BootstrapInput;
   /** @default cdktf's default (`CDKTF_OUTDIR` or `cdktf.out`) */
   readonly outdir?: string;
   /** @default the checked-in environment files */
@@ -341,7 +353,14 @@ export interface SynthOptions {
  */
 export function synthesize(options: SynthOptions = {}): { app: PlatformApp; platforms: Platform[] } {
   const environments = loadEnvironments(options.inputs);
+  const boot = parseBootstrap(options.bootstrap ?? bootstrap);
+  for (const env of environments) {
+    if (env.state && env.state.bucket !== boot.bucket) {
+      throw new ConfigError([`${env.workspace}.state.bucket: "${env.state.bucket}" is not the bootstrap state bucket "${boot.bucket}" (environments/bootstrap.ts)`]);
+    }
+  }
   const app = new PlatformApp(options.outdir ? { outdir: options.outdir } : {});
+  new BootstrapStack(app, boot);
   const platforms = environments.map((env) => buildPlatform(app, env));
   app.synth();
   return { app, platforms };

@@ -1,10 +1,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import { inputs, synthAll } from "../helpers/synth";
-import { terraformOk, workdirFrom } from "../helpers/terraform";
+import { plannedChanges, terraformOk, workdirFrom } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 
 workspaceSuite("staging", () => {
+  test("the bootstrap stack validates and plans its state bucket", () => {
+    const { outdir } = synthAll();
+    const dir = workdirFrom(path.join(outdir, "stacks", "bootstrap"));
+    terraformOk(dir, ["init", "-input=false"]);
+    expect(terraformOk(dir, ["validate", "-json"]).stdout).toContain('"valid": true');
+    terraformOk(dir, ["plan", "-input=false", "-out=tfplan-bootstrap"]);
+    expect(plannedChanges(dir, "tfplan-bootstrap").map((c) => c.address)).toContain("aws_s3_bucket.state");
+  });
+
   test("the S3 backend configuration is accepted by terraform init -backend=false and validate", () => {
     const all = inputs();
     all.staging.state = { bucket: "eduautismo-ia-terraform-state" };

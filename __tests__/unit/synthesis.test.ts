@@ -72,9 +72,9 @@ test("the network module is the same file in every workspace (only its inputs di
   for (const other of rest) expect(other).toBe(first);
 });
 
-test("writes one stack per workspace into the CLI manifest, and no stack per module", () => {
+test("writes one stack per workspace (plus the state bootstrap) into the CLI manifest, and no stack per module", () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "production", "staging"]);
+  expect(Object.keys(manifest.stacks).sort()).toEqual(["bootstrap", "dev", "production", "staging"]);
 });
 
 test("required_version agrees with .terraform-version", () => {

@@ -1,0 +1,27 @@
+/**
+ * The state bootstrap (seed 002: S3 + DynamoDB): one bucket holding every workspace's state. Apply
+ * it once, with local state, before switching the workspaces to `state: { bucket }`.
+ */
+import { z } from "zod";
+
+export const BootstrapSchema = z
+  .object({
+    /** The state bucket; workspaces set `state.bucket` to this name. @default "eduautismo-ia-terraform-state" */
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name").default("eduautismo-ia-terraform-state"),
+    /** @default "us-east-1" */
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/).default("us-east-1"),
+    /** Days old state versions are kept: the window in which a state rollback is possible. @default 90 */
+    noncurrentVersionDays: z.number().int().min(1).default(90),
+    /** A DynamoDB lock table, for Terraform older than 1.10 (this project locks with `use_lockfile`). @default false */
+    lockTable: z.boolean().default(false),
+  })
+  .strict();
+
+export type BootstrapConfig = z.output<typeof BootstrapSchema>;
+
+export const bootstrap: z.input<typeof BootstrapSchema> = {
+  bucket: "eduautismo-ia-terraform-state",
+  region: "us-east-1",
+  noncurrentVersionDays: 90,
+  lockTable: false,
+};
