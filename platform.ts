@@ -74,6 +74,12 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   // is evaluated by any plan, including `-target=module.<name>`.
   const name = `${env.project}-${root.environment.stringValue}`;
 
+  // Start/stop toggle (seed 002): false scales services to zero and removes the NAT gateways.
+  const running = root.knob("environment_running", true, {
+    type: "bool",
+    description: "false stops the environment: services at zero tasks, no NAT gateways (RDS: see docs/operations.md).",
+    validations: [{ condition: `var.environment_running || ${JSON.stringify(ws)} != "production"`, errorMessage: "production cannot be stopped: environment_running must stay true" }],
+  }).booleanValue;
   const net = env.network;
   const network = root.use(
     new NetworkModule(app, ws, {
@@ -90,6 +96,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       flowLogRetentionDays: net.flowLogs.retentionDays,
       flowLogTrafficType: net.flowLogs.trafficType,
       appPort: net.appPort,
+      enableNat: running,
     }),
   );
 
@@ -247,6 +254,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       knobs: { ...appKnobs, ...ttls },
       config: env.compute,
       environmentName: ws,
+      running,
     }),
   );
 

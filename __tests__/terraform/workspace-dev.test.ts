@@ -19,4 +19,15 @@ workspaceSuite("dev", ({ dir, plan }) => {
       endpoints: 0,
     });
   });
+
+  test("environment_running = false plans no NAT gateway and services held at zero", () => {
+    const shown = (() => {
+      plan("tfplan-stopped", "-var=environment_running=false");
+      return JSON.parse(terraformOk(dir(), ["show", "-json", "tfplan-stopped"]).stdout);
+    })();
+    const changes: { address: string; change: { after: Record<string, unknown> } }[] = shown.resource_changes;
+    expect(changes.filter((c) => c.address.startsWith("module.network.aws_nat_gateway."))).toEqual([]);
+    const target = changes.find((c) => c.address === "module.compute.aws_appautoscaling_target.app");
+    expect(target?.change.after).toMatchObject({ min_capacity: 0, max_capacity: 0 });
+  });
 });

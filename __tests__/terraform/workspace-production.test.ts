@@ -17,4 +17,10 @@ workspaceSuite("production", ({ dir, plan }) => {
     expect(r.code).not.toBe(0);
     expect(r.text).toContain('This directory was synthesized for the "production" workspace; environment must be "production".');
   });
+
+  test("production cannot be stopped", () => {
+    const r = terraform(dir(), ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars", "-var=environment_running=false"]);
+    expect(r.code).not.toBe(0);
+    expect(r.text).toContain("production cannot be stopped: environment_running must stay true");
+  });
 });

@@ -246,3 +246,22 @@ test("the root exports the names the runbooks read", () => {
     expect.arrayContaining(["ecs_cluster_name", "ecs_service_names", "alb_dns_name", "alb_arn_suffix", "target_group_arn_suffixes", "ecr_repository_urls", "task_definition_families"]),
   );
 });
+
+describe("start/stop toggle (seed 002)", () => {
+  test("every workspace's tfvars has environment_running = true", () => {
+    for (const s of Object.values(stacks)) expect(s.tfvars).toContain("\nenvironment_running = true\n");
+  });
+
+  test("stopping holds every service at zero through autoscaling", () => {
+    expect(resource(compute(), "aws_appautoscaling_target", "app")).toMatchObject({
+      min_capacity: "${var.running ? var.app_min_capacity : 0}",
+      max_capacity: "${var.running ? var.app_max_capacity : 0}",
+    });
+    expect(stacks.dev.root.module.compute.running).toBe("${var.environment_running}");
+  });
+
+  test("stopping removes the NAT gateways, which bill by the hour", () => {
+    expect(stacks.dev.root.module.network.enable_nat).toBe("${var.environment_running}");
+    expect(stacks.dev.modules.network.locals.nat_azs).toMatch(/^\$\{!var\.enable_nat \? \[\] :/);
+  });
+});

@@ -70,6 +70,8 @@ export interface ComputeProps {
   /** Structure decided at synthesis: services, images, certificate, sidecars. */
   readonly config: ComputeConfig;
   readonly environmentName: string;
+  /** Whether the environment runs (false scales every service to zero). @default true */
+  readonly running?: unknown;
 }
 
 const tf = (serviceName: string) => serviceName.replace(/-/g, "_");
@@ -115,6 +117,7 @@ export class ComputeModule extends ModuleStack {
         this.input("redis_auth_secret_arn", props.redis.authSecretArn, { type: "string", description: "Secret with the AUTH token (JSON key token)." });
       }
     }
+    this.input("running", props.running, { type: "bool", description: "False scales every service to zero (start/stop toggle).", default: true });
     this.input("enable_waf", props.enableWaf ?? false, { type: "bool", description: "Associate the regional web ACL with the ALB.", default: false });
     this.input("web_acl_arn", props.webAclArn ?? null, { type: "string", description: "Regional web ACL, or null.", default: null, nullable: true });
     for (const knob of ["app_image_tag", "app_desired_count", "app_min_capacity", "app_max_capacity", "app_cpu", "app_memory", "bncc_cache_ttl", "nlp_cache_ttl"]) {
@@ -395,8 +398,9 @@ export class ComputeModule extends ModuleStack {
           serviceNamespace: "ecs",
           resourceId: `service/\${aws_ecs_cluster.this.name}/\${aws_ecs_service.${id}.name}`,
           scalableDimension: "ecs:service:DesiredCount",
-          minCapacity: (isApp ? expr("var.app_min_capacity") : s.minCapacity) as number,
-          maxCapacity: (isApp ? expr("var.app_max_capacity") : s.maxCapacity) as number,
+          // Stopped: autoscaling holds the service at zero (desired_count is autoscaling's after creation).
+          minCapacity: expr(`var.running ? ${isApp ? "var.app_min_capacity" : s.minCapacity} : 0`) as unknown as number,
+          maxCapacity: expr(`var.running ? ${isApp ? "var.app_max_capacity" : s.maxCapacity} : 0`) as unknown as number,
         }),
         id,
       );

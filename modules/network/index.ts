@@ -57,6 +57,8 @@ export interface NetworkProps {
   readonly flowLogTrafficType?: string;
   /** Port the application listens on (ALB → app). @default 8000 */
   readonly appPort?: number;
+  /** NAT gateways exist (false while the environment is stopped: they bill by the hour). @default true */
+  readonly enableNat?: unknown;
 }
 
 const hclList = (items: readonly (string | number)[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
@@ -169,7 +171,8 @@ export class NetworkModule extends ModuleStack {
     new TerraformLocal(this, "public_subnets_by_az", expr(byAz("public_subnets")));
     new TerraformLocal(this, "private_subnets_by_az", expr(byAz("private_subnets")));
     new TerraformLocal(this, "database_subnets_by_az", expr(byAz("database_subnets")));
-    new TerraformLocal(this, "nat_azs", expr('var.nat_mode == "one-per-az" ? var.azs : (var.nat_mode == "single" ? [var.azs[0]] : [])'));
+    this.input("enable_nat", props.enableNat, { type: "bool", description: "NAT gateways exist (false while the environment is stopped).", default: true });
+    new TerraformLocal(this, "nat_azs", expr('!var.enable_nat ? [] : (var.nat_mode == "one-per-az" ? var.azs : (var.nat_mode == "single" ? [var.azs[0]] : []))'));
 
     // --- VPC and the default security group, stripped of every rule ---------------------------
     const vpc = named(new Vpc(this, "vpc", {
@@ -237,7 +240,7 @@ export class NetworkModule extends ModuleStack {
       destinationCidrBlock: "0.0.0.0/0",
       natGatewayId: expr('aws_nat_gateway.this[var.nat_mode == "one-per-az" ? each.key : var.azs[0]].id'),
     });
-    forEach(natRoute, 'var.nat_mode == "none" ? {} : local.private_subnets_by_az');
+    forEach(natRoute, 'var.nat_mode == "none" || !var.enable_nat ? {} : local.private_subnets_by_az');
     const privateAssoc = named(new RouteTableAssociation(this, "private_rta", {
       subnetId: expr("aws_subnet.private[each.key].id"),
       routeTableId: expr("aws_route_table.private[each.key].id"),
