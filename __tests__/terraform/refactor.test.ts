@@ -4,9 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { planJson, providerSchemas, stateFromPlan } from "../../lib/terraform";
-import { synthAll } from "../helpers/synth";
-import { describeTerraform, plannedChanges, terraformOk, workdirFrom } from "../helpers/terraform";
+import { deployedDevNetwork, describeTerraform, plannedChanges, terraformOk } from "../helpers/terraform";
 
 // The crafted state fakes values only an apply knows; targeting the VPC alone keeps the rest out.
 const VPC_TARGETS = ["-target=module.network.aws_vpc.this", "-target=module.network.aws_vpc.main"];
@@ -17,13 +15,10 @@ describeTerraform("renaming a resource", () => {
   let original = "";
 
   beforeAll(() => {
-    const { stacks } = synthAll();
-    const plan = planJson(stacks.dev.dir, "dev", ["-target=module.network"]);
-    dir = workdirFrom(stacks.dev.dir);
-    terraformOk(dir, ["init", "-input=false"]);
-    terraformOk(dir, ["workspace", "new", "dev"]);
+    const deployed = deployedDevNetwork();
+    dir = deployed.dir;
     // The state of a workspace deployed when the VPC was still called aws_vpc.main.
-    const state = stateFromPlan(plan, providerSchemas(dir)) as { resources: { module?: string; type: string; name: string }[] };
+    const state = deployed.state;
     for (const r of state.resources) if (r.module === "module.network" && r.type === "aws_vpc" && r.name === "this") r.name = "main";
     fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "dev", "terraform.tfstate"), JSON.stringify(state));
     moduleFile = path.join(dir, "modules", "network", "main.tf.json");

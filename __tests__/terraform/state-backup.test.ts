@@ -2,9 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { backup, listBackups, planRestore, restore } from "../../lib/state-backup";
-import { planJson, providerSchemas, stateFromPlan } from "../../lib/terraform";
-import { synthAll, tempDir } from "../helpers/synth";
-import { describeTerraform, terraformOk, workdirFrom } from "../helpers/terraform";
+import { tempDir } from "../helpers/synth";
+import { deployedDevNetwork, describeTerraform, terraformOk } from "../helpers/terraform";
 
 describeTerraform("state backup and rollback", () => {
   let dir = "";
@@ -12,13 +11,10 @@ describeTerraform("state backup and rollback", () => {
   const serial = () => JSON.parse(terraformOk(dir, ["state", "pull"]).stdout).serial as number;
 
   beforeAll(() => {
-    const { stacks } = synthAll();
-    const plan = planJson(stacks.dev.dir, "dev", ["-target=module.network"]);
-    dir = workdirFrom(stacks.dev.dir);
-    terraformOk(dir, ["init", "-input=false"]);
-    terraformOk(dir, ["workspace", "new", "dev"]);
+    const deployed = deployedDevNetwork();
+    dir = deployed.dir;
     const crafted = path.join(tempDir("state"), "crafted.tfstate");
-    fs.writeFileSync(crafted, JSON.stringify(stateFromPlan(plan, providerSchemas(dir))));
+    fs.writeFileSync(crafted, JSON.stringify(deployed.state));
     terraformOk(dir, ["state", "push", crafted]);
   });
 

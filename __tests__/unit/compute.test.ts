@@ -109,7 +109,12 @@ describe("IAM", () => {
     const star = [...statements("aws_iam_role_policy", "execution"), ...statements("aws_iam_role_policy", "task")]
       .filter((s) => s.Resource === "*")
       .flatMap((s) => [s.Action].flat());
-    expect(star.every((a) => /^(ecr:GetAuthorizationToken|ssmmessages:|logs:DescribeLogGroups|xray:)/.test(a))).toBe(true);
+    expect(star.every((a) => /^(ecr:GetAuthorizationToken|ssmmessages:|logs:DescribeLogGroups|xray:|cloudwatch:PutMetricData)/.test(a))).toBe(true);
+  });
+
+  test("the app may publish custom metrics only under the eduautismo/ namespaces (seed 001)", () => {
+    const put = statements("aws_iam_role_policy", "task").find((s) => s.Sid === "PublishAppMetrics") as Json;
+    expect(put).toMatchObject({ Action: "cloudwatch:PutMetricData", Condition: { StringLike: { "cloudwatch:namespace": "eduautismo/*" } } });
   });
 
   test("the execution role reads only the task's secrets", () => {

@@ -217,6 +217,14 @@ export class ComputeModule extends ModuleStack {
         Resource: "*",
       },
       { Sid: "EcsExecLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+      // Custom metrics (seed 001: eduautismo/disciplines/…, eduautismo/cache/hit_rate); PutMetricData has no resource ARN.
+      {
+        Sid: "PublishAppMetrics",
+        Effect: "Allow",
+        Action: "cloudwatch:PutMetricData",
+        Resource: "*",
+        Condition: { StringLike: { "cloudwatch:namespace": "eduautismo/*" } },
+      },
       { Sid: "EcsExecLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: `${execLogs.arn}:*` },
     );
     if (cfg.xray) {
