@@ -1,0 +1,103 @@
+/**
+ * `npm run bench`: wall time and peak memory of (a) synthesis of every workspace, (b) the unit test
+ * layer, (c) one offline `terraform plan -target=module.cache` in production, each over several runs
+ * (median, min, max), and (d) the same synthesis through ts-node (type-checking) as the reference.
+ * Budgets: synth ≤ 5 s, synth ≤ 0.3 × ts-node, unit layer ≤ 30 s. Writes bench/results/<time>.json
+ * and exits 1 when a budget is blown. Runs: BENCH_RUNS (default 3).
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { terraformOk, workdirFrom } from "../lib/terraform";
+import { synthesize } from "../platform";
+
+const repo = path.join(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const GNU_TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+interface Sample {
+  readonly seconds: number;
+  /** Peak resident set, MB (GNU time's %M), when /usr/bin/time exists. */
+  readonly peakMb?: number;
+}
+
+function measure(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Sample {
+  const start = process.hrtime.bigint();
+  const full = GNU_TIME ? [GNU_TIME, ["-f", "__PEAK_KB=%M", cmd, ...args]] : [cmd, args];
+  const r = spawnSync(full[0] as string, full[1] as string[], { cwd: opts.cwd ?? repo, env: { ...process.env, ...opts.env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  const kb = /__PEAK_KB=(\d+)/.exec(r.stderr ?? "");
+  return { seconds, peakMb: kb ? Number(kb[1]) / 1024 : undefined };
+}
+
+function stats(samples: Sample[]) {
+  const s = samples.map((x) => x.seconds).sort((a, b) => a - b);
+  const peaks = samples.map((x) => x.peakMb).filter((x): x is number => x !== undefined);
+  return {
+    runs: s.length,
+    median: s[Math.floor(s.length / 2)],
+    min: s[0],
+    max: s[s.length - 1],
+    peakMb: peaks.length ? Math.max(...peaks) : undefined,
+  };
+}
+
+function repeat(n: number, fn: () => Sample): Sample[] {
+  return Array.from({ length: n }, fn);
+}
+
+function main(): number {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  const tsx = path.join(repo, "node_modules", ".bin", "tsx");
+  const synth = stats(repeat(RUNS, () => measure(tsx, ["main.ts"], { env: { CDKTF_OUTDIR: tmp() } })));
+  const tsNode = stats(repeat(Math.max(1, RUNS - 1), () => measure(process.execPath, ["-r", "ts-node/register", "main.ts"], { env: { CDKTF_OUTDIR: tmp() } })));
+  const unit = stats(repeat(Math.max(1, RUNS - 1), () => measure(path.join(repo, "node_modules", ".bin", "jest"), ["--selectProjects", "unit", "--maxWorkers=2", "--silent"])));
+
+  let plan: ReturnType<typeof stats> | { skipped: string };
+  if (process.env.TF_PROVIDER_MIRROR) {
+    const outdir = tmp();
+    synthesize({ outdir });
+    const dir = workdirFrom(path.join(outdir, "stacks", "production"));
+    terraformOk(dir, ["init", "-input=false"]);
+    terraformOk(dir, ["workspace", "new", "production"]);
+    plan = stats(
+      repeat(RUNS, () => {
+        const start = process.hrtime.bigint();
+        terraformOk(dir, ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars", "-target=module.cache", "-out=tfplan-cache"]);
+        return { seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+      }),
+    );
+  } else {
+    plan = { skipped: "TF_PROVIDER_MIRROR is not set" };
+  }
+
+  const ratio = synth.median / tsNode.median;
+  const budgets = [
+    { name: "synth ≤ 5 s (median)", ok: synth.median <= 5, value: `${synth.median.toFixed(2)} s` },
+    { name: "synth ≤ 0.3 × ts-node", ok: ratio <= 0.3, value: `${ratio.toFixed(2)} ×` },
+    { name: "unit layer ≤ 30 s (median)", ok: unit.median <= 30, value: `${unit.median.toFixed(1)} s` },
+  ];
+  const result = { date: new Date().toISOString(), host: { cpus: os.cpus().length, memGb: Math.round(os.totalmem() / 2 ** 30) }, synth, tsNode, ratio, unit, plan, budgets };
+
+  const row = (label: string, s: ReturnType<typeof stats>) =>
+    `${label.padEnd(34)} ${s.median.toFixed(2).padStart(7)} ${s.min.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)} ${s.peakMb ? s.peakMb.toFixed(0).padStart(7) : "      –"}`;
+  console.log(`${"".padEnd(34)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peakMB".padStart(7)}`);
+  console.log(row("synth (tsx, all workspaces)", synth));
+  console.log(row("synth (ts-node, type-checking)", tsNode));
+  console.log(row("unit layer", unit));
+  if ("median" in plan) console.log(row("plan -target=module.cache (prod)", plan));
+  else console.log(`plan -target=module.cache: skipped (${plan.skipped})`);
+  console.log("");
+  for (const b of budgets) console.log(`${b.ok ? "OK  " : "OVER"} ${b.name}: ${b.value}`);
+
+  const dir = path.join(repo, "bench", "results");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${result.date.replace(/[:.]/g, "-")}.json`);
+  fs.writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+  console.log(`\nwrote ${path.relative(repo, file)}`);
+  return budgets.every((b) => b.ok) ? 0 : 1;
+}
+
+process.exitCode = main();
