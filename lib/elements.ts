@@ -1,5 +1,15 @@
 /** Helpers over a stack's Terraform elements: address listing, duplicate detection, JSON cleanup. */
-import { TerraformElement } from "cdktf";
+import {
+  TerraformBackend,
+  TerraformDataSource,
+  TerraformElement,
+  TerraformLocal,
+  TerraformModule,
+  TerraformOutput,
+  TerraformProvider,
+  TerraformResource,
+  TerraformVariable,
+} from "cdktf";
 import type { Construct } from "constructs";
 
 export function elementsOf(scope: Construct): TerraformElement[] {
@@ -8,6 +18,19 @@ export function elementsOf(scope: Construct): TerraformElement[] {
 
 /** The Terraform block addresses an element produces: `resource.aws_vpc.this`, `variable.name`, … */
 export function blockAddresses(element: TerraformElement): string[] {
+  // Known element kinds answer without rendering (synthesis speed); others are rendered.
+  const id = element.friendlyUniqueId;
+  if (element instanceof TerraformResource) return [`resource.${element.terraformResourceType}.${id}`];
+  if (element instanceof TerraformDataSource) return [`data.${element.terraformResourceType}.${id}`];
+  if (element instanceof TerraformVariable) return [`variable.${id}`];
+  if (element instanceof TerraformOutput) return [`output.${id}`];
+  if (element instanceof TerraformLocal) return [`locals.${id}`];
+  if (element instanceof TerraformModule) return [`module.${id}`];
+  if (element instanceof TerraformProvider || element instanceof TerraformBackend) return [];
+  return renderedAddresses(element);
+}
+
+function renderedAddresses(element: TerraformElement): string[] {
   const fragment = element.toTerraform() as Record<string, Record<string, unknown>>;
   const addresses: string[] = [];
   for (const [kind, body] of Object.entries(fragment)) {

@@ -53,6 +53,8 @@ export class WorkspaceStack extends TerraformStack {
   private readonly sourceFile: string;
   private readonly defaultTags: Record<string, string>;
   private readonly aliases = new Set<string>();
+  /** Each module's JSON, rendered once while preparing (before anything is written). */
+  private readonly moduleJson = new Map<ModuleStack, Record<string, unknown>>();
 
   constructor(scope: Construct, props: WorkspaceStackProps) {
     super(scope, props.workspace);
@@ -164,7 +166,7 @@ export class WorkspaceStack extends TerraformStack {
   override prepareStack(): void {
     super.prepareStack();
     assertUniqueAddresses(elementsOf(this), `workspace "${this.workspace}" (root)`);
-    for (const m of this.modules) m.toModuleJson();
+    for (const m of this.modules) this.moduleJson.set(m, m.toModuleJson());
   }
 
   private writeModulesAndTfvars(session: ISynthesisSession): void {
@@ -176,7 +178,7 @@ export class WorkspaceStack extends TerraformStack {
       }
       const file = path.join(dir, "modules", m.moduleName, "main.tf.json");
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, JSON.stringify(m.toModuleJson(), null, 2) + "\n");
+      fs.writeFileSync(file, JSON.stringify(this.moduleJson.get(m) ?? m.toModuleJson(), null, 2) + "\n");
     }
     const tfvars = path.join(dir, "environments", this.workspace, "terraform.tfvars");
     fs.mkdirSync(path.dirname(tfvars), { recursive: true });
