@@ -64,4 +64,6 @@ export const dev: EnvironmentInput = {
     { control: "s3-access-logging", reason: "log storage and requests for buckets holding only test data" },
     { control: "alb-access-logs", reason: "log storage for a load balancer that only developers call" },
   ],
+  // Seed 000 §10: $100–150/month.
+  cost: { budgetUsd: { min: 100, max: 150 }, usage: { natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10 } },
 };

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { CdnSchema, ComputeSchema, FARGATE_MEMORY } from "./compute-schema";
+import { CostSchema } from "./cost-schema";
 import { CacheSchema, DatabaseSchema } from "./data-schema";
 import { MonitoringSchema } from "./monitoring-schema";
 import { CACHE_KNOBS, CACHE_RULES, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
@@ -155,6 +156,8 @@ const EnvironmentObject = z
     cdn: CdnSchema.prefault({}),
     /** @default seed thresholds, no e-mail subscriptions */
     monitoring: MonitoringSchema.prefault({}),
+    /** Budget and usage assumptions of `npm run cost`. Required. */
+    cost: CostSchema,
     /**
      * Security controls this environment switches off to save money, each named with its reason.
      * Only dev may have any; a control that is off must be listed, and a listed one must be off.

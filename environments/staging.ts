@@ -52,4 +52,6 @@ export const staging: EnvironmentInput = {
     services: [{ name: "app", cpu: 512, memory: 1024, desiredCount: 2, minCapacity: 2, maxCapacity: 5, port: 8000, secrets: ["openai-api-key", "jwt-secret-key"] }],
     migrations: { command: ["alembic", "upgrade", "head"] },
   },
+  // Seed 000 §10: $300–400/month.
+  cost: { budgetUsd: { min: 300, max: 400 }, usage: { natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30 } },
 };

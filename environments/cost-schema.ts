@@ -1,0 +1,32 @@
+/** Budget and usage assumptions of the monthly cost estimate (`npm run cost`). Part of EnvironmentSchema. */
+import { z } from "zod";
+
+export const CostSchema = z
+  .object({
+    /** Monthly budget, USD (seed 000 §10, seed 001). The gate fails above `max`. Required. */
+    budgetUsd: z
+      .object({ min: z.number().nonnegative(), max: z.number().positive() })
+      .strict()
+      .refine((b) => b.min <= b.max, { message: "budgetUsd.min must not exceed budgetUsd.max" }),
+    /** Usage the estimate assumes; every figure is per month. */
+    usage: z
+      .object({
+        /** GB through the NAT gateways (AI API calls, image pulls without endpoints). @default 50 */
+        natGb: z.number().nonnegative().default(50),
+        /** Average ALB load balancer capacity units. @default 1 */
+        albLcu: z.number().nonnegative().default(1),
+        /** GB of application and flow logs ingested into CloudWatch. @default 10 */
+        logsGb: z.number().nonnegative().default(10),
+        /** Million requests through each WAF web ACL. @default 1 */
+        wafMillionRequests: z.number().nonnegative().default(1),
+        /** GB CloudFront serves. @default 100 */
+        cdnGb: z.number().nonnegative().default(100),
+        /** GB stored in S3 across the buckets. @default 50 */
+        s3Gb: z.number().nonnegative().default(50),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type CostConfig = z.output<typeof CostSchema>;

@@ -1,0 +1,157 @@
+/**
+ * Monthly on-demand estimate of one workspace, read from its synthesized configuration: the values
+ * the root passes to each module (resolved through the root variables' defaults, i.e. the tfvars)
+ * and the resources each module declares. Usage (GB, LCU, requests) comes from the environment's
+ * `cost.usage` assumptions.
+ */
+import type { CostConfig } from "../../environments/cost-schema";
+import type { Json, SynthesizedStack } from "../synthesized";
+import { HOURS_PER_MONTH, PRICES, type PriceTable } from "./prices";
+
+export interface CostLine {
+  readonly module: string;
+  readonly item: string;
+  readonly usd: number;
+}
+
+export interface Estimate {
+  readonly workspace: string;
+  readonly region: string;
+  readonly lines: CostLine[];
+  readonly byModule: Record<string, number>;
+  readonly total: number;
+}
+
+const VAR = /^\$\{var\.([A-Za-z0-9_-]+)\}$/;
+
+/** Resolves a module input to a literal: module input → root expression → root variable default. */
+export function moduleInput(stack: SynthesizedStack, module: string, name: string): unknown {
+  const block = stack.root.module?.[module];
+  if (!block) return undefined;
+  const value = block[name] ?? stack.modules[module]?.variable?.[name]?.default;
+  const m = typeof value === "string" ? VAR.exec(value) : null;
+  return m ? stack.root.variable?.[m[1]]?.default : value;
+}
+
+/** Resolves a module-level `${var.x}` (or a literal) for `module`. */
+function literal(stack: SynthesizedStack, module: string, value: unknown): unknown {
+  const m = typeof value === "string" ? VAR.exec(value) : null;
+  return m ? moduleInput(stack, module, m[1]) : value;
+}
+
+function hourly(price: number, count = 1): number {
+  return price * HOURS_PER_MONTH * count;
+}
+
+function priceOf(table: Readonly<Record<string, number>>, key: string, what: string): number {
+  const p = table[key];
+  if (p === undefined) throw new Error(`no price for ${what} ${key}: add it to lib/cost/prices.ts`);
+  return p;
+}
+
+export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
+  const providers = (stack.root.provider?.aws ?? []) as Json[];
+  const region = String(providers.find((p) => !p.alias)?.region ?? "us-east-1");
+  const p: PriceTable | undefined = PRICES[region];
+  if (!p) throw new Error(`no price table for region ${region}: add it to lib/cost/prices.ts`);
+  const u = cost.usage;
+  const lines: CostLine[] = [];
+  const add = (module: string, item: string, usd: number) => {
+    if (usd > 0) lines.push({ module, item, usd });
+  };
+  const has = (m: string) => Boolean(stack.root.module?.[m]);
+  const resources = (m: string, type: string): Json => stack.modules[m]?.resource?.[type] ?? {};
+
+  // network: NAT gateways (+ their public IPv4), interface endpoints per AZ, flow log ingestion
+  const azs = (moduleInput(stack, "network", "azs") as string[]) ?? [];
+  const running = stack.root.variable?.environment_running?.default !== false;
+  const natMode = moduleInput(stack, "network", "nat_mode");
+  const nats = !running ? 0 : natMode === "one-per-az" ? azs.length : natMode === "single" ? 1 : 0;
+  add("network", `${nats} NAT gateway(s) + ${u.natGb} GB processed`, hourly(p.natHour, nats) + (nats ? u.natGb * p.natGb : 0));
+  add("network", `${nats} public IPv4 address(es)`, hourly(p.publicIpv4Hour, nats));
+  const endpoints = ((moduleInput(stack, "network", "interface_endpoints") as string[]) ?? []).length;
+  add("network", `${endpoints} interface endpoint(s) × ${azs.length} AZs`, hourly(p.endpointAzHour, endpoints * azs.length));
+
+  // security: keys, secrets, WAF
+  add("security", `${Object.keys(resources("security", "aws_kms_key")).length} KMS keys`, Object.keys(resources("security", "aws_kms_key")).length * p.kmsKeyMonth);
+  const secrets = ((moduleInput(stack, "security", "secret_names") as string[]) ?? []).length;
+  add("security", `${secrets} application secret(s)`, secrets * p.secretMonth);
+  const wafRules = 6;
+  if (moduleInput(stack, "security", "enable_waf") === true) {
+    add("security", `regional WAF: ACL, ${wafRules} rules, ${u.wafMillionRequests}M requests`, p.wafAclMonth + wafRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests);
+  }
+
+  // storage
+  add("storage", `${u.s3Gb} GB in S3 Standard`, u.s3Gb * p.s3GbMonth);
+
+  // cache: nodes × hours
+  if (has("cache")) {
+    const type = String(moduleInput(stack, "cache", "redis_node_type"));
+    const nodes = Number(moduleInput(stack, "cache", "redis_num_cache_nodes"));
+    add("cache", `${nodes} × ${type}`, hourly(priceOf(p.elasticacheHour, type, "ElastiCache node type"), nodes));
+    if (moduleInput(stack, "cache", "redis_auth_enabled") === true) add("cache", "AUTH token secret", p.secretMonth);
+  }
+
+  // database: primary (×2 Multi-AZ), replicas, gp3 storage
+  if (has("database")) {
+    const cls = String(moduleInput(stack, "database", "db_instance_class"));
+    const multiAz = moduleInput(stack, "database", "db_multi_az") === true;
+    const gb = Number(moduleInput(stack, "database", "db_allocated_storage"));
+    const replicas = Number(moduleInput(stack, "database", "db_replica_count") ?? 0);
+    const replicaCls = String(moduleInput(stack, "database", "replica_instance_class") ?? cls);
+    const copies = multiAz ? 2 : 1;
+    add("database", `${cls}${multiAz ? " Multi-AZ" : ""}`, hourly(priceOf(p.rdsHour, cls, "RDS class"), copies));
+    add("database", `${gb} GB gp3${multiAz ? " × 2" : ""}`, gb * p.rdsGp3GbMonth * copies);
+    add("database", `${replicas} read replica(s) ${replicaCls} + storage`, hourly(priceOf(p.rdsHour, replicaCls, "RDS class"), replicas) + replicas * gb * p.rdsGp3GbMonth);
+    add("database", "master user secret", p.secretMonth);
+  }
+
+  // compute: Fargate tasks at desired count, ALB, logs
+  if (has("compute")) {
+    const services = resources("compute", "aws_ecs_service");
+    const tasks = resources("compute", "aws_ecs_task_definition");
+    for (const [name, svc] of Object.entries<Json>(services)) {
+      const td = tasks[name] ?? {};
+      const count = running ? Number(literal(stack, "compute", svc.desired_count)) : 0;
+      const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
+      const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
+      const spot = (svc.capacity_provider_strategy ?? []).some((s: Json) => s.capacity_provider === "FARGATE_SPOT");
+      const usd = hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) * (spot ? p.fargateSpotFactor : 1);
+      add("compute", `${name}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${spot ? " (Spot)" : ""}`, usd);
+    }
+    if (Object.keys(resources("compute", "aws_lb")).length > 0) add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
+    add("compute", `${u.logsGb} GB logs ingested`, u.logsGb * p.logsIngestGb);
+  }
+
+  // monitoring: alarms (one per block; per-node and per-replica alarms counted once) and the dashboard
+  if (has("monitoring")) {
+    const alarms = Object.keys(resources("monitoring", "aws_cloudwatch_metric_alarm")).length;
+    add("monitoring", `${alarms} alarms + 1 dashboard`, alarms * p.alarmMonth + p.dashboardMonth);
+  }
+
+  // cdn: transfer out and its WAF
+  if (has("cdn")) {
+    add("cdn", `${u.cdnGb} GB served`, u.cdnGb * p.cloudfrontGb);
+    if (moduleInput(stack, "cdn", "enable_waf") !== false) {
+      add("cdn", `CloudFront WAF: ACL, ${wafRules} rules, ${u.wafMillionRequests}M requests`, p.wafAclMonth + wafRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests);
+    }
+  }
+
+  const byModule: Record<string, number> = {};
+  for (const l of lines) byModule[l.module] = (byModule[l.module] ?? 0) + l.usd;
+  const total = lines.reduce((s, l) => s + l.usd, 0);
+  return { workspace: stack.workspace, region, lines, byModule, total };
+}
+
+/** A table a person reads at a glance. */
+export function formatEstimate(e: Estimate, budget: CostConfig["budgetUsd"]): string {
+  const usd = (n: number) => `$${n.toFixed(2)}`.padStart(11);
+  const out = [`${e.workspace} (${e.region})`];
+  for (const [module, total] of Object.entries(e.byModule)) {
+    out.push(`  ${module.padEnd(12)}${usd(total)}`);
+    for (const l of e.lines.filter((x) => x.module === module)) out.push(`      ${l.item.padEnd(52)}${usd(l.usd)}`);
+  }
+  const verdict = e.total > budget.max ? "OVER" : "OK";
+  out.push(`  ${"total".padEnd(12)}${usd(e.total)}   budget $${budget.min}–${budget.max}: ${verdict}`);
+  return out.join("\n");
+}

@@ -1,0 +1,97 @@
+/**
+ * On-demand prices per region, USD, Linux, no free tier, no Savings Plans or Reserved Instances.
+ *
+ * Source: the public AWS pricing pages of each service (aws.amazon.com/<service>/pricing) as
+ * published in 2025, transcribed on 2026-11-23 without network access from the project's machine —
+ * verify against the AWS Pricing Calculator before budgeting. sa-east-1 runs ~1.5–2× us-east-1
+ * for Fargate, RDS, ElastiCache and NAT (docs/decisions.md, D5).
+ */
+export interface PriceTable {
+  /** NAT gateway, per hour and per GB processed. */
+  readonly natHour: number;
+  readonly natGb: number;
+  /** Public IPv4 address (EIPs of the NAT gateways), per hour. */
+  readonly publicIpv4Hour: number;
+  /** Interface endpoint, per AZ-hour. */
+  readonly endpointAzHour: number;
+  /** ALB per hour and per LCU-hour. */
+  readonly albHour: number;
+  readonly albLcuHour: number;
+  /** Fargate per vCPU-hour and GB-hour (Linux/x86); Spot is this fraction of on-demand. */
+  readonly fargateVcpuHour: number;
+  readonly fargateGbHour: number;
+  readonly fargateSpotFactor: number;
+  /** RDS PostgreSQL single-AZ instance hours by class (Multi-AZ doubles). */
+  readonly rdsHour: Readonly<Record<string, number>>;
+  /** RDS gp3 storage per GB-month (Multi-AZ doubles). */
+  readonly rdsGp3GbMonth: number;
+  /** ElastiCache node hours by node type. */
+  readonly elasticacheHour: Readonly<Record<string, number>>;
+  readonly kmsKeyMonth: number;
+  readonly secretMonth: number;
+  readonly alarmMonth: number;
+  readonly dashboardMonth: number;
+  /** CloudWatch Logs ingestion per GB (vended logs such as flow logs: same first tier). */
+  readonly logsIngestGb: number;
+  readonly wafAclMonth: number;
+  readonly wafRuleMonth: number;
+  readonly wafMillionRequests: number;
+  /** CloudFront data transfer out per GB (first tier, the region's edge pricing). */
+  readonly cloudfrontGb: number;
+  /** S3 Standard per GB-month. */
+  readonly s3GbMonth: number;
+}
+
+export const PRICES: Readonly<Record<string, PriceTable>> = {
+  "us-east-1": {
+    natHour: 0.045,
+    natGb: 0.045,
+    publicIpv4Hour: 0.005,
+    endpointAzHour: 0.01,
+    albHour: 0.0225,
+    albLcuHour: 0.008,
+    fargateVcpuHour: 0.04048,
+    fargateGbHour: 0.004445,
+    fargateSpotFactor: 0.3,
+    rdsHour: { "db.t3.micro": 0.018, "db.t3.small": 0.036, "db.t3.medium": 0.072, "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.r5.large": 0.25, "db.r6g.large": 0.225, "db.r6g.xlarge": 0.45, "db.m6g.large": 0.168 },
+    rdsGp3GbMonth: 0.115,
+    elasticacheHour: { "cache.t3.micro": 0.017, "cache.t3.small": 0.034, "cache.t3.medium": 0.068, "cache.t4g.micro": 0.016, "cache.r5.large": 0.216, "cache.r6g.large": 0.206, "cache.r6g.xlarge": 0.411, "cache.m6g.large": 0.149 },
+    kmsKeyMonth: 1,
+    secretMonth: 0.4,
+    alarmMonth: 0.1,
+    dashboardMonth: 3,
+    logsIngestGb: 0.5,
+    wafAclMonth: 5,
+    wafRuleMonth: 1,
+    wafMillionRequests: 0.6,
+    cloudfrontGb: 0.085,
+    s3GbMonth: 0.023,
+  },
+  "sa-east-1": {
+    natHour: 0.093,
+    natGb: 0.093,
+    publicIpv4Hour: 0.005,
+    endpointAzHour: 0.0175,
+    albHour: 0.034,
+    albLcuHour: 0.011,
+    fargateVcpuHour: 0.0696,
+    fargateGbHour: 0.0076,
+    fargateSpotFactor: 0.3,
+    rdsHour: { "db.t3.micro": 0.035, "db.t3.small": 0.07, "db.t3.medium": 0.14, "db.t4g.micro": 0.032, "db.t4g.small": 0.063, "db.r5.large": 0.43, "db.r6g.large": 0.39, "db.r6g.xlarge": 0.78, "db.m6g.large": 0.29 },
+    rdsGp3GbMonth: 0.219,
+    elasticacheHour: { "cache.t3.micro": 0.028, "cache.t3.small": 0.056, "cache.t3.medium": 0.112, "cache.t4g.micro": 0.026, "cache.r5.large": 0.353, "cache.r6g.large": 0.337, "cache.r6g.xlarge": 0.674, "cache.m6g.large": 0.245 },
+    kmsKeyMonth: 1,
+    secretMonth: 0.4,
+    alarmMonth: 0.1,
+    dashboardMonth: 3,
+    logsIngestGb: 0.75,
+    wafAclMonth: 5,
+    wafRuleMonth: 1,
+    wafMillionRequests: 0.6,
+    cloudfrontGb: 0.11,
+    s3GbMonth: 0.0405,
+  },
+};
+
+/** Hours in a month for monthly estimates (730 = 8,760 / 12). */
+export const HOURS_PER_MONTH = 730;
