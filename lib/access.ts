@@ -18,6 +18,19 @@ export function securityGroup(scope: Construct, key: string, name: string, descr
   return sg;
 }
 
+/** Where a data tier (cache, database) lives and who may reach it. */
+export interface DataTierPlacement {
+  readonly vpcId: string;
+  /** Subnets of its subnet group. */
+  readonly subnetIds: string[];
+  /** Security group of the application tasks (network module), the only one admitted. */
+  readonly appSecurityGroupId: string;
+  /** Data key (security module): data at rest and the tier's secrets. */
+  readonly dataKmsKeyArn: string;
+  /** Logs key (security module): the tier's log groups. */
+  readonly logsKmsKeyArn: string;
+}
+
 /** A security group as seen by a module: a short name for logical ids and its id (literal or token). */
 export interface GroupRef {
   /** Short name used in rule ids: `app` gives `redis_from_app`. */

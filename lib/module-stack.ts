@@ -46,6 +46,18 @@ export function named<T extends TerraformElement>(element: T, logicalId: string)
   return element;
 }
 
+/** `count = <hcl>` on an element (e.g. `var.enable_waf ? 1 : 0`). */
+export function counted<T extends TerraformElement>(element: T, hcl: string): T {
+  element.addOverride("count", expr(hcl));
+  return element;
+}
+
+/** `for_each = <hcl>` on an element (e.g. `local.private_subnets_by_az`). */
+export function forEachOf<T extends TerraformElement>(element: T, hcl: string): T {
+  element.addOverride("for_each", expr(hcl));
+  return element;
+}
+
 export abstract class ModuleStack extends TerraformStack {
   /** Terraform module name: `module.<moduleName>` and `modules/<moduleName>/`. */
   readonly moduleName: string;

@@ -33,7 +33,8 @@ export function terraformUnavailable(): string | undefined {
   return undefined;
 }
 
-function tempDir(prefix: string): string {
+/** A fresh directory under the OS temp dir. */
+export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }
 

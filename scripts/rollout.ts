@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, WORKSPACES } from "../environments";
+import { WORKSPACES } from "../environments";
 import { moduleGraph, planFile, rolloutCommands, targetClosure } from "../lib/rollout";
 import { readStack } from "../lib/synthesized";
 import { synthesize } from "../platform";
@@ -32,7 +32,7 @@ function main(argv: string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {
-  if (!(e instanceof ConfigError) && !(e instanceof Error)) throw e;
-  console.error(e.message);
+  // ConfigError (a bad environment) and unknown modules both explain themselves.
+  console.error((e as Error).message);
   process.exitCode = 1;
 }

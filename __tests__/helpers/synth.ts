@@ -1,18 +1,15 @@
 /** Synthesizes into a temporary directory and reads the result back as plain JSON. */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ENVIRONMENT_INPUTS, WORKSPACES, type EnvironmentInput, type Workspace } from "../../environments";
 import { synthesize } from "../../platform";
+import { tempDir } from "../../lib/terraform";
 
 import { readStack, type Json, type SynthesizedStack } from "../../lib/synthesized";
 
 export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../lib/synthesized";
 
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-}
+export { tempDir };
 
 /** Deep copy of the checked-in environment inputs, for tests that change one value. */
 export function inputs(): Record<Workspace, EnvironmentInput> {

@@ -17,24 +17,16 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { DataResource } from "cdktf";
 import type { Construct } from "constructs";
 import { CACHE_KNOBS } from "../../environments/knobs";
-import { allowFrom, securityGroup } from "../../lib/access";
+import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/access";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
 
 export const REDIS_PORT = 6379;
 
-export interface CacheProps {
+export interface CacheProps extends DataTierPlacement {
   /** Name prefix, e.g. `eduautismo-ia-production`; the group is `<name>-redis`. */
   readonly name: string;
   /** Secrets Manager path prefix, e.g. `eduautismo-ia/production`. */
   readonly secretPrefix: string;
-  readonly vpcId: string;
-  readonly subnetIds: string[];
-  /** Security group of the application tasks (network module). */
-  readonly appSecurityGroupId: string;
-  /** Data key (at rest, secret). */
-  readonly dataKmsKeyArn: string;
-  /** Logs key (slow-log group). */
-  readonly logsKmsKeyArn: string;
   /** Root knob values (tokens of the root variables). */
   readonly knobs: Record<string, unknown>;
   /** @default "7.1" */

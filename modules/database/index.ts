@@ -15,7 +15,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { Construct } from "constructs";
 import { DATABASE_KNOBS } from "../../environments/knobs";
-import { allowFrom, securityGroup } from "../../lib/access";
+import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/access";
 import { serviceTrust } from "../../lib/iam";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
 
@@ -25,17 +25,9 @@ export const RDS_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 /** The current RDS certificate authority. */
 export const RDS_CA = "rds-ca-rsa2048-g1";
 
-export interface DatabaseProps {
+export interface DatabaseProps extends DataTierPlacement {
   /** Name prefix; the instance is `<name>-postgres`. */
   readonly name: string;
-  readonly vpcId: string;
-  /** Database subnets (or private subnets when there are none). */
-  readonly subnetIds: string[];
-  readonly appSecurityGroupId: string;
-  /** Data key: storage, Performance Insights, master user secret. */
-  readonly dataKmsKeyArn: string;
-  /** Logs key: exported log groups. */
-  readonly logsKmsKeyArn: string;
   /** Root knob values (tokens of the root variables). */
   readonly knobs: Record<string, unknown>;
   /** @default "15" */

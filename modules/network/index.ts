@@ -24,11 +24,13 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { TerraformLocal, type TerraformResource } from "cdktf";
+import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type GroupRef } from "../../lib/access";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
-import { INTERFACE_ENDPOINTS, LOG_RETENTION_DAYS, NAT_MODES } from "../../environments/schema";
+import { hclExpression } from "../../lib/hcl";
+import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/module-stack";
+import { retentionValidation } from "../../lib/validations";
+import { INTERFACE_ENDPOINTS, NAT_MODES } from "../../environments/schema";
 
 export interface NetworkProps {
   /** Name prefix for every resource, e.g. `eduautismo-ia-production` (may be a root token). */
@@ -61,15 +63,6 @@ export interface NetworkProps {
   readonly enableNat?: unknown;
 }
 
-const hclList = (items: readonly (string | number)[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
-
-function forEach(resource: TerraformResource, hcl: string): void {
-  resource.addOverride("for_each", expr(hcl));
-}
-
-function count(resource: TerraformResource, hcl: string): void {
-  resource.addOverride("count", expr(hcl));
-}
 
 export class NetworkModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: NetworkProps) {
@@ -124,7 +117,7 @@ export class NetworkModule extends ModuleStack {
       description: "NAT gateways: none, single (first AZ) or one-per-az.",
       default: "single",
       validations: [
-        { condition: `contains(${hclList(NAT_MODES)}, var.nat_mode)`, errorMessage: `nat_mode must be one of ${NAT_MODES.join(", ")}.` },
+        { condition: `contains(${hclExpression(NAT_MODES)}, var.nat_mode)`, errorMessage: `nat_mode must be one of ${NAT_MODES.join(", ")}.` },
         {
           condition: 'var.nat_mode == "none" || length(var.public_subnets) > 0',
           errorMessage: 'nat_mode "${var.nat_mode}" needs public_subnets to hold the NAT gateways, got none (use "none" or add one public subnet per AZ).',
@@ -137,7 +130,7 @@ export class NetworkModule extends ModuleStack {
       default: [],
       validations: [
         {
-          condition: `length(setsubtract(var.interface_endpoints, ${hclList(INTERFACE_ENDPOINTS)})) == 0`,
+          condition: `length(setsubtract(var.interface_endpoints, ${hclExpression(INTERFACE_ENDPOINTS)})) == 0`,
           errorMessage: `interface_endpoints may only contain ${INTERFACE_ENDPOINTS.join(", ")}.`,
         },
       ],
@@ -147,12 +140,7 @@ export class NetworkModule extends ModuleStack {
       type: "number",
       description: "Retention of the flow log group, in days.",
       default: 30,
-      validations: [
-        {
-          condition: `contains(${hclList(LOG_RETENTION_DAYS)}, var.flow_log_retention_days)`,
-          errorMessage: "flow_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …).",
-        },
-      ],
+      validations: [retentionValidation("flow_log_retention_days")],
     }).numberValue;
     const trafficType = this.input("flow_log_traffic_type", props.flowLogTrafficType, {
       type: "string",
@@ -189,7 +177,7 @@ export class NetworkModule extends ModuleStack {
 
     // --- Public tier: IGW, subnets, one route table -------------------------------------------
     const igw = named(new InternetGateway(this, "igw", { vpcId: vpc.id, tags: { Name: `${name}-igw` } }), "this");
-    count(igw, "length(var.public_subnets) > 0 ? 1 : 0");
+    counted(igw, "length(var.public_subnets) > 0 ? 1 : 0");
 
     const publicSubnet = named(new Subnet(this, "public_subnet", {
       vpcId: vpc.id,
@@ -198,32 +186,32 @@ export class NetworkModule extends ModuleStack {
       mapPublicIpOnLaunch: false,
       tags: { Name: `${name}-public-\${each.key}`, Tier: "public" },
     }), "public");
-    forEach(publicSubnet, "local.public_subnets_by_az");
+    forEachOf(publicSubnet, "local.public_subnets_by_az");
 
     const publicRt = named(new RouteTable(this, "public_rt", { vpcId: vpc.id, tags: { Name: `${name}-public` } }), "public");
-    count(publicRt, "length(var.public_subnets) > 0 ? 1 : 0");
+    counted(publicRt, "length(var.public_subnets) > 0 ? 1 : 0");
     const internetRoute = new Route(this, "public_internet", {
       routeTableId: expr("aws_route_table.public[0].id"),
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: expr("aws_internet_gateway.this[0].id"),
     });
-    count(internetRoute, "length(var.public_subnets) > 0 ? 1 : 0");
+    counted(internetRoute, "length(var.public_subnets) > 0 ? 1 : 0");
     const publicAssoc = named(new RouteTableAssociation(this, "public_rta", {
       subnetId: expr("aws_subnet.public[each.key].id"),
       routeTableId: expr("aws_route_table.public[0].id"),
     }), "public");
-    forEach(publicAssoc, "local.public_subnets_by_az");
+    forEachOf(publicAssoc, "local.public_subnets_by_az");
 
     // --- NAT: none, one in the first AZ, or one per AZ ---------------------------------------
     const eip = new Eip(this, "nat", { domain: "vpc", tags: { Name: `${name}-nat-\${each.key}` } });
-    forEach(eip, "toset(local.nat_azs)");
+    forEachOf(eip, "toset(local.nat_azs)");
     const nat = named(new NatGateway(this, "nat_gateway", {
       allocationId: expr("aws_eip.nat[each.key].id"),
       subnetId: expr("aws_subnet.public[each.key].id"),
       tags: { Name: `${name}-nat-\${each.key}` },
       dependsOn: [igw],
     }), "this");
-    forEach(nat, "toset(local.nat_azs)");
+    forEachOf(nat, "toset(local.nat_azs)");
 
     // --- Private tier: one route table per AZ so each AZ can use its own NAT -----------------
     const privateSubnet = named(new Subnet(this, "private_subnet", {
@@ -232,20 +220,20 @@ export class NetworkModule extends ModuleStack {
       cidrBlock: expr("each.value"),
       tags: { Name: `${name}-private-\${each.key}`, Tier: "private" },
     }), "private");
-    forEach(privateSubnet, "local.private_subnets_by_az");
+    forEachOf(privateSubnet, "local.private_subnets_by_az");
     const privateRt = named(new RouteTable(this, "private_rt", { vpcId: vpc.id, tags: { Name: `${name}-private-\${each.key}` } }), "private");
-    forEach(privateRt, "local.private_subnets_by_az");
+    forEachOf(privateRt, "local.private_subnets_by_az");
     const natRoute = new Route(this, "private_nat", {
       routeTableId: expr("aws_route_table.private[each.key].id"),
       destinationCidrBlock: "0.0.0.0/0",
       natGatewayId: expr('aws_nat_gateway.this[var.nat_mode == "one-per-az" ? each.key : var.azs[0]].id'),
     });
-    forEach(natRoute, 'var.nat_mode == "none" || !var.enable_nat ? {} : local.private_subnets_by_az');
+    forEachOf(natRoute, 'var.nat_mode == "none" || !var.enable_nat ? {} : local.private_subnets_by_az');
     const privateAssoc = named(new RouteTableAssociation(this, "private_rta", {
       subnetId: expr("aws_subnet.private[each.key].id"),
       routeTableId: expr("aws_route_table.private[each.key].id"),
     }), "private");
-    forEach(privateAssoc, "local.private_subnets_by_az");
+    forEachOf(privateAssoc, "local.private_subnets_by_az");
 
     // --- Database tier: isolated, no route to the internet ------------------------------------
     const dbSubnet = named(new Subnet(this, "database_subnet", {
@@ -254,14 +242,14 @@ export class NetworkModule extends ModuleStack {
       cidrBlock: expr("each.value"),
       tags: { Name: `${name}-database-\${each.key}`, Tier: "database" },
     }), "database");
-    forEach(dbSubnet, "local.database_subnets_by_az");
+    forEachOf(dbSubnet, "local.database_subnets_by_az");
     const dbRt = named(new RouteTable(this, "database_rt", { vpcId: vpc.id, tags: { Name: `${name}-database` } }), "database");
-    count(dbRt, "length(var.database_subnets) > 0 ? 1 : 0");
+    counted(dbRt, "length(var.database_subnets) > 0 ? 1 : 0");
     const dbAssoc = named(new RouteTableAssociation(this, "database_rta", {
       subnetId: expr("aws_subnet.database[each.key].id"),
       routeTableId: expr("aws_route_table.database[0].id"),
     }), "database");
-    forEach(dbAssoc, "local.database_subnets_by_az");
+    forEachOf(dbAssoc, "local.database_subnets_by_az");
 
     // --- Endpoints: S3 gateway (free) always; interface endpoints on demand ---------------------
     new VpcEndpoint(this, "s3", {
@@ -273,7 +261,7 @@ export class NetworkModule extends ModuleStack {
     });
 
     const endpointsSg = securityGroup(this, "endpoints", `${name}-endpoints`, "Interface VPC endpoints: HTTPS from inside the VPC only", vpc.id);
-    count(endpointsSg, "length(var.interface_endpoints) > 0 ? 1 : 0");
+    counted(endpointsSg, "length(var.interface_endpoints) > 0 ? 1 : 0");
     const endpointsIngress = allowCidrIngress(
       this,
       { name: "endpoints", id: expr("aws_security_group.endpoints[0].id") },
@@ -282,7 +270,7 @@ export class NetworkModule extends ModuleStack {
       443,
       "HTTPS from the VPC to the interface endpoints",
     );
-    count(endpointsIngress, "length(var.interface_endpoints) > 0 ? 1 : 0");
+    counted(endpointsIngress, "length(var.interface_endpoints) > 0 ? 1 : 0");
     const interfaceEndpoint = new VpcEndpoint(this, "interface", {
       vpcId: vpc.id,
       serviceName: `com.amazonaws.${region}.\${each.key}`,
@@ -292,14 +280,14 @@ export class NetworkModule extends ModuleStack {
       securityGroupIds: [expr("aws_security_group.endpoints[0].id")],
       tags: { Name: `${name}-\${each.key}` },
     });
-    forEach(interfaceEndpoint, "toset(var.interface_endpoints)");
+    forEachOf(interfaceEndpoint, "toset(var.interface_endpoints)");
 
     // --- Flow logs -----------------------------------------------------------------------------
     const flowLogGroup = named(new CloudwatchLogGroup(this, "flow_logs_group", {
       name: `/vpc/${name}/flow-logs`,
       retentionInDays: retention,
     }), "flow_logs");
-    count(flowLogGroup, "var.enable_flow_logs ? 1 : 0");
+    counted(flowLogGroup, "var.enable_flow_logs ? 1 : 0");
     const flowRole = named(new IamRole(this, "flow_logs_role", {
       name: `${name}-vpc-flow-logs`,
       description: "Lets VPC Flow Logs write to its CloudWatch log group",
@@ -308,7 +296,7 @@ export class NetworkModule extends ModuleStack {
         Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
     }), "flow_logs");
-    count(flowRole, "var.enable_flow_logs ? 1 : 0");
+    counted(flowRole, "var.enable_flow_logs ? 1 : 0");
     const flowPolicy = named(new IamRolePolicy(this, "flow_logs_policy", {
       name: "write-flow-logs",
       role: expr("aws_iam_role.flow_logs[0].id"),
@@ -318,7 +306,7 @@ export class NetworkModule extends ModuleStack {
           'Resource = ["${aws_cloudwatch_log_group.flow_logs[0].arn}:*"] }] })',
       ),
     }), "flow_logs");
-    count(flowPolicy, "var.enable_flow_logs ? 1 : 0");
+    counted(flowPolicy, "var.enable_flow_logs ? 1 : 0");
     const flowLog = named(new FlowLog(this, "flow_log", {
       vpcId: vpc.id,
       trafficType,
@@ -328,7 +316,7 @@ export class NetworkModule extends ModuleStack {
       maxAggregationInterval: 60,
       tags: { Name: `${name}-flow-logs` },
     }), "this");
-    count(flowLog, "var.enable_flow_logs ? 1 : 0");
+    counted(flowLog, "var.enable_flow_logs ? 1 : 0");
 
     // --- Tier security groups --------------------------------------------------------------------
     const albSg = securityGroup(this, "alb", `${name}-alb`, "Application load balancer: HTTP/HTTPS from the internet, to the app tier only", vpc.id);

@@ -16,12 +16,12 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import { TerraformLocal, type TerraformResource } from "cdktf";
+import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { LOG_RETENTION_DAYS } from "../../environments/schema";
 import { WAF_MIN_RATE_LIMIT } from "../../environments/security-schema";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/iam";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { counted, expr, ModuleStack, named } from "../../lib/module-stack";
+import { retentionValidation } from "../../lib/validations";
 import { BUCKET_ARN, secureBucket } from "../../lib/secure-bucket";
 import { deployPolicyStatements } from "./deploy";
 import { KMS_PURPOSES, keyPolicy, type KmsPurpose } from "./kms";
@@ -73,16 +73,6 @@ export interface SecurityProps {
   readonly preventDestroy?: boolean;
 }
 
-const hclList = (items: readonly (string | number)[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
-const retentionRule = (variable: string) => ({
-  condition: `contains(${hclList(LOG_RETENTION_DAYS)}, var.${variable})`,
-  errorMessage: `${variable} must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …).`,
-});
-
-function count<T extends TerraformResource>(resource: T, hcl: string): T {
-  resource.addOverride("count", expr(hcl));
-  return resource;
-}
 
 export class SecurityModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: SecurityProps) {
@@ -143,10 +133,10 @@ export class SecurityModule extends ModuleStack {
       type: "number",
       description: "Retention of the WAF log group.",
       default: 90,
-      validations: [retentionRule("waf_log_retention_days")],
+      validations: [retentionValidation("waf_log_retention_days")],
     }).numberValue;
 
-    count(
+    counted(
       named(
         new CloudwatchLogGroup(this, "waf_logs", {
           // WAF only logs to groups whose name starts with aws-waf-logs-.
@@ -158,7 +148,7 @@ export class SecurityModule extends ModuleStack {
       ),
       "var.enable_waf ? 1 : 0",
     );
-    const acl = count(
+    const acl = counted(
       named(
         new Wafv2WebAcl(this, "web_acl", {
           name: `${name}-web-acl`,
@@ -174,7 +164,7 @@ export class SecurityModule extends ModuleStack {
     const rules = wafRules(name);
     acl.addOverride("rule", rules.static);
     acl.addOverride("dynamic", { rule: rules.dynamic });
-    count(
+    counted(
       named(
         new Wafv2WebAclLoggingConfiguration(this, "web_acl_logging", {
           resourceArn: expr("aws_wafv2_web_acl.this[0].arn"),
@@ -219,7 +209,7 @@ export class SecurityModule extends ModuleStack {
       type: "number",
       description: "Retention of the trail's CloudWatch log group.",
       default: 90,
-      validations: [retentionRule("cloudtrail_log_retention_days")],
+      validations: [retentionValidation("cloudtrail_log_retention_days")],
     }).numberValue;
 
     const trailArn = `arn:aws:cloudtrail:${region}:${account}:trail/${name}-trail`;
@@ -249,11 +239,11 @@ export class SecurityModule extends ModuleStack {
         },
       ],
     });
-    count(
+    counted(
       named(new CloudwatchLogGroup(this, "cloudtrail_logs", { name: `/aws/cloudtrail/${name}`, retentionInDays: trailLogRetention, kmsKeyId: keyArn.logs }), "cloudtrail"),
       "var.enable_cloudtrail && var.cloudtrail_cloudwatch_logs ? 1 : 0",
     );
-    count(
+    counted(
       named(
         new IamRole(this, "cloudtrail_logs_role", {
           name: `${name}-cloudtrail-logs`,
@@ -264,7 +254,7 @@ export class SecurityModule extends ModuleStack {
       ),
       "var.enable_cloudtrail && var.cloudtrail_cloudwatch_logs ? 1 : 0",
     );
-    count(
+    counted(
       named(
         new IamRolePolicy(this, "cloudtrail_logs_policy", {
           name: "deliver-to-cloudwatch-logs",
@@ -282,7 +272,7 @@ export class SecurityModule extends ModuleStack {
       ),
       "var.enable_cloudtrail && var.cloudtrail_cloudwatch_logs ? 1 : 0",
     );
-    const trail = count(
+    const trail = counted(
       named(
         new Cloudtrail(this, "trail", {
           name: `${name}-trail`,
@@ -320,7 +310,7 @@ export class SecurityModule extends ModuleStack {
     });
     this.input("create_oidc_provider", props.createOidcProvider, { type: "bool", description: "Create the account-wide GitHub OIDC provider.", default: true });
 
-    count(
+    counted(
       named(
         new IamOpenidConnectProvider(this, "github_oidc", {
           url: "https://token.actions.githubusercontent.com",
