@@ -8,7 +8,7 @@ import { ConfigError, loadEnvironments, type EnvironmentConfig, type Environment
 import { bootstrap, BootstrapSchema, type BootstrapConfig } from "./environments/bootstrap";
 import { PlatformApp } from "./lib/app";
 import { WorkspaceStack } from "./lib/workspace-stack";
-import { CACHE_KNOBS, CACHE_RULES, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, terraformMessage, type Knob, type KnobRule } from "./environments/knobs";
+import { CACHE_KNOBS, cacheRules, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, terraformMessage, type Knob, type KnobRule } from "./environments/knobs";
 import { CacheModule } from "./modules/cache";
 import { CdnModule } from "./modules/cdn";
 import { MonitoringModule } from "./modules/monitoring";
@@ -93,6 +93,8 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       natMode: net.natMode,
       interfaceEndpoints: net.interfaceEndpoints,
       enableFlowLogs: net.flowLogs.enabled,
+      accountId: env.accountId,
+      kmsDeletionWindowDays: env.security.kmsDeletionWindowDays,
       flowLogRetentionDays: net.flowLogs.retentionDays,
       flowLogTrafficType: net.flowLogs.trafficType,
       appPort: net.appPort,
@@ -156,10 +158,10 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
 
   const redisKnobs = CACHE_KNOBS.filter((k) => k.variable.startsWith("redis_"));
   const ttlKnobs = CACHE_KNOBS.filter((k) => !k.variable.startsWith("redis_"));
-  const ttls = declareKnobs(root, ttlKnobs, CACHE_RULES, env);
+  const ttls = declareKnobs(root, ttlKnobs, cacheRules(ws), env);
   const secretPrefix = `${env.project}/${root.environment.stringValue}`;
   const c = env.cache;
-  const redisTokens = c.enabled ? declareKnobs(root, redisKnobs, CACHE_RULES, env) : undefined;
+  const redisTokens = c.enabled ? declareKnobs(root, redisKnobs, cacheRules(ws), env) : undefined;
   const cache = c.enabled && redisTokens
     ? root.use(
         new CacheModule(app, ws, {
@@ -285,6 +287,10 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
           wafRateLimit: sec.waf.rateLimitPerMinute,
           wafAllowedCountries: sec.waf.allowedCountries,
           wafEnableBotControl: sec.waf.botControl,
+          wafLogRetentionDays: sec.waf.logRetentionDays,
+          accountId: env.accountId,
+          kmsDeletionWindowDays: sec.kmsDeletionWindowDays,
+          preventDestroy: env.preventDestroy,
         }),
       )
     : undefined;

@@ -63,6 +63,12 @@ export const dev: EnvironmentInput = {
     { control: "vpc-flow-logs", reason: "CloudWatch ingestion is billed per GB and nobody investigates dev traffic" },
     { control: "s3-access-logging", reason: "log storage and requests for buckets holding only test data" },
     { control: "alb-access-logs", reason: "log storage for a load balancer that only developers call" },
+    { control: "elasticache-transit-encryption", reason: "seed 000 §3.1: plain Redis in dev, so local tools connect without TLS" },
+    { control: "elasticache-auth", reason: "seed 000 §3.1: no AUTH token in dev; Redis is reachable only from the app's security group" },
+    { control: "alb-https", reason: "dev has no domain or certificate; developers call the ALB over plain HTTP (seed 000 §6)" },
+    { control: "alb-waf", reason: "a web ACL costs about $11/month before requests, for a load balancer only developers call" },
+    { control: "ecs-container-insights", reason: "Container Insights metrics are billed per task; dev runs one task nobody watches" },
+    { control: "cloudtrail-cloudwatch-logs", reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev" },
   ],
   // Seed 000 §10: $100–150/month.
   cost: { budgetUsd: { min: 100, max: 150 }, usage: { natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10 } },

@@ -100,6 +100,31 @@ export const CACHE_RULES: readonly KnobRule[] = [
   },
 ];
 
+/** A rule that a knob keeps a policy control on (lib/policy/checks.ts) outside dev. */
+function keepsOn(workspace: string, variable: string, what: string, check: string): KnobRule {
+  return {
+    variable,
+    ok: (v) => v[variable] === true,
+    condition: `var.${variable}`,
+    message: `${workspace} keeps ${what}: ${variable} must be true (policy check ${check})`,
+  };
+}
+
+/**
+ * Cache rules of a workspace: the shape rules, plus, in staging and production, the policy controls
+ * an operator could switch off in tfvars (TLS, AUTH, failover, Multi-AZ).
+ */
+export function cacheRules(workspace: string): KnobRule[] {
+  if (workspace === "dev") return [...CACHE_RULES];
+  return [
+    ...CACHE_RULES,
+    keepsOn(workspace, "redis_transit_encryption_enabled", "Redis TLS on", "elasticache-transit-encryption"),
+    keepsOn(workspace, "redis_auth_enabled", "Redis AUTH on", "elasticache-auth"),
+    keepsOn(workspace, "redis_automatic_failover_enabled", "Redis automatic failover on", "elasticache-multi-az"),
+    keepsOn(workspace, "redis_multi_az_enabled", "Redis Multi-AZ on", "elasticache-multi-az"),
+  ];
+}
+
 export const DATABASE_KNOBS: readonly Knob[] = [
   { variable: "db_instance_class", type: "string", description: "RDS instance class.", path: ["database", "instanceClass"] },
   { variable: "db_allocated_storage", type: "number", description: "Initial gp3 storage, GB.", path: ["database", "allocatedStorage"] },
@@ -108,7 +133,7 @@ export const DATABASE_KNOBS: readonly Knob[] = [
   { variable: "db_replica_count", type: "number", description: "Read replicas (seed 001: 2 in production).", path: ["database", "readReplicas"] },
 ];
 
-/** Rules for the database knobs; `workspace` is baked into the production-only rule. */
+/** Rules for the database knobs; `workspace` is baked into the staging/production-only rules. */
 export function databaseRules(workspace: string): KnobRule[] {
   return [
     {
@@ -141,13 +166,19 @@ export function databaseRules(workspace: string): KnobRule[] {
       condition: "var.db_replica_count >= 0 && var.db_replica_count <= 5",
       message: "RDS allows 0 to 5 read replicas here, got {db_replica_count}",
     },
-    ...(workspace === "production"
+    ...(workspace !== "dev"
       ? [
           {
             variable: "db_multi_az",
             ok: (v: KnobValues) => v.db_multi_az === true,
             condition: "var.db_multi_az",
-            message: "production needs Multi-AZ (db_multi_az = true)",
+            message: `${workspace} needs Multi-AZ (db_multi_az = true)`,
+          },
+          {
+            variable: "db_backup_retention_period",
+            ok: (v: KnobValues) => Number(v.db_backup_retention_period) >= 7,
+            condition: "var.db_backup_retention_period >= 7",
+            message: `${workspace} keeps automated backups at least 7 days, got {db_backup_retention_period} (policy check rds-backup-retention)`,
           },
         ]
       : []),

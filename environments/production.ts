@@ -76,7 +76,15 @@ export const production: EnvironmentInput = {
     ],
     migrations: { command: ["alembic", "upgrade", "head"] },
   },
-  cdn: { enabled: true, priceClass: "PriceClass_All", waf: true },
+  cdn: {
+    enabled: true,
+    priceClass: "PriceClass_All",
+    waf: true,
+    // Placeholder: an ACM certificate in us-east-1 covering the aliases; replace before the first apply.
+    // Without one CloudFront serves *.cloudfront.net and accepts TLS 1.0 (policy check cloudfront-tls).
+    certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000004",
+    aliases: ["app.eduautismo-ia.com"],
+  },
   // Seed 000 §9.2's alarm names: eduautismo-prod-redis-down, eduautismo-prod-cache-miss-high.
   monitoring: { alarmPrefix: "eduautismo-prod", alarmEmails: ["devops@eduautismo-ia.com"] },
   // Seed 000 §10 says $1,450–2,000; seed 001 allows up to $2,500 (docs/decisions.md, D33).

@@ -12,7 +12,7 @@ import { CdnSchema, ComputeSchema, FARGATE_MEMORY } from "./compute-schema";
 import { CostSchema } from "./cost-schema";
 import { CacheSchema, DatabaseSchema } from "./data-schema";
 import { MonitoringSchema } from "./monitoring-schema";
-import { CACHE_KNOBS, CACHE_RULES, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
+import { CACHE_KNOBS, cacheRules, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
 import { SecuritySchema } from "./security-schema";
 import { StorageSchema } from "./storage-schema";
 
@@ -38,8 +38,23 @@ export const INTERFACE_ENDPOINTS = [
   "kms",
 ] as const;
 
-/** Controls that cost money and that dev alone may switch off (with a named exemption). */
-export const EXEMPTIBLE_CONTROLS = ["vpc-flow-logs", "s3-access-logging", "alb-access-logs"] as const;
+/**
+ * Policy checks (lib/policy/checks.ts ids) that dev alone may fail, each through a named exemption
+ * with its reason; each is a switch in this schema, and the schema refuses the switch off without
+ * the exemption (and the exemption with the switch on). Staging and production pass every check.
+ */
+export const EXEMPTIBLE_CONTROLS = [
+  "vpc-flow-logs",
+  "s3-access-logging",
+  "alb-access-logs",
+  "elasticache-transit-encryption",
+  "elasticache-auth",
+  "alb-https",
+  "alb-waf",
+  "ecs-container-insights",
+  "cloudtrail-cloudwatch-logs",
+] as const;
+export type ExemptibleControl = (typeof EXEMPTIBLE_CONTROLS)[number];
 
 /** How private subnets reach the internet. */
 export const NAT_MODES = ["none", "single", "one-per-az"] as const;
@@ -241,11 +256,17 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
 }
 
 /** Which exemptible controls a config switches off. */
-export function disabledControls(env: EnvironmentConfig): (typeof EXEMPTIBLE_CONTROLS)[number][] {
-  const off: (typeof EXEMPTIBLE_CONTROLS)[number][] = [];
+export function disabledControls(env: EnvironmentConfig): ExemptibleControl[] {
+  const off: ExemptibleControl[] = [];
   if (!env.network.flowLogs.enabled) off.push("vpc-flow-logs");
   if (!env.storage.accessLogging) off.push("s3-access-logging");
   if (!env.compute.albAccessLogs) off.push("alb-access-logs");
+  if (env.cache.enabled !== false && !env.cache.transitEncryption) off.push("elasticache-transit-encryption");
+  if (env.cache.enabled !== false && !env.cache.auth) off.push("elasticache-auth");
+  if (!env.compute.certificateArn) off.push("alb-https");
+  if (!env.security.waf.enabled) off.push("alb-waf");
+  if (!env.compute.containerInsights) off.push("ecs-container-insights");
+  if (env.security.audit.enabled && !env.security.audit.cloudWatchLogs) off.push("cloudtrail-cloudwatch-logs");
   return off;
 }
 
@@ -283,7 +304,7 @@ function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
 /** The runbook knobs' rules (environments/knobs.ts), with the same text Terraform prints at plan. */
 function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
   const sets = [
-    { knobs: CACHE_KNOBS, rules: CACHE_RULES.filter((r) => env.cache.enabled || !r.variable.startsWith("redis_")) },
+    { knobs: CACHE_KNOBS, rules: cacheRules(env.workspace).filter((r) => env.cache.enabled || !r.variable.startsWith("redis_")) },
     { knobs: DATABASE_KNOBS, rules: databaseRules(env.workspace) },
   ];
   const appIndex = env.compute.services.findIndex((s) => s.name === "app");

@@ -17,9 +17,10 @@ export const staging: EnvironmentInput = {
     flowLogs: { enabled: true, retentionDays: 30, trafficType: "ALL" },
   },
   security: {
-    waf: { enabled: false, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    // On like production: staging passes every policy check (docs/decisions.md, D34).
+    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 7 },
-    audit: { enabled: true, cloudWatchLogs: false },
+    audit: { enabled: true, cloudWatchLogs: true },
     deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["staging"] },
   },
   storage: {
@@ -39,13 +40,15 @@ export const staging: EnvironmentInput = {
     allocatedStorage: 50,
     // Seed 000 §4.2 (staging simulates production, Multi-AZ on) over seed 001 (off): see docs/decisions.md.
     multiAz: true,
-    backupRetentionDays: 3,
+    // Seed 000 §4.2 says 3 days; 7 is the policy minimum and costs nothing (backup storage up to the DB size is free): D34.
+    backupRetentionDays: 7,
     maxConnections: 300,
     deletionProtection: true,
   },
   compute: {
     logRetentionDays: 30,
     containerInsights: true,
+    albDeletionProtection: true,
     // Placeholder: the staging certificate's ARN (ACM, this region); replace before the first apply.
     certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-0000-0000-000000000002",
     // Seed 000 §3.2 (0.5 vCPU / 1 GB) over seed 001 (1 vCPU / 2 GB): see docs/decisions.md.

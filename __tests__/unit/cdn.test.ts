@@ -47,8 +47,11 @@ test("delivers access logs to the logs bucket under cloudfront/", () => {
 });
 
 test("without a certificate it uses the default one and a plan-time check says what that cannot do", () => {
-  expect(dist.viewer_certificate).toEqual({ cloudfront_default_certificate: true });
-  expect(cdn.check.cdn_default_certificate.assert[0].error_message).toBe(DEFAULT_CERTIFICATE_WARNING);
+  const all = inputs();
+  all.production.cdn = { ...all.production.cdn, certificateArn: undefined, aliases: [] };
+  const c = synthAll(all).stacks.production.modules.cdn;
+  expect(resource(c, "aws_cloudfront_distribution", "this").viewer_certificate).toEqual({ cloudfront_default_certificate: true });
+  expect(c.check.cdn_default_certificate.assert[0].error_message).toBe(DEFAULT_CERTIFICATE_WARNING);
   expect(DEFAULT_CERTIFICATE_WARNING).toContain("TLS 1.0/1.1");
 });
 
@@ -71,7 +74,7 @@ test("a CloudFront certificate outside us-east-1 is rejected", () => {
 });
 
 test("custom domains without a certificate are rejected", () => {
-  expect(problems("production", (e) => (e.cdn.aliases = ["app.eduautismo-ia.com"]))).toContain(
+  expect(problems("production", (e) => ((e.cdn.certificateArn = undefined), (e.cdn.aliases = ["app.eduautismo-ia.com"])))).toContain(
     "production.cdn.aliases: custom domain names need certificateArn (an ACM certificate in us-east-1)",
   );
 });

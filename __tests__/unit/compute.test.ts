@@ -167,9 +167,9 @@ describe("load balancer", () => {
     expect(resource(compute(), "aws_lb", "this")).toMatchObject({ internal: false, subnets: "${var.public_subnet_ids}", drop_invalid_header_fields: true });
   });
 
-  test("writes access logs in staging and production and is deletion-protected in production", () => {
+  test("writes access logs and is deletion-protected in staging and production", () => {
     const logs = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, [s.root.module.compute.enable_alb_access_logs, s.root.module.compute.alb_deletion_protection]]));
-    expect(logs).toEqual({ dev: [false, false], staging: [true, false], production: [true, true] });
+    expect(logs).toEqual({ dev: [false, false], staging: [true, true], production: [true, true] });
   });
 
   test("health-checks /health on ip targets", () => {

@@ -62,7 +62,7 @@ test("sa-east-1 prices the same platform higher", () => {
   const all = inputs();
   all.production.region = "sa-east-1";
   all.production.availabilityZones = ["sa-east-1a", "sa-east-1b", "sa-east-1c"];
-  all.production.compute = { ...all.production.compute, certificateArn: undefined };
+  all.production.compute = { ...all.production.compute, certificateArn: "arn:aws:acm:sa-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000003" };
   const sa = estimate(synthAll(all).stacks.production, envs.production.cost);
   expect(sa.region).toBe("sa-east-1");
   expect(sa.total / est("production").total).toBeGreaterThan(1.4);

@@ -1,5 +1,5 @@
 /** The runbook knobs: written to tfvars, validated at synth with the text Terraform prints at plan. */
-import { CACHE_KNOBS, CACHE_RULES, DATABASE_KNOBS, databaseRules, terraformMessage } from "../../environments/knobs";
+import { CACHE_KNOBS, cacheRules, DATABASE_KNOBS, databaseRules, terraformMessage } from "../../environments/knobs";
 import { problems } from "../helpers/config";
 import { KNOB_CASES } from "../helpers/knob-cases";
 import { synthAll } from "../helpers/synth";
@@ -11,15 +11,23 @@ test.each(KNOB_CASES.map((c) => [c.rule, c] as const))("synthesis rejects: %s", 
 });
 
 test.each(["dev", "staging", "production"] as const)("every knob rule of %s is a validation block of its root variable", (ws) => {
-  const rules = [...CACHE_RULES, ...databaseRules(ws)];
+  const rules = [...cacheRules(ws), ...databaseRules(ws)];
   for (const rule of rules) {
     expect(stacks[ws].root.variable[rule.variable].validation).toContainEqual({ condition: `\${${rule.condition}}`, error_message: terraformMessage(rule) });
   }
 });
 
-test("the production-only Multi-AZ rule exists only in production's root", () => {
-  expect(databaseRules("production").map((r) => r.variable)).toContain("db_multi_az");
-  expect(stacks.staging.root.variable.db_multi_az.validation ?? []).toEqual([]);
+test("the Multi-AZ and 7-day backup rules guard staging and production, not dev", () => {
+  for (const ws of ["staging", "production"]) expect(databaseRules(ws).map((r) => r.variable)).toEqual(expect.arrayContaining(["db_multi_az", "db_backup_retention_period"]));
+  expect(stacks.dev.root.variable.db_multi_az.validation ?? []).toEqual([]);
+  expect(databaseRules("dev").filter((r) => r.condition.includes(">= 7"))).toEqual([]);
+});
+
+test("Redis TLS, AUTH, failover and Multi-AZ cannot be switched off in staging or production tfvars", () => {
+  const guarded = (ws: string) => cacheRules(ws).filter((r) => r.condition === `var.${r.variable}`).map((r) => r.variable).sort();
+  expect(guarded("staging")).toEqual(["redis_auth_enabled", "redis_automatic_failover_enabled", "redis_multi_az_enabled", "redis_transit_encryption_enabled"]);
+  expect(guarded("production")).toEqual(guarded("staging"));
+  expect(guarded("dev")).toEqual([]);
 });
 
 describe.each(["dev", "staging", "production"] as const)("tfvars of %s", (ws) => {

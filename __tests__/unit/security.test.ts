@@ -98,9 +98,9 @@ describe("WAF", () => {
     expect(resource(sec, "aws_wafv2_web_acl_logging_configuration", "this").log_destination_configs).toEqual(["${aws_cloudwatch_log_group.waf[0].arn}"]);
   });
 
-  test("is on in production only", () => {
+  test("is on in staging and production (policy check alb-waf; dev exempts it)", () => {
     const enabled = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.enable_waf]));
-    expect(enabled).toEqual({ dev: false, staging: false, production: true });
+    expect(enabled).toEqual({ dev: false, staging: true, production: true });
   });
 });
 
@@ -139,9 +139,9 @@ describe("audit trail", () => {
     expect(write.Resource).toBe("${aws_s3_bucket.cloudtrail[0].arn}/AWSLogs/${var.account_id}/*");
   });
 
-  test("delivers to CloudWatch Logs in production only", () => {
+  test("delivers to CloudWatch Logs in staging and production", () => {
     const cw = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.cloudtrail_cloudwatch_logs]));
-    expect(cw).toEqual({ dev: false, staging: false, production: true });
+    expect(cw).toEqual({ dev: false, staging: true, production: true });
   });
 });
 

@@ -10,10 +10,16 @@ import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distr
 import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
 import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination";
 import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
+import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { policyDocument } from "../../lib/iam";
+import { counted, expr, ModuleStack, named } from "../../lib/module-stack";
+import { retentionValidation } from "../../lib/validations";
+import { keyPolicy } from "../security/kms";
 import { wafRules } from "../security/waf";
 import { CDN_LOG_PREFIX } from "../storage";
 
@@ -49,6 +55,14 @@ export interface CdnProps {
   readonly wafRateLimit: number;
   readonly wafAllowedCountries: readonly string[];
   readonly wafEnableBotControl: boolean;
+  /** Account id: the key policy of the WAF log key names it. */
+  readonly accountId: string;
+  /** Retention of the CloudFront WAF's log group, in days. @default 30 */
+  readonly wafLogRetentionDays?: number;
+  /** Deletion window of the WAF log key, in days. @default 30 */
+  readonly kmsDeletionWindowDays?: number;
+  /** Refuse plans that destroy the WAF log key. @default false */
+  readonly preventDestroy?: boolean;
 }
 
 function inUsEast1<T extends TerraformResource>(r: T): T {
@@ -74,6 +88,15 @@ export class CdnModule extends ModuleStack {
     this.input("waf_allowed_countries", props.wafAllowedCountries, { type: "list(string)", description: "Countries allowed; empty disables the geo rule." });
     this.input("waf_enable_bot_control", props.wafEnableBotControl, { type: "bool", description: "Bot Control managed rule group." });
 
+    const account = this.input("account_id", props.accountId, { type: "string", description: "AWS account id (key policy)." }).stringValue;
+    const wafRetention = this.input("waf_log_retention_days", props.wafLogRetentionDays, {
+      type: "number",
+      description: "Retention of the CloudFront WAF log group, in days.",
+      default: 30,
+      validations: [retentionValidation("waf_log_retention_days")],
+    }).numberValue;
+    const deletionWindow = this.input("kms_deletion_window_days", props.kmsDeletionWindowDays, { type: "number", description: "Deletion window of the WAF log key.", default: 30 }).numberValue;
+
     const acl = inUsEast1(
       named(
         new Wafv2WebAcl(this, "web_acl", {
@@ -90,6 +113,50 @@ export class CdnModule extends ModuleStack {
     const rules = wafRules(`${name}-cdn`);
     acl.addOverride("rule", rules.static);
     acl.addOverride("dynamic", { rule: rules.dynamic });
+
+    // WAF logs of a CLOUDFRONT ACL live in us-east-1, so they get a key of their own there: the
+    // security module's logs key is in the workspace's region.
+    inUsEast1(
+      counted(
+        named(
+          new KmsKey(this, "waf_logs_key", {
+            description: `CloudFront WAF logs key of ${name}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: deletionWindow,
+            policy: policyDocument(keyPolicy("logs", { account, region: "us-east-1", name })),
+            lifecycle: { preventDestroy: props.preventDestroy ?? false },
+          }),
+          "waf_logs",
+        ),
+        "var.enable_waf ? 1 : 0",
+      ),
+    );
+    inUsEast1(
+      counted(
+        named(
+          new CloudwatchLogGroup(this, "waf_logs", {
+            // WAF only logs to groups whose name starts with aws-waf-logs-.
+            name: `aws-waf-logs-${name}-cdn`,
+            retentionInDays: wafRetention,
+            kmsKeyId: expr("aws_kms_key.waf_logs[0].arn"),
+          }),
+          "waf",
+        ),
+        "var.enable_waf ? 1 : 0",
+      ),
+    );
+    inUsEast1(
+      counted(
+        named(
+          new Wafv2WebAclLoggingConfiguration(this, "web_acl_logging", {
+            resourceArn: expr("aws_wafv2_web_acl.this[0].arn"),
+            logDestinationConfigs: [expr("aws_cloudwatch_log_group.waf[0].arn")],
+          }),
+          "this",
+        ),
+        "var.enable_waf ? 1 : 0",
+      ),
+    );
 
     const behavior = (cached: boolean) => ({
       targetOriginId: "alb",

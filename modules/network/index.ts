@@ -2,8 +2,8 @@
  * network — the VPC every other module lives in.
  *
  * Owns: VPC, public / private / database subnets (one per AZ), internet gateway, NAT gateways,
- * route tables, the S3 gateway endpoint, optional interface endpoints, VPC flow logs, the
- * locked-down default security group and the tier security groups `alb` and `app`.
+ * route tables, the S3 gateway endpoint, optional interface endpoints, VPC flow logs (with their
+ * own KMS key), the locked-down default security group and the tier security groups `alb` and `app`.
  * The app group lives here (not in compute) so the cache and database can admit it without
  * depending on compute — seed 000 §5.2 applies `module.cache` before `module.compute`.
  *
@@ -17,6 +17,7 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
@@ -28,9 +29,11 @@ import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type GroupRef } from "../../lib/access";
 import { hclExpression } from "../../lib/hcl";
+import { policyDocument } from "../../lib/iam";
 import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/module-stack";
 import { retentionValidation } from "../../lib/validations";
 import { INTERFACE_ENDPOINTS, NAT_MODES } from "../../environments/schema";
+import { keyPolicy } from "../security/kms";
 
 export interface NetworkProps {
   /** Name prefix for every resource, e.g. `eduautismo-ia-production` (may be a root token). */
@@ -55,6 +58,10 @@ export interface NetworkProps {
   readonly enableFlowLogs?: boolean;
   /** Flow log retention in days. @default 30 */
   readonly flowLogRetentionDays?: number;
+  /** Account id: the policy of the flow log key names it. */
+  readonly accountId: string;
+  /** Deletion window of the flow log key, in days. @default 30 */
+  readonly kmsDeletionWindowDays?: number;
   /** `ACCEPT`, `REJECT` or `ALL`. @default "ALL" */
   readonly flowLogTrafficType?: string;
   /** Port the application listens on (ALB → app). @default 8000 */
@@ -142,6 +149,8 @@ export class NetworkModule extends ModuleStack {
       default: 30,
       validations: [retentionValidation("flow_log_retention_days")],
     }).numberValue;
+    const account = this.input("account_id", props.accountId, { type: "string", description: "AWS account id (policy of the flow log key)." }).stringValue;
+    const deletionWindow = this.input("kms_deletion_window_days", props.kmsDeletionWindowDays, { type: "number", description: "Deletion window of the flow log key, in days.", default: 30 }).numberValue;
     const trafficType = this.input("flow_log_traffic_type", props.flowLogTrafficType, {
       type: "string",
       description: "Traffic the flow logs capture: ACCEPT, REJECT or ALL.",
@@ -283,9 +292,24 @@ export class NetworkModule extends ModuleStack {
     forEachOf(interfaceEndpoint, "toset(var.interface_endpoints)");
 
     // --- Flow logs -----------------------------------------------------------------------------
+    // The flow log group gets a key of its own: the security module's keys would make network
+    // depend on security, and DESIGN.md §3 deploys network first (docs/decisions.md, D9).
+    counted(
+      named(
+        new KmsKey(this, "flow_logs_key", {
+          description: `VPC flow logs key of ${name}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: deletionWindow,
+          policy: policyDocument(keyPolicy("logs", { account, region, name })),
+        }),
+        "flow_logs",
+      ),
+      "var.enable_flow_logs ? 1 : 0",
+    );
     const flowLogGroup = named(new CloudwatchLogGroup(this, "flow_logs_group", {
       name: `/vpc/${name}/flow-logs`,
       retentionInDays: retention,
+      kmsKeyId: expr("aws_kms_key.flow_logs[0].arn"),
     }), "flow_logs");
     counted(flowLogGroup, "var.enable_flow_logs ? 1 : 0");
     const flowRole = named(new IamRole(this, "flow_logs_role", {
