@@ -4,6 +4,9 @@
  * and `docs/modules/<name>.md` (each module's inputs with the value every workspace passes, and its
  * outputs). `npm run docs` writes them; a unit test fails when the committed copies are stale.
  */
+import { loadEnvironments } from "../environments";
+import { CHECKS } from "./policy/checks";
+import { evaluatePolicy, type Status } from "./policy";
 import { moduleGraph, planFile, rolloutOrder, targetClosure } from "./rollout";
 import type { Json, SynthesizedStack } from "./synthesized";
 
@@ -115,8 +118,41 @@ export function runbookDoc(stack: SynthesizedStack): string {
 }
 
 /** Every generated doc: relative path → content. */
+const STATUS_CELL: Record<Status, string> = { passed: "pass", failed: "**FAIL**", exempted: "exempted", "n/a": "n/a" };
+
+/** docs/policy.md: every check with its upstream ids and what it says of each workspace. */
+export function policyDoc(stacks: Record<string, SynthesizedStack>): string {
+  const envs = Object.fromEntries(loadEnvironments().map((e) => [e.workspace, e]));
+  const workspaces = Object.keys(stacks).filter((ws) => envs[ws]);
+  const reports = Object.fromEntries(workspaces.map((ws) => [ws, evaluatePolicy(stacks[ws], envs[ws].exemptions)]));
+  const lines = [
+    HEADER,
+    "",
+    "# Policy gate",
+    "",
+    "`npm run policy` checks the synthesized configuration of every workspace (all modules and the root, resolved",
+    "together) against the checks below, modelled on Checkov, Trivy and AWS Foundational Security Best Practices.",
+    "`npm test` fails on any failure. Dev may fail a check only through a named exemption with its reason in",
+    "`environments/dev.ts` (`exemptions`); staging and production pass every check that applies to them.",
+    "Scope `staging+production` marks resilience controls dev does not pay for.",
+    "",
+    ...workspaces.map((ws) => `- **${ws}**: ${reports[ws].counts.passed} passed, ${reports[ws].counts.failed} failed, ${reports[ws].counts.exempted} exempted, ${reports[ws].counts["n/a"]} not applicable`),
+    "",
+    `| check | what it asks | severity | scope | upstream | ${workspaces.join(" | ")} |`,
+    `|---|---|---|---|---|${workspaces.map(() => "---").join("|")}|`,
+  ];
+  for (const c of CHECKS) {
+    const cells = workspaces.map((ws) => STATUS_CELL[reports[ws].results.find((r) => r.check.id === c.id)?.status ?? "n/a"]);
+    lines.push(`| \`${c.id}\` | ${c.title} | ${c.severity} | ${c.scope} | ${c.upstream.join(", ") || "—"} | ${cells.join(" | ")} |`);
+  }
+  lines.push("", "## Dev exemptions", "");
+  for (const ws of workspaces) for (const e of envs[ws].exemptions) lines.push(`- \`${e.control}\` (${ws}): ${e.reason}`);
+  lines.push("");
+  return lines.join("\n");
+}
+
 export function generatedDocs(stacks: Record<string, SynthesizedStack>): Record<string, string> {
-  const docs: Record<string, string> = {};
+  const docs: Record<string, string> = { "docs/policy.md": policyDoc(stacks) };
   for (const [ws, stack] of Object.entries(stacks)) docs[`docs/runbooks/${ws}.md`] = runbookDoc(stack);
   const modules = new Set(Object.values(stacks).flatMap((s) => Object.keys(s.modules)));
   for (const m of [...modules].sort()) docs[`docs/modules/${m}.md`] = moduleDoc(m, stacks);

@@ -5,6 +5,7 @@
  * `cost.usage` assumptions.
  */
 import type { CostConfig } from "../../environments/cost-schema";
+import { policyModel } from "../policy/model";
 import type { Json, SynthesizedStack } from "../synthesized";
 import { HOURS_PER_MONTH, PRICES, type PriceTable } from "./prices";
 
@@ -72,8 +73,14 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   const endpoints = ((moduleInput(stack, "network", "interface_endpoints") as string[]) ?? []).length;
   add("network", `${endpoints} interface endpoint(s) × ${azs.length} AZs`, hourly(p.endpointAzHour, endpoints * azs.length));
 
-  // security: keys, secrets, WAF
-  add("security", `${Object.keys(resources("security", "aws_kms_key")).length} KMS keys`, Object.keys(resources("security", "aws_kms_key")).length * p.kmsKeyMonth);
+  // KMS keys wherever they are (security's four, the flow log key, the CloudFront WAF log key), as created
+  const keys = policyModel(stack).resources.filter((r) => r.type === "aws_kms_key");
+  for (const m of [...new Set(keys.map((k) => k.module))]) {
+    const n = keys.filter((k) => k.module === m).length;
+    add(m, `${n} KMS key(s)`, n * p.kmsKeyMonth);
+  }
+
+  // security: secrets, WAF
   const secrets = ((moduleInput(stack, "security", "secret_names") as string[]) ?? []).length;
   add("security", `${secrets} application secret(s)`, secrets * p.secretMonth);
   const wafRules = 6;

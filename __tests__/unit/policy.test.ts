@@ -1,0 +1,148 @@
+import { loadEnvironments } from "../../environments";
+import { EXEMPTIBLE_CONTROLS } from "../../environments/schema";
+import { evaluate, jsonencode, resolve, Unknown, type Scope } from "../../lib/policy/expressions";
+import { CHECKS, checkById } from "../../lib/policy/checks";
+import { evaluatePolicy, formatPolicyReport } from "../../lib/policy";
+import { policyModel } from "../../lib/policy/model";
+import { FIXTURES, fixtureStack } from "../helpers/policy-fixtures";
+import { synthAll } from "../helpers/synth";
+
+const { stacks } = synthAll();
+const envs = Object.fromEntries(loadEnvironments().map((e) => [e.workspace, e]));
+const report = (ws: string) => evaluatePolicy(stacks[ws], envs[ws].exemptions);
+
+describe("the gate", () => {
+  test.each(["dev", "staging", "production"])("%s has no failing check", (ws) => {
+    const r = report(ws);
+    const failed = r.results.filter((x) => x.status === "failed");
+    expect(failed.map((x) => `${x.check.id}: ${x.failures.map((f) => `${f.address} ${f.problem}`).join("; ")}`)).toEqual([]);
+  });
+
+  test.each(["staging", "production"])("%s passes every applicable check without exemptions", (ws) => {
+    const r = report(ws);
+    expect(r.counts.exempted).toBe(0);
+    expect(r.counts.passed).toBeGreaterThanOrEqual(CHECKS.length - 5); // only the CDN checks may not apply
+  });
+
+  test("production runs every check", () => {
+    expect(report("production").counts["n/a"]).toBe(0);
+  });
+
+  test("dev's failures are exactly its named exemptions, each with its reason", () => {
+    const r = report("dev");
+    const exempted = r.results.filter((x) => x.status === "exempted");
+    expect(exempted.map((x) => x.check.id).sort()).toEqual(envs.dev.exemptions.map((e) => e.control).sort());
+    for (const x of exempted) expect(x.note).toBe(envs.dev.exemptions.find((e) => e.control === x.check.id)?.reason);
+  });
+
+  test("staging+production checks do not apply to dev", () => {
+    const r = report("dev");
+    for (const x of r.results.filter((y) => y.check.scope === "staging+production")) expect(x.status).toBe("n/a");
+  });
+});
+
+describe("exemptions", () => {
+  test("without its exemption a dev failure fails the gate", () => {
+    const r = evaluatePolicy(stacks.dev, envs.dev.exemptions.filter((e) => e.control !== "vpc-flow-logs"));
+    const flow = r.results.find((x) => x.check.id === "vpc-flow-logs");
+    expect(flow?.status).toBe("failed");
+    expect(flow?.failures[0].address).toBe("module.network.aws_vpc.this");
+  });
+
+  test("an exemption of a passing check is stale and fails", () => {
+    const r = evaluatePolicy(stacks.production, [{ control: "kms-rotation", reason: "no reason at all" }]);
+    expect(r.results.find((x) => x.check.id === "kms-rotation")).toMatchObject({ status: "failed", failures: [{ problem: expect.stringContaining("stale exemption") }] });
+  });
+
+  test("an exemption of a check outside the workspace's scope fails", () => {
+    const r = evaluatePolicy(stacks.dev, [...envs.dev.exemptions, { control: "rds-multi-az", reason: "single AZ is enough" }]);
+    expect(r.results.find((x) => x.check.id === "rds-multi-az")?.status).toBe("failed");
+  });
+
+  test("every exemptible control is a check that applies to all workspaces", () => {
+    for (const control of EXEMPTIBLE_CONTROLS) expect(checkById(control).scope).toBe("all");
+  });
+});
+
+describe("the checks", () => {
+  test("have unique ids, upstream ids in Checkov/Trivy/FSBP form, a severity and a scope", () => {
+    expect(new Set(CHECKS.map((c) => c.id)).size).toBe(CHECKS.length);
+    for (const c of CHECKS) {
+      expect(c.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      for (const u of c.upstream) expect(u).toMatch(/^(CKV2?_AWS_\d+|AVD-AWS-\d{4}|[A-Za-z][A-Za-z0-9]*\.\d+)$/);
+      expect(["critical", "high", "medium", "low"]).toContain(c.severity);
+      expect(["all", "staging+production"]).toContain(c.scope);
+    }
+  });
+
+  test("each has a passing and a failing fixture", () => {
+    expect(Object.keys(FIXTURES).sort()).toEqual(CHECKS.map((c) => c.id).sort());
+  });
+
+  describe.each(CHECKS.map((c) => [c.id, c] as const))("%s", (id, check) => {
+    const run = (which: "pass" | "fail") => evaluatePolicy(fixtureStack(FIXTURES[id][which]), [], [check]).results[0];
+
+    test("passes its passing fixture", () => {
+      expect(run("pass")).toMatchObject({ status: "passed", failures: [] });
+    });
+
+    test("fails its failing fixture", () => {
+      const r = run("fail");
+      expect(r.status).toBe("failed");
+      expect(r.failures.length).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe("reading the synthesized JSON", () => {
+  const scope: Scope = {
+    module: "m",
+    variable: (n) => ({ on: true, off: false, n: 2, azs: ["a", "b"], names: [] })[n] ?? new Unknown(`var.${n}`, "m"),
+    local: (n) => new Unknown(`local.${n}`, "m"),
+    moduleOutput: (m, o) => new Unknown(`module.${m}.${o}`),
+  };
+
+  test("conditionals and comparisons decide count", () => {
+    expect(evaluate("var.on ? 1 : 0", scope)).toBe(1);
+    expect(evaluate("var.on && var.off ? 1 : 0", scope)).toBe(0);
+    expect(evaluate("length(var.names) > 0 ? 1 : 0", scope)).toBe(0);
+    expect(evaluate("var.n > 1 ? 1 : 0", scope)).toBe(1);
+  });
+
+  test("apply-time values stay unknown and remember their text and module", () => {
+    expect(evaluate("aws_s3_bucket.logs[0].id", scope)).toEqual(new Unknown("aws_s3_bucket.logs[0].id", "m"));
+    expect(evaluate("[for a in var.azs : a]", scope)).toBeInstanceOf(Unknown);
+    expect(evaluate("var.off && aws_x.y.id == 1", scope)).toBe(false);
+  });
+
+  test("jsonencode keeps the known members of an object with an unknown one", () => {
+    const v = evaluate('jsonencode([{ "name" = "app", "privileged" = false, "image" = "${aws_ecr_repository.app.repository_url}:1" }])', scope);
+    expect(JSON.parse(String(v))).toEqual([{ name: "app", privileged: false, image: "${aws_ecr_repository.app.repository_url}:1" }]);
+  });
+
+  test("templates substitute what is known and keep the rest", () => {
+    expect(resolve("arn:${var.n}:${aws_kms_key.k.arn}", scope)).toBe("arn:2:${aws_kms_key.k.arn}");
+    expect(jsonencode(resolve({ a: "${var.azs}" }, scope))).toBe('{"a":["a","b"]}');
+  });
+
+  test("a module variable resolves through the root's module block to the tfvars value", () => {
+    const stack = fixtureStack({ aws_db_instance: { db: { multi_az: "${var.multi_az}", count: "${var.enabled ? 1 : 0}" } } }, "production", {
+      inputs: { multi_az: "${var.db_multi_az}", enabled: true },
+      rootVariables: { db_multi_az: { type: "bool", default: true } },
+    });
+    expect(policyModel(stack).resources[0].config.multi_az).toBe(true);
+  });
+
+  test("a resource with count 0 is not in the workspace", () => {
+    const stack = fixtureStack({ aws_flow_log: { this: { vpc_id: "x", count: "${var.enabled ? 1 : 0}" } } }, "production", { inputs: { enabled: false } });
+    expect(policyModel(stack).resources).toEqual([]);
+  });
+});
+
+test("the report lists failures first with their addresses", () => {
+  const r = evaluatePolicy(stacks.dev, []);
+  const text = formatPolicyReport(r);
+  expect(text.split("\n")[0]).toMatch(/^policy dev: \d+ passed, [1-9]\d* failed, 0 exempted/);
+  expect(text.split("\n")[2]).toMatch(/^ {2}failed /);
+  expect(text).toContain("✗ module.network.aws_vpc.this: no aws_flow_log for this VPC");
+});

@@ -1,0 +1,84 @@
+/**
+ * The policy gate: every check of checks.ts on one synthesized workspace, with the workspace's
+ * named exemptions applied. Only dev may exempt a check, only a check the environment schema lists
+ * as exemptible (EXEMPTIBLE_CONTROLS), and only with a reason; an exemption of a check that passes
+ * is stale and fails the gate, so the list never outlives the reason.
+ */
+import type { SynthesizedStack } from "../synthesized";
+import { CHECKS, type Check, type Finding } from "./checks";
+import { policyModel } from "./model";
+
+export type Status = "passed" | "failed" | "exempted" | "n/a";
+
+export interface Exemption {
+  readonly control: string;
+  readonly reason: string;
+}
+
+export interface CheckResult {
+  readonly check: Check;
+  readonly status: Status;
+  /** Resources that fail (also when exempted). */
+  readonly failures: Required<Finding>[];
+  /** How many resources were looked at. */
+  readonly evaluated: number;
+  /** Why the check does not apply, or the exemption's reason. */
+  readonly note?: string;
+}
+
+export interface PolicyReport {
+  readonly workspace: string;
+  readonly results: CheckResult[];
+  readonly counts: Record<Status, number>;
+}
+
+export function inScope(check: Check, workspace: string): boolean {
+  return check.scope === "all" || workspace === "staging" || workspace === "production";
+}
+
+export function evaluatePolicy(stack: SynthesizedStack, exemptions: readonly Exemption[], checks: readonly Check[] = CHECKS): PolicyReport {
+  const model = policyModel(stack);
+  const results: CheckResult[] = checks.map((check) => {
+    const exemption = exemptions.find((e) => e.control === check.id);
+    if (!inScope(check, stack.workspace)) {
+      return { check, status: exemption ? "failed" : "n/a", failures: exemption ? [{ address: "(config)", problem: `exemption of ${check.id}, which does not apply to ${stack.workspace}` }] : [], evaluated: 0, note: `scope ${check.scope}` };
+    }
+    const findings = check.evaluate(model);
+    const failures = findings.filter((f): f is Required<Finding> => f.problem !== undefined);
+    if (findings.length === 0) {
+      return exemption
+        ? { check, status: "failed", failures: [{ address: "(config)", problem: `exemption of ${check.id}, which has nothing to look at here` }], evaluated: 0 }
+        : { check, status: "n/a", failures: [], evaluated: 0, note: "no resource of its kind" };
+    }
+    if (failures.length === 0) {
+      return exemption
+        ? { check, status: "failed", failures: [{ address: "(config)", problem: `stale exemption: ${check.id} passes, drop it from exemptions` }], evaluated: findings.length }
+        : { check, status: "passed", failures: [], evaluated: findings.length };
+    }
+    return exemption ? { check, status: "exempted", failures, evaluated: findings.length, note: exemption.reason } : { check, status: "failed", failures, evaluated: findings.length };
+  });
+  const counts: Record<Status, number> = { passed: 0, failed: 0, exempted: 0, "n/a": 0 };
+  for (const r of results) counts[r.status]++;
+  return { workspace: stack.workspace, results, counts };
+}
+
+const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+
+/** A table a person reads at a glance: failures first, then exemptions, then the rest. */
+export function formatPolicyReport(report: PolicyReport, opts: { verbose?: boolean } = {}): string {
+  const order: Record<string, number> = { failed: 0, exempted: 1, passed: 2, "n/a": 3 };
+  const rows = [...report.results]
+    .filter((r) => opts.verbose || r.status !== "n/a")
+    .sort((a, b) => order[a.status] - order[b.status] || SEVERITY_ORDER[a.check.severity] - SEVERITY_ORDER[b.check.severity] || a.check.id.localeCompare(b.check.id));
+  const width = Math.max(...rows.map((r) => r.check.id.length), 5);
+  const lines = [`policy ${report.workspace}: ${report.counts.passed} passed, ${report.counts.failed} failed, ${report.counts.exempted} exempted, ${report.counts["n/a"]} not applicable`];
+  lines.push(`  ${"status".padEnd(9)} ${"severity".padEnd(9)} ${"check".padEnd(width)}  upstream`);
+  for (const r of rows) {
+    lines.push(`  ${r.status.padEnd(9)} ${r.check.severity.padEnd(9)} ${r.check.id.padEnd(width)}  ${r.check.upstream.join(" ") || "—"}`);
+    if (r.status === "exempted") lines.push(`  ${" ".repeat(20 + width)}exempted: ${r.note}`);
+    if (r.status === "failed" || (opts.verbose && r.status === "exempted")) {
+      for (const f of r.failures) lines.push(`  ${" ".repeat(20 + width)}✗ ${f.address}: ${f.problem}`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,121 @@
+/**
+ * A synthesized workspace as the policy gate reads it: every resource of the root and of each
+ * module, its arguments resolved through the module's inputs, the root's module blocks and the
+ * tfvars values (the root variables' defaults), and whether its `count`/`for_each` creates it.
+ */
+import type { Json, SynthesizedStack } from "../synthesized";
+import { Unknown, isUnknown, resolve, type Scope, type Value } from "./expressions";
+
+export interface PolicyResource {
+  /** `module.<m>.<type>.<name>`, or `<type>.<name>` for the root. */
+  readonly address: string;
+  /** The module name; "" for the root. */
+  readonly module: string;
+  readonly type: string;
+  readonly name: string;
+  /** The arguments, resolved; meta-arguments (count, for_each, lifecycle, provider, depends_on) removed. */
+  readonly config: Record<string, Value>;
+  /** lifecycle, as written. */
+  readonly lifecycle: Json;
+}
+
+export interface PolicyModel {
+  readonly workspace: string;
+  /** Resources that exist in this workspace: `count = 0` and empty `for_each` are left out. */
+  readonly resources: PolicyResource[];
+}
+
+const META = new Set(["count", "for_each", "lifecycle", "provider", "depends_on", "dynamic", "provisioner", "connection"]);
+
+/** Name resolution for one module (or the root, `module` = ""), memoised and cycle-safe. */
+class StackScope implements Scope {
+  private readonly cache = new Map<string, Value>();
+  readonly module?: string;
+
+  constructor(
+    private readonly stack: SynthesizedStack,
+    private readonly name: string,
+    private readonly scopes: Map<string, StackScope>,
+  ) {
+    this.module = name || undefined;
+  }
+
+  private tf(): Json {
+    return this.name ? (this.stack.modules[this.name] ?? {}) : this.stack.root;
+  }
+
+  private memo(key: string, compute: () => Value): Value {
+    if (this.cache.has(key)) return this.cache.get(key) as Value;
+    this.cache.set(key, new Unknown(key, this.module)); // a cycle reads as unknown
+    const v = compute();
+    this.cache.set(key, v);
+    return v;
+  }
+
+  variable(v: string): Value {
+    return this.memo(`var.${v}`, () => {
+      if (this.name) {
+        const block = this.stack.root.module?.[this.name] ?? {};
+        if (v in block) return resolve(block[v], scopeOf(this.stack, "", this.scopes));
+      }
+      const decl = this.tf().variable?.[v];
+      if (decl && "default" in decl) return resolve(decl.default, this);
+      return new Unknown(`var.${v}`, this.module);
+    });
+  }
+
+  local(l: string): Value {
+    return this.memo(`local.${l}`, () => {
+      const locals = this.tf().locals ?? {};
+      return l in locals ? resolve(locals[l], this) : new Unknown(`local.${l}`, this.module);
+    });
+  }
+
+  moduleOutput(m: string, o: string): Value {
+    if (this.name) return new Unknown(`module.${m}.${o}`, this.module);
+    const output = this.stack.modules[m]?.output?.[o];
+    return output ? resolve(output.value, scopeOf(this.stack, m, this.scopes)) : new Unknown(`module.${m}.${o}`);
+  }
+}
+
+function scopeOf(stack: SynthesizedStack, name: string, scopes: Map<string, StackScope>): StackScope {
+  let s = scopes.get(name);
+  if (!s) {
+    s = new StackScope(stack, name, scopes);
+    scopes.set(name, s);
+  }
+  return s;
+}
+
+/** Whether `count`/`for_each` (resolved) creates at least one instance; unknown counts as yes. */
+function exists(count: Value | undefined, forEach: Value | undefined): boolean {
+  if (count !== undefined && !isUnknown(count) && Number(count) === 0) return false;
+  if (forEach !== undefined && !isUnknown(forEach)) {
+    if (Array.isArray(forEach)) return forEach.length > 0;
+    if (forEach && typeof forEach === "object") return Object.keys(forEach).length > 0;
+  }
+  return true;
+}
+
+export function policyModel(stack: SynthesizedStack): PolicyModel {
+  const scopes = new Map<string, StackScope>();
+  const resources: PolicyResource[] = [];
+  const collect = (tf: Json, module: string) => {
+    const scope = scopeOf(stack, module, scopes);
+    // A module the root does not call is not part of this workspace.
+    if (module && !stack.root.module?.[module]) return;
+    for (const [type, byName] of Object.entries<Json>(tf.resource ?? {})) {
+      for (const [name, raw] of Object.entries<Json>(byName)) {
+        const count = raw.count === undefined ? undefined : resolve(raw.count, scope);
+        const forEach = raw.for_each === undefined ? undefined : resolve(raw.for_each, scope);
+        if (!exists(count, forEach)) continue;
+        const config: Record<string, Value> = {};
+        for (const [k, v] of Object.entries(raw)) if (!META.has(k)) config[k] = resolve(v, scope);
+        resources.push({ address: `${module ? `module.${module}.` : ""}${type}.${name}`, module, type, name, config, lifecycle: raw.lifecycle ?? {} });
+      }
+    }
+  };
+  collect(stack.root, "");
+  for (const [name, tf] of Object.entries(stack.modules)) collect(tf, name);
+  return { workspace: stack.workspace, resources };
+}

@@ -1,0 +1,33 @@
+/**
+ * `npm run policy [-- <workspace>...] [--verbose]`: runs the policy gate on freshly synthesized
+ * workspaces and prints a table per workspace (failures first, with the failing addresses).
+ * Exits 1 when any check fails. `--verbose` also lists checks that do not apply and exempted addresses.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { loadEnvironments } from "../environments";
+import { evaluatePolicy, formatPolicyReport } from "../lib/policy";
+import { readStack } from "../lib/synthesized";
+import { synthesize } from "../platform";
+
+const args = process.argv.slice(2);
+const verbose = args.includes("--verbose");
+const wanted = args.filter((a) => !a.startsWith("--"));
+const envs = loadEnvironments();
+const unknown = wanted.filter((w) => !envs.some((e) => e.workspace === w));
+if (unknown.length) {
+  console.error(`policy: unknown workspace ${unknown.join(", ")} (one of ${envs.map((e) => e.workspace).join(", ")})`);
+  process.exit(2);
+}
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-"));
+synthesize({ outdir });
+let failed = 0;
+for (const env of envs.filter((e) => wanted.length === 0 || wanted.includes(e.workspace))) {
+  const report = evaluatePolicy(readStack(path.join(outdir, "stacks", env.workspace), env.workspace), env.exemptions);
+  console.log(formatPolicyReport(report, { verbose }) + "\n");
+  failed += report.counts.failed;
+}
+fs.rmSync(outdir, { recursive: true, force: true });
+console.log(failed ? `policy: ${failed} failing check(s); see docs/policy.md for what each asks` : "policy: every workspace passes (checks and upstream ids: docs/policy.md)");
+process.exitCode = failed ? 1 : 0;
