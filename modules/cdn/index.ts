@@ -10,16 +10,13 @@ import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distr
 import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
 import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination";
 import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
-import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { policyDocument } from "../../lib/iam";
-import { counted, expr, ModuleStack, named } from "../../lib/module-stack";
+import { expr, ModuleStack, named } from "../../lib/module-stack";
 import { retentionValidation } from "../../lib/validations";
-import { keyPolicy } from "../security/kms";
+import { logsKey } from "../security/kms";
+import { wafLogging } from "../security/waf-logging";
 import { wafRules } from "../security/waf";
 import { CDN_LOG_PREFIX } from "../storage";
 
@@ -116,47 +113,15 @@ export class CdnModule extends ModuleStack {
 
     // WAF logs of a CLOUDFRONT ACL live in us-east-1, so they get a key of their own there: the
     // security module's logs key is in the workspace's region.
-    inUsEast1(
-      counted(
-        named(
-          new KmsKey(this, "waf_logs_key", {
-            description: `CloudFront WAF logs key of ${name}`,
-            enableKeyRotation: true,
-            deletionWindowInDays: deletionWindow,
-            policy: policyDocument(keyPolicy("logs", { account, region: "us-east-1", name })),
-            lifecycle: { preventDestroy: props.preventDestroy ?? false },
-          }),
-          "waf_logs",
-        ),
-        "var.enable_waf ? 1 : 0",
-      ),
-    );
-    inUsEast1(
-      counted(
-        named(
-          new CloudwatchLogGroup(this, "waf_logs", {
-            // WAF only logs to groups whose name starts with aws-waf-logs-.
-            name: `aws-waf-logs-${name}-cdn`,
-            retentionInDays: wafRetention,
-            kmsKeyId: expr("aws_kms_key.waf_logs[0].arn"),
-          }),
-          "waf",
-        ),
-        "var.enable_waf ? 1 : 0",
-      ),
-    );
-    inUsEast1(
-      counted(
-        named(
-          new Wafv2WebAclLoggingConfiguration(this, "web_acl_logging", {
-            resourceArn: expr("aws_wafv2_web_acl.this[0].arn"),
-            logDestinationConfigs: [expr("aws_cloudwatch_log_group.waf[0].arn")],
-          }),
-          "this",
-        ),
-        "var.enable_waf ? 1 : 0",
-      ),
-    );
+    logsKey(this, "waf_logs", {
+      description: `CloudFront WAF logs key of ${name}`,
+      context: { account, region: "us-east-1", name },
+      deletionWindowInDays: deletionWindow,
+      count: "var.enable_waf ? 1 : 0",
+      preventDestroy: props.preventDestroy ?? false,
+    }).addOverride("provider", "aws.us_east_1");
+    // WAF only logs to groups whose name starts with aws-waf-logs-.
+    for (const r of wafLogging(this, { logGroupName: `aws-waf-logs-${name}-cdn`, retentionInDays: wafRetention, kmsKeyId: expr("aws_kms_key.waf_logs[0].arn") })) inUsEast1(r);
 
     const behavior = (cached: boolean) => ({
       targetOriginId: "alb",

@@ -17,7 +17,6 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
@@ -29,11 +28,10 @@ import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type GroupRef } from "../../lib/access";
 import { hclExpression } from "../../lib/hcl";
-import { policyDocument } from "../../lib/iam";
 import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/module-stack";
 import { retentionValidation } from "../../lib/validations";
 import { INTERFACE_ENDPOINTS, NAT_MODES } from "../../environments/schema";
-import { keyPolicy } from "../security/kms";
+import { logsKey } from "../security/kms";
 
 export interface NetworkProps {
   /** Name prefix for every resource, e.g. `eduautismo-ia-production` (may be a root token). */
@@ -294,18 +292,12 @@ export class NetworkModule extends ModuleStack {
     // --- Flow logs -----------------------------------------------------------------------------
     // The flow log group gets a key of its own: the security module's keys would make network
     // depend on security, and DESIGN.md §3 deploys network first (docs/decisions.md, D9).
-    counted(
-      named(
-        new KmsKey(this, "flow_logs_key", {
-          description: `VPC flow logs key of ${name}`,
-          enableKeyRotation: true,
-          deletionWindowInDays: deletionWindow,
-          policy: policyDocument(keyPolicy("logs", { account, region, name })),
-        }),
-        "flow_logs",
-      ),
-      "var.enable_flow_logs ? 1 : 0",
-    );
+    logsKey(this, "flow_logs", {
+      description: `VPC flow logs key of ${name}`,
+      context: { account, region, name },
+      deletionWindowInDays: deletionWindow,
+      count: "var.enable_flow_logs ? 1 : 0",
+    });
     const flowLogGroup = named(new CloudwatchLogGroup(this, "flow_logs_group", {
       name: `/vpc/${name}/flow-logs`,
       retentionInDays: retention,

@@ -15,7 +15,6 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
-import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { WAF_MIN_RATE_LIMIT } from "../../environments/security-schema";
@@ -26,6 +25,7 @@ import { BUCKET_ARN, secureBucket } from "../../lib/secure-bucket";
 import { deployPolicyStatements } from "./deploy";
 import { KMS_PURPOSES, keyPolicy, type KmsPurpose } from "./kms";
 import { wafRules } from "./waf";
+import { wafLogging } from "./waf-logging";
 
 export interface SecurityProps {
   /** Name prefix, e.g. `eduautismo-ia-production` (may be a root token). */
@@ -136,18 +136,6 @@ export class SecurityModule extends ModuleStack {
       validations: [retentionValidation("waf_log_retention_days")],
     }).numberValue;
 
-    counted(
-      named(
-        new CloudwatchLogGroup(this, "waf_logs", {
-          // WAF only logs to groups whose name starts with aws-waf-logs-.
-          name: `aws-waf-logs-${name}`,
-          retentionInDays: wafRetention,
-          kmsKeyId: keyArn.logs,
-        }),
-        "waf",
-      ),
-      "var.enable_waf ? 1 : 0",
-    );
     const acl = counted(
       named(
         new Wafv2WebAcl(this, "web_acl", {
@@ -164,16 +152,8 @@ export class SecurityModule extends ModuleStack {
     const rules = wafRules(name);
     acl.addOverride("rule", rules.static);
     acl.addOverride("dynamic", { rule: rules.dynamic });
-    counted(
-      named(
-        new Wafv2WebAclLoggingConfiguration(this, "web_acl_logging", {
-          resourceArn: expr("aws_wafv2_web_acl.this[0].arn"),
-          logDestinationConfigs: [expr("aws_cloudwatch_log_group.waf[0].arn")],
-        }),
-        "this",
-      ),
-      "var.enable_waf ? 1 : 0",
-    );
+    // WAF only logs to groups whose name starts with aws-waf-logs-.
+    wafLogging(this, { logGroupName: `aws-waf-logs-${name}`, retentionInDays: wafRetention, kmsKeyId: keyArn.logs });
 
     // --- Application secrets ------------------------------------------------------------------------
     this.input("secret_prefix", props.secretPrefix, { type: "string", description: "Path prefix of application secrets (`<project>/<env>`)." });

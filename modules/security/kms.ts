@@ -2,7 +2,10 @@
  * KMS key policies, one key per purpose (docs/decisions.md D12). Each policy lets the account
  * administer the key and grants use only to the services of that purpose.
  */
-import type { PolicyStatement } from "../../lib/iam";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { Construct } from "constructs";
+import { policyDocument, type PolicyStatement } from "../../lib/iam";
+import { counted, named } from "../../lib/module-stack";
 
 export const KMS_PURPOSES = ["data", "logs", "audit", "alarms"] as const;
 export type KmsPurpose = (typeof KMS_PURPOSES)[number];
@@ -104,4 +107,28 @@ export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement
         via(["sns"]),
       ];
   }
+}
+
+/**
+ * A logs key of a module's own, for a log group the security module's keys cannot serve (another
+ * region, or a module that deploys before security), created when `count` (HCL) is 1.
+ */
+export function logsKey(
+  scope: Construct,
+  logicalId: string,
+  props: { readonly description: string; readonly context: KeyContext; readonly deletionWindowInDays: number; readonly count: string; readonly preventDestroy?: boolean },
+): KmsKey {
+  return counted(
+    named(
+      new KmsKey(scope, `${logicalId}_key`, {
+        description: props.description,
+        enableKeyRotation: true,
+        deletionWindowInDays: props.deletionWindowInDays,
+        policy: policyDocument(keyPolicy("logs", props.context)),
+        ...(props.preventDestroy === undefined ? {} : { lifecycle: { preventDestroy: props.preventDestroy } }),
+      }),
+      logicalId,
+    ),
+    props.count,
+  );
 }
