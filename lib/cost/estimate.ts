@@ -5,7 +5,8 @@
  * `cost.usage` assumptions.
  */
 import type { CostConfig } from "../../environments/cost-schema";
-import { policyModel } from "../policy/model";
+import { isKnown, resolve } from "../policy/expressions";
+import { policyModel, scopeFor } from "../policy/model";
 import type { Json, SynthesizedStack } from "../synthesized";
 import { HOURS_PER_MONTH, PRICES, type PriceTable } from "./prices";
 
@@ -23,21 +24,16 @@ export interface Estimate {
   readonly total: number;
 }
 
-const VAR = /^\$\{var\.([A-Za-z0-9_-]+)\}$/;
-
-/** Resolves a module input to a literal: module input → root expression → root variable default. */
+/** A module input as Terraform would see it: the root's module block, through the tfvars values; undefined when unknown until apply. */
 export function moduleInput(stack: SynthesizedStack, module: string, name: string): unknown {
-  const block = stack.root.module?.[module];
-  if (!block) return undefined;
-  const value = block[name] ?? stack.modules[module]?.variable?.[name]?.default;
-  const m = typeof value === "string" ? VAR.exec(value) : null;
-  return m ? stack.root.variable?.[m[1]]?.default : value;
+  if (!stack.root.module?.[module]) return undefined;
+  return literal(stack, module, `\${var.${name}}`);
 }
 
-/** Resolves a module-level `${var.x}` (or a literal) for `module`. */
+/** Resolves a value written in `module` (a literal or an expression such as `${var.x}`); undefined when unknown. */
 function literal(stack: SynthesizedStack, module: string, value: unknown): unknown {
-  const m = typeof value === "string" ? VAR.exec(value) : null;
-  return m ? moduleInput(stack, module, m[1]) : value;
+  const v = resolve(value, scopeFor(stack, module));
+  return isKnown(v) ? v : undefined;
 }
 
 function hourly(price: number, count = 1): number {

@@ -87,6 +87,11 @@ function scopeOf(stack: SynthesizedStack, name: string, scopes: Map<string, Stac
   return s;
 }
 
+/** Name resolution inside `module` ("" for the root) of a synthesized workspace. */
+export function scopeFor(stack: SynthesizedStack, module: string): Scope {
+  return scopeOf(stack, module, new Map());
+}
+
 /** Whether `count`/`for_each` (resolved) creates at least one instance; unknown counts as yes. */
 function exists(count: Value | undefined, forEach: Value | undefined): boolean {
   if (count !== undefined && !isUnknown(count) && Number(count) === 0) return false;
