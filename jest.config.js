@@ -10,6 +10,8 @@ module.exports = {
   testTimeout: 300000,
   // Synthesize the checked-in environments once per run (see __tests__/helpers/global-setup.ts).
   globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
+  // Removes every temporary directory of the run (KEEP_TEST_TMP=1 keeps them).
+  globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.ts",
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/__tests__/unit/**/*.test.ts"] },
     {

@@ -33,9 +33,13 @@ export function terraformUnavailable(): string | undefined {
   return undefined;
 }
 
-/** A fresh directory under the OS temp dir. */
+/**
+ * A fresh directory under the OS temp dir, or under `EDU_TMP_ROOT` when set (the test run sets it,
+ * and removes that one directory when the run ends, so no run leaves directories behind).
+ */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const root = process.env.EDU_TMP_ROOT && fs.existsSync(process.env.EDU_TMP_ROOT) ? process.env.EDU_TMP_ROOT : os.tmpdir();
+  return fs.mkdtempSync(path.join(root, `${prefix}-`));
 }
 
 let cliConfig: string | undefined;

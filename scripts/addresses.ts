@@ -7,9 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../environments";
-import { synthesize } from "../platform";
-import { addresses, movedBlocks, readStack } from "../lib/synthesized";
-import * as os from "os";
+import { addresses, movedBlocks } from "../lib/synthesized";
+import { withSynthesized } from "./synthesized";
 
 export const CONTRACT_DIR = path.join(__dirname, "..", "__tests__", "addresses");
 
@@ -24,11 +23,10 @@ export function readContract(ws: string): string[] {
 
 function main(): void {
   const update = process.argv.includes("--update");
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "addresses-"));
-  synthesize({ outdir });
+  const stacks = withSynthesized("addresses", (s) => s);
   let refused = false;
   for (const ws of WORKSPACES) {
-    const stack = readStack(path.join(outdir, "stacks", ws), ws);
+    const stack = stacks[ws];
     const now = addresses(stack);
     const before = readContract(ws);
     const moved = new Set(movedBlocks(stack).map((m) => m.from));

@@ -3,13 +3,9 @@
  * workspaces and prints a table per workspace (failures first, with the failing addresses).
  * Exits 1 when any check fails. `--verbose` also lists checks that do not apply and exempted addresses.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { loadEnvironments } from "../environments";
 import { evaluatePolicy, formatPolicyReport } from "../lib/policy";
-import { readStack } from "../lib/synthesized";
-import { synthesize } from "../platform";
+import { withSynthesized } from "./synthesized";
 
 const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
@@ -20,14 +16,14 @@ if (unknown.length) {
   console.error(`policy: unknown workspace ${unknown.join(", ")} (one of ${envs.map((e) => e.workspace).join(", ")})`);
   process.exit(2);
 }
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-"));
-synthesize({ outdir });
-let failed = 0;
-for (const env of envs.filter((e) => wanted.length === 0 || wanted.includes(e.workspace))) {
-  const report = evaluatePolicy(readStack(path.join(outdir, "stacks", env.workspace), env.workspace), env.exemptions);
-  console.log(formatPolicyReport(report, { verbose }) + "\n");
-  failed += report.counts.failed;
-}
-fs.rmSync(outdir, { recursive: true, force: true });
+const failed = withSynthesized("policy", (stacks) => {
+  let n = 0;
+  for (const env of envs.filter((e) => wanted.length === 0 || wanted.includes(e.workspace))) {
+    const report = evaluatePolicy(stacks[env.workspace], env.exemptions);
+    console.log(formatPolicyReport(report, { verbose }) + "\n");
+    n += report.counts.failed;
+  }
+  return n;
+});
 console.log(failed ? `policy: ${failed} failing check(s); see docs/policy.md for what each asks` : "policy: every workspace passes (checks and upstream ids: docs/policy.md)");
 process.exitCode = failed ? 1 : 0;

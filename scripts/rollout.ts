@@ -2,13 +2,9 @@
  * `npm run rollout -- <workspace> [module]`: prints the ordered, copy-pasteable targeted rollout of a
  * workspace (seed 000 §5.2), or for one module what `-target=module.<name>` also pulls in.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { WORKSPACES } from "../environments";
 import { moduleGraph, planFile, rolloutCommands, targetClosure } from "../lib/rollout";
-import { readStack } from "../lib/synthesized";
-import { synthesize } from "../platform";
+import { withSynthesized } from "./synthesized";
 
 function main(argv: string[]): number {
   const [ws, module] = argv;
@@ -16,9 +12,7 @@ function main(argv: string[]): number {
     console.error(`usage: npm run rollout -- <${WORKSPACES.join("|")}> [module]`);
     return 2;
   }
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-"));
-  synthesize({ outdir });
-  const graph = moduleGraph(readStack(path.join(outdir, "stacks", ws), ws).root);
+  const graph = withSynthesized("rollout", (stacks) => moduleGraph(stacks[ws].root));
   if (!module) {
     process.stdout.write(rolloutCommands(ws, graph));
     return 0;
