@@ -38,11 +38,13 @@ export const KNOB_CASES: readonly KnobCase[] = [
     message: "Multi-AZ needs automatic failover (set redis_automatic_failover_enabled = true)",
   },
   {
+    // In dev: in staging and production TLS off already fails its own rule, and Terraform skips a
+    // validation that reads an invalid variable.
     rule: "AUTH needs transit encryption",
-    ws: "staging",
+    ws: "dev",
     path: "cache.auth",
-    config: (e) => (e.cache.transitEncryption = false),
-    tfvars: { redis_transit_encryption_enabled: "false" },
+    config: (e) => (e.cache.auth = true),
+    tfvars: { redis_auth_enabled: "true" },
     reads: ["redis_auth_enabled", "redis_transit_encryption_enabled"],
     message: "AUTH needs transit encryption (set redis_transit_encryption_enabled = true)",
   },
@@ -110,11 +112,12 @@ export const KNOB_CASES: readonly KnobCase[] = [
     message: "backup retention must be 0 to 35 days, got 40",
   },
   {
+    // In dev: staging and production already refuse backups under 7 days (see the AUTH case).
     rule: "replicas need backups",
-    ws: "production",
+    ws: "dev",
     path: "database.readReplicas",
-    config: (e) => (e.database.backupRetentionDays = 0),
-    tfvars: { db_backup_retention_period: "0" },
+    config: (e) => ((e.database.readReplicas = 1), (e.database.backupRetentionDays = 0)),
+    tfvars: { db_replica_count: "1", db_backup_retention_period: "0" },
     reads: ["db_replica_count", "db_backup_retention_period"],
     message: "read replicas need automated backups (backup retention > 0), got 0 days",
   },
