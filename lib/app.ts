@@ -1,5 +1,17 @@
 /** The cdktf App of this project: refuses cross-stack references instead of wiring remote state. */
 import { App, type AppConfig, type TerraformStack } from "cdktf";
+import type { IConstruct, IValidation } from "constructs";
+
+/**
+ * A construct's validation messages, without cdktf's Terraform-binary version checks: those run
+ * `terraform version` at synthesis (once per `terraform_data` or `moved` block), so synthesis would
+ * fail on a machine without Terraform. The root's `required_version` makes Terraform itself refuse
+ * an older binary at init.
+ */
+export function validationsOf(c: IConstruct): string[] {
+  const all = (c.node as unknown as { _validations?: IValidation[] })._validations ?? [];
+  return all.filter((v) => !("versionCommand" in v)).flatMap((v) => v.validate());
+}
 
 export class PlatformApp extends App {
   constructor(config: AppConfig = {}) {

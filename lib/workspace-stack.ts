@@ -19,6 +19,7 @@ import {
   type ISynthesisSession,
 } from "cdktf";
 import type { Construct } from "constructs";
+import { validationsOf } from "./app";
 import { assertUniqueAddresses, elementsOf } from "./elements";
 import { expr, named, type InputSpec, type ModuleStack } from "./module-stack";
 import { renderTfvars, type TfvarsEntry } from "./tfvars";
@@ -173,7 +174,7 @@ export class WorkspaceStack extends TerraformStack {
     const dir = path.join(session.outdir, session.manifest.forStack(this).workingDirectory);
     for (const sub of ["modules", "environments"]) fs.rmSync(path.join(dir, sub), { recursive: true, force: true });
     for (const m of this.modules) {
-      for (const message of m.node.findAll().filter((n) => n !== m).flatMap((n) => n.node.validate())) {
+      for (const message of m.node.findAll().filter((n) => n !== m).flatMap(validationsOf)) {
         throw new Error(`module "${m.moduleName}": ${message}`);
       }
       const file = path.join(dir, "modules", m.moduleName, "main.tf.json");
