@@ -1,6 +1,8 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
+import { tempDir } from "../../lib/terraform";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/versions";
 import { inputs, synthAll } from "../helpers/synth";
 
@@ -90,11 +92,19 @@ test("package.json pins cdktf, the CLI and the aws binding exactly", () => {
   expect(binding.cdktf.provider).toMatchObject({ name: "registry.terraform.io/hashicorp/aws", version: AWS_PROVIDER_VERSION });
 });
 
-test("cdktf synth runs the same transpile-only runner as npm run synth", () => {
+test("npm run synth works on a machine without Terraform (no binary version probes)", () => {
+  const out = tempDir("no-terraform");
+  const r = spawnSync(process.execPath, [path.join(repo, "scripts", "synth.mjs")], { cwd: repo, env: { ...process.env, PATH: "/nonexistent", CDKTF_OUTDIR: out }, encoding: "utf8" });
+  expect(r.stderr).not.toContain("Could not determine version of terraform");
+  expect(r.status).toBe(0);
+  expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual(["bootstrap", ...WORKSPACES].sort());
+});
+
+test("cdktf synth runs the same bundled, transpile-only runner as npm run synth", () => {
   const cdktf = JSON.parse(fs.readFileSync(path.join(repo, "cdktf.json"), "utf8"));
   const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
-  expect(cdktf.app).toMatch(/tsx main\.ts$/);
-  expect(pkg.scripts.synth).toMatch(/tsx main\.ts$/);
+  expect(cdktf.app).toBe("node scripts/synth.mjs");
+  expect(pkg.scripts.synth).toBe(cdktf.app);
 });
 
 test("an S3 state bucket switches the backend to encrypted S3 with native locking, one state per workspace", () => {
