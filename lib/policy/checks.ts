@@ -1,8 +1,15 @@
 /**
- * The policy gate's checks: what Checkov, Trivy and AWS Foundational Security Best Practices (FSBP)
- * would flag on the resource types this platform uses, evaluated on the synthesized configuration
- * (see model.ts). Each check names the upstream ids it mirrors, a severity and its scope: `all`
- * workspaces, or `staging+production` for resilience controls that dev does not pay for.
+ * The policy gate's checks: what Checkov, Trivy and AWS Security Hub would flag on the resource
+ * types this platform uses, evaluated on the synthesized configuration (see model.ts). Each check
+ * names the upstream ids it mirrors, a severity and its scope: `all` workspaces, or
+ * `staging+production` for resilience controls that dev does not pay for.
+ *
+ * Upstream ids were checked against checkov (2026-08) and trivy-checks (2026-08) sources and the
+ * Security Hub control reference. Trivy ids are written AVD-AWS-NNNN (still accepted as aliases of
+ * AWS-NNNN). Security Hub ids are FSBP controls except SNS.1, S3.14, S3.17, KMS.4, WAF.11 and
+ * ELB.16 (NIST/CIS/PCI standards). Where the upstream check is looser than ours (CKV_AWS_133 and
+ * AVD-AWS-0077 accept fewer than 7 backup days; CKV_AWS_260 also flags the ALB's port 80) the id
+ * marks the same concern, not the same threshold.
  *
  * A check looks at each resource of its types and returns the problem, or undefined when the
  * resource passes. A check with no resource to look at is "not applicable" in that workspace.
@@ -163,7 +170,8 @@ function isLogBucket(b: PolicyResource, m: PolicyModel): boolean {
 const ADMIN_POLICIES = /:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
 const SECURE_ALB_POLICIES = /^ELBSecurityPolicy-(TLS13-1-[23]-|FS-1-2-|TLS-1-2-)/;
-const SECURE_CLOUDFRONT = ["TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.3_2025"];
+/** What Trivy (AVD-AWS-0013) and Security Hub (CloudFront.15) accept; Checkov alone also takes TLSv1.2_2018/2019. */
+const SECURE_CLOUDFRONT = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
 const IA_CLASSES = ["STANDARD_IA", "ONEZONE_IA"];
 
 // --- the checks -------------------------------------------------------------------------------
@@ -197,7 +205,7 @@ export const CHECKS: readonly Check[] = [
     (r) => (isSet(r.config.auth_token) || isSet(r.config.user_group_ids) ? undefined : "no auth_token: any client in the security group can read and write the cache"),
   ),
   perResource(
-    { id: "s3-encryption", title: "S3 buckets encrypt with KMS (SSE-S3 only where ALB log delivery requires it)", category: "encryption", upstream: ["CKV_AWS_19", "CKV_AWS_145", "AVD-AWS-0088", "AVD-AWS-0132", "S3.17"], severity: "high", scope: "all" },
+    { id: "s3-encryption", title: "S3 buckets encrypt with KMS (SSE-S3 only where ALB log delivery requires it)", category: "encryption", upstream: ["CKV_AWS_145", "CKV_AWS_19", "AVD-AWS-0132", "S3.17"], severity: "high", scope: "all" },
     ["aws_s3_bucket"],
     (b, m) => {
       const sse = attached(m, "aws_s3_bucket_server_side_encryption_configuration", "bucket", b);
@@ -260,7 +268,7 @@ export const CHECKS: readonly Check[] = [
     },
   ),
   perResource(
-    { id: "cloudfront-tls", title: "CloudFront serves viewers TLS 1.2+ with its own certificate", category: "encryption", upstream: ["CKV_AWS_174", "AVD-AWS-0013", "CloudFront.7"], severity: "medium", scope: "all" },
+    { id: "cloudfront-tls", title: "CloudFront serves viewers TLS 1.2+ with its own certificate", category: "encryption", upstream: ["CKV_AWS_174", "AVD-AWS-0013", "CloudFront.15"], severity: "medium", scope: "all" },
     ["aws_cloudfront_distribution"],
     (r) => {
       const cert = block(r.config.viewer_certificate);
@@ -308,12 +316,12 @@ export const CHECKS: readonly Check[] = [
     (b, m) => (attached(m, "aws_s3_bucket_ownership_controls", "bucket", b).some((o) => block(o.config.rule)?.object_ownership === "BucketOwnerEnforced") ? undefined : "ACLs are not disabled (object_ownership BucketOwnerEnforced)"),
   ),
   perResource(
-    { id: "rds-not-public", title: "RDS instances are not publicly accessible", category: "exposure", upstream: ["CKV_AWS_17", "AVD-AWS-0082", "RDS.2"], severity: "critical", scope: "all" },
+    { id: "rds-not-public", title: "RDS instances are not publicly accessible", category: "exposure", upstream: ["CKV_AWS_17", "AVD-AWS-0180", "RDS.2"], severity: "critical", scope: "all" },
     ["aws_db_instance"],
     (r) => (r.config.publicly_accessible === false || r.config.publicly_accessible === "false" ? undefined : "publicly_accessible is not false"),
   ),
   perResource(
-    { id: "sg-no-public-ingress", title: "Only the load balancer takes traffic from the internet, on 80/443", category: "exposure", upstream: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "AVD-AWS-0107", "EC2.18", "EC2.19"], severity: "high", scope: "all" },
+    { id: "sg-no-public-ingress", title: "Only the load balancer takes traffic from the internet, on 80/443", category: "exposure", upstream: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277", "AVD-AWS-0107", "EC2.18", "EC2.19"], severity: "high", scope: "all" },
     RULE_TYPES,
     (r, m) => {
       const albGroups = m.resources.filter((g) => g.type === "aws_security_group" && of(m, "aws_lb").some((lb) => list(lb.config.security_groups as Value[]).some((sg) => refersTo(sg, g))));
@@ -464,12 +472,12 @@ export const CHECKS: readonly Check[] = [
     (r) => !isReplica(r),
   ),
   perResource(
-    { id: "elasticache-multi-az", title: "Redis fails over automatically across AZs", category: "resilience", upstream: ["ElastiCache.3"], severity: "medium", scope: "staging+production" },
+    { id: "elasticache-multi-az", title: "Redis fails over automatically across AZs", category: "resilience", upstream: ["CKV2_AWS_50", "ElastiCache.3"], severity: "medium", scope: "staging+production" },
     ["aws_elasticache_replication_group"],
     (r) => (!isTrue(r.config.automatic_failover_enabled) ? "automatic_failover_enabled is not true" : !isTrue(r.config.multi_az_enabled) ? "multi_az_enabled is not true" : undefined),
   ),
   perResource(
-    { id: "elasticache-backups", title: "Redis keeps automatic snapshots", category: "resilience", upstream: ["ElastiCache.1", "AVD-AWS-0050"], severity: "medium", scope: "staging+production" },
+    { id: "elasticache-backups", title: "Redis keeps automatic snapshots", category: "resilience", upstream: ["ElastiCache.1"], severity: "medium", scope: "staging+production" },
     ["aws_elasticache_replication_group"],
     (r) => ((num(r.config.snapshot_retention_limit) ?? 0) >= 1 ? undefined : "snapshot_retention_limit is 0"),
   ),
@@ -486,7 +494,7 @@ export const CHECKS: readonly Check[] = [
 
   // IAM
   perResource(
-    { id: "iam-no-wildcard-actions", title: "IAM policies name their actions (no * or service:*)", category: "iam", upstream: ["CKV_AWS_62", "CKV_AWS_63", "AVD-AWS-0057", "IAM.1", "IAM.21"], severity: "high", scope: "all" },
+    { id: "iam-no-wildcard-actions", title: "IAM policies name their actions (no * or service:*)", category: "iam", upstream: ["CKV_AWS_62", "CKV_AWS_63", "IAM.1", "IAM.21"], severity: "high", scope: "all" },
     ["aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy"],
     (r) => {
       const st = statements(r.config.policy);
@@ -500,7 +508,7 @@ export const CHECKS: readonly Check[] = [
     },
   ),
   perResource(
-    { id: "iam-trust-policy", title: "Roles trust AWS services, or GitHub OIDC pinned to repository and audience", category: "iam", upstream: ["CKV_AWS_60", "CKV_AWS_358"], severity: "high", scope: "all" },
+    { id: "iam-trust-policy", title: "Roles trust AWS services, or GitHub OIDC pinned to repository and audience", category: "iam", upstream: ["CKV_AWS_60", "CKV_AWS_61", "CKV_AWS_358", "CKV_AWS_393"], severity: "high", scope: "all" },
     ["aws_iam_role"],
     (r) => {
       const st = statements(r.config.assume_role_policy);
@@ -540,7 +548,7 @@ export const CHECKS: readonly Check[] = [
 
   // Containers
   perResource(
-    { id: "ecs-no-privileged", title: "Containers are not privileged", category: "containers", upstream: ["ECS.4"], severity: "high", scope: "all" },
+    { id: "ecs-no-privileged", title: "Containers are not privileged", category: "containers", upstream: ["CKV_AWS_334", "ECS.4"], severity: "high", scope: "all" },
     ["aws_ecs_task_definition"],
     (r) => {
       const defs = containers(r);
@@ -576,7 +584,7 @@ export const CHECKS: readonly Check[] = [
     (r) => (r.config.load_balancer_type ?? "application") === "application",
   ),
   perResource(
-    { id: "alb-waf", title: "Internet-facing load balancers sit behind a WAF web ACL", category: "exposure", upstream: ["CKV2_AWS_28"], severity: "medium", scope: "all" },
+    { id: "alb-waf", title: "Internet-facing load balancers sit behind a WAF web ACL", category: "exposure", upstream: ["CKV2_AWS_28", "ELB.16"], severity: "medium", scope: "all" },
     ["aws_lb"],
     (lb, m) => (attached(m, "aws_wafv2_web_acl_association", "resource_arn", lb).length ? undefined : "no aws_wafv2_web_acl_association"),
     (r) => !isTrue(r.config.internal) && (r.config.load_balancer_type ?? "application") === "application",
@@ -594,7 +602,7 @@ export const CHECKS: readonly Check[] = [
     (r) => (isTrue(r.config.enable_key_rotation) ? undefined : "enable_key_rotation is not true"),
   ),
   perResource(
-    { id: "kms-key-policy", title: "KMS key policies are explicit and never open to every principal", category: "keys", upstream: ["CKV_AWS_33"], severity: "high", scope: "all" },
+    { id: "kms-key-policy", title: "KMS key policies are explicit and never open to every principal", category: "keys", upstream: ["CKV_AWS_33", "KMS.5"], severity: "high", scope: "all" },
     ["aws_kms_key"],
     (r) => {
       if (!isSet(r.config.policy)) return "no key policy (the default grants the whole account through IAM)";
