@@ -11,7 +11,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { terraformOk, workdirFrom } from "../lib/terraform";
+import { tempDir, terraformOk, workdirFrom } from "../lib/terraform";
 import { synthesize } from "../platform";
 
 const repo = path.join(__dirname, "..");
@@ -51,7 +51,7 @@ function repeat(n: number, fn: () => Sample): Sample[] {
 }
 
 function main(): number {
-  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  const tmp = () => tempDir("bench");
   // Exactly what `npm run synth` runs (without npm's own start-up): the script line, through sh,
   // with node_modules/.bin first on PATH.
   const script: string = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).scripts.synth;
@@ -108,4 +108,10 @@ function main(): number {
   return budgets.every((b) => b.ok) ? 0 : 1;
 }
 
-process.exitCode = main();
+// Every output directory and Terraform copy of the run lives under one root, removed at the end.
+process.env.EDU_TMP_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), "bench-run-"));
+try {
+  process.exitCode = main();
+} finally {
+  fs.rmSync(process.env.EDU_TMP_ROOT, { recursive: true, force: true });
+}

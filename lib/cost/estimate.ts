@@ -27,7 +27,8 @@ export interface Estimate {
 /** A module input as Terraform would see it: the root's module block, through the tfvars values; undefined when unknown until apply. */
 export function moduleInput(stack: SynthesizedStack, module: string, name: string): unknown {
   if (!stack.root.module?.[module]) return undefined;
-  return literal(stack, module, `\${var.${name}}`);
+  const v = scopeFor(stack, module).variable(name);
+  return isKnown(v) ? v : undefined;
 }
 
 /** Resolves a value written in `module` (a literal or an expression such as `${var.x}`); undefined when unknown. */

@@ -167,6 +167,18 @@ function isLogBucket(b: PolicyResource, m: PolicyModel): boolean {
   return receivesAlbLogs(b, m) || grantsTo(b, m, /^(logging\.s3|delivery\.logs)\.amazonaws\.com$/);
 }
 
+/** Security groups a load balancer uses (computed once per workspace model). */
+const lbGroups = new WeakMap<PolicyModel, PolicyResource[]>();
+function loadBalancerGroups(m: PolicyModel): PolicyResource[] {
+  let groups = lbGroups.get(m);
+  if (!groups) {
+    const lbs = of(m, "aws_lb");
+    groups = of(m, "aws_security_group").filter((g) => lbs.some((lb) => list(lb.config.security_groups as Value[]).some((sg) => refersTo(sg, g))));
+    lbGroups.set(m, groups);
+  }
+  return groups;
+}
+
 const ADMIN_POLICIES = /:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
 const SECURE_ALB_POLICIES = /^ELBSecurityPolicy-(TLS13-1-[23]-|FS-1-2-|TLS-1-2-)/;
@@ -324,7 +336,7 @@ export const CHECKS: readonly Check[] = [
     { id: "sg-no-public-ingress", title: "Only the load balancer takes traffic from the internet, on 80/443", category: "exposure", upstream: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277", "AVD-AWS-0107", "EC2.18", "EC2.19"], severity: "high", scope: "all" },
     RULE_TYPES,
     (r, m) => {
-      const albGroups = m.resources.filter((g) => g.type === "aws_security_group" && of(m, "aws_lb").some((lb) => list(lb.config.security_groups as Value[]).some((sg) => refersTo(sg, g))));
+      const albGroups = loadBalancerGroups(m);
       for (const rule of rulesOf(r, "ingress").filter((x) => x.cidrs.some((c) => WORLD.includes(c)))) {
         const toAlb = albGroups.some((g) => refersTo(rule.group, g));
         const webPort = rule.from === rule.to && (rule.from === 80 || rule.from === 443);

@@ -255,7 +255,6 @@ class Parser {
 
   /** Skips a `[for ...]` / `{for ...}` expression: its value is only known to Terraform. */
   private skipBracketed(open: string, at: number): Node {
-    const close = open === "[" ? "]" : "}";
     let depth = 1;
     while (depth > 0) {
       const t = this.next();
@@ -263,7 +262,6 @@ class Parser {
       if (t.t === "op" && (t.v === "[" || t.v === "{" || t.v === "(")) depth++;
       if (t.t === "op" && (t.v === "]" || t.v === "}" || t.v === ")")) depth--;
     }
-    void close;
     return { k: "opaque", src: this.text(at) };
   }
 
@@ -375,7 +373,7 @@ export function jsonencode(v: Value): string {
   return JSON.stringify(v, (_k, x) => (x instanceof Unknown ? x.toString() : x));
 }
 
-const FUNCTIONS: Record<string, (args: Value[], src: string, scope: Scope) => Value> = {
+const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   length: ([x]) => (typeof x === "string" ? x.length : Array.isArray(x) ? x.length : x && typeof x === "object" ? Object.keys(x).length : null),
   toset: ([x]) => (Array.isArray(x) ? [...new Set(x.map((e) => jsonencode(e)))].map((e) => JSON.parse(e)) : x),
   tolist: ([x]) => x,
@@ -461,7 +459,7 @@ function evalNode(node: Node, scope: Scope): Value {
       // Unknown arguments make the result unknown, except inside values a function only carries
       // (e.g. jsonencode of an object with one computed member keeps the other members readable).
       if (STRUCTURAL.has(node.fn) ? node.fn !== "jsonencode" && args.some((a) => a instanceof Unknown) : args.some((a) => !isKnown(a))) return unknown(node.src);
-      return fn(args, node.src, scope);
+      return fn(args);
     }
     case "unary": {
       const x = evalNode(node.x, scope);

@@ -35,7 +35,6 @@ class StackScope implements Scope {
   constructor(
     private readonly stack: SynthesizedStack,
     private readonly name: string,
-    private readonly scopes: Map<string, StackScope>,
   ) {
     this.module = name || undefined;
   }
@@ -56,7 +55,7 @@ class StackScope implements Scope {
     return this.memo(`var.${v}`, () => {
       if (this.name) {
         const block = this.stack.root.module?.[this.name] ?? {};
-        if (v in block) return resolve(block[v], scopeOf(this.stack, "", this.scopes));
+        if (v in block) return resolve(block[v], scopeFor(this.stack, ""));
       }
       const decl = this.tf().variable?.[v];
       if (decl && "default" in decl) return resolve(decl.default, this);
@@ -74,22 +73,20 @@ class StackScope implements Scope {
   moduleOutput(m: string, o: string): Value {
     if (this.name) return new Unknown(`module.${m}.${o}`, this.module);
     const output = this.stack.modules[m]?.output?.[o];
-    return output ? resolve(output.value, scopeOf(this.stack, m, this.scopes)) : new Unknown(`module.${m}.${o}`);
+    return output ? resolve(output.value, scopeFor(this.stack, m)) : new Unknown(`module.${m}.${o}`);
   }
 }
 
-function scopeOf(stack: SynthesizedStack, name: string, scopes: Map<string, StackScope>): StackScope {
-  let s = scopes.get(name);
-  if (!s) {
-    s = new StackScope(stack, name, scopes);
-    scopes.set(name, s);
-  }
-  return s;
-}
+/** One memoised scope per (workspace, module): the policy model and the cost estimate share them. */
+const scopes = new WeakMap<SynthesizedStack, Map<string, StackScope>>();
 
 /** Name resolution inside `module` ("" for the root) of a synthesized workspace. */
 export function scopeFor(stack: SynthesizedStack, module: string): Scope {
-  return scopeOf(stack, module, new Map());
+  let byModule = scopes.get(stack);
+  if (!byModule) scopes.set(stack, (byModule = new Map()));
+  let s = byModule.get(module);
+  if (!s) byModule.set(module, (s = new StackScope(stack, module)));
+  return s;
 }
 
 /** Whether `count`/`for_each` (resolved) creates at least one instance; unknown counts as yes. */
@@ -103,12 +100,11 @@ function exists(count: Value | undefined, forEach: Value | undefined): boolean {
 }
 
 export function policyModel(stack: SynthesizedStack): PolicyModel {
-  const scopes = new Map<string, StackScope>();
   const resources: PolicyResource[] = [];
   const collect = (tf: Json, module: string) => {
-    const scope = scopeOf(stack, module, scopes);
     // A module the root does not call is not part of this workspace.
     if (module && !stack.root.module?.[module]) return;
+    const scope = scopeFor(stack, module);
     for (const [type, byName] of Object.entries<Json>(tf.resource ?? {})) {
       for (const [name, raw] of Object.entries<Json>(byName)) {
         const count = raw.count === undefined ? undefined : resolve(raw.count, scope);

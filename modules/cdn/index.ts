@@ -113,13 +113,15 @@ export class CdnModule extends ModuleStack {
 
     // WAF logs of a CLOUDFRONT ACL live in us-east-1, so they get a key of their own there: the
     // security module's logs key is in the workspace's region.
-    logsKey(this, "waf_logs", {
-      description: `CloudFront WAF logs key of ${name}`,
-      context: { account, region: "us-east-1", name },
-      deletionWindowInDays: deletionWindow,
-      count: "var.enable_waf ? 1 : 0",
-      preventDestroy: props.preventDestroy ?? false,
-    }).addOverride("provider", "aws.us_east_1");
+    inUsEast1(
+      logsKey(this, "waf_logs", {
+        description: `CloudFront WAF logs key of ${name}`,
+        context: { account, region: "us-east-1", name },
+        deletionWindowInDays: deletionWindow,
+        count: "var.enable_waf ? 1 : 0",
+        preventDestroy: props.preventDestroy ?? false,
+      }),
+    );
     // WAF only logs to groups whose name starts with aws-waf-logs-.
     for (const r of wafLogging(this, { logGroupName: `aws-waf-logs-${name}-cdn`, retentionInDays: wafRetention, kmsKeyId: expr("aws_kms_key.waf_logs[0].arn") })) inUsEast1(r);
 
