@@ -76,6 +76,7 @@ export function firstDeployLines(stack: SynthesizedStack): string[] {
     `# 8. Services (they start now that the tag is real), monitoring${rest.includes("cdn") ? ", CDN" : ""}`,
     ...rest.flatMap((m) => [plan(f.varFile, [`module.${m}`], planFile(m)), `terraform apply ${planFile(m)}`]),
     `aws ecs wait services-stable --cluster ${f.cluster} --services ${f.cluster}-app`,
+    `aws ecs describe-services --cluster ${f.cluster} --services ${f.cluster}-app --query 'services[0].[desiredCount,runningCount]' --output text   # expect two equal numbers above 0`,
     `terraform plan ${f.varFile}   # expect no changes and no "Check block assertion failed" warning`,
   ];
   return lines;

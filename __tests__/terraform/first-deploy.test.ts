@@ -10,7 +10,7 @@ import * as path from "path";
 import { PLACEHOLDER_TAG_WARNING } from "../../modules/compute";
 import { planJson, providerSchemas, stateFromPlan, tempDir, type PlanJson } from "../../lib/terraform";
 import { synthAll } from "../helpers/synth";
-import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
+import { describeTerraform, plannedChanges, terraformOk, workdirFrom } from "../helpers/terraform";
 
 const WS = "dev";
 /** Several plans on a shared 2-core machine: generous per-test limits. */
@@ -76,16 +76,25 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
     expect(planned.find((r) => r.address === "module.compute.aws_appautoscaling_target.app")?.values).toMatchObject({ min_capacity: 1, max_capacity: 2 });
   }, SLOW);
 
-  test("a full plan with the placeholder tag warns with the first-deploy steps, and does not fail", () => {
-    const r = terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, "-out=tfplan-full"]);
-    expect(r.text).toContain("Warning: Check block assertion failed");
-    expect(r.text).toContain(PLACEHOLDER_TAG_WARNING.replace(/\s+/g, " "));
-  }, SLOW);
+  describe("full plans (seed 000 §5.1) on an empty state", () => {
+    let fresh: string;
+    beforeAll(() => {
+      fresh = workdirFrom(synthAll().stacks[WS].dir);
+      terraformOk(fresh, ["init", "-input=false"]);
+      terraformOk(fresh, ["workspace", "new", WS]);
+    }, SLOW);
 
-  test("a full plan with a real tag does not warn", () => {
-    const r = terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, "-var=app_image_tag=v1.0.0", "-out=tfplan-full-image"]);
-    expect(r.text).not.toContain("Check block assertion failed");
-  }, SLOW);
+    test("with the placeholder tag: a warning with the first-deploy steps, and no failure", () => {
+      const r = terraformOk(fresh, ["plan", "-input=false", VAR_FILE, "-out=tfplan-full"]);
+      expect(r.text).toContain("Warning: Check block assertion failed");
+      expect(r.text).toContain(PLACEHOLDER_TAG_WARNING.replace(/\s+/g, " "));
+    }, SLOW);
+
+    test("with a pushed image's tag: no warning", () => {
+      const r = terraformOk(fresh, ["plan", "-input=false", VAR_FILE, "-var=app_image_tag=v1.0.0", "-out=tfplan-full-image"]);
+      expect(r.text).not.toContain("Check block assertion failed");
+    }, SLOW);
+  });
 
   test("the toolbox task definition plans on its own, with its role and never a service", () => {
     terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, "-target=module.compute.aws_ecs_task_definition.toolbox", "-out=tfplan-toolbox"]);
@@ -93,21 +102,33 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
     expect(compute).toEqual(expect.arrayContaining(["module.compute.aws_ecs_task_definition.toolbox", "module.compute.aws_iam_role.toolbox"]));
     expect(compute.filter((a) => a.includes("aws_ecs_service") || a.includes("aws_iam_role_policy.task"))).toEqual([]);
     const td = plannedCompute(dir, "tfplan-toolbox").find((r) => r.address === "module.compute.aws_ecs_task_definition.toolbox")?.values as Record<string, unknown>;
-    const containers = JSON.parse(String(td.container_definitions));
-    expect(containers).toHaveLength(1);
-    expect(containers[0]).toMatchObject({ name: "toolbox", readonlyRootFilesystem: false, command: ["sleep", "3600"] });
-    expect(td.tags).toEqual({ Purpose: "ecs-exec-toolbox" });
+    expect(td).toMatchObject({ family: "eduautismo-ia-dev-toolbox", cpu: "256", memory: "512", tags: { Purpose: "ecs-exec-toolbox" } });
   }, SLOW);
 
-  test('TASK=$(eval "$(terraform output -raw ecs_toolbox_run_task_command)") runs aws ecs run-task with the words of names.md', () => {
-    const plan = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-full"]).stdout);
-    const outputs: Record<string, { value?: unknown }> = plan.planned_values.outputs;
-    const state = JSON.parse(fs.readFileSync(statePath, "utf8"));
-    for (const name of ["ecs_toolbox_run_task_command", "migrations_run_task_command", "ecs_cluster_name"]) {
-      expect(typeof outputs[name]?.value).toBe("string");
-      state.outputs[name] = { value: outputs[name].value, type: "string" };
-    }
-    fs.writeFileSync(statePath, JSON.stringify({ ...state, serial: state.serial + 1 }));
+  test('TASK=$(eval "$(terraform output -raw <output>)") runs aws ecs run-task with the words of names.md', () => {
+    // The module's own output templates, rendered by Terraform with this workspace's names and fake ids,
+    // then read back with `terraform output -raw` and eval'd as the runbook does.
+    const compute = synthAll().stacks[WS].modules.compute;
+    const render = tempDir("run-task-output");
+    const subst = (v: string) => v.replace(/aws_ecs_cluster\.this\.name/g, "var.cluster").replace(/aws_ecs_task_definition\.(\w+)\.family/g, "var.family_$1");
+    fs.writeFileSync(
+      path.join(render, "main.tf.json"),
+      JSON.stringify({
+        variable: {
+          cluster: { default: "eduautismo-ia-dev" },
+          family_toolbox: { default: "eduautismo-ia-dev-toolbox" },
+          family_migrations: { default: "eduautismo-ia-dev-migrations" },
+          private_subnet_ids: { default: ["subnet-0a", "subnet-0b"] },
+          app_security_group_id: { default: "sg-0app" },
+        },
+        output: {
+          ecs_toolbox_run_task_command: { value: subst(compute.output.ecs_toolbox_run_task_command.value) },
+          migrations_run_task_command: { value: subst(compute.output.migrations_run_task_command.value) },
+        },
+      }),
+    );
+    terraformOk(render, ["init", "-input=false"]);
+    terraformOk(render, ["apply", "-input=false", "-auto-approve"]);
 
     // A fake `aws` that records its arguments, one per line, and prints a task ARN.
     const bin = tempDir("fake-aws");
@@ -115,21 +136,19 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
     fs.writeFileSync(path.join(bin, "aws"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${argsFile}"\necho arn:aws:ecs:us-east-1:111111111111:task/c/0123\n`, { mode: 0o755 });
     const run = (output: string) => {
       const r = spawnSync("bash", ["-c", `TASK=$(eval "$(terraform output -raw ${output})") && echo "TASK=$TASK"`], {
-        cwd: dir,
+        cwd: render,
         encoding: "utf8",
         env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TF_IN_AUTOMATION: "1", NO_COLOR: "1" },
       });
       expect(r.stdout.trim()).toBe("TASK=arn:aws:ecs:us-east-1:111111111111:task/c/0123");
       return fs.readFileSync(argsFile, "utf8").trim().split("\n");
     };
-    const subnets = "fake-aws_subnet-private-us-east-1a,fake-aws_subnet-private-us-east-1b";
-    const network = `awsvpcConfiguration={subnets=[${subnets}],securityGroups=[fake-aws_security_group-app-0],assignPublicIp=DISABLED}`;
+    const network = "awsvpcConfiguration={subnets=[subnet-0a,subnet-0b],securityGroups=[sg-0app],assignPublicIp=DISABLED}";
     expect(run("ecs_toolbox_run_task_command")).toEqual(
       ["ecs", "run-task", "--cluster", "eduautismo-ia-dev", "--task-definition", "eduautismo-ia-dev-toolbox", "--launch-type", "FARGATE", "--enable-execute-command", "--network-configuration", network, "--query", "tasks[0].taskArn", "--output", "text"],
     );
     expect(run("migrations_run_task_command")).toEqual(
       ["ecs", "run-task", "--cluster", "eduautismo-ia-dev", "--task-definition", "eduautismo-ia-dev-migrations", "--launch-type", "FARGATE", "--network-configuration", network, "--query", "tasks[0].taskArn", "--output", "text"],
     );
-    expect(terraform(dir, ["output", "-raw", "ecs_cluster_name"]).stdout).toBe("eduautismo-ia-dev");
   }, SLOW);
 });

@@ -63,6 +63,7 @@ describe("first deploy", () => {
     expect(index(lines, "-target=module.compute ")).toBeLessThan(index(lines, "-target=module.monitoring "));
     expect(index(lines, "-target=module.monitoring ")).toBeLessThan(index(lines, "-target=module.cdn "));
     expect(lines[lines.length - 1]).toContain("Check block assertion failed");
+    expect(lines).toContain("aws ecs describe-services --cluster eduautismo-ia-production --services eduautismo-ia-production-app --query 'services[0].[desiredCount,runningCount]' --output text   # expect two equal numbers above 0");
     expect(firstDeployLines(stacks.dev).join("\n")).not.toContain("module.cdn");
   });
 
