@@ -95,6 +95,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       enableFlowLogs: net.flowLogs.enabled,
       accountId: env.accountId,
       kmsDeletionWindowDays: env.security.kmsDeletionWindowDays,
+      preventDestroy: env.preventDestroy,
       flowLogRetentionDays: net.flowLogs.retentionDays,
       flowLogTrafficType: net.flowLogs.trafficType,
       appPort: net.appPort,
@@ -265,6 +266,13 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   root.output("task_definition_families", compute.ref("task_definition_families"), "Task definition families (seed 000 §7.1 rollback).");
   root.output("ecr_repository_urls", compute.ref("ecr_repository_urls"), "ECR repositories by image (CI pushes here).");
   root.output("ecs_log_group_name", compute.ref("log_group_name"), "Log group of the containers (aws logs tail).");
+  root.output("app_secret_arns", security.ref("secret_arns"), "Application secret ARNs by name; put each value before the first compute apply (first deploy).");
+  if (env.compute.migrations) {
+    root.output("migrations_run_task_command", compute.ref("migrations_run_task_command"), "Starts the migrations task: TASK=$(eval \"$(terraform output -raw migrations_run_task_command)\").");
+  }
+  if (env.compute.toolbox.enabled) {
+    root.output("ecs_toolbox_run_task_command", compute.ref("ecs_toolbox_run_task_command"), "Starts the ECS Exec toolbox (seed 000 §8.1): TASK=$(eval \"$(terraform output -raw ecs_toolbox_run_task_command)\").");
+  }
   if (env.compute.services.some((s) => s.kind === "web")) {
     root.output("alb_dns_name", compute.ref("alb_dns_name"), "DNS name of the ALB (seed 000 §6).");
     root.output("alb_arn_suffix", compute.ref("alb_arn_suffix"), "ALB ARN suffix (CloudWatch dimension).");

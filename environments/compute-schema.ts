@@ -13,6 +13,11 @@ export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
 };
 export const FARGATE_CPUS = Object.keys(FARGATE_MEMORY).map(Number);
 
+/** The `app_image_tag` before the first image is pushed: services run zero tasks while it is set (docs/decisions.md D55). */
+export const PLACEHOLDER_IMAGE_TAG = "initial";
+/** Official Redis image on ECR Public: redis-cli built with TLS, a shell, and the Alpine CA bundle. */
+export const TOOLBOX_IMAGE = "public.ecr.aws/docker/library/redis:7.2-alpine";
+
 function range(from: number, to: number, step: number): number[] {
   const out: number[] = [];
   for (let v = from; v <= to; v += step) out.push(v);
@@ -66,8 +71,9 @@ export const ComputeSchema = z
   .object({
     /** ECR repositories, one per image. @default ["app"] */
     images: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/)).default(["app"]),
-    /** Image tag deployed (`app_image_tag` knob; CI/CD rolls it with a targeted apply). @default "initial" */
-    imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag").default("initial"),
+    /** Image tag deployed (`app_image_tag` knob; CI/CD rolls it with a targeted apply). While it is the placeholder `initial`
+     * every service runs zero tasks (first deploy: push the image first). @default "initial" */
+    imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag").default(PLACEHOLDER_IMAGE_TAG),
     /** Images ECR keeps per repository. @default 30 */
     keepImages: z.number().int().min(1).max(1000).default(30),
     /** Container Insights (billed per metric). @default false */
@@ -94,6 +100,21 @@ export const ComputeSchema = z
       .object({ command: z.array(z.string()).min(1), cpu: z.number().int().default(512), memory: z.number().int().default(1024), image: z.string().default("app") })
       .strict()
       .optional(),
+    /** On-demand ECS Exec toolbox (seed 000 §8.1, §8.4): task definition `<name>-toolbox`, container `toolbox`, writable root,
+     * never a service; started with `terraform output -raw ecs_toolbox_run_task_command`. @default { enabled: true, image: TOOLBOX_IMAGE } */
+    toolbox: z
+      .object({
+        /** Create the toolbox task definition and its role. @default true */
+        enabled: z.boolean().default(true),
+        /** Image with a shell and redis-cli (TLS). @default "public.ecr.aws/docker/library/redis:7.2-alpine" */
+        image: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/, "must name an image with a tag or a sha256 digest")
+          .refine((i) => !i.endsWith(":latest"), "must pin a tag or digest, not :latest")
+          .default(TOOLBOX_IMAGE),
+      })
+      .strict()
+      .default({ enabled: true, image: TOOLBOX_IMAGE }),
   })
   .strict();
 

@@ -149,8 +149,8 @@ describe("service", () => {
     });
   });
 
-  test("enables ECS Exec (seed 000 §8.1) and leaves the count to autoscaling after creation", () => {
-    expect(svc()).toMatchObject({ enable_execute_command: true, desired_count: "${var.app_desired_count}", lifecycle: { ignore_changes: ["desired_count"] } });
+  test("has no ECS Exec (it needs a writable root; operators use the toolbox task) and leaves the count to autoscaling after creation", () => {
+    expect(svc()).toMatchObject({ enable_execute_command: false, desired_count: "${local.serving ? var.app_desired_count : 0}", lifecycle: { ignore_changes: ["desired_count"] } });
   });
 
   test("scales on CPU 70% and memory 80%, and on requests per target in production", () => {
@@ -259,9 +259,10 @@ describe("start/stop toggle (seed 002)", () => {
 
   test("stopping holds every service at zero through autoscaling", () => {
     expect(resource(compute(), "aws_appautoscaling_target", "app")).toMatchObject({
-      min_capacity: "${var.running ? var.app_min_capacity : 0}",
-      max_capacity: "${var.running ? var.app_max_capacity : 0}",
+      min_capacity: "${local.serving ? var.app_min_capacity : 0}",
+      max_capacity: "${local.serving ? var.app_max_capacity : 0}",
     });
+    expect(compute().locals.serving).toMatch(/^\$\{var\.running && /);
     expect(stacks.dev.root.module.compute.running).toBe("${var.environment_running}");
   });
 

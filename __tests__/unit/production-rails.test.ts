@@ -5,12 +5,8 @@ const { stacks } = synthAll();
 
 /** Resource types that hold data or keys that cannot be recreated. */
 const STATEFUL = ["aws_kms_key", "aws_s3_bucket", "aws_elasticache_replication_group", "aws_db_instance", "aws_secretsmanager_secret"];
-/**
- * Recreatable from their source (read replicas copy the primary again), or recoverable: the flow
- * log key stays in the network module, which is the same file in every workspace (a lifecycle
- * cannot read a variable); a destroyed key waits kms_deletion_window_days and can be cancelled.
- */
-const RECREATABLE = new Set(["module.database.aws_db_instance.replica", "module.network.aws_kms_key.flow_logs"]);
+/** Recreatable from their source: read replicas copy the primary again. */
+const RECREATABLE = new Set(["module.database.aws_db_instance.replica"]);
 
 function stateful(ws: string): { address: string; body: Json }[] {
   const out: { address: string; body: Json }[] = [];
@@ -27,7 +23,13 @@ function stateful(ws: string): { address: string; body: Json }[] {
 
 test("production has stateful resources in every data module", () => {
   const modules = new Set(stateful("production").map((r) => r.address.split(".")[1]));
-  expect([...modules].sort()).toEqual(["cache", "cdn", "database", "security", "storage"]);
+  expect([...modules].sort()).toEqual(["cache", "cdn", "database", "network", "security", "storage"]);
+});
+
+test("the flow log key is enumerated as stateful and carries prevent_destroy in production only", () => {
+  expect(stateful("production").map((r) => r.address)).toContain("module.network.aws_kms_key.flow_logs");
+  const rail = (ws: string) => stacks[ws].modules.network.resource.aws_kms_key.flow_logs.lifecycle?.prevent_destroy;
+  expect({ dev: rail("dev"), staging: rail("staging"), production: rail("production") }).toEqual({ dev: false, staging: false, production: true });
 });
 
 test("in production every stateful resource has prevent_destroy, or is a secret with a recovery window", () => {

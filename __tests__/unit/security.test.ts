@@ -143,6 +143,22 @@ describe("audit trail", () => {
     const cw = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.cloudtrail_cloudwatch_logs]));
     expect(cw).toEqual({ dev: false, staging: true, production: true });
   });
+  test("its CloudWatch Logs role trusts cloudtrail.amazonaws.com in AWS's documented form, without aws:SourceArn/aws:SourceAccount", () => {
+    const trust = JSON.parse(resource(sec, "aws_iam_role", "cloudtrail").assume_role_policy);
+    expect(trust).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  });
+
+  test("its CloudWatch Logs role may only create and write the trail's <account>_CloudTrail_<region> streams", () => {
+    const doc = JSON.parse(resource(sec, "aws_iam_role_policy", "cloudtrail").policy);
+    expect(statements(doc)).toEqual([
+      {
+        Sid: "WriteTrailLogStreams",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: "${aws_cloudwatch_log_group.cloudtrail[0].arn}:log-stream:${var.account_id}_CloudTrail_*",
+      },
+    ]);
+  });
 });
 
 describe("GitHub Actions deploy role", () => {

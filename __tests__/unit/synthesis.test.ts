@@ -69,8 +69,9 @@ describe.each(WORKSPACES)("workspace %s", (ws) => {
   });
 });
 
-test("the network module is the same file in every workspace (only its inputs differ)", () => {
-  const [first, ...rest] = WORKSPACES.map((ws) => JSON.stringify(stacks[ws].modules.network));
+test("the network module is the same file in every workspace, except the flow log key's prevent_destroy", () => {
+  const withoutRail = (ws: string) => JSON.stringify(stacks[ws].modules.network).replace(/"prevent_destroy":(true|false)/g, '"prevent_destroy":"(per workspace)"');
+  const [first, ...rest] = WORKSPACES.map(withoutRail);
   for (const other of rest) expect(other).toBe(first);
 });
 

@@ -116,7 +116,9 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
     const tasks = resources("compute", "aws_ecs_task_definition");
     for (const [name, svc] of Object.entries<Json>(services)) {
       const td = tasks[name] ?? {};
-      const count = running ? Number(literal(stack, "compute", svc.desired_count)) : 0;
+      // Steady state: the first deploy's zero tasks (`local.serving` false while app_image_tag is the placeholder) is not the bill.
+      const steady = typeof svc.desired_count === "string" ? svc.desired_count.replace(/^\$\{local\.serving \? (.+) : 0\}$/, "${$1}") : svc.desired_count;
+      const count = running ? Number(literal(stack, "compute", steady)) : 0;
       const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
       const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
       const spot = (svc.capacity_provider_strategy ?? []).some((s: Json) => s.capacity_provider === "FARGATE_SPOT");

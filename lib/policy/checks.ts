@@ -572,11 +572,15 @@ export const CHECKS: readonly Check[] = [
   perResource(
     { id: "ecs-read-only-root", title: "Containers run with a read-only root filesystem", category: "containers", upstream: ["CKV_AWS_336", "ECS.5"], severity: "medium", scope: "all" },
     ["aws_ecs_task_definition"],
-    (r) => {
+    (r, m) => {
       const defs = containers(r);
       if (!defs) return "container_definitions cannot be read";
       const writable = defs.filter((c) => c.readonlyRootFilesystem !== true).map((c) => String(c.name));
-      return writable.length ? `writable root filesystem: ${writable.join(", ")}` : undefined;
+      // ECS Exec needs a writable root: only the operator's toolbox (tagged, run on demand, never a service) may have one.
+      const tags = r.config.tags;
+      const toolbox = !!tags && typeof tags === "object" && !isUnknown(tags) && (tags as Record<string, Value>).Purpose === "ecs-exec-toolbox";
+      if (writable.length && toolbox && attached(m, "aws_ecs_service", "task_definition", r).length === 0) return undefined;
+      return writable.length ? `writable root filesystem: ${writable.join(", ")}${toolbox ? " (an ECS service runs this toolbox task definition)" : ""}` : undefined;
     },
   ),
   perResource(

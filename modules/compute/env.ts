@@ -75,3 +75,17 @@ export function secretArnsOf(src: EnvSources, cfg: ComputeConfig): string[] {
     ...names.map((n) => `\${var.secret_arns.${n}}`),
   ];
 }
+
+/** The toolbox's environment: where Redis is (only when a cache exists); redis-cli reads nothing else. */
+export function toolboxEnvironment(src: EnvSources): Pair[] {
+  if (!src.redis) return [];
+  return [
+    { name: "REDIS_HOST", value: "${var.redis_host}" },
+    { name: "REDIS_PORT", value: "${tostring(var.redis_port)}" },
+  ];
+}
+
+/** The AUTH token as `REDISCLI_AUTH`, which redis-cli reads, so no password appears on a command line. */
+export function toolboxSecrets(src: EnvSources): SecretRef[] {
+  return src.redis?.authSecretArn !== undefined ? [{ name: "REDISCLI_AUTH", valueFrom: "${var.redis_auth_secret_arn}:token::" }] : [];
+}

@@ -4,9 +4,11 @@
  * Owns: the cluster `<name>` (Fargate and Fargate Spot), one ECR repository per image, the log
  * group `/ecs/<name>`, the execution and task roles, one task definition + service + autoscaling per
  * configured service (web services get a target group and a listener rule), the migrations task
- * definition, the ALB with its listeners and WAF association. Services are a list, so the same
- * module expresses an API + workers (seed 002) or API + web (seed 003).
- * Without cache inputs the containers get no REDIS_* variables (seed 000 §7.3).
+ * definition, the ECS Exec toolbox task definition and its role, the ALB with its listeners and WAF
+ * association. Services are a list, so the same module expresses an API + workers (seed 002) or
+ * API + web (seed 003). Without cache inputs the containers get no REDIS_* variables (seed 000 §7.3).
+ * Services keep a read-only root and no ECS Exec; operators exec into the toolbox (D55). While
+ * `app_image_tag` is the placeholder `initial` every service runs zero tasks (D56).
  */
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
@@ -24,16 +26,28 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import type { ComputeConfig, ServiceConfig } from "../../environments/compute-schema";
+import { PLACEHOLDER_IMAGE_TAG, type ComputeConfig, type ServiceConfig } from "../../environments/compute-schema";
 import { hclExpression } from "../../lib/hcl";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/iam";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
 import { readStatements, readWriteStatements } from "../storage/grants";
-import { containerEnvironment, containerSecrets, secretArnsOf, type RedisInputs } from "./env";
+import { containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type RedisInputs } from "./env";
+import { runTaskCommand } from "./run-task";
 
 /** TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only. */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Seconds a toolbox task lives before it stops itself (a forgotten task costs at most this). */
+export const TOOLBOX_LIFETIME_SECONDS = 3600;
+/** Tag that marks the toolbox task definition; the policy gate lets only it have a writable root (ecs-read-only-root). */
+export const TOOLBOX_PURPOSE = "ecs-exec-toolbox";
+/** Warning of the Terraform check while app_image_tag is the placeholder. */
+export const PLACEHOLDER_TAG_WARNING =
+  `app_image_tag is the placeholder "${PLACEHOLDER_IMAGE_TAG}": every ECS service runs zero tasks. First deploy: put a value in each app secret ` +
+  "(terraform output app_secret_arns), push the first image to the ECR repository (terraform output ecr_repository_urls), " +
+  "set app_image_tag to its tag in environments/<workspace>/terraform.tfvars (and compute.imageTag in environments/<workspace>.ts), " +
+  "run the db-bootstrap and migrations tasks, then apply module.compute again (docs/runbooks/<workspace>.md, first deploy).";
 /** X-Ray daemon sidecar image (public ECR). */
 export const XRAY_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.14";
 
@@ -118,6 +132,7 @@ export class ComputeModule extends ModuleStack {
       }
     }
     this.input("running", props.running, { type: "bool", description: "False scales every service to zero (start/stop toggle).", default: true });
+    if (cfg.toolbox.enabled) this.input("toolbox_image", cfg.toolbox.image, { type: "string", description: "Image of the ECS Exec toolbox (shell and redis-cli with TLS)." });
     this.input("enable_waf", props.enableWaf ?? false, { type: "bool", description: "Associate the regional web ACL with the ALB.", default: false });
     this.input("web_acl_arn", props.webAclArn ?? null, { type: "string", description: "Regional web ACL, or null.", default: null, nullable: true });
     for (const knob of ["app_image_tag", "app_desired_count", "app_min_capacity", "app_max_capacity", "app_cpu", "app_memory", "bncc_cache_ttl", "nlp_cache_ttl"]) {
@@ -209,14 +224,6 @@ export class ComputeModule extends ModuleStack {
         Resource: dataKey,
         Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
       },
-      // ECS Exec (seed 000 §8.1): the SSM channels have no resource-level permissions.
-      {
-        Sid: "EcsExecChannels",
-        Effect: "Allow",
-        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-        Resource: "*",
-      },
-      { Sid: "EcsExecLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
       // Custom metrics (seed 001: eduautismo/disciplines/…, eduautismo/cache/hit_rate); PutMetricData has no resource ARN.
       {
         Sid: "PublishAppMetrics",
@@ -225,7 +232,6 @@ export class ComputeModule extends ModuleStack {
         Resource: "*",
         Condition: { StringLike: { "cloudwatch:namespace": "eduautismo/*" } },
       },
-      { Sid: "EcsExecLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: `${execLogs.arn}:*` },
     );
     if (cfg.xray) {
       taskStatements.push({
@@ -236,6 +242,30 @@ export class ComputeModule extends ModuleStack {
       });
     }
     named(new IamRolePolicy(this, "task_policy", { name: "app", role: taskRole.id, policy: policyDocument(taskStatements) }), "task");
+
+    // The toolbox's role: ECS Exec only (the SSM channels have no resource-level permissions) and its session logs.
+    const toolboxRole = cfg.toolbox.enabled
+      ? named(new IamRole(this, "toolbox_role", { name: `${name}-ecs-toolbox`, description: "ECS Exec toolbox: SSM session channels and session logs only", assumeRolePolicy: trust }), "toolbox")
+      : undefined;
+    if (toolboxRole) {
+      named(
+        new IamRolePolicy(this, "toolbox_policy", {
+          name: "ecs-exec",
+          role: toolboxRole.id,
+          policy: policyDocument([
+            {
+              Sid: "EcsExecChannels",
+              Effect: "Allow",
+              Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+              Resource: "*",
+            },
+            { Sid: "EcsExecLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+            { Sid: "EcsExecLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: `${execLogs.arn}:*` },
+          ]),
+        }),
+        "toolbox",
+      );
+    }
 
     // --- Load balancer -------------------------------------------------------------------------------
     const web = cfg.services.filter((s) => s.kind === "web");
@@ -369,6 +399,10 @@ export class ComputeModule extends ModuleStack {
       );
     };
 
+    // Services serve only once a real image exists (first deploy, D56) and while the environment runs.
+    new TerraformLocal(this, "serving", expr(`var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"`));
+    this.addOverride("check.first_deploy_image", { assert: [{ condition: `\${var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`, error_message: PLACEHOLDER_TAG_WARNING }] });
+
     const families: Record<string, string> = {};
     for (const s of cfg.services) {
       const id = tf(s.name);
@@ -381,13 +415,14 @@ export class ComputeModule extends ModuleStack {
           name: family,
           cluster: cluster.arn,
           taskDefinition: td.arn,
-          desiredCount: (isApp ? expr("var.app_desired_count") : s.desiredCount) as number,
+          desiredCount: expr(`local.serving ? ${isApp ? "var.app_desired_count" : s.desiredCount} : 0`) as unknown as number,
           capacityProviderStrategy: [{ capacityProvider: s.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
           platformVersion: "LATEST",
           deploymentCircuitBreaker: { enable: true, rollback: true },
           deploymentMinimumHealthyPercent: 100,
           deploymentMaximumPercent: 200,
-          enableExecuteCommand: true,
+          // No ECS Exec into services: it needs a writable root filesystem; operators use the toolbox task (D55).
+          enableExecuteCommand: false,
           enableEcsManagedTags: true,
           propagateTags: "SERVICE",
           healthCheckGracePeriodSeconds: s.kind === "web" ? s.healthCheckGracePeriodSeconds : undefined,
@@ -406,9 +441,9 @@ export class ComputeModule extends ModuleStack {
           serviceNamespace: "ecs",
           resourceId: `service/\${aws_ecs_cluster.this.name}/\${aws_ecs_service.${id}.name}`,
           scalableDimension: "ecs:service:DesiredCount",
-          // Stopped: autoscaling holds the service at zero (desired_count is autoscaling's after creation).
-          minCapacity: expr(`var.running ? ${isApp ? "var.app_min_capacity" : s.minCapacity} : 0`) as unknown as number,
-          maxCapacity: expr(`var.running ? ${isApp ? "var.app_max_capacity" : s.maxCapacity} : 0`) as unknown as number,
+          // Stopped, or no image yet: autoscaling holds the service at zero (desired_count is autoscaling's after creation).
+          minCapacity: expr(`local.serving ? ${isApp ? "var.app_min_capacity" : s.minCapacity} : 0`) as unknown as number,
+          maxCapacity: expr(`local.serving ? ${isApp ? "var.app_max_capacity" : s.maxCapacity} : 0`) as unknown as number,
         }),
         id,
       );
@@ -442,6 +477,42 @@ export class ComputeModule extends ModuleStack {
       families.migrations = `${name}-migrations`;
     }
 
+    // --- ECS Exec toolbox (seed 000 §8.1, §8.4) ---------------------------------------------------------
+    // A task definition no service uses: run-task starts it with --enable-execute-command, it sleeps for
+    // TOOLBOX_LIFETIME_SECONDS and stops itself. Its root is writable (ECS Exec needs that); the services' stays read-only.
+    if (toolboxRole) {
+      const toolbox = {
+        name: "toolbox",
+        image: "${var.toolbox_image}",
+        essential: true,
+        command: ["sleep", String(TOOLBOX_LIFETIME_SECONDS)],
+        readonlyRootFilesystem: false,
+        privileged: false,
+        environment: toolboxEnvironment(props),
+        secrets: toolboxSecrets(props),
+        linuxParameters: { initProcessEnabled: true },
+        logConfiguration: {
+          logDriver: "awslogs",
+          options: { "awslogs-group": `\${aws_cloudwatch_log_group.app.name}`, "awslogs-region": "${var.region}", "awslogs-stream-prefix": "toolbox" },
+        },
+      };
+      named(
+        new EcsTaskDefinition(this, "td_toolbox", {
+          family: `${name}-toolbox`,
+          requiresCompatibilities: ["FARGATE"],
+          networkMode: "awsvpc",
+          cpu: "256",
+          memory: "512",
+          executionRoleArn: execRole.arn,
+          taskRoleArn: toolboxRole.arn,
+          runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cfg.architecture },
+          containerDefinitions: expr(`jsonencode(${hclExpression([toolbox])})`),
+          tags: { Purpose: TOOLBOX_PURPOSE },
+        }),
+        "toolbox",
+      );
+    }
+
     // --- Outputs ----------------------------------------------------------------------------------------
     const hclMap = (m: Record<string, string>) => expr(hclExpression(m));
     this.output("ecs_cluster_name", cluster.name, "ECS cluster (seed 000: eduautismo-ia-<env>).");
@@ -452,6 +523,13 @@ export class ComputeModule extends ModuleStack {
     this.output("log_group_name", logGroup.name, "Log group of the containers (seed 000 §6: aws logs tail).");
     this.output("task_role_arn", taskRole.arn, "Role of the application tasks.");
     this.output("execution_role_arn", execRole.arn, "Execution role of the tasks.");
+    const runTask = (family: string, exec: boolean) =>
+      runTaskCommand({ cluster: "aws_ecs_cluster.this.name", family: `aws_ecs_task_definition.${family}.family`, subnets: "var.private_subnet_ids", securityGroup: "var.app_security_group_id", exec });
+    if (cfg.migrations) this.output("migrations_run_task_command", runTask("migrations", false), "aws ecs run-task line that starts the migrations task (TASK=$(eval \"$(terraform output -raw migrations_run_task_command)\")).");
+    if (toolboxRole) {
+      this.output("ecs_toolbox_run_task_command", runTask("toolbox", true), "aws ecs run-task line that starts the ECS Exec toolbox (seed 000 §8.1; it stops itself after an hour).");
+      this.output("toolbox_role_arn", toolboxRole.arn, "Role of the ECS Exec toolbox task.");
+    }
     if (web.length > 0) {
       this.output("alb_dns_name", "${aws_lb.this.dns_name}", "DNS name of the ALB (seed 000 §6: curl http://$ALB_DNS/health).");
       this.output("alb_zone_id", "${aws_lb.this.zone_id}", "Route 53 zone of the ALB.");

@@ -60,6 +60,8 @@ export interface NetworkProps {
   readonly accountId: string;
   /** Deletion window of the flow log key, in days. @default 30 */
   readonly kmsDeletionWindowDays?: number;
+  /** prevent_destroy on the flow log key (each workspace synthesizes its own module files). @default false */
+  readonly preventDestroy?: boolean;
   /** `ACCEPT`, `REJECT` or `ALL`. @default "ALL" */
   readonly flowLogTrafficType?: string;
   /** Port the application listens on (ALB → app). @default 8000 */
@@ -297,6 +299,7 @@ export class NetworkModule extends ModuleStack {
       context: { account, region, name },
       deletionWindowInDays: deletionWindow,
       count: "var.enable_flow_logs ? 1 : 0",
+      preventDestroy: props.preventDestroy ?? false,
     });
     const flowLogGroup = named(new CloudwatchLogGroup(this, "flow_logs_group", {
       name: `/vpc/${name}/flow-logs`,

@@ -228,7 +228,9 @@ export class SecurityModule extends ModuleStack {
         new IamRole(this, "cloudtrail_logs_role", {
           name: `${name}-cloudtrail-logs`,
           description: "Lets CloudTrail deliver to its CloudWatch log group",
-          assumeRolePolicy: serviceTrust("cloudtrail.amazonaws.com", { StringEquals: { "aws:SourceArn": trailArn } }),
+          // AWS's documented form: no aws:SourceArn / aws:SourceAccount condition, which CloudTrail's delivery
+          // to CloudWatch Logs does not support (docs/decisions.md D57).
+          assumeRolePolicy: serviceTrust("cloudtrail.amazonaws.com"),
         }),
         "cloudtrail",
       ),
@@ -244,7 +246,8 @@ export class SecurityModule extends ModuleStack {
               Sid: "WriteTrailLogStreams",
               Effect: "Allow",
               Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-              Resource: "${aws_cloudwatch_log_group.cloudtrail[0].arn}:log-stream:*",
+              // CloudTrail names its streams <account>_CloudTrail_<region>, one per region of a multi-region trail.
+              Resource: `\${aws_cloudwatch_log_group.cloudtrail[0].arn}:log-stream:${account}_CloudTrail_*`,
             },
           ]),
         }),

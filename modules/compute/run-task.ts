@@ -1,0 +1,31 @@
+/**
+ * One-off tasks started by an operator (docs/decisions.md D55, D56). The module outputs the whole
+ * `aws ecs run-task` line, resolved to this workspace's cluster, subnets and security group, so
+ * `TASK=$(eval "$(terraform output -raw <output>)")` starts the task and keeps its ARN.
+ */
+
+export interface RunTaskOptions {
+  /** HCL of the cluster name, e.g. `aws_ecs_cluster.this.name`. */
+  readonly cluster: string;
+  /** HCL of the task definition family (the latest ACTIVE revision runs). */
+  readonly family: string;
+  /** HCL of the subnet id list. */
+  readonly subnets: string;
+  /** HCL of the security group id. */
+  readonly securityGroup: string;
+  /** Adds `--enable-execute-command` (ECS Exec). @default false */
+  readonly exec?: boolean;
+}
+
+/** The single-line command as a Terraform template string (names.md: run-task command form). */
+export function runTaskCommand(o: RunTaskOptions): string {
+  return [
+    "aws ecs run-task",
+    `--cluster \${${o.cluster}}`,
+    `--task-definition \${${o.family}}`,
+    "--launch-type FARGATE",
+    ...(o.exec ? ["--enable-execute-command"] : []),
+    `--network-configuration 'awsvpcConfiguration={subnets=[\${join(",", ${o.subnets})}],securityGroups=[\${${o.securityGroup}}],assignPublicIp=DISABLED}'`,
+    "--query 'tasks[0].taskArn' --output text",
+  ].join(" ");
+}
