@@ -69,6 +69,8 @@ export const CLOUDFRONT_PREFIX_LIST_NAME = "com.amazonaws.global.cloudfront.orig
  * as 55 rules (AWS VPC user guide, "AWS-managed prefix list weight"); the default quota is 60 inbound rules.
  */
 export const CLOUDFRONT_PREFIX_LIST_WEIGHT = 55;
+/** Condition values per ALB listener rule (ELB quota "Condition Values per Rule", not adjustable). */
+export const ALB_RULE_CONDITION_VALUES = 5;
 /** Default quota of inbound (and, separately, outbound) rules per security group. */
 export const SG_RULES_QUOTA = 60;
 /** The operator's look-up of the prefix list id (it differs per region). */
@@ -443,6 +445,16 @@ function checkEdge(env: EnvironmentConfig, ctx: Ctx): void {
         message: `required with albIngress "cloudfront": the id of ${CLOUDFRONT_PREFIX_LIST_NAME} in ${env.region} (${CLOUDFRONT_PREFIX_LIST_LOOKUP})`,
       });
     }
+    // A listener rule holds at most 5 condition values (ELB quota, not adjustable); the origin header takes one.
+    env.compute.services.forEach((svc, i) => {
+      if (svc.kind === "web" && svc.pathPatterns.length > ALB_RULE_CONDITION_VALUES - 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["compute", "services", i, "pathPatterns"],
+          message: `at most ${ALB_RULE_CONDITION_VALUES - 1} with albIngress "cloudfront": a listener rule holds ${ALB_RULE_CONDITION_VALUES} condition values and the origin header takes one, got ${svc.pathPatterns.length}`,
+        });
+      }
+    });
   } else if (net.cloudfrontPrefixListId) {
     ctx.addIssue({ code: "custom", path: ["network", "cloudfrontPrefixListId"], message: 'only used with albIngress "cloudfront"; drop it or set albIngress' });
   }

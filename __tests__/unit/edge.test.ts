@@ -170,6 +170,13 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
     );
   });
 
+  test("behind CloudFront a web service with more than 4 path patterns is rejected (5 condition values per rule, one is the header)", () => {
+    const web = { name: "web", kind: "web", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, port: 3000, pathPatterns: ["/a/*", "/b/*", "/c/*", "/d/*", "/e/*"] };
+    expect(problems("production", (e) => e.compute.services.push(web))).toContain(
+      'production.compute.services[1].pathPatterns: at most 4 with albIngress "cloudfront": a listener rule holds 5 condition values and the origin header takes one, got 5',
+    );
+  });
+
   test("a prefix list id with internet ingress is rejected", () => {
     expect(problems("dev", (e) => (e.network.cloudfrontPrefixListId = "pl-3b927c52"))).toContain(
       'dev.network.cloudfrontPrefixListId: only used with albIngress "cloudfront"; drop it or set albIngress',
@@ -195,11 +202,11 @@ describe("WAF rules where they see the viewer (D52)", () => {
 
   test("behind CloudFront the regional ACL switches off its IP-keyed rules; dev and staging keep them", () => {
     expect(perWorkspace((ws) => rootInput(ws, "security", "waf_ip_rules"))).toEqual({ dev: true, staging: true, production: false });
-    const dynamic = regional("production").dynamic.rule as Json[];
+    const dynamic: Json = regional("production").dynamic.rule;
     for (const name of ["rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList"]) {
-      expect(dynamic.find((d) => d.content.name === name).for_each).toBe("${var.waf_ip_rules ? [1] : []}");
+      expect(dynamic.find((d: Json) => d.content.name === name).for_each).toBe("${var.waf_ip_rules ? [1] : []}");
     }
-    expect(dynamic.find((d) => d.content.name === "geo-allow-list").for_each).toBe("${var.waf_ip_rules && length(var.waf_allowed_countries) > 0 ? [1] : []}");
+    expect(dynamic.find((d: Json) => d.content.name === "geo-allow-list").for_each).toBe("${var.waf_ip_rules && length(var.waf_allowed_countries) > 0 ? [1] : []}");
   });
 
   test("the regional ACL keeps the managed rule groups that inspect the request itself", () => {
