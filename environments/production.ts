@@ -63,6 +63,7 @@ export const production: EnvironmentInput = {
     xray: true,
     albDeletionProtection: true,
     // Placeholder: the production certificate's ARN (ACM, this region); replace before the first apply.
+    // It must cover cdn.originDomainName (origin.eduautismo-ia.com), the name CloudFront checks it against (D50).
     certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000003",
     // Seed 000 §3.2 (1 vCPU / 2 GB, 3–10 tasks) over seed 001 (2 vCPU / 4 GB, 5–20): see docs/decisions.md.
     services: [
