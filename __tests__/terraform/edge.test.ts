@@ -15,10 +15,18 @@ describeTerraform("ALB internet rules applied before albIngress existed", () => 
   beforeAll(() => {
     const deployed = deployedDevNetwork();
     dir = deployed.dir;
-    const state = deployed.state as { resources: { module?: string; type: string; name: string; instances: { index_key?: unknown }[] }[] };
+    type Instance = { index_key?: unknown; attributes: Record<string, unknown> };
+    const state = deployed.state as { resources: { module?: string; type: string; name: string; instances: Instance[] }[] };
+    const find = (type: string, name: string) => state.resources.find((r) => r.module === "module.network" && r.type === type && r.name === name)!.instances[0];
+    // The crafted state leaves apply-time references empty; fill the ones these rules depend on, as an apply would.
+    const sg = find("aws_security_group", "alb");
+    sg.attributes.vpc_id = find("aws_vpc", "this").attributes.id;
     for (const r of state.resources) {
       if (r.module === "module.network" && r.type === "aws_vpc_security_group_ingress_rule" && RULES.includes(r.name)) {
-        for (const i of r.instances) delete i.index_key;
+        for (const i of r.instances) {
+          delete i.index_key;
+          i.attributes.security_group_id = sg.attributes.id;
+        }
       }
     }
     fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "dev", "terraform.tfstate"), JSON.stringify(state));
