@@ -100,6 +100,8 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       flowLogTrafficType: net.flowLogs.trafficType,
       appPort: net.appPort,
       enableNat: running,
+      albIngress: net.albIngress,
+      cloudfrontPrefixListId: net.cloudfrontPrefixListId,
     }),
   );
 
@@ -123,6 +125,8 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       wafRateLimit: sec.waf.rateLimitPerMinute,
       wafAllowedCountries: sec.waf.allowedCountries,
       wafEnableBotControl: sec.waf.botControl,
+      // Behind CloudFront the regional ACL sees edge IPs: its IP-keyed rules live on the CloudFront ACL (D52).
+      wafIpRules: !env.cdn.enabled,
       wafLogRetentionDays: sec.waf.logRetentionDays,
       secretNames: sec.secrets.names,
       secretRecoveryWindowDays: sec.secrets.recoveryWindowDays,
@@ -258,6 +262,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       config: env.compute,
       environmentName: ws,
       running,
+      originVerify: net.albIngress === "cloudfront",
     }),
   );
 
@@ -276,6 +281,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   if (env.compute.services.some((s) => s.kind === "web")) {
     root.output("alb_dns_name", compute.ref("alb_dns_name"), "DNS name of the ALB (seed 000 §6).");
     root.output("alb_arn_suffix", compute.ref("alb_arn_suffix"), "ALB ARN suffix (CloudWatch dimension).");
+    root.output("target_group_arns", compute.ref("target_group_arns"), "Target group ARNs by service (seed 000 §5.3: aws elbv2 describe-target-health --target-group-arn ...).");
     root.output("target_group_arn_suffixes", compute.ref("target_group_arn_suffixes"), "Target group ARN suffixes by service.");
   }
 
@@ -285,8 +291,12 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
         new CdnModule(app, ws, {
           name,
           albDnsName: compute.ref("alb_dns_name"),
+          albZoneId: compute.ref("alb_zone_id"),
           albHttps: env.compute.certificateArn !== undefined,
-          logsBucketArn: storage.ref("logs_bucket_arn"),
+          originDomainName: cdnCfg.originDomainName,
+          originRoute53ZoneId: cdnCfg.originRoute53ZoneId,
+          originVerifyHeaderValue: net.albIngress === "cloudfront" ? compute.ref("origin_verify_header_value") : undefined,
+          logDestinationArn: storage.ref("cdn_log_destination_arn"),
           priceClass: cdnCfg.priceClass,
           certificateArn: cdnCfg.certificateArn,
           aliases: cdnCfg.aliases,

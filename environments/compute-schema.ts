@@ -130,8 +130,24 @@ export const CdnSchema = z
     aliases: z.array(z.string()).default([]),
     /** Path patterns cached as static assets. @default ["/static/*", "/assets/*"] */
     staticPaths: z.array(z.string().startsWith("/")).default(["/static/*", "/assets/*"]),
-    /** CLOUDFRONT-scope WAF (us-east-1). @default true */
+    /** CLOUDFRONT-scope WAF (us-east-1); carries the rate-per-IP, geo and IP-reputation rules when CloudFront fronts the ALB. @default true */
     waf: z.boolean().default(true),
+    /**
+     * Host name CloudFront uses to reach the ALB over HTTPS. CloudFront checks the origin's certificate against
+     * this name (502 otherwise), so the ALB certificate (`compute.certificateArn`) must cover it, e.g.
+     * `origin.eduautismo-ia.com` or `*.eduautismo-ia.com`, and DNS must resolve it to the ALB (see
+     * `originRoute53ZoneId`). Required when the ALB serves HTTPS. @default none (origin = the ALB's own DNS name, HTTP only)
+     */
+    originDomainName: z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS host name such as origin.eduautismo-ia.com")
+      .optional(),
+    /**
+     * Public Route 53 hosted zone holding `originDomainName`: Terraform creates the alias record to the ALB.
+     * Without it the record is an operator step (runbook) and a Terraform check warns at every plan.
+     * @default none
+     */
+    originRoute53ZoneId: z.string().regex(/^Z[0-9A-Z]{1,32}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

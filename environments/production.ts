@@ -18,6 +18,10 @@ export const production: EnvironmentInput = {
     // Image pulls, logs and secrets stay on the AWS network and off the NAT data charge.
     interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager"],
     flowLogs: { enabled: true, retentionDays: 90, trafficType: "ALL" },
+    // Only CloudFront reaches the ALB (443 from its origin-facing prefix list + a secret origin header): D51.
+    albIngress: "cloudfront",
+    // com.amazonaws.global.cloudfront.origin-facing in us-east-1; confirm with the look-up in environments/schema.ts.
+    cloudfrontPrefixListId: "pl-3b927c52",
   },
   security: {
     waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
@@ -59,6 +63,7 @@ export const production: EnvironmentInput = {
     xray: true,
     albDeletionProtection: true,
     // Placeholder: the production certificate's ARN (ACM, this region); replace before the first apply.
+    // It must cover cdn.originDomainName (origin.eduautismo-ia.com), the name CloudFront checks it against (D50).
     certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000003",
     // Seed 000 §3.2 (1 vCPU / 2 GB, 3–10 tasks) over seed 001 (2 vCPU / 4 GB, 5–20): see docs/decisions.md.
     services: [
@@ -84,6 +89,9 @@ export const production: EnvironmentInput = {
     // Without one CloudFront serves *.cloudfront.net and accepts TLS 1.0 (policy check cloudfront-tls).
     certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000004",
     aliases: ["app.eduautismo-ia.com"],
+    // CloudFront reaches the ALB by this name over HTTPS: compute.certificateArn must cover it (D50). No Route 53
+    // zone configured, so the DNS record origin → ALB is an operator step (docs/runbooks/production.md).
+    originDomainName: "origin.eduautismo-ia.com",
   },
   // Seed 000 §9.2's alarm names: eduautismo-prod-redis-down, eduautismo-prod-cache-miss-high.
   monitoring: { alarmPrefix: "eduautismo-prod", alarmEmails: ["devops@eduautismo-ia.com"] },

@@ -59,6 +59,23 @@ export type ExemptibleControl = (typeof EXEMPTIBLE_CONTROLS)[number];
 /** How private subnets reach the internet. */
 export const NAT_MODES = ["none", "single", "one-per-az"] as const;
 
+/** Who may open connections to the ALB: anyone (`internet`) or CloudFront's origin-facing servers only. */
+export const ALB_INGRESS = ["internet", "cloudfront"] as const;
+
+/** Name of the AWS-managed prefix list of CloudFront's origin-facing servers (IPv4). */
+export const CLOUDFRONT_PREFIX_LIST_NAME = "com.amazonaws.global.cloudfront.origin-facing";
+/**
+ * Weight of that prefix list against the security-group rules quota: a rule that references it counts
+ * as 55 rules (AWS VPC user guide, "AWS-managed prefix list weight"); the default quota is 60 inbound rules.
+ */
+export const CLOUDFRONT_PREFIX_LIST_WEIGHT = 55;
+/** Condition values per ALB listener rule (ELB quota "Condition Values per Rule", not adjustable). */
+export const ALB_RULE_CONDITION_VALUES = 5;
+/** Default quota of inbound (and, separately, outbound) rules per security group. */
+export const SG_RULES_QUOTA = 60;
+/** The operator's look-up of the prefix list id (it differs per region). */
+export const CLOUDFRONT_PREFIX_LIST_LOOKUP = `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=${CLOUDFRONT_PREFIX_LIST_NAME} --query 'PrefixLists[0].PrefixListId' --output text`;
+
 const retentionDays = z
   .number()
   .int()
@@ -115,6 +132,23 @@ export const NetworkSchema = z
       .describe("VPC flow logs"),
     /** Port the application containers listen on; the ALB forwards to it. @default 8000 (FastAPI) */
     appPort: z.number().int().min(1).max(65535).default(8000).describe("application container port"),
+    /**
+     * Who may reach the ALB. `internet`: 80 and 443 from 0.0.0.0/0. `cloudfront`: 443 only from CloudFront's
+     * origin-facing managed prefix list (`cloudfrontPrefixListId`), and the HTTPS listener answers 403 unless
+     * the request carries the secret origin header CloudFront adds (docs/decisions.md, D51). Needs `cdn.enabled`
+     * and `compute.certificateArn`; staging and production with CloudFront must use it.
+     * @default "internet"
+     */
+    albIngress: z.enum(ALB_INGRESS).default("internet").describe("internet | cloudfront"),
+    /**
+     * Id of the managed prefix list `com.amazonaws.global.cloudfront.origin-facing` in this workspace's region
+     * (the id differs per region; config, because a data source would need AWS credentials at every plan).
+     * Look it up with:
+     * `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing --query 'PrefixLists[0].PrefixListId' --output text`
+     * The rule that references it counts as 55 of the group's 60 inbound rules, so the ALB group holds nothing else.
+     * Required with `albIngress: "cloudfront"`. @default none
+     */
+    cloudfrontPrefixListId: z.string().regex(/^pl-[0-9a-f]{8,17}$/, "must be a managed prefix list id such as pl-3b927c52").optional(),
   })
   .strict();
 
@@ -185,7 +219,12 @@ const EnvironmentObject = z
 export type EnvironmentInput = z.input<typeof EnvironmentObject>;
 export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
 
-export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology).superRefine(checkProtection).superRefine(checkKnobs).superRefine(checkServices).superRefine(checkExemptions);
+export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology)
+  .superRefine(checkProtection)
+  .superRefine(checkKnobs)
+  .superRefine(checkServices)
+  .superRefine(checkEdge)
+  .superRefine(checkExemptions);
 export type NetworkConfig = EnvironmentConfig["network"];
 
 type Ctx = z.RefinementCtx;
@@ -379,6 +418,73 @@ function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
   }
   if (env.cdn.enabled && webServices.length === 0) {
     ctx.addIssue({ code: "custom", path: ["cdn", "enabled"], message: "CloudFront needs a web service behind the ALB" });
+  }
+}
+
+/** CloudFront in front of the ALB: an origin name the ALB certificate covers, the ALB closed to everyone else, WAF rules where they see clients. */
+function checkEdge(env: EnvironmentConfig, ctx: Ctx): void {
+  const net = env.network;
+  const cdn = env.cdn;
+  const albHttps = env.compute.certificateArn !== undefined;
+  const hasWeb = env.compute.services.some((s) => s.kind === "web");
+  if (net.albIngress === "cloudfront") {
+    if (!cdn.enabled) {
+      ctx.addIssue({ code: "custom", path: ["network", "albIngress"], message: '"cloudfront" needs cdn.enabled: without a distribution nothing could reach the ALB' });
+    }
+    if (!albHttps) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "albIngress"],
+        message: '"cloudfront" needs HTTPS on the ALB (compute.certificateArn): CloudFront reaches it on 443 only, and the secret origin header must not cross the internet in clear text',
+      });
+    }
+    if (!net.cloudfrontPrefixListId) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "cloudfrontPrefixListId"],
+        message: `required with albIngress "cloudfront": the id of ${CLOUDFRONT_PREFIX_LIST_NAME} in ${env.region} (${CLOUDFRONT_PREFIX_LIST_LOOKUP})`,
+      });
+    }
+    // A listener rule holds at most 5 condition values (ELB quota, not adjustable); the origin header takes one.
+    env.compute.services.forEach((svc, i) => {
+      if (svc.kind === "web" && svc.pathPatterns.length > ALB_RULE_CONDITION_VALUES - 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["compute", "services", i, "pathPatterns"],
+          message: `at most ${ALB_RULE_CONDITION_VALUES - 1} with albIngress "cloudfront": a listener rule holds ${ALB_RULE_CONDITION_VALUES} condition values and the origin header takes one, got ${svc.pathPatterns.length}`,
+        });
+      }
+    });
+  } else if (net.cloudfrontPrefixListId) {
+    ctx.addIssue({ code: "custom", path: ["network", "cloudfrontPrefixListId"], message: 'only used with albIngress "cloudfront"; drop it or set albIngress' });
+  }
+  if (cdn.enabled && hasWeb && env.workspace !== "dev" && net.albIngress !== "cloudfront") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["network", "albIngress"],
+      message: `CloudFront fronts the ALB in ${env.workspace}, so this must be "cloudfront": with "internet" anyone can reach the ALB directly and bypass CloudFront and its WAF`,
+    });
+  }
+  if (cdn.enabled && hasWeb && albHttps && !cdn.originDomainName) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cdn", "originDomainName"],
+      message:
+        "required when CloudFront fronts an HTTPS ALB: a host name the ALB certificate covers, e.g. origin.eduautismo-ia.com (CloudFront answers 502 when no name on the origin's certificate matches the origin domain name, and no certificate can cover *.elb.amazonaws.com)",
+    });
+  }
+  if (cdn.originDomainName && !(cdn.enabled && albHttps)) {
+    ctx.addIssue({ code: "custom", path: ["cdn", "originDomainName"], message: "only used when CloudFront fronts an HTTPS ALB (cdn.enabled and compute.certificateArn)" });
+  }
+  if (cdn.originRoute53ZoneId && !cdn.originDomainName) {
+    ctx.addIssue({ code: "custom", path: ["cdn", "originRoute53ZoneId"], message: "needs cdn.originDomainName, the record to create in that zone" });
+  }
+  if (cdn.enabled && env.security.waf.enabled && !cdn.waf) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cdn", "waf"],
+      message: "must stay on: behind CloudFront the regional WAF leaves its IP-keyed rules (rate per IP, geo, IP reputation) to the CloudFront web ACL, the only one that sees viewer IPs",
+    });
   }
 }
 

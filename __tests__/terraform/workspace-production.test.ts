@@ -1,4 +1,5 @@
-import { terraform } from "../helpers/terraform";
+import { originDnsWarning } from "../../modules/cdn";
+import { terraform, terraformOk } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 
 workspaceSuite("production", ({ dir, plan }) => {
@@ -10,6 +11,21 @@ workspaceSuite("production", ({ dir, plan }) => {
       flowLogs: 1,
       endpoints: 4,
     });
+  });
+
+  test("the full plan opens the ALB to CloudFront's prefix list only, and forwards only with the origin header", () => {
+    const changes = plan("tfplan").map((c) => c.address);
+    expect(changes.filter((a) => a.startsWith("module.network.aws_vpc_security_group_ingress_rule.alb_"))).toEqual([
+      "module.network.aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront[0]",
+    ]);
+    expect(changes).toEqual(expect.arrayContaining(["module.compute.terraform_data.origin_verify", "module.compute.aws_lb_listener_rule.app"]));
+  });
+
+  test("the full plan warns that the origin's DNS record is the operator's (no Route 53 zone configured)", () => {
+    const shown = JSON.parse(terraformOk(dir(), ["show", "-json", "tfplan"]).stdout);
+    const check = (shown.checks ?? []).find((c: { address: { name: string } }) => c.address.name === "cdn_origin_dns_record");
+    expect(check.status).toBe("fail");
+    expect(JSON.stringify(check.instances)).toContain(originDnsWarning("origin.eduautismo-ia.com"));
   });
 
   test("an edited tfvars cannot point the directory at another environment", () => {

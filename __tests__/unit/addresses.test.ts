@@ -33,8 +33,13 @@ test("network, security, storage, cache and database have the same addresses in 
   expect(shared("staging")).toEqual(shared("production"));
 });
 
-test("compute differs only where config decides structure: the HTTPS listener and request-count scaling", () => {
+test("compute differs only where config decides structure: the HTTPS listener, request-count scaling and the CloudFront-only ALB", () => {
   const compute = (ws: string) => addresses(stacks[ws]).filter((a) => a.startsWith("module.compute."));
   const extra = compute("production").filter((a) => !compute("dev").includes(a));
-  expect(extra).toEqual(["module.compute.aws_appautoscaling_policy.app_requests", "module.compute.aws_lb_listener.https"]);
+  expect(extra).toEqual([
+    "module.compute.aws_appautoscaling_policy.app_requests",
+    "module.compute.aws_lb_listener.https",
+    "module.compute.aws_lb_listener_rule.app",
+    "module.compute.terraform_data.origin_verify",
+  ]);
 });

@@ -40,8 +40,9 @@ test("its WAF is CLOUDFRONT-scoped and created in us-east-1 through the provider
 
 test("delivers access logs to the logs bucket under cloudfront/", () => {
   expect(resource(cdn, "aws_cloudwatch_log_delivery_destination", "cloudfront").delivery_destination_configuration).toEqual([
-    { destination_resource_arn: "${var.logs_bucket_arn}/cloudfront" },
+    { destination_resource_arn: "${var.log_destination_arn}" },
   ]);
+  expect(stacks.production.root.module.cdn.log_destination_arn).toBe("${module.storage.cdn_log_destination_arn}");
   const logsPolicy = JSON.parse(resource(stacks.production.modules.storage, "aws_s3_bucket_policy", "logs").policy).Statement;
   expect(logsPolicy.find((s: Json) => s.Sid === "CloudFrontDeliversAccessLogs").Principal).toEqual({ Service: "delivery.logs.amazonaws.com" });
 });
@@ -64,7 +65,7 @@ test("with a certificate it requires TLS 1.2 (2021 policy) and SNI, and drops th
     ssl_support_method: "sni-only",
     minimum_protocol_version: CDN_MIN_TLS,
   });
-  expect(c.check).toBeUndefined();
+  expect(c.check?.cdn_default_certificate).toBeUndefined();
 });
 
 test("a CloudFront certificate outside us-east-1 is rejected", () => {

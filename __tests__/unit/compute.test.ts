@@ -206,7 +206,10 @@ describe("services as a list (seeds 002, 003)", () => {
 
   test("a second web service gets its own target group and a listener rule", () => {
     expect(resource(c, "aws_lb_target_group", "web").port).toBe(3000);
-    expect(resource(c, "aws_lb_listener_rule", "web").condition).toEqual([{ path_pattern: { values: ["/app/*"] } }]);
+    expect(resource(c, "aws_lb_listener_rule", "web").condition).toEqual([
+      { path_pattern: { values: ["/app/*"] } },
+      { http_header: { http_header_name: "X-Origin-Verify", values: ["${sensitive(terraform_data.origin_verify.output)}"] } },
+    ]);
   });
 
   test("a worker has no target group and no load balancer block", () => {

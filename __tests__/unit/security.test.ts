@@ -66,7 +66,7 @@ describe("WAF", () => {
   });
 
   test("rate-limits each IP over a 60-second window, at the configured limit", () => {
-    const rate = acl.rule.find((r: Json) => r.name === "rate-limit-per-ip");
+    const rate = acl.dynamic.rule.find((d: Json) => d.content.name === "rate-limit-per-ip").content;
     expect(rate.statement[0].rate_based_statement[0]).toEqual({ limit: "${var.waf_rate_limit}", aggregate_key_type: "IP", evaluation_window_sec: 60 });
     expect(rate.action).toEqual([{ block: [{}] }]);
   });
@@ -78,7 +78,7 @@ describe("WAF", () => {
 
   test("blocks every country outside the allow-list, when the list is not empty", () => {
     const geo = acl.dynamic.rule.find((d: Json) => d.content.name === "geo-allow-list");
-    expect(geo.for_each).toBe("${length(var.waf_allowed_countries) > 0 ? [1] : []}");
+    expect(geo.for_each).toBe("${var.waf_ip_rules && length(var.waf_allowed_countries) > 0 ? [1] : []}");
     expect(geo.content.statement[0].not_statement[0].statement[0].geo_match_statement[0].country_codes).toBe("${var.waf_allowed_countries}");
   });
 

@@ -10,15 +10,16 @@ import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distr
 import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
 import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination";
 import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { counted, expr, ModuleStack, named } from "../../lib/module-stack";
 import { retentionValidation } from "../../lib/validations";
 import { logsKey } from "../security/kms";
 import { wafLogging } from "../security/waf-logging";
 import { wafRules } from "../security/waf";
-import { CDN_LOG_PREFIX } from "../storage";
+import { ORIGIN_VERIFY_HEADER } from "../compute";
 
 /** AWS managed CloudFront policies (ids are global constants). */
 export const CACHE_POLICY = { cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6" };
@@ -30,14 +31,34 @@ export const DEFAULT_CERTIFICATE_WARNING =
   "CloudFront serves the default *.cloudfront.net certificate: no custom domain, and viewers may still negotiate TLS 1.0/1.1 " +
   "(a TLSv1.2_2021 minimum needs your own ACM certificate in us-east-1). Set cdn.certificateArn and cdn.aliases.";
 
+/** What the plan-time check says while the origin host name has no DNS record managed here. */
+export function originDnsWarning(originDomainName: string): string {
+  return (
+    `No Route 53 zone configured (cdn.originRoute53ZoneId), so Terraform does not create the DNS record of the origin ${originDomainName}. ` +
+    `Create it yourself: ${originDomainName} CNAME (or alias A) to the ALB, terraform output -raw alb_dns_name. ` +
+    "Until it resolves, CloudFront answers 502 to every request."
+  );
+}
+
 export interface CdnProps {
   readonly name: string;
   /** ALB DNS name (compute module). */
   readonly albDnsName: string;
+  /** Route 53 zone of the ALB (compute module), for the origin alias record. */
+  readonly albZoneId: string;
+  /**
+   * Host name CloudFront uses for the ALB over HTTPS; the ALB certificate covers it. Decided at synthesis.
+   * @default none (the ALB's DNS name, which only works over HTTP)
+   */
+  readonly originDomainName?: string;
+  /** Public hosted zone of `originDomainName`: the module creates the alias record to the ALB. @default none */
+  readonly originRoute53ZoneId?: string;
+  /** Secret CloudFront sends in X-Origin-Verify (compute module), when the ALB takes only CloudFront. @default none */
+  readonly originVerifyHeaderValue?: string;
   /** Whether the ALB has an HTTPS listener: then CloudFront talks HTTPS to it. */
   readonly albHttps: boolean;
-  /** ARN of the logs bucket (storage module). */
-  readonly logsBucketArn: string;
+  /** `<logs bucket ARN>/cloudfront` (storage module; exists once the bucket policy admits the log delivery). */
+  readonly logDestinationArn: string;
   /** @default "PriceClass_All" */
   readonly priceClass?: string;
   /** ACM certificate in us-east-1; decided at synthesis (viewer certificate shape). @default none */
@@ -76,7 +97,23 @@ export class CdnModule extends ModuleStack {
     super(scope, workspace, "cdn");
     const name = this.input("name", props.name, { type: "string", description: "Name prefix." }).stringValue;
     const albDns = this.input("alb_dns_name", props.albDnsName, { type: "string", description: "Origin: the ALB's DNS name." }).stringValue;
-    this.input("logs_bucket_arn", props.logsBucketArn, { type: "string", description: "Bucket receiving access logs (prefix cloudfront/)." });
+    this.input("log_destination_arn", props.logDestinationArn, { type: "string", description: "Where access logs go: <logs bucket ARN>/cloudfront." });
+    this.input("alb_zone_id", props.albZoneId, { type: "string", description: "Route 53 zone of the ALB (origin alias record)." });
+    this.input("origin_domain_name", props.originDomainName ?? null, {
+      type: "string",
+      description: "Host name CloudFront reaches the ALB by over HTTPS (on the ALB certificate), or null for the ALB's DNS name.",
+      default: null,
+      nullable: true,
+    });
+    this.input("origin_route53_zone_id", props.originRoute53ZoneId ?? null, {
+      type: "string",
+      description: "Public hosted zone where the module creates origin_domain_name as an alias of the ALB, or null (operator step).",
+      default: null,
+      nullable: true,
+    });
+    if (props.originVerifyHeaderValue !== undefined) {
+      this.input("origin_verify_header", props.originVerifyHeaderValue, { type: "string", description: `Secret value of ${ORIGIN_VERIFY_HEADER} (the ALB forwards nothing without it).`, sensitive: true });
+    }
     const priceClass = this.input("price_class", props.priceClass, { type: "string", description: "CloudFront price class.", default: "PriceClass_All" }).stringValue;
     this.input("aliases", props.aliases, { type: "list(string)", description: "Custom domain names.", default: [] });
     this.input("certificate_arn", props.certificateArn ?? null, { type: "string", description: "ACM certificate in us-east-1, or null.", default: null, nullable: true });
@@ -146,7 +183,10 @@ export class CdnModule extends ModuleStack {
         origin: [
           {
             originId: "alb",
-            domainName: albDns,
+            // HTTPS to an origin checks the origin's certificate against this name (502 otherwise), and no
+            // certificate can cover *.elb.amazonaws.com: a name of ours on the ALB certificate (D50).
+            domainName: props.originDomainName ? expr("var.origin_domain_name") : albDns,
+            customHeader: props.originVerifyHeaderValue !== undefined ? [{ name: ORIGIN_VERIFY_HEADER, value: expr("var.origin_verify_header") }] : undefined,
             customOriginConfig: {
               httpPort: 80,
               httpsPort: 443,
@@ -170,6 +210,27 @@ export class CdnModule extends ModuleStack {
       this.addOverride("check.cdn_default_certificate", { assert: [{ condition: "${var.certificate_arn != null}", error_message: DEFAULT_CERTIFICATE_WARNING }] });
     }
 
+    if (props.originDomainName) {
+      counted(
+        named(
+          new Route53Record(this, "origin_record", {
+            zoneId: expr("var.origin_route53_zone_id"),
+            name: expr("var.origin_domain_name"),
+            type: "A",
+            alias: { name: albDns, zoneId: expr("var.alb_zone_id"), evaluateTargetHealth: true },
+          }),
+          "origin",
+        ),
+        "var.origin_route53_zone_id != null ? 1 : 0",
+      );
+      if (!props.originRoute53ZoneId) {
+        // The record is the operator's (runbook); this warns at every plan until a zone is configured.
+        this.addOverride("check.cdn_origin_dns_record", {
+          assert: [{ condition: "${var.origin_route53_zone_id != null}", error_message: originDnsWarning(props.originDomainName) }],
+        });
+      }
+    }
+
     const source = inUsEast1(
       named(new CloudwatchLogDeliverySource(this, "log_source", { name: `${name}-cdn`, logType: "ACCESS_LOGS", resourceArn: distribution.arn }), "cloudfront"),
     );
@@ -178,7 +239,7 @@ export class CdnModule extends ModuleStack {
         new CloudwatchLogDeliveryDestination(this, "log_destination", {
           name: `${name}-cdn-s3`,
           outputFormat: "json",
-          deliveryDestinationConfiguration: [{ destinationResourceArn: `\${var.logs_bucket_arn}/${CDN_LOG_PREFIX}` }],
+          deliveryDestinationConfiguration: [{ destinationResourceArn: expr("var.log_destination_arn") }],
         }),
         "cloudfront",
       ),

@@ -26,7 +26,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
-import { TerraformLocal } from "cdktf";
+import { DataResource, TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { PLACEHOLDER_IMAGE_TAG, type ComputeConfig, type ServiceConfig } from "../../environments/compute-schema";
 import { hclExpression } from "../../lib/hcl";
@@ -48,6 +48,18 @@ export const PLACEHOLDER_TAG_WARNING =
   "(terraform output app_secret_arns), push the first image to the ECR repository (terraform output ecr_repository_urls), " +
   "set app_image_tag to its tag in environments/<workspace>/terraform.tfvars (and compute.imageTag in environments/<workspace>.ts), " +
   "run the db-bootstrap and migrations tasks, then apply module.compute again (docs/runbooks/<workspace>.md, first deploy).";
+/** Header CloudFront adds to every origin request; the HTTPS listener forwards only requests that carry its secret value. */
+export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+/** Priority of the catch-all rule that forwards verified requests to the first web service (rules are 1–50000). */
+export const DEFAULT_SERVICE_RULE_PRIORITY = 50000;
+/** AWS's limit on aws_lb_target_group.name_prefix (the provider rejects longer ones). */
+export const TARGET_GROUP_NAME_PREFIX_MAX = 6;
+
+/** `name_prefix` of a service's target group: up to 5 characters of the service name and a dash. */
+export function targetGroupNamePrefix(service: string): string {
+  return `${service.slice(0, TARGET_GROUP_NAME_PREFIX_MAX - 1).replace(/-+$/, "")}-`;
+}
+
 /** X-Ray daemon sidecar image (public ECR). */
 export const XRAY_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.14";
 
@@ -86,6 +98,11 @@ export interface ComputeProps {
   readonly environmentName: string;
   /** Whether the environment runs (false scales every service to zero). @default true */
   readonly running?: unknown;
+  /**
+   * Only CloudFront reaches the ALB (network.albIngress "cloudfront"): the HTTPS listener answers 403 unless
+   * the request carries CloudFront's secret origin header. Needs a certificate. @default false
+   */
+  readonly originVerify?: boolean;
 }
 
 const tf = (serviceName: string) => serviceName.replace(/-/g, "_");
@@ -270,6 +287,7 @@ export class ComputeModule extends ModuleStack {
     // --- Load balancer -------------------------------------------------------------------------------
     const web = cfg.services.filter((s) => s.kind === "web");
     const https = cfg.certificateArn !== undefined;
+    const originVerify = https && web.length > 0 && (props.originVerify ?? false);
     if (web.length > 0) {
       const alb = named(
         new Lb(this, "alb", {
@@ -285,10 +303,14 @@ export class ComputeModule extends ModuleStack {
         }),
         "this",
       );
+      // name_prefix, not name: create_before_destroy needs the replacement to take a free name (target group
+      // names are unique per account and region). AWS allows 6 characters of prefix; the Name tag keeps the
+      // readable name (docs/decisions.md, D53).
       for (const s of web) {
         named(
           new LbTargetGroup(this, `tg_${tf(s.name)}`, {
-            name: `${name}-${s.name}`,
+            namePrefix: targetGroupNamePrefix(s.name),
+            tags: { Name: `${name}-${s.name}` },
             port: s.port,
             protocol: "HTTP",
             targetType: "ip",
@@ -314,6 +336,17 @@ export class ComputeModule extends ModuleStack {
         }),
         "http",
       );
+      if (originVerify) {
+        // The secret CloudFront sends (cdn module) and the listener checks: a UUID made once and kept in
+        // state (only the aws provider is available). Rotate: terraform apply -replace=module.compute.terraform_data.origin_verify.
+        named(
+          new DataResource(this, "origin_verify_source", {
+            input: expr("uuid()") as unknown as Record<string, string>,
+            lifecycle: { ignoreChanges: ["input"] },
+          }),
+          "origin_verify",
+        );
+      }
       if (https) {
         named(
           new LbListener(this, "https_listener", {
@@ -322,19 +355,28 @@ export class ComputeModule extends ModuleStack {
             protocol: "HTTPS",
             sslPolicy: ALB_TLS_POLICY,
             certificateArn: expr("var.certificate_arn"),
-            defaultAction: [{ type: "forward", targetGroupArn: defaultTg }],
+            // Behind CloudFront nothing is forwarded by default: only the rules below, which require the header.
+            defaultAction: [
+              originVerify
+                ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }
+                : { type: "forward", targetGroupArn: defaultTg },
+            ],
           }),
           "https",
         );
       }
       const listenerArn = https ? "${aws_lb_listener.https.arn}" : "${aws_lb_listener.http.arn}";
-      web.slice(1).forEach((s, i) => {
+      const verified = originVerify ? [{ httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: [expr("sensitive(terraform_data.origin_verify.output)")] } }] : [];
+      // Extra web services by path; behind CloudFront also the first (default) service, by header alone.
+      const ruled = web.filter((_, i) => i > 0 || originVerify);
+      ruled.forEach((s) => {
+        const i = web.indexOf(s);
         named(
           new LbListenerRule(this, `rule_${tf(s.name)}`, {
             listenerArn,
-            priority: (i + 1) * 10,
+            priority: i === 0 ? DEFAULT_SERVICE_RULE_PRIORITY : i * 10,
             action: [{ type: "forward", targetGroupArn: `\${aws_lb_target_group.${tf(s.name)}.arn}` }],
-            condition: [{ pathPattern: { values: s.pathPatterns } }],
+            condition: [...(i === 0 ? [] : [{ pathPattern: { values: s.pathPatterns } }]), ...verified],
           }),
           tf(s.name),
         );
@@ -433,7 +475,11 @@ export class ComputeModule extends ModuleStack {
         }),
         id,
       );
-      if (s.kind === "web") service.addOverride("depends_on", [web.indexOf(s) === 0 ? (https ? "aws_lb_listener.https" : "aws_lb_listener.http") : `aws_lb_listener_rule.${id}`]);
+      // ECS needs the target group attached to the load balancer (by a listener or a rule) before the service exists.
+      if (s.kind === "web") {
+        const attachedBy = web.indexOf(s) > 0 || originVerify ? `aws_lb_listener_rule.${id}` : https ? "aws_lb_listener.https" : "aws_lb_listener.http";
+        service.addOverride("depends_on", [attachedBy]);
+      }
       families[s.name] = family;
 
       const target = named(
@@ -535,8 +581,12 @@ export class ComputeModule extends ModuleStack {
       this.output("alb_zone_id", "${aws_lb.this.zone_id}", "Route 53 zone of the ALB.");
       this.output("alb_arn", "${aws_lb.this.arn}", "ARN of the ALB.");
       this.output("alb_arn_suffix", "${aws_lb.this.arn_suffix}", "ARN suffix of the ALB (CloudWatch dimension).");
+      this.output("target_group_arns", hclMap(Object.fromEntries(web.map((s) => [s.name, `\${aws_lb_target_group.${tf(s.name)}.arn}`]))), "Target group ARNs by service (seed 000 §5.3: aws elbv2 describe-target-health).");
       this.output("target_group_arn_suffixes", hclMap(Object.fromEntries(web.map((s) => [s.name, `\${aws_lb_target_group.${tf(s.name)}.arn_suffix}`]))), "Target group ARN suffixes by service.");
       this.output("https_enabled", https, "Whether the ALB has an HTTPS listener.");
+      if (originVerify) {
+        this.output("origin_verify_header_value", "${terraform_data.origin_verify.output}", `Secret value CloudFront sends in ${ORIGIN_VERIFY_HEADER} (cdn module).`, true);
+      }
     }
   }
 }

@@ -24,13 +24,14 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type GroupRef } from "../../lib/access";
 import { hclExpression } from "../../lib/hcl";
 import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/module-stack";
 import { retentionValidation } from "../../lib/validations";
-import { INTERFACE_ENDPOINTS, NAT_MODES } from "../../environments/schema";
+import { ALB_INGRESS, INTERFACE_ENDPOINTS, NAT_MODES } from "../../environments/schema";
 import { logsKey } from "../security/kms";
 
 export interface NetworkProps {
@@ -68,6 +69,10 @@ export interface NetworkProps {
   readonly appPort?: number;
   /** NAT gateways exist (false while the environment is stopped: they bill by the hour). @default true */
   readonly enableNat?: unknown;
+  /** `internet` (80/443 from anywhere) or `cloudfront` (443 from CloudFront's origin-facing prefix list only). @default "internet" */
+  readonly albIngress?: (typeof ALB_INGRESS)[number];
+  /** Id of `com.amazonaws.global.cloudfront.origin-facing` in this region; required with `cloudfront`. @default none */
+  readonly cloudfrontPrefixListId?: string;
 }
 
 
@@ -163,6 +168,25 @@ export class NetworkModule extends ModuleStack {
       default: 8000,
       validations: [{ condition: "var.app_port >= 1 && var.app_port <= 65535", errorMessage: "app_port must be a TCP port (1-65535)." }],
     }).numberValue;
+
+    this.input("alb_ingress", props.albIngress, {
+      type: "string",
+      description: "Who reaches the ALB: internet (80/443 from anywhere) or cloudfront (443 from CloudFront's origin-facing prefix list only).",
+      default: "internet",
+      validations: [
+        { condition: `contains(${hclExpression(ALB_INGRESS)}, var.alb_ingress)`, errorMessage: `alb_ingress must be one of ${ALB_INGRESS.join(", ")}.` },
+        {
+          condition: 'var.alb_ingress != "cloudfront" || var.cloudfront_prefix_list_id != null',
+          errorMessage: 'alb_ingress "cloudfront" needs cloudfront_prefix_list_id (the id of com.amazonaws.global.cloudfront.origin-facing in this region).',
+        },
+      ],
+    });
+    this.input("cloudfront_prefix_list_id", props.cloudfrontPrefixListId ?? null, {
+      type: "string",
+      description: "Managed prefix list com.amazonaws.global.cloudfront.origin-facing of this region (alb_ingress cloudfront), or null.",
+      default: null,
+      nullable: true,
+    });
 
     const byAz = (list: string) => `{ for i, cidr in var.${list} : var.azs[i] => cidr }`;
     new TerraformLocal(this, "public_subnets_by_az", expr(byAz("public_subnets")));
@@ -342,8 +366,22 @@ export class NetworkModule extends ModuleStack {
     const appSg = securityGroup(this, "app", `${name}-app`, "Application tasks: the app port from the ALB; HTTPS out", vpc.id);
     const alb: GroupRef = { name: "alb", id: albSg.id };
     const app: GroupRef = { name: "app", id: appSg.id };
-    allowCidrIngress(this, alb, "http_from_internet", "0.0.0.0/0", 80, "HTTP from the internet (redirected to HTTPS when a certificate is configured)");
-    allowCidrIngress(this, alb, "https_from_internet", "0.0.0.0/0", 443, "HTTPS from the internet");
+    // alb_ingress "internet": 80 and 443 from anywhere. "cloudfront": 443 from CloudFront's origin-facing servers
+    // only. That prefix list weighs 55 of the group's 60 inbound rules, so it gets one rule (443) and nothing else.
+    const fromInternet = 'var.alb_ingress == "internet" ? 1 : 0';
+    counted(allowCidrIngress(this, alb, "http_from_internet", "0.0.0.0/0", 80, "HTTP from the internet (redirected to HTTPS when a certificate is configured)"), fromInternet);
+    counted(allowCidrIngress(this, alb, "https_from_internet", "0.0.0.0/0", 443, "HTTPS from the internet"), fromInternet);
+    counted(
+      new VpcSecurityGroupIngressRule(this, "alb_https_from_cloudfront", {
+        securityGroupId: alb.id,
+        prefixListId: expr("var.cloudfront_prefix_list_id"),
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: "HTTPS from CloudFront's origin-facing servers only (managed prefix list)",
+      }),
+      'var.alb_ingress == "cloudfront" ? 1 : 0',
+    );
     allowFrom(this, app, alb, appPort, "Application port from the load balancer");
     allowCidrEgress(this, app, "https_out", "0.0.0.0/0", 443, "HTTPS to AWS APIs and external AI APIs (through the NAT gateway)");
 

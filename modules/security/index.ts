@@ -45,6 +45,8 @@ export interface SecurityProps {
   readonly wafAllowedCountries?: readonly string[];
   /** Bot Control managed rule group (billed per request). @default false */
   readonly wafEnableBotControl?: boolean;
+  /** IP-keyed rules (rate per IP, geo, IP reputation) on the regional ACL; false when CloudFront fronts the ALB. @default true */
+  readonly wafIpRules?: boolean;
   /** @default 90 */
   readonly wafLogRetentionDays?: number;
   /** Application secret names. @default [] */
@@ -129,6 +131,11 @@ export class SecurityModule extends ModuleStack {
       validations: [{ condition: 'alltrue([for c in var.waf_allowed_countries : can(regex("^[A-Z]{2}$", c))])', errorMessage: "waf_allowed_countries must hold ISO 3166-1 alpha-2 codes such as BR." }],
     });
     this.input("waf_enable_bot_control", props.wafEnableBotControl, { type: "bool", description: "Bot Control managed rule group (billed per request).", default: false });
+    this.input("waf_ip_rules", props.wafIpRules, {
+      type: "bool",
+      description: "Rate per IP, geo allow-list and IP reputation on this ACL; false behind CloudFront, whose ACL sees the viewer IPs and carries them.",
+      default: true,
+    });
     const wafRetention = this.input("waf_log_retention_days", props.wafLogRetentionDays, {
       type: "number",
       description: "Retention of the WAF log group.",
@@ -149,7 +156,7 @@ export class SecurityModule extends ModuleStack {
       ),
       "var.enable_waf ? 1 : 0",
     );
-    const rules = wafRules(name);
+    const rules = wafRules(name, { ipRulesVar: "waf_ip_rules" });
     acl.addOverride("rule", rules.static);
     acl.addOverride("dynamic", { rule: rules.dynamic });
     // WAF only logs to groups whose name starts with aws-waf-logs-.

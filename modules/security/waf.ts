@@ -1,7 +1,11 @@
 /**
- * Rules of the regional web ACL, as Terraform JSON blocks (the provider's nested statement
- * types are too deep for typed bindings). Order is priority: geo allow-list, rate limit,
- * IP reputation, common rules (XSS and friends), known bad inputs, SQL injection, Bot Control.
+ * Rules of a web ACL, as Terraform JSON blocks (the provider's nested statement types are too deep
+ * for typed bindings). Order is priority: geo allow-list, rate limit, IP reputation, common rules
+ * (XSS and friends), known bad inputs, SQL injection, Bot Control.
+ *
+ * The first three are keyed on the client IP WAF sees. Behind CloudFront the regional ACL sees
+ * CloudFront's edge addresses, so they belong on the CloudFront ACL (docs/decisions.md, D52):
+ * `ipRulesVar` names a bool variable that switches them on the ACL being built.
  */
 
 /** Seconds over which the rate-based rule counts requests (seed 001: per minute). */
@@ -19,30 +23,31 @@ function managed(name: string, priority: number, prefix: string) {
   };
 }
 
-export function wafRules(prefix: string): { static: object[]; dynamic: object[] } {
+/** Names of the rules keyed on the client IP (moved to the CloudFront ACL behind CloudFront). */
+export const IP_KEYED_RULES = ["geo-allow-list", "rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList"] as const;
+
+export function wafRules(prefix: string, options: { ipRulesVar?: string } = {}): { static: object[]; dynamic: object[] } {
+  const rate = {
+    name: "rate-limit-per-ip",
+    priority: 1,
+    action: [{ block: [{}] }],
+    statement: [{ rate_based_statement: [{ limit: "${var.waf_rate_limit}", aggregate_key_type: "IP", evaluation_window_sec: WAF_RATE_WINDOW_SECONDS }] }],
+    visibility_config: visibility(`${prefix}-rate-limit-per-ip`),
+  };
+  const reputation = managed("AWSManagedRulesAmazonIpReputationList", 2, prefix);
+  const ipRules = options.ipRulesVar;
+  const only = (cond: string) => (ipRules ? `var.${ipRules} && ${cond}` : cond);
   return {
     static: [
-      {
-        name: "rate-limit-per-ip",
-        priority: 1,
-        action: [{ block: [{}] }],
-        statement: [
-          {
-            rate_based_statement: [
-              { limit: "${var.waf_rate_limit}", aggregate_key_type: "IP", evaluation_window_sec: WAF_RATE_WINDOW_SECONDS },
-            ],
-          },
-        ],
-        visibility_config: visibility(`${prefix}-rate-limit-per-ip`),
-      },
-      managed("AWSManagedRulesAmazonIpReputationList", 2, prefix),
+      ...(ipRules ? [] : [rate, reputation]),
       managed("AWSManagedRulesCommonRuleSet", 3, prefix),
       managed("AWSManagedRulesKnownBadInputsRuleSet", 4, prefix),
       managed("AWSManagedRulesSQLiRuleSet", 5, prefix),
     ],
     dynamic: [
+      ...(ipRules ? [rate, reputation].map((content) => ({ for_each: `\${var.${ipRules} ? [1] : []}`, content })) : []),
       {
-        for_each: "${length(var.waf_allowed_countries) > 0 ? [1] : []}",
+        for_each: `\${${only("length(var.waf_allowed_countries) > 0")} ? [1] : []}`,
         content: {
           name: "geo-allow-list",
           priority: 0,

@@ -25,6 +25,8 @@ export const DATA_BUCKETS: readonly { key: BucketKey; purpose: string; tf: strin
 export const ALB_LOG_PREFIX = "alb";
 export const CDN_LOG_PREFIX = "cloudfront";
 export const S3_ACCESS_LOG_PREFIX = "s3-access";
+/** CloudFront's log delivery (CloudWatch Logs vended logs, V2) runs in us-east-1, whatever the bucket's region. */
+export const CDN_LOG_SOURCE_REGION = "us-east-1";
 
 /**
  * Accounts Elastic Load Balancing writes access logs from, for regions that predate the
@@ -110,13 +112,32 @@ export class StorageModule extends ModuleStack {
           Action: "s3:PutObject",
           Resource: `${BUCKET_ARN}/${ALB_LOG_PREFIX}/AWSLogs/${account}/*`,
         },
+        // CloudFront standard logging (v2) = CloudWatch Logs vended-log delivery to S3. Its documented bucket
+        // policy has both statements below ("Logs sent to Amazon S3", CloudWatch Logs user guide). Terraform owns
+        // this policy, so they must be here: AWS's own append at delivery creation would be reverted at the next
+        // apply. SSE-S3 needs nothing more (SSE-KMS would need the key policy too); no ACLs (BucketOwnerEnforced
+        // accepts the bucket-owner-full-control ACL the delivery sends).
         {
           Sid: "CloudFrontDeliversAccessLogs",
           Effect: "Allow",
           Principal: { Service: "delivery.logs.amazonaws.com" },
           Action: "s3:PutObject",
           Resource: `${BUCKET_ARN}/${CDN_LOG_PREFIX}/*`,
-          Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account } },
+          Condition: {
+            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account },
+            ArnLike: { "aws:SourceArn": `arn:aws:logs:${CDN_LOG_SOURCE_REGION}:${account}:*` },
+          },
+        },
+        {
+          Sid: "CloudFrontLogDeliveryAclCheck",
+          Effect: "Allow",
+          Principal: { Service: "delivery.logs.amazonaws.com" },
+          Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+          Resource: BUCKET_ARN,
+          Condition: {
+            StringEquals: { "aws:SourceAccount": account },
+            ArnLike: { "aws:SourceArn": `arn:aws:logs:${CDN_LOG_SOURCE_REGION}:${account}:*` },
+          },
         },
         {
           Sid: "S3WritesServerAccessLogs",
@@ -183,5 +204,10 @@ export class StorageModule extends ModuleStack {
       this.output(`${tf}_bucket_arn`, b.attr("arn"), `ARN of the ${tf.replace("_", "-")} bucket.`);
     }
     this.output("alb_log_prefix", ALB_LOG_PREFIX, "Prefix for ALB access logs in the logs bucket.");
+    // Known only once the policy admitting the delivery exists, so the cdn module's delivery waits for it.
+    this.output("cdn_log_destination_arn", `${logs.attr("arn")}/${CDN_LOG_PREFIX}`, "Where CloudFront delivers access logs (after the bucket policy that admits it).").addOverride(
+      "depends_on",
+      ["aws_s3_bucket_policy.logs"],
+    );
   }
 }

@@ -1,0 +1,292 @@
+/**
+ * CloudFront in front of the ALB (issue 11, items 6, 7, 10 and 13): an origin name the ALB certificate
+ * covers, an ALB only CloudFront can reach, WAF rules where they see viewers, access logs that deliver,
+ * target groups that can be replaced. Decisions D50–D54.
+ */
+import { CLOUDFRONT_PREFIX_LIST_LOOKUP, CLOUDFRONT_PREFIX_LIST_WEIGHT, SG_RULES_QUOTA } from "../../environments/schema";
+import { originDnsWarning } from "../../modules/cdn";
+import { DEFAULT_SERVICE_RULE_PRIORITY, ORIGIN_VERIFY_HEADER, TARGET_GROUP_NAME_PREFIX_MAX, targetGroupNamePrefix } from "../../modules/compute";
+import { CDN_LOG_SOURCE_REGION } from "../../modules/storage";
+import { problems } from "../helpers/config";
+import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+
+const { stacks } = synthAll();
+const prod = stacks.production;
+const mod = (ws: string, name: string): Json => stacks[ws].modules[name];
+const rootInput = (ws: string, module: string, input: string) => stacks[ws].root.module[module][input];
+const perWorkspace = (f: (ws: string) => unknown) => Object.fromEntries(Object.keys(stacks).map((ws) => [ws, f(ws)]));
+const origin = () => resource(mod("production", "cdn"), "aws_cloudfront_distribution", "this").origin[0];
+
+describe("origin host name (D50)", () => {
+  test("CloudFront reaches the ALB over HTTPS by a host name of ours, never by the *.elb.amazonaws.com name", () => {
+    expect(origin().domain_name).toBe("${var.origin_domain_name}");
+    expect(origin().custom_origin_config.origin_protocol_policy).toBe("https-only");
+    expect(rootInput("production", "cdn", "origin_domain_name")).toBe("origin.eduautismo-ia.com");
+  });
+
+  test("without a Route 53 zone the origin record is the operator's, and a plan-time check says what to create", () => {
+    const cdn = mod("production", "cdn");
+    expect(rootInput("production", "cdn", "origin_route53_zone_id")).toBeNull();
+    expect(resource(cdn, "aws_route53_record", "origin").count).toBe("${var.origin_route53_zone_id != null ? 1 : 0}");
+    expect(cdn.check.cdn_origin_dns_record.assert[0]).toEqual({ condition: "${var.origin_route53_zone_id != null}", error_message: originDnsWarning("origin.eduautismo-ia.com") });
+    expect(originDnsWarning("origin.eduautismo-ia.com")).toContain("terraform output -raw alb_dns_name");
+  });
+
+  test("with cdn.originRoute53ZoneId the module creates the alias record to the ALB and drops the warning", () => {
+    const all = inputs();
+    all.production.cdn = { ...all.production.cdn, originRoute53ZoneId: "Z0123456789ABCDEFGHIJ" };
+    const s = synthAll(all).stacks.production;
+    expect(s.root.module.cdn.origin_route53_zone_id).toBe("Z0123456789ABCDEFGHIJ");
+    expect(s.root.module.cdn.alb_zone_id).toBe("${module.compute.alb_zone_id}");
+    expect(resource(s.modules.cdn, "aws_route53_record", "origin")).toMatchObject({
+      zone_id: "${var.origin_route53_zone_id}",
+      name: "${var.origin_domain_name}",
+      type: "A",
+      alias: { name: "${var.alb_dns_name}", zone_id: "${var.alb_zone_id}", evaluate_target_health: true },
+    });
+    expect(s.modules.cdn.check?.cdn_origin_dns_record).toBeUndefined();
+  });
+
+  test("an HTTPS ALB behind CloudFront without cdn.originDomainName is rejected", () => {
+    expect(problems("production", (e) => (e.cdn.originDomainName = undefined))).toContain(
+      "production.cdn.originDomainName: required when CloudFront fronts an HTTPS ALB: a host name the ALB certificate covers, e.g. origin.eduautismo-ia.com (CloudFront answers 502 when no name on the origin's certificate matches the origin domain name, and no certificate can cover *.elb.amazonaws.com)",
+    );
+  });
+
+  test("a malformed cdn.originDomainName is rejected", () => {
+    expect(problems("production", (e) => (e.cdn.originDomainName = "Origin_ALB"))).toContain(
+      "production.cdn.originDomainName: must be a lowercase DNS host name such as origin.eduautismo-ia.com",
+    );
+  });
+
+  test("cdn.originDomainName without CloudFront in front of an HTTPS ALB is rejected", () => {
+    expect(problems("staging", (e) => (e.cdn = { originDomainName: "origin.eduautismo-ia.com" }))).toContain(
+      "staging.cdn.originDomainName: only used when CloudFront fronts an HTTPS ALB (cdn.enabled and compute.certificateArn)",
+    );
+  });
+
+  test("cdn.originRoute53ZoneId without cdn.originDomainName is rejected", () => {
+    expect(problems("production", (e) => ((e.cdn.originDomainName = undefined), (e.cdn.originRoute53ZoneId = "Z0123456789ABCDEFGHIJ")))).toContain(
+      "production.cdn.originRoute53ZoneId: needs cdn.originDomainName, the record to create in that zone",
+    );
+  });
+
+  test("a malformed cdn.originRoute53ZoneId is rejected", () => {
+    expect(problems("production", (e) => (e.cdn.originRoute53ZoneId = "example.com"))).toContain(
+      "production.cdn.originRoute53ZoneId: must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+    );
+  });
+});
+
+describe("only CloudFront reaches the production ALB (D51)", () => {
+  const albIngress = (ws: string) => Object.entries(resourcesOf(mod(ws, "network"), "aws_vpc_security_group_ingress_rule")).filter(([, r]) => r.security_group_id === "${aws_security_group.alb.id}");
+  /** Rules of the ALB group that exist for a given alb_ingress, with their weight against the quota. */
+  const activeWeight = (mode: "internet" | "cloudfront") =>
+    albIngress("production")
+      .filter(([, r]) => r.count === undefined || r.count.includes(`"${mode}"`))
+      .reduce((sum, [, r]) => sum + (r.prefix_list_id ? CLOUDFRONT_PREFIX_LIST_WEIGHT : 1), 0);
+
+  test("production selects CloudFront-only ingress with the origin-facing prefix list; dev and staging stay open to the internet", () => {
+    expect(perWorkspace((ws) => rootInput(ws, "network", "alb_ingress"))).toEqual({ dev: "internet", staging: "internet", production: "cloudfront" });
+    expect(rootInput("production", "network", "cloudfront_prefix_list_id")).toMatch(/^pl-/);
+  });
+
+  test("with cloudfront the ALB group takes 443 from the prefix list only; the 0.0.0.0/0 rules exist only with internet", () => {
+    const rules = Object.fromEntries(albIngress("production"));
+    expect(rules.alb_https_from_cloudfront).toMatchObject({ prefix_list_id: "${var.cloudfront_prefix_list_id}", from_port: 443, to_port: 443, count: '${var.alb_ingress == "cloudfront" ? 1 : 0}' });
+    expect(rules.alb_https_from_cloudfront.cidr_ipv4).toBeUndefined();
+    expect(rules.alb_http_from_internet.count).toBe('${var.alb_ingress == "internet" ? 1 : 0}');
+    expect(rules.alb_https_from_internet.count).toBe('${var.alb_ingress == "internet" ? 1 : 0}');
+  });
+
+  test("the ALB group stays within the 60 inbound rules quota, counting the CloudFront prefix list at its weight of 55", () => {
+    expect(activeWeight("cloudfront")).toBe(CLOUDFRONT_PREFIX_LIST_WEIGHT);
+    expect(activeWeight("cloudfront")).toBeLessThanOrEqual(SG_RULES_QUOTA);
+    expect(activeWeight("internet")).toBeLessThanOrEqual(SG_RULES_QUOTA);
+  });
+
+  test("at plan time the network module refuses cloudfront ingress without a prefix list id", () => {
+    const v = mod("production", "network").variable.alb_ingress.validation;
+    expect(v).toContainEqual({
+      condition: '${var.alb_ingress != "cloudfront" || var.cloudfront_prefix_list_id != null}',
+      error_message: 'alb_ingress "cloudfront" needs cloudfront_prefix_list_id (the id of com.amazonaws.global.cloudfront.origin-facing in this region).',
+    });
+  });
+
+  test("the HTTPS listener answers 403 to any request without CloudFront's origin header", () => {
+    expect(resource(mod("production", "compute"), "aws_lb_listener", "https").default_action).toEqual([
+      { type: "fixed-response", fixed_response: { content_type: "text/plain", message_body: "Forbidden", status_code: "403" } },
+    ]);
+  });
+
+  test("the app is forwarded only when X-Origin-Verify carries the secret, by a catch-all rule after any path rules", () => {
+    expect(resource(mod("production", "compute"), "aws_lb_listener_rule", "app")).toMatchObject({
+      listener_arn: "${aws_lb_listener.https.arn}",
+      priority: DEFAULT_SERVICE_RULE_PRIORITY,
+      action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.app.arn}" }],
+      condition: [{ http_header: { http_header_name: ORIGIN_VERIFY_HEADER, values: ["${sensitive(terraform_data.origin_verify.output)}"] } }],
+    });
+  });
+
+  test("the secret is generated once by Terraform (uuid, ignore_changes) and only leaves compute as a sensitive output", () => {
+    const compute = mod("production", "compute");
+    expect(compute.resource.terraform_data.origin_verify).toEqual({ input: "${uuid()}", lifecycle: { ignore_changes: ["input"] } });
+    expect(compute.output.origin_verify_header_value).toMatchObject({ value: "${terraform_data.origin_verify.output}", sensitive: true });
+    expect(Object.keys(prod.root.output)).not.toContain("origin_verify_header_value");
+  });
+
+  test("CloudFront adds the secret header to every origin request, from a sensitive input", () => {
+    expect(origin().custom_header).toEqual([{ name: ORIGIN_VERIFY_HEADER, value: "${var.origin_verify_header}" }]);
+    expect(mod("production", "cdn").variable.origin_verify_header.sensitive).toBe(true);
+    expect(rootInput("production", "cdn", "origin_verify_header")).toBe("${module.compute.origin_verify_header_value}");
+  });
+
+  test("the app service waits for the listener rule that attaches its target group", () => {
+    expect(resource(mod("production", "compute"), "aws_ecs_service", "app").depends_on).toEqual(["aws_lb_listener_rule.app"]);
+  });
+
+  test("staging (internet ingress) has no origin secret and its HTTPS listener forwards by default", () => {
+    const compute = mod("staging", "compute");
+    expect(compute.resource.terraform_data).toBeUndefined();
+    expect(resource(compute, "aws_lb_listener", "https").default_action[0].type).toBe("forward");
+    expect(resource(compute, "aws_ecs_service", "app").depends_on).toEqual(["aws_lb_listener.https"]);
+  });
+
+  test('albIngress "cloudfront" without CloudFront is rejected', () => {
+    expect(problems("staging", (e) => ((e.network.albIngress = "cloudfront"), (e.network.cloudfrontPrefixListId = "pl-3b927c52")))).toContain(
+      'staging.network.albIngress: "cloudfront" needs cdn.enabled: without a distribution nothing could reach the ALB',
+    );
+  });
+
+  test('albIngress "cloudfront" without HTTPS on the ALB is rejected', () => {
+    expect(problems("production", (e) => ((e.compute.certificateArn = undefined), (e.cdn.originDomainName = undefined)))).toContain(
+      'production.network.albIngress: "cloudfront" needs HTTPS on the ALB (compute.certificateArn): CloudFront reaches it on 443 only, and the secret origin header must not cross the internet in clear text',
+    );
+  });
+
+  test('albIngress "cloudfront" without the prefix list id is rejected, naming the look-up command', () => {
+    expect(problems("production", (e) => (e.network.cloudfrontPrefixListId = undefined))).toContain(
+      `production.network.cloudfrontPrefixListId: required with albIngress "cloudfront": the id of com.amazonaws.global.cloudfront.origin-facing in us-east-1 (${CLOUDFRONT_PREFIX_LIST_LOOKUP})`,
+    );
+  });
+
+  test("behind CloudFront a web service with more than 4 path patterns is rejected (5 condition values per rule, one is the header)", () => {
+    const web = { name: "web", kind: "web", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, port: 3000, pathPatterns: ["/a/*", "/b/*", "/c/*", "/d/*", "/e/*"] };
+    expect(problems("production", (e) => e.compute.services.push(web))).toContain(
+      'production.compute.services[1].pathPatterns: at most 4 with albIngress "cloudfront": a listener rule holds 5 condition values and the origin header takes one, got 5',
+    );
+  });
+
+  test("a prefix list id with internet ingress is rejected", () => {
+    expect(problems("dev", (e) => (e.network.cloudfrontPrefixListId = "pl-3b927c52"))).toContain(
+      'dev.network.cloudfrontPrefixListId: only used with albIngress "cloudfront"; drop it or set albIngress',
+    );
+  });
+
+  test("a malformed prefix list id is rejected", () => {
+    expect(problems("production", (e) => (e.network.cloudfrontPrefixListId = "sg-123"))).toContain(
+      "production.network.cloudfrontPrefixListId: must be a managed prefix list id such as pl-3b927c52",
+    );
+  });
+
+  test("CloudFront in front of a production ALB left open to the internet is rejected", () => {
+    expect(problems("production", (e) => ((e.network.albIngress = "internet"), (e.network.cloudfrontPrefixListId = undefined)))).toContain(
+      'production.network.albIngress: CloudFront fronts the ALB in production, so this must be "cloudfront": with "internet" anyone can reach the ALB directly and bypass CloudFront and its WAF',
+    );
+  });
+});
+
+describe("WAF rules where they see the viewer (D52)", () => {
+  const regional = (ws: string) => resource(mod(ws, "security"), "aws_wafv2_web_acl", "this");
+  const names = (rules: Json[]) => rules.map((r) => r.name);
+
+  test("behind CloudFront the regional ACL switches off its IP-keyed rules; dev and staging keep them", () => {
+    expect(perWorkspace((ws) => rootInput(ws, "security", "waf_ip_rules"))).toEqual({ dev: true, staging: true, production: false });
+    const dynamic: Json = regional("production").dynamic.rule;
+    for (const name of ["rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList"]) {
+      expect(dynamic.find((d: Json) => d.content.name === name).for_each).toBe("${var.waf_ip_rules ? [1] : []}");
+    }
+    expect(dynamic.find((d: Json) => d.content.name === "geo-allow-list").for_each).toBe("${var.waf_ip_rules && length(var.waf_allowed_countries) > 0 ? [1] : []}");
+  });
+
+  test("the regional ACL keeps the managed rule groups that inspect the request itself", () => {
+    expect(names(regional("production").rule)).toEqual(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"]);
+  });
+
+  test("the CloudFront ACL always carries rate per IP and IP reputation, and the geo rule whenever countries are listed", () => {
+    const acl = resource(mod("production", "cdn"), "aws_wafv2_web_acl", "this");
+    expect(names(acl.rule)).toEqual(expect.arrayContaining(["rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet"]));
+    expect(acl.dynamic.rule.find((d: Json) => d.content.name === "geo-allow-list").for_each).toBe("${length(var.waf_allowed_countries) > 0 ? [1] : []}");
+    expect(rootInput("production", "cdn", "waf_allowed_countries")).toEqual(["BR"]);
+  });
+
+  test("switching off the CloudFront WAF while the regional one is on is rejected", () => {
+    expect(problems("production", (e) => (e.cdn.waf = false))).toContain(
+      "production.cdn.waf: must stay on: behind CloudFront the regional WAF leaves its IP-keyed rules (rate per IP, geo, IP reputation) to the CloudFront web ACL, the only one that sees viewer IPs",
+    );
+  });
+});
+
+describe("CloudFront access logs deliver (D54)", () => {
+  const storage = () => mod("production", "storage");
+  const logsPolicy = () => JSON.parse(resource(storage(), "aws_s3_bucket_policy", "logs").policy).Statement as Json[];
+  const deliveryCondition = {
+    StringEquals: { "aws:SourceAccount": "${var.account_id}" },
+    ArnLike: { "aws:SourceArn": `arn:aws:logs:${CDN_LOG_SOURCE_REGION}:\${var.account_id}:*` },
+  };
+
+  test("the logs bucket lets the log delivery write under cloudfront/ with bucket-owner-full-control, from this account's us-east-1 deliveries", () => {
+    expect(logsPolicy().find((s) => s.Sid === "CloudFrontDeliversAccessLogs")).toEqual({
+      Sid: "CloudFrontDeliversAccessLogs",
+      Effect: "Allow",
+      Principal: { Service: "delivery.logs.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: "${aws_s3_bucket.logs.arn}/cloudfront/*",
+      Condition: { ...deliveryCondition, StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": "${var.account_id}" } },
+    });
+  });
+
+  test("the logs bucket grants the delivery's ACL check (GetBucketAcl, ListBucket) on the bucket, same conditions", () => {
+    expect(logsPolicy().find((s) => s.Sid === "CloudFrontLogDeliveryAclCheck")).toEqual({
+      Sid: "CloudFrontLogDeliveryAclCheck",
+      Effect: "Allow",
+      Principal: { Service: "delivery.logs.amazonaws.com" },
+      Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+      Resource: "${aws_s3_bucket.logs.arn}",
+      Condition: deliveryCondition,
+    });
+  });
+
+  test("the logs bucket needs no key grant or ACLs for it: SSE-S3 and bucket-owner-enforced ownership", () => {
+    expect(resource(storage(), "aws_s3_bucket_server_side_encryption_configuration", "logs").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
+    expect(resource(storage(), "aws_s3_bucket_ownership_controls", "logs").rule.object_ownership).toBe("BucketOwnerEnforced");
+  });
+
+  test("the delivery targets the cloudfront/ prefix only once the bucket policy exists", () => {
+    expect(storage().output.cdn_log_destination_arn).toMatchObject({ value: "${aws_s3_bucket.logs.arn}/cloudfront", depends_on: ["aws_s3_bucket_policy.logs"] });
+    expect(resource(mod("production", "cdn"), "aws_cloudwatch_log_delivery_destination", "cloudfront")).toMatchObject({ provider: "aws.us_east_1" });
+  });
+});
+
+describe("replaceable target groups (D53)", () => {
+  test("every workspace's target group uses a name prefix within AWS's 6 characters, keeps create_before_destroy and a readable Name tag", () => {
+    for (const ws of Object.keys(stacks)) {
+      const tg = resource(mod(ws, "compute"), "aws_lb_target_group", "app");
+      expect(tg.name).toBeUndefined();
+      expect(tg.name_prefix).toBe("app-");
+      expect(tg.lifecycle).toEqual({ create_before_destroy: true });
+      expect(tg.tags).toEqual({ Name: "${var.name}-app" });
+    }
+  });
+
+  test("long or dashed service names still give a valid prefix of at most 6 characters", () => {
+    expect(targetGroupNamePrefix("frontend")).toBe("front-");
+    expect(targetGroupNamePrefix("ab---x")).toBe("ab-");
+    for (const n of ["app", "frontend", "a-b-c-d", "ab---x"]) expect(targetGroupNamePrefix(n).length).toBeLessThanOrEqual(TARGET_GROUP_NAME_PREFIX_MAX);
+  });
+
+  test("the root output target_group_arns maps each web service to its target group ARN (seed 000 §5.3)", () => {
+    for (const ws of Object.keys(stacks)) expect(stacks[ws].root.output.target_group_arns.value).toBe("${module.compute.target_group_arns}");
+    expect(mod("production", "compute").output.target_group_arns.value).toBe('${{ "app" = aws_lb_target_group.app.arn }}');
+  });
+});
