@@ -133,6 +133,9 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
     add("monitoring", `${alarms} alarms + 1 dashboard`, alarms * p.alarmMonth + p.dashboardMonth);
   }
 
+  // data transfer out to the internet that does not go through CloudFront (seed 000 §10 "Data Transfer")
+  add("transfer", `${u.internetOutGb} GB out to the internet`, u.internetOutGb * p.internetOutGb);
+
   // cdn: transfer out and its WAF
   if (has("cdn")) {
     add("cdn", `${u.cdnGb} GB served`, u.cdnGb * p.cloudfrontGb);

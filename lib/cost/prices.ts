@@ -40,6 +40,8 @@ export interface PriceTable {
   readonly cloudfrontGb: number;
   /** S3 Standard per GB-month. */
   readonly s3GbMonth: number;
+  /** Data transfer out from the region to the internet, per GB (first tier, after the free 100 GB). */
+  readonly internetOutGb: number;
 }
 
 export const PRICES: Readonly<Record<string, PriceTable>> = {
@@ -66,6 +68,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     wafMillionRequests: 0.6,
     cloudfrontGb: 0.085,
     s3GbMonth: 0.023,
+    internetOutGb: 0.09,
   },
   "sa-east-1": {
     natHour: 0.093,
@@ -90,6 +93,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     wafMillionRequests: 0.6,
     cloudfrontGb: 0.11,
     s3GbMonth: 0.0405,
+    internetOutGb: 0.15,
   },
 };
 
