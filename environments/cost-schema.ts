@@ -29,6 +29,8 @@ export const CostSchema = z
          * "Data Transfer": $10 dev, $30 staging, $100 production. @default 0
          */
         internetOutGb: z.number().nonnegative().default(0),
+        /** GB held in the DR region's bucket replicas (each GB also crosses regions once). @default 0 */
+        drReplicaGb: z.number().nonnegative().default(0),
       })
       .strict()
       .prefault({}),

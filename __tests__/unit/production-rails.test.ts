@@ -27,7 +27,7 @@ function stateful(ws: string): { address: string; body: Json }[] {
 
 test("production has stateful resources in every data module", () => {
   const modules = new Set(stateful("production").map((r) => r.address.split(".")[1]));
-  expect([...modules].sort()).toEqual(["cache", "cdn", "database", "security", "storage"]);
+  expect([...modules].sort()).toEqual(["cache", "cdn", "database", "dr", "security", "storage"]);
 });
 
 test("in production every stateful resource has prevent_destroy, or is a secret with a recovery window", () => {
