@@ -244,6 +244,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
     root.output("dr_region", dr.ref("dr_region"), "Region of the disaster-recovery copies (docs/operations.md, Disaster recovery).");
     root.output("dr_backup_replication_arn", dr.ref("dr_backup_replication_arn"), "Replicated automated backups of the primary database, in the DR region.");
     root.output("dr_bucket_names", dr.ref("dr_bucket_names"), "Replica buckets in the DR region, by source bucket.");
+    root.output("dr_kms_key_arn", dr.ref("dr_kms_key_arn"), "Key of the DR copies (a restore in the DR region encrypts with it).");
   }
 
   const appIndex = env.compute.services.findIndex((s) => s.name === "app");

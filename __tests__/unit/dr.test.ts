@@ -67,7 +67,7 @@ test("the DR key and buckets refuse to be destroyed in production", () => {
 });
 
 test("the root tells operators where the copies are", () => {
-  expect(Object.keys(stacks.production.root.output)).toEqual(expect.arrayContaining(["dr_region", "dr_backup_replication_arn", "dr_bucket_names"]));
+  expect(Object.keys(stacks.production.root.output)).toEqual(expect.arrayContaining(["dr_region", "dr_backup_replication_arn", "dr_bucket_names", "dr_kms_key_arn"]));
 });
 
 test("the estimate prices the replicated backups and bucket copies", () => {
