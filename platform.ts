@@ -14,6 +14,8 @@ import { CdnModule } from "./modules/cdn";
 import { MonitoringModule } from "./modules/monitoring";
 import { ComputeModule } from "./modules/compute";
 import { DatabaseModule } from "./modules/database";
+import { DrModule } from "./modules/dr";
+import { DATA_BUCKETS } from "./modules/storage";
 import { NetworkModule } from "./modules/network";
 import { SecurityModule } from "./modules/security";
 import { StorageModule } from "./modules/storage";
@@ -30,6 +32,8 @@ export interface Platform {
   /** Present when `cdn.enabled` (production). */
   readonly cdn?: CdnModule;
   readonly monitoring: MonitoringModule;
+  /** Present when `dr.enabled`: backups and bucket replicas in a second region. */
+  readonly dr?: DrModule;
 }
 
 type BootstrapInput = typeof bootstrap;
@@ -221,6 +225,33 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
     }),
   );
 
+  const dr = env.dr.enabled && env.dr.region
+    ? root.use(
+        new DrModule(app, ws, {
+          name,
+          drRegion: env.dr.region,
+          sourceRegion: env.region,
+          accountId: env.accountId,
+          logsBucketName: bucketName("dr-logs"),
+          dbInstanceIdentifier: database.ref("db_instance_identifier"),
+          backupRetentionDays: env.dr.backupRetentionDays,
+          sourceDataKmsKeyArn: security.ref("data_kms_key_arn"),
+          buckets: env.dr.buckets.map((key) => {
+            const tf = (DATA_BUCKETS.find((b) => b.key === key) as { tf: string }).tf;
+            return { key: tf, name: storage.ref(`${tf}_bucket_name`), arn: storage.ref(`${tf}_bucket_arn`) };
+          }),
+          kmsDeletionWindowDays: sec.kmsDeletionWindowDays,
+          preventDestroy: env.preventDestroy,
+        }),
+      )
+    : undefined;
+  if (dr) {
+    root.output("dr_region", dr.ref("dr_region"), "Region of the disaster-recovery copies (docs/operations.md, Disaster recovery).");
+    root.output("dr_backup_replication_arn", dr.ref("dr_backup_replication_arn"), "Replicated automated backups of the primary database, in the DR region.");
+    root.output("dr_bucket_names", dr.ref("dr_bucket_names"), "Replica buckets in the DR region, by source bucket.");
+    root.output("dr_kms_key_arn", dr.ref("dr_kms_key_arn"), "Key of the DR copies (a restore in the DR region encrypts with it).");
+  }
+
   const appIndex = env.compute.services.findIndex((s) => s.name === "app");
   const appKnobs = appIndex >= 0 ? declareKnobs(root, computeKnobs(appIndex), COMPUTE_RULES, env) : {};
   const compute = root.use(
@@ -367,7 +398,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   root.output("bncc_data_bucket_name", storage.ref("bncc_data_bucket_name"), "Bucket for BNCC reference data.");
   root.output("logs_bucket_name", storage.ref("logs_bucket_name"), "Bucket for ALB and S3 access logs.");
 
-  return { root, network, security, storage, cache, database, compute, cdn, monitoring };
+  return { root, network, security, storage, cache, database, compute, cdn, monitoring, dr };
 }
 
 export interface SynthOptions {

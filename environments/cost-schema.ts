@@ -23,6 +23,14 @@ export const CostSchema = z
         cdnGb: z.number().nonnegative().default(100),
         /** GB stored in S3 across the buckets. @default 50 */
         s3Gb: z.number().nonnegative().default(50),
+        /**
+         * GB sent straight to the internet each month (ALB responses not served through CloudFront,
+         * NAT egress to external APIs), billed as EC2 data transfer out. Seed 000 §10 budgets it as
+         * "Data Transfer": $10 dev, $30 staging, $100 production. @default 0
+         */
+        internetOutGb: z.number().nonnegative().default(0),
+        /** GB held in the DR region's bucket replicas (each GB also crosses regions once). @default 0 */
+        drReplicaGb: z.number().nonnegative().default(0),
       })
       .strict()
       .prefault({}),

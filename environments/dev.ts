@@ -40,6 +40,8 @@ export const dev: EnvironmentInput = {
     // Seed 000 §3.1: no TLS and no AUTH in dev. At-rest encryption stays on everywhere (it is free).
     transitEncryption: false,
     auth: false,
+    // Seed 000 §4.1: dev keeps logs 7 days.
+    slowLogRetentionDays: 7,
   },
   database: {
     instanceClass: "db.t3.micro",
@@ -49,6 +51,8 @@ export const dev: EnvironmentInput = {
     maxConnections: 200,
     deletionProtection: false,
     finalSnapshot: false,
+    // Seed 000 §4.1: dev keeps logs 7 days.
+    logRetentionDays: 7,
   },
   compute: {
     logRetentionDays: 7,
@@ -70,6 +74,6 @@ export const dev: EnvironmentInput = {
     { control: "ecs-container-insights", reason: "Container Insights metrics are billed per task; dev runs one task nobody watches" },
     { control: "cloudtrail-cloudwatch-logs", reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev" },
   ],
-  // Seed 000 §10: $100–150/month.
-  cost: { budgetUsd: { min: 100, max: 150 }, usage: { natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10 } },
+  // Seed 000 §10: $100–150/month; internetOutGb prices its "Data Transfer: $10" line (110 GB × $0.09).
+  cost: { budgetUsd: { min: 100, max: 150 }, usage: { natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10, internetOutGb: 110 } },
 };

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { CdnSchema, ComputeSchema, FARGATE_MEMORY } from "./compute-schema";
 import { CostSchema } from "./cost-schema";
+import { drProblems, DrSchema } from "./dr-schema";
 import { CacheSchema, DatabaseSchema } from "./data-schema";
 import { MonitoringSchema } from "./monitoring-schema";
 import { CACHE_KNOBS, cacheRules, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
@@ -205,6 +206,8 @@ const EnvironmentObject = z
     cdn: CdnSchema.prefault({}),
     /** @default seed thresholds, no e-mail subscriptions */
     monitoring: MonitoringSchema.prefault({}),
+    /** @default off: no copies outside the environment's region */
+    dr: DrSchema.prefault({}),
     /** Budget and usage assumptions of `npm run cost`. Required. */
     cost: CostSchema,
     /**
@@ -224,7 +227,8 @@ export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology)
   .superRefine(checkKnobs)
   .superRefine(checkServices)
   .superRefine(checkEdge)
-  .superRefine(checkExemptions);
+  .superRefine(checkExemptions)
+  .superRefine(checkDr);
 export type NetworkConfig = EnvironmentConfig["network"];
 
 type Ctx = z.RefinementCtx;
@@ -338,6 +342,11 @@ function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
       message: "only dev may delete secrets without a recovery window; use 7–30 days",
     });
   }
+}
+
+/** Disaster-recovery rules (environments/dr-schema.ts). */
+function checkDr(env: EnvironmentConfig, ctx: Ctx): void {
+  for (const [path, message] of drProblems(env)) ctx.addIssue({ code: "custom", path, message });
 }
 
 /** The runbook knobs' rules (environments/knobs.ts), with the same text Terraform prints at plan. */

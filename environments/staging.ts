@@ -18,9 +18,10 @@ export const staging: EnvironmentInput = {
   },
   security: {
     // On like production: staging passes every policy check (docs/decisions.md, D34).
-    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    // Seed 000 §4.2: staging keeps logs 30 days (WAF and the CloudWatch copy of CloudTrail; the S3 trail stays 365).
+    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false, logRetentionDays: 30 },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 7 },
-    audit: { enabled: true, cloudWatchLogs: true },
+    audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["staging"] },
   },
   storage: {
@@ -55,6 +56,6 @@ export const staging: EnvironmentInput = {
     services: [{ name: "app", cpu: 512, memory: 1024, desiredCount: 2, minCapacity: 2, maxCapacity: 5, port: 8000, secrets: ["openai-api-key", "jwt-secret-key"] }],
     migrations: { command: ["alembic", "upgrade", "head"] },
   },
-  // Seed 000 §10: $300–400/month.
-  cost: { budgetUsd: { min: 300, max: 400 }, usage: { natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30 } },
+  // Seed 000 §10: $300–400/month; internetOutGb prices its "Data Transfer: $30" line (330 GB × $0.09).
+  cost: { budgetUsd: { min: 300, max: 400 }, usage: { natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30, internetOutGb: 330 } },
 };

@@ -6,7 +6,7 @@
 import type { Json } from "./synthesized";
 
 /** Preferred order among modules with no dependency between them (DESIGN.md §3). */
-export const MODULE_ORDER = ["network", "security", "storage", "cache", "database", "compute", "monitoring", "cdn"];
+export const MODULE_ORDER = ["network", "security", "storage", "cache", "database", "compute", "monitoring", "cdn", "dr"];
 /** Plan file names the seeds use (`tfplan-cache`, `tfplan-ecs`). */
 const PLAN_FILE: Record<string, string> = { compute: "tfplan-ecs" };
 

@@ -139,7 +139,7 @@ describe("cache disabled (seed 000 §7.3)", () => {
   });
 
   test("keeps the other modules and the TTL knobs", () => {
-    expect(Object.keys(off.root.module).sort()).toEqual(["cdn", "compute", "database", "monitoring", "network", "security", "storage"]);
+    expect(Object.keys(off.root.module).sort()).toEqual(["cdn", "compute", "database", "dr", "monitoring", "network", "security", "storage"]);
     expect(off.tfvars).toContain("\nbncc_cache_ttl = 3600\n");
   });
 });

@@ -78,3 +78,12 @@ test("the report flags a workspace over its budget", () => {
   expect(formatEstimate(est("production"), { min: 0, max: 1000 })).toMatch(/total +\$\d+\.\d\d +budget \$0–1000: OVER$/);
   expect(formatEstimate(est("production"), envs.production.cost.budgetUsd)).toMatch(/budget \$1450–2500: OK$/);
 });
+
+test("data transfer to the internet is priced from the environment's usage assumption (seed 000 §10)", () => {
+  expect(line("staging", "transfer", `${envs.staging.cost.usage.internetOutGb} GB out`)?.usd).toBeCloseTo(envs.staging.cost.usage.internetOutGb * p.internetOutGb, 6);
+});
+
+test("no internet transfer assumed, no transfer line", () => {
+  const e = estimate(stacks.dev, { ...envs.dev.cost, usage: { ...envs.dev.cost.usage, internetOutGb: 0 } });
+  expect(e.lines.filter((l) => l.module === "transfer")).toEqual([]);
+});

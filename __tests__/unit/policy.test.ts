@@ -146,3 +146,16 @@ test("the report lists failures first with their addresses", () => {
   expect(text.split("\n")[2]).toMatch(/^ {2}failed /);
   expect(text).toContain("✗ module.network.aws_vpc.this: no aws_flow_log for this VPC");
 });
+
+test("s3-encryption accepts SSE-S3 on a bucket that receives S3 server access logs (S3 delivers them to SSE-S3 buckets only)", () => {
+  const s3Check = CHECKS.filter((c) => c.id === "s3-encryption");
+  const resources = {
+    aws_s3_bucket: { logs: { bucket: "logs" }, data: { bucket: "data" } },
+    aws_s3_bucket_server_side_encryption_configuration: {
+      logs: { bucket: "${aws_s3_bucket.logs.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] },
+      data: { bucket: "${aws_s3_bucket.data.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${var.key}" } }] },
+    },
+    aws_s3_bucket_logging: { data: { bucket: "${aws_s3_bucket.data.id}", target_bucket: "${aws_s3_bucket.logs.id}", target_prefix: "data/" } },
+  };
+  expect(evaluatePolicy(fixtureStack(resources), [], s3Check).results[0].status).toBe("passed");
+});

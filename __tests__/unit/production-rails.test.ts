@@ -23,7 +23,7 @@ function stateful(ws: string): { address: string; body: Json }[] {
 
 test("production has stateful resources in every data module", () => {
   const modules = new Set(stateful("production").map((r) => r.address.split(".")[1]));
-  expect([...modules].sort()).toEqual(["cache", "cdn", "database", "network", "security", "storage"]);
+  expect([...modules].sort()).toEqual(["cache", "cdn", "database", "dr", "network", "security", "storage"]);
 });
 
 test("the flow log key is enumerated as stateful and carries prevent_destroy in production only", () => {

@@ -14,6 +14,7 @@ test("the dependency graph is read from the module blocks' inputs", () => {
     compute: ["network", "security", "storage", "cache", "database"],
     monitoring: ["security", "cache", "database", "compute"],
     cdn: ["storage", "compute"],
+    dr: ["security", "storage", "database"],
   });
 });
 
@@ -22,7 +23,7 @@ test("the cache never depends on compute (seed 000 §5.2 applies the cache first
 });
 
 test("a first deploy follows dependencies, then the design's order", () => {
-  expect(rolloutOrder(graph)).toEqual(["network", "security", "storage", "cache", "database", "compute", "monitoring", "cdn"]);
+  expect(rolloutOrder(graph)).toEqual(["network", "security", "storage", "cache", "database", "compute", "monitoring", "cdn", "dr"]);
 });
 
 test("-target=module.compute also pulls in everything compute reads", () => {

@@ -14,7 +14,7 @@ describe.each(WORKSPACES)("workspace %s", (ws) => {
 
   test("has the layout operators use: cdk.tf.json, modules/<name>/main.tf.json, environments/<ws>/terraform.tfvars", () => {
     const files = fs.readdirSync(stack.dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(stack.dir, f)).isFile()).sort();
-    const names = ["cache", ...(ws === "production" ? ["cdn"] : []), "compute", "database", "monitoring", "network", "security", "storage"];
+    const names = ["cache", ...(ws === "production" ? ["cdn"] : []), "compute", "database", ...(ws === "production" ? ["dr"] : []), "monitoring", "network", "security", "storage"];
     const modules = names.map((m) => path.join("modules", m, "main.tf.json"));
     expect(files).toEqual(["cdk.tf.json", path.join("environments", ws, "terraform.tfvars"), ...modules]);
   });
@@ -28,7 +28,9 @@ describe.each(WORKSPACES)("workspace %s", (ws) => {
     for (const [name, tf] of Object.entries(stack.modules)) {
       expect(tf.provider).toBeUndefined();
       expect(tf.terraform.backend).toBeUndefined();
-      const expected = name === "cdn" ? { source: "hashicorp/aws", configuration_aliases: ["aws.us_east_1"] } : { source: "hashicorp/aws" };
+      // Modules that create resources in a fixed other region declare the alias they expect.
+      const aliases: Record<string, string[]> = { cdn: ["aws.us_east_1"], dr: ["aws.us_east_2"] };
+      const expected = aliases[name] ? { source: "hashicorp/aws", configuration_aliases: aliases[name] } : { source: "hashicorp/aws" };
       expect(tf.terraform.required_providers.aws).toEqual(expected);
     }
   });

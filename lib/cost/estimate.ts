@@ -135,6 +135,18 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
     add("monitoring", `${alarms} alarms + 1 dashboard`, alarms * p.alarmMonth + p.dashboardMonth);
   }
 
+  // data transfer out to the internet that does not go through CloudFront (seed 000 §10 "Data Transfer")
+  add("transfer", `${u.internetOutGb} GB out to the internet`, u.internetOutGb * p.internetOutGb);
+
+  // dr: replicated automated backups (≈ the database's size, stored and transferred once a month) and
+  // S3 replicas (stored + transferred); priced with the primary region's table (the DR region's
+  // storage prices are within a few percent in the regions this project knows).
+  if (has("dr")) {
+    const gb = Number(moduleInput(stack, "database", "db_allocated_storage"));
+    add("dr", `replicated automated backups ≈ ${gb} GB + transfer`, gb * (p.rdsBackupGbMonth + p.interRegionGb));
+    add("dr", `S3 replicas ${u.drReplicaGb} GB + transfer`, u.drReplicaGb * (p.s3GbMonth + p.interRegionGb));
+  }
+
   // cdn: transfer out and its WAF
   if (has("cdn")) {
     add("cdn", `${u.cdnGb} GB served`, u.cdnGb * p.cloudfrontGb);

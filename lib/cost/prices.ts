@@ -40,6 +40,12 @@ export interface PriceTable {
   readonly cloudfrontGb: number;
   /** S3 Standard per GB-month. */
   readonly s3GbMonth: number;
+  /** Data transfer out from the region to the internet, per GB (first tier, after the free 100 GB). */
+  readonly internetOutGb: number;
+  /** Data transfer from this region to another AWS region, per GB (S3 replication, backup replication). */
+  readonly interRegionGb: number;
+  /** RDS backup storage beyond the free allowance (replicated automated backups), per GB-month. */
+  readonly rdsBackupGbMonth: number;
 }
 
 export const PRICES: Readonly<Record<string, PriceTable>> = {
@@ -66,6 +72,9 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     wafMillionRequests: 0.6,
     cloudfrontGb: 0.085,
     s3GbMonth: 0.023,
+    internetOutGb: 0.09,
+    interRegionGb: 0.02,
+    rdsBackupGbMonth: 0.095,
   },
   "sa-east-1": {
     natHour: 0.093,
@@ -90,6 +99,9 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     wafMillionRequests: 0.6,
     cloudfrontGb: 0.11,
     s3GbMonth: 0.0405,
+    internetOutGb: 0.15,
+    interRegionGb: 0.138,
+    rdsBackupGbMonth: 0.19,
   },
 };
 

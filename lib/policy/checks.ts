@@ -162,8 +162,13 @@ const ELB_LOG_WRITERS = /^logdelivery\.elasticloadbalancing\.amazonaws\.com$|^ar
 /** Whether a bucket receives ALB access logs, which ELB only writes to SSE-S3 buckets. */
 const receivesAlbLogs = (b: PolicyResource, m: PolicyModel) => grantsTo(b, m, ELB_LOG_WRITERS);
 /** Whether a bucket is where logs go (S3 server access logs, ALB, CloudFront): it does not log its own access. */
+/** Whether some aws_s3_bucket_logging writes server access logs into `b`. */
+function receivesServerAccessLogs(b: PolicyResource, m: PolicyModel): boolean {
+  return of(m, "aws_s3_bucket_logging").some((l) => refersTo(l.config.target_bucket, b));
+}
+
 function isLogBucket(b: PolicyResource, m: PolicyModel): boolean {
-  if (of(m, "aws_s3_bucket_logging").some((l) => refersTo(l.config.target_bucket, b))) return true;
+  if (receivesServerAccessLogs(b, m)) return true;
   return receivesAlbLogs(b, m) || grantsTo(b, m, /^(logging\.s3|delivery\.logs)\.amazonaws\.com$/);
 }
 
@@ -217,7 +222,7 @@ export const CHECKS: readonly Check[] = [
     (r) => (isSet(r.config.auth_token) || isSet(r.config.user_group_ids) ? undefined : "no auth_token: any client in the security group can read and write the cache"),
   ),
   perResource(
-    { id: "s3-encryption", title: "S3 buckets encrypt with KMS (SSE-S3 only where ALB log delivery requires it)", category: "encryption", upstream: ["CKV_AWS_145", "CKV_AWS_19", "AVD-AWS-0132", "S3.17"], severity: "high", scope: "all" },
+    { id: "s3-encryption", title: "S3 buckets encrypt with KMS (SSE-S3 only where ALB or S3 access-log delivery requires it)", category: "encryption", upstream: ["CKV_AWS_145", "CKV_AWS_19", "AVD-AWS-0132", "S3.17"], severity: "high", scope: "all" },
     ["aws_s3_bucket"],
     (b, m) => {
       const sse = attached(m, "aws_s3_bucket_server_side_encryption_configuration", "bucket", b);
@@ -225,7 +230,9 @@ export const CHECKS: readonly Check[] = [
       const rule = block(blocks(sse[0].config.rule)[0]?.apply_server_side_encryption_by_default);
       const algorithm = rule?.sse_algorithm;
       if (algorithm === "aws:kms" || algorithm === "aws:kms:dsse") return isSet(rule?.kms_master_key_id) ? undefined : "aws:kms without kms_master_key_id";
-      if (algorithm === "AES256") return receivesAlbLogs(b, m) ? undefined : "SSE-S3 (AES256): use a customer managed KMS key";
+      // ALB access logs and S3 server access logs are only delivered to SSE-S3 buckets
+      // (ELB guide "Enable access logs"; S3 guide "Enabling Amazon S3 server access logging").
+      if (algorithm === "AES256") return receivesAlbLogs(b, m) || receivesServerAccessLogs(b, m) ? undefined : "SSE-S3 (AES256): use a customer managed KMS key";
       return `unknown sse_algorithm ${String(algorithm)}`;
     },
   ),
