@@ -27,3 +27,40 @@ test("module docs show the value every workspace passes", () => {
   expect(docs["docs/modules/cache.md"]).toMatch(/\| `redis_node_type` \| `string` \| required \| `\$\{var\.redis_node_type\}` \|/);
   expect(docs["docs/modules/cdn.md"]).toContain("Present in: production.");
 });
+
+const runbooks = Object.entries(docs).filter(([f]) => f.startsWith("docs/runbooks/"));
+
+test.each(runbooks)("%s: §5.2 and §7.3 select the workspace before the state backup", (_, rb) => {
+  for (const marker of ["§5.2", "§7.3"]) {
+    const section = rb.split(/^## /m).find((s) => s.includes(`(seed 000 ${marker})`)) as string;
+    expect(section.indexOf("npm run state -- backup")).toBeGreaterThan(section.indexOf("terraform workspace select"));
+    expect(section.indexOf("terraform workspace select")).toBeGreaterThan(-1);
+  }
+});
+
+test.each(runbooks)("%s: §7.2 restores by pushing, then plans; no cp over terraform.tfstate, no apply -auto-approve", (_, rb) => {
+  const section = rb.split(/^## /m).find((s) => s.includes("(seed 000 §7.2)")) as string;
+  expect(section).toMatch(/^npm run state -- restore state-backups\/\w+\/<backup>\.tfstate$/m);
+  expect(section).toMatch(/^terraform state push terraform\.tfstate\.restore$/m);
+  expect(section).not.toMatch(/^cp terraform\.tfstate\.backup|-auto-approve/m);
+  expect(section.indexOf("terraform plan")).toBeGreaterThan(section.indexOf("npm run state -- restore"));
+});
+
+test("§7.3 tells production to lift prevent_destroy with cache.allowDestroy; dev and staging need no such step", () => {
+  const section = (ws: string) => docs[`docs/runbooks/${ws}.md`].split(/^## /m).find((s) => s.includes("(seed 000 §7.3)")) as string;
+  expect(section("production")).toContain("`cache.allowDestroy = true`");
+  expect(section("dev")).not.toContain("allowDestroy");
+  expect(section("production")).not.toContain("terraform destroy -var-file");
+});
+
+test("§8.4 scales redis_node_type and names the TTL knobs, not the containers' variables", () => {
+  const rb = docs["docs/runbooks/production.md"];
+  expect(rb).toContain('redis_node_type = "cache.r6g.xlarge"');
+  expect(rb).toMatch(/^bncc_cache_ttl = 1800$/m);
+  expect(rb).toMatch(/^nlp_cache_ttl = 900$/m);
+  expect(rb).not.toMatch(/^BNCC_CACHE_TTL = /m);
+});
+
+test("§8.3 prints the validation message Terraform stops the plan with", () => {
+  expect(docs["docs/runbooks/dev.md"]).toContain("```text\nError: Invalid value for variable\nautomatic failover needs at least 2 nodes, got 1\n```");
+});
