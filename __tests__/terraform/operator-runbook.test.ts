@@ -13,7 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { stateFromPlan, terraformOk, type PlanJson } from "../../lib/terraform";
+import { providerSchemas, stateFromPlan, terraformOk, type PlanJson } from "../../lib/terraform";
 import { bashLines, classify, command, OperatorWorkspace, planOut, REPO, runbookSection, withoutRefresh, type Block } from "../helpers/operator";
 import { inputs, synthAll, type Json } from "../helpers/synth";
 import { describeTerraform, plannedChanges } from "../helpers/terraform";
@@ -35,6 +35,7 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
   };
   let op: OperatorWorkspace;
   let fullPlan: PlanJson | undefined;
+  let schemas: ReturnType<typeof providerSchemas> | undefined;
   /** Whether the workspace holds a (crafted) state, so plans must not refresh. */
   let deployed = false;
 
@@ -101,8 +102,9 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     if (!fullPlan) {
       terraformOk(op.dir, ["plan", "-input=false", "-refresh=false", `-var-file=environments/${WS}/terraform.tfvars`, "-out=tfplan-full"]);
       fullPlan = show("tfplan-full");
+      schemas = providerSchemas(op.dir); // schema versions and computed attributes, as an apply would record them
     }
-    const state = stateFromPlan(fullPlan, {}) as Json;
+    const state = stateFromPlan(fullPlan, schemas as ReturnType<typeof providerSchemas>) as Json;
     state.resources = state.resources.filter((r: Json) => keep(`${r.module ? r.module + "." : ""}${r.type}.${r.name}`));
     state.outputs = craftedOutputs(fullPlan as Json);
     const current = op.ok("terraform state pull").stdout.trim();

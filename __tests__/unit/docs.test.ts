@@ -33,8 +33,8 @@ const runbooks = Object.entries(docs).filter(([f]) => f.startsWith("docs/runbook
 test.each(runbooks)("%s: §5.2 and §7.3 select the workspace before the state backup", (_, rb) => {
   for (const marker of ["§5.2", "§7.3"]) {
     const section = rb.split(/^## /m).find((s) => s.includes(`(seed 000 ${marker})`)) as string;
-    expect(section.indexOf("npm run state -- backup")).toBeGreaterThan(section.indexOf("terraform workspace select"));
-    expect(section.indexOf("terraform workspace select")).toBeGreaterThan(-1);
+    expect(section.search(/^npm run state -- backup/m)).toBeGreaterThan(section.search(/^terraform workspace select/m));
+    expect(section.search(/^terraform workspace select/m)).toBeGreaterThan(-1);
   }
 });
 
@@ -42,7 +42,7 @@ test.each(runbooks)("%s: §7.2 restores by pushing, then plans; no cp over terra
   const section = rb.split(/^## /m).find((s) => s.includes("(seed 000 §7.2)")) as string;
   expect(section).toMatch(/^npm run state -- restore state-backups\/\w+\/<backup>\.tfstate$/m);
   expect(section).toMatch(/^terraform state push terraform\.tfstate\.restore$/m);
-  expect(section).not.toMatch(/^cp terraform\.tfstate\.backup|-auto-approve/m);
+  expect(section).not.toMatch(/^cp terraform\.tfstate\.backup|^terraform apply -auto-approve/m);
   expect(section.indexOf("terraform plan")).toBeGreaterThan(section.indexOf("npm run state -- restore"));
 });
 
