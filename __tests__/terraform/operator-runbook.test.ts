@@ -195,6 +195,12 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     expect(runbookSection(runbook, "§7.2").text).not.toMatch(/apply -auto-approve\n|^cp terraform\.tfstate\.backup/m);
   });
 
+  test("§8.1 Redis connection failed: the outputs it reads exist, its aws lines name this workspace, the cache re-apply plans", () => {
+    const { results } = runSection("§8.1");
+    expect(results.get("terraform output redis_endpoint")?.code).toBe(0);
+    expect([...results.keys()].some((l) => l.includes("-target=module.cache"))).toBe(true);
+  });
+
   test("§8.3 failover with one node: the printed edit stops the plan with the printed message; the printed fix plans", () => {
     const section = runbookSection(runbook, "§8.3");
     const [broken, fix] = section.blocks.filter((b) => b.lang === "hcl");
