@@ -52,7 +52,8 @@ export function classify(line: string): LineKind {
   if (/^cd /.test(c)) return "cd";
   if (c === "npm run synth") return "synth";
   if (/^terraform apply /.test(c)) return "apply";
-  if (/(^|[\s($|])(aws|docker|curl) /.test(c)) return "cloud";
+  // `eval "$(terraform output -raw <x>_run_task_command)"` runs an aws command too.
+  if (/(^|[\s($|])(aws|docker|curl) /.test(c) || /\beval\b/.test(c)) return "cloud";
   return "run";
 }
 

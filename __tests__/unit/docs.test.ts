@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { generatedDocs } from "../../lib/docs";
+import { generatedDocs, runbookDoc } from "../../lib/docs";
 import { synthAll } from "../helpers/synth";
 
 const repo = path.join(__dirname, "..", "..");
@@ -63,4 +63,21 @@ test("§8.4 scales redis_node_type and names the TTL knobs, not the containers' 
 
 test("§8.3 prints the validation message Terraform stops the plan with", () => {
   expect(docs["docs/runbooks/dev.md"]).toContain("```text\nError: Invalid value for variable\nautomatic failover needs at least 2 nodes, got 1\n```");
+});
+
+test("with the outputs and knobs the other work packages add, the runbook prints their commands", () => {
+  const stack = structuredClone(synthAll().stacks.dev);
+  for (const o of ["ecs_toolbox_run_task_command", "db_bootstrap_run_task_command", "migrations_run_task_command", "app_secret_arns"]) stack.root.output[o] = { value: "x" };
+  stack.root.variable.redis_apply_immediately = { type: "bool", default: false };
+  stack.modules.compute.resource.aws_ecs_task_definition.db_bootstrap = {};
+  const rb = runbookDoc(stack);
+  expect(rb).toContain(
+    'terraform plan -var-file="environments/dev/terraform.tfvars" -target=module.compute.aws_ecs_task_definition.db_bootstrap -target=module.compute.aws_ecs_task_definition.migrations -out=tfplan-compute-tasks',
+  );
+  expect(rb).toContain(`aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."openai-api-key"')" --secret-string '<value>'`);
+  expect(rb).toContain('TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # creates the application\'s database user');
+  expect(rb).toContain("aws ecs describe-tasks --cluster eduautismo-ia-dev --tasks \"$TASK\" --query 'tasks[0].containers[0].exitCode'   # expect 0");
+  expect(rb).toContain('aws ecs execute-command --cluster eduautismo-ia-dev --task "$TASK" --container toolbox --interactive --command "/bin/sh"');
+  expect(rb).toContain('redis_node_type = "cache.t3.small"\nredis_apply_immediately = true');
+  expect(rb.indexOf("db_bootstrap_run_task_command")).toBeLessThan(rb.indexOf("migrations_run_task_command"));
 });
