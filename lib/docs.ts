@@ -34,85 +34,370 @@ export function moduleDoc(name: string, stacks: Record<string, SynthesizedStack>
   return lines.join("\n") + "\n";
 }
 
+/** The next size up of an ElastiCache node type (`cache.t3.micro` → `cache.t3.small`), for §8.4's example. */
+export function nextNodeType(nodeType: string): string {
+  const sizes = ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"];
+  const m = /^(cache\.[a-z0-9]+)\.([a-z0-9]+)$/.exec(nodeType);
+  const i = m ? sizes.indexOf(m[2]) : -1;
+  return m && i >= 0 && i < sizes.length - 1 ? `${m[1]}.${sizes[i + 1]}` : nodeType;
+}
+
+/** A tfvars edit as the runbooks print it: an `hcl` block whose first line names the file. */
+function tfvarsEdit(ws: string, settings: string[]): string[] {
+  return ["```hcl", `# environments/${ws}/terraform.tfvars`, ...settings, "```"];
+}
+
+/**
+ * `docs/runbooks/<ws>.md`: seed 000 §5–§8 for one workspace, built from its synthesized root, so every
+ * command names this workspace's real modules, outputs, variables and AWS names. A step that needs an
+ * output or variable the root does not have is left out (or replaced by a note), so the runbook is
+ * right for whatever the configuration holds. Conventions the operator tests rely on
+ * (__tests__/terraform/operator-*.test.ts): `bash` blocks hold commands typed in the workspace
+ * directory, `sh` blocks commands typed inside a container, `hcl` blocks tfvars edits (first line: the
+ * file), `text` blocks what Terraform prints.
+ */
 export function runbookDoc(stack: SynthesizedStack): string {
   const ws = stack.workspace;
-  const name = `eduautismo-ia-${ws}`;
   const varFile = `-var-file="environments/${ws}/terraform.tfvars"`;
   const outputs = Object.keys(stack.root.output ?? {});
   const has = (o: string) => outputs.includes(o);
+  const variables = stack.root.variable ?? {};
+  const hasVar = (v: string) => v in variables;
+  const tfvar = (v: string) => new RegExp(`^${v} = (.*)$`, "m").exec(stack.tfvars)?.[1];
   const graph = moduleGraph(stack.root);
-  const https = Boolean(stack.modules.compute?.resource?.aws_lb_listener?.https);
+  const order = rolloutOrder(graph);
+  const compute = stack.modules.compute ?? {};
+  const computeBlock = stack.root.module?.compute ?? {};
+  const name = String(computeBlock.name ?? `eduautismo-ia-${ws}`).replace("${var.environment}", ws);
+  const region = String(stack.root.provider?.aws?.[0]?.region ?? "us-east-1");
+  const cluster = name;
+  const service = `${name}-app`;
+  const family = `${name}-app`;
+  const https = Boolean(compute.resource?.aws_lb_listener?.https);
+  const cache = Boolean(graph.cache);
+  const redisGroup = `${name}-redis`;
+  const tls = tfvar("redis_transit_encryption_enabled") === "true";
+  const toolbox = has("ecs_toolbox_run_task_command");
+  const plan = (m: string) => [`terraform plan ${varFile} -target=module.${m} -out=${planFile(m)}`, `terraform apply ${planFile(m)}`];
   const lines = [
     HEADER,
     "",
     `# Runbook — ${ws}`,
     "",
-    `Directory: \`cdktf.out/stacks/${ws}\` (run \`npm run synth\` first). Modules: ${rolloutOrder(graph).join(", ")}.`,
+    `Directory: \`cdktf.out/stacks/${ws}\` (run \`npm run synth\` at the repository root first; it rewrites the`,
+    "configuration and keeps `.terraform/`, `terraform.tfstate.d/` and `state-backups/`). Commands run there with your",
+    `own \`terraform\` and CLI configuration. Modules: ${order.join(", ")}.`,
+    "Edits to `environments/" + ws + "/terraform.tfvars` are one-off: the next `npm run synth` rewrites the file from",
+    "`environments/" + ws + ".ts`, so make a change you keep there.",
+  ];
+
+  // §5.1 ---------------------------------------------------------------------------------------------
+  const beforeCompute = graph.compute ? order.filter((m) => targetClosure(graph, "compute").includes(m)) : order;
+  const afterCompute = graph.compute ? order.filter((m) => m !== "compute" && !beforeCompute.includes(m)) : [];
+  const targets = (list: string[][]) => list.filter(([t, n]) => compute.resource?.[t]?.[n]).map(([t, n]) => `-target=module.compute.${t}.${n}`).join(" ");
+  const baseTargets = targets([
+    ["aws_ecr_repository", "app"],
+    ["aws_ecs_cluster", "this"],
+  ]);
+  // Registered after app_image_tag names the pushed image, so the one-off tasks run that image.
+  const taskTargets = targets([
+    ["aws_ecs_task_definition", "db_bootstrap"],
+    ["aws_ecs_task_definition", "migrations"],
+  ]);
+  lines.push(
     "",
     "## First deploy (seed 000 §5.1)",
+    "Module by module, in dependency order; the services start only once their secrets have values and their image",
+    "exists. Review each plan before applying it.",
     "```bash",
     `cd cdktf.out/stacks/${ws}`,
     "terraform init",
-    `terraform workspace new ${ws}   # or: terraform workspace select ${ws}`,
+    `terraform workspace select ${ws} || terraform workspace new ${ws}`,
     "terraform validate",
-    `terraform plan ${varFile} -out=tfplan`,
-    "terraform apply tfplan",
+    ...beforeCompute.flatMap(plan),
     "```",
-    "",
-    "Or one module at a time (`npm run rollout -- " + ws + "`):",
-    "```bash",
-    ...rolloutOrder(graph).flatMap((m) => [`terraform plan ${varFile} -target=module.${m} -out=${planFile(m)}`, `terraform apply ${planFile(m)}`]),
-    "```",
-  ];
-  if (graph.cache) {
+  );
+  if (graph.compute) {
+    if (baseTargets) {
+      lines.push(
+        "",
+        "Then the parts of compute the first release needs before any service starts (image repository, cluster):",
+        "```bash",
+        `terraform plan ${varFile} ${baseTargets} -out=tfplan-compute-base`,
+        "terraform apply tfplan-compute-base",
+        "```",
+      );
+    }
+    const secretNames: string[] = Object.values<Json>(stack.root.module ?? {}).flatMap((b) => (Array.isArray(b.secret_names) ? b.secret_names : []));
+    lines.push("", "Give every application secret its value (Terraform creates the secrets, never their values):", "```bash");
+    if (has("app_secret_arns")) {
+      lines.push("terraform output -json app_secret_arns | jq -r 'keys[]'   # the secrets to fill");
+      for (const s of secretNames) lines.push(`aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."${s}"')" --secret-string '<value>'`);
+    } else {
+      const prefix = String(stack.root.module?.security?.secret_prefix ?? `eduautismo-ia/${ws}`).replace("${var.environment}", ws);
+      for (const s of secretNames) lines.push(`aws secretsmanager put-secret-value --secret-id ${prefix}/${s} --secret-string '<value>'`);
+    }
+    lines.push("```");
+    if (has("ecr_repository_urls")) {
+      lines.push(
+        "",
+        "Push the first image (from the application repository), then point the workspace at its tag:",
+        "```bash",
+        "TAG=3.0.0   # the release you deploy",
+        "ECR_APP=$(terraform output -json ecr_repository_urls | jq -r .app)",
+        `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin "\${ECR_APP%%/*}"`,
+        'docker build -t "$ECR_APP:$TAG" .',
+        'docker push "$ECR_APP:$TAG"',
+        "```",
+        ...tfvarsEdit(ws, ['app_image_tag = "3.0.0"']),
+      );
+    }
+    const oneOff = (output: string, what: string) => [
+      `TASK=$(eval "$(terraform output -raw ${output})")   # ${what}`,
+      `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`,
+      `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode'   # expect 0`,
+    ];
+    if (taskTargets) {
+      lines.push(
+        "",
+        "Register the one-off task definitions with that image:",
+        "```bash",
+        `terraform plan ${varFile} ${taskTargets} -out=tfplan-compute-tasks`,
+        "terraform apply tfplan-compute-tasks",
+        "```",
+      );
+    }
+    const tasks = [
+      ...(has("db_bootstrap_run_task_command") ? oneOff("db_bootstrap_run_task_command", "creates the application's database user") : []),
+      ...(has("migrations_run_task_command") ? oneOff("migrations_run_task_command", "runs the migrations") : []),
+    ];
+    if (tasks.length > 0) lines.push("", "Prepare the database with the one-off tasks, each to a clean exit:", "```bash", ...tasks, "```");
+    else if (compute.resource?.aws_ecs_task_definition?.migrations) {
+      lines.push(
+        "",
+        "Run the migrations task to a clean exit:",
+        "```bash",
+        `TASK=$(aws ecs run-task --cluster ${cluster} --launch-type FARGATE --task-definition ${name}-migrations --network-configuration "awsvpcConfiguration={subnets=[$(terraform output -json private_subnet_ids | jq -r 'join(",")')],securityGroups=[$(terraform output -raw ecs_security_group_id)],assignPublicIp=DISABLED}" --query 'tasks[0].taskArn' --output text)`,
+        `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`,
+        `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode'   # expect 0`,
+        "```",
+      );
+    }
+    lines.push("", "Then the services and what watches them:", "```bash", ...["compute", ...afterCompute].flatMap(plan), `aws ecs wait services-stable --cluster ${cluster} --services ${service}`, "```");
+  }
+  lines.push("", "The same module order, with what each `-target` also plans:", "```bash", `npm run rollout -- ${ws}`, "```");
+
+  // §5.2 ---------------------------------------------------------------------------------------------
+  if (cache) {
     lines.push(
       "",
       "## Incremental cache rollout (seed 000 §5.2)",
-      `\`-target=module.cache\` also plans: ${targetClosure(graph, "cache").join(", ")}.`,
+      `\`-target=module.cache\` also plans: ${targetClosure(graph, "cache").join(", ")}. Select the workspace before the backup:`,
+      "in `default` there is nothing to back up, and `npm run state -- backup` refuses it (and an empty state).",
       "```bash",
-      "npm run state -- backup   # or: terraform state pull > terraform.tfstate.backup",
+      `cd cdktf.out/stacks/${ws}`,
       `terraform workspace select ${ws}`,
-      `terraform plan ${varFile} -target=module.cache -out=tfplan-cache`,
-      "terraform apply tfplan-cache",
-      `terraform plan ${varFile} -target=module.compute -out=tfplan-ecs`,
-      "terraform apply tfplan-ecs",
+      `npm run state -- backup   # state-backups/${ws}/<UTC time>-serial<N>.tfstate`,
+      ...plan("cache"),
+      `aws elasticache wait replication-group-available --replication-group-id ${redisGroup}`,
+      ...(graph.compute ? [...plan("compute"), `aws ecs wait services-stable --cluster ${cluster} --services ${service}`] : []),
       "```",
     );
   }
+
+  // §6 -----------------------------------------------------------------------------------------------
   lines.push("", "## Post-deploy checks (seed 000 §6)", "```bash", "terraform output");
   for (const o of ["vpc_id", "redis_endpoint", "redis_port", "rds_endpoint", "ecs_cluster_name", "alb_dns_name"]) if (has(o)) lines.push(`terraform output ${o}`);
-  if (graph.cache) lines.push(`aws elasticache describe-replication-groups --replication-group-id ${name}-redis   # expect "available"`);
-  lines.push(`aws ecs list-tasks --cluster ${name} --desired-status RUNNING`, `aws logs tail /ecs/${name} --follow`);
+  if (cache) lines.push(`aws elasticache describe-replication-groups --replication-group-id ${redisGroup} --query 'ReplicationGroups[0].Status'   # expect "available"`);
+  if (graph.compute) lines.push(`aws ecs list-tasks --cluster ${cluster} --desired-status RUNNING`, `aws logs tail /ecs/${name} --since 15m`);
+  if (has("target_group_arns")) lines.push(`aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r .app)"   # expect healthy`);
   if (has("alb_dns_name")) lines.push("ALB_DNS=$(terraform output -raw alb_dns_name)", `curl -v ${https ? "https" : "http"}://\${ALB_DNS}/health   # expect HTTP 200`);
   if (has("cloudfront_domain_name")) lines.push("curl -I https://$(terraform output -raw cloudfront_domain_name)/health");
   lines.push("```");
-  lines.push(
-    "",
-    "## Rollback: application only (seed 000 §7.1)",
-    "```bash",
-    `aws ecs update-service --cluster ${name} --service ${name}-app --task-definition ${name}-app:<PREVIOUS_REVISION>`,
-    `aws ecs describe-services --cluster ${name} --services ${name}-app --query 'services[0].events[:5]'`,
-    "```",
-    `Then set \`app_image_tag\` back to the previous tag in \`environments/${ws}/terraform.tfvars\` so the next compute apply keeps it.`,
-    "",
-    "## Rollback: Terraform state (seed 000 §7.2)",
-    "```bash",
-    "npm run state -- list",
-    "npm run state -- restore state-backups/" + ws + "/<backup>.tfstate   # checks lineage, pushes as the next serial",
-    `terraform plan ${varFile}`,
-    "```",
-  );
-  if (graph.cache) {
+
+  // §7.1 ---------------------------------------------------------------------------------------------
+  if (graph.compute) {
     lines.push(
       "",
-      "## Rollback: Redis (seed 000 §7.3)",
-      `Set \`cache.enabled = false\` in \`environments/${ws}.ts\`, run \`npm run synth\`; compute loses its REDIS_* variables.`,
+      "## Rollback: application only (seed 000 §7.1)",
       "```bash",
-      `terraform apply ${varFile} -target=module.compute`,
-      `terraform destroy ${varFile} -target=module.cache`,
+      `aws ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].taskDefinition'   # the revision running now`,
+      `aws ecs list-task-definitions --family-prefix ${family} --sort DESC --max-items 5`,
+      `aws ecs update-service --cluster ${cluster} --service ${service} --task-definition ${family}:<PREVIOUS_REVISION>`,
+      `aws ecs wait services-stable --cluster ${cluster} --services ${service}`,
+      `aws ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].events[:5]'`,
+      "```",
+      "Then put the previous image tag back in the workspace, or the next compute apply registers the bad one again:",
+      ...tfvarsEdit(ws, ['app_image_tag = "2.9.0"   # the previous release']),
+      "```bash",
+      ...plan("compute").map((l, i) => (i === 0 ? `${l}   # expect: the app task definition replaced with the previous image` : l)),
       "```",
     );
   }
+
+  // §7.2 ---------------------------------------------------------------------------------------------
+  lines.push(
+    "",
+    "## Rollback: Terraform state (seed 000 §7.2)",
+    "Seed 000's `cp terraform.tfstate.backup terraform.tfstate` changes nothing here: with a workspace selected,",
+    `Terraform reads \`terraform.tfstate.d/${ws}/terraform.tfstate\` (or the workspace's S3 object), never \`./terraform.tfstate\`.`,
+    "Push the backup instead. `npm run state -- restore` checks the lineage, saves the current state, and pushes the",
+    "backup as the next serial (no `-force`). Then plan and review; never `apply -auto-approve`.",
+    "```bash",
+    `cd cdktf.out/stacks/${ws}`,
+    `terraform workspace select ${ws}`,
+    "npm run state -- list",
+    `npm run state -- restore state-backups/${ws}/<backup>.tfstate`,
+    `terraform plan ${varFile} -out=tfplan-rollback   # review what AWS needs to match the restored state`,
+    "terraform apply tfplan-rollback",
+    "terraform state list",
+    "```",
+    "With plain Terraform and a `terraform state pull > terraform.tfstate.backup` copy (Terraform refuses to push an",
+    "older serial, and `-force` would also skip the lineage check, so bump the serial instead):",
+    "```bash",
+    "terraform state pull > terraform.tfstate.before-restore",
+    `jq --argjson serial "$(( $(jq .serial terraform.tfstate.before-restore) + 1 ))" '.serial = $serial' terraform.tfstate.backup > terraform.tfstate.restore`,
+    "terraform state push terraform.tfstate.restore",
+    "```",
+    "then the same `terraform plan` as above.",
+  );
+
+  // §7.3 ---------------------------------------------------------------------------------------------
+  if (cache) {
+    const protectedCache = JSON.stringify(stack.modules.cache ?? {}).includes('"prevent_destroy":true');
+    lines.push(
+      "",
+      "## Rollback: Redis (seed 000 §7.3)",
+      "`terraform destroy -target=module.cache` would also destroy what depends on the cache (the ECS service, task",
+      "definitions, alarms). Instead remove the cache from the configuration and let compute drop its REDIS_* settings first.",
+      `1. In \`environments/${ws}.ts\` set \`cache.enabled = false\`` +
+        (protectedCache ? " and `cache.allowDestroy = true` (the replication group carries `prevent_destroy`; this is the deliberate step that lifts it)." : "."),
+      "2. Then:",
+      "```bash",
+      "npm run synth",
+      `cd cdktf.out/stacks/${ws}`,
+      `terraform workspace select ${ws}`,
+      "npm run state -- backup",
+      `terraform plan ${varFile} -target=module.compute${graph.monitoring ? " -target=module.monitoring" : ""} -out=tfplan-no-redis-app   # compute loses REDIS_*; nothing in module.cache changes`,
+      "terraform apply tfplan-no-redis-app",
+      `terraform plan ${varFile} -out=tfplan-no-redis   # review: only module.cache.* is destroyed`,
+      "terraform apply tfplan-no-redis",
+      "```",
+      "To bring Redis back: set `cache.enabled` back to true, `npm run synth`, then §5.2.",
+    );
+  }
+
+  // §8.1 ---------------------------------------------------------------------------------------------
+  if (cache) {
+    lines.push(
+      "",
+      "## Redis connection failed (seed 000 §8.1)",
+      "```bash",
+      `aws ec2 describe-security-groups --group-ids "$(terraform output -raw redis_security_group_id)" --query 'SecurityGroups[0].IpPermissions'   # 6379 from the tasks' group:`,
+      "terraform output -raw ecs_security_group_id",
+      `aws elasticache describe-replication-groups --replication-group-id ${redisGroup} --query 'ReplicationGroups[0].Status'   # expect "available"`,
+      "terraform output redis_endpoint",
+      "```",
+    );
+    if (toolbox) {
+      lines.push(
+        "From inside the VPC, through the toolbox task (the app container's root filesystem is read-only, which ECS Exec",
+        "does not support; the toolbox has redis-cli, REDIS_HOST/REDIS_PORT and the AUTH token as REDISCLI_AUTH):",
+        "```bash",
+        'TASK=$(eval "$(terraform output -raw ecs_toolbox_run_task_command)")',
+        `aws ecs wait tasks-running --cluster ${cluster} --tasks "$TASK"`,
+        `aws ecs execute-command --cluster ${cluster} --task "$TASK" --container toolbox --interactive --command "/bin/sh"`,
+        "```",
+        "Inside the toolbox shell:",
+        "```sh",
+        `redis-cli ${tls ? "--tls " : ""}-h "$REDIS_HOST" -p "$REDIS_PORT" ping   # expect PONG`,
+        "exit",
+        "```",
+        "```bash",
+        `aws ecs stop-task --cluster ${cluster} --task "$TASK"`,
+        "```",
+      );
+    } else {
+      lines.push("This configuration has no ECS Exec toolbox task (`ecs_toolbox_run_task_command`), and the app container's read-only", "root filesystem rules out ECS Exec there: test connectivity from a task you start for it.");
+    }
+    lines.push(
+      "If the rule is missing, do not add it by hand (Terraform would not know it): re-apply the cache module, which owns it.",
+      "```bash",
+      ...plan("cache"),
+      "```",
+    );
+  }
+
+  // §8.3 ---------------------------------------------------------------------------------------------
+  const failoverRule = (variables.redis_num_cache_nodes?.validation ?? []).find((v: Json) => /failover/.test(String(v.error_message)));
+  if (cache && failoverRule && hasVar("redis_automatic_failover_enabled")) {
+    const failoverOn = tfvar("redis_automatic_failover_enabled") === "true";
+    const message = String(failoverRule.error_message).replace(/\$\{var\.redis_num_cache_nodes\}/g, "1");
+    lines.push(
+      "",
+      "## Apply fails: automatic failover needs 2 nodes (seed 000 §8.3)",
+      "ElastiCache refuses automatic failover with one node (`InvalidParameterCombination`). Here the plan stops first, for",
+      "example after this edit:",
+      ...tfvarsEdit(ws, failoverOn ? ["redis_num_cache_nodes = 1"] : ["redis_automatic_failover_enabled = true"]),
+      "```bash",
+      plan("cache")[0],
+      "```",
+      "Terraform prints:",
+      "```text",
+      "Error: Invalid value for variable",
+      message,
+      "```",
+      failoverOn ? "Fix: keep failover (this workspace requires it) and give it a replica:" : "Fix: one node without failover, or two nodes with it:",
+      ...tfvarsEdit(ws, failoverOn ? ["redis_num_cache_nodes = 2"] : ["redis_num_cache_nodes = 1", "redis_automatic_failover_enabled = false", "redis_multi_az_enabled = false"]),
+      "```bash",
+      ...plan("cache"),
+      "```",
+    );
+  }
+
+  // §8.4 ---------------------------------------------------------------------------------------------
+  if (cache) {
+    const nodeType = JSON.parse(tfvar("redis_node_type") ?? '"cache.t3.micro"') as string;
+    const immediate = hasVar("redis_apply_immediately");
+    lines.push("", "## High Redis memory (seed 000 §8.4)");
+    if (toolbox) {
+      lines.push(
+        "Look first, through the toolbox task (see §8.1):",
+        "```bash",
+        'TASK=$(eval "$(terraform output -raw ecs_toolbox_run_task_command)")',
+        `aws ecs wait tasks-running --cluster ${cluster} --tasks "$TASK"`,
+        `aws ecs execute-command --cluster ${cluster} --task "$TASK" --container toolbox --interactive --command "/bin/sh"`,
+        "```",
+        "Inside the toolbox shell:",
+        "```sh",
+        `redis-cli ${tls ? "--tls " : ""}-h "$REDIS_HOST" -p "$REDIS_PORT" info memory`,
+        `redis-cli ${tls ? "--tls " : ""}-h "$REDIS_HOST" -p "$REDIS_PORT" --bigkeys`,
+        "```",
+      );
+    }
+    lines.push(
+      `Option 1, a bigger node (in place; \`${nodeType}\` → \`${nextNodeType(nodeType)}\` here)` +
+        (immediate ? ", now rather than in the next maintenance window:" : ". The change waits for the next maintenance window (this configuration has no `redis_apply_immediately` knob):"),
+      ...tfvarsEdit(ws, [`redis_node_type = "${nextNodeType(nodeType)}"`, ...(immediate ? ["redis_apply_immediately = true"] : [])]),
+      "```bash",
+      ...plan("cache").map((l, i) => (i === 0 ? `${l}   # expect: ~ node_type, updated in place` : l)),
+      "```",
+      ...(immediate ? ["Afterwards set it back, so ordinary changes wait for the window again:", ...tfvarsEdit(ws, ["redis_apply_immediately = false"])] : []),
+      `Keep the new size in \`environments/${ws}.ts\` (\`cache.nodeType\`).`,
+      "",
+      "Option 2, shorter TTLs. They are knobs of this workspace, passed to the containers as BNCC_CACHE_TTL and NLP_CACHE_TTL;",
+      "the seed's `BNCC_CACHE_TTL = \"1800\"` line in tfvars only makes Terraform warn `Value for undeclared variable` and",
+      "changes nothing.",
+      ...tfvarsEdit(ws, ["bncc_cache_ttl = 1800", "nlp_cache_ttl = 900"]),
+      "```bash",
+      ...plan("compute").map((l, i) => (i === 0 ? `${l}   # expect: a new app task definition, rolled out by the service` : l)),
+      "```",
+    );
+    if (toolbox) {
+      lines.push("Option 3, emergency only: empty the cache from the toolbox shell (every request misses until it refills).", "```sh", `redis-cli ${tls ? "--tls " : ""}-h "$REDIS_HOST" -p "$REDIS_PORT" FLUSHALL`, "```");
+    }
+  }
+
   lines.push("", "## Outputs", "", ...outputs.map((o) => `- \`${o}\`: ${String(stack.root.output[o].description ?? "")}`));
   return lines.join("\n") + "\n";
 }

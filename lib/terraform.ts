@@ -11,15 +11,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runTerraform, type TfResult } from "./terraform-cli";
 import { AWS_PROVIDER_VERSION } from "./versions";
 
-export interface TfResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** stdout + stderr without colours, box characters or line wrapping, for message assertions. */
-  readonly text: string;
-}
+export type { TfResult } from "./terraform-cli";
 
 /** Why Terraform cannot run offline here, or undefined when it can. */
 export function terraformUnavailable(): string | undefined {
@@ -81,25 +76,14 @@ export function workdirFrom(stackDir: string): string {
   return dir;
 }
 
+/** The offline runner: the operator runner plus a CLI configuration pointing at TF_PROVIDER_MIRROR. */
 export function terraform(dir: string, args: string[]): TfResult {
-  const result = spawnSync("terraform", args, {
-    cwd: dir,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-    env: {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: cliConfigFile(),
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      NO_COLOR: "1",
-    },
+  return runTerraform(dir, args, {
+    TF_CLI_CONFIG_FILE: cliConfigFile(),
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+    NO_COLOR: "1",
   });
-  const stdout = result.stdout ?? "";
-  const stderr = result.stderr ?? "";
-  // eslint-disable-next-line no-control-regex
-  const text = (stdout + "\n" + stderr).replace(/\x1b\[[0-9;]*m/g, "").replace(/[│╷╵]/g, "").replace(/\s+/g, " ");
-  return { code: result.status ?? -1, stdout, stderr, text };
 }
 
 /** Runs Terraform and throws with its output when it fails. */

@@ -141,6 +141,10 @@ describe("named exemptions (dev may skip only what costs money)", () => {
     expect(problems("dev", (e) => (e.network.flowLogs.enabled = true))).toContain("dev.exemptions[0].control: vpc-flow-logs is exempted but switched on; drop the exemption");
   });
 
+  test("with the cache disabled (seed 000 §7.3), dev's Redis exemptions are kept for when it returns", () => {
+    expect(problems("dev", (e) => (e.cache.enabled = false)).filter((p: string) => p.includes("elasticache"))).toEqual([]);
+  });
+
   test("staging and production cannot switch a control off", () => {
     expect(problems("staging", (e) => (e.storage.accessLogging = false))).toContain(
       "staging.exemptions: s3-access-logging is off, but only dev may skip a security control; staging and production keep every one",

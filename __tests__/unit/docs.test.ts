@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { generatedDocs } from "../../lib/docs";
+import { generatedDocs, runbookDoc } from "../../lib/docs";
 import { synthAll } from "../helpers/synth";
 
 const repo = path.join(__dirname, "..", "..");
@@ -26,4 +26,58 @@ test("dev's runbook checks health over plain HTTP (no certificate there)", () =>
 test("module docs show the value every workspace passes", () => {
   expect(docs["docs/modules/cache.md"]).toMatch(/\| `redis_node_type` \| `string` \| required \| `\$\{var\.redis_node_type\}` \|/);
   expect(docs["docs/modules/cdn.md"]).toContain("Present in: production.");
+});
+
+const runbooks = Object.entries(docs).filter(([f]) => f.startsWith("docs/runbooks/"));
+
+test.each(runbooks)("%s: §5.2 and §7.3 select the workspace before the state backup", (_, rb) => {
+  for (const marker of ["§5.2", "§7.3"]) {
+    const section = rb.split(/^## /m).find((s) => s.includes(`(seed 000 ${marker})`)) as string;
+    expect(section.search(/^npm run state -- backup/m)).toBeGreaterThan(section.search(/^terraform workspace select/m));
+    expect(section.search(/^terraform workspace select/m)).toBeGreaterThan(-1);
+  }
+});
+
+test.each(runbooks)("%s: §7.2 restores by pushing, then plans; no cp over terraform.tfstate, no apply -auto-approve", (_, rb) => {
+  const section = rb.split(/^## /m).find((s) => s.includes("(seed 000 §7.2)")) as string;
+  expect(section).toMatch(/^npm run state -- restore state-backups\/\w+\/<backup>\.tfstate$/m);
+  expect(section).toMatch(/^terraform state push terraform\.tfstate\.restore$/m);
+  expect(section).not.toMatch(/^cp terraform\.tfstate\.backup|^terraform apply -auto-approve/m);
+  expect(section.indexOf("terraform plan")).toBeGreaterThan(section.indexOf("npm run state -- restore"));
+});
+
+test("§7.3 tells production to lift prevent_destroy with cache.allowDestroy; dev and staging need no such step", () => {
+  const section = (ws: string) => docs[`docs/runbooks/${ws}.md`].split(/^## /m).find((s) => s.includes("(seed 000 §7.3)")) as string;
+  expect(section("production")).toContain("`cache.allowDestroy = true`");
+  expect(section("dev")).not.toContain("allowDestroy");
+  expect(section("production")).not.toContain("terraform destroy -var-file");
+});
+
+test("§8.4 scales redis_node_type and names the TTL knobs, not the containers' variables", () => {
+  const rb = docs["docs/runbooks/production.md"];
+  expect(rb).toContain('redis_node_type = "cache.r6g.xlarge"');
+  expect(rb).toMatch(/^bncc_cache_ttl = 1800$/m);
+  expect(rb).toMatch(/^nlp_cache_ttl = 900$/m);
+  expect(rb).not.toMatch(/^BNCC_CACHE_TTL = /m);
+});
+
+test("§8.3 prints the validation message Terraform stops the plan with", () => {
+  expect(docs["docs/runbooks/dev.md"]).toContain("```text\nError: Invalid value for variable\nautomatic failover needs at least 2 nodes, got 1\n```");
+});
+
+test("with the outputs and knobs the other work packages add, the runbook prints their commands", () => {
+  const stack = structuredClone(synthAll().stacks.dev);
+  for (const o of ["ecs_toolbox_run_task_command", "db_bootstrap_run_task_command", "migrations_run_task_command", "app_secret_arns"]) stack.root.output[o] = { value: "x" };
+  stack.root.variable.redis_apply_immediately = { type: "bool", default: false };
+  stack.modules.compute.resource.aws_ecs_task_definition.db_bootstrap = {};
+  const rb = runbookDoc(stack);
+  expect(rb).toContain(
+    'terraform plan -var-file="environments/dev/terraform.tfvars" -target=module.compute.aws_ecs_task_definition.db_bootstrap -target=module.compute.aws_ecs_task_definition.migrations -out=tfplan-compute-tasks',
+  );
+  expect(rb).toContain(`aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."openai-api-key"')" --secret-string '<value>'`);
+  expect(rb).toContain('TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # creates the application\'s database user');
+  expect(rb).toContain("aws ecs describe-tasks --cluster eduautismo-ia-dev --tasks \"$TASK\" --query 'tasks[0].containers[0].exitCode'   # expect 0");
+  expect(rb).toContain('aws ecs execute-command --cluster eduautismo-ia-dev --task "$TASK" --container toolbox --interactive --command "/bin/sh"');
+  expect(rb).toContain('redis_node_type = "cache.t3.small"\nredis_apply_immediately = true');
+  expect(rb.indexOf("db_bootstrap_run_task_command")).toBeLessThan(rb.indexOf("migrations_run_task_command"));
 });
