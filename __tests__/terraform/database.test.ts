@@ -3,9 +3,11 @@
  * password validates and plans, the replicas carry no managed password, the secrets and the
  * parameter group are named as the runbooks expect, and db_apply_immediately reaches every instance.
  */
-import { synthAll } from "../helpers/synth";
-import { describeTerraform } from "../helpers/terraform";
-import { planJson, planResources, type PlanJson, type PlanResource } from "../../lib/terraform";
+import * as fs from "fs";
+import * as path from "path";
+import { inputs, synthAll } from "../helpers/synth";
+import { describeTerraform, terraformOk, workdirFrom } from "../helpers/terraform";
+import { planJson, planResources, providerSchemas, stateFromPlan, type PlanJson, type PlanResource } from "../../lib/terraform";
 
 describeTerraform("database under real Terraform", () => {
   const { stacks } = synthAll();
@@ -63,5 +65,28 @@ describeTerraform("database under real Terraform", () => {
 
   test("production keeps 30 days of backups", () => {
     expect(at(plan, "module.database.aws_db_instance.postgres").values.backup_retention_period).toBe(30);
+  });
+
+  // In dev (no prevent_destroy): a crafted state fakes values only known after apply, so unrelated
+  // attributes drift; what matters is the password's path.
+  test("rotation: raising database.masterPasswordVersion makes a new password and sends its new version to the primary", () => {
+    const applied = planJson(stacks.dev.dir, "dev", ["-target=module.database"]);
+    const bumped = inputs();
+    bumped.dev.database = { ...bumped.dev.database, masterPasswordVersion: 2 };
+    const dir = workdirFrom(synthAll(bumped).stacks.dev.dir);
+    terraformOk(dir, ["init", "-input=false"]);
+    terraformOk(dir, ["workspace", "new", "dev"]);
+    fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "dev", "terraform.tfstate"), JSON.stringify(stateFromPlan(applied, providerSchemas(dir))));
+    const targets = ["terraform_data.master_password", "terraform_data.app_password", "aws_db_instance.postgres", "aws_secretsmanager_secret_version.db_master"].map((a) => `-target=module.database.${a}`);
+    terraformOk(dir, ["plan", "-input=false", "-refresh=false", "-var-file=environments/dev/terraform.tfvars", ...targets, "-out=tfplan-rotate"]);
+    const shown = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-rotate"]).stdout) as { resource_changes: { address: string; change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null } }[] };
+    const change = (address: string) => shown.resource_changes.find((c) => c.address === address)?.change;
+    expect(change("module.database.terraform_data.master_password")?.actions.sort()).toEqual(["create", "delete"]);
+    expect(change("module.database.terraform_data.app_password")?.actions).toEqual(["no-op"]);
+    const primary = change("module.database.aws_db_instance.postgres");
+    expect([primary?.before?.password_wo_version, primary?.after?.password_wo_version]).toEqual([1, 2]);
+    // The secret gets the new value (the provider replaces the version or updates it in place).
+    expect(change("module.database.aws_secretsmanager_secret_version.db_master")?.actions).not.toEqual(["no-op"]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
