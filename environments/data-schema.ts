@@ -94,7 +94,7 @@ export const DatabaseSchema = z
     masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/).default("eduautismo_admin"),
     /** Application user the app and workers log in as (created by the db-bootstrap task; password in `<secret prefix>/db-app`). @default "eduautismo_app" */
     appUsername: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/).default("eduautismo_app"),
-    /** Version of the master password: raising it makes Terraform generate a new one and set it on RDS (rotation, docs/modules/database.md). @default 1 */
+    /** Version of the master password: raising it makes Terraform generate a new one and set it on RDS (rotation: modules/database/README.md). @default 1 */
     masterPasswordVersion: z.number().int().min(1).default(1),
     /** Version of the application user's password: raising it generates a new one (then rerun db-bootstrap and redeploy). @default 1 */
     appPasswordVersion: z.number().int().min(1).default(1),

@@ -83,8 +83,6 @@ export interface DatabaseProps extends DataTierPlacement {
   readonly secretRecoveryWindowDays?: number;
 }
 
-/** Keys of the master secret (`<prefix>/db-master`); the app secret has all but `engine`. */
-export const DB_SECRET_KEYS = ["username", "password", "host", "port", "dbname", "engine"] as const;
 
 export class DatabaseModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: DatabaseProps) {
@@ -173,7 +171,7 @@ export class DatabaseModule extends ModuleStack {
     // Passwords: a UUID made once at creation and kept in state (ignore_changes on input); only the
     // aws provider is available, so Terraform's built-in uuid() is the random source (as for the
     // Redis AUTH token). A new version in the environment file replaces the terraform_data, which
-    // makes a new UUID (rotation; docs/modules/database.md).
+    // makes a new UUID (rotation: modules/database/README.md).
     const password = (id: string, logicalId: string, version: string) =>
       named(
         new DataResource(this, id, {
