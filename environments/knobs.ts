@@ -131,6 +131,12 @@ export const DATABASE_KNOBS: readonly Knob[] = [
   { variable: "db_multi_az", type: "bool", description: "Synchronous standby in another AZ.", path: ["database", "multiAz"] },
   { variable: "db_backup_retention_period", type: "number", description: "Days of automated backups (0 disables them).", path: ["database", "backupRetentionDays"] },
   { variable: "db_replica_count", type: "number", description: "Read replicas (seed 001: 2 in production).", path: ["database", "readReplicas"] },
+  {
+    variable: "db_apply_immediately",
+    type: "bool",
+    description: "true applies database changes (instance class, storage, Multi-AZ) at once, for an incident, instead of in the weekly maintenance window; set it back to false afterwards.",
+    path: ["database", "applyImmediately"],
+  },
 ];
 
 /** Rules for the database knobs; `workspace` is baked into the staging/production-only rules. */

@@ -50,7 +50,8 @@ export const production: EnvironmentInput = {
     allocatedStorage: 200,
     maxAllocatedStorage: 1000,
     multiAz: true,
-    backupRetentionDays: 7,
+    // Seed 000 §4.3 ("Backup diário por 30 dias") over seed 001 (7 days): D41.
+    backupRetentionDays: 30,
     readReplicas: 2,
     maxConnections: 500,
     effectiveCacheSizeGb: 4,

@@ -129,10 +129,18 @@ export function runbookDoc(stack: SynthesizedStack): string {
       );
     }
     const secretNames: string[] = Object.values<Json>(stack.root.module ?? {}).flatMap((b) => (Array.isArray(b.secret_names) ? b.secret_names : []));
-    lines.push("", "Give every application secret its value (Terraform creates the secrets, never their values):", "```bash");
+    lines.push(
+      "",
+      "Give every application secret its value (Terraform creates the secrets, never their values). `read -rs` keeps the",
+      "value off the screen and out of the shell history:",
+      "```bash",
+    );
     if (has("app_secret_arns")) {
       lines.push("terraform output -json app_secret_arns | jq -r 'keys[]'   # the secrets to fill");
-      for (const s of secretNames) lines.push(`aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."${s}"')" --secret-string '<value>'`);
+      for (const s of secretNames) {
+        lines.push(`read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."${s}"')" --secret-string "$VALUE"   # type ${s}`);
+      }
+      lines.push("unset VALUE");
     } else {
       const prefix = String(stack.root.module?.security?.secret_prefix ?? `eduautismo-ia/${ws}`).replace("${var.environment}", ws);
       for (const s of secretNames) lines.push(`aws secretsmanager put-secret-value --secret-id ${prefix}/${s} --secret-string '<value>'`);
@@ -184,6 +192,31 @@ export function runbookDoc(stack: SynthesizedStack): string {
       );
     }
     lines.push("", "Then the services and what watches them:", "```bash", ...["compute", ...afterCompute].flatMap(plan), `aws ecs wait services-stable --cluster ${cluster} --services ${service}`, "```");
+    const cdnBlock = stack.root.module?.cdn;
+    const originName = cdnBlock?.origin_domain_name;
+    if (typeof originName === "string" && (cdnBlock.origin_route53_zone_id === undefined || cdnBlock.origin_route53_zone_id === null)) {
+      lines.push(
+        "",
+        `CloudFront reaches the ALB as \`${originName}\` (the ALB certificate covers that name, not the ALB's own). Until`,
+        "that name resolves to the ALB, CloudFront answers 502. Create the record in your DNS (no Route 53 zone is configured):",
+        "```bash",
+        "ALB_DNS=$(terraform output -raw alb_dns_name)",
+        `aws route53 change-resource-record-sets --hosted-zone-id <ZONE_ID> --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"${originName}","Type":"CNAME","TTL":300,"ResourceRecords":[{"Value":"'"$ALB_DNS"'"}]}}]}'`,
+        `dig +short ${originName}   # must print the ALB's name before CloudFront can serve`,
+        "```",
+      );
+    }
+    if (stack.root.module?.network?.alb_ingress === "cloudfront") {
+      const pl = String(stack.root.module.network.cloudfront_prefix_list_id);
+      lines.push(
+        "",
+        "The ALB admits only CloudFront's origin-facing addresses (a managed prefix list whose id differs per region). Confirm",
+        "the id in `environments/" + ws + ".ts` (`network.cloudfrontPrefixListId`) before the first network apply:",
+        "```bash",
+        `aws ec2 describe-managed-prefix-lists --region ${region} --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing --query 'PrefixLists[0].PrefixListId' --output text   # expect ${pl}`,
+        "```",
+      );
+    }
   }
   lines.push("", "The same module order, with what each `-target` also plans:", "```bash", `npm run rollout -- ${ws}`, "```");
 
@@ -211,8 +244,18 @@ export function runbookDoc(stack: SynthesizedStack): string {
   if (cache) lines.push(`aws elasticache describe-replication-groups --replication-group-id ${redisGroup} --query 'ReplicationGroups[0].Status'   # expect "available"`);
   if (graph.compute) lines.push(`aws ecs list-tasks --cluster ${cluster} --desired-status RUNNING`, `aws logs tail /ecs/${name} --since 15m`);
   if (has("target_group_arns")) lines.push(`aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r .app)"   # expect healthy`);
-  if (has("alb_dns_name")) lines.push("ALB_DNS=$(terraform output -raw alb_dns_name)", `curl -v ${https ? "https" : "http"}://\${ALB_DNS}/health   # expect HTTP 200`);
-  if (has("cloudfront_domain_name")) lines.push("curl -I https://$(terraform output -raw cloudfront_domain_name)/health");
+  const cloudfrontOnly = stack.root.module?.network?.alb_ingress === "cloudfront";
+  if (has("alb_dns_name") && !cloudfrontOnly) {
+    lines.push("ALB_DNS=$(terraform output -raw alb_dns_name)");
+    // The certificate names the workspace's domain, not *.elb.amazonaws.com: -k checks the app, not the name.
+    lines.push(https ? "curl -vk https://${ALB_DNS}/health   # expect HTTP 200 (-k: the certificate names your domain, not the ALB's)" : "curl -v http://${ALB_DNS}/health   # expect HTTP 200");
+  }
+  if (has("cloudfront_domain_name")) {
+    lines.push("curl -sS -o /dev/null -w '%{http_code}\\n' https://$(terraform output -raw cloudfront_domain_name)/health   # expect 200");
+  }
+  if (has("alb_dns_name") && cloudfrontOnly) {
+    lines.push("curl -sS -o /dev/null -w '%{http_code}\\n' --max-time 10 https://$(terraform output -raw alb_dns_name)/health   # expect 000 (timeout): only CloudFront reaches the ALB");
+  }
   lines.push("```");
 
   // §7.1 ---------------------------------------------------------------------------------------------
@@ -396,6 +439,24 @@ export function runbookDoc(stack: SynthesizedStack): string {
     if (toolbox) {
       lines.push("Option 3, emergency only: empty the cache from the toolbox shell (every request misses until it refills).", "```sh", `redis-cli ${tls ? "--tls " : ""}-h "$REDIS_HOST" -p "$REDIS_PORT" FLUSHALL`, "```");
     }
+  }
+
+  // Disaster recovery (seed 000 §4.3) ----------------------------------------------------------------
+  if (has("dr_region")) {
+    const drRegion = String(stack.root.module?.dr?.dr_region);
+    lines.push(
+      "",
+      "## Disaster recovery: restore in " + drRegion + " (seed 000 §4.3)",
+      `The database's automated backups and the replicated buckets are copied to ${drRegion} (module \`dr\`, docs/decisions.md D75).`,
+      "RPO: minutes for the database, seconds to minutes for the buckets; RTO: hours (the stack is rebuilt in the DR region",
+      "from this repository, then the data restored into it). The whole procedure is in docs/operations.md, \"Disaster recovery\".",
+      "```bash",
+      `cd cdktf.out/stacks/${ws}`,
+      "terraform output dr_region",
+      "aws rds describe-db-instance-automated-backups --region \"$(terraform output -raw dr_region)\" --db-instance-automated-backups-arn \"$(terraform output -raw dr_backup_replication_arn)\" --query 'DBInstanceAutomatedBackups[0].RestoreWindow'   # the newest restorable time",
+      "terraform output -json dr_bucket_names   # the replicas",
+      "```",
+    );
   }
 
   lines.push("", "## Outputs", "", ...outputs.map((o) => `- \`${o}\`: ${String(stack.root.output[o].description ?? "")}`));

@@ -182,6 +182,19 @@ function fake(type: AttrType | undefined, label: string): unknown {
   return null;
 }
 
+/** The cty type of a JSON value, as state files write a `dynamic` attribute's type. */
+function ctyType(v: unknown): unknown {
+  if (typeof v === "number") return "number";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "string";
+  if (Array.isArray(v)) return ["tuple", v.map(ctyType)];
+  if (v && typeof v === "object") return ["object", Object.fromEntries(Object.entries(v).map(([k, x]) => [k, ctyType(x)]))];
+  return "dynamic";
+}
+
+/** Attributes of type `dynamic` (e.g. terraform_data's input, output, triggers_replace) as state stores them: `{ value, type }`. */
+const DYNAMIC_ATTRIBUTES: Record<string, readonly string[]> = { terraform_data: ["input", "output", "triggers_replace"] };
+
 /**
  * A Terraform state (format 4) holding every resource a plan would create, with the values known at
  * plan time and a fake id. It stands in for "the state after the apply" when testing what later
@@ -199,6 +212,19 @@ export function stateFromPlan(plan: PlanJson, schemas: Record<string, ResourceSc
     for (const [attr, spec] of Object.entries(schemas[r.type]?.block.attributes ?? {})) {
       // Only purely computed attributes: optional+computed ones keep their planned value, or the next plan sees drift.
       if (spec.computed && !spec.optional && (attributes[attr] === undefined || attributes[attr] === null)) attributes[attr] = fake(spec.type, attr);
+    }
+    // terraform_data: output mirrors input; an input only known after apply (uuid()) gets a fake.
+    if (r.type === "terraform_data") {
+      attributes.input ??= `fake-${r.name}-input`;
+      attributes.output ??= attributes.input;
+    }
+    const dynamic = new Set([
+      ...(DYNAMIC_ATTRIBUTES[r.type] ?? []),
+      ...Object.entries(schemas[r.type]?.block.attributes ?? {}).filter(([, spec]) => spec.type === "dynamic").map(([attr]) => attr),
+    ]);
+    for (const attr of dynamic) {
+      const v = attributes[attr];
+      if (v !== undefined && v !== null) attributes[attr] = { value: v, type: ctyType(v) };
     }
     entry.instances.push({
       ...(r.index !== undefined ? { index_key: r.index } : {}),

@@ -66,9 +66,14 @@ describe("task definition of the app", () => {
     for (const ws of Object.keys(stacks)) expect(envNames(containers(ws)).filter((n) => /PASSWORD|TOKEN|SECRET|API_KEY|USERNAME/.test(n))).toEqual([]);
   });
 
-  test("reads the database credentials from the RDS-managed secret by JSON key", () => {
-    expect(containers()).toContain('{ "name" = "DB_USERNAME", "valueFrom" = "${var.db_secret_arn}:username::" }');
-    expect(containers()).toContain('{ "name" = "DB_PASSWORD", "valueFrom" = "${var.db_secret_arn}:password::" }');
+  test("reads the database credentials from the application user's secret by JSON key", () => {
+    expect(containers()).toContain('{ "name" = "DB_USERNAME", "valueFrom" = "${var.db_app_secret_arn}:username::" }');
+    expect(containers()).toContain('{ "name" = "DB_PASSWORD", "valueFrom" = "${var.db_app_secret_arn}:password::" }');
+    expect(stacks.production.root.module.compute.db_app_secret_arn).toBe("${module.database.db_app_secret_arn}");
+  });
+
+  test("never references the master secret, in any workspace", () => {
+    for (const ws of Object.keys(stacks)) expect(containers(ws)).not.toContain("db_master_secret_arn");
   });
 
   test("reads the Redis AUTH token from its secret where AUTH is on, and app secrets by ARN", () => {
@@ -88,6 +93,14 @@ describe("task definition of the app", () => {
     expect(envNames(defs).filter((n) => n.startsWith("REDIS"))).toEqual([]);
     expect(secretNames(defs)).not.toContain("REDIS_AUTH_TOKEN");
     expect(envNames(defs)).toContain("BNCC_CACHE_TTL");
+  });
+
+  test("the migrations task logs in as master (it owns the schema)", () => {
+    const defs = resource(compute(), "aws_ecs_task_definition", "migrations").container_definitions as string;
+    expect(defs).toContain('{ "name" = "DB_USERNAME", "valueFrom" = "${var.db_master_secret_arn}:username::" }');
+    expect(defs).toContain('{ "name" = "DB_PASSWORD", "valueFrom" = "${var.db_master_secret_arn}:password::" }');
+    expect(defs).not.toContain("db_app_secret_arn");
+    expect(stacks.production.root.module.compute.db_master_secret_arn).toBe("${module.database.db_master_user_secret_arn}");
   });
 
   test("the migrations task runs the same image with the migration command", () => {
@@ -119,7 +132,13 @@ describe("IAM", () => {
 
   test("the execution role reads only the task's secrets", () => {
     const read = statements("aws_iam_role_policy", "execution").find((s) => s.Sid === "ReadTaskSecrets") as Json;
-    expect(read.Resource).toEqual(["${var.db_secret_arn}", "${var.redis_auth_secret_arn}", "${var.secret_arns.openai-api-key}", "${var.secret_arns.jwt-secret-key}"]);
+    expect(read.Resource).toEqual([
+      "${var.db_app_secret_arn}",
+      "${var.db_master_secret_arn}",
+      "${var.redis_auth_secret_arn}",
+      "${var.secret_arns.openai-api-key}",
+      "${var.secret_arns.jwt-secret-key}",
+    ]);
   });
 
   test("the task role reads and writes uploads and exports, and only reads ml-models and bncc-data", () => {
@@ -210,6 +229,14 @@ describe("services as a list (seeds 002, 003)", () => {
       { path_pattern: { values: ["/app/*"] } },
       { http_header: { http_header_name: "X-Origin-Verify", values: ["${sensitive(terraform_data.origin_verify.output)}"] } },
     ]);
+  });
+
+  test("workers and extra web services log in as the application user, never as master", () => {
+    for (const name of ["web", "worker"]) {
+      const defs = resource(c, "aws_ecs_task_definition", name).container_definitions as string;
+      expect(defs).toContain("${var.db_app_secret_arn}:password::");
+      expect(defs).not.toContain("db_master_secret_arn");
+    }
   });
 
   test("a worker has no target group and no load balancer block", () => {

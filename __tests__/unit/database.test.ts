@@ -1,6 +1,14 @@
-import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { DATABASE_KNOBS } from "../../environments/knobs";
+import { problems } from "../helpers/config";
+import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
 const { stacks } = synthAll();
+const replica = (ws = "production") => resource(db(ws), "aws_db_instance", "replica");
+const secretKeys = (name: string) => {
+  const body = resource(db("production"), "aws_secretsmanager_secret_version", name).secret_string as string;
+  return [...body.matchAll(/(\w+) = /g)].map((m) => m[1]);
+};
+const tfvar = (ws: string, name: string) => (new RegExp(`\\n${name} = ([^\\n]+)\\n`).exec(stacks[ws].tfvars) as RegExpExecArray)[1];
 const db = (ws: string): Json => stacks[ws].modules.database;
 const primary = (ws = "production") => resource(db(ws), "aws_db_instance", "postgres");
 const param = (ws: string, name: string) => resource(db(ws), "aws_db_parameter_group", "postgres").parameter.find((p: Json) => p.name === name);
@@ -33,6 +41,13 @@ describe("engine and parameters (seed 001)", () => {
   test("forces TLS for every connection", () => {
     expect(param("dev", "rds.force_ssl").value).toBe("1");
   });
+
+  test("the parameter group has a name prefix, not a fixed name, so create_before_destroy can replace it", () => {
+    const group = resource(db("production"), "aws_db_parameter_group", "postgres");
+    expect(group).toMatchObject({ name_prefix: "${var.name}-postgres${var.engine_version}-", lifecycle: { create_before_destroy: true } });
+    expect(group.name).toBeUndefined();
+    expect(primary().parameter_group_name).toBe("${aws_db_parameter_group.postgres.name}");
+  });
 });
 
 describe("security defaults", () => {
@@ -41,9 +56,51 @@ describe("security defaults", () => {
     expect(primary().max_allocated_storage).toBe("${coalesce(var.max_allocated_storage, var.db_allocated_storage * 4)}");
   });
 
-  test("RDS generates and keeps the master password in Secrets Manager with the data key", () => {
-    expect(primary()).toMatchObject({ manage_master_user_password: true, master_user_secret_kms_key_id: "${var.data_kms_key_arn}" });
+  test("the master password is Terraform's, handed to RDS write-only, never managed by RDS", () => {
+    expect(primary()).toMatchObject({ password_wo: "${terraform_data.master_password.output}", password_wo_version: "${var.master_password_version}" });
+    expect(primary().manage_master_user_password).toBeUndefined();
+    expect(primary().master_user_secret_kms_key_id).toBeUndefined();
     expect(primary().password).toBeUndefined();
+  });
+
+  test("each password is a uuid() made once (ignore_changes) and made anew only when its version rises", () => {
+    expect(resourcesOf(db("production"), "terraform_data")).toEqual({
+      master_password: { input: "${uuid()}", triggers_replace: "${var.master_password_version}", lifecycle: { ignore_changes: ["input"] } },
+      app_password: { input: "${uuid()}", triggers_replace: "${var.app_password_version}", lifecycle: { ignore_changes: ["input"] } },
+    });
+  });
+
+  test("raising a password version in the environment file reaches the module (rotation)", () => {
+    const all = inputs();
+    all.production.database = { ...all.production.database, masterPasswordVersion: 2, appPasswordVersion: 3 };
+    const call = synthAll(all).stacks.production.root.module.database;
+    expect([call.master_password_version, call.app_password_version]).toEqual([2, 3]);
+    expect([stacks.production.root.module.database.master_password_version, stacks.production.root.module.database.app_password_version]).toEqual([1, 1]);
+  });
+
+  test("a password version below 1 is refused", () => {
+    expect(problems("production", (e) => (e.database.masterPasswordVersion = 0)).join("\n")).toMatch(/^production\.database\.masterPasswordVersion: /m);
+    expect(problems("dev", (e) => (e.database.appPasswordVersion = 1.5)).join("\n")).toMatch(/^dev\.database\.appPasswordVersion: /m);
+  });
+
+  test("the master secret is <prefix>/db-master under the data key, with username, password, host, port, dbname, engine", () => {
+    expect(resource(db("production"), "aws_secretsmanager_secret", "db_master")).toMatchObject({ name: "${var.secret_prefix}/db-master", kms_key_id: "${var.data_kms_key_arn}" });
+    expect(secretKeys("db_master")).toEqual(["username", "password", "host", "port", "dbname", "engine"]);
+    expect(resource(db("production"), "aws_secretsmanager_secret_version", "db_master").secret_string).toContain("password = terraform_data.master_password.output");
+    expect(stacks.production.root.module.database.secret_prefix).toBe("eduautismo-ia/${var.environment}");
+  });
+
+  test("the application user's secret is <prefix>/db-app under the data key, with its own password", () => {
+    expect(resource(db("production"), "aws_secretsmanager_secret", "db_app")).toMatchObject({ name: "${var.secret_prefix}/db-app", kms_key_id: "${var.data_kms_key_arn}" });
+    expect(secretKeys("db_app")).toEqual(["username", "password", "host", "port", "dbname"]);
+    expect(resource(db("production"), "aws_secretsmanager_secret_version", "db_app").secret_string).toContain("username = var.app_username, password = terraform_data.app_password.output");
+    expect(stacks.production.root.module.database.app_username).toBe("eduautismo_app");
+  });
+
+  test("the database secrets keep the workspace's recovery window", () => {
+    const days = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.database.secret_recovery_window_days]));
+    expect(days).toEqual({ dev: 0, staging: 7, production: 30 });
+    expect(resource(db("dev"), "aws_secretsmanager_secret", "db_app").recovery_window_in_days).toBe("${var.secret_recovery_window_days}");
   });
 
   test("is never publicly accessible, uses IAM auth and the current CA", () => {
@@ -95,6 +152,40 @@ describe("production safety", () => {
   });
 });
 
+describe("backups", () => {
+  test("production keeps 30 days of automated backups (seed 000 §4.3), staging 7, dev 1", () => {
+    expect(["dev", "staging", "production"].map((ws) => tfvar(ws, "db_backup_retention_period"))).toEqual(["1", "7", "30"]);
+  });
+
+  test("more than 35 days is refused (the RDS maximum)", () => {
+    expect(problems("production", (e) => (e.database.backupRetentionDays = 36))).toContain("production.database.backupRetentionDays: backup retention must be 0 to 35 days, got 36");
+  });
+});
+
+describe("db_apply_immediately (seed 000 §8.4 incidents)", () => {
+  test("is a declared database knob, false in every workspace's tfvars", () => {
+    expect(DATABASE_KNOBS.find((k) => k.variable === "db_apply_immediately")).toMatchObject({ type: "bool", path: ["database", "applyImmediately"] });
+    expect(["dev", "staging", "production"].map((ws) => tfvar(ws, "db_apply_immediately"))).toEqual(["false", "false", "false"]);
+    expect(stacks.production.root.variable.db_apply_immediately.description).toMatch(/instead of in the weekly maintenance window/);
+  });
+
+  test("feeds apply_immediately of the primary and of every replica", () => {
+    expect(stacks.production.root.module.database.db_apply_immediately).toBe("${var.db_apply_immediately}");
+    expect(primary().apply_immediately).toBe("${var.db_apply_immediately}");
+    expect(replica().apply_immediately).toBe("${var.db_apply_immediately}");
+  });
+
+  test("database.applyImmediately = true writes the knob as true", () => {
+    const all = inputs();
+    all.staging.database = { ...all.staging.database, applyImmediately: true };
+    expect(synthAll(all).stacks.staging.tfvars).toContain("\ndb_apply_immediately = true\n");
+  });
+
+  test("a non-boolean database.applyImmediately is refused", () => {
+    expect(problems("staging", (e) => (e.database.applyImmediately = "yes")).join("\n")).toMatch(/^staging\.database\.applyImmediately: /m);
+  });
+});
+
 describe("read replicas", () => {
   test("production runs 2 (seed 001); dev and staging none", () => {
     const n = (ws: string) => (/\ndb_replica_count = (\d+)\n/.exec(stacks[ws].tfvars) as RegExpExecArray)[1];
@@ -109,11 +200,19 @@ describe("read replicas", () => {
       publicly_accessible: false,
     });
   });
+
+  test("never manage a password: RDS cannot replicate a source whose master password Secrets Manager manages", () => {
+    for (const attr of ["manage_master_user_password", "password", "password_wo", "password_wo_version", "username"]) expect(replica()[attr]).toBeUndefined();
+  });
 });
 
-test("the root exports rds_endpoint (seed 000 §6) and the master secret ARN", () => {
+test("the root exports rds_endpoint (seed 000 §6), the master secret ARN (now our secret) and the app secret ARN", () => {
   expect(stacks.dev.root.output).toMatchObject({
     rds_endpoint: { value: "${module.database.rds_endpoint}" },
     db_master_user_secret_arn: { value: "${module.database.db_master_user_secret_arn}" },
+    db_app_secret_arn: { value: "${module.database.db_app_secret_arn}" },
   });
+  expect(stacks.dev.root.output.db_master_user_secret_arn.description).not.toMatch(/managed by RDS/);
+  expect(db("dev").output.db_master_user_secret_arn.value).toBe("${aws_secretsmanager_secret.db_master.arn}");
+  expect(db("dev").output.db_app_secret_arn.value).toBe("${aws_secretsmanager_secret.db_app.arn}");
 });

@@ -16,7 +16,9 @@ test("the production runbook reproduces seed 000 §5.2 with this project's paths
   expect(rb).toContain('terraform plan -var-file="environments/production/terraform.tfvars" -target=module.cache -out=tfplan-cache');
   expect(rb).toContain('terraform plan -var-file="environments/production/terraform.tfvars" -target=module.compute -out=tfplan-ecs');
   expect(rb).toContain("aws elasticache describe-replication-groups --replication-group-id eduautismo-ia-production-redis");
-  expect(rb).toContain("curl -v https://${ALB_DNS}/health");
+  // Only CloudFront reaches the production ALB (D51): the health check goes through CloudFront.
+  expect(rb).toContain("https://$(terraform output -raw cloudfront_domain_name)/health   # expect 200");
+  expect(rb).toContain("# expect 000 (timeout): only CloudFront reaches the ALB");
 });
 
 test("dev's runbook checks health over plain HTTP (no certificate there)", () => {
@@ -74,7 +76,7 @@ test("with the outputs and knobs the other work packages add, the runbook prints
   expect(rb).toContain(
     'terraform plan -var-file="environments/dev/terraform.tfvars" -target=module.compute.aws_ecs_task_definition.db_bootstrap -target=module.compute.aws_ecs_task_definition.migrations -out=tfplan-compute-tasks',
   );
-  expect(rb).toContain(`aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."openai-api-key"')" --secret-string '<value>'`);
+  expect(rb).toContain(`read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."openai-api-key"')" --secret-string "$VALUE"`);
   expect(rb).toContain('TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # creates the application\'s database user');
   expect(rb).toContain("aws ecs describe-tasks --cluster eduautismo-ia-dev --tasks \"$TASK\" --query 'tasks[0].containers[0].exitCode'   # expect 0");
   expect(rb).toContain('aws ecs execute-command --cluster eduautismo-ia-dev --task "$TASK" --container toolbox --interactive --command "/bin/sh"');

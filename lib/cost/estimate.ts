@@ -107,7 +107,7 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
     add("database", `${cls}${multiAz ? " Multi-AZ" : ""}`, hourly(priceOf(p.rdsHour, cls, "RDS class"), copies));
     add("database", `${gb} GB gp3${multiAz ? " × 2" : ""}`, gb * p.rdsGp3GbMonth * copies);
     add("database", `${replicas} read replica(s) ${replicaCls} + storage`, hourly(priceOf(p.rdsHour, replicaCls, "RDS class"), replicas) + replicas * gb * p.rdsGp3GbMonth);
-    add("database", "master user secret", p.secretMonth);
+    add("database", "master and app user secrets", 2 * p.secretMonth);
   }
 
   // compute: Fargate tasks at desired count, ALB, logs

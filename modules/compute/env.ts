@@ -53,11 +53,21 @@ export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: P
     .map(([name, value]) => ({ name, value }));
 }
 
-/** Secrets by ARN: database credentials (JSON keys of the RDS-managed secret), Redis AUTH, app secrets. */
-export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secrets">): SecretRef[] {
+/**
+ * Which database login a task gets: `app` (the application user, `<prefix>/db-app`) for services
+ * and workers, `master` (`<prefix>/db-master`) only for the migrations task, which owns the schema.
+ */
+export type DbLogin = "app" | "master";
+
+/** Module variable holding the secret ARN of each database login. */
+export const DB_SECRET_VARIABLE: Record<DbLogin, string> = { app: "db_app_secret_arn", master: "db_master_secret_arn" };
+
+/** Secrets by ARN: database credentials (JSON keys of the login's secret), Redis AUTH, app secrets. */
+export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secrets">, db: DbLogin = "app"): SecretRef[] {
+  const arn = `\${var.${DB_SECRET_VARIABLE[db]}}`;
   const secrets: SecretRef[] = [
-    { name: "DB_USERNAME", valueFrom: "${var.db_secret_arn}:username::" },
-    { name: "DB_PASSWORD", valueFrom: "${var.db_secret_arn}:password::" },
+    { name: "DB_USERNAME", valueFrom: `${arn}:username::` },
+    { name: "DB_PASSWORD", valueFrom: `${arn}:password::` },
   ];
   if (src.redis?.authSecretArn !== undefined) secrets.push({ name: "REDIS_AUTH_TOKEN", valueFrom: "${var.redis_auth_secret_arn}:token::" });
   for (const s of svc.secrets) secrets.push({ name: secretEnvName(s), valueFrom: `\${var.secret_arns.${s}}` });
@@ -66,11 +76,13 @@ export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secr
 
 /** Every secret ARN a task of this module may read (for the execution role). Secret names are
  * HCL identifiers (lowercase, digits, dashes), so `var.secret_arns.<name>` needs no quotes inside
- * JSON policy strings. */
+ * JSON policy strings. The master secret is read by migrations and db-bootstrap, the app secret by
+ * the services (and db-bootstrap, which sets that password). */
 export function secretArnsOf(src: EnvSources, cfg: ComputeConfig): string[] {
   const names = [...new Set(cfg.services.flatMap((s) => s.secrets))];
   return [
-    "${var.db_secret_arn}",
+    "${var.db_app_secret_arn}",
+    "${var.db_master_secret_arn}",
     ...(src.redis?.authSecretArn !== undefined ? ["${var.redis_auth_secret_arn}"] : []),
     ...names.map((n) => `\${var.secret_arns.${n}}`),
   ];

@@ -33,7 +33,8 @@ import { hclExpression } from "../../lib/hcl";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/iam";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
 import { readStatements, readWriteStatements } from "../storage/grants";
-import { containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type RedisInputs } from "./env";
+import { dbBootstrapTask } from "./db-bootstrap";
+import { containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type DbLogin, type RedisInputs } from "./env";
 import { runTaskCommand } from "./run-task";
 
 /** TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only. */
@@ -85,7 +86,8 @@ export interface ComputeProps {
   readonly buckets: { readonly uploads: BucketRef; readonly exports: BucketRef; readonly mlModels: BucketRef; readonly bnccData: BucketRef };
   /** Application secret ARNs by name (security module). */
   readonly secretArns: unknown;
-  readonly db: { readonly secretArn: string; readonly address: string; readonly port: unknown; readonly name: string };
+  /** Database: the app user's and the master's secrets (db-bootstrap image: the engine major's postgres client). */
+  readonly db: { readonly appSecretArn: string; readonly masterSecretArn: string; readonly bootstrapImage: string; readonly address: string; readonly port: unknown; readonly name: string };
   /** Cache connection; omit when the cache is disabled (no REDIS_* variables). */
   readonly redis?: RedisInputs;
   /** Associate the security module's web ACL. @default false */
@@ -136,7 +138,9 @@ export class ComputeModule extends ModuleStack {
       this.input(`${snake}_bucket_arn`, b.arn, { type: "string", description: `ARN of the ${key} bucket.` });
     }
     this.input("secret_arns", props.secretArns, { type: "map(string)", description: "Application secret ARNs by name." });
-    this.input("db_secret_arn", props.db.secretArn, { type: "string", description: "RDS-managed master secret (JSON: username, password)." });
+    this.input("db_app_secret_arn", props.db.appSecretArn, { type: "string", description: "Secret of the application user (JSON: username, password, ...): app and workers." });
+    this.input("db_master_secret_arn", props.db.masterSecretArn, { type: "string", description: "Secret of the master user: migrations and db-bootstrap only." });
+    this.input("db_bootstrap_image", props.db.bootstrapImage, { type: "string", description: "PostgreSQL client image of the db-bootstrap task." });
     this.input("db_address", props.db.address, { type: "string", description: "PostgreSQL host." });
     this.input("db_port", props.db.port, { type: "number", description: "PostgreSQL port." });
     this.input("db_name", props.db.name, { type: "string", description: "PostgreSQL database." });
@@ -388,7 +392,7 @@ export class ComputeModule extends ModuleStack {
     }
 
     // --- Services --------------------------------------------------------------------------------------
-    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number }, size: { cpu: unknown; memory: unknown }) => {
+    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number; dbLogin?: DbLogin }, size: { cpu: unknown; memory: unknown }) => {
       const containers: object[] = [
         {
           name: "app",
@@ -399,7 +403,7 @@ export class ComputeModule extends ModuleStack {
           readonlyRootFilesystem: true,
           privileged: false,
           environment: containerEnvironment(props, cfg, svc),
-          secrets: containerSecrets(props, svc),
+          secrets: containerSecrets(props, svc, svc.dbLogin),
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           linuxParameters: { initProcessEnabled: true },
           logConfiguration: {
@@ -519,9 +523,14 @@ export class ComputeModule extends ModuleStack {
 
     if (cfg.migrations) {
       const m = cfg.migrations;
-      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {} }, { cpu: m.cpu, memory: m.memory });
+      // Migrations own the schema: they log in as master.
+      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master" }, { cpu: m.cpu, memory: m.memory });
       families.migrations = `${name}-migrations`;
     }
+    // One-off: creates/updates the application's database user (modules/compute/db-bootstrap.ts).
+    const dbBootstrap = dbBootstrapTask(this, { name, executionRoleArn: execRole.arn, logGroupName: "${aws_cloudwatch_log_group.app.name}", architecture: cfg.architecture });
+    families["db-bootstrap"] = dbBootstrap.taskDefinition.family;
+    this.output("db_bootstrap_run_task_command", dbBootstrap.runTaskCommand, "aws ecs run-task for the db-bootstrap task (private subnets, app security group, no public IP); prints the task ARN.");
 
     // --- ECS Exec toolbox (seed 000 §8.1, §8.4) ---------------------------------------------------------
     // A task definition no service uses: run-task starts it with --enable-execute-command, it sleeps for
