@@ -149,6 +149,10 @@ export const APPLY_FIXTURES: Record<string, Fixture> = {
     pass: { aws_secretsmanager_secret: { a: { name: "a", recovery_window_in_days: 0 }, b: { name: "b", recovery_window_in_days: 30 } } },
     fail: { aws_secretsmanager_secret: { a: { name: "a", recovery_window_in_days: 3 } } },
   },
+  "secret-name-reusable": {
+    pass: { aws_secretsmanager_secret: { auth: { name: "app/redis-auth", recovery_window_in_days: 0, count: "${var.auth ? 1 : 0}" }, app: { name: "app/openai-api-key", recovery_window_in_days: 30 } } },
+    fail: { aws_secretsmanager_secret: { auth: { name: "app/redis-auth", recovery_window_in_days: 30, count: "${var.auth ? 1 : 0}" } } },
+  },
   "elasticache-auth-needs-tls": { pass: { aws_elasticache_replication_group: { redis: group() } }, fail: { aws_elasticache_replication_group: { redis: group({ transit_encryption_enabled: false }) } } },
   "elasticache-failover-consistent": {
     pass: { aws_elasticache_replication_group: { redis: group(), dev: group({ replication_group_id: "dev-redis", num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false }) } },

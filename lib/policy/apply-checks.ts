@@ -521,6 +521,22 @@ export const APPLY_CHECKS: readonly Check[] = [
     },
   ),
   rule(
+    {
+      id: "secret-name-reusable",
+      title: "A secret a switch can remove and bring back does not keep a fixed name through a recovery window",
+      severity: "high",
+      sources: ["https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html", "https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_delete-secret.html"],
+    },
+    ["aws_secretsmanager_secret"],
+    (s) => {
+      if (!s.toggled) return undefined;
+      const days = num(s.config.recovery_window_in_days) ?? (isUnknown(s.config.recovery_window_in_days) ? undefined : 30);
+      const name = text(s.config.name);
+      const generated = name === undefined || isUnknown(s.config.name) || /\$\{[^}]*\baws_|\$\{[^}]*\bterraform_data\.|\$\{[^}]*\brandom_/.test(name);
+      return days && isSet(s.config.name) && !generated ? `a switch (count) can delete it, and for ${days} days of recovery window the name "${name}" stays taken: turning it back on fails until then (use recovery_window_in_days = 0 or name_prefix)` : undefined;
+    },
+  ),
+  rule(
     { id: "elasticache-auth-needs-tls", title: "A Redis AUTH token comes with in-transit encryption", severity: "high", sources: ["https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html"] },
     ["aws_elasticache_replication_group"],
     (r) => (isSet(r.config.auth_token) && !isTrue(r.config.transit_encryption_enabled) ? "auth_token without transit_encryption_enabled: ElastiCache accepts AUTH only on TLS replication groups" : undefined),
@@ -540,6 +556,7 @@ export const APPLY_CHECKS: readonly Check[] = [
     { id: "alb-log-bucket-sse-s3", title: "The bucket that receives ALB access logs is encrypted with SSE-S3 (ELB cannot write to SSE-KMS)", severity: "high", sources: ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html"] },
     ["aws_lb"],
     (lb, m) => {
+      if (!isTrue(block(lb.config.access_logs)?.enabled)) return undefined;
       const target = block(lb.config.access_logs)?.bucket;
       const bucket = of(m, "aws_s3_bucket").find((b) => refersTo(target, b) || (typeof target === "string" && target === b.config.bucket));
       if (!bucket) return undefined;
@@ -547,7 +564,7 @@ export const APPLY_CHECKS: readonly Check[] = [
       const algorithm = block(blocks(sse?.config.rule)[0]?.apply_server_side_encryption_by_default)?.sse_algorithm;
       return algorithm === undefined || algorithm === "AES256" ? undefined : `access logs go to ${bucket.address}, encrypted with ${String(algorithm)}: Elastic Load Balancing only writes to SSE-S3 (AES256) buckets`;
     },
-    (lb) => isTrue(block(lb.config.access_logs)?.enabled),
+    isAlb,
   ),
   rule(
     { id: "fargate-task-size", title: "Fargate task CPU and memory are a supported pair, and the containers fit in them", severity: "high", sources: ["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size"] },
@@ -579,7 +596,6 @@ export const APPLY_CHECKS: readonly Check[] = [
       }
       return undefined;
     },
-    (td, m) => (containers(td) ?? []).some((c) => of(m, "aws_ecr_repository").some((r) => String(c.image ?? "").includes(`${r.type}.${r.name}.repository_url`))),
   ),
   rule(
     {
@@ -629,10 +645,9 @@ export const APPLY_CHECKS: readonly Check[] = [
     { id: "rds-performance-insights-retention", title: "Performance Insights retention is 7 days, a whole number of 31-day months up to 23, or 731 days", severity: "medium", sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"] },
     ["aws_db_instance"],
     (r) => {
-      const d = num(r.config.performance_insights_retention_period);
+      const d = isTrue(r.config.performance_insights_enabled) ? num(r.config.performance_insights_retention_period) : undefined;
       return d === undefined || PI_RETENTION(d) ? undefined : `performance_insights_retention_period ${d} is not 7, 31×n (n ≤ 23) or 731`;
     },
-    (r) => isTrue(r.config.performance_insights_enabled),
   ),
   rule(
     { id: "log-retention-values", title: "Log group retention is one of the values CloudWatch Logs accepts", severity: "medium", sources: ["https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html"] },
@@ -657,7 +672,6 @@ export const APPLY_CHECKS: readonly Check[] = [
       }
       return undefined;
     },
-    (s) => blocks(s.config.load_balancer).length > 0,
   ),
 ];
 

@@ -17,6 +17,8 @@ export interface PolicyResource {
   readonly config: Record<string, Value>;
   /** lifecycle, as written. */
   readonly lifecycle: Json;
+  /** Whether `count` is a conditional (`cond ? 1 : 0`): a switch can remove the resource and bring it back. */
+  readonly toggled?: boolean;
   /** `dynamic` blocks whose for_each creates at least one instance (unknown counts as yes): block name → contents, resolved. */
   readonly dynamic?: Record<string, Record<string, Value>[]>;
 }
@@ -121,7 +123,7 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
             (dynamic[blockName] ??= []).push(resolve(spec?.content ?? {}, scope) as Record<string, Value>);
           }
         }
-        resources.push({ address: `${module ? `module.${module}.` : ""}${type}.${name}`, module, type, name, config, lifecycle: raw.lifecycle ?? {}, dynamic });
+        resources.push({ address: `${module ? `module.${module}.` : ""}${type}.${name}`, module, type, name, config, lifecycle: raw.lifecycle ?? {}, dynamic, toggled: typeof raw.count === "string" && /\$\{.*\?.*:.*\}/.test(raw.count) });
       }
     }
   };
