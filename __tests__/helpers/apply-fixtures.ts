@@ -169,9 +169,9 @@ export const APPLY_FIXTURES: Record<string, Fixture> = {
     pass: regionalAcl([]),
     fail: { ...regionalAcl([]), aws_wafv2_web_acl_association: { alb: { resource_arn: ref("aws_lb", "this", "arn"), web_acl_arn: ref("aws_wafv2_web_acl", "cdn", "arn") } } },
   },
-  "backup-maintenance-windows": {
-    pass: { aws_db_instance: { postgres: primary() }, aws_elasticache_replication_group: { redis: group() } },
-    fail: { aws_elasticache_replication_group: { redis: group({ snapshot_window: "05:30-06:30" }) } },
+  "rds-backup-maintenance-windows": {
+    pass: { aws_db_instance: { postgres: primary() } },
+    fail: { aws_db_instance: { postgres: primary({ backup_window: "06:30-07:30" }) } },
   },
   "rds-performance-insights-retention": {
     pass: { aws_db_instance: { postgres: primary({ performance_insights_enabled: true, performance_insights_retention_period: 93 }) } },

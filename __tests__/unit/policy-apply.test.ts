@@ -150,3 +150,22 @@ describe("the model", () => {
     expect(model(true)).toEqual({ rule: [{ name: "r" }] });
   });
 });
+
+describe("rds-backup-maintenance-windows", () => {
+  test("a backup window under 30 minutes fails", () => {
+    const r = run("rds-backup-maintenance-windows", { aws_db_instance: { db: { identifier: "db", backup_window: "03:00-03:20", maintenance_window: "sun:06:00-sun:07:00" } } });
+    expect(r.failures[0].problem).toMatch(/shorter than 30 minutes/);
+  });
+});
+
+describe("secret-name-reusable", () => {
+  test("a switchable secret whose name ends in an apply-time suffix passes", () => {
+    const r = run("secret-name-reusable", { aws_secretsmanager_secret: { auth: { name: "app/redis-auth-${terraform_data.suffix.output}", recovery_window_in_days: 30, count: "${var.auth ? 1 : 0}" } } });
+    expect(r.status).toBe("passed");
+  });
+
+  test("secrets made per key of a map (for_each) are not a switch", () => {
+    const r = run("secret-name-reusable", { aws_secretsmanager_secret: { app: { name: "app/${each.key}", recovery_window_in_days: 30, for_each: "${toset(var.names)}" } } });
+    expect(r.status).toBe("passed");
+  });
+});

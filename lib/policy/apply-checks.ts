@@ -628,18 +628,14 @@ export const APPLY_CHECKS: readonly Check[] = [
     (r) => isSet(r.type === "aws_cloudfront_distribution" ? r.config.web_acl_id : r.config.web_acl_arn),
   ),
   rule(
-    {
-      id: "backup-maintenance-windows",
-      title: "Backup and snapshot windows do not overlap the maintenance window",
-      severity: "medium",
-      sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html", "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html"],
-    },
-    ["aws_db_instance", "aws_elasticache_replication_group"],
+    { id: "rds-backup-maintenance-windows", title: "RDS backup and maintenance windows last at least 30 minutes and do not overlap", severity: "medium", sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"] },
+    ["aws_db_instance"],
     (r) => {
-      const backup = r.type === "aws_db_instance" ? "backup_window" : "snapshot_window";
-      return overlaps(windowMinutes(r.config[backup]), windowMinutes(r.config.maintenance_window)) ? `${backup} ${String(r.config[backup])} overlaps maintenance_window ${String(r.config.maintenance_window)}` : undefined;
+      const backup = windowMinutes(r.config.backup_window);
+      const maintenance = windowMinutes(r.config.maintenance_window);
+      for (const [attr, w] of [["backup_window", backup], ["maintenance_window", maintenance]] as const) if (w && w.size < 30 * (attr === "backup_window" ? 7 : 1)) return `${attr} ${String(r.config[attr])} is shorter than 30 minutes`;
+      return overlaps(backup, maintenance) ? `backup_window ${String(r.config.backup_window)} overlaps maintenance_window ${String(r.config.maintenance_window)}` : undefined;
     },
-    (r) => isSet(r.config.maintenance_window) && isSet(r.config[r.type === "aws_db_instance" ? "backup_window" : "snapshot_window"]),
   ),
   rule(
     { id: "rds-performance-insights-retention", title: "Performance Insights retention is 7 days, a whole number of 31-day months up to 23, or 731 days", severity: "medium", sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"] },
