@@ -44,6 +44,14 @@ const ecsApp = (c: Json = appContainer(), svc: Json = {}, extraTd: Json = {}) =>
   aws_ecs_task_definition: { app: taskDef([c], extraTd) },
 });
 
+/** A service with ECS Exec on, a writable task and a task role allowed `actions`; the cluster logs sessions to CloudWatch. */
+const execRole = (actions: string[]) => ({
+  ...ecsApp(appContainer({ readonlyRootFilesystem: false }), { enable_execute_command: true, cluster: ref("aws_ecs_cluster", "this", "arn") }, { task_role_arn: ref("aws_iam_role", "task", "arn") }),
+  aws_ecs_cluster: { this: { name: "app", configuration: { execute_command_configuration: { logging: "OVERRIDE", log_configuration: { cloud_watch_encryption_enabled: true, cloud_watch_log_group_name: ref("aws_cloudwatch_log_group", "exec", "name") } } } } },
+  aws_iam_role: { task: { name: "app-task", assume_role_policy: "{}" } },
+  aws_iam_role_policy: { task: { role: ref("aws_iam_role", "task"), policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] }) } },
+});
+
 // Edge: ALB behind CloudFront ------------------------------------------------------------------
 const albSg = (rules: Json) => ({
   aws_security_group: { alb: { name_prefix: "alb-", vpc_id: "vpc-1" } },
@@ -109,6 +117,10 @@ export const APPLY_FIXTURES: Record<string, Fixture> = {
   "ecs-exec-writable-root": {
     pass: { ...ecsApp(appContainer(), { enable_execute_command: false }), aws_ecs_task_definition: { app: taskDef([appContainer()]), toolbox: taskDef([{ name: "toolbox", image: "busybox:1", readonlyRootFilesystem: false }], { tags: { Purpose: "ecs-exec-toolbox" } }) } },
     fail: ecsApp(appContainer(), { enable_execute_command: true }),
+  },
+  "ecs-exec-permissions": {
+    pass: execRole(["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel", "logs:DescribeLogGroups", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]),
+    fail: execRole(["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "logs:*"]),
   },
   "elasticache-alarm-any-primary": {
     pass: alarm({ treat_missing_data: "notBreaching", metric_query: [{ id: "hits", expression: "h1 + h2 + h3", return_data: true }, cacheMetric("h1", "CacheHits", "app-redis-001"), cacheMetric("h2", "CacheHits", "app-redis-002"), cacheMetric("h3", "CacheHits", "app-redis-003")] }),

@@ -289,6 +289,26 @@ function windowMinutes(w: Value | undefined): Set<number> | undefined {
 }
 const overlaps = (a: Set<number> | undefined, b: Set<number> | undefined) => !!a && !!b && [...a].some((t) => b.has(t));
 
+// --- IAM actions ------------------------------------------------------------------------------
+
+const EXEC_ACTIONS = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"];
+const EXEC_LOG_ACTIONS = ["logs:DescribeLogGroups", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"];
+/** The actions a policy document (JSON text or object) allows; an unreadable one allows "*" (the gate cannot tell). */
+function allowedActions(doc: Value | undefined): string[] {
+  let parsed: unknown = doc;
+  if (typeof doc === "string") {
+    try {
+      parsed = JSON.parse(doc);
+    } catch {
+      return ["*"];
+    }
+  }
+  if (!parsed || typeof parsed !== "object" || isUnknown(parsed as Value)) return ["*"];
+  const st = list((parsed as { Statement?: unknown }).Statement as Record<string, unknown>[] | Record<string, unknown>);
+  return st.filter((x) => x.Effect === "Allow").flatMap((x) => list(x.Action as string | string[]));
+}
+const actionMatches = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+
 // --- WAF statements ---------------------------------------------------------------------------
 
 /** Every statement of a rule, nested ones included (and/or/not, rate-based scope-down). */
@@ -424,6 +444,30 @@ export const APPLY_CHECKS: readonly Check[] = [
         if (ro.length) return `${r.type === "aws_ecs_service" ? "enable_execute_command is true but " : "an ECS Exec toolbox whose "}container(s) ${ro.join(", ")} of ${td.address} set readonlyRootFilesystem: the SSM agent cannot start`;
       }
       return undefined;
+    },
+    (r) => r.type === "aws_ecs_service" || (r.config.tags as Record<string, Value> | null | undefined)?.Purpose === "ecs-exec-toolbox",
+  ),
+  rule(
+    {
+      id: "ecs-exec-permissions",
+      title: "Tasks that allow ECS Exec have a task role that opens the SSM channels (and writes the session log the cluster asks for)",
+      severity: "high",
+      sources: ["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-required-iam-permissions"],
+    },
+    ["aws_ecs_service", "aws_ecs_task_definition"],
+    (r, m) => {
+      const exec = r.type === "aws_ecs_task_definition" || isTrue(r.config.enable_execute_command);
+      if (!exec) return undefined;
+      const td = r.type === "aws_ecs_task_definition" ? r : of(m, "aws_ecs_task_definition").find((t) => refersTo(r.config.task_definition, t));
+      const role = td && of(m, "aws_iam_role").find((x) => refersTo(td.config.task_role_arn, x));
+      if (!td || !role) return td && !isSet(td.config.task_role_arn) ? `${td.address} has no task_role_arn: ECS Exec needs a task role` : undefined;
+      if (attached(m, "aws_iam_role_policy_attachment", "role", role).length) return undefined; // a managed policy the gate cannot read
+      const allowed = [...attached(m, "aws_iam_role_policy", "role", role).map((p) => p.config.policy), ...blocks(role.config.inline_policy).map((b) => b.policy)].flatMap(allowedActions);
+      const cluster = r.type === "aws_ecs_service" ? of(m, "aws_ecs_cluster").find((c) => refersTo(r.config.cluster, c)) : of(m, "aws_ecs_cluster").find((c) => c.module === r.module);
+      const logging = block(block(block(cluster?.config.configuration)?.execute_command_configuration)?.log_configuration);
+      const needed = [...EXEC_ACTIONS, ...(isSet(logging?.cloud_watch_log_group_name) ? EXEC_LOG_ACTIONS : [])];
+      const missing = needed.filter((a) => !allowed.some((pattern) => actionMatches(pattern, a)));
+      return missing.length ? `task role ${role.address} does not allow ${missing.join(", ")}: execute-command fails` : undefined;
     },
     (r) => r.type === "aws_ecs_service" || (r.config.tags as Record<string, Value> | null | undefined)?.Purpose === "ecs-exec-toolbox",
   ),
