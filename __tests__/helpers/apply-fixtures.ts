@@ -177,6 +177,10 @@ export const APPLY_FIXTURES: Record<string, Fixture> = {
     pass: albSg(PREFIX_443),
     fail: albSg({ ...PREFIX_443, http_from_cloudfront: { ...PREFIX_443.https_from_cloudfront, from_port: 80, to_port: 80 } }),
   },
+  "cloudfront-alias-certificate": {
+    pass: cdn(),
+    fail: { ...cdn(), aws_cloudfront_distribution: { d: { ...cdn().aws_cloudfront_distribution.d, aliases: ["app.example.com"], viewer_certificate: { acm_certificate_arn: "arn:aws:acm:sa-east-1:111111111111:certificate/abc", ssl_support_method: "sni-only" } } } },
+  },
   "waf-acl-scope": {
     pass: regionalAcl([]),
     fail: { ...regionalAcl([]), aws_wafv2_web_acl_association: { alb: { resource_arn: ref("aws_lb", "this", "arn"), web_acl_arn: ref("aws_wafv2_web_acl", "cdn", "arn") } } },

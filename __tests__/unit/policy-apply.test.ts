@@ -169,3 +169,11 @@ describe("secret-name-reusable", () => {
     expect(r.status).toBe("passed");
   });
 });
+
+describe("ecr-immutable-fixed-tags", () => {
+  test("a moving tag the repository excludes from immutability passes", () => {
+    const fail = FIXTURES["ecr-immutable-fixed-tags"].fail;
+    const repo = { app: { name: "app", image_tag_mutability: "IMMUTABLE_WITH_EXCLUSION", image_tag_mutability_exclusion_filter: [{ filter: "lat*", filter_type: "WILDCARD" }] } };
+    expect(run("ecr-immutable-fixed-tags", { ...fail, aws_ecr_repository: repo }).status).toBe("passed");
+  });
+});

@@ -632,11 +632,13 @@ export const APPLY_CHECKS: readonly Check[] = [
     ["aws_ecs_task_definition"],
     (td, m) => {
       const immutable = of(m, "aws_ecr_repository").filter((r) => String(r.config.image_tag_mutability).startsWith("IMMUTABLE"));
+      const excluded = (r: PolicyResource, tag: string) => blocks(r.config.image_tag_mutability_exclusion_filter).some((f) => new RegExp(`^${String(f.filter).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(tag));
       for (const c of containers(td) ?? []) {
         const image = String(c.image ?? "");
-        if (!immutable.some((r) => image.includes(`${r.type}.${r.name}.repository_url`) || (typeof r.config.name === "string" && image.includes(`/${r.config.name}`)))) continue;
+        const repo = immutable.find((r) => image.includes(`${r.type}.${r.name}.repository_url`) || (typeof r.config.name === "string" && image.includes(`/${r.config.name}`)));
+        if (!repo) continue;
         const tag = /@sha256:/.test(image) ? undefined : (/:([^:/}]+)$/.exec(image)?.[1] ?? "latest");
-        if (tag !== undefined && MOVING_TAGS.has(tag.toLowerCase())) return `container ${String(c.name)} runs tag "${tag}" from an IMMUTABLE repository: the second push of that tag is refused`;
+        if (tag !== undefined && MOVING_TAGS.has(tag.toLowerCase()) && !excluded(repo, tag)) return `container ${String(c.name)} runs tag "${tag}" from an IMMUTABLE repository: the second push of that tag is refused`;
       }
       return undefined;
     },
@@ -657,6 +659,23 @@ export const APPLY_CHECKS: readonly Check[] = [
         const v6 = rules.reduce((s, r) => s + r.ipv6 + r.groups, 0);
         if (v4 > RULES_PER_GROUP || v6 > RULES_PER_GROUP) return `${direction} rules weigh ${Math.max(v4, v6)} (a prefix list counts as its maximum entries): over the default quota of ${RULES_PER_GROUP} per group`;
       }
+      return undefined;
+    },
+  ),
+  rule(
+    {
+      id: "cloudfront-alias-certificate",
+      title: "A distribution with alternate domain names has an ACM certificate from us-east-1",
+      severity: "critical",
+      sources: ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html", "https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html"],
+    },
+    ["aws_cloudfront_distribution"],
+    (d) => {
+      const cert = block(d.config.viewer_certificate);
+      const arn = cert?.acm_certificate_arn;
+      const region = typeof arn === "string" && !arn.includes("${") ? /^arn:aws[\w-]*:acm:([a-z0-9-]+):/.exec(arn)?.[1] : undefined;
+      if (region !== undefined && region !== "us-east-1") return `acm_certificate_arn is in ${region}: CloudFront only takes ACM certificates from us-east-1`;
+      if (list(d.config.aliases as Value[]).length > 0 && !isSet(arn) && !isSet(cert?.iam_certificate_id)) return "aliases with the default *.cloudfront.net certificate: CloudFront refuses alternate domain names without a certificate that covers them";
       return undefined;
     },
   ),
