@@ -482,6 +482,8 @@ export function policyDoc(stacks: Record<string, SynthesizedStack>): string {
     "`npm test` fails on any failure. Dev may fail a check only through a named exemption with its reason in",
     "`environments/dev.ts` (`exemptions`); staging and production pass every check that applies to them.",
     "Scope `staging+production` marks resilience controls dev does not pay for.",
+    "Category `apply` marks apply-time rules (`lib/policy/apply-checks.ts`): what AWS refuses at `terraform apply` or what",
+    "breaks in the first week in production; each links the AWS page it comes from (\\[1\\], \\[2\\]).",
     "",
     ...workspaces.map((ws) => `- **${ws}**: ${reports[ws].counts.passed} passed, ${reports[ws].counts.failed} failed, ${reports[ws].counts.exempted} exempted, ${reports[ws].counts["n/a"]} not applicable`),
     "",
@@ -490,7 +492,8 @@ export function policyDoc(stacks: Record<string, SynthesizedStack>): string {
   ];
   for (const c of CHECKS) {
     const cells = workspaces.map((ws) => STATUS_CELL[reports[ws].results.find((r) => r.check.id === c.id)?.status ?? "n/a"]);
-    lines.push(`| \`${c.id}\` | ${c.title} | ${c.severity} | ${c.scope} | ${c.upstream.join(", ") || "—"} | ${cells.join(" | ")} |`);
+    const sources = (c.sources ?? []).map((url, i) => ` [\\[${i + 1}\\]](${url})`).join("");
+    lines.push(`| \`${c.id}\` | ${c.title}${sources} | ${c.severity} | ${c.scope} | ${c.upstream.join(", ") || "—"} | ${cells.join(" | ")} |`);
   }
   lines.push("", "## Dev exemptions", "");
   for (const ws of workspaces) for (const e of envs[ws].exemptions) lines.push(`- \`${e.control}\` (${ws}): ${e.reason}`);

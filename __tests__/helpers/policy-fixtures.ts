@@ -5,6 +5,7 @@
  * the one thing the check is about.
  */
 import type { Json, SynthesizedStack } from "../../lib/synthesized";
+import { APPLY_FIXTURES } from "./apply-fixtures";
 
 type Resources = Record<string, Record<string, Json>>;
 export interface Fixture {
@@ -228,4 +229,5 @@ export const FIXTURES: Record<string, Fixture> = {
   "ecr-scan-on-push": { pass: ecr(), fail: ecr({ image_scanning_configuration: { scan_on_push: false } }) },
   "ecr-immutable-tags": { pass: ecr(), fail: ecr({ image_tag_mutability: "MUTABLE" }) },
   "ecr-lifecycle": { pass: ecr(), fail: { aws_ecr_repository: ecr().aws_ecr_repository } },
+  ...APPLY_FIXTURES,
 };

@@ -16,10 +16,11 @@
  */
 import { Unknown, isUnknown, type Value } from "./expressions";
 import type { PolicyModel, PolicyResource } from "./model";
+import { APPLY_CHECKS } from "./apply-checks";
 
 export type Severity = "critical" | "high" | "medium" | "low";
 export type CheckScope = "all" | "staging+production";
-export type Category = "encryption" | "exposure" | "logging" | "resilience" | "iam" | "containers" | "keys" | "lifecycle";
+export type Category = "encryption" | "exposure" | "logging" | "resilience" | "iam" | "containers" | "keys" | "lifecycle" | "apply";
 
 export interface Finding {
   readonly address: string;
@@ -35,6 +36,8 @@ export interface Check {
   readonly upstream: readonly string[];
   readonly severity: Severity;
   readonly scope: CheckScope;
+  /** The AWS (or Terraform) pages an apply-time rule comes from (apply-checks.ts). */
+  readonly sources?: readonly string[];
   /** One finding per resource looked at; none means the check does not apply. */
   evaluate(model: PolicyModel): Finding[];
 }
@@ -684,6 +687,9 @@ export const CHECKS: readonly Check[] = [
     ["aws_ecr_repository"],
     (repo, m) => (of(m, "aws_ecr_lifecycle_policy").some((p) => refersTo(p.config.repository, repo)) ? undefined : "no aws_ecr_lifecycle_policy"),
   ),
+
+  // Apply-time rules: what AWS refuses at apply or what breaks in the first week (apply-checks.ts)
+  ...APPLY_CHECKS,
 ];
 
 export function checkById(id: string): Check {

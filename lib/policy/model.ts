@@ -17,6 +17,10 @@ export interface PolicyResource {
   readonly config: Record<string, Value>;
   /** lifecycle, as written. */
   readonly lifecycle: Json;
+  /** Whether `count` is a conditional (`cond ? 1 : 0`): a switch can remove the resource and bring it back. */
+  readonly toggled?: boolean;
+  /** `dynamic` blocks whose for_each creates at least one instance (unknown counts as yes): block name → contents, resolved. */
+  readonly dynamic?: Record<string, Record<string, Value>[]>;
 }
 
 export interface PolicyModel {
@@ -112,7 +116,14 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
         if (!exists(count, forEach)) continue;
         const config: Record<string, Value> = {};
         for (const [k, v] of Object.entries(raw)) if (!META.has(k)) config[k] = resolve(v, scope);
-        resources.push({ address: `${module ? `module.${module}.` : ""}${type}.${name}`, module, type, name, config, lifecycle: raw.lifecycle ?? {} });
+        const dynamic: Record<string, Record<string, Value>[]> = {};
+        for (const [blockName, specs] of Object.entries<Json>(raw.dynamic ?? {})) {
+          for (const spec of Array.isArray(specs) ? specs : [specs]) {
+            if (!exists(undefined, spec?.for_each === undefined ? undefined : resolve(spec.for_each, scope))) continue;
+            (dynamic[blockName] ??= []).push(resolve(spec?.content ?? {}, scope) as Record<string, Value>);
+          }
+        }
+        resources.push({ address: `${module ? `module.${module}.` : ""}${type}.${name}`, module, type, name, config, lifecycle: raw.lifecycle ?? {}, dynamic, toggled: typeof raw.count === "string" && /\$\{.*\?.*:.*\}/.test(raw.count) });
       }
     }
   };

@@ -1,0 +1,179 @@
+/**
+ * The apply-time rules (lib/policy/apply-checks.ts) beyond their pass/fail fixtures: every rule
+ * cites its page, and the fixed forms other parts of the platform ship (one-off tasks reading the
+ * master secret, IP rules switched off behind CloudFront, header-checked listeners, per-node alarms)
+ * pass, while the variants that still break do not.
+ */
+import { APPLY_CHECKS } from "../../lib/policy/apply-checks";
+import { CHECKS, checkById } from "../../lib/policy/checks";
+import { evaluatePolicy } from "../../lib/policy";
+import { policyModel } from "../../lib/policy/model";
+import { policyDoc } from "../../lib/docs";
+import { FIXTURES, fixtureStack } from "../helpers/policy-fixtures";
+import { synthAll } from "../helpers/synth";
+import type { Json } from "../../lib/synthesized";
+
+type Resources = Record<string, Record<string, Json>>;
+const run = (id: string, resources: Resources, extra: Parameters<typeof fixtureStack>[2] = {}) => evaluatePolicy(fixtureStack(resources, "production", extra), [], [checkById(id)]).results[0];
+const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
+
+describe("apply-time rules", () => {
+  test("are registered in the gate, in category apply, each citing at least one AWS or Terraform page", () => {
+    expect(APPLY_CHECKS.length).toBeGreaterThanOrEqual(14);
+    for (const c of APPLY_CHECKS) {
+      expect(CHECKS).toContain(c);
+      expect(c.category).toBe("apply");
+      expect(c.sources?.length).toBeGreaterThan(0);
+      for (const url of c.sources ?? []) expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|developer\.hashicorp\.com)\//);
+    }
+  });
+
+  test("docs/policy.md links each rule's pages", () => {
+    const doc = policyDoc(synthAll().stacks);
+    for (const c of APPLY_CHECKS) for (const url of c.sources ?? []) expect(doc).toContain(`](${url})`);
+  });
+});
+
+describe("ecs-no-rds-managed-secret", () => {
+  test("a one-off task definition no service runs may read the master secret (migrations, db bootstrap)", () => {
+    const fail = FIXTURES["ecs-no-rds-managed-secret"].fail;
+    const { aws_ecs_service: _service, ...oneOff } = fail;
+    expect(run("ecs-no-rds-managed-secret", oneOff).status).toBe("n/a");
+  });
+
+  test("a literal ARN of an RDS-managed secret (rds!db-…) counts as the master secret", () => {
+    const r = FIXTURES["ecs-no-rds-managed-secret"].pass;
+    const td = JSON.parse(JSON.stringify(r.aws_ecs_task_definition));
+    td.app.container_definitions = JSON.stringify([{ name: "app", image: "x:1", secrets: [{ name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:us-east-1:1:secret:rds!db-1234-abcd:password::" }] }]);
+    expect(run("ecs-no-rds-managed-secret", { ...r, aws_ecs_task_definition: td }).status).toBe("failed");
+  });
+});
+
+describe("cloudfront-origin-certificate-name", () => {
+  test("the load balancer's DNS name passes when every behaviour forwards the viewer's Host header (AllViewer)", () => {
+    const fail = FIXTURES["cloudfront-origin-certificate-name"].fail;
+    const d = JSON.parse(JSON.stringify(fail.aws_cloudfront_distribution));
+    d.d.default_cache_behavior.origin_request_policy_id = "216adef6-5c7f-47e4-b989-5492eafa07d3";
+    expect(run("cloudfront-origin-certificate-name", { ...fail, aws_cloudfront_distribution: d }).status).toBe("passed");
+  });
+
+  test("an http-only origin is not this rule's concern", () => {
+    const fail = FIXTURES["cloudfront-origin-certificate-name"].fail;
+    const d = JSON.parse(JSON.stringify(fail.aws_cloudfront_distribution));
+    d.d.origin[0].custom_origin_config.origin_protocol_policy = "http-only";
+    expect(run("cloudfront-origin-certificate-name", { ...fail, aws_cloudfront_distribution: d }).status).toBe("passed");
+  });
+});
+
+describe("alb-cloudfront-origin-restricted", () => {
+  const open = FIXTURES["alb-cloudfront-origin-restricted"].fail;
+  const headerChecked = (condition: Json[]) => ({
+    ...open,
+    aws_lb_listener: { https: { load_balancer_arn: ref("aws_lb", "this", "arn"), port: 443, protocol: "HTTPS", default_action: [{ type: "fixed-response", fixed_response: { status_code: "403", content_type: "text/plain" } }] } },
+    aws_lb_listener_rule: { app: { listener_arn: ref("aws_lb_listener", "https", "arn"), priority: 50000, action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group", "app", "arn") }], condition } },
+  });
+
+  test("open to the internet passes when the listener answers 403 and forwards only requests with the origin header", () => {
+    expect(run("alb-cloudfront-origin-restricted", headerChecked([{ http_header: { http_header_name: "X-Origin-Verify", values: ["${sensitive(terraform_data.origin_verify.output)}"] } }])).status).toBe("passed");
+  });
+
+  test("a forwarding rule without an http_header condition fails", () => {
+    expect(run("alb-cloudfront-origin-restricted", headerChecked([{ path_pattern: { values: ["/*"] } }])).status).toBe("failed");
+  });
+
+  test("a load balancer that is not a CloudFront origin is not looked at", () => {
+    const { aws_cloudfront_distribution: _d, aws_wafv2_web_acl: _w, ...noCdn } = open;
+    expect(run("alb-cloudfront-origin-restricted", noCdn).status).toBe("n/a");
+  });
+});
+
+describe("waf-regional-behind-cloudfront", () => {
+  const fail = FIXTURES["waf-regional-behind-cloudfront"].fail;
+
+  test("IP rules in a dynamic block switched off (for_each empty) pass: the fixed regional ACL behind CloudFront", () => {
+    const r = run("waf-regional-behind-cloudfront", fail, { inputs: { ip_rules: false }, variables: { ip_rules: { type: "bool" } } });
+    expect(r.status).toBe("passed");
+  });
+
+  test("the same block switched on fails", () => {
+    expect(run("waf-regional-behind-cloudfront", fail, { inputs: { ip_rules: true }, variables: { ip_rules: { type: "bool" } } }).status).toBe("failed");
+  });
+
+  test("a geo match without forwarded_ip_config and the IP reputation group fail", () => {
+    const pass = FIXTURES["waf-regional-behind-cloudfront"].pass;
+    const acl = (rule: Json) => ({ ...pass, aws_wafv2_web_acl: { ...pass.aws_wafv2_web_acl, alb: { name: "alb", scope: "REGIONAL", rule: [rule] } } });
+    expect(run("waf-regional-behind-cloudfront", acl({ name: "geo", statement: [{ not_statement: [{ statement: [{ geo_match_statement: [{ country_codes: ["BR"] }] }] }] }] })).status).toBe("failed");
+    expect(run("waf-regional-behind-cloudfront", acl({ name: "rep", statement: [{ managed_rule_group_statement: [{ name: "AWSManagedRulesAmazonIpReputationList", vendor_name: "AWS" }] }] })).status).toBe("failed");
+  });
+});
+
+describe("ecs-exec-writable-root", () => {
+  test("a toolbox task definition (Purpose ecs-exec-toolbox) with a read-only root fails", () => {
+    const pass = FIXTURES["ecs-exec-writable-root"].pass;
+    const td = JSON.parse(JSON.stringify(pass.aws_ecs_task_definition));
+    td.toolbox.container_definitions = JSON.stringify([{ name: "toolbox", image: "busybox:1", readonlyRootFilesystem: true }]);
+    expect(run("ecs-exec-writable-root", { ...pass, aws_ecs_task_definition: td }).status).toBe("failed");
+  });
+});
+
+describe("elasticache-alarm-any-primary", () => {
+  const group = { aws_elasticache_replication_group: FIXTURES["elasticache-alarm-any-primary"].pass.aws_elasticache_replication_group };
+  const alarm = (extra: Json) => ({ ...group, aws_cloudwatch_metric_alarm: { a: { alarm_name: "a", threshold: 1, evaluation_periods: 1, comparison_operator: "GreaterThanThreshold", ...extra } } });
+
+  test("a node pinned by format(\"%s-002\", …) fails like a literal node id", () => {
+    const r = run("elasticache-alarm-any-primary", alarm({ namespace: "AWS/ElastiCache", metric_name: "ReplicationLag", dimensions: { CacheClusterId: '${format("%s-002", var.group_id)}' }, treat_missing_data: "breaching" }));
+    expect(r.status).toBe("failed");
+  });
+
+  test("one alarm per node on a role-independent metric passes", () => {
+    const r = run("elasticache-alarm-any-primary", alarm({ namespace: "AWS/ElastiCache", metric_name: "DatabaseMemoryUsagePercentage", dimensions: { CacheClusterId: '${format("%s-%03d", var.group_id, count.index + 1)}' } }));
+    expect(r.status).toBe("passed");
+  });
+
+  test("ReplicationLag per node with missing data breaching fails: the primary publishes none", () => {
+    const r = run("elasticache-alarm-any-primary", alarm({ namespace: "AWS/ElastiCache", metric_name: "ReplicationLag", dimensions: { CacheClusterId: '${format("%s-%03d", var.group_id, count.index + 1)}' }, treat_missing_data: "breaching" }));
+    expect(r.status).toBe("failed");
+  });
+});
+
+describe("unique-name-replacement", () => {
+  test("a fixed name without create_before_destroy passes (destroy, then create)", () => {
+    expect(run("unique-name-replacement", { aws_lb_target_group: { app: { name: "app", port: 80 } } }).status).toBe("passed");
+  });
+});
+
+describe("the model", () => {
+  test("a dynamic block whose for_each is empty is not in the workspace; a non-empty one is", () => {
+    const resources = { aws_wafv2_web_acl: { a: { scope: "REGIONAL", dynamic: { rule: [{ for_each: "${var.on ? [1] : []}", content: { name: "r" } }] } } } };
+    const model = (on: boolean) => policyModel(fixtureStack(resources, "production", { inputs: { on }, variables: { on: { type: "bool" } } })).resources[0].dynamic;
+    expect(model(false)).toEqual({});
+    expect(model(true)).toEqual({ rule: [{ name: "r" }] });
+  });
+});
+
+describe("rds-backup-maintenance-windows", () => {
+  test("a backup window under 30 minutes fails", () => {
+    const r = run("rds-backup-maintenance-windows", { aws_db_instance: { db: { identifier: "db", backup_window: "03:00-03:20", maintenance_window: "sun:06:00-sun:07:00" } } });
+    expect(r.failures[0].problem).toMatch(/shorter than 30 minutes/);
+  });
+});
+
+describe("secret-name-reusable", () => {
+  test("a switchable secret whose name ends in an apply-time suffix passes", () => {
+    const r = run("secret-name-reusable", { aws_secretsmanager_secret: { auth: { name: "app/redis-auth-${terraform_data.suffix.output}", recovery_window_in_days: 30, count: "${var.auth ? 1 : 0}" } } });
+    expect(r.status).toBe("passed");
+  });
+
+  test("secrets made per key of a map (for_each) are not a switch", () => {
+    const r = run("secret-name-reusable", { aws_secretsmanager_secret: { app: { name: "app/${each.key}", recovery_window_in_days: 30, for_each: "${toset(var.names)}" } } });
+    expect(r.status).toBe("passed");
+  });
+});
+
+describe("ecr-immutable-fixed-tags", () => {
+  test("a moving tag the repository excludes from immutability passes", () => {
+    const fail = FIXTURES["ecr-immutable-fixed-tags"].fail;
+    const repo = { app: { name: "app", image_tag_mutability: "IMMUTABLE_WITH_EXCLUSION", image_tag_mutability_exclusion_filter: [{ filter: "lat*", filter_type: "WILDCARD" }] } };
+    expect(run("ecr-immutable-fixed-tags", { ...fail, aws_ecr_repository: repo }).status).toBe("passed");
+  });
+});
