@@ -1,4 +1,5 @@
 import { PARAMETER_GROUP_DESCRIPTION, parameterGroupName } from "../../modules/cache";
+import { stateDependencies } from "../../lib/terraform";
 import { problems } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
@@ -187,6 +188,17 @@ describe("cache disabled (seed 000 §7.3)", () => {
     expect(off.modules.cache).toBeUndefined();
     expect(Object.keys(off.root.output).filter((o) => o.startsWith("redis_"))).toEqual([]);
     expect(off.tfvars).not.toMatch(/\nredis_/);
+  });
+
+  test("the dependencies Terraform records reach the cache from compute and monitoring only while the module exists", () => {
+    const on = stateDependencies(stacks.production.dir);
+    const offDeps = stateDependencies(off.dir);
+    const group = "module.cache.aws_elasticache_replication_group.redis";
+    expect(on.get("module.compute.aws_ecs_task_definition.app")).toContain(group);
+    expect(on.get("module.compute.aws_ecs_service.app")).toContain(group);
+    expect(on.get("module.monitoring.aws_cloudwatch_metric_alarm.redis_down")).toContain(group);
+    expect(on.get("module.network.aws_vpc.this")).toEqual([]);
+    expect([...offDeps.values()].flat().filter((d) => d.startsWith("module.cache."))).toEqual([]);
   });
 
   test("production refuses it without cache.allowDestroy, saying why", () => {
