@@ -15,7 +15,7 @@
 import * as path from "path";
 import * as fs from "fs";
 import { inputs, synthAll } from "../helpers/synth";
-import { describeTerraform, plannedChanges, settleState, stateInstances, terraformOk, workdirFrom } from "../helpers/terraform";
+import { describeTerraform, plannedChanges, settleState, stateInstances, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
 import { planJson, providerSchemas, stateDependencies, stateFromPlan } from "../../lib/terraform";
 
 type Change = { address: string; actions: string[] };
@@ -136,5 +136,42 @@ describeTerraform("seed 000 §7.3: removing Redis while compute keeps running (s
       expect(back.filter(destructive)).toEqual([]);
       expect([...stateInstances(gone).keys()].filter((a) => a.startsWith("module.cache."))).toEqual([]);
     });
+  });
+});
+
+describeTerraform("seed 000 §7.3 in production: prevent_destroy, and the deliberate config step that lifts it", () => {
+  const VAR = "-var-file=environments/production/terraform.tfvars";
+  let onDir: string;
+  let offDir: string;
+
+  beforeAll(() => {
+    const on = synthAll().stacks.production;
+    const all = inputs();
+    all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
+    const off = synthAll(all).stacks.production;
+    onDir = workdirFrom(on.dir);
+    offDir = workdirFrom(off.dir);
+    for (const dir of [onDir, offDir]) {
+      terraformOk(dir, ["init", "-input=false"]);
+      terraformOk(dir, ["workspace", "new", "production"]);
+    }
+    // Production's cache as applied by seed 000 §5.2 (with what it reads: network and security).
+    const state = stateFromPlan(planJson(on.dir, "production", ["-target=module.cache"]), providerSchemas(onDir), undefined, { dependencies: stateDependencies(on.dir) });
+    for (const dir of [onDir, offDir]) fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "production", "terraform.tfstate"), JSON.stringify(state));
+  });
+
+  test("with the cache enabled, prevent_destroy refuses to destroy the replication group", () => {
+    const r = terraform(onDir, ["plan", "-input=false", "-refresh=false", VAR, "-destroy", "-target=module.cache"]);
+    expect(r.code).not.toBe(0);
+    expect(r.text).toContain("Instance cannot be destroyed");
+    expect(r.text).toContain("module.cache.aws_elasticache_replication_group.redis");
+  });
+
+  test("with enabled: false and allowDestroy: true, plan -target=module.cache deletes the cache and nothing else", () => {
+    terraformOk(offDir, ["plan", "-input=false", "-refresh=false", VAR, "-target=module.cache", "-out=tfplan-no-cache"]);
+    const changes = plannedChanges(offDir, "tfplan-no-cache");
+    expect(changes.map((c) => c.address)).toContain("module.cache.aws_elasticache_replication_group.redis");
+    expect(changes.filter((c) => !c.address.startsWith("module.cache."))).toEqual([]);
+    expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["delete"]));
   });
 });
