@@ -189,7 +189,6 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
           slowLogRetentionDays: c.slowLogRetentionDays,
           maxmemoryPolicy: c.maxmemoryPolicy,
           clusterMode: c.clusterMode.enabled ? { shards: c.clusterMode.shards, replicasPerShard: c.clusterMode.replicasPerShard } : undefined,
-          secretRecoveryWindowDays: sec.secrets.recoveryWindowDays,
           preventDestroy: env.preventDestroy,
         }),
       )

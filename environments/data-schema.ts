@@ -6,8 +6,24 @@ const window = (label: string) =>
 
 export const CacheSchema = z
   .object({
-    /** Create the Redis replication group; false removes the whole module (seed 000 §7.3 rollback). @default true */
+    /**
+     * Create the Redis replication group; false removes the whole module (seed 000 §7.3 rollback:
+     * docs/operations.md "Removing Redis"). In a workspace with `preventDestroy`, false also needs
+     * `allowDestroy: true`. @default true
+     */
     enabled: z.boolean().default(true),
+    /**
+     * Confirms that `enabled: false` may destroy Redis in a workspace with `preventDestroy`
+     * (production): `prevent_destroy` lives in the module block that `enabled: false` removes, so
+     * without this confirmation nothing would stop the destroy. Only valid with `enabled: false`. @default false
+     */
+    allowDestroy: z.boolean().default(false),
+    /**
+     * `apply_immediately` of the replication group: true applies node type and other modifications
+     * now instead of in the maintenance window (seed 000 §8.4 incident scale-up; tfvars knob
+     * `redis_apply_immediately`). @default false
+     */
+    applyImmediately: z.boolean().default(false),
     /** Node type (seed 000 §3.1). Required. */
     nodeType: z.string(),
     /** Nodes in the group: 1 primary + replicas (seed 000 §3.1: 1 / 2 / 3). Required. */

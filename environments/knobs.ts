@@ -51,6 +51,7 @@ export const CACHE_KNOBS: readonly Knob[] = [
   { variable: "redis_multi_az_enabled", type: "bool", description: "Spread nodes over AZs (needs automatic failover).", path: ["cache", "multiAz"] },
   { variable: "redis_transit_encryption_enabled", type: "bool", description: "TLS between clients and Redis.", path: ["cache", "transitEncryption"] },
   { variable: "redis_auth_enabled", type: "bool", description: "Require the AUTH token (needs transit encryption).", path: ["cache", "auth"] },
+  { variable: "redis_apply_immediately", type: "bool", description: "Apply Redis changes (node type, node count, parameters) now instead of in the weekly maintenance window (seed 000 §8.4 incident scale-up).", path: ["cache", "applyImmediately"] },
   { variable: "bncc_cache_ttl", type: "number", description: "BNCC_CACHE_TTL for the app, seconds (seed 000 §3.2).", path: ["cache", "bnccCacheTtl"] },
   { variable: "nlp_cache_ttl", type: "number", description: "NLP_CACHE_TTL for the app, seconds (seed 000 §3.2).", path: ["cache", "nlpCacheTtl"] },
 ];

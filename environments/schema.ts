@@ -337,6 +337,22 @@ function checkExemptions(env: EnvironmentConfig, ctx: Ctx): void {
 
 /** Rules that keep staging and production recoverable. */
 function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
+  // prevent_destroy is part of the cache module block, which enabled: false removes: the config is the only rail left.
+  if (env.preventDestroy && !env.cache.enabled && !env.cache.allowDestroy) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cache", "enabled"],
+      message:
+        "false destroys the Redis replication group and its AUTH secret, and prevent_destroy leaves together with the cache module block; confirm with cache.allowDestroy: true (seed 000 §7.3 rollback, docs/operations.md)",
+    });
+  }
+  if (env.cache.enabled && env.cache.allowDestroy) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cache", "allowDestroy"],
+      message: "only confirms disabling the cache (enabled: false); remove it once Redis is enabled again, so the next removal is deliberate too",
+    });
+  }
   if (env.workspace !== "dev" && env.security.secrets.recoveryWindowDays === 0) {
     ctx.addIssue({
       code: "custom",

@@ -10,10 +10,12 @@ import type { Construct } from "constructs";
 /**
  * A security group with no inline rules (rules are separate resources), replaced before it is
  * destroyed so dependent resources never lose their group. Terraform name `aws_security_group.<key>`,
- * AWS name and Name tag `<name>`.
+ * Name tag `<name>`. The AWS name is `<name>-` plus a unique suffix (`name_prefix`): group names are
+ * unique per VPC, so a fixed name would make every create-before-destroy replacement (a new
+ * description or VPC) fail with InvalidGroup.Duplicate.
  */
 export function securityGroup(scope: Construct, key: string, name: string, description: string, vpcId: string): SecurityGroup {
-  const sg = new SecurityGroup(scope, `${key}_sg`, { name, description, vpcId, tags: { Name: name }, lifecycle: { createBeforeDestroy: true } });
+  const sg = new SecurityGroup(scope, `${key}_sg`, { namePrefix: `${name}-`, description, vpcId, tags: { Name: name }, lifecycle: { createBeforeDestroy: true } });
   sg.overrideLogicalId(key);
   return sg;
 }

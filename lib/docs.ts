@@ -323,10 +323,14 @@ export function runbookDoc(stack: SynthesizedStack): string {
       "npm run state -- backup",
       `terraform plan ${varFile} -target=module.compute${graph.monitoring ? " -target=module.monitoring" : ""} -out=tfplan-no-redis-app   # compute loses REDIS_*; nothing in module.cache changes`,
       "terraform apply tfplan-no-redis-app",
-      `terraform plan ${varFile} -out=tfplan-no-redis   # review: only module.cache.* is destroyed`,
+      `aws ecs wait services-stable --cluster ${cluster} --services ${service}   # the app now runs without Redis`,
+      // -target still selects the cache's resources once its module block is gone (proven in redis-rollback.test.ts),
+      // and keeps unrelated drift out of this change.
+      `terraform plan ${varFile} -target=module.cache -out=tfplan-no-redis   # review: only module.cache.* is destroyed`,
       "terraform apply tfplan-no-redis",
       "```",
-      "To bring Redis back: set `cache.enabled` back to true, `npm run synth`, then §5.2.",
+      "To bring Redis back at once (the AUTH secret has no recovery window, the final snapshot a per-lifetime name, D45):",
+      "set `cache.enabled` back to true" + (protectedCache ? " (and remove `cache.allowDestroy`)" : "") + ", `npm run synth`, then §5.2.",
     );
   }
 

@@ -118,7 +118,7 @@ export function planJson(stackDir: string, workspace: string, extraArgs: string[
 /** The parts of Terraform's JSON plan format the report scripts read. */
 export interface PlanJson {
   readonly planned_values: { readonly root_module: PlanModule };
-  readonly resource_changes?: readonly { address: string; type: string; change: { actions: string[]; after?: unknown } }[];
+  readonly resource_changes?: readonly { address: string; type: string; change: { actions: string[]; after?: unknown; after_unknown?: unknown } }[];
   readonly configuration: Record<string, unknown>;
   readonly variables?: Record<string, { value: unknown }>;
 }
@@ -195,13 +195,25 @@ function ctyType(v: unknown): unknown {
 /** Attributes of type `dynamic` (e.g. terraform_data's input, output, triggers_replace) as state stores them: `{ value, type }`. */
 const DYNAMIC_ATTRIBUTES: Record<string, readonly string[]> = { terraform_data: ["input", "output", "triggers_replace"] };
 
+export interface StateOptions {
+  /** Each resource's recorded dependencies (see `stateDependencies`); @default none */
+  readonly dependencies?: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
  * A Terraform state (format 4) holding every resource a plan would create, with the values known at
  * plan time and a fake id. It stands in for "the state after the apply" when testing what later
  * plans do with `-refresh=false` (targeted destroys, moved blocks, rollbacks) without AWS.
- * Resources behind a provider alias are not supported.
+ * Resources behind a provider alias are not supported. Pass `dependencies` (see
+ * `stateDependencies`) to record what a real apply records, so destroy plans follow dependents.
  */
-export function stateFromPlan(plan: PlanJson, schemas: Record<string, ResourceSchema>, lineage = "00000000-0000-4000-8000-000000000000"): object {
+export function stateFromPlan(
+  plan: PlanJson,
+  schemas: Record<string, ResourceSchema>,
+  lineage = "00000000-0000-4000-8000-000000000000",
+  options: StateOptions = {},
+): object {
+  const dependencies = options.dependencies ?? new Map<string, readonly string[]>();
   const byResource = new Map<string, { module?: string; type: string; name: string; instances: object[] }>();
   for (const r of planResources(plan)) {
     if (r.mode !== "managed") continue;
@@ -231,7 +243,7 @@ export function stateFromPlan(plan: PlanJson, schemas: Record<string, ResourceSc
       schema_version: schemas[r.type]?.version ?? 0,
       attributes,
       sensitive_attributes: [],
-      dependencies: [],
+      dependencies: [...(dependencies.get(`${module ? module + "." : ""}${r.type}.${r.name}`) ?? [])],
     });
     byResource.set(key, entry);
   }
@@ -251,4 +263,85 @@ export function stateFromPlan(plan: PlanJson, schemas: Record<string, ResourceSc
     })),
     check_results: null,
   };
+}
+
+type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * What Terraform records as each resource's `dependencies` in state after an apply of a synthesized
+ * directory: every managed resource it depends on, transitively, through module inputs, outputs,
+ * locals, data sources and `depends_on`. Keys and values are config addresses
+ * (`module.compute.aws_ecs_service.app`). Read from the JSON files themselves (`terraform show
+ * -json` omits locals), by scanning interpolations for references.
+ */
+export function stateDependencies(stackDir: string): Map<string, string[]> {
+  const root: Node = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+  const modules: Record<string, Node> = {};
+  for (const name of Object.keys(root.module ?? {})) {
+    modules[name] = JSON.parse(fs.readFileSync(path.join(stackDir, "modules", name, "main.tf.json"), "utf8"));
+  }
+  const refs = (value: unknown): string[] => {
+    const out: string[] = [];
+    const walk = (v: unknown, key?: string) => {
+      if (typeof v === "string") {
+        if (key === "depends_on" || v.includes("${")) {
+          for (const m of v.matchAll(/\b(?:(module|var|local)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?|data\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)|((?:aws|terraform)_[a-z0-9_]+)\.([A-Za-z0-9_-]+))/g)) {
+            if (m[1]) out.push(m[1] === "module" ? `module.${m[2]}${m[3] ? "." + m[3] : ""}` : `${m[1]}.${m[2]}`);
+            else if (m[4]) out.push(`data.${m[4]}.${m[5]}`);
+            else out.push(`${m[6]}.${m[7]}`);
+          }
+        }
+      } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k === "depends_on" ? k : key === "depends_on" ? key : k);
+    };
+    walk(value);
+    return out;
+  };
+  const memo = new Map<string, Set<string>>();
+  // Resources a reference leads to, seen from module `mod` (undefined: the root).
+  const resolve = (mod: string | undefined, ref: string, seen: Set<string>): Set<string> => {
+    const key = `${mod ?? ""}|${ref}`;
+    const cached = memo.get(key);
+    if (cached) return cached;
+    if (seen.has(key)) return new Set();
+    seen.add(key);
+    const result = new Set<string>();
+    const add = (s: Iterable<string>) => { for (const x of s) result.add(x); };
+    const parts = ref.split(".");
+    if (mod === undefined) {
+      if (parts[0] === "module" && modules[parts[1]]) {
+        const outputs = Object.keys(modules[parts[1]].output ?? {});
+        for (const o of parts[2] ? [parts[2]] : outputs) {
+          for (const r of refs(modules[parts[1]].output?.[o]?.value)) add(resolve(parts[1], r, seen));
+        }
+      }
+    } else {
+      const tf = modules[mod];
+      if (parts[0] === "var") {
+        for (const r of refs(root.module?.[mod]?.[parts[1]])) add(resolve(undefined, r, seen));
+      } else if (parts[0] === "local") {
+        for (const r of refs(tf.locals?.[parts[1]])) add(resolve(mod, r, seen));
+      } else if (parts[0] === "data") {
+        for (const r of refs(tf.data?.[parts[1]]?.[parts[2]])) add(resolve(mod, r, seen));
+      } else if (tf.resource?.[parts[0]]?.[parts[1]]) {
+        result.add(`module.${mod}.${parts[0]}.${parts[1]}`);
+        for (const r of refs(tf.resource[parts[0]][parts[1]])) add(resolve(mod, r, seen));
+      }
+    }
+    memo.set(key, result);
+    return result;
+  };
+  const out = new Map<string, string[]>();
+  for (const [mod, tf] of Object.entries(modules)) {
+    for (const [type, byName] of Object.entries<Node>(tf.resource ?? {})) {
+      for (const [name, body] of Object.entries<Node>(byName)) {
+        const self = `module.${mod}.${type}.${name}`;
+        const deps = new Set<string>();
+        for (const r of refs(body)) for (const d of resolve(mod, r, new Set())) deps.add(d);
+        deps.delete(self);
+        out.set(self, [...deps].sort());
+      }
+    }
+  }
+  return out;
 }

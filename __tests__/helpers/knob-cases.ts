@@ -39,12 +39,12 @@ export const KNOB_CASES: readonly KnobCase[] = [
   },
   {
     // In dev: in staging and production TLS off already fails its own rule, and Terraform skips a
-    // validation that reads an invalid variable.
+    // validation that reads an invalid variable. Dev keeps AUTH on (D49), so switch TLS off.
     rule: "AUTH needs transit encryption",
     ws: "dev",
     path: "cache.auth",
-    config: (e) => (e.cache.auth = true),
-    tfvars: { redis_auth_enabled: "true" },
+    config: (e) => (e.cache.transitEncryption = false),
+    tfvars: { redis_transit_encryption_enabled: "false" },
     reads: ["redis_auth_enabled", "redis_transit_encryption_enabled"],
     message: "AUTH needs transit encryption (set redis_transit_encryption_enabled = true)",
   },

@@ -1,5 +1,6 @@
 /** Test-side Terraform helpers; the runner itself lives in lib/terraform.ts. */
-import { planJson, providerSchemas, stateFromPlan, terraformOk, terraformUnavailable, workdirFrom } from "../../lib/terraform";
+import * as fs from "fs";
+import { type PlanJson, planJson, providerSchemas, stateFromPlan, terraformOk, terraformUnavailable, workdirFrom } from "../../lib/terraform";
 import { synthAll } from "./synth";
 
 export { plannedChanges, terraform, terraformOk, terraformUnavailable, workdirFrom, type TfResult } from "../../lib/terraform";
@@ -33,4 +34,42 @@ export function deployedDevNetwork(): { dir: string; state: { resources: { modul
   terraformOk(dir, ["init", "-input=false"]);
   terraformOk(dir, ["workspace", "new", "dev"]);
   return { dir, state: stateFromPlan(plan, providerSchemas(dir)) as { resources: { module?: string; type: string; name: string }[] } };
+}
+
+type StateJson = { serial: number; resources: { module?: string; type: string; name: string; instances: { index_key?: unknown; attributes: Record<string, unknown>; dependencies: string[] }[] }[] };
+
+/** `module.x.type.name[key]` of every instance in a crafted state, with its attributes. */
+export function stateInstances(state: StateJson): Map<string, { attributes: Record<string, unknown>; dependencies: string[] }> {
+  const out = new Map<string, { attributes: Record<string, unknown>; dependencies: string[] }>();
+  for (const r of state.resources) {
+    for (const inst of r.instances) {
+      out.set(`${r.module ? r.module + "." : ""}${r.type}.${r.name}${inst.index_key !== undefined ? `[${JSON.stringify(inst.index_key)}]` : ""}`, inst);
+    }
+  }
+  return out;
+}
+
+/**
+ * Settles a crafted state (stateFromPlan) for the resources a targeted plan covers: arguments that
+ * were unknown when the state was crafted (null in it) get the values the plan now computes from the
+ * placeholders, so a later plan shows what a config change does rather than the placeholders' drift.
+ * Writes the state to `stateFile` and returns it.
+ */
+export function settleState(dir: string, stateFile: string, state: StateJson, varFile: string, targets: string[]): StateJson {
+  fs.writeFileSync(stateFile, JSON.stringify(state));
+  terraformOk(dir, ["plan", "-input=false", "-refresh=false", varFile, "-out=tfplan-settle", ...targets.map((t) => `-target=${t}`)]);
+  const plan = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-settle"]).stdout) as PlanJson;
+  const instances = stateInstances(state);
+  for (const c of plan.resource_changes ?? []) {
+    const attrs = instances.get(c.address)?.attributes;
+    if (!attrs || c.change.actions.join() === "no-op") continue;
+    const after = (c.change.after ?? {}) as Record<string, unknown>;
+    const unknown = (c.change.after_unknown ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(after)) {
+      if (unknown[k] !== true && v !== null && v !== undefined && (attrs[k] === null || attrs[k] === undefined)) attrs[k] = v;
+    }
+  }
+  state.serial += 1;
+  fs.writeFileSync(stateFile, JSON.stringify(state));
+  return state;
 }

@@ -1,3 +1,7 @@
+import { PARAMETER_GROUP_DESCRIPTION, parameterGroupName } from "../../modules/cache";
+import { replacementDigest } from "../../lib/replacement-name";
+import { stateDependencies } from "../../lib/terraform";
+import { problems } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
 const { stacks } = synthAll();
@@ -55,8 +59,14 @@ describe("per-environment matrix (seed 000 §3.1)", () => {
     return [get("redis_node_type"), get("redis_num_cache_nodes"), get("redis_multi_az_enabled"), get("redis_transit_encryption_enabled"), get("redis_auth_enabled")];
   };
 
-  test("dev: one cache.t3.micro, no Multi-AZ, no TLS, no AUTH", () => {
-    expect(knobs("dev")).toEqual(['"cache.t3.micro"', "1", "false", "false", "false"]);
+  test("dev: one cache.t3.micro, no Multi-AZ, but TLS and AUTH like production (D49)", () => {
+    expect(knobs("dev")).toEqual(['"cache.t3.micro"', "1", "false", "true", "true"]);
+  });
+
+  test("dev's app reaches Redis over rediss:// with the AUTH token, as in production", () => {
+    const dev = stacks.dev;
+    expect(dev.tfvars).toMatch(/\nredis_transit_encryption_enabled = true\n/);
+    expect(dev.root.module.compute.redis_auth_secret_arn).toBe("${module.cache.redis_auth_secret_arn}");
   });
 
   test("staging: two cache.t3.small, Multi-AZ, TLS and AUTH", () => {
@@ -126,9 +136,52 @@ describe("outputs", () => {
   });
 });
 
+describe("incident knob redis_apply_immediately (seed 000 §8.4)", () => {
+  test("feeds apply_immediately of the replication group", () => {
+    expect(group.apply_immediately).toBe("${var.redis_apply_immediately}");
+    expect(stacks.production.root.module.cache.redis_apply_immediately).toBe("${var.redis_apply_immediately}");
+  });
+
+  test("is false in every workspace's tfvars (changes wait for the maintenance window)", () => {
+    for (const s of Object.values(stacks)) expect(s.tfvars).toMatch(/\nredis_apply_immediately = false\n/);
+  });
+
+  test("is a bool root variable that defaults to false", () => {
+    expect(stacks.production.root.variable.redis_apply_immediately).toMatchObject({ type: "bool", default: false });
+  });
+});
+
+describe("replacement and re-creation", () => {
+  test("the security group has a unique AWS name (name_prefix) and a readable Name tag", () => {
+    const sg = resource(cache, "aws_security_group", "redis");
+    expect(sg).toMatchObject({ name_prefix: "${var.name}-redis-", tags: { Name: "${var.name}-redis" }, lifecycle: { create_before_destroy: true } });
+    expect(sg.name).toBeUndefined();
+  });
+
+  test("the parameter group's name changes with every replacement-forcing argument", () => {
+    const pg = resource(cache, "aws_elasticache_parameter_group", "redis");
+    expect(pg).toMatchObject({ name: `\${var.name}-redis7-${replacementDigest("redis7", PARAMETER_GROUP_DESCRIPTION)}`, family: "redis7", description: PARAMETER_GROUP_DESCRIPTION, lifecycle: { create_before_destroy: true } });
+    const names = new Set([
+      parameterGroupName("n", "redis7", PARAMETER_GROUP_DESCRIPTION, false),
+      parameterGroupName("n", "redis8", PARAMETER_GROUP_DESCRIPTION, false),
+      parameterGroupName("n", "redis7", "another description", false),
+      parameterGroupName("n", "redis7", PARAMETER_GROUP_DESCRIPTION, true),
+    ]);
+    expect(names.size).toBe(4);
+  });
+
+  test("the AUTH secret is deleted at once, so re-enabling Redis can create its name again (D45)", () => {
+    for (const s of Object.values(stacks)) expect(resource(s.modules.cache, "aws_secretsmanager_secret", "redis_auth").recovery_window_in_days).toBe(0);
+  });
+
+  test("each lifetime of the group has its own final snapshot name", () => {
+    expect(group.final_snapshot_identifier).toBe("${var.name}-redis-final-${substr(terraform_data.auth_token.id, 0, 8)}");
+  });
+});
+
 describe("cache disabled (seed 000 §7.3)", () => {
   const all = inputs();
-  all.production.cache = { ...all.production.cache, enabled: false };
+  all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
   const off = synthAll(all).stacks.production;
 
   test("removes the module, its knobs and its outputs from the root", () => {
@@ -136,6 +189,34 @@ describe("cache disabled (seed 000 §7.3)", () => {
     expect(off.modules.cache).toBeUndefined();
     expect(Object.keys(off.root.output).filter((o) => o.startsWith("redis_"))).toEqual([]);
     expect(off.tfvars).not.toMatch(/\nredis_/);
+  });
+
+  test("the dependencies Terraform records reach the cache from compute and monitoring only while the module exists", () => {
+    const on = stateDependencies(stacks.production.dir);
+    const offDeps = stateDependencies(off.dir);
+    const group = "module.cache.aws_elasticache_replication_group.redis";
+    expect(on.get("module.compute.aws_ecs_task_definition.app")).toContain(group);
+    expect(on.get("module.compute.aws_ecs_service.app")).toContain(group);
+    expect(on.get("module.monitoring.aws_cloudwatch_metric_alarm.redis_down")).toContain(group);
+    expect(on.get("module.network.aws_vpc.this")).toEqual([]);
+    expect([...offDeps.values()].flat().filter((d) => d.startsWith("module.cache."))).toEqual([]);
+  });
+
+  test("production refuses it without cache.allowDestroy, saying why", () => {
+    expect(problems("production", (e) => (e.cache.enabled = false))).toEqual([
+      "production.cache.enabled: false destroys the Redis replication group and its AUTH secret, and prevent_destroy leaves together with the cache module block; confirm with cache.allowDestroy: true (seed 000 §7.3 rollback, docs/operations.md)",
+    ]);
+  });
+
+  test("staging and dev (no preventDestroy) disable it without confirmation", () => {
+    expect(problems("staging", (e) => (e.cache.enabled = false))).toEqual([]);
+    expect(problems("dev", (e) => (e.cache.enabled = false))).toEqual([]);
+  });
+
+  test("allowDestroy left on with the cache enabled is refused, so the next removal is deliberate too", () => {
+    expect(problems("production", (e) => (e.cache.allowDestroy = true))).toEqual([
+      "production.cache.allowDestroy: only confirms disabling the cache (enabled: false); remove it once Redis is enabled again, so the next removal is deliberate too",
+    ]);
   });
 
   test("keeps the other modules and the TTL knobs", () => {

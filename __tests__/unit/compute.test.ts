@@ -78,7 +78,7 @@ describe("task definition of the app", () => {
 
   test("reads the Redis AUTH token from its secret where AUTH is on, and app secrets by ARN", () => {
     expect(secretNames(containers("production"))).toEqual(["DB_USERNAME", "DB_PASSWORD", "REDIS_AUTH_TOKEN", "OPENAI_API_KEY", "JWT_SECRET_KEY"]);
-    expect(secretNames(containers("dev"))).toEqual(["DB_USERNAME", "DB_PASSWORD", "OPENAI_API_KEY", "JWT_SECRET_KEY"]);
+    expect(secretNames(containers("dev"))).toEqual(["DB_USERNAME", "DB_PASSWORD", "REDIS_AUTH_TOKEN", "OPENAI_API_KEY", "JWT_SECRET_KEY"]);
   });
 
   test("production adds the X-Ray daemon sidecar (seed 001)", () => {
@@ -88,7 +88,7 @@ describe("task definition of the app", () => {
 
   test("without a cache the containers get no REDIS_* variables (seed 000 §7.3)", () => {
     const all = inputs();
-    all.production.cache = { ...all.production.cache, enabled: false };
+    all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
     const defs = resource(synthAll(all).stacks.production.modules.compute, "aws_ecs_task_definition", "app").container_definitions;
     expect(envNames(defs).filter((n) => n.startsWith("REDIS"))).toEqual([]);
     expect(secretNames(defs)).not.toContain("REDIS_AUTH_TOKEN");

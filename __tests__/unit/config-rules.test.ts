@@ -123,8 +123,6 @@ describe("named exemptions (dev may skip only what costs money)", () => {
       "alb-waf",
       "cloudtrail-cloudwatch-logs",
       "ecs-container-insights",
-      "elasticache-auth",
-      "elasticache-transit-encryption",
       "s3-access-logging",
       "vpc-flow-logs",
     ]);

@@ -1,3 +1,4 @@
+import { overNodes } from "../../modules/monitoring";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
 const { stacks } = synthAll();
@@ -26,11 +27,71 @@ test("Redis memory alarms above 80% on every node (seed 000 §8.4)", () => {
   expect(alarms().redis_memory_high).toMatchObject({ metric_name: "DatabaseMemoryUsagePercentage", threshold: 80, count: "${var.redis_node_count}" });
 });
 
-test("the cache-miss alarm computes the hit rate from CacheHits and CacheMisses", () => {
+test("the cache-miss alarm computes the hit rate from CacheHits and CacheMisses of every node", () => {
   const a = alarms().cache_miss_high;
   expect(a).toMatchObject({ threshold: 70, comparison_operator: "LessThanThreshold" });
   expect(a.metric_query[0].expression).toBe("IF(hits + misses > 0, 100 * hits / (hits + misses), 100)");
-  expect(a.metric_query.slice(1).map((q: Json) => q.metric.metric_name)).toEqual(["CacheHits", "CacheMisses"]);
+  expect(a.metric_query.slice(1).map((q: Json) => q.expression)).toEqual([overNodes("SUM", "hits%d"), overNodes("SUM", "misses%d")]);
+  expect(a.dynamic.metric_query.map((q: Json) => q.content.metric.metric_name)).toEqual(["CacheHits", "CacheMisses"]);
+});
+
+/** Every CacheClusterId an alarm or the dashboard names, outside the per-node dynamic blocks. */
+const pinnedNodes = (value: unknown) => JSON.stringify(value).match(/%s-0\d\d|-00[1-6]\b/g) ?? [];
+
+describe("Redis alarms survive a failover (roles move between nodes)", () => {
+  const roleDependent = ["redis_down", "cache_miss_high", "redis_failover"];
+
+  test("no role-dependent alarm or dashboard widget names a fixed node", () => {
+    for (const ws of ["staging", "production"]) {
+      for (const name of roleDependent) expect([name, pinnedNodes(alarms(ws)[name])]).toEqual([name, []]);
+      expect(pinnedNodes(resource(mon(ws), "aws_cloudwatch_dashboard", "this").dashboard_body)).toEqual([]);
+    }
+  });
+
+  test("their metrics come from every node <group>-001 … <group>-00N of the node-count input", () => {
+    for (const name of roleDependent) {
+      for (const q of alarms()[name].dynamic.metric_query) {
+        expect(q.for_each).toBe("${range(var.redis_node_count)}");
+        expect(q.content.metric.dimensions).toEqual({ CacheClusterId: '${format("%s-%03d", var.redis_replication_group_id, metric_query.value + 1)}' });
+      }
+    }
+    expect(resource(mon(), "aws_cloudwatch_dashboard", "this").dashboard_body).toContain('format("%s-%03d", var.redis_replication_group_id, i + 1)');
+  });
+
+  test("Redis down keeps seed 000 §9.2's metric: the highest ReplicationLag of any node, silence breaching", () => {
+    const a = alarms().redis_down;
+    expect(a).toMatchObject({ threshold: 1000, treat_missing_data: "breaching", count: "${var.redis_node_count > 1 ? 1 : 0}" });
+    expect(a.metric_query).toEqual([expect.objectContaining({ id: "lag", expression: overNodes("MAX", "lag%d"), return_data: true })]);
+    expect(a.dynamic.metric_query[0].content.metric).toMatchObject({ metric_name: "ReplicationLag", stat: "Maximum" });
+    expect(a.metric_name).toBeUndefined();
+    expect(a.dimensions).toBeUndefined();
+  });
+
+  test("the node-list expression names lag1 … lagN", () => {
+    expect(overNodes("MAX", "lag%d")).toBe('MAX([${join(", ", [for i in range(var.redis_node_count) : format("lag%d", i + 1)])}])');
+  });
+});
+
+describe("a failover notifies the alarm topic", () => {
+  test("the redis-failover alarm fires when IsMaster changes on any node and notifies the topic", () => {
+    const a = alarms().redis_failover;
+    expect(a).toMatchObject({
+      alarm_name: "${var.alarm_prefix}-redis-failover",
+      alarm_actions: ["${aws_sns_topic.alarms.arn}"],
+      ok_actions: ["${aws_sns_topic.alarms.arn}"],
+      threshold: 0,
+      comparison_operator: "GreaterThanThreshold",
+      evaluation_periods: 1,
+      treat_missing_data: "notBreaching",
+      count: "${var.redis_node_count > 1 ? 1 : 0}",
+    });
+    expect(a.metric_query[0].expression).toBe(overNodes("MAX", "ABS(DIFF(primary%d))"));
+    expect(a.dynamic.metric_query[0].content.metric).toMatchObject({ namespace: "AWS/ElastiCache", metric_name: "IsMaster", period: 60 });
+  });
+
+  test("exists in every workspace with a cache", () => {
+    for (const ws of ["dev", "staging", "production"]) expect(alarms(ws).redis_failover).toBeDefined();
+  });
 });
 
 test("p95 target latency alarms above 500 ms (seed 001)", () => {
@@ -79,7 +140,7 @@ test("ERROR lines in the app log become a metric in the eduautismo/ namespace", 
 
 test("with the cache disabled there is no Redis alarm and no Redis widget", () => {
   const all = inputs();
-  all.production.cache = { ...all.production.cache, enabled: false };
+  all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
   const m = synthAll(all).stacks.production.modules.monitoring;
   expect(Object.keys(resourcesOf(m, "aws_cloudwatch_metric_alarm")).filter((a) => /redis|cache/.test(a))).toEqual([]);
   expect(resource(m, "aws_cloudwatch_dashboard", "this").dashboard_body).not.toContain("ElastiCache");

@@ -9,6 +9,7 @@ import { CHECKS, checkById } from "../../lib/policy/checks";
 import { evaluatePolicy } from "../../lib/policy";
 import { policyModel } from "../../lib/policy/model";
 import { policyDoc } from "../../lib/docs";
+import { replacementDigest } from "../../lib/replacement-name";
 import { FIXTURES, fixtureStack } from "../helpers/policy-fixtures";
 import { synthAll } from "../helpers/synth";
 import type { Json } from "../../lib/synthesized";
@@ -176,4 +177,11 @@ describe("ecr-immutable-fixed-tags", () => {
     const repo = { app: { name: "app", image_tag_mutability: "IMMUTABLE_WITH_EXCLUSION", image_tag_mutability_exclusion_filter: [{ filter: "lat*", filter_type: "WILDCARD" }] } };
     expect(run("ecr-immutable-fixed-tags", { ...fail, aws_ecr_repository: repo }).status).toBe("passed");
   });
+});
+
+test("unique-name-replacement accepts a type without name_prefix whose name ends with the digest of its replacement-forcing arguments", () => {
+  const check = CHECKS.filter((c) => c.id === "unique-name-replacement");
+  const group = (name: string) => ({ aws_elasticache_parameter_group: { p: { name, family: "redis7", description: "d", lifecycle: { create_before_destroy: true } } } });
+  expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "d")}`)), [], check).results[0].status).toBe("passed");
+  expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "other")}`)), [], check).results[0].status).toBe("failed");
 });

@@ -40,9 +40,9 @@ test("in production every stateful resource has prevent_destroy, or is a secret 
   expect(unprotected).toEqual([]);
 });
 
-test("production secrets can be recovered for 30 days", () => {
+test("production secrets can be recovered for 30 days (the Redis AUTH secret excepted, D45)", () => {
   expect(stacks.production.root.module.security.secret_recovery_window_days).toBe(30);
-  expect(stacks.production.root.module.cache.secret_recovery_window_days).toBe(30);
+  expect(stacks.production.modules.cache.resource.aws_secretsmanager_secret.redis_auth.recovery_window_in_days).toBe(0);
 });
 
 test("the production database is also deletion-protected through the API", () => {

@@ -32,7 +32,7 @@ test("-target=module.compute also pulls in everything compute reads", () => {
 
 test("without a cache, nothing depends on it and the rollout skips it", () => {
   const all = inputs();
-  all.production.cache = { ...all.production.cache, enabled: false };
+  all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
   const { stacks: off } = synthAll(all);
   expect(rolloutOrder(moduleGraph(off.production.root))).not.toContain("cache");
 });

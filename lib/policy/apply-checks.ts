@@ -9,6 +9,7 @@
 import { isUnknown, type Value } from "./expressions";
 import type { Check, Finding } from "./checks";
 import type { PolicyModel, PolicyResource } from "./model";
+import { REPLACEMENT_FORCING, replacementDigest } from "../replacement-name";
 
 // --- value helpers ----------------------------------------------------------------------------
 
@@ -512,6 +513,10 @@ export const APPLY_CHECKS: readonly Check[] = [
       if (!isTrue(lifecycleOf(r).create_before_destroy as Value)) return undefined;
       const attr = UNIQUE_NAMES[r.type];
       const name = r.config[attr];
+      // A type without name_prefix may carry a digest of its replacement-forcing arguments instead (lib/replacement-name.ts).
+      const forcing = REPLACEMENT_FORCING[r.type];
+      const forcingValues = forcing?.map((a) => text(r.config[a]));
+      if (forcingValues && forcingValues.every((v) => v !== undefined) && (text(name) ?? "").endsWith(`-${replacementDigest(...(forcingValues as string[]))}`)) return undefined;
       return isSet(name) ? `create_before_destroy with the fixed ${attr} ${JSON.stringify(text(name) ?? name)}: the replacement is created while the old resource still holds the name, and AWS refuses the duplicate` : undefined;
     },
   ),

@@ -19,8 +19,22 @@ import type { Construct } from "constructs";
 import { CACHE_KNOBS } from "../../environments/knobs";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/access";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { replacementDigest } from "../../lib/replacement-name";
 
 export const REDIS_PORT = 6379;
+/** Parameter group family of the engine versions the schema allows (7.0, 7.1). */
+export const REDIS_PARAMETER_FAMILY = "redis7";
+export const PARAMETER_GROUP_DESCRIPTION = "Redis 7 parameters of the platform";
+
+/**
+ * Name of the parameter group: `<name>-<family>[-cluster]-<digest>`, the digest taken over the
+ * replacement-forcing arguments (family, description; lib/replacement-name.ts), so any replacement
+ * gets a new name and create_before_destroy never collides with the old group (ElastiCache parameter
+ * groups have no name_prefix).
+ */
+export function parameterGroupName(name: string, family: string, description: string, cluster: boolean): string {
+  return `${name}-${family}${cluster ? "-cluster" : ""}-${replacementDigest(family, description)}`;
+}
 
 export interface CacheProps extends DataTierPlacement {
   /** Name prefix, e.g. `eduautismo-ia-production`; the group is `<name>-redis`. */
@@ -43,8 +57,6 @@ export interface CacheProps extends DataTierPlacement {
   readonly maxmemoryPolicy?: string;
   /** Cluster mode: shards and replicas per shard. @default off */
   readonly clusterMode?: { readonly shards: number; readonly replicasPerShard: number };
-  /** Recovery window of the AUTH secret: 0 or 7–30. @default 30 */
-  readonly secretRecoveryWindowDays?: number;
   /** `prevent_destroy` on the replication group (decided at synthesis). @default false */
   readonly preventDestroy?: boolean;
 }
@@ -71,7 +83,6 @@ export class CacheModule extends ModuleStack {
     const snapshotWindow = this.input("snapshot_window", props.snapshotWindow, { type: "string", description: "Daily snapshot window (UTC).", default: "03:00-04:00" }).stringValue;
     const slowLogRetention = this.input("slow_log_retention_days", props.slowLogRetentionDays, { type: "number", description: "Retention of the slow-log group.", default: 30 }).numberValue;
     const maxmemory = this.input("maxmemory_policy", props.maxmemoryPolicy, { type: "string", description: "Eviction policy.", default: "volatile-lru" }).stringValue;
-    const recovery = this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, { type: "number", description: "Recovery window of the AUTH secret.", default: 30 }).numberValue;
 
     const cluster = props.clusterMode;
     const sg = securityGroup(this, "redis", `${name}-redis`, "ElastiCache Redis: 6379 from the application tasks only", vpcId);
@@ -85,11 +96,14 @@ export class CacheModule extends ModuleStack {
       }),
       "redis",
     );
+    // Replaced before it is destroyed (the group keeps a parameter group at all times), so its name
+    // must change with every argument that forces a replacement: family and description (the
+    // resource has no name_prefix). Cluster mode needs its own group, hence the suffix.
     const params = named(
       new ElasticacheParameterGroup(this, "redis_params", {
-        name: `${name}-redis7${cluster ? "-cluster" : ""}`,
-        family: "redis7",
-        description: "Redis 7 parameters of the platform",
+        name: parameterGroupName(name, REDIS_PARAMETER_FAMILY, PARAMETER_GROUP_DESCRIPTION, cluster !== undefined),
+        family: REDIS_PARAMETER_FAMILY,
+        description: PARAMETER_GROUP_DESCRIPTION,
         parameter: [
           { name: "maxmemory-policy", value: maxmemory },
           { name: "cluster-enabled", value: cluster ? "yes" : "no" },
@@ -106,6 +120,7 @@ export class CacheModule extends ModuleStack {
     // AUTH token: a UUID made once at creation and kept in state (ignore_changes); only the aws
     // provider is available, so Terraform's built-in uuid() is the random source. Rotate with
     // `terraform apply -replace='module.cache.terraform_data.auth_token'` (docs/operations.md).
+    // Its `id` (a separate UUID, not the token) names the final snapshot of this group's lifetime.
     named(
       new DataResource(this, "auth_token_source", {
         input: expr("uuid()") as unknown as Record<string, string>,
@@ -118,7 +133,10 @@ export class CacheModule extends ModuleStack {
         name: "${var.secret_prefix}/redis-auth",
         description: "Redis AUTH token and connection details, read by the app through ECS secrets",
         kmsKeyId: dataKey,
-        recoveryWindowInDays: recovery,
+        // Deleted at once, never scheduled (docs/decisions.md D45): the token only opens this
+        // group, Terraform keeps it in state, and a scheduled deletion would hold the name for up
+        // to 30 days, so re-enabling Redis after a rollback (seed 000 §7.3) would fail.
+        recoveryWindowInDays: 0,
       }),
       "redis_auth",
     );
@@ -146,8 +164,11 @@ export class CacheModule extends ModuleStack {
         maintenanceWindow: maintenance,
         snapshotWindow,
         snapshotRetentionLimit: snapshotRetention,
-        finalSnapshotIdentifier: `${name}-redis-final`,
-        applyImmediately: false,
+        // One final snapshot per lifetime of the group: a fixed name would make the second removal
+        // fail (SnapshotAlreadyExistsFault) after Redis was disabled, re-enabled and disabled again.
+        finalSnapshotIdentifier: `${name}-redis-final-\${substr(terraform_data.auth_token.id, 0, 8)}`,
+        // Knob redis_apply_immediately (seed 000 §8.4): false waits for the maintenance window.
+        applyImmediately: expr("var.redis_apply_immediately") as unknown as boolean,
         lifecycle: { preventDestroy: props.preventDestroy ?? false },
         logDeliveryConfiguration: [
           { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },

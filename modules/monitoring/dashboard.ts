@@ -3,14 +3,25 @@ import { hclExpression } from "../../lib/hcl";
 
 type Metric = (string | { stat?: string; label?: string })[];
 
-function widget(title: string, metrics: Metric[], x: number, y: number, stat = "Average") {
+function widget(title: string, metrics: Metric[] | string, x: number, y: number, stat = "Average") {
   return { type: "metric", x, y, width: 12, height: 6, properties: { title, region: "${var.region}", stat, period: 300, view: "timeSeries", metrics } };
+}
+
+/**
+ * One line per metric and node (`<group>-001` … `<group>-00N`): roles move at a failover, so no
+ * widget follows a single node.
+ */
+function everyNode(metrics: [string, string?][]): string {
+  const lists = metrics.map(
+    ([metric, stat]) =>
+      `[for i in range(var.redis_node_count) : ["AWS/ElastiCache", ${JSON.stringify(metric)}, "CacheClusterId", format("%s-%03d", var.redis_replication_group_id, i + 1)${stat ? `, { stat = ${JSON.stringify(stat)} }` : ""}]]`,
+  );
+  return `\${concat(${lists.join(", ")})}`;
 }
 
 export function dashboardBody(has: { alb: boolean; redis: boolean }): string {
   const ecs = ["ClusterName", "${var.ecs_cluster_name}", "ServiceName", "${var.ecs_service_name}"];
   const rds = ["DBInstanceIdentifier", "${var.rds_instance_id}"];
-  const node = ["CacheClusterId", '${format("%s-001", var.redis_replication_group_id)}'];
   const lb = ["LoadBalancer", "${var.alb_arn_suffix}"];
   const widgets: object[] = [
     widget("ECS CPU and memory (targets: < 70% / < 80%)", [["AWS/ECS", "CPUUtilization", ...ecs], ["AWS/ECS", "MemoryUtilization", ...ecs]], 0, 0),
@@ -21,9 +32,9 @@ export function dashboardBody(has: { alb: boolean; redis: boolean }): string {
   ];
   if (has.redis) {
     widgets.push(
-      widget("Redis hits / misses", [["AWS/ElastiCache", "CacheHits", ...node, { stat: "Sum" }], ["AWS/ElastiCache", "CacheMisses", ...node, { stat: "Sum" }]], 12, 12),
-      widget("Redis engine CPU and memory", [["AWS/ElastiCache", "EngineCPUUtilization", ...node], ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", ...node]], 0, 18),
-      widget("Redis network", [["AWS/ElastiCache", "NetworkBytesIn", ...node, { stat: "Sum" }], ["AWS/ElastiCache", "NetworkBytesOut", ...node, { stat: "Sum" }]], 12, 18),
+      widget("Redis hits / misses, every node", everyNode([["CacheHits", "Sum"], ["CacheMisses", "Sum"]]), 12, 12),
+      widget("Redis engine CPU and memory, every node", everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]]), 0, 18),
+      widget("Redis network, every node", everyNode([["NetworkBytesIn", "Sum"], ["NetworkBytesOut", "Sum"]]), 12, 18),
     );
   }
   if (has.alb) {

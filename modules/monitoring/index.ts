@@ -39,6 +39,32 @@ export interface MonitoringProps {
   readonly redis?: { readonly replicationGroupId: string; readonly nodeCount: unknown };
 }
 
+/**
+ * A `dynamic "metric_query"` block: one metric query per node of the Redis group, ids `<prefix>1` …
+ * `<prefix>N` for the nodes `<group>-001` … `<group>-00N` (N = var.redis_node_count).
+ */
+export function nodeQueries(prefix: string, metricName: string, stat: string, period: number): Record<string, unknown> {
+  return {
+    for_each: "${range(var.redis_node_count)}",
+    content: {
+      id: `${prefix}\${metric_query.value + 1}`,
+      return_data: false,
+      metric: {
+        namespace: "AWS/ElastiCache",
+        metric_name: metricName,
+        dimensions: { CacheClusterId: '${format("%s-%03d", var.redis_replication_group_id, metric_query.value + 1)}' },
+        period,
+        stat,
+      },
+    },
+  };
+}
+
+/** Metric math over every node: `MAX([lag1, lag2, …])`; `term` has `%d` where the node number goes. */
+export function overNodes(fn: string, term: string): string {
+  return `${fn}([\${join(", ", [for i in range(var.redis_node_count) : format(${JSON.stringify(term)}, i + 1)])}])`;
+}
+
 type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okActions" | "alarmName"> & { readonly suffix: string };
 
 export class MonitoringModule extends ModuleStack {
@@ -246,33 +272,49 @@ export class MonitoringModule extends ModuleStack {
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "notBreaching",
       });
-      alarm({
+      // Roles move: after a failover `-002` may be the primary (no ReplicationLag) and `-001` a
+      // replica. Role-dependent metrics are therefore read from every node of the group and combined
+      // with metric math, so no alarm names a node (docs/decisions.md D47).
+      const down = alarm({
         suffix: "redis-down",
-        alarmDescription: "Redis cluster unavailable: replica lag too high or no replication data (seed 000 §9.2)",
-        namespace: "AWS/ElastiCache",
-        metricName: "ReplicationLag",
-        dimensions: { CacheClusterId: '${format("%s-002", var.redis_replication_group_id)}' },
-        statistic: "Maximum",
-        period: 60,
+        alarmDescription: `Redis cluster unavailable: the highest replication lag of any node above ${t.redisReplicationLag}s, or no node reporting replication at all (seed 000 §9.2)`,
         evaluationPeriods: 2,
         threshold: t.redisReplicationLag,
         comparisonOperator: "GreaterThanThreshold",
-        // A replica that stops reporting is as bad as one far behind.
+        // No node reporting lag (group gone, or no replica left) is as bad as one far behind.
         treatMissingData: "breaching",
-      }).addOverride("count", expr("var.redis_node_count > 1 ? 1 : 0"));
+        metricQuery: [{ id: "lag", expression: overNodes("MAX", "lag%d"), label: "Highest replication lag of any node (s)", returnData: true }],
+      });
+      down.addOverride("count", expr("var.redis_node_count > 1 ? 1 : 0"));
+      down.addOverride("dynamic", { metric_query: [nodeQueries("lag", "ReplicationLag", "Maximum", 60)] });
       alarm({
         suffix: "cache-miss-high",
-        alarmDescription: `Cache hit rate below ${t.cacheHitRatePercent}% (seed 000 §9.2)`,
+        alarmDescription: `Cache hit rate below ${t.cacheHitRatePercent}% over every node of the group (seed 000 §9.2)`,
         evaluationPeriods: 2,
         threshold: t.cacheHitRatePercent,
         comparisonOperator: "LessThanThreshold",
         treatMissingData: "notBreaching",
         metricQuery: [
           { id: "hitrate", expression: "IF(hits + misses > 0, 100 * hits / (hits + misses), 100)", label: "Cache hit rate %", returnData: true },
-          { id: "hits", metric: { namespace: "AWS/ElastiCache", metricName: "CacheHits", dimensions: { CacheClusterId: '${format("%s-001", var.redis_replication_group_id)}' }, period: 300, stat: "Sum" } },
-          { id: "misses", metric: { namespace: "AWS/ElastiCache", metricName: "CacheMisses", dimensions: { CacheClusterId: '${format("%s-001", var.redis_replication_group_id)}' }, period: 300, stat: "Sum" } },
+          { id: "hits", expression: overNodes("SUM", "hits%d"), label: "Hits, all nodes", returnData: false },
+          { id: "misses", expression: overNodes("SUM", "misses%d"), label: "Misses, all nodes", returnData: false },
         ],
+      }).addOverride("dynamic", { metric_query: [nodeQueries("hits", "CacheHits", "Sum", 300), nodeQueries("misses", "CacheMisses", "Sum", 300)] });
+      // A failover notifies on its own: IsMaster (1 on the primary, 0 on replicas) changes on some
+      // node whenever the primary role moves. ElastiCache's SNS events cannot reach this topic (it is
+      // KMS-encrypted, which ElastiCache notifications do not support) and its EventBridge events do
+      // not include failovers (D47).
+      const failover = alarm({
+        suffix: "redis-failover",
+        alarmDescription: "The Redis primary role moved to another node (failover or node replacement): check the app reconnected and the group is healthy",
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        metricQuery: [{ id: "moved", expression: overNodes("MAX", "ABS(DIFF(primary%d))"), label: "Nodes whose role changed", returnData: true }],
       });
+      failover.addOverride("count", expr("var.redis_node_count > 1 ? 1 : 0"));
+      failover.addOverride("dynamic", { metric_query: [nodeQueries("primary", "IsMaster", "Maximum", 60)] });
     }
 
     // --- ALB (only with a load balancer) ----------------------------------------------------------------
