@@ -56,6 +56,15 @@ function tfvarsEdit(ws: string, settings: string[]): string[] {
  * directory, `sh` blocks commands typed inside a container, `hcl` blocks tfvars edits (first line: the
  * file), `text` blocks what Terraform prints.
  */
+/** Starts the ECS Exec toolbox task and opens a shell in it (seed 000 §8.1, §8.4). */
+function toolboxShell(cluster: string): string[] {
+  return [
+    'TASK=$(eval "$(terraform output -raw ecs_toolbox_run_task_command)")',
+    `aws ecs wait tasks-running --cluster ${cluster} --tasks "$TASK"`,
+    `aws ecs execute-command --cluster ${cluster} --task "$TASK" --container toolbox --interactive --command "/bin/sh"`,
+  ];
+}
+
 export function runbookDoc(stack: SynthesizedStack): string {
   const ws = stack.workspace;
   const varFile = `-var-file="environments/${ws}/terraform.tfvars"`;
@@ -351,9 +360,7 @@ export function runbookDoc(stack: SynthesizedStack): string {
         "From inside the VPC, through the toolbox task (the app container's root filesystem is read-only, which ECS Exec",
         "does not support; the toolbox has redis-cli, REDIS_HOST/REDIS_PORT and the AUTH token as REDISCLI_AUTH):",
         "```bash",
-        'TASK=$(eval "$(terraform output -raw ecs_toolbox_run_task_command)")',
-        `aws ecs wait tasks-running --cluster ${cluster} --tasks "$TASK"`,
-        `aws ecs execute-command --cluster ${cluster} --task "$TASK" --container toolbox --interactive --command "/bin/sh"`,
+        ...toolboxShell(cluster),
         "```",
         "Inside the toolbox shell:",
         "```sh",
@@ -411,9 +418,7 @@ export function runbookDoc(stack: SynthesizedStack): string {
       lines.push(
         "Look first, through the toolbox task (see §8.1):",
         "```bash",
-        'TASK=$(eval "$(terraform output -raw ecs_toolbox_run_task_command)")',
-        `aws ecs wait tasks-running --cluster ${cluster} --tasks "$TASK"`,
-        `aws ecs execute-command --cluster ${cluster} --task "$TASK" --container toolbox --interactive --command "/bin/sh"`,
+        ...toolboxShell(cluster),
         "```",
         "Inside the toolbox shell:",
         "```sh",

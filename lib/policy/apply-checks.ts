@@ -7,7 +7,7 @@
  * below are its own.
  */
 import { isUnknown, type Value } from "./expressions";
-import type { Check, Finding } from "./checks";
+import { containers as parsedContainers, type Check, type Finding } from "./checks";
 import type { PolicyModel, PolicyResource } from "./model";
 import { REPLACEMENT_FORCING, replacementDigest } from "../replacement-name";
 
@@ -51,15 +51,9 @@ interface Container {
   portMappings?: { containerPort?: number }[];
   secrets?: { name: string; valueFrom: string }[];
 }
+/** The container definitions of a task definition (checks.ts parses them), typed for these rules. */
 function containers(r: PolicyResource): Container[] | undefined {
-  const v = r.config.container_definitions;
-  if (typeof v !== "string") return undefined;
-  try {
-    const parsed = JSON.parse(v);
-    return Array.isArray(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  return parsedContainers(r) as Container[] | undefined;
 }
 
 /** The lifecycle block as written (an object, or a list of one). */
