@@ -7,7 +7,8 @@
  * below are its own.
  */
 import { isUnknown, type Value } from "./expressions";
-import { containers as parsedContainers, type Check, type Finding } from "./checks";
+import type { Check, Finding } from "./checks";
+import { containers as parsedContainers } from "./containers";
 import type { PolicyModel, PolicyResource } from "./model";
 import { REPLACEMENT_FORCING, replacementDigest } from "../replacement-name";
 

@@ -17,6 +17,9 @@
 import { Unknown, isUnknown, type Value } from "./expressions";
 import type { PolicyModel, PolicyResource } from "./model";
 import { APPLY_CHECKS } from "./apply-checks";
+import { containers } from "./containers";
+
+export { containers };
 
 export type Severity = "critical" | "high" | "medium" | "low";
 export type CheckScope = "all" | "staging+production";
@@ -96,17 +99,6 @@ function principals(s: Statement): { kind: string; values: string[] }[] {
   return Object.entries(s.Principal).map(([kind, v]) => ({ kind, values: list(v) }));
 }
 
-/** Container definitions of a task definition, parsed; undefined when they cannot be read. */
-export function containers(r: PolicyResource): Record<string, unknown>[] | undefined {
-  const v = r.config.container_definitions;
-  if (typeof v !== "string") return undefined;
-  try {
-    const parsed = JSON.parse(v);
-    return Array.isArray(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 // --- check builders ---------------------------------------------------------------------------
 
