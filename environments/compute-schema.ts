@@ -15,6 +15,8 @@ export const FARGATE_CPUS = Object.keys(FARGATE_MEMORY).map(Number);
 
 /** The `app_image_tag` before the first image is pushed: services run zero tasks while it is set (docs/decisions.md D55). */
 export const PLACEHOLDER_IMAGE_TAG = "initial";
+/** ALB security policies offered: TLS 1.3 + 1.2, or TLS 1.3 only (ELB guide, "Security policies for your Application Load Balancer"). */
+export const ALB_TLS_POLICIES = ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06"] as const;
 /** Official Redis image on ECR Public: redis-cli built with TLS, a shell, and the Alpine CA bundle. */
 export const TOOLBOX_IMAGE = "public.ecr.aws/docker/library/redis:7.2-alpine";
 
@@ -82,6 +84,14 @@ export const ComputeSchema = z
     logRetentionDays: z.number().int().default(30),
     /** ACM certificate for HTTPS on the ALB; without one the ALB serves plain HTTP (dev). @default none */
     certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN").optional(),
+    /**
+     * Security policy of the HTTPS listener (seed 001: "TLS 1.3"). `ELBSecurityPolicy-TLS13-1-2-2021-06`
+     * accepts TLS 1.3 and 1.2; `ELBSecurityPolicy-TLS13-1-3-2021-06` accepts TLS 1.3 only (clients without
+     * TLS 1.3 cannot connect; refused behind CloudFront, whose origin protocol setting offers TLSv1.2 at
+     * most: docs/decisions.md D76).
+     * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
+     */
+    tlsPolicy: z.enum(ALB_TLS_POLICIES).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
     /** ALB deletion protection. @default false */
     albDeletionProtection: z.boolean().default(false),
     /** ALB access logs to the logs bucket. @default true */

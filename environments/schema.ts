@@ -228,7 +228,8 @@ export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology)
   .superRefine(checkServices)
   .superRefine(checkEdge)
   .superRefine(checkExemptions)
-  .superRefine(checkDr);
+  .superRefine(checkDr)
+  .superRefine(checkTls);
 export type NetworkConfig = EnvironmentConfig["network"];
 
 type Ctx = z.RefinementCtx;
@@ -358,6 +359,17 @@ function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
       code: "custom",
       path: ["security", "secrets", "recoveryWindowDays"],
       message: "only dev may delete secrets without a recovery window; use 7–30 days",
+    });
+  }
+}
+
+/** TLS 1.3-only on the ALB cannot sit behind CloudFront: CloudFront's origin protocols offer TLSv1.2 at most (D76). */
+function checkTls(env: EnvironmentConfig, ctx: Ctx): void {
+  if (env.cdn.enabled && env.compute.tlsPolicy === "ELBSecurityPolicy-TLS13-1-3-2021-06") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["compute", "tlsPolicy"],
+      message: "TLS 1.3-only cannot be the ALB's policy behind CloudFront: CloudFront's origin protocol setting offers TLSv1.2 at most; keep ELBSecurityPolicy-TLS13-1-2-2021-06",
     });
   }
 }

@@ -197,7 +197,8 @@ describe("load balancer", () => {
 
   test("with a certificate, HTTP redirects to HTTPS and HTTPS uses a TLS 1.2/1.3 policy", () => {
     expect(resource(compute(), "aws_lb_listener", "http").default_action[0]).toMatchObject({ type: "redirect", redirect: { protocol: "HTTPS", port: "443" } });
-    expect(resource(compute(), "aws_lb_listener", "https")).toMatchObject({ protocol: "HTTPS", ssl_policy: ALB_TLS_POLICY, certificate_arn: "${var.certificate_arn}" });
+    expect(resource(compute(), "aws_lb_listener", "https")).toMatchObject({ protocol: "HTTPS", ssl_policy: "${var.tls_policy}", certificate_arn: "${var.certificate_arn}" });
+    expect(compute().variable.tls_policy.default).toBe(ALB_TLS_POLICY);
   });
 
   test("without a certificate (dev), HTTP forwards to the app", () => {

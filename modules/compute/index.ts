@@ -37,7 +37,7 @@ import { dbBootstrapTask } from "./db-bootstrap";
 import { containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type DbLogin, type RedisInputs } from "./env";
 import { runTaskCommand } from "./run-task";
 
-/** TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only. */
+/** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (`compute.tlsPolicy` chooses). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** Seconds a toolbox task lives before it stops itself (a forgotten task costs at most this). */
 export const TOOLBOX_LIFETIME_SECONDS = 3600;
@@ -128,6 +128,7 @@ export class ComputeModule extends ModuleStack {
     this.input("alb_log_prefix", props.albLogPrefix, { type: "string", description: "Prefix of ALB access logs." });
     this.input("enable_alb_access_logs", cfg.albAccessLogs, { type: "bool", description: "ALB access logs to the logs bucket.", default: true });
     this.input("alb_deletion_protection", cfg.albDeletionProtection, { type: "bool", description: "ALB deletion protection.", default: false });
+    this.input("tls_policy", cfg.tlsPolicy, { type: "string", description: "Security policy of the HTTPS listener (TLS 1.3 + 1.2, or TLS 1.3 only).", default: ALB_TLS_POLICY });
     this.input("certificate_arn", cfg.certificateArn ?? null, { type: "string", description: "ACM certificate of the HTTPS listener, or null.", default: null, nullable: true });
     const logRetention = this.input("log_retention_days", cfg.logRetentionDays, { type: "number", description: "Retention of /ecs/<name>.", default: 30 }).numberValue;
     this.input("container_insights", cfg.containerInsights, { type: "bool", description: "Container Insights.", default: false });
@@ -357,7 +358,7 @@ export class ComputeModule extends ModuleStack {
             loadBalancerArn: alb.arn,
             port: 443,
             protocol: "HTTPS",
-            sslPolicy: ALB_TLS_POLICY,
+            sslPolicy: expr("var.tls_policy"),
             certificateArn: expr("var.certificate_arn"),
             // Behind CloudFront nothing is forwarded by default: only the rules below, which require the header.
             defaultAction: [
