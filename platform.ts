@@ -364,6 +364,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       alarmsKmsKeyArn: security.ref("alarms_kms_key_arn"),
       alarmEmails: env.monitoring.alarmEmails,
       thresholds: env.monitoring.thresholds,
+      appMetrics: env.monitoring.appMetrics,
       ecs: {
         clusterName: compute.ref("ecs_cluster_name"),
         serviceName: `${name}-${appService.name}`,

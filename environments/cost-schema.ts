@@ -31,6 +31,11 @@ export const CostSchema = z
         internetOutGb: z.number().nonnegative().default(0),
         /** GB held in the DR region's bucket replicas (each GB also crosses regions once). @default 0 */
         drReplicaGb: z.number().nonnegative().default(0),
+        /**
+         * Custom metric series the app's log lines create in a month (modules/monitoring/app-metrics.ts):
+         * 2 per discipline seen, 1 per BNCC code searched, 2 overall. @default 0
+         */
+        appMetricSeries: z.number().int().nonnegative().default(0),
       })
       .strict()
       .prefault({}),

@@ -31,6 +31,10 @@ export const ThresholdsSchema = z
     albP95LatencyMs: z.number().positive().default(500),
     /** ERROR lines in the app log per 5 minutes. @default 10 */
     appErrorsPer5Minutes: z.number().int().min(0).default(10),
+    /** p95 of the app's request durations, ms, overall and per alarmed discipline (seed 001: P95 < 500 ms). @default 500 */
+    apiP95LatencyMs: z.number().positive().default(500),
+    /** p95 of BNCC search durations, ms. @default 500 */
+    bnccSearchP95LatencyMs: z.number().positive().default(500),
   })
   .strict();
 
@@ -41,6 +45,22 @@ export const MonitoringSchema = z
     /** E-mail addresses subscribed to the alarm topic (each confirms by e-mail). @default [] */
     alarmEmails: z.array(z.string().email()).default([]),
     thresholds: ThresholdsSchema.prefault({}),
+    /**
+     * Application metrics made from the app's JSON log lines (seed 001 §4; contract in
+     * modules/monitoring/app-metrics.ts and docs/operations.md, "Application metrics").
+     */
+    appMetrics: z
+      .object({
+        /** Root of the namespaces: `<namespace>/disciplines`, `<namespace>/bncc`, `<namespace>/api`. @default "eduautismo" */
+        namespace: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be letters, digits, dots, dashes or underscores").default("eduautismo"),
+        /**
+         * Disciplines (the `subject` value the app logs) that get their own p95 latency alarm; every
+         * discipline is on the dashboard either way. Each alarm costs $0.10/month. @default []
+         */
+        disciplineAlarms: z.array(z.string().regex(/^[a-z0-9_-]{1,40}$/, "must be the subject as the app logs it (lowercase, digits, _ or -)")).default([]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -98,8 +98,9 @@ export const production: EnvironmentInput = {
   // second region (docs/decisions.md, D75; restore procedure in docs/operations.md).
   dr: { enabled: true, region: "us-east-2", backupRetentionDays: 7, buckets: ["uploads", "mlModels"] },
   // Seed 000 §9.2's alarm names: eduautismo-prod-redis-down, eduautismo-prod-cache-miss-high.
-  monitoring: { alarmPrefix: "eduautismo-prod", alarmEmails: ["devops@eduautismo-ia.com"] },
+  // Per-discipline latency alarm for the subject seed 000 §6.2 tests (every discipline is on the dashboard).
+  monitoring: { alarmPrefix: "eduautismo-prod", alarmEmails: ["devops@eduautismo-ia.com"], appMetrics: { disciplineAlarms: ["matematica"] } },
   // Seed 000 §10 says $1,450–2,000; seed 001 allows up to $2,500 (docs/decisions.md, D33).
   // Viewers are served through CloudFront (cdnGb); internetOutGb is what leaves without it (NAT egress to AI APIs).
-  cost: { budgetUsd: { min: 1450, max: 2500 }, usage: { natGb: 200, albLcu: 10, logsGb: 60, wafMillionRequests: 10, cdnGb: 500, s3Gb: 200, internetOutGb: 50, drReplicaGb: 100 } },
+  cost: { budgetUsd: { min: 1450, max: 2500 }, usage: { natGb: 200, albLcu: 10, logsGb: 60, wafMillionRequests: 10, cdnGb: 500, s3Gb: 200, internetOutGb: 50, drReplicaGb: 100, appMetricSeries: 152 } },
 };

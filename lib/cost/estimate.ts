@@ -133,6 +133,7 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   if (has("monitoring")) {
     const alarms = Object.keys(resources("monitoring", "aws_cloudwatch_metric_alarm")).length;
     add("monitoring", `${alarms} alarms + 1 dashboard`, alarms * p.alarmMonth + p.dashboardMonth);
+    add("monitoring", `${u.appMetricSeries} custom metric series (disciplines, BNCC codes)`, u.appMetricSeries * p.customMetricMonth);
   }
 
   // data transfer out to the internet that does not go through CloudFront (seed 000 §10 "Data Transfer")

@@ -46,6 +46,8 @@ export interface PriceTable {
   readonly interRegionGb: number;
   /** RDS backup storage beyond the free allowance (replicated automated backups), per GB-month. */
   readonly rdsBackupGbMonth: number;
+  /** CloudWatch custom metric (each name × dimension-value combination), per month (first 10,000). */
+  readonly customMetricMonth: number;
 }
 
 export const PRICES: Readonly<Record<string, PriceTable>> = {
@@ -75,6 +77,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     internetOutGb: 0.09,
     interRegionGb: 0.02,
     rdsBackupGbMonth: 0.095,
+    customMetricMonth: 0.3,
   },
   "sa-east-1": {
     natHour: 0.093,
@@ -102,6 +105,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     internetOutGb: 0.15,
     interRegionGb: 0.138,
     rdsBackupGbMonth: 0.19,
+    customMetricMonth: 0.3,
   },
 };
 

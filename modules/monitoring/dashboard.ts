@@ -19,7 +19,12 @@ function everyNode(metrics: [string, string?][]): string {
   return `\${concat(${lists.join(", ")})}`;
 }
 
-export function dashboardBody(has: { alb: boolean; redis: boolean }): string {
+/** A widget drawing every series a CloudWatch SEARCH finds (one line per discipline, per BNCC code …). */
+function searchWidget(title: string, search: string, x: number, y: number) {
+  return { type: "metric", x, y, width: 12, height: 6, properties: { title, region: "${var.region}", period: 300, view: "timeSeries", metrics: [[{ expression: search, id: "e1" }]] } };
+}
+
+export function dashboardBody(has: { alb: boolean; redis: boolean; appMetrics?: boolean }): string {
   const ecs = ["ClusterName", "${var.ecs_cluster_name}", "ServiceName", "${var.ecs_service_name}"];
   const rds = ["DBInstanceIdentifier", "${var.rds_instance_id}"];
   const lb = ["LoadBalancer", "${var.alb_arn_suffix}"];
@@ -42,6 +47,16 @@ export function dashboardBody(has: { alb: boolean; redis: boolean }): string {
       widget("ALB response time p95 (target < 500 ms)", [["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat: "p95" }]], 0, 24),
       widget("ALB requests", [["AWS/ApplicationELB", "RequestCount", ...lb, { stat: "Sum" }]], 12, 24),
       widget("ALB healthy hosts", [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", "${var.target_group_arn_suffix}", ...lb]], 0, 30),
+    );
+  }
+  if (has.appMetrics) {
+    // Seed 001 §4's multidisciplinary dashboard: every discipline and every BNCC code the app logged.
+    const ns = "${var.app_metrics_namespace}";
+    widgets.push(
+      searchWidget("Requests per discipline", `SEARCH('{${ns}/disciplines,subject} MetricName="requests_per_subject"', 'Sum', 300)`, 0, 36),
+      searchWidget("p95 latency per discipline (ms)", `SEARCH('{${ns}/disciplines,subject} MetricName="latency_per_subject"', 'p95', 300)`, 12, 36),
+      searchWidget("BNCC searches per code", `SEARCH('{${ns}/bncc,code} MetricName="searches_per_code"', 'Sum', 300)`, 0, 42),
+      widget("API p95 latency (target < 500 ms)", [[`${ns}/api`, "p95_latency", { stat: "p95" }], [`${ns}/bncc`, "search_latency", { stat: "p95", label: "BNCC search p95" }]], 12, 42),
     );
   }
   return hclExpression({ widgets });

@@ -17,6 +17,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { Construct } from "constructs";
 import type { Thresholds } from "../../environments/monitoring-schema";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { appMetricFilters } from "./app-metrics";
 import { dashboardBody } from "./dashboard";
 
 /** Namespace of the app's own metrics (seed 001: eduautismo/disciplines/…, eduautismo/cache/…). */
@@ -37,6 +38,8 @@ export interface MonitoringProps {
   readonly rds: { readonly instanceId: string; readonly allocatedStorageGb: unknown; readonly maxConnections: number; readonly replicaCount: unknown };
   /** Redis; omit when the cache is disabled (no Redis alarms). */
   readonly redis?: { readonly replicationGroupId: string; readonly nodeCount: unknown };
+  /** Application metrics from the app's log lines (app-metrics.ts). @default namespace "eduautismo", no discipline alarms */
+  readonly appMetrics?: { readonly namespace: string; readonly disciplineAlarms: readonly string[] };
 }
 
 /**
@@ -173,6 +176,35 @@ export class MonitoringModule extends ModuleStack {
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
     });
+
+    // --- Application metrics (seed 001 §4) from the app's JSON log lines -----------------------------
+    // Missing data is healthy: no request (or no request for a discipline) is quiet, not an incident.
+    const appNs = this.input("app_metrics_namespace", props.appMetrics?.namespace, {
+      type: "string",
+      description: "Root of the app metric namespaces (<ns>/disciplines, <ns>/bncc, <ns>/api).",
+      default: "eduautismo",
+    }).stringValue;
+    this.input("discipline_alarms", props.appMetrics?.disciplineAlarms, { type: "list(string)", description: "Disciplines with their own p95 latency alarm.", default: [] });
+    appMetricFilters(this, { prefix, logGroup, namespace: appNs });
+    const p95 = (suffix: string, description: string, namespace: string, metricName: string, threshold: number, dimensions?: Record<string, string>) =>
+      alarm({
+        suffix,
+        alarmDescription: description,
+        namespace,
+        metricName,
+        dimensions,
+        extendedStatistic: "p95",
+        period: 300,
+        evaluationPeriods: 3,
+        threshold,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+    p95("api-p95-latency", `p95 of request durations above ${t.apiP95LatencyMs} ms for 15 minutes (seed 001: P95 < 500 ms)`, `${appNs}/api`, "p95_latency", t.apiP95LatencyMs);
+    p95("bncc-search-p95-latency", `p95 of BNCC search durations above ${t.bnccSearchP95LatencyMs} ms for 15 minutes`, `${appNs}/bncc`, "search_latency", t.bnccSearchP95LatencyMs);
+    for (const subject of props.appMetrics?.disciplineAlarms ?? []) {
+      p95(`subject-${subject.replace(/_/g, "-")}-p95-latency`, `p95 of ${subject} request durations above ${t.apiP95LatencyMs} ms for 15 minutes`, `${appNs}/disciplines`, "latency_per_subject", t.apiP95LatencyMs, { subject });
+    }
 
     // --- RDS ---------------------------------------------------------------------------------------
     const rdsDims = { DBInstanceIdentifier: "${var.rds_instance_id}" };
@@ -364,7 +396,7 @@ export class MonitoringModule extends ModuleStack {
     named(
       new CloudwatchDashboard(this, "dashboard", {
         dashboardName: expr("var.dashboard_name"),
-        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis) })})`),
+        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis), appMetrics: true })})`),
       }),
       "this",
     );
