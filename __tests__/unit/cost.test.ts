@@ -87,3 +87,10 @@ test("no internet transfer assumed, no transfer line", () => {
   const e = estimate(stacks.dev, { ...envs.dev.cost, usage: { ...envs.dev.cost.usage, internetOutGb: 0 } });
   expect(e.lines.filter((l) => l.module === "transfer")).toEqual([]);
 });
+
+test("each WAF line counts the rules its ACL has: behind CloudFront the regional ACL leaves its IP rules to the CloudFront ACL", () => {
+  expect(line("production", "security", "regional WAF: ACL, 3 rules")).toBeDefined();
+  expect(line("production", "cdn", "CloudFront WAF: ACL, 6 rules")).toBeDefined();
+  expect(line("staging", "security", "regional WAF: ACL, 6 rules")).toBeDefined();
+  expect(est("dev").lines.filter((l) => l.item.includes("WAF"))).toEqual([]);
+});

@@ -80,9 +80,17 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   // security: secrets, WAF
   const secrets = ((moduleInput(stack, "security", "secret_names") as string[]) ?? []).length;
   add("security", `${secrets} application secret(s)`, secrets * p.secretMonth);
-  const wafRules = 6;
-  if (moduleInput(stack, "security", "enable_waf") === true) {
-    add("security", `regional WAF: ACL, ${wafRules} rules, ${u.wafMillionRequests}M requests`, p.wafAclMonth + wafRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests);
+  // WAF: each web ACL as created, its static rules plus the dynamic ones switched on (rules are billed each).
+  const acls = policyModel(stack).resources.filter((r) => r.type === "aws_wafv2_web_acl");
+  const rulesOf = (m: string) => {
+    const acl = acls.find((a) => a.module === m);
+    if (!acl) return undefined;
+    const statics = Array.isArray(acl.config.rule) ? acl.config.rule.length : acl.config.rule ? 1 : 0;
+    return statics + (acl.dynamic?.rule?.length ?? 0);
+  };
+  const securityRules = rulesOf("security");
+  if (securityRules !== undefined) {
+    add("security", `regional WAF: ACL, ${securityRules} rules, ${u.wafMillionRequests}M requests`, p.wafAclMonth + securityRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests);
   }
 
   // storage
@@ -151,8 +159,9 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   // cdn: transfer out and its WAF
   if (has("cdn")) {
     add("cdn", `${u.cdnGb} GB served`, u.cdnGb * p.cloudfrontGb);
-    if (moduleInput(stack, "cdn", "enable_waf") !== false) {
-      add("cdn", `CloudFront WAF: ACL, ${wafRules} rules, ${u.wafMillionRequests}M requests`, p.wafAclMonth + wafRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests);
+    const cdnRules = rulesOf("cdn");
+    if (cdnRules !== undefined) {
+      add("cdn", `CloudFront WAF: ACL, ${cdnRules} rules, ${u.wafMillionRequests}M requests`, p.wafAclMonth + cdnRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests);
     }
   }
 
