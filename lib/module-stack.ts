@@ -53,6 +53,12 @@ export function counted<T extends TerraformElement>(element: T, hcl: string): T 
 }
 
 /** `for_each = <hcl>` on an element (e.g. `local.private_subnets_by_az`). */
+/** Puts a resource on the aliased aws provider `aws.<alias>` (one of its module's `providerAliases`). */
+export function onProvider<T extends TerraformElement>(element: T, alias: string): T {
+  element.addOverride("provider", `aws.${alias}`);
+  return element;
+}
+
 export function forEachOf<T extends TerraformElement>(element: T, hcl: string): T {
   element.addOverride("for_each", expr(hcl));
   return element;

@@ -15,7 +15,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { denyInsecureTransport, policyDocument, type PolicyStatement } from "./iam";
-import { expr, named } from "./module-stack";
+import { expr, named, onProvider } from "./module-stack";
 
 /** A lifecycle rule; day counts may be literals or expressions (`${var.x}`). */
 export interface BucketLifecycleRule {
@@ -47,6 +47,8 @@ export interface SecureBucketOptions {
   readonly count?: string;
   /** `prevent_destroy` on the bucket. @default false */
   readonly preventDestroy?: boolean;
+  /** Aliased aws provider (`aws.<alias>`) for every resource of the bucket, e.g. another region's. @default the module's default provider */
+  readonly providerAlias?: string;
 }
 
 export interface SecureBucket {
@@ -64,6 +66,7 @@ export function secureBucket(scope: Construct, key: string, options: SecureBucke
   const attr = (a: string) => expr(`aws_s3_bucket.${key}${index}.${a}`);
   const counted = <T extends TerraformResource>(r: T): T => {
     if (options.count) r.addOverride("count", expr(options.count));
+    if (options.providerAlias) onProvider(r, options.providerAlias);
     return named(r, key);
   };
 

@@ -14,12 +14,12 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { DataResource } from "cdktf";
 import type { Construct } from "constructs";
 import { CACHE_KNOBS } from "../../environments/knobs";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/access";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
 import { replacementDigest } from "../../lib/replacement-name";
+import { generatedToken } from "../../lib/generated-token";
 
 export const REDIS_PORT = 6379;
 /** Parameter group family of the engine versions the schema allows (7.0, 7.1). */
@@ -121,13 +121,7 @@ export class CacheModule extends ModuleStack {
     // provider is available, so Terraform's built-in uuid() is the random source. Rotate with
     // `terraform apply -replace='module.cache.terraform_data.auth_token'` (docs/operations.md).
     // Its `id` (a separate UUID, not the token) names the final snapshot of this group's lifetime.
-    named(
-      new DataResource(this, "auth_token_source", {
-        input: expr("uuid()") as unknown as Record<string, string>,
-        lifecycle: { ignoreChanges: ["input"] },
-      }),
-      "auth_token",
-    );
+    generatedToken(this, "auth_token");
     const secret = named(
       new SecretsmanagerSecret(this, "auth_secret", {
         name: "${var.secret_prefix}/redis-auth",

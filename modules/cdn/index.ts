@@ -14,7 +14,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { counted, expr, ModuleStack, named } from "../../lib/module-stack";
+import { counted, expr, ModuleStack, named, onProvider } from "../../lib/module-stack";
 import { retentionValidation } from "../../lib/validations";
 import { logsKey } from "../security/kms";
 import { wafLogging } from "../security/waf-logging";
@@ -83,10 +83,7 @@ export interface CdnProps {
   readonly preventDestroy?: boolean;
 }
 
-function inUsEast1<T extends TerraformResource>(r: T): T {
-  r.addOverride("provider", "aws.us_east_1");
-  return r;
-}
+const inUsEast1 = <T extends TerraformResource>(r: T): T => onProvider(r, "us_east_1");
 
 export class CdnModule extends ModuleStack {
   override get providerAliases(): readonly string[] {

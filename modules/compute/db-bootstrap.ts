@@ -13,7 +13,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { Construct } from "constructs";
 import { hclExpression } from "../../lib/hcl";
 import { expr, named } from "../../lib/module-stack";
-import { DB_SECRET_VARIABLE } from "./env";
+import { appLogs, DB_SECRET_VARIABLE } from "./env";
 import { runTaskCommand } from "./run-task";
 
 /** Family suffix and container name. */
@@ -60,8 +60,6 @@ export interface DbBootstrapProps {
   /** Name prefix: family `<name>-db-bootstrap`. */
   readonly name: string;
   readonly executionRoleArn: string;
-  /** Log group of the containers (`/ecs/<name>`). */
-  readonly logGroupName: string;
   /** X86_64 or ARM64 (the postgres images are multi-arch). */
   readonly architecture: string;
 }
@@ -98,10 +96,7 @@ export function dbBootstrapTask(scope: Construct, props: DbBootstrapProps): { ta
       { name: "APP_DB_PASSWORD", valueFrom: `${app}:password::` },
     ],
     mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
-    logConfiguration: {
-      logDriver: "awslogs",
-      options: { "awslogs-group": props.logGroupName, "awslogs-region": "${var.region}", "awslogs-stream-prefix": DB_BOOTSTRAP },
-    },
+    logConfiguration: appLogs(DB_BOOTSTRAP),
   };
   const taskDefinition = named(
     new EcsTaskDefinition(scope, "td_db_bootstrap", {
@@ -118,11 +113,5 @@ export function dbBootstrapTask(scope: Construct, props: DbBootstrapProps): { ta
     }),
     "db_bootstrap",
   );
-  return { taskDefinition, runTaskCommand: runTaskCommand({
-      cluster: "aws_ecs_cluster.this.name",
-      family: "aws_ecs_task_definition.db_bootstrap.family",
-      subnets: "var.private_subnet_ids",
-      securityGroup: "var.app_security_group_id",
-    }),
-  };
+  return { taskDefinition, runTaskCommand: runTaskCommand({ family: "aws_ecs_task_definition.db_bootstrap.family" }) };
 }

@@ -101,3 +101,8 @@ export function toolboxEnvironment(src: EnvSources): Pair[] {
 export function toolboxSecrets(src: EnvSources): SecretRef[] {
   return src.redis?.authSecretArn !== undefined ? [{ name: "REDISCLI_AUTH", valueFrom: "${var.redis_auth_secret_arn}:token::" }] : [];
 }
+
+/** awslogs to the module's log group `/ecs/<name>`, one stream prefix per container kind. */
+export function appLogs(streamPrefix: string): { logDriver: string; options: Record<string, string> } {
+  return { logDriver: "awslogs", options: { "awslogs-group": "${aws_cloudwatch_log_group.app.name}", "awslogs-region": "${var.region}", "awslogs-stream-prefix": streamPrefix } };
+}

@@ -26,7 +26,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
-import { DataResource, TerraformLocal } from "cdktf";
+import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { PLACEHOLDER_IMAGE_TAG, type ComputeConfig, type ServiceConfig } from "../../environments/compute-schema";
 import { hclExpression } from "../../lib/hcl";
@@ -34,8 +34,9 @@ import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/ia
 import { expr, ModuleStack, named } from "../../lib/module-stack";
 import { readStatements, readWriteStatements } from "../storage/grants";
 import { dbBootstrapTask } from "./db-bootstrap";
-import { containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type DbLogin, type RedisInputs } from "./env";
+import { appLogs, containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type DbLogin, type RedisInputs } from "./env";
 import { runTaskCommand } from "./run-task";
+import { generatedToken } from "../../lib/generated-token";
 
 /** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (`compute.tlsPolicy` chooses). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -344,13 +345,7 @@ export class ComputeModule extends ModuleStack {
       if (originVerify) {
         // The secret CloudFront sends (cdn module) and the listener checks: a UUID made once and kept in
         // state (only the aws provider is available). Rotate: terraform apply -replace=module.compute.terraform_data.origin_verify.
-        named(
-          new DataResource(this, "origin_verify_source", {
-            input: expr("uuid()") as unknown as Record<string, string>,
-            lifecycle: { ignoreChanges: ["input"] },
-          }),
-          "origin_verify",
-        );
+        generatedToken(this, "origin_verify");
       }
       if (https) {
         named(
@@ -407,10 +402,7 @@ export class ComputeModule extends ModuleStack {
           secrets: containerSecrets(props, svc, svc.dbLogin),
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           linuxParameters: { initProcessEnabled: true },
-          logConfiguration: {
-            logDriver: "awslogs",
-            options: { "awslogs-group": `\${aws_cloudwatch_log_group.app.name}`, "awslogs-region": "${var.region}", "awslogs-stream-prefix": svc.name },
-          },
+          logConfiguration: appLogs(svc.name),
         },
       ];
       if (cfg.xray) {
@@ -423,10 +415,7 @@ export class ComputeModule extends ModuleStack {
           portMappings: [{ containerPort: 2000, protocol: "udp" }],
           readonlyRootFilesystem: true,
           privileged: false,
-          logConfiguration: {
-            logDriver: "awslogs",
-            options: { "awslogs-group": `\${aws_cloudwatch_log_group.app.name}`, "awslogs-region": "${var.region}", "awslogs-stream-prefix": "xray" },
-          },
+          logConfiguration: appLogs("xray"),
         });
       }
       return named(
@@ -529,7 +518,7 @@ export class ComputeModule extends ModuleStack {
       families.migrations = `${name}-migrations`;
     }
     // One-off: creates/updates the application's database user (modules/compute/db-bootstrap.ts).
-    const dbBootstrap = dbBootstrapTask(this, { name, executionRoleArn: execRole.arn, logGroupName: "${aws_cloudwatch_log_group.app.name}", architecture: cfg.architecture });
+    const dbBootstrap = dbBootstrapTask(this, { name, executionRoleArn: execRole.arn, architecture: cfg.architecture });
     families["db-bootstrap"] = dbBootstrap.taskDefinition.family;
     this.output("db_bootstrap_run_task_command", dbBootstrap.runTaskCommand, "aws ecs run-task for the db-bootstrap task (private subnets, app security group, no public IP); prints the task ARN.");
 
@@ -547,10 +536,7 @@ export class ComputeModule extends ModuleStack {
         environment: toolboxEnvironment(props),
         secrets: toolboxSecrets(props),
         linuxParameters: { initProcessEnabled: true },
-        logConfiguration: {
-          logDriver: "awslogs",
-          options: { "awslogs-group": `\${aws_cloudwatch_log_group.app.name}`, "awslogs-region": "${var.region}", "awslogs-stream-prefix": "toolbox" },
-        },
+        logConfiguration: appLogs("toolbox"),
       };
       named(
         new EcsTaskDefinition(this, "td_toolbox", {
@@ -579,8 +565,7 @@ export class ComputeModule extends ModuleStack {
     this.output("log_group_name", logGroup.name, "Log group of the containers (seed 000 §6: aws logs tail).");
     this.output("task_role_arn", taskRole.arn, "Role of the application tasks.");
     this.output("execution_role_arn", execRole.arn, "Execution role of the tasks.");
-    const runTask = (family: string, exec: boolean) =>
-      runTaskCommand({ cluster: "aws_ecs_cluster.this.name", family: `aws_ecs_task_definition.${family}.family`, subnets: "var.private_subnet_ids", securityGroup: "var.app_security_group_id", exec });
+    const runTask = (family: string, exec: boolean) => runTaskCommand({ family: `aws_ecs_task_definition.${family}.family`, exec });
     if (cfg.migrations) this.output("migrations_run_task_command", runTask("migrations", false), "aws ecs run-task line that starts the migrations task (TASK=$(eval \"$(terraform output -raw migrations_run_task_command)\")).");
     if (toolboxRole) {
       this.output("ecs_toolbox_run_task_command", runTask("toolbox", true), "aws ecs run-task line that starts the ECS Exec toolbox (seed 000 §8.1; it stops itself after an hour).");

@@ -5,20 +5,21 @@
  */
 
 export interface RunTaskOptions {
-  /** HCL of the cluster name, e.g. `aws_ecs_cluster.this.name`. */
-  readonly cluster: string;
+  /** HCL of the cluster name. @default "aws_ecs_cluster.this.name" (the compute module's cluster) */
+  readonly cluster?: string;
   /** HCL of the task definition family (the latest ACTIVE revision runs). */
   readonly family: string;
-  /** HCL of the subnet id list. */
-  readonly subnets: string;
-  /** HCL of the security group id. */
-  readonly securityGroup: string;
+  /** HCL of the subnet id list. @default "var.private_subnet_ids" */
+  readonly subnets?: string;
+  /** HCL of the security group id. @default "var.app_security_group_id" (Redis and PostgreSQL admit it) */
+  readonly securityGroup?: string;
   /** Adds `--enable-execute-command` (ECS Exec). @default false */
   readonly exec?: boolean;
 }
 
 /** The single-line command as a Terraform template string (names.md: run-task command form). */
-export function runTaskCommand(o: RunTaskOptions): string {
+export function runTaskCommand(options: RunTaskOptions): string {
+  const o = { cluster: "aws_ecs_cluster.this.name", subnets: "var.private_subnet_ids", securityGroup: "var.app_security_group_id", ...options };
   return [
     "aws ecs run-task",
     `--cluster \${${o.cluster}}`,

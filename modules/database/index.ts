@@ -21,12 +21,12 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { DataResource } from "cdktf";
 import type { Construct } from "constructs";
 import { DATABASE_KNOBS } from "../../environments/knobs";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/access";
 import { serviceTrust } from "../../lib/iam";
 import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { generatedToken } from "../../lib/generated-token";
 
 export const POSTGRES_PORT = 5432;
 /** Log types exported to CloudWatch Logs. */
@@ -172,17 +172,8 @@ export class DatabaseModule extends ModuleStack {
     // aws provider is available, so Terraform's built-in uuid() is the random source (as for the
     // Redis AUTH token). A new version in the environment file replaces the terraform_data, which
     // makes a new UUID (rotation: modules/database/README.md).
-    const password = (id: string, logicalId: string, version: string) =>
-      named(
-        new DataResource(this, id, {
-          input: expr("uuid()") as unknown as Record<string, string>,
-          triggersReplace: expr(version) as unknown as Record<string, string>,
-          lifecycle: { ignoreChanges: ["input"] },
-        }),
-        logicalId,
-      );
-    password("master_password_source", "master_password", "var.master_password_version");
-    password("app_password_source", "app_password", "var.app_password_version");
+    generatedToken(this, "master_password", { replaceWhen: "var.master_password_version" });
+    generatedToken(this, "app_password", { replaceWhen: "var.app_password_version" });
     const secret = (id: string, logicalId: string, suffix: string, description: string) =>
       named(
         new SecretsmanagerSecret(this, id, { name: `\${var.secret_prefix}/${suffix}`, description, kmsKeyId: dataKey, recoveryWindowInDays: recovery }),

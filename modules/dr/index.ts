@@ -18,7 +18,7 @@ import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bu
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/iam";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { expr, ModuleStack, named, onProvider } from "../../lib/module-stack";
 import { BUCKET_ARN, secureBucket } from "../../lib/secure-bucket";
 import { keyPolicy } from "../security/kms";
 
@@ -75,10 +75,8 @@ export class DrModule extends ModuleStack {
     super(scope, workspace, "dr");
     if (props.drRegion === props.sourceRegion) throw new Error(`dr: the DR region ${props.drRegion} is the source region`);
     this.alias = regionAlias(props.drRegion);
-    const inDr = <T extends TerraformResource>(r: T): T => {
-      r.addOverride("provider", `aws.${this.alias}`);
-      return r;
-    };
+    const alias = this.alias;
+    const inDr = <T extends TerraformResource>(r: T): T => onProvider(r, alias);
 
     const name = this.input("name", props.name, { type: "string", description: "Name prefix of the replication role." }).stringValue;
     const drRegion = this.input("dr_region", props.drRegion, { type: "string", description: "Region of the copies (the provider alias passed in must be in it)." }).stringValue;
@@ -117,6 +115,7 @@ export class DrModule extends ModuleStack {
 
     // S3 server access logs only go to an SSE-S3 bucket in the same region.
     const logs = secureBucket(this, "logs", {
+      providerAlias: alias,
       bucket: expr("var.logs_bucket_name"),
       versioning: true,
       preventDestroy: props.preventDestroy,
@@ -132,19 +131,18 @@ export class DrModule extends ModuleStack {
         },
       ],
     });
-    inDrBucket(this, "logs", inDr);
 
     const replicaArns: string[] = [];
     const sourceArns: string[] = [];
     for (const b of buckets) {
       const replica = secureBucket(this, b.key, {
+        providerAlias: alias,
         bucket: expr(`"\${var.${b.key}_bucket_name}-dr"`),
         kmsKeyArn: keyArn,
         versioning: true,
         preventDestroy: props.preventDestroy,
         lifecycle: [{ id: "old-versions", noncurrentVersionExpirationDays: 30 }],
       });
-      inDrBucket(this, b.key, inDr);
       inDr(
         named(
           new S3BucketLoggingA(this, `${b.key}_logging`, {
@@ -236,14 +234,5 @@ export class DrModule extends ModuleStack {
       expr(`{ ${buckets.map((b) => `${b.key} = aws_s3_bucket.${b.key}.bucket`).join(", ")} }`),
       "Replica bucket names by source bucket.",
     );
-  }
-}
-
-/** Puts every resource secureBucket made for `key` in the DR region. */
-function inDrBucket(scope: Construct, key: string, inDr: <T extends TerraformResource>(r: T) => T): void {
-  for (const suffix of ["bucket", "public_access_block", "ownership", "encryption", "versioning", "lifecycle", "policy"]) {
-    const child = scope.node.tryFindChild(`${key}_${suffix}`) as TerraformResource | undefined;
-    if (!child) throw new Error(`dr: secureBucket made no ${key}_${suffix}`);
-    inDr(child);
   }
 }
