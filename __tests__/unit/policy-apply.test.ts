@@ -185,3 +185,10 @@ test("unique-name-replacement accepts a type without name_prefix whose name ends
   expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "d")}`)), [], check).results[0].status).toBe("passed");
   expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "other")}`)), [], check).results[0].status).toBe("failed");
 });
+
+test("rds-backup-maintenance-windows reads a backup window that crosses midnight (it used to loop forever)", () => {
+  const check = CHECKS.filter((c) => c.id === "rds-backup-maintenance-windows");
+  const db = (backup: string, maintenance: string) => ({ aws_db_instance: { db: { backup_window: backup, maintenance_window: maintenance } } });
+  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "sun:06:00-sun:07:00")), [], check).results[0].status).toBe("passed");
+  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "mon:00:00-mon:01:00")), [], check).results[0].status).toBe("failed");
+});

@@ -278,7 +278,8 @@ function windowMinutes(w: Value | undefined): Set<number> | undefined {
     const out = new Set<number>();
     const from = Number(daily[1]) * 60 + Number(daily[2]);
     const to = Number(daily[3]) * 60 + Number(daily[4]);
-    for (let d = 0; d < 7; d++) for (const t of span(d * 1440 + from, d * 1440 + to + (to < from ? 1440 : 0))) out.add(t % (7 * 1440));
+    // A window that crosses midnight ends the next day; on Sunday that wraps to Monday of the same week.
+    for (let d = 0; d < 7; d++) for (const t of span(d * 1440 + from, (d * 1440 + to + (to < from ? 1440 : 0)) % (7 * 1440))) out.add(t);
     return out;
   }
   return undefined;
