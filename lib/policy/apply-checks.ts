@@ -2,45 +2,15 @@
  * Apply-time rules: what AWS refuses at `terraform apply`, or what breaks in the first week in
  * production, read from the synthesized configuration like the other checks (see model.ts).
  * Each rule cites the AWS (or Terraform) page it comes from in `sources`; docs/policy.md links them.
- *
- * This file imports only types from checks.ts (checks.ts imports this one), so the small helpers
- * below are its own.
+ * It imports only types from checks.ts (checks.ts imports this one); shared helpers are in values.ts.
  */
 import { isUnknown, type Value } from "./expressions";
-import type { Check, Finding } from "./checks";
+import type { Check } from "./checks";
 import { containers as parsedContainers } from "./containers";
+import { attached, block, blocks, isReplica, isSet, isTrue, list, num, of, perResource, refersTo, statements, text } from "./values";
 import type { PolicyModel, PolicyResource } from "./model";
 import { REPLACEMENT_FORCING, replacementDigest } from "../replacement-name";
 
-// --- value helpers ----------------------------------------------------------------------------
-
-const isTrue = (v: Value | undefined) => v === true || v === "true";
-const isSet = (v: Value | undefined) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
-const num = (v: Value | undefined) => (typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined);
-const list = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-function blocks(v: Value | undefined): Record<string, Value>[] {
-  if (Array.isArray(v)) return v.filter((b): b is Record<string, Value> => !!b && typeof b === "object" && !Array.isArray(b) && !isUnknown(b));
-  if (v && typeof v === "object" && !isUnknown(v)) return [v as Record<string, Value>];
-  return [];
-}
-const block = (v: Value | undefined) => blocks(v)[0];
-/** The text of a value: a string as is, an unknown as its expression; else undefined. */
-const text = (v: Value | undefined | unknown): string | undefined => (isUnknown(v as Value) ? (v as { expr: string }).expr : typeof v === "string" ? v : undefined);
-
-/** Whether `v` references resource `r` (`aws_lb.this.arn`, `aws_x.y[0].id`); an unknown must come from r's module. */
-function refersTo(v: Value | undefined | unknown, r: PolicyResource): boolean {
-  const t = text(v);
-  if (t === undefined) return false;
-  if (isUnknown(v as Value) && ((v as { module?: string }).module ?? "") !== r.module) return false;
-  const ref = `${r.type}.${r.name}`;
-  for (let at = t.indexOf(ref); at >= 0; at = t.indexOf(ref, at + 1)) {
-    if (/^[.[]/.test(t.slice(at + ref.length)) && (at === 0 || /[^A-Za-z0-9_]/.test(t[at - 1]))) return true;
-  }
-  return false;
-}
-
-const of = (m: PolicyModel, type: string) => m.resources.filter((r) => r.type === type);
-const attached = (m: PolicyModel, type: string, attribute: string, target: PolicyResource) => of(m, type).filter((r) => refersTo(r.config[attribute], target));
 
 interface Container {
   name?: string;
@@ -52,7 +22,7 @@ interface Container {
   portMappings?: { containerPort?: number }[];
   secrets?: { name: string; valueFrom: string }[];
 }
-/** The container definitions of a task definition (checks.ts parses them), typed for these rules. */
+/** The container definitions of a task definition (containers.ts parses them), typed for these rules. */
 function containers(r: PolicyResource): Container[] | undefined {
   return parsedContainers(r) as Container[] | undefined;
 }
@@ -65,18 +35,11 @@ const lifecycleOf = (r: PolicyResource): Record<string, unknown> => (Array.isArr
 type Meta = Omit<Check, "evaluate" | "category" | "upstream" | "scope"> & { sources: readonly string[] };
 
 function rule(meta: Meta, types: readonly string[], test: (r: PolicyResource, m: PolicyModel) => string | undefined, applies?: (r: PolicyResource, m: PolicyModel) => boolean): Check {
-  return {
-    ...meta,
-    category: "apply",
-    upstream: [],
-    scope: "all",
-    evaluate: (m): Finding[] => m.resources.filter((r) => types.includes(r.type) && (!applies || applies(r, m))).map((r) => ({ address: r.address, problem: test(r, m) })),
-  };
+  return perResource({ ...meta, category: "apply", upstream: [], scope: "all" }, types, test, applies);
 }
 
 // --- shared readings --------------------------------------------------------------------------
 
-const isReplica = (r: PolicyResource) => isSet(r.config.replicate_source_db);
 /** The primary a read replica copies: a reference to it, or its identifier. */
 function replicaSource(r: PolicyResource, m: PolicyModel): PolicyResource | undefined {
   const src = r.config.replicate_source_db;
@@ -291,18 +254,10 @@ const overlaps = (a: Set<number> | undefined, b: Set<number> | undefined) => !!a
 const EXEC_ACTIONS = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"];
 const EXEC_LOG_ACTIONS = ["logs:DescribeLogGroups", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"];
 /** The actions a policy document (JSON text or object) allows; an unreadable one allows "*" (the gate cannot tell). */
+
 function allowedActions(doc: Value | undefined): string[] {
-  let parsed: unknown = doc;
-  if (typeof doc === "string") {
-    try {
-      parsed = JSON.parse(doc);
-    } catch {
-      return ["*"];
-    }
-  }
-  if (!parsed || typeof parsed !== "object" || isUnknown(parsed as Value)) return ["*"];
-  const st = list((parsed as { Statement?: unknown }).Statement as Record<string, unknown>[] | Record<string, unknown>);
-  return st.filter((x) => x.Effect === "Allow").flatMap((x) => list(x.Action as string | string[]));
+  const st = statements(doc);
+  return st ? st.filter((x) => x.Effect === "Allow").flatMap((x) => list(x.Action)) : ["*"];
 }
 const actionMatches = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
 

@@ -18,8 +18,7 @@ import { Unknown, isUnknown, type Value } from "./expressions";
 import type { PolicyModel, PolicyResource } from "./model";
 import { APPLY_CHECKS } from "./apply-checks";
 import { containers } from "./containers";
-
-export { containers };
+import { attached, block, blocks, isReplica, isSet, isTrue, list, num, of, perResource, refersTo, statements, type Statement } from "./values";
 
 export type Severity = "critical" | "high" | "medium" | "low";
 export type CheckScope = "all" | "staging+production";
@@ -47,51 +46,8 @@ export interface Check {
 
 // --- value helpers ----------------------------------------------------------------------------
 
-const isTrue = (v: Value | undefined) => v === true || v === "true";
-const isSet = (v: Value | undefined) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
-const num = (v: Value | undefined) => (typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined);
-/** Terraform JSON writes a nested block as an object or a list of objects. */
-function blocks(v: Value | undefined): Record<string, Value>[] {
-  if (Array.isArray(v)) return v.filter((b): b is Record<string, Value> => !!b && typeof b === "object" && !Array.isArray(b) && !isUnknown(b));
-  if (v && typeof v === "object" && !isUnknown(v)) return [v as Record<string, Value>];
-  return [];
-}
-const block = (v: Value | undefined): Record<string, Value> | undefined => blocks(v)[0];
-const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Whether `v` is a reference to resource `r` (`aws_s3_bucket.logs.id`, `aws_x.this[0].arn`) written in r's module. */
-export function refersTo(v: Value | undefined, r: PolicyResource): boolean {
-  const text = isUnknown(v) ? v.expr : typeof v === "string" ? v : undefined;
-  if (text === undefined) return false;
-  if (isUnknown(v) && (v.module ?? "") !== r.module) return false;
-  const ref = `${r.type}.${r.name}`;
-  const at = text.indexOf(ref);
-  return at >= 0 && /^[.[]/.test(text.slice(at + ref.length)) && (at === 0 || /[^A-Za-z0-9_]/.test(text[at - 1]));
-}
 
-export interface Statement {
-  Sid?: string;
-  Effect?: string;
-  Principal?: string | Record<string, string | string[]>;
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
-/** The statements of a policy document given as JSON text or an object; undefined when unreadable. */
-export function statements(doc: Value | undefined): Statement[] | undefined {
-  let parsed: unknown = doc;
-  if (typeof doc === "string") {
-    try {
-      parsed = JSON.parse(doc);
-    } catch {
-      return undefined;
-    }
-  }
-  if (!parsed || typeof parsed !== "object" || isUnknown(parsed as Value)) return undefined;
-  return list((parsed as { Statement?: Statement | Statement[] }).Statement);
-}
 
 function principals(s: Statement): { kind: string; values: string[] }[] {
   if (s.Principal === undefined) return [];
@@ -99,27 +55,6 @@ function principals(s: Statement): { kind: string; values: string[] }[] {
   return Object.entries(s.Principal).map(([kind, v]) => ({ kind, values: list(v) }));
 }
 
-
-// --- check builders ---------------------------------------------------------------------------
-
-type Meta = Omit<Check, "evaluate">;
-
-/** A check over each existing resource of `types` (optionally narrowed by `applies`). */
-function perResource(meta: Meta, types: readonly string[], test: (r: PolicyResource, m: PolicyModel) => string | undefined, applies?: (r: PolicyResource, m: PolicyModel) => boolean): Check {
-  return {
-    ...meta,
-    evaluate: (m) =>
-      m.resources
-        .filter((r) => types.includes(r.type) && (!applies || applies(r, m)))
-        .map((r) => ({ address: r.address, problem: test(r, m) })),
-  };
-}
-
-const of = (m: PolicyModel, type: string) => m.resources.filter((r) => r.type === type);
-/** The existing resources of `type` whose `attribute` references `target`. */
-const attached = (m: PolicyModel, type: string, attribute: string, target: PolicyResource) => of(m, type).filter((r) => refersTo(r.config[attribute], target));
-
-const isReplica = (r: PolicyResource) => isSet(r.config.replicate_source_db);
 const WORLD = ["0.0.0.0/0", "::/0"];
 
 /** A security group rule, from a standalone rule resource or an inline block. */
