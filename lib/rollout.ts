@@ -56,9 +56,13 @@ export function planFile(module: string): string {
   return PLAN_FILE[module] ?? `tfplan-${module}`;
 }
 
+/** Plan and apply one module, the seeds' way (`-target=module.<m> -out=tfplan-<m>`, then apply that file). */
+export function moduleSteps(workspace: string, module: string): string[] {
+  return [`terraform plan -var-file="environments/${workspace}/terraform.tfvars" -target=module.${module} -out=${planFile(module)}`, `terraform apply ${planFile(module)}`];
+}
+
 /** The seed 000 §5.2 sequence for every module of a workspace, in rollout order. */
 export function rolloutCommands(workspace: string, graph: ModuleGraph): string {
-  const varFile = `-var-file="environments/${workspace}/terraform.tfvars"`;
   const lines = [
     `# Rollout of workspace ${workspace}, one module at a time (generated from the synthesized configuration).`,
     `cd cdktf.out/stacks/${workspace}`,
@@ -69,7 +73,7 @@ export function rolloutCommands(workspace: string, graph: ModuleGraph): string {
   rolloutOrder(graph).forEach((m, i) => {
     const closure = targetClosure(graph, m);
     lines.push("", `# ${i + 1}. ${m}${closure.length ? ` (also plans what it reads from: ${closure.join(", ")})` : ""}`);
-    lines.push(`terraform plan ${varFile} -target=module.${m} -out=${planFile(m)}`, `terraform apply ${planFile(m)}`);
+    lines.push(...moduleSteps(workspace, m));
   });
   return lines.join("\n") + "\n";
 }
