@@ -146,10 +146,10 @@ export function planRestore(dir: string, file: string): RestorePlan {
 
 /**
  * Pushes the backup's content as the next serial, without -force. Backs up the current state first
- * (when there is one); `safetyBackup` is undefined when the workspace had no state.
+ * (when there is one); `safetyBackup` is undefined when the workspace had no state. `plan` is
+ * planRestore's answer when the caller already has it (it pulls the state once more otherwise).
  */
-export function restore(dir: string, file: string): RestorePlan & { safetyBackup?: string; finalSerial: number } {
-  const plan = planRestore(dir, file);
+export function restore(dir: string, file: string, plan: RestorePlan = planRestore(dir, file)): RestorePlan & { safetyBackup?: string; finalSerial: number } {
   const safety = plan.current.addresses.length > 0 ? backup(dir).file : undefined;
   const state = JSON.parse(fs.readFileSync(file, "utf8")) as StateFile;
   state.serial = plan.pushedSerial;

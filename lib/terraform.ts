@@ -11,7 +11,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runTerraform, type TfResult } from "./terraform-cli";
+import { isMirror } from "./provider-mirror";
+import { runTerraform, runTerraformOk, type TfResult } from "./terraform-cli";
 import { AWS_PROVIDER_VERSION } from "./versions";
 
 export type { TfResult } from "./terraform-cli";
@@ -22,9 +23,7 @@ export function terraformUnavailable(): string | undefined {
   if (version.error || version.status !== 0) return "terraform is not on PATH";
   const mirror = process.env.TF_PROVIDER_MIRROR;
   if (!mirror) return `TF_PROVIDER_MIRROR is not set (the directory holding registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION})`;
-  if (!fs.existsSync(path.join(mirror, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION))) {
-    return `TF_PROVIDER_MIRROR=${mirror} has no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}`;
-  }
+  if (!isMirror(mirror)) return `TF_PROVIDER_MIRROR=${mirror} has no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}`;
   return undefined;
 }
 
@@ -44,11 +43,13 @@ function cliConfigFile(): string {
   if (missing) throw new Error(`cannot run Terraform offline: ${missing}`);
   const mirror = process.env.TF_PROVIDER_MIRROR as string;
   cliConfig = path.join(tempDir("tfrc"), "terraform.rc");
-  fs.writeFileSync(
-    cliConfig,
-    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
-  );
+  fs.writeFileSync(cliConfig, mirrorCliConfig(mirror));
   return cliConfig;
+}
+
+/** A Terraform CLI configuration that installs hashicorp providers from the filesystem mirror `mirror` only. */
+export function mirrorCliConfig(mirror: string): string {
+  return `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`;
 }
 
 /** Provider settings that let Terraform plan without AWS: no credential, account or region checks. */
@@ -76,21 +77,19 @@ export function workdirFrom(stackDir: string): string {
   return dir;
 }
 
-/** The offline runner: the operator runner plus a CLI configuration pointing at TF_PROVIDER_MIRROR. */
-export function terraform(dir: string, args: string[]): TfResult {
-  return runTerraform(dir, args, {
-    TF_CLI_CONFIG_FILE: cliConfigFile(),
-    TF_IN_AUTOMATION: "1",
-    CHECKPOINT_DISABLE: "1",
-    NO_COLOR: "1",
-  });
+/** What the offline runner adds to the operator runner: a CLI configuration pointing at TF_PROVIDER_MIRROR. */
+function offlineEnv(): NodeJS.ProcessEnv {
+  return { TF_CLI_CONFIG_FILE: cliConfigFile(), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", NO_COLOR: "1" };
 }
 
-/** Runs Terraform and throws with its output when it fails. */
+/** The offline runner: the operator runner plus a CLI configuration pointing at TF_PROVIDER_MIRROR. */
+export function terraform(dir: string, args: string[]): TfResult {
+  return runTerraform(dir, args, offlineEnv());
+}
+
+/** Runs Terraform offline and throws with its output when it fails. */
 export function terraformOk(dir: string, args: string[]): TfResult {
-  const r = terraform(dir, args);
-  if (r.code !== 0) throw new Error(`terraform ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-  return r;
+  return runTerraformOk(dir, args, offlineEnv());
 }
 
 /** Resource addresses a saved plan would create, update or delete (no-ops excluded). */

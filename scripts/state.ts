@@ -48,7 +48,7 @@ function main(args: string[]): number {
       console.log(`restoring serial ${p.backup.serial} over current serial ${p.current.serial} (pushed as serial ${p.pushedSerial})`);
       for (const a of p.added) console.log(`  + ${a}`);
       for (const a of p.removed) console.log(`  - ${a}`);
-      const r = restore(dir, path.resolve(here, file));
+      const r = restore(dir, path.resolve(here, file), p);
       console.log(`done: state serial is now ${r.finalSerial}` + (r.safetyBackup ? `; the state before the restore is saved in ${path.relative(here, r.safetyBackup)}.` : "."));
       console.log("Next: terraform plan (never apply -auto-approve): it shows what the infrastructure needs to match the restored state.");
       return 0;

@@ -14,7 +14,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { plainText, type TfResult } from "../../lib/terraform-cli";
-import { offlineOverride, tempDir } from "../../lib/terraform";
+import { mirrorCliConfig, offlineOverride, tempDir } from "../../lib/terraform";
 import type { SynthesizedStack } from "../../lib/synthesized";
 
 export const REPO = path.join(__dirname, "..", "..");
@@ -82,10 +82,7 @@ export class OperatorWorkspace {
     fs.writeFileSync(path.join(this.dir, "zz_test_override.tf.json"), JSON.stringify(offlineOverride(stack.root), null, 2));
     this.tfvarsFile = path.join(this.dir, "environments", stack.workspace, "terraform.tfvars");
     const home = tempDir("operator-home");
-    fs.writeFileSync(
-      path.join(home, ".terraformrc"),
-      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`,
-    );
+    fs.writeFileSync(path.join(home, ".terraformrc"), mirrorCliConfig(mirror));
     const dirs = [...new Set(["terraform", "node", "npm"].map(binDir))];
     this.env = { PATH: dirs.join(path.delimiter), HOME: home, LANG: "C.UTF-8", CHECKPOINT_DISABLE: "1", npm_config_update_notifier: "false" };
   }
