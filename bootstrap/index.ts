@@ -8,9 +8,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { BootstrapConfig } from "../environments/bootstrap";
-import { named } from "../lib/module-stack";
-import { secureBucket } from "../lib/secure-bucket";
-import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../lib/versions";
+import { named } from "../lib/core/module-stack";
+import { secureBucket } from "../lib/constructs/secure-bucket";
+import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../lib/core/versions";
 
 export const LOCK_TABLE = "eduautismo-ia-terraform-locks";
 

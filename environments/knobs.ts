@@ -101,7 +101,7 @@ export const CACHE_RULES: readonly KnobRule[] = [
   },
 ];
 
-/** A rule that a knob keeps a policy control on (lib/policy/checks.ts) outside dev. */
+/** A rule that a knob keeps a policy control on (lib/tools/policy/checks.ts) outside dev. */
 function keepsOn(workspace: string, variable: string, what: string, check: string): KnobRule {
   return {
     variable,

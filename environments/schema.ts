@@ -7,6 +7,7 @@
  * Every field documents its default; a field without a default is required.
  */
 import { z } from "zod";
+import { LOG_RETENTION_DAYS } from "../lib/core/validations";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { CdnSchema, ComputeSchema, FARGATE_MEMORY } from "./compute-schema";
 import { CostSchema } from "./cost-schema";
@@ -21,11 +22,8 @@ import { StorageSchema } from "./storage-schema";
 export const WORKSPACES = ["dev", "staging", "production"] as const;
 export type Workspace = (typeof WORKSPACES)[number];
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
-] as const;
+/** Retention values CloudWatch Logs accepts (days); declared with the validation modules share. */
+export { LOG_RETENTION_DAYS };
 
 /** Interface (PrivateLink) endpoints the network module knows how to create. */
 export const INTERFACE_ENDPOINTS = [
@@ -40,7 +38,7 @@ export const INTERFACE_ENDPOINTS = [
 ] as const;
 
 /**
- * Policy checks (lib/policy/checks.ts ids) that dev alone may fail, each through a named exemption
+ * Policy checks (lib/tools/policy/checks.ts ids) that dev alone may fail, each through a named exemption
  * with its reason; each is a switch in this schema, and the schema refuses the switch off without
  * the exemption (and the exemption with the switch on). Staging and production pass every check.
  */

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../environments";
-import { addresses, movedBlocks } from "../lib/synthesized";
+import { addresses, movedBlocks } from "../lib/tools/synthesized";
 import { withSynthesized } from "./synthesized";
 
 export const CONTRACT_DIR = path.join(__dirname, "..", "__tests__", "addresses");

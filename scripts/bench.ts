@@ -11,7 +11,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { tempDir, terraformOk, workdirFrom } from "../lib/terraform";
+import { tempDir, terraformOk, workdirFrom } from "../lib/tools/terraform";
 import { synthesize } from "../platform";
 
 const repo = path.join(__dirname, "..");

@@ -1,6 +1,6 @@
 /** `npm run cost`: monthly on-demand estimate per workspace and module, against each budget. Exits 1 when over. */
 import { loadEnvironments } from "../environments";
-import { estimate, formatEstimate } from "../lib/cost/estimate";
+import { estimate, formatEstimate } from "../lib/tools/cost/estimate";
 import { withSynthesized } from "./synthesized";
 
 const over = withSynthesized("cost", (stacks) => {
@@ -12,5 +12,5 @@ const over = withSynthesized("cost", (stacks) => {
   }
   return exceeded;
 });
-console.log("On-demand prices from lib/cost/prices.ts (see its source note); usage assumptions from environments/<ws>.ts cost.usage.");
+console.log("On-demand prices from lib/tools/cost/prices.ts (see its source note); usage assumptions from environments/<ws>.ts cost.usage.");
 process.exitCode = over ? 1 : 0;

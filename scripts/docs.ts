@@ -1,7 +1,7 @@
 /** `npm run docs`: regenerates docs/runbooks/<ws>.md, docs/modules/<name>.md and docs/policy.md from the code. */
 import * as fs from "fs";
 import * as path from "path";
-import { generatedDocs } from "../lib/docs";
+import { generatedDocs } from "../lib/tools/docs";
 import { withSynthesized } from "./synthesized";
 
 const repo = path.join(__dirname, "..");

@@ -4,7 +4,7 @@
  * Exits 1 when any check fails. `--verbose` also lists checks that do not apply and exempted addresses.
  */
 import { loadEnvironments } from "../environments";
-import { evaluatePolicy, formatPolicyReport } from "../lib/policy";
+import { evaluatePolicy, formatPolicyReport } from "../lib/tools/policy";
 import { withSynthesized } from "./synthesized";
 
 const args = process.argv.slice(2);

@@ -3,7 +3,7 @@
  * workspace (seed 000 §5.2), or for one module what `-target=module.<name>` also pulls in.
  */
 import { WORKSPACES } from "../environments";
-import { moduleGraph, planFile, rolloutCommands, targetClosure } from "../lib/rollout";
+import { moduleGraph, planFile, rolloutCommands, targetClosure } from "../lib/tools/rollout";
 import { withSynthesized } from "./synthesized";
 
 function main(argv: string[]): number {

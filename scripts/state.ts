@@ -4,7 +4,7 @@
  * It runs your own `terraform` with your own CLI configuration.
  */
 import * as path from "path";
-import { backup, listBackups, planRestore, restore } from "../lib/state-backup";
+import { backup, listBackups, planRestore, restore } from "../lib/tools/state-backup";
 
 const USAGE = "usage: npm run state -- <backup|list|restore FILE> [--dir cdktf.out/stacks/<ws>]";
 

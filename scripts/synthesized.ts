@@ -5,8 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../environments";
-import { readStack, type SynthesizedStack } from "../lib/synthesized";
-import { tempDir } from "../lib/terraform";
+import { readStack, type SynthesizedStack } from "../lib/tools/synthesized";
+import { tempDir } from "../lib/tools/terraform";
 import { synthesize } from "../platform";
 
 export function withSynthesized<T>(prefix: string, use: (stacks: Record<string, SynthesizedStack>) => T): T {

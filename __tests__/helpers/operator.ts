@@ -13,9 +13,9 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { plainText, type TfResult } from "../../lib/terraform-cli";
-import { mirrorCliConfig, offlineOverride, tempDir } from "../../lib/terraform";
-import type { SynthesizedStack } from "../../lib/synthesized";
+import { plainText, type TfResult } from "../../lib/tools/terraform-cli";
+import { mirrorCliConfig, offlineOverride, tempDir } from "../../lib/tools/terraform";
+import type { SynthesizedStack } from "../../lib/tools/synthesized";
 
 export const REPO = path.join(__dirname, "..", "..");
 

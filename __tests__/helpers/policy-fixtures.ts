@@ -4,7 +4,7 @@
  * as Terraform would (`${aws_s3_bucket.b.id}`). The failing fixture differs from the passing one in
  * the one thing the check is about.
  */
-import type { Json, SynthesizedStack } from "../../lib/synthesized";
+import type { Json, SynthesizedStack } from "../../lib/tools/synthesized";
 import { APPLY_FIXTURES } from "./apply-fixtures";
 
 type Resources = Record<string, Record<string, Json>>;

@@ -2,11 +2,11 @@
 import * as path from "path";
 import { ENVIRONMENT_INPUTS, WORKSPACES, type EnvironmentInput, type Workspace } from "../../environments";
 import { synthesize } from "../../platform";
-import { tempDir } from "../../lib/terraform";
+import { tempDir } from "../../lib/tools/terraform";
 
-import { readStack, type Json, type SynthesizedStack } from "../../lib/synthesized";
+import { readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
 
-export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../lib/synthesized";
+export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
 
 
 export { tempDir };

@@ -1,9 +1,9 @@
-/** Test-side Terraform helpers; the runner itself lives in lib/terraform.ts. */
+/** Test-side Terraform helpers; the runner itself lives in lib/tools/terraform.ts. */
 import * as fs from "fs";
-import { type PlanJson, planJson, providerSchemas, stateFromPlan, terraformOk, terraformUnavailable, workdirFrom } from "../../lib/terraform";
+import { type PlanJson, planJson, providerSchemas, stateFromPlan, terraformOk, terraformUnavailable, workdirFrom } from "../../lib/tools/terraform";
 import { synthAll } from "./synth";
 
-export { plannedChanges, terraform, terraformOk, terraformUnavailable, workdirFrom, type TfResult } from "../../lib/terraform";
+export { plannedChanges, terraform, terraformOk, terraformUnavailable, workdirFrom, type TfResult } from "../../lib/tools/terraform";
 
 /**
  * `describe` for the Terraform layer: runs when Terraform and the mirror are present; with CI=true

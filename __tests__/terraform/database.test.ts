@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { inputs, synthAll } from "../helpers/synth";
 import { describeTerraform, terraformOk, workdirFrom } from "../helpers/terraform";
-import { planJson, planResources, providerSchemas, stateFromPlan, type PlanJson, type PlanResource } from "../../lib/terraform";
+import { planJson, planResources, providerSchemas, stateFromPlan, type PlanJson, type PlanResource } from "../../lib/tools/terraform";
 
 describeTerraform("database under real Terraform", () => {
   const { stacks } = synthAll();

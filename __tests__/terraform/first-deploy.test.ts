@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PLACEHOLDER_TAG_WARNING } from "../../modules/compute";
-import { planJson, providerSchemas, stateFromPlan, tempDir, type PlanJson } from "../../lib/terraform";
+import { planJson, providerSchemas, stateFromPlan, tempDir, type PlanJson } from "../../lib/tools/terraform";
 import { synthAll } from "../helpers/synth";
 import { describeTerraform, plannedChanges, terraformOk, workdirFrom } from "../helpers/terraform";
 

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { planJson, providerSchemas, stateFromPlan } from "../../lib/terraform";
+import { planJson, providerSchemas, stateFromPlan } from "../../lib/tools/terraform";
 import { synthAll } from "../helpers/synth";
 import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
 

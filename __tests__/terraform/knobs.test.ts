@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
-import { moduleGraph, targetClosure } from "../../lib/rollout";
+import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
 import { KNOB_CASES, knobBatches } from "../helpers/knob-cases";
 import { synthAll } from "../helpers/synth";
 import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";

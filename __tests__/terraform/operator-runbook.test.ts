@@ -13,7 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { providerSchemas, stateFromPlan, terraformOk, type PlanJson } from "../../lib/terraform";
+import { providerSchemas, stateFromPlan, terraformOk, type PlanJson } from "../../lib/tools/terraform";
 import { bashLines, classify, command, OperatorWorkspace, planOut, REPO, runbookSection, withoutRefresh, type Block } from "../helpers/operator";
 import { inputs, synthAll, type Json } from "../helpers/synth";
 import { describeTerraform, plannedChanges } from "../helpers/terraform";

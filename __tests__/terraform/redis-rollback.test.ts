@@ -16,7 +16,7 @@ import * as path from "path";
 import * as fs from "fs";
 import { inputs, synthAll } from "../helpers/synth";
 import { describeTerraform, plannedChanges, settleState, stateInstances, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
-import { planJson, providerSchemas, stateDependencies, stateFromPlan } from "../../lib/terraform";
+import { planJson, providerSchemas, stateDependencies, stateFromPlan } from "../../lib/tools/terraform";
 
 type Change = { address: string; actions: string[] };
 type State = Parameters<typeof settleState>[2];

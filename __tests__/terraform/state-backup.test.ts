@@ -1,7 +1,7 @@
 /** Backup → change → restore with real Terraform and a local backend (seed 000 §7.2). */
 import * as fs from "fs";
 import * as path from "path";
-import { backup, listBackups, planRestore, restore } from "../../lib/state-backup";
+import { backup, listBackups, planRestore, restore } from "../../lib/tools/state-backup";
 import { tempDir } from "../helpers/synth";
 import { deployedDevNetwork, describeTerraform, terraformOk } from "../helpers/terraform";
 

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { ConfigError } from "../../environments";
-import { readStack } from "../../lib/synthesized";
+import { readStack } from "../../lib/tools/synthesized";
 import { synthesize } from "../../platform";
 import { inputs, resource, synthAll, tempDir, type Json } from "../helpers/synth";
 

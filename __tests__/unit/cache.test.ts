@@ -1,6 +1,6 @@
 import { PARAMETER_GROUP_DESCRIPTION, parameterGroupName } from "../../modules/cache";
-import { replacementDigest } from "../../lib/replacement-name";
-import { stateDependencies } from "../../lib/terraform";
+import { replacementDigest } from "../../lib/constructs/replacement-name";
+import { stateDependencies } from "../../lib/tools/terraform";
 import { problems } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 

@@ -1,6 +1,6 @@
 import { loadEnvironments } from "../../environments";
-import { estimate, formatEstimate, moduleInput } from "../../lib/cost/estimate";
-import { HOURS_PER_MONTH, PRICES } from "../../lib/cost/prices";
+import { estimate, formatEstimate, moduleInput } from "../../lib/tools/cost/estimate";
+import { HOURS_PER_MONTH, PRICES } from "../../lib/tools/cost/prices";
 import { inputs, synthAll } from "../helpers/synth";
 
 const { stacks } = synthAll();
@@ -71,7 +71,7 @@ test("sa-east-1 prices the same platform higher", () => {
 test("an instance class without a price fails with a pointer to the table", () => {
   const all = inputs();
   all.dev.database = { ...all.dev.database, instanceClass: "db.m7g.large" };
-  expect(() => estimate(synthAll(all).stacks.dev, envs.dev.cost)).toThrow("no price for RDS class db.m7g.large: add it to lib/cost/prices.ts");
+  expect(() => estimate(synthAll(all).stacks.dev, envs.dev.cost)).toThrow("no price for RDS class db.m7g.large: add it to lib/tools/cost/prices.ts");
 });
 
 test("the report flags a workspace over its budget", () => {

@@ -1,6 +1,6 @@
 /** The one-off db-bootstrap task (modules/compute/db-bootstrap.ts): what runs, with which credentials, and how it is started. */
 import { DB_BOOTSTRAP_COMMAND, DB_BOOTSTRAP_SCRIPT, DB_BOOTSTRAP_SQL } from "../../modules/compute/db-bootstrap";
-import { policyModel } from "../../lib/policy/model";
+import { policyModel } from "../../lib/tools/policy/model";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
 const { stacks } = synthAll();

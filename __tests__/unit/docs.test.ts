@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { generatedDocs, runbookDoc } from "../../lib/docs";
+import { generatedDocs, runbookDoc } from "../../lib/tools/docs";
 import { synthAll } from "../helpers/synth";
 
 const repo = path.join(__dirname, "..", "..");

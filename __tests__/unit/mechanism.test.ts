@@ -1,8 +1,8 @@
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Construct } from "constructs";
-import { PlatformApp } from "../../lib/app";
-import { ModuleStack, named } from "../../lib/module-stack";
-import { WorkspaceStack } from "../../lib/workspace-stack";
+import { PlatformApp } from "../../lib/core/app";
+import { ModuleStack, named } from "../../lib/core/module-stack";
+import { WorkspaceStack } from "../../lib/core/workspace-stack";
 import { tempDir } from "../helpers/synth";
 
 /** A throwaway module: one queue, one output, one input. */

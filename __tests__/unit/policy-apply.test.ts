@@ -1,18 +1,18 @@
 /**
- * The apply-time rules (lib/policy/apply-checks.ts) beyond their pass/fail fixtures: every rule
+ * The apply-time rules (lib/tools/policy/apply-checks.ts) beyond their pass/fail fixtures: every rule
  * cites its page, and the fixed forms other parts of the platform ship (one-off tasks reading the
  * master secret, IP rules switched off behind CloudFront, header-checked listeners, per-node alarms)
  * pass, while the variants that still break do not.
  */
-import { APPLY_CHECKS } from "../../lib/policy/apply-checks";
-import { CHECKS, checkById } from "../../lib/policy/checks";
-import { evaluatePolicy } from "../../lib/policy";
-import { policyModel } from "../../lib/policy/model";
-import { policyDoc } from "../../lib/docs";
-import { replacementDigest } from "../../lib/replacement-name";
+import { APPLY_CHECKS } from "../../lib/tools/policy/apply-checks";
+import { CHECKS, checkById } from "../../lib/tools/policy/checks";
+import { evaluatePolicy } from "../../lib/tools/policy";
+import { policyModel } from "../../lib/tools/policy/model";
+import { policyDoc } from "../../lib/tools/docs";
+import { replacementDigest } from "../../lib/constructs/replacement-name";
 import { FIXTURES, fixtureStack } from "../helpers/policy-fixtures";
 import { synthAll } from "../helpers/synth";
-import type { Json } from "../../lib/synthesized";
+import type { Json } from "../../lib/tools/synthesized";
 
 type Resources = Record<string, Record<string, Json>>;
 const run = (id: string, resources: Resources, extra: Parameters<typeof fixtureStack>[2] = {}) => evaluatePolicy(fixtureStack(resources, "production", extra), [], [checkById(id)]).results[0];

@@ -2,9 +2,9 @@
  * ecs-read-only-root and the ECS Exec toolbox (docs/decisions.md D55): only a task definition tagged
  * Purpose = ecs-exec-toolbox that no aws_ecs_service runs may have a writable root.
  */
-import { CHECKS } from "../../lib/policy/checks";
-import { evaluatePolicy } from "../../lib/policy";
-import type { Json } from "../../lib/synthesized";
+import { CHECKS } from "../../lib/tools/policy/checks";
+import { evaluatePolicy } from "../../lib/tools/policy";
+import type { Json } from "../../lib/tools/synthesized";
 import { fixtureStack } from "../helpers/policy-fixtures";
 
 const check = CHECKS.find((c) => c.id === "ecs-read-only-root");

@@ -1,9 +1,9 @@
 import { loadEnvironments } from "../../environments";
 import { EXEMPTIBLE_CONTROLS } from "../../environments/schema";
-import { evaluate, jsonencode, resolve, Unknown, type Scope } from "../../lib/policy/expressions";
-import { CHECKS, checkById } from "../../lib/policy/checks";
-import { evaluatePolicy, formatPolicyReport } from "../../lib/policy";
-import { policyModel } from "../../lib/policy/model";
+import { evaluate, jsonencode, resolve, Unknown, type Scope } from "../../lib/tools/policy/expressions";
+import { CHECKS, checkById } from "../../lib/tools/policy/checks";
+import { evaluatePolicy, formatPolicyReport } from "../../lib/tools/policy";
+import { policyModel } from "../../lib/tools/policy/model";
 import { FIXTURES, fixtureStack } from "../helpers/policy-fixtures";
 import { synthAll } from "../helpers/synth";
 

@@ -1,4 +1,4 @@
-import { moduleGraph, rolloutCommands, rolloutOrder, targetClosure } from "../../lib/rollout";
+import { moduleGraph, rolloutCommands, rolloutOrder, targetClosure } from "../../lib/tools/rollout";
 import { inputs, synthAll } from "../helpers/synth";
 
 const { stacks } = synthAll();

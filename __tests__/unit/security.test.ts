@@ -1,4 +1,4 @@
-import { policyDocument } from "../../lib/iam";
+import { policyDocument } from "../../lib/constructs/iam";
 import { deployPolicyStatements } from "../../modules/security/deploy";
 import { KMS_PURPOSES } from "../../modules/security/kms";
 import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";

@@ -2,7 +2,7 @@
  * Statements of seeds 000/001 that the platform follows to the letter, checked on the synthesized
  * output (what Terraform would receive). Deliberate differences live in docs/decisions.md instead.
  */
-import { moduleInput } from "../../lib/cost/estimate";
+import { moduleInput } from "../../lib/tools/cost/estimate";
 import { problems } from "../helpers/config";
 import { inputs, synthAll } from "../helpers/synth";
 

@@ -2,8 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "../../scripts/state";
-import { cliConfigDirs, findProviderMirror, impliedDirs } from "../../lib/provider-mirror";
-import { AWS_PROVIDER_VERSION } from "../../lib/versions";
+import { cliConfigDirs, findProviderMirror, impliedDirs } from "../../lib/tools/provider-mirror";
+import { AWS_PROVIDER_VERSION } from "../../lib/core/versions";
 import { tempDir } from "../helpers/synth";
 
 test("npm run state -- list keeps the command when --dir is absent", () => {

@@ -1,4 +1,4 @@
-import { PlatformApp } from "../../lib/app";
+import { PlatformApp } from "../../lib/core/app";
 import { readStatements, readWriteStatements } from "../../modules/storage/grants";
 import { StorageModule } from "../../modules/storage";
 import { inputs, resource, resourcesOf, synthAll, tempDir, type Json } from "../helpers/synth";

@@ -2,8 +2,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
-import { tempDir } from "../../lib/terraform";
-import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/versions";
+import { tempDir } from "../../lib/tools/terraform";
+import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/core/versions";
 import { inputs, synthAll } from "../helpers/synth";
 
 const repo = path.join(__dirname, "..", "..");

@@ -16,10 +16,10 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { Construct } from "constructs";
 import { CACHE_KNOBS } from "../../environments/knobs";
-import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/access";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
-import { replacementDigest } from "../../lib/replacement-name";
-import { generatedToken } from "../../lib/generated-token";
+import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
+import { expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { replacementDigest } from "../../lib/constructs/replacement-name";
+import { generatedToken } from "../../lib/constructs/generated-token";
 
 export const REDIS_PORT = 6379;
 /** Parameter group family of the engine versions the schema allows (7.0, 7.1). */
@@ -28,7 +28,7 @@ export const PARAMETER_GROUP_DESCRIPTION = "Redis 7 parameters of the platform";
 
 /**
  * Name of the parameter group: `<name>-<family>[-cluster]-<digest>`, the digest taken over the
- * replacement-forcing arguments (family, description; lib/replacement-name.ts), so any replacement
+ * replacement-forcing arguments (family, description; lib/constructs/replacement-name.ts), so any replacement
  * gets a new name and create_before_destroy never collides with the old group (ElastiCache parameter
  * groups have no name_prefix).
  */

@@ -11,8 +11,8 @@
  */
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { Construct } from "constructs";
-import { hclExpression } from "../../lib/hcl";
-import { expr, named } from "../../lib/module-stack";
+import { hclExpression } from "../../lib/core/hcl";
+import { expr, named } from "../../lib/core/module-stack";
 import { appLogs, DB_SECRET_VARIABLE } from "./env";
 import { runTaskCommand } from "./run-task";
 

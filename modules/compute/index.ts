@@ -29,14 +29,14 @@ import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-as
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { PLACEHOLDER_IMAGE_TAG, type ComputeConfig, type ServiceConfig } from "../../environments/compute-schema";
-import { hclExpression } from "../../lib/hcl";
-import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/iam";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { hclExpression } from "../../lib/core/hcl";
+import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
+import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { readStatements, readWriteStatements } from "../storage/grants";
 import { dbBootstrapTask } from "./db-bootstrap";
 import { appLogs, containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type DbLogin, type RedisInputs } from "./env";
 import { runTaskCommand } from "./run-task";
-import { generatedToken } from "../../lib/generated-token";
+import { generatedToken } from "../../lib/constructs/generated-token";
 
 /** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (`compute.tlsPolicy` chooses). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";

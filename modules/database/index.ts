@@ -23,10 +23,10 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { Construct } from "constructs";
 import { DATABASE_KNOBS } from "../../environments/knobs";
-import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/access";
-import { serviceTrust } from "../../lib/iam";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
-import { generatedToken } from "../../lib/generated-token";
+import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
+import { serviceTrust } from "../../lib/constructs/iam";
+import { expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { generatedToken } from "../../lib/constructs/generated-token";
 
 export const POSTGRES_PORT = 5432;
 /** Log types exported to CloudWatch Logs. */

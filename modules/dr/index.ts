@@ -17,9 +17,9 @@ import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/iam";
-import { expr, ModuleStack, named, onProvider } from "../../lib/module-stack";
-import { BUCKET_ARN, secureBucket } from "../../lib/secure-bucket";
+import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
+import { expr, ModuleStack, named, onProvider } from "../../lib/core/module-stack";
+import { BUCKET_ARN, secureBucket } from "../../lib/constructs/secure-bucket";
 import { keyPolicy } from "../security/kms";
 
 /** Prefix of the replicas' server access logs inside the DR logs bucket. */

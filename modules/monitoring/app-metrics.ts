@@ -7,7 +7,7 @@
  */
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import type { Construct } from "constructs";
-import { named } from "../../lib/module-stack";
+import { named } from "../../lib/core/module-stack";
 
 /** A metric made from app log lines. `namespace` is relative to the app's namespace (`eduautismo`). */
 export interface AppMetric {

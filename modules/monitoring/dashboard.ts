@@ -1,5 +1,5 @@
 /** The `eduautismo-<env>` dashboard: seed 000 §9.1's metrics, as an HCL expression for jsonencode(). */
-import { hclExpression } from "../../lib/hcl";
+import { hclExpression } from "../../lib/core/hcl";
 
 type Metric = (string | { stat?: string; label?: string })[];
 

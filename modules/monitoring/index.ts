@@ -16,7 +16,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { Construct } from "constructs";
 import type { Thresholds } from "../../environments/monitoring-schema";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
+import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { appMetricFilters } from "./app-metrics";
 import { dashboardBody } from "./dashboard";
 

@@ -27,10 +27,10 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type GroupRef } from "../../lib/access";
-import { hclExpression } from "../../lib/hcl";
-import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/module-stack";
-import { retentionValidation } from "../../lib/validations";
+import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type GroupRef } from "../../lib/constructs/access";
+import { hclExpression } from "../../lib/core/hcl";
+import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/core/module-stack";
+import { retentionValidation } from "../../lib/core/validations";
 import { ALB_INGRESS, INTERFACE_ENDPOINTS, NAT_MODES } from "../../environments/schema";
 import { logsKey } from "../security/kms";
 

@@ -4,7 +4,7 @@
  * tasks (migrations) in this environment's cluster, and pass only this environment's ECS roles.
  * Compute names its resources to match: repositories `<name>-*`, cluster `<name>`, roles `<name>-ecs-*`.
  */
-import type { PolicyStatement } from "../../lib/iam";
+import type { PolicyStatement } from "../../lib/constructs/iam";
 
 export interface DeployContext {
   readonly name: string;

@@ -4,8 +4,8 @@
  */
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { Construct } from "constructs";
-import { policyDocument, type PolicyStatement } from "../../lib/iam";
-import { counted, named } from "../../lib/module-stack";
+import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
+import { counted, named } from "../../lib/core/module-stack";
 
 export const KMS_PURPOSES = ["data", "logs", "audit", "alarms"] as const;
 export type KmsPurpose = (typeof KMS_PURPOSES)[number];

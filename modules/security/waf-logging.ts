@@ -7,7 +7,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { counted, expr, named } from "../../lib/module-stack";
+import { counted, expr, named } from "../../lib/core/module-stack";
 
 export function wafLogging(scope: Construct, props: { readonly logGroupName: string; readonly retentionInDays: number; readonly kmsKeyId: string }): TerraformResource[] {
   const group = counted(

@@ -4,7 +4,7 @@
  */
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Construct } from "constructs";
-import { policyDocument, type PolicyStatement } from "../../lib/iam";
+import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
 
 export interface BucketAccess {
   /** Short name for statement ids, e.g. `Uploads`. */

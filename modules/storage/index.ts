@@ -10,8 +10,8 @@ import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cor
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import type { Construct } from "constructs";
 import type { BucketKey, LifecycleRule } from "../../environments/storage-schema";
-import { expr, ModuleStack, named } from "../../lib/module-stack";
-import { BUCKET_ARN, secureBucket, type SecureBucket } from "../../lib/secure-bucket";
+import { expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { BUCKET_ARN, secureBucket, type SecureBucket } from "../../lib/constructs/secure-bucket";
 
 /** Data buckets: config key → name part and Terraform name. */
 export const DATA_BUCKETS: readonly { key: BucketKey; purpose: string; tf: string }[] = [

@@ -15,7 +15,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { denyInsecureTransport, policyDocument, type PolicyStatement } from "./iam";
-import { expr, named, onProvider } from "./module-stack";
+import { expr, named, onProvider } from "../core/module-stack";
 
 /** A lifecycle rule; day counts may be literals or expressions (`${var.x}`). */
 export interface BucketLifecycleRule {

@@ -4,7 +4,7 @@
  * and the resources each module declares. Usage (GB, LCU, requests) comes from the environment's
  * `cost.usage` assumptions.
  */
-import type { CostConfig } from "../../environments/cost-schema";
+import type { CostConfig } from "../../../environments/cost-schema";
 import { isKnown, resolve } from "../policy/expressions";
 import { policyModel, scopeFor } from "../policy/model";
 import type { Json, SynthesizedStack } from "../synthesized";
@@ -43,7 +43,7 @@ function hourly(price: number, count = 1): number {
 
 function priceOf(table: Readonly<Record<string, number>>, key: string, what: string): number {
   const p = table[key];
-  if (p === undefined) throw new Error(`no price for ${what} ${key}: add it to lib/cost/prices.ts`);
+  if (p === undefined) throw new Error(`no price for ${what} ${key}: add it to lib/tools/cost/prices.ts`);
   return p;
 }
 
@@ -51,7 +51,7 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   const providers = (stack.root.provider?.aws ?? []) as Json[];
   const region = String(providers.find((p) => !p.alias)?.region ?? "us-east-1");
   const p: PriceTable | undefined = PRICES[region];
-  if (!p) throw new Error(`no price table for region ${region}: add it to lib/cost/prices.ts`);
+  if (!p) throw new Error(`no price table for region ${region}: add it to lib/tools/cost/prices.ts`);
   const u = cost.usage;
   const lines: CostLine[] = [];
   const add = (module: string, item: string, usd: number) => {

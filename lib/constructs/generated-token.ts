@@ -6,7 +6,7 @@
  */
 import { DataResource } from "cdktf";
 import type { Construct } from "constructs";
-import { expr, named } from "./module-stack";
+import { expr, named } from "../core/module-stack";
 
 export function generatedToken(scope: Construct, logicalId: string, options: { readonly replaceWhen?: string } = {}): DataResource {
   return named(

@@ -15,7 +15,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AWS_PROVIDER_VERSION } from "./versions";
+import { AWS_PROVIDER_VERSION } from "../core/versions";
 
 const PROVIDER = path.join("registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION);
 

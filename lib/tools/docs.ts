@@ -4,7 +4,7 @@
  * and `docs/modules/<name>.md` (each module's inputs with the value every workspace passes, and its
  * outputs). `npm run docs` writes them; a unit test fails when the committed copies are stale.
  */
-import { loadEnvironments } from "../environments";
+import { loadEnvironments } from "../../environments";
 import { CHECKS } from "./policy/checks";
 import { evaluatePolicy, type Status } from "./policy";
 import { moduleGraph, moduleSteps, rolloutOrder, targetClosure } from "./rollout";
@@ -472,7 +472,7 @@ export function policyDoc(stacks: Record<string, SynthesizedStack>): string {
     "`npm test` fails on any failure. Dev may fail a check only through a named exemption with its reason in",
     "`environments/dev.ts` (`exemptions`); staging and production pass every check that applies to them.",
     "Scope `staging+production` marks resilience controls dev does not pay for.",
-    "Category `apply` marks apply-time rules (`lib/policy/apply-checks.ts`): what AWS refuses at `terraform apply` or what",
+    "Category `apply` marks apply-time rules (`lib/tools/policy/apply-checks.ts`): what AWS refuses at `terraform apply` or what",
     "breaks in the first week in production; each links the AWS page it comes from (\\[1\\], \\[2\\]).",
     "",
     ...workspaces.map((ws) => `- **${ws}**: ${reports[ws].counts.passed} passed, ${reports[ws].counts.failed} failed, ${reports[ws].counts.exempted} exempted, ${reports[ws].counts["n/a"]} not applicable`),

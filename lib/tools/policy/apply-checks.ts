@@ -9,7 +9,7 @@ import type { Check } from "./checks";
 import { containers as parsedContainers } from "./containers";
 import { attached, block, blocks, isReplica, isSet, isTrue, list, num, of, perResource, refersTo, statements, text } from "./values";
 import type { PolicyModel, PolicyResource } from "./model";
-import { REPLACEMENT_FORCING, replacementDigest } from "../replacement-name";
+import { REPLACEMENT_FORCING, replacementDigest } from "../../constructs/replacement-name";
 
 
 interface Container {
@@ -464,7 +464,7 @@ export const APPLY_CHECKS: readonly Check[] = [
       if (!isTrue(lifecycleOf(r).create_before_destroy as Value)) return undefined;
       const attr = UNIQUE_NAMES[r.type];
       const name = r.config[attr];
-      // A type without name_prefix may carry a digest of its replacement-forcing arguments instead (lib/replacement-name.ts).
+      // A type without name_prefix may carry a digest of its replacement-forcing arguments instead (lib/constructs/replacement-name.ts).
       const forcing = REPLACEMENT_FORCING[r.type];
       const forcingValues = forcing?.map((a) => text(r.config[a]));
       if (forcingValues && forcingValues.every((v) => v !== undefined) && (text(name) ?? "").endsWith(`-${replacementDigest(...(forcingValues as string[]))}`)) return undefined;

@@ -2,7 +2,7 @@
  * The operator's Terraform: runs the `terraform` found on PATH with the operator's own environment and
  * CLI configuration (whatever ~/.terraformrc or TF_CLI_CONFIG_FILE says). Operator tools
  * (`npm run state`) use this runner; nothing here knows about test-only settings such as
- * TF_PROVIDER_MIRROR — that is lib/terraform.ts's offline runner, for the tests and report scripts.
+ * TF_PROVIDER_MIRROR — that is lib/tools/terraform.ts's offline runner, for the tests and report scripts.
  */
 import { spawnSync } from "child_process";
 

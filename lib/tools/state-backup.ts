@@ -4,7 +4,7 @@
  * lineage, shows the serial difference and pushes without `-force` (the restored copy gets the next
  * serial, so Terraform's own safety checks stay on).
  *
- * It runs the operator's own `terraform` with the operator's CLI configuration (lib/terraform-cli.ts),
+ * It runs the operator's own `terraform` with the operator's CLI configuration (lib/tools/terraform-cli.ts),
  * never the tests' offline runner. Seed 000's `cp terraform.tfstate.backup terraform.tfstate` does
  * nothing once a workspace is selected: Terraform then reads `terraform.tfstate.d/<ws>/terraform.tfstate`
  * (or the S3 object of the workspace), never `./terraform.tfstate`; `restore` pushes instead.

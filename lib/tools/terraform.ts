@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { isMirror } from "./provider-mirror";
 import { runTerraform, runTerraformOk, type TfResult } from "./terraform-cli";
-import { AWS_PROVIDER_VERSION } from "./versions";
+import { AWS_PROVIDER_VERSION } from "../core/versions";
 
 export type { TfResult } from "./terraform-cli";
 
