@@ -8,7 +8,7 @@
  * `{var}` in a template is replaced by the value (synth) or `${var.var}` (Terraform). The tests run
  * every rule through both layers.
  */
-import { FARGATE_CPUS, FARGATE_MEMORY } from "./compute-schema";
+import { FARGATE_CPUS, FARGATE_MEMORY } from "../modules/compute/config";
 
 export type KnobValue = string | number | boolean;
 export type KnobValues = Record<string, KnobValue>;

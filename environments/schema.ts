@@ -9,14 +9,20 @@
 import { z } from "zod";
 import { LOG_RETENTION_DAYS } from "../lib/core/validations";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
-import { CdnSchema, ComputeSchema, FARGATE_MEMORY } from "./compute-schema";
+import { CdnSchema } from "../modules/cdn/config";
+import { ComputeSchema, FARGATE_MEMORY } from "../modules/compute/config";
 import { CostSchema } from "./cost-schema";
-import { drProblems, DrSchema } from "./dr-schema";
-import { CacheSchema, DatabaseSchema } from "./data-schema";
-import { MonitoringSchema } from "./monitoring-schema";
+import { drProblems, DrSchema } from "../modules/dr/config";
+import { CacheSchema } from "../modules/cache/config";
+import { DatabaseSchema } from "../modules/database/config";
+import { MonitoringSchema } from "../modules/monitoring/config";
 import { CACHE_KNOBS, cacheRules, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
-import { SecuritySchema } from "./security-schema";
-import { StorageSchema } from "./storage-schema";
+import { SecuritySchema } from "../modules/security/config";
+import { StorageSchema } from "../modules/storage/config";
+import { ALB_RULE_CONDITION_VALUES, CLOUDFRONT_PREFIX_LIST_LOOKUP, CLOUDFRONT_PREFIX_LIST_NAME, NetworkSchema } from "../modules/network/config";
+
+/** The network section's constants, where callers have always found them. */
+export * from "../modules/network/config";
 
 /** Terraform workspaces this project synthesizes, one directory each. */
 export const WORKSPACES = ["dev", "staging", "production"] as const;
@@ -24,18 +30,6 @@ export type Workspace = (typeof WORKSPACES)[number];
 
 /** Retention values CloudWatch Logs accepts (days); declared with the validation modules share. */
 export { LOG_RETENTION_DAYS };
-
-/** Interface (PrivateLink) endpoints the network module knows how to create. */
-export const INTERFACE_ENDPOINTS = [
-  "ecr.api",
-  "ecr.dkr",
-  "logs",
-  "secretsmanager",
-  "ssm",
-  "ssmmessages",
-  "sts",
-  "kms",
-] as const;
 
 /**
  * Policy checks (lib/tools/policy/checks.ts ids) that dev alone may fail, each through a named exemption
@@ -54,102 +48,6 @@ export const EXEMPTIBLE_CONTROLS = [
   "cloudtrail-cloudwatch-logs",
 ] as const;
 export type ExemptibleControl = (typeof EXEMPTIBLE_CONTROLS)[number];
-
-/** How private subnets reach the internet. */
-export const NAT_MODES = ["none", "single", "one-per-az"] as const;
-
-/** Who may open connections to the ALB: anyone (`internet`) or CloudFront's origin-facing servers only. */
-export const ALB_INGRESS = ["internet", "cloudfront"] as const;
-
-/** Name of the AWS-managed prefix list of CloudFront's origin-facing servers (IPv4). */
-export const CLOUDFRONT_PREFIX_LIST_NAME = "com.amazonaws.global.cloudfront.origin-facing";
-/**
- * Weight of that prefix list against the security-group rules quota: a rule that references it counts
- * as 55 rules (AWS VPC user guide, "AWS-managed prefix list weight"); the default quota is 60 inbound rules.
- */
-export const CLOUDFRONT_PREFIX_LIST_WEIGHT = 55;
-/** Condition values per ALB listener rule (ELB quota "Condition Values per Rule", not adjustable). */
-export const ALB_RULE_CONDITION_VALUES = 5;
-/** Default quota of inbound (and, separately, outbound) rules per security group. */
-export const SG_RULES_QUOTA = 60;
-/** The operator's look-up of the prefix list id (it differs per region). */
-export const CLOUDFRONT_PREFIX_LIST_LOOKUP = `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=${CLOUDFRONT_PREFIX_LIST_NAME} --query 'PrefixLists[0].PrefixListId' --output text`;
-
-const retentionDays = z
-  .number()
-  .int()
-  .superRefine((v, ctx) => {
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(v)) {
-      ctx.addIssue({
-        code: "custom",
-        message: `${v} is not a CloudWatch Logs retention value (one of ${LOG_RETENTION_DAYS.join(", ")})`,
-      });
-    }
-  });
-
-export const NetworkSchema = z
-  .object({
-    /** VPC IPv4 block, /16 to /28. Required. Seeds 002–004 use 10.0.0.0/16. */
-    vpcCidr: z.string().describe("VPC IPv4 CIDR block, /16 to /28"),
-    /**
-     * Public subnets, one per availability zone, in the order of `availabilityZones`.
-     * They hold the ALB and the NAT gateways. May be empty only with `natMode: "none"`.
-     * @default []
-     */
-    publicSubnets: z.array(z.string()).default([]).describe("public subnet CIDRs, one per AZ (ALB, NAT)"),
-    /** Private subnets, one per availability zone (ECS tasks, Redis). Required. */
-    privateSubnets: z.array(z.string()).describe("private subnet CIDRs, one per AZ (ECS tasks, cache)"),
-    /**
-     * Isolated database subnets, one per availability zone, with no route to the internet.
-     * @default [] — databases then use the private subnets
-     */
-    databaseSubnets: z.array(z.string()).default([]).describe("isolated database subnet CIDRs, one per AZ, or none"),
-    /**
-     * NAT gateways for private subnet egress: `none` (no internet from private subnets),
-     * `single` (one gateway, in the first AZ) or `one-per-az` (survives the loss of an AZ).
-     * @default "single"
-     */
-    natMode: z.enum(NAT_MODES).default("single").describe("none | single | one-per-az"),
-    /**
-     * Interface endpoints to create in the private subnets (each costs per AZ-hour).
-     * @default []
-     */
-    interfaceEndpoints: z
-      .array(z.enum(INTERFACE_ENDPOINTS))
-      .default([])
-      .describe("PrivateLink endpoints: ecr.api, ecr.dkr, logs, secretsmanager, ssm, ssmmessages, sts, kms"),
-    flowLogs: z
-      .object({
-        /** VPC flow logs to CloudWatch Logs. @default false */
-        enabled: z.boolean().default(false),
-        /** Retention of the flow log group, a CloudWatch Logs value. @default 30 */
-        retentionDays: retentionDays.default(30),
-        /** ACCEPT, REJECT or ALL traffic. @default "ALL" */
-        trafficType: z.enum(["ACCEPT", "REJECT", "ALL"]).default("ALL"),
-      })
-      .default({ enabled: false, retentionDays: 30, trafficType: "ALL" })
-      .describe("VPC flow logs"),
-    /** Port the application containers listen on; the ALB forwards to it. @default 8000 (FastAPI) */
-    appPort: z.number().int().min(1).max(65535).default(8000).describe("application container port"),
-    /**
-     * Who may reach the ALB. `internet`: 80 and 443 from 0.0.0.0/0. `cloudfront`: 443 only from CloudFront's
-     * origin-facing managed prefix list (`cloudfrontPrefixListId`), and the HTTPS listener answers 403 unless
-     * the request carries the secret origin header CloudFront adds (docs/decisions.md, D51). Needs `cdn.enabled`
-     * and `compute.certificateArn`; staging and production with CloudFront must use it.
-     * @default "internet"
-     */
-    albIngress: z.enum(ALB_INGRESS).default("internet").describe("internet | cloudfront"),
-    /**
-     * Id of the managed prefix list `com.amazonaws.global.cloudfront.origin-facing` in this workspace's region
-     * (the id differs per region; config, because a data source would need AWS credentials at every plan).
-     * Look it up with:
-     * `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing --query 'PrefixLists[0].PrefixListId' --output text`
-     * The rule that references it counts as 55 of the group's 60 inbound rules, so the ALB group holds nothing else.
-     * Required with `albIngress: "cloudfront"`. @default none
-     */
-    cloudfrontPrefixListId: z.string().regex(/^pl-[0-9a-f]{8,17}$/, "must be a managed prefix list id such as pl-3b927c52").optional(),
-  })
-  .strict();
 
 export const StateBackendSchema = z
   .object({
@@ -228,7 +126,6 @@ export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology)
   .superRefine(checkExemptions)
   .superRefine(checkDr)
   .superRefine(checkTls);
-export type NetworkConfig = EnvironmentConfig["network"];
 
 type Ctx = z.RefinementCtx;
 

@@ -2,7 +2,7 @@
  * The ECS Exec toolbox (seed 000 §8.1, §8.4; docs/decisions.md D55) and the first deploy with the
  * placeholder image tag (seed 000 §5.1; D56), as synthesized.
  */
-import { PLACEHOLDER_IMAGE_TAG, TOOLBOX_IMAGE } from "../../environments/compute-schema";
+import { PLACEHOLDER_IMAGE_TAG, TOOLBOX_IMAGE } from "../../modules/compute/config";
 import { PLACEHOLDER_TAG_WARNING, TOOLBOX_LIFETIME_SECONDS, TOOLBOX_PURPOSE } from "../../modules/compute";
 import { runTaskCommand } from "../../modules/compute/run-task";
 import { problems } from "../helpers/config";

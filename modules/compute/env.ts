@@ -2,7 +2,7 @@
  * What the app containers receive. Plain `environment` holds configuration only; credentials come
  * through `secrets` (ECS reads them from Secrets Manager by ARN at task start), never as values.
  */
-import type { ComputeConfig, ServiceConfig } from "../../environments/compute-schema";
+import type { ComputeConfig, ServiceConfig } from "./config";
 
 export interface RedisInputs {
   readonly url: string;

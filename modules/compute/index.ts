@@ -28,7 +28,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { PLACEHOLDER_IMAGE_TAG, type ComputeConfig, type ServiceConfig } from "../../environments/compute-schema";
+import { PLACEHOLDER_IMAGE_TAG, type ComputeConfig, type ServiceConfig } from "./config";
 import { hclExpression } from "../../lib/core/hcl";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";

@@ -15,7 +15,7 @@ import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { Construct } from "constructs";
-import type { Thresholds } from "../../environments/monitoring-schema";
+import type { Thresholds } from "./config";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { appMetricFilters } from "./app-metrics";
 import { dashboardBody } from "./dashboard";

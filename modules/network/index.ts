@@ -31,7 +31,7 @@ import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type Group
 import { hclExpression } from "../../lib/core/hcl";
 import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
-import { ALB_INGRESS, INTERFACE_ENDPOINTS, NAT_MODES } from "../../environments/schema";
+import { ALB_INGRESS, INTERFACE_ENDPOINTS, NAT_MODES } from "./config";
 import { logsKey } from "../security/kms";
 
 export interface NetworkProps {

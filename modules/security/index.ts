@@ -17,7 +17,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { WAF_MIN_RATE_LIMIT } from "../../environments/security-schema";
+import { WAF_MIN_RATE_LIMIT } from "./config";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { counted, expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";

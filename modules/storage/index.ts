@@ -9,7 +9,7 @@
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import type { Construct } from "constructs";
-import type { BucketKey, LifecycleRule } from "../../environments/storage-schema";
+import type { BucketKey, LifecycleRule } from "./config";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { BUCKET_ARN, secureBucket, type SecureBucket } from "../../lib/constructs/secure-bucket";
 
