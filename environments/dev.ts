@@ -6,6 +6,7 @@ import type { EnvironmentInput } from "./schema";
 
 export const dev: EnvironmentInput = {
   workspace: "dev",
+  tier: "development",
   region: "us-east-1",
   // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
   accountId: "111111111111",

@@ -3,6 +3,7 @@ import type { EnvironmentInput } from "./schema";
 
 export const production: EnvironmentInput = {
   workspace: "production",
+  tier: "production-like",
   // Terraform refuses any plan that would destroy a key, a bucket, Redis or the database.
   preventDestroy: true,
   region: "us-east-1",

@@ -16,13 +16,21 @@ import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema } from "../modules/cache/config";
 import { DatabaseSchema } from "../modules/database/config";
 import { MonitoringSchema } from "../modules/monitoring/config";
-import { CACHE_KNOBS, cacheRules, COMPUTE_RULES, computeKnobs, DATABASE_KNOBS, databaseRules, knobValues, synthMessage } from "./knobs";
+import { knobFields, knobProblems } from "../lib/core/knobs";
+import { CACHE_KNOBS } from "../modules/cache/knobs";
+import { IMAGE_KNOBS, serviceKnobs } from "../modules/compute/knobs";
+import { DATABASE_KNOBS } from "../modules/database/knobs";
+import { APP_SETTINGS } from "./product";
 import { SecuritySchema } from "../modules/security/config";
 import { StorageSchema } from "../modules/storage/config";
 import { ALB_RULE_CONDITION_VALUES, CLOUDFRONT_PREFIX_LIST_LOOKUP, CLOUDFRONT_PREFIX_LIST_NAME, NetworkSchema } from "../modules/network/config";
 
 /** The network section's constants, where callers have always found them. */
 export * from "../modules/network/config";
+
+/** Strictness of an environment (see `tier`). */
+export const TIERS = ["development", "production-like"] as const;
+export type Tier = (typeof TIERS)[number];
 
 /** Terraform workspaces this project synthesizes, one directory each. */
 export const WORKSPACES = ["dev", "staging", "production"] as const;
@@ -68,6 +76,13 @@ const EnvironmentObject = z
   .object({
     /** Terraform workspace (and directory) this file configures. Required. */
     workspace: z.enum(WORKSPACES),
+    /**
+     * How strict the platform is with this environment. `production-like`: every exemptible control
+     * on (no exemptions), the knob rules that keep policy controls on (Redis TLS/AUTH/failover/Multi-AZ,
+     * RDS Multi-AZ and 7-day backups) as tfvars validations, secrets with a recovery window, CloudFront
+     * not bypassable. `development`: those may be relaxed, each exemption named with its reason. Required.
+     */
+    tier: z.enum(TIERS),
     /** Name prefix of every resource: `<project>-<workspace>`. @default "eduautismo-ia" */
     project: z
       .string()
@@ -95,7 +110,7 @@ const EnvironmentObject = z
     security: SecuritySchema,
     /** @default every bucket with the seeds' lifecycles, access logging on */
     storage: StorageSchema.prefault({}),
-    cache: CacheSchema,
+    cache: CacheSchema.extend(knobFields(APP_SETTINGS)),
     database: DatabaseSchema,
     compute: ComputeSchema,
     /** @default off (production turns it on) */
@@ -212,7 +227,7 @@ export function disabledControls(env: EnvironmentConfig): ExemptibleControl[] {
 function checkExemptions(env: EnvironmentConfig, ctx: Ctx): void {
   const off = disabledControls(env);
   const listed = env.exemptions.map((e) => e.control);
-  if (env.workspace !== "dev") {
+  if (env.tier === "production-like") {
     for (const control of off) {
       ctx.addIssue({ code: "custom", path: ["exemptions"], message: `${control} is off, but only dev may skip a security control; staging and production keep every one` });
     }
@@ -249,7 +264,7 @@ function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
       message: "only confirms disabling the cache (enabled: false); remove it once Redis is enabled again, so the next removal is deliberate too",
     });
   }
-  if (env.workspace !== "dev" && env.security.secrets.recoveryWindowDays === 0) {
+  if (env.tier === "production-like" && env.security.secrets.recoveryWindowDays === 0) {
     ctx.addIssue({
       code: "custom",
       path: ["security", "secrets", "recoveryWindowDays"],
@@ -274,21 +289,18 @@ function checkDr(env: EnvironmentConfig, ctx: Ctx): void {
   for (const [path, message] of drProblems(env)) ctx.addIssue({ code: "custom", path, message });
 }
 
-/** The runbook knobs' rules (environments/knobs.ts), with the same text Terraform prints at plan. */
+/** Every knob set's rules (lib/core/knobs.ts), with the same text Terraform prints at plan. */
 function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
-  const sets = [
-    { knobs: CACHE_KNOBS, rules: cacheRules(env.workspace).filter((r) => env.cache.enabled || !r.variable.startsWith("redis_")) },
-    { knobs: DATABASE_KNOBS, rules: databaseRules(env.workspace) },
+  const rules = { label: env.workspace, strict: env.tier === "production-like" };
+  const sets: { path: (string | number)[]; problems: { field: string; message: string }[] }[] = [
+    { path: ["cache"], problems: knobProblems(APP_SETTINGS, env.cache, rules) },
+    { path: ["cache"], problems: env.cache.enabled ? knobProblems(CACHE_KNOBS, env.cache, rules) : [] },
+    { path: ["database"], problems: knobProblems(DATABASE_KNOBS, env.database, rules) },
+    { path: ["compute"], problems: knobProblems(IMAGE_KNOBS, env.compute, rules) },
+    ...env.compute.services.map((s, i) => ({ path: ["compute", "services", i], problems: knobProblems(serviceKnobs(s.name), s, rules) })),
   ];
-  const appIndex = env.compute.services.findIndex((s) => s.name === "app");
-  if (appIndex >= 0) sets.push({ knobs: computeKnobs(appIndex), rules: [...COMPUTE_RULES] });
-  for (const { knobs, rules } of sets) {
-    const values = knobValues(knobs, env);
-    for (const rule of rules) {
-      if (rule.ok(values)) continue;
-      const knob = knobs.find((k) => k.variable === rule.variable);
-      ctx.addIssue({ code: "custom", path: [...(knob?.path ?? [])], message: synthMessage(rule, values) });
-    }
+  for (const { path, problems } of sets) {
+    for (const p of problems) ctx.addIssue({ code: "custom", path: [...path, p.field], message: p.message });
   }
   const cm = env.cache.clusterMode;
   if (env.cache.enabled && cm.enabled && !env.cache.automaticFailover) {
@@ -321,13 +333,7 @@ function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
     const path = ["compute", "services", i];
     if (seen.has(s.name)) ctx.addIssue({ code: "custom", path: [...path, "name"], message: `service "${s.name}" is declared twice` });
     seen.add(s.name);
-    // The app service's size and scaling are knobs, checked with the knob rules.
-    if (s.name !== "app") {
-      fargate(path, s.cpu, s.memory);
-      if (!(s.minCapacity <= s.desiredCount && s.desiredCount <= s.maxCapacity)) {
-        ctx.addIssue({ code: "custom", path: [...path, "desiredCount"], message: `desired count ${s.desiredCount} must lie between minCapacity ${s.minCapacity} and maxCapacity ${s.maxCapacity}` });
-      }
-    }
+    // Size and scaling are the service's knobs, checked with the knob rules (checkKnobs).
     if (!c.images.includes(s.image)) {
       ctx.addIssue({ code: "custom", path: [...path, "image"], message: `"${s.image}" is not one of compute.images (${c.images.join(", ")})` });
     }
@@ -392,7 +398,7 @@ function checkEdge(env: EnvironmentConfig, ctx: Ctx): void {
   } else if (net.cloudfrontPrefixListId) {
     ctx.addIssue({ code: "custom", path: ["network", "cloudfrontPrefixListId"], message: 'only used with albIngress "cloudfront"; drop it or set albIngress' });
   }
-  if (cdn.enabled && hasWeb && env.workspace !== "dev" && net.albIngress !== "cloudfront") {
+  if (cdn.enabled && hasWeb && env.tier === "production-like" && net.albIngress !== "cloudfront") {
     ctx.addIssue({
       code: "custom",
       path: ["network", "albIngress"],

@@ -3,6 +3,7 @@ import type { EnvironmentInput } from "./schema";
 
 export const staging: EnvironmentInput = {
   workspace: "staging",
+  tier: "production-like",
   region: "us-east-1",
   // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
   accountId: "222222222222",

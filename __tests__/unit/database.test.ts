@@ -1,4 +1,4 @@
-import { DATABASE_KNOBS } from "../../environments/knobs";
+import { DATABASE_KNOBS } from "../../modules/database/knobs";
 import { problems } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
@@ -164,7 +164,7 @@ describe("backups", () => {
 
 describe("db_apply_immediately (seed 000 §8.4 incidents)", () => {
   test("is a declared database knob, false in every workspace's tfvars", () => {
-    expect(DATABASE_KNOBS.find((k) => k.variable === "db_apply_immediately")).toMatchObject({ type: "bool", path: ["database", "applyImmediately"] });
+    expect(DATABASE_KNOBS.knobs.db_apply_immediately).toMatchObject({ type: "bool", field: "applyImmediately" });
     expect(["dev", "staging", "production"].map((ws) => tfvar(ws, "db_apply_immediately"))).toEqual(["false", "false", "false"]);
     expect(stacks.production.root.variable.db_apply_immediately.description).toMatch(/instead of in the weekly maintenance window/);
   });

@@ -1,5 +1,13 @@
 /** The runbook knobs: written to tfvars, validated at synth with the text Terraform prints at plan. */
-import { CACHE_KNOBS, cacheRules, DATABASE_KNOBS, databaseRules, terraformMessage } from "../../environments/knobs";
+import { ENVIRONMENT_INPUTS } from "../../environments";
+import { terraformMessage, type RuleContext } from "../../lib/core/knobs";
+import { CACHE_KNOBS } from "../../modules/cache/knobs";
+import { DATABASE_KNOBS } from "../../modules/database/knobs";
+
+/** The rule context of a checked-in workspace: its name and its tier's strictness. */
+const ctx = (ws: "dev" | "staging" | "production"): RuleContext => ({ label: ws, strict: ENVIRONMENT_INPUTS[ws].tier === "production-like" });
+const cacheRules = (ws: "dev" | "staging" | "production") => CACHE_KNOBS.rules(ctx(ws));
+const databaseRules = (ws: "dev" | "staging" | "production") => DATABASE_KNOBS.rules(ctx(ws));
 import { problems } from "../helpers/config";
 import { KNOB_CASES } from "../helpers/knob-cases";
 import { synthAll } from "../helpers/synth";
@@ -18,13 +26,13 @@ test.each(["dev", "staging", "production"] as const)("every knob rule of %s is a
 });
 
 test("the Multi-AZ and 7-day backup rules guard staging and production, not dev", () => {
-  for (const ws of ["staging", "production"]) expect(databaseRules(ws).map((r) => r.variable)).toEqual(expect.arrayContaining(["db_multi_az", "db_backup_retention_period"]));
+  for (const ws of ["staging", "production"] as const) expect(databaseRules(ws).map((r) => r.variable)).toEqual(expect.arrayContaining(["db_multi_az", "db_backup_retention_period"]));
   expect(stacks.dev.root.variable.db_multi_az.validation ?? []).toEqual([]);
   expect(databaseRules("dev").filter((r) => r.condition.includes(">= 7"))).toEqual([]);
 });
 
 test("Redis TLS, AUTH, failover and Multi-AZ cannot be switched off in staging or production tfvars", () => {
-  const guarded = (ws: string) => cacheRules(ws).filter((r) => r.condition === `var.${r.variable}`).map((r) => r.variable).sort();
+  const guarded = (ws: "dev" | "staging" | "production") => cacheRules(ws).filter((r) => r.condition === `var.${r.variable}`).map((r) => r.variable).sort();
   expect(guarded("staging")).toEqual(["redis_auth_enabled", "redis_automatic_failover_enabled", "redis_multi_az_enabled", "redis_transit_encryption_enabled"]);
   expect(guarded("production")).toEqual(guarded("staging"));
   expect(guarded("dev")).toEqual([]);
@@ -32,7 +40,7 @@ test("Redis TLS, AUTH, failover and Multi-AZ cannot be switched off in staging o
 
 describe.each(["dev", "staging", "production"] as const)("tfvars of %s", (ws) => {
   test("hold every cache and database knob (the names seed 000 §8.3–8.4 edits)", () => {
-    for (const k of [...CACHE_KNOBS, ...DATABASE_KNOBS]) expect(stacks[ws].tfvars).toMatch(new RegExp(`\\n${k.variable} = `));
+    for (const k of [...Object.keys(CACHE_KNOBS.knobs), ...Object.keys(DATABASE_KNOBS.knobs)]) expect(stacks[ws].tfvars).toMatch(new RegExp(`\\n${k} = `));
   });
 
   test("hold no secret", () => {

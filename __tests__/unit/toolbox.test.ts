@@ -190,12 +190,15 @@ describe("first deploy: no tasks until a real image exists", () => {
     });
   });
 
-  test("a worker service follows the same rule with its own counts", () => {
+  test("a worker service follows the same rule with its own counts (its own knobs, valued from its config)", () => {
     const all = inputs();
     all.dev.compute.services.push({ name: "jobs", kind: "worker", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 3 });
-    const c = synthAll(all).stacks.dev.modules.compute;
-    expect(resource(c, "aws_ecs_service", "jobs").desired_count).toBe("${local.serving ? 1 : 0}");
-    expect(resource(c, "aws_appautoscaling_target", "jobs")).toMatchObject({ min_capacity: "${local.serving ? 1 : 0}", max_capacity: "${local.serving ? 3 : 0}" });
+    const dev = synthAll(all).stacks.dev;
+    const c = dev.modules.compute;
+    expect(resource(c, "aws_ecs_service", "jobs").desired_count).toBe("${local.serving ? var.jobs_desired_count : 0}");
+    expect(resource(c, "aws_appautoscaling_target", "jobs")).toMatchObject({ min_capacity: "${local.serving ? var.jobs_min_capacity : 0}", max_capacity: "${local.serving ? var.jobs_max_capacity : 0}" });
+    expect(dev.tfvars).toContain("\njobs_desired_count = 1\n");
+    expect(dev.tfvars).toContain("\njobs_max_capacity = 3\n");
   });
 
   test("a Terraform check warns while the tag is the placeholder and says what to do", () => {

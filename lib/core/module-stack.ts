@@ -10,6 +10,7 @@
 import { TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable, type TerraformElement } from "cdktf";
 import { Node, type Construct } from "constructs";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
+import { knobNames, type KnobSet, type KnobSpec, type KnobTokens } from "./knobs";
 
 /** A Terraform `validation` block: the condition is an HCL expression (without `${}`). */
 export interface VariableValidation {
@@ -99,6 +100,17 @@ export abstract class ModuleStack extends TerraformStack {
     if (spec.default === null) variable.addOverride("default", null);
     if (value !== undefined) this.inputValues[name] = value;
     return variable;
+  }
+
+  /**
+   * Declares one input per knob of a set (type and description from the set), fed by the root
+   * variables' tokens. The rules live on the root variables only: a plan reports each once.
+   */
+  protected knobInputs<S extends Record<string, KnobSpec>>(set: KnobSet<S>, tokens: KnobTokens<S>): void {
+    for (const name of knobNames(set)) {
+      const spec = set.knobs[name];
+      this.input(name, tokens[name], { type: spec.type, description: spec.description });
+    }
   }
 
   /** Declares a module output. */

@@ -21,6 +21,7 @@ import {
 import type { Construct } from "constructs";
 import { validationsOf } from "./app";
 import { assertUniqueAddresses, elementsOf } from "./elements";
+import { knobNames, knobValues, terraformMessage, type KnobSet, type KnobSpec, type KnobTokens, type RuleContext } from "./knobs";
 import { expr, named, type InputSpec, type ModuleStack } from "./module-stack";
 import { renderTfvars, type TfvarsEntry } from "./tfvars";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "./versions";
@@ -117,6 +118,26 @@ export class WorkspaceStack extends TerraformStack {
       sensitive: spec.sensitive,
       validation: spec.validations?.map((v) => ({ condition: expr(v.condition), errorMessage: v.errorMessage })),
     });
+  }
+
+  /**
+   * Declares a knob set's root variables, valued from a config section, each with its rules as
+   * `validation` blocks (the synth-time sentences); returns their tokens, typed per knob.
+   */
+  declareKnobs<S extends Record<string, KnobSpec>>(set: KnobSet<S>, section: object, ctx: RuleContext): KnobTokens<S> {
+    const values = knobValues(set, section as Record<string, unknown>);
+    const rules = set.rules(ctx);
+    const tokens: Record<string, unknown> = {};
+    for (const name of knobNames(set)) {
+      const spec = set.knobs[name];
+      const v = this.knob(name, values[name], {
+        type: spec.type,
+        description: spec.description,
+        validations: rules.filter((r) => r.variable === name).map((r) => ({ condition: r.condition, errorMessage: terraformMessage(r) })),
+      });
+      tokens[name] = spec.type === "number" ? v.numberValue : spec.type === "bool" ? v.booleanValue : v.stringValue;
+    }
+    return tokens as KnobTokens<S>;
   }
 
   /** Adds `module "<name>" { source = "./modules/<name>" ... }` calling the given module stack. */

@@ -15,11 +15,12 @@ import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subn
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { Construct } from "constructs";
-import { CACHE_KNOBS } from "../../environments/knobs";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { replacementDigest } from "../../lib/constructs/replacement-name";
 import { generatedToken } from "../../lib/constructs/generated-token";
+import type { KnobTokens } from "../../lib/core/knobs";
+import { CACHE_KNOBS } from "./knobs";
 
 export const REDIS_PORT = 6379;
 /** Parameter group family of the engine versions the schema allows (7.0, 7.1). */
@@ -41,8 +42,8 @@ export interface CacheProps extends DataTierPlacement {
   readonly name: string;
   /** Secrets Manager path prefix, e.g. `eduautismo-ia/production`. */
   readonly secretPrefix: string;
-  /** Root knob values (tokens of the root variables). */
-  readonly knobs: Record<string, unknown>;
+  /** The root variables of the cache knobs (./knobs.ts): size, failover, Multi-AZ, TLS, AUTH, apply now. */
+  readonly knobs: KnobTokens<typeof CACHE_KNOBS.knobs>;
   /** @default "7.1" */
   readonly engineVersion?: string;
   /** @default 1 */
@@ -73,10 +74,8 @@ export class CacheModule extends ModuleStack {
     const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key for data at rest and the AUTH secret." }).stringValue;
     const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, { type: "string", description: "KMS key of the slow-log group." }).stringValue;
 
-    // Runbook knobs: validated once, on the root variables that feed them (environments/knobs.ts).
-    for (const knob of CACHE_KNOBS.filter((k) => k.variable.startsWith("redis_"))) {
-      this.input(knob.variable, props.knobs[knob.variable], { type: knob.type, description: knob.description });
-    }
+    // Runbook knobs (./knobs.ts): validated once, on the root variables that feed them.
+    this.knobInputs(CACHE_KNOBS, props.knobs);
     const engineVersion = this.input("engine_version", props.engineVersion, { type: "string", description: "Redis engine version.", default: "7.1" }).stringValue;
     const snapshotRetention = this.input("snapshot_retention_days", props.snapshotRetentionDays, { type: "number", description: "Days of snapshots.", default: 1 }).numberValue;
     const maintenance = this.input("maintenance_window", props.maintenanceWindow, { type: "string", description: "Weekly maintenance window (UTC).", default: "sun:05:00-sun:06:00" }).stringValue;

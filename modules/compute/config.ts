@@ -1,30 +1,14 @@
 /** Knobs of the compute (ECS Fargate + ALB) and cdn (CloudFront) modules. Part of EnvironmentSchema. */
 import { z } from "zod";
+import { knobFields } from "../../lib/core/knobs";
+import { IMAGE_KNOBS, SERVICE_KNOB_FIELDS } from "./knobs";
 
-/** Valid Fargate task sizes: CPU units → memory (MiB) values. */
-export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
-  256: [512, 1024, 2048],
-  512: [1024, 2048, 3072, 4096],
-  1024: range(2048, 8192, 1024),
-  2048: range(4096, 16384, 1024),
-  4096: range(8192, 30720, 1024),
-  8192: range(16384, 61440, 4096),
-  16384: range(32768, 122880, 8192),
-};
-export const FARGATE_CPUS = Object.keys(FARGATE_MEMORY).map(Number);
+export { FARGATE_CPUS, FARGATE_MEMORY, PLACEHOLDER_IMAGE_TAG } from "./knobs";
 
-/** The `app_image_tag` before the first image is pushed: services run zero tasks while it is set (docs/decisions.md D55). */
-export const PLACEHOLDER_IMAGE_TAG = "initial";
 /** ALB security policies offered: TLS 1.3 + 1.2, or TLS 1.3 only (ELB guide, "Security policies for your Application Load Balancer"). */
 export const ALB_TLS_POLICIES = ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06"] as const;
 /** Official Redis image on ECR Public: redis-cli built with TLS, a shell, and the Alpine CA bundle. */
 export const TOOLBOX_IMAGE = "public.ecr.aws/docker/library/redis:7.2-alpine";
-
-function range(from: number, to: number, step: number): number[] {
-  const out: number[] = [];
-  for (let v = from; v <= to; v += step) out.push(v);
-  return out;
-}
 
 export const ServiceSchema = z
   .object({
@@ -34,16 +18,8 @@ export const ServiceSchema = z
     kind: z.enum(["web", "worker"]).default("web"),
     /** ECR repository (one of `compute.images`). @default "app" */
     image: z.string().default("app"),
-    /** Fargate CPU units. Required. */
-    cpu: z.number().int(),
-    /** Fargate memory, MiB, valid for the CPU. Required. */
-    memory: z.number().int(),
-    /** Tasks at creation; autoscaling owns it afterwards. Required. */
-    desiredCount: z.number().int().min(0),
-    /** Autoscaling floor. Required. */
-    minCapacity: z.number().int().min(0),
-    /** Autoscaling ceiling. Required. */
-    maxCapacity: z.number().int().min(1),
+    /** Size and scaling: the service's knobs (./knobs.ts; `<service>_cpu`, `<service>_memory`, `<service>_desired_count`, `<service>_min_capacity`, `<service>_max_capacity`). Required. */
+    ...knobFields(SERVICE_KNOB_FIELDS),
     /** Container port (web services). @default 8000 */
     port: z.number().int().min(1).max(65535).default(8000),
     /** ALB health check path. @default "/health" (seed 000 §6) */
@@ -73,9 +49,9 @@ export const ComputeSchema = z
   .object({
     /** ECR repositories, one per image. @default ["app"] */
     images: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/)).default(["app"]),
-    /** Image tag deployed (`app_image_tag` knob; CI/CD rolls it with a targeted apply). While it is the placeholder `initial`
-     * every service runs zero tasks (first deploy: push the image first). @default "initial" */
-    imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag").default(PLACEHOLDER_IMAGE_TAG),
+    /** Image tag deployed: the `app_image_tag` knob (./knobs.ts; CI/CD rolls it with a targeted apply). While it is the placeholder
+     * `initial` every service runs zero tasks (first deploy: push the image first). @default "initial" */
+    ...knobFields(IMAGE_KNOBS),
     /** Images ECR keeps per repository. @default 30 */
     keepImages: z.number().int().min(1).max(1000).default(30),
     /** Container Insights (billed per metric). @default false */

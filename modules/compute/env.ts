@@ -15,6 +15,8 @@ export interface RedisInputs {
 interface EnvSources {
   readonly redis?: RedisInputs;
   readonly environmentName: string;
+  /** Module inputs that are app settings: `bncc_cache_ttl` → `BNCC_CACHE_TTL`. @default none */
+  readonly settings?: readonly string[];
 }
 
 type Pair = { name: string; value: string };
@@ -31,8 +33,7 @@ export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: P
     ...cfg.appEnvironment,
     ENVIRONMENT: src.environmentName,
     AWS_REGION: "${var.region}",
-    BNCC_CACHE_TTL: "${tostring(var.bncc_cache_ttl)}",
-    NLP_CACHE_TTL: "${tostring(var.nlp_cache_ttl)}",
+    ...Object.fromEntries((src.settings ?? []).map((v) => [v.toUpperCase(), `\${tostring(var.${v})}`])),
     DB_HOST: "${var.db_address}",
     DB_PORT: "${tostring(var.db_port)}",
     DB_NAME: "${var.db_name}",

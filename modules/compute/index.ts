@@ -37,6 +37,8 @@ import { dbBootstrapTask } from "./db-bootstrap";
 import { appLogs, containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type DbLogin, type RedisInputs } from "./env";
 import { runTaskCommand } from "./run-task";
 import { generatedToken } from "../../lib/constructs/generated-token";
+import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
+import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix } from "./knobs";
 
 /** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (`compute.tlsPolicy` chooses). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -94,8 +96,13 @@ export interface ComputeProps {
   /** Associate the security module's web ACL. @default false */
   readonly enableWaf?: boolean;
   readonly webAclArn?: string;
-  /** Root knob tokens: app_* and the TTLs. */
-  readonly knobs: Record<string, unknown>;
+  /** Root variables of the compute knobs (./knobs.ts): the image tag and each service's size and scaling, by service name. */
+  readonly knobs: { readonly image: KnobTokens<typeof IMAGE_KNOBS.knobs>; readonly services: Readonly<Record<string, KnobTokens<Record<string, KnobSpec>>>> };
+  /**
+   * A product's app settings that are knobs: each is a module input and the container variable of its
+   * name in upper case (`bncc_cache_ttl` → `BNCC_CACHE_TTL`). @default none
+   */
+  readonly appSettings?: { readonly set: KnobSet; readonly tokens: KnobTokens<Record<string, KnobSpec>> };
   /** Structure decided at synthesis: services, images, certificate, sidecars. */
   readonly config: ComputeConfig;
   readonly environmentName: string;
@@ -158,10 +165,14 @@ export class ComputeModule extends ModuleStack {
     if (cfg.toolbox.enabled) this.input("toolbox_image", cfg.toolbox.image, { type: "string", description: "Image of the ECS Exec toolbox (shell and redis-cli with TLS)." });
     this.input("enable_waf", props.enableWaf ?? false, { type: "bool", description: "Associate the regional web ACL with the ALB.", default: false });
     this.input("web_acl_arn", props.webAclArn ?? null, { type: "string", description: "Regional web ACL, or null.", default: null, nullable: true });
-    for (const knob of ["app_image_tag", "app_desired_count", "app_min_capacity", "app_max_capacity", "app_cpu", "app_memory", "bncc_cache_ttl", "nlp_cache_ttl"]) {
-      if (props.knobs[knob] === undefined) continue;
-      this.input(knob, props.knobs[knob], { type: knob === "app_image_tag" ? "string" : "number", description: `Root knob ${knob}.` });
+    // Knobs (./knobs.ts): the image tag, each service's size and scaling, then the product's app settings.
+    this.knobInputs(IMAGE_KNOBS, props.knobs.image);
+    for (const s of cfg.services) {
+      const tokens = props.knobs.services[s.name];
+      if (!tokens) throw new Error(`compute: no knob tokens for service "${s.name}" (declare serviceKnobs("${s.name}") on the root)`);
+      this.knobInputs(serviceKnobs(s.name), tokens);
     }
+    if (props.appSettings) this.knobInputs(props.appSettings.set, props.appSettings.tokens);
 
     // --- Cluster, logs, registries -------------------------------------------------------------
     const logGroup = named(new CloudwatchLogGroup(this, "app_logs", { name: `/ecs/${name}`, retentionInDays: logRetention, kmsKeyId: logsKey }), "app");
@@ -398,7 +409,7 @@ export class ComputeModule extends ModuleStack {
           portMappings: svc.port !== undefined ? [{ containerPort: svc.port, protocol: "tcp" }] : [],
           readonlyRootFilesystem: true,
           privileged: false,
-          environment: containerEnvironment(props, cfg, svc),
+          environment: containerEnvironment({ ...props, settings: props.appSettings && Object.keys(props.appSettings.set.knobs) }, cfg, svc),
           secrets: containerSecrets(props, svc, svc.dbLogin),
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           linuxParameters: { initProcessEnabled: true },
@@ -442,16 +453,17 @@ export class ComputeModule extends ModuleStack {
     const families: Record<string, string> = {};
     for (const s of cfg.services) {
       const id = tf(s.name);
-      const isApp = s.name === "app";
+      // Size and scaling are the service's knobs (./knobs.ts): `var.<service>_cpu` …
+      const knob = (k: string) => `var.${serviceVariablePrefix(s.name)}_${k}`;
       const family = `${name}-${s.name}`;
-      const size = isApp ? { cpu: "${var.app_cpu}", memory: "${var.app_memory}" } : { cpu: s.cpu, memory: s.memory };
+      const size = { cpu: expr(knob("cpu")), memory: expr(knob("memory")) };
       const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined }, size);
       const service = named(
         new EcsService(this, `svc_${id}`, {
           name: family,
           cluster: cluster.arn,
           taskDefinition: td.arn,
-          desiredCount: expr(`local.serving ? ${isApp ? "var.app_desired_count" : s.desiredCount} : 0`) as unknown as number,
+          desiredCount: expr(`local.serving ? ${knob("desired_count")} : 0`) as unknown as number,
           capacityProviderStrategy: [{ capacityProvider: s.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
           platformVersion: "LATEST",
           deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -482,8 +494,8 @@ export class ComputeModule extends ModuleStack {
           resourceId: `service/\${aws_ecs_cluster.this.name}/\${aws_ecs_service.${id}.name}`,
           scalableDimension: "ecs:service:DesiredCount",
           // Stopped, or no image yet: autoscaling holds the service at zero (desired_count is autoscaling's after creation).
-          minCapacity: expr(`local.serving ? ${isApp ? "var.app_min_capacity" : s.minCapacity} : 0`) as unknown as number,
-          maxCapacity: expr(`local.serving ? ${isApp ? "var.app_max_capacity" : s.maxCapacity} : 0`) as unknown as number,
+          minCapacity: expr(`local.serving ? ${knob("min_capacity")} : 0`) as unknown as number,
+          maxCapacity: expr(`local.serving ? ${knob("max_capacity")} : 0`) as unknown as number,
         }),
         id,
       );

@@ -1,23 +1,21 @@
 /** Configuration of the database module (RDS for PostgreSQL): the `database` section of an environment. */
 import { z } from "zod";
+import { knobFields } from "../../lib/core/knobs";
+import { DATABASE_KNOBS } from "./knobs";
 import { window } from "../cache/config";
 
 export const DatabaseSchema = z
   .object({
     /** PostgreSQL major version; RDS applies minor upgrades automatically. @default "15" */
     engineVersion: z.enum(["15", "16"]).default("15"),
-    /** Instance class (seed 001 sizing). Required. */
-    instanceClass: z.string(),
-    /** Initial gp3 storage, GB. Required. */
-    allocatedStorage: z.number().int(),
+    /**
+     * Class, storage, Multi-AZ, backups, replicas and "apply now": the module's knobs (./knobs.ts) —
+     * `instanceClass`, `allocatedStorage`, `multiAz`, `backupRetentionDays` required; `readReplicas`
+     * @default 0; `applyImmediately` @default false.
+     */
+    ...knobFields(DATABASE_KNOBS),
     /** Storage autoscaling ceiling, GB. @default 4 × allocatedStorage */
     maxAllocatedStorage: z.number().int().optional(),
-    /** Synchronous standby in another AZ. Required. */
-    multiAz: z.boolean(),
-    /** Automated backup retention, days. Required. */
-    backupRetentionDays: z.number().int(),
-    /** Read replicas (seed 001: 2 in production). @default 0 */
-    readReplicas: z.number().int().default(0),
     /** Instance class of the replicas. @default instanceClass */
     replicaInstanceClass: z.string().optional(),
     /** `max_connections` (seed 001: 200 dev, 500 production). @default 200 */
@@ -52,8 +50,6 @@ export const DatabaseSchema = z
     appPasswordVersion: z.number().int().min(1).default(1),
     /** PostgreSQL client image of the db-bootstrap task. @default "public.ecr.aws/docker/library/postgres:<engineVersion>-alpine" */
     bootstrapImage: z.string().min(1).optional(),
-    /** `apply_immediately` of the primary and replicas (tfvars knob `db_apply_immediately`): true applies changes now instead of in the maintenance window. @default false */
-    applyImmediately: z.boolean().default(false),
   })
   .strict();
 

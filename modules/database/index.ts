@@ -22,7 +22,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { Construct } from "constructs";
-import { DATABASE_KNOBS } from "../../environments/knobs";
+import type { KnobTokens } from "../../lib/core/knobs";
+import { DATABASE_KNOBS } from "./knobs";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
 import { serviceTrust } from "../../lib/constructs/iam";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
@@ -39,8 +40,8 @@ export interface DatabaseProps extends DataTierPlacement {
   readonly name: string;
   /** Secrets Manager path prefix, e.g. `eduautismo-ia/production`: secrets `<prefix>/db-master` and `<prefix>/db-app`. */
   readonly secretPrefix: string;
-  /** Root knob values (tokens of the root variables). */
-  readonly knobs: Record<string, unknown>;
+  /** The root variables of the database knobs (./knobs.ts): class, storage, Multi-AZ, backups, replicas, apply now. */
+  readonly knobs: KnobTokens<typeof DATABASE_KNOBS.knobs>;
   /** @default "15" */
   readonly engineVersion?: string;
   /** @default 4 × allocated storage */
@@ -95,10 +96,8 @@ export class DatabaseModule extends ModuleStack {
     const appSg = this.input("app_security_group_id", props.appSecurityGroupId, { type: "string", description: "Security group allowed to connect." }).stringValue;
     const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key for storage, Performance Insights and the master secret." }).stringValue;
     const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, { type: "string", description: "KMS key of the exported log groups." }).stringValue;
-    // Runbook knobs: validated once, on the root variables that feed them (environments/knobs.ts).
-    for (const knob of DATABASE_KNOBS) {
-      this.input(knob.variable, props.knobs[knob.variable], { type: knob.type, description: knob.description });
-    }
+    // Runbook knobs (./knobs.ts): validated once, on the root variables that feed them.
+    this.knobInputs(DATABASE_KNOBS, props.knobs);
     const engineVersion = this.input("engine_version", props.engineVersion, { type: "string", description: "PostgreSQL major version (minor upgrades are automatic).", default: "15" }).stringValue;
     this.input("max_allocated_storage", props.maxAllocatedStorage ?? null, { type: "number", description: "Storage autoscaling ceiling, GB; null for 4 × allocated.", default: null, nullable: true });
     this.input("replica_instance_class", props.replicaInstanceClass ?? null, { type: "string", description: "Instance class of the replicas; null for the primary's.", default: null, nullable: true });

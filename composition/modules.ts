@@ -1,0 +1,334 @@
+/**
+ * The module graph of one workspace, one function per module: which config section feeds its
+ * props and which other modules' outputs it consumes. Order is dependency order
+ * (network → security → storage → cache, database → dr → compute → cdn → monitoring).
+ */
+import { Fn, type App, type IResolvable } from "cdktf";
+import type { EnvironmentConfig } from "../environments";
+import { APP_SETTINGS } from "../environments/product";
+import type { KnobTokens, RuleContext } from "../lib/core/knobs";
+import type { WorkspaceStack } from "../lib/core/workspace-stack";
+import { CacheModule } from "../modules/cache";
+import { CACHE_KNOBS } from "../modules/cache/knobs";
+import { CdnModule } from "../modules/cdn";
+import { ComputeModule } from "../modules/compute";
+import { IMAGE_KNOBS, serviceKnobs } from "../modules/compute/knobs";
+import { DatabaseModule } from "../modules/database";
+import { DATABASE_KNOBS } from "../modules/database/knobs";
+import { DrModule } from "../modules/dr";
+import { MonitoringModule } from "../modules/monitoring";
+import { NetworkModule } from "../modules/network";
+import { SecurityModule } from "../modules/security";
+import { DATA_BUCKETS, StorageModule } from "../modules/storage";
+import type { Names } from "./names";
+
+/** What every module function gets: the config, the root it adds to, the names, the rule context. */
+export interface Ctx {
+  readonly app: App;
+  readonly env: EnvironmentConfig;
+  readonly root: WorkspaceStack;
+  readonly names: Names;
+  /** Workspace label and strictness (tier) for the knob rules. */
+  readonly rules: RuleContext;
+  /** Root variable `environment_running` (start/stop toggle). */
+  readonly running: IResolvable;
+  /** Root variables of the product's app settings (environments/product.ts). */
+  readonly appSettings: KnobTokens<typeof APP_SETTINGS.knobs>;
+}
+
+export function network({ app, env, root, names, running }: Ctx): NetworkModule {
+  const net = env.network;
+  return root.use(
+    new NetworkModule(app, env.workspace, {
+      name: names.name,
+      region: env.region,
+      vpcCidr: net.vpcCidr,
+      azs: env.availabilityZones,
+      publicSubnets: net.publicSubnets,
+      privateSubnets: net.privateSubnets,
+      databaseSubnets: net.databaseSubnets,
+      natMode: net.natMode,
+      interfaceEndpoints: net.interfaceEndpoints,
+      enableFlowLogs: net.flowLogs.enabled,
+      accountId: env.accountId,
+      kmsDeletionWindowDays: env.security.kmsDeletionWindowDays,
+      preventDestroy: env.preventDestroy,
+      flowLogRetentionDays: net.flowLogs.retentionDays,
+      flowLogTrafficType: net.flowLogs.trafficType,
+      appPort: net.appPort,
+      enableNat: running,
+      albIngress: net.albIngress,
+      cloudfrontPrefixListId: net.cloudfrontPrefixListId,
+    }),
+  );
+}
+
+export function security({ app, env, root, names }: Ctx): SecurityModule {
+  const sec = env.security;
+  return root.use(
+    new SecurityModule(app, env.workspace, {
+      name: names.name,
+      secretPrefix: names.secretPrefix,
+      region: env.region,
+      accountId: env.accountId,
+      kmsDeletionWindowDays: sec.kmsDeletionWindowDays,
+      enableWaf: sec.waf.enabled,
+      wafRateLimit: sec.waf.rateLimitPerMinute,
+      wafAllowedCountries: sec.waf.allowedCountries,
+      wafEnableBotControl: sec.waf.botControl,
+      // Behind CloudFront the regional ACL sees edge IPs: its IP-keyed rules live on the CloudFront ACL (D52).
+      wafIpRules: !env.cdn.enabled,
+      wafLogRetentionDays: sec.waf.logRetentionDays,
+      secretNames: sec.secrets.names,
+      secretRecoveryWindowDays: sec.secrets.recoveryWindowDays,
+      enableCloudtrail: sec.audit.enabled,
+      cloudtrailBucketName: names.bucket("cloudtrail"),
+      cloudtrailRetentionDays: sec.audit.retentionDays,
+      cloudtrailCloudwatchLogs: sec.audit.cloudWatchLogs,
+      cloudtrailLogRetentionDays: sec.audit.logRetentionDays,
+      githubRepository: sec.deploy.githubRepository,
+      githubBranches: sec.deploy.branches,
+      githubEnvironments: sec.deploy.githubEnvironments,
+      createOidcProvider: sec.deploy.createOidcProvider,
+      preventDestroy: env.preventDestroy,
+    }),
+  );
+}
+
+export function storage({ app, env, root, names }: Ctx, security: SecurityModule): StorageModule {
+  const st = env.storage;
+  return root.use(
+    new StorageModule(app, env.workspace, {
+      bucketPrefix: names.bucketPrefix,
+      bucketSuffix: st.bucketSuffix,
+      region: env.region,
+      accountId: env.accountId,
+      dataKmsKeyArn: security.ref("data_kms_key_arn"),
+      buckets: st.buckets,
+      enableAccessLogging: st.accessLogging,
+      logRetentionDays: st.logRetentionDays,
+      corsOrigins: st.corsOrigins,
+      cloudtrailBucketId: security.ref("cloudtrail_bucket_id"),
+      hasCloudtrailBucket: env.security.audit.enabled,
+      preventDestroy: env.preventDestroy,
+    }),
+  );
+}
+
+/** Absent when `cache.enabled` is false (seed 000 §7.3): no module block, no knobs. */
+export function cache(ctx: Ctx, network: NetworkModule, security: SecurityModule): { module: CacheModule; knobs: KnobTokens<typeof CACHE_KNOBS.knobs> } | undefined {
+  const { app, env, root, names } = ctx;
+  const c = env.cache;
+  if (!c.enabled) return undefined;
+  const knobs = root.declareKnobs(CACHE_KNOBS, c, ctx.rules);
+  const module = root.use(
+    new CacheModule(app, env.workspace, {
+      name: names.name,
+      secretPrefix: names.secretPrefix,
+      vpcId: network.ref("vpc_id"),
+      subnetIds: network.refList("private_subnet_ids"),
+      appSecurityGroupId: network.ref("app_security_group_id"),
+      dataKmsKeyArn: security.ref("data_kms_key_arn"),
+      logsKmsKeyArn: security.ref("logs_kms_key_arn"),
+      knobs,
+      engineVersion: c.engineVersion,
+      snapshotRetentionDays: c.snapshotRetentionDays,
+      maintenanceWindow: c.maintenanceWindow,
+      snapshotWindow: c.snapshotWindow,
+      slowLogRetentionDays: c.slowLogRetentionDays,
+      maxmemoryPolicy: c.maxmemoryPolicy,
+      clusterMode: c.clusterMode.enabled ? { shards: c.clusterMode.shards, replicasPerShard: c.clusterMode.replicasPerShard } : undefined,
+      preventDestroy: env.preventDestroy,
+    }),
+  );
+  return { module, knobs };
+}
+
+export function database(ctx: Ctx, network: NetworkModule, security: SecurityModule): { module: DatabaseModule; knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> } {
+  const { app, env, root, names } = ctx;
+  const d = env.database;
+  const knobs = root.declareKnobs(DATABASE_KNOBS, d, ctx.rules);
+  const module = root.use(
+    new DatabaseModule(app, env.workspace, {
+      name: names.name,
+      secretPrefix: names.secretPrefix,
+      vpcId: network.ref("vpc_id"),
+      subnetIds: network.refList(env.network.databaseSubnets.length > 0 ? "database_subnet_ids" : "private_subnet_ids"),
+      appSecurityGroupId: network.ref("app_security_group_id"),
+      dataKmsKeyArn: security.ref("data_kms_key_arn"),
+      logsKmsKeyArn: security.ref("logs_kms_key_arn"),
+      knobs,
+      engineVersion: d.engineVersion,
+      maxAllocatedStorage: d.maxAllocatedStorage,
+      replicaInstanceClass: d.replicaInstanceClass,
+      maxConnections: d.maxConnections,
+      workMemMb: d.workMemMb,
+      effectiveCacheSizeGb: d.effectiveCacheSizeGb,
+      monitoringInterval: d.monitoringInterval,
+      performanceInsights: d.performanceInsights,
+      deletionProtection: d.deletionProtection,
+      finalSnapshot: d.finalSnapshot,
+      preventDestroy: env.preventDestroy,
+      maintenanceWindow: d.maintenanceWindow,
+      backupWindow: d.backupWindow,
+      logRetentionDays: d.logRetentionDays,
+      databaseName: d.databaseName,
+      masterUsername: d.masterUsername,
+      appUsername: d.appUsername,
+      masterPasswordVersion: d.masterPasswordVersion,
+      appPasswordVersion: d.appPasswordVersion,
+      secretRecoveryWindowDays: env.security.secrets.recoveryWindowDays,
+    }),
+  );
+  return { module, knobs };
+}
+
+/** Present when `dr.enabled`: backups and bucket replicas in a second region. */
+export function dr({ app, env, root, names }: Ctx, security: SecurityModule, storage: StorageModule, database: DatabaseModule): DrModule | undefined {
+  if (!env.dr.enabled || !env.dr.region) return undefined;
+  return root.use(
+    new DrModule(app, env.workspace, {
+      name: names.name,
+      drRegion: env.dr.region,
+      sourceRegion: env.region,
+      accountId: env.accountId,
+      logsBucketName: names.bucket("dr-logs"),
+      dbInstanceIdentifier: database.ref("db_instance_identifier"),
+      backupRetentionDays: env.dr.backupRetentionDays,
+      sourceDataKmsKeyArn: security.ref("data_kms_key_arn"),
+      buckets: env.dr.buckets.map((key) => {
+        const tf = (DATA_BUCKETS.find((b) => b.key === key) as { tf: string }).tf;
+        return { key: tf, name: storage.ref(`${tf}_bucket_name`), arn: storage.ref(`${tf}_bucket_arn`) };
+      }),
+      kmsDeletionWindowDays: env.security.kmsDeletionWindowDays,
+      preventDestroy: env.preventDestroy,
+    }),
+  );
+}
+
+export interface ComputeDeps {
+  readonly network: NetworkModule;
+  readonly security: SecurityModule;
+  readonly storage: StorageModule;
+  readonly database: DatabaseModule;
+  readonly cache?: CacheModule;
+}
+
+export function compute(ctx: Ctx, { network, security, storage, database, cache }: ComputeDeps): ComputeModule {
+  const { app, env, root, names } = ctx;
+  // Knob order is tfvars order: the app settings, then (after cache and database) the image tag and each service.
+  const image = root.declareKnobs(IMAGE_KNOBS, env.compute, ctx.rules);
+  const services = Object.fromEntries(env.compute.services.map((s) => [s.name, root.declareKnobs(serviceKnobs(s.name), s, ctx.rules)]));
+  const d = env.database;
+  const bucket = (tf: string) => ({ name: storage.ref(`${tf}_bucket_name`), arn: storage.ref(`${tf}_bucket_arn`) });
+  return root.use(
+    new ComputeModule(app, env.workspace, {
+      name: names.name,
+      region: env.region,
+      accountId: env.accountId,
+      vpcId: network.ref("vpc_id"),
+      privateSubnetIds: network.refList("private_subnet_ids"),
+      publicSubnetIds: network.refList("public_subnet_ids"),
+      appSecurityGroupId: network.ref("app_security_group_id"),
+      albSecurityGroupId: network.ref("alb_security_group_id"),
+      dataKmsKeyArn: security.ref("data_kms_key_arn"),
+      logsKmsKeyArn: security.ref("logs_kms_key_arn"),
+      logsBucketName: storage.ref("logs_bucket_name"),
+      albLogPrefix: storage.ref("alb_log_prefix"),
+      buckets: { uploads: bucket("uploads"), exports: bucket("exports"), mlModels: bucket("ml_models"), bnccData: bucket("bncc_data") },
+      secretArns: security.ref("secret_arns"),
+      db: {
+        appSecretArn: database.ref("db_app_secret_arn"),
+        masterSecretArn: database.ref("db_master_user_secret_arn"),
+        bootstrapImage: d.bootstrapImage ?? `public.ecr.aws/docker/library/postgres:${d.engineVersion}-alpine`,
+        address: database.ref("db_address"),
+        port: database.refNumber("db_port"),
+        name: database.ref("db_name"),
+      },
+      redis: cache && {
+        url: cache.ref("redis_url"),
+        host: cache.ref("redis_endpoint"),
+        port: cache.refNumber("redis_port"),
+        authSecretArn: env.cache.auth ? cache.ref("redis_auth_secret_arn") : undefined,
+      },
+      enableWaf: env.security.waf.enabled,
+      webAclArn: security.ref("web_acl_arn"),
+      knobs: { image, services },
+      appSettings: { set: APP_SETTINGS, tokens: ctx.appSettings },
+      config: env.compute,
+      environmentName: env.workspace,
+      running: ctx.running,
+      originVerify: env.network.albIngress === "cloudfront",
+    }),
+  );
+}
+
+/** Present when `cdn.enabled` (production): CloudFront in front of the ALB. */
+export function cdn({ app, env, root, names }: Ctx, storage: StorageModule, compute: ComputeModule): CdnModule | undefined {
+  const c = env.cdn;
+  const waf = env.security.waf;
+  if (!c.enabled) return undefined;
+  return root.use(
+    new CdnModule(app, env.workspace, {
+      name: names.name,
+      albDnsName: compute.ref("alb_dns_name"),
+      albZoneId: compute.ref("alb_zone_id"),
+      albHttps: env.compute.certificateArn !== undefined,
+      originDomainName: c.originDomainName,
+      originRoute53ZoneId: c.originRoute53ZoneId,
+      originVerifyHeaderValue: env.network.albIngress === "cloudfront" ? compute.ref("origin_verify_header_value") : undefined,
+      logDestinationArn: storage.ref("cdn_log_destination_arn"),
+      priceClass: c.priceClass,
+      certificateArn: c.certificateArn,
+      aliases: c.aliases,
+      staticPaths: c.staticPaths,
+      enableWaf: c.waf,
+      wafRateLimit: waf.rateLimitPerMinute,
+      wafAllowedCountries: waf.allowedCountries,
+      wafEnableBotControl: waf.botControl,
+      wafLogRetentionDays: waf.logRetentionDays,
+      accountId: env.accountId,
+      kmsDeletionWindowDays: env.security.kmsDeletionWindowDays,
+      preventDestroy: env.preventDestroy,
+    }),
+  );
+}
+
+export interface MonitoringDeps {
+  readonly security: SecurityModule;
+  readonly compute: ComputeModule;
+  readonly database: { readonly module: DatabaseModule; readonly knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> };
+  readonly cache?: { readonly module: CacheModule; readonly knobs: KnobTokens<typeof CACHE_KNOBS.knobs> };
+}
+
+export function monitoring({ app, env, root, names }: Ctx, { security, compute, database, cache }: MonitoringDeps): MonitoringModule {
+  const services = env.compute.services;
+  // The service the ECS alarms watch: the first web service (the ALB's default), else the first service.
+  const watched = services.find((s) => s.kind === "web") ?? services[0];
+  const web = services.find((s) => s.kind === "web");
+  return root.use(
+    new MonitoringModule(app, env.workspace, {
+      alarmPrefix: names.alarmPrefix,
+      dashboardName: names.dashboard,
+      region: env.region,
+      alarmsKmsKeyArn: security.ref("alarms_kms_key_arn"),
+      alarmEmails: env.monitoring.alarmEmails,
+      thresholds: env.monitoring.thresholds,
+      appMetrics: env.monitoring.appMetrics,
+      ecs: {
+        clusterName: compute.ref("ecs_cluster_name"),
+        serviceName: `${names.name}-${watched.name}`,
+        logGroupName: compute.ref("log_group_name"),
+        containerInsights: env.compute.containerInsights,
+      },
+      alb: web && { arnSuffix: compute.ref("alb_arn_suffix"), targetGroupArnSuffix: Fn.lookup(compute.ref("target_group_arn_suffixes"), web.name, "") },
+      rds: {
+        instanceId: database.module.ref("db_instance_identifier"),
+        allocatedStorageGb: database.knobs.db_allocated_storage,
+        maxConnections: env.database.maxConnections,
+        replicaCount: database.knobs.db_replica_count,
+      },
+      redis: cache && { replicationGroupId: cache.module.ref("replication_group_id"), nodeCount: cache.knobs.redis_num_cache_nodes },
+    }),
+  );
+}
