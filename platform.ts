@@ -257,7 +257,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   }
 
   const appIndex = env.compute.services.findIndex((s) => s.name === "app");
-  const appKnobs = appIndex >= 0 ? declareKnobs(root, computeKnobs(appIndex), COMPUTE_RULES, env) : {};
+  const appKnobs = declareKnobs(root, computeKnobs(appIndex), COMPUTE_RULES, env);
   const compute = root.use(
     new ComputeModule(app, ws, {
       name,

@@ -192,11 +192,18 @@ export function databaseRules(workspace: string): KnobRule[] {
   ];
 }
 
-/** Knobs of the service named `app` (seed 000's service and container), at its index in `compute.services`. */
+/**
+ * Compute knobs: `app_image_tag` (`compute.imageTag`, the tag every service, migrations included, runs),
+ * always; the size and scaling knobs of the service named `app` (seed 000's service and container), at
+ * its index in `compute.services`, only when there is one (`appIndex` -1: the other services' sizes are
+ * fixed at synth).
+ */
 export function computeKnobs(appIndex: number): Knob[] {
+  const imageTag: Knob = { variable: "app_image_tag", type: "string", description: "Image tag of the app (CI/CD: -var app_image_tag=<sha> with -target=module.compute).", path: ["compute", "imageTag"] };
+  if (appIndex < 0) return [imageTag];
   const svc = (field: string) => ["compute", "services", appIndex, field];
   return [
-    { variable: "app_image_tag", type: "string", description: "Image tag of the app (CI/CD: -var app_image_tag=<sha> with -target=module.compute).", path: ["compute", "imageTag"] },
+    imageTag,
     { variable: "app_desired_count", type: "number", description: "Tasks at service creation (autoscaling owns the count afterwards).", path: svc("desiredCount") },
     { variable: "app_min_capacity", type: "number", description: "Autoscaling floor.", path: svc("minCapacity") },
     { variable: "app_max_capacity", type: "number", description: "Autoscaling ceiling.", path: svc("maxCapacity") },

@@ -385,8 +385,8 @@ function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
     { knobs: CACHE_KNOBS, rules: cacheRules(env.workspace).filter((r) => env.cache.enabled || !r.variable.startsWith("redis_")) },
     { knobs: DATABASE_KNOBS, rules: databaseRules(env.workspace) },
   ];
-  const appIndex = env.compute.services.findIndex((s) => s.name === "app");
-  if (appIndex >= 0) sets.push({ knobs: computeKnobs(appIndex), rules: [...COMPUTE_RULES] });
+  const appKnobs = computeKnobs(env.compute.services.findIndex((s) => s.name === "app"));
+  sets.push({ knobs: appKnobs, rules: COMPUTE_RULES.filter((r) => appKnobs.some((k) => k.variable === r.variable)) });
   for (const { knobs, rules } of sets) {
     const values = knobValues(knobs, env);
     for (const rule of rules) {

@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { checkDirectory, expressionReferences, formatFinding, templateReferences, tokenize, type Finding } from "../../lib/references";
+import { problems } from "../helpers/config";
 import { inputs, synthAll, tempDir, type Json } from "../helpers/synth";
 
 const refs = (template: string) => templateReferences(template).map((r) => r.text);
@@ -199,11 +200,52 @@ describe("synthesized workspaces", () => {
 });
 
 describe("a compute config without a service named app", () => {
-  test("the check reports the undeclared var.app_image_tag of module compute", () => {
-    const all = inputs();
-    all.dev.compute.services[0].name = "api";
-    const { outdir } = synthAll(all);
-    expect(lines(checkDirectory(path.join(outdir, "stacks", "dev"), { label: "cdktf.out/stacks/dev" }))).toEqual([
+  // The bug this check was written for: with no service named app, module compute read var.app_image_tag
+  // (every container's image, local.serving, the first-deploy check) but nobody declared it.
+  const all = inputs();
+  all.dev.compute.services[0].name = "api";
+  const { outdir, stacks } = synthAll(all);
+  const dev = stacks.dev;
+
+  test("synthesizes Terraform whose every reference is declared", () => {
+    expect(lines(checkDirectory(path.join(outdir, "stacks", "dev"), { label: "cdktf.out/stacks/dev" }))).toEqual([]);
+  });
+
+  test("app_image_tag stays a root knob, with its rule, passed to module compute", () => {
+    expect(dev.root.variable.app_image_tag.validation).toHaveLength(1);
+    expect(dev.tfvars).toContain('\napp_image_tag = "initial"\n');
+    expect(dev.root.module.compute.app_image_tag).toBe("${var.app_image_tag}");
+    expect(dev.modules.compute.variable.app_image_tag.type).toBe("string");
+  });
+
+  test("the app service's size and scaling knobs are absent: the services' sizes are fixed at synth", () => {
+    for (const knob of ["app_desired_count", "app_min_capacity", "app_max_capacity", "app_cpu", "app_memory"]) {
+      expect(dev.root.variable[knob]).toBeUndefined();
+      expect(dev.modules.compute.variable[knob]).toBeUndefined();
+    }
+  });
+
+  test("a bad compute.imageTag still fails with the rule Terraform checks on app_image_tag", () => {
+    expect(problems("dev", (env) => {
+      env.compute.services[0].name = "api";
+      env.compute.imageTag = "bad tag";
+    })).toContain('dev.compute.imageTag: "bad tag" is not a Docker image tag');
+  });
+
+  test("the check reports the undeclared var.app_image_tag when the declaration is missing (the output before the fix)", () => {
+    const dir = tempDir("refcheck-no-app");
+    fs.cpSync(path.join(outdir, "stacks", "dev"), dir, { recursive: true });
+    const edit = (file: string, change: (json: Json) => void) => {
+      const json = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+      change(json);
+      fs.writeFileSync(path.join(dir, file), JSON.stringify(json, null, 2));
+    };
+    edit("cdk.tf.json", (root) => {
+      delete root.variable.app_image_tag;
+      delete root.module.compute.app_image_tag;
+    });
+    edit("modules/compute/main.tf.json", (compute) => delete compute.variable.app_image_tag);
+    expect(lines(checkDirectory(dir, { label: "cdktf.out/stacks/dev" }))).toEqual([
       'cdktf.out/stacks/dev/modules/compute/main.tf.json: check.first_deploy_image.assert[0].condition: var.app_image_tag is not declared in module "compute"',
       'cdktf.out/stacks/dev/modules/compute/main.tf.json: locals.serving: var.app_image_tag is not declared in module "compute"',
       'cdktf.out/stacks/dev/modules/compute/main.tf.json: resource.aws_ecs_task_definition.api.container_definitions: var.app_image_tag is not declared in module "compute"',
