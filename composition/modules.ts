@@ -5,6 +5,7 @@
  */
 import { Fn, type App, type IResolvable } from "cdktf";
 import type { EnvironmentConfig } from "../environments";
+import { eduautismoAppMetrics } from "../environments/app-metrics";
 import { APP_SETTINGS } from "../environments/product";
 import type { KnobTokens, RuleContext } from "../lib/core/knobs";
 import type { WorkspaceStack } from "../lib/core/workspace-stack";
@@ -19,7 +20,8 @@ import { DrModule } from "../modules/dr";
 import { MonitoringModule } from "../modules/monitoring";
 import { NetworkModule } from "../modules/network";
 import { SecurityModule } from "../modules/security";
-import { DATA_BUCKETS, StorageModule } from "../modules/storage";
+import { StorageModule } from "../modules/storage";
+import { bucketNames } from "../modules/storage/config";
 import type { Names } from "./names";
 
 /** What every module function gets: the config, the root it adds to, the names, the rule context. */
@@ -38,6 +40,9 @@ export interface Ctx {
 
 export function network({ app, env, root, names, running }: Ctx): NetworkModule {
   const net = env.network;
+  // The load balancer's port to the tasks is the web services' one port (the schema checks they share it);
+  // without a web service there is no load balancer and nothing is opened to it.
+  const web = env.compute.services.filter((s) => s.kind === "web");
   return root.use(
     new NetworkModule(app, env.workspace, {
       name: names.name,
@@ -55,9 +60,9 @@ export function network({ app, env, root, names, running }: Ctx): NetworkModule 
       preventDestroy: env.preventDestroy,
       flowLogRetentionDays: net.flowLogs.retentionDays,
       flowLogTrafficType: net.flowLogs.trafficType,
-      appPort: net.appPort,
+      appPort: web[0]?.port,
       enableNat: running,
-      albIngress: net.albIngress,
+      albIngress: web.length > 0 ? net.albIngress : "none",
       cloudfrontPrefixListId: net.cloudfrontPrefixListId,
     }),
   );
@@ -131,6 +136,7 @@ export function cache(ctx: Ctx, network: NetworkModule, security: SecurityModule
       dataKmsKeyArn: security.ref("data_kms_key_arn"),
       logsKmsKeyArn: security.ref("logs_kms_key_arn"),
       knobs,
+      purpose: c.purpose,
       engineVersion: c.engineVersion,
       snapshotRetentionDays: c.snapshotRetentionDays,
       maintenanceWindow: c.maintenanceWindow,
@@ -197,7 +203,7 @@ export function dr({ app, env, root, names }: Ctx, security: SecurityModule, sto
       backupRetentionDays: env.dr.backupRetentionDays,
       sourceDataKmsKeyArn: security.ref("data_kms_key_arn"),
       buckets: env.dr.buckets.map((key) => {
-        const tf = (DATA_BUCKETS.find((b) => b.key === key) as { tf: string }).tf;
+        const { tf } = bucketNames(key);
         return { key: tf, name: storage.ref(`${tf}_bucket_name`), arn: storage.ref(`${tf}_bucket_arn`) };
       }),
       kmsDeletionWindowDays: env.security.kmsDeletionWindowDays,
@@ -220,7 +226,12 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
   const image = root.declareKnobs(IMAGE_KNOBS, env.compute, ctx.rules);
   const services = Object.fromEntries(env.compute.services.map((s) => [s.name, root.declareKnobs(serviceKnobs(s.name), s, ctx.rules)]));
   const d = env.database;
-  const bucket = (tf: string) => ({ name: storage.ref(`${tf}_bucket_name`), arn: storage.ref(`${tf}_bucket_arn`) });
+  const buckets = Object.fromEntries(
+    Object.entries(env.storage.buckets).map(([key, b]) => {
+      const { tf } = bucketNames(key);
+      return [key, { name: storage.ref(`${tf}_bucket_name`), arn: storage.ref(`${tf}_bucket_arn`), access: b.appAccess }];
+    }),
+  );
   return root.use(
     new ComputeModule(app, env.workspace, {
       name: names.name,
@@ -235,7 +246,8 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       logsKmsKeyArn: security.ref("logs_kms_key_arn"),
       logsBucketName: storage.ref("logs_bucket_name"),
       albLogPrefix: storage.ref("alb_log_prefix"),
-      buckets: { uploads: bucket("uploads"), exports: bucket("exports"), mlModels: bucket("ml_models"), bnccData: bucket("bncc_data") },
+      buckets,
+      metricNamespace: env.monitoring.appMetrics.namespace,
       secretArns: security.ref("secret_arns"),
       db: {
         appSecretArn: database.ref("db_app_secret_arn"),
@@ -314,7 +326,7 @@ export function monitoring({ app, env, root, names }: Ctx, { security, compute, 
       alarmsKmsKeyArn: security.ref("alarms_kms_key_arn"),
       alarmEmails: env.monitoring.alarmEmails,
       thresholds: env.monitoring.thresholds,
-      appMetrics: env.monitoring.appMetrics,
+      appMetrics: eduautismoAppMetrics(env.monitoring.appMetrics, env.monitoring.thresholds),
       ecs: {
         clusterName: compute.ref("ecs_cluster_name"),
         serviceName: `${names.name}-${watched.name}`,

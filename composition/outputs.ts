@@ -5,6 +5,7 @@
 import type { ModuleStack } from "../lib/core/module-stack";
 import type { WorkspaceStack } from "../lib/core/workspace-stack";
 import type { EnvironmentConfig } from "../environments";
+import { bucketNames } from "../modules/storage/config";
 
 /** The modules of one workspace, as the composition built them. */
 export interface Built {
@@ -45,10 +46,6 @@ export const ROOT_OUTPUTS: readonly Row[] = [
   { name: "web_acl_arn", from: ["security", "web_acl_arn"], description: "Regional WAF web ACL, or null when WAF is off." },
   { name: "app_secret_arns", from: ["security", "secret_arns"], description: "Application secret ARNs by name; put each value before the first compute apply (first deploy)." },
 
-  { name: "uploads_bucket_name", from: ["storage", "uploads_bucket_name"], description: "Bucket for user uploads." },
-  { name: "exports_bucket_name", from: ["storage", "exports_bucket_name"], description: "Bucket for PDF/Excel exports." },
-  { name: "ml_models_bucket_name", from: ["storage", "ml_models_bucket_name"], description: "Bucket for trained ML models." },
-  { name: "bncc_data_bucket_name", from: ["storage", "bncc_data_bucket_name"], description: "Bucket for BNCC reference data." },
   { name: "logs_bucket_name", from: ["storage", "logs_bucket_name"], description: "Bucket for ALB and S3 access logs." },
 
   { name: "redis_endpoint", from: ["cache", "redis_endpoint"], description: "Redis primary endpoint (seed 000 §6)." },
@@ -99,9 +96,17 @@ export const ROOT_OUTPUTS: readonly Row[] = [
   { name: "dashboard_name", from: ["monitoring", "dashboard_name"], description: "CloudWatch dashboard (seed 000 §9.1)." },
 ];
 
+/** One `<key>_bucket_name` output per application bucket (storage.buckets), described by its config. */
+function bucketOutputs(env: EnvironmentConfig): Row[] {
+  return Object.entries(env.storage.buckets).map(([key, b]) => {
+    const { tf } = bucketNames(key);
+    return { name: `${tf}_bucket_name`, from: ["storage", `${tf}_bucket_name`] as const, description: b.description };
+  });
+}
+
 /** Adds every row whose module exists and whose condition holds. */
 export function addRootOutputs(root: WorkspaceStack, env: EnvironmentConfig, built: Built): void {
-  for (const row of ROOT_OUTPUTS) {
+  for (const row of [...ROOT_OUTPUTS, ...bucketOutputs(env)]) {
     const module = built[row.from[0]];
     if (!module || (row.when && !row.when(env))) continue;
     const output = row.from[1];

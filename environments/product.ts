@@ -1,10 +1,12 @@
 /**
  * EduAutismo IA as a product of the platform: what only this product knows, given to the neutral
- * modules as values. Today: the app's cache TTL settings (seed 000 §3.2), knobs an operator may
- * shorten in tfvars during an incident (§8.4), passed to the containers as BNCC_CACHE_TTL and
- * NLP_CACHE_TTL. Their config fields sit in the `cache` section (`cache.bnccCacheTtl`).
+ * modules as values — its names, its buckets, its database users, its metric namespace
+ * (`PRODUCT_DEFAULTS`, under every environment file), and the app's cache TTL settings (seed 000
+ * §3.2), knobs an operator may shorten in tfvars during an incident (§8.4), passed to the containers
+ * as BNCC_CACHE_TTL and NLP_CACHE_TTL (config fields in the `cache` section: `cache.bnccCacheTtl`).
  */
 import { defineKnobs, type KnobRule } from "../lib/core/knobs";
+import type { EnvironmentInput } from "./schema";
 
 /** Names the product gives its resources: the dashboard `eduautismo-<env>`, alarms `eduautismo-<env>-…`. */
 export const PRODUCT = { shortName: "eduautismo" } as const;
@@ -24,3 +26,66 @@ export const APP_SETTINGS = defineKnobs(
   },
   () => [ttlRule("bncc_cache_ttl"), ttlRule("nlp_cache_ttl")],
 );
+
+/**
+ * Seed 001 §6 asks uploads "7 days → IA, 30 days → Glacier", which S3 refuses; the default keeps its
+ * intent (cheaper storage as uploads age) within S3's rules. See docs/decisions.md.
+ */
+export const DEFAULT_UPLOADS_LIFECYCLE = [
+  {
+    id: "age-out",
+    transitions: [
+      { days: 30, storageClass: "STANDARD_IA" as const },
+      { days: 90, storageClass: "GLACIER_IR" as const },
+    ],
+    noncurrentVersionExpirationDays: 30,
+  },
+];
+
+
+/** A partial environment: objects merge into the environment file's, which wins on every value it sets. */
+export type Defaults<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: Defaults<T[K]> } : T;
+
+/**
+ * What every EduAutismo environment has unless its file says otherwise (seed 001 §6 buckets, seed
+ * 000's database users and metric namespace). The modules' own defaults are product-neutral.
+ */
+export const PRODUCT_DEFAULTS: Defaults<EnvironmentInput> = {
+  project: "eduautismo-ia",
+  storage: {
+    bucketPrefix: "eduautismo",
+    buckets: {
+      uploads: { description: "Bucket for user uploads.", lifecycle: DEFAULT_UPLOADS_LIFECYCLE, appAccess: "read-write", browserUploads: true },
+      /** Seed 001: 30 days → Glacier, 90 days → delete. */
+      exports: {
+        description: "Bucket for PDF/Excel exports.",
+        lifecycle: [{ id: "archive-then-delete", transitions: [{ days: 30, storageClass: "GLACIER" }], expirationDays: 90, noncurrentVersionExpirationDays: 7 }],
+        appAccess: "read-write",
+      },
+      /** Seed 001: versioning on; old model versions expire. */
+      mlModels: {
+        description: "Bucket for trained ML models.",
+        lifecycle: [{ id: "old-versions", noncurrentVersionExpirationDays: 90, newerNoncurrentVersions: 3 }],
+        appAccess: "read",
+      },
+      bnccData: { description: "Bucket for BNCC reference data.", lifecycle: [{ id: "old-versions", noncurrentVersionExpirationDays: 30 }], appAccess: "read" },
+    },
+  },
+  cache: { purpose: "sessions, BNCC queries, GPT-4o answers" },
+  database: { databaseName: "eduautismo", masterUsername: "eduautismo_admin", appUsername: "eduautismo_app" },
+  monitoring: { appMetrics: { namespace: "eduautismo" } },
+  /** The irreplaceable buckets (seed 000 §4.3): users' uploads and trained models. */
+  dr: { buckets: ["uploads", "mlModels"] },
+};
+
+/** The environment file over the product's defaults: nested objects merge, anything else is the file's. */
+export function withDefaults<T>(defaults: Defaults<T>, input: T): T {
+  if (!isPlainObject(defaults) || !isPlainObject(input)) return input === undefined ? (defaults as T) : input;
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(input)) out[k] = k in out ? withDefaults(out[k] as Defaults<unknown>, v) : v;
+  return out as T;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -15,12 +15,12 @@ import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema } from "../modules/cache/config";
 import { DatabaseSchema } from "../modules/database/config";
-import { MonitoringSchema } from "../modules/monitoring/config";
+import { ProductMonitoringSchema } from "./app-metrics";
 import { knobFields, knobProblems } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/knobs";
 import { IMAGE_KNOBS, serviceKnobs } from "../modules/compute/knobs";
 import { DATABASE_KNOBS } from "../modules/database/knobs";
-import { APP_SETTINGS } from "./product";
+import { APP_SETTINGS, PRODUCT_DEFAULTS, withDefaults } from "./product";
 import { SecuritySchema } from "../modules/security/config";
 import { StorageSchema } from "../modules/storage/config";
 import { ALB_RULE_CONDITION_VALUES, CLOUDFRONT_PREFIX_LIST_LOOKUP, CLOUDFRONT_PREFIX_LIST_NAME, NetworkSchema } from "../modules/network/config";
@@ -116,7 +116,7 @@ const EnvironmentObject = z
     /** @default off (production turns it on) */
     cdn: CdnSchema.prefault({}),
     /** @default seed thresholds, no e-mail subscriptions */
-    monitoring: MonitoringSchema.prefault({}),
+    monitoring: ProductMonitoringSchema.prefault({}),
     /** @default off: no copies outside the environment's region */
     dr: DrSchema.prefault({}),
     /** Budget and usage assumptions of `npm run cost`. Required. */
@@ -356,6 +356,16 @@ function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
   if (c.migrations) {
     fargate(["compute", "migrations"], c.migrations.cpu, c.migrations.memory);
   }
+  // The network opens one port from the load balancer to the tasks: every web service listens on it.
+  c.services.forEach((s, i) => {
+    if (s.kind === "web" && webServices[0] && s.port !== webServices[0].port) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["compute", "services", i, "port"],
+        message: `web services share the load balancer's one port to the tasks: use ${webServices[0].port} (the port of "${webServices[0].name}"), got ${s.port}`,
+      });
+    }
+  });
   if (env.cdn.enabled && webServices.length === 0) {
     ctx.addIssue({ code: "custom", path: ["cdn", "enabled"], message: "CloudFront needs a web service behind the ALB" });
   }
@@ -449,7 +459,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * Throws ConfigError listing every problem.
  */
 export function parseEnvironment(input: unknown, label: string): EnvironmentConfig {
-  const result = EnvironmentSchema.safeParse(input);
+  const result = EnvironmentSchema.safeParse(withDefaults(PRODUCT_DEFAULTS, input as EnvironmentInput));
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

@@ -218,18 +218,29 @@ describe("services as a list (seeds 002, 003)", () => {
     ...all.production.compute,
     services: [
       ...all.production.compute.services,
-      { name: "web", cpu: 256, memory: 512, desiredCount: 2, minCapacity: 2, maxCapacity: 6, port: 3000, pathPatterns: ["/app/*"], spot: true },
+      { name: "web", cpu: 256, memory: 512, desiredCount: 2, minCapacity: 2, maxCapacity: 6, port: 8000, pathPatterns: ["/app/*"], spot: true },
       { name: "worker", kind: "worker", cpu: 512, memory: 1024, desiredCount: 1, minCapacity: 1, maxCapacity: 3, command: ["node", "worker.js"] },
     ],
   };
-  const c = synthAll(all).stacks.production.modules.compute;
+  const production = synthAll(all).stacks.production;
+  const c = production.modules.compute;
 
   test("a second web service gets its own target group and a listener rule", () => {
-    expect(resource(c, "aws_lb_target_group", "web").port).toBe(3000);
+    expect(resource(c, "aws_lb_target_group", "web").port).toBe(8000);
     expect(resource(c, "aws_lb_listener_rule", "web").condition).toEqual([
       { path_pattern: { values: ["/app/*"] } },
       { http_header: { http_header_name: "X-Origin-Verify", values: ["${sensitive(terraform_data.origin_verify.output)}"] } },
     ]);
+  });
+
+  test("a web service on another port than the first is refused: the network opens the load balancer one port to the tasks", () => {
+    expect(problems("production", (e) => e.compute.services.push({ name: "web", cpu: 256, memory: 512, desiredCount: 2, minCapacity: 2, maxCapacity: 6, port: 3000, pathPatterns: ["/app/*"] }))).toContain(
+      'production.compute.services[1].port: web services share the load balancer\'s one port to the tasks: use 8000 (the port of "app"), got 3000',
+    );
+  });
+
+  test("the network's port from the load balancer is the web services' port (one value)", () => {
+    expect(production.root.module.network.app_port).toBe(8000);
   });
 
   test("workers and extra web services log in as the application user, never as master", () => {

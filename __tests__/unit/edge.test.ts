@@ -55,7 +55,7 @@ describe("origin host name (D50)", () => {
 
   test("a malformed cdn.originDomainName is rejected", () => {
     expect(problems("production", (e) => (e.cdn.originDomainName = "Origin_ALB"))).toContain(
-      "production.cdn.originDomainName: must be a lowercase DNS host name such as origin.eduautismo-ia.com",
+      "production.cdn.originDomainName: must be a lowercase DNS host name such as origin.example.com",
     );
   });
 

@@ -26,6 +26,8 @@ export const CacheSchema = z
      * `transitEncryption`, `auth` required; `applyImmediately` @default false.
      */
     ...knobFields(CACHE_KNOBS),
+    /** What the app keeps in Redis, for the replication group's description (`Redis cache of <name> (<purpose>)`). @default "application cache" */
+    purpose: z.string().min(1).max(150).default("application cache"),
     /** Redis engine version as ElastiCache accepts it. @default "7.1" */
     engineVersion: z.enum(["7.0", "7.1"]).default("7.1"),
     /** Days of automatic snapshots (0 disables). @default 1 */

@@ -23,6 +23,8 @@ import type { KnobTokens } from "../../lib/core/knobs";
 import { CACHE_KNOBS } from "./knobs";
 
 export const REDIS_PORT = 6379;
+/** The replication group's description when the product says nothing: `Redis cache of <name> (application cache)`. */
+export const CACHE_DEFAULT_PURPOSE = "application cache";
 /** Parameter group family of the engine versions the schema allows (7.0, 7.1). */
 export const REDIS_PARAMETER_FAMILY = "redis7";
 export const PARAMETER_GROUP_DESCRIPTION = "Redis 7 parameters of the platform";
@@ -38,12 +40,14 @@ export function parameterGroupName(name: string, family: string, description: st
 }
 
 export interface CacheProps extends DataTierPlacement {
-  /** Name prefix, e.g. `eduautismo-ia-production`; the group is `<name>-redis`. */
+  /** Name prefix, e.g. `<project>-production`; the group is `<name>-redis`. */
   readonly name: string;
-  /** Secrets Manager path prefix, e.g. `eduautismo-ia/production`. */
+  /** Secrets Manager path prefix, e.g. `<project>/production`. */
   readonly secretPrefix: string;
   /** The root variables of the cache knobs (./knobs.ts): size, failover, Multi-AZ, TLS, AUTH, apply now. */
   readonly knobs: KnobTokens<typeof CACHE_KNOBS.knobs>;
+  /** What the app keeps in Redis, for the replication group's description. @default CACHE_DEFAULT_PURPOSE */
+  readonly purpose?: string;
   /** @default "7.1" */
   readonly engineVersion?: string;
   /** @default 1 */
@@ -138,7 +142,7 @@ export class CacheModule extends ModuleStack {
     const group = named(
       new ElasticacheReplicationGroup(this, "redis_group", {
         replicationGroupId: `${name}-redis`,
-        description: `Redis cache of ${name} (sessions, BNCC queries, GPT-4o answers)`,
+        description: `Redis cache of ${name} (${props.purpose ?? CACHE_DEFAULT_PURPOSE})`,
         engine: "redis",
         engineVersion,
         nodeType: expr("var.redis_node_type"),

@@ -18,12 +18,12 @@ export const CdnSchema = z
     /**
      * Host name CloudFront uses to reach the ALB over HTTPS. CloudFront checks the origin's certificate against
      * this name (502 otherwise), so the ALB certificate (`compute.certificateArn`) must cover it, e.g.
-     * `origin.eduautismo-ia.com` or `*.eduautismo-ia.com`, and DNS must resolve it to the ALB (see
+     * `origin.example.com` or `*.example.com`, and DNS must resolve it to the ALB (see
      * `originRoute53ZoneId`). Required when the ALB serves HTTPS. @default none (origin = the ALB's own DNS name, HTTP only)
      */
     originDomainName: z
       .string()
-      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS host name such as origin.eduautismo-ia.com")
+      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS host name such as origin.example.com")
       .optional(),
     /**
      * Public Route 53 hosted zone holding `originDomainName`: Terraform creates the alias record to the ALB.

@@ -12,7 +12,7 @@ export const TOOLBOX_IMAGE = "public.ecr.aws/docker/library/redis:7.2-alpine";
 
 export const ServiceSchema = z
   .object({
-    /** Service name: `<project>-<env>-<name>` (seed 000: `eduautismo-ia-<env>-app`). Required. */
+    /** Service name: `<project>-<env>-<name>` (seed 000: `<project>-<env>-app`). Required. */
     name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and dashes"),
     /** `web` sits behind the ALB; `worker` has no load balancer (seed 002's BullMQ workers). @default "web" */
     kind: z.enum(["web", "worker"]).default("web"),

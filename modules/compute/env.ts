@@ -17,6 +17,8 @@ interface EnvSources {
   readonly environmentName: string;
   /** Module inputs that are app settings: `bncc_cache_ttl` → `BNCC_CACHE_TTL`. @default none */
   readonly settings?: readonly string[];
+  /** Terraform names of the buckets: `ml_models` → `ML_MODELS_BUCKET` = `var.ml_models_bucket_name`. @default none */
+  readonly bucketVariables?: readonly string[];
 }
 
 type Pair = { name: string; value: string };
@@ -27,7 +29,7 @@ export function secretEnvName(secret: string): string {
   return secret.replace(/-/g, "_").toUpperCase();
 }
 
-/** Plain environment, sorted by name: seed 000 §3.2's MVP 3.0 variables, Redis only when a cache exists. */
+/** Plain environment, sorted by name: the platform's variables (region, database, buckets, settings), Redis only when a cache exists. */
 export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: Pick<ServiceConfig, "environment">): Pair[] {
   const env: Record<string, string> = {
     ...cfg.appEnvironment,
@@ -37,10 +39,7 @@ export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: P
     DB_HOST: "${var.db_address}",
     DB_PORT: "${tostring(var.db_port)}",
     DB_NAME: "${var.db_name}",
-    UPLOADS_BUCKET: "${var.uploads_bucket_name}",
-    EXPORTS_BUCKET: "${var.exports_bucket_name}",
-    ML_MODELS_BUCKET: "${var.ml_models_bucket_name}",
-    BNCC_DATA_BUCKET: "${var.bncc_data_bucket_name}",
+    ...Object.fromEntries((src.bucketVariables ?? []).map((b) => [`${b.toUpperCase()}_BUCKET`, `\${var.${b}_bucket_name}`])),
     ...svc.environment,
   };
   if (src.redis) {

@@ -86,7 +86,13 @@ export interface ComputeProps {
   readonly logsKmsKeyArn: string;
   readonly logsBucketName: string;
   readonly albLogPrefix: string;
-  readonly buckets: { readonly uploads: BucketRef; readonly exports: BucketRef; readonly mlModels: BucketRef; readonly bnccData: BucketRef };
+  /**
+   * The application's buckets by key (`mlModels`): module inputs `<key_snake>_bucket_name`/`_arn`, container
+   * variable `<KEY_SNAKE>_BUCKET`, and task-role access (`read` or `read-write`).
+   */
+  readonly buckets: Readonly<Record<string, BucketRef & { readonly access: "read" | "read-write" }>>;
+  /** CloudWatch namespace root the app publishes its own metrics under (`<namespace>/*`). */
+  readonly metricNamespace: string;
   /** Application secret ARNs by name (security module). */
   readonly secretArns: unknown;
   /** Database: the app user's and the master's secrets (db-bootstrap image: the engine major's postgres client). */
@@ -116,6 +122,8 @@ export interface ComputeProps {
 }
 
 const tf = (serviceName: string) => serviceName.replace(/-/g, "_");
+/** `mlModels` → `ml_models`: the Terraform name of a bucket key. */
+const bucketVariable = (key: string) => key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
 
 export class ComputeModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: ComputeProps) {
@@ -142,7 +150,7 @@ export class ComputeModule extends ModuleStack {
     this.input("container_insights", cfg.containerInsights, { type: "bool", description: "Container Insights.", default: false });
     this.input("keep_images", cfg.keepImages, { type: "number", description: "Images kept per ECR repository.", default: 30 });
     for (const [key, b] of Object.entries(props.buckets)) {
-      const snake = key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+      const snake = bucketVariable(key);
       this.input(`${snake}_bucket_name`, b.name, { type: "string", description: `Name of the ${key} bucket.` });
       this.input(`${snake}_bucket_arn`, b.arn, { type: "string", description: `ARN of the ${key} bucket.` });
     }
@@ -242,14 +250,11 @@ export class ComputeModule extends ModuleStack {
     named(new IamRolePolicy(this, "execution_policy", { name: "pull-log-secrets", role: execRole.id, policy: policyDocument(execStatements) }), "execution");
 
     const taskRole = named(new IamRole(this, "task_role", { name: `${name}-ecs-task`, description: "Permissions of the application itself", assumeRolePolicy: trust }), "task");
-    // Bucket statements without their key; one key statement below covers all four buckets.
-    const bucket = (key: string) => `\${var.${key}_bucket_arn}`;
-    const taskStatements: PolicyStatement[] = [
-      ...readWriteStatements({ label: "Uploads", bucketArn: bucket("uploads") }),
-      ...readWriteStatements({ label: "Exports", bucketArn: bucket("exports") }),
-      ...readStatements({ label: "MlModels", bucketArn: bucket("ml_models") }),
-      ...readStatements({ label: "BnccData", bucketArn: bucket("bncc_data") }),
-    ];
+    // Bucket statements without their key; one key statement below covers every bucket.
+    const taskStatements: PolicyStatement[] = Object.entries(props.buckets).flatMap(([key, b]) => {
+      const grant = { label: key[0].toUpperCase() + key.slice(1), bucketArn: `\${var.${bucketVariable(key)}_bucket_arn}` };
+      return b.access === "read-write" ? readWriteStatements(grant) : readStatements(grant);
+    });
     taskStatements.push(
       {
         Sid: "UseDataKeyThroughS3",
@@ -258,13 +263,13 @@ export class ComputeModule extends ModuleStack {
         Resource: dataKey,
         Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
       },
-      // Custom metrics (seed 001: eduautismo/disciplines/…, eduautismo/cache/hit_rate); PutMetricData has no resource ARN.
+      // The app's own metrics (`<namespace>/…`); PutMetricData has no resource ARN, so the namespace condition scopes it.
       {
         Sid: "PublishAppMetrics",
         Effect: "Allow",
         Action: "cloudwatch:PutMetricData",
         Resource: "*",
-        Condition: { StringLike: { "cloudwatch:namespace": "eduautismo/*" } },
+        Condition: { StringLike: { "cloudwatch:namespace": `${props.metricNamespace}/*` } },
       },
     );
     if (cfg.xray) {
@@ -409,7 +414,7 @@ export class ComputeModule extends ModuleStack {
           portMappings: svc.port !== undefined ? [{ containerPort: svc.port, protocol: "tcp" }] : [],
           readonlyRootFilesystem: true,
           privileged: false,
-          environment: containerEnvironment({ ...props, settings: props.appSettings && Object.keys(props.appSettings.set.knobs) }, cfg, svc),
+          environment: containerEnvironment({ ...props, settings: props.appSettings && Object.keys(props.appSettings.set.knobs), bucketVariables: Object.keys(props.buckets).map(bucketVariable) }, cfg, svc),
           secrets: containerSecrets(props, svc, svc.dbLogin),
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           linuxParameters: { initProcessEnabled: true },
@@ -569,7 +574,7 @@ export class ComputeModule extends ModuleStack {
 
     // --- Outputs ----------------------------------------------------------------------------------------
     const hclMap = (m: Record<string, string>) => expr(hclExpression(m));
-    this.output("ecs_cluster_name", cluster.name, "ECS cluster (seed 000: eduautismo-ia-<env>).");
+    this.output("ecs_cluster_name", cluster.name, "ECS cluster (seed 000: <project>-<env>).");
     this.output("ecs_cluster_arn", cluster.arn, "ECS cluster ARN.");
     this.output("ecs_service_names", hclMap(Object.fromEntries(cfg.services.map((s) => [s.name, `\${aws_ecs_service.${tf(s.name)}.name}`]))), "Service names by service.");
     this.output("task_definition_families", hclMap(Object.fromEntries(Object.keys(families).map((k) => [k, `\${aws_ecs_task_definition.${tf(k)}.family}`]))), "Task definition families (rollback: <family>:<revision>).");

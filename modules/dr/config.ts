@@ -5,7 +5,6 @@
 import { z } from "zod";
 
 /** Buckets that can be replicated: data that cannot be rebuilt from the repository or the database. */
-export const REPLICABLE_BUCKETS = ["uploads", "exports", "mlModels", "bnccData"] as const;
 
 export const DrSchema = z
   .object({
@@ -21,8 +20,8 @@ export const DrSchema = z
       .optional(),
     /** Days of replicated automated backups kept in the DR region (point-in-time restore window there), 1–35. @default 7 */
     backupRetentionDays: z.number().int().min(1, "keep at least 1 day").max(35, "RDS keeps at most 35 days").default(7),
-    /** Buckets whose objects (and delete markers) S3 replicates to the DR region. @default ["uploads", "mlModels"] */
-    buckets: z.array(z.enum(REPLICABLE_BUCKETS)).default(["uploads", "mlModels"]),
+    /** Keys of `storage.buckets` whose objects (and delete markers) S3 replicates to the DR region. @default [] */
+    buckets: z.array(z.string()).default([]),
   })
   .strict();
 
@@ -46,7 +45,8 @@ export function drProblems(env: DrContext): [(string | number)[], string][] {
     problems.push([["dr", "enabled"], "replicating automated backups needs automated backups on the source (database.backupRetentionDays > 0)"]);
   }
   dr.buckets.forEach((b, i) => {
-    if (!env.storage.buckets[b]?.versioning) problems.push([["dr", "buckets", i], `S3 replication needs versioning on the source bucket: storage.buckets.${b}.versioning is false`]);
+    if (!(b in env.storage.buckets)) problems.push([["dr", "buckets", i], `"${b}" is not a bucket of storage.buckets (${Object.keys(env.storage.buckets).join(", ")})`]);
+    else if (!env.storage.buckets[b].versioning) problems.push([["dr", "buckets", i], `S3 replication needs versioning on the source bucket: storage.buckets.${b}.versioning is false`]);
   });
   return problems;
 }

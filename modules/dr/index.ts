@@ -35,7 +35,7 @@ export interface DrBucket {
 }
 
 export interface DrProps {
-  /** Name prefix of the role, e.g. `eduautismo-ia-production`. */
+  /** Name prefix of the role, e.g. `<project>-production`. */
   readonly name: string;
   /** Region of the copies; must differ from `sourceRegion`. */
   readonly drRegion: string;

@@ -1,51 +1,24 @@
 /**
- * Application metrics of seed 001 §4 ("Métricas Customizadas": `eduautismo/disciplines/requests_per_subject`,
- * `eduautismo/bncc/searches_per_code`, `eduautismo/api/p95_latency`), made from the app's own log lines:
- * metric filters on the app log group turn each JSON event into a CloudWatch metric, so the app only
- * logs (no SDK call, no extra permission). The contract the app must follow is APP_LOG_EVENTS: one JSON
- * object per line on stdout, with the fields each filter reads.
+ * Application metrics made from the app's own log lines: metric filters on the app log group turn each
+ * JSON event into a CloudWatch metric, so the app only logs (no SDK call, no extra permission). Which
+ * metrics, alarms and dashboard widgets a product has is the product's (the product definition in
+ * environments/); this file holds their shapes and the filters.
  */
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import type { Construct } from "constructs";
 import { named } from "../../lib/core/module-stack";
+import type { AppMetric } from "./config";
 
-/** A metric made from app log lines. `namespace` is relative to the app's namespace (`eduautismo`). */
-export interface AppMetric {
-  /** Terraform name of the filter. */
-  readonly key: string;
-  /** CloudWatch Logs filter pattern (JSON). */
-  readonly pattern: string;
-  readonly namespace: "disciplines" | "bncc" | "api";
-  readonly metric: string;
-  /** `1` to count lines, or `$.field` for a value. */
-  readonly value: string;
-  readonly unit: "Count" | "Milliseconds";
-  /** Dimension → `$.field`. */
-  readonly dimensions?: Readonly<Record<string, string>>;
-}
+export type { AppMetric, AppMetricsProps, AppWidget, LatencyAlarm } from "./config";
 
-/** The log lines the app writes (documentation and tests: every filter matches one of them). */
-export const APP_LOG_EVENTS = {
-  request: { event: "request", subject: "matematica", grade_level: "fundamental_1_1ano", path: "/api/v1/activities", status: 200, duration_ms: 137 },
-  bncc_search: { event: "bncc_search", bncc_code: "EF01MA01", results: 4, duration_ms: 42 },
-} as const;
-
-export const APP_METRICS: readonly AppMetric[] = [
-  { key: "requests_per_subject", pattern: '{ $.event = "request" && $.subject = * }', namespace: "disciplines", metric: "requests_per_subject", value: "1", unit: "Count", dimensions: { subject: "$.subject" } },
-  { key: "latency_per_subject", pattern: '{ $.event = "request" && $.subject = * && $.duration_ms = * }', namespace: "disciplines", metric: "latency_per_subject", value: "$.duration_ms", unit: "Milliseconds", dimensions: { subject: "$.subject" } },
-  { key: "api_latency", pattern: '{ $.event = "request" && $.duration_ms = * }', namespace: "api", metric: "p95_latency", value: "$.duration_ms", unit: "Milliseconds" },
-  { key: "bncc_searches", pattern: '{ $.event = "bncc_search" && $.bncc_code = * }', namespace: "bncc", metric: "searches_per_code", value: "1", unit: "Count", dimensions: { code: "$.bncc_code" } },
-  { key: "bncc_search_latency", pattern: '{ $.event = "bncc_search" && $.duration_ms = * }', namespace: "bncc", metric: "search_latency", value: "$.duration_ms", unit: "Milliseconds" },
-];
-
-/** `eduautismo` + `disciplines` → `eduautismo/disciplines`. */
+/** `<base>` + `disciplines` → `<base>/disciplines`. */
 export function metricNamespace(base: string, m: Pick<AppMetric, "namespace">): string {
   return `${base}/${m.namespace}`;
 }
 
-/** One metric filter per APP_METRICS entry on the app log group; names `<prefix>-app-<key>`. */
-export function appMetricFilters(scope: Construct, props: { readonly prefix: string; readonly logGroup: string; readonly namespace: string }): void {
-  for (const m of APP_METRICS) {
+/** One metric filter per app metric on the app log group; names `<prefix>-app-<key>`. */
+export function appMetricFilters(scope: Construct, props: { readonly prefix: string; readonly logGroup: string; readonly namespace: string; readonly filters: readonly AppMetric[] }): void {
+  for (const m of props.filters) {
     named(
       new CloudwatchLogMetricFilter(scope, `app_metric_${m.key}`, {
         name: `${props.prefix}-app-${m.key.replace(/_/g, "-")}`,
@@ -61,7 +34,7 @@ export function appMetricFilters(scope: Construct, props: { readonly prefix: str
 
 /**
  * Whether a JSON log line matches a filter pattern of the form `{ $.a = "x" && $.b = * && $.c = 3 }`
- * (the subset APP_METRICS uses), as CloudWatch Logs evaluates it: every term must hold.
+ * (the subset app metrics use), as CloudWatch Logs evaluates it: every term must hold.
  */
 export function matchesPattern(pattern: string, line: Record<string, unknown>): boolean {
   const body = /^\{\s*(.*?)\s*\}$/.exec(pattern)?.[1];

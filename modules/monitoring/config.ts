@@ -1,4 +1,4 @@
-/** Knobs of the monitoring module (seed 000 §9, seed 001 "Observabilidade"). Part of EnvironmentSchema. */
+/** Configuration of the monitoring module (seed 000 §9, seed 001 "Observabilidade"): the `monitoring` section of an environment. */
 import { z } from "zod";
 
 export const ThresholdsSchema = z
@@ -31,16 +31,25 @@ export const ThresholdsSchema = z
     albP95LatencyMs: z.number().positive().default(500),
     /** ERROR lines in the app log per 5 minutes. @default 10 */
     appErrorsPer5Minutes: z.number().int().min(0).default(10),
-    /** p95 of the app's request durations, ms, overall and per alarmed discipline (seed 001: P95 < 500 ms). @default 500 */
+    /** p95 of the app's request durations, ms (seed 001: P95 < 500 ms). @default 500 */
     apiP95LatencyMs: z.number().positive().default(500),
-    /** p95 of BNCC search durations, ms. @default 500 */
-    bnccSearchP95LatencyMs: z.number().positive().default(500),
+  })
+  .strict();
+
+/**
+ * Application metrics made from the app's JSON log lines (which ones is the product's: see the product definition in
+ * environments/app-metrics.ts and docs/operations.md, "Application metrics").
+ */
+export const AppMetricsSchema = z
+  .object({
+    /** Root of the app's namespaces (`<namespace>/<sub>`); the task role may publish only under it. @default "app" */
+    namespace: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be letters, digits, dots, dashes or underscores").default("app"),
   })
   .strict();
 
 export const MonitoringSchema = z
   .object({
-    /** Prefix of alarm names: `<prefix>-redis-down` (seed 000 §9.2 uses `eduautismo-prod`). @default `eduautismo-<env>` */
+    /** Prefix of alarm names: `<prefix>-redis-down` (seed 000 §9.2 uses `<product>-prod`). @default `<product>-<env>` */
     alarmPrefix: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).optional(),
     /** E-mail addresses subscribed to the alarm topic (each confirms by e-mail). @default [] */
     alarmEmails: z.array(z.string().email()).default([]),
@@ -49,20 +58,52 @@ export const MonitoringSchema = z
      * Application metrics made from the app's JSON log lines (seed 001 §4; contract in
      * modules/monitoring/app-metrics.ts and docs/operations.md, "Application metrics").
      */
-    appMetrics: z
-      .object({
-        /** Root of the namespaces: `<namespace>/disciplines`, `<namespace>/bncc`, `<namespace>/api`. @default "eduautismo" */
-        namespace: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be letters, digits, dots, dashes or underscores").default("eduautismo"),
-        /**
-         * Disciplines (the `subject` value the app logs) that get their own p95 latency alarm; every
-         * discipline is on the dashboard either way. Each alarm costs $0.10/month. @default []
-         */
-        disciplineAlarms: z.array(z.string().regex(/^[a-z0-9_-]{1,40}$/, "must be the subject as the app logs it (lowercase, digits, _ or -)")).default([]),
-      })
-      .strict()
-      .prefault({}),
+    appMetrics: AppMetricsSchema.prefault({}),
   })
   .strict();
+
+/* --- What a product gives the monitoring module about its app (the product definition builds these) --- */
+
+/** A metric made from app log lines. `namespace` is relative to the app's namespace (`<ns>/<namespace>`). */
+export interface AppMetric {
+  /** Terraform name of the filter. */
+  readonly key: string;
+  /** CloudWatch Logs filter pattern (JSON). */
+  readonly pattern: string;
+  readonly namespace: string;
+  readonly metric: string;
+  /** `1` to count lines, or `$.field` for a value. */
+  readonly value: string;
+  readonly unit: "Count" | "Milliseconds";
+  /** Dimension → `$.field`. */
+  readonly dimensions?: Readonly<Record<string, string>>;
+}
+
+/** p95 of a metric above a threshold for 15 minutes; missing data is healthy (no requests is quiet, not an incident). */
+export interface LatencyAlarm {
+  /** Alarm name suffix: `<prefix>-<suffix>`. */
+  readonly suffix: string;
+  readonly description: string;
+  /** Relative namespace and metric name, as in AppMetric. */
+  readonly namespace: string;
+  readonly metric: string;
+  readonly thresholdMs: number;
+  readonly dimensions?: Readonly<Record<string, string>>;
+}
+
+/** A dashboard widget over app metrics: a CloudWatch SEARCH (`{ns}` is the app's namespace) or listed series. */
+export type AppWidget =
+  | { readonly title: string; readonly search: string }
+  | { readonly title: string; readonly series: readonly { readonly namespace: string; readonly metric: string; readonly stat: string; readonly label?: string }[] };
+
+/** What a product gives the monitoring module about its app. */
+export interface AppMetricsProps {
+  /** Root of the app's namespaces (`<namespace>/<sub>`). */
+  readonly namespace: string;
+  readonly filters: readonly AppMetric[];
+  readonly latencyAlarms: readonly LatencyAlarm[];
+  readonly widgets: readonly AppWidget[];
+}
 
 export type MonitoringConfig = z.output<typeof MonitoringSchema>;
 export type Thresholds = z.output<typeof ThresholdsSchema>;

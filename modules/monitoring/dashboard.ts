@@ -1,5 +1,6 @@
-/** The `eduautismo-<env>` dashboard: seed 000 §9.1's metrics, as an HCL expression for jsonencode(). */
+/** The `<product>-<env>` dashboard: seed 000 §9.1's metrics and the app's own, as an HCL expression for jsonencode(). */
 import { hclExpression } from "../../lib/core/hcl";
+import type { AppWidget } from "./app-metrics";
 
 type Metric = (string | { stat?: string; label?: string })[];
 
@@ -19,12 +20,12 @@ function everyNode(metrics: [string, string?][]): string {
   return `\${concat(${lists.join(", ")})}`;
 }
 
-/** A widget drawing every series a CloudWatch SEARCH finds (one line per discipline, per BNCC code …). */
+/** A widget drawing every series a CloudWatch SEARCH finds (one line per dimension value). */
 function searchWidget(title: string, search: string, x: number, y: number) {
   return { type: "metric", x, y, width: 12, height: 6, properties: { title, region: "${var.region}", period: 300, view: "timeSeries", metrics: [[{ expression: search, id: "e1" }]] } };
 }
 
-export function dashboardBody(has: { alb: boolean; redis: boolean; appMetrics?: boolean }): string {
+export function dashboardBody(has: { alb: boolean; redis: boolean; appWidgets?: readonly AppWidget[] }): string {
   const ecs = ["ClusterName", "${var.ecs_cluster_name}", "ServiceName", "${var.ecs_service_name}"];
   const rds = ["DBInstanceIdentifier", "${var.rds_instance_id}"];
   const lb = ["LoadBalancer", "${var.alb_arn_suffix}"];
@@ -49,15 +50,15 @@ export function dashboardBody(has: { alb: boolean; redis: boolean; appMetrics?: 
       widget("ALB healthy hosts", [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", "${var.target_group_arn_suffix}", ...lb]], 0, 30),
     );
   }
-  if (has.appMetrics) {
-    // Seed 001 §4's multidisciplinary dashboard: every discipline and every BNCC code the app logged.
-    const ns = "${var.app_metrics_namespace}";
+  // The app's own widgets, two per row below the platform's.
+  const ns = "${var.app_metrics_namespace}";
+  (has.appWidgets ?? []).forEach((w, i) => {
+    const [x, y] = [(i % 2) * 12, 36 + Math.floor(i / 2) * 6];
     widgets.push(
-      searchWidget("Requests per discipline", `SEARCH('{${ns}/disciplines,subject} MetricName="requests_per_subject"', 'Sum', 300)`, 0, 36),
-      searchWidget("p95 latency per discipline (ms)", `SEARCH('{${ns}/disciplines,subject} MetricName="latency_per_subject"', 'p95', 300)`, 12, 36),
-      searchWidget("BNCC searches per code", `SEARCH('{${ns}/bncc,code} MetricName="searches_per_code"', 'Sum', 300)`, 0, 42),
-      widget("API p95 latency (target < 500 ms)", [[`${ns}/api`, "p95_latency", { stat: "p95" }], [`${ns}/bncc`, "search_latency", { stat: "p95", label: "BNCC search p95" }]], 12, 42),
+      "search" in w
+        ? searchWidget(w.title, w.search.replace(/\{ns\}/g, ns), x, y)
+        : widget(w.title, w.series.map((m) => [`${ns}/${m.namespace}`, m.metric, m.label ? { stat: m.stat, label: m.label } : { stat: m.stat }]), x, y),
     );
-  }
+  });
   return hclExpression({ widgets });
 }

@@ -2,7 +2,7 @@
  * monitoring — alarms, dashboard and log metrics (seed 000 §9, seed 001 "Observabilidade").
  *
  * Owns: the alarm topic (KMS-encrypted with the alarms key, which CloudWatch may use) and its
- * e-mail subscriptions, the alarms of seed 000 §9.2 and the issue's list, the `eduautismo-<env>`
+ * e-mail subscriptions, the alarms of seed 000 §9.2 and the issue's list, the `<product>-<env>`
  * dashboard with seed 000 §9.1's metrics, and metric filters on the app log group. Alarms exist only
  * for what exists: no cache → no Redis alarms; no ALB → no ALB alarms.
  * Missing data is chosen per alarm: utilisation and error alarms treat silence as healthy
@@ -17,16 +17,16 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { Construct } from "constructs";
 import type { Thresholds } from "./config";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
-import { appMetricFilters } from "./app-metrics";
+import { appMetricFilters, type AppMetricsProps } from "./app-metrics";
 import { dashboardBody } from "./dashboard";
 
-/** Namespace of the app's own metrics (seed 001: eduautismo/disciplines/…, eduautismo/cache/…). */
-export const APP_METRICS_NAMESPACE = "eduautismo/app";
+/** Namespace of the app's error count, under the app's namespace root (`<ns>/app`). */
+export const ERRORS_SUBNAMESPACE = "app";
 
 export interface MonitoringProps {
-  /** Alarm name prefix, e.g. `eduautismo-prod`. */
+  /** Alarm name prefix, e.g. `<product>-prod`. */
   readonly alarmPrefix: string;
-  /** Dashboard name, e.g. `eduautismo-production`. */
+  /** Dashboard name, e.g. `<product>-production`. */
   readonly dashboardName: string;
   readonly region: string;
   readonly alarmsKmsKeyArn: string;
@@ -38,8 +38,8 @@ export interface MonitoringProps {
   readonly rds: { readonly instanceId: string; readonly allocatedStorageGb: unknown; readonly maxConnections: number; readonly replicaCount: unknown };
   /** Redis; omit when the cache is disabled (no Redis alarms). */
   readonly redis?: { readonly replicationGroupId: string; readonly nodeCount: unknown };
-  /** Application metrics from the app's log lines (app-metrics.ts). @default namespace "eduautismo", no discipline alarms */
-  readonly appMetrics?: { readonly namespace: string; readonly disciplineAlarms: readonly string[] };
+  /** The app's own metrics from its log lines (app-metrics.ts): filters, p95 alarms, dashboard widgets. @default namespace "app", none */
+  readonly appMetrics?: AppMetricsProps;
 }
 
 /**
@@ -155,19 +155,20 @@ export class MonitoringModule extends ModuleStack {
         ],
       });
     }
+    const errorsNamespace = `${props.appMetrics?.namespace ?? "app"}/${ERRORS_SUBNAMESPACE}`;
     named(
       new CloudwatchLogMetricFilter(this, "errors_filter", {
         name: `${prefix}-app-errors`,
         logGroupName: logGroup,
         pattern: "ERROR",
-        metricTransformation: { name: "ErrorCount", namespace: APP_METRICS_NAMESPACE, value: "1", defaultValue: "0" },
+        metricTransformation: { name: "ErrorCount", namespace: errorsNamespace, value: "1", defaultValue: "0" },
       }),
       "app_errors",
     );
     alarm({
       suffix: "app-errors",
       alarmDescription: `More than ${t.appErrorsPer5Minutes} ERROR lines in the app log in 5 minutes`,
-      namespace: APP_METRICS_NAMESPACE,
+      namespace: errorsNamespace,
       metricName: "ErrorCount",
       statistic: "Sum",
       period: 300,
@@ -177,33 +178,28 @@ export class MonitoringModule extends ModuleStack {
       treatMissingData: "notBreaching",
     });
 
-    // --- Application metrics (seed 001 §4) from the app's JSON log lines -----------------------------
-    // Missing data is healthy: no request (or no request for a discipline) is quiet, not an incident.
+    // --- Application metrics from the app's JSON log lines (the product's: app-metrics.ts) ------------
+    // Missing data is healthy: no request (or no request for one dimension value) is quiet, not an incident.
     const appNs = this.input("app_metrics_namespace", props.appMetrics?.namespace, {
       type: "string",
-      description: "Root of the app metric namespaces (<ns>/disciplines, <ns>/bncc, <ns>/api).",
-      default: "eduautismo",
+      description: "Root of the app metric namespaces (<ns>/<sub>).",
+      default: "app",
     }).stringValue;
-    this.input("discipline_alarms", props.appMetrics?.disciplineAlarms, { type: "list(string)", description: "Disciplines with their own p95 latency alarm.", default: [] });
-    appMetricFilters(this, { prefix, logGroup, namespace: appNs });
-    const p95 = (suffix: string, description: string, namespace: string, metricName: string, threshold: number, dimensions?: Record<string, string>) =>
+    appMetricFilters(this, { prefix, logGroup, namespace: appNs, filters: props.appMetrics?.filters ?? [] });
+    for (const a of props.appMetrics?.latencyAlarms ?? []) {
       alarm({
-        suffix,
-        alarmDescription: description,
-        namespace,
-        metricName,
-        dimensions,
+        suffix: a.suffix,
+        alarmDescription: a.description,
+        namespace: `${appNs}/${a.namespace}`,
+        metricName: a.metric,
+        dimensions: a.dimensions,
         extendedStatistic: "p95",
         period: 300,
         evaluationPeriods: 3,
-        threshold,
+        threshold: a.thresholdMs,
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "notBreaching",
       });
-    p95("api-p95-latency", `p95 of request durations above ${t.apiP95LatencyMs} ms for 15 minutes (seed 001: P95 < 500 ms)`, `${appNs}/api`, "p95_latency", t.apiP95LatencyMs);
-    p95("bncc-search-p95-latency", `p95 of BNCC search durations above ${t.bnccSearchP95LatencyMs} ms for 15 minutes`, `${appNs}/bncc`, "search_latency", t.bnccSearchP95LatencyMs);
-    for (const subject of props.appMetrics?.disciplineAlarms ?? []) {
-      p95(`subject-${subject.replace(/_/g, "-")}-p95-latency`, `p95 of ${subject} request durations above ${t.apiP95LatencyMs} ms for 15 minutes`, `${appNs}/disciplines`, "latency_per_subject", t.apiP95LatencyMs, { subject });
     }
 
     // --- RDS ---------------------------------------------------------------------------------------
@@ -396,7 +392,7 @@ export class MonitoringModule extends ModuleStack {
     named(
       new CloudwatchDashboard(this, "dashboard", {
         dashboardName: expr("var.dashboard_name"),
-        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis), appMetrics: true })})`),
+        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis), appWidgets: props.appMetrics?.widgets })})`),
       }),
       "this",
     );

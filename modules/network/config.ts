@@ -31,6 +31,8 @@ export const NAT_MODES = ["none", "single", "one-per-az"] as const;
 
 /** Who may open connections to the ALB: anyone (`internet`) or CloudFront's origin-facing servers only. */
 export const ALB_INGRESS = ["internet", "cloudfront"] as const;
+/** What the network module may be told: one of ALB_INGRESS, or `none` when there is no load balancer (workers only). */
+export const NETWORK_ALB_INGRESS = [...ALB_INGRESS, "none"] as const;
 
 /** Name of the AWS-managed prefix list of CloudFront's origin-facing servers (IPv4). */
 export const CLOUDFRONT_PREFIX_LIST_NAME = "com.amazonaws.global.cloudfront.origin-facing";
@@ -88,10 +90,8 @@ export const NetworkSchema = z
       })
       .default({ enabled: false, retentionDays: 30, trafficType: "ALL" })
       .describe("VPC flow logs"),
-    /** Port the application containers listen on; the ALB forwards to it. @default 8000 (FastAPI) */
-    appPort: z.number().int().min(1).max(65535).default(8000).describe("application container port"),
     /**
-     * Who may reach the ALB. `internet`: 80 and 443 from 0.0.0.0/0. `cloudfront`: 443 only from CloudFront's
+     * Who may reach the ALB. Ignored without a web service: then nothing is opened (no load balancer). `internet`: 80 and 443 from 0.0.0.0/0. `cloudfront`: 443 only from CloudFront's
      * origin-facing managed prefix list (`cloudfrontPrefixListId`), and the HTTPS listener answers 403 unless
      * the request carries the secret origin header CloudFront adds (docs/decisions.md, D51). Needs `cdn.enabled`
      * and `compute.certificateArn`; staging and production with CloudFront must use it.

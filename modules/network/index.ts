@@ -31,11 +31,11 @@ import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type Group
 import { hclExpression } from "../../lib/core/hcl";
 import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
-import { ALB_INGRESS, INTERFACE_ENDPOINTS, NAT_MODES } from "./config";
+import { INTERFACE_ENDPOINTS, NAT_MODES, NETWORK_ALB_INGRESS } from "./config";
 import { logsKey } from "../security/kms";
 
 export interface NetworkProps {
-  /** Name prefix for every resource, e.g. `eduautismo-ia-production` (may be a root token). */
+  /** Name prefix for every resource, e.g. `<project>-production` (may be a root token). */
   readonly name: string;
   /** AWS region, for endpoint service names. */
   readonly region: string;
@@ -70,7 +70,7 @@ export interface NetworkProps {
   /** NAT gateways exist (false while the environment is stopped: they bill by the hour). @default true */
   readonly enableNat?: unknown;
   /** `internet` (80/443 from anywhere) or `cloudfront` (443 from CloudFront's origin-facing prefix list only). @default "internet" */
-  readonly albIngress?: (typeof ALB_INGRESS)[number];
+  readonly albIngress?: (typeof NETWORK_ALB_INGRESS)[number];
   /** Id of `com.amazonaws.global.cloudfront.origin-facing` in this region; required with `cloudfront`. @default none */
   readonly cloudfrontPrefixListId?: string;
 }
@@ -171,10 +171,10 @@ export class NetworkModule extends ModuleStack {
 
     this.input("alb_ingress", props.albIngress, {
       type: "string",
-      description: "Who reaches the ALB: internet (80/443 from anywhere) or cloudfront (443 from CloudFront's origin-facing prefix list only).",
+      description: "Who reaches the ALB: internet (80/443 from anywhere), cloudfront (443 from CloudFront's origin-facing prefix list only) or none (no load balancer: nothing opened).",
       default: "internet",
       validations: [
-        { condition: `contains(${hclExpression(ALB_INGRESS)}, var.alb_ingress)`, errorMessage: `alb_ingress must be one of ${ALB_INGRESS.join(", ")}.` },
+        { condition: `contains(${hclExpression(NETWORK_ALB_INGRESS)}, var.alb_ingress)`, errorMessage: `alb_ingress must be one of ${NETWORK_ALB_INGRESS.join(", ")}.` },
         {
           condition: 'var.alb_ingress != "cloudfront" || var.cloudfront_prefix_list_id != null',
           errorMessage: 'alb_ingress "cloudfront" needs cloudfront_prefix_list_id (the id of com.amazonaws.global.cloudfront.origin-facing in this region).',

@@ -42,7 +42,7 @@ export const SecuritySchema = z
     waf: WafSchema.default(WafSchema.parse({})),
     secrets: z
       .object({
-        /** Application secrets to create (values are set by operators, never by Terraform): `eduautismo-ia/<env>/<name>`. @default [] */
+        /** Application secrets to create (values are set by operators, never by Terraform): `<project>/<env>/<name>`. @default [] */
         names: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "must start with a letter; lowercase letters, digits and dashes")).default([]),
         /** Days a deleted secret can be restored: 0 (immediate, dev only) or 7–30. @default 30 */
         recoveryWindowDays: z

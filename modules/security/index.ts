@@ -28,9 +28,9 @@ import { wafRules } from "./waf";
 import { wafLogging } from "./waf-logging";
 
 export interface SecurityProps {
-  /** Name prefix, e.g. `eduautismo-ia-production` (may be a root token). */
+  /** Name prefix, e.g. `<project>-production` (may be a root token). */
   readonly name: string;
-  /** Path prefix of application secrets, e.g. `eduautismo-ia/production`. */
+  /** Path prefix of application secrets, e.g. `<project>/production`. */
   readonly secretPrefix: string;
   readonly region: string;
   /** 12-digit account id (key and trust policies; never looked up at plan time). */

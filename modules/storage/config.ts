@@ -65,37 +65,31 @@ export const LifecycleRuleSchema = z
 
 export type LifecycleRule = z.output<typeof LifecycleRuleSchema>;
 
-const bucket = (defaults: { versioning: boolean; lifecycle: z.input<typeof LifecycleRuleSchema>[] }) =>
-  z
-    .object({
-      /** Keep object versions. */
-      versioning: z.boolean().default(defaults.versioning),
-      /** Lifecycle rules; every bucket also aborts incomplete multipart uploads after 7 days. */
-      lifecycle: z.array(LifecycleRuleSchema).default(defaults.lifecycle.map((r) => LifecycleRuleSchema.parse(r))),
-    })
-    .strict()
-    .default({ versioning: defaults.versioning, lifecycle: defaults.lifecycle.map((r) => LifecycleRuleSchema.parse(r)) });
+/** One application bucket: `<bucketPrefix>-<env>-<purpose>`, where `purpose` is the key in kebab case (`mlModels` → `ml-models`). */
+export const BucketSchema = z
+  .object({
+    /** What the bucket holds, for outputs and docs. @default "Application data." */
+    description: z.string().min(1).default("Application data."),
+    /** Keep object versions. @default true */
+    versioning: z.boolean().default(true),
+    /** Lifecycle rules; every bucket also aborts incomplete multipart uploads after 7 days. @default [] */
+    lifecycle: z.array(LifecycleRuleSchema).default([]),
+    /** What the application's task role may do: `read` (get, list) or `read-write` (also put, delete). @default "read-write" */
+    appAccess: z.enum(["read", "read-write"]).default("read-write"),
+    /** CORS for uploads straight from the browser, from `storage.corsOrigins`. @default false */
+    browserUploads: z.boolean().default(false),
+  })
+  .strict();
+export type BucketConfig = z.output<typeof BucketSchema>;
 
-/**
- * Seed 001 §6 asks uploads "7 days → IA, 30 days → Glacier", which S3 refuses; the default keeps its
- * intent (cheaper storage as uploads age) within S3's rules. See docs/decisions.md.
- */
-export const DEFAULT_UPLOADS_LIFECYCLE = [
-  {
-    id: "age-out",
-    transitions: [
-      { days: 30, storageClass: "STANDARD_IA" as const },
-      { days: 90, storageClass: "GLACIER_IR" as const },
-    ],
-    noncurrentVersionExpirationDays: 30,
-  },
-];
+/** A bucket key: camelCase letters and digits (`uploads`, `mlModels`). */
+export const BUCKET_KEY_RE = /^[a-z][a-zA-Z0-9]{0,30}$/;
 
 export const StorageSchema = z
   .object({
-    /** First part of every bucket name, `<bucketPrefix>-<env>-<purpose>` (seed 001: `eduautismo-{env}-exports`). @default "eduautismo" */
-    bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes").default("eduautismo"),
-    /** Appended to every bucket name for global uniqueness: `eduautismo-<env>-uploads-<suffix>`. @default none */
+    /** First part of every bucket name, `<bucketPrefix>-<env>-<purpose>` (seed 001: `<prefix>-{env}-exports`). @default "app" */
+    bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes").default("app"),
+    /** Appended to every bucket name for global uniqueness: `<prefix>-<env>-uploads-<suffix>`. @default none */
     bucketSuffix: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,19}$/, "must be up to 20 lowercase letters, digits and dashes")
@@ -108,23 +102,19 @@ export const StorageSchema = z
     corsOrigins: z
       .array(z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/, "must be an https:// origin (or http://localhost[:port])"))
       .default([]),
-    buckets: z
-      .object({
-        uploads: bucket({ versioning: true, lifecycle: DEFAULT_UPLOADS_LIFECYCLE }),
-        /** Seed 001: 30 days → Glacier, 90 days → delete. */
-        exports: bucket({
-          versioning: true,
-          lifecycle: [{ id: "archive-then-delete", transitions: [{ days: 30, storageClass: "GLACIER" }], expirationDays: 90, noncurrentVersionExpirationDays: 7 }],
-        }),
-        /** Seed 001: versioning on; old model versions expire. */
-        mlModels: bucket({ versioning: true, lifecycle: [{ id: "old-versions", noncurrentVersionExpirationDays: 90, newerNoncurrentVersions: 3 }] }),
-        /** Static BNCC reference data. */
-        bnccData: bucket({ versioning: true, lifecycle: [{ id: "old-versions", noncurrentVersionExpirationDays: 30 }] }),
-      })
-      .strict()
-      .prefault({}),
+    /**
+     * The application's buckets by key (SSE-KMS with the data key, versioned, lifecycles from here), besides the
+     * platform's own `logs` bucket. Terraform names: key in snake case (`ml_models`); env var `<KEY>_BUCKET`. @default {}
+     */
+    buckets: z.record(z.string().regex(BUCKET_KEY_RE, "must be a camelCase key such as uploads or mlModels"), BucketSchema).default({}),
   })
   .strict();
 
 export type StorageConfig = z.output<typeof StorageSchema>;
-export type BucketKey = keyof StorageConfig["buckets"];
+export type BucketKey = string;
+
+/** Names of a bucket key: `mlModels` → purpose `ml-models`, Terraform `ml_models`, container variable `ML_MODELS_BUCKET`. */
+export function bucketNames(key: string): { purpose: string; tf: string; env: string } {
+  const words = key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+  return { purpose: words.replace(/_/g, "-"), tf: words, env: `${words.toUpperCase()}_BUCKET` };
+}

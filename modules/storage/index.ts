@@ -1,25 +1,17 @@
 /**
  * storage — the platform's S3 buckets (seed 001 §6).
  *
- * Owns: `uploads`, `exports`, `ml-models`, `bncc-data` (SSE-KMS with the data key, bucket keys,
- * versioned, lifecycles from config) and `logs` (SSE-S3, which ALB access logs require; receives
+ * Owns: the application's buckets of `storage.buckets` (SSE-KMS with the data key, bucket keys,
+ * versioned, lifecycles from config; the product definition in environments/ names them) and `logs` (SSE-S3, which ALB access logs require; receives
  * ALB access logs and the S3 server access logs of every other bucket, the CloudTrail bucket
  * included). Every bucket blocks public access, disables ACLs and refuses plain HTTP.
  */
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import type { Construct } from "constructs";
-import type { BucketKey, LifecycleRule } from "./config";
+import { bucketNames, type BucketKey, type LifecycleRule } from "./config";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { BUCKET_ARN, secureBucket, type SecureBucket } from "../../lib/constructs/secure-bucket";
-
-/** Data buckets: config key → name part and Terraform name. */
-export const DATA_BUCKETS: readonly { key: BucketKey; purpose: string; tf: string }[] = [
-  { key: "uploads", purpose: "uploads", tf: "uploads" },
-  { key: "exports", purpose: "exports", tf: "exports" },
-  { key: "mlModels", purpose: "ml-models", tf: "ml_models" },
-  { key: "bnccData", purpose: "bncc-data", tf: "bncc_data" },
-];
 
 /** Prefixes inside the logs bucket. */
 export const ALB_LOG_PREFIX = "alb";
@@ -45,10 +37,12 @@ export const ELB_LOG_ACCOUNTS: Record<string, string> = {
 export interface StorageBucketProps {
   readonly versioning: boolean;
   readonly lifecycle: readonly LifecycleRule[];
+  /** CORS from `cors_origins` for browser uploads. @default false */
+  readonly browserUploads?: boolean;
 }
 
 export interface StorageProps {
-  /** `<bucketPrefix>-<env>`, e.g. `eduautismo-production` (may be a root token). */
+  /** `<bucketPrefix>-<env>`, e.g. `<prefix>-production` (may be a root token). */
   readonly bucketPrefix: string;
   /** Appended to every bucket name (`-<suffix>`). @default none */
   readonly bucketSuffix?: string;
@@ -151,8 +145,8 @@ export class StorageModule extends ModuleStack {
     });
 
     const buckets = { logs } as Record<BucketKey | "logs", SecureBucket>;
-    for (const b of DATA_BUCKETS) {
-      const cfg = props.buckets[b.key];
+    for (const [key, cfg] of Object.entries(props.buckets)) {
+      const b = { key, ...bucketNames(key) };
       buckets[b.key] = secureBucket(this, b.tf, {
         bucket: nameOf(b.purpose),
         kmsKeyArn: dataKey,
@@ -181,27 +175,32 @@ export class StorageModule extends ModuleStack {
     trailLogging.addOverride("count", expr("var.enable_access_logging && var.log_cloudtrail_bucket ? 1 : 0"));
     this.buckets = buckets;
 
-    const cors = named(
-      new S3BucketCorsConfiguration(this, "uploads_cors", {
-        bucket: buckets.uploads.attr("id"),
-        corsRule: [
-          {
-            allowedMethods: ["GET", "PUT", "POST", "HEAD"],
-            allowedOrigins: expr("var.cors_origins") as unknown as string[],
-            allowedHeaders: ["*"],
-            exposeHeaders: ["ETag"],
-            maxAgeSeconds: 3000,
-          },
-        ],
-      }),
-      "uploads",
-    );
-    cors.addOverride("count", expr("length(var.cors_origins) > 0 ? 1 : 0"));
+    // Browser uploads (presigned PUT/POST) need CORS from the app's origins on the buckets that take them.
+    for (const [key, cfg] of Object.entries(props.buckets)) {
+      if (!cfg.browserUploads) continue;
+      const tf = bucketNames(key).tf;
+      const cors = named(
+        new S3BucketCorsConfiguration(this, `${tf}_cors`, {
+          bucket: buckets[key].attr("id"),
+          corsRule: [
+            {
+              allowedMethods: ["GET", "PUT", "POST", "HEAD"],
+              allowedOrigins: expr("var.cors_origins") as unknown as string[],
+              allowedHeaders: ["*"],
+              exposeHeaders: ["ETag"],
+              maxAgeSeconds: 3000,
+            },
+          ],
+        }),
+        tf,
+      );
+      cors.addOverride("count", expr("length(var.cors_origins) > 0 ? 1 : 0"));
+    }
 
     for (const [key, b] of Object.entries(buckets)) {
-      const tf = key === "logs" ? "logs" : (DATA_BUCKETS.find((d) => d.key === key) as { tf: string }).tf;
-      this.output(`${tf}_bucket_name`, b.attr("bucket"), `Name of the ${tf.replace("_", "-")} bucket.`);
-      this.output(`${tf}_bucket_arn`, b.attr("arn"), `ARN of the ${tf.replace("_", "-")} bucket.`);
+      const { tf, purpose } = bucketNames(key);
+      this.output(`${tf}_bucket_name`, b.attr("bucket"), `Name of the ${purpose} bucket.`);
+      this.output(`${tf}_bucket_arn`, b.attr("arn"), `ARN of the ${purpose} bucket.`);
     }
     this.output("alb_log_prefix", ALB_LOG_PREFIX, "Prefix for ALB access logs in the logs bucket.");
     // Known only once the policy admitting the delivery exists, so the cdn module's delivery waits for it.

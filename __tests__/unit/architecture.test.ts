@@ -1,0 +1,142 @@
+/**
+ * The layout is the architecture: which folder may import which. Every relative import and every
+ * package import of the TypeScript sources is read and checked against the layer rules below.
+ *
+ * - lib/core        the synthesis mechanism: imports only itself
+ * - lib/constructs  reusable building blocks: lib/core
+ * - modules/<m>     Terraform modules: lib/core, lib/constructs, other modules; never environments/,
+ *                   composition/ or tooling (lib/tools)
+ * - environments/   the configs and their schema: lib/core, modules' config and knob declarations, tooling
+ *                   declarations (lib/tools) — never a module's constructs
+ * - composition/    the wiring: anything but tooling
+ * - lib/tools       tooling: reads synthesized output, the mechanism and the configs; never modules/ or composition/
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+const repo = path.resolve(__dirname, "../..");
+
+type Layer = "core" | "constructs" | "modules" | "environments" | "composition" | "tools" | "entry" | "bootstrap" | "scripts" | "tests";
+
+function layerOf(file: string): Layer | undefined {
+  const rel = path.relative(repo, file).split(path.sep).join("/");
+  if (rel.startsWith("lib/core/")) return "core";
+  if (rel.startsWith("lib/constructs/")) return "constructs";
+  if (rel.startsWith("lib/tools/")) return "tools";
+  if (rel.startsWith("modules/")) return "modules";
+  if (rel.startsWith("environments/")) return "environments";
+  if (rel.startsWith("composition/")) return "composition";
+  if (rel.startsWith("bootstrap/")) return "bootstrap";
+  if (rel.startsWith("scripts/")) return "scripts";
+  if (rel.startsWith("__tests__/")) return "tests";
+  if (rel === "platform.ts" || rel === "main.ts") return "entry";
+  return undefined;
+}
+
+/** What each layer may import (besides itself and npm packages). */
+const ALLOWED: Record<Layer, readonly Layer[]> = {
+  core: [],
+  constructs: ["core"],
+  modules: ["core", "constructs"],
+  environments: ["core", "modules", "tools"],
+  composition: ["core", "constructs", "modules", "environments"],
+  tools: ["core", "constructs", "environments"],
+  bootstrap: ["core", "constructs", "environments"],
+  entry: ["core", "constructs", "modules", "environments", "composition", "bootstrap"],
+  scripts: ["core", "constructs", "environments", "tools", "entry", "modules"],
+  tests: ["core", "constructs", "modules", "environments", "composition", "tools", "bootstrap", "entry", "scripts"],
+};
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (["node_modules", "cdktf.out", ".git", "state-backups", "bench"].includes(e.name) || e.name.startsWith(".")) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) sources(p, out);
+    else if (e.name.endsWith(".ts")) out.push(p);
+  }
+  return out;
+}
+
+/** Module specifiers of a file's import/export-from/require statements. */
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, "utf8");
+  const specs: string[] = [];
+  const re = /(?:^|\n)\s*(?:import|export)\b[^"';]*?from\s+["']([^"']+)["']|(?:^|\n)\s*import\s+["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) specs.push(m[1] ?? m[2] ?? m[3]);
+  return specs;
+}
+
+function resolve(from: string, spec: string): string | undefined {
+  const base = path.resolve(path.dirname(from), spec);
+  for (const candidate of [base, `${base}.ts`, path.join(base, "index.ts")]) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+const files = sources(repo);
+const edges = files.flatMap((file) => importsOf(file).map((spec) => ({ file, spec, target: spec.startsWith(".") ? resolve(file, spec) : undefined })));
+const rel = (f: string) => path.relative(repo, f);
+
+test("the sources are found and classified (the check reads something)", () => {
+  for (const layer of ["core", "constructs", "modules", "environments", "composition", "tools"] as const) {
+    expect(files.filter((f) => layerOf(f) === layer).length).toBeGreaterThan(0);
+  }
+  expect(edges.length).toBeGreaterThan(200);
+});
+
+test("every relative import resolves to a file", () => {
+  expect(edges.filter((e) => e.spec.startsWith(".") && !e.target).map((e) => `${rel(e.file)} → ${e.spec}`)).toEqual([]);
+});
+
+/** Imports that cross a layer boundary the rules do not allow. */
+function layerViolations(list: readonly { file: string; target?: string }[]): string[] {
+  return list
+    .filter((e) => e.target)
+    .filter((e) => {
+      const from = layerOf(e.file);
+      const to = layerOf(e.target as string);
+      return from && to && from !== to && !ALLOWED[from].includes(to);
+    })
+    .map((e) => `${rel(e.file)} (${layerOf(e.file)}) imports ${rel(e.target as string)} (${layerOf(e.target as string)})`);
+}
+
+test("each layer imports only the layers below it", () => {
+  expect(layerViolations(edges)).toEqual([]);
+});
+
+test("a module importing an environment or a tool is reported (the rule can fail)", () => {
+  const at = (p: string) => path.join(repo, p);
+  expect(
+    layerViolations([
+      { file: at("modules/cache/index.ts"), target: at("environments/product.ts") },
+      { file: at("modules/cache/index.ts"), target: at("lib/tools/docs.ts") },
+      { file: at("lib/core/knobs.ts"), target: at("lib/constructs/iam.ts") },
+    ]),
+  ).toEqual([
+    "modules/cache/index.ts (modules) imports environments/product.ts (environments)",
+    "modules/cache/index.ts (modules) imports lib/tools/docs.ts (tools)",
+    "lib/core/knobs.ts (core) imports lib/constructs/iam.ts (constructs)",
+  ]);
+});
+
+test("environments/ reads modules' declarations (config.ts, knobs.ts), never their constructs", () => {
+  const violations = edges
+    .filter((e) => layerOf(e.file) === "environments" && e.target && layerOf(e.target) === "modules")
+    .filter((e) => !/\/(config|knobs)\.ts$/.test(e.target as string))
+    .map((e) => `${rel(e.file)} imports ${rel(e.target as string)}`);
+  expect(violations).toEqual([]);
+});
+
+test("the aws provider binding is imported deeply, never through its 12-second barrel", () => {
+  const barrel = edges.filter((e) => e.spec === "@cdktf/provider-aws" || e.spec === "@cdktf/provider-aws/lib").map((e) => rel(e.file));
+  expect(barrel).toEqual([]);
+});
+
+test("a module never names the product it is deployed for", () => {
+  const named = files
+    .filter((f) => layerOf(f) === "modules")
+    .filter((f) => /eduautismo|\bBNCC\b|\bbncc\b/i.test(fs.readFileSync(f, "utf8")))
+    .map(rel);
+  expect(named).toEqual([]);
+});

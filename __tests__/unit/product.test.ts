@@ -1,0 +1,80 @@
+/**
+ * Product-neutral modules: EduAutismo's specifics come from its product definition
+ * (environments/product.ts, environments/app-metrics.ts), so another product is a config, not a fork.
+ */
+import * as path from "path";
+import { parseEnvironment } from "../../environments";
+import { PRODUCT_DEFAULTS, withDefaults } from "../../environments/product";
+import { checkDirectory } from "../../lib/tools/references";
+import { problems, type Mutable } from "../helpers/config";
+import { inputs, resource, resourcesOf, synthAll } from "../helpers/synth";
+
+describe("a workers-only deployment (no web service)", () => {
+  const all = inputs();
+  const dev = all.dev as Mutable;
+  dev.compute.services = [{ name: "jobs", kind: "worker", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, secrets: ["openai-api-key"] }];
+  const { outdir, stacks } = synthAll(all);
+  const s = stacks.dev;
+
+  test("synthesizes Terraform whose every reference is declared", () => {
+    expect(checkDirectory(path.join(outdir, "stacks", "dev"), { label: "dev" }).map((f) => `${f.file}: ${f.path}: ${f.message}`)).toEqual([]);
+  });
+
+  test("tells the network there is no load balancer, so 80 and 443 stay closed", () => {
+    expect(s.root.module.network.alb_ingress).toBe("none");
+    expect(resource(s.modules.network, "aws_vpc_security_group_ingress_rule", "alb_http_from_internet").count).toBe('${var.alb_ingress == "internet" ? 1 : 0}');
+  });
+
+  test("has no load balancer, no load-balancer outputs, and its worker keeps its own knobs", () => {
+    expect(resourcesOf(s.modules.compute, "aws_lb")).toEqual({});
+    expect(s.root.output.alb_dns_name).toBeUndefined();
+    expect(s.tfvars).toContain("\njobs_desired_count = 1\n");
+  });
+});
+
+describe("application buckets come from config", () => {
+  const all = inputs();
+  (all.dev as Mutable).storage.buckets = { reports: { description: "Monthly reports.", appAccess: "read" } };
+  const s = synthAll(all).stacks.dev;
+
+  test("a new bucket gets its resource, its root output with the configured description, and its container variable", () => {
+    expect(resourcesOf(s.modules.storage, "aws_s3_bucket")).toHaveProperty("reports");
+    expect(s.root.output.reports_bucket_name.description).toBe("Monthly reports.");
+    expect(JSON.stringify(resource(s.modules.compute, "aws_ecs_task_definition", "app"))).toContain("REPORTS_BUCKET");
+  });
+
+  test("a read-only bucket gives the task role no write action on it", () => {
+    const policy = JSON.stringify(resource(s.modules.compute, "aws_iam_role_policy", "task"));
+    expect(policy).toContain("ReadReports");
+    expect(policy).not.toContain("ReadWriteReports");
+    expect(policy).toContain("ReadWriteUploads");
+  });
+
+  test("the product's buckets stay next to the new one (the environment's objects merge into the product's)", () => {
+    expect(Object.keys(resourcesOf(s.modules.storage, "aws_s3_bucket")).sort()).toEqual(["bncc_data", "exports", "logs", "ml_models", "reports", "uploads"]);
+  });
+});
+
+describe("product defaults", () => {
+  test("the environment file wins on every value it sets; the product fills the rest", () => {
+    const merged = withDefaults(PRODUCT_DEFAULTS, { storage: { buckets: { uploads: { lifecycle: [] } } } } as Mutable) as Mutable;
+    expect(merged.storage.buckets.uploads).toMatchObject({ lifecycle: [], description: "Bucket for user uploads.", browserUploads: true });
+    expect(merged.storage.bucketPrefix).toBe("eduautismo");
+  });
+
+  test("EduAutismo's database names are the product's, not the module's neutral defaults", () => {
+    expect(parseEnvironment(inputs().dev, "dev").database).toMatchObject({ databaseName: "eduautismo", masterUsername: "eduautismo_admin", appUsername: "eduautismo_app" });
+  });
+
+  test("disaster recovery refuses a bucket that storage does not have", () => {
+    expect(problems("production", (e) => (e.dr.buckets = ["uploads", "videos"]))).toContain(
+      'production.dr.buckets[1]: "videos" is not a bucket of storage.buckets (uploads, exports, mlModels, bnccData)',
+    );
+  });
+
+  test("the cache's purpose names the replication group (EduAutismo's words come from the product)", () => {
+    const s = synthAll().stacks.dev;
+    expect(s.root.module.cache.purpose).toBeUndefined();
+    expect(JSON.stringify(s.modules.cache)).toContain("(sessions, BNCC queries, GPT-4o answers)");
+  });
+});
