@@ -117,7 +117,7 @@ function main(): number {
     step("2. Rename in a copy of the checkout");
     const files = copyCheckout(copy);
     const renamed = renameTree(copy, files, terrainVersions());
-    console.log(`copied ${files.length} files to ${copy}; renamed imports in ${renamed.changed.length} of them`);
+    console.log(`copied ${files.length} files to ${copy}; the rename rewrote ${renamed.changed.length} of them (imports, package.json, cdktf.json)`);
     if (renamed.leftover.length) throw new CheckError(`cdktf imports left after the rename:\n  ${renamed.leftover.join("\n  ")}`);
     console.log(`linked ${linkDependencies(path.join(copy, "node_modules"))} packages of this checkout (all but ${[...REPLACED].filter((r) => !r.startsWith(".")).join(", ")})`);
 

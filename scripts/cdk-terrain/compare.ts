@@ -141,7 +141,7 @@ function show(v: unknown): string {
 export function formatComparison(c: TreeComparison, expected: readonly ExpectedDifference[] = EXPECTED): string {
   const lines = [
     `stacks/: ${c.files.length} files — ${c.identical.length} byte-identical, ${c.reformatted.length} JSON-equal with other whitespace, ` +
-      `${c.files.length - c.identical.length - c.reformatted.length} with differences`,
+      `${c.files.length - c.identical.length - c.reformatted.length} that differ (below)`,
   ];
   if (c.reformatted.length) lines.push(`  whitespace only (e.g. "[\\n]" vs "[]"): ${c.reformatted.join(", ")}`);
   for (const f of c.onlyCdktf) lines.push(`  only in the cdktf build:   ${f}`);
