@@ -3,7 +3,6 @@
  * own sources, the pinned Terrain install set, the comparison `npm run migrate:check` reports, and
  * the App's declared Terraform targets. The check itself installs ~700 MB and is not run here (D89).
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PlatformApp } from "../../lib/app";
@@ -22,10 +21,15 @@ import { tempDir } from "../helpers/synth";
 const repo = path.join(__dirname, "..", "..");
 const read = (rel: string) => fs.readFileSync(path.join(repo, rel), "utf8");
 
-function sourceFiles(): string[] {
-  return execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: repo, encoding: "utf8" })
-    .split("\n")
-    .filter((f) => f && SOURCE_EXTENSIONS.includes(path.extname(f)) && fs.existsSync(path.join(repo, f)));
+/** The repository's source files (what `git ls-files` gives migrate:check, without needing git). */
+function sourceFiles(dir = "", out: string[] = []): string[] {
+  for (const e of fs.readdirSync(path.join(repo, dir), { withFileTypes: true })) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      if (!e.name.startsWith(".") && !["node_modules", "cdktf.out", "coverage", "state-backups"].includes(e.name)) sourceFiles(rel, out);
+    } else if (SOURCE_EXTENSIONS.includes(path.extname(e.name))) out.push(rel);
+  }
+  return out;
 }
 
 function writeTree(root: string, files: Record<string, string>): string {
