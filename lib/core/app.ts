@@ -1,6 +1,7 @@
 /** The cdktf App of this project: refuses cross-stack references instead of wiring remote state. */
 import { App, type AppConfig, type TerraformStack } from "cdktf";
 import type { IConstruct, IValidation } from "constructs";
+import { TERRAFORM_TARGET_VERSIONS } from "./versions";
 
 /**
  * A construct's validation messages, without cdktf's Terraform-binary version checks: those run
@@ -15,7 +16,8 @@ export function validationsOf(c: IConstruct): string[] {
 
 export class PlatformApp extends App {
   constructor(config: AppConfig = {}) {
-    super({ stackTraces: false, ...config });
+    // targetVersions: the Terraform versions the output is for (read by CDK Terrain, see versions.ts).
+    super({ stackTraces: false, ...config, context: { targetVersions: TERRAFORM_TARGET_VERSIONS, ...config.context } });
   }
 
   /**
