@@ -117,3 +117,15 @@ test("StringLike wildcards: * spans any characters, other characters are literal
   expect(stringLike("repo:o/r:ref:refs/heads/main", "repo:o/r:ref:refs/heads/mainx")).toBe(false);
   expect(stringLike("repo:o/r.x:*", "repo:o/rax:pull_request")).toBe(false);
 });
+
+test("the cdktf guard reads the command and the stacks, not flag values, from the CLI's command line", () => {
+  const script = `import { cdktfCommand, REFUSED } from "./scripts/cdktf-guard.mjs";
+console.log(JSON.stringify([
+  cdktfCommand(["node", "/r/node_modules/.bin/cdktf", "deploy", "--output", "/tmp/x", "--auto-approve", "dev"]),
+  cdktfCommand(["node", "/r/node_modules/cdktf-cli/bundle/bin/cdktf", "diff", "staging"]),
+  cdktfCommand(["sh", "-c", "node scripts/synth.mjs"]),
+  [...REFUSED].sort(),
+]));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: repo, encoding: "utf8" });
+  expect(JSON.parse(r.stdout)).toEqual([{ command: "deploy", stacks: ["dev"] }, { command: "diff", stacks: ["staging"] }, null, ["apply", "deploy", "destroy", "watch"]]);
+});
