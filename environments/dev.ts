@@ -27,7 +27,7 @@ export const dev: EnvironmentInput = {
     waf: { enabled: false, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 0 },
     audit: { enabled: true, cloudWatchLogs: false },
-    deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: [] },
+    deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["dev"] },
   },
   storage: {
     accessLogging: false,

@@ -13,13 +13,17 @@
  * only strips types: `npm run typecheck` is the type check.
  *
  * Env vars (CDKTF_OUTDIR, …), the exit code and the ConfigError message are main.ts's own.
- * SYNTH_REBUILD=1 forces a rebuild.
+ * SYNTH_REBUILD=1 forces a rebuild. Started by `cdktf deploy`, `destroy` or `watch`, it refuses (scripts/cdktf-guard.mjs).
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { refuseUnsupportedCdktfCommand } from "./cdktf-guard.mjs";
+
+// `cdktf deploy` / `destroy` / `watch` stop here with the supported path (scripts/cdktf-guard.mjs).
+refuseUnsupportedCdktfCommand();
 
 const self = fileURLToPath(import.meta.url);
 const repo = path.resolve(path.dirname(self), "..");

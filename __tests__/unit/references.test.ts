@@ -1,5 +1,5 @@
 /**
- * The reference check (lib/references.ts): its tokenizer's tricky cases, the module checks on small
+ * The reference check (lib/tools/references.ts): its tokenizer's tricky cases, the module checks on small
  * fixtures, and every synthesized workspace directory (no undeclared reference, no bad module call).
  */
 import * as fs from "fs";

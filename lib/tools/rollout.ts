@@ -61,6 +61,11 @@ export function moduleSteps(workspace: string, module: string): string[] {
   return [`terraform plan -var-file="environments/${workspace}/terraform.tfvars" -target=module.${module} -out=${planFile(module)}`, `terraform apply ${planFile(module)}`];
 }
 
+/** One module's targeted rollout as data (`npm run rollout -- <ws> <module> --json`, used by the pipeline). */
+export function targetedRollout(workspace: string, module: string, alsoPlans: string[]) {
+  return { workspace, module, alsoPlans, planFile: planFile(module), steps: moduleSteps(workspace, module) };
+}
+
 /** The seed 000 §5.2 sequence for every module of a workspace, in rollout order. */
 export function rolloutCommands(workspace: string, graph: ModuleGraph): string {
   const lines = [

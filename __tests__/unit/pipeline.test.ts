@@ -1,0 +1,131 @@
+/** The pipeline's helpers: workspace guard, plan summary, cost difference, rollout steps as data. */
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { costDiff, parseCostReport, pipelineProblems, planSummary, providerRegion, stateBucket, stringLike } from "../../lib/tools/pipeline";
+import { moduleSteps, targetedRollout } from "../../lib/tools/rollout";
+import { inputs, synthAll } from "../helpers/synth";
+
+const repo = path.join(__dirname, "..", "..");
+const { stacks } = synthAll();
+
+describe("npm run pipeline -- check", () => {
+  test("a workspace with local state is refused: a runner keeps no files between runs", () => {
+    expect(pipelineProblems(stacks.dev)).toEqual([expect.stringMatching(/^dev: the state is local \(backend "local"\).*Set state: \{ bucket: "\.\.\." \} in environments\/dev\.ts/)]);
+  });
+
+  test("a workspace with S3 state in the trusted repository passes and names its bucket and region", () => {
+    const all = inputs();
+    all.staging.state = { bucket: "eduautismo-ia-terraform-state" };
+    const { stacks: s3 } = synthAll(all);
+    expect(pipelineProblems(s3.staging, "cleybersilva/eduautismo-ia-mvp")).toEqual([]);
+    expect(stateBucket(s3.staging)).toBe("eduautismo-ia-terraform-state");
+    expect(providerRegion(s3.staging)).toBe("us-east-1");
+    expect(pipelineProblems(s3.staging, "someone/fork")).toEqual([
+      expect.stringMatching(/^staging: the deploy role trusts cleybersilva\/eduautismo-ia-mvp, but this workflow runs in someone\/fork/),
+    ]);
+  });
+});
+
+describe("plan summary", () => {
+  const plan = {
+    resource_changes: [
+      { address: "module.cache.aws_elasticache_replication_group.this", change: { actions: ["delete", "create"] } },
+      { address: "module.network.aws_vpc.this", change: { actions: ["no-op"] } },
+      { address: "module.compute.aws_ecs_service.app[\"api\"]", change: { actions: ["update"] } },
+      { address: "module.storage.aws_s3_bucket.this", change: { actions: ["create"] } },
+      { address: "module.dr.aws_backup_vault.this", change: { actions: ["delete"] } },
+    ],
+  };
+
+  test("counts additions, changes, replacements and deletions like terraform plan", () => {
+    expect(planSummary("production", plan)).toContain("**1 to add, 1 to change, 1 to replace, 1 to destroy.**");
+  });
+
+  test("warns and lists destroyed and replaced resources open, before the rest", () => {
+    const md = planSummary("production", plan);
+    expect(md).toContain(":warning: this plan destroys or replaces resources");
+    expect(md.indexOf("<details open><summary>delete (1)</summary>")).toBeLessThan(md.indexOf("<summary>create (1)</summary>"));
+    expect(md).toContain("- `module.cache.aws_elasticache_replication_group.this`");
+    expect(md).not.toContain("aws_vpc");
+  });
+
+  test("an empty plan says so without a warning", () => {
+    const md = planSummary("dev", { resource_changes: [] });
+    expect(md).toContain("**0 to add, 0 to change, 0 to replace, 0 to destroy.**");
+    expect(md).not.toContain("warning");
+  });
+});
+
+describe("cost difference against the base branch", () => {
+  const head = `dev (us-east-1)
+  network          $37.40
+      1 NAT gateway(s) + 20 GB processed                       $33.75
+  compute          $39.87
+  total            $77.27   budget $100–150: OK
+
+production (us-east-1)
+  network          $1,200.00
+  total          $1,200.00   budget $1000–2000: OK
+`;
+
+  test("reads module and total lines per workspace, ignoring the detail lines", () => {
+    expect(parseCostReport(head)).toEqual({ dev: { network: 37.4, compute: 39.87, total: 77.27 }, production: { network: 1200, total: 1200 } });
+  });
+
+  test("shows each workspace's total before and after, and the modules that moved", () => {
+    const base = parseCostReport(head.replace("$39.87", "$30.00").replace("$77.27", "$67.40"));
+    const md = costDiff(base, parseCostReport(head));
+    expect(md).toContain("| dev | $67.40 | $77.27 | +$9.87 |");
+    expect(md).toContain("| production | $1200.00 | $1200.00 | ±$0.00 |");
+    expect(md).toContain("- dev / compute: $30.00 → $39.87 (+$9.87)");
+    expect(md).not.toContain("dev / network");
+  });
+
+  test("a base branch whose cost run failed shows dashes, not a made-up change", () => {
+    expect(costDiff({}, parseCostReport(head))).toContain("| dev | — | $77.27 | new/removed |");
+  });
+});
+
+describe("rollout steps as data", () => {
+  test("targetedRollout carries exactly the plan and apply commands of the module", () => {
+    expect(targetedRollout("staging", "compute", ["network"])).toEqual({
+      workspace: "staging",
+      module: "compute",
+      alsoPlans: ["network"],
+      planFile: "tfplan-ecs",
+      steps: moduleSteps("staging", "compute"),
+    });
+  });
+
+  test("npm run rollout -- <ws> <module> --json prints the plan line the text form prints, then its apply", () => {
+    const run = (args: string[]) => spawnSync("npx", ["tsx", "scripts/rollout.ts", ...args], { cwd: repo, encoding: "utf8" });
+    const json = JSON.parse(run(["dev", "cache", "--json"]).stdout);
+    const text = run(["dev", "cache"]).stdout.trim().split("\n");
+    expect(json.steps).toEqual([text[1], "terraform apply tfplan-cache"]);
+    expect(json.alsoPlans).toEqual(["network", "security"]);
+  });
+
+  test("--json without a module is a usage error", () => {
+    const r = spawnSync("npx", ["tsx", "scripts/rollout.ts", "dev", "--json"], { cwd: repo, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--json needs a module");
+  });
+});
+
+test("StringLike wildcards: * spans any characters, other characters are literal", () => {
+  expect(stringLike("repo:o/r:environment:*", "repo:o/r:environment:dev")).toBe(true);
+  expect(stringLike("repo:o/r:ref:refs/heads/main", "repo:o/r:ref:refs/heads/mainx")).toBe(false);
+  expect(stringLike("repo:o/r.x:*", "repo:o/rax:pull_request")).toBe(false);
+});
+
+test("the cdktf guard reads the command and the stacks, not flag values, from the CLI's command line", () => {
+  const script = `import { cdktfCommand, REFUSED } from "./scripts/cdktf-guard.mjs";
+console.log(JSON.stringify([
+  cdktfCommand(["node", "/r/node_modules/.bin/cdktf", "deploy", "--output", "/tmp/x", "--auto-approve", "dev"]),
+  cdktfCommand(["node", "/r/node_modules/cdktf-cli/bundle/bin/cdktf", "diff", "staging"]),
+  cdktfCommand(["sh", "-c", "node scripts/synth.mjs"]),
+  [...REFUSED].sort(),
+]));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: repo, encoding: "utf8" });
+  expect(JSON.parse(r.stdout)).toEqual([{ command: "deploy", stacks: ["dev"] }, { command: "diff", stacks: ["staging"] }, null, ["apply", "deploy", "destroy", "watch"]]);
+});

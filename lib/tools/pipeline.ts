@@ -1,0 +1,185 @@
+/**
+ * What the GitHub Actions workflows in `.github/workflows/` need from the synthesized workspaces:
+ * the deploy role's trust (which OIDC `sub` claims and audience it accepts), a guard that the
+ * workspace can run in CI at all (remote state, the right repository), a Markdown summary of a
+ * saved plan, and the difference between two `npm run cost` reports (base branch vs pull request).
+ */
+import type { Json, SynthesizedStack } from "./synthesized";
+
+export const OIDC_AUDIENCE = "sts.amazonaws.com";
+const ISSUER = "token.actions.githubusercontent.com";
+
+export interface RoleTrust {
+  readonly audience: string;
+  readonly repository: string;
+  /** Every `sub` claim the role accepts (StringLike patterns, as Terraform renders them). */
+  readonly subjects: string[];
+}
+
+/** The value a module input has in the root: a literal, or a root variable's default. */
+function inputValue(stack: SynthesizedStack, module: string, name: string): unknown {
+  const v = stack.root.module?.[module]?.[name];
+  const ref = typeof v === "string" ? /^\$\{var\.([a-z0-9_]+)\}$/.exec(v) : null;
+  return ref ? stack.root.variable?.[ref[1]]?.default : v;
+}
+
+/**
+ * Evaluates the deploy role's trust policy of a synthesized workspace: the `jsonencode(...)` of
+ * `aws_iam_role.github_actions` in the security module and the `github_subjects` local it reads
+ * (`concat([for x in var.list : "template"], ...)`), with the module inputs of the root.
+ * Throws when the policy is no longer in the form this reads, so the workflow test cannot pass vacuously.
+ */
+export function deployRoleTrust(stack: SynthesizedStack): RoleTrust {
+  const security: Json | undefined = stack.modules.security;
+  const policy: string | undefined = security?.resource?.aws_iam_role?.github_actions?.assume_role_policy;
+  if (!policy) throw new Error(`${stack.workspace}: no aws_iam_role.github_actions in modules/security`);
+  if (!policy.includes('Action = "sts:AssumeRoleWithWebIdentity"')) throw new Error(`${stack.workspace}: the deploy role is not assumed with a web identity`);
+  const aud = new RegExp(`"${ISSUER}:aud" = "([^"]+)"`).exec(policy);
+  const sub = new RegExp(`"${ISSUER}:sub" = local\\.([a-z_]+)`).exec(policy);
+  if (!aud || !sub) throw new Error(`${stack.workspace}: the deploy role's trust has no audience or subject condition in the expected form`);
+  const local: string | undefined = security.locals?.[sub[1]];
+  const body = local ? /^\$\{concat\((.*)\)\}$/s.exec(local) : null;
+  if (!body) throw new Error(`${stack.workspace}: local.${sub[1]} is not a concat(...) of for expressions`);
+  const vars = (name: string) => inputValue(stack, "security", name);
+  const subjects: string[] = [];
+  for (const m of body[1].matchAll(/\[for (\w+) in var\.(\w+) : "((?:[^"\\]|\\.)*)"\]/g)) {
+    const [, iter, list, template] = m;
+    const values = vars(list);
+    if (!Array.isArray(values)) throw new Error(`${stack.workspace}: security input ${list} is not a list`);
+    for (const value of values) {
+      subjects.push(template.replace(/\$\{([a-z0-9_.]+)\}/g, (_, ref: string) => (ref === iter ? String(value) : String(vars(ref.replace(/^var\./, ""))))));
+    }
+  }
+  if (subjects.length === 0) throw new Error(`${stack.workspace}: local.${sub[1]} yields no subject`);
+  return { audience: aud[1], repository: String(vars("github_repository")), subjects };
+}
+
+/** StringLike: `*` matches any run of characters, `?` any one. */
+export function stringLike(pattern: string, value: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${re}$`).test(value);
+}
+
+/** The `sub` claim GitHub puts in the OIDC token of a job (environment jobs, else the branch). */
+export function subjectOf(repository: string, job: { environment?: string; ref?: string; event?: string }): string {
+  if (job.environment) return `repo:${repository}:environment:${job.environment}`;
+  if (job.event === "pull_request") return `repo:${repository}:pull_request`;
+  return `repo:${repository}:ref:${job.ref}`;
+}
+
+/**
+ * Why a workspace cannot run in the pipeline, or undefined: CI runners keep nothing between runs, so
+ * a local backend would start every plan from an empty state; and the role only trusts one repository.
+ */
+export function pipelineProblems(stack: SynthesizedStack, githubRepository?: string): string[] {
+  const problems: string[] = [];
+  const backend = Object.keys(stack.root.terraform?.backend ?? {});
+  if (!backend.includes("s3")) {
+    problems.push(
+      `${stack.workspace}: the state is local (backend "${backend.join(", ") || "none"}"); a CI runner keeps no files between runs. ` +
+        `Set state: { bucket: "..." } in environments/${stack.workspace}.ts (see README, "Turning the pipeline on") before running the pipeline.`,
+    );
+  }
+  const trust = deployRoleTrust(stack);
+  if (githubRepository && trust.repository !== githubRepository) {
+    problems.push(
+      `${stack.workspace}: the deploy role trusts ${trust.repository}, but this workflow runs in ${githubRepository}; ` +
+        `set security.deploy.githubRepository in environments/${stack.workspace}.ts and apply the security module first.`,
+    );
+  }
+  return problems;
+}
+
+/** The region of the workspace's default aws provider (where the pipeline's AWS calls go). */
+export function providerRegion(stack: SynthesizedStack): string {
+  const providers = ([] as Json[]).concat(stack.root.provider?.aws ?? []);
+  const region = providers.find((p) => !p.alias)?.region;
+  if (!region) throw new Error(`${stack.workspace}: no region on the default aws provider`);
+  return region;
+}
+
+/** The S3 bucket of the workspace's state (where the pipeline also keeps its state backups). */
+export function stateBucket(stack: SynthesizedStack): string | undefined {
+  return stack.root.terraform?.backend?.s3?.bucket;
+}
+
+// --- plan summary --------------------------------------------------------------------------------------
+
+interface PlanJsonChange {
+  address: string;
+  change: { actions: string[] };
+}
+
+const ACTION_ORDER = ["delete", "replace", "create", "update", "read"] as const;
+
+function kind(actions: string[]): (typeof ACTION_ORDER)[number] | "no-op" {
+  if (actions.includes("delete") && actions.includes("create")) return "replace";
+  for (const a of ["delete", "create", "update", "read"] as const) if (actions.includes(a)) return a;
+  return "no-op";
+}
+
+/** Markdown for `terraform show -json <planfile>`: counts first, then every changed address (deletions first). */
+export function planSummary(workspace: string, plan: { resource_changes?: PlanJsonChange[] }, planFile = "tfplan"): string {
+  const byKind = new Map<string, string[]>();
+  for (const rc of plan.resource_changes ?? []) {
+    const k = kind(rc.change.actions);
+    if (k === "no-op") continue;
+    byKind.set(k, [...(byKind.get(k) ?? []), rc.address]);
+  }
+  const count = (k: string) => byKind.get(k)?.length ?? 0;
+  const lines = [
+    `### Plan: ${workspace} (\`${planFile}\`)`,
+    "",
+    `**${count("create")} to add, ${count("update")} to change, ${count("replace")} to replace, ${count("delete")} to destroy.**`,
+  ];
+  if (count("delete") + count("replace") > 0) lines.push("", "> :warning: this plan destroys or replaces resources; read the list before approving.");
+  for (const k of ACTION_ORDER) {
+    const list = byKind.get(k);
+    if (!list?.length) continue;
+    lines.push("", `<details${k === "delete" || k === "replace" ? " open" : ""}><summary>${k} (${list.length})</summary>`, "", ...list.sort().map((a) => `- \`${a}\``), "", "</details>");
+  }
+  return lines.join("\n") + "\n";
+}
+
+// --- cost diff -----------------------------------------------------------------------------------------
+
+export interface CostReport {
+  /** workspace → module (and "total") → USD per month */
+  readonly [workspace: string]: Record<string, number>;
+}
+
+/** Reads `npm run cost` output: `<ws> (<region>)` headers, `  <module>  $N` lines and `  total  $N   budget ...`. */
+export function parseCostReport(text: string): CostReport {
+  const report: Record<string, Record<string, number>> = {};
+  let current: Record<string, number> | undefined;
+  for (const line of text.split("\n")) {
+    const header = /^([a-z][a-z0-9-]*) \([a-z0-9-]+\)$/.exec(line);
+    if (header) {
+      current = report[header[1]] = {};
+      continue;
+    }
+    const row = /^ {2}([a-z][a-z0-9_-]*)\s+\$([\d,]+\.\d{2})\b/.exec(line);
+    if (row && current) current[row[1]] = Number(row[2].replace(/,/g, ""));
+  }
+  return report;
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const delta = (n: number) => (Math.abs(n) < 0.005 ? "±$0.00" : `${n > 0 ? "+" : "−"}$${Math.abs(n).toFixed(2)}`);
+
+/** A Markdown table of monthly totals per workspace, base vs head, and the modules whose estimate moved. */
+export function costDiff(base: CostReport, head: CostReport): string {
+  const lines = ["### Monthly cost estimate (npm run cost): base branch → this pull request", "", "| workspace | base | this PR | change |", "|---|---:|---:|---:|"];
+  const moved: string[] = [];
+  for (const ws of [...new Set([...Object.keys(head), ...Object.keys(base)])]) {
+    const b = base[ws]?.total;
+    const h = head[ws]?.total;
+    lines.push(`| ${ws} | ${b === undefined ? "—" : usd(b)} | ${h === undefined ? "—" : usd(h)} | ${b === undefined || h === undefined ? "new/removed" : delta(h - b)} |`);
+    for (const m of [...new Set([...Object.keys(head[ws] ?? {}), ...Object.keys(base[ws] ?? {})])].filter((m) => m !== "total")) {
+      const d = (head[ws]?.[m] ?? 0) - (base[ws]?.[m] ?? 0);
+      if (Math.abs(d) >= 0.005) moved.push(`- ${ws} / ${m}: ${usd(base[ws]?.[m] ?? 0)} → ${usd(head[ws]?.[m] ?? 0)} (${delta(d)})`);
+    }
+  }
+  lines.push("", moved.length ? "Modules whose estimate changed:" : "No module's estimate changed.", ...moved);
+  return lines.join("\n") + "\n";
+}
