@@ -420,7 +420,7 @@ function checkEdge(env: EnvironmentConfig, ctx: Ctx): void {
     ctx.addIssue({
       code: "custom",
       path: ["network", "albIngress"],
-      message: `CloudFront fronts the ALB in ${env.workspace}, so this must be "cloudfront": with "internet" anyone can reach the ALB directly and bypass CloudFront and its WAF`,
+      message: `CloudFront fronts the ALB in ${env.workspace}, a production-like environment, so this must be "cloudfront": with "internet" anyone can reach the ALB directly and bypass CloudFront and its WAF`,
     });
   }
   if (cdn.enabled && hasWeb && albHttps && !cdn.originDomainName) {
