@@ -236,7 +236,8 @@ export function disabledControls(env: EnvironmentConfig, exemptible: readonly Ex
 }
 
 function checkExemptions(env: EnvironmentConfig, ctx: Ctx, exemptible: readonly ExemptibleCheck[]): void {
-  const off = exemptible.filter((c) => disabledControls(env, [c]).length > 0);
+  const offIds = disabledControls(env, exemptible);
+  const off = exemptible.filter((c) => offIds.includes(c.id));
   const listed = env.exemptions.map((e) => e.control);
   env.exemptions.forEach((e, i) => {
     if (!exemptible.some((c) => c.id === e.control)) {
