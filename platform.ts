@@ -8,6 +8,7 @@ import * as m from "./composition/modules";
 import type { Ctx } from "./composition/modules";
 import { namesOf } from "./composition/names";
 import { addRootOutputs } from "./composition/outputs";
+import { runningValidation } from "./composition/running";
 import { ConfigError, loadEnvironments, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./environments";
 import { bootstrap, BootstrapSchema, type BootstrapConfig } from "./environments/bootstrap";
 import { APP_SETTINGS } from "./environments/product";
@@ -93,11 +94,10 @@ function workspaceRoot(app: App, env: EnvironmentConfig): WorkspaceStack {
 
 /** Start/stop toggle (seed 002): false scales services to zero and removes the NAT gateways. */
 function startStopToggle(root: WorkspaceStack, env: EnvironmentConfig): IResolvable {
-  const ws = env.workspace;
   return root.knob("environment_running", true, {
     type: "bool",
     description: "false stops the environment: services at zero tasks, no NAT gateways (RDS: see docs/operations.md).",
-    validations: [{ condition: `var.environment_running || ${JSON.stringify(ws)} != "production"`, errorMessage: "production cannot be stopped: environment_running must stay true" }],
+    validations: [runningValidation(env)],
   }).booleanValue;
 }
 

@@ -23,6 +23,7 @@ import { DATABASE_KNOBS } from "../modules/database/knobs";
 import { APP_SETTINGS, PRODUCT_DEFAULTS, withDefaults } from "./product";
 import { SecuritySchema } from "../modules/security/config";
 import { StorageSchema } from "../modules/storage/config";
+import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Exemptible } from "../lib/tools/policy/checks";
 import { ALB_RULE_CONDITION_VALUES, CLOUDFRONT_PREFIX_LIST_LOOKUP, CLOUDFRONT_PREFIX_LIST_NAME, NetworkSchema } from "../modules/network/config";
 
 /** The network section's constants, where callers have always found them. */
@@ -40,22 +41,18 @@ export type Workspace = (typeof WORKSPACES)[number];
 export { LOG_RETENTION_DAYS };
 
 /**
- * Policy checks (lib/tools/policy/checks.ts ids) that dev alone may fail, each through a named exemption
- * with its reason; each is a switch in this schema, and the schema refuses the switch off without
- * the exemption (and the exemption with the switch on). Staging and production pass every check.
+ * Policy checks a development-tier environment may fail, each through a named exemption with its
+ * reason: the checks of lib/tools/policy/checks.ts that declare `exemptible` (the config switch that
+ * turns the control off). The schema refuses a switch off without its exemption, an exemption with
+ * the switch on, and any of either in a production-like environment. Derived, never listed here.
  */
-export const EXEMPTIBLE_CONTROLS = [
-  "vpc-flow-logs",
-  "s3-access-logging",
-  "alb-access-logs",
-  "elasticache-transit-encryption",
-  "elasticache-auth",
-  "alb-https",
-  "alb-waf",
-  "ecs-container-insights",
-  "cloudtrail-cloudwatch-logs",
-] as const;
-export type ExemptibleControl = (typeof EXEMPTIBLE_CONTROLS)[number];
+export function exemptibleChecks(checks: readonly Check[] = CHECKS): ExemptibleCheck[] {
+  return checks.filter((c): c is ExemptibleCheck => c.exemptible !== undefined);
+}
+export type ExemptibleCheck = Check & { readonly exemptible: Exemptible };
+/** Ids of the exemptible checks (the values `exemptions[].control` accepts). */
+export const EXEMPTIBLE_CONTROLS: readonly string[] = exemptibleChecks().map((c) => c.id);
+export type ExemptibleControl = string;
 
 export const StateBackendSchema = z
   .object({
@@ -74,8 +71,12 @@ export const StateBackendSchema = z
 
 const EnvironmentObject = z
   .object({
-    /** Terraform workspace (and directory) this file configures. Required. */
-    workspace: z.enum(WORKSPACES),
+    /**
+     * Terraform workspace (and directory) this file configures: lowercase letters, digits and dashes,
+     * at most 10 characters (resource names are `<project>-<workspace>-…`; production is the longest
+     * shipped name). Its name decides nothing: strictness is `tier`. Required.
+     */
+    workspace: z.string().regex(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/, "must be 2–10 lowercase letters, digits and dashes, starting with a letter"),
     /**
      * How strict the platform is with this environment. `production-like`: every exemptible control
      * on (no exemptions), the knob rules that keep policy controls on (Redis TLS/AUTH/failover/Multi-AZ,
@@ -83,6 +84,12 @@ const EnvironmentObject = z
      * not bypassable. `development`: those may be relaxed, each exemption named with its reason. Required.
      */
     tier: z.enum(TIERS),
+    /**
+     * Whether `environment_running = false` may stop this environment (seed 002: stop it outside working
+     * hours); when false, Terraform refuses the plan. @default true in a development tier, false in a
+     * production-like one
+     */
+    stoppable: z.boolean().optional(),
     /** Name prefix of every resource: `<project>-<workspace>`. @default "eduautismo-ia" */
     project: z
       .string()
@@ -122,25 +129,39 @@ const EnvironmentObject = z
     /** Budget and usage assumptions of `npm run cost`. Required. */
     cost: CostSchema,
     /**
-     * Security controls this environment switches off to save money, each named with its reason.
-     * Only dev may have any; a control that is off must be listed, and a listed one must be off.
-     * @default []
+     * Security controls this environment switches off to save money, each named (a policy check that
+     * declares `exemptible`) with its reason. Only a development-tier environment may have any; a
+     * control that is off must be listed, and a listed one must be off. @default []
      */
-    exemptions: z.array(z.object({ control: z.enum(EXEMPTIBLE_CONTROLS), reason: z.string().min(15, "say why, in a sentence") }).strict()).default([]),
+    exemptions: z.array(z.object({ control: z.string(), reason: z.string().min(15, "say why, in a sentence") }).strict()).default([]),
   })
   .strict();
 
 export type EnvironmentInput = z.input<typeof EnvironmentObject>;
 export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
 
-export const EnvironmentSchema = EnvironmentObject.superRefine(checkTopology)
-  .superRefine(checkProtection)
-  .superRefine(checkKnobs)
-  .superRefine(checkServices)
-  .superRefine(checkEdge)
-  .superRefine(checkExemptions)
-  .superRefine(checkDr)
-  .superRefine(checkTls);
+/**
+ * The schema with its cross-field rules; `checks` are the policy checks whose `exemptible`
+ * declarations decide which exemptions it accepts (the gate's checks unless a test says otherwise).
+ */
+export function environmentSchema(checks: readonly Check[] = CHECKS) {
+  const exemptible = exemptibleChecks(checks);
+  return EnvironmentObject.superRefine(checkTopology)
+    .superRefine(checkProtection)
+    .superRefine(checkKnobs)
+    .superRefine(checkServices)
+    .superRefine(checkEdge)
+    .superRefine((env, ctx) => checkExemptions(env, ctx, exemptible))
+    .superRefine(checkDr)
+    .superRefine(checkTls);
+}
+
+export const EnvironmentSchema = environmentSchema();
+
+/** Whether `environment_running = false` may stop this environment (`stoppable`, or its tier's default). */
+export function isStoppable(env: EnvironmentConfig): boolean {
+  return env.stoppable ?? env.tier === "development";
+}
 
 type Ctx = z.RefinementCtx;
 
@@ -209,44 +230,42 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
   }
 }
 
-/** Which exemptible controls a config switches off. */
-export function disabledControls(env: EnvironmentConfig): ExemptibleControl[] {
-  const off: ExemptibleControl[] = [];
-  if (!env.network.flowLogs.enabled) off.push("vpc-flow-logs");
-  if (!env.storage.accessLogging) off.push("s3-access-logging");
-  if (!env.compute.albAccessLogs) off.push("alb-access-logs");
-  if (env.cache.enabled !== false && !env.cache.transitEncryption) off.push("elasticache-transit-encryption");
-  if (env.cache.enabled !== false && !env.cache.auth) off.push("elasticache-auth");
-  if (!env.compute.certificateArn) off.push("alb-https");
-  if (!env.security.waf.enabled) off.push("alb-waf");
-  if (!env.compute.containerInsights) off.push("ecs-container-insights");
-  if (env.security.audit.enabled && !env.security.audit.cloudWatchLogs) off.push("cloudtrail-cloudwatch-logs");
-  return off;
+/** Which exemptible controls a config switches off (each check's `exemptible.isOff`). */
+export function disabledControls(env: EnvironmentConfig, exemptible: readonly ExemptibleCheck[] = exemptibleChecks()): string[] {
+  return exemptible.filter((c) => (c.exemptible.present?.(env) ?? true) && c.exemptible.isOff(env)).map((c) => c.id);
 }
 
-function checkExemptions(env: EnvironmentConfig, ctx: Ctx): void {
-  const off = disabledControls(env);
+function checkExemptions(env: EnvironmentConfig, ctx: Ctx, exemptible: readonly ExemptibleCheck[]): void {
+  const offIds = disabledControls(env, exemptible);
+  const off = exemptible.filter((c) => offIds.includes(c.id));
   const listed = env.exemptions.map((e) => e.control);
-  if (env.tier === "production-like") {
-    for (const control of off) {
-      ctx.addIssue({ code: "custom", path: ["exemptions"], message: `${control} is off, but only dev may skip a security control; staging and production keep every one` });
+  env.exemptions.forEach((e, i) => {
+    if (!exemptible.some((c) => c.id === e.control)) {
+      ctx.addIssue({ code: "custom", path: ["exemptions", i, "control"], message: `"${e.control}" is not an exemptible policy check (one of ${exemptible.map((c) => c.id).join(", ")})` });
     }
-    env.exemptions.forEach((_, i) => ctx.addIssue({ code: "custom", path: ["exemptions", i], message: "only dev may have exemptions" }));
+  });
+  if (env.tier === "production-like") {
+    for (const c of off) {
+      ctx.addIssue({ code: "custom", path: ["exemptions"], message: `${c.id} is off (${c.exemptible.switch}), but ${EXEMPTION_TIER_RULE}` });
+    }
+    env.exemptions.forEach((_, i) => ctx.addIssue({ code: "custom", path: ["exemptions", i], message: EXEMPTION_TIER_RULE }));
     return;
   }
-  for (const control of off) {
-    if (!listed.includes(control)) {
-      ctx.addIssue({ code: "custom", path: ["exemptions"], message: `${control} is off: name it in exemptions with the reason (cost) or switch it on` });
+  for (const c of off) {
+    if (!listed.includes(c.id)) {
+      ctx.addIssue({ code: "custom", path: ["exemptions"], message: `${c.id} is off (${c.exemptible.switch}): name it in exemptions with the reason (cost) or switch it on` });
     }
   }
   env.exemptions.forEach((e, i) => {
-    // With the cache disabled (seed 000 §7.3) its controls do not apply; the exemptions stay for when it returns.
-    const moot = env.cache.enabled === false && e.control.startsWith("elasticache-");
-    if (!off.includes(e.control) && !moot) ctx.addIssue({ code: "custom", path: ["exemptions", i, "control"], message: `${e.control} is exempted but switched on; drop the exemption` });
+    const c = exemptible.find((x) => x.id === e.control);
+    // A control whose resource does not exist (the cache disabled, seed 000 §7.3) keeps its exemption for when it returns.
+    if (c && !off.includes(c) && (c.exemptible.present?.(env) ?? true)) {
+      ctx.addIssue({ code: "custom", path: ["exemptions", i, "control"], message: `${e.control} is exempted but switched on; drop the exemption` });
+    }
   });
 }
 
-/** Rules that keep staging and production recoverable. */
+/** Rules that keep production-like environments recoverable. */
 function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
   // prevent_destroy is part of the cache module block, which enabled: false removes: the config is the only rail left.
   if (env.preventDestroy && !env.cache.enabled && !env.cache.allowDestroy) {
@@ -268,7 +287,7 @@ function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
     ctx.addIssue({
       code: "custom",
       path: ["security", "secrets", "recoveryWindowDays"],
-      message: "only dev may delete secrets without a recovery window; use 7–30 days",
+      message: "only a development-tier environment may delete secrets without a recovery window; use 7–30 days",
     });
   }
 }
@@ -412,7 +431,7 @@ function checkEdge(env: EnvironmentConfig, ctx: Ctx): void {
     ctx.addIssue({
       code: "custom",
       path: ["network", "albIngress"],
-      message: `CloudFront fronts the ALB in ${env.workspace}, so this must be "cloudfront": with "internet" anyone can reach the ALB directly and bypass CloudFront and its WAF`,
+      message: `CloudFront fronts the ALB in ${env.workspace}, a production-like environment, so this must be "cloudfront": with "internet" anyone can reach the ALB directly and bypass CloudFront and its WAF`,
     });
   }
   if (cdn.enabled && hasWeb && albHttps && !cdn.originDomainName) {
@@ -458,8 +477,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * Parses one environment. `label` prefixes every message (the workspace name when known).
  * Throws ConfigError listing every problem.
  */
-export function parseEnvironment(input: unknown, label: string): EnvironmentConfig {
-  const result = EnvironmentSchema.safeParse(withDefaults(PRODUCT_DEFAULTS, input as EnvironmentInput));
+export function parseEnvironment(input: unknown, label: string, schema: ReturnType<typeof environmentSchema> = EnvironmentSchema): EnvironmentConfig {
+  const result = schema.safeParse(withDefaults(PRODUCT_DEFAULTS, input as EnvironmentInput));
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

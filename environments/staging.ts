@@ -4,6 +4,8 @@ import type { EnvironmentInput } from "./schema";
 export const staging: EnvironmentInput = {
   workspace: "staging",
   tier: "production-like",
+  // Seed 002: staging is stopped outside working hours (environment_running = false); production never is.
+  stoppable: true,
   region: "us-east-1",
   // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
   accountId: "222222222222",

@@ -19,7 +19,7 @@ if (unknown.length) {
 const failed = withSynthesized("policy", (stacks) => {
   let n = 0;
   for (const env of envs.filter((e) => wanted.length === 0 || wanted.includes(e.workspace))) {
-    const report = evaluatePolicy(stacks[env.workspace], env.exemptions);
+    const report = evaluatePolicy(stacks[env.workspace], env);
     console.log(formatPolicyReport(report, { verbose }) + "\n");
     n += report.counts.failed;
   }

@@ -4,6 +4,7 @@
  * as Terraform would (`${aws_s3_bucket.b.id}`). The failing fixture differs from the passing one in
  * the one thing the check is about.
  */
+import type { PolicyEnvironment } from "../../lib/tools/policy";
 import type { Json, SynthesizedStack } from "../../lib/tools/synthesized";
 import { APPLY_FIXTURES } from "./apply-fixtures";
 
@@ -12,6 +13,9 @@ export interface Fixture {
   readonly pass: Resources;
   readonly fail: Resources;
 }
+
+/** The gate's strictest reading of a fixture: a production-like environment (every check applies), no exemptions. */
+export const STRICT: PolicyEnvironment = { tier: "production-like", exemptions: [] };
 
 /** A workspace whose root calls module `m` with `inputs`; `m` declares `resources` (and variables). */
 export function fixtureStack(resources: Resources, workspace = "production", extra: { inputs?: Json; variables?: Json; locals?: Json; rootVariables?: Json } = {}): SynthesizedStack {

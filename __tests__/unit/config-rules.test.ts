@@ -77,10 +77,10 @@ const cases: [string, Workspace, (env: Mutable) => void, string][] = [
     "dev.security.secrets.recoveryWindowDays: must be 0 (delete immediately) or 7–30 days, got 5",
   ],
   [
-    "immediate secret deletion outside dev",
+    "immediate secret deletion in a production-like environment",
     "production",
     (e) => (e.security.secrets.recoveryWindowDays = 0),
-    "production.security.secrets.recoveryWindowDays: only dev may delete secrets without a recovery window; use 7–30 days",
+    "production.security.secrets.recoveryWindowDays: only a development-tier environment may delete secrets without a recovery window; use 7–30 days",
   ],
   [
     "a KMS deletion window below 7 days",
@@ -114,7 +114,7 @@ test("two workspaces of one account cannot both create the account-wide GitHub O
   ]);
 });
 
-describe("named exemptions (dev may skip only what costs money)", () => {
+describe("named exemptions (a development-tier environment may skip only what costs money)", () => {
   test("dev names every control it switches off, with its reason", () => {
     const dev = loadEnvironments()[0];
     expect(dev.exemptions.map((e) => e.control).sort()).toEqual([
@@ -131,7 +131,7 @@ describe("named exemptions (dev may skip only what costs money)", () => {
 
   test("a control switched off without an exemption is rejected", () => {
     expect(problems("dev", (e) => (e.exemptions = e.exemptions.filter((x: { control: string }) => x.control !== "vpc-flow-logs")))).toContain(
-      "dev.exemptions: vpc-flow-logs is off: name it in exemptions with the reason (cost) or switch it on",
+      "dev.exemptions: vpc-flow-logs is off (network.flowLogs.enabled): name it in exemptions with the reason (cost) or switch it on",
     );
   });
 
@@ -143,15 +143,15 @@ describe("named exemptions (dev may skip only what costs money)", () => {
     expect(problems("dev", (e) => (e.cache.enabled = false)).filter((p: string) => p.includes("elasticache"))).toEqual([]);
   });
 
-  test("staging and production cannot switch a control off", () => {
+  test("a production-like environment (staging) cannot switch a control off", () => {
     expect(problems("staging", (e) => (e.storage.accessLogging = false))).toContain(
-      "staging.exemptions: s3-access-logging is off, but only dev may skip a security control; staging and production keep every one",
+      "staging.exemptions: s3-access-logging is off (storage.accessLogging), but a production-like environment keeps every control; only a development-tier environment may be exempted",
     );
   });
 
-  test("staging and production cannot carry exemptions", () => {
+  test("a production-like environment (production) cannot carry exemptions", () => {
     expect(problems("production", (e) => (e.exemptions = [{ control: "alb-access-logs", reason: "trying to save a few dollars" }]))).toContain(
-      "production.exemptions[0]: only dev may have exemptions",
+      "production.exemptions[0]: a production-like environment keeps every control; only a development-tier environment may be exempted",
     );
   });
 });

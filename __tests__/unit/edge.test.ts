@@ -191,7 +191,7 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
 
   test("CloudFront in front of a production ALB left open to the internet is rejected", () => {
     expect(problems("production", (e) => ((e.network.albIngress = "internet"), (e.network.cloudfrontPrefixListId = undefined)))).toContain(
-      'production.network.albIngress: CloudFront fronts the ALB in production, so this must be "cloudfront": with "internet" anyone can reach the ALB directly and bypass CloudFront and its WAF',
+      'production.network.albIngress: CloudFront fronts the ALB in production, a production-like environment, so this must be "cloudfront": with "internet" anyone can reach the ALB directly and bypass CloudFront and its WAF',
     );
   });
 });

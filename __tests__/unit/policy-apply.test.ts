@@ -10,12 +10,12 @@ import { evaluatePolicy } from "../../lib/tools/policy";
 import { policyModel } from "../../lib/tools/policy/model";
 import { policyDoc } from "../../lib/tools/docs";
 import { replacementDigest } from "../../lib/constructs/replacement-name";
-import { FIXTURES, fixtureStack } from "../helpers/policy-fixtures";
+import { FIXTURES, fixtureStack, STRICT } from "../helpers/policy-fixtures";
 import { synthAll } from "../helpers/synth";
 import type { Json } from "../../lib/tools/synthesized";
 
 type Resources = Record<string, Record<string, Json>>;
-const run = (id: string, resources: Resources, extra: Parameters<typeof fixtureStack>[2] = {}) => evaluatePolicy(fixtureStack(resources, "production", extra), [], [checkById(id)]).results[0];
+const run = (id: string, resources: Resources, extra: Parameters<typeof fixtureStack>[2] = {}) => evaluatePolicy(fixtureStack(resources, "production", extra), STRICT, [checkById(id)]).results[0];
 const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 
 describe("apply-time rules", () => {
@@ -182,13 +182,13 @@ describe("ecr-immutable-fixed-tags", () => {
 test("unique-name-replacement accepts a type without name_prefix whose name ends with the digest of its replacement-forcing arguments", () => {
   const check = CHECKS.filter((c) => c.id === "unique-name-replacement");
   const group = (name: string) => ({ aws_elasticache_parameter_group: { p: { name, family: "redis7", description: "d", lifecycle: { create_before_destroy: true } } } });
-  expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "d")}`)), [], check).results[0].status).toBe("passed");
-  expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "other")}`)), [], check).results[0].status).toBe("failed");
+  expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "d")}`)), STRICT, check).results[0].status).toBe("passed");
+  expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "other")}`)), STRICT, check).results[0].status).toBe("failed");
 });
 
 test("rds-backup-maintenance-windows reads a backup window that crosses midnight (it used to loop forever)", () => {
   const check = CHECKS.filter((c) => c.id === "rds-backup-maintenance-windows");
   const db = (backup: string, maintenance: string) => ({ aws_db_instance: { db: { backup_window: backup, maintenance_window: maintenance } } });
-  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "sun:06:00-sun:07:00")), [], check).results[0].status).toBe("passed");
-  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "mon:00:00-mon:01:00")), [], check).results[0].status).toBe("failed");
+  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "sun:06:00-sun:07:00")), STRICT, check).results[0].status).toBe("passed");
+  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "mon:00:00-mon:01:00")), STRICT, check).results[0].status).toBe("failed");
 });

@@ -5,7 +5,7 @@
 import { CHECKS } from "../../lib/tools/policy/checks";
 import { evaluatePolicy } from "../../lib/tools/policy";
 import type { Json } from "../../lib/tools/synthesized";
-import { fixtureStack } from "../helpers/policy-fixtures";
+import { fixtureStack, STRICT } from "../helpers/policy-fixtures";
 
 const check = CHECKS.find((c) => c.id === "ecs-read-only-root");
 if (!check) throw new Error("ecs-read-only-root is missing");
@@ -35,7 +35,7 @@ const TOOLBOX_FIXTURES: Record<string, { resources: Record<string, Record<string
 };
 
 const statusOf = (resources: Record<string, Record<string, Json>>) => {
-  const findings = evaluatePolicy(fixtureStack(resources), [], [check]).results[0];
+  const findings = evaluatePolicy(fixtureStack(resources), STRICT, [check]).results[0];
   return findings.status;
 };
 
@@ -47,7 +47,7 @@ describe("ecs-read-only-root and the toolbox", () => {
   }
 
   test("names the service-run toolbox in its finding", () => {
-    const r = evaluatePolicy(fixtureStack(TOOLBOX_FIXTURES["a tagged toolbox that a service runs"].resources), [], [check]).results[0];
+    const r = evaluatePolicy(fixtureStack(TOOLBOX_FIXTURES["a tagged toolbox that a service runs"].resources), STRICT, [check]).results[0];
     expect(JSON.stringify(r)).toContain("an ECS service runs this toolbox task definition");
   });
 });

@@ -1,15 +1,15 @@
 import { loadEnvironments } from "../../environments";
-import { EXEMPTIBLE_CONTROLS } from "../../environments/schema";
 import { evaluate, jsonencode, resolve, Unknown, type Scope } from "../../lib/tools/policy/expressions";
-import { CHECKS, checkById } from "../../lib/tools/policy/checks";
+import { CHECKS } from "../../lib/tools/policy/checks";
 import { evaluatePolicy, formatPolicyReport } from "../../lib/tools/policy";
 import { policyModel } from "../../lib/tools/policy/model";
-import { FIXTURES, fixtureStack } from "../helpers/policy-fixtures";
+import { FIXTURES, fixtureStack, STRICT } from "../helpers/policy-fixtures";
 import { synthAll } from "../helpers/synth";
 
 const { stacks } = synthAll();
 const envs = Object.fromEntries(loadEnvironments().map((e) => [e.workspace, e]));
-const report = (ws: string) => evaluatePolicy(stacks[ws], envs[ws].exemptions);
+const report = (ws: string) => evaluatePolicy(stacks[ws], envs[ws]);
+const result = (r: ReturnType<typeof evaluatePolicy>, id: string) => r.results.find((x) => x.check.id === id);
 
 describe("the gate", () => {
   test.each(["dev", "staging", "production"])("%s has no failing check", (ws) => {
@@ -37,32 +37,62 @@ describe("the gate", () => {
     for (const x of exempted) expect(x.note).toBe(envs.dev.exemptions.find((e) => e.control === x.check.id)?.reason);
   });
 
-  test("staging+production checks do not apply to dev", () => {
+  test("production-like checks do not apply to dev, a development-tier environment", () => {
     const r = report("dev");
-    for (const x of r.results.filter((y) => y.check.scope === "staging+production")) expect(x.status).toBe("n/a");
+    for (const x of r.results.filter((y) => y.check.scope === "production-like")) expect(x.status).toBe("n/a");
+  });
+});
+
+describe("strictness is the tier, not the workspace name", () => {
+  test("a development-tier environment named qa has its exemptions applied", () => {
+    const r = evaluatePolicy({ ...stacks.dev, workspace: "qa" }, { tier: "development", exemptions: envs.dev.exemptions });
+    expect(result(r, "vpc-flow-logs")?.status).toBe("exempted");
+  });
+
+  test("a production-like environment's exemption fails the gate, naming the tier", () => {
+    const r = evaluatePolicy(stacks.dev, { tier: "production-like", exemptions: envs.dev.exemptions });
+    expect(result(r, "vpc-flow-logs")).toMatchObject({
+      status: "failed",
+      failures: [{ address: "(config)", problem: "exemption of vpc-flow-logs: a production-like environment keeps every control; only a development-tier environment may be exempted" }],
+    });
+  });
+
+  test("production-like checks apply to a production-like environment whatever its name", () => {
+    const r = evaluatePolicy({ ...stacks.dev, workspace: "sandbox" }, { tier: "production-like", exemptions: [] });
+    expect(result(r, "rds-multi-az")?.status).toBe("failed");
+  });
+
+  test("production-like checks do not apply to a development-tier environment whatever its name", () => {
+    const r = evaluatePolicy(stacks.production, { tier: "development", exemptions: [] });
+    expect(result(r, "rds-multi-az")?.status).toBe("n/a");
   });
 });
 
 describe("exemptions", () => {
   test("without its exemption a dev failure fails the gate", () => {
-    const r = evaluatePolicy(stacks.dev, envs.dev.exemptions.filter((e) => e.control !== "vpc-flow-logs"));
-    const flow = r.results.find((x) => x.check.id === "vpc-flow-logs");
+    const r = evaluatePolicy(stacks.dev, { tier: "development", exemptions: envs.dev.exemptions.filter((e) => e.control !== "vpc-flow-logs") });
+    const flow = result(r, "vpc-flow-logs");
     expect(flow?.status).toBe("failed");
     expect(flow?.failures[0].address).toBe("module.network.aws_vpc.this");
   });
 
   test("an exemption of a passing check is stale and fails", () => {
-    const r = evaluatePolicy(stacks.production, [{ control: "kms-rotation", reason: "no reason at all" }]);
-    expect(r.results.find((x) => x.check.id === "kms-rotation")).toMatchObject({ status: "failed", failures: [{ problem: expect.stringContaining("stale exemption") }] });
+    const r = evaluatePolicy(stacks.dev, { tier: "development", exemptions: [...envs.dev.exemptions, { control: "elasticache-auth", reason: "no reason at all" }] });
+    expect(result(r, "elasticache-auth")).toMatchObject({ status: "failed", failures: [{ problem: expect.stringContaining("stale exemption") }] });
   });
 
-  test("an exemption of a check outside the workspace's scope fails", () => {
-    const r = evaluatePolicy(stacks.dev, [...envs.dev.exemptions, { control: "rds-multi-az", reason: "single AZ is enough" }]);
-    expect(r.results.find((x) => x.check.id === "rds-multi-az")?.status).toBe("failed");
+  test("an exemption of a check that declares no exemptible switch fails", () => {
+    const r = evaluatePolicy(stacks.dev, { tier: "development", exemptions: [{ control: "kms-rotation", reason: "keys rotate by hand here" }] });
+    expect(result(r, "kms-rotation")).toMatchObject({ status: "failed", failures: [{ problem: "exemption of kms-rotation, which is not exemptible (no config switch turns it off)" }] });
   });
 
-  test("every exemptible control is a check that applies to all workspaces", () => {
-    for (const control of EXEMPTIBLE_CONTROLS) expect(checkById(control).scope).toBe("all");
+  test("an exemption of a check outside the environment's scope fails", () => {
+    const r = evaluatePolicy(stacks.dev, { tier: "development", exemptions: [...envs.dev.exemptions, { control: "rds-multi-az", reason: "single AZ is enough" }] });
+    expect(result(r, "rds-multi-az")?.status).toBe("failed");
+  });
+
+  test("every exemptible check applies to every tier", () => {
+    for (const c of CHECKS.filter((x) => x.exemptible)) expect(c.scope).toBe("all");
   });
 });
 
@@ -73,7 +103,7 @@ describe("the checks", () => {
       expect(c.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       for (const u of c.upstream) expect(u).toMatch(/^(CKV2?_AWS_\d+|AVD-AWS-\d{4}|[A-Za-z][A-Za-z0-9]*\.\d+)$/);
       expect(["critical", "high", "medium", "low"]).toContain(c.severity);
-      expect(["all", "staging+production"]).toContain(c.scope);
+      expect(["all", "production-like"]).toContain(c.scope);
     }
   });
 
@@ -82,7 +112,7 @@ describe("the checks", () => {
   });
 
   describe.each(CHECKS.map((c) => [c.id, c] as const))("%s", (id, check) => {
-    const run = (which: "pass" | "fail") => evaluatePolicy(fixtureStack(FIXTURES[id][which]), [], [check]).results[0];
+    const run = (which: "pass" | "fail") => evaluatePolicy(fixtureStack(FIXTURES[id][which]), STRICT, [check]).results[0];
 
     test("passes its passing fixture", () => {
       expect(run("pass")).toMatchObject({ status: "passed", failures: [] });
@@ -142,7 +172,7 @@ describe("reading the synthesized JSON", () => {
 });
 
 test("the report lists failures first with their addresses", () => {
-  const r = evaluatePolicy(stacks.dev, []);
+  const r = evaluatePolicy(stacks.dev, { tier: "development", exemptions: [] });
   const text = formatPolicyReport(r);
   expect(text.split("\n")[0]).toMatch(/^policy dev: \d+ passed, [1-9]\d* failed, 0 exempted/);
   expect(text.split("\n")[2]).toMatch(/^ {2}failed /);
@@ -159,5 +189,5 @@ test("s3-encryption accepts SSE-S3 on a bucket that receives S3 server access lo
     },
     aws_s3_bucket_logging: { data: { bucket: "${aws_s3_bucket.data.id}", target_bucket: "${aws_s3_bucket.logs.id}", target_prefix: "data/" } },
   };
-  expect(evaluatePolicy(fixtureStack(resources), [], s3Check).results[0].status).toBe("passed");
+  expect(evaluatePolicy(fixtureStack(resources), STRICT, s3Check).results[0].status).toBe("passed");
 });

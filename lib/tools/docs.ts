@@ -4,7 +4,7 @@
  * and `docs/modules/<name>.md` (each module's inputs with the value every workspace passes, and its
  * outputs). `npm run docs` writes them; a unit test fails when the committed copies are stale.
  */
-import { loadEnvironments } from "../../environments";
+import { exemptibleChecks, loadEnvironments } from "../../environments";
 import { CHECKS } from "./policy/checks";
 import { evaluatePolicy, type Status } from "./policy";
 import { moduleGraph, moduleSteps, rolloutOrder, targetClosure } from "./rollout";
@@ -460,7 +460,7 @@ const STATUS_CELL: Record<Status, string> = { passed: "pass", failed: "**FAIL**"
 export function policyDoc(stacks: Record<string, SynthesizedStack>): string {
   const envs = Object.fromEntries(loadEnvironments().map((e) => [e.workspace, e]));
   const workspaces = Object.keys(stacks).filter((ws) => envs[ws]);
-  const reports = Object.fromEntries(workspaces.map((ws) => [ws, evaluatePolicy(stacks[ws], envs[ws].exemptions)]));
+  const reports = Object.fromEntries(workspaces.map((ws) => [ws, evaluatePolicy(stacks[ws], envs[ws])]));
   const lines = [
     HEADER,
     "",
@@ -469,13 +469,14 @@ export function policyDoc(stacks: Record<string, SynthesizedStack>): string {
     "`npm run policy` checks the synthesized configuration of every workspace (all modules and the root, resolved",
     "together) against the checks below, modelled on Checkov (CKV_*), Trivy (AVD-AWS-*) and AWS Security Hub controls",
     "(FSBP, except SNS.1, S3.14, S3.17, KMS.4, WAF.11 and ELB.16, which are in Security Hub's NIST/CIS/PCI standards).",
-    "`npm test` fails on any failure. Dev may fail a check only through a named exemption with its reason in",
-    "`environments/dev.ts` (`exemptions`); staging and production pass every check that applies to them.",
-    "Scope `staging+production` marks resilience controls dev does not pay for.",
+    "`npm test` fails on any failure. Strictness is each environment's `tier`: a development-tier environment may fail",
+    "an exemptible check (below) only through a named exemption with its reason (`exemptions` in its environment file);",
+    "a production-like environment keeps every control and passes every check that applies to it.",
+    "Scope `production-like` marks resilience controls a development-tier environment does not pay for.",
     "Category `apply` marks apply-time rules (`lib/tools/policy/apply-checks.ts`): what AWS refuses at `terraform apply` or what",
     "breaks in the first week in production; each links the AWS page it comes from (\\[1\\], \\[2\\]).",
     "",
-    ...workspaces.map((ws) => `- **${ws}**: ${reports[ws].counts.passed} passed, ${reports[ws].counts.failed} failed, ${reports[ws].counts.exempted} exempted, ${reports[ws].counts["n/a"]} not applicable`),
+    ...workspaces.map((ws) => `- **${ws}** (${envs[ws].tier}): ${reports[ws].counts.passed} passed, ${reports[ws].counts.failed} failed, ${reports[ws].counts.exempted} exempted, ${reports[ws].counts["n/a"]} not applicable`),
     "",
     `| check | what it asks | severity | scope | upstream | ${workspaces.join(" | ")} |`,
     `|---|---|---|---|---|${workspaces.map(() => "---").join("|")}|`,
@@ -485,7 +486,21 @@ export function policyDoc(stacks: Record<string, SynthesizedStack>): string {
     const sources = (c.sources ?? []).map((url, i) => ` [\\[${i + 1}\\]](${url})`).join("");
     lines.push(`| \`${c.id}\` | ${c.title}${sources} | ${c.severity} | ${c.scope} | ${c.upstream.join(", ") || "—"} | ${cells.join(" | ")} |`);
   }
-  lines.push("", "## Dev exemptions", "");
+  lines.push(
+    "",
+    "## Exemptible checks",
+    "",
+    "Each declares the config switch that turns its control off (`exemptible` in `lib/tools/policy/checks.ts`); the",
+    "environment schema accepts an exemption of these checks only, and only in a development-tier environment.",
+    "",
+    "| check | switched off by | exempted in |",
+    "|---|---|---|",
+  );
+  for (const c of exemptibleChecks()) {
+    const where = workspaces.filter((ws) => envs[ws].exemptions.some((e) => e.control === c.id));
+    lines.push(`| \`${c.id}\` | \`${c.exemptible.switch}\` | ${where.join(", ") || "—"} |`);
+  }
+  lines.push("", "## Exemptions", "");
   for (const ws of workspaces) for (const e of envs[ws].exemptions) lines.push(`- \`${e.control}\` (${ws}): ${e.reason}`);
   lines.push("");
   return lines.join("\n");

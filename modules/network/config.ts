@@ -94,7 +94,7 @@ export const NetworkSchema = z
      * Who may reach the ALB. Ignored without a web service: then nothing is opened (no load balancer). `internet`: 80 and 443 from 0.0.0.0/0. `cloudfront`: 443 only from CloudFront's
      * origin-facing managed prefix list (`cloudfrontPrefixListId`), and the HTTPS listener answers 403 unless
      * the request carries the secret origin header CloudFront adds (docs/decisions.md, D51). Needs `cdn.enabled`
-     * and `compute.certificateArn`; staging and production with CloudFront must use it.
+     * and `compute.certificateArn`; a production-like environment with CloudFront must use it.
      * @default "internet"
      */
     albIngress: z.enum(ALB_INGRESS).default("internet").describe("internet | cloudfront"),

@@ -1,8 +1,12 @@
 /**
  * The policy gate's checks: what Checkov, Trivy and AWS Security Hub would flag on the resource
  * types this platform uses, evaluated on the synthesized configuration (see model.ts). Each check
- * names the upstream ids it mirrors, a severity and its scope: `all` workspaces, or
- * `staging+production` for resilience controls that dev does not pay for.
+ * names the upstream ids it mirrors, a severity and its scope: `all` environments, or
+ * `production-like` for resilience controls a development-tier environment does not pay for.
+ *
+ * A check an environment may switch off to save money says so itself: its `exemptible` names the
+ * config switch and reads it (`isOff`). The environment schema derives from these declarations
+ * which controls may be exempted and which are off; nothing else lists them.
  *
  * Upstream ids were checked against checkov (2026-08) and trivy-checks (2026-08) sources and the
  * Security Hub control reference. Trivy ids are written AVD-AWS-NNNN (still accepted as aliases of
@@ -14,6 +18,7 @@
  * A check looks at each resource of its types and returns the problem, or undefined when the
  * resource passes. A check with no resource to look at is "not applicable" in that workspace.
  */
+import type { EnvironmentConfig } from "../../../environments/schema";
 import { Unknown, isUnknown, type Value } from "./expressions";
 import type { PolicyModel, PolicyResource } from "./model";
 import { APPLY_CHECKS } from "./apply-checks";
@@ -21,7 +26,7 @@ import { containers } from "./containers";
 import { attached, block, blocks, isReplica, isSet, isTrue, list, num, of, perResource, refersTo, statements, type Statement } from "./values";
 
 export type Severity = "critical" | "high" | "medium" | "low";
-export type CheckScope = "all" | "staging+production";
+export type CheckScope = "all" | "production-like";
 export type Category = "encryption" | "exposure" | "logging" | "resilience" | "iam" | "containers" | "keys" | "lifecycle" | "apply";
 
 export interface Finding {
@@ -38,11 +43,32 @@ export interface Check {
   readonly upstream: readonly string[];
   readonly severity: Severity;
   readonly scope: CheckScope;
+  /**
+   * Present when an environment may switch the control off (in a development-tier environment, with a
+   * named exemption and its reason). Its absence makes the check non-exemptible.
+   */
+  readonly exemptible?: Exemptible;
   /** The AWS (or Terraform) pages an apply-time rule comes from (apply-checks.ts). */
   readonly sources?: readonly string[];
   /** One finding per resource looked at; none means the check does not apply. */
   evaluate(model: PolicyModel): Finding[];
 }
+
+/** The config switch that turns a control off (see `Check.exemptible`). */
+export interface Exemptible {
+  /** The config field that switches the control, as an operator writes it (`network.flowLogs.enabled`). */
+  readonly switch: string;
+  /** Whether the environment has the control off. */
+  isOff(env: EnvironmentConfig): boolean;
+  /**
+   * Whether what the control protects exists at all (default: always). When it does not (the cache
+   * disabled, seed 000 §7.3), the control is not off and an exemption of it is kept for when it returns.
+   */
+  present?(env: EnvironmentConfig): boolean;
+}
+
+/** Why a production-like environment has no exemptions, in the words of the schema and the gate. */
+export const EXEMPTION_TIER_RULE = "a production-like environment keeps every control; only a development-tier environment may be exempted";
 
 // --- value helpers ----------------------------------------------------------------------------
 
@@ -142,12 +168,12 @@ export const CHECKS: readonly Check[] = [
     (r) => (isTrue(r.config.at_rest_encryption_enabled) ? undefined : "at_rest_encryption_enabled is not true"),
   ),
   perResource(
-    { id: "elasticache-transit-encryption", title: "Redis replication groups require TLS", category: "encryption", upstream: ["CKV_AWS_30", "AVD-AWS-0051", "ElastiCache.5"], severity: "high", scope: "all" },
+    { id: "elasticache-transit-encryption", title: "Redis replication groups require TLS", category: "encryption", upstream: ["CKV_AWS_30", "AVD-AWS-0051", "ElastiCache.5"], severity: "high", scope: "all", exemptible: { switch: "cache.transitEncryption", isOff: (env) => !env.cache.transitEncryption, present: (env) => env.cache.enabled !== false } },
     ["aws_elasticache_replication_group"],
     (r) => (isTrue(r.config.transit_encryption_enabled) ? undefined : "transit_encryption_enabled is not true"),
   ),
   perResource(
-    { id: "elasticache-auth", title: "Redis replication groups require an AUTH token", category: "encryption", upstream: ["CKV_AWS_31", "ElastiCache.6"], severity: "medium", scope: "all" },
+    { id: "elasticache-auth", title: "Redis replication groups require an AUTH token", category: "encryption", upstream: ["CKV_AWS_31", "ElastiCache.6"], severity: "medium", scope: "all", exemptible: { switch: "cache.auth", isOff: (env) => !env.cache.auth, present: (env) => env.cache.enabled !== false } },
     ["aws_elasticache_replication_group"],
     (r) => (isSet(r.config.auth_token) || isSet(r.config.user_group_ids) ? undefined : "no auth_token: any client in the security group can read and write the cache"),
   ),
@@ -192,7 +218,7 @@ export const CHECKS: readonly Check[] = [
     (r) => (isSet(r.config.kms_key_id) ? undefined : "no kms_key_id"),
   ),
   perResource(
-    { id: "alb-https", title: "Load balancer listeners serve HTTPS or redirect HTTP to HTTPS", category: "encryption", upstream: ["CKV_AWS_2", "CKV2_AWS_20", "AVD-AWS-0054", "ELB.1"], severity: "high", scope: "all" },
+    { id: "alb-https", title: "Load balancer listeners serve HTTPS or redirect HTTP to HTTPS", category: "encryption", upstream: ["CKV_AWS_2", "CKV2_AWS_20", "AVD-AWS-0054", "ELB.1"], severity: "high", scope: "all", exemptible: { switch: "compute.certificateArn", isOff: (env) => !env.compute.certificateArn } },
     ["aws_lb_listener"],
     (r) => {
       if (r.config.protocol === "HTTPS" || r.config.protocol === "TLS") return undefined;
@@ -317,18 +343,18 @@ export const CHECKS: readonly Check[] = [
 
   // Logging and audit
   perResource(
-    { id: "vpc-flow-logs", title: "VPCs record flow logs", category: "logging", upstream: ["CKV2_AWS_11", "AVD-AWS-0178", "EC2.6"], severity: "medium", scope: "all" },
+    { id: "vpc-flow-logs", title: "VPCs record flow logs", category: "logging", upstream: ["CKV2_AWS_11", "AVD-AWS-0178", "EC2.6"], severity: "medium", scope: "all", exemptible: { switch: "network.flowLogs.enabled", isOff: (env) => !env.network.flowLogs.enabled } },
     ["aws_vpc"],
     (vpc, m) => (attached(m, "aws_flow_log", "vpc_id", vpc).length ? undefined : "no aws_flow_log for this VPC"),
   ),
   perResource(
-    { id: "s3-access-logging", title: "S3 buckets log access (except the log bucket itself)", category: "logging", upstream: ["CKV_AWS_18", "AVD-AWS-0089", "S3.9"], severity: "medium", scope: "all" },
+    { id: "s3-access-logging", title: "S3 buckets log access (except the log bucket itself)", category: "logging", upstream: ["CKV_AWS_18", "AVD-AWS-0089", "S3.9"], severity: "medium", scope: "all", exemptible: { switch: "storage.accessLogging", isOff: (env) => !env.storage.accessLogging } },
     ["aws_s3_bucket"],
     (b, m) => (attached(m, "aws_s3_bucket_logging", "bucket", b).length ? undefined : "no aws_s3_bucket_logging"),
     (b, m) => !isLogBucket(b, m),
   ),
   perResource(
-    { id: "alb-access-logs", title: "Load balancers write access logs", category: "logging", upstream: ["CKV_AWS_91", "ELB.5"], severity: "medium", scope: "all" },
+    { id: "alb-access-logs", title: "Load balancers write access logs", category: "logging", upstream: ["CKV_AWS_91", "ELB.5"], severity: "medium", scope: "all", exemptible: { switch: "compute.albAccessLogs", isOff: (env) => !env.compute.albAccessLogs } },
     ["aws_lb"],
     (r) => (isTrue(block(r.config.access_logs)?.enabled) ? undefined : "access_logs.enabled is not true"),
   ),
@@ -351,7 +377,7 @@ export const CHECKS: readonly Check[] = [
     (r) => (isTrue(r.config.enable_log_file_validation) ? undefined : "enable_log_file_validation is not true"),
   ),
   perResource(
-    { id: "cloudtrail-cloudwatch-logs", title: "CloudTrail delivers to CloudWatch Logs for alerting", category: "logging", upstream: ["CKV2_AWS_10", "AVD-AWS-0162", "CloudTrail.5"], severity: "low", scope: "all" },
+    { id: "cloudtrail-cloudwatch-logs", title: "CloudTrail delivers to CloudWatch Logs for alerting", category: "logging", upstream: ["CKV2_AWS_10", "AVD-AWS-0162", "CloudTrail.5"], severity: "low", scope: "all", exemptible: { switch: "security.audit.cloudWatchLogs", isOff: (env) => env.security.audit.enabled && !env.security.audit.cloudWatchLogs } },
     ["aws_cloudtrail"],
     (r) => (isSet(r.config.cloud_watch_logs_group_arn) ? undefined : "no cloud_watch_logs_group_arn"),
   ),
@@ -391,47 +417,47 @@ export const CHECKS: readonly Check[] = [
     },
   ),
   perResource(
-    { id: "ecs-container-insights", title: "ECS clusters collect Container Insights", category: "logging", upstream: ["CKV_AWS_65", "AVD-AWS-0034", "ECS.12"], severity: "low", scope: "all" },
+    { id: "ecs-container-insights", title: "ECS clusters collect Container Insights", category: "logging", upstream: ["CKV_AWS_65", "AVD-AWS-0034", "ECS.12"], severity: "low", scope: "all", exemptible: { switch: "compute.containerInsights", isOff: (env) => !env.compute.containerInsights } },
     ["aws_ecs_cluster"],
     (r) => (blocks(r.config.setting).some((s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced")) ? undefined : "containerInsights is not enabled"),
   ),
 
-  // Resilience (staging and production)
+  // Resilience (production-like environments)
   perResource(
-    { id: "rds-multi-az", title: "The primary database runs Multi-AZ", category: "resilience", upstream: ["CKV_AWS_157", "RDS.5"], severity: "medium", scope: "staging+production" },
+    { id: "rds-multi-az", title: "The primary database runs Multi-AZ", category: "resilience", upstream: ["CKV_AWS_157", "RDS.5"], severity: "medium", scope: "production-like" },
     ["aws_db_instance"],
     (r) => (isTrue(r.config.multi_az) ? undefined : "multi_az is not true"),
     (r) => !isReplica(r),
   ),
   perResource(
-    { id: "rds-backup-retention", title: "Automated database backups are kept at least 7 days", category: "resilience", upstream: ["CKV_AWS_133", "AVD-AWS-0077", "RDS.11"], severity: "medium", scope: "staging+production" },
+    { id: "rds-backup-retention", title: "Automated database backups are kept at least 7 days", category: "resilience", upstream: ["CKV_AWS_133", "AVD-AWS-0077", "RDS.11"], severity: "medium", scope: "production-like" },
     ["aws_db_instance"],
     (r) => ((num(r.config.backup_retention_period) ?? 0) >= 7 ? undefined : `backup_retention_period is ${String(r.config.backup_retention_period ?? 0)} days, under 7`),
     (r) => !isReplica(r),
   ),
   perResource(
-    { id: "rds-deletion-protection", title: "Databases have deletion protection", category: "resilience", upstream: ["CKV_AWS_293", "AVD-AWS-0177", "RDS.8"], severity: "medium", scope: "staging+production" },
+    { id: "rds-deletion-protection", title: "Databases have deletion protection", category: "resilience", upstream: ["CKV_AWS_293", "AVD-AWS-0177", "RDS.8"], severity: "medium", scope: "production-like" },
     ["aws_db_instance"],
     (r) => (isTrue(r.config.deletion_protection) ? undefined : "deletion_protection is not true"),
   ),
   perResource(
-    { id: "rds-final-snapshot", title: "Deleting the primary database takes a final snapshot", category: "resilience", upstream: [], severity: "low", scope: "staging+production" },
+    { id: "rds-final-snapshot", title: "Deleting the primary database takes a final snapshot", category: "resilience", upstream: [], severity: "low", scope: "production-like" },
     ["aws_db_instance"],
     (r) => (isTrue(r.config.skip_final_snapshot) ? "skip_final_snapshot is true" : isSet(r.config.final_snapshot_identifier) ? undefined : "no final_snapshot_identifier"),
     (r) => !isReplica(r),
   ),
   perResource(
-    { id: "elasticache-multi-az", title: "Redis fails over automatically across AZs", category: "resilience", upstream: ["CKV2_AWS_50", "ElastiCache.3"], severity: "medium", scope: "staging+production" },
+    { id: "elasticache-multi-az", title: "Redis fails over automatically across AZs", category: "resilience", upstream: ["CKV2_AWS_50", "ElastiCache.3"], severity: "medium", scope: "production-like" },
     ["aws_elasticache_replication_group"],
     (r) => (!isTrue(r.config.automatic_failover_enabled) ? "automatic_failover_enabled is not true" : !isTrue(r.config.multi_az_enabled) ? "multi_az_enabled is not true" : undefined),
   ),
   perResource(
-    { id: "elasticache-backups", title: "Redis keeps automatic snapshots", category: "resilience", upstream: ["ElastiCache.1"], severity: "medium", scope: "staging+production" },
+    { id: "elasticache-backups", title: "Redis keeps automatic snapshots", category: "resilience", upstream: ["ElastiCache.1"], severity: "medium", scope: "production-like" },
     ["aws_elasticache_replication_group"],
     (r) => ((num(r.config.snapshot_retention_limit) ?? 0) >= 1 ? undefined : "snapshot_retention_limit is 0"),
   ),
   perResource(
-    { id: "alb-deletion-protection", title: "Load balancers have deletion protection", category: "resilience", upstream: ["CKV_AWS_150", "ELB.6"], severity: "low", scope: "staging+production" },
+    { id: "alb-deletion-protection", title: "Load balancers have deletion protection", category: "resilience", upstream: ["CKV_AWS_150", "ELB.6"], severity: "low", scope: "production-like" },
     ["aws_lb"],
     (r) => (isTrue(r.config.enable_deletion_protection) ? undefined : "enable_deletion_protection is not true"),
   ),
@@ -537,7 +563,7 @@ export const CHECKS: readonly Check[] = [
     (r) => (r.config.load_balancer_type ?? "application") === "application",
   ),
   perResource(
-    { id: "alb-waf", title: "Internet-facing load balancers sit behind a WAF web ACL", category: "exposure", upstream: ["CKV2_AWS_28", "ELB.16"], severity: "medium", scope: "all" },
+    { id: "alb-waf", title: "Internet-facing load balancers sit behind a WAF web ACL", category: "exposure", upstream: ["CKV2_AWS_28", "ELB.16"], severity: "medium", scope: "all", exemptible: { switch: "security.waf.enabled", isOff: (env) => !env.security.waf.enabled } },
     ["aws_lb"],
     (lb, m) => (attached(m, "aws_wafv2_web_acl_association", "resource_arn", lb).length ? undefined : "no aws_wafv2_web_acl_association"),
     (r) => !isTrue(r.config.internal) && (r.config.load_balancer_type ?? "application") === "application",

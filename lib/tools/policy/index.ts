@@ -1,11 +1,13 @@
 /**
- * The policy gate: every check of checks.ts on one synthesized workspace, with the workspace's
- * named exemptions applied. Only dev may exempt a check, only a check the environment schema lists
- * as exemptible (EXEMPTIBLE_CONTROLS), and only with a reason; an exemption of a check that passes
- * is stale and fails the gate, so the list never outlives the reason.
+ * The policy gate: every check of checks.ts on one synthesized workspace, with its environment's
+ * named exemptions applied. Strictness is the environment's tier, never its name: only a
+ * development-tier environment may exempt a check, only a check that declares `exemptible`, and only
+ * with a reason; an exemption of a check that passes is stale and fails the gate, so the list never
+ * outlives the reason. Checks of scope `production-like` apply to production-like environments only.
  */
+import type { Tier } from "../../../environments/schema";
 import type { SynthesizedStack } from "../synthesized";
-import { CHECKS, type Check, type Finding } from "./checks";
+import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Finding } from "./checks";
 import { policyModel } from "./model";
 
 export type Status = "passed" | "failed" | "exempted" | "n/a";
@@ -13,6 +15,12 @@ export type Status = "passed" | "failed" | "exempted" | "n/a";
 export interface Exemption {
   readonly control: string;
   readonly reason: string;
+}
+
+/** What the gate needs of an environment's config (an EnvironmentConfig is one). */
+export interface PolicyEnvironment {
+  readonly tier: Tier;
+  readonly exemptions: readonly Exemption[];
 }
 
 export interface CheckResult {
@@ -32,16 +40,28 @@ export interface PolicyReport {
   readonly counts: Record<Status, number>;
 }
 
-export function inScope(check: Check, workspace: string): boolean {
-  return check.scope === "all" || workspace === "staging" || workspace === "production";
+export function inScope(check: Check, tier: Tier): boolean {
+  return check.scope === "all" || tier === "production-like";
 }
 
-export function evaluatePolicy(stack: SynthesizedStack, exemptions: readonly Exemption[], checks: readonly Check[] = CHECKS): PolicyReport {
+/** Why an exemption cannot stand whatever the check finds, if it cannot. */
+function refusedExemption(check: Check, tier: Tier): string | undefined {
+  if (tier === "production-like") return `exemption of ${check.id}: ${EXEMPTION_TIER_RULE}`;
+  if (!check.exemptible) return `exemption of ${check.id}, which is not exemptible (no config switch turns it off)`;
+  return undefined;
+}
+
+export function evaluatePolicy(stack: SynthesizedStack, env: PolicyEnvironment, checks: readonly Check[] = CHECKS): PolicyReport {
   const model = policyModel(stack);
   const results: CheckResult[] = checks.map((check) => {
-    const exemption = exemptions.find((e) => e.control === check.id);
-    if (!inScope(check, stack.workspace)) {
-      return { check, status: exemption ? "failed" : "n/a", failures: exemption ? [{ address: "(config)", problem: `exemption of ${check.id}, which does not apply to ${stack.workspace}` }] : [], evaluated: 0, note: `scope ${check.scope}` };
+    const exemption = env.exemptions.find((e) => e.control === check.id);
+    if (!inScope(check, env.tier)) {
+      return { check, status: exemption ? "failed" : "n/a", failures: exemption ? [{ address: "(config)", problem: `exemption of ${check.id}, which applies to production-like environments only` }] : [], evaluated: 0, note: `scope ${check.scope}` };
+    }
+    const refused = exemption && refusedExemption(check, env.tier);
+    if (refused) {
+      const findings = check.evaluate(model);
+      return { check, status: "failed", failures: [{ address: "(config)", problem: refused }], evaluated: findings.length };
     }
     const findings = check.evaluate(model);
     const failures = findings.filter((f): f is Required<Finding> => f.problem !== undefined);
