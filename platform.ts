@@ -19,6 +19,7 @@ import { DATA_BUCKETS } from "./modules/storage";
 import { NetworkModule } from "./modules/network";
 import { SecurityModule } from "./modules/security";
 import { StorageModule } from "./modules/storage";
+import { datadogKnobRules } from "./environments/datadog-schema";
 
 export interface Platform {
   readonly root: WorkspaceStack;
@@ -257,7 +258,8 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   }
 
   const appIndex = env.compute.services.findIndex((s) => s.name === "app");
-  const appKnobs = appIndex >= 0 ? declareKnobs(root, computeKnobs(appIndex), COMPUTE_RULES, env) : {};
+  const dd = env.compute.datadog;
+  const appKnobs = appIndex >= 0 ? declareKnobs(root, computeKnobs(appIndex), [...COMPUTE_RULES, ...datadogKnobRules(env.compute)], env) : {};
   const compute = root.use(
     new ComputeModule(app, ws, {
       name,
@@ -300,8 +302,12 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
       environmentName: ws,
       running,
       originVerify: net.albIngress === "cloudfront",
+      datadog: dd.enabled ? { secretName: `${secretPrefix}/datadog-api-key`, servicePrefix: env.project } : undefined,
     }),
   );
+  if (dd.enabled) {
+    root.output("datadog_api_key_secret_arn", compute.ref("datadog_api_key_secret_arn"), 'Datadog API key secret: put {"api_key": "<key>"} before applying the services (docs/operations.md, Datadog).');
+  }
 
   root.output("ecs_cluster_name", compute.ref("ecs_cluster_name"), "ECS cluster (seed 000 §6).");
   root.output("ecs_service_names", compute.ref("ecs_service_names"), "ECS service names by service.");
@@ -379,6 +385,20 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
         replicaCount: dbKnobs.db_replica_count,
       },
       redis: cache && redisTokens && { replicationGroupId: cache.ref("replication_group_id"), nodeCount: redisTokens.redis_num_cache_nodes },
+      datadog:
+        dd.enabled && dd.logs
+          ? {
+              streamName: `${name}-datadog-logs`,
+              site: dd.site,
+              environmentName: ws,
+              accountId: env.accountId,
+              secretArn: compute.ref("datadog_api_key_secret_arn"),
+              dataKmsKeyArn: security.ref("data_kms_key_arn"),
+              logsKmsKeyArn: security.ref("logs_kms_key_arn"),
+              logsBucketArn: storage.ref("logs_bucket_arn"),
+              errorLogRetentionDays: env.compute.logRetentionDays,
+            }
+          : undefined,
     }),
   );
   root.output("alarm_topic_arn", monitoring.ref("alarm_topic_arn"), "SNS topic of every alarm (subscribe on-call here).");

@@ -1,5 +1,6 @@
 /** Knobs of the compute (ECS Fargate + ALB) and cdn (CloudFront) modules. Part of EnvironmentSchema. */
 import { z } from "zod";
+import { datadogFitProblems, DatadogSchema } from "./datadog-schema";
 
 /** Valid Fargate task sizes: CPU units → memory (MiB) values. */
 export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
@@ -96,7 +97,7 @@ export const ComputeSchema = z
     albDeletionProtection: z.boolean().default(false),
     /** ALB access logs to the logs bucket. @default true */
     albAccessLogs: z.boolean().default(true),
-    /** X-Ray daemon sidecar (seed 001). @default false */
+    /** X-Ray daemon sidecar (seed 001); reserves 32 CPU units and 256 MiB inside the task. @default false */
     xray: z.boolean().default(false),
     /** CPU architecture of the tasks. @default "X86_64" */
     architecture: z.enum(["X86_64", "ARM64"]).default("X86_64"),
@@ -125,8 +126,13 @@ export const ComputeSchema = z
       })
       .strict()
       .default({ enabled: true, image: TOOLBOX_IMAGE }),
+    /** Datadog agent sidecar and log shipping, opt-in (environments/datadog-schema.ts, D78–D82). @default { enabled: false } */
+    datadog: DatadogSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    for (const [path, message] of datadogFitProblems(c)) ctx.addIssue({ code: "custom", path, message });
+  });
 
 export const CdnSchema = z
   .object({
