@@ -200,7 +200,7 @@ describe("API key secret", () => {
 
   test("the execution role may read it (and decrypt it only through Secrets Manager)", () => {
     const st = JSON.parse(resource(compute, "aws_iam_role_policy", "execution").policy).Statement as Json[];
-    expect(st.find((s) => s.Sid === "ReadTaskSecrets").Resource).toContain("${aws_secretsmanager_secret.datadog_api_key.arn}");
+    expect(st.find((s) => s.Sid === "ReadTaskSecrets")?.Resource).toContain("${aws_secretsmanager_secret.datadog_api_key.arn}");
   });
 
   test("its ARN is a root output", () => {
@@ -256,7 +256,7 @@ describe("log shipping", () => {
 
   test("Firehose may only write its backup prefix, read the one secret and write its error log", () => {
     const st = statements(m, "datadog_firehose");
-    expect(st.find((s) => s.Sid === "BackupObjects").Resource).toBe("${var.logs_bucket_arn}/datadog-failed/*");
+    expect(st.find((s) => s.Sid === "BackupObjects")?.Resource).toBe("${var.logs_bucket_arn}/datadog-failed/*");
     expect(st.find((s) => s.Sid === "ReadApiKey")).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: "${var.datadog_api_key_secret_arn}" });
     for (const s of st.filter((x) => String(x.Action).includes("kms:"))) expect(s.Condition.StringEquals["kms:ViaService"]).toMatch(/^(s3|secretsmanager)\.\$\{var\.region\}\.amazonaws\.com$/);
     expect(JSON.parse(resource(m, "aws_iam_role", "datadog_firehose").assume_role_policy).Statement[0].Principal).toEqual({ Service: "firehose.amazonaws.com" });
