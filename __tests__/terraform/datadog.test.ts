@@ -45,13 +45,12 @@ describeTerraform("Datadog on in production under real Terraform", () => {
         "module.monitoring.aws_cloudwatch_metric_alarm.datadog_log_delivery",
       ]),
     );
+    // Container definitions are known only at apply (repository URL, secret ARN); the stream's settings are known now.
     const shown = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-all"]).stdout);
-    const td = shown.resource_changes.find((c: { address: string }) => c.address === "module.compute.aws_ecs_task_definition.app");
-    const defs = JSON.parse(td.change.after.container_definitions) as { name: string; secrets?: { name: string }[]; environment?: { name: string }[] }[];
-    expect(defs.map((c) => c.name)).toEqual(["app", "xray-daemon", "datadog-init", "datadog-agent"]);
-    const agent = defs.find((c) => c.name === "datadog-agent");
-    expect(agent?.secrets?.map((s) => s.name)).toEqual(["DD_API_KEY"]);
-    expect(agent?.environment?.map((e) => e.name)).not.toContain("DD_API_KEY");
+    const stream = shown.resource_changes.find((c: { address: string }) => c.address === "module.monitoring.aws_kinesis_firehose_delivery_stream.datadog_logs").change.after;
+    expect(stream.http_endpoint_configuration[0].url).toBe("https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input");
+    expect(stream.http_endpoint_configuration[0].secrets_manager_configuration[0].enabled).toBe(true);
+    expect(stream.server_side_encryption[0]).toMatchObject({ enabled: true, key_type: "AWS_OWNED_CMK" });
   });
 
   test("the first step of turning Datadog on plans the API key secret alone", () => {
