@@ -68,7 +68,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
   const dr = m.dr(ctx, security, storage, database.module);
   const compute = m.compute(ctx, { network, security, storage, database: database.module, cache: cache?.module });
   const cdn = m.cdn(ctx, storage, compute);
-  const monitoring = m.monitoring(ctx, { security, compute, database, cache });
+  const monitoring = m.monitoring(ctx, { security, storage, compute, database, cache });
   const built = { root, network, security, storage, cache: cache?.module, database: database.module, compute, cdn, monitoring, dr };
   addRootOutputs(root, env, built);
   return built;

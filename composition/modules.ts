@@ -13,7 +13,7 @@ import { CacheModule } from "../modules/cache";
 import { CACHE_KNOBS } from "../modules/cache/knobs";
 import { CdnModule } from "../modules/cdn";
 import { ComputeModule } from "../modules/compute";
-import { IMAGE_KNOBS, serviceKnobs } from "../modules/compute/knobs";
+import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/knobs";
 import { DatabaseModule } from "../modules/database";
 import { DATABASE_KNOBS } from "../modules/database/knobs";
 import { DrModule } from "../modules/dr";
@@ -224,7 +224,7 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
   const { app, env, root, names } = ctx;
   // Knob order is tfvars order: the app settings, then (after cache and database) the image tag and each service.
   const image = root.declareKnobs(IMAGE_KNOBS, env.compute, ctx.rules);
-  const services = Object.fromEntries(env.compute.services.map((s) => [s.name, root.declareKnobs(serviceKnobs(s.name), s, ctx.rules)]));
+  const services = Object.fromEntries(env.compute.services.map((s) => [s.name, root.declareKnobs(knobsOfService(env.compute, s.name), s, ctx.rules)]));
   const d = env.database;
   const buckets = Object.fromEntries(
     Object.entries(env.storage.buckets).map(([key, b]) => {
@@ -271,6 +271,7 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       environmentName: env.workspace,
       running: ctx.running,
       originVerify: env.network.albIngress === "cloudfront",
+      datadog: env.compute.datadog.enabled ? { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project } : undefined,
     }),
   );
 }
@@ -308,12 +309,14 @@ export function cdn({ app, env, root, names }: Ctx, storage: StorageModule, comp
 
 export interface MonitoringDeps {
   readonly security: SecurityModule;
+  readonly storage: StorageModule;
   readonly compute: ComputeModule;
   readonly database: { readonly module: DatabaseModule; readonly knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> };
   readonly cache?: { readonly module: CacheModule; readonly knobs: KnobTokens<typeof CACHE_KNOBS.knobs> };
 }
 
-export function monitoring({ app, env, root, names }: Ctx, { security, compute, database, cache }: MonitoringDeps): MonitoringModule {
+export function monitoring({ app, env, root, names }: Ctx, { security, storage, compute, database, cache }: MonitoringDeps): MonitoringModule {
+  const dd = env.compute.datadog;
   const services = env.compute.services;
   // The service the ECS alarms watch: the first web service (the ALB's default), else the first service.
   const watched = services.find((s) => s.kind === "web") ?? services[0];
@@ -341,6 +344,21 @@ export function monitoring({ app, env, root, names }: Ctx, { security, compute, 
         replicaCount: database.knobs.db_replica_count,
       },
       redis: cache && { replicationGroupId: cache.module.ref("replication_group_id"), nodeCount: cache.knobs.redis_num_cache_nodes },
+      // A copy of the app log group to Datadog (compute.datadog.logs); the logs stay in CloudWatch (D77, D80).
+      datadog:
+        dd.enabled && dd.logs
+          ? {
+              streamName: `${names.name}-datadog-logs`,
+              site: dd.site,
+              environmentName: env.workspace,
+              accountId: env.accountId,
+              secretArn: compute.ref("datadog_api_key_secret_arn"),
+              dataKmsKeyArn: security.ref("data_kms_key_arn"),
+              logsKmsKeyArn: security.ref("logs_kms_key_arn"),
+              logsBucketArn: storage.ref("logs_bucket_arn"),
+              errorLogRetentionDays: env.compute.logRetentionDays,
+            }
+          : undefined,
     }),
   );
 }

@@ -84,6 +84,12 @@ export const ROOT_OUTPUTS: readonly Row[] = [
     description: `Starts the ECS Exec toolbox (seed 000 §8.1): ${runTask("ecs_toolbox_run_task_command")}.`,
     when: (env) => env.compute.toolbox.enabled,
   },
+  {
+    name: "datadog_api_key_secret_arn",
+    from: ["compute", "datadog_api_key_secret_arn"],
+    description: 'Datadog API key secret: put {"api_key": "<key>"} before applying the services (docs/operations.md, Datadog).',
+    when: (env) => env.compute.datadog.enabled,
+  },
   { name: "alb_dns_name", from: ["compute", "alb_dns_name"], description: "DNS name of the ALB (seed 000 §6).", when: hasWeb },
   { name: "alb_arn_suffix", from: ["compute", "alb_arn_suffix"], description: "ALB ARN suffix (CloudWatch dimension).", when: hasWeb },
   { name: "target_group_arns", from: ["compute", "target_group_arns"], description: "Target group ARNs by service (seed 000 §5.3: aws elbv2 describe-target-health --target-group-arn ...).", when: hasWeb },

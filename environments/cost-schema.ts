@@ -36,6 +36,28 @@ export const CostSchema = z
          * 2 per discipline seen, 1 per BNCC code searched, 2 overall. @default 0
          */
         appMetricSeries: z.number().int().nonnegative().default(0),
+        /**
+         * GB of app log lines shipped to Datadog when `compute.datadog.logs` is on (a copy of what `logsGb`
+         * ingests into CloudWatch for the app log group): Firehose ingestion plus Datadog's log ingestion. @default 0
+         */
+        datadogLogGb: z.number().nonnegative().default(0),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Datadog's own list prices, USD, priced only while `compute.datadog.enabled` (Pro plan, on-demand, from
+     * https://www.datadoghq.com/pricing/ and the APM billing page
+     * https://docs.datadoghq.com/account_management/billing/apm_tracing_profiler/, read 2026-11-30; annual
+     * commitments are about 20% lower: $1 and $2 per task). Replace with the contract's prices.
+     */
+    datadogPrices: z
+      .object({
+        /** Infrastructure monitoring per concurrent Fargate task per month. @default 1.2 */
+        fargateTaskMonth: z.number().nonnegative().default(1.2),
+        /** APM per concurrent Fargate task per month (charged only when `compute.datadog.apm`). @default 2.4 */
+        apmFargateTaskMonth: z.number().nonnegative().default(2.4),
+        /** Log ingestion per GB (indexing and retention are billed on top, per million events). @default 0.1 */
+        logIngestGb: z.number().nonnegative().default(0.1),
       })
       .strict()
       .prefault({}),

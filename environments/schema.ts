@@ -18,7 +18,7 @@ import { DatabaseSchema } from "../modules/database/config";
 import { ProductMonitoringSchema } from "./app-metrics";
 import { knobFields, knobProblems } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/knobs";
-import { IMAGE_KNOBS, serviceKnobs } from "../modules/compute/knobs";
+import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/knobs";
 import { DATABASE_KNOBS } from "../modules/database/knobs";
 import { APP_SETTINGS, PRODUCT_DEFAULTS, withDefaults } from "./product";
 import { SecuritySchema } from "../modules/security/config";
@@ -316,7 +316,7 @@ function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
     { path: ["cache"], problems: env.cache.enabled ? knobProblems(CACHE_KNOBS, env.cache, rules) : [] },
     { path: ["database"], problems: knobProblems(DATABASE_KNOBS, env.database, rules) },
     { path: ["compute"], problems: knobProblems(IMAGE_KNOBS, env.compute, rules) },
-    ...env.compute.services.map((s, i) => ({ path: ["compute", "services", i], problems: knobProblems(serviceKnobs(s.name), s, rules) })),
+    ...env.compute.services.map((s, i) => ({ path: ["compute", "services", i], problems: knobProblems(knobsOfService(env.compute, s.name), s, rules) })),
   ];
   for (const { path, problems } of sets) {
     for (const p of problems) ctx.addIssue({ code: "custom", path: [...path, p.field], message: p.message });

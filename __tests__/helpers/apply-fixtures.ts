@@ -95,7 +95,44 @@ const logBucket = (algorithm: string) => ({
   aws_s3_bucket_server_side_encryption_configuration: { logs: { bucket: ref("aws_s3_bucket", "logs"), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: algorithm } }] } },
 });
 
+// Datadog ---------------------------------------------------------------------------------------
+const ddAgent = (extra: Json = {}) => ({
+  name: "datadog-agent",
+  image: "public.ecr.aws/datadog/agent:7.72.1",
+  essential: false,
+  cpu: 128,
+  memoryReservation: 256,
+  readonlyRootFilesystem: true,
+  environment: [{ name: "ECS_FARGATE", value: "true" }, { name: "DD_SITE", value: "datadoghq.com" }],
+  secrets: [{ name: "DD_API_KEY", valueFrom: "${aws_secretsmanager_secret.datadog_api_key.arn}:api_key::" }],
+  ...extra,
+});
+const ddTask = (agent: Json) => ({ ...ecsApp(), aws_ecs_task_definition: { app: taskDef([appContainer(), agent]) } });
+const firehose = (http: Json = {}, extra: Json = {}) => ({
+  aws_kinesis_firehose_delivery_stream: {
+    datadog_logs: {
+      name: "app-datadog-logs",
+      destination: "http_endpoint",
+      server_side_encryption: { enabled: true, key_type: "AWS_OWNED_CMK" },
+      http_endpoint_configuration: {
+        url: "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
+        role_arn: ref("aws_iam_role", "firehose", "arn"),
+        s3_backup_mode: "FailedDataOnly",
+        secrets_manager_configuration: { enabled: true, secret_arn: ref("aws_secretsmanager_secret", "datadog_api_key", "arn"), role_arn: ref("aws_iam_role", "firehose", "arn") },
+        s3_configuration: { role_arn: ref("aws_iam_role", "firehose", "arn"), bucket_arn: "arn:aws:s3:::app-logs", kms_key_arn: ref("aws_kms_key", "data", "arn") },
+        ...http,
+      },
+      ...extra,
+    },
+  },
+});
+
 export const APPLY_FIXTURES: Record<string, Fixture> = {
+  "datadog-api-key-by-reference": {
+    pass: ddTask(ddAgent()),
+    fail: ddTask(ddAgent({ environment: [{ name: "ECS_FARGATE", value: "true" }, { name: "DD_API_KEY", value: "0123456789abcdef0123456789abcdef" }], secrets: [] })),
+  },
+  "firehose-http-endpoint-secure": { pass: firehose(), fail: firehose({ url: "http://aws-kinesis-http-intake.logs.datadoghq.com/v1/input" }) },
   "rds-replica-source-password": { pass: replicated(), fail: replicated({ manage_master_user_password: true }) },
   "rds-replica-source-backups": { pass: replicated(), fail: replicated({ backup_retention_period: 0 }) },
   "ecs-no-rds-managed-secret": {

@@ -25,7 +25,8 @@ describe("apply-time rules", () => {
       expect(CHECKS).toContain(c);
       expect(c.category).toBe("apply");
       expect(c.sources?.length).toBeGreaterThan(0);
-      for (const url of c.sources ?? []) expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|developer\.hashicorp\.com)\//);
+      // Datadog's own pages for the Datadog rules (datadog-checks.ts).
+      for (const url of c.sources ?? []) expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|developer\.hashicorp\.com|docs\.datadoghq\.com)\//);
     }
   });
 
@@ -191,4 +192,72 @@ test("rds-backup-maintenance-windows reads a backup window that crosses midnight
   const db = (backup: string, maintenance: string) => ({ aws_db_instance: { db: { backup_window: backup, maintenance_window: maintenance } } });
   expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "sun:06:00-sun:07:00")), STRICT, check).results[0].status).toBe("passed");
   expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "mon:00:00-mon:01:00")), STRICT, check).results[0].status).toBe("failed");
+});
+
+describe("datadog-api-key-by-reference", () => {
+  const pass = FIXTURES["datadog-api-key-by-reference"].pass;
+  const withAgent = (agent: Json) => {
+    const td = JSON.parse(JSON.stringify(pass.aws_ecs_task_definition));
+    const defs = JSON.parse(td.app.container_definitions);
+    td.app.container_definitions = JSON.stringify([defs[0], { ...defs[1], ...agent }]);
+    return { ...pass, aws_ecs_task_definition: td };
+  };
+
+  test("a FireLens log option carrying the key as a value fails (Datadog's output plugin takes it through secretOptions)", () => {
+    const r = run("datadog-api-key-by-reference", withAgent({ logConfiguration: { logDriver: "awsfirelens", options: { Name: "datadog", apikey: "0123456789abcdef" } } }));
+    expect(r.status).toBe("failed");
+    expect(r.failures[0].problem).toContain("datadog-agent log option apikey");
+  });
+
+  test("any credential-named variable in an environment fails, not only DD_API_KEY (DD_APP_KEY)", () => {
+    expect(run("datadog-api-key-by-reference", withAgent({ environment: [{ name: "DD_APP_KEY", value: "x" }] })).status).toBe("failed");
+  });
+
+  test("a Firehose HTTP endpoint with an access_key value fails; the Secrets Manager integration passes", () => {
+    const fh = FIXTURES["firehose-http-endpoint-secure"].pass as Resources;
+    expect(run("datadog-api-key-by-reference", fh).status).toBe("passed");
+    const leaked = JSON.parse(JSON.stringify(fh));
+    leaked.aws_kinesis_firehose_delivery_stream.datadog_logs.http_endpoint_configuration.access_key = "0123456789abcdef";
+    expect(run("datadog-api-key-by-reference", leaked).status).toBe("failed");
+  });
+});
+
+describe("firehose-http-endpoint-secure", () => {
+  const pass = FIXTURES["firehose-http-endpoint-secure"].pass;
+  const changed = (edit: (s: Json) => void) => {
+    const copy = JSON.parse(JSON.stringify(pass));
+    edit(copy.aws_kinesis_firehose_delivery_stream.datadog_logs);
+    return copy;
+  };
+
+  test("a stream without server-side encryption fails", () => {
+    expect(run("firehose-http-endpoint-secure", changed((s) => delete s.server_side_encryption)).status).toBe("failed");
+  });
+
+  test("encryption on a stream fed by a Kinesis data stream fails (Firehose refuses it)", () => {
+    const r = run("firehose-http-endpoint-secure", changed((s) => (s.kinesis_source_configuration = { kinesis_stream_arn: "arn:aws:kinesis:us-east-1:1:stream/x", role_arn: "r" })));
+    expect(r.failures[0].problem).toContain("Kinesis data stream");
+  });
+
+  test("a backup of failed records without a KMS key fails", () => {
+    expect(run("firehose-http-endpoint-secure", changed((s) => delete s.http_endpoint_configuration.s3_configuration.kms_key_arn)).status).toBe("failed");
+  });
+
+  test("a stream to S3 (not an HTTP endpoint) is not this rule's concern", () => {
+    const s3 = { aws_kinesis_firehose_delivery_stream: { s: { name: "s", destination: "extended_s3", extended_s3_configuration: { bucket_arn: "arn:aws:s3:::b", role_arn: "r" } } } };
+    expect(run("firehose-http-endpoint-secure", s3).status).toBe("n/a");
+  });
+});
+
+describe("fargate-task-size with the Datadog sidecar", () => {
+  test("an agent and an X-Ray daemon reserving more than the task fails", () => {
+    const agent = { name: "datadog-agent", image: "public.ecr.aws/datadog/agent:7.72.1", cpu: 1000, memoryReservation: 256, readonlyRootFilesystem: true };
+    const xray = { name: "xray-daemon", image: "public.ecr.aws/xray/aws-xray-daemon:3.3.14", cpu: 32, memoryReservation: 256, readonlyRootFilesystem: true };
+    const base = FIXTURES["fargate-task-size"].pass;
+    const td = JSON.parse(JSON.stringify(base.aws_ecs_task_definition));
+    td.app.container_definitions = JSON.stringify([...JSON.parse(td.app.container_definitions), xray, agent]);
+    const r = run("fargate-task-size", { ...base, aws_ecs_task_definition: td });
+    expect(r.status).toBe("failed");
+    expect(r.failures[0].problem).toBe("containers reserve 1032 CPU units of the task's 1024");
+  });
 });

@@ -1,6 +1,7 @@
 /** Knobs of the compute (ECS Fargate + ALB) and cdn (CloudFront) modules. Part of EnvironmentSchema. */
 import { z } from "zod";
 import { knobFields } from "../../lib/core/knobs";
+import { DatadogSchema } from "./datadog-config";
 import { IMAGE_KNOBS, SERVICE_KNOB_FIELDS } from "./knobs";
 
 export { FARGATE_CPUS, FARGATE_MEMORY, PLACEHOLDER_IMAGE_TAG } from "./knobs";
@@ -72,7 +73,7 @@ export const ComputeSchema = z
     albDeletionProtection: z.boolean().default(false),
     /** ALB access logs to the logs bucket. @default true */
     albAccessLogs: z.boolean().default(true),
-    /** X-Ray daemon sidecar (seed 001). @default false */
+    /** X-Ray daemon sidecar (seed 001); reserves 32 CPU units and 256 MiB inside the task. @default false */
     xray: z.boolean().default(false),
     /** CPU architecture of the tasks. @default "X86_64" */
     architecture: z.enum(["X86_64", "ARM64"]).default("X86_64"),
@@ -101,6 +102,11 @@ export const ComputeSchema = z
       })
       .strict()
       .default({ enabled: true, image: TOOLBOX_IMAGE }),
+    /**
+     * Datadog agent sidecar and log shipping, opt-in (./datadog-config.ts, D78–D82). While on, each service's
+     * `<service>_cpu`/`<service>_memory` knobs must leave the app half of the task (knob rules). @default { enabled: false }
+     */
+    datadog: DatadogSchema,
   })
   .strict();
 

@@ -38,6 +38,8 @@ import { appLogs, containerEnvironment, containerSecrets, secretArnsOf, toolboxE
 import { runTaskCommand } from "./run-task";
 import { generatedToken } from "../../lib/constructs/generated-token";
 import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
+import { datadogApiKeySecret, datadogTask } from "./datadog";
+import { XRAY_RESERVATION } from "./datadog-config";
 import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix } from "./knobs";
 
 /** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (`compute.tlsPolicy` chooses). */
@@ -119,6 +121,8 @@ export interface ComputeProps {
    * the request carries CloudFront's secret origin header. Needs a certificate. @default false
    */
   readonly originVerify?: boolean;
+  /** Names for the Datadog sidecar (compute.datadog.enabled): its API key secret and the DD_SERVICE prefix. */
+  readonly datadog?: { readonly secretName: string; readonly servicePrefix: string };
 }
 
 const tf = (serviceName: string) => serviceName.replace(/-/g, "_");
@@ -232,7 +236,15 @@ export class ComputeModule extends ModuleStack {
 
     // --- IAM: execution role (pull, logs, secrets) and task role (app permissions) ---------------
     const trust = serviceTrust("ecs-tasks.amazonaws.com", { StringEquals: { "aws:SourceAccount": "${var.account_id}" } });
-    const secretArns = secretArnsOf(props, cfg);
+    // Datadog (compute.datadog, D78–D80): the API key secret the agent sidecars read; its value is an operator's.
+    const datadog = cfg.datadog.enabled && props.datadog ? props.datadog : undefined;
+    const ddSecret = datadog
+      ? datadogApiKeySecret(this, {
+          name: this.input("datadog_api_key_secret_name", datadog.secretName, { type: "string", description: "Name of the Datadog API key secret (<project>/<env>/datadog-api-key)." }).stringValue,
+          kmsKeyId: dataKey,
+        })
+      : undefined;
+    const secretArns = [...secretArnsOf(props, cfg), ...(ddSecret ? [ddSecret.arn] : [])];
     const execRole = named(new IamRole(this, "execution_role", { name: `${name}-ecs-execution`, description: "ECS pulls images, writes logs and reads the task secrets", assumeRolePolicy: trust }), "execution");
     const execStatements: PolicyStatement[] = [
       { Sid: "EcrAuth", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
@@ -404,7 +416,13 @@ export class ComputeModule extends ModuleStack {
     }
 
     // --- Services --------------------------------------------------------------------------------------
-    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number; dbLogin?: DbLogin }, size: { cpu: unknown; memory: unknown }) => {
+    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number; dbLogin?: DbLogin }, size: { cpu: unknown; memory: unknown }, service = false) => {
+      // Services get the Datadog agent sidecar; one-off tasks (migrations) do not.
+      const dd =
+        service && ddSecret && datadog
+          ? datadogTask({ config: cfg.datadog, environmentName: props.environmentName, service: `${datadog.servicePrefix}-${svc.name}`, version: "${var.app_image_tag}", secretArn: ddSecret.arn, logs: appLogs })
+          : undefined;
+      const environment = containerEnvironment({ ...props, settings: props.appSettings && Object.keys(props.appSettings.set.knobs), bucketVariables: Object.keys(props.buckets).map(bucketVariable) }, cfg, svc);
       const containers: object[] = [
         {
           name: "app",
@@ -414,11 +432,12 @@ export class ComputeModule extends ModuleStack {
           portMappings: svc.port !== undefined ? [{ containerPort: svc.port, protocol: "tcp" }] : [],
           readonlyRootFilesystem: true,
           privileged: false,
-          environment: containerEnvironment({ ...props, settings: props.appSettings && Object.keys(props.appSettings.set.knobs), bucketVariables: Object.keys(props.buckets).map(bucketVariable) }, cfg, svc),
+          environment: dd ? [...environment, ...dd.appEnvironment].sort((a, b) => a.name.localeCompare(b.name)) : environment,
           secrets: containerSecrets(props, svc, svc.dbLogin),
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           linuxParameters: { initProcessEnabled: true },
           logConfiguration: appLogs(svc.name),
+          ...(dd ? { dependsOn: dd.appDependsOn } : {}),
         },
       ];
       if (cfg.xray) {
@@ -426,14 +445,15 @@ export class ComputeModule extends ModuleStack {
           name: "xray-daemon",
           image: XRAY_IMAGE,
           essential: false,
-          cpu: 32,
-          memoryReservation: 256,
+          cpu: XRAY_RESERVATION.cpu,
+          memoryReservation: XRAY_RESERVATION.memory,
           portMappings: [{ containerPort: 2000, protocol: "udp" }],
           readonlyRootFilesystem: true,
           privileged: false,
           logConfiguration: appLogs("xray"),
         });
       }
+      if (dd) containers.push(...dd.containers);
       return named(
         new EcsTaskDefinition(this, `td_${id}`, {
           family,
@@ -444,7 +464,7 @@ export class ComputeModule extends ModuleStack {
           executionRoleArn: execRole.arn,
           taskRoleArn: taskRole.arn,
           runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cfg.architecture },
-          volume: [{ name: "tmp" }],
+          volume: [{ name: "tmp" }, ...(dd ? dd.volumes : [])],
           containerDefinitions: expr(`jsonencode(${hclExpression(containers)})`),
         }),
         id,
@@ -462,7 +482,7 @@ export class ComputeModule extends ModuleStack {
       const knob = (k: string) => `var.${serviceVariablePrefix(s.name)}_${k}`;
       const family = `${name}-${s.name}`;
       const size = { cpu: expr(knob("cpu")), memory: expr(knob("memory")) };
-      const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined }, size);
+      const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined }, size, true);
       const service = named(
         new EcsService(this, `svc_${id}`, {
           name: family,
@@ -582,6 +602,7 @@ export class ComputeModule extends ModuleStack {
     this.output("log_group_name", logGroup.name, "Log group of the containers (seed 000 §6: aws logs tail).");
     this.output("task_role_arn", taskRole.arn, "Role of the application tasks.");
     this.output("execution_role_arn", execRole.arn, "Execution role of the tasks.");
+    if (ddSecret) this.output("datadog_api_key_secret_arn", ddSecret.arn, 'Datadog API key secret; put {"api_key": "<key>"} before the services run the agent.');
     const runTask = (family: string, exec: boolean) => runTaskCommand({ family: `aws_ecs_task_definition.${family}.family`, exec });
     if (cfg.migrations) this.output("migrations_run_task_command", runTask("migrations", false), "aws ecs run-task line that starts the migrations task (TASK=$(eval \"$(terraform output -raw migrations_run_task_command)\")).");
     if (toolboxRole) {

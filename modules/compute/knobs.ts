@@ -4,6 +4,7 @@
  * `compute.services[i].cpu` …; seed 000's service `app` gives `app_cpu`, `app_desired_count` …).
  */
 import { defineKnobs, type KnobRule, type KnobSet, type KnobSpec } from "../../lib/core/knobs";
+import { datadogKnobRules, type DatadogConfig } from "./datadog-config";
 
 /** Valid Fargate task sizes: CPU units → memory (MiB) values. */
 export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
@@ -64,8 +65,11 @@ const SERVICE_KNOB_SPECS = {
   memory: { type: "number", integer: true, field: "memory", description: "Fargate memory of the {service} task, MiB." },
 } as const satisfies Record<string, KnobSpec>;
 
-/** Size and scaling knobs of one service, named `<service>_<knob>` (`app_cpu`). */
-export function serviceKnobs(service: string): KnobSet {
+/**
+ * Size and scaling knobs of one service, named `<service>_<knob>` (`app_cpu`). `extraRules` adds rules on them
+ * that depend on the rest of the config (the Datadog fit rule, ./datadog-config.ts). @default none
+ */
+export function serviceKnobs(service: string, extraRules: (prefix: string) => readonly KnobRule[] = () => []): KnobSet {
   const p = serviceVariablePrefix(service);
   const [desired, min, max, cpu, memory] = Object.keys(SERVICE_KNOB_SPECS).map((k) => `${p}_${k}`);
   const knobs: Record<string, KnobSpec> = {};
@@ -102,7 +106,12 @@ export function serviceKnobs(service: string): KnobSet {
       message: `${max} must be at least 1, got {${max}}`,
     },
   ];
-  return defineKnobs(knobs, () => rules);
+  return defineKnobs(knobs, () => [...rules, ...extraRules(p)]);
+}
+
+/** A service's knobs within its compute config: with the Datadog fit rule while the agent is on. */
+export function knobsOfService(compute: { readonly datadog: DatadogConfig; readonly xray: boolean }, service: string): KnobSet {
+  return serviceKnobs(service, (prefix) => datadogKnobRules(compute, service, prefix));
 }
 
 /** The knob fields every service has (the schema's view: names do not matter, fields do). */

@@ -19,6 +19,8 @@ import type { Thresholds } from "./config";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { appMetricFilters, type AppMetricsProps } from "./app-metrics";
 import { dashboardBody } from "./dashboard";
+import { datadogLogs } from "./datadog-logs";
+import type { DatadogSite } from "../compute/datadog-config";
 
 /** Namespace of the app's error count, under the app's namespace root (`<ns>/app`). */
 export const ERRORS_SUBNAMESPACE = "app";
@@ -40,6 +42,18 @@ export interface MonitoringProps {
   readonly redis?: { readonly replicationGroupId: string; readonly nodeCount: unknown };
   /** The app's own metrics from its log lines (app-metrics.ts): filters, p95 alarms, dashboard widgets. @default namespace "app", none */
   readonly appMetrics?: AppMetricsProps;
+  /** A copy of the app log group to Datadog through Firehose (compute.datadog.logs, datadog-logs.ts); omit when off. */
+  readonly datadog?: {
+    readonly streamName: string;
+    readonly site: DatadogSite;
+    readonly environmentName: string;
+    readonly accountId: string;
+    readonly secretArn: string;
+    readonly dataKmsKeyArn: string;
+    readonly logsKmsKeyArn: string;
+    readonly logsBucketArn: string;
+    readonly errorLogRetentionDays: number;
+  };
 }
 
 /**
@@ -385,6 +399,39 @@ export class MonitoringModule extends ModuleStack {
         evaluationPeriods: 3,
         threshold: 0,
         comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+    }
+
+    // --- Datadog log shipping (only when compute.datadog.logs) -----------------------------------------
+    const dd = props.datadog;
+    if (dd) {
+      const v = (name: string, value: unknown, type: string, description: string) => this.input(name, value, { type, description });
+      const streamName = v("datadog_stream_name", dd.streamName, "string", "Firehose stream that ships the app log group to Datadog.").stringValue;
+      const { stream } = datadogLogs(this, {
+        streamName,
+        site: dd.site,
+        environmentName: dd.environmentName,
+        region: "${var.region}",
+        accountId: v("account_id", dd.accountId, "string", "AWS account id (ARNs, trust conditions).").stringValue,
+        logGroupName: logGroup,
+        secretArn: v("datadog_api_key_secret_arn", dd.secretArn, "string", "Datadog API key secret (JSON key api_key).").stringValue,
+        dataKmsKeyArn: v("data_kms_key_arn", dd.dataKmsKeyArn, "string", "Data key: the API key secret and the failed-record backups.").stringValue,
+        logsKmsKeyArn: v("logs_kms_key_arn", dd.logsKmsKeyArn, "string", "Logs key: the Firehose error log group.").stringValue,
+        logsBucketArn: v("logs_bucket_arn", dd.logsBucketArn, "string", "Logs bucket: records Datadog did not accept.").stringValue,
+        errorLogRetentionDays: v("datadog_error_log_retention_days", dd.errorLogRetentionDays, "number", "Retention of the Firehose error log group.").numberValue,
+      });
+      alarm({
+        suffix: "datadog-log-delivery",
+        alarmDescription: "Datadog refuses or misses app log batches for 15 minutes (wrong API key or site: see the Firehose error log)",
+        namespace: "AWS/Firehose",
+        metricName: "DeliveryToHttpEndpoint.Success",
+        dimensions: { DeliveryStreamName: stream.name },
+        statistic: "Average",
+        period: 300,
+        evaluationPeriods: 3,
+        threshold: 0.9,
+        comparisonOperator: "LessThanThreshold",
         treatMissingData: "notBreaching",
       });
     }

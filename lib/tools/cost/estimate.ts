@@ -9,6 +9,7 @@ import { isKnown, resolve } from "../policy/expressions";
 import { policyModel, scopeFor } from "../policy/model";
 import type { Json, SynthesizedStack } from "../synthesized";
 import { HOURS_PER_MONTH, PRICES, type PriceTable } from "./prices";
+import { DATADOG_AGENT_CONTAINER } from "../../../modules/compute/datadog-config";
 
 export interface CostLine {
   readonly module: string;
@@ -119,6 +120,8 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   }
 
   // compute: Fargate tasks at desired count, ALB, logs
+  let datadogTasks = 0;
+  let datadogApmTasks = 0;
   if (has("compute")) {
     const services = resources("compute", "aws_ecs_service");
     const tasks = resources("compute", "aws_ecs_task_definition");
@@ -132,6 +135,12 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
       const spot = (svc.capacity_provider_strategy ?? []).some((s: Json) => s.capacity_provider === "FARGATE_SPOT");
       const usd = hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) * (spot ? p.fargateSpotFactor : 1);
       add("compute", `${name}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${spot ? " (Spot)" : ""}`, usd);
+      // Datadog bills each concurrent Fargate task that runs its agent (the agent's CPU and memory are inside the task's).
+      const defs = String(td.container_definitions ?? "");
+      if (defs.includes(`"name" = "${DATADOG_AGENT_CONTAINER}"`)) {
+        datadogTasks += count;
+        if (defs.includes('{ "name" = "DD_APM_ENABLED", "value" = "true" }')) datadogApmTasks += count;
+      }
     }
     if (Object.keys(resources("compute", "aws_lb")).length > 0) add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
     add("compute", `${u.logsGb} GB logs ingested`, u.logsGb * p.logsIngestGb);
@@ -142,6 +151,18 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
     const alarms = Object.keys(resources("monitoring", "aws_cloudwatch_metric_alarm")).length;
     add("monitoring", `${alarms} alarms + 1 dashboard`, alarms * p.alarmMonth + p.dashboardMonth);
     add("monitoring", `${u.appMetricSeries} custom metric series (disciplines, BNCC codes)`, u.appMetricSeries * p.customMetricMonth);
+  }
+
+  // datadog (compute.datadog): the API key secret, Firehose ingestion of the app log copy, Datadog's own prices.
+  if (datadogTasks > 0 || Object.keys(resources("compute", "aws_secretsmanager_secret")).includes("datadog_api_key")) {
+    const dd = cost.datadogPrices;
+    add("datadog", "API key secret", p.secretMonth);
+    add("datadog", `Datadog infrastructure: ${datadogTasks} Fargate task(s) × $${dd.fargateTaskMonth}`, datadogTasks * dd.fargateTaskMonth);
+    add("datadog", `Datadog APM: ${datadogApmTasks} Fargate task(s) × $${dd.apmFargateTaskMonth}`, datadogApmTasks * dd.apmFargateTaskMonth);
+    if (Object.keys(resources("monitoring", "aws_kinesis_firehose_delivery_stream")).length > 0) {
+      add("datadog", `Firehose: ${u.datadogLogGb} GB of app logs ingested`, u.datadogLogGb * p.firehoseGb);
+      add("datadog", `Datadog log ingestion: ${u.datadogLogGb} GB × $${dd.logIngestGb}`, u.datadogLogGb * dd.logIngestGb);
+    }
   }
 
   // data transfer out to the internet that does not go through CloudFront (seed 000 §10 "Data Transfer")

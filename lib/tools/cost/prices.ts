@@ -48,6 +48,12 @@ export interface PriceTable {
   readonly rdsBackupGbMonth: number;
   /** CloudWatch custom metric (each name × dimension-value combination), per month (first 10,000). */
   readonly customMetricMonth: number;
+  /**
+   * Amazon Data Firehose ingestion (Direct PUT), per GB, first tier (records rounded up to 5 KB; CloudWatch
+   * Logs subscription batches are larger). us-east-1 from aws.amazon.com/firehose/pricing; sa-east-1 not
+   * transcribed: 1.5 × us-east-1, the ratio of the other services (D5) — verify before budgeting.
+   */
+  readonly firehoseGb: number;
 }
 
 export const PRICES: Readonly<Record<string, PriceTable>> = {
@@ -78,6 +84,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     interRegionGb: 0.02,
     rdsBackupGbMonth: 0.095,
     customMetricMonth: 0.3,
+    firehoseGb: 0.029,
   },
   "sa-east-1": {
     natHour: 0.093,
@@ -106,6 +113,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     interRegionGb: 0.138,
     rdsBackupGbMonth: 0.19,
     customMetricMonth: 0.3,
+    firehoseGb: 0.0435,
   },
 };
 

@@ -10,6 +10,7 @@ import { containers as parsedContainers } from "./containers";
 import { attached, block, blocks, isReplica, isSet, isTrue, list, num, of, perResource, refersTo, statements, text } from "./values";
 import type { PolicyModel, PolicyResource } from "./model";
 import { REPLACEMENT_FORCING, replacementDigest } from "../../constructs/replacement-name";
+import { DATADOG_CHECKS } from "./datadog-checks";
 
 
 interface Container {
@@ -688,6 +689,8 @@ export const APPLY_CHECKS: readonly Check[] = [
       return undefined;
     },
   ),
+  // Datadog's API key and its Firehose log stream (datadog-checks.ts).
+  ...DATADOG_CHECKS,
 ];
 
 /** The ElastiCache metrics an alarm reads (directly or in metric math), with the node they name. */

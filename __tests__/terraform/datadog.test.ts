@@ -1,0 +1,76 @@
+/**
+ * Datadog switched on (compute.datadog.enabled) in production, under real Terraform: the root and
+ * every module validate, a full plan creates the agent sidecar, the API key secret and the log
+ * pipeline, the targeted first step of docs/operations.md plans the secret alone, and a tfvars task
+ * too small for the sidecars fails the plan with the synth-time sentence.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { datadogKnobRules } from "../../modules/compute/datadog-config";
+import { loadEnvironments } from "../../environments";
+import { synthMessage } from "../../lib/core/knobs";
+import { inputs, synthAll } from "../helpers/synth";
+import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
+
+const VARS = "-var-file=environments/production/terraform.tfvars";
+
+describeTerraform("Datadog on in production under real Terraform", () => {
+  const custom = inputs();
+  custom.production.compute.datadog = { enabled: true };
+  let dir = "";
+
+  beforeAll(() => {
+    dir = workdirFrom(synthAll(custom).stacks.production.dir);
+    terraformOk(dir, ["init", "-input=false"]);
+    terraformOk(dir, ["workspace", "new", "production"]);
+  });
+
+  test("terraform validate accepts the root and every module", () => {
+    expect(terraformOk(dir, ["validate", "-json"]).stdout).toContain('"valid": true');
+  });
+
+  test("a full plan creates the API key secret, the sidecar's task definition and the log pipeline", () => {
+    terraformOk(dir, ["plan", "-input=false", VARS, "-out=tfplan-all"]);
+    const created = plannedChanges(dir, "tfplan-all")
+      .filter((c) => c.actions.includes("create"))
+      .map((c) => c.address);
+    expect(created).toEqual(
+      expect.arrayContaining([
+        "module.compute.aws_secretsmanager_secret.datadog_api_key",
+        "module.compute.aws_ecs_task_definition.app",
+        "module.monitoring.aws_kinesis_firehose_delivery_stream.datadog_logs",
+        "module.monitoring.aws_cloudwatch_log_subscription_filter.datadog",
+        "module.monitoring.aws_iam_role.datadog_firehose",
+        "module.monitoring.aws_iam_role.datadog_subscription",
+        "module.monitoring.aws_cloudwatch_metric_alarm.datadog_log_delivery",
+      ]),
+    );
+    // Container definitions are known only at apply (repository URL, secret ARN); the stream's settings are known now.
+    const shown = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-all"]).stdout);
+    const stream = shown.resource_changes.find((c: { address: string }) => c.address === "module.monitoring.aws_kinesis_firehose_delivery_stream.datadog_logs").change.after;
+    expect(stream.http_endpoint_configuration[0].url).toBe("https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input");
+    expect(stream.http_endpoint_configuration[0].secrets_manager_configuration[0].enabled).toBe(true);
+    expect(stream.server_side_encryption[0]).toMatchObject({ enabled: true, key_type: "AWS_OWNED_CMK" });
+  });
+
+  test("the first step of turning Datadog on plans the API key secret alone", () => {
+    terraformOk(dir, ["plan", "-input=false", VARS, "-target=module.compute.aws_secretsmanager_secret.datadog_api_key", "-out=tfplan-secret"]);
+    const changes = plannedChanges(dir, "tfplan-secret");
+    expect(changes.filter((c) => c.address.startsWith("module.compute."))).toEqual([{ address: "module.compute.aws_secretsmanager_secret.datadog_api_key", actions: ["create"] }]);
+  });
+
+  test("an app_cpu too small for the agent and the X-Ray daemon fails the plan with the synth-time sentence", () => {
+    const file = path.join(dir, "environments", "production", "terraform.tfvars");
+    const original = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, original.replace(/^app_cpu = .*$/m, "app_cpu = 256").replace(/^app_memory = .*$/m, "app_memory = 512"));
+    try {
+      const r = terraform(dir, ["plan", "-input=false", VARS, "-target=module.compute"]);
+      expect(r.code).not.toBe(0);
+      const env = loadEnvironments(custom).find((e) => e.workspace === "production");
+      const [cpuRule] = datadogKnobRules(env!.compute);
+      expect(r.text.replace(/\s+/g, " ")).toContain(synthMessage(cpuRule, { app_cpu: 256 }));
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  });
+});
