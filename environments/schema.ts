@@ -303,7 +303,7 @@ function checkTls(env: EnvironmentConfig, ctx: Ctx): void {
   }
 }
 
-/** Disaster-recovery rules (environments/dr-schema.ts). */
+/** Disaster-recovery rules (modules/dr/config.ts). */
 function checkDr(env: EnvironmentConfig, ctx: Ctx): void {
   for (const [path, message] of drProblems(env)) ctx.addIssue({ code: "custom", path, message });
 }
