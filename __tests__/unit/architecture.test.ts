@@ -141,3 +141,14 @@ test("a module never names the product it is deployed for", () => {
     .map(rel);
   expect(named).toEqual([]);
 });
+
+test("every module's header says what it owns and what it depends on", () => {
+  const missing = files
+    .filter((f) => /\/modules\/[^/]+\/index\.ts$/.test(f))
+    .filter((f) => {
+      const header = /^\/\*\*([\s\S]*?)\*\//.exec(fs.readFileSync(f, "utf8"))?.[1] ?? "";
+      return !/Owns:/.test(header) || !/Depends on:/i.test(header);
+    })
+    .map(rel);
+  expect(missing).toEqual([]);
+});

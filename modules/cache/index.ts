@@ -6,7 +6,7 @@
  * plus the matching egress rule on the app group), the slow-log group, and the AUTH token:
  * generated once by Terraform (`terraform_data` + `uuid()`, no extra provider), stored in a
  * KMS-encrypted Secrets Manager secret the app reads by ARN, never in tfvars or plain outputs.
- * It depends on network and security only — never on compute (seed 000 §5.2 applies it first).
+ * Depends on: network and security only — never on compute (seed 000 §5.2 applies it first).
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";

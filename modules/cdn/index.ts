@@ -5,6 +5,8 @@
  * a CLOUDFRONT-scope WAFv2 web ACL and the access-log delivery. CloudFront reads its WAF and its
  * certificates in us-east-1 only, so the module expects the provider alias `aws.us_east_1`, which
  * the workspace root passes whatever the workspace's region is.
+ *
+ * Depends on: compute (the ALB and its origin header) and storage (the log destination).
  */
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";

@@ -9,6 +9,8 @@
  * API + web (seed 003). Without cache inputs the containers get no REDIS_* variables (seed 000 §7.3).
  * Services keep a read-only root and no ECS Exec; operators exec into the toolbox (D55). While
  * `app_image_tag` is the placeholder `initial` every service runs zero tasks (D56).
+ *
+ * Depends on: network, security, storage (buckets, ALB log prefix), database (endpoint, secrets) and, when enabled, cache.
  */
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";

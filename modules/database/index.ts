@@ -12,6 +12,8 @@
  * - the application user's password in `<secret prefix>/db-app`; the role itself is created in
  *   PostgreSQL by compute's one-off db-bootstrap task, which logs in as master.
  * Both secrets use the data key and change only when their version in the environment file rises.
+ *
+ * Depends on: network (VPC, database or private subnets, the app security group) and security (data and logs keys).
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";

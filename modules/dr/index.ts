@@ -7,7 +7,7 @@
  * bucket for their server access logs, and the replication of the primary database's automated
  * backups (point-in-time restore in the DR region). In the primary region: the S3 replication role
  * and the replication configuration of each source bucket.
- * Depends on storage (the source buckets) and database (the primary instance); nothing depends on it.
+ * Depends on: storage (the source buckets) and database (the primary instance); nothing depends on it.
  */
 import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";

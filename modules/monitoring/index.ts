@@ -8,6 +8,8 @@
  * Missing data is chosen per alarm: utilisation and error alarms treat silence as healthy
  * (a stopped dev service is not an incident); "Redis down" treats silence on a replicated group
  * as breaching.
+ *
+ * Depends on: security (alarms key), compute (cluster, log group, ALB), database and, when enabled, cache; storage for the Datadog copy.
  */
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";

@@ -9,6 +9,8 @@
  *
  * Per-AZ resources use `for_each` keyed by AZ name, so adding or removing an AZ never renumbers
  * the others, and the module's resource addresses are the same in every workspace.
+ *
+ * Depends on: nothing but root values (it is applied first).
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";

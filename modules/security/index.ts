@@ -5,6 +5,8 @@
  * regional WAFv2 web ACL with its `aws-waf-logs-` log group, the application secrets in Secrets
  * Manager (values set by operators, never by Terraform), the multi-region CloudTrail with its
  * dedicated bucket, and the GitHub Actions OIDC deploy role (seed 002).
+ *
+ * Depends on: nothing but root values.
  */
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";

@@ -5,6 +5,8 @@
  * versioned, lifecycles from config; the product definition in environments/ names them) and `logs` (SSE-S3, which ALB access logs require; receives
  * ALB access logs and the S3 server access logs of every other bucket, the CloudTrail bucket
  * included). Every bucket blocks public access, disables ACLs and refuses plain HTTP.
+ *
+ * Depends on: security (the data key; the CloudTrail bucket it logs).
  */
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
