@@ -2,7 +2,7 @@
  * dr — copies in a second region for disaster recovery (seed 000 §4.3 "Multi-AZ em múltiplas
  * regiões", §11 "Configurar backups cross-region (DR)"; docs/decisions.md D75).
  *
- * Owns, in the DR region (provider alias `aws.<dr_region>`): a data key, one replica bucket per
+ * Owns: in the DR region (provider alias `aws.<dr_region>`): a data key, one replica bucket per
  * replicated bucket (`<source>-dr`, SSE-KMS with the DR key, versioned, access-logged), a logs
  * bucket for their server access logs, and the replication of the primary database's automated
  * backups (point-in-time restore in the DR region). In the primary region: the S3 replication role
