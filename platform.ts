@@ -2,6 +2,7 @@
  * Wiring: environment config → one workspace stack with its modules, in dependency order.
  * Each module receives only the values and other modules' outputs it needs.
  */
+import * as path from "path";
 import type { App, IResolvable } from "cdktf";
 import { BootstrapStack } from "./bootstrap";
 import * as m from "./composition/modules";
@@ -9,9 +10,8 @@ import type { Ctx } from "./composition/modules";
 import { namesOf } from "./composition/names";
 import { addRootOutputs } from "./composition/outputs";
 import { runningValidation } from "./composition/running";
-import { ConfigError, loadEnvironments, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./environments";
-import { bootstrap, BootstrapSchema, type BootstrapConfig } from "./environments/bootstrap";
-import { APP_SETTINGS } from "./environments/product";
+import { ConfigError, EDUAUTISMO, loadEnvironments, PRODUCTS, type EnvironmentConfig, type EnvironmentInput, type Product } from "./environments";
+import { BootstrapSchema, type BootstrapConfig, type BootstrapInput } from "./environments/bootstrap";
 import { PlatformApp } from "./lib/core/app";
 import { WorkspaceStack } from "./lib/core/workspace-stack";
 import type { CacheModule } from "./modules/cache";
@@ -40,7 +40,6 @@ export interface Platform {
   readonly dr?: DrModule;
 }
 
-type BootstrapInput = typeof bootstrap;
 
 function parseBootstrap(input: BootstrapInput): BootstrapConfig {
   const r = BootstrapSchema.safeParse(input);
@@ -48,17 +47,18 @@ function parseBootstrap(input: BootstrapInput): BootstrapConfig {
   return r.data;
 }
 
-export function buildPlatform(app: App, env: EnvironmentConfig): Platform {
+export function buildPlatform(app: App, env: EnvironmentConfig, product: Product = EDUAUTISMO): Platform {
   const root = workspaceRoot(app, env);
   const rules = { label: env.workspace, strict: env.tier === "production-like" };
   const ctx: Ctx = {
     app,
     env,
     root,
-    names: namesOf(env, root),
+    names: namesOf(env, root, product),
+    product,
     rules,
     running: startStopToggle(root, env),
-    appSettings: root.declareKnobs(APP_SETTINGS, env.cache, rules),
+    appSettings: product.appSettings && root.declareKnobs(product.appSettings, env.cache, rules),
   };
   const network = m.network(ctx);
   const security = m.security(ctx);
@@ -102,29 +102,45 @@ function startStopToggle(root: WorkspaceStack, env: EnvironmentConfig): IResolva
 }
 
 export interface SynthOptions {
-  /** @default environments/bootstrap.ts */
+  /** The product to synthesize. @default EduAutismo IA */
+  readonly product?: Product;
+  /** @default the product's bootstrap (environments/bootstrap.ts for EduAutismo) */
   readonly bootstrap?: BootstrapInput;
-  /** @default cdktf's default (`CDKTF_OUTDIR` or `cdktf.out`) */
+  /**
+   * Root of the output: the product's stacks go to `<outdir>/stacks/<ws>`, or `<outdir>/<id>/stacks/<ws>` for a
+   * product with an `outDir`. @default cdktf's default (`CDKTF_OUTDIR` or `cdktf.out`)
+   */
   readonly outdir?: string;
-  /** @default the checked-in environment files */
-  readonly inputs?: Record<Workspace, EnvironmentInput>;
+  /** @default the product's checked-in environment files */
+  readonly inputs?: Readonly<Record<string, EnvironmentInput>>;
 }
 
 /**
- * Validates every environment, then synthesizes every workspace. A ConfigError is thrown before
- * the App exists, so a bad config writes nothing.
+ * Validates every environment of a product, then synthesizes every workspace. A ConfigError is thrown
+ * before the App exists, so a bad config writes nothing.
  */
 export function synthesize(options: SynthOptions = {}): { app: PlatformApp; platforms: Platform[] } {
-  const environments = loadEnvironments(options.inputs);
-  const boot = parseBootstrap(options.bootstrap ?? bootstrap);
+  const product = options.product ?? EDUAUTISMO;
+  const environments = loadEnvironments(options.inputs ?? product.environments, product);
+  const boot = parseBootstrap(options.bootstrap ?? product.bootstrap);
   for (const env of environments) {
     if (env.state && env.state.bucket !== boot.bucket) {
       throw new ConfigError([`${env.workspace}.state.bucket: "${env.state.bucket}" is not the bootstrap state bucket "${boot.bucket}" (environments/bootstrap.ts)`]);
     }
   }
-  const app = new PlatformApp(options.outdir ? { outdir: options.outdir } : {});
+  const root = options.outdir ?? (product.outDir ? process.env.CDKTF_OUTDIR ?? "cdktf.out" : undefined);
+  const outdir = root === undefined ? undefined : product.outDir ? path.join(root, product.outDir) : root;
+  const app = new PlatformApp(outdir ? { outdir } : {});
   new BootstrapStack(app, boot);
-  const platforms = environments.map((env) => buildPlatform(app, env));
+  const platforms = environments.map((env) => buildPlatform(app, env, product));
   app.synth();
   return { app, platforms };
+}
+
+/** Every product (`npm run synth`), or those named (`npm run synth -- <id> …`); EduAutismo first. */
+export function synthesizeProducts(ids: readonly string[] = [], options: Omit<SynthOptions, "product" | "inputs" | "bootstrap"> = {}): { product: Product; platforms: Platform[] }[] {
+  const unknown = ids.filter((id) => !PRODUCTS.some((p) => p.id === id));
+  if (unknown.length > 0) throw new ConfigError(unknown.map((id) => `synth: no product "${id}" (products: ${PRODUCTS.map((p) => p.id).join(", ")})`));
+  const chosen = ids.length > 0 ? PRODUCTS.filter((p) => ids.includes(p.id)) : PRODUCTS;
+  return chosen.map((product) => ({ product, platforms: synthesize({ ...options, product }).platforms }));
 }

@@ -5,9 +5,8 @@
  */
 import { Fn, type App, type IResolvable } from "cdktf";
 import type { EnvironmentConfig } from "../environments";
-import { eduautismoAppMetrics } from "../environments/app-metrics";
-import { APP_SETTINGS } from "../environments/product";
-import type { KnobTokens, RuleContext } from "../lib/core/knobs";
+import type { ProductSpec } from "../environments/product-spec";
+import type { KnobSpec, KnobTokens, RuleContext } from "../lib/core/knobs";
 import type { WorkspaceStack } from "../lib/core/workspace-stack";
 import { CacheModule } from "../modules/cache";
 import { CACHE_KNOBS } from "../modules/cache/knobs";
@@ -34,8 +33,10 @@ export interface Ctx {
   readonly rules: RuleContext;
   /** Root variable `environment_running` (start/stop toggle). */
   readonly running: IResolvable;
-  /** Root variables of the product's app settings (environments/product.ts). */
-  readonly appSettings: KnobTokens<typeof APP_SETTINGS.knobs>;
+  /** The product being composed (its app settings, app metrics). */
+  readonly product: ProductSpec;
+  /** Root variables of the product's app settings, when it has any. */
+  readonly appSettings?: KnobTokens<Record<string, KnobSpec>>;
 }
 
 export function network({ app, env, root, names, running }: Ctx): NetworkModule {
@@ -266,7 +267,7 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       enableWaf: env.security.waf.enabled,
       webAclArn: security.ref("web_acl_arn"),
       knobs: { image, services },
-      appSettings: { set: APP_SETTINGS, tokens: ctx.appSettings },
+      appSettings: ctx.product.appSettings && ctx.appSettings && { set: ctx.product.appSettings, tokens: ctx.appSettings },
       config: env.compute,
       environmentName: env.workspace,
       running: ctx.running,
@@ -315,7 +316,7 @@ export interface MonitoringDeps {
   readonly cache?: { readonly module: CacheModule; readonly knobs: KnobTokens<typeof CACHE_KNOBS.knobs> };
 }
 
-export function monitoring({ app, env, root, names }: Ctx, { security, storage, compute, database, cache }: MonitoringDeps): MonitoringModule {
+export function monitoring({ app, env, root, names, product }: Ctx, { security, storage, compute, database, cache }: MonitoringDeps): MonitoringModule {
   const dd = env.compute.datadog;
   const services = env.compute.services;
   // The service the ECS alarms watch: the first web service (the ALB's default), else the first service.
@@ -329,7 +330,7 @@ export function monitoring({ app, env, root, names }: Ctx, { security, storage, 
       alarmsKmsKeyArn: security.ref("alarms_kms_key_arn"),
       alarmEmails: env.monitoring.alarmEmails,
       thresholds: env.monitoring.thresholds,
-      appMetrics: eduautismoAppMetrics(env.monitoring.appMetrics, env.monitoring.thresholds),
+      appMetrics: product.appMetrics?.(env),
       ecs: {
         clusterName: compute.ref("ecs_cluster_name"),
         serviceName: `${names.name}-${watched.name}`,

@@ -4,7 +4,7 @@
  * `-target=module.<name>`.
  */
 import type { EnvironmentConfig } from "../environments";
-import { PRODUCT } from "../environments/product";
+import type { ProductSpec } from "../environments/product-spec";
 import type { WorkspaceStack } from "../lib/core/workspace-stack";
 
 export interface Names {
@@ -22,7 +22,7 @@ export interface Names {
   readonly dashboard: string;
 }
 
-export function namesOf(env: EnvironmentConfig, root: WorkspaceStack): Names {
+export function namesOf(env: EnvironmentConfig, root: WorkspaceStack, product: ProductSpec): Names {
   const environment = root.environment.stringValue;
   const bucketPrefix = `${env.storage.bucketPrefix}-${environment}`;
   return {
@@ -30,7 +30,7 @@ export function namesOf(env: EnvironmentConfig, root: WorkspaceStack): Names {
     secretPrefix: `${env.project}/${environment}`,
     bucketPrefix,
     bucket: (purpose) => [bucketPrefix, purpose, env.storage.bucketSuffix].filter(Boolean).join("-"),
-    alarmPrefix: env.monitoring.alarmPrefix ?? `${PRODUCT.shortName}-${env.workspace}`,
-    dashboard: `${PRODUCT.shortName}-${environment}`,
+    alarmPrefix: env.monitoring.alarmPrefix ?? `${product.shortName}-${env.workspace}`,
+    dashboard: `${product.shortName}-${environment}`,
   };
 }

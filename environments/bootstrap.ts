@@ -25,3 +25,4 @@ export const bootstrap: z.input<typeof BootstrapSchema> = {
   noncurrentVersionDays: 90,
   lockTable: false,
 };
+export type BootstrapInput = z.input<typeof BootstrapSchema>;

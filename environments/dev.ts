@@ -2,9 +2,9 @@
  * dev — the cheapest environment that still runs the whole platform (seed 000 §4.1).
  * Every value here is validated by `schema.ts`; see docs/decisions.md for why each differs from the seeds.
  */
-import type { EnvironmentInput } from "./schema";
+import type { EduautismoInput } from "./product";
 
-export const dev: EnvironmentInput = {
+export const dev: EduautismoInput = {
   workspace: "dev",
   tier: "development",
   region: "us-east-1",

@@ -1,23 +1,73 @@
-/** Loads and validates every environment before anything is synthesized. */
+/**
+ * The products this repository synthesizes, and the loading and validation of their environments
+ * before anything is synthesized. EduAutismo IA is the first product: its environment files are
+ * dev.ts, staging.ts and production.ts here, and its directories stay `cdktf.out/stacks/<ws>`.
+ */
+import type { Check } from "../lib/tools/policy/checks";
+import { bootstrap, type BootstrapInput } from "./bootstrap";
 import { dev } from "./dev";
+import { EDUAUTISMO_SPEC } from "./product";
+import type { ProductSpec } from "./product-spec";
 import { production } from "./production";
+import { ConfigError, environmentSchemaOf, parseEnvironmentOf, type EnvironmentConfig, type EnvironmentInput, type EnvironmentSchemaType, type Workspace } from "./schema";
 import { staging } from "./staging";
-import { ConfigError, parseEnvironment, WORKSPACES, type EnvironmentConfig, type EnvironmentInput, type Workspace } from "./schema";
 
 export * from "./schema";
+export type { Defaults, ProductSpec } from "./product-spec";
+
+/** A product: what the platform needs to validate and compose it, its environments, and where its output goes. */
+export interface Product extends ProductSpec {
+  /** Human name, for docs and messages. */
+  readonly title: string;
+  /** The seed guides it implements. */
+  readonly guides: readonly string[];
+  /** Output under cdktf.out: `""` for `cdktf.out/stacks/<ws>`, `<id>` for `cdktf.out/<id>/stacks/<ws>`. */
+  readonly outDir: string;
+  /** Its environment files by workspace, in synthesis order. */
+  readonly environments: Readonly<Record<string, EnvironmentInput>>;
+  /** Its state bootstrap stack (environments/bootstrap.ts shape). */
+  readonly bootstrap: BootstrapInput;
+}
 
 export const ENVIRONMENT_INPUTS: Record<Workspace, EnvironmentInput> = { dev, staging, production };
 
+/** EduAutismo IA (seeds 000 and 001). */
+export const EDUAUTISMO: Product = {
+  ...EDUAUTISMO_SPEC,
+  title: "EduAutismo IA",
+  guides: ["000", "001"],
+  outDir: "",
+  environments: ENVIRONMENT_INPUTS,
+  bootstrap,
+};
+
+/** Every product `npm run synth` writes, in order (EduAutismo first: its directory is cdktf.out itself). */
+export const PRODUCTS: readonly Product[] = [EDUAUTISMO];
+
+/** EduAutismo's schema (the one the checked-in environment files use); `checks` for tests of the gate. */
+export function environmentSchema(checks?: readonly Check[]): EnvironmentSchemaType {
+  return environmentSchemaOf(EDUAUTISMO, checks);
+}
+
+/** The schema of EduAutismo's environments with the policy gate's checks. */
+export const EnvironmentSchema = environmentSchema();
+
+/** Parses one EduAutismo environment (`label` prefixes every message). Throws ConfigError listing every problem. */
+export function parseEnvironment(input: unknown, label: string, schema: EnvironmentSchemaType = EnvironmentSchema): EnvironmentConfig {
+  return parseEnvironmentOf(EDUAUTISMO, input, label, schema);
+}
+
 /**
- * Parses all environments and throws one ConfigError listing every problem of every workspace,
- * so an operator fixes them in one pass.
+ * Parses all environments of a product and throws one ConfigError listing every problem of every
+ * workspace, so an operator fixes them in one pass.
  */
-export function loadEnvironments(inputs: Record<Workspace, EnvironmentInput> = ENVIRONMENT_INPUTS): EnvironmentConfig[] {
+export function loadEnvironments(inputs: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENT_INPUTS, product: ProductSpec = EDUAUTISMO): EnvironmentConfig[] {
   const problems: string[] = [];
   const configs: EnvironmentConfig[] = [];
-  for (const ws of WORKSPACES) {
+  const schema = environmentSchemaOf(product);
+  for (const ws of Object.keys(inputs)) {
     try {
-      configs.push(parseEnvironment(inputs[ws], ws));
+      configs.push(parseEnvironmentOf(product, inputs[ws], ws, schema));
     } catch (e) {
       if (e instanceof ConfigError) problems.push(...e.problems);
       else throw e;

@@ -6,6 +6,11 @@
  * as BNCC_CACHE_TTL and NLP_CACHE_TTL (config fields in the `cache` section: `cache.bnccCacheTtl`).
  */
 import { defineKnobs, type KnobRule } from "../lib/core/knobs";
+import type { z } from "zod";
+import { knobFields } from "../lib/core/knobs";
+import { CacheSchema } from "../modules/cache/config";
+import { eduautismoAppMetrics, ProductMonitoringSchema } from "./app-metrics";
+import type { Defaults, ProductSpec } from "./product-spec";
 import type { EnvironmentInput } from "./schema";
 
 /** Names the product gives its resources: the dashboard `eduautismo-<env>`, alarms `eduautismo-<env>-…`. */
@@ -43,9 +48,6 @@ export const DEFAULT_UPLOADS_LIFECYCLE = [
 ];
 
 
-/** A partial environment: objects merge into the environment file's, which wins on every value it sets. */
-export type Defaults<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: Defaults<T[K]> } : T;
-
 /**
  * What every EduAutismo environment has unless its file says otherwise (seed 001 §6 buckets, seed
  * 000's database users and metric namespace). The modules' own defaults are product-neutral.
@@ -78,14 +80,27 @@ export const PRODUCT_DEFAULTS: Defaults<EnvironmentInput> = {
   dr: { buckets: ["uploads", "mlModels"] },
 };
 
-/** The environment file over the product's defaults: nested objects merge, anything else is the file's. */
-export function withDefaults<T>(defaults: Defaults<T>, input: T): T {
-  if (!isPlainObject(defaults) || !isPlainObject(input)) return input === undefined ? (defaults as T) : input;
-  const out: Record<string, unknown> = { ...defaults };
-  for (const [k, v] of Object.entries(input)) out[k] = k in out ? withDefaults(out[k] as Defaults<unknown>, v) : v;
-  return out as T;
-}
+/** EduAutismo's `cache` section: the module's fields and the TTL settings. */
+const EduautismoCacheSchema = CacheSchema.extend(knobFields(APP_SETTINGS));
+const EduautismoMonitoringSchema = ProductMonitoringSchema.prefault({});
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+/** An EduAutismo environment file: the platform's fields and the product's own (TTLs, BNCC threshold, discipline alarms). */
+export type EduautismoInput = Omit<EnvironmentInput, "cache" | "monitoring"> & {
+  readonly cache: z.input<typeof EduautismoCacheSchema>;
+  readonly monitoring?: z.input<typeof EduautismoMonitoringSchema>;
+};
+
+type EduautismoMonitoring = z.output<typeof ProductMonitoringSchema>;
+
+/** EduAutismo IA (seeds 000, 001) as the platform sees it. */
+export const EDUAUTISMO_SPEC: ProductSpec = {
+  id: "eduautismo",
+  shortName: PRODUCT.shortName,
+  defaults: PRODUCT_DEFAULTS,
+  sections: { cache: EduautismoCacheSchema, monitoring: EduautismoMonitoringSchema },
+  appSettings: APP_SETTINGS,
+  appMetrics: (env) => {
+    const m = env.monitoring as EduautismoMonitoring;
+    return eduautismoAppMetrics(m.appMetrics, m.thresholds);
+  },
+};

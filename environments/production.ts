@@ -1,7 +1,7 @@
 /** production — three AZs, no single point of failure in the network (seed 000 §4.3, seed 003 §1). */
-import type { EnvironmentInput } from "./schema";
+import type { EduautismoInput } from "./product";
 
-export const production: EnvironmentInput = {
+export const production: EduautismoInput = {
   workspace: "production",
   tier: "production-like",
   // Terraform refuses any plan that would destroy a key, a bucket, Redis or the database.

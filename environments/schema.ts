@@ -15,12 +15,12 @@ import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema } from "../modules/cache/config";
 import { DatabaseSchema } from "../modules/database/config";
-import { ProductMonitoringSchema } from "./app-metrics";
-import { knobFields, knobProblems } from "../lib/core/knobs";
+import { MonitoringSchema } from "../modules/monitoring/config";
+import { knobProblems } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/knobs";
 import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/knobs";
 import { DATABASE_KNOBS } from "../modules/database/knobs";
-import { APP_SETTINGS, PRODUCT_DEFAULTS, withDefaults } from "./product";
+import { withDefaults, type ProductSpec } from "./product-spec";
 import { SecuritySchema } from "../modules/security/config";
 import { StorageSchema } from "../modules/storage/config";
 import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Exemptible } from "../lib/tools/policy/checks";
@@ -117,13 +117,13 @@ const EnvironmentObject = z
     security: SecuritySchema,
     /** @default every bucket with the seeds' lifecycles, access logging on */
     storage: StorageSchema.prefault({}),
-    cache: CacheSchema.extend(knobFields(APP_SETTINGS)),
+    cache: CacheSchema,
     database: DatabaseSchema,
     compute: ComputeSchema,
     /** @default off (production turns it on) */
     cdn: CdnSchema.prefault({}),
     /** @default seed thresholds, no e-mail subscriptions */
-    monitoring: ProductMonitoringSchema.prefault({}),
+    monitoring: MonitoringSchema.prefault({}),
     /** @default off: no copies outside the environment's region */
     dr: DrSchema.prefault({}),
     /** Budget and usage assumptions of `npm run cost`. Required. */
@@ -144,11 +144,14 @@ export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
  * The schema with its cross-field rules; `checks` are the policy checks whose `exemptible`
  * declarations decide which exemptions it accepts (the gate's checks unless a test says otherwise).
  */
-export function environmentSchema(checks: readonly Check[] = CHECKS) {
+export function environmentSchemaOf(product: ProductSpec, checks: readonly Check[] = CHECKS) {
   const exemptible = exemptibleChecks(checks);
-  return EnvironmentObject.superRefine(checkTopology)
+  // A product's own fields replace the modules' sections; the config type stays the platform's.
+  const object = (product.sections ? EnvironmentObject.extend(product.sections) : EnvironmentObject) as unknown as typeof EnvironmentObject;
+  return object
+    .superRefine(checkTopology)
     .superRefine(checkProtection)
-    .superRefine(checkKnobs)
+    .superRefine((env, ctx) => checkKnobs(env, ctx, product))
     .superRefine(checkServices)
     .superRefine(checkEdge)
     .superRefine((env, ctx) => checkExemptions(env, ctx, exemptible))
@@ -156,7 +159,8 @@ export function environmentSchema(checks: readonly Check[] = CHECKS) {
     .superRefine(checkTls);
 }
 
-export const EnvironmentSchema = environmentSchema();
+/** The schema of one product's environments (cached per product and check list). */
+export type EnvironmentSchemaType = ReturnType<typeof environmentSchemaOf>;
 
 /** Whether `environment_running = false` may stop this environment (`stoppable`, or its tier's default). */
 export function isStoppable(env: EnvironmentConfig): boolean {
@@ -309,10 +313,10 @@ function checkDr(env: EnvironmentConfig, ctx: Ctx): void {
 }
 
 /** Every knob set's rules (lib/core/knobs.ts), with the same text Terraform prints at plan. */
-function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
+function checkKnobs(env: EnvironmentConfig, ctx: Ctx, product: ProductSpec): void {
   const rules = { label: env.workspace, strict: env.tier === "production-like" };
   const sets: { path: (string | number)[]; problems: { field: string; message: string }[] }[] = [
-    { path: ["cache"], problems: knobProblems(APP_SETTINGS, env.cache, rules) },
+    { path: ["cache"], problems: product.appSettings ? knobProblems(product.appSettings, env.cache, rules) : [] },
     { path: ["cache"], problems: env.cache.enabled ? knobProblems(CACHE_KNOBS, env.cache, rules) : [] },
     { path: ["database"], problems: knobProblems(DATABASE_KNOBS, env.database, rules) },
     { path: ["compute"], problems: knobProblems(IMAGE_KNOBS, env.compute, rules) },
@@ -477,8 +481,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * Parses one environment. `label` prefixes every message (the workspace name when known).
  * Throws ConfigError listing every problem.
  */
-export function parseEnvironment(input: unknown, label: string, schema: ReturnType<typeof environmentSchema> = EnvironmentSchema): EnvironmentConfig {
-  const result = schema.safeParse(withDefaults(PRODUCT_DEFAULTS, input as EnvironmentInput));
+export function parseEnvironmentOf(product: ProductSpec, input: unknown, label: string, schema: EnvironmentSchemaType = environmentSchemaOf(product)): EnvironmentConfig {
+  const result = schema.safeParse(withDefaults(product.defaults, input as EnvironmentInput));
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

@@ -1,7 +1,7 @@
 /** staging — production's shape at a smaller size (seed 000 §4.2). */
-import type { EnvironmentInput } from "./schema";
+import type { EduautismoInput } from "./product";
 
-export const staging: EnvironmentInput = {
+export const staging: EduautismoInput = {
   workspace: "staging",
   tier: "production-like",
   // Seed 002: staging is stopped outside working hours (environment_running = false); production never is.

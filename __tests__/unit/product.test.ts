@@ -2,9 +2,13 @@
  * Product-neutral modules: EduAutismo's specifics come from its product definition
  * (environments/product.ts, environments/app-metrics.ts), so another product is a config, not a fork.
  */
+import * as fs from "fs";
 import * as path from "path";
-import { parseEnvironment } from "../../environments";
-import { PRODUCT_DEFAULTS, withDefaults } from "../../environments/product";
+import { parseEnvironment, type Product } from "../../environments";
+import { tempDir } from "../../lib/tools/terraform";
+import { synthesize, synthesizeProducts } from "../../platform";
+import { PRODUCT_DEFAULTS } from "../../environments/product";
+import { withDefaults } from "../../environments/product-spec";
 import { checkDirectory } from "../../lib/tools/references";
 import { problems, type Mutable } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll } from "../helpers/synth";
@@ -77,4 +81,51 @@ describe("product defaults", () => {
     expect(s.root.module.cache.purpose).toBeUndefined();
     expect(JSON.stringify(s.modules.cache)).toContain("(sessions, BNCC queries, GPT-4o answers)");
   });
+});
+
+describe("a second product", () => {
+  // A product with nothing of EduAutismo's: its own names, no app settings, no app metrics, one workspace.
+  const qa = { ...(inputs().dev as Mutable), workspace: "qa" };
+  qa.security = { ...qa.security, deploy: { githubRepository: "example-org/shop", branches: ["main"], githubEnvironments: ["qa"] } };
+  const EXAMPLE: Product = {
+    id: "shop",
+    title: "Example shop",
+    guides: [],
+    shortName: "shop",
+    outDir: "shop",
+    environments: { qa },
+    bootstrap: { bucket: "shop-terraform-state" },
+    defaults: { project: "shop", storage: { bucketPrefix: "shop", buckets: { media: { description: "Product photos." } } } },
+  };
+  const outdir = tempDir("second-product");
+  const { platforms } = synthesize({ product: EXAMPLE, outdir });
+  const dir = path.join(outdir, "shop", "stacks", "qa");
+  const text = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
+
+  test("goes to cdktf.out/<product>/stacks/<ws>, with its own bootstrap stack", () => {
+    expect(platforms.map((p) => p.root.workspace)).toEqual(["qa"]);
+    expect(fs.existsSync(path.join(dir, "cdk.tf.json"))).toBe(true);
+    expect(fs.existsSync(path.join(outdir, "shop", "stacks", "bootstrap", "cdk.tf.json"))).toBe(true);
+  });
+
+  test("never mentions EduAutismo: every module and the root are product-neutral", () => {
+    const files = [...fs.readdirSync(path.join(dir, "modules")).map((m) => `modules/${m}/main.tf.json`), "cdk.tf.json", "environments/qa/terraform.tfvars"];
+    expect(files.filter((f) => /eduautismo|bncc/i.test(text(f)))).toEqual([]);
+  });
+
+  test("has its own names and buckets, and no app-setting knobs", () => {
+    expect(text("environments/qa/terraform.tfvars")).not.toContain("cache_ttl");
+    expect(JSON.parse(text("cdk.tf.json")).output.media_bucket_name.description).toBe("Product photos.");
+    const monitoring = JSON.parse(text("cdk.tf.json")).module.monitoring;
+    expect(monitoring.alarm_prefix).toBe("shop-qa");
+    expect(monitoring.dashboard_name).toBe("shop-${var.environment}");
+  });
+
+  test("synthesizes Terraform whose every reference is declared", () => {
+    expect(checkDirectory(dir, { label: "shop/qa" }).map((f) => `${f.file}: ${f.path}: ${f.message}`)).toEqual([]);
+  });
+});
+
+test("npm run synth -- <product> names a product; an unknown one stops before anything is written", () => {
+  expect(() => synthesizeProducts(["nosuch"])).toThrow('synth: no product "nosuch" (products: eduautismo)');
 });

@@ -1,0 +1,40 @@
+/**
+ * What a product tells the platform about itself at validation and composition time: its name on
+ * dashboards and alarms, the defaults under its environment files, the extra fields of its config
+ * sections, its app settings that are tfvars knobs, and its application metrics. The modules stay
+ * product-neutral (D94); a product is values.
+ */
+import type { z } from "zod";
+import type { KnobSet } from "../lib/core/knobs";
+import type { AppMetricsProps } from "../modules/monitoring/config";
+import type { EnvironmentConfig, EnvironmentInput } from "./schema";
+
+/** A partial environment: objects merge into the environment file's, which wins on every value it sets. */
+export type Defaults<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: Defaults<T[K]> } : T;
+
+export interface ProductSpec {
+  /** Product id (lowercase): its output directory `cdktf.out/<id>/stacks/<ws>` unless it is the first product. */
+  readonly id: string;
+  /** Prefix of dashboards and alarms: `<shortName>-<environment>`. */
+  readonly shortName: string;
+  /** What every environment of the product has unless its file says otherwise. */
+  readonly defaults: Defaults<EnvironmentInput>;
+  /** Config sections with the product's own fields (replacing the modules' sections). @default the modules' */
+  readonly sections?: { readonly cache?: z.ZodType; readonly monitoring?: z.ZodType };
+  /** App settings that are tfvars knobs, with their fields in the `cache` section; container variables by name. @default none */
+  readonly appSettings?: KnobSet;
+  /** The app's own metrics (filters, alarms, widgets) for an environment. @default none */
+  readonly appMetrics?: (env: EnvironmentConfig) => AppMetricsProps | undefined;
+}
+
+/** The environment file over the product's defaults: nested objects merge, anything else is the file's. */
+export function withDefaults<T>(defaults: Defaults<T>, input: T): T {
+  if (!isPlainObject(defaults) || !isPlainObject(input)) return input === undefined ? (defaults as T) : input;
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(input)) out[k] = k in out ? withDefaults(out[k] as Defaults<unknown>, v) : v;
+  return out as T;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
