@@ -170,6 +170,15 @@ describe("policy gate", () => {
     const model = policyModel(on[ws]);
     const looked = (id: string) => CHECKS.find((c) => c.id === id)!.evaluate(model).map((f) => f.address).filter((a) => a.includes("terraform"));
     expect(looked("iam-trust-policy")).toEqual(["module.security.aws_iam_role.terraform_plan", "module.security.aws_iam_role.terraform_apply"]);
+    expect(looked("iam-oidc-role-writer-pinned")).toEqual(["module.security.aws_iam_role.terraform_apply"]);
     expect(looked("iam-no-wildcard-actions").sort()).toEqual(["module.security.aws_iam_policy.terraform_read", "module.security.aws_iam_role_policy.terraform_apply", "module.security.aws_iam_role_policy.terraform_plan"]);
+  });
+});
+
+describe("policy check iam-oidc-role-writer-pinned", () => {
+  const check = CHECKS.find((c) => c.id === "iam-oidc-role-writer-pinned")!;
+  test("looks only at GitHub OIDC roles that may change IAM roles: the apply role, not the deploy or plan role", () => {
+    expect(check.evaluate(policyModel(off.production))).toEqual([]);
+    expect(check.evaluate(policyModel(on.production))).toEqual([{ address: "module.security.aws_iam_role.terraform_apply", problem: undefined }]);
   });
 });
