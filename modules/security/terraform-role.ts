@@ -79,13 +79,14 @@ export const PASSED_TO_SERVICES = [
   "logs.amazonaws.com",
 ];
 
-/** Service-linked roles the services create on first use (ECS, ELB, RDS, ElastiCache, ECS auto scaling). */
+/** Service-linked roles the services create on first use (ECS, ELB, RDS, ElastiCache, ECS auto scaling, WAF logging). */
 export const SERVICE_LINKED_ROLES = [
   "ecs.amazonaws.com",
   "elasticloadbalancing.amazonaws.com",
   "rds.amazonaws.com",
   "elasticache.amazonaws.com",
   "ecs.application-autoscaling.amazonaws.com",
+  "wafv2.amazonaws.com",
 ];
 
 /** Managed policies the apply role may attach: AWS's service-role policies only (RDS enhanced monitoring). */
@@ -186,6 +187,8 @@ export function readPolicyStatements(ctx: TerraformRoleContext): PolicyStatement
   return [
     { Sid: "ReadConfiguration", Effect: "Allow", Action: CONFIGURATION_READS, Resource: "*" },
     { Sid: "RefreshManagedSecretVersions", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: managedSecretArns(ctx) },
+    // The provider reads a bucket with HeadBucket, which IAM authorizes as s3:ListBucket (object names, never contents).
+    { Sid: "HeadPlatformBuckets", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${ctx.bucketPrefix}-*` },
   ];
 }
 
@@ -337,7 +340,8 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
     {
       Sid: "ChangeDistributionAndRecords",
       Effect: "Allow",
-      Action: ["cloudfront:CreateDistribution", "cloudfront:CreateDistributionWithTags", "cloudfront:DeleteDistribution", "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:UpdateDistribution", "route53:ChangeResourceRecordSets", "route53:GetChange"],
+      // AllowVendedLogDeliveryForResource: CloudFront's standard logging (v2) delivery source (D54).
+      Action: ["cloudfront:AllowVendedLogDeliveryForResource", "cloudfront:CreateDistribution", "cloudfront:CreateDistributionWithTags", "cloudfront:DeleteDistribution", "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:UpdateDistribution", "route53:ChangeResourceRecordSets", "route53:GetChange"],
       Resource: "*",
     },
     { Sid: "ChangePlatformRoles", Effect: "Allow", Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"), Resource: `${iam}:role/${ctx.name}-*` },
