@@ -1,6 +1,7 @@
 /**
  * What the GitHub Actions workflows in `.github/workflows/` need from the synthesized workspaces:
- * the deploy role's trust (which OIDC `sub` claims and audience it accepts), a guard that the
+ * the trust of the roles they assume (which OIDC `sub`, `ref` and `job_workflow_ref` claims and audience
+ * the Terraform plan and apply roles and the deploy role accept, D97), a guard that the
  * workspace can run in CI at all (remote state, the right repository), a Markdown summary of a
  * saved plan, and the difference between two `npm run cost` reports (base branch vs pull request).
  */
