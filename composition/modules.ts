@@ -18,7 +18,7 @@ import { DATABASE_KNOBS } from "../modules/database/knobs";
 import { DrModule } from "../modules/dr";
 import { MonitoringModule } from "../modules/monitoring";
 import { NetworkModule } from "../modules/network";
-import { SecurityModule } from "../modules/security";
+import { SecurityModule, type SecurityProps } from "../modules/security";
 import { StorageModule } from "../modules/storage";
 import { bucketNames } from "../modules/storage/config";
 import type { Names } from "./names";
@@ -97,8 +97,29 @@ export function security({ app, env, root, names }: Ctx): SecurityModule {
       githubEnvironments: sec.deploy.githubEnvironments,
       createOidcProvider: sec.deploy.createOidcProvider,
       preventDestroy: env.preventDestroy,
+      terraformRoles: terraformRoles(env, names),
     }),
   );
+}
+
+/** The pipeline's Terraform roles (D97), when enabled: the schema has checked that the state is in S3. */
+function terraformRoles(env: EnvironmentConfig, names: Names): SecurityProps["terraformRoles"] {
+  const t = env.security.deploy.terraformRoles;
+  if (!t.enabled || !env.state) return undefined;
+  const regions = [env.region, ...(env.dr.enabled && env.dr.region ? [env.dr.region] : []), ...(env.cdn.enabled ? ["us-east-1"] : [])];
+  return {
+    applyBranch: t.applyBranch,
+    workflow: t.workflow,
+    bucketPrefix: names.bucketPrefix,
+    regions: [...new Set(regions)],
+    state: {
+      bucket: env.state.bucket,
+      // The S3 backend's key of a non-default workspace (the pipeline always selects the workspace).
+      key: `${env.state.workspaceKeyPrefix}/${env.workspace}/${env.state.key}`,
+      backupPrefix: `state-backups/${env.workspace}/`,
+      kmsKeyId: env.state.kmsKeyId,
+    },
+  };
 }
 
 export function storage({ app, env, root, names }: Ctx, security: SecurityModule): StorageModule {

@@ -43,6 +43,18 @@ export const ROOT_OUTPUTS: readonly Row[] = [
   { name: "alb_security_group_id", from: ["network", "alb_security_group_id"], description: "Security group of the load balancer." },
 
   { name: "github_actions_role_arn", from: ["security", "github_actions_role_arn"], description: "Role GitHub Actions assumes to deploy (seed 002)." },
+  {
+    name: "terraform_plan_role_arn",
+    from: ["security", "terraform_plan_role_arn"],
+    description: "Role of the pipeline's Terraform plans: GitHub Environment variable AWS_TERRAFORM_PLAN_ROLE_ARN (README, Turning the pipeline on).",
+    when: (env) => env.security.deploy.terraformRoles.enabled,
+  },
+  {
+    name: "terraform_apply_role_arn",
+    from: ["security", "terraform_apply_role_arn"],
+    description: "Role of the pipeline's Terraform applies and rollouts: GitHub Environment variable AWS_TERRAFORM_APPLY_ROLE_ARN.",
+    when: (env) => env.security.deploy.terraformRoles.enabled,
+  },
   { name: "web_acl_arn", from: ["security", "web_acl_arn"], description: "Regional WAF web ACL, or null when WAF is off." },
   { name: "app_secret_arns", from: ["security", "secret_arns"], description: "Application secret ARNs by name; put each value before the first compute apply (first deploy)." },
 

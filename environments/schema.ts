@@ -21,7 +21,7 @@ import { CACHE_KNOBS } from "../modules/cache/knobs";
 import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/knobs";
 import { DATABASE_KNOBS } from "../modules/database/knobs";
 import { withDefaults, type ProductSpec } from "./product-spec";
-import { SecuritySchema } from "../modules/security/config";
+import { SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
 import { StorageSchema } from "../modules/storage/config";
 import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Exemptible } from "../lib/tools/policy/checks";
 import { ALB_RULE_CONDITION_VALUES, CLOUDFRONT_PREFIX_LIST_LOOKUP, CLOUDFRONT_PREFIX_LIST_NAME, NetworkSchema } from "../modules/network/config";
@@ -156,7 +156,8 @@ export function environmentSchemaOf(product: ProductSpec, checks: readonly Check
     .superRefine(checkEdge)
     .superRefine((env, ctx) => checkExemptions(env, ctx, exemptible))
     .superRefine(checkDr)
-    .superRefine(checkTls);
+    .superRefine(checkTls)
+    .superRefine(checkTerraformRoles);
 }
 
 /** The schema of one product's environments (cached per product and check list). */
@@ -495,4 +496,11 @@ export function parseEnvironmentOf(product: ProductSpec, input: unknown, label: 
     throw new ConfigError([`${label}.workspace: the file for "${label}" declares workspace "${result.data.workspace}"`]);
   }
   return result.data;
+}
+
+/** The pipeline's Terraform roles are granted the workspace's state object in S3 (D97); a local state has none. */
+function checkTerraformRoles(env: EnvironmentConfig, ctx: Ctx): void {
+  if (env.security.deploy.terraformRoles.enabled && !env.state) {
+    ctx.addIssue({ code: "custom", path: ["security", "deploy", "terraformRoles", "enabled"], message: TERRAFORM_ROLES_NEED_STATE });
+  }
 }

@@ -2,7 +2,7 @@
  * `npm run pipeline -- <command>`: the small steps of `.github/workflows/` that read the synthesized
  * workspaces (run from the repository root after `npm run synth`).
  *
- *   check <ws>                 refuses a workspace the pipeline cannot run (local state, another repository);
+ *   check <ws>                 refuses a workspace the pipeline cannot run (local state, no Terraform roles, another repository);
  *                              prints `state_bucket=<bucket>` and `region=<region>` for $GITHUB_OUTPUT
  *   plan-summary <ws> [file]   Markdown for `terraform show -json <planfile>` read from stdin
  *   cost-diff <base> <head>    Markdown comparing two saved `npm run cost` outputs

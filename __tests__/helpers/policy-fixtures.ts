@@ -86,6 +86,11 @@ const trail = (extra: Json = {}) => ({ aws_cloudtrail: { t: { is_multi_region_tr
 const rolePolicy = (...statements: Json[]) => ({ aws_iam_role_policy: { p: { role: "r", policy: doc(...statements) } } });
 const trust = (...statements: Json[]) => ({ aws_iam_role: { r: { assume_role_policy: doc(...statements) } } });
 const OIDC = "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com";
+/** A GitHub OIDC role whose inline policy may create roles and write their policies (the Terraform apply role's shape). */
+const oidcWriter = (condition: Json) => ({
+  aws_iam_role: { w: { assume_role_policy: doc({ Effect: "Allow", Principal: { Federated: OIDC }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }) } },
+  aws_iam_role_policy: { w: { role: "${aws_iam_role.w.id}", policy: doc({ Effect: "Allow", Action: ["iam:CreateRole", "iam:PutRolePolicy"], Resource: "arn:aws:iam::1:role/app-*" }) } },
+});
 const key = (extra: Json = {}) => ({
   aws_kms_key: { k: { enable_key_rotation: true, policy: doc({ Sid: "Admin", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }), ...extra } },
 });
@@ -205,6 +210,10 @@ export const FIXTURES: Record<string, Fixture> = {
       { Effect: "Allow", Principal: { Federated: OIDC }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": ["repo:org/app:ref:refs/heads/main"] } } },
     ),
     fail: trust({ Effect: "Allow", Principal: { Federated: OIDC }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } } }),
+  },
+  "iam-oidc-role-writer-pinned": {
+    pass: oidcWriter({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": ["repo:org/app:environment:production"], "token.actions.githubusercontent.com:ref": "refs/heads/main" } }),
+    fail: oidcWriter({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": ["repo:org/app:pull_request", "repo:org/app:environment:production"] } }),
   },
   "iam-no-admin-managed": {
     pass: { aws_iam_role_policy_attachment: { a: { role: "r", policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" } } },

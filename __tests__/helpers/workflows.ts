@@ -54,6 +54,10 @@ export interface RoleUse {
   readonly workspace: string;
   /** The GitHub Environment the job runs in, or undefined. */
   readonly environment?: string;
+  /** The `mode` input the caller passes to a reusable workflow (plan, apply, rollout), if any. */
+  readonly mode?: string;
+  /** The reusable workflow the step runs in (`.github/workflows/<file>`): its jobs' tokens carry it as `job_workflow_ref`. */
+  readonly reusableWorkflow?: string;
   readonly step: Doc;
 }
 
@@ -90,7 +94,8 @@ export function roleUses(all: Workflow[]): RoleUse[] {
           if (callerJob.uses !== `./.github/workflows/${w.file}`) continue;
           for (const workspace of valuesIn(callerJob.with?.workspace, caller, callerJob)) {
             const environment = envExpr === "${{ inputs.workspace }}" ? workspace : envExpr;
-            uses.push({ workflow: w.file, job: id, via: `${caller.file}:${callerId}`, events: events(caller), workspace, environment, step });
+            const mode = typeof callerJob.with?.mode === "string" ? callerJob.with.mode : undefined;
+            uses.push({ workflow: w.file, job: id, via: `${caller.file}:${callerId}`, events: events(caller), workspace, environment, mode, reusableWorkflow: `.github/workflows/${w.file}`, step });
           }
         }
       }

@@ -10,18 +10,28 @@ const { stacks } = synthAll();
 
 describe("npm run pipeline -- check", () => {
   test("a workspace with local state is refused: a runner keeps no files between runs", () => {
-    expect(pipelineProblems(stacks.dev)).toEqual([expect.stringMatching(/^dev: the state is local \(backend "local"\).*Set state: \{ bucket: "\.\.\." \} in environments\/dev\.ts/)]);
+    expect(pipelineProblems(stacks.dev)[0]).toMatch(/^dev: the state is local \(backend "local"\).*Set state: \{ bucket: "\.\.\." \} in environments\/dev\.ts/);
   });
 
-  test("a workspace with S3 state in the trusted repository passes and names its bucket and region", () => {
+  test("a workspace without the Terraform roles is refused: the deploy role cannot run Terraform (D84, D97)", () => {
     const all = inputs();
     all.staging.state = { bucket: "eduautismo-ia-terraform-state" };
+    const { stacks: s3 } = synthAll(all);
+    expect(pipelineProblems(s3.staging, "cleybersilva/eduautismo-ia-mvp")).toEqual([
+      expect.stringMatching(/^staging: no Terraform roles .*Set security\.deploy\.terraformRoles: \{ enabled: true \} in environments\/staging\.ts/),
+    ]);
+  });
+
+  test("a workspace with S3 state and the Terraform roles in the trusted repository passes and names its bucket and region", () => {
+    const all = inputs();
+    all.staging.state = { bucket: "eduautismo-ia-terraform-state" };
+    all.staging.security.deploy = { ...all.staging.security.deploy!, terraformRoles: { enabled: true } };
     const { stacks: s3 } = synthAll(all);
     expect(pipelineProblems(s3.staging, "cleybersilva/eduautismo-ia-mvp")).toEqual([]);
     expect(stateBucket(s3.staging)).toBe("eduautismo-ia-terraform-state");
     expect(providerRegion(s3.staging)).toBe("us-east-1");
     expect(pipelineProblems(s3.staging, "someone/fork")).toEqual([
-      expect.stringMatching(/^staging: the deploy role trusts cleybersilva\/eduautismo-ia-mvp, but this workflow runs in someone\/fork/),
+      expect.stringMatching(/^staging: the Terraform roles trust cleybersilva\/eduautismo-ia-mvp, but this workflow runs in someone\/fork/),
     ]);
   });
 });

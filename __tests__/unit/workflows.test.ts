@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
-import { deployRoleTrust, OIDC_AUDIENCE, stringLike, subjectOf } from "../../lib/tools/pipeline";
+import { claimsOf, deployRoleTrust, OIDC_AUDIENCE, refusal, roleTrust, stringLike, subjectOf, type JobClaims, type PipelineRole } from "../../lib/tools/pipeline";
 import { MODULE_ORDER } from "../../lib/tools/rollout";
 import { inputs, synthAll, type SynthesizedStack } from "../helpers/synth";
 import { events, jobs, loadWorkflows, roleStep, roleUses, type RoleUse } from "../helpers/workflows";
@@ -20,12 +20,37 @@ const { runLint } = require(path.join(path.dirname(require.resolve("@tktco/node-
 const workflows = loadWorkflows();
 const byFile = Object.fromEntries(workflows.map((w) => [w.file, w]));
 const { stacks } = synthAll();
+/** How terraform.yml names the role: the plan role for plans, the apply role for applies and rollouts. */
+const ROLE_EXPRESSION = "${{ inputs.mode == 'plan' && vars.AWS_TERRAFORM_PLAN_ROLE_ARN || vars.AWS_TERRAFORM_APPLY_ROLE_ARN }}";
 
 async function lint(text: string, file: string): Promise<string[]> {
   return (await runLint(text, file)).map((r) => `${file}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
 }
 
-/** Uses whose OIDC subject the workspace's role does not trust, as readable lines. */
+/** The workspaces as the pipeline needs them: remote state and the Terraform roles on (D97). */
+function pipelineReady(): ReturnType<typeof inputs> {
+  const all = inputs();
+  for (const ws of WORKSPACES) {
+    all[ws].state = { bucket: "eduautismo-ia-terraform-state" };
+    all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true } };
+  }
+  return all;
+}
+const ready = synthAll(pipelineReady()).stacks;
+
+/** The role a use assumes: terraform.yml picks the plan role for mode plan, the apply role otherwise. */
+function roleOf(u: RoleUse): PipelineRole {
+  if (u.step.with?.["role-to-assume"] !== ROLE_EXPRESSION) throw new Error(`${u.via}: role-to-assume is ${u.step.with?.["role-to-assume"]}`);
+  return u.mode === "plan" ? "terraform-plan" : "terraform-apply";
+}
+
+/** The claims of a use's token: a pull request runs on refs/pull/<n>/merge, push and dispatch on main. */
+function claimsOfUse(u: RoleUse, repository: string): JobClaims {
+  const pr = u.events.includes("pull_request");
+  return claimsOf(repository, { environment: u.environment, event: pr ? "pull_request" : undefined, ref: pr ? "refs/pull/7/merge" : "refs/heads/main", workflow: u.reusableWorkflow });
+}
+
+/** Uses whose token the workspace's role does not admit, as readable lines. */
 function untrusted(uses: RoleUse[], all: Record<string, SynthesizedStack>): string[] {
   const problems: string[] = [];
   for (const u of uses) {
@@ -34,9 +59,10 @@ function untrusted(uses: RoleUse[], all: Record<string, SynthesizedStack>): stri
       problems.push(`${u.via}: assumes a role for unknown workspace "${u.workspace}"`);
       continue;
     }
-    const trust = deployRoleTrust(stack);
-    const sub = subjectOf(trust.repository, { environment: u.environment, event: u.events.includes("pull_request") ? "pull_request" : undefined, ref: "refs/heads/main" });
-    if (!trust.subjects.some((p) => stringLike(p, sub))) problems.push(`${u.via} (${u.workspace}): token sub ${sub} is not trusted (role trusts ${trust.subjects.join(", ")})`);
+    const role = roleOf(u);
+    const trust = roleTrust(stack, role);
+    const why = refusal(trust, claimsOfUse(u, trust.repository));
+    if (why) problems.push(`${u.via} (${u.workspace}, ${role}): token ${why}`);
     if ((u.step.with?.audience ?? OIDC_AUDIENCE) !== trust.audience) problems.push(`${u.via}: audience ${u.step.with?.audience} is not ${trust.audience}`);
   }
   return problems;
@@ -117,7 +143,7 @@ describe("pinning and permissions", () => {
   });
 });
 
-describe("the OIDC deploy role", () => {
+describe("the OIDC roles (Terraform plan and apply, D97)", () => {
   const uses = roleUses(workflows);
 
   test("plans run for every workspace on pull requests, applies on push to main, rollouts on dispatch", () => {
@@ -131,42 +157,88 @@ describe("the OIDC deploy role", () => {
     expect(uses.filter((u) => u.environment !== u.workspace).map((u) => `${u.via} (${u.workspace}): environment ${u.environment}`)).toEqual([]);
   });
 
-  test("the role comes from the environment's AWS_ROLE_ARN variable, with the audience sts.amazonaws.com", () => {
+  test("plans assume the plan role and applies and rollouts the apply role, from the environment's variables, with the audience sts.amazonaws.com", () => {
     for (const u of uses) {
-      expect({ via: u.via, role: u.step.with?.["role-to-assume"], audience: u.step.with?.audience }).toEqual({
-        via: u.via,
-        role: "${{ vars.AWS_ROLE_ARN }}",
-        audience: OIDC_AUDIENCE,
-      });
+      expect({ via: u.via, role: u.step.with?.["role-to-assume"], audience: u.step.with?.audience }).toEqual({ via: u.via, role: ROLE_EXPRESSION, audience: OIDC_AUDIENCE });
     }
+    const roles = (mode: string) => [...new Set(uses.filter((u) => u.mode === mode).map(roleOf))];
+    expect([roles("plan"), roles("apply"), roles("rollout")]).toEqual([["terraform-plan"], ["terraform-apply"], ["terraform-apply"]]);
   });
 
-  test("the synthesized trust policy of each workspace's role admits every job that assumes it", () => {
+  test("no job assumes seed 002's deploy role for Terraform (it cannot run a plan, D84)", () => {
+    expect(workflows.filter((w) => /vars\.AWS_ROLE_ARN\b/.test(w.text)).map((w) => w.file)).toEqual([]);
+  });
+
+  test("the synthesized trust policy of each workspace's Terraform role admits every job that assumes it", () => {
     expect(uses.length).toBeGreaterThanOrEqual(WORKSPACES.length * 3);
-    expect(untrusted(uses, stacks)).toEqual([]);
+    expect(untrusted(uses, ready)).toEqual([]);
   });
 
-  test("the trust is read from the synthesized module: repository, audience and subjects", () => {
+  test("the Terraform roles' trust is read from the synthesized module: environment subjects, and the apply role's ref and workflow", () => {
+    const repo = "cleybersilva/eduautismo-ia-mvp";
+    expect(roleTrust(ready.production, "terraform-plan")).toEqual({
+      audience: "sts.amazonaws.com",
+      repository: repo,
+      subjects: [`repo:${repo}:environment:production`],
+      claims: { job_workflow_ref: [`${repo}/.github/workflows/terraform.yml@*`] },
+    });
+    expect(roleTrust(ready.production, "terraform-apply")).toEqual({
+      audience: "sts.amazonaws.com",
+      repository: repo,
+      subjects: [`repo:${repo}:environment:production`],
+      claims: { ref: ["refs/heads/main"], job_workflow_ref: [`${repo}/.github/workflows/terraform.yml@refs/heads/main`] },
+    });
+  });
+
+  test("the deploy role's trust is read from the synthesized module: repository, audience and subjects", () => {
     expect(deployRoleTrust(stacks.production)).toEqual({
       audience: "sts.amazonaws.com",
       repository: "cleybersilva/eduautismo-ia-mvp",
       subjects: ["repo:cleybersilva/eduautismo-ia-mvp:ref:refs/heads/main", "repo:cleybersilva/eduautismo-ia-mvp:environment:production"],
+      claims: {},
     });
   });
 
-  test("a workspace whose role does not trust its GitHub Environment is reported for every job that assumes it", () => {
-    const all = inputs();
-    all.staging.security.deploy = { ...all.staging.security.deploy!, githubEnvironments: [] };
+  test("a workspace whose roles do not trust its GitHub Environment is reported for every job that assumes them", () => {
+    const all = pipelineReady();
+    all.staging.security.deploy = { ...all.staging.security.deploy!, branches: ["main"], githubEnvironments: ["stg"] };
     const { stacks: changed } = synthAll(all);
     const problems = untrusted(uses, changed);
     expect(problems.length).toBe(uses.filter((u) => u.workspace === "staging").length);
-    expect(problems[0]).toMatch(/\(staging\): token sub repo:cleybersilva\/eduautismo-ia-mvp:environment:staging is not trusted/);
+    expect(problems[0]).toMatch(/\(staging, terraform-(plan|apply)\): token sub repo:cleybersilva\/eduautismo-ia-mvp:environment:staging is not trusted/);
   });
 
-  test("a pull request job outside an environment would present the pull_request subject, which no role trusts", () => {
+  test("a pull request's token never gets the apply role, even from the right environment and inside the Terraform workflow", () => {
     for (const ws of WORKSPACES) {
-      const trust = deployRoleTrust(stacks[ws]);
-      expect(trust.subjects.some((p) => stringLike(p, subjectOf(trust.repository, { event: "pull_request" })))).toBe(false);
+      const trust = roleTrust(ready[ws], "terraform-apply");
+      const pr = claimsOf(trust.repository, { environment: ws, event: "pull_request", ref: "refs/pull/7/merge", workflow: ".github/workflows/terraform.yml" });
+      expect(refusal(trust, pr)).toBe("ref refs/pull/7/merge is not refs/heads/main");
+    }
+  });
+
+  test("another branch, or another workflow on main, never gets the apply role", () => {
+    const trust = roleTrust(ready.production, "terraform-apply");
+    const job = { environment: "production", ref: "refs/heads/main", workflow: ".github/workflows/terraform.yml" };
+    expect(refusal(trust, claimsOf(trust.repository, job))).toBeUndefined();
+    expect(refusal(trust, claimsOf(trust.repository, { ...job, ref: "refs/heads/feature" }))).toMatch(/^ref refs\/heads\/feature is not refs\/heads\/main/);
+    expect(refusal(trust, claimsOf(trust.repository, { ...job, workflow: ".github/workflows/other.yml" }))).toMatch(/^job_workflow_ref .*other\.yml@refs\/heads\/main is not/);
+    expect(refusal(trust, claimsOf(trust.repository, { ...job, workflow: undefined }))).toMatch(/^job_workflow_ref \(absent\)/);
+  });
+
+  test("a pull request's plan in its environment gets the plan role; outside an environment (the pull_request subject) no role", () => {
+    for (const ws of WORKSPACES) {
+      const plan = roleTrust(ready[ws], "terraform-plan");
+      expect(refusal(plan, claimsOf(plan.repository, { environment: ws, event: "pull_request", ref: "refs/pull/7/merge", workflow: ".github/workflows/terraform.yml" }))).toBeUndefined();
+      for (const role of ["deploy", "terraform-plan", "terraform-apply"] as const) {
+        const trust = roleTrust(ready[ws], role);
+        expect({ ws, role, admits: trust.subjects.some((p) => stringLike(p, subjectOf(trust.repository, { event: "pull_request" }))) }).toEqual({ ws, role, admits: false });
+      }
+    }
+  });
+
+  test("the Terraform roles trust no branch subject (only environments, where the reviewers are)", () => {
+    for (const ws of WORKSPACES) {
+      for (const role of ["terraform-plan", "terraform-apply"] as const) expect(roleTrust(ready[ws], role).subjects.filter((s) => !s.includes(":environment:"))).toEqual([]);
     }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * What the GitHub Actions workflows in `.github/workflows/` need from the synthesized workspaces:
- * the deploy role's trust (which OIDC `sub` claims and audience it accepts), a guard that the
+ * the trust of the roles they assume (which OIDC `sub`, `ref` and `job_workflow_ref` claims and audience
+ * the Terraform plan and apply roles and the deploy role accept, D97), a guard that the
  * workspace can run in CI at all (remote state, the right repository), a Markdown summary of a
  * saved plan, and the difference between two `npm run cost` reports (base branch vs pull request).
  */
@@ -12,9 +13,19 @@ const ISSUER = "token.actions.githubusercontent.com";
 export interface RoleTrust {
   readonly audience: string;
   readonly repository: string;
-  /** Every `sub` claim the role accepts (StringLike patterns, as Terraform renders them). */
+  /** Every `sub` claim the role accepts (StringLike or StringEquals values, as Terraform renders them). */
   readonly subjects: string[];
+  /** Other GitHub claims the trust pins (`ref`, `job_workflow_ref`): claim → accepted patterns (StringLike; exact values are patterns without `*`). */
+  readonly claims: Record<string, string[]>;
 }
+
+/** The roles of a workspace the pipeline may assume: the deploy role (seed 002) and the Terraform roles (D97). */
+export const PIPELINE_ROLES = {
+  deploy: "github_actions",
+  "terraform-plan": "terraform_plan",
+  "terraform-apply": "terraform_apply",
+} as const;
+export type PipelineRole = keyof typeof PIPELINE_ROLES;
 
 /** The value a module input has in the root: a literal, or a root variable's default. */
 function inputValue(stack: SynthesizedStack, module: string, name: string): unknown {
@@ -23,35 +34,53 @@ function inputValue(stack: SynthesizedStack, module: string, name: string): unkn
   return ref ? stack.root.variable?.[ref[1]]?.default : v;
 }
 
+/** `${var.x}` references of a template, with the security module's inputs (and a loop variable) filled in. */
+function fill(stack: SynthesizedStack, template: string, iter?: { name: string; value: unknown }): string {
+  return template.replace(/\$\{([a-z0-9_.]+)\}/g, (_, ref: string) => (iter && ref === iter.name ? String(iter.value) : String(inputValue(stack, "security", ref.replace(/^var\./, "")))));
+}
+
+/** Whether the workspace has the Terraform roles (security.deploy.terraformRoles.enabled). */
+export function hasTerraformRoles(stack: SynthesizedStack): boolean {
+  return Boolean(stack.modules.security?.resource?.aws_iam_role?.[PIPELINE_ROLES["terraform-apply"]]);
+}
+
 /**
- * Evaluates the deploy role's trust policy of a synthesized workspace: the `jsonencode(...)` of
- * `aws_iam_role.github_actions` in the security module and the `github_subjects` local it reads
- * (`concat([for x in var.list : "template"], ...)`), with the module inputs of the root.
- * Throws when the policy is no longer in the form this reads, so the workflow test cannot pass vacuously.
+ * Evaluates the trust policy of one of the pipeline's roles in a synthesized workspace: the
+ * `jsonencode(...)` of `aws_iam_role.<name>` in the security module, the subjects local it reads
+ * (`concat([for x in var.list : "template"], ...)` or one `[for ...]`), and its other claim conditions,
+ * with the module inputs of the root. Throws when the policy is no longer in the form this reads, so the
+ * workflow test cannot pass vacuously.
  */
-export function deployRoleTrust(stack: SynthesizedStack): RoleTrust {
+export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"): RoleTrust {
   const security: Json | undefined = stack.modules.security;
-  const policy: string | undefined = security?.resource?.aws_iam_role?.github_actions?.assume_role_policy;
-  if (!policy) throw new Error(`${stack.workspace}: no aws_iam_role.github_actions in modules/security`);
-  if (!policy.includes('Action = "sts:AssumeRoleWithWebIdentity"')) throw new Error(`${stack.workspace}: the deploy role is not assumed with a web identity`);
+  const name = PIPELINE_ROLES[role];
+  const policy: string | undefined = security?.resource?.aws_iam_role?.[name]?.assume_role_policy;
+  if (!policy) throw new Error(`${stack.workspace}: no aws_iam_role.${name} in modules/security`);
+  if (!policy.includes('Action = "sts:AssumeRoleWithWebIdentity"')) throw new Error(`${stack.workspace}: the ${role} role is not assumed with a web identity`);
   const aud = new RegExp(`"${ISSUER}:aud" = "([^"]+)"`).exec(policy);
   const sub = new RegExp(`"${ISSUER}:sub" = local\\.([a-z_]+)`).exec(policy);
-  if (!aud || !sub) throw new Error(`${stack.workspace}: the deploy role's trust has no audience or subject condition in the expected form`);
+  if (!aud || !sub) throw new Error(`${stack.workspace}: the ${role} role's trust has no audience or subject condition in the expected form`);
   const local: string | undefined = security.locals?.[sub[1]];
-  const body = local ? /^\$\{concat\((.*)\)\}$/s.exec(local) : null;
+  const body = local ? /^\$\{(?:concat\((.*)\)|(\[for .*\]))\}$/s.exec(local) : null;
   if (!body) throw new Error(`${stack.workspace}: local.${sub[1]} is not a concat(...) of for expressions`);
-  const vars = (name: string) => inputValue(stack, "security", name);
   const subjects: string[] = [];
-  for (const m of body[1].matchAll(/\[for (\w+) in var\.(\w+) : "((?:[^"\\]|\\.)*)"\]/g)) {
+  for (const m of (body[1] ?? body[2]).matchAll(/\[for (\w+) in var\.(\w+) : "((?:[^"\\]|\\.)*)"\]/g)) {
     const [, iter, list, template] = m;
-    const values = vars(list);
+    const values = inputValue(stack, "security", list);
     if (!Array.isArray(values)) throw new Error(`${stack.workspace}: security input ${list} is not a list`);
-    for (const value of values) {
-      subjects.push(template.replace(/\$\{([a-z0-9_.]+)\}/g, (_, ref: string) => (ref === iter ? String(value) : String(vars(ref.replace(/^var\./, ""))))));
-    }
+    for (const value of values) subjects.push(fill(stack, template, { name: iter, value }));
   }
   if (subjects.length === 0) throw new Error(`${stack.workspace}: local.${sub[1]} yields no subject`);
-  return { audience: aud[1], repository: String(vars("github_repository")), subjects };
+  const claims: Record<string, string[]> = {};
+  for (const m of policy.matchAll(new RegExp(`"${ISSUER}:([a-z_]+)" = "((?:[^"\\\\]|\\\\.)*)"`, "g"))) {
+    if (m[1] !== "aud") claims[m[1]] = [...(claims[m[1]] ?? []), fill(stack, m[2])];
+  }
+  return { audience: aud[1], repository: String(inputValue(stack, "security", "github_repository")), subjects, claims };
+}
+
+/** The deploy role's trust (seed 002's role; kept for the application pipeline). */
+export function deployRoleTrust(stack: SynthesizedStack): RoleTrust {
+  return roleTrust(stack, "deploy");
 }
 
 /** StringLike: `*` matches any run of characters, `?` any one. */
@@ -67,6 +96,34 @@ export function subjectOf(repository: string, job: { environment?: string; ref?:
   return `repo:${repository}:ref:${job.ref}`;
 }
 
+/** The GitHub OIDC claims of a job that the pipeline's trust policies look at. */
+export interface JobClaims {
+  readonly sub: string;
+  /** `refs/heads/<branch>`, or `refs/pull/<n>/merge` in a pull request. */
+  readonly ref: string;
+  /** `<owner>/<repo>/<reusable workflow path>@<ref>`, present when the job runs in a reusable workflow. */
+  readonly job_workflow_ref?: string;
+}
+
+/** The claims of a job: in its environment, on `ref`, inside the reusable workflow `workflow` (a path under the repository). */
+export function claimsOf(repository: string, job: { environment?: string; ref: string; event?: string; workflow?: string }): JobClaims {
+  return {
+    sub: subjectOf(repository, job),
+    ref: job.ref,
+    ...(job.workflow ? { job_workflow_ref: `${repository}/${job.workflow}@${job.ref}` } : {}),
+  };
+}
+
+/** Why a trust policy refuses a job's token, or undefined when it admits it (every condition must hold; a missing claim fails). */
+export function refusal(trust: RoleTrust, claims: JobClaims): string | undefined {
+  if (!trust.subjects.some((p) => stringLike(p, claims.sub))) return `sub ${claims.sub} is not trusted (trusts ${trust.subjects.join(", ")})`;
+  for (const [claim, patterns] of Object.entries(trust.claims)) {
+    const value = (claims as unknown as Record<string, string | undefined>)[claim];
+    if (value === undefined || !patterns.some((p) => stringLike(p, value))) return `${claim} ${value ?? "(absent)"} is not ${patterns.join(" or ")}`;
+  }
+  return undefined;
+}
+
 /**
  * Why a workspace cannot run in the pipeline, or undefined: CI runners keep nothing between runs, so
  * a local backend would start every plan from an empty state; and the role only trusts one repository.
@@ -80,10 +137,17 @@ export function pipelineProblems(stack: SynthesizedStack, githubRepository?: str
         `Set state: { bucket: "..." } in environments/${stack.workspace}.ts (see README, "Turning the pipeline on") before running the pipeline.`,
     );
   }
-  const trust = deployRoleTrust(stack);
+  if (!hasTerraformRoles(stack)) {
+    problems.push(
+      `${stack.workspace}: no Terraform roles (the deploy role cannot run Terraform, D84). Set security.deploy.terraformRoles: { enabled: true } ` +
+        `in environments/${stack.workspace}.ts and apply the security module by hand first (README, "Turning the pipeline on").`,
+    );
+    return problems;
+  }
+  const trust = roleTrust(stack, "terraform-apply");
   if (githubRepository && trust.repository !== githubRepository) {
     problems.push(
-      `${stack.workspace}: the deploy role trusts ${trust.repository}, but this workflow runs in ${githubRepository}; ` +
+      `${stack.workspace}: the Terraform roles trust ${trust.repository}, but this workflow runs in ${githubRepository}; ` +
         `set security.deploy.githubRepository in environments/${stack.workspace}.ts and apply the security module first.`,
     );
   }

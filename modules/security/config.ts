@@ -35,6 +35,30 @@ export const WafSchema = z
   })
   .strict();
 
+/** Why the Terraform roles need a GitHub Environment: they trust nothing else (no branch, no pull_request subject). */
+export const TERRAFORM_ROLES_NEED_ENVIRONMENTS =
+  "the Terraform roles trust only GitHub Environments: list the workspace's environment in githubEnvironments";
+/** Why the Terraform roles need remote state: a runner keeps no files, and the roles are granted the state object in S3. */
+export const TERRAFORM_ROLES_NEED_STATE = "the Terraform roles read and lock the state in S3: set state: { bucket: ... } first";
+
+/**
+ * `<name>-terraform-plan` (read-only) and `<name>-terraform-apply`, assumed by `.github/workflows/terraform.yml`
+ * (docs/decisions.md D97). Off by default: nothing is created and the synthesized output is unchanged.
+ */
+export const TerraformRolesSchema = z
+  .object({
+    /** Create the two roles (root outputs `terraform_plan_role_arn`, `terraform_apply_role_arn`). @default false */
+    enabled: z.boolean().default(false),
+    /** The only branch whose runs may assume the apply role (the token's `ref` and `job_workflow_ref`). @default "main" */
+    applyBranch: z.string().regex(/^[A-Za-z0-9._/-]+$/, "a branch name (letters, digits, . _ / -)").default("main"),
+    /** The reusable workflow that runs Terraform; both roles admit only its jobs (`job_workflow_ref`). @default ".github/workflows/terraform.yml" */
+    workflow: z
+      .string()
+      .regex(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, "a workflow file under .github/workflows/")
+      .default(".github/workflows/terraform.yml"),
+  })
+  .strict();
+
 export const SecuritySchema = z
   .object({
     /** Waiting period before a scheduled KMS key deletion, 7–30 days. @default 30 */
@@ -78,11 +102,16 @@ export const SecuritySchema = z
         githubEnvironments: z.array(z.string().min(1)).default([]),
         /** Create the account-wide GitHub OIDC provider here; false when another workspace of the same account owns it. @default true */
         createOidcProvider: z.boolean().default(true),
+        /** The roles the pipeline's Terraform jobs assume (docs/decisions.md D97). @default { enabled: false, applyBranch: "main", workflow: ".github/workflows/terraform.yml" } */
+        terraformRoles: TerraformRolesSchema.default(TerraformRolesSchema.parse({})),
       })
       .strict()
       .superRefine((d, ctx) => {
         if (d.branches.length === 0 && d.githubEnvironments.length === 0) {
           ctx.addIssue({ code: "custom", path: ["branches"], message: "the deploy role must be limited to at least one branch or GitHub environment" });
+        }
+        if (d.terraformRoles.enabled && d.githubEnvironments.length === 0) {
+          ctx.addIssue({ code: "custom", path: ["terraformRoles", "enabled"], message: TERRAFORM_ROLES_NEED_ENVIRONMENTS });
         }
       }),
   })

@@ -25,6 +25,7 @@ import { counted, expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
 import { BUCKET_ARN, secureBucket } from "../../lib/constructs/secure-bucket";
 import { deployPolicyStatements } from "./deploy";
+import { terraformRoles, type TerraformStateAccess, type TerraformTrustSpec } from "./terraform-role";
 import { KMS_PURPOSES, keyPolicy, type KmsPurpose } from "./kms";
 import { wafRules } from "./waf";
 import { wafLogging } from "./waf-logging";
@@ -75,6 +76,14 @@ export interface SecurityProps {
   readonly createOidcProvider?: boolean;
   /** `prevent_destroy` on the KMS keys and the trail bucket (decided at synthesis). @default false */
   readonly preventDestroy?: boolean;
+  /** The pipeline's Terraform roles (D97); absent: none. */
+  readonly terraformRoles?: TerraformTrustSpec & {
+    /** `<bucketPrefix>-<env>`: the platform's buckets. */
+    readonly bucketPrefix: string;
+    /** Regions of the platform's resources. */
+    readonly regions: readonly string[];
+    readonly state: TerraformStateAccess;
+  };
 }
 
 
@@ -347,6 +356,16 @@ export class SecurityModule extends ModuleStack {
       "github_actions",
     );
 
+    // --- Terraform roles of the pipeline (opt-in, D97) ---------------------------------------------------
+    const tf = props.terraformRoles
+      ? (() => {
+          const t = props.terraformRoles;
+          const bucketPrefix = this.input("bucket_prefix", t.bucketPrefix, { type: "string", description: "Prefix of the platform's bucket names (the Terraform apply role manages `<prefix>-*`)." }).stringValue;
+          const secretPrefix = "${var.secret_prefix}";
+          return terraformRoles(this, { name, secretPrefix, bucketPrefix, account, regions: t.regions, state: t.state }, t);
+        })()
+      : undefined;
+
     // --- Outputs ----------------------------------------------------------------------------------------
     for (const purpose of KMS_PURPOSES) {
       this.output(`${purpose}_kms_key_arn`, keyArn[purpose], `ARN of the ${purpose} KMS key (alias/<name>-${purpose}).`);
@@ -357,5 +376,9 @@ export class SecurityModule extends ModuleStack {
     this.output("cloudtrail_arn", expr("one(aws_cloudtrail.this[*].arn)"), "The trail, or null.");
     this.output("github_actions_role_arn", deployRole.arn, "Role GitHub Actions assumes (seed 002: terraform output github_actions_role_arn).");
     this.output("github_oidc_provider_arn", expr("local.github_oidc_provider_arn"), "GitHub OIDC provider the deploy role trusts.");
+    if (tf) {
+      this.output("terraform_plan_role_arn", tf.plan.arn, "Role of the pipeline's Terraform plans (read-only; GitHub Environment variable AWS_TERRAFORM_PLAN_ROLE_ARN).");
+      this.output("terraform_apply_role_arn", tf.apply.arn, "Role of the pipeline's Terraform applies and rollouts (GitHub Environment variable AWS_TERRAFORM_APPLY_ROLE_ARN).");
+    }
   }
 }

@@ -506,6 +506,38 @@ export const CHECKS: readonly Check[] = [
     },
   ),
   perResource(
+    {
+      id: "iam-oidc-role-writer-pinned",
+      title: "A GitHub OIDC role that may change IAM roles trusts no pull request or branch subject and pins the token's ref",
+      category: "iam",
+      upstream: [],
+      severity: "high",
+      scope: "all",
+    },
+    ["aws_iam_role"],
+    (r) => {
+      for (const s of (statements(r.config.assume_role_policy) ?? []).filter((x) => x.Effect === "Allow" && principals(x).some((p) => p.kind === "Federated"))) {
+        const claim = (name: string, op?: string) =>
+          Object.entries(s.Condition ?? {})
+            .filter(([k]) => op === undefined || k === op)
+            .flatMap(([, c]) => list(c[`token.actions.githubusercontent.com:${name}`] as string | string[] | undefined))
+            .map((x) => JSON.stringify(x));
+        const subs = claim("sub").join(" ");
+        if (subs.includes(":pull_request")) return "it trusts the pull_request subject: any pull request could change IAM";
+        if (subs.includes(":ref:")) return "it trusts a branch subject: jobs outside the GitHub Environment (and its reviewers) could change IAM";
+        const refs = claim("ref", "StringEquals");
+        if (refs.length === 0 || refs.some((x) => x.includes("*"))) return "no StringEquals condition on token.actions.githubusercontent.com:ref: a pull request's job (ref refs/pull/<n>/merge) in the same environment could assume it";
+      }
+      return undefined;
+    },
+    // Roles whose inline policies allow changing IAM roles (create, inline or attached policies, trust).
+    (r, m) =>
+      JSON.stringify(r.config.assume_role_policy ?? "").includes("token.actions.githubusercontent.com") &&
+      attached(m, "aws_iam_role_policy", "role", r).some((p) =>
+        (statements(p.config.policy) ?? []).some((x) => x.Effect === "Allow" && list(x.Action).some((a) => /^iam:(CreateRole|PutRolePolicy|AttachRolePolicy|UpdateAssumeRolePolicy)$/.test(String(a)))),
+      ),
+  ),
+  perResource(
     { id: "iam-no-admin-managed", title: "No role gets an administrator managed policy", category: "iam", upstream: ["CKV_AWS_274"], severity: "high", scope: "all" },
     ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role"],
     (r) => {
