@@ -25,22 +25,27 @@ interface Sample {
   readonly seconds: number;
   /** Peak resident set, MB (GNU time's %M), when /usr/bin/time exists. */
   readonly peakMb?: number;
+  /** User + system CPU seconds of the command and its children (GNU time's %U + %S): on a shared machine, steadier than wall time. */
+  readonly cpu?: number;
 }
 
 function measure(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Sample {
   const start = process.hrtime.bigint();
-  const full = GNU_TIME ? [GNU_TIME, ["-f", "__PEAK_KB=%M", cmd, ...args]] : [cmd, args];
+  const full = GNU_TIME ? [GNU_TIME, ["-f", "__PEAK_KB=%M __CPU=%U+%S", cmd, ...args]] : [cmd, args];
   const r = spawnSync(full[0] as string, full[1] as string[], { cwd: opts.cwd ?? repo, env: { ...process.env, ...opts.env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
   const kb = /__PEAK_KB=(\d+)/.exec(r.stderr ?? "");
-  return { seconds, peakMb: kb ? Number(kb[1]) / 1024 : undefined };
+  const cpu = /__CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? "");
+  return { seconds, peakMb: kb ? Number(kb[1]) / 1024 : undefined, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined };
 }
 
 function stats(samples: Sample[]) {
   const s = samples.map((x) => x.seconds).sort((a, b) => a - b);
   const peaks = samples.map((x) => x.peakMb).filter((x): x is number => x !== undefined);
+  const cpus = samples.map((x) => x.cpu).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
   return {
+    cpuMedian: cpus.length ? cpus[Math.floor(cpus.length / 2)] : undefined,
     runs: s.length,
     median: s[Math.floor(s.length / 2)],
     min: s[0],
@@ -110,8 +115,9 @@ function main(): number {
   const result = { date: new Date().toISOString(), host: { cpus: os.cpus().length, memGb: Math.round(os.totalmem() / 2 ** 30) }, synthScript: script, synth, synthCold, tsNode, ratio, unit, plan, tfLayer, tfFiles, budgets };
 
   const row = (label: string, s: ReturnType<typeof stats>) =>
-    `${label.padEnd(34)} ${s.median.toFixed(2).padStart(7)} ${s.min.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)} ${s.peakMb ? s.peakMb.toFixed(0).padStart(7) : "      –"}`;
-  console.log(`${"".padEnd(34)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peakMB".padStart(7)}`);
+    `${label.padEnd(34)} ${s.median.toFixed(2).padStart(7)} ${s.min.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)} ${s.peakMb ? s.peakMb.toFixed(0).padStart(7) : "      –"} ${s.cpuMedian !== undefined ? s.cpuMedian.toFixed(1).padStart(7) : "      –"}`;
+  console.log(`${"".padEnd(34)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peakMB".padStart(7)} ${"cpu s".padStart(7)}`);
+  console.log(`(load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores; wall times on a shared machine vary with it, CPU seconds less)`);
   console.log(row("synth (npm run synth, warm)", synth));
   console.log(row("synth (cold: bundle rebuilt)", synthCold));
   console.log(row("synth (ts-node, type-checking)", tsNode));
