@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: wall time and peak memory of (a) synthesis of every workspace, (b) the unit test
  * layer, (c) one offline `terraform plan -target=module.cache` in production, each over several runs
- * (median, min, max), and (d) the same synthesis through ts-node (type-checking) as the reference.
+ * (median, min, max), (d) the same synthesis through ts-node (type-checking) as the reference, and
+ * (e) the whole Terraform layer (`npm run test:terraform`'s jest command), once (BENCH_TF_RUNS), with
+ * each test file's time; BENCH_TF_RUNS=0 or no TF_PROVIDER_MIRROR skips it.
  * (a) runs the `synth` script of package.json, as `npm run synth` does: once with a forced rebuild of
  * its cached bundle (`synthCold`, one run), then BENCH_RUNS times warm (`synth`, the budgeted figure).
- * Budgets: synth ≤ 5 s, synth ≤ 0.3 × ts-node, unit layer ≤ 30 s. Writes bench/results/<time>.json
+ * Budgets: synth ≤ 5 s, synth ≤ 0.3 × ts-node, unit layer ≤ 30 s, Terraform layer ≤ 90 s. Writes bench/results/<time>.json
  * and exits 1 when a budget is blown. Runs: BENCH_RUNS (default 3).
  */
 import { spawnSync } from "child_process";
@@ -16,28 +18,34 @@ import { synthesize } from "../platform";
 
 const repo = path.join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TF_RUNS = Number(process.env.BENCH_TF_RUNS ?? 1);
 const GNU_TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 interface Sample {
   readonly seconds: number;
   /** Peak resident set, MB (GNU time's %M), when /usr/bin/time exists. */
   readonly peakMb?: number;
+  /** User + system CPU seconds of the command and its children (GNU time's %U + %S): on a shared machine, steadier than wall time. */
+  readonly cpu?: number;
 }
 
 function measure(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Sample {
   const start = process.hrtime.bigint();
-  const full = GNU_TIME ? [GNU_TIME, ["-f", "__PEAK_KB=%M", cmd, ...args]] : [cmd, args];
+  const full = GNU_TIME ? [GNU_TIME, ["-f", "__PEAK_KB=%M __CPU=%U+%S", cmd, ...args]] : [cmd, args];
   const r = spawnSync(full[0] as string, full[1] as string[], { cwd: opts.cwd ?? repo, env: { ...process.env, ...opts.env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
   const kb = /__PEAK_KB=(\d+)/.exec(r.stderr ?? "");
-  return { seconds, peakMb: kb ? Number(kb[1]) / 1024 : undefined };
+  const cpu = /__CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? "");
+  return { seconds, peakMb: kb ? Number(kb[1]) / 1024 : undefined, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined };
 }
 
 function stats(samples: Sample[]) {
   const s = samples.map((x) => x.seconds).sort((a, b) => a - b);
   const peaks = samples.map((x) => x.peakMb).filter((x): x is number => x !== undefined);
+  const cpus = samples.map((x) => x.cpu).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
   return {
+    cpuMedian: cpus.length ? cpus[Math.floor(cpus.length / 2)] : undefined,
     runs: s.length,
     median: s[Math.floor(s.length / 2)],
     min: s[0],
@@ -80,23 +88,46 @@ function main(): number {
     plan = { skipped: "TF_PROVIDER_MIRROR is not set" };
   }
 
+  // The Terraform layer as `npm run test:terraform` runs it, with each file's time from jest's report.
+  let tfLayer: ReturnType<typeof stats> | { skipped: string };
+  let tfFiles: Record<string, number>[] = [];
+  if (process.env.TF_PROVIDER_MIRROR && TF_RUNS > 0) {
+    const samples: Sample[] = [];
+    for (let i = 0; i < TF_RUNS; i++) {
+      const report = path.join(tmp(), "jest.json");
+      samples.push(measure(path.join(repo, "node_modules", ".bin", "jest"), ["--selectProjects", "terraform", "--maxWorkers=2", "--silent", "--json", `--outputFile=${report}`]));
+      const json = JSON.parse(fs.readFileSync(report, "utf8")) as { testResults: { name: string; startTime: number; endTime: number }[] };
+      tfFiles.push(Object.fromEntries(json.testResults.map((r) => [path.basename(r.name), Math.round(r.endTime - r.startTime) / 1000]).sort((a, b) => (b[1] as number) - (a[1] as number))));
+    }
+    tfLayer = stats(samples);
+  } else {
+    tfLayer = { skipped: process.env.TF_PROVIDER_MIRROR ? "BENCH_TF_RUNS=0" : "TF_PROVIDER_MIRROR is not set" };
+    tfFiles = [];
+  }
+
   const ratio = synth.median / tsNode.median;
   const budgets = [
     { name: "synth ≤ 5 s (median)", ok: synth.median <= 5, value: `${synth.median.toFixed(2)} s` },
     { name: "synth ≤ 0.3 × ts-node", ok: ratio <= 0.3, value: `${ratio.toFixed(2)} ×` },
     { name: "unit layer ≤ 30 s (median)", ok: unit.median <= 30, value: `${unit.median.toFixed(1)} s` },
+    ...("median" in tfLayer ? [{ name: "Terraform layer ≤ 90 s (median)", ok: tfLayer.median <= 90, value: `${tfLayer.median.toFixed(1)} s` }] : []),
   ];
-  const result = { date: new Date().toISOString(), host: { cpus: os.cpus().length, memGb: Math.round(os.totalmem() / 2 ** 30) }, synthScript: script, synth, synthCold, tsNode, ratio, unit, plan, budgets };
+  const result = { date: new Date().toISOString(), host: { cpus: os.cpus().length, memGb: Math.round(os.totalmem() / 2 ** 30) }, synthScript: script, synth, synthCold, tsNode, ratio, unit, plan, tfLayer, tfFiles, budgets };
 
   const row = (label: string, s: ReturnType<typeof stats>) =>
-    `${label.padEnd(34)} ${s.median.toFixed(2).padStart(7)} ${s.min.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)} ${s.peakMb ? s.peakMb.toFixed(0).padStart(7) : "      –"}`;
-  console.log(`${"".padEnd(34)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peakMB".padStart(7)}`);
+    `${label.padEnd(34)} ${s.median.toFixed(2).padStart(7)} ${s.min.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)} ${s.peakMb ? s.peakMb.toFixed(0).padStart(7) : "      –"} ${s.cpuMedian !== undefined ? s.cpuMedian.toFixed(1).padStart(7) : "      –"}`;
+  console.log(`${"".padEnd(34)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peakMB".padStart(7)} ${"cpu s".padStart(7)}`);
+  console.log(`(load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores; wall times on a shared machine vary with it, CPU seconds less)`);
   console.log(row("synth (npm run synth, warm)", synth));
   console.log(row("synth (cold: bundle rebuilt)", synthCold));
   console.log(row("synth (ts-node, type-checking)", tsNode));
   console.log(row("unit layer", unit));
   if ("median" in plan) console.log(row("plan -target=module.cache (prod)", plan));
   else console.log(`plan -target=module.cache: skipped (${plan.skipped})`);
+  if ("median" in tfLayer) {
+    console.log(row("Terraform layer (test:terraform)", tfLayer));
+    for (const [file, seconds] of Object.entries(tfFiles[0] ?? {})) console.log(`  ${file.padEnd(32)} ${seconds.toFixed(1).padStart(7)}`);
+  } else console.log(`Terraform layer: skipped (${tfLayer.skipped})`);
   console.log("");
   for (const b of budgets) console.log(`${b.ok ? "OK  " : "OVER"} ${b.name}: ${b.value}`);
 

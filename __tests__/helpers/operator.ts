@@ -6,7 +6,8 @@
  * does from `cdktf.out/stacks/<ws>`. Commands run through bash with an operator's environment: PATH
  * holds only the directories of terraform, node and npm, HOME holds an ordinary `.terraformrc` whose
  * provider_installation names the filesystem mirror (how an offline operator configures Terraform),
- * and neither TF_PROVIDER_MIRROR nor TF_CLI_CONFIG_FILE is set. The one test-only file is the
+ * and neither TF_PROVIDER_MIRROR nor TF_CLI_CONFIG_FILE is set (GOGC/GOMEMLIMIT are, as for every
+ * Terraform the tests start: Go runtime tuning, see goRuntimeEnv). The one test-only file is the
  * provider override (`zz_test_override.tf.json`: skip flags, dummy keys), which lets plans run
  * without AWS, as in every Terraform-layer test.
  */
@@ -14,7 +15,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { plainText, type TfResult } from "../../lib/tools/terraform-cli";
-import { mirrorCliConfig, offlineOverride, tempDir } from "../../lib/tools/terraform";
+import { goRuntimeEnv, mirrorCliConfig, offlineOverride, tempDir } from "../../lib/tools/terraform";
 import type { SynthesizedStack } from "../../lib/tools/synthesized";
 
 export const REPO = path.join(__dirname, "..", "..");
@@ -84,7 +85,7 @@ export class OperatorWorkspace {
     const home = tempDir("operator-home");
     fs.writeFileSync(path.join(home, ".terraformrc"), mirrorCliConfig(mirror));
     const dirs = [...new Set(["terraform", "node", "npm"].map(binDir))];
-    this.env = { PATH: dirs.join(path.delimiter), HOME: home, LANG: "C.UTF-8", CHECKPOINT_DISABLE: "1", npm_config_update_notifier: "false" };
+    this.env = { PATH: dirs.join(path.delimiter), HOME: home, LANG: "C.UTF-8", CHECKPOINT_DISABLE: "1", npm_config_update_notifier: "false", ...goRuntimeEnv() };
   }
 
   /** Runs one runbook line in the workspace directory, through bash, as typed. */

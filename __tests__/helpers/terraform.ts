@@ -1,9 +1,9 @@
 /** Test-side Terraform helpers; the runner itself lives in lib/tools/terraform.ts. */
 import * as fs from "fs";
-import { type PlanJson, planJson, providerSchemas, stateFromPlan, terraformOk, terraformUnavailable, workdirFrom } from "../../lib/tools/terraform";
+import { initializedWorkdir, type PlanJson, planJson, providerSchemas, stateFromPlan, terraformOk, terraformUnavailable } from "../../lib/tools/terraform";
 import { synthAll } from "./synth";
 
-export { plannedChanges, terraform, terraformOk, terraformUnavailable, workdirFrom, type TfResult } from "../../lib/tools/terraform";
+export { initializedWorkdir, plannedChanges, terraform, terraformOk, terraformUnavailable, workdirFrom, type TfResult } from "../../lib/tools/terraform";
 
 /**
  * `describe` for the Terraform layer: runs when Terraform and the mirror are present; with CI=true
@@ -30,9 +30,7 @@ export function describeTerraform(name: string, fn: () => void): void {
 export function deployedDevNetwork(): { dir: string; state: { resources: { module?: string; type: string; name: string }[] } } {
   const { stacks } = synthAll();
   const plan = planJson(stacks.dev.dir, "dev", ["-target=module.network"]);
-  const dir = workdirFrom(stacks.dev.dir);
-  terraformOk(dir, ["init", "-input=false"]);
-  terraformOk(dir, ["workspace", "new", "dev"]);
+  const dir = initializedWorkdir(stacks.dev.dir, "dev");
   return { dir, state: stateFromPlan(plan, providerSchemas(dir)) as { resources: { module?: string; type: string; name: string }[] } };
 }
 

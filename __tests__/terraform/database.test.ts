@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { inputs, synthAll } from "../helpers/synth";
-import { describeTerraform, terraformOk, workdirFrom } from "../helpers/terraform";
+import { describeTerraform, initializedWorkdir, terraformOk } from "../helpers/terraform";
 import { planJson, planResources, providerSchemas, stateFromPlan, type PlanJson, type PlanResource } from "../../lib/tools/terraform";
 
 describeTerraform("database under real Terraform", () => {
@@ -73,9 +73,7 @@ describeTerraform("database under real Terraform", () => {
     const applied = planJson(stacks.dev.dir, "dev", ["-target=module.database"]);
     const bumped = inputs();
     bumped.dev.database = { ...bumped.dev.database, masterPasswordVersion: 2 };
-    const dir = workdirFrom(synthAll(bumped).stacks.dev.dir);
-    terraformOk(dir, ["init", "-input=false"]);
-    terraformOk(dir, ["workspace", "new", "dev"]);
+    const dir = initializedWorkdir(synthAll(bumped).stacks.dev.dir, "dev");
     fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "dev", "terraform.tfstate"), JSON.stringify(stateFromPlan(applied, providerSchemas(dir))));
     const targets = ["terraform_data.master_password", "terraform_data.app_password", "aws_db_instance.postgres", "aws_secretsmanager_secret_version.db_master"].map((a) => `-target=module.database.${a}`);
     terraformOk(dir, ["plan", "-input=false", "-refresh=false", "-var-file=environments/dev/terraform.tfvars", ...targets, "-out=tfplan-rotate"]);

@@ -10,7 +10,7 @@ import * as path from "path";
 import { PLACEHOLDER_TAG_WARNING } from "../../modules/compute";
 import { planJson, providerSchemas, stateFromPlan, tempDir, type PlanJson } from "../../lib/tools/terraform";
 import { synthAll } from "../helpers/synth";
-import { describeTerraform, plannedChanges, terraformOk, workdirFrom } from "../helpers/terraform";
+import { describeTerraform, initializedWorkdir, plannedChanges, terraformOk } from "../helpers/terraform";
 
 const WS = "dev";
 /** Several plans on a shared 2-core machine: generous per-test limits. */
@@ -38,9 +38,7 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
   beforeAll(() => {
     const { stacks } = synthAll();
     const plan = planJson(stacks[WS].dir, WS, DATA_MODULES.map((m) => `-target=module.${m}`));
-    dir = workdirFrom(stacks[WS].dir);
-    terraformOk(dir, ["init", "-input=false"]);
-    terraformOk(dir, ["workspace", "new", WS]);
+    dir = initializedWorkdir(stacks[WS].dir, WS);
     statePath = path.join(dir, "terraform.tfstate.d", WS, "terraform.tfstate");
     fs.writeFileSync(statePath, JSON.stringify(stateFromPlan(plan, providerSchemas(dir))));
   }, SLOW);
@@ -79,9 +77,7 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
   describe("full plans (seed 000 §5.1) on an empty state", () => {
     let fresh: string;
     beforeAll(() => {
-      fresh = workdirFrom(synthAll().stacks[WS].dir);
-      terraformOk(fresh, ["init", "-input=false"]);
-      terraformOk(fresh, ["workspace", "new", WS]);
+      fresh = initializedWorkdir(synthAll().stacks[WS].dir, WS);
     }, SLOW);
 
     test("with the placeholder tag: a warning with the first-deploy steps, and no failure", () => {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { planJson, providerSchemas, stateFromPlan } from "../../lib/tools/terraform";
 import { synthAll } from "../helpers/synth";
-import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
+import { describeTerraform, initializedWorkdir, plannedChanges, terraform, terraformOk } from "../helpers/terraform";
 
 const SLOW = 900_000;
 const KEY = "module.network.aws_kms_key.flow_logs[0]";
@@ -15,9 +15,7 @@ const KEY = "module.network.aws_kms_key.flow_logs[0]";
 function deployedNetwork(ws: string): string {
   const { stacks } = synthAll();
   const plan = planJson(stacks[ws].dir, ws, ["-target=module.network"]);
-  const dir = workdirFrom(stacks[ws].dir);
-  terraformOk(dir, ["init", "-input=false"]);
-  terraformOk(dir, ["workspace", "new", ws]);
+  const dir = initializedWorkdir(stacks[ws].dir, ws);
   fs.writeFileSync(path.join(dir, "terraform.tfstate.d", ws, "terraform.tfstate"), JSON.stringify(stateFromPlan(plan, providerSchemas(dir))));
   return dir;
 }

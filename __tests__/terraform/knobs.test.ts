@@ -8,7 +8,7 @@ import { WORKSPACES } from "../../environments";
 import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
 import { KNOB_CASES, knobBatches } from "../helpers/knob-cases";
 import { synthAll } from "../helpers/synth";
-import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
+import { describeTerraform, initializedWorkdir, plannedChanges, terraform, terraformOk } from "../helpers/terraform";
 
 /** Rewrites `name = value` lines of a tfvars file. */
 function editTfvars(file: string, values: Record<string, string>): void {
@@ -27,9 +27,7 @@ describeTerraform("runbook knobs under real Terraform", () => {
 
   beforeAll(() => {
     for (const ws of WORKSPACES) {
-      dirs[ws] = workdirFrom(stacks[ws].dir);
-      terraformOk(dirs[ws], ["init", "-input=false"]);
-      terraformOk(dirs[ws], ["workspace", "new", ws]);
+      dirs[ws] = initializedWorkdir(stacks[ws].dir, ws);
     }
   });
 

@@ -15,7 +15,7 @@
 import * as path from "path";
 import * as fs from "fs";
 import { inputs, synthAll } from "../helpers/synth";
-import { describeTerraform, plannedChanges, settleState, stateInstances, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
+import { describeTerraform, initializedWorkdir, plannedChanges, settleState, stateInstances, terraform, terraformOk } from "../helpers/terraform";
 import { planJson, providerSchemas, stateDependencies, stateFromPlan } from "../../lib/tools/terraform";
 
 type Change = { address: string; actions: string[] };
@@ -43,12 +43,8 @@ describeTerraform("seed 000 §7.3: removing Redis while compute keeps running (s
     const all = inputs();
     all.staging.cache = { ...all.staging.cache, enabled: false };
     offStack = synthAll(all).stacks.staging.dir;
-    onDir = workdirFrom(on.dir);
-    offDir = workdirFrom(offStack);
-    for (const dir of [onDir, offDir]) {
-      terraformOk(dir, ["init", "-input=false"]);
-      terraformOk(dir, ["workspace", "new", "staging"]);
-    }
+    onDir = initializedWorkdir(on.dir, "staging");
+    offDir = initializedWorkdir(offStack, "staging");
     // The state after a full apply of staging with Redis, dependencies included.
     const crafted = stateFromPlan(planJson(on.dir, "staging"), providerSchemas(onDir), undefined, { dependencies: stateDependencies(on.dir) }) as State;
     settled = settleState(onDir, stateIn(onDir), crafted, VAR_FILE, ["module.compute", "module.monitoring"]);
@@ -149,12 +145,8 @@ describeTerraform("seed 000 §7.3 in production: prevent_destroy, and the delibe
     const all = inputs();
     all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
     const off = synthAll(all).stacks.production;
-    onDir = workdirFrom(on.dir);
-    offDir = workdirFrom(off.dir);
-    for (const dir of [onDir, offDir]) {
-      terraformOk(dir, ["init", "-input=false"]);
-      terraformOk(dir, ["workspace", "new", "production"]);
-    }
+    onDir = initializedWorkdir(on.dir, "production");
+    offDir = initializedWorkdir(off.dir, "production");
     // Production's cache as applied by seed 000 §5.2 (with what it reads: network and security).
     const state = stateFromPlan(planJson(on.dir, "production", ["-target=module.cache"]), providerSchemas(onDir), undefined, { dependencies: stateDependencies(on.dir) });
     for (const dir of [onDir, offDir]) fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "production", "terraform.tfstate"), JSON.stringify(state));

@@ -8,11 +8,13 @@
  * scripts that need a plan.
  */
 import { spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { isMirror } from "./provider-mirror";
-import { runTerraform, runTerraformOk, type TfResult } from "./terraform-cli";
+import { memoDir, memoized } from "./terraform-memo";
+import { plainText, runTerraform, type TfResult } from "./terraform-cli";
 import { AWS_PROVIDER_VERSION } from "../core/versions";
 
 export type { TfResult } from "./terraform-cli";
@@ -77,19 +79,65 @@ export function workdirFrom(stackDir: string): string {
   return dir;
 }
 
-/** What the offline runner adds to the operator runner: a CLI configuration pointing at TF_PROVIDER_MIRROR. */
-function offlineEnv(): NodeJS.ProcessEnv {
-  return { TF_CLI_CONFIG_FILE: cliConfigFile(), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", NO_COLOR: "1" };
+/**
+ * workdirFrom, then `terraform init -input=false` and `terraform workspace new <workspace>`, for
+ * tests that need an initialised copy but do not test init itself. Within a test run (TF_MEMO_DIR set)
+ * the first call for a stack directory runs those two commands in a template copy, and every call
+ * copies the template (`.terraform` holds only a link to the mirror's provider, the lock file and the
+ * workspace name): the same files the two commands write, without starting Terraform again.
+ */
+export function initializedWorkdir(stackDir: string, workspace: string): string {
+  const init = (dir: string) => {
+    terraformOk(dir, ["init", "-input=false"]);
+    terraformOk(dir, ["workspace", "new", workspace]);
+    return dir;
+  };
+  const root = memoDir();
+  if (!root) return init(workdirFrom(stackDir));
+  const template = path.join(root, "templates", createHash("sha256").update(`${path.resolve(stackDir)}\0${workspace}`).digest("hex"));
+  if (!fs.existsSync(template)) {
+    fs.mkdirSync(path.dirname(template), { recursive: true });
+    const made = init(workdirFrom(stackDir));
+    try {
+      fs.renameSync(made, template);
+    } catch {
+      // Another worker made it first; both are the same files.
+      if (!fs.existsSync(template)) throw new Error(`cannot create the initialised template ${template}`);
+    }
+  }
+  const dir = tempDir("tfwork");
+  fs.cpSync(template, dir, { recursive: true, verbatimSymlinks: true });
+  return dir;
 }
 
-/** The offline runner: the operator runner plus a CLI configuration pointing at TF_PROVIDER_MIRROR. */
+/**
+ * Go runtime settings for Terraform and the provider it starts (which inherits its environment): no
+ * proportional garbage collection below a soft 512 MiB heap limit. A plan starts the ~700 MB aws
+ * provider up to five times; this takes about a quarter off its CPU time and changes nothing else.
+ * An explicit GOGC or GOMEMLIMIT in the environment wins.
+ */
+export function goRuntimeEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return env.GOGC || env.GOMEMLIMIT ? {} : { GOGC: "off", GOMEMLIMIT: "512MiB" };
+}
+
+/** What the offline runner adds to the operator runner: a CLI configuration pointing at TF_PROVIDER_MIRROR. */
+function offlineEnv(): NodeJS.ProcessEnv {
+  return { TF_CLI_CONFIG_FILE: cliConfigFile(), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", NO_COLOR: "1", ...goRuntimeEnv() };
+}
+
+/**
+ * The offline runner: the operator runner plus a CLI configuration pointing at TF_PROVIDER_MIRROR.
+ * Within a test run, plans, `show -json` and `providers schema -json` are memoized (lib/terraform-memo.ts).
+ */
 export function terraform(dir: string, args: string[]): TfResult {
-  return runTerraform(dir, args, offlineEnv());
+  return memoized(dir, args, () => runTerraform(dir, args, offlineEnv()), plainText);
 }
 
 /** Runs Terraform offline and throws with its output when it fails. */
 export function terraformOk(dir: string, args: string[]): TfResult {
-  return runTerraformOk(dir, args, offlineEnv());
+  const r = terraform(dir, args);
+  if (r.code !== 0) throw new Error(`terraform ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`.trimEnd());
+  return r;
 }
 
 /** Resource addresses a saved plan would create, update or delete (no-ops excluded). */
@@ -105,9 +153,7 @@ export function plannedChanges(dir: string, planFile: string): { address: string
  * `stackDir` is `cdktf.out/stacks/<ws>`; the directory itself is not modified.
  */
 export function planJson(stackDir: string, workspace: string, extraArgs: string[] = []): PlanJson {
-  const dir = workdirFrom(stackDir);
-  terraformOk(dir, ["init", "-input=false"]);
-  terraformOk(dir, ["workspace", "new", workspace]);
+  const dir = initializedWorkdir(stackDir, workspace);
   terraformOk(dir, ["plan", "-input=false", `-var-file=environments/${workspace}/terraform.tfvars`, "-out=tfplan", ...extraArgs]);
   const plan = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan"]).stdout) as PlanJson;
   fs.rmSync(dir, { recursive: true, force: true });
