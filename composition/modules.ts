@@ -137,6 +137,7 @@ export function cache(ctx: Ctx, network: NetworkModule, security: SecurityModule
       logsKmsKeyArn: security.ref("logs_kms_key_arn"),
       knobs,
       purpose: c.purpose,
+      engine: c.engine,
       engineVersion: c.engineVersion,
       snapshotRetentionDays: c.snapshotRetentionDays,
       maintenanceWindow: c.maintenanceWindow,

@@ -34,7 +34,10 @@ export const dev: EnvironmentInput = {
     corsOrigins: ["http://localhost:3000"],
   },
   cache: {
-    nodeType: "cache.t3.micro",
+    // Valkey on Graviton (docs/costs.md "Levers", D99): same 2 vCPU / 0.5 GiB as cache.t3.micro, Redis protocol, 20% below Redis OSS.
+    engine: "valkey",
+    engineVersion: "7.2",
+    nodeType: "cache.t4g.micro",
     numCacheNodes: 1,
     automaticFailover: false,
     multiAz: false,
@@ -46,7 +49,8 @@ export const dev: EnvironmentInput = {
     slowLogRetentionDays: 7,
   },
   database: {
-    instanceClass: "db.t3.micro",
+    // Graviton (docs/costs.md "Levers"): db.t4g.micro has db.t3.micro's 2 vCPU / 1 GiB for less.
+    instanceClass: "db.t4g.micro",
     allocatedStorage: 20,
     multiAz: false,
     backupRetentionDays: 1,

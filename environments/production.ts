@@ -37,6 +37,9 @@ export const production: EnvironmentInput = {
   cache: {
     // cache.r6g.large over seed 000's cache.r5.large: same memory, newer Graviton, cheaper per hour (docs/decisions.md).
     nodeType: "cache.r6g.large",
+    // Valkey (docs/costs.md "Levers", D99): the same nodes 20% cheaper; an in-place upgrade of the group.
+    engine: "valkey",
+    engineVersion: "7.2",
     numCacheNodes: 3,
     automaticFailover: true,
     multiAz: true,

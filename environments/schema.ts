@@ -13,7 +13,7 @@ import { CdnSchema } from "../modules/cdn/config";
 import { ComputeSchema, FARGATE_MEMORY } from "../modules/compute/config";
 import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
-import { CacheSchema } from "../modules/cache/config";
+import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
 import { DatabaseSchema } from "../modules/database/config";
 import { ProductMonitoringSchema } from "./app-metrics";
 import { knobFields, knobProblems } from "../lib/core/knobs";
@@ -321,6 +321,8 @@ function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
   for (const { path, problems } of sets) {
     for (const p of problems) ctx.addIssue({ code: "custom", path: [...path, p.field], message: p.message });
   }
+  const engineProblem = engineVersionProblem(env.cache);
+  if (engineProblem) ctx.addIssue({ code: "custom", path: ["cache", "engineVersion"], message: engineProblem });
   const cm = env.cache.clusterMode;
   if (env.cache.enabled && cm.enabled && !env.cache.automaticFailover) {
     ctx.addIssue({ code: "custom", path: ["cache", "clusterMode", "enabled"], message: "cluster mode needs automatic failover" });

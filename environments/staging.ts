@@ -32,7 +32,10 @@ export const staging: EnvironmentInput = {
     corsOrigins: ["https://staging.eduautismo-ia.com"],
   },
   cache: {
-    nodeType: "cache.t3.small",
+    // Valkey on Graviton (docs/costs.md "Levers", D99): same 2 vCPU / 1.37 GiB as cache.t3.small.
+    engine: "valkey",
+    engineVersion: "7.2",
+    nodeType: "cache.t4g.small",
     numCacheNodes: 2,
     automaticFailover: true,
     multiAz: true,
@@ -40,7 +43,8 @@ export const staging: EnvironmentInput = {
     auth: true,
   },
   database: {
-    instanceClass: "db.t3.small",
+    // Graviton (docs/costs.md "Levers"): db.t4g.small has db.t3.small's 2 vCPU / 2 GiB for less.
+    instanceClass: "db.t4g.small",
     allocatedStorage: 50,
     // Seed 000 §4.2 (staging simulates production, Multi-AZ on) over seed 001 (off): see docs/decisions.md.
     multiAz: true,

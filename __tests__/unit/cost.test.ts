@@ -26,12 +26,19 @@ test("knob values are read through the root variables (what tfvars says)", () =>
 });
 
 test("Multi-AZ doubles the RDS instance hours", () => {
-  expect(line("staging", "database", "db.t3.small Multi-AZ")?.usd).toBeCloseTo(2 * p.rdsHour["db.t3.small"] * HOURS_PER_MONTH, 6);
-  expect(line("dev", "database", "db.t3.micro")?.usd).toBeCloseTo(p.rdsHour["db.t3.micro"] * HOURS_PER_MONTH, 6);
+  expect(line("staging", "database", "db.t4g.small Multi-AZ")?.usd).toBeCloseTo(2 * p.rdsHour["db.t4g.small"] * HOURS_PER_MONTH, 6);
+  expect(line("dev", "database", "db.t4g.micro")?.usd).toBeCloseTo(p.rdsHour["db.t4g.micro"] * HOURS_PER_MONTH, 6);
 });
 
-test("ElastiCache bills every node", () => {
-  expect(line("production", "cache", "3 × cache.r6g.large")?.usd).toBeCloseTo(3 * p.elasticacheHour["cache.r6g.large"] * HOURS_PER_MONTH, 6);
+test("ElastiCache bills every node, Valkey at its fraction of the Redis OSS price", () => {
+  expect(line("production", "cache", "3 × cache.r6g.large Valkey")?.usd).toBeCloseTo(3 * p.elasticacheHour["cache.r6g.large"] * p.elasticacheValkeyFactor * HOURS_PER_MONTH, 6);
+});
+
+test("a Redis OSS group is billed at the full node price", () => {
+  const all = inputs();
+  all.production.cache = { ...all.production.cache, engine: "redis", engineVersion: "7.1" };
+  const l = estimate(synthAll(all).stacks.production, envs.production.cost).lines.find((x) => x.module === "cache" && x.item.startsWith("3 × "));
+  expect(l).toEqual({ module: "cache", item: "3 × cache.r6g.large", usd: 3 * p.elasticacheHour["cache.r6g.large"] * HOURS_PER_MONTH });
 });
 
 test("Fargate bills vCPU and memory hours at the desired count", () => {

@@ -97,11 +97,14 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   // storage
   add("storage", `${u.s3Gb} GB in S3 Standard`, u.s3Gb * p.s3GbMonth);
 
-  // cache: nodes × hours
+  // cache: nodes × hours (Valkey at its fraction of the Redis OSS price)
   if (has("cache")) {
     const type = String(moduleInput(stack, "cache", "redis_node_type"));
     const nodes = Number(moduleInput(stack, "cache", "redis_num_cache_nodes"));
-    add("cache", `${nodes} × ${type}`, hourly(priceOf(p.elasticacheHour, type, "ElastiCache node type"), nodes));
+    const group = Object.values<Json>(resources("cache", "aws_elasticache_replication_group"))[0] ?? {};
+    const valkey = literal(stack, "cache", group.engine) === "valkey";
+    const hour = priceOf(p.elasticacheHour, type, "ElastiCache node type") * (valkey ? p.elasticacheValkeyFactor : 1);
+    add("cache", `${nodes} × ${type}${valkey ? " Valkey" : ""}`, hourly(hour, nodes));
     if (moduleInput(stack, "cache", "redis_auth_enabled") === true) add("cache", "AUTH token secret", p.secretMonth);
   }
 

@@ -25,8 +25,13 @@ export interface PriceTable {
   readonly rdsHour: Readonly<Record<string, number>>;
   /** RDS gp3 storage per GB-month (Multi-AZ doubles). */
   readonly rdsGp3GbMonth: number;
-  /** ElastiCache node hours by node type. */
+  /** ElastiCache node hours by node type (Redis OSS). */
   readonly elasticacheHour: Readonly<Record<string, number>>;
+  /**
+   * ElastiCache for Valkey node hours as a fraction of the same node type's Redis OSS price: AWS prices
+   * node-based Valkey 20% lower (aws.amazon.com/elasticache/pricing, "ElastiCache for Valkey").
+   */
+  readonly elasticacheValkeyFactor: number;
   readonly kmsKeyMonth: number;
   readonly secretMonth: number;
   readonly alarmMonth: number;
@@ -69,7 +74,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     fargateSpotFactor: 0.3,
     rdsHour: { "db.t3.micro": 0.018, "db.t3.small": 0.036, "db.t3.medium": 0.072, "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.r5.large": 0.25, "db.r6g.large": 0.225, "db.r6g.xlarge": 0.45, "db.m6g.large": 0.168 },
     rdsGp3GbMonth: 0.115,
-    elasticacheHour: { "cache.t3.micro": 0.017, "cache.t3.small": 0.034, "cache.t3.medium": 0.068, "cache.t4g.micro": 0.016, "cache.r5.large": 0.216, "cache.r6g.large": 0.206, "cache.r6g.xlarge": 0.411, "cache.m6g.large": 0.149 },
+    elasticacheHour: { "cache.t3.micro": 0.017, "cache.t3.small": 0.034, "cache.t3.medium": 0.068, "cache.t4g.micro": 0.016, "cache.t4g.small": 0.032, "cache.t4g.medium": 0.065, "cache.r5.large": 0.216, "cache.r7g.large": 0.219, "cache.r6g.large": 0.206, "cache.r6g.xlarge": 0.411, "cache.m6g.large": 0.149 },
+    elasticacheValkeyFactor: 0.8,
     kmsKeyMonth: 1,
     secretMonth: 0.4,
     alarmMonth: 0.1,
@@ -98,7 +104,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     fargateSpotFactor: 0.3,
     rdsHour: { "db.t3.micro": 0.035, "db.t3.small": 0.07, "db.t3.medium": 0.14, "db.t4g.micro": 0.032, "db.t4g.small": 0.063, "db.r5.large": 0.43, "db.r6g.large": 0.39, "db.r6g.xlarge": 0.78, "db.m6g.large": 0.29 },
     rdsGp3GbMonth: 0.219,
-    elasticacheHour: { "cache.t3.micro": 0.028, "cache.t3.small": 0.056, "cache.t3.medium": 0.112, "cache.t4g.micro": 0.026, "cache.r5.large": 0.353, "cache.r6g.large": 0.337, "cache.r6g.xlarge": 0.674, "cache.m6g.large": 0.245 },
+    elasticacheHour: { "cache.t3.micro": 0.028, "cache.t3.small": 0.056, "cache.t3.medium": 0.112, "cache.t4g.micro": 0.026, "cache.t4g.small": 0.052, "cache.t4g.medium": 0.104, "cache.r5.large": 0.353, "cache.r7g.large": 0.358, "cache.r6g.large": 0.337, "cache.r6g.xlarge": 0.674, "cache.m6g.large": 0.245 },
+    elasticacheValkeyFactor: 0.8,
     kmsKeyMonth: 1,
     secretMonth: 0.4,
     alarmMonth: 0.1,
