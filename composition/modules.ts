@@ -53,6 +53,7 @@ export function network({ app, env, root, names, running }: Ctx): NetworkModule 
       privateSubnets: net.privateSubnets,
       databaseSubnets: net.databaseSubnets,
       natMode: net.natMode,
+      natInstance: net.natInstance,
       interfaceEndpoints: net.interfaceEndpoints,
       enableFlowLogs: net.flowLogs.enabled,
       accountId: env.accountId,

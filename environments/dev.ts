@@ -18,7 +18,9 @@ export const dev: EnvironmentInput = {
     databaseSubnets: ["10.0.20.0/24", "10.0.21.0/24"],
     // One NAT gateway: the app calls external AI APIs, so "none" would need a NAT anyway;
     // a single gateway (~$33/month) is cheaper than four interface endpoints in two AZs.
-    natMode: "single",
+    // One t4g.nano NAT instance instead of a NAT gateway (docs/costs.md "Levers", D100): the same single-AZ
+    // egress for the app's AI API calls, without the gateway's hourly and per-GB charges.
+    natMode: "instance",
     interfaceEndpoints: [],
     // Off in dev for cost: see exemptions below.
     flowLogs: { enabled: false },

@@ -228,6 +228,13 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
       message: `"${net.natMode}" needs publicSubnets to hold the NAT gateways, got none (use "none" or add one public subnet per AZ)`,
     });
   }
+  if (net.natMode === "instance" && env.tier !== "development") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["network", "natMode"],
+      message: `"instance" is for a development tier: a ${env.tier} environment keeps managed NAT gateways ("single" or "one-per-az"), D100`,
+    });
+  }
 }
 
 /** Which exemptible controls a config switches off (each check's `exemptible.isOff`). */

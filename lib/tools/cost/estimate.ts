@@ -68,6 +68,12 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   const nats = !running ? 0 : natMode === "one-per-az" ? azs.length : natMode === "single" ? 1 : 0;
   add("network", `${nats} NAT gateway(s) + ${u.natGb} GB processed`, hourly(p.natHour, nats) + (nats ? u.natGb * p.natGb : 0));
   add("network", `${nats} public IPv4 address(es)`, hourly(p.publicIpv4Hour, nats));
+  // NAT instance (nat_mode instance): instance hours, its 8 GB gp3 root volume and public IPv4; no per-GB processing.
+  if (running && natMode === "instance") {
+    const type = String(moduleInput(stack, "network", "nat_instance_type"));
+    const root = Number(literal(stack, "network", resources("network", "aws_instance").nat?.root_block_device?.volume_size ?? 8));
+    add("network", `NAT instance ${type} + ${root} GB gp3 + public IPv4`, hourly(priceOf(p.ec2Hour, type, "EC2 instance type")) + root * p.ebsGp3GbMonth + hourly(p.publicIpv4Hour));
+  }
   const endpoints = ((moduleInput(stack, "network", "interface_endpoints") as string[]) ?? []).length;
   add("network", `${endpoints} interface endpoint(s) × ${azs.length} AZs`, hourly(p.endpointAzHour, endpoints * azs.length));
 

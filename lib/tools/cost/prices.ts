@@ -10,7 +10,11 @@ export interface PriceTable {
   /** NAT gateway, per hour and per GB processed. */
   readonly natHour: number;
   readonly natGb: number;
-  /** Public IPv4 address (EIPs of the NAT gateways), per hour. */
+  /** EC2 Linux on-demand instance hours by type (the NAT instance). */
+  readonly ec2Hour: Readonly<Record<string, number>>;
+  /** EBS gp3 per GB-month (the NAT instance's root volume). */
+  readonly ebsGp3GbMonth: number;
+  /** Public IPv4 address (EIPs of the NAT gateways, the NAT instance's address), per hour. */
   readonly publicIpv4Hour: number;
   /** Interface endpoint, per AZ-hour. */
   readonly endpointAzHour: number;
@@ -65,6 +69,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
   "us-east-1": {
     natHour: 0.045,
     natGb: 0.045,
+    ec2Hour: { "t4g.nano": 0.0042, "t4g.micro": 0.0084, "t4g.small": 0.0168 },
+    ebsGp3GbMonth: 0.08,
     publicIpv4Hour: 0.005,
     endpointAzHour: 0.01,
     albHour: 0.0225,
@@ -95,6 +101,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
   "sa-east-1": {
     natHour: 0.093,
     natGb: 0.093,
+    ec2Hour: { "t4g.nano": 0.0067, "t4g.micro": 0.0134, "t4g.small": 0.0268 },
+    ebsGp3GbMonth: 0.152,
     publicIpv4Hour: 0.005,
     endpointAzHour: 0.0175,
     albHour: 0.034,
