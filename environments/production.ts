@@ -106,5 +106,5 @@ export const production: EnvironmentInput = {
   monitoring: { alarmPrefix: "eduautismo-prod", alarmEmails: ["devops@eduautismo-ia.com"], appMetrics: { disciplineAlarms: ["matematica"] } },
   // Seed 000 §10 says $1,450–2,000; seed 001 allows up to $2,500 (docs/decisions.md, D33).
   // Viewers are served through CloudFront (cdnGb); internetOutGb is what leaves without it (NAT egress to AI APIs).
-  cost: { budgetUsd: { min: 1450, max: 2500 }, usage: { natGb: 200, albLcu: 10, logsGb: 60, wafMillionRequests: 10, cdnGb: 500, s3Gb: 200, internetOutGb: 50, drReplicaGb: 100, appMetricSeries: 152 } },
+  cost: { budgetUsd: { min: 1450, max: 2500 }, usage: { runningHours: 730, natGb: 200, albLcu: 10, logsGb: 60, wafMillionRequests: 10, cdnGb: 500, s3Gb: 200, internetOutGb: 50, drReplicaGb: 100, appMetricSeries: 152 } },
 };

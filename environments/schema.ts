@@ -328,6 +328,9 @@ function checkKnobs(env: EnvironmentConfig, ctx: Ctx): void {
   for (const { path, problems } of sets) {
     for (const p of problems) ctx.addIssue({ code: "custom", path: [...path, p.field], message: p.message });
   }
+  if (!isStoppable(env) && env.cost.usage.runningHours < 730) {
+    ctx.addIssue({ code: "custom", path: ["cost", "usage", "runningHours"], message: `${env.workspace} cannot be stopped (stoppable is false): price it at 730 hours, got ${env.cost.usage.runningHours}` });
+  }
   const engineProblem = engineVersionProblem(env.cache);
   if (engineProblem) ctx.addIssue({ code: "custom", path: ["cache", "engineVersion"], message: engineProblem });
   const cm = env.cache.clusterMode;

@@ -64,5 +64,5 @@ export const staging: EnvironmentInput = {
     migrations: { command: ["alembic", "upgrade", "head"] },
   },
   // Seed 000 §10: $300–400/month; internetOutGb prices its "Data Transfer: $30" line (330 GB × $0.09).
-  cost: { budgetUsd: { min: 300, max: 400 }, usage: { natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30, internetOutGb: 330, appMetricSeries: 60 } },
+  cost: { budgetUsd: { min: 300, max: 400 }, usage: { runningHours: 730, natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30, internetOutGb: 330, appMetricSeries: 60 } },
 };
