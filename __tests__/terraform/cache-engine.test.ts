@@ -5,14 +5,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { inputs, synthAll } from "../helpers/synth";
-import { describeTerraform, terraformOk, workdirFrom } from "../helpers/terraform";
+import { describeTerraform, settleState, terraformOk, workdirFrom } from "../helpers/terraform";
 import { planJson, providerSchemas, stateFromPlan } from "../../lib/tools/terraform";
 
-type Shown = { resource_changes: { address: string; change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null } }[] };
+type Shown = { resource_changes: { address: string; change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; replace_paths?: unknown[][] } }[] };
+type State = { resources: { type: string; instances: { attributes: Record<string, unknown> }[] }[] };
 
 /** Dev applied with engine `from`, then planned with engine `to` (the rest of the config unchanged). */
 type Engine = { engine: "redis" | "valkey"; engineVersion: "7.0" | "7.1" | "7.2" | "8.0" };
-function switchPlan(from: Engine, to: Engine): Shown {
+function switchPlan(from: Engine, to: Engine, outsideTerraform: (state: State) => void = () => undefined): Shown {
   const before = inputs();
   before.dev.cache = { ...before.dev.cache, ...from };
   const applied = planJson(synthAll(before).stacks.dev.dir, "dev", ["-target=module.cache"]);
@@ -22,9 +23,14 @@ function switchPlan(from: Engine, to: Engine): Shown {
   try {
     terraformOk(dir, ["init", "-input=false"]);
     terraformOk(dir, ["workspace", "new", "dev"]);
-    fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "dev", "terraform.tfstate"), JSON.stringify(stateFromPlan(applied, providerSchemas(dir))));
-    const targets = ["aws_elasticache_replication_group.redis", "aws_elasticache_parameter_group.redis"].map((a) => `-target=module.cache.${a}`);
-    terraformOk(dir, ["plan", "-input=false", "-refresh=false", "-var-file=environments/dev/terraform.tfvars", ...targets, "-out=tfplan-engine"]);
+    const file = path.join(dir, "terraform.tfstate.d", "dev", "terraform.tfstate");
+    const targets = ["aws_elasticache_replication_group.redis", "aws_elasticache_parameter_group.redis"].map((a) => `module.cache.${a}`);
+    // The crafted state's placeholders for values known only after apply (the KMS key ARN, security
+    // group names) are settled first, so the plan shows what the engine change does, not their drift.
+    const state = settleState(dir, file, stateFromPlan(applied, providerSchemas(dir)) as Parameters<typeof settleState>[2], "-var-file=environments/dev/terraform.tfvars", targets) as unknown as State;
+    outsideTerraform(state);
+    fs.writeFileSync(file, JSON.stringify(state));
+    terraformOk(dir, ["plan", "-input=false", "-refresh=false", "-var-file=environments/dev/terraform.tfvars", ...targets.map((t) => `-target=${t}`), "-out=tfplan-engine"]);
     return JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-engine"]).stdout) as Shown;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -34,11 +40,28 @@ function switchPlan(from: Engine, to: Engine): Shown {
 describeTerraform("cache engine switch under real Terraform", () => {
   const change = (s: Shown, a: string) => s.resource_changes.find((c) => c.address === `module.cache.${a}`)?.change;
 
-  test("redis 7.1 → valkey 7.2 updates the replication group in place and replaces only the parameter group (created first)", () => {
+  // Provider 5.100 forces a new replication group when `engine` changes (the redis → valkey exception
+  // came in a later provider release): Terraform alone would destroy the group (refused where
+  // prevent_destroy is set, production) and create an empty one.
+  test("redis 7.1 → valkey 7.2 by Terraform alone replaces the replication group (provider 5.100 forces new on engine)", () => {
     const s = switchPlan({ engine: "redis", engineVersion: "7.1" }, { engine: "valkey", engineVersion: "7.2" });
     const group = change(s, "aws_elasticache_replication_group.redis");
+    expect(group?.actions).toEqual(["delete", "create"]);
+    expect(group?.replace_paths).toContainEqual(["engine"]);
+  }, 600_000);
+
+  // The supported path (D99): AWS's in-place upgrade first (aws elasticache modify-replication-group
+  // --engine valkey --engine-version 7.2 --cache-parameter-group-name default.valkey7), then Terraform
+  // reads engine valkey back and only swaps in the platform's valkey7 parameter group.
+  test("after the in-place upgrade by the AWS CLI, the plan updates the group in place and swaps the parameter group (created first)", () => {
+    const s = switchPlan({ engine: "redis", engineVersion: "7.1" }, { engine: "valkey", engineVersion: "7.2" }, (state) => {
+      for (const r of state.resources.filter((x) => x.type === "aws_elasticache_replication_group")) {
+        for (const i of r.instances) Object.assign(i.attributes, { engine: "valkey", engine_version: "7.2", engine_version_actual: "7.2.6", parameter_group_name: "default.valkey7" });
+      }
+    });
+    const group = change(s, "aws_elasticache_replication_group.redis");
     expect(group?.actions).toEqual(["update"]);
-    expect([group?.before?.engine, group?.after?.engine, group?.after?.engine_version]).toEqual(["redis", "valkey", "7.2"]);
+    expect([group?.before?.parameter_group_name, group?.after?.engine]).toEqual(["default.valkey7", "valkey"]);
     expect(change(s, "aws_elasticache_parameter_group.redis")?.actions).toEqual(["create", "delete"]);
   }, 600_000);
 });
