@@ -11,6 +11,11 @@ export const CostSchema = z
     /** Usage the estimate assumes; every figure is per month. */
     usage: z
       .object({
+        /**
+         * Hours a month the environment runs (`environment_running` true, D32): the NAT (gateways or instance)
+         * and the tasks are billed for these hours only; everything else runs all month. @default 730 (always on)
+         */
+        runningHours: z.number().positive().max(744).default(730),
         /** GB through the NAT gateways (AI API calls, image pulls without endpoints). @default 50 */
         natGb: z.number().nonnegative().default(50),
         /** Average ALB load balancer capacity units. @default 1 */

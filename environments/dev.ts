@@ -18,7 +18,9 @@ export const dev: EduautismoInput = {
     databaseSubnets: ["10.0.20.0/24", "10.0.21.0/24"],
     // One NAT gateway: the app calls external AI APIs, so "none" would need a NAT anyway;
     // a single gateway (~$33/month) is cheaper than four interface endpoints in two AZs.
-    natMode: "single",
+    // One t4g.nano NAT instance instead of a NAT gateway (docs/costs.md "Levers", D100): the same single-AZ
+    // egress for the app's AI API calls, without the gateway's hourly and per-GB charges.
+    natMode: "instance",
     interfaceEndpoints: [],
     // Off in dev for cost: see exemptions below.
     flowLogs: { enabled: false },
@@ -34,7 +36,10 @@ export const dev: EduautismoInput = {
     corsOrigins: ["http://localhost:3000"],
   },
   cache: {
-    nodeType: "cache.t3.micro",
+    // Valkey on Graviton (docs/costs.md "Levers", D99): same 2 vCPU / 0.5 GiB as cache.t3.micro, Redis protocol, 20% below Redis OSS.
+    engine: "valkey",
+    engineVersion: "7.2",
+    nodeType: "cache.t4g.micro",
     numCacheNodes: 1,
     automaticFailover: false,
     multiAz: false,
@@ -46,7 +51,8 @@ export const dev: EduautismoInput = {
     slowLogRetentionDays: 7,
   },
   database: {
-    instanceClass: "db.t3.micro",
+    // Graviton (docs/costs.md "Levers"): db.t4g.micro has db.t3.micro's 2 vCPU / 1 GiB for less.
+    instanceClass: "db.t4g.micro",
     allocatedStorage: 20,
     multiAz: false,
     backupRetentionDays: 1,
@@ -75,5 +81,5 @@ export const dev: EduautismoInput = {
     { control: "cloudtrail-cloudwatch-logs", reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev" },
   ],
   // Seed 000 §10: $100–150/month; internetOutGb prices its "Data Transfer: $10" line (110 GB × $0.09).
-  cost: { budgetUsd: { min: 100, max: 150 }, usage: { natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10, internetOutGb: 110, appMetricSeries: 10 } },
+  cost: { budgetUsd: { min: 100, max: 150 }, usage: { runningHours: 730, natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10, internetOutGb: 110, appMetricSeries: 10 } },
 };

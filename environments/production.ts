@@ -37,6 +37,9 @@ export const production: EduautismoInput = {
   cache: {
     // cache.r6g.large over seed 000's cache.r5.large: same memory, newer Graviton, cheaper per hour (docs/decisions.md).
     nodeType: "cache.r6g.large",
+    // Valkey (docs/costs.md "Levers", D99): the same nodes 20% cheaper; an in-place upgrade of the group.
+    engine: "valkey",
+    engineVersion: "7.2",
     numCacheNodes: 3,
     automaticFailover: true,
     multiAz: true,
@@ -103,5 +106,5 @@ export const production: EduautismoInput = {
   monitoring: { alarmPrefix: "eduautismo-prod", alarmEmails: ["devops@eduautismo-ia.com"], appMetrics: { disciplineAlarms: ["matematica"] } },
   // Seed 000 §10 says $1,450–2,000; seed 001 allows up to $2,500 (docs/decisions.md, D33).
   // Viewers are served through CloudFront (cdnGb); internetOutGb is what leaves without it (NAT egress to AI APIs).
-  cost: { budgetUsd: { min: 1450, max: 2500 }, usage: { natGb: 200, albLcu: 10, logsGb: 60, wafMillionRequests: 10, cdnGb: 500, s3Gb: 200, internetOutGb: 50, drReplicaGb: 100, appMetricSeries: 152 } },
+  cost: { budgetUsd: { min: 1450, max: 2500 }, usage: { runningHours: 730, natGb: 200, albLcu: 10, logsGb: 60, wafMillionRequests: 10, cdnGb: 500, s3Gb: 200, internetOutGb: 50, drReplicaGb: 100, appMetricSeries: 152 } },
 };

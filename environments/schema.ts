@@ -13,7 +13,7 @@ import { CdnSchema } from "../modules/cdn/config";
 import { ComputeSchema, FARGATE_MEMORY } from "../modules/compute/config";
 import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
-import { CacheSchema } from "../modules/cache/config";
+import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
 import { DatabaseSchema } from "../modules/database/config";
 import { MonitoringSchema } from "../modules/monitoring/config";
 import { knobProblems } from "../lib/core/knobs";
@@ -233,6 +233,13 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
       message: `"${net.natMode}" needs publicSubnets to hold the NAT gateways, got none (use "none" or add one public subnet per AZ)`,
     });
   }
+  if (net.natMode === "instance" && env.tier !== "development") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["network", "natMode"],
+      message: `"instance" is for a development tier: a ${env.tier} environment keeps managed NAT gateways ("single" or "one-per-az"), D100`,
+    });
+  }
 }
 
 /** Which exemptible controls a config switches off (each check's `exemptible.isOff`). */
@@ -326,6 +333,11 @@ function checkKnobs(env: EnvironmentConfig, ctx: Ctx, product: ProductSpec): voi
   for (const { path, problems } of sets) {
     for (const p of problems) ctx.addIssue({ code: "custom", path: [...path, p.field], message: p.message });
   }
+  if (!isStoppable(env) && env.cost.usage.runningHours < 730) {
+    ctx.addIssue({ code: "custom", path: ["cost", "usage", "runningHours"], message: `${env.workspace} cannot be stopped (stoppable is false): price it at 730 hours, got ${env.cost.usage.runningHours}` });
+  }
+  const engineProblem = engineVersionProblem(env.cache);
+  if (engineProblem) ctx.addIssue({ code: "custom", path: ["cache", "engineVersion"], message: engineProblem });
   const cm = env.cache.clusterMode;
   if (env.cache.enabled && cm.enabled && !env.cache.automaticFailover) {
     ctx.addIssue({ code: "custom", path: ["cache", "clusterMode", "enabled"], message: "cluster mode needs automatic failover" });

@@ -32,7 +32,10 @@ export const staging: EduautismoInput = {
     corsOrigins: ["https://staging.eduautismo-ia.com"],
   },
   cache: {
-    nodeType: "cache.t3.small",
+    // Valkey on Graviton (docs/costs.md "Levers", D99): same 2 vCPU / 1.37 GiB as cache.t3.small.
+    engine: "valkey",
+    engineVersion: "7.2",
+    nodeType: "cache.t4g.small",
     numCacheNodes: 2,
     automaticFailover: true,
     multiAz: true,
@@ -40,7 +43,8 @@ export const staging: EduautismoInput = {
     auth: true,
   },
   database: {
-    instanceClass: "db.t3.small",
+    // Graviton (docs/costs.md "Levers"): db.t4g.small has db.t3.small's 2 vCPU / 2 GiB for less.
+    instanceClass: "db.t4g.small",
     allocatedStorage: 50,
     // Seed 000 §4.2 (staging simulates production, Multi-AZ on) over seed 001 (off): see docs/decisions.md.
     multiAz: true,
@@ -60,5 +64,5 @@ export const staging: EduautismoInput = {
     migrations: { command: ["alembic", "upgrade", "head"] },
   },
   // Seed 000 §10: $300–400/month; internetOutGb prices its "Data Transfer: $30" line (330 GB × $0.09).
-  cost: { budgetUsd: { min: 300, max: 400 }, usage: { natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30, internetOutGb: 330, appMetricSeries: 60 } },
+  cost: { budgetUsd: { min: 300, max: 400 }, usage: { runningHours: 730, natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30, internetOutGb: 330, appMetricSeries: 60 } },
 };

@@ -1,16 +1,60 @@
-/** `npm run cost`: monthly on-demand estimate per workspace and module, against each budget. Exits 1 when over. */
+/**
+ * `npm run cost`: monthly on-demand estimate per workspace and module, against each budget. Exits 1 when over.
+ *   --compare <git-ref>       also estimates <git-ref> (temporary worktree) and prints the difference
+ *   --save-baseline <file>    writes this report to <file>
+ *   --baseline <file>         prints the difference from a saved report
+ */
+import * as fs from "fs";
+import * as path from "path";
 import { loadEnvironments } from "../environments";
+import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../lib/tools/cost/compare";
 import { estimate, formatEstimate } from "../lib/tools/cost/estimate";
+import { costDiff, parseCostReport } from "../lib/tools/pipeline";
 import { withSynthesized } from "./synthesized";
 
-const over = withSynthesized("cost", (stacks) => {
-  let exceeded = false;
-  for (const env of loadEnvironments()) {
-    const e = estimate(stacks[env.workspace], env.cost);
-    console.log(formatEstimate(e, env.cost.budgetUsd) + "\n");
-    if (e.total > env.cost.budgetUsd.max) exceeded = true;
+const FOOTER = "On-demand prices from lib/tools/cost/prices.ts (see its source note); usage assumptions from environments/<ws>.ts cost.usage.";
+
+function main(): number {
+  const args = parseCostArgs(process.argv.slice(2));
+  const { text, over } = withSynthesized("cost", (stacks) => {
+    let exceeded = false;
+    const parts: string[] = [];
+    for (const env of loadEnvironments()) {
+      const e = estimate(stacks[env.workspace], env.cost);
+      parts.push(formatEstimate(e, env.cost.budgetUsd) + "\n");
+      if (e.total > env.cost.budgetUsd.max) exceeded = true;
+    }
+    return { text: parts.join("\n") + "\n" + FOOTER + "\n", over: exceeded };
+  });
+  if (args.mode === "save") {
+    fs.writeFileSync(args.file, text);
+    console.log(`Saved the estimate to ${args.file} (compare later with npm run cost -- --baseline ${args.file}).`);
+    return over ? 1 : 0;
   }
-  return exceeded;
-});
-console.log("On-demand prices from lib/tools/cost/prices.ts (see its source note); usage assumptions from environments/<ws>.ts cost.usage.");
-process.exitCode = over ? 1 : 0;
+  process.stdout.write(text);
+  if (args.mode === "report") return over ? 1 : 0;
+  let base: string;
+  let label: string;
+  if (args.mode === "baseline") {
+    if (!fs.existsSync(args.file)) throw new Error(`--baseline ${args.file}: no such file (write one with --save-baseline)`);
+    base = fs.readFileSync(args.file, "utf8");
+    label = args.file;
+  } else {
+    const r = costReportOfRef(path.resolve(__dirname, ".."), args.ref);
+    base = r.text;
+    label = `${args.ref} (${r.commit.slice(0, 12)})`;
+    if (r.lockfileDiffers) console.log(`\nNote: ${args.ref}'s package-lock.json differs from this checkout's; it ran with this checkout's node_modules.`);
+    console.log(`\n(${args.ref} estimated in a temporary worktree in ${r.seconds.toFixed(1)} s)`);
+  }
+  if (Object.keys(parseCostReport(base)).length === 0) throw new Error(`${label}: not an npm run cost report (no "<workspace> (<region>)" header)`);
+  console.log("\n" + costDiff(parseCostReport(base), parseCostReport(text), { base: label, head: "this checkout" }));
+  console.log(costLineDiff(parseCostLines(base), parseCostLines(text)));
+  return over ? 1 : 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (e) {
+  console.error((e as Error).message);
+  process.exitCode = 2;
+}

@@ -242,5 +242,13 @@ export const FIXTURES: Record<string, Fixture> = {
   "ecr-scan-on-push": { pass: ecr(), fail: ecr({ image_scanning_configuration: { scan_on_push: false } }) },
   "ecr-immutable-tags": { pass: ecr(), fail: ecr({ image_tag_mutability: "MUTABLE" }) },
   "ecr-lifecycle": { pass: ecr(), fail: { aws_ecr_repository: ecr().aws_ecr_repository } },
+  "ec2-imdsv2": {
+    pass: { aws_instance: { nat: { metadata_options: { http_tokens: "required" }, root_block_device: { encrypted: true } } } },
+    fail: { aws_instance: { nat: { metadata_options: { http_tokens: "optional" }, root_block_device: { encrypted: true } } } },
+  },
+  "ec2-ebs-encrypted": {
+    pass: { aws_instance: { nat: { metadata_options: { http_tokens: "required" }, root_block_device: { encrypted: true } } } },
+    fail: { aws_instance: { nat: { metadata_options: { http_tokens: "required" } } } },
+  },
   ...APPLY_FIXTURES,
 };

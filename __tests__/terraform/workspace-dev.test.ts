@@ -10,23 +10,24 @@ workspaceSuite("dev", ({ dir, plan }) => {
     expect(r.text).toContain('selected Terraform workspace is "default"');
   });
 
-  test("a full plan creates one NAT gateway, no flow logs and no interface endpoints", () => {
+  test("a full plan creates one NAT instance (no NAT gateway, D100), no flow logs and no interface endpoints", () => {
     const changes = plan("tfplan").map((c) => c.address);
     const n = (prefix: string) => changes.filter((a) => a.startsWith(prefix)).length;
-    expect({ nat: n("module.network.aws_nat_gateway.this["), flowLogs: n("module.network.aws_flow_log.this"), endpoints: n("module.network.aws_vpc_endpoint.interface[") }).toEqual({
+    expect({ gateways: n("module.network.aws_nat_gateway.this["), nat: n("module.network.aws_instance.nat["), flowLogs: n("module.network.aws_flow_log.this"), endpoints: n("module.network.aws_vpc_endpoint.interface[") }).toEqual({
+      gateways: 0,
       nat: 1,
       flowLogs: 0,
       endpoints: 0,
     });
   });
 
-  test("environment_running = false plans no NAT gateway and services held at zero", () => {
+  test("environment_running = false plans no NAT gateway or instance and services held at zero", () => {
     const shown = (() => {
       plan("tfplan-stopped", "-var=environment_running=false");
       return JSON.parse(terraformOk(dir(), ["show", "-json", "tfplan-stopped"]).stdout);
     })();
     const changes: { address: string; change: { after: Record<string, unknown> } }[] = shown.resource_changes;
-    expect(changes.filter((c) => c.address.startsWith("module.network.aws_nat_gateway."))).toEqual([]);
+    expect(changes.filter((c) => c.address.startsWith("module.network.aws_nat_gateway.") || c.address.startsWith("module.network.aws_instance."))).toEqual([]);
     const target = changes.find((c) => c.address === "module.compute.aws_appautoscaling_target.app");
     expect(target?.change.after).toMatchObject({ min_capacity: 0, max_capacity: 0 });
   });

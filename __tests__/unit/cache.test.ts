@@ -1,4 +1,4 @@
-import { PARAMETER_GROUP_DESCRIPTION, parameterGroupName } from "../../modules/cache";
+import { PARAMETER_GROUP_DESCRIPTION, parameterGroupDescription, parameterGroupName } from "../../modules/cache";
 import { replacementDigest } from "../../lib/constructs/replacement-name";
 import { stateDependencies } from "../../lib/tools/terraform";
 import { problems } from "../helpers/config";
@@ -13,10 +13,49 @@ describe("replication group", () => {
     expect(group.replication_group_id).toBe("${var.name}-redis");
   });
 
-  test("runs Redis 7 with a redis7 parameter group", () => {
-    expect(group).toMatchObject({ engine: "redis", engine_version: "${var.engine_version}" });
-    expect(stacks.production.root.module.cache.engine_version).toBe("7.1");
-    expect(resource(cache, "aws_elasticache_parameter_group", "redis").family).toBe("redis7");
+  test("runs the configured engine: production Valkey 7.2 with a valkey7 parameter group", () => {
+    expect(group).toMatchObject({ engine: "${var.engine}", engine_version: "${var.engine_version}" });
+    expect(stacks.production.root.module.cache).toMatchObject({ engine: "valkey", engine_version: "7.2" });
+    expect(resource(cache, "aws_elasticache_parameter_group", "redis").family).toBe("valkey7");
+    expect(group.description).toMatch(/^Valkey cache of /);
+  });
+
+  test("without an engine it runs Redis OSS 7.1 with the redis7 group, unchanged from before the option", () => {
+    const all = inputs();
+    delete (all.production.cache as { engine?: string }).engine;
+    delete (all.production.cache as { engineVersion?: string }).engineVersion;
+    const c = synthAll(all).stacks.production;
+    expect(c.root.module.cache).toMatchObject({ engine: "redis", engine_version: "7.1" });
+    expect(resource(c.modules.cache, "aws_elasticache_parameter_group", "redis")).toMatchObject({
+      family: "redis7",
+      name: `\${var.name}-redis7-${replacementDigest("redis7", PARAMETER_GROUP_DESCRIPTION)}`,
+    });
+    expect(resource(c.modules.cache, "aws_elasticache_replication_group", "redis").description).toMatch(/^Redis cache of /);
+  });
+
+  test("Valkey 8.0 takes the valkey8 family, with its own parameter group name", () => {
+    const all = inputs();
+    all.production.cache = { ...all.production.cache, engine: "valkey", engineVersion: "8.0" };
+    const pg = resource(synthAll(all).stacks.production.modules.cache, "aws_elasticache_parameter_group", "redis");
+    expect(pg).toMatchObject({ family: "valkey8", description: "Valkey 8 parameters of the platform" });
+    expect(pg.name).toBe(`\${var.name}-valkey8-${replacementDigest("valkey8", parameterGroupDescription("valkey", "8.0"))}`);
+  });
+
+  test("valkey with no version runs 7.2", () => {
+    const all = inputs();
+    delete (all.staging.cache as { engineVersion?: string }).engineVersion;
+    expect(synthAll(all).stacks.staging.root.module.cache.engine_version).toBe("7.2");
+  });
+
+  test.each([
+    ["valkey", "7.1", "staging.cache.engineVersion: valkey runs 7.2 or 8.0 on ElastiCache, got 7.1"],
+    ["redis", "8.0", "staging.cache.engineVersion: redis runs 7.0 or 7.1 on ElastiCache, got 8.0"],
+  ])("refuses engine %s with version %s", (engine, engineVersion, message) => {
+    expect(problems("staging", (e) => Object.assign(e.cache, { engine, engineVersion }))).toEqual([message]);
+  });
+
+  test("refuses an engine ElastiCache has no replication groups for", () => {
+    expect(problems("staging", (e) => (e.cache.engine = "memcached"))[0]).toMatch(/^staging\.cache\.engine: /);
   });
 
   test("lives in the private subnets", () => {
@@ -59,8 +98,8 @@ describe("per-environment matrix (seed 000 §3.1)", () => {
     return [get("redis_node_type"), get("redis_num_cache_nodes"), get("redis_multi_az_enabled"), get("redis_transit_encryption_enabled"), get("redis_auth_enabled")];
   };
 
-  test("dev: one cache.t3.micro, no Multi-AZ, but TLS and AUTH like production (D49)", () => {
-    expect(knobs("dev")).toEqual(['"cache.t3.micro"', "1", "false", "true", "true"]);
+  test("dev: one cache.t4g.micro, no Multi-AZ, but TLS and AUTH like production (D49)", () => {
+    expect(knobs("dev")).toEqual(['"cache.t4g.micro"', "1", "false", "true", "true"]);
   });
 
   test("dev's app reaches Redis over rediss:// with the AUTH token, as in production", () => {
@@ -69,8 +108,8 @@ describe("per-environment matrix (seed 000 §3.1)", () => {
     expect(dev.root.module.compute.redis_auth_secret_arn).toBe("${module.cache.redis_auth_secret_arn}");
   });
 
-  test("staging: two cache.t3.small, Multi-AZ, TLS and AUTH", () => {
-    expect(knobs("staging")).toEqual(['"cache.t3.small"', "2", "true", "true", "true"]);
+  test("staging: two cache.t4g.small, Multi-AZ, TLS and AUTH", () => {
+    expect(knobs("staging")).toEqual(['"cache.t4g.small"', "2", "true", "true", "true"]);
   });
 
   test("production: three cache.r6g.large, Multi-AZ, TLS and AUTH", () => {
@@ -160,10 +199,11 @@ describe("replacement and re-creation", () => {
 
   test("the parameter group's name changes with every replacement-forcing argument", () => {
     const pg = resource(cache, "aws_elasticache_parameter_group", "redis");
-    expect(pg).toMatchObject({ name: `\${var.name}-redis7-${replacementDigest("redis7", PARAMETER_GROUP_DESCRIPTION)}`, family: "redis7", description: PARAMETER_GROUP_DESCRIPTION, lifecycle: { create_before_destroy: true } });
+    const description = parameterGroupDescription("valkey", "7.2");
+    expect(pg).toMatchObject({ name: `\${var.name}-valkey7-${replacementDigest("valkey7", description)}`, family: "valkey7", description, lifecycle: { create_before_destroy: true } });
     const names = new Set([
       parameterGroupName("n", "redis7", PARAMETER_GROUP_DESCRIPTION, false),
-      parameterGroupName("n", "redis8", PARAMETER_GROUP_DESCRIPTION, false),
+      parameterGroupName("n", "valkey7", parameterGroupDescription("valkey", "7.2"), false),
       parameterGroupName("n", "redis7", "another description", false),
       parameterGroupName("n", "redis7", PARAMETER_GROUP_DESCRIPTION, true),
     ]);

@@ -1,4 +1,5 @@
 import { loadEnvironments } from "../../environments";
+import { problems } from "../helpers/config";
 import { estimate, formatEstimate, moduleInput } from "../../lib/tools/cost/estimate";
 import { HOURS_PER_MONTH, PRICES } from "../../lib/tools/cost/prices";
 import { inputs, synthAll } from "../helpers/synth";
@@ -26,21 +27,29 @@ test("knob values are read through the root variables (what tfvars says)", () =>
 });
 
 test("Multi-AZ doubles the RDS instance hours", () => {
-  expect(line("staging", "database", "db.t3.small Multi-AZ")?.usd).toBeCloseTo(2 * p.rdsHour["db.t3.small"] * HOURS_PER_MONTH, 6);
-  expect(line("dev", "database", "db.t3.micro")?.usd).toBeCloseTo(p.rdsHour["db.t3.micro"] * HOURS_PER_MONTH, 6);
+  expect(line("staging", "database", "db.t4g.small Multi-AZ")?.usd).toBeCloseTo(2 * p.rdsHour["db.t4g.small"] * HOURS_PER_MONTH, 6);
+  expect(line("dev", "database", "db.t4g.micro")?.usd).toBeCloseTo(p.rdsHour["db.t4g.micro"] * HOURS_PER_MONTH, 6);
 });
 
-test("ElastiCache bills every node", () => {
-  expect(line("production", "cache", "3 × cache.r6g.large")?.usd).toBeCloseTo(3 * p.elasticacheHour["cache.r6g.large"] * HOURS_PER_MONTH, 6);
+test("ElastiCache bills every node, Valkey at its fraction of the Redis OSS price", () => {
+  expect(line("production", "cache", "3 × cache.r6g.large Valkey")?.usd).toBeCloseTo(3 * p.elasticacheHour["cache.r6g.large"] * p.elasticacheValkeyFactor * HOURS_PER_MONTH, 6);
+});
+
+test("a Redis OSS group is billed at the full node price", () => {
+  const all = inputs();
+  all.production.cache = { ...all.production.cache, engine: "redis", engineVersion: "7.1" };
+  const l = estimate(synthAll(all).stacks.production, envs.production.cost).lines.find((x) => x.module === "cache" && x.item.startsWith("3 × "));
+  expect(l).toEqual({ module: "cache", item: "3 × cache.r6g.large", usd: 3 * p.elasticacheHour["cache.r6g.large"] * HOURS_PER_MONTH });
 });
 
 test("Fargate bills vCPU and memory hours at the desired count", () => {
   expect(line("production", "compute", "app: 3 task(s)")?.usd).toBeCloseTo(3 * (1 * p.fargateVcpuHour + 2 * p.fargateGbHour) * HOURS_PER_MONTH, 6);
 });
 
-test("one NAT gateway per AZ in production, one in dev", () => {
+test("one NAT gateway per AZ in production, one in staging, a NAT instance in dev", () => {
   expect(line("production", "network", "3 NAT gateway(s)")).toBeDefined();
-  expect(line("dev", "network", "1 NAT gateway(s)")).toBeDefined();
+  expect(line("staging", "network", "1 NAT gateway(s)")).toBeDefined();
+  expect(line("dev", "network", "NAT instance t4g.nano")).toBeDefined();
 });
 
 test("Fargate Spot services cost the Spot fraction", () => {
@@ -93,4 +102,54 @@ test("each WAF line counts the rules its ACL has: behind CloudFront the regional
   expect(line("production", "cdn", "CloudFront WAF: ACL, 6 rules")).toBeDefined();
   expect(line("staging", "security", "regional WAF: ACL, 6 rules")).toBeDefined();
   expect(est("dev").lines.filter((l) => l.item.includes("WAF"))).toEqual([]);
+});
+
+describe("issue 15's ceilings, from the estimator's own figures for the checked-in configs", () => {
+  test("dev costs at most $100 a month", () => {
+    expect(est("dev").total).toBeLessThanOrEqual(100);
+  });
+
+  test("staging costs at most $300 a month", () => {
+    expect(est("staging").total).toBeLessThanOrEqual(300);
+  });
+
+  // Production's $1,400 needs the Multi-AZ DB cluster (docs/costs.md "Next"): until then it must at least
+  // stay below what it cost before the levers of issue 15 (Redis OSS: the same config with engine redis).
+  test("production costs less than the same config on Redis OSS, by the Valkey discount on its nodes", () => {
+    const all = inputs();
+    all.production.cache = { ...all.production.cache, engine: "redis", engineVersion: "7.1" };
+    const redis = estimate(synthAll(all).stacks.production, envs.production.cost);
+    expect(redis.total - est("production").total).toBeCloseTo(3 * p.elasticacheHour["cache.r6g.large"] * (1 - p.elasticacheValkeyFactor) * HOURS_PER_MONTH, 6);
+  });
+});
+
+describe("cost.usage.runningHours", () => {
+  const withHours = (ws: string, runningHours: number) => estimate(stacks[ws], { ...envs[ws].cost, usage: { ...envs[ws].cost.usage, runningHours } });
+
+  test("is stated in every environment file (no hidden always-on assumption)", () => {
+    for (const ws of ["dev", "staging", "production"]) expect(envs[ws].cost.usage.runningHours).toBe(HOURS_PER_MONTH);
+  });
+
+  test("scales the tasks and the NAT to the hours the environment runs, and nothing else", () => {
+    const full = withHours("staging", HOURS_PER_MONTH);
+    const half = withHours("staging", HOURS_PER_MONTH / 2);
+    const scaled = (e: ReturnType<typeof est>) => e.lines.filter((l) => /task\(s\)|NAT gateway|public IPv4/.test(l.item));
+    const hourlyNat = p.natHour * HOURS_PER_MONTH;
+    expect(scaled(half).find((l) => l.item.startsWith("app:"))?.usd).toBeCloseTo(scaled(full).find((l) => l.item.startsWith("app:"))!.usd / 2, 6);
+    expect(scaled(half).find((l) => l.item.startsWith("1 NAT"))?.usd).toBeCloseTo(hourlyNat / 2 + envs.staging.cost.usage.natGb * p.natGb, 6);
+    const rest = (e: ReturnType<typeof est>) => e.lines.filter((l) => !/task\(s\)|NAT gateway|public IPv4/.test(l.item));
+    expect(rest(half)).toEqual(rest(full));
+  });
+
+  test("a workspace that cannot be stopped is priced all month", () => {
+    expect(problems("production", (e) => (e.cost.usage.runningHours = 300))).toEqual(["production.cost.usage.runningHours: production cannot be stopped (stoppable is false): price it at 730 hours, got 300"]);
+  });
+
+  test("a stoppable workspace may be priced for its working hours", () => {
+    expect(problems("dev", (e) => (e.cost.usage.runningHours = 220))).toEqual([]);
+  });
+
+  test("a month has at most 744 hours", () => {
+    expect(problems("dev", (e) => (e.cost.usage.runningHours = 800))[0]).toMatch(/^dev\.cost\.usage\.runningHours: /);
+  });
 });

@@ -80,6 +80,6 @@ test("with the outputs and knobs the other work packages add, the runbook prints
   expect(rb).toContain('TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # creates the application\'s database user');
   expect(rb).toContain("aws ecs describe-tasks --cluster eduautismo-ia-dev --tasks \"$TASK\" --query 'tasks[0].containers[0].exitCode'   # expect 0");
   expect(rb).toContain('aws ecs execute-command --cluster eduautismo-ia-dev --task "$TASK" --container toolbox --interactive --command "/bin/sh"');
-  expect(rb).toContain('redis_node_type = "cache.t3.small"\nredis_apply_immediately = true');
+  expect(rb).toContain('redis_node_type = "cache.t4g.small"\nredis_apply_immediately = true');
   expect(rb.indexOf("db_bootstrap_run_task_command")).toBeLessThan(rb.indexOf("migrations_run_task_command"));
 });

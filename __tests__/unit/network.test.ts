@@ -47,9 +47,12 @@ describe("network module: security defaults", () => {
     expect(fromAlb).toEqual([expect.objectContaining({ referenced_security_group_id: "${aws_security_group.app.id}" })]);
   });
 
-  test("app egress to the world is HTTPS only", () => {
+  test("egress to the world is HTTPS only: the app, and the NAT instance that forwards it", () => {
     const world = Object.values(egress).filter((r) => r.cidr_ipv4 === "0.0.0.0/0");
-    expect(world.map((r) => [r.security_group_id, r.ip_protocol, r.from_port, r.to_port])).toEqual([["${aws_security_group.app.id}", "tcp", 443, 443]]);
+    expect(world.map((r) => [r.security_group_id, r.ip_protocol, r.from_port, r.to_port])).toEqual([
+      ["${aws_security_group.nat_instance[0].id}", "tcp", 443, 443],
+      ["${aws_security_group.app.id}", "tcp", 443, 443],
+    ]);
   });
 
   test("interface endpoints admit HTTPS from the VPC only", () => {
@@ -110,7 +113,7 @@ test("NAT, endpoints and flow logs follow each environment's config", () => {
     const c = stacks[ws].root.module.network;
     return { nat: c.nat_mode, endpoints: c.interface_endpoints.length, flowLogs: c.enable_flow_logs, retention: c.flow_log_retention_days };
   };
-  expect(pick("dev")).toEqual({ nat: "single", endpoints: 0, flowLogs: false, retention: 30 });
+  expect(pick("dev")).toEqual({ nat: "instance", endpoints: 0, flowLogs: false, retention: 30 });
   expect(pick("staging")).toEqual({ nat: "single", endpoints: 0, flowLogs: true, retention: 30 });
   expect(pick("production")).toEqual({ nat: "one-per-az", endpoints: 4, flowLogs: true, retention: 90 });
 });

@@ -23,13 +23,14 @@ describe("the gate", () => {
     expect(r.counts.exempted).toBe(0);
     // Only checks of what staging does not run (CloudFront, read replicas) may not apply.
     const notApplicable = r.results.filter((x) => x.status === "n/a").map((x) => x.check.id);
-    // ... and Datadog's Firehose stream, which exists only where compute.datadog is on (D82), and the
-    // pipeline's Terraform apply role, only where security.deploy.terraformRoles is on (D97).
-    expect(notApplicable.filter((id) => !/^(cloudfront-|alb-cloudfront-|waf-regional-behind-cloudfront$|rds-replica-|firehose-http-endpoint-secure$|iam-oidc-role-writer-pinned$)/.test(id))).toEqual([]);
+    // ... and Datadog's Firehose stream, which exists only where compute.datadog is on (D82), the pipeline's
+    // Terraform apply role (D97), and the NAT instance's EC2 checks: a production-like tier keeps NAT gateways (D100).
+    expect(notApplicable.filter((id) => !/^(cloudfront-|alb-cloudfront-|waf-regional-behind-cloudfront$|rds-replica-|firehose-http-endpoint-secure$|iam-oidc-role-writer-pinned$|ec2-)/.test(id))).toEqual([]);
   });
 
-  test("production runs every check but the Firehose rule of the opt-in Datadog log shipping (run with it on in datadog.test.ts) and the rule of the opt-in Terraform roles (terraform-roles.test.ts)", () => {
-    expect(report("production").results.filter((x) => x.status === "n/a").map((x) => x.check.id)).toEqual(["iam-oidc-role-writer-pinned", "firehose-http-endpoint-secure"]);
+  test("production runs every check but the Firehose rule of the opt-in Datadog log shipping (run with it on in datadog.test.ts) the rule of the opt-in Terraform roles (terraform-roles.test.ts) and the NAT instance's EC2 checks (dev runs them)", () => {
+    expect(report("production").results.filter((x) => x.status === "n/a").map((x) => x.check.id).sort()).toEqual(["ec2-ebs-encrypted", "ec2-imdsv2", "firehose-http-endpoint-secure", "iam-oidc-role-writer-pinned"]);
+    expect(report("dev").results.filter((x) => x.check.id.startsWith("ec2-")).map((x) => x.status)).toEqual(["passed", "passed"]);
   });
 
   test("dev's failures are exactly its named exemptions, each with its reason", () => {

@@ -231,9 +231,14 @@ export function parseCostReport(text: string): CostReport {
 const usd = (n: number) => `$${n.toFixed(2)}`;
 const delta = (n: number) => (Math.abs(n) < 0.005 ? "±$0.00" : `${n > 0 ? "+" : "−"}$${Math.abs(n).toFixed(2)}`);
 
-/** A Markdown table of monthly totals per workspace, base vs head, and the modules whose estimate moved. */
-export function costDiff(base: CostReport, head: CostReport): string {
-  const lines = ["### Monthly cost estimate (npm run cost): base branch → this pull request", "", "| workspace | base | this PR | change |", "|---|---:|---:|---:|"];
+/**
+ * A Markdown table of monthly totals per workspace, base vs head, and the modules whose estimate moved.
+ * `labels` name the two sides (the pipeline's defaults: base branch → this pull request; `npm run cost -- --compare`
+ * passes the ref and "this checkout").
+ */
+export function costDiff(base: CostReport, head: CostReport, labels: { base: string; head: string } = { base: "base branch", head: "this pull request" }): string {
+  const short = labels.head === "this pull request" ? { base: "base", head: "this PR" } : { base: "base", head: "head" };
+  const lines = [`### Monthly cost estimate (npm run cost): ${labels.base} → ${labels.head}`, "", `| workspace | ${short.base} | ${short.head} | change |`, "|---|---:|---:|---:|"];
   const moved: string[] = [];
   for (const ws of [...new Set([...Object.keys(head), ...Object.keys(base)])]) {
     const b = base[ws]?.total;

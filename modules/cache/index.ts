@@ -21,13 +21,15 @@ import { replacementDigest } from "../../lib/constructs/replacement-name";
 import { generatedToken } from "../../lib/constructs/generated-token";
 import type { KnobTokens } from "../../lib/core/knobs";
 import { CACHE_KNOBS } from "./knobs";
+import { DEFAULT_ENGINE_VERSION, parameterFamily, parameterGroupDescription, type CacheEngine } from "./engine";
+export * from "./engine";
 
 export const REDIS_PORT = 6379;
 /** The replication group's description when the product says nothing: `Redis cache of <name> (application cache)`. */
 export const CACHE_DEFAULT_PURPOSE = "application cache";
-/** Parameter group family of the engine versions the schema allows (7.0, 7.1). */
+/** Parameter group family of the Redis OSS versions the schema allows (7.0, 7.1). */
 export const REDIS_PARAMETER_FAMILY = "redis7";
-export const PARAMETER_GROUP_DESCRIPTION = "Redis 7 parameters of the platform";
+export const PARAMETER_GROUP_DESCRIPTION = "Redis 7 parameters of the platform"; // the same text as engine.ts uses for redis
 
 /**
  * Name of the parameter group: `<name>-<family>[-cluster]-<digest>`, the digest taken over the
@@ -48,7 +50,9 @@ export interface CacheProps extends DataTierPlacement {
   readonly knobs: KnobTokens<typeof CACHE_KNOBS.knobs>;
   /** What the app keeps in Redis, for the replication group's description. @default CACHE_DEFAULT_PURPOSE */
   readonly purpose?: string;
-  /** @default "7.1" */
+  /** @default "redis" */
+  readonly engine?: CacheEngine;
+  /** @default DEFAULT_ENGINE_VERSION[engine] ("7.1" for redis, "7.2" for valkey) */
   readonly engineVersion?: string;
   /** @default 1 */
   readonly snapshotRetentionDays?: number;
@@ -80,7 +84,12 @@ export class CacheModule extends ModuleStack {
 
     // Runbook knobs (./knobs.ts): validated once, on the root variables that feed them.
     this.knobInputs(CACHE_KNOBS, props.knobs);
-    const engineVersion = this.input("engine_version", props.engineVersion, { type: "string", description: "Redis engine version.", default: "7.1" }).stringValue;
+    const engineName: CacheEngine = props.engine ?? "redis";
+    const version = props.engineVersion ?? DEFAULT_ENGINE_VERSION[engineName];
+    const engine = this.input("engine", engineName, { type: "string", description: "ElastiCache engine: redis (Redis OSS) or valkey.", default: "redis" }).stringValue;
+    const engineVersion = this.input("engine_version", version, { type: "string", description: "Engine version (Redis OSS 7.0/7.1, Valkey 7.2/8.0).", default: "7.1" }).stringValue;
+    const family = parameterFamily(engineName, version);
+    const familyDescription = parameterGroupDescription(engineName, version);
     const snapshotRetention = this.input("snapshot_retention_days", props.snapshotRetentionDays, { type: "number", description: "Days of snapshots.", default: 1 }).numberValue;
     const maintenance = this.input("maintenance_window", props.maintenanceWindow, { type: "string", description: "Weekly maintenance window (UTC).", default: "sun:05:00-sun:06:00" }).stringValue;
     const snapshotWindow = this.input("snapshot_window", props.snapshotWindow, { type: "string", description: "Daily snapshot window (UTC).", default: "03:00-04:00" }).stringValue;
@@ -104,9 +113,9 @@ export class CacheModule extends ModuleStack {
     // resource has no name_prefix). Cluster mode needs its own group, hence the suffix.
     const params = named(
       new ElasticacheParameterGroup(this, "redis_params", {
-        name: parameterGroupName(name, REDIS_PARAMETER_FAMILY, PARAMETER_GROUP_DESCRIPTION, cluster !== undefined),
-        family: REDIS_PARAMETER_FAMILY,
-        description: PARAMETER_GROUP_DESCRIPTION,
+        name: parameterGroupName(name, family, familyDescription, cluster !== undefined),
+        family,
+        description: familyDescription,
         parameter: [
           { name: "maxmemory-policy", value: maxmemory },
           { name: "cluster-enabled", value: cluster ? "yes" : "no" },
@@ -142,8 +151,10 @@ export class CacheModule extends ModuleStack {
     const group = named(
       new ElasticacheReplicationGroup(this, "redis_group", {
         replicationGroupId: `${name}-redis`,
-        description: `Redis cache of ${name} (${props.purpose ?? CACHE_DEFAULT_PURPOSE})`,
-        engine: "redis",
+        description: `${engineName === "valkey" ? "Valkey" : "Redis"} cache of ${name} (${props.purpose ?? CACHE_DEFAULT_PURPOSE})`,
+        // Redis OSS → Valkey is an in-place upgrade in ElastiCache (ModifyReplicationGroup with Engine,
+        // EngineVersion and the new family's parameter group); the provider updates `engine` in place (D99).
+        engine,
         engineVersion,
         nodeType: expr("var.redis_node_type"),
         port: REDIS_PORT,

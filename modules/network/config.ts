@@ -27,7 +27,11 @@ export const INTERFACE_ENDPOINTS = [
 ] as const;
 
 /** How private subnets reach the internet. */
-export const NAT_MODES = ["none", "single", "one-per-az"] as const;
+export const NAT_MODES = ["none", "single", "one-per-az", "instance"] as const;
+/** Graviton sizes a NAT instance may take (arm64 AMI): the smallest carry a development tier's egress. */
+/** Amazon Linux 2023 arm64, resolved by EC2 at launch from AWS's public SSM parameter. */
+export const NAT_INSTANCE_DEFAULT_AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+export const NAT_INSTANCE_TYPES = ["t4g.nano", "t4g.micro", "t4g.small"] as const;
 
 /** Who may open connections to the ALB: anyone (`internet`) or CloudFront's origin-facing servers only. */
 export const ALB_INGRESS = ["internet", "cloudfront"] as const;
@@ -66,11 +70,31 @@ export const NetworkSchema = z
      */
     databaseSubnets: z.array(z.string()).default([]).describe("isolated database subnet CIDRs, one per AZ, or none"),
     /**
-     * NAT gateways for private subnet egress: `none` (no internet from private subnets),
-     * `single` (one gateway, in the first AZ) or `one-per-az` (survives the loss of an AZ).
+     * NAT for private subnet egress: `none` (no internet from private subnets),
+     * `single` (one gateway, in the first AZ), `one-per-az` (survives the loss of an AZ), or `instance`
+     * (one EC2 NAT instance in the first AZ, `natInstance`; development tier only: no managed redundancy,
+     * its OS is ours to patch — docs/decisions.md D100).
      * @default "single"
      */
-    natMode: z.enum(NAT_MODES).default("single").describe("none | single | one-per-az"),
+    natMode: z.enum(NAT_MODES).default("single").describe("none | single | one-per-az | instance"),
+    /** The NAT instance of `natMode: "instance"` (ignored otherwise). */
+    natInstance: z
+      .object({
+        /**
+         * The instance's image: an arm64 AMI id (`ami-…`) or `resolve:ssm:<parameter>`, which EC2 resolves when it
+         * launches the instance (no lookup at plan time). Terraform ignores later changes of it (the resolved id
+         * reads back different): a new image takes `terraform apply -replace='module.network.aws_instance.nat[0]'`.
+         * @default "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" (Amazon Linux 2023, arm64)
+         */
+        ami: z
+          .string()
+          .regex(/^(ami-[0-9a-f]{8,17}|resolve:ssm:\/[A-Za-z0-9_.\/-]+)$/, "must be an AMI id like ami-0123456789abcdef0 or resolve:ssm:/<parameter>")
+          .default(NAT_INSTANCE_DEFAULT_AMI),
+        /** Graviton instance type. @default "t4g.nano" */
+        instanceType: z.enum(NAT_INSTANCE_TYPES).default("t4g.nano"),
+      })
+      .strict()
+      .prefault({}),
     /**
      * Interface endpoints to create in the private subnets (each costs per AZ-hour).
      * @default []

@@ -18,6 +18,7 @@ import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
@@ -33,7 +34,7 @@ import { allowCidrEgress, allowCidrIngress, allowFrom, securityGroup, type Group
 import { hclExpression } from "../../lib/core/hcl";
 import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
-import { INTERFACE_ENDPOINTS, NAT_MODES, NETWORK_ALB_INGRESS } from "./config";
+import { INTERFACE_ENDPOINTS, NAT_INSTANCE_DEFAULT_AMI, NAT_MODES, NETWORK_ALB_INGRESS } from "./config";
 import { logsKey } from "../security/kms";
 
 export interface NetworkProps {
@@ -51,8 +52,10 @@ export interface NetworkProps {
   readonly privateSubnets: readonly string[];
   /** Isolated database subnets, one per AZ. @default [] */
   readonly databaseSubnets?: readonly string[];
-  /** `none`, `single` or `one-per-az`. @default "single" */
+  /** `none`, `single`, `one-per-az` or `instance`. @default "single" */
   readonly natMode?: (typeof NAT_MODES)[number];
+  /** AMI and type of the NAT instance (`natMode: "instance"`). */
+  readonly natInstance?: { readonly ami: string; readonly instanceType: string };
   /** Interface endpoints in the private subnets. @default [] */
   readonly interfaceEndpoints?: readonly string[];
   /** VPC flow logs to CloudWatch Logs. @default false */
@@ -128,7 +131,7 @@ export class NetworkModule extends ModuleStack {
     });
     this.input("nat_mode", props.natMode, {
       type: "string",
-      description: "NAT gateways: none, single (first AZ) or one-per-az.",
+      description: "NAT: none, single (gateway in the first AZ), one-per-az (gateways) or instance (EC2 NAT instance in the first AZ).",
       default: "single",
       validations: [
         { condition: `contains(${hclExpression(NAT_MODES)}, var.nat_mode)`, errorMessage: `nat_mode must be one of ${NAT_MODES.join(", ")}.` },
@@ -196,6 +199,13 @@ export class NetworkModule extends ModuleStack {
     new TerraformLocal(this, "database_subnets_by_az", expr(byAz("database_subnets")));
     this.input("enable_nat", props.enableNat, { type: "bool", description: "NAT gateways exist (false while the environment is stopped).", default: true });
     new TerraformLocal(this, "nat_azs", expr('!var.enable_nat ? [] : (var.nat_mode == "one-per-az" ? var.azs : (var.nat_mode == "single" ? [var.azs[0]] : []))'));
+    this.input("nat_instance_ami", props.natInstance?.ami ?? NAT_INSTANCE_DEFAULT_AMI, {
+      type: "string",
+      description: "Image of the NAT instance (nat_mode instance): an arm64 AMI id or resolve:ssm:<parameter>.",
+      default: NAT_INSTANCE_DEFAULT_AMI,
+    });
+    this.input("nat_instance_type", props.natInstance?.instanceType ?? "t4g.nano", { type: "string", description: "Instance type of the NAT instance (nat_mode instance).", default: "t4g.nano" });
+    new TerraformLocal(this, "nat_instance", expr('var.enable_nat && var.nat_mode == "instance" ? 1 : 0'));
 
     // --- VPC and the default security group, stripped of every rule ---------------------------
     const vpc = named(new Vpc(this, "vpc", {
@@ -263,7 +273,53 @@ export class NetworkModule extends ModuleStack {
       destinationCidrBlock: "0.0.0.0/0",
       natGatewayId: expr('aws_nat_gateway.this[var.nat_mode == "one-per-az" ? each.key : var.azs[0]].id'),
     });
-    forEachOf(natRoute, 'var.nat_mode == "none" || !var.enable_nat ? {} : local.private_subnets_by_az');
+    forEachOf(natRoute, 'contains(["none", "instance"], var.nat_mode) || !var.enable_nat ? {} : local.private_subnets_by_az');
+
+    // --- NAT instance (nat_mode instance, development tier, D100) -----------------------------
+    // One Graviton instance in the first public subnet forwards the private subnets' HTTPS to the
+    // internet (the app's external AI APIs): source/destination check off, IMDSv2 only, encrypted root
+    // volume, no instance profile and no inbound from outside the VPC. Its security group takes HTTPS
+    // from the VPC and sends HTTPS out, nothing else (policy sg-no-world-egress).
+    const natSg = securityGroup(this, "nat_instance", `${name}-nat-instance`, "NAT instance: HTTPS from inside the VPC, HTTPS to the internet", vpc.id);
+    counted(natSg, "local.nat_instance");
+    const natSgRef = { name: "nat_instance", id: expr("aws_security_group.nat_instance[0].id") };
+    counted(allowCidrIngress(this, natSgRef, "https_from_vpc", vpc.cidrBlock, 443, "HTTPS from the private subnets, forwarded to the internet"), "local.nat_instance");
+    counted(allowCidrEgress(this, natSgRef, "https_out", "0.0.0.0/0", 443, "HTTPS to the internet (forwarded traffic and OS packages)"), "local.nat_instance");
+    const natInstance = named(new Instance(this, "nat_instance_ec2", {
+      ami: expr("var.nat_instance_ami"),
+      instanceType: expr("var.nat_instance_type"),
+      subnetId: expr("aws_subnet.public[var.azs[0]].id"),
+      associatePublicIpAddress: true,
+      sourceDestCheck: false,
+      vpcSecurityGroupIds: [expr("aws_security_group.nat_instance[0].id")],
+      metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 8 },
+      userDataReplaceOnChange: true,
+      userData: [
+        "#!/bin/bash",
+        "set -euo pipefail",
+        "dnf install -y iptables-services",
+        "systemctl enable --now iptables",
+        "echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/90-nat.conf",
+        "sysctl -p /etc/sysctl.d/90-nat.conf",
+        "IFACE=$(ip route show default | awk '{print $5; exit}')",
+        "iptables -t nat -A POSTROUTING -o \"$IFACE\" -s ${var.vpc_cidr} -j MASQUERADE",
+        "iptables -F FORWARD",
+        "iptables-save > /etc/sysconfig/iptables",
+        "",
+      ].join("\n"),
+      tags: { Name: `${name}-nat-instance` },
+      dependsOn: [igw],
+      // `resolve:ssm:` reads back as the AMI id it resolved to: without this every plan would replace the instance.
+      lifecycle: { ignoreChanges: ["ami"] },
+    }), "nat");
+    counted(natInstance, "local.nat_instance");
+    const natInstanceRoute = new Route(this, "private_nat_instance", {
+      routeTableId: expr("aws_route_table.private[each.key].id"),
+      destinationCidrBlock: "0.0.0.0/0",
+      networkInterfaceId: expr("aws_instance.nat[0].primary_network_interface_id"),
+    });
+    forEachOf(natInstanceRoute, "local.nat_instance == 1 ? local.private_subnets_by_az : {}");
     const privateAssoc = named(new RouteTableAssociation(this, "private_rta", {
       subnetId: expr("aws_subnet.private[each.key].id"),
       routeTableId: expr("aws_route_table.private[each.key].id"),
@@ -395,7 +451,7 @@ export class NetworkModule extends ModuleStack {
     this.output("private_subnet_ids", expr("[for az in var.azs : aws_subnet.private[az].id]"), "Private subnet IDs, in AZ order.");
     this.output("database_subnet_ids", expr("[for az in var.azs : aws_subnet.database[az].id if contains(keys(local.database_subnets_by_az), az)]"), "Database subnet IDs, in AZ order (empty when there are none).");
     this.output("private_route_table_ids", expr("[for az in var.azs : aws_route_table.private[az].id]"), "Private route table IDs, in AZ order.");
-    this.output("nat_public_ips", expr("[for az in local.nat_azs : aws_eip.nat[az].public_ip]"), "Public IPs of the NAT gateways (allow-list them at external APIs).");
+    this.output("nat_public_ips", expr("concat([for az in local.nat_azs : aws_eip.nat[az].public_ip], aws_instance.nat[*].public_ip)"), "Public IPs of the NAT gateways or the NAT instance (allow-list them at external APIs; the instance's changes when it is stopped).");
     this.output("alb_security_group_id", albSg.id, "Security group of the application load balancer.");
     this.output("app_security_group_id", appSg.id, "Security group of the application tasks (ECS).");
     this.output("default_security_group_id", expr("aws_default_security_group.this.id"), "The VPC's default security group, left without rules.");

@@ -65,9 +65,17 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   const azs = (moduleInput(stack, "network", "azs") as string[]) ?? [];
   const running = stack.root.variable?.environment_running?.default !== false;
   const natMode = moduleInput(stack, "network", "nat_mode");
+  // The stop toggle's share of the month (cost.usage.runningHours): NAT and tasks only.
+  const share = u.runningHours / HOURS_PER_MONTH;
   const nats = !running ? 0 : natMode === "one-per-az" ? azs.length : natMode === "single" ? 1 : 0;
-  add("network", `${nats} NAT gateway(s) + ${u.natGb} GB processed`, hourly(p.natHour, nats) + (nats ? u.natGb * p.natGb : 0));
-  add("network", `${nats} public IPv4 address(es)`, hourly(p.publicIpv4Hour, nats));
+  add("network", `${nats} NAT gateway(s) + ${u.natGb} GB processed`, hourly(p.natHour, nats) * share + (nats ? u.natGb * p.natGb : 0));
+  add("network", `${nats} public IPv4 address(es)`, hourly(p.publicIpv4Hour, nats) * share);
+  // NAT instance (nat_mode instance): instance hours, its 8 GB gp3 root volume and public IPv4; no per-GB processing.
+  if (running && natMode === "instance") {
+    const type = String(moduleInput(stack, "network", "nat_instance_type"));
+    const root = Number(literal(stack, "network", resources("network", "aws_instance").nat?.root_block_device?.volume_size ?? 8));
+    add("network", `NAT instance ${type} + ${root} GB gp3 + public IPv4`, (hourly(priceOf(p.ec2Hour, type, "EC2 instance type")) + hourly(p.publicIpv4Hour)) * share + root * p.ebsGp3GbMonth);
+  }
   const endpoints = ((moduleInput(stack, "network", "interface_endpoints") as string[]) ?? []).length;
   add("network", `${endpoints} interface endpoint(s) × ${azs.length} AZs`, hourly(p.endpointAzHour, endpoints * azs.length));
 
@@ -97,11 +105,14 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   // storage
   add("storage", `${u.s3Gb} GB in S3 Standard`, u.s3Gb * p.s3GbMonth);
 
-  // cache: nodes × hours
+  // cache: nodes × hours (Valkey at its fraction of the Redis OSS price)
   if (has("cache")) {
     const type = String(moduleInput(stack, "cache", "redis_node_type"));
     const nodes = Number(moduleInput(stack, "cache", "redis_num_cache_nodes"));
-    add("cache", `${nodes} × ${type}`, hourly(priceOf(p.elasticacheHour, type, "ElastiCache node type"), nodes));
+    const group = Object.values<Json>(resources("cache", "aws_elasticache_replication_group"))[0] ?? {};
+    const valkey = literal(stack, "cache", group.engine) === "valkey";
+    const hour = priceOf(p.elasticacheHour, type, "ElastiCache node type") * (valkey ? p.elasticacheValkeyFactor : 1);
+    add("cache", `${nodes} × ${type}${valkey ? " Valkey" : ""}`, hourly(hour, nodes));
     if (moduleInput(stack, "cache", "redis_auth_enabled") === true) add("cache", "AUTH token secret", p.secretMonth);
   }
 
@@ -133,7 +144,7 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
       const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
       const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
       const spot = (svc.capacity_provider_strategy ?? []).some((s: Json) => s.capacity_provider === "FARGATE_SPOT");
-      const usd = hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) * (spot ? p.fargateSpotFactor : 1);
+      const usd = hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) * share * (spot ? p.fargateSpotFactor : 1);
       add("compute", `${name}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${spot ? " (Spot)" : ""}`, usd);
       // Datadog bills each concurrent Fargate task that runs its agent (the agent's CPU and memory are inside the task's).
       const defs = String(td.container_definitions ?? "");

@@ -10,7 +10,11 @@ export interface PriceTable {
   /** NAT gateway, per hour and per GB processed. */
   readonly natHour: number;
   readonly natGb: number;
-  /** Public IPv4 address (EIPs of the NAT gateways), per hour. */
+  /** EC2 Linux on-demand instance hours by type (the NAT instance). */
+  readonly ec2Hour: Readonly<Record<string, number>>;
+  /** EBS gp3 per GB-month (the NAT instance's root volume). */
+  readonly ebsGp3GbMonth: number;
+  /** Public IPv4 address (EIPs of the NAT gateways, the NAT instance's address), per hour. */
   readonly publicIpv4Hour: number;
   /** Interface endpoint, per AZ-hour. */
   readonly endpointAzHour: number;
@@ -25,8 +29,13 @@ export interface PriceTable {
   readonly rdsHour: Readonly<Record<string, number>>;
   /** RDS gp3 storage per GB-month (Multi-AZ doubles). */
   readonly rdsGp3GbMonth: number;
-  /** ElastiCache node hours by node type. */
+  /** ElastiCache node hours by node type (Redis OSS). */
   readonly elasticacheHour: Readonly<Record<string, number>>;
+  /**
+   * ElastiCache for Valkey node hours as a fraction of the same node type's Redis OSS price: AWS prices
+   * node-based Valkey 20% lower (aws.amazon.com/elasticache/pricing, "ElastiCache for Valkey").
+   */
+  readonly elasticacheValkeyFactor: number;
   readonly kmsKeyMonth: number;
   readonly secretMonth: number;
   readonly alarmMonth: number;
@@ -60,6 +69,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
   "us-east-1": {
     natHour: 0.045,
     natGb: 0.045,
+    ec2Hour: { "t4g.nano": 0.0042, "t4g.micro": 0.0084, "t4g.small": 0.0168 },
+    ebsGp3GbMonth: 0.08,
     publicIpv4Hour: 0.005,
     endpointAzHour: 0.01,
     albHour: 0.0225,
@@ -69,7 +80,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     fargateSpotFactor: 0.3,
     rdsHour: { "db.t3.micro": 0.018, "db.t3.small": 0.036, "db.t3.medium": 0.072, "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.r5.large": 0.25, "db.r6g.large": 0.225, "db.r6g.xlarge": 0.45, "db.m6g.large": 0.168 },
     rdsGp3GbMonth: 0.115,
-    elasticacheHour: { "cache.t3.micro": 0.017, "cache.t3.small": 0.034, "cache.t3.medium": 0.068, "cache.t4g.micro": 0.016, "cache.r5.large": 0.216, "cache.r6g.large": 0.206, "cache.r6g.xlarge": 0.411, "cache.m6g.large": 0.149 },
+    elasticacheHour: { "cache.t3.micro": 0.017, "cache.t3.small": 0.034, "cache.t3.medium": 0.068, "cache.t4g.micro": 0.016, "cache.t4g.small": 0.032, "cache.t4g.medium": 0.065, "cache.r5.large": 0.216, "cache.r7g.large": 0.219, "cache.r6g.large": 0.206, "cache.r6g.xlarge": 0.411, "cache.m6g.large": 0.149 },
+    elasticacheValkeyFactor: 0.8,
     kmsKeyMonth: 1,
     secretMonth: 0.4,
     alarmMonth: 0.1,
@@ -89,6 +101,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
   "sa-east-1": {
     natHour: 0.093,
     natGb: 0.093,
+    ec2Hour: { "t4g.nano": 0.0067, "t4g.micro": 0.0134, "t4g.small": 0.0268 },
+    ebsGp3GbMonth: 0.152,
     publicIpv4Hour: 0.005,
     endpointAzHour: 0.0175,
     albHour: 0.034,
@@ -98,7 +112,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     fargateSpotFactor: 0.3,
     rdsHour: { "db.t3.micro": 0.035, "db.t3.small": 0.07, "db.t3.medium": 0.14, "db.t4g.micro": 0.032, "db.t4g.small": 0.063, "db.r5.large": 0.43, "db.r6g.large": 0.39, "db.r6g.xlarge": 0.78, "db.m6g.large": 0.29 },
     rdsGp3GbMonth: 0.219,
-    elasticacheHour: { "cache.t3.micro": 0.028, "cache.t3.small": 0.056, "cache.t3.medium": 0.112, "cache.t4g.micro": 0.026, "cache.r5.large": 0.353, "cache.r6g.large": 0.337, "cache.r6g.xlarge": 0.674, "cache.m6g.large": 0.245 },
+    elasticacheHour: { "cache.t3.micro": 0.028, "cache.t3.small": 0.056, "cache.t3.medium": 0.112, "cache.t4g.micro": 0.026, "cache.t4g.small": 0.052, "cache.t4g.medium": 0.104, "cache.r5.large": 0.353, "cache.r7g.large": 0.358, "cache.r6g.large": 0.337, "cache.r6g.xlarge": 0.674, "cache.m6g.large": 0.245 },
+    elasticacheValkeyFactor: 0.8,
     kmsKeyMonth: 1,
     secretMonth: 0.4,
     alarmMonth: 0.1,

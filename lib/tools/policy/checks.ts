@@ -340,6 +340,17 @@ export const CHECKS: readonly Check[] = [
     ["aws_ecs_service"],
     (r) => (isTrue(block(r.config.network_configuration)?.assign_public_ip) ? "assign_public_ip is true" : undefined),
   ),
+  // EC2 instances (the development tier's NAT instance, D100)
+  perResource(
+    { id: "ec2-imdsv2", title: "EC2 instances require IMDSv2 (session tokens)", category: "exposure", upstream: ["CKV_AWS_79", "AVD-AWS-0028", "EC2.8"], severity: "high", scope: "all" },
+    ["aws_instance"],
+    (r) => (block(r.config.metadata_options)?.http_tokens === "required" ? undefined : "metadata_options.http_tokens is not \"required\""),
+  ),
+  perResource(
+    { id: "ec2-ebs-encrypted", title: "EC2 instances encrypt their root volume", category: "encryption", upstream: ["CKV_AWS_8", "AVD-AWS-0131"], severity: "high", scope: "all" },
+    ["aws_instance"],
+    (r) => (isTrue(block(r.config.root_block_device)?.encrypted) ? undefined : "root_block_device.encrypted is not true"),
+  ),
 
   // Logging and audit
   perResource(
