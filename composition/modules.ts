@@ -9,12 +9,12 @@ import type { ProductSpec } from "../environments/product-spec";
 import type { KnobSpec, KnobTokens, RuleContext } from "../lib/core/knobs";
 import type { WorkspaceStack } from "../lib/core/workspace-stack";
 import { CacheModule } from "../modules/cache";
-import { CACHE_KNOBS } from "../modules/cache/knobs";
+import { CACHE_KNOBS } from "../modules/cache/config";
 import { CdnModule } from "../modules/cdn";
 import { ComputeModule } from "../modules/compute";
-import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/knobs";
+import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/config";
 import { DatabaseModule } from "../modules/database";
-import { DATABASE_KNOBS } from "../modules/database/knobs";
+import { DATABASE_KNOBS } from "../modules/database/config";
 import { DrModule } from "../modules/dr";
 import { MonitoringModule } from "../modules/monitoring";
 import { NetworkModule } from "../modules/network";
@@ -159,15 +159,7 @@ export function cache(ctx: Ctx, network: NetworkModule, security: SecurityModule
       dataKmsKeyArn: security.ref("data_kms_key_arn"),
       logsKmsKeyArn: security.ref("logs_kms_key_arn"),
       knobs,
-      purpose: c.purpose,
-      engine: c.engine,
-      engineVersion: c.engineVersion,
-      snapshotRetentionDays: c.snapshotRetentionDays,
-      maintenanceWindow: c.maintenanceWindow,
-      snapshotWindow: c.snapshotWindow,
-      slowLogRetentionDays: c.slowLogRetentionDays,
-      maxmemoryPolicy: c.maxmemoryPolicy,
-      clusterMode: c.clusterMode.enabled ? { shards: c.clusterMode.shards, replicasPerShard: c.clusterMode.replicasPerShard } : undefined,
+      settings: c,
       preventDestroy: env.preventDestroy,
     }),
   );
@@ -188,25 +180,8 @@ export function database(ctx: Ctx, network: NetworkModule, security: SecurityMod
       dataKmsKeyArn: security.ref("data_kms_key_arn"),
       logsKmsKeyArn: security.ref("logs_kms_key_arn"),
       knobs,
-      engineVersion: d.engineVersion,
-      maxAllocatedStorage: d.maxAllocatedStorage,
-      replicaInstanceClass: d.replicaInstanceClass,
-      maxConnections: d.maxConnections,
-      workMemMb: d.workMemMb,
-      effectiveCacheSizeGb: d.effectiveCacheSizeGb,
-      monitoringInterval: d.monitoringInterval,
-      performanceInsights: d.performanceInsights,
-      deletionProtection: d.deletionProtection,
-      finalSnapshot: d.finalSnapshot,
+      settings: d,
       preventDestroy: env.preventDestroy,
-      maintenanceWindow: d.maintenanceWindow,
-      backupWindow: d.backupWindow,
-      logRetentionDays: d.logRetentionDays,
-      databaseName: d.databaseName,
-      masterUsername: d.masterUsername,
-      appUsername: d.appUsername,
-      masterPasswordVersion: d.masterPasswordVersion,
-      appPasswordVersion: d.appPasswordVersion,
       secretRecoveryWindowDays: env.security.secrets.recoveryWindowDays,
     }),
   );

@@ -1,4 +1,4 @@
-import { DATABASE_KNOBS } from "../../modules/database/knobs";
+import { DATABASE_KNOBS } from "../../modules/database/config";
 import { problems } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 

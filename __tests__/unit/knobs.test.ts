@@ -1,8 +1,8 @@
 /** The runbook knobs: written to tfvars, validated at synth with the text Terraform prints at plan. */
 import { ENVIRONMENT_INPUTS } from "../../environments";
 import { terraformMessage, type RuleContext } from "../../lib/core/knobs";
-import { CACHE_KNOBS } from "../../modules/cache/knobs";
-import { DATABASE_KNOBS } from "../../modules/database/knobs";
+import { CACHE_KNOBS } from "../../modules/cache/config";
+import { DATABASE_KNOBS } from "../../modules/database/config";
 
 /** The rule context of a checked-in workspace: its name and its tier's strictness. */
 const ctx = (ws: "dev" | "staging" | "production"): RuleContext => ({ label: ws, strict: ENVIRONMENT_INPUTS[ws].tier === "production-like" });

@@ -20,7 +20,8 @@ import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { replacementDigest } from "../../lib/constructs/replacement-name";
 import { generatedToken } from "../../lib/constructs/generated-token";
 import type { KnobTokens } from "../../lib/core/knobs";
-import { CACHE_KNOBS } from "./knobs";
+import type { CacheConfig } from "./config";
+import { CACHE_KNOBS } from "./config";
 import { DEFAULT_ENGINE_VERSION, parameterFamily, parameterGroupDescription, type CacheEngine } from "./engine";
 export * from "./engine";
 
@@ -46,26 +47,14 @@ export interface CacheProps extends DataTierPlacement {
   readonly name: string;
   /** Secrets Manager path prefix, e.g. `<project>/production`. */
   readonly secretPrefix: string;
-  /** The root variables of the cache knobs (./knobs.ts): size, failover, Multi-AZ, TLS, AUTH, apply now. */
+  /** The root variables of the cache knobs (./config.ts, knobs section): size, failover, Multi-AZ, TLS, AUTH, apply now. */
   readonly knobs: KnobTokens<typeof CACHE_KNOBS.knobs>;
-  /** What the app keeps in Redis, for the replication group's description. @default CACHE_DEFAULT_PURPOSE */
-  readonly purpose?: string;
-  /** @default "redis" */
-  readonly engine?: CacheEngine;
-  /** @default DEFAULT_ENGINE_VERSION[engine] ("7.1" for redis, "7.2" for valkey) */
-  readonly engineVersion?: string;
-  /** @default 1 */
-  readonly snapshotRetentionDays?: number;
-  /** @default "sun:05:00-sun:06:00" */
-  readonly maintenanceWindow?: string;
-  /** @default "03:00-04:00" */
-  readonly snapshotWindow?: string;
-  /** @default 30 */
-  readonly slowLogRetentionDays?: number;
-  /** @default "volatile-lru" */
-  readonly maxmemoryPolicy?: string;
-  /** Cluster mode: shards and replicas per shard. @default off */
-  readonly clusterMode?: { readonly shards: number; readonly replicasPerShard: number };
+  /**
+   * The environment's `cache` section (./config.ts documents each setting and its default): engine and
+   * version, purpose, snapshots, windows, slow-log retention, eviction policy, cluster mode. The module reads
+   * what it needs, so a new setting or knob is a change of this folder only.
+   */
+  readonly settings: CacheConfig;
   /** `prevent_destroy` on the replication group (decided at synthesis). @default false */
   readonly preventDestroy?: boolean;
 }
@@ -82,21 +71,22 @@ export class CacheModule extends ModuleStack {
     const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key for data at rest and the AUTH secret." }).stringValue;
     const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, { type: "string", description: "KMS key of the slow-log group." }).stringValue;
 
-    // Runbook knobs (./knobs.ts): validated once, on the root variables that feed them.
+    // Runbook knobs (./config.ts, knobs section): validated once, on the root variables that feed them.
     this.knobInputs(CACHE_KNOBS, props.knobs);
-    const engineName: CacheEngine = props.engine ?? "redis";
-    const version = props.engineVersion ?? DEFAULT_ENGINE_VERSION[engineName];
+    const settings = props.settings;
+    const engineName: CacheEngine = settings.engine ?? "redis";
+    const version = settings.engineVersion ?? DEFAULT_ENGINE_VERSION[engineName];
     const engine = this.input("engine", engineName, { type: "string", description: "ElastiCache engine: redis (Redis OSS) or valkey.", default: "redis" }).stringValue;
     const engineVersion = this.input("engine_version", version, { type: "string", description: "Engine version (Redis OSS 7.0/7.1, Valkey 7.2/8.0).", default: "7.1" }).stringValue;
     const family = parameterFamily(engineName, version);
     const familyDescription = parameterGroupDescription(engineName, version);
-    const snapshotRetention = this.input("snapshot_retention_days", props.snapshotRetentionDays, { type: "number", description: "Days of snapshots.", default: 1 }).numberValue;
-    const maintenance = this.input("maintenance_window", props.maintenanceWindow, { type: "string", description: "Weekly maintenance window (UTC).", default: "sun:05:00-sun:06:00" }).stringValue;
-    const snapshotWindow = this.input("snapshot_window", props.snapshotWindow, { type: "string", description: "Daily snapshot window (UTC).", default: "03:00-04:00" }).stringValue;
-    const slowLogRetention = this.input("slow_log_retention_days", props.slowLogRetentionDays, { type: "number", description: "Retention of the slow-log group.", default: 30 }).numberValue;
-    const maxmemory = this.input("maxmemory_policy", props.maxmemoryPolicy, { type: "string", description: "Eviction policy.", default: "volatile-lru" }).stringValue;
+    const snapshotRetention = this.input("snapshot_retention_days", settings.snapshotRetentionDays, { type: "number", description: "Days of snapshots.", default: 1 }).numberValue;
+    const maintenance = this.input("maintenance_window", settings.maintenanceWindow, { type: "string", description: "Weekly maintenance window (UTC).", default: "sun:05:00-sun:06:00" }).stringValue;
+    const snapshotWindow = this.input("snapshot_window", settings.snapshotWindow, { type: "string", description: "Daily snapshot window (UTC).", default: "03:00-04:00" }).stringValue;
+    const slowLogRetention = this.input("slow_log_retention_days", settings.slowLogRetentionDays, { type: "number", description: "Retention of the slow-log group.", default: 30 }).numberValue;
+    const maxmemory = this.input("maxmemory_policy", settings.maxmemoryPolicy, { type: "string", description: "Eviction policy.", default: "volatile-lru" }).stringValue;
 
-    const cluster = props.clusterMode;
+    const cluster = settings.clusterMode.enabled ? settings.clusterMode : undefined;
     const sg = securityGroup(this, "redis", `${name}-redis`, "ElastiCache Redis: 6379 from the application tasks only", vpcId);
     allowFrom(this, { name: "redis", id: sg.id }, { name: "app", id: appSg }, REDIS_PORT, "Redis from the application tasks");
 
@@ -151,7 +141,7 @@ export class CacheModule extends ModuleStack {
     const group = named(
       new ElasticacheReplicationGroup(this, "redis_group", {
         replicationGroupId: `${name}-redis`,
-        description: `${engineName === "valkey" ? "Valkey" : "Redis"} cache of ${name} (${props.purpose ?? CACHE_DEFAULT_PURPOSE})`,
+        description: `${engineName === "valkey" ? "Valkey" : "Redis"} cache of ${name} (${settings.purpose ?? CACHE_DEFAULT_PURPOSE})`,
         // Redis OSS → Valkey is an in-place upgrade in ElastiCache (ModifyReplicationGroup with Engine,
         // EngineVersion and the new family's parameter group); the provider updates `engine` in place (D99).
         engine,

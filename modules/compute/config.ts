@@ -1,10 +1,126 @@
-/** Knobs of the compute (ECS Fargate + ALB) and cdn (CloudFront) modules. Part of EnvironmentSchema. */
+/** Configuration of the compute module (ECS Fargate + ALB): the `compute` section of an environment, its settings and its knobs. */
 import { z } from "zod";
-import { knobFields } from "../../lib/core/knobs";
-import { DatadogSchema } from "./datadog-config";
-import { IMAGE_KNOBS, SERVICE_KNOB_FIELDS } from "./knobs";
+import { defineKnobs, knobFields, type KnobRule, type KnobSet, type KnobSpec } from "../../lib/core/knobs";
+import { datadogKnobRules, DatadogSchema, type DatadogConfig } from "./datadog-config";
 
-export { FARGATE_CPUS, FARGATE_MEMORY, PLACEHOLDER_IMAGE_TAG } from "./knobs";
+/* --- Knobs ---------------------------------------------------------------------------------------
+
+   The compute module's knobs (lib/core/knobs.ts): the image tag CI/CD rolls (`app_image_tag`, field
+   `compute.imageTag`) and, for every service, its size and scaling (`<service>_cpu`, field
+   `compute.services[i].cpu` …; seed 000's service `app` gives `app_cpu`, `app_desired_count` …).
+ */
+
+/** Valid Fargate task sizes: CPU units → memory (MiB) values. */
+export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+export const FARGATE_CPUS = Object.keys(FARGATE_MEMORY).map(Number);
+
+/** The `app_image_tag` before the first image is pushed: services run zero tasks while it is set (docs/decisions.md D55). */
+export const PLACEHOLDER_IMAGE_TAG = "initial";
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+const IMAGE_TAG_RE = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
+
+export const IMAGE_KNOBS = defineKnobs(
+  {
+    app_image_tag: {
+      type: "string",
+      field: "imageTag",
+      default: PLACEHOLDER_IMAGE_TAG,
+      description: "Image tag of the app (CI/CD: -var app_image_tag=<sha> with -target=module.compute).",
+    },
+  },
+  () => [
+    {
+      variable: "app_image_tag",
+      ok: (v) => new RegExp(IMAGE_TAG_RE).test(String(v.app_image_tag)),
+      condition: `can(regex("${IMAGE_TAG_RE}", var.app_image_tag))`,
+      message: '"{app_image_tag}" is not a Docker image tag',
+    },
+  ],
+);
+
+/** `api-web` → `api_web`: the Terraform prefix of a service's knobs and resources. */
+export function serviceVariablePrefix(service: string): string {
+  return service.replace(/-/g, "_");
+}
+
+const fargateMapHcl = `{ ${Object.entries(FARGATE_MEMORY)
+  .map(([cpu, mems]) => `"${cpu}" = [${mems.join(", ")}]`)
+  .join(", ")} }`;
+
+/** What every service's knobs are: suffix of the variable → declaration. */
+const SERVICE_KNOB_SPECS = {
+  desired_count: { type: "number", integer: true, field: "desiredCount", description: "Tasks at service creation (autoscaling owns the count afterwards)." },
+  min_capacity: { type: "number", integer: true, field: "minCapacity", description: "Autoscaling floor." },
+  max_capacity: { type: "number", integer: true, field: "maxCapacity", description: "Autoscaling ceiling." },
+  cpu: { type: "number", integer: true, field: "cpu", description: "Fargate CPU units of the {service} task (1024 = 1 vCPU)." },
+  memory: { type: "number", integer: true, field: "memory", description: "Fargate memory of the {service} task, MiB." },
+} as const satisfies Record<string, KnobSpec>;
+
+/**
+ * Size and scaling knobs of one service, named `<service>_<knob>` (`app_cpu`). `extraRules` adds rules on them
+ * that depend on the rest of the config (the Datadog fit rule, ./datadog-config.ts). @default none
+ */
+export function serviceKnobs(service: string, extraRules: (prefix: string) => readonly KnobRule[] = () => []): KnobSet {
+  const p = serviceVariablePrefix(service);
+  const [desired, min, max, cpu, memory] = Object.keys(SERVICE_KNOB_SPECS).map((k) => `${p}_${k}`);
+  const knobs: Record<string, KnobSpec> = {};
+  for (const [suffix, spec] of Object.entries(SERVICE_KNOB_SPECS)) knobs[`${p}_${suffix}`] = { ...spec, description: spec.description.replace("{service}", service) };
+  const rules: KnobRule[] = [
+    {
+      variable: cpu,
+      ok: (v) => FARGATE_CPUS.includes(Number(v[cpu])),
+      condition: `contains([${FARGATE_CPUS.join(", ")}], var.${cpu})`,
+      message: `{${cpu}} is not a Fargate CPU value (${FARGATE_CPUS.join(", ")})`,
+    },
+    {
+      variable: memory,
+      ok: (v) => !FARGATE_CPUS.includes(Number(v[cpu])) || FARGATE_MEMORY[Number(v[cpu])].includes(Number(v[memory])),
+      condition: `!contains([${FARGATE_CPUS.join(", ")}], var.${cpu}) || contains(lookup(${fargateMapHcl}, tostring(var.${cpu}), []), var.${memory})`,
+      message: `{${memory}} MiB is not a valid Fargate memory for {${cpu}} CPU units (valid: {valid_memory})`,
+      extras: {
+        valid_memory: {
+          synth: (v) => (FARGATE_MEMORY[Number(v[cpu])] ?? []).join(", "),
+          hcl: `join(", ", lookup(${fargateMapHcl}, tostring(var.${cpu}), []))`,
+        },
+      },
+    },
+    {
+      variable: desired,
+      ok: (v) => Number(v[min]) <= Number(v[desired]) && Number(v[desired]) <= Number(v[max]),
+      condition: `var.${min} <= var.${desired} && var.${desired} <= var.${max}`,
+      message: `desired count {${desired}} must lie between ${min} {${min}} and ${max} {${max}}`,
+    },
+    {
+      variable: max,
+      ok: (v) => Number(v[max]) >= 1,
+      condition: `var.${max} >= 1`,
+      message: `${max} must be at least 1, got {${max}}`,
+    },
+  ];
+  return defineKnobs(knobs, () => [...rules, ...extraRules(p)]);
+}
+
+/** A service's knobs within its compute config: with the Datadog fit rule while the agent is on. */
+export function knobsOfService(compute: { readonly datadog: DatadogConfig; readonly xray: boolean }, service: string): KnobSet {
+  return serviceKnobs(service, (prefix) => datadogKnobRules(compute, service, prefix));
+}
+
+/** The knob fields every service has (the schema's view: names do not matter, fields do). */
+export const SERVICE_KNOB_FIELDS = defineKnobs(SERVICE_KNOB_SPECS);
+
 
 /** ALB security policies offered: TLS 1.3 + 1.2, or TLS 1.3 only (ELB guide, "Security policies for your Application Load Balancer"). */
 export const ALB_TLS_POLICIES = ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06"] as const;
@@ -19,7 +135,7 @@ export const ServiceSchema = z
     kind: z.enum(["web", "worker"]).default("web"),
     /** ECR repository (one of `compute.images`). @default "app" */
     image: z.string().default("app"),
-    /** Size and scaling: the service's knobs (./knobs.ts; `<service>_cpu`, `<service>_memory`, `<service>_desired_count`, `<service>_min_capacity`, `<service>_max_capacity`). Required. */
+    /** Size and scaling: the service's knobs (./config.ts, knobs section; `<service>_cpu`, `<service>_memory`, `<service>_desired_count`, `<service>_min_capacity`, `<service>_max_capacity`). Required. */
     ...knobFields(SERVICE_KNOB_FIELDS),
     /** Container port (web services). @default 8000 */
     port: z.number().int().min(1).max(65535).default(8000),
@@ -50,7 +166,7 @@ export const ComputeSchema = z
   .object({
     /** ECR repositories, one per image. @default ["app"] */
     images: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/)).default(["app"]),
-    /** Image tag deployed: the `app_image_tag` knob (./knobs.ts; CI/CD rolls it with a targeted apply). While it is the placeholder
+    /** Image tag deployed: the `app_image_tag` knob (./config.ts, knobs section; CI/CD rolls it with a targeted apply). While it is the placeholder
      * `initial` every service runs zero tasks (first deploy: push the image first). @default "initial" */
     ...knobFields(IMAGE_KNOBS),
     /** Images ECR keeps per repository. @default 30 */

@@ -42,7 +42,7 @@ import { generatedToken } from "../../lib/constructs/generated-token";
 import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
 import { datadogApiKeySecret, datadogTask } from "./datadog";
 import { XRAY_RESERVATION } from "./datadog-config";
-import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix } from "./knobs";
+import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix } from "./config";
 
 /** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (`compute.tlsPolicy` chooses). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -106,7 +106,7 @@ export interface ComputeProps {
   /** Associate the security module's web ACL. @default false */
   readonly enableWaf?: boolean;
   readonly webAclArn?: string;
-  /** Root variables of the compute knobs (./knobs.ts): the image tag and each service's size and scaling, by service name. */
+  /** Root variables of the compute knobs (./config.ts, knobs section): the image tag and each service's size and scaling, by service name. */
   readonly knobs: { readonly image: KnobTokens<typeof IMAGE_KNOBS.knobs>; readonly services: Readonly<Record<string, KnobTokens<Record<string, KnobSpec>>>> };
   /**
    * A product's app settings that are knobs: each is a module input and the container variable of its
@@ -179,7 +179,7 @@ export class ComputeModule extends ModuleStack {
     if (cfg.toolbox.enabled) this.input("toolbox_image", cfg.toolbox.image, { type: "string", description: "Image of the ECS Exec toolbox (shell and redis-cli with TLS)." });
     this.input("enable_waf", props.enableWaf ?? false, { type: "bool", description: "Associate the regional web ACL with the ALB.", default: false });
     this.input("web_acl_arn", props.webAclArn ?? null, { type: "string", description: "Regional web ACL, or null.", default: null, nullable: true });
-    // Knobs (./knobs.ts): the image tag, each service's size and scaling, then the product's app settings.
+    // Knobs (./config.ts, knobs section): the image tag, each service's size and scaling, then the product's app settings.
     this.knobInputs(IMAGE_KNOBS, props.knobs.image);
     for (const s of cfg.services) {
       const tokens = props.knobs.services[s.name];
@@ -480,7 +480,7 @@ export class ComputeModule extends ModuleStack {
     const families: Record<string, string> = {};
     for (const s of cfg.services) {
       const id = tf(s.name);
-      // Size and scaling are the service's knobs (./knobs.ts): `var.<service>_cpu` …
+      // Size and scaling are the service's knobs (./config.ts, knobs section): `var.<service>_cpu` …
       const knob = (k: string) => `var.${serviceVariablePrefix(s.name)}_${k}`;
       const family = `${name}-${s.name}`;
       const size = { cpu: expr(knob("cpu")), memory: expr(knob("memory")) };

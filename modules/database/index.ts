@@ -25,8 +25,8 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { Construct } from "constructs";
 import type { KnobTokens } from "../../lib/core/knobs";
-import { DATABASE_DEFAULTS } from "./config";
-import { DATABASE_KNOBS } from "./knobs";
+import { DATABASE_DEFAULTS, type DatabaseConfig } from "./config";
+import { DATABASE_KNOBS } from "./config";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
 import { serviceTrust } from "../../lib/constructs/iam";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
@@ -43,46 +43,17 @@ export interface DatabaseProps extends DataTierPlacement {
   readonly name: string;
   /** Secrets Manager path prefix, e.g. `<project>/production`: secrets `<prefix>/db-master` and `<prefix>/db-app`. */
   readonly secretPrefix: string;
-  /** The root variables of the database knobs (./knobs.ts): class, storage, Multi-AZ, backups, replicas, apply now. */
+  /** The root variables of the database knobs (./config.ts, knobs section): class, storage, Multi-AZ, backups, replicas, apply now. */
   readonly knobs: KnobTokens<typeof DATABASE_KNOBS.knobs>;
-  /** @default "15" */
-  readonly engineVersion?: string;
-  /** @default 4 × allocated storage */
-  readonly maxAllocatedStorage?: number;
-  /** @default instance class */
-  readonly replicaInstanceClass?: string;
-  /** @default 200 */
-  readonly maxConnections?: number;
-  /** @default 16 */
-  readonly workMemMb?: number;
-  /** @default RDS's formula */
-  readonly effectiveCacheSizeGb?: number;
-  /** @default 60 */
-  readonly monitoringInterval?: number;
-  /** @default true */
-  readonly performanceInsights?: boolean;
-  /** @default true */
-  readonly deletionProtection?: boolean;
-  /** @default true */
-  readonly finalSnapshot?: boolean;
+  /**
+   * The environment's `database` section (./config.ts documents each setting and its default): engine
+   * version, storage ceiling, replica class, parameters, monitoring, protection, windows, log retention,
+   * names, password versions. The module reads what it needs, so a new setting or knob is a change of this
+   * folder only.
+   */
+  readonly settings: DatabaseConfig;
   /** `prevent_destroy` is a literal in Terraform, so it is decided at synthesis. @default false */
   readonly preventDestroy?: boolean;
-  /** @default "sun:06:00-sun:07:00" */
-  readonly maintenanceWindow?: string;
-  /** @default "03:00-04:00" */
-  readonly backupWindow?: string;
-  /** @default 30 */
-  readonly logRetentionDays?: number;
-  /** Initial database. @default DATABASE_DEFAULTS.databaseName ("app") */
-  readonly databaseName?: string;
-  /** Master user. @default DATABASE_DEFAULTS.masterUsername ("app_admin") */
-  readonly masterUsername?: string;
-  /** Application user. @default DATABASE_DEFAULTS.appUsername ("app_user") */
-  readonly appUsername?: string;
-  /** Raising it generates a new master password and sets it on RDS. @default 1 */
-  readonly masterPasswordVersion?: number;
-  /** Raising it generates a new application password (then rerun db-bootstrap). @default 1 */
-  readonly appPasswordVersion?: number;
   /** Recovery window of the two secrets: 0 or 7–30 days. @default 30 */
   readonly secretRecoveryWindowDays?: number;
 }
@@ -99,23 +70,23 @@ export class DatabaseModule extends ModuleStack {
     const appSg = this.input("app_security_group_id", props.appSecurityGroupId, { type: "string", description: "Security group allowed to connect." }).stringValue;
     const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key for storage, Performance Insights and the master secret." }).stringValue;
     const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, { type: "string", description: "KMS key of the exported log groups." }).stringValue;
-    // Runbook knobs (./knobs.ts): validated once, on the root variables that feed them.
+    // Runbook knobs (./config.ts, knobs section): validated once, on the root variables that feed them.
     this.knobInputs(DATABASE_KNOBS, props.knobs);
-    const engineVersion = this.input("engine_version", props.engineVersion, { type: "string", description: "PostgreSQL major version (minor upgrades are automatic).", default: "15" }).stringValue;
-    this.input("max_allocated_storage", props.maxAllocatedStorage ?? null, { type: "number", description: "Storage autoscaling ceiling, GB; null for 4 × allocated.", default: null, nullable: true });
-    this.input("replica_instance_class", props.replicaInstanceClass ?? null, { type: "string", description: "Instance class of the replicas; null for the primary's.", default: null, nullable: true });
-    const monitoring = this.input("monitoring_interval", props.monitoringInterval, { type: "number", description: "Enhanced Monitoring interval (0 off).", default: 60 }).numberValue;
-    this.input("performance_insights_enabled", props.performanceInsights, { type: "bool", description: "Performance Insights (7-day free retention).", default: true });
-    const deletionProtection = this.input("deletion_protection", props.deletionProtection, { type: "bool", description: "Refuse deletion through the API.", default: true }).booleanValue;
-    this.input("final_snapshot", props.finalSnapshot, { type: "bool", description: "Take <identifier>-final on destroy.", default: true });
-    const maintenance = this.input("maintenance_window", props.maintenanceWindow, { type: "string", description: "Weekly maintenance window (UTC).", default: "sun:06:00-sun:07:00" }).stringValue;
-    const backupWindow = this.input("backup_window", props.backupWindow, { type: "string", description: "Daily backup window (UTC).", default: "03:00-04:00" }).stringValue;
-    const logRetention = this.input("log_retention_days", props.logRetentionDays, { type: "number", description: "Retention of the exported log groups.", default: 30 }).numberValue;
-    const dbName = this.input("database_name", props.databaseName, { type: "string", description: "Initial database.", default: DATABASE_DEFAULTS.databaseName }).stringValue;
-    const username = this.input("master_username", props.masterUsername, { type: "string", description: "Master user (password generated by Terraform, in <prefix>/db-master).", default: DATABASE_DEFAULTS.masterUsername }).stringValue;
-    this.input("app_username", props.appUsername, { type: "string", description: "Application user (created by the db-bootstrap task; password in <prefix>/db-app).", default: DATABASE_DEFAULTS.appUsername });
-    const masterVersion = this.input("master_password_version", props.masterPasswordVersion, { type: "number", description: "Raise to generate a new master password and set it on RDS.", default: 1 }).numberValue;
-    this.input("app_password_version", props.appPasswordVersion, { type: "number", description: "Raise to generate a new application password (then rerun db-bootstrap).", default: 1 });
+    const engineVersion = this.input("engine_version", props.settings.engineVersion, { type: "string", description: "PostgreSQL major version (minor upgrades are automatic).", default: "15" }).stringValue;
+    this.input("max_allocated_storage", props.settings.maxAllocatedStorage ?? null, { type: "number", description: "Storage autoscaling ceiling, GB; null for 4 × allocated.", default: null, nullable: true });
+    this.input("replica_instance_class", props.settings.replicaInstanceClass ?? null, { type: "string", description: "Instance class of the replicas; null for the primary's.", default: null, nullable: true });
+    const monitoring = this.input("monitoring_interval", props.settings.monitoringInterval, { type: "number", description: "Enhanced Monitoring interval (0 off).", default: 60 }).numberValue;
+    this.input("performance_insights_enabled", props.settings.performanceInsights, { type: "bool", description: "Performance Insights (7-day free retention).", default: true });
+    const deletionProtection = this.input("deletion_protection", props.settings.deletionProtection, { type: "bool", description: "Refuse deletion through the API.", default: true }).booleanValue;
+    this.input("final_snapshot", props.settings.finalSnapshot, { type: "bool", description: "Take <identifier>-final on destroy.", default: true });
+    const maintenance = this.input("maintenance_window", props.settings.maintenanceWindow, { type: "string", description: "Weekly maintenance window (UTC).", default: "sun:06:00-sun:07:00" }).stringValue;
+    const backupWindow = this.input("backup_window", props.settings.backupWindow, { type: "string", description: "Daily backup window (UTC).", default: "03:00-04:00" }).stringValue;
+    const logRetention = this.input("log_retention_days", props.settings.logRetentionDays, { type: "number", description: "Retention of the exported log groups.", default: 30 }).numberValue;
+    const dbName = this.input("database_name", props.settings.databaseName, { type: "string", description: "Initial database.", default: DATABASE_DEFAULTS.databaseName }).stringValue;
+    const username = this.input("master_username", props.settings.masterUsername, { type: "string", description: "Master user (password generated by Terraform, in <prefix>/db-master).", default: DATABASE_DEFAULTS.masterUsername }).stringValue;
+    this.input("app_username", props.settings.appUsername, { type: "string", description: "Application user (created by the db-bootstrap task; password in <prefix>/db-app).", default: DATABASE_DEFAULTS.appUsername });
+    const masterVersion = this.input("master_password_version", props.settings.masterPasswordVersion, { type: "number", description: "Raise to generate a new master password and set it on RDS.", default: 1 }).numberValue;
+    this.input("app_password_version", props.settings.appPasswordVersion, { type: "number", description: "Raise to generate a new application password (then rerun db-bootstrap).", default: 1 });
     const recovery = this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, { type: "number", description: "Recovery window of the two database secrets.", default: 30 }).numberValue;
 
     const sg = securityGroup(this, "postgres", `${name}-postgres`, "RDS PostgreSQL: 5432 from the application tasks only", vpcId);
@@ -133,12 +104,12 @@ export class DatabaseModule extends ModuleStack {
     // Units are RDS's: work_mem in kB, effective_cache_size in 8 kB pages.
     const parameters: { name: string; value: string; applyMethod: string }[] = [
       { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
-      { name: "max_connections", value: String(props.maxConnections ?? 200), applyMethod: "pending-reboot" },
-      { name: "work_mem", value: String((props.workMemMb ?? 16) * 1024), applyMethod: "immediate" },
+      { name: "max_connections", value: String(props.settings.maxConnections ?? 200), applyMethod: "pending-reboot" },
+      { name: "work_mem", value: String((props.settings.workMemMb ?? 16) * 1024), applyMethod: "immediate" },
       { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
     ];
-    if (props.effectiveCacheSizeGb !== undefined) {
-      parameters.push({ name: "effective_cache_size", value: String(Math.round((props.effectiveCacheSizeGb * 1024 * 1024) / 8)), applyMethod: "immediate" });
+    if (props.settings.effectiveCacheSizeGb !== undefined) {
+      parameters.push({ name: "effective_cache_size", value: String(Math.round((props.settings.effectiveCacheSizeGb * 1024 * 1024) / 8)), applyMethod: "immediate" });
     }
     // name_prefix, not name: with create_before_destroy the replacement (a family change, a major
     // upgrade) is created while the old group still holds its name, and names are unique per account.
