@@ -20,6 +20,11 @@ import type { SynthesizedStack } from "../../lib/tools/synthesized";
 
 export const REPO = path.join(__dirname, "..", "..");
 
+/** The test run's id (its temporary root's name): copies of other runs in the same checkout are not ours to remove. */
+export function runId(): string {
+  return path.basename(process.env.EDU_TMP_ROOT ?? `pid${process.pid}`).replace(/[^A-Za-z0-9]/g, "");
+}
+
 export interface Block {
   readonly lang: string;
   readonly lines: string[];
@@ -77,7 +82,7 @@ export class OperatorWorkspace {
     mirror: string,
   ) {
     fs.mkdirSync(path.join(REPO, "cdktf.out"), { recursive: true });
-    this.root = fs.mkdtempSync(path.join(REPO, "cdktf.out", "optest-"));
+    this.root = fs.mkdtempSync(path.join(REPO, "cdktf.out", `optest-${runId()}-`));
     this.dir = path.join(this.root, "stacks", stack.workspace);
     fs.cpSync(stack.dir, this.dir, { recursive: true });
     fs.writeFileSync(path.join(this.dir, "zz_test_override.tf.json"), JSON.stringify(offlineOverride(stack.root), null, 2));
