@@ -10,7 +10,7 @@ import type { Ctx } from "./composition/modules";
 import { namesOf } from "./composition/names";
 import { addRootOutputs } from "./composition/outputs";
 import { runningValidation } from "./composition/running";
-import { ConfigError, EDUAUTISMO, loadEnvironments, PRODUCTS, type EnvironmentConfig, type EnvironmentInput, type Product } from "./environments";
+import { ConfigError, EDUAUTISMO, loadEnvironments, PRODUCTS, ruleContext, type EnvironmentConfig, type EnvironmentInput, type Product } from "./environments";
 import { BootstrapSchema, type BootstrapConfig, type BootstrapInput } from "./environments/bootstrap";
 import { PlatformApp } from "./lib/core/app";
 import { WorkspaceStack } from "./lib/core/workspace-stack";
@@ -49,7 +49,7 @@ function parseBootstrap(input: BootstrapInput): BootstrapConfig {
 
 export function buildPlatform(app: App, env: EnvironmentConfig, product: Product = EDUAUTISMO): Platform {
   const root = workspaceRoot(app, env);
-  const rules = { label: env.workspace, strict: env.tier === "production-like" };
+  const rules = ruleContext(env);
   const ctx: Ctx = {
     app,
     env,

@@ -16,7 +16,7 @@ import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
 import { DatabaseSchema } from "../modules/database/config";
 import { MonitoringSchema } from "../modules/monitoring/config";
-import { knobProblems } from "../lib/core/knobs";
+import { knobProblems, type RuleContext } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/config";
 import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/config";
 import { DATABASE_KNOBS } from "../modules/database/config";
@@ -50,9 +50,6 @@ export function exemptibleChecks(checks: readonly Check[] = CHECKS): ExemptibleC
   return checks.filter((c): c is ExemptibleCheck => c.exemptible !== undefined);
 }
 export type ExemptibleCheck = Check & { readonly exemptible: Exemptible };
-/** Ids of the exemptible checks (the values `exemptions[].control` accepts). */
-export const EXEMPTIBLE_CONTROLS: readonly string[] = exemptibleChecks().map((c) => c.id);
-export type ExemptibleControl = string;
 
 export const StateBackendSchema = z
   .object({
@@ -145,6 +142,20 @@ export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
  * declarations decide which exemptions it accepts (the gate's checks unless a test says otherwise).
  */
 export function environmentSchemaOf(product: ProductSpec, checks: readonly Check[] = CHECKS) {
+  // The gate's own checks give one schema per product, built once (synth, policy, cost and docs all load).
+  if (checks === CHECKS) {
+    const cached = SCHEMAS.get(product);
+    if (cached) return cached;
+    const schema = buildSchema(product, checks);
+    SCHEMAS.set(product, schema);
+    return schema;
+  }
+  return buildSchema(product, checks);
+}
+
+const SCHEMAS = new WeakMap<ProductSpec, ReturnType<typeof buildSchema>>();
+
+function buildSchema(product: ProductSpec, checks: readonly Check[]) {
   const exemptible = exemptibleChecks(checks);
   // A product's own fields replace the modules' sections; the config type stays the platform's.
   const object = (product.sections ? EnvironmentObject.extend(product.sections) : EnvironmentObject) as unknown as typeof EnvironmentObject;
@@ -161,7 +172,12 @@ export function environmentSchemaOf(product: ProductSpec, checks: readonly Check
 }
 
 /** The schema of one product's environments (cached per product and check list). */
-export type EnvironmentSchemaType = ReturnType<typeof environmentSchemaOf>;
+export type EnvironmentSchemaType = ReturnType<typeof buildSchema>;
+
+/** What the knob rules of an environment depend on: its name (for messages) and its tier's strictness. */
+export function ruleContext(env: EnvironmentConfig): RuleContext {
+  return { label: env.workspace, strict: env.tier === "production-like" };
+}
 
 /** Whether `environment_running = false` may stop this environment (`stoppable`, or its tier's default). */
 export function isStoppable(env: EnvironmentConfig): boolean {
@@ -322,7 +338,7 @@ function checkDr(env: EnvironmentConfig, ctx: Ctx): void {
 
 /** Every knob set's rules (lib/core/knobs.ts), with the same text Terraform prints at plan. */
 function checkKnobs(env: EnvironmentConfig, ctx: Ctx, product: ProductSpec): void {
-  const rules = { label: env.workspace, strict: env.tier === "production-like" };
+  const rules = ruleContext(env);
   const sets: { path: (string | number)[]; problems: { field: string; message: string }[] }[] = [
     { path: ["cache"], problems: product.appSettings ? knobProblems(product.appSettings, env.cache, rules) : [] },
     { path: ["cache"], problems: env.cache.enabled ? knobProblems(CACHE_KNOBS, env.cache, rules) : [] },

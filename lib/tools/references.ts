@@ -559,15 +559,3 @@ function checkModule(dir: string, label: string, moduleName: string | undefined,
     checkModule(path.join(dir, call.source), path.join(label, call.source), name, findings, seen);
   }
 }
-
-/**
- * Checks every workspace directory of a synthesized output (`<outdir>/stacks/<ws>`), naming files
- * `<label>/stacks/<ws>/...`.
- */
-export function checkSynthesized(outdir: string, label = "cdktf.out"): Finding[] {
-  const stacks = path.join(outdir, "stacks");
-  return fs
-    .readdirSync(stacks)
-    .sort()
-    .flatMap((ws) => checkDirectory(path.join(stacks, ws), { label: path.join(label, "stacks", ws) }));
-}

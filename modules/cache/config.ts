@@ -3,6 +3,9 @@ import { z } from "zod";
 import { defineKnobs, hclRegex, keepsOn, knobFields } from "../../lib/core/knobs";
 import { CACHE_ENGINES, CACHE_ENGINE_VERSIONS } from "./engine";
 
+/** The replication group's description when the product says nothing: `Redis cache of <name> (application cache)`. */
+export const CACHE_DEFAULT_PURPOSE = "application cache";
+
 /* --- Knobs ---------------------------------------------------------------------------------------
 
    The cache module's knobs: root variables operators edit in tfvars (seed 000 §8.3–8.4), declared
@@ -93,7 +96,7 @@ export const CacheSchema = z
      */
     ...knobFields(CACHE_KNOBS),
     /** What the app keeps in Redis, for the replication group's description (`Redis cache of <name> (<purpose>)`). @default "application cache" */
-    purpose: z.string().min(1).max(150).default("application cache"),
+    purpose: z.string().min(1).max(150).default(CACHE_DEFAULT_PURPOSE),
     /**
      * ElastiCache engine: `redis` (Redis OSS) or `valkey`, its drop-in successor (same protocol, commands,
      * TLS and AUTH; node hours about 20% cheaper). Switching an existing group from redis to valkey is an

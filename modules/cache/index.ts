@@ -26,10 +26,6 @@ import { DEFAULT_ENGINE_VERSION, parameterFamily, parameterGroupDescription, typ
 export * from "./engine";
 
 export const REDIS_PORT = 6379;
-/** The replication group's description when the product says nothing: `Redis cache of <name> (application cache)`. */
-export const CACHE_DEFAULT_PURPOSE = "application cache";
-/** Parameter group family of the Redis OSS versions the schema allows (7.0, 7.1). */
-export const REDIS_PARAMETER_FAMILY = "redis7";
 export const PARAMETER_GROUP_DESCRIPTION = "Redis 7 parameters of the platform"; // the same text as engine.ts uses for redis
 
 /**
@@ -74,7 +70,7 @@ export class CacheModule extends ModuleStack {
     // Runbook knobs (./config.ts, knobs section): validated once, on the root variables that feed them.
     this.knobInputs(CACHE_KNOBS, props.knobs);
     const settings = props.settings;
-    const engineName: CacheEngine = settings.engine ?? "redis";
+    const engineName: CacheEngine = settings.engine;
     const version = settings.engineVersion ?? DEFAULT_ENGINE_VERSION[engineName];
     const engine = this.input("engine", engineName, { type: "string", description: "ElastiCache engine: redis (Redis OSS) or valkey.", default: "redis" }).stringValue;
     const engineVersion = this.input("engine_version", version, { type: "string", description: "Engine version (Redis OSS 7.0/7.1, Valkey 7.2/8.0).", default: "7.1" }).stringValue;
@@ -141,7 +137,7 @@ export class CacheModule extends ModuleStack {
     const group = named(
       new ElasticacheReplicationGroup(this, "redis_group", {
         replicationGroupId: `${name}-redis`,
-        description: `${engineName === "valkey" ? "Valkey" : "Redis"} cache of ${name} (${settings.purpose ?? CACHE_DEFAULT_PURPOSE})`,
+        description: `${engineName === "valkey" ? "Valkey" : "Redis"} cache of ${name} (${settings.purpose})`,
         // Redis OSS → Valkey is an in-place upgrade in ElastiCache (ModifyReplicationGroup with Engine,
         // EngineVersion and the new family's parameter group); the provider updates `engine` in place (D99).
         engine,

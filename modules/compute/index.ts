@@ -41,6 +41,7 @@ import { runTaskCommand } from "./run-task";
 import { generatedToken } from "../../lib/constructs/generated-token";
 import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
 import { datadogApiKeySecret, datadogTask } from "./datadog";
+import { bucketNames } from "../storage/config";
 import { XRAY_RESERVATION } from "./datadog-config";
 import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix } from "./config";
 
@@ -127,9 +128,10 @@ export interface ComputeProps {
   readonly datadog?: { readonly secretName: string; readonly servicePrefix: string };
 }
 
-const tf = (serviceName: string) => serviceName.replace(/-/g, "_");
-/** `mlModels` → `ml_models`: the Terraform name of a bucket key. */
-const bucketVariable = (key: string) => key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+/** `api-web` → `api_web`: Terraform names of services and images (the prefix of their knobs too). */
+const tf = serviceVariablePrefix;
+/** `mlModels` → `ml_models`: the Terraform name of a bucket key, as the storage module names it. */
+const bucketVariable = (key: string) => bucketNames(key).tf;
 
 export class ComputeModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: ComputeProps) {

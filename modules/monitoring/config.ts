@@ -40,10 +40,13 @@ export const ThresholdsSchema = z
  * Application metrics made from the app's JSON log lines (which ones is the product's: see the product definition in
  * environments/app-metrics.ts and docs/operations.md, "Application metrics").
  */
+/** The app's namespace root when the product names none. */
+export const DEFAULT_APP_NAMESPACE = "app";
+
 export const AppMetricsSchema = z
   .object({
     /** Root of the app's namespaces (`<namespace>/<sub>`); the task role may publish only under it. @default "app" */
-    namespace: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be letters, digits, dots, dashes or underscores").default("app"),
+    namespace: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be letters, digits, dots, dashes or underscores").default(DEFAULT_APP_NAMESPACE),
   })
   .strict();
 

@@ -17,7 +17,7 @@ import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { Construct } from "constructs";
-import type { Thresholds } from "./config";
+import { DEFAULT_APP_NAMESPACE, type Thresholds } from "./config";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { appMetricFilters, type AppMetricsProps } from "./app-metrics";
 import { dashboardBody } from "./dashboard";
@@ -171,7 +171,7 @@ export class MonitoringModule extends ModuleStack {
         ],
       });
     }
-    const errorsNamespace = `${props.appMetrics?.namespace ?? "app"}/${ERRORS_SUBNAMESPACE}`;
+    const errorsNamespace = `${props.appMetrics?.namespace ?? DEFAULT_APP_NAMESPACE}/${ERRORS_SUBNAMESPACE}`;
     named(
       new CloudwatchLogMetricFilter(this, "errors_filter", {
         name: `${prefix}-app-errors`,
@@ -199,7 +199,7 @@ export class MonitoringModule extends ModuleStack {
     const appNs = this.input("app_metrics_namespace", props.appMetrics?.namespace, {
       type: "string",
       description: "Root of the app metric namespaces (<ns>/<sub>).",
-      default: "app",
+      default: DEFAULT_APP_NAMESPACE,
     }).stringValue;
     appMetricFilters(this, { prefix, logGroup, namespace: appNs, filters: props.appMetrics?.filters ?? [] });
     for (const a of props.appMetrics?.latencyAlarms ?? []) {
