@@ -57,7 +57,9 @@ describeTerraform("cdktf diff", () => {
     fs.writeFileSync(path.join(dir, "zz_test_override.tf.json"), JSON.stringify(offlineOverride(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")))));
     const rc = path.join(tempDir("cdktf-rc"), "terraform.rc");
     fs.writeFileSync(rc, mirrorCliConfig(process.env.TF_PROVIDER_MIRROR as string));
-    env = { TF_CLI_CONFIG_FILE: rc };
+    // cdktf points Terraform at ~/.terraform.d/plugin-cache unless told not to: that cache would outlive the
+    // test, and when the mirror found is that very directory, init fails ("install … to itself").
+    env = { TF_CLI_CONFIG_FILE: rc, CDKTF_DISABLE_PLUGIN_CACHE_ENV: "true" };
   });
 
   const diff = (extra: NodeJS.ProcessEnv = {}) => run(["diff", "dev", "--skip-synth", "--skip-provider-lock", "--output", out], { ...env, ...extra });
