@@ -48,7 +48,7 @@ function parseBootstrap(input: BootstrapInput): BootstrapConfig {
 }
 
 export function buildPlatform(app: App, env: EnvironmentConfig, product: Product = EDUAUTISMO): Platform {
-  const root = workspaceRoot(app, env);
+  const root = workspaceRoot(app, env, product);
   const rules = ruleContext(env);
   const ctx: Ctx = {
     app,
@@ -75,7 +75,7 @@ export function buildPlatform(app: App, env: EnvironmentConfig, product: Product
 }
 
 /** The workspace root: provider with default tags, backend, the guarded `environment` variable. */
-function workspaceRoot(app: App, env: EnvironmentConfig): WorkspaceStack {
+function workspaceRoot(app: App, env: EnvironmentConfig, product: Product): WorkspaceStack {
   const ws = env.workspace;
   return new WorkspaceStack(app, {
     workspace: ws,
@@ -88,7 +88,7 @@ function workspaceRoot(app: App, env: EnvironmentConfig): WorkspaceStack {
       workspaceKeyPrefix: env.state.workspaceKeyPrefix,
       kmsKeyId: env.state.kmsKeyId,
     },
-    sourceFile: `environments/${ws}.ts`,
+    sourceFile: `${product.sourceDir}/${ws}.ts`,
   });
 }
 

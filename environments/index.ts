@@ -4,30 +4,16 @@
  * dev.ts, staging.ts and production.ts here, and its directories stay `cdktf.out/stacks/<ws>`.
  */
 import type { Check } from "../lib/tools/policy/checks";
-import { bootstrap, type BootstrapInput } from "./bootstrap";
+import { bootstrap } from "./bootstrap";
 import { dev } from "./dev";
 import { EDUAUTISMO_SPEC } from "./product";
-import type { ProductSpec } from "./product-spec";
+import type { Product, ProductSpec } from "./product-spec";
 import { production } from "./production";
 import { ConfigError, environmentSchemaOf, parseEnvironmentOf, type EnvironmentConfig, type EnvironmentInput, type EnvironmentSchemaType, type Workspace } from "./schema";
 import { staging } from "./staging";
 
 export * from "./schema";
-export type { Defaults, ProductSpec } from "./product-spec";
-
-/** A product: what the platform needs to validate and compose it, its environments, and where its output goes. */
-export interface Product extends ProductSpec {
-  /** Human name, for docs and messages. */
-  readonly title: string;
-  /** The seed guides it implements. */
-  readonly guides: readonly string[];
-  /** Output under cdktf.out: `""` for `cdktf.out/stacks/<ws>`, `<id>` for `cdktf.out/<id>/stacks/<ws>`. */
-  readonly outDir: string;
-  /** Its environment files by workspace, in synthesis order. */
-  readonly environments: Readonly<Record<string, EnvironmentInput>>;
-  /** Its state bootstrap stack (environments/bootstrap.ts shape). */
-  readonly bootstrap: BootstrapInput;
-}
+export type { Defaults, Product, ProductSpec } from "./product-spec";
 
 export const ENVIRONMENT_INPUTS: Record<Workspace, EnvironmentInput> = { dev, staging, production };
 
@@ -37,12 +23,23 @@ export const EDUAUTISMO: Product = {
   title: "EduAutismo IA",
   guides: ["000", "001"],
   outDir: "",
+  sourceDir: "environments",
   environments: ENVIRONMENT_INPUTS,
   bootstrap,
 };
 
-/** Every product `npm run synth` writes, in order (EduAutismo first: its directory is cdktf.out itself). */
+/**
+ * Every product `npm run synth` writes, in order (EduAutismo first: its directory is cdktf.out itself).
+ * Another product lives in `environments/<id>/` (index.ts exports its Product, one file per workspace).
+ */
 export const PRODUCTS: readonly Product[] = [EDUAUTISMO];
+
+/** The product with this id; throws with the list of products otherwise. */
+export function productById(id: string): Product {
+  const p = PRODUCTS.find((x) => x.id === id);
+  if (!p) throw new ConfigError([`no product "${id}" (products: ${PRODUCTS.map((x) => x.id).join(", ")})`]);
+  return p;
+}
 
 /** EduAutismo's schema (the one the checked-in environment files use); `checks` for tests of the gate. */
 export function environmentSchema(checks?: readonly Check[]): EnvironmentSchemaType {

@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import type { KnobSet } from "../lib/core/knobs";
 import type { AppMetricsProps } from "../modules/monitoring/config";
+import type { BootstrapInput } from "./bootstrap";
 import type { EnvironmentConfig, EnvironmentInput } from "./schema";
 
 /** A partial environment: objects merge into the environment file's, which wins on every value it sets. */
@@ -25,6 +26,23 @@ export interface ProductSpec {
   readonly appSettings?: KnobSet;
   /** The app's own metrics (filters, alarms, widgets) for an environment. @default none */
   readonly appMetrics?: (env: EnvironmentConfig) => AppMetricsProps | undefined;
+}
+
+
+/** A product: what the platform needs to validate and compose it, its environments, and where its output goes. */
+export interface Product extends ProductSpec {
+  /** Human name, for docs and messages. */
+  readonly title: string;
+  /** The seed guides it implements. */
+  readonly guides: readonly string[];
+  /** Output under cdktf.out: `""` for `cdktf.out/stacks/<ws>`, `<id>` for `cdktf.out/<id>/stacks/<ws>`. */
+  readonly outDir: string;
+  /** Folder of its environment files, from the repository root (`environments/<id>` for a new product). */
+  readonly sourceDir: string;
+  /** Its environment files by workspace, in synthesis order. */
+  readonly environments: Readonly<Record<string, EnvironmentInput>>;
+  /** Its state bootstrap stack (environments/bootstrap.ts shape). */
+  readonly bootstrap: BootstrapInput;
 }
 
 /** The environment file over the product's defaults: nested objects merge, anything else is the file's. */

@@ -1,6 +1,6 @@
 /** Synthesizes into a temporary directory and reads the result back as plain JSON. */
 import * as path from "path";
-import { ENVIRONMENT_INPUTS, WORKSPACES, type EnvironmentInput, type Workspace } from "../../environments";
+import { ENVIRONMENT_INPUTS, WORKSPACES, type EnvironmentInput, type Product, type Workspace } from "../../environments";
 import { synthesize } from "../../platform";
 import { tempDir } from "../../lib/tools/terraform";
 
@@ -23,6 +23,19 @@ export function synthAll(customInputs?: Record<Workspace, EnvironmentInput>): { 
   const stacks: Record<string, SynthesizedStack> = {};
   for (const ws of WORKSPACES) stacks[ws] = readStack(path.join(outdir, "stacks", ws), ws);
   return { outdir, stacks };
+}
+
+/**
+ * Synthesizes one product (its checked-in environments, or `customInputs`) into a temporary directory:
+ * `dir(ws)` is the workspace directory (`<outdir>/<product outDir>/stacks/<ws>`), `stacks` read back.
+ */
+export function synthProduct(product: Product, customInputs?: Readonly<Record<string, EnvironmentInput>>): { outdir: string; dir: (ws: string) => string; stacks: Record<string, SynthesizedStack> } {
+  const outdir = tempDir(`synth-${product.id}`);
+  synthesize({ outdir, product, inputs: customInputs });
+  const dir = (ws: string) => path.join(outdir, product.outDir, "stacks", ws);
+  const workspaces = Object.keys(customInputs ?? product.environments);
+  const stacks = Object.fromEntries(workspaces.map((ws) => [ws, readStack(dir(ws), ws)]));
+  return { outdir, dir, stacks };
 }
 
 /** All resources of one type in a module: name → body. */

@@ -93,6 +93,7 @@ describe("a second product", () => {
     guides: [],
     shortName: "shop",
     outDir: "shop",
+    sourceDir: "environments/shop",
     environments: { qa },
     bootstrap: { bucket: "shop-terraform-state" },
     defaults: { project: "shop", storage: { bucketPrefix: "shop", buckets: { media: { description: "Product photos." } } } },
