@@ -1,10 +1,10 @@
 /** Synthesizes into a temporary directory and reads the result back as plain JSON. */
 import * as path from "path";
-import { ENVIRONMENT_INPUTS, WORKSPACES, type EnvironmentInput, type Product, type Workspace } from "../../environments";
+import { ENVIRONMENT_INPUTS, loadEnvironments, WORKSPACES, workspaceLabel, type EnvironmentInput, type Product, type Workspace } from "../../environments";
 import { synthesize } from "../../platform";
 import { tempDir } from "../../lib/tools/terraform";
 
-import { readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
+import { readStack, type Json, type ProductStacks, type SynthesizedStack } from "../../lib/tools/synthesized";
 
 export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
 
@@ -36,6 +36,12 @@ export function synthProduct(product: Product, customInputs?: Readonly<Record<st
   const workspaces = Object.keys(customInputs ?? product.environments);
   const stacks = Object.fromEntries(workspaces.map((ws) => [ws, readStack(dir(ws), ws)]));
   return { outdir, dir, stacks };
+}
+
+/** A product's checked-in workspaces synthesized and read back, with their parsed environments (what the report scripts see). */
+export function productStacks(product: Product): ProductStacks & { dir: (ws: string) => string } {
+  const { stacks, dir } = synthProduct(product);
+  return { product, envs: loadEnvironments(product.environments, product), stacks, label: (ws) => workspaceLabel(product, ws), dir };
 }
 
 /** All resources of one type in a module: name → body. */
