@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { planFileChanges } from "../../lib/tools/terraform-plan-file";
+import { planFileAfter, planFileChanges, planFileVariables, UNKNOWN } from "../../lib/tools/terraform-plan-file";
 import { deployedDevNetwork, describeTerraform, plannedChanges, terraformOk } from "../helpers/terraform";
 import { shownChanges } from "../../lib/tools/terraform";
 
@@ -59,5 +59,25 @@ describeTerraform("the plan file reader agrees with terraform show -json", () =>
     const fromFile = planFileChanges(path.join(dir, "tfplan-kinds")).filter((c) => c.previousAddress).map((c) => [c.address, c.previousAddress, c.actions.join(",")]);
     expect(fromFile).toEqual(fromShow);
     expect(fromFile.length).toBeGreaterThan(0);
+  });
+
+  test("the root variables and every known planned attribute read from the plan file are what terraform show -json reports", () => {
+    type Shown = { variables: Record<string, { value: unknown }>; resource_changes: { address: string; deposed?: string; change: { actions: string[]; after: Record<string, unknown> | null; after_unknown: Record<string, unknown> } }[] };
+    const shown = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-kinds"]).stdout) as Shown;
+    const file = path.join(dir, "tfplan-kinds");
+    expect(planFileVariables(file)).toEqual(Object.fromEntries(Object.entries(shown.variables).map(([k, v]) => [k, v.value])));
+    // show -json prints an unknown attribute as null at the top level and leaves it out further down.
+    const nested = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(nested) : v && typeof v === "object" && !Buffer.isBuffer(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== UNKNOWN).map(([k, x]) => [k, nested(x)])) : v;
+    let compared = 0;
+    for (const c of shown.resource_changes.filter((x) => !x.deposed && x.change.after)) {
+      const after = planFileAfter(file, c.address) as Record<string, unknown>;
+      for (const [attr, value] of Object.entries(c.change.after ?? {})) {
+        const read = after[attr] === UNKNOWN ? null : nested(after[attr]);
+        expect({ [c.address + "." + attr]: read }).toEqual({ [c.address + "." + attr]: value });
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
   });
 });

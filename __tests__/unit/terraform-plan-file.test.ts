@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { decodePlanChanges, planFileChanges, zipEntry } from "../../lib/tools/terraform-plan-file";
+import { decodeMsgpack, decodePlanChanges, planFileAfter, planFileChanges, planFileVariables, UNKNOWN, zipEntry } from "../../lib/tools/terraform-plan-file";
 import { tempDir } from "../helpers/synth";
 
 const varint = (n: number): Buffer => {
@@ -118,5 +118,34 @@ describe("plan file reader", () => {
     expect(() => zipEntry(Buffer.from("not a zip at all, just some text that is long enough"), "tfplan")).toThrow("not a zip archive");
     expect(() => zipEntry(zip({ tfstate: Buffer.from("{}") }), "tfplan")).toThrow("zip archive has no entry tfplan");
     expect(() => decodePlanChanges(Buffer.from([0x1a, 0x05, 0x6a]))).toThrow("truncated protocol-buffers field");
+  });
+
+  test("decodes plan values: maps, arrays, strings, integers, floats, booleans, null, and unknown (extension 0 or 12) as UNKNOWN", () => {
+    // {"a": [1, -3, 300], "b": "x", "c": 1.5, "d": true, "e": nil, "f": unknown, "g": refined unknown}
+    const packed = Buffer.from([
+      0x87, 0xa1, 0x61, 0x93, 0x01, 0xfd, 0xcd, 0x01, 0x2c, 0xa1, 0x62, 0xa1, 0x78, 0xa1, 0x63, 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0, 0xa1, 0x64, 0xc3, 0xa1, 0x65, 0xc0, 0xa1, 0x66, 0xd4, 0x00, 0x00,
+      0xa1, 0x67, 0xc7, 0x02, 0x0c, 0x81, 0x01,
+    ]);
+    expect(decodeMsgpack(packed)).toEqual({ a: [1, -3, 300], b: "x", c: 1.5, d: true, e: null, f: UNKNOWN, g: UNKNOWN });
+  });
+
+  test("a plan value with another extension or trailing bytes fails", () => {
+    expect(() => decodeMsgpack(Buffer.from([0xd4, 0x05, 0x00]))).toThrow("unexpected msgpack extension 5");
+    expect(() => decodeMsgpack(Buffer.from([0x01, 0x02]))).toThrow("trailing bytes");
+  });
+
+  test("reads the root variables (written as [type, value] pairs) and a resource's planned values", () => {
+    const dyn = (packed: number[]) => bytesField(1, Buffer.from(packed));
+    // variables: image_tag = ["string", "3.0.0"]; resource: aws_vpc.this created with {"cidr_block": "10.0.0.0/16", "id": unknown}
+    const variable = bytesField(2, Buffer.concat([bytesField(1, "image_tag"), bytesField(2, dyn([0x92, 0xa8, ...Buffer.from('"string"'), 0xa5, ...Buffer.from("3.0.0")]))]));
+    const after = [0x82, 0xaa, ...Buffer.from("cidr_block"), 0xab, ...Buffer.from("10.0.0.0/16"), 0xa2, ...Buffer.from("id"), 0xd4, 0x00, 0x00];
+    const created = bytesField(3, Buffer.concat([bytesField(9, Buffer.concat([varintField(1, 1), bytesField(2, dyn(after))])), bytesField(13, "aws_vpc.this")]));
+    const deleted = change("aws_vpc.old", 5);
+    const file = path.join(tempDir("planfile"), "tfplan");
+    fs.writeFileSync(file, zip({ tfplan: Buffer.concat([varintField(1, 3), variable, created, deleted]) }));
+    expect(planFileVariables(file)).toEqual({ image_tag: "3.0.0" });
+    expect(planFileAfter(file, "aws_vpc.this")).toEqual({ cidr_block: "10.0.0.0/16", id: UNKNOWN });
+    expect(planFileAfter(file, "aws_vpc.old")).toBeUndefined();
+    expect(planFileAfter(file, "aws_vpc.absent")).toBeUndefined();
   });
 });

@@ -146,3 +146,131 @@ function isDataSource(address: string): boolean {
 export function planFileChanges(planFile: string): PlanFileChange[] {
   return decodePlanChanges(zipEntry(fs.readFileSync(planFile), "tfplan"));
 }
+
+/** An attribute value Terraform only knows after apply (msgpack extension 0 or 12 in a plan file). */
+export const UNKNOWN = Symbol("unknown after apply");
+
+/**
+ * Decodes one msgpack value as Terraform writes values into a plan file (cty's msgpack encoding):
+ * objects and maps as maps, lists, sets and tuples as arrays, numbers as integers, floats or (beyond
+ * float64) decimal strings, an unknown value as extension 0, or 12 when refined (returned as UNKNOWN).
+ */
+export function decodeMsgpack(buf: Buffer): unknown {
+  let p = 0;
+  const take = (n: number) => {
+    if (p + n > buf.length) throw new Error("truncated msgpack value");
+    const s = buf.subarray(p, p + n);
+    p += n;
+    return s;
+  };
+  const str = (n: number) => take(n).toString("utf8");
+  const arr = (n: number): unknown[] => Array.from({ length: n }, () => value());
+  const map = (n: number): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const k = value();
+      out[String(k)] = value();
+    }
+    return out;
+  };
+  const ext = (n: number): unknown => {
+    const type = take(1).readInt8(0);
+    take(n);
+    // 0: unknown; 12: unknown with refinements (not null, a known prefix …).
+    if (type !== 0 && type !== 12) throw new Error(`unexpected msgpack extension ${type} in a plan value`);
+    return UNKNOWN;
+  };
+  const value = (): unknown => {
+    const b = take(1)[0];
+    if (b <= 0x7f) return b;
+    if (b >= 0xe0) return b - 0x100;
+    if ((b & 0xf0) === 0x80) return map(b & 0x0f);
+    if ((b & 0xf0) === 0x90) return arr(b & 0x0f);
+    if ((b & 0xe0) === 0xa0) return str(b & 0x1f);
+    switch (b) {
+      case 0xc0: return null;
+      case 0xc2: return false;
+      case 0xc3: return true;
+      case 0xc4: return take(take(1).readUInt8(0));
+      case 0xc5: return take(take(2).readUInt16BE(0));
+      case 0xc6: return take(take(4).readUInt32BE(0));
+      case 0xc7: return ext(take(1).readUInt8(0));
+      case 0xc8: return ext(take(2).readUInt16BE(0));
+      case 0xc9: return ext(take(4).readUInt32BE(0));
+      case 0xca: return take(4).readFloatBE(0);
+      case 0xcb: return take(8).readDoubleBE(0);
+      case 0xcc: return take(1).readUInt8(0);
+      case 0xcd: return take(2).readUInt16BE(0);
+      case 0xce: return take(4).readUInt32BE(0);
+      case 0xcf: return Number(take(8).readBigUInt64BE(0));
+      case 0xd0: return take(1).readInt8(0);
+      case 0xd1: return take(2).readInt16BE(0);
+      case 0xd2: return take(4).readInt32BE(0);
+      case 0xd3: return Number(take(8).readBigInt64BE(0));
+      case 0xd4: return ext(1);
+      case 0xd5: return ext(2);
+      case 0xd6: return ext(4);
+      case 0xd7: return ext(8);
+      case 0xd8: return ext(16);
+      case 0xd9: return str(take(1).readUInt8(0));
+      case 0xda: return str(take(2).readUInt16BE(0));
+      case 0xdb: return str(take(4).readUInt32BE(0));
+      case 0xdc: return arr(take(2).readUInt16BE(0));
+      case 0xdd: return arr(take(4).readUInt32BE(0));
+      case 0xde: return map(take(2).readUInt16BE(0));
+      case 0xdf: return map(take(4).readUInt32BE(0));
+    }
+    throw new Error(`unsupported msgpack byte 0x${b.toString(16)} in a plan value`);
+  };
+  const v = value();
+  if (p !== buf.length) throw new Error("trailing bytes after a msgpack value");
+  return v;
+}
+
+/** The `msgpack` bytes of a DynamicValue message. */
+function dynamicValue(buf: Buffer): unknown {
+  const packed = fields(buf).find((f) => f.tag === 1 && f.bytes)?.bytes;
+  if (!packed) throw new Error("a plan value without msgpack bytes");
+  return decodeMsgpack(packed);
+}
+
+/**
+ * The root variables a saved plan was made with, as `terraform show -json` reports them in
+ * `variables.<name>.value` (Plan.variables = 2: name → DynamicValue, each written with its type as
+ * a `[type, value]` pair).
+ */
+export function planFileVariables(planFile: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields(zipEntry(fs.readFileSync(planFile), "tfplan"))) {
+    if (f.tag !== 2 || !f.bytes) continue;
+    let name = "";
+    let value: unknown;
+    for (const g of fields(f.bytes)) {
+      if (g.tag === 1 && g.bytes) name = g.bytes.toString("utf8");
+      else if (g.tag === 2 && g.bytes) value = dynamicValue(g.bytes);
+    }
+    if (!Array.isArray(value) || value.length !== 2) throw new Error(`plan variable ${name}: expected a [type, value] pair`);
+    out[name] = value[1];
+  }
+  return out;
+}
+
+/**
+ * The planned (after) value of one resource instance in a saved plan — `resource_changes[].change.after`
+ * of `terraform show -json` for its known attributes; an attribute only known after apply is UNKNOWN
+ * (show -json leaves it out and sets it in `after_unknown`). Undefined when the plan has no change for
+ * the address or deletes it. Attributes of type `dynamic` keep their `[type, value]` encoding.
+ */
+export function planFileAfter(planFile: string, address: string): Record<string, unknown> | undefined {
+  for (const f of fields(zipEntry(fs.readFileSync(planFile), "tfplan"))) {
+    if (f.tag !== 3 || !f.bytes) continue;
+    const rc = fields(f.bytes);
+    if (rc.find((g) => g.tag === 13)?.bytes?.toString("utf8") !== address || rc.some((g) => g.tag === 7)) continue;
+    const change = fields(rc.find((g) => g.tag === 9)?.bytes ?? Buffer.alloc(0));
+    const action = change.find((g) => g.tag === 1)?.varint ?? 0;
+    const values = change.filter((g) => g.tag === 2 && g.bytes).map((g) => dynamicValue(g.bytes as Buffer));
+    if (action === 5 || values.length === 0) return undefined;
+    return values[values.length - 1] as Record<string, unknown>;
+  }
+  return undefined;
+}
