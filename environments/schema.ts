@@ -590,3 +590,20 @@ function checkWorkloadShape(env: EnvironmentConfig, ctx: Ctx): void {
     noPrivateTier(where);
   }
 }
+
+/**
+ * A product's own policy exemptions (ProductSpec.policyExemptions, D122): each names a check of the gate,
+ * once, with a reason. Messages read `<product>.policyExemptions[i].<field>: <rule>`.
+ */
+export function productPolicyProblems(product: ProductSpec, checks: readonly Check[] = CHECKS): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  (product.policyExemptions ?? []).forEach((e, i) => {
+    const at = `${product.id}.policyExemptions[${i}]`;
+    if (!checks.some((c) => c.id === e.control)) problems.push(`${at}.control: "${e.control}" is not a policy check (lib/tools/policy/checks.ts)`);
+    else if (seen.has(e.control)) problems.push(`${at}.control: "${e.control}" is listed twice`);
+    seen.add(e.control);
+    if (e.reason.trim().length < 15) problems.push(`${at}.reason: say why, in a sentence`);
+  });
+  return problems;
+}
