@@ -138,6 +138,7 @@ function taskOutputs(env: EnvironmentConfig): Row[] {
     return [
       { name: `${tf}_task_definition_arn`, from: ["compute", `${tf}_task_definition_arn`] as const, description: `ARN (with revision) of the ${t.name} task definition: what RunTask starts (a SAM parameter).` },
       { name: `${tf}_task_definition_family`, from: ["compute", `${tf}_task_definition_family`] as const, description: `Family of the ${t.name} task definition (RunTask with the family runs its latest ACTIVE revision).` },
+      { name: `${tf}_run_task_command`, from: ["compute", `${tf}_run_task_command`] as const, description: `Starts the ${t.name} task by hand, as its runner would: TASK=$(eval "$(terraform output -raw ${tf}_run_task_command)").` },
     ];
   });
 }

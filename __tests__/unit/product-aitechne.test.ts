@@ -8,6 +8,7 @@ import { productExemptionsOf } from "../../environments/product-spec";
 import { ASSIGN_PUBLIC_IP_TAG } from "../../modules/compute";
 import { evaluatePolicy, PRODUCT_EXEMPTION_NOTE } from "../../lib/tools/policy";
 import { checkDirectory } from "../../lib/tools/references";
+import { estimate } from "../../lib/tools/cost/estimate";
 import { synthesize } from "../../platform";
 import type { Mutable } from "../helpers/config";
 import { addresses, resource, resourcesOf, synthProduct, tempDir, type Json } from "../helpers/synth";
@@ -160,6 +161,25 @@ describe("the processor: a task definition without a service", () => {
     expect(dev.tfvars).toContain("\nprocessor_cpu = 2048\n");
     expect(dev.tfvars).toContain("\nprocessor_memory = 8192\n");
     expect(dev.tfvars).not.toMatch(/processor_(desired_count|min_capacity|max_capacity)/);
+  });
+});
+
+describe("starting the processor by hand and pricing it", () => {
+  test("its run-task command uses the public subnets and a public IP, like the state machine", () => {
+    const cmd = dev.modules.compute.output.processor_run_task_command.value;
+    expect(cmd).toContain("subnets=[${join(\",\", var.public_subnet_ids)}]");
+    expect(cmd).toContain("assignPublicIp=ENABLED");
+    expect(dev.root.output.processor_run_task_command.value).toBe("${module.compute.processor_run_task_command}");
+  });
+
+  test("the cost estimate prices cost.usage.taskHours of its Fargate size and public IPv4, within budget", () => {
+    for (const ws of ["dev", "prod"]) {
+      const e = estimate(stacks[ws], envs[ws].cost);
+      const line = e.lines.find((l) => l.item.startsWith("processor:"));
+      expect(line?.item).toBe(`processor: ${envs[ws].cost.usage.taskHours} task-hour(s) × 2 vCPU / 8 GB + public IPv4`);
+      expect(line?.usd).toBeCloseTo(envs[ws].cost.usage.taskHours * (2 * 0.04048 + 8 * 0.004445 + 0.005), 6);
+      expect(e.total).toBeLessThanOrEqual(envs[ws].cost.budgetUsd.max);
+    }
   });
 });
 

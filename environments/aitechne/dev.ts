@@ -40,5 +40,6 @@ export const dev: AitechneInput = {
     { control: "ecs-container-insights", reason: "Container Insights metrics are billed per task; dev runs a handful of test videos" },
     { control: "cloudtrail-cloudwatch-logs", reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev" },
   ],
-  cost: { budgetUsd: { min: 0, max: 40 }, usage: { runningHours: 730, natGb: 0, albLcu: 0, logsGb: 2, s3Gb: 1, wafMillionRequests: 0, cdnGb: 0 } },
+  // No figure in the guide: a handful of test videos, about 20 processor hours a month.
+  cost: { budgetUsd: { min: 0, max: 40 }, usage: { runningHours: 730, taskHours: 20, natGb: 0, albLcu: 0, logsGb: 2, s3Gb: 1, wafMillionRequests: 0, cdnGb: 0 } },
 };

@@ -39,5 +39,6 @@ export const prod: AitechneInput = {
     alarmEmails: ["devops@techne.com.br"],
     metricAlarms: aitechneAlarms("arn:aws:states:us-east-1:555555555555:stateMachine:ai-techne-academy-workflow-prod"),
   },
-  cost: { budgetUsd: { min: 0, max: 80 }, usage: { runningHours: 730, natGb: 0, albLcu: 0, logsGb: 5, s3Gb: 5, wafMillionRequests: 0, cdnGb: 0 } },
+  // No figure in the guide: about 50 videos a month at ~3 processor hours each (its videos run 3 hours).
+  cost: { budgetUsd: { min: 0, max: 80 }, usage: { runningHours: 730, taskHours: 150, natGb: 0, albLcu: 0, logsGb: 5, s3Gb: 5, wafMillionRequests: 0, cdnGb: 0 } },
 };

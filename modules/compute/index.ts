@@ -598,6 +598,9 @@ export class ComputeModule extends ModuleStack {
       families[t.name] = td.family;
       this.output(`${id}_task_definition_arn`, td.arn, `ARN (with revision) of the ${t.name} task definition.`);
       this.output(`${id}_task_definition_family`, td.family, `Family of the ${t.name} task definition.`);
+      // Started by hand (troubleshooting, a test run): where the runner would start it, with the same public IP choice.
+      const where = t.assignPublicIp ? { subnets: "var.public_subnet_ids", publicIp: true } : {};
+      this.output(`${id}_run_task_command`, runTaskCommand({ family: `aws_ecs_task_definition.${id}.family`, ...where }), `aws ecs run-task line that starts the ${t.name} task by hand; prints the task ARN.`);
     }
 
     // --- ECS Exec toolbox (seed 000 §8.1, §8.4) ---------------------------------------------------------
