@@ -7,6 +7,8 @@ import { aitechneAlarms, processorTask, type AitechneInput } from "./product";
 export const dev: AitechneInput = {
   workspace: "dev",
   tier: "development",
+  // Nothing runs between the state machine's tasks and there is no NAT: environment_running = false would stop nothing.
+  stoppable: false,
   region: "us-east-1",
   // Placeholder: the AWS account of the guide's dev stack; replace before the first apply.
   accountId: "444444444444",
