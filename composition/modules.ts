@@ -12,7 +12,7 @@ import { CacheModule } from "../modules/cache";
 import { CACHE_KNOBS } from "../modules/cache/config";
 import { CdnModule } from "../modules/cdn";
 import { ComputeModule } from "../modules/compute";
-import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/config";
+import { IMAGE_KNOBS, knobsOfService, MIGRATIONS_DATABASE_URL, WRITTEN_PARAMETERS } from "../modules/compute/config";
 import { DatabaseModule } from "../modules/database";
 import { DATABASE_KNOBS } from "../modules/database/config";
 import { DrModule } from "../modules/dr";
@@ -99,6 +99,8 @@ export function security({ app, env, root, names }: Ctx): SecurityModule {
       createOidcProvider: sec.deploy.createOidcProvider,
       preventDestroy: env.preventDestroy,
       terraformRoles: terraformRoles(env, names),
+      // SecureString parameters (compute.parameterStore, D104) are encrypted with the data key through SSM.
+      ...(env.compute.parameterStore ? { dataKeyServices: ["ssm"] } : {}),
     }),
   );
 }
@@ -161,9 +163,15 @@ export function cache(ctx: Ctx, network: NetworkModule, security: SecurityModule
       knobs,
       settings: c,
       preventDestroy: env.preventDestroy,
+      ...(env.compute.parameterStore?.redisUrl ? { urlParameterName: `${parameterPath(names)}${WRITTEN_PARAMETERS.redisUrl}` } : {}),
     }),
   );
   return { module, knobs };
+}
+
+/** Path of the environment's SSM parameters (seed 002): `/<project>/<workspace>/`. */
+export function parameterPath(names: Names): string {
+  return `/${names.secretPrefix}/`;
 }
 
 export function database(ctx: Ctx, network: NetworkModule, security: SecurityModule): { module: DatabaseModule; knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> } {
@@ -183,6 +191,9 @@ export function database(ctx: Ctx, network: NetworkModule, security: SecurityMod
       settings: d,
       preventDestroy: env.preventDestroy,
       secretRecoveryWindowDays: env.security.secrets.recoveryWindowDays,
+      ...(env.compute.parameterStore?.databaseUrl
+        ? { urlParameters: { path: parameterPath(names), app: WRITTEN_PARAMETERS.databaseUrl, ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}) } }
+        : {}),
     }),
   );
   return { module, knobs };
@@ -271,6 +282,7 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       running: ctx.running,
       originVerify: env.network.albIngress === "cloudfront",
       datadog: env.compute.datadog.enabled ? { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project } : undefined,
+      ...(env.compute.parameterStore ? { parameterPath: parameterPath(names) } : {}),
     }),
   );
 }
@@ -332,7 +344,8 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
       ecs: {
         clusterName: compute.ref("ecs_cluster_name"),
         serviceName: `${names.name}-${watched.name}`,
-        logGroupName: compute.ref("log_group_name"),
+        // Per-service log groups (seed 002): the error filter watches the watched service's own group.
+        logGroupName: env.compute.logGroupPerService ? Fn.lookup(compute.ref("service_log_group_names"), watched.name, "") : compute.ref("log_group_name"),
         containerInsights: env.compute.containerInsights,
       },
       alb: web && { arnSuffix: compute.ref("alb_arn_suffix"), targetGroupArnSuffix: Fn.lookup(compute.ref("target_group_arn_suffixes"), web.name, "") },

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadEnvironments } from "../environments";
 import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../lib/tools/cost/compare";
-import { estimate, formatEstimate } from "../lib/tools/cost/estimate";
+import { estimate, formatEstimate, formatScenarios, scenarioEstimates } from "../lib/tools/cost/estimate";
 import { costDiff, parseCostReport } from "../lib/tools/pipeline";
 import { withSynthesized } from "./synthesized";
 
@@ -21,7 +21,8 @@ function main(): number {
     const parts: string[] = [];
     for (const env of loadEnvironments()) {
       const e = estimate(stacks[env.workspace], env.cost);
-      parts.push(formatEstimate(e, env.cost.budgetUsd) + "\n");
+      const scenarios = formatScenarios(scenarioEstimates(stacks[env.workspace], env.cost));
+      parts.push(formatEstimate(e, env.cost.budgetUsd) + (scenarios ? "\n" + scenarios : "") + "\n");
       if (e.total > env.cost.budgetUsd.max) exceeded = true;
     }
     return { text: parts.join("\n") + "\n" + FOOTER + "\n", over: exceeded };

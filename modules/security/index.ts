@@ -54,6 +54,8 @@ export interface SecurityProps {
   readonly wafLogRetentionDays?: number;
   /** Application secret names. @default [] */
   readonly secretNames?: readonly string[];
+  /** Services besides the defaults that may use the data key, e.g. `ssm` for SecureString parameters (D104). @default none */
+  readonly dataKeyServices?: readonly string[];
   /** 0 (dev) or 7–30. @default 30 */
   readonly secretRecoveryWindowDays?: number;
   /** CloudTrail + its bucket. @default true */
@@ -113,7 +115,7 @@ export class SecurityModule extends ModuleStack {
           description: `${purpose} encryption key of ${name}`,
           enableKeyRotation: true,
           deletionWindowInDays: deletionWindow,
-          policy: policyDocument(keyPolicy(purpose, { account, region, name })),
+          policy: policyDocument(keyPolicy(purpose, { account, region, name, ...(purpose === "data" && props.dataKeyServices?.length ? { extraDataServices: props.dataKeyServices } : {}) })),
           lifecycle: { preventDestroy: props.preventDestroy ?? false },
         }),
         purpose,
