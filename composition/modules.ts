@@ -101,6 +101,7 @@ export function security({ app, env, root, names }: Ctx): SecurityModule {
       terraformRoles: terraformRoles(env, names),
       // SecureString parameters (compute.parameterStore, D104) are encrypted with the data key through SSM.
       ...(env.compute.parameterStore ? { dataKeyServices: ["ssm"] } : {}),
+      ...(env.compute.clusterNameSuffix ? { clusterNameSuffix: env.compute.clusterNameSuffix } : {}),
     }),
   );
 }

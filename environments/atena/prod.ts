@@ -79,8 +79,8 @@ export const prod: EnvironmentInput = {
     certificateArn: "arn:aws:acm:us-east-1:444444444444:certificate/00000000-0000-0000-0000-000000000002",
     appEnvironment: { NODE_ENV: "production" },
     services: [
-      { name: "api", kind: "web", image: "api", port: 3000, healthCheckPath: "/health", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: PARAMETERS },
-      { name: "workers", kind: "worker", image: "workers", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: PARAMETERS },
+      { name: "api", kind: "web", image: "api", port: 3000, healthCheckPath: "/health", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: [...PARAMETERS] },
+      { name: "workers", kind: "worker", image: "workers", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: [...PARAMETERS] },
     ],
     // Seed 002 "Migrations manuais": node packages/database/dist/migrate.js, as the master user (D105).
     migrations: { command: ["node", "packages/database/dist/migrate.js"], image: "api", cpu: 256, memory: 512 },

@@ -54,6 +54,8 @@ export interface SecurityProps {
   readonly wafLogRetentionDays?: number;
   /** Application secret names. @default [] */
   readonly secretNames?: readonly string[];
+  /** Suffix of the ECS cluster's name (`<name>-<suffix>`, compute.clusterNameSuffix), for the deploy role's ECS resources. @default none: `<name>` */
+  readonly clusterNameSuffix?: string;
   /** Services besides the defaults that may use the data key, e.g. `ssm` for SecureString parameters (D104). @default none */
   readonly dataKeyServices?: readonly string[];
   /** 0 (dev) or 7–30. @default 30 */
@@ -353,7 +355,7 @@ export class SecurityModule extends ModuleStack {
       new IamRolePolicy(this, "github_actions_policy", {
         name: "deploy",
         role: deployRole.id,
-        policy: policyDocument(deployPolicyStatements({ name, account, region }) as PolicyStatement[]),
+        policy: policyDocument(deployPolicyStatements({ name, account, region, ...(props.clusterNameSuffix ? { clusterName: `${name}-${props.clusterNameSuffix}` } : {}) }) as PolicyStatement[]),
       }),
       "github_actions",
     );
