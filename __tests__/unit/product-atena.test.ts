@@ -5,6 +5,8 @@
 import { ConfigError, loadEnvironments, parseEnvironmentOf, PRODUCTS, type EnvironmentInput } from "../../environments";
 import { ATENA } from "../../environments/atena";
 import { formatScenarios, scenarioEstimates } from "../../lib/tools/cost/estimate";
+import { productRunbookDoc } from "../../lib/tools/product-runbook";
+import { GUIDE_RUNBOOKS } from "../../lib/tools/runbooks";
 import { evaluatePolicy } from "../../lib/tools/policy";
 import { isKnown, resolve } from "../../lib/tools/policy/expressions";
 import { scopeFor } from "../../lib/tools/policy/model";
@@ -206,6 +208,35 @@ describe("root outputs the guide reads", () => {
 
   test("EduAutismo gets no per-service log group output", () => {
     expect(synthAll().stacks.production.root.output.ecs_service_log_group_names).toBeUndefined();
+  });
+});
+
+describe("the generated runbook (docs/runbooks/atena/prod.md)", () => {
+  const doc = productRunbookDoc(ATENA, env, s, GUIDE_RUNBOOKS.atena);
+
+  test("prints the guide's commands with the names Terraform creates", () => {
+    for (const line of [
+      "aws ecs describe-services --cluster atena-prod-cluster --services atena-prod-api atena-prod-workers",
+      "aws logs tail /ecs/atena-prod-api --since 30m --follow",
+      "aws logs tail /ecs/atena-prod-workers --since 30m --follow",
+      "aws rds describe-db-instances --db-instance-identifier atena-prod-db",
+      "aws ssm put-parameter --name /atena/prod/CLAUDE_API_KEY --type SecureString --key-id alias/atena-prod-data",
+      "aws ssm get-parameters-by-path --path /atena/prod/ --with-decryption",
+    ]) {
+      expect(doc).toContain(line);
+    }
+  });
+
+  test("gives the working equivalents of the guide's target group, Redis and migrations commands", () => {
+    expect(doc).toContain('--target-group-arn "$(terraform output -json target_group_arns | jq -r .api)"');
+    expect(doc).toContain("--cache-cluster-id atena-prod-redis-001");
+    expect(doc).toContain('TASK=$(eval "$(terraform output -raw migrations_run_task_command)")');
+    expect(doc).not.toContain("atena-prod-api-tg");
+  });
+
+  test("every output it reads exists", () => {
+    const read = [...doc.matchAll(/terraform output (?:-raw |-json )?([a-z_]+)/g)].map((m) => m[1]);
+    expect(read.filter((o) => !(o in s.root.output))).toEqual([]);
   });
 });
 
