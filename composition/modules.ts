@@ -283,9 +283,21 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       running: ctx.running,
       originVerify: env.network.albIngress === "cloudfront",
       datadog: env.compute.datadog.enabled ? { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project } : undefined,
-      ...(env.compute.parameterStore ? { parameterPath: parameterPath(names) } : {}),
+      ...(env.compute.parameterStore ? { parameterPath: parameterPath(names), writtenParameterArns: writtenParameterArns(env, database, cache) } : {}),
     }),
   );
+}
+
+/** ARNs of the parameters the database and cache modules write (compute.parameterStore), by parameter name. */
+function writtenParameterArns(env: EnvironmentConfig, database: DatabaseModule, cache: CacheModule | undefined): Record<string, string> {
+  const p = env.compute.parameterStore;
+  const out: Record<string, string> = {};
+  if (p?.databaseUrl) {
+    out[WRITTEN_PARAMETERS.databaseUrl] = database.ref("database_url_parameter_arn");
+    if (env.compute.migrations) out[MIGRATIONS_DATABASE_URL] = database.ref("migrations_database_url_parameter_arn");
+  }
+  if (p?.redisUrl && cache) out[WRITTEN_PARAMETERS.redisUrl] = cache.ref("redis_url_parameter_arn");
+  return out;
 }
 
 /** Present when `cdn.enabled` (production): CloudFront in front of the ALB. */

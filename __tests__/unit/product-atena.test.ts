@@ -25,9 +25,8 @@ function value(stack: SynthesizedStack, module: string, v: unknown): unknown {
   return isKnown(r) ? r : undefined;
 }
 const compute = s.modules.compute;
-const containers = (name: string): { name: string; environment: { name: string }[]; secrets: { name: string; valueFrom: string }[]; logConfiguration: { options: Record<string, string> } }[] =>
-  JSON.parse(String(value(s, "compute", resource(compute, "aws_ecs_task_definition", name).container_definitions)));
-const appContainer = (name: string) => containers(name).find((c) => c.name === "app")!;
+/** The container definitions of a task definition as written (HCL inside `jsonencode(...)`). */
+const definitions = (name: string): string => String(resource(compute, "aws_ecs_task_definition", name).container_definitions);
 
 /** Problems of Atena's prod file after `change`. */
 function problems(change: (e: Mutable) => void): string[] {
@@ -69,8 +68,8 @@ describe("the guide's resource names (seed 002 runbook)", () => {
   test("each service logs to its own group /ecs/atena-prod-<service>", () => {
     expect(value(s, "compute", resource(compute, "aws_cloudwatch_log_group", "service_api").name)).toBe("/ecs/atena-prod-api");
     expect(value(s, "compute", resource(compute, "aws_cloudwatch_log_group", "service_workers").name)).toBe("/ecs/atena-prod-workers");
-    expect(appContainer("api").logConfiguration.options["awslogs-group"]).toBe("${aws_cloudwatch_log_group.service_api.name}");
-    expect(appContainer("workers").logConfiguration.options["awslogs-group"]).toBe("${aws_cloudwatch_log_group.service_workers.name}");
+    expect(definitions("api")).toContain('"awslogs-group" = aws_cloudwatch_log_group.service_api.name');
+    expect(definitions("workers")).toContain('"awslogs-group" = aws_cloudwatch_log_group.service_workers.name');
   });
 
   test("the database instance is atena-prod-db", () => {
@@ -156,22 +155,33 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
     expect(p.value_wo).toContain('"rediss://:${terraform_data.auth_token.output}@${aws_elasticache_replication_group.redis.primary_endpoint_address}:6379"');
   });
 
-  test("both services get every parameter by valueFrom (its ARN under /atena/prod/)", () => {
+  test("both services get every parameter by valueFrom, referencing the parameter so the task definition waits for it", () => {
     for (const svc of ["api", "workers"]) {
-      const refs = appContainer(svc).secrets.filter((x) => x.valueFrom.includes(":parameter/"));
-      expect(refs.map((r) => [r.name, r.valueFrom])).toEqual(
-        ["DATABASE_URL", "REDIS_URL", "CLAUDE_API_KEY", "ADMIN_TOKEN", "TELEGRAM_BOT_TOKEN"].map((n) => [n, `arn:aws:ssm:us-east-1:444444444444:parameter/atena/prod/${n}`]),
-      );
+      const refs = [...definitions(svc).matchAll(/\{ "name" = "([A-Z_]+)", "valueFrom" = (var\.written_parameter_arns\.[A-Z_]+|aws_ssm_parameter\.[a-z_]+\.arn) \}/g)].map((m) => [m[1], m[2]]);
+      expect(refs).toEqual([
+        ["DATABASE_URL", "var.written_parameter_arns.DATABASE_URL"],
+        ["REDIS_URL", "var.written_parameter_arns.REDIS_URL"],
+        ["CLAUDE_API_KEY", "aws_ssm_parameter.claude_api_key.arn"],
+        ["ADMIN_TOKEN", "aws_ssm_parameter.admin_token.arn"],
+        ["TELEGRAM_BOT_TOKEN", "aws_ssm_parameter.telegram_bot_token.arn"],
+      ]);
     }
   });
 
+  test("the written parameters' ARNs come from the modules that write them", () => {
+    expect(s.root.module.compute.written_parameter_arns).toEqual({
+      DATABASE_URL: "${module.database.database_url_parameter_arn}",
+      MIGRATIONS_DATABASE_URL: "${module.database.migrations_database_url_parameter_arn}",
+      REDIS_URL: "${module.cache.redis_url_parameter_arn}",
+    });
+  });
+
   test("REDIS_URL is not also a plain environment variable (the token-bearing parameter wins)", () => {
-    expect(appContainer("api").environment.map((e) => e.name)).not.toContain("REDIS_URL");
+    expect(definitions("api")).not.toContain('{ "name" = "REDIS_URL", "value" =');
   });
 
   test("the migrations task gets the master's URL as DATABASE_URL (it owns the schema)", () => {
-    const ref = appContainer("migrations").secrets.find((x) => x.name === "DATABASE_URL");
-    expect(ref?.valueFrom).toBe("arn:aws:ssm:us-east-1:444444444444:parameter/atena/prod/MIGRATIONS_DATABASE_URL");
+    expect(definitions("migrations")).toContain('{ "name" = "DATABASE_URL", "valueFrom" = var.written_parameter_arns.MIGRATIONS_DATABASE_URL }');
     expect(resource(s.modules.database, "aws_ssm_parameter", "migrations_database_url").value_wo).toContain("${terraform_data.master_password.output}");
   });
 

@@ -193,7 +193,7 @@ export class CacheModule extends ModuleStack {
     if (props.urlParameterName !== undefined) {
       const parameterName = this.input("url_parameter_name", props.urlParameterName, { type: "string", description: "SSM parameter with the connection URL (AUTH token included)." }).stringValue;
       const withToken = `"rediss://:\${terraform_data.auth_token.output}@\${${endpoint}}:${REDIS_PORT}"`;
-      urlParameter(this, {
+      const redisUrl = urlParameter(this, {
         id: "redis_url",
         name: parameterName,
         description: "Redis URL with the AUTH token (written by Terraform, write-only: never in plan or state)",
@@ -201,6 +201,7 @@ export class CacheModule extends ModuleStack {
         triggers: ["terraform_data.auth_token.id", endpoint, "var.redis_auth_enabled", "var.redis_transit_encryption_enabled"],
         dataKey,
       });
+      this.output("redis_url_parameter_arn", redisUrl.arn, "ARN of the REDIS_URL parameter.");
     }
 
     this.output("redis_endpoint", expr(endpoint), "Primary endpoint address (configuration endpoint in cluster mode).");

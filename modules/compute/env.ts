@@ -73,7 +73,7 @@ export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secr
   ];
   if (src.redis?.authSecretArn !== undefined) secrets.push({ name: "REDIS_AUTH_TOKEN", valueFrom: "${var.redis_auth_secret_arn}:token::" });
   for (const s of svc.secrets) secrets.push({ name: secretEnvName(s), valueFrom: `\${var.secret_arns.${s}}` });
-  for (const p of svc.parameters ?? []) secrets.push({ name: p.name, valueFrom: parameterArn(p.parameter) });
+  for (const p of svc.parameters ?? []) secrets.push({ name: p.name, valueFrom: p.valueFrom ?? parameterArn(p.parameter) });
   return secrets;
 }
 
@@ -81,6 +81,8 @@ export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secr
 export interface ParameterRef {
   readonly name: string;
   readonly parameter: string;
+  /** The parameter's ARN as a reference (`${aws_ssm_parameter.x.arn}`), so the task definition waits for it. @default built from the path */
+  readonly valueFrom?: string;
 }
 
 /** ARN of a parameter under the module's `parameter_path` (`/<project>/<workspace>/`); ECS reads it at task start. */

@@ -44,7 +44,7 @@ import { datadogApiKeySecret, datadogTask } from "./datadog";
 import { bucketNames } from "../storage/config";
 import { XRAY_RESERVATION } from "./datadog-config";
 import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix } from "./config";
-import { parameterStatements, placeholderParameters } from "./ssm";
+import { parameterResourceName, parameterStatements, placeholderParameters } from "./ssm";
 import type { ParameterRef } from "./env";
 
 /** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (`compute.tlsPolicy` chooses). */
@@ -131,6 +131,8 @@ export interface ComputeProps {
    * the module creates the operators' placeholders and lets the execution role read the path (D104). @default none
    */
   readonly parameterPath?: string;
+  /** ARNs of the parameters other modules write (DATABASE_URL, MIGRATIONS_DATABASE_URL, REDIS_URL), by name: task definitions wait for them. @default none */
+  readonly writtenParameterArns?: Readonly<Record<string, string>>;
   /** Names for the Datadog sidecar (compute.datadog.enabled): its API key secret and the DD_SERVICE prefix. */
   readonly datadog?: { readonly secretName: string; readonly servicePrefix: string };
 }
@@ -187,6 +189,14 @@ export class ComputeModule extends ModuleStack {
     this.input("running", props.running, { type: "bool", description: "False scales every service to zero (start/stop toggle).", default: true });
     const parameterStore = cfg.parameterStore && props.parameterPath !== undefined ? cfg.parameterStore : undefined;
     if (parameterStore) this.input("parameter_path", props.parameterPath, { type: "string", description: "Path of the environment's SSM parameters (/<project>/<workspace>/)." });
+    const written = parameterStore ? props.writtenParameterArns ?? {} : {};
+    if (parameterStore) this.input("written_parameter_arns", written, { type: "map(string)", description: "ARNs of the parameters the database and cache modules write, by name." });
+    // A parameter by reference: the task definition then depends on the parameter existing (ECS reads it at task start).
+    const parameterRef = (name: string, parameter: string): ParameterRef => ({
+      name,
+      parameter,
+      valueFrom: parameterStore?.manual.includes(parameter) ? `\${aws_ssm_parameter.${parameterResourceName(parameter)}.arn}` : parameter in written ? `\${var.written_parameter_arns.${parameter}}` : undefined,
+    });
     if (cfg.toolbox.enabled) this.input("toolbox_image", cfg.toolbox.image, { type: "string", description: "Image of the ECS Exec toolbox (shell and redis-cli with TLS)." });
     this.input("enable_waf", props.enableWaf ?? false, { type: "bool", description: "Associate the regional web ACL with the ALB.", default: false });
     this.input("web_acl_arn", props.webAclArn ?? null, { type: "string", description: "Regional web ACL, or null.", default: null, nullable: true });
@@ -511,7 +521,7 @@ export class ComputeModule extends ModuleStack {
       const knob = (k: string) => `var.${serviceVariablePrefix(s.name)}_${k}`;
       const family = `${name}-${s.name}`;
       const size = { cpu: expr(knob("cpu")), memory: expr(knob("memory")) };
-      const parameters = parameterStore && s.parameters.length > 0 ? s.parameters.map((p) => ({ name: p, parameter: p })) : undefined;
+      const parameters = parameterStore && s.parameters.length > 0 ? s.parameters.map((p) => parameterRef(p, p)) : undefined;
       const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined, parameters, logGroup: serviceLogs ? `service_${id}` : undefined }, size, true);
       const service = named(
         new EcsService(this, `svc_${id}`, {
@@ -584,7 +594,7 @@ export class ComputeModule extends ModuleStack {
       // With Parameter Store, the migrations get the first service's parameters; their DATABASE_URL is the master's (D105).
       const parameters =
         parameterStore && cfg.services[0].parameters.length > 0
-          ? cfg.services[0].parameters.map((p) => ({ name: p, parameter: p === WRITTEN_PARAMETERS.databaseUrl ? MIGRATIONS_DATABASE_URL : p }))
+          ? cfg.services[0].parameters.map((p) => parameterRef(p, p === WRITTEN_PARAMETERS.databaseUrl ? MIGRATIONS_DATABASE_URL : p))
           : undefined;
       taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master", parameters }, { cpu: m.cpu, memory: m.memory });
       families.migrations = `${name}-migrations`;

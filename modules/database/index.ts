@@ -252,7 +252,7 @@ export class DatabaseModule extends ModuleStack {
       const u = props.urlParameters;
       const path = this.input("url_parameter_path", u.path, { type: "string", description: "Path of the connection URL parameters (/<project>/<workspace>/)." }).stringValue;
       const hostPart = "@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}?sslmode=require";
-      urlParameter(this, {
+      const appUrl = urlParameter(this, {
         id: "database_url",
         name: `${path}${u.app}`,
         description: "postgresql:// URL of the application user (written by Terraform, write-only: never in plan or state)",
@@ -260,8 +260,9 @@ export class DatabaseModule extends ModuleStack {
         triggers: ["var.app_username", "terraform_data.app_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port"],
         dataKey,
       });
+      this.output("database_url_parameter_arn", appUrl.arn, "ARN of the DATABASE_URL parameter (application user).");
       if (u.master) {
-        urlParameter(this, {
+        const masterUrl = urlParameter(this, {
           id: "migrations_database_url",
           name: `${path}${u.master}`,
           description: "postgresql:// URL of the master user, for the migrations task only (written by Terraform, write-only)",
@@ -269,6 +270,7 @@ export class DatabaseModule extends ModuleStack {
           triggers: ["terraform_data.master_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port"],
           dataKey,
         });
+        this.output("migrations_database_url_parameter_arn", masterUrl.arn, "ARN of the MIGRATIONS_DATABASE_URL parameter (master user).");
       }
     }
 
