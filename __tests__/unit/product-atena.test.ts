@@ -118,6 +118,10 @@ describe("the guide's topology and sizes", () => {
     }
   });
 
+  test("the error-count filter watches the API's own log group", () => {
+    expect(s.root.module.monitoring.app_log_group_name).toBe("${module.compute.service_log_group_names.api}");
+  });
+
   test("the start/stop toggle may stop prod (stoppable)", () => {
     expect(s.root.variable.environment_running.validation[0].condition).toBe('${var.environment_running || "prod" != "production"}');
   });
