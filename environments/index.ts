@@ -5,6 +5,7 @@
  */
 import type { Check } from "../lib/tools/policy/checks";
 import { AITECHNE } from "./aitechne";
+import { ATENA } from "./atena";
 import { bootstrap } from "./bootstrap";
 import { dev } from "./dev";
 import { EDUAUTISMO_SPEC } from "./product";
@@ -34,7 +35,7 @@ export const EDUAUTISMO: Product = {
  * Every product `npm run synth` writes, in order (EduAutismo first: its directory is cdktf.out itself).
  * Another product lives in `environments/<id>/` (index.ts exports its Product, one file per workspace).
  */
-export const PRODUCTS: readonly Product[] = [EDUAUTISMO, AITECHNE];
+export const PRODUCTS: readonly Product[] = [EDUAUTISMO, ATENA, AITECHNE];
 
 /** The product with this id; throws with the list of products otherwise. */
 export function productById(id: string): Product {

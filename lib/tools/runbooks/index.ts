@@ -4,5 +4,6 @@
  */
 import type { GuideRunbook } from "../product-runbook";
 import { aitechneRunbook } from "./aitechne";
+import { atenaRunbook } from "./atena";
 
-export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = { aitechne: aitechneRunbook };
+export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = { atena: atenaRunbook, aitechne: aitechneRunbook };
