@@ -344,7 +344,7 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
       },
       redis: cache && { replicationGroupId: cache.module.ref("replication_group_id"), nodeCount: cache.knobs.redis_num_cache_nodes },
       // Per-service alarms (monitoring.serviceAlarms), only when configured.
-      ...serviceAlarms(env, names, compute),
+      ...serviceAlarms(env, compute),
       // A copy of the app log group to Datadog (compute.datadog.logs); the logs stay in CloudWatch (D77, D80).
       datadog:
         dd.enabled && dd.logs
@@ -365,11 +365,12 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
 }
 
 /** `monitoring.serviceAlarms` as the monitoring module's props; nothing when none is configured. */
-function serviceAlarms(env: EnvironmentConfig, names: Names, compute: ComputeModule): { serviceAlarms?: ServiceAlarm[]; targetGroupArnSuffixes?: unknown } {
+function serviceAlarms(env: EnvironmentConfig, compute: ComputeModule): { serviceAlarms?: ServiceAlarm[]; targetGroupArnSuffixes?: unknown; ecsServiceNames?: unknown } {
   const entries = Object.entries(env.monitoring.serviceAlarms);
   if (entries.length === 0) return {};
   return {
-    serviceAlarms: entries.map(([service, a]) => ({ service, serviceName: `${names.name}-${service}`, cpuPercent: a.cpuPercent, p95LatencyMs: a.p95LatencyMs })),
+    serviceAlarms: entries.map(([service, a]) => ({ service, cpuPercent: a.cpuPercent, p95LatencyMs: a.p95LatencyMs })),
     targetGroupArnSuffixes: entries.some(([, a]) => a.p95LatencyMs !== undefined) ? compute.ref("target_group_arn_suffixes") : undefined,
+    ecsServiceNames: entries.some(([, a]) => a.cpuPercent !== undefined) ? compute.ref("ecs_service_names") : undefined,
   };
 }

@@ -51,6 +51,8 @@ export interface MonitoringProps {
   readonly serviceAlarms?: readonly ServiceAlarm[];
   /** Target group ARN suffixes by service (compute's output), needed by `serviceAlarms` latency alarms. */
   readonly targetGroupArnSuffixes?: unknown;
+  /** ECS service names by service (compute's output), needed by `serviceAlarms` CPU alarms. */
+  readonly ecsServiceNames?: unknown;
   /** A copy of the app log group to Datadog through Firehose (compute.datadog.logs, datadog-logs.ts); omit when off. */
   readonly datadog?: {
     readonly streamName: string;
@@ -93,10 +95,8 @@ export function overNodes(fn: string, term: string): string {
 
 /** One service's own alarms: `<prefix>-<service>-cpu-high` and `<prefix>-<service>-p95-latency`, each when its threshold is set. */
 export interface ServiceAlarm {
-  /** Service key in the config (`api`): alarm names and the target group lookup. */
+  /** Service key in the config (`api`): alarm names and the lookups of its ECS service and target group. */
   readonly service: string;
-  /** The ECS service's name (`<name>-<service>`). */
-  readonly serviceName: string;
   readonly cpuPercent?: number;
   readonly p95LatencyMs?: number;
 }
@@ -424,6 +424,9 @@ export class MonitoringModule extends ModuleStack {
 
     // --- Per-service alarms (monitoring.serviceAlarms; none unless configured) -----------------------------
     const serviceAlarms = props.serviceAlarms ?? [];
+    if (serviceAlarms.some((a) => a.cpuPercent !== undefined)) {
+      this.input("ecs_service_names", props.ecsServiceNames, { type: "map(string)", description: "ECS service names by service (per-service CPU alarms)." });
+    }
     if (serviceAlarms.some((a) => a.p95LatencyMs !== undefined)) {
       this.input("target_group_arn_suffixes", props.targetGroupArnSuffixes, { type: "map(string)", description: "Target group ARN suffixes by service (per-service latency alarms)." });
     }
@@ -434,7 +437,7 @@ export class MonitoringModule extends ModuleStack {
           alarmDescription: `ECS service ${a.service} CPU above ${a.cpuPercent}% for 10 minutes`,
           namespace: "AWS/ECS",
           metricName: "CPUUtilization",
-          dimensions: { ClusterName: "${var.ecs_cluster_name}", ServiceName: a.serviceName },
+          dimensions: { ClusterName: "${var.ecs_cluster_name}", ServiceName: `\${var.ecs_service_names["${a.service}"]}` },
           statistic: "Average",
           period: 300,
           evaluationPeriods: 2,
