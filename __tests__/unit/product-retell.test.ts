@@ -87,6 +87,15 @@ describe("host-based routing (compute hostHeaders)", () => {
     expect(resource(compute, "aws_ecs_service", "web").depends_on).toEqual(["aws_lb_listener_rule.web"]);
   });
 
+  test("without a certificate the HTTP listener routes by host and answers 404 to other hosts", () => {
+    const input = structuredClone(RETELL.environments.staging) as Mutable;
+    delete input.compute.certificateArn;
+    input.exemptions.push({ control: "alb-https", reason: "a test environment without a domain or certificate" });
+    const c = synthProduct(RETELL, { staging: input as EnvironmentInput }).stacks.staging.modules.compute;
+    expect(resource(c, "aws_lb_listener", "http").default_action[0]).toMatchObject({ type: "fixed-response", fixed_response: { status_code: "404" } });
+    expect(resource(c, "aws_lb_listener_rule", "api").listener_arn).toBe("${aws_lb_listener.http.arn}");
+  });
+
   test("staging routes its own hosts", () => {
     const r = resourcesOf(staging.modules.compute, "aws_lb_listener_rule");
     expect([r.api.condition, r.web.condition]).toEqual([[{ host_header: { values: ["api.staging.retellai-mvp.com"] } }], [{ host_header: { values: ["staging.retellai-mvp.com"] } }]]);
