@@ -38,8 +38,13 @@ export const PRODUCTS: readonly Product[] = [EDUAUTISMO, RETELL];
 /** The product with this id; throws with the list of products otherwise. */
 export function productById(id: string): Product {
   const p = PRODUCTS.find((x) => x.id === id);
-  if (!p) throw new ConfigError([`no product "${id}" (products: ${PRODUCTS.map((x) => x.id).join(", ")})`]);
+  if (!p) throw new Error(`no product "${id}" (products: ${PRODUCTS.map((x) => x.id).join(", ")})`);
   return p;
+}
+
+/** How reports name a workspace: `<ws>` for EduAutismo (cdktf.out/stacks/<ws>), `<id>/<ws>` for another product. */
+export function workspaceLabel(product: Product, ws: string): string {
+  return product.outDir ? `${product.id}/${ws}` : ws;
 }
 
 /** EduAutismo's schema (the one the checked-in environment files use); `checks` for tests of the gate. */

@@ -1,31 +1,39 @@
 /**
- * `npm run cost`: monthly on-demand estimate per workspace and module, against each budget. Exits 1 when over.
+ * `npm run cost`: monthly on-demand estimate per workspace and module, against each budget, for every product
+ * (EduAutismo's workspaces by name, another product's as `<product>/<ws>`). Exits 1 when over.
+ *   --product <id>            only that product (repeatable)
  *   --compare <git-ref>       also estimates <git-ref> (temporary worktree) and prints the difference
  *   --save-baseline <file>    writes this report to <file>
  *   --baseline <file>         prints the difference from a saved report
  */
 import * as fs from "fs";
 import * as path from "path";
-import { loadEnvironments } from "../environments";
 import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../lib/tools/cost/compare";
 import { estimate, formatEstimate } from "../lib/tools/cost/estimate";
 import { costDiff, parseCostReport } from "../lib/tools/pipeline";
-import { withSynthesized } from "./synthesized";
+import { productArgs, withProducts } from "./synthesized";
 
-const FOOTER = "On-demand prices from lib/tools/cost/prices.ts (see its source note); usage assumptions from environments/<ws>.ts cost.usage.";
+const FOOTER = "On-demand prices from lib/tools/cost/prices.ts (see its source note); usage assumptions from each environment file's cost.usage (environments/<ws>.ts, environments/<product>/<ws>.ts).";
 
 function main(): number {
-  const args = parseCostArgs(process.argv.slice(2));
-  const { text, over } = withSynthesized("cost", (stacks) => {
-    let exceeded = false;
-    const parts: string[] = [];
-    for (const env of loadEnvironments()) {
-      const e = estimate(stacks[env.workspace], env.cost);
-      parts.push(formatEstimate(e, env.cost.budgetUsd) + "\n");
-      if (e.total > env.cost.budgetUsd.max) exceeded = true;
-    }
-    return { text: parts.join("\n") + "\n" + FOOTER + "\n", over: exceeded };
-  });
+  const { products, rest } = productArgs(process.argv.slice(2));
+  const args = parseCostArgs(rest);
+  const { text, over } = withProducts(
+    "cost",
+    (sets) => {
+      let exceeded = false;
+      const parts: string[] = [];
+      for (const { envs, stacks, label } of sets) {
+        for (const env of envs) {
+          const e = { ...estimate(stacks[env.workspace], env.cost), workspace: label(env.workspace) };
+          parts.push(formatEstimate(e, env.cost.budgetUsd) + "\n");
+          if (e.total > env.cost.budgetUsd.max) exceeded = true;
+        }
+      }
+      return { text: parts.join("\n") + "\n" + FOOTER + "\n", over: exceeded };
+    },
+    products,
+  );
   if (args.mode === "save") {
     fs.writeFileSync(args.file, text);
     console.log(`Saved the estimate to ${args.file} (compare later with npm run cost -- --baseline ${args.file}).`);

@@ -1,12 +1,19 @@
-/** `npm run docs`: regenerates docs/runbooks/<ws>.md, docs/modules/<name>.md and docs/policy.md from the code. */
+/**
+ * `npm run docs`: regenerates docs/runbooks/<ws>.md (EduAutismo), docs/runbooks/<product>/<ws>.md (the
+ * other products), docs/modules/<name>.md, docs/policy.md and the README's products table from the code.
+ */
 import * as fs from "fs";
 import * as path from "path";
-import { generatedDocs } from "../lib/tools/docs";
-import { withSynthesized } from "./synthesized";
+import { generatedDocs, productsTable, readmeWithProducts } from "../lib/tools/docs";
+import { withProducts } from "./synthesized";
 
 const repo = path.join(__dirname, "..");
-for (const [file, content] of Object.entries(withSynthesized("docs", generatedDocs))) {
+const { docs, table } = withProducts("docs", ([eduautismo, ...others]) => ({ docs: generatedDocs(eduautismo.stacks, others), table: productsTable(eduautismo.stacks, others) }));
+for (const [file, content] of Object.entries(docs)) {
   fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
   fs.writeFileSync(path.join(repo, file), content);
   console.log(`wrote ${file}`);
 }
+const readme = path.join(repo, "README.md");
+fs.writeFileSync(readme, readmeWithProducts(fs.readFileSync(readme, "utf8"), table));
+console.log("wrote README.md (products table)");

@@ -1,29 +1,42 @@
 /**
- * `npm run policy [-- <workspace>...] [--verbose]`: runs the policy gate on freshly synthesized
- * workspaces and prints a table per workspace (failures first, with the failing addresses).
- * Exits 1 when any check fails. `--verbose` also lists checks that do not apply and exempted addresses.
+ * `npm run policy [-- <workspace>...] [--product <id>] [--verbose]`: runs the policy gate on freshly
+ * synthesized workspaces of every product (or the one named) and prints a table per workspace (failures
+ * first, with the failing addresses). Exits 1 when any check fails. `--verbose` also lists checks that do
+ * not apply and exempted addresses. A workspace of another product than EduAutismo is `<product>/<ws>`.
  */
-import { loadEnvironments } from "../environments";
 import { evaluatePolicy, formatPolicyReport } from "../lib/tools/policy";
-import { withSynthesized } from "./synthesized";
+import { productArgs, withProducts } from "./synthesized";
 
-const args = process.argv.slice(2);
-const verbose = args.includes("--verbose");
-const wanted = args.filter((a) => !a.startsWith("--"));
-const envs = loadEnvironments();
-const unknown = wanted.filter((w) => !envs.some((e) => e.workspace === w));
-if (unknown.length) {
-  console.error(`policy: unknown workspace ${unknown.join(", ")} (one of ${envs.map((e) => e.workspace).join(", ")})`);
+let parsed: ReturnType<typeof productArgs>;
+try {
+  parsed = productArgs(process.argv.slice(2));
+} catch (e) {
+  console.error(`policy: ${(e as Error).message}`);
   process.exit(2);
 }
-const failed = withSynthesized("policy", (stacks) => {
-  let n = 0;
-  for (const env of envs.filter((e) => wanted.length === 0 || wanted.includes(e.workspace))) {
-    const report = evaluatePolicy(stacks[env.workspace], env);
-    console.log(formatPolicyReport(report, { verbose }) + "\n");
-    n += report.counts.failed;
-  }
-  return n;
-});
+const verbose = parsed.rest.includes("--verbose");
+const wanted = parsed.rest.filter((a) => !a.startsWith("--"));
+const known = parsed.products.flatMap((p) => Object.keys(p.environments).flatMap((ws) => [ws, p.outDir ? `${p.id}/${ws}` : ws]));
+const unknown = wanted.filter((w) => !known.includes(w));
+if (unknown.length) {
+  console.error(`policy: unknown workspace ${unknown.join(", ")} (one of ${[...new Set(known)].join(", ")})`);
+  process.exit(2);
+}
+const failed = withProducts(
+  "policy",
+  (sets) => {
+    let n = 0;
+    for (const { envs, stacks, label } of sets) {
+      const chosen = envs.filter((e) => wanted.length === 0 || wanted.includes(e.workspace) || wanted.includes(label(e.workspace)));
+      for (const env of chosen) {
+        const report = evaluatePolicy(stacks[env.workspace], env);
+        console.log(formatPolicyReport(report, { verbose, label: label(env.workspace) }) + "\n");
+        n += report.counts.failed;
+      }
+    }
+    return n;
+  },
+  parsed.products,
+);
 console.log(failed ? `policy: ${failed} failing check(s); see docs/policy.md for what each asks` : "policy: every workspace passes (checks and upstream ids: docs/policy.md)");
 process.exitCode = failed ? 1 : 0;

@@ -4,8 +4,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { EDUAUTISMO, type Product } from "../environments";
-import { readStack, type SynthesizedStack } from "../lib/tools/synthesized";
+import { EDUAUTISMO, loadEnvironments, PRODUCTS, productById, workspaceLabel, type Product } from "../environments";
+import { readStack, type ProductStacks, type SynthesizedStack } from "../lib/tools/synthesized";
+
+export type { ProductStacks };
 import { tempDir } from "../lib/tools/terraform";
 import { synthesize } from "../platform";
 
@@ -19,4 +21,40 @@ export function withSynthesized<T>(prefix: string, use: (stacks: Record<string, 
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Like withSynthesized, for several products (every product unless `products` names some). */
+export function withProducts<T>(prefix: string, use: (sets: ProductStacks[]) => T, products: readonly Product[] = PRODUCTS): T {
+  const sets: ProductStacks[] = [];
+  const collect = (i: number): T => {
+    if (i === products.length) return use(sets);
+    const product = products[i];
+    return withSynthesized(
+      `${prefix}-${product.id}`,
+      (stacks) => {
+        sets.push({ product, envs: loadEnvironments(product.environments, product), stacks, label: (ws) => workspaceLabel(product, ws) });
+        return collect(i + 1);
+      },
+      product,
+    );
+  };
+  return collect(0);
+}
+
+/**
+ * `--product <id>` (repeatable) out of a script's arguments: the products named (every product when none),
+ * and the other arguments. An unknown id throws with the list of products.
+ */
+export function productArgs(argv: readonly string[]): { products: Product[]; rest: string[] } {
+  const ids: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--product") {
+      const id = argv[++i];
+      if (!id) throw new Error(`--product needs a product id (${PRODUCTS.map((p) => p.id).join(", ")})`);
+      ids.push(id);
+    } else if (argv[i].startsWith("--product=")) ids.push(argv[i].slice("--product=".length));
+    else rest.push(argv[i]);
+  }
+  return { products: ids.length ? ids.map((id) => productById(id)) : [...PRODUCTS], rest };
 }

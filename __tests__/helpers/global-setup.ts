@@ -1,5 +1,5 @@
 /**
- * Synthesizes the checked-in environments once per jest run; test files read the result instead of
+ * Synthesizes the checked-in environments of every product once per jest run; test files read the result instead of
  * synthesizing again in every worker (SYNTH_CACHE_DIR). Tests with changed inputs still synthesize.
  * For the Terraform layer it also names the run's Terraform memo (TF_MEMO_DIR, lib/tools/terraform-memo.ts):
  * a plan, `show -json` or provider schema whose inputs an earlier command of the run had is replayed.
@@ -18,6 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import { findProviderMirror } from "../../lib/tools/provider-mirror";
 import { tempDir, terraformUnavailable } from "../../lib/tools/terraform";
+import { PRODUCTS } from "../../environments";
 import { synthesize } from "../../platform";
 
 function registryReachable(): Promise<boolean> {
@@ -38,7 +39,8 @@ function runsTerraformLayer(globalConfig: { selectProjects?: string[]; testPathP
 export default async function globalSetup(globalConfig: { selectProjects?: string[]; testPathPattern?: string } = {}): Promise<void> {
   process.env.EDU_TMP_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), "eduautismo-tests-"));
   const outdir = tempDir("synth-shared");
-  synthesize({ outdir });
+  // Every product: EduAutismo in <outdir>/stacks, another product in <outdir>/<id>/stacks (synthProduct reads them).
+  for (const product of PRODUCTS) synthesize({ outdir, product });
   process.env.SYNTH_CACHE_DIR = outdir;
   if (!runsTerraformLayer(globalConfig)) return;
   // Plans, shows and initialised copies shared by every worker of this run (lib/tools/terraform-memo.ts, D87).

@@ -1,10 +1,10 @@
 /** Synthesizes into a temporary directory and reads the result back as plain JSON. */
 import * as path from "path";
-import { ENVIRONMENT_INPUTS, WORKSPACES, type EnvironmentInput, type Product, type Workspace } from "../../environments";
+import { ENVIRONMENT_INPUTS, loadEnvironments, PRODUCTS, WORKSPACES, workspaceLabel, type EnvironmentInput, type Product, type Workspace } from "../../environments";
 import { synthesize } from "../../platform";
 import { tempDir } from "../../lib/tools/terraform";
 
-import { readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
+import { readStack, type Json, type ProductStacks, type SynthesizedStack } from "../../lib/tools/synthesized";
 
 export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
 
@@ -26,16 +26,24 @@ export function synthAll(customInputs?: Record<Workspace, EnvironmentInput>): { 
 }
 
 /**
- * Synthesizes one product (its checked-in environments, or `customInputs`) into a temporary directory:
+ * Synthesizes one product (its checked-in environments, or `customInputs`) into a temporary directory (the
+ * run's shared synthesis, SYNTH_CACHE_DIR, for the checked-in environments):
  * `dir(ws)` is the workspace directory (`<outdir>/<product outDir>/stacks/<ws>`), `stacks` read back.
  */
 export function synthProduct(product: Product, customInputs?: Readonly<Record<string, EnvironmentInput>>): { outdir: string; dir: (ws: string) => string; stacks: Record<string, SynthesizedStack> } {
-  const outdir = tempDir(`synth-${product.id}`);
-  synthesize({ outdir, product, inputs: customInputs });
+  const shared = customInputs || !PRODUCTS.includes(product) ? undefined : process.env.SYNTH_CACHE_DIR;
+  const outdir = shared ?? tempDir(`synth-${product.id}`);
+  if (!shared) synthesize({ outdir, product, inputs: customInputs });
   const dir = (ws: string) => path.join(outdir, product.outDir, "stacks", ws);
   const workspaces = Object.keys(customInputs ?? product.environments);
   const stacks = Object.fromEntries(workspaces.map((ws) => [ws, readStack(dir(ws), ws)]));
   return { outdir, dir, stacks };
+}
+
+/** A product's checked-in workspaces synthesized and read back, with their parsed environments (what the report scripts see). */
+export function productStacks(product: Product): ProductStacks & { dir: (ws: string) => string } {
+  const { stacks, dir } = synthProduct(product);
+  return { product, envs: loadEnvironments(product.environments, product), stacks, label: (ws) => workspaceLabel(product, ws), dir };
 }
 
 /** All resources of one type in a module: name → body. */

@@ -4,12 +4,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseEnvironment, type Product } from "../../environments";
+import { parseEnvironment } from "../../environments";
 import { tempDir } from "../../lib/tools/terraform";
 import { synthesize, synthesizeProducts } from "../../platform";
 import { PRODUCT_DEFAULTS } from "../../environments/product";
 import { withDefaults } from "../../environments/product-spec";
 import { checkDirectory } from "../../lib/tools/references";
+import { shopProduct } from "../fixtures/shop-product";
 import { problems, type Mutable } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll } from "../helpers/synth";
 
@@ -84,20 +85,7 @@ describe("product defaults", () => {
 });
 
 describe("a second product", () => {
-  // A product with nothing of EduAutismo's: its own names, no app settings, no app metrics, one workspace.
-  const qa = { ...(inputs().dev as Mutable), workspace: "qa" };
-  qa.security = { ...qa.security, deploy: { githubRepository: "example-org/shop", branches: ["main"], githubEnvironments: ["qa"] } };
-  const EXAMPLE: Product = {
-    id: "shop",
-    title: "Example shop",
-    guides: [],
-    shortName: "shop",
-    outDir: "shop",
-    sourceDir: "environments/shop",
-    environments: { qa },
-    bootstrap: { bucket: "shop-terraform-state" },
-    defaults: { project: "shop", storage: { bucketPrefix: "shop", buckets: { media: { description: "Product photos." } } } },
-  };
+  const EXAMPLE = shopProduct();
   const outdir = tempDir("second-product");
   const { platforms } = synthesize({ product: EXAMPLE, outdir });
   const dir = path.join(outdir, "shop", "stacks", "qa");

@@ -217,7 +217,7 @@ export function parseCostReport(text: string): CostReport {
   const report: Record<string, Record<string, number>> = {};
   let current: Record<string, number> | undefined;
   for (const line of text.split("\n")) {
-    const header = /^([a-z][a-z0-9-]*) \([a-z0-9-]+\)$/.exec(line);
+    const header = /^([a-z][a-z0-9-]*(?:\/[a-z][a-z0-9-]*)?) \([a-z0-9-]+\)$/.exec(line);
     if (header) {
       current = report[header[1]] = {};
       continue;

@@ -1,6 +1,7 @@
 /** Reads a synthesized workspace directory back: root, modules, tfvars, resource addresses. */
 import * as fs from "fs";
 import * as path from "path";
+import type { EnvironmentConfig, Product } from "../../environments";
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -49,3 +50,11 @@ export function movedBlocks(stack: SynthesizedStack): { from: string; to: string
   return moved;
 }
 
+
+/** One product's synthesized workspaces with their parsed environments; `label(ws)` is how reports name each. */
+export interface ProductStacks {
+  readonly product: Product;
+  readonly envs: EnvironmentConfig[];
+  readonly stacks: Record<string, SynthesizedStack>;
+  readonly label: (ws: string) => string;
+}

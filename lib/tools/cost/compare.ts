@@ -71,7 +71,7 @@ export function parseCostLines(text: string): CostLines {
   let ws: Record<string, number> | undefined;
   let module = "";
   for (const line of text.split("\n")) {
-    const header = /^([a-z][a-z0-9-]*) \([a-z0-9-]+\)$/.exec(line);
+    const header = /^([a-z][a-z0-9-]*(?:\/[a-z][a-z0-9-]*)?) \([a-z0-9-]+\)$/.exec(line);
     if (header) {
       ws = out[header[1]] = {};
       continue;

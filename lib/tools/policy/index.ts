@@ -85,13 +85,13 @@ export function evaluatePolicy(stack: SynthesizedStack, env: PolicyEnvironment, 
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 /** A table a person reads at a glance: failures first, then exemptions, then the rest. */
-export function formatPolicyReport(report: PolicyReport, opts: { verbose?: boolean } = {}): string {
+export function formatPolicyReport(report: PolicyReport, opts: { verbose?: boolean; label?: string } = {}): string {
   const order: Record<string, number> = { failed: 0, exempted: 1, passed: 2, "n/a": 3 };
   const rows = [...report.results]
     .filter((r) => opts.verbose || r.status !== "n/a")
     .sort((a, b) => order[a.status] - order[b.status] || SEVERITY_ORDER[a.check.severity] - SEVERITY_ORDER[b.check.severity] || a.check.id.localeCompare(b.check.id));
   const width = Math.max(...rows.map((r) => r.check.id.length), 5);
-  const lines = [`policy ${report.workspace}: ${report.counts.passed} passed, ${report.counts.failed} failed, ${report.counts.exempted} exempted, ${report.counts["n/a"]} not applicable`];
+  const lines = [`policy ${opts.label ?? report.workspace}: ${report.counts.passed} passed, ${report.counts.failed} failed, ${report.counts.exempted} exempted, ${report.counts["n/a"]} not applicable`];
   lines.push(`  ${"status".padEnd(9)} ${"severity".padEnd(9)} ${"check".padEnd(width)}  upstream`);
   for (const r of rows) {
     lines.push(`  ${r.status.padEnd(9)} ${r.check.severity.padEnd(9)} ${r.check.id.padEnd(width)}  ${r.check.upstream.join(" ") || "—"}`);

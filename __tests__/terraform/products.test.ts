@@ -1,0 +1,96 @@
+/**
+ * Every product besides EduAutismo, every workspace, under real Terraform, driven by its generated
+ * runbook (docs/runbooks/<product>/<ws>.md): the first-deploy lines run as an operator types them in a
+ * copy of `cdktf.out/<product>/stacks/<ws>` (init, workspace select || new, validate), then the
+ * runbook's plans — the first module's targeted plan, compute's, the stop plan when the environment is
+ * stoppable, and the full plan of the rollback section. Apply lines are not run (no AWS here).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PRODUCTS } from "../../environments";
+import { terraformLines } from "../../lib/tools/product-runbook";
+import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
+import { plannedChanges } from "../../lib/tools/terraform";
+import { command, OperatorWorkspace, planOut, REPO } from "../helpers/operator";
+import { productStacks } from "../helpers/synth";
+import { describeTerraform } from "../helpers/terraform";
+
+const OTHERS = PRODUCTS.filter((p) => p.outDir);
+
+for (const product of OTHERS) {
+  const set = productStacks(product);
+  for (const ws of Object.keys(set.stacks)) {
+    describeTerraform(`${set.label(ws)}: its runbook under real Terraform`, () => {
+      const stack = set.stacks[ws];
+      const runbook = fs.readFileSync(path.join(REPO, "docs", "runbooks", product.id, `${ws}.md`), "utf8");
+      const lines = terraformLines(runbook).map(command);
+      const modules = Object.keys(stack.root.module ?? {});
+      let op: OperatorWorkspace;
+
+      beforeAll(() => {
+        op = new OperatorWorkspace(stack, process.env.TF_PROVIDER_MIRROR as string);
+      });
+      afterAll(() => op?.remove());
+
+      /** Runs the runbook's plan line and returns what it plans. */
+      const runPlan = (line: string) => {
+        op.ok(line);
+        return plannedChanges(op.dir, planOut(line) as string).map((c) => c.address);
+      };
+      const planLine = (pattern: RegExp) => {
+        const line = lines.find((l) => l.startsWith("terraform plan ") && pattern.test(l));
+        if (!line) throw new Error(`the runbook has no plan line matching ${pattern}`);
+        return line;
+      };
+
+      test("init, workspace select || new and validate run as the first deploy says", () => {
+        const setup = lines.filter((l) => /^terraform (init|workspace|validate)/.test(l)).slice(0, 3);
+        expect(setup).toEqual(["terraform init", `terraform workspace select ${ws} || terraform workspace new ${ws}`, "terraform validate"]);
+        for (const l of setup) op.ok(l);
+        expect(op.ok("terraform workspace show").stdout.trim()).toBe(ws);
+      });
+
+      test("every -target of the runbook names a module of this workspace", () => {
+        const targets = lines.flatMap((l) => [...l.matchAll(/-target=module\.([a-z_]+)/g)].map((m) => m[1]));
+        expect(targets.length).toBeGreaterThan(0);
+        expect(targets.filter((t) => !modules.includes(t))).toEqual([]);
+      });
+
+      test("the first targeted plan of the first deploy touches only its module and what that module reads", () => {
+        const line = lines.find((l) => l.startsWith("terraform plan ") && l.includes("-target=module.")) as string;
+        const target = /-target=module\.([a-z_]+)/.exec(line)?.[1] as string;
+        const allowed = [target, ...targetClosure(moduleGraph(stack.root), target)];
+        const planned = runPlan(line);
+        expect(planned.length).toBeGreaterThan(0);
+        expect(planned.filter((a) => !allowed.some((m) => a.startsWith(`module.${m}.`)))).toEqual([]);
+      });
+
+      test("the compute plan of the runbook plans compute's resources", () => {
+        const planned = runPlan(planLine(/-target=module\.compute /));
+        expect(planned.filter((a) => a.startsWith("module.compute.")).length).toBeGreaterThan(0);
+      });
+
+      test("the full plan of the rollback section creates resources in every module and sets no undeclared variable", () => {
+        const line = planLine(/^terraform plan -var-file="[^"]+"$/);
+        const r = op.ok(`${line} -out=tfplan-full`);
+        expect(r.text).not.toMatch(/Warning: Value for undeclared variable/);
+        const planned = plannedChanges(op.dir, "tfplan-full").map((c) => c.address);
+        const missing = modules.filter((m) => !planned.some((a) => a.startsWith(`module.${m}.`)));
+        expect(missing).toEqual([]);
+      });
+
+      if (lines.some((l) => l.includes("-var=environment_running=false"))) {
+        test("the stop plan of the runbook runs and plans no NAT gateway", () => {
+          const planned = runPlan(planLine(/-var=environment_running=false/));
+          expect(planned.filter((a) => a.includes("aws_nat_gateway."))).toEqual([]);
+        });
+      }
+    });
+  }
+}
+
+if (OTHERS.length === 0) {
+  test("there is a product besides EduAutismo to run", () => {
+    throw new Error("no product besides EduAutismo is registered in environments/index.ts");
+  });
+}

@@ -1,0 +1,7 @@
+/**
+ * The guides' own runbook commands, per product id, with each workspace's names (read by
+ * lib/tools/product-runbook.ts). EduAutismo's runbook is lib/tools/docs.ts.
+ */
+import type { GuideRunbook } from "../product-runbook";
+
+export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = {};
