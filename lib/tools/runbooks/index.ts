@@ -3,5 +3,6 @@
  * lib/tools/product-runbook.ts). EduAutismo's runbook is lib/tools/docs.ts.
  */
 import type { GuideRunbook } from "../product-runbook";
+import { retellRunbook } from "./retell";
 
-export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = {};
+export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = { retell: retellRunbook };
