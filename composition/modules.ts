@@ -12,7 +12,7 @@ import { CacheModule } from "../modules/cache";
 import { CACHE_KNOBS } from "../modules/cache/config";
 import { CdnModule } from "../modules/cdn";
 import { ComputeModule } from "../modules/compute";
-import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/config";
+import { IMAGE_KNOBS, knobsOfService, MIGRATIONS_DATABASE_URL, WRITTEN_PARAMETERS } from "../modules/compute/config";
 import { DatabaseModule } from "../modules/database";
 import { DATABASE_KNOBS } from "../modules/database/config";
 import { DrModule } from "../modules/dr";
@@ -99,6 +99,9 @@ export function security({ app, env, root, names }: Ctx): SecurityModule {
       createOidcProvider: sec.deploy.createOidcProvider,
       preventDestroy: env.preventDestroy,
       terraformRoles: terraformRoles(env, names),
+      // SecureString parameters (compute.parameterStore, D104) are encrypted with the data key through SSM.
+      ...(env.compute.parameterStore ? { dataKeyServices: ["ssm"] } : {}),
+      ...(env.compute.clusterNameSuffix ? { clusterNameSuffix: env.compute.clusterNameSuffix } : {}),
     }),
   );
 }
@@ -161,9 +164,15 @@ export function cache(ctx: Ctx, network: NetworkModule, security: SecurityModule
       knobs,
       settings: c,
       preventDestroy: env.preventDestroy,
+      ...(env.compute.parameterStore?.redisUrl ? { urlParameterName: `${parameterPath(names)}${WRITTEN_PARAMETERS.redisUrl}` } : {}),
     }),
   );
   return { module, knobs };
+}
+
+/** Path of the environment's SSM parameters (seed 002): `/<project>/<workspace>/`. */
+export function parameterPath(names: Names): string {
+  return `/${names.secretPrefix}/`;
 }
 
 export function database(ctx: Ctx, network: NetworkModule, security: SecurityModule): { module: DatabaseModule; knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> } {
@@ -183,6 +192,9 @@ export function database(ctx: Ctx, network: NetworkModule, security: SecurityMod
       settings: d,
       preventDestroy: env.preventDestroy,
       secretRecoveryWindowDays: env.security.secrets.recoveryWindowDays,
+      ...(env.compute.parameterStore?.databaseUrl
+        ? { urlParameters: { path: parameterPath(names), app: WRITTEN_PARAMETERS.databaseUrl, ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}) } }
+        : {}),
     }),
   );
   return { module, knobs };
@@ -271,8 +283,21 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       running: ctx.running,
       originVerify: env.network.albIngress === "cloudfront",
       datadog: env.compute.datadog.enabled ? { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project } : undefined,
+      ...(env.compute.parameterStore ? { parameterPath: parameterPath(names), writtenParameterArns: writtenParameterArns(env, database, cache) } : {}),
     }),
   );
+}
+
+/** ARNs of the parameters the database and cache modules write (compute.parameterStore), by parameter name. */
+function writtenParameterArns(env: EnvironmentConfig, database: DatabaseModule, cache: CacheModule | undefined): Record<string, string> {
+  const p = env.compute.parameterStore;
+  const out: Record<string, string> = {};
+  if (p?.databaseUrl) {
+    out[WRITTEN_PARAMETERS.databaseUrl] = database.ref("database_url_parameter_arn");
+    if (env.compute.migrations) out[MIGRATIONS_DATABASE_URL] = database.ref("migrations_database_url_parameter_arn");
+  }
+  if (p?.redisUrl && cache) out[WRITTEN_PARAMETERS.redisUrl] = cache.ref("redis_url_parameter_arn");
+  return out;
 }
 
 /** Present when `cdn.enabled` (production): CloudFront in front of the ALB. */
@@ -332,7 +357,8 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
       ecs: {
         clusterName: compute.ref("ecs_cluster_name"),
         serviceName: `${names.name}-${watched.name}`,
-        logGroupName: compute.ref("log_group_name"),
+        // Per-service log groups (seed 002): the error filter watches the watched service's own group.
+        logGroupName: env.compute.logGroupPerService ? Fn.lookup(compute.ref("service_log_group_names"), watched.name, "") : compute.ref("log_group_name"),
         containerInsights: env.compute.containerInsights,
       },
       alb: web && { arnSuffix: compute.ref("alb_arn_suffix"), targetGroupArnSuffix: Fn.lookup(compute.ref("target_group_arn_suffixes"), web.name, "") },

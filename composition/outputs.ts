@@ -83,6 +83,12 @@ export const ROOT_OUTPUTS: readonly Row[] = [
   { name: "task_definition_families", from: ["compute", "task_definition_families"], description: "Task definition families (seed 000 §7.1 rollback)." },
   { name: "ecr_repository_urls", from: ["compute", "ecr_repository_urls"], description: "ECR repositories by image (CI pushes here)." },
   { name: "ecs_log_group_name", from: ["compute", "log_group_name"], description: "Log group of the containers (aws logs tail)." },
+  {
+    name: "ecs_service_log_group_names",
+    from: ["compute", "service_log_group_names"],
+    description: "Log group of each service, /ecs/<name>-<service> (seed 002: aws logs tail /ecs/atena-prod-api).",
+    when: (env) => env.compute.logGroupPerService,
+  },
   { name: "db_bootstrap_run_task_command", from: ["compute", "db_bootstrap_run_task_command"], description: "aws ecs run-task command that starts the one-off db-bootstrap task; prints the task ARN." },
   {
     name: "migrations_run_task_command",

@@ -50,6 +50,22 @@ export const CostSchema = z
       .strict()
       .prefault({}),
     /**
+     * Other states of the start/stop toggle `npm run cost` prints under the estimate (seed 002: always on,
+     * 8 h a day, stopped), each priced with its own `runningHours` instead of `usage.runningHours`. @default []
+     */
+    scenarios: z
+      .array(
+        z
+          .object({
+            /** What the operator calls this state ("8 h/day"). */
+            name: z.string().min(1).max(40),
+            /** Hours a month `environment_running` is true in this state (0: stopped all month). */
+            runningHours: z.number().nonnegative().max(744),
+          })
+          .strict(),
+      )
+      .default([]),
+    /**
      * Datadog's own list prices, USD, priced only while `compute.datadog.enabled` (Pro plan, on-demand, from
      * https://www.datadoghq.com/pricing/ and the APM billing page
      * https://docs.datadoghq.com/account_management/billing/apm_tracing_profiler/, read 2026-11-30; annual

@@ -4,6 +4,7 @@
  * dev.ts, staging.ts and production.ts here, and its directories stay `cdktf.out/stacks/<ws>`.
  */
 import type { Check } from "../lib/tools/policy/checks";
+import { ATENA } from "./atena";
 import { bootstrap } from "./bootstrap";
 import { dev } from "./dev";
 import { EDUAUTISMO_SPEC } from "./product";
@@ -33,7 +34,7 @@ export const EDUAUTISMO: Product = {
  * Every product `npm run synth` writes, in order (EduAutismo first: its directory is cdktf.out itself).
  * Another product lives in `environments/<id>/` (index.ts exports its Product, one file per workspace).
  */
-export const PRODUCTS: readonly Product[] = [EDUAUTISMO, RETELL];
+export const PRODUCTS: readonly Product[] = [EDUAUTISMO, ATENA, RETELL];
 
 /** The product with this id; throws with the list of products otherwise. */
 export function productById(id: string): Product {

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { LOG_RETENTION_DAYS } from "../lib/core/validations";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { CdnSchema } from "../modules/cdn/config";
-import { ComputeSchema, FARGATE_MEMORY } from "../modules/compute/config";
+import { ComputeSchema, FARGATE_MEMORY, MIGRATIONS_DATABASE_URL, parameterNames, WRITTEN_PARAMETERS } from "../modules/compute/config";
 import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
@@ -169,6 +169,7 @@ function buildSchema(product: ProductSpec, checks: readonly Check[]) {
     .superRefine(checkDr)
     .superRefine(checkTls)
     .superRefine(checkTerraformRoles)
+    .superRefine(checkParameters)
     .superRefine(checkHostRouting)
     .superRefine(checkSpotMix)
     .superRefine(checkServiceAlarms);
@@ -534,6 +535,33 @@ function checkTerraformRoles(env: EnvironmentConfig, ctx: Ctx): void {
   if (env.security.deploy.terraformRoles.enabled && !env.state) {
     ctx.addIssue({ code: "custom", path: ["security", "deploy", "terraformRoles", "enabled"], message: TERRAFORM_ROLES_NEED_STATE });
   }
+}
+
+/** SSM parameters (compute.parameterStore, D104): services inject only parameters that exist, and Terraform's own names stay its own. */
+function checkParameters(env: EnvironmentConfig, ctx: Ctx): void {
+  const store = env.compute.parameterStore;
+  const names = parameterNames(store);
+  const written: string[] = [...Object.values(WRITTEN_PARAMETERS), MIGRATIONS_DATABASE_URL];
+  store?.manual.forEach((n, i) => {
+    if (written.includes(n)) {
+      ctx.addIssue({ code: "custom", path: ["compute", "parameterStore", "manual", i], message: `${n} is written by Terraform (parameterStore.databaseUrl / redisUrl), not by an operator` });
+    } else if (store.manual.indexOf(n) !== i) {
+      ctx.addIssue({ code: "custom", path: ["compute", "parameterStore", "manual", i], message: `${n} is listed twice` });
+    }
+  });
+  if (store?.redisUrl && !env.cache.enabled) {
+    ctx.addIssue({ code: "custom", path: ["compute", "parameterStore", "redisUrl"], message: "needs the cache (cache.enabled): REDIS_URL is written by the cache module" });
+  }
+  env.compute.services.forEach((svc, i) => {
+    svc.parameters.forEach((p, j) => {
+      if (!names.includes(p)) {
+        const known = names.length ? `(${names.join(", ")})` : "(none: set compute.parameterStore)";
+        ctx.addIssue({ code: "custom", path: ["compute", "services", i, "parameters", j], message: `"${p}" is not a parameter of compute.parameterStore ${known}` });
+      } else if (svc.secrets.some((sec) => sec.replace(/-/g, "_").toUpperCase() === p)) {
+        ctx.addIssue({ code: "custom", path: ["compute", "services", i, "parameters", j], message: `${p} is also injected from secrets; keep one source` });
+      }
+    });
+  });
 }
 
 /**

@@ -163,6 +163,11 @@ export const ServiceSchema = z
     /** Secrets to inject by ARN, from `security.secrets.names`; env var = upper snake case of the name. @default [] */
     secrets: z.array(z.string()).default([]),
     /**
+     * SSM parameters to inject by `valueFrom` (`compute.parameterStore`): the env var is the parameter's name
+     * (`DATABASE_URL`); a plain variable of the same name is dropped. @default []
+     */
+    parameters: z.array(z.string()).default([]),
+    /**
      * Host names this web service answers (`api.example.com`, or `*.example.com`): its listener rule gets a
      * host-header condition (with `pathPatterns`, both must match). When the first web service has any, it is no
      * longer the listener default: it gets its own rule and a request for any other host gets 404 (D110). At most
@@ -187,6 +192,37 @@ export const ServiceSchema = z
       .optional(),
   })
   .strict();
+
+/** Name of an SSM parameter under the environment's path (`/<project>/<workspace>/<NAME>`): the container variable it becomes. */
+export const PARAMETER_NAME = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be an environment variable name (upper case letters, digits, underscores)");
+/** Value Terraform puts in a parameter an operator sets (`aws ssm put-parameter --overwrite`); never reverted (ignore_changes). */
+export const PARAMETER_PLACEHOLDER = "CHANGE_ME";
+/** The parameters Terraform writes itself (write-only, D104): name → what it holds. */
+export const WRITTEN_PARAMETERS = { databaseUrl: "DATABASE_URL", redisUrl: "REDIS_URL" } as const;
+/** The master user's URL, written with DATABASE_URL when a migrations task exists; that task gets it as DATABASE_URL (D105). */
+export const MIGRATIONS_DATABASE_URL = "MIGRATIONS_DATABASE_URL";
+
+/**
+ * Application settings in SSM Parameter Store (seed 002), SecureString under `/<project>/<workspace>/`,
+ * encrypted with the data key; services pick theirs with `services[i].parameters`. @default none (secrets stay in Secrets Manager only)
+ */
+export const ParameterStoreSchema = z
+  .object({
+    /** Parameters operators set: created with the value `CHANGE_ME`, `ignore_changes = [value]`. @default [] */
+    manual: z.array(PARAMETER_NAME).default([]),
+    /** `DATABASE_URL`: the application user's `postgresql://` URL, written write-only by the database module. @default false */
+    databaseUrl: z.boolean().default(false),
+    /** `REDIS_URL`: the `rediss://` URL with the AUTH token, written write-only by the cache module (needs the cache). @default false */
+    redisUrl: z.boolean().default(false),
+  })
+  .strict();
+export type ParameterStoreConfig = z.output<typeof ParameterStoreSchema>;
+
+/** Every parameter name a config creates. */
+export function parameterNames(p: ParameterStoreConfig | undefined): string[] {
+  if (!p) return [];
+  return [...p.manual, ...(p.databaseUrl ? [WRITTEN_PARAMETERS.databaseUrl] : []), ...(p.redisUrl ? [WRITTEN_PARAMETERS.redisUrl] : [])];
+}
 
 export const ComputeSchema = z
   .object({
@@ -249,6 +285,15 @@ export const ComputeSchema = z
      * `<service>_cpu`/`<service>_memory` knobs must leave the app half of the task (knob rules). @default { enabled: false }
      */
     datadog: DatadogSchema,
+    /** ECS cluster name `<name>-<suffix>` (seed 002: `atena-prod-cluster`). @default none: the cluster is `<name>` */
+    clusterNameSuffix: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/, "must be lowercase letters, digits and dashes").optional(),
+    /**
+     * One log group per service, `/ecs/<name>-<service>` (seed 002: `/ecs/atena-prod-api`); the shared `/ecs/<name>`
+     * keeps the one-off tasks (migrations, db-bootstrap, toolbox). @default false: every container logs to `/ecs/<name>`
+     */
+    logGroupPerService: z.boolean().default(false),
+    /** SSM Parameter Store settings (./config.ts, ParameterStoreSchema). @default none */
+    parameterStore: ParameterStoreSchema.optional(),
   })
   .strict();
 

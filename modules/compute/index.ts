@@ -30,7 +30,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { PLACEHOLDER_IMAGE_TAG, type ComputeConfig, type ServiceConfig } from "./config";
+import { MIGRATIONS_DATABASE_URL, PLACEHOLDER_IMAGE_TAG, WRITTEN_PARAMETERS, type ComputeConfig, type ServiceConfig } from "./config";
 import { hclExpression } from "../../lib/core/hcl";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
@@ -44,6 +44,8 @@ import { datadogApiKeySecret, datadogTask } from "./datadog";
 import { bucketNames } from "../storage/config";
 import { XRAY_RESERVATION } from "./datadog-config";
 import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix } from "./config";
+import { parameterResourceName, parameterStatements, placeholderParameters } from "./ssm";
+import type { ParameterRef } from "./env";
 
 /** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (`compute.tlsPolicy` chooses). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -124,6 +126,13 @@ export interface ComputeProps {
    * the request carries CloudFront's secret origin header. Needs a certificate. @default false
    */
   readonly originVerify?: boolean;
+  /**
+   * Path of the environment's SSM parameters (`/<project>/<workspace>/`), when `compute.parameterStore` is set:
+   * the module creates the operators' placeholders and lets the execution role read the path (D104). @default none
+   */
+  readonly parameterPath?: string;
+  /** ARNs of the parameters other modules write (DATABASE_URL, MIGRATIONS_DATABASE_URL, REDIS_URL), by name: task definitions wait for them. @default none */
+  readonly writtenParameterArns?: Readonly<Record<string, string>>;
   /** Names for the Datadog sidecar (compute.datadog.enabled): its API key secret and the DD_SERVICE prefix. */
   readonly datadog?: { readonly secretName: string; readonly servicePrefix: string };
 }
@@ -178,6 +187,16 @@ export class ComputeModule extends ModuleStack {
       }
     }
     this.input("running", props.running, { type: "bool", description: "False scales every service to zero (start/stop toggle).", default: true });
+    const parameterStore = cfg.parameterStore && props.parameterPath !== undefined ? cfg.parameterStore : undefined;
+    if (parameterStore) this.input("parameter_path", props.parameterPath, { type: "string", description: "Path of the environment's SSM parameters (/<project>/<workspace>/)." });
+    const written = parameterStore ? props.writtenParameterArns ?? {} : {};
+    if (parameterStore) this.input("written_parameter_arns", written, { type: "map(string)", description: "ARNs of the parameters the database and cache modules write, by name." });
+    // A parameter by reference: the task definition then depends on the parameter existing (ECS reads it at task start).
+    const parameterRef = (name: string, parameter: string): ParameterRef => ({
+      name,
+      parameter,
+      valueFrom: parameterStore?.manual.includes(parameter) ? `\${aws_ssm_parameter.${parameterResourceName(parameter)}.arn}` : parameter in written ? `\${var.written_parameter_arns.${parameter}}` : undefined,
+    });
     if (cfg.toolbox.enabled) this.input("toolbox_image", cfg.toolbox.image, { type: "string", description: "Image of the ECS Exec toolbox (shell and redis-cli with TLS)." });
     this.input("enable_waf", props.enableWaf ?? false, { type: "bool", description: "Associate the regional web ACL with the ALB.", default: false });
     this.input("web_acl_arn", props.webAclArn ?? null, { type: "string", description: "Regional web ACL, or null.", default: null, nullable: true });
@@ -192,10 +211,19 @@ export class ComputeModule extends ModuleStack {
 
     // --- Cluster, logs, registries -------------------------------------------------------------
     const logGroup = named(new CloudwatchLogGroup(this, "app_logs", { name: `/ecs/${name}`, retentionInDays: logRetention, kmsKeyId: logsKey }), "app");
+    // Seed 002: one log group per service (`/ecs/<name>-<service>`); the one-off tasks keep `/ecs/<name>`.
+    const serviceLogs = cfg.logGroupPerService
+      ? Object.fromEntries(
+          cfg.services.map((s) => [
+            s.name,
+            named(new CloudwatchLogGroup(this, `service_logs_${tf(s.name)}`, { name: `/ecs/${name}-${s.name}`, retentionInDays: logRetention, kmsKeyId: logsKey }), `service_${tf(s.name)}`),
+          ]),
+        )
+      : undefined;
     const execLogs = named(new CloudwatchLogGroup(this, "exec_logs", { name: `/ecs/${name}/exec`, retentionInDays: logRetention, kmsKeyId: logsKey }), "exec");
     const cluster = named(
       new EcsCluster(this, "cluster", {
-        name,
+        name: cfg.clusterNameSuffix ? `${name}-${cfg.clusterNameSuffix}` : name,
         setting: [{ name: "containerInsights", value: expr('var.container_insights ? "enabled" : "disabled"') }],
         configuration: {
           executeCommandConfiguration: {
@@ -253,7 +281,12 @@ export class ComputeModule extends ModuleStack {
     const execStatements: PolicyStatement[] = [
       { Sid: "EcrAuth", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
       { Sid: "EcrPull", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: repoArns },
-      { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup.arn}:*` },
+      {
+        Sid: "WriteLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: serviceLogs ? [`${logGroup.arn}:*`, ...Object.values(serviceLogs).map((g) => `${g.arn}:*`)] : `${logGroup.arn}:*`,
+      },
       { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
       {
         Sid: "DecryptTaskSecrets",
@@ -262,7 +295,9 @@ export class ComputeModule extends ModuleStack {
         Resource: dataKey,
         Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
       },
+      ...(parameterStore ? parameterStatements({ region, dataKey }) : []),
     ];
+    if (parameterStore) placeholderParameters(this, { names: parameterStore.manual, dataKey });
     named(new IamRolePolicy(this, "execution_policy", { name: "pull-log-secrets", role: execRole.id, policy: policyDocument(execStatements) }), "execution");
 
     const taskRole = named(new IamRole(this, "task_role", { name: `${name}-ecs-task`, description: "Permissions of the application itself", assumeRolePolicy: trust }), "task");
@@ -433,7 +468,7 @@ export class ComputeModule extends ModuleStack {
     }
 
     // --- Services --------------------------------------------------------------------------------------
-    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number; dbLogin?: DbLogin }, size: { cpu: unknown; memory: unknown }, service = false) => {
+    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number; dbLogin?: DbLogin; parameters?: ParameterRef[]; logGroup?: string }, size: { cpu: unknown; memory: unknown }, service = false) => {
       // Services get the Datadog agent sidecar; one-off tasks (migrations) do not.
       const dd =
         service && ddSecret && datadog
@@ -453,7 +488,7 @@ export class ComputeModule extends ModuleStack {
           secrets: containerSecrets(props, svc, svc.dbLogin),
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           linuxParameters: { initProcessEnabled: true },
-          logConfiguration: appLogs(svc.name),
+          logConfiguration: appLogs(svc.name, svc.logGroup),
           ...(dd ? { dependsOn: dd.appDependsOn } : {}),
         },
       ];
@@ -499,7 +534,8 @@ export class ComputeModule extends ModuleStack {
       const knob = (k: string) => `var.${serviceVariablePrefix(s.name)}_${k}`;
       const family = `${name}-${s.name}`;
       const size = { cpu: expr(knob("cpu")), memory: expr(knob("memory")) };
-      const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined }, size, true);
+      const parameters = parameterStore && s.parameters.length > 0 ? s.parameters.map((p) => parameterRef(p, p)) : undefined;
+      const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined, parameters, logGroup: serviceLogs ? `service_${id}` : undefined }, size, true);
       const service = named(
         new EcsService(this, `svc_${id}`, {
           name: family,
@@ -574,7 +610,12 @@ export class ComputeModule extends ModuleStack {
     if (cfg.migrations) {
       const m = cfg.migrations;
       // Migrations own the schema: they log in as master.
-      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master" }, { cpu: m.cpu, memory: m.memory });
+      // With Parameter Store, the migrations get the first service's parameters; their DATABASE_URL is the master's (D105).
+      const parameters =
+        parameterStore && cfg.services[0].parameters.length > 0
+          ? cfg.services[0].parameters.map((p) => parameterRef(p, p === WRITTEN_PARAMETERS.databaseUrl ? MIGRATIONS_DATABASE_URL : p))
+          : undefined;
+      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master", parameters }, { cpu: m.cpu, memory: m.memory });
       families.migrations = `${name}-migrations`;
     }
     // One-off: creates/updates the application's database user (modules/compute/db-bootstrap.ts).
@@ -623,6 +664,7 @@ export class ComputeModule extends ModuleStack {
     this.output("task_definition_families", hclMap(Object.fromEntries(Object.keys(families).map((k) => [k, `\${aws_ecs_task_definition.${tf(k)}.family}`]))), "Task definition families (rollback: <family>:<revision>).");
     this.output("ecr_repository_urls", hclMap(Object.fromEntries(cfg.images.map((i) => [i, repoUrl(i)]))), "ECR repository URLs by image.");
     this.output("log_group_name", logGroup.name, "Log group of the containers (seed 000 §6: aws logs tail).");
+    if (serviceLogs) this.output("service_log_group_names", hclMap(Object.fromEntries(Object.keys(serviceLogs).map((k) => [k, `\${aws_cloudwatch_log_group.service_${tf(k)}.name}`]))), "Log group of each service (aws logs tail /ecs/<name>-<service>).");
     this.output("task_role_arn", taskRole.arn, "Role of the application tasks.");
     this.output("execution_role_arn", execRole.arn, "Execution role of the tasks.");
     if (ddSecret) this.output("datadog_api_key_secret_arn", ddSecret.arn, 'Datadog API key secret; put {"api_key": "<key>"} before the services run the agent.');

@@ -127,6 +127,8 @@ export const DatabaseSchema = z
     masterPasswordVersion: z.number().int().min(1).default(1),
     /** Version of the application user's password: raising it generates a new one (then rerun db-bootstrap and redeploy). @default 1 */
     appPasswordVersion: z.number().int().min(1).default(1),
+    /** Suffix of the instance identifier `<name>-<suffix>` (seed 002: `atena-prod-db`). @default "postgres" */
+    identifierSuffix: z.string().regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be lowercase letters, digits and dashes").default("postgres"),
     /** PostgreSQL client image of the db-bootstrap task. @default "public.ecr.aws/docker/library/postgres:<engineVersion>-alpine" */
     bootstrapImage: z.string().min(1).optional(),
   })

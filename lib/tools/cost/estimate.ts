@@ -218,6 +218,20 @@ export function formatEstimate(e: Estimate, budget: CostConfig["budgetUsd"]): st
   return out.join("\n");
 }
 
+/** The estimate of each start/stop state in `cost.scenarios` (seed 002): the same month at its own `runningHours`. */
+export function scenarioEstimates(stack: SynthesizedStack, cost: CostConfig): { name: string; runningHours: number; estimate: Estimate }[] {
+  return cost.scenarios.map((s) => ({ name: s.name, runningHours: s.runningHours, estimate: estimate(stack, { ...cost, usage: { ...cost.usage, runningHours: s.runningHours } }) }));
+}
+
+/** Lines printed under an estimate, one per scenario; empty without scenarios (the report is unchanged). */
+export function formatScenarios(scenarios: ReturnType<typeof scenarioEstimates>): string {
+  if (scenarios.length === 0) return "";
+  const usd = (n: number) => `$${n.toFixed(2)}`.padStart(11);
+  const out = ["  start/stop scenarios (environment_running; NAT and tasks follow the hours, everything else runs all month)"];
+  for (const s of scenarios) out.push(`      ${`${s.name} (${s.runningHours} h)`.padEnd(52)}${usd(s.estimate.total)}`);
+  return out.join("\n");
+}
+
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
