@@ -10,6 +10,7 @@ import { dev } from "./dev";
 import { EDUAUTISMO_SPEC } from "./product";
 import type { Product, ProductSpec } from "./product-spec";
 import { production } from "./production";
+import { RETELL } from "./retell";
 import { ConfigError, environmentSchemaOf, parseEnvironmentOf, type EnvironmentConfig, type EnvironmentInput, type EnvironmentSchemaType, type Workspace } from "./schema";
 import { staging } from "./staging";
 
@@ -33,7 +34,7 @@ export const EDUAUTISMO: Product = {
  * Every product `npm run synth` writes, in order (EduAutismo first: its directory is cdktf.out itself).
  * Another product lives in `environments/<id>/` (index.ts exports its Product, one file per workspace).
  */
-export const PRODUCTS: readonly Product[] = [EDUAUTISMO, ATENA];
+export const PRODUCTS: readonly Product[] = [EDUAUTISMO, ATENA, RETELL];
 
 /** The product with this id; throws with the list of products otherwise. */
 export function productById(id: string): Product {

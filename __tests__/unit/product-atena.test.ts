@@ -44,7 +44,7 @@ function problems(change: (e: Mutable) => void): string[] {
 
 describe("Atena is a registered product", () => {
   test("is in PRODUCTS after EduAutismo and writes cdktf.out/atena/stacks/prod", () => {
-    expect(PRODUCTS.map((p) => p.id)).toEqual(["eduautismo", "atena"]);
+    expect(PRODUCTS.map((p) => p.id).slice(0, 2)).toEqual(["eduautismo", "atena"]);
     expect(dir("prod")).toMatch(/atena\/stacks\/prod$/);
   });
 

@@ -4,5 +4,6 @@
  */
 import type { GuideRunbook } from "../product-runbook";
 import { atenaRunbook } from "./atena";
+import { retellRunbook } from "./retell";
 
-export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = { atena: atenaRunbook };
+export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = { atena: atenaRunbook, retell: retellRunbook };
