@@ -16,7 +16,7 @@ import { IMAGE_KNOBS, knobsOfService, MIGRATIONS_DATABASE_URL, taskKnobs, WRITTE
 import { DatabaseModule } from "../modules/database";
 import { DATABASE_KNOBS } from "../modules/database/config";
 import { DrModule } from "../modules/dr";
-import { MonitoringModule } from "../modules/monitoring";
+import { MonitoringModule, type ServiceAlarm } from "../modules/monitoring";
 import { DefaultVpcNetworkModule } from "../modules/network/default-vpc";
 import { NetworkModule } from "../modules/network";
 import { SecurityModule, type SecurityProps } from "../modules/security";
@@ -379,6 +379,8 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
       },
       metricAlarms: env.monitoring.metricAlarms.length > 0 ? env.monitoring.metricAlarms : undefined,
       redis: cache && { replicationGroupId: cache.module.ref("replication_group_id"), nodeCount: cache.knobs.redis_num_cache_nodes },
+      // Per-service alarms (monitoring.serviceAlarms), only when configured.
+      ...serviceAlarms(env, compute),
       // A copy of the app log group to Datadog (compute.datadog.logs); the logs stay in CloudWatch (D77, D80).
       datadog:
         dd.enabled && dd.logs
@@ -396,4 +398,15 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
           : undefined,
     }),
   );
+}
+
+/** `monitoring.serviceAlarms` as the monitoring module's props; nothing when none is configured. */
+function serviceAlarms(env: EnvironmentConfig, compute: ComputeModule): { serviceAlarms?: ServiceAlarm[]; targetGroupArnSuffixes?: unknown; ecsServiceNames?: unknown } {
+  const entries = Object.entries(env.monitoring.serviceAlarms);
+  if (entries.length === 0) return {};
+  return {
+    serviceAlarms: entries.map(([service, a]) => ({ service, cpuPercent: a.cpuPercent, p95LatencyMs: a.p95LatencyMs })),
+    targetGroupArnSuffixes: entries.some(([, a]) => a.p95LatencyMs !== undefined) ? compute.ref("target_group_arn_suffixes") : undefined,
+    ecsServiceNames: entries.some(([, a]) => a.cpuPercent !== undefined) ? compute.ref("ecs_service_names") : undefined,
+  };
 }

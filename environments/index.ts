@@ -11,6 +11,7 @@ import { dev } from "./dev";
 import { EDUAUTISMO_SPEC } from "./product";
 import type { Product, ProductSpec } from "./product-spec";
 import { production } from "./production";
+import { RETELL } from "./retell";
 import { ConfigError, environmentSchemaOf, parseEnvironmentOf, productPolicyProblems, type EnvironmentConfig, type EnvironmentInput, type EnvironmentSchemaType, type Workspace } from "./schema";
 import { staging } from "./staging";
 
@@ -35,7 +36,7 @@ export const EDUAUTISMO: Product = {
  * Every product `npm run synth` writes, in order (EduAutismo first: its directory is cdktf.out itself).
  * Another product lives in `environments/<id>/` (index.ts exports its Product, one file per workspace).
  */
-export const PRODUCTS: readonly Product[] = [EDUAUTISMO, ATENA, AITECHNE];
+export const PRODUCTS: readonly Product[] = [EDUAUTISMO, ATENA, RETELL, AITECHNE];
 
 /** The product with this id; throws with the list of products otherwise. */
 export function productById(id: string): Product {

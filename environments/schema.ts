@@ -170,7 +170,10 @@ function buildSchema(product: ProductSpec, checks: readonly Check[]) {
     .superRefine(checkTls)
     .superRefine(checkTerraformRoles)
     .superRefine(checkParameters)
-    .superRefine(checkWorkloadShape);
+    .superRefine(checkWorkloadShape)
+    .superRefine(checkHostRouting)
+    .superRefine(checkSpotMix)
+    .superRefine(checkServiceAlarms);
 }
 
 /** The schema of one product's environments (cached per product and check list). */
@@ -407,11 +410,11 @@ function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
     if (s.kind === "worker" && (s.pathPatterns.length > 0 || s.requestsPerTarget !== undefined)) {
       ctx.addIssue({ code: "custom", path: [...path, "kind"], message: "a worker has no load balancer: drop pathPatterns and requestsPerTarget" });
     }
-    if (s.kind === "web" && webServices.indexOf(s) > 0 && s.pathPatterns.length === 0) {
+    if (s.kind === "web" && webServices.indexOf(s) > 0 && s.pathPatterns.length === 0 && s.hostHeaders.length === 0) {
       ctx.addIssue({
         code: "custom",
         path: [...path, "pathPatterns"],
-        message: `web service "${s.name}" has no listener rule: give it pathPatterns (only the first web service, "${webServices[0].name}", is the listener default)`,
+        message: `web service "${s.name}" has no listener rule: give it pathPatterns or hostHeaders (only the first web service, "${webServices[0].name}", is the listener default)`,
       });
     }
   });
@@ -635,4 +638,74 @@ function checkParameters(env: EnvironmentConfig, ctx: Ctx): void {
       }
     });
   });
+}
+
+/**
+ * Host-based routing (`compute.services[i].hostHeaders`, D110): web services only, not behind CloudFront (it sends
+ * the origin's name as Host), within the listener rule's 5 condition values, one service per host.
+ */
+function checkHostRouting(env: EnvironmentConfig, ctx: Ctx): void {
+  const owner = new Map<string, { name: string; paths: boolean }>();
+  env.compute.services.forEach((s, i) => {
+    if (s.hostHeaders.length === 0) return;
+    const path = ["compute", "services", i, "hostHeaders"];
+    if (s.kind === "worker") {
+      ctx.addIssue({ code: "custom", path, message: "a worker has no load balancer: drop hostHeaders" });
+      return;
+    }
+    if (env.network.albIngress === "cloudfront") {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: 'cannot route by host behind CloudFront (albIngress "cloudfront"): CloudFront sends the origin\'s name (cdn.originDomainName) as Host, never the viewer\'s; route by pathPatterns',
+      });
+    }
+    const values = s.pathPatterns.length + s.hostHeaders.length;
+    if (values > ALB_RULE_CONDITION_VALUES) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `a listener rule holds at most ${ALB_RULE_CONDITION_VALUES} condition values (ELB quota): pathPatterns (${s.pathPatterns.length}) + hostHeaders (${s.hostHeaders.length}) = ${values}`,
+      });
+    }
+    s.hostHeaders.forEach((host, j) => {
+      const seen = s.hostHeaders.indexOf(host);
+      if (seen !== j) {
+        ctx.addIssue({ code: "custom", path: [...path, j], message: `${host} is listed twice (also at hostHeaders[${seen}])` });
+        return;
+      }
+      const other = owner.get(host);
+      // Two services may share a host only when paths tell them apart.
+      if (other && !(other.paths && s.pathPatterns.length > 0)) {
+        ctx.addIssue({ code: "custom", path: [...path, j], message: `${host} already routes to web service "${other.name}": give both services pathPatterns, or one host to one service` });
+      } else if (!other) owner.set(host, { name: s.name, paths: s.pathPatterns.length > 0 });
+    });
+  });
+}
+
+/** Fargate + Fargate Spot (`compute.services[i].spotMix`, D111): instead of `spot`, never with it, and with some on-demand capacity. */
+function checkSpotMix(env: EnvironmentConfig, ctx: Ctx): void {
+  env.compute.services.forEach((s, i) => {
+    if (!s.spotMix) return;
+    const path = ["compute", "services", i, "spotMix"];
+    if (s.spot) {
+      ctx.addIssue({ code: "custom", path, message: "choose spot: true (every task on Fargate Spot) or spotMix (an on-demand base, the rest split by weight), not both" });
+    }
+    if (s.spotMix.onDemandBase === 0 && s.spotMix.onDemandWeight === 0) {
+      ctx.addIssue({ code: "custom", path, message: "puts no task on on-demand Fargate (onDemandBase and onDemandWeight are 0): use spot: true, or give the mix an on-demand base" });
+    }
+  });
+}
+
+/** Per-service alarms (`monitoring.serviceAlarms`): a configured service, and a latency alarm only where a target group measures it. */
+function checkServiceAlarms(env: EnvironmentConfig, ctx: Ctx): void {
+  const services = env.compute.services;
+  for (const [name, alarms] of Object.entries(env.monitoring.serviceAlarms)) {
+    const svc = services.find((s) => s.name === name);
+    if (!svc) {
+      ctx.addIssue({ code: "custom", path: ["monitoring", "serviceAlarms", name], message: `no service "${name}" in compute.services (${services.map((s) => s.name).join(", ")})` });
+    } else if (svc.kind === "worker" && alarms.p95LatencyMs !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["monitoring", "serviceAlarms", name, "p95LatencyMs"], message: `"${name}" is a worker: no load balancer measures its response time` });
+    }
+  }
 }

@@ -127,6 +127,9 @@ export const ALB_TLS_POLICIES = ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecu
 /** Official Redis image on ECR Public: redis-cli built with TLS, a shell, and the Alpine CA bundle. */
 export const TOOLBOX_IMAGE = "public.ecr.aws/docker/library/redis:7.2-alpine";
 
+/** A listener rule's host-header value: a lowercase DNS name, optionally a leading `*.` wildcard (ELB matches it case-insensitively). */
+export const HOST_HEADER_RE = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
 export const ServiceSchema = z
   .object({
     /** Service name: `<project>-<env>-<name>` (seed 000: `<project>-<env>-app`). Required. */
@@ -164,6 +167,29 @@ export const ServiceSchema = z
      * (`DATABASE_URL`); a plain variable of the same name is dropped. @default []
      */
     parameters: z.array(z.string()).default([]),
+    /**
+     * Host names this web service answers (`api.example.com`, or `*.example.com`): its listener rule gets a
+     * host-header condition (with `pathPatterns`, both must match). When the first web service has any, it is no
+     * longer the listener default: it gets its own rule and a request for any other host gets 404 (D110). At most
+     * 5 condition values per rule with `pathPatterns` (ELB quota). @default [] (no host condition)
+     */
+    hostHeaders: z.array(z.string().max(128, "a host-header value holds at most 128 characters").regex(HOST_HEADER_RE, "must be a lowercase host name such as api.example.com or *.example.com")).default([]),
+    /**
+     * Fargate and Fargate Spot together (capacity provider strategy): the first `onDemandBase` tasks run on Fargate,
+     * the rest split `onDemandWeight` : `spotWeight` between Fargate and Fargate Spot (D111). Not with `spot: true`.
+     * @default none (all tasks on one capacity provider, as `spot` says)
+     */
+    spotMix: z
+      .object({
+        /** Tasks that always run on on-demand Fargate before any weight applies. @default 1 */
+        onDemandBase: z.number().int().min(0).max(100000).default(1),
+        /** Relative share of the tasks above the base on on-demand Fargate. @default 1 */
+        onDemandWeight: z.number().int().min(0).max(1000).default(1),
+        /** Relative share of the tasks above the base on Fargate Spot. @default 1 */
+        spotWeight: z.number().int().min(1, "a mix needs some Spot: at least 1 (or drop spotMix)").max(1000).default(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

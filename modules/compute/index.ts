@@ -384,6 +384,10 @@ export class ComputeModule extends ModuleStack {
     const web = cfg.services.filter((s) => s.kind === "web");
     const https = cfg.certificateArn !== undefined;
     const originVerify = https && web.length > 0 && (props.originVerify ?? false);
+    // Host-based routing (hostHeaders, D110): when the first web service names its hosts, no service is the
+    // listener default; every web service has its own rule and any other host gets 404.
+    const hostRouted = web.length > 0 && web[0].hostHeaders.length > 0;
+    const noSuchHost = { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" } };
     if (web.length > 0) {
       const alb = named(
         new Lb(this, "alb", {
@@ -427,7 +431,9 @@ export class ComputeModule extends ModuleStack {
           defaultAction: [
             https
               ? { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }
-              : { type: "forward", targetGroupArn: defaultTg },
+              : hostRouted
+                ? noSuchHost
+                : { type: "forward", targetGroupArn: defaultTg },
           ],
         }),
         "http",
@@ -449,7 +455,9 @@ export class ComputeModule extends ModuleStack {
             defaultAction: [
               originVerify
                 ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }
-                : { type: "forward", targetGroupArn: defaultTg },
+                : hostRouted
+                  ? noSuchHost
+                  : { type: "forward", targetGroupArn: defaultTg },
             ],
           }),
           "https",
@@ -457,8 +465,9 @@ export class ComputeModule extends ModuleStack {
       }
       const listenerArn = https ? "${aws_lb_listener.https.arn}" : "${aws_lb_listener.http.arn}";
       const verified = originVerify ? [{ httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: [expr("sensitive(terraform_data.origin_verify.output)")] } }] : [];
-      // Extra web services by path; behind CloudFront also the first (default) service, by header alone.
-      const ruled = web.filter((_, i) => i > 0 || originVerify);
+      // Extra web services by path (and host); behind CloudFront also the first (default) service, by header alone;
+      // with host routing also the first service, by its hosts.
+      const ruled = web.filter((_, i) => i > 0 || originVerify || hostRouted);
       ruled.forEach((s) => {
         const i = web.indexOf(s);
         named(
@@ -466,7 +475,11 @@ export class ComputeModule extends ModuleStack {
             listenerArn,
             priority: i === 0 ? DEFAULT_SERVICE_RULE_PRIORITY : i * 10,
             action: [{ type: "forward", targetGroupArn: `\${aws_lb_target_group.${tf(s.name)}.arn}` }],
-            condition: [...(i === 0 ? [] : [{ pathPattern: { values: s.pathPatterns } }]), ...verified],
+            condition: [
+              ...(i === 0 || s.pathPatterns.length === 0 ? [] : [{ pathPattern: { values: s.pathPatterns } }]),
+              ...(s.hostHeaders.length > 0 ? [{ hostHeader: { values: s.hostHeaders } }] : []),
+              ...verified,
+            ],
           }),
           tf(s.name),
         );
@@ -552,7 +565,13 @@ export class ComputeModule extends ModuleStack {
           cluster: cluster.arn,
           taskDefinition: td.arn,
           desiredCount: expr(`local.serving ? ${knob("desired_count")} : 0`) as unknown as number,
-          capacityProviderStrategy: [{ capacityProvider: s.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
+          // spotMix (D111): an on-demand base, the rest split by weight between Fargate and Fargate Spot.
+          capacityProviderStrategy: s.spotMix
+            ? [
+                { capacityProvider: "FARGATE", base: s.spotMix.onDemandBase, weight: s.spotMix.onDemandWeight },
+                { capacityProvider: "FARGATE_SPOT", weight: s.spotMix.spotWeight },
+              ]
+            : [{ capacityProvider: s.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
           platformVersion: "LATEST",
           deploymentCircuitBreaker: { enable: true, rollback: true },
           deploymentMinimumHealthyPercent: 100,
@@ -571,7 +590,7 @@ export class ComputeModule extends ModuleStack {
       );
       // ECS needs the target group attached to the load balancer (by a listener or a rule) before the service exists.
       if (s.kind === "web") {
-        const attachedBy = web.indexOf(s) > 0 || originVerify ? `aws_lb_listener_rule.${id}` : https ? "aws_lb_listener.https" : "aws_lb_listener.http";
+        const attachedBy = web.indexOf(s) > 0 || originVerify || hostRouted ? `aws_lb_listener_rule.${id}` : https ? "aws_lb_listener.https" : "aws_lb_listener.http";
         service.addOverride("depends_on", [attachedBy]);
       }
       families[s.name] = family;

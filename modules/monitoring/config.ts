@@ -91,6 +91,16 @@ export const MetricAlarmSchema = z
   .strict();
 export type MetricAlarmConfig = z.output<typeof MetricAlarmSchema>;
 
+/** One service's own alarms (`monitoring.serviceAlarms.<service>`); each is off unless its threshold is set. */
+export const ServiceAlarmsSchema = z
+  .object({
+    /** ECS CPU % of the service, average over 10 minutes. @default none (no alarm) */
+    cpuPercent: z.number().min(1).max(100).optional(),
+    /** p95 response time of the service's target group, ms, over 10 minutes (web services). @default none (no alarm) */
+    p95LatencyMs: z.number().positive().optional(),
+  })
+  .strict();
+
 export const MonitoringSchema = z
   .object({
     /** Prefix of alarm names: `<prefix>-redis-down` (seed 000 §9.2 uses `<product>-prod`). @default `<product>-<env>` */
@@ -115,6 +125,12 @@ export const MonitoringSchema = z
           if (alarms.findIndex((b) => b.name === a.name) !== i) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${a.name}" is listed twice` });
         });
       }),
+    /**
+     * Alarms on one service, by service name (`api`), besides the ones on the watched service (the first web
+     * service): `<prefix>-<service>-cpu-high` (ECS CPU, 10 minutes) and, for a web service,
+     * `<prefix>-<service>-p95-latency` (its target group's p95 response time, 10 minutes). @default {} (none)
+     */
+    serviceAlarms: z.record(z.string(), ServiceAlarmsSchema).default({}),
   })
   .strict();
 

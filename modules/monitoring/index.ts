@@ -48,6 +48,15 @@ export interface MonitoringProps {
   readonly redis?: { readonly replicationGroupId: string; readonly nodeCount: unknown };
   /** The app's own metrics from its log lines (app-metrics.ts): filters, p95 alarms, dashboard widgets. @default namespace "app", none */
   readonly appMetrics?: AppMetricsProps;
+  /**
+   * Alarms on single services (monitoring.serviceAlarms): ECS CPU by service name, p95 response time by the
+   * service's target group (a key of `targetGroupArnSuffixes`). @default none
+   */
+  readonly serviceAlarms?: readonly ServiceAlarm[];
+  /** Target group ARN suffixes by service (compute's output), needed by `serviceAlarms` latency alarms. */
+  readonly targetGroupArnSuffixes?: unknown;
+  /** ECS service names by service (compute's output), needed by `serviceAlarms` CPU alarms. */
+  readonly ecsServiceNames?: unknown;
   /** A copy of the app log group to Datadog through Firehose (compute.datadog.logs, datadog-logs.ts); omit when off. */
   readonly datadog?: {
     readonly streamName: string;
@@ -86,6 +95,14 @@ export function nodeQueries(prefix: string, metricName: string, stat: string, pe
 /** Metric math over every node: `MAX([lag1, lag2, …])`; `term` has `%d` where the node number goes. */
 export function overNodes(fn: string, term: string): string {
   return `${fn}([\${join(", ", [for i in range(var.redis_node_count) : format(${JSON.stringify(term)}, i + 1)])}])`;
+}
+
+/** One service's own alarms: `<prefix>-<service>-cpu-high` and `<prefix>-<service>-p95-latency`, each when its threshold is set. */
+export interface ServiceAlarm {
+  /** Service key in the config (`api`): alarm names and the lookups of its ECS service and target group. */
+  readonly service: string;
+  readonly cpuPercent?: number;
+  readonly p95LatencyMs?: number;
 }
 
 type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okActions" | "alarmName"> & { readonly suffix: string };
@@ -437,6 +454,47 @@ export class MonitoringModule extends ModuleStack {
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "notBreaching",
       });
+    }
+
+    // --- Per-service alarms (monitoring.serviceAlarms; none unless configured) -----------------------------
+    const serviceAlarms = props.serviceAlarms ?? [];
+    if (serviceAlarms.some((a) => a.cpuPercent !== undefined)) {
+      this.input("ecs_service_names", props.ecsServiceNames, { type: "map(string)", description: "ECS service names by service (per-service CPU alarms)." });
+    }
+    if (serviceAlarms.some((a) => a.p95LatencyMs !== undefined)) {
+      this.input("target_group_arn_suffixes", props.targetGroupArnSuffixes, { type: "map(string)", description: "Target group ARN suffixes by service (per-service latency alarms)." });
+    }
+    for (const a of serviceAlarms) {
+      if (a.cpuPercent !== undefined) {
+        alarm({
+          suffix: `${a.service}-cpu-high`,
+          alarmDescription: `ECS service ${a.service} CPU above ${a.cpuPercent}% for 10 minutes`,
+          namespace: "AWS/ECS",
+          metricName: "CPUUtilization",
+          dimensions: { ClusterName: "${var.ecs_cluster_name}", ServiceName: `\${var.ecs_service_names["${a.service}"]}` },
+          statistic: "Average",
+          period: 300,
+          evaluationPeriods: 2,
+          threshold: a.cpuPercent,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+        });
+      }
+      if (a.p95LatencyMs !== undefined && props.alb) {
+        alarm({
+          suffix: `${a.service}-p95-latency`,
+          alarmDescription: `${a.service} p95 response time above ${a.p95LatencyMs} ms for 10 minutes (its target group)`,
+          namespace: "AWS/ApplicationELB",
+          metricName: "TargetResponseTime",
+          dimensions: { LoadBalancer: "${var.alb_arn_suffix}", TargetGroup: `\${var.target_group_arn_suffixes["${a.service}"]}` },
+          extendedStatistic: "p95",
+          period: 300,
+          evaluationPeriods: 2,
+          threshold: a.p95LatencyMs / 1000,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+        });
+      }
     }
 
     // --- Datadog log shipping (only when compute.datadog.logs) -----------------------------------------

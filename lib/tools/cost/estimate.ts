@@ -144,8 +144,10 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
       const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
       const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
       const spot = (svc.capacity_provider_strategy ?? []).some((s: Json) => s.capacity_provider === "FARGATE_SPOT");
-      const usd = hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) * share * (spot ? p.fargateSpotFactor : 1);
-      add("compute", `${name}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${spot ? " (Spot)" : ""}`, usd);
+      const mix = spotShare(svc.capacity_provider_strategy, count);
+      const usd = hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) * share * (mix ? 1 - mix.spot * (1 - p.fargateSpotFactor) / count : spot ? p.fargateSpotFactor : 1);
+      const capacity = mix ? ` (${round2(count - mix.spot)} on-demand, ${round2(mix.spot)} Spot)` : spot ? " (Spot)" : "";
+      add("compute", `${name}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${capacity}`, usd);
       // Datadog bills each concurrent Fargate task that runs its agent (the agent's CPU and memory are inside the task's).
       const defs = String(td.container_definitions ?? "");
       if (defs.includes(`"name" = "${DATADOG_AGENT_CONTAINER}"`)) {
@@ -236,4 +238,22 @@ export function formatScenarios(scenarios: ReturnType<typeof scenarioEstimates>)
   const out = ["  start/stop scenarios (environment_running; NAT and tasks follow the hours, everything else runs all month)"];
   for (const s of scenarios) out.push(`      ${`${s.name} (${s.runningHours} h)`.padEnd(52)}${usd(s.estimate.total)}`);
   return out.join("\n");
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Tasks on Fargate Spot under a mixed strategy (FARGATE with a base + FARGATE_SPOT, compute's `spotMix`): the base
+ * runs on-demand, the tasks above it split by weight. Undefined unless the strategy names both providers.
+ */
+export function spotShare(strategy: unknown, count: number): { spot: number } | undefined {
+  const entries = (Array.isArray(strategy) ? strategy : []) as Json[];
+  const onDemand = entries.find((e) => e.capacity_provider === "FARGATE");
+  const spot = entries.find((e) => e.capacity_provider === "FARGATE_SPOT");
+  if (!onDemand || !spot || count <= 0) return undefined;
+  const base = Math.min(Number(onDemand.base ?? 0), count);
+  const odWeight = Number(onDemand.weight ?? 0);
+  const spotWeight = Number(spot.weight ?? 0);
+  const total = odWeight + spotWeight;
+  return { spot: total > 0 ? ((count - base) * spotWeight) / total : 0 };
 }

@@ -5,5 +5,6 @@
 import type { GuideRunbook } from "../product-runbook";
 import { aitechneRunbook } from "./aitechne";
 import { atenaRunbook } from "./atena";
+import { retellRunbook } from "./retell";
 
-export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = { atena: atenaRunbook, aitechne: aitechneRunbook };
+export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = { atena: atenaRunbook, retell: retellRunbook, aitechne: aitechneRunbook };
