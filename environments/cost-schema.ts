@@ -46,6 +46,11 @@ export const CostSchema = z
          * ingests into CloudWatch for the app log group): Firehose ingestion plus Datadog's log ingestion. @default 0
          */
         datadogLogGb: z.number().nonnegative().default(0),
+        /**
+         * Hours a month each one-off task of `compute.tasks` runs, summed over its runs (seed 004: the processor, started
+         * by the state machine per video): its Fargate size for those hours, plus a public IPv4 address when it gets one. @default 0
+         */
+        taskHours: z.number().nonnegative().default(0),
       })
       .strict()
       .prefault({}),

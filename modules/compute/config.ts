@@ -193,6 +193,42 @@ export const ServiceSchema = z
   })
   .strict();
 
+/** A task's knobs: its size (`<task>_cpu`, `<task>_memory`), with the Fargate rules; no count, nothing scales it. */
+export function taskKnobs(task: string): KnobSet {
+  const all = serviceKnobs(task);
+  const p = serviceVariablePrefix(task);
+  const keep = [`${p}_cpu`, `${p}_memory`];
+  return defineKnobs(Object.fromEntries(keep.map((k) => [k, all.knobs[k]])), (ctx) => all.rules(ctx).filter((r) => keep.includes(r.variable)));
+}
+
+/** The knob fields every task has. */
+export const TASK_KNOB_FIELDS = defineKnobs({ cpu: SERVICE_KNOB_SPECS.cpu, memory: SERVICE_KNOB_SPECS.memory });
+
+export const TaskSchema = z
+  .object({
+    /** Task name: family `<project>-<env>-<name>` unless `family` is set; its knobs `<name>_cpu`, `<name>_memory`. Required. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and dashes"),
+    /** Task definition family, when the guide names it (seed 004: `ai-techne-academy-processor-dev`). @default `<project>-<env>-<name>` */
+    family: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be letters, digits, dashes and underscores (ECS family)").optional(),
+    /** ECR repository (one of `compute.images`). @default "app" */
+    image: z.string().default("app"),
+    /** Size: the task's knobs `<task>_cpu` and `<task>_memory` (Fargate values). Required. */
+    ...knobFields(TASK_KNOB_FIELDS),
+    /** Command override. @default the image's */
+    command: z.array(z.string()).optional(),
+    /** Extra plain environment variables (never secrets). @default {} */
+    environment: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).default({}),
+    /** Secrets to inject by ARN, from `security.secrets.names`; env var = upper snake case of the name. @default [] */
+    secrets: z.array(z.string()).default([]),
+    /**
+     * Whoever runs the task gives it a public IP (`AssignPublicIp: ENABLED`; seed 004 option B, no NAT). The task
+     * definition carries the tag `AssignPublicIp = ENABLED` so the policy gate sees it (ecs-no-public-ip, D122).
+     * @default false
+     */
+    assignPublicIp: z.boolean().default(false),
+  })
+  .strict();
+
 /** Name of an SSM parameter under the environment's path (`/<project>/<workspace>/<NAME>`): the container variable it becomes. */
 export const PARAMETER_NAME = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be an environment variable name (upper case letters, digits, underscores)");
 /** Value Terraform puts in a parameter an operator sets (`aws ssm put-parameter --overwrite`); never reverted (ignore_changes). */
@@ -259,7 +295,14 @@ export const ComputeSchema = z
     appEnvironment: z
       .record(z.string(), z.string())
       .default({ ENABLE_MULTIDISCIPLINARY: "true", MAX_DISCIPLINES: "25", MAX_GRADE_LEVELS: "18" }),
-    services: z.array(ServiceSchema).min(1, "needs at least one service"),
+    /** Long-running services (ECS services with autoscaling). At least one, unless `tasks` has one (then `[]`). Required. */
+    services: z.array(ServiceSchema),
+    /**
+     * One-off tasks another system starts with RunTask (seed 004: a Step Functions state machine): a task
+     * definition each (`<name>-<task>`, or `family`), on the module's cluster, log group and roles; no service,
+     * no autoscaling, no load balancer. @default []
+     */
+    tasks: z.array(TaskSchema).default([]),
     /** One-off migrations task (seeds 002/003 run it with `aws ecs run-task`). @default none */
     migrations: z
       .object({ command: z.array(z.string()).min(1), cpu: z.number().int().default(512), memory: z.number().int().default(1024), image: z.string().default("app") })
@@ -299,3 +342,4 @@ export const ComputeSchema = z
 
 export type ComputeConfig = z.output<typeof ComputeSchema>;
 export type ServiceConfig = z.output<typeof ServiceSchema>;
+export type TaskConfig = z.output<typeof TaskSchema>;

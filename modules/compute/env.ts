@@ -14,6 +14,8 @@ export interface RedisInputs {
 
 interface EnvSources {
   readonly redis?: RedisInputs;
+  /** The database's inputs; absent without a database (no DB_* variables or credentials). */
+  readonly db?: unknown;
   readonly environmentName: string;
   /** Module inputs that are app settings: `bncc_cache_ttl` → `BNCC_CACHE_TTL`. @default none */
   readonly settings?: readonly string[];
@@ -36,9 +38,7 @@ export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: P
     ENVIRONMENT: src.environmentName,
     AWS_REGION: "${var.region}",
     ...Object.fromEntries((src.settings ?? []).map((v) => [v.toUpperCase(), `\${tostring(var.${v})}`])),
-    DB_HOST: "${var.db_address}",
-    DB_PORT: "${tostring(var.db_port)}",
-    DB_NAME: "${var.db_name}",
+    ...(src.db ? { DB_HOST: "${var.db_address}", DB_PORT: "${tostring(var.db_port)}", DB_NAME: "${var.db_name}" } : {}),
     ...Object.fromEntries((src.bucketVariables ?? []).map((b) => [`${b.toUpperCase()}_BUCKET`, `\${var.${b}_bucket_name}`])),
     ...svc.environment,
   };
@@ -67,10 +67,12 @@ export const DB_SECRET_VARIABLE: Record<DbLogin, string> = { app: "db_app_secret
 /** Secrets by ARN: database credentials (JSON keys of the login's secret), Redis AUTH, app secrets. */
 export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secrets"> & { readonly parameters?: readonly ParameterRef[] }, db: DbLogin = "app"): SecretRef[] {
   const arn = `\${var.${DB_SECRET_VARIABLE[db]}}`;
-  const secrets: SecretRef[] = [
-    { name: "DB_USERNAME", valueFrom: `${arn}:username::` },
-    { name: "DB_PASSWORD", valueFrom: `${arn}:password::` },
-  ];
+  const secrets: SecretRef[] = src.db
+    ? [
+        { name: "DB_USERNAME", valueFrom: `${arn}:username::` },
+        { name: "DB_PASSWORD", valueFrom: `${arn}:password::` },
+      ]
+    : [];
   if (src.redis?.authSecretArn !== undefined) secrets.push({ name: "REDIS_AUTH_TOKEN", valueFrom: "${var.redis_auth_secret_arn}:token::" });
   for (const s of svc.secrets) secrets.push({ name: secretEnvName(s), valueFrom: `\${var.secret_arns.${s}}` });
   for (const p of svc.parameters ?? []) secrets.push({ name: p.name, valueFrom: p.valueFrom ?? parameterArn(p.parameter) });
@@ -95,10 +97,9 @@ export function parameterArn(parameter: string): string {
  * JSON policy strings. The master secret is read by migrations and db-bootstrap, the app secret by
  * the services (and db-bootstrap, which sets that password). */
 export function secretArnsOf(src: EnvSources, cfg: ComputeConfig): string[] {
-  const names = [...new Set(cfg.services.flatMap((s) => s.secrets))];
+  const names = [...new Set([...cfg.services, ...cfg.tasks].flatMap((s) => s.secrets))];
   return [
-    "${var.db_app_secret_arn}",
-    "${var.db_master_secret_arn}",
+    ...(src.db ? ["${var.db_app_secret_arn}", "${var.db_master_secret_arn}"] : []),
     ...(src.redis?.authSecretArn !== undefined ? ["${var.redis_auth_secret_arn}"] : []),
     ...names.map((n) => `\${var.secret_arns.${n}}`),
   ];

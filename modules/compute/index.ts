@@ -43,7 +43,7 @@ import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
 import { datadogApiKeySecret, datadogTask } from "./datadog";
 import { bucketNames } from "../storage/config";
 import { XRAY_RESERVATION } from "./datadog-config";
-import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix } from "./config";
+import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix, taskKnobs } from "./config";
 import { parameterResourceName, parameterStatements, placeholderParameters } from "./ssm";
 import type { ParameterRef } from "./env";
 
@@ -70,6 +70,12 @@ export const TARGET_GROUP_NAME_PREFIX_MAX = 6;
 export function targetGroupNamePrefix(service: string): string {
   return `${service.slice(0, TARGET_GROUP_NAME_PREFIX_MAX - 1).replace(/-+$/, "")}-`;
 }
+
+/**
+ * Tag of a task definition (compute.tasks) whose runner gives it a public IP (`AssignPublicIp: ENABLED` in
+ * RunTask): the policy gate's ecs-no-public-ip reads it, since no Terraform resource holds that launch setting (D122).
+ */
+export const ASSIGN_PUBLIC_IP_TAG = "AssignPublicIp";
 
 /** X-Ray daemon sidecar image (public ECR). */
 export const XRAY_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.14";
@@ -102,15 +108,20 @@ export interface ComputeProps {
   readonly metricNamespace: string;
   /** Application secret ARNs by name (security module). */
   readonly secretArns: unknown;
-  /** Database: the app user's and the master's secrets (db-bootstrap image: the engine major's postgres client). */
-  readonly db: { readonly appSecretArn: string; readonly masterSecretArn: string; readonly bootstrapImage: string; readonly address: string; readonly port: unknown; readonly name: string };
+  /** Database: the app user's and the master's secrets (db-bootstrap image: the engine major's postgres client). Omit without a database: no DB_* variables, no db-bootstrap task. */
+  readonly db?: { readonly appSecretArn: string; readonly masterSecretArn: string; readonly bootstrapImage: string; readonly address: string; readonly port: unknown; readonly name: string };
   /** Cache connection; omit when the cache is disabled (no REDIS_* variables). */
   readonly redis?: RedisInputs;
   /** Associate the security module's web ACL. @default false */
   readonly enableWaf?: boolean;
   readonly webAclArn?: string;
   /** Root variables of the compute knobs (./config.ts, knobs section): the image tag and each service's size and scaling, by service name. */
-  readonly knobs: { readonly image: KnobTokens<typeof IMAGE_KNOBS.knobs>; readonly services: Readonly<Record<string, KnobTokens<Record<string, KnobSpec>>>> };
+  readonly knobs: {
+    readonly image: KnobTokens<typeof IMAGE_KNOBS.knobs>;
+    readonly services: Readonly<Record<string, KnobTokens<Record<string, KnobSpec>>>>;
+    /** Each task's size knobs (`<task>_cpu`, `<task>_memory`), by task name. @default none */
+    readonly tasks?: Readonly<Record<string, KnobTokens<Record<string, KnobSpec>>>>;
+  };
   /**
    * A product's app settings that are knobs: each is a module input and the container variable of its
    * name in upper case (`bncc_cache_ttl` → `BNCC_CACHE_TTL`). @default none
@@ -172,12 +183,14 @@ export class ComputeModule extends ModuleStack {
       this.input(`${snake}_bucket_arn`, b.arn, { type: "string", description: `ARN of the ${key} bucket.` });
     }
     this.input("secret_arns", props.secretArns, { type: "map(string)", description: "Application secret ARNs by name." });
-    this.input("db_app_secret_arn", props.db.appSecretArn, { type: "string", description: "Secret of the application user (JSON: username, password, ...): app and workers." });
-    this.input("db_master_secret_arn", props.db.masterSecretArn, { type: "string", description: "Secret of the master user: migrations and db-bootstrap only." });
-    this.input("db_bootstrap_image", props.db.bootstrapImage, { type: "string", description: "PostgreSQL client image of the db-bootstrap task." });
-    this.input("db_address", props.db.address, { type: "string", description: "PostgreSQL host." });
-    this.input("db_port", props.db.port, { type: "number", description: "PostgreSQL port." });
-    this.input("db_name", props.db.name, { type: "string", description: "PostgreSQL database." });
+    if (props.db) {
+      this.input("db_app_secret_arn", props.db.appSecretArn, { type: "string", description: "Secret of the application user (JSON: username, password, ...): app and workers." });
+      this.input("db_master_secret_arn", props.db.masterSecretArn, { type: "string", description: "Secret of the master user: migrations and db-bootstrap only." });
+      this.input("db_bootstrap_image", props.db.bootstrapImage, { type: "string", description: "PostgreSQL client image of the db-bootstrap task." });
+      this.input("db_address", props.db.address, { type: "string", description: "PostgreSQL host." });
+      this.input("db_port", props.db.port, { type: "number", description: "PostgreSQL port." });
+      this.input("db_name", props.db.name, { type: "string", description: "PostgreSQL database." });
+    }
     if (props.redis) {
       this.input("redis_url", props.redis.url, { type: "string", description: "redis:// or rediss:// URL (no credentials)." });
       this.input("redis_host", props.redis.host, { type: "string", description: "Redis primary endpoint." });
@@ -206,6 +219,11 @@ export class ComputeModule extends ModuleStack {
       const tokens = props.knobs.services[s.name];
       if (!tokens) throw new Error(`compute: no knob tokens for service "${s.name}" (declare serviceKnobs("${s.name}") on the root)`);
       this.knobInputs(serviceKnobs(s.name), tokens);
+    }
+    for (const t of cfg.tasks) {
+      const tokens = props.knobs.tasks?.[t.name];
+      if (!tokens) throw new Error(`compute: no knob tokens for task "${t.name}" (declare taskKnobs("${t.name}") on the root)`);
+      this.knobInputs(taskKnobs(t.name), tokens);
     }
     if (props.appSettings) this.knobInputs(props.appSettings.set, props.appSettings.tokens);
 
@@ -287,16 +305,21 @@ export class ComputeModule extends ModuleStack {
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: serviceLogs ? [`${logGroup.arn}:*`, ...Object.values(serviceLogs).map((g) => `${g.arn}:*`)] : `${logGroup.arn}:*`,
       },
-      { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
-      {
-        Sid: "DecryptTaskSecrets",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: dataKey,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
-      },
-      ...(parameterStore ? parameterStatements({ region, dataKey }) : []),
     ];
+    // No secret at all (no database, no app secret: seed 004): no statement, since IAM refuses an empty Resource.
+    if (secretArns.length > 0) {
+      execStatements.push(
+        { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
+        {
+          Sid: "DecryptTaskSecrets",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: dataKey,
+          Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        },
+      );
+    }
+    if (parameterStore) execStatements.push(...parameterStatements({ region, dataKey }));
     if (parameterStore) placeholderParameters(this, { names: parameterStore.manual, dataKey });
     named(new IamRolePolicy(this, "execution_policy", { name: "pull-log-secrets", role: execRole.id, policy: policyDocument(execStatements) }), "execution");
 
@@ -619,9 +642,26 @@ export class ComputeModule extends ModuleStack {
       families.migrations = `${name}-migrations`;
     }
     // One-off: creates/updates the application's database user (modules/compute/db-bootstrap.ts).
-    const dbBootstrap = dbBootstrapTask(this, { name, executionRoleArn: execRole.arn, architecture: cfg.architecture });
-    families["db-bootstrap"] = dbBootstrap.taskDefinition.family;
-    this.output("db_bootstrap_run_task_command", dbBootstrap.runTaskCommand, "aws ecs run-task for the db-bootstrap task (private subnets, app security group, no public IP); prints the task ARN.");
+    if (props.db) {
+      const dbBootstrap = dbBootstrapTask(this, { name, executionRoleArn: execRole.arn, architecture: cfg.architecture });
+      families["db-bootstrap"] = dbBootstrap.taskDefinition.family;
+      this.output("db_bootstrap_run_task_command", dbBootstrap.runTaskCommand, "aws ecs run-task for the db-bootstrap task (private subnets, app security group, no public IP); prints the task ARN.");
+    }
+
+    // --- Tasks (compute.tasks): a task definition each, no service; another system starts them with RunTask (D123) ---
+    for (const t of cfg.tasks) {
+      const id = tf(t.name);
+      const knob = (k: string) => expr(`var.${serviceVariablePrefix(t.name)}_${k}`);
+      const td = taskDefinition(id, t.family ?? `${name}-${t.name}`, { ...t, port: undefined }, { cpu: knob("cpu"), memory: knob("memory") });
+      // How the task is launched is the caller's (RunTask's networkConfiguration); the tag states it for the policy gate.
+      td.tags = { Purpose: "run-task", ...(t.assignPublicIp ? { [ASSIGN_PUBLIC_IP_TAG]: "ENABLED" } : {}) };
+      families[t.name] = td.family;
+      this.output(`${id}_task_definition_arn`, td.arn, `ARN (with revision) of the ${t.name} task definition.`);
+      this.output(`${id}_task_definition_family`, td.family, `Family of the ${t.name} task definition.`);
+      // Started by hand (troubleshooting, a test run): where the runner would start it, with the same public IP choice.
+      const where = t.assignPublicIp ? { subnets: "var.public_subnet_ids", publicIp: true } : {};
+      this.output(`${id}_run_task_command`, runTaskCommand({ family: `aws_ecs_task_definition.${id}.family`, ...where }), `aws ecs run-task line that starts the ${t.name} task by hand; prints the task ARN.`);
+    }
 
     // --- ECS Exec toolbox (seed 000 §8.1, §8.4) ---------------------------------------------------------
     // A task definition no service uses: run-task starts it with --enable-execute-command, it sleeps for

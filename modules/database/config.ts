@@ -85,6 +85,12 @@ export const DATABASE_DEFAULTS = { databaseName: "app", masterUsername: "app_adm
 
 export const DatabaseSchema = z
   .object({
+    /**
+     * Whether the workload has a database at all. false: no database module block, no knobs, no database
+     * outputs, no DB_* container variables and no db-bootstrap task (seed 004 keeps its data in the SAM
+     * stack's DynamoDB table, D121); the other fields are then unused. @default true
+     */
+    enabled: z.boolean().default(true),
     /** PostgreSQL major version; RDS applies minor upgrades automatically. @default "15" */
     engineVersion: z.enum(["15", "16"]).default("15"),
     /**

@@ -155,6 +155,14 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
         if (defs.includes('{ "name" = "DD_APM_ENABLED", "value" = "true" }')) datadogApmTasks += count;
       }
     }
+    // One-off tasks (compute.tasks, tagged Purpose = run-task): their size for cost.usage.taskHours, and a public IPv4 while they run.
+    for (const [name, td] of Object.entries<Json>(tasks)) {
+      if (td.tags?.Purpose !== "run-task") continue;
+      const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
+      const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
+      const publicIp = td.tags?.AssignPublicIp === "ENABLED";
+      add("compute", `${name}: ${u.taskHours} task-hour(s) × ${vcpu} vCPU / ${gbMem} GB${publicIp ? " + public IPv4" : ""}`, u.taskHours * (vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour + (publicIp ? p.publicIpv4Hour : 0)));
+    }
     if (Object.keys(resources("compute", "aws_lb")).length > 0) add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
     add("compute", `${u.logsGb} GB logs ingested`, u.logsGb * p.logsIngestGb);
   }
