@@ -31,7 +31,8 @@ export interface Platform {
   readonly storage: StorageModule;
   /** Absent when `cache.enabled` is false (seed 000 §7.3). */
   readonly cache?: CacheModule;
-  readonly database: DatabaseModule;
+  /** Absent when `database.enabled` is false (seed 004). */
+  readonly database?: DatabaseModule;
   readonly compute: ComputeModule;
   /** Present when `cdn.enabled` (production). */
   readonly cdn?: CdnModule;
@@ -65,11 +66,11 @@ export function buildPlatform(app: App, env: EnvironmentConfig, product: Product
   const storage = m.storage(ctx, security);
   const cache = m.cache(ctx, network, security);
   const database = m.database(ctx, network, security);
-  const dr = m.dr(ctx, security, storage, database.module);
-  const compute = m.compute(ctx, { network, security, storage, database: database.module, cache: cache?.module });
+  const dr = m.dr(ctx, security, storage, database?.module);
+  const compute = m.compute(ctx, { network, security, storage, database: database?.module, cache: cache?.module });
   const cdn = m.cdn(ctx, storage, compute);
   const monitoring = m.monitoring(ctx, { security, storage, compute, database, cache });
-  const built = { root, network, security, storage, cache: cache?.module, database: database.module, compute, cdn, monitoring, dr };
+  const built = { root, network, security, storage, cache: cache?.module, database: database?.module, compute, cdn, monitoring, dr };
   addRootOutputs(root, env, built);
   return built;
 }

@@ -12,11 +12,12 @@ import { CacheModule } from "../modules/cache";
 import { CACHE_KNOBS } from "../modules/cache/config";
 import { CdnModule } from "../modules/cdn";
 import { ComputeModule } from "../modules/compute";
-import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/config";
+import { IMAGE_KNOBS, knobsOfService, MIGRATIONS_DATABASE_URL, taskKnobs, WRITTEN_PARAMETERS } from "../modules/compute/config";
 import { DatabaseModule } from "../modules/database";
 import { DATABASE_KNOBS } from "../modules/database/config";
 import { DrModule } from "../modules/dr";
-import { MonitoringModule } from "../modules/monitoring";
+import { MonitoringModule, type ServiceAlarm } from "../modules/monitoring";
+import { DefaultVpcNetworkModule } from "../modules/network/default-vpc";
 import { NetworkModule } from "../modules/network";
 import { SecurityModule, type SecurityProps } from "../modules/security";
 import { StorageModule } from "../modules/storage";
@@ -41,6 +42,8 @@ export interface Ctx {
 
 export function network({ app, env, root, names, running }: Ctx): NetworkModule {
   const net = env.network;
+  // Seed 004 option A: the account's default VPC, looked up; only the tasks' security group is created (D118).
+  if (net.mode === "default-vpc") return root.use(new DefaultVpcNetworkModule(app, env.workspace, { name: names.name, azs: env.availabilityZones }));
   // The load balancer's port to the tasks is the web services' one port (the schema checks they share it);
   // without a web service there is no load balancer and nothing is opened to it.
   const web = env.compute.services.filter((s) => s.kind === "web");
@@ -48,7 +51,7 @@ export function network({ app, env, root, names, running }: Ctx): NetworkModule 
     new NetworkModule(app, env.workspace, {
       name: names.name,
       region: env.region,
-      vpcCidr: net.vpcCidr,
+      vpcCidr: net.vpcCidr ?? "",
       azs: env.availabilityZones,
       publicSubnets: net.publicSubnets,
       privateSubnets: net.privateSubnets,
@@ -99,6 +102,9 @@ export function security({ app, env, root, names }: Ctx): SecurityModule {
       createOidcProvider: sec.deploy.createOidcProvider,
       preventDestroy: env.preventDestroy,
       terraformRoles: terraformRoles(env, names),
+      // SecureString parameters (compute.parameterStore, D104) are encrypted with the data key through SSM.
+      ...(env.compute.parameterStore ? { dataKeyServices: ["ssm"] } : {}),
+      ...(env.compute.clusterNameSuffix ? { clusterNameSuffix: env.compute.clusterNameSuffix } : {}),
     }),
   );
 }
@@ -161,14 +167,22 @@ export function cache(ctx: Ctx, network: NetworkModule, security: SecurityModule
       knobs,
       settings: c,
       preventDestroy: env.preventDestroy,
+      ...(env.compute.parameterStore?.redisUrl ? { urlParameterName: `${parameterPath(names)}${WRITTEN_PARAMETERS.redisUrl}` } : {}),
     }),
   );
   return { module, knobs };
 }
 
-export function database(ctx: Ctx, network: NetworkModule, security: SecurityModule): { module: DatabaseModule; knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> } {
+/** Path of the environment's SSM parameters (seed 002): `/<project>/<workspace>/`. */
+export function parameterPath(names: Names): string {
+  return `/${names.secretPrefix}/`;
+}
+
+/** Absent when `database.enabled` is false (seed 004, D121): no module block, no knobs. */
+export function database(ctx: Ctx, network: NetworkModule, security: SecurityModule): { module: DatabaseModule; knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> } | undefined {
   const { app, env, root, names } = ctx;
   const d = env.database;
+  if (!d.enabled) return undefined;
   const knobs = root.declareKnobs(DATABASE_KNOBS, d, ctx.rules);
   const module = root.use(
     new DatabaseModule(app, env.workspace, {
@@ -183,14 +197,17 @@ export function database(ctx: Ctx, network: NetworkModule, security: SecurityMod
       settings: d,
       preventDestroy: env.preventDestroy,
       secretRecoveryWindowDays: env.security.secrets.recoveryWindowDays,
+      ...(env.compute.parameterStore?.databaseUrl
+        ? { urlParameters: { path: parameterPath(names), app: WRITTEN_PARAMETERS.databaseUrl, ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}) } }
+        : {}),
     }),
   );
   return { module, knobs };
 }
 
 /** Present when `dr.enabled`: backups and bucket replicas in a second region. */
-export function dr({ app, env, root, names }: Ctx, security: SecurityModule, storage: StorageModule, database: DatabaseModule): DrModule | undefined {
-  if (!env.dr.enabled || !env.dr.region) return undefined;
+export function dr({ app, env, root, names }: Ctx, security: SecurityModule, storage: StorageModule, database: DatabaseModule | undefined): DrModule | undefined {
+  if (!env.dr.enabled || !env.dr.region || !database) return undefined;
   return root.use(
     new DrModule(app, env.workspace, {
       name: names.name,
@@ -215,7 +232,8 @@ export interface ComputeDeps {
   readonly network: NetworkModule;
   readonly security: SecurityModule;
   readonly storage: StorageModule;
-  readonly database: DatabaseModule;
+  /** Absent when `database.enabled` is false. */
+  readonly database?: DatabaseModule;
   readonly cache?: CacheModule;
 }
 
@@ -224,6 +242,7 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
   // Knob order is tfvars order: the app settings, then (after cache and database) the image tag and each service.
   const image = root.declareKnobs(IMAGE_KNOBS, env.compute, ctx.rules);
   const services = Object.fromEntries(env.compute.services.map((s) => [s.name, root.declareKnobs(knobsOfService(env.compute, s.name), s, ctx.rules)]));
+  const tasks = Object.fromEntries(env.compute.tasks.map((t) => [t.name, root.declareKnobs(taskKnobs(t.name), t, ctx.rules)]));
   const d = env.database;
   const buckets = Object.fromEntries(
     Object.entries(env.storage.buckets).map(([key, b]) => {
@@ -248,7 +267,7 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       buckets,
       metricNamespace: env.monitoring.appMetrics.namespace,
       secretArns: security.ref("secret_arns"),
-      db: {
+      db: database && {
         appSecretArn: database.ref("db_app_secret_arn"),
         masterSecretArn: database.ref("db_master_user_secret_arn"),
         bootstrapImage: d.bootstrapImage ?? `public.ecr.aws/docker/library/postgres:${d.engineVersion}-alpine`,
@@ -264,15 +283,28 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       },
       enableWaf: env.security.waf.enabled,
       webAclArn: security.ref("web_acl_arn"),
-      knobs: { image, services },
+      knobs: { image, services, ...(env.compute.tasks.length > 0 ? { tasks } : {}) },
       appSettings: ctx.product.appSettings && ctx.appSettings && { set: ctx.product.appSettings, tokens: ctx.appSettings },
       config: env.compute,
       environmentName: env.workspace,
       running: ctx.running,
       originVerify: env.network.albIngress === "cloudfront",
       datadog: env.compute.datadog.enabled ? { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project } : undefined,
+      ...(env.compute.parameterStore ? { parameterPath: parameterPath(names), writtenParameterArns: writtenParameterArns(env, database, cache) } : {}),
     }),
   );
+}
+
+/** ARNs of the parameters the database and cache modules write (compute.parameterStore), by parameter name. */
+function writtenParameterArns(env: EnvironmentConfig, database: DatabaseModule | undefined, cache: CacheModule | undefined): Record<string, string> {
+  const p = env.compute.parameterStore;
+  const out: Record<string, string> = {};
+  if (p?.databaseUrl && database) {
+    out[WRITTEN_PARAMETERS.databaseUrl] = database.ref("database_url_parameter_arn");
+    if (env.compute.migrations) out[MIGRATIONS_DATABASE_URL] = database.ref("migrations_database_url_parameter_arn");
+  }
+  if (p?.redisUrl && cache) out[WRITTEN_PARAMETERS.redisUrl] = cache.ref("redis_url_parameter_arn");
+  return out;
 }
 
 /** Present when `cdn.enabled` (production): CloudFront in front of the ALB. */
@@ -310,7 +342,8 @@ export interface MonitoringDeps {
   readonly security: SecurityModule;
   readonly storage: StorageModule;
   readonly compute: ComputeModule;
-  readonly database: { readonly module: DatabaseModule; readonly knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> };
+  /** Absent when `database.enabled` is false (no RDS alarms or widgets). */
+  readonly database?: { readonly module: DatabaseModule; readonly knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> };
   readonly cache?: { readonly module: CacheModule; readonly knobs: KnobTokens<typeof CACHE_KNOBS.knobs> };
 }
 
@@ -331,18 +364,23 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
       appMetrics: product.appMetrics?.(env),
       ecs: {
         clusterName: compute.ref("ecs_cluster_name"),
-        serviceName: `${names.name}-${watched.name}`,
-        logGroupName: compute.ref("log_group_name"),
+        // Tasks only (no service): no service alarms or widgets (D123).
+        serviceName: watched && `${names.name}-${watched.name}`,
+        // Per-service log groups (seed 002): the error filter watches the watched service's own group.
+        logGroupName: env.compute.logGroupPerService && watched ? Fn.lookup(compute.ref("service_log_group_names"), watched.name, "") : compute.ref("log_group_name"),
         containerInsights: env.compute.containerInsights,
       },
       alb: web && { arnSuffix: compute.ref("alb_arn_suffix"), targetGroupArnSuffix: Fn.lookup(compute.ref("target_group_arn_suffixes"), web.name, "") },
-      rds: {
+      rds: database && {
         instanceId: database.module.ref("db_instance_identifier"),
         allocatedStorageGb: database.knobs.db_allocated_storage,
         maxConnections: env.database.maxConnections,
         replicaCount: database.knobs.db_replica_count,
       },
+      metricAlarms: env.monitoring.metricAlarms.length > 0 ? env.monitoring.metricAlarms : undefined,
       redis: cache && { replicationGroupId: cache.module.ref("replication_group_id"), nodeCount: cache.knobs.redis_num_cache_nodes },
+      // Per-service alarms (monitoring.serviceAlarms), only when configured.
+      ...serviceAlarms(env, compute),
       // A copy of the app log group to Datadog (compute.datadog.logs); the logs stay in CloudWatch (D77, D80).
       datadog:
         dd.enabled && dd.logs
@@ -360,4 +398,15 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
           : undefined,
     }),
   );
+}
+
+/** `monitoring.serviceAlarms` as the monitoring module's props; nothing when none is configured. */
+function serviceAlarms(env: EnvironmentConfig, compute: ComputeModule): { serviceAlarms?: ServiceAlarm[]; targetGroupArnSuffixes?: unknown; ecsServiceNames?: unknown } {
+  const entries = Object.entries(env.monitoring.serviceAlarms);
+  if (entries.length === 0) return {};
+  return {
+    serviceAlarms: entries.map(([service, a]) => ({ service, cpuPercent: a.cpuPercent, p95LatencyMs: a.p95LatencyMs })),
+    targetGroupArnSuffixes: entries.some(([, a]) => a.p95LatencyMs !== undefined) ? compute.ref("target_group_arn_suffixes") : undefined,
+    ecsServiceNames: entries.some(([, a]) => a.cpuPercent !== undefined) ? compute.ref("ecs_service_names") : undefined,
+  };
 }

@@ -2,6 +2,7 @@
  * The root outputs the runbooks read (`terraform output <name>`), as a table: name, the module
  * output it forwards, the description, and when it exists.
  */
+import { Fn } from "cdktf";
 import type { ModuleStack } from "../lib/core/module-stack";
 import type { WorkspaceStack } from "../lib/core/workspace-stack";
 import type { EnvironmentConfig } from "../environments";
@@ -13,7 +14,7 @@ export interface Built {
   readonly security: ModuleStack;
   readonly storage: ModuleStack;
   readonly cache?: ModuleStack;
-  readonly database: ModuleStack;
+  readonly database?: ModuleStack;
   readonly compute: ModuleStack;
   readonly cdn?: ModuleStack;
   readonly monitoring: ModuleStack;
@@ -26,19 +27,24 @@ interface Row {
   /** Module and its output (`["network", "vpc_id"]`). */
   readonly from: readonly [keyof Built, string];
   readonly description: string;
-  /** `list` and `number` outputs keep their type. @default string */
-  readonly kind?: "list" | "number";
+  /** `list` and `number` outputs keep their type; `csv` joins a list into one comma-separated string. @default string */
+  readonly kind?: "list" | "number" | "csv";
   /** Exists only when true for the environment. @default always (when its module exists) */
   readonly when?: (env: EnvironmentConfig) => boolean;
 }
 
 const hasWeb = (env: EnvironmentConfig) => env.compute.services.some((s) => s.kind === "web");
+/** Subnet lists as one comma-separated string (network.subnetIdsOutput, D120). */
+const csvSubnets = (env: EnvironmentConfig) => env.network.subnetIdsOutput === "comma-separated";
+const hasTasks = (env: EnvironmentConfig) => env.compute.tasks.length > 0;
 const runTask = (output: string) => `TASK=$(eval "$(terraform output -raw ${output})")`;
 
 export const ROOT_OUTPUTS: readonly Row[] = [
   { name: "vpc_id", from: ["network", "vpc_id"], description: "ID of the VPC." },
-  { name: "public_subnet_ids", from: ["network", "public_subnet_ids"], kind: "list", description: "Public subnet IDs (ALB)." },
-  { name: "private_subnet_ids", from: ["network", "private_subnet_ids"], kind: "list", description: "Private subnet IDs (ECS tasks; seed 002 PRIVATE_SUBNET_IDS)." },
+  { name: "public_subnet_ids", from: ["network", "public_subnet_ids"], kind: "list", description: "Public subnet IDs (ALB).", when: (env) => !csvSubnets(env) },
+  { name: "private_subnet_ids", from: ["network", "private_subnet_ids"], kind: "list", description: "Private subnet IDs (ECS tasks; seed 002 PRIVATE_SUBNET_IDS).", when: (env) => !csvSubnets(env) },
+  { name: "public_subnet_ids", from: ["network", "public_subnet_ids"], kind: "csv", description: "Public subnet IDs, comma-separated (the tasks' subnets; a SAM List<AWS::EC2::Subnet::Id> parameter: terraform output -raw).", when: csvSubnets },
+  { name: "private_subnet_ids", from: ["network", "private_subnet_ids"], kind: "csv", description: "Private subnet IDs, comma-separated (empty when there are none).", when: csvSubnets },
   { name: "ecs_security_group_id", from: ["network", "app_security_group_id"], description: "Security group of the ECS tasks (seed 000 §8.1)." },
   { name: "alb_security_group_id", from: ["network", "alb_security_group_id"], description: "Security group of the load balancer." },
 
@@ -83,7 +89,16 @@ export const ROOT_OUTPUTS: readonly Row[] = [
   { name: "task_definition_families", from: ["compute", "task_definition_families"], description: "Task definition families (seed 000 §7.1 rollback)." },
   { name: "ecr_repository_urls", from: ["compute", "ecr_repository_urls"], description: "ECR repositories by image (CI pushes here)." },
   { name: "ecs_log_group_name", from: ["compute", "log_group_name"], description: "Log group of the containers (aws logs tail)." },
-  { name: "db_bootstrap_run_task_command", from: ["compute", "db_bootstrap_run_task_command"], description: "aws ecs run-task command that starts the one-off db-bootstrap task; prints the task ARN." },
+  {
+    name: "ecs_service_log_group_names",
+    from: ["compute", "service_log_group_names"],
+    description: "Log group of each service, /ecs/<name>-<service> (seed 002: aws logs tail /ecs/atena-prod-api).",
+    when: (env) => env.compute.logGroupPerService,
+  },
+  { name: "db_bootstrap_run_task_command", from: ["compute", "db_bootstrap_run_task_command"], description: "aws ecs run-task command that starts the one-off db-bootstrap task; prints the task ARN.", when: (env) => env.database.enabled },
+  { name: "ecs_cluster_arn", from: ["compute", "ecs_cluster_arn"], description: "ECS cluster ARN (the cluster RunTask starts the tasks on: a SAM parameter, docs/products).", when: hasTasks },
+  { name: "task_role_arn", from: ["compute", "task_role_arn"], description: "Role of the tasks (attach the workload's own permissions to it by name).", when: hasTasks },
+  { name: "execution_role_arn", from: ["compute", "execution_role_arn"], description: "Execution role of the tasks (a state machine that runs them needs iam:PassRole on both roles).", when: hasTasks },
   {
     name: "migrations_run_task_command",
     from: ["compute", "migrations_run_task_command"],
@@ -122,13 +137,26 @@ function bucketOutputs(env: EnvironmentConfig): Row[] {
   });
 }
 
+/** Per task (compute.tasks): `<task>_task_definition_arn` and `_family`, the values RunTask and a SAM parameter take. */
+function taskOutputs(env: EnvironmentConfig): Row[] {
+  return env.compute.tasks.flatMap((t) => {
+    const tf = t.name.replace(/-/g, "_");
+    return [
+      { name: `${tf}_task_definition_arn`, from: ["compute", `${tf}_task_definition_arn`] as const, description: `ARN (with revision) of the ${t.name} task definition: what RunTask starts (a SAM parameter).` },
+      { name: `${tf}_task_definition_family`, from: ["compute", `${tf}_task_definition_family`] as const, description: `Family of the ${t.name} task definition (RunTask with the family runs its latest ACTIVE revision).` },
+      { name: `${tf}_run_task_command`, from: ["compute", `${tf}_run_task_command`] as const, description: `Starts the ${t.name} task by hand, as its runner would: TASK=$(eval "$(terraform output -raw ${tf}_run_task_command)").` },
+    ];
+  });
+}
+
 /** Adds every row whose module exists and whose condition holds. */
 export function addRootOutputs(root: WorkspaceStack, env: EnvironmentConfig, built: Built): void {
-  for (const row of [...ROOT_OUTPUTS, ...bucketOutputs(env)]) {
+  for (const row of [...ROOT_OUTPUTS, ...bucketOutputs(env), ...taskOutputs(env)]) {
     const module = built[row.from[0]];
     if (!module || (row.when && !row.when(env))) continue;
     const output = row.from[1];
-    const value = row.kind === "list" ? module.refList(output) : row.kind === "number" ? module.refNumber(output) : module.ref(output);
+    const value =
+      row.kind === "list" ? module.refList(output) : row.kind === "number" ? module.refNumber(output) : row.kind === "csv" ? Fn.join(",", module.refList(output)) : module.ref(output);
     root.output(row.name, value, row.description);
   }
 }

@@ -46,9 +46,30 @@ export const CostSchema = z
          * ingests into CloudWatch for the app log group): Firehose ingestion plus Datadog's log ingestion. @default 0
          */
         datadogLogGb: z.number().nonnegative().default(0),
+        /**
+         * Hours a month each one-off task of `compute.tasks` runs, summed over its runs (seed 004: the processor, started
+         * by the state machine per video): its Fargate size for those hours, plus a public IPv4 address when it gets one. @default 0
+         */
+        taskHours: z.number().nonnegative().default(0),
       })
       .strict()
       .prefault({}),
+    /**
+     * Other states of the start/stop toggle `npm run cost` prints under the estimate (seed 002: always on,
+     * 8 h a day, stopped), each priced with its own `runningHours` instead of `usage.runningHours`. @default []
+     */
+    scenarios: z
+      .array(
+        z
+          .object({
+            /** What the operator calls this state ("8 h/day"). */
+            name: z.string().min(1).max(40),
+            /** Hours a month `environment_running` is true in this state (0: stopped all month). */
+            runningHours: z.number().nonnegative().max(744),
+          })
+          .strict(),
+      )
+      .default([]),
     /**
      * Datadog's own list prices, USD, priced only while `compute.datadog.enabled` (Pro plan, on-demand, from
      * https://www.datadoghq.com/pricing/ and the APM billing page

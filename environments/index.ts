@@ -4,16 +4,20 @@
  * dev.ts, staging.ts and production.ts here, and its directories stay `cdktf.out/stacks/<ws>`.
  */
 import type { Check } from "../lib/tools/policy/checks";
+import { AITECHNE } from "./aitechne";
+import { ATENA } from "./atena";
 import { bootstrap } from "./bootstrap";
 import { dev } from "./dev";
 import { EDUAUTISMO_SPEC } from "./product";
 import type { Product, ProductSpec } from "./product-spec";
 import { production } from "./production";
-import { ConfigError, environmentSchemaOf, parseEnvironmentOf, type EnvironmentConfig, type EnvironmentInput, type EnvironmentSchemaType, type Workspace } from "./schema";
+import { RETELL } from "./retell";
+import { ConfigError, environmentSchemaOf, parseEnvironmentOf, productPolicyProblems, type EnvironmentConfig, type EnvironmentInput, type EnvironmentSchemaType, type Workspace } from "./schema";
 import { staging } from "./staging";
 
 export * from "./schema";
-export type { Defaults, Product, ProductSpec } from "./product-spec";
+export type { Defaults, Product, ProductPolicyExemption, ProductSpec } from "./product-spec";
+import { rememberProduct } from "./product-spec";
 
 export const ENVIRONMENT_INPUTS: Record<Workspace, EnvironmentInput> = { dev, staging, production };
 
@@ -32,7 +36,7 @@ export const EDUAUTISMO: Product = {
  * Every product `npm run synth` writes, in order (EduAutismo first: its directory is cdktf.out itself).
  * Another product lives in `environments/<id>/` (index.ts exports its Product, one file per workspace).
  */
-export const PRODUCTS: readonly Product[] = [EDUAUTISMO];
+export const PRODUCTS: readonly Product[] = [EDUAUTISMO, ATENA, RETELL, AITECHNE];
 
 /** The product with this id; throws with the list of products otherwise. */
 export function productById(id: string): Product {
@@ -64,12 +68,14 @@ export function parseEnvironment(input: unknown, label: string, schema: Environm
  * workspace, so an operator fixes them in one pass.
  */
 export function loadEnvironments(inputs: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENT_INPUTS, product: ProductSpec = EDUAUTISMO): EnvironmentConfig[] {
-  const problems: string[] = [];
+  const problems: string[] = [...productPolicyProblems(product)];
   const configs: EnvironmentConfig[] = [];
   const schema = environmentSchemaOf(product);
   for (const ws of Object.keys(inputs)) {
     try {
-      configs.push(parseEnvironmentOf(product, inputs[ws], ws, schema));
+      const config = parseEnvironmentOf(product, inputs[ws], ws, schema);
+      rememberProduct(config, product);
+      configs.push(config);
     } catch (e) {
       if (e instanceof ConfigError) problems.push(...e.problems);
       else throw e;

@@ -26,6 +26,21 @@ export interface ProductSpec {
   readonly appSettings?: KnobSet;
   /** The app's own metrics (filters, alarms, widgets) for an environment. @default none */
   readonly appMetrics?: (env: EnvironmentConfig) => AppMetricsProps | undefined;
+  /**
+   * Policy checks the product's guide deliberately does not meet, each with the guide's reason (seed 004:
+   * tasks with public IPs instead of a NAT gateway). They hold in every environment of the product, a
+   * production-like one included, because the guide decides them, not an environment file; the policy report
+   * shows them as exempted with the reason. Each must name an existing check (loadEnvironments refuses
+   * others). EduAutismo declares none (docs/decisions.md D122). @default none
+   */
+  readonly policyExemptions?: readonly ProductPolicyExemption[];
+}
+
+/** A product-level policy exemption: the check's id and why the product's guide chooses less. */
+export interface ProductPolicyExemption {
+  readonly control: string;
+  /** Why, in a sentence (at least 15 characters). */
+  readonly reason: string;
 }
 
 
@@ -43,6 +58,19 @@ export interface Product extends ProductSpec {
   readonly environments: Readonly<Record<string, EnvironmentInput>>;
   /** Its state bootstrap stack (environments/bootstrap.ts shape). */
   readonly bootstrap: BootstrapInput;
+}
+
+/** The product each parsed environment belongs to (set by loadEnvironments), for the tools that get only the environment. */
+const PRODUCT_OF = new WeakMap<object, ProductSpec>();
+
+/** Records that `env` (a parsed environment) belongs to `product`. */
+export function rememberProduct(env: object, product: ProductSpec): void {
+  PRODUCT_OF.set(env, product);
+}
+
+/** The policy exemptions of the product `env` was loaded for (none when unknown, e.g. an environment built by hand). */
+export function productExemptionsOf(env: object): readonly ProductPolicyExemption[] {
+  return PRODUCT_OF.get(env)?.policyExemptions ?? [];
 }
 
 /** The environment file over the product's defaults: nested objects merge, anything else is the file's. */

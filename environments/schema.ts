@@ -10,7 +10,7 @@ import { z } from "zod";
 import { LOG_RETENTION_DAYS } from "../lib/core/validations";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { CdnSchema } from "../modules/cdn/config";
-import { ComputeSchema, FARGATE_MEMORY } from "../modules/compute/config";
+import { ComputeSchema, FARGATE_MEMORY, MIGRATIONS_DATABASE_URL, parameterNames, WRITTEN_PARAMETERS } from "../modules/compute/config";
 import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
@@ -18,7 +18,7 @@ import { DatabaseSchema } from "../modules/database/config";
 import { MonitoringSchema } from "../modules/monitoring/config";
 import { knobProblems, type RuleContext } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/config";
-import { IMAGE_KNOBS, knobsOfService } from "../modules/compute/config";
+import { IMAGE_KNOBS, knobsOfService, taskKnobs } from "../modules/compute/config";
 import { DATABASE_KNOBS } from "../modules/database/config";
 import { withDefaults, type ProductSpec } from "./product-spec";
 import { SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
@@ -168,7 +168,12 @@ function buildSchema(product: ProductSpec, checks: readonly Check[]) {
     .superRefine((env, ctx) => checkExemptions(env, ctx, exemptible))
     .superRefine(checkDr)
     .superRefine(checkTls)
-    .superRefine(checkTerraformRoles);
+    .superRefine(checkTerraformRoles)
+    .superRefine(checkParameters)
+    .superRefine(checkWorkloadShape)
+    .superRefine(checkHostRouting)
+    .superRefine(checkSpotMix)
+    .superRefine(checkServiceAlarms);
 }
 
 /** The schema of one product's environments (cached per product and check list). */
@@ -201,6 +206,12 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
   });
 
   const net = env.network;
+  // The default VPC is AWS's: its block and subnets are not ours to check (checkWorkloadShape has that mode's rules).
+  if (net.mode === "default-vpc") return;
+  if (net.vpcCidr === undefined) {
+    ctx.addIssue({ code: "custom", path: ["network", "vpcCidr"], message: 'required with network.mode "dedicated" (the VPC this module creates)' });
+    return;
+  }
   const vpc = parseCidr(net.vpcCidr);
   if (typeof vpc === "string") {
     ctx.addIssue({ code: "custom", path: ["network", "vpcCidr"], message: vpc });
@@ -212,7 +223,8 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
   const parsed: { tier: string; index: number; cidr: Cidr }[] = [];
   for (const tier of tiers) {
     const list = net[tier];
-    const optional = tier !== "privateSubnets";
+    // Empty private subnets are the public-tasks shape (D119), whose rules are in checkWorkloadShape.
+    const optional = tier !== "privateSubnets" || list.length === 0;
     if (!(optional && list.length === 0) && list.length !== azs.length) {
       const what = list.length < azs.length ? "fewer subnets than availability zones" : "more subnets than availability zones";
       ctx.addIssue({
@@ -342,9 +354,10 @@ function checkKnobs(env: EnvironmentConfig, ctx: Ctx, product: ProductSpec): voi
   const sets: { path: (string | number)[]; problems: { field: string; message: string }[] }[] = [
     { path: ["cache"], problems: product.appSettings ? knobProblems(product.appSettings, env.cache, rules) : [] },
     { path: ["cache"], problems: env.cache.enabled ? knobProblems(CACHE_KNOBS, env.cache, rules) : [] },
-    { path: ["database"], problems: knobProblems(DATABASE_KNOBS, env.database, rules) },
+    { path: ["database"], problems: env.database.enabled ? knobProblems(DATABASE_KNOBS, env.database, rules) : [] },
     { path: ["compute"], problems: knobProblems(IMAGE_KNOBS, env.compute, rules) },
     ...env.compute.services.map((s, i) => ({ path: ["compute", "services", i], problems: knobProblems(knobsOfService(env.compute, s.name), s, rules) })),
+    ...env.compute.tasks.map((t, i) => ({ path: ["compute", "tasks", i], problems: knobProblems(taskKnobs(t.name), t, rules) })),
   ];
   for (const { path, problems } of sets) {
     for (const p of problems) ctx.addIssue({ code: "custom", path: [...path, p.field], message: p.message });
@@ -397,11 +410,11 @@ function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
     if (s.kind === "worker" && (s.pathPatterns.length > 0 || s.requestsPerTarget !== undefined)) {
       ctx.addIssue({ code: "custom", path: [...path, "kind"], message: "a worker has no load balancer: drop pathPatterns and requestsPerTarget" });
     }
-    if (s.kind === "web" && webServices.indexOf(s) > 0 && s.pathPatterns.length === 0) {
+    if (s.kind === "web" && webServices.indexOf(s) > 0 && s.pathPatterns.length === 0 && s.hostHeaders.length === 0) {
       ctx.addIssue({
         code: "custom",
         path: [...path, "pathPatterns"],
-        message: `web service "${s.name}" has no listener rule: give it pathPatterns (only the first web service, "${webServices[0].name}", is the listener default)`,
+        message: `web service "${s.name}" has no listener rule: give it pathPatterns or hostHeaders (only the first web service, "${webServices[0].name}", is the listener default)`,
       });
     }
   });
@@ -530,5 +543,169 @@ export function parseEnvironmentOf(product: ProductSpec, input: unknown, label: 
 function checkTerraformRoles(env: EnvironmentConfig, ctx: Ctx): void {
   if (env.security.deploy.terraformRoles.enabled && !env.state) {
     ctx.addIssue({ code: "custom", path: ["security", "deploy", "terraformRoles", "enabled"], message: TERRAFORM_ROLES_NEED_STATE });
+  }
+}
+
+/**
+ * The shapes a workload without the usual tiers may take (seed 004, D118–D121): the default VPC, no private
+ * subnets (one-off tasks with public IPs, no NAT), no database, tasks without services. Each rule names
+ * what the missing piece would have held.
+ */
+function checkWorkloadShape(env: EnvironmentConfig, ctx: Ctx): void {
+  const net = env.network;
+  const c = env.compute;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  const runsServices = c.services.length > 0;
+  if (!runsServices && c.tasks.length === 0) issue(["compute", "services"], "needs at least one service");
+  const names = new Map<string, string>(c.services.map((s) => [s.name, "service"]));
+  c.tasks.forEach((t, i) => {
+    if (names.has(t.name)) issue(["compute", "tasks", i, "name"], `"${t.name}" is also a ${names.get(t.name)} name (their knobs <name>_cpu … would clash)`);
+    names.set(t.name, "task");
+    if (!c.images.includes(t.image)) issue(["compute", "tasks", i, "image"], `"${t.image}" is not one of compute.images (${c.images.join(", ")})`);
+    t.secrets.forEach((name, j) => {
+      if (!env.security.secrets.names.includes(name)) issue(["compute", "tasks", i, "secrets", j], `"${name}" is not declared in security.secrets.names`);
+    });
+  });
+  if (c.migrations && !env.database.enabled) issue(["compute", "migrations"], "migrations run against the database: needs database.enabled");
+  if (c.migrations && !runsServices) issue(["compute", "migrations"], "takes its secrets from the first service: needs a service");
+  if (env.dr.enabled && !env.database.enabled) issue(["dr", "enabled"], "copies the database's backups to the DR region: needs database.enabled");
+  if (env.compute.parameterStore?.databaseUrl && !env.database.enabled) issue(["compute", "parameterStore", "databaseUrl"], "needs the database (database.enabled): DATABASE_URL is written by the database module");
+
+  const noPrivateTier = (what: string) => {
+    if (net.natMode !== "none") issue(["network", "natMode"], `must be "none" ${what}: a NAT gateway serves private subnets`);
+    if (net.interfaceEndpoints.length > 0) issue(["network", "interfaceEndpoints"], `must be empty ${what}: interface endpoints live in the private subnets`);
+    if (env.cache.enabled) issue(["cache", "enabled"], `must be false ${what}: Redis lives in the private subnets`);
+    if (env.database.enabled) issue(["database", "enabled"], `must be false ${what}: the database lives in private or database subnets`);
+    if (runsServices) issue(["compute", "services"], `must be empty ${what}: services run in the private subnets; use compute.tasks`);
+    c.tasks.forEach((t, i) => {
+      if (!t.assignPublicIp) issue(["compute", "tasks", i, "assignPublicIp"], `must be true ${what}: without NAT a task reaches ECR and the AWS APIs only through a public IP`);
+    });
+  };
+  if (net.mode === "default-vpc") {
+    const where = 'with network.mode "default-vpc"';
+    if (net.vpcCidr !== undefined) issue(["network", "vpcCidr"], `not used ${where} (the default VPC's block is AWS's); drop it`);
+    for (const tier of ["publicSubnets", "privateSubnets", "databaseSubnets"] as const) {
+      if (net[tier].length > 0) issue(["network", tier], `not used ${where} (its default subnets are looked up); drop it`);
+    }
+    if (net.flowLogs.enabled) issue(["network", "flowLogs", "enabled"], `must be false ${where}: the default VPC is not managed here`);
+    noPrivateTier(where);
+  } else if (net.privateSubnets.length === 0) {
+    const where = "without privateSubnets";
+    if (net.publicSubnets.length === 0) issue(["network", "publicSubnets"], `needs one subnet per availability zone ${where}: the tasks run there`);
+    noPrivateTier(where);
+  }
+}
+
+/**
+ * A product's own policy exemptions (ProductSpec.policyExemptions, D122): each names a check of the gate,
+ * once, with a reason. Messages read `<product>.policyExemptions[i].<field>: <rule>`.
+ */
+export function productPolicyProblems(product: ProductSpec, checks: readonly Check[] = CHECKS): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  (product.policyExemptions ?? []).forEach((e, i) => {
+    const at = `${product.id}.policyExemptions[${i}]`;
+    if (!checks.some((c) => c.id === e.control)) problems.push(`${at}.control: "${e.control}" is not a policy check (lib/tools/policy/checks.ts)`);
+    else if (seen.has(e.control)) problems.push(`${at}.control: "${e.control}" is listed twice`);
+    seen.add(e.control);
+    if (e.reason.trim().length < 15) problems.push(`${at}.reason: say why, in a sentence`);
+  });
+  return problems;
+}
+
+/** SSM parameters (compute.parameterStore, D104): services inject only parameters that exist, and Terraform's own names stay its own. */
+function checkParameters(env: EnvironmentConfig, ctx: Ctx): void {
+  const store = env.compute.parameterStore;
+  const names = parameterNames(store);
+  const written: string[] = [...Object.values(WRITTEN_PARAMETERS), MIGRATIONS_DATABASE_URL];
+  store?.manual.forEach((n, i) => {
+    if (written.includes(n)) {
+      ctx.addIssue({ code: "custom", path: ["compute", "parameterStore", "manual", i], message: `${n} is written by Terraform (parameterStore.databaseUrl / redisUrl), not by an operator` });
+    } else if (store.manual.indexOf(n) !== i) {
+      ctx.addIssue({ code: "custom", path: ["compute", "parameterStore", "manual", i], message: `${n} is listed twice` });
+    }
+  });
+  if (store?.redisUrl && !env.cache.enabled) {
+    ctx.addIssue({ code: "custom", path: ["compute", "parameterStore", "redisUrl"], message: "needs the cache (cache.enabled): REDIS_URL is written by the cache module" });
+  }
+  env.compute.services.forEach((svc, i) => {
+    svc.parameters.forEach((p, j) => {
+      if (!names.includes(p)) {
+        const known = names.length ? `(${names.join(", ")})` : "(none: set compute.parameterStore)";
+        ctx.addIssue({ code: "custom", path: ["compute", "services", i, "parameters", j], message: `"${p}" is not a parameter of compute.parameterStore ${known}` });
+      } else if (svc.secrets.some((sec) => sec.replace(/-/g, "_").toUpperCase() === p)) {
+        ctx.addIssue({ code: "custom", path: ["compute", "services", i, "parameters", j], message: `${p} is also injected from secrets; keep one source` });
+      }
+    });
+  });
+}
+
+/**
+ * Host-based routing (`compute.services[i].hostHeaders`, D110): web services only, not behind CloudFront (it sends
+ * the origin's name as Host), within the listener rule's 5 condition values, one service per host.
+ */
+function checkHostRouting(env: EnvironmentConfig, ctx: Ctx): void {
+  const owner = new Map<string, { name: string; paths: boolean }>();
+  env.compute.services.forEach((s, i) => {
+    if (s.hostHeaders.length === 0) return;
+    const path = ["compute", "services", i, "hostHeaders"];
+    if (s.kind === "worker") {
+      ctx.addIssue({ code: "custom", path, message: "a worker has no load balancer: drop hostHeaders" });
+      return;
+    }
+    if (env.network.albIngress === "cloudfront") {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: 'cannot route by host behind CloudFront (albIngress "cloudfront"): CloudFront sends the origin\'s name (cdn.originDomainName) as Host, never the viewer\'s; route by pathPatterns',
+      });
+    }
+    const values = s.pathPatterns.length + s.hostHeaders.length;
+    if (values > ALB_RULE_CONDITION_VALUES) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `a listener rule holds at most ${ALB_RULE_CONDITION_VALUES} condition values (ELB quota): pathPatterns (${s.pathPatterns.length}) + hostHeaders (${s.hostHeaders.length}) = ${values}`,
+      });
+    }
+    s.hostHeaders.forEach((host, j) => {
+      const seen = s.hostHeaders.indexOf(host);
+      if (seen !== j) {
+        ctx.addIssue({ code: "custom", path: [...path, j], message: `${host} is listed twice (also at hostHeaders[${seen}])` });
+        return;
+      }
+      const other = owner.get(host);
+      // Two services may share a host only when paths tell them apart.
+      if (other && !(other.paths && s.pathPatterns.length > 0)) {
+        ctx.addIssue({ code: "custom", path: [...path, j], message: `${host} already routes to web service "${other.name}": give both services pathPatterns, or one host to one service` });
+      } else if (!other) owner.set(host, { name: s.name, paths: s.pathPatterns.length > 0 });
+    });
+  });
+}
+
+/** Fargate + Fargate Spot (`compute.services[i].spotMix`, D111): instead of `spot`, never with it, and with some on-demand capacity. */
+function checkSpotMix(env: EnvironmentConfig, ctx: Ctx): void {
+  env.compute.services.forEach((s, i) => {
+    if (!s.spotMix) return;
+    const path = ["compute", "services", i, "spotMix"];
+    if (s.spot) {
+      ctx.addIssue({ code: "custom", path, message: "choose spot: true (every task on Fargate Spot) or spotMix (an on-demand base, the rest split by weight), not both" });
+    }
+    if (s.spotMix.onDemandBase === 0 && s.spotMix.onDemandWeight === 0) {
+      ctx.addIssue({ code: "custom", path, message: "puts no task on on-demand Fargate (onDemandBase and onDemandWeight are 0): use spot: true, or give the mix an on-demand base" });
+    }
+  });
+}
+
+/** Per-service alarms (`monitoring.serviceAlarms`): a configured service, and a latency alarm only where a target group measures it. */
+function checkServiceAlarms(env: EnvironmentConfig, ctx: Ctx): void {
+  const services = env.compute.services;
+  for (const [name, alarms] of Object.entries(env.monitoring.serviceAlarms)) {
+    const svc = services.find((s) => s.name === name);
+    if (!svc) {
+      ctx.addIssue({ code: "custom", path: ["monitoring", "serviceAlarms", name], message: `no service "${name}" in compute.services (${services.map((s) => s.name).join(", ")})` });
+    } else if (svc.kind === "worker" && alarms.p95LatencyMs !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["monitoring", "serviceAlarms", name, "p95LatencyMs"], message: `"${name}" is a worker: no load balancer measures its response time` });
+    }
   }
 }

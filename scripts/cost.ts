@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../lib/tools/cost/compare";
-import { estimate, formatEstimate } from "../lib/tools/cost/estimate";
+import { estimate, formatEstimate, formatScenarios, scenarioEstimates } from "../lib/tools/cost/estimate";
 import { costDiff, parseCostReport } from "../lib/tools/pipeline";
 import { productArgs, withProducts } from "./synthesized";
 
@@ -26,7 +26,8 @@ function main(): number {
       for (const { envs, stacks, label } of sets) {
         for (const env of envs) {
           const e = { ...estimate(stacks[env.workspace], env.cost), workspace: label(env.workspace) };
-          parts.push(formatEstimate(e, env.cost.budgetUsd) + "\n");
+          const scenarios = formatScenarios(scenarioEstimates(stacks[env.workspace], env.cost));
+          parts.push(formatEstimate(e, env.cost.budgetUsd) + (scenarios ? "\n" + scenarios : "") + "\n");
           if (e.total > env.cost.budgetUsd.max) exceeded = true;
         }
       }

@@ -10,7 +10,7 @@ import * as path from "path";
 import { PRODUCTS } from "../../environments";
 import { terraformLines } from "../../lib/tools/product-runbook";
 import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
-import { plannedChanges } from "../../lib/tools/terraform";
+import { plannedChanges, planReadsAws } from "../../lib/tools/terraform";
 import { command, OperatorWorkspace, planOut, REPO } from "../helpers/operator";
 import { productStacks } from "../helpers/synth";
 import { describeTerraform } from "../helpers/terraform";
@@ -25,6 +25,10 @@ for (const product of OTHERS) {
       const runbook = fs.readFileSync(path.join(REPO, "docs", "runbooks", product.id, `${ws}.md`), "utf8");
       const lines = terraformLines(runbook).map(command);
       const modules = Object.keys(stack.root.module ?? {});
+      // A workspace whose plan reads AWS (data sources: seed 004's default VPC, D118) cannot plan offline: its runbook's
+      // plan lines run under `terraform test` instead, the data sources overridden (override_data).
+      const readsAws = planReadsAws(stack);
+      const planTest = readsAws.length > 0 ? () => undefined : test;
       let op: OperatorWorkspace;
 
       beforeAll(() => {
@@ -56,7 +60,7 @@ for (const product of OTHERS) {
         expect(targets.filter((t) => !modules.includes(t))).toEqual([]);
       });
 
-      test("the first targeted plan of the first deploy touches only its module and what that module reads", () => {
+      planTest(`the first targeted plan of the first deploy touches only its module and what that module reads`, () => {
         const line = lines.find((l) => l.startsWith("terraform plan ") && l.includes("-target=module.")) as string;
         const target = /-target=module\.([a-z_]+)/.exec(line)?.[1] as string;
         const allowed = [target, ...targetClosure(moduleGraph(stack.root), target)];
@@ -65,12 +69,12 @@ for (const product of OTHERS) {
         expect(planned.filter((a) => !allowed.some((m) => a.startsWith(`module.${m}.`)))).toEqual([]);
       });
 
-      test("the compute plan of the runbook plans compute's resources", () => {
+      planTest(`the compute plan of the runbook plans compute's resources`, () => {
         const planned = runPlan(planLine(/-target=module\.compute /));
         expect(planned.filter((a) => a.startsWith("module.compute.")).length).toBeGreaterThan(0);
       });
 
-      test("the full plan of the rollback section creates resources in every module and sets no undeclared variable", () => {
+      planTest(`the full plan of the rollback section creates resources in every module and sets no undeclared variable`, () => {
         const line = planLine(/^terraform plan -var-file="[^"]+"$/);
         const r = op.ok(`${line} -out=tfplan-full`);
         expect(r.text).not.toMatch(/Warning: Value for undeclared variable/);
@@ -79,14 +83,56 @@ for (const product of OTHERS) {
         expect(missing).toEqual([]);
       });
 
+      if (readsAws.length > 0) {
+        test(`the runbook's plans run under terraform test, the data sources it reads from AWS (${readsAws.join(", ")}) overridden`, () => {
+          const plans = [...new Set(lines.filter((l) => l.startsWith("terraform plan ")).map((l) => l.replace(/ -out=\S+/, "")))];
+          expect(plans.length).toBeGreaterThan(2);
+          const varFile = /-var-file="([^"]+)"/.exec(plans[0])?.[1] as string;
+          fs.mkdirSync(path.join(op.dir, "tests"), { recursive: true });
+          fs.writeFileSync(path.join(op.dir, "tests", "runbook.tftest.hcl"), runbookTestFile(readsAws, plans));
+          const r = op.run(`terraform test -no-color -var-file="${varFile}"`);
+          expect(r.text).toContain(`${plans.length} passed, 0 failed`);
+        });
+      }
+
       if (lines.some((l) => l.includes("-var=environment_running=false"))) {
-        test("the stop plan of the runbook runs and plans no NAT gateway", () => {
+        planTest(`the stop plan of the runbook runs and plans no NAT gateway`, () => {
           const planned = runPlan(planLine(/-var=environment_running=false/));
           expect(planned.filter((a) => a.includes("aws_nat_gateway."))).toEqual([]);
         });
       }
     });
   }
+}
+
+/** Values a test gives the data sources a plan would read from AWS (what an account's default VPC looks like). */
+const OFFLINE_DATA: Record<string, string> = {
+  aws_vpc: '{ id = "vpc-0a1b2c3d4e5f60718", cidr_block = "172.31.0.0/16" }',
+  aws_subnets: '{ ids = ["subnet-0bbbbbbbbbbbbbbbb", "subnet-0aaaaaaaaaaaaaaaa"] }',
+};
+
+/** A `terraform test` file with one plan run per runbook plan line (its -target and -var flags), the data sources overridden. */
+function runbookTestFile(dataSources: string[], plans: string[]): string {
+  const overrides = dataSources.map((address) => {
+    const type = /\.data\.([a-z0-9_]+)\./.exec(address)?.[1] as string;
+    if (!OFFLINE_DATA[type]) throw new Error(`no offline values for ${type} (${address}): add them to OFFLINE_DATA`);
+    return `override_data {\n  target = ${address}\n  values = ${OFFLINE_DATA[type]}\n}`;
+  });
+  const runs = plans.map((line, i) => {
+    const targets = [...line.matchAll(/-target=(\S+)/g)].map((m) => m[1]);
+    // A failed check block (compute's first_deploy_image while app_image_tag is "initial") is a warning to
+    // `terraform plan` but fails a `terraform test` run: give the tag a value, as the first deploy does.
+    const vars = ['    app_image_tag = "sha-0000000"', ...[...line.matchAll(/-var=([a-z0-9_]+)=(\S+)/g)].map((m) => `    ${m[1]} = ${m[2]}`)];
+    return [
+      `run "runbook_plan_${i + 1}" {`,
+      "  # " + line,
+      "  command = plan",
+      ...(targets.length ? ["  plan_options {", `    target = [${targets.join(", ")}]`, "  }"] : []),
+      ...(vars.length ? ["  variables {", ...vars, "  }"] : []),
+      "}",
+    ].join("\n");
+  });
+  return [...overrides, ...runs].join("\n\n") + "\n";
 }
 
 if (OTHERS.length === 0) {

@@ -272,7 +272,7 @@ describe("compute rules at synthesis", () => {
   test("a second web service without a listener rule is an error", () => {
     expect(
       problems("dev", (e) => e.compute.services.push({ name: "web", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1 })),
-    ).toContain('dev.compute.services[1].pathPatterns: web service "web" has no listener rule: give it pathPatterns (only the first web service, "app", is the listener default)');
+    ).toContain('dev.compute.services[1].pathPatterns: web service "web" has no listener rule: give it pathPatterns or hostHeaders (only the first web service, "app", is the listener default)');
   });
 
   test("a service may only inject declared secrets", () => {

@@ -91,7 +91,7 @@ export class WorkspaceStack extends TerraformStack {
       validations: [
         {
           condition: `var.environment == "${ws}"`,
-          errorMessage: `This directory was synthesized for the "${ws}" workspace; environment must be "${ws}". Change environments/${ws}.ts and run npm run synth instead of editing tfvars.`,
+          errorMessage: `This directory was synthesized for the "${ws}" workspace; environment must be "${ws}". Change ${props.sourceFile} and run npm run synth instead of editing tfvars.`,
         },
         {
           condition: "var.environment == terraform.workspace",

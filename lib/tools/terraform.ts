@@ -427,3 +427,19 @@ export function stateDependencies(stackDir: string): Map<string, string[]> {
   }
   return out;
 }
+
+/** Data sources Terraform evaluates without calling AWS (none of them needs credentials at plan). */
+const LOCAL_DATA_SOURCES = ["aws_iam_policy_document", "aws_arn", "aws_partition"];
+
+/**
+ * The data sources of a synthesized workspace's modules that call AWS at plan time (seed 004's option A looks up
+ * the default VPC, D118): such a workspace cannot be planned offline with the test provider settings; its plans
+ * are tested with `terraform test` and `override_data` instead (__tests__/terraform/product-aitechne.test.ts).
+ */
+export function planReadsAws(stack: { readonly modules: Readonly<Record<string, { data?: Record<string, Record<string, unknown>> }>> }): string[] {
+  return Object.entries(stack.modules).flatMap(([m, tf]) =>
+    Object.entries(tf.data ?? {})
+      .filter(([type]) => !LOCAL_DATA_SOURCES.includes(type))
+      .flatMap(([type, byName]) => Object.keys(byName).map((name) => `module.${m}.data.${type}.${name}`)),
+  );
+}

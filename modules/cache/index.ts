@@ -19,6 +19,7 @@ import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/cons
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { replacementDigest } from "../../lib/constructs/replacement-name";
 import { generatedToken } from "../../lib/constructs/generated-token";
+import { urlParameter } from "../../lib/constructs/url-parameter";
 import type { KnobTokens } from "../../lib/core/knobs";
 import type { CacheConfig } from "./config";
 import { CACHE_KNOBS } from "./config";
@@ -53,6 +54,11 @@ export interface CacheProps extends DataTierPlacement {
   readonly settings: CacheConfig;
   /** `prevent_destroy` on the replication group (decided at synthesis). @default false */
   readonly preventDestroy?: boolean;
+  /**
+   * An SSM parameter with the connection URL, AUTH token included (`rediss://:<token>@<host>:6379`), written
+   * write-only (D104): the full name, e.g. `/<project>/<workspace>/REDIS_URL`. @default none
+   */
+  readonly urlParameterName?: string;
 }
 
 export class CacheModule extends ModuleStack {
@@ -183,6 +189,20 @@ export class CacheModule extends ModuleStack {
       }),
       "redis_auth",
     ).addOverride("count", expr("var.redis_auth_enabled ? 1 : 0"));
+
+    if (props.urlParameterName !== undefined) {
+      const parameterName = this.input("url_parameter_name", props.urlParameterName, { type: "string", description: "SSM parameter with the connection URL (AUTH token included)." }).stringValue;
+      const withToken = `"rediss://:\${terraform_data.auth_token.output}@\${${endpoint}}:${REDIS_PORT}"`;
+      const redisUrl = urlParameter(this, {
+        id: "redis_url",
+        name: parameterName,
+        description: "Redis URL with the AUTH token (written by Terraform, write-only: never in plan or state)",
+        value: `\${var.redis_auth_enabled ? ${withToken} : ${url}}`,
+        triggers: ["terraform_data.auth_token.id", endpoint, "var.redis_auth_enabled", "var.redis_transit_encryption_enabled"],
+        dataKey,
+      });
+      this.output("redis_url_parameter_arn", redisUrl.arn, "ARN of the REDIS_URL parameter.");
+    }
 
     this.output("redis_endpoint", expr(endpoint), "Primary endpoint address (configuration endpoint in cluster mode).");
     this.output("redis_reader_endpoint", expr(cluster ? endpoint : "aws_elasticache_replication_group.redis.reader_endpoint_address"), "Reader endpoint address.");

@@ -127,6 +127,9 @@ export const ALB_TLS_POLICIES = ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecu
 /** Official Redis image on ECR Public: redis-cli built with TLS, a shell, and the Alpine CA bundle. */
 export const TOOLBOX_IMAGE = "public.ecr.aws/docker/library/redis:7.2-alpine";
 
+/** A listener rule's host-header value: a lowercase DNS name, optionally a leading `*.` wildcard (ELB matches it case-insensitively). */
+export const HOST_HEADER_RE = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
 export const ServiceSchema = z
   .object({
     /** Service name: `<project>-<env>-<name>` (seed 000: `<project>-<env>-app`). Required. */
@@ -159,8 +162,103 @@ export const ServiceSchema = z
     environment: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).default({}),
     /** Secrets to inject by ARN, from `security.secrets.names`; env var = upper snake case of the name. @default [] */
     secrets: z.array(z.string()).default([]),
+    /**
+     * SSM parameters to inject by `valueFrom` (`compute.parameterStore`): the env var is the parameter's name
+     * (`DATABASE_URL`); a plain variable of the same name is dropped. @default []
+     */
+    parameters: z.array(z.string()).default([]),
+    /**
+     * Host names this web service answers (`api.example.com`, or `*.example.com`): its listener rule gets a
+     * host-header condition (with `pathPatterns`, both must match). When the first web service has any, it is no
+     * longer the listener default: it gets its own rule and a request for any other host gets 404 (D110). At most
+     * 5 condition values per rule with `pathPatterns` (ELB quota). @default [] (no host condition)
+     */
+    hostHeaders: z.array(z.string().max(128, "a host-header value holds at most 128 characters").regex(HOST_HEADER_RE, "must be a lowercase host name such as api.example.com or *.example.com")).default([]),
+    /**
+     * Fargate and Fargate Spot together (capacity provider strategy): the first `onDemandBase` tasks run on Fargate,
+     * the rest split `onDemandWeight` : `spotWeight` between Fargate and Fargate Spot (D111). Not with `spot: true`.
+     * @default none (all tasks on one capacity provider, as `spot` says)
+     */
+    spotMix: z
+      .object({
+        /** Tasks that always run on on-demand Fargate before any weight applies. @default 1 */
+        onDemandBase: z.number().int().min(0).max(100000).default(1),
+        /** Relative share of the tasks above the base on on-demand Fargate. @default 1 */
+        onDemandWeight: z.number().int().min(0).max(1000).default(1),
+        /** Relative share of the tasks above the base on Fargate Spot. @default 1 */
+        spotWeight: z.number().int().min(1, "a mix needs some Spot: at least 1 (or drop spotMix)").max(1000).default(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
+
+/** A task's knobs: its size (`<task>_cpu`, `<task>_memory`), with the Fargate rules; no count, nothing scales it. */
+export function taskKnobs(task: string): KnobSet {
+  const all = serviceKnobs(task);
+  const p = serviceVariablePrefix(task);
+  const keep = [`${p}_cpu`, `${p}_memory`];
+  return defineKnobs(Object.fromEntries(keep.map((k) => [k, all.knobs[k]])), (ctx) => all.rules(ctx).filter((r) => keep.includes(r.variable)));
+}
+
+/** The knob fields every task has. */
+export const TASK_KNOB_FIELDS = defineKnobs({ cpu: SERVICE_KNOB_SPECS.cpu, memory: SERVICE_KNOB_SPECS.memory });
+
+export const TaskSchema = z
+  .object({
+    /** Task name: family `<project>-<env>-<name>` unless `family` is set; its knobs `<name>_cpu`, `<name>_memory`. Required. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and dashes"),
+    /** Task definition family, when the guide names it (seed 004: `ai-techne-academy-processor-dev`). @default `<project>-<env>-<name>` */
+    family: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be letters, digits, dashes and underscores (ECS family)").optional(),
+    /** ECR repository (one of `compute.images`). @default "app" */
+    image: z.string().default("app"),
+    /** Size: the task's knobs `<task>_cpu` and `<task>_memory` (Fargate values). Required. */
+    ...knobFields(TASK_KNOB_FIELDS),
+    /** Command override. @default the image's */
+    command: z.array(z.string()).optional(),
+    /** Extra plain environment variables (never secrets). @default {} */
+    environment: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).default({}),
+    /** Secrets to inject by ARN, from `security.secrets.names`; env var = upper snake case of the name. @default [] */
+    secrets: z.array(z.string()).default([]),
+    /**
+     * Whoever runs the task gives it a public IP (`AssignPublicIp: ENABLED`; seed 004 option B, no NAT). The task
+     * definition carries the tag `AssignPublicIp = ENABLED` so the policy gate sees it (ecs-no-public-ip, D122).
+     * @default false
+     */
+    assignPublicIp: z.boolean().default(false),
+  })
+  .strict();
+
+/** Name of an SSM parameter under the environment's path (`/<project>/<workspace>/<NAME>`): the container variable it becomes. */
+export const PARAMETER_NAME = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be an environment variable name (upper case letters, digits, underscores)");
+/** Value Terraform puts in a parameter an operator sets (`aws ssm put-parameter --overwrite`); never reverted (ignore_changes). */
+export const PARAMETER_PLACEHOLDER = "CHANGE_ME";
+/** The parameters Terraform writes itself (write-only, D104): name → what it holds. */
+export const WRITTEN_PARAMETERS = { databaseUrl: "DATABASE_URL", redisUrl: "REDIS_URL" } as const;
+/** The master user's URL, written with DATABASE_URL when a migrations task exists; that task gets it as DATABASE_URL (D105). */
+export const MIGRATIONS_DATABASE_URL = "MIGRATIONS_DATABASE_URL";
+
+/**
+ * Application settings in SSM Parameter Store (seed 002), SecureString under `/<project>/<workspace>/`,
+ * encrypted with the data key; services pick theirs with `services[i].parameters`. @default none (secrets stay in Secrets Manager only)
+ */
+export const ParameterStoreSchema = z
+  .object({
+    /** Parameters operators set: created with the value `CHANGE_ME`, `ignore_changes = [value]`. @default [] */
+    manual: z.array(PARAMETER_NAME).default([]),
+    /** `DATABASE_URL`: the application user's `postgresql://` URL, written write-only by the database module. @default false */
+    databaseUrl: z.boolean().default(false),
+    /** `REDIS_URL`: the `rediss://` URL with the AUTH token, written write-only by the cache module (needs the cache). @default false */
+    redisUrl: z.boolean().default(false),
+  })
+  .strict();
+export type ParameterStoreConfig = z.output<typeof ParameterStoreSchema>;
+
+/** Every parameter name a config creates. */
+export function parameterNames(p: ParameterStoreConfig | undefined): string[] {
+  if (!p) return [];
+  return [...p.manual, ...(p.databaseUrl ? [WRITTEN_PARAMETERS.databaseUrl] : []), ...(p.redisUrl ? [WRITTEN_PARAMETERS.redisUrl] : [])];
+}
 
 export const ComputeSchema = z
   .object({
@@ -197,7 +295,14 @@ export const ComputeSchema = z
     appEnvironment: z
       .record(z.string(), z.string())
       .default({ ENABLE_MULTIDISCIPLINARY: "true", MAX_DISCIPLINES: "25", MAX_GRADE_LEVELS: "18" }),
-    services: z.array(ServiceSchema).min(1, "needs at least one service"),
+    /** Long-running services (ECS services with autoscaling). At least one, unless `tasks` has one (then `[]`). Required. */
+    services: z.array(ServiceSchema),
+    /**
+     * One-off tasks another system starts with RunTask (seed 004: a Step Functions state machine): a task
+     * definition each (`<name>-<task>`, or `family`), on the module's cluster, log group and roles; no service,
+     * no autoscaling, no load balancer. @default []
+     */
+    tasks: z.array(TaskSchema).default([]),
     /** One-off migrations task (seeds 002/003 run it with `aws ecs run-task`). @default none */
     migrations: z
       .object({ command: z.array(z.string()).min(1), cpu: z.number().int().default(512), memory: z.number().int().default(1024), image: z.string().default("app") })
@@ -223,8 +328,18 @@ export const ComputeSchema = z
      * `<service>_cpu`/`<service>_memory` knobs must leave the app half of the task (knob rules). @default { enabled: false }
      */
     datadog: DatadogSchema,
+    /** ECS cluster name `<name>-<suffix>` (seed 002: `atena-prod-cluster`). @default none: the cluster is `<name>` */
+    clusterNameSuffix: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/, "must be lowercase letters, digits and dashes").optional(),
+    /**
+     * One log group per service, `/ecs/<name>-<service>` (seed 002: `/ecs/atena-prod-api`); the shared `/ecs/<name>`
+     * keeps the one-off tasks (migrations, db-bootstrap, toolbox). @default false: every container logs to `/ecs/<name>`
+     */
+    logGroupPerService: z.boolean().default(false),
+    /** SSM Parameter Store settings (./config.ts, ParameterStoreSchema). @default none */
+    parameterStore: ParameterStoreSchema.optional(),
   })
   .strict();
 
 export type ComputeConfig = z.output<typeof ComputeSchema>;
 export type ServiceConfig = z.output<typeof ServiceSchema>;
+export type TaskConfig = z.output<typeof TaskSchema>;

@@ -14,6 +14,8 @@ export interface RedisInputs {
 
 interface EnvSources {
   readonly redis?: RedisInputs;
+  /** The database's inputs; absent without a database (no DB_* variables or credentials). */
+  readonly db?: unknown;
   readonly environmentName: string;
   /** Module inputs that are app settings: `bncc_cache_ttl` → `BNCC_CACHE_TTL`. @default none */
   readonly settings?: readonly string[];
@@ -30,15 +32,13 @@ export function secretEnvName(secret: string): string {
 }
 
 /** Plain environment, sorted by name: the platform's variables (region, database, buckets, settings), Redis only when a cache exists. */
-export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: Pick<ServiceConfig, "environment">): Pair[] {
+export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: Pick<ServiceConfig, "environment"> & { readonly parameters?: readonly ParameterRef[] }): Pair[] {
   const env: Record<string, string> = {
     ...cfg.appEnvironment,
     ENVIRONMENT: src.environmentName,
     AWS_REGION: "${var.region}",
     ...Object.fromEntries((src.settings ?? []).map((v) => [v.toUpperCase(), `\${tostring(var.${v})}`])),
-    DB_HOST: "${var.db_address}",
-    DB_PORT: "${tostring(var.db_port)}",
-    DB_NAME: "${var.db_name}",
+    ...(src.db ? { DB_HOST: "${var.db_address}", DB_PORT: "${tostring(var.db_port)}", DB_NAME: "${var.db_name}" } : {}),
     ...Object.fromEntries((src.bucketVariables ?? []).map((b) => [`${b.toUpperCase()}_BUCKET`, `\${var.${b}_bucket_name}`])),
     ...svc.environment,
   };
@@ -48,6 +48,8 @@ export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: P
     env.REDIS_PORT = "${tostring(var.redis_port)}";
   }
   if (cfg.xray) env.AWS_XRAY_DAEMON_ADDRESS = "127.0.0.1:2000";
+  // A variable the task gets from Parameter Store (REDIS_URL with its token) is not also a plain one.
+  for (const p of svc.parameters ?? []) delete env[p.name];
   return Object.entries(env)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value }));
@@ -63,15 +65,31 @@ export type DbLogin = "app" | "master";
 export const DB_SECRET_VARIABLE: Record<DbLogin, string> = { app: "db_app_secret_arn", master: "db_master_secret_arn" };
 
 /** Secrets by ARN: database credentials (JSON keys of the login's secret), Redis AUTH, app secrets. */
-export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secrets">, db: DbLogin = "app"): SecretRef[] {
+export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secrets"> & { readonly parameters?: readonly ParameterRef[] }, db: DbLogin = "app"): SecretRef[] {
   const arn = `\${var.${DB_SECRET_VARIABLE[db]}}`;
-  const secrets: SecretRef[] = [
-    { name: "DB_USERNAME", valueFrom: `${arn}:username::` },
-    { name: "DB_PASSWORD", valueFrom: `${arn}:password::` },
-  ];
+  const secrets: SecretRef[] = src.db
+    ? [
+        { name: "DB_USERNAME", valueFrom: `${arn}:username::` },
+        { name: "DB_PASSWORD", valueFrom: `${arn}:password::` },
+      ]
+    : [];
   if (src.redis?.authSecretArn !== undefined) secrets.push({ name: "REDIS_AUTH_TOKEN", valueFrom: "${var.redis_auth_secret_arn}:token::" });
   for (const s of svc.secrets) secrets.push({ name: secretEnvName(s), valueFrom: `\${var.secret_arns.${s}}` });
+  for (const p of svc.parameters ?? []) secrets.push({ name: p.name, valueFrom: p.valueFrom ?? parameterArn(p.parameter) });
   return secrets;
+}
+
+/** A container variable from Parameter Store: its name and the parameter under the path (`DATABASE_URL`). */
+export interface ParameterRef {
+  readonly name: string;
+  readonly parameter: string;
+  /** The parameter's ARN as a reference (`${aws_ssm_parameter.x.arn}`), so the task definition waits for it. @default built from the path */
+  readonly valueFrom?: string;
+}
+
+/** ARN of a parameter under the module's `parameter_path` (`/<project>/<workspace>/`); ECS reads it at task start. */
+export function parameterArn(parameter: string): string {
+  return `arn:aws:ssm:\${var.region}:\${var.account_id}:parameter\${var.parameter_path}${parameter}`;
 }
 
 /** Every secret ARN a task of this module may read (for the execution role). Secret names are
@@ -79,10 +97,9 @@ export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secr
  * JSON policy strings. The master secret is read by migrations and db-bootstrap, the app secret by
  * the services (and db-bootstrap, which sets that password). */
 export function secretArnsOf(src: EnvSources, cfg: ComputeConfig): string[] {
-  const names = [...new Set(cfg.services.flatMap((s) => s.secrets))];
+  const names = [...new Set([...cfg.services, ...cfg.tasks].flatMap((s) => s.secrets))];
   return [
-    "${var.db_app_secret_arn}",
-    "${var.db_master_secret_arn}",
+    ...(src.db ? ["${var.db_app_secret_arn}", "${var.db_master_secret_arn}"] : []),
     ...(src.redis?.authSecretArn !== undefined ? ["${var.redis_auth_secret_arn}"] : []),
     ...names.map((n) => `\${var.secret_arns.${n}}`),
   ];
@@ -103,6 +120,6 @@ export function toolboxSecrets(src: EnvSources): SecretRef[] {
 }
 
 /** awslogs to the module's log group `/ecs/<name>`, one stream prefix per container kind. */
-export function appLogs(streamPrefix: string): { logDriver: string; options: Record<string, string> } {
-  return { logDriver: "awslogs", options: { "awslogs-group": "${aws_cloudwatch_log_group.app.name}", "awslogs-region": "${var.region}", "awslogs-stream-prefix": streamPrefix } };
+export function appLogs(streamPrefix: string, group = "app"): { logDriver: string; options: Record<string, string> } {
+  return { logDriver: "awslogs", options: { "awslogs-group": `\${aws_cloudwatch_log_group.${group}.name}`, "awslogs-region": "${var.region}", "awslogs-stream-prefix": streamPrefix } };
 }

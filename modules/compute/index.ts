@@ -30,7 +30,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { PLACEHOLDER_IMAGE_TAG, type ComputeConfig, type ServiceConfig } from "./config";
+import { MIGRATIONS_DATABASE_URL, PLACEHOLDER_IMAGE_TAG, WRITTEN_PARAMETERS, type ComputeConfig, type ServiceConfig } from "./config";
 import { hclExpression } from "../../lib/core/hcl";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
@@ -43,7 +43,9 @@ import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
 import { datadogApiKeySecret, datadogTask } from "./datadog";
 import { bucketNames } from "../storage/config";
 import { XRAY_RESERVATION } from "./datadog-config";
-import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix } from "./config";
+import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix, taskKnobs } from "./config";
+import { parameterResourceName, parameterStatements, placeholderParameters } from "./ssm";
+import type { ParameterRef } from "./env";
 
 /** Default TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only (`compute.tlsPolicy` chooses). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -68,6 +70,12 @@ export const TARGET_GROUP_NAME_PREFIX_MAX = 6;
 export function targetGroupNamePrefix(service: string): string {
   return `${service.slice(0, TARGET_GROUP_NAME_PREFIX_MAX - 1).replace(/-+$/, "")}-`;
 }
+
+/**
+ * Tag of a task definition (compute.tasks) whose runner gives it a public IP (`AssignPublicIp: ENABLED` in
+ * RunTask): the policy gate's ecs-no-public-ip reads it, since no Terraform resource holds that launch setting (D122).
+ */
+export const ASSIGN_PUBLIC_IP_TAG = "AssignPublicIp";
 
 /** X-Ray daemon sidecar image (public ECR). */
 export const XRAY_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.14";
@@ -100,15 +108,20 @@ export interface ComputeProps {
   readonly metricNamespace: string;
   /** Application secret ARNs by name (security module). */
   readonly secretArns: unknown;
-  /** Database: the app user's and the master's secrets (db-bootstrap image: the engine major's postgres client). */
-  readonly db: { readonly appSecretArn: string; readonly masterSecretArn: string; readonly bootstrapImage: string; readonly address: string; readonly port: unknown; readonly name: string };
+  /** Database: the app user's and the master's secrets (db-bootstrap image: the engine major's postgres client). Omit without a database: no DB_* variables, no db-bootstrap task. */
+  readonly db?: { readonly appSecretArn: string; readonly masterSecretArn: string; readonly bootstrapImage: string; readonly address: string; readonly port: unknown; readonly name: string };
   /** Cache connection; omit when the cache is disabled (no REDIS_* variables). */
   readonly redis?: RedisInputs;
   /** Associate the security module's web ACL. @default false */
   readonly enableWaf?: boolean;
   readonly webAclArn?: string;
   /** Root variables of the compute knobs (./config.ts, knobs section): the image tag and each service's size and scaling, by service name. */
-  readonly knobs: { readonly image: KnobTokens<typeof IMAGE_KNOBS.knobs>; readonly services: Readonly<Record<string, KnobTokens<Record<string, KnobSpec>>>> };
+  readonly knobs: {
+    readonly image: KnobTokens<typeof IMAGE_KNOBS.knobs>;
+    readonly services: Readonly<Record<string, KnobTokens<Record<string, KnobSpec>>>>;
+    /** Each task's size knobs (`<task>_cpu`, `<task>_memory`), by task name. @default none */
+    readonly tasks?: Readonly<Record<string, KnobTokens<Record<string, KnobSpec>>>>;
+  };
   /**
    * A product's app settings that are knobs: each is a module input and the container variable of its
    * name in upper case (`bncc_cache_ttl` → `BNCC_CACHE_TTL`). @default none
@@ -124,6 +137,13 @@ export interface ComputeProps {
    * the request carries CloudFront's secret origin header. Needs a certificate. @default false
    */
   readonly originVerify?: boolean;
+  /**
+   * Path of the environment's SSM parameters (`/<project>/<workspace>/`), when `compute.parameterStore` is set:
+   * the module creates the operators' placeholders and lets the execution role read the path (D104). @default none
+   */
+  readonly parameterPath?: string;
+  /** ARNs of the parameters other modules write (DATABASE_URL, MIGRATIONS_DATABASE_URL, REDIS_URL), by name: task definitions wait for them. @default none */
+  readonly writtenParameterArns?: Readonly<Record<string, string>>;
   /** Names for the Datadog sidecar (compute.datadog.enabled): its API key secret and the DD_SERVICE prefix. */
   readonly datadog?: { readonly secretName: string; readonly servicePrefix: string };
 }
@@ -163,12 +183,14 @@ export class ComputeModule extends ModuleStack {
       this.input(`${snake}_bucket_arn`, b.arn, { type: "string", description: `ARN of the ${key} bucket.` });
     }
     this.input("secret_arns", props.secretArns, { type: "map(string)", description: "Application secret ARNs by name." });
-    this.input("db_app_secret_arn", props.db.appSecretArn, { type: "string", description: "Secret of the application user (JSON: username, password, ...): app and workers." });
-    this.input("db_master_secret_arn", props.db.masterSecretArn, { type: "string", description: "Secret of the master user: migrations and db-bootstrap only." });
-    this.input("db_bootstrap_image", props.db.bootstrapImage, { type: "string", description: "PostgreSQL client image of the db-bootstrap task." });
-    this.input("db_address", props.db.address, { type: "string", description: "PostgreSQL host." });
-    this.input("db_port", props.db.port, { type: "number", description: "PostgreSQL port." });
-    this.input("db_name", props.db.name, { type: "string", description: "PostgreSQL database." });
+    if (props.db) {
+      this.input("db_app_secret_arn", props.db.appSecretArn, { type: "string", description: "Secret of the application user (JSON: username, password, ...): app and workers." });
+      this.input("db_master_secret_arn", props.db.masterSecretArn, { type: "string", description: "Secret of the master user: migrations and db-bootstrap only." });
+      this.input("db_bootstrap_image", props.db.bootstrapImage, { type: "string", description: "PostgreSQL client image of the db-bootstrap task." });
+      this.input("db_address", props.db.address, { type: "string", description: "PostgreSQL host." });
+      this.input("db_port", props.db.port, { type: "number", description: "PostgreSQL port." });
+      this.input("db_name", props.db.name, { type: "string", description: "PostgreSQL database." });
+    }
     if (props.redis) {
       this.input("redis_url", props.redis.url, { type: "string", description: "redis:// or rediss:// URL (no credentials)." });
       this.input("redis_host", props.redis.host, { type: "string", description: "Redis primary endpoint." });
@@ -178,6 +200,16 @@ export class ComputeModule extends ModuleStack {
       }
     }
     this.input("running", props.running, { type: "bool", description: "False scales every service to zero (start/stop toggle).", default: true });
+    const parameterStore = cfg.parameterStore && props.parameterPath !== undefined ? cfg.parameterStore : undefined;
+    if (parameterStore) this.input("parameter_path", props.parameterPath, { type: "string", description: "Path of the environment's SSM parameters (/<project>/<workspace>/)." });
+    const written = parameterStore ? props.writtenParameterArns ?? {} : {};
+    if (parameterStore) this.input("written_parameter_arns", written, { type: "map(string)", description: "ARNs of the parameters the database and cache modules write, by name." });
+    // A parameter by reference: the task definition then depends on the parameter existing (ECS reads it at task start).
+    const parameterRef = (name: string, parameter: string): ParameterRef => ({
+      name,
+      parameter,
+      valueFrom: parameterStore?.manual.includes(parameter) ? `\${aws_ssm_parameter.${parameterResourceName(parameter)}.arn}` : parameter in written ? `\${var.written_parameter_arns.${parameter}}` : undefined,
+    });
     if (cfg.toolbox.enabled) this.input("toolbox_image", cfg.toolbox.image, { type: "string", description: "Image of the ECS Exec toolbox (shell and redis-cli with TLS)." });
     this.input("enable_waf", props.enableWaf ?? false, { type: "bool", description: "Associate the regional web ACL with the ALB.", default: false });
     this.input("web_acl_arn", props.webAclArn ?? null, { type: "string", description: "Regional web ACL, or null.", default: null, nullable: true });
@@ -188,14 +220,28 @@ export class ComputeModule extends ModuleStack {
       if (!tokens) throw new Error(`compute: no knob tokens for service "${s.name}" (declare serviceKnobs("${s.name}") on the root)`);
       this.knobInputs(serviceKnobs(s.name), tokens);
     }
+    for (const t of cfg.tasks) {
+      const tokens = props.knobs.tasks?.[t.name];
+      if (!tokens) throw new Error(`compute: no knob tokens for task "${t.name}" (declare taskKnobs("${t.name}") on the root)`);
+      this.knobInputs(taskKnobs(t.name), tokens);
+    }
     if (props.appSettings) this.knobInputs(props.appSettings.set, props.appSettings.tokens);
 
     // --- Cluster, logs, registries -------------------------------------------------------------
     const logGroup = named(new CloudwatchLogGroup(this, "app_logs", { name: `/ecs/${name}`, retentionInDays: logRetention, kmsKeyId: logsKey }), "app");
+    // Seed 002: one log group per service (`/ecs/<name>-<service>`); the one-off tasks keep `/ecs/<name>`.
+    const serviceLogs = cfg.logGroupPerService
+      ? Object.fromEntries(
+          cfg.services.map((s) => [
+            s.name,
+            named(new CloudwatchLogGroup(this, `service_logs_${tf(s.name)}`, { name: `/ecs/${name}-${s.name}`, retentionInDays: logRetention, kmsKeyId: logsKey }), `service_${tf(s.name)}`),
+          ]),
+        )
+      : undefined;
     const execLogs = named(new CloudwatchLogGroup(this, "exec_logs", { name: `/ecs/${name}/exec`, retentionInDays: logRetention, kmsKeyId: logsKey }), "exec");
     const cluster = named(
       new EcsCluster(this, "cluster", {
-        name,
+        name: cfg.clusterNameSuffix ? `${name}-${cfg.clusterNameSuffix}` : name,
         setting: [{ name: "containerInsights", value: expr('var.container_insights ? "enabled" : "disabled"') }],
         configuration: {
           executeCommandConfiguration: {
@@ -253,16 +299,28 @@ export class ComputeModule extends ModuleStack {
     const execStatements: PolicyStatement[] = [
       { Sid: "EcrAuth", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
       { Sid: "EcrPull", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: repoArns },
-      { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup.arn}:*` },
-      { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
       {
-        Sid: "DecryptTaskSecrets",
+        Sid: "WriteLogs",
         Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: dataKey,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: serviceLogs ? [`${logGroup.arn}:*`, ...Object.values(serviceLogs).map((g) => `${g.arn}:*`)] : `${logGroup.arn}:*`,
       },
     ];
+    // No secret at all (no database, no app secret: seed 004): no statement, since IAM refuses an empty Resource.
+    if (secretArns.length > 0) {
+      execStatements.push(
+        { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
+        {
+          Sid: "DecryptTaskSecrets",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: dataKey,
+          Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+        },
+      );
+    }
+    if (parameterStore) execStatements.push(...parameterStatements({ region, dataKey }));
+    if (parameterStore) placeholderParameters(this, { names: parameterStore.manual, dataKey });
     named(new IamRolePolicy(this, "execution_policy", { name: "pull-log-secrets", role: execRole.id, policy: policyDocument(execStatements) }), "execution");
 
     const taskRole = named(new IamRole(this, "task_role", { name: `${name}-ecs-task`, description: "Permissions of the application itself", assumeRolePolicy: trust }), "task");
@@ -326,6 +384,10 @@ export class ComputeModule extends ModuleStack {
     const web = cfg.services.filter((s) => s.kind === "web");
     const https = cfg.certificateArn !== undefined;
     const originVerify = https && web.length > 0 && (props.originVerify ?? false);
+    // Host-based routing (hostHeaders, D110): when the first web service names its hosts, no service is the
+    // listener default; every web service has its own rule and any other host gets 404.
+    const hostRouted = web.length > 0 && web[0].hostHeaders.length > 0;
+    const noSuchHost = { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" } };
     if (web.length > 0) {
       const alb = named(
         new Lb(this, "alb", {
@@ -369,7 +431,9 @@ export class ComputeModule extends ModuleStack {
           defaultAction: [
             https
               ? { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }
-              : { type: "forward", targetGroupArn: defaultTg },
+              : hostRouted
+                ? noSuchHost
+                : { type: "forward", targetGroupArn: defaultTg },
           ],
         }),
         "http",
@@ -391,7 +455,9 @@ export class ComputeModule extends ModuleStack {
             defaultAction: [
               originVerify
                 ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }
-                : { type: "forward", targetGroupArn: defaultTg },
+                : hostRouted
+                  ? noSuchHost
+                  : { type: "forward", targetGroupArn: defaultTg },
             ],
           }),
           "https",
@@ -399,8 +465,9 @@ export class ComputeModule extends ModuleStack {
       }
       const listenerArn = https ? "${aws_lb_listener.https.arn}" : "${aws_lb_listener.http.arn}";
       const verified = originVerify ? [{ httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: [expr("sensitive(terraform_data.origin_verify.output)")] } }] : [];
-      // Extra web services by path; behind CloudFront also the first (default) service, by header alone.
-      const ruled = web.filter((_, i) => i > 0 || originVerify);
+      // Extra web services by path (and host); behind CloudFront also the first (default) service, by header alone;
+      // with host routing also the first service, by its hosts.
+      const ruled = web.filter((_, i) => i > 0 || originVerify || hostRouted);
       ruled.forEach((s) => {
         const i = web.indexOf(s);
         named(
@@ -408,7 +475,11 @@ export class ComputeModule extends ModuleStack {
             listenerArn,
             priority: i === 0 ? DEFAULT_SERVICE_RULE_PRIORITY : i * 10,
             action: [{ type: "forward", targetGroupArn: `\${aws_lb_target_group.${tf(s.name)}.arn}` }],
-            condition: [...(i === 0 ? [] : [{ pathPattern: { values: s.pathPatterns } }]), ...verified],
+            condition: [
+              ...(i === 0 || s.pathPatterns.length === 0 ? [] : [{ pathPattern: { values: s.pathPatterns } }]),
+              ...(s.hostHeaders.length > 0 ? [{ hostHeader: { values: s.hostHeaders } }] : []),
+              ...verified,
+            ],
           }),
           tf(s.name),
         );
@@ -420,7 +491,7 @@ export class ComputeModule extends ModuleStack {
     }
 
     // --- Services --------------------------------------------------------------------------------------
-    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number; dbLogin?: DbLogin }, size: { cpu: unknown; memory: unknown }, service = false) => {
+    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number; dbLogin?: DbLogin; parameters?: ParameterRef[]; logGroup?: string }, size: { cpu: unknown; memory: unknown }, service = false) => {
       // Services get the Datadog agent sidecar; one-off tasks (migrations) do not.
       const dd =
         service && ddSecret && datadog
@@ -440,7 +511,7 @@ export class ComputeModule extends ModuleStack {
           secrets: containerSecrets(props, svc, svc.dbLogin),
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           linuxParameters: { initProcessEnabled: true },
-          logConfiguration: appLogs(svc.name),
+          logConfiguration: appLogs(svc.name, svc.logGroup),
           ...(dd ? { dependsOn: dd.appDependsOn } : {}),
         },
       ];
@@ -486,14 +557,21 @@ export class ComputeModule extends ModuleStack {
       const knob = (k: string) => `var.${serviceVariablePrefix(s.name)}_${k}`;
       const family = `${name}-${s.name}`;
       const size = { cpu: expr(knob("cpu")), memory: expr(knob("memory")) };
-      const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined }, size, true);
+      const parameters = parameterStore && s.parameters.length > 0 ? s.parameters.map((p) => parameterRef(p, p)) : undefined;
+      const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined, parameters, logGroup: serviceLogs ? `service_${id}` : undefined }, size, true);
       const service = named(
         new EcsService(this, `svc_${id}`, {
           name: family,
           cluster: cluster.arn,
           taskDefinition: td.arn,
           desiredCount: expr(`local.serving ? ${knob("desired_count")} : 0`) as unknown as number,
-          capacityProviderStrategy: [{ capacityProvider: s.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
+          // spotMix (D111): an on-demand base, the rest split by weight between Fargate and Fargate Spot.
+          capacityProviderStrategy: s.spotMix
+            ? [
+                { capacityProvider: "FARGATE", base: s.spotMix.onDemandBase, weight: s.spotMix.onDemandWeight },
+                { capacityProvider: "FARGATE_SPOT", weight: s.spotMix.spotWeight },
+              ]
+            : [{ capacityProvider: s.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
           platformVersion: "LATEST",
           deploymentCircuitBreaker: { enable: true, rollback: true },
           deploymentMinimumHealthyPercent: 100,
@@ -512,7 +590,7 @@ export class ComputeModule extends ModuleStack {
       );
       // ECS needs the target group attached to the load balancer (by a listener or a rule) before the service exists.
       if (s.kind === "web") {
-        const attachedBy = web.indexOf(s) > 0 || originVerify ? `aws_lb_listener_rule.${id}` : https ? "aws_lb_listener.https" : "aws_lb_listener.http";
+        const attachedBy = web.indexOf(s) > 0 || originVerify || hostRouted ? `aws_lb_listener_rule.${id}` : https ? "aws_lb_listener.https" : "aws_lb_listener.http";
         service.addOverride("depends_on", [attachedBy]);
       }
       families[s.name] = family;
@@ -555,13 +633,35 @@ export class ComputeModule extends ModuleStack {
     if (cfg.migrations) {
       const m = cfg.migrations;
       // Migrations own the schema: they log in as master.
-      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master" }, { cpu: m.cpu, memory: m.memory });
+      // With Parameter Store, the migrations get the first service's parameters; their DATABASE_URL is the master's (D105).
+      const parameters =
+        parameterStore && cfg.services[0].parameters.length > 0
+          ? cfg.services[0].parameters.map((p) => parameterRef(p, p === WRITTEN_PARAMETERS.databaseUrl ? MIGRATIONS_DATABASE_URL : p))
+          : undefined;
+      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master", parameters }, { cpu: m.cpu, memory: m.memory });
       families.migrations = `${name}-migrations`;
     }
     // One-off: creates/updates the application's database user (modules/compute/db-bootstrap.ts).
-    const dbBootstrap = dbBootstrapTask(this, { name, executionRoleArn: execRole.arn, architecture: cfg.architecture });
-    families["db-bootstrap"] = dbBootstrap.taskDefinition.family;
-    this.output("db_bootstrap_run_task_command", dbBootstrap.runTaskCommand, "aws ecs run-task for the db-bootstrap task (private subnets, app security group, no public IP); prints the task ARN.");
+    if (props.db) {
+      const dbBootstrap = dbBootstrapTask(this, { name, executionRoleArn: execRole.arn, architecture: cfg.architecture });
+      families["db-bootstrap"] = dbBootstrap.taskDefinition.family;
+      this.output("db_bootstrap_run_task_command", dbBootstrap.runTaskCommand, "aws ecs run-task for the db-bootstrap task (private subnets, app security group, no public IP); prints the task ARN.");
+    }
+
+    // --- Tasks (compute.tasks): a task definition each, no service; another system starts them with RunTask (D123) ---
+    for (const t of cfg.tasks) {
+      const id = tf(t.name);
+      const knob = (k: string) => expr(`var.${serviceVariablePrefix(t.name)}_${k}`);
+      const td = taskDefinition(id, t.family ?? `${name}-${t.name}`, { ...t, port: undefined }, { cpu: knob("cpu"), memory: knob("memory") });
+      // How the task is launched is the caller's (RunTask's networkConfiguration); the tag states it for the policy gate.
+      td.tags = { Purpose: "run-task", ...(t.assignPublicIp ? { [ASSIGN_PUBLIC_IP_TAG]: "ENABLED" } : {}) };
+      families[t.name] = td.family;
+      this.output(`${id}_task_definition_arn`, td.arn, `ARN (with revision) of the ${t.name} task definition.`);
+      this.output(`${id}_task_definition_family`, td.family, `Family of the ${t.name} task definition.`);
+      // Started by hand (troubleshooting, a test run): where the runner would start it, with the same public IP choice.
+      const where = t.assignPublicIp ? { subnets: "var.public_subnet_ids", publicIp: true } : {};
+      this.output(`${id}_run_task_command`, runTaskCommand({ family: `aws_ecs_task_definition.${id}.family`, ...where }), `aws ecs run-task line that starts the ${t.name} task by hand; prints the task ARN.`);
+    }
 
     // --- ECS Exec toolbox (seed 000 §8.1, §8.4) ---------------------------------------------------------
     // A task definition no service uses: run-task starts it with --enable-execute-command, it sleeps for
@@ -604,6 +704,7 @@ export class ComputeModule extends ModuleStack {
     this.output("task_definition_families", hclMap(Object.fromEntries(Object.keys(families).map((k) => [k, `\${aws_ecs_task_definition.${tf(k)}.family}`]))), "Task definition families (rollback: <family>:<revision>).");
     this.output("ecr_repository_urls", hclMap(Object.fromEntries(cfg.images.map((i) => [i, repoUrl(i)]))), "ECR repository URLs by image.");
     this.output("log_group_name", logGroup.name, "Log group of the containers (seed 000 §6: aws logs tail).");
+    if (serviceLogs) this.output("service_log_group_names", hclMap(Object.fromEntries(Object.keys(serviceLogs).map((k) => [k, `\${aws_cloudwatch_log_group.service_${tf(k)}.name}`]))), "Log group of each service (aws logs tail /ecs/<name>-<service>).");
     this.output("task_role_arn", taskRole.arn, "Role of the application tasks.");
     this.output("execution_role_arn", execRole.arn, "Execution role of the tasks.");
     if (ddSecret) this.output("datadog_api_key_secret_arn", ddSecret.arn, 'Datadog API key secret; put {"api_key": "<key>"} before the services run the agent.');

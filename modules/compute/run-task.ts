@@ -15,6 +15,8 @@ export interface RunTaskOptions {
   readonly securityGroup?: string;
   /** Adds `--enable-execute-command` (ECS Exec). @default false */
   readonly exec?: boolean;
+  /** `assignPublicIp=ENABLED` (a task in public subnets without NAT, seed 004). @default false (DISABLED) */
+  readonly publicIp?: boolean;
 }
 
 /** The single-line command as a Terraform template string (names.md: run-task command form). */
@@ -26,7 +28,7 @@ export function runTaskCommand(options: RunTaskOptions): string {
     `--task-definition \${${o.family}}`,
     "--launch-type FARGATE",
     ...(o.exec ? ["--enable-execute-command"] : []),
-    `--network-configuration 'awsvpcConfiguration={subnets=[\${join(",", ${o.subnets})}],securityGroups=[\${${o.securityGroup}}],assignPublicIp=DISABLED}'`,
+    `--network-configuration 'awsvpcConfiguration={subnets=[\${join(",", ${o.subnets})}],securityGroups=[\${${o.securityGroup}}],assignPublicIp=${o.publicIp ? "ENABLED" : "DISABLED"}}'`,
     "--query 'tasks[0].taskArn' --output text",
   ].join(" ");
 }

@@ -85,6 +85,12 @@ export const DATABASE_DEFAULTS = { databaseName: "app", masterUsername: "app_adm
 
 export const DatabaseSchema = z
   .object({
+    /**
+     * Whether the workload has a database at all. false: no database module block, no knobs, no database
+     * outputs, no DB_* container variables and no db-bootstrap task (seed 004 keeps its data in the SAM
+     * stack's DynamoDB table, D121); the other fields are then unused. @default true
+     */
+    enabled: z.boolean().default(true),
     /** PostgreSQL major version; RDS applies minor upgrades automatically. @default "15" */
     engineVersion: z.enum(["15", "16"]).default("15"),
     /**
@@ -127,6 +133,8 @@ export const DatabaseSchema = z
     masterPasswordVersion: z.number().int().min(1).default(1),
     /** Version of the application user's password: raising it generates a new one (then rerun db-bootstrap and redeploy). @default 1 */
     appPasswordVersion: z.number().int().min(1).default(1),
+    /** Suffix of the instance identifier `<name>-<suffix>` (seed 002: `atena-prod-db`). @default "postgres" */
+    identifierSuffix: z.string().regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be lowercase letters, digits and dashes").default("postgres"),
     /** PostgreSQL client image of the db-bootstrap task. @default "public.ecr.aws/docker/library/postgres:<engineVersion>-alpine" */
     bootstrapImage: z.string().min(1).optional(),
   })

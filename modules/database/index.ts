@@ -31,6 +31,7 @@ import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/cons
 import { serviceTrust } from "../../lib/constructs/iam";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { generatedToken } from "../../lib/constructs/generated-token";
+import { urlParameter } from "../../lib/constructs/url-parameter";
 
 export const POSTGRES_PORT = 5432;
 /** Log types exported to CloudWatch Logs. */
@@ -56,6 +57,11 @@ export interface DatabaseProps extends DataTierPlacement {
   readonly preventDestroy?: boolean;
   /** Recovery window of the two secrets: 0 or 7–30 days. @default 30 */
   readonly secretRecoveryWindowDays?: number;
+  /**
+   * SSM parameters holding connection URLs, written write-only (D104, D105): `<path><app>` with the application
+   * user's password, and `<path><master>` with the master's when given (the migrations task's). @default none
+   */
+  readonly urlParameters?: { readonly path: string; readonly app: string; readonly master?: string };
 }
 
 
@@ -155,7 +161,7 @@ export class DatabaseModule extends ModuleStack {
     const masterSecret = secret("master_secret", "db_master", "db-master", "PostgreSQL master credentials (migrations and db-bootstrap only), JSON: username, password, host, port, dbname, engine");
     const appSecret = secret("app_secret", "db_app", "db-app", "PostgreSQL application user credentials (app and workers), JSON: username, password, host, port, dbname");
 
-    const identifier = `${name}-postgres`;
+    const identifier = `${name}-${props.settings.identifierSuffix ?? "postgres"}`;
     const logGroup = named(
       new CloudwatchLogGroup(this, "db_logs", { name: `/aws/rds/instance/${identifier}/\${each.key}`, retentionInDays: logRetention, kmsKeyId: logsKey }),
       "postgres",
@@ -241,6 +247,32 @@ export class DatabaseModule extends ModuleStack {
       }),
       "db_app",
     );
+
+    if (props.urlParameters) {
+      const u = props.urlParameters;
+      const path = this.input("url_parameter_path", u.path, { type: "string", description: "Path of the connection URL parameters (/<project>/<workspace>/)." }).stringValue;
+      const hostPart = "@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}?sslmode=require";
+      const appUrl = urlParameter(this, {
+        id: "database_url",
+        name: `${path}${u.app}`,
+        description: "postgresql:// URL of the application user (written by Terraform, write-only: never in plan or state)",
+        value: `postgresql://\${var.app_username}:\${terraform_data.app_password.output}${hostPart}`,
+        triggers: ["var.app_username", "terraform_data.app_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port"],
+        dataKey,
+      });
+      this.output("database_url_parameter_arn", appUrl.arn, "ARN of the DATABASE_URL parameter (application user).");
+      if (u.master) {
+        const masterUrl = urlParameter(this, {
+          id: "migrations_database_url",
+          name: `${path}${u.master}`,
+          description: "postgresql:// URL of the master user, for the migrations task only (written by Terraform, write-only)",
+          value: `postgresql://\${aws_db_instance.postgres.username}:\${terraform_data.master_password.output}${hostPart}`,
+          triggers: ["terraform_data.master_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port"],
+          dataKey,
+        });
+        this.output("migrations_database_url_parameter_arn", masterUrl.arn, "ARN of the MIGRATIONS_DATABASE_URL parameter (master user).");
+      }
+    }
 
     this.output("rds_endpoint", primary.endpoint, "Primary endpoint, address:port (seed 000 §6).");
     this.output("db_address", primary.address, "Primary host name.");

@@ -50,6 +50,57 @@ export const AppMetricsSchema = z
   })
   .strict();
 
+/** Statistics a metric alarm may use. */
+export const ALARM_STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"] as const;
+/** Comparisons a metric alarm may use against its static threshold. */
+export const ALARM_COMPARISONS = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"] as const;
+
+/**
+ * One alarm on any CloudWatch metric, to the alarm topic (seed 004: Step Functions ExecutionsFailed, Bedrock
+ * InvocationThrottles). Alarm name `<alarmPrefix>-<name>`, address `aws_cloudwatch_metric_alarm.metric_<name_snake>`.
+ */
+export const MetricAlarmSchema = z
+  .object({
+    /** Alarm name suffix: `<alarmPrefix>-<name>`. Required. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,60}$/, "must be lowercase letters, digits and dashes"),
+    /** What the alarm means, for whoever gets the e-mail. Required. */
+    description: z.string().min(10, "say what the alarm means"),
+    /** CloudWatch namespace (`AWS/States`, `AWS/Bedrock`). Required. */
+    namespace: z.string().regex(/^[A-Za-z0-9/_.#:-]{1,255}$/, "must be a CloudWatch namespace such as AWS/States"),
+    /** Metric name (`ExecutionsFailed`). Required. */
+    metric: z.string().min(1).max(255),
+    /** Dimensions, name → value (`StateMachineArn`, `ModelId`). @default {} */
+    dimensions: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /** @default "Sum" */
+    statistic: z.enum(ALARM_STATISTICS).default("Sum"),
+    /** Static threshold. Required. */
+    threshold: z.number(),
+    /** @default "GreaterThanThreshold" */
+    comparison: z.enum(ALARM_COMPARISONS).default("GreaterThanThreshold"),
+    /** Period in seconds: 10, 30 or a multiple of 60. @default 300 */
+    periodSeconds: z
+      .number()
+      .int()
+      .refine((p) => p === 10 || p === 30 || (p >= 60 && p % 60 === 0), "must be 10, 30 or a multiple of 60 seconds")
+      .default(300),
+    /** Periods evaluated. @default 1 */
+    evaluationPeriods: z.number().int().min(1).default(1),
+    /** Silence is healthy (`notBreaching`: no executions is not an incident) unless said otherwise. @default "notBreaching" */
+    treatMissingData: z.enum(["notBreaching", "breaching", "ignore", "missing"]).default("notBreaching"),
+  })
+  .strict();
+export type MetricAlarmConfig = z.output<typeof MetricAlarmSchema>;
+
+/** One service's own alarms (`monitoring.serviceAlarms.<service>`); each is off unless its threshold is set. */
+export const ServiceAlarmsSchema = z
+  .object({
+    /** ECS CPU % of the service, average over 10 minutes. @default none (no alarm) */
+    cpuPercent: z.number().min(1).max(100).optional(),
+    /** p95 response time of the service's target group, ms, over 10 minutes (web services). @default none (no alarm) */
+    p95LatencyMs: z.number().positive().optional(),
+  })
+  .strict();
+
 export const MonitoringSchema = z
   .object({
     /** Prefix of alarm names: `<prefix>-redis-down` (seed 000 §9.2 uses `<product>-prod`). @default `<product>-<env>` */
@@ -62,6 +113,24 @@ export const MonitoringSchema = z
      * modules/monitoring/app-metrics.ts and docs/operations.md, "Application metrics").
      */
     appMetrics: AppMetricsSchema.prefault({}),
+    /**
+     * Alarms on any CloudWatch metric, each to the alarm topic (e-mail subscriptions: `alarmEmails`); names unique.
+     * @default []
+     */
+    metricAlarms: z
+      .array(MetricAlarmSchema)
+      .default([])
+      .superRefine((alarms, ctx) => {
+        alarms.forEach((a, i) => {
+          if (alarms.findIndex((b) => b.name === a.name) !== i) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${a.name}" is listed twice` });
+        });
+      }),
+    /**
+     * Alarms on one service, by service name (`api`), besides the ones on the watched service (the first web
+     * service): `<prefix>-<service>-cpu-high` (ECS CPU, 10 minutes) and, for a web service,
+     * `<prefix>-<service>-p95-latency` (its target group's p95 response time, 10 minutes). @default {} (none)
+     */
+    serviceAlarms: z.record(z.string(), ServiceAlarmsSchema).default({}),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 /** The `<product>-<env>` dashboard: seed 000 §9.1's metrics and the app's own, as an HCL expression for jsonencode(). */
 import { hclExpression } from "../../lib/core/hcl";
 import type { AppWidget } from "./app-metrics";
+import type { MetricAlarmConfig } from "./config";
 
 type Metric = (string | { stat?: string; label?: string })[];
 
@@ -25,17 +26,34 @@ function searchWidget(title: string, search: string, x: number, y: number) {
   return { type: "metric", x, y, width: 12, height: 6, properties: { title, region: "${var.region}", period: 300, view: "timeSeries", metrics: [[{ expression: search, id: "e1" }]] } };
 }
 
-export function dashboardBody(has: { alb: boolean; redis: boolean; appWidgets?: readonly AppWidget[] }): string {
+export function dashboardBody(has: {
+  alb: boolean;
+  redis: boolean;
+  appWidgets?: readonly AppWidget[];
+  /** An ECS service to draw. @default true */
+  service?: boolean;
+  /** A database to draw. @default true */
+  rds?: boolean;
+  /** The metric alarms' metrics (monitoring.metricAlarms), one widget each after the app's. @default none */
+  metricAlarms?: readonly MetricAlarmConfig[];
+}): string {
   const ecs = ["ClusterName", "${var.ecs_cluster_name}", "ServiceName", "${var.ecs_service_name}"];
   const rds = ["DBInstanceIdentifier", "${var.rds_instance_id}"];
   const lb = ["LoadBalancer", "${var.alb_arn_suffix}"];
-  const widgets: object[] = [
-    widget("ECS CPU and memory (targets: < 70% / < 80%)", [["AWS/ECS", "CPUUtilization", ...ecs], ["AWS/ECS", "MemoryUtilization", ...ecs]], 0, 0),
-    widget("ECS tasks: running vs desired", [["ECS/ContainerInsights", "RunningTaskCount", ...ecs], ["ECS/ContainerInsights", "DesiredTaskCount", ...ecs]], 12, 0),
-    widget("RDS connections", [["AWS/RDS", "DatabaseConnections", ...rds]], 0, 6),
-    widget("RDS read / write latency", [["AWS/RDS", "ReadLatency", ...rds], ["AWS/RDS", "WriteLatency", ...rds]], 12, 6),
-    widget("RDS free storage", [["AWS/RDS", "FreeStorageSpace", ...rds, { stat: "Minimum" }]], 0, 12),
-  ];
+  const widgets: object[] = [];
+  if (has.service !== false) {
+    widgets.push(
+      widget("ECS CPU and memory (targets: < 70% / < 80%)", [["AWS/ECS", "CPUUtilization", ...ecs], ["AWS/ECS", "MemoryUtilization", ...ecs]], 0, 0),
+      widget("ECS tasks: running vs desired", [["ECS/ContainerInsights", "RunningTaskCount", ...ecs], ["ECS/ContainerInsights", "DesiredTaskCount", ...ecs]], 12, 0),
+    );
+  }
+  if (has.rds !== false) {
+    widgets.push(
+      widget("RDS connections", [["AWS/RDS", "DatabaseConnections", ...rds]], 0, 6),
+      widget("RDS read / write latency", [["AWS/RDS", "ReadLatency", ...rds], ["AWS/RDS", "WriteLatency", ...rds]], 12, 6),
+      widget("RDS free storage", [["AWS/RDS", "FreeStorageSpace", ...rds, { stat: "Minimum" }]], 0, 12),
+    );
+  }
   if (has.redis) {
     widgets.push(
       widget("Redis hits / misses, every node", everyNode([["CacheHits", "Sum"], ["CacheMisses", "Sum"]]), 12, 12),
@@ -59,6 +77,12 @@ export function dashboardBody(has: { alb: boolean; redis: boolean; appWidgets?: 
         ? searchWidget(w.title, w.search.replace(/\{ns\}/g, ns), x, y)
         : widget(w.title, w.series.map((m) => [`${ns}/${m.namespace}`, m.metric, m.label ? { stat: m.stat, label: m.label } : { stat: m.stat }]), x, y),
     );
+  });
+  // The metric alarms' metrics, two per row below the app's widgets.
+  const below = 36 + Math.ceil((has.appWidgets ?? []).length / 2) * 6;
+  (has.metricAlarms ?? []).forEach((a, i) => {
+    const dims = Object.entries(a.dimensions).flat();
+    widgets.push(widget(`${a.description} (${a.namespace} ${a.metric})`, [[a.namespace, a.metric, ...dims, { stat: a.statistic }]], (i % 2) * 12, below + Math.floor(i / 2) * 6, a.statistic));
   });
   return hclExpression({ widgets });
 }

@@ -17,7 +17,7 @@ import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { Construct } from "constructs";
-import { DEFAULT_APP_NAMESPACE, type Thresholds } from "./config";
+import { DEFAULT_APP_NAMESPACE, type MetricAlarmConfig, type Thresholds } from "./config";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { appMetricFilters, type AppMetricsProps } from "./app-metrics";
 import { dashboardBody } from "./dashboard";
@@ -36,14 +36,27 @@ export interface MonitoringProps {
   readonly alarmsKmsKeyArn: string;
   readonly alarmEmails: readonly string[];
   readonly thresholds: Thresholds;
-  readonly ecs: { readonly clusterName: string; readonly serviceName: string; readonly logGroupName: string; readonly containerInsights: boolean };
+  /** `serviceName` is the service the ECS alarms watch; omit it without a service (tasks only: no ECS service alarms or widgets). */
+  readonly ecs: { readonly clusterName: string; readonly serviceName?: string; readonly logGroupName: string; readonly containerInsights: boolean };
   /** ALB dimensions; omit without a load balancer. */
   readonly alb?: { readonly arnSuffix: string; readonly targetGroupArnSuffix: string };
-  readonly rds: { readonly instanceId: string; readonly allocatedStorageGb: unknown; readonly maxConnections: number; readonly replicaCount: unknown };
+  /** The database; omit without one (no RDS alarms or widgets). */
+  readonly rds?: { readonly instanceId: string; readonly allocatedStorageGb: unknown; readonly maxConnections: number; readonly replicaCount: unknown };
+  /** Alarms on any metric (monitoring.metricAlarms), to the alarm topic. @default none */
+  readonly metricAlarms?: readonly MetricAlarmConfig[];
   /** Redis; omit when the cache is disabled (no Redis alarms). */
   readonly redis?: { readonly replicationGroupId: string; readonly nodeCount: unknown };
   /** The app's own metrics from its log lines (app-metrics.ts): filters, p95 alarms, dashboard widgets. @default namespace "app", none */
   readonly appMetrics?: AppMetricsProps;
+  /**
+   * Alarms on single services (monitoring.serviceAlarms): ECS CPU by service name, p95 response time by the
+   * service's target group (a key of `targetGroupArnSuffixes`). @default none
+   */
+  readonly serviceAlarms?: readonly ServiceAlarm[];
+  /** Target group ARN suffixes by service (compute's output), needed by `serviceAlarms` latency alarms. */
+  readonly targetGroupArnSuffixes?: unknown;
+  /** ECS service names by service (compute's output), needed by `serviceAlarms` CPU alarms. */
+  readonly ecsServiceNames?: unknown;
   /** A copy of the app log group to Datadog through Firehose (compute.datadog.logs, datadog-logs.ts); omit when off. */
   readonly datadog?: {
     readonly streamName: string;
@@ -84,6 +97,14 @@ export function overNodes(fn: string, term: string): string {
   return `${fn}([\${join(", ", [for i in range(var.redis_node_count) : format(${JSON.stringify(term)}, i + 1)])}])`;
 }
 
+/** One service's own alarms: `<prefix>-<service>-cpu-high` and `<prefix>-<service>-p95-latency`, each when its threshold is set. */
+export interface ServiceAlarm {
+  /** Service key in the config (`api`): alarm names and the lookups of its ECS service and target group. */
+  readonly service: string;
+  readonly cpuPercent?: number;
+  readonly p95LatencyMs?: number;
+}
+
 type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okActions" | "alarmName"> & { readonly suffix: string };
 
 export class MonitoringModule extends ModuleStack {
@@ -96,11 +117,14 @@ export class MonitoringModule extends ModuleStack {
     const key = this.input("alarms_kms_key_arn", props.alarmsKmsKeyArn, { type: "string", description: "KMS key of the topic (CloudWatch may use it)." }).stringValue;
     this.input("alarm_emails", props.alarmEmails, { type: "list(string)", description: "E-mail subscriptions of the alarm topic.", default: [] });
     this.input("ecs_cluster_name", props.ecs.clusterName, { type: "string", description: "ECS cluster." });
-    this.input("ecs_service_name", props.ecs.serviceName, { type: "string", description: "ECS service watched." });
+    if (props.ecs.serviceName !== undefined) this.input("ecs_service_name", props.ecs.serviceName, { type: "string", description: "ECS service watched." });
     const logGroup = this.input("app_log_group_name", props.ecs.logGroupName, { type: "string", description: "App log group (metric filters)." }).stringValue;
-    this.input("rds_instance_id", props.rds.instanceId, { type: "string", description: "Primary RDS instance." });
-    this.input("rds_allocated_storage_gb", props.rds.allocatedStorageGb, { type: "number", description: "Allocated storage (free-storage threshold)." });
-    this.input("rds_replica_count", props.rds.replicaCount, { type: "number", description: "Read replicas (replica lag alarms).", default: 0 });
+    const rds = props.rds;
+    if (rds) {
+      this.input("rds_instance_id", rds.instanceId, { type: "string", description: "Primary RDS instance." });
+      this.input("rds_allocated_storage_gb", rds.allocatedStorageGb, { type: "number", description: "Allocated storage (free-storage threshold)." });
+      this.input("rds_replica_count", rds.replicaCount, { type: "number", description: "Read replicas (replica lag alarms).", default: 0 });
+    }
     if (props.alb) {
       this.input("alb_arn_suffix", props.alb.arnSuffix, { type: "string", description: "ALB ARN suffix." });
       this.input("target_group_arn_suffix", props.alb.targetGroupArnSuffix, { type: "string", description: "Target group ARN suffix of the app." });
@@ -128,7 +152,8 @@ export class MonitoringModule extends ModuleStack {
       );
     const ecsDims = { ClusterName: "${var.ecs_cluster_name}", ServiceName: "${var.ecs_service_name}" };
 
-    // --- ECS ---------------------------------------------------------------------------------------
+    // --- ECS (with a service to watch) ---------------------------------------------------------------
+    if (props.ecs.serviceName !== undefined) {
     alarm({
       suffix: "ecs-cpu-high",
       alarmDescription: `ECS service CPU above ${t.ecsCpuPercent}% for 10 minutes`,
@@ -170,6 +195,7 @@ export class MonitoringModule extends ModuleStack {
           { id: "running", metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: ecsDims, period: 60, stat: "Average" } },
         ],
       });
+    }
     }
     const errorsNamespace = `${props.appMetrics?.namespace ?? DEFAULT_APP_NAMESPACE}/${ERRORS_SUBNAMESPACE}`;
     named(
@@ -218,7 +244,8 @@ export class MonitoringModule extends ModuleStack {
       });
     }
 
-    // --- RDS ---------------------------------------------------------------------------------------
+    // --- RDS (with a database) ----------------------------------------------------------------------
+    if (rds) {
     const rdsDims = { DBInstanceIdentifier: "${var.rds_instance_id}" };
     alarm({
       suffix: "rds-cpu-high",
@@ -248,14 +275,14 @@ export class MonitoringModule extends ModuleStack {
     });
     alarm({
       suffix: "rds-connections-high",
-      alarmDescription: `RDS connections above ${t.rdsConnectionsPercent}% of max_connections (${props.rds.maxConnections})`,
+      alarmDescription: `RDS connections above ${t.rdsConnectionsPercent}% of max_connections (${rds.maxConnections})`,
       namespace: "AWS/RDS",
       metricName: "DatabaseConnections",
       dimensions: rdsDims,
       statistic: "Maximum",
       period: 300,
       evaluationPeriods: 2,
-      threshold: Math.floor((props.rds.maxConnections * t.rdsConnectionsPercent) / 100),
+      threshold: Math.floor((rds.maxConnections * t.rdsConnectionsPercent) / 100),
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "missing",
     });
@@ -272,6 +299,30 @@ export class MonitoringModule extends ModuleStack {
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "missing",
     }).addOverride("count", expr("var.rds_replica_count"));
+    }
+
+    // --- Alarms on any metric (monitoring.metricAlarms; seed 004: Step Functions, Bedrock) --------------
+    for (const a of props.metricAlarms ?? []) {
+      const id = `metric_${a.name.replace(/-/g, "_")}`;
+      named(
+        new CloudwatchMetricAlarm(this, `alarm_${id}`, {
+          alarmName: `${prefix}-${a.name}`,
+          alarmDescription: a.description,
+          namespace: a.namespace,
+          metricName: a.metric,
+          dimensions: Object.keys(a.dimensions).length > 0 ? a.dimensions : undefined,
+          statistic: a.statistic,
+          period: a.periodSeconds,
+          evaluationPeriods: a.evaluationPeriods,
+          threshold: a.threshold,
+          comparisonOperator: a.comparison,
+          treatMissingData: a.treatMissingData,
+          alarmActions: [topic.arn],
+          okActions: [topic.arn],
+        }),
+        id,
+      );
+    }
 
     // --- Redis (only with a cache) ----------------------------------------------------------------
     if (props.redis) {
@@ -405,6 +456,47 @@ export class MonitoringModule extends ModuleStack {
       });
     }
 
+    // --- Per-service alarms (monitoring.serviceAlarms; none unless configured) -----------------------------
+    const serviceAlarms = props.serviceAlarms ?? [];
+    if (serviceAlarms.some((a) => a.cpuPercent !== undefined)) {
+      this.input("ecs_service_names", props.ecsServiceNames, { type: "map(string)", description: "ECS service names by service (per-service CPU alarms)." });
+    }
+    if (serviceAlarms.some((a) => a.p95LatencyMs !== undefined)) {
+      this.input("target_group_arn_suffixes", props.targetGroupArnSuffixes, { type: "map(string)", description: "Target group ARN suffixes by service (per-service latency alarms)." });
+    }
+    for (const a of serviceAlarms) {
+      if (a.cpuPercent !== undefined) {
+        alarm({
+          suffix: `${a.service}-cpu-high`,
+          alarmDescription: `ECS service ${a.service} CPU above ${a.cpuPercent}% for 10 minutes`,
+          namespace: "AWS/ECS",
+          metricName: "CPUUtilization",
+          dimensions: { ClusterName: "${var.ecs_cluster_name}", ServiceName: `\${var.ecs_service_names["${a.service}"]}` },
+          statistic: "Average",
+          period: 300,
+          evaluationPeriods: 2,
+          threshold: a.cpuPercent,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+        });
+      }
+      if (a.p95LatencyMs !== undefined && props.alb) {
+        alarm({
+          suffix: `${a.service}-p95-latency`,
+          alarmDescription: `${a.service} p95 response time above ${a.p95LatencyMs} ms for 10 minutes (its target group)`,
+          namespace: "AWS/ApplicationELB",
+          metricName: "TargetResponseTime",
+          dimensions: { LoadBalancer: "${var.alb_arn_suffix}", TargetGroup: `\${var.target_group_arn_suffixes["${a.service}"]}` },
+          extendedStatistic: "p95",
+          period: 300,
+          evaluationPeriods: 2,
+          threshold: a.p95LatencyMs / 1000,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+        });
+      }
+    }
+
     // --- Datadog log shipping (only when compute.datadog.logs) -----------------------------------------
     const dd = props.datadog;
     if (dd) {
@@ -441,7 +533,7 @@ export class MonitoringModule extends ModuleStack {
     named(
       new CloudwatchDashboard(this, "dashboard", {
         dashboardName: expr("var.dashboard_name"),
-        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis), appWidgets: props.appMetrics?.widgets })})`),
+        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis), appWidgets: props.appMetrics?.widgets, ...(props.ecs.serviceName === undefined ? { service: false } : {}), ...(rds ? {} : { rds: false }), ...(props.metricAlarms?.length ? { metricAlarms: props.metricAlarms } : {}) })})`),
       }),
       "this",
     );

@@ -26,6 +26,15 @@ export const INTERFACE_ENDPOINTS = [
   "kms",
 ] as const;
 
+/** Where the network comes from: created here, or the account's default VPC (looked up, nothing created). */
+export const NETWORK_MODES = ["dedicated", "default-vpc"] as const;
+
+/**
+ * How the root outputs `public_subnet_ids` and `private_subnet_ids` are shaped: a Terraform list, or one
+ * comma-separated string (what a CloudFormation/SAM `List<AWS::EC2::Subnet::Id>` parameter takes, D120).
+ */
+export const SUBNET_ID_OUTPUTS = ["list", "comma-separated"] as const;
+
 /** How private subnets reach the internet. */
 export const NAT_MODES = ["none", "single", "one-per-az", "instance"] as const;
 /** Graviton sizes a NAT instance may take (arm64 AMI): the smallest carry a development tier's egress. */
@@ -54,16 +63,28 @@ export const CLOUDFRONT_PREFIX_LIST_LOOKUP = `aws ec2 describe-managed-prefix-li
 
 export const NetworkSchema = z
   .object({
-    /** VPC IPv4 block, /16 to /28. Required. Seeds 002–004 use 10.0.0.0/16. */
-    vpcCidr: z.string().describe("VPC IPv4 CIDR block, /16 to /28"),
+    /**
+     * Where the workload's network comes from: `dedicated` (this module creates the VPC and its subnets) or
+     * `default-vpc` (the account's default VPC and its default subnets, looked up with data sources at plan time;
+     * nothing of the VPC is created, only the tasks' security group: seed 004 option A, docs/decisions.md D118).
+     * @default "dedicated"
+     */
+    mode: z.enum(NETWORK_MODES).default("dedicated").describe("dedicated | default-vpc"),
+    /** VPC IPv4 block, /16 to /28. Required with mode `dedicated`; absent with `default-vpc`. Seeds 002–004 use 10.0.0.0/16. */
+    vpcCidr: z.string().optional().describe("VPC IPv4 CIDR block, /16 to /28"),
     /**
      * Public subnets, one per availability zone, in the order of `availabilityZones`.
      * They hold the ALB and the NAT gateways. May be empty only with `natMode: "none"`.
      * @default []
      */
     publicSubnets: z.array(z.string()).default([]).describe("public subnet CIDRs, one per AZ (ALB, NAT)"),
-    /** Private subnets, one per availability zone (ECS tasks, Redis). Required. */
-    privateSubnets: z.array(z.string()).describe("private subnet CIDRs, one per AZ (ECS tasks, cache)"),
+    /**
+     * Private subnets, one per availability zone (ECS tasks, Redis). May be empty only for a deployment whose
+     * ECS work is one-off tasks in the public subnets with public IPs and no NAT (`natMode: "none"`, no cache,
+     * no database, no services, no interface endpoints: seed 004 option B, D119).
+     * @default []
+     */
+    privateSubnets: z.array(z.string()).default([]).describe("private subnet CIDRs, one per AZ (ECS tasks, cache)"),
     /**
      * Isolated database subnets, one per availability zone, with no route to the internet.
      * @default [] — databases then use the private subnets
@@ -131,6 +152,13 @@ export const NetworkSchema = z
      * Required with `albIngress: "cloudfront"`. @default none
      */
     cloudfrontPrefixListId: z.string().regex(/^pl-[0-9a-f]{8,17}$/, "must be a managed prefix list id such as pl-3b927c52").optional(),
+    /**
+     * Shape of the root outputs `public_subnet_ids` and `private_subnet_ids`: `list` (a Terraform list,
+     * `terraform output -json`) or `comma-separated` (one string, `terraform output -raw`, what
+     * `sam deploy --parameter-overrides` takes for a subnet list parameter, D120).
+     * @default "list"
+     */
+    subnetIdsOutput: z.enum(SUBNET_ID_OUTPUTS).default("list").describe("list | comma-separated"),
   })
   .strict();
 

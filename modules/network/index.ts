@@ -111,11 +111,15 @@ export class NetworkModule extends ModuleStack {
         },
       ],
     });
+    // No private subnets (seed 004 option B, D119): one-off tasks in the public subnets with public IPs, no NAT.
+    const noPrivate = props.privateSubnets.length === 0;
     this.input("private_subnets", props.privateSubnets, {
       type: "list(string)",
       description: "Private subnet CIDRs, one per AZ (ECS tasks, cache).",
       validations: [
-        { condition: "length(var.private_subnets) == length(var.azs)", errorMessage: "private_subnets needs one subnet per availability zone." },
+        noPrivate
+          ? { condition: "length(var.private_subnets) == 0 || length(var.private_subnets) == length(var.azs)", errorMessage: "private_subnets needs one subnet per availability zone, or none." }
+          : { condition: "length(var.private_subnets) == length(var.azs)", errorMessage: "private_subnets needs one subnet per availability zone." },
       ],
     });
     this.input("database_subnets", props.databaseSubnets, {
@@ -347,7 +351,10 @@ export class NetworkModule extends ModuleStack {
       vpcId: vpc.id,
       serviceName: `com.amazonaws.${region}.s3`,
       vpcEndpointType: "Gateway",
-      routeTableIds: expr("concat(values(aws_route_table.private)[*].id, aws_route_table.database[*].id)") as unknown as string[],
+      // Without private subnets the tasks sit in the public ones: S3 traffic takes the endpoint from there.
+      routeTableIds: expr(
+        noPrivate ? "concat(values(aws_route_table.private)[*].id, aws_route_table.database[*].id, aws_route_table.public[*].id)" : "concat(values(aws_route_table.private)[*].id, aws_route_table.database[*].id)",
+      ) as unknown as string[],
       tags: { Name: `${name}-s3` },
     });
 
@@ -440,17 +447,18 @@ export class NetworkModule extends ModuleStack {
       }),
       'var.alb_ingress == "cloudfront" ? 1 : 0',
     );
-    allowFrom(this, app, alb, appPort, "Application port from the load balancer");
-    allowCidrEgress(this, app, "https_out", "0.0.0.0/0", 443, "HTTPS to AWS APIs and external AI APIs (through the NAT gateway)");
+    // One-off tasks without a load balancer or private subnets (D119) take no inbound traffic at all.
+    if (!(noPrivate && props.albIngress === "none")) allowFrom(this, app, alb, appPort, "Application port from the load balancer");
+    allowCidrEgress(this, app, "https_out", "0.0.0.0/0", 443, noPrivate ? "HTTPS to AWS APIs and external AI APIs (through the internet gateway: the tasks have public IPs)" : "HTTPS to AWS APIs and external AI APIs (through the NAT gateway)");
 
     // --- Outputs -----------------------------------------------------------------------------------
     this.output("vpc_id", vpc.id, "ID of the VPC.");
     this.output("vpc_cidr_block", vpc.cidrBlock, "IPv4 block of the VPC.");
     this.output("azs", expr("var.azs"), "Availability zones, in subnet order.");
     this.output("public_subnet_ids", expr("[for az in var.azs : aws_subnet.public[az].id if contains(keys(local.public_subnets_by_az), az)]"), "Public subnet IDs, in AZ order.");
-    this.output("private_subnet_ids", expr("[for az in var.azs : aws_subnet.private[az].id]"), "Private subnet IDs, in AZ order.");
+    this.output("private_subnet_ids", expr(noPrivate ? "[for az in var.azs : aws_subnet.private[az].id if contains(keys(local.private_subnets_by_az), az)]" : "[for az in var.azs : aws_subnet.private[az].id]"), noPrivate ? "Private subnet IDs, in AZ order (empty when there are none)." : "Private subnet IDs, in AZ order.");
     this.output("database_subnet_ids", expr("[for az in var.azs : aws_subnet.database[az].id if contains(keys(local.database_subnets_by_az), az)]"), "Database subnet IDs, in AZ order (empty when there are none).");
-    this.output("private_route_table_ids", expr("[for az in var.azs : aws_route_table.private[az].id]"), "Private route table IDs, in AZ order.");
+    this.output("private_route_table_ids", expr(noPrivate ? "[for az in var.azs : aws_route_table.private[az].id if contains(keys(local.private_subnets_by_az), az)]" : "[for az in var.azs : aws_route_table.private[az].id]"), "Private route table IDs, in AZ order.");
     this.output("nat_public_ips", expr("concat([for az in local.nat_azs : aws_eip.nat[az].public_ip], aws_instance.nat[*].public_ip)"), "Public IPs of the NAT gateways or the NAT instance (allow-list them at external APIs; the instance's changes when it is stopped).");
     this.output("alb_security_group_id", albSg.id, "Security group of the application load balancer.");
     this.output("app_security_group_id", appSg.id, "Security group of the application tasks (ECS).");

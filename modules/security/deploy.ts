@@ -10,10 +10,13 @@ export interface DeployContext {
   readonly name: string;
   readonly account: string;
   readonly region: string;
+  /** The ECS cluster's name when it is not `<name>` (compute.clusterNameSuffix: `<name>-<suffix>`). @default name */
+  readonly clusterName?: string;
 }
 
 export function deployPolicyStatements(ctx: DeployContext): PolicyStatement[] {
   const ecs = `arn:aws:ecs:${ctx.region}:${ctx.account}`;
+  const cluster = ctx.clusterName ?? ctx.name;
   return [
     // GetAuthorizationToken, RegisterTaskDefinition and DescribeTaskDefinition have no resource-level permissions.
     { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
@@ -33,15 +36,15 @@ export function deployPolicyStatements(ctx: DeployContext): PolicyStatement[] {
       Resource: `arn:aws:ecr:${ctx.region}:${ctx.account}:repository/${ctx.name}-*`,
     },
     { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"], Resource: "*" },
-    { Sid: "EcsRollOutServices", Effect: "Allow", Action: ["ecs:UpdateService", "ecs:DescribeServices"], Resource: `${ecs}:service/${ctx.name}/*` },
+    { Sid: "EcsRollOutServices", Effect: "Allow", Action: ["ecs:UpdateService", "ecs:DescribeServices"], Resource: `${ecs}:service/${cluster}/*` },
     {
       Sid: "EcsRunMigrations",
       Effect: "Allow",
       Action: "ecs:RunTask",
       Resource: `${ecs}:task-definition/${ctx.name}-*:*`,
-      Condition: { ArnEquals: { "ecs:cluster": `${ecs}:cluster/${ctx.name}` } },
+      Condition: { ArnEquals: { "ecs:cluster": `${ecs}:cluster/${cluster}` } },
     },
-    { Sid: "EcsWatchTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:ListTasks"], Resource: [`${ecs}:task/${ctx.name}/*`, `${ecs}:container-instance/${ctx.name}/*`] },
+    { Sid: "EcsWatchTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:ListTasks"], Resource: [`${ecs}:task/${cluster}/*`, `${ecs}:container-instance/${cluster}/*`] },
     {
       Sid: "PassEcsRoles",
       Effect: "Allow",

@@ -54,6 +54,10 @@ export interface SecurityProps {
   readonly wafLogRetentionDays?: number;
   /** Application secret names. @default [] */
   readonly secretNames?: readonly string[];
+  /** Suffix of the ECS cluster's name (`<name>-<suffix>`, compute.clusterNameSuffix), for the deploy role's ECS resources. @default none: `<name>` */
+  readonly clusterNameSuffix?: string;
+  /** Services besides the defaults that may use the data key, e.g. `ssm` for SecureString parameters (D104). @default none */
+  readonly dataKeyServices?: readonly string[];
   /** 0 (dev) or 7–30. @default 30 */
   readonly secretRecoveryWindowDays?: number;
   /** CloudTrail + its bucket. @default true */
@@ -113,7 +117,7 @@ export class SecurityModule extends ModuleStack {
           description: `${purpose} encryption key of ${name}`,
           enableKeyRotation: true,
           deletionWindowInDays: deletionWindow,
-          policy: policyDocument(keyPolicy(purpose, { account, region, name })),
+          policy: policyDocument(keyPolicy(purpose, { account, region, name, ...(purpose === "data" && props.dataKeyServices?.length ? { extraDataServices: props.dataKeyServices } : {}) })),
           lifecycle: { preventDestroy: props.preventDestroy ?? false },
         }),
         purpose,
@@ -351,7 +355,7 @@ export class SecurityModule extends ModuleStack {
       new IamRolePolicy(this, "github_actions_policy", {
         name: "deploy",
         role: deployRole.id,
-        policy: policyDocument(deployPolicyStatements({ name, account, region }) as PolicyStatement[]),
+        policy: policyDocument(deployPolicyStatements({ name, account, region, ...(props.clusterNameSuffix ? { clusterName: `${name}-${props.clusterNameSuffix}` } : {}) }) as PolicyStatement[]),
       }),
       "github_actions",
     );

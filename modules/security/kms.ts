@@ -36,6 +36,8 @@ export interface KeyContext {
   readonly account: string;
   readonly region: string;
   readonly name: string;
+  /** Services besides DATA_KEY_SERVICES that may use the data key (`ssm` for SecureString parameters, D104). @default none */
+  readonly extraDataServices?: readonly string[];
 }
 
 export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement[] {
@@ -53,7 +55,7 @@ export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement
   });
   switch (purpose) {
     case "data":
-      return [admin, via(DATA_KEY_SERVICES)];
+      return [admin, via([...DATA_KEY_SERVICES, ...(ctx.extraDataServices ?? [])])];
     case "logs":
       return [
         admin,

@@ -144,14 +144,24 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
       const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
       const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
       const spot = (svc.capacity_provider_strategy ?? []).some((s: Json) => s.capacity_provider === "FARGATE_SPOT");
-      const usd = hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) * share * (spot ? p.fargateSpotFactor : 1);
-      add("compute", `${name}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${spot ? " (Spot)" : ""}`, usd);
+      const mix = spotShare(svc.capacity_provider_strategy, count);
+      const usd = hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) * share * (mix ? 1 - mix.spot * (1 - p.fargateSpotFactor) / count : spot ? p.fargateSpotFactor : 1);
+      const capacity = mix ? ` (${round2(count - mix.spot)} on-demand, ${round2(mix.spot)} Spot)` : spot ? " (Spot)" : "";
+      add("compute", `${name}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${capacity}`, usd);
       // Datadog bills each concurrent Fargate task that runs its agent (the agent's CPU and memory are inside the task's).
       const defs = String(td.container_definitions ?? "");
       if (defs.includes(`"name" = "${DATADOG_AGENT_CONTAINER}"`)) {
         datadogTasks += count;
         if (defs.includes('{ "name" = "DD_APM_ENABLED", "value" = "true" }')) datadogApmTasks += count;
       }
+    }
+    // One-off tasks (compute.tasks, tagged Purpose = run-task): their size for cost.usage.taskHours, and a public IPv4 while they run.
+    for (const [name, td] of Object.entries<Json>(tasks)) {
+      if (td.tags?.Purpose !== "run-task") continue;
+      const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
+      const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
+      const publicIp = td.tags?.AssignPublicIp === "ENABLED";
+      add("compute", `${name}: ${u.taskHours} task-hour(s) × ${vcpu} vCPU / ${gbMem} GB${publicIp ? " + public IPv4" : ""}`, u.taskHours * (vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour + (publicIp ? p.publicIpv4Hour : 0)));
     }
     if (Object.keys(resources("compute", "aws_lb")).length > 0) add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
     add("compute", `${u.logsGb} GB logs ingested`, u.logsGb * p.logsIngestGb);
@@ -214,4 +224,36 @@ export function formatEstimate(e: Estimate, budget: CostConfig["budgetUsd"]): st
   const verdict = e.total > budget.max ? "OVER" : "OK";
   out.push(`  ${"total".padEnd(12)}${usd(e.total)}   budget $${budget.min}–${budget.max}: ${verdict}`);
   return out.join("\n");
+}
+
+/** The estimate of each start/stop state in `cost.scenarios` (seed 002): the same month at its own `runningHours`. */
+export function scenarioEstimates(stack: SynthesizedStack, cost: CostConfig): { name: string; runningHours: number; estimate: Estimate }[] {
+  return cost.scenarios.map((s) => ({ name: s.name, runningHours: s.runningHours, estimate: estimate(stack, { ...cost, usage: { ...cost.usage, runningHours: s.runningHours } }) }));
+}
+
+/** Lines printed under an estimate, one per scenario; empty without scenarios (the report is unchanged). */
+export function formatScenarios(scenarios: ReturnType<typeof scenarioEstimates>): string {
+  if (scenarios.length === 0) return "";
+  const usd = (n: number) => `$${n.toFixed(2)}`.padStart(11);
+  const out = ["  start/stop scenarios (environment_running; NAT and tasks follow the hours, everything else runs all month)"];
+  for (const s of scenarios) out.push(`      ${`${s.name} (${s.runningHours} h)`.padEnd(52)}${usd(s.estimate.total)}`);
+  return out.join("\n");
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Tasks on Fargate Spot under a mixed strategy (FARGATE with a base + FARGATE_SPOT, compute's `spotMix`): the base
+ * runs on-demand, the tasks above it split by weight. Undefined unless the strategy names both providers.
+ */
+export function spotShare(strategy: unknown, count: number): { spot: number } | undefined {
+  const entries = (Array.isArray(strategy) ? strategy : []) as Json[];
+  const onDemand = entries.find((e) => e.capacity_provider === "FARGATE");
+  const spot = entries.find((e) => e.capacity_provider === "FARGATE_SPOT");
+  if (!onDemand || !spot || count <= 0) return undefined;
+  const base = Math.min(Number(onDemand.base ?? 0), count);
+  const odWeight = Number(onDemand.weight ?? 0);
+  const spotWeight = Number(spot.weight ?? 0);
+  const total = odWeight + spotWeight;
+  return { spot: total > 0 ? ((count - base) * spotWeight) / total : 0 };
 }

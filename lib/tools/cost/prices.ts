@@ -78,7 +78,7 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     fargateVcpuHour: 0.04048,
     fargateGbHour: 0.004445,
     fargateSpotFactor: 0.3,
-    rdsHour: { "db.t3.micro": 0.018, "db.t3.small": 0.036, "db.t3.medium": 0.072, "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.r5.large": 0.25, "db.r6g.large": 0.225, "db.r6g.xlarge": 0.45, "db.m6g.large": 0.168 },
+    rdsHour: { "db.t3.micro": 0.018, "db.t3.small": 0.036, "db.t3.medium": 0.072, "db.t3.large": 0.145, "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.r5.large": 0.25, "db.r6g.large": 0.225, "db.r6g.xlarge": 0.45, "db.m6g.large": 0.168 },
     rdsGp3GbMonth: 0.115,
     elasticacheHour: { "cache.t3.micro": 0.017, "cache.t3.small": 0.034, "cache.t3.medium": 0.068, "cache.t4g.micro": 0.016, "cache.t4g.small": 0.032, "cache.t4g.medium": 0.065, "cache.r5.large": 0.216, "cache.r7g.large": 0.219, "cache.r6g.large": 0.206, "cache.r6g.xlarge": 0.411, "cache.m6g.large": 0.149 },
     elasticacheValkeyFactor: 0.8,

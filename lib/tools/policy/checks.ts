@@ -67,6 +67,9 @@ export interface Exemptible {
   present?(env: EnvironmentConfig): boolean;
 }
 
+/** Whether the environment has a load balancer (a web service): the ALB controls protect nothing without one (D124). */
+const hasLoadBalancer = (env: EnvironmentConfig) => env.compute.services.some((s) => s.kind === "web");
+
 /** Why a production-like environment has no exemptions, in the words of the schema and the gate. */
 export const EXEMPTION_TIER_RULE = "a production-like environment keeps every control; only a development-tier environment may be exempted";
 
@@ -82,6 +85,13 @@ function principals(s: Statement): { kind: string; values: string[] }[] {
 }
 
 const WORLD = ["0.0.0.0/0", "::/0"];
+
+/** Tag a task definition carries when whoever runs it assigns a public IP (modules/compute ASSIGN_PUBLIC_IP_TAG). */
+const ASSIGN_PUBLIC_IP_TAG = "AssignPublicIp";
+function publicIpTag(r: PolicyResource): unknown {
+  const tags = r.config.tags;
+  return tags && typeof tags === "object" && !Array.isArray(tags) ? (tags as Record<string, unknown>)[ASSIGN_PUBLIC_IP_TAG] : undefined;
+}
 
 /** A security group rule, from a standalone rule resource or an inline block. */
 interface Rule {
@@ -218,7 +228,7 @@ export const CHECKS: readonly Check[] = [
     (r) => (isSet(r.config.kms_key_id) ? undefined : "no kms_key_id"),
   ),
   perResource(
-    { id: "alb-https", title: "Load balancer listeners serve HTTPS or redirect HTTP to HTTPS", category: "encryption", upstream: ["CKV_AWS_2", "CKV2_AWS_20", "AVD-AWS-0054", "ELB.1"], severity: "high", scope: "all", exemptible: { switch: "compute.certificateArn", isOff: (env) => !env.compute.certificateArn } },
+    { id: "alb-https", title: "Load balancer listeners serve HTTPS or redirect HTTP to HTTPS", category: "encryption", upstream: ["CKV_AWS_2", "CKV2_AWS_20", "AVD-AWS-0054", "ELB.1"], severity: "high", scope: "all", exemptible: { switch: "compute.certificateArn", isOff: (env) => !env.compute.certificateArn, present: hasLoadBalancer } },
     ["aws_lb_listener"],
     (r) => {
       if (r.config.protocol === "HTTPS" || r.config.protocol === "TLS") return undefined;
@@ -336,9 +346,16 @@ export const CHECKS: readonly Check[] = [
     (r) => (isTrue(r.config.map_public_ip_on_launch) ? "map_public_ip_on_launch is true" : undefined),
   ),
   perResource(
-    { id: "ecs-no-public-ip", title: "ECS services run without public IPs", category: "exposure", upstream: ["CKV_AWS_333", "ECS.2"], severity: "high", scope: "all" },
-    ["aws_ecs_service"],
-    (r) => (isTrue(block(r.config.network_configuration)?.assign_public_ip) ? "assign_public_ip is true" : undefined),
+    { id: "ecs-no-public-ip", title: "ECS services and tasks run without public IPs", category: "exposure", upstream: ["CKV_AWS_333", "ECS.2"], severity: "high", scope: "all" },
+    ["aws_ecs_service", "aws_ecs_task_definition"],
+    (r) =>
+      r.type === "aws_ecs_task_definition"
+        ? `its runner gives it a public IP (tag ${ASSIGN_PUBLIC_IP_TAG} = ENABLED: RunTask's assignPublicIp)`
+        : isTrue(block(r.config.network_configuration)?.assign_public_ip)
+          ? "assign_public_ip is true"
+          : undefined,
+    // A task definition has no network setting of its own; one whose runner assigns a public IP says so in a tag (D122).
+    (r) => r.type === "aws_ecs_service" || publicIpTag(r) === "ENABLED",
   ),
   // EC2 instances (the development tier's NAT instance, D100)
   perResource(
@@ -354,7 +371,7 @@ export const CHECKS: readonly Check[] = [
 
   // Logging and audit
   perResource(
-    { id: "vpc-flow-logs", title: "VPCs record flow logs", category: "logging", upstream: ["CKV2_AWS_11", "AVD-AWS-0178", "EC2.6"], severity: "medium", scope: "all", exemptible: { switch: "network.flowLogs.enabled", isOff: (env) => !env.network.flowLogs.enabled } },
+    { id: "vpc-flow-logs", title: "VPCs record flow logs", category: "logging", upstream: ["CKV2_AWS_11", "AVD-AWS-0178", "EC2.6"], severity: "medium", scope: "all", exemptible: { switch: "network.flowLogs.enabled", isOff: (env) => !env.network.flowLogs.enabled, present: (env) => env.network.mode !== "default-vpc" } },
     ["aws_vpc"],
     (vpc, m) => (attached(m, "aws_flow_log", "vpc_id", vpc).length ? undefined : "no aws_flow_log for this VPC"),
   ),
@@ -365,7 +382,7 @@ export const CHECKS: readonly Check[] = [
     (b, m) => !isLogBucket(b, m),
   ),
   perResource(
-    { id: "alb-access-logs", title: "Load balancers write access logs", category: "logging", upstream: ["CKV_AWS_91", "ELB.5"], severity: "medium", scope: "all", exemptible: { switch: "compute.albAccessLogs", isOff: (env) => !env.compute.albAccessLogs } },
+    { id: "alb-access-logs", title: "Load balancers write access logs", category: "logging", upstream: ["CKV_AWS_91", "ELB.5"], severity: "medium", scope: "all", exemptible: { switch: "compute.albAccessLogs", isOff: (env) => !env.compute.albAccessLogs, present: hasLoadBalancer } },
     ["aws_lb"],
     (r) => (isTrue(block(r.config.access_logs)?.enabled) ? undefined : "access_logs.enabled is not true"),
   ),
@@ -606,7 +623,7 @@ export const CHECKS: readonly Check[] = [
     (r) => (r.config.load_balancer_type ?? "application") === "application",
   ),
   perResource(
-    { id: "alb-waf", title: "Internet-facing load balancers sit behind a WAF web ACL", category: "exposure", upstream: ["CKV2_AWS_28", "ELB.16"], severity: "medium", scope: "all", exemptible: { switch: "security.waf.enabled", isOff: (env) => !env.security.waf.enabled } },
+    { id: "alb-waf", title: "Internet-facing load balancers sit behind a WAF web ACL", category: "exposure", upstream: ["CKV2_AWS_28", "ELB.16"], severity: "medium", scope: "all", exemptible: { switch: "security.waf.enabled", isOff: (env) => !env.security.waf.enabled, present: hasLoadBalancer } },
     ["aws_lb"],
     (lb, m) => (attached(m, "aws_wafv2_web_acl_association", "resource_arn", lb).length ? undefined : "no aws_wafv2_web_acl_association"),
     (r) => !isTrue(r.config.internal) && (r.config.load_balancer_type ?? "application") === "application",

@@ -5,6 +5,7 @@
  * with a reason; an exemption of a check that passes is stale and fails the gate, so the list never
  * outlives the reason. Checks of scope `production-like` apply to production-like environments only.
  */
+import { productExemptionsOf } from "../../../environments/product-spec";
 import type { Tier } from "../../../environments/schema";
 import type { SynthesizedStack } from "../synthesized";
 import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Finding } from "./checks";
@@ -21,7 +22,22 @@ export interface Exemption {
 export interface PolicyEnvironment {
   readonly tier: Tier;
   readonly exemptions: readonly Exemption[];
+  /**
+   * The product's own exemptions (ProductSpec.policyExemptions, D122): the product's guide decides them, so
+   * they hold in any tier, production-like included, and need no `exemptible` switch. A check they name that
+   * passes or has nothing to look at in a workspace shows its own status there. @default those of the product
+   * the environment was loaded for (loadEnvironments remembers it), else none
+   */
+  readonly productExemptions?: readonly Exemption[];
 }
+
+/** The gate's view of an environment of a product: its tier and exemptions, and the product's exemptions. */
+export function policyEnvironment(env: PolicyEnvironment, product: { readonly policyExemptions?: readonly Exemption[] }): PolicyEnvironment {
+  return { tier: env.tier, exemptions: env.exemptions, productExemptions: product.policyExemptions ?? [] };
+}
+
+/** How the report words a product exemption's note. */
+export const PRODUCT_EXEMPTION_NOTE = "product exemption (its guide's choice)";
 
 export interface CheckResult {
   readonly check: Check;
@@ -53,6 +69,8 @@ function refusedExemption(check: Check, tier: Tier): string | undefined {
 
 export function evaluatePolicy(stack: SynthesizedStack, env: PolicyEnvironment, checks: readonly Check[] = CHECKS): PolicyReport {
   const model = policyModel(stack);
+  // The product's exemptions: given, or those of the product the environment was loaded for (loadEnvironments).
+  const productExemptions = env.productExemptions ?? productExemptionsOf(env);
   const results: CheckResult[] = checks.map((check) => {
     const exemption = env.exemptions.find((e) => e.control === check.id);
     if (!inScope(check, env.tier)) {
@@ -65,6 +83,10 @@ export function evaluatePolicy(stack: SynthesizedStack, env: PolicyEnvironment, 
     }
     const findings = check.evaluate(model);
     const failures = findings.filter((f): f is Required<Finding> => f.problem !== undefined);
+    const byProduct = !exemption && productExemptions.find((e) => e.control === check.id);
+    if (byProduct && failures.length > 0) {
+      return { check, status: "exempted", failures, evaluated: findings.length, note: `${PRODUCT_EXEMPTION_NOTE}: ${byProduct.reason}` };
+    }
     if (findings.length === 0) {
       return exemption
         ? { check, status: "failed", failures: [{ address: "(config)", problem: `exemption of ${check.id}, which has nothing to look at here` }], evaluated: 0 }

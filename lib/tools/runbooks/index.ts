@@ -3,5 +3,8 @@
  * lib/tools/product-runbook.ts). EduAutismo's runbook is lib/tools/docs.ts.
  */
 import type { GuideRunbook } from "../product-runbook";
+import { aitechneRunbook } from "./aitechne";
+import { atenaRunbook } from "./atena";
+import { retellRunbook } from "./retell";
 
-export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = {};
+export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = { atena: atenaRunbook, retell: retellRunbook, aitechne: aitechneRunbook };

@@ -1,0 +1,70 @@
+/**
+ * Atena's prod under real Terraform 1.11 and aws provider 5.100 (offline): the targeted compute plan the
+ * guide's pipeline runs, and DATABASE_URL written write-only — a plan that knows the password and the
+ * endpoint still shows the URL nowhere (D104).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ATENA } from "../../environments/atena";
+import { initializedWorkdir, planJson, providerSchemas, stateFromPlan, terraformOk } from "../../lib/tools/terraform";
+import { describeTerraform, settleState } from "../helpers/terraform";
+import { synthProduct } from "../helpers/synth";
+
+type State = { serial: number; resources: { module?: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[] };
+type Shown = { prior_state?: unknown; resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> | null; after_unknown?: Record<string, unknown> } }[] };
+
+const VAR_FILE = "-var-file=environments/prod/terraform.tfvars";
+/** The password and host the crafted state holds (stateFromPlan's fake for terraform_data's uuid() input). */
+const PASSWORD = "fake-app_password-input";
+const HOST = "atena-prod-db.abcdefghijkl.us-east-1.rds.amazonaws.com";
+
+describeTerraform("Atena prod under real Terraform", () => {
+  const stack = synthProduct(ATENA).dir("prod");
+
+  test("a targeted plan of module.compute creates the guide's cluster, services, log groups and parameters", () => {
+    const plan = planJson(stack, "prod", ["-target=module.compute"]) as unknown as { resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> } }[] };
+    const after = (a: string) => plan.resource_changes.find((c) => c.address === `module.compute.${a}`)?.change.after ?? {};
+    expect(after("aws_ecs_cluster.this").name).toBe("atena-prod-cluster");
+    expect([after("aws_ecs_service.api").name, after("aws_ecs_service.workers").name]).toEqual(["atena-prod-api", "atena-prod-workers"]);
+    expect([after("aws_cloudwatch_log_group.service_api").name, after("aws_cloudwatch_log_group.service_workers").name]).toEqual(["/ecs/atena-prod-api", "/ecs/atena-prod-workers"]);
+    expect(after("aws_ssm_parameter.claude_api_key")).toMatchObject({ name: "/atena/prod/CLAUDE_API_KEY", type: "SecureString", value: "CHANGE_ME" });
+  }, 600_000);
+
+  test("DATABASE_URL's value is in neither the plan text nor terraform show -json, though Terraform knows the password and the host", () => {
+    const applied = planJson(stack, "prod", ["-target=module.database"]);
+    const dir = initializedWorkdir(stack, "prod");
+    try {
+      const state = stateFromPlan(applied, providerSchemas(dir)) as State;
+      // As after a first apply, but without the parameter and its version: the next plan creates them from known values.
+      state.resources = state.resources.filter((r) => !(r.module === "module.database" && ["database_url", "database_url_version"].includes(r.name)));
+      for (const r of state.resources.filter((x) => x.module === "module.database" && x.type === "aws_db_instance")) {
+        for (const i of r.instances) Object.assign(i.attributes, { address: HOST, port: 5432, endpoint: `${HOST}:5432` });
+      }
+      // Test copy only: the crafted state's fakes must not stop the plan at prod's prevent_destroy; settleState
+      // then copies into the state what the settle plan knows (key ARNs, …), so the instance stays as it is.
+      const moduleFile = path.join(dir, "modules", "database", "main.tf.json");
+      fs.writeFileSync(moduleFile, fs.readFileSync(moduleFile, "utf8").replace(/"prevent_destroy": true/g, '"prevent_destroy": false'));
+      const file = path.join(dir, "terraform.tfstate.d", "prod", "terraform.tfstate");
+      settleState(dir, file, state as unknown as Parameters<typeof settleState>[2], VAR_FILE, ["module.database.aws_db_instance.postgres"]);
+      const target = "-target=module.database.aws_ssm_parameter.database_url";
+      const text = terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, target, "-out=tfplan-url"]).stdout;
+      const json = terraformOk(dir, ["show", "-json", "tfplan-url"]).stdout;
+      const shown = JSON.parse(json) as Shown;
+      const change = shown.resource_changes.find((c) => c.address === "module.database.aws_ssm_parameter.database_url")?.change;
+
+      expect(change?.actions).toEqual(["create"]);
+      // Terraform had everything the URL is made of …
+      expect(JSON.stringify(shown.prior_state)).toContain(PASSWORD);
+      expect(JSON.stringify(shown.prior_state)).toContain(HOST);
+      // … and the URL is nowhere: not in the plan text, not in the JSON, and the write-only argument reads null.
+      for (const out of [text, json]) {
+        expect(out).not.toContain("postgresql://atena_app");
+        expect(out).not.toContain(`${PASSWORD}@`);
+      }
+      expect(change?.after?.value_wo ?? null).toBeNull();
+      expect(change?.after?.value ?? null).toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+});

@@ -1,0 +1,345 @@
+/**
+ * Retell AI (seed 003) as a product: host-routed API and web behind one ALB, Fargate with a Spot mix, the guide's
+ * alarms, buckets and sizes, staging as a development tier with named exemptions, and the rules of the new
+ * config fields (compute hostHeaders and spotMix, monitoring serviceAlarms).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError, parseEnvironmentOf, type EnvironmentInput } from "../../environments";
+import { RETELL } from "../../environments/retell";
+import { estimate, spotShare } from "../../lib/tools/cost/estimate";
+import { evaluatePolicy } from "../../lib/tools/policy";
+import { checkDirectory } from "../../lib/tools/references";
+import type { Mutable } from "../helpers/config";
+import { resource, resourcesOf, synthProduct } from "../helpers/synth";
+
+/** Problems of a changed copy of a Retell environment file ([] when it parses). */
+function retellProblems(ws: "staging" | "production", change: (env: Mutable) => void): string[] {
+  const env = structuredClone(RETELL.environments[ws]) as Mutable;
+  change(env);
+  try {
+    parseEnvironmentOf(RETELL, env, ws);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+const config = (ws: string) => parseEnvironmentOf(RETELL, RETELL.environments[ws], ws);
+
+const { dir, stacks } = synthProduct(RETELL);
+const prod = stacks.production;
+const staging = stacks.staging;
+const compute = prod.modules.compute;
+const alarms = resourcesOf(prod.modules.monitoring, "aws_cloudwatch_metric_alarm");
+
+describe("retell output", () => {
+  test.each(["staging", "production"])("%s synthesizes Terraform whose every reference is declared", (ws) => {
+    expect(checkDirectory(dir(ws), { label: ws }).map((f) => `${f.file}: ${f.path}: ${f.message}`)).toEqual([]);
+  });
+
+  test("goes to cdktf.out/retell/stacks/<ws> with the guide's workspaces", () => {
+    expect(Object.keys(stacks)).toEqual(["staging", "production"]);
+    expect(dir("production").endsWith(path.join("retell", "stacks", "production"))).toBe(true);
+    expect(fs.existsSync(path.join(dir("production"), "environments", "production", "terraform.tfvars"))).toBe(true);
+  });
+
+  test("names nothing after EduAutismo", () => {
+    for (const ws of ["staging", "production"]) {
+      expect(JSON.stringify(stacks[ws].root) + JSON.stringify(stacks[ws].modules) + stacks[ws].tfvars).not.toMatch(/eduautismo|bncc/i);
+    }
+  });
+
+  test("three AZs with public, private and database subnets (seed 003 §1)", () => {
+    const net = prod.root.module.network;
+    expect(net.azs).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    expect([net.public_subnets, net.private_subnets, net.database_subnets].map((s: string[]) => s.length)).toEqual([3, 3, 3]);
+    expect(net.vpc_cidr).toBe("10.0.0.0/16");
+  });
+});
+
+describe("host-based routing (compute hostHeaders)", () => {
+  const rules = resourcesOf(compute, "aws_lb_listener_rule");
+
+  test("api.retellai-mvp.com goes to the API's target group", () => {
+    expect(rules.api.condition).toEqual([{ host_header: { values: ["api.retellai-mvp.com"] } }]);
+    expect(rules.api.action).toEqual([{ type: "forward", target_group_arn: "${aws_lb_target_group.api.arn}" }]);
+  });
+
+  test("app.retellai-mvp.com goes to the web app's target group", () => {
+    expect(rules.web.condition).toEqual([{ host_header: { values: ["app.retellai-mvp.com"] } }]);
+    expect(rules.web.action).toEqual([{ type: "forward", target_group_arn: "${aws_lb_target_group.web.arn}" }]);
+  });
+
+  test("the HTTPS listener answers 404 to any other host instead of defaulting to a service", () => {
+    expect(resource(compute, "aws_lb_listener", "https").default_action).toEqual([
+      { type: "fixed-response", fixed_response: { content_type: "text/plain", message_body: "Not Found", status_code: "404" } },
+    ]);
+  });
+
+  test("plain HTTP still redirects to HTTPS", () => {
+    expect(resource(compute, "aws_lb_listener", "http").default_action[0].type).toBe("redirect");
+  });
+
+  test("each service waits for its own rule (ECS needs the target group attached)", () => {
+    expect(resource(compute, "aws_ecs_service", "api").depends_on).toEqual(["aws_lb_listener_rule.api"]);
+    expect(resource(compute, "aws_ecs_service", "web").depends_on).toEqual(["aws_lb_listener_rule.web"]);
+  });
+
+  test("without a certificate the HTTP listener routes by host and answers 404 to other hosts", () => {
+    const input = structuredClone(RETELL.environments.staging) as Mutable;
+    delete input.compute.certificateArn;
+    input.exemptions.push({ control: "alb-https", reason: "a test environment without a domain or certificate" });
+    const c = synthProduct(RETELL, { staging: input as EnvironmentInput }).stacks.staging.modules.compute;
+    expect(resource(c, "aws_lb_listener", "http").default_action[0]).toMatchObject({ type: "fixed-response", fixed_response: { status_code: "404" } });
+    expect(resource(c, "aws_lb_listener_rule", "api").listener_arn).toBe("${aws_lb_listener.http.arn}");
+  });
+
+  test("staging routes its own hosts", () => {
+    const r = resourcesOf(staging.modules.compute, "aws_lb_listener_rule");
+    expect([r.api.condition, r.web.condition]).toEqual([[{ host_header: { values: ["api.staging.retellai-mvp.com"] } }], [{ host_header: { values: ["staging.retellai-mvp.com"] } }]]);
+  });
+});
+
+describe("services (seed 003 §2)", () => {
+  test("API scales 2–10 tasks and web 2–6", () => {
+    expect(prod.tfvars).toMatch(/\napi_min_capacity = 2\n/);
+    expect(prod.tfvars).toMatch(/\napi_max_capacity = 10\n/);
+    expect(prod.tfvars).toMatch(/\nweb_min_capacity = 2\n/);
+    expect(prod.tfvars).toMatch(/\nweb_max_capacity = 6\n/);
+  });
+
+  test("production runs one on-demand task per service, the rest 1 : 3 on Fargate Spot", () => {
+    for (const svc of ["api", "web"]) {
+      expect(resource(compute, "aws_ecs_service", svc).capacity_provider_strategy).toEqual([
+        { capacity_provider: "FARGATE", base: 1, weight: 1 },
+        { capacity_provider: "FARGATE_SPOT", weight: 3 },
+      ]);
+    }
+  });
+
+  test("staging runs one on-demand task per service and every other task on Spot", () => {
+    expect(resource(staging.modules.compute, "aws_ecs_service", "api").capacity_provider_strategy).toEqual([
+      { capacity_provider: "FARGATE", base: 1, weight: 0 },
+      { capacity_provider: "FARGATE_SPOT", weight: 1 },
+    ]);
+  });
+
+  test("the estimate puts the base on-demand and splits the rest by weight", () => {
+    const strategy = [
+      { capacity_provider: "FARGATE", base: 1, weight: 1 },
+      { capacity_provider: "FARGATE_SPOT", weight: 3 },
+    ];
+    expect(spotShare(strategy, 5)).toEqual({ spot: 3 });
+    expect(spotShare(strategy, 1)).toEqual({ spot: 0 });
+    expect(spotShare([{ capacity_provider: "FARGATE_SPOT", weight: 1 }], 4)).toBeUndefined();
+  });
+
+  test("the migrations task of the guide (run-task) exists, from the API image", () => {
+    expect(resource(compute, "aws_ecs_task_definition", "migrations").family).toBe("${var.name}-migrations");
+    expect(resource(compute, "aws_ecs_task_definition", "migrations").container_definitions).toContain("aws_ecr_repository.api.repository_url");
+  });
+});
+
+describe("alarms (seed 003 'Alarms Configurados')", () => {
+  test("API CPU above 80% for 10 minutes watches the API service", () => {
+    expect(alarms.ecs_cpu_high).toMatchObject({ threshold: 80, period: 300, evaluation_periods: 2 });
+    expect(prod.root.module.monitoring.ecs_service_name).toBe("retell-${var.environment}-api");
+  });
+
+  test("RDS CPU above 80% for 10 minutes", () => {
+    expect(alarms.rds_cpu_high).toMatchObject({ threshold: 80, period: 300, evaluation_periods: 2, metric_name: "CPUUtilization" });
+  });
+
+  test("ALB 5xx above 5 in 5 minutes", () => {
+    expect(alarms.alb_5xx).toMatchObject({ threshold: 5, evaluation_periods: 1 });
+  });
+
+  test("API p95 above 1 s on the API's own target group", () => {
+    expect(alarms.api_p95_latency).toMatchObject({
+      alarm_name: "${var.alarm_prefix}-api-p95-latency",
+      metric_name: "TargetResponseTime",
+      extended_statistic: "p95",
+      threshold: 1,
+      dimensions: { LoadBalancer: "${var.alb_arn_suffix}", TargetGroup: '${var.target_group_arn_suffixes["api"]}' },
+    });
+    expect(prod.root.module.monitoring.target_group_arn_suffixes).toBe("${module.compute.target_group_arn_suffixes}");
+  });
+
+  test("a service CPU alarm names its own ECS service", () => {
+    const input = structuredClone(RETELL.environments.production) as Mutable;
+    input.monitoring.serviceAlarms = { web: { cpuPercent: 75 } };
+    const s = synthProduct(RETELL, { production: input as EnvironmentInput }).stacks.production;
+    const a = resource(s.modules.monitoring, "aws_cloudwatch_metric_alarm", "web_cpu_high");
+    expect(a).toMatchObject({ threshold: 75, period: 300, evaluation_periods: 2, dimensions: { ClusterName: "${var.ecs_cluster_name}", ServiceName: '${var.ecs_service_names["web"]}' } });
+    expect(s.root.module.monitoring.ecs_service_names).toBe("${module.compute.ecs_service_names}");
+    expect(s.modules.monitoring.variable.target_group_arn_suffixes).toBeUndefined();
+  });
+
+  test("Container Insights is on in production and off in staging", () => {
+    expect(prod.root.module.compute.container_insights).toBe(true);
+    expect(staging.root.module.compute.container_insights).toBe(false);
+  });
+
+  test("logs are kept 30 days", () => {
+    expect(resource(compute, "aws_cloudwatch_log_group", "app").retention_in_days).toBe("${var.log_retention_days}");
+    expect(prod.root.module.compute.log_retention_days).toBe(30);
+    expect(prod.root.module.database).toMatchObject({ log_retention_days: 30 });
+  });
+});
+
+describe("data (seed 003 §3–§5)", () => {
+  test("recordings move to Glacier after 90 days", () => {
+    const lc = resource(prod.modules.storage, "aws_s3_bucket_lifecycle_configuration", "recordings");
+    expect(JSON.stringify(lc.rule)).toContain('"transition":[{"days":90,"storage_class":"GLACIER"}]');
+  });
+
+  test("backups expire after 90 days", () => {
+    const lc = resource(prod.modules.storage, "aws_s3_bucket_lifecycle_configuration", "backups");
+    expect(JSON.stringify(lc.rule)).toContain('"expiration":[{"days":90}]');
+  });
+
+  test("production PostgreSQL is db.r6g.xlarge Multi-AZ with 30 days of backups", () => {
+    expect(config("production").database).toMatchObject({ instanceClass: "db.r6g.xlarge", multiAz: true, backupRetentionDays: 30 });
+    expect(prod.tfvars).toContain('\ndb_instance_class = "db.r6g.xlarge"\n');
+  });
+
+  test("production Redis is 2 × cache.r6g.large with TLS and encryption at rest", () => {
+    expect(config("production").cache).toMatchObject({ nodeType: "cache.r6g.large", numCacheNodes: 2, transitEncryption: true, automaticFailover: true });
+    expect(resource(prod.modules.cache, "aws_elasticache_replication_group", "redis").at_rest_encryption_enabled).toBe("true");
+  });
+
+  test("staging is db.t3.large Single-AZ (7 days) and one cache.t3.medium node", () => {
+    expect(config("staging").database).toMatchObject({ instanceClass: "db.t3.large", multiAz: false, backupRetentionDays: 7 });
+    expect(config("staging").cache).toMatchObject({ nodeType: "cache.t3.medium", numCacheNodes: 1, transitEncryption: true });
+  });
+});
+
+describe("tier: the guide's cheaper staging is a development tier", () => {
+  test("staging is accepted as a development tier", () => {
+    expect(retellProblems("staging", () => undefined)).toEqual([]);
+  });
+
+  test("the same staging as production-like is refused, each field named", () => {
+    expect(retellProblems("staging", (e) => (e.tier = "production-like"))).toEqual([
+      "staging.cache.automaticFailover: staging keeps Redis automatic failover on: redis_automatic_failover_enabled must be true (policy check elasticache-multi-az)",
+      "staging.cache.multiAz: staging keeps Redis Multi-AZ on: redis_multi_az_enabled must be true (policy check elasticache-multi-az)",
+      "staging.database.multiAz: staging needs Multi-AZ (db_multi_az = true)",
+      "staging.exemptions: ecs-container-insights is off (compute.containerInsights), but a production-like environment keeps every control; only a development-tier environment may be exempted",
+      "staging.exemptions[0]: a production-like environment keeps every control; only a development-tier environment may be exempted",
+    ]);
+  });
+
+  test("production passes every policy check without exemptions", () => {
+    const report = evaluatePolicy(prod, config("production"));
+    expect(report.results.filter((r) => r.status === "failed").map((r) => r.check.id)).toEqual([]);
+    expect(report.counts.exempted).toBe(0);
+  });
+
+  test("staging fails nothing and exempts only Container Insights, with the guide's reason", () => {
+    const report = evaluatePolicy(staging, config("staging"));
+    expect(report.results.filter((r) => r.status === "failed").map((r) => r.check.id)).toEqual([]);
+    expect(report.results.filter((r) => r.status === "exempted").map((r) => [r.check.id, r.note])).toEqual([
+      ["ecs-container-insights", expect.stringContaining("seed 003 §6")],
+    ]);
+  });
+
+  test("staging's Terraform knobs keep the development tier's rules (no Multi-AZ validation)", () => {
+    expect(JSON.stringify(staging.root.variable.db_multi_az)).not.toContain("needs Multi-AZ");
+    expect(JSON.stringify(prod.root.variable.db_multi_az)).toContain("production needs Multi-AZ (db_multi_az = true)");
+  });
+});
+
+describe("cost (seed 003: ~$580/month)", () => {
+  test.each(["staging", "production"])("%s stays within its budget", (ws) => {
+    const env = config(ws);
+    expect(estimate(stacks[ws], env.cost).total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
+  });
+
+  test("the guide's $580 is production's budget floor", () => {
+    expect(config("production").cost.budgetUsd.min).toBe(580);
+  });
+});
+
+describe("rules of the new fields", () => {
+  test("a worker cannot route by host", () => {
+    expect(
+      retellProblems("production", (e) => e.compute.services.push({ name: "jobs", kind: "worker", image: "api", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, hostHeaders: ["jobs.retellai-mvp.com"] })),
+    ).toContain("production.compute.services[2].hostHeaders: a worker has no load balancer: drop hostHeaders");
+  });
+
+  test("host routing is refused behind CloudFront", () => {
+    expect(retellProblems("production", (e) => (e.network.albIngress = "cloudfront"))).toContain(
+      'production.compute.services[0].hostHeaders: cannot route by host behind CloudFront (albIngress "cloudfront"): CloudFront sends the origin\'s name (cdn.originDomainName) as Host, never the viewer\'s; route by pathPatterns',
+    );
+  });
+
+  test("path patterns and host names together hold at most 5 condition values", () => {
+    expect(
+      retellProblems("production", (e) => {
+        e.compute.services[1].pathPatterns = ["/a/*", "/b/*", "/c/*", "/d/*"];
+        e.compute.services[1].hostHeaders = ["app.retellai-mvp.com", "www.retellai-mvp.com"];
+      }),
+    ).toContain("production.compute.services[1].hostHeaders: a listener rule holds at most 5 condition values (ELB quota): pathPatterns (4) + hostHeaders (2) = 6");
+  });
+
+  test("one host goes to one service unless paths tell them apart", () => {
+    expect(retellProblems("production", (e) => (e.compute.services[1].hostHeaders = ["api.retellai-mvp.com"]))).toContain(
+      'production.compute.services[1].hostHeaders[0]: api.retellai-mvp.com already routes to web service "api": give both services pathPatterns, or one host to one service',
+    );
+  });
+
+  test("a host listed twice in one service is refused", () => {
+    expect(retellProblems("production", (e) => (e.compute.services[1].hostHeaders = ["app.retellai-mvp.com", "app.retellai-mvp.com"]))).toContain(
+      "production.compute.services[1].hostHeaders[1]: app.retellai-mvp.com is listed twice (also at hostHeaders[0])",
+    );
+  });
+
+  test("a host header must be a lowercase host name", () => {
+    expect(retellProblems("production", (e) => (e.compute.services[0].hostHeaders = ["API.retellai-mvp.com"]))).toContain(
+      "production.compute.services[0].hostHeaders[0]: must be a lowercase host name such as api.example.com or *.example.com",
+    );
+  });
+
+  test("a wildcard host is accepted", () => {
+    expect(retellProblems("production", (e) => (e.compute.services[1].hostHeaders = ["*.retellai-mvp.com"]))).toEqual([]);
+  });
+
+  test("a second web service with a host and no path has its listener rule", () => {
+    expect(retellProblems("production", (e) => (e.compute.services[0].hostHeaders = []))).toEqual([]);
+  });
+
+  test("spotMix and spot: true are refused together", () => {
+    expect(retellProblems("production", (e) => (e.compute.services[0].spot = true))).toContain(
+      "production.compute.services[0].spotMix: choose spot: true (every task on Fargate Spot) or spotMix (an on-demand base, the rest split by weight), not both",
+    );
+  });
+
+  test("a mix without any on-demand task is refused", () => {
+    expect(retellProblems("production", (e) => (e.compute.services[0].spotMix = { onDemandBase: 0, onDemandWeight: 0, spotWeight: 1 }))).toContain(
+      "production.compute.services[0].spotMix: puts no task on on-demand Fargate (onDemandBase and onDemandWeight are 0): use spot: true, or give the mix an on-demand base",
+    );
+  });
+
+  test("a mix needs some Spot weight", () => {
+    expect(retellProblems("production", (e) => (e.compute.services[0].spotMix = { onDemandBase: 1, spotWeight: 0 }))).toContain(
+      "production.compute.services[0].spotMix.spotWeight: a mix needs some Spot: at least 1 (or drop spotMix)",
+    );
+  });
+
+  test("a service alarm names a configured service", () => {
+    expect(retellProblems("production", (e) => (e.monitoring.serviceAlarms = { worker: { cpuPercent: 80 } }))).toContain(
+      'production.monitoring.serviceAlarms.worker: no service "worker" in compute.services (api, web)',
+    );
+  });
+
+  test("a latency alarm needs a web service", () => {
+    expect(
+      retellProblems("production", (e) => {
+        e.compute.services.push({ name: "jobs", kind: "worker", image: "api", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1 });
+        e.monitoring.serviceAlarms = { jobs: { p95LatencyMs: 500 } };
+      }),
+    ).toContain('production.monitoring.serviceAlarms.jobs.p95LatencyMs: "jobs" is a worker: no load balancer measures its response time');
+  });
+});

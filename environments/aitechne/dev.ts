@@ -1,0 +1,47 @@
+/**
+ * dev — seed 004 option A ("Para Dev: OPÇÃO A"): the account's default VPC and its default (public) subnets,
+ * looked up at plan time; only the processor's security group is created in it. No NAT, no database, no cache.
+ */
+import { aitechneAlarms, processorTask, type AitechneInput } from "./product";
+
+export const dev: AitechneInput = {
+  workspace: "dev",
+  tier: "development",
+  // Nothing runs between the state machine's tasks and there is no NAT: environment_running = false would stop nothing.
+  stoppable: false,
+  region: "us-east-1",
+  // Placeholder: the AWS account of the guide's dev stack; replace before the first apply.
+  accountId: "444444444444",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  network: {
+    mode: "default-vpc",
+    natMode: "none",
+    // The SAM parameters take the subnets as one comma-separated string (D120).
+    subnetIdsOutput: "comma-separated",
+  },
+  security: {
+    secrets: { names: [], recoveryWindowDays: 0 },
+    // The trail stays (an account without one has no audit record); its CloudWatch copy is off in dev.
+    audit: { enabled: true, cloudWatchLogs: false },
+    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["dev"] },
+  },
+  compute: {
+    images: ["processor"],
+    logRetentionDays: 7,
+    containerInsights: false,
+    toolbox: { enabled: false },
+    services: [],
+    // 3-hour videos: 2 vCPU / 8 GiB for transcript processing and the LLM calls (seed 004 "ProcessWithLLM").
+    tasks: [processorTask("dev", { cpu: 2048, memory: 8192 })],
+  },
+  monitoring: {
+    alarmEmails: ["devops@techne.com.br"],
+    metricAlarms: aitechneAlarms("arn:aws:states:us-east-1:444444444444:stateMachine:ai-techne-academy-workflow-dev"),
+  },
+  exemptions: [
+    { control: "ecs-container-insights", reason: "Container Insights metrics are billed per task; dev runs a handful of test videos" },
+    { control: "cloudtrail-cloudwatch-logs", reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev" },
+  ],
+  // No figure in the guide: a handful of test videos, about 20 processor hours a month.
+  cost: { budgetUsd: { min: 0, max: 40 }, usage: { runningHours: 730, taskHours: 20, natGb: 0, albLcu: 0, logsGb: 2, s3Gb: 1, wafMillionRequests: 0, cdnGb: 0 } },
+};

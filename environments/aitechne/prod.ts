@@ -1,0 +1,44 @@
+/**
+ * prod — seed 004 option B ("Para Prod: OPÇÃO B"): a dedicated VPC 10.0.0.0/16 with two public subnets
+ * (10.0.1.0/24, 10.0.2.0/24, the guide's), an internet gateway, no NAT and no private subnets; the processor
+ * runs with a public IP and a security group with no ingress and HTTPS-only egress.
+ */
+import { aitechneAlarms, processorTask, type AitechneInput } from "./product";
+
+export const prod: AitechneInput = {
+  workspace: "prod",
+  tier: "production-like",
+  region: "us-east-1",
+  // Placeholder: the production AWS account; replace before the first apply.
+  accountId: "555555555555",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  preventDestroy: true,
+  network: {
+    mode: "dedicated",
+    vpcCidr: "10.0.0.0/16",
+    publicSubnets: ["10.0.1.0/24", "10.0.2.0/24"],
+    privateSubnets: [],
+    natMode: "none",
+    flowLogs: { enabled: true, retentionDays: 30 },
+    subnetIdsOutput: "comma-separated",
+  },
+  security: {
+    secrets: { names: [], recoveryWindowDays: 30 },
+    audit: { enabled: true, cloudWatchLogs: true },
+    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["prod"] },
+  },
+  compute: {
+    images: ["processor"],
+    logRetentionDays: 30,
+    containerInsights: true,
+    toolbox: { enabled: false },
+    services: [],
+    tasks: [processorTask("prod", { cpu: 2048, memory: 8192 })],
+  },
+  monitoring: {
+    alarmEmails: ["devops@techne.com.br"],
+    metricAlarms: aitechneAlarms("arn:aws:states:us-east-1:555555555555:stateMachine:ai-techne-academy-workflow-prod"),
+  },
+  // No figure in the guide: about 50 videos a month at ~3 processor hours each (its videos run 3 hours).
+  cost: { budgetUsd: { min: 0, max: 80 }, usage: { runningHours: 730, taskHours: 150, natGb: 0, albLcu: 0, logsGb: 5, s3Gb: 5, wafMillionRequests: 0, cdnGb: 0 } },
+};

@@ -1,0 +1,37 @@
+/**
+ * Retell AI MVP (seed 003) as a product of the platform: its names, buckets and database users, under
+ * every Retell environment file (the file wins on every value it sets). The modules stay product-neutral (D94).
+ */
+import type { Defaults } from "../product-spec";
+import type { EnvironmentInput } from "../schema";
+
+/** Dashboards `retell-<env>`, alarms `retell-<env>-…`. */
+export const RETELL_SHORT_NAME = "retell";
+
+/** The guide's domain (seed 003, "Ambientes"): `app.<domain>` is the web app, `api.<domain>` the API. */
+export const RETELL_DOMAIN = "retellai-mvp.com";
+
+/** What every Retell environment has unless its file says otherwise. */
+export const RETELL_DEFAULTS: Defaults<EnvironmentInput> = {
+  project: "retell",
+  storage: {
+    bucketPrefix: "retell",
+    buckets: {
+      /** Seed 003 §5 "Recordings: Lifecycle policy (90d → Glacier)"; old versions of a recording go after 30 days. */
+      recordings: {
+        description: "Call recordings (90 days → Glacier, seed 003).",
+        lifecycle: [{ id: "recordings-to-glacier", transitions: [{ days: 90, storageClass: "GLACIER" }], noncurrentVersionExpirationDays: 30 }],
+        appAccess: "read-write",
+      },
+      /** Seed 003 §5 "Backups: Lifecycle policy (90d expiration)". */
+      backups: {
+        description: "Application backups (expire after 90 days, seed 003).",
+        lifecycle: [{ id: "backups-expire", expirationDays: 90, noncurrentVersionExpirationDays: 7 }],
+        appAccess: "read-write",
+      },
+    },
+  },
+  cache: { purpose: "API sessions, rate limits and call state" },
+  database: { databaseName: "retell", masterUsername: "retell_admin", appUsername: "retell_app" },
+  monitoring: { appMetrics: { namespace: "retell" } },
+};

@@ -1,0 +1,102 @@
+/**
+ * Seed 002's runbook commands for Atena, with each workspace's real names (docs/runbooks/atena/<ws>.md).
+ * Commands the guide names differently, and why, are D103, D105, D107, D109; the guide's scripts are out of scope.
+ */
+import type { GuideRunbook, RunbookSection } from "../product-runbook";
+
+export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
+  const name = input("compute", "name") ?? `${env.project}-${ws}`;
+  const cluster = env.compute.clusterNameSuffix ? `${name}-${env.compute.clusterNameSuffix}` : name;
+  const svc = (s: string) => `${name}-${s}`;
+  const logGroup = (s: string) => (env.compute.logGroupPerService ? `/ecs/${name}-${s}` : `/ecs/${name}`);
+  const services = env.compute.services.map((s) => s.name);
+  const web = env.compute.services.find((s) => s.kind === "web")?.name;
+  const first = services[0];
+  const db = `${name}-${env.database.identifierSuffix}`;
+  const path = `/${env.project}/${ws}/`;
+  const keyAlias = `alias/${name}-data`;
+  const manual = env.compute.parameterStore?.manual ?? [];
+  const sections: RunbookSection[] = [];
+
+  if (manual.length > 0) {
+    sections.push({
+      title: "Set the application's parameters (seed 002 §5)",
+      text: [
+        `Terraform creates ${manual.map((p) => `\`${path}${p}\``).join(", ")} with \`CHANGE_ME\` and never changes them back.`,
+        `Keep the data key (\`--key-id ${keyAlias}\`, D104). DATABASE_URL and REDIS_URL are Terraform's (write-only).`,
+      ],
+      commands: manual.map((p) => `aws ssm put-parameter --name ${path}${p} --type SecureString --key-id ${keyAlias} --value "<value>" --overwrite`),
+    });
+  }
+  sections.push({
+    title: "First deploy of the application (seed 002 §6)",
+    text: [
+      "db-bootstrap creates the application user; then push `sha-<commit>` images (tags are immutable, no `latest`: D107), set",
+      "`app_image_tag` in the tfvars (and `compute.imageTag` in the environment file), migrate, and apply compute again.",
+    ],
+    commands: [
+      'TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")',
+      `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`,
+      "terraform output ecr_repository_urls",
+      ...(env.compute.migrations ? ['TASK=$(eval "$(terraform output -raw migrations_run_task_command)")', `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`] : []),
+    ],
+  });
+  sections.push({
+    title: "GitHub Actions secrets (seed 002 §7)",
+    text: ["AWS_DEPLOY_ROLE_ARN, ALB_DNS_NAME, PRIVATE_SUBNET_IDS, ECS_SECURITY_GROUP_ID:"],
+    commands: ["github_actions_role_arn", "alb_dns_name", "private_subnet_ids", "ecs_security_group_id"].filter(hasOutput).map((o) => `terraform output ${o}`),
+  });
+  sections.push({
+    title: "Deploy status, logs, scaling (seed 002 runbook)",
+    text: [
+      `\`update-service --desired-count\` lasts until autoscaling moves it; a lasting size is \`<service>_desired_count\`/\`_min_capacity\`/\`_max_capacity\` in the tfvars.`,
+    ],
+    commands: [
+      `aws ecs describe-services --cluster ${cluster} --services ${services.map(svc).join(" ")} --query 'services[*].{name:serviceName,desired:desiredCount,running:runningCount,status:status}'`,
+      ...services.map((s) => `aws logs tail ${logGroup(s)} --since 30m --follow`),
+      `aws logs filter-log-events --log-group-name ${logGroup(first)} --filter-pattern "ERROR" --start-time $(date -d '1 hour ago' +%s000)`,
+      ...services.map((s) => `aws ecs update-service --cluster ${cluster} --service ${svc(s)} --desired-count 2`),
+    ],
+  });
+  sections.push({
+    title: "Rollback and migrations (seed 002 runbook)",
+    text: [
+      "A rollback by task definition revision is undone by the next apply unless `app_image_tag` is set back too.",
+      "Migrations run in their own task as the master user, with DATABASE_URL = the master's URL (D105), not with the API's task definition.",
+    ],
+    commands: [
+      `aws ecs list-task-definitions --family-prefix ${svc(first)} --sort DESC --max-items 5`,
+      `aws ecs update-service --cluster ${cluster} --service ${svc(first)} --task-definition ${svc(first)}:<previous revision>`,
+      ...(env.compute.migrations ? ['TASK=$(eval "$(terraform output -raw migrations_run_task_command)")'] : []),
+    ],
+  });
+  if (env.compute.parameterStore) {
+    sections.push({
+      title: "Parameters (seed 002 \"Secrets\")",
+      commands: [
+        `aws ssm get-parameters-by-path --path ${path} --with-decryption --query 'Parameters[*].{Name:Name,LastModified:LastModifiedDate}'`,
+        ...(manual[0] ? [`aws ssm put-parameter --name ${path}${manual[0]} --type SecureString --key-id ${keyAlias} --value "<new value>" --overwrite`] : []),
+        ...services.map((s) => `aws ecs update-service --cluster ${cluster} --service ${svc(s)} --force-new-deployment`),
+      ],
+    });
+  }
+  sections.push({
+    title: "Troubleshooting (seed 002)",
+    text: [
+      "The ALB redirects HTTP to HTTPS and its certificate names the product's domain, not the ALB's: `-k` against the ALB's name.",
+      `The target group has a name prefix (D103): its ARN is \`terraform output -json target_group_arns\`. Redis is the replication group \`${name}-redis\`; its node is \`${name}-redis-001\`.`,
+    ],
+    commands: [
+      `aws ecs describe-services --cluster ${cluster} --services ${svc(first)} --query 'services[0].events[:5]'`,
+      `aws ecs list-tasks --cluster ${cluster} --service-name ${svc(first)} --desired-status STOPPED`,
+      `aws ecs describe-tasks --cluster ${cluster} --tasks <task ARN> --query 'tasks[0].{status:lastStatus,reason:stoppedReason,container:containers[0].reason}'`,
+      ...(web && hasOutput("alb_dns_name") ? ["curl -vk https://$(terraform output -raw alb_dns_name)/health", `aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r .${web})"`] : []),
+      `aws rds describe-db-instances --db-instance-identifier ${db} --query 'DBInstances[0].{status:DBInstanceStatus,endpoint:Endpoint}'`,
+      `aws rds start-db-instance --db-instance-identifier ${db}`,
+      ...(env.cache.enabled
+        ? [`aws elasticache describe-cache-clusters --cache-cluster-id ${name}-redis-001 --show-cache-node-info`, `aws elasticache describe-replication-groups --replication-group-id ${name}-redis`]
+        : []),
+    ],
+  });
+  return sections;
+};

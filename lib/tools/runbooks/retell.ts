@@ -1,0 +1,88 @@
+/**
+ * Seed 003's own runbook commands (Retell AI: secrets, DNS, deploy, migrations, logs, rollback,
+ * troubleshooting) with each workspace's real names. Where the guide's command cannot work as printed
+ * (names, immutable image tags, run-task without a network), the working equivalent is printed and
+ * docs/decisions.md D114 says why; docs/products/retell.md maps each guide command to its line here.
+ */
+import type { GuideRunbook, RunbookSection } from "../product-runbook";
+
+export const retellRunbook: GuideRunbook = (ctx) => {
+  const { env, ws, varFile } = ctx;
+  const cluster = ctx.input("compute", "name") ?? `${env.project}-${ws}`;
+  const services = env.compute.services.map((s) => ({ name: s.name, ecs: `${cluster}-${s.name}`, image: s.image, web: s.kind === "web", hosts: s.hostHeaders }));
+  const api = services[0];
+  const region = env.region;
+  const secret = (name: string) => `read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."${name}"')" --secret-string "$VALUE"   # type ${name}`;
+  const ecrVar = (image: string) => `ECR_${image.replace(/-/g, "_").toUpperCase()}`;
+  const sections: RunbookSection[] = [
+    {
+      title: "Secrets (seed 003 §3)",
+      text: [
+        `Terraform creates the secrets (\`${env.project}/${ws}/<name>\`, module security); put their values once, after the first deploy's`,
+        "security step and before the services run. The guide's `aws secretsmanager create-secret --name prod/<name>` would make",
+        "secrets the tasks never read (D114).",
+      ],
+      commands: ["terraform output -json app_secret_arns | jq -r 'keys[]'", ...env.security.secrets.names.map(secret)],
+    },
+    {
+      title: "Deploy: images, migrations, services (seed 003 \"Deploy Manual\")",
+      text: [
+        "Repositories have immutable tags: tag each build with the commit, never `:latest` (D114). Set `app_image_tag` to that tag",
+        `in \`environments/${ws}/terraform.tfvars\` (and \`compute.imageTag\` in the environment file) before the plans below. The`,
+        "migrations task needs the private subnets and the tasks' security group: its output prints the complete `aws ecs run-task`",
+        "line (the guide's `--launch-type FARGATE` alone fails). The db-bootstrap task (first deploy only) creates the app's database user.",
+      ],
+      commands: [
+        "TAG=$(git rev-parse --short HEAD)",
+        ...env.compute.images.map((i) => `${ecrVar(i)}=$(terraform output -json ecr_repository_urls | jq -r '."${i}"')`),
+        `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin "\${${ecrVar(env.compute.images[0])}%%/*}"`,
+        ...env.compute.images.flatMap((i) => [`docker build -t "$${ecrVar(i)}:$TAG" -f apps/${i}/Dockerfile .`, `docker push "$${ecrVar(i)}:$TAG"`]),
+        `terraform plan ${varFile} -target=module.compute.aws_ecs_task_definition.db_bootstrap -target=module.compute.aws_ecs_task_definition.migrations -out=tfplan-compute-tasks`,
+        "terraform apply tfplan-compute-tasks",
+        'TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # first deploy only',
+        `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`,
+        'TASK=$(eval "$(terraform output -raw migrations_run_task_command)")',
+        `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`,
+        `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode'   # expect 0`,
+        `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
+        "terraform apply tfplan-compute",
+        `aws ecs wait services-stable --cluster ${cluster} --services ${services.map((s) => s.ecs).join(" ")}`,
+      ],
+    },
+    {
+      title: "Restart the services (seed 003 \"Atualizar Serviços ECS\")",
+      commands: services.map((s) => `aws ecs update-service --cluster ${cluster} --service ${s.ecs} --force-new-deployment`),
+    },
+    {
+      title: "DNS (seed 003 §5)",
+      text: services.filter((s) => s.hosts.length > 0).map((s) => `- ${s.hosts.join(", ")} → CNAME to the ALB's name (service ${s.ecs}); the certificate must cover it.`),
+      commands: ["terraform output alb_dns_name"],
+    },
+    {
+      title: "Logs (seed 003 \"Monitoramento\")",
+      text: [`One log group, \`/ecs/${cluster}\`, one stream prefix per service (the guide's \`/ecs/retell-prod/<service>\`).`],
+      commands: services.map((s) => `aws logs tail /ecs/${cluster} --log-stream-name-prefix ${s.name}/ --follow`),
+    },
+    {
+      title: "Rollback (seed 003 \"Rollback Manual\")",
+      text: [
+        "ECS returns to an earlier revision at once; set `app_image_tag` back to that revision's tag too, or the next compute",
+        "apply brings the newer image back.",
+      ],
+      commands: [
+        `aws ecs list-task-definitions --family-prefix ${api.ecs} --sort DESC`,
+        `aws ecs update-service --cluster ${cluster} --service ${api.ecs} --task-definition ${api.ecs}:<PREVIOUS_REVISION>`,
+        `aws ecs wait services-stable --cluster ${cluster} --services ${api.ecs}`,
+      ],
+    },
+    {
+      title: "Troubleshooting (seed 003)",
+      commands: [
+        `aws ecs describe-services --cluster ${cluster} --services ${api.ecs} --query 'services[0].events[0:5]'`,
+        `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK"`,
+        ...services.filter((s) => s.web).map((s) => `aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r '."${s.name}"')"`),
+      ],
+    },
+  ];
+  return sections;
+};
