@@ -13,6 +13,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { mirrorCliConfig, offlineOverride, tempDir } from "../../lib/tools/terraform";
+import { cdktfSynthOnce } from "../helpers/cdktf";
 import { describeTerraform } from "../helpers/terraform";
 
 const repo = path.join(__dirname, "..", "..");
@@ -50,9 +51,12 @@ describeTerraform("cdktf diff", () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(() => {
-    out = path.join(tempDir("cdktf-diff"), "out");
-    const synth = run(["synth", "--output", out]);
+    // The run's one `cdktf synth --output <dir>` (cli.test.ts checks it against npm run synth), copied:
+    // the diff adds the provider override to its copy.
+    const synth = cdktfSynthOnce();
     expect({ code: synth.code, out: synth.code === 0 ? "" : synth.out }).toEqual({ code: 0, out: "" });
+    out = path.join(tempDir("cdktf-diff"), "out");
+    fs.cpSync(synth.dir, out, { recursive: true });
     const dir = path.join(out, "stacks", "dev");
     fs.writeFileSync(path.join(dir, "zz_test_override.tf.json"), JSON.stringify(offlineOverride(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")))));
     const rc = path.join(tempDir("cdktf-rc"), "terraform.rc");

@@ -9,6 +9,7 @@ import * as path from "path";
 import { datadogKnobRules } from "../../modules/compute/datadog-config";
 import { loadEnvironments } from "../../environments";
 import { synthMessage } from "../../lib/core/knobs";
+import { planFileAfter } from "../../lib/tools/terraform-plan-file";
 import { inputs, synthAll } from "../helpers/synth";
 import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
 
@@ -46,8 +47,8 @@ describeTerraform("Datadog on in production under real Terraform", () => {
       ]),
     );
     // Container definitions are known only at apply (repository URL, secret ARN); the stream's settings are known now.
-    const shown = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-all"]).stdout);
-    const stream = shown.resource_changes.find((c: { address: string }) => c.address === "module.monitoring.aws_kinesis_firehose_delivery_stream.datadog_logs").change.after;
+    // Its planned values, read from the plan file as `terraform show -json` reports them (D126).
+    const stream = planFileAfter(path.join(dir, "tfplan-all"), "module.monitoring.aws_kinesis_firehose_delivery_stream.datadog_logs") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(stream.http_endpoint_configuration[0].url).toBe("https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input");
     expect(stream.http_endpoint_configuration[0].secrets_manager_configuration[0].enabled).toBe(true);
     expect(stream.server_side_encryption[0]).toMatchObject({ enabled: true, key_type: "AWS_OWNED_CMK" });

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { planFileChanges } from "../../lib/tools/terraform-plan-file";
 import { deployedDevNetwork, describeTerraform, terraformOk } from "../helpers/terraform";
 
 const RULES = ["alb_http_from_internet", "alb_https_from_internet"];
@@ -35,12 +36,13 @@ describeTerraform("ALB internet rules applied before albIngress existed", () => 
   test("the plan moves them to [0] and neither destroys nor creates them", () => {
     const targets = RULES.map((r) => `-target=module.network.aws_vpc_security_group_ingress_rule.${r}`);
     terraformOk(dir, ["plan", "-input=false", "-refresh=false", "-var-file=environments/dev/terraform.tfvars", ...targets, "-out=tfplan-alb-rules"]);
-    const shown = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-alb-rules"]).stdout);
+    // The plan file's changes, as `terraform show -json` reports them (D126).
+    const changes = planFileChanges(path.join(dir, "tfplan-alb-rules"));
     for (const rule of RULES) {
-      const change = shown.resource_changes.find((c: { address: string }) => c.address === `module.network.aws_vpc_security_group_ingress_rule.${rule}[0]`);
-      expect(change.previous_address).toBe(`module.network.aws_vpc_security_group_ingress_rule.${rule}`);
-      expect(change.change.actions).not.toContain("delete");
-      expect(change.change.actions).not.toContain("create");
+      const change = changes.find((c) => c.address === `module.network.aws_vpc_security_group_ingress_rule.${rule}[0]`);
+      expect(change?.previousAddress).toBe(`module.network.aws_vpc_security_group_ingress_rule.${rule}`);
+      expect(change?.actions).not.toContain("delete");
+      expect(change?.actions).not.toContain("create");
     }
   });
 });

@@ -8,7 +8,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PLACEHOLDER_TAG_WARNING } from "../../modules/compute";
-import { planJson, providerSchemas, stateFromPlan, tempDir, type PlanJson } from "../../lib/tools/terraform";
+import { planJson, providerSchemas, stateFromPlan, tempDir } from "../../lib/tools/terraform";
+import { planFileAfter } from "../../lib/tools/terraform-plan-file";
 import { synthAll } from "../helpers/synth";
 import { describeTerraform, initializedWorkdir, plannedChanges, terraformOk } from "../helpers/terraform";
 
@@ -19,16 +20,12 @@ const VAR_FILE = `-var-file=environments/${WS}/terraform.tfvars`;
 const DATA_MODULES = ["network", "security", "storage", "cache", "database"];
 const ONE_OFF_TARGETS = ["module.compute.aws_ecr_repository.app", "module.compute.aws_ecs_cluster.this", "module.compute.aws_ecs_task_definition.migrations"];
 
-type Planned = { address: string; values: Record<string, unknown> };
-function plannedCompute(dir: string, planFile: string): Planned[] {
-  const shown = JSON.parse(terraformOk(dir, ["show", "-json", planFile]).stdout) as PlanJson & { planned_values: { outputs?: Record<string, { value?: unknown }> } };
-  const out: Planned[] = [];
-  const walk = (m: { resources?: Planned[]; child_modules?: unknown[] }) => {
-    out.push(...(m.resources ?? []));
-    for (const c of m.child_modules ?? []) walk(c as typeof m);
-  };
-  walk(shown.planned_values.root_module as never);
-  return out.filter((r) => r.address.startsWith("module.compute."));
+/**
+ * The planned values of a compute resource the plan creates, read from the plan file (D126): what
+ * `terraform show -json` reports as its planned values, known attributes only.
+ */
+function plannedCompute(dir: string, planFile: string, address: string): Record<string, unknown> | undefined {
+  return planFileAfter(path.join(dir, planFile), address);
 }
 
 describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (dev)", () => {
@@ -62,16 +59,14 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
 
   test("module.compute with the placeholder tag creates every service at zero tasks, held at zero by autoscaling", () => {
     terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, "-target=module.compute", "-out=tfplan-placeholder"]);
-    const planned = plannedCompute(dir, "tfplan-placeholder");
-    expect(planned.find((r) => r.address === "module.compute.aws_ecs_service.app")?.values).toMatchObject({ desired_count: 0, enable_execute_command: false });
-    expect(planned.find((r) => r.address === "module.compute.aws_appautoscaling_target.app")?.values).toMatchObject({ min_capacity: 0, max_capacity: 0 });
+    expect(plannedCompute(dir, "tfplan-placeholder", "module.compute.aws_ecs_service.app")).toMatchObject({ desired_count: 0, enable_execute_command: false });
+    expect(plannedCompute(dir, "tfplan-placeholder", "module.compute.aws_appautoscaling_target.app")).toMatchObject({ min_capacity: 0, max_capacity: 0 });
   }, SLOW);
 
   test("module.compute with a pushed image's tag creates the service at its configured counts", () => {
     terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, "-var=app_image_tag=v1.0.0", "-target=module.compute", "-out=tfplan-image"]);
-    const planned = plannedCompute(dir, "tfplan-image");
-    expect(planned.find((r) => r.address === "module.compute.aws_ecs_service.app")?.values).toMatchObject({ desired_count: 1 });
-    expect(planned.find((r) => r.address === "module.compute.aws_appautoscaling_target.app")?.values).toMatchObject({ min_capacity: 1, max_capacity: 2 });
+    expect(plannedCompute(dir, "tfplan-image", "module.compute.aws_ecs_service.app")).toMatchObject({ desired_count: 1 });
+    expect(plannedCompute(dir, "tfplan-image", "module.compute.aws_appautoscaling_target.app")).toMatchObject({ min_capacity: 1, max_capacity: 2 });
   }, SLOW);
 
   describe("full plans (seed 000 §5.1) on an empty state", () => {
@@ -97,7 +92,7 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
     const compute = plannedChanges(dir, "tfplan-toolbox").filter((c) => c.address.startsWith("module.compute.")).map((c) => c.address);
     expect(compute).toEqual(expect.arrayContaining(["module.compute.aws_ecs_task_definition.toolbox", "module.compute.aws_iam_role.toolbox"]));
     expect(compute.filter((a) => a.includes("aws_ecs_service") || a.includes("aws_iam_role_policy.task"))).toEqual([]);
-    const td = plannedCompute(dir, "tfplan-toolbox").find((r) => r.address === "module.compute.aws_ecs_task_definition.toolbox")?.values as Record<string, unknown>;
+    const td = plannedCompute(dir, "tfplan-toolbox", "module.compute.aws_ecs_task_definition.toolbox") as Record<string, unknown>;
     expect(td).toMatchObject({ family: "eduautismo-ia-dev-toolbox", cpu: "256", memory: "512", tags: { Purpose: "ecs-exec-toolbox" } });
   }, SLOW);
 

@@ -14,6 +14,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { providerSchemas, stateFromPlan, terraformOk, type PlanJson } from "../../lib/tools/terraform";
+import { planFileAfter, planFileVariables } from "../../lib/tools/terraform-plan-file";
 import { bashLines, classify, command, OperatorWorkspace, planOut, REPO, runbookSection, withoutRefresh, type Block } from "../helpers/operator";
 import { inputs, synthAll, type Json } from "../helpers/synth";
 import { describeTerraform, plannedChanges } from "../helpers/terraform";
@@ -96,6 +97,9 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
 
   /** The plan JSON of a plan file in the workspace (read with the test runner). */
   const show = (file: string): PlanJson => JSON.parse(terraformOk(op.dir, ["show", "-json", file]).stdout);
+  /** A plan file's root variables and planned resource values, read from the file itself (D126). */
+  const variables = (file: string) => planFileVariables(path.join(op.dir, file));
+  const after = (file: string, address: string) => planFileAfter(path.join(op.dir, file), address);
 
   /** Pushes a crafted state of `addresses` (from the full plan), with the full plan's outputs, as the operator would. */
   function pushState(keep: (address: string) => boolean): void {
@@ -122,7 +126,7 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
       for (const t of command(line).matchAll(/-target=(module\.[a-z_]+)/g)) expect(results.get(line)?.text).toContain(`# ${t[1]}.`);
     }
     const compute = plans.find((l) => / -target=module\.compute -/.test(l)) as string;
-    expect(show(planOut(compute) as string).variables?.app_image_tag?.value).toBe("3.0.0"); // the tag set before the services
+    expect(variables(planOut(compute) as string).app_image_tag).toBe("3.0.0"); // the tag set before the services
     const rollout = results.get(`npm run rollout -- ${WS}`)?.stdout ?? "";
     for (const m of ["network", "security", "storage", "cache", "database", "monitoring"]) {
       const printed = rollout.split("\n").find((l) => l.includes(`-target=module.${m} `));
@@ -164,7 +168,7 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
   test("§7.1 application rollback: the previous tag goes back through tfvars and a compute plan; aws lines name this workspace's service", () => {
     const { results } = runSection("§7.1");
     const plan = [...results.keys()].find((l) => l.includes("-target=module.compute")) as string;
-    expect(show(planOut(plan) as string).variables?.app_image_tag?.value).toBe("2.9.0");
+    expect(variables(planOut(plan) as string).app_image_tag).toBe("2.9.0");
     expect(runbookSection(runbook, "§7.1").text).toContain(`--task-definition ${name}-app:<PREVIOUS_REVISION>`);
   });
 
@@ -222,12 +226,12 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     const { results } = runSection("§8.4");
     const cachePlan = [...results.keys()].find((l) => l.includes("-target=module.cache")) as string;
     const computePlan = [...results.keys()].find((l) => l.includes("-target=module.compute")) as string;
-    const redis = (show(planOut(cachePlan) as string).resource_changes ?? []).find((c) => c.address === "module.cache.aws_elasticache_replication_group.redis");
-    expect((redis?.change.after as Json).node_type).toBe(size);
-    if ("redis_apply_immediately" in stack.root.variable) expect((redis?.change.after as Json).apply_immediately).toBe(true);
+    const redis = after(planOut(cachePlan) as string, "module.cache.aws_elasticache_replication_group.redis");
+    expect((redis as Json).node_type).toBe(size);
+    if ("redis_apply_immediately" in stack.root.variable) expect((redis as Json).apply_immediately).toBe(true);
     expect(results.get(computePlan)?.text).toContain("Warning: Value for undeclared variable");
-    const variables = show(planOut(computePlan) as string).variables ?? {};
-    expect([variables.bncc_cache_ttl?.value, variables.nlp_cache_ttl?.value]).toEqual([1800, 900]);
+    const vars = variables(planOut(computePlan) as string);
+    expect([vars.bncc_cache_ttl, vars.nlp_cache_ttl]).toEqual([1800, 900]);
   });
 
   test("§7.3 Redis rollback: after cache.enabled = false and a synth, compute plans without Redis, then only module.cache is destroyed", () => {

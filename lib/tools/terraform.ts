@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { isMirror } from "./provider-mirror";
 import { memoDir, memoized } from "./terraform-memo";
+import { planFileChanges } from "./terraform-plan-file";
 import { plainText, runTerraform, type TfResult } from "./terraform-cli";
 import { AWS_PROVIDER_VERSION } from "../core/versions";
 
@@ -130,7 +131,24 @@ function offlineEnv(): NodeJS.ProcessEnv {
  * Within a test run, plans, `show -json` and `providers schema -json` are memoized (lib/terraform-memo.ts).
  */
 export function terraform(dir: string, args: string[]): TfResult {
-  return memoized(dir, args, () => runTerraform(dir, args, offlineEnv()), plainText);
+  const r = memoized(dir, args, () => runTerraform(dir, args, offlineEnv()), plainText);
+  if (args[0] === "init" && r.code === 0) withoutPackageHashes(dir);
+  return r;
+}
+
+/**
+ * Drops the `hashes` of every provider from a test copy's dependency lock file, right after the
+ * offline runner's `terraform init` wrote them (D127). With hashes, every later command that loads the
+ * provider first re-hashes its whole package (the 700 MB aws binary, about 0.5 CPU-seconds); without
+ * them Terraform 1.11 skips that check. The provider stays the one init installed from the mirror at the
+ * locked version; operator tests and operators keep their lock files untouched.
+ */
+export function withoutPackageHashes(dir: string): void {
+  const file = path.join(dir, ".terraform.lock.hcl");
+  if (!fs.existsSync(file)) return;
+  const text = fs.readFileSync(file, "utf8");
+  const stripped = text.replace(/^[ \t]*hashes[ \t]*=[ \t]*\[[^\]]*\][ \t]*\n/gm, "");
+  if (stripped !== text) fs.writeFileSync(file, stripped);
 }
 
 /** Runs Terraform offline and throws with its output when it fails. */
@@ -140,8 +158,27 @@ export function terraformOk(dir: string, args: string[]): TfResult {
   return r;
 }
 
-/** Resource addresses a saved plan would create, update or delete (no-ops excluded). */
+/**
+ * Resource addresses a saved plan would create, update or delete (no-ops excluded), as `terraform show
+ * -json` reports them in `resource_changes`, read from the plan file itself (lib/tools/terraform-plan-file.ts,
+ * D126): the same addresses and actions without starting Terraform and the provider once more.
+ * TF_PLAN_FILE_CHECK=1 also runs `terraform show -json` and fails on any difference.
+ */
 export function plannedChanges(dir: string, planFile: string): { address: string; actions: string[] }[] {
+  const changes = planFileChanges(path.join(dir, planFile))
+    .filter((c) => !(c.actions.length === 1 && c.actions[0] === "no-op"))
+    .map((c) => ({ address: c.address, actions: c.actions }));
+  if (process.env.TF_PLAN_FILE_CHECK === "1") {
+    const shown = shownChanges(dir, planFile);
+    if (JSON.stringify(shown) !== JSON.stringify(changes)) {
+      throw new Error(`plan file ${planFile}: read ${JSON.stringify(changes)}\nbut terraform show -json reports ${JSON.stringify(shown)}`);
+    }
+  }
+  return changes;
+}
+
+/** plannedChanges as `terraform show -json` renders them. */
+export function shownChanges(dir: string, planFile: string): { address: string; actions: string[] }[] {
   const shown = JSON.parse(terraformOk(dir, ["show", "-json", planFile]).stdout);
   return (shown.resource_changes ?? [])
     .filter((c: { change: { actions: string[] } }) => !(c.change.actions.length === 1 && c.change.actions[0] === "no-op"))
