@@ -3,14 +3,16 @@
  * runbook (docs/runbooks/<product>/<ws>.md): the first-deploy lines run as an operator types them in a
  * copy of `cdktf.out/<product>/stacks/<ws>` (init, workspace select || new, validate), then the
  * runbook's plans — the first module's targeted plan, compute's, the stop plan when the environment is
- * stoppable, and the full plan of the rollback section. Apply lines are not run (no AWS here).
+ * stoppable, and the full plan of the rollback section; every resource name its AWS CLI lines pass is one the
+ * full plan creates. Apply lines are not run (no AWS here).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { PRODUCTS } from "../../environments";
-import { terraformLines } from "../../lib/tools/product-runbook";
+import { cliResourceNames, nameExists, terraformLines } from "../../lib/tools/product-runbook";
 import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
 import { plannedChanges, planReadsAws } from "../../lib/tools/terraform";
+import { planFileAfter } from "../../lib/tools/terraform-plan-file";
 import { command, OperatorWorkspace, planOut, REPO } from "../helpers/operator";
 import { productStacks } from "../helpers/synth";
 import { describeTerraform } from "../helpers/terraform";
@@ -83,6 +85,16 @@ for (const product of OTHERS) {
         expect(missing).toEqual([]);
       });
 
+      planTest("every resource name the runbook's AWS CLI lines use is one the full plan creates", () => {
+        if (!fs.existsSync(path.join(op.dir, "tfplan-full"))) op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
+        const planFile = path.join(op.dir, "tfplan-full");
+        const names = new Set<string>();
+        for (const c of plannedChanges(op.dir, "tfplan-full")) collectStrings(planFileAfter(planFile, c.address), names);
+        const used = cliResourceNames(runbook);
+        expect(used.length).toBeGreaterThan(0);
+        expect(used.filter((u) => !nameExists(u, names)).map((u) => `${u.flag} ${u.name}`)).toEqual([]);
+      });
+
       if (readsAws.length > 0) {
         test(`the runbook's plans run under terraform test, the data sources it reads from AWS (${readsAws.join(", ")}) overridden`, () => {
           const plans = [...new Set(lines.filter((l) => l.startsWith("terraform plan ")).map((l) => l.replace(/ -out=\S+/, "")))];
@@ -103,6 +115,14 @@ for (const product of OTHERS) {
       }
     });
   }
+}
+
+/** Every string inside a planned value (names sit at many depths: name, family, identifier, log configuration). */
+function collectStrings(value: unknown, into: Set<string>, depth = 0): void {
+  if (depth > 8 || value === null || value === undefined) return;
+  if (typeof value === "string") into.add(value);
+  else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, into, depth + 1));
+  else if (typeof value === "object") Object.values(value).forEach((v) => collectStrings(v, into, depth + 1));
 }
 
 /** Values a test gives the data sources a plan would read from AWS (what an account's default VPC looks like). */

@@ -9,7 +9,7 @@ import { PRODUCTS, productById, workspaceLabel } from "../../environments";
 import { estimate } from "../../lib/tools/cost/estimate";
 import { generatedDocs, policyDoc, productsTable, readmeWithProducts } from "../../lib/tools/docs";
 import { evaluatePolicy } from "../../lib/tools/policy";
-import { productRunbookDoc, terraformLines } from "../../lib/tools/product-runbook";
+import { cliResourceNames, nameExists, productRunbookDoc, terraformLines } from "../../lib/tools/product-runbook";
 import { checkDirectory } from "../../lib/tools/references";
 import { addresses } from "../../lib/tools/synthesized";
 import { readContract } from "../../scripts/addresses";
@@ -75,6 +75,24 @@ describe("the product tooling, with a fixture product", () => {
     const doc = productRunbookDoc(shop, set.envs[0], set.stacks.qa);
     expect(terraformLines(doc)).toContain('terraform plan -var-file="environments/qa/terraform.tfvars" -var=environment_running=false -out=tfplan-stop');
     expect(terraformLines("```bash\nterraform output x   # note\n```\n```hcl\nterraform = 1\n```")).toEqual(["terraform output x"]);
+  });
+
+  test("the names a runbook's AWS CLI lines pass are read from their flags; computed values are left to Terraform", () => {
+    const doc = [
+      "```bash",
+      "aws ecs describe-services --cluster c1 --services s1 s2 --query 'x'   # note",
+      'TASK=$(aws ecs list-tasks --cluster "$CLUSTER" --family-prefix fam)',
+      "aws logs tail /ecs/c1 --since 30m",
+      "aws elasticache describe-cache-clusters --cache-cluster-id rg-001",
+      "```",
+      "aws ecs update-service --cluster outside-a-block",
+    ].join("\n");
+    expect(cliResourceNames(doc).map((n) => `${n.flag} ${n.name}`)).toEqual(["--cluster c1", "--services s1", "--services s2", "--family-prefix fam", "logs tail /ecs/c1", "--cache-cluster-id rg-001"]);
+    const planned = new Set(["c1", "fam-api", "rg"]);
+    expect(nameExists({ name: "fam", kind: "prefix" }, planned)).toBe(true);
+    expect(nameExists({ name: "rg-001", kind: "member" }, planned)).toBe(true);
+    expect(nameExists({ name: "fam-api:7", kind: "family" }, planned)).toBe(true);
+    expect(nameExists({ name: "s1", kind: "exact" }, planned)).toBe(false);
   });
 
   test("docs/policy.md has a column per workspace of every product", () => {

@@ -130,3 +130,44 @@ export function terraformLines(doc: string): string[] {
   }
   return lines;
 }
+
+/** How a runbook's AWS CLI flag names a resource: exactly, by prefix, as a task family (`family[:revision]`), or as a Redis group's member (`<group>-00N`). */
+export const NAME_FLAGS: Record<string, "exact" | "list" | "prefix" | "family" | "member"> = {
+  "--cluster": "exact",
+  "--service": "exact",
+  "--services": "list",
+  "--service-name": "exact",
+  "--family-prefix": "prefix",
+  "--task-definition": "family",
+  "--db-instance-identifier": "exact",
+  "--replication-group-id": "exact",
+  "--cache-cluster-id": "member",
+  "--log-group-name": "exact",
+  "--alarm-name-prefix": "prefix",
+  "--names": "list",
+  "logs tail": "exact",
+};
+
+/** Every literal resource name the bash blocks' `aws` lines pass (Terraform-layer test: each must be planned) (values with `$`, `<` or quotes are computed: skipped). */
+export function cliResourceNames(doc: string): { flag: string; name: string; kind: (typeof NAME_FLAGS)[string] }[] {
+  const out: { flag: string; name: string; kind: (typeof NAME_FLAGS)[string] }[] = [];
+  const blocks = [...doc.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  for (const line of blocks.flatMap((b) => b.split("\n")).map((l) => l.replace(/\s{2,}#.*$/, "").trim()).filter((l) => /(^|[\s($])aws /.test(l))) {
+    const tokens = line.replace(/^.*?\baws /, "aws ").split(/\s+/);
+    tokens.forEach((t, i) => {
+      const flag = t === "tail" && tokens[i - 1] === "logs" ? "logs tail" : t;
+      const kind = NAME_FLAGS[flag];
+      if (!kind) return;
+      const values = kind === "list" ? tokens.slice(i + 1, tokens.findIndex((x, j) => j > i && x.startsWith("--")) >>> 0) : [tokens[i + 1]];
+      for (const v of values.map((x) => x?.replace(/\)+$/, ""))) if (v && !/[$<"'(]/.test(v) && !v.startsWith("--")) out.push({ flag, name: v, kind });
+    });
+  }
+  return out;
+}
+
+export function nameExists(u: { name: string; kind: (typeof NAME_FLAGS)[string] }, names: Set<string>): boolean {
+  if (u.kind === "prefix") return [...names].some((n) => n.startsWith(u.name));
+  if (u.kind === "family") return names.has(u.name.split(":")[0]);
+  if (u.kind === "member") return names.has(u.name.replace(/-00\d$/, ""));
+  return names.has(u.name);
+}
