@@ -8,6 +8,12 @@ import { EDUAUTISMO, loadEnvironments, PRODUCTS, productById, workspaceLabel, ty
 import { readStack, type ProductStacks, type SynthesizedStack } from "../lib/tools/synthesized";
 
 export type { ProductStacks };
+
+// `npm run policy | head`: a reader that stops early ends the report quietly, not with an EPIPE stack trace.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
 import { tempDir } from "../lib/tools/terraform";
 import { synthesize } from "../platform";
 
