@@ -9,27 +9,13 @@
  * `--skip-provider-lock` (`terraform providers lock` needs the registry). An operator types
  * `TF_WORKSPACE=dev npx cdktf diff dev`.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { mirrorCliConfig, offlineOverride, tempDir } from "../../lib/tools/terraform";
-import { cdktfSynthOnce } from "../helpers/cdktf";
+import { cdktfSynthOnce, runCdktf } from "../helpers/cdktf";
 import { describeTerraform } from "../helpers/terraform";
 
-const repo = path.join(__dirname, "..", "..");
-const cdktf = path.join(repo, "node_modules", ".bin", "cdktf");
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; out: string } {
-  const base = { ...process.env };
-  delete base.TF_WORKSPACE;
-  const r = spawnSync(cdktf, args, {
-    cwd: repo,
-    encoding: "utf8",
-    env: { ...base, CHECKPOINT_DISABLE: "1", CI: "true", FORCE_COLOR: "0", NO_COLOR: "1", ...env },
-    timeout: 240_000,
-  });
-  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
-}
+const run = runCdktf;
 
 describe("unsupported cdktf commands", () => {
   test.each([
