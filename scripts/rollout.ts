@@ -1,23 +1,30 @@
 /**
  * `npm run rollout -- <workspace> [module] [--json]`: prints the ordered, copy-pasteable targeted rollout
- * of a workspace (seed 000 §5.2), or for one module what `-target=module.<name>` also pulls in.
+ * of a workspace (seed 000 §5.2), or for one module what `-target=module.<name>` also pulls in. Another
+ * product's workspace is `<product>/<ws>` (`npm run rollout -- atena/prod compute`).
  * `--json` with a module prints the same as data for the pipeline's targeted-rollout workflow:
  * `{ workspace, module, alsoPlans, planFile, steps }`, steps being the commands to run in order.
  */
-import { WORKSPACES } from "../environments";
+import { PRODUCTS, workspaceLabel } from "../environments";
+import { workspaceDir } from "../lib/tools/product-runbook";
 import { moduleGraph, planFile, rolloutCommands, targetClosure, targetedRollout } from "../lib/tools/rollout";
 import { withSynthesized } from "./synthesized";
 
+/** Every workspace the command accepts: EduAutismo's by name, another product's as `<product>/<ws>`. */
+const TARGETS = PRODUCTS.flatMap((product) => Object.keys(product.environments).map((ws) => ({ product, ws, label: workspaceLabel(product, ws) })));
+
 function main(args: string[]): number {
   const json = args.includes("--json");
-  const [ws, module, ...rest] = args.filter((a) => a !== "--json");
-  if (!ws || !(WORKSPACES as readonly string[]).includes(ws) || rest.length > 0 || (json && !module)) {
-    console.error(`usage: npm run rollout -- <${WORKSPACES.join("|")}> [module] (--json needs a module)`);
+  const [label, module, ...rest] = args.filter((a) => a !== "--json");
+  const target = TARGETS.find((t) => t.label === label);
+  if (!target || rest.length > 0 || (json && !module)) {
+    console.error(`usage: npm run rollout -- <${TARGETS.map((t) => t.label).join("|")}> [module] (--json needs a module)`);
     return 2;
   }
-  const graph = withSynthesized("rollout", (stacks) => moduleGraph(stacks[ws].root));
+  const { product, ws } = target;
+  const graph = withSynthesized("rollout", (stacks) => moduleGraph(stacks[ws].root), product);
   if (!module) {
-    process.stdout.write(rolloutCommands(ws, graph));
+    process.stdout.write(rolloutCommands(ws, graph, workspaceDir(product, ws)));
     return 0;
   }
   const closure = targetClosure(graph, module);

@@ -1,3 +1,5 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
 import { moduleGraph, rolloutCommands, rolloutOrder, targetClosure } from "../../lib/tools/rollout";
 import { inputs, synthAll } from "../helpers/synth";
 
@@ -50,4 +52,15 @@ test("asking for a module the workspace does not have names the ones it has", ()
 
 test("a dependency cycle is reported", () => {
   expect(() => rolloutOrder({ a: ["b"], b: ["a"] })).toThrow("module dependency cycle among: a, b");
+});
+
+test("npm run rollout -- <product>/<ws> prints that product's directory and workspace; an unknown one lists them", () => {
+  const repo = path.join(__dirname, "..", "..");
+  const run = (args: string[]) => spawnSync("npx", ["tsx", "scripts/rollout.ts", ...args], { cwd: repo, encoding: "utf8" });
+  const r = run(["retell/staging"]);
+  expect(r.stdout).toContain("cd cdktf.out/retell/stacks/staging\n");
+  expect(r.stdout).toContain('terraform plan -var-file="environments/staging/terraform.tfvars" -target=module.compute -out=tfplan-ecs');
+  const bad = run(["retell/nosuch"]);
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toContain("|retell/staging|retell/production|");
 });

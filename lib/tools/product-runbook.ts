@@ -6,7 +6,7 @@
  * Every `terraform` line in a ```bash block runs verbatim inside the workspace directory (tested by the
  * Terraform layer, __tests__/terraform/products.test.ts).
  */
-import type { EnvironmentConfig, Product } from "../../environments";
+import { workspaceLabel, type EnvironmentConfig, type Product } from "../../environments";
 import { isStoppable } from "../../environments/schema";
 import { moduleGraph, moduleSteps, rolloutOrder, targetClosure } from "./rollout";
 import type { Json, SynthesizedStack } from "./synthesized";
@@ -70,6 +70,7 @@ export function productRunbookDoc(product: Product, env: EnvironmentConfig, stac
       title: "Change one module",
       text: [
         `Edit \`${product.sourceDir}/${ws}.ts\`, run \`npm run synth -- ${product.id}\` at the repository root, then plan and apply that module only.`,
+        `\`npm run rollout -- ${workspaceLabel(product, ws)} <module>\` prints its plan line and what it also plans; without a module, the whole sequence.`,
         ...order.filter((m) => targetClosure(graph, m).length > 0).map((m) => `\`-target=module.${m}\` also plans: ${targetClosure(graph, m).join(", ")}.`),
       ],
       commands: [

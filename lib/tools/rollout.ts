@@ -66,11 +66,11 @@ export function targetedRollout(workspace: string, module: string, alsoPlans: st
   return { workspace, module, alsoPlans, planFile: planFile(module), steps: moduleSteps(workspace, module) };
 }
 
-/** The seed 000 §5.2 sequence for every module of a workspace, in rollout order. */
-export function rolloutCommands(workspace: string, graph: ModuleGraph): string {
+/** The seed 000 §5.2 sequence for every module of a workspace, in rollout order (`dir`: another product's directory). */
+export function rolloutCommands(workspace: string, graph: ModuleGraph, dir = `cdktf.out/stacks/${workspace}`): string {
   const lines = [
     `# Rollout of workspace ${workspace}, one module at a time (generated from the synthesized configuration).`,
-    `cd cdktf.out/stacks/${workspace}`,
+    `cd ${dir}`,
     "terraform init",
     `terraform workspace select ${workspace} || terraform workspace new ${workspace}`,
     "terraform state pull > terraform.tfstate.backup",
