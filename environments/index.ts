@@ -17,7 +17,6 @@ import { staging } from "./staging";
 
 export * from "./schema";
 export type { Defaults, Product, ProductPolicyExemption, ProductSpec } from "./product-spec";
-import { rememberProduct } from "./product-spec";
 
 export const ENVIRONMENT_INPUTS: Record<Workspace, EnvironmentInput> = { dev, staging, production };
 
@@ -73,9 +72,7 @@ export function loadEnvironments(inputs: Readonly<Record<string, EnvironmentInpu
   const schema = environmentSchemaOf(product);
   for (const ws of Object.keys(inputs)) {
     try {
-      const config = parseEnvironmentOf(product, inputs[ws], ws, schema);
-      rememberProduct(config, product);
-      configs.push(config);
+      configs.push(parseEnvironmentOf(product, inputs[ws], ws, schema));
     } catch (e) {
       if (e instanceof ConfigError) problems.push(...e.problems);
       else throw e;

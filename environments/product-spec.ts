@@ -60,19 +60,6 @@ export interface Product extends ProductSpec {
   readonly bootstrap: BootstrapInput;
 }
 
-/** The product each parsed environment belongs to (set by loadEnvironments), for the tools that get only the environment. */
-const PRODUCT_OF = new WeakMap<object, ProductSpec>();
-
-/** Records that `env` (a parsed environment) belongs to `product`. */
-export function rememberProduct(env: object, product: ProductSpec): void {
-  PRODUCT_OF.set(env, product);
-}
-
-/** The policy exemptions of the product `env` was loaded for (none when unknown, e.g. an environment built by hand). */
-export function productExemptionsOf(env: object): readonly ProductPolicyExemption[] {
-  return PRODUCT_OF.get(env)?.policyExemptions ?? [];
-}
-
 /** The environment file over the product's defaults: nested objects merge, anything else is the file's. */
 export function withDefaults<T>(defaults: Defaults<T>, input: T): T {
   if (!isPlainObject(defaults) || !isPlainObject(input)) return input === undefined ? (defaults as T) : input;

@@ -4,7 +4,7 @@
  * first, with the failing addresses). Exits 1 when any check fails. `--verbose` also lists checks that do
  * not apply and exempted addresses. A workspace of another product than EduAutismo is `<product>/<ws>`.
  */
-import { evaluatePolicy, formatPolicyReport } from "../lib/tools/policy";
+import { evaluatePolicy, formatPolicyReport, policyEnvironment } from "../lib/tools/policy";
 import { productArgs, withProducts } from "./synthesized";
 
 let parsed: ReturnType<typeof productArgs>;
@@ -26,10 +26,10 @@ const failed = withProducts(
   "policy",
   (sets) => {
     let n = 0;
-    for (const { envs, stacks, label } of sets) {
+    for (const { product, envs, stacks, label } of sets) {
       const chosen = envs.filter((e) => wanted.length === 0 || wanted.includes(e.workspace) || wanted.includes(label(e.workspace)));
       for (const env of chosen) {
-        const report = evaluatePolicy(stacks[env.workspace], env);
+        const report = evaluatePolicy(stacks[env.workspace], policyEnvironment(env, product));
         console.log(formatPolicyReport(report, { verbose, label: label(env.workspace) }) + "\n");
         n += report.counts.failed;
       }

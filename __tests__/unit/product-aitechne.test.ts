@@ -4,9 +4,8 @@
  */
 import { ConfigError, EDUAUTISMO, loadEnvironments, PRODUCTS, productById, type EnvironmentInput, type Product } from "../../environments";
 import { AITECHNE } from "../../environments/aitechne";
-import { productExemptionsOf } from "../../environments/product-spec";
 import { ASSIGN_PUBLIC_IP_TAG } from "../../modules/compute";
-import { evaluatePolicy, PRODUCT_EXEMPTION_NOTE } from "../../lib/tools/policy";
+import { evaluatePolicy, policyEnvironment, PRODUCT_EXEMPTION_NOTE } from "../../lib/tools/policy";
 import { checkDirectory } from "../../lib/tools/references";
 import { estimate } from "../../lib/tools/cost/estimate";
 import { synthesize } from "../../platform";
@@ -220,7 +219,7 @@ describe("alarms", () => {
 describe("policy: the product-level exemption", () => {
   test("every workspace passes, with ecs-no-public-ip exempted by the product and its reason", () => {
     for (const ws of ["dev", "prod"]) {
-      const r = evaluatePolicy(stacks[ws], envs[ws]);
+      const r = evaluatePolicy(stacks[ws], policyEnvironment(envs[ws], AITECHNE));
       expect(r.results.filter((x) => x.status === "failed").map((x) => x.check.id)).toEqual([]);
       const publicIp = r.results.find((x) => x.check.id === "ecs-no-public-ip");
       expect(publicIp?.status).toBe("exempted");
@@ -239,14 +238,14 @@ describe("policy: the product-level exemption", () => {
   });
 
   test("the checks of what the product lacks (load balancer, WAF, NAT instance, database, cache, CDN) do not apply", () => {
-    const r = evaluatePolicy(prod, envs.prod);
+    const r = evaluatePolicy(prod, policyEnvironment(envs.prod, AITECHNE));
     const na = r.results.filter((x) => x.status === "n/a").map((x) => x.check.id);
     expect(na).toEqual(expect.arrayContaining(["alb-https", "alb-waf", "alb-access-logs", "ec2-imdsv2", "rds-multi-az", "elasticache-auth", "cloudfront-waf", "sg-no-public-ingress"]));
   });
 
   test("EduAutismo declares none, and its environments carry none", () => {
     expect(EDUAUTISMO.policyExemptions).toBeUndefined();
-    for (const env of loadEnvironments()) expect(productExemptionsOf(env)).toEqual([]);
+    for (const env of loadEnvironments()) expect(policyEnvironment(env, EDUAUTISMO).productExemptions).toEqual([]);
   });
 
   test("a product exemption must name an existing check, once, with a reason", () => {

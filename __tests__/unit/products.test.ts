@@ -8,7 +8,7 @@ import * as path from "path";
 import { PRODUCTS, productById, workspaceLabel } from "../../environments";
 import { estimate } from "../../lib/tools/cost/estimate";
 import { generatedDocs, policyDoc, productsTable, readmeWithProducts } from "../../lib/tools/docs";
-import { evaluatePolicy } from "../../lib/tools/policy";
+import { evaluatePolicy, policyEnvironment } from "../../lib/tools/policy";
 import { cliResourceNames, nameExists, productRunbookDoc, terraformLines } from "../../lib/tools/product-runbook";
 import { checkDirectory } from "../../lib/tools/references";
 import { addresses } from "../../lib/tools/synthesized";
@@ -27,7 +27,7 @@ describe.each(OTHERS.map((p) => [p.id, p] as const))("product %s", (_, product) 
   });
 
   test.each(set.envs.map((e) => [e.workspace, e] as const))("%s: the policy gate passes", (ws, env) => {
-    const report = evaluatePolicy(set.stacks[ws], env);
+    const report = evaluatePolicy(set.stacks[ws], policyEnvironment(env, product));
     expect(report.results.filter((r) => r.status === "failed").map((r) => `${r.check.id}: ${r.failures.map((f) => `${f.address}: ${f.problem}`).join("; ")}`)).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import { EDUAUTISMO, exemptibleChecks, loadEnvironments, workspaceLabel } from "
 import { productRunbookDoc, workspaceDir } from "./product-runbook";
 import { GUIDE_RUNBOOKS } from "./runbooks";
 import { CHECKS } from "./policy/checks";
-import { evaluatePolicy, type Status } from "./policy";
+import { evaluatePolicy, policyEnvironment, type Status } from "./policy";
 import { moduleGraph, moduleSteps, rolloutOrder, targetClosure } from "./rollout";
 import type { Json, ProductStacks, SynthesizedStack } from "./synthesized";
 
@@ -461,10 +461,10 @@ const STATUS_CELL: Record<Status, string> = { passed: "pass", failed: "**FAIL**"
 /** docs/policy.md: every check with its upstream ids and what it says of each workspace of every product. */
 export function policyDoc(stacks: Record<string, SynthesizedStack>, others: readonly ProductStacks[] = []): string {
   const all = [eduautismoSet(stacks), ...others];
-  const columns = all.flatMap((set) => set.envs.filter((e) => set.stacks[e.workspace]).map((env) => ({ label: set.label(env.workspace), env, stack: set.stacks[env.workspace] })));
+  const columns = all.flatMap((set) => set.envs.filter((e) => set.stacks[e.workspace]).map((env) => ({ label: set.label(env.workspace), env, product: set.product, stack: set.stacks[env.workspace] })));
   const workspaces = columns.map((c) => c.label);
   const envs = Object.fromEntries(columns.map((c) => [c.label, c.env]));
-  const reports = Object.fromEntries(columns.map((c) => [c.label, evaluatePolicy(c.stack, c.env)]));
+  const reports = Object.fromEntries(columns.map((c) => [c.label, evaluatePolicy(c.stack, policyEnvironment(c.env, c.product))]));
   const lines = [
     HEADER,
     "",

@@ -5,7 +5,6 @@
  * with a reason; an exemption of a check that passes is stale and fails the gate, so the list never
  * outlives the reason. Checks of scope `production-like` apply to production-like environments only.
  */
-import { productExemptionsOf } from "../../../environments/product-spec";
 import type { Tier } from "../../../environments/schema";
 import type { SynthesizedStack } from "../synthesized";
 import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Finding } from "./checks";
@@ -25,8 +24,8 @@ export interface PolicyEnvironment {
   /**
    * The product's own exemptions (ProductSpec.policyExemptions, D122): the product's guide decides them, so
    * they hold in any tier, production-like included, and need no `exemptible` switch. A check they name that
-   * passes or has nothing to look at in a workspace shows its own status there. @default those of the product
-   * the environment was loaded for (loadEnvironments remembers it), else none
+   * passes or has nothing to look at in a workspace shows its own status there (`policyEnvironment(env, product)`
+   * gives them). @default none
    */
   readonly productExemptions?: readonly Exemption[];
 }
@@ -69,8 +68,7 @@ function refusedExemption(check: Check, tier: Tier): string | undefined {
 
 export function evaluatePolicy(stack: SynthesizedStack, env: PolicyEnvironment, checks: readonly Check[] = CHECKS): PolicyReport {
   const model = policyModel(stack);
-  // The product's exemptions: given, or those of the product the environment was loaded for (loadEnvironments).
-  const productExemptions = env.productExemptions ?? productExemptionsOf(env);
+  const productExemptions = env.productExemptions ?? [];
   const results: CheckResult[] = checks.map((check) => {
     const exemption = env.exemptions.find((e) => e.control === check.id);
     if (!inScope(check, env.tier)) {
