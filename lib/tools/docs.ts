@@ -5,7 +5,7 @@
  * outputs). `npm run docs` writes them; a unit test fails when the committed copies are stale.
  */
 import { EDUAUTISMO, exemptibleChecks, loadEnvironments, workspaceLabel } from "../../environments";
-import { productRunbookDoc, workspaceDir } from "./product-runbook";
+import { productRunbookDoc, startTask, waitStopped, workspaceDir } from "./product-runbook";
 import { GUIDE_RUNBOOKS } from "./runbooks";
 import { CHECKS } from "./policy/checks";
 import { evaluatePolicy, policyEnvironment, type Status } from "./policy";
@@ -61,7 +61,7 @@ function tfvarsEdit(ws: string, settings: string[]): string[] {
 /** Starts the ECS Exec toolbox task and opens a shell in it (seed 000 §8.1, §8.4). */
 function toolboxShell(cluster: string): string[] {
   return [
-    'TASK=$(eval "$(terraform output -raw ecs_toolbox_run_task_command)")',
+    startTask("ecs_toolbox_run_task_command"),
     `aws ecs wait tasks-running --cluster ${cluster} --tasks "$TASK"`,
     `aws ecs execute-command --cluster ${cluster} --task "$TASK" --container toolbox --interactive --command "/bin/sh"`,
   ];
@@ -165,8 +165,8 @@ export function runbookDoc(stack: SynthesizedStack): string {
       ...tfvarsEdit(ws, ['app_image_tag = "3.0.0"']),
     );
     const oneOff = (output: string, what: string) => [
-      `TASK=$(eval "$(terraform output -raw ${output})")   # ${what}`,
-      `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`,
+      startTask(output, what),
+      waitStopped(cluster),
       `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode'   # expect 0`,
     ];
     if (taskTargets) {

@@ -34,6 +34,16 @@ export interface RunbookContext {
 
 export type GuideRunbook = (ctx: RunbookContext) => RunbookSection[];
 
+/** Starts a one-off task through its root output (`<x>_run_task_command`) and keeps its ARN in `$TASK`. */
+export function startTask(output: string, note?: string): string {
+  return `TASK=$(eval "$(terraform output -raw ${output})")${note ? `   # ${note}` : ""}`;
+}
+
+/** Waits for the task in `$TASK` to stop. */
+export function waitStopped(cluster: string): string {
+  return `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`;
+}
+
 /** The directory of a product's workspace, from the repository root. */
 export function workspaceDir(product: Product, ws: string): string {
   return product.outDir ? `cdktf.out/${product.outDir}/stacks/${ws}` : `cdktf.out/stacks/${ws}`;

@@ -4,7 +4,7 @@
  * application's own commands (sam build/validate, pytest, quota requests, S3/Step Functions/DynamoDB tests)
  * stay the guide's.
  */
-import type { GuideRunbook, RunbookSection } from "../product-runbook";
+import { startTask, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
 export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
   const cluster = input("compute", "name") ?? `<cluster>`;
@@ -65,7 +65,7 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => 
     commands: [
       ...tasks.map((t) => `aws ecs describe-task-definition --task-definition ${t.family ?? `${cluster}-${t.name}`} --query 'taskDefinition.[family,revision,status]'`),
       `aws ecs list-tasks --cluster ${cluster}`,
-      ...tasks.map((t) => `TASK=$(eval "$(terraform output -raw ${t.name.replace(/-/g, "_")}_run_task_command)")`),
+      ...tasks.map((t) => startTask(`${t.name.replace(/-/g, "_")}_run_task_command`)),
       `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].[lastStatus,stoppedReason]'`,
       `aws logs tail /ecs/${cluster} --since 1h`,
     ],

@@ -2,7 +2,7 @@
  * Seed 002's runbook commands for Atena, with each workspace's real names (docs/runbooks/atena/<ws>.md).
  * Commands the guide names differently, and why, are D103, D105, D107, D109; the guide's scripts are out of scope.
  */
-import type { GuideRunbook, RunbookSection } from "../product-runbook";
+import { startTask, waitStopped, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
 export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
   const name = input("compute", "name") ?? `${env.project}-${ws}`;
@@ -35,10 +35,10 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
       "`app_image_tag` in the tfvars (and `compute.imageTag` in the environment file), migrate, and apply compute again.",
     ],
     commands: [
-      'TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")',
-      `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`,
+      startTask("db_bootstrap_run_task_command"),
+      waitStopped(cluster),
       "terraform output ecr_repository_urls",
-      ...(env.compute.migrations ? ['TASK=$(eval "$(terraform output -raw migrations_run_task_command)")', `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`] : []),
+      ...(env.compute.migrations ? [startTask("migrations_run_task_command"), waitStopped(cluster)] : []),
     ],
   });
   sections.push({
@@ -67,7 +67,7 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
     commands: [
       `aws ecs list-task-definitions --family-prefix ${svc(first)} --sort DESC --max-items 5`,
       `aws ecs update-service --cluster ${cluster} --service ${svc(first)} --task-definition ${svc(first)}:<previous revision>`,
-      ...(env.compute.migrations ? ['TASK=$(eval "$(terraform output -raw migrations_run_task_command)")'] : []),
+      ...(env.compute.migrations ? [startTask("migrations_run_task_command")] : []),
     ],
   });
   if (env.compute.parameterStore) {

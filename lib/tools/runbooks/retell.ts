@@ -4,7 +4,7 @@
  * (names, immutable image tags, run-task without a network), the working equivalent is printed and
  * docs/decisions.md D114 says why; docs/products/retell.md maps each guide command to its line here.
  */
-import type { GuideRunbook, RunbookSection } from "../product-runbook";
+import { startTask, waitStopped, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
 export const retellRunbook: GuideRunbook = (ctx) => {
   const { env, ws, varFile } = ctx;
@@ -39,10 +39,10 @@ export const retellRunbook: GuideRunbook = (ctx) => {
         ...env.compute.images.flatMap((i) => [`docker build -t "$${ecrVar(i)}:$TAG" -f apps/${i}/Dockerfile .`, `docker push "$${ecrVar(i)}:$TAG"`]),
         `terraform plan ${varFile} -target=module.compute.aws_ecs_task_definition.db_bootstrap -target=module.compute.aws_ecs_task_definition.migrations -out=tfplan-compute-tasks`,
         "terraform apply tfplan-compute-tasks",
-        'TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # first deploy only',
-        `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`,
-        'TASK=$(eval "$(terraform output -raw migrations_run_task_command)")',
-        `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`,
+        startTask("db_bootstrap_run_task_command", "first deploy only"),
+        waitStopped(cluster),
+        startTask("migrations_run_task_command"),
+        waitStopped(cluster),
         `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode'   # expect 0`,
         `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
         "terraform apply tfplan-compute",
