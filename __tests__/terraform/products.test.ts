@@ -12,7 +12,7 @@ import { PRODUCTS } from "../../environments";
 import { cliResourceNames, nameExists, terraformLines } from "../../lib/tools/product-runbook";
 import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
 import { plannedChanges, planReadsAws } from "../../lib/tools/terraform";
-import { planFileAfter } from "../../lib/tools/terraform-plan-file";
+import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
 import { command, OperatorWorkspace, planOut, REPO } from "../helpers/operator";
 import { productStacks } from "../helpers/synth";
 import { describeTerraform } from "../helpers/terraform";
@@ -87,9 +87,8 @@ for (const product of OTHERS) {
 
       planTest("every resource name the runbook's AWS CLI lines use is one the full plan creates", () => {
         if (!fs.existsSync(path.join(op.dir, "tfplan-full"))) op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
-        const planFile = path.join(op.dir, "tfplan-full");
         const names = new Set<string>();
-        for (const c of plannedChanges(op.dir, "tfplan-full")) collectStrings(planFileAfter(planFile, c.address), names);
+        for (const after of planFileAfterAll(path.join(op.dir, "tfplan-full")).values()) collectStrings(after, names);
         const used = cliResourceNames(runbook);
         expect(used.length).toBeGreaterThan(0);
         expect(used.filter((u) => !nameExists(u, names)).map((u) => `${u.flag} ${u.name}`)).toEqual([]);

@@ -262,15 +262,28 @@ export function planFileVariables(planFile: string): Record<string, unknown> {
  * the address or deletes it. Attributes of type `dynamic` keep their `[type, value]` encoding.
  */
 export function planFileAfter(planFile: string, address: string): Record<string, unknown> | undefined {
+  return afterValues(planFile, (a) => a === address).get(address);
+}
+
+/** planFileAfter of every resource instance the plan creates or changes, from one read of the plan file. */
+export function planFileAfterAll(planFile: string): Map<string, Record<string, unknown>> {
+  return afterValues(planFile, () => true);
+}
+
+/** The after values of the wanted addresses (only those are decoded). */
+function afterValues(planFile: string, wanted: (address: string) => boolean): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  const seen = new Set<string>();
   for (const f of fields(zipEntry(fs.readFileSync(planFile), "tfplan"))) {
     if (f.tag !== 3 || !f.bytes) continue;
     const rc = fields(f.bytes);
-    if (rc.find((g) => g.tag === 13)?.bytes?.toString("utf8") !== address || rc.some((g) => g.tag === 7)) continue;
+    const address = rc.find((g) => g.tag === 13)?.bytes?.toString("utf8");
+    if (address === undefined || !wanted(address) || rc.some((g) => g.tag === 7) || seen.has(address)) continue;
+    seen.add(address);
     const change = fields(rc.find((g) => g.tag === 9)?.bytes ?? Buffer.alloc(0));
     const action = change.find((g) => g.tag === 1)?.varint ?? 0;
     const values = change.filter((g) => g.tag === 2 && g.bytes).map((g) => dynamicValue(g.bytes as Buffer));
-    if (action === 5 || values.length === 0) return undefined;
-    return values[values.length - 1] as Record<string, unknown>;
+    if (action !== 5 && values.length > 0) out.set(address, values[values.length - 1] as Record<string, unknown>);
   }
-  return undefined;
+  return out;
 }
