@@ -4,6 +4,7 @@
  * first, with the failing addresses). Exits 1 when any check fails. `--verbose` also lists checks that do
  * not apply and exempted addresses. A workspace of another product than EduAutismo is `<product>/<ws>`.
  */
+import { workspaceLabel } from "../environments";
 import { evaluatePolicy, formatPolicyReport, policyEnvironment } from "../lib/tools/policy";
 import { productArgs, withProducts } from "./synthesized";
 
@@ -16,7 +17,7 @@ try {
 }
 const verbose = parsed.rest.includes("--verbose");
 const wanted = parsed.rest.filter((a) => !a.startsWith("--"));
-const known = parsed.products.flatMap((p) => Object.keys(p.environments).flatMap((ws) => [ws, p.outDir ? `${p.id}/${ws}` : ws]));
+const known = parsed.products.flatMap((p) => Object.keys(p.environments).flatMap((ws) => [ws, workspaceLabel(p, ws)]));
 const unknown = wanted.filter((w) => !known.includes(w));
 if (unknown.length) {
   console.error(`policy: unknown workspace ${unknown.join(", ")} (one of ${[...new Set(known)].join(", ")})`);
