@@ -21,18 +21,26 @@ function cell(value: unknown): string {
   return "`" + short.replace(/\|/g, "\\|").replace(/`/g, "'") + "`";
 }
 
+/**
+ * docs/modules/<name>.md: the module's inputs with the value each workspace (of every product: `stacks` keyed by
+ * report label) passes, and its outputs. An input only some configurations declare (an opt-in) shows `—` elsewhere.
+ */
 export function moduleDoc(name: string, stacks: Record<string, SynthesizedStack>): string {
   const present = Object.entries(stacks).filter(([, s]) => s.modules[name]);
-  const tf: Json = present[present.length - 1][1].modules[name];
+  const union = (kind: "variable" | "output") => {
+    const all = new Map<string, Json>();
+    for (const [, s] of present) for (const [k, spec] of Object.entries<Json>(s.modules[name][kind] ?? {})) if (!all.has(k)) all.set(k, spec);
+    return all;
+  };
   const wss = present.map(([ws]) => ws);
   const lines = [HEADER, "", `# module "${name}"`, "", `Source: \`modules/${name}/\` (see its README). Present in: ${wss.join(", ")}.`, "", "## Inputs", ""];
   lines.push(`| variable | type | default | ${wss.join(" | ")} | description |`, `|---|---|---|${wss.map(() => "---").join("|")}|---|`);
-  for (const [v, spec] of Object.entries<Json>(tf.variable ?? {})) {
+  for (const [v, spec] of union("variable")) {
     const values = present.map(([, s]) => cell(s.root.module[name][v]));
     lines.push(`| \`${v}\` | \`${spec.type}\` | ${"default" in spec ? cell(spec.default) : "required"} | ${values.join(" | ")} | ${String(spec.description ?? "").replace(/\|/g, "\\|")} |`);
   }
   lines.push("", "## Outputs", "", "| output | description |", "|---|---|");
-  for (const [o, spec] of Object.entries<Json>(tf.output ?? {})) lines.push(`| \`${o}\` | ${String(spec.description ?? "")} |`);
+  for (const [o, spec] of union("output")) lines.push(`| \`${o}\` | ${String(spec.description ?? "")} |`);
   return lines.join("\n") + "\n";
 }
 
@@ -548,7 +556,10 @@ export function generatedDocs(stacks: Record<string, SynthesizedStack>, others: 
   for (const { product, envs, stacks: s } of others) {
     for (const env of envs) docs[`docs/runbooks/${product.id}/${env.workspace}.md`] = productRunbookDoc(product, env, s[env.workspace], GUIDE_RUNBOOKS[product.id]);
   }
-  const modules = new Set(Object.values(stacks).flatMap((s) => Object.keys(s.modules)));
-  for (const m of [...modules].sort()) docs[`docs/modules/${m}.md`] = moduleDoc(m, stacks);
+  // Module docs show every product's workspaces: an opt-in input appears with the configurations that use it.
+  const all: Record<string, SynthesizedStack> = { ...stacks };
+  for (const set of others) for (const [ws, stack] of Object.entries(set.stacks)) all[set.label(ws)] = stack;
+  const modules = new Set(Object.values(all).flatMap((s) => Object.keys(s.modules)));
+  for (const m of [...modules].sort()) docs[`docs/modules/${m}.md`] = moduleDoc(m, all);
   return docs;
 }
