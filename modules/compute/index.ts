@@ -588,11 +588,15 @@ export class ComputeModule extends ModuleStack {
         }),
         id,
       );
-      // ECS needs the target group attached to the load balancer (by a listener or a rule) before the service exists.
+      // A service's capacity provider strategy names FARGATE/FARGATE_SPOT, which the cluster accepts only once
+      // its capacity-provider association exists; on destroy the association must outlive the service
+      // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html).
+      // ECS also needs the target group attached to the load balancer (by a listener or a rule) before the service exists.
+      const dependsOn = ["aws_ecs_cluster_capacity_providers.this"];
       if (s.kind === "web") {
-        const attachedBy = web.indexOf(s) > 0 || originVerify || hostRouted ? `aws_lb_listener_rule.${id}` : https ? "aws_lb_listener.https" : "aws_lb_listener.http";
-        service.addOverride("depends_on", [attachedBy]);
+        dependsOn.push(web.indexOf(s) > 0 || originVerify || hostRouted ? `aws_lb_listener_rule.${id}` : https ? "aws_lb_listener.https" : "aws_lb_listener.http");
       }
+      service.addOverride("depends_on", dependsOn);
       families[s.name] = family;
 
       const target = named(

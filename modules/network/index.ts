@@ -313,7 +313,10 @@ export class NetworkModule extends ModuleStack {
         "",
       ].join("\n"),
       tags: { Name: `${name}-nat-instance` },
-      dependsOn: [igw],
+      // The boot script installs packages from the internet: its subnet must already route to the
+      // internet gateway (the route and the subnet's association), or `dnf install` fails, `set -e`
+      // stops the script and the instance never forwards (no NAT for the private subnets).
+      dependsOn: [igw, internetRoute, publicAssoc],
       // `resolve:ssm:` reads back as the AMI id it resolved to: without this every plan would replace the instance.
       lifecycle: { ignoreChanges: ["ami"] },
     }), "nat");

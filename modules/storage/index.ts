@@ -201,7 +201,12 @@ export class StorageModule extends ModuleStack {
 
     for (const [key, b] of Object.entries(buckets)) {
       const { tf, purpose } = bucketNames(key);
-      this.output(`${tf}_bucket_name`, b.attr("bucket"), `Name of the ${purpose} bucket.`);
+      // Known once the bucket's versioning is set, so a replication rule on it (dr) waits for it: S3
+      // refuses a replication configuration on a source bucket without versioning
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html).
+      this.output(`${tf}_bucket_name`, b.attr("bucket"), `Name of the ${purpose} bucket (after its versioning is set).`).addOverride("depends_on", [
+        `aws_s3_bucket_versioning.${tf}`,
+      ]);
       this.output(`${tf}_bucket_arn`, b.attr("arn"), `ARN of the ${purpose} bucket.`);
     }
     this.output("alb_log_prefix", ALB_LOG_PREFIX, "Prefix for ALB access logs in the logs bucket.");
