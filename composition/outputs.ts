@@ -45,6 +45,13 @@ export const ROOT_OUTPUTS: readonly Row[] = [
   { name: "private_subnet_ids", from: ["network", "private_subnet_ids"], kind: "list", description: "Private subnet IDs (ECS tasks; seed 002 PRIVATE_SUBNET_IDS).", when: (env) => !csvSubnets(env) },
   { name: "public_subnet_ids", from: ["network", "public_subnet_ids"], kind: "csv", description: "Public subnet IDs, comma-separated (the tasks' subnets; a SAM List<AWS::EC2::Subnet::Id> parameter: terraform output -raw).", when: csvSubnets },
   { name: "private_subnet_ids", from: ["network", "private_subnet_ids"], kind: "csv", description: "Private subnet IDs, comma-separated (empty when there are none).", when: csvSubnets },
+  {
+    name: "nat_public_ips",
+    from: ["network", "nat_public_ips"],
+    kind: "list",
+    description: "Egress addresses of the private subnets (NAT gateways or instance); new ones after each stop/start (D178).",
+    when: (env) => env.network.mode !== "default-vpc",
+  },
   { name: "ecs_security_group_id", from: ["network", "app_security_group_id"], description: "Security group of the ECS tasks (seed 000 §8.1)." },
   { name: "alb_security_group_id", from: ["network", "alb_security_group_id"], description: "Security group of the load balancer." },
 
