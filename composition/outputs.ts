@@ -137,12 +137,17 @@ function bucketOutputs(env: EnvironmentConfig): Row[] {
   });
 }
 
-/** Per task (compute.tasks): `<task>_task_definition_arn` and `_family`, the values RunTask and a SAM parameter take. */
+/** Per task (compute.tasks): `<task>_task_definition_arn` (revision-free), `_container_name` and `_family`, the values RunTask and a SAM parameter take. */
 function taskOutputs(env: EnvironmentConfig): Row[] {
   return env.compute.tasks.flatMap((t) => {
     const tf = t.name.replace(/-/g, "_");
     return [
-      { name: `${tf}_task_definition_arn`, from: ["compute", `${tf}_task_definition_arn`] as const, description: `ARN (with revision) of the ${t.name} task definition: what RunTask starts (a SAM parameter).` },
+      {
+        name: `${tf}_task_definition_arn`,
+        from: ["compute", `${tf}_task_definition_arn`] as const,
+        description: `ARN of the ${t.name} task definition without its revision: RunTask runs the latest ACTIVE revision (a SAM parameter; survives image and size changes).`,
+      },
+      { name: `${tf}_container_name`, from: ["compute", `${tf}_container_name`] as const, description: `Container of the ${t.name} task: the Name its runner's container overrides use (a SAM parameter).` },
       { name: `${tf}_task_definition_family`, from: ["compute", `${tf}_task_definition_family`] as const, description: `Family of the ${t.name} task definition (RunTask with the family runs its latest ACTIVE revision).` },
       { name: `${tf}_run_task_command`, from: ["compute", `${tf}_run_task_command`] as const, description: `Starts the ${t.name} task by hand, as its runner would: TASK=$(eval "$(terraform output -raw ${tf}_run_task_command)").` },
     ];
