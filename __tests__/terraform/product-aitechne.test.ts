@@ -13,6 +13,8 @@ import { describeTerraform, initializedWorkdir, plannedChanges, terraform, terra
 /** The default VPC and subnets the override gives option A (the subnets unsorted, as AWS may list them). */
 const DEFAULT_VPC = "vpc-0a1b2c3d4e5f60718";
 const DEFAULT_SUBNETS = ["subnet-0bbbbbbbbbbbbbbbb", "subnet-0aaaaaaaaaaaaaaaa"];
+/** The processor's family ARN; the override gives the resource revision 7, which the hand-off must not carry. */
+const TD_ARN = "arn:aws:ecs:us-east-1:444444444444:task-definition/ai-techne-academy-processor-dev";
 
 /** A terraform test file that plans the whole root with the default VPC's data sources overridden. */
 function optionATest(): string {
@@ -24,6 +26,11 @@ override_data {
 override_data {
   target = module.network.data.aws_subnets.default
   values = { ids = ${JSON.stringify(DEFAULT_SUBNETS)} }
+}
+override_resource {
+  target = module.compute.aws_ecs_task_definition.processor
+  values = { arn = "${TD_ARN}:7", arn_without_revision = "${TD_ARN}" }
+  override_during = plan
 }
 run "option_a_plans_on_the_default_vpc" {
   command = plan
@@ -41,6 +48,10 @@ run "option_a_plans_on_the_default_vpc" {
   assert {
     condition     = output.private_subnet_ids == ""
     error_message = "the default VPC has no private subnets"
+  }
+  assert {
+    condition     = output.processor_task_definition_arn == "${TD_ARN}"
+    error_message = "the task definition ARN handed to SAM pins a revision: \${output.processor_task_definition_arn}"
   }
   assert {
     condition     = output.processor_task_definition_family == "ai-techne-academy-processor-dev"
@@ -62,7 +73,7 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
     expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["create"]));
     expect(addresses).toEqual(expect.arrayContaining(["module.network.aws_vpc.this", "module.network.aws_internet_gateway.this[0]", 'module.network.aws_subnet.public["us-east-1a"]', 'module.network.aws_subnet.public["us-east-1b"]']));
     expect(addresses.filter((a) => /aws_nat_gateway|aws_eip|aws_instance|aws_subnet\.(private|database)|aws_ecs_service|aws_db_instance|aws_elasticache/.test(a))).toEqual([]);
-    expect(addresses).toEqual(expect.arrayContaining(["module.compute.aws_ecs_task_definition.processor", "module.monitoring.aws_cloudwatch_metric_alarm.metric_high_failure_rate"]));
+    expect(addresses).toEqual(expect.arrayContaining(["module.compute.aws_ecs_task_definition.processor", "module.compute.aws_iam_role_policy.task_access_processor", "module.monitoring.aws_cloudwatch_metric_alarm.metric_high_failure_rate"]));
   });
 
   test("option B (prod): plan -target=module.network touches only the network", () => {
