@@ -32,8 +32,10 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => 
     title: "Troubleshooting: the ECS task does not start (seed 004)",
     text: [
       "The guide's checklist: the subnets route to the internet gateway, the tasks' security group sends HTTPS (443), the state",
-      "machine's role may `ecs:RunTask` and `iam:PassRole` the two task roles (`terraform output -raw task_role_arn`,",
-      "`execution_role_arn`), and the image with the tag `app_image_tag` names exists. Start the task by hand as the state machine does:",
+      "machine's role may `ecs:RunTask` on the family (`<family>` and `<family>:*`: the ARN it gets has no revision) and `iam:PassRole`",
+      "the two task roles (`terraform output -raw task_role_arn`, `execution_role_arn`), its overrides name the container",
+      "`terraform output -raw processor_container_name`, and the image with the tag `app_image_tag` names exists. Start the task by hand",
+      "as the state machine does:",
     ],
     commands: [
       ...tasks.map((t) => `aws ecs describe-task-definition --task-definition ${t.family ?? `${cluster}-${t.name}`} --query 'taskDefinition.[family,revision,status]'`),
