@@ -97,7 +97,7 @@ export const ROOT_OUTPUTS: readonly Row[] = [
   },
   { name: "db_bootstrap_run_task_command", from: ["compute", "db_bootstrap_run_task_command"], description: "aws ecs run-task command that starts the one-off db-bootstrap task; prints the task ARN.", when: (env) => env.database.enabled },
   { name: "ecs_cluster_arn", from: ["compute", "ecs_cluster_arn"], description: "ECS cluster ARN (the cluster RunTask starts the tasks on: a SAM parameter, docs/products).", when: hasTasks },
-  { name: "task_role_arn", from: ["compute", "task_role_arn"], description: "Role of the tasks (attach the workload's own permissions to it by name).", when: hasTasks },
+  { name: "task_role_arn", from: ["compute", "task_role_arn"], description: "Role of the tasks, with each task's <task>-access policy (compute.tasks[].access); a runner passes it (iam:PassRole).", when: hasTasks },
   { name: "execution_role_arn", from: ["compute", "execution_role_arn"], description: "Execution role of the tasks (a state machine that runs them needs iam:PassRole on both roles).", when: hasTasks },
   {
     name: "migrations_run_task_command",
