@@ -2,6 +2,7 @@
  * Wiring: environment config → one workspace stack with its modules, in dependency order.
  * Each module receives only the values and other modules' outputs it needs.
  */
+import * as fs from "fs";
 import * as path from "path";
 import type { App, IResolvable } from "cdktf";
 import { BootstrapStack } from "./bootstrap";
@@ -131,6 +132,8 @@ export function synthesize(options: SynthOptions = {}): { app: PlatformApp; plat
   }
   const root = options.outdir ?? (product.outDir ? process.env.CDKTF_OUTDIR ?? "cdktf.out" : undefined);
   const outdir = root === undefined ? undefined : product.outDir ? path.join(root, product.outDir) : root;
+  // cdktf creates only the last directory of outdir: a fresh checkout has no cdktf.out/ for cdktf.out/<product>.
+  if (outdir) fs.mkdirSync(outdir, { recursive: true });
   const app = new PlatformApp(outdir ? { outdir } : {});
   new BootstrapStack(app, boot);
   const platforms = environments.map((env) => buildPlatform(app, env, product));

@@ -104,7 +104,7 @@ export const ROOT_OUTPUTS: readonly Row[] = [
   },
   { name: "db_bootstrap_run_task_command", from: ["compute", "db_bootstrap_run_task_command"], description: "aws ecs run-task command that starts the one-off db-bootstrap task; prints the task ARN.", when: (env) => env.database.enabled },
   { name: "ecs_cluster_arn", from: ["compute", "ecs_cluster_arn"], description: "ECS cluster ARN (the cluster RunTask starts the tasks on: a SAM parameter, docs/products).", when: hasTasks },
-  { name: "task_role_arn", from: ["compute", "task_role_arn"], description: "Role of the tasks (attach the workload's own permissions to it by name).", when: hasTasks },
+  { name: "task_role_arn", from: ["compute", "task_role_arn"], description: "Role of the tasks, with each task's <task>-access policy (compute.tasks[].access); a runner passes it (iam:PassRole).", when: hasTasks },
   { name: "execution_role_arn", from: ["compute", "execution_role_arn"], description: "Execution role of the tasks (a state machine that runs them needs iam:PassRole on both roles).", when: hasTasks },
   {
     name: "migrations_run_task_command",
@@ -144,12 +144,17 @@ function bucketOutputs(env: EnvironmentConfig): Row[] {
   });
 }
 
-/** Per task (compute.tasks): `<task>_task_definition_arn` and `_family`, the values RunTask and a SAM parameter take. */
+/** Per task (compute.tasks): `<task>_task_definition_arn` (revision-free), `_container_name` and `_family`, the values RunTask and a SAM parameter take. */
 function taskOutputs(env: EnvironmentConfig): Row[] {
   return env.compute.tasks.flatMap((t) => {
     const tf = t.name.replace(/-/g, "_");
     return [
-      { name: `${tf}_task_definition_arn`, from: ["compute", `${tf}_task_definition_arn`] as const, description: `ARN (with revision) of the ${t.name} task definition: what RunTask starts (a SAM parameter).` },
+      {
+        name: `${tf}_task_definition_arn`,
+        from: ["compute", `${tf}_task_definition_arn`] as const,
+        description: `ARN of the ${t.name} task definition without its revision: RunTask runs the latest ACTIVE revision (a SAM parameter; survives image and size changes).`,
+      },
+      { name: `${tf}_container_name`, from: ["compute", `${tf}_container_name`] as const, description: `Container of the ${t.name} task: the Name its runner's container overrides use (a SAM parameter).` },
       { name: `${tf}_task_definition_family`, from: ["compute", `${tf}_task_definition_family`] as const, description: `Family of the ${t.name} task definition (RunTask with the family runs its latest ACTIVE revision).` },
       { name: `${tf}_run_task_command`, from: ["compute", `${tf}_run_task_command`] as const, description: `Starts the ${t.name} task by hand, as its runner would: TASK=$(eval "$(terraform output -raw ${tf}_run_task_command)").` },
     ];

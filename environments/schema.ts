@@ -6,6 +6,7 @@
  * value fails synthesis with its field path and the rule it broke, and nothing is written.
  * Every field documents its default; a field without a default is required.
  */
+import { foreignArnProblem } from "../lib/core/arn";
 import { z } from "zod";
 import { LOG_RETENTION_DAYS } from "../lib/core/validations";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
@@ -173,7 +174,8 @@ function buildSchema(product: ProductSpec, checks: readonly Check[]) {
     .superRefine(checkWorkloadShape)
     .superRefine(checkHostRouting)
     .superRefine(checkSpotMix)
-    .superRefine(checkServiceAlarms);
+    .superRefine(checkServiceAlarms)
+    .superRefine(checkOwnArns);
 }
 
 /** The schema of one product's environments (cached per product and check list). */
@@ -544,6 +546,27 @@ function checkTerraformRoles(env: EnvironmentConfig, ctx: Ctx): void {
   if (env.security.deploy.terraformRoles.enabled && !env.state) {
     ctx.addIssue({ code: "custom", path: ["security", "deploy", "terraformRoles", "enabled"], message: TERRAFORM_ROLES_NEED_STATE });
   }
+}
+
+/**
+ * ARNs the environment's data writes (alarm dimensions, a task's grants) name its own account; an alarm's also its
+ * region (lib/core/arn.ts: a metric of another account or region never reaches this CloudWatch).
+ */
+function checkOwnArns(env: EnvironmentConfig, ctx: Ctx): void {
+  env.monitoring.metricAlarms.forEach((a, i) => {
+    for (const [dim, value] of Object.entries(a.dimensions)) {
+      const problem = foreignArnProblem(value, env, true);
+      if (problem) ctx.addIssue({ code: "custom", path: ["monitoring", "metricAlarms", i, "dimensions", dim], message: problem });
+    }
+  });
+  env.compute.tasks.forEach((t, i) => {
+    for (const [list, arns] of Object.entries(t.access)) {
+      arns.forEach((arn: string, j: number) => {
+        const problem = foreignArnProblem(arn, env);
+        if (problem) ctx.addIssue({ code: "custom", path: ["compute", "tasks", i, "access", list, j], message: problem });
+      });
+    }
+  });
 }
 
 /**

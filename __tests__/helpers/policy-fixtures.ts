@@ -7,23 +7,28 @@
 import type { PolicyEnvironment } from "../../lib/tools/policy";
 import type { Json, SynthesizedStack } from "../../lib/tools/synthesized";
 import { APPLY_FIXTURES } from "./apply-fixtures";
+import { HANDOFF_FIXTURES } from "./handoff-fixtures";
 
 type Resources = Record<string, Record<string, Json>>;
 export interface Fixture {
   readonly pass: Resources;
   readonly fail: Resources;
+  /** Module inputs and outputs of each side, for checks that read them (handoff-checks.ts). @default none */
+  readonly extra?: { readonly pass?: FixtureExtra; readonly fail?: FixtureExtra };
 }
+/** What a fixture's module has besides resources: the root's inputs to it, its variables, locals, outputs. */
+export type FixtureExtra = { inputs?: Json; variables?: Json; locals?: Json; rootVariables?: Json; outputs?: Json };
 
 /** The gate's strictest reading of a fixture: a production-like environment (every check applies), no exemptions. */
 export const STRICT: PolicyEnvironment = { tier: "production-like", exemptions: [] };
 
 /** A workspace whose root calls module `m` with `inputs`; `m` declares `resources` (and variables). */
-export function fixtureStack(resources: Resources, workspace = "production", extra: { inputs?: Json; variables?: Json; locals?: Json; rootVariables?: Json } = {}): SynthesizedStack {
+export function fixtureStack(resources: Resources, workspace = "production", extra: FixtureExtra = {}): SynthesizedStack {
   return {
     workspace,
     dir: "(fixture)",
     root: { module: { m: { source: "./modules/m", ...(extra.inputs ?? {}) } }, variable: extra.rootVariables ?? {} },
-    modules: { m: { resource: resources, variable: extra.variables ?? {}, locals: extra.locals } },
+    modules: { m: { resource: resources, variable: extra.variables ?? {}, locals: extra.locals, ...(extra.outputs ? { output: extra.outputs } : {}) } },
     tfvars: "",
   };
 }
@@ -251,4 +256,5 @@ export const FIXTURES: Record<string, Fixture> = {
     fail: { aws_instance: { nat: { metadata_options: { http_tokens: "required" } } } },
   },
   ...APPLY_FIXTURES,
+  ...HANDOFF_FIXTURES,
 };

@@ -8,11 +8,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { AITECHNE } from "../../environments/aitechne";
 import { synthProduct } from "../helpers/synth";
+import { spawnSync } from "child_process";
+import { workspaceDir } from "../../lib/tools/product-runbook";
 import { describeTerraform, initializedWorkdir, plannedChanges, terraform, terraformOk } from "../helpers/terraform";
+import { tempDir } from "../../lib/tools/terraform";
 
 /** The default VPC and subnets the override gives option A (the subnets unsorted, as AWS may list them). */
 const DEFAULT_VPC = "vpc-0a1b2c3d4e5f60718";
 const DEFAULT_SUBNETS = ["subnet-0bbbbbbbbbbbbbbbb", "subnet-0aaaaaaaaaaaaaaaa"];
+/** The processor's family ARN; the override gives the resource revision 7, which the hand-off must not carry. */
+const TD_ARN = "arn:aws:ecs:us-east-1:444444444444:task-definition/ai-techne-academy-processor-dev";
 
 /** A terraform test file that plans the whole root with the default VPC's data sources overridden. */
 function optionATest(): string {
@@ -24,6 +29,11 @@ override_data {
 override_data {
   target = module.network.data.aws_subnets.default
   values = { ids = ${JSON.stringify(DEFAULT_SUBNETS)} }
+}
+override_resource {
+  target = module.compute.aws_ecs_task_definition.processor
+  values = { arn = "${TD_ARN}:7", arn_without_revision = "${TD_ARN}" }
+  override_during = plan
 }
 run "option_a_plans_on_the_default_vpc" {
   command = plan
@@ -41,6 +51,10 @@ run "option_a_plans_on_the_default_vpc" {
   assert {
     condition     = output.private_subnet_ids == ""
     error_message = "the default VPC has no private subnets"
+  }
+  assert {
+    condition     = output.processor_task_definition_arn == "${TD_ARN}"
+    error_message = "the task definition ARN handed to SAM pins a revision: \${output.processor_task_definition_arn}"
   }
   assert {
     condition     = output.processor_task_definition_family == "ai-techne-academy-processor-dev"
@@ -62,7 +76,7 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
     expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["create"]));
     expect(addresses).toEqual(expect.arrayContaining(["module.network.aws_vpc.this", "module.network.aws_internet_gateway.this[0]", 'module.network.aws_subnet.public["us-east-1a"]', 'module.network.aws_subnet.public["us-east-1b"]']));
     expect(addresses.filter((a) => /aws_nat_gateway|aws_eip|aws_instance|aws_subnet\.(private|database)|aws_ecs_service|aws_db_instance|aws_elasticache/.test(a))).toEqual([]);
-    expect(addresses).toEqual(expect.arrayContaining(["module.compute.aws_ecs_task_definition.processor", "module.monitoring.aws_cloudwatch_metric_alarm.metric_high_failure_rate"]));
+    expect(addresses).toEqual(expect.arrayContaining(["module.compute.aws_ecs_task_definition.processor", "module.compute.aws_iam_role_policy.task_access_processor", "module.monitoring.aws_cloudwatch_metric_alarm.metric_high_failure_rate"]));
   });
 
   test("option B (prod): plan -target=module.network touches only the network", () => {
@@ -78,5 +92,62 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
     fs.writeFileSync(path.join(work, "tests", "option_a.tftest.hcl"), optionATest());
     const r = terraform(work, ["test", "-no-color", "-var-file=environments/dev/terraform.tfvars"]);
     expect(`${r.stdout}\n${r.stderr}`).toContain("1 passed, 0 failed");
+  });
+
+  test("the runbook's SAM section, typed in a fresh workspace directory with applied outputs, builds and deploys with every output (a stand-in sam with SAM's documented refusals)", () => {
+    const ws = "dev";
+    const work = initializedWorkdir(dir(ws), ws);
+    // An applied workspace's state as terraform output reads it: the outputs the SAM section reads, no resources needed.
+    const applied: Record<string, string> = {
+      vpc_id: DEFAULT_VPC,
+      public_subnet_ids: [...DEFAULT_SUBNETS].sort().join(","),
+      ecs_security_group_id: "sg-0123456789abcdef0",
+      ecs_cluster_arn: "arn:aws:ecs:us-east-1:444444444444:cluster/ai-techne-academy-dev",
+      processor_task_definition_arn: TD_ARN,
+      processor_container_name: "processor",
+      task_role_arn: "arn:aws:iam::444444444444:role/ai-techne-academy-dev-ecs-task",
+      execution_role_arn: "arn:aws:iam::444444444444:role/ai-techne-academy-dev-ecs-execution",
+    };
+    const state = { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "aitechne-sam-handoff", outputs: Object.fromEntries(Object.entries(applied).map(([k, v]) => [k, { value: v, type: "string" }])), resources: [] };
+    fs.mkdirSync(path.join(work, "terraform.tfstate.d", ws), { recursive: true });
+    fs.writeFileSync(path.join(work, "terraform.tfstate.d", ws, "terraform.tfstate"), JSON.stringify(state));
+    // The SAM application's checkout, and a sam that refuses what SAM refuses: no template where it runs, a deploy
+    // before a build, a first deploy without an artifacts bucket ("S3 Bucket not specified ... use --resolve-s3").
+    const app = tempDir("sam-app");
+    fs.mkdirSync(path.join(app, "infrastructure"));
+    fs.writeFileSync(path.join(app, "infrastructure", "template.yaml"), "Transform: AWS::Serverless-2016-10-31\n");
+    const bin = tempDir("sam-bin");
+    const log = path.join(bin, "sam.log");
+    fs.writeFileSync(
+      path.join(bin, "sam"),
+      [
+        "#!/bin/bash",
+        'printf "%s\\n" "$(pwd) $*" >> "$SAM_LOG"',
+        'case "$1" in',
+        '  validate|build) [ -f infrastructure/template.yaml ] || { echo "Template file not found at $(pwd)/infrastructure/template.yaml" >&2; exit 1; } ;;&',
+        "  build) mkdir -p .aws-sam/build && cp infrastructure/template.yaml .aws-sam/build/template.yaml ;;",
+        '  deploy) [ -f .aws-sam/build/template.yaml ] || { echo "Template file not found (run sam build)" >&2; exit 1; }',
+        '    [[ " $* " == *" --resolve-s3 "* || " $* " == *" --s3-bucket "* || " $* " == *" --guided "* ]] || { echo "S3 Bucket not specified, use --s3-bucket to specify a bucket name, or use --resolve-s3" >&2; exit 1; } ;;',
+        "esac",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const doc = fs.readFileSync(path.join("docs", "runbooks", "aitechne", `${ws}.md`), "utf8");
+    const section = doc.split(/^(?=## )/m).find((x) => x.startsWith("## The SAM stack"))!;
+    const lines = [...section.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].flatMap((m) => m[1].split("\n")).filter(Boolean);
+    expect(workspaceDir(AITECHNE, ws)).toBe(`cdktf.out/aitechne/stacks/${ws}`);
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", [`terraform workspace select ${ws}`, ...lines].join("\n")], {
+      cwd: work,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, SAM_APP_DIR: app, SAM_LOG: log, TF_IN_AUTOMATION: "1" },
+      encoding: "utf8",
+    });
+    expect(r.stderr).not.toMatch(/Template file not found|S3 Bucket not specified|No outputs found|not found/);
+    expect(r.status).toBe(0);
+    const calls = fs.readFileSync(log, "utf8").trim().split("\n");
+    expect(calls.map((c) => c.split(" ")[1])).toEqual(["validate", "build", "deploy"]);
+    for (const c of calls) expect(c.startsWith(`${app} `)).toBe(true);
+    const deploy = calls[2];
+    for (const value of Object.values(applied)) expect(deploy).toContain(`=${value}`);
+    expect(deploy).not.toMatch(/task-definition\/[^ ]*:\d+/);
   });
 });

@@ -115,7 +115,7 @@ describe("the checks", () => {
   });
 
   describe.each(CHECKS.map((c) => [c.id, c] as const))("%s", (id, check) => {
-    const run = (which: "pass" | "fail") => evaluatePolicy(fixtureStack(FIXTURES[id][which]), STRICT, [check]).results[0];
+    const run = (which: "pass" | "fail") => evaluatePolicy(fixtureStack(FIXTURES[id][which], "production", FIXTURES[id].extra?.[which]), STRICT, [check]).results[0];
 
     test("passes its passing fixture", () => {
       expect(run("pass")).toMatchObject({ status: "passed", failures: [] });

@@ -2,6 +2,9 @@
  * AI Techne Academy (seed 004): the network, cluster and task definition its SAM stack's parameters need.
  * dev is option A (the default VPC, looked up), prod option B (a dedicated VPC with public subnets, no NAT).
  */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { ConfigError, EDUAUTISMO, loadEnvironments, PRODUCTS, productById, type EnvironmentInput, type Product } from "../../environments";
 import { AITECHNE } from "../../environments/aitechne";
 import { ASSIGN_PUBLIC_IP_TAG } from "../../modules/compute";
@@ -202,10 +205,28 @@ describe("alarms", () => {
     );
   });
 
-  test("Bedrock throttling of the processor's model", () => {
-    expect(resource(m, "aws_cloudwatch_metric_alarm", "metric_bedrock_throttling")).toEqual(
-      expect.objectContaining({ namespace: "AWS/Bedrock", metric_name: "InvocationThrottles", dimensions: { ModelId: "anthropic.claude-sonnet-4-20250514-v1:0" }, comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 5 }),
-    );
+  test("Bedrock throttling watches the model id the processor calls (the ModelId its invocations are published under)", () => {
+    for (const ws of ["dev", "prod"]) {
+      const alarm = resource(stacks[ws].modules.monitoring, "aws_cloudwatch_metric_alarm", "metric_bedrock_throttling");
+      expect(alarm).toEqual(expect.objectContaining({ namespace: "AWS/Bedrock", metric_name: "InvocationThrottles", comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 5 }));
+      const processor = envs[ws].compute.tasks.find((t) => t.name === "processor")!;
+      expect(alarm.dimensions.ModelId).toBe(processor.environment.BEDROCK_MODEL_ID);
+      // The model is invoked through an inference profile: the task may invoke the profile the alarm watches.
+      expect(processor.access.bedrockModels.some((arn) => arn.endsWith(`:inference-profile/${alarm.dimensions.ModelId}`))).toBe(true);
+    }
+  });
+
+  test("the Step Functions alarm watches the state machine of the environment's own account and region", () => {
+    for (const ws of ["dev", "prod"]) {
+      const arn = resource(stacks[ws].modules.monitoring, "aws_cloudwatch_metric_alarm", "metric_high_failure_rate").dimensions.StateMachineArn;
+      expect(arn.split(":").slice(3, 5)).toEqual([envs[ws].region, envs[ws].accountId]);
+    }
+  });
+
+  test("both say how missing data is treated", () => {
+    for (const ws of ["dev", "prod"]) {
+      for (const name of ["metric_high_failure_rate", "metric_bedrock_throttling"]) expect(resource(stacks[ws].modules.monitoring, "aws_cloudwatch_metric_alarm", name).treat_missing_data).toBeDefined();
+    }
   });
 
   test("the alarm topic e-mails the guide's address; no ECS service or RDS alarm watches what does not exist", () => {
@@ -256,6 +277,58 @@ describe("policy: the product-level exemption", () => {
     ]);
     const twice: Product = { ...AITECHNE, policyExemptions: [...AITECHNE.policyExemptions!, ...AITECHNE.policyExemptions!] };
     expect(problems("prod", () => undefined, twice)).toEqual(['aitechne.policyExemptions[1].control: "ecs-no-public-ip" is listed twice']);
+  });
+});
+
+describe("the hand-off to the SAM stack", () => {
+  test("the task definition ARN handed over has no revision (RunTask runs the latest ACTIVE one), for every task", () => {
+    for (const ws of ["dev", "prod"]) {
+      for (const t of envs[ws].compute.tasks) expect(stacks[ws].modules.compute.output[`${t.name}_task_definition_arn`].value).toBe(`\${aws_ecs_task_definition.${t.name}.arn_without_revision}`);
+    }
+  });
+
+  test("the container name handed over is the task definition's container", () => {
+    for (const ws of ["dev", "prod"]) {
+      for (const t of envs[ws].compute.tasks) {
+        const handed = stacks[ws].modules.compute.output[`${t.name}_container_name`].value;
+        expect(String(resource(stacks[ws].modules.compute, "aws_ecs_task_definition", t.name).container_definitions)).toContain(`"name" = "${handed}"`);
+        expect(stacks[ws].root.output[`${t.name}_container_name`].value).toBe(`\${module.compute.${t.name}_container_name}`);
+      }
+    }
+  });
+
+  test("the processor's environment reaches its container, and its task role may reach every resource that environment names", () => {
+    for (const ws of ["dev", "prod"]) {
+      const processor = envs[ws].compute.tasks.find((t) => t.name === "processor")!;
+      const defs = String(resource(stacks[ws].modules.compute, "aws_ecs_task_definition", "processor").container_definitions);
+      const policy = resource(stacks[ws].modules.compute, "aws_iam_role_policy", "task_access_processor");
+      expect(policy.role).toBe("${aws_iam_role.task.id}");
+      for (const [name, value] of Object.entries(processor.environment)) {
+        expect(defs).toContain(`{ "name" = "${name}", "value" = "${value}" }`);
+        if (name !== "BEDROCK_MODEL_ID") expect(policy.policy).toContain(value);
+      }
+    }
+  });
+
+  test("the runbook's SAM deploy works from a fresh checkout: outputs read in the workspace, sam build before sam deploy, an artifacts bucket, outputs that exist", () => {
+    for (const ws of ["dev", "prod"]) {
+      const doc = fs.readFileSync(path.join("docs", "runbooks", "aitechne", `${ws}.md`), "utf8");
+      const block = [...doc.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((m) => m[1]).find((b) => b.includes("sam deploy"))!;
+      const lines = block.split("\n").filter(Boolean);
+      const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+      const cd = at(/^cd "\$SAM_APP_DIR"/);
+      expect(cd).toBeGreaterThan(0);
+      // terraform output works only in the workspace directory: every read happens before the cd.
+      lines.forEach((l, i) => { if (/terraform output/.test(l)) expect(i).toBeLessThan(cd); });
+      expect(at(/^sam build /)).toBeGreaterThan(cd);
+      const deploy = lines[at(/^sam deploy /)];
+      expect(at(/^sam deploy /)).toBeGreaterThan(at(/^sam build /));
+      expect(deploy).toMatch(/ --(resolve-s3|s3-bucket [^ ]+|guided)( |$)/);
+      // Without --template-file, sam deploy takes what sam build wrote; a source template would skip the build.
+      expect(deploy).not.toContain("--template-file");
+      for (const [, output] of block.matchAll(/terraform output -raw ([a-z0-9_]+)/g)) expect(Object.keys(stacks[ws].root.output)).toContain(output);
+      for (const [, variable] of deploy.matchAll(/=\$([A-Z_]+)"/g)) expect(block).toMatch(new RegExp(`^${variable}=\\$\\(terraform output -raw [a-z0-9_]+\\)$`, "m"));
+    }
   });
 });
 
@@ -325,12 +398,54 @@ describe("config rules (error paths)", () => {
     ).toEqual(["prod.monitoring.metricAlarms[0].periodSeconds: must be 10, 30 or a multiple of 60 seconds", 'prod.monitoring.metricAlarms[1].name: "high-failure-rate" is listed twice']);
   });
 
+  test("a metric alarm must say how missing data is treated", () => {
+    expect(problems("prod", (e) => delete e.monitoring.metricAlarms[0].treatMissingData)).toEqual([
+      "prod.monitoring.metricAlarms[0].treatMissingData: say how missing data is treated: notBreaching, breaching, ignore or missing (CloudWatch's default, missing, leaves an event-driven alarm in INSUFFICIENT_DATA)",
+    ]);
+  });
+
+  test("an alarm dimension or a task grant naming another account (or, for an alarm, another region) is refused", () => {
+    expect(
+      problems("prod", (e) => {
+        e.monitoring.metricAlarms[0].dimensions.StateMachineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:ai-techne-academy-workflow-prod";
+        e.monitoring.metricAlarms[1].dimensions.ModelId = "arn:aws:bedrock:us-west-2:555555555555:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0";
+        e.compute.tasks[0].access.dynamodbTables = ["arn:aws:dynamodb:us-east-1:123456789012:table/ai-techne-academy-tracking-prod"];
+      }),
+    ).toEqual([
+      "prod.monitoring.metricAlarms[0].dimensions.StateMachineArn: names account 123456789012, not this environment's accountId 555555555555: derive it from the environment (a resource of another account is not this workspace's)",
+      "prod.monitoring.metricAlarms[1].dimensions.ModelId: names region us-west-2, not this environment's region us-east-1: CloudWatch metrics stay in their region",
+      "prod.compute.tasks[0].access.dynamodbTables[0]: names account 123456789012, not this environment's accountId 555555555555: derive it from the environment (a resource of another account is not this workspace's)",
+    ]);
+  });
+
+  test("a task's container name and grants are checked (ECS container name, resource ARNs)", () => {
+    expect(
+      problems("prod", (e) => {
+        e.compute.tasks[0].containerName = "my processor";
+        e.compute.tasks[0].access.s3Read = ["ai-techne-academy-input-prod"];
+      }),
+    ).toEqual([
+      "prod.compute.tasks[0].containerName: must be 1-255 letters, digits, underscores and hyphens (ECS container name)",
+      "prod.compute.tasks[0].access.s3Read[0]: must be an S3 bucket ARN (arn:aws:s3:::<bucket>)",
+    ]);
+  });
+
   test("a disabled database refuses migrations and DR, which need it", () => {
     expect(
       problems("prod", (e) => {
         e.compute.migrations = { command: ["migrate"], image: "processor" };
       }),
     ).toEqual(["prod.compute.migrations: migrations run against the database: needs database.enabled", "prod.compute.migrations: takes its secrets from the first service: needs a service"]);
+  });
+});
+
+describe("from a fresh checkout", () => {
+  test("npm run synth -- aitechne, the runbook's first step, writes the product's directories when cdktf.out does not exist yet", () => {
+    const out = path.join(tempDir("aitechne-fresh"), "cdktf.out");
+    const r = spawnSync("npm", ["run", "synth", "--", "aitechne"], { cwd: path.resolve(__dirname, "../.."), env: { ...process.env, CDKTF_OUTDIR: out }, encoding: "utf8" });
+    expect(r.stderr).not.toContain("ENOENT");
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(path.join(out, "aitechne", "stacks")).sort()).toEqual(["bootstrap", "dev", "prod"]);
   });
 });
 

@@ -9,7 +9,10 @@ import { PRODUCTS, productById, workspaceLabel } from "../../environments";
 import { estimate } from "../../lib/tools/cost/estimate";
 import { generatedDocs, policyDoc, productsTable, readmeWithProducts } from "../../lib/tools/docs";
 import { evaluatePolicy, policyEnvironment } from "../../lib/tools/policy";
-import { cliResourceNames, nameExists, productRunbookDoc, terraformLines } from "../../lib/tools/product-runbook";
+import { cliResourceNames, nameExists, productRunbookDoc, runbookContainerNames, terraformLines } from "../../lib/tools/product-runbook";
+import { containers } from "../../lib/tools/policy/containers";
+import { policyModel } from "../../lib/tools/policy/model";
+import type { SynthesizedStack } from "../../lib/tools/synthesized";
 import { checkDirectory } from "../../lib/tools/references";
 import { addresses } from "../../lib/tools/synthesized";
 import { readContract } from "../../scripts/addresses";
@@ -44,6 +47,29 @@ describe.each(OTHERS.map((p) => [p.id, p] as const))("product %s", (_, product) 
   test.each(set.envs.map((e) => [e.workspace, e] as const))("%s: every -target of the generated runbook names a module of the workspace", (ws, env) => {
     const targets = terraformLines(productRunbookDoc(product, env, set.stacks[ws])).flatMap((l) => [...l.matchAll(/-target=module\.([a-z_]+)/g)].map((m) => m[1]));
     expect(targets.filter((t) => !(t in set.stacks[ws].root.module))).toEqual([]);
+  });
+});
+
+/** The containers of every task definition a workspace creates. */
+const containerNamesOf = (stack: SynthesizedStack) =>
+  new Set(policyModel(stack).resources.filter((r) => r.type === "aws_ecs_task_definition").flatMap((td) => (containers(td) ?? []).map((c) => String(c.name))));
+
+describe("container names a runbook hands to ECS", () => {
+  test.each(PRODUCTS.map((p) => [p.id, p] as const))("%s: every --container or containers[?name==…] of its runbooks is a container of that workspace", (_, product) => {
+    const { stacks } = productStacks(product);
+    for (const [ws, stack] of Object.entries(stacks)) {
+      if (ws === "bootstrap") continue;
+      const doc = fs.readFileSync(path.join("docs", "runbooks", ...(product.outDir ? [product.outDir] : []), `${ws}.md`), "utf8");
+      const have = containerNamesOf(stack);
+      expect(runbookContainerNames(doc).filter((n) => !have.has(n)).map((n) => `${workspaceLabel(product, ws)}: ${n}`)).toEqual([]);
+    }
+  });
+
+  test("the rule reads both forms and refuses a container the workspace does not have", () => {
+    const doc = "```bash\naws ecs execute-command --task \"$TASK\" --container toolbox --interactive\naws ecs describe-tasks --query \"tasks[0].containers[?name=='app'].exitCode\"\naws ecs execute-command --container $C\n```\n";
+    expect(runbookContainerNames(doc)).toEqual(["toolbox", "app"]);
+    const aitechne = productStacks(productById("aitechne")!).stacks.prod;
+    expect(runbookContainerNames(doc).filter((n) => !containerNamesOf(aitechne).has(n))).toEqual(["toolbox", "app"]);
   });
 });
 

@@ -2,16 +2,19 @@
  * dev — seed 004 option A ("Para Dev: OPÇÃO A"): the account's default VPC and its default (public) subnets,
  * looked up at plan time; only the processor's security group is created in it. No NAT, no database, no cache.
  */
-import { aitechneAlarms, processorTask, type AitechneInput } from "./product";
+import { aitechneAlarms, processorTask, type AitechneInput, type SamStackPlace } from "./product";
+
+/** The account and region of this environment and of its SAM stack: the alarms, the processor's environment and its permissions derive from them. */
+// accountId placeholder: the AWS account of the guide's dev stack; replace before the first apply.
+const place: SamStackPlace = { workspace: "dev", region: "us-east-1", accountId: "444444444444" };
 
 export const dev: AitechneInput = {
-  workspace: "dev",
+  workspace: place.workspace,
   tier: "development",
   // Nothing runs between the state machine's tasks and there is no NAT: environment_running = false would stop nothing.
   stoppable: false,
-  region: "us-east-1",
-  // Placeholder: the AWS account of the guide's dev stack; replace before the first apply.
-  accountId: "444444444444",
+  region: place.region,
+  accountId: place.accountId,
   availabilityZones: ["us-east-1a", "us-east-1b"],
   network: {
     mode: "default-vpc",
@@ -32,11 +35,11 @@ export const dev: AitechneInput = {
     toolbox: { enabled: false },
     services: [],
     // 3-hour videos: 2 vCPU / 8 GiB for transcript processing and the LLM calls (seed 004 "ProcessWithLLM").
-    tasks: [processorTask("dev", { cpu: 2048, memory: 8192 })],
+    tasks: [processorTask(place, { cpu: 2048, memory: 8192 })],
   },
   monitoring: {
     alarmEmails: ["devops@techne.com.br"],
-    metricAlarms: aitechneAlarms("arn:aws:states:us-east-1:444444444444:stateMachine:ai-techne-academy-workflow-dev"),
+    metricAlarms: aitechneAlarms(place),
   },
   exemptions: [
     { control: "ecs-container-insights", reason: "Container Insights metrics are billed per task; dev runs a handful of test videos" },

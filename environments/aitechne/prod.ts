@@ -3,14 +3,17 @@
  * (10.0.1.0/24, 10.0.2.0/24, the guide's), an internet gateway, no NAT and no private subnets; the processor
  * runs with a public IP and a security group with no ingress and HTTPS-only egress.
  */
-import { aitechneAlarms, processorTask, type AitechneInput } from "./product";
+import { aitechneAlarms, processorTask, type AitechneInput, type SamStackPlace } from "./product";
+
+/** The account and region of this environment and of its SAM stack: the alarms, the processor's environment and its permissions derive from them. */
+// accountId placeholder: the production AWS account; replace before the first apply.
+const place: SamStackPlace = { workspace: "prod", region: "us-east-1", accountId: "555555555555" };
 
 export const prod: AitechneInput = {
-  workspace: "prod",
+  workspace: place.workspace,
   tier: "production-like",
-  region: "us-east-1",
-  // Placeholder: the production AWS account; replace before the first apply.
-  accountId: "555555555555",
+  region: place.region,
+  accountId: place.accountId,
   availabilityZones: ["us-east-1a", "us-east-1b"],
   preventDestroy: true,
   network: {
@@ -33,11 +36,11 @@ export const prod: AitechneInput = {
     containerInsights: true,
     toolbox: { enabled: false },
     services: [],
-    tasks: [processorTask("prod", { cpu: 2048, memory: 8192 })],
+    tasks: [processorTask(place, { cpu: 2048, memory: 8192 })],
   },
   monitoring: {
     alarmEmails: ["devops@techne.com.br"],
-    metricAlarms: aitechneAlarms("arn:aws:states:us-east-1:555555555555:stateMachine:ai-techne-academy-workflow-prod"),
+    metricAlarms: aitechneAlarms(place),
   },
   // No figure in the guide: about 50 videos a month at ~3 processor hours each (its videos run 3 hours).
   cost: { budgetUsd: { min: 0, max: 80 }, usage: { runningHours: 730, taskHours: 150, natGb: 0, albLcu: 0, logsGb: 5, s3Gb: 5, wafMillionRequests: 0, cdnGb: 0 } },

@@ -17,53 +17,119 @@ export type AitechneInput = Omit<EnvironmentInput, "cache" | "database"> & { rea
 /** Dashboard `aitechne-<env>`, alarms `aitechne-<env>-…`. */
 export const AITECHNE_SHORT_NAME = "aitechne";
 
-/** The guide's model (seed 004: Claude Sonnet 4 on Bedrock); the throttling alarm's ModelId dimension. */
-export const BEDROCK_MODEL_ID = "anthropic.claude-sonnet-4-20250514-v1:0";
+/** Where an environment's SAM stack lives: its workspace, region and account (the environment file's own fields). */
+export interface SamStackPlace {
+  readonly workspace: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/**
+ * The model the processor calls (seed 004: Claude Sonnet 4 on Bedrock) through the US cross-region inference
+ * profile: the id the application passes as `modelId`, so the id Bedrock's metrics carry in their `ModelId`
+ * dimension (https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring.html). The bare model id
+ * (`anthropic.claude-sonnet-4-…`) is not invocable on demand for this model; its series would stay empty.
+ */
+export const BEDROCK_INFERENCE_PROFILE_ID = "us.anthropic.claude-sonnet-4-20250514-v1:0";
+/** The foundation model behind the profile. */
+export const BEDROCK_FOUNDATION_MODEL_ID = "anthropic.claude-sonnet-4-20250514-v1:0";
+/**
+ * Regions the US profile routes requests to: invoking through a cross-region profile needs the profile and the
+ * foundation model in each of them (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html,
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html).
+ */
+export const BEDROCK_PROFILE_REGIONS = ["us-east-1", "us-east-2", "us-west-2"] as const;
+
+/**
+ * What the guide's SAM template names, per environment (seed 004: `s3://ai-techne-academy-input-dev-<account-id>`,
+ * `ai-techne-academy-output-dev-<account-id>`, table `ai-techne-academy-tracking-dev`; the state machine
+ * `ai-techne-academy-workflow-<env>`): derived from the environment's own account and region, never written twice.
+ */
+export function samResources(p: SamStackPlace) {
+  return {
+    stateMachineArn: `arn:aws:states:${p.region}:${p.accountId}:stateMachine:ai-techne-academy-workflow-${p.workspace}`,
+    inputBucket: `ai-techne-academy-input-${p.workspace}-${p.accountId}`,
+    outputBucket: `ai-techne-academy-output-${p.workspace}-${p.accountId}`,
+    trackingTable: `ai-techne-academy-tracking-${p.workspace}`,
+  };
+}
 
 /**
  * The guide's alarms (seed 004 "Alarmes Críticos" and "Bedrock Throttling"): more than 3 failed executions
  * of the state machine in 5 minutes, and Bedrock throttling the processor's model. The state machine is
- * the SAM stack's: its ARN is the environment's (the template names the state machine, so it is known
- * before the SAM stack exists).
+ * the SAM stack's, in the environment's account and region (a metric of another account or region never
+ * reaches this account's CloudWatch: the alarm would watch an empty series).
+ *
+ * Missing data is `notBreaching` for both (D168): Step Functions publishes `ExecutionsFailed` only for periods
+ * with executions and Bedrock `InvocationThrottles` only for periods with invocations, so silence means nothing
+ * ran; an alarm that treated it as breaching would fire every quiet night, one that kept `missing` would sit in
+ * INSUFFICIENT_DATA most of the day. A state machine that never runs is not these alarms' to catch.
  */
-export function aitechneAlarms(stateMachineArn: string, modelId = BEDROCK_MODEL_ID): NonNullable<NonNullable<EnvironmentInput["monitoring"]>["metricAlarms"]> {
+export function aitechneAlarms(p: SamStackPlace): NonNullable<NonNullable<EnvironmentInput["monitoring"]>["metricAlarms"]> {
   return [
     {
       name: "high-failure-rate",
       description: "Alert when >3 executions fail in 5 minutes (seed 004, ai-techne-academy-high-failure-rate)",
       namespace: "AWS/States",
       metric: "ExecutionsFailed",
-      dimensions: { StateMachineArn: stateMachineArn },
+      dimensions: { StateMachineArn: samResources(p).stateMachineArn },
       statistic: "Sum",
       threshold: 3,
       comparison: "GreaterThanThreshold",
       periodSeconds: 300,
       evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
     },
     {
       name: "bedrock-throttling",
       description: "Bedrock throttled 5 or more invocations of the processor's model in 5 minutes (the circuit breaker opens at 5)",
       namespace: "AWS/Bedrock",
       metric: "InvocationThrottles",
-      dimensions: { ModelId: modelId },
+      dimensions: { ModelId: BEDROCK_INFERENCE_PROFILE_ID },
       statistic: "Sum",
       threshold: 5,
       comparison: "GreaterThanOrEqualToThreshold",
       periodSeconds: 300,
       evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
     },
   ];
 }
 
-/** The processor task of the guide: a Fargate task the state machine runs (`ProcessWithLLM`), with a public IP. */
-export function processorTask(ws: string, size: { cpu: number; memory: number }) {
+/**
+ * The processor task of the guide: a Fargate task the state machine runs (`ProcessWithLLM`), with a public IP.
+ * It replaces the task definition the guide's SAM template declared, so it carries what that one did: the
+ * container name the workflow's overrides use, the environment the processor reads, and the permissions its
+ * task role had (the template's checklist: docs/products/aitechne.md, "Migrating the guide's template").
+ */
+export function processorTask(p: SamStackPlace, size: { cpu: number; memory: number }) {
+  const r = samResources(p);
   return {
     name: "processor",
     // Seed 004 troubleshooting: aws ecs describe-task-definition --task-definition ai-techne-academy-processor-dev
-    family: `ai-techne-academy-processor-${ws}`,
+    family: `ai-techne-academy-processor-${p.workspace}`,
     image: "processor",
+    // The workflow's RunTask overrides name this container (ContainerOverrides[].Name = ${ProcessorContainerName}).
+    containerName: "processor",
     ...size,
     assignPublicIp: true,
+    // The processor's configuration (names the application reads; the state machine adds per-execution values,
+    // the input key and execution id, through its container overrides).
+    environment: {
+      INPUT_BUCKET: r.inputBucket,
+      OUTPUT_BUCKET: r.outputBucket,
+      TRACKING_TABLE: r.trackingTable,
+      BEDROCK_MODEL_ID: BEDROCK_INFERENCE_PROFILE_ID,
+    },
+    access: {
+      s3Read: [`arn:aws:s3:::${r.inputBucket}`],
+      s3ReadWrite: [`arn:aws:s3:::${r.outputBucket}`],
+      dynamodbTables: [`arn:aws:dynamodb:${p.region}:${p.accountId}:table/${r.trackingTable}`],
+      bedrockModels: [
+        `arn:aws:bedrock:${p.region}:${p.accountId}:inference-profile/${BEDROCK_INFERENCE_PROFILE_ID}`,
+        ...BEDROCK_PROFILE_REGIONS.map((region) => `arn:aws:bedrock:${region}::foundation-model/${BEDROCK_FOUNDATION_MODEL_ID}`),
+      ],
+    },
   };
 }
 

@@ -176,6 +176,17 @@ export function cliResourceNames(doc: string): { flag: string; name: string; kin
   return out;
 }
 
+/**
+ * Every literal container name the bash blocks' `aws` lines hand to ECS (`--container <name>`, a JMESPath
+ * `containers[?name=='<name>']`): each must be a container of the workspace's task definitions, or ECS Exec and the
+ * query find nothing. Computed values (`$`, `<`) are skipped.
+ */
+export function runbookContainerNames(doc: string): string[] {
+  const blocks = [...doc.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((m) => m[1]).join("\n");
+  const names = [...blocks.matchAll(/--container[= ]([^\s'"]+)/g), ...blocks.matchAll(/containers\[\?name ?== ?[`'"]*([A-Za-z0-9_-]+)/g)].map((m) => m[1]);
+  return [...new Set(names.filter((n) => !/[$<]/.test(n)))];
+}
+
 export function nameExists(u: { name: string; kind: (typeof NAME_FLAGS)[string] }, names: Set<string>): boolean {
   if (u.kind === "prefix") return [...names].some((n) => n.startsWith(u.name));
   if (u.kind === "family") return names.has(u.name.split(":")[0]);

@@ -204,6 +204,40 @@ export function taskKnobs(task: string): KnobSet {
 /** The knob fields every task has. */
 export const TASK_KNOB_FIELDS = defineKnobs({ cpu: SERVICE_KNOB_SPECS.cpu, memory: SERVICE_KNOB_SPECS.memory });
 
+/** An ECS container name: up to 255 letters, digits, underscores and hyphens (ECS ContainerDefinition `name`). */
+export const CONTAINER_NAME = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be 1-255 letters, digits, underscores and hyphens (ECS container name)");
+
+const arnOf = (what: string, re: RegExp) => z.string().regex(re, `must be ${what}`);
+/** An S3 bucket ARN (`arn:aws:s3:::<bucket>`), no key part. */
+const S3_BUCKET_ARN = arnOf("an S3 bucket ARN (arn:aws:s3:::<bucket>)", /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+/** A DynamoDB table ARN. */
+const DYNAMODB_TABLE_ARN = arnOf("a DynamoDB table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>)", /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/);
+/**
+ * A Bedrock model ARN: an inference profile (`arn:aws:bedrock:<region>:<account>:inference-profile/<id>`) or a
+ * foundation model (`arn:aws:bedrock:<region or *>::foundation-model/<id>`). A cross-region inference profile needs
+ * both: the profile, and the model in every region it routes to
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html).
+ */
+const BEDROCK_MODEL_ARN = arnOf(
+  "a Bedrock inference-profile or foundation-model ARN",
+  /^arn:aws[a-z-]*:bedrock:([a-z0-9-]+:\d{12}:(inference-profile|application-inference-profile)\/[A-Za-z0-9.:_-]+|([a-z0-9-]+|\*)::foundation-model\/[A-Za-z0-9.:_-]+)$/,
+);
+
+/** What a task may reach that another tool created; each list names resources by ARN. */
+export const TaskAccessSchema = z
+  .object({
+    /** Buckets it reads (s3:GetObject, s3:ListBucket). @default [] */
+    s3Read: z.array(S3_BUCKET_ARN).default([]),
+    /** Buckets it reads and writes (also s3:PutObject, s3:AbortMultipartUpload). @default [] */
+    s3ReadWrite: z.array(S3_BUCKET_ARN).default([]),
+    /** Tables (and their indexes) it reads and writes items of (GetItem, PutItem, UpdateItem, Query). @default [] */
+    dynamodbTables: z.array(DYNAMODB_TABLE_ARN).default([]),
+    /** Models it invokes (bedrock:InvokeModel, InvokeModelWithResponseStream; Converse uses the same actions). @default [] */
+    bedrockModels: z.array(BEDROCK_MODEL_ARN).default([]),
+  })
+  .strict();
+export type TaskAccess = z.output<typeof TaskAccessSchema>;
+
 export const TaskSchema = z
   .object({
     /** Task name: family `<project>-<env>-<name>` unless `family` is set; its knobs `<name>_cpu`, `<name>_memory`. Required. */
@@ -214,12 +248,28 @@ export const TaskSchema = z
     image: z.string().default("app"),
     /** Size: the task's knobs `<task>_cpu` and `<task>_memory` (Fargate values). Required. */
     ...knobFields(TASK_KNOB_FIELDS),
+    /**
+     * Name of the task's application container: what the runner's overrides name (a Step Functions RunTask
+     * state's `Overrides.ContainerOverrides[].Name`, seed 004), output as `<task>_container_name`. ECS refuses
+     * an override naming a container the task definition does not have (InvalidParameterException).
+     * @default "app"
+     */
+    containerName: CONTAINER_NAME.default("app"),
     /** Command override. @default the image's */
     command: z.array(z.string()).optional(),
-    /** Extra plain environment variables (never secrets). @default {} */
+    /**
+     * Plain environment variables of the task (never secrets): what the application reads to find its resources
+     * (seed 004's processor: buckets, table, model). A task definition that replaces one of another tool's must
+     * carry that one's variables. @default {}
+     */
     environment: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).default({}),
     /** Secrets to inject by ARN, from `security.secrets.names`; env var = upper snake case of the name. @default [] */
     secrets: z.array(z.string()).default([]),
+    /**
+     * What the task may reach that another tool created (seed 004: the SAM stack's buckets, table and Bedrock
+     * model), granted to the task role by the inline policy `<task>-access` (D166). @default nothing
+     */
+    access: TaskAccessSchema.prefault({}),
     /**
      * Whoever runs the task gives it a public IP (`AssignPublicIp: ENABLED`; seed 004 option B, no NAT). The task
      * definition carries the tag `AssignPublicIp = ENABLED` so the policy gate sees it (ecs-no-public-ip, D122).

@@ -38,6 +38,7 @@ import { readStatements, readWriteStatements } from "../storage/grants";
 import { dbBootstrapTask } from "./db-bootstrap";
 import { appLogs, containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type DbLogin, type RedisInputs } from "./env";
 import { runTaskCommand } from "./run-task";
+import { taskAccessPolicy } from "./task-access";
 import { generatedToken } from "../../lib/constructs/generated-token";
 import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
 import { datadogApiKeySecret, datadogTask } from "./datadog";
@@ -491,7 +492,7 @@ export class ComputeModule extends ModuleStack {
     }
 
     // --- Services --------------------------------------------------------------------------------------
-    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number; dbLogin?: DbLogin; parameters?: ParameterRef[]; logGroup?: string }, size: { cpu: unknown; memory: unknown }, service = false) => {
+    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { containerName?: string; port?: number; dbLogin?: DbLogin; parameters?: ParameterRef[]; logGroup?: string }, size: { cpu: unknown; memory: unknown }, service = false) => {
       // Services get the Datadog agent sidecar; one-off tasks (migrations) do not.
       const dd =
         service && ddSecret && datadog
@@ -500,7 +501,7 @@ export class ComputeModule extends ModuleStack {
       const environment = containerEnvironment({ ...props, settings: props.appSettings && Object.keys(props.appSettings.set.knobs), bucketVariables: Object.keys(props.buckets).map(bucketVariable) }, cfg, svc);
       const containers: object[] = [
         {
-          name: "app",
+          name: svc.containerName ?? "app",
           image: `${repoUrl(svc.image)}:\${var.app_image_tag}`,
           essential: true,
           command: svc.command,
@@ -660,7 +661,11 @@ export class ComputeModule extends ModuleStack {
       // How the task is launched is the caller's (RunTask's networkConfiguration); the tag states it for the policy gate.
       td.tags = { Purpose: "run-task", ...(t.assignPublicIp ? { [ASSIGN_PUBLIC_IP_TAG]: "ENABLED" } : {}) };
       families[t.name] = td.family;
-      this.output(`${id}_task_definition_arn`, td.arn, `ARN (with revision) of the ${t.name} task definition.`);
+      // The family's ARN without `:<revision>`: RunTask then runs the latest ACTIVE revision, so a new image or size
+      // (a new revision; Terraform deregisters the old one) needs nothing redeployed by whoever holds the ARN (D167).
+      this.output(`${id}_task_definition_arn`, "${aws_ecs_task_definition." + id + ".arn_without_revision}", `ARN of the ${t.name} task definition without its revision (RunTask runs the latest ACTIVE revision).`);
+      this.output(`${id}_container_name`, t.containerName, `Name of the ${t.name} task's container (what a runner's container overrides name).`);
+      taskAccessPolicy(this, { task: t, id, role: taskRole.id });
       this.output(`${id}_task_definition_family`, td.family, `Family of the ${t.name} task definition.`);
       // Started by hand (troubleshooting, a test run): where the runner would start it, with the same public IP choice.
       const where = t.assignPublicIp ? { subnets: "var.public_subnet_ids", publicIp: true } : {};

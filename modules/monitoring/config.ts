@@ -85,8 +85,13 @@ export const MetricAlarmSchema = z
       .default(300),
     /** Periods evaluated. @default 1 */
     evaluationPeriods: z.number().int().min(1).default(1),
-    /** Silence is healthy (`notBreaching`: no executions is not an incident) unless said otherwise. @default "notBreaching" */
-    treatMissingData: z.enum(["notBreaching", "breaching", "ignore", "missing"]).default("notBreaching"),
+    /**
+     * How a period without data counts: `notBreaching` (silence is healthy: a metric published only when something
+     * happens), `breaching` (silence is the incident: a heartbeat), `ignore` or `missing`. Required: no default
+     * suits every metric, and CloudWatch's own default (`missing`) leaves an event-driven alarm in INSUFFICIENT_DATA
+     * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data).
+     */
+    treatMissingData: z.enum(["notBreaching", "breaching", "ignore", "missing"], { error: "say how missing data is treated: notBreaching, breaching, ignore or missing (CloudWatch's default, missing, leaves an event-driven alarm in INSUFFICIENT_DATA)" }),
   })
   .strict();
 export type MetricAlarmConfig = z.output<typeof MetricAlarmSchema>;

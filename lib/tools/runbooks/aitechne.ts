@@ -4,7 +4,7 @@
  * application's own commands (sam build/validate, pytest, quota requests, S3/Step Functions/DynamoDB tests)
  * stay the guide's.
  */
-import { startTask, type GuideRunbook, type RunbookSection } from "../product-runbook";
+import { startTask, type GuideRunbook, type RunbookContext, type RunbookSection } from "../product-runbook";
 
 export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
   const cluster = input("compute", "name") ?? `<cluster>`;
@@ -27,40 +27,15 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => 
       ],
     });
   }
-  const params = [
-    `"Environment=${ws}"`,
-    ...(env.monitoring.alarmEmails[0] ? [`"NotificationEmail=${env.monitoring.alarmEmails[0]}"`] : []),
-    '"VpcId=$(terraform output -raw vpc_id)"',
-    '"SubnetIds=$(terraform output -raw public_subnet_ids)"',
-    '"ECSSecurityGroup=$(terraform output -raw ecs_security_group_id)"',
-    ...(hasOutput("ecs_cluster_arn") ? ['"ClusterArn=$(terraform output -raw ecs_cluster_arn)"'] : []),
-    ...tasks.filter((t) => t.name === "processor").map(() => '"ProcessorTaskDefinitionArn=$(terraform output -raw processor_task_definition_arn)"'),
-  ];
-  sections.push({
-    title: "The SAM stack's parameters (seed 004, Deploy)",
-    text: [
-      "After this workspace is applied and the processor image is pushed with the tag `app_image_tag` names (the repository's tags",
-      "are immutable: no `:latest`, D125), deploy the SAM application with this workspace's outputs. `sam deploy` takes",
-      "`Key=Value` pairs; the subnets are one comma-separated string for a `List<AWS::EC2::Subnet::Id>` parameter (D120).",
-      "The task definition (and so the image) is this workspace's: the template's `ProcessorImage` parameter is no longer needed.",
-      "Parameter names are the template's (docs/products/aitechne.md); the SAM stack itself is not part of this repository.",
-    ],
-    commands: [
-      "terraform output -raw vpc_id",
-      "terraform output -raw public_subnet_ids",
-      "terraform output -raw ecs_security_group_id",
-      ...(hasOutput("ecs_cluster_arn") ? ["terraform output -raw ecs_cluster_arn"] : []),
-      ...tasks.map((t) => `terraform output -raw ${t.name.replace(/-/g, "_")}_task_definition_arn`),
-      "terraform output -json ecr_repository_urls",
-      `sam deploy --template-file infrastructure/template.yaml --stack-name ai-techne-academy-${ws} --capabilities CAPABILITY_NAMED_IAM --region ${env.region} --parameter-overrides ${params.join(" ")}`,
-    ],
-  });
+  sections.push(samDeploySection({ ws, env, hasOutput }));
   sections.push({
     title: "Troubleshooting: the ECS task does not start (seed 004)",
     text: [
       "The guide's checklist: the subnets route to the internet gateway, the tasks' security group sends HTTPS (443), the state",
-      "machine's role may `ecs:RunTask` and `iam:PassRole` the two task roles (`terraform output -raw task_role_arn`,",
-      "`execution_role_arn`), and the image with the tag `app_image_tag` names exists. Start the task by hand as the state machine does:",
+      "machine's role may `ecs:RunTask` on the family (`<family>` and `<family>:*`: the ARN it gets has no revision) and `iam:PassRole`",
+      "the two task roles (`terraform output -raw task_role_arn`, `execution_role_arn`), its overrides name the container",
+      "`terraform output -raw processor_container_name`, and the image with the tag `app_image_tag` names exists. Start the task by hand",
+      "as the state machine does:",
     ],
     commands: [
       ...tasks.map((t) => `aws ecs describe-task-definition --task-definition ${t.family ?? `${cluster}-${t.name}`} --query 'taskDefinition.[family,revision,status]'`),
@@ -83,3 +58,58 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => 
   });
   return sections;
 };
+
+/** `processor` → `Processor`, `video-processor` → `VideoProcessor`: a task's prefix in the SAM parameter names. */
+const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+/** `processor_task_definition_arn` → `PROCESSOR_TASK_DEFINITION_ARN`: the shell variable that holds an output. */
+const shellVar = (output: string) => output.toUpperCase();
+
+/**
+ * The SAM deploy from a fresh checkout (D169): the outputs are read here, in the workspace directory (where
+ * `terraform output` works), into shell variables; then, in the SAM application's checkout, `sam build` and
+ * `sam deploy --resolve-s3` (a first deploy without `--guided` and without samconfig.toml has no artifacts bucket:
+ * SAM then stops with "S3 Bucket not specified"). `sam deploy` without `--template-file` deploys what `sam build`
+ * wrote (.aws-sam/build/template.yaml).
+ */
+function samDeploySection({ ws, env, hasOutput }: Pick<RunbookContext, "ws" | "env" | "hasOutput">): RunbookSection {
+  const values: [param: string, output: string][] = [
+    ["VpcId", "vpc_id"],
+    ["SubnetIds", "public_subnet_ids"],
+    ["ECSSecurityGroup", "ecs_security_group_id"],
+    ["ClusterArn", "ecs_cluster_arn"],
+    ...env.compute.tasks.flatMap((t): [string, string][] => {
+      const tf = t.name.replace(/-/g, "_");
+      return [
+        [`${pascal(t.name)}TaskDefinitionArn`, `${tf}_task_definition_arn`],
+        [`${pascal(t.name)}ContainerName`, `${tf}_container_name`],
+      ];
+    }),
+    ["TaskRoleArn", "task_role_arn"],
+    ["ExecutionRoleArn", "execution_role_arn"],
+  ].filter(([, output]) => hasOutput(output)) as [string, string][];
+  const params = [
+    `"Environment=${ws}"`,
+    ...(env.monitoring.alarmEmails[0] ? [`"NotificationEmail=${env.monitoring.alarmEmails[0]}"`] : []),
+    ...values.map(([param, output]) => `"${param}=$${shellVar(output)}"`),
+  ];
+  const repo = env.security.deploy.githubRepository;
+  return {
+    title: "The SAM stack (seed 004, Deploy)",
+    text: [
+      "After this workspace is applied and the processor image is pushed with the tag `app_image_tag` names (immutable tags, no",
+      "`:latest`, D125). First read this workspace's outputs here, where `terraform output` works; then build and deploy the SAM",
+      `application from its own checkout${repo ? ` (\`${repo}\`)` : ""}, whose template has been migrated as docs/products/aitechne.md`,
+      "(\"Migrating the guide's template\") says: Terraform owns the network, the cluster, the processor's task definition, its roles",
+      "and the alarms, and the template takes them as parameters. `--resolve-s3` gives a first deploy its artifacts bucket without",
+      "`--guided`; the same lines redeploy. The task definition ARN has no revision: a new image or size needs no `sam deploy` (D167).",
+    ],
+    commands: [
+      ...values.map(([, output]) => `${shellVar(output)}=$(terraform output -raw ${output})`),
+      'cd "$SAM_APP_DIR"   # your checkout of the SAM application: infrastructure/template.yaml',
+      "sam validate --template-file infrastructure/template.yaml --lint",
+      "sam build --template-file infrastructure/template.yaml",
+      `sam deploy --stack-name ai-techne-academy-${ws} --resolve-s3 --capabilities CAPABILITY_NAMED_IAM --region ${env.region} --no-fail-on-empty-changeset --parameter-overrides ${params.join(" ")}`,
+      "cd -",
+    ],
+  };
+}
