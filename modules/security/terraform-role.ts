@@ -24,6 +24,7 @@ import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
 import { expr, named } from "../../lib/core/module-stack";
+import { configurationReads, writesOf } from "./terraform-actions";
 
 export const OIDC_CLAIMS = "token.actions.githubusercontent.com";
 
@@ -49,6 +50,8 @@ export interface TerraformRoleContext {
   /** Regions the platform's resources live in (primary, DR, us-east-1 for CloudFront's WAF). */
   readonly regions: readonly string[];
   readonly state: TerraformStateAccess;
+  /** The customer-managed key(s) of the workspace's secrets and SecureString parameters (the data key); any of the account's keys when absent. */
+  readonly dataKeyArns?: readonly string[];
 }
 
 /** IAM actions that change roles; the apply role may run them on `<name>-*` roles, never on its own. */
@@ -92,70 +95,8 @@ export const SERVICE_LINKED_ROLES = [
 /** Managed policies the apply role may attach: AWS's service-role policies only (RDS enhanced monitoring). */
 export const ATTACHABLE_POLICIES = ["arn:aws:iam::aws:policy/service-role/*"];
 
-/** Reads that show configuration, never data: no s3:GetObject, secretsmanager:GetSecretValue or logs:GetLogEvents. */
-const CONFIGURATION_READS = [
-  "application-autoscaling:Describe*",
-  "application-autoscaling:ListTagsForResource",
-  "cloudfront:Get*",
-  "cloudfront:List*",
-  "cloudtrail:Describe*",
-  "cloudtrail:GetEventSelectors",
-  "cloudtrail:GetInsightSelectors",
-  "cloudtrail:GetTrail",
-  "cloudtrail:GetTrailStatus",
-  "cloudtrail:ListTags",
-  "cloudwatch:Describe*",
-  "cloudwatch:GetDashboard",
-  "cloudwatch:ListDashboards",
-  "cloudwatch:ListTagsForResource",
-  "ec2:Describe*",
-  "ecr:DescribeRepositories",
-  "ecr:GetLifecyclePolicy",
-  "ecr:GetRepositoryPolicy",
-  "ecr:ListTagsForResource",
-  "ecs:Describe*",
-  "ecs:List*",
-  "elasticache:Describe*",
-  "elasticache:ListTagsForResource",
-  "elasticloadbalancing:Describe*",
-  "firehose:DescribeDeliveryStream",
-  "firehose:ListTagsForDeliveryStream",
-  "iam:Get*",
-  "iam:List*",
-  "kms:Describe*",
-  "kms:GetKeyPolicy",
-  "kms:GetKeyRotationStatus",
-  "kms:List*",
-  "logs:Describe*",
-  "logs:GetDelivery",
-  "logs:GetDeliveryDestination",
-  "logs:GetDeliveryDestinationPolicy",
-  "logs:GetDeliverySource",
-  "logs:GetLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:ListTagsForResource",
-  "logs:ListTagsLogGroup",
-  "rds:Describe*",
-  "rds:ListTagsForResource",
-  "route53:Get*",
-  "route53:List*",
-  "s3:GetAccelerateConfiguration",
-  "s3:GetBucket*",
-  "s3:GetEncryptionConfiguration",
-  "s3:GetLifecycleConfiguration",
-  "s3:GetReplicationConfiguration",
-  "s3:ListAllMyBuckets",
-  "secretsmanager:DescribeSecret",
-  "secretsmanager:GetResourcePolicy",
-  "secretsmanager:ListSecrets",
-  "sns:GetSubscriptionAttributes",
-  "sns:GetTopicAttributes",
-  "sns:ListSubscriptionsByTopic",
-  "sns:ListTagsForResource",
-  "sts:GetCallerIdentity",
-  "wafv2:Get*",
-  "wafv2:List*",
-];
+/** Reads that show configuration, never data (RESOURCE_TYPE_ACTIONS' `read`): no s3:GetObject, secretsmanager:GetSecretValue or logs:GetLogEvents. */
+const CONFIGURATION_READS = configurationReads();
 
 function stateStatements(ctx: TerraformRoleContext, apply: boolean): PolicyStatement[] {
   const bucket = `arn:aws:s3:::${ctx.state.bucket}`;
@@ -178,6 +119,11 @@ function managedSecretArns(ctx: TerraformRoleContext): string[] {
   return ["db-master", "db-app", "redis-auth"].map((s) => `arn:aws:secretsmanager:*:${ctx.account}:secret:${ctx.secretPrefix}/${s}-??????`);
 }
 
+/** The workspace's SSM parameters: `/<secretPrefix>/…` (composition's parameterPath). */
+function parameterArns(ctx: TerraformRoleContext): string {
+  return `arn:aws:ssm:*:${ctx.account}:parameter/${ctx.secretPrefix}/*`;
+}
+
 /**
  * What both roles read: every service's configuration and the secret versions Terraform writes. A managed
  * policy `<name>-terraform-read` attached to both (an inline copy would push the apply role past IAM's
@@ -187,6 +133,16 @@ export function readPolicyStatements(ctx: TerraformRoleContext): PolicyStatement
   return [
     { Sid: "ReadConfiguration", Effect: "Allow", Action: CONFIGURATION_READS, Resource: "*" },
     { Sid: "RefreshManagedSecretVersions", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: managedSecretArns(ctx) },
+    // Parameter Store (aws_ssm_parameter): the workspace's parameters, /<project>/<workspace>/ (compute.parameterStore, D104).
+    { Sid: "RefreshManagedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], Resource: parameterArns(ctx) },
+    // Both are encrypted with the customer-managed data key: reading them back needs kms:Decrypt, only through those two services.
+    {
+      Sid: "DecryptManagedSecretsAndParameters",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: ctx.dataKeyArns ? [...ctx.dataKeyArns] : `arn:aws:kms:*:${ctx.account}:key/*`,
+      Condition: { StringEquals: { "kms:ViaService": ctx.regions.flatMap((r) => [`secretsmanager.${r}.amazonaws.com`, `ssm.${r}.amazonaws.com`]) } },
+    },
     // The provider reads a bucket with HeadBucket, which IAM authorizes as s3:ListBucket (object names, never contents).
     { Sid: "HeadPlatformBuckets", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${ctx.bucketPrefix}-*` },
   ];
@@ -197,112 +153,8 @@ export function planPolicyStatements(ctx: TerraformRoleContext): PolicyStatement
   return stateStatements(ctx, false);
 }
 
-/** Writes per service, as verb patterns (never `service:*`), on the platform's regions. */
-const REGIONAL_WRITES = [
-  "application-autoscaling:DeleteScalingPolicy",
-  "application-autoscaling:DeregisterScalableTarget",
-  "application-autoscaling:PutScalingPolicy",
-  "application-autoscaling:RegisterScalableTarget",
-  "application-autoscaling:TagResource",
-  "application-autoscaling:UntagResource",
-  "cloudwatch:DeleteAlarms",
-  "cloudwatch:DeleteDashboards",
-  "cloudwatch:PutDashboard",
-  "cloudwatch:PutMetricAlarm",
-  "cloudwatch:TagResource",
-  "cloudwatch:UntagResource",
-  "ec2:Allocate*",
-  "ec2:Associate*",
-  "ec2:Attach*",
-  "ec2:Authorize*",
-  "ec2:Create*",
-  "ec2:Delete*",
-  "ec2:Detach*",
-  "ec2:Disassociate*",
-  "ec2:Modify*",
-  "ec2:Release*",
-  "ec2:Replace*",
-  "ec2:Revoke*",
-  "ec2:UpdateSecurityGroupRuleDescriptions*",
-  "ecs:Create*",
-  "ecs:Delete*",
-  "ecs:DeregisterTaskDefinition",
-  "ecs:PutClusterCapacityProviders",
-  "ecs:RegisterTaskDefinition",
-  "ecs:TagResource",
-  "ecs:UntagResource",
-  "ecs:Update*",
-  "elasticache:AddTagsToResource",
-  "elasticache:Create*",
-  "elasticache:DecreaseReplicaCount",
-  "elasticache:Delete*",
-  "elasticache:IncreaseReplicaCount",
-  "elasticache:Modify*",
-  "elasticache:RemoveTagsFromResource",
-  "elasticloadbalancing:AddTags",
-  "elasticloadbalancing:Create*",
-  "elasticloadbalancing:Delete*",
-  "elasticloadbalancing:Modify*",
-  "elasticloadbalancing:RemoveTags",
-  "elasticloadbalancing:Set*",
-  "firehose:CreateDeliveryStream",
-  "firehose:DeleteDeliveryStream",
-  "firehose:StartDeliveryStreamEncryption",
-  "firehose:StopDeliveryStreamEncryption",
-  "firehose:TagDeliveryStream",
-  "firehose:UntagDeliveryStream",
-  "firehose:UpdateDestination",
-  "kms:CreateAlias",
-  "kms:CreateKey",
-  "kms:DeleteAlias",
-  "kms:EnableKeyRotation",
-  "kms:PutKeyPolicy",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:UpdateAlias",
-  "kms:UpdateKeyDescription",
-  // Creating encrypted RDS, ElastiCache, secrets and buckets: the data key's policy admits these only through those services.
-  "kms:CreateGrant",
-  "kms:Decrypt",
-  "kms:Encrypt",
-  "kms:GenerateDataKey*",
-  "logs:Associate*",
-  "logs:Create*",
-  "logs:Delete*",
-  "logs:Disassociate*",
-  "logs:Put*",
-  "logs:TagLogGroup",
-  "logs:TagResource",
-  "logs:UntagLogGroup",
-  "logs:UntagResource",
-  "logs:UpdateDeliveryConfiguration",
-  "rds:AddTagsToResource",
-  "rds:Create*",
-  "rds:Delete*",
-  "rds:Modify*",
-  "rds:RebootDBInstance",
-  "rds:RemoveTagsFromResource",
-  "rds:StartDBInstanceAutomatedBackupsReplication",
-  "rds:StopDBInstanceAutomatedBackupsReplication",
-  "sns:CreateTopic",
-  "sns:DeleteTopic",
-  "sns:SetSubscriptionAttributes",
-  "sns:SetTopicAttributes",
-  "sns:Subscribe",
-  "sns:TagResource",
-  "sns:Unsubscribe",
-  "sns:UntagResource",
-  "wafv2:Associate*",
-  "wafv2:Create*",
-  "wafv2:Delete*",
-  "wafv2:Disassociate*",
-  "wafv2:Put*",
-  "wafv2:TagResource",
-  "wafv2:UntagResource",
-  "wafv2:Update*",
-];
+/** Writes of every service without a resource-scoped statement, as verb patterns (never `service:*`), on the platform's regions. */
+const REGIONAL_WRITES = writesOf("regional");
 
 /** The apply role's own (inline) permissions: the writes, the state, and the denials that keep it from widening itself (it also has the read policy). */
 export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatement[] {
@@ -315,33 +167,33 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
     {
       Sid: "ChangePlatformBuckets",
       Effect: "Allow",
-      Action: ["s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration", "s3:PutAccelerateConfiguration"],
+      Action: writesOf("s3"),
       Resource: `arn:aws:s3:::${ctx.bucketPrefix}-*`,
     },
     {
       Sid: "ChangePlatformSecrets",
       Effect: "Allow",
-      Action: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue", "secretsmanager:RestoreSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:UpdateSecret"],
+      Action: writesOf("secretsmanager"),
       Resource: `arn:aws:secretsmanager:*:${ctx.account}:secret:${ctx.secretPrefix}/*`,
     },
+    { Sid: "ChangePlatformParameters", Effect: "Allow", Action: writesOf("ssm"), Resource: parameterArns(ctx) },
     {
       Sid: "ChangePlatformRepositories",
       Effect: "Allow",
-      Action: ["ecr:CreateRepository", "ecr:DeleteLifecyclePolicy", "ecr:DeleteRepository", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:TagResource", "ecr:UntagResource"],
+      Action: writesOf("ecr"),
       Resource: `arn:aws:ecr:*:${ctx.account}:repository/${ctx.name}-*`,
     },
     {
       Sid: "ChangePlatformTrail",
       Effect: "Allow",
       // No cloudtrail:StopLogging: the pipeline cannot switch the audit trail off.
-      Action: ["cloudtrail:AddTags", "cloudtrail:CreateTrail", "cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors", "cloudtrail:RemoveTags", "cloudtrail:StartLogging", "cloudtrail:UpdateTrail"],
+      Action: writesOf("cloudtrail"),
       Resource: `arn:aws:cloudtrail:*:${ctx.account}:trail/${ctx.name}-*`,
     },
     {
       Sid: "ChangeDistributionAndRecords",
       Effect: "Allow",
-      // AllowVendedLogDeliveryForResource: CloudFront's standard logging (v2) delivery source (D54).
-      Action: ["cloudfront:AllowVendedLogDeliveryForResource", "cloudfront:CreateDistribution", "cloudfront:CreateDistributionWithTags", "cloudfront:DeleteDistribution", "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:UpdateDistribution", "route53:ChangeResourceRecordSets", "route53:GetChange"],
+      Action: [...writesOf("cloudfront"), ...writesOf("route53")],
       Resource: "*",
     },
     { Sid: "ChangePlatformRoles", Effect: "Allow", Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"), Resource: `${iam}:role/${ctx.name}-*` },
@@ -362,7 +214,7 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
     {
       Sid: "GithubOidcProvider",
       Effect: "Allow",
-      Action: ["iam:AddClientIDToOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"],
+      Action: writesOf("iam").filter((a) => a.includes("OpenIDConnectProvider")),
       Resource: `${iam}:oidc-provider/${OIDC_CLAIMS}`,
     },
     { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } } },

@@ -1,0 +1,73 @@
+/**
+ * The pipeline's Terraform roles cover what each workspace plans (issue 21 item 11): every resource and
+ * data source type of every synthesized workspace of every product has an entry in
+ * RESOURCE_TYPE_ACTIONS, and the roles allow every action of every entry (the plan role the reads, the
+ * apply role the writes). Offline and structural: the synthesized JSON, no plan.
+ */
+import { PRODUCTS, WORKSPACES } from "../../environments";
+import { RESOURCE_TYPE_ACTIONS, uncoveredTypes } from "../../modules/security/terraform-actions";
+import { applyPolicyStatements, planPolicyStatements, readPolicyStatements, type TerraformRoleContext } from "../../modules/security/terraform-role";
+import type { PolicyStatement } from "../../lib/constructs/iam";
+import { inputs, synthAll, synthProduct } from "../helpers/synth";
+
+const ctx: TerraformRoleContext = {
+  name: "p-w",
+  secretPrefix: "p/w",
+  bucketPrefix: "p-w",
+  account: "123456789012",
+  regions: ["us-east-1"],
+  state: { bucket: "state", key: "workspaces/w/terraform.tfstate", backupPrefix: "state-backups/w/" },
+};
+
+/** Whether an Allow statement of `statements` grants `action` (IAM's `*` wildcard; a table pattern must be granted as a whole). */
+function allows(statements: PolicyStatement[], action: string): boolean {
+  const glob = (p: string) => new RegExp(`^${p.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+  return statements.some((s) => s.Effect === "Allow" && [s.Action].flat().some((p) => glob(String(p)).test(action)));
+}
+
+describe("every planned type of every workspace of every product has an entry in RESOURCE_TYPE_ACTIONS", () => {
+  const cases = PRODUCTS.flatMap((product) => Object.entries(synthProduct(product).stacks).map(([ws, stack]) => [`${product.id}/${ws}`, stack] as const));
+  test.each(cases)("%s", (_label, stack) => {
+    expect(uncoveredTypes(stack)).toEqual([]);
+  });
+
+  test("with the Terraform roles enabled (their own resource types included)", () => {
+    const all = inputs();
+    for (const ws of WORKSPACES) {
+      all[ws].state = { bucket: "eduautismo-ia-terraform-state" };
+      all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true } };
+    }
+    for (const stack of Object.values(synthAll(all).stacks)) expect(uncoveredTypes(stack)).toEqual([]);
+  });
+
+  test("failing fixture: a workspace planning a type the table does not know is reported by type", () => {
+    const stack = { root: {}, modules: { queue: { resource: { aws_sqs_queue: { jobs: {} }, aws_vpc: { this: {} } }, data: { aws_iam_policy_document: { x: {} } } } } };
+    expect(uncoveredTypes(stack)).toEqual(["aws_sqs_queue", "data.aws_iam_policy_document"]);
+  });
+});
+
+describe("the roles allow every action of the table", () => {
+  const plan = [...readPolicyStatements(ctx), ...planPolicyStatements(ctx)];
+  const apply = [...readPolicyStatements(ctx), ...applyPolicyStatements(ctx)];
+  const rows = Object.entries(RESOURCE_TYPE_ACTIONS);
+
+  test.each(rows)("%s: the plan role reads and refreshes it", (_type, t) => {
+    expect([...t.read, ...(t.refresh ?? [])].filter((a) => !allows(plan, a))).toEqual([]);
+  });
+
+  test.each(rows)("%s: the apply role changes it", (_type, t) => {
+    expect(t.write.filter((a) => !allows(apply, a))).toEqual([]);
+  });
+
+  test("the plan role decrypts the managed secrets and parameters only through Secrets Manager and SSM", () => {
+    const decrypt = plan.filter((s) => [s.Action].flat().includes("kms:Decrypt"));
+    expect(decrypt.length).toBeGreaterThan(0);
+    for (const s of decrypt) expect(Object.keys((s.Condition as Record<string, Record<string, unknown>>).StringEquals)).toEqual(["kms:ViaService"]);
+  });
+
+  test("failing fixture: an action no statement grants is found missing", () => {
+    expect(allows(apply, "ec2:RunInstances")).toBe(true);
+    expect(allows(apply, "sqs:CreateQueue")).toBe(false);
+    expect(allows(plan, "ec2:RunInstances")).toBe(false);
+  });
+});
