@@ -5,7 +5,7 @@
  * apply role the writes). Offline and structural: the synthesized JSON, no plan.
  */
 import { PRODUCTS, WORKSPACES } from "../../environments";
-import { RESOURCE_TYPE_ACTIONS, uncoveredTypes } from "../../modules/security/terraform-actions";
+import { entriesFor, plannedTypes, RESOURCE_TYPE_ACTIONS, uncoveredTypes } from "../../modules/security/terraform-actions";
 import { applyPolicyStatements, planPolicyStatements, readPolicyStatements, type TerraformRoleContext } from "../../modules/security/terraform-role";
 import type { PolicyStatement } from "../../lib/constructs/iam";
 import { inputs, synthAll, synthProduct } from "../helpers/synth";
@@ -25,6 +25,16 @@ function allows(statements: PolicyStatement[], action: string): boolean {
   return statements.some((s) => s.Effect === "Allow" && [s.Action].flat().some((p) => glob(String(p)).test(action)));
 }
 
+function rolesOn() {
+  const all = inputs();
+  for (const ws of WORKSPACES) {
+    all[ws].state = { bucket: "eduautismo-ia-terraform-state" };
+    all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true } };
+  }
+  return synthAll(all).stacks;
+}
+const withRoles = rolesOn();
+
 describe("every planned type of every workspace of every product has an entry in RESOURCE_TYPE_ACTIONS", () => {
   const cases = PRODUCTS.flatMap((product) => Object.entries(synthProduct(product).stacks).map(([ws, stack]) => [`${product.id}/${ws}`, stack] as const));
   test.each(cases)("%s", (_label, stack) => {
@@ -32,17 +42,16 @@ describe("every planned type of every workspace of every product has an entry in
   });
 
   test("with the Terraform roles enabled (their own resource types included)", () => {
-    const all = inputs();
-    for (const ws of WORKSPACES) {
-      all[ws].state = { bucket: "eduautismo-ia-terraform-state" };
-      all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true } };
-    }
-    for (const stack of Object.values(synthAll(all).stacks)) expect(uncoveredTypes(stack)).toEqual([]);
+    for (const stack of Object.values(withRoles)) expect(uncoveredTypes(stack)).toEqual([]);
   });
 
   test("failing fixture: a workspace planning a type the table does not know is reported by type", () => {
     const stack = { root: {}, modules: { queue: { resource: { aws_sqs_queue: { jobs: {} }, aws_vpc: { this: {} } }, data: { aws_iam_policy_document: { x: {} } } } } };
     expect(uncoveredTypes(stack)).toEqual(["aws_sqs_queue", "data.aws_iam_policy_document"]);
+  });
+
+  test("failing fixture: roles for a workspace planning an unlisted type fail synthesis, naming the type and the table", () => {
+    expect(() => entriesFor(["aws_vpc", "aws_sqs_queue"])).toThrow(/the workspace plans aws_sqs_queue, which modules\/security\/terraform-actions\.ts RESOURCE_TYPE_ACTIONS does not list/);
   });
 });
 
@@ -69,5 +78,32 @@ describe("the roles allow every action of the table", () => {
     expect(allows(apply, "ec2:RunInstances")).toBe(true);
     expect(allows(apply, "sqs:CreateQueue")).toBe(false);
     expect(allows(plan, "ec2:RunInstances")).toBe(false);
+  });
+});
+
+describe("each workspace's synthesized roles are derived from the types it plans", () => {
+  const docs = (stack: (typeof withRoles)[string]) => {
+    const r = stack.modules.security.resource;
+    const parse = (p: string): PolicyStatement[] => JSON.parse(p).Statement;
+    return { plan: [...parse(r.aws_iam_policy.terraform_read.policy), ...parse(r.aws_iam_role_policy.terraform_plan.policy)], apply: [...parse(r.aws_iam_policy.terraform_read.policy), ...parse(r.aws_iam_role_policy.terraform_apply.policy)] };
+  };
+  const typesOf = (stack: (typeof withRoles)[string]) => new Set([stack.root, ...Object.values(stack.modules)].flatMap(plannedTypes));
+
+  test.each(WORKSPACES)("%s: every action of every planned type is granted", (ws) => {
+    const { plan, apply } = docs(withRoles[ws]);
+    for (const type of typesOf(withRoles[ws])) {
+      const t = RESOURCE_TYPE_ACTIONS[type];
+      expect({ type, missing: [...t.read, ...(t.refresh ?? [])].filter((a) => !allows(plan, a)) }).toEqual({ type, missing: [] });
+      expect({ type, missing: t.write.filter((a) => !allows(apply, a)) }).toEqual({ type, missing: [] });
+    }
+  });
+
+  test.each(WORKSPACES)("%s: no write of a service whose types it does not plan (least privilege)", (ws) => {
+    const types = typesOf(withRoles[ws]);
+    const services = new Set([...types, "provider.aws"].flatMap((t) => RESOURCE_TYPE_ACTIONS[t].write.map((a) => a.split(":")[0])));
+    const inline: PolicyStatement[] = JSON.parse(withRoles[ws].modules.security.resource.aws_iam_role_policy.terraform_apply.policy).Statement;
+    const granted = inline.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat().map((a) => String(a).split(":")[0]));
+    // sts/iam statements of the roles' own trust and state (s3, kms) are not derived from types.
+    expect([...new Set(granted)].filter((s) => !services.has(s) && !["s3", "kms", "iam"].includes(s))).toEqual([]);
   });
 });

@@ -212,6 +212,8 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_wafv2_web_acl_logging_configuration: { read: [...WAF.read, ...LOGS_READ], write: [...WAF.write, ...LOGS.write, "iam:CreateServiceLinkedRole"] },
   // Built-in provider (terraform.io/builtin/terraform): no AWS call.
   terraform_data: { read: [], write: [] },
+  // The provider itself: it asks STS for the account on every plan.
+  "provider.aws": { read: ["sts:GetCallerIdentity"], write: [] },
   // Data sources: read on every plan.
   "data.aws_caller_identity": { read: ["sts:GetCallerIdentity"], write: [] },
   "data.aws_subnets": { read: EC2_READ, write: [] },
@@ -224,15 +226,36 @@ export const SCOPED_WRITE_SERVICES = ["s3", "secretsmanager", "ssm", "ecr", "clo
 const service = (action: string) => action.split(":")[0];
 const unique = (xs: readonly string[]) => [...new Set(xs)].sort();
 
-/** Every configuration read of the table (the read policy's `Resource: "*"` statement). */
-export function configurationReads(): string[] {
-  return unique(Object.values(RESOURCE_TYPE_ACTIONS).flatMap((t) => t.read));
+/**
+ * The table's entries for the types a workspace plans (`provider.aws` always), or the whole table when
+ * `types` is undefined. A type without an entry is an error naming it: the roles would not cover it.
+ */
+export function entriesFor(types?: readonly string[]): TypeActions[] {
+  if (!types) return Object.values(RESOURCE_TYPE_ACTIONS);
+  const missing = unique(types.filter((t) => !(t in RESOURCE_TYPE_ACTIONS)));
+  if (missing.length > 0) {
+    throw new Error(
+      `security.deploy.terraformRoles: the workspace plans ${missing.join(", ")}, which modules/security/terraform-actions.ts RESOURCE_TYPE_ACTIONS does not list: ` +
+        "add the IAM actions a plan (read) and an apply (write) of the type need (Service Authorization Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)",
+    );
+  }
+  return unique(["provider.aws", ...types]).map((t) => RESOURCE_TYPE_ACTIONS[t]);
 }
 
-/** The table's writes of one service (`writesOf("s3")`), or of every service not in SCOPED_WRITE_SERVICES (`writesOf("regional")`). */
-export function writesOf(scope: (typeof SCOPED_WRITE_SERVICES)[number] | "regional"): string[] {
+/** Every configuration read of the entries (the read policy's `Resource: "*"` statement). */
+export function configurationReads(types?: readonly string[]): string[] {
+  return unique(entriesFor(types).flatMap((t) => t.read));
+}
+
+/** Whether some entry needs a data read (`refresh`) of `action`'s kind, e.g. `ssm:GetParameter`. */
+export function refreshes(prefix: string, types?: readonly string[]): boolean {
+  return entriesFor(types).some((t) => (t.refresh ?? []).some((a) => a.startsWith(prefix)));
+}
+
+/** The entries' writes of one service (`writesOf("s3")`), or of every service not in SCOPED_WRITE_SERVICES (`writesOf("regional")`). */
+export function writesOf(scope: (typeof SCOPED_WRITE_SERVICES)[number] | "regional", types?: readonly string[]): string[] {
   const scoped: readonly string[] = SCOPED_WRITE_SERVICES;
-  const all = Object.values(RESOURCE_TYPE_ACTIONS).flatMap((t) => t.write);
+  const all = entriesFor(types).flatMap((t) => t.write);
   return unique(all.filter((a) => (scope === "regional" ? !scoped.includes(service(a)) : service(a) === scope)));
 }
 

@@ -20,11 +20,11 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { TerraformLocal } from "cdktf";
+import { Lazy, TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
-import { expr, named } from "../../lib/core/module-stack";
-import { configurationReads, writesOf } from "./terraform-actions";
+import { expr, named, workspaceTypes } from "../../lib/core/module-stack";
+import { configurationReads, refreshes, writesOf } from "./terraform-actions";
 
 export const OIDC_CLAIMS = "token.actions.githubusercontent.com";
 
@@ -52,6 +52,16 @@ export interface TerraformRoleContext {
   readonly state: TerraformStateAccess;
   /** The customer-managed key(s) of the workspace's secrets and SecureString parameters (the data key); any of the account's keys when absent. */
   readonly dataKeyArns?: readonly string[];
+  /**
+   * The Terraform types the workspace plans (`aws_vpc`, `data.aws_subnets`): the roles get the actions
+   * of these types only (terraform-actions.ts). Every type of the table when absent.
+   */
+  readonly resourceTypes?: readonly string[];
+}
+
+/** Drops the statements left without an action (a workspace that plans none of their types). */
+function nonEmpty(statements: PolicyStatement[]): PolicyStatement[] {
+  return statements.filter((s) => [s.Action].flat().length > 0);
 }
 
 /** IAM actions that change roles; the apply role may run them on `<name>-*` roles, never on its own. */
@@ -95,9 +105,6 @@ export const SERVICE_LINKED_ROLES = [
 /** Managed policies the apply role may attach: AWS's service-role policies only (RDS enhanced monitoring). */
 export const ATTACHABLE_POLICIES = ["arn:aws:iam::aws:policy/service-role/*"];
 
-/** Reads that show configuration, never data (RESOURCE_TYPE_ACTIONS' `read`): no s3:GetObject, secretsmanager:GetSecretValue or logs:GetLogEvents. */
-const CONFIGURATION_READS = configurationReads();
-
 function stateStatements(ctx: TerraformRoleContext, apply: boolean): PolicyStatement[] {
   const bucket = `arn:aws:s3:::${ctx.state.bucket}`;
   const st: PolicyStatement[] = [
@@ -130,22 +137,29 @@ function parameterArns(ctx: TerraformRoleContext): string {
  * 10,240-character limit for a role's inline policies).
  */
 export function readPolicyStatements(ctx: TerraformRoleContext): PolicyStatement[] {
-  return [
-    { Sid: "ReadConfiguration", Effect: "Allow", Action: CONFIGURATION_READS, Resource: "*" },
-    { Sid: "RefreshManagedSecretVersions", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: managedSecretArns(ctx) },
+  const secrets = refreshes("secretsmanager:", ctx.resourceTypes);
+  const parameters = refreshes("ssm:", ctx.resourceTypes);
+  const via = [...(secrets ? ["secretsmanager"] : []), ...(parameters ? ["ssm"] : [])];
+  return nonEmpty([
+    { Sid: "ReadConfiguration", Effect: "Allow", Action: configurationReads(ctx.resourceTypes), Resource: "*" },
+    ...(secrets ? [{ Sid: "RefreshManagedSecretVersions", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: managedSecretArns(ctx) }] : []),
     // Parameter Store (aws_ssm_parameter): the workspace's parameters, /<project>/<workspace>/ (compute.parameterStore, D104).
-    { Sid: "RefreshManagedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], Resource: parameterArns(ctx) },
-    // Both are encrypted with the customer-managed data key: reading them back needs kms:Decrypt, only through those two services.
-    {
-      Sid: "DecryptManagedSecretsAndParameters",
-      Effect: "Allow",
-      Action: "kms:Decrypt",
-      Resource: ctx.dataKeyArns ? [...ctx.dataKeyArns] : `arn:aws:kms:*:${ctx.account}:key/*`,
-      Condition: { StringEquals: { "kms:ViaService": ctx.regions.flatMap((r) => [`secretsmanager.${r}.amazonaws.com`, `ssm.${r}.amazonaws.com`]) } },
-    },
+    ...(parameters ? [{ Sid: "RefreshManagedParameters", Effect: "Allow" as const, Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], Resource: parameterArns(ctx) }] : []),
+    // Both are encrypted with the customer-managed data key: reading them back needs kms:Decrypt, only through those services.
+    ...(via.length
+      ? [
+          {
+            Sid: "DecryptManagedSecretsAndParameters",
+            Effect: "Allow" as const,
+            Action: "kms:Decrypt",
+            Resource: ctx.dataKeyArns ? [...ctx.dataKeyArns] : `arn:aws:kms:*:${ctx.account}:key/*`,
+            Condition: { StringEquals: { "kms:ViaService": ctx.regions.flatMap((r) => via.map((v) => `${v}.${r}.amazonaws.com`)) } },
+          },
+        ]
+      : []),
     // The provider reads a bucket with HeadBucket, which IAM authorizes as s3:ListBucket (object names, never contents).
     { Sid: "HeadPlatformBuckets", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${ctx.bucketPrefix}-*` },
-  ];
+  ]);
 }
 
 /** The plan role's own (inline) permissions: the state, read-only, and its lock file. */
@@ -153,47 +167,44 @@ export function planPolicyStatements(ctx: TerraformRoleContext): PolicyStatement
   return stateStatements(ctx, false);
 }
 
-/** Writes of every service without a resource-scoped statement, as verb patterns (never `service:*`), on the platform's regions. */
-const REGIONAL_WRITES = writesOf("regional");
-
 /** The apply role's own (inline) permissions: the writes, the state, and the denials that keep it from widening itself (it also has the read policy). */
 export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatement[] {
   const iam = `arn:aws:iam::${ctx.account}`;
   const ownRoles = `${iam}:role/${ctx.name}-terraform-*`;
   const stateBucket = `arn:aws:s3:::${ctx.state.bucket}`;
   const inRegions = { StringEquals: { "aws:RequestedRegion": [...ctx.regions] } };
-  return [
-    { Sid: "ChangeRegionalServices", Effect: "Allow", Action: REGIONAL_WRITES, Resource: "*", Condition: inRegions },
+  return nonEmpty([
+    { Sid: "ChangeRegionalServices", Effect: "Allow", Action: writesOf("regional", ctx.resourceTypes), Resource: "*", Condition: inRegions },
     {
       Sid: "ChangePlatformBuckets",
       Effect: "Allow",
-      Action: writesOf("s3"),
+      Action: writesOf("s3", ctx.resourceTypes),
       Resource: `arn:aws:s3:::${ctx.bucketPrefix}-*`,
     },
     {
       Sid: "ChangePlatformSecrets",
       Effect: "Allow",
-      Action: writesOf("secretsmanager"),
+      Action: writesOf("secretsmanager", ctx.resourceTypes),
       Resource: `arn:aws:secretsmanager:*:${ctx.account}:secret:${ctx.secretPrefix}/*`,
     },
-    { Sid: "ChangePlatformParameters", Effect: "Allow", Action: writesOf("ssm"), Resource: parameterArns(ctx) },
+    { Sid: "ChangePlatformParameters", Effect: "Allow", Action: writesOf("ssm", ctx.resourceTypes), Resource: parameterArns(ctx) },
     {
       Sid: "ChangePlatformRepositories",
       Effect: "Allow",
-      Action: writesOf("ecr"),
+      Action: writesOf("ecr", ctx.resourceTypes),
       Resource: `arn:aws:ecr:*:${ctx.account}:repository/${ctx.name}-*`,
     },
     {
       Sid: "ChangePlatformTrail",
       Effect: "Allow",
       // No cloudtrail:StopLogging: the pipeline cannot switch the audit trail off.
-      Action: writesOf("cloudtrail"),
+      Action: writesOf("cloudtrail", ctx.resourceTypes),
       Resource: `arn:aws:cloudtrail:*:${ctx.account}:trail/${ctx.name}-*`,
     },
     {
       Sid: "ChangeDistributionAndRecords",
       Effect: "Allow",
-      Action: [...writesOf("cloudfront"), ...writesOf("route53")],
+      Action: [...writesOf("cloudfront", ctx.resourceTypes), ...writesOf("route53", ctx.resourceTypes)],
       Resource: "*",
     },
     { Sid: "ChangePlatformRoles", Effect: "Allow", Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"), Resource: `${iam}:role/${ctx.name}-*` },
@@ -214,7 +225,7 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
     {
       Sid: "GithubOidcProvider",
       Effect: "Allow",
-      Action: writesOf("iam").filter((a) => a.includes("OpenIDConnectProvider")),
+      Action: writesOf("iam", ctx.resourceTypes).filter((a) => a.includes("OpenIDConnectProvider")),
       Resource: `${iam}:oidc-provider/${OIDC_CLAIMS}`,
     },
     { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } } },
@@ -227,7 +238,7 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
       Action: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:DeleteObjectVersion", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"],
       Resource: [stateBucket, `${stateBucket}/*`],
     },
-  ];
+  ]);
 }
 
 /** What the trust of each role requires of the GitHub OIDC token, besides the audience. */
@@ -251,6 +262,9 @@ function trustExpression(equals: Record<string, string>, like: Record<string, st
 
 /** Adds the two roles and their policies to the security module (which declares `local.github_oidc_provider_arn`). */
 export function terraformRoles(scope: Construct, ctx: TerraformRoleContext, trust: TerraformTrustSpec): { plan: IamRole; apply: IamRole } {
+  // The actions of the types this workspace plans, known once every module exists (at synthesis).
+  const lazyPolicy = (statements: (c: TerraformRoleContext) => PolicyStatement[]) =>
+    Lazy.stringValue({ produce: () => policyDocument(statements({ ...ctx, resourceTypes: ctx.resourceTypes ?? workspaceTypes(scope) })) });
   // Environments only: never a branch subject, never pull_request (a pull request's plan reaches the plan role through its environment).
   new TerraformLocal(scope, "terraform_subjects", expr('[for e in var.github_environments : "repo:${var.github_repository}:environment:${e}"]'));
   const workflowRef = (ref: string) => `\${var.github_repository}/${trust.workflow}@${ref}`;
@@ -264,12 +278,12 @@ export function terraformRoles(scope: Construct, ctx: TerraformRoleContext, trus
     }),
     "terraform_plan",
   );
-  named(new IamRolePolicy(scope, "terraform_plan_policy", { name: "terraform-plan", role: plan.id, policy: policyDocument(planPolicyStatements(ctx)) }), "terraform_plan");
+  named(new IamRolePolicy(scope, "terraform_plan_policy", { name: "terraform-plan", role: plan.id, policy: lazyPolicy(planPolicyStatements) }), "terraform_plan");
   const read = named(
     new IamPolicy(scope, "terraform_read_policy", {
       name: `${ctx.name}-terraform-read`,
       description: "What the pipeline's Terraform roles read: the configuration of every service the platform manages",
-      policy: policyDocument(readPolicyStatements(ctx)),
+      policy: lazyPolicy(readPolicyStatements),
     }),
     "terraform_read",
   );
@@ -283,7 +297,7 @@ export function terraformRoles(scope: Construct, ctx: TerraformRoleContext, trus
     }),
     "terraform_apply",
   );
-  named(new IamRolePolicy(scope, "terraform_apply_policy", { name: "terraform-apply", role: apply.id, policy: policyDocument(applyPolicyStatements(ctx)) }), "terraform_apply");
+  named(new IamRolePolicy(scope, "terraform_apply_policy", { name: "terraform-apply", role: apply.id, policy: lazyPolicy(applyPolicyStatements) }), "terraform_apply");
   for (const [id, role] of [["plan", plan], ["apply", apply]] as const) {
     named(new IamRolePolicyAttachment(scope, `terraform_${id}_read`, { role: role.name, policyArn: read.arn }), `terraform_${id}_read`);
   }
