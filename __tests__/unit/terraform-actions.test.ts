@@ -4,11 +4,11 @@
  * RESOURCE_TYPE_ACTIONS, and the roles allow every action of every entry (the plan role the reads, the
  * apply role the writes). Offline and structural: the synthesized JSON, no plan.
  */
-import { PRODUCTS, WORKSPACES } from "../../environments";
+import { PRODUCTS, productById, WORKSPACES, type EnvironmentInput } from "../../environments";
 import { entriesFor, plannedTypes, RESOURCE_TYPE_ACTIONS, uncoveredTypes } from "../../modules/security/terraform-actions";
 import { applyPolicyStatements, planPolicyStatements, readPolicyStatements, type TerraformRoleContext } from "../../modules/security/terraform-role";
 import type { PolicyStatement } from "../../lib/constructs/iam";
-import { inputs, synthAll, synthProduct } from "../helpers/synth";
+import { inputs, synthAll, synthProduct, type Json } from "../helpers/synth";
 
 const ctx: TerraformRoleContext = {
   name: "p-w",
@@ -23,6 +23,18 @@ const ctx: TerraformRoleContext = {
 function allows(statements: PolicyStatement[], action: string): boolean {
   const glob = (p: string) => new RegExp(`^${p.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
   return statements.some((s) => s.Effect === "Allow" && [s.Action].flat().some((p) => glob(String(p)).test(action)));
+}
+
+
+/** Per planned type of `stack`, the table's actions the plan role (`plan`) or the apply role (`apply`) does not grant. */
+function missingActions(stack: { root: Json; modules: Record<string, Json> }, plan: PolicyStatement[], apply: PolicyStatement[]): { type: string; plan: string[]; apply: string[] }[] {
+  const types = new Set([stack.root, ...Object.values(stack.modules)].flatMap(plannedTypes));
+  return [...types]
+    .map((type) => {
+      const t = RESOURCE_TYPE_ACTIONS[type];
+      return { type, plan: [...t.read, ...(t.refresh ?? [])].filter((a) => !allows(plan, a)), apply: t.write.filter((a) => !allows(apply, a)) };
+    })
+    .filter((m) => m.plan.length + m.apply.length > 0);
 }
 
 function rolesOn() {
@@ -91,11 +103,7 @@ describe("each workspace's synthesized roles are derived from the types it plans
 
   test.each(WORKSPACES)("%s: every action of every planned type is granted", (ws) => {
     const { plan, apply } = docs(withRoles[ws]);
-    for (const type of typesOf(withRoles[ws])) {
-      const t = RESOURCE_TYPE_ACTIONS[type];
-      expect({ type, missing: [...t.read, ...(t.refresh ?? [])].filter((a) => !allows(plan, a)) }).toEqual({ type, missing: [] });
-      expect({ type, missing: t.write.filter((a) => !allows(apply, a)) }).toEqual({ type, missing: [] });
-    }
+    expect(missingActions(withRoles[ws], plan, apply)).toEqual([]);
   });
 
   test.each(WORKSPACES)("%s: no write of a service whose types it does not plan (least privilege)", (ws) => {
@@ -105,5 +113,26 @@ describe("each workspace's synthesized roles are derived from the types it plans
     const granted = inline.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat().map((a) => String(a).split(":")[0]));
     // sts/iam statements of the roles' own trust and state (s3, kms) are not derived from types.
     expect([...new Set(granted)].filter((s) => !services.has(s) && !["s3", "kms", "iam"].includes(s))).toEqual([]);
+  });
+});
+
+describe("Atena prod with the roles on (Parameter Store, NAT instance)", () => {
+  const atena = productById("atena");
+  const input = atena.environments.prod as EnvironmentInput & { security: { deploy: Record<string, unknown> } };
+  const on = { ...input, security: { ...input.security, deploy: { ...input.security.deploy, terraformRoles: { enabled: true } } } } as EnvironmentInput;
+  const stack = synthProduct(atena, { prod: on }).stacks.prod;
+  const r = stack.modules.security.resource;
+  const read: PolicyStatement[] = JSON.parse(r.aws_iam_policy.terraform_read.policy).Statement;
+  const apply: PolicyStatement[] = [...read, ...JSON.parse(r.aws_iam_role_policy.terraform_apply.policy).Statement];
+
+  test("the plan role reads the workspace's SecureString parameters and decrypts them through SSM only", () => {
+    const params = read.find((s) => [s.Action].flat().includes("ssm:GetParameter"));
+    expect(params?.Resource).toMatch(/^arn:aws:ssm:\*:\$\{var\.account_id\}:parameter\/\$\{var\.secret_prefix\}\/\*$|^arn:aws:ssm:\*:\d+:parameter\/.+\/\*$/);
+    const decrypt = read.find((s) => [s.Action].flat().includes("kms:Decrypt"));
+    expect(JSON.stringify(decrypt?.Condition)).toMatch(/ssm\.[a-z0-9-]+\.amazonaws\.com/);
+  });
+
+  test("every action of every type it plans is granted", () => {
+    expect(missingActions(stack, read, apply)).toEqual([]);
   });
 });
