@@ -11,7 +11,7 @@ import type { Ctx } from "./composition/modules";
 import { namesOf } from "./composition/names";
 import { addRootOutputs } from "./composition/outputs";
 import { runningValidation } from "./composition/running";
-import { ConfigError, EDUAUTISMO, loadEnvironments, PRODUCTS, ruleContext, type EnvironmentConfig, type EnvironmentInput, type Product } from "./environments";
+import { ConfigError, crossProductProblems, EDUAUTISMO, loadEnvironments, PRODUCTS, ruleContext, type EnvironmentConfig, type EnvironmentInput, type Product } from "./environments";
 import { BootstrapSchema, type BootstrapConfig, type BootstrapInput } from "./environments/bootstrap";
 import { PlatformApp } from "./lib/core/app";
 import { WorkspaceStack } from "./lib/core/workspace-stack";
@@ -146,5 +146,8 @@ export function synthesizeProducts(ids: readonly string[] = [], options: Omit<Sy
   const unknown = ids.filter((id) => !PRODUCTS.some((p) => p.id === id));
   if (unknown.length > 0) throw new ConfigError(unknown.map((id) => `synth: no product "${id}" (products: ${PRODUCTS.map((p) => p.id).join(", ")})`));
   const chosen = ids.length > 0 ? PRODUCTS.filter((p) => ids.includes(p.id)) : PRODUCTS;
+  // Rules across products (shared accounts), whichever products are written: nothing is written on a problem.
+  const shared = crossProductProblems();
+  if (shared.length > 0) throw new ConfigError(shared);
   return chosen.map((product) => ({ product, platforms: synthesize({ ...options, product }).platforms }));
 }

@@ -83,18 +83,39 @@ export function loadEnvironments(inputs: Readonly<Record<string, EnvironmentInpu
   return configs;
 }
 
-/** The GitHub OIDC provider is one per account: only one workspace of an account may create it. */
-function sharedAccountProblems(configs: EnvironmentConfig[]): string[] {
+/** IAM allows one OIDC provider per URL per account: a second CreateOpenIDConnectProvider fails with EntityAlreadyExists. */
+export const OIDC_PROVIDER_PER_ACCOUNT_DOC = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html";
+
+/**
+ * The GitHub OIDC provider is one per account: only one workspace of an account, across every
+ * product, may create it (`security.deploy.createOidcProvider`); the others set false and trust the
+ * existing provider by its ARN. `label` names a workspace (`<ws>` or `<product>/<ws>`, workspaceLabel).
+ */
+export function oidcProviderProblems(workspaces: readonly { label: string; env: EnvironmentConfig }[]): string[] {
   const creator = new Map<string, string>();
   const problems: string[] = [];
-  for (const env of configs) {
+  for (const { label, env } of workspaces) {
     if (!env.security.deploy.createOidcProvider) continue;
     const other = creator.get(env.accountId);
     if (other) {
       problems.push(
-        `${env.workspace}.security.deploy.createOidcProvider: account ${env.accountId} already gets the GitHub OIDC provider from ${other}; set false here (the provider is account-wide)`,
+        `${label}.security.deploy.createOidcProvider: account ${env.accountId} already gets the GitHub OIDC provider from ${other}; set false here, ` +
+          `so this workspace trusts the existing provider (IAM has one provider per URL per account; a second create fails with EntityAlreadyExists, ${OIDC_PROVIDER_PER_ACCOUNT_DOC})`,
       );
-    } else creator.set(env.accountId, env.workspace);
+    } else creator.set(env.accountId, label);
   }
   return problems;
+}
+
+function sharedAccountProblems(configs: EnvironmentConfig[]): string[] {
+  return oidcProviderProblems(configs.map((env) => ({ label: env.workspace, env })));
+}
+
+/**
+ * The rules that span products (accounts are shared between products, seeds 002–004): every product's
+ * environments loaded, then checked together. `npm run synth` runs it whichever products it writes.
+ */
+export function crossProductProblems(products: readonly Product[] = PRODUCTS): string[] {
+  const all = products.flatMap((p) => loadEnvironments(p.environments, p).map((env) => ({ label: workspaceLabel(p, env.workspace), env })));
+  return oidcProviderProblems(all);
 }

@@ -1,32 +1,45 @@
 /**
- * `npm run state -- <backup|list|restore FILE> [--dir cdktf.out/stacks/<ws>]`
+ * `npm run state -- <backup|list|restore FILE [--allow-other-workspace]> [--dir cdktf.out/stacks/<ws>]`
  * Run it inside the workspace directory (or pass --dir) after `terraform workspace select <ws>`.
  * It runs your own `terraform` with your own CLI configuration.
  */
 import * as path from "path";
-import { backup, listBackups, planRestore, restore } from "../lib/tools/state-backup";
+import { ALLOW_OTHER_WORKSPACE, backup, listBackups, planRestore, restore } from "../lib/tools/state-backup";
 
-const USAGE = "usage: npm run state -- <backup|list|restore FILE> [--dir cdktf.out/stacks/<ws>]";
+const USAGE = `usage: npm run state -- <backup|list|restore FILE [${ALLOW_OTHER_WORKSPACE}]> [--dir cdktf.out/stacks/<ws>]`;
 
-/** Splits `--dir X` (or `--dir=X`) from the positional arguments. */
-export function parseArgs(args: string[]): { dir?: string; positional: string[] } {
+export class UsageError extends Error {}
+
+/**
+ * Splits the options (`--dir X` or `--dir=X`, `--allow-other-workspace`) from the positional
+ * arguments. A `--dir` without a value, or an unknown option, is a usage error naming it.
+ */
+export function parseArgs(args: string[]): { dir?: string; allowOtherWorkspace: boolean; positional: string[] } {
   const positional: string[] = [];
   let dir: string | undefined;
+  let allowOtherWorkspace = false;
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--dir") dir = args[++i];
-    else if (args[i].startsWith("--dir=")) dir = args[i].slice("--dir=".length);
-    else positional.push(args[i]);
+    const a = args[i];
+    if (a === "--dir" || a.startsWith("--dir=")) {
+      const value = a === "--dir" ? args[++i] : a.slice("--dir=".length);
+      if (value === undefined || value === "" || value.startsWith("-")) {
+        throw new UsageError(`--dir needs a value: the workspace directory, e.g. --dir cdktf.out/stacks/dev\n${USAGE}`);
+      }
+      dir = value;
+    } else if (a === ALLOW_OTHER_WORKSPACE) allowOtherWorkspace = true;
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    else positional.push(a);
   }
-  return { dir, positional };
+  return { dir, allowOtherWorkspace, positional };
 }
 
 function main(args: string[]): number {
-  const { dir: dirArg, positional } = parseArgs(args);
+  const { dir: dirArg, allowOtherWorkspace, positional } = parseArgs(args);
   // npm runs scripts from the package root; INIT_CWD is where the operator typed the command.
   const here = process.env.INIT_CWD ?? process.cwd();
   const dir = path.resolve(here, dirArg ?? ".");
   const [command, file, ...rest] = positional;
-  if (rest.length > 0 || (command !== "restore" && file !== undefined)) {
+  if (rest.length > 0 || (command !== "restore" && (file !== undefined || allowOtherWorkspace))) {
     console.error(USAGE);
     return 2;
   }
@@ -39,12 +52,15 @@ function main(args: string[]): number {
     case "list": {
       const all = listBackups(dir);
       if (all.length === 0) console.log("no backups yet for this workspace (npm run state -- backup)");
-      for (const b of all) console.log(`${path.relative(here, b.file)}  serial ${b.summary.serial}  ${b.summary.addresses.length} resources`);
+      for (const b of all) {
+        const what = b.summary ? `serial ${b.summary.serial}  ${b.summary.addresses.length} resources` : `unusable: ${b.problem}`;
+        console.log(`${path.relative(here, b.file)}  ${what}`);
+      }
       return 0;
     }
     case "restore": {
       if (!file) break;
-      const p = planRestore(dir, path.resolve(here, file));
+      const p = planRestore(dir, path.resolve(here, file), { allowOtherWorkspace });
       console.log(`restoring serial ${p.backup.serial} over current serial ${p.current.serial} (pushed as serial ${p.pushedSerial})`);
       for (const a of p.added) console.log(`  + ${a}`);
       for (const a of p.removed) console.log(`  - ${a}`);

@@ -77,12 +77,14 @@ export class OperatorWorkspace {
   readonly env: NodeJS.ProcessEnv;
   private readonly root: string;
 
+  /** `besides`: another operator workspace whose root this one shares (sibling `stacks/<ws>` directories). */
   constructor(
     readonly stack: SynthesizedStack,
     mirror: string,
+    besides?: OperatorWorkspace,
   ) {
     fs.mkdirSync(path.join(REPO, "cdktf.out"), { recursive: true });
-    this.root = fs.mkdtempSync(path.join(REPO, "cdktf.out", `optest-${runId()}-`));
+    this.root = besides ? besides.root : fs.mkdtempSync(path.join(REPO, "cdktf.out", `optest-${runId()}-`));
     this.dir = path.join(this.root, "stacks", stack.workspace);
     fs.cpSync(stack.dir, this.dir, { recursive: true });
     fs.writeFileSync(path.join(this.dir, "zz_test_override.tf.json"), JSON.stringify(offlineOverride(stack.root), null, 2));

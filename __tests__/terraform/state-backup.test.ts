@@ -2,7 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { backup, listBackups, planRestore, restore } from "../../lib/tools/state-backup";
-import { tempDir } from "../helpers/synth";
+import { OperatorWorkspace } from "../helpers/operator";
+import { synthAll, tempDir } from "../helpers/synth";
 import { deployedDevNetwork, describeTerraform, terraformOk } from "../helpers/terraform";
 
 describeTerraform("state backup and rollback", () => {
@@ -47,5 +48,78 @@ describeTerraform("state backup and rollback", () => {
     const current = JSON.parse(terraformOk(dir, ["state", "pull"]).stdout);
     fs.writeFileSync(foreign, JSON.stringify({ ...current, lineage: "11111111-2222-4333-8444-555555555555" }));
     expect(() => planRestore(dir, foreign)).toThrow(/refusing to restore other\.tfstate: its lineage 11111111-2222-4333-8444-555555555555 is not the workspace's/);
+  });
+});
+
+/**
+ * The same tool as an operator types it (npm run state from inside the workspace directory, only
+ * terraform, node and npm on PATH): the production-from-dev restore of issue 21, and the messages of
+ * the mistakes around it. Two sibling directories, dev and production, under one copy of cdktf.out.
+ */
+describeTerraform("npm run state, typed in cdktf.out/stacks/<ws>", () => {
+  let dev: OperatorWorkspace;
+  let production: OperatorWorkspace;
+  let devBackup = "";
+
+  beforeAll(() => {
+    const { stacks } = synthAll();
+    dev = new OperatorWorkspace(stacks.dev, process.env.TF_PROVIDER_MIRROR as string);
+    production = new OperatorWorkspace(stacks.production, process.env.TF_PROVIDER_MIRROR as string, dev);
+    for (const op of [dev, production]) {
+      op.ok("terraform init -input=false");
+      op.ok(`terraform workspace new ${op.stack.workspace}`);
+    }
+    // dev has been applied: one VPC carrying dev's default tags, backed up the way the runbook says.
+    const tags = (stacks.dev.root.provider.aws as { default_tags: { tags: Record<string, string> }[] }[])[0].default_tags[0].tags;
+    const vpc = { module: "module.network", mode: "managed", type: "aws_vpc", name: "this", provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ schema_version: 1, attributes: { id: "vpc-0dev", tags, tags_all: tags }, sensitive_attributes: [] }] };
+    const state = { version: 4, terraform_version: "1.11.4", serial: 3, lineage: "aaaaaaaa-1111-4222-8333-444444444444", outputs: {}, resources: [vpc] };
+    fs.writeFileSync(path.join(dev.dir, "crafted.tfstate"), JSON.stringify(state));
+    dev.ok("terraform state push crafted.tfstate");
+    const saved = /^saved (\S+):/.exec(dev.ok("npm run state -- backup").stdout.split("\n").find((l) => l.startsWith("saved ")) ?? "")?.[1];
+    devBackup = `../dev/${saved}`;
+  });
+  afterAll(() => dev?.remove());
+
+  test("a dev backup restored into production's empty state is refused, saying why and how to override", () => {
+    const r = production.run(`npm run state -- restore ${devBackup}`);
+    expect(r.code).not.toBe(0);
+    expect(r.text).toMatch(/refusing to restore \S+ into workspace "production": it is a backup of another workspace \(it lies in state-backups\/dev\/; it records workspace "dev"/);
+    expect(r.text).toContain('its resources are tagged Environment = "dev"');
+    expect(r.text).toContain("--allow-other-workspace");
+    expect(production.ok("terraform state pull").stdout.trim()).toBe("");
+  });
+
+  test("the explicit --allow-other-workspace override restores it", () => {
+    const r = production.ok(`npm run state -- restore ${devBackup} --allow-other-workspace`);
+    expect(r.stdout).toContain("+ module.network.aws_vpc.this");
+    expect(production.ok("terraform state list").stdout.trim()).toBe("module.network.aws_vpc.this");
+  });
+
+  test("outside a workspace directory it says so, not which workspace to select", () => {
+    const r = production.run("cd .. && npm run state -- list");
+    expect(r.code).not.toBe(0);
+    expect(r.text).toMatch(/is not a workspace directory/);
+    expect(r.text).not.toMatch(/workspace select/);
+  });
+
+  test("a --dir without its value names --dir, not a missing terraform", () => {
+    for (const line of ["npm run state -- list --dir", "npm run state -- --dir --allow-other-workspace restore x"]) {
+      const r = production.run(line);
+      expect(r.code).not.toBe(0);
+      expect(r.text).toMatch(/--dir needs a value/);
+      expect(r.text).not.toMatch(/not on PATH/);
+    }
+  });
+
+  test("an empty, corrupt or directory backup is named with its problem", () => {
+    fs.writeFileSync(path.join(production.dir, "empty.tfstate"), "");
+    fs.writeFileSync(path.join(production.dir, "corrupt.tfstate"), '{"version": 4, "lin');
+    const problems: Record<string, RegExp> = { "empty.tfstate": /the file is empty/, "corrupt.tfstate": /it is not valid JSON/, "state-backups": /it is a directory/ };
+    fs.mkdirSync(path.join(production.dir, "state-backups"), { recursive: true });
+    for (const [file, problem] of Object.entries(problems)) {
+      const r = production.run(`npm run state -- restore ${file}`);
+      expect(r.code).not.toBe(0);
+      expect(r.text).toMatch(new RegExp(`cannot use \\S*/${file} as a state backup: ${problem.source}`));
+    }
   });
 });

@@ -1,5 +1,5 @@
 /** Error paths of the security and storage knobs: each rule fails with its field path and reason. */
-import { ConfigError, loadEnvironments, type Workspace } from "../../environments";
+import { ConfigError, crossProductProblems, loadEnvironments, OIDC_PROVIDER_PER_ACCOUNT_DOC, productById, type EnvironmentInput, type Workspace } from "../../environments";
 import { problems, type Mutable } from "../helpers/config";
 import { inputs } from "../helpers/synth";
 
@@ -110,8 +110,24 @@ test("two workspaces of one account cannot both create the account-wide GitHub O
   }
   expect(error).toBeInstanceOf(ConfigError);
   expect((error as ConfigError).problems).toEqual([
-    "production.security.deploy.createOidcProvider: account 333333333333 already gets the GitHub OIDC provider from staging; set false here (the provider is account-wide)",
+    `production.security.deploy.createOidcProvider: account 333333333333 already gets the GitHub OIDC provider from staging; set false here, so this workspace trusts the existing provider (IAM has one provider per URL per account; a second create fails with EntityAlreadyExists, ${OIDC_PROVIDER_PER_ACCOUNT_DOC})`,
   ]);
+});
+
+describe("the account-wide GitHub OIDC provider across products (accounts are shared between products)", () => {
+  test("the checked-in products create it at most once per account", () => {
+    expect(crossProductProblems()).toEqual([]);
+  });
+
+  test("failing fixture: two products whose workspaces share an account both creating it are refused, naming both", () => {
+    const retell = productById("retell");
+    const atena = productById("atena");
+    const account = (atena.environments.prod as { accountId: string }).accountId;
+    const staging = retell.environments.staging as EnvironmentInput & { security: { deploy: Record<string, unknown> } };
+    const creating = { ...staging, accountId: account, security: { ...staging.security, deploy: { ...staging.security.deploy, createOidcProvider: true } } };
+    const problems = crossProductProblems([atena, { ...retell, environments: { ...retell.environments, staging: creating as EnvironmentInput } }]);
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^retell/staging\\.security\\.deploy\\.createOidcProvider: account ${account} already gets the GitHub OIDC provider from atena/prod; set false here`))]);
+  });
 });
 
 describe("named exemptions (a development-tier environment may skip only what costs money)", () => {

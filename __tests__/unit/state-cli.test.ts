@@ -3,19 +3,102 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "../../scripts/state";
 import { cliConfigDirs, findProviderMirror, impliedDirs } from "../../lib/tools/provider-mirror";
+import { directoryIdentity, foreignEvidence, readBackup } from "../../lib/tools/state-backup";
 import { AWS_PROVIDER_VERSION } from "../../lib/core/versions";
-import { tempDir } from "../helpers/synth";
+import { synthAll, synthProduct, tempDir } from "../helpers/synth";
+import { productById } from "../../environments";
 
 test("npm run state -- list keeps the command when --dir is absent", () => {
-  expect(parseArgs(["list"])).toEqual({ dir: undefined, positional: ["list"] });
+  expect(parseArgs(["list"])).toEqual({ dir: undefined, allowOtherWorkspace: false, positional: ["list"] });
 });
 
 test("--dir and its value are taken out wherever they appear", () => {
   expect(parseArgs(["restore", "--dir", "cdktf.out/stacks/dev", "state-backups/dev/x.tfstate"])).toEqual({
     dir: "cdktf.out/stacks/dev",
+    allowOtherWorkspace: false,
     positional: ["restore", "state-backups/dev/x.tfstate"],
   });
-  expect(parseArgs(["--dir=.", "backup"])).toEqual({ dir: ".", positional: ["backup"] });
+  expect(parseArgs(["--dir=.", "backup"]).dir).toBe(".");
+});
+
+test("a --dir without its value is a usage error naming --dir, never a run in some other directory", () => {
+  for (const args of [["backup", "--dir"], ["--dir=", "list"], ["--dir", "--allow-other-workspace", "restore", "x"]]) {
+    expect(() => parseArgs(args)).toThrow(/^--dir needs a value: the workspace directory/);
+  }
+});
+
+test("an unknown option is refused by name (a mistyped override must not be taken for a file)", () => {
+  expect(() => parseArgs(["restore", "x.tfstate", "--allow-other-workspaces"])).toThrow(/^unknown option --allow-other-workspaces/);
+  expect(parseArgs(["restore", "x.tfstate", "--allow-other-workspace"]).allowOtherWorkspace).toBe(true);
+});
+
+describe("restore across workspaces (the lineage check cannot see it when the target has no state)", () => {
+  const { stacks } = synthAll();
+  const production = directoryIdentity(stacks.production.dir);
+  /** A state as `backup` writes it in `ws`'s folder, with one VPC tagged by `ws`'s provider. */
+  function backupOf(ws: string, record = true): { file: string; state: ReturnType<typeof readBackup> } {
+    const id = directoryIdentity(stacks[ws].dir);
+    const folder = path.join(tempDir("backups"), "stacks", ws, "state-backups", ws);
+    fs.mkdirSync(folder, { recursive: true });
+    const vpc = { module: "module.network", mode: "managed", type: "aws_vpc", name: "this", instances: [{ attributes: { id: "vpc-1", tags_all: { ...id.tags } } }] };
+    const state = { version: 4, serial: 3, lineage: "aaaaaaaa-1111-4222-8333-444444444444", resources: [vpc], ...(record ? { state_backup: { workspace: ws, tags: id.tags, taken: "2026-12-07T00:00:00.000Z" } } : {}) };
+    const file = path.join(folder, "20261207T000000Z-serial3.tfstate");
+    fs.writeFileSync(file, JSON.stringify(state));
+    return { file, state: readBackup(file) };
+  }
+
+  test("a dev backup offered to production is foreign by its folder, its record and its resources' Environment tags", () => {
+    const { file, state } = backupOf("dev");
+    const reasons = foreignEvidence(file, state, production);
+    expect(reasons).toEqual([`it lies in state-backups/dev/`, `it records workspace "dev"`, `it records Environment = "dev"`, `its resources are tagged Environment = "dev"`]);
+  });
+
+  test("each piece of evidence alone is enough: a dev state copied out of its folder, without a record, is still foreign by its tags", () => {
+    const { state } = backupOf("dev", false);
+    const loose = path.join(tempDir("loose"), "copy.tfstate");
+    fs.writeFileSync(loose, JSON.stringify(state));
+    expect(foreignEvidence(loose, readBackup(loose), production)).toEqual([`its resources are tagged Environment = "dev"`]);
+  });
+
+  test("another product's workspace of the same name is foreign by its Project tag", () => {
+    const retell = productById("retell");
+    const other = directoryIdentity(synthProduct(retell).dir("production"));
+    expect(other.workspace).toBe(production.workspace);
+    const { file, state } = backupOf("production");
+    expect(foreignEvidence(file, state, other).join("; ")).toMatch(/its resources are tagged Project = /);
+  });
+
+  test("a workspace's own backup has no foreign evidence", () => {
+    const { file, state } = backupOf("production");
+    expect(foreignEvidence(file, state, production)).toEqual([]);
+  });
+
+  test("a folder that is not a synthesized workspace directory is named as such", () => {
+    expect(() => directoryIdentity(path.dirname(stacks.production.dir))).toThrow(/is not a workspace directory/);
+    expect(() => directoryIdentity(path.join(tempDir("x"), "missing"))).toThrow(/missing does not exist/);
+  });
+});
+
+describe("a backup that is not a state is named with its problem", () => {
+  const cases: [string, (f: string) => void, RegExp][] = [
+    ["empty", (f) => fs.writeFileSync(f, ""), /the file is empty/],
+    ["corrupt", (f) => fs.writeFileSync(f, '{"version": 4, "lin'), /not valid JSON .*corrupt or truncated/],
+    ["not a state", (f) => fs.writeFileSync(f, '{"a": 1}'), /not a Terraform state/],
+    ["a directory", (f) => fs.mkdirSync(f), /it is a directory/],
+    ["missing", () => undefined, /does not exist/],
+  ];
+  test.each(cases)("%s", (_name, make, problem) => {
+    const file = path.join(tempDir("bad"), "b.tfstate");
+    make(file);
+    let message = "";
+    try {
+      readBackup(file);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.startsWith(`cannot use ${file} as a state backup: `)).toBe(true);
+    expect(message).toMatch(problem);
+  });
 });
 
 function fakeMirror(): string {

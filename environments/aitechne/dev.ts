@@ -26,7 +26,8 @@ export const dev: AitechneInput = {
     secrets: { names: [], recoveryWindowDays: 0 },
     // The trail stays (an account without one has no audit record); its CloudWatch copy is off in dev.
     audit: { enabled: true, cloudWatchLogs: false },
-    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["dev"] },
+    // The account's GitHub OIDC provider comes from atena/prod (one per account; D152).
+    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["dev"], createOidcProvider: false },
   },
   compute: {
     images: ["processor"],

@@ -28,7 +28,8 @@ export const prod: AitechneInput = {
   security: {
     secrets: { names: [], recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true },
-    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["prod"] },
+    // The account's GitHub OIDC provider comes from retell/production (one per account; D152).
+    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["prod"], createOidcProvider: false },
   },
   compute: {
     images: ["processor"],

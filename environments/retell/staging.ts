@@ -29,7 +29,8 @@ export const staging: EnvironmentInput = {
     waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30 },
     secrets: { names: secrets, recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
-    deploy: { githubRepository: "retellai/retell-mvp", branches: ["main"], githubEnvironments: ["staging"] },
+    // The account's GitHub OIDC provider comes from atena/prod (one per account; D152).
+    deploy: { githubRepository: "retellai/retell-mvp", branches: ["main"], githubEnvironments: ["staging"], createOidcProvider: false },
   },
   storage: { accessLogging: true },
   cache: {

@@ -7,7 +7,7 @@
  * stack calls it with `module "<name>" { source = "./modules/<name>" }` and writes its JSON to
  * `modules/<name>/main.tf.json`. A module stack never synthesizes on its own.
  */
-import { TerraformHclModule, TerraformOutput, TerraformStack, TerraformVariable, type TerraformElement } from "cdktf";
+import { TerraformDataSource, TerraformHclModule, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type TerraformElement } from "cdktf";
 import { Node, type Construct } from "constructs";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
 import { knobNames, type KnobSet, type KnobSpec, type KnobTokens } from "./knobs";
@@ -198,4 +198,22 @@ export abstract class ModuleStack extends TerraformStack {
     const moved = this.moves.length > 0 ? { moved: this.moves.map((m) => ({ ...m })) } : {};
     return { terraform: { required_providers: { aws } }, ...stripComments(tf, ["terraform"]), ...moved };
   }
+}
+
+/**
+ * The Terraform types one workspace plans: `<type>` of every resource and `data.<type>` of every data
+ * source in its root and module stacks (the App's stacks whose `workspace` is `scope`'s). Call it at
+ * synthesis time (from a Lazy value), when every module of the workspace exists.
+ */
+export function workspaceTypes(scope: Construct): string[] {
+  const own = (TerraformStack.of(scope) as unknown as { workspace?: string }).workspace;
+  const app = Node.of(TerraformStack.of(scope)).scope;
+  if (own === undefined || !app) throw new Error("workspaceTypes: scope is not inside a workspace's stack");
+  const stacks = Node.of(app).children.filter((c) => c instanceof TerraformStack && (c as unknown as { workspace?: string }).workspace === own);
+  const types = new Set<string>();
+  for (const c of stacks.flatMap((s) => Node.of(s).findAll())) {
+    if (c instanceof TerraformResource) types.add(c.terraformResourceType);
+    else if (c instanceof TerraformDataSource) types.add(`data.${c.terraformResourceType}`);
+  }
+  return [...types].sort();
 }

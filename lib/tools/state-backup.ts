@@ -19,10 +19,45 @@ export interface StateSummary {
   readonly addresses: string[];
 }
 
+/** What `backup` records in the file besides the state (Terraform ignores the key; restore strips it). */
+export interface BackupRecord {
+  readonly workspace: string;
+  readonly tags: DirectoryIdentity["tags"];
+  readonly taken: string;
+}
+
 interface StateFile {
+  version?: number;
   lineage: string;
   serial: number;
-  resources?: { module?: string; mode: string; type: string; name: string; instances: { index_key?: string | number }[] }[];
+  resources?: {
+    module?: string;
+    mode: string;
+    type: string;
+    name: string;
+    instances: { index_key?: string | number; attributes?: { tags?: Record<string, string> | null; tags_all?: Record<string, string> | null } }[];
+  }[];
+  /** Written by `backup`: where the copy was taken. */
+  state_backup?: BackupRecord;
+}
+
+/** Reads a backup file, naming the file and the problem when it is not a Terraform state. */
+export function readBackup(file: string): StateFile {
+  const problem = (what: string) => new Error(`cannot use ${file} as a state backup: ${what}`);
+  if (!fs.existsSync(file)) throw problem("the file does not exist (npm run state -- list shows this workspace's backups)");
+  if (fs.statSync(file).isDirectory()) throw problem("it is a directory; name one .tfstate file in it (npm run state -- list)");
+  const text = fs.readFileSync(file, "utf8");
+  if (text.trim() === "") throw problem("the file is empty (a failed `terraform state pull > file` leaves such a file)");
+  let state: StateFile;
+  try {
+    state = JSON.parse(text) as StateFile;
+  } catch (e) {
+    throw problem(`it is not valid JSON (${(e as Error).message}); the file is corrupt or truncated`);
+  }
+  if (typeof state !== "object" || state === null || typeof state.lineage !== "string" || typeof state.serial !== "number" || state.version !== 4) {
+    throw problem("it is JSON but not a Terraform state (version 4 with lineage and serial)");
+  }
+  return state;
 }
 
 export function summarize(state: StateFile): StateSummary {
@@ -48,7 +83,38 @@ function tf(dir: string, args: string[]): string {
 export function directoryWorkspace(dir: string): string | undefined {
   const envs = path.join(dir, "environments");
   const found = fs.existsSync(envs) ? fs.readdirSync(envs).filter((f) => fs.existsSync(path.join(envs, f, "terraform.tfvars"))) : [];
-  return found.length === 1 ? found[0] : undefined;
+  return found.length === 1 && fs.existsSync(path.join(dir, "cdk.tf.json")) ? found[0] : undefined;
+}
+
+/**
+ * The default tags that say which configuration a resource belongs to (platform.ts sets them on every
+ * provider: Project = the product, Environment = the workspace). Other default tags may change between
+ * releases without making a backup foreign, so only these two are compared.
+ */
+export const IDENTITY_TAGS = ["Project", "Environment"] as const;
+
+/** Who a workspace directory is: its workspace and the identity tags its providers put on every resource. */
+export interface DirectoryIdentity {
+  readonly workspace: string;
+  readonly tags: Partial<Record<(typeof IDENTITY_TAGS)[number], string>>;
+}
+
+/** The directory's identity; throws "not a workspace directory" for any other folder. */
+export function directoryIdentity(dir: string): DirectoryIdentity {
+  if (!fs.existsSync(dir)) throw new Error(`${dir} does not exist: pass the workspace directory (cdktf.out/stacks/<ws>) with --dir, or run the command inside it`);
+  if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory: pass the workspace directory (cdktf.out/stacks/<ws>) with --dir`);
+  const workspace = directoryWorkspace(dir);
+  if (!workspace) {
+    throw new Error(
+      `${dir} is not a workspace directory (it has no cdk.tf.json and environments/<ws>/terraform.tfvars). ` +
+        "Run npm run state inside cdktf.out/stacks/<ws> (cdktf.out/<product>/stacks/<ws> for another product), or pass --dir with that directory.",
+    );
+  }
+  const root = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as { provider?: { aws?: { default_tags?: { tags?: Record<string, string> }[] }[] } };
+  const defaults = root.provider?.aws?.[0]?.default_tags?.[0]?.tags ?? {};
+  const tags: DirectoryIdentity["tags"] = {};
+  for (const k of IDENTITY_TAGS) if (defaults[k] !== undefined) tags[k] = defaults[k];
+  return { workspace, tags };
 }
 
 /**
@@ -56,13 +122,12 @@ export function directoryWorkspace(dir: string): string | undefined {
  * (a fresh checkout before `terraform workspace select`) would save or overwrite the wrong, empty state.
  */
 function selectedWorkspace(dir: string): string {
+  const own = directoryIdentity(dir).workspace;
   const selected = tf(dir, ["workspace", "show"]).trim();
-  const own = directoryWorkspace(dir);
-  if (selected === "default" || (own && selected !== own)) {
-    const ws = own ?? "<workspace>";
+  if (selected !== own) {
     throw new Error(
-      `the selected Terraform workspace is "${selected}", but this directory holds the "${ws}" configuration. ` +
-        `Select it first: terraform workspace select ${ws}`,
+      `the selected Terraform workspace is "${selected}", but this directory holds the "${own}" configuration. ` +
+        `Select it first: terraform workspace select ${own}`,
     );
   }
   return selected;
@@ -97,12 +162,14 @@ export function backup(dir: string, now = new Date()): { file: string; summary: 
   fs.mkdirSync(folder, { recursive: true });
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const file = path.join(folder, `${stamp}-serial${state.serial}.tfstate`);
-  fs.writeFileSync(file, JSON.stringify(state, null, 2) + "\n");
+  const { workspace, tags } = directoryIdentity(dir);
+  const record: BackupRecord = { workspace, tags, taken: now.toISOString() };
+  fs.writeFileSync(file, JSON.stringify({ ...state, state_backup: record }, null, 2) + "\n");
   return { file, summary: summarize(state) };
 }
 
-/** The backups of the selected workspace, newest first. */
-export function listBackups(dir: string): { file: string; summary: StateSummary }[] {
+/** The backups of the selected workspace, newest first; a file that is not a state carries its problem instead. */
+export function listBackups(dir: string): { file: string; summary?: StateSummary; problem?: string }[] {
   const folder = backupDir(dir);
   if (!fs.existsSync(folder)) return [];
   return fs
@@ -110,8 +177,48 @@ export function listBackups(dir: string): { file: string; summary: StateSummary 
     .filter((f) => f.endsWith(".tfstate"))
     .sort()
     .reverse()
-    .map((f) => ({ file: path.join(folder, f), summary: summarize(JSON.parse(fs.readFileSync(path.join(folder, f), "utf8"))) }));
+    .map((f) => {
+      const file = path.join(folder, f);
+      try {
+        return { file, summary: summarize(readBackup(file)) };
+      } catch (e) {
+        return { file, problem: (e as Error).message };
+      }
+    });
 }
+
+/**
+ * Why a backup belongs to another workspace than `target`, one reason per piece of evidence: the
+ * `state-backups/<ws>/` folder it lies in, the workspace `backup` recorded in it, and the identity
+ * tags (IDENTITY_TAGS) on its resources. Empty when nothing points elsewhere. The lineage check
+ * cannot see this when the target has no state yet (a lost or fresh workspace): any lineage goes back.
+ */
+export function foreignEvidence(file: string, state: StateFile, target: DirectoryIdentity): string[] {
+  const reasons: string[] = [];
+  const folder = path.basename(path.dirname(path.resolve(file)));
+  if (path.basename(path.dirname(path.dirname(path.resolve(file)))) === "state-backups" && folder !== target.workspace) {
+    reasons.push(`it lies in state-backups/${folder}/`);
+  }
+  const rec = state.state_backup;
+  if (rec && rec.workspace !== target.workspace) reasons.push(`it records workspace "${rec.workspace}"`);
+  for (const k of IDENTITY_TAGS) {
+    const want = target.tags[k];
+    if (want === undefined) continue;
+    if (rec?.tags?.[k] !== undefined && rec.tags[k] !== want) reasons.push(`it records ${k} = "${rec.tags[k]}"`);
+    const found = new Set<string>();
+    for (const r of state.resources ?? []) {
+      for (const i of r.instances) {
+        const v = i.attributes?.tags_all?.[k] ?? i.attributes?.tags?.[k];
+        if (v !== undefined && v !== want) found.add(v);
+      }
+    }
+    if (found.size > 0) reasons.push(`its resources are tagged ${k} = ${[...found].map((v) => `"${v}"`).join(", ")}`);
+  }
+  return reasons;
+}
+
+/** The override flag of `npm run state -- restore`, named once for the tool and its messages. */
+export const ALLOW_OTHER_WORKSPACE = "--allow-other-workspace";
 
 export interface RestorePlan {
   readonly current: StateSummary;
@@ -122,11 +229,24 @@ export interface RestorePlan {
   readonly removed: string[];
 }
 
-/** What a restore would do; throws when the lineages differ (a backup of another state). */
-export function planRestore(dir: string, file: string): RestorePlan {
-  selectedWorkspace(dir);
+/**
+ * What a restore would do; throws when the backup belongs to another workspace (unless
+ * `allowOtherWorkspace`) or when the lineages differ (a backup of another state).
+ */
+export function planRestore(dir: string, file: string, options: { allowOtherWorkspace?: boolean } = {}): RestorePlan {
+  const selected = selectedWorkspace(dir);
+  const raw = readBackup(file);
+  const foreign = foreignEvidence(file, raw, directoryIdentity(dir));
+  if (foreign.length > 0 && !options.allowOtherWorkspace) {
+    throw new Error(
+      `refusing to restore ${file} into workspace "${selected}": it is a backup of another workspace (${foreign.join("; ")}). ` +
+        "Restored here, this workspace's state would hold the other workspace's resources, and the next apply from here " +
+        `would change or destroy them. Restore one of "${selected}"'s own backups (npm run state -- list); ` +
+        `if you really mean to move those resources here, run the restore again with ${ALLOW_OTHER_WORKSPACE}.`,
+    );
+  }
   const found = pullOrNone(dir);
-  const saved = summarize(JSON.parse(fs.readFileSync(file, "utf8")));
+  const saved = summarize(raw);
   // A workspace whose state was lost has none: the backup goes back as it is.
   const current = found ? summarize(found) : { lineage: saved.lineage, serial: 0, addresses: [] };
   if (saved.lineage !== current.lineage) {
@@ -151,7 +271,7 @@ export function planRestore(dir: string, file: string): RestorePlan {
  */
 export function restore(dir: string, file: string, plan: RestorePlan = planRestore(dir, file)): RestorePlan & { safetyBackup?: string; finalSerial: number } {
   const safety = plan.current.addresses.length > 0 ? backup(dir).file : undefined;
-  const state = JSON.parse(fs.readFileSync(file, "utf8")) as StateFile;
+  const { state_backup: _record, ...state } = readBackup(file);
   state.serial = plan.pushedSerial;
   const staged = path.join(path.dirname(file), `.restore-${path.basename(file)}`);
   fs.writeFileSync(staged, JSON.stringify(state));

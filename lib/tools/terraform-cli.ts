@@ -5,6 +5,7 @@
  * TF_PROVIDER_MIRROR — that is lib/tools/terraform.ts's offline runner, for the tests and report scripts.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 
 export interface TfResult {
   readonly code: number;
@@ -25,6 +26,11 @@ export function plainText(output: string): string {
  * runner adds only TF_INPUT=0: a tool must never wait on a prompt).
  */
 export function runTerraform(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): TfResult {
+  // spawn reports a missing working directory as ENOENT too: say which one is missing.
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    const msg = `${dir} is not a directory: nothing to run terraform in`;
+    return { code: 2, stdout: "", stderr: msg, text: msg };
+  }
   const result = spawnSync("terraform", args, {
     cwd: dir,
     encoding: "utf8",

@@ -366,7 +366,7 @@ export class SecurityModule extends ModuleStack {
           const t = props.terraformRoles;
           const bucketPrefix = this.input("bucket_prefix", t.bucketPrefix, { type: "string", description: "Prefix of the platform's bucket names (the Terraform apply role manages `<prefix>-*`)." }).stringValue;
           const secretPrefix = "${var.secret_prefix}";
-          return terraformRoles(this, { name, secretPrefix, bucketPrefix, account, regions: t.regions, state: t.state }, t);
+          return terraformRoles(this, { name, secretPrefix, bucketPrefix, account, regions: t.regions, state: t.state, dataKeyArns: [keyArn.data] }, t);
         })()
       : undefined;
 

@@ -20,10 +20,11 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { TerraformLocal } from "cdktf";
+import { Lazy, TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
-import { expr, named } from "../../lib/core/module-stack";
+import { expr, named, workspaceTypes } from "../../lib/core/module-stack";
+import { configurationReads, refreshes, writesOf } from "./terraform-actions";
 
 export const OIDC_CLAIMS = "token.actions.githubusercontent.com";
 
@@ -49,6 +50,18 @@ export interface TerraformRoleContext {
   /** Regions the platform's resources live in (primary, DR, us-east-1 for CloudFront's WAF). */
   readonly regions: readonly string[];
   readonly state: TerraformStateAccess;
+  /** The customer-managed key(s) of the workspace's secrets and SecureString parameters (the data key); any of the account's keys when absent. */
+  readonly dataKeyArns?: readonly string[];
+  /**
+   * The Terraform types the workspace plans (`aws_vpc`, `data.aws_subnets`): the roles get the actions
+   * of these types only (terraform-actions.ts). Every type of the table when absent.
+   */
+  readonly resourceTypes?: readonly string[];
+}
+
+/** Drops the statements left without an action (a workspace that plans none of their types). */
+function nonEmpty(statements: PolicyStatement[]): PolicyStatement[] {
+  return statements.filter((s) => [s.Action].flat().length > 0);
 }
 
 /** IAM actions that change roles; the apply role may run them on `<name>-*` roles, never on its own. */
@@ -92,71 +105,6 @@ export const SERVICE_LINKED_ROLES = [
 /** Managed policies the apply role may attach: AWS's service-role policies only (RDS enhanced monitoring). */
 export const ATTACHABLE_POLICIES = ["arn:aws:iam::aws:policy/service-role/*"];
 
-/** Reads that show configuration, never data: no s3:GetObject, secretsmanager:GetSecretValue or logs:GetLogEvents. */
-const CONFIGURATION_READS = [
-  "application-autoscaling:Describe*",
-  "application-autoscaling:ListTagsForResource",
-  "cloudfront:Get*",
-  "cloudfront:List*",
-  "cloudtrail:Describe*",
-  "cloudtrail:GetEventSelectors",
-  "cloudtrail:GetInsightSelectors",
-  "cloudtrail:GetTrail",
-  "cloudtrail:GetTrailStatus",
-  "cloudtrail:ListTags",
-  "cloudwatch:Describe*",
-  "cloudwatch:GetDashboard",
-  "cloudwatch:ListDashboards",
-  "cloudwatch:ListTagsForResource",
-  "ec2:Describe*",
-  "ecr:DescribeRepositories",
-  "ecr:GetLifecyclePolicy",
-  "ecr:GetRepositoryPolicy",
-  "ecr:ListTagsForResource",
-  "ecs:Describe*",
-  "ecs:List*",
-  "elasticache:Describe*",
-  "elasticache:ListTagsForResource",
-  "elasticloadbalancing:Describe*",
-  "firehose:DescribeDeliveryStream",
-  "firehose:ListTagsForDeliveryStream",
-  "iam:Get*",
-  "iam:List*",
-  "kms:Describe*",
-  "kms:GetKeyPolicy",
-  "kms:GetKeyRotationStatus",
-  "kms:List*",
-  "logs:Describe*",
-  "logs:GetDelivery",
-  "logs:GetDeliveryDestination",
-  "logs:GetDeliveryDestinationPolicy",
-  "logs:GetDeliverySource",
-  "logs:GetLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:ListTagsForResource",
-  "logs:ListTagsLogGroup",
-  "rds:Describe*",
-  "rds:ListTagsForResource",
-  "route53:Get*",
-  "route53:List*",
-  "s3:GetAccelerateConfiguration",
-  "s3:GetBucket*",
-  "s3:GetEncryptionConfiguration",
-  "s3:GetLifecycleConfiguration",
-  "s3:GetReplicationConfiguration",
-  "s3:ListAllMyBuckets",
-  "secretsmanager:DescribeSecret",
-  "secretsmanager:GetResourcePolicy",
-  "secretsmanager:ListSecrets",
-  "sns:GetSubscriptionAttributes",
-  "sns:GetTopicAttributes",
-  "sns:ListSubscriptionsByTopic",
-  "sns:ListTagsForResource",
-  "sts:GetCallerIdentity",
-  "wafv2:Get*",
-  "wafv2:List*",
-];
-
 function stateStatements(ctx: TerraformRoleContext, apply: boolean): PolicyStatement[] {
   const bucket = `arn:aws:s3:::${ctx.state.bucket}`;
   const st: PolicyStatement[] = [
@@ -178,18 +126,40 @@ function managedSecretArns(ctx: TerraformRoleContext): string[] {
   return ["db-master", "db-app", "redis-auth"].map((s) => `arn:aws:secretsmanager:*:${ctx.account}:secret:${ctx.secretPrefix}/${s}-??????`);
 }
 
+/** The workspace's SSM parameters: `/<secretPrefix>/…` (composition's parameterPath). */
+function parameterArns(ctx: TerraformRoleContext): string {
+  return `arn:aws:ssm:*:${ctx.account}:parameter/${ctx.secretPrefix}/*`;
+}
+
 /**
  * What both roles read: every service's configuration and the secret versions Terraform writes. A managed
  * policy `<name>-terraform-read` attached to both (an inline copy would push the apply role past IAM's
  * 10,240-character limit for a role's inline policies).
  */
 export function readPolicyStatements(ctx: TerraformRoleContext): PolicyStatement[] {
-  return [
-    { Sid: "ReadConfiguration", Effect: "Allow", Action: CONFIGURATION_READS, Resource: "*" },
-    { Sid: "RefreshManagedSecretVersions", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: managedSecretArns(ctx) },
+  const secrets = refreshes("secretsmanager:", ctx.resourceTypes);
+  const parameters = refreshes("ssm:", ctx.resourceTypes);
+  const via = [...(secrets ? ["secretsmanager"] : []), ...(parameters ? ["ssm"] : [])];
+  return nonEmpty([
+    { Sid: "ReadConfiguration", Effect: "Allow", Action: configurationReads(ctx.resourceTypes), Resource: "*" },
+    ...(secrets ? [{ Sid: "RefreshManagedSecretVersions", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: managedSecretArns(ctx) }] : []),
+    // Parameter Store (aws_ssm_parameter): the workspace's parameters, /<project>/<workspace>/ (compute.parameterStore, D104).
+    ...(parameters ? [{ Sid: "RefreshManagedParameters", Effect: "Allow" as const, Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], Resource: parameterArns(ctx) }] : []),
+    // Both are encrypted with the customer-managed data key: reading them back needs kms:Decrypt, only through those services.
+    ...(via.length
+      ? [
+          {
+            Sid: "DecryptManagedSecretsAndParameters",
+            Effect: "Allow" as const,
+            Action: "kms:Decrypt",
+            Resource: ctx.dataKeyArns ? [...ctx.dataKeyArns] : `arn:aws:kms:*:${ctx.account}:key/*`,
+            Condition: { StringEquals: { "kms:ViaService": ctx.regions.flatMap((r) => via.map((v) => `${v}.${r}.amazonaws.com`)) } },
+          },
+        ]
+      : []),
     // The provider reads a bucket with HeadBucket, which IAM authorizes as s3:ListBucket (object names, never contents).
     { Sid: "HeadPlatformBuckets", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${ctx.bucketPrefix}-*` },
-  ];
+  ]);
 }
 
 /** The plan role's own (inline) permissions: the state, read-only, and its lock file. */
@@ -197,151 +167,44 @@ export function planPolicyStatements(ctx: TerraformRoleContext): PolicyStatement
   return stateStatements(ctx, false);
 }
 
-/** Writes per service, as verb patterns (never `service:*`), on the platform's regions. */
-const REGIONAL_WRITES = [
-  "application-autoscaling:DeleteScalingPolicy",
-  "application-autoscaling:DeregisterScalableTarget",
-  "application-autoscaling:PutScalingPolicy",
-  "application-autoscaling:RegisterScalableTarget",
-  "application-autoscaling:TagResource",
-  "application-autoscaling:UntagResource",
-  "cloudwatch:DeleteAlarms",
-  "cloudwatch:DeleteDashboards",
-  "cloudwatch:PutDashboard",
-  "cloudwatch:PutMetricAlarm",
-  "cloudwatch:TagResource",
-  "cloudwatch:UntagResource",
-  "ec2:Allocate*",
-  "ec2:Associate*",
-  "ec2:Attach*",
-  "ec2:Authorize*",
-  "ec2:Create*",
-  "ec2:Delete*",
-  "ec2:Detach*",
-  "ec2:Disassociate*",
-  "ec2:Modify*",
-  "ec2:Release*",
-  "ec2:Replace*",
-  "ec2:Revoke*",
-  "ec2:UpdateSecurityGroupRuleDescriptions*",
-  "ecs:Create*",
-  "ecs:Delete*",
-  "ecs:DeregisterTaskDefinition",
-  "ecs:PutClusterCapacityProviders",
-  "ecs:RegisterTaskDefinition",
-  "ecs:TagResource",
-  "ecs:UntagResource",
-  "ecs:Update*",
-  "elasticache:AddTagsToResource",
-  "elasticache:Create*",
-  "elasticache:DecreaseReplicaCount",
-  "elasticache:Delete*",
-  "elasticache:IncreaseReplicaCount",
-  "elasticache:Modify*",
-  "elasticache:RemoveTagsFromResource",
-  "elasticloadbalancing:AddTags",
-  "elasticloadbalancing:Create*",
-  "elasticloadbalancing:Delete*",
-  "elasticloadbalancing:Modify*",
-  "elasticloadbalancing:RemoveTags",
-  "elasticloadbalancing:Set*",
-  "firehose:CreateDeliveryStream",
-  "firehose:DeleteDeliveryStream",
-  "firehose:StartDeliveryStreamEncryption",
-  "firehose:StopDeliveryStreamEncryption",
-  "firehose:TagDeliveryStream",
-  "firehose:UntagDeliveryStream",
-  "firehose:UpdateDestination",
-  "kms:CreateAlias",
-  "kms:CreateKey",
-  "kms:DeleteAlias",
-  "kms:EnableKeyRotation",
-  "kms:PutKeyPolicy",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:UpdateAlias",
-  "kms:UpdateKeyDescription",
-  // Creating encrypted RDS, ElastiCache, secrets and buckets: the data key's policy admits these only through those services.
-  "kms:CreateGrant",
-  "kms:Decrypt",
-  "kms:Encrypt",
-  "kms:GenerateDataKey*",
-  "logs:Associate*",
-  "logs:Create*",
-  "logs:Delete*",
-  "logs:Disassociate*",
-  "logs:Put*",
-  "logs:TagLogGroup",
-  "logs:TagResource",
-  "logs:UntagLogGroup",
-  "logs:UntagResource",
-  "logs:UpdateDeliveryConfiguration",
-  "rds:AddTagsToResource",
-  "rds:Create*",
-  "rds:Delete*",
-  "rds:Modify*",
-  "rds:RebootDBInstance",
-  "rds:RemoveTagsFromResource",
-  "rds:StartDBInstanceAutomatedBackupsReplication",
-  "rds:StopDBInstanceAutomatedBackupsReplication",
-  "sns:CreateTopic",
-  "sns:DeleteTopic",
-  "sns:SetSubscriptionAttributes",
-  "sns:SetTopicAttributes",
-  "sns:Subscribe",
-  "sns:TagResource",
-  "sns:Unsubscribe",
-  "sns:UntagResource",
-  "wafv2:Associate*",
-  "wafv2:Create*",
-  "wafv2:Delete*",
-  "wafv2:Disassociate*",
-  "wafv2:Put*",
-  "wafv2:TagResource",
-  "wafv2:UntagResource",
-  "wafv2:Update*",
-];
-
 /** The apply role's own (inline) permissions: the writes, the state, and the denials that keep it from widening itself (it also has the read policy). */
 export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatement[] {
   const iam = `arn:aws:iam::${ctx.account}`;
   const ownRoles = `${iam}:role/${ctx.name}-terraform-*`;
   const stateBucket = `arn:aws:s3:::${ctx.state.bucket}`;
   const inRegions = { StringEquals: { "aws:RequestedRegion": [...ctx.regions] } };
-  return [
-    { Sid: "ChangeRegionalServices", Effect: "Allow", Action: REGIONAL_WRITES, Resource: "*", Condition: inRegions },
+  return nonEmpty([
+    { Sid: "ChangeRegionalServices", Effect: "Allow", Action: writesOf("regional", ctx.resourceTypes), Resource: "*", Condition: inRegions },
     {
       Sid: "ChangePlatformBuckets",
       Effect: "Allow",
-      Action: ["s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration", "s3:PutAccelerateConfiguration"],
+      Action: writesOf("s3", ctx.resourceTypes),
       Resource: `arn:aws:s3:::${ctx.bucketPrefix}-*`,
     },
     {
       Sid: "ChangePlatformSecrets",
       Effect: "Allow",
-      Action: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue", "secretsmanager:RestoreSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:UpdateSecret"],
+      Action: writesOf("secretsmanager", ctx.resourceTypes),
       Resource: `arn:aws:secretsmanager:*:${ctx.account}:secret:${ctx.secretPrefix}/*`,
     },
+    { Sid: "ChangePlatformParameters", Effect: "Allow", Action: writesOf("ssm", ctx.resourceTypes), Resource: parameterArns(ctx) },
     {
       Sid: "ChangePlatformRepositories",
       Effect: "Allow",
-      Action: ["ecr:CreateRepository", "ecr:DeleteLifecyclePolicy", "ecr:DeleteRepository", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:TagResource", "ecr:UntagResource"],
+      Action: writesOf("ecr", ctx.resourceTypes),
       Resource: `arn:aws:ecr:*:${ctx.account}:repository/${ctx.name}-*`,
     },
     {
       Sid: "ChangePlatformTrail",
       Effect: "Allow",
       // No cloudtrail:StopLogging: the pipeline cannot switch the audit trail off.
-      Action: ["cloudtrail:AddTags", "cloudtrail:CreateTrail", "cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors", "cloudtrail:RemoveTags", "cloudtrail:StartLogging", "cloudtrail:UpdateTrail"],
+      Action: writesOf("cloudtrail", ctx.resourceTypes),
       Resource: `arn:aws:cloudtrail:*:${ctx.account}:trail/${ctx.name}-*`,
     },
     {
       Sid: "ChangeDistributionAndRecords",
       Effect: "Allow",
-      // AllowVendedLogDeliveryForResource: CloudFront's standard logging (v2) delivery source (D54).
-      Action: ["cloudfront:AllowVendedLogDeliveryForResource", "cloudfront:CreateDistribution", "cloudfront:CreateDistributionWithTags", "cloudfront:DeleteDistribution", "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:UpdateDistribution", "route53:ChangeResourceRecordSets", "route53:GetChange"],
+      Action: [...writesOf("cloudfront", ctx.resourceTypes), ...writesOf("route53", ctx.resourceTypes)],
       Resource: "*",
     },
     { Sid: "ChangePlatformRoles", Effect: "Allow", Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"), Resource: `${iam}:role/${ctx.name}-*` },
@@ -362,7 +225,7 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
     {
       Sid: "GithubOidcProvider",
       Effect: "Allow",
-      Action: ["iam:AddClientIDToOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"],
+      Action: writesOf("iam", ctx.resourceTypes).filter((a) => a.includes("OpenIDConnectProvider")),
       Resource: `${iam}:oidc-provider/${OIDC_CLAIMS}`,
     },
     { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } } },
@@ -375,7 +238,7 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
       Action: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:DeleteObjectVersion", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"],
       Resource: [stateBucket, `${stateBucket}/*`],
     },
-  ];
+  ]);
 }
 
 /** What the trust of each role requires of the GitHub OIDC token, besides the audience. */
@@ -399,6 +262,9 @@ function trustExpression(equals: Record<string, string>, like: Record<string, st
 
 /** Adds the two roles and their policies to the security module (which declares `local.github_oidc_provider_arn`). */
 export function terraformRoles(scope: Construct, ctx: TerraformRoleContext, trust: TerraformTrustSpec): { plan: IamRole; apply: IamRole } {
+  // The actions of the types this workspace plans, known once every module exists (at synthesis).
+  const lazyPolicy = (statements: (c: TerraformRoleContext) => PolicyStatement[]) =>
+    Lazy.stringValue({ produce: () => policyDocument(statements({ ...ctx, resourceTypes: ctx.resourceTypes ?? workspaceTypes(scope) })) });
   // Environments only: never a branch subject, never pull_request (a pull request's plan reaches the plan role through its environment).
   new TerraformLocal(scope, "terraform_subjects", expr('[for e in var.github_environments : "repo:${var.github_repository}:environment:${e}"]'));
   const workflowRef = (ref: string) => `\${var.github_repository}/${trust.workflow}@${ref}`;
@@ -412,12 +278,12 @@ export function terraformRoles(scope: Construct, ctx: TerraformRoleContext, trus
     }),
     "terraform_plan",
   );
-  named(new IamRolePolicy(scope, "terraform_plan_policy", { name: "terraform-plan", role: plan.id, policy: policyDocument(planPolicyStatements(ctx)) }), "terraform_plan");
+  named(new IamRolePolicy(scope, "terraform_plan_policy", { name: "terraform-plan", role: plan.id, policy: lazyPolicy(planPolicyStatements) }), "terraform_plan");
   const read = named(
     new IamPolicy(scope, "terraform_read_policy", {
       name: `${ctx.name}-terraform-read`,
       description: "What the pipeline's Terraform roles read: the configuration of every service the platform manages",
-      policy: policyDocument(readPolicyStatements(ctx)),
+      policy: lazyPolicy(readPolicyStatements),
     }),
     "terraform_read",
   );
@@ -431,7 +297,7 @@ export function terraformRoles(scope: Construct, ctx: TerraformRoleContext, trus
     }),
     "terraform_apply",
   );
-  named(new IamRolePolicy(scope, "terraform_apply_policy", { name: "terraform-apply", role: apply.id, policy: policyDocument(applyPolicyStatements(ctx)) }), "terraform_apply");
+  named(new IamRolePolicy(scope, "terraform_apply_policy", { name: "terraform-apply", role: apply.id, policy: lazyPolicy(applyPolicyStatements) }), "terraform_apply");
   for (const [id, role] of [["plan", plan], ["apply", apply]] as const) {
     named(new IamRolePolicyAttachment(scope, `terraform_${id}_read`, { role: role.name, policyArn: read.arn }), `terraform_${id}_read`);
   }
