@@ -378,7 +378,13 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
         replicaCount: database.knobs.db_replica_count,
       },
       metricAlarms: env.monitoring.metricAlarms.length > 0 ? env.monitoring.metricAlarms : undefined,
-      redis: cache && { replicationGroupId: cache.module.ref("replication_group_id"), nodeCount: cache.knobs.redis_num_cache_nodes },
+      // Cluster mode: shards × (1 + replicas) members `<group>-000S-00N`; without it, the node-count knob (`<group>-00N`).
+      redis: cache && {
+        replicationGroupId: cache.module.ref("replication_group_id"),
+        ...(env.cache.clusterMode.enabled
+          ? { nodesPerShard: env.cache.clusterMode.replicasPerShard + 1, shards: env.cache.clusterMode.shards }
+          : { nodesPerShard: cache.knobs.redis_num_cache_nodes }),
+      },
       // Per-service alarms (monitoring.serviceAlarms), only when configured.
       ...serviceAlarms(env, compute),
       // A copy of the app log group to Datadog (compute.datadog.logs); the logs stay in CloudWatch (D77, D80).

@@ -2,6 +2,7 @@
 import { hclExpression } from "../../lib/core/hcl";
 import type { AppWidget } from "./app-metrics";
 import type { MetricAlarmConfig } from "./config";
+import { memberId } from "./members";
 
 type Metric = (string | { stat?: string; label?: string })[];
 
@@ -10,13 +11,13 @@ function widget(title: string, metrics: Metric[] | string, x: number, y: number,
 }
 
 /**
- * One line per metric and node (`<group>-001` … `<group>-00N`): roles move at a failover, so no
- * widget follows a single node.
+ * One line per metric and node (`<group>-001` … `<group>-00N`, cluster mode `<group>-0001-001` …): roles move
+ * at a failover, so no widget follows a single node.
  */
-function everyNode(metrics: [string, string?][]): string {
+function everyNode(metrics: [string, string?][], clusterMode: boolean): string {
   const lists = metrics.map(
     ([metric, stat]) =>
-      `[for i in range(var.redis_node_count) : ["AWS/ElastiCache", ${JSON.stringify(metric)}, "CacheClusterId", format("%s-%03d", var.redis_replication_group_id, i + 1)${stat ? `, { stat = ${JSON.stringify(stat)} }` : ""}]]`,
+      `[for i in range(var.redis_shard_count * var.redis_nodes_per_shard) : ["AWS/ElastiCache", ${JSON.stringify(metric)}, "CacheClusterId", ${memberId("i", clusterMode)}${stat ? `, { stat = ${JSON.stringify(stat)} }` : ""}]]`,
   );
   return `\${concat(${lists.join(", ")})}`;
 }
@@ -29,6 +30,8 @@ function searchWidget(title: string, search: string, x: number, y: number) {
 export function dashboardBody(has: {
   alb: boolean;
   redis: boolean;
+  /** The Redis group runs in cluster mode (member ids `<group>-000S-00N`). @default false */
+  clusterMode?: boolean;
   appWidgets?: readonly AppWidget[];
   /** An ECS service to draw. @default true */
   service?: boolean;
@@ -56,9 +59,9 @@ export function dashboardBody(has: {
   }
   if (has.redis) {
     widgets.push(
-      widget("Redis hits / misses, every node", everyNode([["CacheHits", "Sum"], ["CacheMisses", "Sum"]]), 12, 12),
-      widget("Redis engine CPU and memory, every node", everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]]), 0, 18),
-      widget("Redis network, every node", everyNode([["NetworkBytesIn", "Sum"], ["NetworkBytesOut", "Sum"]]), 12, 18),
+      widget("Redis hits / misses, every node", everyNode([["CacheHits", "Sum"], ["CacheMisses", "Sum"]], has.clusterMode === true), 12, 12),
+      widget("Redis engine CPU and memory, every node", everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]], has.clusterMode === true), 0, 18),
+      widget("Redis network, every node", everyNode([["NetworkBytesIn", "Sum"], ["NetworkBytesOut", "Sum"]], has.clusterMode === true), 12, 18),
     );
   }
   if (has.alb) {
