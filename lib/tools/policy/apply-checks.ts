@@ -11,6 +11,7 @@ import { attached, block, blocks, isReplica, isSet, isTrue, list, num, of, perRe
 import type { PolicyModel, PolicyResource } from "./model";
 import { REPLACEMENT_FORCING, replacementDigest } from "../../constructs/replacement-name";
 import { DATADOG_CHECKS } from "./datadog-checks";
+import { STRUCTURE_CHECKS } from "./structure-checks";
 
 
 interface Container {
@@ -691,6 +692,7 @@ export const APPLY_CHECKS: readonly Check[] = [
   ),
   // Datadog's API key and its Firehose log stream (datadog-checks.ts).
   ...DATADOG_CHECKS,
+  ...STRUCTURE_CHECKS,
 ];
 
 /** The ElastiCache metrics an alarm reads (directly or in metric math), with the node they name. */
