@@ -149,6 +149,17 @@ export const MonitoringSchema = z
      * `<prefix>-<service>-p95-latency` (its target group's p95 response time, 10 minutes). @default {} (none)
      */
     serviceAlarms: z.record(z.string(), ServiceAlarmsSchema).default({}),
+    /** Dashboard widgets beyond seed 000 §9.1's. */
+    dashboard: z
+      .object({
+        /**
+         * Web services (`api`) whose error rate gets a widget: 5xx responses of the service's target group over its
+         * requests, % (seed 003 "Métricas Principais: API Error Rate"). @default [] (none)
+         */
+        errorRateServices: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

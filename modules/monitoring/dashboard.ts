@@ -39,6 +39,8 @@ export function dashboardBody(has: {
   rds?: boolean;
   /** The metric alarms' metrics (monitoring.metricAlarms), one widget each after the app's. @default none */
   metricAlarms?: readonly MetricAlarmConfig[];
+  /** Web services whose error rate (target 5xx / requests, %) gets a widget, after the metric alarms'. @default none */
+  errorRateServices?: readonly string[];
 }): string {
   const ecs = ["ClusterName", "${var.ecs_cluster_name}", "ServiceName", "${var.ecs_service_name}"];
   const rds = ["DBInstanceIdentifier", "${var.rds_instance_id}"];
@@ -87,5 +89,31 @@ export function dashboardBody(has: {
     const dims = Object.entries(a.dimensions).flat();
     widgets.push(widget(`${a.description} (${a.namespace} ${a.metric})`, [[a.namespace, a.metric, ...dims, { stat: a.statistic }]], (i % 2) * 12, below + Math.floor(i / 2) * 6, a.statistic));
   });
+  // Error rate per listed web service: 5xx of its target group over its requests, % (0 without requests).
+  const afterAlarms = below + Math.ceil((has.metricAlarms ?? []).length / 2) * 6;
+  (has.errorRateServices ?? []).forEach((service, i) => widgets.push(errorRateWidget(service, (i % 2) * 12, afterAlarms + Math.floor(i / 2) * 6)));
   return hclExpression({ widgets });
+}
+
+/** `<service> error rate`: 100 × HTTPCode_Target_5XX_Count / RequestCount of the service's target group. */
+function errorRateWidget(service: string, x: number, y: number) {
+  const dims = ["TargetGroup", `\${var.target_group_arn_suffixes[${JSON.stringify(service)}]}`, "LoadBalancer", "${var.alb_arn_suffix}"];
+  return {
+    type: "metric",
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: {
+      title: `${service} error rate (5xx / requests, %)`,
+      region: "${var.region}",
+      period: 300,
+      view: "timeSeries",
+      metrics: [
+        [{ expression: "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", label: `${service} error rate %`, id: "rate" }],
+        ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...dims, { id: "errors", stat: "Sum", visible: false }],
+        ["AWS/ApplicationELB", "RequestCount", ...dims, { id: "requests", stat: "Sum", visible: false }],
+      ],
+    },
+  };
 }

@@ -59,7 +59,9 @@ export interface MonitoringProps {
    * service's target group (a key of `targetGroupArnSuffixes`). @default none
    */
   readonly serviceAlarms?: readonly ServiceAlarm[];
-  /** Target group ARN suffixes by service (compute's output), needed by `serviceAlarms` latency alarms. */
+  /** Web services whose error rate (5xx / requests of their target group) gets a dashboard widget (monitoring.dashboard.errorRateServices). @default none */
+  readonly errorRateServices?: readonly string[];
+  /** Target group ARN suffixes by service (compute's output), needed by `serviceAlarms` latency alarms and error-rate widgets. */
   readonly targetGroupArnSuffixes?: unknown;
   /** ECS service names by service (compute's output), needed by `serviceAlarms` CPU alarms. */
   readonly ecsServiceNames?: unknown;
@@ -394,7 +396,7 @@ export class MonitoringModule extends ModuleStack {
     if (serviceAlarms.some((a) => a.cpuPercent !== undefined)) {
       this.input("ecs_service_names", props.ecsServiceNames, { type: "map(string)", description: "ECS service names by service (per-service CPU alarms)." });
     }
-    if (serviceAlarms.some((a) => a.p95LatencyMs !== undefined)) {
+    if (serviceAlarms.some((a) => a.p95LatencyMs !== undefined) || (props.errorRateServices ?? []).length > 0) {
       this.input("target_group_arn_suffixes", props.targetGroupArnSuffixes, { type: "map(string)", description: "Target group ARN suffixes by service (per-service latency alarms)." });
     }
     for (const a of serviceAlarms) {
@@ -466,7 +468,7 @@ export class MonitoringModule extends ModuleStack {
     named(
       new CloudwatchDashboard(this, "dashboard", {
         dashboardName: expr("var.dashboard_name"),
-        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis), clusterMode: props.redis?.shards !== undefined, appWidgets: props.appMetrics?.widgets, ...(props.ecs.serviceName === undefined ? { service: false } : {}), ...(rds ? {} : { rds: false }), ...(props.metricAlarms?.length ? { metricAlarms: props.metricAlarms } : {}) })})`),
+        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis), clusterMode: props.redis?.shards !== undefined, appWidgets: props.appMetrics?.widgets, ...(props.ecs.serviceName === undefined ? { service: false } : {}), ...(rds ? {} : { rds: false }), ...(props.metricAlarms?.length ? { metricAlarms: props.metricAlarms } : {}), ...(props.alb && props.errorRateServices?.length ? { errorRateServices: props.errorRateServices } : {}) })})`),
       }),
       "this",
     );
