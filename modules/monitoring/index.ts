@@ -397,7 +397,7 @@ export class MonitoringModule extends ModuleStack {
       this.input("ecs_service_names", props.ecsServiceNames, { type: "map(string)", description: "ECS service names by service (per-service CPU alarms)." });
     }
     if (serviceAlarms.some((a) => a.p95LatencyMs !== undefined) || (props.errorRateServices ?? []).length > 0) {
-      this.input("target_group_arn_suffixes", props.targetGroupArnSuffixes, { type: "map(string)", description: "Target group ARN suffixes by service (per-service latency alarms)." });
+      this.input("target_group_arn_suffixes", props.targetGroupArnSuffixes, { type: "map(string)", description: "Target group ARN suffixes by service (per-service latency alarms, error-rate widgets)." });
     }
     for (const a of serviceAlarms) {
       if (a.cpuPercent !== undefined) {
