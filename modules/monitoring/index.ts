@@ -157,15 +157,15 @@ export class MonitoringModule extends ModuleStack {
       expr("toset(var.alarm_emails)"),
     );
 
-    const alarm = (spec: AlarmSpec) =>
+    const alarm = ({ suffix, instance, ...config }: AlarmSpec) =>
       named(
-        new CloudwatchMetricAlarm(this, `alarm_${spec.suffix.replace(/-/g, "_")}`, {
-          ...(({ instance: _instance, ...rest }) => rest)(spec),
-          alarmName: `${prefix}-${spec.suffix}${spec.instance === undefined ? "" : `-${spec.instance}`}`,
+        new CloudwatchMetricAlarm(this, `alarm_${suffix.replace(/-/g, "_")}`, {
+          ...config,
+          alarmName: `${prefix}-${suffix}${instance === undefined ? "" : `-${instance}`}`,
           alarmActions: [topic.arn],
           okActions: [topic.arn],
         }),
-        spec.suffix.replace(/-/g, "_"),
+        suffix.replace(/-/g, "_"),
       );
     const ecsDims = { ClusterName: "${var.ecs_cluster_name}", ServiceName: "${var.ecs_service_name}" };
 
