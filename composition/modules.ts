@@ -378,7 +378,13 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
         replicaCount: database.knobs.db_replica_count,
       },
       metricAlarms: env.monitoring.metricAlarms.length > 0 ? env.monitoring.metricAlarms : undefined,
-      redis: cache && { replicationGroupId: cache.module.ref("replication_group_id"), nodeCount: cache.knobs.redis_num_cache_nodes },
+      // Cluster mode: shards × (1 + replicas) members `<group>-000S-00N`; without it, the node-count knob (`<group>-00N`).
+      redis: cache && {
+        replicationGroupId: cache.module.ref("replication_group_id"),
+        ...(env.cache.clusterMode.enabled
+          ? { nodesPerShard: env.cache.clusterMode.replicasPerShard + 1, shards: env.cache.clusterMode.shards }
+          : { nodesPerShard: cache.knobs.redis_num_cache_nodes }),
+      },
       // Per-service alarms (monitoring.serviceAlarms), only when configured.
       ...serviceAlarms(env, compute),
       // A copy of the app log group to Datadog (compute.datadog.logs); the logs stay in CloudWatch (D77, D80).
@@ -401,12 +407,18 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
 }
 
 /** `monitoring.serviceAlarms` as the monitoring module's props; nothing when none is configured. */
-function serviceAlarms(env: EnvironmentConfig, compute: ComputeModule): { serviceAlarms?: ServiceAlarm[]; targetGroupArnSuffixes?: unknown; ecsServiceNames?: unknown } {
+function serviceAlarms(
+  env: EnvironmentConfig,
+  compute: ComputeModule,
+): { serviceAlarms?: ServiceAlarm[]; targetGroupArnSuffixes?: unknown; ecsServiceNames?: unknown; errorRateServices?: readonly string[] } {
   const entries = Object.entries(env.monitoring.serviceAlarms);
-  if (entries.length === 0) return {};
+  const errorRate = env.monitoring.dashboard.errorRateServices;
+  if (entries.length === 0 && errorRate.length === 0) return {};
   return {
     serviceAlarms: entries.map(([service, a]) => ({ service, cpuPercent: a.cpuPercent, p95LatencyMs: a.p95LatencyMs })),
-    targetGroupArnSuffixes: entries.some(([, a]) => a.p95LatencyMs !== undefined) ? compute.ref("target_group_arn_suffixes") : undefined,
+    // Error-rate widgets (monitoring.dashboard.errorRateServices) read the same target groups.
+    ...(errorRate.length > 0 ? { errorRateServices: errorRate } : {}),
+    targetGroupArnSuffixes: entries.some(([, a]) => a.p95LatencyMs !== undefined) || errorRate.length > 0 ? compute.ref("target_group_arn_suffixes") : undefined,
     ecsServiceNames: entries.some(([, a]) => a.cpuPercent !== undefined) ? compute.ref("ecs_service_names") : undefined,
   };
 }

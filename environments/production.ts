@@ -101,7 +101,7 @@ export const production: EduautismoInput = {
   // Seed 000 §4.3 "Multi-AZ em múltiplas regiões": backups and the irreplaceable buckets copied to a
   // second region (docs/decisions.md, D75; restore procedure in docs/operations.md).
   dr: { enabled: true, region: "us-east-2", backupRetentionDays: 7, buckets: ["uploads", "mlModels"] },
-  // Seed 000 §9.2's alarm names: eduautismo-prod-redis-down, eduautismo-prod-cache-miss-high.
+  // Seed 000 §9.2's alarm names: eduautismo-prod-redis-down, eduautismo-prod-cache-miss-high (one per node: -001 …, D131).
   // Per-discipline latency alarm for the subject seed 000 §6.2 tests (every discipline is on the dashboard).
   monitoring: { alarmPrefix: "eduautismo-prod", alarmEmails: ["devops@eduautismo-ia.com"], appMetrics: { disciplineAlarms: ["matematica"] } },
   // Seed 000 §10 says $1,450–2,000; seed 001 allows up to $2,500 (docs/decisions.md, D33).

@@ -731,4 +731,11 @@ function checkServiceAlarms(env: EnvironmentConfig, ctx: Ctx): void {
       ctx.addIssue({ code: "custom", path: ["monitoring", "serviceAlarms", name, "p95LatencyMs"], message: `"${name}" is a worker: no load balancer measures its response time` });
     }
   }
+  env.monitoring.dashboard.errorRateServices.forEach((name, i) => {
+    const svc = services.find((s) => s.name === name);
+    if (svc?.kind !== "web") {
+      const why = svc ? `"${name}" is a worker: no target group counts its requests and 5xx responses` : `no service "${name}" in compute.services (${services.map((s) => s.name).join(", ")})`;
+      ctx.addIssue({ code: "custom", path: ["monitoring", "dashboard", "errorRateServices", i], message: why });
+    }
+  });
 }

@@ -87,6 +87,17 @@ const rateRule = (key: string, extra: Json = {}) => ({ name: "rate", priority: 1
 const group = (extra: Json = {}) => ({ replication_group_id: "app-redis", num_cache_clusters: 3, automatic_failover_enabled: true, multi_az_enabled: true, transit_encryption_enabled: true, auth_token: "${terraform_data.token.output}", snapshot_window: "03:00-04:00", maintenance_window: "sun:05:00-sun:06:00", ...extra });
 const cacheMetric = (id: string, metric: string, node: string) => ({ id, metric: { namespace: "AWS/ElastiCache", metric_name: metric, dimensions: { CacheClusterId: node }, period: 300, stat: "Sum" } });
 const alarm = (extra: Json) => ({ aws_elasticache_replication_group: { redis: group() }, aws_cloudwatch_metric_alarm: { a: { alarm_name: "redis", comparison_operator: "GreaterThanThreshold", evaluation_periods: 2, threshold: 1, ...extra } } });
+/** A per-node Redis alarm (count = nodes) named `name`. */
+const nodeAlarm = (name: string) => ({ alarm_name: name, count: "${var.redis_nodes_per_shard}", namespace: "AWS/ElastiCache", metric_name: "DatabaseMemoryUsagePercentage", dimensions: { CacheClusterId: "${format(\"%s-%03d\", var.group, count.index + 1)}" }, statistic: "Average", period: 300, evaluation_periods: 2, threshold: 80, comparison_operator: "GreaterThanThreshold" });
+/** A metric-math alarm: `expressions` expressions, and one metric per node for each name of `perNode`. */
+const mathAlarm = (expressions: number, perNode: string[]) => ({
+  alarm_name: "app-math",
+  comparison_operator: "GreaterThanThreshold",
+  evaluation_periods: 1,
+  threshold: 1,
+  metric_query: Array.from({ length: expressions }, (_, i) => ({ id: `e${i}`, expression: "1", return_data: i === 0 })),
+  dynamic: { metric_query: perNode.map((p) => ({ for_each: "${range(var.redis_nodes_per_shard)}", content: cacheMetric(`${p}\${metric_query.value + 1}`, "CacheHits", "${format(\"%s-%03d\", var.group, metric_query.value + 1)}") })) },
+});
 
 // Storage --------------------------------------------------------------------------------------
 const logBucket = (algorithm: string) => ({
@@ -158,6 +169,15 @@ export const APPLY_FIXTURES: Record<string, Fixture> = {
   "ecs-exec-permissions": {
     pass: execRole(["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel", "logs:DescribeLogGroups", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]),
     fail: execRole(["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "logs:*"]),
+  },
+  "counted-names-vary": {
+    pass: { aws_cloudwatch_metric_alarm: { mem: nodeAlarm("${var.alarm_prefix}-redis-memory-high-${format(\"%03d\", count.index + 1)}") }, aws_security_group: { nat: { name_prefix: "nat-", count: "${var.on ? 1 : 0}" } } },
+    fail: { aws_cloudwatch_metric_alarm: { mem: nodeAlarm("${var.alarm_prefix}-redis-memory-high") } },
+  },
+  "metric-math-alarm-limit": {
+    pass: { aws_cloudwatch_metric_alarm: { down: mathAlarm(1, ["lag"]) } },
+    // The old cache_miss_high: 3 expressions + CacheHits and CacheMisses of every node (12 at 6 nodes).
+    fail: { aws_cloudwatch_metric_alarm: { miss: mathAlarm(3, ["hits", "misses"]) } },
   },
   "elasticache-alarm-any-primary": {
     pass: alarm({ treat_missing_data: "notBreaching", metric_query: [{ id: "hits", expression: "h1 + h2 + h3", return_data: true }, cacheMetric("h1", "CacheHits", "app-redis-001"), cacheMetric("h2", "CacheHits", "app-redis-002"), cacheMetric("h3", "CacheHits", "app-redis-003")] }),

@@ -2,6 +2,8 @@
 import * as fs from "fs";
 import { initializedWorkdir, type PlanJson, planJson, providerSchemas, stateFromPlan, terraformOk, terraformUnavailable } from "../../lib/tools/terraform";
 import { synthAll } from "./synth";
+import { identityArguments } from "../../lib/core/counted-names";
+import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
 
 export { initializedWorkdir, plannedChanges, terraform, terraformOk, terraformUnavailable, workdirFrom, type TfResult } from "../../lib/tools/terraform";
 
@@ -70,4 +72,27 @@ export function settleState(dir: string, stateFile: string, state: StateJson, va
   state.serial += 1;
   fs.writeFileSync(stateFile, JSON.stringify(state));
   return state;
+}
+
+/**
+ * Plan invariant (D130): instances of one resource block that a saved plan creates or changes, sharing a
+ * planned identity value (`alarm_name`, `name`, `identifier`, … as lib/core/counted-names.ts defines them).
+ * AWS would keep one resource under that name; the answer lists `<block> <argument>=<value>` per clash.
+ */
+export function sharedInstanceNames(planFile: string): string[] {
+  const seen = new Map<string, string>();
+  const clashes: string[] = [];
+  for (const [address, after] of planFileAfterAll(planFile)) {
+    const block = address.replace(/\[[^\]]*\]$/, "");
+    if (block === address) continue;
+    const type = block.split(".").slice(-2)[0];
+    for (const arg of identityArguments(type, after)) {
+      const value = after[arg];
+      if (typeof value !== "string") continue;
+      const key = `${block} ${arg}=${value}`;
+      if (seen.has(key)) clashes.push(`${key} (${seen.get(key)} and ${address})`);
+      else seen.set(key, address);
+    }
+  }
+  return clashes;
 }

@@ -15,7 +15,7 @@ import { plannedChanges, planReadsAws } from "../../lib/tools/terraform";
 import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
 import { command, OperatorWorkspace, planOut, REPO } from "../helpers/operator";
 import { productStacks } from "../helpers/synth";
-import { describeTerraform } from "../helpers/terraform";
+import { describeTerraform, sharedInstanceNames } from "../helpers/terraform";
 
 const OTHERS = PRODUCTS.filter((p) => p.outDir);
 
@@ -92,6 +92,11 @@ for (const product of OTHERS) {
         const used = cliResourceNames(runbook);
         expect(used.length).toBeGreaterThan(0);
         expect(used.filter((u) => !nameExists(u, names)).map((u) => `${u.flag} ${u.name}`)).toEqual([]);
+      });
+
+      planTest("no two instances of a counted resource in the full plan share a name (alarms per Redis node and replica, D130)", () => {
+        if (!fs.existsSync(path.join(op.dir, "tfplan-full"))) op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
+        expect(sharedInstanceNames(path.join(op.dir, "tfplan-full"))).toEqual([]);
       });
 
       if (readsAws.length > 0) {

@@ -1,5 +1,8 @@
 import { originDnsWarning } from "../../modules/cdn";
-import { terraform, terraformOk } from "../helpers/terraform";
+import * as fs from "fs";
+import * as path from "path";
+import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
+import { sharedInstanceNames, terraform, terraformOk } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 
 workspaceSuite("production", ({ dir, plan }) => {
@@ -26,6 +29,15 @@ workspaceSuite("production", ({ dir, plan }) => {
     const check = (shown.checks ?? []).find((c: { address: { name: string } }) => c.address.name === "cdn_origin_dns_record");
     expect(check.status).toBe("fail");
     expect(JSON.stringify(check.instances)).toContain(originDnsWarning("origin.eduautismo-ia.com"));
+  });
+
+  test("every instance of a counted resource in the full plan has its own name: 3 Redis nodes and 2 replicas are 3 and 2 alarms (D130)", () => {
+    const file = path.join(dir(), "tfplan");
+    if (!fs.existsSync(file)) plan("tfplan");
+    const alarms = [...planFileAfterAll(file)].filter(([a]) => a.startsWith("module.monitoring.aws_cloudwatch_metric_alarm."));
+    expect(alarms.filter(([a]) => a.includes("redis_memory_high[")).length).toBeGreaterThan(1);
+    expect(new Set(alarms.map(([, v]) => v.alarm_name)).size).toBe(alarms.length);
+    expect(sharedInstanceNames(file)).toEqual([]);
   });
 
   test("an edited tfvars cannot point the directory at another environment", () => {

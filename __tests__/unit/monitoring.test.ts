@@ -1,14 +1,16 @@
-import { overNodes } from "../../modules/monitoring";
+import { memberId, memberSuffix, overNodes } from "../../modules/monitoring";
+import { MAX_METRIC_QUERIES_PER_ALARM } from "../../modules/monitoring/config";
+import { metricQueryBound } from "../../lib/tools/policy/structure-checks";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
 const { stacks } = synthAll();
 const mon = (ws = "production"): Json => stacks[ws].modules.monitoring;
 const alarms = (ws = "production") => resourcesOf(mon(ws), "aws_cloudwatch_metric_alarm");
 
-test("seed 000 §9.2's alarms keep their names in production", () => {
+test("seed 000 §9.2's alarms keep their names in production (the hit-rate alarm gains its node's number)", () => {
   expect(stacks.production.root.module.monitoring.alarm_prefix).toBe("eduautismo-prod");
   expect(alarms().redis_down.alarm_name).toBe("${var.alarm_prefix}-redis-down");
-  expect(alarms().cache_miss_high.alarm_name).toBe("${var.alarm_prefix}-cache-miss-high");
+  expect(alarms().cache_miss_high.alarm_name).toMatch(/^\$\{var\.alarm_prefix\}-cache-miss-high-\$\{.*count\.index.*\}$/);
 });
 
 test("every workspace alarms on ECS, RDS, ALB and app errors", () => {
@@ -23,23 +25,83 @@ test("ECS CPU alarms above 80% for 10 minutes", () => {
   expect(alarms().ecs_cpu_high).toMatchObject({ metric_name: "CPUUtilization", threshold: 80, period: 300, evaluation_periods: 2, comparison_operator: "GreaterThanThreshold" });
 });
 
-test("Redis memory alarms above 80% on every node (seed 000 §8.4)", () => {
-  expect(alarms().redis_memory_high).toMatchObject({ metric_name: "DatabaseMemoryUsagePercentage", threshold: 80, count: "${var.redis_node_count}" });
+describe("one alarm per Redis node and per read replica (D130: one name for all was one alarm)", () => {
+  const perNode = ["redis_memory_high", "redis_engine_cpu_high", "redis_evictions", "cache_miss_high"];
+
+  test("each per-node alarm covers every member of the group and is named and dimensioned after its node", () => {
+    for (const ws of ["staging", "production"]) {
+      for (const name of perNode) {
+        const a = alarms(ws)[name];
+        expect([name, a.count]).toEqual([name, "${var.redis_shard_count * var.redis_nodes_per_shard}"]);
+        expect(a.alarm_name).toContain("count.index");
+        const dims = [a.dimensions, ...(a.metric_query ?? []).map((q: Json) => q.metric?.dimensions)].filter(Boolean);
+        expect(dims.length).toBeGreaterThan(0);
+        // The name's suffix is the member id's suffix: alarm `…-memory-high-002` watches node `<group>-002`.
+        for (const d of dims) expect(d.CacheClusterId).toBe(`\${${memberId("count.index", false)}}`);
+        expect(a.alarm_name).toBe(`\${var.alarm_prefix}-${name.replace(/_/g, "-")}-\${${memberSuffix("count.index", false)}}`);
+      }
+    }
+  });
+
+  test("each replica-lag alarm is named after its replica", () => {
+    const a = alarms().rds_replica_lag;
+    expect(a.alarm_name).toContain("${count.index + 1}");
+    expect(a.dimensions.DBInstanceIdentifier).toBe("${var.rds_instance_id}-replica-${count.index + 1}");
+  });
+
+  test("the hit-rate alarm computes one node's hit rate from its CacheHits and CacheMisses: 3 queries at any node count", () => {
+    const a = alarms().cache_miss_high;
+    expect(a).toMatchObject({ threshold: 70, comparison_operator: "LessThanThreshold", treat_missing_data: "notBreaching" });
+    expect(a.metric_query[0].expression).toBe("IF(hits + misses > 0, 100 * hits / (hits + misses), 100)");
+    expect(a.metric_query.slice(1).map((q: Json) => q.metric.metric_name)).toEqual(["CacheHits", "CacheMisses"]);
+    expect(a.dynamic).toBeUndefined();
+    expect(metricQueryBound(a).max).toBeLessThanOrEqual(MAX_METRIC_QUERIES_PER_ALARM);
+  });
+
+  test("every metric-math alarm fits CloudWatch's 10 queries at the cache schema's largest shard", () => {
+    for (const ws of ["dev", "staging", "production"]) {
+      for (const [name, a] of Object.entries(alarms(ws)).filter(([, x]) => x.metric_query || x.dynamic)) {
+        const b = metricQueryBound(a);
+        expect([ws, name, b.unbounded, b.max <= MAX_METRIC_QUERIES_PER_ALARM]).toEqual([ws, name, undefined, true]);
+      }
+    }
+  });
 });
 
-test("the cache-miss alarm computes the hit rate from CacheHits and CacheMisses of every node", () => {
-  const a = alarms().cache_miss_high;
-  expect(a).toMatchObject({ threshold: 70, comparison_operator: "LessThanThreshold" });
-  expect(a.metric_query[0].expression).toBe("IF(hits + misses > 0, 100 * hits / (hits + misses), 100)");
-  expect(a.metric_query.slice(1).map((q: Json) => q.expression)).toEqual([overNodes("SUM", "hits%d"), overNodes("SUM", "misses%d")]);
-  expect(a.dynamic.metric_query.map((q: Json) => q.content.metric.metric_name)).toEqual(["CacheHits", "CacheMisses"]);
+describe("cluster mode: the alarms follow ElastiCache's member ids <group>-000S-00N", () => {
+  const all = inputs();
+  all.production.cache = { ...all.production.cache, clusterMode: { enabled: true, shards: 3, replicasPerShard: 2 } };
+  const on = synthAll(all).stacks.production;
+  const a = resourcesOf(on.modules.monitoring, "aws_cloudwatch_metric_alarm");
+
+  test("the module gets the shards and the nodes of a shard (1 + replicas), not the node-count knob", () => {
+    expect(on.root.module.monitoring).toMatchObject({ redis_shard_count: 3, redis_nodes_per_shard: 3 });
+  });
+
+  test("per-node alarms name and watch <group>-<shard %04d>-<node %03d> over every shard", () => {
+    expect(a.redis_memory_high.dimensions.CacheClusterId).toBe(`\${${memberId("count.index", true)}}`);
+    expect(memberSuffix("count.index", true)).toBe('format("%04d-%03d", floor((count.index) / var.redis_nodes_per_shard) + 1, (count.index) % var.redis_nodes_per_shard + 1)');
+    expect(a.redis_memory_high.alarm_name).toContain(memberSuffix("count.index", true));
+  });
+
+  test("Redis down and failover are one alarm per shard, over that shard's nodes, each with its own name", () => {
+    for (const name of ["redis_down", "redis_failover"]) {
+      expect(a[name].count).toBe("${var.redis_nodes_per_shard > 1 ? var.redis_shard_count : 0}");
+      expect(a[name].alarm_name).toContain('format("%04d", count.index + 1)');
+      expect(a[name].dynamic.metric_query[0].content.metric.dimensions.CacheClusterId).toBe('${format("%s-%04d-%03d", var.redis_replication_group_id, count.index + 1, metric_query.value + 1)}');
+    }
+  });
+
+  test("the dashboard draws every member by its cluster-mode id", () => {
+    expect(resource(on.modules.monitoring, "aws_cloudwatch_dashboard", "this").dashboard_body).toContain(memberId("i", true));
+  });
 });
 
 /** Every CacheClusterId an alarm or the dashboard names, outside the per-node dynamic blocks. */
 const pinnedNodes = (value: unknown) => JSON.stringify(value).match(/%s-0\d\d|-00[1-6]\b/g) ?? [];
 
 describe("Redis alarms survive a failover (roles move between nodes)", () => {
-  const roleDependent = ["redis_down", "cache_miss_high", "redis_failover"];
+  const roleDependent = ["redis_down", "redis_failover"];
 
   test("no role-dependent alarm or dashboard widget names a fixed node", () => {
     for (const ws of ["staging", "production"]) {
@@ -48,19 +110,19 @@ describe("Redis alarms survive a failover (roles move between nodes)", () => {
     }
   });
 
-  test("their metrics come from every node <group>-001 … <group>-00N of the node-count input", () => {
+  test("their metrics come from every node <group>-001 … <group>-00N of the nodes-per-shard input", () => {
     for (const name of roleDependent) {
       for (const q of alarms()[name].dynamic.metric_query) {
-        expect(q.for_each).toBe("${range(var.redis_node_count)}");
+        expect(q.for_each).toBe("${range(var.redis_nodes_per_shard)}");
         expect(q.content.metric.dimensions).toEqual({ CacheClusterId: '${format("%s-%03d", var.redis_replication_group_id, metric_query.value + 1)}' });
       }
     }
-    expect(resource(mon(), "aws_cloudwatch_dashboard", "this").dashboard_body).toContain('format("%s-%03d", var.redis_replication_group_id, i + 1)');
+    expect(resource(mon(), "aws_cloudwatch_dashboard", "this").dashboard_body).toContain(memberId("i", false));
   });
 
   test("Redis down keeps seed 000 §9.2's metric: the highest ReplicationLag of any node, silence breaching", () => {
     const a = alarms().redis_down;
-    expect(a).toMatchObject({ threshold: 1000, treat_missing_data: "breaching", count: "${var.redis_node_count > 1 ? 1 : 0}" });
+    expect(a).toMatchObject({ threshold: 1000, treat_missing_data: "breaching", count: "${var.redis_nodes_per_shard > 1 ? 1 : 0}" });
     expect(a.metric_query).toEqual([expect.objectContaining({ id: "lag", expression: overNodes("MAX", "lag%d"), return_data: true })]);
     expect(a.dynamic.metric_query[0].content.metric).toMatchObject({ metric_name: "ReplicationLag", stat: "Maximum" });
     expect(a.metric_name).toBeUndefined();
@@ -68,7 +130,7 @@ describe("Redis alarms survive a failover (roles move between nodes)", () => {
   });
 
   test("the node-list expression names lag1 … lagN", () => {
-    expect(overNodes("MAX", "lag%d")).toBe('MAX([${join(", ", [for i in range(var.redis_node_count) : format("lag%d", i + 1)])}])');
+    expect(overNodes("MAX", "lag%d")).toBe('MAX([${join(", ", [for i in range(var.redis_nodes_per_shard) : format("lag%d", i + 1)])}])');
   });
 });
 
@@ -83,7 +145,7 @@ describe("a failover notifies the alarm topic", () => {
       comparison_operator: "GreaterThanThreshold",
       evaluation_periods: 1,
       treat_missing_data: "notBreaching",
-      count: "${var.redis_node_count > 1 ? 1 : 0}",
+      count: "${var.redis_nodes_per_shard > 1 ? 1 : 0}",
     });
     expect(a.metric_query[0].expression).toBe(overNodes("MAX", "ABS(DIFF(primary%d))"));
     expect(a.dynamic.metric_query[0].content.metric).toMatchObject({ namespace: "AWS/ElastiCache", metric_name: "IsMaster", period: 60 });

@@ -11,7 +11,13 @@ import { policyModel } from "../../lib/tools/policy/model";
 import { policyDoc } from "../../lib/tools/docs";
 import { replacementDigest } from "../../lib/constructs/replacement-name";
 import { FIXTURES, fixtureStack, STRICT } from "../helpers/policy-fixtures";
-import { synthAll } from "../helpers/synth";
+import { productStacks, synthAll } from "../helpers/synth";
+import { App, TerraformStack } from "cdktf";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { counted, forEachOf } from "../../lib/core/module-stack";
+import { MAX_CACHE_NODES, MAX_REPLICAS_PER_SHARD } from "../../modules/cache/config";
+import { METRIC_QUERY_MULTIPLIERS } from "../../modules/monitoring/config";
+import { PRODUCTS } from "../../environments";
 import type { Json } from "../../lib/tools/synthesized";
 
 type Resources = Record<string, Record<string, Json>>;
@@ -260,4 +266,67 @@ describe("fargate-task-size with the Datadog sidecar", () => {
     expect(r.status).toBe("failed");
     expect(r.failures[0].problem).toBe("containers reserve 1032 CPU units of the task's 1024");
   });
+});
+
+describe("counted-names-vary (D130)", () => {
+  const alarm = (extra: Json) => ({ aws_cloudwatch_metric_alarm: { a: { alarm_name: "app-redis-memory-high", metric_name: "DatabaseMemoryUsagePercentage", ...extra } } });
+
+  test("a switch (cond ? 1 : 0, or a local defined that way) may keep a fixed name: it has at most one instance", () => {
+    expect(run("counted-names-vary", alarm({ count: "${var.on ? 1 : 0}" })).status).toBe("n/a");
+    expect(run("counted-names-vary", alarm({ count: "${local.one}" }), { locals: { one: "${var.on && var.x ? 1 : 0}" } }).status).toBe("n/a");
+    expect(run("counted-names-vary", alarm({ count: "${local.many}" }), { locals: { many: "${var.n}" } }).status).toBe("failed");
+  });
+
+  test("for_each needs each.key or each.value in the name; count.index does not count there", () => {
+    expect(run("counted-names-vary", alarm({ for_each: "${toset(var.services)}", alarm_name: "app-${each.key}-cpu" })).status).toBe("passed");
+    expect(run("counted-names-vary", alarm({ for_each: "${toset(var.services)}", alarm_name: "app-${count.index}-cpu" })).status).toBe("failed");
+  });
+
+  test("arguments that name another resource (metric_name, parameter_group_name, a logging bucket) are not identity arguments", () => {
+    const replica = { aws_db_instance: { replica: { count: "${var.n}", identifier: "db-replica-${count.index + 1}", parameter_group_name: "${aws_db_parameter_group.p.name}" } } };
+    expect(run("counted-names-vary", replica).status).toBe("passed");
+    expect(run("counted-names-vary", alarm({ count: "${var.n}", alarm_name: "a-${count.index}" })).status).toBe("passed");
+    expect(run("counted-names-vary", { aws_s3_bucket_logging: { l: { for_each: "${var.buckets}", bucket: "${aws_s3_bucket.logs.id}", target_prefix: "${each.key}/" } } }).status).toBe("passed");
+  });
+
+  test("counted() refuses, at synthesis, an alarm whose count may exceed one and whose name does not vary", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const make = (id: string, alarmName: string) => new CloudwatchMetricAlarm(stack, id, { alarmName, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1 });
+    expect(() => counted(make("fixed", "app-redis-memory-high"), "var.redis_nodes_per_shard")).toThrow(/alarm_name = "app-redis-memory-high" is the same for every instance of its count: vary it with count.index/);
+    expect(() => counted(make("varied", "app-redis-memory-high-${count.index + 1}"), "var.redis_nodes_per_shard")).not.toThrow();
+    expect(() => counted(make("switch", "app-redis-down"), "var.redis_nodes_per_shard > 1 ? 1 : 0")).not.toThrow();
+    expect(() => forEachOf(make("each", "app-cpu"), "toset(var.services)")).toThrow(/vary it with each.key or each.value/);
+  });
+});
+
+describe("metric-math-alarm-limit (D131)", () => {
+  const math = (forEach: unknown) => ({ aws_cloudwatch_metric_alarm: { m: { alarm_name: "m", metric_query: [{ id: "e", expression: "MAX([a1])", return_data: true }], dynamic: { metric_query: [{ for_each: forEach, content: { id: "a${metric_query.value}" } }] } } } });
+
+  test("a dynamic metric_query over a variable without a declared schema maximum fails: it cannot be bounded", () => {
+    expect(run("metric-math-alarm-limit", math("${range(var.anything)}")).failures[0].problem).toMatch(/has no known maximum/);
+  });
+
+  test("a literal list counts its length; 9 metrics and an expression are the most an alarm may send", () => {
+    expect(run("metric-math-alarm-limit", math(Array.from({ length: 9 }, (_, i) => i))).status).toBe("passed");
+    expect(run("metric-math-alarm-limit", math(Array.from({ length: 10 }, (_, i) => i))).failures[0].problem).toMatch(/up to 11 metric queries.*at most 10/);
+  });
+
+  test("the monitoring module's node multiplier is the cache schema's largest shard (6 nodes), not today's node counts", () => {
+    expect(METRIC_QUERY_MULTIPLIERS.redis_nodes_per_shard).toBe(Math.max(MAX_CACHE_NODES, MAX_REPLICAS_PER_SHARD + 1));
+  });
+});
+
+test("every workspace of every product passes both structural rules: names vary under count/for_each, metric math fits at the schema maxima", () => {
+  const failed: string[] = [];
+  const looked = { "counted-names-vary": 0, "metric-math-alarm-limit": 0 } as Record<string, number>;
+  for (const product of PRODUCTS) {
+    const set = productStacks(product);
+    for (const [ws, stack] of Object.entries(set.stacks)) {
+      const r = evaluatePolicy(stack, STRICT, [checkById("counted-names-vary"), checkById("metric-math-alarm-limit")]);
+      for (const x of r.results) for (const f of x.failures) failed.push(`${set.label(ws)} ${f.address}: ${f.problem}`);
+      for (const x of r.results) looked[x.check.id] += x.evaluated;
+    }
+  }
+  expect(failed).toEqual([]);
+  expect(Object.values(looked).every((n) => n > 0)).toBe(true);
 });

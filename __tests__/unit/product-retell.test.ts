@@ -170,6 +170,8 @@ describe("alarms (seed 003 'Alarms Configurados')", () => {
   test("a service CPU alarm names its own ECS service", () => {
     const input = structuredClone(RETELL.environments.production) as Mutable;
     input.monitoring.serviceAlarms = { web: { cpuPercent: 75 } };
+    // Without the error-rate widgets (which read target groups), a CPU alarm alone needs no target group input.
+    input.monitoring.dashboard = { errorRateServices: [] };
     const s = synthProduct(RETELL, { production: input as EnvironmentInput }).stacks.production;
     const a = resource(s.modules.monitoring, "aws_cloudwatch_metric_alarm", "web_cpu_high");
     expect(a).toMatchObject({ threshold: 75, period: 300, evaluation_periods: 2, dimensions: { ClusterName: "${var.ecs_cluster_name}", ServiceName: '${var.ecs_service_names["web"]}' } });
@@ -342,4 +344,24 @@ describe("rules of the new fields", () => {
       }),
     ).toContain('production.monitoring.serviceAlarms.jobs.p95LatencyMs: "jobs" is a worker: no load balancer measures its response time');
   });
+
+  test("an error-rate widget names a web service: a worker has no target group counting its requests", () => {
+    const problems = retellProblems("production", (e) => {
+      e.compute.services.push({ name: "jobs", kind: "worker", image: "api", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1 });
+      e.monitoring.dashboard = { errorRateServices: ["jobs", "nope"] };
+    });
+    expect(problems).toContain('production.monitoring.dashboard.errorRateServices[0]: "jobs" is a worker: no target group counts its requests and 5xx responses');
+    expect(problems).toContain('production.monitoring.dashboard.errorRateServices[1]: no service "nope" in compute.services (api, web, jobs)');
+  });
+});
+
+test("every Retell dashboard has the guide's API error rate: 5xx over requests of the api target group (seed 003 \"Métricas Principais\")", () => {
+  for (const ws of Object.keys(stacks)) {
+    const body = resource(stacks[ws].modules.monitoring, "aws_cloudwatch_dashboard", "this").dashboard_body as string;
+    const start = body.indexOf("api error rate (5xx / requests, %)");
+    expect([ws, start]).not.toEqual([ws, -1]);
+    const widget = body.slice(start, body.indexOf("type", start));
+    for (const part of ['"HTTPCode_Target_5XX_Count"', '"RequestCount"', 'var.target_group_arn_suffixes["api"]', "100 * FILL(errors, 0) / requests"]) expect([ws, part, widget.includes(part)]).toEqual([ws, part, true]);
+    expect(stacks[ws].root.module.monitoring.target_group_arn_suffixes).toBeDefined();
+  }
 });

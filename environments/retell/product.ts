@@ -33,5 +33,6 @@ export const RETELL_DEFAULTS: Defaults<EnvironmentInput> = {
   },
   cache: { purpose: "API sessions, rate limits and call state" },
   database: { databaseName: "retell", masterUsername: "retell_admin", appUsername: "retell_app" },
-  monitoring: { appMetrics: { namespace: "retell" } },
+  // Seed 003 "CloudWatch Dashboards": API Latency P95, API Error Rate, ECS CPU/memory, RDS connections, Redis hit rate.
+  monitoring: { appMetrics: { namespace: "retell" }, dashboard: { errorRateServices: ["api"] } },
 };

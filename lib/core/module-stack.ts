@@ -7,8 +7,9 @@
  * stack calls it with `module "<name>" { source = "./modules/<name>" }` and writes its JSON to
  * `modules/<name>/main.tf.json`. A module stack never synthesizes on its own.
  */
-import { TerraformDataSource, TerraformHclModule, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type TerraformElement } from "cdktf";
+import { TerraformDataSource, TerraformHclModule, TerraformLocal, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type TerraformElement } from "cdktf";
 import { Node, type Construct } from "constructs";
+import { countedNameFindings, countedNameProblem } from "./counted-names";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
 import { knobNames, type KnobSet, type KnobSpec, type KnobTokens } from "./knobs";
 
@@ -47,22 +48,36 @@ export function named<T extends TerraformElement>(element: T, logicalId: string)
   return element;
 }
 
-/** `count = <hcl>` on an element (e.g. `var.enable_waf ? 1 : 0`). */
+/**
+ * `count = <hcl>` on an element (e.g. `var.enable_waf ? 1 : 0`). A count that may exceed one needs every
+ * identity argument (`name`, `alarm_name`, `identifier`, …) to vary with `count.index`, or it throws (D130).
+ */
 export function counted<T extends TerraformElement>(element: T, hcl: string): T {
   element.addOverride("count", expr(hcl));
+  return assertNamesVary(element);
+}
+
+/** Refuses a resource under count/for_each whose identity arguments are the same for every instance (counted-names.ts). */
+function assertNamesVary<T extends TerraformElement>(element: T): T {
+  if (!(element instanceof TerraformResource)) return element;
+  const block = (element.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource[element.terraformResourceType][element.friendlyUniqueId];
+  const locals: Record<string, unknown> = {};
+  for (const c of TerraformStack.of(element).node.findAll()) if (c instanceof TerraformLocal) Object.assign(locals, (c.toTerraform() as { locals?: object }).locals);
+  const problem = countedNameProblem(element.terraformResourceType, block, locals);
+  if (problem) throw new Error(`${element.node.path} (${element.terraformResourceType}.${element.friendlyUniqueId}): ${problem}`);
   return element;
 }
 
-/** `for_each = <hcl>` on an element (e.g. `local.private_subnets_by_az`). */
 /** Puts a resource on the aliased aws provider `aws.<alias>` (one of its module's `providerAliases`). */
 export function onProvider<T extends TerraformElement>(element: T, alias: string): T {
   element.addOverride("provider", `aws.${alias}`);
   return element;
 }
 
+/** `for_each = <hcl>` on an element; every identity argument must vary with `each.key` / `each.value`, or it throws (D130). */
 export function forEachOf<T extends TerraformElement>(element: T, hcl: string): T {
   element.addOverride("for_each", expr(hcl));
-  return element;
+  return assertNamesVary(element);
 }
 
 export abstract class ModuleStack extends TerraformStack {
@@ -193,6 +208,9 @@ export abstract class ModuleStack extends TerraformStack {
     const tf = this.toTerraform() as Record<string, unknown>;
     delete tf["//"];
     delete tf.provider;
+    // Also what no helper saw (a raw count override, a name set after the count): one name for many instances is one resource in AWS (D130).
+    const unvaried = countedNameFindings(tf, `module.${this.moduleName}.`).filter((f) => f.problem);
+    if (unvaried.length > 0) throw new Error(unvaried.map((f) => `${f.address}: ${f.problem}`).join("\n"));
     const aws: Record<string, unknown> = { source: "hashicorp/aws" };
     if (this.providerAliases.length > 0) aws.configuration_aliases = this.providerAliases.map((a) => `aws.${a}`);
     const moved = this.moves.length > 0 ? { moved: this.moves.map((m) => ({ ...m })) } : {};

@@ -17,6 +17,16 @@ export const REDIS_NODE_FAMILIES = ["t2", "t3", "t4g", "m4", "m5", "m6g", "m7g",
 const SIZES = "(micro|small|medium|large|xlarge|[0-9]+xlarge)";
 export const REDIS_NODE_TYPE_RE = `^cache\\.(${REDIS_NODE_FAMILIES.join("|")})\\.${SIZES}$`;
 
+/**
+ * Nodes of a replication group without cluster mode: 1 primary + up to 5 replicas
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.Redis.Groups.html).
+ */
+export const MAX_CACHE_NODES = 6;
+/** Replicas per shard (node group) in cluster mode: 0 to 5 (same page). */
+export const MAX_REPLICAS_PER_SHARD = 5;
+/** Shards (node groups) of a cluster-mode group (ElastiCache quota, up to 500 node groups). */
+export const MAX_SHARDS = 500;
+
 export const CACHE_KNOBS = defineKnobs(
   {
     redis_node_type: { type: "string", field: "nodeType", description: "ElastiCache node type (seed 000 §8.4: scale vertically here)." },
@@ -41,9 +51,9 @@ export const CACHE_KNOBS = defineKnobs(
     },
     {
       variable: "redis_num_cache_nodes",
-      ok: (v) => Number(v.redis_num_cache_nodes) >= 1 && Number(v.redis_num_cache_nodes) <= 6,
-      condition: "var.redis_num_cache_nodes >= 1 && var.redis_num_cache_nodes <= 6",
-      message: "a replication group has 1 to 6 nodes (1 primary + up to 5 replicas), got {redis_num_cache_nodes}",
+      ok: (v) => Number(v.redis_num_cache_nodes) >= 1 && Number(v.redis_num_cache_nodes) <= MAX_CACHE_NODES,
+      condition: `var.redis_num_cache_nodes >= 1 && var.redis_num_cache_nodes <= ${MAX_CACHE_NODES}`,
+      message: `a replication group has 1 to ${MAX_CACHE_NODES} nodes (1 primary + up to ${MAX_CACHE_NODES - 1} replicas), got {redis_num_cache_nodes}`,
     },
     {
       variable: "redis_num_cache_nodes",
@@ -123,9 +133,9 @@ export const CacheSchema = z
       .object({
         enabled: z.boolean().default(false),
         /** Node groups (shards). @default 3 (seed 001) */
-        shards: z.number().int().min(1).max(500).default(3),
+        shards: z.number().int().min(1).max(MAX_SHARDS).default(3),
         /** Replicas per shard. @default 2 (seed 001) */
-        replicasPerShard: z.number().int().min(0).max(5).default(2),
+        replicasPerShard: z.number().int().min(0).max(MAX_REPLICAS_PER_SHARD).default(2),
       })
       .strict()
       .default({ enabled: false, shards: 3, replicasPerShard: 2 }),

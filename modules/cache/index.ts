@@ -16,7 +16,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { Construct } from "constructs";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
-import { expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { counted, expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { replacementDigest } from "../../lib/constructs/replacement-name";
 import { generatedToken } from "../../lib/constructs/generated-token";
 import { urlParameter } from "../../lib/constructs/url-parameter";
@@ -138,7 +138,7 @@ export class CacheModule extends ModuleStack {
       }),
       "redis_auth",
     );
-    secret.addOverride("count", expr("var.redis_auth_enabled ? 1 : 0"));
+    counted(secret, "var.redis_auth_enabled ? 1 : 0");
 
     const group = named(
       new ElasticacheReplicationGroup(this, "redis_group", {

@@ -142,7 +142,7 @@ export class CdnModule extends ModuleStack {
         "this",
       ),
     );
-    acl.addOverride("count", expr("var.enable_waf ? 1 : 0"));
+    counted(acl, "var.enable_waf ? 1 : 0");
     const rules = wafRules(`${name}-cdn`);
     acl.addOverride("rule", rules.static);
     acl.addOverride("dynamic", { rule: rules.dynamic });

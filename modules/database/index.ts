@@ -29,7 +29,7 @@ import { DATABASE_DEFAULTS, type DatabaseConfig } from "./config";
 import { DATABASE_KNOBS } from "./config";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
 import { serviceTrust } from "../../lib/constructs/iam";
-import { expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/core/module-stack";
 import { generatedToken } from "../../lib/constructs/generated-token";
 import { urlParameter } from "../../lib/constructs/url-parameter";
 
@@ -138,7 +138,7 @@ export class DatabaseModule extends ModuleStack {
       }),
       "rds_monitoring",
     );
-    monitoringRole.addOverride("count", expr("var.monitoring_interval > 0 ? 1 : 0"));
+    counted(monitoringRole, "var.monitoring_interval > 0 ? 1 : 0");
     named(
       new IamRolePolicyAttachment(this, "monitoring_policy", {
         role: expr("aws_iam_role.rds_monitoring[0].name"),
@@ -166,7 +166,7 @@ export class DatabaseModule extends ModuleStack {
       new CloudwatchLogGroup(this, "db_logs", { name: `/aws/rds/instance/${identifier}/\${each.key}`, retentionInDays: logRetention, kmsKeyId: logsKey }),
       "postgres",
     );
-    logGroup.addOverride("for_each", expr(`toset(${JSON.stringify(RDS_LOG_EXPORTS)})`));
+    forEachOf(logGroup, `toset(${JSON.stringify(RDS_LOG_EXPORTS)})`);
 
     const common = {
       instanceClass: expr("var.db_instance_class"),
@@ -230,7 +230,7 @@ export class DatabaseModule extends ModuleStack {
       }),
       "replica",
     );
-    replica.addOverride("count", expr("var.db_replica_count"));
+    counted(replica, "var.db_replica_count");
 
     const connection = `host = aws_db_instance.postgres.address, port = aws_db_instance.postgres.port, dbname = aws_db_instance.postgres.db_name`;
     named(

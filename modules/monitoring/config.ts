@@ -1,5 +1,23 @@
 /** Configuration of the monitoring module (seed 000 §9, seed 001 "Observabilidade"): the `monitoring` section of an environment. */
 import { z } from "zod";
+import { MAX_CACHE_NODES, MAX_REPLICAS_PER_SHARD } from "../cache/config";
+
+/**
+ * CloudWatch's hard limit: PutMetricAlarm's `Metrics` holds at most 10 MetricDataQuery items, metrics and
+ * expressions together (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
+ * "Array Members: Maximum number of 10 items"; https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html).
+ * Terraform's plan does not know it: a metric-math alarm with 11 queries plans and fails at apply.
+ */
+export const MAX_METRIC_QUERIES_PER_ALARM = 10;
+/** Nodes of one shard of a watched Redis group (the whole group without cluster mode), at the cache schema's maxima. */
+export const MAX_REDIS_NODES_PER_SHARD = Math.max(MAX_CACHE_NODES, MAX_REPLICAS_PER_SHARD + 1);
+/**
+ * The monitoring module's variables that multiply an alarm's metric queries (`dynamic "metric_query"` over
+ * `range(var.<name>)`), with the schema maximum each can reach. The policy gate counts every metric-math
+ * alarm's queries at these maxima (apply-checks.ts `metric-math-alarm-limit`); a dynamic block over anything
+ * else cannot be bounded and fails the gate.
+ */
+export const METRIC_QUERY_MULTIPLIERS: Readonly<Record<string, number>> = { redis_nodes_per_shard: MAX_REDIS_NODES_PER_SHARD };
 
 export const ThresholdsSchema = z
   .object({
@@ -136,6 +154,17 @@ export const MonitoringSchema = z
      * `<prefix>-<service>-p95-latency` (its target group's p95 response time, 10 minutes). @default {} (none)
      */
     serviceAlarms: z.record(z.string(), ServiceAlarmsSchema).default({}),
+    /** Dashboard widgets beyond seed 000 §9.1's. */
+    dashboard: z
+      .object({
+        /**
+         * Web services (`api`) whose error rate gets a widget: 5xx responses of the service's target group over its
+         * requests, % (seed 003 "Métricas Principais: API Error Rate"). @default [] (none)
+         */
+        errorRateServices: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

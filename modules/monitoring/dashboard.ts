@@ -2,6 +2,7 @@
 import { hclExpression } from "../../lib/core/hcl";
 import type { AppWidget } from "./app-metrics";
 import type { MetricAlarmConfig } from "./config";
+import { memberId } from "./members";
 
 type Metric = (string | { stat?: string; label?: string })[];
 
@@ -10,13 +11,13 @@ function widget(title: string, metrics: Metric[] | string, x: number, y: number,
 }
 
 /**
- * One line per metric and node (`<group>-001` … `<group>-00N`): roles move at a failover, so no
- * widget follows a single node.
+ * One line per metric and node (`<group>-001` … `<group>-00N`, cluster mode `<group>-0001-001` …): roles move
+ * at a failover, so no widget follows a single node.
  */
-function everyNode(metrics: [string, string?][]): string {
+function everyNode(metrics: [string, string?][], clusterMode: boolean): string {
   const lists = metrics.map(
     ([metric, stat]) =>
-      `[for i in range(var.redis_node_count) : ["AWS/ElastiCache", ${JSON.stringify(metric)}, "CacheClusterId", format("%s-%03d", var.redis_replication_group_id, i + 1)${stat ? `, { stat = ${JSON.stringify(stat)} }` : ""}]]`,
+      `[for i in range(var.redis_shard_count * var.redis_nodes_per_shard) : ["AWS/ElastiCache", ${JSON.stringify(metric)}, "CacheClusterId", ${memberId("i", clusterMode)}${stat ? `, { stat = ${JSON.stringify(stat)} }` : ""}]]`,
   );
   return `\${concat(${lists.join(", ")})}`;
 }
@@ -29,6 +30,8 @@ function searchWidget(title: string, search: string, x: number, y: number) {
 export function dashboardBody(has: {
   alb: boolean;
   redis: boolean;
+  /** The Redis group runs in cluster mode (member ids `<group>-000S-00N`). @default false */
+  clusterMode?: boolean;
   appWidgets?: readonly AppWidget[];
   /** An ECS service to draw. @default true */
   service?: boolean;
@@ -36,6 +39,8 @@ export function dashboardBody(has: {
   rds?: boolean;
   /** The metric alarms' metrics (monitoring.metricAlarms), one widget each after the app's. @default none */
   metricAlarms?: readonly MetricAlarmConfig[];
+  /** Web services whose error rate (target 5xx / requests, %) gets a widget, after the metric alarms'. @default none */
+  errorRateServices?: readonly string[];
 }): string {
   const ecs = ["ClusterName", "${var.ecs_cluster_name}", "ServiceName", "${var.ecs_service_name}"];
   const rds = ["DBInstanceIdentifier", "${var.rds_instance_id}"];
@@ -56,9 +61,9 @@ export function dashboardBody(has: {
   }
   if (has.redis) {
     widgets.push(
-      widget("Redis hits / misses, every node", everyNode([["CacheHits", "Sum"], ["CacheMisses", "Sum"]]), 12, 12),
-      widget("Redis engine CPU and memory, every node", everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]]), 0, 18),
-      widget("Redis network, every node", everyNode([["NetworkBytesIn", "Sum"], ["NetworkBytesOut", "Sum"]]), 12, 18),
+      widget("Redis hits / misses, every node", everyNode([["CacheHits", "Sum"], ["CacheMisses", "Sum"]], has.clusterMode === true), 12, 12),
+      widget("Redis engine CPU and memory, every node", everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]], has.clusterMode === true), 0, 18),
+      widget("Redis network, every node", everyNode([["NetworkBytesIn", "Sum"], ["NetworkBytesOut", "Sum"]], has.clusterMode === true), 12, 18),
     );
   }
   if (has.alb) {
@@ -84,5 +89,31 @@ export function dashboardBody(has: {
     const dims = Object.entries(a.dimensions).flat();
     widgets.push(widget(`${a.description} (${a.namespace} ${a.metric})`, [[a.namespace, a.metric, ...dims, { stat: a.statistic }]], (i % 2) * 12, below + Math.floor(i / 2) * 6, a.statistic));
   });
+  // Error rate per listed web service: 5xx of its target group over its requests, % (0 without requests).
+  const afterAlarms = below + Math.ceil((has.metricAlarms ?? []).length / 2) * 6;
+  (has.errorRateServices ?? []).forEach((service, i) => widgets.push(errorRateWidget(service, (i % 2) * 12, afterAlarms + Math.floor(i / 2) * 6)));
   return hclExpression({ widgets });
+}
+
+/** `<service> error rate`: 100 × HTTPCode_Target_5XX_Count / RequestCount of the service's target group. */
+function errorRateWidget(service: string, x: number, y: number) {
+  const dims = ["TargetGroup", `\${var.target_group_arn_suffixes[${JSON.stringify(service)}]}`, "LoadBalancer", "${var.alb_arn_suffix}"];
+  return {
+    type: "metric",
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: {
+      title: `${service} error rate (5xx / requests, %)`,
+      region: "${var.region}",
+      period: 300,
+      view: "timeSeries",
+      metrics: [
+        [{ expression: "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", label: `${service} error rate %`, id: "rate" }],
+        ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...dims, { id: "errors", stat: "Sum", visible: false }],
+        ["AWS/ApplicationELB", "RequestCount", ...dims, { id: "requests", stat: "Sum", visible: false }],
+      ],
+    },
+  };
 }

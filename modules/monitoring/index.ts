@@ -17,10 +17,13 @@ import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { Construct } from "constructs";
-import { DEFAULT_APP_NAMESPACE, type MetricAlarmConfig, type Thresholds } from "./config";
-import { expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { DEFAULT_APP_NAMESPACE, MAX_REDIS_NODES_PER_SHARD, type MetricAlarmConfig, type Thresholds } from "./config";
+import { counted, expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { appMetricFilters, type AppMetricsProps } from "./app-metrics";
 import { dashboardBody } from "./dashboard";
+import { memberId, memberSuffix } from "./members";
+
+export { memberId, memberSuffix } from "./members";
 import { datadogLogs } from "./datadog-logs";
 import type { DatadogSite } from "../compute/datadog-config";
 
@@ -44,8 +47,11 @@ export interface MonitoringProps {
   readonly rds?: { readonly instanceId: string; readonly allocatedStorageGb: unknown; readonly maxConnections: number; readonly replicaCount: unknown };
   /** Alarms on any metric (monitoring.metricAlarms), to the alarm topic. @default none */
   readonly metricAlarms?: readonly MetricAlarmConfig[];
-  /** Redis; omit when the cache is disabled (no Redis alarms). */
-  readonly redis?: { readonly replicationGroupId: string; readonly nodeCount: unknown };
+  /**
+   * Redis; omit when the cache is disabled (no Redis alarms). `nodesPerShard` is the group's node count
+   * without cluster mode; with cluster mode, `shards` is set and `nodesPerShard` is 1 + replicas per shard.
+   */
+  readonly redis?: { readonly replicationGroupId: string; readonly nodesPerShard: unknown; readonly shards?: number };
   /** The app's own metrics from its log lines (app-metrics.ts): filters, p95 alarms, dashboard widgets. @default namespace "app", none */
   readonly appMetrics?: AppMetricsProps;
   /**
@@ -53,7 +59,9 @@ export interface MonitoringProps {
    * service's target group (a key of `targetGroupArnSuffixes`). @default none
    */
   readonly serviceAlarms?: readonly ServiceAlarm[];
-  /** Target group ARN suffixes by service (compute's output), needed by `serviceAlarms` latency alarms. */
+  /** Web services whose error rate (5xx / requests of their target group) gets a dashboard widget (monitoring.dashboard.errorRateServices). @default none */
+  readonly errorRateServices?: readonly string[];
+  /** Target group ARN suffixes by service (compute's output), needed by `serviceAlarms` latency alarms and error-rate widgets. */
   readonly targetGroupArnSuffixes?: unknown;
   /** ECS service names by service (compute's output), needed by `serviceAlarms` CPU alarms. */
   readonly ecsServiceNames?: unknown;
@@ -72,29 +80,27 @@ export interface MonitoringProps {
 }
 
 /**
- * A `dynamic "metric_query"` block: one metric query per node of the Redis group, ids `<prefix>1` …
- * `<prefix>N` for the nodes `<group>-001` … `<group>-00N` (N = var.redis_node_count).
+ * A `dynamic "metric_query"` block: one metric query per node of one shard, ids `<prefix>1` … `<prefix>N`
+ * (N = var.redis_nodes_per_shard): `<group>-001` … `<group>-00N`, or in cluster mode the nodes
+ * `<group>-000S-001` … of shard S = count.index + 1 (one alarm per shard).
  */
-export function nodeQueries(prefix: string, metricName: string, stat: string, period: number): Record<string, unknown> {
+export function nodeQueries(prefix: string, metricName: string, stat: string, period: number, clusterMode = false): Record<string, unknown> {
+  const id = clusterMode
+    ? 'format("%s-%04d-%03d", var.redis_replication_group_id, count.index + 1, metric_query.value + 1)'
+    : 'format("%s-%03d", var.redis_replication_group_id, metric_query.value + 1)';
   return {
-    for_each: "${range(var.redis_node_count)}",
+    for_each: "${range(var.redis_nodes_per_shard)}",
     content: {
       id: `${prefix}\${metric_query.value + 1}`,
       return_data: false,
-      metric: {
-        namespace: "AWS/ElastiCache",
-        metric_name: metricName,
-        dimensions: { CacheClusterId: '${format("%s-%03d", var.redis_replication_group_id, metric_query.value + 1)}' },
-        period,
-        stat,
-      },
+      metric: { namespace: "AWS/ElastiCache", metric_name: metricName, dimensions: { CacheClusterId: `\${${id}}` }, period, stat },
     },
   };
 }
 
-/** Metric math over every node: `MAX([lag1, lag2, …])`; `term` has `%d` where the node number goes. */
+/** Metric math over every node of a shard: `MAX([lag1, lag2, …])`; `term` has `%d` where the node number goes. */
 export function overNodes(fn: string, term: string): string {
-  return `${fn}([\${join(", ", [for i in range(var.redis_node_count) : format(${JSON.stringify(term)}, i + 1)])}])`;
+  return `${fn}([\${join(", ", [for i in range(var.redis_nodes_per_shard) : format(${JSON.stringify(term)}, i + 1)])}])`;
 }
 
 /** One service's own alarms: `<prefix>-<service>-cpu-high` and `<prefix>-<service>-p95-latency`, each when its threshold is set. */
@@ -105,7 +111,8 @@ export interface ServiceAlarm {
   readonly p95LatencyMs?: number;
 }
 
-type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okActions" | "alarmName"> & { readonly suffix: string };
+/** An alarm: `<prefix>-<suffix>`, or `<prefix>-<suffix>-<instance>` for one of several (`instance` an HCL template part with count.index, D130). */
+type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okActions" | "alarmName"> & { readonly suffix: string; readonly instance?: string };
 
 export class MonitoringModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: MonitoringProps) {
@@ -131,7 +138,17 @@ export class MonitoringModule extends ModuleStack {
     }
     if (props.redis) {
       this.input("redis_replication_group_id", props.redis.replicationGroupId, { type: "string", description: "Redis replication group." });
-      this.input("redis_node_count", props.redis.nodeCount, { type: "number", description: "Nodes in the group (<group>-001 …)." });
+      this.input("redis_nodes_per_shard", props.redis.nodesPerShard, {
+        type: "number",
+        description: "Nodes per shard: the whole group (<group>-001 …) without cluster mode, 1 + replicas per shard (<group>-0001-001 …) with it.",
+        validations: [
+          {
+            condition: `var.redis_nodes_per_shard >= 1 && var.redis_nodes_per_shard <= ${MAX_REDIS_NODES_PER_SHARD}`,
+            errorMessage: `A shard has 1 to ${MAX_REDIS_NODES_PER_SHARD} nodes (the per-node metric queries are sized for that).`,
+          },
+        ],
+      });
+      this.input("redis_shard_count", props.redis.shards, { type: "number", description: "Shards (node groups): 1 without cluster mode.", default: 1 });
     }
 
     const topic = named(new SnsTopic(this, "alarms_topic", { name: `${prefix}-alarms`, kmsMasterKeyId: key }), "alarms");
@@ -140,15 +157,15 @@ export class MonitoringModule extends ModuleStack {
       expr("toset(var.alarm_emails)"),
     );
 
-    const alarm = (spec: AlarmSpec) =>
+    const alarm = ({ suffix, instance, ...config }: AlarmSpec) =>
       named(
-        new CloudwatchMetricAlarm(this, `alarm_${spec.suffix.replace(/-/g, "_")}`, {
-          ...spec,
-          alarmName: `${prefix}-${spec.suffix}`,
+        new CloudwatchMetricAlarm(this, `alarm_${suffix.replace(/-/g, "_")}`, {
+          ...config,
+          alarmName: `${prefix}-${suffix}${instance === undefined ? "" : `-${instance}`}`,
           alarmActions: [topic.arn],
           okActions: [topic.arn],
         }),
-        spec.suffix.replace(/-/g, "_"),
+        suffix.replace(/-/g, "_"),
       );
     const ecsDims = { ClusterName: "${var.ecs_cluster_name}", ServiceName: "${var.ecs_service_name}" };
 
@@ -286,9 +303,11 @@ export class MonitoringModule extends ModuleStack {
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "missing",
     });
-    alarm({
+    // One alarm per replica, named after it (`-replica-1` …): one name for all would be one alarm (D130).
+    const replicaLag = alarm({
       suffix: "rds-replica-lag",
-      alarmDescription: `Read replica more than ${t.rdsReplicaLagSeconds}s behind`,
+      instance: "${count.index + 1}",
+      alarmDescription: `Read replica \${var.rds_instance_id}-replica-\${count.index + 1} more than ${t.rdsReplicaLagSeconds}s behind`,
       namespace: "AWS/RDS",
       metricName: "ReplicaLag",
       dimensions: { DBInstanceIdentifier: "${var.rds_instance_id}-replica-${count.index + 1}" },
@@ -298,7 +317,8 @@ export class MonitoringModule extends ModuleStack {
       threshold: t.rdsReplicaLagSeconds,
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "missing",
-    }).addOverride("count", expr("var.rds_replica_count"));
+    });
+    counted(replicaLag, "var.rds_replica_count");
     }
 
     // --- Alarms on any metric (monitoring.metricAlarms; seed 004: Step Functions, Bedrock) --------------
@@ -325,92 +345,7 @@ export class MonitoringModule extends ModuleStack {
     }
 
     // --- Redis (only with a cache) ----------------------------------------------------------------
-    if (props.redis) {
-      const node = { CacheClusterId: '${format("%s-%03d", var.redis_replication_group_id, count.index + 1)}' };
-      const perNode = (spec: AlarmSpec) => alarm(spec).addOverride("count", expr("var.redis_node_count"));
-      perNode({
-        suffix: "redis-memory-high",
-        alarmDescription: `Redis memory above ${t.redisMemoryPercent}% (seed 000 §8.4)`,
-        namespace: "AWS/ElastiCache",
-        metricName: "DatabaseMemoryUsagePercentage",
-        dimensions: node,
-        statistic: "Average",
-        period: 300,
-        evaluationPeriods: 2,
-        threshold: t.redisMemoryPercent,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "missing",
-      });
-      perNode({
-        suffix: "redis-engine-cpu-high",
-        alarmDescription: `Redis engine CPU above ${t.redisEngineCpuPercent}%`,
-        namespace: "AWS/ElastiCache",
-        metricName: "EngineCPUUtilization",
-        dimensions: node,
-        statistic: "Average",
-        period: 300,
-        evaluationPeriods: 2,
-        threshold: t.redisEngineCpuPercent,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "missing",
-      });
-      perNode({
-        suffix: "redis-evictions",
-        alarmDescription: `More than ${t.redisEvictions} keys evicted in 5 minutes (memory pressure)`,
-        namespace: "AWS/ElastiCache",
-        metricName: "Evictions",
-        dimensions: node,
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: t.redisEvictions,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-      });
-      // Roles move: after a failover `-002` may be the primary (no ReplicationLag) and `-001` a
-      // replica. Role-dependent metrics are therefore read from every node of the group and combined
-      // with metric math, so no alarm names a node (docs/decisions.md D47).
-      const down = alarm({
-        suffix: "redis-down",
-        alarmDescription: `Redis cluster unavailable: the highest replication lag of any node above ${t.redisReplicationLag}s, or no node reporting replication at all (seed 000 §9.2)`,
-        evaluationPeriods: 2,
-        threshold: t.redisReplicationLag,
-        comparisonOperator: "GreaterThanThreshold",
-        // No node reporting lag (group gone, or no replica left) is as bad as one far behind.
-        treatMissingData: "breaching",
-        metricQuery: [{ id: "lag", expression: overNodes("MAX", "lag%d"), label: "Highest replication lag of any node (s)", returnData: true }],
-      });
-      down.addOverride("count", expr("var.redis_node_count > 1 ? 1 : 0"));
-      down.addOverride("dynamic", { metric_query: [nodeQueries("lag", "ReplicationLag", "Maximum", 60)] });
-      alarm({
-        suffix: "cache-miss-high",
-        alarmDescription: `Cache hit rate below ${t.cacheHitRatePercent}% over every node of the group (seed 000 §9.2)`,
-        evaluationPeriods: 2,
-        threshold: t.cacheHitRatePercent,
-        comparisonOperator: "LessThanThreshold",
-        treatMissingData: "notBreaching",
-        metricQuery: [
-          { id: "hitrate", expression: "IF(hits + misses > 0, 100 * hits / (hits + misses), 100)", label: "Cache hit rate %", returnData: true },
-          { id: "hits", expression: overNodes("SUM", "hits%d"), label: "Hits, all nodes", returnData: false },
-          { id: "misses", expression: overNodes("SUM", "misses%d"), label: "Misses, all nodes", returnData: false },
-        ],
-      }).addOverride("dynamic", { metric_query: [nodeQueries("hits", "CacheHits", "Sum", 300), nodeQueries("misses", "CacheMisses", "Sum", 300)] });
-      // A failover notifies on its own: IsMaster (1 on the primary, 0 on replicas) changes on some
-      // node whenever the primary role moves. ElastiCache's SNS events cannot reach this topic (it is
-      // KMS-encrypted, which ElastiCache notifications do not support) and its EventBridge events do
-      // not include failovers (D47).
-      const failover = alarm({
-        suffix: "redis-failover",
-        alarmDescription: "The Redis primary role moved to another node (failover or node replacement): check the app reconnected and the group is healthy",
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        metricQuery: [{ id: "moved", expression: overNodes("MAX", "ABS(DIFF(primary%d))"), label: "Nodes whose role changed", returnData: true }],
-      });
-      failover.addOverride("count", expr("var.redis_node_count > 1 ? 1 : 0"));
-      failover.addOverride("dynamic", { metric_query: [nodeQueries("primary", "IsMaster", "Maximum", 60)] });
-    }
+    if (props.redis) this.redisAlarms(t, alarm, props.redis.shards !== undefined);
 
     // --- ALB (only with a load balancer) ----------------------------------------------------------------
     if (props.alb) {
@@ -461,8 +396,8 @@ export class MonitoringModule extends ModuleStack {
     if (serviceAlarms.some((a) => a.cpuPercent !== undefined)) {
       this.input("ecs_service_names", props.ecsServiceNames, { type: "map(string)", description: "ECS service names by service (per-service CPU alarms)." });
     }
-    if (serviceAlarms.some((a) => a.p95LatencyMs !== undefined)) {
-      this.input("target_group_arn_suffixes", props.targetGroupArnSuffixes, { type: "map(string)", description: "Target group ARN suffixes by service (per-service latency alarms)." });
+    if (serviceAlarms.some((a) => a.p95LatencyMs !== undefined) || (props.errorRateServices ?? []).length > 0) {
+      this.input("target_group_arn_suffixes", props.targetGroupArnSuffixes, { type: "map(string)", description: "Target group ARN suffixes by service (per-service latency alarms, error-rate widgets)." });
     }
     for (const a of serviceAlarms) {
       if (a.cpuPercent !== undefined) {
@@ -533,12 +468,111 @@ export class MonitoringModule extends ModuleStack {
     named(
       new CloudwatchDashboard(this, "dashboard", {
         dashboardName: expr("var.dashboard_name"),
-        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis), appWidgets: props.appMetrics?.widgets, ...(props.ecs.serviceName === undefined ? { service: false } : {}), ...(rds ? {} : { rds: false }), ...(props.metricAlarms?.length ? { metricAlarms: props.metricAlarms } : {}) })})`),
+        dashboardBody: expr(`jsonencode(${dashboardBody({ alb: Boolean(props.alb), redis: Boolean(props.redis), clusterMode: props.redis?.shards !== undefined, appWidgets: props.appMetrics?.widgets, ...(props.ecs.serviceName === undefined ? { service: false } : {}), ...(rds ? {} : { rds: false }), ...(props.metricAlarms?.length ? { metricAlarms: props.metricAlarms } : {}), ...(props.alb && props.errorRateServices?.length ? { errorRateServices: props.errorRateServices } : {}) })})`),
       }),
       "this",
     );
 
     this.output("alarm_topic_arn", topic.arn, "SNS topic every alarm notifies.");
     this.output("dashboard_name", expr("aws_cloudwatch_dashboard.this.dashboard_name"), "CloudWatch dashboard.");
+  }
+
+  /**
+   * The Redis alarms. Per node (memory, engine CPU, evictions, hit rate): one alarm per member, named and
+   * dimensioned after it (`<prefix>-redis-memory-high-001`, cluster mode `-0002-001`; D130). Per shard
+   * (down, failover: roles move inside a shard, D47): one metric-math alarm over the shard's nodes, 1 + nodes
+   * queries, at most 1 + MAX_REDIS_NODES_PER_SHARD (7) of CloudWatch's 10 (D131).
+   */
+  private redisAlarms(t: Thresholds, alarm: (spec: AlarmSpec) => CloudwatchMetricAlarm, clusterMode: boolean): void {
+    const node = { CacheClusterId: `\${${memberId("count.index", clusterMode)}}` };
+    const nodeInstance = `\${${memberSuffix("count.index", clusterMode)}}`;
+    const perNode = (spec: Omit<AlarmSpec, "instance">) => counted(alarm({ ...spec, instance: nodeInstance }), "var.redis_shard_count * var.redis_nodes_per_shard");
+    // Without cluster mode the group is one shard and the alarm keeps seed 000 §9.2's name; with it, one per shard.
+    const perShard = (spec: Omit<AlarmSpec, "instance">) =>
+      clusterMode
+        ? counted(alarm({ ...spec, instance: '${format("%04d", count.index + 1)}' }), "var.redis_nodes_per_shard > 1 ? var.redis_shard_count : 0")
+        : counted(alarm(spec), "var.redis_nodes_per_shard > 1 ? 1 : 0");
+    const onNode = `on node \${${memberId("count.index", clusterMode)}}`;
+    perNode({
+      suffix: "redis-memory-high",
+      alarmDescription: `Redis memory above ${t.redisMemoryPercent}% ${onNode} (seed 000 §8.4)`,
+      namespace: "AWS/ElastiCache",
+      metricName: "DatabaseMemoryUsagePercentage",
+      dimensions: node,
+      statistic: "Average",
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: t.redisMemoryPercent,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "missing",
+    });
+    perNode({
+      suffix: "redis-engine-cpu-high",
+      alarmDescription: `Redis engine CPU above ${t.redisEngineCpuPercent}% ${onNode}`,
+      namespace: "AWS/ElastiCache",
+      metricName: "EngineCPUUtilization",
+      dimensions: node,
+      statistic: "Average",
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: t.redisEngineCpuPercent,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "missing",
+    });
+    perNode({
+      suffix: "redis-evictions",
+      alarmDescription: `More than ${t.redisEvictions} keys evicted in 5 minutes ${onNode} (memory pressure)`,
+      namespace: "AWS/ElastiCache",
+      metricName: "Evictions",
+      dimensions: node,
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: t.redisEvictions,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    });
+    // Hit rate per node: 3 queries whatever the node count (a group-wide sum took 2 per node + 3, over
+    // CloudWatch's 10 from 4 nodes on, D131). A node serving no reads has no hits or misses and reads 100%.
+    perNode({
+      suffix: "cache-miss-high",
+      alarmDescription: `Cache hit rate below ${t.cacheHitRatePercent}% ${onNode} (seed 000 §9.2)`,
+      evaluationPeriods: 2,
+      threshold: t.cacheHitRatePercent,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "notBreaching",
+      metricQuery: [
+        { id: "hitrate", expression: "IF(hits + misses > 0, 100 * hits / (hits + misses), 100)", label: "Cache hit rate %", returnData: true },
+        { id: "hits", metric: { namespace: "AWS/ElastiCache", metricName: "CacheHits", dimensions: node, period: 300, stat: "Sum" } },
+        { id: "misses", metric: { namespace: "AWS/ElastiCache", metricName: "CacheMisses", dimensions: node, period: 300, stat: "Sum" } },
+      ],
+    });
+    // Roles move: after a failover `-002` may be the primary (no ReplicationLag) and `-001` a
+    // replica. Role-dependent metrics are therefore read from every node of the shard and combined
+    // with metric math, so no alarm names a node (docs/decisions.md D47).
+    const shard = clusterMode ? " of shard ${format(\"%04d\", count.index + 1)}" : "";
+    perShard({
+      suffix: "redis-down",
+      alarmDescription: `Redis${shard} unavailable: the highest replication lag of any node above ${t.redisReplicationLag}s, or no node reporting replication at all (seed 000 §9.2)`,
+      evaluationPeriods: 2,
+      threshold: t.redisReplicationLag,
+      comparisonOperator: "GreaterThanThreshold",
+      // No node reporting lag (group gone, or no replica left) is as bad as one far behind.
+      treatMissingData: "breaching",
+      metricQuery: [{ id: "lag", expression: overNodes("MAX", "lag%d"), label: "Highest replication lag of any node (s)", returnData: true }],
+    }).addOverride("dynamic", { metric_query: [nodeQueries("lag", "ReplicationLag", "Maximum", 60, clusterMode)] });
+    // A failover notifies on its own: IsMaster (1 on the primary, 0 on replicas) changes on some
+    // node whenever the primary role moves. ElastiCache's SNS events cannot reach this topic (it is
+    // KMS-encrypted, which ElastiCache notifications do not support) and its EventBridge events do
+    // not include failovers (D47).
+    perShard({
+      suffix: "redis-failover",
+      alarmDescription: `The Redis primary role${shard} moved to another node (failover or node replacement): check the app reconnected and the group is healthy`,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      metricQuery: [{ id: "moved", expression: overNodes("MAX", "ABS(DIFF(primary%d))"), label: "Nodes whose role changed", returnData: true }],
+    }).addOverride("dynamic", { metric_query: [nodeQueries("primary", "IsMaster", "Maximum", 60, clusterMode)] });
   }
 }

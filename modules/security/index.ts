@@ -21,7 +21,7 @@ import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { WAF_MIN_RATE_LIMIT } from "./config";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
-import { counted, expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
 import { BUCKET_ARN, secureBucket } from "../../lib/constructs/secure-bucket";
 import { deployPolicyStatements } from "./deploy";
@@ -200,7 +200,7 @@ export class SecurityModule extends ModuleStack {
       }),
       "app",
     );
-    secret.addOverride("for_each", expr("toset(var.secret_names)"));
+    forEachOf(secret, "toset(var.secret_names)");
 
     // --- Audit trail ---------------------------------------------------------------------------------
     this.input("enable_cloudtrail", props.enableCloudtrail, { type: "bool", description: "Multi-region CloudTrail with its own bucket.", default: true });

@@ -12,7 +12,7 @@ import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cor
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import type { Construct } from "constructs";
 import { bucketNames, type BucketKey, type LifecycleRule } from "./config";
-import { expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { counted, expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { BUCKET_ARN, secureBucket, type SecureBucket } from "../../lib/constructs/secure-bucket";
 
 /** Prefixes inside the logs bucket. */
@@ -164,7 +164,7 @@ export class StorageModule extends ModuleStack {
         }),
         b.tf,
       );
-      logging.addOverride("count", expr("var.enable_access_logging ? 1 : 0"));
+      counted(logging, "var.enable_access_logging ? 1 : 0");
     }
     const trailLogging = named(
       new S3BucketLoggingA(this, "cloudtrail_logging", {
@@ -174,7 +174,7 @@ export class StorageModule extends ModuleStack {
       }),
       "cloudtrail",
     );
-    trailLogging.addOverride("count", expr("var.enable_access_logging && var.log_cloudtrail_bucket ? 1 : 0"));
+    counted(trailLogging, "var.enable_access_logging && var.log_cloudtrail_bucket ? 1 : 0");
     this.buckets = buckets;
 
     // Browser uploads (presigned PUT/POST) need CORS from the app's origins on the buckets that take them.
@@ -196,7 +196,7 @@ export class StorageModule extends ModuleStack {
         }),
         tf,
       );
-      cors.addOverride("count", expr("length(var.cors_origins) > 0 ? 1 : 0"));
+      counted(cors, "length(var.cors_origins) > 0 ? 1 : 0");
     }
 
     for (const [key, b] of Object.entries(buckets)) {

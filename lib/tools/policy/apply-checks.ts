@@ -12,6 +12,7 @@ import type { PolicyModel, PolicyResource } from "./model";
 import { REPLACEMENT_FORCING, replacementDigest } from "../../constructs/replacement-name";
 import { DATADOG_CHECKS } from "./datadog-checks";
 import { HANDOFF_CHECKS } from "./handoff-checks";
+import { STRUCTURE_CHECKS } from "./structure-checks";
 
 
 interface Container {
@@ -693,6 +694,7 @@ export const APPLY_CHECKS: readonly Check[] = [
   // Datadog's API key and its Firehose log stream (datadog-checks.ts).
   ...DATADOG_CHECKS,
   ...HANDOFF_CHECKS,
+  ...STRUCTURE_CHECKS,
 ];
 
 /** The ElastiCache metrics an alarm reads (directly or in metric math), with the node they name. */

@@ -15,7 +15,7 @@ const meta = { category: "apply", upstream: [], scope: "all" } as const;
 
 /** Every output of every module the root calls (and the root's own), with its address and value as written. */
 function outputsOf(m: PolicyModel): { address: string; module: string; name: string; value: unknown }[] {
-  const s = m.source;
+  const s = m.stack;
   if (!s) return [];
   const list = (tf: Json, module: string) => Object.entries<Json>(tf.output ?? {}).map(([name, o]) => ({ address: `${module ? `module.${module}.` : ""}output.${name}`, module, name, value: o?.value }));
   return [...list(s.root, ""), ...Object.entries(s.modules).filter(([name]) => s.root.module?.[name]).flatMap(([name, tf]) => list(tf, name))];
@@ -23,7 +23,7 @@ function outputsOf(m: PolicyModel): { address: string; module: string; name: str
 
 /** The workspace's account as the root passes it to its modules (`account_id = "<12 digits>"`); undefined when none or several. */
 function workspaceAccount(m: PolicyModel): string | undefined {
-  const ids = new Set(Object.values<Json>(m.source?.root.module ?? {}).map((b) => b?.account_id).filter((v): v is string => typeof v === "string" && /^\d{12}$/.test(v)));
+  const ids = new Set(Object.values<Json>(m.stack?.root.module ?? {}).map((b) => b?.account_id).filter((v): v is string => typeof v === "string" && /^\d{12}$/.test(v)));
   return ids.size === 1 ? [...ids][0] : undefined;
 }
 

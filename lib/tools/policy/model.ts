@@ -27,8 +27,8 @@ export interface PolicyModel {
   readonly workspace: string;
   /** Resources that exist in this workspace: `count = 0` and empty `for_each` are left out. */
   readonly resources: PolicyResource[];
-  /** The synthesized JSON as written, for checks that read outputs and module inputs structurally (handoff-checks.ts). @default none */
-  readonly source?: SynthesizedStack;
+  /** The synthesized JSON as written, for the rules that read it structurally (structure-checks.ts). */
+  readonly stack?: SynthesizedStack;
 }
 
 const META = new Set(["count", "for_each", "lifecycle", "provider", "depends_on", "dynamic", "provisioner", "connection"]);
@@ -131,5 +131,5 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
   };
   collect(stack.root, "");
   for (const [name, tf] of Object.entries(stack.modules)) collect(tf, name);
-  return { workspace: stack.workspace, resources, source: stack };
+  return { workspace: stack.workspace, resources, stack };
 }
