@@ -138,7 +138,26 @@ const firehose = (http: Json = {}, extra: Json = {}) => ({
   },
 });
 
+/** Fixtures of the ordering rules (lib/tools/policy/ordering.ts): the same resources, with and without the edge. */
+const ecsService = (dependsOn: string[]) => ({
+  aws_ecs_cluster_capacity_providers: { this: { cluster_name: "c", capacity_providers: ["FARGATE"] } },
+  aws_ecs_service: { app: { name: "app", cluster: "c", capacity_provider_strategy: [{ capacity_provider: "FARGATE", weight: 1 }], depends_on: dependsOn } },
+});
+const natInstance = (dependsOn: string[]) => ({
+  aws_route: { public_internet: { route_table_id: "rt", destination_cidr_block: "0.0.0.0/0", gateway_id: "${aws_internet_gateway.this[0].id}" } },
+  aws_route_table_association: { public: { subnet_id: "s", route_table_id: "rt" } },
+  aws_instance: { nat: { ami: "ami-1", user_data: "#!/bin/bash\ndnf install -y iptables-services", depends_on: dependsOn } },
+});
+const replication = (dependsOn: string[]) => ({
+  aws_s3_bucket: { src: { bucket: "src" }, dst: { bucket: "dst" } },
+  aws_s3_bucket_versioning: { src: { bucket: "${aws_s3_bucket.src.id}" }, dst: { bucket: "${aws_s3_bucket.dst.id}" } },
+  aws_s3_bucket_replication_configuration: { src: { bucket: "${aws_s3_bucket.src.id}", role: "r", rule: [], depends_on: dependsOn } },
+});
+
 export const APPLY_FIXTURES: Record<string, Fixture> = {
+  "order-ecs-service-capacity-providers": { pass: ecsService(["aws_ecs_cluster_capacity_providers.this"]), fail: ecsService([]) },
+  "order-instance-boot-egress": { pass: natInstance(["aws_route.public_internet", "aws_route_table_association.public"]), fail: natInstance(["aws_route_table_association.public"]) },
+  "order-replication-after-versioning": { pass: replication(["aws_s3_bucket_versioning.src", "aws_s3_bucket_versioning.dst"]), fail: replication(["aws_s3_bucket_versioning.dst"]) },
   "datadog-api-key-by-reference": {
     pass: ddTask(ddAgent()),
     fail: ddTask(ddAgent({ environment: [{ name: "ECS_FARGATE", value: "true" }, { name: "DD_API_KEY", value: "0123456789abcdef0123456789abcdef" }], secrets: [] })),

@@ -25,7 +25,8 @@ describe("the gate", () => {
     const notApplicable = r.results.filter((x) => x.status === "n/a").map((x) => x.check.id);
     // ... and Datadog's Firehose stream, which exists only where compute.datadog is on (D82), the pipeline's
     // Terraform apply role (D97), and the NAT instance's EC2 checks: a production-like tier keeps NAT gateways (D100).
-    expect(notApplicable.filter((id) => !/^(cloudfront-|alb-cloudfront-|waf-regional-behind-cloudfront$|rds-replica-|firehose-http-endpoint-secure$|iam-oidc-role-writer-pinned$|ec2-)/.test(id))).toEqual([]);
+    // Bucket replication exists only with DR (production).
+    expect(notApplicable.filter((id) => !/^(cloudfront-|alb-cloudfront-|waf-regional-behind-cloudfront$|rds-replica-|firehose-http-endpoint-secure$|iam-oidc-role-writer-pinned$|ec2-|order-replication-)/.test(id))).toEqual([]);
   });
 
   test("production runs every check but the Firehose rule of the opt-in Datadog log shipping (run with it on in datadog.test.ts) the rule of the opt-in Terraform roles (terraform-roles.test.ts) and the NAT instance's EC2 checks (dev runs them)", () => {

@@ -2,9 +2,10 @@
  * Creation-order rules: resources that AWS accepts only after another resource exists, where nothing in
  * their arguments makes Terraform wait for it. Terraform orders by references and `depends_on`; these
  * rules read the synthesized JSON structurally (no evaluation) and say which ordering edge is missing.
- * Each rule cites the AWS page the requirement comes from.
+ * Each rule cites the AWS page the requirement comes from; the policy gate runs them (structure-checks.ts).
  */
 import type { Json, SynthesizedStack } from "../synthesized";
+import type { Finding } from "./checks";
 
 export interface OrderingViolation {
   readonly rule: string;
@@ -17,7 +18,8 @@ export interface OrderingRule {
   readonly id: string;
   readonly title: string;
   readonly sources: readonly string[];
-  check(stack: SynthesizedStack): OrderingViolation[];
+  /** One finding per resource the rule looks at; `problem` names the missing edge. */
+  check(stack: SynthesizedStack): Finding[];
 }
 
 type Resource = { module: string; type: string; name: string; body: Json };
@@ -44,7 +46,7 @@ export function waitsFor(body: Json, target: string): boolean {
   return refPattern(target).test(JSON.stringify(args).replace(/\\"/g, '"'));
 }
 
-const violation = (rule: string, r: Resource, message: string): OrderingViolation => ({ rule, address: `module.${r.module}.${r.type}.${r.name}`, message });
+const finding = (r: Resource, problem?: string): Finding => ({ address: `module.${r.module}.${r.type}.${r.name}`, problem });
 
 /** The module output a root module input `var.<v>` of module `m` comes from (`module.<src>.<output>`), if it is one. */
 function wiredOutput(stack: SynthesizedStack, m: string, v: string): { module: string; output: string } | undefined {
@@ -61,8 +63,9 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
     check(stack) {
       return resourcesOf(stack, "aws_ecs_service").flatMap((r) => {
         const associations = namesOf(stack.modules[r.module], "aws_ecs_cluster_capacity_providers");
-        if (associations.length === 0 || associations.some((a) => waitsFor(r.body, a))) return [];
-        return [violation(this.id, r, `uses a capacity provider strategy but does not depend on ${associations.join(" or ")}: on create the cluster may not accept FARGATE yet, on destroy the association may go first`)];
+        if (associations.length === 0) return [];
+        if (associations.some((a) => waitsFor(r.body, a))) return [finding(r)];
+        return [finding(r, `uses a capacity provider strategy but does not depend on ${associations.join(" or ")}: on create the cluster may not accept FARGATE yet, on destroy the association may go first`)];
       });
     },
   },
@@ -77,7 +80,7 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
         const tf = stack.modules[r.module];
         const needed = [namesOf(tf, "aws_route").filter((n) => JSON.stringify(tf.resource.aws_route[n.split(".")[1]]).includes("aws_internet_gateway")), namesOf(tf, "aws_route_table_association")];
         const missing = needed.filter((group) => group.length > 0 && !group.some((n) => waitsFor(r.body, n)));
-        return missing.length === 0 ? [] : [violation(this.id, r, `boot script downloads packages but the instance does not wait for ${missing.map((g) => g.join(" or ")).join(" and ")}`)];
+        return [finding(r, missing.length === 0 ? undefined : `boot script downloads packages but the instance does not wait for ${missing.map((g) => g.join(" or ")).join(" and ")}`)];
       });
     },
   },
@@ -91,6 +94,11 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
         const problems: string[] = [];
         const local = namesOf(tf, "aws_s3_bucket_versioning");
         if (local.length > 0 && !local.some((n) => waitsFor(r.body, n))) problems.push("the destination bucket's versioning");
+        const inModule = typeof r.body.bucket === "string" ? /^\$\{aws_s3_bucket\.(\w+)\.(id|bucket)\}$/.exec(r.body.bucket) : null;
+        if (inModule) {
+          const own = Object.entries<Json>(tf.resource?.aws_s3_bucket_versioning ?? {}).filter(([, v]) => waitsFor(v, `aws_s3_bucket.${inModule[1]}`));
+          if (!own.some(([n]) => waitsFor(r.body, `aws_s3_bucket_versioning.${n}`))) problems.push(`the source bucket's versioning (aws_s3_bucket.${inModule[1]})`);
+        }
         const source = typeof r.body.bucket === "string" ? /^\$\{var\.(\w+)\}$/.exec(r.body.bucket) : null;
         if (source) {
           const from = wiredOutput(stack, r.module, source[1]);
@@ -98,7 +106,7 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
           const versionings = from ? namesOf(stack.modules[from.module] ?? {}, "aws_s3_bucket_versioning") : [];
           if (!output || !versionings.some((n) => waitsFor(output, n))) problems.push(`the source bucket's versioning (var.${source[1]}${from ? ` = module.${from.module}.${from.output}` : ""})`);
         }
-        return problems.length === 0 ? [] : [violation(this.id, r, `does not wait for ${problems.join(" and ")}: S3 refuses a replication rule until both buckets are versioned`)];
+        return [finding(r, problems.length === 0 ? undefined : `does not wait for ${problems.join(" and ")}: S3 refuses a replication rule until both buckets are versioned`)];
       });
     },
   },
@@ -106,5 +114,5 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
 
 /** Every ordering violation of a synthesized workspace. */
 export function orderingViolations(stack: SynthesizedStack): OrderingViolation[] {
-  return ORDERING_RULES.flatMap((rule) => rule.check(stack));
+  return ORDERING_RULES.flatMap((rule) => rule.check(stack).flatMap((f) => (f.problem ? [{ rule: rule.id, address: f.address, message: f.problem }] : [])));
 }

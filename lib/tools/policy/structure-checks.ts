@@ -4,12 +4,14 @@
  * - `counted-names-vary`: a resource that may have several instances (count, for_each) varies every identity
  *   argument with the instance key (lib/core/counted-names.ts, D130);
  * - `metric-math-alarm-limit`: a metric-math alarm's queries, counted at the schema maxima of every setting that
- *   multiplies them, fit CloudWatch's 10 (modules/monitoring/config.ts, D131).
+ *   multiplies them, fit CloudWatch's 10 (modules/monitoring/config.ts, D131);
+ * - `order-*`: creation order AWS needs but no reference implies (ordering.ts).
  */
 import { countedNameFindings } from "../../core/counted-names";
 import { MAX_METRIC_QUERIES_PER_ALARM, METRIC_QUERY_MULTIPLIERS } from "../../../modules/monitoring/config";
 import type { Json, SynthesizedStack } from "../synthesized";
 import type { Check, Finding } from "./checks";
+import { ORDERING_RULES } from "./ordering";
 
 const meta = { category: "apply", upstream: [], scope: "all" } as const;
 
@@ -71,4 +73,5 @@ export const STRUCTURE_CHECKS: readonly Check[] = [
           }),
       ),
   },
+  ...ORDERING_RULES.map((rule): Check => ({ ...meta, id: rule.id, title: rule.title, severity: "high", sources: rule.sources, evaluate: (m) => (m.stack ? rule.check(m.stack) : []) })),
 ];
