@@ -266,6 +266,16 @@ describe("rotation of the application password (D170)", () => {
     }
   });
 
+  test("the function logs to a group with a retention and the logs key, made before the function (Lambda's own would never expire)", () => {
+    for (const s of rotating) {
+      const group = resource(s.modules.database, "aws_cloudwatch_log_group", "db_app_rotation");
+      expect(group).toMatchObject({ name: "/aws/lambda/${var.name}-db-app-rotation", kms_key_id: "${var.logs_kms_key_arn}" });
+      expect(group.retention_in_days).toBeDefined();
+      expect(stackOf(s).parameters.functionName).toBe("${var.name}-db-app-rotation");
+      expect(stackOf(s).depends_on).toContain("aws_cloudwatch_log_group.db_app_rotation");
+    }
+  });
+
   test("the schedule is set, uses the stack's function, and does not rotate at creation (before db-bootstrap made the user)", () => {
     for (const s of rotating) {
       const r = rotationOf(s);

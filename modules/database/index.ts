@@ -339,6 +339,12 @@ export class DatabaseModule extends ModuleStack {
     const sg = securityGroup(this, "rotation", fn, "Rotation function of the application password: PostgreSQL and the Secrets Manager API", ids.vpcId);
     allowFrom(this, { name: "postgres", id: ids.dbSg }, { name: "rotation", id: sg.id }, POSTGRES_PORT, "PostgreSQL from the rotation function");
     allowCidrEgress(this, { name: "rotation", id: sg.id }, "https", "0.0.0.0/0", 443, "Secrets Manager API (NAT or interface endpoint)");
+    // The function's log group, made here first so it has a retention and the logs key (Lambda would create it
+    // unencrypted and kept forever): the template names the function, so the group's name is known.
+    const logs = named(
+      new CloudwatchLogGroup(this, "app_rotation_logs", { name: `/aws/lambda/${fn}`, retentionInDays: expr("var.log_retention_days") as unknown as number, kmsKeyId: expr("var.logs_kms_key_arn") }),
+      "db_app_rotation",
+    );
     const stack = named(
       new ServerlessapplicationrepositoryCloudformationStack(this, "app_rotation_stack", {
         name: fn,
@@ -355,6 +361,7 @@ export class DatabaseModule extends ModuleStack {
           masterSecretKmsKeyArn: ids.dataKey,
           excludeCharacters: ROTATION_EXCLUDED_CHARACTERS,
         },
+        dependsOn: [logs],
       }),
       "db_app_rotation",
     );
