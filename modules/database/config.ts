@@ -81,6 +81,9 @@ export const DATABASE_KNOBS = defineKnobs(
 );
 
 
+/** Days between rotations of the application password unless `database.appRotation.afterDays` says otherwise (D170). */
+export const APP_ROTATION_DAYS = 30;
+
 /** Names the database module uses when the environment gives none (a product gives its own). */
 export const DATABASE_DEFAULTS = { databaseName: "app", masterUsername: "app_admin", appUsername: "app_user" } as const;
 
@@ -143,12 +146,12 @@ export const DatabaseSchema = z
     appRotation: z
       .object({
         /** Days between rotations (Secrets Manager `AutomaticallyAfterDays`, 1–1000); a task must restart within this many days. @default 30 */
-        afterDays: z.number().int().min(1).max(1000).default(30),
+        afterDays: z.number().int().min(1).max(1000).default(APP_ROTATION_DAYS),
         /** Why the password does not rotate here; turns rotation off. Letters, digits, spaces and `_ . : / = + - @` (a tag value). */
         waiver: z.string().regex(TAG_VALUE_RE, "must be a tag value: letters, digits, spaces and _ . : / = + - @, at most 256").optional(),
       })
       .strict()
-      .default({}),
+      .default({ afterDays: APP_ROTATION_DAYS }),
     /** Suffix of the instance identifier `<name>-<suffix>` (seed 002: `atena-prod-db`). @default "postgres" */
     identifierSuffix: z.string().regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be lowercase letters, digits and dashes").default("postgres"),
     /** PostgreSQL client image of the db-bootstrap task. @default "public.ecr.aws/docker/library/postgres:<engineVersion>-alpine" */

@@ -27,7 +27,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { ServerlessapplicationrepositoryCloudformationStack } from "@cdktf/provider-aws/lib/serverlessapplicationrepository-cloudformation-stack";
 import type { Construct } from "constructs";
 import type { KnobTokens } from "../../lib/core/knobs";
-import { appRotates, DATABASE_DEFAULTS, type DatabaseConfig } from "./config";
+import { APP_ROTATION_DAYS, appRotates, DATABASE_DEFAULTS, type DatabaseConfig } from "./config";
 import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 import { allowCidrEgress } from "../../lib/constructs/access";
 import { DATABASE_KNOBS } from "./config";
@@ -334,7 +334,7 @@ export class DatabaseModule extends ModuleStack {
   ): void {
     this.input("rotation_subnet_ids", placement.subnetIds, { type: "list(string)", description: "Private subnets of the rotation function (a route to a NAT or the secretsmanager endpoint)." });
     const region = this.input("region", placement.region, { type: "string", description: "Region of the Secrets Manager API the rotation function calls." }).stringValue;
-    const days = this.input("app_rotation_days", this.settings.appRotation.afterDays, { type: "number", description: "Days between rotations of the application password.", default: 30 }).numberValue;
+    const days = this.input("app_rotation_days", this.settings.appRotation.afterDays, { type: "number", description: "Days between rotations of the application password.", default: APP_ROTATION_DAYS }).numberValue;
     const fn = `${ids.name}-db-app-rotation`;
     const sg = securityGroup(this, "rotation", fn, "Rotation function of the application password: PostgreSQL and the Secrets Manager API", ids.vpcId);
     allowFrom(this, { name: "postgres", id: ids.dbSg }, { name: "rotation", id: sg.id }, POSTGRES_PORT, "PostgreSQL from the rotation function");
