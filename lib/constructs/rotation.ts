@@ -5,6 +5,11 @@
  * `secrets-rotation` check (Checkov CKV2_AWS_57, Security Hub SecretsManager.1) reads exactly this.
  */
 
+/** AWS's hosted alternating-users rotation function for RDS PostgreSQL (Serverless Application Repository, D170). */
+export const POSTGRES_MULTI_USER_ROTATION_APP = "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationMultiUser";
+/** The Serverless Application Repository prefixes the CloudFormation stacks it deploys, and so their roles' names. */
+export const SAR_STACK_PREFIX = "serverlessrepo-";
+
 /** Tag that records why a secret does not rotate automatically. */
 export const ROTATION_WAIVER_TAG = "RotationWaiver";
 

@@ -28,7 +28,7 @@ import { ServerlessapplicationrepositoryCloudformationStack } from "@cdktf/provi
 import type { Construct } from "constructs";
 import type { KnobTokens } from "../../lib/core/knobs";
 import { APP_ROTATION_DAYS, appRotates, DATABASE_DEFAULTS, type DatabaseConfig } from "./config";
-import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
+import { POSTGRES_MULTI_USER_ROTATION_APP, rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 import { allowCidrEgress } from "../../lib/constructs/access";
 import { DATABASE_KNOBS } from "./config";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
@@ -73,8 +73,6 @@ export interface DatabaseProps extends DataTierPlacement {
   readonly rotation?: { readonly subnetIds: string[]; readonly region: string };
 }
 
-/** AWS's hosted alternating-users rotation function for RDS PostgreSQL (Serverless Application Repository). */
-export const POSTGRES_MULTI_USER_ROTATION_APP = "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationMultiUser";
 /**
  * Characters new passwords never contain: the template's default (`/@"'\\`) plus what a URL, a shell or a
  * libpq connection string would need to escape, so an app that builds a DSN from DB_PASSWORD needs no quoting.

@@ -24,6 +24,7 @@ import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
 import { expr, named } from "../../lib/core/module-stack";
+import { POSTGRES_MULTI_USER_ROTATION_APP, SAR_STACK_PREFIX } from "../../lib/constructs/rotation";
 
 export const OIDC_CLAIMS = "token.actions.githubusercontent.com";
 
@@ -77,6 +78,7 @@ export const PASSED_TO_SERVICES = [
   "s3.amazonaws.com",
   "firehose.amazonaws.com",
   "logs.amazonaws.com",
+  "lambda.amazonaws.com",
 ];
 
 /** Service-linked roles the services create on first use (ECS, ELB, RDS, ElastiCache, ECS auto scaling, WAF logging). */
@@ -98,6 +100,9 @@ const CONFIGURATION_READS = [
   "application-autoscaling:ListTagsForResource",
   "cloudfront:Get*",
   "cloudfront:List*",
+  // The rotation function's stack (D170): its outputs, parameters and template.
+  "cloudformation:DescribeStacks",
+  "cloudformation:GetTemplate",
   "cloudtrail:Describe*",
   "cloudtrail:GetEventSelectors",
   "cloudtrail:GetInsightSelectors",
@@ -321,9 +326,10 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
     {
       Sid: "ChangePlatformSecrets",
       Effect: "Allow",
-      Action: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue", "secretsmanager:RestoreSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:UpdateSecret"],
+      Action: ["secretsmanager:CancelRotateSecret", "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue", "secretsmanager:RestoreSecret", "secretsmanager:RotateSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:UpdateSecret"],
       Resource: `arn:aws:secretsmanager:*:${ctx.account}:secret:${ctx.secretPrefix}/*`,
     },
+    ...rotationFunctionStatements(ctx),
     {
       Sid: "ChangePlatformRepositories",
       Effect: "Allow",
@@ -375,6 +381,39 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
       Action: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:DeleteObjectVersion", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"],
       Resource: [stateBucket, `${stateBucket}/*`],
     },
+  ];
+}
+
+/**
+ * Deploying the application password's rotation function (D170): CloudFormation runs the Serverless Application
+ * Repository's change set with the caller's permissions, so the apply role creates the function, its role (named
+ * after the stack, `serverlessrepo-<name>-…`) and Secrets Manager's permission to invoke it.
+ */
+function rotationFunctionStatements(ctx: TerraformRoleContext): PolicyStatement[] {
+  const stacks = `arn:aws:cloudformation:*:${ctx.account}:stack/${SAR_STACK_PREFIX}${ctx.name}-*/*`;
+  const roles = `arn:aws:iam::${ctx.account}:role/${SAR_STACK_PREFIX}${ctx.name}-*`;
+  return [
+    {
+      Sid: "RotationFunctionTemplate",
+      Effect: "Allow",
+      Action: ["serverlessrepo:CreateCloudFormationChangeSet", "serverlessrepo:CreateCloudFormationTemplate", "serverlessrepo:GetApplication", "serverlessrepo:GetCloudFormationTemplate"],
+      Resource: POSTGRES_MULTI_USER_ROTATION_APP,
+    },
+    {
+      Sid: "RotationFunctionStack",
+      Effect: "Allow",
+      Action: ["cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet", "cloudformation:DeleteStack", "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet", "cloudformation:UpdateStack"],
+      Resource: [stacks, "arn:aws:cloudformation:*:aws:transform/Serverless-2016-10-31"],
+    },
+    {
+      Sid: "RotationFunction",
+      Effect: "Allow",
+      Action: ["lambda:AddPermission", "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:RemovePermission", "lambda:TagResource", "lambda:UntagResource", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"],
+      Resource: `arn:aws:lambda:*:${ctx.account}:function:${ctx.name}-*`,
+    },
+    { Sid: "RotationFunctionRole", Effect: "Allow", Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"), Resource: roles },
+    { Sid: "RotationFunctionRolePolicies", Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: roles, Condition: { ArnLike: { "iam:PolicyARN": ATTACHABLE_POLICIES } } },
+    { Sid: "PassRotationFunctionRole", Effect: "Allow", Action: "iam:PassRole", Resource: roles, Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } },
   ];
 }
 
