@@ -197,6 +197,8 @@ export function database(ctx: Ctx, network: NetworkModule, security: SecurityMod
       settings: d,
       preventDestroy: env.preventDestroy,
       secretRecoveryWindowDays: env.security.secrets.recoveryWindowDays,
+      // The rotation function (D170) runs in the private subnets: they route to the NAT or the secretsmanager endpoint.
+      rotation: { subnetIds: network.refList("private_subnet_ids"), region: env.region },
       ...(env.compute.parameterStore?.databaseUrl
         ? { urlParameters: { path: parameterPath(names), app: WRITTEN_PARAMETERS.databaseUrl, ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}) } }
         : {}),

@@ -15,7 +15,7 @@ import { ComputeSchema, FARGATE_MEMORY, MIGRATIONS_DATABASE_URL, parameterNames,
 import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
-import { DatabaseSchema } from "../modules/database/config";
+import { appRotationProblems, DatabaseSchema } from "../modules/database/config";
 import { MonitoringSchema } from "../modules/monitoring/config";
 import { knobProblems, type RuleContext } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/config";
@@ -171,6 +171,7 @@ function buildSchema(product: ProductSpec, checks: readonly Check[]) {
     .superRefine(checkTls)
     .superRefine(checkTerraformRoles)
     .superRefine(checkParameters)
+    .superRefine(checkRotation)
     .superRefine(checkWorkloadShape)
     .superRefine(checkHostRouting)
     .superRefine(checkSpotMix)
@@ -634,6 +635,16 @@ export function productPolicyProblems(product: ProductSpec, checks: readonly Che
     if (e.reason.trim().length < 15) problems.push(`${at}.reason: say why, in a sentence`);
   });
   return problems;
+}
+
+/** Automatic rotation of the application user's password (D170): the database module's rules. */
+function checkRotation(env: EnvironmentConfig, ctx: Ctx): void {
+  const problems = appRotationProblems({
+    database: env.database,
+    network: { mode: env.network.mode, natMode: env.network.natMode, interfaceEndpoints: env.network.interfaceEndpoints },
+    copiesAppPassword: env.compute.parameterStore?.databaseUrl === true,
+  });
+  for (const [path, message] of problems) ctx.addIssue({ code: "custom", path, message });
 }
 
 /** SSM parameters (compute.parameterStore, D104): services inject only parameters that exist, and Terraform's own names stay its own. */

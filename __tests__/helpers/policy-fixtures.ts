@@ -235,6 +235,16 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   "cloudfront-waf": { pass: distribution(), fail: distribution({ web_acl_id: null }) },
   "kms-rotation": { pass: key(), fail: key({ enable_key_rotation: false }) },
+  // A secret the app reads that neither rotates nor records why (D170–D174); both ways of passing are shown.
+  "secrets-rotation": {
+    pass: {
+      aws_secretsmanager_secret: { app: { name: "p/db-app" }, token: { name: "p/redis-auth", tags: { RotationWaiver: "D172 manual" } } },
+      aws_secretsmanager_secret_rotation: { app: { secret_id: ref("aws_secretsmanager_secret", "app"), rotation_lambda_arn: "arn:aws:lambda:us-east-1:111111111111:function:f", rotation_rules: { automatically_after_days: 30 } } },
+    },
+    fail: {
+      aws_secretsmanager_secret: { app: { name: "p/db-app" }, token: { name: "p/redis-auth", tags: { RotationWaiver: "D172 manual" } } },
+    },
+  },
   "kms-key-policy": {
     pass: key(),
     fail: key({ policy: doc({ Sid: "Anyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }) }),

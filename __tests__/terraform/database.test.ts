@@ -54,6 +54,19 @@ describeTerraform("database under real Terraform", () => {
     expect(names).toEqual(["eduautismo-ia/production/db-app", "eduautismo-ia/production/db-master"]);
   });
 
+  test("the application password's rotation plans: AWS's multi-user function in the private subnets, and a 30-day-or-configured schedule not run at creation", () => {
+    const stack = at(plan, "module.database.aws_serverlessapplicationrepository_cloudformation_stack.db_app_rotation");
+    expect(stack.values.application_id).toMatch(/SecretsManagerRDSPostgreSQLRotationMultiUser$/);
+    // parameters are known only after apply (the group's id, the master secret's ARN); the stack's name is known now.
+    expect(stack.values.name).toBe("eduautismo-ia-production-db-app-rotation");
+    expect(stack.values.capabilities).toEqual(expect.arrayContaining(["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"]));
+    const rotation = at(plan, "module.database.aws_secretsmanager_secret_rotation.db_app");
+    expect(rotation.values.rotate_immediately).toBe(false);
+    const days = (rotation.values.rotation_rules as { automatically_after_days: number }[])[0].automatically_after_days;
+    expect(days).toBeGreaterThanOrEqual(1);
+    expect(at(plan, "module.database.aws_vpc_security_group_ingress_rule.postgres_from_rotation").values.from_port).toBe(5432);
+  });
+
   test("the parameter group is named by prefix, so a replacement never collides with the old name", () => {
     expect(at(plan, "module.database.aws_db_parameter_group.postgres").values).toMatchObject({ name_prefix: "eduautismo-ia-production-postgres15-", family: "postgres15" });
   });

@@ -1,6 +1,7 @@
 import { DATABASE_KNOBS } from "../../modules/database/config";
+import { PRODUCTS } from "../../environments";
 import { problems } from "../helpers/config";
-import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { inputs, productStacks, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
 const { stacks } = synthAll();
 const replica = (ws = "production") => resource(db(ws), "aws_db_instance", "replica");
@@ -92,7 +93,7 @@ describe("security defaults", () => {
 
   test("the application user's secret is <prefix>/db-app under the data key, with its own password", () => {
     expect(resource(db("production"), "aws_secretsmanager_secret", "db_app")).toMatchObject({ name: "${var.secret_prefix}/db-app", kms_key_id: "${var.data_kms_key_arn}" });
-    expect(secretKeys("db_app")).toEqual(["username", "password", "host", "port", "dbname"]);
+    expect(secretKeys("db_app")).toEqual(["username", "password", "host", "port", "dbname", "engine", "masterarn"]);
     expect(resource(db("production"), "aws_secretsmanager_secret_version", "db_app").secret_string).toContain("username = var.app_username, password = terraform_data.app_password.output");
     expect(stacks.production.root.module.database.app_username).toBe("eduautismo_app");
   });
@@ -107,10 +108,11 @@ describe("security defaults", () => {
     expect(primary()).toMatchObject({ publicly_accessible: false, iam_database_authentication_enabled: true, ca_cert_identifier: "rds-ca-rsa2048-g1", copy_tags_to_snapshot: true });
   });
 
-  test("sits in the database subnets and admits 5432 only from the app group", () => {
+  test("sits in the database subnets and admits 5432 only from the app group and the rotation function", () => {
     expect(stacks.production.root.module.database.subnet_ids).toBe("${module.network.database_subnet_ids}");
     expect(Object.values(resourcesOf(db("production"), "aws_vpc_security_group_ingress_rule"))).toEqual([
       expect.objectContaining({ referenced_security_group_id: "${var.app_security_group_id}", from_port: 5432, to_port: 5432 }),
+      expect.objectContaining({ referenced_security_group_id: "${aws_security_group.rotation.id}", from_port: 5432, to_port: 5432 }),
     ]);
   });
 
@@ -215,4 +217,131 @@ test("the root exports rds_endpoint (seed 000 §6), the master secret ARN (now o
   expect(stacks.dev.root.output.db_master_user_secret_arn.description).not.toMatch(/managed by RDS/);
   expect(db("dev").output.db_master_user_secret_arn.value).toBe("${aws_secretsmanager_secret.db_master.arn}");
   expect(db("dev").output.db_app_secret_arn.value).toBe("${aws_secretsmanager_secret.db_app.arn}");
+});
+
+describe("rotation of the application password (D170)", () => {
+  // Every workspace of every product whose db-app secret carries no waiver: the rotation must be wired.
+  const rotating = PRODUCTS.filter((p) => p.outDir)
+    .flatMap((p) => Object.values(productStacks(p).stacks))
+    .concat(Object.values(stacks))
+    .filter(
+    (s) => s.modules.database && !resource(s.modules.database, "aws_secretsmanager_secret", "db_app").tags?.RotationWaiver,
+  );
+  const rotationOf = (s: { modules: Record<string, Json> }) => resourcesOf(s.modules.database, "aws_secretsmanager_secret_rotation").db_app;
+  const stackOf = (s: { modules: Record<string, Json> }) => resource(s.modules.database, "aws_serverlessapplicationrepository_cloudformation_stack", "db_app_rotation");
+
+  test("the checks below look at real workspaces (with none they could not fail)", () => {
+    expect(rotating.length).toBeGreaterThan(0);
+  });
+
+  test("running tasks keep working: the function is AWS's alternating-users template, not single-user", () => {
+    for (const s of rotating) expect(stackOf(s).application_id).toMatch(/:applications\/SecretsManagerRDSPostgreSQLRotationMultiUser$/);
+  });
+
+  test("the function runs in the private subnets (route to the NAT or endpoint) with a group the database admits on 5432", () => {
+    for (const s of rotating) {
+      const p = stackOf(s).parameters;
+      expect(p.vpcSubnetIds).toBe('${join(",", var.rotation_subnet_ids)}');
+      expect(s.root.module.database.rotation_subnet_ids).toBe("${module.network.private_subnet_ids}");
+      expect(p.vpcSecurityGroupIds).toBe("${aws_security_group.rotation.id}");
+      const admits = Object.values(resourcesOf(s.modules.database, "aws_vpc_security_group_ingress_rule")).some(
+        (r) => r.security_group_id === "${aws_security_group.postgres.id}" && r.referenced_security_group_id === "${aws_security_group.rotation.id}" && r.from_port === 5432,
+      );
+      expect(admits).toBe(true);
+    }
+  });
+
+  test("the function reaches the Secrets Manager API of the workspace's region over HTTPS", () => {
+    for (const s of rotating) {
+      expect(stackOf(s).parameters.endpoint).toBe("https://secretsmanager.${var.region}.amazonaws.com");
+      const https = Object.values(resourcesOf(s.modules.database, "aws_vpc_security_group_egress_rule")).find((r) => r.security_group_id === "${aws_security_group.rotation.id}" && r.from_port === 443);
+      expect(https).toBeDefined();
+    }
+  });
+
+  test("the function may read the master secret and decrypt with the data key (it logs in as master to clone and alter the user)", () => {
+    for (const s of rotating) {
+      expect(stackOf(s).parameters).toMatchObject({ masterSecretArn: "${aws_secretsmanager_secret.db_master.arn}", masterSecretKmsKeyArn: "${var.data_kms_key_arn}", kmsKeyArn: "${var.data_kms_key_arn}" });
+      expect(stackOf(s).capabilities).toEqual(expect.arrayContaining(["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"]));
+    }
+  });
+
+  test("the function logs to a group with a retention and the logs key, made before the function (Lambda's own would never expire)", () => {
+    for (const s of rotating) {
+      const group = resource(s.modules.database, "aws_cloudwatch_log_group", "db_app_rotation");
+      expect(group).toMatchObject({ name: "/aws/lambda/${var.name}-db-app-rotation", kms_key_id: "${var.logs_kms_key_arn}" });
+      expect(group.retention_in_days).toBeDefined();
+      expect(stackOf(s).parameters.functionName).toBe("${var.name}-db-app-rotation");
+      expect(stackOf(s).depends_on).toContain("aws_cloudwatch_log_group.db_app_rotation");
+    }
+  });
+
+  test("the schedule is set, uses the stack's function, and does not rotate at creation (before db-bootstrap made the user)", () => {
+    for (const s of rotating) {
+      const r = rotationOf(s);
+      expect(r.secret_id).toBe("${aws_secretsmanager_secret.db_app.id}");
+      expect(r.rotation_lambda_arn).toBe('${aws_serverlessapplicationrepository_cloudformation_stack.db_app_rotation.outputs["RotationLambdaARN"]}');
+      expect(r.rotation_rules.automatically_after_days).toBe("${var.app_rotation_days}");
+      expect(r.rotate_immediately).toBe(false);
+    }
+  });
+
+  test("the secret has every key the multi-user function reads: engine postgres, host, port, username, password, dbname, masterarn", () => {
+    for (const s of rotating) {
+      const body = resource(s.modules.database, "aws_secretsmanager_secret_version", "db_app").secret_string as string;
+      for (const key of ["username", "password", "host", "port", "dbname"]) expect(body).toMatch(new RegExp(`\\b${key} = `));
+      expect(body).toContain('engine = "postgres"');
+      expect(body).toContain("masterarn = aws_secretsmanager_secret.db_master.arn");
+      // The master secret must name the same host and engine: the function refuses a master of another host.
+      const master = resource(s.modules.database, "aws_secretsmanager_secret_version", "db_master").secret_string as string;
+      expect(master).toContain("host = aws_db_instance.postgres.address");
+      expect(body).toContain("host = aws_db_instance.postgres.address");
+      expect(master).toContain('engine = "postgres"');
+    }
+  });
+
+  test("new passwords contain no character a URL or DSN would need to escape", () => {
+    const excluded = stackOf(rotating[0]).parameters.excludeCharacters as string;
+    for (const c of ["/", "@", ":", "%", "#", "?", "&", "'", '"', "\\"]) expect(excluded).toContain(c);
+  });
+
+  test("a workspace without NAT or the secretsmanager endpoint is refused: the function could not call Secrets Manager", () => {
+    const found = problems("staging", (e) => {
+      e.network.natMode = "none";
+      e.network.interfaceEndpoints = [];
+    });
+    expect(found.join("\n")).toMatch(/^staging\.database\.appRotation: the rotation function runs in the private subnets and calls Secrets Manager/m);
+    expect(
+      problems("staging", (e) => {
+        e.network.natMode = "none";
+        e.network.interfaceEndpoints = ["secretsmanager"];
+      }).join("\n"),
+    ).not.toMatch(/database\.appRotation/);
+  });
+
+  test("a user name whose _clone would pass PostgreSQL's 63 bytes is refused", () => {
+    expect(problems("dev", (e) => (e.database.appUsername = "a".repeat(58))).join("\n")).toMatch(/^dev\.database\.appUsername: rotation alternates with "a{58}_clone"/m);
+    expect(problems("dev", (e) => (e.database.appUsername = "a".repeat(57))).join("\n")).not.toMatch(/appUsername/);
+  });
+
+  test("a copy of the password outside the secret (a written DATABASE_URL) is refused unless rotation is waived", () => {
+    const withUrl = (waiver?: string) =>
+      problems("dev", (e) => {
+        e.compute.parameterStore = { manual: [], databaseUrl: true };
+        if (waiver) e.database.appRotation = { waiver };
+      }).join("\n");
+    expect(withUrl()).toMatch(/^dev\.database\.appRotation: compute\.parameterStore\.databaseUrl writes the application password into DATABASE_URL/m);
+    expect(withUrl("app reads DATABASE_URL")).not.toMatch(/appRotation/);
+  });
+
+  test("a waiver must be a tag value, since it is recorded as the secret's RotationWaiver tag", () => {
+    expect(problems("dev", (e) => (e.database.appRotation = { waiver: "no, (never)" })).join("\n")).toMatch(/^dev\.database\.appRotation\.waiver: must be a tag value/m);
+  });
+
+  test("a waived workspace has no rotation resources and its secret records the reason", () => {
+    const waived = synthAll({ ...inputs(), dev: { ...inputs().dev, database: { ...inputs().dev.database, appRotation: { waiver: "test waiver" } } } }).stacks.dev.modules.database;
+    expect(resourcesOf(waived, "aws_secretsmanager_secret_rotation")).toEqual({});
+    expect(resourcesOf(waived, "aws_serverlessapplicationrepository_cloudformation_stack")).toEqual({});
+    expect(resource(waived, "aws_secretsmanager_secret", "db_app").tags).toEqual({ RotationWaiver: "test waiver" });
+  });
 });

@@ -117,10 +117,10 @@ describe("permissions", () => {
     }
   });
 
-  test("the apply role changes IAM roles only named <name>-*, and never its own or the plan role", () => {
+  test("the apply role changes IAM roles only named <name>-* (or serverlessrepo-<name>-*, the rotation function's stack, D170), and never its own or the plan role", () => {
     const st = applyPolicyStatements(ctx);
     const iamWrites = st.filter((s) => s.Effect === "Allow" && actionsOf(s).some((a) => a.startsWith("iam:") && a !== "iam:CreateServiceLinkedRole"));
-    for (const s of iamWrites) expect([s.Resource].flat()).toEqual(expect.arrayContaining([expect.stringMatching(/^arn:aws:iam::123456789012:(role\/eduautismo-ia-production-\*|oidc-provider\/token\.actions\.githubusercontent\.com)$/)]));
+    for (const s of iamWrites) expect([s.Resource].flat()).toEqual(expect.arrayContaining([expect.stringMatching(/^arn:aws:iam::123456789012:(role\/(serverlessrepo-)?eduautismo-ia-production-\*|oidc-provider\/token\.actions\.githubusercontent\.com)$/)]));
     const deny = st.find((s) => s.Sid === "NeverChangeTheTerraformRoles")!;
     expect(deny).toMatchObject({ Effect: "Deny", Resource: "arn:aws:iam::123456789012:role/eduautismo-ia-production-terraform-*" });
     expect(actionsOf(deny)).toEqual(expect.arrayContaining([...ROLE_WRITE_ACTIONS, "iam:PassRole"]));

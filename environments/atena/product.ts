@@ -14,7 +14,16 @@ export const ATENA_DEFAULTS: Defaults<EnvironmentInput> = {
   project: "atena",
   storage: { bucketPrefix: "atena", buckets: {} },
   cache: { purpose: "BullMQ queues" },
-  database: { databaseName: "atena", masterUsername: "atena_admin", appUsername: "atena_app", identifierSuffix: "db" },
+  database: {
+    databaseName: "atena",
+    masterUsername: "atena_admin",
+    appUsername: "atena_app",
+    identifierSuffix: "db",
+    // D174: the guide's app reads one DATABASE_URL, which Terraform writes with the password; a rotation would
+    // leave it stale. Manual rotation (appPasswordVersion) rewrites both; automatic rotation waits for the app
+    // to read DB_USERNAME and DB_PASSWORD instead.
+    appRotation: { waiver: "D174 DATABASE_URL embeds the password - manual: raise database.appPasswordVersion - docs/operations.md" },
+  },
   monitoring: { appMetrics: { namespace: "atena" } },
   compute: {
     // Seed 002's names: cluster atena-<ws>-cluster, log groups /ecs/atena-<ws>-api and /ecs/atena-<ws>-workers.

@@ -24,6 +24,7 @@ import type { KnobTokens } from "../../lib/core/knobs";
 import type { CacheConfig } from "./config";
 import { CACHE_KNOBS } from "./config";
 import { DEFAULT_ENGINE_VERSION, parameterFamily, parameterGroupDescription, type CacheEngine } from "./engine";
+import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 export * from "./engine";
 
 export const REDIS_PORT = 6379;
@@ -135,6 +136,8 @@ export class CacheModule extends ModuleStack {
         // group, Terraform keeps it in state, and a scheduled deletion would hold the name for up
         // to 30 days, so re-enabling Redis after a rollback (seed 000 §7.3) would fail.
         recoveryWindowInDays: 0,
+        // No hosted rotation function rotates an AUTH token (D172): rotated by hand, old and new valid together.
+        tags: rotationWaiverTags(ROTATION_WAIVERS.redisAuth),
       }),
       "redis_auth",
     );

@@ -19,6 +19,7 @@ import type { Construct } from "constructs";
 import type { DatadogConfig } from "./datadog-config";
 import { DATADOG_AGENT_CONTAINER } from "./datadog-config";
 import { named } from "../../lib/core/module-stack";
+import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 
 export const DATADOG_INIT_CONTAINER = "datadog-init";
 /** Trace intake of the agent (Datadog's default port). */
@@ -141,6 +142,8 @@ export function datadogApiKeySecret(scope: Construct, props: { readonly name: st
       description: 'Datadog API key as JSON {"api_key": "..."}: the agent sidecar (ECS secrets) and Firehose (log shipping) read it',
       kmsKeyId: props.kmsKeyId,
       recoveryWindowInDays: 0,
+      // Issued by Datadog (D173): rotated there, then put here by an operator.
+      tags: rotationWaiverTags(ROTATION_WAIVERS.operatorValue),
     }),
     "datadog_api_key",
   );

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { defineKnobs, hclRegex, knobFields, type KnobValues } from "../../lib/core/knobs";
 import { window } from "../cache/config";
+import { TAG_VALUE_RE } from "../../lib/constructs/rotation";
 
 /* --- Knobs ---------------------------------------------------------------------------------------
 
@@ -80,6 +81,9 @@ export const DATABASE_KNOBS = defineKnobs(
 );
 
 
+/** Days between rotations of the application password unless `database.appRotation.afterDays` says otherwise (D170). */
+export const APP_ROTATION_DAYS = 30;
+
 /** Names the database module uses when the environment gives none (a product gives its own). */
 export const DATABASE_DEFAULTS = { databaseName: "app", masterUsername: "app_admin", appUsername: "app_user" } as const;
 
@@ -133,6 +137,21 @@ export const DatabaseSchema = z
     masterPasswordVersion: z.number().int().min(1).default(1),
     /** Version of the application user's password: raising it generates a new one (then rerun db-bootstrap and redeploy). @default 1 */
     appPasswordVersion: z.number().int().min(1).default(1),
+    /**
+     * Automatic rotation of the application user's password (D170): AWS's hosted alternating-users function
+     * `SecretsManagerRDSPostgreSQLRotationMultiUser`, so the credentials a running task read at its start stay
+     * valid until the rotation after next. On unless `waiver` gives the reason it is off (kept as the secret's
+     * `RotationWaiver` tag). @default { afterDays: 30 }
+     */
+    appRotation: z
+      .object({
+        /** Days between rotations (Secrets Manager `AutomaticallyAfterDays`, 1–1000); a task must restart within this many days. @default 30 */
+        afterDays: z.number().int().min(1).max(1000).default(APP_ROTATION_DAYS),
+        /** Why the password does not rotate here; turns rotation off. Letters, digits, spaces and `_ . : / = + - @` (a tag value). */
+        waiver: z.string().regex(TAG_VALUE_RE, "must be a tag value: letters, digits, spaces and _ . : / = + - @, at most 256").optional(),
+      })
+      .strict()
+      .default({ afterDays: APP_ROTATION_DAYS }),
     /** Suffix of the instance identifier `<name>-<suffix>` (seed 002: `atena-prod-db`). @default "postgres" */
     identifierSuffix: z.string().regex(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/, "must be lowercase letters, digits and dashes").default("postgres"),
     /** PostgreSQL client image of the db-bootstrap task. @default "public.ecr.aws/docker/library/postgres:<engineVersion>-alpine" */
@@ -141,3 +160,54 @@ export const DatabaseSchema = z
   .strict();
 
 export type DatabaseConfig = z.output<typeof DatabaseSchema>;
+
+/** The multi-user function appends `_clone` to the user name, and PostgreSQL names hold at most 63 bytes. */
+export const ROTATION_CLONE_SUFFIX = "_clone";
+const POSTGRES_NAME_MAX = 63;
+
+/** Whether the application user's password rotates automatically (D170). */
+export const appRotates = (db: Pick<DatabaseConfig, "enabled" | "appRotation">): boolean => db.enabled && db.appRotation.waiver === undefined;
+
+/** What the rotation rules read of an environment (environments/schema.ts passes it). */
+export interface RotationContext {
+  readonly database: DatabaseConfig;
+  readonly network: { readonly mode: string; readonly natMode: string; readonly interfaceEndpoints: readonly string[] };
+  /** Whether Terraform writes a copy of the application password elsewhere (Atena's DATABASE_URL parameter, D104). */
+  readonly copiesAppPassword: boolean;
+}
+
+/**
+ * Rules of automatic rotation, as [config path, message]:
+ * - the function runs in the private subnets and calls the Secrets Manager API: it needs a NAT or the
+ *   `secretsmanager` interface endpoint (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rds.html);
+ * - the alternate user `<appUsername>_clone` must fit PostgreSQL's 63-byte names (the function refuses otherwise,
+ *   https://github.com/aws-samples/aws-secrets-manager-rotation-lambdas/blob/master/SecretsManagerRDSPostgreSQLRotationMultiUser/lambda_function.py);
+ * - no copy of the password may live outside the secret: the function changes the secret only, so a copy
+ *   (a connection URL written by Terraform) would go stale at the first rotation
+ *   (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-strategy.html).
+ */
+export function appRotationProblems(ctx: RotationContext): [string[], string][] {
+  if (!appRotates(ctx.database)) return [];
+  const problems: [string[], string][] = [];
+  const net = ctx.network;
+  if (net.mode === "dedicated" && net.natMode === "none" && !net.interfaceEndpoints.includes("secretsmanager")) {
+    problems.push([
+      ["database", "appRotation"],
+      'the rotation function runs in the private subnets and calls Secrets Manager: it needs network.natMode other than "none" or "secretsmanager" in network.interfaceEndpoints (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-network-rds.html); or set database.appRotation.waiver',
+    ]);
+  }
+  const alternate = ctx.database.appUsername + ROTATION_CLONE_SUFFIX;
+  if (Buffer.byteLength(alternate) > POSTGRES_NAME_MAX) {
+    problems.push([
+      ["database", "appUsername"],
+      `rotation alternates with "${alternate}", longer than PostgreSQL's ${POSTGRES_NAME_MAX} bytes: use at most ${POSTGRES_NAME_MAX - ROTATION_CLONE_SUFFIX.length} characters`,
+    ]);
+  }
+  if (ctx.copiesAppPassword) {
+    problems.push([
+      ["database", "appRotation"],
+      "compute.parameterStore.databaseUrl writes the application password into DATABASE_URL, which rotation would leave stale (the rotation function changes the secret only): set database.appRotation.waiver with the reason, or have the app read DB_USERNAME/DB_PASSWORD",
+    ]);
+  }
+  return problems;
+}

@@ -22,10 +22,14 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { ServerlessapplicationrepositoryCloudformationStack } from "@cdktf/provider-aws/lib/serverlessapplicationrepository-cloudformation-stack";
 import type { Construct } from "constructs";
 import type { KnobTokens } from "../../lib/core/knobs";
-import { DATABASE_DEFAULTS, type DatabaseConfig } from "./config";
+import { APP_ROTATION_DAYS, appRotates, DATABASE_DEFAULTS, type DatabaseConfig } from "./config";
+import { POSTGRES_MULTI_USER_ROTATION_APP, rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
+import { allowCidrEgress } from "../../lib/constructs/access";
 import { DATABASE_KNOBS } from "./config";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
 import { serviceTrust } from "../../lib/constructs/iam";
@@ -62,12 +66,26 @@ export interface DatabaseProps extends DataTierPlacement {
    * user's password, and `<path><master>` with the master's when given (the migrations task's). @default none
    */
   readonly urlParameters?: { readonly path: string; readonly app: string; readonly master?: string };
+  /**
+   * Where the application password's rotation function runs (D170), when `settings.appRotation` rotates: the
+   * private subnets (a route to a NAT or the `secretsmanager` endpoint) and the region of the Secrets Manager API.
+   */
+  readonly rotation?: { readonly subnetIds: string[]; readonly region: string };
 }
+
+/**
+ * Characters new passwords never contain: the template's default (`/@"'\\`) plus what a URL, a shell or a
+ * libpq connection string would need to escape, so an app that builds a DSN from DB_PASSWORD needs no quoting.
+ */
+export const ROTATION_EXCLUDED_CHARACTERS = "/@\"'\\:;%#?&=+[]{}<>|^`~,$!*()";
 
 
 export class DatabaseModule extends ModuleStack {
+  private readonly settings: DatabaseConfig;
+
   constructor(scope: Construct, workspace: string, props: DatabaseProps) {
     super(scope, workspace, "database");
+    this.settings = props.settings;
 
     const name = this.input("name", props.name, { type: "string", description: "Name prefix; the instance is <name>-postgres." }).stringValue;
     this.input("secret_prefix", props.secretPrefix, { type: "string", description: "Secrets Manager path prefix: <prefix>/db-master and <prefix>/db-app." });
@@ -153,13 +171,26 @@ export class DatabaseModule extends ModuleStack {
     // makes a new UUID (rotation: modules/database/README.md).
     generatedToken(this, "master_password", { replaceWhen: "var.master_password_version" });
     generatedToken(this, "app_password", { replaceWhen: "var.app_password_version" });
-    const secret = (id: string, logicalId: string, suffix: string, description: string) =>
+    const rotates = appRotates(props.settings) && props.rotation !== undefined;
+    const secret = (id: string, logicalId: string, suffix: string, description: string, waiver?: string) =>
       named(
-        new SecretsmanagerSecret(this, id, { name: `\${var.secret_prefix}/${suffix}`, description, kmsKeyId: dataKey, recoveryWindowInDays: recovery }),
+        new SecretsmanagerSecret(this, id, {
+          name: `\${var.secret_prefix}/${suffix}`,
+          description,
+          kmsKeyId: dataKey,
+          recoveryWindowInDays: recovery,
+          ...(waiver ? { tags: rotationWaiverTags(waiver) } : {}),
+        }),
         logicalId,
       );
-    const masterSecret = secret("master_secret", "db_master", "db-master", "PostgreSQL master credentials (migrations and db-bootstrap only), JSON: username, password, host, port, dbname, engine");
-    const appSecret = secret("app_secret", "db_app", "db-app", "PostgreSQL application user credentials (app and workers), JSON: username, password, host, port, dbname");
+    const masterSecret = secret("master_secret", "db_master", "db-master", "PostgreSQL master credentials (migrations and db-bootstrap only), JSON: username, password, host, port, dbname, engine", ROTATION_WAIVERS.dbMaster);
+    const appSecret = secret(
+      "app_secret",
+      "db_app",
+      "db-app",
+      "PostgreSQL application user credentials (app and workers), JSON: username, password, host, port, dbname, engine, masterarn",
+      rotates ? undefined : (props.settings.appRotation?.waiver ?? "no rotation configured"),
+    );
 
     const identifier = `${name}-${props.settings.identifierSuffix ?? "postgres"}`;
     const logGroup = named(
@@ -243,10 +274,13 @@ export class DatabaseModule extends ModuleStack {
     named(
       new SecretsmanagerSecretVersion(this, "app_secret_version", {
         secretId: appSecret.id,
-        secretString: expr(`jsonencode({ username = var.app_username, password = terraform_data.app_password.output, ${connection} })`),
+        // engine and masterarn: the alternating-users rotation function reads them (D170). The username is the one
+        // the app starts with; after a rotation the current version names `<app_username>_clone` or this one.
+        secretString: expr(`jsonencode({ username = var.app_username, password = terraform_data.app_password.output, ${connection}, engine = "postgres", masterarn = aws_secretsmanager_secret.db_master.arn })`),
       }),
       "db_app",
     );
+    if (rotates && props.rotation) this.appRotation(props.rotation, { name, vpcId, dbSg: sg.id, dataKey, appSecretId: appSecret.id, masterSecretArn: masterSecret.arn });
 
     if (props.urlParameters) {
       const u = props.urlParameters;
@@ -284,5 +318,63 @@ export class DatabaseModule extends ModuleStack {
     this.output("db_security_group_id", sg.id, "Security group of the database.");
     this.output("db_replica_endpoints", expr("aws_db_instance.replica[*].endpoint"), "Read replica endpoints, address:port.");
     this.output("db_instance_identifier", primary.identifier, "Identifier of the primary instance.");
+  }
+
+  /**
+   * The application password's rotation (D170): AWS's alternating-users function deployed from the Serverless
+   * Application Repository into the private subnets, with a security group the database admits, and the schedule.
+   * The function calls Secrets Manager over HTTPS (NAT or the interface endpoint) and logs in to PostgreSQL as master
+   * (the secret's `masterarn`) to create `<user>_clone` once and to change the inactive user's password.
+   */
+  private appRotation(
+    placement: { readonly subnetIds: string[]; readonly region: string },
+    ids: { readonly name: string; readonly vpcId: string; readonly dbSg: string; readonly dataKey: string; readonly appSecretId: string; readonly masterSecretArn: string },
+  ): void {
+    this.input("rotation_subnet_ids", placement.subnetIds, { type: "list(string)", description: "Private subnets of the rotation function (a route to a NAT or the secretsmanager endpoint)." });
+    const region = this.input("region", placement.region, { type: "string", description: "Region of the Secrets Manager API the rotation function calls." }).stringValue;
+    const days = this.input("app_rotation_days", this.settings.appRotation.afterDays, { type: "number", description: "Days between rotations of the application password.", default: APP_ROTATION_DAYS }).numberValue;
+    const fn = `${ids.name}-db-app-rotation`;
+    const sg = securityGroup(this, "rotation", fn, "Rotation function of the application password: PostgreSQL and the Secrets Manager API", ids.vpcId);
+    allowFrom(this, { name: "postgres", id: ids.dbSg }, { name: "rotation", id: sg.id }, POSTGRES_PORT, "PostgreSQL from the rotation function");
+    allowCidrEgress(this, { name: "rotation", id: sg.id }, "https", "0.0.0.0/0", 443, "Secrets Manager API (NAT or interface endpoint)");
+    // The function's log group, made here first so it has a retention and the logs key (Lambda would create it
+    // unencrypted and kept forever): the template names the function, so the group's name is known.
+    const logs = named(
+      new CloudwatchLogGroup(this, "app_rotation_logs", { name: `/aws/lambda/${fn}`, retentionInDays: expr("var.log_retention_days") as unknown as number, kmsKeyId: expr("var.logs_kms_key_arn") }),
+      "db_app_rotation",
+    );
+    const stack = named(
+      new ServerlessapplicationrepositoryCloudformationStack(this, "app_rotation_stack", {
+        name: fn,
+        applicationId: POSTGRES_MULTI_USER_ROTATION_APP,
+        // The template creates the function's role (CAPABILITY_IAM) and Secrets Manager's permission to invoke it.
+        capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
+        parameters: {
+          functionName: fn,
+          endpoint: `https://secretsmanager.${region}.amazonaws.com`,
+          vpcSubnetIds: expr('join(",", var.rotation_subnet_ids)'),
+          vpcSecurityGroupIds: sg.id,
+          kmsKeyArn: ids.dataKey,
+          masterSecretArn: ids.masterSecretArn,
+          masterSecretKmsKeyArn: ids.dataKey,
+          excludeCharacters: ROTATION_EXCLUDED_CHARACTERS,
+        },
+        dependsOn: [logs],
+      }),
+      "db_app_rotation",
+    );
+    named(
+      new SecretsmanagerSecretRotation(this, "app_rotation", {
+        secretId: ids.appSecretId,
+        rotationLambdaArn: expr(`aws_serverlessapplicationrepository_cloudformation_stack.db_app_rotation.outputs["RotationLambdaARN"]`),
+        rotationRules: { automaticallyAfterDays: days },
+        // Not at creation: the first deploy creates the application user with db-bootstrap afterwards, and the
+        // function clones that user (GRANT <user> TO <user>_clone), so it must exist first.
+        rotateImmediately: false,
+        dependsOn: [stack],
+      }),
+      "db_app",
+    );
+    this.output("db_app_rotation_function_name", fn, "Rotation function of the application password (logs: /aws/lambda/<name>).");
   }
 }

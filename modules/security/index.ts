@@ -29,6 +29,7 @@ import { terraformRoles, type TerraformStateAccess, type TerraformTrustSpec } fr
 import { KMS_PURPOSES, keyPolicy, type KmsPurpose } from "./kms";
 import { wafRules } from "./waf";
 import { wafLogging } from "./waf-logging";
+import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 
 export interface SecurityProps {
   /** Name prefix, e.g. `<project>-production` (may be a root token). */
@@ -197,6 +198,8 @@ export class SecurityModule extends ModuleStack {
         description: "Application secret; set its value with aws secretsmanager put-secret-value",
         kmsKeyId: keyArn.data,
         recoveryWindowInDays: recovery,
+        // The value is a third party's (D173): rotated at its issuer, then put here by an operator.
+        tags: rotationWaiverTags(ROTATION_WAIVERS.operatorValue),
       }),
       "app",
     );

@@ -22,6 +22,11 @@ export interface TypeActions {
   readonly read: readonly string[];
   readonly refresh?: readonly string[];
   readonly write: readonly string[];
+  /**
+   * The writes are granted by a statement of their own in terraform-role.ts, scoped to what the type creates
+   * (the rotation function's stack), instead of by their service's scope. @default false
+   */
+  readonly ownStatement?: boolean;
 }
 
 const EC2_READ = ["ec2:Describe*"];
@@ -187,6 +192,35 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_s3_bucket_replication_configuration: { read: S3.read, write: [...S3.write, "iam:PassRole"] },
   aws_s3_bucket_server_side_encryption_configuration: S3,
   aws_s3_bucket_versioning: S3,
+  // The application password's rotation (D170). The stack's writes run through CloudFormation with the caller's
+  // permissions on resources named after the stack: terraform-role.ts rotationFunctionStatements grants them.
+  aws_serverlessapplicationrepository_cloudformation_stack: {
+    read: ["cloudformation:DescribeStacks", "cloudformation:GetTemplate", "serverlessrepo:GetApplication"],
+    write: [
+      "serverlessrepo:CreateCloudFormationChangeSet",
+      "serverlessrepo:CreateCloudFormationTemplate",
+      "serverlessrepo:GetApplication",
+      "serverlessrepo:GetCloudFormationTemplate",
+      "cloudformation:CreateChangeSet",
+      "cloudformation:DeleteChangeSet",
+      "cloudformation:DeleteStack",
+      "cloudformation:DescribeChangeSet",
+      "cloudformation:ExecuteChangeSet",
+      "cloudformation:UpdateStack",
+      "lambda:AddPermission",
+      "lambda:CreateFunction",
+      "lambda:DeleteFunction",
+      "lambda:GetFunction",
+      "lambda:GetFunctionConfiguration",
+      "lambda:RemovePermission",
+      "lambda:TagResource",
+      "lambda:UntagResource",
+      "lambda:UpdateFunctionCode",
+      "lambda:UpdateFunctionConfiguration",
+    ],
+    ownStatement: true,
+  },
+  aws_secretsmanager_secret_rotation: { read: SECRETS_READ, write: ["secretsmanager:CancelRotateSecret", "secretsmanager:RotateSecret", "secretsmanager:UpdateSecret"] },
   aws_secretsmanager_secret: {
     read: SECRETS_READ,
     write: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:UpdateSecret", ...KMS_USE],
@@ -255,7 +289,7 @@ export function refreshes(prefix: string, types?: readonly string[]): boolean {
 /** The entries' writes of one service (`writesOf("s3")`), or of every service not in SCOPED_WRITE_SERVICES (`writesOf("regional")`). */
 export function writesOf(scope: (typeof SCOPED_WRITE_SERVICES)[number] | "regional", types?: readonly string[]): string[] {
   const scoped: readonly string[] = SCOPED_WRITE_SERVICES;
-  const all = entriesFor(types).flatMap((t) => t.write);
+  const all = entriesFor(types).flatMap((t) => (t.ownStatement ? [] : t.write));
   return unique(all.filter((a) => (scope === "regional" ? !scoped.includes(service(a)) : service(a) === scope)));
 }
 

@@ -24,7 +24,8 @@ import { Lazy, TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
 import { expr, named, workspaceTypes } from "../../lib/core/module-stack";
-import { configurationReads, refreshes, writesOf } from "./terraform-actions";
+import { configurationReads, RESOURCE_TYPE_ACTIONS, refreshes, writesOf } from "./terraform-actions";
+import { POSTGRES_MULTI_USER_ROTATION_APP, SAR_STACK_PREFIX } from "../../lib/constructs/rotation";
 
 export const OIDC_CLAIMS = "token.actions.githubusercontent.com";
 
@@ -229,6 +230,7 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
       Resource: `${iam}:oidc-provider/${OIDC_CLAIMS}`,
     },
     { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } } },
+    ...(!ctx.resourceTypes || ctx.resourceTypes.includes(ROTATION_STACK_TYPE) ? rotationFunctionStatements(ctx) : []),
     ...stateStatements(ctx, true),
     // Explicit denials win over every allow above (and over any policy someone attaches later).
     { Sid: "NeverChangeTheTerraformRoles", Effect: "Deny", Action: [...ROLE_WRITE_ACTIONS, "iam:PassRole"], Resource: ownRoles },
@@ -239,6 +241,28 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
       Resource: [stateBucket, `${stateBucket}/*`],
     },
   ]);
+}
+
+/** The rotation function's stack (D170): its writes are rotationFunctionStatements, not the table's service scopes. */
+const ROTATION_STACK_TYPE = "aws_serverlessapplicationrepository_cloudformation_stack";
+
+/**
+ * Deploying the application password's rotation function (D170): CloudFormation runs the Serverless Application
+ * Repository's change set with the caller's permissions, so the apply role creates the function, its role (named
+ * after the stack, `serverlessrepo-<name>-…`) and Secrets Manager's permission to invoke it.
+ */
+function rotationFunctionStatements(ctx: TerraformRoleContext): PolicyStatement[] {
+  const stacks = `arn:aws:cloudformation:*:${ctx.account}:stack/${SAR_STACK_PREFIX}${ctx.name}-*/*`;
+  const roles = `arn:aws:iam::${ctx.account}:role/${SAR_STACK_PREFIX}${ctx.name}-*`;
+  const writes = (service: string) => RESOURCE_TYPE_ACTIONS[ROTATION_STACK_TYPE].write.filter((a) => a.startsWith(`${service}:`));
+  return [
+    { Sid: "RotationFunctionTemplate", Effect: "Allow", Action: writes("serverlessrepo"), Resource: POSTGRES_MULTI_USER_ROTATION_APP },
+    { Sid: "RotationFunctionStack", Effect: "Allow", Action: writes("cloudformation"), Resource: [stacks, "arn:aws:cloudformation:*:aws:transform/Serverless-2016-10-31"] },
+    { Sid: "RotationFunction", Effect: "Allow", Action: writes("lambda"), Resource: `arn:aws:lambda:*:${ctx.account}:function:${ctx.name}-*` },
+    { Sid: "RotationFunctionRole", Effect: "Allow", Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"), Resource: roles },
+    { Sid: "RotationFunctionRolePolicies", Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: roles, Condition: { ArnLike: { "iam:PolicyARN": ATTACHABLE_POLICIES } } },
+    { Sid: "PassRotationFunctionRole", Effect: "Allow", Action: "iam:PassRole", Resource: roles, Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } },
+  ];
 }
 
 /** What the trust of each role requires of the GitHub OIDC token, besides the audience. */

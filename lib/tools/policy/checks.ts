@@ -23,6 +23,7 @@ import { Unknown, isUnknown, type Value } from "./expressions";
 import type { PolicyModel, PolicyResource } from "./model";
 import { APPLY_CHECKS } from "./apply-checks";
 import { containers } from "./containers";
+import { ROTATION_WAIVER_TAG } from "../../constructs/rotation";
 import { attached, block, blocks, isReplica, isSet, isTrue, list, num, of, perResource, refersTo, statements, type Statement } from "./values";
 
 export type Severity = "critical" | "high" | "medium" | "low";
@@ -614,6 +615,19 @@ export const CHECKS: readonly Check[] = [
       if (!defs) return "container_definitions cannot be read";
       const leaked = defs.flatMap((c) => list(c.environment as { name: string }[] | undefined).filter((e) => SECRET_NAME.test(e.name)).map((e) => `${String(c.name)}:${e.name}`));
       return leaked.length ? `secret-looking environment variables: ${leaked.join(", ")}` : undefined;
+    },
+  ),
+  perResource(
+    // D170–D174: a secret rotates automatically, or its RotationWaiver tag records why not and how it is rotated by hand.
+    { id: "secrets-rotation", title: "Secrets rotate automatically, or record why not (RotationWaiver tag)", category: "keys", upstream: ["CKV2_AWS_57", "SecretsManager.1"], severity: "medium", scope: "all" },
+    ["aws_secretsmanager_secret"],
+    (r, m) => {
+      const rotations = attached(m, "aws_secretsmanager_secret_rotation", "secret_id", r);
+      if (rotations.some((rot) => isSet(rot.config.rotation_lambda_arn) && block(rot.config.rotation_rules) !== undefined)) return undefined;
+      const tags = r.config.tags;
+      const waiver = tags && typeof tags === "object" && !Array.isArray(tags) && !isUnknown(tags) ? (tags as Record<string, Value>)[ROTATION_WAIVER_TAG] : undefined;
+      if (typeof waiver === "string" && waiver.trim() !== "") return undefined;
+      return `no aws_secretsmanager_secret_rotation (function and rotation_rules) and no ${ROTATION_WAIVER_TAG} tag saying why`;
     },
   ),
   perResource(
