@@ -85,6 +85,7 @@ export function security({ app, env, root, names }: Ctx): SecurityModule {
       enableWaf: sec.waf.enabled,
       wafRateLimit: sec.waf.rateLimitPerMinute,
       wafAllowedCountries: sec.waf.allowedCountries,
+      wafLargeBodyPaths: sec.waf.largeBodyPaths,
       wafEnableBotControl: sec.waf.botControl,
       // Behind CloudFront the regional ACL sees edge IPs: its IP-keyed rules live on the CloudFront ACL (D52).
       wafIpRules: !env.cdn.enabled,

@@ -26,7 +26,7 @@ export const dev: EduautismoInput = {
     flowLogs: { enabled: false },
   },
   security: {
-    waf: { enabled: false, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    waf: { enabled: false, rateLimitPerMinute: 100, allowedCountries: ["BR"], geoReason: "seed 001 \"Segurança\": geo-blocking, Brazil only", botControl: false },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 0 },
     audit: { enabled: true, cloudWatchLogs: false },
     deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["dev"] },

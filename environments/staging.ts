@@ -22,7 +22,7 @@ export const staging: EduautismoInput = {
   security: {
     // On like production: staging passes every policy check (docs/decisions.md, D34).
     // Seed 000 §4.2: staging keeps logs 30 days (WAF and the CloudWatch copy of CloudTrail; the S3 trail stays 365).
-    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false, logRetentionDays: 30 },
+    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], geoReason: "seed 001 \"Segurança\": geo-blocking, Brazil only", botControl: false, logRetentionDays: 30 },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["staging"] },

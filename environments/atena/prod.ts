@@ -34,7 +34,9 @@ export const prod: EnvironmentInput = {
     flowLogs: { enabled: true, retentionDays: 30, trafficType: "REJECT" },
   },
   security: {
-    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    // No geo rule (D160): seed 002 asks for none, and its clients are not in one country (GitHub runners, Telegram's
+    // webhook senders, the pipeline's /health checks).
+    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: [], botControl: false },
     // Atena's secrets are SSM parameters (compute.parameterStore), not Secrets Manager secrets.
     secrets: { names: [], recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },

@@ -4,7 +4,7 @@
  * rules (Multi-AZ database and Redis, failover) do not apply, and what it switches off is named in `exemptions`.
  */
 import type { EnvironmentInput } from "../schema";
-import { RETELL_DOMAIN } from "./product";
+import { RETELL_DOMAIN, RETELL_WEBHOOK_PATH } from "./product";
 
 const secrets = ["jwt-secret", "retell-api-key", "twilio-auth-token"];
 
@@ -26,7 +26,7 @@ export const staging: EnvironmentInput = {
     flowLogs: { enabled: true, retentionDays: 30, trafficType: "ALL" },
   },
   security: {
-    waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30 },
+    waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30, largeBodyPaths: [RETELL_WEBHOOK_PATH] },
     secrets: { names: secrets, recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     deploy: { githubRepository: "retellai/retell-mvp", branches: ["main"], githubEnvironments: ["staging"] },
