@@ -42,8 +42,8 @@ import { generatedToken } from "../../lib/constructs/generated-token";
 import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
 import { datadogApiKeySecret, datadogTask } from "./datadog";
 import { bucketNames } from "../storage/config";
-import { XRAY_RESERVATION } from "./datadog-config";
-import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix, taskKnobs } from "./config";
+import { XRAY_CONTAINER, XRAY_RESERVATION } from "./datadog-config";
+import { DEFAULT_CONTAINER_NAME, IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix, taskKnobs } from "./config";
 import { parameterResourceName, parameterStatements, placeholderParameters } from "./ssm";
 import type { ParameterRef } from "./env";
 
@@ -491,7 +491,7 @@ export class ComputeModule extends ModuleStack {
     }
 
     // --- Services --------------------------------------------------------------------------------------
-    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { port?: number; dbLogin?: DbLogin; parameters?: ParameterRef[]; logGroup?: string }, size: { cpu: unknown; memory: unknown }, service = false) => {
+    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { containerName?: string; port?: number; dbLogin?: DbLogin; parameters?: ParameterRef[]; logGroup?: string }, size: { cpu: unknown; memory: unknown }, service = false) => {
       // Services get the Datadog agent sidecar; one-off tasks (migrations) do not.
       const dd =
         service && ddSecret && datadog
@@ -500,7 +500,7 @@ export class ComputeModule extends ModuleStack {
       const environment = containerEnvironment({ ...props, settings: props.appSettings && Object.keys(props.appSettings.set.knobs), bucketVariables: Object.keys(props.buckets).map(bucketVariable) }, cfg, svc);
       const containers: object[] = [
         {
-          name: "app",
+          name: svc.containerName ?? DEFAULT_CONTAINER_NAME,
           image: `${repoUrl(svc.image)}:\${var.app_image_tag}`,
           essential: true,
           command: svc.command,
@@ -517,7 +517,7 @@ export class ComputeModule extends ModuleStack {
       ];
       if (cfg.xray) {
         containers.push({
-          name: "xray-daemon",
+          name: XRAY_CONTAINER,
           image: XRAY_IMAGE,
           essential: false,
           cpu: XRAY_RESERVATION.cpu,
@@ -582,7 +582,7 @@ export class ComputeModule extends ModuleStack {
           propagateTags: "SERVICE",
           healthCheckGracePeriodSeconds: s.kind === "web" ? s.healthCheckGracePeriodSeconds : undefined,
           networkConfiguration: { subnets: expr("var.private_subnet_ids") as unknown as string[], securityGroups: [appSg], assignPublicIp: false },
-          loadBalancer: s.kind === "web" ? [{ targetGroupArn: `\${aws_lb_target_group.${id}.arn}`, containerName: "app", containerPort: s.port }] : undefined,
+          loadBalancer: s.kind === "web" ? [{ targetGroupArn: `\${aws_lb_target_group.${id}.arn}`, containerName: s.containerName, containerPort: s.port }] : undefined,
           // Autoscaling owns the count after creation.
           lifecycle: { ignoreChanges: ["desired_count"] },
         }),
@@ -638,7 +638,7 @@ export class ComputeModule extends ModuleStack {
         parameterStore && cfg.services[0].parameters.length > 0
           ? cfg.services[0].parameters.map((p) => parameterRef(p, p === WRITTEN_PARAMETERS.databaseUrl ? MIGRATIONS_DATABASE_URL : p))
           : undefined;
-      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master", parameters }, { cpu: m.cpu, memory: m.memory });
+      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", containerName: m.containerName, image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master", parameters }, { cpu: m.cpu, memory: m.memory });
       families.migrations = `${name}-migrations`;
     }
     // One-off: creates/updates the application's database user (modules/compute/db-bootstrap.ts).
