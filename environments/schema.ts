@@ -15,7 +15,7 @@ import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
 import { DatabaseSchema } from "../modules/database/config";
-import { MonitoringSchema } from "../modules/monitoring/config";
+import { alarmRecipientIssues, MonitoringSchema } from "../modules/monitoring/config";
 import { knobProblems, type RuleContext } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/config";
 import { IMAGE_KNOBS, knobsOfService, taskKnobs } from "../modules/compute/config";
@@ -173,7 +173,8 @@ function buildSchema(product: ProductSpec, checks: readonly Check[]) {
     .superRefine(checkWorkloadShape)
     .superRefine(checkHostRouting)
     .superRefine(checkSpotMix)
-    .superRefine(checkServiceAlarms);
+    .superRefine(checkServiceAlarms)
+    .superRefine(checkAlarmRecipients);
 }
 
 /** The schema of one product's environments (cached per product and check list). */
@@ -708,4 +709,9 @@ function checkServiceAlarms(env: EnvironmentConfig, ctx: Ctx): void {
       ctx.addIssue({ code: "custom", path: ["monitoring", "serviceAlarms", name, "p95LatencyMs"], message: `"${name}" is a worker: no load balancer measures its response time` });
     }
   }
+}
+
+/** Alarms somebody receives (modules/monitoring/config.ts, alarmRecipientIssues), in every tier. */
+function checkAlarmRecipients(env: EnvironmentConfig, ctx: Ctx): void {
+  for (const [field, message] of alarmRecipientIssues(env.monitoring)) ctx.addIssue({ code: "custom", path: ["monitoring", field], message });
 }

@@ -88,7 +88,9 @@ export const prod: EnvironmentInput = {
     // Seed 002 "Migrations manuais": node packages/database/dist/migrate.js, as the master user (D105).
     migrations: { command: ["node", "packages/database/dist/migrate.js"], image: "api", containerName: "api", cpu: 256, memory: 512 },
   },
-  monitoring: { alarmPrefix: "atena-prod", alarmEmails: [] },
+  // prod serves Atena's users, so its alarms need a recipient (D163). Placeholder: seed 002 names no address;
+  // replace it with the on-call address before the first apply (each address confirms the subscription by e-mail).
+  monitoring: { alarmPrefix: "atena-prod", alarmEmails: ["atena-alarms@example.com"] },
   // Seed 002 "Estimativa de Custos": ~$101 always on, ~$38 at 8 h/day, ~$8 stopped (D108 compares ours).
   cost: {
     budgetUsd: { min: 38, max: 160 },
