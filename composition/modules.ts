@@ -199,7 +199,7 @@ export function database(ctx: Ctx, network: NetworkModule, security: SecurityMod
       preventDestroy: env.preventDestroy,
       secretRecoveryWindowDays: env.security.secrets.recoveryWindowDays,
       ...(env.compute.parameterStore?.databaseUrl
-        ? { urlParameters: { path: parameterPath(names), app: WRITTEN_PARAMETERS.databaseUrl, ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}) } }
+        ? { urlParameters: { path: parameterPath(names), app: WRITTEN_PARAMETERS.databaseUrl, caBundle: env.compute.parameterStore.databaseCaBundle, ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}) } }
         : {}),
     }),
   );

@@ -1,5 +1,6 @@
 /** Configuration of the compute module (ECS Fargate + ALB): the `compute` section of an environment, its settings and its knobs. */
 import { z } from "zod";
+import { CA_BUNDLE_PATH_RE, DEFAULT_RDS_CA_BUNDLE } from "../database/config";
 import { defineKnobs, knobFields, type KnobRule, type KnobSet, type KnobSpec } from "../../lib/core/knobs";
 import { DATADOG_AGENT_CONTAINER, DATADOG_INIT_CONTAINER, datadogKnobRules, DatadogSchema, XRAY_CONTAINER, type DatadogConfig } from "./datadog-config";
 
@@ -264,6 +265,12 @@ export const ParameterStoreSchema = z
     manual: z.array(PARAMETER_NAME).default([]),
     /** `DATABASE_URL`: the application user's `postgresql://` URL, written write-only by the database module. @default false */
     databaseUrl: z.boolean().default(false),
+    /**
+     * Path of Amazon RDS's CA bundle in the application image: the URLs verify the server with it
+     * (`sslmode=verify-full&sslrootcert=<path>`, modules/database/config.ts postgresTlsQuery, D164). The image must ship it.
+     * @default "/etc/ssl/certs/rds-global-bundle.pem"
+     */
+    databaseCaBundle: z.string().regex(CA_BUNDLE_PATH_RE, "an absolute file path of letters, digits, . _ - and /").default(DEFAULT_RDS_CA_BUNDLE),
     /** `REDIS_URL`: the `rediss://` URL with the AUTH token, written write-only by the cache module (needs the cache). @default false */
     redisUrl: z.boolean().default(false),
   })
