@@ -30,7 +30,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { MIGRATIONS_DATABASE_URL, PLACEHOLDER_IMAGE_TAG, WRITTEN_PARAMETERS, type ComputeConfig, type ServiceConfig } from "./config";
+import { MIGRATIONS_DATABASE_URL, PARAMETER_PLACEHOLDER, PLACEHOLDER_IMAGE_TAG, WRITTEN_PARAMETERS, type ComputeConfig, type ServiceConfig } from "./config";
 import { hclExpression } from "../../lib/core/hcl";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
@@ -59,6 +59,12 @@ export const PLACEHOLDER_TAG_WARNING =
   "(terraform output app_secret_arns), push the first image to the ECR repository (terraform output ecr_repository_urls), " +
   "set app_image_tag to its tag in environments/<workspace>/terraform.tfvars (and compute.imageTag in environments/<workspace>.ts), " +
   "run the db-bootstrap and migrations tasks, then apply module.compute again (docs/runbooks/<workspace>.md, first deploy).";
+/** Local that is true once no operator parameter (compute.parameterStore.manual) holds the placeholder any more. */
+export const PARAMETERS_REPLACED_LOCAL = "parameters_replaced";
+/** Warning of the Terraform check while an operator parameter still holds the placeholder. */
+export const PLACEHOLDER_PARAMETERS_WARNING =
+  `an SSM parameter of this workspace still holds "${PARAMETER_PLACEHOLDER}": every ECS service runs zero tasks until each is set ` +
+  "(aws ssm put-parameter --overwrite, docs/products/<product>.md) and the next plan reads the new values.";
 /** Header CloudFront adds to every origin request; the HTTPS listener forwards only requests that carry its secret value. */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
 /** Priority of the catch-all rule that forwards verified requests to the first web service (rules are 1–50000). */
@@ -546,8 +552,17 @@ export class ComputeModule extends ModuleStack {
       );
     };
 
-    // Services serve only once a real image exists (first deploy, D56) and while the environment runs.
-    new TerraformLocal(this, "serving", expr(`var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"`));
+    // Services serve only once a real image exists (first deploy, D56), while the environment runs, and once operators
+    // replaced every CHANGE_ME parameter (desired-count switch, D162): Terraform refreshes each parameter's value before
+    // planning (ignore_changes keeps it from writing one back), so the plan after `aws ssm put-parameter` starts them.
+    const placeholders = parameterStore ? parameterStore.manual.map(parameterResourceName) : [];
+    const replaced = placeholders.length > 0 ? ` && local.${PARAMETERS_REPLACED_LOCAL}` : "";
+    if (placeholders.length > 0) {
+      const each = placeholders.map((p) => `nonsensitive(aws_ssm_parameter.${p}.value != "${PARAMETER_PLACEHOLDER}")`).join(", ");
+      new TerraformLocal(this, PARAMETERS_REPLACED_LOCAL, expr(`alltrue([${each}])`));
+      this.addOverride("check.parameters_replaced", { assert: [{ condition: `\${local.${PARAMETERS_REPLACED_LOCAL}}`, error_message: PLACEHOLDER_PARAMETERS_WARNING }] });
+    }
+    new TerraformLocal(this, "serving", expr(`var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"${replaced}`));
     this.addOverride("check.first_deploy_image", { assert: [{ condition: `\${var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`, error_message: PLACEHOLDER_TAG_WARNING }] });
 
     const families: Record<string, string> = {};
