@@ -67,8 +67,9 @@ export const staging: EnvironmentInput = {
         cpu: 512,
         memory: 1024,
         desiredCount: 2,
+        // Seed 003 §2: the API scales 2–10 tasks, in staging too (D161): same floor, so the idle bill is unchanged.
         minCapacity: 2,
-        maxCapacity: 4,
+        maxCapacity: 10,
         port: 3000,
         // The guide's staging URL is staging.<domain> (the web app); its API is api.staging.<domain> (D110).
         hostHeaders: [`api.staging.${RETELL_DOMAIN}`],
@@ -81,8 +82,9 @@ export const staging: EnvironmentInput = {
         cpu: 256,
         memory: 512,
         desiredCount: 2,
+        // Seed 003 §2: the web app scales 2–6 tasks (D161).
         minCapacity: 2,
-        maxCapacity: 3,
+        maxCapacity: 6,
         port: 3000,
         hostHeaders: [`staging.${RETELL_DOMAIN}`],
         spotMix: { onDemandBase: 1, onDemandWeight: 0, spotWeight: 1 },
