@@ -85,6 +85,7 @@ export function security({ app, env, root, names }: Ctx): SecurityModule {
       enableWaf: sec.waf.enabled,
       wafRateLimit: sec.waf.rateLimitPerMinute,
       wafAllowedCountries: sec.waf.allowedCountries,
+      wafLargeBodyPaths: sec.waf.largeBodyPaths,
       wafEnableBotControl: sec.waf.botControl,
       // Behind CloudFront the regional ACL sees edge IPs: its IP-keyed rules live on the CloudFront ACL (D52).
       wafIpRules: !env.cdn.enabled,
@@ -200,7 +201,7 @@ export function database(ctx: Ctx, network: NetworkModule, security: SecurityMod
       // The rotation function (D170) runs in the private subnets: they route to the NAT or the secretsmanager endpoint.
       rotation: { subnetIds: network.refList("private_subnet_ids"), region: env.region },
       ...(env.compute.parameterStore?.databaseUrl
-        ? { urlParameters: { path: parameterPath(names), app: WRITTEN_PARAMETERS.databaseUrl, ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}) } }
+        ? { urlParameters: { path: parameterPath(names), app: WRITTEN_PARAMETERS.databaseUrl, caBundle: env.compute.parameterStore.databaseCaBundle, ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}) } }
         : {}),
     }),
   );

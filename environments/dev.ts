@@ -26,7 +26,7 @@ export const dev: EduautismoInput = {
     flowLogs: { enabled: false },
   },
   security: {
-    waf: { enabled: false, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    waf: { enabled: false, rateLimitPerMinute: 100, allowedCountries: ["BR"], geoReason: "seed 001 \"Segurança\": geo-blocking, Brazil only", botControl: false },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 0 },
     audit: { enabled: true, cloudWatchLogs: false },
     deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["dev"] },
@@ -81,5 +81,7 @@ export const dev: EduautismoInput = {
     { control: "cloudtrail-cloudwatch-logs", reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev" },
   ],
   // Seed 000 §10: $100–150/month; internetOutGb prices its "Data Transfer: $10" line (110 GB × $0.09).
+  // No alarm subscriber (D163): this workspace serves no users.
+  monitoring: { unsubscribedReason: "dev serves no users: developers watch its dashboard while they work (seed 000 sends alarms to devops for production only)" },
   cost: { budgetUsd: { min: 100, max: 150 }, usage: { runningHours: 730, natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10, internetOutGb: 110, appMetricSeries: 10 } },
 };

@@ -25,7 +25,7 @@ export const production: EduautismoInput = {
     cloudfrontPrefixListId: "pl-3b927c52",
   },
   security: {
-    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], geoReason: "seed 001 \"Segurança\": geo-blocking, Brazil only", botControl: false },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true },
     deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["production"] },

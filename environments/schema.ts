@@ -16,7 +16,7 @@ import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
 import { appRotationProblems, DatabaseSchema } from "../modules/database/config";
-import { MonitoringSchema } from "../modules/monitoring/config";
+import { alarmRecipientIssues, MonitoringSchema } from "../modules/monitoring/config";
 import { knobProblems, type RuleContext } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/config";
 import { IMAGE_KNOBS, knobsOfService, taskKnobs } from "../modules/compute/config";
@@ -176,7 +176,8 @@ function buildSchema(product: ProductSpec, checks: readonly Check[]) {
     .superRefine(checkHostRouting)
     .superRefine(checkSpotMix)
     .superRefine(checkServiceAlarms)
-    .superRefine(checkOwnArns);
+    .superRefine(checkOwnArns)
+    .superRefine(checkAlarmRecipients);
 }
 
 /** The schema of one product's environments (cached per product and check list). */
@@ -749,4 +750,9 @@ function checkServiceAlarms(env: EnvironmentConfig, ctx: Ctx): void {
       ctx.addIssue({ code: "custom", path: ["monitoring", "dashboard", "errorRateServices", i], message: why });
     }
   });
+}
+
+/** Alarms somebody receives (modules/monitoring/config.ts, alarmRecipientIssues), in every tier. */
+function checkAlarmRecipients(env: EnvironmentConfig, ctx: Ctx): void {
+  for (const [field, message] of alarmRecipientIssues(env.monitoring)) ctx.addIssue({ code: "custom", path: ["monitoring", field], message });
 }

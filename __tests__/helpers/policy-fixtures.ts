@@ -267,4 +267,9 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   ...APPLY_FIXTURES,
   ...HANDOFF_FIXTURES,
+  // node-postgres reads sslmode=require as verify-full against Node's CA list, which lacks the RDS CA (D164).
+  "postgres-url-verifies-server": {
+    pass: { aws_ssm_parameter: { url: { name: "/p/DATABASE_URL", description: "postgresql:// URL", value_wo: "postgresql://u:${terraform_data.pw.output}@${aws_db_instance.db.address}:5432/app?sslmode=verify-full&sslrootcert=/etc/ssl/certs/rds.pem" } } },
+    fail: { aws_ssm_parameter: { url: { name: "/p/DATABASE_URL", description: "postgresql:// URL", value_wo: "postgresql://u:${terraform_data.pw.output}@${aws_db_instance.db.address}:5432/app?sslmode=require" } } },
+  },
 };

@@ -30,6 +30,38 @@ describeTerraform("Atena prod under real Terraform", () => {
     expect(after("aws_ssm_parameter.claude_api_key")).toMatchObject({ name: "/atena/prod/CLAUDE_API_KEY", type: "SecureString", value: "CHANGE_ME" });
   }, 600_000);
 
+  test("every service runs zero tasks while an operator parameter is CHANGE_ME, and the plan after put-parameter starts them; the container rename updates the service in place (D162)", () => {
+    const TAG = "-var=app_image_tag=sha-abc1234";
+    type Plan = { variables: Record<string, { value: unknown }>; resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> | null } }[] };
+    const targets = (p: Plan) => p.resource_changes.filter((c) => /^module\.compute\.aws_appautoscaling_target\./.test(c.address));
+    const minimum = (p: Plan, address: string) => p.variables[`${address.split(".").pop()}_min_capacity`].value;
+    // A real image, the environment running: only the placeholders hold the services.
+    const first = planJson(stack, "prod", ["-target=module.compute", TAG]) as unknown as Plan;
+    expect(targets(first).length).toBeGreaterThan(0);
+    for (const t of targets(first)) expect([t.address, t.change.after?.min_capacity, t.change.after?.max_capacity]).toEqual([t.address, 0, 0]);
+    const dir = initializedWorkdir(stack, "prod");
+    try {
+      // As after the first apply and the operators' `aws ssm put-parameter --overwrite`: the next plan reads their values.
+      const state = stateFromPlan(first as never, providerSchemas(dir)) as State;
+      // Only compute's resources: the modules it reads are planned as new, so their fakes meet no prevent_destroy.
+      state.resources = state.resources.filter((r) => r.module === "module.compute");
+      const parameters = state.resources.filter((r) => r.module === "module.compute" && r.type === "aws_ssm_parameter");
+      expect(parameters.length).toBeGreaterThan(0);
+      for (const r of parameters) for (const i of r.instances) i.attributes.value = "set-by-the-operator";
+      // The release before D162 named the API's container `app`: the rename must not replace the service.
+      const api = state.resources.find((r) => r.type === "aws_ecs_service" && r.name === "api")?.instances[0].attributes;
+      (api?.load_balancer as { container_name: string }[])[0].container_name = "app";
+      const file = path.join(dir, "terraform.tfstate.d", "prod", "terraform.tfstate");
+      settleState(dir, file, state as unknown as Parameters<typeof settleState>[2], VAR_FILE, ["module.compute"]);
+      terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, TAG, "-target=module.compute", "-out=tfplan-set"]);
+      const next = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-set"]).stdout) as Plan;
+      for (const t of targets(next)) expect([t.address, t.change.after?.min_capacity]).toEqual([t.address, minimum(next, t.address)]);
+      expect(next.resource_changes.find((c) => c.address === "module.compute.aws_ecs_service.api")?.change.actions).toEqual(["update"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+
   test("DATABASE_URL's value is in neither the plan text nor terraform show -json, though Terraform knows the password and the host", () => {
     const applied = planJson(stack, "prod", ["-target=module.database"]);
     const dir = initializedWorkdir(stack, "prod");

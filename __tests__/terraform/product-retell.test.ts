@@ -2,9 +2,15 @@
  * Retell AI (seed 003) under real Terraform: the guide's `terraform plan` in production, targeted at compute —
  * both services, their host-header listener rules, the Spot mix — and the guide's `terraform output alb_dns_name`.
  */
+import { loadEnvironments } from "../../environments";
 import { RETELL } from "../../environments/retell";
+import { LARGE_BODY_RULE, SIZE_RESTRICTIONS_BODY } from "../../modules/security/waf";
 import { synthProduct } from "../helpers/synth";
 import { describeTerraform, initializedWorkdir, terraformOk } from "../helpers/terraform";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+const env = loadEnvironments(RETELL.environments, RETELL).find((e) => e.workspace === "production")!;
 
 interface Change {
   address: string;
@@ -53,6 +59,24 @@ describeTerraform("retell under real Terraform", () => {
         ]),
       );
     }
+  });
+
+  // The common rule set blocks bodies over 8 KB (SizeRestrictions_BODY); call webhooks carry transcripts (D161).
+  test("bodies over 8 KB pass the WAF on the webhook paths only: the common rule set counts them and a later rule blocks them elsewhere", () => {
+    const rules = after("module.security.aws_wafv2_web_acl.this[0]").rule as Json[];
+    const common = rules.find((r) => r.name === "AWSManagedRulesCommonRuleSet");
+    expect(common.statement[0].managed_rule_group_statement[0].rule_action_override).toEqual([{ name: SIZE_RESTRICTIONS_BODY.rule, action_to_use: [expect.objectContaining({ count: [expect.anything()] })] }]);
+    const large = rules.find((r) => r.name === LARGE_BODY_RULE);
+    // A rule sees a label only when it runs after the rule group that adds it.
+    expect(large.priority).toBeGreaterThan(common.priority);
+    expect(Object.keys(large.action[0]).filter((k) => (large.action[0][k] ?? []).length > 0)).toEqual(["block"]);
+    const [label, not] = large.statement[0].and_statement[0].statement;
+    expect(label.label_match_statement[0]).toMatchObject({ scope: "LABEL", key: SIZE_RESTRICTIONS_BODY.label });
+    const regex = new RegExp(not.not_statement[0].statement[0].regex_match_statement[0].regex_string);
+    const paths = env.security.waf.largeBodyPaths;
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) expect([p, regex.test(`${p}/call-ended`)]).toEqual([p, true]);
+    expect(regex.test("/api/upload")).toBe(false);
   });
 
   test("the services are named retell-production-api and retell-production-web", () => {

@@ -2,6 +2,8 @@
 import { ConfigError, crossProductProblems, loadEnvironments, OIDC_PROVIDER_PER_ACCOUNT_DOC, productById, type EnvironmentInput, type Workspace } from "../../environments";
 import { problems, type Mutable } from "../helpers/config";
 import { inputs } from "../helpers/synth";
+import { GEO_RULE_NEEDS_REASON } from "../../modules/security/config";
+import { ALARMS_NEED_RECIPIENTS } from "../../modules/monitoring/config";
 
 const cases: [string, Workspace, (env: Mutable) => void, string][] = [
   [
@@ -54,6 +56,32 @@ const cases: [string, Workspace, (env: Mutable) => void, string][] = [
     "production",
     (e) => (e.security.waf.allowedCountries = ["BR", "BRA"]),
     'production.security.waf.allowedCountries[1]: "BRA" is not an ISO 3166-1 alpha-2 country code (e.g. "BR")',
+  ],
+  [
+    // A geo allow-list blocked Atena's GitHub runners, Telegram webhooks and health checks (D160): only a guide's rule adds one.
+    "a geo allow-list no guide rule asks for",
+    "production",
+    (e) => delete e.security.waf.geoReason,
+    `production.security.waf.allowedCountries: ${GEO_RULE_NEEDS_REASON}`,
+  ],
+  [
+    "a large-body path a WAF regex would read as a pattern",
+    "production",
+    (e) => (e.security.waf.largeBodyPaths = ["/webhooks.*"]),
+    "production.security.waf.largeBodyPaths[0]: a path prefix: / then letters, digits, _, - and /",
+  ],
+  [
+    // Alarms nobody receives are shipped silence (D163), in any tier: dev is a development tier.
+    "a workspace whose alarms nobody receives, without saying why",
+    "dev",
+    (e) => delete e.monitoring,
+    `dev.monitoring.alarmEmails: ${ALARMS_NEED_RECIPIENTS}`,
+  ],
+  [
+    "an application container named like a sidecar the module adds",
+    "production",
+    (e) => (e.compute.services[0].containerName = "xray-daemon"),
+    "production.compute.services[0].containerName: is the name of a sidecar the module adds (xray-daemon, datadog-init, datadog-agent)",
   ],
   [
     "an OIDC trust with no repository",

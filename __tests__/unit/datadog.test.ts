@@ -298,8 +298,8 @@ describe("gates", () => {
   test("production with Datadog on passes every policy check, each one applying (but the NAT instance's, a development-tier resource, D100)", () => {
     const r = evaluatePolicy(prod, on.envs.production);
     // The rule of the opt-in Terraform roles (D98) applies only where they are on (terraform-roles.test.ts);
-    // the NAT instance's EC2 checks only where it exists (dev, D100).
-    expect(r.results.filter((x) => x.status !== "passed" && !x.check.id.startsWith("ec2-")).map((x) => `${x.check.id}: ${x.status}`)).toEqual(["iam-oidc-role-writer-pinned: n/a"]);
+    // the NAT instance's EC2 checks only where it exists (dev, D100); the URL rule only where URLs are written (D164).
+    expect(r.results.filter((x) => x.status !== "passed" && !x.check.id.startsWith("ec2-")).map((x) => `${x.check.id}: ${x.status}`)).toEqual(["iam-oidc-role-writer-pinned: n/a", "postgres-url-verifies-server: n/a"]);
   });
 
   test("npm run cost shows a datadog line only when it is on: tasks × list prices, Firehose and Datadog log ingestion", () => {

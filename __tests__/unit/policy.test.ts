@@ -24,13 +24,14 @@ describe("the gate", () => {
     // Only checks of what staging does not run (CloudFront, read replicas) may not apply.
     const notApplicable = r.results.filter((x) => x.status === "n/a").map((x) => x.check.id);
     // ... and Datadog's Firehose stream, which exists only where compute.datadog is on (D82), the pipeline's
-    // Terraform apply role (D97), and the NAT instance's EC2 checks: a production-like tier keeps NAT gateways (D100).
-    // Bucket replication exists only with DR (production).
-    expect(notApplicable.filter((id) => !/^(cloudfront-|alb-cloudfront-|waf-regional-behind-cloudfront$|rds-replica-|firehose-http-endpoint-secure$|iam-oidc-role-writer-pinned$|ec2-|order-replication-)/.test(id))).toEqual([]);
+    // Terraform apply role (D97), the NAT instance's EC2 checks: a production-like tier keeps NAT gateways (D100), the
+    // URL rule: EduAutismo writes no connection URL (compute.parameterStore, run by Atena's prod in product-atena.test.ts),
+    // and bucket replication, which exists only with DR (production).
+    expect(notApplicable.filter((id) => !/^(cloudfront-|alb-cloudfront-|waf-regional-behind-cloudfront$|rds-replica-|firehose-http-endpoint-secure$|iam-oidc-role-writer-pinned$|ec2-|postgres-url-verifies-server$|order-replication-)/.test(id))).toEqual([]);
   });
 
-  test("production runs every check but the Firehose rule of the opt-in Datadog log shipping (run with it on in datadog.test.ts) the rule of the opt-in Terraform roles (terraform-roles.test.ts) and the NAT instance's EC2 checks (dev runs them)", () => {
-    expect(report("production").results.filter((x) => x.status === "n/a").map((x) => x.check.id).sort()).toEqual(["ec2-ebs-encrypted", "ec2-imdsv2", "firehose-http-endpoint-secure", "iam-oidc-role-writer-pinned"]);
+  test("production runs every check but the Firehose rule of the opt-in Datadog log shipping (run with it on in datadog.test.ts) the rule of the opt-in Terraform roles (terraform-roles.test.ts), the NAT instance's EC2 checks (dev runs them) and the URL rule of the opt-in URL parameters (Atena runs it)", () => {
+    expect(report("production").results.filter((x) => x.status === "n/a").map((x) => x.check.id).sort()).toEqual(["ec2-ebs-encrypted", "ec2-imdsv2", "firehose-http-endpoint-secure", "iam-oidc-role-writer-pinned", "postgres-url-verifies-server"]);
     expect(report("dev").results.filter((x) => x.check.id.startsWith("ec2-")).map((x) => x.status)).toEqual(["passed", "passed"]);
   });
 

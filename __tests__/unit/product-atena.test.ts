@@ -12,6 +12,8 @@ import { isKnown, resolve } from "../../lib/tools/policy/expressions";
 import { scopeFor } from "../../lib/tools/policy/model";
 import { checkDirectory } from "../../lib/tools/references";
 import { withDefaults } from "../../environments/product-spec";
+import { ALARMS_NEED_RECIPIENTS } from "../../modules/monitoring/config";
+import { GEO_RULE_NEEDS_REASON } from "../../modules/security/config";
 import type { Mutable } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, synthProduct, type SynthesizedStack } from "../helpers/synth";
 
@@ -142,14 +144,30 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
     const p = resource(s.modules.database, "aws_ssm_parameter", "database_url");
     expect(value(s, "database", p.name)).toBe("/atena/prod/DATABASE_URL");
     expect(p.value).toBeUndefined();
-    expect(p.value_wo).toBe("postgresql://${var.app_username}:${terraform_data.app_password.output}@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}?sslmode=require");
+    expect(p.value_wo.split("?")[0]).toBe("postgresql://${var.app_username}:${terraform_data.app_password.output}@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}");
     expect(p.value_wo_version).toBe("${parseint(substr(terraform_data.database_url_version.id, 0, 7), 16)}");
   });
 
-  test("DATABASE_URL is rewritten when the password, the user or the endpoint changes", () => {
+  // node-postgres reads sslmode=require as verify-full against Node's CA list, which lacks the RDS CA: the
+  // connection failed on day one (D164). Both URLs verify the server against the bundle the image ships.
+  test.each(["database_url", "migrations_database_url"])("%s verifies the server's certificate and name against the RDS CA bundle the image ships", (name) => {
+    const url = String(resource(s.modules.database, "aws_ssm_parameter", name).value_wo);
+    const query = new URLSearchParams(url.slice(url.indexOf("?") + 1));
+    expect([...query.keys()].sort()).toEqual(["sslmode", "sslrootcert"]);
+    expect(query.get("sslmode")).toBe("verify-full");
+    expect(query.get("sslrootcert")).toBe(env.compute.parameterStore?.databaseCaBundle);
+  });
+
+  test("DATABASE_URL is rewritten when the password, the user, the endpoint or its TLS parameters change", () => {
+    const url = String(resource(s.modules.database, "aws_ssm_parameter", "database_url").value_wo);
+    const tls = url.slice(url.indexOf("?") + 1);
     expect(resource(s.modules.database, "terraform_data", "database_url_version").triggers_replace).toBe(
-      "${[var.app_username, terraform_data.app_password.id, aws_db_instance.postgres.address, aws_db_instance.postgres.port]}",
+      `\${[var.app_username, terraform_data.app_password.id, aws_db_instance.postgres.address, aws_db_instance.postgres.port, "${tls}"]}`,
     );
+  });
+
+  test("a CA bundle path a URL query cannot hold as it is is refused", () => {
+    expect(problems((e) => (e.compute.parameterStore.databaseCaBundle = "certs/rds bundle.pem"))).toEqual(["prod.compute.parameterStore.databaseCaBundle: an absolute file path of letters, digits, . _ - and /"]);
   });
 
   test("REDIS_URL carries the AUTH token over TLS, written write-only by the cache module", () => {
@@ -336,5 +354,27 @@ describe("config rules of the new fields", () => {
 
   test("a scenario prices at most 744 hours", () => {
     expect(problems((e) => (e.cost.scenarios[0].runningHours = 800))).toEqual(["prod.cost.scenarios[0].runningHours: Too big: expected number to be <=744"]);
+  });
+});
+
+describe("day-one rules Atena's prod broke (issue 21)", () => {
+  // prod is a development tier that serves users: a rule keyed on the tier alone let its silent alarm topic through (D163).
+  test("its alarms need a recipient although its tier is development", () => {
+    expect(env.tier).toBe("development");
+    expect(problems((e) => (e.monitoring.alarmEmails = []))).toEqual([`prod.monitoring.alarmEmails: ${ALARMS_NEED_RECIPIENTS}`]);
+  });
+
+  test("a waiver next to subscribers is refused (it would outlive its reason)", () => {
+    expect(problems((e) => (e.monitoring.unsubscribedReason = "nobody reads these alarms at all"))).toEqual(["prod.monitoring.unsubscribedReason: alarmEmails has subscribers: drop unsubscribedReason"]);
+  });
+
+  test("the guide's RunTask override names container api: the api and migrations task definitions define it, and the load balancer targets it", () => {
+    expect(definitions("api")).toContain('"name" = "api"');
+    expect(definitions("migrations")).toContain('"name" = "api"');
+    expect(resource(compute, "aws_ecs_service", "api").load_balancer[0].container_name).toBe("api");
+  });
+
+  test("a geo allow-list copied without the guide asking for it is refused", () => {
+    expect(problems((e) => (e.security.waf.allowedCountries = ["BR"]))).toEqual([`prod.security.waf.allowedCountries: ${GEO_RULE_NEEDS_REASON}`]);
   });
 });

@@ -34,7 +34,9 @@ export const prod: EnvironmentInput = {
     flowLogs: { enabled: true, retentionDays: 30, trafficType: "REJECT" },
   },
   security: {
-    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], botControl: false },
+    // No geo rule (D160): seed 002 asks for none, and its clients are not in one country (GitHub runners, Telegram's
+    // webhook senders, the pipeline's /health checks).
+    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: [], botControl: false },
     // Atena's secrets are SSM parameters (compute.parameterStore), not Secrets Manager secrets.
     secrets: { names: [], recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
@@ -79,13 +81,16 @@ export const prod: EnvironmentInput = {
     certificateArn: "arn:aws:acm:us-east-1:444444444444:certificate/00000000-0000-0000-0000-000000000002",
     appEnvironment: { NODE_ENV: "production" },
     services: [
-      { name: "api", kind: "web", image: "api", port: 3000, healthCheckPath: "/health", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: [...PARAMETERS] },
-      { name: "workers", kind: "worker", image: "workers", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: [...PARAMETERS] },
+      // Containers named as the guide's task definitions name them (its migrations override: "name": "api").
+      { name: "api", kind: "web", image: "api", containerName: "api", port: 3000, healthCheckPath: "/health", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: [...PARAMETERS] },
+      { name: "workers", kind: "worker", image: "workers", containerName: "workers", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: [...PARAMETERS] },
     ],
     // Seed 002 "Migrations manuais": node packages/database/dist/migrate.js, as the master user (D105).
-    migrations: { command: ["node", "packages/database/dist/migrate.js"], image: "api", cpu: 256, memory: 512 },
+    migrations: { command: ["node", "packages/database/dist/migrate.js"], image: "api", containerName: "api", cpu: 256, memory: 512 },
   },
-  monitoring: { alarmPrefix: "atena-prod", alarmEmails: [] },
+  // prod serves Atena's users, so its alarms need a recipient (D163). Placeholder: seed 002 names no address;
+  // replace it with the on-call address before the first apply (each address confirms the subscription by e-mail).
+  monitoring: { alarmPrefix: "atena-prod", alarmEmails: ["atena-alarms@example.com"] },
   // Seed 002 "Estimativa de Custos": ~$101 always on, ~$38 at 8 h/day, ~$8 stopped (D108 compares ours).
   cost: {
     budgetUsd: { min: 38, max: 160 },

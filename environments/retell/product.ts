@@ -10,6 +10,12 @@ export const RETELL_SHORT_NAME = "retell";
 
 /** The guide's domain (seed 003, "Ambientes"): `app.<domain>` is the web app, `api.<domain>` the API. */
 export const RETELL_DOMAIN = "retellai-mvp.com";
+/**
+ * Path prefix of the call webhooks (Retell's call events, with their transcripts, often over 8 KB): the WAF lets
+ * bodies over 8 KB through there only (security.waf.largeBodyPaths, D161). Seed 003 names no path: this prefix
+ * covers `/webhook` and `/webhooks/...`; set it to the URL the Retell dashboard posts to.
+ */
+export const RETELL_WEBHOOK_PATH = "/webhook";
 
 /** What every Retell environment has unless its file says otherwise. */
 export const RETELL_DEFAULTS: Defaults<EnvironmentInput> = {

@@ -4,7 +4,7 @@
  * 30 days of backups, Redis cache.r6g.large × 2 with TLS and encryption at rest, Container Insights.
  */
 import type { EnvironmentInput } from "../schema";
-import { RETELL_DOMAIN } from "./product";
+import { RETELL_DOMAIN, RETELL_WEBHOOK_PATH } from "./product";
 
 const secrets = ["jwt-secret", "retell-api-key", "twilio-auth-token"];
 
@@ -31,7 +31,7 @@ export const production: EnvironmentInput = {
   security: {
     // The guide names no WAF; the production gate requires one on an internet-facing ALB (alb-waf). Callers are
     // worldwide (no geo rule); 1,000 requests per IP per minute leaves room for telephony webhooks (D113).
-    waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30 },
+    waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30, largeBodyPaths: [RETELL_WEBHOOK_PATH] },
     // Seed 003 §3 "Criar Secrets": created here as retell/production/<name>; operators put the values (D114).
     secrets: { names: secrets, recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },

@@ -4,7 +4,7 @@
  * rules (Multi-AZ database and Redis, failover) do not apply, and what it switches off is named in `exemptions`.
  */
 import type { EnvironmentInput } from "../schema";
-import { RETELL_DOMAIN } from "./product";
+import { RETELL_DOMAIN, RETELL_WEBHOOK_PATH } from "./product";
 
 const secrets = ["jwt-secret", "retell-api-key", "twilio-auth-token"];
 
@@ -26,7 +26,7 @@ export const staging: EnvironmentInput = {
     flowLogs: { enabled: true, retentionDays: 30, trafficType: "ALL" },
   },
   security: {
-    waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30 },
+    waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30, largeBodyPaths: [RETELL_WEBHOOK_PATH] },
     secrets: { names: secrets, recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     // The account's GitHub OIDC provider comes from atena/prod (one per account; D152).
@@ -68,8 +68,9 @@ export const staging: EnvironmentInput = {
         cpu: 512,
         memory: 1024,
         desiredCount: 2,
+        // Seed 003 §2: the API scales 2–10 tasks, in staging too (D161): same floor, so the idle bill is unchanged.
         minCapacity: 2,
-        maxCapacity: 4,
+        maxCapacity: 10,
         port: 3000,
         // The guide's staging URL is staging.<domain> (the web app); its API is api.staging.<domain> (D110).
         hostHeaders: [`api.staging.${RETELL_DOMAIN}`],
@@ -82,8 +83,9 @@ export const staging: EnvironmentInput = {
         cpu: 256,
         memory: 512,
         desiredCount: 2,
+        // Seed 003 §2: the web app scales 2–6 tasks (D161).
         minCapacity: 2,
-        maxCapacity: 3,
+        maxCapacity: 6,
         port: 3000,
         hostHeaders: [`staging.${RETELL_DOMAIN}`],
         spotMix: { onDemandBase: 1, onDemandWeight: 0, spotWeight: 1 },

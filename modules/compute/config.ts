@@ -1,7 +1,8 @@
 /** Configuration of the compute module (ECS Fargate + ALB): the `compute` section of an environment, its settings and its knobs. */
 import { z } from "zod";
+import { CA_BUNDLE_PATH_RE, DEFAULT_RDS_CA_BUNDLE } from "../database/config";
 import { defineKnobs, knobFields, type KnobRule, type KnobSet, type KnobSpec } from "../../lib/core/knobs";
-import { datadogKnobRules, DatadogSchema, type DatadogConfig } from "./datadog-config";
+import { DATADOG_AGENT_CONTAINER, DATADOG_INIT_CONTAINER, datadogKnobRules, DatadogSchema, XRAY_CONTAINER, type DatadogConfig } from "./datadog-config";
 
 /* --- Knobs ---------------------------------------------------------------------------------------
 
@@ -130,10 +131,26 @@ export const TOOLBOX_IMAGE = "public.ecr.aws/docker/library/redis:7.2-alpine";
 /** A listener rule's host-header value: a lowercase DNS name, optionally a leading `*.` wildcard (ELB matches it case-insensitively). */
 export const HOST_HEADER_RE = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+/** Name of the application container of a task definition unless the config names it (seed 000). */
+export const DEFAULT_CONTAINER_NAME = "app";
+/** Containers the module adds beside the application's: its name must differ from theirs. */
+export const SIDECAR_CONTAINERS: readonly string[] = [XRAY_CONTAINER, DATADOG_INIT_CONTAINER, DATADOG_AGENT_CONTAINER];
+/**
+ * The application container's name (ECS: up to 255 letters, digits, hyphens and underscores). What a RunTask
+ * `containerOverrides[].name`, a load balancer's `containerName` and `describe-tasks` queries name, so it follows
+ * the guide (seed 002: `api`). Renaming it makes a new task definition revision; the service is updated in place (D162).
+ */
+export const ContainerNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,255}$/, "an ECS container name: 1–255 letters, digits, hyphens and underscores")
+  .refine((n) => !SIDECAR_CONTAINERS.includes(n), { message: `is the name of a sidecar the module adds (${SIDECAR_CONTAINERS.join(", ")})` });
+
 export const ServiceSchema = z
   .object({
     /** Service name: `<project>-<env>-<name>` (seed 000: `<project>-<env>-app`). Required. */
     name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and dashes"),
+    /** Name of the application container (./config.ts, ContainerNameSchema). @default "app" */
+    containerName: ContainerNameSchema.default(DEFAULT_CONTAINER_NAME),
     /** `web` sits behind the ALB; `worker` has no load balancer (seed 002's BullMQ workers). @default "web" */
     kind: z.enum(["web", "worker"]).default("web"),
     /** ECR repository (one of `compute.images`). @default "app" */
@@ -205,8 +222,6 @@ export function taskKnobs(task: string): KnobSet {
 export const TASK_KNOB_FIELDS = defineKnobs({ cpu: SERVICE_KNOB_SPECS.cpu, memory: SERVICE_KNOB_SPECS.memory });
 
 /** An ECS container name: up to 255 letters, digits, underscores and hyphens (ECS ContainerDefinition `name`). */
-export const CONTAINER_NAME = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be 1-255 letters, digits, underscores and hyphens (ECS container name)");
-
 const arnOf = (what: string, re: RegExp) => z.string().regex(re, `must be ${what}`);
 /** An S3 bucket ARN (`arn:aws:s3:::<bucket>`), no key part. */
 const S3_BUCKET_ARN = arnOf("an S3 bucket ARN (arn:aws:s3:::<bucket>)", /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
@@ -254,7 +269,7 @@ export const TaskSchema = z
      * an override naming a container the task definition does not have (InvalidParameterException).
      * @default "app"
      */
-    containerName: CONTAINER_NAME.default("app"),
+    containerName: ContainerNameSchema.default(DEFAULT_CONTAINER_NAME),
     /** Command override. @default the image's */
     command: z.array(z.string()).optional(),
     /**
@@ -298,6 +313,12 @@ export const ParameterStoreSchema = z
     manual: z.array(PARAMETER_NAME).default([]),
     /** `DATABASE_URL`: the application user's `postgresql://` URL, written write-only by the database module. @default false */
     databaseUrl: z.boolean().default(false),
+    /**
+     * Path of Amazon RDS's CA bundle in the application image: the URLs verify the server with it
+     * (`sslmode=verify-full&sslrootcert=<path>`, modules/database/config.ts postgresTlsQuery, D164). The image must ship it.
+     * @default "/etc/ssl/certs/rds-global-bundle.pem"
+     */
+    databaseCaBundle: z.string().regex(CA_BUNDLE_PATH_RE, "an absolute file path of letters, digits, . _ - and /").default(DEFAULT_RDS_CA_BUNDLE),
     /** `REDIS_URL`: the `rediss://` URL with the AUTH token, written write-only by the cache module (needs the cache). @default false */
     redisUrl: z.boolean().default(false),
   })
@@ -355,7 +376,14 @@ export const ComputeSchema = z
     tasks: z.array(TaskSchema).default([]),
     /** One-off migrations task (seeds 002/003 run it with `aws ecs run-task`). @default none */
     migrations: z
-      .object({ command: z.array(z.string()).min(1), cpu: z.number().int().default(512), memory: z.number().int().default(1024), image: z.string().default("app") })
+      .object({
+        command: z.array(z.string()).min(1),
+        cpu: z.number().int().default(512),
+        memory: z.number().int().default(1024),
+        image: z.string().default("app"),
+        /** Name of its container, what `describe-tasks` finds its exit code by (seed 002 overrides container `api`). @default "app" */
+        containerName: ContainerNameSchema.default(DEFAULT_CONTAINER_NAME),
+      })
       .strict()
       .optional(),
     /** On-demand ECS Exec toolbox (seed 000 §8.1, §8.4): task definition `<name>-toolbox`, container `toolbox`, writable root,

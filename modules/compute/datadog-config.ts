@@ -34,6 +34,10 @@ export const DATADOG_FIREHOSE_LOG_URLS: Readonly<Record<DatadogSite, string>> = 
 /** Name of the agent container in every task definition (the cost estimate finds the agent by it). */
 export const DATADOG_AGENT_CONTAINER = "datadog-agent";
 export const DATADOG_AGENT_IMAGE = "public.ecr.aws/datadog/agent:7.72.1";
+/** Name of the Datadog init container (copies the tracer into the shared volume). */
+export const DATADOG_INIT_CONTAINER = "datadog-init";
+/** Name of the X-Ray daemon sidecar. */
+export const XRAY_CONTAINER = "xray-daemon";
 /** What the X-Ray daemon sidecar reserves (modules/compute/index.ts), counted when both sidecars share a task. */
 export const XRAY_RESERVATION = { cpu: 32, memory: 256 } as const;
 /** The app container keeps at least this share of the task's CPU and memory once the sidecars are reserved (D79). */

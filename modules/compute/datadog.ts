@@ -17,11 +17,11 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import type { Construct } from "constructs";
 import type { DatadogConfig } from "./datadog-config";
-import { DATADOG_AGENT_CONTAINER } from "./datadog-config";
+import { DATADOG_AGENT_CONTAINER, DATADOG_INIT_CONTAINER } from "./datadog-config";
 import { named } from "../../lib/core/module-stack";
 import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 
-export const DATADOG_INIT_CONTAINER = "datadog-init";
+export { DATADOG_INIT_CONTAINER };
 /** Trace intake of the agent (Datadog's default port). */
 export const DATADOG_TRACE_PORT = 8126;
 /** JSON key of the API key inside the secret (Firehose's documented format for HTTP endpoint destinations). */

@@ -30,7 +30,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { MIGRATIONS_DATABASE_URL, PLACEHOLDER_IMAGE_TAG, WRITTEN_PARAMETERS, type ComputeConfig, type ServiceConfig } from "./config";
+import { MIGRATIONS_DATABASE_URL, PARAMETER_PLACEHOLDER, PLACEHOLDER_IMAGE_TAG, WRITTEN_PARAMETERS, type ComputeConfig, type ServiceConfig } from "./config";
 import { hclExpression } from "../../lib/core/hcl";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { expr, ModuleStack, named } from "../../lib/core/module-stack";
@@ -43,8 +43,8 @@ import { generatedToken } from "../../lib/constructs/generated-token";
 import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
 import { datadogApiKeySecret, datadogTask } from "./datadog";
 import { bucketNames } from "../storage/config";
-import { XRAY_RESERVATION } from "./datadog-config";
-import { IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix, taskKnobs } from "./config";
+import { XRAY_CONTAINER, XRAY_RESERVATION } from "./datadog-config";
+import { DEFAULT_CONTAINER_NAME, IMAGE_KNOBS, serviceKnobs, serviceVariablePrefix, taskKnobs } from "./config";
 import { parameterResourceName, parameterStatements, placeholderParameters } from "./ssm";
 import type { ParameterRef } from "./env";
 
@@ -60,6 +60,12 @@ export const PLACEHOLDER_TAG_WARNING =
   "(terraform output app_secret_arns), push the first image to the ECR repository (terraform output ecr_repository_urls), " +
   "set app_image_tag to its tag in environments/<workspace>/terraform.tfvars (and compute.imageTag in environments/<workspace>.ts), " +
   "run the db-bootstrap and migrations tasks, then apply module.compute again (docs/runbooks/<workspace>.md, first deploy).";
+/** Local that is true once no operator parameter (compute.parameterStore.manual) holds the placeholder any more. */
+export const PARAMETERS_REPLACED_LOCAL = "parameters_replaced";
+/** Warning of the Terraform check while an operator parameter still holds the placeholder. */
+export const PLACEHOLDER_PARAMETERS_WARNING =
+  `an SSM parameter of this workspace still holds "${PARAMETER_PLACEHOLDER}": every ECS service runs zero tasks until each is set ` +
+  "(aws ssm put-parameter --overwrite, docs/products/<product>.md) and the next plan reads the new values.";
 /** Header CloudFront adds to every origin request; the HTTPS listener forwards only requests that carry its secret value. */
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
 /** Priority of the catch-all rule that forwards verified requests to the first web service (rules are 1–50000). */
@@ -501,7 +507,7 @@ export class ComputeModule extends ModuleStack {
       const environment = containerEnvironment({ ...props, settings: props.appSettings && Object.keys(props.appSettings.set.knobs), bucketVariables: Object.keys(props.buckets).map(bucketVariable) }, cfg, svc);
       const containers: object[] = [
         {
-          name: svc.containerName ?? "app",
+          name: svc.containerName ?? DEFAULT_CONTAINER_NAME,
           image: `${repoUrl(svc.image)}:\${var.app_image_tag}`,
           essential: true,
           command: svc.command,
@@ -518,7 +524,7 @@ export class ComputeModule extends ModuleStack {
       ];
       if (cfg.xray) {
         containers.push({
-          name: "xray-daemon",
+          name: XRAY_CONTAINER,
           image: XRAY_IMAGE,
           essential: false,
           cpu: XRAY_RESERVATION.cpu,
@@ -547,8 +553,17 @@ export class ComputeModule extends ModuleStack {
       );
     };
 
-    // Services serve only once a real image exists (first deploy, D56) and while the environment runs.
-    new TerraformLocal(this, "serving", expr(`var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"`));
+    // Services serve only once a real image exists (first deploy, D56), while the environment runs, and once operators
+    // replaced every CHANGE_ME parameter (desired-count switch, D162): Terraform refreshes each parameter's value before
+    // planning (ignore_changes keeps it from writing one back), so the plan after `aws ssm put-parameter` starts them.
+    const placeholders = parameterStore ? parameterStore.manual.map(parameterResourceName) : [];
+    const replaced = placeholders.length > 0 ? ` && local.${PARAMETERS_REPLACED_LOCAL}` : "";
+    if (placeholders.length > 0) {
+      const each = placeholders.map((p) => `nonsensitive(aws_ssm_parameter.${p}.value != "${PARAMETER_PLACEHOLDER}")`).join(", ");
+      new TerraformLocal(this, PARAMETERS_REPLACED_LOCAL, expr(`alltrue([${each}])`));
+      this.addOverride("check.parameters_replaced", { assert: [{ condition: `\${local.${PARAMETERS_REPLACED_LOCAL}}`, error_message: PLACEHOLDER_PARAMETERS_WARNING }] });
+    }
+    new TerraformLocal(this, "serving", expr(`var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"${replaced}`));
     this.addOverride("check.first_deploy_image", { assert: [{ condition: `\${var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`, error_message: PLACEHOLDER_TAG_WARNING }] });
 
     const families: Record<string, string> = {};
@@ -583,7 +598,7 @@ export class ComputeModule extends ModuleStack {
           propagateTags: "SERVICE",
           healthCheckGracePeriodSeconds: s.kind === "web" ? s.healthCheckGracePeriodSeconds : undefined,
           networkConfiguration: { subnets: expr("var.private_subnet_ids") as unknown as string[], securityGroups: [appSg], assignPublicIp: false },
-          loadBalancer: s.kind === "web" ? [{ targetGroupArn: `\${aws_lb_target_group.${id}.arn}`, containerName: "app", containerPort: s.port }] : undefined,
+          loadBalancer: s.kind === "web" ? [{ targetGroupArn: `\${aws_lb_target_group.${id}.arn}`, containerName: s.containerName, containerPort: s.port }] : undefined,
           // Autoscaling owns the count after creation.
           lifecycle: { ignoreChanges: ["desired_count"] },
         }),
@@ -643,7 +658,7 @@ export class ComputeModule extends ModuleStack {
         parameterStore && cfg.services[0].parameters.length > 0
           ? cfg.services[0].parameters.map((p) => parameterRef(p, p === WRITTEN_PARAMETERS.databaseUrl ? MIGRATIONS_DATABASE_URL : p))
           : undefined;
-      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master", parameters }, { cpu: m.cpu, memory: m.memory });
+      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", containerName: m.containerName, image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master", parameters }, { cpu: m.cpu, memory: m.memory });
       families.migrations = `${name}-migrations`;
     }
     // One-off: creates/updates the application's database user (modules/compute/db-bootstrap.ts).

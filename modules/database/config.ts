@@ -85,6 +85,26 @@ export const DATABASE_KNOBS = defineKnobs(
 export const APP_ROTATION_DAYS = 30;
 
 /** Names the database module uses when the environment gives none (a product gives its own). */
+/**
+ * Where the application image keeps Amazon RDS's CA bundle (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem,
+ * "Using SSL/TLS to encrypt a connection to a DB instance": https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html).
+ * The image ships it: `ADD https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem`.
+ */
+export const DEFAULT_RDS_CA_BUNDLE = "/etc/ssl/certs/rds-global-bundle.pem";
+/** A file path a URL query may hold as it is (no `&`, `?`, `#`, `%`, spaces). */
+export const CA_BUNDLE_PATH_RE = /^\/[A-Za-z0-9._/-]+$/;
+
+/**
+ * The TLS part of every postgresql:// URL Terraform writes (D164): verify the server's certificate and host name
+ * against the RDS CA bundle in the image. node-postgres's pg-connection-string reads `sslrootcert` into `ssl.ca`
+ * and treats `require` as `verify-full` against Node's own CA list, which lacks the RDS CAs, so `sslmode=require`
+ * alone fails with "self-signed certificate in certificate chain" (pg-connection-string README, "TCP Connections");
+ * libpq (psql) reads the same two parameters the same way.
+ */
+export function postgresTlsQuery(caBundle: string): string {
+  return `sslmode=verify-full&sslrootcert=${caBundle}`;
+}
+
 export const DATABASE_DEFAULTS = { databaseName: "app", masterUsername: "app_admin", appUsername: "app_user" } as const;
 
 export const DatabaseSchema = z

@@ -27,10 +27,9 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { ServerlessapplicationrepositoryCloudformationStack } from "@cdktf/provider-aws/lib/serverlessapplicationrepository-cloudformation-stack";
 import type { Construct } from "constructs";
 import type { KnobTokens } from "../../lib/core/knobs";
-import { APP_ROTATION_DAYS, appRotates, DATABASE_DEFAULTS, type DatabaseConfig } from "./config";
+import { APP_ROTATION_DAYS, appRotates, DATABASE_DEFAULTS, DATABASE_KNOBS, postgresTlsQuery, type DatabaseConfig } from "./config";
 import { POSTGRES_MULTI_USER_ROTATION_APP, rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 import { allowCidrEgress } from "../../lib/constructs/access";
-import { DATABASE_KNOBS } from "./config";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
 import { serviceTrust } from "../../lib/constructs/iam";
 import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/core/module-stack";
@@ -65,7 +64,7 @@ export interface DatabaseProps extends DataTierPlacement {
    * SSM parameters holding connection URLs, written write-only (D104, D105): `<path><app>` with the application
    * user's password, and `<path><master>` with the master's when given (the migrations task's). @default none
    */
-  readonly urlParameters?: { readonly path: string; readonly app: string; readonly master?: string };
+  readonly urlParameters?: { readonly path: string; readonly app: string; readonly master?: string; /** The RDS CA bundle's path in the image (`sslrootcert`). */ readonly caBundle: string };
   /**
    * Where the application password's rotation function runs (D170), when `settings.appRotation` rotates: the
    * private subnets (a route to a NAT or the `secretsmanager` endpoint) and the region of the Secrets Manager API.
@@ -285,13 +284,16 @@ export class DatabaseModule extends ModuleStack {
     if (props.urlParameters) {
       const u = props.urlParameters;
       const path = this.input("url_parameter_path", u.path, { type: "string", description: "Path of the connection URL parameters (/<project>/<workspace>/)." }).stringValue;
-      const hostPart = "@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}?sslmode=require";
+      const tls = postgresTlsQuery(u.caBundle);
+      const hostPart = "@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}?" + tls;
+      // The TLS query is a trigger too: changing it (D164) rewrites the URLs once.
+      const tlsTrigger = JSON.stringify(tls);
       const appUrl = urlParameter(this, {
         id: "database_url",
         name: `${path}${u.app}`,
         description: "postgresql:// URL of the application user (written by Terraform, write-only: never in plan or state)",
         value: `postgresql://\${var.app_username}:\${terraform_data.app_password.output}${hostPart}`,
-        triggers: ["var.app_username", "terraform_data.app_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port"],
+        triggers: ["var.app_username", "terraform_data.app_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port", tlsTrigger],
         dataKey,
       });
       this.output("database_url_parameter_arn", appUrl.arn, "ARN of the DATABASE_URL parameter (application user).");
@@ -301,7 +303,7 @@ export class DatabaseModule extends ModuleStack {
           name: `${path}${u.master}`,
           description: "postgresql:// URL of the master user, for the migrations task only (written by Terraform, write-only)",
           value: `postgresql://\${aws_db_instance.postgres.username}:\${terraform_data.master_password.output}${hostPart}`,
-          triggers: ["terraform_data.master_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port"],
+          triggers: ["terraform_data.master_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port", tlsTrigger],
           dataKey,
         });
         this.output("migrations_database_url_parameter_arn", masterUrl.arn, "ARN of the MIGRATIONS_DATABASE_URL parameter (master user).");

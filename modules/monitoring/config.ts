@@ -128,8 +128,13 @@ export const MonitoringSchema = z
   .object({
     /** Prefix of alarm names: `<prefix>-redis-down` (seed 000 §9.2 uses `<product>-prod`). @default `<product>-<env>` */
     alarmPrefix: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).optional(),
-    /** E-mail addresses subscribed to the alarm topic (each confirms by e-mail). @default [] */
+    /**
+     * E-mail addresses subscribed to the alarm topic (each confirms by e-mail). At least one, whatever the tier,
+     * unless `unsubscribedReason` says why nobody needs this workspace's alarms (`alarmRecipientIssues`, D163). @default []
+     */
     alarmEmails: z.array(z.string().email()).default([]),
+    /** Why this workspace may ship alarms nobody receives (it serves no users), in a sentence. Only with no `alarmEmails`. @default none */
+    unsubscribedReason: z.string().min(15, "say why nobody needs these alarms, in a sentence").optional(),
     thresholds: ThresholdsSchema.prefault({}),
     /**
      * Application metrics made from the app's JSON log lines (seed 001 §4; contract in
@@ -167,6 +172,22 @@ export const MonitoringSchema = z
       .prefault({}),
   })
   .strict();
+
+/** Why alarms need a subscriber (D163): an SNS topic without subscriptions delivers to nobody. */
+export const ALARMS_NEED_RECIPIENTS =
+  "nobody receives this workspace's alarms: an SNS topic delivers only to its subscriptions " +
+  "(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html). " +
+  "List at least one address, or say in monitoring.unsubscribedReason why this workspace serves no users";
+
+/**
+ * The alarm-recipients rule, for any tier (a development-tier workspace can serve users: seed 002's `prod`):
+ * issues as [field path under `monitoring`, message]. The environment schema reports them.
+ */
+export function alarmRecipientIssues(m: { readonly alarmEmails: readonly string[]; readonly unsubscribedReason?: string }): [string, string][] {
+  if (m.alarmEmails.length === 0 && m.unsubscribedReason === undefined) return [["alarmEmails", ALARMS_NEED_RECIPIENTS]];
+  if (m.alarmEmails.length > 0 && m.unsubscribedReason !== undefined) return [["unsubscribedReason", "alarmEmails has subscribers: drop unsubscribedReason"]];
+  return [];
+}
 
 /* --- What a product gives the monitoring module about its app (the product definition builds these) --- */
 

@@ -2,6 +2,11 @@
 import { z } from "zod";
 import { ISO_COUNTRIES } from "./countries";
 
+/** A URI path prefix a WAF regex may hold without escaping. */
+export const WAF_PATH_PREFIX_RE = /^\/[A-Za-z0-9_/-]*$/;
+/** Large-body path prefixes per ACL (they become one regex_string, at most 512 characters). */
+export const WAF_MAX_LARGE_BODY_PATHS = 10;
+
 /** AWS WAF's smallest rate-based limit (requests per evaluation window). */
 export const WAF_MIN_RATE_LIMIT = 10;
 
@@ -20,20 +25,49 @@ export const WafSchema = z
         }
       })
       .default(100),
-    /** Countries allowed in (ISO 3166-1 alpha-2); everything else is blocked. Empty: no geo rule. @default ["BR"] (seed 001) */
+    /**
+     * Countries allowed in (ISO 3166-1 alpha-2); everything else is blocked, CI runners, webhook senders and
+     * uptime checks included. A product's guide must ask for it: `geoReason` names that rule (D160).
+     * @default [] (no geo rule)
+     */
     allowedCountries: z
       .array(
         z.string().superRefine((v, ctx) => {
           if (!ISO_COUNTRIES.has(v)) ctx.addIssue({ code: "custom", message: `"${v}" is not an ISO 3166-1 alpha-2 country code (e.g. "BR")` });
         }),
       )
-      .default(["BR"]),
+      .default([]),
+    /** The guide rule that asks for the geo allow-list (seed 001: "Geo-blocking (apenas Brasil)"). Required with `allowedCountries`. @default none */
+    geoReason: z.string().min(15, "say which guide rule asks for it, in a sentence").optional(),
+    /**
+     * Path prefixes whose requests may carry bodies over 8 KB (call webhooks with transcripts): the common rule
+     * set's SizeRestrictions_BODY only counts, and a rule on its label blocks large bodies on every other path
+     * (AWS WAF, "Baseline rule groups": https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html).
+     * Request bodies past 8 KB are not inspected on an ALB (fixed limit). @default [] (every large body blocked)
+     */
+    largeBodyPaths: z
+      .array(z.string().regex(WAF_PATH_PREFIX_RE, "a path prefix: / then letters, digits, _, - and /"))
+      .max(WAF_MAX_LARGE_BODY_PATHS, `at most ${WAF_MAX_LARGE_BODY_PATHS} prefixes (one regex of at most 512 characters)`)
+      .default([]),
     /** AWS managed Bot Control rule group (billed per request on top of WAF). @default false */
     botControl: z.boolean().default(false),
     /** Retention of the `aws-waf-logs-` log group. @default 90 */
     logRetentionDays: z.number().int().default(90),
   })
-  .strict();
+  .strict()
+  .superRefine((w, ctx) => {
+    if (w.allowedCountries.length > 0 && w.geoReason === undefined) {
+      ctx.addIssue({ code: "custom", path: ["allowedCountries"], message: GEO_RULE_NEEDS_REASON });
+    }
+    if (w.allowedCountries.length === 0 && w.geoReason !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["geoReason"], message: "no allowedCountries: drop geoReason (there is no geo rule to explain)" });
+    }
+  });
+
+/** Why a geo allow-list needs the guide's word (D160). */
+export const GEO_RULE_NEEDS_REASON =
+  "a geo allow-list blocks every client outside it (CI runners, webhook senders, uptime checks); only a product whose guide asks for one gets it: " +
+  "name that rule in geoReason, or leave allowedCountries empty (AWS WAF geo match: https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-geo-match.html)";
 
 /** Why the Terraform roles need a GitHub Environment: they trust nothing else (no branch, no pull_request subject). */
 export const TERRAFORM_ROLES_NEED_ENVIRONMENTS =

@@ -19,7 +19,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { WAF_MIN_RATE_LIMIT } from "./config";
+import { WAF_MAX_LARGE_BODY_PATHS, WAF_MIN_RATE_LIMIT, WAF_PATH_PREFIX_RE } from "./config";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
@@ -45,8 +45,10 @@ export interface SecurityProps {
   readonly enableWaf?: boolean;
   /** Requests per IP per 60 s. @default 100 */
   readonly wafRateLimit?: number;
-  /** ISO country codes allowed; empty disables the geo rule. @default ["BR"] */
+  /** ISO country codes allowed; empty disables the geo rule. @default [] */
   readonly wafAllowedCountries?: readonly string[];
+  /** Path prefixes whose request bodies may exceed 8 KB (the common rule set's SizeRestrictions_BODY counts there). @default [] */
+  readonly wafLargeBodyPaths?: readonly string[];
   /** Bot Control managed rule group (billed per request). @default false */
   readonly wafEnableBotControl?: boolean;
   /** IP-keyed rules (rate per IP, geo, IP reputation) on the regional ACL; false when CloudFront fronts the ALB. @default true */
@@ -143,8 +145,19 @@ export class SecurityModule extends ModuleStack {
     this.input("waf_allowed_countries", props.wafAllowedCountries, {
       type: "list(string)",
       description: "ISO 3166-1 alpha-2 countries allowed; others are blocked. Empty disables the geo rule.",
-      default: ["BR"],
+      default: [],
       validations: [{ condition: 'alltrue([for c in var.waf_allowed_countries : can(regex("^[A-Z]{2}$", c))])', errorMessage: "waf_allowed_countries must hold ISO 3166-1 alpha-2 codes such as BR." }],
+    });
+    this.input("waf_large_body_paths", props.wafLargeBodyPaths, {
+      type: "list(string)",
+      description: "Path prefixes whose requests may carry bodies over 8 KB (SizeRestrictions_BODY counts there, blocks elsewhere). Empty: blocked everywhere.",
+      default: [],
+      validations: [
+        {
+          condition: `alltrue([for p in var.waf_large_body_paths : can(regex("${WAF_PATH_PREFIX_RE.source.replace(/\\/g, "\\\\")}", p))]) && length(var.waf_large_body_paths) <= ${WAF_MAX_LARGE_BODY_PATHS}`,
+          errorMessage: `waf_large_body_paths must hold at most ${WAF_MAX_LARGE_BODY_PATHS} path prefixes such as /webhooks (letters, digits, _, - and /).`,
+        },
+      ],
     });
     this.input("waf_enable_bot_control", props.wafEnableBotControl, { type: "bool", description: "Bot Control managed rule group (billed per request).", default: false });
     this.input("waf_ip_rules", props.wafIpRules, {
@@ -172,7 +185,7 @@ export class SecurityModule extends ModuleStack {
       ),
       "var.enable_waf ? 1 : 0",
     );
-    const rules = wafRules(name, { ipRulesVar: "waf_ip_rules" });
+    const rules = wafRules(name, { ipRulesVar: "waf_ip_rules", largeBodyPathsVar: "waf_large_body_paths" });
     acl.addOverride("rule", rules.static);
     acl.addOverride("dynamic", { rule: rules.dynamic });
     // WAF only logs to groups whose name starts with aws-waf-logs-.

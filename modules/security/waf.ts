@@ -1,7 +1,8 @@
 /**
  * Rules of a web ACL, as Terraform JSON blocks (the provider's nested statement types are too deep
  * for typed bindings). Order is priority: geo allow-list, rate limit, IP reputation, common rules
- * (XSS and friends), known bad inputs, SQL injection, Bot Control.
+ * (XSS and friends), known bad inputs, SQL injection, Bot Control, and the large-body rule (7) where
+ * some paths may carry bodies over 8 KB.
  *
  * The first three are keyed on the client IP WAF sees. Behind CloudFront the regional ACL sees
  * CloudFront's edge addresses, so they belong on the CloudFront ACL (docs/decisions.md, D52):
@@ -13,20 +14,30 @@ export const WAF_RATE_WINDOW_SECONDS = 60;
 
 const visibility = (metric: string) => [{ cloudwatch_metrics_enabled: true, metric_name: metric, sampled_requests_enabled: true }];
 
-function managed(name: string, priority: number, prefix: string) {
+function managed(name: string, priority: number, prefix: string, extra: Record<string, unknown> = {}) {
   return {
     name,
     priority,
     override_action: [{ none: [{}] }],
-    statement: [{ managed_rule_group_statement: [{ name, vendor_name: "AWS" }] }],
+    statement: [{ managed_rule_group_statement: [{ name, vendor_name: "AWS", ...extra }] }],
     visibility_config: visibility(`${prefix}-${name}`),
   };
 }
 
+/** The common rule set's rule that blocks request bodies over 8 KB, and the label it adds to them (AWS WAF, "Baseline rule groups"). */
+export const SIZE_RESTRICTIONS_BODY = { rule: "SizeRestrictions_BODY", label: "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body" } as const;
+/** Name of the rule that blocks large bodies outside the configured path prefixes (after the common rule set counts them). */
+export const LARGE_BODY_RULE = "large-body-outside-allowed-paths";
+
 /** Names of the rules keyed on the client IP (moved to the CloudFront ACL behind CloudFront). */
 export const IP_KEYED_RULES = ["geo-allow-list", "rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList"] as const;
 
-export function wafRules(prefix: string, options: { ipRulesVar?: string } = {}): { static: object[]; dynamic: object[] } {
+/**
+ * `ipRulesVar`: see the header. `largeBodyPathsVar` names a list(string) variable of path prefixes whose requests
+ * may carry bodies over 8 KB: while it is non-empty the common rule set only counts SizeRestrictions_BODY, and
+ * a rule after it blocks the requests that carry its label outside those prefixes (D161).
+ */
+export function wafRules(prefix: string, options: { ipRulesVar?: string; largeBodyPathsVar?: string } = {}): { static: object[]; dynamic: object[] } {
   const rate = {
     name: "rate-limit-per-ip",
     priority: 1,
@@ -37,10 +48,12 @@ export function wafRules(prefix: string, options: { ipRulesVar?: string } = {}):
   const reputation = managed("AWSManagedRulesAmazonIpReputationList", 2, prefix);
   const ipRules = options.ipRulesVar;
   const only = (cond: string) => (ipRules ? `var.${ipRules} && ${cond}` : cond);
+  const paths = options.largeBodyPathsVar;
+  const largeBody = paths ? { on: `\${length(var.${paths}) > 0 ? [1] : []}`, regex: `^(\${join("|", var.${paths})})` } : undefined;
   return {
     static: [
       ...(ipRules ? [] : [rate, reputation]),
-      managed("AWSManagedRulesCommonRuleSet", 3, prefix),
+      managed("AWSManagedRulesCommonRuleSet", 3, prefix, largeBody ? { dynamic: { rule_action_override: { for_each: largeBody.on, content: { name: SIZE_RESTRICTIONS_BODY.rule, action_to_use: [{ count: [{}] }] } } } } : {}),
       managed("AWSManagedRulesKnownBadInputsRuleSet", 4, prefix),
       managed("AWSManagedRulesSQLiRuleSet", 5, prefix),
     ],
@@ -56,6 +69,35 @@ export function wafRules(prefix: string, options: { ipRulesVar?: string } = {}):
           visibility_config: visibility(`${prefix}-geo-allow-list`),
         },
       },
+      ...(largeBody
+        ? [
+            {
+              for_each: largeBody.on,
+              content: {
+                name: LARGE_BODY_RULE,
+                priority: 7,
+                action: [{ block: [{}] }],
+                statement: [
+                  {
+                    and_statement: [
+                      {
+                        statement: [
+                          { label_match_statement: [{ scope: "LABEL", key: SIZE_RESTRICTIONS_BODY.label }] },
+                          {
+                            not_statement: [
+                              { statement: [{ regex_match_statement: [{ regex_string: largeBody.regex, field_to_match: [{ uri_path: [{}] }], text_transformation: [{ priority: 0, type: "NONE" }] }] }] },
+                            ],
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                ],
+                visibility_config: visibility(`${prefix}-${LARGE_BODY_RULE}`),
+              },
+            },
+          ]
+        : []),
       {
         for_each: "${var.waf_enable_bot_control ? [1] : []}",
         content: {

@@ -22,6 +22,7 @@ import type { EnvironmentConfig } from "../../../environments/schema";
 import { Unknown, isUnknown, type Value } from "./expressions";
 import type { PolicyModel, PolicyResource } from "./model";
 import { APPLY_CHECKS } from "./apply-checks";
+import { URL_CHECKS } from "./url-checks";
 import { containers } from "./containers";
 import { ROTATION_WAIVER_TAG } from "../../constructs/rotation";
 import { attached, block, blocks, isReplica, isSet, isTrue, list, num, of, perResource, refersTo, statements, type Statement } from "./values";
@@ -717,6 +718,7 @@ export const CHECKS: readonly Check[] = [
 
   // Apply-time rules: what AWS refuses at apply or what breaks in the first week (apply-checks.ts)
   ...APPLY_CHECKS,
+  ...URL_CHECKS,
 ];
 
 export function checkById(id: string): Check {

@@ -17,6 +17,8 @@ export interface PolicyResource {
   readonly config: Record<string, Value>;
   /** lifecycle, as written. */
   readonly lifecycle: Json;
+  /** The arguments as written in the synthesized JSON, unresolved (structural checks read these). */
+  readonly raw?: Json;
   /** Whether `count` is a conditional (`cond ? 1 : 0`): a switch can remove the resource and bring it back. */
   readonly toggled?: boolean;
   /** `dynamic` blocks whose for_each creates at least one instance (unknown counts as yes): block name → contents, resolved. */
@@ -125,7 +127,7 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
             (dynamic[blockName] ??= []).push(resolve(spec?.content ?? {}, scope) as Record<string, Value>);
           }
         }
-        resources.push({ address: `${module ? `module.${module}.` : ""}${type}.${name}`, module, type, name, config, lifecycle: raw.lifecycle ?? {}, dynamic, toggled: typeof raw.count === "string" && /\$\{.*\?.*:.*\}/.test(raw.count) });
+        resources.push({ address: `${module ? `module.${module}.` : ""}${type}.${name}`, module, type, name, config, lifecycle: raw.lifecycle ?? {}, raw, dynamic, toggled: typeof raw.count === "string" && /\$\{.*\?.*:.*\}/.test(raw.count) });
       }
     }
   };
