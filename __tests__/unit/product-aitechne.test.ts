@@ -425,7 +425,7 @@ describe("config rules (error paths)", () => {
         e.compute.tasks[0].access.s3Read = ["ai-techne-academy-input-prod"];
       }),
     ).toEqual([
-      "prod.compute.tasks[0].containerName: must be 1-255 letters, digits, underscores and hyphens (ECS container name)",
+      "prod.compute.tasks[0].containerName: an ECS container name: 1–255 letters, digits, hyphens and underscores",
       "prod.compute.tasks[0].access.s3Read[0]: must be an S3 bucket ARN (arn:aws:s3:::<bucket>)",
     ]);
   });
