@@ -44,6 +44,65 @@ export function waitStopped(cluster: string): string {
   return `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`;
 }
 
+/**
+ * The name of a task definition's first (essential) container, read from the synthesized compute module, so an
+ * exit-code check names the container the config gives it (a sidecar such as the X-Ray daemon may come first in
+ * `describe-tasks`). Throws when the task definition or its container name is missing.
+ */
+export function taskContainer(stack: SynthesizedStack, taskDefinition: string): string {
+  const defs = String(stack.modules.compute?.resource?.aws_ecs_task_definition?.[taskDefinition]?.container_definitions ?? "");
+  const name = /^\$\{jsonencode\(\[\{ "name" = "([^"]+)"/.exec(defs)?.[1];
+  if (!name) throw new Error(`${stack.workspace}: no container name in module.compute.aws_ecs_task_definition.${taskDefinition}`);
+  return name;
+}
+
+/** Prints the exit code of the container `container` of the task in `$TASK` (by name: never `containers[0]`). */
+export function exitCodeCheck(cluster: string, container: string): string {
+  return `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[?name==\`"${container}"\`].exitCode | [0]'   # expect 0`;
+}
+
+/** A one-off task to a clean exit: start it (its root output), wait for it to stop, check its container's exit code. */
+export function oneOffTask(output: string, cluster: string, container: string, note?: string): string[] {
+  return [startTask(output, note), waitStopped(cluster), exitCodeCheck(cluster, container)];
+}
+
+/** Registers the one-off task definitions (`keys` of module.compute.aws_ecs_task_definition) with the image `app_image_tag` names. */
+export function registerTaskDefinitions(varFile: string, keys: readonly string[]): string[] {
+  return [`terraform plan ${varFile} ${keys.map((k) => `-target=module.compute.aws_ecs_task_definition.${k}`).join(" ")} -out=tfplan-compute-tasks`, "terraform apply tfplan-compute-tasks"];
+}
+
+/**
+ * Switching an existing Redis OSS 7.x group to Valkey (D99, D143): the engine change is planned in place, with the new
+ * family's parameter group created and the old one deleted. Without `apply_immediately` ElastiCache leaves the engine
+ * change pending until the maintenance window, the old parameter group stays attached, and its deletion fails
+ * (InvalidCacheParameterGroupState) once the provider's 3-minute retry runs out. The `-var` holds for this plan only.
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/VersionManagement.HowTo.html
+ */
+export function valkeySwitchSection(stack: SynthesizedStack, envFile: string, synth: string): RunbookSection | undefined {
+  const ws = stack.workspace;
+  const group = stack.modules.cache?.resource?.aws_elasticache_replication_group?.redis?.replication_group_id;
+  if (!group || !("redis_apply_immediately" in (stack.root.variable ?? {}))) return undefined;
+  const id = String(group).replace("${var.name}", String(stack.root.module.cache.name).replace("${var.environment}", ws));
+  const varFile = `-var-file="environments/${ws}/terraform.tfvars"`;
+  return {
+    title: "Switch an existing Redis OSS group to Valkey (D99)",
+    text: [
+      `For a group that still runs Redis OSS 7.x: set \`cache.engine = "valkey"\` (and \`cache.engineVersion\`) in \`${envFile}\`, run`,
+      `\`${synth}\`, then plan the cache **with \`redis_apply_immediately=true\`**. Without it ElastiCache defers the engine change`,
+      "to the maintenance window, the old Redis parameter group stays attached, and the apply fails after 3 minutes deleting",
+      "it (InvalidCacheParameterGroupState). The `-var` holds for this plan only; the next plan uses the workspace's value again.",
+    ],
+    commands: [
+      `aws elasticache describe-replication-groups --replication-group-id ${id} --query 'ReplicationGroups[0].Engine'   # "redis": switch; "valkey": nothing to do`,
+      `terraform workspace select ${ws}`,
+      "npm run state -- backup",
+      `terraform plan ${varFile} -var=redis_apply_immediately=true -target=module.cache -out=tfplan-valkey   # expect: ~ the group (engine valkey), + the valkey parameter group, - the redis one`,
+      "terraform apply tfplan-valkey",
+      `aws elasticache wait replication-group-available --replication-group-id ${id}`,
+    ],
+  };
+}
+
 /** The directory of a product's workspace, from the repository root. */
 export function workspaceDir(product: Product, ws: string): string {
   return product.outDir ? `cdktf.out/${product.outDir}/stacks/${ws}` : `cdktf.out/stacks/${ws}`;
@@ -109,6 +168,8 @@ export function productRunbookDoc(product: Product, env: EnvironmentConfig, stac
     });
   }
   sections.push(...(guide?.(ctx) ?? []));
+  const valkey = valkeySwitchSection(stack, `${product.sourceDir}/${ws}.ts`, `npm run synth -- ${product.id}`);
+  if (valkey) sections.push(valkey);
 
   const lines = [
     GENERATED,

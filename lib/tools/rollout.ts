@@ -52,6 +52,16 @@ export function targetClosure(graph: ModuleGraph, name: string): string[] {
   return [...seen].sort(rank);
 }
 
+/**
+ * The modules that read `name`'s outputs, in rollout order: after a rollout that creates or re-creates `name`, each must be
+ * planned and applied too, or it keeps the values of the old (or no) instance (monitoring's alarms on a new Redis group).
+ */
+export function readers(graph: ModuleGraph, name: string): string[] {
+  return Object.keys(graph)
+    .filter((m) => graph[m].includes(name))
+    .sort(rank);
+}
+
 export function planFile(module: string): string {
   return PLAN_FILE[module] ?? `tfplan-${module}`;
 }
