@@ -251,3 +251,35 @@ export function nameExists(u: { name: string; kind: (typeof NAME_FLAGS)[string] 
   if (u.kind === "member") return names.has(u.name.replace(/-00\d$/, ""));
   return names.has(u.name);
 }
+
+/** One-off tasks that change the database: each must run to a clean exit before anything relies on it. */
+export const DATABASE_TASKS = ["db_bootstrap", "migrations"] as const;
+
+/**
+ * Class rule over a generated runbook (docs.test.ts): every start of a database task (`TASK=$(eval "$(terraform output -raw
+ * <task>_run_task_command)")`) is followed by `aws ecs wait tasks-stopped` and an exit-code check that names the task's
+ * container (`containerOf(task)`); no line reads `containers[0]` (a sidecar such as the X-Ray daemon may be listed first).
+ * In a section that also rolls the services (`-target=module.compute ` plan), the migrations' task definition is
+ * registered before they run and the services roll after them (a new image never starts on an unmigrated database).
+ */
+export function oneOffTaskProblems(doc: string, containerOf: (task: string) => string): string[] {
+  const problems: string[] = [];
+  for (const section of doc.split(/^(?=## )/m)) {
+    const title = section.split("\n")[0];
+    const lines = [...section.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].flatMap((m) => m[1].split("\n")).map((l) => l.replace(/\s{2,}#.*$/, "").trim());
+    lines.forEach((l, i) => {
+      if (l.includes("containers[0]")) problems.push(`${title}: "${l}" reads containers[0], not the container by name`);
+      const task = /terraform output -raw (\w+)_run_task_command/.exec(l)?.[1];
+      if (!task || !(DATABASE_TASKS as readonly string[]).includes(task)) return;
+      const check = `containers[?name==\`"${containerOf(task)}"\`].exitCode`;
+      if (!lines[i + 1]?.startsWith("aws ecs wait tasks-stopped") || !lines[i + 2]?.includes(check)) problems.push(`${title}: ${task} is not waited for and its exit code checked (${check}) right after it starts`);
+    });
+    const roll = lines.findIndex((l) => /^terraform plan .*-target=module\.compute( |$)/.test(l));
+    const migrate = lines.findIndex((l) => l.includes("migrations_run_task_command"));
+    if (roll < 0 || migrate < 0) continue;
+    const register = lines.findIndex((l) => /^terraform plan .*-target=module\.compute\.aws_ecs_task_definition\.migrations/.test(l));
+    if (register < 0 || register > migrate) problems.push(`${title}: the migrations run before their task definition is registered with the new image`);
+    if (roll < migrate) problems.push(`${title}: the services roll before the migrations run`);
+  }
+  return problems;
+}
