@@ -1,4 +1,7 @@
+import * as fs from "fs";
+import * as path from "path";
 import { originDnsWarning } from "../../modules/cdn";
+import { editedTfvars, haLosses, haSnapshot } from "../helpers/ha-invariants";
 import { terraform, terraformOk } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 
@@ -32,6 +35,20 @@ workspaceSuite("production", ({ dir, plan }) => {
     const r = terraform(dir(), ["plan", "-input=false", "-var=environment=dev"]);
     expect(r.code).not.toBe(0);
     expect(r.text).toContain('This directory was synthesized for the "production" workspace; environment must be "production".');
+  });
+
+  test("the runbook-edit HA check catches an edit copied from staging: redis_num_cache_nodes = 2 loses one of production's nodes", () => {
+    const file = path.join(dir(), "environments", "production", "terraform.tfvars");
+    const original = fs.readFileSync(file, "utf8");
+    plan("tfplan-ha-fixture-base", "-target=module.cache");
+    fs.writeFileSync(file, editedTfvars(original, { redis_num_cache_nodes: "2" })); // the §8.3 fix as it was printed before D140
+    try {
+      plan("tfplan-ha-fixture", "-target=module.cache");
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+    const losses = haLosses(haSnapshot(path.join(dir(), "tfplan-ha-fixture-base")), haSnapshot(path.join(dir(), "tfplan-ha-fixture")), ["cache"]);
+    expect(losses).toEqual(["module.cache.aws_elasticache_replication_group.redis nodes: 3 → 2"]);
   });
 
   test("production cannot be stopped", () => {
