@@ -37,18 +37,21 @@ workspaceSuite("production", ({ dir, plan }) => {
     expect(r.text).toContain('This directory was synthesized for the "production" workspace; environment must be "production".');
   });
 
-  test("the runbook-edit HA check catches an edit copied from staging: redis_num_cache_nodes = 2 loses one of production's nodes", () => {
+  test("the runbook-edit HA check catches an edit copied from a smaller workspace: one node fewer than production's is a lost node", () => {
     const file = path.join(dir(), "environments", "production", "terraform.tfvars");
     const original = fs.readFileSync(file, "utf8");
+    const nodes = Number(/^redis_num_cache_nodes = (\d+)/m.exec(original)?.[1]);
+    expect(nodes).toBeGreaterThanOrEqual(3); // production keeps failover with one node fewer, so only the HA check can catch it
     plan("tfplan-ha-fixture-base", "-target=module.cache");
-    fs.writeFileSync(file, editedTfvars(original, { redis_num_cache_nodes: "2" })); // the §8.3 fix as it was printed before D140
+    // Before D140 the §8.3 fix printed staging's count (2) here.
+    fs.writeFileSync(file, editedTfvars(original, { redis_num_cache_nodes: String(nodes - 1) }));
     try {
       plan("tfplan-ha-fixture", "-target=module.cache");
     } finally {
       fs.writeFileSync(file, original);
     }
     const losses = haLosses(haSnapshot(path.join(dir(), "tfplan-ha-fixture-base")), haSnapshot(path.join(dir(), "tfplan-ha-fixture")), ["cache"]);
-    expect(losses).toEqual(["module.cache.aws_elasticache_replication_group.redis nodes: 3 → 2"]);
+    expect(losses).toEqual([`module.cache.aws_elasticache_replication_group.redis nodes: ${nodes} → ${nodes - 1}`]);
   });
 
   test("production cannot be stopped", () => {
