@@ -57,24 +57,79 @@ function tfvarsEdit(ws: string, settings: string[]): string[] {
   return ["```hcl", `# environments/${ws}/terraform.tfvars`, ...settings, "```"];
 }
 
+/** The markdown of a workspace's first-deploy section (EduAutismo's §5.1 or a product's): what `npm run rollout` prints. */
+export function firstDeployMarkdown(product: Product, stack: SynthesizedStack): string[] {
+  return product.outDir ? sectionLines(productFirstDeploy(product, stack)) : firstDeployLines(stack);
+}
+
 /**
- * The runbook's first deploy (seed 000 §5.1) as markdown lines: the one source of `docs/runbooks/<ws>.md`'s section and
- * of `npm run rollout -- <ws>` (lib/tools/rollout.ts prints its commands), so the two cannot disagree.
+ * The runbook's first deploy (seed 000 §5.1) as markdown lines, cut from the runbook itself: the one source of
+ * `docs/runbooks/<ws>.md`'s section and of `npm run rollout -- <ws>` (lib/tools/rollout.ts prints its commands).
  */
 export function firstDeployLines(stack: SynthesizedStack): string[] {
+  const doc = runbookDoc(stack).split("\n");
+  const start = doc.indexOf("## First deploy (seed 000 §5.1)");
+  const end = doc.indexOf(ROLLOUT_POINTER, start);
+  return ["", ...doc.slice(start, end).join("\n").trimEnd().split("\n")];
+}
+
+/** The prose line before the runbook's `npm run rollout` block, where the first-deploy section's commands end. */
+const ROLLOUT_POINTER = "The same module order, with what each `-target` also plans:";
+
+/**
+ * `docs/runbooks/<ws>.md`: seed 000 §5–§8 for one workspace, built from its synthesized root, so every
+ * command names this workspace's real modules, outputs, variables and AWS names. A step that needs an
+ * output or variable the root does not have is left out (or replaced by a note), so the runbook is
+ * right for whatever the configuration holds. Conventions the operator tests rely on
+ * (__tests__/terraform/operator-*.test.ts): `bash` blocks hold commands typed in the workspace
+ * directory, `sh` blocks commands typed inside a container, `hcl` blocks tfvars edits (first line: the
+ * file), `text` blocks what Terraform prints.
+ */
+/** Starts the ECS Exec toolbox task and opens a shell in it (seed 000 §8.1, §8.4). */
+function toolboxShell(cluster: string): string[] {
+  return [
+    startTask("ecs_toolbox_run_task_command"),
+    `aws ecs wait tasks-running --cluster ${cluster} --tasks "$TASK"`,
+    `aws ecs execute-command --cluster ${cluster} --task "$TASK" --container toolbox --interactive --command "/bin/sh"`,
+  ];
+}
+
+export function runbookDoc(stack: SynthesizedStack): string {
   const ws = stack.workspace;
   const varFile = `-var-file="environments/${ws}/terraform.tfvars"`;
-  const has = (o: string) => o in (stack.root.output ?? {});
+  const outputs = Object.keys(stack.root.output ?? {});
+  const has = (o: string) => outputs.includes(o);
+  const variables = stack.root.variable ?? {};
+  const hasVar = (v: string) => v in variables;
+  const tfvar = (v: string) => new RegExp(`^${v} = (.*)$`, "m").exec(stack.tfvars)?.[1];
   const graph = moduleGraph(stack.root);
   const order = rolloutOrder(graph);
   const compute = stack.modules.compute ?? {};
-  const name = String(stack.root.module?.compute?.name ?? `eduautismo-ia-${ws}`).replace("${var.environment}", ws);
+  const computeBlock = stack.root.module?.compute ?? {};
+  const name = String(computeBlock.name ?? `eduautismo-ia-${ws}`).replace("${var.environment}", ws);
   const region = String(stack.root.provider?.aws?.[0]?.region ?? "us-east-1");
   const cluster = name;
   const service = `${name}-app`;
+  const family = `${name}-app`;
+  const https = Boolean(compute.resource?.aws_lb_listener?.https);
+  const cache = Boolean(graph.cache);
+  const redisGroup = `${name}-redis`;
+  const tls = tfvar("redis_transit_encryption_enabled") === "true";
+  const toolbox = has("ecs_toolbox_run_task_command");
   const plan = (m: string) => moduleSteps(ws, m);
-  const lines: string[] = [];
+  const lines = [
+    HEADER,
+    "",
+    `# Runbook — ${ws}`,
+    "",
+    `Directory: \`cdktf.out/stacks/${ws}\` (run \`npm run synth\` at the repository root first; it rewrites the`,
+    "configuration and keeps `.terraform/`, `terraform.tfstate.d/` and `state-backups/`). Commands run there with your",
+    `own \`terraform\` and CLI configuration. Modules: ${order.join(", ")}.`,
+    "Edits to `environments/" + ws + "/terraform.tfvars` are one-off: the next `npm run synth` rewrites the file from",
+    "`environments/" + ws + ".ts`, so make a change you keep there.",
+  ];
 
+  // §5.1 ---------------------------------------------------------------------------------------------
   const beforeCompute = graph.compute ? order.filter((m) => targetClosure(graph, "compute").includes(m)) : order;
   const afterCompute = graph.compute ? order.filter((m) => m !== "compute" && !beforeCompute.includes(m)) : [];
   const targets = (list: string[][]) => list.filter(([t, n]) => compute.resource?.[t]?.[n]).map(([t, n]) => `-target=module.compute.${t}.${n}`).join(" ");
@@ -168,68 +223,7 @@ export function firstDeployLines(stack: SynthesizedStack): string[] {
       );
     }
   }
-  return lines;
-}
-
-/** The markdown of a workspace's first-deploy section (EduAutismo's §5.1 or a product's): what `npm run rollout` prints. */
-export function firstDeployMarkdown(product: Product, stack: SynthesizedStack): string[] {
-  return product.outDir ? sectionLines(productFirstDeploy(product, stack)) : firstDeployLines(stack);
-}
-
-/**
- * `docs/runbooks/<ws>.md`: seed 000 §5–§8 for one workspace, built from its synthesized root, so every
- * command names this workspace's real modules, outputs, variables and AWS names. A step that needs an
- * output or variable the root does not have is left out (or replaced by a note), so the runbook is
- * right for whatever the configuration holds. Conventions the operator tests rely on
- * (__tests__/terraform/operator-*.test.ts): `bash` blocks hold commands typed in the workspace
- * directory, `sh` blocks commands typed inside a container, `hcl` blocks tfvars edits (first line: the
- * file), `text` blocks what Terraform prints.
- */
-/** Starts the ECS Exec toolbox task and opens a shell in it (seed 000 §8.1, §8.4). */
-function toolboxShell(cluster: string): string[] {
-  return [
-    startTask("ecs_toolbox_run_task_command"),
-    `aws ecs wait tasks-running --cluster ${cluster} --tasks "$TASK"`,
-    `aws ecs execute-command --cluster ${cluster} --task "$TASK" --container toolbox --interactive --command "/bin/sh"`,
-  ];
-}
-
-export function runbookDoc(stack: SynthesizedStack): string {
-  const ws = stack.workspace;
-  const varFile = `-var-file="environments/${ws}/terraform.tfvars"`;
-  const outputs = Object.keys(stack.root.output ?? {});
-  const has = (o: string) => outputs.includes(o);
-  const variables = stack.root.variable ?? {};
-  const hasVar = (v: string) => v in variables;
-  const tfvar = (v: string) => new RegExp(`^${v} = (.*)$`, "m").exec(stack.tfvars)?.[1];
-  const graph = moduleGraph(stack.root);
-  const order = rolloutOrder(graph);
-  const compute = stack.modules.compute ?? {};
-  const computeBlock = stack.root.module?.compute ?? {};
-  const name = String(computeBlock.name ?? `eduautismo-ia-${ws}`).replace("${var.environment}", ws);
-  const cluster = name;
-  const service = `${name}-app`;
-  const family = `${name}-app`;
-  const https = Boolean(compute.resource?.aws_lb_listener?.https);
-  const cache = Boolean(graph.cache);
-  const redisGroup = `${name}-redis`;
-  const tls = tfvar("redis_transit_encryption_enabled") === "true";
-  const toolbox = has("ecs_toolbox_run_task_command");
-  const plan = (m: string) => moduleSteps(ws, m);
-  const lines = [
-    HEADER,
-    "",
-    `# Runbook — ${ws}`,
-    "",
-    `Directory: \`cdktf.out/stacks/${ws}\` (run \`npm run synth\` at the repository root first; it rewrites the`,
-    "configuration and keeps `.terraform/`, `terraform.tfstate.d/` and `state-backups/`). Commands run there with your",
-    `own \`terraform\` and CLI configuration. Modules: ${order.join(", ")}.`,
-    "Edits to `environments/" + ws + "/terraform.tfvars` are one-off: the next `npm run synth` rewrites the file from",
-    "`environments/" + ws + ".ts`, so make a change you keep there.",
-  ];
-
-  lines.push(...firstDeployLines(stack));
-  lines.push("", "The same module order, with what each `-target` also plans:", "```bash", `npm run rollout -- ${ws}`, "```");
+  lines.push("", ROLLOUT_POINTER, "```bash", `npm run rollout -- ${ws}`, "```");
 
   // §5.2 ---------------------------------------------------------------------------------------------
   if (cache) {
