@@ -4,6 +4,7 @@ import { generatedDocs, runbookDoc } from "../../lib/tools/docs";
 import { PRODUCTS } from "../../environments";
 import { oneOffTaskProblems, taskContainer } from "../../lib/tools/product-runbook";
 import { moduleGraph, readers } from "../../lib/tools/rollout";
+import { haLosses, runbookEdits } from "../helpers/ha-invariants";
 import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth";
 
 const repo = path.join(__dirname, "..", "..");
@@ -133,4 +134,24 @@ test.each(everyRunbook.filter(([, st]) => st.modules.cache))("%s: the Valkey swi
   const section = docs[file].split(/^## /m).find((s) => s.startsWith("Switch an existing Redis OSS group to Valkey")) as string;
   expect(section).toMatch(/^terraform plan .*-var=redis_apply_immediately=true .*-target=module\.cache /m);
   expect(section.indexOf("npm run state -- backup")).toBeLessThan(section.indexOf("terraform plan"));
+});
+
+test("runbook edits: §8.3's first edit is read as refused (with the printed error), its fix and §8.4's edits as applied", () => {
+  const edits = runbookEdits(docs["docs/runbooks/production.md"]).filter((e) => e.section.includes("§8.3"));
+  expect(edits.map((e) => e.refused)).toEqual([true, false]);
+  expect(edits[0].error).toEqual(["Error: Invalid value for variable", "automatic failover needs at least 2 nodes, got 1"]);
+});
+
+test("the HA comparison reports a lost node, a lost replica, failover or Multi-AZ turned off and a data store gone; nothing outside the edited modules", () => {
+  const rg = "module.cache.aws_elasticache_replication_group.redis";
+  const before = { [`${rg} nodes`]: 3, [`${rg} automatic_failover_enabled`]: true, [`${rg} multi_az_enabled`]: true, "module.database.aws_db_instance.replica replicas": 2, "module.database.aws_db_instance.postgres multi_az": true };
+  const after = { [`${rg} nodes`]: 2, [`${rg} automatic_failover_enabled`]: false, [`${rg} multi_az_enabled`]: true, "module.database.aws_db_instance.replica replicas": 1 };
+  expect(haLosses(before, after, ["cache", "database"])).toEqual([
+    `${rg} nodes: 3 → 2`,
+    `${rg} automatic_failover_enabled: true → false`,
+    "module.database.aws_db_instance.replica replicas: 2 → 1",
+    "module.database.aws_db_instance.postgres multi_az: true → none",
+  ]);
+  expect(haLosses(before, after, ["network"])).toEqual([]);
+  expect(haLosses(before, { ...before, [`${rg} nodes`]: 4 }, ["cache"])).toEqual([]);
 });
