@@ -1,12 +1,13 @@
 /**
- * `npm run rollout -- <workspace> [module] [--json]`: prints the ordered, copy-pasteable targeted rollout
- * of a workspace (seed 000 §5.2), or for one module what `-target=module.<name>` also pulls in. Another
+ * `npm run rollout -- <workspace> [module] [--json]`: prints the workspace's first deploy exactly as its runbook's
+ * section has it (both come from one generator: lib/tools/docs.ts firstDeployMarkdown), then the one-module sequence
+ * after `npm run state -- backup` (seed 000 §5.2); or for one module what `-target=module.<name>` also pulls in. Another
  * product's workspace is `<product>/<ws>` (`npm run rollout -- atena/prod compute`).
  * `--json` with a module prints the same as data for the pipeline's targeted-rollout workflow:
  * `{ workspace, module, alsoPlans, planFile, steps }`, steps being the commands to run in order.
  */
 import { PRODUCTS, workspaceLabel } from "../environments";
-import { workspaceDir } from "../lib/tools/product-runbook";
+import { firstDeployMarkdown } from "../lib/tools/docs";
 import { moduleGraph, planFile, rolloutCommands, targetClosure, targetedRollout } from "../lib/tools/rollout";
 import { withSynthesized } from "./synthesized";
 
@@ -22,9 +23,10 @@ function main(args: string[]): number {
     return 2;
   }
   const { product, ws } = target;
-  const graph = withSynthesized("rollout", (stacks) => moduleGraph(stacks[ws].root), product);
+  const { graph, firstDeploy } = withSynthesized("rollout", (stacks) => ({ graph: moduleGraph(stacks[ws].root), firstDeploy: firstDeployMarkdown(product, stacks[ws]) }), product);
   if (!module) {
-    process.stdout.write(rolloutCommands(ws, graph, workspaceDir(product, ws)));
+    // The runbook's first-deploy section is the source of this sequence (one generator for both).
+    process.stdout.write(rolloutCommands(ws, graph, firstDeploy));
     return 0;
   }
   const closure = targetClosure(graph, module);

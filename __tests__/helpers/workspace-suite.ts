@@ -4,7 +4,10 @@
  * `terraform show -json` to prove what each plan touches, and the workspace guard. One file per
  * workspace so jest runs them in parallel.
  */
+import * as fs from "fs";
+import * as path from "path";
 import type { Workspace } from "../../environments";
+import { editedTfvars, haLosses, haModules, haSnapshot, isNoOp, modulesReading, runbookEdits } from "./ha-invariants";
 import { synthAll } from "./synth";
 import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "./terraform";
 
@@ -72,5 +75,40 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
     });
 
     extra({ dir: () => dir, plan });
+
+    // Issue 21 item 4 (D140): a runbook's edit is derived from this workspace's config, never copied from another's.
+    test(`every edit docs/runbooks/${ws}.md prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover; every edit it shows as refused is refused`, () => {
+      const stack = synthAll().stacks[ws];
+      const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "runbooks", `${ws}.md`), "utf8");
+      const ha = haModules(stack);
+      const targets = ha.map((m) => `-target=module.${m}`);
+      const tfvarsFile = path.join(dir, "environments", ws, "terraform.tfvars");
+      const original = fs.readFileSync(tfvarsFile, "utf8");
+      plan("tfplan-ha-base", ...targets);
+      const base = haSnapshot(path.join(dir, "tfplan-ha-base"));
+      expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
+      const planned: string[] = [];
+      for (const edit of runbookEdits(doc)) {
+        const touched = modulesReading(stack, Object.keys(edit.settings)).filter((m) => ha.includes(m));
+        // An edit no data store's module reads cannot change one; an edit to the workspace's own values plans the baseline.
+        if (touched.length === 0 || (!edit.refused && isNoOp(original, edit.settings))) continue;
+        const vars = edit.planLine ? Object.entries(edit.settings).map(([k, v]) => `-var=${k}=${v}`) : [];
+        if (!edit.planLine) fs.writeFileSync(tfvarsFile, editedTfvars(original, edit.settings));
+        try {
+          const r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`, ...vars, ...targets, "-out=tfplan-ha-edit"]);
+          planned.push(`${edit.section}: ${JSON.stringify(edit.settings)}`);
+          if (edit.refused) {
+            expect({ edit, code: r.code }).toEqual({ edit, code: 1 });
+            for (const l of edit.error ?? []) expect(r.text).toContain(l);
+            continue;
+          }
+          expect({ edit, code: r.code, text: r.code === 0 ? "" : r.text }).toEqual({ edit, code: 0, text: "" });
+          expect({ edit, losses: haLosses(base, haSnapshot(path.join(dir, "tfplan-ha-edit")), touched) }).toEqual({ edit, losses: [] });
+        } finally {
+          fs.writeFileSync(tfvarsFile, original);
+        }
+      }
+      expect(planned.length).toBeGreaterThan(0);
+    });
   });
 }

@@ -15,6 +15,7 @@ import { plannedChanges, planReadsAws } from "../../lib/tools/terraform";
 import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
 import { command, OperatorWorkspace, planOut, REPO } from "../helpers/operator";
 import { productStacks } from "../helpers/synth";
+import { haLosses, haModules, haSnapshot, modulesReading, runbookEdits } from "../helpers/ha-invariants";
 import { describeTerraform, sharedInstanceNames } from "../helpers/terraform";
 
 const OTHERS = PRODUCTS.filter((p) => p.outDir);
@@ -115,6 +116,23 @@ for (const product of OTHERS) {
         planTest(`the stop plan of the runbook runs and plans no NAT gateway`, () => {
           const planned = runPlan(planLine(/-var=environment_running=false/));
           expect(planned.filter((a) => a.includes("aws_nat_gateway."))).toEqual([]);
+        });
+      }
+
+      // Issue 21 item 4 (D140): every edit the runbook prints (here `-var=` overrides of its plan lines) keeps the data stores' HA.
+      const edits = runbookEdits(runbook).filter((e) => modulesReading(stack, Object.keys(e.settings)).some((m) => haModules(stack).includes(m)));
+      if (edits.length > 0) {
+        planTest(`every edit the runbook prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover (${edits.length} planned)`, () => {
+          expect(edits.filter((e) => !e.planLine).map((e) => e.section)).toEqual([]); // tfvars edits: plan them as workspace-suite.ts does
+          if (!fs.existsSync(path.join(op.dir, "tfplan-full"))) op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
+          const base = haSnapshot(path.join(op.dir, "tfplan-full"));
+          expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
+          for (const edit of edits) {
+            // The stop test above ran the same line already: its plan file is reused.
+            if (!fs.existsSync(path.join(op.dir, planOut(edit.planLine as string) as string))) op.ok(edit.planLine as string);
+            const touched = modulesReading(stack, Object.keys(edit.settings)).filter((m) => haModules(stack).includes(m));
+            expect({ edit, losses: haLosses(base, haSnapshot(path.join(op.dir, planOut(edit.planLine as string) as string)), touched) }).toEqual({ edit, losses: [] });
+          }
         });
       }
     });

@@ -1,7 +1,8 @@
-import { originDnsWarning } from "../../modules/cdn";
 import * as fs from "fs";
 import * as path from "path";
+import { originDnsWarning } from "../../modules/cdn";
 import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
+import { editedTfvars, haLosses, haSnapshot } from "../helpers/ha-invariants";
 import { sharedInstanceNames, terraform, terraformOk } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 
@@ -44,6 +45,23 @@ workspaceSuite("production", ({ dir, plan }) => {
     const r = terraform(dir(), ["plan", "-input=false", "-var=environment=dev"]);
     expect(r.code).not.toBe(0);
     expect(r.text).toContain('This directory was synthesized for the "production" workspace; environment must be "production".');
+  });
+
+  test("the runbook-edit HA check catches an edit copied from a smaller workspace: one node fewer than production's is a lost node", () => {
+    const file = path.join(dir(), "environments", "production", "terraform.tfvars");
+    const original = fs.readFileSync(file, "utf8");
+    const nodes = Number(/^redis_num_cache_nodes = (\d+)/m.exec(original)?.[1]);
+    expect(nodes).toBeGreaterThanOrEqual(3); // production keeps failover with one node fewer, so only the HA check can catch it
+    plan("tfplan-ha-fixture-base", "-target=module.cache");
+    // Before D140 the §8.3 fix printed staging's count (2) here.
+    fs.writeFileSync(file, editedTfvars(original, { redis_num_cache_nodes: String(nodes - 1) }));
+    try {
+      plan("tfplan-ha-fixture", "-target=module.cache");
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+    const losses = haLosses(haSnapshot(path.join(dir(), "tfplan-ha-fixture-base")), haSnapshot(path.join(dir(), "tfplan-ha-fixture")), ["cache"]);
+    expect(losses).toEqual([`module.cache.aws_elasticache_replication_group.redis nodes: ${nodes} → ${nodes - 1}`]);
   });
 
   test("production cannot be stopped", () => {

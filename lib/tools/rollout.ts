@@ -52,6 +52,16 @@ export function targetClosure(graph: ModuleGraph, name: string): string[] {
   return [...seen].sort(rank);
 }
 
+/**
+ * The modules that read `name`'s outputs, in rollout order: after a rollout that creates or re-creates `name`, each must be
+ * planned and applied too, or it keeps the values of the old (or no) instance (monitoring's alarms on a new Redis group).
+ */
+export function readers(graph: ModuleGraph, name: string): string[] {
+  return Object.keys(graph)
+    .filter((m) => graph[m].includes(name))
+    .sort(rank);
+}
+
 export function planFile(module: string): string {
   return PLAN_FILE[module] ?? `tfplan-${module}`;
 }
@@ -66,14 +76,42 @@ export function targetedRollout(workspace: string, module: string, alsoPlans: st
   return { workspace, module, alsoPlans, planFile: planFile(module), steps: moduleSteps(workspace, module) };
 }
 
-/** The seed 000 §5.2 sequence for every module of a workspace, in rollout order (`dir`: another product's directory). */
-export function rolloutCommands(workspace: string, graph: ModuleGraph, dir = `cdktf.out/stacks/${workspace}`): string {
+/** The state backup every runbook takes before a change (state-backups/<ws>/, lineage-checked on restore). */
+export const STATE_BACKUP = "npm run state -- backup";
+
+/**
+ * A runbook section's markdown as a shell script: ```bash lines as they are, everything else (prose, tfvars edits in
+ * ```hcl blocks, expected output) as `# ` comments, so the printed script and the runbook hold the same commands in the same order.
+ */
+export function markdownAsScript(markdown: readonly string[]): string[] {
+  const out: string[] = [];
+  let block: string | undefined;
+  for (const line of markdown) {
+    if (line.startsWith("```")) {
+      block = block === undefined ? line.slice(3) : undefined;
+      continue;
+    }
+    if (block === "bash") out.push(line);
+    else if (block === "hcl") out.push(line.startsWith("# ") ? `# edit ${line.slice(2)}:` : `#   ${line}`);
+    else if (block !== undefined) out.push(`#   ${line}`);
+    else out.push(line === "" ? "" : `# ${line.replace(/^## /, "")}`);
+  }
+  return out;
+}
+
+/**
+ * `npm run rollout -- <ws>`: the runbook's first deploy (`firstDeploy`, the markdown lines the runbook's section is made
+ * of: docs.ts firstDeployMarkdown), then every module's targeted plan in rollout order for later changes, after the same
+ * state backup the runbooks take.
+ */
+export function rolloutCommands(workspace: string, graph: ModuleGraph, firstDeploy: readonly string[]): string {
   const lines = [
-    `# Rollout of workspace ${workspace}, one module at a time (generated from the synthesized configuration).`,
-    `cd ${dir}`,
-    "terraform init",
-    `terraform workspace select ${workspace} || terraform workspace new ${workspace}`,
-    "terraform state pull > terraform.tfstate.backup",
+    `# Rollout of workspace ${workspace} (generated from the synthesized configuration: the runbook's first deploy, then one module at a time).`,
+    ...markdownAsScript(firstDeploy),
+    "",
+    "# Later changes, one module at a time, after a state backup:",
+    `terraform workspace select ${workspace}`,
+    STATE_BACKUP,
   ];
   rolloutOrder(graph).forEach((m, i) => {
     const closure = targetClosure(graph, m);

@@ -2,9 +2,12 @@
  * Seed 002's runbook commands for Atena, with each workspace's real names (docs/runbooks/atena/<ws>.md).
  * Commands the guide names differently, and why, are D103, D105, D107, D109; the guide's scripts are out of scope.
  */
-import { startTask, waitStopped, type GuideRunbook, type RunbookSection } from "../product-runbook";
+import { oneOffTask, registerTaskDefinitions, taskContainer, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
-export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
+/** A service's Terraform name (`-` → `_`), as its task definition is keyed in the compute module. */
+const tf = (name: string) => name.replace(/-/g, "_");
+
+export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, hasOutput }) => {
   const name = input("compute", "name") ?? `${env.project}-${ws}`;
   const cluster = env.compute.clusterNameSuffix ? `${name}-${env.compute.clusterNameSuffix}` : name;
   const svc = (s: string) => `${name}-${s}`;
@@ -28,17 +31,23 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
       commands: manual.map((p) => `aws ssm put-parameter --name ${path}${p} --type SecureString --key-id ${keyAlias} --value "<value>" --overwrite`),
     });
   }
+  // The order EduAutismo's and Retell's runbooks use: the one-off task definitions registered with the pushed image, the
+  // database prepared by them (each to a clean exit), and only then the services rolled to the new image.
+  const oneOffs = ["db_bootstrap", ...(env.compute.migrations ? ["migrations"] : [])];
   sections.push({
     title: "First deploy of the application (seed 002 §6)",
     text: [
-      "db-bootstrap creates the application user; then push `sha-<commit>` images (tags are immutable, no `latest`: D107), set",
-      "`app_image_tag` in the tfvars (and `compute.imageTag` in the environment file), migrate, and apply compute again.",
+      "Push `sha-<commit>` images (tags are immutable, no `latest`: D107) and set `app_image_tag` in the tfvars (and",
+      "`compute.imageTag` in the environment file). Then register the one-off task definitions with that image, run",
+      "db-bootstrap (creates the application user) and the migrations, each to a clean exit, and only then roll the services.",
     ],
     commands: [
-      startTask("db_bootstrap_run_task_command"),
-      waitStopped(cluster),
       "terraform output ecr_repository_urls",
-      ...(env.compute.migrations ? [startTask("migrations_run_task_command"), waitStopped(cluster)] : []),
+      ...registerTaskDefinitions(varFile, oneOffs),
+      ...oneOffs.flatMap((k) => oneOffTask(`${k}_run_task_command`, cluster, taskContainer(stack, k))),
+      `terraform plan ${varFile} -target=module.compute -out=tfplan-ecs`,
+      "terraform apply tfplan-ecs",
+      `aws ecs wait services-stable --cluster ${cluster} --services ${services.map(svc).join(" ")}`,
     ],
   });
   sections.push({
@@ -67,7 +76,7 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
     commands: [
       `aws ecs list-task-definitions --family-prefix ${svc(first)} --sort DESC --max-items 5`,
       `aws ecs update-service --cluster ${cluster} --service ${svc(first)} --task-definition ${svc(first)}:<previous revision>`,
-      ...(env.compute.migrations ? [startTask("migrations_run_task_command")] : []),
+      ...(env.compute.migrations ? oneOffTask("migrations_run_task_command", cluster, taskContainer(stack, "migrations")) : []),
     ],
   });
   if (env.compute.parameterStore) {
@@ -89,7 +98,7 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
     commands: [
       `aws ecs describe-services --cluster ${cluster} --services ${svc(first)} --query 'services[0].events[:5]'`,
       `aws ecs list-tasks --cluster ${cluster} --service-name ${svc(first)} --desired-status STOPPED`,
-      `aws ecs describe-tasks --cluster ${cluster} --tasks <task ARN> --query 'tasks[0].{status:lastStatus,reason:stoppedReason,container:containers[0].reason}'`,
+      `aws ecs describe-tasks --cluster ${cluster} --tasks <task ARN> --query 'tasks[0].{status:lastStatus,reason:stoppedReason,container:containers[?name==\`"${taskContainer(stack, tf(first))}"\`].reason | [0]}'`,
       ...(web && hasOutput("alb_dns_name") ? ["curl -vk https://$(terraform output -raw alb_dns_name)/health", `aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r .${web})"`] : []),
       `aws rds describe-db-instances --db-instance-identifier ${db} --query 'DBInstances[0].{status:DBInstanceStatus,endpoint:Endpoint}'`,
       `aws rds start-db-instance --db-instance-identifier ${db}`,

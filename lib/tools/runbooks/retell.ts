@@ -4,7 +4,7 @@
  * (names, immutable image tags, run-task without a network), the working equivalent is printed and
  * docs/decisions.md D114 says why; docs/products/retell.md maps each guide command to its line here.
  */
-import { startTask, waitStopped, type GuideRunbook, type RunbookSection } from "../product-runbook";
+import { oneOffTask, registerTaskDefinitions, taskContainer, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
 export const retellRunbook: GuideRunbook = (ctx) => {
   const { env, ws, varFile } = ctx;
@@ -37,13 +37,9 @@ export const retellRunbook: GuideRunbook = (ctx) => {
         ...env.compute.images.map((i) => `${ecrVar(i)}=$(terraform output -json ecr_repository_urls | jq -r '."${i}"')`),
         `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin "\${${ecrVar(env.compute.images[0])}%%/*}"`,
         ...env.compute.images.flatMap((i) => [`docker build -t "$${ecrVar(i)}:$TAG" -f apps/${i}/Dockerfile .`, `docker push "$${ecrVar(i)}:$TAG"`]),
-        `terraform plan ${varFile} -target=module.compute.aws_ecs_task_definition.db_bootstrap -target=module.compute.aws_ecs_task_definition.migrations -out=tfplan-compute-tasks`,
-        "terraform apply tfplan-compute-tasks",
-        startTask("db_bootstrap_run_task_command", "first deploy only"),
-        waitStopped(cluster),
-        startTask("migrations_run_task_command"),
-        waitStopped(cluster),
-        `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[0].exitCode'   # expect 0`,
+        ...registerTaskDefinitions(varFile, ["db_bootstrap", "migrations"]),
+        ...oneOffTask("db_bootstrap_run_task_command", cluster, taskContainer(ctx.stack, "db_bootstrap"), "first deploy only"),
+        ...oneOffTask("migrations_run_task_command", cluster, taskContainer(ctx.stack, "migrations")),
         `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
         "terraform apply tfplan-compute",
         `aws ecs wait services-stable --cluster ${cluster} --services ${services.map((s) => s.ecs).join(" ")}`,
