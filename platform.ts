@@ -13,6 +13,7 @@ import { runningValidation } from "./composition/running";
 import { ConfigError, EDUAUTISMO, loadEnvironments, PRODUCTS, ruleContext, type EnvironmentConfig, type EnvironmentInput, type Product } from "./environments";
 import { BootstrapSchema, type BootstrapConfig, type BootstrapInput } from "./environments/bootstrap";
 import { PlatformApp } from "./lib/core/app";
+import { placeholdersOf } from "./lib/core/placeholders";
 import { WorkspaceStack } from "./lib/core/workspace-stack";
 import type { CacheModule } from "./modules/cache";
 import type { CdnModule } from "./modules/cdn";
@@ -81,6 +82,8 @@ function workspaceRoot(app: App, env: EnvironmentConfig, product: Product): Work
   return new WorkspaceStack(app, {
     workspace: ws,
     region: env.region,
+    accountId: env.accountId,
+    placeholders: placeholdersOf(env),
     defaultTags: { ...env.tags, Project: env.project, Environment: ws, ManagedBy: "cdktf" },
     state: env.state && {
       bucket: env.state.bucket,
@@ -132,7 +135,8 @@ export function synthesize(options: SynthOptions = {}): { app: PlatformApp; plat
   const root = options.outdir ?? (product.outDir ? process.env.CDKTF_OUTDIR ?? "cdktf.out" : undefined);
   const outdir = root === undefined ? undefined : product.outDir ? path.join(root, product.outDir) : root;
   const app = new PlatformApp(outdir ? { outdir } : {});
-  new BootstrapStack(app, boot);
+  const users = environments.flatMap((env) => (env.state ? [{ workspace: env.workspace, accountId: env.accountId, objectPrefix: `${env.state.workspaceKeyPrefix}/${env.workspace}/` }] : []));
+  new BootstrapStack(app, boot, { users, sourceFile: product.outDir ? `${product.sourceDir}/index.ts` : "environments/bootstrap.ts" });
   const platforms = environments.map((env) => buildPlatform(app, env, product));
   app.synth();
   return { app, platforms };

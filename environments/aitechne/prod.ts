@@ -11,6 +11,8 @@ export const prod: AitechneInput = {
   region: "us-east-1",
   // Placeholder: the production AWS account; replace before the first apply.
   accountId: "555555555555",
+  // The product's production workspace: state in S3 with use_lockfile (D146), the bootstrap's bucket (index.ts).
+  state: { bucket: "ai-techne-academy-terraform-state", key: "ai-techne-academy/terraform.tfstate" },
   availabilityZones: ["us-east-1a", "us-east-1b"],
   preventDestroy: true,
   network: {
