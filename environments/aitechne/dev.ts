@@ -23,7 +23,7 @@ export const dev: AitechneInput = {
     secrets: { names: [], recoveryWindowDays: 0 },
     // The trail stays (an account without one has no audit record); its CloudWatch copy is off in dev.
     audit: { enabled: true, cloudWatchLogs: false },
-    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["dev"] },
+    deploy: { githubRepository: "example-org/ai-techne-academy-batch", githubEnvironments: ["dev"] },
   },
   compute: {
     images: ["processor"],

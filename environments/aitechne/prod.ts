@@ -27,7 +27,7 @@ export const prod: AitechneInput = {
   security: {
     secrets: { names: [], recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true },
-    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["prod"] },
+    deploy: { githubRepository: "example-org/ai-techne-academy-batch", githubEnvironments: ["prod"] },
   },
   compute: {
     images: ["processor"],

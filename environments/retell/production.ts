@@ -38,7 +38,7 @@ export const production: EnvironmentInput = {
     secrets: { names: secrets, recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     // Placeholder: the application's repository (owner/repo); the guide names none.
-    deploy: { githubRepository: "retellai/retell-mvp", branches: ["main"], githubEnvironments: ["production"] },
+    deploy: { githubRepository: "example-org/retell-mvp", branches: ["main"], githubEnvironments: ["production"] },
   },
   storage: { accessLogging: true },
   cache: {

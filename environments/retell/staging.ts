@@ -29,7 +29,7 @@ export const staging: EnvironmentInput = {
     waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30 },
     secrets: { names: secrets, recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
-    deploy: { githubRepository: "retellai/retell-mvp", branches: ["main"], githubEnvironments: ["staging"] },
+    deploy: { githubRepository: "example-org/retell-mvp", branches: ["main"], githubEnvironments: ["staging"] },
   },
   storage: { accessLogging: true },
   cache: {
