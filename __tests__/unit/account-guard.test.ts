@@ -86,10 +86,10 @@ describe("remote state where users are served (D146, failing fixtures)", () => {
   });
 
   test("the product's production workspace is refused a local state whatever its tier", () => {
-    const prod = { ...(ATENA.environments.prod as Json) };
+    const prod: Json = { ...(ATENA.environments.prod as Json) };
     delete prod.state;
     expect(prod.tier).toBe("development");
-    expect(() => loadEnvironments({ prod }, ATENA)).toThrow(/prod\.state: the product's production workspace \(productionWorkspace "prod"\) keeps its state in S3/);
+    expect(() => loadEnvironments({ prod: prod as never }, ATENA)).toThrow(/prod\.state: the product's production workspace \(productionWorkspace "prod"\) keeps its state in S3/);
   });
 
   test("a development workspace that is not the production one may keep a local state", () => {
