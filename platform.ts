@@ -7,6 +7,7 @@ import type { App, IResolvable } from "cdktf";
 import { BootstrapStack } from "./bootstrap";
 import * as m from "./composition/modules";
 import type { Ctx } from "./composition/modules";
+import { stateObjectPrefixes } from "./composition/modules";
 import { namesOf } from "./composition/names";
 import { addRootOutputs } from "./composition/outputs";
 import { runningValidation } from "./composition/running";
@@ -135,7 +136,7 @@ export function synthesize(options: SynthOptions = {}): { app: PlatformApp; plat
   const root = options.outdir ?? (product.outDir ? process.env.CDKTF_OUTDIR ?? "cdktf.out" : undefined);
   const outdir = root === undefined ? undefined : product.outDir ? path.join(root, product.outDir) : root;
   const app = new PlatformApp(outdir ? { outdir } : {});
-  const users = environments.flatMap((env) => (env.state ? [{ workspace: env.workspace, accountId: env.accountId, objectPrefix: `${env.state.workspaceKeyPrefix}/${env.workspace}/` }] : []));
+  const users = environments.flatMap((env) => (env.state ? [{ workspace: env.workspace, accountId: env.accountId, objectPrefixes: stateObjectPrefixes(env.workspace, env.state.workspaceKeyPrefix) }] : []));
   new BootstrapStack(app, boot, { users, sourceFile: product.outDir ? `${product.sourceDir}/index.ts` : "environments/bootstrap.ts" });
   const platforms = environments.map((env) => buildPlatform(app, env, product));
   app.synth();

@@ -20,8 +20,8 @@ export const LOCK_TABLE = "eduautismo-ia-terraform-locks";
 export interface StateUser {
   readonly workspace: string;
   readonly accountId: string;
-  /** `<workspaceKeyPrefix>/<workspace>/`: the S3 backend's objects of a non-default workspace (state and `.tflock`). */
-  readonly objectPrefix: string;
+  /** Its prefixes in the bucket: the S3 backend's objects (state and `.tflock`), the pipeline's state backups. */
+  readonly objectPrefixes: readonly string[];
 }
 
 export interface BootstrapOptions {
@@ -46,7 +46,7 @@ export function crossAccountStatements(config: BootstrapConfig, users: readonly 
         Effect: "Allow" as const,
         Principal: { AWS: `arn:aws:iam::${u.accountId}:root` },
         Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-        Resource: `${BUCKET_ARN}/${u.objectPrefix}*`,
+        Resource: u.objectPrefixes.map((p) => `${BUCKET_ARN}/${p}*`),
       },
     ]);
 }

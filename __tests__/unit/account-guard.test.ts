@@ -109,7 +109,8 @@ describe("the bootstrap bucket", () => {
     const statements = policy(PRODUCTS[0]).Statement;
     for (const env of others) {
       const objects = statements.find((s: Json) => s.Principal?.AWS === `arn:aws:iam::${env.accountId}:root` && Array.isArray(s.Action));
-      expect(objects.Resource).toBe(`\${aws_s3_bucket.state.arn}/${env.state?.workspaceKeyPrefix}/${env.workspace}/*`);
+      // Its state and lock file, and the pipeline's backups of it (D85); nothing of another workspace.
+      expect(objects.Resource).toEqual([`\${aws_s3_bucket.state.arn}/${env.state?.workspaceKeyPrefix}/${env.workspace}/*`, `\${aws_s3_bucket.state.arn}/state-backups/${env.workspace}/*`]);
     }
   });
 
