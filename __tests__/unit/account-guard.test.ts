@@ -119,3 +119,23 @@ describe("the bootstrap bucket", () => {
     expect(statements.filter((s: Json) => s.Effect === "Allow")).toEqual([]);
   });
 });
+
+describe("the first deploy of each runbook (docs/runbooks, as generated)", () => {
+  const firstDeploy = (product: Product, ws: string) => {
+    const file = path.join(__dirname, "..", "..", "docs", "runbooks", ...(product.outDir ? [product.id] : []), `${ws}.md`);
+    const text = fs.readFileSync(file, "utf8");
+    const start = text.indexOf("\n## First deploy");
+    return text.slice(start, text.indexOf("```bash", start));
+  };
+
+  test.each(PRODUCTS.map((p) => [p.id, p] as const))("%s: lists every example value to replace, and the state bootstrap and migration where the state is in S3", (_id, product) => {
+    for (const env of loadEnvironments(product.environments, product)) {
+      const section = firstDeploy(product, env.workspace);
+      for (const p of placeholdersOf(env)) expect(section).toContain(`- \`${p.path}\` = \`${p.value}\``);
+      if (env.state) {
+        expect(section).toContain("terraform init -migrate-state");
+        expect(section).toContain("cd ../bootstrap && terraform init");
+      } else expect(section).not.toContain("-migrate-state");
+    }
+  });
+});
