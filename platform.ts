@@ -8,12 +8,14 @@ import type { App, IResolvable } from "cdktf";
 import { BootstrapStack } from "./bootstrap";
 import * as m from "./composition/modules";
 import type { Ctx } from "./composition/modules";
+import { stateObjectPrefixes } from "./composition/modules";
 import { namesOf } from "./composition/names";
 import { addRootOutputs } from "./composition/outputs";
 import { runningValidation } from "./composition/running";
 import { ConfigError, crossProductProblems, EDUAUTISMO, loadEnvironments, PRODUCTS, ruleContext, type EnvironmentConfig, type EnvironmentInput, type Product } from "./environments";
 import { BootstrapSchema, type BootstrapConfig, type BootstrapInput } from "./environments/bootstrap";
 import { PlatformApp } from "./lib/core/app";
+import { placeholdersOf } from "./lib/core/placeholders";
 import { WorkspaceStack } from "./lib/core/workspace-stack";
 import type { CacheModule } from "./modules/cache";
 import type { CdnModule } from "./modules/cdn";
@@ -82,6 +84,8 @@ function workspaceRoot(app: App, env: EnvironmentConfig, product: Product): Work
   return new WorkspaceStack(app, {
     workspace: ws,
     region: env.region,
+    accountId: env.accountId,
+    placeholders: placeholdersOf(env),
     defaultTags: { ...env.tags, Project: env.project, Environment: ws, ManagedBy: "cdktf" },
     state: env.state && {
       bucket: env.state.bucket,
@@ -135,7 +139,8 @@ export function synthesize(options: SynthOptions = {}): { app: PlatformApp; plat
   // cdktf creates only the last directory of outdir: a fresh checkout has no cdktf.out/ for cdktf.out/<product>.
   if (outdir) fs.mkdirSync(outdir, { recursive: true });
   const app = new PlatformApp(outdir ? { outdir } : {});
-  new BootstrapStack(app, boot);
+  const users = environments.flatMap((env) => (env.state ? [{ workspace: env.workspace, accountId: env.accountId, objectPrefixes: stateObjectPrefixes(env.workspace, env.state.workspaceKeyPrefix) }] : []));
+  new BootstrapStack(app, boot, { users, sourceFile: product.outDir ? `${product.sourceDir}/index.ts` : "environments/bootstrap.ts" });
   const platforms = environments.map((env) => buildPlatform(app, env, product));
   app.synth();
   return { app, platforms };

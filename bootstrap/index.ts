@@ -9,16 +9,54 @@ import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { BootstrapConfig } from "../environments/bootstrap";
 import { named } from "../lib/core/module-stack";
-import { secureBucket } from "../lib/constructs/secure-bucket";
+import { addPlaceholderChecks, placeholdersOf } from "../lib/core/placeholders";
+import type { PolicyStatement } from "../lib/constructs/iam";
+import { BUCKET_ARN, secureBucket } from "../lib/constructs/secure-bucket";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../lib/core/versions";
 
 export const LOCK_TABLE = "eduautismo-ia-terraform-locks";
 
+/** A workspace that keeps its state in the bucket: its account and where its objects live. */
+export interface StateUser {
+  readonly workspace: string;
+  readonly accountId: string;
+  /** Its prefixes in the bucket: the S3 backend's objects (state and `.tflock`), the pipeline's state backups. */
+  readonly objectPrefixes: readonly string[];
+}
+
+export interface BootstrapOptions {
+  /** Workspaces whose state is in this bucket. @default none */
+  readonly users?: readonly StateUser[];
+  /** Where the bootstrap config lives, for the placeholder warnings. @default "environments/bootstrap.ts" */
+  readonly sourceFile?: string;
+}
+
+/**
+ * A workspace of another account reaches the bucket through its policy (cross-account access needs both the
+ * bucket policy and the caller's IAM policy): listing, and its own objects only.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+ */
+export function crossAccountStatements(config: BootstrapConfig, users: readonly StateUser[]): PolicyStatement[] {
+  return users
+    .filter((u) => u.accountId !== config.accountId)
+    .flatMap((u) => [
+      { Sid: `StateList${u.workspace.replace(/[^A-Za-z0-9]/g, "")}`, Effect: "Allow" as const, Principal: { AWS: `arn:aws:iam::${u.accountId}:root` }, Action: "s3:ListBucket", Resource: BUCKET_ARN },
+      {
+        Sid: `StateObjects${u.workspace.replace(/[^A-Za-z0-9]/g, "")}`,
+        Effect: "Allow" as const,
+        Principal: { AWS: `arn:aws:iam::${u.accountId}:root` },
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        Resource: u.objectPrefixes.map((p) => `${BUCKET_ARN}/${p}*`),
+      },
+    ]);
+}
+
 export class BootstrapStack extends TerraformStack {
-  constructor(scope: Construct, config: BootstrapConfig) {
+  constructor(scope: Construct, config: BootstrapConfig, options: BootstrapOptions = {}) {
     super(scope, "bootstrap");
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: { Project: "eduautismo-ia", Environment: "shared", ManagedBy: "cdktf" } }] });
+    addPlaceholderChecks(this, placeholdersOf(config), "bootstrap", options.sourceFile ?? "environments/bootstrap.ts");
+    new AwsProvider(this, "aws", { region: config.region, allowedAccountIds: [config.accountId], defaultTags: [{ tags: { Project: "eduautismo-ia", Environment: "shared", ManagedBy: "cdktf" } }] });
     this.addOverride("terraform.required_providers.aws", { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION });
     new LocalBackend(this, { path: "terraform.tfstate" });
 
@@ -28,6 +66,7 @@ export class BootstrapStack extends TerraformStack {
       versioning: true,
       preventDestroy: true,
       lifecycle: [{ id: "keep-old-state-versions", noncurrentVersionExpirationDays: config.noncurrentVersionDays }],
+      policyStatements: crossAccountStatements(config, options.users ?? []),
     });
     named(new TerraformOutput(this, "output_state_bucket", { value: state.attr("bucket"), description: "Set environments/<ws>.ts state.bucket to this." }), "state_bucket");
 

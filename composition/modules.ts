@@ -25,6 +25,14 @@ import { bucketNames } from "../modules/storage/config";
 import type { Names } from "./names";
 
 /** What every module function gets: the config, the root it adds to, the names, the rule context. */
+/**
+ * The state bucket's prefixes a workspace writes: the S3 backend's objects of a non-default workspace
+ * (`<workspaceKeyPrefix>/<ws>/`: the state and its `.tflock`), then the pipeline's state backups (`state-backups/<ws>/`, D85).
+ */
+export function stateObjectPrefixes(workspace: string, workspaceKeyPrefix: string): [string, string] {
+  return [`${workspaceKeyPrefix}/${workspace}/`, `state-backups/${workspace}/`];
+}
+
 export interface Ctx {
   readonly app: App;
   readonly env: EnvironmentConfig;
@@ -124,7 +132,7 @@ function terraformRoles(env: EnvironmentConfig, names: Names): SecurityProps["te
       bucket: env.state.bucket,
       // The S3 backend's key of a non-default workspace (the pipeline always selects the workspace).
       key: `${env.state.workspaceKeyPrefix}/${env.workspace}/${env.state.key}`,
-      backupPrefix: `state-backups/${env.workspace}/`,
+      backupPrefix: stateObjectPrefixes(env.workspace, env.state.workspaceKeyPrefix)[1],
       kmsKeyId: env.state.kmsKeyId,
     },
   };

@@ -8,6 +8,12 @@ export const BootstrapSchema = z
   .object({
     /** The state bucket; workspaces set `state.bucket` to this name. @default "eduautismo-ia-terraform-state" */
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name").default("eduautismo-ia-terraform-state"),
+    /**
+     * The AWS account that holds the state bucket: the bootstrap's provider accepts only its credentials
+     * (`allowed_account_ids`, D145). Workspaces of other accounts that keep their state here are granted their
+     * own state objects by the bucket policy (D146). Required.
+     */
+    accountId: z.string().regex(/^\d{12}$/, "must be the 12-digit AWS account id"),
     /** @default "us-east-1" */
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/).default("us-east-1"),
     /** Days old state versions are kept: the window in which a state rollback is possible. @default 90 */
@@ -20,6 +26,8 @@ export const BootstrapSchema = z
 export type BootstrapConfig = z.output<typeof BootstrapSchema>;
 
 export const bootstrap: z.input<typeof BootstrapSchema> = {
+  // Placeholder: the production account (environments/production.ts) holds the state of staging and production (D146).
+  accountId: "333333333333",
   bucket: "eduautismo-ia-terraform-state",
   region: "us-east-1",
   noncurrentVersionDays: 90,

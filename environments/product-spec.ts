@@ -16,6 +16,11 @@ export type Defaults<T> = T extends readonly unknown[] ? T : T extends object ? 
 export interface ProductSpec {
   /** Product id (lowercase): its output directory `cdktf.out/<id>/stacks/<ws>` unless it is the first product. */
   readonly id: string;
+  /**
+   * The workspace that serves the product's users, whatever its tier: like every production-like workspace it
+   * must keep its state in S3 (D146). Required.
+   */
+  readonly productionWorkspace: string;
   /** Prefix of dashboards and alarms: `<shortName>-<environment>`. */
   readonly shortName: string;
   /** What every environment of the product has unless its file says otherwise. */

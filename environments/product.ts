@@ -96,6 +96,7 @@ type EduautismoMonitoring = z.output<typeof ProductMonitoringSchema>;
 export const EDUAUTISMO_SPEC: ProductSpec = {
   id: "eduautismo",
   shortName: PRODUCT.shortName,
+  productionWorkspace: "production",
   defaults: PRODUCT_DEFAULTS,
   sections: { cache: EduautismoCacheSchema, monitoring: EduautismoMonitoringSchema },
   appSettings: APP_SETTINGS,

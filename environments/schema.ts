@@ -177,7 +177,8 @@ function buildSchema(product: ProductSpec, checks: readonly Check[]) {
     .superRefine(checkSpotMix)
     .superRefine(checkServiceAlarms)
     .superRefine(checkOwnArns)
-    .superRefine(checkAlarmRecipients);
+    .superRefine(checkAlarmRecipients)
+    .superRefine((env, ctx) => checkRemoteState(env, ctx, product));
 }
 
 /** The schema of one product's environments (cached per product and check list). */
@@ -541,6 +542,24 @@ export function parseEnvironmentOf(product: ProductSpec, input: unknown, label: 
     throw new ConfigError([`${label}.workspace: the file for "${label}" declares workspace "${result.data.workspace}"`]);
   }
   return result.data;
+}
+
+/**
+ * Where users are served, the state lives in S3 with `use_lockfile` (D146): a local state is one operator's disk,
+ * lost with it, and two operators' applies do not lock each other out. Every production-like workspace, and the
+ * product's production workspace whatever its tier. Terraform: https://developer.hashicorp.com/terraform/language/backend/s3
+ * (`use_lockfile`: S3-native state locking, Terraform >= 1.10).
+ */
+export function remoteStateProblem(env: { readonly workspace: string; readonly tier: string; readonly state?: unknown }, product: Pick<ProductSpec, "productionWorkspace">): string | undefined {
+  if (env.state) return undefined;
+  const why = env.tier === "production-like" ? "a production-like workspace" : `the product's production workspace (productionWorkspace "${product.productionWorkspace}")`;
+  if (env.tier !== "production-like" && env.workspace !== product.productionWorkspace) return undefined;
+  return `${why} keeps its state in S3 with use_lockfile, not in a local file: set state: { bucket: <the product's bootstrap bucket> }, then run terraform init -migrate-state once in its directory (https://developer.hashicorp.com/terraform/language/backend/s3)`;
+}
+
+function checkRemoteState(env: EnvironmentConfig, ctx: Ctx, product: ProductSpec): void {
+  const problem = remoteStateProblem(env, product);
+  if (problem) ctx.addIssue({ code: "custom", path: ["state"], message: problem });
 }
 
 /** The pipeline's Terraform roles are granted the workspace's state object in S3 (D97); a local state has none. */

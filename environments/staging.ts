@@ -9,6 +9,9 @@ export const staging: EduautismoInput = {
   region: "us-east-1",
   // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
   accountId: "222222222222",
+  // Production-like: state in S3 with use_lockfile, never on one operator's disk (D146). The bucket is the
+  // bootstrap's (environments/bootstrap.ts), in the production account; its policy grants this account its own objects.
+  state: { bucket: "eduautismo-ia-terraform-state" },
   availabilityZones: ["us-east-1a", "us-east-1b"],
   network: {
     vpcCidr: "10.0.0.0/16",

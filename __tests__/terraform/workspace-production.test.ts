@@ -1,8 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
+import { loadEnvironments } from "../../environments";
+import { placeholderCheckName, placeholdersOf } from "../../lib/core/placeholders";
+import { initializedWorkdir, OFFLINE_PROVIDER } from "../../lib/tools/terraform";
 import { originDnsWarning } from "../../modules/cdn";
 import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
+import { startFakeSts, type FakeSts } from "../helpers/fake-sts";
 import { editedTfvars, haLosses, haSnapshot } from "../helpers/ha-invariants";
+import { synthAll } from "../helpers/synth";
 import { sharedInstanceNames, terraform, terraformOk } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 
@@ -39,6 +44,40 @@ workspaceSuite("production", ({ dir, plan }) => {
     expect(alarms.filter(([a]) => a.includes("redis_memory_high[")).length).toBeGreaterThan(1);
     expect(new Set(alarms.map(([, v]) => v.alarm_name)).size).toBe(alarms.length);
     expect(sharedInstanceNames(file)).toEqual([]);
+  });
+
+  test("the full plan warns on every example value of the environment (D145), and only on those", () => {
+    const env = loadEnvironments().find((e) => e.workspace === "production");
+    const expected = placeholdersOf(env).map(placeholderCheckName).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const shown = JSON.parse(terraformOk(dir(), ["show", "-json", "tfplan"]).stdout);
+    const checks: { address: { name: string }; status: string }[] = (shown.checks ?? []).filter((c: { address: { name: string } }) => c.address.name.startsWith("placeholder_"));
+    // "fail" for each: Terraform's RE2 reads the same shape the synthesis matched.
+    expect(checks.map((c) => [c.address.name, c.status]).sort()).toEqual(expected.map((n) => [n, "fail"]));
+  });
+
+  describe("credentials of another account (D145)", () => {
+    let sts: FakeSts;
+    beforeAll(async () => {
+      sts = await startFakeSts("999999999999");
+    });
+    afterAll(() => sts?.stop());
+
+    test("without the test harness's account override, every provider (aliases too) refuses another account's credentials", () => {
+      // The harness nulls allowed_account_ids (offline the provider cannot tell the account). Here the provider asks a
+      // local STS who the credentials are, as it asks AWS, and gets account 999999999999.
+      const work = initializedWorkdir(synthAll().stacks.production.dir, "production");
+      const root = JSON.parse(fs.readFileSync(path.join(work, "cdk.tf.json"), "utf8"));
+      const { allowed_account_ids: _nulled, ...offline } = OFFLINE_PROVIDER;
+      const asked = { ...offline, skip_requesting_account_id: false, endpoints: [{ sts: sts.endpoint }] };
+      const providers = root.provider.aws.map((p: { alias?: string }) => (p.alias ? { alias: p.alias, ...asked } : asked));
+      fs.writeFileSync(path.join(work, "zz_test_override.tf.json"), JSON.stringify({ provider: { aws: providers }, terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
+      const r = terraform(work, ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars"]);
+      expect(r.code).not.toBe(0);
+      const refused = [...r.text.matchAll(/AWS account ID not allowed: 999999999999/g)].length;
+      expect(refused).toBe(root.provider.aws.length);
+      for (const p of root.provider.aws.filter((x: { alias?: string }) => x.alias)) expect(r.text).toContain(`provider["registry.terraform.io/hashicorp/aws"].${p.alias}`);
+    });
   });
 
   test("an edited tfvars cannot point the directory at another environment", () => {

@@ -35,7 +35,7 @@ test("its own state stays local (it creates the bucket everything else uses)", (
 test("no DynamoDB lock table unless asked (use_lockfile locks in S3)", () => {
   expect(boot.resource.aws_dynamodb_table).toBeUndefined();
   const out = tempDir("boot-lock");
-  synthesize({ outdir: out, bootstrap: { bucket: "eduautismo-ia-terraform-state", lockTable: true } });
+  synthesize({ outdir: out, bootstrap: { accountId: "333333333333", bucket: "eduautismo-ia-terraform-state", lockTable: true } });
   const table = resource(readStackRoot(out), "aws_dynamodb_table", "locks");
   expect(table).toMatchObject({ hash_key: "LockID", billing_mode: "PAY_PER_REQUEST", deletion_protection_enabled: true, lifecycle: { prevent_destroy: true } });
 });

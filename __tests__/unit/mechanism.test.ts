@@ -18,7 +18,7 @@ class QueueModule extends ModuleStack {
 
 function fixture() {
   const app = new PlatformApp({ outdir: tempDir("mechanism") });
-  const root = new WorkspaceStack(app, { workspace: "dev", region: "us-east-1", defaultTags: {}, sourceFile: "test" });
+  const root = new WorkspaceStack(app, { workspace: "dev", region: "us-east-1", accountId: "123456789012", defaultTags: {}, sourceFile: "test" });
   return { app, root };
 }
 
@@ -75,7 +75,7 @@ test("reading an output a module does not declare fails with the list it has", (
 
 test("a module built for one workspace cannot be used by another", () => {
   const { app } = fixture();
-  const prod = new WorkspaceStack(app, { workspace: "production", region: "us-east-1", defaultTags: {}, sourceFile: "test" });
+  const prod = new WorkspaceStack(app, { workspace: "production", region: "us-east-1", accountId: "123456789012", defaultTags: {}, sourceFile: "test" });
   expect(() => prod.use(new QueueModule(app, "dev", "a"))).toThrow("module \"a\" was built for workspace dev, not production");
 });
 

@@ -230,6 +230,7 @@ describe("tier: the guide's cheaper staging is a development tier", () => {
       "staging.database.multiAz: staging needs Multi-AZ (db_multi_az = true)",
       "staging.exemptions: ecs-container-insights is off (compute.containerInsights), but a production-like environment keeps every control; only a development-tier environment may be exempted",
       "staging.exemptions[0]: a production-like environment keeps every control; only a development-tier environment may be exempted",
+      expect.stringMatching(/^staging\.state: a production-like workspace keeps its state in S3 with use_lockfile/),
     ]);
   });
 

@@ -43,8 +43,10 @@ describe.each(WORKSPACES)("workspace %s", (ws) => {
     expect(stack.root.provider.aws[0].default_tags[0].tags).toEqual({ Project: "eduautismo-ia", Environment: ws, ManagedBy: "cdktf" });
   });
 
-  test("uses a local backend by default, so init needs no AWS account", () => {
-    expect(stack.root.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
+  test("keeps its state where its environment says: S3 with S3-native locking when state is set, else a local file", () => {
+    const state = (inputs()[ws] as { state?: { bucket: string } }).state;
+    if (state) expect(stack.root.terraform.backend.s3).toMatchObject({ bucket: state.bucket, use_lockfile: true, encrypt: true });
+    else expect(stack.root.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
   });
 
   test("guards the workspace: environment must equal terraform.workspace", () => {

@@ -107,7 +107,8 @@ describe("environment_running follows stoppable, by default the tier", () => {
   });
 
   test("a development-tier environment may be stopped, whatever its name", () => {
-    expect(rule(renamed("production"), "production").condition).toBe('var.environment_running || "production" != ""');
+    // The product's production workspace keeps its state in S3 whatever its tier (D146).
+    expect(rule(renamed("production", (e) => (e.state = { bucket: "eduautismo-ia-terraform-state" })), "production").condition).toBe('var.environment_running || "production" != ""');
   });
 
   test("a production-like environment with stoppable: true may be stopped", () => {

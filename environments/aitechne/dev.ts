@@ -27,7 +27,7 @@ export const dev: AitechneInput = {
     // The trail stays (an account without one has no audit record); its CloudWatch copy is off in dev.
     audit: { enabled: true, cloudWatchLogs: false },
     // The account's GitHub OIDC provider comes from atena/prod (one per account; D152).
-    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["dev"], createOidcProvider: false },
+    deploy: { githubRepository: "example-org/ai-techne-academy-batch", githubEnvironments: ["dev"], createOidcProvider: false },
   },
   compute: {
     images: ["processor"],

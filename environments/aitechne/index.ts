@@ -14,7 +14,9 @@ export const AITECHNE: Product = {
   sourceDir: "environments/aitechne",
   // The files leave cache and database to the product's defaults (both disabled), which fill their required fields.
   environments: { dev: dev as EnvironmentInput, prod: prod as EnvironmentInput },
-  bootstrap: { bucket: "ai-techne-academy-terraform-state", region: "us-east-1", noncurrentVersionDays: 90, lockTable: false },
+  productionWorkspace: "prod",
+  // Placeholder account: prod's (environments/aitechne/prod.ts), which keeps its state there.
+  bootstrap: { accountId: "555555555555", bucket: "ai-techne-academy-terraform-state", region: "us-east-1", noncurrentVersionDays: 90, lockTable: false },
   defaults: AITECHNE_DEFAULTS,
   policyExemptions: AITECHNE_POLICY_EXEMPTIONS,
 };

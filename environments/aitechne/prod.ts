@@ -14,6 +14,8 @@ export const prod: AitechneInput = {
   tier: "production-like",
   region: place.region,
   accountId: place.accountId,
+  // The product's production workspace: state in S3 with use_lockfile (D146), the bootstrap's bucket (index.ts).
+  state: { bucket: "ai-techne-academy-terraform-state", key: "ai-techne-academy/terraform.tfstate" },
   availabilityZones: ["us-east-1a", "us-east-1b"],
   preventDestroy: true,
   network: {
@@ -29,7 +31,7 @@ export const prod: AitechneInput = {
     secrets: { names: [], recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true },
     // The account's GitHub OIDC provider comes from retell/production (one per account; D152).
-    deploy: { githubRepository: "techne/ai-techne-academy-batch", githubEnvironments: ["prod"], createOidcProvider: false },
+    deploy: { githubRepository: "example-org/ai-techne-academy-batch", githubEnvironments: ["prod"], createOidcProvider: false },
   },
   compute: {
     images: ["processor"],

@@ -41,7 +41,7 @@ export const prod: EnvironmentInput = {
     secrets: { names: [], recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     // Placeholder: Atena's repository (seed 002 "Configurar GitHub Actions"); replace before the first apply.
-    deploy: { githubRepository: "atena-org/atena", branches: ["main"], githubEnvironments: ["prod"] },
+    deploy: { githubRepository: "example-org/atena", branches: ["main"], githubEnvironments: ["prod"] },
   },
   storage: { accessLogging: true, logRetentionDays: 30 },
   cache: {

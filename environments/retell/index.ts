@@ -19,5 +19,7 @@ export const RETELL: Product = {
   defaults: RETELL_DEFAULTS,
   environments: { staging, production },
   // One state bucket for both workspaces (seed 003 has none; the platform's bootstrap, environments/bootstrap.ts).
-  bootstrap: { bucket: "retell-terraform-state", region: "us-east-1", noncurrentVersionDays: 90, lockTable: false },
+  productionWorkspace: "production",
+  // Placeholder account: production's (environments/retell/production.ts), which keeps its state there.
+  bootstrap: { accountId: "555555555555", bucket: "retell-terraform-state", region: "us-east-1", noncurrentVersionDays: 90, lockTable: false },
 };

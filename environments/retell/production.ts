@@ -16,6 +16,8 @@ export const production: EnvironmentInput = {
   region: "us-east-1",
   // Placeholder: one AWS account per environment (D11); replace before the first apply.
   accountId: "555555555555",
+  // The product's production workspace: state in S3 with use_lockfile (D146), the bootstrap's bucket (index.ts).
+  state: { bucket: "retell-terraform-state", key: "retell/terraform.tfstate" },
   availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
   network: {
     // Seed 003 §1: VPC 10.0.0.0/16, public (ALB), private (ECS) and database subnets in 3 AZs.
@@ -36,7 +38,7 @@ export const production: EnvironmentInput = {
     secrets: { names: secrets, recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     // Placeholder: the application's repository (owner/repo); the guide names none.
-    deploy: { githubRepository: "retellai/retell-mvp", branches: ["main"], githubEnvironments: ["production"] },
+    deploy: { githubRepository: "example-org/retell-mvp", branches: ["main"], githubEnvironments: ["production"] },
   },
   storage: { accessLogging: true },
   cache: {

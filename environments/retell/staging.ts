@@ -30,7 +30,7 @@ export const staging: EnvironmentInput = {
     secrets: { names: secrets, recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     // The account's GitHub OIDC provider comes from atena/prod (one per account; D152).
-    deploy: { githubRepository: "retellai/retell-mvp", branches: ["main"], githubEnvironments: ["staging"], createOidcProvider: false },
+    deploy: { githubRepository: "example-org/retell-mvp", branches: ["main"], githubEnvironments: ["staging"], createOidcProvider: false },
   },
   storage: { accessLogging: true },
   cache: {

@@ -23,6 +23,7 @@ import { validationsOf } from "./app";
 import { assertUniqueAddresses, elementsOf } from "./elements";
 import { knobNames, knobValues, terraformMessage, type KnobSet, type KnobSpec, type KnobTokens, type RuleContext } from "./knobs";
 import { expr, named, type InputSpec, type ModuleStack } from "./module-stack";
+import { addPlaceholderChecks, type Placeholder } from "./placeholders";
 import { renderTfvars, type TfvarsEntry } from "./tfvars";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "./versions";
 
@@ -38,6 +39,14 @@ export interface WorkspaceStackProps {
   /** Terraform workspace name, also the stack directory name. */
   readonly workspace: string;
   readonly region: string;
+  /**
+   * The only AWS account this workspace may touch: every aws provider block (aliases too) gets it as
+   * `allowed_account_ids`, so credentials for another account fail at plan before anything is read or changed
+   * (D145; https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs#allowed_account_ids).
+   */
+  readonly accountId: string;
+  /** Example values of the environment data: one plan warning (`check`) each. @default none */
+  readonly placeholders?: readonly Placeholder[];
   /** Tags on every resource through the provider's default_tags. */
   readonly defaultTags: Record<string, string>;
   /** S3 backend; @default local backend (`terraform.tfstate.d/<workspace>/terraform.tfstate`) */
@@ -54,6 +63,7 @@ export class WorkspaceStack extends TerraformStack {
   private readonly tfvars: TfvarsEntry[] = [];
   private readonly sourceFile: string;
   private readonly defaultTags: Record<string, string>;
+  private readonly accountId: string;
   private readonly aliases = new Set<string>();
   /** Each module's JSON, rendered once while preparing (before anything is written). */
   private readonly moduleJson = new Map<ModuleStack, Record<string, unknown>>();
@@ -63,9 +73,10 @@ export class WorkspaceStack extends TerraformStack {
     this.workspace = props.workspace;
     this.sourceFile = props.sourceFile;
     this.defaultTags = props.defaultTags;
+    this.accountId = props.accountId;
 
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    new AwsProvider(this, "aws", { region: props.region, defaultTags: [{ tags: props.defaultTags }] });
+    new AwsProvider(this, "aws", { region: props.region, allowedAccountIds: [props.accountId], defaultTags: [{ tags: props.defaultTags }] });
     // The provider binding pins `version` only through cdktf.json; pin it here explicitly.
     this.addOverride("terraform.required_providers.aws", { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION });
 
@@ -85,6 +96,7 @@ export class WorkspaceStack extends TerraformStack {
     }
 
     const ws = props.workspace;
+    addPlaceholderChecks(this, props.placeholders ?? [], ws, props.sourceFile);
     this.environment = this.knob("environment", ws, {
       type: "string",
       description: "Workspace this configuration belongs to; must match `terraform workspace show`.",
@@ -171,7 +183,7 @@ export class WorkspaceStack extends TerraformStack {
     if (this.aliases.has(alias)) return;
     const region = alias.replace(/_/g, "-");
     if (!/^[a-z]{2}-[a-z]+-\d$/.test(region)) throw new Error(`provider alias "${alias}" must name a region with underscores, e.g. us_east_1`);
-    new AwsProvider(this, `aws_${alias}`, { alias, region, defaultTags: [{ tags: this.defaultTags }] });
+    new AwsProvider(this, `aws_${alias}`, { alias, region, allowedAccountIds: [this.accountId], defaultTags: [{ tags: this.defaultTags }] });
     this.aliases.add(alias);
   }
 

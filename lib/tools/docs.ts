@@ -5,7 +5,7 @@
  * outputs). `npm run docs` writes them; a unit test fails when the committed copies are stale.
  */
 import { EDUAUTISMO, exemptibleChecks, loadEnvironments, workspaceLabel, type Product } from "../../environments";
-import { oneOffTask, productFirstDeploy, productRunbookDoc, sectionLines, registerTaskDefinitions, startTask, taskContainer, valkeySwitchSection, workspaceDir } from "./product-runbook";
+import { firstDeployNotes, oneOffTask, productFirstDeploy, productRunbookDoc, sectionLines, registerTaskDefinitions, startTask, taskContainer, valkeySwitchSection, workspaceDir } from "./product-runbook";
 import { GUIDE_RUNBOOKS } from "./runbooks";
 import { CHECKS } from "./policy/checks";
 import { evaluatePolicy, policyEnvironment, type Status } from "./policy";
@@ -144,6 +144,8 @@ export function runbookDoc(stack: SynthesizedStack): string {
     "## First deploy (seed 000 §5.1)",
     "Module by module, in dependency order; the services start only once their secrets have values and their image",
     "exists. Review each plan before applying it.",
+    ...firstDeployNotes(stack.root, ws, `environments/${ws}.ts`),
+    "",
     "```bash",
     `cd cdktf.out/stacks/${ws}`,
     "terraform init",

@@ -8,6 +8,7 @@
  */
 import { workspaceLabel, type EnvironmentConfig, type Product } from "../../environments";
 import { isStoppable } from "../../environments/schema";
+import { placeholderRunbookLines, placeholderShape } from "../core/placeholders";
 import { moduleGraph, moduleSteps, rolloutOrder, STATE_BACKUP, targetClosure } from "./rollout";
 import type { Json, SynthesizedStack } from "./synthesized";
 
@@ -103,6 +104,32 @@ export function valkeySwitchSection(stack: SynthesizedStack, envFile: string, sy
   };
 }
 
+/**
+ * What an operator does before the first `terraform init` of a workspace, read from its synthesized root: the
+ * example values to replace (the root's `local.placeholders`, each also a plan warning, D145) and, for a state
+ * in S3, the bucket's bootstrap stack and the one-time `terraform init -migrate-state` of a state that was local
+ * until now (D146). Prose with inline commands: the first deploy's command block stays what the tests run.
+ */
+export function firstDeployNotes(root: Json, ws: string, sourceFile: string): string[] {
+  const placeholders = Object.entries<Json>(root.locals?.placeholders ?? {}).map(([p, value]) => ({ path: p, value: String(value), what: placeholderShape(String(value))?.what ?? "example value" }));
+  const lines = placeholderRunbookLines(placeholders, sourceFile);
+  const s3 = root.terraform?.backend?.s3;
+  if (s3) {
+    const object = `s3://${s3.bucket}/${s3.workspace_key_prefix ?? "env:"}/${ws}/${s3.key}`;
+    lines.push(
+      "",
+      `State: \`${object}\`, locked with \`use_lockfile\` (D146). The bucket comes from the product's bootstrap stack, applied`,
+      "once per product with credentials of the bucket's account, before the first `terraform init` here:",
+      "`cd ../bootstrap && terraform init && terraform plan -out=tfplan-bootstrap && terraform apply tfplan-bootstrap && cd -`",
+      "(its own state stays local in `../bootstrap`: keep that directory, or back up its `terraform.tfstate`).",
+      `If this workspace's state was local until now (\`terraform.tfstate.d/${ws}/\` here, from a release before D146), run`,
+      "`terraform init -migrate-state` instead of `terraform init` once: answer `yes` to copy every workspace's state to the",
+      `bucket, then \`terraform workspace select ${ws}\` and \`terraform state list\` shows the same resources as before.`,
+    );
+  }
+  return lines;
+}
+
 /** The directory of a product's workspace, from the repository root. */
 export function workspaceDir(product: Product, ws: string): string {
   return product.outDir ? `cdktf.out/${product.outDir}/stacks/${ws}` : `cdktf.out/stacks/${ws}`;
@@ -122,7 +149,11 @@ export function productFirstDeploy(product: Product, stack: SynthesizedStack): R
   const order = rolloutOrder(moduleGraph(stack.root));
   return {
     title: "First deploy",
-    text: [`Module by module, in dependency order (${order.join(" → ")}); review each plan before applying it.`, "A targeted plan also plans what the module reads from other modules."],
+    text: [
+      `Module by module, in dependency order (${order.join(" → ")}); review each plan before applying it.`,
+      "A targeted plan also plans what the module reads from other modules.",
+      ...firstDeployNotes(stack.root, ws, `${product.sourceDir}/${ws}.ts`),
+    ],
     commands: [`cd ${workspaceDir(product, ws)}`, "terraform init", `terraform workspace select ${ws} || terraform workspace new ${ws}`, "terraform validate", ...order.flatMap((m) => moduleSteps(ws, m))],
   };
 }

@@ -55,8 +55,13 @@ export function mirrorCliConfig(mirror: string): string {
   return `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n`;
 }
 
-/** Provider settings that let Terraform plan without AWS: no credential, account or region checks. */
+/**
+ * Provider settings that let Terraform plan without AWS: no credential, account or region checks. The
+ * synthesized `allowed_account_ids` is nulled: without an account lookup (`skip_requesting_account_id`) the
+ * provider cannot tell the account and refuses every plan with `AWS account ID not allowed` (D145).
+ */
 export const OFFLINE_PROVIDER = {
+  allowed_account_ids: null,
   skip_credentials_validation: true,
   skip_requesting_account_id: true,
   skip_metadata_api_check: true,
