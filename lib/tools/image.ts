@@ -23,6 +23,19 @@ export function withTfvarsImageTag(text: string, tag: string): string {
   return /^app_image_tag\s*=.*$/m.test(text) ? text.replace(/^app_image_tag\s*=.*$/m, line) : `${text.replace(/\n?$/, "\n")}${line}\n`;
 }
 
+/**
+ * The runbook lines that deploy `tag` to a workspace: record it in its one home (which also sets the synthesized
+ * tfvars), then commit that file. Every runbook's first deploy and rollback-by-image use these lines.
+ */
+export function recordImageLines(product: Product, ws: string, tag: string): string[] {
+  const label = workspaceLabel(product, ws);
+  const file = imagesFilePath(product);
+  return [
+    `npm run image -- set ${label} ${tag}   # writes ${file} and app_image_tag in this directory's tfvars`,
+    `git commit -m "deploy(${label}): image ${tag}" :/${file}   # push it to main (pull request): every synth elsewhere plans this tag`,
+  ];
+}
+
 interface Target {
   readonly product: Product;
   readonly ws: string;
@@ -72,7 +85,7 @@ export function imageCommand(repo: string, args: readonly string[], out: (s: str
     fs.writeFileSync(path.join(repo, tfvars), withTfvarsImageTag(fs.readFileSync(path.join(repo, tfvars), "utf8"), tag));
     out(`${tfvars}: app_image_tag = "${tag}"`);
   } else out(`${tfvars} is not synthesized yet: npm run synth writes it`);
-  out(`Commit it, or the next synth elsewhere plans ${before} again: git commit -m "deploy(${label}): image ${tag}" ${file}`);
+  out(`Commit it, or the next synth elsewhere plans ${before} again: git commit -m "deploy(${label}): image ${tag}" :/${file}`);
   return 0;
 }
 

@@ -4,9 +4,10 @@
  * application's own commands (sam build/validate, pytest, quota requests, S3/Step Functions/DynamoDB tests)
  * stay the guide's.
  */
+import { recordImageLines } from "../image";
 import { startTask, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
-export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
+export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput, product, varFile }) => {
   const cluster = input("compute", "name") ?? `<cluster>`;
   const alarmPrefix = input("monitoring", "alarm_prefix") ?? `<prefix>`;
   const defaultVpc = env.network.mode === "default-vpc";
@@ -39,13 +40,16 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => 
   sections.push({
     title: "The SAM stack's parameters (seed 004, Deploy)",
     text: [
-      "After this workspace is applied and the processor image is pushed with the tag `app_image_tag` names (the repository's tags",
-      "are immutable: no `:latest`, D125), deploy the SAM application with this workspace's outputs. `sam deploy` takes",
+      "After this workspace is applied and the processor image is pushed (the repository's tags are immutable: no `:latest`, D125)",
+      "and its tag recorded (`npm run image`: the product's `images.json`, D135) and applied, deploy the SAM application with this workspace's outputs. `sam deploy` takes",
       "`Key=Value` pairs; the subnets are one comma-separated string for a `List<AWS::EC2::Subnet::Id>` parameter (D120).",
       "The task definition (and so the image) is this workspace's: the template's `ProcessorImage` parameter is no longer needed.",
       "Parameter names are the template's (docs/products/aitechne.md); the SAM stack itself is not part of this repository.",
     ],
     commands: [
+      ...recordImageLines(product, ws, "<tag>"),
+      `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
+      "terraform apply tfplan-compute",
       "terraform output -raw vpc_id",
       "terraform output -raw public_subnet_ids",
       "terraform output -raw ecs_security_group_id",
@@ -60,7 +64,7 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => 
     text: [
       "The guide's checklist: the subnets route to the internet gateway, the tasks' security group sends HTTPS (443), the state",
       "machine's role may `ecs:RunTask` and `iam:PassRole` the two task roles (`terraform output -raw task_role_arn`,",
-      "`execution_role_arn`), and the image with the tag `app_image_tag` names exists. Start the task by hand as the state machine does:",
+      "`execution_role_arn`), and the image with the tag `npm run image -- show` prints exists. Start the task by hand as the state machine does:",
     ],
     commands: [
       ...tasks.map((t) => `aws ecs describe-task-definition --task-definition ${t.family ?? `${cluster}-${t.name}`} --query 'taskDefinition.[family,revision,status]'`),

@@ -2,9 +2,10 @@
  * Seed 002's runbook commands for Atena, with each workspace's real names (docs/runbooks/atena/<ws>.md).
  * Commands the guide names differently, and why, are D103, D105, D107, D109; the guide's scripts are out of scope.
  */
+import { recordImageLines } from "../image";
 import { startTask, waitStopped, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
-export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
+export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput, product }) => {
   const name = input("compute", "name") ?? `${env.project}-${ws}`;
   const cluster = env.compute.clusterNameSuffix ? `${name}-${env.compute.clusterNameSuffix}` : name;
   const svc = (s: string) => `${name}-${s}`;
@@ -32,12 +33,13 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
     title: "First deploy of the application (seed 002 §6)",
     text: [
       "db-bootstrap creates the application user; then push `sha-<commit>` images (tags are immutable, no `latest`: D107), set",
-      "`app_image_tag` in the tfvars (and `compute.imageTag` in the environment file), migrate, and apply compute again.",
+      "record the tag with `npm run image` (its one home, the product's `images.json`, D135), migrate, and apply compute again.",
     ],
     commands: [
       startTask("db_bootstrap_run_task_command"),
       waitStopped(cluster),
       "terraform output ecr_repository_urls",
+      ...recordImageLines(product, ws, "sha-<commit>"),
       ...(env.compute.migrations ? [startTask("migrations_run_task_command"), waitStopped(cluster)] : []),
     ],
   });
@@ -61,12 +63,13 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
   sections.push({
     title: "Rollback and migrations (seed 002 runbook)",
     text: [
-      "A rollback by task definition revision is undone by the next apply unless `app_image_tag` is set back too.",
+      "A rollback by task definition revision is undone by the next apply unless its image tag is recorded too (`npm run image`).",
       "Migrations run in their own task as the master user, with DATABASE_URL = the master's URL (D105), not with the API's task definition.",
     ],
     commands: [
       `aws ecs list-task-definitions --family-prefix ${svc(first)} --sort DESC --max-items 5`,
       `aws ecs update-service --cluster ${cluster} --service ${svc(first)} --task-definition ${svc(first)}:<previous revision>`,
+      ...recordImageLines(product, ws, "sha-<previous commit>"),
       ...(env.compute.migrations ? [startTask("migrations_run_task_command")] : []),
     ],
   });
