@@ -101,8 +101,9 @@ describeTerraform("the deployed image tag survives a synth on a fresh clone (run
     // What AWS returns for a group in a VPC (the crafted state leaves this computed attribute empty, and the
     // group would be replaced: Redis's address, and so the task definitions, would stay unknown).
     for (const r of crafted.resources.filter((x) => x.type === "aws_elasticache_replication_group")) for (const i of r.instances) i.attributes.security_group_names = [];
-    // What the provider records for a service without `triggers` (computed; the crafted state leaves it null).
-    for (const r of crafted.resources.filter((x) => x.type === "aws_ecs_service")) for (const i of r.instances) i.attributes.triggers = {};
+    // What an apply records for a service: no `triggers` ({}), and the ARN of its task definition (unknown at plan).
+    const arnOf = (module: string | undefined, name: string) => crafted.resources.find((x) => x.module === module && x.type === "aws_ecs_task_definition" && x.name === name)?.instances[0].attributes.arn;
+    for (const r of crafted.resources.filter((x) => x.type === "aws_ecs_service")) for (const i of r.instances) Object.assign(i.attributes, { triggers: {}, task_definition: arnOf(r.module, r.name) });
     settleState(dir, stateFile(origin), crafted, VAR_FILE, ["module.compute"]);
     // The apply of 3.0.0: what the settled state now lets the plan know (Redis's address, …) makes the task definitions known.
     ok(dir, `terraform plan -input=false -refresh=false ${VAR_FILE} ${COMPUTE} -out=tfplan-apply`);

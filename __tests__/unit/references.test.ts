@@ -251,6 +251,8 @@ describe("a compute config without a service named app", () => {
       'cdktf.out/stacks/dev/modules/compute/main.tf.json: locals.serving: var.app_image_tag is not declared in module "compute"',
       'cdktf.out/stacks/dev/modules/compute/main.tf.json: resource.aws_ecs_task_definition.api.container_definitions: var.app_image_tag is not declared in module "compute"',
       'cdktf.out/stacks/dev/modules/compute/main.tf.json: resource.aws_ecs_task_definition.migrations.container_definitions: var.app_image_tag is not declared in module "compute"',
+      'cdktf.out/stacks/dev/modules/compute/main.tf.json: resource.terraform_data.deployed_image.count: var.app_image_tag is not declared in module "compute"',
+      'cdktf.out/stacks/dev/modules/compute/main.tf.json: resource.terraform_data.deployed_image.input: var.app_image_tag is not declared in module "compute"',
     ]);
   });
 });
