@@ -82,7 +82,7 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
         if (kind === "cd") expect(command(printed)).toBe(`cd cdktf.out/stacks/${WS}`);
         else if (kind === "cloud") checkCloudLine(printed);
         else if (kind === "image") {
-          const [label, tag] = command(printed).split(/\s+/).slice(4);
+          const [label, tag] = command(printed).split(/\s+/).slice(5);
           expect(label).toBe(WS);
           fs.writeFileSync(op.tfvarsFile, withTfvarsImageTag(fs.readFileSync(op.tfvarsFile, "utf8"), tag));
         }
