@@ -13,6 +13,7 @@ import { namesOf } from "./composition/names";
 import { addRootOutputs } from "./composition/outputs";
 import { runningValidation } from "./composition/running";
 import { ConfigError, crossProductProblems, EDUAUTISMO, loadEnvironments, PRODUCTS, ruleContext, type EnvironmentConfig, type EnvironmentInput, type Product } from "./environments";
+import { withDeployedImages } from "./environments/deployed-images";
 import { BootstrapSchema, type BootstrapConfig, type BootstrapInput } from "./environments/bootstrap";
 import { PlatformApp } from "./lib/core/app";
 import { placeholdersOf } from "./lib/core/placeholders";
@@ -119,6 +120,8 @@ export interface SynthOptions {
   readonly outdir?: string;
   /** @default the product's checked-in environment files */
   readonly inputs?: Readonly<Record<string, EnvironmentInput>>;
+  /** Workspace → deployed image tag. @default the product's images file (`<sourceDir>/images.json`) */
+  readonly images?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -127,7 +130,10 @@ export interface SynthOptions {
  */
 export function synthesize(options: SynthOptions = {}): { app: PlatformApp; platforms: Platform[] } {
   const product = options.product ?? EDUAUTISMO;
-  const environments = loadEnvironments(options.inputs ?? product.environments, product);
+  // The deployed tags (<sourceDir>/images.json) go in before validation, so a bad tag stops here too.
+  const deployed = withDeployedImages(product, options.inputs ?? product.environments, options.images ?? product.images);
+  if (deployed.problems.length > 0) throw new ConfigError(deployed.problems);
+  const environments = loadEnvironments(deployed.inputs, product);
   const boot = parseBootstrap(options.bootstrap ?? product.bootstrap);
   for (const env of environments) {
     if (env.state && env.state.bucket !== boot.bucket) {
@@ -147,7 +153,7 @@ export function synthesize(options: SynthOptions = {}): { app: PlatformApp; plat
 }
 
 /** Every product (`npm run synth`), or those named (`npm run synth -- <id> …`); EduAutismo first. */
-export function synthesizeProducts(ids: readonly string[] = [], options: Omit<SynthOptions, "product" | "inputs" | "bootstrap"> = {}): { product: Product; platforms: Platform[] }[] {
+export function synthesizeProducts(ids: readonly string[] = [], options: Omit<SynthOptions, "product" | "inputs" | "bootstrap" | "images"> = {}): { product: Product; platforms: Platform[] }[] {
   const unknown = ids.filter((id) => !PRODUCTS.some((p) => p.id === id));
   if (unknown.length > 0) throw new ConfigError(unknown.map((id) => `synth: no product "${id}" (products: ${PRODUCTS.map((p) => p.id).join(", ")})`));
   const chosen = ids.length > 0 ? PRODUCTS.filter((p) => ids.includes(p.id)) : PRODUCTS;

@@ -14,6 +14,7 @@ import { production } from "./production";
 import { RETELL } from "./retell";
 import { ConfigError, environmentSchemaOf, parseEnvironmentOf, productPolicyProblems, type EnvironmentConfig, type EnvironmentInput, type EnvironmentSchemaType, type Workspace } from "./schema";
 import { staging } from "./staging";
+import IMAGES from "./images.json";
 
 export * from "./schema";
 export type { Defaults, Product, ProductPolicyExemption, ProductSpec } from "./product-spec";
@@ -29,6 +30,7 @@ export const EDUAUTISMO: Product = {
   sourceDir: "environments",
   environments: ENVIRONMENT_INPUTS,
   bootstrap,
+  images: IMAGES,
 };
 
 /**

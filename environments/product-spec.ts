@@ -63,6 +63,11 @@ export interface Product extends ProductSpec {
   readonly environments: Readonly<Record<string, EnvironmentInput>>;
   /** Its state bootstrap stack (environments/bootstrap.ts shape). */
   readonly bootstrap: BootstrapInput;
+  /**
+   * The image tag each workspace deploys: `<sourceDir>/images.json`, written by `npm run image -- set`
+   * (environments/deployed-images.ts). A workspace it does not name runs the placeholder tag.
+   */
+  readonly images: Readonly<Record<string, string>>;
 }
 
 /** The environment file over the product's defaults: nested objects merge, anything else is the file's. */

@@ -7,7 +7,8 @@
  * files. Packages (cdktf, constructs, @cdktf/provider-aws/lib/..., zod) are not bundled: they stay
  * `require`s that Node resolves from node_modules as before (bundling them too measured no faster,
  * and cdktf/lib/private/fs.js runs itself through __filename). The key hashes the content of every
- * .ts file of the repository (except node_modules, cdktf.out, __tests__ and dot-directories),
+ * .ts file of the repository and every images.json under environments/ (the deployed image tags the
+ * bundle inlines; except node_modules, cdktf.out, __tests__ and dot-directories),
  * package.json, package-lock.json, tsconfig.json, this file, and the esbuild and Node versions: any
  * change rebuilds (a fraction of a second), otherwise the bundle is just loaded. Like tsx, esbuild
  * only strips types: `npm run typecheck` is the type check.
@@ -43,7 +44,7 @@ function tsFiles(dir, rel, out) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     if (e.isDirectory()) {
       if (!e.name.startsWith(".") && !SKIP_DIRS.has(e.name)) tsFiles(path.join(dir, e.name), rel ? `${rel}/${e.name}` : e.name, out);
-    } else if (e.name.endsWith(".ts")) {
+    } else if (e.name.endsWith(".ts") || e.name === "images.json") {
       out.push(rel ? `${rel}/${e.name}` : e.name);
     }
   }

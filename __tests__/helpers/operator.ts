@@ -51,15 +51,21 @@ export function command(line: string): string {
   return line.replace(/\s{2,}#.*$/, "").trim();
 }
 
-/** What a test does with a runbook line: runs it, or checks it without running it (AWS, docker, curl). */
-export type LineKind = "cd" | "synth" | "apply" | "cloud" | "run";
+/**
+ * What a test does with a runbook line: runs it, or checks it without running it (AWS, docker, curl, git).
+ * `image` (`npm run image -- set <ws> <tag>`) writes the repository's images file, not the copy's: the test
+ * applies its effect on the copy's tfvars (the command itself runs in a fresh copy of the repository in
+ * __tests__/terraform/image-tag.test.ts).
+ */
+export type LineKind = "cd" | "synth" | "image" | "apply" | "cloud" | "run";
 export function classify(line: string): LineKind {
   const c = command(line);
   if (/^cd /.test(c)) return "cd";
   if (c === "npm run synth") return "synth";
+  if (/^npm run image -- set /.test(c)) return "image";
   if (/^terraform apply /.test(c)) return "apply";
   // `eval "$(terraform output -raw <x>_run_task_command)"` runs an aws command too.
-  if (/(^|[\s($|])(aws|docker|curl) /.test(c) || /\beval\b/.test(c)) return "cloud";
+  if (/(^|[\s($|])(aws|docker|curl|git) /.test(c) || /\beval\b/.test(c)) return "cloud";
   return "run";
 }
 

@@ -14,6 +14,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { providerSchemas, stateFromPlan, terraformOk, type PlanJson } from "../../lib/tools/terraform";
+import { withTfvarsImageTag } from "../../lib/tools/image";
 import { planFileAfter, planFileVariables } from "../../lib/tools/terraform-plan-file";
 import { bashLines, classify, command, OperatorWorkspace, planOut, REPO, runbookSection, withoutRefresh, type Block } from "../helpers/operator";
 import { inputs, synthAll, type Json } from "../helpers/synth";
@@ -80,6 +81,11 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
         const kind = classify(printed);
         if (kind === "cd") expect(command(printed)).toBe(`cd cdktf.out/stacks/${WS}`);
         else if (kind === "cloud") checkCloudLine(printed);
+        else if (kind === "image") {
+          const [label, tag] = command(printed).split(/\s+/).slice(5);
+          expect(label).toBe(WS);
+          fs.writeFileSync(op.tfvarsFile, withTfvarsImageTag(fs.readFileSync(op.tfvarsFile, "utf8"), tag));
+        }
         else if (kind === "apply") {
           expect({ printed, applies: command(printed).replace("terraform apply ", "") }).toEqual({ printed, applies: lastPlanOut });
           expect(fs.existsSync(path.join(op.dir, lastPlanOut as string))).toBe(true);

@@ -147,7 +147,7 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
 
   test("staging (internet ingress) has no origin secret and its HTTPS listener forwards by default", () => {
     const compute = mod("staging", "compute");
-    expect(compute.resource.terraform_data).toBeUndefined();
+    expect(compute.resource.terraform_data?.origin_verify).toBeUndefined();
     expect(resource(compute, "aws_lb_listener", "https").default_action[0].type).toBe("forward");
     expect(resource(compute, "aws_ecs_service", "app").depends_on).toContain("aws_lb_listener.https");
   });

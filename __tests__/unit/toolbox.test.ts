@@ -178,10 +178,6 @@ describe("first deploy: no tasks until a real image exists", () => {
     expect(compute().locals.serving).toBe(`\${var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`);
   });
 
-  test("the placeholder is the default tag of every workspace", () => {
-    for (const s of Object.values(stacks)) expect(s.tfvars).toContain(`\napp_image_tag = "${PLACEHOLDER_IMAGE_TAG}"\n`);
-  });
-
   test("each service is created with zero tasks and autoscaling holds it at zero", () => {
     expect(resource(compute(), "aws_ecs_service", "app").desired_count).toBe("${local.serving ? var.app_desired_count : 0}");
     expect(resource(compute(), "aws_appautoscaling_target", "app")).toMatchObject({

@@ -2,6 +2,7 @@
 import type { Product } from "../product-spec";
 import type { EnvironmentInput } from "../schema";
 import { dev } from "./dev";
+import IMAGES from "./images.json";
 import { prod } from "./prod";
 import { AITECHNE_DEFAULTS, AITECHNE_POLICY_EXEMPTIONS, AITECHNE_SHORT_NAME } from "./product";
 
@@ -18,5 +19,6 @@ export const AITECHNE: Product = {
   // Placeholder account: prod's (environments/aitechne/prod.ts), which keeps its state there.
   bootstrap: { accountId: "555555555555", bucket: "ai-techne-academy-terraform-state", region: "us-east-1", noncurrentVersionDays: 90, lockTable: false },
   defaults: AITECHNE_DEFAULTS,
+  images: IMAGES,
   policyExemptions: AITECHNE_POLICY_EXEMPTIONS,
 };

@@ -1,6 +1,7 @@
 /** Atena (seed 002): one workspace, `prod`, written to `cdktf.out/atena/stacks/prod`. */
 import type { Product } from "../product-spec";
 import { prod } from "./prod";
+import IMAGES from "./images.json";
 import { ATENA_DEFAULTS } from "./product";
 
 export const ATENA: Product = {
@@ -15,4 +16,5 @@ export const ATENA: Product = {
   productionWorkspace: "prod",
   bootstrap: { accountId: "444444444444", bucket: "atena-terraform-state-444444444444", region: "us-east-1", noncurrentVersionDays: 90, lockTable: false },
   defaults: ATENA_DEFAULTS,
+  images: IMAGES,
 };

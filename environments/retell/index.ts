@@ -6,6 +6,7 @@
  */
 import type { Product } from "../product-spec";
 import { RETELL_DEFAULTS, RETELL_SHORT_NAME } from "./product";
+import IMAGES from "./images.json";
 import { production } from "./production";
 import { staging } from "./staging";
 
@@ -18,6 +19,7 @@ export const RETELL: Product = {
   sourceDir: "environments/retell",
   defaults: RETELL_DEFAULTS,
   environments: { staging, production },
+  images: IMAGES,
   // One state bucket for both workspaces (seed 003 has none; the platform's bootstrap, environments/bootstrap.ts).
   productionWorkspace: "production",
   // Placeholder account: production's (environments/retell/production.ts), which keeps its state there.

@@ -6,6 +6,8 @@
  */
 import { EDUAUTISMO, exemptibleChecks, loadEnvironments, workspaceLabel, type Product } from "../../environments";
 import { firstDeployNotes, oneOffTask, productFirstDeploy, productRunbookDoc, sectionLines, registerTaskDefinitions, startTask, taskContainer, valkeySwitchSection, workspaceDir } from "./product-runbook";
+import { imagesFilePath } from "../../environments/deployed-images";
+import { recordImageLines } from "./image";
 import { GUIDE_RUNBOOKS } from "./runbooks";
 import { CHECKS } from "./policy/checks";
 import { evaluatePolicy, policyEnvironment, type Status } from "./policy";
@@ -126,7 +128,7 @@ export function runbookDoc(stack: SynthesizedStack): string {
     "configuration and keeps `.terraform/`, `terraform.tfstate.d/` and `state-backups/`). Commands run there with your",
     `own \`terraform\` and CLI configuration. Modules: ${order.join(", ")}.`,
     "Edits to `environments/" + ws + "/terraform.tfvars` are one-off: the next `npm run synth` rewrites the file from",
-    "`environments/" + ws + ".ts`, so make a change you keep there.",
+    "`environments/" + ws + ".ts` (and `app_image_tag` from `" + imagesFilePath(EDUAUTISMO) + "`: `npm run image`), so make a change you keep there.",
   ];
 
   // §5.1 ---------------------------------------------------------------------------------------------
@@ -180,15 +182,17 @@ export function runbookDoc(stack: SynthesizedStack): string {
       "unset VALUE",
       "```",
       "",
-      "Push the first image (from the application repository), then point the workspace at its tag:",
+      "Push the first image (from the application repository), then record its tag: the deployed tag's one home is",
+      `\`${imagesFilePath(EDUAUTISMO)}\`, which every synth writes into the tfvars (a \`-var app_image_tag=\` or an edit of`,
+      "`app_image_tag` in the tfvars is undone by the next synth):",
       "```bash",
       "TAG=3.0.0   # the release you deploy",
       "ECR_APP=$(terraform output -json ecr_repository_urls | jq -r .app)",
       `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin "\${ECR_APP%%/*}"`,
       'docker build -t "$ECR_APP:$TAG" .',
       'docker push "$ECR_APP:$TAG"',
+      ...recordImageLines(EDUAUTISMO, ws, "3.0.0"),
       "```",
-      ...tfvarsEdit(ws, ['app_image_tag = "3.0.0"']),
     );
     // The exit code of the task definition's own container, by name (a sidecar may be listed first).
     const oneOff = (output: string, what: string) => oneOffTask(output, cluster, taskContainer(stack, output.replace(/_run_task_command$/, "")), what);
@@ -279,9 +283,9 @@ export function runbookDoc(stack: SynthesizedStack): string {
       `aws ecs wait services-stable --cluster ${cluster} --services ${service}`,
       `aws ecs describe-services --cluster ${cluster} --services ${service} --query 'services[0].events[:5]'`,
       "```",
-      "Then put the previous image tag back in the workspace, or the next compute apply registers the bad one again:",
-      ...tfvarsEdit(ws, ['app_image_tag = "2.9.0"   # the previous release']),
+      "Then record the previous image tag, or the next compute apply (or the pipeline's next run) registers the bad one again:",
       "```bash",
+      ...recordImageLines(EDUAUTISMO, ws, "2.9.0"),
       ...plan("compute").map((l, i) => (i === 0 ? `${l}   # expect: the app task definition replaced with the previous image` : l)),
       "```",
     );

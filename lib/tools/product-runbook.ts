@@ -23,6 +23,7 @@ export interface RunbookSection {
 
 /** What a product's section writer gets: the workspace, its config and the names read from the synthesized root. */
 export interface RunbookContext {
+  readonly product: Product;
   readonly ws: string;
   readonly env: EnvironmentConfig;
   readonly stack: SynthesizedStack;
@@ -166,6 +167,7 @@ export function productRunbookDoc(product: Product, env: EnvironmentConfig, stac
   const graph = moduleGraph(stack.root);
   const order = rolloutOrder(graph);
   const ctx: RunbookContext = {
+    product,
     ws,
     env,
     stack,

@@ -31,7 +31,8 @@ function range(from: number, to: number, step: number): number[] {
   return out;
 }
 
-const IMAGE_TAG_RE = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
+/** A Docker image tag (https://docs.docker.com/reference/cli/docker/image/tag/): up to 128 of [A-Za-z0-9_.-], not starting with . or -. */
+export const IMAGE_TAG_RE = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
 
 export const IMAGE_KNOBS = defineKnobs(
   {
@@ -39,7 +40,7 @@ export const IMAGE_KNOBS = defineKnobs(
       type: "string",
       field: "imageTag",
       default: PLACEHOLDER_IMAGE_TAG,
-      description: "Image tag of the app (CI/CD: -var app_image_tag=<sha> with -target=module.compute).",
+      description: "Deployed image tag of every service; its home is the product's images.json (npm run image -- set <workspace> <tag>), which synth writes here.",
     },
   },
   () => [

@@ -28,12 +28,12 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
-import { TerraformLocal } from "cdktf";
+import { DataResource, TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { MIGRATIONS_DATABASE_URL, PARAMETER_PLACEHOLDER, PLACEHOLDER_IMAGE_TAG, WRITTEN_PARAMETERS, type ComputeConfig, type ServiceConfig } from "./config";
 import { hclExpression } from "../../lib/core/hcl";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
-import { expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { counted, expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { readStatements, readWriteStatements } from "../storage/grants";
 import { dbBootstrapTask } from "./db-bootstrap";
 import { appLogs, containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type DbLogin, type RedisInputs } from "./env";
@@ -54,11 +54,16 @@ export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const TOOLBOX_LIFETIME_SECONDS = 3600;
 /** Tag that marks the toolbox task definition; the policy gate lets only it have a writable root (ecs-read-only-root). */
 export const TOOLBOX_PURPOSE = "ecs-exec-toolbox";
+/**
+ * `terraform_data.<this>[0]` holds the deployed tag while it is not the placeholder, with prevent_destroy: a plan
+ * that brings the placeholder back after a deploy fails with "Instance cannot be destroyed" (D136).
+ */
+export const DEPLOYED_IMAGE_GUARD = "deployed_image";
 /** Warning of the Terraform check while app_image_tag is the placeholder. */
 export const PLACEHOLDER_TAG_WARNING =
   `app_image_tag is the placeholder "${PLACEHOLDER_IMAGE_TAG}": every ECS service runs zero tasks. First deploy: put a value in each app secret ` +
   "(terraform output app_secret_arns), push the first image to the ECR repository (terraform output ecr_repository_urls), " +
-  "set app_image_tag to its tag in environments/<workspace>/terraform.tfvars (and compute.imageTag in environments/<workspace>.ts), " +
+  "record its tag with npm run image -- set <workspace> <tag> (the product's images.json, which synth writes into terraform.tfvars as app_image_tag), " +
   "run the db-bootstrap and migrations tasks, then apply module.compute again (docs/runbooks/<workspace>.md, first deploy).";
 /** Local that is true once no operator parameter (compute.parameterStore.manual) holds the placeholder any more. */
 export const PARAMETERS_REPLACED_LOCAL = "parameters_replaced";
@@ -565,6 +570,13 @@ export class ComputeModule extends ModuleStack {
     }
     new TerraformLocal(this, "serving", expr(`var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"${replaced}`));
     this.addOverride("check.first_deploy_image", { assert: [{ condition: `\${var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`, error_message: PLACEHOLDER_TAG_WARNING }] });
+    // Once a real tag is applied, going back to the placeholder would scale every service to zero: a synth
+    // from a checkout without the deployed tag (issue 21 item 3, D136). This record of the deployed tag
+    // exists only while the tag is real, and cannot be destroyed, so such a plan fails instead.
+    counted(
+      named(new DataResource(this, "deployed_image_guard", { input: expr("var.app_image_tag") as unknown as Record<string, string>, lifecycle: { preventDestroy: true } }), DEPLOYED_IMAGE_GUARD),
+      `var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}" ? 1 : 0`,
+    );
 
     const families: Record<string, string> = {};
     for (const s of cfg.services) {

@@ -4,9 +4,10 @@
  * application's own commands (sam build/validate, pytest, quota requests, S3/Step Functions/DynamoDB tests)
  * stay the guide's.
  */
+import { recordImageLines } from "../image";
 import { startTask, type GuideRunbook, type RunbookContext, type RunbookSection } from "../product-runbook";
 
-export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => {
+export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput, product, varFile }) => {
   const cluster = input("compute", "name") ?? `<cluster>`;
   const alarmPrefix = input("monitoring", "alarm_prefix") ?? `<prefix>`;
   const defaultVpc = env.network.mode === "default-vpc";
@@ -27,14 +28,14 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput }) => 
       ],
     });
   }
-  sections.push(samDeploySection({ ws, env, hasOutput }));
+  sections.push(samDeploySection({ product, ws, env, varFile, hasOutput }));
   sections.push({
     title: "Troubleshooting: the ECS task does not start (seed 004)",
     text: [
       "The guide's checklist: the subnets route to the internet gateway, the tasks' security group sends HTTPS (443), the state",
       "machine's role may `ecs:RunTask` on the family (`<family>` and `<family>:*`: the ARN it gets has no revision) and `iam:PassRole`",
       "the two task roles (`terraform output -raw task_role_arn`, `execution_role_arn`), its overrides name the container",
-      "`terraform output -raw processor_container_name`, and the image with the tag `app_image_tag` names exists. Start the task by hand",
+      "`terraform output -raw processor_container_name`, and the image with the tag `npm run image -- show` prints exists. Start the task by hand",
       "as the state machine does:",
     ],
     commands: [
@@ -71,7 +72,7 @@ const shellVar = (output: string) => output.toUpperCase();
  * SAM then stops with "S3 Bucket not specified"). `sam deploy` without `--template-file` deploys what `sam build`
  * wrote (.aws-sam/build/template.yaml).
  */
-function samDeploySection({ ws, env, hasOutput }: Pick<RunbookContext, "ws" | "env" | "hasOutput">): RunbookSection {
+function samDeploySection({ product, ws, env, varFile, hasOutput }: Pick<RunbookContext, "product" | "ws" | "env" | "varFile" | "hasOutput">): RunbookSection {
   const values: [param: string, output: string][] = [
     ["VpcId", "vpc_id"],
     ["SubnetIds", "public_subnet_ids"],
@@ -96,14 +97,18 @@ function samDeploySection({ ws, env, hasOutput }: Pick<RunbookContext, "ws" | "e
   return {
     title: "The SAM stack (seed 004, Deploy)",
     text: [
-      "After this workspace is applied and the processor image is pushed with the tag `app_image_tag` names (immutable tags, no",
-      "`:latest`, D125). First read this workspace's outputs here, where `terraform output` works; then build and deploy the SAM",
+      "After this workspace is applied and the processor image is pushed (immutable tags, no `:latest`, D125), record its tag in",
+      "its one home (`npm run image`: the product's `images.json`, D135) and apply compute. Then read this workspace's outputs",
+      "here, where `terraform output` works, and build and deploy the SAM",
       `application from its own checkout${repo ? ` (\`${repo}\`)` : ""}, whose template has been migrated as docs/products/aitechne.md`,
       "(\"Migrating the guide's template\") says: Terraform owns the network, the cluster, the processor's task definition, its roles",
       "and the alarms, and the template takes them as parameters. `--resolve-s3` gives a first deploy its artifacts bucket without",
       "`--guided`; the same lines redeploy. The task definition ARN has no revision: a new image or size needs no `sam deploy` (D167).",
     ],
     commands: [
+      ...recordImageLines(product, ws, "<tag>"),
+      `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
+      "terraform apply tfplan-compute",
       ...values.map(([, output]) => `${shellVar(output)}=$(terraform output -raw ${output})`),
       'cd "$SAM_APP_DIR"   # your checkout of the SAM application: infrastructure/template.yaml',
       "sam validate --template-file infrastructure/template.yaml --lint",

@@ -2,12 +2,13 @@
  * Seed 002's runbook commands for Atena, with each workspace's real names (docs/runbooks/atena/<ws>.md).
  * Commands the guide names differently, and why, are D103, D105, D107, D109; the guide's scripts are out of scope.
  */
+import { recordImageLines } from "../image";
 import { oneOffTask, registerTaskDefinitions, taskContainer, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
 /** A service's Terraform name (`-` → `_`), as its task definition is keyed in the compute module. */
 const tf = (name: string) => name.replace(/-/g, "_");
 
-export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, hasOutput }) => {
+export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, hasOutput, product }) => {
   const name = input("compute", "name") ?? `${env.project}-${ws}`;
   const cluster = env.compute.clusterNameSuffix ? `${name}-${env.compute.clusterNameSuffix}` : name;
   const svc = (s: string) => `${name}-${s}`;
@@ -37,12 +38,13 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, has
   sections.push({
     title: "First deploy of the application (seed 002 §6)",
     text: [
-      "Push `sha-<commit>` images (tags are immutable, no `latest`: D107) and set `app_image_tag` in the tfvars (and",
-      "`compute.imageTag` in the environment file). Then register the one-off task definitions with that image, run",
-      "db-bootstrap (creates the application user) and the migrations, each to a clean exit, and only then roll the services.",
+      "Push `sha-<commit>` images (tags are immutable, no `latest`: D107) and record the tag in its one home with `npm run image`",
+      "(the product's `images.json`, D135). Then register the one-off task definitions with that image, run db-bootstrap",
+      "(creates the application user) and the migrations, each to a clean exit, and only then roll the services.",
     ],
     commands: [
       "terraform output ecr_repository_urls",
+      ...recordImageLines(product, ws, "sha-<commit>"),
       ...registerTaskDefinitions(varFile, oneOffs),
       ...oneOffs.flatMap((k) => oneOffTask(`${k}_run_task_command`, cluster, taskContainer(stack, k))),
       `terraform plan ${varFile} -target=module.compute -out=tfplan-ecs`,
@@ -70,12 +72,13 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, has
   sections.push({
     title: "Rollback and migrations (seed 002 runbook)",
     text: [
-      "A rollback by task definition revision is undone by the next apply unless `app_image_tag` is set back too.",
+      "A rollback by task definition revision is undone by the next apply unless its image tag is recorded too (`npm run image`).",
       "Migrations run in their own task as the master user, with DATABASE_URL = the master's URL (D105), not with the API's task definition.",
     ],
     commands: [
       `aws ecs list-task-definitions --family-prefix ${svc(first)} --sort DESC --max-items 5`,
       `aws ecs update-service --cluster ${cluster} --service ${svc(first)} --task-definition ${svc(first)}:<previous revision>`,
+      ...recordImageLines(product, ws, "sha-<previous commit>"),
       ...(env.compute.migrations ? oneOffTask("migrations_run_task_command", cluster, taskContainer(stack, "migrations")) : []),
     ],
   });

@@ -4,10 +4,11 @@
  * (names, immutable image tags, run-task without a network), the working equivalent is printed and
  * docs/decisions.md D114 says why; docs/products/retell.md maps each guide command to its line here.
  */
+import { recordImageLines } from "../image";
 import { oneOffTask, registerTaskDefinitions, taskContainer, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
 export const retellRunbook: GuideRunbook = (ctx) => {
-  const { env, ws, varFile } = ctx;
+  const { env, ws, varFile, product } = ctx;
   const cluster = ctx.input("compute", "name") ?? `${env.project}-${ws}`;
   const services = env.compute.services.map((s) => ({ name: s.name, ecs: `${cluster}-${s.name}`, image: s.image, web: s.kind === "web", hosts: s.hostHeaders }));
   const api = services[0];
@@ -27,8 +28,8 @@ export const retellRunbook: GuideRunbook = (ctx) => {
     {
       title: "Deploy: images, migrations, services (seed 003 \"Deploy Manual\")",
       text: [
-        "Repositories have immutable tags: tag each build with the commit, never `:latest` (D114). Set `app_image_tag` to that tag",
-        `in \`environments/${ws}/terraform.tfvars\` (and \`compute.imageTag\` in the environment file) before the plans below. The`,
+        "Repositories have immutable tags: tag each build with the commit, never `:latest` (D114). Record that tag with `npm run image`",
+        "(its one home is the product's `images.json`, which every synth writes into the tfvars; D135) before the plans below. The",
         "migrations task needs the private subnets and the tasks' security group: its output prints the complete `aws ecs run-task`",
         "line (the guide's `--launch-type FARGATE` alone fails). The db-bootstrap task (first deploy only) creates the app's database user.",
       ],
@@ -37,6 +38,7 @@ export const retellRunbook: GuideRunbook = (ctx) => {
         ...env.compute.images.map((i) => `${ecrVar(i)}=$(terraform output -json ecr_repository_urls | jq -r '."${i}"')`),
         `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin "\${${ecrVar(env.compute.images[0])}%%/*}"`,
         ...env.compute.images.flatMap((i) => [`docker build -t "$${ecrVar(i)}:$TAG" -f apps/${i}/Dockerfile .`, `docker push "$${ecrVar(i)}:$TAG"`]),
+        ...recordImageLines(product, ws, "$TAG"),
         ...registerTaskDefinitions(varFile, ["db_bootstrap", "migrations"]),
         ...oneOffTask("db_bootstrap_run_task_command", cluster, taskContainer(ctx.stack, "db_bootstrap"), "first deploy only"),
         ...oneOffTask("migrations_run_task_command", cluster, taskContainer(ctx.stack, "migrations")),
@@ -62,13 +64,14 @@ export const retellRunbook: GuideRunbook = (ctx) => {
     {
       title: "Rollback (seed 003 \"Rollback Manual\")",
       text: [
-        "ECS returns to an earlier revision at once; set `app_image_tag` back to that revision's tag too, or the next compute",
-        "apply brings the newer image back.",
+        "ECS returns to an earlier revision at once; record that revision's image tag too, or the next compute apply (or the",
+        "pipeline's next run) brings the newer image back.",
       ],
       commands: [
         `aws ecs list-task-definitions --family-prefix ${api.ecs} --sort DESC`,
         `aws ecs update-service --cluster ${cluster} --service ${api.ecs} --task-definition ${api.ecs}:<PREVIOUS_REVISION>`,
         `aws ecs wait services-stable --cluster ${cluster} --services ${api.ecs}`,
+        ...recordImageLines(product, ws, "<PREVIOUS_TAG>"),
       ],
     },
     {

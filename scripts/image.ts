@@ -1,0 +1,13 @@
+/**
+ * `npm run image -- set <ws|product/ws> <tag>`: records the image tag a workspace deploys in its product's
+ * images.json (and the synthesized tfvars); `npm run image -- show [ws]` prints the recorded tags. See lib/tools/image.ts.
+ */
+import * as path from "path";
+import { imageCommand } from "../lib/tools/image";
+
+try {
+  process.exitCode = imageCommand(path.resolve(__dirname, ".."), process.argv.slice(2), (s) => console.log(s), (s) => console.error(s));
+} catch (e) {
+  console.error((e as Error).message);
+  process.exitCode = 1;
+}
