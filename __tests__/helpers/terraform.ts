@@ -55,9 +55,9 @@ export function stateInstances(state: StateJson): Map<string, { attributes: Reco
  * placeholders, so a later plan shows what a config change does rather than the placeholders' drift.
  * Writes the state to `stateFile` and returns it.
  */
-export function settleState(dir: string, stateFile: string, state: StateJson, varFile: string, targets: string[]): StateJson {
+export function settleState(dir: string, stateFile: string, state: StateJson, varArgs: string | readonly string[], targets: string[]): StateJson {
   fs.writeFileSync(stateFile, JSON.stringify(state));
-  terraformOk(dir, ["plan", "-input=false", "-refresh=false", varFile, "-out=tfplan-settle", ...targets.map((t) => `-target=${t}`)]);
+  terraformOk(dir, ["plan", "-input=false", "-refresh=false", ...[varArgs].flat(), "-out=tfplan-settle", ...targets.map((t) => `-target=${t}`)]);
   const plan = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-settle"]).stdout) as PlanJson;
   const instances = stateInstances(state);
   for (const c of plan.resource_changes ?? []) {

@@ -28,7 +28,21 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput, produ
       ],
     });
   }
-  sections.push(samDeploySection({ product, ws, env, varFile, hasOutput }));
+  sections.push({
+    title: "Deploy a processor image (D135)",
+    text: [
+      "CI pushes the processor image to this workspace's repository (`terraform output -json ecr_repository_urls`; immutable",
+      "tags, no `:latest`, D125). Its tag has one home, the product's `images.json`: record it there, commit it, and apply",
+      "compute, so the task definition the SAM stack runs names the image. A later synth anywhere plans the same tag.",
+    ],
+    commands: [
+      'TAG="sha-<commit>"   # the tag CI pushed',
+      ...recordImageLines(product, ws, "$TAG"),
+      `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
+      "terraform apply tfplan-compute",
+    ],
+  });
+  sections.push(samDeploySection({ ws, env, hasOutput }));
   sections.push({
     title: "Troubleshooting: the ECS task does not start (seed 004)",
     text: [
@@ -72,7 +86,7 @@ const shellVar = (output: string) => output.toUpperCase();
  * SAM then stops with "S3 Bucket not specified"). `sam deploy` without `--template-file` deploys what `sam build`
  * wrote (.aws-sam/build/template.yaml).
  */
-function samDeploySection({ product, ws, env, varFile, hasOutput }: Pick<RunbookContext, "product" | "ws" | "env" | "varFile" | "hasOutput">): RunbookSection {
+function samDeploySection({ ws, env, hasOutput }: Pick<RunbookContext, "ws" | "env" | "hasOutput">): RunbookSection {
   const values: [param: string, output: string][] = [
     ["VpcId", "vpc_id"],
     ["SubnetIds", "public_subnet_ids"],
@@ -97,18 +111,14 @@ function samDeploySection({ product, ws, env, varFile, hasOutput }: Pick<Runbook
   return {
     title: "The SAM stack (seed 004, Deploy)",
     text: [
-      "After this workspace is applied and the processor image is pushed (immutable tags, no `:latest`, D125), record its tag in",
-      "its one home (`npm run image`: the product's `images.json`, D135) and apply compute. Then read this workspace's outputs",
-      "here, where `terraform output` works, and build and deploy the SAM",
+      "After this workspace is applied with a processor image (the section above). First read this workspace's outputs here,",
+      "where `terraform output` works; then build and deploy the SAM",
       `application from its own checkout${repo ? ` (\`${repo}\`)` : ""}, whose template has been migrated as docs/products/aitechne.md`,
       "(\"Migrating the guide's template\") says: Terraform owns the network, the cluster, the processor's task definition, its roles",
       "and the alarms, and the template takes them as parameters. `--resolve-s3` gives a first deploy its artifacts bucket without",
       "`--guided`; the same lines redeploy. The task definition ARN has no revision: a new image or size needs no `sam deploy` (D167).",
     ],
     commands: [
-      ...recordImageLines(product, ws, "<tag>"),
-      `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
-      "terraform apply tfplan-compute",
       ...values.map(([, output]) => `${shellVar(output)}=$(terraform output -raw ${output})`),
       'cd "$SAM_APP_DIR"   # your checkout of the SAM application: infrastructure/template.yaml',
       "sam validate --template-file infrastructure/template.yaml --lint",
