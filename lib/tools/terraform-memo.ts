@@ -134,7 +134,10 @@ export function memoized(dir: string, args: readonly string[], run: () => TfResu
   try {
     if (fs.existsSync(entryFile)) return replay();
     const r = run();
-    if (out && r.code === 0) fs.copyFileSync(path.join(dir, out), `${planFile}.tmp`), fs.renameSync(`${planFile}.tmp`, planFile);
+    if (out && r.code === 0) {
+      fs.copyFileSync(path.join(dir, out), `${planFile}.tmp`);
+      fs.renameSync(`${planFile}.tmp`, planFile);
+    }
     const entry: Entry = { code: r.code, stdout: r.stdout, stderr: r.stderr, out };
     fs.writeFileSync(`${entryFile}.tmp`, JSON.stringify(entry));
     fs.renameSync(`${entryFile}.tmp`, entryFile);

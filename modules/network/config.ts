@@ -109,7 +109,7 @@ export const NetworkSchema = z
          */
         ami: z
           .string()
-          .regex(/^(ami-[0-9a-f]{8,17}|resolve:ssm:\/[A-Za-z0-9_.\/-]+)$/, "must be an AMI id like ami-0123456789abcdef0 or resolve:ssm:/<parameter>")
+          .regex(/^(ami-[0-9a-f]{8,17}|resolve:ssm:\/[A-Za-z0-9_./-]+)$/, "must be an AMI id like ami-0123456789abcdef0 or resolve:ssm:/<parameter>")
           .default(NAT_INSTANCE_DEFAULT_AMI),
         /** Graviton instance type. @default "t4g.nano" */
         instanceType: z.enum(NAT_INSTANCE_TYPES).default("t4g.nano"),
