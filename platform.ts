@@ -12,7 +12,17 @@ import { stateObjectPrefixes } from "./composition/modules";
 import { namesOf } from "./composition/names";
 import { addRootOutputs } from "./composition/outputs";
 import { runningValidation } from "./composition/running";
-import { ConfigError, crossProductProblems, EDUAUTISMO, loadEnvironments, PRODUCTS, ruleContext, type EnvironmentConfig, type EnvironmentInput, type Product } from "./environments";
+import {
+  ConfigError,
+  crossProductProblems,
+  EDUAUTISMO,
+  loadEnvironments,
+  PRODUCTS,
+  ruleContext,
+  type EnvironmentConfig,
+  type EnvironmentInput,
+  type Product,
+} from "./environments";
 import { withDeployedImages } from "./environments/deployed-images";
 import { BootstrapSchema, type BootstrapConfig, type BootstrapInput } from "./environments/bootstrap";
 import { PlatformApp } from "./lib/core/app";
@@ -45,7 +55,6 @@ export interface Platform {
   readonly dr?: DrModule;
 }
 
-
 function parseBootstrap(input: BootstrapInput): BootstrapConfig {
   const r = BootstrapSchema.safeParse(input);
   if (!r.success) throw new ConfigError(r.error.issues.map((i) => `bootstrap.${i.path.join(".")}: ${i.message}`));
@@ -74,7 +83,18 @@ export function buildPlatform(app: App, env: EnvironmentConfig, product: Product
   const compute = m.compute(ctx, { network, security, storage, database: database?.module, cache: cache?.module });
   const cdn = m.cdn(ctx, storage, compute);
   const monitoring = m.monitoring(ctx, { security, storage, compute, database, cache });
-  const built = { root, network, security, storage, cache: cache?.module, database: database?.module, compute, cdn, monitoring, dr };
+  const built = {
+    root,
+    network,
+    security,
+    storage,
+    cache: cache?.module,
+    database: database?.module,
+    compute,
+    cdn,
+    monitoring,
+    dr,
+  };
   addRootOutputs(root, env, built);
   return built;
 }
@@ -131,31 +151,56 @@ export interface SynthOptions {
 export function synthesize(options: SynthOptions = {}): { app: PlatformApp; platforms: Platform[] } {
   const product = options.product ?? EDUAUTISMO;
   // The deployed tags (<sourceDir>/images.json) go in before validation, so a bad tag stops here too.
-  const deployed = withDeployedImages(product, options.inputs ?? product.environments, options.images ?? product.images);
+  const deployed = withDeployedImages(
+    product,
+    options.inputs ?? product.environments,
+    options.images ?? product.images,
+  );
   if (deployed.problems.length > 0) throw new ConfigError(deployed.problems);
   const environments = loadEnvironments(deployed.inputs, product);
   const boot = parseBootstrap(options.bootstrap ?? product.bootstrap);
   for (const env of environments) {
     if (env.state && env.state.bucket !== boot.bucket) {
-      throw new ConfigError([`${env.workspace}.state.bucket: "${env.state.bucket}" is not the bootstrap state bucket "${boot.bucket}" (environments/bootstrap.ts)`]);
+      throw new ConfigError([
+        `${env.workspace}.state.bucket: "${env.state.bucket}" is not the bootstrap state bucket "${boot.bucket}" (environments/bootstrap.ts)`,
+      ]);
     }
   }
-  const root = options.outdir ?? (product.outDir ? process.env.CDKTF_OUTDIR ?? "cdktf.out" : undefined);
+  const root = options.outdir ?? (product.outDir ? (process.env.CDKTF_OUTDIR ?? "cdktf.out") : undefined);
   const outdir = root === undefined ? undefined : product.outDir ? path.join(root, product.outDir) : root;
   // cdktf creates only the last directory of outdir: a fresh checkout has no cdktf.out/ for cdktf.out/<product>.
   if (outdir) fs.mkdirSync(outdir, { recursive: true });
   const app = new PlatformApp(outdir ? { outdir } : {});
-  const users = environments.flatMap((env) => (env.state ? [{ workspace: env.workspace, accountId: env.accountId, objectPrefixes: stateObjectPrefixes(env.workspace, env.state.workspaceKeyPrefix) }] : []));
-  new BootstrapStack(app, boot, { users, sourceFile: product.outDir ? `${product.sourceDir}/index.ts` : "environments/bootstrap.ts" });
+  const users = environments.flatMap((env) =>
+    env.state
+      ? [
+          {
+            workspace: env.workspace,
+            accountId: env.accountId,
+            objectPrefixes: stateObjectPrefixes(env.workspace, env.state.workspaceKeyPrefix),
+          },
+        ]
+      : [],
+  );
+  new BootstrapStack(app, boot, {
+    users,
+    sourceFile: product.outDir ? `${product.sourceDir}/index.ts` : "environments/bootstrap.ts",
+  });
   const platforms = environments.map((env) => buildPlatform(app, env, product));
   app.synth();
   return { app, platforms };
 }
 
 /** Every product (`npm run synth`), or those named (`npm run synth -- <id> …`); EduAutismo first. */
-export function synthesizeProducts(ids: readonly string[] = [], options: Omit<SynthOptions, "product" | "inputs" | "bootstrap" | "images"> = {}): { product: Product; platforms: Platform[] }[] {
+export function synthesizeProducts(
+  ids: readonly string[] = [],
+  options: Omit<SynthOptions, "product" | "inputs" | "bootstrap" | "images"> = {},
+): { product: Product; platforms: Platform[] }[] {
   const unknown = ids.filter((id) => !PRODUCTS.some((p) => p.id === id));
-  if (unknown.length > 0) throw new ConfigError(unknown.map((id) => `synth: no product "${id}" (products: ${PRODUCTS.map((p) => p.id).join(", ")})`));
+  if (unknown.length > 0)
+    throw new ConfigError(
+      unknown.map((id) => `synth: no product "${id}" (products: ${PRODUCTS.map((p) => p.id).join(", ")})`),
+    );
   const chosen = ids.length > 0 ? PRODUCTS.filter((p) => ids.includes(p.id)) : PRODUCTS;
   // Rules across products (shared accounts), whichever products are written: nothing is written on a problem.
   const shared = crossProductProblems();

@@ -40,7 +40,13 @@ export function crossAccountStatements(config: BootstrapConfig, users: readonly 
   return users
     .filter((u) => u.accountId !== config.accountId)
     .flatMap((u) => [
-      { Sid: `StateList${u.workspace.replace(/[^A-Za-z0-9]/g, "")}`, Effect: "Allow" as const, Principal: { AWS: `arn:aws:iam::${u.accountId}:root` }, Action: "s3:ListBucket", Resource: BUCKET_ARN },
+      {
+        Sid: `StateList${u.workspace.replace(/[^A-Za-z0-9]/g, "")}`,
+        Effect: "Allow" as const,
+        Principal: { AWS: `arn:aws:iam::${u.accountId}:root` },
+        Action: "s3:ListBucket",
+        Resource: BUCKET_ARN,
+      },
       {
         Sid: `StateObjects${u.workspace.replace(/[^A-Za-z0-9]/g, "")}`,
         Effect: "Allow" as const,
@@ -56,7 +62,11 @@ export class BootstrapStack extends TerraformStack {
     super(scope, "bootstrap");
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     addPlaceholderChecks(this, placeholdersOf(config), "bootstrap", options.sourceFile ?? "environments/bootstrap.ts");
-    new AwsProvider(this, "aws", { region: config.region, allowedAccountIds: [config.accountId], defaultTags: [{ tags: { Project: "eduautismo-ia", Environment: "shared", ManagedBy: "cdktf" } }] });
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      allowedAccountIds: [config.accountId],
+      defaultTags: [{ tags: { Project: "eduautismo-ia", Environment: "shared", ManagedBy: "cdktf" } }],
+    });
     this.addOverride("terraform.required_providers.aws", { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION });
     new LocalBackend(this, { path: "terraform.tfstate" });
 
@@ -68,7 +78,13 @@ export class BootstrapStack extends TerraformStack {
       lifecycle: [{ id: "keep-old-state-versions", noncurrentVersionExpirationDays: config.noncurrentVersionDays }],
       policyStatements: crossAccountStatements(config, options.users ?? []),
     });
-    named(new TerraformOutput(this, "output_state_bucket", { value: state.attr("bucket"), description: "Set environments/<ws>.ts state.bucket to this." }), "state_bucket");
+    named(
+      new TerraformOutput(this, "output_state_bucket", {
+        value: state.attr("bucket"),
+        description: "Set environments/<ws>.ts state.bucket to this.",
+      }),
+      "state_bucket",
+    );
 
     if (config.lockTable) {
       const table = named(
@@ -84,7 +100,13 @@ export class BootstrapStack extends TerraformStack {
         }),
         "locks",
       );
-      named(new TerraformOutput(this, "output_lock_table", { value: table.name, description: "DynamoDB lock table (only for Terraform < 1.10)." }), "lock_table");
+      named(
+        new TerraformOutput(this, "output_lock_table", {
+          value: table.name,
+          description: "DynamoDB lock table (only for Terraform < 1.10).",
+        }),
+        "lock_table",
+      );
     }
   }
 }

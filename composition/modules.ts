@@ -12,7 +12,13 @@ import { CacheModule } from "../modules/cache";
 import { CACHE_KNOBS } from "../modules/cache/config";
 import { CdnModule } from "../modules/cdn";
 import { ComputeModule } from "../modules/compute";
-import { IMAGE_KNOBS, knobsOfService, MIGRATIONS_DATABASE_URL, taskKnobs, WRITTEN_PARAMETERS } from "../modules/compute/config";
+import {
+  IMAGE_KNOBS,
+  knobsOfService,
+  MIGRATIONS_DATABASE_URL,
+  taskKnobs,
+  WRITTEN_PARAMETERS,
+} from "../modules/compute/config";
 import { DatabaseModule } from "../modules/database";
 import { DATABASE_KNOBS } from "../modules/database/config";
 import { DrModule } from "../modules/dr";
@@ -51,7 +57,8 @@ export interface Ctx {
 export function network({ app, env, root, names, running }: Ctx): NetworkModule {
   const net = env.network;
   // Seed 004 option A: the account's default VPC, looked up; only the tasks' security group is created (D118).
-  if (net.mode === "default-vpc") return root.use(new DefaultVpcNetworkModule(app, env.workspace, { name: names.name, azs: env.availabilityZones }));
+  if (net.mode === "default-vpc")
+    return root.use(new DefaultVpcNetworkModule(app, env.workspace, { name: names.name, azs: env.availabilityZones }));
   // The load balancer's port to the tasks is the web services' one port (the schema checks they share it);
   // without a web service there is no load balancer and nothing is opened to it.
   const web = env.compute.services.filter((s) => s.kind === "web");
@@ -122,7 +129,11 @@ export function security({ app, env, root, names }: Ctx): SecurityModule {
 function terraformRoles(env: EnvironmentConfig, names: Names): SecurityProps["terraformRoles"] {
   const t = env.security.deploy.terraformRoles;
   if (!t.enabled || !env.state) return undefined;
-  const regions = [env.region, ...(env.dr.enabled && env.dr.region ? [env.dr.region] : []), ...(env.cdn.enabled ? ["us-east-1"] : [])];
+  const regions = [
+    env.region,
+    ...(env.dr.enabled && env.dr.region ? [env.dr.region] : []),
+    ...(env.cdn.enabled ? ["us-east-1"] : []),
+  ];
   return {
     applyBranch: t.applyBranch,
     workflow: t.workflow,
@@ -159,7 +170,11 @@ export function storage({ app, env, root, names }: Ctx, security: SecurityModule
 }
 
 /** Absent when `cache.enabled` is false (seed 000 §7.3): no module block, no knobs. */
-export function cache(ctx: Ctx, network: NetworkModule, security: SecurityModule): { module: CacheModule; knobs: KnobTokens<typeof CACHE_KNOBS.knobs> } | undefined {
+export function cache(
+  ctx: Ctx,
+  network: NetworkModule,
+  security: SecurityModule,
+): { module: CacheModule; knobs: KnobTokens<typeof CACHE_KNOBS.knobs> } | undefined {
   const { app, env, root, names } = ctx;
   const c = env.cache;
   if (!c.enabled) return undefined;
@@ -176,7 +191,9 @@ export function cache(ctx: Ctx, network: NetworkModule, security: SecurityModule
       knobs,
       settings: c,
       preventDestroy: env.preventDestroy,
-      ...(env.compute.parameterStore?.redisUrl ? { urlParameterName: `${parameterPath(names)}${WRITTEN_PARAMETERS.redisUrl}` } : {}),
+      ...(env.compute.parameterStore?.redisUrl
+        ? { urlParameterName: `${parameterPath(names)}${WRITTEN_PARAMETERS.redisUrl}` }
+        : {}),
     }),
   );
   return { module, knobs };
@@ -188,7 +205,11 @@ export function parameterPath(names: Names): string {
 }
 
 /** Absent when `database.enabled` is false (seed 004, D121): no module block, no knobs. */
-export function database(ctx: Ctx, network: NetworkModule, security: SecurityModule): { module: DatabaseModule; knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> } | undefined {
+export function database(
+  ctx: Ctx,
+  network: NetworkModule,
+  security: SecurityModule,
+): { module: DatabaseModule; knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> } | undefined {
   const { app, env, root, names } = ctx;
   const d = env.database;
   if (!d.enabled) return undefined;
@@ -209,7 +230,14 @@ export function database(ctx: Ctx, network: NetworkModule, security: SecurityMod
       // The rotation function (D170) runs in the private subnets: they route to the NAT or the secretsmanager endpoint.
       rotation: { subnetIds: network.refList("private_subnet_ids"), region: env.region },
       ...(env.compute.parameterStore?.databaseUrl
-        ? { urlParameters: { path: parameterPath(names), app: WRITTEN_PARAMETERS.databaseUrl, caBundle: env.compute.parameterStore.databaseCaBundle, ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}) } }
+        ? {
+            urlParameters: {
+              path: parameterPath(names),
+              app: WRITTEN_PARAMETERS.databaseUrl,
+              caBundle: env.compute.parameterStore.databaseCaBundle,
+              ...(env.compute.migrations ? { master: MIGRATIONS_DATABASE_URL } : {}),
+            },
+          }
         : {}),
     }),
   );
@@ -217,7 +245,12 @@ export function database(ctx: Ctx, network: NetworkModule, security: SecurityMod
 }
 
 /** Present when `dr.enabled`: backups and bucket replicas in a second region. */
-export function dr({ app, env, root, names }: Ctx, security: SecurityModule, storage: StorageModule, database: DatabaseModule | undefined): DrModule | undefined {
+export function dr(
+  { app, env, root, names }: Ctx,
+  security: SecurityModule,
+  storage: StorageModule,
+  database: DatabaseModule | undefined,
+): DrModule | undefined {
   if (!env.dr.enabled || !env.dr.region || !database) return undefined;
   return root.use(
     new DrModule(app, env.workspace, {
@@ -252,13 +285,20 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
   const { app, env, root, names } = ctx;
   // Knob order is tfvars order: the app settings, then (after cache and database) the image tag and each service.
   const image = root.declareKnobs(IMAGE_KNOBS, env.compute, ctx.rules);
-  const services = Object.fromEntries(env.compute.services.map((s) => [s.name, root.declareKnobs(knobsOfService(env.compute, s.name), s, ctx.rules)]));
-  const tasks = Object.fromEntries(env.compute.tasks.map((t) => [t.name, root.declareKnobs(taskKnobs(t.name), t, ctx.rules)]));
+  const services = Object.fromEntries(
+    env.compute.services.map((s) => [s.name, root.declareKnobs(knobsOfService(env.compute, s.name), s, ctx.rules)]),
+  );
+  const tasks = Object.fromEntries(
+    env.compute.tasks.map((t) => [t.name, root.declareKnobs(taskKnobs(t.name), t, ctx.rules)]),
+  );
   const d = env.database;
   const buckets = Object.fromEntries(
     Object.entries(env.storage.buckets).map(([key, b]) => {
       const { tf } = bucketNames(key);
-      return [key, { name: storage.ref(`${tf}_bucket_name`), arn: storage.ref(`${tf}_bucket_arn`), access: b.appAccess }];
+      return [
+        key,
+        { name: storage.ref(`${tf}_bucket_name`), arn: storage.ref(`${tf}_bucket_arn`), access: b.appAccess },
+      ];
     }),
   );
   return root.use(
@@ -295,19 +335,28 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       enableWaf: env.security.waf.enabled,
       webAclArn: security.ref("web_acl_arn"),
       knobs: { image, services, ...(env.compute.tasks.length > 0 ? { tasks } : {}) },
-      appSettings: ctx.product.appSettings && ctx.appSettings && { set: ctx.product.appSettings, tokens: ctx.appSettings },
+      appSettings: ctx.product.appSettings &&
+        ctx.appSettings && { set: ctx.product.appSettings, tokens: ctx.appSettings },
       config: env.compute,
       environmentName: env.workspace,
       running: ctx.running,
       originVerify: env.network.albIngress === "cloudfront",
-      datadog: env.compute.datadog.enabled ? { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project } : undefined,
-      ...(env.compute.parameterStore ? { parameterPath: parameterPath(names), writtenParameterArns: writtenParameterArns(env, database, cache) } : {}),
+      datadog: env.compute.datadog.enabled
+        ? { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project }
+        : undefined,
+      ...(env.compute.parameterStore
+        ? { parameterPath: parameterPath(names), writtenParameterArns: writtenParameterArns(env, database, cache) }
+        : {}),
     }),
   );
 }
 
 /** ARNs of the parameters the database and cache modules write (compute.parameterStore), by parameter name. */
-function writtenParameterArns(env: EnvironmentConfig, database: DatabaseModule | undefined, cache: CacheModule | undefined): Record<string, string> {
+function writtenParameterArns(
+  env: EnvironmentConfig,
+  database: DatabaseModule | undefined,
+  cache: CacheModule | undefined,
+): Record<string, string> {
   const p = env.compute.parameterStore;
   const out: Record<string, string> = {};
   if (p?.databaseUrl && database) {
@@ -319,7 +368,11 @@ function writtenParameterArns(env: EnvironmentConfig, database: DatabaseModule |
 }
 
 /** Present when `cdn.enabled` (production): CloudFront in front of the ALB. */
-export function cdn({ app, env, root, names }: Ctx, storage: StorageModule, compute: ComputeModule): CdnModule | undefined {
+export function cdn(
+  { app, env, root, names }: Ctx,
+  storage: StorageModule,
+  compute: ComputeModule,
+): CdnModule | undefined {
   const c = env.cdn;
   const waf = env.security.waf;
   if (!c.enabled) return undefined;
@@ -331,7 +384,8 @@ export function cdn({ app, env, root, names }: Ctx, storage: StorageModule, comp
       albHttps: env.compute.certificateArn !== undefined,
       originDomainName: c.originDomainName,
       originRoute53ZoneId: c.originRoute53ZoneId,
-      originVerifyHeaderValue: env.network.albIngress === "cloudfront" ? compute.ref("origin_verify_header_value") : undefined,
+      originVerifyHeaderValue:
+        env.network.albIngress === "cloudfront" ? compute.ref("origin_verify_header_value") : undefined,
       logDestinationArn: storage.ref("cdn_log_destination_arn"),
       priceClass: c.priceClass,
       certificateArn: c.certificateArn,
@@ -358,7 +412,10 @@ export interface MonitoringDeps {
   readonly cache?: { readonly module: CacheModule; readonly knobs: KnobTokens<typeof CACHE_KNOBS.knobs> };
 }
 
-export function monitoring({ app, env, root, names, product }: Ctx, { security, storage, compute, database, cache }: MonitoringDeps): MonitoringModule {
+export function monitoring(
+  { app, env, root, names, product }: Ctx,
+  { security, storage, compute, database, cache }: MonitoringDeps,
+): MonitoringModule {
   const dd = env.compute.datadog;
   const services = env.compute.services;
   // The service the ECS alarms watch: the first web service (the ALB's default), else the first service.
@@ -378,10 +435,16 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
         // Tasks only (no service): no service alarms or widgets (D123).
         serviceName: watched && `${names.name}-${watched.name}`,
         // Per-service log groups (seed 002): the error filter watches the watched service's own group.
-        logGroupName: env.compute.logGroupPerService && watched ? Fn.lookup(compute.ref("service_log_group_names"), watched.name, "") : compute.ref("log_group_name"),
+        logGroupName:
+          env.compute.logGroupPerService && watched
+            ? Fn.lookup(compute.ref("service_log_group_names"), watched.name, "")
+            : compute.ref("log_group_name"),
         containerInsights: env.compute.containerInsights,
       },
-      alb: web && { arnSuffix: compute.ref("alb_arn_suffix"), targetGroupArnSuffix: Fn.lookup(compute.ref("target_group_arn_suffixes"), web.name, "") },
+      alb: web && {
+        arnSuffix: compute.ref("alb_arn_suffix"),
+        targetGroupArnSuffix: Fn.lookup(compute.ref("target_group_arn_suffixes"), web.name, ""),
+      },
       rds: database && {
         instanceId: database.module.ref("db_instance_identifier"),
         allocatedStorageGb: database.knobs.db_allocated_storage,
@@ -421,7 +484,12 @@ export function monitoring({ app, env, root, names, product }: Ctx, { security, 
 function serviceAlarms(
   env: EnvironmentConfig,
   compute: ComputeModule,
-): { serviceAlarms?: ServiceAlarm[]; targetGroupArnSuffixes?: unknown; ecsServiceNames?: unknown; errorRateServices?: readonly string[] } {
+): {
+  serviceAlarms?: ServiceAlarm[];
+  targetGroupArnSuffixes?: unknown;
+  ecsServiceNames?: unknown;
+  errorRateServices?: readonly string[];
+} {
   const entries = Object.entries(env.monitoring.serviceAlarms);
   const errorRate = env.monitoring.dashboard.errorRateServices;
   if (entries.length === 0 && errorRate.length === 0) return {};
@@ -429,7 +497,10 @@ function serviceAlarms(
     serviceAlarms: entries.map(([service, a]) => ({ service, cpuPercent: a.cpuPercent, p95LatencyMs: a.p95LatencyMs })),
     // Error-rate widgets (monitoring.dashboard.errorRateServices) read the same target groups.
     ...(errorRate.length > 0 ? { errorRateServices: errorRate } : {}),
-    targetGroupArnSuffixes: entries.some(([, a]) => a.p95LatencyMs !== undefined) || errorRate.length > 0 ? compute.ref("target_group_arn_suffixes") : undefined,
+    targetGroupArnSuffixes:
+      entries.some(([, a]) => a.p95LatencyMs !== undefined) || errorRate.length > 0
+        ? compute.ref("target_group_arn_suffixes")
+        : undefined,
     ecsServiceNames: entries.some(([, a]) => a.cpuPercent !== undefined) ? compute.ref("ecs_service_names") : undefined,
   };
 }

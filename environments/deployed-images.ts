@@ -29,12 +29,15 @@ export function imagesFilePath(product: Pick<Product, "sourceDir">): string {
 /** What is wrong with a product's images file: not an object of strings, an unknown workspace, a tag Docker refuses. */
 export function imageProblems(product: Product, images: unknown): string[] {
   const file = imagesFilePath(product);
-  if (typeof images !== "object" || images === null || Array.isArray(images)) return [`${file}: must be an object of workspace → image tag`];
+  if (typeof images !== "object" || images === null || Array.isArray(images))
+    return [`${file}: must be an object of workspace → image tag`];
   const problems: string[] = [];
   const workspaces = Object.keys(product.environments);
   for (const [ws, tag] of Object.entries(images)) {
-    if (!workspaces.includes(ws)) problems.push(`${file}: "${ws}" is not a workspace of ${product.title} (workspaces: ${workspaces.join(", ")})`);
-    else if (typeof tag !== "string" || !IMAGE_TAG_PATTERN.test(tag)) problems.push(`${file}: ${ws}: ${JSON.stringify(tag)} is not a Docker image tag`);
+    if (!workspaces.includes(ws))
+      problems.push(`${file}: "${ws}" is not a workspace of ${product.title} (workspaces: ${workspaces.join(", ")})`);
+    else if (typeof tag !== "string" || !IMAGE_TAG_PATTERN.test(tag))
+      problems.push(`${file}: ${ws}: ${JSON.stringify(tag)} is not a Docker image tag`);
   }
   return problems;
 }
@@ -44,7 +47,11 @@ export function imageProblems(product: Product, images: unknown): string[] {
  * An environment file that sets `compute.imageTag` itself is refused: two homes for one value is how a
  * synth reverts a deploy.
  */
-export function withDeployedImages(product: Product, inputs: Readonly<Record<string, EnvironmentInput>>, images: DeployedImages): {
+export function withDeployedImages(
+  product: Product,
+  inputs: Readonly<Record<string, EnvironmentInput>>,
+  images: DeployedImages,
+): {
   inputs: Record<string, EnvironmentInput>;
   problems: string[];
 } {
@@ -58,7 +65,10 @@ export function withDeployedImages(product: Product, inputs: Readonly<Record<str
       );
     }
     const tag = images[ws];
-    out[ws] = tag === undefined ? input : ({ ...input, compute: { ...(input as { compute?: object }).compute, imageTag: tag } } as EnvironmentInput);
+    out[ws] =
+      tag === undefined
+        ? input
+        : ({ ...input, compute: { ...(input as { compute?: object }).compute, imageTag: tag } } as EnvironmentInput);
   }
   return { inputs: out, problems };
 }

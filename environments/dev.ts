@@ -26,7 +26,13 @@ export const dev: EduautismoInput = {
     flowLogs: { enabled: false },
   },
   security: {
-    waf: { enabled: false, rateLimitPerMinute: 100, allowedCountries: ["BR"], geoReason: "seed 001 \"Segurança\": geo-blocking, Brazil only", botControl: false },
+    waf: {
+      enabled: false,
+      rateLimitPerMinute: 100,
+      allowedCountries: ["BR"],
+      geoReason: 'seed 001 "Segurança": geo-blocking, Brazil only',
+      botControl: false,
+    },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 0 },
     audit: { enabled: true, cloudWatchLogs: false },
     deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["dev"] },
@@ -67,7 +73,18 @@ export const dev: EduautismoInput = {
     containerInsights: false,
     // No certificate in dev: the ALB serves plain HTTP (seed 000 §6 curls http://).
     albAccessLogs: false,
-    services: [{ name: "app", cpu: 512, memory: 1024, desiredCount: 1, minCapacity: 1, maxCapacity: 2, port: 8000, secrets: ["openai-api-key", "jwt-secret-key"] }],
+    services: [
+      {
+        name: "app",
+        cpu: 512,
+        memory: 1024,
+        desiredCount: 1,
+        minCapacity: 1,
+        maxCapacity: 2,
+        port: 8000,
+        secrets: ["openai-api-key", "jwt-secret-key"],
+      },
+    ],
     migrations: { command: ["alembic", "upgrade", "head"] },
   },
   // What dev skips to save money; staging and production keep every control (docs/decisions.md, D15).
@@ -75,13 +92,31 @@ export const dev: EduautismoInput = {
     { control: "vpc-flow-logs", reason: "CloudWatch ingestion is billed per GB and nobody investigates dev traffic" },
     { control: "s3-access-logging", reason: "log storage and requests for buckets holding only test data" },
     { control: "alb-access-logs", reason: "log storage for a load balancer that only developers call" },
-    { control: "alb-https", reason: "dev has no domain or certificate; developers call the ALB over plain HTTP (seed 000 §6)" },
-    { control: "alb-waf", reason: "a web ACL costs about $11/month before requests, for a load balancer only developers call" },
-    { control: "ecs-container-insights", reason: "Container Insights metrics are billed per task; dev runs one task nobody watches" },
-    { control: "cloudtrail-cloudwatch-logs", reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev" },
+    {
+      control: "alb-https",
+      reason: "dev has no domain or certificate; developers call the ALB over plain HTTP (seed 000 §6)",
+    },
+    {
+      control: "alb-waf",
+      reason: "a web ACL costs about $11/month before requests, for a load balancer only developers call",
+    },
+    {
+      control: "ecs-container-insights",
+      reason: "Container Insights metrics are billed per task; dev runs one task nobody watches",
+    },
+    {
+      control: "cloudtrail-cloudwatch-logs",
+      reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev",
+    },
   ],
   // Seed 000 §10: $100–150/month; internetOutGb prices its "Data Transfer: $10" line (110 GB × $0.09).
   // No alarm subscriber (D163): this workspace serves no users.
-  monitoring: { unsubscribedReason: "dev serves no users: developers watch its dashboard while they work (seed 000 sends alarms to devops for production only)" },
-  cost: { budgetUsd: { min: 100, max: 150 }, usage: { runningHours: 730, natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10, internetOutGb: 110, appMetricSeries: 10 } },
+  monitoring: {
+    unsubscribedReason:
+      "dev serves no users: developers watch its dashboard while they work (seed 000 sends alarms to devops for production only)",
+  },
+  cost: {
+    budgetUsd: { min: 100, max: 150 },
+    usage: { runningHours: 730, natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10, internetOutGb: 110, appMetricSeries: 10 },
+  },
 };

@@ -12,7 +12,16 @@ import { EDUAUTISMO_SPEC } from "./product";
 import type { Product, ProductSpec } from "./product-spec";
 import { production } from "./production";
 import { RETELL } from "./retell";
-import { ConfigError, environmentSchemaOf, parseEnvironmentOf, productPolicyProblems, type EnvironmentConfig, type EnvironmentInput, type EnvironmentSchemaType, type Workspace } from "./schema";
+import {
+  ConfigError,
+  environmentSchemaOf,
+  parseEnvironmentOf,
+  productPolicyProblems,
+  type EnvironmentConfig,
+  type EnvironmentInput,
+  type EnvironmentSchemaType,
+  type Workspace,
+} from "./schema";
 import { staging } from "./staging";
 import IMAGES from "./images.json";
 
@@ -60,7 +69,11 @@ export function environmentSchema(checks?: readonly Check[]): EnvironmentSchemaT
 export const EnvironmentSchema = environmentSchema();
 
 /** Parses one EduAutismo environment (`label` prefixes every message). Throws ConfigError listing every problem. */
-export function parseEnvironment(input: unknown, label: string, schema: EnvironmentSchemaType = EnvironmentSchema): EnvironmentConfig {
+export function parseEnvironment(
+  input: unknown,
+  label: string,
+  schema: EnvironmentSchemaType = EnvironmentSchema,
+): EnvironmentConfig {
   return parseEnvironmentOf(EDUAUTISMO, input, label, schema);
 }
 
@@ -68,7 +81,10 @@ export function parseEnvironment(input: unknown, label: string, schema: Environm
  * Parses all environments of a product and throws one ConfigError listing every problem of every
  * workspace, so an operator fixes them in one pass.
  */
-export function loadEnvironments(inputs: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENT_INPUTS, product: ProductSpec = EDUAUTISMO): EnvironmentConfig[] {
+export function loadEnvironments(
+  inputs: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENT_INPUTS,
+  product: ProductSpec = EDUAUTISMO,
+): EnvironmentConfig[] {
   const problems: string[] = [...productPolicyProblems(product)];
   const configs: EnvironmentConfig[] = [];
   const schema = environmentSchemaOf(product);
@@ -86,7 +102,8 @@ export function loadEnvironments(inputs: Readonly<Record<string, EnvironmentInpu
 }
 
 /** IAM allows one OIDC provider per URL per account: a second CreateOpenIDConnectProvider fails with EntityAlreadyExists. */
-export const OIDC_PROVIDER_PER_ACCOUNT_DOC = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html";
+export const OIDC_PROVIDER_PER_ACCOUNT_DOC =
+  "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html";
 
 /**
  * The GitHub OIDC provider is one per account: only one workspace of an account, across every
@@ -118,6 +135,8 @@ function sharedAccountProblems(configs: EnvironmentConfig[]): string[] {
  * environments loaded, then checked together. `npm run synth` runs it whichever products it writes.
  */
 export function crossProductProblems(products: readonly Product[] = PRODUCTS): string[] {
-  const all = products.flatMap((p) => loadEnvironments(p.environments, p).map((env) => ({ label: workspaceLabel(p, env.workspace), env })));
+  const all = products.flatMap((p) =>
+    loadEnvironments(p.environments, p).map((env) => ({ label: workspaceLabel(p, env.workspace), env })),
+  );
   return oidcProviderProblems(all);
 }

@@ -48,7 +48,6 @@ export interface ProductPolicyExemption {
   readonly reason: string;
 }
 
-
 /** A product: what the platform needs to validate and compose it, its environments, and where its output goes. */
 export interface Product extends ProductSpec {
   /** Human name, for docs and messages. */

@@ -26,8 +26,18 @@ const ttlRule = (variable: "bncc_cache_ttl" | "nlp_cache_ttl"): KnobRule<typeof 
 /** App settings that are knobs: each becomes the container variable of its name in upper case. */
 export const APP_SETTINGS = defineKnobs(
   {
-    bncc_cache_ttl: { type: "number", field: "bnccCacheTtl", default: 3600, description: "BNCC_CACHE_TTL for the app, seconds (seed 000 §3.2)." },
-    nlp_cache_ttl: { type: "number", field: "nlpCacheTtl", default: 1800, description: "NLP_CACHE_TTL for the app, seconds (seed 000 §3.2)." },
+    bncc_cache_ttl: {
+      type: "number",
+      field: "bnccCacheTtl",
+      default: 3600,
+      description: "BNCC_CACHE_TTL for the app, seconds (seed 000 §3.2).",
+    },
+    nlp_cache_ttl: {
+      type: "number",
+      field: "nlpCacheTtl",
+      default: 1800,
+      description: "NLP_CACHE_TTL for the app, seconds (seed 000 §3.2).",
+    },
   },
   () => [ttlRule("bncc_cache_ttl"), ttlRule("nlp_cache_ttl")],
 );
@@ -47,7 +57,6 @@ export const DEFAULT_UPLOADS_LIFECYCLE = [
   },
 ];
 
-
 /**
  * What every EduAutismo environment has unless its file says otherwise (seed 001 §6 buckets, seed
  * 000's database users and metric namespace). The modules' own defaults are product-neutral.
@@ -57,11 +66,23 @@ export const PRODUCT_DEFAULTS: Defaults<EnvironmentInput> = {
   storage: {
     bucketPrefix: "eduautismo",
     buckets: {
-      uploads: { description: "Bucket for user uploads.", lifecycle: DEFAULT_UPLOADS_LIFECYCLE, appAccess: "read-write", browserUploads: true },
+      uploads: {
+        description: "Bucket for user uploads.",
+        lifecycle: DEFAULT_UPLOADS_LIFECYCLE,
+        appAccess: "read-write",
+        browserUploads: true,
+      },
       /** Seed 001: 30 days → Glacier, 90 days → delete. */
       exports: {
         description: "Bucket for PDF/Excel exports.",
-        lifecycle: [{ id: "archive-then-delete", transitions: [{ days: 30, storageClass: "GLACIER" }], expirationDays: 90, noncurrentVersionExpirationDays: 7 }],
+        lifecycle: [
+          {
+            id: "archive-then-delete",
+            transitions: [{ days: 30, storageClass: "GLACIER" }],
+            expirationDays: 90,
+            noncurrentVersionExpirationDays: 7,
+          },
+        ],
         appAccess: "read-write",
       },
       /** Seed 001: versioning on; old model versions expire. */
@@ -70,7 +91,11 @@ export const PRODUCT_DEFAULTS: Defaults<EnvironmentInput> = {
         lifecycle: [{ id: "old-versions", noncurrentVersionExpirationDays: 90, newerNoncurrentVersions: 3 }],
         appAccess: "read",
       },
-      bnccData: { description: "Bucket for BNCC reference data.", lifecycle: [{ id: "old-versions", noncurrentVersionExpirationDays: 30 }], appAccess: "read" },
+      bnccData: {
+        description: "Bucket for BNCC reference data.",
+        lifecycle: [{ id: "old-versions", noncurrentVersionExpirationDays: 30 }],
+        appAccess: "read",
+      },
     },
   },
   cache: { purpose: "sessions, BNCC queries, GPT-4o answers" },

@@ -27,10 +27,20 @@ export const production: EduautismoInput = {
     cloudfrontPrefixListId: "pl-3b927c52",
   },
   security: {
-    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], geoReason: "seed 001 \"Segurança\": geo-blocking, Brazil only", botControl: false },
+    waf: {
+      enabled: true,
+      rateLimitPerMinute: 100,
+      allowedCountries: ["BR"],
+      geoReason: 'seed 001 "Segurança": geo-blocking, Brazil only',
+      botControl: false,
+    },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true },
-    deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["production"] },
+    deploy: {
+      githubRepository: "cleybersilva/eduautismo-ia-mvp",
+      branches: ["main"],
+      githubEnvironments: ["production"],
+    },
   },
   storage: {
     accessLogging: true,
@@ -105,8 +115,26 @@ export const production: EduautismoInput = {
   dr: { enabled: true, region: "us-east-2", backupRetentionDays: 7, buckets: ["uploads", "mlModels"] },
   // Seed 000 §9.2's alarm names: eduautismo-prod-redis-down, eduautismo-prod-cache-miss-high (one per node: -001 …, D131).
   // Per-discipline latency alarm for the subject seed 000 §6.2 tests (every discipline is on the dashboard).
-  monitoring: { alarmPrefix: "eduautismo-prod", alarmEmails: ["devops@eduautismo-ia.com"], appMetrics: { disciplineAlarms: ["matematica"] } },
+  monitoring: {
+    alarmPrefix: "eduautismo-prod",
+    alarmEmails: ["devops@eduautismo-ia.com"],
+    appMetrics: { disciplineAlarms: ["matematica"] },
+  },
   // Seed 000 §10 says $1,450–2,000; seed 001 allows up to $2,500 (docs/decisions.md, D33).
   // Viewers are served through CloudFront (cdnGb); internetOutGb is what leaves without it (NAT egress to AI APIs).
-  cost: { budgetUsd: { min: 1450, max: 2500 }, usage: { runningHours: 730, natGb: 200, albLcu: 10, logsGb: 60, wafMillionRequests: 10, cdnGb: 500, s3Gb: 200, internetOutGb: 50, drReplicaGb: 100, appMetricSeries: 152 } },
+  cost: {
+    budgetUsd: { min: 1450, max: 2500 },
+    usage: {
+      runningHours: 730,
+      natGb: 200,
+      albLcu: 10,
+      logsGb: 60,
+      wafMillionRequests: 10,
+      cdnGb: 500,
+      s3Gb: 200,
+      internetOutGb: 50,
+      drReplicaGb: 100,
+      appMetricSeries: 152,
+    },
+  },
 };

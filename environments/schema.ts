@@ -11,7 +11,13 @@ import { z } from "zod";
 import { LOG_RETENTION_DAYS } from "../lib/core/validations";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { CdnSchema } from "../modules/cdn/config";
-import { ComputeSchema, FARGATE_MEMORY, MIGRATIONS_DATABASE_URL, parameterNames, WRITTEN_PARAMETERS } from "../modules/compute/config";
+import {
+  ComputeSchema,
+  FARGATE_MEMORY,
+  MIGRATIONS_DATABASE_URL,
+  parameterNames,
+  WRITTEN_PARAMETERS,
+} from "../modules/compute/config";
 import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
 import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
@@ -25,7 +31,12 @@ import { withDefaults, type ProductSpec } from "./product-spec";
 import { SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
 import { StorageSchema } from "../modules/storage/config";
 import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Exemptible } from "../lib/tools/policy/checks";
-import { ALB_RULE_CONDITION_VALUES, CLOUDFRONT_PREFIX_LIST_LOOKUP, CLOUDFRONT_PREFIX_LIST_NAME, NetworkSchema } from "../modules/network/config";
+import {
+  ALB_RULE_CONDITION_VALUES,
+  CLOUDFRONT_PREFIX_LIST_LOOKUP,
+  CLOUDFRONT_PREFIX_LIST_NAME,
+  NetworkSchema,
+} from "../modules/network/config";
 
 /** The network section's constants, where callers have always found them. */
 export * from "../modules/network/config";
@@ -74,7 +85,12 @@ const EnvironmentObject = z
      * at most 10 characters (resource names are `<project>-<workspace>-…`; production is the longest
      * shipped name). Its name decides nothing: strictness is `tier`. Required.
      */
-    workspace: z.string().regex(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/, "must be 2–10 lowercase letters, digits and dashes, starting with a letter"),
+    workspace: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,8}[a-z0-9]$/,
+        "must be 2–10 lowercase letters, digits and dashes, starting with a letter",
+      ),
     /**
      * How strict the platform is with this environment. `production-like`: every exemptible control
      * on (no exemptions), the knob rules that keep policy controls on (Redis TLS/AUTH/failover/Multi-AZ,
@@ -131,7 +147,9 @@ const EnvironmentObject = z
      * declares `exemptible`) with its reason. Only a development-tier environment may have any; a
      * control that is off must be listed, and a listed one must be off. @default []
      */
-    exemptions: z.array(z.object({ control: z.string(), reason: z.string().min(15, "say why, in a sentence") }).strict()).default([]),
+    exemptions: z
+      .array(z.object({ control: z.string(), reason: z.string().min(15, "say why, in a sentence") }).strict())
+      .default([]),
   })
   .strict();
 
@@ -159,7 +177,9 @@ const SCHEMAS = new WeakMap<ProductSpec, ReturnType<typeof buildSchema>>();
 function buildSchema(product: ProductSpec, checks: readonly Check[]) {
   const exemptible = exemptibleChecks(checks);
   // A product's own fields replace the modules' sections; the config type stays the platform's.
-  const object = (product.sections ? EnvironmentObject.extend(product.sections) : EnvironmentObject) as unknown as typeof EnvironmentObject;
+  const object = (product.sections
+    ? EnvironmentObject.extend(product.sections)
+    : EnvironmentObject) as unknown as typeof EnvironmentObject;
   return object
     .superRefine(checkTopology)
     .superRefine(checkProtection)
@@ -202,11 +222,19 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
   const seen = new Map<string, number>();
   azs.forEach((az, i) => {
     if (!new RegExp(`^${env.region}[a-z]$`).test(az)) {
-      ctx.addIssue({ code: "custom", path: ["availabilityZones", i], message: `${az} is not an availability zone of region ${env.region}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["availabilityZones", i],
+        message: `${az} is not an availability zone of region ${env.region}`,
+      });
     }
     const first = seen.get(az);
     if (first !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["availabilityZones", i], message: `${az} is listed twice (also at availabilityZones[${first}])` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["availabilityZones", i],
+        message: `${az} is listed twice (also at availabilityZones[${first}])`,
+      });
     } else seen.set(az, i);
   });
 
@@ -214,14 +242,22 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
   // The default VPC is AWS's: its block and subnets are not ours to check (checkWorkloadShape has that mode's rules).
   if (net.mode === "default-vpc") return;
   if (net.vpcCidr === undefined) {
-    ctx.addIssue({ code: "custom", path: ["network", "vpcCidr"], message: 'required with network.mode "dedicated" (the VPC this module creates)' });
+    ctx.addIssue({
+      code: "custom",
+      path: ["network", "vpcCidr"],
+      message: 'required with network.mode "dedicated" (the VPC this module creates)',
+    });
     return;
   }
   const vpc = parseCidr(net.vpcCidr);
   if (typeof vpc === "string") {
     ctx.addIssue({ code: "custom", path: ["network", "vpcCidr"], message: vpc });
   } else if (vpc.prefix < 16 || vpc.prefix > 28) {
-    ctx.addIssue({ code: "custom", path: ["network", "vpcCidr"], message: `${vpc.text}: a VPC block must be between /16 and /28` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["network", "vpcCidr"],
+      message: `${vpc.text}: a VPC block must be between /16 and /28`,
+    });
   }
 
   const tiers = ["publicSubnets", "privateSubnets", "databaseSubnets"] as const;
@@ -231,7 +267,8 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
     // Empty private subnets are the public-tasks shape (D119), whose rules are in checkWorkloadShape.
     const optional = tier !== "privateSubnets" || list.length === 0;
     if (!(optional && list.length === 0) && list.length !== azs.length) {
-      const what = list.length < azs.length ? "fewer subnets than availability zones" : "more subnets than availability zones";
+      const what =
+        list.length < azs.length ? "fewer subnets than availability zones" : "more subnets than availability zones";
       ctx.addIssue({
         code: "custom",
         path: ["network", tier],
@@ -253,7 +290,11 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
       }
       const clash = parsed.find((p) => overlaps(p.cidr, cidr));
       if (clash) {
-        ctx.addIssue({ code: "custom", path, message: `${text} overlaps ${clash.tier}[${clash.index}] ${clash.cidr.text}` });
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `${text} overlaps ${clash.tier}[${clash.index}] ${clash.cidr.text}`,
+        });
       }
       parsed.push({ tier, index, cidr });
     });
@@ -276,7 +317,10 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
 }
 
 /** Which exemptible controls a config switches off (each check's `exemptible.isOff`). */
-export function disabledControls(env: EnvironmentConfig, exemptible: readonly ExemptibleCheck[] = exemptibleChecks()): string[] {
+export function disabledControls(
+  env: EnvironmentConfig,
+  exemptible: readonly ExemptibleCheck[] = exemptibleChecks(),
+): string[] {
   return exemptible.filter((c) => (c.exemptible.present?.(env) ?? true) && c.exemptible.isOff(env)).map((c) => c.id);
 }
 
@@ -286,26 +330,44 @@ function checkExemptions(env: EnvironmentConfig, ctx: Ctx, exemptible: readonly 
   const listed = env.exemptions.map((e) => e.control);
   env.exemptions.forEach((e, i) => {
     if (!exemptible.some((c) => c.id === e.control)) {
-      ctx.addIssue({ code: "custom", path: ["exemptions", i, "control"], message: `"${e.control}" is not an exemptible policy check (one of ${exemptible.map((c) => c.id).join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["exemptions", i, "control"],
+        message: `"${e.control}" is not an exemptible policy check (one of ${exemptible.map((c) => c.id).join(", ")})`,
+      });
     }
   });
   if (env.tier === "production-like") {
     for (const c of off) {
-      ctx.addIssue({ code: "custom", path: ["exemptions"], message: `${c.id} is off (${c.exemptible.switch}), but ${EXEMPTION_TIER_RULE}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["exemptions"],
+        message: `${c.id} is off (${c.exemptible.switch}), but ${EXEMPTION_TIER_RULE}`,
+      });
     }
-    env.exemptions.forEach((_, i) => ctx.addIssue({ code: "custom", path: ["exemptions", i], message: EXEMPTION_TIER_RULE }));
+    env.exemptions.forEach((_, i) =>
+      ctx.addIssue({ code: "custom", path: ["exemptions", i], message: EXEMPTION_TIER_RULE }),
+    );
     return;
   }
   for (const c of off) {
     if (!listed.includes(c.id)) {
-      ctx.addIssue({ code: "custom", path: ["exemptions"], message: `${c.id} is off (${c.exemptible.switch}): name it in exemptions with the reason (cost) or switch it on` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["exemptions"],
+        message: `${c.id} is off (${c.exemptible.switch}): name it in exemptions with the reason (cost) or switch it on`,
+      });
     }
   }
   env.exemptions.forEach((e, i) => {
     const c = exemptible.find((x) => x.id === e.control);
     // A control whose resource does not exist (the cache disabled, seed 000 §7.3) keeps its exemption for when it returns.
     if (c && !off.includes(c) && (c.exemptible.present?.(env) ?? true)) {
-      ctx.addIssue({ code: "custom", path: ["exemptions", i, "control"], message: `${e.control} is exempted but switched on; drop the exemption` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["exemptions", i, "control"],
+        message: `${e.control} is exempted but switched on; drop the exemption`,
+      });
     }
   });
 }
@@ -325,7 +387,8 @@ function checkProtection(env: EnvironmentConfig, ctx: Ctx): void {
     ctx.addIssue({
       code: "custom",
       path: ["cache", "allowDestroy"],
-      message: "only confirms disabling the cache (enabled: false); remove it once Redis is enabled again, so the next removal is deliberate too",
+      message:
+        "only confirms disabling the cache (enabled: false); remove it once Redis is enabled again, so the next removal is deliberate too",
     });
   }
   if (env.tier === "production-like" && env.security.secrets.recoveryWindowDays === 0) {
@@ -343,7 +406,8 @@ function checkTls(env: EnvironmentConfig, ctx: Ctx): void {
     ctx.addIssue({
       code: "custom",
       path: ["compute", "tlsPolicy"],
-      message: "TLS 1.3-only cannot be the ALB's policy behind CloudFront: CloudFront's origin protocol setting offers TLSv1.2 at most; keep ELBSecurityPolicy-TLS13-1-2-2021-06",
+      message:
+        "TLS 1.3-only cannot be the ALB's policy behind CloudFront: CloudFront's origin protocol setting offers TLSv1.2 at most; keep ELBSecurityPolicy-TLS13-1-2-2021-06",
     });
   }
 }
@@ -361,20 +425,34 @@ function checkKnobs(env: EnvironmentConfig, ctx: Ctx, product: ProductSpec): voi
     { path: ["cache"], problems: env.cache.enabled ? knobProblems(CACHE_KNOBS, env.cache, rules) : [] },
     { path: ["database"], problems: env.database.enabled ? knobProblems(DATABASE_KNOBS, env.database, rules) : [] },
     { path: ["compute"], problems: knobProblems(IMAGE_KNOBS, env.compute, rules) },
-    ...env.compute.services.map((s, i) => ({ path: ["compute", "services", i], problems: knobProblems(knobsOfService(env.compute, s.name), s, rules) })),
-    ...env.compute.tasks.map((t, i) => ({ path: ["compute", "tasks", i], problems: knobProblems(taskKnobs(t.name), t, rules) })),
+    ...env.compute.services.map((s, i) => ({
+      path: ["compute", "services", i],
+      problems: knobProblems(knobsOfService(env.compute, s.name), s, rules),
+    })),
+    ...env.compute.tasks.map((t, i) => ({
+      path: ["compute", "tasks", i],
+      problems: knobProblems(taskKnobs(t.name), t, rules),
+    })),
   ];
   for (const { path, problems } of sets) {
     for (const p of problems) ctx.addIssue({ code: "custom", path: [...path, p.field], message: p.message });
   }
   if (!isStoppable(env) && env.cost.usage.runningHours < 730) {
-    ctx.addIssue({ code: "custom", path: ["cost", "usage", "runningHours"], message: `${env.workspace} cannot be stopped (stoppable is false): price it at 730 hours, got ${env.cost.usage.runningHours}` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["cost", "usage", "runningHours"],
+      message: `${env.workspace} cannot be stopped (stoppable is false): price it at 730 hours, got ${env.cost.usage.runningHours}`,
+    });
   }
   const engineProblem = engineVersionProblem(env.cache);
   if (engineProblem) ctx.addIssue({ code: "custom", path: ["cache", "engineVersion"], message: engineProblem });
   const cm = env.cache.clusterMode;
   if (env.cache.enabled && cm.enabled && !env.cache.automaticFailover) {
-    ctx.addIssue({ code: "custom", path: ["cache", "clusterMode", "enabled"], message: "cluster mode needs automatic failover" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["cache", "clusterMode", "enabled"],
+      message: "cluster mode needs automatic failover",
+    });
   }
   const db = env.database;
   if (db.maxAllocatedStorage !== undefined && db.maxAllocatedStorage < db.allocatedStorage) {
@@ -394,26 +472,47 @@ function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
   const fargate = (path: (string | number)[], cpu: number, memory: number) => {
     const valid = FARGATE_MEMORY[cpu];
     if (!valid) {
-      ctx.addIssue({ code: "custom", path: [...path, "cpu"], message: `${cpu} is not a Fargate CPU value (${Object.keys(FARGATE_MEMORY).join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "cpu"],
+        message: `${cpu} is not a Fargate CPU value (${Object.keys(FARGATE_MEMORY).join(", ")})`,
+      });
     } else if (!valid.includes(memory)) {
-      ctx.addIssue({ code: "custom", path: [...path, "memory"], message: `${memory} MiB is not a valid Fargate memory for ${cpu} CPU units (valid: ${valid.join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "memory"],
+        message: `${memory} MiB is not a valid Fargate memory for ${cpu} CPU units (valid: ${valid.join(", ")})`,
+      });
     }
   };
   c.services.forEach((s, i) => {
     const path = ["compute", "services", i];
-    if (seen.has(s.name)) ctx.addIssue({ code: "custom", path: [...path, "name"], message: `service "${s.name}" is declared twice` });
+    if (seen.has(s.name))
+      ctx.addIssue({ code: "custom", path: [...path, "name"], message: `service "${s.name}" is declared twice` });
     seen.add(s.name);
     // Size and scaling are the service's knobs, checked with the knob rules (checkKnobs).
     if (!c.images.includes(s.image)) {
-      ctx.addIssue({ code: "custom", path: [...path, "image"], message: `"${s.image}" is not one of compute.images (${c.images.join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "image"],
+        message: `"${s.image}" is not one of compute.images (${c.images.join(", ")})`,
+      });
     }
     s.secrets.forEach((name, j) => {
       if (!env.security.secrets.names.includes(name)) {
-        ctx.addIssue({ code: "custom", path: [...path, "secrets", j], message: `"${name}" is not declared in security.secrets.names` });
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "secrets", j],
+          message: `"${name}" is not declared in security.secrets.names`,
+        });
       }
     });
     if (s.kind === "worker" && (s.pathPatterns.length > 0 || s.requestsPerTarget !== undefined)) {
-      ctx.addIssue({ code: "custom", path: [...path, "kind"], message: "a worker has no load balancer: drop pathPatterns and requestsPerTarget" });
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "kind"],
+        message: "a worker has no load balancer: drop pathPatterns and requestsPerTarget",
+      });
     }
     if (s.kind === "web" && webServices.indexOf(s) > 0 && s.pathPatterns.length === 0 && s.hostHeaders.length === 0) {
       ctx.addIssue({
@@ -437,7 +536,11 @@ function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
     }
   });
   if (env.cdn.enabled && webServices.length === 0) {
-    ctx.addIssue({ code: "custom", path: ["cdn", "enabled"], message: "CloudFront needs a web service behind the ALB" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["cdn", "enabled"],
+      message: "CloudFront needs a web service behind the ALB",
+    });
   }
 }
 
@@ -449,13 +552,18 @@ function checkEdge(env: EnvironmentConfig, ctx: Ctx): void {
   const hasWeb = env.compute.services.some((s) => s.kind === "web");
   if (net.albIngress === "cloudfront") {
     if (!cdn.enabled) {
-      ctx.addIssue({ code: "custom", path: ["network", "albIngress"], message: '"cloudfront" needs cdn.enabled: without a distribution nothing could reach the ALB' });
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "albIngress"],
+        message: '"cloudfront" needs cdn.enabled: without a distribution nothing could reach the ALB',
+      });
     }
     if (!albHttps) {
       ctx.addIssue({
         code: "custom",
         path: ["network", "albIngress"],
-        message: '"cloudfront" needs HTTPS on the ALB (compute.certificateArn): CloudFront reaches it on 443 only, and the secret origin header must not cross the internet in clear text',
+        message:
+          '"cloudfront" needs HTTPS on the ALB (compute.certificateArn): CloudFront reaches it on 443 only, and the secret origin header must not cross the internet in clear text',
       });
     }
     if (!net.cloudfrontPrefixListId) {
@@ -476,7 +584,11 @@ function checkEdge(env: EnvironmentConfig, ctx: Ctx): void {
       }
     });
   } else if (net.cloudfrontPrefixListId) {
-    ctx.addIssue({ code: "custom", path: ["network", "cloudfrontPrefixListId"], message: 'only used with albIngress "cloudfront"; drop it or set albIngress' });
+    ctx.addIssue({
+      code: "custom",
+      path: ["network", "cloudfrontPrefixListId"],
+      message: 'only used with albIngress "cloudfront"; drop it or set albIngress',
+    });
   }
   if (cdn.enabled && hasWeb && env.tier === "production-like" && net.albIngress !== "cloudfront") {
     ctx.addIssue({
@@ -494,16 +606,25 @@ function checkEdge(env: EnvironmentConfig, ctx: Ctx): void {
     });
   }
   if (cdn.originDomainName && !(cdn.enabled && albHttps)) {
-    ctx.addIssue({ code: "custom", path: ["cdn", "originDomainName"], message: "only used when CloudFront fronts an HTTPS ALB (cdn.enabled and compute.certificateArn)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["cdn", "originDomainName"],
+      message: "only used when CloudFront fronts an HTTPS ALB (cdn.enabled and compute.certificateArn)",
+    });
   }
   if (cdn.originRoute53ZoneId && !cdn.originDomainName) {
-    ctx.addIssue({ code: "custom", path: ["cdn", "originRoute53ZoneId"], message: "needs cdn.originDomainName, the record to create in that zone" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["cdn", "originRoute53ZoneId"],
+      message: "needs cdn.originDomainName, the record to create in that zone",
+    });
   }
   if (cdn.enabled && env.security.waf.enabled && !cdn.waf) {
     ctx.addIssue({
       code: "custom",
       path: ["cdn", "waf"],
-      message: "must stay on: behind CloudFront the regional WAF leaves its IP-keyed rules (rate per IP, geo, IP reputation) to the CloudFront web ACL, the only one that sees viewer IPs",
+      message:
+        "must stay on: behind CloudFront the regional WAF leaves its IP-keyed rules (rate per IP, geo, IP reputation) to the CloudFront web ACL, the only one that sees viewer IPs",
     });
   }
 }
@@ -528,7 +649,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * Parses one environment. `label` prefixes every message (the workspace name when known).
  * Throws ConfigError listing every problem.
  */
-export function parseEnvironmentOf(product: ProductSpec, input: unknown, label: string, schema: EnvironmentSchemaType = environmentSchemaOf(product)): EnvironmentConfig {
+export function parseEnvironmentOf(
+  product: ProductSpec,
+  input: unknown,
+  label: string,
+  schema: EnvironmentSchemaType = environmentSchemaOf(product),
+): EnvironmentConfig {
   const result = schema.safeParse(withDefaults(product.defaults, input as EnvironmentInput));
   if (!result.success) {
     throw new ConfigError(
@@ -539,7 +665,9 @@ export function parseEnvironmentOf(product: ProductSpec, input: unknown, label: 
     );
   }
   if (result.data.workspace !== label && WORKSPACES.includes(label as Workspace)) {
-    throw new ConfigError([`${label}.workspace: the file for "${label}" declares workspace "${result.data.workspace}"`]);
+    throw new ConfigError([
+      `${label}.workspace: the file for "${label}" declares workspace "${result.data.workspace}"`,
+    ]);
   }
   return result.data;
 }
@@ -550,9 +678,15 @@ export function parseEnvironmentOf(product: ProductSpec, input: unknown, label: 
  * product's production workspace whatever its tier. Terraform: https://developer.hashicorp.com/terraform/language/backend/s3
  * (`use_lockfile`: S3-native state locking, Terraform >= 1.10).
  */
-export function remoteStateProblem(env: { readonly workspace: string; readonly tier: string; readonly state?: unknown }, product: Pick<ProductSpec, "productionWorkspace">): string | undefined {
+export function remoteStateProblem(
+  env: { readonly workspace: string; readonly tier: string; readonly state?: unknown },
+  product: Pick<ProductSpec, "productionWorkspace">,
+): string | undefined {
   if (env.state) return undefined;
-  const why = env.tier === "production-like" ? "a production-like workspace" : `the product's production workspace (productionWorkspace "${product.productionWorkspace}")`;
+  const why =
+    env.tier === "production-like"
+      ? "a production-like workspace"
+      : `the product's production workspace (productionWorkspace "${product.productionWorkspace}")`;
   if (env.tier !== "production-like" && env.workspace !== product.productionWorkspace) return undefined;
   return `${why} keeps its state in S3 with use_lockfile, not in a local file: set state: { bucket: <the product's bootstrap bucket> }, then run terraform init -migrate-state once in its directory (https://developer.hashicorp.com/terraform/language/backend/s3)`;
 }
@@ -565,7 +699,11 @@ function checkRemoteState(env: EnvironmentConfig, ctx: Ctx, product: ProductSpec
 /** The pipeline's Terraform roles are granted the workspace's state object in S3 (D97); a local state has none. */
 function checkTerraformRoles(env: EnvironmentConfig, ctx: Ctx): void {
   if (env.security.deploy.terraformRoles.enabled && !env.state) {
-    ctx.addIssue({ code: "custom", path: ["security", "deploy", "terraformRoles", "enabled"], message: TERRAFORM_ROLES_NEED_STATE });
+    ctx.addIssue({
+      code: "custom",
+      path: ["security", "deploy", "terraformRoles", "enabled"],
+      message: TERRAFORM_ROLES_NEED_STATE,
+    });
   }
 }
 
@@ -577,14 +715,16 @@ function checkOwnArns(env: EnvironmentConfig, ctx: Ctx): void {
   env.monitoring.metricAlarms.forEach((a, i) => {
     for (const [dim, value] of Object.entries(a.dimensions)) {
       const problem = foreignArnProblem(value, env, true);
-      if (problem) ctx.addIssue({ code: "custom", path: ["monitoring", "metricAlarms", i, "dimensions", dim], message: problem });
+      if (problem)
+        ctx.addIssue({ code: "custom", path: ["monitoring", "metricAlarms", i, "dimensions", dim], message: problem });
     }
   });
   env.compute.tasks.forEach((t, i) => {
     for (const [list, arns] of Object.entries(t.access)) {
       arns.forEach((arn: string, j: number) => {
         const problem = foreignArnProblem(arn, env);
-        if (problem) ctx.addIssue({ code: "custom", path: ["compute", "tasks", i, "access", list, j], message: problem });
+        if (problem)
+          ctx.addIssue({ code: "custom", path: ["compute", "tasks", i, "access", list, j], message: problem });
       });
     }
   });
@@ -603,39 +743,67 @@ function checkWorkloadShape(env: EnvironmentConfig, ctx: Ctx): void {
   if (!runsServices && c.tasks.length === 0) issue(["compute", "services"], "needs at least one service");
   const names = new Map<string, string>(c.services.map((s) => [s.name, "service"]));
   c.tasks.forEach((t, i) => {
-    if (names.has(t.name)) issue(["compute", "tasks", i, "name"], `"${t.name}" is also a ${names.get(t.name)} name (their knobs <name>_cpu … would clash)`);
+    if (names.has(t.name))
+      issue(
+        ["compute", "tasks", i, "name"],
+        `"${t.name}" is also a ${names.get(t.name)} name (their knobs <name>_cpu … would clash)`,
+      );
     names.set(t.name, "task");
-    if (!c.images.includes(t.image)) issue(["compute", "tasks", i, "image"], `"${t.image}" is not one of compute.images (${c.images.join(", ")})`);
+    if (!c.images.includes(t.image))
+      issue(["compute", "tasks", i, "image"], `"${t.image}" is not one of compute.images (${c.images.join(", ")})`);
     t.secrets.forEach((name, j) => {
-      if (!env.security.secrets.names.includes(name)) issue(["compute", "tasks", i, "secrets", j], `"${name}" is not declared in security.secrets.names`);
+      if (!env.security.secrets.names.includes(name))
+        issue(["compute", "tasks", i, "secrets", j], `"${name}" is not declared in security.secrets.names`);
     });
   });
-  if (c.migrations && !env.database.enabled) issue(["compute", "migrations"], "migrations run against the database: needs database.enabled");
-  if (c.migrations && !runsServices) issue(["compute", "migrations"], "takes its secrets from the first service: needs a service");
-  if (env.dr.enabled && !env.database.enabled) issue(["dr", "enabled"], "copies the database's backups to the DR region: needs database.enabled");
-  if (env.compute.parameterStore?.databaseUrl && !env.database.enabled) issue(["compute", "parameterStore", "databaseUrl"], "needs the database (database.enabled): DATABASE_URL is written by the database module");
+  if (c.migrations && !env.database.enabled)
+    issue(["compute", "migrations"], "migrations run against the database: needs database.enabled");
+  if (c.migrations && !runsServices)
+    issue(["compute", "migrations"], "takes its secrets from the first service: needs a service");
+  if (env.dr.enabled && !env.database.enabled)
+    issue(["dr", "enabled"], "copies the database's backups to the DR region: needs database.enabled");
+  if (env.compute.parameterStore?.databaseUrl && !env.database.enabled)
+    issue(
+      ["compute", "parameterStore", "databaseUrl"],
+      "needs the database (database.enabled): DATABASE_URL is written by the database module",
+    );
 
   const noPrivateTier = (what: string) => {
-    if (net.natMode !== "none") issue(["network", "natMode"], `must be "none" ${what}: a NAT gateway serves private subnets`);
-    if (net.interfaceEndpoints.length > 0) issue(["network", "interfaceEndpoints"], `must be empty ${what}: interface endpoints live in the private subnets`);
+    if (net.natMode !== "none")
+      issue(["network", "natMode"], `must be "none" ${what}: a NAT gateway serves private subnets`);
+    if (net.interfaceEndpoints.length > 0)
+      issue(
+        ["network", "interfaceEndpoints"],
+        `must be empty ${what}: interface endpoints live in the private subnets`,
+      );
     if (env.cache.enabled) issue(["cache", "enabled"], `must be false ${what}: Redis lives in the private subnets`);
-    if (env.database.enabled) issue(["database", "enabled"], `must be false ${what}: the database lives in private or database subnets`);
-    if (runsServices) issue(["compute", "services"], `must be empty ${what}: services run in the private subnets; use compute.tasks`);
+    if (env.database.enabled)
+      issue(["database", "enabled"], `must be false ${what}: the database lives in private or database subnets`);
+    if (runsServices)
+      issue(["compute", "services"], `must be empty ${what}: services run in the private subnets; use compute.tasks`);
     c.tasks.forEach((t, i) => {
-      if (!t.assignPublicIp) issue(["compute", "tasks", i, "assignPublicIp"], `must be true ${what}: without NAT a task reaches ECR and the AWS APIs only through a public IP`);
+      if (!t.assignPublicIp)
+        issue(
+          ["compute", "tasks", i, "assignPublicIp"],
+          `must be true ${what}: without NAT a task reaches ECR and the AWS APIs only through a public IP`,
+        );
     });
   };
   if (net.mode === "default-vpc") {
     const where = 'with network.mode "default-vpc"';
-    if (net.vpcCidr !== undefined) issue(["network", "vpcCidr"], `not used ${where} (the default VPC's block is AWS's); drop it`);
+    if (net.vpcCidr !== undefined)
+      issue(["network", "vpcCidr"], `not used ${where} (the default VPC's block is AWS's); drop it`);
     for (const tier of ["publicSubnets", "privateSubnets", "databaseSubnets"] as const) {
-      if (net[tier].length > 0) issue(["network", tier], `not used ${where} (its default subnets are looked up); drop it`);
+      if (net[tier].length > 0)
+        issue(["network", tier], `not used ${where} (its default subnets are looked up); drop it`);
     }
-    if (net.flowLogs.enabled) issue(["network", "flowLogs", "enabled"], `must be false ${where}: the default VPC is not managed here`);
+    if (net.flowLogs.enabled)
+      issue(["network", "flowLogs", "enabled"], `must be false ${where}: the default VPC is not managed here`);
     noPrivateTier(where);
   } else if (net.privateSubnets.length === 0) {
     const where = "without privateSubnets";
-    if (net.publicSubnets.length === 0) issue(["network", "publicSubnets"], `needs one subnet per availability zone ${where}: the tasks run there`);
+    if (net.publicSubnets.length === 0)
+      issue(["network", "publicSubnets"], `needs one subnet per availability zone ${where}: the tasks run there`);
     noPrivateTier(where);
   }
 }
@@ -649,7 +817,8 @@ export function productPolicyProblems(product: ProductSpec, checks: readonly Che
   const seen = new Set<string>();
   (product.policyExemptions ?? []).forEach((e, i) => {
     const at = `${product.id}.policyExemptions[${i}]`;
-    if (!checks.some((c) => c.id === e.control)) problems.push(`${at}.control: "${e.control}" is not a policy check (lib/tools/policy/checks.ts)`);
+    if (!checks.some((c) => c.id === e.control))
+      problems.push(`${at}.control: "${e.control}" is not a policy check (lib/tools/policy/checks.ts)`);
     else if (seen.has(e.control)) problems.push(`${at}.control: "${e.control}" is listed twice`);
     seen.add(e.control);
     if (e.reason.trim().length < 15) problems.push(`${at}.reason: say why, in a sentence`);
@@ -661,7 +830,11 @@ export function productPolicyProblems(product: ProductSpec, checks: readonly Che
 function checkRotation(env: EnvironmentConfig, ctx: Ctx): void {
   const problems = appRotationProblems({
     database: env.database,
-    network: { mode: env.network.mode, natMode: env.network.natMode, interfaceEndpoints: env.network.interfaceEndpoints },
+    network: {
+      mode: env.network.mode,
+      natMode: env.network.natMode,
+      interfaceEndpoints: env.network.interfaceEndpoints,
+    },
     copiesAppPassword: env.compute.parameterStore?.databaseUrl === true,
   });
   for (const [path, message] of problems) ctx.addIssue({ code: "custom", path, message });
@@ -674,21 +847,41 @@ function checkParameters(env: EnvironmentConfig, ctx: Ctx): void {
   const written: string[] = [...Object.values(WRITTEN_PARAMETERS), MIGRATIONS_DATABASE_URL];
   store?.manual.forEach((n, i) => {
     if (written.includes(n)) {
-      ctx.addIssue({ code: "custom", path: ["compute", "parameterStore", "manual", i], message: `${n} is written by Terraform (parameterStore.databaseUrl / redisUrl), not by an operator` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["compute", "parameterStore", "manual", i],
+        message: `${n} is written by Terraform (parameterStore.databaseUrl / redisUrl), not by an operator`,
+      });
     } else if (store.manual.indexOf(n) !== i) {
-      ctx.addIssue({ code: "custom", path: ["compute", "parameterStore", "manual", i], message: `${n} is listed twice` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["compute", "parameterStore", "manual", i],
+        message: `${n} is listed twice`,
+      });
     }
   });
   if (store?.redisUrl && !env.cache.enabled) {
-    ctx.addIssue({ code: "custom", path: ["compute", "parameterStore", "redisUrl"], message: "needs the cache (cache.enabled): REDIS_URL is written by the cache module" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["compute", "parameterStore", "redisUrl"],
+      message: "needs the cache (cache.enabled): REDIS_URL is written by the cache module",
+    });
   }
   env.compute.services.forEach((svc, i) => {
     svc.parameters.forEach((p, j) => {
       if (!names.includes(p)) {
         const known = names.length ? `(${names.join(", ")})` : "(none: set compute.parameterStore)";
-        ctx.addIssue({ code: "custom", path: ["compute", "services", i, "parameters", j], message: `"${p}" is not a parameter of compute.parameterStore ${known}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["compute", "services", i, "parameters", j],
+          message: `"${p}" is not a parameter of compute.parameterStore ${known}`,
+        });
       } else if (svc.secrets.some((sec) => sec.replace(/-/g, "_").toUpperCase() === p)) {
-        ctx.addIssue({ code: "custom", path: ["compute", "services", i, "parameters", j], message: `${p} is also injected from secrets; keep one source` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["compute", "services", i, "parameters", j],
+          message: `${p} is also injected from secrets; keep one source`,
+        });
       }
     });
   });
@@ -711,7 +904,8 @@ function checkHostRouting(env: EnvironmentConfig, ctx: Ctx): void {
       ctx.addIssue({
         code: "custom",
         path,
-        message: 'cannot route by host behind CloudFront (albIngress "cloudfront"): CloudFront sends the origin\'s name (cdn.originDomainName) as Host, never the viewer\'s; route by pathPatterns',
+        message:
+          "cannot route by host behind CloudFront (albIngress \"cloudfront\"): CloudFront sends the origin's name (cdn.originDomainName) as Host, never the viewer's; route by pathPatterns",
       });
     }
     const values = s.pathPatterns.length + s.hostHeaders.length;
@@ -725,13 +919,21 @@ function checkHostRouting(env: EnvironmentConfig, ctx: Ctx): void {
     s.hostHeaders.forEach((host, j) => {
       const seen = s.hostHeaders.indexOf(host);
       if (seen !== j) {
-        ctx.addIssue({ code: "custom", path: [...path, j], message: `${host} is listed twice (also at hostHeaders[${seen}])` });
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, j],
+          message: `${host} is listed twice (also at hostHeaders[${seen}])`,
+        });
         return;
       }
       const other = owner.get(host);
       // Two services may share a host only when paths tell them apart.
       if (other && !(other.paths && s.pathPatterns.length > 0)) {
-        ctx.addIssue({ code: "custom", path: [...path, j], message: `${host} already routes to web service "${other.name}": give both services pathPatterns, or one host to one service` });
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, j],
+          message: `${host} already routes to web service "${other.name}": give both services pathPatterns, or one host to one service`,
+        });
       } else if (!other) owner.set(host, { name: s.name, paths: s.pathPatterns.length > 0 });
     });
   });
@@ -743,10 +945,20 @@ function checkSpotMix(env: EnvironmentConfig, ctx: Ctx): void {
     if (!s.spotMix) return;
     const path = ["compute", "services", i, "spotMix"];
     if (s.spot) {
-      ctx.addIssue({ code: "custom", path, message: "choose spot: true (every task on Fargate Spot) or spotMix (an on-demand base, the rest split by weight), not both" });
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message:
+          "choose spot: true (every task on Fargate Spot) or spotMix (an on-demand base, the rest split by weight), not both",
+      });
     }
     if (s.spotMix.onDemandBase === 0 && s.spotMix.onDemandWeight === 0) {
-      ctx.addIssue({ code: "custom", path, message: "puts no task on on-demand Fargate (onDemandBase and onDemandWeight are 0): use spot: true, or give the mix an on-demand base" });
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message:
+          "puts no task on on-demand Fargate (onDemandBase and onDemandWeight are 0): use spot: true, or give the mix an on-demand base",
+      });
     }
   });
 }
@@ -757,15 +969,25 @@ function checkServiceAlarms(env: EnvironmentConfig, ctx: Ctx): void {
   for (const [name, alarms] of Object.entries(env.monitoring.serviceAlarms)) {
     const svc = services.find((s) => s.name === name);
     if (!svc) {
-      ctx.addIssue({ code: "custom", path: ["monitoring", "serviceAlarms", name], message: `no service "${name}" in compute.services (${services.map((s) => s.name).join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["monitoring", "serviceAlarms", name],
+        message: `no service "${name}" in compute.services (${services.map((s) => s.name).join(", ")})`,
+      });
     } else if (svc.kind === "worker" && alarms.p95LatencyMs !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["monitoring", "serviceAlarms", name, "p95LatencyMs"], message: `"${name}" is a worker: no load balancer measures its response time` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["monitoring", "serviceAlarms", name, "p95LatencyMs"],
+        message: `"${name}" is a worker: no load balancer measures its response time`,
+      });
     }
   }
   env.monitoring.dashboard.errorRateServices.forEach((name, i) => {
     const svc = services.find((s) => s.name === name);
     if (svc?.kind !== "web") {
-      const why = svc ? `"${name}" is a worker: no target group counts its requests and 5xx responses` : `no service "${name}" in compute.services (${services.map((s) => s.name).join(", ")})`;
+      const why = svc
+        ? `"${name}" is a worker: no target group counts its requests and 5xx responses`
+        : `no service "${name}" in compute.services (${services.map((s) => s.name).join(", ")})`;
       ctx.addIssue({ code: "custom", path: ["monitoring", "dashboard", "errorRateServices", i], message: why });
     }
   });
@@ -773,5 +995,6 @@ function checkServiceAlarms(env: EnvironmentConfig, ctx: Ctx): void {
 
 /** Alarms somebody receives (modules/monitoring/config.ts, alarmRecipientIssues), in every tier. */
 function checkAlarmRecipients(env: EnvironmentConfig, ctx: Ctx): void {
-  for (const [field, message] of alarmRecipientIssues(env.monitoring)) ctx.addIssue({ code: "custom", path: ["monitoring", field], message });
+  for (const [field, message] of alarmRecipientIssues(env.monitoring))
+    ctx.addIssue({ code: "custom", path: ["monitoring", field], message });
 }

@@ -25,7 +25,14 @@ export const staging: EduautismoInput = {
   security: {
     // On like production: staging passes every policy check (docs/decisions.md, D34).
     // Seed 000 §4.2: staging keeps logs 30 days (WAF and the CloudWatch copy of CloudTrail; the S3 trail stays 365).
-    waf: { enabled: true, rateLimitPerMinute: 100, allowedCountries: ["BR"], geoReason: "seed 001 \"Segurança\": geo-blocking, Brazil only", botControl: false, logRetentionDays: 30 },
+    waf: {
+      enabled: true,
+      rateLimitPerMinute: 100,
+      allowedCountries: ["BR"],
+      geoReason: 'seed 001 "Segurança": geo-blocking, Brazil only',
+      botControl: false,
+      logRetentionDays: 30,
+    },
     secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["staging"] },
@@ -63,11 +70,28 @@ export const staging: EduautismoInput = {
     // Placeholder: the staging certificate's ARN (ACM, this region); replace before the first apply.
     certificateArn: "arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-0000-0000-000000000002",
     // Seed 000 §3.2 (0.5 vCPU / 1 GB) over seed 001 (1 vCPU / 2 GB): see docs/decisions.md.
-    services: [{ name: "app", cpu: 512, memory: 1024, desiredCount: 2, minCapacity: 2, maxCapacity: 5, port: 8000, secrets: ["openai-api-key", "jwt-secret-key"] }],
+    services: [
+      {
+        name: "app",
+        cpu: 512,
+        memory: 1024,
+        desiredCount: 2,
+        minCapacity: 2,
+        maxCapacity: 5,
+        port: 8000,
+        secrets: ["openai-api-key", "jwt-secret-key"],
+      },
+    ],
     migrations: { command: ["alembic", "upgrade", "head"] },
   },
   // Seed 000 §10: $300–400/month; internetOutGb prices its "Data Transfer: $30" line (330 GB × $0.09).
   // No alarm subscriber (D163): this workspace serves no users.
-  monitoring: { unsubscribedReason: "staging serves no users: it runs pre-release tests, whose results are read on its dashboard (seed 000 sends alarms to devops for production only)" },
-  cost: { budgetUsd: { min: 300, max: 400 }, usage: { runningHours: 730, natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30, internetOutGb: 330, appMetricSeries: 60 } },
+  monitoring: {
+    unsubscribedReason:
+      "staging serves no users: it runs pre-release tests, whose results are read on its dashboard (seed 000 sends alarms to devops for production only)",
+  },
+  cost: {
+    budgetUsd: { min: 300, max: 400 },
+    usage: { runningHours: 730, natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30, internetOutGb: 330, appMetricSeries: 60 },
+  },
 };

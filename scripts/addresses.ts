@@ -19,7 +19,12 @@ export function contractFile(ws: string, product: Product = EDUAUTISMO): string 
 
 export function readContract(ws: string, product: Product = EDUAUTISMO): string[] {
   const file = contractFile(ws, product);
-  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((l) => l && !l.startsWith("#")) : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"))
+    : [];
 }
 
 function main(): void {
@@ -27,24 +32,34 @@ function main(): void {
   const update = rest.includes("--update");
   const sets = withProducts("addresses", (s) => s, products);
   let refused = false;
-  for (const { product, stacks, label } of sets) for (const [ws, stack] of Object.entries(stacks)) {
-    const now = addresses(stack);
-    const before = readContract(ws, product);
-    const moved = new Set(movedBlocks(stack).map((m) => m.from));
-    const removed = before.filter((a) => !now.includes(a));
-    const added = now.filter((a) => !before.includes(a));
-    const orphaned = removed.filter((a) => !moved.has(a));
-    console.log(`${label(ws)}: ${now.length} addresses, +${added.length} -${removed.length}`);
-    for (const a of added) console.log(`  + ${a}`);
-    for (const a of removed) console.log(`  - ${a}${moved.has(a) ? " (moved)" : "  <-- no moved block: this would destroy and recreate"}`);
-    if (orphaned.length > 0) refused = true;
-    if (update && orphaned.length === 0) {
-      fs.mkdirSync(path.dirname(contractFile(ws, product)), { recursive: true });
-      fs.writeFileSync(contractFile(ws, product), [`# Resource addresses of the ${label(ws)} workspace. Regenerate: npm run addresses -- --update`, ...now].join("\n") + "\n");
+  for (const { product, stacks, label } of sets)
+    for (const [ws, stack] of Object.entries(stacks)) {
+      const now = addresses(stack);
+      const before = readContract(ws, product);
+      const moved = new Set(movedBlocks(stack).map((m) => m.from));
+      const removed = before.filter((a) => !now.includes(a));
+      const added = now.filter((a) => !before.includes(a));
+      const orphaned = removed.filter((a) => !moved.has(a));
+      console.log(`${label(ws)}: ${now.length} addresses, +${added.length} -${removed.length}`);
+      for (const a of added) console.log(`  + ${a}`);
+      for (const a of removed)
+        console.log(`  - ${a}${moved.has(a) ? " (moved)" : "  <-- no moved block: this would destroy and recreate"}`);
+      if (orphaned.length > 0) refused = true;
+      if (update && orphaned.length === 0) {
+        fs.mkdirSync(path.dirname(contractFile(ws, product)), { recursive: true });
+        fs.writeFileSync(
+          contractFile(ws, product),
+          [
+            `# Resource addresses of the ${label(ws)} workspace. Regenerate: npm run addresses -- --update`,
+            ...now,
+          ].join("\n") + "\n",
+        );
+      }
     }
-  }
   if (refused) {
-    console.error("Some addresses disappear without a moved block; add `moved` blocks (or accept the destroy explicitly by editing the contract file).");
+    console.error(
+      "Some addresses disappear without a moved block; add `moved` blocks (or accept the destroy explicitly by editing the contract file).",
+    );
     process.exit(1);
   }
 }

@@ -32,18 +32,30 @@ interface Sample {
 function measure(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Sample {
   const start = process.hrtime.bigint();
   const full = GNU_TIME ? [GNU_TIME, ["-f", "__PEAK_KB=%M __CPU=%U+%S", cmd, ...args]] : [cmd, args];
-  const r = spawnSync(full[0] as string, full[1] as string[], { cwd: opts.cwd ?? repo, env: { ...process.env, ...opts.env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(full[0] as string, full[1] as string[], {
+    cwd: opts.cwd ?? repo,
+    env: { ...process.env, ...opts.env },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
   const kb = /__PEAK_KB=(\d+)/.exec(r.stderr ?? "");
   const cpu = /__CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? "");
-  return { seconds, peakMb: kb ? Number(kb[1]) / 1024 : undefined, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined };
+  return {
+    seconds,
+    peakMb: kb ? Number(kb[1]) / 1024 : undefined,
+    cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
+  };
 }
 
 function stats(samples: Sample[]) {
   const s = samples.map((x) => x.seconds).sort((a, b) => a - b);
   const peaks = samples.map((x) => x.peakMb).filter((x): x is number => x !== undefined);
-  const cpus = samples.map((x) => x.cpu).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+  const cpus = samples
+    .map((x) => x.cpu)
+    .filter((x): x is number => x !== undefined)
+    .sort((a, b) => a - b);
   return {
     cpuMedian: cpus.length ? cpus[Math.floor(cpus.length / 2)] : undefined,
     runs: s.length,
@@ -64,11 +76,25 @@ function main(): number {
   // with node_modules/.bin first on PATH.
   const script: string = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).scripts.synth;
   const npmPath = [path.join(repo, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(path.delimiter);
-  const runSynth = (env: NodeJS.ProcessEnv = {}) => measure("sh", ["-c", script], { env: { PATH: npmPath, CDKTF_OUTDIR: tmp(), ...env } });
+  const runSynth = (env: NodeJS.ProcessEnv = {}) =>
+    measure("sh", ["-c", script], { env: { PATH: npmPath, CDKTF_OUTDIR: tmp(), ...env } });
   const synthCold = stats([runSynth({ SYNTH_REBUILD: "1" })]);
   const synth = stats(repeat(RUNS, () => runSynth()));
-  const tsNode = stats(repeat(Math.max(1, RUNS - 1), () => measure(process.execPath, ["-r", "ts-node/register", "main.ts"], { env: { CDKTF_OUTDIR: tmp() } })));
-  const unit = stats(repeat(Math.max(1, RUNS - 1), () => measure(path.join(repo, "node_modules", ".bin", "jest"), ["--selectProjects", "unit", "--maxWorkers=2", "--silent"])));
+  const tsNode = stats(
+    repeat(Math.max(1, RUNS - 1), () =>
+      measure(process.execPath, ["-r", "ts-node/register", "main.ts"], { env: { CDKTF_OUTDIR: tmp() } }),
+    ),
+  );
+  const unit = stats(
+    repeat(Math.max(1, RUNS - 1), () =>
+      measure(path.join(repo, "node_modules", ".bin", "jest"), [
+        "--selectProjects",
+        "unit",
+        "--maxWorkers=2",
+        "--silent",
+      ]),
+    ),
+  );
 
   let plan: ReturnType<typeof stats> | { skipped: string };
   if (process.env.TF_PROVIDER_MIRROR) {
@@ -80,7 +106,13 @@ function main(): number {
     plan = stats(
       repeat(RUNS, () => {
         const start = process.hrtime.bigint();
-        terraformOk(dir, ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars", "-target=module.cache", "-out=tfplan-cache"]);
+        terraformOk(dir, [
+          "plan",
+          "-input=false",
+          "-var-file=environments/production/terraform.tfvars",
+          "-target=module.cache",
+          "-out=tfplan-cache",
+        ]);
         return { seconds: Number(process.hrtime.bigint() - start) / 1e9 };
       }),
     );
@@ -95,9 +127,26 @@ function main(): number {
     const samples: Sample[] = [];
     for (let i = 0; i < TF_RUNS; i++) {
       const report = path.join(tmp(), "jest.json");
-      samples.push(measure(path.join(repo, "node_modules", ".bin", "jest"), ["--selectProjects", "terraform", "--maxWorkers=2", "--silent", "--json", `--outputFile=${report}`]));
-      const json = JSON.parse(fs.readFileSync(report, "utf8")) as { testResults: { name: string; startTime: number; endTime: number }[] };
-      tfFiles.push(Object.fromEntries(json.testResults.map((r) => [path.basename(r.name), Math.round(r.endTime - r.startTime) / 1000]).sort((a, b) => (b[1] as number) - (a[1] as number))));
+      samples.push(
+        measure(path.join(repo, "node_modules", ".bin", "jest"), [
+          "--selectProjects",
+          "terraform",
+          "--maxWorkers=2",
+          "--silent",
+          "--json",
+          `--outputFile=${report}`,
+        ]),
+      );
+      const json = JSON.parse(fs.readFileSync(report, "utf8")) as {
+        testResults: { name: string; startTime: number; endTime: number }[];
+      };
+      tfFiles.push(
+        Object.fromEntries(
+          json.testResults
+            .map((r) => [path.basename(r.name), Math.round(r.endTime - r.startTime) / 1000])
+            .sort((a, b) => (b[1] as number) - (a[1] as number)),
+        ),
+      );
     }
     tfLayer = stats(samples);
   } else {
@@ -110,14 +159,36 @@ function main(): number {
     { name: "synth ≤ 5 s (median)", ok: synth.median <= 5, value: `${synth.median.toFixed(2)} s` },
     { name: "synth ≤ 0.3 × ts-node", ok: ratio <= 0.3, value: `${ratio.toFixed(2)} ×` },
     { name: "unit layer ≤ 30 s (median)", ok: unit.median <= 30, value: `${unit.median.toFixed(1)} s` },
-    ...("median" in tfLayer ? [{ name: "Terraform layer ≤ 90 s (median)", ok: tfLayer.median <= 90, value: `${tfLayer.median.toFixed(1)} s` }] : []),
+    ...("median" in tfLayer
+      ? [{ name: "Terraform layer ≤ 90 s (median)", ok: tfLayer.median <= 90, value: `${tfLayer.median.toFixed(1)} s` }]
+      : []),
   ];
-  const result = { date: new Date().toISOString(), host: { cpus: os.cpus().length, memGb: Math.round(os.totalmem() / 2 ** 30) }, synthScript: script, synth, synthCold, tsNode, ratio, unit, plan, tfLayer, tfFiles, budgets };
+  const result = {
+    date: new Date().toISOString(),
+    host: { cpus: os.cpus().length, memGb: Math.round(os.totalmem() / 2 ** 30) },
+    synthScript: script,
+    synth,
+    synthCold,
+    tsNode,
+    ratio,
+    unit,
+    plan,
+    tfLayer,
+    tfFiles,
+    budgets,
+  };
 
   const row = (label: string, s: ReturnType<typeof stats>) =>
     `${label.padEnd(34)} ${s.median.toFixed(2).padStart(7)} ${s.min.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)} ${s.peakMb ? s.peakMb.toFixed(0).padStart(7) : "      –"} ${s.cpuMedian !== undefined ? s.cpuMedian.toFixed(1).padStart(7) : "      –"}`;
-  console.log(`${"".padEnd(34)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peakMB".padStart(7)} ${"cpu s".padStart(7)}`);
-  console.log(`(load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores; wall times on a shared machine vary with it, CPU seconds less)`);
+  console.log(
+    `${"".padEnd(34)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peakMB".padStart(7)} ${"cpu s".padStart(7)}`,
+  );
+  console.log(
+    `(load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${os.cpus().length} cores; wall times on a shared machine vary with it, CPU seconds less)`,
+  );
   console.log(row("synth (npm run synth, warm)", synth));
   console.log(row("synth (cold: bundle rebuilt)", synthCold));
   console.log(row("synth (ts-node, type-checking)", tsNode));
@@ -126,7 +197,8 @@ function main(): number {
   else console.log(`plan -target=module.cache: skipped (${plan.skipped})`);
   if ("median" in tfLayer) {
     console.log(row("Terraform layer (test:terraform)", tfLayer));
-    for (const [file, seconds] of Object.entries(tfFiles[0] ?? {})) console.log(`  ${file.padEnd(32)} ${seconds.toFixed(1).padStart(7)}`);
+    for (const [file, seconds] of Object.entries(tfFiles[0] ?? {}))
+      console.log(`  ${file.padEnd(32)} ${seconds.toFixed(1).padStart(7)}`);
   } else console.log(`Terraform layer: skipped (${tfLayer.skipped})`);
   console.log("");
   for (const b of budgets) console.log(`${b.ok ? "OK  " : "OVER"} ${b.name}: ${b.value}`);

@@ -22,7 +22,10 @@ function processInfo(pid) {
     return { argv, ppid: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) };
   } catch {
     try {
-      const out = execFileSync("ps", ["-o", "ppid=,args=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+      const out = execFileSync("ps", ["-o", "ppid=,args=", "-p", String(pid)], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
       const m = /^(\d+)\s+(.*)$/.exec(out);
       return m ? { argv: m[2].split(/\s+/), ppid: Number(m[1]) } : undefined;
     } catch {
@@ -38,7 +41,13 @@ function processInfo(pid) {
 export function cdktfCommand(argv) {
   const i = argv.findIndex((a) => /^cdktf(\.js|\.cmd)?$/.test(path.basename(a)));
   if (i < 0) return undefined;
-  const words = argv.slice(i + 1).filter((a, j, all) => !a.startsWith("-") && !(j > 0 && /^--?[a-z-]+$/.test(all[j - 1]) && !/^--(skip|auto|no|ignore|migrate|refresh)/.test(all[j - 1])));
+  const words = argv
+    .slice(i + 1)
+    .filter(
+      (a, j, all) =>
+        !a.startsWith("-") &&
+        !(j > 0 && /^--?[a-z-]+$/.test(all[j - 1]) && !/^--(skip|auto|no|ignore|migrate|refresh)/.test(all[j - 1])),
+    );
   return words.length ? { command: words[0], stacks: words.slice(1) } : undefined;
 }
 

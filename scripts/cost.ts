@@ -13,7 +13,8 @@ import { estimate, formatEstimate, formatScenarios, scenarioEstimates } from "..
 import { costDiff, parseCostReport } from "../lib/tools/pipeline";
 import { productArgs, withProducts } from "./synthesized";
 
-const FOOTER = "On-demand prices from lib/tools/cost/prices.ts (see its source note); usage assumptions from each environment file's cost.usage (environments/<ws>.ts, environments/<product>/<ws>.ts).";
+const FOOTER =
+  "On-demand prices from lib/tools/cost/prices.ts (see its source note); usage assumptions from each environment file's cost.usage (environments/<ws>.ts, environments/<product>/<ws>.ts).";
 
 function main(): number {
   const { products, rest } = productArgs(process.argv.slice(2));
@@ -45,17 +46,22 @@ function main(): number {
   let base: string;
   let label: string;
   if (args.mode === "baseline") {
-    if (!fs.existsSync(args.file)) throw new Error(`--baseline ${args.file}: no such file (write one with --save-baseline)`);
+    if (!fs.existsSync(args.file))
+      throw new Error(`--baseline ${args.file}: no such file (write one with --save-baseline)`);
     base = fs.readFileSync(args.file, "utf8");
     label = args.file;
   } else {
     const r = costReportOfRef(path.resolve(__dirname, ".."), args.ref);
     base = r.text;
     label = `${args.ref} (${r.commit.slice(0, 12)})`;
-    if (r.lockfileDiffers) console.log(`\nNote: ${args.ref}'s package-lock.json differs from this checkout's; it ran with this checkout's node_modules.`);
+    if (r.lockfileDiffers)
+      console.log(
+        `\nNote: ${args.ref}'s package-lock.json differs from this checkout's; it ran with this checkout's node_modules.`,
+      );
     console.log(`\n(${args.ref} estimated in a temporary worktree in ${r.seconds.toFixed(1)} s)`);
   }
-  if (Object.keys(parseCostReport(base)).length === 0) throw new Error(`${label}: not an npm run cost report (no "<workspace> (<region>)" header)`);
+  if (Object.keys(parseCostReport(base)).length === 0)
+    throw new Error(`${label}: not an npm run cost report (no "<workspace> (<region>)" header)`);
   console.log("\n" + costDiff(parseCostReport(base), parseCostReport(text), { base: label, head: "this checkout" }));
   console.log(costLineDiff(parseCostLines(base), parseCostLines(text)));
   return over ? 1 : 0;

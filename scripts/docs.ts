@@ -8,7 +8,10 @@ import { generatedDocs, productsTable, readmeWithProducts } from "../lib/tools/d
 import { withProducts } from "./synthesized";
 
 const repo = path.join(__dirname, "..");
-const { docs, table } = withProducts("docs", ([eduautismo, ...others]) => ({ docs: generatedDocs(eduautismo.stacks, others), table: productsTable(eduautismo.stacks, others) }));
+const { docs, table } = withProducts("docs", ([eduautismo, ...others]) => ({
+  docs: generatedDocs(eduautismo.stacks, others),
+  table: productsTable(eduautismo.stacks, others),
+}));
 for (const [file, content] of Object.entries(docs)) {
   fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
   fs.writeFileSync(path.join(repo, file), content);

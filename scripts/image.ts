@@ -6,7 +6,12 @@ import * as path from "path";
 import { imageCommand } from "../lib/tools/image";
 
 try {
-  process.exitCode = imageCommand(path.resolve(__dirname, ".."), process.argv.slice(2), (s) => console.log(s), (s) => console.error(s));
+  process.exitCode = imageCommand(
+    path.resolve(__dirname, ".."),
+    process.argv.slice(2),
+    (s) => console.log(s),
+    (s) => console.error(s),
+  );
 } catch (e) {
   console.error((e as Error).message);
   process.exitCode = 1;

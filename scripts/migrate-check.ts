@@ -46,23 +46,34 @@ function step(title: string): void {
 }
 
 function installTerrain(dir: string): void {
-  for (const f of ["package.json", "package-lock.json"]) fs.copyFileSync(path.join(__dirname, "cdk-terrain", f), path.join(dir, f));
+  for (const f of ["package.json", "package-lock.json"])
+    fs.copyFileSync(path.join(__dirname, "cdk-terrain", f), path.join(dir, f));
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const { seconds } = run(npm, ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir });
   const kb = Number(run("du", ["-sk", path.join(dir, "node_modules")]).out.split(/\s/)[0]);
-  const binding = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "@cdktn", "provider-aws", "package.json"), "utf8"));
+  const binding = JSON.parse(
+    fs.readFileSync(path.join(dir, "node_modules", "@cdktn", "provider-aws", "package.json"), "utf8"),
+  );
   const versions = terrainVersions();
   for (const [name, version] of Object.entries(versions)) {
     const got = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", name, "package.json"), "utf8")).version;
     if (got !== version) throw new CheckError(`installed ${name}@${got}, expected ${version}`);
   }
-  console.log(`installed ${Object.entries(versions).map(([n, v]) => `${n}@${v}`).join(", ")} in ${seconds.toFixed(1)} s, ${Math.round(kb / 1024)} MB`);
+  console.log(
+    `installed ${Object.entries(versions)
+      .map(([n, v]) => `${n}@${v}`)
+      .join(", ")} in ${seconds.toFixed(1)} s, ${Math.round(kb / 1024)} MB`,
+  );
   const provider = binding.cdktn?.provider ?? binding.cdktf?.provider;
-  console.log(`@cdktn/provider-aws ${binding.version} was generated for ${provider?.name} ${provider?.version}; this project pins the provider itself (lib/core/versions.ts, D90)`);
+  console.log(
+    `@cdktn/provider-aws ${binding.version} was generated for ${provider?.name} ${provider?.version}; this project pins the provider itself (lib/core/versions.ts, D90)`,
+  );
 }
 
 function copyCheckout(dest: string): string[] {
-  const listed = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repo }).out.split("\0").filter(Boolean);
+  const listed = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repo })
+    .out.split("\0")
+    .filter(Boolean);
   const files = listed.filter((f) => fs.existsSync(path.join(repo, f)) && fs.statSync(path.join(repo, f)).isFile());
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
@@ -117,9 +128,14 @@ function main(): number {
     step("2. Rename in a copy of the checkout");
     const files = copyCheckout(copy);
     const renamed = renameTree(copy, files, terrainVersions());
-    console.log(`copied ${files.length} files to ${copy}; the rename rewrote ${renamed.changed.length} of them (imports, package.json, cdktf.json)`);
-    if (renamed.leftover.length) throw new CheckError(`cdktf imports left after the rename:\n  ${renamed.leftover.join("\n  ")}`);
-    console.log(`linked ${linkDependencies(path.join(copy, "node_modules"))} packages of this checkout (all but ${[...REPLACED].filter((r) => !r.startsWith(".")).join(", ")})`);
+    console.log(
+      `copied ${files.length} files to ${copy}; the rename rewrote ${renamed.changed.length} of them (imports, package.json, cdktf.json)`,
+    );
+    if (renamed.leftover.length)
+      throw new CheckError(`cdktf imports left after the rename:\n  ${renamed.leftover.join("\n  ")}`);
+    console.log(
+      `linked ${linkDependencies(path.join(copy, "node_modules"))} packages of this checkout (all but ${[...REPLACED].filter((r) => !r.startsWith(".")).join(", ")})`,
+    );
 
     step("3. Synthesize both and compare cdktf.out/stacks/");
     const outCdktf = path.join(tmp, "out-cdktf");
@@ -134,23 +150,42 @@ function main(): number {
     if (typecheck) {
       step("4. Type-check the renamed copy against the Terrain typings");
       const tsc = path.join(repo, "node_modules", "typescript", "bin", "tsc");
-      const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", path.join(copy, "tsconfig.json")], { cwd: copy, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", path.join(copy, "tsconfig.json")], {
+        cwd: copy,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      });
       const errors = `${r.stdout}${r.stderr}`.split("\n").filter((l) => /error TS\d+/.test(l));
-      console.log(r.status === 0 ? "tsc --noEmit: no errors" : `tsc --noEmit: ${errors.length} error(s)\n  ${errors.slice(0, 40).join("\n  ")}`);
+      console.log(
+        r.status === 0
+          ? "tsc --noEmit: no errors"
+          : `tsc --noEmit: ${errors.length} error(s)\n  ${errors.slice(0, 40).join("\n  ")}`,
+      );
       ok = ok && r.status === 0;
     }
 
     step("5. cdktn synth (the CLI)");
     if (!nodeAtLeast(CLI_MIN_NODE)) {
-      console.log(`SKIPPED: cdktn-cli 0.24.0 needs Node >= ${CLI_MIN_NODE.join(".")}.0; this is ${process.version} (the library synthesis above runs on Node 20)`);
+      console.log(
+        `SKIPPED: cdktn-cli 0.24.0 needs Node >= ${CLI_MIN_NODE.join(".")}.0; this is ${process.version} (the library synthesis above runs on Node 20)`,
+      );
     } else {
       const outCli = path.join(tmp, "out-cli");
       const cli = path.join(tmp, "node_modules", "cdktn-cli", "bin", "cdktn");
       const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "true", FORCE_COLOR: "0" };
-      const { seconds } = run(process.execPath, [cli, "synth", "--output", outCli], { cwd: copy, env, timeout: 300_000 });
+      const { seconds } = run(process.execPath, [cli, "synth", "--output", outCli], {
+        cwd: copy,
+        env,
+        timeout: 300_000,
+      });
       const same = compareTrees(path.join(outTerrain, "stacks"), path.join(outCli, "stacks"), []);
-      const identical = same.identical.length === listFiles(path.join(outTerrain, "stacks")).length && same.onlyTerrain.length === 0;
-      console.log(identical ? `cdktn synth (${seconds.toFixed(1)} s) wrote exactly the files npm run synth wrote` : `cdktn synth differs from npm run synth:\n${formatComparison(same, [])}`);
+      const identical =
+        same.identical.length === listFiles(path.join(outTerrain, "stacks")).length && same.onlyTerrain.length === 0;
+      console.log(
+        identical
+          ? `cdktn synth (${seconds.toFixed(1)} s) wrote exactly the files npm run synth wrote`
+          : `cdktn synth differs from npm run synth:\n${formatComparison(same, [])}`,
+      );
       ok = ok && identical;
     }
   } catch (e) {

@@ -10,14 +10,22 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../environments";
-import { costDiff, parseCostReport, pipelineProblems, planSummary, providerRegion, stateBucket } from "../lib/tools/pipeline";
+import {
+  costDiff,
+  parseCostReport,
+  pipelineProblems,
+  planSummary,
+  providerRegion,
+  stateBucket,
+} from "../lib/tools/pipeline";
 import { readStack } from "../lib/tools/synthesized";
 
 const USAGE = `usage: npm run pipeline -- check <ws> | plan-summary <ws> [planfile] < plan.json | cost-diff <base.txt> <head.txt>`;
 const repo = path.resolve(__dirname, "..");
 
 function workspaceArg(ws: string | undefined): string {
-  if (!ws || !(WORKSPACES as readonly string[]).includes(ws)) throw new Error(`${USAGE}\n(workspace is one of ${WORKSPACES.join(", ")})`);
+  if (!ws || !(WORKSPACES as readonly string[]).includes(ws))
+    throw new Error(`${USAGE}\n(workspace is one of ${WORKSPACES.join(", ")})`);
   return ws;
 }
 
@@ -26,7 +34,8 @@ function main([command, ...args]: string[]): number {
     case "check": {
       const ws = workspaceArg(args[0]);
       const dir = path.join(repo, "cdktf.out", "stacks", ws);
-      if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new Error(`${dir} does not exist: run npm run synth first`);
+      if (!fs.existsSync(path.join(dir, "cdk.tf.json")))
+        throw new Error(`${dir} does not exist: run npm run synth first`);
       const stack = readStack(dir, ws);
       const problems = pipelineProblems(stack, process.env.GITHUB_REPOSITORY);
       for (const p of problems) console.error(p);
@@ -43,7 +52,9 @@ function main([command, ...args]: string[]): number {
     case "cost-diff": {
       const [base, head] = args;
       if (!base || !head) break;
-      process.stdout.write(costDiff(parseCostReport(fs.readFileSync(base, "utf8")), parseCostReport(fs.readFileSync(head, "utf8"))));
+      process.stdout.write(
+        costDiff(parseCostReport(fs.readFileSync(base, "utf8")), parseCostReport(fs.readFileSync(head, "utf8"))),
+      );
       return 0;
     }
   }

@@ -28,7 +28,9 @@ const failed = withProducts(
   (sets) => {
     let n = 0;
     for (const { product, envs, stacks, label } of sets) {
-      const chosen = envs.filter((e) => wanted.length === 0 || wanted.includes(e.workspace) || wanted.includes(label(e.workspace)));
+      const chosen = envs.filter(
+        (e) => wanted.length === 0 || wanted.includes(e.workspace) || wanted.includes(label(e.workspace)),
+      );
       for (const env of chosen) {
         const report = evaluatePolicy(stacks[env.workspace], policyEnvironment(env, product));
         console.log(formatPolicyReport(report, { verbose, label: label(env.workspace) }) + "\n");
@@ -39,5 +41,9 @@ const failed = withProducts(
   },
   parsed.products,
 );
-console.log(failed ? `policy: ${failed} failing check(s); see docs/policy.md for what each asks` : "policy: every workspace passes (checks and upstream ids: docs/policy.md)");
+console.log(
+  failed
+    ? `policy: ${failed} failing check(s); see docs/policy.md for what each asks`
+    : "policy: every workspace passes (checks and upstream ids: docs/policy.md)",
+);
 process.exitCode = failed ? 1 : 0;

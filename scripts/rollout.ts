@@ -12,18 +12,26 @@ import { moduleGraph, planFile, rolloutCommands, targetClosure, targetedRollout 
 import { withSynthesized } from "./synthesized";
 
 /** Every workspace the command accepts: EduAutismo's by name, another product's as `<product>/<ws>`. */
-const TARGETS = PRODUCTS.flatMap((product) => Object.keys(product.environments).map((ws) => ({ product, ws, label: workspaceLabel(product, ws) })));
+const TARGETS = PRODUCTS.flatMap((product) =>
+  Object.keys(product.environments).map((ws) => ({ product, ws, label: workspaceLabel(product, ws) })),
+);
 
 function main(args: string[]): number {
   const json = args.includes("--json");
   const [label, module, ...rest] = args.filter((a) => a !== "--json");
   const target = TARGETS.find((t) => t.label === label);
   if (!target || rest.length > 0 || (json && !module)) {
-    console.error(`usage: npm run rollout -- <${TARGETS.map((t) => t.label).join("|")}> [module] (--json needs a module)`);
+    console.error(
+      `usage: npm run rollout -- <${TARGETS.map((t) => t.label).join("|")}> [module] (--json needs a module)`,
+    );
     return 2;
   }
   const { product, ws } = target;
-  const { graph, firstDeploy } = withSynthesized("rollout", (stacks) => ({ graph: moduleGraph(stacks[ws].root), firstDeploy: firstDeployMarkdown(product, stacks[ws]) }), product);
+  const { graph, firstDeploy } = withSynthesized(
+    "rollout",
+    (stacks) => ({ graph: moduleGraph(stacks[ws].root), firstDeploy: firstDeployMarkdown(product, stacks[ws]) }),
+    product,
+  );
   if (!module) {
     // The runbook's first-deploy section is the source of this sequence (one generator for both).
     process.stdout.write(rolloutCommands(ws, graph, firstDeploy));
@@ -35,7 +43,9 @@ function main(args: string[]): number {
     return 0;
   }
   console.log(`-target=module.${module} also plans: ${closure.length ? closure.join(", ") : "nothing else"}`);
-  console.log(`terraform plan -var-file="environments/${ws}/terraform.tfvars" -target=module.${module} -out=${planFile(module)}`);
+  console.log(
+    `terraform plan -var-file="environments/${ws}/terraform.tfvars" -target=module.${module} -out=${planFile(module)}`,
+  );
   return 0;
 }
 

@@ -46,14 +46,18 @@ function main(args: string[]): number {
   switch (command) {
     case "backup": {
       const b = backup(dir);
-      console.log(`saved ${path.relative(here, b.file)}: serial ${b.summary.serial}, ${b.summary.addresses.length} resources, lineage ${b.summary.lineage}`);
+      console.log(
+        `saved ${path.relative(here, b.file)}: serial ${b.summary.serial}, ${b.summary.addresses.length} resources, lineage ${b.summary.lineage}`,
+      );
       return 0;
     }
     case "list": {
       const all = listBackups(dir);
       if (all.length === 0) console.log("no backups yet for this workspace (npm run state -- backup)");
       for (const b of all) {
-        const what = b.summary ? `serial ${b.summary.serial}  ${b.summary.addresses.length} resources` : `unusable: ${b.problem}`;
+        const what = b.summary
+          ? `serial ${b.summary.serial}  ${b.summary.addresses.length} resources`
+          : `unusable: ${b.problem}`;
         console.log(`${path.relative(here, b.file)}  ${what}`);
       }
       return 0;
@@ -61,12 +65,19 @@ function main(args: string[]): number {
     case "restore": {
       if (!file) break;
       const p = planRestore(dir, path.resolve(here, file), { allowOtherWorkspace });
-      console.log(`restoring serial ${p.backup.serial} over current serial ${p.current.serial} (pushed as serial ${p.pushedSerial})`);
+      console.log(
+        `restoring serial ${p.backup.serial} over current serial ${p.current.serial} (pushed as serial ${p.pushedSerial})`,
+      );
       for (const a of p.added) console.log(`  + ${a}`);
       for (const a of p.removed) console.log(`  - ${a}`);
       const r = restore(dir, path.resolve(here, file), p);
-      console.log(`done: state serial is now ${r.finalSerial}` + (r.safetyBackup ? `; the state before the restore is saved in ${path.relative(here, r.safetyBackup)}.` : "."));
-      console.log("Next: terraform plan (never apply -auto-approve): it shows what the infrastructure needs to match the restored state.");
+      console.log(
+        `done: state serial is now ${r.finalSerial}` +
+          (r.safetyBackup ? `; the state before the restore is saved in ${path.relative(here, r.safetyBackup)}.` : "."),
+      );
+      console.log(
+        "Next: terraform plan (never apply -auto-approve): it shows what the infrastructure needs to match the restored state.",
+      );
       return 0;
     }
   }

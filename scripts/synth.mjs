@@ -43,7 +43,8 @@ const KEEP_BUNDLES = 4;
 function tsFiles(dir, rel, out) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     if (e.isDirectory()) {
-      if (!e.name.startsWith(".") && !SKIP_DIRS.has(e.name)) tsFiles(path.join(dir, e.name), rel ? `${rel}/${e.name}` : e.name, out);
+      if (!e.name.startsWith(".") && !SKIP_DIRS.has(e.name))
+        tsFiles(path.join(dir, e.name), rel ? `${rel}/${e.name}` : e.name, out);
     } else if (e.name.endsWith(".ts") || e.name === "images.json") {
       out.push(rel ? `${rel}/${e.name}` : e.name);
     }
@@ -84,7 +85,12 @@ async function build(outfile, covered) {
   const result = await esbuild.build({
     absWorkingDir: repo,
     // main.ts runs when the runner calls the export, not when the bundle loads (see below).
-    stdin: { contents: `module.exports = () => require(${JSON.stringify(entry)});`, resolveDir: repo, sourcefile: ENTRY_SHIM, loader: "js" },
+    stdin: {
+      contents: `module.exports = () => require(${JSON.stringify(entry)});`,
+      resolveDir: repo,
+      sourcefile: ENTRY_SHIM,
+      loader: "js",
+    },
     bundle: true,
     packages: "external",
     platform: "node",
@@ -101,16 +107,23 @@ async function build(outfile, covered) {
   });
   // Every input must be part of the key, or editing it would not rebuild.
   const uncovered = Object.keys(result.metafile.inputs).filter((f) => f !== ENTRY_SHIM && !covered.has(f));
-  if (uncovered.length) throw new Error(`scripts/synth.mjs: bundle inputs outside the cache key: ${uncovered.join(", ")} (add them to EXTRA_INPUTS)`);
+  if (uncovered.length)
+    throw new Error(
+      `scripts/synth.mjs: bundle inputs outside the cache key: ${uncovered.join(", ")} (add them to EXTRA_INPUTS)`,
+    );
   // The map first: a bundle on disk always has its map. Rename is atomic, so concurrent runs see
   // a whole file or none.
-  for (const out of [...result.outputFiles].sort((a, b) => Number(b.path.endsWith(".map")) - Number(a.path.endsWith(".map")))) {
+  for (const out of [...result.outputFiles].sort(
+    (a, b) => Number(b.path.endsWith(".map")) - Number(a.path.endsWith(".map")),
+  )) {
     let contents = out.contents;
     if (out.path.endsWith(".map")) {
       // Absolute sources: traces name this checkout's files even when node_modules is a symlink
       // (Node resolves relative sources against the bundle's real path).
       const map = JSON.parse(out.text);
-      map.sources = map.sources.map((src) => (src === ENTRY_SHIM ? src : pathToFileURL(path.resolve(path.dirname(out.path), src)).href));
+      map.sources = map.sources.map((src) =>
+        src === ENTRY_SHIM ? src : pathToFileURL(path.resolve(path.dirname(out.path), src)).href,
+      );
       contents = JSON.stringify(map);
     }
     const partial = `${out.path}.${process.pid}.tmp`;

@@ -17,12 +17,18 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 import { tempDir } from "../lib/tools/terraform";
 import { synthesize } from "../platform";
 
-export function withSynthesized<T>(prefix: string, use: (stacks: Record<string, SynthesizedStack>) => T, product: Product = EDUAUTISMO): T {
+export function withSynthesized<T>(
+  prefix: string,
+  use: (stacks: Record<string, SynthesizedStack>) => T,
+  product: Product = EDUAUTISMO,
+): T {
   const outdir = tempDir(prefix);
   try {
     synthesize({ outdir, product });
     const workspaces = Object.keys(product.environments);
-    const stacks = Object.fromEntries(workspaces.map((ws) => [ws, readStack(path.join(outdir, product.outDir, "stacks", ws), ws)]));
+    const stacks = Object.fromEntries(
+      workspaces.map((ws) => [ws, readStack(path.join(outdir, product.outDir, "stacks", ws), ws)]),
+    );
     return use(stacks);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -30,7 +36,11 @@ export function withSynthesized<T>(prefix: string, use: (stacks: Record<string, 
 }
 
 /** Like withSynthesized, for several products (every product unless `products` names some). */
-export function withProducts<T>(prefix: string, use: (sets: ProductStacks[]) => T, products: readonly Product[] = PRODUCTS): T {
+export function withProducts<T>(
+  prefix: string,
+  use: (sets: ProductStacks[]) => T,
+  products: readonly Product[] = PRODUCTS,
+): T {
   const sets: ProductStacks[] = [];
   const collect = (i: number): T => {
     if (i === products.length) return use(sets);
@@ -38,7 +48,12 @@ export function withProducts<T>(prefix: string, use: (sets: ProductStacks[]) => 
     return withSynthesized(
       `${prefix}-${product.id}`,
       (stacks) => {
-        sets.push({ product, envs: loadEnvironments(product.environments, product), stacks, label: (ws) => workspaceLabel(product, ws) });
+        sets.push({
+          product,
+          envs: loadEnvironments(product.environments, product),
+          stacks,
+          label: (ws) => workspaceLabel(product, ws),
+        });
         return collect(i + 1);
       },
       product,

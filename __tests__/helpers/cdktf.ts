@@ -34,7 +34,10 @@ function sleep(ms: number): void {
  * not modify (copy it first). Computed by the first caller of the run; the others wait for it.
  */
 export function cdktfSynthOnce(): { code: number | null; out: string; dir: string } {
-  const root = process.env.EDU_TMP_ROOT && fs.existsSync(process.env.EDU_TMP_ROOT) ? path.join(process.env.EDU_TMP_ROOT, "cdktf-synth-once") : undefined;
+  const root =
+    process.env.EDU_TMP_ROOT && fs.existsSync(process.env.EDU_TMP_ROOT)
+      ? path.join(process.env.EDU_TMP_ROOT, "cdktf-synth-once")
+      : undefined;
   const synth = (dir: string) => ({ ...runCdktf(["synth", "--output", dir]), dir });
   if (!root) return synth(path.join(tempDir("cdktf-cli"), "out"));
   const result = path.join(root, "result.json");

@@ -26,9 +26,13 @@ export interface FakeSts {
 }
 
 export function startFakeSts(account: string): Promise<FakeSts> {
-  const child: ChildProcess = spawn(process.execPath, ["-e", SERVER, account], { stdio: ["ignore", "pipe", "inherit"] });
+  const child: ChildProcess = spawn(process.execPath, ["-e", SERVER, account], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     child.once("error", reject);
-    child.stdout?.once("data", (d: Buffer) => resolve({ endpoint: `http://127.0.0.1:${String(d).trim()}`, stop: () => child.kill() }));
+    child.stdout?.once("data", (d: Buffer) =>
+      resolve({ endpoint: `http://127.0.0.1:${String(d).trim()}`, stop: () => child.kill() }),
+    );
   });
 }

@@ -23,7 +23,10 @@ import { synthesize } from "../../platform";
 
 function registryReachable(): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = https.request({ host: "registry.terraform.io", path: "/.well-known/terraform.json", method: "HEAD", timeout: 3000 }, (res) => resolve((res.statusCode ?? 500) < 500));
+    const req = https.request(
+      { host: "registry.terraform.io", path: "/.well-known/terraform.json", method: "HEAD", timeout: 3000 },
+      (res) => resolve((res.statusCode ?? 500) < 500),
+    );
     req.on("timeout", () => req.destroy());
     req.on("error", () => resolve(false));
     req.end();
@@ -32,11 +35,14 @@ function registryReachable(): Promise<boolean> {
 
 /** Whether this run includes the Terraform layer (`npm test`, `npm run test:terraform`, a file under __tests__/terraform). */
 function runsTerraformLayer(globalConfig: { selectProjects?: string[]; testPathPattern?: string }): boolean {
-  if (globalConfig.selectProjects && globalConfig.selectProjects.length > 0) return globalConfig.selectProjects.includes("terraform");
+  if (globalConfig.selectProjects && globalConfig.selectProjects.length > 0)
+    return globalConfig.selectProjects.includes("terraform");
   return !globalConfig.testPathPattern || /terraform/.test(globalConfig.testPathPattern);
 }
 
-export default async function globalSetup(globalConfig: { selectProjects?: string[]; testPathPattern?: string } = {}): Promise<void> {
+export default async function globalSetup(
+  globalConfig: { selectProjects?: string[]; testPathPattern?: string } = {},
+): Promise<void> {
   process.env.EDU_TMP_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), "eduautismo-tests-"));
   const outdir = tempDir("synth-shared");
   // Every product: EduAutismo in <outdir>/stacks, another product in <outdir>/<id>/stacks (synthProduct reads them).
@@ -50,7 +56,11 @@ export default async function globalSetup(globalConfig: { selectProjects?: strin
   const hasTerraform = !spawnSync("terraform", ["version"], { encoding: "utf8" }).error;
   if (hasTerraform && !process.env.TF_PROVIDER_MIRROR) {
     const repo = path.join(__dirname, "..", "..");
-    const search = findProviderMirror({ repo, stackDir: path.join(outdir, "stacks", "dev"), online: await registryReachable() });
+    const search = findProviderMirror({
+      repo,
+      stackDir: path.join(outdir, "stacks", "dev"),
+      online: await registryReachable(),
+    });
     if (search.mirror) {
       process.env.TF_PROVIDER_MIRROR = search.mirror;
       console.log(`\nTerraform layer: provider mirror ${search.note}`);
@@ -58,6 +68,8 @@ export default async function globalSetup(globalConfig: { selectProjects?: strin
   }
   const missing = terraformUnavailable();
   if (missing && process.env.CI !== "true") {
-    console.warn(`\n!!! TERRAFORM LAYER SKIPPED: ${missing}${note} — its tests do not run (CI=true makes this a failure). !!!\n`);
+    console.warn(
+      `\n!!! TERRAFORM LAYER SKIPPED: ${missing}${note} — its tests do not run (CI=true makes this a failure). !!!\n`,
+    );
   }
 }

@@ -13,7 +13,9 @@ export const STALE_COPY_MS = 2 * 60 * 60 * 1000;
 
 /** The operator copies a run removes at its end: its own, and stale ones of killed runs. */
 export function copiesToRemove(names: readonly string[], ownRun: string, ageMs: (name: string) => number): string[] {
-  return names.filter((d) => d.startsWith(`optest-${ownRun}-`) || (d.startsWith("optest-") && ageMs(d) > STALE_COPY_MS));
+  return names.filter(
+    (d) => d.startsWith(`optest-${ownRun}-`) || (d.startsWith("optest-") && ageMs(d) > STALE_COPY_MS),
+  );
 }
 
 export default function globalTeardown(): void {
@@ -24,5 +26,6 @@ export default function globalTeardown(): void {
   const out = path.join(__dirname, "..", "..", "cdktf.out");
   if (!fs.existsSync(out)) return;
   const age = (d: string) => Date.now() - fs.statSync(path.join(out, d)).mtimeMs;
-  for (const d of copiesToRemove(fs.readdirSync(out), own, age)) fs.rmSync(path.join(out, d), { recursive: true, force: true });
+  for (const d of copiesToRemove(fs.readdirSync(out), own, age))
+    fs.rmSync(path.join(out, d), { recursive: true, force: true });
 }

@@ -26,17 +26,36 @@ export function runbookEdits(doc: string): RunbookEdit[] {
   const edits: RunbookEdit[] = [];
   for (const section of doc.split(/^(?=## )/m)) {
     const title = section.split("\n")[0].replace(/^## /, "");
-    const blocks = [...section.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1], lines: m[2].split("\n").filter((l) => l.trim() !== "") }));
+    const blocks = [...section.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({
+      lang: m[1],
+      lines: m[2].split("\n").filter((l) => l.trim() !== ""),
+    }));
     blocks.forEach((b, i) => {
       if (b.lang === "hcl" && /^# environments\/[^/]+\/terraform\.tfvars$/.test(b.lines[0] ?? "")) {
-        const settings = Object.fromEntries(b.lines.slice(1).map((l) => l.replace(/\s+#.*$/, "").split(/\s*=\s*/, 2) as [string, string]).map(([k, v]) => [k, v.trim()]));
-        const refused = blocks[i + 1]?.lang === "bash" && blocks[i + 2]?.lang === "text" && /^Error:/.test(blocks[i + 2].lines[0] ?? "");
+        const settings = Object.fromEntries(
+          b.lines
+            .slice(1)
+            .map((l) => l.replace(/\s+#.*$/, "").split(/\s*=\s*/, 2) as [string, string])
+            .map(([k, v]) => [k, v.trim()]),
+        );
+        const refused =
+          blocks[i + 1]?.lang === "bash" &&
+          blocks[i + 2]?.lang === "text" &&
+          /^Error:/.test(blocks[i + 2].lines[0] ?? "");
         edits.push({ section: title, settings, refused, ...(refused ? { error: blocks[i + 2].lines } : {}) });
       }
       if (b.lang === "bash") {
-        for (const line of b.lines.map((l) => l.replace(/\s{2,}#.*$/, "").trim()).filter((l) => l.startsWith("terraform plan "))) {
+        for (const line of b.lines
+          .map((l) => l.replace(/\s{2,}#.*$/, "").trim())
+          .filter((l) => l.startsWith("terraform plan "))) {
           const vars = [...line.matchAll(/ -var=([a-z0-9_]+)=(\S+)/g)];
-          if (vars.length > 0) edits.push({ section: title, settings: Object.fromEntries(vars.map((m) => [m[1], m[2]])), refused: false, planLine: line });
+          if (vars.length > 0)
+            edits.push({
+              section: title,
+              settings: Object.fromEntries(vars.map((m) => [m[1], m[2]])),
+              refused: false,
+              planLine: line,
+            });
         }
       }
     });
@@ -47,7 +66,11 @@ export function runbookEdits(doc: string): RunbookEdit[] {
 /** The modules holding data stores whose availability the invariants guard (a Redis replication group, an RDS instance). */
 export function haModules(stack: SynthesizedStack): string[] {
   return Object.entries(stack.modules)
-    .filter(([, m]) => Object.keys((m as Json).resource ?? {}).some((t) => ["aws_elasticache_replication_group", "aws_db_instance", "aws_rds_cluster"].includes(t)))
+    .filter(([, m]) =>
+      Object.keys((m as Json).resource ?? {}).some((t) =>
+        ["aws_elasticache_replication_group", "aws_db_instance", "aws_rds_cluster"].includes(t),
+      ),
+    )
     .map(([name]) => name);
 }
 
@@ -68,13 +91,21 @@ export function haSnapshot(planFile: string): HaSnapshot {
     const base = address.replace(/\[\d+\]$/, "");
     if (type === "aws_elasticache_replication_group") {
       const groups = typeof after.num_node_groups === "number" ? after.num_node_groups : 1;
-      const nodes = typeof after.num_cache_clusters === "number" ? after.num_cache_clusters : groups * ((after.replicas_per_node_group as number) + 1);
+      const nodes =
+        typeof after.num_cache_clusters === "number"
+          ? after.num_cache_clusters
+          : groups * ((after.replicas_per_node_group as number) + 1);
       out[`${address} nodes`] = nodes;
       out[`${address} automatic_failover_enabled`] = after.automatic_failover_enabled === true;
       out[`${address} multi_az_enabled`] = after.multi_az_enabled === true;
     }
     if (type === "aws_db_instance" || type === "aws_rds_cluster") {
-      if (after.replicate_source_db !== undefined && after.replicate_source_db !== null && after.replicate_source_db !== "") out[`${base} replicas`] = ((out[`${base} replicas`] as number) ?? 0) + 1;
+      if (
+        after.replicate_source_db !== undefined &&
+        after.replicate_source_db !== null &&
+        after.replicate_source_db !== ""
+      )
+        out[`${base} replicas`] = ((out[`${base} replicas`] as number) ?? 0) + 1;
       else out[`${address} multi_az`] = after.multi_az === true;
     }
   }
@@ -106,5 +137,7 @@ export function editedTfvars(text: string, settings: Readonly<Record<string, str
 
 /** Whether every setting of the edit is already the workspace's value (its plan is the baseline's). */
 export function isNoOp(tfvars: string, settings: Readonly<Record<string, string>>): boolean {
-  return Object.entries(settings).every(([k, v]) => new RegExp(`^${k}\\s*=\\s*(.*)$`, "m").exec(tfvars)?.[1].trim() === v);
+  return Object.entries(settings).every(
+    ([k, v]) => new RegExp(`^${k}\\s*=\\s*(.*)$`, "m").exec(tfvars)?.[1].trim() === v,
+  );
 }

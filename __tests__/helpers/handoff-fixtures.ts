@@ -6,10 +6,18 @@
 import type { Json } from "../../lib/tools/synthesized";
 import type { Fixture } from "./policy-fixtures";
 
-const alarm = (extra: Json = {}) => ({ aws_cloudwatch_metric_alarm: { a: { alarm_name: "x-failures", namespace: "AWS/States", metric_name: "ExecutionsFailed", ...extra } } });
-const stateMachine = (account: string) => ({ StateMachineArn: `arn:aws:states:us-east-1:${account}:stateMachine:workflow` });
+const alarm = (extra: Json = {}) => ({
+  aws_cloudwatch_metric_alarm: {
+    a: { alarm_name: "x-failures", namespace: "AWS/States", metric_name: "ExecutionsFailed", ...extra },
+  },
+});
+const stateMachine = (account: string) => ({
+  StateMachineArn: `arn:aws:states:us-east-1:${account}:stateMachine:workflow`,
+});
 const taskDefinition = (container: string) => ({
-  aws_ecs_task_definition: { t: { family: "f", container_definitions: JSON.stringify([{ name: container, image: "repo:1", essential: true }]) } },
+  aws_ecs_task_definition: {
+    t: { family: "f", container_definitions: JSON.stringify([{ name: container, image: "repo:1", essential: true }]) },
+  },
 });
 
 export const HANDOFF_FIXTURES: Record<string, Fixture> = {
@@ -30,6 +38,9 @@ export const HANDOFF_FIXTURES: Record<string, Fixture> = {
   "ecs-container-names-exist": {
     pass: taskDefinition("processor"),
     fail: taskDefinition("app"),
-    extra: { pass: { outputs: { t_container_name: { value: "processor" } } }, fail: { outputs: { t_container_name: { value: "processor" } } } },
+    extra: {
+      pass: { outputs: { t_container_name: { value: "processor" } } },
+      fail: { outputs: { t_container_name: { value: "processor" } } },
+    },
   },
 };

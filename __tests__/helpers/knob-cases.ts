@@ -55,7 +55,8 @@ export const KNOB_CASES: readonly KnobCase[] = [
     config: (e) => (e.cache.nodeType = "cache.x9.large"),
     tfvars: { redis_node_type: '"cache.x9.large"' },
     reads: ["redis_node_type"],
-    message: "cache.x9.large is not an ElastiCache for Redis node type (families: t2, t3, t4g, m4, m5, m6g, m7g, r4, r5, r6g, r7g, r6gd)",
+    message:
+      "cache.x9.large is not an ElastiCache for Redis node type (families: t2, t3, t4g, m4, m5, m6g, m7g, r4, r5, r6g, r7g, r6gd)",
   },
   {
     rule: "1 to 6 nodes",
@@ -91,7 +92,8 @@ export const KNOB_CASES: readonly KnobCase[] = [
     config: (e) => (e.database.instanceClass = "db.x1.large"),
     tfvars: { db_instance_class: '"db.x1.large"' },
     reads: ["db_instance_class"],
-    message: "db.x1.large is not an RDS instance class this project allows (families: t3, t4g, m5, m6g, m6i, m7g, r5, r6g, r6i, r7g)",
+    message:
+      "db.x1.large is not an RDS instance class this project allows (families: t3, t4g, m5, m6g, m6i, m7g, r5, r6g, r6i, r7g)",
   },
   {
     rule: "gp3 storage 20 GB or more",
@@ -155,7 +157,8 @@ export const KNOB_CASES: readonly KnobCase[] = [
     config: (e) => ((e.cache.transitEncryption = false), (e.cache.auth = false)),
     tfvars: { redis_transit_encryption_enabled: "false", redis_auth_enabled: "false" },
     reads: ["redis_transit_encryption_enabled", "redis_auth_enabled"],
-    message: "production keeps Redis TLS on: redis_transit_encryption_enabled must be true (policy check elasticache-transit-encryption)",
+    message:
+      "production keeps Redis TLS on: redis_transit_encryption_enabled must be true (policy check elasticache-transit-encryption)",
   },
   {
     rule: "staging keeps Redis AUTH on (policy elasticache-auth)",
@@ -173,7 +176,8 @@ export const KNOB_CASES: readonly KnobCase[] = [
     config: (e) => ((e.cache.automaticFailover = false), (e.cache.multiAz = false)),
     tfvars: { redis_automatic_failover_enabled: "false", redis_multi_az_enabled: "false" },
     reads: ["redis_automatic_failover_enabled", "redis_multi_az_enabled", "redis_num_cache_nodes"],
-    message: "staging keeps Redis automatic failover on: redis_automatic_failover_enabled must be true (policy check elasticache-multi-az)",
+    message:
+      "staging keeps Redis automatic failover on: redis_automatic_failover_enabled must be true (policy check elasticache-multi-az)",
   },
   {
     rule: "production keeps Redis Multi-AZ on (policy elasticache-multi-az)",
@@ -182,7 +186,8 @@ export const KNOB_CASES: readonly KnobCase[] = [
     config: (e) => (e.cache.multiAz = false),
     tfvars: { redis_multi_az_enabled: "false" },
     reads: ["redis_multi_az_enabled", "redis_automatic_failover_enabled"],
-    message: "production keeps Redis Multi-AZ on: redis_multi_az_enabled must be true (policy check elasticache-multi-az)",
+    message:
+      "production keeps Redis Multi-AZ on: redis_multi_az_enabled must be true (policy check elasticache-multi-az)",
   },
   {
     rule: "a Fargate memory valid for the CPU",
@@ -191,7 +196,8 @@ export const KNOB_CASES: readonly KnobCase[] = [
     config: (e) => (e.compute.services[0].memory = 3000),
     tfvars: { app_memory: "3000" },
     reads: ["app_cpu", "app_memory"],
-    message: "3000 MiB is not a valid Fargate memory for 1024 CPU units (valid: 2048, 3072, 4096, 5120, 6144, 7168, 8192)",
+    message:
+      "3000 MiB is not a valid Fargate memory for 1024 CPU units (valid: 2048, 3072, 4096, 5120, 6144, 7168, 8192)",
   },
   {
     rule: "a Fargate CPU value",

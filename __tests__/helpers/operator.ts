@@ -37,7 +37,8 @@ export function runbookSection(markdown: string, marker: string): { text: string
   if (!section) throw new Error(`the runbook has no section "(seed 000 ${marker})"`);
   const blocks: Block[] = [];
   const fence = /^```(\w*)\n([\s\S]*?)^```$/gm;
-  for (const m of section.matchAll(fence)) blocks.push({ lang: m[1], lines: m[2].split("\n").filter((l) => l.trim() !== "") });
+  for (const m of section.matchAll(fence))
+    blocks.push({ lang: m[1], lines: m[2].split("\n").filter((l) => l.trim() !== "") });
   return { text: section, blocks };
 }
 
@@ -93,17 +94,32 @@ export class OperatorWorkspace {
     this.root = besides ? besides.root : fs.mkdtempSync(path.join(REPO, "cdktf.out", `optest-${runId()}-`));
     this.dir = path.join(this.root, "stacks", stack.workspace);
     fs.cpSync(stack.dir, this.dir, { recursive: true });
-    fs.writeFileSync(path.join(this.dir, "zz_test_override.tf.json"), JSON.stringify(offlineOverride(stack.root), null, 2));
+    fs.writeFileSync(
+      path.join(this.dir, "zz_test_override.tf.json"),
+      JSON.stringify(offlineOverride(stack.root), null, 2),
+    );
     this.tfvarsFile = path.join(this.dir, "environments", stack.workspace, "terraform.tfvars");
     const home = tempDir("operator-home");
     fs.writeFileSync(path.join(home, ".terraformrc"), mirrorCliConfig(mirror));
     const dirs = [...new Set(["terraform", "node", "npm"].map(binDir))];
-    this.env = { PATH: dirs.join(path.delimiter), HOME: home, LANG: "C.UTF-8", CHECKPOINT_DISABLE: "1", npm_config_update_notifier: "false", ...goRuntimeEnv() };
+    this.env = {
+      PATH: dirs.join(path.delimiter),
+      HOME: home,
+      LANG: "C.UTF-8",
+      CHECKPOINT_DISABLE: "1",
+      npm_config_update_notifier: "false",
+      ...goRuntimeEnv(),
+    };
   }
 
   /** Runs one runbook line in the workspace directory, through bash, as typed. */
   run(line: string): TfResult {
-    const r = spawnSync("/bin/bash", ["-c", line], { cwd: this.dir, env: this.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync("/bin/bash", ["-c", line], {
+      cwd: this.dir,
+      env: this.env,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const stdout = r.stdout ?? "";
     const stderr = r.stderr ?? "";
     return { code: r.status ?? -1, stdout, stderr, text: plainText(stdout + "\n" + stderr) };

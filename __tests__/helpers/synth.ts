@@ -1,13 +1,21 @@
 /** Synthesizes into a temporary directory and reads the result back as plain JSON. */
 import * as path from "path";
-import { ENVIRONMENT_INPUTS, loadEnvironments, PRODUCTS, WORKSPACES, workspaceLabel, type EnvironmentInput, type Product, type Workspace } from "../../environments";
+import {
+  ENVIRONMENT_INPUTS,
+  loadEnvironments,
+  PRODUCTS,
+  WORKSPACES,
+  workspaceLabel,
+  type EnvironmentInput,
+  type Product,
+  type Workspace,
+} from "../../environments";
 import { synthesize } from "../../platform";
 import { tempDir } from "../../lib/tools/terraform";
 
 import { readStack, type Json, type ProductStacks, type SynthesizedStack } from "../../lib/tools/synthesized";
 
 export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
-
 
 export { tempDir };
 
@@ -16,7 +24,10 @@ export function inputs(): Record<Workspace, EnvironmentInput> {
   return structuredClone(ENVIRONMENT_INPUTS);
 }
 
-export function synthAll(customInputs?: Record<Workspace, EnvironmentInput>): { outdir: string; stacks: Record<string, SynthesizedStack> } {
+export function synthAll(customInputs?: Record<Workspace, EnvironmentInput>): {
+  outdir: string;
+  stacks: Record<string, SynthesizedStack>;
+} {
   const shared = customInputs ? undefined : process.env.SYNTH_CACHE_DIR;
   const outdir = shared ?? tempDir("synth");
   if (!shared) synthesize({ outdir, inputs: customInputs });
@@ -30,7 +41,10 @@ export function synthAll(customInputs?: Record<Workspace, EnvironmentInput>): { 
  * run's shared synthesis, SYNTH_CACHE_DIR, for the checked-in environments):
  * `dir(ws)` is the workspace directory (`<outdir>/<product outDir>/stacks/<ws>`), `stacks` read back.
  */
-export function synthProduct(product: Product, customInputs?: Readonly<Record<string, EnvironmentInput>>): { outdir: string; dir: (ws: string) => string; stacks: Record<string, SynthesizedStack> } {
+export function synthProduct(
+  product: Product,
+  customInputs?: Readonly<Record<string, EnvironmentInput>>,
+): { outdir: string; dir: (ws: string) => string; stacks: Record<string, SynthesizedStack> } {
   const shared = customInputs || !PRODUCTS.includes(product) ? undefined : process.env.SYNTH_CACHE_DIR;
   const outdir = shared ?? tempDir(`synth-${product.id}`);
   if (!shared) synthesize({ outdir, product, inputs: customInputs });
@@ -43,7 +57,13 @@ export function synthProduct(product: Product, customInputs?: Readonly<Record<st
 /** A product's checked-in workspaces synthesized and read back, with their parsed environments (what the report scripts see). */
 export function productStacks(product: Product): ProductStacks & { dir: (ws: string) => string } {
   const { stacks, dir } = synthProduct(product);
-  return { product, envs: loadEnvironments(product.environments, product), stacks, label: (ws) => workspaceLabel(product, ws), dir };
+  return {
+    product,
+    envs: loadEnvironments(product.environments, product),
+    stacks,
+    label: (ws) => workspaceLabel(product, ws),
+    dir,
+  };
 }
 
 /** All resources of one type in a module: name → body. */
@@ -54,6 +74,9 @@ export function resourcesOf(module: Json, type: string): Record<string, Json> {
 /** The single resource `type.name` of a module; fails loudly when absent. */
 export function resource(module: Json, type: string, name: string): Json {
   const r = module.resource?.[type]?.[name];
-  if (!r) throw new Error(`no ${type}.${name} in module (has: ${Object.keys(module.resource?.[type] ?? {}).join(", ") || "none"})`);
+  if (!r)
+    throw new Error(
+      `no ${type}.${name} in module (has: ${Object.keys(module.resource?.[type] ?? {}).join(", ") || "none"})`,
+    );
   return r;
 }

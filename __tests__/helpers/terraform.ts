@@ -1,11 +1,27 @@
 /** Test-side Terraform helpers; the runner itself lives in lib/tools/terraform.ts. */
 import * as fs from "fs";
-import { initializedWorkdir, type PlanJson, planJson, providerSchemas, stateFromPlan, terraformOk, terraformUnavailable } from "../../lib/tools/terraform";
+import {
+  initializedWorkdir,
+  type PlanJson,
+  planJson,
+  providerSchemas,
+  stateFromPlan,
+  terraformOk,
+  terraformUnavailable,
+} from "../../lib/tools/terraform";
 import { synthAll } from "./synth";
 import { identityArguments } from "../../lib/core/counted-names";
 import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
 
-export { initializedWorkdir, plannedChanges, terraform, terraformOk, terraformUnavailable, workdirFrom, type TfResult } from "../../lib/tools/terraform";
+export {
+  initializedWorkdir,
+  plannedChanges,
+  terraform,
+  terraformOk,
+  terraformUnavailable,
+  workdirFrom,
+  type TfResult,
+} from "../../lib/tools/terraform";
 
 /**
  * `describe` for the Terraform layer: runs when Terraform and the mirror are present; with CI=true
@@ -29,21 +45,42 @@ export function describeTerraform(name: string, fn: () => void): void {
  * An initialised copy of dev with workspace `dev` selected, and a crafted state of its network as
  * if it had been applied (see stateFromPlan). The caller writes or pushes the state.
  */
-export function deployedDevNetwork(): { dir: string; state: { resources: { module?: string; type: string; name: string }[] } } {
+export function deployedDevNetwork(): {
+  dir: string;
+  state: { resources: { module?: string; type: string; name: string }[] };
+} {
   const { stacks } = synthAll();
   const plan = planJson(stacks.dev.dir, "dev", ["-target=module.network"]);
   const dir = initializedWorkdir(stacks.dev.dir, "dev");
-  return { dir, state: stateFromPlan(plan, providerSchemas(dir)) as { resources: { module?: string; type: string; name: string }[] } };
+  return {
+    dir,
+    state: stateFromPlan(plan, providerSchemas(dir)) as {
+      resources: { module?: string; type: string; name: string }[];
+    },
+  };
 }
 
-type StateJson = { serial: number; resources: { module?: string; type: string; name: string; instances: { index_key?: unknown; attributes: Record<string, unknown>; dependencies: string[] }[] }[] };
+type StateJson = {
+  serial: number;
+  resources: {
+    module?: string;
+    type: string;
+    name: string;
+    instances: { index_key?: unknown; attributes: Record<string, unknown>; dependencies: string[] }[];
+  }[];
+};
 
 /** `module.x.type.name[key]` of every instance in a crafted state, with its attributes. */
-export function stateInstances(state: StateJson): Map<string, { attributes: Record<string, unknown>; dependencies: string[] }> {
+export function stateInstances(
+  state: StateJson,
+): Map<string, { attributes: Record<string, unknown>; dependencies: string[] }> {
   const out = new Map<string, { attributes: Record<string, unknown>; dependencies: string[] }>();
   for (const r of state.resources) {
     for (const inst of r.instances) {
-      out.set(`${r.module ? r.module + "." : ""}${r.type}.${r.name}${inst.index_key !== undefined ? `[${JSON.stringify(inst.index_key)}]` : ""}`, inst);
+      out.set(
+        `${r.module ? r.module + "." : ""}${r.type}.${r.name}${inst.index_key !== undefined ? `[${JSON.stringify(inst.index_key)}]` : ""}`,
+        inst,
+      );
     }
   }
   return out;
@@ -55,9 +92,22 @@ export function stateInstances(state: StateJson): Map<string, { attributes: Reco
  * placeholders, so a later plan shows what a config change does rather than the placeholders' drift.
  * Writes the state to `stateFile` and returns it.
  */
-export function settleState(dir: string, stateFile: string, state: StateJson, varArgs: string | readonly string[], targets: string[]): StateJson {
+export function settleState(
+  dir: string,
+  stateFile: string,
+  state: StateJson,
+  varArgs: string | readonly string[],
+  targets: string[],
+): StateJson {
   fs.writeFileSync(stateFile, JSON.stringify(state));
-  terraformOk(dir, ["plan", "-input=false", "-refresh=false", ...[varArgs].flat(), "-out=tfplan-settle", ...targets.map((t) => `-target=${t}`)]);
+  terraformOk(dir, [
+    "plan",
+    "-input=false",
+    "-refresh=false",
+    ...[varArgs].flat(),
+    "-out=tfplan-settle",
+    ...targets.map((t) => `-target=${t}`),
+  ]);
   const plan = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-settle"]).stdout) as PlanJson;
   const instances = stateInstances(state);
   for (const c of plan.resource_changes ?? []) {
@@ -66,7 +116,8 @@ export function settleState(dir: string, stateFile: string, state: StateJson, va
     const after = (c.change.after ?? {}) as Record<string, unknown>;
     const unknown = (c.change.after_unknown ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(after)) {
-      if (unknown[k] !== true && v !== null && v !== undefined && (attrs[k] === null || attrs[k] === undefined)) attrs[k] = v;
+      if (unknown[k] !== true && v !== null && v !== undefined && (attrs[k] === null || attrs[k] === undefined))
+        attrs[k] = v;
     }
   }
   state.serial += 1;

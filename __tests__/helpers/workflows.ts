@@ -69,8 +69,10 @@ function valuesIn(value: unknown, caller: Workflow, job: Doc): string[] {
     if (value.includes("${{")) throw new Error(`${caller.file}: cannot resolve ${value}`);
     return [value];
   }
-  const list = m[1] === "matrix" ? job.strategy?.matrix?.[m[2]] : caller.doc.on?.workflow_dispatch?.inputs?.[m[2]]?.options;
-  if (!Array.isArray(list)) throw new Error(`${caller.file}: ${value} has no list of values (a matrix list or dispatch choices)`);
+  const list =
+    m[1] === "matrix" ? job.strategy?.matrix?.[m[2]] : caller.doc.on?.workflow_dispatch?.inputs?.[m[2]]?.options;
+  if (!Array.isArray(list))
+    throw new Error(`${caller.file}: ${value} has no list of values (a matrix list or dispatch choices)`);
   return list.map(String);
 }
 
@@ -85,7 +87,16 @@ export function roleUses(all: Workflow[]): RoleUse[] {
       if (!reusable) {
         const env = typeof job.environment === "object" ? job.environment?.name : job.environment;
         const ws = valuesIn(env, w, job);
-        for (const workspace of ws.length ? ws : ["?"]) uses.push({ workflow: w.file, job: id, via: `${w.file}:${id}`, events: events(w), workspace, environment: env && workspace, step });
+        for (const workspace of ws.length ? ws : ["?"])
+          uses.push({
+            workflow: w.file,
+            job: id,
+            via: `${w.file}:${id}`,
+            events: events(w),
+            workspace,
+            environment: env && workspace,
+            step,
+          });
         continue;
       }
       const envExpr = typeof job.environment === "object" ? job.environment?.name : job.environment;
@@ -95,7 +106,17 @@ export function roleUses(all: Workflow[]): RoleUse[] {
           for (const workspace of valuesIn(callerJob.with?.workspace, caller, callerJob)) {
             const environment = envExpr === "${{ inputs.workspace }}" ? workspace : envExpr;
             const mode = typeof callerJob.with?.mode === "string" ? callerJob.with.mode : undefined;
-            uses.push({ workflow: w.file, job: id, via: `${caller.file}:${callerId}`, events: events(caller), workspace, environment, mode, reusableWorkflow: `.github/workflows/${w.file}`, step });
+            uses.push({
+              workflow: w.file,
+              job: id,
+              via: `${caller.file}:${callerId}`,
+              events: events(caller),
+              workspace,
+              environment,
+              mode,
+              reusableWorkflow: `.github/workflows/${w.file}`,
+              step,
+            });
           }
         }
       }

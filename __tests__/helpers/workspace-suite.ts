@@ -22,7 +22,13 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
   describeTerraform(`workspace ${ws} under real Terraform`, () => {
     let dir = "";
     const plan = (file: string, ...args: string[]) => {
-      terraformOk(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`, ...args, `-out=${file}`]);
+      terraformOk(dir, [
+        "plan",
+        "-input=false",
+        `-var-file=environments/${ws}/terraform.tfvars`,
+        ...args,
+        `-out=${file}`,
+      ]);
       return plannedChanges(dir, file);
     };
 
@@ -68,10 +74,17 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
     test("the workspace guard refuses a plan in another workspace, naming both", () => {
       const other = ws === "dev" ? "staging" : "dev";
       terraformOk(dir, ["workspace", "new", other]);
-      const r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`, "-target=module.network"]);
+      const r = terraform(dir, [
+        "plan",
+        "-input=false",
+        `-var-file=environments/${ws}/terraform.tfvars`,
+        "-target=module.network",
+      ]);
       terraformOk(dir, ["workspace", "select", ws]);
       expect(r.code).not.toBe(0);
-      expect(r.text).toContain(`Workspace guard: this directory holds the "${ws}" configuration but the selected Terraform workspace is "${other}".`);
+      expect(r.text).toContain(
+        `Workspace guard: this directory holds the "${ws}" configuration but the selected Terraform workspace is "${other}".`,
+      );
     });
 
     extra({ dir: () => dir, plan });
@@ -95,7 +108,14 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
         const vars = edit.planLine ? Object.entries(edit.settings).map(([k, v]) => `-var=${k}=${v}`) : [];
         if (!edit.planLine) fs.writeFileSync(tfvarsFile, editedTfvars(original, edit.settings));
         try {
-          const r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`, ...vars, ...targets, "-out=tfplan-ha-edit"]);
+          const r = terraform(dir, [
+            "plan",
+            "-input=false",
+            `-var-file=environments/${ws}/terraform.tfvars`,
+            ...vars,
+            ...targets,
+            "-out=tfplan-ha-edit",
+          ]);
           planned.push(`${edit.section}: ${JSON.stringify(edit.settings)}`);
           if (edit.refused) {
             expect({ edit, code: r.code }).toEqual({ edit, code: 1 });
@@ -103,7 +123,10 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
             continue;
           }
           expect({ edit, code: r.code, text: r.code === 0 ? "" : r.text }).toEqual({ edit, code: 0, text: "" });
-          expect({ edit, losses: haLosses(base, haSnapshot(path.join(dir, "tfplan-ha-edit")), touched) }).toEqual({ edit, losses: [] });
+          expect({ edit, losses: haLosses(base, haSnapshot(path.join(dir, "tfplan-ha-edit")), touched) }).toEqual({
+            edit,
+            losses: [],
+          });
         } finally {
           fs.writeFileSync(tfvarsFile, original);
         }

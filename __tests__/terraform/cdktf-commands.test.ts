@@ -25,7 +25,9 @@ describe("unsupported cdktf commands", () => {
     const out = path.join(tempDir("cdktf-refused"), "out");
     const r = run([command, ws, "--output", out]);
     expect(r.code).not.toBe(0);
-    expect(r.out).toContain(`cdktf ${command} is not supported in this repository: it would ${verb} every module of a workspace in one step`);
+    expect(r.out).toContain(
+      `cdktf ${command} is not supported in this repository: it would ${verb} every module of a workspace in one step`,
+    );
     expect(r.out).toContain(`preview:  TF_WORKSPACE=${ws} npx cdktf diff ${ws}`);
     expect(r.out).toContain(`npm run rollout -- ${ws} [module], or the pipeline`);
     expect(fs.existsSync(path.join(out, "stacks"))).toBe(false);
@@ -44,7 +46,10 @@ describeTerraform("cdktf diff", () => {
     out = path.join(tempDir("cdktf-diff"), "out");
     fs.cpSync(synth.dir, out, { recursive: true });
     const dir = path.join(out, "stacks", "dev");
-    fs.writeFileSync(path.join(dir, "zz_test_override.tf.json"), JSON.stringify(offlineOverride(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")))));
+    fs.writeFileSync(
+      path.join(dir, "zz_test_override.tf.json"),
+      JSON.stringify(offlineOverride(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")))),
+    );
     const rc = path.join(tempDir("cdktf-rc"), "terraform.rc");
     fs.writeFileSync(rc, mirrorCliConfig(process.env.TF_PROVIDER_MIRROR as string));
     // cdktf points Terraform at ~/.terraform.d/plugin-cache unless told not to: that cache would outlive the
@@ -52,7 +57,8 @@ describeTerraform("cdktf diff", () => {
     env = { TF_CLI_CONFIG_FILE: rc, CDKTF_DISABLE_PLUGIN_CACHE_ENV: "true" };
   });
 
-  const diff = (extra: NodeJS.ProcessEnv = {}) => run(["diff", "dev", "--skip-synth", "--skip-provider-lock", "--output", out], { ...env, ...extra });
+  const diff = (extra: NodeJS.ProcessEnv = {}) =>
+    run(["diff", "dev", "--skip-synth", "--skip-provider-lock", "--output", out], { ...env, ...extra });
 
   test("without the dev workspace selected, cdktf diff dev stops at the workspace guard with the command to run", () => {
     const r = diff();

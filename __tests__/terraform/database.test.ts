@@ -7,7 +7,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { inputs, synthAll } from "../helpers/synth";
 import { describeTerraform, initializedWorkdir, terraformOk } from "../helpers/terraform";
-import { planJson, planResources, providerSchemas, stateFromPlan, type PlanJson, type PlanResource } from "../../lib/tools/terraform";
+import {
+  planJson,
+  planResources,
+  providerSchemas,
+  stateFromPlan,
+  type PlanJson,
+  type PlanResource,
+} from "../../lib/tools/terraform";
 
 describeTerraform("database under real Terraform", () => {
   const { stacks } = synthAll();
@@ -22,11 +29,18 @@ describeTerraform("database under real Terraform", () => {
 
   beforeAll(() => {
     plan = planJson(stacks.production.dir, "production", ["-target=module.database"]);
-    urgent = planJson(stacks.production.dir, "production", ["-target=module.database", "-var=db_apply_immediately=true"]);
+    urgent = planJson(stacks.production.dir, "production", [
+      "-target=module.database",
+      "-var=db_apply_immediately=true",
+    ]);
   });
 
   test("production plans a primary and 2 replicas, none with manage_master_user_password", () => {
-    expect(instances(plan).map((r) => r.address).sort()).toEqual([
+    expect(
+      instances(plan)
+        .map((r) => r.address)
+        .sort(),
+    ).toEqual([
       "module.database.aws_db_instance.postgres",
       "module.database.aws_db_instance.replica[0]",
       "module.database.aws_db_instance.replica[1]",
@@ -50,7 +64,10 @@ describeTerraform("database under real Terraform", () => {
   });
 
   test("the two secrets are eduautismo-ia/production/db-master and db-app", () => {
-    const names = planResources(plan).filter((r) => r.type === "aws_secretsmanager_secret").map((r) => r.values.name).sort();
+    const names = planResources(plan)
+      .filter((r) => r.type === "aws_secretsmanager_secret")
+      .map((r) => r.values.name)
+      .sort();
     expect(names).toEqual(["eduautismo-ia/production/db-app", "eduautismo-ia/production/db-master"]);
   });
 
@@ -64,11 +81,16 @@ describeTerraform("database under real Terraform", () => {
     expect(rotation.values.rotate_immediately).toBe(false);
     const days = (rotation.values.rotation_rules as { automatically_after_days: number }[])[0].automatically_after_days;
     expect(days).toBeGreaterThanOrEqual(1);
-    expect(at(plan, "module.database.aws_vpc_security_group_ingress_rule.postgres_from_rotation").values.from_port).toBe(5432);
+    expect(
+      at(plan, "module.database.aws_vpc_security_group_ingress_rule.postgres_from_rotation").values.from_port,
+    ).toBe(5432);
   });
 
   test("the parameter group is named by prefix, so a replacement never collides with the old name", () => {
-    expect(at(plan, "module.database.aws_db_parameter_group.postgres").values).toMatchObject({ name_prefix: "eduautismo-ia-production-postgres15-", family: "postgres15" });
+    expect(at(plan, "module.database.aws_db_parameter_group.postgres").values).toMatchObject({
+      name_prefix: "eduautismo-ia-production-postgres15-",
+      family: "postgres15",
+    });
   });
 
   test("db_apply_immediately defaults to false and -var=db_apply_immediately=true reaches the primary and every replica", () => {
@@ -87,10 +109,30 @@ describeTerraform("database under real Terraform", () => {
     const bumped = inputs();
     bumped.dev.database = { ...bumped.dev.database, masterPasswordVersion: 2 };
     const dir = initializedWorkdir(synthAll(bumped).stacks.dev.dir, "dev");
-    fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "dev", "terraform.tfstate"), JSON.stringify(stateFromPlan(applied, providerSchemas(dir))));
-    const targets = ["terraform_data.master_password", "terraform_data.app_password", "aws_db_instance.postgres", "aws_secretsmanager_secret_version.db_master"].map((a) => `-target=module.database.${a}`);
-    terraformOk(dir, ["plan", "-input=false", "-refresh=false", "-var-file=environments/dev/terraform.tfvars", ...targets, "-out=tfplan-rotate"]);
-    const shown = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-rotate"]).stdout) as { resource_changes: { address: string; change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null } }[] };
+    fs.writeFileSync(
+      path.join(dir, "terraform.tfstate.d", "dev", "terraform.tfstate"),
+      JSON.stringify(stateFromPlan(applied, providerSchemas(dir))),
+    );
+    const targets = [
+      "terraform_data.master_password",
+      "terraform_data.app_password",
+      "aws_db_instance.postgres",
+      "aws_secretsmanager_secret_version.db_master",
+    ].map((a) => `-target=module.database.${a}`);
+    terraformOk(dir, [
+      "plan",
+      "-input=false",
+      "-refresh=false",
+      "-var-file=environments/dev/terraform.tfvars",
+      ...targets,
+      "-out=tfplan-rotate",
+    ]);
+    const shown = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-rotate"]).stdout) as {
+      resource_changes: {
+        address: string;
+        change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+      }[];
+    };
     const change = (address: string) => shown.resource_changes.find((c) => c.address === address)?.change;
     expect(change("module.database.terraform_data.master_password")?.actions.sort()).toEqual(["create", "delete"]);
     expect(change("module.database.terraform_data.app_password")?.actions).toEqual(["no-op"]);

@@ -48,22 +48,38 @@ describeTerraform("Datadog on in production under real Terraform", () => {
     );
     // Container definitions are known only at apply (repository URL, secret ARN); the stream's settings are known now.
     // Its planned values, read from the plan file as `terraform show -json` reports them (D126).
-    const stream = planFileAfter(path.join(dir, "tfplan-all"), "module.monitoring.aws_kinesis_firehose_delivery_stream.datadog_logs") as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(stream.http_endpoint_configuration[0].url).toBe("https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input");
+    const stream = planFileAfter(
+      path.join(dir, "tfplan-all"),
+      "module.monitoring.aws_kinesis_firehose_delivery_stream.datadog_logs",
+    ) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(stream.http_endpoint_configuration[0].url).toBe(
+      "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
+    );
     expect(stream.http_endpoint_configuration[0].secrets_manager_configuration[0].enabled).toBe(true);
     expect(stream.server_side_encryption[0]).toMatchObject({ enabled: true, key_type: "AWS_OWNED_CMK" });
   });
 
   test("the first step of turning Datadog on plans the API key secret alone", () => {
-    terraformOk(dir, ["plan", "-input=false", VARS, "-target=module.compute.aws_secretsmanager_secret.datadog_api_key", "-out=tfplan-secret"]);
+    terraformOk(dir, [
+      "plan",
+      "-input=false",
+      VARS,
+      "-target=module.compute.aws_secretsmanager_secret.datadog_api_key",
+      "-out=tfplan-secret",
+    ]);
     const changes = plannedChanges(dir, "tfplan-secret");
-    expect(changes.filter((c) => c.address.startsWith("module.compute."))).toEqual([{ address: "module.compute.aws_secretsmanager_secret.datadog_api_key", actions: ["create"] }]);
+    expect(changes.filter((c) => c.address.startsWith("module.compute."))).toEqual([
+      { address: "module.compute.aws_secretsmanager_secret.datadog_api_key", actions: ["create"] },
+    ]);
   });
 
   test("an app_cpu too small for the agent and the X-Ray daemon fails the plan with the synth-time sentence", () => {
     const file = path.join(dir, "environments", "production", "terraform.tfvars");
     const original = fs.readFileSync(file, "utf8");
-    fs.writeFileSync(file, original.replace(/^app_cpu = .*$/m, "app_cpu = 256").replace(/^app_memory = .*$/m, "app_memory = 512"));
+    fs.writeFileSync(
+      file,
+      original.replace(/^app_cpu = .*$/m, "app_cpu = 256").replace(/^app_memory = .*$/m, "app_memory = 512"),
+    );
     try {
       const r = terraform(dir, ["plan", "-input=false", VARS, "-target=module.compute"]);
       expect(r.code).not.toBe(0);

@@ -17,8 +17,11 @@ describeTerraform("ALB internet rules applied before albIngress existed", () => 
     const deployed = deployedDevNetwork();
     dir = deployed.dir;
     type Instance = { index_key?: unknown; attributes: Record<string, unknown> };
-    const state = deployed.state as { resources: { module?: string; type: string; name: string; instances: Instance[] }[] };
-    const find = (type: string, name: string) => state.resources.find((r) => r.module === "module.network" && r.type === type && r.name === name)!.instances[0];
+    const state = deployed.state as {
+      resources: { module?: string; type: string; name: string; instances: Instance[] }[];
+    };
+    const find = (type: string, name: string) =>
+      state.resources.find((r) => r.module === "module.network" && r.type === type && r.name === name)!.instances[0];
     // The crafted state leaves apply-time references empty; fill the ones these rules depend on, as an apply would.
     const sg = find("aws_security_group", "alb");
     sg.attributes.vpc_id = find("aws_vpc", "this").attributes.id;
@@ -35,7 +38,14 @@ describeTerraform("ALB internet rules applied before albIngress existed", () => 
 
   test("the plan moves them to [0] and neither destroys nor creates them", () => {
     const targets = RULES.map((r) => `-target=module.network.aws_vpc_security_group_ingress_rule.${r}`);
-    terraformOk(dir, ["plan", "-input=false", "-refresh=false", "-var-file=environments/dev/terraform.tfvars", ...targets, "-out=tfplan-alb-rules"]);
+    terraformOk(dir, [
+      "plan",
+      "-input=false",
+      "-refresh=false",
+      "-var-file=environments/dev/terraform.tfvars",
+      ...targets,
+      "-out=tfplan-alb-rules",
+    ]);
     // The plan file's changes, as `terraform show -json` reports them (D126).
     const changes = planFileChanges(path.join(dir, "tfplan-alb-rules"));
     for (const rule of RULES) {

@@ -18,7 +18,11 @@ const WS = "dev";
 const SLOW = 900_000;
 const VAR_FILE = `-var-file=environments/${WS}/terraform.tfvars`;
 const DATA_MODULES = ["network", "security", "storage", "cache", "database"];
-const ONE_OFF_TARGETS = ["module.compute.aws_ecr_repository.app", "module.compute.aws_ecs_cluster.this", "module.compute.aws_ecs_task_definition.migrations"];
+const ONE_OFF_TARGETS = [
+  "module.compute.aws_ecr_repository.app",
+  "module.compute.aws_ecs_cluster.this",
+  "module.compute.aws_ecs_task_definition.migrations",
+];
 
 /**
  * The planned values of a compute resource the plan creates, read from the plan file (D126): what
@@ -34,40 +38,92 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
 
   beforeAll(() => {
     const { stacks } = synthAll();
-    const plan = planJson(stacks[WS].dir, WS, DATA_MODULES.map((m) => `-target=module.${m}`));
+    const plan = planJson(
+      stacks[WS].dir,
+      WS,
+      DATA_MODULES.map((m) => `-target=module.${m}`),
+    );
     dir = initializedWorkdir(stacks[WS].dir, WS);
     statePath = path.join(dir, "terraform.tfstate.d", WS, "terraform.tfstate");
     fs.writeFileSync(statePath, JSON.stringify(stateFromPlan(plan, providerSchemas(dir))));
   }, SLOW);
 
-  test("step 2: -target on the registry, the cluster and the migrations task definition plans only those and their dependencies in compute", () => {
-    terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, ...ONE_OFF_TARGETS.map((t) => `-target=${t}`), "-out=tfplan-one-off"]);
-    const changes = plannedChanges(dir, "tfplan-one-off");
-    const compute = changes.filter((c) => c.address.startsWith("module.compute.")).map((c) => c.address).sort();
-    expect(compute).toEqual(
-      [
-        ...ONE_OFF_TARGETS,
-        // what they reference: the task's roles and log group, the cluster's exec log group
-        "module.compute.aws_cloudwatch_log_group.app",
-        "module.compute.aws_cloudwatch_log_group.exec",
-        "module.compute.aws_iam_role.execution",
-        "module.compute.aws_iam_role.task",
-      ].sort(),
-    );
-    expect(changes.filter((c) => /^module\.(monitoring|cdn)\./.test(c.address))).toEqual([]);
-  }, SLOW);
+  test(
+    "step 2: -target on the registry, the cluster and the migrations task definition plans only those and their dependencies in compute",
+    () => {
+      terraformOk(dir, [
+        "plan",
+        "-input=false",
+        "-refresh=false",
+        VAR_FILE,
+        ...ONE_OFF_TARGETS.map((t) => `-target=${t}`),
+        "-out=tfplan-one-off",
+      ]);
+      const changes = plannedChanges(dir, "tfplan-one-off");
+      const compute = changes
+        .filter((c) => c.address.startsWith("module.compute."))
+        .map((c) => c.address)
+        .sort();
+      expect(compute).toEqual(
+        [
+          ...ONE_OFF_TARGETS,
+          // what they reference: the task's roles and log group, the cluster's exec log group
+          "module.compute.aws_cloudwatch_log_group.app",
+          "module.compute.aws_cloudwatch_log_group.exec",
+          "module.compute.aws_iam_role.execution",
+          "module.compute.aws_iam_role.task",
+        ].sort(),
+      );
+      expect(changes.filter((c) => /^module\.(monitoring|cdn)\./.test(c.address))).toEqual([]);
+    },
+    SLOW,
+  );
 
-  test("module.compute with the placeholder tag creates every service at zero tasks, held at zero by autoscaling", () => {
-    terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, "-target=module.compute", "-out=tfplan-placeholder"]);
-    expect(plannedCompute(dir, "tfplan-placeholder", "module.compute.aws_ecs_service.app")).toMatchObject({ desired_count: 0, enable_execute_command: false });
-    expect(plannedCompute(dir, "tfplan-placeholder", "module.compute.aws_appautoscaling_target.app")).toMatchObject({ min_capacity: 0, max_capacity: 0 });
-  }, SLOW);
+  test(
+    "module.compute with the placeholder tag creates every service at zero tasks, held at zero by autoscaling",
+    () => {
+      terraformOk(dir, [
+        "plan",
+        "-input=false",
+        "-refresh=false",
+        VAR_FILE,
+        "-target=module.compute",
+        "-out=tfplan-placeholder",
+      ]);
+      expect(plannedCompute(dir, "tfplan-placeholder", "module.compute.aws_ecs_service.app")).toMatchObject({
+        desired_count: 0,
+        enable_execute_command: false,
+      });
+      expect(plannedCompute(dir, "tfplan-placeholder", "module.compute.aws_appautoscaling_target.app")).toMatchObject({
+        min_capacity: 0,
+        max_capacity: 0,
+      });
+    },
+    SLOW,
+  );
 
-  test("module.compute with a pushed image's tag creates the service at its configured counts", () => {
-    terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, "-var=app_image_tag=v1.0.0", "-target=module.compute", "-out=tfplan-image"]);
-    expect(plannedCompute(dir, "tfplan-image", "module.compute.aws_ecs_service.app")).toMatchObject({ desired_count: 1 });
-    expect(plannedCompute(dir, "tfplan-image", "module.compute.aws_appautoscaling_target.app")).toMatchObject({ min_capacity: 1, max_capacity: 2 });
-  }, SLOW);
+  test(
+    "module.compute with a pushed image's tag creates the service at its configured counts",
+    () => {
+      terraformOk(dir, [
+        "plan",
+        "-input=false",
+        "-refresh=false",
+        VAR_FILE,
+        "-var=app_image_tag=v1.0.0",
+        "-target=module.compute",
+        "-out=tfplan-image",
+      ]);
+      expect(plannedCompute(dir, "tfplan-image", "module.compute.aws_ecs_service.app")).toMatchObject({
+        desired_count: 1,
+      });
+      expect(plannedCompute(dir, "tfplan-image", "module.compute.aws_appautoscaling_target.app")).toMatchObject({
+        min_capacity: 1,
+        max_capacity: 2,
+      });
+    },
+    SLOW,
+  );
 
   describe("full plans (seed 000 §5.1) on an empty state", () => {
     let fresh: string;
@@ -75,73 +131,154 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
       fresh = initializedWorkdir(synthAll().stacks[WS].dir, WS);
     }, SLOW);
 
-    test("with the placeholder tag: a warning with the first-deploy steps, and no failure", () => {
-      const r = terraformOk(fresh, ["plan", "-input=false", VAR_FILE, "-out=tfplan-full"]);
-      expect(r.text).toContain("Warning: Check block assertion failed");
-      expect(r.text).toContain("in check.first_deploy_image");
-      expect(r.text).toContain(PLACEHOLDER_TAG_WARNING.replace(/\s+/g, " "));
-    }, SLOW);
+    test(
+      "with the placeholder tag: a warning with the first-deploy steps, and no failure",
+      () => {
+        const r = terraformOk(fresh, ["plan", "-input=false", VAR_FILE, "-out=tfplan-full"]);
+        expect(r.text).toContain("Warning: Check block assertion failed");
+        expect(r.text).toContain("in check.first_deploy_image");
+        expect(r.text).toContain(PLACEHOLDER_TAG_WARNING.replace(/\s+/g, " "));
+      },
+      SLOW,
+    );
 
-    test("with a pushed image's tag: no warning", () => {
-      const r = terraformOk(fresh, ["plan", "-input=false", VAR_FILE, "-var=app_image_tag=v1.0.0", "-out=tfplan-full-image"]);
-      // The example values' warnings (D145) stay until they are replaced; the image's is gone.
-      expect(r.text).not.toContain("in check.first_deploy_image");
-    }, SLOW);
+    test(
+      "with a pushed image's tag: no warning",
+      () => {
+        const r = terraformOk(fresh, [
+          "plan",
+          "-input=false",
+          VAR_FILE,
+          "-var=app_image_tag=v1.0.0",
+          "-out=tfplan-full-image",
+        ]);
+        // The example values' warnings (D145) stay until they are replaced; the image's is gone.
+        expect(r.text).not.toContain("in check.first_deploy_image");
+      },
+      SLOW,
+    );
   });
 
-  test("the toolbox task definition plans on its own, with its role and never a service", () => {
-    terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, "-target=module.compute.aws_ecs_task_definition.toolbox", "-out=tfplan-toolbox"]);
-    const compute = plannedChanges(dir, "tfplan-toolbox").filter((c) => c.address.startsWith("module.compute.")).map((c) => c.address);
-    expect(compute).toEqual(expect.arrayContaining(["module.compute.aws_ecs_task_definition.toolbox", "module.compute.aws_iam_role.toolbox"]));
-    expect(compute.filter((a) => a.includes("aws_ecs_service") || a.includes("aws_iam_role_policy.task"))).toEqual([]);
-    const td = plannedCompute(dir, "tfplan-toolbox", "module.compute.aws_ecs_task_definition.toolbox") as Record<string, unknown>;
-    expect(td).toMatchObject({ family: "eduautismo-ia-dev-toolbox", cpu: "256", memory: "512", tags: { Purpose: "ecs-exec-toolbox" } });
-  }, SLOW);
-
-  test('TASK=$(eval "$(terraform output -raw <output>)") runs aws ecs run-task with the words of names.md', () => {
-    // The module's own output templates, rendered by Terraform with this workspace's names and fake ids,
-    // then read back with `terraform output -raw` and eval'd as the runbook does.
-    const compute = synthAll().stacks[WS].modules.compute;
-    const render = tempDir("run-task-output");
-    const subst = (v: string) => v.replace(/aws_ecs_cluster\.this\.name/g, "var.cluster").replace(/aws_ecs_task_definition\.(\w+)\.family/g, "var.family_$1");
-    fs.writeFileSync(
-      path.join(render, "main.tf.json"),
-      JSON.stringify({
-        variable: {
-          cluster: { default: "eduautismo-ia-dev" },
-          family_toolbox: { default: "eduautismo-ia-dev-toolbox" },
-          family_migrations: { default: "eduautismo-ia-dev-migrations" },
-          private_subnet_ids: { default: ["subnet-0a", "subnet-0b"] },
-          app_security_group_id: { default: "sg-0app" },
-        },
-        output: {
-          ecs_toolbox_run_task_command: { value: subst(compute.output.ecs_toolbox_run_task_command.value) },
-          migrations_run_task_command: { value: subst(compute.output.migrations_run_task_command.value) },
-        },
-      }),
-    );
-    terraformOk(render, ["init", "-input=false"]);
-    terraformOk(render, ["apply", "-input=false", "-auto-approve"]);
-
-    // A fake `aws` that records its arguments, one per line, and prints a task ARN.
-    const bin = tempDir("fake-aws");
-    const argsFile = path.join(bin, "args");
-    fs.writeFileSync(path.join(bin, "aws"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${argsFile}"\necho arn:aws:ecs:us-east-1:111111111111:task/c/0123\n`, { mode: 0o755 });
-    const run = (output: string) => {
-      const r = spawnSync("bash", ["-c", `TASK=$(eval "$(terraform output -raw ${output})") && echo "TASK=$TASK"`], {
-        cwd: render,
-        encoding: "utf8",
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TF_IN_AUTOMATION: "1", NO_COLOR: "1" },
+  test(
+    "the toolbox task definition plans on its own, with its role and never a service",
+    () => {
+      terraformOk(dir, [
+        "plan",
+        "-input=false",
+        "-refresh=false",
+        VAR_FILE,
+        "-target=module.compute.aws_ecs_task_definition.toolbox",
+        "-out=tfplan-toolbox",
+      ]);
+      const compute = plannedChanges(dir, "tfplan-toolbox")
+        .filter((c) => c.address.startsWith("module.compute."))
+        .map((c) => c.address);
+      expect(compute).toEqual(
+        expect.arrayContaining([
+          "module.compute.aws_ecs_task_definition.toolbox",
+          "module.compute.aws_iam_role.toolbox",
+        ]),
+      );
+      expect(compute.filter((a) => a.includes("aws_ecs_service") || a.includes("aws_iam_role_policy.task"))).toEqual(
+        [],
+      );
+      const td = plannedCompute(dir, "tfplan-toolbox", "module.compute.aws_ecs_task_definition.toolbox") as Record<
+        string,
+        unknown
+      >;
+      expect(td).toMatchObject({
+        family: "eduautismo-ia-dev-toolbox",
+        cpu: "256",
+        memory: "512",
+        tags: { Purpose: "ecs-exec-toolbox" },
       });
-      expect(r.stdout.trim()).toBe("TASK=arn:aws:ecs:us-east-1:111111111111:task/c/0123");
-      return fs.readFileSync(argsFile, "utf8").trim().split("\n");
-    };
-    const network = "awsvpcConfiguration={subnets=[subnet-0a,subnet-0b],securityGroups=[sg-0app],assignPublicIp=DISABLED}";
-    expect(run("ecs_toolbox_run_task_command")).toEqual(
-      ["ecs", "run-task", "--cluster", "eduautismo-ia-dev", "--task-definition", "eduautismo-ia-dev-toolbox", "--launch-type", "FARGATE", "--enable-execute-command", "--network-configuration", network, "--query", "tasks[0].taskArn", "--output", "text"],
-    );
-    expect(run("migrations_run_task_command")).toEqual(
-      ["ecs", "run-task", "--cluster", "eduautismo-ia-dev", "--task-definition", "eduautismo-ia-dev-migrations", "--launch-type", "FARGATE", "--network-configuration", network, "--query", "tasks[0].taskArn", "--output", "text"],
-    );
-  }, SLOW);
+    },
+    SLOW,
+  );
+
+  test(
+    'TASK=$(eval "$(terraform output -raw <output>)") runs aws ecs run-task with the words of names.md',
+    () => {
+      // The module's own output templates, rendered by Terraform with this workspace's names and fake ids,
+      // then read back with `terraform output -raw` and eval'd as the runbook does.
+      const compute = synthAll().stacks[WS].modules.compute;
+      const render = tempDir("run-task-output");
+      const subst = (v: string) =>
+        v
+          .replace(/aws_ecs_cluster\.this\.name/g, "var.cluster")
+          .replace(/aws_ecs_task_definition\.(\w+)\.family/g, "var.family_$1");
+      fs.writeFileSync(
+        path.join(render, "main.tf.json"),
+        JSON.stringify({
+          variable: {
+            cluster: { default: "eduautismo-ia-dev" },
+            family_toolbox: { default: "eduautismo-ia-dev-toolbox" },
+            family_migrations: { default: "eduautismo-ia-dev-migrations" },
+            private_subnet_ids: { default: ["subnet-0a", "subnet-0b"] },
+            app_security_group_id: { default: "sg-0app" },
+          },
+          output: {
+            ecs_toolbox_run_task_command: { value: subst(compute.output.ecs_toolbox_run_task_command.value) },
+            migrations_run_task_command: { value: subst(compute.output.migrations_run_task_command.value) },
+          },
+        }),
+      );
+      terraformOk(render, ["init", "-input=false"]);
+      terraformOk(render, ["apply", "-input=false", "-auto-approve"]);
+
+      // A fake `aws` that records its arguments, one per line, and prints a task ARN.
+      const bin = tempDir("fake-aws");
+      const argsFile = path.join(bin, "args");
+      fs.writeFileSync(
+        path.join(bin, "aws"),
+        `#!/bin/sh\nprintf '%s\\n' "$@" > "${argsFile}"\necho arn:aws:ecs:us-east-1:111111111111:task/c/0123\n`,
+        { mode: 0o755 },
+      );
+      const run = (output: string) => {
+        const r = spawnSync("bash", ["-c", `TASK=$(eval "$(terraform output -raw ${output})") && echo "TASK=$TASK"`], {
+          cwd: render,
+          encoding: "utf8",
+          env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TF_IN_AUTOMATION: "1", NO_COLOR: "1" },
+        });
+        expect(r.stdout.trim()).toBe("TASK=arn:aws:ecs:us-east-1:111111111111:task/c/0123");
+        return fs.readFileSync(argsFile, "utf8").trim().split("\n");
+      };
+      const network =
+        "awsvpcConfiguration={subnets=[subnet-0a,subnet-0b],securityGroups=[sg-0app],assignPublicIp=DISABLED}";
+      expect(run("ecs_toolbox_run_task_command")).toEqual([
+        "ecs",
+        "run-task",
+        "--cluster",
+        "eduautismo-ia-dev",
+        "--task-definition",
+        "eduautismo-ia-dev-toolbox",
+        "--launch-type",
+        "FARGATE",
+        "--enable-execute-command",
+        "--network-configuration",
+        network,
+        "--query",
+        "tasks[0].taskArn",
+        "--output",
+        "text",
+      ]);
+      expect(run("migrations_run_task_command")).toEqual([
+        "ecs",
+        "run-task",
+        "--cluster",
+        "eduautismo-ia-dev",
+        "--task-definition",
+        "eduautismo-ia-dev-migrations",
+        "--launch-type",
+        "FARGATE",
+        "--network-configuration",
+        network,
+        "--query",
+        "tasks[0].taskArn",
+        "--output",
+        "text",
+      ]);
+    },
+    SLOW,
+  );
 });

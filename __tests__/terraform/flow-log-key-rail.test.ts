@@ -16,11 +16,22 @@ function deployedNetwork(ws: string): string {
   const { stacks } = synthAll();
   const plan = planJson(stacks[ws].dir, ws, ["-target=module.network"]);
   const dir = initializedWorkdir(stacks[ws].dir, ws);
-  fs.writeFileSync(path.join(dir, "terraform.tfstate.d", ws, "terraform.tfstate"), JSON.stringify(stateFromPlan(plan, providerSchemas(dir))));
+  fs.writeFileSync(
+    path.join(dir, "terraform.tfstate.d", ws, "terraform.tfstate"),
+    JSON.stringify(stateFromPlan(plan, providerSchemas(dir))),
+  );
   return dir;
 }
 
-const destroyKey = (ws: string) => ["plan", "-destroy", "-input=false", "-refresh=false", `-var-file=environments/${ws}/terraform.tfvars`, `-target=${KEY}`, "-out=tfplan-destroy-key"];
+const destroyKey = (ws: string) => [
+  "plan",
+  "-destroy",
+  "-input=false",
+  "-refresh=false",
+  `-var-file=environments/${ws}/terraform.tfvars`,
+  `-target=${KEY}`,
+  "-out=tfplan-destroy-key",
+];
 
 describeTerraform("flow-log key rail under real Terraform", () => {
   test(

@@ -34,27 +34,43 @@ describeTerraform("runbook knobs under real Terraform", () => {
   const batches = knobBatches();
 
   test("every knob rule is covered by exactly one batch", () => {
-    expect(batches.flat().map((c) => c.rule).sort()).toEqual(KNOB_CASES.map((c) => c.rule).sort());
+    expect(
+      batches
+        .flat()
+        .map((c) => c.rule)
+        .sort(),
+    ).toEqual(KNOB_CASES.map((c) => c.rule).sort());
   });
 
-  test.each(batches.map((b) => [b.map((c) => c.rule).join("; "), b] as const))("an edited tfvars breaking [%s] fails the plan with each synth-time message", (_rules, batch) => {
-    const ws = batch[0].ws;
-    const dir = dirs[ws];
-    const file = path.join(dir, "environments", ws, "terraform.tfvars");
-    const original = fs.readFileSync(file, "utf8");
-    editTfvars(file, Object.assign({}, ...batch.map((c) => c.tfvars)));
-    try {
-      const r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`]);
-      expect(r.code).not.toBe(0);
-      for (const c of batch) expect(r.text).toContain(c.message);
-    } finally {
-      fs.writeFileSync(file, original);
-    }
-  });
+  test.each(batches.map((b) => [b.map((c) => c.rule).join("; "), b] as const))(
+    "an edited tfvars breaking [%s] fails the plan with each synth-time message",
+    (_rules, batch) => {
+      const ws = batch[0].ws;
+      const dir = dirs[ws];
+      const file = path.join(dir, "environments", ws, "terraform.tfvars");
+      const original = fs.readFileSync(file, "utf8");
+      editTfvars(file, Object.assign({}, ...batch.map((c) => c.tfvars)));
+      try {
+        const r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`]);
+        expect(r.code).not.toBe(0);
+        for (const c of batch) expect(r.text).toContain(c.message);
+      } finally {
+        fs.writeFileSync(file, original);
+      }
+    },
+  );
 
   test("seed 000 §8.3: dev's one-node, no-failover tfvars plan cleanly", () => {
-    terraformOk(dirs.dev, ["plan", "-input=false", "-var-file=environments/dev/terraform.tfvars", "-target=module.cache", "-out=tfplan-cache"]);
-    const group = plannedChanges(dirs.dev, "tfplan-cache").find((c) => c.address === "module.cache.aws_elasticache_replication_group.redis");
+    terraformOk(dirs.dev, [
+      "plan",
+      "-input=false",
+      "-var-file=environments/dev/terraform.tfvars",
+      "-target=module.cache",
+      "-out=tfplan-cache",
+    ]);
+    const group = plannedChanges(dirs.dev, "tfplan-cache").find(
+      (c) => c.address === "module.cache.aws_elasticache_replication_group.redis",
+    );
     expect(group?.actions).toEqual(["create"]);
   });
 
@@ -63,18 +79,34 @@ describeTerraform("runbook knobs under real Terraform", () => {
     const backup = terraformOk(dir, ["state", "pull"]);
     fs.writeFileSync(path.join(dir, "terraform.tfstate.backup"), backup.stdout);
     terraformOk(dir, ["workspace", "select", "production"]);
-    terraformOk(dir, ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars", "-target=module.cache", "-out=tfplan-cache"]);
+    terraformOk(dir, [
+      "plan",
+      "-input=false",
+      "-var-file=environments/production/terraform.tfvars",
+      "-target=module.cache",
+      "-out=tfplan-cache",
+    ]);
     const modules = new Set(plannedChanges(dir, "tfplan-cache").map((c) => c.address.split(".")[1]));
     expect([...modules].sort()).toEqual(["cache", "network", "security"]);
     // What `npm run rollout -- production cache` announces is what Terraform really pulls in.
-    expect([...modules].sort()).toEqual(["cache", ...targetClosure(moduleGraph(stacks.production.root), "cache")].sort());
+    expect([...modules].sort()).toEqual(
+      ["cache", ...targetClosure(moduleGraph(stacks.production.root), "cache")].sort(),
+    );
   });
 
   test("plan -target=module.database touches only the database and what it reads", () => {
     const dir = dirs.production;
-    terraformOk(dir, ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars", "-target=module.database", "-out=tfplan-database"]);
+    terraformOk(dir, [
+      "plan",
+      "-input=false",
+      "-var-file=environments/production/terraform.tfvars",
+      "-target=module.database",
+      "-out=tfplan-database",
+    ]);
     const changes = plannedChanges(dir, "tfplan-database").map((c) => c.address);
-    expect([...new Set(changes.map((a) => a.split(".")[1]))].sort()).toEqual(["database", ...targetClosure(moduleGraph(stacks.production.root), "database")].sort());
+    expect([...new Set(changes.map((a) => a.split(".")[1]))].sort()).toEqual(
+      ["database", ...targetClosure(moduleGraph(stacks.production.root), "database")].sort(),
+    );
     expect(changes.filter((a) => a.startsWith("module.database.aws_db_instance.replica["))).toHaveLength(2);
   });
 });

@@ -16,7 +16,17 @@ import * as path from "path";
 import { providerSchemas, stateFromPlan, terraformOk, type PlanJson } from "../../lib/tools/terraform";
 import { withTfvarsImageTag } from "../../lib/tools/image";
 import { planFileAfter, planFileVariables } from "../../lib/tools/terraform-plan-file";
-import { bashLines, classify, command, OperatorWorkspace, planOut, REPO, runbookSection, withoutRefresh, type Block } from "../helpers/operator";
+import {
+  bashLines,
+  classify,
+  command,
+  OperatorWorkspace,
+  planOut,
+  REPO,
+  runbookSection,
+  withoutRefresh,
+  type Block,
+} from "../helpers/operator";
 import { inputs, synthAll, type Json } from "../helpers/synth";
 import { describeTerraform, plannedChanges } from "../helpers/terraform";
 
@@ -32,8 +42,15 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
   const names: Record<string, string[]> = {
     cluster: [name],
     service: [`${name}-app`],
-    family: Object.keys(stack.modules.compute.resource.aws_ecs_task_definition).map((t) => `${name}-${t.replace(/_/g, "-")}`),
-    group: [String(stack.modules.cache?.resource?.aws_elasticache_replication_group?.redis?.replication_group_id).replace("${var.name}", `${name}`)],
+    family: Object.keys(stack.modules.compute.resource.aws_ecs_task_definition).map(
+      (t) => `${name}-${t.replace(/_/g, "-")}`,
+    ),
+    group: [
+      String(stack.modules.cache?.resource?.aws_elasticache_replication_group?.redis?.replication_group_id).replace(
+        "${var.name}",
+        `${name}`,
+      ),
+    ],
   };
   let op: OperatorWorkspace;
   let fullPlan: PlanJson | undefined;
@@ -52,9 +69,17 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     for (const m of c.matchAll(/--(cluster|services?|task-definition|family-prefix|replication-group-id) (\S+)/g)) {
       const value = m[2].replace(/^"|"$/g, "");
       if (value.startsWith("$")) continue;
-      const kind = m[1] === "cluster" ? "cluster" : m[1].startsWith("service") ? "service" : m[1] === "replication-group-id" ? "group" : "family";
+      const kind =
+        m[1] === "cluster"
+          ? "cluster"
+          : m[1].startsWith("service")
+            ? "service"
+            : m[1] === "replication-group-id"
+              ? "group"
+              : "family";
       const bare = value.replace(/:<PREVIOUS_REVISION>$/, "");
-      if (!names[kind].includes(bare)) throw new Error(`${line}\nuses ${kind} "${bare}"; this workspace has: ${names[kind].join(", ")}`);
+      if (!names[kind].includes(bare))
+        throw new Error(`${line}\nuses ${kind} "${bare}"; this workspace has: ${names[kind].join(", ")}`);
     }
   }
 
@@ -69,7 +94,10 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
    * tfvars. `onLine` may replace a line before it runs (placeholders) and sees each result.
    */
   type Results = Map<string, ReturnType<OperatorWorkspace["run"]>>;
-  function runSection(marker: string, onLine: (line: string, results: Results) => string = (l) => l): { results: Results; blocks: Block[] } {
+  function runSection(
+    marker: string,
+    onLine: (line: string, results: Results) => string = (l) => l,
+  ): { results: Results; blocks: Block[] } {
     const section = runbookSection(runbook, marker);
     const results: Results = new Map();
     let lastPlanOut: string | undefined;
@@ -85,9 +113,11 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
           const [label, tag] = command(printed).split(/\s+/).slice(5);
           expect(label).toBe(WS);
           fs.writeFileSync(op.tfvarsFile, withTfvarsImageTag(fs.readFileSync(op.tfvarsFile, "utf8"), tag));
-        }
-        else if (kind === "apply") {
-          expect({ printed, applies: command(printed).replace("terraform apply ", "") }).toEqual({ printed, applies: lastPlanOut });
+        } else if (kind === "apply") {
+          expect({ printed, applies: command(printed).replace("terraform apply ", "") }).toEqual({
+            printed,
+            applies: lastPlanOut,
+          });
           expect(fs.existsSync(path.join(op.dir, lastPlanOut as string))).toBe(true);
         } else if (kind === "run") {
           const line = onLine(deployed ? withoutRefresh(printed) : printed, results);
@@ -110,7 +140,13 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
   /** Pushes a crafted state of `addresses` (from the full plan), with the full plan's outputs, as the operator would. */
   function pushState(keep: (address: string) => boolean): void {
     if (!fullPlan) {
-      terraformOk(op.dir, ["plan", "-input=false", "-refresh=false", `-var-file=environments/${WS}/terraform.tfvars`, "-out=tfplan-full"]);
+      terraformOk(op.dir, [
+        "plan",
+        "-input=false",
+        "-refresh=false",
+        `-var-file=environments/${WS}/terraform.tfvars`,
+        "-out=tfplan-full",
+      ]);
       fullPlan = show("tfplan-full");
       schemas = providerSchemas(op.dir); // schema versions and computed attributes, as an apply would record them
     }
@@ -129,7 +165,8 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     const plans = [...results.keys()].filter((l) => l.startsWith("terraform plan "));
     expect(plans.length).toBeGreaterThanOrEqual(5);
     for (const line of plans) {
-      for (const t of command(line).matchAll(/-target=(module\.[a-z_]+)/g)) expect(results.get(line)?.text).toContain(`# ${t[1]}.`);
+      for (const t of command(line).matchAll(/-target=(module\.[a-z_]+)/g))
+        expect(results.get(line)?.text).toContain(`# ${t[1]}.`);
     }
     const compute = plans.find((l) => / -target=module\.compute -/.test(l)) as string;
     expect(variables(planOut(compute) as string).app_image_tag).toBe("3.0.0"); // the tag set before the services
@@ -145,7 +182,9 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     const inDefault = op.run("npm run state -- backup");
     op.ok(`terraform workspace select ${WS}`);
     expect(inDefault.code).toBe(1);
-    expect(inDefault.text).toContain(`the selected Terraform workspace is "default", but this directory holds the "${WS}" configuration. Select it first: terraform workspace select ${WS}`);
+    expect(inDefault.text).toContain(
+      `the selected Terraform workspace is "default", but this directory holds the "${WS}" configuration. Select it first: terraform workspace select ${WS}`,
+    );
     const empty = op.run("npm run state -- backup");
     expect(empty.code).toBe(1);
     expect(empty.text).toContain(`workspace "${WS}" has no state yet: nothing to back up`);
@@ -157,7 +196,11 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     pushState((a) => a === "module.network.aws_vpc.this");
     const serial = JSON.parse(op.ok("terraform state pull").stdout).serial;
     const { results } = runSection("§5.2");
-    expect(results.get(bashLines(runbookSection(runbook, "§5.2")).find((l) => l.startsWith("npm run state -- backup")) as string)?.stdout ?? "").toMatch(
+    expect(
+      results.get(
+        bashLines(runbookSection(runbook, "§5.2")).find((l) => l.startsWith("npm run state -- backup")) as string,
+      )?.stdout ?? "",
+    ).toMatch(
       new RegExp(`saved state-backups/${WS}/\\d{8}T\\d{6}Z-serial${serial}\\.tfstate: serial ${serial}, 1 resources`),
     );
     const cachePlan = [...results.entries()].find(([l]) => l.includes("-target=module.cache"))?.[1].text ?? "";
@@ -188,12 +231,16 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     const { results } = runSection("§7.2", (line, done) => {
       if (line === restoreLine) {
         // The placeholder is the newest file `npm run state -- list` printed (newest first).
-        const newest = (done.get("npm run state -- list")?.stdout ?? "").split("\n").find((l) => l.startsWith(`state-backups/${WS}/`))?.split(/\s+/)[0];
+        const newest = (done.get("npm run state -- list")?.stdout ?? "")
+          .split("\n")
+          .find((l) => l.startsWith(`state-backups/${WS}/`))
+          ?.split(/\s+/)[0];
         expect(newest).toBeDefined();
         return line.replace(/state-backups\/\S+<backup>\.tfstate/, newest as string);
       }
       // The plain-Terraform path starts from the bad state again.
-      if (line === "terraform state pull > terraform.tfstate.before-restore") op.ok("terraform state rm module.network.aws_vpc.this");
+      if (line === "terraform state pull > terraform.tfstate.before-restore")
+        op.ok("terraform state rm module.network.aws_vpc.this");
       return line;
     });
     expect(results.get(restoreLine)?.stdout).toContain("  + module.network.aws_vpc.this");
@@ -242,7 +289,10 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
 
   test("§7.3 Redis rollback: after cache.enabled = false and a synth, compute plans without Redis, then only module.cache is destroyed", () => {
     pushState((a) => a === "module.network.aws_vpc.this" || a.startsWith("module.cache."));
-    const inState = op.ok("terraform state list").stdout.split("\n").filter((a) => a.startsWith("module.cache."));
+    const inState = op
+      .ok("terraform state list")
+      .stdout.split("\n")
+      .filter((a) => a.startsWith("module.cache."));
     expect(inState.length).toBeGreaterThan(3);
     // Step 1 of the section, done the way the runbook says: the environment file, then npm run synth.
     const off = inputs();

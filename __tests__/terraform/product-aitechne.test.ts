@@ -76,14 +76,39 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
     const changes = plannedChanges(work, "tfplan");
     const addresses = changes.map((c) => c.address);
     expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["create"]));
-    expect(addresses).toEqual(expect.arrayContaining(["module.network.aws_vpc.this", "module.network.aws_internet_gateway.this[0]", 'module.network.aws_subnet.public["us-east-1a"]', 'module.network.aws_subnet.public["us-east-1b"]']));
-    expect(addresses.filter((a) => /aws_nat_gateway|aws_eip|aws_instance|aws_subnet\.(private|database)|aws_ecs_service|aws_db_instance|aws_elasticache/.test(a))).toEqual([]);
-    expect(addresses).toEqual(expect.arrayContaining(["module.compute.aws_ecs_task_definition.processor", "module.compute.aws_iam_role_policy.task_access_processor", "module.monitoring.aws_cloudwatch_metric_alarm.metric_high_failure_rate"]));
+    expect(addresses).toEqual(
+      expect.arrayContaining([
+        "module.network.aws_vpc.this",
+        "module.network.aws_internet_gateway.this[0]",
+        'module.network.aws_subnet.public["us-east-1a"]',
+        'module.network.aws_subnet.public["us-east-1b"]',
+      ]),
+    );
+    expect(
+      addresses.filter((a) =>
+        /aws_nat_gateway|aws_eip|aws_instance|aws_subnet\.(private|database)|aws_ecs_service|aws_db_instance|aws_elasticache/.test(
+          a,
+        ),
+      ),
+    ).toEqual([]);
+    expect(addresses).toEqual(
+      expect.arrayContaining([
+        "module.compute.aws_ecs_task_definition.processor",
+        "module.compute.aws_iam_role_policy.task_access_processor",
+        "module.monitoring.aws_cloudwatch_metric_alarm.metric_high_failure_rate",
+      ]),
+    );
   });
 
   test("option B (prod): plan -target=module.network touches only the network", () => {
     const work = initializedWorkdir(dir("prod"), "prod");
-    terraformOk(work, ["plan", "-input=false", "-var-file=environments/prod/terraform.tfvars", "-target=module.network", "-out=tfplan-network"]);
+    terraformOk(work, [
+      "plan",
+      "-input=false",
+      "-var-file=environments/prod/terraform.tfvars",
+      "-target=module.network",
+      "-out=tfplan-network",
+    ]);
     expect(plannedChanges(work, "tfplan-network").filter((c) => !c.address.startsWith("module.network."))).toEqual([]);
   });
 
@@ -91,7 +116,14 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
     const work = initializedWorkdir(dir("dev"), "dev");
     expect(terraformOk(work, ["validate", "-json"]).stdout).toContain('"valid": true');
     fs.mkdirSync(path.join(work, "tests"), { recursive: true });
-    fs.writeFileSync(path.join(work, "tests", "option_a.tftest.hcl"), optionATest(Object.keys(JSON.parse(fs.readFileSync(path.join(dir("dev"), "cdk.tf.json"), "utf8")).check ?? {}).filter((c) => c.startsWith("placeholder_")).map((c) => `check.${c}`)));
+    fs.writeFileSync(
+      path.join(work, "tests", "option_a.tftest.hcl"),
+      optionATest(
+        Object.keys(JSON.parse(fs.readFileSync(path.join(dir("dev"), "cdk.tf.json"), "utf8")).check ?? {})
+          .filter((c) => c.startsWith("placeholder_"))
+          .map((c) => `check.${c}`),
+      ),
+    );
     const r = terraform(work, ["test", "-no-color", "-var-file=environments/dev/terraform.tfvars"]);
     expect(`${r.stdout}\n${r.stderr}`).toContain("1 passed, 0 failed");
   });
@@ -110,7 +142,14 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
       task_role_arn: "arn:aws:iam::444444444444:role/ai-techne-academy-dev-ecs-task",
       execution_role_arn: "arn:aws:iam::444444444444:role/ai-techne-academy-dev-ecs-execution",
     };
-    const state = { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "aitechne-sam-handoff", outputs: Object.fromEntries(Object.entries(applied).map(([k, v]) => [k, { value: v, type: "string" }])), resources: [] };
+    const state = {
+      version: 4,
+      terraform_version: "1.11.4",
+      serial: 1,
+      lineage: "aitechne-sam-handoff",
+      outputs: Object.fromEntries(Object.entries(applied).map(([k, v]) => [k, { value: v, type: "string" }])),
+      resources: [],
+    };
     fs.mkdirSync(path.join(work, "terraform.tfstate.d", ws), { recursive: true });
     fs.writeFileSync(path.join(work, "terraform.tfstate.d", ws, "terraform.tfstate"), JSON.stringify(state));
     // The SAM application's checkout, and a sam that refuses what SAM refuses: no template where it runs, a deploy
@@ -140,7 +179,13 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
     expect(workspaceDir(AITECHNE, ws)).toBe(`cdktf.out/aitechne/stacks/${ws}`);
     const r = spawnSync("bash", ["-euo", "pipefail", "-c", [`terraform workspace select ${ws}`, ...lines].join("\n")], {
       cwd: work,
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, SAM_APP_DIR: app, SAM_LOG: log, TF_IN_AUTOMATION: "1" },
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        SAM_APP_DIR: app,
+        SAM_LOG: log,
+        TF_IN_AUTOMATION: "1",
+      },
       encoding: "utf8",
     });
     expect(r.stderr).not.toMatch(/Template file not found|S3 Bucket not specified|No outputs found|not found/);

@@ -10,8 +10,17 @@ import { initializedWorkdir, planJson, providerSchemas, stateFromPlan, terraform
 import { describeTerraform, settleState } from "../helpers/terraform";
 import { synthProduct } from "../helpers/synth";
 
-type State = { serial: number; resources: { module?: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[] };
-type Shown = { prior_state?: unknown; resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> | null; after_unknown?: Record<string, unknown> } }[] };
+type State = {
+  serial: number;
+  resources: { module?: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
+};
+type Shown = {
+  prior_state?: unknown;
+  resource_changes: {
+    address: string;
+    change: { actions: string[]; after: Record<string, unknown> | null; after_unknown?: Record<string, unknown> };
+  }[];
+};
 
 const VAR_FILE = "-var-file=environments/prod/terraform.tfvars";
 /** The password and host the crafted state holds (stateFromPlan's fake for terraform_data's uuid() input). */
@@ -22,23 +31,41 @@ describeTerraform("Atena prod under real Terraform", () => {
   const stack = synthProduct(ATENA).dir("prod");
 
   test("a targeted plan of module.compute creates the guide's cluster, services, log groups and parameters", () => {
-    const plan = planJson(stack, "prod", ["-target=module.compute"]) as unknown as { resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> } }[] };
-    const after = (a: string) => plan.resource_changes.find((c) => c.address === `module.compute.${a}`)?.change.after ?? {};
+    const plan = planJson(stack, "prod", ["-target=module.compute"]) as unknown as {
+      resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> } }[];
+    };
+    const after = (a: string) =>
+      plan.resource_changes.find((c) => c.address === `module.compute.${a}`)?.change.after ?? {};
     expect(after("aws_ecs_cluster.this").name).toBe("atena-prod-cluster");
-    expect([after("aws_ecs_service.api").name, after("aws_ecs_service.workers").name]).toEqual(["atena-prod-api", "atena-prod-workers"]);
-    expect([after("aws_cloudwatch_log_group.service_api").name, after("aws_cloudwatch_log_group.service_workers").name]).toEqual(["/ecs/atena-prod-api", "/ecs/atena-prod-workers"]);
-    expect(after("aws_ssm_parameter.claude_api_key")).toMatchObject({ name: "/atena/prod/CLAUDE_API_KEY", type: "SecureString", value: "CHANGE_ME" });
+    expect([after("aws_ecs_service.api").name, after("aws_ecs_service.workers").name]).toEqual([
+      "atena-prod-api",
+      "atena-prod-workers",
+    ]);
+    expect([
+      after("aws_cloudwatch_log_group.service_api").name,
+      after("aws_cloudwatch_log_group.service_workers").name,
+    ]).toEqual(["/ecs/atena-prod-api", "/ecs/atena-prod-workers"]);
+    expect(after("aws_ssm_parameter.claude_api_key")).toMatchObject({
+      name: "/atena/prod/CLAUDE_API_KEY",
+      type: "SecureString",
+      value: "CHANGE_ME",
+    });
   }, 600_000);
 
   test("every service runs zero tasks while an operator parameter is CHANGE_ME, and the plan after put-parameter starts them; the container rename updates the service in place (D162)", () => {
     const TAG = "-var=app_image_tag=sha-abc1234";
-    type Plan = { variables: Record<string, { value: unknown }>; resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> | null } }[] };
-    const targets = (p: Plan) => p.resource_changes.filter((c) => /^module\.compute\.aws_appautoscaling_target\./.test(c.address));
+    type Plan = {
+      variables: Record<string, { value: unknown }>;
+      resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> | null } }[];
+    };
+    const targets = (p: Plan) =>
+      p.resource_changes.filter((c) => /^module\.compute\.aws_appautoscaling_target\./.test(c.address));
     const minimum = (p: Plan, address: string) => p.variables[`${address.split(".").pop()}_min_capacity`].value;
     // A real image, the environment running: only the placeholders hold the services.
     const first = planJson(stack, "prod", ["-target=module.compute", TAG]) as unknown as Plan;
     expect(targets(first).length).toBeGreaterThan(0);
-    for (const t of targets(first)) expect([t.address, t.change.after?.min_capacity, t.change.after?.max_capacity]).toEqual([t.address, 0, 0]);
+    for (const t of targets(first))
+      expect([t.address, t.change.after?.min_capacity, t.change.after?.max_capacity]).toEqual([t.address, 0, 0]);
     const dir = initializedWorkdir(stack, "prod");
     try {
       // As after the first apply and the operators' `aws ssm put-parameter --overwrite`: the next plan reads their values.
@@ -49,15 +76,33 @@ describeTerraform("Atena prod under real Terraform", () => {
       expect(parameters.length).toBeGreaterThan(0);
       for (const r of parameters) for (const i of r.instances) i.attributes.value = "set-by-the-operator";
       // The release before D162 named the API's container `app`: the rename must not replace the service.
-      const api = state.resources.find((r) => r.type === "aws_ecs_service" && r.name === "api")?.instances[0].attributes;
+      const api = state.resources.find((r) => r.type === "aws_ecs_service" && r.name === "api")?.instances[0]
+        .attributes;
       (api?.load_balancer as { container_name: string }[])[0].container_name = "app";
       const file = path.join(dir, "terraform.tfstate.d", "prod", "terraform.tfstate");
       // With the real tag the state was made with: without it the plan would bring back the placeholder, which D136 refuses.
-      settleState(dir, file, state as unknown as Parameters<typeof settleState>[2], [VAR_FILE, TAG], ["module.compute"]);
-      terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, TAG, "-target=module.compute", "-out=tfplan-set"]);
+      settleState(
+        dir,
+        file,
+        state as unknown as Parameters<typeof settleState>[2],
+        [VAR_FILE, TAG],
+        ["module.compute"],
+      );
+      terraformOk(dir, [
+        "plan",
+        "-input=false",
+        "-refresh=false",
+        VAR_FILE,
+        TAG,
+        "-target=module.compute",
+        "-out=tfplan-set",
+      ]);
       const next = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-set"]).stdout) as Plan;
-      for (const t of targets(next)) expect([t.address, t.change.after?.min_capacity]).toEqual([t.address, minimum(next, t.address)]);
-      expect(next.resource_changes.find((c) => c.address === "module.compute.aws_ecs_service.api")?.change.actions).toEqual(["update"]);
+      for (const t of targets(next))
+        expect([t.address, t.change.after?.min_capacity]).toEqual([t.address, minimum(next, t.address)]);
+      expect(
+        next.resource_changes.find((c) => c.address === "module.compute.aws_ecs_service.api")?.change.actions,
+      ).toEqual(["update"]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -69,21 +114,38 @@ describeTerraform("Atena prod under real Terraform", () => {
     try {
       const state = stateFromPlan(applied, providerSchemas(dir)) as State;
       // As after a first apply, but without the parameter and its version: the next plan creates them from known values.
-      state.resources = state.resources.filter((r) => !(r.module === "module.database" && ["database_url", "database_url_version"].includes(r.name)));
+      state.resources = state.resources.filter(
+        (r) => !(r.module === "module.database" && ["database_url", "database_url_version"].includes(r.name)),
+      );
       for (const r of state.resources.filter((x) => x.module === "module.database" && x.type === "aws_db_instance")) {
-        for (const i of r.instances) Object.assign(i.attributes, { address: HOST, port: 5432, endpoint: `${HOST}:5432` });
+        for (const i of r.instances)
+          Object.assign(i.attributes, { address: HOST, port: 5432, endpoint: `${HOST}:5432` });
       }
       // Test copy only: the crafted state's fakes must not stop the plan at prod's prevent_destroy; settleState
       // then copies into the state what the settle plan knows (key ARNs, …), so the instance stays as it is.
       const moduleFile = path.join(dir, "modules", "database", "main.tf.json");
-      fs.writeFileSync(moduleFile, fs.readFileSync(moduleFile, "utf8").replace(/"prevent_destroy": true/g, '"prevent_destroy": false'));
+      fs.writeFileSync(
+        moduleFile,
+        fs.readFileSync(moduleFile, "utf8").replace(/"prevent_destroy": true/g, '"prevent_destroy": false'),
+      );
       const file = path.join(dir, "terraform.tfstate.d", "prod", "terraform.tfstate");
-      settleState(dir, file, state as unknown as Parameters<typeof settleState>[2], VAR_FILE, ["module.database.aws_db_instance.postgres"]);
+      settleState(dir, file, state as unknown as Parameters<typeof settleState>[2], VAR_FILE, [
+        "module.database.aws_db_instance.postgres",
+      ]);
       const target = "-target=module.database.aws_ssm_parameter.database_url";
-      const text = terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, target, "-out=tfplan-url"]).stdout;
+      const text = terraformOk(dir, [
+        "plan",
+        "-input=false",
+        "-refresh=false",
+        VAR_FILE,
+        target,
+        "-out=tfplan-url",
+      ]).stdout;
       const json = terraformOk(dir, ["show", "-json", "tfplan-url"]).stdout;
       const shown = JSON.parse(json) as Shown;
-      const change = shown.resource_changes.find((c) => c.address === "module.database.aws_ssm_parameter.database_url")?.change;
+      const change = shown.resource_changes.find(
+        (c) => c.address === "module.database.aws_ssm_parameter.database_url",
+      )?.change;
 
       expect(change?.actions).toEqual(["create"]);
       // Terraform had everything the URL is made of …

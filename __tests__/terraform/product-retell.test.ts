@@ -24,7 +24,13 @@ describeTerraform("retell under real Terraform", () => {
 
   beforeAll(() => {
     work = initializedWorkdir(dir("production"), "production");
-    terraformOk(work, ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars", "-target=module.compute", "-out=tfplan-compute"]);
+    terraformOk(work, [
+      "plan",
+      "-input=false",
+      "-var-file=environments/production/terraform.tfvars",
+      "-target=module.compute",
+      "-out=tfplan-compute",
+    ]);
     changes = JSON.parse(terraformOk(work, ["show", "-json", "tfplan-compute"]).stdout).resource_changes ?? [];
   });
   const after = (address: string) => {
@@ -35,23 +41,39 @@ describeTerraform("retell under real Terraform", () => {
 
   test("plan -target=module.compute creates both services and no CloudFront or monitoring", () => {
     const addresses = changes.filter((c) => c.change.actions.includes("create")).map((c) => c.address);
-    expect(addresses).toEqual(expect.arrayContaining(["module.compute.aws_ecs_service.api", "module.compute.aws_ecs_service.web", "module.compute.aws_lb.this"]));
+    expect(addresses).toEqual(
+      expect.arrayContaining([
+        "module.compute.aws_ecs_service.api",
+        "module.compute.aws_ecs_service.web",
+        "module.compute.aws_lb.this",
+      ]),
+    );
     expect(addresses.filter((a) => a.startsWith("module.cdn.") || a.startsWith("module.monitoring."))).toEqual([]);
   });
 
   test("the listener rules route api.<domain> and app.<domain> by host header", () => {
-    expect(after("module.compute.aws_lb_listener_rule.api").condition).toEqual([expect.objectContaining({ host_header: [{ values: ["api.retellai-mvp.com"] }] })]);
-    expect(after("module.compute.aws_lb_listener_rule.web").condition).toEqual([expect.objectContaining({ host_header: [{ values: ["app.retellai-mvp.com"] }] })]);
+    expect(after("module.compute.aws_lb_listener_rule.api").condition).toEqual([
+      expect.objectContaining({ host_header: [{ values: ["api.retellai-mvp.com"] }] }),
+    ]);
+    expect(after("module.compute.aws_lb_listener_rule.web").condition).toEqual([
+      expect.objectContaining({ host_header: [{ values: ["app.retellai-mvp.com"] }] }),
+    ]);
   });
 
   test("the HTTPS listener answers 404 to other hosts", () => {
     const action = (after("module.compute.aws_lb_listener.https").default_action as Record<string, unknown>[])[0];
-    expect(action).toMatchObject({ type: "fixed-response", fixed_response: [expect.objectContaining({ status_code: "404" })] });
+    expect(action).toMatchObject({
+      type: "fixed-response",
+      fixed_response: [expect.objectContaining({ status_code: "404" })],
+    });
   });
 
   test("both services run one on-demand task and split the rest with Fargate Spot", () => {
     for (const svc of ["api", "web"]) {
-      const strategy = after(`module.compute.aws_ecs_service.${svc}`).capacity_provider_strategy as Record<string, unknown>[];
+      const strategy = after(`module.compute.aws_ecs_service.${svc}`).capacity_provider_strategy as Record<
+        string,
+        unknown
+      >[];
       expect(strategy).toEqual(
         expect.arrayContaining([
           { capacity_provider: "FARGATE", base: 1, weight: 1 },
@@ -65,7 +87,9 @@ describeTerraform("retell under real Terraform", () => {
   test("bodies over 8 KB pass the WAF on the webhook paths only: the common rule set counts them and a later rule blocks them elsewhere", () => {
     const rules = after("module.security.aws_wafv2_web_acl.this[0]").rule as Json[];
     const common = rules.find((r) => r.name === "AWSManagedRulesCommonRuleSet");
-    expect(common.statement[0].managed_rule_group_statement[0].rule_action_override).toEqual([{ name: SIZE_RESTRICTIONS_BODY.rule, action_to_use: [expect.objectContaining({ count: [expect.anything()] })] }]);
+    expect(common.statement[0].managed_rule_group_statement[0].rule_action_override).toEqual([
+      { name: SIZE_RESTRICTIONS_BODY.rule, action_to_use: [expect.objectContaining({ count: [expect.anything()] })] },
+    ]);
     const large = rules.find((r) => r.name === LARGE_BODY_RULE);
     // A rule sees a label only when it runs after the rule group that adds it.
     expect(large.priority).toBeGreaterThan(common.priority);
@@ -80,6 +104,9 @@ describeTerraform("retell under real Terraform", () => {
   });
 
   test("the services are named retell-production-api and retell-production-web", () => {
-    expect([after("module.compute.aws_ecs_service.api").name, after("module.compute.aws_ecs_service.web").name]).toEqual(["retell-production-api", "retell-production-web"]);
+    expect([
+      after("module.compute.aws_ecs_service.api").name,
+      after("module.compute.aws_ecs_service.web").name,
+    ]).toEqual(["retell-production-api", "retell-production-web"]);
   });
 });

@@ -52,7 +52,11 @@ for (const product of OTHERS) {
 
       test("init, workspace select || new and validate run as the first deploy says", () => {
         const setup = lines.filter((l) => /^terraform (init|workspace|validate)/.test(l)).slice(0, 3);
-        expect(setup).toEqual(["terraform init", `terraform workspace select ${ws} || terraform workspace new ${ws}`, "terraform validate"]);
+        expect(setup).toEqual([
+          "terraform init",
+          `terraform workspace select ${ws} || terraform workspace new ${ws}`,
+          "terraform validate",
+        ]);
         for (const l of setup) op.ok(l);
         expect(op.ok("terraform workspace show").stdout.trim()).toBe(ws);
       });
@@ -77,17 +81,21 @@ for (const product of OTHERS) {
         expect(planned.filter((a) => a.startsWith("module.compute.")).length).toBeGreaterThan(0);
       });
 
-      planTest(`the full plan of the rollback section creates resources in every module and sets no undeclared variable`, () => {
-        const line = planLine(/^terraform plan -var-file="[^"]+"$/);
-        const r = op.ok(`${line} -out=tfplan-full`);
-        expect(r.text).not.toMatch(/Warning: Value for undeclared variable/);
-        const planned = plannedChanges(op.dir, "tfplan-full").map((c) => c.address);
-        const missing = modules.filter((m) => !planned.some((a) => a.startsWith(`module.${m}.`)));
-        expect(missing).toEqual([]);
-      });
+      planTest(
+        `the full plan of the rollback section creates resources in every module and sets no undeclared variable`,
+        () => {
+          const line = planLine(/^terraform plan -var-file="[^"]+"$/);
+          const r = op.ok(`${line} -out=tfplan-full`);
+          expect(r.text).not.toMatch(/Warning: Value for undeclared variable/);
+          const planned = plannedChanges(op.dir, "tfplan-full").map((c) => c.address);
+          const missing = modules.filter((m) => !planned.some((a) => a.startsWith(`module.${m}.`)));
+          expect(missing).toEqual([]);
+        },
+      );
 
       planTest("every resource name the runbook's AWS CLI lines use is one the full plan creates", () => {
-        if (!fs.existsSync(path.join(op.dir, "tfplan-full"))) op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
+        if (!fs.existsSync(path.join(op.dir, "tfplan-full")))
+          op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
         const names = new Set<string>();
         for (const after of planFileAfterAll(path.join(op.dir, "tfplan-full")).values()) collectStrings(after, names);
         const used = cliResourceNames(runbook);
@@ -95,18 +103,27 @@ for (const product of OTHERS) {
         expect(used.filter((u) => !nameExists(u, names)).map((u) => `${u.flag} ${u.name}`)).toEqual([]);
       });
 
-      planTest("no two instances of a counted resource in the full plan share a name (alarms per Redis node and replica, D130)", () => {
-        if (!fs.existsSync(path.join(op.dir, "tfplan-full"))) op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
-        expect(sharedInstanceNames(path.join(op.dir, "tfplan-full"))).toEqual([]);
-      });
+      planTest(
+        "no two instances of a counted resource in the full plan share a name (alarms per Redis node and replica, D130)",
+        () => {
+          if (!fs.existsSync(path.join(op.dir, "tfplan-full")))
+            op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
+          expect(sharedInstanceNames(path.join(op.dir, "tfplan-full"))).toEqual([]);
+        },
+      );
 
       if (readsAws.length > 0) {
         test(`the runbook's plans run under terraform test, the data sources it reads from AWS (${readsAws.join(", ")}) overridden`, () => {
-          const plans = [...new Set(lines.filter((l) => l.startsWith("terraform plan ")).map((l) => l.replace(/ -out=\S+/, "")))];
+          const plans = [
+            ...new Set(lines.filter((l) => l.startsWith("terraform plan ")).map((l) => l.replace(/ -out=\S+/, ""))),
+          ];
           expect(plans.length).toBeGreaterThan(2);
           const varFile = /-var-file="([^"]+)"/.exec(plans[0])?.[1] as string;
           fs.mkdirSync(path.join(op.dir, "tests"), { recursive: true });
-          fs.writeFileSync(path.join(op.dir, "tests", "runbook.tftest.hcl"), runbookTestFile(readsAws, plans, placeholderChecks(stack.root)));
+          fs.writeFileSync(
+            path.join(op.dir, "tests", "runbook.tftest.hcl"),
+            runbookTestFile(readsAws, plans, placeholderChecks(stack.root)),
+          );
           const r = op.run(`terraform test -no-color -var-file="${varFile}"`);
           expect(r.text).toContain(`${plans.length} passed, 0 failed`);
         });
@@ -120,20 +137,36 @@ for (const product of OTHERS) {
       }
 
       // Issue 21 item 4 (D140): every edit the runbook prints (here `-var=` overrides of its plan lines) keeps the data stores' HA.
-      const edits = runbookEdits(runbook).filter((e) => modulesReading(stack, Object.keys(e.settings)).some((m) => haModules(stack).includes(m)));
+      const edits = runbookEdits(runbook).filter((e) =>
+        modulesReading(stack, Object.keys(e.settings)).some((m) => haModules(stack).includes(m)),
+      );
       if (edits.length > 0) {
-        planTest(`every edit the runbook prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover (${edits.length} planned)`, () => {
-          expect(edits.filter((e) => !e.planLine).map((e) => e.section)).toEqual([]); // tfvars edits: plan them as workspace-suite.ts does
-          if (!fs.existsSync(path.join(op.dir, "tfplan-full"))) op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
-          const base = haSnapshot(path.join(op.dir, "tfplan-full"));
-          expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
-          for (const edit of edits) {
-            // The stop test above ran the same line already: its plan file is reused.
-            if (!fs.existsSync(path.join(op.dir, planOut(edit.planLine as string) as string))) op.ok(edit.planLine as string);
-            const touched = modulesReading(stack, Object.keys(edit.settings)).filter((m) => haModules(stack).includes(m));
-            expect({ edit, losses: haLosses(base, haSnapshot(path.join(op.dir, planOut(edit.planLine as string) as string)), touched) }).toEqual({ edit, losses: [] });
-          }
-        });
+        planTest(
+          `every edit the runbook prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover (${edits.length} planned)`,
+          () => {
+            expect(edits.filter((e) => !e.planLine).map((e) => e.section)).toEqual([]); // tfvars edits: plan them as workspace-suite.ts does
+            if (!fs.existsSync(path.join(op.dir, "tfplan-full")))
+              op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
+            const base = haSnapshot(path.join(op.dir, "tfplan-full"));
+            expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
+            for (const edit of edits) {
+              // The stop test above ran the same line already: its plan file is reused.
+              if (!fs.existsSync(path.join(op.dir, planOut(edit.planLine as string) as string)))
+                op.ok(edit.planLine as string);
+              const touched = modulesReading(stack, Object.keys(edit.settings)).filter((m) =>
+                haModules(stack).includes(m),
+              );
+              expect({
+                edit,
+                losses: haLosses(
+                  base,
+                  haSnapshot(path.join(op.dir, planOut(edit.planLine as string) as string)),
+                  touched,
+                ),
+              }).toEqual({ edit, losses: [] });
+            }
+          },
+        );
       }
     });
   }
@@ -155,7 +188,9 @@ const OFFLINE_DATA: Record<string, string> = {
 
 /** The root's placeholder checks (`check.placeholder_*`, D145): warnings of every full plan while the example values stay. */
 function placeholderChecks(root: Json): string[] {
-  return Object.keys(root.check ?? {}).filter((c) => c.startsWith("placeholder_")).map((c) => `check.${c}`);
+  return Object.keys(root.check ?? {})
+    .filter((c) => c.startsWith("placeholder_"))
+    .map((c) => `check.${c}`);
 }
 
 /** A `terraform test` file with one plan run per runbook plan line (its -target and -var flags), the data sources overridden. */
@@ -169,7 +204,10 @@ function runbookTestFile(dataSources: string[], plans: string[], expectedWarning
     const targets = [...line.matchAll(/-target=(\S+)/g)].map((m) => m[1]);
     // A failed check block (compute's first_deploy_image while app_image_tag is "initial") is a warning to
     // `terraform plan` but fails a `terraform test` run: give the tag a value, as the first deploy does.
-    const vars = ['    app_image_tag = "sha-0000000"', ...[...line.matchAll(/-var=([a-z0-9_]+)=(\S+)/g)].map((m) => `    ${m[1]} = ${m[2]}`)];
+    const vars = [
+      '    app_image_tag = "sha-0000000"',
+      ...[...line.matchAll(/-var=([a-z0-9_]+)=(\S+)/g)].map((m) => `    ${m[1]} = ${m[2]}`),
+    ];
     return [
       `run "runbook_plan_${i + 1}" {`,
       "  # " + line,
@@ -177,7 +215,9 @@ function runbookTestFile(dataSources: string[], plans: string[], expectedWarning
       ...(targets.length ? ["  plan_options {", `    target = [${targets.join(", ")}]`, "  }"] : []),
       ...(vars.length ? ["  variables {", ...vars, "  }"] : []),
       // The example values' checks (D145) fail a full plan's run the same way; a targeted plan does not evaluate them.
-      ...(targets.length === 0 && expectedWarnings.length ? [`  expect_failures = [${expectedWarnings.join(", ")}]`] : []),
+      ...(targets.length === 0 && expectedWarnings.length
+        ? [`  expect_failures = [${expectedWarnings.join(", ")}]`]
+        : []),
       "}",
     ].join("\n");
   });

@@ -15,7 +15,15 @@
 import * as path from "path";
 import * as fs from "fs";
 import { inputs, synthAll } from "../helpers/synth";
-import { describeTerraform, initializedWorkdir, plannedChanges, settleState, stateInstances, terraform, terraformOk } from "../helpers/terraform";
+import {
+  describeTerraform,
+  initializedWorkdir,
+  plannedChanges,
+  settleState,
+  stateInstances,
+  terraform,
+  terraformOk,
+} from "../helpers/terraform";
 import { planJson, providerSchemas, stateDependencies, stateFromPlan } from "../../lib/tools/terraform";
 
 type Change = { address: string; actions: string[] };
@@ -46,14 +54,21 @@ describeTerraform("seed 000 §7.3: removing Redis while compute keeps running (s
     onDir = initializedWorkdir(on.dir, "staging");
     offDir = initializedWorkdir(offStack, "staging");
     // The state after a full apply of staging with Redis, dependencies included.
-    const crafted = stateFromPlan(planJson(on.dir, "staging"), providerSchemas(onDir), undefined, { dependencies: stateDependencies(on.dir) }) as State;
+    const crafted = stateFromPlan(planJson(on.dir, "staging"), providerSchemas(onDir), undefined, {
+      dependencies: stateDependencies(on.dir),
+    }) as State;
     settled = settleState(onDir, stateIn(onDir), crafted, VAR_FILE, ["module.compute", "module.monitoring"]);
     control = plan(onDir, "tfplan-control", ["-target=module.compute", "-target=module.monitoring"]);
   });
 
   test("the seed's `terraform destroy -target=module.cache` would also destroy the ECS service (why the runbook does not use it)", () => {
     const changes = plan(onDir, "tfplan-seed-destroy", ["-destroy", "-target=module.cache"]);
-    expect(changes.filter(destructive).map((c) => c.address)).toEqual(expect.arrayContaining(["module.compute.aws_ecs_service.app", "module.cache.aws_elasticache_replication_group.redis"]));
+    expect(changes.filter(destructive).map((c) => c.address)).toEqual(
+      expect.arrayContaining([
+        "module.compute.aws_ecs_service.app",
+        "module.cache.aws_elasticache_replication_group.redis",
+      ]),
+    );
   });
 
   describe("step 2, with cache.enabled = false: plan -target=module.compute -target=module.monitoring", () => {
@@ -73,16 +88,28 @@ describeTerraform("seed 000 §7.3: removing Redis while compute keeps running (s
 
     test("deletes or replaces no compute resource beyond what the unchanged configuration also plans on this state", () => {
       const baseline = new Set(control.filter(destructive).map((c) => c.address));
-      expect(changes.filter(inModule("compute")).filter(destructive).filter((c) => !baseline.has(c.address))).toEqual([]);
+      expect(
+        changes
+          .filter(inModule("compute"))
+          .filter(destructive)
+          .filter((c) => !baseline.has(c.address)),
+      ).toEqual([]);
     });
 
     test("registers a new revision of the app's task definition, the one without REDIS_* variables", () => {
-      expect(changes.find((c) => c.address === "module.compute.aws_ecs_task_definition.app")?.actions).toContain("create");
-      expect(fs.readFileSync(path.join(offStack, "modules", "compute", "main.tf.json"), "utf8")).not.toMatch(/REDIS_|redis_/);
+      expect(changes.find((c) => c.address === "module.compute.aws_ecs_task_definition.app")?.actions).toContain(
+        "create",
+      );
+      expect(fs.readFileSync(path.join(offStack, "modules", "compute", "main.tf.json"), "utf8")).not.toMatch(
+        /REDIS_|redis_/,
+      );
     });
 
     test("deletes only the Redis alarms in monitoring", () => {
-      const deleted = changes.filter(inModule("monitoring")).filter(destructive).map((c) => c.address);
+      const deleted = changes
+        .filter(inModule("monitoring"))
+        .filter(destructive)
+        .map((c) => c.address);
       expect(deleted.length).toBeGreaterThan(0);
       expect(deleted.filter((a) => !REDIS_ALARM.test(a))).toEqual([]);
     });
@@ -127,7 +154,12 @@ describeTerraform("seed 000 §7.3: removing Redis while compute keeps running (s
       fs.writeFileSync(stateIn(onDir), JSON.stringify(gone));
       const back = plan(onDir, "tfplan-cache-back", ["-target=module.cache"]);
       const cache = back.filter(inModule("cache"));
-      expect(cache.map((c) => c.address)).toEqual(expect.arrayContaining(["module.cache.aws_elasticache_replication_group.redis", "module.cache.aws_secretsmanager_secret.redis_auth[0]"]));
+      expect(cache.map((c) => c.address)).toEqual(
+        expect.arrayContaining([
+          "module.cache.aws_elasticache_replication_group.redis",
+          "module.cache.aws_secretsmanager_secret.redis_auth[0]",
+        ]),
+      );
       expect(new Set(cache.flatMap((c) => c.actions))).toEqual(new Set(["create"]));
       expect(back.filter(destructive)).toEqual([]);
       expect([...stateInstances(gone).keys()].filter((a) => a.startsWith("module.cache."))).toEqual([]);
@@ -148,8 +180,14 @@ describeTerraform("seed 000 §7.3 in production: prevent_destroy, and the delibe
     onDir = initializedWorkdir(on.dir, "production");
     offDir = initializedWorkdir(off.dir, "production");
     // Production's cache as applied by seed 000 §5.2 (with what it reads: network and security).
-    const state = stateFromPlan(planJson(on.dir, "production", ["-target=module.cache"]), providerSchemas(onDir), undefined, { dependencies: stateDependencies(on.dir) });
-    for (const dir of [onDir, offDir]) fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "production", "terraform.tfstate"), JSON.stringify(state));
+    const state = stateFromPlan(
+      planJson(on.dir, "production", ["-target=module.cache"]),
+      providerSchemas(onDir),
+      undefined,
+      { dependencies: stateDependencies(on.dir) },
+    );
+    for (const dir of [onDir, offDir])
+      fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "production", "terraform.tfstate"), JSON.stringify(state));
   });
 
   test("with the cache enabled, prevent_destroy refuses to destroy the replication group", () => {
@@ -160,7 +198,14 @@ describeTerraform("seed 000 §7.3 in production: prevent_destroy, and the delibe
   });
 
   test("with enabled: false and allowDestroy: true, plan -target=module.cache deletes the cache and nothing else", () => {
-    terraformOk(offDir, ["plan", "-input=false", "-refresh=false", VAR, "-target=module.cache", "-out=tfplan-no-cache"]);
+    terraformOk(offDir, [
+      "plan",
+      "-input=false",
+      "-refresh=false",
+      VAR,
+      "-target=module.cache",
+      "-out=tfplan-no-cache",
+    ]);
     const changes = plannedChanges(offDir, "tfplan-no-cache");
     expect(changes.map((c) => c.address)).toContain("module.cache.aws_elasticache_replication_group.redis");
     expect(changes.filter((c) => !c.address.startsWith("module.cache."))).toEqual([]);

@@ -47,7 +47,9 @@ describeTerraform("state backup and rollback", () => {
     const foreign = path.join(tempDir("foreign"), "other.tfstate");
     const current = JSON.parse(terraformOk(dir, ["state", "pull"]).stdout);
     fs.writeFileSync(foreign, JSON.stringify({ ...current, lineage: "11111111-2222-4333-8444-555555555555" }));
-    expect(() => planRestore(dir, foreign)).toThrow(/refusing to restore other\.tfstate: its lineage 11111111-2222-4333-8444-555555555555 is not the workspace's/);
+    expect(() => planRestore(dir, foreign)).toThrow(
+      /refusing to restore other\.tfstate: its lineage 11111111-2222-4333-8444-555555555555 is not the workspace's/,
+    );
   });
 });
 
@@ -70,12 +72,34 @@ describeTerraform("npm run state, typed in cdktf.out/stacks/<ws>", () => {
       op.ok(`terraform workspace new ${op.stack.workspace}`);
     }
     // dev has been applied: one VPC carrying dev's default tags, backed up the way the runbook says.
-    const tags = (stacks.dev.root.provider.aws as { default_tags: { tags: Record<string, string> }[] }[])[0].default_tags[0].tags;
-    const vpc = { module: "module.network", mode: "managed", type: "aws_vpc", name: "this", provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ schema_version: 1, attributes: { id: "vpc-0dev", tags, tags_all: tags }, sensitive_attributes: [] }] };
-    const state = { version: 4, terraform_version: "1.11.4", serial: 3, lineage: "aaaaaaaa-1111-4222-8333-444444444444", outputs: {}, resources: [vpc] };
+    const tags = (stacks.dev.root.provider.aws as { default_tags: { tags: Record<string, string> }[] }[])[0]
+      .default_tags[0].tags;
+    const vpc = {
+      module: "module.network",
+      mode: "managed",
+      type: "aws_vpc",
+      name: "this",
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      instances: [
+        { schema_version: 1, attributes: { id: "vpc-0dev", tags, tags_all: tags }, sensitive_attributes: [] },
+      ],
+    };
+    const state = {
+      version: 4,
+      terraform_version: "1.11.4",
+      serial: 3,
+      lineage: "aaaaaaaa-1111-4222-8333-444444444444",
+      outputs: {},
+      resources: [vpc],
+    };
     fs.writeFileSync(path.join(dev.dir, "crafted.tfstate"), JSON.stringify(state));
     dev.ok("terraform state push crafted.tfstate");
-    const saved = /^saved (\S+):/.exec(dev.ok("npm run state -- backup").stdout.split("\n").find((l) => l.startsWith("saved ")) ?? "")?.[1];
+    const saved = /^saved (\S+):/.exec(
+      dev
+        .ok("npm run state -- backup")
+        .stdout.split("\n")
+        .find((l) => l.startsWith("saved ")) ?? "",
+    )?.[1];
     devBackup = `../dev/${saved}`;
   });
   afterAll(() => dev?.remove());
@@ -83,7 +107,9 @@ describeTerraform("npm run state, typed in cdktf.out/stacks/<ws>", () => {
   test("a dev backup restored into production's empty state is refused, saying why and how to override", () => {
     const r = production.run(`npm run state -- restore ${devBackup}`);
     expect(r.code).not.toBe(0);
-    expect(r.text).toMatch(/refusing to restore \S+ into workspace "production": it is a backup of another workspace \(it lies in state-backups\/dev\/; it records workspace "dev"/);
+    expect(r.text).toMatch(
+      /refusing to restore \S+ into workspace "production": it is a backup of another workspace \(it lies in state-backups\/dev\/; it records workspace "dev"/,
+    );
     expect(r.text).toContain('its resources are tagged Environment = "dev"');
     expect(r.text).toContain("--allow-other-workspace");
     expect(production.ok("terraform state pull").stdout.trim()).toBe("");
@@ -114,7 +140,11 @@ describeTerraform("npm run state, typed in cdktf.out/stacks/<ws>", () => {
   test("an empty, corrupt or directory backup is named with its problem", () => {
     fs.writeFileSync(path.join(production.dir, "empty.tfstate"), "");
     fs.writeFileSync(path.join(production.dir, "corrupt.tfstate"), '{"version": 4, "lin');
-    const problems: Record<string, RegExp> = { "empty.tfstate": /the file is empty/, "corrupt.tfstate": /it is not valid JSON/, "state-backups": /it is a directory/ };
+    const problems: Record<string, RegExp> = {
+      "empty.tfstate": /the file is empty/,
+      "corrupt.tfstate": /it is not valid JSON/,
+      "state-backups": /it is a directory/,
+    };
     fs.mkdirSync(path.join(production.dir, "state-backups"), { recursive: true });
     for (const [file, problem] of Object.entries(problems)) {
       const r = production.run(`npm run state -- restore ${file}`);

@@ -15,7 +15,11 @@ workspaceSuite("production", ({ dir, plan }) => {
   test("a full plan creates one NAT gateway per AZ, flow logs and 4 interface endpoints", () => {
     const changes = plan("tfplan").map((c) => c.address);
     const n = (prefix: string) => changes.filter((a) => a.startsWith(prefix)).length;
-    expect({ nat: n("module.network.aws_nat_gateway.this["), flowLogs: n("module.network.aws_flow_log.this"), endpoints: n("module.network.aws_vpc_endpoint.interface[") }).toEqual({
+    expect({
+      nat: n("module.network.aws_nat_gateway.this["),
+      flowLogs: n("module.network.aws_flow_log.this"),
+      endpoints: n("module.network.aws_vpc_endpoint.interface["),
+    }).toEqual({
       nat: 3,
       flowLogs: 1,
       endpoints: 4,
@@ -27,12 +31,19 @@ workspaceSuite("production", ({ dir, plan }) => {
     expect(changes.filter((a) => a.startsWith("module.network.aws_vpc_security_group_ingress_rule.alb_"))).toEqual([
       "module.network.aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront[0]",
     ]);
-    expect(changes).toEqual(expect.arrayContaining(["module.compute.terraform_data.origin_verify", "module.compute.aws_lb_listener_rule.app"]));
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        "module.compute.terraform_data.origin_verify",
+        "module.compute.aws_lb_listener_rule.app",
+      ]),
+    );
   });
 
   test("the full plan warns that the origin's DNS record is the operator's (no Route 53 zone configured)", () => {
     const shown = JSON.parse(terraformOk(dir(), ["show", "-json", "tfplan"]).stdout);
-    const check = (shown.checks ?? []).find((c: { address: { name: string } }) => c.address.name === "cdn_origin_dns_record");
+    const check = (shown.checks ?? []).find(
+      (c: { address: { name: string } }) => c.address.name === "cdn_origin_dns_record",
+    );
     expect(check.status).toBe("fail");
     expect(JSON.stringify(check.instances)).toContain(originDnsWarning("origin.eduautismo-ia.com"));
   });
@@ -40,7 +51,9 @@ workspaceSuite("production", ({ dir, plan }) => {
   test("every instance of a counted resource in the full plan has its own name: 3 Redis nodes and 2 replicas are 3 and 2 alarms (D130)", () => {
     const file = path.join(dir(), "tfplan");
     if (!fs.existsSync(file)) plan("tfplan");
-    const alarms = [...planFileAfterAll(file)].filter(([a]) => a.startsWith("module.monitoring.aws_cloudwatch_metric_alarm."));
+    const alarms = [...planFileAfterAll(file)].filter(([a]) =>
+      a.startsWith("module.monitoring.aws_cloudwatch_metric_alarm."),
+    );
     expect(alarms.filter(([a]) => a.includes("redis_memory_high[")).length).toBeGreaterThan(1);
     expect(new Set(alarms.map(([, v]) => v.alarm_name)).size).toBe(alarms.length);
     expect(sharedInstanceNames(file)).toEqual([]);
@@ -51,7 +64,9 @@ workspaceSuite("production", ({ dir, plan }) => {
     const expected = placeholdersOf(env).map(placeholderCheckName).sort();
     expect(expected.length).toBeGreaterThan(0);
     const shown = JSON.parse(terraformOk(dir(), ["show", "-json", "tfplan"]).stdout);
-    const checks: { address: { name: string }; status: string }[] = (shown.checks ?? []).filter((c: { address: { name: string } }) => c.address.name.startsWith("placeholder_"));
+    const checks: { address: { name: string }; status: string }[] = (shown.checks ?? []).filter(
+      (c: { address: { name: string } }) => c.address.name.startsWith("placeholder_"),
+    );
     // "fail" for each: Terraform's RE2 reads the same shape the synthesis matched.
     expect(checks.map((c) => [c.address.name, c.status]).sort()).toEqual(expected.map((n) => [n, "fail"]));
   });
@@ -70,20 +85,31 @@ workspaceSuite("production", ({ dir, plan }) => {
       const root = JSON.parse(fs.readFileSync(path.join(work, "cdk.tf.json"), "utf8"));
       const { allowed_account_ids: _nulled, ...offline } = OFFLINE_PROVIDER;
       const asked = { ...offline, skip_requesting_account_id: false, endpoints: [{ sts: sts.endpoint }] };
-      const providers = root.provider.aws.map((p: { alias?: string }) => (p.alias ? { alias: p.alias, ...asked } : asked));
-      fs.writeFileSync(path.join(work, "zz_test_override.tf.json"), JSON.stringify({ provider: { aws: providers }, terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
+      const providers = root.provider.aws.map((p: { alias?: string }) =>
+        p.alias ? { alias: p.alias, ...asked } : asked,
+      );
+      fs.writeFileSync(
+        path.join(work, "zz_test_override.tf.json"),
+        JSON.stringify({
+          provider: { aws: providers },
+          terraform: { backend: { local: { path: "terraform.tfstate" } } },
+        }),
+      );
       const r = terraform(work, ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars"]);
       expect(r.code).not.toBe(0);
       const refused = [...r.text.matchAll(/AWS account ID not allowed: 999999999999/g)].length;
       expect(refused).toBe(root.provider.aws.length);
-      for (const p of root.provider.aws.filter((x: { alias?: string }) => x.alias)) expect(r.text).toContain(`provider["registry.terraform.io/hashicorp/aws"].${p.alias}`);
+      for (const p of root.provider.aws.filter((x: { alias?: string }) => x.alias))
+        expect(r.text).toContain(`provider["registry.terraform.io/hashicorp/aws"].${p.alias}`);
     });
   });
 
   test("an edited tfvars cannot point the directory at another environment", () => {
     const r = terraform(dir(), ["plan", "-input=false", "-var=environment=dev"]);
     expect(r.code).not.toBe(0);
-    expect(r.text).toContain('This directory was synthesized for the "production" workspace; environment must be "production".');
+    expect(r.text).toContain(
+      'This directory was synthesized for the "production" workspace; environment must be "production".',
+    );
   });
 
   test("the runbook-edit HA check catches an edit copied from a smaller workspace: one node fewer than production's is a lost node", () => {
@@ -99,12 +125,21 @@ workspaceSuite("production", ({ dir, plan }) => {
     } finally {
       fs.writeFileSync(file, original);
     }
-    const losses = haLosses(haSnapshot(path.join(dir(), "tfplan-ha-fixture-base")), haSnapshot(path.join(dir(), "tfplan-ha-fixture")), ["cache"]);
+    const losses = haLosses(
+      haSnapshot(path.join(dir(), "tfplan-ha-fixture-base")),
+      haSnapshot(path.join(dir(), "tfplan-ha-fixture")),
+      ["cache"],
+    );
     expect(losses).toEqual([`module.cache.aws_elasticache_replication_group.redis nodes: ${nodes} → ${nodes - 1}`]);
   });
 
   test("production cannot be stopped", () => {
-    const r = terraform(dir(), ["plan", "-input=false", "-var-file=environments/production/terraform.tfvars", "-var=environment_running=false"]);
+    const r = terraform(dir(), [
+      "plan",
+      "-input=false",
+      "-var-file=environments/production/terraform.tfvars",
+      "-var=environment_running=false",
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.text).toContain("production cannot be stopped: environment_running must stay true");
   });

@@ -23,12 +23,14 @@ describe.each(WORKSPACES)("address contract of %s", (ws) => {
   });
 
   test("addresses are readable: no hash suffixes", () => {
-    for (const a of now) expect(a).toMatch(/^(module\.[a-z_]+\.)?(data\.)?(aws_[a-z0-9_]+|terraform_data)\.[a-z][a-z0-9_]*$/);
+    for (const a of now)
+      expect(a).toMatch(/^(module\.[a-z_]+\.)?(data\.)?(aws_[a-z0-9_]+|terraform_data)\.[a-z][a-z0-9_]*$/);
   });
 });
 
 test("network, security, storage, cache and database have the same addresses in every workspace", () => {
-  const shared = (ws: string) => addresses(stacks[ws]).filter((a) => /^module\.(network|security|storage|cache|database)\./.test(a));
+  const shared = (ws: string) =>
+    addresses(stacks[ws]).filter((a) => /^module\.(network|security|storage|cache|database)\./.test(a));
   expect(shared("dev")).toEqual(shared("production"));
   expect(shared("staging")).toEqual(shared("production"));
 });

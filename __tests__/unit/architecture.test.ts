@@ -17,7 +17,17 @@ import * as path from "path";
 
 const repo = path.resolve(__dirname, "../..");
 
-type Layer = "core" | "constructs" | "modules" | "environments" | "composition" | "tools" | "entry" | "bootstrap" | "scripts" | "tests";
+type Layer =
+  | "core"
+  | "constructs"
+  | "modules"
+  | "environments"
+  | "composition"
+  | "tools"
+  | "entry"
+  | "bootstrap"
+  | "scripts"
+  | "tests";
 
 function layerOf(file: string): Layer | undefined {
   const rel = path.relative(repo, file).split(path.sep).join("/");
@@ -50,7 +60,8 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (["node_modules", "cdktf.out", ".git", "state-backups", "bench"].includes(e.name) || e.name.startsWith(".")) continue;
+    if (["node_modules", "cdktf.out", ".git", "state-backups", "bench"].includes(e.name) || e.name.startsWith("."))
+      continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory()) sources(p, out);
     else if (e.name.endsWith(".ts")) out.push(p);
@@ -62,7 +73,8 @@ function sources(dir: string, out: string[] = []): string[] {
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, "utf8");
   const specs: string[] = [];
-  const re = /(?:^|\n)\s*(?:import|export)\b[^"';]*?from\s+["']([^"']+)["']|(?:^|\n)\s*import\s+["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g;
+  const re =
+    /(?:^|\n)\s*(?:import|export)\b[^"';]*?from\s+["']([^"']+)["']|(?:^|\n)\s*import\s+["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) specs.push(m[1] ?? m[2] ?? m[3]);
   return specs;
 }
@@ -76,7 +88,9 @@ function resolve(from: string, spec: string): string | undefined {
 }
 
 const files = sources(repo);
-const edges = files.flatMap((file) => importsOf(file).map((spec) => ({ file, spec, target: spec.startsWith(".") ? resolve(file, spec) : undefined })));
+const edges = files.flatMap((file) =>
+  importsOf(file).map((spec) => ({ file, spec, target: spec.startsWith(".") ? resolve(file, spec) : undefined })),
+);
 const rel = (f: string) => path.relative(repo, f);
 
 test("the sources are found and classified (the check reads something)", () => {
@@ -99,7 +113,9 @@ function layerViolations(list: readonly { file: string; target?: string }[]): st
       const to = layerOf(e.target as string);
       return from && to && from !== to && !ALLOWED[from].includes(to);
     })
-    .map((e) => `${rel(e.file)} (${layerOf(e.file)}) imports ${rel(e.target as string)} (${layerOf(e.target as string)})`);
+    .map(
+      (e) => `${rel(e.file)} (${layerOf(e.file)}) imports ${rel(e.target as string)} (${layerOf(e.target as string)})`,
+    );
 }
 
 test("each layer imports only the layers below it", () => {
@@ -123,14 +139,21 @@ test("a module importing an environment or a tool is reported (the rule can fail
 
 test("environments/ and tooling read modules' declarations (config.ts, knobs.ts), never their constructs", () => {
   const violations = edges
-    .filter((e) => (layerOf(e.file) === "environments" || layerOf(e.file) === "tools") && e.target && layerOf(e.target) === "modules")
+    .filter(
+      (e) =>
+        (layerOf(e.file) === "environments" || layerOf(e.file) === "tools") &&
+        e.target &&
+        layerOf(e.target) === "modules",
+    )
     .filter((e) => !/(config|knobs)\.ts$/.test(e.target as string))
     .map((e) => `${rel(e.file)} imports ${rel(e.target as string)}`);
   expect(violations).toEqual([]);
 });
 
 test("the aws provider binding is imported deeply, never through its 12-second barrel", () => {
-  const barrel = edges.filter((e) => e.spec === "@cdktf/provider-aws" || e.spec === "@cdktf/provider-aws/lib").map((e) => rel(e.file));
+  const barrel = edges
+    .filter((e) => e.spec === "@cdktf/provider-aws" || e.spec === "@cdktf/provider-aws/lib")
+    .map((e) => rel(e.file));
   expect(barrel).toEqual([]);
 });
 

@@ -30,7 +30,9 @@ describe("replication group", () => {
       family: "redis7",
       name: `\${var.name}-redis7-${replacementDigest("redis7", PARAMETER_GROUP_DESCRIPTION)}`,
     });
-    expect(resource(c.modules.cache, "aws_elasticache_replication_group", "redis").description).toMatch(/^Redis cache of /);
+    expect(resource(c.modules.cache, "aws_elasticache_replication_group", "redis").description).toMatch(
+      /^Redis cache of /,
+    );
   });
 
   test("Valkey 8.0 takes the valkey8 family, with its own parameter group name", () => {
@@ -38,7 +40,9 @@ describe("replication group", () => {
     all.production.cache = { ...all.production.cache, engine: "valkey", engineVersion: "8.0" };
     const pg = resource(synthAll(all).stacks.production.modules.cache, "aws_elasticache_parameter_group", "redis");
     expect(pg).toMatchObject({ family: "valkey8", description: "Valkey 8 parameters of the platform" });
-    expect(pg.name).toBe(`\${var.name}-valkey8-${replacementDigest("valkey8", parameterGroupDescription("valkey", "8.0"))}`);
+    expect(pg.name).toBe(
+      `\${var.name}-valkey8-${replacementDigest("valkey8", parameterGroupDescription("valkey", "8.0"))}`,
+    );
   });
 
   test("valkey with no version runs 7.2", () => {
@@ -78,14 +82,24 @@ describe("replication group", () => {
   });
 
   test("has maintenance and snapshot windows and keeps snapshots", () => {
-    expect(group).toMatchObject({ maintenance_window: "${var.maintenance_window}", snapshot_window: "${var.snapshot_window}" });
-    const retention = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.cache.snapshot_retention_days]));
+    expect(group).toMatchObject({
+      maintenance_window: "${var.maintenance_window}",
+      snapshot_window: "${var.snapshot_window}",
+    });
+    const retention = Object.fromEntries(
+      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.cache.snapshot_retention_days]),
+    );
     expect(retention).toEqual({ dev: 1, staging: 1, production: 7 });
   });
 
   test("delivers its slow log to a KMS-encrypted CloudWatch log group", () => {
     expect(group.log_delivery_configuration).toEqual([
-      { destination: "${aws_cloudwatch_log_group.redis_slow_log.name}", destination_type: "cloudwatch-logs", log_format: "json", log_type: "slow-log" },
+      {
+        destination: "${aws_cloudwatch_log_group.redis_slow_log.name}",
+        destination_type: "cloudwatch-logs",
+        log_format: "json",
+        log_type: "slow-log",
+      },
     ]);
     expect(resource(cache, "aws_cloudwatch_log_group", "redis_slow_log").kms_key_id).toBe("${var.logs_kms_key_arn}");
   });
@@ -95,7 +109,13 @@ describe("per-environment matrix (seed 000 §3.1)", () => {
   const knobs = (ws: string) => {
     const t = stacks[ws].tfvars;
     const get = (n: string) => (new RegExp(`\\n${n} = (.+)\\n`).exec(t) as RegExpExecArray)[1];
-    return [get("redis_node_type"), get("redis_num_cache_nodes"), get("redis_multi_az_enabled"), get("redis_transit_encryption_enabled"), get("redis_auth_enabled")];
+    return [
+      get("redis_node_type"),
+      get("redis_num_cache_nodes"),
+      get("redis_multi_az_enabled"),
+      get("redis_transit_encryption_enabled"),
+      get("redis_auth_enabled"),
+    ];
   };
 
   test("dev: one cache.t4g.micro, no Multi-AZ, but TLS and AUTH like production (D49)", () => {
@@ -121,7 +141,13 @@ describe("network access", () => {
   test("admits 6379 only from the app security group, described", () => {
     const ingress = Object.values(resourcesOf(cache, "aws_vpc_security_group_ingress_rule"));
     expect(ingress).toEqual([
-      expect.objectContaining({ security_group_id: "${aws_security_group.redis.id}", referenced_security_group_id: "${var.app_security_group_id}", from_port: 6379, to_port: 6379, description: "Redis from the application tasks" }),
+      expect.objectContaining({
+        security_group_id: "${aws_security_group.redis.id}",
+        referenced_security_group_id: "${var.app_security_group_id}",
+        from_port: 6379,
+        to_port: 6379,
+        description: "Redis from the application tasks",
+      }),
     ]);
   });
 
@@ -140,7 +166,10 @@ describe("network access", () => {
 
 describe("AUTH token", () => {
   test("is generated once by Terraform (uuid kept in state), not supplied by anyone", () => {
-    expect(resource(cache, "terraform_data", "auth_token")).toMatchObject({ input: "${uuid()}", lifecycle: { ignore_changes: ["input"] } });
+    expect(resource(cache, "terraform_data", "auth_token")).toMatchObject({
+      input: "${uuid()}",
+      lifecycle: { ignore_changes: ["input"] },
+    });
   });
 
   test("reaches Redis as a sensitive value, only when AUTH is on", () => {
@@ -148,13 +177,19 @@ describe("AUTH token", () => {
   });
 
   test("is kept in a KMS-encrypted secret the app reads by ARN", () => {
-    expect(resource(cache, "aws_secretsmanager_secret", "redis_auth")).toMatchObject({ kms_key_id: "${var.data_kms_key_arn}", name: "${var.secret_prefix}/redis-auth" });
-    expect(resource(cache, "aws_secretsmanager_secret_version", "redis_auth").secret_string).toContain("token = terraform_data.auth_token.output");
+    expect(resource(cache, "aws_secretsmanager_secret", "redis_auth")).toMatchObject({
+      kms_key_id: "${var.data_kms_key_arn}",
+      name: "${var.secret_prefix}/redis-auth",
+    });
+    expect(resource(cache, "aws_secretsmanager_secret_version", "redis_auth").secret_string).toContain(
+      "token = terraform_data.auth_token.output",
+    );
   });
 
   test("appears in no output", () => {
     for (const o of Object.values<Json>(cache.output)) expect(JSON.stringify(o.value)).not.toContain("auth_token");
-    for (const o of Object.values<Json>(stacks.production.root.output)) expect(JSON.stringify(o.value)).not.toMatch(/auth_token(?!_)/);
+    for (const o of Object.values<Json>(stacks.production.root.output))
+      expect(JSON.stringify(o.value)).not.toMatch(/auth_token(?!_)/);
   });
 });
 
@@ -193,14 +228,23 @@ describe("incident knob redis_apply_immediately (seed 000 §8.4)", () => {
 describe("replacement and re-creation", () => {
   test("the security group has a unique AWS name (name_prefix) and a readable Name tag", () => {
     const sg = resource(cache, "aws_security_group", "redis");
-    expect(sg).toMatchObject({ name_prefix: "${var.name}-redis-", tags: { Name: "${var.name}-redis" }, lifecycle: { create_before_destroy: true } });
+    expect(sg).toMatchObject({
+      name_prefix: "${var.name}-redis-",
+      tags: { Name: "${var.name}-redis" },
+      lifecycle: { create_before_destroy: true },
+    });
     expect(sg.name).toBeUndefined();
   });
 
   test("the parameter group's name changes with every replacement-forcing argument", () => {
     const pg = resource(cache, "aws_elasticache_parameter_group", "redis");
     const description = parameterGroupDescription("valkey", "7.2");
-    expect(pg).toMatchObject({ name: `\${var.name}-valkey7-${replacementDigest("valkey7", description)}`, family: "valkey7", description, lifecycle: { create_before_destroy: true } });
+    expect(pg).toMatchObject({
+      name: `\${var.name}-valkey7-${replacementDigest("valkey7", description)}`,
+      family: "valkey7",
+      description,
+      lifecycle: { create_before_destroy: true },
+    });
     const names = new Set([
       parameterGroupName("n", "redis7", PARAMETER_GROUP_DESCRIPTION, false),
       parameterGroupName("n", "valkey7", parameterGroupDescription("valkey", "7.2"), false),
@@ -211,11 +255,14 @@ describe("replacement and re-creation", () => {
   });
 
   test("the AUTH secret is deleted at once, so re-enabling Redis can create its name again (D45)", () => {
-    for (const s of Object.values(stacks)) expect(resource(s.modules.cache, "aws_secretsmanager_secret", "redis_auth").recovery_window_in_days).toBe(0);
+    for (const s of Object.values(stacks))
+      expect(resource(s.modules.cache, "aws_secretsmanager_secret", "redis_auth").recovery_window_in_days).toBe(0);
   });
 
   test("each lifetime of the group has its own final snapshot name", () => {
-    expect(group.final_snapshot_identifier).toBe("${var.name}-redis-final-${substr(terraform_data.auth_token.id, 0, 8)}");
+    expect(group.final_snapshot_identifier).toBe(
+      "${var.name}-redis-final-${substr(terraform_data.auth_token.id, 0, 8)}",
+    );
   });
 });
 
@@ -260,7 +307,16 @@ describe("cache disabled (seed 000 §7.3)", () => {
   });
 
   test("keeps the other modules and the TTL knobs", () => {
-    expect(Object.keys(off.root.module).sort()).toEqual(["cdn", "compute", "database", "dr", "monitoring", "network", "security", "storage"]);
+    expect(Object.keys(off.root.module).sort()).toEqual([
+      "cdn",
+      "compute",
+      "database",
+      "dr",
+      "monitoring",
+      "network",
+      "security",
+      "storage",
+    ]);
     expect(off.tfvars).toContain("\nbncc_cache_ttl = 3600\n");
   });
 });
@@ -271,12 +327,22 @@ describe("cluster mode (seed 001, off by default)", () => {
   const on = synthAll(all).stacks.production.modules.cache;
 
   test("is off in every checked-in workspace", () => {
-    for (const s of Object.values(stacks)) expect(resource(s.modules.cache, "aws_elasticache_replication_group", "redis").num_node_groups).toBeUndefined();
+    for (const s of Object.values(stacks))
+      expect(resource(s.modules.cache, "aws_elasticache_replication_group", "redis").num_node_groups).toBeUndefined();
   });
 
   test("when enabled, shards the group and exports the configuration endpoint", () => {
-    expect(resource(on, "aws_elasticache_replication_group", "redis")).toMatchObject({ num_node_groups: 3, replicas_per_node_group: 2, cluster_mode: "enabled" });
-    expect(on.output.redis_endpoint.value).toBe("${aws_elasticache_replication_group.redis.configuration_endpoint_address}");
-    expect(resource(on, "aws_elasticache_parameter_group", "redis").parameter).toContainEqual({ name: "cluster-enabled", value: "yes" });
+    expect(resource(on, "aws_elasticache_replication_group", "redis")).toMatchObject({
+      num_node_groups: 3,
+      replicas_per_node_group: 2,
+      cluster_mode: "enabled",
+    });
+    expect(on.output.redis_endpoint.value).toBe(
+      "${aws_elasticache_replication_group.redis.configuration_endpoint_address}",
+    );
+    expect(resource(on, "aws_elasticache_parameter_group", "redis").parameter).toContainEqual({
+      name: "cluster-enabled",
+      value: "yes",
+    });
   });
 });

@@ -26,7 +26,8 @@ function sourceFiles(dir = "", out: string[] = []): string[] {
   for (const e of fs.readdirSync(path.join(repo, dir), { withFileTypes: true })) {
     const rel = dir ? `${dir}/${e.name}` : e.name;
     if (e.isDirectory()) {
-      if (!e.name.startsWith(".") && !["node_modules", "cdktf.out", "coverage", "state-backups"].includes(e.name)) sourceFiles(rel, out);
+      if (!e.name.startsWith(".") && !["node_modules", "cdktf.out", "coverage", "state-backups"].includes(e.name))
+        sourceFiles(rel, out);
     } else if (SOURCE_EXTENSIONS.includes(path.extname(e.name))) out.push(rel);
   }
   return out;
@@ -41,7 +42,14 @@ function writeTree(root: string, files: Record<string, string>): string {
 }
 
 const root = (version: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ "//": { metadata: { backend: "local", stackName: "dev", version } }, resource: { aws_vpc: { this: { cidr_block: "10.0.0.0/16", ...extra } } } }, null, 2);
+  JSON.stringify(
+    {
+      "//": { metadata: { backend: "local", stackName: "dev", version } },
+      resource: { aws_vpc: { this: { cidr_block: "10.0.0.0/16", ...extra } } },
+    },
+    null,
+    2,
+  );
 
 describe("rename", () => {
   test("rewrites every cdktf import of the repository and leaves none", () => {
@@ -118,14 +126,18 @@ describe("Terrain install set", () => {
 
   test("has no install scripts (npm ci --ignore-scripts loses nothing)", () => {
     const lock = JSON.parse(read("scripts/cdk-terrain/package-lock.json"));
-    const withScripts = Object.entries(lock.packages as Record<string, { hasInstallScript?: boolean }>).filter(([, p]) => p.hasInstallScript);
+    const withScripts = Object.entries(lock.packages as Record<string, { hasInstallScript?: boolean }>).filter(
+      ([, p]) => p.hasInstallScript,
+    );
     expect(withScripts.map(([k]) => k)).toEqual([]);
   });
 });
 
 describe("App targets", () => {
   test("the App declares the Terraform range CDK Terrain checks provider features against", () => {
-    expect(new PlatformApp({ outdir: tempDir("terrain-app") }).node.tryGetContext("targetVersions")).toEqual(TERRAFORM_TARGET_VERSIONS);
+    expect(new PlatformApp({ outdir: tempDir("terrain-app") }).node.tryGetContext("targetVersions")).toEqual(
+      TERRAFORM_TARGET_VERSIONS,
+    );
   });
 
   test("the declared range is required_version in npm semver syntax", () => {
@@ -136,15 +148,25 @@ describe("App targets", () => {
 
 describe("comparison of the two stacks/ trees", () => {
   const trees = (terrain: Record<string, string>, cdktf: Record<string, string> = {}) => {
-    const base = { "dev/cdk.tf.json": root("0.21.0"), "dev/modules/network/main.tf.json": '{"a": []}', "dev/environments/dev/terraform.tfvars": 'x = "1"\n', ...cdktf };
+    const base = {
+      "dev/cdk.tf.json": root("0.21.0"),
+      "dev/modules/network/main.tf.json": '{"a": []}',
+      "dev/environments/dev/terraform.tfvars": 'x = "1"\n',
+      ...cdktf,
+    };
     const dir = tempDir("terrain-compare");
-    return compareTrees(writeTree(path.join(dir, "a"), base), writeTree(path.join(dir, "b"), { ...base, "dev/cdk.tf.json": root("0.24.0"), ...terrain }));
+    return compareTrees(
+      writeTree(path.join(dir, "a"), base),
+      writeTree(path.join(dir, "b"), { ...base, "dev/cdk.tf.json": root("0.24.0"), ...terrain }),
+    );
   };
 
   test("only the generator version comment differs: equivalent, and the report names it", () => {
     const c = trees({});
     expect(equivalent(c)).toBe(true);
-    expect(c.expected).toEqual([{ file: "dev/cdk.tf.json", where: '$["//"].metadata.version', cdktf: "0.21.0", terrain: "0.24.0" }]);
+    expect(c.expected).toEqual([
+      { file: "dev/cdk.tf.json", where: '$["//"].metadata.version', cdktf: "0.21.0", terrain: "0.24.0" },
+    ]);
     expect(formatComparison(c)).toContain('expected: $["//"].metadata.version in 1 file(s): "0.21.0" -> "0.24.0"');
   });
 
@@ -157,13 +179,19 @@ describe("comparison of the two stacks/ trees", () => {
   test("any other difference is listed by file and JSON path and fails", () => {
     const c = trees({ "dev/cdk.tf.json": root("0.24.0", { enable_dns_support: true }) });
     expect(equivalent(c)).toBe(false);
-    expect(c.unexpected).toEqual([{ file: "dev/cdk.tf.json", where: "$.resource.aws_vpc.this.enable_dns_support", cdktf: undefined, terrain: true }]);
-    expect(formatComparison(c)).toContain("DIFFERENT dev/cdk.tf.json $.resource.aws_vpc.this.enable_dns_support: cdktf (absent) / Terrain true");
+    expect(c.unexpected).toEqual([
+      { file: "dev/cdk.tf.json", where: "$.resource.aws_vpc.this.enable_dns_support", cdktf: undefined, terrain: true },
+    ]);
+    expect(formatComparison(c)).toContain(
+      "DIFFERENT dev/cdk.tf.json $.resource.aws_vpc.this.enable_dns_support: cdktf (absent) / Terrain true",
+    );
   });
 
   test("a changed tfvars line is listed by line number", () => {
     const c = trees({ "dev/environments/dev/terraform.tfvars": 'x = "2"\n' });
-    expect(c.unexpected).toEqual([{ file: "dev/environments/dev/terraform.tfvars", where: "line 1", cdktf: 'x = "1"', terrain: 'x = "2"' }]);
+    expect(c.unexpected).toEqual([
+      { file: "dev/environments/dev/terraform.tfvars", where: "line 1", cdktf: 'x = "1"', terrain: 'x = "2"' },
+    ]);
   });
 
   test("a file in only one build fails", () => {

@@ -4,19 +4,26 @@ import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/s
 
 const { stacks } = synthAll();
 const compute = (ws = "production"): Json => stacks[ws].modules.compute;
-const containers = (ws = "production") => resource(compute(ws), "aws_ecs_task_definition", "app").container_definitions as string;
+const containers = (ws = "production") =>
+  resource(compute(ws), "aws_ecs_task_definition", "app").container_definitions as string;
 const envNames = (defs: string) => [...defs.matchAll(/"name" = "([A-Z0-9_]+)", "value"/g)].map((m) => m[1]);
 const secretNames = (defs: string) => [...defs.matchAll(/"name" = "([A-Z0-9_]+)", "valueFrom"/g)].map((m) => m[1]);
-const statements = (type: string, name: string, ws = "production") => JSON.parse(resource(compute(ws), type, name).policy).Statement as Json[];
+const statements = (type: string, name: string, ws = "production") =>
+  JSON.parse(resource(compute(ws), type, name).policy).Statement as Json[];
 
 describe("cluster and registry", () => {
   test("the cluster is named <project>-<env> (seed 000 §5.3) and offers Fargate and Fargate Spot", () => {
     expect(resource(compute(), "aws_ecs_cluster", "this").name).toBe("${var.name}");
-    expect(resource(compute(), "aws_ecs_cluster_capacity_providers", "this").capacity_providers).toEqual(["FARGATE", "FARGATE_SPOT"]);
+    expect(resource(compute(), "aws_ecs_cluster_capacity_providers", "this").capacity_providers).toEqual([
+      "FARGATE",
+      "FARGATE_SPOT",
+    ]);
   });
 
   test("Container Insights is on in staging and production", () => {
-    const on = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.compute.container_insights]));
+    const on = Object.fromEntries(
+      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.compute.container_insights]),
+    );
     expect(on).toEqual({ dev: false, staging: true, production: true });
   });
 
@@ -31,39 +38,63 @@ describe("cluster and registry", () => {
   });
 
   test("logs go to /ecs/<name> with 7/30/90 days of retention (seed 000 §4)", () => {
-    expect(resource(compute(), "aws_cloudwatch_log_group", "app")).toMatchObject({ name: "/ecs/${var.name}", kms_key_id: "${var.logs_kms_key_arn}" });
-    const days = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.compute.log_retention_days]));
+    expect(resource(compute(), "aws_cloudwatch_log_group", "app")).toMatchObject({
+      name: "/ecs/${var.name}",
+      kms_key_id: "${var.logs_kms_key_arn}",
+    });
+    const days = Object.fromEntries(
+      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.compute.log_retention_days]),
+    );
     expect(days).toEqual({ dev: 7, staging: 30, production: 90 });
   });
 });
 
 describe("task definition of the app", () => {
   test("runs container app from the module's ECR repository at the app_image_tag knob", () => {
-    expect(containers()).toContain('"name" = "app", "image" = "${aws_ecr_repository.app.repository_url}:${var.app_image_tag}"');
+    expect(containers()).toContain(
+      '"name" = "app", "image" = "${aws_ecr_repository.app.repository_url}:${var.app_image_tag}"',
+    );
   });
 
   test("has a read-only root filesystem with a writable /tmp volume, and no privileged mode", () => {
     const defs = containers();
     expect(defs).toContain('"readonlyRootFilesystem" = true');
-    expect(defs).toContain('"mountPoints" = [{ "sourceVolume" = "tmp", "containerPath" = "/tmp", "readOnly" = false }]');
+    expect(defs).toContain(
+      '"mountPoints" = [{ "sourceVolume" = "tmp", "containerPath" = "/tmp", "readOnly" = false }]',
+    );
     expect(defs).not.toContain('"privileged" = true');
     expect(resource(compute(), "aws_ecs_task_definition", "app").volume).toEqual([{ name: "tmp" }]);
   });
 
   test("sizes the task from the app_cpu and app_memory knobs", () => {
-    expect(resource(compute(), "aws_ecs_task_definition", "app")).toMatchObject({ cpu: "${var.app_cpu}", memory: "${var.app_memory}", network_mode: "awsvpc", requires_compatibilities: ["FARGATE"] });
+    expect(resource(compute(), "aws_ecs_task_definition", "app")).toMatchObject({
+      cpu: "${var.app_cpu}",
+      memory: "${var.app_memory}",
+      network_mode: "awsvpc",
+      requires_compatibilities: ["FARGATE"],
+    });
   });
 
   test("carries the MVP 3.0 environment of seed 000 §3.2", () => {
     expect(envNames(containers())).toEqual(
-      expect.arrayContaining(["REDIS_URL", "REDIS_HOST", "REDIS_PORT", "ENABLE_MULTIDISCIPLINARY", "MAX_DISCIPLINES", "MAX_GRADE_LEVELS", "BNCC_CACHE_TTL", "NLP_CACHE_TTL"]),
+      expect.arrayContaining([
+        "REDIS_URL",
+        "REDIS_HOST",
+        "REDIS_PORT",
+        "ENABLE_MULTIDISCIPLINARY",
+        "MAX_DISCIPLINES",
+        "MAX_GRADE_LEVELS",
+        "BNCC_CACHE_TTL",
+        "NLP_CACHE_TTL",
+      ]),
     );
     expect(containers()).toContain('{ "name" = "MAX_DISCIPLINES", "value" = "25" }');
     expect(containers()).toContain('{ "name" = "BNCC_CACHE_TTL", "value" = tostring(var.bncc_cache_ttl) }');
   });
 
   test("puts nothing secret in the plain environment", () => {
-    for (const ws of Object.keys(stacks)) expect(envNames(containers(ws)).filter((n) => /PASSWORD|TOKEN|SECRET|API_KEY|USERNAME/.test(n))).toEqual([]);
+    for (const ws of Object.keys(stacks))
+      expect(envNames(containers(ws)).filter((n) => /PASSWORD|TOKEN|SECRET|API_KEY|USERNAME/.test(n))).toEqual([]);
   });
 
   test("reads the database credentials from the application user's secret by JSON key", () => {
@@ -77,8 +108,20 @@ describe("task definition of the app", () => {
   });
 
   test("reads the Redis AUTH token from its secret where AUTH is on, and app secrets by ARN", () => {
-    expect(secretNames(containers("production"))).toEqual(["DB_USERNAME", "DB_PASSWORD", "REDIS_AUTH_TOKEN", "OPENAI_API_KEY", "JWT_SECRET_KEY"]);
-    expect(secretNames(containers("dev"))).toEqual(["DB_USERNAME", "DB_PASSWORD", "REDIS_AUTH_TOKEN", "OPENAI_API_KEY", "JWT_SECRET_KEY"]);
+    expect(secretNames(containers("production"))).toEqual([
+      "DB_USERNAME",
+      "DB_PASSWORD",
+      "REDIS_AUTH_TOKEN",
+      "OPENAI_API_KEY",
+      "JWT_SECRET_KEY",
+    ]);
+    expect(secretNames(containers("dev"))).toEqual([
+      "DB_USERNAME",
+      "DB_PASSWORD",
+      "REDIS_AUTH_TOKEN",
+      "OPENAI_API_KEY",
+      "JWT_SECRET_KEY",
+    ]);
   });
 
   test("production adds the X-Ray daemon sidecar (seed 001)", () => {
@@ -89,7 +132,11 @@ describe("task definition of the app", () => {
   test("without a cache the containers get no REDIS_* variables (seed 000 §7.3)", () => {
     const all = inputs();
     all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
-    const defs = resource(synthAll(all).stacks.production.modules.compute, "aws_ecs_task_definition", "app").container_definitions;
+    const defs = resource(
+      synthAll(all).stacks.production.modules.compute,
+      "aws_ecs_task_definition",
+      "app",
+    ).container_definitions;
     expect(envNames(defs).filter((n) => n.startsWith("REDIS"))).toEqual([]);
     expect(secretNames(defs)).not.toContain("REDIS_AUTH_TOKEN");
     expect(envNames(defs)).toContain("BNCC_CACHE_TTL");
@@ -100,7 +147,9 @@ describe("task definition of the app", () => {
     expect(defs).toContain('{ "name" = "DB_USERNAME", "valueFrom" = "${var.db_master_secret_arn}:username::" }');
     expect(defs).toContain('{ "name" = "DB_PASSWORD", "valueFrom" = "${var.db_master_secret_arn}:password::" }');
     expect(defs).not.toContain("db_app_secret_arn");
-    expect(stacks.production.root.module.compute.db_master_secret_arn).toBe("${module.database.db_master_user_secret_arn}");
+    expect(stacks.production.root.module.compute.db_master_secret_arn).toBe(
+      "${module.database.db_master_user_secret_arn}",
+    );
   });
 
   test("the migrations task runs the same image with the migration command", () => {
@@ -113,7 +162,10 @@ describe("task definition of the app", () => {
 
 describe("IAM", () => {
   test("no statement of the task or execution role allows a wildcard action", () => {
-    for (const [type, name] of [["aws_iam_role_policy", "execution"], ["aws_iam_role_policy", "task"]]) {
+    for (const [type, name] of [
+      ["aws_iam_role_policy", "execution"],
+      ["aws_iam_role_policy", "task"],
+    ]) {
       for (const s of statements(type, name)) for (const a of [s.Action].flat()) expect(a).not.toMatch(/^\*$|:\*$/);
     }
   });
@@ -122,12 +174,19 @@ describe("IAM", () => {
     const star = [...statements("aws_iam_role_policy", "execution"), ...statements("aws_iam_role_policy", "task")]
       .filter((s) => s.Resource === "*")
       .flatMap((s) => [s.Action].flat());
-    expect(star.every((a) => /^(ecr:GetAuthorizationToken|ssmmessages:|logs:DescribeLogGroups|xray:|cloudwatch:PutMetricData)/.test(a))).toBe(true);
+    expect(
+      star.every((a) =>
+        /^(ecr:GetAuthorizationToken|ssmmessages:|logs:DescribeLogGroups|xray:|cloudwatch:PutMetricData)/.test(a),
+      ),
+    ).toBe(true);
   });
 
   test("the app may publish custom metrics only under the eduautismo/ namespaces (seed 001)", () => {
     const put = statements("aws_iam_role_policy", "task").find((s) => s.Sid === "PublishAppMetrics") as Json;
-    expect(put).toMatchObject({ Action: "cloudwatch:PutMetricData", Condition: { StringLike: { "cloudwatch:namespace": "eduautismo/*" } } });
+    expect(put).toMatchObject({
+      Action: "cloudwatch:PutMetricData",
+      Condition: { StringLike: { "cloudwatch:namespace": "eduautismo/*" } },
+    });
   });
 
   test("the execution role reads only the task's secrets", () => {
@@ -157,7 +216,14 @@ describe("service", () => {
   const svc = () => resource(compute(), "aws_ecs_service", "app");
 
   test("is named <name>-app (seed 000 §5.3) and runs in private subnets without public IPs", () => {
-    expect(svc()).toMatchObject({ name: "${var.name}-app", network_configuration: { subnets: "${var.private_subnet_ids}", security_groups: ["${var.app_security_group_id}"], assign_public_ip: false } });
+    expect(svc()).toMatchObject({
+      name: "${var.name}-app",
+      network_configuration: {
+        subnets: "${var.private_subnet_ids}",
+        security_groups: ["${var.app_security_group_id}"],
+        assign_public_ip: false,
+      },
+    });
   });
 
   test("rolls updates with zero downtime and rolls back failed deployments", () => {
@@ -169,12 +235,19 @@ describe("service", () => {
   });
 
   test("has no ECS Exec (it needs a writable root; operators use the toolbox task) and leaves the count to autoscaling after creation", () => {
-    expect(svc()).toMatchObject({ enable_execute_command: false, desired_count: "${local.serving ? var.app_desired_count : 0}", lifecycle: { ignore_changes: ["desired_count"] } });
+    expect(svc()).toMatchObject({
+      enable_execute_command: false,
+      desired_count: "${local.serving ? var.app_desired_count : 0}",
+      lifecycle: { ignore_changes: ["desired_count"] },
+    });
   });
 
   test("scales on CPU 70% and memory 80%, and on requests per target in production", () => {
     const policies = resourcesOf(compute(), "aws_appautoscaling_policy");
-    expect(policies.app_cpu.target_tracking_scaling_policy_configuration).toMatchObject({ target_value: 70, predefined_metric_specification: { predefined_metric_type: "ECSServiceAverageCPUUtilization" } });
+    expect(policies.app_cpu.target_tracking_scaling_policy_configuration).toMatchObject({
+      target_value: 70,
+      predefined_metric_specification: { predefined_metric_type: "ECSServiceAverageCPUUtilization" },
+    });
     expect(policies.app_memory.target_tracking_scaling_policy_configuration.target_value).toBe(80);
     expect(policies.app_requests).toBeDefined();
     expect(resourcesOf(compute("dev"), "aws_appautoscaling_policy").app_requests).toBeUndefined();
@@ -183,31 +256,56 @@ describe("service", () => {
 
 describe("load balancer", () => {
   test("is internet-facing in the public subnets and drops invalid headers", () => {
-    expect(resource(compute(), "aws_lb", "this")).toMatchObject({ internal: false, subnets: "${var.public_subnet_ids}", drop_invalid_header_fields: true });
+    expect(resource(compute(), "aws_lb", "this")).toMatchObject({
+      internal: false,
+      subnets: "${var.public_subnet_ids}",
+      drop_invalid_header_fields: true,
+    });
   });
 
   test("writes access logs and is deletion-protected in staging and production", () => {
-    const logs = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, [s.root.module.compute.enable_alb_access_logs, s.root.module.compute.alb_deletion_protection]]));
+    const logs = Object.fromEntries(
+      Object.entries(stacks).map(([ws, s]) => [
+        ws,
+        [s.root.module.compute.enable_alb_access_logs, s.root.module.compute.alb_deletion_protection],
+      ]),
+    );
     expect(logs).toEqual({ dev: [false, false], staging: [true, true], production: [true, true] });
   });
 
   test("health-checks /health on ip targets", () => {
-    expect(resource(compute(), "aws_lb_target_group", "app")).toMatchObject({ target_type: "ip", health_check: { path: "/health", matcher: "200" } });
+    expect(resource(compute(), "aws_lb_target_group", "app")).toMatchObject({
+      target_type: "ip",
+      health_check: { path: "/health", matcher: "200" },
+    });
   });
 
   test("with a certificate, HTTP redirects to HTTPS and HTTPS uses a TLS 1.2/1.3 policy", () => {
-    expect(resource(compute(), "aws_lb_listener", "http").default_action[0]).toMatchObject({ type: "redirect", redirect: { protocol: "HTTPS", port: "443" } });
-    expect(resource(compute(), "aws_lb_listener", "https")).toMatchObject({ protocol: "HTTPS", ssl_policy: "${var.tls_policy}", certificate_arn: "${var.certificate_arn}" });
+    expect(resource(compute(), "aws_lb_listener", "http").default_action[0]).toMatchObject({
+      type: "redirect",
+      redirect: { protocol: "HTTPS", port: "443" },
+    });
+    expect(resource(compute(), "aws_lb_listener", "https")).toMatchObject({
+      protocol: "HTTPS",
+      ssl_policy: "${var.tls_policy}",
+      certificate_arn: "${var.certificate_arn}",
+    });
     expect(compute().variable.tls_policy.default).toBe(ALB_TLS_POLICY);
   });
 
   test("without a certificate (dev), HTTP forwards to the app", () => {
-    expect(resource(compute("dev"), "aws_lb_listener", "http").default_action[0]).toMatchObject({ type: "forward", target_group_arn: "${aws_lb_target_group.app.arn}" });
+    expect(resource(compute("dev"), "aws_lb_listener", "http").default_action[0]).toMatchObject({
+      type: "forward",
+      target_group_arn: "${aws_lb_target_group.app.arn}",
+    });
     expect(resourcesOf(compute("dev"), "aws_lb_listener").https).toBeUndefined();
   });
 
   test("is protected by the regional web ACL when WAF is on", () => {
-    expect(resource(compute(), "aws_wafv2_web_acl_association", "this")).toMatchObject({ count: "${var.enable_waf ? 1 : 0}", web_acl_arn: "${var.web_acl_arn}" });
+    expect(resource(compute(), "aws_wafv2_web_acl_association", "this")).toMatchObject({
+      count: "${var.enable_waf ? 1 : 0}",
+      web_acl_arn: "${var.web_acl_arn}",
+    });
     expect(stacks.production.root.module.compute.enable_waf).toBe(true);
   });
 });
@@ -218,8 +316,27 @@ describe("services as a list (seeds 002, 003)", () => {
     ...all.production.compute,
     services: [
       ...all.production.compute.services,
-      { name: "web", cpu: 256, memory: 512, desiredCount: 2, minCapacity: 2, maxCapacity: 6, port: 8000, pathPatterns: ["/app/*"], spot: true },
-      { name: "worker", kind: "worker", cpu: 512, memory: 1024, desiredCount: 1, minCapacity: 1, maxCapacity: 3, command: ["node", "worker.js"] },
+      {
+        name: "web",
+        cpu: 256,
+        memory: 512,
+        desiredCount: 2,
+        minCapacity: 2,
+        maxCapacity: 6,
+        port: 8000,
+        pathPatterns: ["/app/*"],
+        spot: true,
+      },
+      {
+        name: "worker",
+        kind: "worker",
+        cpu: 512,
+        memory: 1024,
+        desiredCount: 1,
+        minCapacity: 1,
+        maxCapacity: 3,
+        command: ["node", "worker.js"],
+      },
     ],
   };
   const production = synthAll(all).stacks.production;
@@ -229,12 +346,30 @@ describe("services as a list (seeds 002, 003)", () => {
     expect(resource(c, "aws_lb_target_group", "web").port).toBe(8000);
     expect(resource(c, "aws_lb_listener_rule", "web").condition).toEqual([
       { path_pattern: { values: ["/app/*"] } },
-      { http_header: { http_header_name: "X-Origin-Verify", values: ["${sensitive(terraform_data.origin_verify.output)}"] } },
+      {
+        http_header: {
+          http_header_name: "X-Origin-Verify",
+          values: ["${sensitive(terraform_data.origin_verify.output)}"],
+        },
+      },
     ]);
   });
 
   test("a web service on another port than the first is refused: the network opens the load balancer one port to the tasks", () => {
-    expect(problems("production", (e) => e.compute.services.push({ name: "web", cpu: 256, memory: 512, desiredCount: 2, minCapacity: 2, maxCapacity: 6, port: 3000, pathPatterns: ["/app/*"] }))).toContain(
+    expect(
+      problems("production", (e) =>
+        e.compute.services.push({
+          name: "web",
+          cpu: 256,
+          memory: 512,
+          desiredCount: 2,
+          minCapacity: 2,
+          maxCapacity: 6,
+          port: 3000,
+          pathPatterns: ["/app/*"],
+        }),
+      ),
+    ).toContain(
       'production.compute.services[1].port: web services share the load balancer\'s one port to the tasks: use 8000 (the port of "app"), got 3000',
     );
   });
@@ -257,8 +392,12 @@ describe("services as a list (seeds 002, 003)", () => {
   });
 
   test("Spot is chosen per service", () => {
-    expect(resource(c, "aws_ecs_service", "web").capacity_provider_strategy).toEqual([{ capacity_provider: "FARGATE_SPOT", weight: 1 }]);
-    expect(resource(c, "aws_ecs_service", "app").capacity_provider_strategy).toEqual([{ capacity_provider: "FARGATE", weight: 1 }]);
+    expect(resource(c, "aws_ecs_service", "web").capacity_provider_strategy).toEqual([
+      { capacity_provider: "FARGATE_SPOT", weight: 1 },
+    ]);
+    expect(resource(c, "aws_ecs_service", "app").capacity_provider_strategy).toEqual([
+      { capacity_provider: "FARGATE", weight: 1 },
+    ]);
   });
 });
 
@@ -271,8 +410,19 @@ describe("compute rules at synthesis", () => {
 
   test("a second web service without a listener rule is an error", () => {
     expect(
-      problems("dev", (e) => e.compute.services.push({ name: "web", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1 })),
-    ).toContain('dev.compute.services[1].pathPatterns: web service "web" has no listener rule: give it pathPatterns or hostHeaders (only the first web service, "app", is the listener default)');
+      problems("dev", (e) =>
+        e.compute.services.push({
+          name: "web",
+          cpu: 256,
+          memory: 512,
+          desiredCount: 1,
+          minCapacity: 1,
+          maxCapacity: 1,
+        }),
+      ),
+    ).toContain(
+      'dev.compute.services[1].pathPatterns: web service "web" has no listener rule: give it pathPatterns or hostHeaders (only the first web service, "app", is the listener default)',
+    );
   });
 
   test("a service may only inject declared secrets", () => {
@@ -283,14 +433,33 @@ describe("compute rules at synthesis", () => {
 
   test("a worker cannot have listener paths", () => {
     expect(
-      problems("dev", (e) => e.compute.services.push({ name: "jobs", kind: "worker", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, pathPatterns: ["/x"] })),
+      problems("dev", (e) =>
+        e.compute.services.push({
+          name: "jobs",
+          kind: "worker",
+          cpu: 256,
+          memory: 512,
+          desiredCount: 1,
+          minCapacity: 1,
+          maxCapacity: 1,
+          pathPatterns: ["/x"],
+        }),
+      ),
     ).toContain("dev.compute.services[1].kind: a worker has no load balancer: drop pathPatterns and requestsPerTarget");
   });
 });
 
 test("the root exports the names the runbooks read", () => {
   expect(Object.keys(stacks.production.root.output)).toEqual(
-    expect.arrayContaining(["ecs_cluster_name", "ecs_service_names", "alb_dns_name", "alb_arn_suffix", "target_group_arn_suffixes", "ecr_repository_urls", "task_definition_families"]),
+    expect.arrayContaining([
+      "ecs_cluster_name",
+      "ecs_service_names",
+      "alb_dns_name",
+      "alb_arn_suffix",
+      "target_group_arn_suffixes",
+      "ecr_repository_urls",
+      "task_definition_families",
+    ]),
   );
 });
 

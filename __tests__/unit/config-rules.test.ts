@@ -1,5 +1,13 @@
 /** Error paths of the security and storage knobs: each rule fails with its field path and reason. */
-import { ConfigError, crossProductProblems, loadEnvironments, OIDC_PROVIDER_PER_ACCOUNT_DOC, productById, type EnvironmentInput, type Workspace } from "../../environments";
+import {
+  ConfigError,
+  crossProductProblems,
+  loadEnvironments,
+  OIDC_PROVIDER_PER_ACCOUNT_DOC,
+  productById,
+  type EnvironmentInput,
+  type Workspace,
+} from "../../environments";
 import { problems, type Mutable } from "../helpers/config";
 import { inputs } from "../helpers/synth";
 import { GEO_RULE_NEEDS_REASON } from "../../modules/security/config";
@@ -11,7 +19,17 @@ const cases: [string, Workspace, (env: Mutable) => void, string][] = [
     "dev",
     (e) =>
       (e.storage.buckets = {
-        uploads: { lifecycle: [{ id: "seed", transitions: [{ days: 7, storageClass: "STANDARD_IA" }, { days: 30, storageClass: "GLACIER" }] }] },
+        uploads: {
+          lifecycle: [
+            {
+              id: "seed",
+              transitions: [
+                { days: 7, storageClass: "STANDARD_IA" },
+                { days: 30, storageClass: "GLACIER" },
+              ],
+            },
+          ],
+        },
       }),
     "dev.storage.buckets.uploads.lifecycle[0].transitions[0].days: S3 cannot move objects to STANDARD_IA before they are 30 days old (got 7); use 30 or more, or INTELLIGENT_TIERING from day 0",
   ],
@@ -20,7 +38,17 @@ const cases: [string, Workspace, (env: Mutable) => void, string][] = [
     "dev",
     (e) =>
       (e.storage.buckets = {
-        uploads: { lifecycle: [{ id: "fast", transitions: [{ days: 30, storageClass: "STANDARD_IA" }, { days: 45, storageClass: "GLACIER" }] }] },
+        uploads: {
+          lifecycle: [
+            {
+              id: "fast",
+              transitions: [
+                { days: 30, storageClass: "STANDARD_IA" },
+                { days: 45, storageClass: "GLACIER" },
+              ],
+            },
+          ],
+        },
       }),
     "dev.storage.buckets.uploads.lifecycle[0].transitions[1].days: S3 needs objects to stay 30 days in STANDARD_IA (from day 30) before GLACIER: use day 60 or later (got 45)",
   ],
@@ -29,14 +57,27 @@ const cases: [string, Workspace, (env: Mutable) => void, string][] = [
     "staging",
     (e) =>
       (e.storage.buckets = {
-        exports: { lifecycle: [{ id: "x", transitions: [{ days: 90, storageClass: "GLACIER" }, { days: 60, storageClass: "DEEP_ARCHIVE" }] }] },
+        exports: {
+          lifecycle: [
+            {
+              id: "x",
+              transitions: [
+                { days: 90, storageClass: "GLACIER" },
+                { days: 60, storageClass: "DEEP_ARCHIVE" },
+              ],
+            },
+          ],
+        },
       }),
     "staging.storage.buckets.exports.lifecycle[0].transitions[1].days: transitions must be in ascending days: day 60 comes after day 90",
   ],
   [
     "an expiration before the last transition",
     "production",
-    (e) => (e.storage.buckets = { exports: { lifecycle: [{ id: "x", transitions: [{ days: 30, storageClass: "GLACIER" }], expirationDays: 20 }] } }),
+    (e) =>
+      (e.storage.buckets = {
+        exports: { lifecycle: [{ id: "x", transitions: [{ days: 30, storageClass: "GLACIER" }], expirationDays: 20 }] },
+      }),
     "production.storage.buckets.exports.lifecycle[0].expirationDays: expiration at day 20 must come after the last transition (day 30)",
   ],
   [
@@ -116,7 +157,12 @@ const cases: [string, Workspace, (env: Mutable) => void, string][] = [
     (e) => (e.security.kmsDeletionWindowDays = 3),
     "dev.security.kmsDeletionWindowDays: KMS needs at least 7 days",
   ],
-  ["an account id that is not 12 digits", "staging", (e) => (e.accountId = "1234"), "staging.accountId: must be the 12-digit AWS account id"],
+  [
+    "an account id that is not 12 digits",
+    "staging",
+    (e) => (e.accountId = "1234"),
+    "staging.accountId: must be the 12-digit AWS account id",
+  ],
 ];
 
 test.each(cases)("rejects %s", (_name, ws, change, expected) => {
@@ -152,9 +198,22 @@ describe("the account-wide GitHub OIDC provider across products (accounts are sh
     const atena = productById("atena");
     const account = (atena.environments.prod as { accountId: string }).accountId;
     const staging = retell.environments.staging as EnvironmentInput & { security: { deploy: Record<string, unknown> } };
-    const creating = { ...staging, accountId: account, security: { ...staging.security, deploy: { ...staging.security.deploy, createOidcProvider: true } } };
-    const problems = crossProductProblems([atena, { ...retell, environments: { ...retell.environments, staging: creating as EnvironmentInput } }]);
-    expect(problems).toEqual([expect.stringMatching(new RegExp(`^retell/staging\\.security\\.deploy\\.createOidcProvider: account ${account} already gets the GitHub OIDC provider from atena/prod; set false here`))]);
+    const creating = {
+      ...staging,
+      accountId: account,
+      security: { ...staging.security, deploy: { ...staging.security.deploy, createOidcProvider: true } },
+    };
+    const problems = crossProductProblems([
+      atena,
+      { ...retell, environments: { ...retell.environments, staging: creating as EnvironmentInput } },
+    ]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^retell/staging\\.security\\.deploy\\.createOidcProvider: account ${account} already gets the GitHub OIDC provider from atena/prod; set false here`,
+        ),
+      ),
+    ]);
   });
 });
 
@@ -174,17 +233,26 @@ describe("named exemptions (a development-tier environment may skip only what co
   });
 
   test("a control switched off without an exemption is rejected", () => {
-    expect(problems("dev", (e) => (e.exemptions = e.exemptions.filter((x: { control: string }) => x.control !== "vpc-flow-logs")))).toContain(
+    expect(
+      problems(
+        "dev",
+        (e) => (e.exemptions = e.exemptions.filter((x: { control: string }) => x.control !== "vpc-flow-logs")),
+      ),
+    ).toContain(
       "dev.exemptions: vpc-flow-logs is off (network.flowLogs.enabled): name it in exemptions with the reason (cost) or switch it on",
     );
   });
 
   test("an exemption for a control that is on is stale and rejected", () => {
-    expect(problems("dev", (e) => (e.network.flowLogs.enabled = true))).toContain("dev.exemptions[0].control: vpc-flow-logs is exempted but switched on; drop the exemption");
+    expect(problems("dev", (e) => (e.network.flowLogs.enabled = true))).toContain(
+      "dev.exemptions[0].control: vpc-flow-logs is exempted but switched on; drop the exemption",
+    );
   });
 
   test("with the cache disabled (seed 000 §7.3), dev's Redis exemptions are kept for when it returns", () => {
-    expect(problems("dev", (e) => (e.cache.enabled = false)).filter((p: string) => p.includes("elasticache"))).toEqual([]);
+    expect(problems("dev", (e) => (e.cache.enabled = false)).filter((p: string) => p.includes("elasticache"))).toEqual(
+      [],
+    );
   });
 
   test("a production-like environment (staging) cannot switch a control off", () => {
@@ -194,7 +262,12 @@ describe("named exemptions (a development-tier environment may skip only what co
   });
 
   test("a production-like environment (production) cannot carry exemptions", () => {
-    expect(problems("production", (e) => (e.exemptions = [{ control: "alb-access-logs", reason: "trying to save a few dollars" }]))).toContain(
+    expect(
+      problems(
+        "production",
+        (e) => (e.exemptions = [{ control: "alb-access-logs", reason: "trying to save a few dollars" }]),
+      ),
+    ).toContain(
       "production.exemptions[0]: a production-like environment keeps every control; only a development-tier environment may be exempted",
     );
   });

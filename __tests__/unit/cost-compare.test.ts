@@ -16,7 +16,11 @@ const head = report("1 NAT instance(s) t4g.nano + 20 GB", "7.36", "20.17");
 
 describe("npm run cost -- --compare / --baseline", () => {
   test("reads each detail line under its workspace and module", () => {
-    expect(parseCostLines(base).dev).toEqual({ "network › 1 NAT gateway(s) + 20 GB processed": 33.75, "cache › 1 × cache.t3.micro": 12.41, "cache › AUTH token secret": 0.4 });
+    expect(parseCostLines(base).dev).toEqual({
+      "network › 1 NAT gateway(s) + 20 GB processed": 33.75,
+      "cache › 1 × cache.t3.micro": 12.41,
+      "cache › AUTH token secret": 0.4,
+    });
   });
 
   test("a line whose text changed shows as one gone and one new, unchanged lines are not listed", () => {
@@ -43,7 +47,9 @@ describe("npm run cost -- --compare / --baseline", () => {
   });
 
   test("the pipeline's own labels are unchanged", () => {
-    expect(costDiff(parseCostReport(base), parseCostReport(head))).toContain("base branch → this pull request\n\n| workspace | base | this PR | change |");
+    expect(costDiff(parseCostReport(base), parseCostReport(head))).toContain(
+      "base branch → this pull request\n\n| workspace | base | this PR | change |",
+    );
   });
 
   test.each([
@@ -55,12 +61,19 @@ describe("npm run cost -- --compare / --baseline", () => {
     expect(parseCostArgs(argv as string[])).toEqual(parsed);
   });
 
-  test.each([[["--compare"]], [["--compare", "--baseline"]], [["--bogus", "x"]], [["--compare", "a", "b"]]])("refuses %j with the usage line", (argv) => {
-    expect(() => parseCostArgs(argv)).toThrow("usage: npm run cost [-- --compare <git-ref> | --baseline <file> | --save-baseline <file>]");
-  });
+  test.each([[["--compare"]], [["--compare", "--baseline"]], [["--bogus", "x"]], [["--compare", "a", "b"]]])(
+    "refuses %j with the usage line",
+    (argv) => {
+      expect(() => parseCostArgs(argv)).toThrow(
+        "usage: npm run cost [-- --compare <git-ref> | --baseline <file> | --save-baseline <file>]",
+      );
+    },
+  );
 
   test("an unknown ref is refused before any worktree is made", () => {
-    expect(() => costReportOfRef(path.resolve(__dirname, "../.."), "no-such-ref-xyz")).toThrow("--compare no-such-ref-xyz: not a commit in this repository");
+    expect(() => costReportOfRef(path.resolve(__dirname, "../.."), "no-such-ref-xyz")).toThrow(
+      "--compare no-such-ref-xyz: not a commit in this repository",
+    );
   });
 
   test("a ref is estimated in a temporary worktree that is removed afterwards", () => {

@@ -7,7 +7,8 @@ import { inputs, synthAll } from "../helpers/synth";
 const { stacks } = synthAll();
 const envs = Object.fromEntries(loadEnvironments().map((e) => [e.workspace, e]));
 const est = (ws: string) => estimate(stacks[ws], envs[ws].cost);
-const line = (ws: string, module: string, start: string) => est(ws).lines.find((l) => l.module === module && l.item.startsWith(start));
+const line = (ws: string, module: string, start: string) =>
+  est(ws).lines.find((l) => l.module === module && l.item.startsWith(start));
 const p = PRICES["us-east-1"];
 
 describe.each(["dev", "staging", "production"])("the %s estimate", (ws) => {
@@ -27,23 +28,38 @@ test("knob values are read through the root variables (what tfvars says)", () =>
 });
 
 test("Multi-AZ doubles the RDS instance hours", () => {
-  expect(line("staging", "database", "db.t4g.small Multi-AZ")?.usd).toBeCloseTo(2 * p.rdsHour["db.t4g.small"] * HOURS_PER_MONTH, 6);
+  expect(line("staging", "database", "db.t4g.small Multi-AZ")?.usd).toBeCloseTo(
+    2 * p.rdsHour["db.t4g.small"] * HOURS_PER_MONTH,
+    6,
+  );
   expect(line("dev", "database", "db.t4g.micro")?.usd).toBeCloseTo(p.rdsHour["db.t4g.micro"] * HOURS_PER_MONTH, 6);
 });
 
 test("ElastiCache bills every node, Valkey at its fraction of the Redis OSS price", () => {
-  expect(line("production", "cache", "3 × cache.r6g.large Valkey")?.usd).toBeCloseTo(3 * p.elasticacheHour["cache.r6g.large"] * p.elasticacheValkeyFactor * HOURS_PER_MONTH, 6);
+  expect(line("production", "cache", "3 × cache.r6g.large Valkey")?.usd).toBeCloseTo(
+    3 * p.elasticacheHour["cache.r6g.large"] * p.elasticacheValkeyFactor * HOURS_PER_MONTH,
+    6,
+  );
 });
 
 test("a Redis OSS group is billed at the full node price", () => {
   const all = inputs();
   all.production.cache = { ...all.production.cache, engine: "redis", engineVersion: "7.1" };
-  const l = estimate(synthAll(all).stacks.production, envs.production.cost).lines.find((x) => x.module === "cache" && x.item.startsWith("3 × "));
-  expect(l).toEqual({ module: "cache", item: "3 × cache.r6g.large", usd: 3 * p.elasticacheHour["cache.r6g.large"] * HOURS_PER_MONTH });
+  const l = estimate(synthAll(all).stacks.production, envs.production.cost).lines.find(
+    (x) => x.module === "cache" && x.item.startsWith("3 × "),
+  );
+  expect(l).toEqual({
+    module: "cache",
+    item: "3 × cache.r6g.large",
+    usd: 3 * p.elasticacheHour["cache.r6g.large"] * HOURS_PER_MONTH,
+  });
 });
 
 test("Fargate bills vCPU and memory hours at the desired count", () => {
-  expect(line("production", "compute", "app: 3 task(s)")?.usd).toBeCloseTo(3 * (1 * p.fargateVcpuHour + 2 * p.fargateGbHour) * HOURS_PER_MONTH, 6);
+  expect(line("production", "compute", "app: 3 task(s)")?.usd).toBeCloseTo(
+    3 * (1 * p.fargateVcpuHour + 2 * p.fargateGbHour) * HOURS_PER_MONTH,
+    6,
+  );
 });
 
 test("one NAT gateway per AZ in production, one in staging, a NAT instance in dev", () => {
@@ -54,10 +70,28 @@ test("one NAT gateway per AZ in production, one in staging, a NAT instance in de
 
 test("Fargate Spot services cost the Spot fraction", () => {
   const all = inputs();
-  all.dev.compute = { ...all.dev.compute, services: [{ ...all.dev.compute.services[0] }, { name: "jobs", kind: "worker", cpu: 512, memory: 1024, desiredCount: 2, minCapacity: 1, maxCapacity: 2, spot: true }] };
+  all.dev.compute = {
+    ...all.dev.compute,
+    services: [
+      { ...all.dev.compute.services[0] },
+      {
+        name: "jobs",
+        kind: "worker",
+        cpu: 512,
+        memory: 1024,
+        desiredCount: 2,
+        minCapacity: 1,
+        maxCapacity: 2,
+        spot: true,
+      },
+    ],
+  };
   const s = synthAll(all).stacks.dev;
   const jobs = estimate(s, envs.dev.cost).lines.find((l) => l.item.startsWith("jobs:"));
-  expect(jobs?.usd).toBeCloseTo(2 * (0.5 * p.fargateVcpuHour + 1 * p.fargateGbHour) * HOURS_PER_MONTH * p.fargateSpotFactor, 6);
+  expect(jobs?.usd).toBeCloseTo(
+    2 * (0.5 * p.fargateVcpuHour + 1 * p.fargateGbHour) * HOURS_PER_MONTH * p.fargateSpotFactor,
+    6,
+  );
 });
 
 test("a stopped environment pays no NAT and no tasks", () => {
@@ -71,7 +105,10 @@ test("sa-east-1 prices the same platform higher", () => {
   const all = inputs();
   all.production.region = "sa-east-1";
   all.production.availabilityZones = ["sa-east-1a", "sa-east-1b", "sa-east-1c"];
-  all.production.compute = { ...all.production.compute, certificateArn: "arn:aws:acm:sa-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000003" };
+  all.production.compute = {
+    ...all.production.compute,
+    certificateArn: "arn:aws:acm:sa-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000003",
+  };
   const sa = estimate(synthAll(all).stacks.production, envs.production.cost);
   expect(sa.region).toBe("sa-east-1");
   expect(sa.total / est("production").total).toBeGreaterThan(1.4);
@@ -80,16 +117,23 @@ test("sa-east-1 prices the same platform higher", () => {
 test("an instance class without a price fails with a pointer to the table", () => {
   const all = inputs();
   all.dev.database = { ...all.dev.database, instanceClass: "db.m7g.large" };
-  expect(() => estimate(synthAll(all).stacks.dev, envs.dev.cost)).toThrow("no price for RDS class db.m7g.large: add it to lib/tools/cost/prices.ts");
+  expect(() => estimate(synthAll(all).stacks.dev, envs.dev.cost)).toThrow(
+    "no price for RDS class db.m7g.large: add it to lib/tools/cost/prices.ts",
+  );
 });
 
 test("the report flags a workspace over its budget", () => {
-  expect(formatEstimate(est("production"), { min: 0, max: 1000 })).toMatch(/total +\$\d+\.\d\d +budget \$0–1000: OVER$/);
+  expect(formatEstimate(est("production"), { min: 0, max: 1000 })).toMatch(
+    /total +\$\d+\.\d\d +budget \$0–1000: OVER$/,
+  );
   expect(formatEstimate(est("production"), envs.production.cost.budgetUsd)).toMatch(/budget \$1450–2500: OK$/);
 });
 
 test("data transfer to the internet is priced from the environment's usage assumption (seed 000 §10)", () => {
-  expect(line("staging", "transfer", `${envs.staging.cost.usage.internetOutGb} GB out`)?.usd).toBeCloseTo(envs.staging.cost.usage.internetOutGb * p.internetOutGb, 6);
+  expect(line("staging", "transfer", `${envs.staging.cost.usage.internetOutGb} GB out`)?.usd).toBeCloseTo(
+    envs.staging.cost.usage.internetOutGb * p.internetOutGb,
+    6,
+  );
 });
 
 test("no internet transfer assumed, no transfer line", () => {
@@ -119,12 +163,16 @@ describe("issue 15's ceilings, from the estimator's own figures for the checked-
     const all = inputs();
     all.production.cache = { ...all.production.cache, engine: "redis", engineVersion: "7.1" };
     const redis = estimate(synthAll(all).stacks.production, envs.production.cost);
-    expect(redis.total - est("production").total).toBeCloseTo(3 * p.elasticacheHour["cache.r6g.large"] * (1 - p.elasticacheValkeyFactor) * HOURS_PER_MONTH, 6);
+    expect(redis.total - est("production").total).toBeCloseTo(
+      3 * p.elasticacheHour["cache.r6g.large"] * (1 - p.elasticacheValkeyFactor) * HOURS_PER_MONTH,
+      6,
+    );
   });
 });
 
 describe("cost.usage.runningHours", () => {
-  const withHours = (ws: string, runningHours: number) => estimate(stacks[ws], { ...envs[ws].cost, usage: { ...envs[ws].cost.usage, runningHours } });
+  const withHours = (ws: string, runningHours: number) =>
+    estimate(stacks[ws], { ...envs[ws].cost, usage: { ...envs[ws].cost.usage, runningHours } });
 
   test("is stated in every environment file (no hidden always-on assumption)", () => {
     for (const ws of ["dev", "staging", "production"]) expect(envs[ws].cost.usage.runningHours).toBe(HOURS_PER_MONTH);
@@ -133,16 +181,26 @@ describe("cost.usage.runningHours", () => {
   test("scales the tasks and the NAT to the hours the environment runs, and nothing else", () => {
     const full = withHours("staging", HOURS_PER_MONTH);
     const half = withHours("staging", HOURS_PER_MONTH / 2);
-    const scaled = (e: ReturnType<typeof est>) => e.lines.filter((l) => /task\(s\)|NAT gateway|public IPv4/.test(l.item));
+    const scaled = (e: ReturnType<typeof est>) =>
+      e.lines.filter((l) => /task\(s\)|NAT gateway|public IPv4/.test(l.item));
     const hourlyNat = p.natHour * HOURS_PER_MONTH;
-    expect(scaled(half).find((l) => l.item.startsWith("app:"))?.usd).toBeCloseTo(scaled(full).find((l) => l.item.startsWith("app:"))!.usd / 2, 6);
-    expect(scaled(half).find((l) => l.item.startsWith("1 NAT"))?.usd).toBeCloseTo(hourlyNat / 2 + envs.staging.cost.usage.natGb * p.natGb, 6);
-    const rest = (e: ReturnType<typeof est>) => e.lines.filter((l) => !/task\(s\)|NAT gateway|public IPv4/.test(l.item));
+    expect(scaled(half).find((l) => l.item.startsWith("app:"))?.usd).toBeCloseTo(
+      scaled(full).find((l) => l.item.startsWith("app:"))!.usd / 2,
+      6,
+    );
+    expect(scaled(half).find((l) => l.item.startsWith("1 NAT"))?.usd).toBeCloseTo(
+      hourlyNat / 2 + envs.staging.cost.usage.natGb * p.natGb,
+      6,
+    );
+    const rest = (e: ReturnType<typeof est>) =>
+      e.lines.filter((l) => !/task\(s\)|NAT gateway|public IPv4/.test(l.item));
     expect(rest(half)).toEqual(rest(full));
   });
 
   test("a workspace that cannot be stopped is priced all month", () => {
-    expect(problems("production", (e) => (e.cost.usage.runningHours = 300))).toEqual(["production.cost.usage.runningHours: production cannot be stopped (stoppable is false): price it at 730 hours, got 300"]);
+    expect(problems("production", (e) => (e.cost.usage.runningHours = 300))).toEqual([
+      "production.cost.usage.runningHours: production cannot be stopped (stoppable is false): price it at 730 hours, got 300",
+    ]);
   });
 
   test("a stoppable workspace may be priced for its working hours", () => {

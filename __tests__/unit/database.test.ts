@@ -9,20 +9,32 @@ const secretKeys = (name: string) => {
   const body = resource(db("production"), "aws_secretsmanager_secret_version", name).secret_string as string;
   return [...body.matchAll(/(\w+) = /g)].map((m) => m[1]);
 };
-const tfvar = (ws: string, name: string) => (new RegExp(`\\n${name} = ([^\\n]+)\\n`).exec(stacks[ws].tfvars) as RegExpExecArray)[1];
+const tfvar = (ws: string, name: string) =>
+  (new RegExp(`\\n${name} = ([^\\n]+)\\n`).exec(stacks[ws].tfvars) as RegExpExecArray)[1];
 const db = (ws: string): Json => stacks[ws].modules.database;
 const primary = (ws = "production") => resource(db(ws), "aws_db_instance", "postgres");
-const param = (ws: string, name: string) => resource(db(ws), "aws_db_parameter_group", "postgres").parameter.find((p: Json) => p.name === name);
+const param = (ws: string, name: string) =>
+  resource(db(ws), "aws_db_parameter_group", "postgres").parameter.find((p: Json) => p.name === name);
 
 describe("engine and parameters (seed 001)", () => {
   test("runs PostgreSQL 15 with automatic minor upgrades (15.4 is retired on RDS)", () => {
-    expect(primary()).toMatchObject({ engine: "postgres", engine_version: "${var.engine_version}", auto_minor_version_upgrade: true });
+    expect(primary()).toMatchObject({
+      engine: "postgres",
+      engine_version: "${var.engine_version}",
+      auto_minor_version_upgrade: true,
+    });
     expect(stacks.production.root.module.database.engine_version).toBe("15");
-    expect(resource(db("production"), "aws_db_parameter_group", "postgres").family).toBe("postgres${var.engine_version}");
+    expect(resource(db("production"), "aws_db_parameter_group", "postgres").family).toBe(
+      "postgres${var.engine_version}",
+    );
   });
 
   test("preloads pg_stat_statements, applied at the next reboot", () => {
-    expect(param("production", "shared_preload_libraries")).toEqual({ name: "shared_preload_libraries", value: "pg_stat_statements", apply_method: "pending-reboot" });
+    expect(param("production", "shared_preload_libraries")).toEqual({
+      name: "shared_preload_libraries",
+      value: "pg_stat_statements",
+      apply_method: "pending-reboot",
+    });
   });
 
   test("max_connections is 200 in dev and 500 in production", () => {
@@ -45,7 +57,10 @@ describe("engine and parameters (seed 001)", () => {
 
   test("the parameter group has a name prefix, not a fixed name, so create_before_destroy can replace it", () => {
     const group = resource(db("production"), "aws_db_parameter_group", "postgres");
-    expect(group).toMatchObject({ name_prefix: "${var.name}-postgres${var.engine_version}-", lifecycle: { create_before_destroy: true } });
+    expect(group).toMatchObject({
+      name_prefix: "${var.name}-postgres${var.engine_version}-",
+      lifecycle: { create_before_destroy: true },
+    });
     expect(group.name).toBeUndefined();
     expect(primary().parameter_group_name).toBe("${aws_db_parameter_group.postgres.name}");
   });
@@ -53,12 +68,21 @@ describe("engine and parameters (seed 001)", () => {
 
 describe("security defaults", () => {
   test("storage is gp3, encrypted with the data key, with an autoscaling ceiling", () => {
-    expect(primary()).toMatchObject({ storage_type: "gp3", storage_encrypted: true, kms_key_id: "${var.data_kms_key_arn}" });
-    expect(primary().max_allocated_storage).toBe("${coalesce(var.max_allocated_storage, var.db_allocated_storage * 4)}");
+    expect(primary()).toMatchObject({
+      storage_type: "gp3",
+      storage_encrypted: true,
+      kms_key_id: "${var.data_kms_key_arn}",
+    });
+    expect(primary().max_allocated_storage).toBe(
+      "${coalesce(var.max_allocated_storage, var.db_allocated_storage * 4)}",
+    );
   });
 
   test("the master password is Terraform's, handed to RDS write-only, never managed by RDS", () => {
-    expect(primary()).toMatchObject({ password_wo: "${terraform_data.master_password.output}", password_wo_version: "${var.master_password_version}" });
+    expect(primary()).toMatchObject({
+      password_wo: "${terraform_data.master_password.output}",
+      password_wo_version: "${var.master_password_version}",
+    });
     expect(primary().manage_master_user_password).toBeUndefined();
     expect(primary().master_user_secret_kms_key_id).toBeUndefined();
     expect(primary().password).toBeUndefined();
@@ -66,8 +90,16 @@ describe("security defaults", () => {
 
   test("each password is a uuid() made once (ignore_changes) and made anew only when its version rises", () => {
     expect(resourcesOf(db("production"), "terraform_data")).toEqual({
-      master_password: { input: "${uuid()}", triggers_replace: "${var.master_password_version}", lifecycle: { ignore_changes: ["input"] } },
-      app_password: { input: "${uuid()}", triggers_replace: "${var.app_password_version}", lifecycle: { ignore_changes: ["input"] } },
+      master_password: {
+        input: "${uuid()}",
+        triggers_replace: "${var.master_password_version}",
+        lifecycle: { ignore_changes: ["input"] },
+      },
+      app_password: {
+        input: "${uuid()}",
+        triggers_replace: "${var.app_password_version}",
+        lifecycle: { ignore_changes: ["input"] },
+      },
     });
   });
 
@@ -76,43 +108,77 @@ describe("security defaults", () => {
     all.production.database = { ...all.production.database, masterPasswordVersion: 2, appPasswordVersion: 3 };
     const call = synthAll(all).stacks.production.root.module.database;
     expect([call.master_password_version, call.app_password_version]).toEqual([2, 3]);
-    expect([stacks.production.root.module.database.master_password_version, stacks.production.root.module.database.app_password_version]).toEqual([1, 1]);
+    expect([
+      stacks.production.root.module.database.master_password_version,
+      stacks.production.root.module.database.app_password_version,
+    ]).toEqual([1, 1]);
   });
 
   test("a password version below 1 is refused", () => {
-    expect(problems("production", (e) => (e.database.masterPasswordVersion = 0)).join("\n")).toMatch(/^production\.database\.masterPasswordVersion: /m);
-    expect(problems("dev", (e) => (e.database.appPasswordVersion = 1.5)).join("\n")).toMatch(/^dev\.database\.appPasswordVersion: /m);
+    expect(problems("production", (e) => (e.database.masterPasswordVersion = 0)).join("\n")).toMatch(
+      /^production\.database\.masterPasswordVersion: /m,
+    );
+    expect(problems("dev", (e) => (e.database.appPasswordVersion = 1.5)).join("\n")).toMatch(
+      /^dev\.database\.appPasswordVersion: /m,
+    );
   });
 
   test("the master secret is <prefix>/db-master under the data key, with username, password, host, port, dbname, engine", () => {
-    expect(resource(db("production"), "aws_secretsmanager_secret", "db_master")).toMatchObject({ name: "${var.secret_prefix}/db-master", kms_key_id: "${var.data_kms_key_arn}" });
+    expect(resource(db("production"), "aws_secretsmanager_secret", "db_master")).toMatchObject({
+      name: "${var.secret_prefix}/db-master",
+      kms_key_id: "${var.data_kms_key_arn}",
+    });
     expect(secretKeys("db_master")).toEqual(["username", "password", "host", "port", "dbname", "engine"]);
-    expect(resource(db("production"), "aws_secretsmanager_secret_version", "db_master").secret_string).toContain("password = terraform_data.master_password.output");
+    expect(resource(db("production"), "aws_secretsmanager_secret_version", "db_master").secret_string).toContain(
+      "password = terraform_data.master_password.output",
+    );
     expect(stacks.production.root.module.database.secret_prefix).toBe("eduautismo-ia/${var.environment}");
   });
 
   test("the application user's secret is <prefix>/db-app under the data key, with its own password", () => {
-    expect(resource(db("production"), "aws_secretsmanager_secret", "db_app")).toMatchObject({ name: "${var.secret_prefix}/db-app", kms_key_id: "${var.data_kms_key_arn}" });
+    expect(resource(db("production"), "aws_secretsmanager_secret", "db_app")).toMatchObject({
+      name: "${var.secret_prefix}/db-app",
+      kms_key_id: "${var.data_kms_key_arn}",
+    });
     expect(secretKeys("db_app")).toEqual(["username", "password", "host", "port", "dbname", "engine", "masterarn"]);
-    expect(resource(db("production"), "aws_secretsmanager_secret_version", "db_app").secret_string).toContain("username = var.app_username, password = terraform_data.app_password.output");
+    expect(resource(db("production"), "aws_secretsmanager_secret_version", "db_app").secret_string).toContain(
+      "username = var.app_username, password = terraform_data.app_password.output",
+    );
     expect(stacks.production.root.module.database.app_username).toBe("eduautismo_app");
   });
 
   test("the database secrets keep the workspace's recovery window", () => {
-    const days = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.database.secret_recovery_window_days]));
+    const days = Object.fromEntries(
+      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.database.secret_recovery_window_days]),
+    );
     expect(days).toEqual({ dev: 0, staging: 7, production: 30 });
-    expect(resource(db("dev"), "aws_secretsmanager_secret", "db_app").recovery_window_in_days).toBe("${var.secret_recovery_window_days}");
+    expect(resource(db("dev"), "aws_secretsmanager_secret", "db_app").recovery_window_in_days).toBe(
+      "${var.secret_recovery_window_days}",
+    );
   });
 
   test("is never publicly accessible, uses IAM auth and the current CA", () => {
-    expect(primary()).toMatchObject({ publicly_accessible: false, iam_database_authentication_enabled: true, ca_cert_identifier: "rds-ca-rsa2048-g1", copy_tags_to_snapshot: true });
+    expect(primary()).toMatchObject({
+      publicly_accessible: false,
+      iam_database_authentication_enabled: true,
+      ca_cert_identifier: "rds-ca-rsa2048-g1",
+      copy_tags_to_snapshot: true,
+    });
   });
 
   test("sits in the database subnets and admits 5432 only from the app group and the rotation function", () => {
     expect(stacks.production.root.module.database.subnet_ids).toBe("${module.network.database_subnet_ids}");
     expect(Object.values(resourcesOf(db("production"), "aws_vpc_security_group_ingress_rule"))).toEqual([
-      expect.objectContaining({ referenced_security_group_id: "${var.app_security_group_id}", from_port: 5432, to_port: 5432 }),
-      expect.objectContaining({ referenced_security_group_id: "${aws_security_group.rotation.id}", from_port: 5432, to_port: 5432 }),
+      expect.objectContaining({
+        referenced_security_group_id: "${var.app_security_group_id}",
+        from_port: 5432,
+        to_port: 5432,
+      }),
+      expect.objectContaining({
+        referenced_security_group_id: "${aws_security_group.rotation.id}",
+        from_port: 5432,
+        to_port: 5432,
+      }),
     ]);
   });
 
@@ -156,19 +222,31 @@ describe("production safety", () => {
 
 describe("backups", () => {
   test("production keeps 30 days of automated backups (seed 000 §4.3), staging 7, dev 1", () => {
-    expect(["dev", "staging", "production"].map((ws) => tfvar(ws, "db_backup_retention_period"))).toEqual(["1", "7", "30"]);
+    expect(["dev", "staging", "production"].map((ws) => tfvar(ws, "db_backup_retention_period"))).toEqual([
+      "1",
+      "7",
+      "30",
+    ]);
   });
 
   test("more than 35 days is refused (the RDS maximum)", () => {
-    expect(problems("production", (e) => (e.database.backupRetentionDays = 36))).toContain("production.database.backupRetentionDays: backup retention must be 0 to 35 days, got 36");
+    expect(problems("production", (e) => (e.database.backupRetentionDays = 36))).toContain(
+      "production.database.backupRetentionDays: backup retention must be 0 to 35 days, got 36",
+    );
   });
 });
 
 describe("db_apply_immediately (seed 000 §8.4 incidents)", () => {
   test("is a declared database knob, false in every workspace's tfvars", () => {
     expect(DATABASE_KNOBS.knobs.db_apply_immediately).toMatchObject({ type: "bool", field: "applyImmediately" });
-    expect(["dev", "staging", "production"].map((ws) => tfvar(ws, "db_apply_immediately"))).toEqual(["false", "false", "false"]);
-    expect(stacks.production.root.variable.db_apply_immediately.description).toMatch(/instead of in the weekly maintenance window/);
+    expect(["dev", "staging", "production"].map((ws) => tfvar(ws, "db_apply_immediately"))).toEqual([
+      "false",
+      "false",
+      "false",
+    ]);
+    expect(stacks.production.root.variable.db_apply_immediately.description).toMatch(
+      /instead of in the weekly maintenance window/,
+    );
   });
 
   test("feeds apply_immediately of the primary and of every replica", () => {
@@ -184,7 +262,9 @@ describe("db_apply_immediately (seed 000 §8.4 incidents)", () => {
   });
 
   test("a non-boolean database.applyImmediately is refused", () => {
-    expect(problems("staging", (e) => (e.database.applyImmediately = "yes")).join("\n")).toMatch(/^staging\.database\.applyImmediately: /m);
+    expect(problems("staging", (e) => (e.database.applyImmediately = "yes")).join("\n")).toMatch(
+      /^staging\.database\.applyImmediately: /m,
+    );
   });
 });
 
@@ -204,7 +284,8 @@ describe("read replicas", () => {
   });
 
   test("never manage a password: RDS cannot replicate a source whose master password Secrets Manager manages", () => {
-    for (const attr of ["manage_master_user_password", "password", "password_wo", "password_wo_version", "username"]) expect(replica()[attr]).toBeUndefined();
+    for (const attr of ["manage_master_user_password", "password", "password_wo", "password_wo_version", "username"])
+      expect(replica()[attr]).toBeUndefined();
   });
 });
 
@@ -225,17 +306,21 @@ describe("rotation of the application password (D170)", () => {
     .flatMap((p) => Object.values(productStacks(p).stacks))
     .concat(Object.values(stacks))
     .filter(
-    (s) => s.modules.database && !resource(s.modules.database, "aws_secretsmanager_secret", "db_app").tags?.RotationWaiver,
-  );
-  const rotationOf = (s: { modules: Record<string, Json> }) => resourcesOf(s.modules.database, "aws_secretsmanager_secret_rotation").db_app;
-  const stackOf = (s: { modules: Record<string, Json> }) => resource(s.modules.database, "aws_serverlessapplicationrepository_cloudformation_stack", "db_app_rotation");
+      (s) =>
+        s.modules.database && !resource(s.modules.database, "aws_secretsmanager_secret", "db_app").tags?.RotationWaiver,
+    );
+  const rotationOf = (s: { modules: Record<string, Json> }) =>
+    resourcesOf(s.modules.database, "aws_secretsmanager_secret_rotation").db_app;
+  const stackOf = (s: { modules: Record<string, Json> }) =>
+    resource(s.modules.database, "aws_serverlessapplicationrepository_cloudformation_stack", "db_app_rotation");
 
   test("the checks below look at real workspaces (with none they could not fail)", () => {
     expect(rotating.length).toBeGreaterThan(0);
   });
 
   test("running tasks keep working: the function is AWS's alternating-users template, not single-user", () => {
-    for (const s of rotating) expect(stackOf(s).application_id).toMatch(/:applications\/SecretsManagerRDSPostgreSQLRotationMultiUser$/);
+    for (const s of rotating)
+      expect(stackOf(s).application_id).toMatch(/:applications\/SecretsManagerRDSPostgreSQLRotationMultiUser$/);
   });
 
   test("the function runs in the private subnets (route to the NAT or endpoint) with a group the database admits on 5432", () => {
@@ -245,7 +330,10 @@ describe("rotation of the application password (D170)", () => {
       expect(s.root.module.database.rotation_subnet_ids).toBe("${module.network.private_subnet_ids}");
       expect(p.vpcSecurityGroupIds).toBe("${aws_security_group.rotation.id}");
       const admits = Object.values(resourcesOf(s.modules.database, "aws_vpc_security_group_ingress_rule")).some(
-        (r) => r.security_group_id === "${aws_security_group.postgres.id}" && r.referenced_security_group_id === "${aws_security_group.rotation.id}" && r.from_port === 5432,
+        (r) =>
+          r.security_group_id === "${aws_security_group.postgres.id}" &&
+          r.referenced_security_group_id === "${aws_security_group.rotation.id}" &&
+          r.from_port === 5432,
       );
       expect(admits).toBe(true);
     }
@@ -254,14 +342,20 @@ describe("rotation of the application password (D170)", () => {
   test("the function reaches the Secrets Manager API of the workspace's region over HTTPS", () => {
     for (const s of rotating) {
       expect(stackOf(s).parameters.endpoint).toBe("https://secretsmanager.${var.region}.amazonaws.com");
-      const https = Object.values(resourcesOf(s.modules.database, "aws_vpc_security_group_egress_rule")).find((r) => r.security_group_id === "${aws_security_group.rotation.id}" && r.from_port === 443);
+      const https = Object.values(resourcesOf(s.modules.database, "aws_vpc_security_group_egress_rule")).find(
+        (r) => r.security_group_id === "${aws_security_group.rotation.id}" && r.from_port === 443,
+      );
       expect(https).toBeDefined();
     }
   });
 
   test("the function may read the master secret and decrypt with the data key (it logs in as master to clone and alter the user)", () => {
     for (const s of rotating) {
-      expect(stackOf(s).parameters).toMatchObject({ masterSecretArn: "${aws_secretsmanager_secret.db_master.arn}", masterSecretKmsKeyArn: "${var.data_kms_key_arn}", kmsKeyArn: "${var.data_kms_key_arn}" });
+      expect(stackOf(s).parameters).toMatchObject({
+        masterSecretArn: "${aws_secretsmanager_secret.db_master.arn}",
+        masterSecretKmsKeyArn: "${var.data_kms_key_arn}",
+        kmsKeyArn: "${var.data_kms_key_arn}",
+      });
       expect(stackOf(s).capabilities).toEqual(expect.arrayContaining(["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"]));
     }
   });
@@ -269,7 +363,10 @@ describe("rotation of the application password (D170)", () => {
   test("the function logs to a group with a retention and the logs key, made before the function (Lambda's own would never expire)", () => {
     for (const s of rotating) {
       const group = resource(s.modules.database, "aws_cloudwatch_log_group", "db_app_rotation");
-      expect(group).toMatchObject({ name: "/aws/lambda/${var.name}-db-app-rotation", kms_key_id: "${var.logs_kms_key_arn}" });
+      expect(group).toMatchObject({
+        name: "/aws/lambda/${var.name}-db-app-rotation",
+        kms_key_id: "${var.logs_kms_key_arn}",
+      });
       expect(group.retention_in_days).toBeDefined();
       expect(stackOf(s).parameters.functionName).toBe("${var.name}-db-app-rotation");
       expect(stackOf(s).depends_on).toContain("aws_cloudwatch_log_group.db_app_rotation");
@@ -280,7 +377,9 @@ describe("rotation of the application password (D170)", () => {
     for (const s of rotating) {
       const r = rotationOf(s);
       expect(r.secret_id).toBe("${aws_secretsmanager_secret.db_app.id}");
-      expect(r.rotation_lambda_arn).toBe('${aws_serverlessapplicationrepository_cloudformation_stack.db_app_rotation.outputs["RotationLambdaARN"]}');
+      expect(r.rotation_lambda_arn).toBe(
+        '${aws_serverlessapplicationrepository_cloudformation_stack.db_app_rotation.outputs["RotationLambdaARN"]}',
+      );
       expect(r.rotation_rules.automatically_after_days).toBe("${var.app_rotation_days}");
       expect(r.rotate_immediately).toBe(false);
     }
@@ -289,11 +388,13 @@ describe("rotation of the application password (D170)", () => {
   test("the secret has every key the multi-user function reads: engine postgres, host, port, username, password, dbname, masterarn", () => {
     for (const s of rotating) {
       const body = resource(s.modules.database, "aws_secretsmanager_secret_version", "db_app").secret_string as string;
-      for (const key of ["username", "password", "host", "port", "dbname"]) expect(body).toMatch(new RegExp(`\\b${key} = `));
+      for (const key of ["username", "password", "host", "port", "dbname"])
+        expect(body).toMatch(new RegExp(`\\b${key} = `));
       expect(body).toContain('engine = "postgres"');
       expect(body).toContain("masterarn = aws_secretsmanager_secret.db_master.arn");
       // The master secret must name the same host and engine: the function refuses a master of another host.
-      const master = resource(s.modules.database, "aws_secretsmanager_secret_version", "db_master").secret_string as string;
+      const master = resource(s.modules.database, "aws_secretsmanager_secret_version", "db_master")
+        .secret_string as string;
       expect(master).toContain("host = aws_db_instance.postgres.address");
       expect(body).toContain("host = aws_db_instance.postgres.address");
       expect(master).toContain('engine = "postgres"');
@@ -310,7 +411,9 @@ describe("rotation of the application password (D170)", () => {
       e.network.natMode = "none";
       e.network.interfaceEndpoints = [];
     });
-    expect(found.join("\n")).toMatch(/^staging\.database\.appRotation: the rotation function runs in the private subnets and calls Secrets Manager/m);
+    expect(found.join("\n")).toMatch(
+      /^staging\.database\.appRotation: the rotation function runs in the private subnets and calls Secrets Manager/m,
+    );
     expect(
       problems("staging", (e) => {
         e.network.natMode = "none";
@@ -320,7 +423,9 @@ describe("rotation of the application password (D170)", () => {
   });
 
   test("a user name whose _clone would pass PostgreSQL's 63 bytes is refused", () => {
-    expect(problems("dev", (e) => (e.database.appUsername = "a".repeat(58))).join("\n")).toMatch(/^dev\.database\.appUsername: rotation alternates with "a{58}_clone"/m);
+    expect(problems("dev", (e) => (e.database.appUsername = "a".repeat(58))).join("\n")).toMatch(
+      /^dev\.database\.appUsername: rotation alternates with "a{58}_clone"/m,
+    );
     expect(problems("dev", (e) => (e.database.appUsername = "a".repeat(57))).join("\n")).not.toMatch(/appUsername/);
   });
 
@@ -330,16 +435,23 @@ describe("rotation of the application password (D170)", () => {
         e.compute.parameterStore = { manual: [], databaseUrl: true };
         if (waiver) e.database.appRotation = { waiver };
       }).join("\n");
-    expect(withUrl()).toMatch(/^dev\.database\.appRotation: compute\.parameterStore\.databaseUrl writes the application password into DATABASE_URL/m);
+    expect(withUrl()).toMatch(
+      /^dev\.database\.appRotation: compute\.parameterStore\.databaseUrl writes the application password into DATABASE_URL/m,
+    );
     expect(withUrl("app reads DATABASE_URL")).not.toMatch(/appRotation/);
   });
 
   test("a waiver must be a tag value, since it is recorded as the secret's RotationWaiver tag", () => {
-    expect(problems("dev", (e) => (e.database.appRotation = { waiver: "no, (never)" })).join("\n")).toMatch(/^dev\.database\.appRotation\.waiver: must be a tag value/m);
+    expect(problems("dev", (e) => (e.database.appRotation = { waiver: "no, (never)" })).join("\n")).toMatch(
+      /^dev\.database\.appRotation\.waiver: must be a tag value/m,
+    );
   });
 
   test("a waived workspace has no rotation resources and its secret records the reason", () => {
-    const waived = synthAll({ ...inputs(), dev: { ...inputs().dev, database: { ...inputs().dev.database, appRotation: { waiver: "test waiver" } } } }).stacks.dev.modules.database;
+    const waived = synthAll({
+      ...inputs(),
+      dev: { ...inputs().dev, database: { ...inputs().dev.database, appRotation: { waiver: "test waiver" } } },
+    }).stacks.dev.modules.database;
     expect(resourcesOf(waived, "aws_secretsmanager_secret_rotation")).toEqual({});
     expect(resourcesOf(waived, "aws_serverlessapplicationrepository_cloudformation_stack")).toEqual({});
     expect(resource(waived, "aws_secretsmanager_secret", "db_app").tags).toEqual({ RotationWaiver: "test waiver" });

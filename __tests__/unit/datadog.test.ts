@@ -4,7 +4,12 @@
  * pointed at it, a copy of the app log group goes to Datadog through an encrypted Firehose stream,
  * nothing new is opened on the network, and the policy and cost gates see it.
  */
-import { DATADOG_AGENT_IMAGE, DATADOG_FIREHOSE_LOG_URLS, DATADOG_SITES, datadogKnobRules } from "../../modules/compute/datadog-config";
+import {
+  DATADOG_AGENT_IMAGE,
+  DATADOG_FIREHOSE_LOG_URLS,
+  DATADOG_SITES,
+  datadogKnobRules,
+} from "../../modules/compute/datadog-config";
 import { loadEnvironments, type EnvironmentConfig } from "../../environments";
 import { synthMessage } from "../../lib/core/knobs";
 import { estimate } from "../../lib/tools/cost/estimate";
@@ -15,13 +20,29 @@ import { DATADOG_VOLUMES } from "../../modules/compute/datadog";
 import { problems, type Mutable } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, type Json, type SynthesizedStack } from "../helpers/synth";
 
-type Container = { name: string; image?: string; essential?: boolean; cpu?: number; memoryReservation?: number; readonlyRootFilesystem?: boolean; environment?: { name: string; value: string }[]; secrets?: { name: string; valueFrom: string }[]; mountPoints?: { sourceVolume: string; containerPath: string; readOnly: boolean }[]; dependsOn?: { containerName: string; condition: string }[]; entryPoint?: string[]; command?: string[] };
+type Container = {
+  name: string;
+  image?: string;
+  essential?: boolean;
+  cpu?: number;
+  memoryReservation?: number;
+  readonlyRootFilesystem?: boolean;
+  environment?: { name: string; value: string }[];
+  secrets?: { name: string; valueFrom: string }[];
+  mountPoints?: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
+  dependsOn?: { containerName: string; condition: string }[];
+  entryPoint?: string[];
+  command?: string[];
+};
 
 /** The three workspaces with `change` applied to production's input. */
 function variant(change: (production: Mutable) => void) {
   const all = inputs();
   change(all.production as Mutable);
-  return { stacks: synthAll(all).stacks, envs: Object.fromEntries(loadEnvironments(all).map((e) => [e.workspace, e])) as Record<string, EnvironmentConfig> };
+  return {
+    stacks: synthAll(all).stacks,
+    envs: Object.fromEntries(loadEnvironments(all).map((e) => [e.workspace, e])) as Record<string, EnvironmentConfig>,
+  };
 }
 const withDatadog = (dd: Json = {}, more: (p: Mutable) => void = () => undefined) =>
   variant((p) => {
@@ -36,34 +57,54 @@ const prod = on.stacks.production;
 
 /** The task definition `name` of compute, its containers parsed (references resolved where the tfvars know them). */
 function taskContainers(stack: SynthesizedStack, name = "app"): Container[] {
-  const td = policyModel(stack).resources.find((r) => r.module === "compute" && r.type === "aws_ecs_task_definition" && r.name === name);
+  const td = policyModel(stack).resources.find(
+    (r) => r.module === "compute" && r.type === "aws_ecs_task_definition" && r.name === name,
+  );
   if (!td) throw new Error(`no task definition ${name}`);
   return parsedContainers(td) as unknown as Container[];
 }
 const byName = (cs: Container[], name: string) => cs.find((c) => c.name === name) as Container;
 const env = (c: Container) => Object.fromEntries((c.environment ?? []).map((e) => [e.name, e.value]));
 const monitoring = (s: SynthesizedStack = prod) => s.modules.monitoring;
-const statements = (m: Json, name: string) => JSON.parse(resource(m, "aws_iam_role_policy", name).policy).Statement as Json[];
+const statements = (m: Json, name: string) =>
+  JSON.parse(resource(m, "aws_iam_role_policy", name).policy).Statement as Json[];
 
 describe("compute.datadog config", () => {
   test("is off by default, with Datadog's US1 site, a pinned agent 7 image, 128 CPU units / 256 MiB, APM and logs on", () => {
     for (const e of loadEnvironments()) {
-      expect(e.compute.datadog).toEqual({ enabled: false, site: "datadoghq.com", image: DATADOG_AGENT_IMAGE, cpu: 128, memory: 256, apm: true, logs: true });
+      expect(e.compute.datadog).toEqual({
+        enabled: false,
+        site: "datadoghq.com",
+        image: DATADOG_AGENT_IMAGE,
+        cpu: 128,
+        memory: 256,
+        apm: true,
+        logs: true,
+      });
     }
     expect(DATADOG_AGENT_IMAGE).toMatch(/^public\.ecr\.aws\/datadog\/agent:7\.\d+\.\d+$/);
   });
 
   test("every Datadog site has a Firehose log intake over https", () => {
-    for (const site of DATADOG_SITES) expect(DATADOG_FIREHOSE_LOG_URLS[site]).toMatch(new RegExp(`^https://aws-kinesis-http-intake\\.logs\\.${site.replace(/\./g, "\\.")}/`));
+    for (const site of DATADOG_SITES)
+      expect(DATADOG_FIREHOSE_LOG_URLS[site]).toMatch(
+        new RegExp(`^https://aws-kinesis-http-intake\\.logs\\.${site.replace(/\./g, "\\.")}/`),
+      );
   });
 
   test("a site Datadog does not run is refused", () => {
-    expect(problems("production", (e) => (e.compute.datadog = { enabled: true, site: "datadoghq.br" }))).toEqual([expect.stringMatching(/^production\.compute\.datadog\.site: /)]);
+    expect(problems("production", (e) => (e.compute.datadog = { enabled: true, site: "datadoghq.br" }))).toEqual([
+      expect.stringMatching(/^production\.compute\.datadog\.site: /),
+    ]);
   });
 
   test("an agent image on :latest or the moving :7 tag is refused", () => {
-    expect(problems("production", (e) => (e.compute.datadog = { image: "public.ecr.aws/datadog/agent:latest" }))).toEqual(["production.compute.datadog.image: must pin a version, not :latest or :7"]);
-    expect(problems("production", (e) => (e.compute.datadog = { image: "public.ecr.aws/datadog/agent:7" }))).toEqual(["production.compute.datadog.image: must pin a version, not :latest or :7"]);
+    expect(
+      problems("production", (e) => (e.compute.datadog = { image: "public.ecr.aws/datadog/agent:latest" })),
+    ).toEqual(["production.compute.datadog.image: must pin a version, not :latest or :7"]);
+    expect(problems("production", (e) => (e.compute.datadog = { image: "public.ecr.aws/datadog/agent:7" }))).toEqual([
+      "production.compute.datadog.image: must pin a version, not :latest or :7",
+    ]);
   });
 
   test("an agent whose CPU, with the X-Ray daemon's, leaves the app less than half of the task is refused, on the service's size (the knob the plan checks too)", () => {
@@ -82,9 +123,20 @@ describe("compute.datadog config", () => {
     const p = problems("staging", (e) => {
       e.compute.datadog = { enabled: true };
       e.compute.xray = true;
-      e.compute.services.push({ name: "worker", kind: "worker", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1 });
+      e.compute.services.push({
+        name: "worker",
+        kind: "worker",
+        cpu: 256,
+        memory: 512,
+        desiredCount: 1,
+        minCapacity: 1,
+        maxCapacity: 1,
+      });
     });
-    expect(p).toEqual([expect.stringMatching(/^staging\.compute\.services\[1\]\.cpu: service worker: a task of 256 CPU units/), expect.stringMatching(/^staging\.compute\.services\[1\]\.memory: service worker: a task of 512 MiB/)]);
+    expect(p).toEqual([
+      expect.stringMatching(/^staging\.compute\.services\[1\]\.cpu: service worker: a task of 256 CPU units/),
+      expect.stringMatching(/^staging\.compute\.services\[1\]\.memory: service worker: a task of 512 MiB/),
+    ]);
   });
 
   test("the fit rule is not checked while Datadog is off", () => {
@@ -130,51 +182,103 @@ describe("agent sidecar", () => {
   const app = byName(cs, "app");
 
   test("runs in Fargate mode for the configured site and workspace, APM on, DogStatsD open to the task's other containers", () => {
-    expect(env(agent)).toMatchObject({ ECS_FARGATE: "true", DD_SITE: "datadoghq.com", DD_ENV: "production", DD_APM_ENABLED: "true", DD_DOGSTATSD_NON_LOCAL_TRAFFIC: "true", DD_LOGS_ENABLED: "false" });
+    expect(env(agent)).toMatchObject({
+      ECS_FARGATE: "true",
+      DD_SITE: "datadoghq.com",
+      DD_ENV: "production",
+      DD_APM_ENABLED: "true",
+      DD_DOGSTATSD_NON_LOCAL_TRAFFIC: "true",
+      DD_LOGS_ENABLED: "false",
+    });
     expect(agent.image).toBe(DATADOG_AGENT_IMAGE);
   });
 
   test("reads DD_API_KEY from the platform's secret by valueFrom (JSON key api_key), never from its environment", () => {
-    expect(agent.secrets).toEqual([{ name: "DD_API_KEY", valueFrom: "${aws_secretsmanager_secret.datadog_api_key.arn}:api_key::" }]);
+    expect(agent.secrets).toEqual([
+      { name: "DD_API_KEY", valueFrom: "${aws_secretsmanager_secret.datadog_api_key.arn}:api_key::" },
+    ]);
     for (const c of cs) expect((c.environment ?? []).map((e) => e.name)).not.toContain("DD_API_KEY");
   });
 
   test("reserves its CPU and memory inside the task, and is not essential (the app outlives it)", () => {
     expect(agent).toMatchObject({ cpu: 128, memoryReservation: 256, essential: false });
-    expect(resource(prod.modules.compute, "aws_ecs_task_definition", "app")).toMatchObject({ cpu: "${var.app_cpu}", memory: "${var.app_memory}" });
+    expect(resource(prod.modules.compute, "aws_ecs_task_definition", "app")).toMatchObject({
+      cpu: "${var.app_cpu}",
+      memory: "${var.app_memory}",
+    });
   });
 
   test("keeps a read-only root, writing only to task volumes at the paths Datadog's read-only guide lists", () => {
     expect(agent.readonlyRootFilesystem).toBe(true);
     expect(init.readonlyRootFilesystem).toBe(true);
-    expect(agent.mountPoints).toEqual(Object.entries(DATADOG_VOLUMES).map(([sourceVolume, containerPath]) => ({ sourceVolume, containerPath, readOnly: false })));
-    expect(Object.values(DATADOG_VOLUMES).sort()).toEqual(["/etc/datadog-agent", "/opt/datadog-agent/run", "/tmp", "/var/log/datadog", "/var/run/datadog"]);
+    expect(agent.mountPoints).toEqual(
+      Object.entries(DATADOG_VOLUMES).map(([sourceVolume, containerPath]) => ({
+        sourceVolume,
+        containerPath,
+        readOnly: false,
+      })),
+    );
+    expect(Object.values(DATADOG_VOLUMES).sort()).toEqual([
+      "/etc/datadog-agent",
+      "/opt/datadog-agent/run",
+      "/tmp",
+      "/var/log/datadog",
+      "/var/run/datadog",
+    ]);
     const volumes = resource(prod.modules.compute, "aws_ecs_task_definition", "app").volume as Json[];
     expect(volumes.map((v) => v.name)).toEqual(["tmp", ...Object.keys(DATADOG_VOLUMES)]);
   });
 
   test("starts once an init container has copied the image's default configuration into the config volume", () => {
-    expect(init).toMatchObject({ image: DATADOG_AGENT_IMAGE, essential: false, entryPoint: ["/bin/sh", "-c"], command: ["cp -R /etc/datadog-agent/. /dd-config/"] });
+    expect(init).toMatchObject({
+      image: DATADOG_AGENT_IMAGE,
+      essential: false,
+      entryPoint: ["/bin/sh", "-c"],
+      command: ["cp -R /etc/datadog-agent/. /dd-config/"],
+    });
     expect(init.mountPoints).toEqual([{ sourceVolume: "dd-config", containerPath: "/dd-config", readOnly: false }]);
     expect(agent.dependsOn).toEqual([{ containerName: "datadog-init", condition: "SUCCESS" }]);
   });
 
   test("the app is pointed at the agent with unified service tags and starts after it", () => {
-    expect(env(app)).toMatchObject({ DD_AGENT_HOST: "localhost", DD_TRACE_AGENT_PORT: "8126", DD_SERVICE: "eduautismo-ia-app", DD_ENV: "production", DD_TRACE_ENABLED: "true", DD_LOGS_INJECTION: "true" });
-    expect(resource(prod.modules.compute, "aws_ecs_task_definition", "app").container_definitions).toContain('{ "name" = "DD_VERSION", "value" = var.app_image_tag }');
+    expect(env(app)).toMatchObject({
+      DD_AGENT_HOST: "localhost",
+      DD_TRACE_AGENT_PORT: "8126",
+      DD_SERVICE: "eduautismo-ia-app",
+      DD_ENV: "production",
+      DD_TRACE_ENABLED: "true",
+      DD_LOGS_INJECTION: "true",
+    });
+    expect(resource(prod.modules.compute, "aws_ecs_task_definition", "app").container_definitions).toContain(
+      '{ "name" = "DD_VERSION", "value" = var.app_image_tag }',
+    );
     expect(app.dependsOn).toEqual([{ containerName: "datadog-agent", condition: "START" }]);
   });
 
   test("one-off tasks (migrations, db bootstrap) run without the agent", () => {
-    for (const name of ["migrations", "db_bootstrap"]) expect(taskContainers(prod, name).map((c) => c.name)).not.toContain("datadog-agent");
+    for (const name of ["migrations", "db_bootstrap"])
+      expect(taskContainers(prod, name).map((c) => c.name)).not.toContain("datadog-agent");
   });
 
   test("every service gets its own agent, workers included", () => {
     const w = variant((p) => {
       p.compute.datadog = { enabled: true };
-      p.compute.services.push({ name: "worker", kind: "worker", cpu: 512, memory: 1024, desiredCount: 1, minCapacity: 1, maxCapacity: 2 });
+      p.compute.services.push({
+        name: "worker",
+        kind: "worker",
+        cpu: 512,
+        memory: 1024,
+        desiredCount: 1,
+        minCapacity: 1,
+        maxCapacity: 2,
+      });
     });
-    expect(taskContainers(w.stacks.production, "worker").map((c) => c.name)).toEqual(["app", "xray-daemon", "datadog-init", "datadog-agent"]);
+    expect(taskContainers(w.stacks.production, "worker").map((c) => c.name)).toEqual([
+      "app",
+      "xray-daemon",
+      "datadog-init",
+      "datadog-agent",
+    ]);
     expect(env(byName(taskContainers(w.stacks.production, "worker"), "app")).DD_SERVICE).toBe("eduautismo-ia-worker");
   });
 
@@ -190,8 +294,14 @@ describe("API key secret", () => {
   const compute = prod.modules.compute;
 
   test("is <project>/<env>/datadog-api-key, encrypted with the data key, deleted without a recovery window (D80)", () => {
-    expect(resource(compute, "aws_secretsmanager_secret", "datadog_api_key")).toMatchObject({ name: "${var.datadog_api_key_secret_name}", kms_key_id: "${var.data_kms_key_arn}", recovery_window_in_days: 0 });
-    expect(prod.root.module.compute.datadog_api_key_secret_name).toBe("eduautismo-ia/${var.environment}/datadog-api-key");
+    expect(resource(compute, "aws_secretsmanager_secret", "datadog_api_key")).toMatchObject({
+      name: "${var.datadog_api_key_secret_name}",
+      kms_key_id: "${var.data_kms_key_arn}",
+      recovery_window_in_days: 0,
+    });
+    expect(prod.root.module.compute.datadog_api_key_secret_name).toBe(
+      "eduautismo-ia/${var.environment}/datadog-api-key",
+    );
   });
 
   test("has no value in the configuration: operators put it", () => {
@@ -200,7 +310,9 @@ describe("API key secret", () => {
 
   test("the execution role may read it (and decrypt it only through Secrets Manager)", () => {
     const st = JSON.parse(resource(compute, "aws_iam_role_policy", "execution").policy).Statement as Json[];
-    expect(st.find((s) => s.Sid === "ReadTaskSecrets")?.Resource).toContain("${aws_secretsmanager_secret.datadog_api_key.arn}");
+    expect(st.find((s) => s.Sid === "ReadTaskSecrets")?.Resource).toContain(
+      "${aws_secretsmanager_secret.datadog_api_key.arn}",
+    );
   });
 
   test("its ARN is a root output", () => {
@@ -223,17 +335,29 @@ describe("log shipping", () => {
       role_arn: "${aws_iam_role.datadog_subscription.arn}",
     });
     // D77's metric filters keep reading the same group.
-    for (const f of Object.values(resourcesOf(m, "aws_cloudwatch_log_metric_filter"))) expect(f.log_group_name).toBe("${var.app_log_group_name}");
+    for (const f of Object.values(resourcesOf(m, "aws_cloudwatch_log_metric_filter")))
+      expect(f.log_group_name).toBe("${var.app_log_group_name}");
   });
 
   test("Firehose posts to Datadog's intake for the site, over https, gzip, tagged with the workspace", () => {
-    expect(http).toMatchObject({ url: "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input", request_configuration: { content_encoding: "GZIP", common_attributes: [{ name: "env", value: "production" }] } });
-    const eu = resource(monitoring(withDatadog({ site: "datadoghq.eu" }).stacks.production), "aws_kinesis_firehose_delivery_stream", "datadog_logs");
+    expect(http).toMatchObject({
+      url: "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
+      request_configuration: { content_encoding: "GZIP", common_attributes: [{ name: "env", value: "production" }] },
+    });
+    const eu = resource(
+      monitoring(withDatadog({ site: "datadoghq.eu" }).stacks.production),
+      "aws_kinesis_firehose_delivery_stream",
+      "datadog_logs",
+    );
     expect(eu.http_endpoint_configuration.url).toBe("https://aws-kinesis-http-intake.logs.datadoghq.eu/v1/input");
   });
 
   test("the API key comes from the secret through Firehose's Secrets Manager integration; no access_key", () => {
-    expect(http.secrets_manager_configuration).toEqual({ enabled: true, secret_arn: "${var.datadog_api_key_secret_arn}", role_arn: "${aws_iam_role.datadog_firehose.arn}" });
+    expect(http.secrets_manager_configuration).toEqual({
+      enabled: true,
+      secret_arn: "${var.datadog_api_key_secret_arn}",
+      role_arn: "${aws_iam_role.datadog_firehose.arn}",
+    });
     expect(http.access_key).toBeUndefined();
     expect(prod.root.module.monitoring.datadog_api_key_secret_arn).toBe("${module.compute.datadog_api_key_secret_arn}");
   });
@@ -241,25 +365,47 @@ describe("log shipping", () => {
   test("the stream is encrypted at rest and failed records go to the logs bucket encrypted with the data key", () => {
     expect(stream.server_side_encryption).toEqual({ enabled: true, key_type: "AWS_OWNED_CMK" });
     expect(http.s3_backup_mode).toBe("FailedDataOnly");
-    expect(http.s3_configuration).toMatchObject({ bucket_arn: "${var.logs_bucket_arn}", prefix: "datadog-failed/", kms_key_arn: "${var.data_kms_key_arn}" });
+    expect(http.s3_configuration).toMatchObject({
+      bucket_arn: "${var.logs_bucket_arn}",
+      prefix: "datadog-failed/",
+      kms_key_arn: "${var.data_kms_key_arn}",
+    });
     expect(prod.root.module.monitoring.logs_bucket_arn).toBe("${module.storage.logs_bucket_arn}");
   });
 
   test("CloudWatch Logs may only put records into this one stream", () => {
     expect(JSON.parse(resource(m, "aws_iam_role", "datadog_subscription").assume_role_policy).Statement).toEqual([
-      { Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringLike: { "aws:SourceArn": "arn:aws:logs:${var.region}:${var.account_id}:*" } } },
+      {
+        Effect: "Allow",
+        Principal: { Service: "logs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringLike: { "aws:SourceArn": "arn:aws:logs:${var.region}:${var.account_id}:*" } },
+      },
     ]);
     expect(statements(m, "datadog_subscription")).toEqual([
-      { Sid: "PutRecords", Effect: "Allow", Action: ["firehose:PutRecord", "firehose:PutRecordBatch"], Resource: "arn:aws:firehose:${var.region}:${var.account_id}:deliverystream/${var.datadog_stream_name}" },
+      {
+        Sid: "PutRecords",
+        Effect: "Allow",
+        Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+        Resource: "arn:aws:firehose:${var.region}:${var.account_id}:deliverystream/${var.datadog_stream_name}",
+      },
     ]);
   });
 
   test("Firehose may only write its backup prefix, read the one secret and write its error log", () => {
     const st = statements(m, "datadog_firehose");
     expect(st.find((s) => s.Sid === "BackupObjects")?.Resource).toBe("${var.logs_bucket_arn}/datadog-failed/*");
-    expect(st.find((s) => s.Sid === "ReadApiKey")).toMatchObject({ Action: "secretsmanager:GetSecretValue", Resource: "${var.datadog_api_key_secret_arn}" });
-    for (const s of st.filter((x) => String(x.Action).includes("kms:"))) expect(s.Condition.StringEquals["kms:ViaService"]).toMatch(/^(s3|secretsmanager)\.\$\{var\.region\}\.amazonaws\.com$/);
-    expect(JSON.parse(resource(m, "aws_iam_role", "datadog_firehose").assume_role_policy).Statement[0].Principal).toEqual({ Service: "firehose.amazonaws.com" });
+    expect(st.find((s) => s.Sid === "ReadApiKey")).toMatchObject({
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "${var.datadog_api_key_secret_arn}",
+    });
+    for (const s of st.filter((x) => String(x.Action).includes("kms:")))
+      expect(s.Condition.StringEquals["kms:ViaService"]).toMatch(
+        /^(s3|secretsmanager)\.\$\{var\.region\}\.amazonaws\.com$/,
+      );
+    expect(
+      JSON.parse(resource(m, "aws_iam_role", "datadog_firehose").assume_role_policy).Statement[0].Principal,
+    ).toEqual({ Service: "firehose.amazonaws.com" });
   });
 
   test("failed deliveries raise an alarm on the alarm topic", () => {
@@ -283,7 +429,12 @@ describe("egress", () => {
   test("turning Datadog on opens nothing: the network module and every security group rule are unchanged", () => {
     expect(JSON.stringify(prod.modules.network)).toBe(JSON.stringify(checkedIn.production.modules.network));
     for (const [name, mod] of Object.entries(prod.modules)) {
-      for (const type of ["aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule"]) {
+      for (const type of [
+        "aws_security_group",
+        "aws_security_group_rule",
+        "aws_vpc_security_group_egress_rule",
+        "aws_vpc_security_group_ingress_rule",
+      ]) {
         expect([name, resourcesOf(mod, type)]).toEqual([name, resourcesOf(checkedIn.production.modules[name], type)]);
       }
     }
@@ -299,11 +450,19 @@ describe("gates", () => {
     const r = evaluatePolicy(prod, on.envs.production);
     // The rule of the opt-in Terraform roles (D98) applies only where they are on (terraform-roles.test.ts);
     // the NAT instance's EC2 checks only where it exists (dev, D100); the URL rule only where URLs are written (D164).
-    expect(r.results.filter((x) => x.status !== "passed" && !x.check.id.startsWith("ec2-")).map((x) => `${x.check.id}: ${x.status}`)).toEqual(["iam-oidc-role-writer-pinned: n/a", "postgres-url-verifies-server: n/a"]);
+    expect(
+      r.results
+        .filter((x) => x.status !== "passed" && !x.check.id.startsWith("ec2-"))
+        .map((x) => `${x.check.id}: ${x.status}`),
+    ).toEqual(["iam-oidc-role-writer-pinned: n/a", "postgres-url-verifies-server: n/a"]);
   });
 
   test("npm run cost shows a datadog line only when it is on: tasks × list prices, Firehose and Datadog log ingestion", () => {
-    expect(estimate(checkedIn.production, loadEnvironments().find((e) => e.workspace === "production")!.cost).lines.filter((l) => l.module === "datadog")).toEqual([]);
+    expect(
+      estimate(checkedIn.production, loadEnvironments().find((e) => e.workspace === "production")!.cost).lines.filter(
+        (l) => l.module === "datadog",
+      ),
+    ).toEqual([]);
     const lines = estimate(prod, on.envs.production.cost).lines.filter((l) => l.module === "datadog");
     expect(lines.map((l) => [l.item, Number(l.usd.toFixed(2))])).toEqual([
       ["API key secret", 0.4],
@@ -317,6 +476,11 @@ describe("gates", () => {
   test("the cost follows the config: no APM line with APM off, the contract's prices when set", () => {
     const v = withDatadog({ apm: false }, (p) => (p.cost.datadogPrices = { fargateTaskMonth: 1 }));
     const lines = estimate(v.stacks.production, v.envs.production.cost).lines.filter((l) => l.module === "datadog");
-    expect(lines.map((l) => l.item)).toEqual(["API key secret", "Datadog infrastructure: 3 Fargate task(s) × $1", "Firehose: 30 GB of app logs ingested", "Datadog log ingestion: 30 GB × $0.1"]);
+    expect(lines.map((l) => l.item)).toEqual([
+      "API key secret",
+      "Datadog infrastructure: 3 Fargate task(s) × $1",
+      "Firehose: 30 GB of app logs ingested",
+      "Datadog log ingestion: 30 GB × $0.1",
+    ]);
   });
 });

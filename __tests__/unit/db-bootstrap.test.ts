@@ -8,7 +8,9 @@ const compute = (ws = "production"): Json => stacks[ws].modules.compute;
 const td = (ws = "production") => resource(compute(ws), "aws_ecs_task_definition", "db_bootstrap");
 /** The container definition as Terraform will send it (jsonencode evaluated by the policy gate's reader). */
 const container = (ws = "production"): Json => {
-  const r = policyModel(stacks[ws]).resources.find((x) => x.address === "module.compute.aws_ecs_task_definition.db_bootstrap");
+  const r = policyModel(stacks[ws]).resources.find(
+    (x) => x.address === "module.compute.aws_ecs_task_definition.db_bootstrap",
+  );
   if (!r) throw new Error("no db_bootstrap task definition");
   const defs = JSON.parse(r.config.container_definitions as string) as Json[];
   expect(defs).toHaveLength(1);
@@ -34,7 +36,9 @@ describe("what the container runs", () => {
   });
 
   test("creates the role only when missing, then (re)sets its password: running it twice is harmless", () => {
-    expect(DB_BOOTSTRAP_SQL).toContain("SELECT format('CREATE ROLE %I LOGIN', :'app_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \\gexec");
+    expect(DB_BOOTSTRAP_SQL).toContain(
+      "SELECT format('CREATE ROLE %I LOGIN', :'app_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \\gexec",
+    );
     expect(DB_BOOTSTRAP_SQL).toContain("ALTER ROLE :\"app_user\" WITH LOGIN PASSWORD :'app_password';");
   });
 
@@ -52,7 +56,9 @@ describe("what the container runs", () => {
   });
 
   test("the application user gets no DDL: no CREATE, no ownership, no superuser attributes", () => {
-    expect(DB_BOOTSTRAP_SQL).not.toMatch(/GRANT [^;]*CREATE ON SCHEMA|GRANT ALL|OWNER TO|SUPERUSER|CREATEDB|CREATEROLE/);
+    expect(DB_BOOTSTRAP_SQL).not.toMatch(
+      /GRANT [^;]*CREATE ON SCHEMA|GRANT ALL|OWNER TO|SUPERUSER|CREATEDB|CREATEROLE/,
+    );
   });
 
   test("nothing in the script is a Terraform template sequence (it reaches the container verbatim)", () => {
@@ -72,7 +78,12 @@ describe("credentials and connection", () => {
   });
 
   test("connects to the primary over TLS (sslmode=require; the parameter group forces TLS)", () => {
-    expect(byName(container().environment)).toMatchObject({ PGSSLMODE: "require", PGHOST: "${aws_db_instance.postgres.address}", PGDATABASE: "eduautismo", HOME: "/tmp" });
+    expect(byName(container().environment)).toMatchObject({
+      PGSSLMODE: "require",
+      PGHOST: "${aws_db_instance.postgres.address}",
+      PGDATABASE: "eduautismo",
+      HOME: "/tmp",
+    });
     expect(td().container_definitions).toContain('{ "name" = "PGPORT", "value" = tostring(var.db_port) }');
   });
 
@@ -88,35 +99,58 @@ describe("credentials and connection", () => {
 describe("container and task", () => {
   test("runs the engine major's official postgres image from public ECR by default", () => {
     expect(container().image).toBe("public.ecr.aws/docker/library/postgres:15-alpine");
-    expect(stacks.production.root.module.compute.db_bootstrap_image).toBe("public.ecr.aws/docker/library/postgres:15-alpine");
+    expect(stacks.production.root.module.compute.db_bootstrap_image).toBe(
+      "public.ecr.aws/docker/library/postgres:15-alpine",
+    );
     const all = inputs();
     all.dev.database = { ...all.dev.database, engineVersion: "16" };
-    expect(synthAll(all).stacks.dev.root.module.compute.db_bootstrap_image).toBe("public.ecr.aws/docker/library/postgres:16-alpine");
+    expect(synthAll(all).stacks.dev.root.module.compute.db_bootstrap_image).toBe(
+      "public.ecr.aws/docker/library/postgres:16-alpine",
+    );
   });
 
   test("database.bootstrapImage overrides the image", () => {
     const all = inputs();
-    all.staging.database = { ...all.staging.database, bootstrapImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/postgres:15-alpine" };
-    expect(synthAll(all).stacks.staging.root.module.compute.db_bootstrap_image).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/postgres:15-alpine");
+    all.staging.database = {
+      ...all.staging.database,
+      bootstrapImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/postgres:15-alpine",
+    };
+    expect(synthAll(all).stacks.staging.root.module.compute.db_bootstrap_image).toBe(
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/postgres:15-alpine",
+    );
   });
 
   test("read-only root filesystem with a writable /tmp volume, not privileged, not root", () => {
-    expect(container()).toMatchObject({ readonlyRootFilesystem: true, privileged: false, user: "postgres", mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] });
+    expect(container()).toMatchObject({
+      readonlyRootFilesystem: true,
+      privileged: false,
+      user: "postgres",
+      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+    });
     expect(td().volume).toEqual([{ name: "tmp" }]);
   });
 
   test("logs to the app log group under the db-bootstrap stream prefix", () => {
-    expect(container().logConfiguration).toMatchObject({ logDriver: "awslogs", options: { "awslogs-stream-prefix": "db-bootstrap", "awslogs-region": "us-east-1" } });
+    expect(container().logConfiguration).toMatchObject({
+      logDriver: "awslogs",
+      options: { "awslogs-stream-prefix": "db-bootstrap", "awslogs-region": "us-east-1" },
+    });
     expect(td().container_definitions).toContain('"awslogs-group" = aws_cloudwatch_log_group.app.name');
   });
 
   test("is the family <name>-db-bootstrap on Fargate, with the execution role and no task role", () => {
-    expect(td()).toMatchObject({ family: "${var.name}-db-bootstrap", requires_compatibilities: ["FARGATE"], network_mode: "awsvpc", execution_role_arn: "${aws_iam_role.execution.arn}" });
+    expect(td()).toMatchObject({
+      family: "${var.name}-db-bootstrap",
+      requires_compatibilities: ["FARGATE"],
+      network_mode: "awsvpc",
+      execution_role_arn: "${aws_iam_role.execution.arn}",
+    });
     expect(td().task_role_arn).toBeUndefined();
   });
 
   test("is never attached to a service", () => {
-    for (const svc of Object.values(resourcesOf(compute(), "aws_ecs_service"))) expect(svc.task_definition).not.toContain("db_bootstrap");
+    for (const svc of Object.values(resourcesOf(compute(), "aws_ecs_service")))
+      expect(svc.task_definition).not.toContain("db_bootstrap");
   });
 
   test("exists in every workspace", () => {
@@ -134,10 +168,14 @@ describe("starting it", () => {
   });
 
   test("the root exports it as db_bootstrap_run_task_command", () => {
-    expect(stacks.production.root.output.db_bootstrap_run_task_command.value).toBe("${module.compute.db_bootstrap_run_task_command}");
+    expect(stacks.production.root.output.db_bootstrap_run_task_command.value).toBe(
+      "${module.compute.db_bootstrap_run_task_command}",
+    );
   });
 
   test("task_definition_families lists db-bootstrap", () => {
-    expect(compute().output.task_definition_families.value).toContain('"db-bootstrap" = aws_ecs_task_definition.db_bootstrap.family');
+    expect(compute().output.task_definition_families.value).toContain(
+      '"db-bootstrap" = aws_ecs_task_definition.db_bootstrap.family',
+    );
   });
 });

@@ -20,9 +20,15 @@ test.each(Object.keys(docs))("%s is current (npm run docs regenerates it)", (fil
 
 test("the production runbook reproduces seed 000 §5.2 with this project's paths", () => {
   const rb = docs["docs/runbooks/production.md"];
-  expect(rb).toContain('terraform plan -var-file="environments/production/terraform.tfvars" -target=module.cache -out=tfplan-cache');
-  expect(rb).toContain('terraform plan -var-file="environments/production/terraform.tfvars" -target=module.compute -out=tfplan-ecs');
-  expect(rb).toContain("aws elasticache describe-replication-groups --replication-group-id eduautismo-ia-production-redis");
+  expect(rb).toContain(
+    'terraform plan -var-file="environments/production/terraform.tfvars" -target=module.cache -out=tfplan-cache',
+  );
+  expect(rb).toContain(
+    'terraform plan -var-file="environments/production/terraform.tfvars" -target=module.compute -out=tfplan-ecs',
+  );
+  expect(rb).toContain(
+    "aws elasticache describe-replication-groups --replication-group-id eduautismo-ia-production-redis",
+  );
   // Only CloudFront reaches the production ALB (D51): the health check goes through CloudFront.
   expect(rb).toContain("https://$(terraform output -raw cloudfront_domain_name)/health   # expect 200");
   expect(rb).toContain("# expect 000 (timeout): only CloudFront reaches the ALB");
@@ -33,7 +39,9 @@ test("dev's runbook checks health over plain HTTP (no certificate there)", () =>
 });
 
 test("module docs show the value every workspace passes", () => {
-  expect(docs["docs/modules/cache.md"]).toMatch(/\| `redis_node_type` \| `string` \| required \| `\$\{var\.redis_node_type\}` \|/);
+  expect(docs["docs/modules/cache.md"]).toMatch(
+    /\| `redis_node_type` \| `string` \| required \| `\$\{var\.redis_node_type\}` \|/,
+  );
   expect(docs["docs/modules/cdn.md"]).toContain("Present in: production.");
 });
 
@@ -48,16 +56,20 @@ test.each(runbooks)("%s: §5.2 and §7.3 select the workspace before the state b
   }
 });
 
-test.each(runbooks)("%s: §7.2 restores by pushing, then plans; no cp over terraform.tfstate, no apply -auto-approve", (_, rb) => {
-  const section = rb.split(/^## /m).find((s) => s.includes("(seed 000 §7.2)")) as string;
-  expect(section).toMatch(/^npm run state -- restore state-backups\/\w+\/<backup>\.tfstate$/m);
-  expect(section).toMatch(/^terraform state push terraform\.tfstate\.restore$/m);
-  expect(section).not.toMatch(/^cp terraform\.tfstate\.backup|^terraform apply -auto-approve/m);
-  expect(section.indexOf("terraform plan")).toBeGreaterThan(section.indexOf("npm run state -- restore"));
-});
+test.each(runbooks)(
+  "%s: §7.2 restores by pushing, then plans; no cp over terraform.tfstate, no apply -auto-approve",
+  (_, rb) => {
+    const section = rb.split(/^## /m).find((s) => s.includes("(seed 000 §7.2)")) as string;
+    expect(section).toMatch(/^npm run state -- restore state-backups\/\w+\/<backup>\.tfstate$/m);
+    expect(section).toMatch(/^terraform state push terraform\.tfstate\.restore$/m);
+    expect(section).not.toMatch(/^cp terraform\.tfstate\.backup|^terraform apply -auto-approve/m);
+    expect(section.indexOf("terraform plan")).toBeGreaterThan(section.indexOf("npm run state -- restore"));
+  },
+);
 
 test("§7.3 tells production to lift prevent_destroy with cache.allowDestroy; dev and staging need no such step", () => {
-  const section = (ws: string) => docs[`docs/runbooks/${ws}.md`].split(/^## /m).find((s) => s.includes("(seed 000 §7.3)")) as string;
+  const section = (ws: string) =>
+    docs[`docs/runbooks/${ws}.md`].split(/^## /m).find((s) => s.includes("(seed 000 §7.3)")) as string;
   expect(section("production")).toContain("`cache.allowDestroy = true`");
   expect(section("dev")).not.toContain("allowDestroy");
   expect(section("production")).not.toContain("terraform destroy -var-file");
@@ -72,22 +84,40 @@ test("§8.4 scales redis_node_type and names the TTL knobs, not the containers' 
 });
 
 test("§8.3 prints the validation message Terraform stops the plan with", () => {
-  expect(docs["docs/runbooks/dev.md"]).toContain("```text\nError: Invalid value for variable\nautomatic failover needs at least 2 nodes, got 1\n```");
+  expect(docs["docs/runbooks/dev.md"]).toContain(
+    "```text\nError: Invalid value for variable\nautomatic failover needs at least 2 nodes, got 1\n```",
+  );
 });
 
 test("with the outputs and knobs the other work packages add, the runbook prints their commands", () => {
   const stack = structuredClone(synthAll().stacks.dev);
-  for (const o of ["ecs_toolbox_run_task_command", "db_bootstrap_run_task_command", "migrations_run_task_command", "app_secret_arns"]) stack.root.output[o] = { value: "x" };
+  for (const o of [
+    "ecs_toolbox_run_task_command",
+    "db_bootstrap_run_task_command",
+    "migrations_run_task_command",
+    "app_secret_arns",
+  ])
+    stack.root.output[o] = { value: "x" };
   stack.root.variable.redis_apply_immediately = { type: "bool", default: false };
-  stack.modules.compute.resource.aws_ecs_task_definition.db_bootstrap = { container_definitions: '${jsonencode([{ "name" = "db-bootstrap", "essential" = true }])}' };
+  stack.modules.compute.resource.aws_ecs_task_definition.db_bootstrap = {
+    container_definitions: '${jsonencode([{ "name" = "db-bootstrap", "essential" = true }])}',
+  };
   const rb = runbookDoc(stack);
   expect(rb).toContain(
     'terraform plan -var-file="environments/dev/terraform.tfvars" -target=module.compute.aws_ecs_task_definition.db_bootstrap -target=module.compute.aws_ecs_task_definition.migrations -out=tfplan-compute-tasks',
   );
-  expect(rb).toContain(`read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."openai-api-key"')" --secret-string "$VALUE"`);
-  expect(rb).toContain('TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # creates the application\'s database user');
-  expect(rb).toContain("aws ecs describe-tasks --cluster eduautismo-ia-dev --tasks \"$TASK\" --query 'tasks[0].containers[?name==`\"db-bootstrap\"`].exitCode | [0]'   # expect 0");
-  expect(rb).toContain('aws ecs execute-command --cluster eduautismo-ia-dev --task "$TASK" --container toolbox --interactive --command "/bin/sh"');
+  expect(rb).toContain(
+    `read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."openai-api-key"')" --secret-string "$VALUE"`,
+  );
+  expect(rb).toContain(
+    'TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # creates the application\'s database user',
+  );
+  expect(rb).toContain(
+    'aws ecs describe-tasks --cluster eduautismo-ia-dev --tasks "$TASK" --query \'tasks[0].containers[?name==`"db-bootstrap"`].exitCode | [0]\'   # expect 0',
+  );
+  expect(rb).toContain(
+    'aws ecs execute-command --cluster eduautismo-ia-dev --task "$TASK" --container toolbox --interactive --command "/bin/sh"',
+  );
   expect(rb).toContain('redis_node_type = "cache.t4g.small"\nredis_apply_immediately = true');
   expect(rb.indexOf("db_bootstrap_run_task_command")).toBeLessThan(rb.indexOf("migrations_run_task_command"));
 });
@@ -95,12 +125,19 @@ test("with the outputs and knobs the other work packages add, the runbook prints
 /** Every generated runbook of every product with its synthesized stack. */
 const everyRunbook: [string, SynthesizedStack][] = [
   ...Object.entries(synthAll().stacks).map(([ws, st]) => [`docs/runbooks/${ws}.md`, st] as [string, SynthesizedStack]),
-  ...PRODUCTS.filter((p) => p.outDir).flatMap((p) => Object.entries(productStacks(p).stacks).map(([ws, st]) => [`docs/runbooks/${p.id}/${ws}.md`, st] as [string, SynthesizedStack])),
+  ...PRODUCTS.filter((p) => p.outDir).flatMap((p) =>
+    Object.entries(productStacks(p).stacks).map(
+      ([ws, st]) => [`docs/runbooks/${p.id}/${ws}.md`, st] as [string, SynthesizedStack],
+    ),
+  ),
 ];
 
-test.each(everyRunbook)("%s: each database task runs to a checked exit (its container by name), after its registration and before the services roll", (file, stack) => {
-  expect(oneOffTaskProblems(docs[file], (task) => taskContainer(stack, task))).toEqual([]);
-});
+test.each(everyRunbook)(
+  "%s: each database task runs to a checked exit (its container by name), after its registration and before the services roll",
+  (file, stack) => {
+    expect(oneOffTaskProblems(docs[file], (task) => taskContainer(stack, task))).toEqual([]);
+  },
+);
 
 test("the one-off task rule rejects Atena's old first deploy: migrations before registration, no exit code, containers[0]", () => {
   const old = [
@@ -118,34 +155,58 @@ test("the one-off task rule rejects Atena's old first deploy: migrations before 
   const problems = oneOffTaskProblems(old, () => "api");
   expect(problems.join("\n")).toContain("reads containers[0]");
   expect(problems.join("\n")).toContain("db_bootstrap is not waited for and its exit code checked");
-  expect(problems.join("\n")).toContain("the migrations run before their task definition is registered with the new image");
+  expect(problems.join("\n")).toContain(
+    "the migrations run before their task definition is registered with the new image",
+  );
 });
 
-test.each(everyRunbook.filter(([f]) => /^docs\/runbooks\/[^/]+\.md$/.test(f)))("%s: §5.2 (which also brings Redis back) applies every module that reads the cache, monitoring's alarms included", (file, stack) => {
-  const section = docs[file].split(/^## /m).find((s) => s.includes("(seed 000 §5.2)")) as string;
-  const targets = [...section.matchAll(/^terraform plan .*-target=module\.([a-z_]+) /gm)].map((m) => m[1]);
-  const needed = readers(moduleGraph(stack.root), "cache");
-  expect(needed).toContain("monitoring");
-  expect(needed.filter((m) => !targets.includes(m))).toEqual([]);
-  expect(targets.indexOf("cache")).toBeLessThan(Math.min(...needed.map((m) => targets.indexOf(m))));
-});
+test.each(everyRunbook.filter(([f]) => /^docs\/runbooks\/[^/]+\.md$/.test(f)))(
+  "%s: §5.2 (which also brings Redis back) applies every module that reads the cache, monitoring's alarms included",
+  (file, stack) => {
+    const section = docs[file].split(/^## /m).find((s) => s.includes("(seed 000 §5.2)")) as string;
+    const targets = [...section.matchAll(/^terraform plan .*-target=module\.([a-z_]+) /gm)].map((m) => m[1]);
+    const needed = readers(moduleGraph(stack.root), "cache");
+    expect(needed).toContain("monitoring");
+    expect(needed.filter((m) => !targets.includes(m))).toEqual([]);
+    expect(targets.indexOf("cache")).toBeLessThan(Math.min(...needed.map((m) => targets.indexOf(m))));
+  },
+);
 
-test.each(everyRunbook.filter(([, st]) => st.modules.cache))("%s: the Valkey switch plans the cache with apply_immediately (else the old parameter group's deletion fails)", (file) => {
-  const section = docs[file].split(/^## /m).find((s) => s.startsWith("Switch an existing Redis OSS group to Valkey")) as string;
-  expect(section).toMatch(/^terraform plan .*-var=redis_apply_immediately=true .*-target=module\.cache /m);
-  expect(section.indexOf("npm run state -- backup")).toBeLessThan(section.indexOf("terraform plan"));
-});
+test.each(everyRunbook.filter(([, st]) => st.modules.cache))(
+  "%s: the Valkey switch plans the cache with apply_immediately (else the old parameter group's deletion fails)",
+  (file) => {
+    const section = docs[file]
+      .split(/^## /m)
+      .find((s) => s.startsWith("Switch an existing Redis OSS group to Valkey")) as string;
+    expect(section).toMatch(/^terraform plan .*-var=redis_apply_immediately=true .*-target=module\.cache /m);
+    expect(section.indexOf("npm run state -- backup")).toBeLessThan(section.indexOf("terraform plan"));
+  },
+);
 
 test("runbook edits: §8.3's first edit is read as refused (with the printed error), its fix and §8.4's edits as applied", () => {
   const edits = runbookEdits(docs["docs/runbooks/production.md"]).filter((e) => e.section.includes("§8.3"));
   expect(edits.map((e) => e.refused)).toEqual([true, false]);
-  expect(edits[0].error).toEqual(["Error: Invalid value for variable", "automatic failover needs at least 2 nodes, got 1"]);
+  expect(edits[0].error).toEqual([
+    "Error: Invalid value for variable",
+    "automatic failover needs at least 2 nodes, got 1",
+  ]);
 });
 
 test("the HA comparison reports a lost node, a lost replica, failover or Multi-AZ turned off and a data store gone; nothing outside the edited modules", () => {
   const rg = "module.cache.aws_elasticache_replication_group.redis";
-  const before = { [`${rg} nodes`]: 3, [`${rg} automatic_failover_enabled`]: true, [`${rg} multi_az_enabled`]: true, "module.database.aws_db_instance.replica replicas": 2, "module.database.aws_db_instance.postgres multi_az": true };
-  const after = { [`${rg} nodes`]: 2, [`${rg} automatic_failover_enabled`]: false, [`${rg} multi_az_enabled`]: true, "module.database.aws_db_instance.replica replicas": 1 };
+  const before = {
+    [`${rg} nodes`]: 3,
+    [`${rg} automatic_failover_enabled`]: true,
+    [`${rg} multi_az_enabled`]: true,
+    "module.database.aws_db_instance.replica replicas": 2,
+    "module.database.aws_db_instance.postgres multi_az": true,
+  };
+  const after = {
+    [`${rg} nodes`]: 2,
+    [`${rg} automatic_failover_enabled`]: false,
+    [`${rg} multi_az_enabled`]: true,
+    "module.database.aws_db_instance.replica replicas": 1,
+  };
   expect(haLosses(before, after, ["cache", "database"])).toEqual([
     `${rg} nodes: 3 → 2`,
     `${rg} automatic_failover_enabled: true → false`,

@@ -3,9 +3,18 @@
  * covers, an ALB only CloudFront can reach, WAF rules where they see viewers, access logs that deliver,
  * target groups that can be replaced. Decisions D50–D54.
  */
-import { CLOUDFRONT_PREFIX_LIST_LOOKUP, CLOUDFRONT_PREFIX_LIST_WEIGHT, SG_RULES_QUOTA } from "../../environments/schema";
+import {
+  CLOUDFRONT_PREFIX_LIST_LOOKUP,
+  CLOUDFRONT_PREFIX_LIST_WEIGHT,
+  SG_RULES_QUOTA,
+} from "../../environments/schema";
 import { originDnsWarning } from "../../modules/cdn";
-import { DEFAULT_SERVICE_RULE_PRIORITY, ORIGIN_VERIFY_HEADER, TARGET_GROUP_NAME_PREFIX_MAX, targetGroupNamePrefix } from "../../modules/compute";
+import {
+  DEFAULT_SERVICE_RULE_PRIORITY,
+  ORIGIN_VERIFY_HEADER,
+  TARGET_GROUP_NAME_PREFIX_MAX,
+  targetGroupNamePrefix,
+} from "../../modules/compute";
 import { CDN_LOG_SOURCE_REGION } from "../../modules/storage";
 import { problems } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
@@ -28,7 +37,10 @@ describe("origin host name (D50)", () => {
     const cdn = mod("production", "cdn");
     expect(rootInput("production", "cdn", "origin_route53_zone_id")).toBeNull();
     expect(resource(cdn, "aws_route53_record", "origin").count).toBe("${var.origin_route53_zone_id != null ? 1 : 0}");
-    expect(cdn.check.cdn_origin_dns_record.assert[0]).toEqual({ condition: "${var.origin_route53_zone_id != null}", error_message: originDnsWarning("origin.eduautismo-ia.com") });
+    expect(cdn.check.cdn_origin_dns_record.assert[0]).toEqual({
+      condition: "${var.origin_route53_zone_id != null}",
+      error_message: originDnsWarning("origin.eduautismo-ia.com"),
+    });
     expect(originDnsWarning("origin.eduautismo-ia.com")).toContain("terraform output -raw alb_dns_name");
   });
 
@@ -66,9 +78,12 @@ describe("origin host name (D50)", () => {
   });
 
   test("cdn.originRoute53ZoneId without cdn.originDomainName is rejected", () => {
-    expect(problems("production", (e) => ((e.cdn.originDomainName = undefined), (e.cdn.originRoute53ZoneId = "Z0123456789ABCDEFGHIJ")))).toContain(
-      "production.cdn.originRoute53ZoneId: needs cdn.originDomainName, the record to create in that zone",
-    );
+    expect(
+      problems(
+        "production",
+        (e) => ((e.cdn.originDomainName = undefined), (e.cdn.originRoute53ZoneId = "Z0123456789ABCDEFGHIJ")),
+      ),
+    ).toContain("production.cdn.originRoute53ZoneId: needs cdn.originDomainName, the record to create in that zone");
   });
 
   test("a malformed cdn.originRoute53ZoneId is rejected", () => {
@@ -79,7 +94,10 @@ describe("origin host name (D50)", () => {
 });
 
 describe("only CloudFront reaches the production ALB (D51)", () => {
-  const albIngress = (ws: string) => Object.entries(resourcesOf(mod(ws, "network"), "aws_vpc_security_group_ingress_rule")).filter(([, r]) => r.security_group_id === "${aws_security_group.alb.id}");
+  const albIngress = (ws: string) =>
+    Object.entries(resourcesOf(mod(ws, "network"), "aws_vpc_security_group_ingress_rule")).filter(
+      ([, r]) => r.security_group_id === "${aws_security_group.alb.id}",
+    );
   /** Rules of the ALB group that exist for a given alb_ingress, with their weight against the quota. */
   const activeWeight = (mode: "internet" | "cloudfront") =>
     albIngress("production")
@@ -87,13 +105,22 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
       .reduce((sum, [, r]) => sum + (r.prefix_list_id ? CLOUDFRONT_PREFIX_LIST_WEIGHT : 1), 0);
 
   test("production selects CloudFront-only ingress with the origin-facing prefix list; dev and staging stay open to the internet", () => {
-    expect(perWorkspace((ws) => rootInput(ws, "network", "alb_ingress"))).toEqual({ dev: "internet", staging: "internet", production: "cloudfront" });
+    expect(perWorkspace((ws) => rootInput(ws, "network", "alb_ingress"))).toEqual({
+      dev: "internet",
+      staging: "internet",
+      production: "cloudfront",
+    });
     expect(rootInput("production", "network", "cloudfront_prefix_list_id")).toMatch(/^pl-/);
   });
 
   test("with cloudfront the ALB group takes 443 from the prefix list only; the 0.0.0.0/0 rules exist only with internet", () => {
     const rules = Object.fromEntries(albIngress("production"));
-    expect(rules.alb_https_from_cloudfront).toMatchObject({ prefix_list_id: "${var.cloudfront_prefix_list_id}", from_port: 443, to_port: 443, count: '${var.alb_ingress == "cloudfront" ? 1 : 0}' });
+    expect(rules.alb_https_from_cloudfront).toMatchObject({
+      prefix_list_id: "${var.cloudfront_prefix_list_id}",
+      from_port: 443,
+      to_port: 443,
+      count: '${var.alb_ingress == "cloudfront" ? 1 : 0}',
+    });
     expect(rules.alb_https_from_cloudfront.cidr_ipv4).toBeUndefined();
     expect(rules.alb_http_from_internet.count).toBe('${var.alb_ingress == "internet" ? 1 : 0}');
     expect(rules.alb_https_from_internet.count).toBe('${var.alb_ingress == "internet" ? 1 : 0}');
@@ -109,13 +136,17 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
     const v = mod("production", "network").variable.alb_ingress.validation;
     expect(v).toContainEqual({
       condition: '${var.alb_ingress != "cloudfront" || var.cloudfront_prefix_list_id != null}',
-      error_message: 'alb_ingress "cloudfront" needs cloudfront_prefix_list_id (the id of com.amazonaws.global.cloudfront.origin-facing in this region).',
+      error_message:
+        'alb_ingress "cloudfront" needs cloudfront_prefix_list_id (the id of com.amazonaws.global.cloudfront.origin-facing in this region).',
     });
   });
 
   test("the HTTPS listener answers 403 to any request without CloudFront's origin header", () => {
     expect(resource(mod("production", "compute"), "aws_lb_listener", "https").default_action).toEqual([
-      { type: "fixed-response", fixed_response: { content_type: "text/plain", message_body: "Forbidden", status_code: "403" } },
+      {
+        type: "fixed-response",
+        fixed_response: { content_type: "text/plain", message_body: "Forbidden", status_code: "403" },
+      },
     ]);
   });
 
@@ -124,14 +155,27 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
       listener_arn: "${aws_lb_listener.https.arn}",
       priority: DEFAULT_SERVICE_RULE_PRIORITY,
       action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.app.arn}" }],
-      condition: [{ http_header: { http_header_name: ORIGIN_VERIFY_HEADER, values: ["${sensitive(terraform_data.origin_verify.output)}"] } }],
+      condition: [
+        {
+          http_header: {
+            http_header_name: ORIGIN_VERIFY_HEADER,
+            values: ["${sensitive(terraform_data.origin_verify.output)}"],
+          },
+        },
+      ],
     });
   });
 
   test("the secret is generated once by Terraform (uuid, ignore_changes) and only leaves compute as a sensitive output", () => {
     const compute = mod("production", "compute");
-    expect(compute.resource.terraform_data.origin_verify).toEqual({ input: "${uuid()}", lifecycle: { ignore_changes: ["input"] } });
-    expect(compute.output.origin_verify_header_value).toMatchObject({ value: "${terraform_data.origin_verify.output}", sensitive: true });
+    expect(compute.resource.terraform_data.origin_verify).toEqual({
+      input: "${uuid()}",
+      lifecycle: { ignore_changes: ["input"] },
+    });
+    expect(compute.output.origin_verify_header_value).toMatchObject({
+      value: "${terraform_data.origin_verify.output}",
+      sensitive: true,
+    });
     expect(Object.keys(prod.root.output)).not.toContain("origin_verify_header_value");
   });
 
@@ -142,7 +186,9 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
   });
 
   test("the app service waits for the listener rule that attaches its target group", () => {
-    expect(resource(mod("production", "compute"), "aws_ecs_service", "app").depends_on).toContain("aws_lb_listener_rule.app");
+    expect(resource(mod("production", "compute"), "aws_ecs_service", "app").depends_on).toContain(
+      "aws_lb_listener_rule.app",
+    );
   });
 
   test("staging (internet ingress) has no origin secret and its HTTPS listener forwards by default", () => {
@@ -153,13 +199,20 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
   });
 
   test('albIngress "cloudfront" without CloudFront is rejected', () => {
-    expect(problems("staging", (e) => ((e.network.albIngress = "cloudfront"), (e.network.cloudfrontPrefixListId = "pl-3b927c52")))).toContain(
+    expect(
+      problems(
+        "staging",
+        (e) => ((e.network.albIngress = "cloudfront"), (e.network.cloudfrontPrefixListId = "pl-3b927c52")),
+      ),
+    ).toContain(
       'staging.network.albIngress: "cloudfront" needs cdn.enabled: without a distribution nothing could reach the ALB',
     );
   });
 
   test('albIngress "cloudfront" without HTTPS on the ALB is rejected', () => {
-    expect(problems("production", (e) => ((e.compute.certificateArn = undefined), (e.cdn.originDomainName = undefined)))).toContain(
+    expect(
+      problems("production", (e) => ((e.compute.certificateArn = undefined), (e.cdn.originDomainName = undefined))),
+    ).toContain(
       'production.network.albIngress: "cloudfront" needs HTTPS on the ALB (compute.certificateArn): CloudFront reaches it on 443 only, and the secret origin header must not cross the internet in clear text',
     );
   });
@@ -171,7 +224,17 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
   });
 
   test("behind CloudFront a web service with more than 4 path patterns is rejected (5 condition values per rule, one is the header)", () => {
-    const web = { name: "web", kind: "web", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, port: 3000, pathPatterns: ["/a/*", "/b/*", "/c/*", "/d/*", "/e/*"] };
+    const web = {
+      name: "web",
+      kind: "web",
+      cpu: 256,
+      memory: 512,
+      desiredCount: 1,
+      minCapacity: 1,
+      maxCapacity: 1,
+      port: 3000,
+      pathPatterns: ["/a/*", "/b/*", "/c/*", "/d/*", "/e/*"],
+    };
     expect(problems("production", (e) => e.compute.services.push(web))).toContain(
       'production.compute.services[1].pathPatterns: at most 4 with albIngress "cloudfront": a listener rule holds 5 condition values and the origin header takes one, got 5',
     );
@@ -190,7 +253,12 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
   });
 
   test("CloudFront in front of a production ALB left open to the internet is rejected", () => {
-    expect(problems("production", (e) => ((e.network.albIngress = "internet"), (e.network.cloudfrontPrefixListId = undefined)))).toContain(
+    expect(
+      problems(
+        "production",
+        (e) => ((e.network.albIngress = "internet"), (e.network.cloudfrontPrefixListId = undefined)),
+      ),
+    ).toContain(
       'production.network.albIngress: CloudFront fronts the ALB in production, a production-like environment, so this must be "cloudfront": with "internet" anyone can reach the ALB directly and bypass CloudFront and its WAF',
     );
   });
@@ -201,22 +269,40 @@ describe("WAF rules where they see the viewer (D52)", () => {
   const names = (rules: Json[]) => rules.map((r) => r.name);
 
   test("behind CloudFront the regional ACL switches off its IP-keyed rules; dev and staging keep them", () => {
-    expect(perWorkspace((ws) => rootInput(ws, "security", "waf_ip_rules"))).toEqual({ dev: true, staging: true, production: false });
+    expect(perWorkspace((ws) => rootInput(ws, "security", "waf_ip_rules"))).toEqual({
+      dev: true,
+      staging: true,
+      production: false,
+    });
     const dynamic: Json = regional("production").dynamic.rule;
     for (const name of ["rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList"]) {
       expect(dynamic.find((d: Json) => d.content.name === name).for_each).toBe("${var.waf_ip_rules ? [1] : []}");
     }
-    expect(dynamic.find((d: Json) => d.content.name === "geo-allow-list").for_each).toBe("${var.waf_ip_rules && length(var.waf_allowed_countries) > 0 ? [1] : []}");
+    expect(dynamic.find((d: Json) => d.content.name === "geo-allow-list").for_each).toBe(
+      "${var.waf_ip_rules && length(var.waf_allowed_countries) > 0 ? [1] : []}",
+    );
   });
 
   test("the regional ACL keeps the managed rule groups that inspect the request itself", () => {
-    expect(names(regional("production").rule)).toEqual(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"]);
+    expect(names(regional("production").rule)).toEqual([
+      "AWSManagedRulesCommonRuleSet",
+      "AWSManagedRulesKnownBadInputsRuleSet",
+      "AWSManagedRulesSQLiRuleSet",
+    ]);
   });
 
   test("the CloudFront ACL always carries rate per IP and IP reputation, and the geo rule whenever countries are listed", () => {
     const acl = resource(mod("production", "cdn"), "aws_wafv2_web_acl", "this");
-    expect(names(acl.rule)).toEqual(expect.arrayContaining(["rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet"]));
-    expect(acl.dynamic.rule.find((d: Json) => d.content.name === "geo-allow-list").for_each).toBe("${length(var.waf_allowed_countries) > 0 ? [1] : []}");
+    expect(names(acl.rule)).toEqual(
+      expect.arrayContaining([
+        "rate-limit-per-ip",
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesCommonRuleSet",
+      ]),
+    );
+    expect(acl.dynamic.rule.find((d: Json) => d.content.name === "geo-allow-list").for_each).toBe(
+      "${length(var.waf_allowed_countries) > 0 ? [1] : []}",
+    );
     expect(rootInput("production", "cdn", "waf_allowed_countries")).toEqual(["BR"]);
   });
 
@@ -242,7 +328,10 @@ describe("CloudFront access logs deliver (D54)", () => {
       Principal: { Service: "delivery.logs.amazonaws.com" },
       Action: "s3:PutObject",
       Resource: "${aws_s3_bucket.logs.arn}/cloudfront/*",
-      Condition: { ...deliveryCondition, StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": "${var.account_id}" } },
+      Condition: {
+        ...deliveryCondition,
+        StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": "${var.account_id}" },
+      },
     });
   });
 
@@ -258,13 +347,23 @@ describe("CloudFront access logs deliver (D54)", () => {
   });
 
   test("the logs bucket needs no key grant or ACLs for it: SSE-S3 and bucket-owner-enforced ownership", () => {
-    expect(resource(storage(), "aws_s3_bucket_server_side_encryption_configuration", "logs").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
-    expect(resource(storage(), "aws_s3_bucket_ownership_controls", "logs").rule.object_ownership).toBe("BucketOwnerEnforced");
+    expect(
+      resource(storage(), "aws_s3_bucket_server_side_encryption_configuration", "logs").rule[0]
+        .apply_server_side_encryption_by_default.sse_algorithm,
+    ).toBe("AES256");
+    expect(resource(storage(), "aws_s3_bucket_ownership_controls", "logs").rule.object_ownership).toBe(
+      "BucketOwnerEnforced",
+    );
   });
 
   test("the delivery targets the cloudfront/ prefix only once the bucket policy exists", () => {
-    expect(storage().output.cdn_log_destination_arn).toMatchObject({ value: "${aws_s3_bucket.logs.arn}/cloudfront", depends_on: ["aws_s3_bucket_policy.logs"] });
-    expect(resource(mod("production", "cdn"), "aws_cloudwatch_log_delivery_destination", "cloudfront")).toMatchObject({ provider: "aws.us_east_1" });
+    expect(storage().output.cdn_log_destination_arn).toMatchObject({
+      value: "${aws_s3_bucket.logs.arn}/cloudfront",
+      depends_on: ["aws_s3_bucket_policy.logs"],
+    });
+    expect(resource(mod("production", "cdn"), "aws_cloudwatch_log_delivery_destination", "cloudfront")).toMatchObject({
+      provider: "aws.us_east_1",
+    });
   });
 });
 
@@ -282,11 +381,15 @@ describe("replaceable target groups (D53)", () => {
   test("long or dashed service names still give a valid prefix of at most 6 characters", () => {
     expect(targetGroupNamePrefix("frontend")).toBe("front-");
     expect(targetGroupNamePrefix("ab---x")).toBe("ab-");
-    for (const n of ["app", "frontend", "a-b-c-d", "ab---x"]) expect(targetGroupNamePrefix(n).length).toBeLessThanOrEqual(TARGET_GROUP_NAME_PREFIX_MAX);
+    for (const n of ["app", "frontend", "a-b-c-d", "ab---x"])
+      expect(targetGroupNamePrefix(n).length).toBeLessThanOrEqual(TARGET_GROUP_NAME_PREFIX_MAX);
   });
 
   test("the root output target_group_arns maps each web service to its target group ARN (seed 000 §5.3)", () => {
-    for (const ws of Object.keys(stacks)) expect(stacks[ws].root.output.target_group_arns.value).toBe("${module.compute.target_group_arns}");
-    expect(mod("production", "compute").output.target_group_arns.value).toBe('${{ "app" = aws_lb_target_group.app.arn }}');
+    for (const ws of Object.keys(stacks))
+      expect(stacks[ws].root.output.target_group_arns.value).toBe("${module.compute.target_group_arns}");
+    expect(mod("production", "compute").output.target_group_arns.value).toBe(
+      '${{ "app" = aws_lb_target_group.app.arn }}',
+    );
   });
 });

@@ -12,7 +12,10 @@ import { synthesize } from "../../platform";
 import { REPO } from "../helpers/operator";
 import { inputs, tempDir } from "../helpers/synth";
 
-const tfvarsTag = (outdir: string, ws: string) => /^app_image_tag = "([^"]*)"$/m.exec(fs.readFileSync(path.join(outdir, "stacks", ws, "environments", ws, "terraform.tfvars"), "utf8"))?.[1];
+const tfvarsTag = (outdir: string, ws: string) =>
+  /^app_image_tag = "([^"]*)"$/m.exec(
+    fs.readFileSync(path.join(outdir, "stacks", ws, "environments", ws, "terraform.tfvars"), "utf8"),
+  )?.[1];
 
 describe("synthesis reads the deployed tag from the images file", () => {
   test("a synth writes each workspace's recorded tag into its tfvars, and the placeholder where none is recorded", () => {
@@ -39,14 +42,19 @@ describe("synthesis reads the deployed tag from the images file", () => {
       'environments/images.json: dev: "bad tag" is not a Docker image tag',
       "environments/images.json: staging: 3 is not a Docker image tag",
     ]);
-    expect(() => synthesize({ outdir: tempDir("images-bad"), images: { dev: "-x" } })).toThrow('environments/images.json: dev: "-x" is not a Docker image tag');
+    expect(() => synthesize({ outdir: tempDir("images-bad"), images: { dev: "-x" } })).toThrow(
+      'environments/images.json: dev: "-x" is not a Docker image tag',
+    );
   });
 
-  test.each(PRODUCTS.map((p) => [p.id, p] as const))("%s keeps its images file next to its environment files, naming only its workspaces", (_id, product) => {
-    const file = path.join(REPO, imagesFilePath(product));
-    expect(path.dirname(imagesFilePath(product))).toBe(product.sourceDir);
-    expect(imageProblems(product, JSON.parse(fs.readFileSync(file, "utf8")))).toEqual([]);
-  });
+  test.each(PRODUCTS.map((p) => [p.id, p] as const))(
+    "%s keeps its images file next to its environment files, naming only its workspaces",
+    (_id, product) => {
+      const file = path.join(REPO, imagesFilePath(product));
+      expect(path.dirname(imagesFilePath(product))).toBe(product.sourceDir);
+      expect(imageProblems(product, JSON.parse(fs.readFileSync(file, "utf8")))).toEqual([]);
+    },
+  );
 });
 
 describe("npm run image -- set records the tag in the images file and the synthesized tfvars", () => {
@@ -54,7 +62,10 @@ describe("npm run image -- set records the tag in the images file and the synthe
   function repo(): string {
     const dir = tempDir("image-repo");
     fs.mkdirSync(path.join(dir, "environments"), { recursive: true });
-    fs.writeFileSync(path.join(dir, imagesFilePath(EDUAUTISMO)), '{\n  "dev": "initial",\n  "production": "2.0.0"\n}\n');
+    fs.writeFileSync(
+      path.join(dir, imagesFilePath(EDUAUTISMO)),
+      '{\n  "dev": "initial",\n  "production": "2.0.0"\n}\n',
+    );
     const tfvars = path.join(dir, tfvarsPath(EDUAUTISMO, "dev"));
     fs.mkdirSync(path.dirname(tfvars), { recursive: true });
     fs.writeFileSync(tfvars, '# Deployed image tag\napp_image_tag = "initial"\n\napp_cpu = 512\n');
@@ -63,7 +74,12 @@ describe("npm run image -- set records the tag in the images file and the synthe
   const run = (dir: string, ...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = imageCommand(dir, args, (s) => out.push(s), (s) => err.push(s));
+    const code = imageCommand(
+      dir,
+      args,
+      (s) => out.push(s),
+      (s) => err.push(s),
+    );
     return { code, out: out.join("\n"), err: err.join("\n") };
   };
 
@@ -71,33 +87,56 @@ describe("npm run image -- set records the tag in the images file and the synthe
     const dir = repo();
     const r = run(dir, "set", "dev", "3.0.0");
     expect(r.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "environments/images.json"), "utf8"))).toEqual({ dev: "3.0.0", production: "2.0.0" });
-    expect(fs.readFileSync(path.join(dir, tfvarsPath(EDUAUTISMO, "dev")), "utf8")).toBe('# Deployed image tag\napp_image_tag = "3.0.0"\n\napp_cpu = 512\n');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "environments/images.json"), "utf8"))).toEqual({
+      dev: "3.0.0",
+      production: "2.0.0",
+    });
+    expect(fs.readFileSync(path.join(dir, tfvarsPath(EDUAUTISMO, "dev")), "utf8")).toBe(
+      '# Deployed image tag\napp_image_tag = "3.0.0"\n\napp_cpu = 512\n',
+    );
     expect(r.out).toContain('git commit -m "deploy(dev): image 3.0.0" :/environments/images.json');
   });
 
   test("set refuses the placeholder (it scales every service to zero), a bad tag and an unknown workspace, changing nothing", () => {
     const dir = repo();
     const before = fs.readFileSync(path.join(dir, "environments/images.json"), "utf8");
-    expect(run(dir, "set", "production", PLACEHOLDER_IMAGE_TAG)).toMatchObject({ code: 1, err: expect.stringContaining("environment_running = false") });
-    expect(run(dir, "set", "production", "bad tag")).toMatchObject({ code: 1, err: expect.stringContaining('"bad tag" is not a Docker image tag') });
-    expect(run(dir, "set", "qa", "1.0.0")).toMatchObject({ code: 2, err: expect.stringContaining("usage: npm run image -- set <dev|staging|production|atena/prod") });
+    expect(run(dir, "set", "production", PLACEHOLDER_IMAGE_TAG)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("environment_running = false"),
+    });
+    expect(run(dir, "set", "production", "bad tag")).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('"bad tag" is not a Docker image tag'),
+    });
+    expect(run(dir, "set", "qa", "1.0.0")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("usage: npm run image -- set <dev|staging|production|atena/prod"),
+    });
     expect(fs.readFileSync(path.join(dir, "environments/images.json"), "utf8")).toBe(before);
   });
 });
 
 describe("the runbooks deploy a tag only through its home", () => {
-  const runbooks = PRODUCTS.flatMap((p) => Object.keys(p.environments).map((ws) => ({ product: p, ws, file: path.join("docs", "runbooks", ...(p.outDir ? [p.outDir] : []), `${ws}.md`) })));
+  const runbooks = PRODUCTS.flatMap((p) =>
+    Object.keys(p.environments).map((ws) => ({
+      product: p,
+      ws,
+      file: path.join("docs", "runbooks", ...(p.outDir ? [p.outDir] : []), `${ws}.md`),
+    })),
+  );
 
-  test.each(runbooks.map((r) => [r.file, r] as const))("%s never sets app_image_tag by a -var or a tfvars edit, and records every pushed image with npm run image", (_f, { product, ws, file }) => {
-    const text = fs.readFileSync(path.join(REPO, file), "utf8");
-    const code = [...text.matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((m) => m[1]).join("\n");
-    expect(code).not.toMatch(/-var[ =]app_image_tag/);
-    expect(code).not.toMatch(/^app_image_tag\s*=/m);
-    const label = workspaceLabel(product, ws);
-    if (/docker push/.test(text)) {
-      expect(text).toContain(`npm run image -- set ${label} `);
-      expect(text).toContain(`:/${imagesFilePath(product)}`);
-    }
-  });
+  test.each(runbooks.map((r) => [r.file, r] as const))(
+    "%s never sets app_image_tag by a -var or a tfvars edit, and records every pushed image with npm run image",
+    (_f, { product, ws, file }) => {
+      const text = fs.readFileSync(path.join(REPO, file), "utf8");
+      const code = [...text.matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((m) => m[1]).join("\n");
+      expect(code).not.toMatch(/-var[ =]app_image_tag/);
+      expect(code).not.toMatch(/^app_image_tag\s*=/m);
+      const label = workspaceLabel(product, ws);
+      if (/docker push/.test(text)) {
+        expect(text).toContain(`npm run image -- set ${label} `);
+        expect(text).toContain(`:/${imagesFilePath(product)}`);
+      }
+    },
+  );
 });

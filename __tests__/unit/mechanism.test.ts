@@ -18,7 +18,13 @@ class QueueModule extends ModuleStack {
 
 function fixture() {
   const app = new PlatformApp({ outdir: tempDir("mechanism") });
-  const root = new WorkspaceStack(app, { workspace: "dev", region: "us-east-1", accountId: "123456789012", defaultTags: {}, sourceFile: "test" });
+  const root = new WorkspaceStack(app, {
+    workspace: "dev",
+    region: "us-east-1",
+    accountId: "123456789012",
+    defaultTags: {},
+    sourceFile: "test",
+  });
   return { app, root };
 }
 
@@ -64,7 +70,9 @@ test("modules pass values through outputs wired in the root", () => {
   const a = root.use(new QueueModule(app, "dev", "a"));
   root.use(new QueueModule(app, "dev", "b", a.ref("queue_url")));
   app.synth();
-  expect(root.toTerraform()).toMatchObject({ module: { b: { queue_name: "${module.a.queue_url}", source: "./modules/b" } } });
+  expect(root.toTerraform()).toMatchObject({
+    module: { b: { queue_name: "${module.a.queue_url}", source: "./modules/b" } },
+  });
 });
 
 test("reading an output a module does not declare fails with the list it has", () => {
@@ -75,8 +83,16 @@ test("reading an output a module does not declare fails with the list it has", (
 
 test("a module built for one workspace cannot be used by another", () => {
   const { app } = fixture();
-  const prod = new WorkspaceStack(app, { workspace: "production", region: "us-east-1", accountId: "123456789012", defaultTags: {}, sourceFile: "test" });
-  expect(() => prod.use(new QueueModule(app, "dev", "a"))).toThrow("module \"a\" was built for workspace dev, not production");
+  const prod = new WorkspaceStack(app, {
+    workspace: "production",
+    region: "us-east-1",
+    accountId: "123456789012",
+    defaultTags: {},
+    sourceFile: "test",
+  });
+  expect(() => prod.use(new QueueModule(app, "dev", "a"))).toThrow(
+    'module "a" was built for workspace dev, not production',
+  );
 });
 
 test("a rename recorded with moved() becomes a moved block of the module", () => {

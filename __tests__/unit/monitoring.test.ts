@@ -10,19 +10,38 @@ const alarms = (ws = "production") => resourcesOf(mon(ws), "aws_cloudwatch_metri
 test("seed 000 §9.2's alarms keep their names in production (the hit-rate alarm gains its node's number)", () => {
   expect(stacks.production.root.module.monitoring.alarm_prefix).toBe("eduautismo-prod");
   expect(alarms().redis_down.alarm_name).toBe("${var.alarm_prefix}-redis-down");
-  expect(alarms().cache_miss_high.alarm_name).toMatch(/^\$\{var\.alarm_prefix\}-cache-miss-high-\$\{.*count\.index.*\}$/);
+  expect(alarms().cache_miss_high.alarm_name).toMatch(
+    /^\$\{var\.alarm_prefix\}-cache-miss-high-\$\{.*count\.index.*\}$/,
+  );
 });
 
 test("every workspace alarms on ECS, RDS, ALB and app errors", () => {
   for (const ws of ["dev", "staging", "production"]) {
     expect(Object.keys(alarms(ws))).toEqual(
-      expect.arrayContaining(["ecs_cpu_high", "ecs_memory_high", "rds_cpu_high", "rds_free_storage_low", "rds_connections_high", "rds_replica_lag", "alb_5xx", "alb_p95_latency", "alb_unhealthy_hosts", "app_errors"]),
+      expect.arrayContaining([
+        "ecs_cpu_high",
+        "ecs_memory_high",
+        "rds_cpu_high",
+        "rds_free_storage_low",
+        "rds_connections_high",
+        "rds_replica_lag",
+        "alb_5xx",
+        "alb_p95_latency",
+        "alb_unhealthy_hosts",
+        "app_errors",
+      ]),
     );
   }
 });
 
 test("ECS CPU alarms above 80% for 10 minutes", () => {
-  expect(alarms().ecs_cpu_high).toMatchObject({ metric_name: "CPUUtilization", threshold: 80, period: 300, evaluation_periods: 2, comparison_operator: "GreaterThanThreshold" });
+  expect(alarms().ecs_cpu_high).toMatchObject({
+    metric_name: "CPUUtilization",
+    threshold: 80,
+    period: 300,
+    evaluation_periods: 2,
+    comparison_operator: "GreaterThanThreshold",
+  });
 });
 
 describe("one alarm per Redis node and per read replica (D130: one name for all was one alarm)", () => {
@@ -38,7 +57,9 @@ describe("one alarm per Redis node and per read replica (D130: one name for all 
         expect(dims.length).toBeGreaterThan(0);
         // The name's suffix is the member id's suffix: alarm `…-memory-high-002` watches node `<group>-002`.
         for (const d of dims) expect(d.CacheClusterId).toBe(`\${${memberId("count.index", false)}}`);
-        expect(a.alarm_name).toBe(`\${var.alarm_prefix}-${name.replace(/_/g, "-")}-\${${memberSuffix("count.index", false)}}`);
+        expect(a.alarm_name).toBe(
+          `\${var.alarm_prefix}-${name.replace(/_/g, "-")}-\${${memberSuffix("count.index", false)}}`,
+        );
       }
     }
   });
@@ -51,7 +72,11 @@ describe("one alarm per Redis node and per read replica (D130: one name for all 
 
   test("the hit-rate alarm computes one node's hit rate from its CacheHits and CacheMisses: 3 queries at any node count", () => {
     const a = alarms().cache_miss_high;
-    expect(a).toMatchObject({ threshold: 70, comparison_operator: "LessThanThreshold", treat_missing_data: "notBreaching" });
+    expect(a).toMatchObject({
+      threshold: 70,
+      comparison_operator: "LessThanThreshold",
+      treat_missing_data: "notBreaching",
+    });
     expect(a.metric_query[0].expression).toBe("IF(hits + misses > 0, 100 * hits / (hits + misses), 100)");
     expect(a.metric_query.slice(1).map((q: Json) => q.metric.metric_name)).toEqual(["CacheHits", "CacheMisses"]);
     expect(a.dynamic).toBeUndefined();
@@ -80,7 +105,9 @@ describe("cluster mode: the alarms follow ElastiCache's member ids <group>-000S-
 
   test("per-node alarms name and watch <group>-<shard %04d>-<node %03d> over every shard", () => {
     expect(a.redis_memory_high.dimensions.CacheClusterId).toBe(`\${${memberId("count.index", true)}}`);
-    expect(memberSuffix("count.index", true)).toBe('format("%04d-%03d", floor((count.index) / var.redis_nodes_per_shard) + 1, (count.index) % var.redis_nodes_per_shard + 1)');
+    expect(memberSuffix("count.index", true)).toBe(
+      'format("%04d-%03d", floor((count.index) / var.redis_nodes_per_shard) + 1, (count.index) % var.redis_nodes_per_shard + 1)',
+    );
     expect(a.redis_memory_high.alarm_name).toContain(memberSuffix("count.index", true));
   });
 
@@ -88,12 +115,16 @@ describe("cluster mode: the alarms follow ElastiCache's member ids <group>-000S-
     for (const name of ["redis_down", "redis_failover"]) {
       expect(a[name].count).toBe("${var.redis_nodes_per_shard > 1 ? var.redis_shard_count : 0}");
       expect(a[name].alarm_name).toContain('format("%04d", count.index + 1)');
-      expect(a[name].dynamic.metric_query[0].content.metric.dimensions.CacheClusterId).toBe('${format("%s-%04d-%03d", var.redis_replication_group_id, count.index + 1, metric_query.value + 1)}');
+      expect(a[name].dynamic.metric_query[0].content.metric.dimensions.CacheClusterId).toBe(
+        '${format("%s-%04d-%03d", var.redis_replication_group_id, count.index + 1, metric_query.value + 1)}',
+      );
     }
   });
 
   test("the dashboard draws every member by its cluster-mode id", () => {
-    expect(resource(on.modules.monitoring, "aws_cloudwatch_dashboard", "this").dashboard_body).toContain(memberId("i", true));
+    expect(resource(on.modules.monitoring, "aws_cloudwatch_dashboard", "this").dashboard_body).toContain(
+      memberId("i", true),
+    );
   });
 });
 
@@ -114,7 +145,9 @@ describe("Redis alarms survive a failover (roles move between nodes)", () => {
     for (const name of roleDependent) {
       for (const q of alarms()[name].dynamic.metric_query) {
         expect(q.for_each).toBe("${range(var.redis_nodes_per_shard)}");
-        expect(q.content.metric.dimensions).toEqual({ CacheClusterId: '${format("%s-%03d", var.redis_replication_group_id, metric_query.value + 1)}' });
+        expect(q.content.metric.dimensions).toEqual({
+          CacheClusterId: '${format("%s-%03d", var.redis_replication_group_id, metric_query.value + 1)}',
+        });
       }
     }
     expect(resource(mon(), "aws_cloudwatch_dashboard", "this").dashboard_body).toContain(memberId("i", false));
@@ -122,15 +155,23 @@ describe("Redis alarms survive a failover (roles move between nodes)", () => {
 
   test("Redis down keeps seed 000 §9.2's metric: the highest ReplicationLag of any node, silence breaching", () => {
     const a = alarms().redis_down;
-    expect(a).toMatchObject({ threshold: 1000, treat_missing_data: "breaching", count: "${var.redis_nodes_per_shard > 1 ? 1 : 0}" });
-    expect(a.metric_query).toEqual([expect.objectContaining({ id: "lag", expression: overNodes("MAX", "lag%d"), return_data: true })]);
+    expect(a).toMatchObject({
+      threshold: 1000,
+      treat_missing_data: "breaching",
+      count: "${var.redis_nodes_per_shard > 1 ? 1 : 0}",
+    });
+    expect(a.metric_query).toEqual([
+      expect.objectContaining({ id: "lag", expression: overNodes("MAX", "lag%d"), return_data: true }),
+    ]);
     expect(a.dynamic.metric_query[0].content.metric).toMatchObject({ metric_name: "ReplicationLag", stat: "Maximum" });
     expect(a.metric_name).toBeUndefined();
     expect(a.dimensions).toBeUndefined();
   });
 
   test("the node-list expression names lag1 … lagN", () => {
-    expect(overNodes("MAX", "lag%d")).toBe('MAX([${join(", ", [for i in range(var.redis_nodes_per_shard) : format("lag%d", i + 1)])}])');
+    expect(overNodes("MAX", "lag%d")).toBe(
+      'MAX([${join(", ", [for i in range(var.redis_nodes_per_shard) : format("lag%d", i + 1)])}])',
+    );
   });
 });
 
@@ -148,7 +189,11 @@ describe("a failover notifies the alarm topic", () => {
       count: "${var.redis_nodes_per_shard > 1 ? 1 : 0}",
     });
     expect(a.metric_query[0].expression).toBe(overNodes("MAX", "ABS(DIFF(primary%d))"));
-    expect(a.dynamic.metric_query[0].content.metric).toMatchObject({ namespace: "AWS/ElastiCache", metric_name: "IsMaster", period: 60 });
+    expect(a.dynamic.metric_query[0].content.metric).toMatchObject({
+      namespace: "AWS/ElastiCache",
+      metric_name: "IsMaster",
+      period: 60,
+    });
   });
 
   test("exists in every workspace with a cache", () => {
@@ -157,7 +202,11 @@ describe("a failover notifies the alarm topic", () => {
 });
 
 test("p95 target latency alarms above 500 ms (seed 001)", () => {
-  expect(alarms().alb_p95_latency).toMatchObject({ extended_statistic: "p95", threshold: 0.5, metric_name: "TargetResponseTime" });
+  expect(alarms().alb_p95_latency).toMatchObject({
+    extended_statistic: "p95",
+    threshold: 0.5,
+    metric_name: "TargetResponseTime",
+  });
 });
 
 test("ALB 5xx counts the balancer's and the targets' errors together, more than 5 in 5 minutes", () => {
@@ -181,13 +230,29 @@ test("running-below-desired needs Container Insights: present in staging and pro
 test("the alarm topic is encrypted with the alarms key and mails the configured addresses", () => {
   expect(resource(mon(), "aws_sns_topic", "alarms").kms_master_key_id).toBe("${var.alarms_kms_key_arn}");
   expect(stacks.production.root.module.monitoring.alarms_kms_key_arn).toBe("${module.security.alarms_kms_key_arn}");
-  expect(resource(mon(), "aws_sns_topic_subscription", "email")).toMatchObject({ protocol: "email", for_each: "${toset(var.alarm_emails)}" });
+  expect(resource(mon(), "aws_sns_topic_subscription", "email")).toMatchObject({
+    protocol: "email",
+    for_each: "${toset(var.alarm_emails)}",
+  });
 });
 
 test("the dashboard eduautismo-<env> shows seed 000 §9.1's metrics", () => {
   expect(stacks.staging.root.module.monitoring.dashboard_name).toBe("eduautismo-${var.environment}");
   const body = resource(mon(), "aws_cloudwatch_dashboard", "this").dashboard_body as string;
-  for (const m of ["CPUUtilization", "RunningTaskCount", "CacheHits", "CacheMisses", "EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "DatabaseConnections", "ReadLatency", "FreeStorageSpace", "TargetResponseTime", "HealthyHostCount", "RequestCount"]) {
+  for (const m of [
+    "CPUUtilization",
+    "RunningTaskCount",
+    "CacheHits",
+    "CacheMisses",
+    "EngineCPUUtilization",
+    "DatabaseMemoryUsagePercentage",
+    "DatabaseConnections",
+    "ReadLatency",
+    "FreeStorageSpace",
+    "TargetResponseTime",
+    "HealthyHostCount",
+    "RequestCount",
+  ]) {
     expect(body).toContain(`"${m}"`);
   }
 });

@@ -11,7 +11,7 @@ const nat = resource(dev, "aws_instance", "nat");
 const p = PRICES["us-east-1"];
 const envs = Object.fromEntries(loadEnvironments().map((e) => [e.workspace, e]));
 
-describe("NAT instance (network.natMode \"instance\", D100)", () => {
+describe('NAT instance (network.natMode "instance", D100)', () => {
   test("dev routes every private subnet through the instance and creates no NAT gateway", () => {
     expect(stacks.dev.root.module.network.nat_mode).toBe("instance");
     expect(resource(dev, "aws_route", "private_nat_instance")).toMatchObject({
@@ -19,7 +19,9 @@ describe("NAT instance (network.natMode \"instance\", D100)", () => {
       destination_cidr_block: "0.0.0.0/0",
       for_each: "${local.nat_instance == 1 ? local.private_subnets_by_az : {}}",
     });
-    expect(resource(dev, "aws_route", "private_nat").for_each).toBe('${contains(["none", "instance"], var.nat_mode) || !var.enable_nat ? {} : local.private_subnets_by_az}');
+    expect(resource(dev, "aws_route", "private_nat").for_each).toBe(
+      '${contains(["none", "instance"], var.nat_mode) || !var.enable_nat ? {} : local.private_subnets_by_az}',
+    );
   });
 
   test("exists only while the environment runs and nat_mode is instance", () => {
@@ -28,7 +30,11 @@ describe("NAT instance (network.natMode \"instance\", D100)", () => {
   });
 
   test("forwards (source/destination check off) from the first public subnet", () => {
-    expect(nat).toMatchObject({ source_dest_check: false, associate_public_ip_address: true, subnet_id: "${aws_subnet.public[var.azs[0]].id}" });
+    expect(nat).toMatchObject({
+      source_dest_check: false,
+      associate_public_ip_address: true,
+      subnet_id: "${aws_subnet.public[var.azs[0]].id}",
+    });
   });
 
   test("requires IMDSv2, encrypts its root volume and has no instance profile", () => {
@@ -38,8 +44,16 @@ describe("NAT instance (network.natMode \"instance\", D100)", () => {
   });
 
   test("takes HTTPS from the VPC only and sends HTTPS only", () => {
-    expect(resource(dev, "aws_vpc_security_group_ingress_rule", "nat_instance_https_from_vpc")).toMatchObject({ cidr_ipv4: "${aws_vpc.this.cidr_block}", from_port: 443, to_port: 443 });
-    expect(resource(dev, "aws_vpc_security_group_egress_rule", "nat_instance_https_out")).toMatchObject({ cidr_ipv4: "0.0.0.0/0", from_port: 443, to_port: 443 });
+    expect(resource(dev, "aws_vpc_security_group_ingress_rule", "nat_instance_https_from_vpc")).toMatchObject({
+      cidr_ipv4: "${aws_vpc.this.cidr_block}",
+      from_port: 443,
+      to_port: 443,
+    });
+    expect(resource(dev, "aws_vpc_security_group_egress_rule", "nat_instance_https_out")).toMatchObject({
+      cidr_ipv4: "0.0.0.0/0",
+      from_port: 443,
+      to_port: 443,
+    });
   });
 
   test("masquerades the VPC's traffic and keeps forwarding after a reboot", () => {
@@ -56,13 +70,18 @@ describe("NAT instance (network.natMode \"instance\", D100)", () => {
   });
 
   test("its public IP is the nat_public_ips output", () => {
-    expect(dev.output.nat_public_ips.value).toBe("${concat([for az in local.nat_azs : aws_eip.nat[az].public_ip], aws_instance.nat[*].public_ip)}");
+    expect(dev.output.nat_public_ips.value).toBe(
+      "${concat([for az in local.nat_azs : aws_eip.nat[az].public_ip], aws_instance.nat[*].public_ip)}",
+    );
   });
 
   test("the estimate prices the instance, its volume and address, and no NAT processing", () => {
     const lines = estimate(stacks.dev, envs.dev.cost).lines.filter((l) => l.module === "network");
     expect(lines.map((l) => l.item)).toEqual(["NAT instance t4g.nano + 8 GB gp3 + public IPv4"]);
-    expect(lines[0].usd).toBeCloseTo((p.ec2Hour["t4g.nano"] + p.publicIpv4Hour) * HOURS_PER_MONTH + 8 * p.ebsGp3GbMonth, 6);
+    expect(lines[0].usd).toBeCloseTo(
+      (p.ec2Hour["t4g.nano"] + p.publicIpv4Hour) * HOURS_PER_MONTH + 8 * p.ebsGp3GbMonth,
+      6,
+    );
   });
 
   test("a stopped environment pays no NAT instance", () => {
@@ -90,10 +109,14 @@ describe("NAT instance (network.natMode \"instance\", D100)", () => {
   });
 
   test("refuses an instance type that is not a small Graviton", () => {
-    expect(problems("dev", (e) => (e.network.natInstance = { instanceType: "m5.large" }))[0]).toMatch(/^dev\.network\.natInstance\.instanceType: /);
+    expect(problems("dev", (e) => (e.network.natInstance = { instanceType: "m5.large" }))[0]).toMatch(
+      /^dev\.network\.natInstance\.instanceType: /,
+    );
   });
 
   test("refuses unknown natInstance fields", () => {
-    expect(problems("dev", (e) => (e.network.natInstance = { size: "nano" }))[0]).toMatch(/^dev\.network\.natInstance: /);
+    expect(problems("dev", (e) => (e.network.natInstance = { size: "nano" }))[0]).toMatch(
+      /^dev\.network\.natInstance: /,
+    );
   });
 });

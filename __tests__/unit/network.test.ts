@@ -38,13 +38,20 @@ describe("network module: security defaults", () => {
   test("the app tier admits only the ALB's security group, on the app port", () => {
     const toApp = Object.values(ingress).filter((r) => r.security_group_id === "${aws_security_group.app.id}");
     expect(toApp).toEqual([
-      expect.objectContaining({ referenced_security_group_id: "${aws_security_group.alb.id}", from_port: "${var.app_port}", to_port: "${var.app_port}", ip_protocol: "tcp" }),
+      expect.objectContaining({
+        referenced_security_group_id: "${aws_security_group.alb.id}",
+        from_port: "${var.app_port}",
+        to_port: "${var.app_port}",
+        ip_protocol: "tcp",
+      }),
     ]);
   });
 
   test("the ALB may only talk to the app tier", () => {
     const fromAlb = Object.values(egress).filter((r) => r.security_group_id === "${aws_security_group.alb.id}");
-    expect(fromAlb).toEqual([expect.objectContaining({ referenced_security_group_id: "${aws_security_group.app.id}" })]);
+    expect(fromAlb).toEqual([
+      expect.objectContaining({ referenced_security_group_id: "${aws_security_group.app.id}" }),
+    ]);
   });
 
   test("egress to the world is HTTPS only: the app, and the NAT instance that forwards it", () => {
@@ -66,14 +73,19 @@ describe("network module: security defaults", () => {
   test("every security group and rule is described", () => {
     for (const [type, byName] of Object.entries<Json>(net.resource)) {
       if (!/security_group/.test(type) || type === "aws_default_security_group") continue;
-      for (const [name, r] of Object.entries<Json>(byName)) expect([type, name, typeof r.description]).toEqual([type, name, "string"]);
+      for (const [name, r] of Object.entries<Json>(byName))
+        expect([type, name, typeof r.description]).toEqual([type, name, "string"]);
     }
   });
 
   test("flow logs go to a log group with retention, written by a role only VPC Flow Logs can assume", () => {
-    expect(resource(net, "aws_cloudwatch_log_group", "flow_logs").retention_in_days).toBe("${var.flow_log_retention_days}");
+    expect(resource(net, "aws_cloudwatch_log_group", "flow_logs").retention_in_days).toBe(
+      "${var.flow_log_retention_days}",
+    );
     const trust = JSON.parse(resource(net, "aws_iam_role", "flow_logs").assume_role_policy);
-    expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    expect(trust.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
     expect(resource(net, "aws_iam_role_policy", "flow_logs").policy).not.toMatch(/"\*"|= "\*"/);
   });
 
@@ -92,7 +104,9 @@ describe("network module: per-AZ resources", () => {
   });
 
   test("with one-per-az each private route table uses the NAT gateway of its own AZ", () => {
-    expect(resource(net, "aws_route", "private_nat").nat_gateway_id).toBe('${aws_nat_gateway.this[var.nat_mode == "one-per-az" ? each.key : var.azs[0]].id}');
+    expect(resource(net, "aws_route", "private_nat").nat_gateway_id).toBe(
+      '${aws_nat_gateway.this[var.nat_mode == "one-per-az" ? each.key : var.azs[0]].id}',
+    );
   });
 });
 
@@ -104,14 +118,20 @@ describe.each(WORKSPACES)("network inputs in %s", (ws) => {
   });
 
   test("one subnet per AZ in every tier", () => {
-    for (const tier of ["public_subnets", "private_subnets", "database_subnets"]) expect(call[tier]).toHaveLength(call.azs.length);
+    for (const tier of ["public_subnets", "private_subnets", "database_subnets"])
+      expect(call[tier]).toHaveLength(call.azs.length);
   });
 });
 
 test("NAT, endpoints and flow logs follow each environment's config", () => {
   const pick = (ws: string) => {
     const c = stacks[ws].root.module.network;
-    return { nat: c.nat_mode, endpoints: c.interface_endpoints.length, flowLogs: c.enable_flow_logs, retention: c.flow_log_retention_days };
+    return {
+      nat: c.nat_mode,
+      endpoints: c.interface_endpoints.length,
+      flowLogs: c.enable_flow_logs,
+      retention: c.flow_log_retention_days,
+    };
   };
   expect(pick("dev")).toEqual({ nat: "instance", endpoints: 0, flowLogs: false, retention: 30 });
   expect(pick("staging")).toEqual({ nat: "single", endpoints: 0, flowLogs: true, retention: 30 });

@@ -10,7 +10,9 @@ const all: [string, SynthesizedStack][] = PRODUCTS.flatMap((p) => {
 
 /** A workspace that has at least one resource the rule looks at, for the failing fixtures. */
 function stackWith(type: string): SynthesizedStack {
-  const found = all.find(([, s]) => Object.values(s.modules).some((m) => Object.keys(m.resource?.[type] ?? {}).length > 0));
+  const found = all.find(([, s]) =>
+    Object.values(s.modules).some((m) => Object.keys(m.resource?.[type] ?? {}).length > 0),
+  );
   if (!found) throw new Error(`no workspace has ${type}`);
   return structuredClone(found[1]);
 }
@@ -19,7 +21,8 @@ function stackWith(type: string): SynthesizedStack {
 function dropWait(stack: SynthesizedStack, type: string, prefix: string): SynthesizedStack {
   for (const m of Object.values(stack.modules)) {
     for (const body of Object.values<Record<string, unknown>>(m.resource?.[type] ?? {})) {
-      if (Array.isArray(body.depends_on)) body.depends_on = (body.depends_on as string[]).filter((d) => !d.startsWith(prefix));
+      if (Array.isArray(body.depends_on))
+        body.depends_on = (body.depends_on as string[]).filter((d) => !d.startsWith(prefix));
     }
   }
   return stack;
@@ -30,7 +33,8 @@ test.each(all)("%s: every resource waits for what AWS needs before it (ordering 
 });
 
 test("every ordering rule cites an AWS page", () => {
-  for (const r of ORDERING_RULES) expect(r.sources.every((s) => s.startsWith("https://docs.aws.amazon.com/"))).toBe(true);
+  for (const r of ORDERING_RULES)
+    expect(r.sources.every((s) => s.startsWith("https://docs.aws.amazon.com/"))).toBe(true);
 });
 
 test("an ECS service that does not wait for the capacity-provider association is refused", () => {
@@ -45,7 +49,8 @@ test("a NAT instance that boots before its subnet routes to the internet is refu
 
 test("bucket replication that does not wait for the source bucket's versioning is refused", () => {
   const stack = stackWith("aws_s3_bucket_replication_configuration");
-  for (const m of Object.values(stack.modules)) for (const o of Object.values<Record<string, unknown>>(m.output ?? {})) delete o.depends_on;
+  for (const m of Object.values(stack.modules))
+    for (const o of Object.values<Record<string, unknown>>(m.output ?? {})) delete o.depends_on;
   const found = orderingViolations(stack).filter((v) => v.rule === "order-replication-after-versioning");
   expect(found.length).toBeGreaterThan(0);
   expect(found[0].message).toMatch(/source bucket's versioning/);

@@ -1,7 +1,15 @@
 /** The pipeline's helpers: workspace guard, plan summary, cost difference, rollout steps as data. */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { costDiff, parseCostReport, pipelineProblems, planSummary, providerRegion, stateBucket, stringLike } from "../../lib/tools/pipeline";
+import {
+  costDiff,
+  parseCostReport,
+  pipelineProblems,
+  planSummary,
+  providerRegion,
+  stateBucket,
+  stringLike,
+} from "../../lib/tools/pipeline";
 import { moduleSteps, targetedRollout } from "../../lib/tools/rollout";
 import { inputs, synthAll } from "../helpers/synth";
 
@@ -10,7 +18,9 @@ const { stacks } = synthAll();
 
 describe("npm run pipeline -- check", () => {
   test("a workspace with local state is refused: a runner keeps no files between runs", () => {
-    expect(pipelineProblems(stacks.dev)[0]).toMatch(/^dev: the state is local \(backend "local"\).*Set state: \{ bucket: "\.\.\." \} in environments\/dev\.ts/);
+    expect(pipelineProblems(stacks.dev)[0]).toMatch(
+      /^dev: the state is local \(backend "local"\).*Set state: \{ bucket: "\.\.\." \} in environments\/dev\.ts/,
+    );
   });
 
   test("a workspace without the Terraform roles is refused: the deploy role cannot run Terraform (D84, D97)", () => {
@@ -18,7 +28,9 @@ describe("npm run pipeline -- check", () => {
     all.staging.state = { bucket: "eduautismo-ia-terraform-state" };
     const { stacks: s3 } = synthAll(all);
     expect(pipelineProblems(s3.staging, "cleybersilva/eduautismo-ia-mvp")).toEqual([
-      expect.stringMatching(/^staging: no Terraform roles .*Set security\.deploy\.terraformRoles: \{ enabled: true \} in environments\/staging\.ts/),
+      expect.stringMatching(
+        /^staging: no Terraform roles .*Set security\.deploy\.terraformRoles: \{ enabled: true \} in environments\/staging\.ts/,
+      ),
     ]);
   });
 
@@ -31,7 +43,9 @@ describe("npm run pipeline -- check", () => {
     expect(stateBucket(s3.staging)).toBe("eduautismo-ia-terraform-state");
     expect(providerRegion(s3.staging)).toBe("us-east-1");
     expect(pipelineProblems(s3.staging, "someone/fork")).toEqual([
-      expect.stringMatching(/^staging: the Terraform roles trust cleybersilva\/eduautismo-ia-mvp, but this workflow runs in someone\/fork/),
+      expect.stringMatching(
+        /^staging: the Terraform roles trust cleybersilva\/eduautismo-ia-mvp, but this workflow runs in someone\/fork/,
+      ),
     ]);
   });
 });
@@ -41,7 +55,7 @@ describe("plan summary", () => {
     resource_changes: [
       { address: "module.cache.aws_elasticache_replication_group.this", change: { actions: ["delete", "create"] } },
       { address: "module.network.aws_vpc.this", change: { actions: ["no-op"] } },
-      { address: "module.compute.aws_ecs_service.app[\"api\"]", change: { actions: ["update"] } },
+      { address: 'module.compute.aws_ecs_service.app["api"]', change: { actions: ["update"] } },
       { address: "module.storage.aws_s3_bucket.this", change: { actions: ["create"] } },
       { address: "module.dr.aws_backup_vault.this", change: { actions: ["delete"] } },
     ],
@@ -54,7 +68,9 @@ describe("plan summary", () => {
   test("warns and lists destroyed and replaced resources open, before the rest", () => {
     const md = planSummary("production", plan);
     expect(md).toContain(":warning: this plan destroys or replaces resources");
-    expect(md.indexOf("<details open><summary>delete (1)</summary>")).toBeLessThan(md.indexOf("<summary>create (1)</summary>"));
+    expect(md.indexOf("<details open><summary>delete (1)</summary>")).toBeLessThan(
+      md.indexOf("<summary>create (1)</summary>"),
+    );
     expect(md).toContain("- `module.cache.aws_elasticache_replication_group.this`");
     expect(md).not.toContain("aws_vpc");
   });
@@ -79,7 +95,10 @@ production (us-east-1)
 `;
 
   test("reads module and total lines per workspace, ignoring the detail lines", () => {
-    expect(parseCostReport(head)).toEqual({ dev: { network: 37.4, compute: 39.87, total: 77.27 }, production: { network: 1200, total: 1200 } });
+    expect(parseCostReport(head)).toEqual({
+      dev: { network: 37.4, compute: 39.87, total: 77.27 },
+      production: { network: 1200, total: 1200 },
+    });
   });
 
   test("shows each workspace's total before and after, and the modules that moved", () => {
@@ -108,7 +127,8 @@ describe("rollout steps as data", () => {
   });
 
   test("npm run rollout -- <ws> <module> --json prints the plan line the text form prints, then its apply", () => {
-    const run = (args: string[]) => spawnSync("npx", ["tsx", "scripts/rollout.ts", ...args], { cwd: repo, encoding: "utf8" });
+    const run = (args: string[]) =>
+      spawnSync("npx", ["tsx", "scripts/rollout.ts", ...args], { cwd: repo, encoding: "utf8" });
     const json = JSON.parse(run(["dev", "cache", "--json"]).stdout);
     const text = run(["dev", "cache"]).stdout.trim().split("\n");
     expect(json.steps).toEqual([text[1], "terraform apply tfplan-cache"]);
@@ -137,5 +157,10 @@ console.log(JSON.stringify([
   [...REFUSED].sort(),
 ]));`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: repo, encoding: "utf8" });
-  expect(JSON.parse(r.stdout)).toEqual([{ command: "deploy", stacks: ["dev"] }, { command: "diff", stacks: ["staging"] }, null, ["apply", "deploy", "destroy", "watch"]]);
+  expect(JSON.parse(r.stdout)).toEqual([
+    { command: "deploy", stacks: ["dev"] },
+    { command: "diff", stacks: ["staging"] },
+    null,
+    ["apply", "deploy", "destroy", "watch"],
+  ]);
 });

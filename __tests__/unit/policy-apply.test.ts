@@ -21,7 +21,8 @@ import { PRODUCTS } from "../../environments";
 import type { Json } from "../../lib/tools/synthesized";
 
 type Resources = Record<string, Record<string, Json>>;
-const run = (id: string, resources: Resources, extra: Parameters<typeof fixtureStack>[2] = {}) => evaluatePolicy(fixtureStack(resources, "production", extra), STRICT, [checkById(id)]).results[0];
+const run = (id: string, resources: Resources, extra: Parameters<typeof fixtureStack>[2] = {}) =>
+  evaluatePolicy(fixtureStack(resources, "production", extra), STRICT, [checkById(id)]).results[0];
 const ref = (type: string, name: string, attr = "id") => `\${${type}.${name}.${attr}}`;
 
 describe("apply-time rules", () => {
@@ -32,7 +33,8 @@ describe("apply-time rules", () => {
       expect(c.category).toBe("apply");
       expect(c.sources?.length).toBeGreaterThan(0);
       // Datadog's own pages for the Datadog rules (datadog-checks.ts).
-      for (const url of c.sources ?? []) expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|developer\.hashicorp\.com|docs\.datadoghq\.com)\//);
+      for (const url of c.sources ?? [])
+        expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|developer\.hashicorp\.com|docs\.datadoghq\.com)\//);
     }
   });
 
@@ -52,7 +54,15 @@ describe("ecs-no-rds-managed-secret", () => {
   test("a literal ARN of an RDS-managed secret (rds!db-…) counts as the master secret", () => {
     const r = FIXTURES["ecs-no-rds-managed-secret"].pass;
     const td = JSON.parse(JSON.stringify(r.aws_ecs_task_definition));
-    td.app.container_definitions = JSON.stringify([{ name: "app", image: "x:1", secrets: [{ name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:us-east-1:1:secret:rds!db-1234-abcd:password::" }] }]);
+    td.app.container_definitions = JSON.stringify([
+      {
+        name: "app",
+        image: "x:1",
+        secrets: [
+          { name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:us-east-1:1:secret:rds!db-1234-abcd:password::" },
+        ],
+      },
+    ]);
     expect(run("ecs-no-rds-managed-secret", { ...r, aws_ecs_task_definition: td }).status).toBe("failed");
   });
 });
@@ -62,14 +72,18 @@ describe("cloudfront-origin-certificate-name", () => {
     const fail = FIXTURES["cloudfront-origin-certificate-name"].fail;
     const d = JSON.parse(JSON.stringify(fail.aws_cloudfront_distribution));
     d.d.default_cache_behavior.origin_request_policy_id = "216adef6-5c7f-47e4-b989-5492eafa07d3";
-    expect(run("cloudfront-origin-certificate-name", { ...fail, aws_cloudfront_distribution: d }).status).toBe("passed");
+    expect(run("cloudfront-origin-certificate-name", { ...fail, aws_cloudfront_distribution: d }).status).toBe(
+      "passed",
+    );
   });
 
   test("an http-only origin is not this rule's concern", () => {
     const fail = FIXTURES["cloudfront-origin-certificate-name"].fail;
     const d = JSON.parse(JSON.stringify(fail.aws_cloudfront_distribution));
     d.d.origin[0].custom_origin_config.origin_protocol_policy = "http-only";
-    expect(run("cloudfront-origin-certificate-name", { ...fail, aws_cloudfront_distribution: d }).status).toBe("passed");
+    expect(run("cloudfront-origin-certificate-name", { ...fail, aws_cloudfront_distribution: d }).status).toBe(
+      "passed",
+    );
   });
 });
 
@@ -77,16 +91,46 @@ describe("alb-cloudfront-origin-restricted", () => {
   const open = FIXTURES["alb-cloudfront-origin-restricted"].fail;
   const headerChecked = (condition: Json[]) => ({
     ...open,
-    aws_lb_listener: { https: { load_balancer_arn: ref("aws_lb", "this", "arn"), port: 443, protocol: "HTTPS", default_action: [{ type: "fixed-response", fixed_response: { status_code: "403", content_type: "text/plain" } }] } },
-    aws_lb_listener_rule: { app: { listener_arn: ref("aws_lb_listener", "https", "arn"), priority: 50000, action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group", "app", "arn") }], condition } },
+    aws_lb_listener: {
+      https: {
+        load_balancer_arn: ref("aws_lb", "this", "arn"),
+        port: 443,
+        protocol: "HTTPS",
+        default_action: [
+          { type: "fixed-response", fixed_response: { status_code: "403", content_type: "text/plain" } },
+        ],
+      },
+    },
+    aws_lb_listener_rule: {
+      app: {
+        listener_arn: ref("aws_lb_listener", "https", "arn"),
+        priority: 50000,
+        action: [{ type: "forward", target_group_arn: ref("aws_lb_target_group", "app", "arn") }],
+        condition,
+      },
+    },
   });
 
   test("open to the internet passes when the listener answers 403 and forwards only requests with the origin header", () => {
-    expect(run("alb-cloudfront-origin-restricted", headerChecked([{ http_header: { http_header_name: "X-Origin-Verify", values: ["${sensitive(terraform_data.origin_verify.output)}"] } }])).status).toBe("passed");
+    expect(
+      run(
+        "alb-cloudfront-origin-restricted",
+        headerChecked([
+          {
+            http_header: {
+              http_header_name: "X-Origin-Verify",
+              values: ["${sensitive(terraform_data.origin_verify.output)}"],
+            },
+          },
+        ]),
+      ).status,
+    ).toBe("passed");
   });
 
   test("a forwarding rule without an http_header condition fails", () => {
-    expect(run("alb-cloudfront-origin-restricted", headerChecked([{ path_pattern: { values: ["/*"] } }])).status).toBe("failed");
+    expect(run("alb-cloudfront-origin-restricted", headerChecked([{ path_pattern: { values: ["/*"] } }])).status).toBe(
+      "failed",
+    );
   });
 
   test("a load balancer that is not a CloudFront origin is not looked at", () => {
@@ -99,19 +143,48 @@ describe("waf-regional-behind-cloudfront", () => {
   const fail = FIXTURES["waf-regional-behind-cloudfront"].fail;
 
   test("IP rules in a dynamic block switched off (for_each empty) pass: the fixed regional ACL behind CloudFront", () => {
-    const r = run("waf-regional-behind-cloudfront", fail, { inputs: { ip_rules: false }, variables: { ip_rules: { type: "bool" } } });
+    const r = run("waf-regional-behind-cloudfront", fail, {
+      inputs: { ip_rules: false },
+      variables: { ip_rules: { type: "bool" } },
+    });
     expect(r.status).toBe("passed");
   });
 
   test("the same block switched on fails", () => {
-    expect(run("waf-regional-behind-cloudfront", fail, { inputs: { ip_rules: true }, variables: { ip_rules: { type: "bool" } } }).status).toBe("failed");
+    expect(
+      run("waf-regional-behind-cloudfront", fail, {
+        inputs: { ip_rules: true },
+        variables: { ip_rules: { type: "bool" } },
+      }).status,
+    ).toBe("failed");
   });
 
   test("a geo match without forwarded_ip_config and the IP reputation group fail", () => {
     const pass = FIXTURES["waf-regional-behind-cloudfront"].pass;
-    const acl = (rule: Json) => ({ ...pass, aws_wafv2_web_acl: { ...pass.aws_wafv2_web_acl, alb: { name: "alb", scope: "REGIONAL", rule: [rule] } } });
-    expect(run("waf-regional-behind-cloudfront", acl({ name: "geo", statement: [{ not_statement: [{ statement: [{ geo_match_statement: [{ country_codes: ["BR"] }] }] }] }] })).status).toBe("failed");
-    expect(run("waf-regional-behind-cloudfront", acl({ name: "rep", statement: [{ managed_rule_group_statement: [{ name: "AWSManagedRulesAmazonIpReputationList", vendor_name: "AWS" }] }] })).status).toBe("failed");
+    const acl = (rule: Json) => ({
+      ...pass,
+      aws_wafv2_web_acl: { ...pass.aws_wafv2_web_acl, alb: { name: "alb", scope: "REGIONAL", rule: [rule] } },
+    });
+    expect(
+      run(
+        "waf-regional-behind-cloudfront",
+        acl({
+          name: "geo",
+          statement: [{ not_statement: [{ statement: [{ geo_match_statement: [{ country_codes: ["BR"] }] }] }] }],
+        }),
+      ).status,
+    ).toBe("failed");
+    expect(
+      run(
+        "waf-regional-behind-cloudfront",
+        acl({
+          name: "rep",
+          statement: [
+            { managed_rule_group_statement: [{ name: "AWSManagedRulesAmazonIpReputationList", vendor_name: "AWS" }] },
+          ],
+        }),
+      ).status,
+    ).toBe("failed");
   });
 });
 
@@ -119,41 +192,87 @@ describe("ecs-exec-writable-root", () => {
   test("a toolbox task definition (Purpose ecs-exec-toolbox) with a read-only root fails", () => {
     const pass = FIXTURES["ecs-exec-writable-root"].pass;
     const td = JSON.parse(JSON.stringify(pass.aws_ecs_task_definition));
-    td.toolbox.container_definitions = JSON.stringify([{ name: "toolbox", image: "busybox:1", readonlyRootFilesystem: true }]);
+    td.toolbox.container_definitions = JSON.stringify([
+      { name: "toolbox", image: "busybox:1", readonlyRootFilesystem: true },
+    ]);
     expect(run("ecs-exec-writable-root", { ...pass, aws_ecs_task_definition: td }).status).toBe("failed");
   });
 });
 
 describe("elasticache-alarm-any-primary", () => {
-  const group = { aws_elasticache_replication_group: FIXTURES["elasticache-alarm-any-primary"].pass.aws_elasticache_replication_group };
-  const alarm = (extra: Json) => ({ ...group, aws_cloudwatch_metric_alarm: { a: { alarm_name: "a", threshold: 1, evaluation_periods: 1, comparison_operator: "GreaterThanThreshold", ...extra } } });
+  const group = {
+    aws_elasticache_replication_group: FIXTURES["elasticache-alarm-any-primary"].pass.aws_elasticache_replication_group,
+  };
+  const alarm = (extra: Json) => ({
+    ...group,
+    aws_cloudwatch_metric_alarm: {
+      a: {
+        alarm_name: "a",
+        threshold: 1,
+        evaluation_periods: 1,
+        comparison_operator: "GreaterThanThreshold",
+        ...extra,
+      },
+    },
+  });
 
-  test("a node pinned by format(\"%s-002\", …) fails like a literal node id", () => {
-    const r = run("elasticache-alarm-any-primary", alarm({ namespace: "AWS/ElastiCache", metric_name: "ReplicationLag", dimensions: { CacheClusterId: '${format("%s-002", var.group_id)}' }, treat_missing_data: "breaching" }));
+  test('a node pinned by format("%s-002", …) fails like a literal node id', () => {
+    const r = run(
+      "elasticache-alarm-any-primary",
+      alarm({
+        namespace: "AWS/ElastiCache",
+        metric_name: "ReplicationLag",
+        dimensions: { CacheClusterId: '${format("%s-002", var.group_id)}' },
+        treat_missing_data: "breaching",
+      }),
+    );
     expect(r.status).toBe("failed");
   });
 
   test("one alarm per node on a role-independent metric passes", () => {
-    const r = run("elasticache-alarm-any-primary", alarm({ namespace: "AWS/ElastiCache", metric_name: "DatabaseMemoryUsagePercentage", dimensions: { CacheClusterId: '${format("%s-%03d", var.group_id, count.index + 1)}' } }));
+    const r = run(
+      "elasticache-alarm-any-primary",
+      alarm({
+        namespace: "AWS/ElastiCache",
+        metric_name: "DatabaseMemoryUsagePercentage",
+        dimensions: { CacheClusterId: '${format("%s-%03d", var.group_id, count.index + 1)}' },
+      }),
+    );
     expect(r.status).toBe("passed");
   });
 
   test("ReplicationLag per node with missing data breaching fails: the primary publishes none", () => {
-    const r = run("elasticache-alarm-any-primary", alarm({ namespace: "AWS/ElastiCache", metric_name: "ReplicationLag", dimensions: { CacheClusterId: '${format("%s-%03d", var.group_id, count.index + 1)}' }, treat_missing_data: "breaching" }));
+    const r = run(
+      "elasticache-alarm-any-primary",
+      alarm({
+        namespace: "AWS/ElastiCache",
+        metric_name: "ReplicationLag",
+        dimensions: { CacheClusterId: '${format("%s-%03d", var.group_id, count.index + 1)}' },
+        treat_missing_data: "breaching",
+      }),
+    );
     expect(r.status).toBe("failed");
   });
 });
 
 describe("unique-name-replacement", () => {
   test("a fixed name without create_before_destroy passes (destroy, then create)", () => {
-    expect(run("unique-name-replacement", { aws_lb_target_group: { app: { name: "app", port: 80 } } }).status).toBe("passed");
+    expect(run("unique-name-replacement", { aws_lb_target_group: { app: { name: "app", port: 80 } } }).status).toBe(
+      "passed",
+    );
   });
 });
 
 describe("the model", () => {
   test("a dynamic block whose for_each is empty is not in the workspace; a non-empty one is", () => {
-    const resources = { aws_wafv2_web_acl: { a: { scope: "REGIONAL", dynamic: { rule: [{ for_each: "${var.on ? [1] : []}", content: { name: "r" } }] } } } };
-    const model = (on: boolean) => policyModel(fixtureStack(resources, "production", { inputs: { on }, variables: { on: { type: "bool" } } })).resources[0].dynamic;
+    const resources = {
+      aws_wafv2_web_acl: {
+        a: { scope: "REGIONAL", dynamic: { rule: [{ for_each: "${var.on ? [1] : []}", content: { name: "r" } }] } },
+      },
+    };
+    const model = (on: boolean) =>
+      policyModel(fixtureStack(resources, "production", { inputs: { on }, variables: { on: { type: "bool" } } }))
+        .resources[0].dynamic;
     expect(model(false)).toEqual({});
     expect(model(true)).toEqual({ rule: [{ name: "r" }] });
   });
@@ -161,19 +280,35 @@ describe("the model", () => {
 
 describe("rds-backup-maintenance-windows", () => {
   test("a backup window under 30 minutes fails", () => {
-    const r = run("rds-backup-maintenance-windows", { aws_db_instance: { db: { identifier: "db", backup_window: "03:00-03:20", maintenance_window: "sun:06:00-sun:07:00" } } });
+    const r = run("rds-backup-maintenance-windows", {
+      aws_db_instance: {
+        db: { identifier: "db", backup_window: "03:00-03:20", maintenance_window: "sun:06:00-sun:07:00" },
+      },
+    });
     expect(r.failures[0].problem).toMatch(/shorter than 30 minutes/);
   });
 });
 
 describe("secret-name-reusable", () => {
   test("a switchable secret whose name ends in an apply-time suffix passes", () => {
-    const r = run("secret-name-reusable", { aws_secretsmanager_secret: { auth: { name: "app/redis-auth-${terraform_data.suffix.output}", recovery_window_in_days: 30, count: "${var.auth ? 1 : 0}" } } });
+    const r = run("secret-name-reusable", {
+      aws_secretsmanager_secret: {
+        auth: {
+          name: "app/redis-auth-${terraform_data.suffix.output}",
+          recovery_window_in_days: 30,
+          count: "${var.auth ? 1 : 0}",
+        },
+      },
+    });
     expect(r.status).toBe("passed");
   });
 
   test("secrets made per key of a map (for_each) are not a switch", () => {
-    const r = run("secret-name-reusable", { aws_secretsmanager_secret: { app: { name: "app/${each.key}", recovery_window_in_days: 30, for_each: "${toset(var.names)}" } } });
+    const r = run("secret-name-reusable", {
+      aws_secretsmanager_secret: {
+        app: { name: "app/${each.key}", recovery_window_in_days: 30, for_each: "${toset(var.names)}" },
+      },
+    });
     expect(r.status).toBe("passed");
   });
 });
@@ -181,23 +316,45 @@ describe("secret-name-reusable", () => {
 describe("ecr-immutable-fixed-tags", () => {
   test("a moving tag the repository excludes from immutability passes", () => {
     const fail = FIXTURES["ecr-immutable-fixed-tags"].fail;
-    const repo = { app: { name: "app", image_tag_mutability: "IMMUTABLE_WITH_EXCLUSION", image_tag_mutability_exclusion_filter: [{ filter: "lat*", filter_type: "WILDCARD" }] } };
+    const repo = {
+      app: {
+        name: "app",
+        image_tag_mutability: "IMMUTABLE_WITH_EXCLUSION",
+        image_tag_mutability_exclusion_filter: [{ filter: "lat*", filter_type: "WILDCARD" }],
+      },
+    };
     expect(run("ecr-immutable-fixed-tags", { ...fail, aws_ecr_repository: repo }).status).toBe("passed");
   });
 });
 
 test("unique-name-replacement accepts a type without name_prefix whose name ends with the digest of its replacement-forcing arguments", () => {
   const check = CHECKS.filter((c) => c.id === "unique-name-replacement");
-  const group = (name: string) => ({ aws_elasticache_parameter_group: { p: { name, family: "redis7", description: "d", lifecycle: { create_before_destroy: true } } } });
-  expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "d")}`)), STRICT, check).results[0].status).toBe("passed");
-  expect(evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "other")}`)), STRICT, check).results[0].status).toBe("failed");
+  const group = (name: string) => ({
+    aws_elasticache_parameter_group: {
+      p: { name, family: "redis7", description: "d", lifecycle: { create_before_destroy: true } },
+    },
+  });
+  expect(
+    evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "d")}`)), STRICT, check).results[0]
+      .status,
+  ).toBe("passed");
+  expect(
+    evaluatePolicy(fixtureStack(group(`g-redis7-${replacementDigest("redis7", "other")}`)), STRICT, check).results[0]
+      .status,
+  ).toBe("failed");
 });
 
 test("rds-backup-maintenance-windows reads a backup window that crosses midnight (it used to loop forever)", () => {
   const check = CHECKS.filter((c) => c.id === "rds-backup-maintenance-windows");
-  const db = (backup: string, maintenance: string) => ({ aws_db_instance: { db: { backup_window: backup, maintenance_window: maintenance } } });
-  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "sun:06:00-sun:07:00")), STRICT, check).results[0].status).toBe("passed");
-  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "mon:00:00-mon:01:00")), STRICT, check).results[0].status).toBe("failed");
+  const db = (backup: string, maintenance: string) => ({
+    aws_db_instance: { db: { backup_window: backup, maintenance_window: maintenance } },
+  });
+  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "sun:06:00-sun:07:00")), STRICT, check).results[0].status).toBe(
+    "passed",
+  );
+  expect(evaluatePolicy(fixtureStack(db("23:30-00:30", "mon:00:00-mon:01:00")), STRICT, check).results[0].status).toBe(
+    "failed",
+  );
 });
 
 describe("datadog-api-key-by-reference", () => {
@@ -210,20 +367,28 @@ describe("datadog-api-key-by-reference", () => {
   };
 
   test("a FireLens log option carrying the key as a value fails (Datadog's output plugin takes it through secretOptions)", () => {
-    const r = run("datadog-api-key-by-reference", withAgent({ logConfiguration: { logDriver: "awsfirelens", options: { Name: "datadog", apikey: "0123456789abcdef" } } }));
+    const r = run(
+      "datadog-api-key-by-reference",
+      withAgent({
+        logConfiguration: { logDriver: "awsfirelens", options: { Name: "datadog", apikey: "0123456789abcdef" } },
+      }),
+    );
     expect(r.status).toBe("failed");
     expect(r.failures[0].problem).toContain("datadog-agent log option apikey");
   });
 
   test("any credential-named variable in an environment fails, not only DD_API_KEY (DD_APP_KEY)", () => {
-    expect(run("datadog-api-key-by-reference", withAgent({ environment: [{ name: "DD_APP_KEY", value: "x" }] })).status).toBe("failed");
+    expect(
+      run("datadog-api-key-by-reference", withAgent({ environment: [{ name: "DD_APP_KEY", value: "x" }] })).status,
+    ).toBe("failed");
   });
 
   test("a Firehose HTTP endpoint with an access_key value fails; the Secrets Manager integration passes", () => {
     const fh = FIXTURES["firehose-http-endpoint-secure"].pass as Resources;
     expect(run("datadog-api-key-by-reference", fh).status).toBe("passed");
     const leaked = JSON.parse(JSON.stringify(fh));
-    leaked.aws_kinesis_firehose_delivery_stream.datadog_logs.http_endpoint_configuration.access_key = "0123456789abcdef";
+    leaked.aws_kinesis_firehose_delivery_stream.datadog_logs.http_endpoint_configuration.access_key =
+      "0123456789abcdef";
     expect(run("datadog-api-key-by-reference", leaked).status).toBe("failed");
   });
 });
@@ -237,28 +402,67 @@ describe("firehose-http-endpoint-secure", () => {
   };
 
   test("a stream without server-side encryption fails", () => {
-    expect(run("firehose-http-endpoint-secure", changed((s) => delete s.server_side_encryption)).status).toBe("failed");
+    expect(
+      run(
+        "firehose-http-endpoint-secure",
+        changed((s) => delete s.server_side_encryption),
+      ).status,
+    ).toBe("failed");
   });
 
   test("encryption on a stream fed by a Kinesis data stream fails (Firehose refuses it)", () => {
-    const r = run("firehose-http-endpoint-secure", changed((s) => (s.kinesis_source_configuration = { kinesis_stream_arn: "arn:aws:kinesis:us-east-1:1:stream/x", role_arn: "r" })));
+    const r = run(
+      "firehose-http-endpoint-secure",
+      changed(
+        (s) =>
+          (s.kinesis_source_configuration = {
+            kinesis_stream_arn: "arn:aws:kinesis:us-east-1:1:stream/x",
+            role_arn: "r",
+          }),
+      ),
+    );
     expect(r.failures[0].problem).toContain("Kinesis data stream");
   });
 
   test("a backup of failed records without a KMS key fails", () => {
-    expect(run("firehose-http-endpoint-secure", changed((s) => delete s.http_endpoint_configuration.s3_configuration.kms_key_arn)).status).toBe("failed");
+    expect(
+      run(
+        "firehose-http-endpoint-secure",
+        changed((s) => delete s.http_endpoint_configuration.s3_configuration.kms_key_arn),
+      ).status,
+    ).toBe("failed");
   });
 
   test("a stream to S3 (not an HTTP endpoint) is not this rule's concern", () => {
-    const s3 = { aws_kinesis_firehose_delivery_stream: { s: { name: "s", destination: "extended_s3", extended_s3_configuration: { bucket_arn: "arn:aws:s3:::b", role_arn: "r" } } } };
+    const s3 = {
+      aws_kinesis_firehose_delivery_stream: {
+        s: {
+          name: "s",
+          destination: "extended_s3",
+          extended_s3_configuration: { bucket_arn: "arn:aws:s3:::b", role_arn: "r" },
+        },
+      },
+    };
     expect(run("firehose-http-endpoint-secure", s3).status).toBe("n/a");
   });
 });
 
 describe("fargate-task-size with the Datadog sidecar", () => {
   test("an agent and an X-Ray daemon reserving more than the task fails", () => {
-    const agent = { name: "datadog-agent", image: "public.ecr.aws/datadog/agent:7.72.1", cpu: 1000, memoryReservation: 256, readonlyRootFilesystem: true };
-    const xray = { name: "xray-daemon", image: "public.ecr.aws/xray/aws-xray-daemon:3.3.14", cpu: 32, memoryReservation: 256, readonlyRootFilesystem: true };
+    const agent = {
+      name: "datadog-agent",
+      image: "public.ecr.aws/datadog/agent:7.72.1",
+      cpu: 1000,
+      memoryReservation: 256,
+      readonlyRootFilesystem: true,
+    };
+    const xray = {
+      name: "xray-daemon",
+      image: "public.ecr.aws/xray/aws-xray-daemon:3.3.14",
+      cpu: 32,
+      memoryReservation: 256,
+      readonlyRootFilesystem: true,
+    };
     const base = FIXTURES["fargate-task-size"].pass;
     const td = JSON.parse(JSON.stringify(base.aws_ecs_task_definition));
     td.app.container_definitions = JSON.stringify([...JSON.parse(td.app.container_definitions), xray, agent]);
@@ -269,46 +473,100 @@ describe("fargate-task-size with the Datadog sidecar", () => {
 });
 
 describe("counted-names-vary (D130)", () => {
-  const alarm = (extra: Json) => ({ aws_cloudwatch_metric_alarm: { a: { alarm_name: "app-redis-memory-high", metric_name: "DatabaseMemoryUsagePercentage", ...extra } } });
+  const alarm = (extra: Json) => ({
+    aws_cloudwatch_metric_alarm: {
+      a: { alarm_name: "app-redis-memory-high", metric_name: "DatabaseMemoryUsagePercentage", ...extra },
+    },
+  });
 
   test("a switch (cond ? 1 : 0, or a local defined that way) may keep a fixed name: it has at most one instance", () => {
     expect(run("counted-names-vary", alarm({ count: "${var.on ? 1 : 0}" })).status).toBe("n/a");
-    expect(run("counted-names-vary", alarm({ count: "${local.one}" }), { locals: { one: "${var.on && var.x ? 1 : 0}" } }).status).toBe("n/a");
-    expect(run("counted-names-vary", alarm({ count: "${local.many}" }), { locals: { many: "${var.n}" } }).status).toBe("failed");
+    expect(
+      run("counted-names-vary", alarm({ count: "${local.one}" }), { locals: { one: "${var.on && var.x ? 1 : 0}" } })
+        .status,
+    ).toBe("n/a");
+    expect(run("counted-names-vary", alarm({ count: "${local.many}" }), { locals: { many: "${var.n}" } }).status).toBe(
+      "failed",
+    );
   });
 
   test("for_each needs each.key or each.value in the name; count.index does not count there", () => {
-    expect(run("counted-names-vary", alarm({ for_each: "${toset(var.services)}", alarm_name: "app-${each.key}-cpu" })).status).toBe("passed");
-    expect(run("counted-names-vary", alarm({ for_each: "${toset(var.services)}", alarm_name: "app-${count.index}-cpu" })).status).toBe("failed");
+    expect(
+      run("counted-names-vary", alarm({ for_each: "${toset(var.services)}", alarm_name: "app-${each.key}-cpu" }))
+        .status,
+    ).toBe("passed");
+    expect(
+      run("counted-names-vary", alarm({ for_each: "${toset(var.services)}", alarm_name: "app-${count.index}-cpu" }))
+        .status,
+    ).toBe("failed");
   });
 
   test("arguments that name another resource (metric_name, parameter_group_name, a logging bucket) are not identity arguments", () => {
-    const replica = { aws_db_instance: { replica: { count: "${var.n}", identifier: "db-replica-${count.index + 1}", parameter_group_name: "${aws_db_parameter_group.p.name}" } } };
+    const replica = {
+      aws_db_instance: {
+        replica: {
+          count: "${var.n}",
+          identifier: "db-replica-${count.index + 1}",
+          parameter_group_name: "${aws_db_parameter_group.p.name}",
+        },
+      },
+    };
     expect(run("counted-names-vary", replica).status).toBe("passed");
-    expect(run("counted-names-vary", alarm({ count: "${var.n}", alarm_name: "a-${count.index}" })).status).toBe("passed");
-    expect(run("counted-names-vary", { aws_s3_bucket_logging: { l: { for_each: "${var.buckets}", bucket: "${aws_s3_bucket.logs.id}", target_prefix: "${each.key}/" } } }).status).toBe("passed");
+    expect(run("counted-names-vary", alarm({ count: "${var.n}", alarm_name: "a-${count.index}" })).status).toBe(
+      "passed",
+    );
+    expect(
+      run("counted-names-vary", {
+        aws_s3_bucket_logging: {
+          l: { for_each: "${var.buckets}", bucket: "${aws_s3_bucket.logs.id}", target_prefix: "${each.key}/" },
+        },
+      }).status,
+    ).toBe("passed");
   });
 
   test("counted() refuses, at synthesis, an alarm whose count may exceed one and whose name does not vary", () => {
     const stack = new TerraformStack(new App(), "t");
-    const make = (id: string, alarmName: string) => new CloudwatchMetricAlarm(stack, id, { alarmName, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1 });
-    expect(() => counted(make("fixed", "app-redis-memory-high"), "var.redis_nodes_per_shard")).toThrow(/alarm_name = "app-redis-memory-high" is the same for every instance of its count: vary it with count.index/);
-    expect(() => counted(make("varied", "app-redis-memory-high-${count.index + 1}"), "var.redis_nodes_per_shard")).not.toThrow();
+    const make = (id: string, alarmName: string) =>
+      new CloudwatchMetricAlarm(stack, id, {
+        alarmName,
+        comparisonOperator: "GreaterThanThreshold",
+        evaluationPeriods: 1,
+      });
+    expect(() => counted(make("fixed", "app-redis-memory-high"), "var.redis_nodes_per_shard")).toThrow(
+      /alarm_name = "app-redis-memory-high" is the same for every instance of its count: vary it with count.index/,
+    );
+    expect(() =>
+      counted(make("varied", "app-redis-memory-high-${count.index + 1}"), "var.redis_nodes_per_shard"),
+    ).not.toThrow();
     expect(() => counted(make("switch", "app-redis-down"), "var.redis_nodes_per_shard > 1 ? 1 : 0")).not.toThrow();
-    expect(() => forEachOf(make("each", "app-cpu"), "toset(var.services)")).toThrow(/vary it with each.key or each.value/);
+    expect(() => forEachOf(make("each", "app-cpu"), "toset(var.services)")).toThrow(
+      /vary it with each.key or each.value/,
+    );
   });
 });
 
 describe("metric-math-alarm-limit (D131)", () => {
-  const math = (forEach: unknown) => ({ aws_cloudwatch_metric_alarm: { m: { alarm_name: "m", metric_query: [{ id: "e", expression: "MAX([a1])", return_data: true }], dynamic: { metric_query: [{ for_each: forEach, content: { id: "a${metric_query.value}" } }] } } } });
+  const math = (forEach: unknown) => ({
+    aws_cloudwatch_metric_alarm: {
+      m: {
+        alarm_name: "m",
+        metric_query: [{ id: "e", expression: "MAX([a1])", return_data: true }],
+        dynamic: { metric_query: [{ for_each: forEach, content: { id: "a${metric_query.value}" } }] },
+      },
+    },
+  });
 
   test("a dynamic metric_query over a variable without a declared schema maximum fails: it cannot be bounded", () => {
-    expect(run("metric-math-alarm-limit", math("${range(var.anything)}")).failures[0].problem).toMatch(/has no known maximum/);
+    expect(run("metric-math-alarm-limit", math("${range(var.anything)}")).failures[0].problem).toMatch(
+      /has no known maximum/,
+    );
   });
 
   test("a literal list counts its length; 9 metrics and an expression are the most an alarm may send", () => {
     expect(run("metric-math-alarm-limit", math(Array.from({ length: 9 }, (_, i) => i))).status).toBe("passed");
-    expect(run("metric-math-alarm-limit", math(Array.from({ length: 10 }, (_, i) => i))).failures[0].problem).toMatch(/up to 11 metric queries.*at most 10/);
+    expect(run("metric-math-alarm-limit", math(Array.from({ length: 10 }, (_, i) => i))).failures[0].problem).toMatch(
+      /up to 11 metric queries.*at most 10/,
+    );
   });
 
   test("the monitoring module's node multiplier is the cache schema's largest shard (6 nodes), not today's node counts", () => {

@@ -15,7 +15,9 @@ describe("the gate", () => {
   test.each(["dev", "staging", "production"])("%s has no failing check", (ws) => {
     const r = report(ws);
     const failed = r.results.filter((x) => x.status === "failed");
-    expect(failed.map((x) => `${x.check.id}: ${x.failures.map((f) => `${f.address} ${f.problem}`).join("; ")}`)).toEqual([]);
+    expect(
+      failed.map((x) => `${x.check.id}: ${x.failures.map((f) => `${f.address} ${f.problem}`).join("; ")}`),
+    ).toEqual([]);
   });
 
   test.each(["staging", "production"])("%s passes every applicable check without exemptions", (ws) => {
@@ -27,12 +29,34 @@ describe("the gate", () => {
     // Terraform apply role (D97), the NAT instance's EC2 checks: a production-like tier keeps NAT gateways (D100), the
     // URL rule: EduAutismo writes no connection URL (compute.parameterStore, run by Atena's prod in product-atena.test.ts),
     // and bucket replication, which exists only with DR (production).
-    expect(notApplicable.filter((id) => !/^(cloudfront-|alb-cloudfront-|waf-regional-behind-cloudfront$|rds-replica-|firehose-http-endpoint-secure$|iam-oidc-role-writer-pinned$|ec2-|postgres-url-verifies-server$|order-replication-)/.test(id))).toEqual([]);
+    expect(
+      notApplicable.filter(
+        (id) =>
+          !/^(cloudfront-|alb-cloudfront-|waf-regional-behind-cloudfront$|rds-replica-|firehose-http-endpoint-secure$|iam-oidc-role-writer-pinned$|ec2-|postgres-url-verifies-server$|order-replication-)/.test(
+            id,
+          ),
+      ),
+    ).toEqual([]);
   });
 
   test("production runs every check but the Firehose rule of the opt-in Datadog log shipping (run with it on in datadog.test.ts) the rule of the opt-in Terraform roles (terraform-roles.test.ts), the NAT instance's EC2 checks (dev runs them) and the URL rule of the opt-in URL parameters (Atena runs it)", () => {
-    expect(report("production").results.filter((x) => x.status === "n/a").map((x) => x.check.id).sort()).toEqual(["ec2-ebs-encrypted", "ec2-imdsv2", "firehose-http-endpoint-secure", "iam-oidc-role-writer-pinned", "postgres-url-verifies-server"]);
-    expect(report("dev").results.filter((x) => x.check.id.startsWith("ec2-")).map((x) => x.status)).toEqual(["passed", "passed"]);
+    expect(
+      report("production")
+        .results.filter((x) => x.status === "n/a")
+        .map((x) => x.check.id)
+        .sort(),
+    ).toEqual([
+      "ec2-ebs-encrypted",
+      "ec2-imdsv2",
+      "firehose-http-endpoint-secure",
+      "iam-oidc-role-writer-pinned",
+      "postgres-url-verifies-server",
+    ]);
+    expect(
+      report("dev")
+        .results.filter((x) => x.check.id.startsWith("ec2-"))
+        .map((x) => x.status),
+    ).toEqual(["passed", "passed"]);
   });
 
   test("dev's failures are exactly its named exemptions, each with its reason", () => {
@@ -50,7 +74,10 @@ describe("the gate", () => {
 
 describe("strictness is the tier, not the workspace name", () => {
   test("a development-tier environment named qa has its exemptions applied", () => {
-    const r = evaluatePolicy({ ...stacks.dev, workspace: "qa" }, { tier: "development", exemptions: envs.dev.exemptions });
+    const r = evaluatePolicy(
+      { ...stacks.dev, workspace: "qa" },
+      { tier: "development", exemptions: envs.dev.exemptions },
+    );
     expect(result(r, "vpc-flow-logs")?.status).toBe("exempted");
   });
 
@@ -58,7 +85,13 @@ describe("strictness is the tier, not the workspace name", () => {
     const r = evaluatePolicy(stacks.dev, { tier: "production-like", exemptions: envs.dev.exemptions });
     expect(result(r, "vpc-flow-logs")).toMatchObject({
       status: "failed",
-      failures: [{ address: "(config)", problem: "exemption of vpc-flow-logs: a production-like environment keeps every control; only a development-tier environment may be exempted" }],
+      failures: [
+        {
+          address: "(config)",
+          problem:
+            "exemption of vpc-flow-logs: a production-like environment keeps every control; only a development-tier environment may be exempted",
+        },
+      ],
     });
   });
 
@@ -75,24 +108,42 @@ describe("strictness is the tier, not the workspace name", () => {
 
 describe("exemptions", () => {
   test("without its exemption a dev failure fails the gate", () => {
-    const r = evaluatePolicy(stacks.dev, { tier: "development", exemptions: envs.dev.exemptions.filter((e) => e.control !== "vpc-flow-logs") });
+    const r = evaluatePolicy(stacks.dev, {
+      tier: "development",
+      exemptions: envs.dev.exemptions.filter((e) => e.control !== "vpc-flow-logs"),
+    });
     const flow = result(r, "vpc-flow-logs");
     expect(flow?.status).toBe("failed");
     expect(flow?.failures[0].address).toBe("module.network.aws_vpc.this");
   });
 
   test("an exemption of a passing check is stale and fails", () => {
-    const r = evaluatePolicy(stacks.dev, { tier: "development", exemptions: [...envs.dev.exemptions, { control: "elasticache-auth", reason: "no reason at all" }] });
-    expect(result(r, "elasticache-auth")).toMatchObject({ status: "failed", failures: [{ problem: expect.stringContaining("stale exemption") }] });
+    const r = evaluatePolicy(stacks.dev, {
+      tier: "development",
+      exemptions: [...envs.dev.exemptions, { control: "elasticache-auth", reason: "no reason at all" }],
+    });
+    expect(result(r, "elasticache-auth")).toMatchObject({
+      status: "failed",
+      failures: [{ problem: expect.stringContaining("stale exemption") }],
+    });
   });
 
   test("an exemption of a check that declares no exemptible switch fails", () => {
-    const r = evaluatePolicy(stacks.dev, { tier: "development", exemptions: [{ control: "kms-rotation", reason: "keys rotate by hand here" }] });
-    expect(result(r, "kms-rotation")).toMatchObject({ status: "failed", failures: [{ problem: "exemption of kms-rotation, which is not exemptible (no config switch turns it off)" }] });
+    const r = evaluatePolicy(stacks.dev, {
+      tier: "development",
+      exemptions: [{ control: "kms-rotation", reason: "keys rotate by hand here" }],
+    });
+    expect(result(r, "kms-rotation")).toMatchObject({
+      status: "failed",
+      failures: [{ problem: "exemption of kms-rotation, which is not exemptible (no config switch turns it off)" }],
+    });
   });
 
   test("an exemption of a check outside the environment's scope fails", () => {
-    const r = evaluatePolicy(stacks.dev, { tier: "development", exemptions: [...envs.dev.exemptions, { control: "rds-multi-az", reason: "single AZ is enough" }] });
+    const r = evaluatePolicy(stacks.dev, {
+      tier: "development",
+      exemptions: [...envs.dev.exemptions, { control: "rds-multi-az", reason: "single AZ is enough" }],
+    });
     expect(result(r, "rds-multi-az")?.status).toBe("failed");
   });
 
@@ -117,7 +168,9 @@ describe("the checks", () => {
   });
 
   describe.each(CHECKS.map((c) => [c.id, c] as const))("%s", (id, check) => {
-    const run = (which: "pass" | "fail") => evaluatePolicy(fixtureStack(FIXTURES[id][which], "production", FIXTURES[id].extra?.[which]), STRICT, [check]).results[0];
+    const run = (which: "pass" | "fail") =>
+      evaluatePolicy(fixtureStack(FIXTURES[id][which], "production", FIXTURES[id].extra?.[which]), STRICT, [check])
+        .results[0];
 
     test("passes its passing fixture", () => {
       expect(run("pass")).toMatchObject({ status: "passed", failures: [] });
@@ -153,8 +206,13 @@ describe("reading the synthesized JSON", () => {
   });
 
   test("jsonencode keeps the known members of an object with an unknown one", () => {
-    const v = evaluate('jsonencode([{ "name" = "app", "privileged" = false, "image" = "${aws_ecr_repository.app.repository_url}:1" }])', scope);
-    expect(JSON.parse(String(v))).toEqual([{ name: "app", privileged: false, image: "${aws_ecr_repository.app.repository_url}:1" }]);
+    const v = evaluate(
+      'jsonencode([{ "name" = "app", "privileged" = false, "image" = "${aws_ecr_repository.app.repository_url}:1" }])',
+      scope,
+    );
+    expect(JSON.parse(String(v))).toEqual([
+      { name: "app", privileged: false, image: "${aws_ecr_repository.app.repository_url}:1" },
+    ]);
   });
 
   test("templates substitute what is known and keep the rest", () => {
@@ -163,15 +221,23 @@ describe("reading the synthesized JSON", () => {
   });
 
   test("a module variable resolves through the root's module block to the tfvars value", () => {
-    const stack = fixtureStack({ aws_db_instance: { db: { multi_az: "${var.multi_az}", count: "${var.enabled ? 1 : 0}" } } }, "production", {
-      inputs: { multi_az: "${var.db_multi_az}", enabled: true },
-      rootVariables: { db_multi_az: { type: "bool", default: true } },
-    });
+    const stack = fixtureStack(
+      { aws_db_instance: { db: { multi_az: "${var.multi_az}", count: "${var.enabled ? 1 : 0}" } } },
+      "production",
+      {
+        inputs: { multi_az: "${var.db_multi_az}", enabled: true },
+        rootVariables: { db_multi_az: { type: "bool", default: true } },
+      },
+    );
     expect(policyModel(stack).resources[0].config.multi_az).toBe(true);
   });
 
   test("a resource with count 0 is not in the workspace", () => {
-    const stack = fixtureStack({ aws_flow_log: { this: { vpc_id: "x", count: "${var.enabled ? 1 : 0}" } } }, "production", { inputs: { enabled: false } });
+    const stack = fixtureStack(
+      { aws_flow_log: { this: { vpc_id: "x", count: "${var.enabled ? 1 : 0}" } } },
+      "production",
+      { inputs: { enabled: false } },
+    );
     expect(policyModel(stack).resources).toEqual([]);
   });
 });
@@ -189,10 +255,20 @@ test("s3-encryption accepts SSE-S3 on a bucket that receives S3 server access lo
   const resources = {
     aws_s3_bucket: { logs: { bucket: "logs" }, data: { bucket: "data" } },
     aws_s3_bucket_server_side_encryption_configuration: {
-      logs: { bucket: "${aws_s3_bucket.logs.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] },
-      data: { bucket: "${aws_s3_bucket.data.id}", rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${var.key}" } }] },
+      logs: {
+        bucket: "${aws_s3_bucket.logs.id}",
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+      },
+      data: {
+        bucket: "${aws_s3_bucket.data.id}",
+        rule: [
+          { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${var.key}" } },
+        ],
+      },
     },
-    aws_s3_bucket_logging: { data: { bucket: "${aws_s3_bucket.data.id}", target_bucket: "${aws_s3_bucket.logs.id}", target_prefix: "data/" } },
+    aws_s3_bucket_logging: {
+      data: { bucket: "${aws_s3_bucket.data.id}", target_bucket: "${aws_s3_bucket.logs.id}", target_prefix: "data/" },
+    },
   };
   expect(evaluatePolicy(fixtureStack(resources), STRICT, s3Check).results[0].status).toBe("passed");
 });

@@ -5,7 +5,15 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, EDUAUTISMO, loadEnvironments, PRODUCTS, productById, type EnvironmentInput, type Product } from "../../environments";
+import {
+  ConfigError,
+  EDUAUTISMO,
+  loadEnvironments,
+  PRODUCTS,
+  productById,
+  type EnvironmentInput,
+  type Product,
+} from "../../environments";
 import { AITECHNE } from "../../environments/aitechne";
 import { ASSIGN_PUBLIC_IP_TAG } from "../../modules/compute";
 import { evaluatePolicy, policyEnvironment, PRODUCT_EXEMPTION_NOTE } from "../../lib/tools/policy";
@@ -43,7 +51,8 @@ describe("the product", () => {
   });
 
   test("every reference of each synthesized directory is declared", () => {
-    for (const ws of ["dev", "prod"]) expect(checkDirectory(dir(ws), { label: ws }).map((f) => `${f.file}: ${f.path}: ${f.message}`)).toEqual([]);
+    for (const ws of ["dev", "prod"])
+      expect(checkDirectory(dir(ws), { label: ws }).map((f) => `${f.file}: ${f.path}: ${f.message}`)).toEqual([]);
   });
 
   test("has no database, no cache, no CDN and no DR module, nor their outputs", () => {
@@ -68,7 +77,9 @@ describe("option B (prod): a dedicated VPC with public subnets only", () => {
   });
 
   test("the module accepts no private subnets, and its outputs read none", () => {
-    expect(net.variable.private_subnets.validation[0].condition).toBe("${length(var.private_subnets) == 0 || length(var.private_subnets) == length(var.azs)}");
+    expect(net.variable.private_subnets.validation[0].condition).toBe(
+      "${length(var.private_subnets) == 0 || length(var.private_subnets) == length(var.azs)}",
+    );
     expect(net.output.private_subnet_ids.value).toContain("if contains(keys(local.private_subnets_by_az), az)");
   });
 
@@ -83,10 +94,16 @@ describe("option B (prod): a dedicated VPC with public subnets only", () => {
   });
 
   test("the task security group takes no inbound traffic and sends only HTTPS to anywhere", () => {
-    const ingress = Object.values(resourcesOf(net, "aws_vpc_security_group_ingress_rule")).filter((r: Json) => String(r.security_group_id).includes("aws_security_group.app."));
+    const ingress = Object.values(resourcesOf(net, "aws_vpc_security_group_ingress_rule")).filter((r: Json) =>
+      String(r.security_group_id).includes("aws_security_group.app."),
+    );
     expect(ingress).toEqual([]);
-    const egress = Object.values(resourcesOf(net, "aws_vpc_security_group_egress_rule")).filter((r: Json) => String(r.security_group_id).includes("aws_security_group.app."));
-    expect(egress).toEqual([expect.objectContaining({ cidr_ipv4: "0.0.0.0/0", from_port: 443, to_port: 443, ip_protocol: "tcp" })]);
+    const egress = Object.values(resourcesOf(net, "aws_vpc_security_group_egress_rule")).filter((r: Json) =>
+      String(r.security_group_id).includes("aws_security_group.app."),
+    );
+    expect(egress).toEqual([
+      expect.objectContaining({ cidr_ipv4: "0.0.0.0/0", from_port: 443, to_port: 443, ip_protocol: "tcp" }),
+    ]);
   });
 });
 
@@ -94,7 +111,10 @@ describe("option A (dev): the account's default VPC, looked up", () => {
   const net = dev.modules.network;
 
   test("creates nothing of the VPC: only the tasks' security group and its HTTPS egress", () => {
-    expect(moduleAddresses(dev, "network").filter((a) => !a.includes(".data."))).toEqual(["module.network.aws_security_group.app", "module.network.aws_vpc_security_group_egress_rule.app_https_out"]);
+    expect(moduleAddresses(dev, "network").filter((a) => !a.includes(".data."))).toEqual([
+      "module.network.aws_security_group.app",
+      "module.network.aws_vpc_security_group_egress_rule.app_https_out",
+    ]);
   });
 
   test("looks up the default VPC and its default subnets in the environment's zones", () => {
@@ -109,7 +129,9 @@ describe("option A (dev): the account's default VPC, looked up", () => {
   });
 
   test("the tasks' egress rule is HTTPS only", () => {
-    expect(resource(net, "aws_vpc_security_group_egress_rule", "app_https_out")).toEqual(expect.objectContaining({ cidr_ipv4: "0.0.0.0/0", from_port: 443, to_port: 443 }));
+    expect(resource(net, "aws_vpc_security_group_egress_rule", "app_https_out")).toEqual(
+      expect.objectContaining({ cidr_ipv4: "0.0.0.0/0", from_port: 443, to_port: 443 }),
+    );
     expect(resourcesOf(net, "aws_vpc_security_group_ingress_rule")).toEqual({});
   });
 });
@@ -123,14 +145,17 @@ describe("the SAM parameters' root outputs", () => {
   });
 
   test("public_subnet_ids is one comma-separated string (terraform output -raw), as a SAM subnet list parameter takes it", () => {
-    for (const s of [dev, prod]) expect(s.root.output.public_subnet_ids.value).toBe('${join(",", module.network.public_subnet_ids)}');
+    for (const s of [dev, prod])
+      expect(s.root.output.public_subnet_ids.value).toBe('${join(",", module.network.public_subnet_ids)}');
   });
 
   test("the cluster ARN, the processor's task definition ARN and family, and the task roles are outputs", () => {
     for (const s of [dev, prod]) {
       expect(s.root.output.ecs_cluster_arn.value).toBe("${module.compute.ecs_cluster_arn}");
       expect(s.root.output.processor_task_definition_arn.value).toBe("${module.compute.processor_task_definition_arn}");
-      expect(s.root.output.processor_task_definition_family.value).toBe("${module.compute.processor_task_definition_family}");
+      expect(s.root.output.processor_task_definition_family.value).toBe(
+        "${module.compute.processor_task_definition_family}",
+      );
       expect(s.root.output.task_role_arn.value).toBe("${module.compute.task_role_arn}");
       expect(s.root.output.execution_role_arn.value).toBe("${module.compute.execution_role_arn}");
     }
@@ -149,7 +174,15 @@ describe("the processor: a task definition without a service", () => {
   });
 
   test("has no service, no autoscaling, no load balancer and no db-bootstrap task", () => {
-    for (const type of ["aws_ecs_service", "aws_appautoscaling_target", "aws_appautoscaling_policy", "aws_lb", "aws_lb_listener", "aws_lb_target_group"]) expect(resourcesOf(c, type)).toEqual({});
+    for (const type of [
+      "aws_ecs_service",
+      "aws_appautoscaling_target",
+      "aws_appautoscaling_policy",
+      "aws_lb",
+      "aws_lb_listener",
+      "aws_lb_target_group",
+    ])
+      expect(resourcesOf(c, type)).toEqual({});
     expect(Object.keys(resourcesOf(c, "aws_ecs_task_definition"))).toEqual(["processor"]);
   });
 
@@ -169,7 +202,7 @@ describe("the processor: a task definition without a service", () => {
 describe("starting the processor by hand and pricing it", () => {
   test("its run-task command uses the public subnets and a public IP, like the state machine", () => {
     const cmd = dev.modules.compute.output.processor_run_task_command.value;
-    expect(cmd).toContain("subnets=[${join(\",\", var.public_subnet_ids)}]");
+    expect(cmd).toContain('subnets=[${join(",", var.public_subnet_ids)}]');
     expect(cmd).toContain("assignPublicIp=ENABLED");
     expect(dev.root.output.processor_run_task_command.value).toBe("${module.compute.processor_run_task_command}");
   });
@@ -194,7 +227,9 @@ describe("alarms", () => {
         alarm_name: "${var.alarm_prefix}-high-failure-rate",
         namespace: "AWS/States",
         metric_name: "ExecutionsFailed",
-        dimensions: { StateMachineArn: "arn:aws:states:us-east-1:555555555555:stateMachine:ai-techne-academy-workflow-prod" },
+        dimensions: {
+          StateMachineArn: "arn:aws:states:us-east-1:555555555555:stateMachine:ai-techne-academy-workflow-prod",
+        },
         statistic: "Sum",
         period: 300,
         evaluation_periods: 1,
@@ -208,30 +243,47 @@ describe("alarms", () => {
   test("Bedrock throttling watches the model id the processor calls (the ModelId its invocations are published under)", () => {
     for (const ws of ["dev", "prod"]) {
       const alarm = resource(stacks[ws].modules.monitoring, "aws_cloudwatch_metric_alarm", "metric_bedrock_throttling");
-      expect(alarm).toEqual(expect.objectContaining({ namespace: "AWS/Bedrock", metric_name: "InvocationThrottles", comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 5 }));
+      expect(alarm).toEqual(
+        expect.objectContaining({
+          namespace: "AWS/Bedrock",
+          metric_name: "InvocationThrottles",
+          comparison_operator: "GreaterThanOrEqualToThreshold",
+          threshold: 5,
+        }),
+      );
       const processor = envs[ws].compute.tasks.find((t) => t.name === "processor")!;
       expect(alarm.dimensions.ModelId).toBe(processor.environment.BEDROCK_MODEL_ID);
       // The model is invoked through an inference profile: the task may invoke the profile the alarm watches.
-      expect(processor.access.bedrockModels.some((arn) => arn.endsWith(`:inference-profile/${alarm.dimensions.ModelId}`))).toBe(true);
+      expect(
+        processor.access.bedrockModels.some((arn) => arn.endsWith(`:inference-profile/${alarm.dimensions.ModelId}`)),
+      ).toBe(true);
     }
   });
 
   test("the Step Functions alarm watches the state machine of the environment's own account and region", () => {
     for (const ws of ["dev", "prod"]) {
-      const arn = resource(stacks[ws].modules.monitoring, "aws_cloudwatch_metric_alarm", "metric_high_failure_rate").dimensions.StateMachineArn;
+      const arn = resource(stacks[ws].modules.monitoring, "aws_cloudwatch_metric_alarm", "metric_high_failure_rate")
+        .dimensions.StateMachineArn;
       expect(arn.split(":").slice(3, 5)).toEqual([envs[ws].region, envs[ws].accountId]);
     }
   });
 
   test("both say how missing data is treated", () => {
     for (const ws of ["dev", "prod"]) {
-      for (const name of ["metric_high_failure_rate", "metric_bedrock_throttling"]) expect(resource(stacks[ws].modules.monitoring, "aws_cloudwatch_metric_alarm", name).treat_missing_data).toBeDefined();
+      for (const name of ["metric_high_failure_rate", "metric_bedrock_throttling"])
+        expect(
+          resource(stacks[ws].modules.monitoring, "aws_cloudwatch_metric_alarm", name).treat_missing_data,
+        ).toBeDefined();
     }
   });
 
   test("the alarm topic e-mails the guide's address; no ECS service or RDS alarm watches what does not exist", () => {
     expect(prod.root.module.monitoring.alarm_emails).toEqual(["devops@techne.com.br"]);
-    expect(Object.keys(resourcesOf(m, "aws_cloudwatch_metric_alarm")).sort()).toEqual(["app_errors", "metric_bedrock_throttling", "metric_high_failure_rate"]);
+    expect(Object.keys(resourcesOf(m, "aws_cloudwatch_metric_alarm")).sort()).toEqual([
+      "app_errors",
+      "metric_bedrock_throttling",
+      "metric_high_failure_rate",
+    ]);
     expect(m.variable.ecs_service_name).toBeUndefined();
     expect(m.variable.rds_instance_id).toBeUndefined();
   });
@@ -244,24 +296,45 @@ describe("policy: the product-level exemption", () => {
       expect(r.results.filter((x) => x.status === "failed").map((x) => x.check.id)).toEqual([]);
       const publicIp = r.results.find((x) => x.check.id === "ecs-no-public-ip");
       expect(publicIp?.status).toBe("exempted");
-      expect(publicIp?.note).toMatch(new RegExp(`^${PRODUCT_EXEMPTION_NOTE.replace(/[()]/g, "\\$&")}: seed 004 runs the processor`));
+      expect(publicIp?.note).toMatch(
+        new RegExp(`^${PRODUCT_EXEMPTION_NOTE.replace(/[()]/g, "\\$&")}: seed 004 runs the processor`),
+      );
     }
   });
 
   test("holds in a production-like environment, where an environment's own exemption is refused", () => {
     expect(envs.prod.tier).toBe("production-like");
-    expect(evaluatePolicy(prod, { tier: "production-like", exemptions: [{ control: "ecs-no-public-ip", reason: "an environment cannot decide this" }], productExemptions: [] }).counts.failed).toBe(1);
+    expect(
+      evaluatePolicy(prod, {
+        tier: "production-like",
+        exemptions: [{ control: "ecs-no-public-ip", reason: "an environment cannot decide this" }],
+        productExemptions: [],
+      }).counts.failed,
+    ).toBe(1);
   });
 
   test("without it, the public-IP task fails ecs-no-public-ip", () => {
     const r = evaluatePolicy(prod, { tier: "production-like", exemptions: [], productExemptions: [] });
-    expect(r.results.find((x) => x.check.id === "ecs-no-public-ip")?.failures).toEqual([expect.objectContaining({ address: "module.compute.aws_ecs_task_definition.processor" })]);
+    expect(r.results.find((x) => x.check.id === "ecs-no-public-ip")?.failures).toEqual([
+      expect.objectContaining({ address: "module.compute.aws_ecs_task_definition.processor" }),
+    ]);
   });
 
   test("the checks of what the product lacks (load balancer, WAF, NAT instance, database, cache, CDN) do not apply", () => {
     const r = evaluatePolicy(prod, policyEnvironment(envs.prod, AITECHNE));
     const na = r.results.filter((x) => x.status === "n/a").map((x) => x.check.id);
-    expect(na).toEqual(expect.arrayContaining(["alb-https", "alb-waf", "alb-access-logs", "ec2-imdsv2", "rds-multi-az", "elasticache-auth", "cloudfront-waf", "sg-no-public-ingress"]));
+    expect(na).toEqual(
+      expect.arrayContaining([
+        "alb-https",
+        "alb-waf",
+        "alb-access-logs",
+        "ec2-imdsv2",
+        "rds-multi-az",
+        "elasticache-auth",
+        "cloudfront-waf",
+        "sg-no-public-ingress",
+      ]),
+    );
   });
 
   test("EduAutismo declares none, and its environments carry none", () => {
@@ -270,20 +343,34 @@ describe("policy: the product-level exemption", () => {
   });
 
   test("a product exemption must name an existing check, once, with a reason", () => {
-    const bad: Product = { ...AITECHNE, policyExemptions: [{ control: "no-such-check", reason: "because the guide says so" }, { control: "ecs-no-public-ip", reason: "short" }] };
+    const bad: Product = {
+      ...AITECHNE,
+      policyExemptions: [
+        { control: "no-such-check", reason: "because the guide says so" },
+        { control: "ecs-no-public-ip", reason: "short" },
+      ],
+    };
     expect(problems("prod", () => undefined, bad)).toEqual([
       'aitechne.policyExemptions[0].control: "no-such-check" is not a policy check (lib/tools/policy/checks.ts)',
       "aitechne.policyExemptions[1].reason: say why, in a sentence",
     ]);
-    const twice: Product = { ...AITECHNE, policyExemptions: [...AITECHNE.policyExemptions!, ...AITECHNE.policyExemptions!] };
-    expect(problems("prod", () => undefined, twice)).toEqual(['aitechne.policyExemptions[1].control: "ecs-no-public-ip" is listed twice']);
+    const twice: Product = {
+      ...AITECHNE,
+      policyExemptions: [...AITECHNE.policyExemptions!, ...AITECHNE.policyExemptions!],
+    };
+    expect(problems("prod", () => undefined, twice)).toEqual([
+      'aitechne.policyExemptions[1].control: "ecs-no-public-ip" is listed twice',
+    ]);
   });
 });
 
 describe("the hand-off to the SAM stack", () => {
   test("the task definition ARN handed over has no revision (RunTask runs the latest ACTIVE one), for every task", () => {
     for (const ws of ["dev", "prod"]) {
-      for (const t of envs[ws].compute.tasks) expect(stacks[ws].modules.compute.output[`${t.name}_task_definition_arn`].value).toBe(`\${aws_ecs_task_definition.${t.name}.arn_without_revision}`);
+      for (const t of envs[ws].compute.tasks)
+        expect(stacks[ws].modules.compute.output[`${t.name}_task_definition_arn`].value).toBe(
+          `\${aws_ecs_task_definition.${t.name}.arn_without_revision}`,
+        );
     }
   });
 
@@ -291,8 +378,12 @@ describe("the hand-off to the SAM stack", () => {
     for (const ws of ["dev", "prod"]) {
       for (const t of envs[ws].compute.tasks) {
         const handed = stacks[ws].modules.compute.output[`${t.name}_container_name`].value;
-        expect(String(resource(stacks[ws].modules.compute, "aws_ecs_task_definition", t.name).container_definitions)).toContain(`"name" = "${handed}"`);
-        expect(stacks[ws].root.output[`${t.name}_container_name`].value).toBe(`\${module.compute.${t.name}_container_name}`);
+        expect(
+          String(resource(stacks[ws].modules.compute, "aws_ecs_task_definition", t.name).container_definitions),
+        ).toContain(`"name" = "${handed}"`);
+        expect(stacks[ws].root.output[`${t.name}_container_name`].value).toBe(
+          `\${module.compute.${t.name}_container_name}`,
+        );
       }
     }
   });
@@ -300,7 +391,9 @@ describe("the hand-off to the SAM stack", () => {
   test("the processor's environment reaches its container, and its task role may reach every resource that environment names", () => {
     for (const ws of ["dev", "prod"]) {
       const processor = envs[ws].compute.tasks.find((t) => t.name === "processor")!;
-      const defs = String(resource(stacks[ws].modules.compute, "aws_ecs_task_definition", "processor").container_definitions);
+      const defs = String(
+        resource(stacks[ws].modules.compute, "aws_ecs_task_definition", "processor").container_definitions,
+      );
       const policy = resource(stacks[ws].modules.compute, "aws_iam_role_policy", "task_access_processor");
       expect(policy.role).toBe("${aws_iam_role.task.id}");
       for (const [name, value] of Object.entries(processor.environment)) {
@@ -313,21 +406,27 @@ describe("the hand-off to the SAM stack", () => {
   test("the runbook's SAM deploy works from a fresh checkout: outputs read in the workspace, sam build before sam deploy, an artifacts bucket, outputs that exist", () => {
     for (const ws of ["dev", "prod"]) {
       const doc = fs.readFileSync(path.join("docs", "runbooks", "aitechne", `${ws}.md`), "utf8");
-      const block = [...doc.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].map((m) => m[1]).find((b) => b.includes("sam deploy"))!;
+      const block = [...doc.matchAll(/^```bash\n([\s\S]*?)^```$/gm)]
+        .map((m) => m[1])
+        .find((b) => b.includes("sam deploy"))!;
       const lines = block.split("\n").filter(Boolean);
       const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
       const cd = at(/^cd "\$SAM_APP_DIR"/);
       expect(cd).toBeGreaterThan(0);
       // terraform output works only in the workspace directory: every read happens before the cd.
-      lines.forEach((l, i) => { if (/terraform output/.test(l)) expect(i).toBeLessThan(cd); });
+      lines.forEach((l, i) => {
+        if (/terraform output/.test(l)) expect(i).toBeLessThan(cd);
+      });
       expect(at(/^sam build /)).toBeGreaterThan(cd);
       const deploy = lines[at(/^sam deploy /)];
       expect(at(/^sam deploy /)).toBeGreaterThan(at(/^sam build /));
       expect(deploy).toMatch(/ --(resolve-s3|s3-bucket [^ ]+|guided)( |$)/);
       // Without --template-file, sam deploy takes what sam build wrote; a source template would skip the build.
       expect(deploy).not.toContain("--template-file");
-      for (const [, output] of block.matchAll(/terraform output -raw ([a-z0-9_]+)/g)) expect(Object.keys(stacks[ws].root.output)).toContain(output);
-      for (const [, variable] of deploy.matchAll(/=\$([A-Z_]+)"/g)) expect(block).toMatch(new RegExp(`^${variable}=\\$\\(terraform output -raw [a-z0-9_]+\\)$`, "m"));
+      for (const [, output] of block.matchAll(/terraform output -raw ([a-z0-9_]+)/g))
+        expect(Object.keys(stacks[ws].root.output)).toContain(output);
+      for (const [, variable] of deploy.matchAll(/=\$([A-Z_]+)"/g))
+        expect(block).toMatch(new RegExp(`^${variable}=\\$\\(terraform output -raw [a-z0-9_]+\\)$`, "m"));
     }
   });
 });
@@ -341,7 +440,7 @@ describe("config rules (error paths)", () => {
         e.network.flowLogs = { enabled: true };
       }),
     ).toEqual([
-      'dev.network.vpcCidr: not used with network.mode "default-vpc" (the default VPC\'s block is AWS\'s); drop it',
+      "dev.network.vpcCidr: not used with network.mode \"default-vpc\" (the default VPC's block is AWS's); drop it",
       'dev.network.publicSubnets: not used with network.mode "default-vpc" (its default subnets are looked up); drop it',
       'dev.network.flowLogs.enabled: must be false with network.mode "default-vpc": the default VPC is not managed here',
     ]);
@@ -352,7 +451,18 @@ describe("config rules (error paths)", () => {
       problems("dev", (e) => {
         e.network.natMode = "single";
         e.database = { enabled: true };
-        e.compute.services = [{ name: "api", kind: "worker", image: "processor", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1 }];
+        e.compute.services = [
+          {
+            name: "api",
+            kind: "worker",
+            image: "processor",
+            cpu: 256,
+            memory: 512,
+            desiredCount: 1,
+            minCapacity: 1,
+            maxCapacity: 1,
+          },
+        ];
       }),
     ).toEqual([
       'dev.network.natMode: must be "none" with network.mode "default-vpc": a NAT gateway serves private subnets',
@@ -376,17 +486,27 @@ describe("config rules (error paths)", () => {
   });
 
   test("a dedicated VPC needs its block, and public subnets when it has no private ones", () => {
-    expect(problems("prod", (e) => delete e.network.vpcCidr)).toEqual(['prod.network.vpcCidr: required with network.mode "dedicated" (the VPC this module creates)']);
-    expect(problems("prod", (e) => (e.network.publicSubnets = []))).toEqual(["prod.network.publicSubnets: needs one subnet per availability zone without privateSubnets: the tasks run there"]);
+    expect(problems("prod", (e) => delete e.network.vpcCidr)).toEqual([
+      'prod.network.vpcCidr: required with network.mode "dedicated" (the VPC this module creates)',
+    ]);
+    expect(problems("prod", (e) => (e.network.publicSubnets = []))).toEqual([
+      "prod.network.publicSubnets: needs one subnet per availability zone without privateSubnets: the tasks run there",
+    ]);
   });
 
   test("a workload needs a service or a task; a task's name, image and size are checked", () => {
-    expect(problems("prod", (e) => (e.compute.tasks = []))).toEqual(["prod.compute.services: needs at least one service"]);
-    expect(problems("prod", (e) => Object.assign(e.compute.tasks[0], { image: "app", cpu: 2048, memory: 1024 }))).toEqual([
+    expect(problems("prod", (e) => (e.compute.tasks = []))).toEqual([
+      "prod.compute.services: needs at least one service",
+    ]);
+    expect(
+      problems("prod", (e) => Object.assign(e.compute.tasks[0], { image: "app", cpu: 2048, memory: 1024 })),
+    ).toEqual([
       "prod.compute.tasks[0].memory: 1024 MiB is not a valid Fargate memory for 2048 CPU units (valid: 4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384)",
       'prod.compute.tasks[0].image: "app" is not one of compute.images (processor)',
     ]);
-    expect(problems("prod", (e) => e.compute.tasks.push({ ...e.compute.tasks[0] }))).toEqual(['prod.compute.tasks[1].name: "processor" is also a task name (their knobs <name>_cpu … would clash)']);
+    expect(problems("prod", (e) => e.compute.tasks.push({ ...e.compute.tasks[0] }))).toEqual([
+      'prod.compute.tasks[1].name: "processor" is also a task name (their knobs <name>_cpu … would clash)',
+    ]);
   });
 
   test("metric alarms: unique names, a CloudWatch period", () => {
@@ -395,7 +515,10 @@ describe("config rules (error paths)", () => {
         e.monitoring.metricAlarms[1].name = "high-failure-rate";
         e.monitoring.metricAlarms[0].periodSeconds = 45;
       }),
-    ).toEqual(["prod.monitoring.metricAlarms[0].periodSeconds: must be 10, 30 or a multiple of 60 seconds", 'prod.monitoring.metricAlarms[1].name: "high-failure-rate" is listed twice']);
+    ).toEqual([
+      "prod.monitoring.metricAlarms[0].periodSeconds: must be 10, 30 or a multiple of 60 seconds",
+      'prod.monitoring.metricAlarms[1].name: "high-failure-rate" is listed twice',
+    ]);
   });
 
   test("a metric alarm must say how missing data is treated", () => {
@@ -407,9 +530,13 @@ describe("config rules (error paths)", () => {
   test("an alarm dimension or a task grant naming another account (or, for an alarm, another region) is refused", () => {
     expect(
       problems("prod", (e) => {
-        e.monitoring.metricAlarms[0].dimensions.StateMachineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:ai-techne-academy-workflow-prod";
-        e.monitoring.metricAlarms[1].dimensions.ModelId = "arn:aws:bedrock:us-west-2:555555555555:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0";
-        e.compute.tasks[0].access.dynamodbTables = ["arn:aws:dynamodb:us-east-1:123456789012:table/ai-techne-academy-tracking-prod"];
+        e.monitoring.metricAlarms[0].dimensions.StateMachineArn =
+          "arn:aws:states:us-east-1:123456789012:stateMachine:ai-techne-academy-workflow-prod";
+        e.monitoring.metricAlarms[1].dimensions.ModelId =
+          "arn:aws:bedrock:us-west-2:555555555555:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0";
+        e.compute.tasks[0].access.dynamodbTables = [
+          "arn:aws:dynamodb:us-east-1:123456789012:table/ai-techne-academy-tracking-prod",
+        ];
       }),
     ).toEqual([
       "prod.monitoring.metricAlarms[0].dimensions.StateMachineArn: names account 123456789012, not this environment's accountId 555555555555: derive it from the environment (a resource of another account is not this workspace's)",
@@ -435,14 +562,21 @@ describe("config rules (error paths)", () => {
       problems("prod", (e) => {
         e.compute.migrations = { command: ["migrate"], image: "processor" };
       }),
-    ).toEqual(["prod.compute.migrations: migrations run against the database: needs database.enabled", "prod.compute.migrations: takes its secrets from the first service: needs a service"]);
+    ).toEqual([
+      "prod.compute.migrations: migrations run against the database: needs database.enabled",
+      "prod.compute.migrations: takes its secrets from the first service: needs a service",
+    ]);
   });
 });
 
 describe("from a fresh checkout", () => {
   test("npm run synth -- aitechne, the runbook's first step, writes the product's directories when cdktf.out does not exist yet", () => {
     const out = path.join(tempDir("aitechne-fresh"), "cdktf.out");
-    const r = spawnSync("npm", ["run", "synth", "--", "aitechne"], { cwd: path.resolve(__dirname, "../.."), env: { ...process.env, CDKTF_OUTDIR: out }, encoding: "utf8" });
+    const r = spawnSync("npm", ["run", "synth", "--", "aitechne"], {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { ...process.env, CDKTF_OUTDIR: out },
+      encoding: "utf8",
+    });
     expect(r.stderr).not.toContain("ENOENT");
     expect(r.status).toBe(0);
     expect(fs.readdirSync(path.join(out, "aitechne", "stacks")).sort()).toEqual(["bootstrap", "dev", "prod"]);

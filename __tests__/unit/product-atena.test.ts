@@ -28,7 +28,8 @@ function value(stack: SynthesizedStack, module: string, v: unknown): unknown {
 }
 const compute = s.modules.compute;
 /** The container definitions of a task definition as written (HCL inside `jsonencode(...)`). */
-const definitions = (name: string): string => String(resource(compute, "aws_ecs_task_definition", name).container_definitions);
+const definitions = (name: string): string =>
+  String(resource(compute, "aws_ecs_task_definition", name).container_definitions);
 
 /** Problems of Atena's prod file after `change`. */
 function problems(change: (e: Mutable) => void): string[] {
@@ -64,26 +65,38 @@ describe("the guide's resource names (seed 002 runbook)", () => {
     expect(value(s, "compute", resource(compute, "aws_ecs_service", "api").name)).toBe("atena-prod-api");
     expect(value(s, "compute", resource(compute, "aws_ecs_service", "workers").name)).toBe("atena-prod-workers");
     expect(value(s, "compute", resource(compute, "aws_ecs_task_definition", "api").family)).toBe("atena-prod-api");
-    expect(value(s, "compute", resource(compute, "aws_ecs_task_definition", "workers").family)).toBe("atena-prod-workers");
+    expect(value(s, "compute", resource(compute, "aws_ecs_task_definition", "workers").family)).toBe(
+      "atena-prod-workers",
+    );
   });
 
   test("each service logs to its own group /ecs/atena-prod-<service>", () => {
-    expect(value(s, "compute", resource(compute, "aws_cloudwatch_log_group", "service_api").name)).toBe("/ecs/atena-prod-api");
-    expect(value(s, "compute", resource(compute, "aws_cloudwatch_log_group", "service_workers").name)).toBe("/ecs/atena-prod-workers");
+    expect(value(s, "compute", resource(compute, "aws_cloudwatch_log_group", "service_api").name)).toBe(
+      "/ecs/atena-prod-api",
+    );
+    expect(value(s, "compute", resource(compute, "aws_cloudwatch_log_group", "service_workers").name)).toBe(
+      "/ecs/atena-prod-workers",
+    );
     expect(definitions("api")).toContain('"awslogs-group" = aws_cloudwatch_log_group.service_api.name');
     expect(definitions("workers")).toContain('"awslogs-group" = aws_cloudwatch_log_group.service_workers.name');
   });
 
   test("the database instance is atena-prod-db", () => {
-    expect(value(s, "database", resource(s.modules.database, "aws_db_instance", "postgres").identifier)).toBe("atena-prod-db");
+    expect(value(s, "database", resource(s.modules.database, "aws_db_instance", "postgres").identifier)).toBe(
+      "atena-prod-db",
+    );
   });
 
   test("the Redis replication group is atena-prod-redis (its one node is atena-prod-redis-001)", () => {
-    expect(value(s, "cache", resource(s.modules.cache, "aws_elasticache_replication_group", "redis").replication_group_id)).toBe("atena-prod-redis");
+    expect(
+      value(s, "cache", resource(s.modules.cache, "aws_elasticache_replication_group", "redis").replication_group_id),
+    ).toBe("atena-prod-redis");
   });
 
   test("the deploy role rolls out services and runs tasks in atena-prod-cluster", () => {
-    const policy = JSON.stringify(value(s, "security", resource(s.modules.security, "aws_iam_role_policy", "github_actions").policy));
+    const policy = JSON.stringify(
+      value(s, "security", resource(s.modules.security, "aws_iam_role_policy", "github_actions").policy),
+    );
     expect(policy).toContain(":service/atena-prod-cluster/*");
     expect(policy).toContain(":cluster/atena-prod-cluster");
     expect(policy).not.toContain(":service/atena-prod/*");
@@ -92,7 +105,13 @@ describe("the guide's resource names (seed 002 runbook)", () => {
 
 describe("the guide's topology and sizes", () => {
   test("VPC 10.0.0.0/16 with the guide's public and private subnets, one NAT gateway and no database tier", () => {
-    expect(s.root.module.network).toMatchObject({ vpc_cidr: "10.0.0.0/16", public_subnets: ["10.0.1.0/24", "10.0.2.0/24"], private_subnets: ["10.0.10.0/24", "10.0.20.0/24"], database_subnets: [], nat_mode: "single" });
+    expect(s.root.module.network).toMatchObject({
+      vpc_cidr: "10.0.0.0/16",
+      public_subnets: ["10.0.1.0/24", "10.0.2.0/24"],
+      private_subnets: ["10.0.10.0/24", "10.0.20.0/24"],
+      database_subnets: [],
+      nat_mode: "single",
+    });
   });
 
   test("the ALB forwards to the API on port 3000 with the health check /health; the workers have no target group", () => {
@@ -104,12 +123,23 @@ describe("the guide's topology and sizes", () => {
 
   test("PostgreSQL 16 on db.t4g.micro keeps 7 days of backups in 03:00–04:00 UTC and takes a final snapshot", () => {
     const db = resource(s.modules.database, "aws_db_instance", "postgres");
-    expect([value(s, "database", db.engine_version), value(s, "database", db.instance_class), value(s, "database", db.backup_retention_period), db.backup_window === "${var.backup_window}" ? s.root.module.database.backup_window : db.backup_window, value(s, "database", db.skip_final_snapshot)]).toEqual(["16", "db.t4g.micro", 7, "03:00-04:00", false]);
+    expect([
+      value(s, "database", db.engine_version),
+      value(s, "database", db.instance_class),
+      value(s, "database", db.backup_retention_period),
+      db.backup_window === "${var.backup_window}" ? s.root.module.database.backup_window : db.backup_window,
+      value(s, "database", db.skip_final_snapshot),
+    ]).toEqual(["16", "db.t4g.micro", 7, "03:00-04:00", false]);
   });
 
   test("Redis 7.1 on one cache.t4g.micro node", () => {
     const g = resource(s.modules.cache, "aws_elasticache_replication_group", "redis");
-    expect([value(s, "cache", g.engine), value(s, "cache", g.engine_version), value(s, "cache", g.node_type), value(s, "cache", g.num_cache_clusters)]).toEqual(["redis", "7.1", "cache.t4g.micro", 1]);
+    expect([
+      value(s, "cache", g.engine),
+      value(s, "cache", g.engine_version),
+      value(s, "cache", g.node_type),
+      value(s, "cache", g.num_cache_clusters),
+    ]).toEqual(["redis", "7.1", "cache.t4g.micro", 1]);
   });
 
   test("api and workers are one Fargate task each of 256 CPU / 512 MiB", () => {
@@ -125,7 +155,9 @@ describe("the guide's topology and sizes", () => {
   });
 
   test("the start/stop toggle may stop prod (stoppable)", () => {
-    expect(s.root.variable.environment_running.validation[0].condition).toBe('${var.environment_running || "prod" != "production"}');
+    expect(s.root.variable.environment_running.validation[0].condition).toBe(
+      '${var.environment_running || "prod" != "production"}',
+    );
   });
 });
 
@@ -136,7 +168,9 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
     expect(Object.keys(parameters).sort()).toEqual(["admin_token", "claude_api_key", "telegram_bot_token"]);
     for (const p of Object.values(parameters)) {
       expect([p.type, p.value, p.lifecycle.ignore_changes]).toEqual(["SecureString", "CHANGE_ME", ["value"]]);
-      expect(String(value(s, "compute", p.name))).toMatch(/^\/atena\/prod\/(CLAUDE_API_KEY|ADMIN_TOKEN|TELEGRAM_BOT_TOKEN)$/);
+      expect(String(value(s, "compute", p.name))).toMatch(
+        /^\/atena\/prod\/(CLAUDE_API_KEY|ADMIN_TOKEN|TELEGRAM_BOT_TOKEN)$/,
+      );
     }
   });
 
@@ -144,19 +178,24 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
     const p = resource(s.modules.database, "aws_ssm_parameter", "database_url");
     expect(value(s, "database", p.name)).toBe("/atena/prod/DATABASE_URL");
     expect(p.value).toBeUndefined();
-    expect(p.value_wo.split("?")[0]).toBe("postgresql://${var.app_username}:${terraform_data.app_password.output}@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}");
+    expect(p.value_wo.split("?")[0]).toBe(
+      "postgresql://${var.app_username}:${terraform_data.app_password.output}@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}",
+    );
     expect(p.value_wo_version).toBe("${parseint(substr(terraform_data.database_url_version.id, 0, 7), 16)}");
   });
 
   // node-postgres reads sslmode=require as verify-full against Node's CA list, which lacks the RDS CA: the
   // connection failed on day one (D164). Both URLs verify the server against the bundle the image ships.
-  test.each(["database_url", "migrations_database_url"])("%s verifies the server's certificate and name against the RDS CA bundle the image ships", (name) => {
-    const url = String(resource(s.modules.database, "aws_ssm_parameter", name).value_wo);
-    const query = new URLSearchParams(url.slice(url.indexOf("?") + 1));
-    expect([...query.keys()].sort()).toEqual(["sslmode", "sslrootcert"]);
-    expect(query.get("sslmode")).toBe("verify-full");
-    expect(query.get("sslrootcert")).toBe(env.compute.parameterStore?.databaseCaBundle);
-  });
+  test.each(["database_url", "migrations_database_url"])(
+    "%s verifies the server's certificate and name against the RDS CA bundle the image ships",
+    (name) => {
+      const url = String(resource(s.modules.database, "aws_ssm_parameter", name).value_wo);
+      const query = new URLSearchParams(url.slice(url.indexOf("?") + 1));
+      expect([...query.keys()].sort()).toEqual(["sslmode", "sslrootcert"]);
+      expect(query.get("sslmode")).toBe("verify-full");
+      expect(query.get("sslrootcert")).toBe(env.compute.parameterStore?.databaseCaBundle);
+    },
+  );
 
   test("DATABASE_URL is rewritten when the password, the user, the endpoint or its TLS parameters change", () => {
     const url = String(resource(s.modules.database, "aws_ssm_parameter", "database_url").value_wo);
@@ -167,19 +206,27 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
   });
 
   test("a CA bundle path a URL query cannot hold as it is is refused", () => {
-    expect(problems((e) => (e.compute.parameterStore.databaseCaBundle = "certs/rds bundle.pem"))).toEqual(["prod.compute.parameterStore.databaseCaBundle: an absolute file path of letters, digits, . _ - and /"]);
+    expect(problems((e) => (e.compute.parameterStore.databaseCaBundle = "certs/rds bundle.pem"))).toEqual([
+      "prod.compute.parameterStore.databaseCaBundle: an absolute file path of letters, digits, . _ - and /",
+    ]);
   });
 
   test("REDIS_URL carries the AUTH token over TLS, written write-only by the cache module", () => {
     const p = resource(s.modules.cache, "aws_ssm_parameter", "redis_url");
     expect(value(s, "cache", p.name)).toBe("/atena/prod/REDIS_URL");
     expect(p.value).toBeUndefined();
-    expect(p.value_wo).toContain('"rediss://:${terraform_data.auth_token.output}@${aws_elasticache_replication_group.redis.primary_endpoint_address}:6379"');
+    expect(p.value_wo).toContain(
+      '"rediss://:${terraform_data.auth_token.output}@${aws_elasticache_replication_group.redis.primary_endpoint_address}:6379"',
+    );
   });
 
   test("both services get every parameter by valueFrom, referencing the parameter so the task definition waits for it", () => {
     for (const svc of ["api", "workers"]) {
-      const refs = [...definitions(svc).matchAll(/\{ "name" = "([A-Z_]+)", "valueFrom" = (var\.written_parameter_arns\.[A-Z_]+|aws_ssm_parameter\.[a-z_]+\.arn) \}/g)].map((m) => [m[1], m[2]]);
+      const refs = [
+        ...definitions(svc).matchAll(
+          /\{ "name" = "([A-Z_]+)", "valueFrom" = (var\.written_parameter_arns\.[A-Z_]+|aws_ssm_parameter\.[a-z_]+\.arn) \}/g,
+        ),
+      ].map((m) => [m[1], m[2]]);
       expect(refs).toEqual([
         ["DATABASE_URL", "var.written_parameter_arns.DATABASE_URL"],
         ["REDIS_URL", "var.written_parameter_arns.REDIS_URL"],
@@ -203,15 +250,22 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
   });
 
   test("the migrations task gets the master's URL as DATABASE_URL (it owns the schema)", () => {
-    expect(definitions("migrations")).toContain('{ "name" = "DATABASE_URL", "valueFrom" = var.written_parameter_arns.MIGRATIONS_DATABASE_URL }');
-    expect(resource(s.modules.database, "aws_ssm_parameter", "migrations_database_url").value_wo).toContain("${terraform_data.master_password.output}");
+    expect(definitions("migrations")).toContain(
+      '{ "name" = "DATABASE_URL", "valueFrom" = var.written_parameter_arns.MIGRATIONS_DATABASE_URL }',
+    );
+    expect(resource(s.modules.database, "aws_ssm_parameter", "migrations_database_url").value_wo).toContain(
+      "${terraform_data.master_password.output}",
+    );
   });
 
   test("the execution role reads only /atena/prod/* and decrypts the data key only through SSM", () => {
     const doc = JSON.parse(String(value(s, "compute", resource(compute, "aws_iam_role_policy", "execution").policy)));
     const read = doc.Statement.find((x: { Sid: string }) => x.Sid === "ReadTaskParameters");
     const decrypt = doc.Statement.find((x: { Sid: string }) => x.Sid === "DecryptTaskParameters");
-    expect([read.Action, read.Resource]).toEqual(["ssm:GetParameters", "arn:aws:ssm:us-east-1:444444444444:parameter/atena/prod/*"]);
+    expect([read.Action, read.Resource]).toEqual([
+      "ssm:GetParameters",
+      "arn:aws:ssm:us-east-1:444444444444:parameter/atena/prod/*",
+    ]);
     expect(decrypt.Condition).toEqual({ StringEquals: { "kms:ViaService": "ssm.us-east-1.amazonaws.com" } });
   });
 
@@ -231,7 +285,8 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
 
 describe("root outputs the guide reads", () => {
   test("github_actions_role_arn, alb_dns_name, private_subnet_ids and ecs_security_group_id exist", () => {
-    for (const o of ["github_actions_role_arn", "alb_dns_name", "private_subnet_ids", "ecs_security_group_id"]) expect(s.root.output[o]).toBeDefined();
+    for (const o of ["github_actions_role_arn", "alb_dns_name", "private_subnet_ids", "ecs_security_group_id"])
+      expect(s.root.output[o]).toBeDefined();
   });
 
   test("ecs_service_log_group_names maps each service to its log group", () => {
@@ -281,7 +336,11 @@ describe("policy gate and cost", () => {
 
   test("the cost report prints the three start/stop states, always on > 8 h/day > stopped", () => {
     const sc = scenarioEstimates(s, env.cost);
-    expect(sc.map((x) => [x.name, x.runningHours])).toEqual([["always on", 730], ["8 h/day", 243], ["stopped", 0]]);
+    expect(sc.map((x) => [x.name, x.runningHours])).toEqual([
+      ["always on", 730],
+      ["8 h/day", 243],
+      ["stopped", 0],
+    ]);
     expect(sc[0].estimate.total).toBeGreaterThan(sc[1].estimate.total);
     expect(sc[1].estimate.total).toBeGreaterThan(sc[2].estimate.total);
     expect(formatScenarios(sc)).toMatch(/stopped \(0 h\) +\$\d+\.\d\d$/);
@@ -298,7 +357,8 @@ describe("policy gate and cost", () => {
   });
 
   test("EduAutismo has no scenarios, so its report is unchanged", () => {
-    for (const e of loadEnvironments()) expect(formatScenarios(scenarioEstimates(synthAll().stacks[e.workspace], e.cost))).toBe("");
+    for (const e of loadEnvironments())
+      expect(formatScenarios(scenarioEstimates(synthAll().stacks[e.workspace], e.cost))).toBe("");
   });
 });
 
@@ -312,7 +372,9 @@ describe("config rules of the new fields", () => {
   test("service parameters without compute.parameterStore are refused", () => {
     const dev = inputs().dev as Mutable;
     dev.compute.services[0].parameters = ["DATABASE_URL"];
-    expect(() => loadEnvironments({ dev })).toThrow('dev.compute.services[0].parameters[0]: "DATABASE_URL" is not a parameter of compute.parameterStore (none: set compute.parameterStore)');
+    expect(() => loadEnvironments({ dev })).toThrow(
+      'dev.compute.services[0].parameters[0]: "DATABASE_URL" is not a parameter of compute.parameterStore (none: set compute.parameterStore)',
+    );
   });
 
   test("an operator parameter may not take a name Terraform writes", () => {
@@ -322,7 +384,9 @@ describe("config rules of the new fields", () => {
   });
 
   test("an operator parameter is listed once", () => {
-    expect(problems((e) => e.compute.parameterStore.manual.push("ADMIN_TOKEN"))).toEqual(["prod.compute.parameterStore.manual[3]: ADMIN_TOKEN is listed twice"]);
+    expect(problems((e) => e.compute.parameterStore.manual.push("ADMIN_TOKEN"))).toEqual([
+      "prod.compute.parameterStore.manual[3]: ADMIN_TOKEN is listed twice",
+    ]);
   });
 
   test("a parameter name is an environment variable name", () => {
@@ -332,7 +396,9 @@ describe("config rules of the new fields", () => {
   });
 
   test("REDIS_URL needs the cache", () => {
-    expect(problems((e) => (e.cache.enabled = false))).toContain("prod.compute.parameterStore.redisUrl: needs the cache (cache.enabled): REDIS_URL is written by the cache module");
+    expect(problems((e) => (e.cache.enabled = false))).toContain(
+      "prod.compute.parameterStore.redisUrl: needs the cache (cache.enabled): REDIS_URL is written by the cache module",
+    );
   });
 
   test("a variable comes from one source: a parameter or a secret", () => {
@@ -345,15 +411,21 @@ describe("config rules of the new fields", () => {
   });
 
   test("the cluster's name suffix is lowercase letters, digits and dashes", () => {
-    expect(problems((e) => (e.compute.clusterNameSuffix = "Cluster"))).toEqual(["prod.compute.clusterNameSuffix: must be lowercase letters, digits and dashes"]);
+    expect(problems((e) => (e.compute.clusterNameSuffix = "Cluster"))).toEqual([
+      "prod.compute.clusterNameSuffix: must be lowercase letters, digits and dashes",
+    ]);
   });
 
   test("the database identifier's suffix is lowercase letters, digits and dashes", () => {
-    expect(problems((e) => (e.database.identifierSuffix = "db_1"))).toEqual(["prod.database.identifierSuffix: must be lowercase letters, digits and dashes"]);
+    expect(problems((e) => (e.database.identifierSuffix = "db_1"))).toEqual([
+      "prod.database.identifierSuffix: must be lowercase letters, digits and dashes",
+    ]);
   });
 
   test("a scenario prices at most 744 hours", () => {
-    expect(problems((e) => (e.cost.scenarios[0].runningHours = 800))).toEqual(["prod.cost.scenarios[0].runningHours: Too big: expected number to be <=744"]);
+    expect(problems((e) => (e.cost.scenarios[0].runningHours = 800))).toEqual([
+      "prod.cost.scenarios[0].runningHours: Too big: expected number to be <=744",
+    ]);
   });
 });
 
@@ -361,11 +433,15 @@ describe("day-one rules Atena's prod broke (issue 21)", () => {
   // prod is a development tier that serves users: a rule keyed on the tier alone let its silent alarm topic through (D163).
   test("its alarms need a recipient although its tier is development", () => {
     expect(env.tier).toBe("development");
-    expect(problems((e) => (e.monitoring.alarmEmails = []))).toEqual([`prod.monitoring.alarmEmails: ${ALARMS_NEED_RECIPIENTS}`]);
+    expect(problems((e) => (e.monitoring.alarmEmails = []))).toEqual([
+      `prod.monitoring.alarmEmails: ${ALARMS_NEED_RECIPIENTS}`,
+    ]);
   });
 
   test("a waiver next to subscribers is refused (it would outlive its reason)", () => {
-    expect(problems((e) => (e.monitoring.unsubscribedReason = "nobody reads these alarms at all"))).toEqual(["prod.monitoring.unsubscribedReason: alarmEmails has subscribers: drop unsubscribedReason"]);
+    expect(problems((e) => (e.monitoring.unsubscribedReason = "nobody reads these alarms at all"))).toEqual([
+      "prod.monitoring.unsubscribedReason: alarmEmails has subscribers: drop unsubscribedReason",
+    ]);
   });
 
   test("the guide's RunTask override names container api: the api and migrations task definitions define it, and the load balancer targets it", () => {
@@ -375,6 +451,8 @@ describe("day-one rules Atena's prod broke (issue 21)", () => {
   });
 
   test("a geo allow-list copied without the guide asking for it is refused", () => {
-    expect(problems((e) => (e.security.waf.allowedCountries = ["BR"]))).toEqual([`prod.security.waf.allowedCountries: ${GEO_RULE_NEEDS_REASON}`]);
+    expect(problems((e) => (e.security.waf.allowedCountries = ["BR"]))).toEqual([
+      `prod.security.waf.allowedCountries: ${GEO_RULE_NEEDS_REASON}`,
+    ]);
   });
 });

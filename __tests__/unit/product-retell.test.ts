@@ -47,14 +47,18 @@ describe("retell output", () => {
 
   test("names nothing after EduAutismo", () => {
     for (const ws of ["staging", "production"]) {
-      expect(JSON.stringify(stacks[ws].root) + JSON.stringify(stacks[ws].modules) + stacks[ws].tfvars).not.toMatch(/eduautismo|bncc/i);
+      expect(JSON.stringify(stacks[ws].root) + JSON.stringify(stacks[ws].modules) + stacks[ws].tfvars).not.toMatch(
+        /eduautismo|bncc/i,
+      );
     }
   });
 
   test("three AZs with public, private and database subnets (seed 003 §1)", () => {
     const net = prod.root.module.network;
     expect(net.azs).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
-    expect([net.public_subnets, net.private_subnets, net.database_subnets].map((s: string[]) => s.length)).toEqual([3, 3, 3]);
+    expect([net.public_subnets, net.private_subnets, net.database_subnets].map((s: string[]) => s.length)).toEqual([
+      3, 3, 3,
+    ]);
     expect(net.vpc_cidr).toBe("10.0.0.0/16");
   });
 });
@@ -74,7 +78,10 @@ describe("host-based routing (compute hostHeaders)", () => {
 
   test("the HTTPS listener answers 404 to any other host instead of defaulting to a service", () => {
     expect(resource(compute, "aws_lb_listener", "https").default_action).toEqual([
-      { type: "fixed-response", fixed_response: { content_type: "text/plain", message_body: "Not Found", status_code: "404" } },
+      {
+        type: "fixed-response",
+        fixed_response: { content_type: "text/plain", message_body: "Not Found", status_code: "404" },
+      },
     ]);
   });
 
@@ -92,13 +99,19 @@ describe("host-based routing (compute hostHeaders)", () => {
     delete input.compute.certificateArn;
     input.exemptions.push({ control: "alb-https", reason: "a test environment without a domain or certificate" });
     const c = synthProduct(RETELL, { staging: input as EnvironmentInput }).stacks.staging.modules.compute;
-    expect(resource(c, "aws_lb_listener", "http").default_action[0]).toMatchObject({ type: "fixed-response", fixed_response: { status_code: "404" } });
+    expect(resource(c, "aws_lb_listener", "http").default_action[0]).toMatchObject({
+      type: "fixed-response",
+      fixed_response: { status_code: "404" },
+    });
     expect(resource(c, "aws_lb_listener_rule", "api").listener_arn).toBe("${aws_lb_listener.http.arn}");
   });
 
   test("staging routes its own hosts", () => {
     const r = resourcesOf(staging.modules.compute, "aws_lb_listener_rule");
-    expect([r.api.condition, r.web.condition]).toEqual([[{ host_header: { values: ["api.staging.retellai-mvp.com"] } }], [{ host_header: { values: ["staging.retellai-mvp.com"] } }]]);
+    expect([r.api.condition, r.web.condition]).toEqual([
+      [{ host_header: { values: ["api.staging.retellai-mvp.com"] } }],
+      [{ host_header: { values: ["staging.retellai-mvp.com"] } }],
+    ]);
   });
 });
 
@@ -138,7 +151,9 @@ describe("services (seed 003 §2)", () => {
 
   test("the migrations task of the guide (run-task) exists, from the API image", () => {
     expect(resource(compute, "aws_ecs_task_definition", "migrations").family).toBe("${var.name}-migrations");
-    expect(resource(compute, "aws_ecs_task_definition", "migrations").container_definitions).toContain("aws_ecr_repository.api.repository_url");
+    expect(resource(compute, "aws_ecs_task_definition", "migrations").container_definitions).toContain(
+      "aws_ecr_repository.api.repository_url",
+    );
   });
 });
 
@@ -149,7 +164,12 @@ describe("alarms (seed 003 'Alarms Configurados')", () => {
   });
 
   test("RDS CPU above 80% for 10 minutes", () => {
-    expect(alarms.rds_cpu_high).toMatchObject({ threshold: 80, period: 300, evaluation_periods: 2, metric_name: "CPUUtilization" });
+    expect(alarms.rds_cpu_high).toMatchObject({
+      threshold: 80,
+      period: 300,
+      evaluation_periods: 2,
+      metric_name: "CPUUtilization",
+    });
   });
 
   test("ALB 5xx above 5 in 5 minutes", () => {
@@ -174,7 +194,12 @@ describe("alarms (seed 003 'Alarms Configurados')", () => {
     input.monitoring.dashboard = { errorRateServices: [] };
     const s = synthProduct(RETELL, { production: input as EnvironmentInput }).stacks.production;
     const a = resource(s.modules.monitoring, "aws_cloudwatch_metric_alarm", "web_cpu_high");
-    expect(a).toMatchObject({ threshold: 75, period: 300, evaluation_periods: 2, dimensions: { ClusterName: "${var.ecs_cluster_name}", ServiceName: '${var.ecs_service_names["web"]}' } });
+    expect(a).toMatchObject({
+      threshold: 75,
+      period: 300,
+      evaluation_periods: 2,
+      dimensions: { ClusterName: "${var.ecs_cluster_name}", ServiceName: '${var.ecs_service_names["web"]}' },
+    });
     expect(s.root.module.monitoring.ecs_service_names).toBe("${module.compute.ecs_service_names}");
     expect(s.modules.monitoring.variable.target_group_arn_suffixes).toBeUndefined();
   });
@@ -203,18 +228,37 @@ describe("data (seed 003 §3–§5)", () => {
   });
 
   test("production PostgreSQL is db.r6g.xlarge Multi-AZ with 30 days of backups", () => {
-    expect(config("production").database).toMatchObject({ instanceClass: "db.r6g.xlarge", multiAz: true, backupRetentionDays: 30 });
+    expect(config("production").database).toMatchObject({
+      instanceClass: "db.r6g.xlarge",
+      multiAz: true,
+      backupRetentionDays: 30,
+    });
     expect(prod.tfvars).toContain('\ndb_instance_class = "db.r6g.xlarge"\n');
   });
 
   test("production Redis is 2 × cache.r6g.large with TLS and encryption at rest", () => {
-    expect(config("production").cache).toMatchObject({ nodeType: "cache.r6g.large", numCacheNodes: 2, transitEncryption: true, automaticFailover: true });
-    expect(resource(prod.modules.cache, "aws_elasticache_replication_group", "redis").at_rest_encryption_enabled).toBe("true");
+    expect(config("production").cache).toMatchObject({
+      nodeType: "cache.r6g.large",
+      numCacheNodes: 2,
+      transitEncryption: true,
+      automaticFailover: true,
+    });
+    expect(resource(prod.modules.cache, "aws_elasticache_replication_group", "redis").at_rest_encryption_enabled).toBe(
+      "true",
+    );
   });
 
   test("staging is db.t3.large Single-AZ (7 days) and one cache.t3.medium node", () => {
-    expect(config("staging").database).toMatchObject({ instanceClass: "db.t3.large", multiAz: false, backupRetentionDays: 7 });
-    expect(config("staging").cache).toMatchObject({ nodeType: "cache.t3.medium", numCacheNodes: 1, transitEncryption: true });
+    expect(config("staging").database).toMatchObject({
+      instanceClass: "db.t3.large",
+      multiAz: false,
+      backupRetentionDays: 7,
+    });
+    expect(config("staging").cache).toMatchObject({
+      nodeType: "cache.t3.medium",
+      numCacheNodes: 1,
+      transitEncryption: true,
+    });
   });
 });
 
@@ -268,13 +312,25 @@ describe("cost (seed 003: ~$580/month)", () => {
 describe("rules of the new fields", () => {
   test("a worker cannot route by host", () => {
     expect(
-      retellProblems("production", (e) => e.compute.services.push({ name: "jobs", kind: "worker", image: "api", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1, hostHeaders: ["jobs.retellai-mvp.com"] })),
+      retellProblems("production", (e) =>
+        e.compute.services.push({
+          name: "jobs",
+          kind: "worker",
+          image: "api",
+          cpu: 256,
+          memory: 512,
+          desiredCount: 1,
+          minCapacity: 1,
+          maxCapacity: 1,
+          hostHeaders: ["jobs.retellai-mvp.com"],
+        }),
+      ),
     ).toContain("production.compute.services[2].hostHeaders: a worker has no load balancer: drop hostHeaders");
   });
 
   test("host routing is refused behind CloudFront", () => {
     expect(retellProblems("production", (e) => (e.network.albIngress = "cloudfront"))).toContain(
-      'production.compute.services[0].hostHeaders: cannot route by host behind CloudFront (albIngress "cloudfront"): CloudFront sends the origin\'s name (cdn.originDomainName) as Host, never the viewer\'s; route by pathPatterns',
+      "production.compute.services[0].hostHeaders: cannot route by host behind CloudFront (albIngress \"cloudfront\"): CloudFront sends the origin's name (cdn.originDomainName) as Host, never the viewer's; route by pathPatterns",
     );
   });
 
@@ -284,29 +340,42 @@ describe("rules of the new fields", () => {
         e.compute.services[1].pathPatterns = ["/a/*", "/b/*", "/c/*", "/d/*"];
         e.compute.services[1].hostHeaders = ["app.retellai-mvp.com", "www.retellai-mvp.com"];
       }),
-    ).toContain("production.compute.services[1].hostHeaders: a listener rule holds at most 5 condition values (ELB quota): pathPatterns (4) + hostHeaders (2) = 6");
+    ).toContain(
+      "production.compute.services[1].hostHeaders: a listener rule holds at most 5 condition values (ELB quota): pathPatterns (4) + hostHeaders (2) = 6",
+    );
   });
 
   test("one host goes to one service unless paths tell them apart", () => {
-    expect(retellProblems("production", (e) => (e.compute.services[1].hostHeaders = ["api.retellai-mvp.com"]))).toContain(
+    expect(
+      retellProblems("production", (e) => (e.compute.services[1].hostHeaders = ["api.retellai-mvp.com"])),
+    ).toContain(
       'production.compute.services[1].hostHeaders[0]: api.retellai-mvp.com already routes to web service "api": give both services pathPatterns, or one host to one service',
     );
   });
 
   test("a host listed twice in one service is refused", () => {
-    expect(retellProblems("production", (e) => (e.compute.services[1].hostHeaders = ["app.retellai-mvp.com", "app.retellai-mvp.com"]))).toContain(
+    expect(
+      retellProblems(
+        "production",
+        (e) => (e.compute.services[1].hostHeaders = ["app.retellai-mvp.com", "app.retellai-mvp.com"]),
+      ),
+    ).toContain(
       "production.compute.services[1].hostHeaders[1]: app.retellai-mvp.com is listed twice (also at hostHeaders[0])",
     );
   });
 
   test("a host header must be a lowercase host name", () => {
-    expect(retellProblems("production", (e) => (e.compute.services[0].hostHeaders = ["API.retellai-mvp.com"]))).toContain(
+    expect(
+      retellProblems("production", (e) => (e.compute.services[0].hostHeaders = ["API.retellai-mvp.com"])),
+    ).toContain(
       "production.compute.services[0].hostHeaders[0]: must be a lowercase host name such as api.example.com or *.example.com",
     );
   });
 
   test("a wildcard host is accepted", () => {
-    expect(retellProblems("production", (e) => (e.compute.services[1].hostHeaders = ["*.retellai-mvp.com"]))).toEqual([]);
+    expect(retellProblems("production", (e) => (e.compute.services[1].hostHeaders = ["*.retellai-mvp.com"]))).toEqual(
+      [],
+    );
   });
 
   test("a second web service with a host and no path has its listener rule", () => {
@@ -320,49 +389,86 @@ describe("rules of the new fields", () => {
   });
 
   test("a mix without any on-demand task is refused", () => {
-    expect(retellProblems("production", (e) => (e.compute.services[0].spotMix = { onDemandBase: 0, onDemandWeight: 0, spotWeight: 1 }))).toContain(
+    expect(
+      retellProblems(
+        "production",
+        (e) => (e.compute.services[0].spotMix = { onDemandBase: 0, onDemandWeight: 0, spotWeight: 1 }),
+      ),
+    ).toContain(
       "production.compute.services[0].spotMix: puts no task on on-demand Fargate (onDemandBase and onDemandWeight are 0): use spot: true, or give the mix an on-demand base",
     );
   });
 
   test("a mix needs some Spot weight", () => {
-    expect(retellProblems("production", (e) => (e.compute.services[0].spotMix = { onDemandBase: 1, spotWeight: 0 }))).toContain(
+    expect(
+      retellProblems("production", (e) => (e.compute.services[0].spotMix = { onDemandBase: 1, spotWeight: 0 })),
+    ).toContain(
       "production.compute.services[0].spotMix.spotWeight: a mix needs some Spot: at least 1 (or drop spotMix)",
     );
   });
 
   test("a service alarm names a configured service", () => {
-    expect(retellProblems("production", (e) => (e.monitoring.serviceAlarms = { worker: { cpuPercent: 80 } }))).toContain(
-      'production.monitoring.serviceAlarms.worker: no service "worker" in compute.services (api, web)',
-    );
+    expect(
+      retellProblems("production", (e) => (e.monitoring.serviceAlarms = { worker: { cpuPercent: 80 } })),
+    ).toContain('production.monitoring.serviceAlarms.worker: no service "worker" in compute.services (api, web)');
   });
 
   test("a latency alarm needs a web service", () => {
     expect(
       retellProblems("production", (e) => {
-        e.compute.services.push({ name: "jobs", kind: "worker", image: "api", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1 });
+        e.compute.services.push({
+          name: "jobs",
+          kind: "worker",
+          image: "api",
+          cpu: 256,
+          memory: 512,
+          desiredCount: 1,
+          minCapacity: 1,
+          maxCapacity: 1,
+        });
         e.monitoring.serviceAlarms = { jobs: { p95LatencyMs: 500 } };
       }),
-    ).toContain('production.monitoring.serviceAlarms.jobs.p95LatencyMs: "jobs" is a worker: no load balancer measures its response time');
+    ).toContain(
+      'production.monitoring.serviceAlarms.jobs.p95LatencyMs: "jobs" is a worker: no load balancer measures its response time',
+    );
   });
 
   test("an error-rate widget names a web service: a worker has no target group counting its requests", () => {
     const problems = retellProblems("production", (e) => {
-      e.compute.services.push({ name: "jobs", kind: "worker", image: "api", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 1 });
+      e.compute.services.push({
+        name: "jobs",
+        kind: "worker",
+        image: "api",
+        cpu: 256,
+        memory: 512,
+        desiredCount: 1,
+        minCapacity: 1,
+        maxCapacity: 1,
+      });
       e.monitoring.dashboard = { errorRateServices: ["jobs", "nope"] };
     });
-    expect(problems).toContain('production.monitoring.dashboard.errorRateServices[0]: "jobs" is a worker: no target group counts its requests and 5xx responses');
-    expect(problems).toContain('production.monitoring.dashboard.errorRateServices[1]: no service "nope" in compute.services (api, web, jobs)');
+    expect(problems).toContain(
+      'production.monitoring.dashboard.errorRateServices[0]: "jobs" is a worker: no target group counts its requests and 5xx responses',
+    );
+    expect(problems).toContain(
+      'production.monitoring.dashboard.errorRateServices[1]: no service "nope" in compute.services (api, web, jobs)',
+    );
   });
 });
 
-test("every Retell dashboard has the guide's API error rate: 5xx over requests of the api target group (seed 003 \"Métricas Principais\")", () => {
+test('every Retell dashboard has the guide\'s API error rate: 5xx over requests of the api target group (seed 003 "Métricas Principais")', () => {
   for (const ws of Object.keys(stacks)) {
     const body = resource(stacks[ws].modules.monitoring, "aws_cloudwatch_dashboard", "this").dashboard_body as string;
     const start = body.indexOf("api error rate (5xx / requests, %)");
     expect([ws, start]).not.toEqual([ws, -1]);
     const widget = body.slice(start, body.indexOf("type", start));
-    for (const part of ['"HTTPCode_Target_5XX_Count"', '"RequestCount"', 'var.target_group_arn_suffixes["api"]', "100 * FILL(errors, 0) / requests"]) expect([ws, part, widget.includes(part)]).toEqual([ws, part, true]);
+    for (const part of [
+      '"HTTPCode_Target_5XX_Count"',
+      '"RequestCount"',
+      'var.target_group_arn_suffixes["api"]',
+      "100 * FILL(errors, 0) / requests",
+    ])
+      expect([ws, part, widget.includes(part)]).toEqual([ws, part, true]);
     expect(stacks[ws].root.module.monitoring.target_group_arn_suffixes).toBeDefined();
   }
 });

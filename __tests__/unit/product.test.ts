@@ -17,17 +17,34 @@ import { inputs, resource, resourcesOf, synthAll } from "../helpers/synth";
 describe("a workers-only deployment (no web service)", () => {
   const all = inputs();
   const dev = all.dev as Mutable;
-  dev.compute.services = [{ name: "jobs", kind: "worker", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, secrets: ["openai-api-key"] }];
+  dev.compute.services = [
+    {
+      name: "jobs",
+      kind: "worker",
+      cpu: 256,
+      memory: 512,
+      desiredCount: 1,
+      minCapacity: 1,
+      maxCapacity: 2,
+      secrets: ["openai-api-key"],
+    },
+  ];
   const { outdir, stacks } = synthAll(all);
   const s = stacks.dev;
 
   test("synthesizes Terraform whose every reference is declared", () => {
-    expect(checkDirectory(path.join(outdir, "stacks", "dev"), { label: "dev" }).map((f) => `${f.file}: ${f.path}: ${f.message}`)).toEqual([]);
+    expect(
+      checkDirectory(path.join(outdir, "stacks", "dev"), { label: "dev" }).map(
+        (f) => `${f.file}: ${f.path}: ${f.message}`,
+      ),
+    ).toEqual([]);
   });
 
   test("tells the network there is no load balancer, so 80 and 443 stay closed", () => {
     expect(s.root.module.network.alb_ingress).toBe("none");
-    expect(resource(s.modules.network, "aws_vpc_security_group_ingress_rule", "alb_http_from_internet").count).toBe('${var.alb_ingress == "internet" ? 1 : 0}');
+    expect(resource(s.modules.network, "aws_vpc_security_group_ingress_rule", "alb_http_from_internet").count).toBe(
+      '${var.alb_ingress == "internet" ? 1 : 0}',
+    );
   });
 
   test("has no load balancer, no load-balancer outputs, and its worker keeps its own knobs", () => {
@@ -56,19 +73,36 @@ describe("application buckets come from config", () => {
   });
 
   test("the product's buckets stay next to the new one (the environment's objects merge into the product's)", () => {
-    expect(Object.keys(resourcesOf(s.modules.storage, "aws_s3_bucket")).sort()).toEqual(["bncc_data", "exports", "logs", "ml_models", "reports", "uploads"]);
+    expect(Object.keys(resourcesOf(s.modules.storage, "aws_s3_bucket")).sort()).toEqual([
+      "bncc_data",
+      "exports",
+      "logs",
+      "ml_models",
+      "reports",
+      "uploads",
+    ]);
   });
 });
 
 describe("product defaults", () => {
   test("the environment file wins on every value it sets; the product fills the rest", () => {
-    const merged = withDefaults(PRODUCT_DEFAULTS, { storage: { buckets: { uploads: { lifecycle: [] } } } } as Mutable) as Mutable;
-    expect(merged.storage.buckets.uploads).toMatchObject({ lifecycle: [], description: "Bucket for user uploads.", browserUploads: true });
+    const merged = withDefaults(PRODUCT_DEFAULTS, {
+      storage: { buckets: { uploads: { lifecycle: [] } } },
+    } as Mutable) as Mutable;
+    expect(merged.storage.buckets.uploads).toMatchObject({
+      lifecycle: [],
+      description: "Bucket for user uploads.",
+      browserUploads: true,
+    });
     expect(merged.storage.bucketPrefix).toBe("eduautismo");
   });
 
   test("EduAutismo's database names are the product's, not the module's neutral defaults", () => {
-    expect(parseEnvironment(inputs().dev, "dev").database).toMatchObject({ databaseName: "eduautismo", masterUsername: "eduautismo_admin", appUsername: "eduautismo_app" });
+    expect(parseEnvironment(inputs().dev, "dev").database).toMatchObject({
+      databaseName: "eduautismo",
+      masterUsername: "eduautismo_admin",
+      appUsername: "eduautismo_app",
+    });
   });
 
   test("disaster recovery refuses a bucket that storage does not have", () => {
@@ -98,7 +132,11 @@ describe("a second product", () => {
   });
 
   test("never mentions EduAutismo: every module and the root are product-neutral", () => {
-    const files = [...fs.readdirSync(path.join(dir, "modules")).map((m) => `modules/${m}/main.tf.json`), "cdk.tf.json", "environments/qa/terraform.tfvars"];
+    const files = [
+      ...fs.readdirSync(path.join(dir, "modules")).map((m) => `modules/${m}/main.tf.json`),
+      "cdk.tf.json",
+      "environments/qa/terraform.tfvars",
+    ];
     expect(files.filter((f) => /eduautismo|bncc/i.test(text(f)))).toEqual([]);
   });
 
@@ -116,5 +154,7 @@ describe("a second product", () => {
 });
 
 test("npm run synth -- <product> names a product; an unknown one stops before anything is written", () => {
-  expect(() => synthesizeProducts(["nosuch"])).toThrow(/synth: no product "nosuch" \(products: eduautismo(, [a-z0-9-]+)*\)/);
+  expect(() => synthesizeProducts(["nosuch"])).toThrow(
+    /synth: no product "nosuch" \(products: eduautismo(, [a-z0-9-]+)*\)/,
+  );
 });

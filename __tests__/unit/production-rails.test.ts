@@ -4,7 +4,13 @@ import { synthAll, type Json } from "../helpers/synth";
 const { stacks } = synthAll();
 
 /** Resource types that hold data or keys that cannot be recreated. */
-const STATEFUL = ["aws_kms_key", "aws_s3_bucket", "aws_elasticache_replication_group", "aws_db_instance", "aws_secretsmanager_secret"];
+const STATEFUL = [
+  "aws_kms_key",
+  "aws_s3_bucket",
+  "aws_elasticache_replication_group",
+  "aws_db_instance",
+  "aws_secretsmanager_secret",
+];
 /** Recreatable from their source: read replicas copy the primary again. */
 const RECREATABLE = new Set(["module.database.aws_db_instance.replica"]);
 
@@ -29,7 +35,11 @@ test("production has stateful resources in every data module", () => {
 test("the flow log key is enumerated as stateful and carries prevent_destroy in production only", () => {
   expect(stateful("production").map((r) => r.address)).toContain("module.network.aws_kms_key.flow_logs");
   const rail = (ws: string) => stacks[ws].modules.network.resource.aws_kms_key.flow_logs.lifecycle?.prevent_destroy;
-  expect({ dev: rail("dev"), staging: rail("staging"), production: rail("production") }).toEqual({ dev: false, staging: false, production: true });
+  expect({ dev: rail("dev"), staging: rail("staging"), production: rail("production") }).toEqual({
+    dev: false,
+    staging: false,
+    production: true,
+  });
 });
 
 test("in production every stateful resource has prevent_destroy, or is a secret with a recovery window", () => {
@@ -50,5 +60,9 @@ test("the production database is also deletion-protected through the API", () =>
 });
 
 test("dev can be torn down: nothing stateful carries prevent_destroy", () => {
-  expect(stateful("dev").filter(({ body }) => body.lifecycle?.prevent_destroy === true).map((r) => r.address)).toEqual([]);
+  expect(
+    stateful("dev")
+      .filter(({ body }) => body.lifecycle?.prevent_destroy === true)
+      .map((r) => r.address),
+  ).toEqual([]);
 });

@@ -9,7 +9,13 @@ import { PRODUCTS, productById, workspaceLabel } from "../../environments";
 import { estimate } from "../../lib/tools/cost/estimate";
 import { generatedDocs, policyDoc, productsTable, readmeWithProducts } from "../../lib/tools/docs";
 import { evaluatePolicy, policyEnvironment } from "../../lib/tools/policy";
-import { cliResourceNames, nameExists, productRunbookDoc, runbookContainerNames, terraformLines } from "../../lib/tools/product-runbook";
+import {
+  cliResourceNames,
+  nameExists,
+  productRunbookDoc,
+  runbookContainerNames,
+  terraformLines,
+} from "../../lib/tools/product-runbook";
 import { containers } from "../../lib/tools/policy/containers";
 import { policyModel } from "../../lib/tools/policy/model";
 import type { SynthesizedStack } from "../../lib/tools/synthesized";
@@ -25,48 +31,83 @@ const OTHERS = PRODUCTS.filter((p) => p.outDir);
 describe.each(OTHERS.map((p) => [p.id, p] as const))("product %s", (_, product) => {
   const set = productStacks(product);
 
-  test.each(set.envs.map((e) => [e.workspace, e] as const))("%s: every reference of the synthesized Terraform is declared", (ws) => {
-    expect(checkDirectory(set.dir(ws), { label: set.label(ws) }).map((f) => `${f.file}: ${f.path}: ${f.message}`)).toEqual([]);
-  });
+  test.each(set.envs.map((e) => [e.workspace, e] as const))(
+    "%s: every reference of the synthesized Terraform is declared",
+    (ws) => {
+      expect(
+        checkDirectory(set.dir(ws), { label: set.label(ws) }).map((f) => `${f.file}: ${f.path}: ${f.message}`),
+      ).toEqual([]);
+    },
+  );
 
   test.each(set.envs.map((e) => [e.workspace, e] as const))("%s: the policy gate passes", (ws, env) => {
     const report = evaluatePolicy(set.stacks[ws], policyEnvironment(env, product));
-    expect(report.results.filter((r) => r.status === "failed").map((r) => `${r.check.id}: ${r.failures.map((f) => `${f.address}: ${f.problem}`).join("; ")}`)).toEqual([]);
+    expect(
+      report.results
+        .filter((r) => r.status === "failed")
+        .map((r) => `${r.check.id}: ${r.failures.map((f) => `${f.address}: ${f.problem}`).join("; ")}`),
+    ).toEqual([]);
   });
 
-  test.each(set.envs.map((e) => [e.workspace, e] as const))("%s: the cost estimate is within the environment's budget", (ws, env) => {
-    const e = estimate(set.stacks[ws], env.cost);
-    expect(e.total).toBeGreaterThan(0);
-    expect(e.total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
-  });
+  test.each(set.envs.map((e) => [e.workspace, e] as const))(
+    "%s: the cost estimate is within the environment's budget",
+    (ws, env) => {
+      const e = estimate(set.stacks[ws], env.cost);
+      expect(e.total).toBeGreaterThan(0);
+      expect(e.total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
+    },
+  );
 
-  test.each(set.envs.map((e) => [e.workspace, e] as const))("%s: the address contract lists exactly the synthesized addresses (npm run addresses -- --update)", (ws) => {
-    expect(addresses(set.stacks[ws])).toEqual(readContract(ws, product));
-  });
+  test.each(set.envs.map((e) => [e.workspace, e] as const))(
+    "%s: the address contract lists exactly the synthesized addresses (npm run addresses -- --update)",
+    (ws) => {
+      expect(addresses(set.stacks[ws])).toEqual(readContract(ws, product));
+    },
+  );
 
-  test.each(set.envs.map((e) => [e.workspace, e] as const))("%s: every -target of the generated runbook names a module of the workspace", (ws, env) => {
-    const targets = terraformLines(productRunbookDoc(product, env, set.stacks[ws])).flatMap((l) => [...l.matchAll(/-target=module\.([a-z_]+)/g)].map((m) => m[1]));
-    expect(targets.filter((t) => !(t in set.stacks[ws].root.module))).toEqual([]);
-  });
+  test.each(set.envs.map((e) => [e.workspace, e] as const))(
+    "%s: every -target of the generated runbook names a module of the workspace",
+    (ws, env) => {
+      const targets = terraformLines(productRunbookDoc(product, env, set.stacks[ws])).flatMap((l) =>
+        [...l.matchAll(/-target=module\.([a-z_]+)/g)].map((m) => m[1]),
+      );
+      expect(targets.filter((t) => !(t in set.stacks[ws].root.module))).toEqual([]);
+    },
+  );
 });
 
 /** The containers of every task definition a workspace creates. */
 const containerNamesOf = (stack: SynthesizedStack) =>
-  new Set(policyModel(stack).resources.filter((r) => r.type === "aws_ecs_task_definition").flatMap((td) => (containers(td) ?? []).map((c) => String(c.name))));
+  new Set(
+    policyModel(stack)
+      .resources.filter((r) => r.type === "aws_ecs_task_definition")
+      .flatMap((td) => (containers(td) ?? []).map((c) => String(c.name))),
+  );
 
 describe("container names a runbook hands to ECS", () => {
-  test.each(PRODUCTS.map((p) => [p.id, p] as const))("%s: every --container or containers[?name==…] of its runbooks is a container of that workspace", (_, product) => {
-    const { stacks } = productStacks(product);
-    for (const [ws, stack] of Object.entries(stacks)) {
-      if (ws === "bootstrap") continue;
-      const doc = fs.readFileSync(path.join("docs", "runbooks", ...(product.outDir ? [product.outDir] : []), `${ws}.md`), "utf8");
-      const have = containerNamesOf(stack);
-      expect(runbookContainerNames(doc).filter((n) => !have.has(n)).map((n) => `${workspaceLabel(product, ws)}: ${n}`)).toEqual([]);
-    }
-  });
+  test.each(PRODUCTS.map((p) => [p.id, p] as const))(
+    "%s: every --container or containers[?name==…] of its runbooks is a container of that workspace",
+    (_, product) => {
+      const { stacks } = productStacks(product);
+      for (const [ws, stack] of Object.entries(stacks)) {
+        if (ws === "bootstrap") continue;
+        const doc = fs.readFileSync(
+          path.join("docs", "runbooks", ...(product.outDir ? [product.outDir] : []), `${ws}.md`),
+          "utf8",
+        );
+        const have = containerNamesOf(stack);
+        expect(
+          runbookContainerNames(doc)
+            .filter((n) => !have.has(n))
+            .map((n) => `${workspaceLabel(product, ws)}: ${n}`),
+        ).toEqual([]);
+      }
+    },
+  );
 
   test("the rule reads both forms and refuses a container the workspace does not have", () => {
-    const doc = "```bash\naws ecs execute-command --task \"$TASK\" --container toolbox --interactive\naws ecs describe-tasks --query \"tasks[0].containers[?name=='app'].exitCode\"\naws ecs execute-command --container $C\n```\n";
+    const doc =
+      '```bash\naws ecs execute-command --task "$TASK" --container toolbox --interactive\naws ecs describe-tasks --query "tasks[0].containers[?name==\'app\'].exitCode"\naws ecs execute-command --container $C\n```\n';
     expect(runbookContainerNames(doc)).toEqual(["toolbox", "app"]);
     const aitechne = productStacks(productById("aitechne")!).stacks.prod;
     expect(runbookContainerNames(doc).filter((n) => !containerNamesOf(aitechne).has(n))).toEqual(["toolbox", "app"]);
@@ -84,7 +125,10 @@ describe("the product tooling, with a fixture product", () => {
   });
 
   test("--product picks one product; none picks every product; an unknown one names the products", () => {
-    expect(productArgs(["--product", "eduautismo", "--verbose"])).toEqual({ products: [productById("eduautismo")], rest: ["--verbose"] });
+    expect(productArgs(["--product", "eduautismo", "--verbose"])).toEqual({
+      products: [productById("eduautismo")],
+      rest: ["--verbose"],
+    });
     expect(productArgs([]).products).toEqual([...PRODUCTS]);
     expect(() => productArgs(["--product", "nosuch"])).toThrow(/^no product "nosuch" \(products: eduautismo/);
     expect(() => productArgs(["--product"])).toThrow("--product needs a product id");
@@ -94,13 +138,19 @@ describe("the product tooling, with a fixture product", () => {
     const doc = generatedDocs(edu, [set])["docs/runbooks/shop/qa.md"];
     expect(doc).toContain("cd cdktf.out/shop/stacks/qa");
     expect(doc).toContain("npm run synth -- shop");
-    expect(terraformLines(doc)).toContain('terraform plan -var-file="environments/qa/terraform.tfvars" -target=module.network -out=tfplan-network');
+    expect(terraformLines(doc)).toContain(
+      'terraform plan -var-file="environments/qa/terraform.tfvars" -target=module.network -out=tfplan-network',
+    );
   });
 
   test("a stoppable environment's runbook has the stop plan; its Terraform lines drop trailing comments", () => {
     const doc = productRunbookDoc(shop, set.envs[0], set.stacks.qa);
-    expect(terraformLines(doc)).toContain('terraform plan -var-file="environments/qa/terraform.tfvars" -var=environment_running=false -out=tfplan-stop');
-    expect(terraformLines("```bash\nterraform output x   # note\n```\n```hcl\nterraform = 1\n```")).toEqual(["terraform output x"]);
+    expect(terraformLines(doc)).toContain(
+      'terraform plan -var-file="environments/qa/terraform.tfvars" -var=environment_running=false -out=tfplan-stop',
+    );
+    expect(terraformLines("```bash\nterraform output x   # note\n```\n```hcl\nterraform = 1\n```")).toEqual([
+      "terraform output x",
+    ]);
   });
 
   test("the names a runbook's AWS CLI lines pass are read from their flags; computed values are left to Terraform", () => {
@@ -113,7 +163,14 @@ describe("the product tooling, with a fixture product", () => {
       "```",
       "aws ecs update-service --cluster outside-a-block",
     ].join("\n");
-    expect(cliResourceNames(doc).map((n) => `${n.flag} ${n.name}`)).toEqual(["--cluster c1", "--services s1", "--services s2", "--family-prefix fam", "logs tail /ecs/c1", "--cache-cluster-id rg-001"]);
+    expect(cliResourceNames(doc).map((n) => `${n.flag} ${n.name}`)).toEqual([
+      "--cluster c1",
+      "--services s1",
+      "--services s2",
+      "--family-prefix fam",
+      "logs tail /ecs/c1",
+      "--cache-cluster-id rg-001",
+    ]);
     const planned = new Set(["c1", "fam-api", "rg"]);
     expect(nameExists({ name: "fam", kind: "prefix" }, planned)).toBe(true);
     expect(nameExists({ name: "rg-001", kind: "member" }, planned)).toBe(true);
@@ -122,14 +179,21 @@ describe("the product tooling, with a fixture product", () => {
   });
 
   test("docs/policy.md has a column per workspace of every product", () => {
-    expect(policyDoc(edu, [set])).toMatch(/\| check \| what it asks \| severity \| scope \| upstream \| dev \| staging \| production \| shop\/qa \|/);
+    expect(policyDoc(edu, [set])).toMatch(
+      /\| check \| what it asks \| severity \| scope \| upstream \| dev \| staging \| production \| shop\/qa \|/,
+    );
   });
 
   test("the README's products table has a row per workspace with its directory and synth command", () => {
     const table = productsTable(edu, [set]);
     expect(table).toContain("| Example shop | `qa` | `cdktf.out/shop/stacks/qa` |");
     expect(table).toContain("`npm run synth -- shop`");
-    expect(readmeWithProducts("a\n<!-- products:begin (generated by `npm run docs`) -->\nold\n<!-- products:end -->\nb", "T")).toBe("a\nT\nb");
+    expect(
+      readmeWithProducts(
+        "a\n<!-- products:begin (generated by `npm run docs`) -->\nold\n<!-- products:end -->\nb",
+        "T",
+      ),
+    ).toBe("a\nT\nb");
     expect(() => readmeWithProducts("no markers", "T")).toThrow("README.md needs the markers");
   });
 

@@ -4,7 +4,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { checkDirectory, expressionReferences, formatFinding, templateReferences, tokenize, type Finding } from "../../lib/tools/references";
+import {
+  checkDirectory,
+  expressionReferences,
+  formatFinding,
+  templateReferences,
+  tokenize,
+  type Finding,
+} from "../../lib/tools/references";
 import { problems } from "../helpers/config";
 import { inputs, synthAll, tempDir, type Json } from "../helpers/synth";
 
@@ -24,7 +31,13 @@ const check = (files: Record<string, Json>) => lines(checkDirectory(fixture(file
 
 describe("tokenizer: what is a reference", () => {
   test("finds var, local, module, data and resource references in an interpolation", () => {
-    expect(refs("${var.a}-${local.b}-${module.c.d}-${data.aws_e.f.id}-${aws_g.h.arn}")).toEqual(["var.a", "local.b", "module.c.d", "data.aws_e.f", "aws_g.h"]);
+    expect(refs("${var.a}-${local.b}-${module.c.d}-${data.aws_e.f.id}-${aws_g.h.arn}")).toEqual([
+      "var.a",
+      "local.b",
+      "module.c.d",
+      "data.aws_e.f",
+      "aws_g.h",
+    ]);
   });
 
   test("terraform_data.<name> is a resource, terraform.workspace is not a reference", () => {
@@ -44,7 +57,10 @@ describe("tokenizer: what is a reference", () => {
   });
 
   test("object keys, bare or quoted, are not references", () => {
-    expect(refs('${jsonencode({ name = var.n, "image" = "x", tags = { env = local.e } })}')).toEqual(["var.n", "local.e"]);
+    expect(refs('${jsonencode({ name = var.n, "image" = "x", tags = { env = local.e } })}')).toEqual([
+      "var.n",
+      "local.e",
+    ]);
   });
 
   test("string literals inside an expression are not references", () => {
@@ -84,12 +100,9 @@ describe("tokenizer: what is a reference", () => {
   });
 
   test("splats and index steps keep the root: a module output read through an index", () => {
-    expect(refs('${aws_subnet.private[*].id}${aws_nat_gateway.this.0.id}${module.net[0].vpc_id}${module.m["k"].out}')).toEqual([
-      "aws_subnet.private",
-      "aws_nat_gateway.this",
-      "module.net.vpc_id",
-      "module.m.out",
-    ]);
+    expect(
+      refs('${aws_subnet.private[*].id}${aws_nat_gateway.this.0.id}${module.net[0].vpc_id}${module.m["k"].out}'),
+    ).toEqual(["aws_subnet.private", "aws_nat_gateway.this", "module.net.vpc_id", "module.m.out"]);
   });
 
   test("a bare expression (depends_on) is read without ${}", () => {
@@ -97,7 +110,22 @@ describe("tokenizer: what is a reference", () => {
   });
 
   test("operators are single tokens and numbers keep their decimals", () => {
-    expect(tokenize('var.a >= 1.5 && !var.b ? "x" : null').map((t) => t.text)).toEqual(["var", ".", "a", ">=", "1.5", "&&", "!", "var", ".", "b", "?", '"x"', ":", "null"]);
+    expect(tokenize('var.a >= 1.5 && !var.b ? "x" : null').map((t) => t.text)).toEqual([
+      "var",
+      ".",
+      "a",
+      ">=",
+      "1.5",
+      "&&",
+      "!",
+      "var",
+      ".",
+      "b",
+      "?",
+      '"x"',
+      ":",
+      "null",
+    ]);
   });
 
   test("an unterminated interpolation is an error, not silence", () => {
@@ -111,11 +139,15 @@ describe("module checks", () => {
       "cdk.tf.json": { module: { app: { source: "./modules/app" } } },
       "modules/app/main.tf.json": { resource: { aws_s3_bucket: { b: { bucket: "${var.name}" } } } },
     });
-    expect(findings).toEqual(['stack/modules/app/main.tf.json: resource.aws_s3_bucket.b.bucket: var.name is not declared in module "app"']);
+    expect(findings).toEqual([
+      'stack/modules/app/main.tf.json: resource.aws_s3_bucket.b.bucket: var.name is not declared in module "app"',
+    ]);
   });
 
   test("undeclared locals, resources and data sources are reported in the root module", () => {
-    const findings = check({ "cdk.tf.json": { output: { o: { value: "${local.l}${aws_x.y.id}${data.aws_z.w.id}" } } } });
+    const findings = check({
+      "cdk.tf.json": { output: { o: { value: "${local.l}${aws_x.y.id}${data.aws_z.w.id}" } } },
+    });
     expect(findings).toEqual([
       "stack/cdk.tf.json: output.o.value: local.l is not declared in the root module",
       "stack/cdk.tf.json: output.o.value: aws_x.y is not declared in the root module",
@@ -124,40 +156,81 @@ describe("module checks", () => {
   });
 
   test("a data source declared inside a check block is declared", () => {
-    expect(check({ "cdk.tf.json": { check: { c: { data: { aws_z: { w: {} } }, assert: [{ condition: "${data.aws_z.w.id != null}", error_message: "x" }] } } } })).toEqual([]);
+    expect(
+      check({
+        "cdk.tf.json": {
+          check: {
+            c: {
+              data: { aws_z: { w: {} } },
+              assert: [{ condition: "${data.aws_z.w.id != null}", error_message: "x" }],
+            },
+          },
+        },
+      }),
+    ).toEqual([]);
   });
 
   test("a module output the called module does not declare is reported", () => {
     const findings = check({
-      "cdk.tf.json": { module: { net: { source: "./modules/net" } }, output: { id: { value: "${module.net.vpc_id}" }, sg: { value: "${module.net.sg_id}" } } },
+      "cdk.tf.json": {
+        module: { net: { source: "./modules/net" } },
+        output: { id: { value: "${module.net.vpc_id}" }, sg: { value: "${module.net.sg_id}" } },
+      },
       "modules/net/main.tf.json": { output: { vpc_id: { value: "x" } } },
     });
-    expect(findings).toEqual(['stack/cdk.tf.json: output.sg.value: module.net.sg_id: output "sg_id" is not declared in module "net" (./modules/net)']);
+    expect(findings).toEqual([
+      'stack/cdk.tf.json: output.sg.value: module.net.sg_id: output "sg_id" is not declared in module "net" (./modules/net)',
+    ]);
   });
 
   test("a reference to an undeclared module call is reported", () => {
-    expect(check({ "cdk.tf.json": { output: { id: { value: "${module.net.vpc_id}" } } } })).toEqual(["stack/cdk.tf.json: output.id.value: module.net is not declared in the root module"]);
+    expect(check({ "cdk.tf.json": { output: { id: { value: "${module.net.vpc_id}" } } } })).toEqual([
+      "stack/cdk.tf.json: output.id.value: module.net is not declared in the root module",
+    ]);
   });
 
   test("a module call passing a variable the module does not declare is reported", () => {
     const findings = check({
-      "cdk.tf.json": { module: { app: { "//": { metadata: {} }, source: "./modules/app", name: "a", colour: "red", depends_on: [], providers: { aws: "aws" } } } },
+      "cdk.tf.json": {
+        module: {
+          app: {
+            "//": { metadata: {} },
+            source: "./modules/app",
+            name: "a",
+            colour: "red",
+            depends_on: [],
+            providers: { aws: "aws" },
+          },
+        },
+      },
       "modules/app/main.tf.json": { variable: { name: { type: "string" } } },
     });
-    expect(findings).toEqual(['stack/cdk.tf.json: module.app.colour: module "app" (./modules/app) declares no variable "colour"']);
+    expect(findings).toEqual([
+      'stack/cdk.tf.json: module.app.colour: module "app" (./modules/app) declares no variable "colour"',
+    ]);
   });
 
   test("a module call missing a required variable is reported; a variable with a default, even null, is optional", () => {
     const findings = check({
       "cdk.tf.json": { module: { app: { source: "./modules/app" } } },
-      "modules/app/main.tf.json": { variable: { name: { type: "string" }, tag: { type: "string", default: null }, size: { type: "number", default: 1 } } },
+      "modules/app/main.tf.json": {
+        variable: {
+          name: { type: "string" },
+          tag: { type: "string", default: null },
+          size: { type: "number", default: 1 },
+        },
+      },
     });
-    expect(findings).toEqual(['stack/cdk.tf.json: module.app: required variable "name" of module "app" (./modules/app, no default) is not passed']);
+    expect(findings).toEqual([
+      'stack/cdk.tf.json: module.app: required variable "name" of module "app" (./modules/app, no default) is not passed',
+    ]);
   });
 
   test("a depends_on entry naming an undeclared resource is reported", () => {
     const findings = check({ "cdk.tf.json": { resource: { aws_a: { x: { depends_on: ["aws_b.y"] } } } } });
-    expect(findings).toEqual(["stack/cdk.tf.json: resource.aws_a.x.depends_on[0]: aws_b.y is not declared in the root module"]);
+    expect(findings).toEqual([
+      "stack/cdk.tf.json: resource.aws_a.x.depends_on[0]: aws_b.y is not declared in the root module",
+    ]);
   });
 
   test("a dynamic block's iterator, by label or by iterator, is a local name in its content", () => {
@@ -169,22 +242,37 @@ describe("module checks", () => {
             s: {
               dynamic: {
                 ingress: { for_each: "${var.rules}", content: { port: "${ingress.value.port}" } },
-                egress: [{ for_each: "${var.rules}", iterator: "rule", content: { port: "${rule.value.port}", cidr: "${egress.value}" } }],
+                egress: [
+                  {
+                    for_each: "${var.rules}",
+                    iterator: "rule",
+                    content: { port: "${rule.value.port}", cidr: "${egress.value}" },
+                  },
+                ],
               },
             },
           },
         },
       },
     });
-    expect(findings).toEqual(["stack/cdk.tf.json: resource.aws_sg.s.dynamic.egress[0].content.cidr: egress.value is not declared in the root module"]);
+    expect(findings).toEqual([
+      "stack/cdk.tf.json: resource.aws_sg.s.dynamic.egress[0].content.cidr: egress.value is not declared in the root module",
+    ]);
   });
 
   test("an expression the tokenizer cannot read is reported where it is", () => {
-    expect(check({ "cdk.tf.json": { output: { o: { value: "${var.a" } } } })).toEqual(["stack/cdk.tf.json: output.o.value: cannot read the expression: unterminated interpolation starting at 0"]);
+    expect(check({ "cdk.tf.json": { output: { o: { value: "${var.a" } } } })).toEqual([
+      "stack/cdk.tf.json: output.o.value: cannot read the expression: unterminated interpolation starting at 0",
+    ]);
   });
 
   test("literal fields (descriptions, variable defaults, source) are not read as templates", () => {
-    const findings = check({ "cdk.tf.json": { variable: { v: { type: "string", default: "${var.nope}", description: "${var.nope}" } }, output: { o: { value: "${var.v}", description: "${local.nope}" } } } });
+    const findings = check({
+      "cdk.tf.json": {
+        variable: { v: { type: "string", default: "${var.nope}", description: "${var.nope}" } },
+        output: { o: { value: "${var.v}", description: "${local.nope}" } },
+      },
+    });
     expect(findings).toEqual([]);
   });
 });
@@ -193,10 +281,13 @@ describe("synthesized workspaces", () => {
   const { outdir } = synthAll();
   const stackDir = (ws: string) => path.join(outdir, "stacks", ws);
 
-  test.each(["dev", "staging", "production", "bootstrap"])("%s: every reference is declared and every module call matches its module", (ws) => {
-    expect(fs.existsSync(path.join(stackDir(ws), "cdk.tf.json"))).toBe(true);
-    expect(lines(checkDirectory(stackDir(ws), { label: `cdktf.out/stacks/${ws}` }))).toEqual([]);
-  });
+  test.each(["dev", "staging", "production", "bootstrap"])(
+    "%s: every reference is declared and every module call matches its module",
+    (ws) => {
+      expect(fs.existsSync(path.join(stackDir(ws), "cdk.tf.json"))).toBe(true);
+      expect(lines(checkDirectory(stackDir(ws), { label: `cdktf.out/stacks/${ws}` }))).toEqual([]);
+    },
+  );
 });
 
 describe("a compute config without a service named app", () => {
@@ -227,10 +318,12 @@ describe("a compute config without a service named app", () => {
   });
 
   test("a bad compute.imageTag still fails with the rule Terraform checks on app_image_tag", () => {
-    expect(problems("dev", (env) => {
-      env.compute.services[0].name = "api";
-      env.compute.imageTag = "bad tag";
-    })).toContain('dev.compute.imageTag: "bad tag" is not a Docker image tag');
+    expect(
+      problems("dev", (env) => {
+        env.compute.services[0].name = "api";
+        env.compute.imageTag = "bad tag";
+      }),
+    ).toContain('dev.compute.imageTag: "bad tag" is not a Docker image tag');
   });
 
   test("the check reports the undeclared var.app_image_tag when the declaration is missing (the output before the fix)", () => {

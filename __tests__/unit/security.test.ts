@@ -34,7 +34,9 @@ describe("KMS keys", () => {
   });
 
   test("account principals use the data key only through S3, RDS, ElastiCache, Secrets Manager and ECR", () => {
-    const use = statements(policyOf("aws_kms_key", "data")).find((s) => s.Sid === "AccountUsesKeyThroughServices") as Json;
+    const use = statements(policyOf("aws_kms_key", "data")).find(
+      (s) => s.Sid === "AccountUsesKeyThroughServices",
+    ) as Json;
     expect(use.Condition.StringEquals["kms:ViaService"]).toEqual(
       ["s3", "rds", "elasticache", "secretsmanager", "ecr"].map((s) => `${s}.\${var.region}.amazonaws.com`),
     );
@@ -43,12 +45,16 @@ describe("KMS keys", () => {
   test("the logs key is usable by CloudWatch Logs of this region for this account's log groups only", () => {
     const logs = statements(policyOf("aws_kms_key", "logs")).find((s) => s.Sid === "CloudWatchLogsUsesKey") as Json;
     expect(logs.Principal).toEqual({ Service: "logs.${var.region}.amazonaws.com" });
-    expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toBe("arn:aws:logs:${var.region}:${var.account_id}:log-group:*");
+    expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toBe(
+      "arn:aws:logs:${var.region}:${var.account_id}:log-group:*",
+    );
   });
 
   test("CloudTrail may encrypt with the audit key only for this environment's trail", () => {
     const ct = statements(policyOf("aws_kms_key", "audit")).find((s) => s.Sid === "CloudTrailEncryptsLogs") as Json;
-    expect(ct.Condition.StringEquals["aws:SourceArn"]).toBe("arn:aws:cloudtrail:${var.region}:${var.account_id}:trail/${var.name}-trail");
+    expect(ct.Condition.StringEquals["aws:SourceArn"]).toBe(
+      "arn:aws:cloudtrail:${var.region}:${var.account_id}:trail/${var.name}-trail",
+    );
   });
 
   test("CloudWatch alarms may publish to SNS topics encrypted with the alarms key", () => {
@@ -67,19 +73,31 @@ describe("WAF", () => {
 
   test("rate-limits each IP over a 60-second window, at the configured limit", () => {
     const rate = acl.dynamic.rule.find((d: Json) => d.content.name === "rate-limit-per-ip").content;
-    expect(rate.statement[0].rate_based_statement[0]).toEqual({ limit: "${var.waf_rate_limit}", aggregate_key_type: "IP", evaluation_window_sec: 60 });
+    expect(rate.statement[0].rate_based_statement[0]).toEqual({
+      limit: "${var.waf_rate_limit}",
+      aggregate_key_type: "IP",
+      evaluation_window_sec: 60,
+    });
     expect(rate.action).toEqual([{ block: [{}] }]);
   });
 
   test("applies the AWS managed groups for SQL injection, common exploits (XSS) and known bad inputs", () => {
     const groups = acl.rule.map((r: Json) => r.statement[0].managed_rule_group_statement?.[0].name).filter(Boolean);
-    expect(groups).toEqual(expect.arrayContaining(["AWSManagedRulesSQLiRuleSet", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]));
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        "AWSManagedRulesSQLiRuleSet",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+      ]),
+    );
   });
 
   test("blocks every country outside the allow-list, when the list is not empty", () => {
     const geo = acl.dynamic.rule.find((d: Json) => d.content.name === "geo-allow-list");
     expect(geo.for_each).toBe("${var.waf_ip_rules && length(var.waf_allowed_countries) > 0 ? [1] : []}");
-    expect(geo.content.statement[0].not_statement[0].statement[0].geo_match_statement[0].country_codes).toBe("${var.waf_allowed_countries}");
+    expect(geo.content.statement[0].not_statement[0].statement[0].geo_match_statement[0].country_codes).toBe(
+      "${var.waf_allowed_countries}",
+    );
   });
 
   test("adds Bot Control only when switched on", () => {
@@ -94,12 +112,19 @@ describe("WAF", () => {
   });
 
   test("logs to a KMS-encrypted aws-waf-logs- group", () => {
-    expect(resource(sec, "aws_cloudwatch_log_group", "waf")).toMatchObject({ name: "aws-waf-logs-${var.name}", kms_key_id: "${aws_kms_key.logs.arn}" });
-    expect(resource(sec, "aws_wafv2_web_acl_logging_configuration", "this").log_destination_configs).toEqual(["${aws_cloudwatch_log_group.waf[0].arn}"]);
+    expect(resource(sec, "aws_cloudwatch_log_group", "waf")).toMatchObject({
+      name: "aws-waf-logs-${var.name}",
+      kms_key_id: "${aws_kms_key.logs.arn}",
+    });
+    expect(resource(sec, "aws_wafv2_web_acl_logging_configuration", "this").log_destination_configs).toEqual([
+      "${aws_cloudwatch_log_group.waf[0].arn}",
+    ]);
   });
 
   test("is on in staging and production (policy check alb-waf; dev exempts it)", () => {
-    const enabled = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.enable_waf]));
+    const enabled = Object.fromEntries(
+      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.enable_waf]),
+    );
     expect(enabled).toEqual({ dev: false, staging: true, production: true });
   });
 });
@@ -115,7 +140,9 @@ describe("application secrets", () => {
   });
 
   test("can be deleted at once in dev, and recovered for 7–30 days elsewhere", () => {
-    const windows = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.secret_recovery_window_days]));
+    const windows = Object.fromEntries(
+      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.secret_recovery_window_days]),
+    );
     expect(windows).toEqual({ dev: 0, staging: 7, production: 30 });
   });
 
@@ -128,24 +155,36 @@ describe("audit trail", () => {
   const trail = resource(sec, "aws_cloudtrail", "this");
 
   test("is multi-region, validates log files and encrypts with the audit key", () => {
-    expect(trail).toMatchObject({ is_multi_region_trail: true, include_global_service_events: true, enable_log_file_validation: true, kms_key_id: "${aws_kms_key.audit.arn}" });
+    expect(trail).toMatchObject({
+      is_multi_region_trail: true,
+      include_global_service_events: true,
+      enable_log_file_validation: true,
+      kms_key_id: "${aws_kms_key.audit.arn}",
+    });
   });
 
   test("writes to its dedicated bucket, whose policy admits only this trail", () => {
     expect(trail.s3_bucket_name).toBe("${aws_s3_bucket.cloudtrail[0].id}");
     const policy = JSON.parse(resource(sec, "aws_s3_bucket_policy", "cloudtrail").policy);
     const write = statements(policy).find((s) => s.Sid === "CloudTrailWrite") as Json;
-    expect(write.Condition.StringEquals["aws:SourceArn"]).toBe("arn:aws:cloudtrail:${var.region}:${var.account_id}:trail/${var.name}-trail");
+    expect(write.Condition.StringEquals["aws:SourceArn"]).toBe(
+      "arn:aws:cloudtrail:${var.region}:${var.account_id}:trail/${var.name}-trail",
+    );
     expect(write.Resource).toBe("${aws_s3_bucket.cloudtrail[0].arn}/AWSLogs/${var.account_id}/*");
   });
 
   test("delivers to CloudWatch Logs in staging and production", () => {
-    const cw = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.cloudtrail_cloudwatch_logs]));
+    const cw = Object.fromEntries(
+      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.cloudtrail_cloudwatch_logs]),
+    );
     expect(cw).toEqual({ dev: false, staging: true, production: true });
   });
   test("its CloudWatch Logs role trusts cloudtrail.amazonaws.com in AWS's documented form, without aws:SourceArn/aws:SourceAccount", () => {
     const trust = JSON.parse(resource(sec, "aws_iam_role", "cloudtrail").assume_role_policy);
-    expect(trust).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    expect(trust).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
   });
 
   test("its CloudWatch Logs role may only create and write the trail's <account>_CloudTrail_<region> streams", () => {
@@ -190,7 +229,11 @@ describe("GitHub Actions deploy role", () => {
 
   test("only the actions without resource-level permissions use Resource *", () => {
     const star = deployPolicyStatements({ name: "n", account: "1", region: "r" }).filter((s) => s.Resource === "*");
-    expect(star.flatMap((s) => [s.Action].flat()).sort()).toEqual(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]);
+    expect(star.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      "ecr:GetAuthorizationToken",
+      "ecs:DescribeTaskDefinition",
+      "ecs:RegisterTaskDefinition",
+    ]);
   });
 
   test("the root exports github_actions_role_arn (seed 002)", () => {

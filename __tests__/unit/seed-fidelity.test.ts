@@ -24,16 +24,22 @@ describe("log retention per environment (seed 000 §4.1 dev 7 days, §4.2 stagin
     expect(moduleInput(stacks[ws], "cache", "slow_log_retention_days")).toBe(days);
   });
 
-  test.each([["staging", 30], ["production", 90]])("%s keeps the WAF log group %i days", (ws, days) => {
+  test.each([
+    ["staging", 30],
+    ["production", 90],
+  ])("%s keeps the WAF log group %i days", (ws, days) => {
     expect(moduleInput(stacks[ws], "security", "waf_log_retention_days")).toBe(days);
   });
 
-  test.each([["staging", 30], ["production", 90]])("%s keeps the CloudWatch copy of CloudTrail %i days", (ws, days) => {
+  test.each([
+    ["staging", 30],
+    ["production", 90],
+  ])("%s keeps the CloudWatch copy of CloudTrail %i days", (ws, days) => {
     expect(moduleInput(stacks[ws], "security", "cloudtrail_log_retention_days")).toBe(days);
   });
 });
 
-describe("TLS 1.3 (seed 001, Segurança: \"Criptografia in transit (TLS 1.3)\")", () => {
+describe('TLS 1.3 (seed 001, Segurança: "Criptografia in transit (TLS 1.3)")', () => {
   test("every HTTPS listener offers TLS 1.3 (and 1.2) by default", () => {
     for (const ws of ["staging", "production"]) {
       expect(stacks[ws].modules.compute.resource.aws_lb_listener.https.ssl_policy).toBe("${var.tls_policy}");
@@ -44,7 +50,9 @@ describe("TLS 1.3 (seed 001, Segurança: \"Criptografia in transit (TLS 1.3)\")"
   test("a workspace without CloudFront can make its ALB TLS 1.3-only", () => {
     const all = inputs();
     all.staging.compute = { ...all.staging.compute, tlsPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" };
-    expect(moduleInput(synthAll(all).stacks.staging, "compute", "tls_policy")).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
+    expect(moduleInput(synthAll(all).stacks.staging, "compute", "tls_policy")).toBe(
+      "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    );
   });
 
   test("TLS 1.3-only is refused behind CloudFront", () => {

@@ -22,13 +22,19 @@ test("--dir and its value are taken out wherever they appear", () => {
 });
 
 test("a --dir without its value is a usage error naming --dir, never a run in some other directory", () => {
-  for (const args of [["backup", "--dir"], ["--dir=", "list"], ["--dir", "--allow-other-workspace", "restore", "x"]]) {
+  for (const args of [
+    ["backup", "--dir"],
+    ["--dir=", "list"],
+    ["--dir", "--allow-other-workspace", "restore", "x"],
+  ]) {
     expect(() => parseArgs(args)).toThrow(/^--dir needs a value: the workspace directory/);
   }
 });
 
 test("an unknown option is refused by name (a mistyped override must not be taken for a file)", () => {
-  expect(() => parseArgs(["restore", "x.tfstate", "--allow-other-workspaces"])).toThrow(/^unknown option --allow-other-workspaces/);
+  expect(() => parseArgs(["restore", "x.tfstate", "--allow-other-workspaces"])).toThrow(
+    /^unknown option --allow-other-workspaces/,
+  );
   expect(parseArgs(["restore", "x.tfstate", "--allow-other-workspace"]).allowOtherWorkspace).toBe(true);
 });
 
@@ -40,8 +46,20 @@ describe("restore across workspaces (the lineage check cannot see it when the ta
     const id = directoryIdentity(stacks[ws].dir);
     const folder = path.join(tempDir("backups"), "stacks", ws, "state-backups", ws);
     fs.mkdirSync(folder, { recursive: true });
-    const vpc = { module: "module.network", mode: "managed", type: "aws_vpc", name: "this", instances: [{ attributes: { id: "vpc-1", tags_all: { ...id.tags } } }] };
-    const state = { version: 4, serial: 3, lineage: "aaaaaaaa-1111-4222-8333-444444444444", resources: [vpc], ...(record ? { state_backup: { workspace: ws, tags: id.tags, taken: "2026-12-07T00:00:00.000Z" } } : {}) };
+    const vpc = {
+      module: "module.network",
+      mode: "managed",
+      type: "aws_vpc",
+      name: "this",
+      instances: [{ attributes: { id: "vpc-1", tags_all: { ...id.tags } } }],
+    };
+    const state = {
+      version: 4,
+      serial: 3,
+      lineage: "aaaaaaaa-1111-4222-8333-444444444444",
+      resources: [vpc],
+      ...(record ? { state_backup: { workspace: ws, tags: id.tags, taken: "2026-12-07T00:00:00.000Z" } } : {}),
+    };
     const file = path.join(folder, "20261207T000000Z-serial3.tfstate");
     fs.writeFileSync(file, JSON.stringify(state));
     return { file, state: readBackup(file) };
@@ -50,14 +68,21 @@ describe("restore across workspaces (the lineage check cannot see it when the ta
   test("a dev backup offered to production is foreign by its folder, its record and its resources' Environment tags", () => {
     const { file, state } = backupOf("dev");
     const reasons = foreignEvidence(file, state, production);
-    expect(reasons).toEqual([`it lies in state-backups/dev/`, `it records workspace "dev"`, `it records Environment = "dev"`, `its resources are tagged Environment = "dev"`]);
+    expect(reasons).toEqual([
+      `it lies in state-backups/dev/`,
+      `it records workspace "dev"`,
+      `it records Environment = "dev"`,
+      `its resources are tagged Environment = "dev"`,
+    ]);
   });
 
   test("each piece of evidence alone is enough: a dev state copied out of its folder, without a record, is still foreign by its tags", () => {
     const { state } = backupOf("dev", false);
     const loose = path.join(tempDir("loose"), "copy.tfstate");
     fs.writeFileSync(loose, JSON.stringify(state));
-    expect(foreignEvidence(loose, readBackup(loose), production)).toEqual([`its resources are tagged Environment = "dev"`]);
+    expect(foreignEvidence(loose, readBackup(loose), production)).toEqual([
+      `its resources are tagged Environment = "dev"`,
+    ]);
   });
 
   test("another product's workspace of the same name is foreign by its Project tag", () => {
@@ -110,7 +135,10 @@ function fakeMirror(): string {
 test("the provider mirror named in the operator's ~/.terraformrc is found", () => {
   const mirror = fakeMirror();
   const home = tempDir("home");
-  fs.writeFileSync(path.join(home, ".terraformrc"), `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n  }\n}\n`);
+  fs.writeFileSync(
+    path.join(home, ".terraformrc"),
+    `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n  }\n}\n`,
+  );
   const env = { HOME: home };
   expect(cliConfigDirs(env)).toEqual([mirror]);
   expect(findProviderMirror({ repo: tempDir("repo"), env })).toEqual({ mirror, note: `found ${mirror}` });

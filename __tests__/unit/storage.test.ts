@@ -24,18 +24,30 @@ describe("every bucket", () => {
   });
 
   test.each(BUCKETS)("%s disables ACLs (BucketOwnerEnforced)", (b) => {
-    expect(resource(st, "aws_s3_bucket_ownership_controls", b).rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+    expect(resource(st, "aws_s3_bucket_ownership_controls", b).rule).toEqual({
+      object_ownership: "BucketOwnerEnforced",
+    });
   });
 
   test.each(BUCKETS)("%s refuses requests without TLS", (b) => {
-    const deny = JSON.parse(resource(st, "aws_s3_bucket_policy", b).policy).Statement.find((s: Json) => s.Sid === "DenyInsecureTransport");
-    expect(deny).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    const deny = JSON.parse(resource(st, "aws_s3_bucket_policy", b).policy).Statement.find(
+      (s: Json) => s.Sid === "DenyInsecureTransport",
+    );
+    expect(deny).toMatchObject({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
     expect(deny.Resource).toEqual([`\${aws_s3_bucket.${b}.arn}`, `\${aws_s3_bucket.${b}.arn}/*`]);
   });
 
   test.each(BUCKETS)("%s aborts incomplete multipart uploads after 7 days", (b) => {
     const rules = resource(st, "aws_s3_bucket_lifecycle_configuration", b).rule;
-    expect(rules[0]).toMatchObject({ status: "Enabled", abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] });
+    expect(rules[0]).toMatchObject({
+      status: "Enabled",
+      abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+    });
   });
 
   test.each(BUCKETS)("%s is versioned", (b) => {
@@ -46,7 +58,13 @@ describe("every bucket", () => {
 describe("encryption", () => {
   test.each(DATA)("%s uses SSE-KMS with the data key and bucket keys", (b) => {
     expect(resource(st, "aws_s3_bucket_server_side_encryption_configuration", b).rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${var.data_kms_key_arn}" }, bucket_key_enabled: true },
+      {
+        apply_server_side_encryption_by_default: {
+          sse_algorithm: "aws:kms",
+          kms_master_key_id: "${var.data_kms_key_arn}",
+        },
+        bucket_key_enabled: true,
+      },
     ]);
   });
 
@@ -80,7 +98,9 @@ describe("logs bucket", () => {
   });
 
   test("expires logs after the configured retention", () => {
-    const rule = resource(st, "aws_s3_bucket_lifecycle_configuration", "logs").rule.find((r: Json) => r.id === "expire-logs");
+    const rule = resource(st, "aws_s3_bucket_lifecycle_configuration", "logs").rule.find(
+      (r: Json) => r.id === "expire-logs",
+    );
     expect(rule.expiration).toEqual([{ days: "${var.log_retention_days}" }]);
   });
 
@@ -104,15 +124,21 @@ describe("logs bucket", () => {
           dataKmsKeyArn: "arn",
           buckets: env.storage.buckets,
         }),
-    ).toThrow("storage: no Elastic Load Balancing log-delivery account known for region ap-south-2; add it to ELB_LOG_ACCOUNTS");
+    ).toThrow(
+      "storage: no Elastic Load Balancing log-delivery account known for region ap-south-2; add it to ELB_LOG_ACCOUNTS",
+    );
   });
 });
 
 describe("lifecycles (seed 001 §6)", () => {
-  const rule = (b: string, id: string) => resource(st, "aws_s3_bucket_lifecycle_configuration", b).rule.find((r: Json) => r.id === id);
+  const rule = (b: string, id: string) =>
+    resource(st, "aws_s3_bucket_lifecycle_configuration", b).rule.find((r: Json) => r.id === id);
 
   test("exports go to Glacier after 30 days and are deleted after 90", () => {
-    expect(rule("exports", "archive-then-delete")).toMatchObject({ transition: [{ days: 30, storage_class: "GLACIER" }], expiration: [{ days: 90 }] });
+    expect(rule("exports", "archive-then-delete")).toMatchObject({
+      transition: [{ days: 30, storage_class: "GLACIER" }],
+      expiration: [{ days: 90 }],
+    });
   });
 
   test("uploads age into Standard-IA at 30 days and Glacier Instant Retrieval at 90", () => {
@@ -123,13 +149,18 @@ describe("lifecycles (seed 001 §6)", () => {
   });
 
   test("ml-models keep 3 old versions and expire the rest after 90 days", () => {
-    expect(rule("ml_models", "old-versions").noncurrent_version_expiration).toEqual([{ noncurrent_days: 90, newer_noncurrent_versions: 3 }]);
+    expect(rule("ml_models", "old-versions").noncurrent_version_expiration).toEqual([
+      { noncurrent_days: 90, newer_noncurrent_versions: 3 },
+    ]);
   });
 });
 
 describe("access logging and CORS", () => {
   test.each(DATA)("%s logs access to the logs bucket when enabled", (b) => {
-    expect(resource(st, "aws_s3_bucket_logging", b)).toMatchObject({ target_bucket: "${aws_s3_bucket.logs.id}", count: "${var.enable_access_logging ? 1 : 0}" });
+    expect(resource(st, "aws_s3_bucket_logging", b)).toMatchObject({
+      target_bucket: "${aws_s3_bucket.logs.id}",
+      count: "${var.enable_access_logging ? 1 : 0}",
+    });
   });
 
   test("the CloudTrail bucket's access is logged too", () => {
@@ -138,7 +169,9 @@ describe("access logging and CORS", () => {
   });
 
   test("access logging is on in staging and production, off in dev", () => {
-    const on = Object.fromEntries(Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.storage.enable_access_logging]));
+    const on = Object.fromEntries(
+      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.storage.enable_access_logging]),
+    );
     expect(on).toEqual({ dev: false, staging: true, production: true });
   });
 
@@ -151,7 +184,9 @@ describe("access logging and CORS", () => {
 
 describe("bucket names", () => {
   test("follow eduautismo-<env>-<purpose>", () => {
-    expect(resource(st, "aws_s3_bucket", "exports").bucket).toBe('${join("-", compact([var.bucket_prefix, "exports", var.bucket_suffix]))}');
+    expect(resource(st, "aws_s3_bucket", "exports").bucket).toBe(
+      '${join("-", compact([var.bucket_prefix, "exports", var.bucket_suffix]))}',
+    );
     expect(stacks.staging.root.module.storage.bucket_prefix).toBe("eduautismo-${var.environment}");
   });
 
@@ -168,7 +203,11 @@ describe("access helpers", () => {
   const bucket = { label: "Uploads", bucketArn: "arn:aws:s3:::b", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" };
 
   test("grantRead allows listing, reading and decrypting only", () => {
-    expect(readStatements(bucket).flatMap((s) => [s.Action].flat()).sort()).toEqual(["kms:Decrypt", "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]);
+    expect(
+      readStatements(bucket)
+        .flatMap((s) => [s.Action].flat())
+        .sort(),
+    ).toEqual(["kms:Decrypt", "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]);
   });
 
   test("grantReadWrite adds writes and deletes on objects, never bucket administration", () => {

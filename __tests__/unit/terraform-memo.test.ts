@@ -18,7 +18,13 @@ function workingCopy(): string {
   return dir;
 }
 
-const PLAN = ["plan", "-input=false", "-var-file=environments/dev/terraform.tfvars", "-target=module.cache", "-out=tfplan-a"];
+const PLAN = [
+  "plan",
+  "-input=false",
+  "-var-file=environments/dev/terraform.tfvars",
+  "-target=module.cache",
+  "-out=tfplan-a",
+];
 
 describe("plan memo key", () => {
   test("two copies of the same directory share a key, whatever the -out name or files Terraform does not read", () => {
@@ -36,7 +42,10 @@ describe("plan memo key", () => {
     ["the tfvars", (d: string) => fs.appendFileSync(path.join(d, "environments", "dev", "terraform.tfvars"), "\n")],
     ["a new override file", (d: string) => fs.writeFileSync(path.join(d, "zz_other_override.tf.json"), "{}")],
     ["the lock file", (d: string) => fs.appendFileSync(path.join(d, ".terraform.lock.hcl"), "\n")],
-    ["the workspace's state", (d: string) => fs.writeFileSync(path.join(d, "terraform.tfstate.d", "dev", "terraform.tfstate"), "{}")],
+    [
+      "the workspace's state",
+      (d: string) => fs.writeFileSync(path.join(d, "terraform.tfstate.d", "dev", "terraform.tfstate"), "{}"),
+    ],
     ["the selected workspace", (d: string) => fs.writeFileSync(path.join(d, ".terraform", "environment"), "staging")],
   ])("changing %s changes the key", (_what, change) => {
     const dir = workingCopy();
@@ -67,7 +76,14 @@ describe("plan memo key", () => {
     fs.writeFileSync(path.join(dir, "p1"), "plan one");
     fs.writeFileSync(path.join(dir, "p2"), "plan two");
     expect(memoKey(dir, ["show", "-json", "p1"])).not.toBe(memoKey(dir, ["show", "-json", "p2"]));
-    for (const args of [["init", "-input=false"], ["apply", "-auto-approve"], ["state", "push", "x"], ["workspace", "new", "dev"], ["validate", "-json"], ["output"]]) {
+    for (const args of [
+      ["init", "-input=false"],
+      ["apply", "-auto-approve"],
+      ["state", "push", "x"],
+      ["workspace", "new", "dev"],
+      ["validate", "-json"],
+      ["output"],
+    ]) {
       expect(memoKey(dir, args)).toBeUndefined();
     }
   });
@@ -101,8 +117,14 @@ test("synthesized directories read no files beyond configuration and variables (
   const { outdir } = synthAll();
   for (const ws of [...WORKSPACES, "bootstrap"]) {
     const dir = path.join(outdir, "stacks", ws);
-    const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dir, f)).isFile());
+    const files = fs
+      .readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => fs.statSync(path.join(dir, f)).isFile());
     expect(files.filter((f) => !/\.(tf\.json|tfvars)$/.test(f))).toEqual([]);
-    for (const f of files) expect(fs.readFileSync(path.join(dir, f), "utf8")).not.toMatch(/\b(file|templatefile|filebase64|fileset|filemd5|filesha1|filesha256|filesha512|filebase64sha256|filebase64sha512|fileexists)\(/);
+    for (const f of files)
+      expect(fs.readFileSync(path.join(dir, f), "utf8")).not.toMatch(
+        /\b(file|templatefile|filebase64|fileset|filemd5|filesha1|filesha256|filesha512|filebase64sha256|filebase64sha512|fileexists)\(/,
+      );
   }
 });

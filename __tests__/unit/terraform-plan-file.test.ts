@@ -6,7 +6,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { decodeMsgpack, decodePlanChanges, planFileAfter, planFileChanges, planFileVariables, UNKNOWN, zipEntry } from "../../lib/tools/terraform-plan-file";
+import {
+  decodeMsgpack,
+  decodePlanChanges,
+  planFileAfter,
+  planFileChanges,
+  planFileVariables,
+  UNKNOWN,
+  zipEntry,
+} from "../../lib/tools/terraform-plan-file";
 import { tempDir } from "../helpers/synth";
 
 const varint = (n: number): Buffer => {
@@ -30,7 +38,10 @@ function change(addr: string, action: number, extra: { prev?: string; deposed?: 
     3,
     Buffer.concat([
       bytesField(8, 'provider["registry.terraform.io/hashicorp/aws"]'),
-      bytesField(9, Buffer.concat([...(action ? [varintField(1, action)] : []), bytesField(2, bytesField(1, Buffer.from([0xc0])))])),
+      bytesField(
+        9,
+        Buffer.concat([...(action ? [varintField(1, action)] : []), bytesField(2, bytesField(1, Buffer.from([0xc0])))]),
+      ),
       bytesField(13, addr),
       ...(extra.prev ? [bytesField(14, extra.prev)] : []),
       ...(extra.deposed ? [bytesField(7, extra.deposed)] : []),
@@ -40,7 +51,13 @@ function change(addr: string, action: number, extra: { prev?: string; deposed?: 
 
 /** A plan message with the fields Terraform writes around the changes (version, variables, outputs, a fixed64). */
 function plan(...changes: Buffer[]): Buffer {
-  return Buffer.concat([varintField(1, 3), bytesField(2, bytesField(1, "region")), ...changes, bytesField(14, "1.11.4"), Buffer.from([0x09, 1, 2, 3, 4, 5, 6, 7, 8])]);
+  return Buffer.concat([
+    varintField(1, 3),
+    bytesField(2, bytesField(1, "region")),
+    ...changes,
+    bytesField(14, "1.11.4"),
+    Buffer.from([0x09, 1, 2, 3, 4, 5, 6, 7, 8]),
+  ]);
 }
 
 /** A zip archive of `entries` (deflated or stored), as Terraform writes a plan file. */
@@ -79,18 +96,45 @@ function zip(entries: Record<string, Buffer>, deflate = true): Buffer {
 
 describe("plan file reader", () => {
   test("maps each action of Terraform's plan format to the actions terraform show -json prints", () => {
-    const actions = [0, 1, 2, 3, 5, 6, 7, 8, 9].map((a, i) => decodePlanChanges(plan(change(`aws_s3_bucket.b${i}`, a)))[0].actions);
-    expect(actions).toEqual([["no-op"], ["create"], ["read"], ["update"], ["delete"], ["delete", "create"], ["create", "delete"], ["forget"], ["create", "forget"]]);
+    const actions = [0, 1, 2, 3, 5, 6, 7, 8, 9].map(
+      (a, i) => decodePlanChanges(plan(change(`aws_s3_bucket.b${i}`, a)))[0].actions,
+    );
+    expect(actions).toEqual([
+      ["no-op"],
+      ["create"],
+      ["read"],
+      ["update"],
+      ["delete"],
+      ["delete", "create"],
+      ["create", "delete"],
+      ["forget"],
+      ["create", "forget"],
+    ]);
   });
 
   test("reports every change sorted by address, as terraform show -json does", () => {
-    const changes = decodePlanChanges(plan(change("module.z.aws_vpc.this", 1), change("module.a.aws_subnet.x[\"b\"]", 3), change("module.a.aws_subnet.x[\"a\"]", 5)));
-    expect(changes.map((c) => c.address)).toEqual(['module.a.aws_subnet.x["a"]', 'module.a.aws_subnet.x["b"]', "module.z.aws_vpc.this"]);
+    const changes = decodePlanChanges(
+      plan(
+        change("module.z.aws_vpc.this", 1),
+        change('module.a.aws_subnet.x["b"]', 3),
+        change('module.a.aws_subnet.x["a"]', 5),
+      ),
+    );
+    expect(changes.map((c) => c.address)).toEqual([
+      'module.a.aws_subnet.x["a"]',
+      'module.a.aws_subnet.x["b"]',
+      "module.z.aws_vpc.this",
+    ]);
   });
 
   test("leaves out the deletes Terraform plans for data sources, and keeps their reads and managed deletes", () => {
     const changes = decodePlanChanges(
-      plan(change("data.aws_region.current", 5), change("module.m.data.aws_caller_identity.me", 5), change("module.m.data.aws_iam_policy_document.p", 2), change("module.data.aws_vpc.this", 5)),
+      plan(
+        change("data.aws_region.current", 5),
+        change("module.m.data.aws_caller_identity.me", 5),
+        change("module.m.data.aws_iam_policy_document.p", 2),
+        change("module.data.aws_vpc.this", 5),
+      ),
     );
     expect(changes.map((c) => [c.address, c.actions.join()])).toEqual([
       ["module.data.aws_vpc.this", "delete"],
@@ -99,7 +143,9 @@ describe("plan file reader", () => {
   });
 
   test("carries a moved instance's previous address and a deposed object's key", () => {
-    const [moved, deposed] = decodePlanChanges(plan(change("aws_vpc.this", 0, { prev: "aws_vpc.main" }), change("aws_vpc.zz", 5, { deposed: "00000001" })));
+    const [moved, deposed] = decodePlanChanges(
+      plan(change("aws_vpc.this", 0, { prev: "aws_vpc.main" }), change("aws_vpc.zz", 5, { deposed: "00000001" })),
+    );
     expect(moved).toEqual({ address: "aws_vpc.this", actions: ["no-op"], previousAddress: "aws_vpc.main" });
     expect(deposed).toEqual({ address: "aws_vpc.zz", actions: ["delete"], deposed: "00000001" });
   });
@@ -109,13 +155,18 @@ describe("plan file reader", () => {
     const message = plan(change("aws_vpc.this", 1));
     for (const deflate of [true, false]) {
       const file = path.join(dir, `tfplan-${deflate}`);
-      fs.writeFileSync(file, zip({ tfstate: Buffer.from("{}"), tfplan: message, "tfconfig/m-/main.tf.json": Buffer.from("{}") }, deflate));
+      fs.writeFileSync(
+        file,
+        zip({ tfstate: Buffer.from("{}"), tfplan: message, "tfconfig/m-/main.tf.json": Buffer.from("{}") }, deflate),
+      );
       expect(planFileChanges(file)).toEqual([{ address: "aws_vpc.this", actions: ["create"] }]);
     }
   });
 
   test("a file that is not a plan file fails, naming what is missing", () => {
-    expect(() => zipEntry(Buffer.from("not a zip at all, just some text that is long enough"), "tfplan")).toThrow("not a zip archive");
+    expect(() => zipEntry(Buffer.from("not a zip at all, just some text that is long enough"), "tfplan")).toThrow(
+      "not a zip archive",
+    );
     expect(() => zipEntry(zip({ tfstate: Buffer.from("{}") }), "tfplan")).toThrow("zip archive has no entry tfplan");
     expect(() => decodePlanChanges(Buffer.from([0x1a, 0x05, 0x6a]))).toThrow("truncated protocol-buffers field");
   });
@@ -123,10 +174,19 @@ describe("plan file reader", () => {
   test("decodes plan values: maps, arrays, strings, integers, floats, booleans, null, and unknown (extension 0 or 12) as UNKNOWN", () => {
     // {"a": [1, -3, 300], "b": "x", "c": 1.5, "d": true, "e": nil, "f": unknown, "g": refined unknown}
     const packed = Buffer.from([
-      0x87, 0xa1, 0x61, 0x93, 0x01, 0xfd, 0xcd, 0x01, 0x2c, 0xa1, 0x62, 0xa1, 0x78, 0xa1, 0x63, 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0, 0xa1, 0x64, 0xc3, 0xa1, 0x65, 0xc0, 0xa1, 0x66, 0xd4, 0x00, 0x00,
-      0xa1, 0x67, 0xc7, 0x02, 0x0c, 0x81, 0x01,
+      0x87, 0xa1, 0x61, 0x93, 0x01, 0xfd, 0xcd, 0x01, 0x2c, 0xa1, 0x62, 0xa1, 0x78, 0xa1, 0x63, 0xcb, 0x3f, 0xf8, 0, 0,
+      0, 0, 0, 0, 0xa1, 0x64, 0xc3, 0xa1, 0x65, 0xc0, 0xa1, 0x66, 0xd4, 0x00, 0x00, 0xa1, 0x67, 0xc7, 0x02, 0x0c, 0x81,
+      0x01,
     ]);
-    expect(decodeMsgpack(packed)).toEqual({ a: [1, -3, 300], b: "x", c: 1.5, d: true, e: null, f: UNKNOWN, g: UNKNOWN });
+    expect(decodeMsgpack(packed)).toEqual({
+      a: [1, -3, 300],
+      b: "x",
+      c: 1.5,
+      d: true,
+      e: null,
+      f: UNKNOWN,
+      g: UNKNOWN,
+    });
   });
 
   test("a plan value with another extension or trailing bytes fails", () => {
@@ -137,9 +197,32 @@ describe("plan file reader", () => {
   test("reads the root variables (written as [type, value] pairs) and a resource's planned values", () => {
     const dyn = (packed: number[]) => bytesField(1, Buffer.from(packed));
     // variables: image_tag = ["string", "3.0.0"]; resource: aws_vpc.this created with {"cidr_block": "10.0.0.0/16", "id": unknown}
-    const variable = bytesField(2, Buffer.concat([bytesField(1, "image_tag"), bytesField(2, dyn([0x92, 0xa8, ...Buffer.from('"string"'), 0xa5, ...Buffer.from("3.0.0")]))]));
-    const after = [0x82, 0xaa, ...Buffer.from("cidr_block"), 0xab, ...Buffer.from("10.0.0.0/16"), 0xa2, ...Buffer.from("id"), 0xd4, 0x00, 0x00];
-    const created = bytesField(3, Buffer.concat([bytesField(9, Buffer.concat([varintField(1, 1), bytesField(2, dyn(after))])), bytesField(13, "aws_vpc.this")]));
+    const variable = bytesField(
+      2,
+      Buffer.concat([
+        bytesField(1, "image_tag"),
+        bytesField(2, dyn([0x92, 0xa8, ...Buffer.from('"string"'), 0xa5, ...Buffer.from("3.0.0")])),
+      ]),
+    );
+    const after = [
+      0x82,
+      0xaa,
+      ...Buffer.from("cidr_block"),
+      0xab,
+      ...Buffer.from("10.0.0.0/16"),
+      0xa2,
+      ...Buffer.from("id"),
+      0xd4,
+      0x00,
+      0x00,
+    ];
+    const created = bytesField(
+      3,
+      Buffer.concat([
+        bytesField(9, Buffer.concat([varintField(1, 1), bytesField(2, dyn(after))])),
+        bytesField(13, "aws_vpc.this"),
+      ]),
+    );
     const deleted = change("aws_vpc.old", 5);
     const file = path.join(tempDir("planfile"), "tfplan");
     fs.writeFileSync(file, zip({ tfplan: Buffer.concat([varintField(1, 3), variable, created, deleted]) }));

@@ -2,7 +2,12 @@
 import { copiesToRemove, STALE_COPY_MS } from "../helpers/global-teardown";
 
 const names = ["optest-runA-x1", "optest-runA-x2", "optest-runB-y1", "optest-old-z1", "stacks", "manifest.json"];
-const ages: Record<string, number> = { "optest-runA-x1": 5_000, "optest-runA-x2": 9_000, "optest-runB-y1": 60_000, "optest-old-z1": STALE_COPY_MS + 1 };
+const ages: Record<string, number> = {
+  "optest-runA-x1": 5_000,
+  "optest-runA-x2": 9_000,
+  "optest-runB-y1": 60_000,
+  "optest-old-z1": STALE_COPY_MS + 1,
+};
 const removed = copiesToRemove(names, "runA", (d) => ages[d] ?? 0);
 
 test("a run removes its own operator copies", () => {

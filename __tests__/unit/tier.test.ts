@@ -2,7 +2,14 @@
  * Strictness is the environment's `tier`, never its workspace name; each exemptible control is
  * declared once, by its policy check (`exemptible`), and the schema derives the rest from it.
  */
-import { ConfigError, disabledControls, environmentSchema, exemptibleChecks, parseEnvironment, type EnvironmentInput } from "../../environments";
+import {
+  ConfigError,
+  disabledControls,
+  environmentSchema,
+  exemptibleChecks,
+  parseEnvironment,
+  type EnvironmentInput,
+} from "../../environments";
 import { CHECKS, type Check } from "../../lib/tools/policy/checks";
 import { runningValidation } from "../../composition/running";
 import type { Mutable } from "../helpers/config";
@@ -26,7 +33,10 @@ function problemsOf(input: EnvironmentInput, label: string, checks?: readonly Ch
 }
 
 /** kms-rotation, which declares no switch today, given one that is always off. */
-const withKmsSwitch = (): Check[] => CHECKS.map((c) => (c.id === "kms-rotation" ? { ...c, exemptible: { switch: "security.kmsRotation", isOff: () => true } } : c));
+const withKmsSwitch = (): Check[] =>
+  CHECKS.map((c) =>
+    c.id === "kms-rotation" ? { ...c, exemptible: { switch: "security.kmsRotation", isOff: () => true } } : c,
+  );
 const kmsExemption = { control: "kms-rotation", reason: "a test control that a new switch turns off" };
 
 describe("exemptions follow the tier", () => {
@@ -36,20 +46,37 @@ describe("exemptions follow the tier", () => {
   });
 
   test("a production-like environment may not be exempted, whatever its name", () => {
-    expect(problemsOf(renamed("sandbox", (e) => (e.tier = "production-like")), "sandbox")).toContain(
+    expect(
+      problemsOf(
+        renamed("sandbox", (e) => (e.tier = "production-like")),
+        "sandbox",
+      ),
+    ).toContain(
       "sandbox.exemptions[0]: a production-like environment keeps every control; only a development-tier environment may be exempted",
     );
   });
 
   test("a production-like environment may not switch a control off, and is told which switch", () => {
-    expect(problemsOf(renamed("sandbox", (e) => (e.tier = "production-like")), "sandbox")).toContain(
+    expect(
+      problemsOf(
+        renamed("sandbox", (e) => (e.tier = "production-like")),
+        "sandbox",
+      ),
+    ).toContain(
       "sandbox.exemptions: vpc-flow-logs is off (network.flowLogs.enabled), but a production-like environment keeps every control; only a development-tier environment may be exempted",
     );
   });
 
   test("an exemption of a check that declares no switch is rejected at its field", () => {
-    expect(problemsOf(renamed("qa", (e) => e.exemptions.push(kmsExemption)), "qa")).toContainEqual(
-      expect.stringMatching(/^qa\.exemptions\[7\]\.control: "kms-rotation" is not an exemptible policy check \(one of .*\bvpc-flow-logs\b.*\)$/),
+    expect(
+      problemsOf(
+        renamed("qa", (e) => e.exemptions.push(kmsExemption)),
+        "qa",
+      ),
+    ).toContainEqual(
+      expect.stringMatching(
+        /^qa\.exemptions\[7\]\.control: "kms-rotation" is not an exemptible policy check \(one of .*\bvpc-flow-logs\b.*\)$/,
+      ),
     );
   });
 });
@@ -59,7 +86,9 @@ describe("each exemptible control is declared once, on its check", () => {
     const production = parseEnvironment(inputs().production, "production");
     const dev = parseEnvironment(inputs().dev, "dev");
     for (const c of exemptibleChecks()) {
-      const value = c.exemptible.switch.split(".").reduce<unknown>((v, key) => (v as Record<string, unknown>)[key], production);
+      const value = c.exemptible.switch
+        .split(".")
+        .reduce<unknown>((v, key) => (v as Record<string, unknown>)[key], production);
       expect([c.id, value === undefined]).toEqual([c.id, false]);
       expect([c.id, c.exemptible.isOff(production)]).toEqual([c.id, false]);
       expect([c.id, c.exemptible.isOff(dev)]).toEqual([c.id, dev.exemptions.some((e) => e.control === c.id)]);
@@ -73,7 +102,13 @@ describe("each exemptible control is declared once, on its check", () => {
   });
 
   test("adding exemptible to a check is enough for the schema to accept its exemption", () => {
-    expect(problemsOf(renamed("qa", (e) => e.exemptions.push(kmsExemption)), "qa", withKmsSwitch())).toEqual([]);
+    expect(
+      problemsOf(
+        renamed("qa", (e) => e.exemptions.push(kmsExemption)),
+        "qa",
+        withKmsSwitch(),
+      ),
+    ).toEqual([]);
   });
 
   test("adding exemptible to a check is enough for the schema to require its exemption when it is off", () => {
@@ -85,7 +120,9 @@ describe("each exemptible control is declared once, on its check", () => {
 
 describe("workspace names", () => {
   test("a workspace name that Terraform and the resource names cannot carry is rejected", () => {
-    expect(problemsOf(renamed("QA_1"), "QA_1")).toContain("QA_1.workspace: must be 2–10 lowercase letters, digits and dashes, starting with a letter");
+    expect(problemsOf(renamed("QA_1"), "QA_1")).toContain(
+      "QA_1.workspace: must be 2–10 lowercase letters, digits and dashes, starting with a letter",
+    );
   });
 });
 
@@ -94,7 +131,9 @@ describe("environment_running follows stoppable, by default the tier", () => {
 
   test("dev, staging and production keep the text they shipped with", () => {
     const all = inputs();
-    expect([rule(all.dev, "dev"), rule(all.staging, "staging"), rule(all.production, "production")].map((r) => r.condition)).toEqual([
+    expect(
+      [rule(all.dev, "dev"), rule(all.staging, "staging"), rule(all.production, "production")].map((r) => r.condition),
+    ).toEqual([
       'var.environment_running || "dev" != "production"',
       'var.environment_running || "staging" != "production"',
       'var.environment_running || "production" != "production"',
@@ -103,12 +142,20 @@ describe("environment_running follows stoppable, by default the tier", () => {
 
   test("a production-like environment cannot be stopped by default, whatever its name", () => {
     const input = { ...inputs().production, workspace: "sandbox" };
-    expect(rule(input, "sandbox")).toEqual({ condition: 'var.environment_running || "sandbox" != "sandbox"', errorMessage: "sandbox cannot be stopped: environment_running must stay true" });
+    expect(rule(input, "sandbox")).toEqual({
+      condition: 'var.environment_running || "sandbox" != "sandbox"',
+      errorMessage: "sandbox cannot be stopped: environment_running must stay true",
+    });
   });
 
   test("a development-tier environment may be stopped, whatever its name", () => {
     // The product's production workspace keeps its state in S3 whatever its tier (D146).
-    expect(rule(renamed("production", (e) => (e.state = { bucket: "eduautismo-ia-terraform-state" })), "production").condition).toBe('var.environment_running || "production" != ""');
+    expect(
+      rule(
+        renamed("production", (e) => (e.state = { bucket: "eduautismo-ia-terraform-state" })),
+        "production",
+      ).condition,
+    ).toBe('var.environment_running || "production" != ""');
   });
 
   test("a production-like environment with stoppable: true may be stopped", () => {

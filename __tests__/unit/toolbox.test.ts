@@ -12,7 +12,8 @@ const { stacks } = synthAll();
 const compute = (ws = "production"): Json => stacks[ws].modules.compute;
 const toolbox = (ws = "production") => resource(compute(ws), "aws_ecs_task_definition", "toolbox");
 const defs = (ws = "production") => toolbox(ws).container_definitions as string;
-const statements = (name: string, ws = "production") => JSON.parse(resource(compute(ws), "aws_iam_role_policy", name).policy).Statement as Json[];
+const statements = (name: string, ws = "production") =>
+  JSON.parse(resource(compute(ws), "aws_iam_role_policy", name).policy).Statement as Json[];
 const actions = (name: string, ws = "production") => statements(name, ws).flatMap((s) => [s.Action].flat());
 
 describe("the toolbox task definition", () => {
@@ -45,15 +46,26 @@ describe("the toolbox task definition", () => {
   });
 
   test("gets REDIS_HOST and REDIS_PORT, and the AUTH token as REDISCLI_AUTH where AUTH is on", () => {
-    expect(defs()).toContain('"environment" = [{ "name" = "REDIS_HOST", "value" = var.redis_host }, { "name" = "REDIS_PORT", "value" = tostring(var.redis_port) }]');
-    expect(defs()).toContain('"secrets" = [{ "name" = "REDISCLI_AUTH", "valueFrom" = "${var.redis_auth_secret_arn}:token::" }]');
+    expect(defs()).toContain(
+      '"environment" = [{ "name" = "REDIS_HOST", "value" = var.redis_host }, { "name" = "REDIS_PORT", "value" = tostring(var.redis_port) }]',
+    );
+    expect(defs()).toContain(
+      '"secrets" = [{ "name" = "REDISCLI_AUTH", "valueFrom" = "${var.redis_auth_secret_arn}:token::" }]',
+    );
   });
 
   test("gets no secret where Redis AUTH is off", () => {
     const all = inputs();
     all.dev.cache = { ...all.dev.cache, auth: false };
-    all.dev.exemptions = [...(all.dev.exemptions ?? []), { control: "elasticache-auth", reason: "a test of the toolbox without AUTH" }];
-    const d = resource(synthAll(all).stacks.dev.modules.compute, "aws_ecs_task_definition", "toolbox").container_definitions;
+    all.dev.exemptions = [
+      ...(all.dev.exemptions ?? []),
+      { control: "elasticache-auth", reason: "a test of the toolbox without AUTH" },
+    ];
+    const d = resource(
+      synthAll(all).stacks.dev.modules.compute,
+      "aws_ecs_task_definition",
+      "toolbox",
+    ).container_definitions;
     expect(d).toContain('"secrets" = []');
     expect(d).toContain('"name" = "REDIS_HOST"');
   });
@@ -61,7 +73,11 @@ describe("the toolbox task definition", () => {
   test("gets neither Redis variables nor secrets without a cache", () => {
     const all = inputs();
     all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
-    const d = resource(synthAll(all).stacks.production.modules.compute, "aws_ecs_task_definition", "toolbox").container_definitions;
+    const d = resource(
+      synthAll(all).stacks.production.modules.compute,
+      "aws_ecs_task_definition",
+      "toolbox",
+    ).container_definitions;
     expect(d).toContain('"environment" = []');
     expect(d).toContain('"secrets" = []');
   });
@@ -72,7 +88,8 @@ describe("the toolbox task definition", () => {
 
   test("is never attached to a service", () => {
     for (const ws of Object.keys(stacks)) {
-      for (const svc of Object.values(resourcesOf(compute(ws), "aws_ecs_service"))) expect(svc.task_definition).not.toContain("toolbox");
+      for (const svc of Object.values(resourcesOf(compute(ws), "aws_ecs_service")))
+        expect(svc.task_definition).not.toContain("toolbox");
     }
   });
 });
@@ -102,14 +119,17 @@ describe("the toolbox role", () => {
 
   test("the app's task role lost the ssmmessages and exec log permissions", () => {
     for (const ws of Object.keys(stacks)) {
-      expect(actions("task", ws).filter((a) => a.startsWith("ssmmessages:") || a === "logs:DescribeLogGroups")).toEqual([]);
+      expect(actions("task", ws).filter((a) => a.startsWith("ssmmessages:") || a === "logs:DescribeLogGroups")).toEqual(
+        [],
+      );
       expect(JSON.stringify(statements("task", ws))).not.toContain("aws_cloudwatch_log_group.exec");
     }
   });
 
   test("every service has ECS Exec off", () => {
     for (const ws of Object.keys(stacks)) {
-      for (const svc of Object.values(resourcesOf(compute(ws), "aws_ecs_service"))) expect(svc.enable_execute_command).toBe(false);
+      for (const svc of Object.values(resourcesOf(compute(ws), "aws_ecs_service")))
+        expect(svc.enable_execute_command).toBe(false);
     }
   });
 });
@@ -129,8 +149,12 @@ describe("run-task commands", () => {
 
   test("both are root outputs in every workspace", () => {
     for (const ws of Object.keys(stacks)) {
-      expect(stacks[ws].root.output.ecs_toolbox_run_task_command.value).toBe("${module.compute.ecs_toolbox_run_task_command}");
-      expect(stacks[ws].root.output.migrations_run_task_command.value).toBe("${module.compute.migrations_run_task_command}");
+      expect(stacks[ws].root.output.ecs_toolbox_run_task_command.value).toBe(
+        "${module.compute.ecs_toolbox_run_task_command}",
+      );
+      expect(stacks[ws].root.output.migrations_run_task_command.value).toBe(
+        "${module.compute.migrations_run_task_command}",
+      );
     }
   });
 
@@ -157,19 +181,24 @@ describe("toolbox disabled", () => {
 
 describe("toolbox rules at synthesis", () => {
   test("the image must pin a tag or digest, not :latest", () => {
-    expect(problems("dev", (e) => (e.compute.toolbox = { image: "public.ecr.aws/docker/library/redis:latest" }))).toContain(
-      "dev.compute.toolbox.image: must pin a tag or digest, not :latest",
-    );
+    expect(
+      problems("dev", (e) => (e.compute.toolbox = { image: "public.ecr.aws/docker/library/redis:latest" })),
+    ).toContain("dev.compute.toolbox.image: must pin a tag or digest, not :latest");
   });
 
   test("an image without a tag or digest is an error", () => {
-    expect(problems("production", (e) => (e.compute.toolbox = { image: "public.ecr.aws/docker/library/redis" }))).toContain(
-      "production.compute.toolbox.image: must name an image with a tag or a sha256 digest",
-    );
+    expect(
+      problems("production", (e) => (e.compute.toolbox = { image: "public.ecr.aws/docker/library/redis" })),
+    ).toContain("production.compute.toolbox.image: must name an image with a tag or a sha256 digest");
   });
 
   test("a digest-pinned image is accepted", () => {
-    expect(problems("staging", (e) => (e.compute.toolbox = { image: `public.ecr.aws/docker/library/redis@sha256:${"a".repeat(64)}` }))).toEqual([]);
+    expect(
+      problems(
+        "staging",
+        (e) => (e.compute.toolbox = { image: `public.ecr.aws/docker/library/redis@sha256:${"a".repeat(64)}` }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -179,7 +208,9 @@ describe("first deploy: no tasks until a real image exists", () => {
   });
 
   test("each service is created with zero tasks and autoscaling holds it at zero", () => {
-    expect(resource(compute(), "aws_ecs_service", "app").desired_count).toBe("${local.serving ? var.app_desired_count : 0}");
+    expect(resource(compute(), "aws_ecs_service", "app").desired_count).toBe(
+      "${local.serving ? var.app_desired_count : 0}",
+    );
     expect(resource(compute(), "aws_appautoscaling_target", "app")).toMatchObject({
       min_capacity: "${local.serving ? var.app_min_capacity : 0}",
       max_capacity: "${local.serving ? var.app_max_capacity : 0}",
@@ -188,18 +219,39 @@ describe("first deploy: no tasks until a real image exists", () => {
 
   test("a worker service follows the same rule with its own counts (its own knobs, valued from its config)", () => {
     const all = inputs();
-    all.dev.compute.services.push({ name: "jobs", kind: "worker", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 3 });
+    all.dev.compute.services.push({
+      name: "jobs",
+      kind: "worker",
+      cpu: 256,
+      memory: 512,
+      desiredCount: 1,
+      minCapacity: 1,
+      maxCapacity: 3,
+    });
     const dev = synthAll(all).stacks.dev;
     const c = dev.modules.compute;
     expect(resource(c, "aws_ecs_service", "jobs").desired_count).toBe("${local.serving ? var.jobs_desired_count : 0}");
-    expect(resource(c, "aws_appautoscaling_target", "jobs")).toMatchObject({ min_capacity: "${local.serving ? var.jobs_min_capacity : 0}", max_capacity: "${local.serving ? var.jobs_max_capacity : 0}" });
+    expect(resource(c, "aws_appautoscaling_target", "jobs")).toMatchObject({
+      min_capacity: "${local.serving ? var.jobs_min_capacity : 0}",
+      max_capacity: "${local.serving ? var.jobs_max_capacity : 0}",
+    });
     expect(dev.tfvars).toContain("\njobs_desired_count = 1\n");
     expect(dev.tfvars).toContain("\njobs_max_capacity = 3\n");
   });
 
   test("a Terraform check warns while the tag is the placeholder and says what to do", () => {
-    expect(compute().check.first_deploy_image.assert).toEqual([{ condition: `\${var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`, error_message: PLACEHOLDER_TAG_WARNING }]);
-    for (const step of ["app_secret_arns", "ecr_repository_urls", "app_image_tag", "terraform.tfvars", "migrations", "module.compute"]) expect(PLACEHOLDER_TAG_WARNING).toContain(step);
+    expect(compute().check.first_deploy_image.assert).toEqual([
+      { condition: `\${var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`, error_message: PLACEHOLDER_TAG_WARNING },
+    ]);
+    for (const step of [
+      "app_secret_arns",
+      "ecr_repository_urls",
+      "app_image_tag",
+      "terraform.tfvars",
+      "migrations",
+      "module.compute",
+    ])
+      expect(PLACEHOLDER_TAG_WARNING).toContain(step);
   });
 
   test("the root exports the app secret ARNs by name", () => {

@@ -7,7 +7,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
-import { claimsOf, deployRoleTrust, OIDC_AUDIENCE, refusal, roleTrust, stringLike, subjectOf, type JobClaims, type PipelineRole } from "../../lib/tools/pipeline";
+import {
+  claimsOf,
+  deployRoleTrust,
+  OIDC_AUDIENCE,
+  refusal,
+  roleTrust,
+  stringLike,
+  subjectOf,
+  type JobClaims,
+  type PipelineRole,
+} from "../../lib/tools/pipeline";
 import { MODULE_ORDER } from "../../lib/tools/rollout";
 import { inputs, synthAll, type SynthesizedStack } from "../helpers/synth";
 import { events, jobs, loadWorkflows, roleStep, roleUses, type RoleUse } from "../helpers/workflows";
@@ -22,7 +32,8 @@ const workflows = loadWorkflows();
 const byFile = Object.fromEntries(workflows.map((w) => [w.file, w]));
 const { stacks } = synthAll();
 /** How terraform.yml names the role: the plan role for plans, the apply role for applies and rollouts. */
-const ROLE_EXPRESSION = "${{ inputs.mode == 'plan' && vars.AWS_TERRAFORM_PLAN_ROLE_ARN || vars.AWS_TERRAFORM_APPLY_ROLE_ARN }}";
+const ROLE_EXPRESSION =
+  "${{ inputs.mode == 'plan' && vars.AWS_TERRAFORM_PLAN_ROLE_ARN || vars.AWS_TERRAFORM_APPLY_ROLE_ARN }}";
 
 async function lint(text: string, file: string): Promise<string[]> {
   return (await runLint(text, file)).map((r) => `${file}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
@@ -41,14 +52,20 @@ const ready = synthAll(pipelineReady()).stacks;
 
 /** The role a use assumes: terraform.yml picks the plan role for mode plan, the apply role otherwise. */
 function roleOf(u: RoleUse): PipelineRole {
-  if (u.step.with?.["role-to-assume"] !== ROLE_EXPRESSION) throw new Error(`${u.via}: role-to-assume is ${u.step.with?.["role-to-assume"]}`);
+  if (u.step.with?.["role-to-assume"] !== ROLE_EXPRESSION)
+    throw new Error(`${u.via}: role-to-assume is ${u.step.with?.["role-to-assume"]}`);
   return u.mode === "plan" ? "terraform-plan" : "terraform-apply";
 }
 
 /** The claims of a use's token: a pull request runs on refs/pull/<n>/merge, push and dispatch on main. */
 function claimsOfUse(u: RoleUse, repository: string): JobClaims {
   const pr = u.events.includes("pull_request");
-  return claimsOf(repository, { environment: u.environment, event: pr ? "pull_request" : undefined, ref: pr ? "refs/pull/7/merge" : "refs/heads/main", workflow: u.reusableWorkflow });
+  return claimsOf(repository, {
+    environment: u.environment,
+    event: pr ? "pull_request" : undefined,
+    ref: pr ? "refs/pull/7/merge" : "refs/heads/main",
+    workflow: u.reusableWorkflow,
+  });
 }
 
 /** Uses whose token the workspace's role does not admit, as readable lines. */
@@ -64,7 +81,8 @@ function untrusted(uses: RoleUse[], all: Record<string, SynthesizedStack>): stri
     const trust = roleTrust(stack, role);
     const why = refusal(trust, claimsOfUse(u, trust.repository));
     if (why) problems.push(`${u.via} (${u.workspace}, ${role}): token ${why}`);
-    if ((u.step.with?.audience ?? OIDC_AUDIENCE) !== trust.audience) problems.push(`${u.via}: audience ${u.step.with?.audience} is not ${trust.audience}`);
+    if ((u.step.with?.audience ?? OIDC_AUDIENCE) !== trust.audience)
+      problems.push(`${u.via}: audience ${u.step.with?.audience} is not ${trust.audience}`);
   }
   return problems;
 }
@@ -116,17 +134,28 @@ describe("pinning and permissions", () => {
   test("every workflow grants nothing by default and every job asks for its own permissions", () => {
     for (const w of workflows) {
       expect({ file: w.file, permissions: w.doc.permissions }).toEqual({ file: w.file, permissions: {} });
-      for (const [id, job] of jobs(w)) expect({ job: `${w.file}:${id}`, has: job.permissions !== undefined }).toEqual({ job: `${w.file}:${id}`, has: true });
+      for (const [id, job] of jobs(w))
+        expect({ job: `${w.file}:${id}`, has: job.permissions !== undefined }).toEqual({
+          job: `${w.file}:${id}`,
+          has: true,
+        });
     }
   });
 
   test("only jobs that assume the deploy role (or call the workflow that does) may request an OIDC token", () => {
-    const roleWorkflows = workflows.filter((w) => jobs(w).some(([, j]) => roleStep(j))).map((w) => `./.github/workflows/${w.file}`);
+    const roleWorkflows = workflows
+      .filter((w) => jobs(w).some(([, j]) => roleStep(j)))
+      .map((w) => `./.github/workflows/${w.file}`);
     for (const w of workflows) {
       for (const [id, job] of jobs(w)) {
         const needsToken = Boolean(roleStep(job)) || roleWorkflows.includes(job.uses);
-        expect({ job: `${w.file}:${id}`, idToken: job.permissions?.["id-token"] }).toEqual({ job: `${w.file}:${id}`, idToken: needsToken ? "write" : undefined });
-        const writes = Object.entries<string>(job.permissions ?? {}).filter(([k, v]) => v === "write" && k !== "id-token");
+        expect({ job: `${w.file}:${id}`, idToken: job.permissions?.["id-token"] }).toEqual({
+          job: `${w.file}:${id}`,
+          idToken: needsToken ? "write" : undefined,
+        });
+        const writes = Object.entries<string>(job.permissions ?? {}).filter(
+          ([k, v]) => v === "write" && k !== "id-token",
+        );
         expect({ job: `${w.file}:${id}`, writes }).toEqual({ job: `${w.file}:${id}`, writes: [] });
       }
     }
@@ -138,7 +167,13 @@ describe("pinning and permissions", () => {
 
   test("the Terraform version of the workflows is .terraform-version", () => {
     const wanted = fs.readFileSync(path.join(repo, ".terraform-version"), "utf8").trim();
-    const versions = workflows.flatMap((w) => jobs(w).flatMap(([, j]) => (j.steps ?? []).filter((s: any) => String(s.uses).startsWith("hashicorp/setup-terraform@")).map((s: any) => String(s.with?.terraform_version)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const versions = workflows.flatMap((w) =>
+      jobs(w).flatMap(([, j]) =>
+        (j.steps ?? [])
+          .filter((s: { uses?: unknown }) => String(s.uses).startsWith("hashicorp/setup-terraform@"))
+          .map((s: { with?: { terraform_version?: unknown } }) => String(s.with?.terraform_version)),
+      ),
+    );
     expect(versions.length).toBeGreaterThan(0);
     expect([...new Set(versions)]).toEqual([wanted]);
   });
@@ -148,22 +183,35 @@ describe("the OIDC roles (Terraform plan and apply, D97)", () => {
   const uses = roleUses(workflows);
 
   test("plans run for every workspace on pull requests, applies on push to main, rollouts on dispatch", () => {
-    const seen = (event: string) => [...new Set(uses.filter((u) => u.events.includes(event)).map((u) => u.workspace))].sort();
+    const seen = (event: string) =>
+      [...new Set(uses.filter((u) => u.events.includes(event)).map((u) => u.workspace))].sort();
     expect(seen("pull_request")).toEqual([...WORKSPACES].sort());
     expect(seen("push")).toEqual([...WORKSPACES].sort());
     expect(seen("workflow_dispatch")).toEqual([...WORKSPACES].sort());
   });
 
   test("every job that assumes a workspace's role runs in the GitHub Environment of that workspace", () => {
-    expect(uses.filter((u) => u.environment !== u.workspace).map((u) => `${u.via} (${u.workspace}): environment ${u.environment}`)).toEqual([]);
+    expect(
+      uses
+        .filter((u) => u.environment !== u.workspace)
+        .map((u) => `${u.via} (${u.workspace}): environment ${u.environment}`),
+    ).toEqual([]);
   });
 
   test("plans assume the plan role and applies and rollouts the apply role, from the environment's variables, with the audience sts.amazonaws.com", () => {
     for (const u of uses) {
-      expect({ via: u.via, role: u.step.with?.["role-to-assume"], audience: u.step.with?.audience }).toEqual({ via: u.via, role: ROLE_EXPRESSION, audience: OIDC_AUDIENCE });
+      expect({ via: u.via, role: u.step.with?.["role-to-assume"], audience: u.step.with?.audience }).toEqual({
+        via: u.via,
+        role: ROLE_EXPRESSION,
+        audience: OIDC_AUDIENCE,
+      });
     }
     const roles = (mode: string) => [...new Set(uses.filter((u) => u.mode === mode).map(roleOf))];
-    expect([roles("plan"), roles("apply"), roles("rollout")]).toEqual([["terraform-plan"], ["terraform-apply"], ["terraform-apply"]]);
+    expect([roles("plan"), roles("apply"), roles("rollout")]).toEqual([
+      ["terraform-plan"],
+      ["terraform-apply"],
+      ["terraform-apply"],
+    ]);
   });
 
   test("no job assumes seed 002's deploy role for Terraform (it cannot run a plan, D84)", () => {
@@ -187,7 +235,10 @@ describe("the OIDC roles (Terraform plan and apply, D97)", () => {
       audience: "sts.amazonaws.com",
       repository: repo,
       subjects: [`repo:${repo}:environment:production`],
-      claims: { ref: ["refs/heads/main"], job_workflow_ref: [`${repo}/.github/workflows/terraform.yml@refs/heads/main`] },
+      claims: {
+        ref: ["refs/heads/main"],
+        job_workflow_ref: [`${repo}/.github/workflows/terraform.yml@refs/heads/main`],
+      },
     });
   });
 
@@ -195,7 +246,10 @@ describe("the OIDC roles (Terraform plan and apply, D97)", () => {
     expect(deployRoleTrust(stacks.production)).toEqual({
       audience: "sts.amazonaws.com",
       repository: "cleybersilva/eduautismo-ia-mvp",
-      subjects: ["repo:cleybersilva/eduautismo-ia-mvp:ref:refs/heads/main", "repo:cleybersilva/eduautismo-ia-mvp:environment:production"],
+      subjects: [
+        "repo:cleybersilva/eduautismo-ia-mvp:ref:refs/heads/main",
+        "repo:cleybersilva/eduautismo-ia-mvp:environment:production",
+      ],
       claims: {},
     });
   });
@@ -206,13 +260,20 @@ describe("the OIDC roles (Terraform plan and apply, D97)", () => {
     const { stacks: changed } = synthAll(all);
     const problems = untrusted(uses, changed);
     expect(problems.length).toBe(uses.filter((u) => u.workspace === "staging").length);
-    expect(problems[0]).toMatch(/\(staging, terraform-(plan|apply)\): token sub repo:cleybersilva\/eduautismo-ia-mvp:environment:staging is not trusted/);
+    expect(problems[0]).toMatch(
+      /\(staging, terraform-(plan|apply)\): token sub repo:cleybersilva\/eduautismo-ia-mvp:environment:staging is not trusted/,
+    );
   });
 
   test("a pull request's token never gets the apply role, even from the right environment and inside the Terraform workflow", () => {
     for (const ws of WORKSPACES) {
       const trust = roleTrust(ready[ws], "terraform-apply");
-      const pr = claimsOf(trust.repository, { environment: ws, event: "pull_request", ref: "refs/pull/7/merge", workflow: ".github/workflows/terraform.yml" });
+      const pr = claimsOf(trust.repository, {
+        environment: ws,
+        event: "pull_request",
+        ref: "refs/pull/7/merge",
+        workflow: ".github/workflows/terraform.yml",
+      });
       expect(refusal(trust, pr)).toBe("ref refs/pull/7/merge is not refs/heads/main");
     }
   });
@@ -221,25 +282,46 @@ describe("the OIDC roles (Terraform plan and apply, D97)", () => {
     const trust = roleTrust(ready.production, "terraform-apply");
     const job = { environment: "production", ref: "refs/heads/main", workflow: ".github/workflows/terraform.yml" };
     expect(refusal(trust, claimsOf(trust.repository, job))).toBeUndefined();
-    expect(refusal(trust, claimsOf(trust.repository, { ...job, ref: "refs/heads/feature" }))).toMatch(/^ref refs\/heads\/feature is not refs\/heads\/main/);
-    expect(refusal(trust, claimsOf(trust.repository, { ...job, workflow: ".github/workflows/other.yml" }))).toMatch(/^job_workflow_ref .*other\.yml@refs\/heads\/main is not/);
-    expect(refusal(trust, claimsOf(trust.repository, { ...job, workflow: undefined }))).toMatch(/^job_workflow_ref \(absent\)/);
+    expect(refusal(trust, claimsOf(trust.repository, { ...job, ref: "refs/heads/feature" }))).toMatch(
+      /^ref refs\/heads\/feature is not refs\/heads\/main/,
+    );
+    expect(refusal(trust, claimsOf(trust.repository, { ...job, workflow: ".github/workflows/other.yml" }))).toMatch(
+      /^job_workflow_ref .*other\.yml@refs\/heads\/main is not/,
+    );
+    expect(refusal(trust, claimsOf(trust.repository, { ...job, workflow: undefined }))).toMatch(
+      /^job_workflow_ref \(absent\)/,
+    );
   });
 
   test("a pull request's plan in its environment gets the plan role; outside an environment (the pull_request subject) no role", () => {
     for (const ws of WORKSPACES) {
       const plan = roleTrust(ready[ws], "terraform-plan");
-      expect(refusal(plan, claimsOf(plan.repository, { environment: ws, event: "pull_request", ref: "refs/pull/7/merge", workflow: ".github/workflows/terraform.yml" }))).toBeUndefined();
+      expect(
+        refusal(
+          plan,
+          claimsOf(plan.repository, {
+            environment: ws,
+            event: "pull_request",
+            ref: "refs/pull/7/merge",
+            workflow: ".github/workflows/terraform.yml",
+          }),
+        ),
+      ).toBeUndefined();
       for (const role of ["deploy", "terraform-plan", "terraform-apply"] as const) {
         const trust = roleTrust(ready[ws], role);
-        expect({ ws, role, admits: trust.subjects.some((p) => stringLike(p, subjectOf(trust.repository, { event: "pull_request" }))) }).toEqual({ ws, role, admits: false });
+        expect({
+          ws,
+          role,
+          admits: trust.subjects.some((p) => stringLike(p, subjectOf(trust.repository, { event: "pull_request" }))),
+        }).toEqual({ ws, role, admits: false });
       }
     }
   });
 
   test("the Terraform roles trust no branch subject (only environments, where the reviewers are)", () => {
     for (const ws of WORKSPACES) {
-      for (const role of ["terraform-plan", "terraform-apply"] as const) expect(roleTrust(ready[ws], role).subjects.filter((s) => !s.includes(":environment:"))).toEqual([]);
+      for (const role of ["terraform-plan", "terraform-apply"] as const)
+        expect(roleTrust(ready[ws], role).subjects.filter((s) => !s.includes(":environment:"))).toEqual([]);
     }
   });
 });
@@ -254,19 +336,28 @@ describe("what the jobs run", () => {
     for (const w of workflows) {
       for (const [id, job] of jobs(w).filter(([, j]) => j.uses === "./.github/workflows/terraform.yml")) {
         const given = Object.keys(job.with ?? {});
-        expect({ job: `${w.file}:${id}`, unknown: given.filter((k) => !(k in declared)) }).toEqual({ job: `${w.file}:${id}`, unknown: [] });
-        const missing = Object.entries(declared).filter(([k, v]) => v.required && !given.includes(k)).map(([k]) => k);
+        expect({ job: `${w.file}:${id}`, unknown: given.filter((k) => !(k in declared)) }).toEqual({
+          job: `${w.file}:${id}`,
+          unknown: [],
+        });
+        const missing = Object.entries(declared)
+          .filter(([k, v]) => v.required && !given.includes(k))
+          .map(([k]) => k);
         expect({ job: `${w.file}:${id}`, missing }).toEqual({ job: `${w.file}:${id}`, missing: [] });
       }
     }
   });
 
   test("init and workspace selection are the runbook's commands", () => {
-    expect(steps[runIndex("terraform init")].run).toBe('terraform init\nterraform workspace select "$WS" || terraform workspace new "$WS"\n');
+    expect(steps[runIndex("terraform init")].run).toBe(
+      'terraform init\nterraform workspace select "$WS" || terraform workspace new "$WS"\n',
+    );
   });
 
   test("the plan is saved to a file with the workspace's tfvars, and the apply applies that file", () => {
-    expect(steps[runIndex("terraform plan")].run).toContain('terraform plan -var-file="environments/$WS/terraform.tfvars" -out=tfplan\n');
+    expect(steps[runIndex("terraform plan")].run).toContain(
+      'terraform plan -var-file="environments/$WS/terraform.tfvars" -out=tfplan\n',
+    );
     expect(steps[runIndex("terraform apply")].run).toBe("terraform apply tfplan");
     expect(steps.some((s) => s.run?.includes("-auto-approve"))).toBe(false);
   });
@@ -281,7 +372,9 @@ describe("what the jobs run", () => {
 
   test("applies and rollouts of one workspace share one concurrency group that never cancels; plans get their own", () => {
     const c = terraform.doc.jobs.terraform.concurrency;
-    expect(c.group).toBe("${{ inputs.mode == 'plan' && format('terraform-plan-{0}-{1}', inputs.workspace, github.ref) || format('terraform-apply-{0}', inputs.workspace) }}");
+    expect(c.group).toBe(
+      "${{ inputs.mode == 'plan' && format('terraform-plan-{0}-{1}', inputs.workspace, github.ref) || format('terraform-apply-{0}', inputs.workspace) }}",
+    );
     expect(c["cancel-in-progress"]).toBe("${{ inputs.mode == 'plan' }}");
   });
 

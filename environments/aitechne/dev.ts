@@ -27,7 +27,11 @@ export const dev: AitechneInput = {
     // The trail stays (an account without one has no audit record); its CloudWatch copy is off in dev.
     audit: { enabled: true, cloudWatchLogs: false },
     // The account's GitHub OIDC provider comes from atena/prod (one per account; D152).
-    deploy: { githubRepository: "example-org/ai-techne-academy-batch", githubEnvironments: ["dev"], createOidcProvider: false },
+    deploy: {
+      githubRepository: "example-org/ai-techne-academy-batch",
+      githubEnvironments: ["dev"],
+      createOidcProvider: false,
+    },
   },
   compute: {
     images: ["processor"],
@@ -43,9 +47,27 @@ export const dev: AitechneInput = {
     metricAlarms: aitechneAlarms(place),
   },
   exemptions: [
-    { control: "ecs-container-insights", reason: "Container Insights metrics are billed per task; dev runs a handful of test videos" },
-    { control: "cloudtrail-cloudwatch-logs", reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev" },
+    {
+      control: "ecs-container-insights",
+      reason: "Container Insights metrics are billed per task; dev runs a handful of test videos",
+    },
+    {
+      control: "cloudtrail-cloudwatch-logs",
+      reason: "the trail still lands in S3; CloudWatch ingestion of it is billed per GB for alerts nobody gets in dev",
+    },
   ],
   // No figure in the guide: a handful of test videos, about 20 processor hours a month.
-  cost: { budgetUsd: { min: 0, max: 40 }, usage: { runningHours: 730, taskHours: 20, natGb: 0, albLcu: 0, logsGb: 2, s3Gb: 1, wafMillionRequests: 0, cdnGb: 0 } },
+  cost: {
+    budgetUsd: { min: 0, max: 40 },
+    usage: {
+      runningHours: 730,
+      taskHours: 20,
+      natGb: 0,
+      albLcu: 0,
+      logsGb: 2,
+      s3Gb: 1,
+      wafMillionRequests: 0,
+      cdnGb: 0,
+    },
+  },
 };

@@ -17,7 +17,13 @@ export const AITECHNE: Product = {
   environments: { dev: dev as EnvironmentInput, prod: prod as EnvironmentInput },
   productionWorkspace: "prod",
   // Placeholder account: prod's (environments/aitechne/prod.ts), which keeps its state there.
-  bootstrap: { accountId: "555555555555", bucket: "ai-techne-academy-terraform-state", region: "us-east-1", noncurrentVersionDays: 90, lockTable: false },
+  bootstrap: {
+    accountId: "555555555555",
+    bucket: "ai-techne-academy-terraform-state",
+    region: "us-east-1",
+    noncurrentVersionDays: 90,
+    lockTable: false,
+  },
   defaults: AITECHNE_DEFAULTS,
   images: IMAGES,
   policyExemptions: AITECHNE_POLICY_EXEMPTIONS,

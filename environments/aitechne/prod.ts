@@ -31,7 +31,11 @@ export const prod: AitechneInput = {
     secrets: { names: [], recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true },
     // The account's GitHub OIDC provider comes from retell/production (one per account; D152).
-    deploy: { githubRepository: "example-org/ai-techne-academy-batch", githubEnvironments: ["prod"], createOidcProvider: false },
+    deploy: {
+      githubRepository: "example-org/ai-techne-academy-batch",
+      githubEnvironments: ["prod"],
+      createOidcProvider: false,
+    },
   },
   compute: {
     images: ["processor"],
@@ -46,5 +50,17 @@ export const prod: AitechneInput = {
     metricAlarms: aitechneAlarms(place),
   },
   // No figure in the guide: about 50 videos a month at ~3 processor hours each (its videos run 3 hours).
-  cost: { budgetUsd: { min: 0, max: 80 }, usage: { runningHours: 730, taskHours: 150, natGb: 0, albLcu: 0, logsGb: 5, s3Gb: 5, wafMillionRequests: 0, cdnGb: 0 } },
+  cost: {
+    budgetUsd: { min: 0, max: 80 },
+    usage: {
+      runningHours: 730,
+      taskHours: 150,
+      natGb: 0,
+      albLcu: 0,
+      logsGb: 5,
+      s3Gb: 5,
+      wafMillionRequests: 0,
+      cdnGb: 0,
+    },
+  },
 };

@@ -12,7 +12,10 @@ import type { Defaults, ProductPolicyExemption } from "../product-spec";
 import type { EnvironmentInput } from "../schema";
 
 /** An AI Techne Academy environment file: the platform's fields; cache and database come from the product's defaults (both disabled). */
-export type AitechneInput = Omit<EnvironmentInput, "cache" | "database"> & { readonly cache?: Partial<EnvironmentInput["cache"]>; readonly database?: Partial<EnvironmentInput["database"]> };
+export type AitechneInput = Omit<EnvironmentInput, "cache" | "database"> & {
+  readonly cache?: Partial<EnvironmentInput["cache"]>;
+  readonly database?: Partial<EnvironmentInput["database"]>;
+};
 
 /** Dashboard `aitechne-<env>`, alarms `aitechne-<env>-…`. */
 export const AITECHNE_SHORT_NAME = "aitechne";
@@ -65,7 +68,9 @@ export function samResources(p: SamStackPlace) {
  * ran; an alarm that treated it as breaching would fire every quiet night, one that kept `missing` would sit in
  * INSUFFICIENT_DATA most of the day. A state machine that never runs is not these alarms' to catch.
  */
-export function aitechneAlarms(p: SamStackPlace): NonNullable<NonNullable<EnvironmentInput["monitoring"]>["metricAlarms"]> {
+export function aitechneAlarms(
+  p: SamStackPlace,
+): NonNullable<NonNullable<EnvironmentInput["monitoring"]>["metricAlarms"]> {
   return [
     {
       name: "high-failure-rate",
@@ -82,7 +87,8 @@ export function aitechneAlarms(p: SamStackPlace): NonNullable<NonNullable<Enviro
     },
     {
       name: "bedrock-throttling",
-      description: "Bedrock throttled 5 or more invocations of the processor's model in 5 minutes (the circuit breaker opens at 5)",
+      description:
+        "Bedrock throttled 5 or more invocations of the processor's model in 5 minutes (the circuit breaker opens at 5)",
       namespace: "AWS/Bedrock",
       metric: "InvocationThrottles",
       dimensions: { ModelId: BEDROCK_INFERENCE_PROFILE_ID },
@@ -127,7 +133,9 @@ export function processorTask(p: SamStackPlace, size: { cpu: number; memory: num
       dynamodbTables: [`arn:aws:dynamodb:${p.region}:${p.accountId}:table/${r.trackingTable}`],
       bedrockModels: [
         `arn:aws:bedrock:${p.region}:${p.accountId}:inference-profile/${BEDROCK_INFERENCE_PROFILE_ID}`,
-        ...BEDROCK_PROFILE_REGIONS.map((region) => `arn:aws:bedrock:${region}::foundation-model/${BEDROCK_FOUNDATION_MODEL_ID}`),
+        ...BEDROCK_PROFILE_REGIONS.map(
+          (region) => `arn:aws:bedrock:${region}::foundation-model/${BEDROCK_FOUNDATION_MODEL_ID}`,
+        ),
       ],
     },
   };
@@ -156,8 +164,23 @@ export const AITECHNE_DEFAULTS: Defaults<EnvironmentInput> = {
   // No cache and no database (the workload's state is the SAM stack's DynamoDB table, D121). Their sections'
   // required fields are given so the schema parses; nothing reads them while disabled. allowDestroy: nothing
   // is destroyed, there never was a cache (the rule guards turning an existing one off under preventDestroy).
-  cache: { enabled: false, allowDestroy: true, nodeType: "cache.t4g.micro", numCacheNodes: 1, automaticFailover: false, multiAz: false, transitEncryption: true, auth: true },
-  database: { enabled: false, instanceClass: "db.t4g.micro", allocatedStorage: 20, multiAz: false, backupRetentionDays: 7 },
+  cache: {
+    enabled: false,
+    allowDestroy: true,
+    nodeType: "cache.t4g.micro",
+    numCacheNodes: 1,
+    automaticFailover: false,
+    multiAz: false,
+    transitEncryption: true,
+    auth: true,
+  },
+  database: {
+    enabled: false,
+    instanceClass: "db.t4g.micro",
+    allocatedStorage: 20,
+    multiAz: false,
+    backupRetentionDays: 7,
+  },
   // No EduAutismo MVP flags (the compute section's default app environment): the processor gets its inputs from RunTask.
   compute: { appEnvironment: {} },
   monitoring: { appMetrics: { namespace: "ai-techne-academy" } },

@@ -14,7 +14,13 @@ export const ATENA: Product = {
   environments: { prod },
   // Seed 002 step 1: the state bucket; locking is S3-native (use_lockfile), no DynamoDB table (D106).
   productionWorkspace: "prod",
-  bootstrap: { accountId: "444444444444", bucket: "atena-terraform-state-444444444444", region: "us-east-1", noncurrentVersionDays: 90, lockTable: false },
+  bootstrap: {
+    accountId: "444444444444",
+    bucket: "atena-terraform-state-444444444444",
+    region: "us-east-1",
+    noncurrentVersionDays: 90,
+    lockTable: false,
+  },
   defaults: ATENA_DEFAULTS,
   images: IMAGES,
 };

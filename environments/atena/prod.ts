@@ -82,11 +82,41 @@ export const prod: EnvironmentInput = {
     appEnvironment: { NODE_ENV: "production" },
     services: [
       // Containers named as the guide's task definitions name them (its migrations override: "name": "api").
-      { name: "api", kind: "web", image: "api", containerName: "api", port: 3000, healthCheckPath: "/health", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: [...PARAMETERS] },
-      { name: "workers", kind: "worker", image: "workers", containerName: "workers", cpu: 256, memory: 512, desiredCount: 1, minCapacity: 1, maxCapacity: 2, parameters: [...PARAMETERS] },
+      {
+        name: "api",
+        kind: "web",
+        image: "api",
+        containerName: "api",
+        port: 3000,
+        healthCheckPath: "/health",
+        cpu: 256,
+        memory: 512,
+        desiredCount: 1,
+        minCapacity: 1,
+        maxCapacity: 2,
+        parameters: [...PARAMETERS],
+      },
+      {
+        name: "workers",
+        kind: "worker",
+        image: "workers",
+        containerName: "workers",
+        cpu: 256,
+        memory: 512,
+        desiredCount: 1,
+        minCapacity: 1,
+        maxCapacity: 2,
+        parameters: [...PARAMETERS],
+      },
     ],
     // Seed 002 "Migrations manuais": node packages/database/dist/migrate.js, as the master user (D105).
-    migrations: { command: ["node", "packages/database/dist/migrate.js"], image: "api", containerName: "api", cpu: 256, memory: 512 },
+    migrations: {
+      command: ["node", "packages/database/dist/migrate.js"],
+      image: "api",
+      containerName: "api",
+      cpu: 256,
+      memory: 512,
+    },
   },
   // prod serves Atena's users, so its alarms need a recipient (D163). Placeholder: seed 002 names no address;
   // replace it with the on-call address before the first apply (each address confirms the subscription by e-mail).

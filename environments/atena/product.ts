@@ -22,7 +22,9 @@ export const ATENA_DEFAULTS: Defaults<EnvironmentInput> = {
     // D174: the guide's app reads one DATABASE_URL, which Terraform writes with the password; a rotation would
     // leave it stale. Manual rotation (appPasswordVersion) rewrites both; automatic rotation waits for the app
     // to read DB_USERNAME and DB_PASSWORD instead.
-    appRotation: { waiver: "D174 DATABASE_URL embeds the password - manual: raise database.appPasswordVersion - docs/operations.md" },
+    appRotation: {
+      waiver: "D174 DATABASE_URL embeds the password - manual: raise database.appPasswordVersion - docs/operations.md",
+    },
   },
   monitoring: { appMetrics: { namespace: "atena" } },
   compute: {

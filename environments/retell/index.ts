@@ -23,5 +23,11 @@ export const RETELL: Product = {
   // One state bucket for both workspaces (seed 003 has none; the platform's bootstrap, environments/bootstrap.ts).
   productionWorkspace: "production",
   // Placeholder account: production's (environments/retell/production.ts), which keeps its state there.
-  bootstrap: { accountId: "555555555555", bucket: "retell-terraform-state", region: "us-east-1", noncurrentVersionDays: 90, lockTable: false },
+  bootstrap: {
+    accountId: "555555555555",
+    bucket: "retell-terraform-state",
+    region: "us-east-1",
+    noncurrentVersionDays: 90,
+    lockTable: false,
+  },
 };

@@ -26,7 +26,13 @@ export const RETELL_DEFAULTS: Defaults<EnvironmentInput> = {
       /** Seed 003 §5 "Recordings: Lifecycle policy (90d → Glacier)"; old versions of a recording go after 30 days. */
       recordings: {
         description: "Call recordings (90 days → Glacier, seed 003).",
-        lifecycle: [{ id: "recordings-to-glacier", transitions: [{ days: 90, storageClass: "GLACIER" }], noncurrentVersionExpirationDays: 30 }],
+        lifecycle: [
+          {
+            id: "recordings-to-glacier",
+            transitions: [{ days: 90, storageClass: "GLACIER" }],
+            noncurrentVersionExpirationDays: 30,
+          },
+        ],
         appAccess: "read-write",
       },
       /** Seed 003 §5 "Backups: Lifecycle policy (90d expiration)". */

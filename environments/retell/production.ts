@@ -33,7 +33,14 @@ export const production: EnvironmentInput = {
   security: {
     // The guide names no WAF; the production gate requires one on an internet-facing ALB (alb-waf). Callers are
     // worldwide (no geo rule); 1,000 requests per IP per minute leaves room for telephony webhooks (D113).
-    waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30, largeBodyPaths: [RETELL_WEBHOOK_PATH] },
+    waf: {
+      enabled: true,
+      rateLimitPerMinute: 1000,
+      allowedCountries: [],
+      botControl: false,
+      logRetentionDays: 30,
+      largeBodyPaths: [RETELL_WEBHOOK_PATH],
+    },
     // Seed 003 §3 "Criar Secrets": created here as retell/production/<name>; operators put the values (D114).
     secrets: { names: secrets, recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
@@ -113,5 +120,16 @@ export const production: EnvironmentInput = {
     serviceAlarms: { api: { p95LatencyMs: 1000 } },
   },
   // Seed 003 "Custos estimados (produção)": ~$580/month; what the guide's own sizes cost is in docs/products/retell.md (D115).
-  cost: { budgetUsd: { min: 580, max: 1400 }, usage: { runningHours: 730, natGb: 100, albLcu: 5, logsGb: 30, wafMillionRequests: 5, s3Gb: 200, internetOutGb: 100 } },
+  cost: {
+    budgetUsd: { min: 580, max: 1400 },
+    usage: {
+      runningHours: 730,
+      natGb: 100,
+      albLcu: 5,
+      logsGb: 30,
+      wafMillionRequests: 5,
+      s3Gb: 200,
+      internetOutGb: 100,
+    },
+  },
 };

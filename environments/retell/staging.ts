@@ -26,11 +26,23 @@ export const staging: EnvironmentInput = {
     flowLogs: { enabled: true, retentionDays: 30, trafficType: "ALL" },
   },
   security: {
-    waf: { enabled: true, rateLimitPerMinute: 1000, allowedCountries: [], botControl: false, logRetentionDays: 30, largeBodyPaths: [RETELL_WEBHOOK_PATH] },
+    waf: {
+      enabled: true,
+      rateLimitPerMinute: 1000,
+      allowedCountries: [],
+      botControl: false,
+      logRetentionDays: 30,
+      largeBodyPaths: [RETELL_WEBHOOK_PATH],
+    },
     secrets: { names: secrets, recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
     // The account's GitHub OIDC provider comes from atena/prod (one per account; D152).
-    deploy: { githubRepository: "example-org/retell-mvp", branches: ["main"], githubEnvironments: ["staging"], createOidcProvider: false },
+    deploy: {
+      githubRepository: "example-org/retell-mvp",
+      branches: ["main"],
+      githubEnvironments: ["staging"],
+      createOidcProvider: false,
+    },
   },
   storage: { accessLogging: true },
   cache: {
@@ -99,7 +111,16 @@ export const staging: EnvironmentInput = {
     serviceAlarms: { api: { p95LatencyMs: 1000 } },
   },
   // What staging switches off, from the guide; everything else keeps production's controls.
-  exemptions: [{ control: "ecs-container-insights", reason: "seed 003 §6 enables Container Insights in production only; staging runs integration tests nobody watches per task" }],
+  exemptions: [
+    {
+      control: "ecs-container-insights",
+      reason:
+        "seed 003 §6 enables Container Insights in production only; staging runs integration tests nobody watches per task",
+    },
+  ],
   // The guide prices production only; staging is priced by our estimator (docs/products/retell.md, D115).
-  cost: { budgetUsd: { min: 0, max: 350 }, usage: { runningHours: 730, natGb: 30, albLcu: 1, logsGb: 10, s3Gb: 30, internetOutGb: 20 } },
+  cost: {
+    budgetUsd: { min: 0, max: 350 },
+    usage: { runningHours: 730, natGb: 30, albLcu: 1, logsGb: 10, s3Gb: 30, internetOutGb: 20 },
+  },
 };

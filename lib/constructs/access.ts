@@ -14,8 +14,20 @@ import type { Construct } from "constructs";
  * unique per VPC, so a fixed name would make every create-before-destroy replacement (a new
  * description or VPC) fail with InvalidGroup.Duplicate.
  */
-export function securityGroup(scope: Construct, key: string, name: string, description: string, vpcId: string): SecurityGroup {
-  const sg = new SecurityGroup(scope, `${key}_sg`, { namePrefix: `${name}-`, description, vpcId, tags: { Name: name }, lifecycle: { createBeforeDestroy: true } });
+export function securityGroup(
+  scope: Construct,
+  key: string,
+  name: string,
+  description: string,
+  vpcId: string,
+): SecurityGroup {
+  const sg = new SecurityGroup(scope, `${key}_sg`, {
+    namePrefix: `${name}-`,
+    description,
+    vpcId,
+    tags: { Name: name },
+    lifecycle: { createBeforeDestroy: true },
+  });
   sg.overrideLogicalId(key);
   return sg;
 }

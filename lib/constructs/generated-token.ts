@@ -8,11 +8,17 @@ import { DataResource } from "cdktf";
 import type { Construct } from "constructs";
 import { expr, named } from "../core/module-stack";
 
-export function generatedToken(scope: Construct, logicalId: string, options: { readonly replaceWhen?: string } = {}): DataResource {
+export function generatedToken(
+  scope: Construct,
+  logicalId: string,
+  options: { readonly replaceWhen?: string } = {},
+): DataResource {
   return named(
     new DataResource(scope, `${logicalId}_source`, {
       input: expr("uuid()") as unknown as Record<string, string>,
-      ...(options.replaceWhen ? { triggersReplace: expr(options.replaceWhen) as unknown as Record<string, string> } : {}),
+      ...(options.replaceWhen
+        ? { triggersReplace: expr(options.replaceWhen) as unknown as Record<string, string> }
+        : {}),
       lifecycle: { ignoreChanges: ["input"] },
     }),
     logicalId,

@@ -13,7 +13,9 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   for (const s of statements) {
     const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
     if (s.Effect === "Allow" && actions.some((a) => a === "*" || a.endsWith(":*"))) {
-      throw new Error(`policy statement ${s.Sid ?? "(no Sid)"} allows a wildcard action (${actions.join(", ")}): list the actions it needs`);
+      throw new Error(
+        `policy statement ${s.Sid ?? "(no Sid)"} allows a wildcard action (${actions.join(", ")}): list the actions it needs`,
+      );
     }
   }
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -21,7 +23,14 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
 
 /** Trust policy letting one AWS service assume a role. */
 export function serviceTrust(service: string, conditions?: PolicyStatement["Condition"]): string {
-  return policyDocument([{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(conditions ? { Condition: conditions } : {}) }]);
+  return policyDocument([
+    {
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: "sts:AssumeRole",
+      ...(conditions ? { Condition: conditions } : {}),
+    },
+  ]);
 }
 
 /** Denies every request to a bucket that does not use TLS (AWS FSBP S3.5). */

@@ -6,7 +6,8 @@
  */
 
 /** AWS's hosted alternating-users rotation function for RDS PostgreSQL (Serverless Application Repository, D170). */
-export const POSTGRES_MULTI_USER_ROTATION_APP = "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationMultiUser";
+export const POSTGRES_MULTI_USER_ROTATION_APP =
+  "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationMultiUser";
 /** The Serverless Application Repository prefixes the CloudFormation stacks it deploys, and so their roles' names. */
 export const SAR_STACK_PREFIX = "serverlessrepo-";
 
@@ -24,13 +25,17 @@ export const ROTATION_WAIVERS = {
   /** D171: only one-off tasks log in as master; rotated by raising database.masterPasswordVersion. */
   dbMaster: "D171 manual: raise database.masterPasswordVersion - read by one-off tasks only - docs/operations.md",
   /** D172: no hosted rotation function rotates an ElastiCache AUTH token. */
-  redisAuth: "D172 manual: replace terraform_data.auth_token - AUTH tokens have no hosted rotation function - docs/operations.md",
+  redisAuth:
+    "D172 manual: replace terraform_data.auth_token - AUTH tokens have no hosted rotation function - docs/operations.md",
   /** D173: the value is issued by a third party (an API vendor, Datadog) and put by an operator. */
   operatorValue: "D173 operator-owned: rotate at the issuer then put-secret-value - docs/operations.md",
 } as const;
 
 /** The tags of a secret that does not rotate automatically. */
 export function rotationWaiverTags(reason: string): Record<string, string> {
-  if (!TAG_VALUE_RE.test(reason)) throw new Error(`rotation waiver "${reason}" is not a valid tag value (letters, digits, spaces and _ . : / = + - @, at most 256)`);
+  if (!TAG_VALUE_RE.test(reason))
+    throw new Error(
+      `rotation waiver "${reason}" is not a valid tag value (letters, digits, spaces and _ . : / = + - @, at most 256)`,
+    );
   return { [ROTATION_WAIVER_TAG]: reason };
 }

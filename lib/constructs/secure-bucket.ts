@@ -72,7 +72,11 @@ export function secureBucket(scope: Construct, key: string, options: SecureBucke
 
   // force_destroy stays false: S3 refuses to delete a bucket that still holds objects.
   const bucket = counted(
-    new S3Bucket(scope, `${key}_bucket`, { bucket: options.bucket, forceDestroy: false, lifecycle: { preventDestroy: options.preventDestroy ?? false } }),
+    new S3Bucket(scope, `${key}_bucket`, {
+      bucket: options.bucket,
+      forceDestroy: false,
+      lifecycle: { preventDestroy: options.preventDestroy ?? false },
+    }),
   );
   const id = attr("id");
   counted(
@@ -84,13 +88,21 @@ export function secureBucket(scope: Construct, key: string, options: SecureBucke
       restrictPublicBuckets: true,
     }),
   );
-  counted(new S3BucketOwnershipControls(scope, `${key}_ownership`, { bucket: id, rule: { objectOwnership: "BucketOwnerEnforced" } }));
+  counted(
+    new S3BucketOwnershipControls(scope, `${key}_ownership`, {
+      bucket: id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    }),
+  );
   counted(
     new S3BucketServerSideEncryptionConfigurationA(scope, `${key}_encryption`, {
       bucket: id,
       rule: [
         options.kmsKeyArn
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: options.kmsKeyArn }, bucketKeyEnabled: true }
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: options.kmsKeyArn },
+              bucketKeyEnabled: true,
+            }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
       ],
     }),
@@ -120,7 +132,12 @@ export function secureBucket(scope: Construct, key: string, options: SecureBucke
           expiration: r.expirationDays !== undefined ? [{ days: r.expirationDays as number }] : undefined,
           noncurrentVersionExpiration:
             r.noncurrentVersionExpirationDays !== undefined
-              ? [{ noncurrentDays: r.noncurrentVersionExpirationDays as number, newerNoncurrentVersions: r.newerNoncurrentVersions }]
+              ? [
+                  {
+                    noncurrentDays: r.noncurrentVersionExpirationDays as number,
+                    newerNoncurrentVersions: r.newerNoncurrentVersions,
+                  },
+                ]
               : undefined,
         })),
       ],

@@ -25,7 +25,12 @@ export interface UrlParameterProps {
 }
 
 export function urlParameter(scope: Construct, p: UrlParameterProps): SsmParameter {
-  named(new DataResource(scope, `${p.id}_version_source`, { triggersReplace: expr(`[${p.triggers.join(", ")}]`) as unknown as Record<string, string> }), `${p.id}_version`);
+  named(
+    new DataResource(scope, `${p.id}_version_source`, {
+      triggersReplace: expr(`[${p.triggers.join(", ")}]`) as unknown as Record<string, string>,
+    }),
+    `${p.id}_version`,
+  );
   return named(
     new SsmParameter(scope, `${p.id}_parameter`, {
       name: p.name,

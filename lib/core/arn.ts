@@ -22,8 +22,10 @@ export function arnsIn(text: string): { service: string; region: string; account
 /** Why an ARN names another account (and, with `sameRegion`, another region) than the environment's; undefined when it does not. */
 export function foreignArnProblem(text: string, place: ArnPlace, sameRegion = false): string | undefined {
   for (const a of arnsIn(text)) {
-    if (a.account && a.account !== place.accountId) return `names account ${a.account}, not this environment's accountId ${place.accountId}: derive it from the environment (a resource of another account is not this workspace's)`;
-    if (sameRegion && a.region && a.region !== place.region) return `names region ${a.region}, not this environment's region ${place.region}: CloudWatch metrics stay in their region`;
+    if (a.account && a.account !== place.accountId)
+      return `names account ${a.account}, not this environment's accountId ${place.accountId}: derive it from the environment (a resource of another account is not this workspace's)`;
+    if (sameRegion && a.region && a.region !== place.region)
+      return `names region ${a.region}, not this environment's region ${place.region}: CloudWatch metrics stay in their region`;
   }
   return undefined;
 }

@@ -35,7 +35,9 @@ export function identityArguments(type: string, block: Json): string[] {
     const m = /^(.+)_(name|id)$/.exec(arg);
     return m !== null && (stem === m[1] || stem.endsWith(`_${m[1]}`));
   };
-  return Object.keys(block).filter((arg) => block[arg] !== undefined && block[arg] !== null).filter((arg) => ALWAYS.includes(arg) || (BY_TYPE[type] ?? []).includes(arg) || own(arg));
+  return Object.keys(block)
+    .filter((arg) => block[arg] !== undefined && block[arg] !== null)
+    .filter((arg) => ALWAYS.includes(arg) || (BY_TYPE[type] ?? []).includes(arg) || own(arg));
 }
 
 const TOGGLE = /^\$\{[^]*\?\s*1\s*:\s*0\s*\}$/;
@@ -55,11 +57,18 @@ export function countMayExceedOne(count: unknown, locals: Json = {}): boolean {
 
 /** Whether a value refers to the instance key (`count.index`, `each.key`, `each.value`). */
 const variesPerInstance = (value: unknown, meta: "count" | "for_each") =>
-  meta === "count" ? /\bcount\.index\b/.test(JSON.stringify(value)) : /\beach\.(key|value)\b/.test(JSON.stringify(value));
+  meta === "count"
+    ? /\bcount\.index\b/.test(JSON.stringify(value))
+    : /\beach\.(key|value)\b/.test(JSON.stringify(value));
 
 /** The problem of one resource block, or undefined when it has at most one instance or its names vary. */
 export function countedNameProblem(type: string, block: Json, locals: Json = {}): string | undefined {
-  const meta = block.for_each !== undefined ? "for_each" : block.count !== undefined && countMayExceedOne(block.count, locals) ? "count" : undefined;
+  const meta =
+    block.for_each !== undefined
+      ? "for_each"
+      : block.count !== undefined && countMayExceedOne(block.count, locals)
+        ? "count"
+        : undefined;
   if (!meta) return undefined;
   const key = meta === "count" ? "count.index" : "each.key or each.value";
   const fixed = identityArguments(type, block).filter((arg) => !variesPerInstance(block[arg], meta));
@@ -73,8 +82,10 @@ export function countedNameFindings(tf: Json, prefix = ""): { address: string; p
   const out: { address: string; problem?: string }[] = [];
   for (const [type, byName] of Object.entries<Json>(tf.resource ?? {})) {
     for (const [name, block] of Object.entries<Json>(byName)) {
-      const several = block.for_each !== undefined || (block.count !== undefined && countMayExceedOne(block.count, tf.locals ?? {}));
-      if (several) out.push({ address: `${prefix}${type}.${name}`, problem: countedNameProblem(type, block, tf.locals ?? {}) });
+      const several =
+        block.for_each !== undefined || (block.count !== undefined && countMayExceedOne(block.count, tf.locals ?? {}));
+      if (several)
+        out.push({ address: `${prefix}${type}.${name}`, problem: countedNameProblem(type, block, tf.locals ?? {}) });
     }
   }
   return out;

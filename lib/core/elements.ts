@@ -34,7 +34,8 @@ function renderedAddresses(element: TerraformElement): string[] {
   const fragment = element.toTerraform() as Record<string, Record<string, unknown>>;
   const addresses: string[] = [];
   for (const [kind, body] of Object.entries(fragment)) {
-    if (kind === "terraform" || kind === "provider" || kind === "//" || body === null || typeof body !== "object") continue;
+    if (kind === "terraform" || kind === "provider" || kind === "//" || body === null || typeof body !== "object")
+      continue;
     if (kind === "resource" || kind === "data") {
       for (const [type, byName] of Object.entries(body)) {
         for (const name of Object.keys(byName as object)) addresses.push(`${kind}.${type}.${name}`);
@@ -71,7 +72,8 @@ export function stripComments(tf: Record<string, unknown>, keep: string[] = []):
   const out: Record<string, unknown> = {};
   for (const [kind, body] of Object.entries(tf)) {
     if (kind === "//" || keep.includes(kind)) continue;
-    out[kind] = kind === "resource" || kind === "data" ? mapValues(body, (byName) => mapValues(byName, dropMeta)) : body;
+    out[kind] =
+      kind === "resource" || kind === "data" ? mapValues(body, (byName) => mapValues(byName, dropMeta)) : body;
   }
   return out;
 }

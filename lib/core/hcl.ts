@@ -20,7 +20,10 @@ function isSingleInterpolation(s: string): boolean {
 
 export function hclExpression(value: unknown): string {
   if (value === null || value === undefined) return "null";
-  if (typeof value === "string") return isSingleInterpolation(value) ? (SINGLE_INTERPOLATION.exec(value) as RegExpExecArray)[1] : JSON.stringify(value);
+  if (typeof value === "string")
+    return isSingleInterpolation(value)
+      ? (SINGLE_INTERPOLATION.exec(value) as RegExpExecArray)[1]
+      : JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `[${value.map(hclExpression).join(", ")}]`;
   if (typeof value === "object") {

@@ -81,7 +81,11 @@ export function knobNames<S extends Record<string, KnobSpec>>(set: KnobSet<S>): 
 
 type ZodBase<T extends KnobType> = T extends "number" ? z.ZodNumber : T extends "bool" ? z.ZodBoolean : z.ZodString;
 /** The zod field of one knob: its base type, with a default when the declaration has one. */
-type ZodOfKnob<Sp> = Sp extends { type: infer T extends KnobType } ? (Sp extends { default: KnobValue } ? z.ZodDefault<ZodBase<T>> : ZodBase<T>) : never;
+type ZodOfKnob<Sp> = Sp extends { type: infer T extends KnobType }
+  ? Sp extends { default: KnobValue }
+    ? z.ZodDefault<ZodBase<T>>
+    : ZodBase<T>
+  : never;
 /** The zod fields of a set, keyed by config field. */
 export type KnobFields<S extends Record<string, KnobSpec>> = { [K in keyof S as S[K]["field"]]: ZodOfKnob<S[K]> };
 
@@ -89,7 +93,14 @@ export type KnobFields<S extends Record<string, KnobSpec>> = { [K in keyof S as 
 export function knobFields<S extends Record<string, KnobSpec>>(set: KnobSet<S>): KnobFields<S> {
   const fields: Record<string, z.ZodType> = {};
   for (const spec of Object.values(set.knobs)) {
-    const base = spec.type === "string" ? z.string() : spec.type === "bool" ? z.boolean() : spec.integer ? z.number().int() : z.number();
+    const base =
+      spec.type === "string"
+        ? z.string()
+        : spec.type === "bool"
+          ? z.boolean()
+          : spec.integer
+            ? z.number().int()
+            : z.number();
     const field = spec.default === undefined ? base : (base as z.ZodType<KnobValue>).default(spec.default);
     fields[spec.field] = field.describe(spec.description);
   }
@@ -97,14 +108,21 @@ export function knobFields<S extends Record<string, KnobSpec>>(set: KnobSet<S>):
 }
 
 /** Each knob's value, read from the config section by its field. */
-export function knobValues<S extends Record<string, KnobSpec>>(set: KnobSet<S>, section: Record<string, unknown>): KnobValues {
+export function knobValues<S extends Record<string, KnobSpec>>(
+  set: KnobSet<S>,
+  section: Record<string, unknown>,
+): KnobValues {
   const values: KnobValues = {};
   for (const [variable, spec] of Object.entries(set.knobs)) values[variable] = section[spec.field] as KnobValue;
   return values;
 }
 
 /** Broken rules of a config section: the field each names and the synth-time message. */
-export function knobProblems<S extends Record<string, KnobSpec>>(set: KnobSet<S>, section: object, ctx: RuleContext): { field: string; message: string }[] {
+export function knobProblems<S extends Record<string, KnobSpec>>(
+  set: KnobSet<S>,
+  section: object,
+  ctx: RuleContext,
+): { field: string; message: string }[] {
   const values = knobValues(set, section as Record<string, unknown>);
   return set
     .rules(ctx)
@@ -114,12 +132,17 @@ export function knobProblems<S extends Record<string, KnobSpec>>(set: KnobSet<S>
 
 /** The synth-time text of a rule's message. */
 export function synthMessage(rule: KnobRule, values: KnobValues): string {
-  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) => rule.extras?.[name]?.synth(values) ?? String(values[name]));
+  return rule.message.replace(
+    /\{(\w+)\}/g,
+    (_, name: string) => rule.extras?.[name]?.synth(values) ?? String(values[name]),
+  );
 }
 
 /** The plan-time text of a rule's message (a Terraform template). */
 export function terraformMessage(rule: KnobRule): string {
-  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) => (rule.extras?.[name] ? `\${${rule.extras[name].hcl}}` : `\${var.${name}}`));
+  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) =>
+    rule.extras?.[name] ? `\${${rule.extras[name].hcl}}` : `\${var.${name}}`,
+  );
 }
 
 /** An HCL regex literal for a JavaScript regex source (backslashes doubled). */
@@ -133,5 +156,12 @@ export function hclRegex(source: string): string {
  */
 export function keepsOn<K extends string>(ctx: RuleContext, variable: K, what: string, check: string): KnobRule<K>[] {
   if (!ctx.strict) return [];
-  return [{ variable, ok: (v) => v[variable] === true, condition: `var.${variable}`, message: `${ctx.label} keeps ${what}: ${variable} must be true (policy check ${check})` }];
+  return [
+    {
+      variable,
+      ok: (v) => v[variable] === true,
+      condition: `var.${variable}`,
+      message: `${ctx.label} keeps ${what}: ${variable} must be true (policy check ${check})`,
+    },
+  ];
 }

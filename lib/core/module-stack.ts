@@ -7,7 +7,16 @@
  * stack calls it with `module "<name>" { source = "./modules/<name>" }` and writes its JSON to
  * `modules/<name>/main.tf.json`. A module stack never synthesizes on its own.
  */
-import { TerraformDataSource, TerraformHclModule, TerraformLocal, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, type TerraformElement } from "cdktf";
+import {
+  TerraformDataSource,
+  TerraformHclModule,
+  TerraformLocal,
+  TerraformOutput,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+  type TerraformElement,
+} from "cdktf";
 import { Node, type Construct } from "constructs";
 import { countedNameFindings, countedNameProblem } from "./counted-names";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
@@ -60,11 +69,14 @@ export function counted<T extends TerraformElement>(element: T, hcl: string): T 
 /** Refuses a resource under count/for_each whose identity arguments are the same for every instance (counted-names.ts). */
 function assertNamesVary<T extends TerraformElement>(element: T): T {
   if (!(element instanceof TerraformResource)) return element;
-  const block = (element.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource[element.terraformResourceType][element.friendlyUniqueId];
+  const block = (element.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> })
+    .resource[element.terraformResourceType][element.friendlyUniqueId];
   const locals: Record<string, unknown> = {};
-  for (const c of TerraformStack.of(element).node.findAll()) if (c instanceof TerraformLocal) Object.assign(locals, (c.toTerraform() as { locals?: object }).locals);
+  for (const c of TerraformStack.of(element).node.findAll())
+    if (c instanceof TerraformLocal) Object.assign(locals, (c.toTerraform() as { locals?: object }).locals);
   const problem = countedNameProblem(element.terraformResourceType, block, locals);
-  if (problem) throw new Error(`${element.node.path} (${element.terraformResourceType}.${element.friendlyUniqueId}): ${problem}`);
+  if (problem)
+    throw new Error(`${element.node.path} (${element.terraformResourceType}.${element.friendlyUniqueId}): ${problem}`);
   return element;
 }
 
@@ -131,7 +143,10 @@ export abstract class ModuleStack extends TerraformStack {
   /** Declares a module output. */
   protected output(name: string, value: unknown, description: string, sensitive = false): TerraformOutput {
     this.outputNames.add(name);
-    return named(new TerraformOutput(this, `output_${name}`, { value, description, sensitive: sensitive || undefined }), name);
+    return named(
+      new TerraformOutput(this, `output_${name}`, { value, description, sensitive: sensitive || undefined }),
+      name,
+    );
   }
 
   /**
@@ -174,9 +189,12 @@ export abstract class ModuleStack extends TerraformStack {
   }
 
   private moduleCall(output: string): TerraformHclModule {
-    if (!this.call) throw new Error(`module "${this.moduleName}" is not part of a workspace yet: call workspace.use(module) first`);
+    if (!this.call)
+      throw new Error(`module "${this.moduleName}" is not part of a workspace yet: call workspace.use(module) first`);
     if (!this.outputNames.has(output)) {
-      throw new Error(`module "${this.moduleName}" has no output "${output}" (it has: ${[...this.outputNames].sort().join(", ")})`);
+      throw new Error(
+        `module "${this.moduleName}" has no output "${output}" (it has: ${[...this.outputNames].sort().join(", ")})`,
+      );
     }
     return this.call;
   }
@@ -227,7 +245,9 @@ export function workspaceTypes(scope: Construct): string[] {
   const own = (TerraformStack.of(scope) as unknown as { workspace?: string }).workspace;
   const app = Node.of(TerraformStack.of(scope)).scope;
   if (own === undefined || !app) throw new Error("workspaceTypes: scope is not inside a workspace's stack");
-  const stacks = Node.of(app).children.filter((c) => c instanceof TerraformStack && (c as unknown as { workspace?: string }).workspace === own);
+  const stacks = Node.of(app).children.filter(
+    (c) => c instanceof TerraformStack && (c as unknown as { workspace?: string }).workspace === own,
+  );
   const types = new Set<string>();
   for (const c of stacks.flatMap((s) => Node.of(s).findAll())) {
     if (c instanceof TerraformResource) types.add(c.terraformResourceType);

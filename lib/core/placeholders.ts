@@ -22,7 +22,10 @@ export const PLACEHOLDER_SHAPES: readonly PlaceholderShape[] = [
   // GitHub repositories the guides do not name: the owner is example-org.
   { what: "GitHub repository of the example-org owner", pattern: "^example-org/" },
   // 12 times one digit: 111111111111 … 999999999999, alone or inside an ARN or a bucket name.
-  { what: "AWS account id (12 times one digit)", pattern: `\\b(?:${[..."0123456789"].map((d) => `${d}{12}`).join("|")})\\b` },
+  {
+    what: "AWS account id (12 times one digit)",
+    pattern: `\\b(?:${[..."0123456789"].map((d) => `${d}{12}`).join("|")})\\b`,
+  },
 ];
 
 export interface Placeholder {
@@ -76,13 +79,23 @@ export function placeholderWarning(p: Placeholder, label: string, sourceFile: st
  * `local.placeholders` and the assertion is the shape's pattern, so the warning names the value and stops
  * once the value no longer has the shape.
  */
-export function addPlaceholderChecks(stack: { addOverride(path: string, value: unknown): void }, placeholders: readonly Placeholder[], label: string, sourceFile: string): void {
+export function addPlaceholderChecks(
+  stack: { addOverride(path: string, value: unknown): void },
+  placeholders: readonly Placeholder[],
+  label: string,
+  sourceFile: string,
+): void {
   if (placeholders.length === 0) return;
   stack.addOverride("locals.placeholders", Object.fromEntries(placeholders.map((p) => [p.path, p.value])));
   for (const p of placeholders) {
     const shape = placeholderShape(p.value) as PlaceholderShape;
     stack.addOverride(`check.${placeholderCheckName(p)}`, {
-      assert: [{ condition: `\${length(regexall(${JSON.stringify(shape.pattern)}, local.placeholders[${JSON.stringify(p.path)}])) == 0}`, error_message: placeholderWarning(p, label, sourceFile) }],
+      assert: [
+        {
+          condition: `\${length(regexall(${JSON.stringify(shape.pattern)}, local.placeholders[${JSON.stringify(p.path)}])) == 0}`,
+          error_message: placeholderWarning(p, label, sourceFile),
+        },
+      ],
     });
   }
 }

@@ -4,8 +4,7 @@ import type { VariableValidation } from "./module-stack";
 
 /** Retention values CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
 /** The variable must be a CloudWatch Logs retention value. */

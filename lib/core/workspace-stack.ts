@@ -21,7 +21,15 @@ import {
 import type { Construct } from "constructs";
 import { validationsOf } from "./app";
 import { assertUniqueAddresses, elementsOf } from "./elements";
-import { knobNames, knobValues, terraformMessage, type KnobSet, type KnobSpec, type KnobTokens, type RuleContext } from "./knobs";
+import {
+  knobNames,
+  knobValues,
+  terraformMessage,
+  type KnobSet,
+  type KnobSpec,
+  type KnobTokens,
+  type RuleContext,
+} from "./knobs";
 import { expr, named, type InputSpec, type ModuleStack } from "./module-stack";
 import { addPlaceholderChecks, type Placeholder } from "./placeholders";
 import { renderTfvars, type TfvarsEntry } from "./tfvars";
@@ -76,7 +84,11 @@ export class WorkspaceStack extends TerraformStack {
     this.accountId = props.accountId;
 
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    new AwsProvider(this, "aws", { region: props.region, allowedAccountIds: [props.accountId], defaultTags: [{ tags: props.defaultTags }] });
+    new AwsProvider(this, "aws", {
+      region: props.region,
+      allowedAccountIds: [props.accountId],
+      defaultTags: [{ tags: props.defaultTags }],
+    });
     // The provider binding pins `version` only through cdktf.json; pin it here explicitly.
     this.addOverride("terraform.required_providers.aws", { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION });
 
@@ -113,7 +125,12 @@ export class WorkspaceStack extends TerraformStack {
     });
 
     const inner = this.synthesizer;
-    this.synthesizer = { synthesize: (session) => { inner.synthesize(session); this.writeModulesAndTfvars(session); } };
+    this.synthesizer = {
+      synthesize: (session) => {
+        inner.synthesize(session);
+        this.writeModulesAndTfvars(session);
+      },
+    };
   }
 
   /**
@@ -145,7 +162,9 @@ export class WorkspaceStack extends TerraformStack {
       const v = this.knob(name, values[name], {
         type: spec.type,
         description: spec.description,
-        validations: rules.filter((r) => r.variable === name).map((r) => ({ condition: r.condition, errorMessage: terraformMessage(r) })),
+        validations: rules
+          .filter((r) => r.variable === name)
+          .map((r) => ({ condition: r.condition, errorMessage: terraformMessage(r) })),
       });
       tokens[name] = spec.type === "number" ? v.numberValue : spec.type === "bool" ? v.booleanValue : v.stringValue;
     }
@@ -155,7 +174,9 @@ export class WorkspaceStack extends TerraformStack {
   /** Adds `module "<name>" { source = "./modules/<name>" ... }` calling the given module stack. */
   use<T extends ModuleStack>(module: T): T {
     if (module.workspace !== this.workspace) {
-      throw new Error(`module "${module.moduleName}" was built for workspace ${module.workspace}, not ${this.workspace}`);
+      throw new Error(
+        `module "${module.moduleName}" was built for workspace ${module.workspace}, not ${this.workspace}`,
+      );
     }
     const call = new TerraformHclModule(this, module.moduleName, {
       source: `./modules/${module.moduleName}`,
@@ -182,14 +203,23 @@ export class WorkspaceStack extends TerraformStack {
   private awsAlias(alias: string): void {
     if (this.aliases.has(alias)) return;
     const region = alias.replace(/_/g, "-");
-    if (!/^[a-z]{2}-[a-z]+-\d$/.test(region)) throw new Error(`provider alias "${alias}" must name a region with underscores, e.g. us_east_1`);
-    new AwsProvider(this, `aws_${alias}`, { alias, region, allowedAccountIds: [this.accountId], defaultTags: [{ tags: this.defaultTags }] });
+    if (!/^[a-z]{2}-[a-z]+-\d$/.test(region))
+      throw new Error(`provider alias "${alias}" must name a region with underscores, e.g. us_east_1`);
+    new AwsProvider(this, `aws_${alias}`, {
+      alias,
+      region,
+      allowedAccountIds: [this.accountId],
+      defaultTags: [{ tags: this.defaultTags }],
+    });
     this.aliases.add(alias);
   }
 
   /** A root output (what `terraform output <name>` prints). */
   output(name: string, value: unknown, description: string, sensitive = false): TerraformOutput {
-    return named(new TerraformOutput(this, `output_${name}`, { value, description, sensitive: sensitive || undefined }), name);
+    return named(
+      new TerraformOutput(this, `output_${name}`, { value, description, sensitive: sensitive || undefined }),
+      name,
+    );
   }
 
   get moduleNames(): string[] {
@@ -207,7 +237,10 @@ export class WorkspaceStack extends TerraformStack {
     const dir = path.join(session.outdir, session.manifest.forStack(this).workingDirectory);
     for (const sub of ["modules", "environments"]) fs.rmSync(path.join(dir, sub), { recursive: true, force: true });
     for (const m of this.modules) {
-      for (const message of m.node.findAll().filter((n) => n !== m).flatMap(validationsOf)) {
+      for (const message of m.node
+        .findAll()
+        .filter((n) => n !== m)
+        .flatMap(validationsOf)) {
         throw new Error(`module "${m.moduleName}": ${message}`);
       }
       const file = path.join(dir, "modules", m.moduleName, "main.tf.json");

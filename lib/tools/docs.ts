@@ -5,7 +5,18 @@
  * outputs). `npm run docs` writes them; a unit test fails when the committed copies are stale.
  */
 import { EDUAUTISMO, exemptibleChecks, loadEnvironments, workspaceLabel, type Product } from "../../environments";
-import { firstDeployNotes, oneOffTask, productFirstDeploy, productRunbookDoc, sectionLines, registerTaskDefinitions, startTask, taskContainer, valkeySwitchSection, workspaceDir } from "./product-runbook";
+import {
+  firstDeployNotes,
+  oneOffTask,
+  productFirstDeploy,
+  productRunbookDoc,
+  sectionLines,
+  registerTaskDefinitions,
+  startTask,
+  taskContainer,
+  valkeySwitchSection,
+  workspaceDir,
+} from "./product-runbook";
 import { imagesFilePath } from "../../environments/deployed-images";
 import { recordImageLines } from "./image";
 import { GUIDE_RUNBOOKS } from "./runbooks";
@@ -31,15 +42,30 @@ export function moduleDoc(name: string, stacks: Record<string, SynthesizedStack>
   const present = Object.entries(stacks).filter(([, s]) => s.modules[name]);
   const union = (kind: "variable" | "output") => {
     const all = new Map<string, Json>();
-    for (const [, s] of present) for (const [k, spec] of Object.entries<Json>(s.modules[name][kind] ?? {})) if (!all.has(k)) all.set(k, spec);
+    for (const [, s] of present)
+      for (const [k, spec] of Object.entries<Json>(s.modules[name][kind] ?? {})) if (!all.has(k)) all.set(k, spec);
     return all;
   };
   const wss = present.map(([ws]) => ws);
-  const lines = [HEADER, "", `# module "${name}"`, "", `Source: \`modules/${name}/\` (see its README). Present in: ${wss.join(", ")}.`, "", "## Inputs", ""];
-  lines.push(`| variable | type | default | ${wss.join(" | ")} | description |`, `|---|---|---|${wss.map(() => "---").join("|")}|---|`);
+  const lines = [
+    HEADER,
+    "",
+    `# module "${name}"`,
+    "",
+    `Source: \`modules/${name}/\` (see its README). Present in: ${wss.join(", ")}.`,
+    "",
+    "## Inputs",
+    "",
+  ];
+  lines.push(
+    `| variable | type | default | ${wss.join(" | ")} | description |`,
+    `|---|---|---|${wss.map(() => "---").join("|")}|---|`,
+  );
   for (const [v, spec] of union("variable")) {
     const values = present.map(([, s]) => cell(s.root.module[name][v]));
-    lines.push(`| \`${v}\` | \`${spec.type}\` | ${"default" in spec ? cell(spec.default) : "required"} | ${values.join(" | ")} | ${String(spec.description ?? "").replace(/\|/g, "\\|")} |`);
+    lines.push(
+      `| \`${v}\` | \`${spec.type}\` | ${"default" in spec ? cell(spec.default) : "required"} | ${values.join(" | ")} | ${String(spec.description ?? "").replace(/\|/g, "\\|")} |`,
+    );
   }
   lines.push("", "## Outputs", "", "| output | description |", "|---|---|");
   for (const [o, spec] of union("output")) lines.push(`| \`${o}\` | ${String(spec.description ?? "")} |`);
@@ -48,7 +74,20 @@ export function moduleDoc(name: string, stacks: Record<string, SynthesizedStack>
 
 /** The next size up of an ElastiCache node type (`cache.t3.micro` → `cache.t3.small`), for §8.4's example. */
 export function nextNodeType(nodeType: string): string {
-  const sizes = ["nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"];
+  const sizes = [
+    "nano",
+    "micro",
+    "small",
+    "medium",
+    "large",
+    "xlarge",
+    "2xlarge",
+    "4xlarge",
+    "8xlarge",
+    "12xlarge",
+    "16xlarge",
+    "24xlarge",
+  ];
   const m = /^(cache\.[a-z0-9]+)\.([a-z0-9]+)$/.exec(nodeType);
   const i = m ? sizes.indexOf(m[2]) : -1;
   return m && i >= 0 && i < sizes.length - 1 ? `${m[1]}.${sizes[i + 1]}` : nodeType;
@@ -128,13 +167,21 @@ export function runbookDoc(stack: SynthesizedStack): string {
     "configuration and keeps `.terraform/`, `terraform.tfstate.d/` and `state-backups/`). Commands run there with your",
     `own \`terraform\` and CLI configuration. Modules: ${order.join(", ")}.`,
     "Edits to `environments/" + ws + "/terraform.tfvars` are one-off: the next `npm run synth` rewrites the file from",
-    "`environments/" + ws + ".ts` (and `app_image_tag` from `" + imagesFilePath(EDUAUTISMO) + "`: `npm run image`), so make a change you keep there.",
+    "`environments/" +
+      ws +
+      ".ts` (and `app_image_tag` from `" +
+      imagesFilePath(EDUAUTISMO) +
+      "`: `npm run image`), so make a change you keep there.",
   ];
 
   // §5.1 ---------------------------------------------------------------------------------------------
   const beforeCompute = graph.compute ? order.filter((m) => targetClosure(graph, "compute").includes(m)) : order;
   const afterCompute = graph.compute ? order.filter((m) => m !== "compute" && !beforeCompute.includes(m)) : [];
-  const targets = (list: string[][]) => list.filter(([t, n]) => compute.resource?.[t]?.[n]).map(([t, n]) => `-target=module.compute.${t}.${n}`).join(" ");
+  const targets = (list: string[][]) =>
+    list
+      .filter(([t, n]) => compute.resource?.[t]?.[n])
+      .map(([t, n]) => `-target=module.compute.${t}.${n}`)
+      .join(" ");
   const baseTargets = targets([
     ["aws_ecr_repository", "app"],
     ["aws_ecs_cluster", "this"],
@@ -167,7 +214,9 @@ export function runbookDoc(stack: SynthesizedStack): string {
         "```",
       );
     }
-    const secretNames: string[] = Object.values<Json>(stack.root.module ?? {}).flatMap((b) => (Array.isArray(b.secret_names) ? b.secret_names : []));
+    const secretNames: string[] = Object.values<Json>(stack.root.module ?? {}).flatMap((b) =>
+      Array.isArray(b.secret_names) ? b.secret_names : [],
+    );
     lines.push(
       "",
       "Give every application secret its value (Terraform creates the secrets, never their values). `read -rs` keeps the",
@@ -176,7 +225,9 @@ export function runbookDoc(stack: SynthesizedStack): string {
     );
     lines.push("terraform output -json app_secret_arns | jq -r 'keys[]'   # the secrets to fill");
     for (const s of secretNames) {
-      lines.push(`read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."${s}"')" --secret-string "$VALUE"   # type ${s}`);
+      lines.push(
+        `read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."${s}"')" --secret-string "$VALUE"   # type ${s}`,
+      );
     }
     lines.push(
       "unset VALUE",
@@ -195,17 +246,37 @@ export function runbookDoc(stack: SynthesizedStack): string {
       "```",
     );
     // The exit code of the task definition's own container, by name (a sidecar may be listed first).
-    const oneOff = (output: string, what: string) => oneOffTask(output, cluster, taskContainer(stack, output.replace(/_run_task_command$/, "")), what);
-    if (taskKeys.length > 0) lines.push("", "Register the one-off task definitions with that image:", "```bash", ...registerTaskDefinitions(varFile, taskKeys), "```");
+    const oneOff = (output: string, what: string) =>
+      oneOffTask(output, cluster, taskContainer(stack, output.replace(/_run_task_command$/, "")), what);
+    if (taskKeys.length > 0)
+      lines.push(
+        "",
+        "Register the one-off task definitions with that image:",
+        "```bash",
+        ...registerTaskDefinitions(varFile, taskKeys),
+        "```",
+      );
     const tasks = [
-      ...(has("db_bootstrap_run_task_command") ? oneOff("db_bootstrap_run_task_command", "creates the application's database user") : []),
+      ...(has("db_bootstrap_run_task_command")
+        ? oneOff("db_bootstrap_run_task_command", "creates the application's database user")
+        : []),
       ...(has("migrations_run_task_command") ? oneOff("migrations_run_task_command", "runs the migrations") : []),
     ];
     lines.push("", "Prepare the database with the one-off tasks, each to a clean exit:", "```bash", ...tasks, "```");
-    lines.push("", "Then the services and what watches them:", "```bash", ...["compute", ...afterCompute].flatMap(plan), `aws ecs wait services-stable --cluster ${cluster} --services ${service}`, "```");
+    lines.push(
+      "",
+      "Then the services and what watches them:",
+      "```bash",
+      ...["compute", ...afterCompute].flatMap(plan),
+      `aws ecs wait services-stable --cluster ${cluster} --services ${service}`,
+      "```",
+    );
     const cdnBlock = stack.root.module?.cdn;
     const originName = cdnBlock?.origin_domain_name;
-    if (typeof originName === "string" && (cdnBlock.origin_route53_zone_id === undefined || cdnBlock.origin_route53_zone_id === null)) {
+    if (
+      typeof originName === "string" &&
+      (cdnBlock.origin_route53_zone_id === undefined || cdnBlock.origin_route53_zone_id === null)
+    ) {
       lines.push(
         "",
         `CloudFront reaches the ALB as \`${originName}\` (the ALB certificate covers that name, not the ALB's own). Until`,
@@ -246,28 +317,50 @@ export function runbookDoc(stack: SynthesizedStack): string {
       ...plan("cache"),
       `aws elasticache wait replication-group-available --replication-group-id ${redisGroup}`,
       // Every module that reads the cache's outputs follows (compute's REDIS_* settings, monitoring's alarms on its nodes).
-      ...readers(graph, "cache").flatMap((m) => [...plan(m), ...(m === "compute" ? [`aws ecs wait services-stable --cluster ${cluster} --services ${service}`] : [])]),
+      ...readers(graph, "cache").flatMap((m) => [
+        ...plan(m),
+        ...(m === "compute" ? [`aws ecs wait services-stable --cluster ${cluster} --services ${service}`] : []),
+      ]),
       "```",
     );
   }
 
   // §6 -----------------------------------------------------------------------------------------------
   lines.push("", "## Post-deploy checks (seed 000 §6)", "```bash", "terraform output");
-  for (const o of ["vpc_id", "redis_endpoint", "redis_port", "rds_endpoint", "ecs_cluster_name", "alb_dns_name"]) if (has(o)) lines.push(`terraform output ${o}`);
-  if (cache) lines.push(`aws elasticache describe-replication-groups --replication-group-id ${redisGroup} --query 'ReplicationGroups[0].Status'   # expect "available"`);
-  if (graph.compute) lines.push(`aws ecs list-tasks --cluster ${cluster} --desired-status RUNNING`, `aws logs tail /ecs/${name} --since 15m`);
-  if (has("target_group_arns")) lines.push(`aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r .app)"   # expect healthy`);
+  for (const o of ["vpc_id", "redis_endpoint", "redis_port", "rds_endpoint", "ecs_cluster_name", "alb_dns_name"])
+    if (has(o)) lines.push(`terraform output ${o}`);
+  if (cache)
+    lines.push(
+      `aws elasticache describe-replication-groups --replication-group-id ${redisGroup} --query 'ReplicationGroups[0].Status'   # expect "available"`,
+    );
+  if (graph.compute)
+    lines.push(
+      `aws ecs list-tasks --cluster ${cluster} --desired-status RUNNING`,
+      `aws logs tail /ecs/${name} --since 15m`,
+    );
+  if (has("target_group_arns"))
+    lines.push(
+      `aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r .app)"   # expect healthy`,
+    );
   const cloudfrontOnly = stack.root.module?.network?.alb_ingress === "cloudfront";
   if (has("alb_dns_name") && !cloudfrontOnly) {
     lines.push("ALB_DNS=$(terraform output -raw alb_dns_name)");
     // The certificate names the workspace's domain, not *.elb.amazonaws.com: -k checks the app, not the name.
-    lines.push(https ? "curl -vk https://${ALB_DNS}/health   # expect HTTP 200 (-k: the certificate names your domain, not the ALB's)" : "curl -v http://${ALB_DNS}/health   # expect HTTP 200");
+    lines.push(
+      https
+        ? "curl -vk https://${ALB_DNS}/health   # expect HTTP 200 (-k: the certificate names your domain, not the ALB's)"
+        : "curl -v http://${ALB_DNS}/health   # expect HTTP 200",
+    );
   }
   if (has("cloudfront_domain_name")) {
-    lines.push("curl -sS -o /dev/null -w '%{http_code}\\n' https://$(terraform output -raw cloudfront_domain_name)/health   # expect 200");
+    lines.push(
+      "curl -sS -o /dev/null -w '%{http_code}\\n' https://$(terraform output -raw cloudfront_domain_name)/health   # expect 200",
+    );
   }
   if (has("alb_dns_name") && cloudfrontOnly) {
-    lines.push("curl -sS -o /dev/null -w '%{http_code}\\n' --max-time 10 https://$(terraform output -raw alb_dns_name)/health   # expect 000 (timeout): only CloudFront reaches the ALB");
+    lines.push(
+      "curl -sS -o /dev/null -w '%{http_code}\\n' --max-time 10 https://$(terraform output -raw alb_dns_name)/health   # expect 000 (timeout): only CloudFront reaches the ALB",
+    );
   }
   lines.push("```");
 
@@ -286,7 +379,9 @@ export function runbookDoc(stack: SynthesizedStack): string {
       "Then record the previous image tag, or the next compute apply (or the pipeline's next run) registers the bad one again:",
       "```bash",
       ...recordImageLines(EDUAUTISMO, ws, "2.9.0"),
-      ...plan("compute").map((l, i) => (i === 0 ? `${l}   # expect: the app task definition replaced with the previous image` : l)),
+      ...plan("compute").map((l, i) =>
+        i === 0 ? `${l}   # expect: the app task definition replaced with the previous image` : l,
+      ),
       "```",
     );
   }
@@ -327,7 +422,9 @@ export function runbookDoc(stack: SynthesizedStack): string {
       "`terraform destroy -target=module.cache` would also destroy what depends on the cache (the ECS service, task",
       "definitions, alarms). Instead remove the cache from the configuration and let compute drop its REDIS_* settings first.",
       `1. In \`environments/${ws}.ts\` set \`cache.enabled = false\`` +
-        (protectedCache ? " and `cache.allowDestroy = true` (the replication group carries `prevent_destroy`; this is the deliberate step that lifts it)." : "."),
+        (protectedCache
+          ? " and `cache.allowDestroy = true` (the replication group carries `prevent_destroy`; this is the deliberate step that lifts it)."
+          : "."),
       "2. Then:",
       "```bash",
       "npm run synth",
@@ -343,7 +440,11 @@ export function runbookDoc(stack: SynthesizedStack): string {
       "terraform apply tfplan-no-redis",
       "```",
       "To bring Redis back at once (the AUTH secret has no recovery window, the final snapshot a per-lifetime name, D45):",
-      "set `cache.enabled` back to true" + (protectedCache ? " (and remove `cache.allowDestroy`)" : "") + ", `npm run synth`, then §5.2 (it also applies " + readers(graph, "cache").join(" and ") + ", so the new group is watched).",
+      "set `cache.enabled` back to true" +
+        (protectedCache ? " (and remove `cache.allowDestroy`)" : "") +
+        ", `npm run synth`, then §5.2 (it also applies " +
+        readers(graph, "cache").join(" and ") +
+        ", so the new group is watched).",
     );
   }
 
@@ -376,7 +477,10 @@ export function runbookDoc(stack: SynthesizedStack): string {
         "```",
       );
     } else {
-      lines.push("This configuration has no ECS Exec toolbox task (`ecs_toolbox_run_task_command`), and the app container's read-only", "root filesystem rules out ECS Exec there: test connectivity from a task you start for it.");
+      lines.push(
+        "This configuration has no ECS Exec toolbox task (`ecs_toolbox_run_task_command`), and the app container's read-only",
+        "root filesystem rules out ECS Exec there: test connectivity from a task you start for it.",
+      );
     }
     lines.push(
       "If the rule is missing, do not add it by hand (Terraform would not know it): re-apply the cache module, which owns it.",
@@ -387,12 +491,19 @@ export function runbookDoc(stack: SynthesizedStack): string {
   }
 
   // §8.3 ---------------------------------------------------------------------------------------------
-  const failoverRule = (variables.redis_num_cache_nodes?.validation ?? []).find((v: Json) => /failover/.test(String(v.error_message)));
+  const failoverRule = (variables.redis_num_cache_nodes?.validation ?? []).find((v: Json) =>
+    /failover/.test(String(v.error_message)),
+  );
   if (cache && failoverRule && hasVar("redis_automatic_failover_enabled")) {
     // The refused edit and the fix are this workspace's: the fix puts back the values the edit changed, read from its
     // tfvars (never another workspace's node count: a fix must not remove a node or turn failover off).
-    const current = { nodes: Number(tfvar("redis_num_cache_nodes")), failover: tfvar("redis_automatic_failover_enabled") === "true" };
-    const refused = current.failover ? ["redis_num_cache_nodes = 1"] : ["redis_num_cache_nodes = 1", "redis_automatic_failover_enabled = true"];
+    const current = {
+      nodes: Number(tfvar("redis_num_cache_nodes")),
+      failover: tfvar("redis_automatic_failover_enabled") === "true",
+    };
+    const refused = current.failover
+      ? ["redis_num_cache_nodes = 1"]
+      : ["redis_num_cache_nodes = 1", "redis_automatic_failover_enabled = true"];
     const fix = refused.map((l) => l.split(" = ")[0]).map((v) => `${v} = ${tfvar(v)}   # this workspace's value`);
     const message = String(failoverRule.error_message).replace(/\$\{var\.redis_num_cache_nodes\}/g, "1");
     lines.push(
@@ -447,21 +558,29 @@ export function runbookDoc(stack: SynthesizedStack): string {
       `Keep the new size in \`environments/${ws}.ts\` (\`cache.nodeType\`).`,
       "",
       "Option 2, shorter TTLs. They are knobs of this workspace, passed to the containers as BNCC_CACHE_TTL and NLP_CACHE_TTL;",
-      "the seed's `BNCC_CACHE_TTL = \"1800\"` line in tfvars only makes Terraform warn `Value for undeclared variable` and",
+      'the seed\'s `BNCC_CACHE_TTL = "1800"` line in tfvars only makes Terraform warn `Value for undeclared variable` and',
       "changes nothing.",
       ...tfvarsEdit(ws, ["bncc_cache_ttl = 1800", "nlp_cache_ttl = 900"]),
       "```bash",
-      ...plan("compute").map((l, i) => (i === 0 ? `${l}   # expect: a new app task definition, rolled out by the service` : l)),
+      ...plan("compute").map((l, i) =>
+        i === 0 ? `${l}   # expect: a new app task definition, rolled out by the service` : l,
+      ),
       "```",
     );
     if (toolbox) {
-      lines.push("Option 3, emergency only: empty the cache from the toolbox shell (every request misses until it refills).", "```sh", `redis-cli ${tls ? "--tls " : ""}-h "$REDIS_HOST" -p "$REDIS_PORT" FLUSHALL`, "```");
+      lines.push(
+        "Option 3, emergency only: empty the cache from the toolbox shell (every request misses until it refills).",
+        "```sh",
+        `redis-cli ${tls ? "--tls " : ""}-h "$REDIS_HOST" -p "$REDIS_PORT" FLUSHALL`,
+        "```",
+      );
     }
   }
 
   // Cache engine switch (D99) ---------------------------------------------------------------------------
   const valkey = valkeySwitchSection(stack, `environments/${ws}.ts`, "npm run synth");
-  if (valkey) lines.push("", `## ${valkey.title}`, ...(valkey.text ?? []), "```bash", ...(valkey.commands ?? []), "```");
+  if (valkey)
+    lines.push("", `## ${valkey.title}`, ...(valkey.text ?? []), "```bash", ...(valkey.commands ?? []), "```");
 
   // Disaster recovery (seed 000 §4.3) ----------------------------------------------------------------
   if (has("dr_region")) {
@@ -471,17 +590,22 @@ export function runbookDoc(stack: SynthesizedStack): string {
       "## Disaster recovery: restore in " + drRegion + " (seed 000 §4.3)",
       `The database's automated backups and the replicated buckets are copied to ${drRegion} (module \`dr\`, docs/decisions.md D75).`,
       "RPO: minutes for the database, seconds to minutes for the buckets; RTO: hours (the stack is rebuilt in the DR region",
-      "from this repository, then the data restored into it). The whole procedure is in docs/operations.md, \"Disaster recovery\".",
+      'from this repository, then the data restored into it). The whole procedure is in docs/operations.md, "Disaster recovery".',
       "```bash",
       `cd cdktf.out/stacks/${ws}`,
       "terraform output dr_region",
-      "aws rds describe-db-instance-automated-backups --region \"$(terraform output -raw dr_region)\" --db-instance-automated-backups-arn \"$(terraform output -raw dr_backup_replication_arn)\" --query 'DBInstanceAutomatedBackups[0].RestoreWindow'   # the newest restorable time",
+      'aws rds describe-db-instance-automated-backups --region "$(terraform output -raw dr_region)" --db-instance-automated-backups-arn "$(terraform output -raw dr_backup_replication_arn)" --query \'DBInstanceAutomatedBackups[0].RestoreWindow\'   # the newest restorable time',
       "terraform output -json dr_bucket_names   # the replicas",
       "```",
     );
   }
 
-  lines.push("", "## Outputs", "", ...outputs.map((o) => `- \`${o}\`: ${String(stack.root.output[o].description ?? "")}`));
+  lines.push(
+    "",
+    "## Outputs",
+    "",
+    ...outputs.map((o) => `- \`${o}\`: ${String(stack.root.output[o].description ?? "")}`),
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -491,10 +615,16 @@ const STATUS_CELL: Record<Status, string> = { passed: "pass", failed: "**FAIL**"
 /** docs/policy.md: every check with its upstream ids and what it says of each workspace of every product. */
 export function policyDoc(stacks: Record<string, SynthesizedStack>, others: readonly ProductStacks[] = []): string {
   const all = [eduautismoSet(stacks), ...others];
-  const columns = all.flatMap((set) => set.envs.filter((e) => set.stacks[e.workspace]).map((env) => ({ label: set.label(env.workspace), env, product: set.product, stack: set.stacks[env.workspace] })));
+  const columns = all.flatMap((set) =>
+    set.envs
+      .filter((e) => set.stacks[e.workspace])
+      .map((env) => ({ label: set.label(env.workspace), env, product: set.product, stack: set.stacks[env.workspace] })),
+  );
   const workspaces = columns.map((c) => c.label);
   const envs = Object.fromEntries(columns.map((c) => [c.label, c.env]));
-  const reports = Object.fromEntries(columns.map((c) => [c.label, evaluatePolicy(c.stack, policyEnvironment(c.env, c.product))]));
+  const reports = Object.fromEntries(
+    columns.map((c) => [c.label, evaluatePolicy(c.stack, policyEnvironment(c.env, c.product))]),
+  );
   const lines = [
     HEADER,
     "",
@@ -510,15 +640,22 @@ export function policyDoc(stacks: Record<string, SynthesizedStack>, others: read
     "Category `apply` marks apply-time rules (`lib/tools/policy/apply-checks.ts`): what AWS refuses at `terraform apply` or what",
     "breaks in the first week in production; each links the AWS page it comes from (\\[1\\], \\[2\\]).",
     "",
-    ...workspaces.map((ws) => `- **${ws}** (${envs[ws].tier}): ${reports[ws].counts.passed} passed, ${reports[ws].counts.failed} failed, ${reports[ws].counts.exempted} exempted, ${reports[ws].counts["n/a"]} not applicable`),
+    ...workspaces.map(
+      (ws) =>
+        `- **${ws}** (${envs[ws].tier}): ${reports[ws].counts.passed} passed, ${reports[ws].counts.failed} failed, ${reports[ws].counts.exempted} exempted, ${reports[ws].counts["n/a"]} not applicable`,
+    ),
     "",
     `| check | what it asks | severity | scope | upstream | ${workspaces.join(" | ")} |`,
     `|---|---|---|---|---|${workspaces.map(() => "---").join("|")}|`,
   ];
   for (const c of CHECKS) {
-    const cells = workspaces.map((ws) => STATUS_CELL[reports[ws].results.find((r) => r.check.id === c.id)?.status ?? "n/a"]);
+    const cells = workspaces.map(
+      (ws) => STATUS_CELL[reports[ws].results.find((r) => r.check.id === c.id)?.status ?? "n/a"],
+    );
     const sources = (c.sources ?? []).map((url, i) => ` [\\[${i + 1}\\]](${url})`).join("");
-    lines.push(`| \`${c.id}\` | ${c.title}${sources} | ${c.severity} | ${c.scope} | ${c.upstream.join(", ") || "—"} | ${cells.join(" | ")} |`);
+    lines.push(
+      `| \`${c.id}\` | ${c.title}${sources} | ${c.severity} | ${c.scope} | ${c.upstream.join(", ") || "—"} | ${cells.join(" | ")} |`,
+    );
   }
   lines.push(
     "",
@@ -535,7 +672,8 @@ export function policyDoc(stacks: Record<string, SynthesizedStack>, others: read
     lines.push(`| \`${c.id}\` | \`${c.exemptible.switch}\` | ${where.join(", ") || "—"} |`);
   }
   lines.push("", "## Exemptions", "");
-  for (const ws of workspaces) for (const e of envs[ws].exemptions) lines.push(`- \`${e.control}\` (${ws}): ${e.reason}`);
+  for (const ws of workspaces)
+    for (const e of envs[ws].exemptions) lines.push(`- \`${e.control}\` (${ws}): ${e.reason}`);
   lines.push("");
   return lines.join("\n");
 }
@@ -554,7 +692,13 @@ export function productsTable(stacks: Record<string, SynthesizedStack>, others: 
       return `| ${product.title}${product.guides.length ? ` (seed ${product.guides.join(", ")})` : ""} | \`${ws}\` | \`${workspaceDir(product, ws)}\` | ${modules} | \`npm run synth -- ${product.id}\` | [${ws}](${runbook}) |`;
     }),
   );
-  return [PRODUCTS_BEGIN, "| product | workspace | directory | modules | synthesize | runbook |", "|---|---|---|---|---|---|", ...rows, PRODUCTS_END].join("\n");
+  return [
+    PRODUCTS_BEGIN,
+    "| product | workspace | directory | modules | synthesize | runbook |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+    PRODUCTS_END,
+  ].join("\n");
 }
 
 export const PRODUCTS_BEGIN = "<!-- products:begin (generated by `npm run docs`) -->";
@@ -572,11 +716,20 @@ export function readmeWithProducts(readme: string, table: string): string {
  * Every generated doc: relative path → content. `others` are the products besides EduAutismo (their
  * runbooks go to docs/runbooks/<product>/<ws>.md; their workspaces are columns of docs/policy.md).
  */
-export function generatedDocs(stacks: Record<string, SynthesizedStack>, others: readonly ProductStacks[] = []): Record<string, string> {
+export function generatedDocs(
+  stacks: Record<string, SynthesizedStack>,
+  others: readonly ProductStacks[] = [],
+): Record<string, string> {
   const docs: Record<string, string> = { "docs/policy.md": policyDoc(stacks, others) };
   for (const [ws, stack] of Object.entries(stacks)) docs[`docs/runbooks/${ws}.md`] = runbookDoc(stack);
   for (const { product, envs, stacks: s } of others) {
-    for (const env of envs) docs[`docs/runbooks/${product.id}/${env.workspace}.md`] = productRunbookDoc(product, env, s[env.workspace], GUIDE_RUNBOOKS[product.id]);
+    for (const env of envs)
+      docs[`docs/runbooks/${product.id}/${env.workspace}.md`] = productRunbookDoc(
+        product,
+        env,
+        s[env.workspace],
+        GUIDE_RUNBOOKS[product.id],
+      );
   }
   // Module docs show every product's workspaces: an opt-in input appears with the configurations that use it.
   const all: Record<string, SynthesizedStack> = { ...stacks };

@@ -20,7 +20,9 @@ export function tfvarsPath(product: Product, ws: string): string {
 /** The tfvars text with its `app_image_tag` line set to `tag` (the line synth writes; added when missing). */
 export function withTfvarsImageTag(text: string, tag: string): string {
   const line = `app_image_tag = ${JSON.stringify(tag)}`;
-  return /^app_image_tag\s*=.*$/m.test(text) ? text.replace(/^app_image_tag\s*=.*$/m, line) : `${text.replace(/\n?$/, "\n")}${line}\n`;
+  return /^app_image_tag\s*=.*$/m.test(text)
+    ? text.replace(/^app_image_tag\s*=.*$/m, line)
+    : `${text.replace(/\n?$/, "\n")}${line}\n`;
 }
 
 /**
@@ -42,7 +44,9 @@ interface Target {
   readonly label: string;
 }
 
-const TARGETS: Target[] = PRODUCTS.flatMap((product) => Object.keys(product.environments).map((ws) => ({ product, ws, label: workspaceLabel(product, ws) })));
+const TARGETS: Target[] = PRODUCTS.flatMap((product) =>
+  Object.keys(product.environments).map((ws) => ({ product, ws, label: workspaceLabel(product, ws) })),
+);
 const USAGE = `usage: npm run image -- set <${TARGETS.map((t) => t.label).join("|")}> <tag>\n       npm run image -- show [workspace]`;
 
 function readImages(repo: string, product: Product): Record<string, string> {
@@ -51,11 +55,17 @@ function readImages(repo: string, product: Product): Record<string, string> {
 }
 
 /** Runs the command in the repository `repo`; returns the exit code, writing to `out`/`err`. */
-export function imageCommand(repo: string, args: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+export function imageCommand(
+  repo: string,
+  args: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): number {
   const [verb, label, tag, ...rest] = args;
   const target = TARGETS.find((t) => t.label === label);
   if (verb === "show" && tag === undefined) {
-    for (const t of TARGETS.filter((x) => label === undefined || x === target)) out(`${t.label} ${deployedTag(readImages(repo, t.product), t.ws)}`);
+    for (const t of TARGETS.filter((x) => label === undefined || x === target))
+      out(`${t.label} ${deployedTag(readImages(repo, t.product), t.ws)}`);
     if (label !== undefined && !target) return usage(err);
     return 0;
   }
@@ -66,7 +76,9 @@ export function imageCommand(repo: string, args: readonly string[], out: (s: str
     return 1;
   }
   if (tag === PLACEHOLDER_IMAGE_TAG) {
-    err(`"${PLACEHOLDER_IMAGE_TAG}" is the placeholder of a workspace never deployed: it scales every service to zero. To stop ${label}, set environment_running = false instead (docs/operations.md)`);
+    err(
+      `"${PLACEHOLDER_IMAGE_TAG}" is the placeholder of a workspace never deployed: it scales every service to zero. To stop ${label}, set environment_running = false instead (docs/operations.md)`,
+    );
     return 1;
   }
   const images = readImages(repo, product);
@@ -82,10 +94,15 @@ export function imageCommand(repo: string, args: readonly string[], out: (s: str
   out(`${file}: ${label} ${before} -> ${tag}`);
   const tfvars = tfvarsPath(product, ws);
   if (fs.existsSync(path.join(repo, tfvars))) {
-    fs.writeFileSync(path.join(repo, tfvars), withTfvarsImageTag(fs.readFileSync(path.join(repo, tfvars), "utf8"), tag));
+    fs.writeFileSync(
+      path.join(repo, tfvars),
+      withTfvarsImageTag(fs.readFileSync(path.join(repo, tfvars), "utf8"), tag),
+    );
     out(`${tfvars}: app_image_tag = "${tag}"`);
   } else out(`${tfvars} is not synthesized yet: npm run synth writes it`);
-  out(`Commit it, or the next synth elsewhere plans ${before} again: git commit -m "deploy(${label}): image ${tag}" :/${file}`);
+  out(
+    `Commit it, or the next synth elsewhere plans ${before} again: git commit -m "deploy(${label}): image ${tag}" :/${file}`,
+  );
   return 0;
 }
 

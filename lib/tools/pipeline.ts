@@ -36,7 +36,9 @@ function inputValue(stack: SynthesizedStack, module: string, name: string): unkn
 
 /** `${var.x}` references of a template, with the security module's inputs (and a loop variable) filled in. */
 function fill(stack: SynthesizedStack, template: string, iter?: { name: string; value: unknown }): string {
-  return template.replace(/\$\{([a-z0-9_.]+)\}/g, (_, ref: string) => (iter && ref === iter.name ? String(iter.value) : String(inputValue(stack, "security", ref.replace(/^var\./, "")))));
+  return template.replace(/\$\{([a-z0-9_.]+)\}/g, (_, ref: string) =>
+    iter && ref === iter.name ? String(iter.value) : String(inputValue(stack, "security", ref.replace(/^var\./, ""))),
+  );
 }
 
 /** Whether the workspace has the Terraform roles (security.deploy.terraformRoles.enabled). */
@@ -56,10 +58,14 @@ export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"
   const name = PIPELINE_ROLES[role];
   const policy: string | undefined = security?.resource?.aws_iam_role?.[name]?.assume_role_policy;
   if (!policy) throw new Error(`${stack.workspace}: no aws_iam_role.${name} in modules/security`);
-  if (!policy.includes('Action = "sts:AssumeRoleWithWebIdentity"')) throw new Error(`${stack.workspace}: the ${role} role is not assumed with a web identity`);
+  if (!policy.includes('Action = "sts:AssumeRoleWithWebIdentity"'))
+    throw new Error(`${stack.workspace}: the ${role} role is not assumed with a web identity`);
   const aud = new RegExp(`"${ISSUER}:aud" = "([^"]+)"`).exec(policy);
   const sub = new RegExp(`"${ISSUER}:sub" = local\\.([a-z_]+)`).exec(policy);
-  if (!aud || !sub) throw new Error(`${stack.workspace}: the ${role} role's trust has no audience or subject condition in the expected form`);
+  if (!aud || !sub)
+    throw new Error(
+      `${stack.workspace}: the ${role} role's trust has no audience or subject condition in the expected form`,
+    );
   const local: string | undefined = security.locals?.[sub[1]];
   const body = local ? /^\$\{(?:concat\((.*)\)|(\[for .*\]))\}$/s.exec(local) : null;
   if (!body) throw new Error(`${stack.workspace}: local.${sub[1]} is not a concat(...) of for expressions`);
@@ -85,7 +91,10 @@ export function deployRoleTrust(stack: SynthesizedStack): RoleTrust {
 
 /** StringLike: `*` matches any run of characters, `?` any one. */
 export function stringLike(pattern: string, value: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${re}$`).test(value);
 }
 
@@ -106,7 +115,10 @@ export interface JobClaims {
 }
 
 /** The claims of a job: in its environment, on `ref`, inside the reusable workflow `workflow` (a path under the repository). */
-export function claimsOf(repository: string, job: { environment?: string; ref: string; event?: string; workflow?: string }): JobClaims {
+export function claimsOf(
+  repository: string,
+  job: { environment?: string; ref: string; event?: string; workflow?: string },
+): JobClaims {
   return {
     sub: subjectOf(repository, job),
     ref: job.ref,
@@ -116,10 +128,12 @@ export function claimsOf(repository: string, job: { environment?: string; ref: s
 
 /** Why a trust policy refuses a job's token, or undefined when it admits it (every condition must hold; a missing claim fails). */
 export function refusal(trust: RoleTrust, claims: JobClaims): string | undefined {
-  if (!trust.subjects.some((p) => stringLike(p, claims.sub))) return `sub ${claims.sub} is not trusted (trusts ${trust.subjects.join(", ")})`;
+  if (!trust.subjects.some((p) => stringLike(p, claims.sub)))
+    return `sub ${claims.sub} is not trusted (trusts ${trust.subjects.join(", ")})`;
   for (const [claim, patterns] of Object.entries(trust.claims)) {
     const value = (claims as unknown as Record<string, string | undefined>)[claim];
-    if (value === undefined || !patterns.some((p) => stringLike(p, value))) return `${claim} ${value ?? "(absent)"} is not ${patterns.join(" or ")}`;
+    if (value === undefined || !patterns.some((p) => stringLike(p, value)))
+      return `${claim} ${value ?? "(absent)"} is not ${patterns.join(" or ")}`;
   }
   return undefined;
 }
@@ -183,7 +197,11 @@ function kind(actions: string[]): (typeof ACTION_ORDER)[number] | "no-op" {
 }
 
 /** Markdown for `terraform show -json <planfile>`: counts first, then every changed address (deletions first). */
-export function planSummary(workspace: string, plan: { resource_changes?: PlanJsonChange[] }, planFile = "tfplan"): string {
+export function planSummary(
+  workspace: string,
+  plan: { resource_changes?: PlanJsonChange[] },
+  planFile = "tfplan",
+): string {
   const byKind = new Map<string, string[]>();
   for (const rc of plan.resource_changes ?? []) {
     const k = kind(rc.change.actions);
@@ -196,11 +214,19 @@ export function planSummary(workspace: string, plan: { resource_changes?: PlanJs
     "",
     `**${count("create")} to add, ${count("update")} to change, ${count("replace")} to replace, ${count("delete")} to destroy.**`,
   ];
-  if (count("delete") + count("replace") > 0) lines.push("", "> :warning: this plan destroys or replaces resources; read the list before approving.");
+  if (count("delete") + count("replace") > 0)
+    lines.push("", "> :warning: this plan destroys or replaces resources; read the list before approving.");
   for (const k of ACTION_ORDER) {
     const list = byKind.get(k);
     if (!list?.length) continue;
-    lines.push("", `<details${k === "delete" || k === "replace" ? " open" : ""}><summary>${k} (${list.length})</summary>`, "", ...list.sort().map((a) => `- \`${a}\``), "", "</details>");
+    lines.push(
+      "",
+      `<details${k === "delete" || k === "replace" ? " open" : ""}><summary>${k} (${list.length})</summary>`,
+      "",
+      ...list.sort().map((a) => `- \`${a}\``),
+      "",
+      "</details>",
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -236,17 +262,32 @@ const delta = (n: number) => (Math.abs(n) < 0.005 ? "±$0.00" : `${n > 0 ? "+" :
  * `labels` name the two sides (the pipeline's defaults: base branch → this pull request; `npm run cost -- --compare`
  * passes the ref and "this checkout").
  */
-export function costDiff(base: CostReport, head: CostReport, labels: { base: string; head: string } = { base: "base branch", head: "this pull request" }): string {
-  const short = labels.head === "this pull request" ? { base: "base", head: "this PR" } : { base: "base", head: "head" };
-  const lines = [`### Monthly cost estimate (npm run cost): ${labels.base} → ${labels.head}`, "", `| workspace | ${short.base} | ${short.head} | change |`, "|---|---:|---:|---:|"];
+export function costDiff(
+  base: CostReport,
+  head: CostReport,
+  labels: { base: string; head: string } = { base: "base branch", head: "this pull request" },
+): string {
+  const short =
+    labels.head === "this pull request" ? { base: "base", head: "this PR" } : { base: "base", head: "head" };
+  const lines = [
+    `### Monthly cost estimate (npm run cost): ${labels.base} → ${labels.head}`,
+    "",
+    `| workspace | ${short.base} | ${short.head} | change |`,
+    "|---|---:|---:|---:|",
+  ];
   const moved: string[] = [];
   for (const ws of [...new Set([...Object.keys(head), ...Object.keys(base)])]) {
     const b = base[ws]?.total;
     const h = head[ws]?.total;
-    lines.push(`| ${ws} | ${b === undefined ? "—" : usd(b)} | ${h === undefined ? "—" : usd(h)} | ${b === undefined || h === undefined ? "new/removed" : delta(h - b)} |`);
-    for (const m of [...new Set([...Object.keys(head[ws] ?? {}), ...Object.keys(base[ws] ?? {})])].filter((m) => m !== "total")) {
+    lines.push(
+      `| ${ws} | ${b === undefined ? "—" : usd(b)} | ${h === undefined ? "—" : usd(h)} | ${b === undefined || h === undefined ? "new/removed" : delta(h - b)} |`,
+    );
+    for (const m of [...new Set([...Object.keys(head[ws] ?? {}), ...Object.keys(base[ws] ?? {})])].filter(
+      (m) => m !== "total",
+    )) {
       const d = (head[ws]?.[m] ?? 0) - (base[ws]?.[m] ?? 0);
-      if (Math.abs(d) >= 0.005) moved.push(`- ${ws} / ${m}: ${usd(base[ws]?.[m] ?? 0)} → ${usd(head[ws]?.[m] ?? 0)} (${delta(d)})`);
+      if (Math.abs(d) >= 0.005)
+        moved.push(`- ${ws} / ${m}: ${usd(base[ws]?.[m] ?? 0)} → ${usd(head[ws]?.[m] ?? 0)} (${delta(d)})`);
     }
   }
   lines.push("", moved.length ? "Modules whose estimate changed:" : "No module's estimate changed.", ...moved);

@@ -30,7 +30,8 @@ export function cliConfigDirs(env: NodeJS.ProcessEnv = process.env): string[] {
   const text = fs.readFileSync(file, "utf8");
   const dirs: string[] = [];
   for (const m of text.matchAll(/filesystem_mirror\s*\{[^}]*?path\s*=\s*"([^"]+)"/g)) dirs.push(m[1]);
-  for (const m of text.matchAll(/plugin_cache_dir\s*=\s*"([^"]+)"/g)) dirs.push(m[1].replace(/^\$HOME|^~/, env.HOME ?? os.homedir()));
+  for (const m of text.matchAll(/plugin_cache_dir\s*=\s*"([^"]+)"/g))
+    dirs.push(m[1].replace(/^\$HOME|^~/, env.HOME ?? os.homedir()));
   return dirs;
 }
 
@@ -49,19 +50,32 @@ export function impliedDirs(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /** The bounded filesystem search of `.ci/run`. */
 function searchFilesystem(): string | undefined {
-  const r = spawnSync("find", ["/", "-maxdepth", "7", "-path", `*${PROVIDER}`, "-type", "d", "-not", "-path", "/proc/*"], { encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(
+    "find",
+    ["/", "-maxdepth", "7", "-path", `*${PROVIDER}`, "-type", "d", "-not", "-path", "/proc/*"],
+    { encoding: "utf8", timeout: 60_000 },
+  );
   const hit = (r.stdout ?? "").split("\n").find((l) => l.trim());
   return hit ? hit.slice(0, hit.length - PROVIDER.length - 1) : undefined;
 }
 
 /** Fills `dir` from the registry with `terraform providers mirror`, using `stackDir`'s requirements. */
 function mirrorFromRegistry(dir: string, stackDir: string): string | undefined {
-  const r = spawnSync("terraform", ["providers", "mirror", `-platform=${process.platform === "darwin" ? "darwin" : "linux"}_${process.arch === "arm64" ? "arm64" : "amd64"}`, dir], {
-    cwd: stackDir,
-    encoding: "utf8",
-    timeout: 600_000,
-    env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
-  });
+  const r = spawnSync(
+    "terraform",
+    [
+      "providers",
+      "mirror",
+      `-platform=${process.platform === "darwin" ? "darwin" : "linux"}_${process.arch === "arm64" ? "arm64" : "amd64"}`,
+      dir,
+    ],
+    {
+      cwd: stackDir,
+      encoding: "utf8",
+      timeout: 600_000,
+      env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+    },
+  );
   return r.status === 0 && isMirror(dir) ? dir : undefined;
 }
 
@@ -75,7 +89,12 @@ export interface MirrorSearch {
  * Finds a mirror (see the file comment). `stackDir`, a synthesized workspace directory, is only needed
  * for the registry fallback; `online` says whether to try it.
  */
-export function findProviderMirror(options: { repo: string; stackDir?: string; online?: boolean; env?: NodeJS.ProcessEnv }): MirrorSearch {
+export function findProviderMirror(options: {
+  repo: string;
+  stackDir?: string;
+  online?: boolean;
+  env?: NodeJS.ProcessEnv;
+}): MirrorSearch {
   const env = options.env ?? process.env;
   if (env.TF_PROVIDER_MIRROR) {
     return isMirror(env.TF_PROVIDER_MIRROR)
@@ -83,7 +102,8 @@ export function findProviderMirror(options: { repo: string; stackDir?: string; o
       : { note: `TF_PROVIDER_MIRROR=${env.TF_PROVIDER_MIRROR} has no ${PROVIDER}` };
   }
   const cached = path.join(options.repo, "node_modules", ".cache", "terraform-mirror");
-  for (const dir of [...cliConfigDirs(env), ...impliedDirs(env), cached]) if (isMirror(dir)) return { mirror: dir, note: `found ${dir}` };
+  for (const dir of [...cliConfigDirs(env), ...impliedDirs(env), cached])
+    if (isMirror(dir)) return { mirror: dir, note: `found ${dir}` };
   const found = searchFilesystem();
   if (isMirror(found)) return { mirror: found, note: `found ${found} (filesystem search)` };
   if (options.online && options.stackDir) {
@@ -92,5 +112,7 @@ export function findProviderMirror(options: { repo: string; stackDir?: string; o
     if (filled) return { mirror: filled, note: `filled ${filled} from the Terraform registry (reused next time)` };
     return { note: `no local copy of ${PROVIDER}, and terraform providers mirror from the registry failed` };
   }
-  return { note: `no local copy of ${PROVIDER} (set TF_PROVIDER_MIRROR to the directory holding registry.terraform.io/, or run online once)` };
+  return {
+    note: `no local copy of ${PROVIDER} (set TF_PROVIDER_MIRROR to the directory holding registry.terraform.io/, or run online once)`,
+  };
 }

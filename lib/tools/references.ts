@@ -48,7 +48,37 @@ export type Token =
 export class ExpressionSyntaxError extends Error {}
 
 /** Multi-character operators first, so `==` is not read as two `=`. */
-const PUNCTUATION = ["...", "::", "==", "!=", "<=", ">=", "&&", "||", "=>", ".", ",", "[", "]", "{", "}", "(", ")", "?", ":", "=", "+", "-", "*", "/", "%", "!", "<", ">", "~"];
+const PUNCTUATION = [
+  "...",
+  "::",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "=>",
+  ".",
+  ",",
+  "[",
+  "]",
+  "{",
+  "}",
+  "(",
+  ")",
+  "?",
+  ":",
+  "=",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "!",
+  "<",
+  ">",
+  "~",
+];
 /** HCL identifiers: a letter or underscore, then letters, digits, underscores and dashes. */
 const IDENT = /[A-Za-z_][A-Za-z0-9_-]*/y;
 const NUMBER = /[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
@@ -228,14 +258,19 @@ const isName = (s: string | undefined): s is string => s !== undefined && /^[A-Z
 
 function classify(root: string, steps: string[]): Reference | undefined {
   const [first, second, third] = steps;
-  if (root === "var" || root === "local") return isName(first) ? { kind: root, name: first, text: `${root}.${first}` } : undefined;
+  if (root === "var" || root === "local")
+    return isName(first) ? { kind: root, name: first, text: `${root}.${first}` } : undefined;
   if (root === "module") {
     if (!isName(first)) return undefined;
     const output = second === "[]" ? third : second; // module.x[0].out / module.x["k"].out
-    return isName(output) ? { kind: "module", name: first, output, text: `module.${first}.${output}` } : { kind: "module", name: first, text: `module.${first}` };
+    return isName(output)
+      ? { kind: "module", name: first, output, text: `module.${first}.${output}` }
+      : { kind: "module", name: first, text: `module.${first}` };
   }
   if (root === "data" || root === "ephemeral") {
-    return isName(first) && isName(second) ? { kind: root, name: `${first}.${second}`, text: `${root}.${first}.${second}` } : undefined;
+    return isName(first) && isName(second)
+      ? { kind: root, name: `${first}.${second}`, text: `${root}.${first}.${second}` }
+      : undefined;
   }
   return isName(first) ? { kind: "resource", name: `${root}.${first}`, text: `${root}.${first}` } : undefined;
 }
@@ -330,13 +365,24 @@ export function formatFinding(f: Finding): string {
 /** `a.b[0]["x-y"]`: identifier keys with dots, other keys quoted, array indexes in brackets. */
 export function jsonPath(steps: readonly (string | number)[]): string {
   return steps
-    .map((s, i) => (typeof s === "number" ? `[${s}]` : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`))
+    .map((s, i) =>
+      typeof s === "number"
+        ? `[${s}]`
+        : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)
+          ? i === 0
+            ? s
+            : `.${s}`
+          : `[${JSON.stringify(s)}]`,
+    )
     .join("");
 }
 
 /** Terraform JSON allows a block body as an object or a list of objects. */
 const bodies = (v: Json): Json[] => (Array.isArray(v) ? v : v && typeof v === "object" ? [v] : []);
-const entries = (v: Json): [string, Json][] => bodies(v).flatMap((b) => Object.entries(b)).filter(([k]) => k !== "//");
+const entries = (v: Json): [string, Json][] =>
+  bodies(v)
+    .flatMap((b) => Object.entries(b))
+    .filter(([k]) => k !== "//");
 
 interface Declarations {
   readonly variables: Map<string, { readonly required: boolean }>;
@@ -349,14 +395,24 @@ interface Declarations {
 }
 
 function declarations(files: { file: string; json: Json }[]): Declarations {
-  const d: Declarations = { variables: new Map(), locals: new Set(), modules: new Map(), resources: new Set(), data: new Set(), ephemeral: new Set(), outputs: new Set() };
+  const d: Declarations = {
+    variables: new Map(),
+    locals: new Set(),
+    modules: new Map(),
+    resources: new Set(),
+    data: new Set(),
+    ephemeral: new Set(),
+    outputs: new Set(),
+  };
   const typed = (v: Json, into: Set<string>) => {
     for (const [type, byName] of entries(v)) for (const [name] of entries(byName)) into.add(`${type}.${name}`);
   };
   for (const { file, json } of files) {
-    for (const [name, body] of entries(json.variable)) d.variables.set(name, { required: !bodies(body).some((b) => "default" in b) });
+    for (const [name, body] of entries(json.variable))
+      d.variables.set(name, { required: !bodies(body).some((b) => "default" in b) });
     for (const [name] of entries(json.locals)) d.locals.add(name);
-    for (const [name, body] of entries(json.module)) d.modules.set(name, { source: bodies(body)[0]?.source, body: bodies(body)[0] ?? {}, file });
+    for (const [name, body] of entries(json.module))
+      d.modules.set(name, { source: bodies(body)[0]?.source, body: bodies(body)[0] ?? {}, file });
     for (const [name] of entries(json.output)) d.outputs.add(name);
     typed(json.resource, d.resources);
     typed(json.data, d.data);
@@ -397,7 +453,9 @@ function walkDynamic(value: Json, steps: (string | number)[], scope: ReadonlySet
 
 /** Bare-expression lists (`depends_on`, `replace_triggered_by`). */
 function walkBare(value: Json, steps: (string | number)[], visit: Visit): void {
-  (Array.isArray(value) ? value : []).forEach((v, i) => typeof v === "string" && visit(v, [...steps, i], new Set(), true));
+  (Array.isArray(value) ? value : []).forEach(
+    (v, i) => typeof v === "string" && visit(v, [...steps, i], new Set(), true),
+  );
 }
 
 /** A resource, data, ephemeral or scoped-data body: meta-arguments first, then the arguments. */
@@ -426,7 +484,8 @@ function walkFile(json: Json, visit: Visit): void {
     }
   };
   for (const [name, body] of Object.entries<Json>(json.variable ?? {})) {
-    if (body && typeof body === "object" && "validation" in body) walk(body.validation, ["variable", name, "validation"], none, visit);
+    if (body && typeof body === "object" && "validation" in body)
+      walk(body.validation, ["variable", name, "validation"], none, visit);
   }
   if (json.locals) walk(json.locals, ["locals"], none, visit);
   for (const [name, body] of Object.entries<Json>(json.output ?? {})) {
@@ -450,7 +509,8 @@ function walkFile(json: Json, visit: Visit): void {
     for (const [k, v] of Object.entries<Json>(body ?? {})) {
       if (k === "data") {
         for (const [type, byName] of Object.entries<Json>(v ?? {})) {
-          for (const [dn, db] of Object.entries<Json>(byName ?? {})) walkResource(db, ["check", name, "data", type, dn], visit);
+          for (const [dn, db] of Object.entries<Json>(byName ?? {}))
+            walkResource(db, ["check", name, "data", type, dn], visit);
         }
       } else if (k !== "//") walk(v, ["check", name, k], none, visit);
     }
@@ -458,7 +518,8 @@ function walkFile(json: Json, visit: Visit): void {
   for (const [name, configs] of Object.entries<Json>(json.provider ?? {})) {
     bodies(configs).forEach((cfg, i) => {
       for (const [k, v] of Object.entries<Json>(cfg)) {
-        if (k !== "alias" && k !== "//") walk(v, ["provider", name, ...(Array.isArray(configs) ? [i] : []), k], none, visit);
+        if (k !== "alias" && k !== "//")
+          walk(v, ["provider", name, ...(Array.isArray(configs) ? [i] : []), k], none, visit);
       }
     });
   }
@@ -491,10 +552,18 @@ function readDir(dir: string, label: string): { file: string; json: Json }[] {
 export function checkDirectory(dir: string, options: CheckOptions = {}): Finding[] {
   const findings: Finding[] = [];
   checkModule(dir, options.label ?? dir, options.moduleName, findings, new Set());
-  return findings.sort((a, b) => (a.file === b.file ? (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) : a.file < b.file ? -1 : 1));
+  return findings.sort((a, b) =>
+    a.file === b.file ? (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) : a.file < b.file ? -1 : 1,
+  );
 }
 
-function checkModule(dir: string, label: string, moduleName: string | undefined, findings: Finding[], seen: Set<string>): void {
+function checkModule(
+  dir: string,
+  label: string,
+  moduleName: string | undefined,
+  findings: Finding[],
+  seen: Set<string>,
+): void {
   const key = path.resolve(dir);
   if (seen.has(key)) return;
   seen.add(key);
@@ -507,13 +576,17 @@ function checkModule(dir: string, label: string, moduleName: string | undefined,
     if (!call || !isLocalSource(call.source)) return undefined;
     if (!callees.has(name)) {
       const calleeDir = path.join(dir, call.source);
-      callees.set(name, declarations(fs.existsSync(calleeDir) ? readDir(calleeDir, path.join(label, call.source)) : []));
+      callees.set(
+        name,
+        declarations(fs.existsSync(calleeDir) ? readDir(calleeDir, path.join(label, call.source)) : []),
+      );
     }
     return callees.get(name);
   };
 
   for (const { file, json } of files) {
-    const report = (steps: (string | number)[], message: string) => findings.push({ file, path: jsonPath(steps), message });
+    const report = (steps: (string | number)[], message: string) =>
+      findings.push({ file, path: jsonPath(steps), message });
     walkFile(json, (text, steps, scope, bare) => {
       let refs: Reference[];
       try {
@@ -525,19 +598,28 @@ function checkModule(dir: string, label: string, moduleName: string | undefined,
       }
       for (const r of refs) {
         const declared =
-          r.kind === "var" ? d.variables.has(r.name)
-          : r.kind === "local" ? d.locals.has(r.name)
-          : r.kind === "module" ? d.modules.has(r.name)
-          : r.kind === "data" ? d.data.has(r.name)
-          : r.kind === "ephemeral" ? d.ephemeral.has(r.name)
-          : d.resources.has(r.name);
+          r.kind === "var"
+            ? d.variables.has(r.name)
+            : r.kind === "local"
+              ? d.locals.has(r.name)
+              : r.kind === "module"
+                ? d.modules.has(r.name)
+                : r.kind === "data"
+                  ? d.data.has(r.name)
+                  : r.kind === "ephemeral"
+                    ? d.ephemeral.has(r.name)
+                    : d.resources.has(r.name);
         if (!declared) {
           report(steps, `${r.kind === "module" ? `module.${r.name}` : r.text} is not declared in ${where}`);
           continue;
         }
         if (r.kind === "module" && r.output !== undefined) {
           const called = callee(r.name);
-          if (called && !called.outputs.has(r.output)) report(steps, `${r.text}: output "${r.output}" is not declared in module "${r.name}" (${d.modules.get(r.name)?.source})`);
+          if (called && !called.outputs.has(r.output))
+            report(
+              steps,
+              `${r.text}: output "${r.output}" is not declared in module "${r.name}" (${d.modules.get(r.name)?.source})`,
+            );
         }
       }
     });
@@ -547,14 +629,20 @@ function checkModule(dir: string, label: string, moduleName: string | undefined,
   for (const [name, call] of d.modules) {
     const called = callee(name);
     if (!called || !isLocalSource(call.source)) continue;
-    const report = (steps: (string | number)[], message: string) => findings.push({ file: call.file, path: jsonPath(steps), message });
+    const report = (steps: (string | number)[], message: string) =>
+      findings.push({ file: call.file, path: jsonPath(steps), message });
     const META = new Set(["//", "source", "version", "providers", "depends_on", "count", "for_each"]);
     const passed = Object.keys(call.body).filter((k) => !META.has(k));
     for (const arg of passed) {
-      if (!called.variables.has(arg)) report(["module", name, arg], `module "${name}" (${call.source}) declares no variable "${arg}"`);
+      if (!called.variables.has(arg))
+        report(["module", name, arg], `module "${name}" (${call.source}) declares no variable "${arg}"`);
     }
     for (const [variable, { required }] of called.variables) {
-      if (required && !passed.includes(variable)) report(["module", name], `required variable "${variable}" of module "${name}" (${call.source}, no default) is not passed`);
+      if (required && !passed.includes(variable))
+        report(
+          ["module", name],
+          `required variable "${variable}" of module "${name}" (${call.source}, no default) is not passed`,
+        );
     }
     checkModule(path.join(dir, call.source), path.join(label, call.source), name, findings, seen);
   }

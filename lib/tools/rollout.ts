@@ -6,7 +6,17 @@
 import type { Json } from "./synthesized";
 
 /** Preferred order among modules with no dependency between them (DESIGN.md §3). */
-export const MODULE_ORDER = ["network", "security", "storage", "cache", "database", "compute", "monitoring", "cdn", "dr"];
+export const MODULE_ORDER = [
+  "network",
+  "security",
+  "storage",
+  "cache",
+  "database",
+  "compute",
+  "monitoring",
+  "cdn",
+  "dr",
+];
 /** Plan file names the seeds use (`tfplan-cache`, `tfplan-ecs`). */
 const PLAN_FILE: Record<string, string> = { compute: "tfplan-ecs" };
 
@@ -16,7 +26,9 @@ export type ModuleGraph = Record<string, string[]>;
 export function moduleGraph(root: Json): ModuleGraph {
   const graph: ModuleGraph = {};
   for (const [name, block] of Object.entries<Json>(root.module ?? {})) {
-    const inputs = Object.fromEntries(Object.entries(block).filter(([k]) => !["source", "providers", "//", "depends_on"].includes(k)));
+    const inputs = Object.fromEntries(
+      Object.entries(block).filter(([k]) => !["source", "providers", "//", "depends_on"].includes(k)),
+    );
     const refs = new Set([...JSON.stringify(inputs).matchAll(/module\.([a-z_]+)\./g)].map((m) => m[1]));
     refs.delete(name);
     graph[name] = [...refs].sort(rank);
@@ -45,7 +57,8 @@ export function rolloutOrder(graph: ModuleGraph): string[] {
 
 /** Every module a `-target=module.<name>` plan also plans (its transitive dependencies). */
 export function targetClosure(graph: ModuleGraph, name: string): string[] {
-  if (!graph[name]) throw new Error(`no module "${name}" in this workspace (it has: ${Object.keys(graph).sort(rank).join(", ")})`);
+  if (!graph[name])
+    throw new Error(`no module "${name}" in this workspace (it has: ${Object.keys(graph).sort(rank).join(", ")})`);
   const seen = new Set<string>();
   const visit = (m: string) => graph[m].forEach((d) => (seen.has(d) ? undefined : (seen.add(d), visit(d))));
   visit(name);
@@ -68,7 +81,10 @@ export function planFile(module: string): string {
 
 /** Plan and apply one module, the seeds' way (`-target=module.<m> -out=tfplan-<m>`, then apply that file). */
 export function moduleSteps(workspace: string, module: string): string[] {
-  return [`terraform plan -var-file="environments/${workspace}/terraform.tfvars" -target=module.${module} -out=${planFile(module)}`, `terraform apply ${planFile(module)}`];
+  return [
+    `terraform plan -var-file="environments/${workspace}/terraform.tfvars" -target=module.${module} -out=${planFile(module)}`,
+    `terraform apply ${planFile(module)}`,
+  ];
 }
 
 /** One module's targeted rollout as data (`npm run rollout -- <ws> <module> --json`, used by the pipeline). */
@@ -115,7 +131,10 @@ export function rolloutCommands(workspace: string, graph: ModuleGraph, firstDepl
   ];
   rolloutOrder(graph).forEach((m, i) => {
     const closure = targetClosure(graph, m);
-    lines.push("", `# ${i + 1}. ${m}${closure.length ? ` (also plans what it reads from: ${closure.join(", ")})` : ""}`);
+    lines.push(
+      "",
+      `# ${i + 1}. ${m}${closure.length ? ` (also plans what it reads from: ${closure.join(", ")})` : ""}`,
+    );
     lines.push(...moduleSteps(workspace, m));
   });
   return lines.join("\n") + "\n";

@@ -14,8 +14,10 @@ export function providerAccountProblems(root: Json, accountId: string, label: st
   return blocks.flatMap((p) => {
     const name = p.alias ? `provider "aws" (alias ${p.alias})` : 'provider "aws"';
     const ids = p.allowed_account_ids;
-    if (!Array.isArray(ids) || ids.length === 0) return [`${label}: ${name} has no allowed_account_ids; it must be ["${accountId}"]`];
-    if (ids.length !== 1 || ids[0] !== accountId) return [`${label}: ${name} allows ${JSON.stringify(ids)}; it must be ["${accountId}"]`];
+    if (!Array.isArray(ids) || ids.length === 0)
+      return [`${label}: ${name} has no allowed_account_ids; it must be ["${accountId}"]`];
+    if (ids.length !== 1 || ids[0] !== accountId)
+      return [`${label}: ${name} allows ${JSON.stringify(ids)}; it must be ["${accountId}"]`];
     return [];
   });
 }

@@ -35,7 +35,10 @@ interface StateFile {
     mode: string;
     type: string;
     name: string;
-    instances: { index_key?: string | number; attributes?: { tags?: Record<string, string> | null; tags_all?: Record<string, string> | null } }[];
+    instances: {
+      index_key?: string | number;
+      attributes?: { tags?: Record<string, string> | null; tags_all?: Record<string, string> | null };
+    }[];
   }[];
   /** Written by `backup`: where the copy was taken. */
   state_backup?: BackupRecord;
@@ -44,17 +47,26 @@ interface StateFile {
 /** Reads a backup file, naming the file and the problem when it is not a Terraform state. */
 export function readBackup(file: string): StateFile {
   const problem = (what: string) => new Error(`cannot use ${file} as a state backup: ${what}`);
-  if (!fs.existsSync(file)) throw problem("the file does not exist (npm run state -- list shows this workspace's backups)");
-  if (fs.statSync(file).isDirectory()) throw problem("it is a directory; name one .tfstate file in it (npm run state -- list)");
+  if (!fs.existsSync(file))
+    throw problem("the file does not exist (npm run state -- list shows this workspace's backups)");
+  if (fs.statSync(file).isDirectory())
+    throw problem("it is a directory; name one .tfstate file in it (npm run state -- list)");
   const text = fs.readFileSync(file, "utf8");
-  if (text.trim() === "") throw problem("the file is empty (a failed `terraform state pull > file` leaves such a file)");
+  if (text.trim() === "")
+    throw problem("the file is empty (a failed `terraform state pull > file` leaves such a file)");
   let state: StateFile;
   try {
     state = JSON.parse(text) as StateFile;
   } catch (e) {
     throw problem(`it is not valid JSON (${(e as Error).message}); the file is corrupt or truncated`);
   }
-  if (typeof state !== "object" || state === null || typeof state.lineage !== "string" || typeof state.serial !== "number" || state.version !== 4) {
+  if (
+    typeof state !== "object" ||
+    state === null ||
+    typeof state.lineage !== "string" ||
+    typeof state.serial !== "number" ||
+    state.version !== 4
+  ) {
     throw problem("it is JSON but not a Terraform state (version 4 with lineage and serial)");
   }
   return state;
@@ -64,7 +76,8 @@ export function summarize(state: StateFile): StateSummary {
   const addresses: string[] = [];
   for (const r of state.resources ?? []) {
     const base = `${r.module ? r.module + "." : ""}${r.mode === "data" ? "data." : ""}${r.type}.${r.name}`;
-    for (const i of r.instances) addresses.push(i.index_key === undefined ? base : `${base}[${JSON.stringify(i.index_key)}]`);
+    for (const i of r.instances)
+      addresses.push(i.index_key === undefined ? base : `${base}[${JSON.stringify(i.index_key)}]`);
   }
   return { lineage: state.lineage, serial: state.serial, addresses: addresses.sort() };
 }
@@ -82,7 +95,9 @@ function tf(dir: string, args: string[]): string {
 /** The workspace a synthesized directory belongs to (its environments/<ws>/ folder), if it is one. */
 export function directoryWorkspace(dir: string): string | undefined {
   const envs = path.join(dir, "environments");
-  const found = fs.existsSync(envs) ? fs.readdirSync(envs).filter((f) => fs.existsSync(path.join(envs, f, "terraform.tfvars"))) : [];
+  const found = fs.existsSync(envs)
+    ? fs.readdirSync(envs).filter((f) => fs.existsSync(path.join(envs, f, "terraform.tfvars")))
+    : [];
   return found.length === 1 && fs.existsSync(path.join(dir, "cdk.tf.json")) ? found[0] : undefined;
 }
 
@@ -101,8 +116,12 @@ export interface DirectoryIdentity {
 
 /** The directory's identity; throws "not a workspace directory" for any other folder. */
 export function directoryIdentity(dir: string): DirectoryIdentity {
-  if (!fs.existsSync(dir)) throw new Error(`${dir} does not exist: pass the workspace directory (cdktf.out/stacks/<ws>) with --dir, or run the command inside it`);
-  if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory: pass the workspace directory (cdktf.out/stacks/<ws>) with --dir`);
+  if (!fs.existsSync(dir))
+    throw new Error(
+      `${dir} does not exist: pass the workspace directory (cdktf.out/stacks/<ws>) with --dir, or run the command inside it`,
+    );
+  if (!fs.statSync(dir).isDirectory())
+    throw new Error(`${dir} is not a directory: pass the workspace directory (cdktf.out/stacks/<ws>) with --dir`);
   const workspace = directoryWorkspace(dir);
   if (!workspace) {
     throw new Error(
@@ -110,7 +129,9 @@ export function directoryIdentity(dir: string): DirectoryIdentity {
         "Run npm run state inside cdktf.out/stacks/<ws> (cdktf.out/<product>/stacks/<ws> for another product), or pass --dir with that directory.",
     );
   }
-  const root = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as { provider?: { aws?: { default_tags?: { tags?: Record<string, string> }[] }[] } };
+  const root = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as {
+    provider?: { aws?: { default_tags?: { tags?: Record<string, string> }[] }[] };
+  };
   const defaults = root.provider?.aws?.[0]?.default_tags?.[0]?.tags ?? {};
   const tags: DirectoryIdentity["tags"] = {};
   for (const k of IDENTITY_TAGS) if (defaults[k] !== undefined) tags[k] = defaults[k];
@@ -141,7 +162,10 @@ function pullOrNone(dir: string): StateFile | undefined {
 
 function pull(dir: string): StateFile {
   const state = pullOrNone(dir);
-  if (!state) throw new Error(`workspace "${selectedWorkspace(dir)}" has no state yet: nothing to back up (deploy it first, see the first-deploy runbook)`);
+  if (!state)
+    throw new Error(
+      `workspace "${selectedWorkspace(dir)}" has no state yet: nothing to back up (deploy it first, see the first-deploy runbook)`,
+    );
   return state;
 }
 
@@ -160,7 +184,10 @@ export function backup(dir: string, now = new Date()): { file: string; summary: 
     );
   }
   fs.mkdirSync(folder, { recursive: true });
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const file = path.join(folder, `${stamp}-serial${state.serial}.tfstate`);
   const { workspace, tags } = directoryIdentity(dir);
   const record: BackupRecord = { workspace, tags, taken: now.toISOString() };
@@ -196,7 +223,10 @@ export function listBackups(dir: string): { file: string; summary?: StateSummary
 export function foreignEvidence(file: string, state: StateFile, target: DirectoryIdentity): string[] {
   const reasons: string[] = [];
   const folder = path.basename(path.dirname(path.resolve(file)));
-  if (path.basename(path.dirname(path.dirname(path.resolve(file)))) === "state-backups" && folder !== target.workspace) {
+  if (
+    path.basename(path.dirname(path.dirname(path.resolve(file)))) === "state-backups" &&
+    folder !== target.workspace
+  ) {
     reasons.push(`it lies in state-backups/${folder}/`);
   }
   const rec = state.state_backup;
@@ -269,7 +299,11 @@ export function planRestore(dir: string, file: string, options: { allowOtherWork
  * (when there is one); `safetyBackup` is undefined when the workspace had no state. `plan` is
  * planRestore's answer when the caller already has it (it pulls the state once more otherwise).
  */
-export function restore(dir: string, file: string, plan: RestorePlan = planRestore(dir, file)): RestorePlan & { safetyBackup?: string; finalSerial: number } {
+export function restore(
+  dir: string,
+  file: string,
+  plan: RestorePlan = planRestore(dir, file),
+): RestorePlan & { safetyBackup?: string; finalSerial: number } {
   const safety = plan.current.addresses.length > 0 ? backup(dir).file : undefined;
   const { state_backup: _record, ...state } = readBackup(file);
   state.serial = plan.pushedSerial;

@@ -43,13 +43,13 @@ export function addresses(stack: SynthesizedStack): string[] {
 export function movedBlocks(stack: SynthesizedStack): { from: string; to: string }[] {
   const moved: { from: string; to: string }[] = [];
   const collect = (tf: Json, prefix: string) => {
-    for (const m of (tf.moved ?? []) as { from: string; to: string }[]) moved.push({ from: prefix + m.from, to: prefix + m.to });
+    for (const m of (tf.moved ?? []) as { from: string; to: string }[])
+      moved.push({ from: prefix + m.from, to: prefix + m.to });
   };
   collect(stack.root, "");
   for (const [name, tf] of Object.entries(stack.modules)) collect(tf, `module.${name}.`);
   return moved;
 }
-
 
 /** One product's synthesized workspaces with their parsed environments; `label(ws)` is how reports name each. */
 export interface ProductStacks {

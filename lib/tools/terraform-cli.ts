@@ -17,8 +17,13 @@ export interface TfResult {
 
 /** Flattens Terraform's output for matching: no ANSI colours, no box-drawing, single spaces. */
 export function plainText(output: string): string {
-  // eslint-disable-next-line no-control-regex
-  return output.replace(/\x1b\[[0-9;]*m/g, "").replace(/[│╷╵]/g, "").replace(/\s+/g, " ");
+  return (
+    output
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;]*m/g, "")
+      .replace(/[│╷╵]/g, "")
+      .replace(/\s+/g, " ")
+  );
 }
 
 /**
@@ -48,6 +53,7 @@ export function runTerraform(dir: string, args: string[], extraEnv: NodeJS.Proce
 /** runTerraform, throwing with Terraform's own output when it fails. */
 export function runTerraformOk(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): TfResult {
   const r = runTerraform(dir, args, extraEnv);
-  if (r.code !== 0) throw new Error(`terraform ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`.trimEnd());
+  if (r.code !== 0)
+    throw new Error(`terraform ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`.trimEnd());
   return r;
 }

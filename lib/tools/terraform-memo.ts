@@ -77,10 +77,25 @@ export function memoKey(dir: string, args: readonly string[]): string | undefine
   }
   if (cmd !== "plan") return undefined;
   const ws = selectedWorkspace(dir);
-  const state = ws === "default" ? path.join(dir, "terraform.tfstate") : path.join(dir, "terraform.tfstate.d", ws, "terraform.tfstate");
-  const vars = Object.entries(process.env).filter(([k]) => k.startsWith("TF_VAR_")).sort();
+  const state =
+    ws === "default"
+      ? path.join(dir, "terraform.tfstate")
+      : path.join(dir, "terraform.tfstate.d", ws, "terraform.tfstate");
+  const vars = Object.entries(process.env)
+    .filter(([k]) => k.startsWith("TF_VAR_"))
+    .sort();
   const files = configFiles(dir).map((f) => [f, sha(fs.readFileSync(path.join(dir, f)))]);
-  return sha(JSON.stringify([FORMAT, "plan", args.filter((a) => !a.startsWith("-out=")), ws, readOr(state, "no-state"), vars, files]));
+  return sha(
+    JSON.stringify([
+      FORMAT,
+      "plan",
+      args.filter((a) => !a.startsWith("-out=")),
+      ws,
+      readOr(state, "no-state"),
+      vars,
+      files,
+    ]),
+  );
 }
 
 function sleep(ms: number): void {
@@ -98,14 +113,23 @@ interface Entry {
 /** Plan output names its -out file in two places; the replay names the caller's. */
 function renameOut(text: string, from: string | undefined, to: string | undefined): string {
   if (!from || !to || from === to) return text;
-  return text.split(`Saved the plan to: ${from}`).join(`Saved the plan to: ${to}`).split(`terraform apply "${from}"`).join(`terraform apply "${to}"`);
+  return text
+    .split(`Saved the plan to: ${from}`)
+    .join(`Saved the plan to: ${to}`)
+    .split(`terraform apply "${from}"`)
+    .join(`terraform apply "${to}"`);
 }
 
 /**
  * Runs `run()` for `terraform <args>` in `dir`, or replays the memoized result of the same inputs.
  * A plan's saved file is replayed into the caller's `-out=` path.
  */
-export function memoized(dir: string, args: readonly string[], run: () => TfResult, plainText: (s: string) => string): TfResult {
+export function memoized(
+  dir: string,
+  args: readonly string[],
+  run: () => TfResult,
+  plainText: (s: string) => string,
+): TfResult {
   const root = memoDir();
   const key = root ? memoKey(dir, args) : undefined;
   if (!root || !key) return run();

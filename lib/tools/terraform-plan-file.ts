@@ -123,15 +123,24 @@ export function decodePlanChanges(tfplan: Buffer): PlanFileChange[] {
       if (g.tag === 13 && g.bytes) address = g.bytes.toString("utf8");
       else if (g.tag === 14 && g.bytes) previous = g.bytes.toString("utf8");
       else if (g.tag === 7 && g.bytes) deposed = g.bytes.toString("utf8");
-      else if (g.tag === 9 && g.bytes) for (const h of fields(g.bytes)) if (h.tag === 1 && h.varint !== undefined) action = h.varint;
+      else if (g.tag === 9 && g.bytes)
+        for (const h of fields(g.bytes)) if (h.tag === 1 && h.varint !== undefined) action = h.varint;
     }
     const actions = ACTIONS[action];
-    if (!address || !actions) throw new Error(`unexpected resource change in plan file (address "${address}", action ${action})`);
+    if (!address || !actions)
+      throw new Error(`unexpected resource change in plan file (address "${address}", action ${action})`);
     // Terraform plans deletes of data sources to clean up state; its JSON plan leaves them out.
     if (isDataSource(address) && action === 5) continue;
-    out.push({ address, actions, ...(previous && previous !== address ? { previousAddress: previous } : {}), ...(deposed ? { deposed } : {}) });
+    out.push({
+      address,
+      actions,
+      ...(previous && previous !== address ? { previousAddress: previous } : {}),
+      ...(deposed ? { deposed } : {}),
+    });
   }
-  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : (a.deposed ?? "") < (b.deposed ?? "") ? -1 : 1));
+  return out.sort((a, b) =>
+    a.address < b.address ? -1 : a.address > b.address ? 1 : (a.deposed ?? "") < (b.deposed ?? "") ? -1 : 1,
+  );
 }
 
 /** `data.x.y` or `module.m.data.x.y` (with any instance keys). */
@@ -188,37 +197,68 @@ export function decodeMsgpack(buf: Buffer): unknown {
     if ((b & 0xf0) === 0x90) return arr(b & 0x0f);
     if ((b & 0xe0) === 0xa0) return str(b & 0x1f);
     switch (b) {
-      case 0xc0: return null;
-      case 0xc2: return false;
-      case 0xc3: return true;
-      case 0xc4: return take(take(1).readUInt8(0));
-      case 0xc5: return take(take(2).readUInt16BE(0));
-      case 0xc6: return take(take(4).readUInt32BE(0));
-      case 0xc7: return ext(take(1).readUInt8(0));
-      case 0xc8: return ext(take(2).readUInt16BE(0));
-      case 0xc9: return ext(take(4).readUInt32BE(0));
-      case 0xca: return take(4).readFloatBE(0);
-      case 0xcb: return take(8).readDoubleBE(0);
-      case 0xcc: return take(1).readUInt8(0);
-      case 0xcd: return take(2).readUInt16BE(0);
-      case 0xce: return take(4).readUInt32BE(0);
-      case 0xcf: return Number(take(8).readBigUInt64BE(0));
-      case 0xd0: return take(1).readInt8(0);
-      case 0xd1: return take(2).readInt16BE(0);
-      case 0xd2: return take(4).readInt32BE(0);
-      case 0xd3: return Number(take(8).readBigInt64BE(0));
-      case 0xd4: return ext(1);
-      case 0xd5: return ext(2);
-      case 0xd6: return ext(4);
-      case 0xd7: return ext(8);
-      case 0xd8: return ext(16);
-      case 0xd9: return str(take(1).readUInt8(0));
-      case 0xda: return str(take(2).readUInt16BE(0));
-      case 0xdb: return str(take(4).readUInt32BE(0));
-      case 0xdc: return arr(take(2).readUInt16BE(0));
-      case 0xdd: return arr(take(4).readUInt32BE(0));
-      case 0xde: return map(take(2).readUInt16BE(0));
-      case 0xdf: return map(take(4).readUInt32BE(0));
+      case 0xc0:
+        return null;
+      case 0xc2:
+        return false;
+      case 0xc3:
+        return true;
+      case 0xc4:
+        return take(take(1).readUInt8(0));
+      case 0xc5:
+        return take(take(2).readUInt16BE(0));
+      case 0xc6:
+        return take(take(4).readUInt32BE(0));
+      case 0xc7:
+        return ext(take(1).readUInt8(0));
+      case 0xc8:
+        return ext(take(2).readUInt16BE(0));
+      case 0xc9:
+        return ext(take(4).readUInt32BE(0));
+      case 0xca:
+        return take(4).readFloatBE(0);
+      case 0xcb:
+        return take(8).readDoubleBE(0);
+      case 0xcc:
+        return take(1).readUInt8(0);
+      case 0xcd:
+        return take(2).readUInt16BE(0);
+      case 0xce:
+        return take(4).readUInt32BE(0);
+      case 0xcf:
+        return Number(take(8).readBigUInt64BE(0));
+      case 0xd0:
+        return take(1).readInt8(0);
+      case 0xd1:
+        return take(2).readInt16BE(0);
+      case 0xd2:
+        return take(4).readInt32BE(0);
+      case 0xd3:
+        return Number(take(8).readBigInt64BE(0));
+      case 0xd4:
+        return ext(1);
+      case 0xd5:
+        return ext(2);
+      case 0xd6:
+        return ext(4);
+      case 0xd7:
+        return ext(8);
+      case 0xd8:
+        return ext(16);
+      case 0xd9:
+        return str(take(1).readUInt8(0));
+      case 0xda:
+        return str(take(2).readUInt16BE(0));
+      case 0xdb:
+        return str(take(4).readUInt32BE(0));
+      case 0xdc:
+        return arr(take(2).readUInt16BE(0));
+      case 0xdd:
+        return arr(take(4).readUInt32BE(0));
+      case 0xde:
+        return map(take(2).readUInt16BE(0));
+      case 0xdf:
+        return map(take(4).readUInt32BE(0));
     }
     throw new Error(`unsupported msgpack byte 0x${b.toString(16)} in a plan value`);
   };
@@ -249,7 +289,8 @@ export function planFileVariables(planFile: string): Record<string, unknown> {
       if (g.tag === 1 && g.bytes) name = g.bytes.toString("utf8");
       else if (g.tag === 2 && g.bytes) value = dynamicValue(g.bytes);
     }
-    if (!Array.isArray(value) || value.length !== 2) throw new Error(`plan variable ${name}: expected a [type, value] pair`);
+    if (!Array.isArray(value) || value.length !== 2)
+      throw new Error(`plan variable ${name}: expected a [type, value] pair`);
     out[name] = value[1];
   }
   return out;

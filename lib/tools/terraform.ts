@@ -25,8 +25,10 @@ export function terraformUnavailable(): string | undefined {
   const version = spawnSync("terraform", ["version"], { encoding: "utf8" });
   if (version.error || version.status !== 0) return "terraform is not on PATH";
   const mirror = process.env.TF_PROVIDER_MIRROR;
-  if (!mirror) return `TF_PROVIDER_MIRROR is not set (the directory holding registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION})`;
-  if (!isMirror(mirror)) return `TF_PROVIDER_MIRROR=${mirror} has no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}`;
+  if (!mirror)
+    return `TF_PROVIDER_MIRROR is not set (the directory holding registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION})`;
+  if (!isMirror(mirror))
+    return `TF_PROVIDER_MIRROR=${mirror} has no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}`;
   return undefined;
 }
 
@@ -35,7 +37,8 @@ export function terraformUnavailable(): string | undefined {
  * and removes that one directory when the run ends, so no run leaves directories behind).
  */
 export function tempDir(prefix: string): string {
-  const root = process.env.EDU_TMP_ROOT && fs.existsSync(process.env.EDU_TMP_ROOT) ? process.env.EDU_TMP_ROOT : os.tmpdir();
+  const root =
+    process.env.EDU_TMP_ROOT && fs.existsSync(process.env.EDU_TMP_ROOT) ? process.env.EDU_TMP_ROOT : os.tmpdir();
   return fs.mkdtempSync(path.join(root, `${prefix}-`));
 }
 
@@ -72,7 +75,9 @@ export const OFFLINE_PROVIDER = {
 
 /** The override file for a root: every aws provider block (default and aliases) offline, local backend. */
 export function offlineOverride(rootJson: { provider?: { aws?: { alias?: string }[] } }): object {
-  const blocks = (rootJson.provider?.aws ?? [{}]).map((p) => (p.alias ? { alias: p.alias, ...OFFLINE_PROVIDER } : { ...OFFLINE_PROVIDER }));
+  const blocks = (rootJson.provider?.aws ?? [{}]).map((p) =>
+    p.alias ? { alias: p.alias, ...OFFLINE_PROVIDER } : { ...OFFLINE_PROVIDER },
+  );
   return { provider: { aws: blocks }, terraform: { backend: { local: { path: "terraform.tfstate" } } } };
 }
 
@@ -100,7 +105,13 @@ export function initializedWorkdir(stackDir: string, workspace: string): string 
   };
   const root = memoDir();
   if (!root) return init(workdirFrom(stackDir));
-  const template = path.join(root, "templates", createHash("sha256").update(`${path.resolve(stackDir)}\0${workspace}`).digest("hex"));
+  const template = path.join(
+    root,
+    "templates",
+    createHash("sha256")
+      .update(`${path.resolve(stackDir)}\0${workspace}`)
+      .digest("hex"),
+  );
   if (!fs.existsSync(template)) {
     fs.mkdirSync(path.dirname(template), { recursive: true });
     const made = init(workdirFrom(stackDir));
@@ -128,7 +139,13 @@ export function goRuntimeEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
 
 /** What the offline runner adds to the operator runner: a CLI configuration pointing at TF_PROVIDER_MIRROR. */
 function offlineEnv(): NodeJS.ProcessEnv {
-  return { TF_CLI_CONFIG_FILE: cliConfigFile(), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", NO_COLOR: "1", ...goRuntimeEnv() };
+  return {
+    TF_CLI_CONFIG_FILE: cliConfigFile(),
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+    NO_COLOR: "1",
+    ...goRuntimeEnv(),
+  };
 }
 
 /**
@@ -159,7 +176,8 @@ export function withoutPackageHashes(dir: string): void {
 /** Runs Terraform offline and throws with its output when it fails. */
 export function terraformOk(dir: string, args: string[]): TfResult {
   const r = terraform(dir, args);
-  if (r.code !== 0) throw new Error(`terraform ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`.trimEnd());
+  if (r.code !== 0)
+    throw new Error(`terraform ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`.trimEnd());
   return r;
 }
 
@@ -176,7 +194,9 @@ export function plannedChanges(dir: string, planFile: string): { address: string
   if (process.env.TF_PLAN_FILE_CHECK === "1") {
     const shown = shownChanges(dir, planFile);
     if (JSON.stringify(shown) !== JSON.stringify(changes)) {
-      throw new Error(`plan file ${planFile}: read ${JSON.stringify(changes)}\nbut terraform show -json reports ${JSON.stringify(shown)}`);
+      throw new Error(
+        `plan file ${planFile}: read ${JSON.stringify(changes)}\nbut terraform show -json reports ${JSON.stringify(shown)}`,
+      );
     }
   }
   return changes;
@@ -186,8 +206,13 @@ export function plannedChanges(dir: string, planFile: string): { address: string
 export function shownChanges(dir: string, planFile: string): { address: string; actions: string[] }[] {
   const shown = JSON.parse(terraformOk(dir, ["show", "-json", planFile]).stdout);
   return (shown.resource_changes ?? [])
-    .filter((c: { change: { actions: string[] } }) => !(c.change.actions.length === 1 && c.change.actions[0] === "no-op"))
-    .map((c: { address: string; change: { actions: string[] } }) => ({ address: c.address, actions: c.change.actions }));
+    .filter(
+      (c: { change: { actions: string[] } }) => !(c.change.actions.length === 1 && c.change.actions[0] === "no-op"),
+    )
+    .map((c: { address: string; change: { actions: string[] } }) => ({
+      address: c.address,
+      actions: c.change.actions,
+    }));
 }
 
 /**
@@ -196,7 +221,13 @@ export function shownChanges(dir: string, planFile: string): { address: string; 
  */
 export function planJson(stackDir: string, workspace: string, extraArgs: string[] = []): PlanJson {
   const dir = initializedWorkdir(stackDir, workspace);
-  terraformOk(dir, ["plan", "-input=false", `-var-file=environments/${workspace}/terraform.tfvars`, "-out=tfplan", ...extraArgs]);
+  terraformOk(dir, [
+    "plan",
+    "-input=false",
+    `-var-file=environments/${workspace}/terraform.tfvars`,
+    "-out=tfplan",
+    ...extraArgs,
+  ]);
   const plan = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan"]).stdout) as PlanJson;
   fs.rmSync(dir, { recursive: true, force: true });
   return plan;
@@ -205,7 +236,11 @@ export function planJson(stackDir: string, workspace: string, extraArgs: string[
 /** The parts of Terraform's JSON plan format the report scripts read. */
 export interface PlanJson {
   readonly planned_values: { readonly root_module: PlanModule };
-  readonly resource_changes?: readonly { address: string; type: string; change: { actions: string[]; after?: unknown; after_unknown?: unknown } }[];
+  readonly resource_changes?: readonly {
+    address: string;
+    type: string;
+    change: { actions: string[]; after?: unknown; after_unknown?: unknown };
+  }[];
   readonly configuration: Record<string, unknown>;
   readonly variables?: Record<string, { value: unknown }>;
 }
@@ -254,12 +289,14 @@ export function providerSchemas(dir: string): Record<string, ResourceSchema> {
 
 /** A placeholder for a computed value that is only known after a real apply. */
 function fake(type: AttrType | undefined, label: string): unknown {
-  if (type === "string") return /(^|_)arn$/.test(label) ? `arn:aws:fake:us-east-1:123456789012:${label}` : `fake-${label}`;
+  if (type === "string")
+    return /(^|_)arn$/.test(label) ? `arn:aws:fake:us-east-1:123456789012:${label}` : `fake-${label}`;
   if (type === "number") return 0;
   if (type === "bool") return false;
   if (Array.isArray(type)) {
     const [kind, inner] = type;
-    if ((kind === "list" || kind === "set") && Array.isArray(inner) && inner[0] === "object") return [fake(inner as AttrType, label)];
+    if ((kind === "list" || kind === "set") && Array.isArray(inner) && inner[0] === "object")
+      return [fake(inner as AttrType, label)];
     if (kind === "list" || kind === "set") return [];
     if (kind === "map") return {};
     if (kind === "object") {
@@ -275,12 +312,15 @@ function ctyType(v: unknown): unknown {
   if (typeof v === "boolean") return "bool";
   if (typeof v === "string") return "string";
   if (Array.isArray(v)) return ["tuple", v.map(ctyType)];
-  if (v && typeof v === "object") return ["object", Object.fromEntries(Object.entries(v).map(([k, x]) => [k, ctyType(x)]))];
+  if (v && typeof v === "object")
+    return ["object", Object.fromEntries(Object.entries(v).map(([k, x]) => [k, ctyType(x)]))];
   return "dynamic";
 }
 
 /** Attributes of type `dynamic` (e.g. terraform_data's input, output, triggers_replace) as state stores them: `{ value, type }`. */
-const DYNAMIC_ATTRIBUTES: Record<string, readonly string[]> = { terraform_data: ["input", "output", "triggers_replace"] };
+const DYNAMIC_ATTRIBUTES: Record<string, readonly string[]> = {
+  terraform_data: ["input", "output", "triggers_replace"],
+};
 
 export interface StateOptions {
   /** Each resource's recorded dependencies (see `stateDependencies`); @default none */
@@ -310,7 +350,8 @@ export function stateFromPlan(
     const attributes: Record<string, unknown> = { ...r.values, id: `fake-${r.type}-${r.name}-${r.index ?? 0}` };
     for (const [attr, spec] of Object.entries(schemas[r.type]?.block.attributes ?? {})) {
       // Only purely computed attributes: optional+computed ones keep their planned value, or the next plan sees drift.
-      if (spec.computed && !spec.optional && (attributes[attr] === undefined || attributes[attr] === null)) attributes[attr] = fake(spec.type, attr);
+      if (spec.computed && !spec.optional && (attributes[attr] === undefined || attributes[attr] === null))
+        attributes[attr] = fake(spec.type, attr);
     }
     // terraform_data: output mirrors input; an input only known after apply (uuid()) gets a fake.
     if (r.type === "terraform_data") {
@@ -319,7 +360,9 @@ export function stateFromPlan(
     }
     const dynamic = new Set([
       ...(DYNAMIC_ATTRIBUTES[r.type] ?? []),
-      ...Object.entries(schemas[r.type]?.block.attributes ?? {}).filter(([, spec]) => spec.type === "dynamic").map(([attr]) => attr),
+      ...Object.entries(schemas[r.type]?.block.attributes ?? {})
+        .filter(([, spec]) => spec.type === "dynamic")
+        .map(([attr]) => attr),
     ]);
     for (const attr of dynamic) {
       const v = attributes[attr];
@@ -345,7 +388,10 @@ export function stateFromPlan(
       mode: "managed",
       type: r.type,
       name: r.name,
-      provider: r.type === "terraform_data" ? 'provider["terraform.io/builtin/terraform"]' : 'provider["registry.terraform.io/hashicorp/aws"]',
+      provider:
+        r.type === "terraform_data"
+          ? 'provider["terraform.io/builtin/terraform"]'
+          : 'provider["registry.terraform.io/hashicorp/aws"]',
       instances: r.instances,
     })),
     check_results: null,
@@ -372,14 +418,17 @@ export function stateDependencies(stackDir: string): Map<string, string[]> {
     const walk = (v: unknown, key?: string) => {
       if (typeof v === "string") {
         if (key === "depends_on" || v.includes("${")) {
-          for (const m of v.matchAll(/\b(?:(module|var|local)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?|data\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)|((?:aws|terraform)_[a-z0-9_]+)\.([A-Za-z0-9_-]+))/g)) {
+          for (const m of v.matchAll(
+            /\b(?:(module|var|local)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?|data\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)|((?:aws|terraform)_[a-z0-9_]+)\.([A-Za-z0-9_-]+))/g,
+          )) {
             if (m[1]) out.push(m[1] === "module" ? `module.${m[2]}${m[3] ? "." + m[3] : ""}` : `${m[1]}.${m[2]}`);
             else if (m[4]) out.push(`data.${m[4]}.${m[5]}`);
             else out.push(`${m[6]}.${m[7]}`);
           }
         }
       } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
-      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k === "depends_on" ? k : key === "depends_on" ? key : k);
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) walk(x, k === "depends_on" ? k : key === "depends_on" ? key : k);
     };
     walk(value);
     return out;
@@ -393,7 +442,9 @@ export function stateDependencies(stackDir: string): Map<string, string[]> {
     if (seen.has(key)) return new Set();
     seen.add(key);
     const result = new Set<string>();
-    const add = (s: Iterable<string>) => { for (const x of s) result.add(x); };
+    const add = (s: Iterable<string>) => {
+      for (const x of s) result.add(x);
+    };
     const parts = ref.split(".");
     if (mod === undefined) {
       if (parts[0] === "module" && modules[parts[1]]) {
@@ -441,7 +492,9 @@ const LOCAL_DATA_SOURCES = ["aws_iam_policy_document", "aws_arn", "aws_partition
  * the default VPC, D118): such a workspace cannot be planned offline with the test provider settings; its plans
  * are tested with `terraform test` and `override_data` instead (__tests__/terraform/product-aitechne.test.ts).
  */
-export function planReadsAws(stack: { readonly modules: Readonly<Record<string, { data?: Record<string, Record<string, unknown>> }>> }): string[] {
+export function planReadsAws(stack: {
+  readonly modules: Readonly<Record<string, { data?: Record<string, Record<string, unknown>> }>>;
+}): string[] {
   return Object.entries(stack.modules).flatMap(([m, tf]) =>
     Object.entries(tf.data ?? {})
       .filter(([type]) => !LOCAL_DATA_SOURCES.includes(type))

@@ -13,7 +13,20 @@ export const CACHE_DEFAULT_PURPOSE = "application cache";
  */
 
 /** ElastiCache for Redis node families (current and previous generation still offered). */
-export const REDIS_NODE_FAMILIES = ["t2", "t3", "t4g", "m4", "m5", "m6g", "m7g", "r4", "r5", "r6g", "r7g", "r6gd"] as const;
+export const REDIS_NODE_FAMILIES = [
+  "t2",
+  "t3",
+  "t4g",
+  "m4",
+  "m5",
+  "m6g",
+  "m7g",
+  "r4",
+  "r5",
+  "r6g",
+  "r7g",
+  "r6gd",
+] as const;
 const SIZES = "(micro|small|medium|large|xlarge|[0-9]+xlarge)";
 export const REDIS_NODE_TYPE_RE = `^cache\\.(${REDIS_NODE_FAMILIES.join("|")})\\.${SIZES}$`;
 
@@ -29,17 +42,43 @@ export const MAX_SHARDS = 500;
 
 export const CACHE_KNOBS = defineKnobs(
   {
-    redis_node_type: { type: "string", field: "nodeType", description: "ElastiCache node type (seed 000 §8.4: scale vertically here)." },
-    redis_num_cache_nodes: { type: "number", integer: true, field: "numCacheNodes", description: "Nodes in the replication group: 1 primary + replicas." },
-    redis_automatic_failover_enabled: { type: "bool", field: "automaticFailover", description: "Promote a replica when the primary fails (needs 2+ nodes)." },
-    redis_multi_az_enabled: { type: "bool", field: "multiAz", description: "Spread nodes over AZs (needs automatic failover)." },
-    redis_transit_encryption_enabled: { type: "bool", field: "transitEncryption", description: "TLS between clients and Redis." },
-    redis_auth_enabled: { type: "bool", field: "auth", description: "Require the AUTH token (needs transit encryption)." },
+    redis_node_type: {
+      type: "string",
+      field: "nodeType",
+      description: "ElastiCache node type (seed 000 §8.4: scale vertically here).",
+    },
+    redis_num_cache_nodes: {
+      type: "number",
+      integer: true,
+      field: "numCacheNodes",
+      description: "Nodes in the replication group: 1 primary + replicas.",
+    },
+    redis_automatic_failover_enabled: {
+      type: "bool",
+      field: "automaticFailover",
+      description: "Promote a replica when the primary fails (needs 2+ nodes).",
+    },
+    redis_multi_az_enabled: {
+      type: "bool",
+      field: "multiAz",
+      description: "Spread nodes over AZs (needs automatic failover).",
+    },
+    redis_transit_encryption_enabled: {
+      type: "bool",
+      field: "transitEncryption",
+      description: "TLS between clients and Redis.",
+    },
+    redis_auth_enabled: {
+      type: "bool",
+      field: "auth",
+      description: "Require the AUTH token (needs transit encryption).",
+    },
     redis_apply_immediately: {
       type: "bool",
       field: "applyImmediately",
       default: false,
-      description: "Apply Redis changes (node type, node count, parameters) now instead of in the weekly maintenance window (seed 000 §8.4 incident scale-up).",
+      description:
+        "Apply Redis changes (node type, node count, parameters) now instead of in the weekly maintenance window (seed 000 §8.4 incident scale-up).",
     },
   },
   (ctx) => [
@@ -81,9 +120,13 @@ export const CACHE_KNOBS = defineKnobs(
   ],
 );
 
-
 export const window = (label: string) =>
-  z.string().regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, `must be a ${label} window like sun:05:00-sun:06:00 (UTC)`);
+  z
+    .string()
+    .regex(
+      /^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/,
+      `must be a ${label} window like sun:05:00-sun:06:00 (UTC)`,
+    );
 
 export const CacheSchema = z
   .object({
@@ -123,11 +166,16 @@ export const CacheSchema = z
     /** @default "sun:05:00-sun:06:00" (UTC; 02:00 in Brasília) */
     maintenanceWindow: window("maintenance").default("sun:05:00-sun:06:00"),
     /** Daily snapshot window, UTC. @default "03:00-04:00" */
-    snapshotWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "must be a daily window like 03:00-04:00 (UTC)").default("03:00-04:00"),
+    snapshotWindow: z
+      .string()
+      .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "must be a daily window like 03:00-04:00 (UTC)")
+      .default("03:00-04:00"),
     /** Retention of the slow-log group. @default 30 */
     slowLogRetentionDays: z.number().int().default(30),
     /** Eviction policy of the parameter group. @default "volatile-lru" (keys with a TTL go first; sessions without TTL stay) */
-    maxmemoryPolicy: z.enum(["volatile-lru", "allkeys-lru", "volatile-ttl", "noeviction", "allkeys-lfu", "volatile-lfu"]).default("volatile-lru"),
+    maxmemoryPolicy: z
+      .enum(["volatile-lru", "allkeys-lru", "volatile-ttl", "noeviction", "allkeys-lfu", "volatile-lfu"])
+      .default("volatile-lru"),
     /** Cluster mode (sharding). Needs a cluster-aware client; see docs/decisions.md. @default off */
     clusterMode: z
       .object({
@@ -143,9 +191,14 @@ export const CacheSchema = z
   .strict();
 
 /** The engine/version rule (checked by the environment schema): `<engine> runs <versions> on ElastiCache, got <v>`, or undefined. */
-export function engineVersionProblem(c: { engine: (typeof CACHE_ENGINES)[number]; engineVersion?: string }): string | undefined {
+export function engineVersionProblem(c: {
+  engine: (typeof CACHE_ENGINES)[number];
+  engineVersion?: string;
+}): string | undefined {
   const versions = CACHE_ENGINE_VERSIONS[c.engine];
-  return c.engineVersion !== undefined && !versions.includes(c.engineVersion) ? `${c.engine} runs ${versions.join(" or ")} on ElastiCache, got ${c.engineVersion}` : undefined;
+  return c.engineVersion !== undefined && !versions.includes(c.engineVersion)
+    ? `${c.engine} runs ${versions.join(" or ")} on ElastiCache, got ${c.engineVersion}`
+    : undefined;
 }
 
 export type CacheConfig = z.output<typeof CacheSchema>;

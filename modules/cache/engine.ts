@@ -5,7 +5,10 @@ const REDIS_PARAMETER_GROUP_DESCRIPTION = "Redis 7 parameters of the platform";
 export const CACHE_ENGINES = ["redis", "valkey"] as const;
 export type CacheEngine = (typeof CACHE_ENGINES)[number];
 /** Engine versions ElastiCache offers per engine (the schema's choice; Valkey starts at 7.2). */
-export const CACHE_ENGINE_VERSIONS: Readonly<Record<CacheEngine, readonly string[]>> = { redis: ["7.0", "7.1"], valkey: ["7.2", "8.0"] };
+export const CACHE_ENGINE_VERSIONS: Readonly<Record<CacheEngine, readonly string[]>> = {
+  redis: ["7.0", "7.1"],
+  valkey: ["7.2", "8.0"],
+};
 /** The version each engine runs when the config names none. */
 export const DEFAULT_ENGINE_VERSION: Readonly<Record<CacheEngine, string>> = { redis: "7.1", valkey: "7.2" };
 
@@ -16,6 +19,7 @@ export function parameterFamily(engine: CacheEngine, version: string): string {
 
 /** The parameter group's description: unchanged for Redis OSS (its name digest stays), the engine's own for Valkey. */
 export function parameterGroupDescription(engine: CacheEngine, version: string): string {
-  return engine === "redis" ? REDIS_PARAMETER_GROUP_DESCRIPTION : `Valkey ${version.split(".")[0]} parameters of the platform`;
+  return engine === "redis"
+    ? REDIS_PARAMETER_GROUP_DESCRIPTION
+    : `Valkey ${version.split(".")[0]} parameters of the platform`;
 }
-

@@ -66,32 +66,87 @@ export class CacheModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: CacheProps) {
     super(scope, workspace, "cache");
 
-    const name = this.input("name", props.name, { type: "string", description: "Name prefix; the group is <name>-redis." }).stringValue;
+    const name = this.input("name", props.name, {
+      type: "string",
+      description: "Name prefix; the group is <name>-redis.",
+    }).stringValue;
     this.input("secret_prefix", props.secretPrefix, { type: "string", description: "Secrets Manager path prefix." });
     const vpcId = this.input("vpc_id", props.vpcId, { type: "string", description: "VPC of the cache." }).stringValue;
-    this.input("subnet_ids", props.subnetIds, { type: "list(string)", description: "Private subnets for the subnet group." });
-    const appSg = this.input("app_security_group_id", props.appSecurityGroupId, { type: "string", description: "Security group allowed to connect." }).stringValue;
-    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key for data at rest and the AUTH secret." }).stringValue;
-    const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, { type: "string", description: "KMS key of the slow-log group." }).stringValue;
+    this.input("subnet_ids", props.subnetIds, {
+      type: "list(string)",
+      description: "Private subnets for the subnet group.",
+    });
+    const appSg = this.input("app_security_group_id", props.appSecurityGroupId, {
+      type: "string",
+      description: "Security group allowed to connect.",
+    }).stringValue;
+    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, {
+      type: "string",
+      description: "KMS key for data at rest and the AUTH secret.",
+    }).stringValue;
+    const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, {
+      type: "string",
+      description: "KMS key of the slow-log group.",
+    }).stringValue;
 
     // Runbook knobs (./config.ts, knobs section): validated once, on the root variables that feed them.
     this.knobInputs(CACHE_KNOBS, props.knobs);
     const settings = props.settings;
     const engineName: CacheEngine = settings.engine;
     const version = settings.engineVersion ?? DEFAULT_ENGINE_VERSION[engineName];
-    const engine = this.input("engine", engineName, { type: "string", description: "ElastiCache engine: redis (Redis OSS) or valkey.", default: "redis" }).stringValue;
-    const engineVersion = this.input("engine_version", version, { type: "string", description: "Engine version (Redis OSS 7.0/7.1, Valkey 7.2/8.0).", default: "7.1" }).stringValue;
+    const engine = this.input("engine", engineName, {
+      type: "string",
+      description: "ElastiCache engine: redis (Redis OSS) or valkey.",
+      default: "redis",
+    }).stringValue;
+    const engineVersion = this.input("engine_version", version, {
+      type: "string",
+      description: "Engine version (Redis OSS 7.0/7.1, Valkey 7.2/8.0).",
+      default: "7.1",
+    }).stringValue;
     const family = parameterFamily(engineName, version);
     const familyDescription = parameterGroupDescription(engineName, version);
-    const snapshotRetention = this.input("snapshot_retention_days", settings.snapshotRetentionDays, { type: "number", description: "Days of snapshots.", default: 1 }).numberValue;
-    const maintenance = this.input("maintenance_window", settings.maintenanceWindow, { type: "string", description: "Weekly maintenance window (UTC).", default: "sun:05:00-sun:06:00" }).stringValue;
-    const snapshotWindow = this.input("snapshot_window", settings.snapshotWindow, { type: "string", description: "Daily snapshot window (UTC).", default: "03:00-04:00" }).stringValue;
-    const slowLogRetention = this.input("slow_log_retention_days", settings.slowLogRetentionDays, { type: "number", description: "Retention of the slow-log group.", default: 30 }).numberValue;
-    const maxmemory = this.input("maxmemory_policy", settings.maxmemoryPolicy, { type: "string", description: "Eviction policy.", default: "volatile-lru" }).stringValue;
+    const snapshotRetention = this.input("snapshot_retention_days", settings.snapshotRetentionDays, {
+      type: "number",
+      description: "Days of snapshots.",
+      default: 1,
+    }).numberValue;
+    const maintenance = this.input("maintenance_window", settings.maintenanceWindow, {
+      type: "string",
+      description: "Weekly maintenance window (UTC).",
+      default: "sun:05:00-sun:06:00",
+    }).stringValue;
+    const snapshotWindow = this.input("snapshot_window", settings.snapshotWindow, {
+      type: "string",
+      description: "Daily snapshot window (UTC).",
+      default: "03:00-04:00",
+    }).stringValue;
+    const slowLogRetention = this.input("slow_log_retention_days", settings.slowLogRetentionDays, {
+      type: "number",
+      description: "Retention of the slow-log group.",
+      default: 30,
+    }).numberValue;
+    const maxmemory = this.input("maxmemory_policy", settings.maxmemoryPolicy, {
+      type: "string",
+      description: "Eviction policy.",
+      default: "volatile-lru",
+    }).stringValue;
 
     const cluster = settings.clusterMode.enabled ? settings.clusterMode : undefined;
-    const sg = securityGroup(this, "redis", `${name}-redis`, "ElastiCache Redis: 6379 from the application tasks only", vpcId);
-    allowFrom(this, { name: "redis", id: sg.id }, { name: "app", id: appSg }, REDIS_PORT, "Redis from the application tasks");
+    const sg = securityGroup(
+      this,
+      "redis",
+      `${name}-redis`,
+      "ElastiCache Redis: 6379 from the application tasks only",
+      vpcId,
+    );
+    allowFrom(
+      this,
+      { name: "redis", id: sg.id },
+      { name: "app", id: appSg },
+      REDIS_PORT,
+      "Redis from the application tasks",
+    );
 
     const subnets = named(
       new ElasticacheSubnetGroup(this, "redis_subnets", {
@@ -118,7 +173,11 @@ export class CacheModule extends ModuleStack {
       "redis",
     );
     const slowLog = named(
-      new CloudwatchLogGroup(this, "redis_slow_log", { name: `/elasticache/${name}-redis/slow-log`, retentionInDays: slowLogRetention, kmsKeyId: logsKey }),
+      new CloudwatchLogGroup(this, "redis_slow_log", {
+        name: `/elasticache/${name}-redis/slow-log`,
+        retentionInDays: slowLogRetention,
+        kmsKeyId: logsKey,
+      }),
       "redis_slow_log",
     );
 
@@ -183,36 +242,60 @@ export class CacheModule extends ModuleStack {
       "redis",
     );
 
-    const endpoint = cluster ? "aws_elasticache_replication_group.redis.configuration_endpoint_address" : "aws_elasticache_replication_group.redis.primary_endpoint_address";
+    const endpoint = cluster
+      ? "aws_elasticache_replication_group.redis.configuration_endpoint_address"
+      : "aws_elasticache_replication_group.redis.primary_endpoint_address";
     const url = `"\${var.redis_transit_encryption_enabled ? "rediss" : "redis"}://\${${endpoint}}:${REDIS_PORT}"`;
     named(
       new SecretsmanagerSecretVersion(this, "auth_secret_version", {
         secretId: expr("aws_secretsmanager_secret.redis_auth[0].id"),
-        secretString: expr(`jsonencode({ token = terraform_data.auth_token.output, host = ${endpoint}, port = ${REDIS_PORT}, url = ${url} })`),
+        secretString: expr(
+          `jsonencode({ token = terraform_data.auth_token.output, host = ${endpoint}, port = ${REDIS_PORT}, url = ${url} })`,
+        ),
       }),
       "redis_auth",
     ).addOverride("count", expr("var.redis_auth_enabled ? 1 : 0"));
 
     if (props.urlParameterName !== undefined) {
-      const parameterName = this.input("url_parameter_name", props.urlParameterName, { type: "string", description: "SSM parameter with the connection URL (AUTH token included)." }).stringValue;
+      const parameterName = this.input("url_parameter_name", props.urlParameterName, {
+        type: "string",
+        description: "SSM parameter with the connection URL (AUTH token included).",
+      }).stringValue;
       const withToken = `"rediss://:\${terraform_data.auth_token.output}@\${${endpoint}}:${REDIS_PORT}"`;
       const redisUrl = urlParameter(this, {
         id: "redis_url",
         name: parameterName,
         description: "Redis URL with the AUTH token (written by Terraform, write-only: never in plan or state)",
         value: `\${var.redis_auth_enabled ? ${withToken} : ${url}}`,
-        triggers: ["terraform_data.auth_token.id", endpoint, "var.redis_auth_enabled", "var.redis_transit_encryption_enabled"],
+        triggers: [
+          "terraform_data.auth_token.id",
+          endpoint,
+          "var.redis_auth_enabled",
+          "var.redis_transit_encryption_enabled",
+        ],
         dataKey,
       });
       this.output("redis_url_parameter_arn", redisUrl.arn, "ARN of the REDIS_URL parameter.");
     }
 
     this.output("redis_endpoint", expr(endpoint), "Primary endpoint address (configuration endpoint in cluster mode).");
-    this.output("redis_reader_endpoint", expr(cluster ? endpoint : "aws_elasticache_replication_group.redis.reader_endpoint_address"), "Reader endpoint address.");
+    this.output(
+      "redis_reader_endpoint",
+      expr(cluster ? endpoint : "aws_elasticache_replication_group.redis.reader_endpoint_address"),
+      "Reader endpoint address.",
+    );
     this.output("redis_port", REDIS_PORT, "Redis port.");
-    this.output("redis_url", expr(url), "redis:// or rediss:// URL without credentials (the token is in the AUTH secret).");
+    this.output(
+      "redis_url",
+      expr(url),
+      "redis:// or rediss:// URL without credentials (the token is in the AUTH secret).",
+    );
     this.output("redis_security_group_id", sg.id, "Security group of the Redis nodes.");
-    this.output("redis_auth_secret_arn", expr("one(aws_secretsmanager_secret.redis_auth[*].arn)"), "Secret holding the AUTH token (JSON key `token`), or null without AUTH.");
+    this.output(
+      "redis_auth_secret_arn",
+      expr("one(aws_secretsmanager_secret.redis_auth[*].arn)"),
+      "Secret holding the AUTH token (JSON key `token`), or null without AUTH.",
+    );
     this.output("replication_group_id", group.id, "Replication group id (seed 000 §6: describe-replication-groups).");
   }
 }

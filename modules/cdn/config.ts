@@ -8,7 +8,13 @@ export const CdnSchema = z
     /** `PriceClass_All` reaches South American edges; 100/200 do not (docs/decisions.md). @default "PriceClass_All" */
     priceClass: z.enum(["PriceClass_All", "PriceClass_200", "PriceClass_100"]).default("PriceClass_All"),
     /** ACM certificate in us-east-1 for custom domains and TLS 1.2+. @default none (the cloudfront.net certificate) */
-    certificateArn: z.string().regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN in us-east-1 (CloudFront only reads certificates there)").optional(),
+    certificateArn: z
+      .string()
+      .regex(
+        /^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+        "must be an ACM certificate ARN in us-east-1 (CloudFront only reads certificates there)",
+      )
+      .optional(),
     /** Custom domain names (need certificateArn). @default [] */
     aliases: z.array(z.string()).default([]),
     /** Path patterns cached as static assets. @default ["/static/*", "/assets/*"] */
@@ -23,19 +29,29 @@ export const CdnSchema = z
      */
     originDomainName: z
       .string()
-      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS host name such as origin.example.com")
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        "must be a lowercase DNS host name such as origin.example.com",
+      )
       .optional(),
     /**
      * Public Route 53 hosted zone holding `originDomainName`: Terraform creates the alias record to the ALB.
      * Without it the record is an operator step (runbook) and a Terraform check warns at every plan.
      * @default none
      */
-    originRoute53ZoneId: z.string().regex(/^Z[0-9A-Z]{1,32}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
+    originRoute53ZoneId: z
+      .string()
+      .regex(/^Z[0-9A-Z]{1,32}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
     if (c.aliases.length > 0 && !c.certificateArn) {
-      ctx.addIssue({ code: "custom", path: ["aliases"], message: "custom domain names need certificateArn (an ACM certificate in us-east-1)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["aliases"],
+        message: "custom domain names need certificateArn (an ACM certificate in us-east-1)",
+      });
     }
   });
 

@@ -24,7 +24,10 @@ import { wafRules } from "../security/waf";
 import { ORIGIN_VERIFY_HEADER } from "../compute";
 
 /** AWS managed CloudFront policies (ids are global constants). */
-export const CACHE_POLICY = { cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6" };
+export const CACHE_POLICY = {
+  cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+  cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+};
 export const ORIGIN_REQUEST_POLICY_ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 /** Minimum TLS for viewers with our own certificate. */
 export const CDN_MIN_TLS = "TLSv1.2_2021";
@@ -95,40 +98,81 @@ export class CdnModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: CdnProps) {
     super(scope, workspace, "cdn");
     const name = this.input("name", props.name, { type: "string", description: "Name prefix." }).stringValue;
-    const albDns = this.input("alb_dns_name", props.albDnsName, { type: "string", description: "Origin: the ALB's DNS name." }).stringValue;
-    this.input("log_destination_arn", props.logDestinationArn, { type: "string", description: "Where access logs go: <logs bucket ARN>/cloudfront." });
-    this.input("alb_zone_id", props.albZoneId, { type: "string", description: "Route 53 zone of the ALB (origin alias record)." });
+    const albDns = this.input("alb_dns_name", props.albDnsName, {
+      type: "string",
+      description: "Origin: the ALB's DNS name.",
+    }).stringValue;
+    this.input("log_destination_arn", props.logDestinationArn, {
+      type: "string",
+      description: "Where access logs go: <logs bucket ARN>/cloudfront.",
+    });
+    this.input("alb_zone_id", props.albZoneId, {
+      type: "string",
+      description: "Route 53 zone of the ALB (origin alias record).",
+    });
     this.input("origin_domain_name", props.originDomainName ?? null, {
       type: "string",
-      description: "Host name CloudFront reaches the ALB by over HTTPS (on the ALB certificate), or null for the ALB's DNS name.",
+      description:
+        "Host name CloudFront reaches the ALB by over HTTPS (on the ALB certificate), or null for the ALB's DNS name.",
       default: null,
       nullable: true,
     });
     this.input("origin_route53_zone_id", props.originRoute53ZoneId ?? null, {
       type: "string",
-      description: "Public hosted zone where the module creates origin_domain_name as an alias of the ALB, or null (operator step).",
+      description:
+        "Public hosted zone where the module creates origin_domain_name as an alias of the ALB, or null (operator step).",
       default: null,
       nullable: true,
     });
     if (props.originVerifyHeaderValue !== undefined) {
-      this.input("origin_verify_header", props.originVerifyHeaderValue, { type: "string", description: `Secret value of ${ORIGIN_VERIFY_HEADER} (the ALB forwards nothing without it).`, sensitive: true });
+      this.input("origin_verify_header", props.originVerifyHeaderValue, {
+        type: "string",
+        description: `Secret value of ${ORIGIN_VERIFY_HEADER} (the ALB forwards nothing without it).`,
+        sensitive: true,
+      });
     }
-    const priceClass = this.input("price_class", props.priceClass, { type: "string", description: "CloudFront price class.", default: "PriceClass_All" }).stringValue;
+    const priceClass = this.input("price_class", props.priceClass, {
+      type: "string",
+      description: "CloudFront price class.",
+      default: "PriceClass_All",
+    }).stringValue;
     this.input("aliases", props.aliases, { type: "list(string)", description: "Custom domain names.", default: [] });
-    this.input("certificate_arn", props.certificateArn ?? null, { type: "string", description: "ACM certificate in us-east-1, or null.", default: null, nullable: true });
-    this.input("enable_waf", props.enableWaf, { type: "bool", description: "CLOUDFRONT-scope web ACL.", default: true });
+    this.input("certificate_arn", props.certificateArn ?? null, {
+      type: "string",
+      description: "ACM certificate in us-east-1, or null.",
+      default: null,
+      nullable: true,
+    });
+    this.input("enable_waf", props.enableWaf, {
+      type: "bool",
+      description: "CLOUDFRONT-scope web ACL.",
+      default: true,
+    });
     this.input("waf_rate_limit", props.wafRateLimit, { type: "number", description: "Requests per IP per 60 s." });
-    this.input("waf_allowed_countries", props.wafAllowedCountries, { type: "list(string)", description: "Countries allowed; empty disables the geo rule." });
-    this.input("waf_enable_bot_control", props.wafEnableBotControl, { type: "bool", description: "Bot Control managed rule group." });
+    this.input("waf_allowed_countries", props.wafAllowedCountries, {
+      type: "list(string)",
+      description: "Countries allowed; empty disables the geo rule.",
+    });
+    this.input("waf_enable_bot_control", props.wafEnableBotControl, {
+      type: "bool",
+      description: "Bot Control managed rule group.",
+    });
 
-    const account = this.input("account_id", props.accountId, { type: "string", description: "AWS account id (key policy)." }).stringValue;
+    const account = this.input("account_id", props.accountId, {
+      type: "string",
+      description: "AWS account id (key policy).",
+    }).stringValue;
     const wafRetention = this.input("waf_log_retention_days", props.wafLogRetentionDays, {
       type: "number",
       description: "Retention of the CloudFront WAF log group, in days.",
       default: 30,
       validations: [retentionValidation("waf_log_retention_days")],
     }).numberValue;
-    const deletionWindow = this.input("kms_deletion_window_days", props.kmsDeletionWindowDays, { type: "number", description: "Deletion window of the WAF log key.", default: 30 }).numberValue;
+    const deletionWindow = this.input("kms_deletion_window_days", props.kmsDeletionWindowDays, {
+      type: "number",
+      description: "Deletion window of the WAF log key.",
+      default: 30,
+    }).numberValue;
 
     const acl = inUsEast1(
       named(
@@ -159,12 +203,19 @@ export class CdnModule extends ModuleStack {
       }),
     );
     // WAF only logs to groups whose name starts with aws-waf-logs-.
-    for (const r of wafLogging(this, { logGroupName: `aws-waf-logs-${name}-cdn`, retentionInDays: wafRetention, kmsKeyId: expr("aws_kms_key.waf_logs[0].arn") })) inUsEast1(r);
+    for (const r of wafLogging(this, {
+      logGroupName: `aws-waf-logs-${name}-cdn`,
+      retentionInDays: wafRetention,
+      kmsKeyId: expr("aws_kms_key.waf_logs[0].arn"),
+    }))
+      inUsEast1(r);
 
     const behavior = (cached: boolean) => ({
       targetOriginId: "alb",
       viewerProtocolPolicy: "redirect-to-https",
-      allowedMethods: cached ? ["GET", "HEAD", "OPTIONS"] : ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"],
+      allowedMethods: cached
+        ? ["GET", "HEAD", "OPTIONS"]
+        : ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"],
       cachedMethods: ["GET", "HEAD"],
       compress: true,
       cachePolicyId: cached ? CACHE_POLICY.cachingOptimized : CACHE_POLICY.cachingDisabled,
@@ -185,7 +236,10 @@ export class CdnModule extends ModuleStack {
             // HTTPS to an origin checks the origin's certificate against this name (502 otherwise), and no
             // certificate can cover *.elb.amazonaws.com: a name of ours on the ALB certificate (D50).
             domainName: props.originDomainName ? expr("var.origin_domain_name") : albDns,
-            customHeader: props.originVerifyHeaderValue !== undefined ? [{ name: ORIGIN_VERIFY_HEADER, value: expr("var.origin_verify_header") }] : undefined,
+            customHeader:
+              props.originVerifyHeaderValue !== undefined
+                ? [{ name: ORIGIN_VERIFY_HEADER, value: expr("var.origin_verify_header") }]
+                : undefined,
             customOriginConfig: {
               httpPort: 80,
               httpsPort: 443,
@@ -199,14 +253,20 @@ export class CdnModule extends ModuleStack {
         orderedCacheBehavior: props.staticPaths.map((p) => ({ pathPattern: p, ...behavior(true) })),
         restrictions: { geoRestriction: { restrictionType: "none" } },
         viewerCertificate: props.certificateArn
-          ? { acmCertificateArn: expr("var.certificate_arn"), sslSupportMethod: "sni-only", minimumProtocolVersion: CDN_MIN_TLS }
+          ? {
+              acmCertificateArn: expr("var.certificate_arn"),
+              sslSupportMethod: "sni-only",
+              minimumProtocolVersion: CDN_MIN_TLS,
+            }
           : { cloudfrontDefaultCertificate: true },
       }),
       "this",
     );
     if (!props.certificateArn) {
       // A plan-time warning (Terraform check blocks never fail a plan).
-      this.addOverride("check.cdn_default_certificate", { assert: [{ condition: "${var.certificate_arn != null}", error_message: DEFAULT_CERTIFICATE_WARNING }] });
+      this.addOverride("check.cdn_default_certificate", {
+        assert: [{ condition: "${var.certificate_arn != null}", error_message: DEFAULT_CERTIFICATE_WARNING }],
+      });
     }
 
     if (props.originDomainName) {
@@ -225,13 +285,25 @@ export class CdnModule extends ModuleStack {
       if (!props.originRoute53ZoneId) {
         // The record is the operator's (runbook); this warns at every plan until a zone is configured.
         this.addOverride("check.cdn_origin_dns_record", {
-          assert: [{ condition: "${var.origin_route53_zone_id != null}", error_message: originDnsWarning(props.originDomainName) }],
+          assert: [
+            {
+              condition: "${var.origin_route53_zone_id != null}",
+              error_message: originDnsWarning(props.originDomainName),
+            },
+          ],
         });
       }
     }
 
     const source = inUsEast1(
-      named(new CloudwatchLogDeliverySource(this, "log_source", { name: `${name}-cdn`, logType: "ACCESS_LOGS", resourceArn: distribution.arn }), "cloudfront"),
+      named(
+        new CloudwatchLogDeliverySource(this, "log_source", {
+          name: `${name}-cdn`,
+          logType: "ACCESS_LOGS",
+          resourceArn: distribution.arn,
+        }),
+        "cloudfront",
+      ),
     );
     const destination = inUsEast1(
       named(
@@ -243,10 +315,22 @@ export class CdnModule extends ModuleStack {
         "cloudfront",
       ),
     );
-    inUsEast1(named(new CloudwatchLogDelivery(this, "log_delivery", { deliverySourceName: source.name, deliveryDestinationArn: destination.arn }), "cloudfront"));
+    inUsEast1(
+      named(
+        new CloudwatchLogDelivery(this, "log_delivery", {
+          deliverySourceName: source.name,
+          deliveryDestinationArn: destination.arn,
+        }),
+        "cloudfront",
+      ),
+    );
 
     this.output("cloudfront_domain_name", distribution.domainName, "CloudFront domain (point DNS here).");
     this.output("cloudfront_distribution_id", distribution.id, "Distribution id (invalidations).");
-    this.output("cloudfront_web_acl_arn", expr("one(aws_wafv2_web_acl.this[*].arn)"), "CLOUDFRONT-scope web ACL, or null.");
+    this.output(
+      "cloudfront_web_acl_arn",
+      expr("one(aws_wafv2_web_acl.this[*].arn)"),
+      "CLOUDFRONT-scope web ACL, or null.",
+    );
   }
 }

@@ -2,7 +2,14 @@
 import { z } from "zod";
 import { CA_BUNDLE_PATH_RE, DEFAULT_RDS_CA_BUNDLE } from "../database/config";
 import { defineKnobs, knobFields, type KnobRule, type KnobSet, type KnobSpec } from "../../lib/core/knobs";
-import { DATADOG_AGENT_CONTAINER, DATADOG_INIT_CONTAINER, datadogKnobRules, DatadogSchema, XRAY_CONTAINER, type DatadogConfig } from "./datadog-config";
+import {
+  DATADOG_AGENT_CONTAINER,
+  DATADOG_INIT_CONTAINER,
+  datadogKnobRules,
+  DatadogSchema,
+  XRAY_CONTAINER,
+  type DatadogConfig,
+} from "./datadog-config";
 
 /* --- Knobs ---------------------------------------------------------------------------------------
 
@@ -40,7 +47,8 @@ export const IMAGE_KNOBS = defineKnobs(
       type: "string",
       field: "imageTag",
       default: PLACEHOLDER_IMAGE_TAG,
-      description: "Deployed image tag of every service; its home is the product's images.json (npm run image -- set <workspace> <tag>), which synth writes here.",
+      description:
+        "Deployed image tag of every service; its home is the product's images.json (npm run image -- set <workspace> <tag>), which synth writes here.",
     },
   },
   () => [
@@ -64,10 +72,20 @@ const fargateMapHcl = `{ ${Object.entries(FARGATE_MEMORY)
 
 /** What every service's knobs are: suffix of the variable → declaration. */
 const SERVICE_KNOB_SPECS = {
-  desired_count: { type: "number", integer: true, field: "desiredCount", description: "Tasks at service creation (autoscaling owns the count afterwards)." },
+  desired_count: {
+    type: "number",
+    integer: true,
+    field: "desiredCount",
+    description: "Tasks at service creation (autoscaling owns the count afterwards).",
+  },
   min_capacity: { type: "number", integer: true, field: "minCapacity", description: "Autoscaling floor." },
   max_capacity: { type: "number", integer: true, field: "maxCapacity", description: "Autoscaling ceiling." },
-  cpu: { type: "number", integer: true, field: "cpu", description: "Fargate CPU units of the {service} task (1024 = 1 vCPU)." },
+  cpu: {
+    type: "number",
+    integer: true,
+    field: "cpu",
+    description: "Fargate CPU units of the {service} task (1024 = 1 vCPU).",
+  },
   memory: { type: "number", integer: true, field: "memory", description: "Fargate memory of the {service} task, MiB." },
 } as const satisfies Record<string, KnobSpec>;
 
@@ -79,7 +97,8 @@ export function serviceKnobs(service: string, extraRules: (prefix: string) => re
   const p = serviceVariablePrefix(service);
   const [desired, min, max, cpu, memory] = Object.keys(SERVICE_KNOB_SPECS).map((k) => `${p}_${k}`);
   const knobs: Record<string, KnobSpec> = {};
-  for (const [suffix, spec] of Object.entries(SERVICE_KNOB_SPECS)) knobs[`${p}_${suffix}`] = { ...spec, description: spec.description.replace("{service}", service) };
+  for (const [suffix, spec] of Object.entries(SERVICE_KNOB_SPECS))
+    knobs[`${p}_${suffix}`] = { ...spec, description: spec.description.replace("{service}", service) };
   const rules: KnobRule[] = [
     {
       variable: cpu,
@@ -116,13 +135,15 @@ export function serviceKnobs(service: string, extraRules: (prefix: string) => re
 }
 
 /** A service's knobs within its compute config: with the Datadog fit rule while the agent is on. */
-export function knobsOfService(compute: { readonly datadog: DatadogConfig; readonly xray: boolean }, service: string): KnobSet {
+export function knobsOfService(
+  compute: { readonly datadog: DatadogConfig; readonly xray: boolean },
+  service: string,
+): KnobSet {
   return serviceKnobs(service, (prefix) => datadogKnobRules(compute, service, prefix));
 }
 
 /** The knob fields every service has (the schema's view: names do not matter, fields do). */
 export const SERVICE_KNOB_FIELDS = defineKnobs(SERVICE_KNOB_SPECS);
-
 
 /** ALB security policies offered: TLS 1.3 + 1.2, or TLS 1.3 only (ELB guide, "Security policies for your Application Load Balancer"). */
 export const ALB_TLS_POLICIES = ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06"] as const;
@@ -144,7 +165,9 @@ export const SIDECAR_CONTAINERS: readonly string[] = [XRAY_CONTAINER, DATADOG_IN
 export const ContainerNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,255}$/, "an ECS container name: 1–255 letters, digits, hyphens and underscores")
-  .refine((n) => !SIDECAR_CONTAINERS.includes(n), { message: `is the name of a sidecar the module adds (${SIDECAR_CONTAINERS.join(", ")})` });
+  .refine((n) => !SIDECAR_CONTAINERS.includes(n), {
+    message: `is the name of a sidecar the module adds (${SIDECAR_CONTAINERS.join(", ")})`,
+  });
 
 export const ServiceSchema = z
   .object({
@@ -191,7 +214,14 @@ export const ServiceSchema = z
      * longer the listener default: it gets its own rule and a request for any other host gets 404 (D110). At most
      * 5 condition values per rule with `pathPatterns` (ELB quota). @default [] (no host condition)
      */
-    hostHeaders: z.array(z.string().max(128, "a host-header value holds at most 128 characters").regex(HOST_HEADER_RE, "must be a lowercase host name such as api.example.com or *.example.com")).default([]),
+    hostHeaders: z
+      .array(
+        z
+          .string()
+          .max(128, "a host-header value holds at most 128 characters")
+          .regex(HOST_HEADER_RE, "must be a lowercase host name such as api.example.com or *.example.com"),
+      )
+      .default([]),
     /**
      * Fargate and Fargate Spot together (capacity provider strategy): the first `onDemandBase` tasks run on Fargate,
      * the rest split `onDemandWeight` : `spotWeight` between Fargate and Fargate Spot (D111). Not with `spot: true`.
@@ -216,7 +246,9 @@ export function taskKnobs(task: string): KnobSet {
   const all = serviceKnobs(task);
   const p = serviceVariablePrefix(task);
   const keep = [`${p}_cpu`, `${p}_memory`];
-  return defineKnobs(Object.fromEntries(keep.map((k) => [k, all.knobs[k]])), (ctx) => all.rules(ctx).filter((r) => keep.includes(r.variable)));
+  return defineKnobs(Object.fromEntries(keep.map((k) => [k, all.knobs[k]])), (ctx) =>
+    all.rules(ctx).filter((r) => keep.includes(r.variable)),
+  );
 }
 
 /** The knob fields every task has. */
@@ -225,9 +257,15 @@ export const TASK_KNOB_FIELDS = defineKnobs({ cpu: SERVICE_KNOB_SPECS.cpu, memor
 /** An ECS container name: up to 255 letters, digits, underscores and hyphens (ECS ContainerDefinition `name`). */
 const arnOf = (what: string, re: RegExp) => z.string().regex(re, `must be ${what}`);
 /** An S3 bucket ARN (`arn:aws:s3:::<bucket>`), no key part. */
-const S3_BUCKET_ARN = arnOf("an S3 bucket ARN (arn:aws:s3:::<bucket>)", /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+const S3_BUCKET_ARN = arnOf(
+  "an S3 bucket ARN (arn:aws:s3:::<bucket>)",
+  /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+);
 /** A DynamoDB table ARN. */
-const DYNAMODB_TABLE_ARN = arnOf("a DynamoDB table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>)", /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/);
+const DYNAMODB_TABLE_ARN = arnOf(
+  "a DynamoDB table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>)",
+  /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/,
+);
 /**
  * A Bedrock model ARN: an inference profile (`arn:aws:bedrock:<region>:<account>:inference-profile/<id>`) or a
  * foundation model (`arn:aws:bedrock:<region or *>::foundation-model/<id>`). A cross-region inference profile needs
@@ -259,7 +297,10 @@ export const TaskSchema = z
     /** Task name: family `<project>-<env>-<name>` unless `family` is set; its knobs `<name>_cpu`, `<name>_memory`. Required. */
     name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and dashes"),
     /** Task definition family, when the guide names it (seed 004: `ai-techne-academy-processor-dev`). @default `<project>-<env>-<name>` */
-    family: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be letters, digits, dashes and underscores (ECS family)").optional(),
+    family: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,255}$/, "must be letters, digits, dashes and underscores (ECS family)")
+      .optional(),
     /** ECR repository (one of `compute.images`). @default "app" */
     image: z.string().default("app"),
     /** Size: the task's knobs `<task>_cpu` and `<task>_memory` (Fargate values). Required. */
@@ -296,7 +337,9 @@ export const TaskSchema = z
   .strict();
 
 /** Name of an SSM parameter under the environment's path (`/<project>/<workspace>/<NAME>`): the container variable it becomes. */
-export const PARAMETER_NAME = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be an environment variable name (upper case letters, digits, underscores)");
+export const PARAMETER_NAME = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be an environment variable name (upper case letters, digits, underscores)");
 /** Value Terraform puts in a parameter an operator sets (`aws ssm put-parameter --overwrite`); never reverted (ignore_changes). */
 export const PARAMETER_PLACEHOLDER = "CHANGE_ME";
 /** The parameters Terraform writes itself (write-only, D104): name → what it holds. */
@@ -319,7 +362,10 @@ export const ParameterStoreSchema = z
      * (`sslmode=verify-full&sslrootcert=<path>`, modules/database/config.ts postgresTlsQuery, D164). The image must ship it.
      * @default "/etc/ssl/certs/rds-global-bundle.pem"
      */
-    databaseCaBundle: z.string().regex(CA_BUNDLE_PATH_RE, "an absolute file path of letters, digits, . _ - and /").default(DEFAULT_RDS_CA_BUNDLE),
+    databaseCaBundle: z
+      .string()
+      .regex(CA_BUNDLE_PATH_RE, "an absolute file path of letters, digits, . _ - and /")
+      .default(DEFAULT_RDS_CA_BUNDLE),
     /** `REDIS_URL`: the `rediss://` URL with the AUTH token, written write-only by the cache module (needs the cache). @default false */
     redisUrl: z.boolean().default(false),
   })
@@ -329,7 +375,11 @@ export type ParameterStoreConfig = z.output<typeof ParameterStoreSchema>;
 /** Every parameter name a config creates. */
 export function parameterNames(p: ParameterStoreConfig | undefined): string[] {
   if (!p) return [];
-  return [...p.manual, ...(p.databaseUrl ? [WRITTEN_PARAMETERS.databaseUrl] : []), ...(p.redisUrl ? [WRITTEN_PARAMETERS.redisUrl] : [])];
+  return [
+    ...p.manual,
+    ...(p.databaseUrl ? [WRITTEN_PARAMETERS.databaseUrl] : []),
+    ...(p.redisUrl ? [WRITTEN_PARAMETERS.redisUrl] : []),
+  ];
 }
 
 export const ComputeSchema = z
@@ -346,7 +396,10 @@ export const ComputeSchema = z
     /** Retention of /ecs/<name> (seed 000 §4: 7 / 30 / 90). @default 30 */
     logRetentionDays: z.number().int().default(30),
     /** ACM certificate for HTTPS on the ALB; without one the ALB serves plain HTTP (dev). @default none */
-    certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN").optional(),
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN")
+      .optional(),
     /**
      * Security policy of the HTTPS listener (seed 001: "TLS 1.3"). `ELBSecurityPolicy-TLS13-1-2-2021-06`
      * accepts TLS 1.3 and 1.2; `ELBSecurityPolicy-TLS13-1-3-2021-06` accepts TLS 1.3 only (clients without
@@ -396,7 +449,10 @@ export const ComputeSchema = z
         /** Image with a shell and redis-cli (TLS). @default "public.ecr.aws/docker/library/redis:7.2-alpine" */
         image: z
           .string()
-          .regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/, "must name an image with a tag or a sha256 digest")
+          .regex(
+            /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/,
+            "must name an image with a tag or a sha256 digest",
+          )
           .refine((i) => !i.endsWith(":latest"), "must pin a tag or digest, not :latest")
           .default(TOOLBOX_IMAGE),
       })
@@ -408,7 +464,10 @@ export const ComputeSchema = z
      */
     datadog: DatadogSchema,
     /** ECS cluster name `<name>-<suffix>` (seed 002: `atena-prod-cluster`). @default none: the cluster is `<name>` */
-    clusterNameSuffix: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/, "must be lowercase letters, digits and dashes").optional(),
+    clusterNameSuffix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,20}$/, "must be lowercase letters, digits and dashes")
+      .optional(),
     /**
      * One log group per service, `/ecs/<name>-<service>` (seed 002: `/ecs/atena-prod-api`); the shared `/ecs/<name>`
      * keeps the one-off tasks (migrations, db-bootstrap, toolbox). @default false: every container logs to `/ecs/<name>`

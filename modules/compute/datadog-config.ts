@@ -10,7 +10,15 @@ import type { KnobRule } from "../../lib/core/knobs";
  * Datadog sites (https://docs.datadoghq.com/getting_started/site/): US1, US3, US5, EU1, AP1, AP2, US1-FED.
  * An API key belongs to one site; the agent and the log intake must use that site.
  */
-export const DATADOG_SITES = ["datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ap2.datadoghq.com", "ddog-gov.com"] as const;
+export const DATADOG_SITES = [
+  "datadoghq.com",
+  "us3.datadoghq.com",
+  "us5.datadoghq.com",
+  "datadoghq.eu",
+  "ap1.datadoghq.com",
+  "ap2.datadoghq.com",
+  "ddog-gov.com",
+] as const;
 export type DatadogSite = (typeof DATADOG_SITES)[number];
 
 /**
@@ -22,11 +30,15 @@ export type DatadogSite = (typeof DATADOG_SITES)[number];
  */
 export const DATADOG_FIREHOSE_LOG_URLS: Readonly<Record<DatadogSite, string>> = {
   "datadoghq.com": "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
-  "us3.datadoghq.com": "https://aws-kinesis-http-intake.logs.us3.datadoghq.com/api/v2/logs?dd-protocol=aws-kinesis-firehose",
-  "us5.datadoghq.com": "https://aws-kinesis-http-intake.logs.us5.datadoghq.com/api/v2/logs?dd-protocol=aws-kinesis-firehose",
+  "us3.datadoghq.com":
+    "https://aws-kinesis-http-intake.logs.us3.datadoghq.com/api/v2/logs?dd-protocol=aws-kinesis-firehose",
+  "us5.datadoghq.com":
+    "https://aws-kinesis-http-intake.logs.us5.datadoghq.com/api/v2/logs?dd-protocol=aws-kinesis-firehose",
   "datadoghq.eu": "https://aws-kinesis-http-intake.logs.datadoghq.eu/v1/input",
-  "ap1.datadoghq.com": "https://aws-kinesis-http-intake.logs.ap1.datadoghq.com/api/v2/logs?dd-protocol=aws-kinesis-firehose",
-  "ap2.datadoghq.com": "https://aws-kinesis-http-intake.logs.ap2.datadoghq.com/api/v2/logs?dd-protocol=aws-kinesis-firehose",
+  "ap1.datadoghq.com":
+    "https://aws-kinesis-http-intake.logs.ap1.datadoghq.com/api/v2/logs?dd-protocol=aws-kinesis-firehose",
+  "ap2.datadoghq.com":
+    "https://aws-kinesis-http-intake.logs.ap2.datadoghq.com/api/v2/logs?dd-protocol=aws-kinesis-firehose",
   "ddog-gov.com": "https://aws-kinesis-http-intake.logs.ddog-gov.com/v1/input",
 };
 
@@ -77,7 +89,10 @@ export const DatadogSchema = z
 export type DatadogConfig = z.output<typeof DatadogSchema>;
 
 /** What the sidecars of a task reserve: the agent, plus the X-Ray daemon when it runs too (`names` ends with the verb). */
-export function sidecarReservation(dd: Pick<DatadogConfig, "cpu" | "memory">, xray: boolean): { cpu: number; memory: number; names: string } {
+export function sidecarReservation(
+  dd: Pick<DatadogConfig, "cpu" | "memory">,
+  xray: boolean,
+): { cpu: number; memory: number; names: string } {
   return {
     cpu: dd.cpu + (xray ? XRAY_RESERVATION.cpu : 0),
     memory: dd.memory + (xray ? XRAY_RESERVATION.memory : 0),
@@ -89,7 +104,12 @@ export function sidecarReservation(dd: Pick<DatadogConfig, "cpu" | "memory">, xr
 export const minimumTask = (reserved: number) => Math.ceil(reserved / (1 - APP_MIN_SHARE));
 
 /** The sentence of the fit rule, for one dimension; `{value}` is the task's CPU or memory. */
-export function fitMessage(what: "cpu" | "memory", value: string, dd: Pick<DatadogConfig, "cpu" | "memory">, xray: boolean): string {
+export function fitMessage(
+  what: "cpu" | "memory",
+  value: string,
+  dd: Pick<DatadogConfig, "cpu" | "memory">,
+  xray: boolean,
+): string {
   const s = sidecarReservation(dd, xray);
   const reserved = what === "cpu" ? `${s.cpu} CPU units` : `${s.memory} MiB`;
   const unit = what === "cpu" ? "CPU units" : "MiB";
@@ -101,7 +121,11 @@ export function fitMessage(what: "cpu" | "memory", value: string, dd: Pick<Datad
  * on: checked at synth on `compute.services[i]` and, as their validation blocks, at plan when an operator shrinks
  * the task in tfvars.
  */
-export function datadogKnobRules(compute: { datadog: DatadogConfig; xray: boolean }, service = "app", prefix = "app"): KnobRule[] {
+export function datadogKnobRules(
+  compute: { datadog: DatadogConfig; xray: boolean },
+  service = "app",
+  prefix = "app",
+): KnobRule[] {
   const dd = compute.datadog;
   if (!dd.enabled) return [];
   const s = sidecarReservation(dd, compute.xray);

@@ -68,7 +68,11 @@ export interface DatadogTaskProps {
 
 export function datadogTask(p: DatadogTaskProps): DatadogTask {
   const dd = p.config;
-  const mounts = Object.entries(DATADOG_VOLUMES).map(([sourceVolume, containerPath]) => ({ sourceVolume, containerPath, readOnly: false }));
+  const mounts = Object.entries(DATADOG_VOLUMES).map(([sourceVolume, containerPath]) => ({
+    sourceVolume,
+    containerPath,
+    readOnly: false,
+  }));
   const init = {
     name: DATADOG_INIT_CONTAINER,
     image: dd.image,
@@ -135,11 +139,15 @@ function sorted(env: Record<string, string>): Pair[] {
  * without a recovery window (D80): a window would keep the name taken and block turning Datadog back on
  * for up to 30 days, and the key's master copy lives in Datadog (Organization Settings → API Keys).
  */
-export function datadogApiKeySecret(scope: Construct, props: { readonly name: string; readonly kmsKeyId: string }): SecretsmanagerSecret {
+export function datadogApiKeySecret(
+  scope: Construct,
+  props: { readonly name: string; readonly kmsKeyId: string },
+): SecretsmanagerSecret {
   return named(
     new SecretsmanagerSecret(scope, "datadog_api_key", {
       name: props.name,
-      description: 'Datadog API key as JSON {"api_key": "..."}: the agent sidecar (ECS secrets) and Firehose (log shipping) read it',
+      description:
+        'Datadog API key as JSON {"api_key": "..."}: the agent sidecar (ECS secrets) and Firehose (log shipping) read it',
       kmsKeyId: props.kmsKeyId,
       recoveryWindowInDays: 0,
       // Issued by Datadog (D173): rotated there, then put here by an operator.

@@ -30,12 +30,12 @@ export const DB_BOOTSTRAP_SQL = [
   "\\getenv db_name PGDATABASE",
   "SELECT format('CREATE ROLE %I LOGIN', :'app_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \\gexec",
   "ALTER ROLE :\"app_user\" WITH LOGIN PASSWORD :'app_password';",
-  "GRANT CONNECT ON DATABASE :\"db_name\" TO :\"app_user\";",
-  "GRANT USAGE ON SCHEMA public TO :\"app_user\";",
-  "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :\"app_user\";",
-  "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO :\"app_user\";",
-  "ALTER DEFAULT PRIVILEGES FOR ROLE :\"master_user\" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :\"app_user\";",
-  "ALTER DEFAULT PRIVILEGES FOR ROLE :\"master_user\" IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO :\"app_user\";",
+  'GRANT CONNECT ON DATABASE :"db_name" TO :"app_user";',
+  'GRANT USAGE ON SCHEMA public TO :"app_user";',
+  'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app_user";',
+  'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO :"app_user";',
+  'ALTER DEFAULT PRIVILEGES FOR ROLE :"master_user" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_user";',
+  'ALTER DEFAULT PRIVILEGES FOR ROLE :"master_user" IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO :"app_user";',
 ].join("\n");
 
 /**
@@ -68,7 +68,10 @@ export interface DbBootstrapProps {
  * `aws_ecs_task_definition.db_bootstrap`: never attached to a service. No task role: the script
  * calls no AWS API; the execution role fetches its two secrets.
  */
-export function dbBootstrapTask(scope: Construct, props: DbBootstrapProps): { taskDefinition: EcsTaskDefinition; runTaskCommand: string } {
+export function dbBootstrapTask(
+  scope: Construct,
+  props: DbBootstrapProps,
+): { taskDefinition: EcsTaskDefinition; runTaskCommand: string } {
   const master = `\${var.${DB_SECRET_VARIABLE.master}}`;
   const app = `\${var.${DB_SECRET_VARIABLE.app}}`;
   const container = {

@@ -32,14 +32,20 @@ export function secretEnvName(secret: string): string {
 }
 
 /** Plain environment, sorted by name: the platform's variables (region, database, buckets, settings), Redis only when a cache exists. */
-export function containerEnvironment(src: EnvSources, cfg: ComputeConfig, svc: Pick<ServiceConfig, "environment"> & { readonly parameters?: readonly ParameterRef[] }): Pair[] {
+export function containerEnvironment(
+  src: EnvSources,
+  cfg: ComputeConfig,
+  svc: Pick<ServiceConfig, "environment"> & { readonly parameters?: readonly ParameterRef[] },
+): Pair[] {
   const env: Record<string, string> = {
     ...cfg.appEnvironment,
     ENVIRONMENT: src.environmentName,
     AWS_REGION: "${var.region}",
     ...Object.fromEntries((src.settings ?? []).map((v) => [v.toUpperCase(), `\${tostring(var.${v})}`])),
     ...(src.db ? { DB_HOST: "${var.db_address}", DB_PORT: "${tostring(var.db_port)}", DB_NAME: "${var.db_name}" } : {}),
-    ...Object.fromEntries((src.bucketVariables ?? []).map((b) => [`${b.toUpperCase()}_BUCKET`, `\${var.${b}_bucket_name}`])),
+    ...Object.fromEntries(
+      (src.bucketVariables ?? []).map((b) => [`${b.toUpperCase()}_BUCKET`, `\${var.${b}_bucket_name}`]),
+    ),
     ...svc.environment,
   };
   if (src.redis) {
@@ -65,7 +71,11 @@ export type DbLogin = "app" | "master";
 export const DB_SECRET_VARIABLE: Record<DbLogin, string> = { app: "db_app_secret_arn", master: "db_master_secret_arn" };
 
 /** Secrets by ARN: database credentials (JSON keys of the login's secret), Redis AUTH, app secrets. */
-export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secrets"> & { readonly parameters?: readonly ParameterRef[] }, db: DbLogin = "app"): SecretRef[] {
+export function containerSecrets(
+  src: EnvSources,
+  svc: Pick<ServiceConfig, "secrets"> & { readonly parameters?: readonly ParameterRef[] },
+  db: DbLogin = "app",
+): SecretRef[] {
   const arn = `\${var.${DB_SECRET_VARIABLE[db]}}`;
   const secrets: SecretRef[] = src.db
     ? [
@@ -73,9 +83,11 @@ export function containerSecrets(src: EnvSources, svc: Pick<ServiceConfig, "secr
         { name: "DB_PASSWORD", valueFrom: `${arn}:password::` },
       ]
     : [];
-  if (src.redis?.authSecretArn !== undefined) secrets.push({ name: "REDIS_AUTH_TOKEN", valueFrom: "${var.redis_auth_secret_arn}:token::" });
+  if (src.redis?.authSecretArn !== undefined)
+    secrets.push({ name: "REDIS_AUTH_TOKEN", valueFrom: "${var.redis_auth_secret_arn}:token::" });
   for (const s of svc.secrets) secrets.push({ name: secretEnvName(s), valueFrom: `\${var.secret_arns.${s}}` });
-  for (const p of svc.parameters ?? []) secrets.push({ name: p.name, valueFrom: p.valueFrom ?? parameterArn(p.parameter) });
+  for (const p of svc.parameters ?? [])
+    secrets.push({ name: p.name, valueFrom: p.valueFrom ?? parameterArn(p.parameter) });
   return secrets;
 }
 
@@ -116,10 +128,19 @@ export function toolboxEnvironment(src: EnvSources): Pair[] {
 
 /** The AUTH token as `REDISCLI_AUTH`, which redis-cli reads, so no password appears on a command line. */
 export function toolboxSecrets(src: EnvSources): SecretRef[] {
-  return src.redis?.authSecretArn !== undefined ? [{ name: "REDISCLI_AUTH", valueFrom: "${var.redis_auth_secret_arn}:token::" }] : [];
+  return src.redis?.authSecretArn !== undefined
+    ? [{ name: "REDISCLI_AUTH", valueFrom: "${var.redis_auth_secret_arn}:token::" }]
+    : [];
 }
 
 /** awslogs to the module's log group `/ecs/<name>`, one stream prefix per container kind. */
 export function appLogs(streamPrefix: string, group = "app"): { logDriver: string; options: Record<string, string> } {
-  return { logDriver: "awslogs", options: { "awslogs-group": `\${aws_cloudwatch_log_group.${group}.name}`, "awslogs-region": "${var.region}", "awslogs-stream-prefix": streamPrefix } };
+  return {
+    logDriver: "awslogs",
+    options: {
+      "awslogs-group": `\${aws_cloudwatch_log_group.${group}.name}`,
+      "awslogs-region": "${var.region}",
+      "awslogs-stream-prefix": streamPrefix,
+    },
+  };
 }

@@ -30,13 +30,29 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { DataResource, TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
-import { MIGRATIONS_DATABASE_URL, PARAMETER_PLACEHOLDER, PLACEHOLDER_IMAGE_TAG, WRITTEN_PARAMETERS, type ComputeConfig, type ServiceConfig } from "./config";
+import {
+  MIGRATIONS_DATABASE_URL,
+  PARAMETER_PLACEHOLDER,
+  PLACEHOLDER_IMAGE_TAG,
+  WRITTEN_PARAMETERS,
+  type ComputeConfig,
+  type ServiceConfig,
+} from "./config";
 import { hclExpression } from "../../lib/core/hcl";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { counted, expr, ModuleStack, named } from "../../lib/core/module-stack";
 import { readStatements, readWriteStatements } from "../storage/grants";
 import { dbBootstrapTask } from "./db-bootstrap";
-import { appLogs, containerEnvironment, containerSecrets, secretArnsOf, toolboxEnvironment, toolboxSecrets, type DbLogin, type RedisInputs } from "./env";
+import {
+  appLogs,
+  containerEnvironment,
+  containerSecrets,
+  secretArnsOf,
+  toolboxEnvironment,
+  toolboxSecrets,
+  type DbLogin,
+  type RedisInputs,
+} from "./env";
 import { runTaskCommand } from "./run-task";
 import { taskAccessPolicy } from "./task-access";
 import { generatedToken } from "../../lib/constructs/generated-token";
@@ -121,7 +137,14 @@ export interface ComputeProps {
   /** Application secret ARNs by name (security module). */
   readonly secretArns: unknown;
   /** Database: the app user's and the master's secrets (db-bootstrap image: the engine major's postgres client). Omit without a database: no DB_* variables, no db-bootstrap task. */
-  readonly db?: { readonly appSecretArn: string; readonly masterSecretArn: string; readonly bootstrapImage: string; readonly address: string; readonly port: unknown; readonly name: string };
+  readonly db?: {
+    readonly appSecretArn: string;
+    readonly masterSecretArn: string;
+    readonly bootstrapImage: string;
+    readonly address: string;
+    readonly port: unknown;
+    readonly name: string;
+  };
   /** Cache connection; omit when the cache is disabled (no REDIS_* variables). */
   readonly redis?: RedisInputs;
   /** Associate the security module's web ACL. @default false */
@@ -170,87 +193,218 @@ export class ComputeModule extends ModuleStack {
     super(scope, workspace, "compute");
     const cfg = props.config;
 
-    const name = this.input("name", props.name, { type: "string", description: "Name prefix: cluster <name>, services <name>-<service>." }).stringValue;
-    const region = this.input("region", props.region, { type: "string", description: "AWS region (log driver)." }).stringValue;
+    const name = this.input("name", props.name, {
+      type: "string",
+      description: "Name prefix: cluster <name>, services <name>-<service>.",
+    }).stringValue;
+    const region = this.input("region", props.region, {
+      type: "string",
+      description: "AWS region (log driver).",
+    }).stringValue;
     this.input("account_id", props.accountId, { type: "string", description: "AWS account id (trust conditions)." });
-    const vpcId = this.input("vpc_id", props.vpcId, { type: "string", description: "VPC of the services." }).stringValue;
-    this.input("private_subnet_ids", props.privateSubnetIds, { type: "list(string)", description: "Subnets of the tasks (no public IPs)." });
-    this.input("public_subnet_ids", props.publicSubnetIds, { type: "list(string)", description: "Subnets of the ALB." });
-    const appSg = this.input("app_security_group_id", props.appSecurityGroupId, { type: "string", description: "Security group of the tasks." }).stringValue;
-    const albSg = this.input("alb_security_group_id", props.albSecurityGroupId, { type: "string", description: "Security group of the ALB." }).stringValue;
-    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key of ECR and the secrets." }).stringValue;
-    const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, { type: "string", description: "KMS key of the log groups." }).stringValue;
-    this.input("logs_bucket_name", props.logsBucketName, { type: "string", description: "Bucket for ALB access logs." });
+    const vpcId = this.input("vpc_id", props.vpcId, {
+      type: "string",
+      description: "VPC of the services.",
+    }).stringValue;
+    this.input("private_subnet_ids", props.privateSubnetIds, {
+      type: "list(string)",
+      description: "Subnets of the tasks (no public IPs).",
+    });
+    this.input("public_subnet_ids", props.publicSubnetIds, {
+      type: "list(string)",
+      description: "Subnets of the ALB.",
+    });
+    const appSg = this.input("app_security_group_id", props.appSecurityGroupId, {
+      type: "string",
+      description: "Security group of the tasks.",
+    }).stringValue;
+    const albSg = this.input("alb_security_group_id", props.albSecurityGroupId, {
+      type: "string",
+      description: "Security group of the ALB.",
+    }).stringValue;
+    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, {
+      type: "string",
+      description: "KMS key of ECR and the secrets.",
+    }).stringValue;
+    const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, {
+      type: "string",
+      description: "KMS key of the log groups.",
+    }).stringValue;
+    this.input("logs_bucket_name", props.logsBucketName, {
+      type: "string",
+      description: "Bucket for ALB access logs.",
+    });
     this.input("alb_log_prefix", props.albLogPrefix, { type: "string", description: "Prefix of ALB access logs." });
-    this.input("enable_alb_access_logs", cfg.albAccessLogs, { type: "bool", description: "ALB access logs to the logs bucket.", default: true });
-    this.input("alb_deletion_protection", cfg.albDeletionProtection, { type: "bool", description: "ALB deletion protection.", default: false });
-    this.input("tls_policy", cfg.tlsPolicy, { type: "string", description: "Security policy of the HTTPS listener (TLS 1.3 + 1.2, or TLS 1.3 only).", default: ALB_TLS_POLICY });
-    this.input("certificate_arn", cfg.certificateArn ?? null, { type: "string", description: "ACM certificate of the HTTPS listener, or null.", default: null, nullable: true });
-    const logRetention = this.input("log_retention_days", cfg.logRetentionDays, { type: "number", description: "Retention of /ecs/<name>.", default: 30 }).numberValue;
-    this.input("container_insights", cfg.containerInsights, { type: "bool", description: "Container Insights.", default: false });
-    this.input("keep_images", cfg.keepImages, { type: "number", description: "Images kept per ECR repository.", default: 30 });
+    this.input("enable_alb_access_logs", cfg.albAccessLogs, {
+      type: "bool",
+      description: "ALB access logs to the logs bucket.",
+      default: true,
+    });
+    this.input("alb_deletion_protection", cfg.albDeletionProtection, {
+      type: "bool",
+      description: "ALB deletion protection.",
+      default: false,
+    });
+    this.input("tls_policy", cfg.tlsPolicy, {
+      type: "string",
+      description: "Security policy of the HTTPS listener (TLS 1.3 + 1.2, or TLS 1.3 only).",
+      default: ALB_TLS_POLICY,
+    });
+    this.input("certificate_arn", cfg.certificateArn ?? null, {
+      type: "string",
+      description: "ACM certificate of the HTTPS listener, or null.",
+      default: null,
+      nullable: true,
+    });
+    const logRetention = this.input("log_retention_days", cfg.logRetentionDays, {
+      type: "number",
+      description: "Retention of /ecs/<name>.",
+      default: 30,
+    }).numberValue;
+    this.input("container_insights", cfg.containerInsights, {
+      type: "bool",
+      description: "Container Insights.",
+      default: false,
+    });
+    this.input("keep_images", cfg.keepImages, {
+      type: "number",
+      description: "Images kept per ECR repository.",
+      default: 30,
+    });
     for (const [key, b] of Object.entries(props.buckets)) {
       const snake = bucketVariable(key);
       this.input(`${snake}_bucket_name`, b.name, { type: "string", description: `Name of the ${key} bucket.` });
       this.input(`${snake}_bucket_arn`, b.arn, { type: "string", description: `ARN of the ${key} bucket.` });
     }
-    this.input("secret_arns", props.secretArns, { type: "map(string)", description: "Application secret ARNs by name." });
+    this.input("secret_arns", props.secretArns, {
+      type: "map(string)",
+      description: "Application secret ARNs by name.",
+    });
     if (props.db) {
-      this.input("db_app_secret_arn", props.db.appSecretArn, { type: "string", description: "Secret of the application user (JSON: username, password, ...): app and workers." });
-      this.input("db_master_secret_arn", props.db.masterSecretArn, { type: "string", description: "Secret of the master user: migrations and db-bootstrap only." });
-      this.input("db_bootstrap_image", props.db.bootstrapImage, { type: "string", description: "PostgreSQL client image of the db-bootstrap task." });
+      this.input("db_app_secret_arn", props.db.appSecretArn, {
+        type: "string",
+        description: "Secret of the application user (JSON: username, password, ...): app and workers.",
+      });
+      this.input("db_master_secret_arn", props.db.masterSecretArn, {
+        type: "string",
+        description: "Secret of the master user: migrations and db-bootstrap only.",
+      });
+      this.input("db_bootstrap_image", props.db.bootstrapImage, {
+        type: "string",
+        description: "PostgreSQL client image of the db-bootstrap task.",
+      });
       this.input("db_address", props.db.address, { type: "string", description: "PostgreSQL host." });
       this.input("db_port", props.db.port, { type: "number", description: "PostgreSQL port." });
       this.input("db_name", props.db.name, { type: "string", description: "PostgreSQL database." });
     }
     if (props.redis) {
-      this.input("redis_url", props.redis.url, { type: "string", description: "redis:// or rediss:// URL (no credentials)." });
+      this.input("redis_url", props.redis.url, {
+        type: "string",
+        description: "redis:// or rediss:// URL (no credentials).",
+      });
       this.input("redis_host", props.redis.host, { type: "string", description: "Redis primary endpoint." });
       this.input("redis_port", props.redis.port, { type: "number", description: "Redis port." });
       if (props.redis.authSecretArn !== undefined) {
-        this.input("redis_auth_secret_arn", props.redis.authSecretArn, { type: "string", description: "Secret with the AUTH token (JSON key token)." });
+        this.input("redis_auth_secret_arn", props.redis.authSecretArn, {
+          type: "string",
+          description: "Secret with the AUTH token (JSON key token).",
+        });
       }
     }
-    this.input("running", props.running, { type: "bool", description: "False scales every service to zero (start/stop toggle).", default: true });
+    this.input("running", props.running, {
+      type: "bool",
+      description: "False scales every service to zero (start/stop toggle).",
+      default: true,
+    });
     const parameterStore = cfg.parameterStore && props.parameterPath !== undefined ? cfg.parameterStore : undefined;
-    if (parameterStore) this.input("parameter_path", props.parameterPath, { type: "string", description: "Path of the environment's SSM parameters (/<project>/<workspace>/)." });
-    const written = parameterStore ? props.writtenParameterArns ?? {} : {};
-    if (parameterStore) this.input("written_parameter_arns", written, { type: "map(string)", description: "ARNs of the parameters the database and cache modules write, by name." });
+    if (parameterStore)
+      this.input("parameter_path", props.parameterPath, {
+        type: "string",
+        description: "Path of the environment's SSM parameters (/<project>/<workspace>/).",
+      });
+    const written = parameterStore ? (props.writtenParameterArns ?? {}) : {};
+    if (parameterStore)
+      this.input("written_parameter_arns", written, {
+        type: "map(string)",
+        description: "ARNs of the parameters the database and cache modules write, by name.",
+      });
     // A parameter by reference: the task definition then depends on the parameter existing (ECS reads it at task start).
     const parameterRef = (name: string, parameter: string): ParameterRef => ({
       name,
       parameter,
-      valueFrom: parameterStore?.manual.includes(parameter) ? `\${aws_ssm_parameter.${parameterResourceName(parameter)}.arn}` : parameter in written ? `\${var.written_parameter_arns.${parameter}}` : undefined,
+      valueFrom: parameterStore?.manual.includes(parameter)
+        ? `\${aws_ssm_parameter.${parameterResourceName(parameter)}.arn}`
+        : parameter in written
+          ? `\${var.written_parameter_arns.${parameter}}`
+          : undefined,
     });
-    if (cfg.toolbox.enabled) this.input("toolbox_image", cfg.toolbox.image, { type: "string", description: "Image of the ECS Exec toolbox (shell and redis-cli with TLS)." });
-    this.input("enable_waf", props.enableWaf ?? false, { type: "bool", description: "Associate the regional web ACL with the ALB.", default: false });
-    this.input("web_acl_arn", props.webAclArn ?? null, { type: "string", description: "Regional web ACL, or null.", default: null, nullable: true });
+    if (cfg.toolbox.enabled)
+      this.input("toolbox_image", cfg.toolbox.image, {
+        type: "string",
+        description: "Image of the ECS Exec toolbox (shell and redis-cli with TLS).",
+      });
+    this.input("enable_waf", props.enableWaf ?? false, {
+      type: "bool",
+      description: "Associate the regional web ACL with the ALB.",
+      default: false,
+    });
+    this.input("web_acl_arn", props.webAclArn ?? null, {
+      type: "string",
+      description: "Regional web ACL, or null.",
+      default: null,
+      nullable: true,
+    });
     // Knobs (./config.ts, knobs section): the image tag, each service's size and scaling, then the product's app settings.
     this.knobInputs(IMAGE_KNOBS, props.knobs.image);
     for (const s of cfg.services) {
       const tokens = props.knobs.services[s.name];
-      if (!tokens) throw new Error(`compute: no knob tokens for service "${s.name}" (declare serviceKnobs("${s.name}") on the root)`);
+      if (!tokens)
+        throw new Error(
+          `compute: no knob tokens for service "${s.name}" (declare serviceKnobs("${s.name}") on the root)`,
+        );
       this.knobInputs(serviceKnobs(s.name), tokens);
     }
     for (const t of cfg.tasks) {
       const tokens = props.knobs.tasks?.[t.name];
-      if (!tokens) throw new Error(`compute: no knob tokens for task "${t.name}" (declare taskKnobs("${t.name}") on the root)`);
+      if (!tokens)
+        throw new Error(`compute: no knob tokens for task "${t.name}" (declare taskKnobs("${t.name}") on the root)`);
       this.knobInputs(taskKnobs(t.name), tokens);
     }
     if (props.appSettings) this.knobInputs(props.appSettings.set, props.appSettings.tokens);
 
     // --- Cluster, logs, registries -------------------------------------------------------------
-    const logGroup = named(new CloudwatchLogGroup(this, "app_logs", { name: `/ecs/${name}`, retentionInDays: logRetention, kmsKeyId: logsKey }), "app");
+    const logGroup = named(
+      new CloudwatchLogGroup(this, "app_logs", {
+        name: `/ecs/${name}`,
+        retentionInDays: logRetention,
+        kmsKeyId: logsKey,
+      }),
+      "app",
+    );
     // Seed 002: one log group per service (`/ecs/<name>-<service>`); the one-off tasks keep `/ecs/<name>`.
     const serviceLogs = cfg.logGroupPerService
       ? Object.fromEntries(
           cfg.services.map((s) => [
             s.name,
-            named(new CloudwatchLogGroup(this, `service_logs_${tf(s.name)}`, { name: `/ecs/${name}-${s.name}`, retentionInDays: logRetention, kmsKeyId: logsKey }), `service_${tf(s.name)}`),
+            named(
+              new CloudwatchLogGroup(this, `service_logs_${tf(s.name)}`, {
+                name: `/ecs/${name}-${s.name}`,
+                retentionInDays: logRetention,
+                kmsKeyId: logsKey,
+              }),
+              `service_${tf(s.name)}`,
+            ),
           ]),
         )
       : undefined;
-    const execLogs = named(new CloudwatchLogGroup(this, "exec_logs", { name: `/ecs/${name}/exec`, retentionInDays: logRetention, kmsKeyId: logsKey }), "exec");
+    const execLogs = named(
+      new CloudwatchLogGroup(this, "exec_logs", {
+        name: `/ecs/${name}/exec`,
+        retentionInDays: logRetention,
+        kmsKeyId: logsKey,
+      }),
+      "exec",
+    );
     const cluster = named(
       new EcsCluster(this, "cluster", {
         name: cfg.clusterNameSuffix ? `${name}-${cfg.clusterNameSuffix}` : name,
@@ -297,25 +451,44 @@ export class ComputeModule extends ModuleStack {
     const repoArns = cfg.images.map((i) => `\${aws_ecr_repository.${tf(i)}.arn}`);
 
     // --- IAM: execution role (pull, logs, secrets) and task role (app permissions) ---------------
-    const trust = serviceTrust("ecs-tasks.amazonaws.com", { StringEquals: { "aws:SourceAccount": "${var.account_id}" } });
+    const trust = serviceTrust("ecs-tasks.amazonaws.com", {
+      StringEquals: { "aws:SourceAccount": "${var.account_id}" },
+    });
     // Datadog (compute.datadog, D78–D80): the API key secret the agent sidecars read; its value is an operator's.
     const datadog = cfg.datadog.enabled && props.datadog ? props.datadog : undefined;
     const ddSecret = datadog
       ? datadogApiKeySecret(this, {
-          name: this.input("datadog_api_key_secret_name", datadog.secretName, { type: "string", description: "Name of the Datadog API key secret (<project>/<env>/datadog-api-key)." }).stringValue,
+          name: this.input("datadog_api_key_secret_name", datadog.secretName, {
+            type: "string",
+            description: "Name of the Datadog API key secret (<project>/<env>/datadog-api-key).",
+          }).stringValue,
           kmsKeyId: dataKey,
         })
       : undefined;
     const secretArns = [...secretArnsOf(props, cfg), ...(ddSecret ? [ddSecret.arn] : [])];
-    const execRole = named(new IamRole(this, "execution_role", { name: `${name}-ecs-execution`, description: "ECS pulls images, writes logs and reads the task secrets", assumeRolePolicy: trust }), "execution");
+    const execRole = named(
+      new IamRole(this, "execution_role", {
+        name: `${name}-ecs-execution`,
+        description: "ECS pulls images, writes logs and reads the task secrets",
+        assumeRolePolicy: trust,
+      }),
+      "execution",
+    );
     const execStatements: PolicyStatement[] = [
       { Sid: "EcrAuth", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-      { Sid: "EcrPull", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: repoArns },
+      {
+        Sid: "EcrPull",
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Resource: repoArns,
+      },
       {
         Sid: "WriteLogs",
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: serviceLogs ? [`${logGroup.arn}:*`, ...Object.values(serviceLogs).map((g) => `${g.arn}:*`)] : `${logGroup.arn}:*`,
+        Resource: serviceLogs
+          ? [`${logGroup.arn}:*`, ...Object.values(serviceLogs).map((g) => `${g.arn}:*`)]
+          : `${logGroup.arn}:*`,
       },
     ];
     // No secret at all (no database, no app secret: seed 004): no statement, since IAM refuses an empty Resource.
@@ -333,12 +506,29 @@ export class ComputeModule extends ModuleStack {
     }
     if (parameterStore) execStatements.push(...parameterStatements({ region, dataKey }));
     if (parameterStore) placeholderParameters(this, { names: parameterStore.manual, dataKey });
-    named(new IamRolePolicy(this, "execution_policy", { name: "pull-log-secrets", role: execRole.id, policy: policyDocument(execStatements) }), "execution");
+    named(
+      new IamRolePolicy(this, "execution_policy", {
+        name: "pull-log-secrets",
+        role: execRole.id,
+        policy: policyDocument(execStatements),
+      }),
+      "execution",
+    );
 
-    const taskRole = named(new IamRole(this, "task_role", { name: `${name}-ecs-task`, description: "Permissions of the application itself", assumeRolePolicy: trust }), "task");
+    const taskRole = named(
+      new IamRole(this, "task_role", {
+        name: `${name}-ecs-task`,
+        description: "Permissions of the application itself",
+        assumeRolePolicy: trust,
+      }),
+      "task",
+    );
     // Bucket statements without their key; one key statement below covers every bucket.
     const taskStatements: PolicyStatement[] = Object.entries(props.buckets).flatMap(([key, b]) => {
-      const grant = { label: key[0].toUpperCase() + key.slice(1), bucketArn: `\${var.${bucketVariable(key)}_bucket_arn}` };
+      const grant = {
+        label: key[0].toUpperCase() + key.slice(1),
+        bucketArn: `\${var.${bucketVariable(key)}_bucket_arn}`,
+      };
       return b.access === "read-write" ? readWriteStatements(grant) : readStatements(grant);
     });
     taskStatements.push(
@@ -362,15 +552,35 @@ export class ComputeModule extends ModuleStack {
       taskStatements.push({
         Sid: "XRay",
         Effect: "Allow",
-        Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+        Action: [
+          "xray:PutTraceSegments",
+          "xray:PutTelemetryRecords",
+          "xray:GetSamplingRules",
+          "xray:GetSamplingTargets",
+          "xray:GetSamplingStatisticSummaries",
+        ],
         Resource: "*",
       });
     }
-    named(new IamRolePolicy(this, "task_policy", { name: "app", role: taskRole.id, policy: policyDocument(taskStatements) }), "task");
+    named(
+      new IamRolePolicy(this, "task_policy", {
+        name: "app",
+        role: taskRole.id,
+        policy: policyDocument(taskStatements),
+      }),
+      "task",
+    );
 
     // The toolbox's role: ECS Exec only (the SSM channels have no resource-level permissions) and its session logs.
     const toolboxRole = cfg.toolbox.enabled
-      ? named(new IamRole(this, "toolbox_role", { name: `${name}-ecs-toolbox`, description: "ECS Exec toolbox: SSM session channels and session logs only", assumeRolePolicy: trust }), "toolbox")
+      ? named(
+          new IamRole(this, "toolbox_role", {
+            name: `${name}-ecs-toolbox`,
+            description: "ECS Exec toolbox: SSM session channels and session logs only",
+            assumeRolePolicy: trust,
+          }),
+          "toolbox",
+        )
       : undefined;
     if (toolboxRole) {
       named(
@@ -381,11 +591,21 @@ export class ComputeModule extends ModuleStack {
             {
               Sid: "EcsExecChannels",
               Effect: "Allow",
-              Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+              Action: [
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+              ],
               Resource: "*",
             },
             { Sid: "EcsExecLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
-            { Sid: "EcsExecLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: `${execLogs.arn}:*` },
+            {
+              Sid: "EcsExecLogs",
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+              Resource: `${execLogs.arn}:*`,
+            },
           ]),
         }),
         "toolbox",
@@ -399,7 +619,10 @@ export class ComputeModule extends ModuleStack {
     // Host-based routing (hostHeaders, D110): when the first web service names its hosts, no service is the
     // listener default; every web service has its own rule and any other host gets 404.
     const hostRouted = web.length > 0 && web[0].hostHeaders.length > 0;
-    const noSuchHost = { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" } };
+    const noSuchHost = {
+      type: "fixed-response",
+      fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" },
+    };
     if (web.length > 0) {
       const alb = named(
         new Lb(this, "alb", {
@@ -411,7 +634,11 @@ export class ComputeModule extends ModuleStack {
           dropInvalidHeaderFields: true,
           enableDeletionProtection: expr("var.alb_deletion_protection") as unknown as boolean,
           idleTimeout: 60,
-          accessLogs: { bucket: expr("var.logs_bucket_name"), prefix: expr("var.alb_log_prefix"), enabled: expr("var.enable_alb_access_logs") as unknown as boolean },
+          accessLogs: {
+            bucket: expr("var.logs_bucket_name"),
+            prefix: expr("var.alb_log_prefix"),
+            enabled: expr("var.enable_alb_access_logs") as unknown as boolean,
+          },
         }),
         "this",
       );
@@ -428,7 +655,14 @@ export class ComputeModule extends ModuleStack {
             targetType: "ip",
             vpcId,
             deregistrationDelay: "30",
-            healthCheck: { path: s.healthCheckPath, matcher: "200", interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+            healthCheck: {
+              path: s.healthCheckPath,
+              matcher: "200",
+              interval: 30,
+              timeout: 5,
+              healthyThreshold: 2,
+              unhealthyThreshold: 3,
+            },
             lifecycle: { createBeforeDestroy: true },
           }),
           tf(s.name),
@@ -466,7 +700,10 @@ export class ComputeModule extends ModuleStack {
             // Behind CloudFront nothing is forwarded by default: only the rules below, which require the header.
             defaultAction: [
               originVerify
-                ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" } }
+                ? {
+                    type: "fixed-response",
+                    fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" },
+                  }
                 : hostRouted
                   ? noSuchHost
                   : { type: "forward", targetGroupArn: defaultTg },
@@ -476,7 +713,16 @@ export class ComputeModule extends ModuleStack {
         );
       }
       const listenerArn = https ? "${aws_lb_listener.https.arn}" : "${aws_lb_listener.http.arn}";
-      const verified = originVerify ? [{ httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: [expr("sensitive(terraform_data.origin_verify.output)")] } }] : [];
+      const verified = originVerify
+        ? [
+            {
+              httpHeader: {
+                httpHeaderName: ORIGIN_VERIFY_HEADER,
+                values: [expr("sensitive(terraform_data.origin_verify.output)")],
+              },
+            },
+          ]
+        : [];
       // Extra web services by path (and host); behind CloudFront also the first (default) service, by header alone;
       // with host routing also the first service, by its hosts.
       const ruled = web.filter((_, i) => i > 0 || originVerify || hostRouted);
@@ -496,20 +742,50 @@ export class ComputeModule extends ModuleStack {
           tf(s.name),
         );
       });
-      named(new Wafv2WebAclAssociation(this, "waf_association", { resourceArn: alb.arn, webAclArn: expr("var.web_acl_arn") }), "this").addOverride(
-        "count",
-        expr("var.enable_waf ? 1 : 0"),
-      );
+      named(
+        new Wafv2WebAclAssociation(this, "waf_association", {
+          resourceArn: alb.arn,
+          webAclArn: expr("var.web_acl_arn"),
+        }),
+        "this",
+      ).addOverride("count", expr("var.enable_waf ? 1 : 0"));
     }
 
     // --- Services --------------------------------------------------------------------------------------
-    const taskDefinition = (id: string, family: string, svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & { containerName?: string; port?: number; dbLogin?: DbLogin; parameters?: ParameterRef[]; logGroup?: string }, size: { cpu: unknown; memory: unknown }, service = false) => {
+    const taskDefinition = (
+      id: string,
+      family: string,
+      svc: Pick<ServiceConfig, "name" | "image" | "command" | "secrets" | "environment"> & {
+        containerName?: string;
+        port?: number;
+        dbLogin?: DbLogin;
+        parameters?: ParameterRef[];
+        logGroup?: string;
+      },
+      size: { cpu: unknown; memory: unknown },
+      service = false,
+    ) => {
       // Services get the Datadog agent sidecar; one-off tasks (migrations) do not.
       const dd =
         service && ddSecret && datadog
-          ? datadogTask({ config: cfg.datadog, environmentName: props.environmentName, service: `${datadog.servicePrefix}-${svc.name}`, version: "${var.app_image_tag}", secretArn: ddSecret.arn, logs: appLogs })
+          ? datadogTask({
+              config: cfg.datadog,
+              environmentName: props.environmentName,
+              service: `${datadog.servicePrefix}-${svc.name}`,
+              version: "${var.app_image_tag}",
+              secretArn: ddSecret.arn,
+              logs: appLogs,
+            })
           : undefined;
-      const environment = containerEnvironment({ ...props, settings: props.appSettings && Object.keys(props.appSettings.set.knobs), bucketVariables: Object.keys(props.buckets).map(bucketVariable) }, cfg, svc);
+      const environment = containerEnvironment(
+        {
+          ...props,
+          settings: props.appSettings && Object.keys(props.appSettings.set.knobs),
+          bucketVariables: Object.keys(props.buckets).map(bucketVariable),
+        },
+        cfg,
+        svc,
+      );
       const containers: object[] = [
         {
           name: svc.containerName ?? DEFAULT_CONTAINER_NAME,
@@ -519,7 +795,9 @@ export class ComputeModule extends ModuleStack {
           portMappings: svc.port !== undefined ? [{ containerPort: svc.port, protocol: "tcp" }] : [],
           readonlyRootFilesystem: true,
           privileged: false,
-          environment: dd ? [...environment, ...dd.appEnvironment].sort((a, b) => a.name.localeCompare(b.name)) : environment,
+          environment: dd
+            ? [...environment, ...dd.appEnvironment].sort((a, b) => a.name.localeCompare(b.name))
+            : environment,
           secrets: containerSecrets(props, svc, svc.dbLogin),
           mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
           linuxParameters: { initProcessEnabled: true },
@@ -564,17 +842,37 @@ export class ComputeModule extends ModuleStack {
     const placeholders = parameterStore ? parameterStore.manual.map(parameterResourceName) : [];
     const replaced = placeholders.length > 0 ? ` && local.${PARAMETERS_REPLACED_LOCAL}` : "";
     if (placeholders.length > 0) {
-      const each = placeholders.map((p) => `nonsensitive(aws_ssm_parameter.${p}.value != "${PARAMETER_PLACEHOLDER}")`).join(", ");
+      const each = placeholders
+        .map((p) => `nonsensitive(aws_ssm_parameter.${p}.value != "${PARAMETER_PLACEHOLDER}")`)
+        .join(", ");
       new TerraformLocal(this, PARAMETERS_REPLACED_LOCAL, expr(`alltrue([${each}])`));
-      this.addOverride("check.parameters_replaced", { assert: [{ condition: `\${local.${PARAMETERS_REPLACED_LOCAL}}`, error_message: PLACEHOLDER_PARAMETERS_WARNING }] });
+      this.addOverride("check.parameters_replaced", {
+        assert: [
+          { condition: `\${local.${PARAMETERS_REPLACED_LOCAL}}`, error_message: PLACEHOLDER_PARAMETERS_WARNING },
+        ],
+      });
     }
-    new TerraformLocal(this, "serving", expr(`var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"${replaced}`));
-    this.addOverride("check.first_deploy_image", { assert: [{ condition: `\${var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`, error_message: PLACEHOLDER_TAG_WARNING }] });
+    new TerraformLocal(
+      this,
+      "serving",
+      expr(`var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"${replaced}`),
+    );
+    this.addOverride("check.first_deploy_image", {
+      assert: [
+        { condition: `\${var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`, error_message: PLACEHOLDER_TAG_WARNING },
+      ],
+    });
     // Once a real tag is applied, going back to the placeholder would scale every service to zero: a synth
     // from a checkout without the deployed tag (issue 21 item 3, D136). This record of the deployed tag
     // exists only while the tag is real, and cannot be destroyed, so such a plan fails instead.
     counted(
-      named(new DataResource(this, "deployed_image_guard", { input: expr("var.app_image_tag") as unknown as Record<string, string>, lifecycle: { preventDestroy: true } }), DEPLOYED_IMAGE_GUARD),
+      named(
+        new DataResource(this, "deployed_image_guard", {
+          input: expr("var.app_image_tag") as unknown as Record<string, string>,
+          lifecycle: { preventDestroy: true },
+        }),
+        DEPLOYED_IMAGE_GUARD,
+      ),
       `var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}" ? 1 : 0`,
     );
 
@@ -585,8 +883,20 @@ export class ComputeModule extends ModuleStack {
       const knob = (k: string) => `var.${serviceVariablePrefix(s.name)}_${k}`;
       const family = `${name}-${s.name}`;
       const size = { cpu: expr(knob("cpu")), memory: expr(knob("memory")) };
-      const parameters = parameterStore && s.parameters.length > 0 ? s.parameters.map((p) => parameterRef(p, p)) : undefined;
-      const td = taskDefinition(id, family, { ...s, port: s.kind === "web" ? s.port : undefined, parameters, logGroup: serviceLogs ? `service_${id}` : undefined }, size, true);
+      const parameters =
+        parameterStore && s.parameters.length > 0 ? s.parameters.map((p) => parameterRef(p, p)) : undefined;
+      const td = taskDefinition(
+        id,
+        family,
+        {
+          ...s,
+          port: s.kind === "web" ? s.port : undefined,
+          parameters,
+          logGroup: serviceLogs ? `service_${id}` : undefined,
+        },
+        size,
+        true,
+      );
       const service = named(
         new EcsService(this, `svc_${id}`, {
           name: family,
@@ -609,8 +919,21 @@ export class ComputeModule extends ModuleStack {
           enableEcsManagedTags: true,
           propagateTags: "SERVICE",
           healthCheckGracePeriodSeconds: s.kind === "web" ? s.healthCheckGracePeriodSeconds : undefined,
-          networkConfiguration: { subnets: expr("var.private_subnet_ids") as unknown as string[], securityGroups: [appSg], assignPublicIp: false },
-          loadBalancer: s.kind === "web" ? [{ targetGroupArn: `\${aws_lb_target_group.${id}.arn}`, containerName: s.containerName, containerPort: s.port }] : undefined,
+          networkConfiguration: {
+            subnets: expr("var.private_subnet_ids") as unknown as string[],
+            securityGroups: [appSg],
+            assignPublicIp: false,
+          },
+          loadBalancer:
+            s.kind === "web"
+              ? [
+                  {
+                    targetGroupArn: `\${aws_lb_target_group.${id}.arn}`,
+                    containerName: s.containerName,
+                    containerPort: s.port,
+                  },
+                ]
+              : undefined,
           // Autoscaling owns the count after creation.
           lifecycle: { ignoreChanges: ["desired_count"] },
         }),
@@ -622,7 +945,13 @@ export class ComputeModule extends ModuleStack {
       // ECS also needs the target group attached to the load balancer (by a listener or a rule) before the service exists.
       const dependsOn = ["aws_ecs_cluster_capacity_providers.this"];
       if (s.kind === "web") {
-        dependsOn.push(web.indexOf(s) > 0 || originVerify || hostRouted ? `aws_lb_listener_rule.${id}` : https ? "aws_lb_listener.https" : "aws_lb_listener.http");
+        dependsOn.push(
+          web.indexOf(s) > 0 || originVerify || hostRouted
+            ? `aws_lb_listener_rule.${id}`
+            : https
+              ? "aws_lb_listener.https"
+              : "aws_lb_listener.http",
+        );
       }
       service.addOverride("depends_on", dependsOn);
       families[s.name] = family;
@@ -658,7 +987,12 @@ export class ComputeModule extends ModuleStack {
       policy("cpu", "ECSServiceAverageCPUUtilization", s.cpuTarget);
       policy("memory", "ECSServiceAverageMemoryUtilization", s.memoryTarget);
       if (s.kind === "web" && s.requestsPerTarget !== undefined) {
-        policy("requests", "ALBRequestCountPerTarget", s.requestsPerTarget, `\${aws_lb.this.arn_suffix}/\${aws_lb_target_group.${id}.arn_suffix}`);
+        policy(
+          "requests",
+          "ALBRequestCountPerTarget",
+          s.requestsPerTarget,
+          `\${aws_lb.this.arn_suffix}/\${aws_lb_target_group.${id}.arn_suffix}`,
+        );
       }
     }
 
@@ -668,35 +1002,76 @@ export class ComputeModule extends ModuleStack {
       // With Parameter Store, the migrations get the first service's parameters; their DATABASE_URL is the master's (D105).
       const parameters =
         parameterStore && cfg.services[0].parameters.length > 0
-          ? cfg.services[0].parameters.map((p) => parameterRef(p, p === WRITTEN_PARAMETERS.databaseUrl ? MIGRATIONS_DATABASE_URL : p))
+          ? cfg.services[0].parameters.map((p) =>
+              parameterRef(p, p === WRITTEN_PARAMETERS.databaseUrl ? MIGRATIONS_DATABASE_URL : p),
+            )
           : undefined;
-      taskDefinition("migrations", `${name}-migrations`, { name: "migrations", containerName: m.containerName, image: m.image, command: m.command, secrets: cfg.services[0].secrets, environment: {}, dbLogin: "master", parameters }, { cpu: m.cpu, memory: m.memory });
+      taskDefinition(
+        "migrations",
+        `${name}-migrations`,
+        {
+          name: "migrations",
+          containerName: m.containerName,
+          image: m.image,
+          command: m.command,
+          secrets: cfg.services[0].secrets,
+          environment: {},
+          dbLogin: "master",
+          parameters,
+        },
+        { cpu: m.cpu, memory: m.memory },
+      );
       families.migrations = `${name}-migrations`;
     }
     // One-off: creates/updates the application's database user (modules/compute/db-bootstrap.ts).
     if (props.db) {
-      const dbBootstrap = dbBootstrapTask(this, { name, executionRoleArn: execRole.arn, architecture: cfg.architecture });
+      const dbBootstrap = dbBootstrapTask(this, {
+        name,
+        executionRoleArn: execRole.arn,
+        architecture: cfg.architecture,
+      });
       families["db-bootstrap"] = dbBootstrap.taskDefinition.family;
-      this.output("db_bootstrap_run_task_command", dbBootstrap.runTaskCommand, "aws ecs run-task for the db-bootstrap task (private subnets, app security group, no public IP); prints the task ARN.");
+      this.output(
+        "db_bootstrap_run_task_command",
+        dbBootstrap.runTaskCommand,
+        "aws ecs run-task for the db-bootstrap task (private subnets, app security group, no public IP); prints the task ARN.",
+      );
     }
 
     // --- Tasks (compute.tasks): a task definition each, no service; another system starts them with RunTask (D123) ---
     for (const t of cfg.tasks) {
       const id = tf(t.name);
       const knob = (k: string) => expr(`var.${serviceVariablePrefix(t.name)}_${k}`);
-      const td = taskDefinition(id, t.family ?? `${name}-${t.name}`, { ...t, port: undefined }, { cpu: knob("cpu"), memory: knob("memory") });
+      const td = taskDefinition(
+        id,
+        t.family ?? `${name}-${t.name}`,
+        { ...t, port: undefined },
+        { cpu: knob("cpu"), memory: knob("memory") },
+      );
       // How the task is launched is the caller's (RunTask's networkConfiguration); the tag states it for the policy gate.
       td.tags = { Purpose: "run-task", ...(t.assignPublicIp ? { [ASSIGN_PUBLIC_IP_TAG]: "ENABLED" } : {}) };
       families[t.name] = td.family;
       // The family's ARN without `:<revision>`: RunTask then runs the latest ACTIVE revision, so a new image or size
       // (a new revision; Terraform deregisters the old one) needs nothing redeployed by whoever holds the ARN (D167).
-      this.output(`${id}_task_definition_arn`, "${aws_ecs_task_definition." + id + ".arn_without_revision}", `ARN of the ${t.name} task definition without its revision (RunTask runs the latest ACTIVE revision).`);
-      this.output(`${id}_container_name`, t.containerName, `Name of the ${t.name} task's container (what a runner's container overrides name).`);
+      this.output(
+        `${id}_task_definition_arn`,
+        "${aws_ecs_task_definition." + id + ".arn_without_revision}",
+        `ARN of the ${t.name} task definition without its revision (RunTask runs the latest ACTIVE revision).`,
+      );
+      this.output(
+        `${id}_container_name`,
+        t.containerName,
+        `Name of the ${t.name} task's container (what a runner's container overrides name).`,
+      );
       taskAccessPolicy(this, { task: t, id, role: taskRole.id });
       this.output(`${id}_task_definition_family`, td.family, `Family of the ${t.name} task definition.`);
       // Started by hand (troubleshooting, a test run): where the runner would start it, with the same public IP choice.
       const where = t.assignPublicIp ? { subnets: "var.public_subnet_ids", publicIp: true } : {};
-      this.output(`${id}_run_task_command`, runTaskCommand({ family: `aws_ecs_task_definition.${id}.family`, ...where }), `aws ecs run-task line that starts the ${t.name} task by hand; prints the task ARN.`);
+      this.output(
+        `${id}_run_task_command`,
+        runTaskCommand({ family: `aws_ecs_task_definition.${id}.family`, ...where }),
+        `aws ecs run-task line that starts the ${t.name} task by hand; prints the task ARN.`,
+      );
     }
 
     // --- ECS Exec toolbox (seed 000 §8.1, §8.4) ---------------------------------------------------------
@@ -736,30 +1111,83 @@ export class ComputeModule extends ModuleStack {
     const hclMap = (m: Record<string, string>) => expr(hclExpression(m));
     this.output("ecs_cluster_name", cluster.name, "ECS cluster (seed 000: <project>-<env>).");
     this.output("ecs_cluster_arn", cluster.arn, "ECS cluster ARN.");
-    this.output("ecs_service_names", hclMap(Object.fromEntries(cfg.services.map((s) => [s.name, `\${aws_ecs_service.${tf(s.name)}.name}`]))), "Service names by service.");
-    this.output("task_definition_families", hclMap(Object.fromEntries(Object.keys(families).map((k) => [k, `\${aws_ecs_task_definition.${tf(k)}.family}`]))), "Task definition families (rollback: <family>:<revision>).");
-    this.output("ecr_repository_urls", hclMap(Object.fromEntries(cfg.images.map((i) => [i, repoUrl(i)]))), "ECR repository URLs by image.");
+    this.output(
+      "ecs_service_names",
+      hclMap(Object.fromEntries(cfg.services.map((s) => [s.name, `\${aws_ecs_service.${tf(s.name)}.name}`]))),
+      "Service names by service.",
+    );
+    this.output(
+      "task_definition_families",
+      hclMap(Object.fromEntries(Object.keys(families).map((k) => [k, `\${aws_ecs_task_definition.${tf(k)}.family}`]))),
+      "Task definition families (rollback: <family>:<revision>).",
+    );
+    this.output(
+      "ecr_repository_urls",
+      hclMap(Object.fromEntries(cfg.images.map((i) => [i, repoUrl(i)]))),
+      "ECR repository URLs by image.",
+    );
     this.output("log_group_name", logGroup.name, "Log group of the containers (seed 000 §6: aws logs tail).");
-    if (serviceLogs) this.output("service_log_group_names", hclMap(Object.fromEntries(Object.keys(serviceLogs).map((k) => [k, `\${aws_cloudwatch_log_group.service_${tf(k)}.name}`]))), "Log group of each service (aws logs tail /ecs/<name>-<service>).");
+    if (serviceLogs)
+      this.output(
+        "service_log_group_names",
+        hclMap(
+          Object.fromEntries(
+            Object.keys(serviceLogs).map((k) => [k, `\${aws_cloudwatch_log_group.service_${tf(k)}.name}`]),
+          ),
+        ),
+        "Log group of each service (aws logs tail /ecs/<name>-<service>).",
+      );
     this.output("task_role_arn", taskRole.arn, "Role of the application tasks.");
     this.output("execution_role_arn", execRole.arn, "Execution role of the tasks.");
-    if (ddSecret) this.output("datadog_api_key_secret_arn", ddSecret.arn, 'Datadog API key secret; put {"api_key": "<key>"} before the services run the agent.');
-    const runTask = (family: string, exec: boolean) => runTaskCommand({ family: `aws_ecs_task_definition.${family}.family`, exec });
-    if (cfg.migrations) this.output("migrations_run_task_command", runTask("migrations", false), "aws ecs run-task line that starts the migrations task (TASK=$(eval \"$(terraform output -raw migrations_run_task_command)\")).");
+    if (ddSecret)
+      this.output(
+        "datadog_api_key_secret_arn",
+        ddSecret.arn,
+        'Datadog API key secret; put {"api_key": "<key>"} before the services run the agent.',
+      );
+    const runTask = (family: string, exec: boolean) =>
+      runTaskCommand({ family: `aws_ecs_task_definition.${family}.family`, exec });
+    if (cfg.migrations)
+      this.output(
+        "migrations_run_task_command",
+        runTask("migrations", false),
+        'aws ecs run-task line that starts the migrations task (TASK=$(eval "$(terraform output -raw migrations_run_task_command)")).',
+      );
     if (toolboxRole) {
-      this.output("ecs_toolbox_run_task_command", runTask("toolbox", true), "aws ecs run-task line that starts the ECS Exec toolbox (seed 000 §8.1; it stops itself after an hour).");
+      this.output(
+        "ecs_toolbox_run_task_command",
+        runTask("toolbox", true),
+        "aws ecs run-task line that starts the ECS Exec toolbox (seed 000 §8.1; it stops itself after an hour).",
+      );
       this.output("toolbox_role_arn", toolboxRole.arn, "Role of the ECS Exec toolbox task.");
     }
     if (web.length > 0) {
-      this.output("alb_dns_name", "${aws_lb.this.dns_name}", "DNS name of the ALB (seed 000 §6: curl http://$ALB_DNS/health).");
+      this.output(
+        "alb_dns_name",
+        "${aws_lb.this.dns_name}",
+        "DNS name of the ALB (seed 000 §6: curl http://$ALB_DNS/health).",
+      );
       this.output("alb_zone_id", "${aws_lb.this.zone_id}", "Route 53 zone of the ALB.");
       this.output("alb_arn", "${aws_lb.this.arn}", "ARN of the ALB.");
       this.output("alb_arn_suffix", "${aws_lb.this.arn_suffix}", "ARN suffix of the ALB (CloudWatch dimension).");
-      this.output("target_group_arns", hclMap(Object.fromEntries(web.map((s) => [s.name, `\${aws_lb_target_group.${tf(s.name)}.arn}`]))), "Target group ARNs by service (seed 000 §5.3: aws elbv2 describe-target-health).");
-      this.output("target_group_arn_suffixes", hclMap(Object.fromEntries(web.map((s) => [s.name, `\${aws_lb_target_group.${tf(s.name)}.arn_suffix}`]))), "Target group ARN suffixes by service.");
+      this.output(
+        "target_group_arns",
+        hclMap(Object.fromEntries(web.map((s) => [s.name, `\${aws_lb_target_group.${tf(s.name)}.arn}`]))),
+        "Target group ARNs by service (seed 000 §5.3: aws elbv2 describe-target-health).",
+      );
+      this.output(
+        "target_group_arn_suffixes",
+        hclMap(Object.fromEntries(web.map((s) => [s.name, `\${aws_lb_target_group.${tf(s.name)}.arn_suffix}`]))),
+        "Target group ARN suffixes by service.",
+      );
       this.output("https_enabled", https, "Whether the ALB has an HTTPS listener.");
       if (originVerify) {
-        this.output("origin_verify_header_value", "${terraform_data.origin_verify.output}", `Secret value CloudFront sends in ${ORIGIN_VERIFY_HEADER} (cdn module).`, true);
+        this.output(
+          "origin_verify_header_value",
+          "${terraform_data.origin_verify.output}",
+          `Secret value CloudFront sends in ${ORIGIN_VERIFY_HEADER} (cdn module).`,
+          true,
+        );
       }
     }
   }

@@ -21,7 +21,12 @@ export interface RunTaskOptions {
 
 /** The single-line command as a Terraform template string (names.md: run-task command form). */
 export function runTaskCommand(options: RunTaskOptions): string {
-  const o = { cluster: "aws_ecs_cluster.this.name", subnets: "var.private_subnet_ids", securityGroup: "var.app_security_group_id", ...options };
+  const o = {
+    cluster: "aws_ecs_cluster.this.name",
+    subnets: "var.private_subnet_ids",
+    securityGroup: "var.app_security_group_id",
+    ...options,
+  };
   return [
     "aws ecs run-task",
     `--cluster \${${o.cluster}}`,

@@ -17,7 +17,10 @@ export function parameterResourceName(parameter: string): string {
 }
 
 /** The operators' parameters under `var.parameter_path`, each with the placeholder value Terraform never restores. */
-export function placeholderParameters(scope: Construct, props: { readonly names: readonly string[]; readonly dataKey: string }): SsmParameter[] {
+export function placeholderParameters(
+  scope: Construct,
+  props: { readonly names: readonly string[]; readonly dataKey: string },
+): SsmParameter[] {
   return props.names.map((p) =>
     named(
       new SsmParameter(scope, `parameter_${parameterResourceName(p)}`, {
@@ -39,7 +42,12 @@ export function placeholderParameters(scope: Construct, props: { readonly names:
  */
 export function parameterStatements(props: { readonly region: string; readonly dataKey: string }): PolicyStatement[] {
   return [
-    { Sid: "ReadTaskParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: "arn:aws:ssm:${var.region}:${var.account_id}:parameter${var.parameter_path}*" },
+    {
+      Sid: "ReadTaskParameters",
+      Effect: "Allow",
+      Action: "ssm:GetParameters",
+      Resource: "arn:aws:ssm:${var.region}:${var.account_id}:parameter${var.parameter_path}*",
+    },
     {
       Sid: "DecryptTaskParameters",
       Effect: "Allow",

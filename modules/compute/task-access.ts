@@ -15,9 +15,15 @@ export function taskAccessStatements(access: TaskAccess): PolicyStatement[] {
   const out: PolicyStatement[] = [];
   const buckets = [...access.s3Read, ...access.s3ReadWrite];
   if (buckets.length > 0) out.push({ Sid: "ListBuckets", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets });
-  if (buckets.length > 0) out.push({ Sid: "ReadObjects", Effect: "Allow", Action: "s3:GetObject", Resource: buckets.map((b) => `${b}/*`) });
+  if (buckets.length > 0)
+    out.push({ Sid: "ReadObjects", Effect: "Allow", Action: "s3:GetObject", Resource: buckets.map((b) => `${b}/*`) });
   if (access.s3ReadWrite.length > 0) {
-    out.push({ Sid: "WriteObjects", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: access.s3ReadWrite.map((b) => `${b}/*`) });
+    out.push({
+      Sid: "WriteObjects",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
+      Resource: access.s3ReadWrite.map((b) => `${b}/*`),
+    });
   }
   if (access.dynamodbTables.length > 0) {
     out.push({
@@ -28,14 +34,29 @@ export function taskAccessStatements(access: TaskAccess): PolicyStatement[] {
     });
   }
   if (access.bedrockModels.length > 0) {
-    out.push({ Sid: "InvokeModels", Effect: "Allow", Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], Resource: access.bedrockModels });
+    out.push({
+      Sid: "InvokeModels",
+      Effect: "Allow",
+      Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+      Resource: access.bedrockModels,
+    });
   }
   return out;
 }
 
 /** The task's `<task>-access` policy on the task role, when it names any resource. */
-export function taskAccessPolicy(scope: Construct, o: { readonly task: TaskConfig; readonly id: string; readonly role: string }): IamRolePolicy | undefined {
+export function taskAccessPolicy(
+  scope: Construct,
+  o: { readonly task: TaskConfig; readonly id: string; readonly role: string },
+): IamRolePolicy | undefined {
   const statements = taskAccessStatements(o.task.access);
   if (statements.length === 0) return undefined;
-  return named(new IamRolePolicy(scope, `task_access_${o.id}`, { name: `${o.task.name}-access`, role: o.role, policy: policyDocument(statements) }), `task_access_${o.id}`);
+  return named(
+    new IamRolePolicy(scope, `task_access_${o.id}`, {
+      name: `${o.task.name}-access`,
+      role: o.role,
+      policy: policyDocument(statements),
+    }),
+    `task_access_${o.id}`,
+  );
 }

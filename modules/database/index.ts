@@ -27,7 +27,14 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { ServerlessapplicationrepositoryCloudformationStack } from "@cdktf/provider-aws/lib/serverlessapplicationrepository-cloudformation-stack";
 import type { Construct } from "constructs";
 import type { KnobTokens } from "../../lib/core/knobs";
-import { APP_ROTATION_DAYS, appRotates, DATABASE_DEFAULTS, DATABASE_KNOBS, postgresTlsQuery, type DatabaseConfig } from "./config";
+import {
+  APP_ROTATION_DAYS,
+  appRotates,
+  DATABASE_DEFAULTS,
+  DATABASE_KNOBS,
+  postgresTlsQuery,
+  type DatabaseConfig,
+} from "./config";
 import { POSTGRES_MULTI_USER_ROTATION_APP, rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 import { allowCidrEgress } from "../../lib/constructs/access";
 import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
@@ -64,7 +71,12 @@ export interface DatabaseProps extends DataTierPlacement {
    * SSM parameters holding connection URLs, written write-only (D104, D105): `<path><app>` with the application
    * user's password, and `<path><master>` with the master's when given (the migrations task's). @default none
    */
-  readonly urlParameters?: { readonly path: string; readonly app: string; readonly master?: string; /** The RDS CA bundle's path in the image (`sslrootcert`). */ readonly caBundle: string };
+  readonly urlParameters?: {
+    readonly path: string;
+    readonly app: string;
+    readonly master?: string;
+    /** The RDS CA bundle's path in the image (`sslrootcert`). */ readonly caBundle: string;
+  };
   /**
    * Where the application password's rotation function runs (D170), when `settings.appRotation` rotates: the
    * private subnets (a route to a NAT or the `secretsmanager` endpoint) and the region of the Secrets Manager API.
@@ -78,7 +90,6 @@ export interface DatabaseProps extends DataTierPlacement {
  */
 export const ROTATION_EXCLUDED_CHARACTERS = "/@\"'\\:;%#?&=+[]{}<>|^`~,$!*()";
 
-
 export class DatabaseModule extends ModuleStack {
   private readonly settings: DatabaseConfig;
 
@@ -86,34 +97,133 @@ export class DatabaseModule extends ModuleStack {
     super(scope, workspace, "database");
     this.settings = props.settings;
 
-    const name = this.input("name", props.name, { type: "string", description: "Name prefix; the instance is <name>-postgres." }).stringValue;
-    this.input("secret_prefix", props.secretPrefix, { type: "string", description: "Secrets Manager path prefix: <prefix>/db-master and <prefix>/db-app." });
-    const vpcId = this.input("vpc_id", props.vpcId, { type: "string", description: "VPC of the database." }).stringValue;
-    this.input("subnet_ids", props.subnetIds, { type: "list(string)", description: "Subnets of the DB subnet group (database tier)." });
-    const appSg = this.input("app_security_group_id", props.appSecurityGroupId, { type: "string", description: "Security group allowed to connect." }).stringValue;
-    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key for storage, Performance Insights and the master secret." }).stringValue;
-    const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, { type: "string", description: "KMS key of the exported log groups." }).stringValue;
+    const name = this.input("name", props.name, {
+      type: "string",
+      description: "Name prefix; the instance is <name>-postgres.",
+    }).stringValue;
+    this.input("secret_prefix", props.secretPrefix, {
+      type: "string",
+      description: "Secrets Manager path prefix: <prefix>/db-master and <prefix>/db-app.",
+    });
+    const vpcId = this.input("vpc_id", props.vpcId, {
+      type: "string",
+      description: "VPC of the database.",
+    }).stringValue;
+    this.input("subnet_ids", props.subnetIds, {
+      type: "list(string)",
+      description: "Subnets of the DB subnet group (database tier).",
+    });
+    const appSg = this.input("app_security_group_id", props.appSecurityGroupId, {
+      type: "string",
+      description: "Security group allowed to connect.",
+    }).stringValue;
+    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, {
+      type: "string",
+      description: "KMS key for storage, Performance Insights and the master secret.",
+    }).stringValue;
+    const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, {
+      type: "string",
+      description: "KMS key of the exported log groups.",
+    }).stringValue;
     // Runbook knobs (./config.ts, knobs section): validated once, on the root variables that feed them.
     this.knobInputs(DATABASE_KNOBS, props.knobs);
-    const engineVersion = this.input("engine_version", props.settings.engineVersion, { type: "string", description: "PostgreSQL major version (minor upgrades are automatic).", default: "15" }).stringValue;
-    this.input("max_allocated_storage", props.settings.maxAllocatedStorage ?? null, { type: "number", description: "Storage autoscaling ceiling, GB; null for 4 × allocated.", default: null, nullable: true });
-    this.input("replica_instance_class", props.settings.replicaInstanceClass ?? null, { type: "string", description: "Instance class of the replicas; null for the primary's.", default: null, nullable: true });
-    const monitoring = this.input("monitoring_interval", props.settings.monitoringInterval, { type: "number", description: "Enhanced Monitoring interval (0 off).", default: 60 }).numberValue;
-    this.input("performance_insights_enabled", props.settings.performanceInsights, { type: "bool", description: "Performance Insights (7-day free retention).", default: true });
-    const deletionProtection = this.input("deletion_protection", props.settings.deletionProtection, { type: "bool", description: "Refuse deletion through the API.", default: true }).booleanValue;
-    this.input("final_snapshot", props.settings.finalSnapshot, { type: "bool", description: "Take <identifier>-final on destroy.", default: true });
-    const maintenance = this.input("maintenance_window", props.settings.maintenanceWindow, { type: "string", description: "Weekly maintenance window (UTC).", default: "sun:06:00-sun:07:00" }).stringValue;
-    const backupWindow = this.input("backup_window", props.settings.backupWindow, { type: "string", description: "Daily backup window (UTC).", default: "03:00-04:00" }).stringValue;
-    const logRetention = this.input("log_retention_days", props.settings.logRetentionDays, { type: "number", description: "Retention of the exported log groups.", default: 30 }).numberValue;
-    const dbName = this.input("database_name", props.settings.databaseName, { type: "string", description: "Initial database.", default: DATABASE_DEFAULTS.databaseName }).stringValue;
-    const username = this.input("master_username", props.settings.masterUsername, { type: "string", description: "Master user (password generated by Terraform, in <prefix>/db-master).", default: DATABASE_DEFAULTS.masterUsername }).stringValue;
-    this.input("app_username", props.settings.appUsername, { type: "string", description: "Application user (created by the db-bootstrap task; password in <prefix>/db-app).", default: DATABASE_DEFAULTS.appUsername });
-    const masterVersion = this.input("master_password_version", props.settings.masterPasswordVersion, { type: "number", description: "Raise to generate a new master password and set it on RDS.", default: 1 }).numberValue;
-    this.input("app_password_version", props.settings.appPasswordVersion, { type: "number", description: "Raise to generate a new application password (then rerun db-bootstrap).", default: 1 });
-    const recovery = this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, { type: "number", description: "Recovery window of the two database secrets.", default: 30 }).numberValue;
+    const engineVersion = this.input("engine_version", props.settings.engineVersion, {
+      type: "string",
+      description: "PostgreSQL major version (minor upgrades are automatic).",
+      default: "15",
+    }).stringValue;
+    this.input("max_allocated_storage", props.settings.maxAllocatedStorage ?? null, {
+      type: "number",
+      description: "Storage autoscaling ceiling, GB; null for 4 × allocated.",
+      default: null,
+      nullable: true,
+    });
+    this.input("replica_instance_class", props.settings.replicaInstanceClass ?? null, {
+      type: "string",
+      description: "Instance class of the replicas; null for the primary's.",
+      default: null,
+      nullable: true,
+    });
+    const monitoring = this.input("monitoring_interval", props.settings.monitoringInterval, {
+      type: "number",
+      description: "Enhanced Monitoring interval (0 off).",
+      default: 60,
+    }).numberValue;
+    this.input("performance_insights_enabled", props.settings.performanceInsights, {
+      type: "bool",
+      description: "Performance Insights (7-day free retention).",
+      default: true,
+    });
+    const deletionProtection = this.input("deletion_protection", props.settings.deletionProtection, {
+      type: "bool",
+      description: "Refuse deletion through the API.",
+      default: true,
+    }).booleanValue;
+    this.input("final_snapshot", props.settings.finalSnapshot, {
+      type: "bool",
+      description: "Take <identifier>-final on destroy.",
+      default: true,
+    });
+    const maintenance = this.input("maintenance_window", props.settings.maintenanceWindow, {
+      type: "string",
+      description: "Weekly maintenance window (UTC).",
+      default: "sun:06:00-sun:07:00",
+    }).stringValue;
+    const backupWindow = this.input("backup_window", props.settings.backupWindow, {
+      type: "string",
+      description: "Daily backup window (UTC).",
+      default: "03:00-04:00",
+    }).stringValue;
+    const logRetention = this.input("log_retention_days", props.settings.logRetentionDays, {
+      type: "number",
+      description: "Retention of the exported log groups.",
+      default: 30,
+    }).numberValue;
+    const dbName = this.input("database_name", props.settings.databaseName, {
+      type: "string",
+      description: "Initial database.",
+      default: DATABASE_DEFAULTS.databaseName,
+    }).stringValue;
+    const username = this.input("master_username", props.settings.masterUsername, {
+      type: "string",
+      description: "Master user (password generated by Terraform, in <prefix>/db-master).",
+      default: DATABASE_DEFAULTS.masterUsername,
+    }).stringValue;
+    this.input("app_username", props.settings.appUsername, {
+      type: "string",
+      description: "Application user (created by the db-bootstrap task; password in <prefix>/db-app).",
+      default: DATABASE_DEFAULTS.appUsername,
+    });
+    const masterVersion = this.input("master_password_version", props.settings.masterPasswordVersion, {
+      type: "number",
+      description: "Raise to generate a new master password and set it on RDS.",
+      default: 1,
+    }).numberValue;
+    this.input("app_password_version", props.settings.appPasswordVersion, {
+      type: "number",
+      description: "Raise to generate a new application password (then rerun db-bootstrap).",
+      default: 1,
+    });
+    const recovery = this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, {
+      type: "number",
+      description: "Recovery window of the two database secrets.",
+      default: 30,
+    }).numberValue;
 
-    const sg = securityGroup(this, "postgres", `${name}-postgres`, "RDS PostgreSQL: 5432 from the application tasks only", vpcId);
-    allowFrom(this, { name: "postgres", id: sg.id }, { name: "app", id: appSg }, POSTGRES_PORT, "PostgreSQL from the application tasks");
+    const sg = securityGroup(
+      this,
+      "postgres",
+      `${name}-postgres`,
+      "RDS PostgreSQL: 5432 from the application tasks only",
+      vpcId,
+    );
+    allowFrom(
+      this,
+      { name: "postgres", id: sg.id },
+      { name: "app", id: appSg },
+      POSTGRES_PORT,
+      "PostgreSQL from the application tasks",
+    );
 
     const subnets = named(
       new DbSubnetGroup(this, "db_subnets", {
@@ -132,7 +242,11 @@ export class DatabaseModule extends ModuleStack {
       { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
     ];
     if (props.settings.effectiveCacheSizeGb !== undefined) {
-      parameters.push({ name: "effective_cache_size", value: String(Math.round((props.settings.effectiveCacheSizeGb * 1024 * 1024) / 8)), applyMethod: "immediate" });
+      parameters.push({
+        name: "effective_cache_size",
+        value: String(Math.round((props.settings.effectiveCacheSizeGb * 1024 * 1024) / 8)),
+        applyMethod: "immediate",
+      });
     }
     // name_prefix, not name: with create_before_destroy the replacement (a family change, a major
     // upgrade) is created while the old group still holds its name, and names are unique per account.
@@ -182,7 +296,13 @@ export class DatabaseModule extends ModuleStack {
         }),
         logicalId,
       );
-    const masterSecret = secret("master_secret", "db_master", "db-master", "PostgreSQL master credentials (migrations and db-bootstrap only), JSON: username, password, host, port, dbname, engine", ROTATION_WAIVERS.dbMaster);
+    const masterSecret = secret(
+      "master_secret",
+      "db_master",
+      "db-master",
+      "PostgreSQL master credentials (migrations and db-bootstrap only), JSON: username, password, host, port, dbname, engine",
+      ROTATION_WAIVERS.dbMaster,
+    );
     const appSecret = secret(
       "app_secret",
       "db_app",
@@ -193,7 +313,11 @@ export class DatabaseModule extends ModuleStack {
 
     const identifier = `${name}-${props.settings.identifierSuffix ?? "postgres"}`;
     const logGroup = named(
-      new CloudwatchLogGroup(this, "db_logs", { name: `/aws/rds/instance/${identifier}/\${each.key}`, retentionInDays: logRetention, kmsKeyId: logsKey }),
+      new CloudwatchLogGroup(this, "db_logs", {
+        name: `/aws/rds/instance/${identifier}/\${each.key}`,
+        retentionInDays: logRetention,
+        kmsKeyId: logsKey,
+      }),
       "postgres",
     );
     forEachOf(logGroup, `toset(${JSON.stringify(RDS_LOG_EXPORTS)})`);
@@ -228,7 +352,9 @@ export class DatabaseModule extends ModuleStack {
         engine: "postgres",
         engineVersion,
         allocatedStorage: expr("var.db_allocated_storage") as unknown as number,
-        maxAllocatedStorage: expr("coalesce(var.max_allocated_storage, var.db_allocated_storage * 4)") as unknown as number,
+        maxAllocatedStorage: expr(
+          "coalesce(var.max_allocated_storage, var.db_allocated_storage * 4)",
+        ) as unknown as number,
         dbName,
         username,
         // Write-only: Terraform sends it to RDS when the version changes and never stores it in this
@@ -266,7 +392,9 @@ export class DatabaseModule extends ModuleStack {
     named(
       new SecretsmanagerSecretVersion(this, "master_secret_version", {
         secretId: masterSecret.id,
-        secretString: expr(`jsonencode({ username = aws_db_instance.postgres.username, password = terraform_data.master_password.output, ${connection}, engine = "postgres" })`),
+        secretString: expr(
+          `jsonencode({ username = aws_db_instance.postgres.username, password = terraform_data.master_password.output, ${connection}, engine = "postgres" })`,
+        ),
       }),
       "db_master",
     );
@@ -275,25 +403,47 @@ export class DatabaseModule extends ModuleStack {
         secretId: appSecret.id,
         // engine and masterarn: the alternating-users rotation function reads them (D170). The username is the one
         // the app starts with; after a rotation the current version names `<app_username>_clone` or this one.
-        secretString: expr(`jsonencode({ username = var.app_username, password = terraform_data.app_password.output, ${connection}, engine = "postgres", masterarn = aws_secretsmanager_secret.db_master.arn })`),
+        secretString: expr(
+          `jsonencode({ username = var.app_username, password = terraform_data.app_password.output, ${connection}, engine = "postgres", masterarn = aws_secretsmanager_secret.db_master.arn })`,
+        ),
       }),
       "db_app",
     );
-    if (rotates && props.rotation) this.appRotation(props.rotation, { name, vpcId, dbSg: sg.id, dataKey, appSecretId: appSecret.id, masterSecretArn: masterSecret.arn });
+    if (rotates && props.rotation)
+      this.appRotation(props.rotation, {
+        name,
+        vpcId,
+        dbSg: sg.id,
+        dataKey,
+        appSecretId: appSecret.id,
+        masterSecretArn: masterSecret.arn,
+      });
 
     if (props.urlParameters) {
       const u = props.urlParameters;
-      const path = this.input("url_parameter_path", u.path, { type: "string", description: "Path of the connection URL parameters (/<project>/<workspace>/)." }).stringValue;
+      const path = this.input("url_parameter_path", u.path, {
+        type: "string",
+        description: "Path of the connection URL parameters (/<project>/<workspace>/).",
+      }).stringValue;
       const tls = postgresTlsQuery(u.caBundle);
-      const hostPart = "@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}?" + tls;
+      const hostPart =
+        "@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}?" +
+        tls;
       // The TLS query is a trigger too: changing it (D164) rewrites the URLs once.
       const tlsTrigger = JSON.stringify(tls);
       const appUrl = urlParameter(this, {
         id: "database_url",
         name: `${path}${u.app}`,
-        description: "postgresql:// URL of the application user (written by Terraform, write-only: never in plan or state)",
+        description:
+          "postgresql:// URL of the application user (written by Terraform, write-only: never in plan or state)",
         value: `postgresql://\${var.app_username}:\${terraform_data.app_password.output}${hostPart}`,
-        triggers: ["var.app_username", "terraform_data.app_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port", tlsTrigger],
+        triggers: [
+          "var.app_username",
+          "terraform_data.app_password.id",
+          "aws_db_instance.postgres.address",
+          "aws_db_instance.postgres.port",
+          tlsTrigger,
+        ],
         dataKey,
       });
       this.output("database_url_parameter_arn", appUrl.arn, "ARN of the DATABASE_URL parameter (application user).");
@@ -301,12 +451,22 @@ export class DatabaseModule extends ModuleStack {
         const masterUrl = urlParameter(this, {
           id: "migrations_database_url",
           name: `${path}${u.master}`,
-          description: "postgresql:// URL of the master user, for the migrations task only (written by Terraform, write-only)",
+          description:
+            "postgresql:// URL of the master user, for the migrations task only (written by Terraform, write-only)",
           value: `postgresql://\${aws_db_instance.postgres.username}:\${terraform_data.master_password.output}${hostPart}`,
-          triggers: ["terraform_data.master_password.id", "aws_db_instance.postgres.address", "aws_db_instance.postgres.port", tlsTrigger],
+          triggers: [
+            "terraform_data.master_password.id",
+            "aws_db_instance.postgres.address",
+            "aws_db_instance.postgres.port",
+            tlsTrigger,
+          ],
           dataKey,
         });
-        this.output("migrations_database_url_parameter_arn", masterUrl.arn, "ARN of the MIGRATIONS_DATABASE_URL parameter (master user).");
+        this.output(
+          "migrations_database_url_parameter_arn",
+          masterUrl.arn,
+          "ARN of the MIGRATIONS_DATABASE_URL parameter (master user).",
+        );
       }
     }
 
@@ -314,11 +474,23 @@ export class DatabaseModule extends ModuleStack {
     this.output("db_address", primary.address, "Primary host name.");
     this.output("db_port", primary.port, "PostgreSQL port.");
     this.output("db_name", dbName, "Initial database name.");
-    this.output("db_master_user_secret_arn", masterSecret.arn, "Secret <prefix>/db-master: master credentials (JSON: username, password, host, port, dbname, engine); migrations and db-bootstrap only.");
-    this.output("db_app_secret_arn", appSecret.arn, "Secret <prefix>/db-app: the application user's credentials (JSON: username, password, host, port, dbname).");
+    this.output(
+      "db_master_user_secret_arn",
+      masterSecret.arn,
+      "Secret <prefix>/db-master: master credentials (JSON: username, password, host, port, dbname, engine); migrations and db-bootstrap only.",
+    );
+    this.output(
+      "db_app_secret_arn",
+      appSecret.arn,
+      "Secret <prefix>/db-app: the application user's credentials (JSON: username, password, host, port, dbname).",
+    );
     this.output("db_app_username", expr("var.app_username"), "Application user the db-bootstrap task creates.");
     this.output("db_security_group_id", sg.id, "Security group of the database.");
-    this.output("db_replica_endpoints", expr("aws_db_instance.replica[*].endpoint"), "Read replica endpoints, address:port.");
+    this.output(
+      "db_replica_endpoints",
+      expr("aws_db_instance.replica[*].endpoint"),
+      "Read replica endpoints, address:port.",
+    );
     this.output("db_instance_identifier", primary.identifier, "Identifier of the primary instance.");
   }
 
@@ -330,19 +502,59 @@ export class DatabaseModule extends ModuleStack {
    */
   private appRotation(
     placement: { readonly subnetIds: string[]; readonly region: string },
-    ids: { readonly name: string; readonly vpcId: string; readonly dbSg: string; readonly dataKey: string; readonly appSecretId: string; readonly masterSecretArn: string },
+    ids: {
+      readonly name: string;
+      readonly vpcId: string;
+      readonly dbSg: string;
+      readonly dataKey: string;
+      readonly appSecretId: string;
+      readonly masterSecretArn: string;
+    },
   ): void {
-    this.input("rotation_subnet_ids", placement.subnetIds, { type: "list(string)", description: "Private subnets of the rotation function (a route to a NAT or the secretsmanager endpoint)." });
-    const region = this.input("region", placement.region, { type: "string", description: "Region of the Secrets Manager API the rotation function calls." }).stringValue;
-    const days = this.input("app_rotation_days", this.settings.appRotation.afterDays, { type: "number", description: "Days between rotations of the application password.", default: APP_ROTATION_DAYS }).numberValue;
+    this.input("rotation_subnet_ids", placement.subnetIds, {
+      type: "list(string)",
+      description: "Private subnets of the rotation function (a route to a NAT or the secretsmanager endpoint).",
+    });
+    const region = this.input("region", placement.region, {
+      type: "string",
+      description: "Region of the Secrets Manager API the rotation function calls.",
+    }).stringValue;
+    const days = this.input("app_rotation_days", this.settings.appRotation.afterDays, {
+      type: "number",
+      description: "Days between rotations of the application password.",
+      default: APP_ROTATION_DAYS,
+    }).numberValue;
     const fn = `${ids.name}-db-app-rotation`;
-    const sg = securityGroup(this, "rotation", fn, "Rotation function of the application password: PostgreSQL and the Secrets Manager API", ids.vpcId);
-    allowFrom(this, { name: "postgres", id: ids.dbSg }, { name: "rotation", id: sg.id }, POSTGRES_PORT, "PostgreSQL from the rotation function");
-    allowCidrEgress(this, { name: "rotation", id: sg.id }, "https", "0.0.0.0/0", 443, "Secrets Manager API (NAT or interface endpoint)");
+    const sg = securityGroup(
+      this,
+      "rotation",
+      fn,
+      "Rotation function of the application password: PostgreSQL and the Secrets Manager API",
+      ids.vpcId,
+    );
+    allowFrom(
+      this,
+      { name: "postgres", id: ids.dbSg },
+      { name: "rotation", id: sg.id },
+      POSTGRES_PORT,
+      "PostgreSQL from the rotation function",
+    );
+    allowCidrEgress(
+      this,
+      { name: "rotation", id: sg.id },
+      "https",
+      "0.0.0.0/0",
+      443,
+      "Secrets Manager API (NAT or interface endpoint)",
+    );
     // The function's log group, made here first so it has a retention and the logs key (Lambda would create it
     // unencrypted and kept forever): the template names the function, so the group's name is known.
     const logs = named(
-      new CloudwatchLogGroup(this, "app_rotation_logs", { name: `/aws/lambda/${fn}`, retentionInDays: expr("var.log_retention_days") as unknown as number, kmsKeyId: expr("var.logs_kms_key_arn") }),
+      new CloudwatchLogGroup(this, "app_rotation_logs", {
+        name: `/aws/lambda/${fn}`,
+        retentionInDays: expr("var.log_retention_days") as unknown as number,
+        kmsKeyId: expr("var.logs_kms_key_arn"),
+      }),
       "db_app_rotation",
     );
     const stack = named(
@@ -368,7 +580,9 @@ export class DatabaseModule extends ModuleStack {
     named(
       new SecretsmanagerSecretRotation(this, "app_rotation", {
         secretId: ids.appSecretId,
-        rotationLambdaArn: expr(`aws_serverlessapplicationrepository_cloudformation_stack.db_app_rotation.outputs["RotationLambdaARN"]`),
+        rotationLambdaArn: expr(
+          `aws_serverlessapplicationrepository_cloudformation_stack.db_app_rotation.outputs["RotationLambdaARN"]`,
+        ),
         rotationRules: { automaticallyAfterDays: days },
         // Not at creation: the first deploy creates the application user with db-bootstrap afterwards, and the
         // function clones that user (GRANT <user> TO <user>_clone), so it must exist first.
@@ -377,6 +591,10 @@ export class DatabaseModule extends ModuleStack {
       }),
       "db_app",
     );
-    this.output("db_app_rotation_function_name", fn, "Rotation function of the application password (logs: /aws/lambda/<name>).");
+    this.output(
+      "db_app_rotation_function_name",
+      fn,
+      "Rotation function of the application password (logs: /aws/lambda/<name>).",
+    );
   }
 }

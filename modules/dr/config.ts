@@ -39,14 +39,30 @@ export function drProblems(env: DrContext): [(string | number)[], string][] {
   const dr = env.dr;
   if (!dr.enabled) return [];
   const problems: [(string | number)[], string][] = [];
-  if (!dr.region) problems.push([["dr", "region"], "disaster recovery needs the region of the copies, e.g. \"us-east-2\""]);
-  else if (dr.region === env.region) problems.push([["dr", "region"], `${dr.region} is the environment's own region; the copies must live in another one`]);
+  if (!dr.region)
+    problems.push([["dr", "region"], 'disaster recovery needs the region of the copies, e.g. "us-east-2"']);
+  else if (dr.region === env.region)
+    problems.push([
+      ["dr", "region"],
+      `${dr.region} is the environment's own region; the copies must live in another one`,
+    ]);
   if (env.database.backupRetentionDays === 0) {
-    problems.push([["dr", "enabled"], "replicating automated backups needs automated backups on the source (database.backupRetentionDays > 0)"]);
+    problems.push([
+      ["dr", "enabled"],
+      "replicating automated backups needs automated backups on the source (database.backupRetentionDays > 0)",
+    ]);
   }
   dr.buckets.forEach((b, i) => {
-    if (!(b in env.storage.buckets)) problems.push([["dr", "buckets", i], `"${b}" is not a bucket of storage.buckets (${Object.keys(env.storage.buckets).join(", ")})`]);
-    else if (!env.storage.buckets[b].versioning) problems.push([["dr", "buckets", i], `S3 replication needs versioning on the source bucket: storage.buckets.${b}.versioning is false`]);
+    if (!(b in env.storage.buckets))
+      problems.push([
+        ["dr", "buckets", i],
+        `"${b}" is not a bucket of storage.buckets (${Object.keys(env.storage.buckets).join(", ")})`,
+      ]);
+    else if (!env.storage.buckets[b].versioning)
+      problems.push([
+        ["dr", "buckets", i],
+        `S3 replication needs versioning on the source bucket: storage.buckets.${b}.versioning is false`,
+      ]);
   });
   return problems;
 }

@@ -73,28 +73,62 @@ export class DrModule extends ModuleStack {
 
   constructor(scope: Construct, workspace: string, props: DrProps) {
     super(scope, workspace, "dr");
-    if (props.drRegion === props.sourceRegion) throw new Error(`dr: the DR region ${props.drRegion} is the source region`);
+    if (props.drRegion === props.sourceRegion)
+      throw new Error(`dr: the DR region ${props.drRegion} is the source region`);
     this.alias = regionAlias(props.drRegion);
     const alias = this.alias;
     const inDr = <T extends TerraformResource>(r: T): T => onProvider(r, alias);
 
-    const name = this.input("name", props.name, { type: "string", description: "Name prefix of the replication role." }).stringValue;
-    const drRegion = this.input("dr_region", props.drRegion, { type: "string", description: "Region of the copies (the provider alias passed in must be in it)." }).stringValue;
-    const sourceRegion = this.input("source_region", props.sourceRegion, { type: "string", description: "Region of the primary resources." }).stringValue;
-    const account = this.input("account_id", props.accountId, { type: "string", description: "AWS account id." }).stringValue;
-    this.input("logs_bucket_name", props.logsBucketName, { type: "string", description: "Name of the DR logs bucket (replicas' access logs)." });
-    const dbId = this.input("db_instance_identifier", props.dbInstanceIdentifier, { type: "string", description: "Identifier of the primary DB instance whose automated backups are replicated." }).stringValue;
+    const name = this.input("name", props.name, {
+      type: "string",
+      description: "Name prefix of the replication role.",
+    }).stringValue;
+    const drRegion = this.input("dr_region", props.drRegion, {
+      type: "string",
+      description: "Region of the copies (the provider alias passed in must be in it).",
+    }).stringValue;
+    const sourceRegion = this.input("source_region", props.sourceRegion, {
+      type: "string",
+      description: "Region of the primary resources.",
+    }).stringValue;
+    const account = this.input("account_id", props.accountId, {
+      type: "string",
+      description: "AWS account id.",
+    }).stringValue;
+    this.input("logs_bucket_name", props.logsBucketName, {
+      type: "string",
+      description: "Name of the DR logs bucket (replicas' access logs).",
+    });
+    const dbId = this.input("db_instance_identifier", props.dbInstanceIdentifier, {
+      type: "string",
+      description: "Identifier of the primary DB instance whose automated backups are replicated.",
+    }).stringValue;
     const retention = this.input("backup_retention_days", props.backupRetentionDays, {
       type: "number",
       description: "Days of replicated automated backups kept in the DR region.",
       default: 7,
-      validations: [{ condition: "var.backup_retention_days >= 1 && var.backup_retention_days <= 35", errorMessage: "backup_retention_days must be 1 to 35 (RDS keeps at most 35 days of backups)." }],
+      validations: [
+        {
+          condition: "var.backup_retention_days >= 1 && var.backup_retention_days <= 35",
+          errorMessage: "backup_retention_days must be 1 to 35 (RDS keeps at most 35 days of backups).",
+        },
+      ],
     }).numberValue;
-    const sourceKey = this.input("source_data_kms_key_arn", props.sourceDataKmsKeyArn, { type: "string", description: "Data key of the primary region (decrypts source objects)." }).stringValue;
-    const deletionWindow = this.input("kms_deletion_window_days", props.kmsDeletionWindowDays, { type: "number", description: "Deletion window of the DR key, days.", default: 30 }).numberValue;
+    const sourceKey = this.input("source_data_kms_key_arn", props.sourceDataKmsKeyArn, {
+      type: "string",
+      description: "Data key of the primary region (decrypts source objects).",
+    }).stringValue;
+    const deletionWindow = this.input("kms_deletion_window_days", props.kmsDeletionWindowDays, {
+      type: "number",
+      description: "Deletion window of the DR key, days.",
+      default: 30,
+    }).numberValue;
     const buckets = props.buckets ?? [];
     for (const b of buckets) {
-      this.input(`${b.key}_bucket_name`, b.name, { type: "string", description: `Name of the source ${b.key} bucket.` });
+      this.input(`${b.key}_bucket_name`, b.name, {
+        type: "string",
+        description: `Name of the source ${b.key} bucket.`,
+      });
       this.input(`${b.key}_bucket_arn`, b.arn, { type: "string", description: `ARN of the source ${b.key} bucket.` });
     }
 
@@ -179,14 +213,24 @@ export class DrModule extends ModuleStack {
         "replication",
       );
       const statements: PolicyStatement[] = [
-        { Sid: "ReadReplicationConfiguration", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: sourceArns },
+        {
+          Sid: "ReadReplicationConfiguration",
+          Effect: "Allow",
+          Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+          Resource: sourceArns,
+        },
         {
           Sid: "ReadSourceVersions",
           Effect: "Allow",
           Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
           Resource: sourceArns.map((a) => `${a}/*`),
         },
-        { Sid: "WriteReplicas", Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: replicaArns.map((a) => `${a}/*`) },
+        {
+          Sid: "WriteReplicas",
+          Effect: "Allow",
+          Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+          Resource: replicaArns.map((a) => `${a}/*`),
+        },
         {
           Sid: "DecryptSourceObjects",
           Effect: "Allow",
@@ -202,7 +246,14 @@ export class DrModule extends ModuleStack {
           Condition: { StringEquals: { "kms:ViaService": `s3.${drRegion}.amazonaws.com` } },
         },
       ];
-      named(new IamRolePolicy(this, "replication_policy", { name: "replicate-to-dr", role: role.id, policy: policyDocument(statements) }), "replication");
+      named(
+        new IamRolePolicy(this, "replication_policy", {
+          name: "replicate-to-dr",
+          role: role.id,
+          policy: policyDocument(statements),
+        }),
+        "replication",
+      );
 
       buckets.forEach((b, i) => {
         named(
@@ -228,7 +279,11 @@ export class DrModule extends ModuleStack {
 
     this.output("dr_region", drRegion, "Region of the DR copies.");
     this.output("dr_kms_key_arn", keyArn, "Key of the DR copies (restores in the DR region use it).");
-    this.output("dr_backup_replication_arn", expr("aws_db_instance_automated_backups_replication.postgres.id"), "ARN of the replicated automated backups (restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn).");
+    this.output(
+      "dr_backup_replication_arn",
+      expr("aws_db_instance_automated_backups_replication.postgres.id"),
+      "ARN of the replicated automated backups (restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn).",
+    );
     this.output(
       "dr_bucket_names",
       expr(`{ ${buckets.map((b) => `${b.key} = aws_s3_bucket.${b.key}.bucket`).join(", ")} }`),

@@ -17,7 +17,15 @@ export function metricNamespace(base: string, m: Pick<AppMetric, "namespace">): 
 }
 
 /** One metric filter per app metric on the app log group; names `<prefix>-app-<key>`. */
-export function appMetricFilters(scope: Construct, props: { readonly prefix: string; readonly logGroup: string; readonly namespace: string; readonly filters: readonly AppMetric[] }): void {
+export function appMetricFilters(
+  scope: Construct,
+  props: {
+    readonly prefix: string;
+    readonly logGroup: string;
+    readonly namespace: string;
+    readonly filters: readonly AppMetric[];
+  },
+): void {
   for (const m of props.filters) {
     named(
       new CloudwatchLogMetricFilter(scope, `app_metric_${m.key}`, {
@@ -25,7 +33,13 @@ export function appMetricFilters(scope: Construct, props: { readonly prefix: str
         logGroupName: props.logGroup,
         pattern: m.pattern,
         // A filter with dimensions takes no default value (CloudWatch Logs refuses both together).
-        metricTransformation: { name: m.metric, namespace: metricNamespace(props.namespace, m), value: m.value, unit: m.unit, dimensions: m.dimensions },
+        metricTransformation: {
+          name: m.metric,
+          namespace: metricNamespace(props.namespace, m),
+          value: m.value,
+          unit: m.unit,
+          dimensions: m.dimensions,
+        },
       }),
       `app_${m.key}`,
     );

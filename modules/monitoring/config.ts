@@ -17,7 +17,9 @@ export const MAX_REDIS_NODES_PER_SHARD = Math.max(MAX_CACHE_NODES, MAX_REPLICAS_
  * alarm's queries at these maxima (apply-checks.ts `metric-math-alarm-limit`); a dynamic block over anything
  * else cannot be bounded and fails the gate.
  */
-export const METRIC_QUERY_MULTIPLIERS: Readonly<Record<string, number>> = { redis_nodes_per_shard: MAX_REDIS_NODES_PER_SHARD };
+export const METRIC_QUERY_MULTIPLIERS: Readonly<Record<string, number>> = {
+  redis_nodes_per_shard: MAX_REDIS_NODES_PER_SHARD,
+};
 
 export const ThresholdsSchema = z
   .object({
@@ -64,14 +66,22 @@ export const DEFAULT_APP_NAMESPACE = "app";
 export const AppMetricsSchema = z
   .object({
     /** Root of the app's namespaces (`<namespace>/<sub>`); the task role may publish only under it. @default "app" */
-    namespace: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be letters, digits, dots, dashes or underscores").default(DEFAULT_APP_NAMESPACE),
+    namespace: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be letters, digits, dots, dashes or underscores")
+      .default(DEFAULT_APP_NAMESPACE),
   })
   .strict();
 
 /** Statistics a metric alarm may use. */
 export const ALARM_STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"] as const;
 /** Comparisons a metric alarm may use against its static threshold. */
-export const ALARM_COMPARISONS = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"] as const;
+export const ALARM_COMPARISONS = [
+  "GreaterThanThreshold",
+  "GreaterThanOrEqualToThreshold",
+  "LessThanThreshold",
+  "LessThanOrEqualToThreshold",
+] as const;
 
 /**
  * One alarm on any CloudWatch metric, to the alarm topic (seed 004: Step Functions ExecutionsFailed, Bedrock
@@ -109,7 +119,10 @@ export const MetricAlarmSchema = z
      * suits every metric, and CloudWatch's own default (`missing`) leaves an event-driven alarm in INSUFFICIENT_DATA
      * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data).
      */
-    treatMissingData: z.enum(["notBreaching", "breaching", "ignore", "missing"], { error: "say how missing data is treated: notBreaching, breaching, ignore or missing (CloudWatch's default, missing, leaves an event-driven alarm in INSUFFICIENT_DATA)" }),
+    treatMissingData: z.enum(["notBreaching", "breaching", "ignore", "missing"], {
+      error:
+        "say how missing data is treated: notBreaching, breaching, ignore or missing (CloudWatch's default, missing, leaves an event-driven alarm in INSUFFICIENT_DATA)",
+    }),
   })
   .strict();
 export type MetricAlarmConfig = z.output<typeof MetricAlarmSchema>;
@@ -127,7 +140,10 @@ export const ServiceAlarmsSchema = z
 export const MonitoringSchema = z
   .object({
     /** Prefix of alarm names: `<prefix>-redis-down` (seed 000 §9.2 uses `<product>-prod`). @default `<product>-<env>` */
-    alarmPrefix: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).optional(),
+    alarmPrefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,40}$/)
+      .optional(),
     /**
      * E-mail addresses subscribed to the alarm topic (each confirms by e-mail). At least one, whatever the tier,
      * unless `unsubscribedReason` says why nobody needs this workspace's alarms (`alarmRecipientIssues`, D163). @default []
@@ -150,7 +166,8 @@ export const MonitoringSchema = z
       .default([])
       .superRefine((alarms, ctx) => {
         alarms.forEach((a, i) => {
-          if (alarms.findIndex((b) => b.name === a.name) !== i) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${a.name}" is listed twice` });
+          if (alarms.findIndex((b) => b.name === a.name) !== i)
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${a.name}" is listed twice` });
         });
       }),
     /**
@@ -183,9 +200,14 @@ export const ALARMS_NEED_RECIPIENTS =
  * The alarm-recipients rule, for any tier (a development-tier workspace can serve users: seed 002's `prod`):
  * issues as [field path under `monitoring`, message]. The environment schema reports them.
  */
-export function alarmRecipientIssues(m: { readonly alarmEmails: readonly string[]; readonly unsubscribedReason?: string }): [string, string][] {
-  if (m.alarmEmails.length === 0 && m.unsubscribedReason === undefined) return [["alarmEmails", ALARMS_NEED_RECIPIENTS]];
-  if (m.alarmEmails.length > 0 && m.unsubscribedReason !== undefined) return [["unsubscribedReason", "alarmEmails has subscribers: drop unsubscribedReason"]];
+export function alarmRecipientIssues(m: {
+  readonly alarmEmails: readonly string[];
+  readonly unsubscribedReason?: string;
+}): [string, string][] {
+  if (m.alarmEmails.length === 0 && m.unsubscribedReason === undefined)
+    return [["alarmEmails", ALARMS_NEED_RECIPIENTS]];
+  if (m.alarmEmails.length > 0 && m.unsubscribedReason !== undefined)
+    return [["unsubscribedReason", "alarmEmails has subscribers: drop unsubscribedReason"]];
   return [];
 }
 
@@ -221,7 +243,15 @@ export interface LatencyAlarm {
 /** A dashboard widget over app metrics: a CloudWatch SEARCH (`{ns}` is the app's namespace) or listed series. */
 export type AppWidget =
   | { readonly title: string; readonly search: string }
-  | { readonly title: string; readonly series: readonly { readonly namespace: string; readonly metric: string; readonly stat: string; readonly label?: string }[] };
+  | {
+      readonly title: string;
+      readonly series: readonly {
+        readonly namespace: string;
+        readonly metric: string;
+        readonly stat: string;
+        readonly label?: string;
+      }[];
+    };
 
 /** What a product gives the monitoring module about its app. */
 export interface AppMetricsProps {

@@ -7,7 +7,14 @@ import { memberId } from "./members";
 type Metric = (string | { stat?: string; label?: string })[];
 
 function widget(title: string, metrics: Metric[] | string, x: number, y: number, stat = "Average") {
-  return { type: "metric", x, y, width: 12, height: 6, properties: { title, region: "${var.region}", stat, period: 300, view: "timeSeries", metrics } };
+  return {
+    type: "metric",
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: { title, region: "${var.region}", stat, period: 300, view: "timeSeries", metrics },
+  };
 }
 
 /**
@@ -24,7 +31,20 @@ function everyNode(metrics: [string, string?][], clusterMode: boolean): string {
 
 /** A widget drawing every series a CloudWatch SEARCH finds (one line per dimension value). */
 function searchWidget(title: string, search: string, x: number, y: number) {
-  return { type: "metric", x, y, width: 12, height: 6, properties: { title, region: "${var.region}", period: 300, view: "timeSeries", metrics: [[{ expression: search, id: "e1" }]] } };
+  return {
+    type: "metric",
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: {
+      title,
+      region: "${var.region}",
+      period: 300,
+      view: "timeSeries",
+      metrics: [[{ expression: search, id: "e1" }]],
+    },
+  };
 }
 
 export function dashboardBody(has: {
@@ -48,29 +68,90 @@ export function dashboardBody(has: {
   const widgets: object[] = [];
   if (has.service !== false) {
     widgets.push(
-      widget("ECS CPU and memory (targets: < 70% / < 80%)", [["AWS/ECS", "CPUUtilization", ...ecs], ["AWS/ECS", "MemoryUtilization", ...ecs]], 0, 0),
-      widget("ECS tasks: running vs desired", [["ECS/ContainerInsights", "RunningTaskCount", ...ecs], ["ECS/ContainerInsights", "DesiredTaskCount", ...ecs]], 12, 0),
+      widget(
+        "ECS CPU and memory (targets: < 70% / < 80%)",
+        [
+          ["AWS/ECS", "CPUUtilization", ...ecs],
+          ["AWS/ECS", "MemoryUtilization", ...ecs],
+        ],
+        0,
+        0,
+      ),
+      widget(
+        "ECS tasks: running vs desired",
+        [
+          ["ECS/ContainerInsights", "RunningTaskCount", ...ecs],
+          ["ECS/ContainerInsights", "DesiredTaskCount", ...ecs],
+        ],
+        12,
+        0,
+      ),
     );
   }
   if (has.rds !== false) {
     widgets.push(
       widget("RDS connections", [["AWS/RDS", "DatabaseConnections", ...rds]], 0, 6),
-      widget("RDS read / write latency", [["AWS/RDS", "ReadLatency", ...rds], ["AWS/RDS", "WriteLatency", ...rds]], 12, 6),
+      widget(
+        "RDS read / write latency",
+        [
+          ["AWS/RDS", "ReadLatency", ...rds],
+          ["AWS/RDS", "WriteLatency", ...rds],
+        ],
+        12,
+        6,
+      ),
       widget("RDS free storage", [["AWS/RDS", "FreeStorageSpace", ...rds, { stat: "Minimum" }]], 0, 12),
     );
   }
   if (has.redis) {
     widgets.push(
-      widget("Redis hits / misses, every node", everyNode([["CacheHits", "Sum"], ["CacheMisses", "Sum"]], has.clusterMode === true), 12, 12),
-      widget("Redis engine CPU and memory, every node", everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]], has.clusterMode === true), 0, 18),
-      widget("Redis network, every node", everyNode([["NetworkBytesIn", "Sum"], ["NetworkBytesOut", "Sum"]], has.clusterMode === true), 12, 18),
+      widget(
+        "Redis hits / misses, every node",
+        everyNode(
+          [
+            ["CacheHits", "Sum"],
+            ["CacheMisses", "Sum"],
+          ],
+          has.clusterMode === true,
+        ),
+        12,
+        12,
+      ),
+      widget(
+        "Redis engine CPU and memory, every node",
+        everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]], has.clusterMode === true),
+        0,
+        18,
+      ),
+      widget(
+        "Redis network, every node",
+        everyNode(
+          [
+            ["NetworkBytesIn", "Sum"],
+            ["NetworkBytesOut", "Sum"],
+          ],
+          has.clusterMode === true,
+        ),
+        12,
+        18,
+      ),
     );
   }
   if (has.alb) {
     widgets.push(
-      widget("ALB response time p95 (target < 500 ms)", [["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat: "p95" }]], 0, 24),
+      widget(
+        "ALB response time p95 (target < 500 ms)",
+        [["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat: "p95" }]],
+        0,
+        24,
+      ),
       widget("ALB requests", [["AWS/ApplicationELB", "RequestCount", ...lb, { stat: "Sum" }]], 12, 24),
-      widget("ALB healthy hosts", [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", "${var.target_group_arn_suffix}", ...lb]], 0, 30),
+      widget(
+        "ALB healthy hosts",
+        [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", "${var.target_group_arn_suffix}", ...lb]],
+        0,
+        30,
+      ),
     );
   }
   // The app's own widgets, two per row below the platform's.
@@ -80,24 +161,48 @@ export function dashboardBody(has: {
     widgets.push(
       "search" in w
         ? searchWidget(w.title, w.search.replace(/\{ns\}/g, ns), x, y)
-        : widget(w.title, w.series.map((m) => [`${ns}/${m.namespace}`, m.metric, m.label ? { stat: m.stat, label: m.label } : { stat: m.stat }]), x, y),
+        : widget(
+            w.title,
+            w.series.map((m) => [
+              `${ns}/${m.namespace}`,
+              m.metric,
+              m.label ? { stat: m.stat, label: m.label } : { stat: m.stat },
+            ]),
+            x,
+            y,
+          ),
     );
   });
   // The metric alarms' metrics, two per row below the app's widgets.
   const below = 36 + Math.ceil((has.appWidgets ?? []).length / 2) * 6;
   (has.metricAlarms ?? []).forEach((a, i) => {
     const dims = Object.entries(a.dimensions).flat();
-    widgets.push(widget(`${a.description} (${a.namespace} ${a.metric})`, [[a.namespace, a.metric, ...dims, { stat: a.statistic }]], (i % 2) * 12, below + Math.floor(i / 2) * 6, a.statistic));
+    widgets.push(
+      widget(
+        `${a.description} (${a.namespace} ${a.metric})`,
+        [[a.namespace, a.metric, ...dims, { stat: a.statistic }]],
+        (i % 2) * 12,
+        below + Math.floor(i / 2) * 6,
+        a.statistic,
+      ),
+    );
   });
   // Error rate per listed web service: 5xx of its target group over its requests, % (0 without requests).
   const afterAlarms = below + Math.ceil((has.metricAlarms ?? []).length / 2) * 6;
-  (has.errorRateServices ?? []).forEach((service, i) => widgets.push(errorRateWidget(service, (i % 2) * 12, afterAlarms + Math.floor(i / 2) * 6)));
+  (has.errorRateServices ?? []).forEach((service, i) =>
+    widgets.push(errorRateWidget(service, (i % 2) * 12, afterAlarms + Math.floor(i / 2) * 6)),
+  );
   return hclExpression({ widgets });
 }
 
 /** `<service> error rate`: 100 × HTTPCode_Target_5XX_Count / RequestCount of the service's target group. */
 function errorRateWidget(service: string, x: number, y: number) {
-  const dims = ["TargetGroup", `\${var.target_group_arn_suffixes[${JSON.stringify(service)}]}`, "LoadBalancer", "${var.alb_arn_suffix}"];
+  const dims = [
+    "TargetGroup",
+    `\${var.target_group_arn_suffixes[${JSON.stringify(service)}]}`,
+    "LoadBalancer",
+    "${var.alb_arn_suffix}",
+  ];
   return {
     type: "metric",
     x,
@@ -110,7 +215,13 @@ function errorRateWidget(service: string, x: number, y: number) {
       period: 300,
       view: "timeSeries",
       metrics: [
-        [{ expression: "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", label: `${service} error rate %`, id: "rate" }],
+        [
+          {
+            expression: "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)",
+            label: `${service} error rate %`,
+            id: "rate",
+          },
+        ],
         ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...dims, { id: "errors", stat: "Sum", visible: false }],
         ["AWS/ApplicationELB", "RequestCount", ...dims, { id: "requests", stat: "Sum", visible: false }],
       ],

@@ -62,7 +62,13 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
     }),
     "datadog_firehose_errors",
   );
-  const errorStream = named(new CloudwatchLogStream(scope, "datadog_firehose_delivery", { name: "DestinationDelivery", logGroupName: errorLogs.name }), "datadog_firehose_delivery");
+  const errorStream = named(
+    new CloudwatchLogStream(scope, "datadog_firehose_delivery", {
+      name: "DestinationDelivery",
+      logGroupName: errorLogs.name,
+    }),
+    "datadog_firehose_delivery",
+  );
 
   const streamArn = `arn:aws:firehose:${p.region}:${p.accountId}:deliverystream/${p.streamName}`;
   const firehoseRole = named(
@@ -79,8 +85,18 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
       role: firehoseRole.id,
       policy: policyDocument([
         // Firehose's documented S3 destination permissions, narrowed to the backup prefix.
-        { Sid: "BackupBucket", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: p.logsBucketArn },
-        { Sid: "BackupObjects", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], Resource: `${p.logsBucketArn}/${DATADOG_BACKUP_PREFIX}*` },
+        {
+          Sid: "BackupBucket",
+          Effect: "Allow",
+          Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+          Resource: p.logsBucketArn,
+        },
+        {
+          Sid: "BackupObjects",
+          Effect: "Allow",
+          Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+          Resource: `${p.logsBucketArn}/${DATADOG_BACKUP_PREFIX}*`,
+        },
         {
           Sid: "BackupEncryption",
           Effect: "Allow",
@@ -117,7 +133,10 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
         bufferingInterval: DATADOG_BUFFER.intervalSeconds,
         retryDuration: DATADOG_RETRY_SECONDS,
         s3BackupMode: "FailedDataOnly",
-        requestConfiguration: { contentEncoding: "GZIP", commonAttributes: [{ name: "env", value: p.environmentName }] },
+        requestConfiguration: {
+          contentEncoding: "GZIP",
+          commonAttributes: [{ name: "env", value: p.environmentName }],
+        },
         secretsManagerConfiguration: { enabled: true, secretArn: p.secretArn, roleArn: firehoseRole.arn },
         cloudwatchLoggingOptions: { enabled: true, logGroupName: errorLogs.name, logStreamName: errorStream.name },
         s3Configuration: {
@@ -142,7 +161,9 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
     new IamRole(scope, "datadog_subscription_role", {
       name: `${p.streamName}-cwl`,
       description: "CloudWatch Logs puts the app log lines into the Datadog Firehose stream",
-      assumeRolePolicy: serviceTrust("logs.amazonaws.com", { StringLike: { "aws:SourceArn": `arn:aws:logs:${p.region}:${p.accountId}:*` } }),
+      assumeRolePolicy: serviceTrust("logs.amazonaws.com", {
+        StringLike: { "aws:SourceArn": `arn:aws:logs:${p.region}:${p.accountId}:*` },
+      }),
     }),
     "datadog_subscription",
   );
@@ -150,7 +171,14 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
     new IamRolePolicy(scope, "datadog_subscription_policy", {
       name: "put-into-datadog-stream",
       role: logsRole.id,
-      policy: policyDocument([{ Sid: "PutRecords", Effect: "Allow", Action: ["firehose:PutRecord", "firehose:PutRecordBatch"], Resource: streamArn }]),
+      policy: policyDocument([
+        {
+          Sid: "PutRecords",
+          Effect: "Allow",
+          Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+          Resource: streamArn,
+        },
+      ]),
     }),
     "datadog_subscription",
   );

@@ -39,7 +39,8 @@ export const SUBNET_ID_OUTPUTS = ["list", "comma-separated"] as const;
 export const NAT_MODES = ["none", "single", "one-per-az", "instance"] as const;
 /** Graviton sizes a NAT instance may take (arm64 AMI): the smallest carry a development tier's egress. */
 /** Amazon Linux 2023 arm64, resolved by EC2 at launch from AWS's public SSM parameter. */
-export const NAT_INSTANCE_DEFAULT_AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+export const NAT_INSTANCE_DEFAULT_AMI =
+  "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
 export const NAT_INSTANCE_TYPES = ["t4g.nano", "t4g.micro", "t4g.small"] as const;
 
 /** Who may open connections to the ALB: anyone (`internet`) or CloudFront's origin-facing servers only. */
@@ -109,7 +110,10 @@ export const NetworkSchema = z
          */
         ami: z
           .string()
-          .regex(/^(ami-[0-9a-f]{8,17}|resolve:ssm:\/[A-Za-z0-9_./-]+)$/, "must be an AMI id like ami-0123456789abcdef0 or resolve:ssm:/<parameter>")
+          .regex(
+            /^(ami-[0-9a-f]{8,17}|resolve:ssm:\/[A-Za-z0-9_./-]+)$/,
+            "must be an AMI id like ami-0123456789abcdef0 or resolve:ssm:/<parameter>",
+          )
           .default(NAT_INSTANCE_DEFAULT_AMI),
         /** Graviton instance type. @default "t4g.nano" */
         instanceType: z.enum(NAT_INSTANCE_TYPES).default("t4g.nano"),
@@ -151,7 +155,10 @@ export const NetworkSchema = z
      * The rule that references it counts as 55 of the group's 60 inbound rules, so the ALB group holds nothing else.
      * Required with `albIngress: "cloudfront"`. @default none
      */
-    cloudfrontPrefixListId: z.string().regex(/^pl-[0-9a-f]{8,17}$/, "must be a managed prefix list id such as pl-3b927c52").optional(),
+    cloudfrontPrefixListId: z
+      .string()
+      .regex(/^pl-[0-9a-f]{8,17}$/, "must be a managed prefix list id such as pl-3b927c52")
+      .optional(),
     /**
      * Shape of the root outputs `public_subnet_ids` and `private_subnet_ids`: `list` (a Terraform list,
      * `terraform output -json`) or `comma-separated` (one string, `terraform output -raw`, what

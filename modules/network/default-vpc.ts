@@ -28,7 +28,10 @@ export interface DefaultVpcNetworkProps {
 export class DefaultVpcNetworkModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: DefaultVpcNetworkProps) {
     super(scope, workspace, "network");
-    const name = this.input("name", props.name, { type: "string", description: "Name prefix for every resource." }).stringValue;
+    const name = this.input("name", props.name, {
+      type: "string",
+      description: "Name prefix for every resource.",
+    }).stringValue;
     this.input("azs", props.azs, {
       type: "list(string)",
       description: "Availability zones whose default subnets are used.",
@@ -48,13 +51,30 @@ export class DefaultVpcNetworkModule extends ModuleStack {
       "default",
     );
 
-    const appSg = securityGroup(this, "app", `${name}-app`, "ECS tasks: no inbound; HTTPS to AWS APIs and external AI APIs", vpc.id);
-    allowCidrEgress(this, { name: "app", id: appSg.id }, "https_out", "0.0.0.0/0", 443, "HTTPS to AWS APIs and external AI APIs (through the default internet gateway: the tasks have public IPs)");
+    const appSg = securityGroup(
+      this,
+      "app",
+      `${name}-app`,
+      "ECS tasks: no inbound; HTTPS to AWS APIs and external AI APIs",
+      vpc.id,
+    );
+    allowCidrEgress(
+      this,
+      { name: "app", id: appSg.id },
+      "https_out",
+      "0.0.0.0/0",
+      443,
+      "HTTPS to AWS APIs and external AI APIs (through the default internet gateway: the tasks have public IPs)",
+    );
 
     this.output("vpc_id", vpc.id, "ID of the account's default VPC (looked up).");
     this.output("vpc_cidr_block", vpc.cidrBlock, "IPv4 block of the default VPC.");
     this.output("azs", expr("var.azs"), "Availability zones whose default subnets are used.");
-    this.output("public_subnet_ids", expr("sort(data.aws_subnets.default.ids)"), "Default subnets of the default VPC in those zones (public; sorted by id).");
+    this.output(
+      "public_subnet_ids",
+      expr("sort(data.aws_subnets.default.ids)"),
+      "Default subnets of the default VPC in those zones (public; sorted by id).",
+    );
     this.output("private_subnet_ids", expr("[]"), "None: the default VPC has no private subnets.");
     this.output("database_subnet_ids", expr("[]"), "None: the default VPC has no database subnets.");
     this.output("app_security_group_id", appSg.id, "Security group of the ECS tasks (no inbound, HTTPS out).");

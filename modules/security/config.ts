@@ -21,7 +21,10 @@ export const WafSchema = z
       .max(2_000_000_000)
       .superRefine((v, ctx) => {
         if (v < WAF_MIN_RATE_LIMIT) {
-          ctx.addIssue({ code: "custom", message: `AWS WAF's minimum rate limit is ${WAF_MIN_RATE_LIMIT} requests per evaluation window, got ${v}` });
+          ctx.addIssue({
+            code: "custom",
+            message: `AWS WAF's minimum rate limit is ${WAF_MIN_RATE_LIMIT} requests per evaluation window, got ${v}`,
+          });
         }
       })
       .default(100),
@@ -33,7 +36,8 @@ export const WafSchema = z
     allowedCountries: z
       .array(
         z.string().superRefine((v, ctx) => {
-          if (!ISO_COUNTRIES.has(v)) ctx.addIssue({ code: "custom", message: `"${v}" is not an ISO 3166-1 alpha-2 country code (e.g. "BR")` });
+          if (!ISO_COUNTRIES.has(v))
+            ctx.addIssue({ code: "custom", message: `"${v}" is not an ISO 3166-1 alpha-2 country code (e.g. "BR")` });
         }),
       )
       .default([]),
@@ -47,7 +51,10 @@ export const WafSchema = z
      */
     largeBodyPaths: z
       .array(z.string().regex(WAF_PATH_PREFIX_RE, "a path prefix: / then letters, digits, _, - and /"))
-      .max(WAF_MAX_LARGE_BODY_PATHS, `at most ${WAF_MAX_LARGE_BODY_PATHS} prefixes (one regex of at most 512 characters)`)
+      .max(
+        WAF_MAX_LARGE_BODY_PATHS,
+        `at most ${WAF_MAX_LARGE_BODY_PATHS} prefixes (one regex of at most 512 characters)`,
+      )
       .default([]),
     /** AWS managed Bot Control rule group (billed per request on top of WAF). @default false */
     botControl: z.boolean().default(false),
@@ -60,7 +67,11 @@ export const WafSchema = z
       ctx.addIssue({ code: "custom", path: ["allowedCountries"], message: GEO_RULE_NEEDS_REASON });
     }
     if (w.allowedCountries.length === 0 && w.geoReason !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["geoReason"], message: "no allowedCountries: drop geoReason (there is no geo rule to explain)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["geoReason"],
+        message: "no allowedCountries: drop geoReason (there is no geo rule to explain)",
+      });
     }
   });
 
@@ -73,7 +84,8 @@ export const GEO_RULE_NEEDS_REASON =
 export const TERRAFORM_ROLES_NEED_ENVIRONMENTS =
   "the Terraform roles trust only GitHub Environments: list the workspace's environment in githubEnvironments";
 /** Why the Terraform roles need remote state: a runner keeps no files, and the roles are granted the state object in S3. */
-export const TERRAFORM_ROLES_NEED_STATE = "the Terraform roles read and lock the state in S3: set state: { bucket: ... } first";
+export const TERRAFORM_ROLES_NEED_STATE =
+  "the Terraform roles read and lock the state in S3: set state: { bucket: ... } first";
 
 /**
  * `<name>-terraform-plan` (read-only) and `<name>-terraform-apply`, assumed by `.github/workflows/terraform.yml`
@@ -84,7 +96,10 @@ export const TerraformRolesSchema = z
     /** Create the two roles (root outputs `terraform_plan_role_arn`, `terraform_apply_role_arn`). @default false */
     enabled: z.boolean().default(false),
     /** The only branch whose runs may assume the apply role (the token's `ref` and `job_workflow_ref`). @default "main" */
-    applyBranch: z.string().regex(/^[A-Za-z0-9._/-]+$/, "a branch name (letters, digits, . _ / -)").default("main"),
+    applyBranch: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]+$/, "a branch name (letters, digits, . _ / -)")
+      .default("main"),
     /** The reusable workflow that runs Terraform; both roles admit only its jobs (`job_workflow_ref`). @default ".github/workflows/terraform.yml" */
     workflow: z
       .string()
@@ -96,18 +111,30 @@ export const TerraformRolesSchema = z
 export const SecuritySchema = z
   .object({
     /** Waiting period before a scheduled KMS key deletion, 7–30 days. @default 30 */
-    kmsDeletionWindowDays: z.number().int().min(7, "KMS needs at least 7 days").max(30, "KMS allows at most 30 days").default(30),
+    kmsDeletionWindowDays: z
+      .number()
+      .int()
+      .min(7, "KMS needs at least 7 days")
+      .max(30, "KMS allows at most 30 days")
+      .default(30),
     waf: WafSchema.default(WafSchema.parse({})),
     secrets: z
       .object({
         /** Application secrets to create (values are set by operators, never by Terraform): `<project>/<env>/<name>`. @default [] */
-        names: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "must start with a letter; lowercase letters, digits and dashes")).default([]),
+        names: z
+          .array(
+            z
+              .string()
+              .regex(/^[a-z][a-z0-9-]{1,62}$/, "must start with a letter; lowercase letters, digits and dashes"),
+          )
+          .default([]),
         /** Days a deleted secret can be restored: 0 (immediate, dev only) or 7–30. @default 30 */
         recoveryWindowDays: z
           .number()
           .int()
           .superRefine((v, ctx) => {
-            if (v !== 0 && (v < 7 || v > 30)) ctx.addIssue({ code: "custom", message: `must be 0 (delete immediately) or 7–30 days, got ${v}` });
+            if (v !== 0 && (v < 7 || v > 30))
+              ctx.addIssue({ code: "custom", message: `must be 0 (delete immediately) or 7–30 days, got ${v}` });
           })
           .default(30),
       })
@@ -129,7 +156,9 @@ export const SecuritySchema = z
     deploy: z
       .object({
         /** GitHub repository allowed to assume the deploy role, `owner/repo`. Required. */
-        githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "an OIDC trust needs the GitHub repository as owner/repo"),
+        githubRepository: z
+          .string()
+          .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "an OIDC trust needs the GitHub repository as owner/repo"),
         /** Branches whose workflows may deploy. @default ["main"] */
         branches: z.array(z.string().min(1)).default(["main"]),
         /** GitHub deployment environments whose jobs may deploy. @default [] */
@@ -142,10 +171,18 @@ export const SecuritySchema = z
       .strict()
       .superRefine((d, ctx) => {
         if (d.branches.length === 0 && d.githubEnvironments.length === 0) {
-          ctx.addIssue({ code: "custom", path: ["branches"], message: "the deploy role must be limited to at least one branch or GitHub environment" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["branches"],
+            message: "the deploy role must be limited to at least one branch or GitHub environment",
+          });
         }
         if (d.terraformRoles.enabled && d.githubEnvironments.length === 0) {
-          ctx.addIssue({ code: "custom", path: ["terraformRoles", "enabled"], message: TERRAFORM_ROLES_NEED_ENVIRONMENTS });
+          ctx.addIssue({
+            code: "custom",
+            path: ["terraformRoles", "enabled"],
+            message: TERRAFORM_ROLES_NEED_ENVIRONMENTS,
+          });
         }
       }),
   })

@@ -35,8 +35,18 @@ export function deployPolicyStatements(ctx: DeployContext): PolicyStatement[] {
       ],
       Resource: `arn:aws:ecr:${ctx.region}:${ctx.account}:repository/${ctx.name}-*`,
     },
-    { Sid: "EcsTaskDefinitions", Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"], Resource: "*" },
-    { Sid: "EcsRollOutServices", Effect: "Allow", Action: ["ecs:UpdateService", "ecs:DescribeServices"], Resource: `${ecs}:service/${cluster}/*` },
+    {
+      Sid: "EcsTaskDefinitions",
+      Effect: "Allow",
+      Action: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"],
+      Resource: "*",
+    },
+    {
+      Sid: "EcsRollOutServices",
+      Effect: "Allow",
+      Action: ["ecs:UpdateService", "ecs:DescribeServices"],
+      Resource: `${ecs}:service/${cluster}/*`,
+    },
     {
       Sid: "EcsRunMigrations",
       Effect: "Allow",
@@ -44,7 +54,12 @@ export function deployPolicyStatements(ctx: DeployContext): PolicyStatement[] {
       Resource: `${ecs}:task-definition/${ctx.name}-*:*`,
       Condition: { ArnEquals: { "ecs:cluster": `${ecs}:cluster/${cluster}` } },
     },
-    { Sid: "EcsWatchTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:ListTasks"], Resource: [`${ecs}:task/${cluster}/*`, `${ecs}:container-instance/${cluster}/*`] },
+    {
+      Sid: "EcsWatchTasks",
+      Effect: "Allow",
+      Action: ["ecs:DescribeTasks", "ecs:ListTasks"],
+      Resource: [`${ecs}:task/${cluster}/*`, `${ecs}:container-instance/${cluster}/*`],
+    },
     {
       Sid: "PassEcsRoles",
       Effect: "Allow",

@@ -93,23 +93,35 @@ export interface SecurityProps {
   };
 }
 
-
 export class SecurityModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: SecurityProps) {
     super(scope, workspace, "security");
 
-    const name = this.input("name", props.name, { type: "string", description: "Name prefix for every resource." }).stringValue;
+    const name = this.input("name", props.name, {
+      type: "string",
+      description: "Name prefix for every resource.",
+    }).stringValue;
     const region = this.input("region", props.region, { type: "string", description: "AWS region." }).stringValue;
     const account = this.input("account_id", props.accountId, {
       type: "string",
       description: "AWS account id (key and trust policies).",
-      validations: [{ condition: 'can(regex("^[0-9]{12}$", var.account_id))', errorMessage: "account_id must be the 12-digit AWS account id." }],
+      validations: [
+        {
+          condition: 'can(regex("^[0-9]{12}$", var.account_id))',
+          errorMessage: "account_id must be the 12-digit AWS account id.",
+        },
+      ],
     }).stringValue;
     const deletionWindow = this.input("kms_deletion_window_days", props.kmsDeletionWindowDays, {
       type: "number",
       description: "Days before a scheduled KMS key deletion happens (7–30).",
       default: 30,
-      validations: [{ condition: "var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30", errorMessage: "kms_deletion_window_days must be 7–30." }],
+      validations: [
+        {
+          condition: "var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30",
+          errorMessage: "kms_deletion_window_days must be 7–30.",
+        },
+      ],
     }).numberValue;
 
     // --- KMS: one key per purpose ---------------------------------------------------------------
@@ -120,17 +132,33 @@ export class SecurityModule extends ModuleStack {
           description: `${purpose} encryption key of ${name}`,
           enableKeyRotation: true,
           deletionWindowInDays: deletionWindow,
-          policy: policyDocument(keyPolicy(purpose, { account, region, name, ...(purpose === "data" && props.dataKeyServices?.length ? { extraDataServices: props.dataKeyServices } : {}) })),
+          policy: policyDocument(
+            keyPolicy(purpose, {
+              account,
+              region,
+              name,
+              ...(purpose === "data" && props.dataKeyServices?.length
+                ? { extraDataServices: props.dataKeyServices }
+                : {}),
+            }),
+          ),
           lifecycle: { preventDestroy: props.preventDestroy ?? false },
         }),
         purpose,
       );
-      named(new KmsAlias(this, `${purpose}_alias`, { name: `alias/${name}-${purpose}`, targetKeyId: key.keyId }), purpose);
+      named(
+        new KmsAlias(this, `${purpose}_alias`, { name: `alias/${name}-${purpose}`, targetKeyId: key.keyId }),
+        purpose,
+      );
       keyArn[purpose] = key.arn;
     }
 
     // --- WAF --------------------------------------------------------------------------------------
-    this.input("enable_waf", props.enableWaf, { type: "bool", description: "Create the regional web ACL.", default: false });
+    this.input("enable_waf", props.enableWaf, {
+      type: "bool",
+      description: "Create the regional web ACL.",
+      default: false,
+    });
     this.input("waf_rate_limit", props.wafRateLimit, {
       type: "number",
       description: "Requests per IP per 60-second window before blocking.",
@@ -146,11 +174,17 @@ export class SecurityModule extends ModuleStack {
       type: "list(string)",
       description: "ISO 3166-1 alpha-2 countries allowed; others are blocked. Empty disables the geo rule.",
       default: [],
-      validations: [{ condition: 'alltrue([for c in var.waf_allowed_countries : can(regex("^[A-Z]{2}$", c))])', errorMessage: "waf_allowed_countries must hold ISO 3166-1 alpha-2 codes such as BR." }],
+      validations: [
+        {
+          condition: 'alltrue([for c in var.waf_allowed_countries : can(regex("^[A-Z]{2}$", c))])',
+          errorMessage: "waf_allowed_countries must hold ISO 3166-1 alpha-2 codes such as BR.",
+        },
+      ],
     });
     this.input("waf_large_body_paths", props.wafLargeBodyPaths, {
       type: "list(string)",
-      description: "Path prefixes whose requests may carry bodies over 8 KB (SizeRestrictions_BODY counts there, blocks elsewhere). Empty: blocked everywhere.",
+      description:
+        "Path prefixes whose requests may carry bodies over 8 KB (SizeRestrictions_BODY counts there, blocks elsewhere). Empty: blocked everywhere.",
       default: [],
       validations: [
         {
@@ -159,10 +193,15 @@ export class SecurityModule extends ModuleStack {
         },
       ],
     });
-    this.input("waf_enable_bot_control", props.wafEnableBotControl, { type: "bool", description: "Bot Control managed rule group (billed per request).", default: false });
+    this.input("waf_enable_bot_control", props.wafEnableBotControl, {
+      type: "bool",
+      description: "Bot Control managed rule group (billed per request).",
+      default: false,
+    });
     this.input("waf_ip_rules", props.wafIpRules, {
       type: "bool",
-      description: "Rate per IP, geo allow-list and IP reputation on this ACL; false behind CloudFront, whose ACL sees the viewer IPs and carries them.",
+      description:
+        "Rate per IP, geo allow-list and IP reputation on this ACL; false behind CloudFront, whose ACL sees the viewer IPs and carries them.",
       default: true,
     });
     const wafRetention = this.input("waf_log_retention_days", props.wafLogRetentionDays, {
@@ -179,7 +218,11 @@ export class SecurityModule extends ModuleStack {
           description: "Regional web ACL of the application load balancer",
           scope: "REGIONAL",
           defaultAction: { allow: {} },
-          visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${name}-web-acl`, sampledRequestsEnabled: true },
+          visibilityConfig: {
+            cloudwatchMetricsEnabled: true,
+            metricName: `${name}-web-acl`,
+            sampledRequestsEnabled: true,
+          },
         }),
         "this",
       ),
@@ -192,15 +235,23 @@ export class SecurityModule extends ModuleStack {
     wafLogging(this, { logGroupName: `aws-waf-logs-${name}`, retentionInDays: wafRetention, kmsKeyId: keyArn.logs });
 
     // --- Application secrets ------------------------------------------------------------------------
-    this.input("secret_prefix", props.secretPrefix, { type: "string", description: "Path prefix of application secrets (`<project>/<env>`)." });
-    this.input("secret_names", props.secretNames, { type: "list(string)", description: "Application secrets to create; values are set outside Terraform.", default: [] });
+    this.input("secret_prefix", props.secretPrefix, {
+      type: "string",
+      description: "Path prefix of application secrets (`<project>/<env>`).",
+    });
+    this.input("secret_names", props.secretNames, {
+      type: "list(string)",
+      description: "Application secrets to create; values are set outside Terraform.",
+      default: [],
+    });
     const recovery = this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, {
       type: "number",
       description: "Days a deleted secret can be restored: 0 or 7–30.",
       default: 30,
       validations: [
         {
-          condition: "var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)",
+          condition:
+            "var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)",
           errorMessage: "secret_recovery_window_days must be 0 (delete immediately) or 7–30 days.",
         },
       ],
@@ -219,10 +270,25 @@ export class SecurityModule extends ModuleStack {
     forEachOf(secret, "toset(var.secret_names)");
 
     // --- Audit trail ---------------------------------------------------------------------------------
-    this.input("enable_cloudtrail", props.enableCloudtrail, { type: "bool", description: "Multi-region CloudTrail with its own bucket.", default: true });
-    this.input("cloudtrail_bucket_name", props.cloudtrailBucketName, { type: "string", description: "Name of the trail's bucket." });
-    this.input("cloudtrail_retention_days", props.cloudtrailRetentionDays, { type: "number", description: "Days trail files stay in S3.", default: 365 });
-    this.input("cloudtrail_cloudwatch_logs", props.cloudtrailCloudwatchLogs, { type: "bool", description: "Also deliver the trail to CloudWatch Logs.", default: false });
+    this.input("enable_cloudtrail", props.enableCloudtrail, {
+      type: "bool",
+      description: "Multi-region CloudTrail with its own bucket.",
+      default: true,
+    });
+    this.input("cloudtrail_bucket_name", props.cloudtrailBucketName, {
+      type: "string",
+      description: "Name of the trail's bucket.",
+    });
+    this.input("cloudtrail_retention_days", props.cloudtrailRetentionDays, {
+      type: "number",
+      description: "Days trail files stay in S3.",
+      default: 365,
+    });
+    this.input("cloudtrail_cloudwatch_logs", props.cloudtrailCloudwatchLogs, {
+      type: "bool",
+      description: "Also deliver the trail to CloudWatch Logs.",
+      default: false,
+    });
     const trailLogRetention = this.input("cloudtrail_log_retention_days", props.cloudtrailLogRetentionDays, {
       type: "number",
       description: "Retention of the trail's CloudWatch log group.",
@@ -237,7 +303,13 @@ export class SecurityModule extends ModuleStack {
       versioning: true,
       count: "var.enable_cloudtrail ? 1 : 0",
       preventDestroy: props.preventDestroy,
-      lifecycle: [{ id: "expire-trail-files", expirationDays: expr("var.cloudtrail_retention_days"), noncurrentVersionExpirationDays: 30 }],
+      lifecycle: [
+        {
+          id: "expire-trail-files",
+          expirationDays: expr("var.cloudtrail_retention_days"),
+          noncurrentVersionExpirationDays: 30,
+        },
+      ],
       policyStatements: [
         {
           Sid: "CloudTrailAclCheck",
@@ -258,7 +330,14 @@ export class SecurityModule extends ModuleStack {
       ],
     });
     counted(
-      named(new CloudwatchLogGroup(this, "cloudtrail_logs", { name: `/aws/cloudtrail/${name}`, retentionInDays: trailLogRetention, kmsKeyId: keyArn.logs }), "cloudtrail"),
+      named(
+        new CloudwatchLogGroup(this, "cloudtrail_logs", {
+          name: `/aws/cloudtrail/${name}`,
+          retentionInDays: trailLogRetention,
+          kmsKeyId: keyArn.logs,
+        }),
+        "cloudtrail",
+      ),
       "var.enable_cloudtrail && var.cloudtrail_cloudwatch_logs ? 1 : 0",
     );
     counted(
@@ -302,7 +381,9 @@ export class SecurityModule extends ModuleStack {
           includeGlobalServiceEvents: true,
           enableLogFileValidation: true,
           kmsKeyId: keyArn.audit,
-          cloudWatchLogsGroupArn: expr('var.cloudtrail_cloudwatch_logs ? "${aws_cloudwatch_log_group.cloudtrail[0].arn}:*" : null'),
+          cloudWatchLogsGroupArn: expr(
+            'var.cloudtrail_cloudwatch_logs ? "${aws_cloudwatch_log_group.cloudtrail[0].arn}:*" : null',
+          ),
           cloudWatchLogsRoleArn: expr("var.cloudtrail_cloudwatch_logs ? aws_iam_role.cloudtrail[0].arn : null"),
         }),
         "this",
@@ -315,9 +396,18 @@ export class SecurityModule extends ModuleStack {
     this.input("github_repository", props.githubRepository, {
       type: "string",
       description: "GitHub repository (owner/repo) allowed to assume the deploy role.",
-      validations: [{ condition: 'can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", var.github_repository))', errorMessage: "an OIDC trust needs the GitHub repository as owner/repo" }],
+      validations: [
+        {
+          condition: 'can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", var.github_repository))',
+          errorMessage: "an OIDC trust needs the GitHub repository as owner/repo",
+        },
+      ],
     });
-    this.input("github_branches", props.githubBranches, { type: "list(string)", description: "Branches whose workflows may deploy.", default: ["main"] });
+    this.input("github_branches", props.githubBranches, {
+      type: "list(string)",
+      description: "Branches whose workflows may deploy.",
+      default: ["main"],
+    });
     this.input("github_environments", props.githubEnvironments, {
       type: "list(string)",
       description: "GitHub deployment environments whose jobs may deploy.",
@@ -329,7 +419,11 @@ export class SecurityModule extends ModuleStack {
         },
       ],
     });
-    this.input("create_oidc_provider", props.createOidcProvider, { type: "bool", description: "Create the account-wide GitHub OIDC provider.", default: true });
+    this.input("create_oidc_provider", props.createOidcProvider, {
+      type: "bool",
+      description: "Create the account-wide GitHub OIDC provider.",
+      default: true,
+    });
 
     counted(
       named(
@@ -344,7 +438,9 @@ export class SecurityModule extends ModuleStack {
     new TerraformLocal(
       this,
       "github_oidc_provider_arn",
-      expr('var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${var.account_id}:oidc-provider/token.actions.githubusercontent.com"'),
+      expr(
+        'var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${var.account_id}:oidc-provider/token.actions.githubusercontent.com"',
+      ),
     );
     new TerraformLocal(
       this,
@@ -371,7 +467,14 @@ export class SecurityModule extends ModuleStack {
       new IamRolePolicy(this, "github_actions_policy", {
         name: "deploy",
         role: deployRole.id,
-        policy: policyDocument(deployPolicyStatements({ name, account, region, ...(props.clusterNameSuffix ? { clusterName: `${name}-${props.clusterNameSuffix}` } : {}) }) as PolicyStatement[]),
+        policy: policyDocument(
+          deployPolicyStatements({
+            name,
+            account,
+            region,
+            ...(props.clusterNameSuffix ? { clusterName: `${name}-${props.clusterNameSuffix}` } : {}),
+          }) as PolicyStatement[],
+        ),
       }),
       "github_actions",
     );
@@ -380,25 +483,72 @@ export class SecurityModule extends ModuleStack {
     const tf = props.terraformRoles
       ? (() => {
           const t = props.terraformRoles;
-          const bucketPrefix = this.input("bucket_prefix", t.bucketPrefix, { type: "string", description: "Prefix of the platform's bucket names (the Terraform apply role manages `<prefix>-*`)." }).stringValue;
+          const bucketPrefix = this.input("bucket_prefix", t.bucketPrefix, {
+            type: "string",
+            description: "Prefix of the platform's bucket names (the Terraform apply role manages `<prefix>-*`).",
+          }).stringValue;
           const secretPrefix = "${var.secret_prefix}";
-          return terraformRoles(this, { name, secretPrefix, bucketPrefix, account, regions: t.regions, state: t.state, dataKeyArns: [keyArn.data] }, t);
+          return terraformRoles(
+            this,
+            {
+              name,
+              secretPrefix,
+              bucketPrefix,
+              account,
+              regions: t.regions,
+              state: t.state,
+              dataKeyArns: [keyArn.data],
+            },
+            t,
+          );
         })()
       : undefined;
 
     // --- Outputs ----------------------------------------------------------------------------------------
     for (const purpose of KMS_PURPOSES) {
-      this.output(`${purpose}_kms_key_arn`, keyArn[purpose], `ARN of the ${purpose} KMS key (alias/<name>-${purpose}).`);
+      this.output(
+        `${purpose}_kms_key_arn`,
+        keyArn[purpose],
+        `ARN of the ${purpose} KMS key (alias/<name>-${purpose}).`,
+      );
     }
-    this.output("web_acl_arn", expr("one(aws_wafv2_web_acl.this[*].arn)"), "Regional web ACL for the ALB, or null when WAF is off.");
-    this.output("secret_arns", expr("{ for k, s in aws_secretsmanager_secret.app : k => s.arn }"), "Application secret ARNs by name (inject by ARN, never by value).");
-    this.output("cloudtrail_bucket_id", expr("one(aws_s3_bucket.cloudtrail[*].id)"), "Bucket receiving the trail, or null.");
+    this.output(
+      "web_acl_arn",
+      expr("one(aws_wafv2_web_acl.this[*].arn)"),
+      "Regional web ACL for the ALB, or null when WAF is off.",
+    );
+    this.output(
+      "secret_arns",
+      expr("{ for k, s in aws_secretsmanager_secret.app : k => s.arn }"),
+      "Application secret ARNs by name (inject by ARN, never by value).",
+    );
+    this.output(
+      "cloudtrail_bucket_id",
+      expr("one(aws_s3_bucket.cloudtrail[*].id)"),
+      "Bucket receiving the trail, or null.",
+    );
     this.output("cloudtrail_arn", expr("one(aws_cloudtrail.this[*].arn)"), "The trail, or null.");
-    this.output("github_actions_role_arn", deployRole.arn, "Role GitHub Actions assumes (seed 002: terraform output github_actions_role_arn).");
-    this.output("github_oidc_provider_arn", expr("local.github_oidc_provider_arn"), "GitHub OIDC provider the deploy role trusts.");
+    this.output(
+      "github_actions_role_arn",
+      deployRole.arn,
+      "Role GitHub Actions assumes (seed 002: terraform output github_actions_role_arn).",
+    );
+    this.output(
+      "github_oidc_provider_arn",
+      expr("local.github_oidc_provider_arn"),
+      "GitHub OIDC provider the deploy role trusts.",
+    );
     if (tf) {
-      this.output("terraform_plan_role_arn", tf.plan.arn, "Role of the pipeline's Terraform plans (read-only; GitHub Environment variable AWS_TERRAFORM_PLAN_ROLE_ARN).");
-      this.output("terraform_apply_role_arn", tf.apply.arn, "Role of the pipeline's Terraform applies and rollouts (GitHub Environment variable AWS_TERRAFORM_APPLY_ROLE_ARN).");
+      this.output(
+        "terraform_plan_role_arn",
+        tf.plan.arn,
+        "Role of the pipeline's Terraform plans (read-only; GitHub Environment variable AWS_TERRAFORM_PLAN_ROLE_ARN).",
+      );
+      this.output(
+        "terraform_apply_role_arn",
+        tf.apply.arn,
+        "Role of the pipeline's Terraform applies and rollouts (GitHub Environment variable AWS_TERRAFORM_APPLY_ROLE_ARN).",
+      );
     }
   }
 }

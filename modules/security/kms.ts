@@ -42,7 +42,13 @@ export interface KeyContext {
 
 export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement[] {
   const root = `arn:aws:iam::${ctx.account}:root`;
-  const admin: PolicyStatement = { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: root }, Action: ADMIN_ACTIONS, Resource: "*" };
+  const admin: PolicyStatement = {
+    Sid: "AccountAdministersKey",
+    Effect: "Allow",
+    Principal: { AWS: root },
+    Action: ADMIN_ACTIONS,
+    Resource: "*",
+  };
   const via = (services: readonly string[]): PolicyStatement => ({
     Sid: "AccountUsesKeyThroughServices",
     Effect: "Allow",
@@ -50,7 +56,10 @@ export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement
     Action: [...USE_ACTIONS, "kms:CreateGrant"],
     Resource: "*",
     Condition: {
-      StringEquals: { "kms:ViaService": services.map((s) => `${s}.${ctx.region}.amazonaws.com`), "kms:CallerAccount": ctx.account },
+      StringEquals: {
+        "kms:ViaService": services.map((s) => `${s}.${ctx.region}.amazonaws.com`),
+        "kms:CallerAccount": ctx.account,
+      },
     },
   });
   switch (purpose) {
@@ -65,7 +74,9 @@ export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement
           Principal: { Service: `logs.${ctx.region}.amazonaws.com` },
           Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
           Resource: "*",
-          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${ctx.region}:${ctx.account}:log-group:*` } },
+          Condition: {
+            ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${ctx.region}:${ctx.account}:log-group:*` },
+          },
         },
       ];
     case "audit":
@@ -79,10 +90,18 @@ export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement
           Resource: "*",
           Condition: {
             StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${ctx.account}:trail/*` },
-            StringEquals: { "aws:SourceArn": `arn:aws:cloudtrail:${ctx.region}:${ctx.account}:trail/${ctx.name}-trail` },
+            StringEquals: {
+              "aws:SourceArn": `arn:aws:cloudtrail:${ctx.region}:${ctx.account}:trail/${ctx.name}-trail`,
+            },
           },
         },
-        { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*" },
+        {
+          Sid: "CloudTrailDescribesKey",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "kms:DescribeKey",
+          Resource: "*",
+        },
         {
           Sid: "AccountReadsTrail",
           Effect: "Allow",
@@ -118,7 +137,13 @@ export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement
 export function logsKey(
   scope: Construct,
   logicalId: string,
-  props: { readonly description: string; readonly context: KeyContext; readonly deletionWindowInDays: number; readonly count: string; readonly preventDestroy?: boolean },
+  props: {
+    readonly description: string;
+    readonly context: KeyContext;
+    readonly deletionWindowInDays: number;
+    readonly count: string;
+    readonly preventDestroy?: boolean;
+  },
 ): KmsKey {
   return counted(
     named(

@@ -62,15 +62,39 @@ const AUTOSCALING: TypeActions = {
 };
 const ECS: TypeActions = {
   read: ["ecs:Describe*", "ecs:List*"],
-  write: ["ecs:Create*", "ecs:Delete*", "ecs:DeregisterTaskDefinition", "ecs:PutClusterCapacityProviders", "ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:UntagResource", "ecs:Update*"],
+  write: [
+    "ecs:Create*",
+    "ecs:Delete*",
+    "ecs:DeregisterTaskDefinition",
+    "ecs:PutClusterCapacityProviders",
+    "ecs:RegisterTaskDefinition",
+    "ecs:TagResource",
+    "ecs:UntagResource",
+    "ecs:Update*",
+  ],
 };
 const ELASTICACHE: TypeActions = {
   read: ["elasticache:Describe*", "elasticache:ListTagsForResource"],
-  write: ["elasticache:AddTagsToResource", "elasticache:Create*", "elasticache:DecreaseReplicaCount", "elasticache:Delete*", "elasticache:IncreaseReplicaCount", "elasticache:Modify*", "elasticache:RemoveTagsFromResource"],
+  write: [
+    "elasticache:AddTagsToResource",
+    "elasticache:Create*",
+    "elasticache:DecreaseReplicaCount",
+    "elasticache:Delete*",
+    "elasticache:IncreaseReplicaCount",
+    "elasticache:Modify*",
+    "elasticache:RemoveTagsFromResource",
+  ],
 };
 const ELB: TypeActions = {
   read: ["elasticloadbalancing:Describe*"],
-  write: ["elasticloadbalancing:AddTags", "elasticloadbalancing:Create*", "elasticloadbalancing:Delete*", "elasticloadbalancing:Modify*", "elasticloadbalancing:RemoveTags", "elasticloadbalancing:Set*"],
+  write: [
+    "elasticloadbalancing:AddTags",
+    "elasticloadbalancing:Create*",
+    "elasticloadbalancing:Delete*",
+    "elasticloadbalancing:Modify*",
+    "elasticloadbalancing:RemoveTags",
+    "elasticloadbalancing:Set*",
+  ],
 };
 const KMS_READ = ["kms:Describe*", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:List*"];
 /** Creating encrypted RDS, ElastiCache, secrets, parameters and buckets: the data key's policy admits these only through those services. */
@@ -88,30 +112,104 @@ const LOGS_READ = [
 ];
 const LOGS: TypeActions = {
   read: LOGS_READ,
-  write: ["logs:Associate*", "logs:Create*", "logs:Delete*", "logs:Disassociate*", "logs:Put*", "logs:TagLogGroup", "logs:TagResource", "logs:UntagLogGroup", "logs:UntagResource", "logs:UpdateDeliveryConfiguration"],
+  write: [
+    "logs:Associate*",
+    "logs:Create*",
+    "logs:Delete*",
+    "logs:Disassociate*",
+    "logs:Put*",
+    "logs:TagLogGroup",
+    "logs:TagResource",
+    "logs:UntagLogGroup",
+    "logs:UntagResource",
+    "logs:UpdateDeliveryConfiguration",
+  ],
 };
 const RDS: TypeActions = {
   read: ["rds:Describe*", "rds:ListTagsForResource"],
-  write: ["rds:AddTagsToResource", "rds:Create*", "rds:Delete*", "rds:Modify*", "rds:RebootDBInstance", "rds:RemoveTagsFromResource"],
+  write: [
+    "rds:AddTagsToResource",
+    "rds:Create*",
+    "rds:Delete*",
+    "rds:Modify*",
+    "rds:RebootDBInstance",
+    "rds:RemoveTagsFromResource",
+  ],
 };
 const S3: TypeActions = {
-  read: ["s3:GetAccelerateConfiguration", "s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListAllMyBuckets"],
-  write: ["s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration", "s3:PutAccelerateConfiguration"],
+  read: [
+    "s3:GetAccelerateConfiguration",
+    "s3:GetBucket*",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetLifecycleConfiguration",
+    "s3:GetReplicationConfiguration",
+    "s3:ListAllMyBuckets",
+  ],
+  write: [
+    "s3:CreateBucket",
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucket*",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutReplicationConfiguration",
+    "s3:PutAccelerateConfiguration",
+  ],
 };
-const SECRETS_READ = ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecrets"];
+const SECRETS_READ = [
+  "secretsmanager:DescribeSecret",
+  "secretsmanager:GetResourcePolicy",
+  "secretsmanager:ListSecrets",
+];
 const SNS: TypeActions = {
-  read: ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
-  write: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetSubscriptionAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:Unsubscribe", "sns:UntagResource"],
+  read: [
+    "sns:GetSubscriptionAttributes",
+    "sns:GetTopicAttributes",
+    "sns:ListSubscriptionsByTopic",
+    "sns:ListTagsForResource",
+  ],
+  write: [
+    "sns:CreateTopic",
+    "sns:DeleteTopic",
+    "sns:SetSubscriptionAttributes",
+    "sns:SetTopicAttributes",
+    "sns:Subscribe",
+    "sns:TagResource",
+    "sns:Unsubscribe",
+    "sns:UntagResource",
+  ],
 };
 const WAF: TypeActions = {
   read: ["wafv2:Get*", "wafv2:List*"],
-  write: ["wafv2:Associate*", "wafv2:Create*", "wafv2:Delete*", "wafv2:Disassociate*", "wafv2:Put*", "wafv2:TagResource", "wafv2:UntagResource", "wafv2:Update*"],
+  write: [
+    "wafv2:Associate*",
+    "wafv2:Create*",
+    "wafv2:Delete*",
+    "wafv2:Disassociate*",
+    "wafv2:Put*",
+    "wafv2:TagResource",
+    "wafv2:UntagResource",
+    "wafv2:Update*",
+  ],
 };
 const IAM_READ = ["iam:Get*", "iam:List*"];
-const CLOUDWATCH_READ = ["cloudwatch:Describe*", "cloudwatch:GetDashboard", "cloudwatch:ListDashboards", "cloudwatch:ListTagsForResource"];
+const CLOUDWATCH_READ = [
+  "cloudwatch:Describe*",
+  "cloudwatch:GetDashboard",
+  "cloudwatch:ListDashboards",
+  "cloudwatch:ListTagsForResource",
+];
 
 /** The IAM writes the apply role has on `<name>-*` roles (terraform-role.ts ROLE_WRITE_ACTIONS plus PassRole). */
-const IAM_ROLE_WRITES = ["iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:PassRole"];
+const IAM_ROLE_WRITES = [
+  "iam:CreateRole",
+  "iam:DeleteRole",
+  "iam:UpdateRole",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:TagRole",
+  "iam:UntagRole",
+  "iam:PassRole",
+];
 
 export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_appautoscaling_policy: AUTOSCALING,
@@ -119,29 +217,80 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   // AllowVendedLogDeliveryForResource: CloudFront's standard logging (v2) delivery source (D54).
   aws_cloudfront_distribution: {
     read: ["cloudfront:Get*", "cloudfront:List*"],
-    write: ["cloudfront:AllowVendedLogDeliveryForResource", "cloudfront:CreateDistribution", "cloudfront:CreateDistributionWithTags", "cloudfront:DeleteDistribution", "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:UpdateDistribution"],
+    write: [
+      "cloudfront:AllowVendedLogDeliveryForResource",
+      "cloudfront:CreateDistribution",
+      "cloudfront:CreateDistributionWithTags",
+      "cloudfront:DeleteDistribution",
+      "cloudfront:TagResource",
+      "cloudfront:UntagResource",
+      "cloudfront:UpdateDistribution",
+    ],
   },
   // No cloudtrail:StopLogging: the pipeline cannot switch the audit trail off.
   aws_cloudtrail: {
-    read: ["cloudtrail:Describe*", "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:ListTags"],
-    write: ["cloudtrail:AddTags", "cloudtrail:CreateTrail", "cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors", "cloudtrail:RemoveTags", "cloudtrail:StartLogging", "cloudtrail:UpdateTrail"],
+    read: [
+      "cloudtrail:Describe*",
+      "cloudtrail:GetEventSelectors",
+      "cloudtrail:GetInsightSelectors",
+      "cloudtrail:GetTrail",
+      "cloudtrail:GetTrailStatus",
+      "cloudtrail:ListTags",
+    ],
+    write: [
+      "cloudtrail:AddTags",
+      "cloudtrail:CreateTrail",
+      "cloudtrail:DeleteTrail",
+      "cloudtrail:PutEventSelectors",
+      "cloudtrail:RemoveTags",
+      "cloudtrail:StartLogging",
+      "cloudtrail:UpdateTrail",
+    ],
   },
-  aws_cloudwatch_dashboard: { read: CLOUDWATCH_READ, write: ["cloudwatch:DeleteDashboards", "cloudwatch:PutDashboard"] },
+  aws_cloudwatch_dashboard: {
+    read: CLOUDWATCH_READ,
+    write: ["cloudwatch:DeleteDashboards", "cloudwatch:PutDashboard"],
+  },
   aws_cloudwatch_log_delivery: LOGS,
   aws_cloudwatch_log_delivery_destination: LOGS,
   aws_cloudwatch_log_delivery_source: LOGS,
   aws_cloudwatch_log_group: { read: LOGS_READ, write: [...LOGS.write, ...KMS_USE] },
   aws_cloudwatch_log_metric_filter: LOGS,
-  aws_cloudwatch_metric_alarm: { read: CLOUDWATCH_READ, write: ["cloudwatch:DeleteAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"] },
+  aws_cloudwatch_metric_alarm: {
+    read: CLOUDWATCH_READ,
+    write: [
+      "cloudwatch:DeleteAlarms",
+      "cloudwatch:PutMetricAlarm",
+      "cloudwatch:TagResource",
+      "cloudwatch:UntagResource",
+    ],
+  },
   aws_db_instance: { read: RDS.read, write: [...RDS.write, ...KMS_USE, "iam:PassRole"] },
-  aws_db_instance_automated_backups_replication: { read: RDS.read, write: ["rds:StartDBInstanceAutomatedBackupsReplication", "rds:StopDBInstanceAutomatedBackupsReplication", ...KMS_USE] },
+  aws_db_instance_automated_backups_replication: {
+    read: RDS.read,
+    write: [
+      "rds:StartDBInstanceAutomatedBackupsReplication",
+      "rds:StopDBInstanceAutomatedBackupsReplication",
+      ...KMS_USE,
+    ],
+  },
   aws_db_parameter_group: RDS,
   aws_db_subnet_group: RDS,
   aws_default_security_group: EC2_NETWORK,
-  aws_ecr_lifecycle_policy: { read: ["ecr:GetLifecyclePolicy"], write: ["ecr:DeleteLifecyclePolicy", "ecr:PutLifecyclePolicy"] },
+  aws_ecr_lifecycle_policy: {
+    read: ["ecr:GetLifecyclePolicy"],
+    write: ["ecr:DeleteLifecyclePolicy", "ecr:PutLifecyclePolicy"],
+  },
   aws_ecr_repository: {
     read: ["ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource"],
-    write: ["ecr:CreateRepository", "ecr:DeleteRepository", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:TagResource", "ecr:UntagResource"],
+    write: [
+      "ecr:CreateRepository",
+      "ecr:DeleteRepository",
+      "ecr:PutImageScanningConfiguration",
+      "ecr:PutImageTagMutability",
+      "ecr:TagResource",
+      "ecr:UntagResource",
+    ],
   },
   aws_ecs_cluster: ECS,
   aws_ecs_cluster_capacity_providers: ECS,
@@ -156,22 +305,57 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_iam_policy: { read: IAM_READ, write: [] },
   aws_iam_openid_connect_provider: {
     read: IAM_READ,
-    write: ["iam:AddClientIDToOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"],
+    write: [
+      "iam:AddClientIDToOpenIDConnectProvider",
+      "iam:CreateOpenIDConnectProvider",
+      "iam:DeleteOpenIDConnectProvider",
+      "iam:RemoveClientIDFromOpenIDConnectProvider",
+      "iam:TagOpenIDConnectProvider",
+      "iam:UntagOpenIDConnectProvider",
+      "iam:UpdateOpenIDConnectProviderThumbprint",
+    ],
   },
   aws_iam_role: { read: IAM_READ, write: IAM_ROLE_WRITES },
   aws_iam_role_policy: { read: IAM_READ, write: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"] },
   aws_iam_role_policy_attachment: { read: IAM_READ, write: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"] },
   // The NAT instance (network.natInstance, D59): launched, stopped/started when its user data changes, terminated.
-  aws_instance: { read: EC2_READ, write: [...EC2_NETWORK.write, "ec2:RunInstances", "ec2:StartInstances", "ec2:StopInstances", "ec2:TerminateInstances"] },
+  aws_instance: {
+    read: EC2_READ,
+    write: [
+      ...EC2_NETWORK.write,
+      "ec2:RunInstances",
+      "ec2:StartInstances",
+      "ec2:StopInstances",
+      "ec2:TerminateInstances",
+    ],
+  },
   aws_internet_gateway: EC2_NETWORK,
   aws_kinesis_firehose_delivery_stream: {
     read: ["firehose:DescribeDeliveryStream", "firehose:ListTagsForDeliveryStream"],
-    write: ["firehose:CreateDeliveryStream", "firehose:DeleteDeliveryStream", "firehose:StartDeliveryStreamEncryption", "firehose:StopDeliveryStreamEncryption", "firehose:TagDeliveryStream", "firehose:UntagDeliveryStream", "firehose:UpdateDestination", "iam:PassRole"],
+    write: [
+      "firehose:CreateDeliveryStream",
+      "firehose:DeleteDeliveryStream",
+      "firehose:StartDeliveryStreamEncryption",
+      "firehose:StopDeliveryStreamEncryption",
+      "firehose:TagDeliveryStream",
+      "firehose:UntagDeliveryStream",
+      "firehose:UpdateDestination",
+      "iam:PassRole",
+    ],
   },
   aws_kms_alias: { read: KMS_READ, write: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"] },
   aws_kms_key: {
     read: KMS_READ,
-    write: ["kms:CancelKeyDeletion", "kms:CreateKey", "kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription"],
+    write: [
+      "kms:CancelKeyDeletion",
+      "kms:CreateKey",
+      "kms:EnableKeyRotation",
+      "kms:PutKeyPolicy",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateKeyDescription",
+    ],
   },
   aws_lb: { read: ELB.read, write: [...ELB.write, "iam:CreateServiceLinkedRole"] },
   aws_lb_listener: ELB,
@@ -179,7 +363,10 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_lb_target_group: ELB,
   aws_nat_gateway: EC2_NETWORK,
   aws_route: EC2_NETWORK,
-  aws_route53_record: { read: ["route53:Get*", "route53:List*"], write: ["route53:ChangeResourceRecordSets", "route53:GetChange"] },
+  aws_route53_record: {
+    read: ["route53:Get*", "route53:List*"],
+    write: ["route53:ChangeResourceRecordSets", "route53:GetChange"],
+  },
   aws_route_table: EC2_NETWORK,
   aws_route_table_association: EC2_NETWORK,
   aws_s3_bucket: S3,
@@ -220,13 +407,28 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
     ],
     ownStatement: true,
   },
-  aws_secretsmanager_secret_rotation: { read: SECRETS_READ, write: ["secretsmanager:CancelRotateSecret", "secretsmanager:RotateSecret", "secretsmanager:UpdateSecret"] },
+  aws_secretsmanager_secret_rotation: {
+    read: SECRETS_READ,
+    write: ["secretsmanager:CancelRotateSecret", "secretsmanager:RotateSecret", "secretsmanager:UpdateSecret"],
+  },
   aws_secretsmanager_secret: {
     read: SECRETS_READ,
-    write: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:RestoreSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:UpdateSecret", ...KMS_USE],
+    write: [
+      "secretsmanager:CreateSecret",
+      "secretsmanager:DeleteSecret",
+      "secretsmanager:RestoreSecret",
+      "secretsmanager:TagResource",
+      "secretsmanager:UntagResource",
+      "secretsmanager:UpdateSecret",
+      ...KMS_USE,
+    ],
   },
   // Terraform reads the version's value back on refresh: the value and, for the customer-managed key, kms:Decrypt.
-  aws_secretsmanager_secret_version: { read: SECRETS_READ, refresh: ["secretsmanager:GetSecretValue", "kms:Decrypt"], write: ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", ...KMS_USE] },
+  aws_secretsmanager_secret_version: {
+    read: SECRETS_READ,
+    refresh: ["secretsmanager:GetSecretValue", "kms:Decrypt"],
+    write: ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", ...KMS_USE],
+  },
   aws_security_group: EC2_NETWORK,
   aws_sns_topic: SNS,
   aws_sns_topic_subscription: SNS,
@@ -234,7 +436,13 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_ssm_parameter: {
     read: ["ssm:DescribeParameters"],
     refresh: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource", "kms:Decrypt"],
-    write: ["ssm:AddTagsToResource", "ssm:DeleteParameter", "ssm:PutParameter", "ssm:RemoveTagsFromResource", ...KMS_USE],
+    write: [
+      "ssm:AddTagsToResource",
+      "ssm:DeleteParameter",
+      "ssm:PutParameter",
+      "ssm:RemoveTagsFromResource",
+      ...KMS_USE,
+    ],
   },
   aws_subnet: EC2_NETWORK,
   aws_vpc: EC2_NETWORK,
@@ -243,7 +451,10 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_vpc_security_group_ingress_rule: EC2_NETWORK,
   aws_wafv2_web_acl: WAF,
   aws_wafv2_web_acl_association: WAF,
-  aws_wafv2_web_acl_logging_configuration: { read: [...WAF.read, ...LOGS_READ], write: [...WAF.write, ...LOGS.write, "iam:CreateServiceLinkedRole"] },
+  aws_wafv2_web_acl_logging_configuration: {
+    read: [...WAF.read, ...LOGS_READ],
+    write: [...WAF.write, ...LOGS.write, "iam:CreateServiceLinkedRole"],
+  },
   // Built-in provider (terraform.io/builtin/terraform): no AWS call.
   terraform_data: { read: [], write: [] },
   // The provider itself: it asks STS for the account on every plan.
@@ -255,7 +466,16 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
 };
 
 /** Services whose writes have their own, resource-scoped statements in the apply role (terraform-role.ts). */
-export const SCOPED_WRITE_SERVICES = ["s3", "secretsmanager", "ssm", "ecr", "cloudtrail", "cloudfront", "route53", "iam"] as const;
+export const SCOPED_WRITE_SERVICES = [
+  "s3",
+  "secretsmanager",
+  "ssm",
+  "ecr",
+  "cloudtrail",
+  "cloudfront",
+  "route53",
+  "iam",
+] as const;
 
 const service = (action: string) => action.split(":")[0];
 const unique = (xs: readonly string[]) => [...new Set(xs)].sort();
@@ -287,7 +507,10 @@ export function refreshes(prefix: string, types?: readonly string[]): boolean {
 }
 
 /** The entries' writes of one service (`writesOf("s3")`), or of every service not in SCOPED_WRITE_SERVICES (`writesOf("regional")`). */
-export function writesOf(scope: (typeof SCOPED_WRITE_SERVICES)[number] | "regional", types?: readonly string[]): string[] {
+export function writesOf(
+  scope: (typeof SCOPED_WRITE_SERVICES)[number] | "regional",
+  types?: readonly string[],
+): string[] {
   const scoped: readonly string[] = SCOPED_WRITE_SERVICES;
   const all = entriesFor(types).flatMap((t) => (t.ownStatement ? [] : t.write));
   return unique(all.filter((a) => (scope === "regional" ? !scoped.includes(service(a)) : service(a) === scope)));
@@ -299,7 +522,10 @@ export function plannedTypes(json: { resource?: Record<string, unknown>; data?: 
 }
 
 /** The types of a synthesized workspace (root and modules) that have no RESOURCE_TYPE_ACTIONS entry: the roles would not cover them. */
-export function uncoveredTypes(stack: { root: Parameters<typeof plannedTypes>[0]; modules: Record<string, Parameters<typeof plannedTypes>[0]> }): string[] {
+export function uncoveredTypes(stack: {
+  root: Parameters<typeof plannedTypes>[0];
+  modules: Record<string, Parameters<typeof plannedTypes>[0]>;
+}): string[] {
   const types = [stack.root, ...Object.values(stack.modules)].flatMap(plannedTypes);
   return unique(types.filter((t) => !(t in RESOURCE_TYPE_ACTIONS)));
 }

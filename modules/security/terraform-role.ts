@@ -111,20 +111,45 @@ function stateStatements(ctx: TerraformRoleContext, apply: boolean): PolicyState
   const st: PolicyStatement[] = [
     { Sid: "ListStateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketVersioning"], Resource: bucket },
     // plan: read the state; apply: also write it. Both take and release the S3-native lock (use_lockfile).
-    { Sid: apply ? "ReadWriteState" : "ReadState", Effect: "Allow", Action: apply ? ["s3:GetObject", "s3:PutObject"] : "s3:GetObject", Resource: `${bucket}/${ctx.state.key}` },
-    { Sid: "StateLock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucket}/${ctx.state.key}.tflock` },
+    {
+      Sid: apply ? "ReadWriteState" : "ReadState",
+      Effect: "Allow",
+      Action: apply ? ["s3:GetObject", "s3:PutObject"] : "s3:GetObject",
+      Resource: `${bucket}/${ctx.state.key}`,
+    },
+    {
+      Sid: "StateLock",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      Resource: `${bucket}/${ctx.state.key}.tflock`,
+    },
   ];
-  if (apply) st.push({ Sid: "StateBackups", Effect: "Allow", Action: "s3:PutObject", Resource: `${bucket}/${ctx.state.backupPrefix}*` });
+  if (apply)
+    st.push({
+      Sid: "StateBackups",
+      Effect: "Allow",
+      Action: "s3:PutObject",
+      Resource: `${bucket}/${ctx.state.backupPrefix}*`,
+    });
   if (ctx.state.kmsKeyId) {
-    const key = ctx.state.kmsKeyId.startsWith("arn:") ? ctx.state.kmsKeyId : `arn:aws:kms:*:${ctx.account}:key/${ctx.state.kmsKeyId}`;
-    st.push({ Sid: "StateKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: key });
+    const key = ctx.state.kmsKeyId.startsWith("arn:")
+      ? ctx.state.kmsKeyId
+      : `arn:aws:kms:*:${ctx.account}:key/${ctx.state.kmsKeyId}`;
+    st.push({
+      Sid: "StateKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: key,
+    });
   }
   return st;
 }
 
 /** Secrets whose value Terraform itself writes (a `aws_secretsmanager_secret_version`), so a refresh reads them; they are in the state anyway. */
 function managedSecretArns(ctx: TerraformRoleContext): string[] {
-  return ["db-master", "db-app", "redis-auth"].map((s) => `arn:aws:secretsmanager:*:${ctx.account}:secret:${ctx.secretPrefix}/${s}-??????`);
+  return ["db-master", "db-app", "redis-auth"].map(
+    (s) => `arn:aws:secretsmanager:*:${ctx.account}:secret:${ctx.secretPrefix}/${s}-??????`,
+  );
 }
 
 /** The workspace's SSM parameters: `/<secretPrefix>/…` (composition's parameterPath). */
@@ -143,9 +168,27 @@ export function readPolicyStatements(ctx: TerraformRoleContext): PolicyStatement
   const via = [...(secrets ? ["secretsmanager"] : []), ...(parameters ? ["ssm"] : [])];
   return nonEmpty([
     { Sid: "ReadConfiguration", Effect: "Allow", Action: configurationReads(ctx.resourceTypes), Resource: "*" },
-    ...(secrets ? [{ Sid: "RefreshManagedSecretVersions", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: managedSecretArns(ctx) }] : []),
+    ...(secrets
+      ? [
+          {
+            Sid: "RefreshManagedSecretVersions",
+            Effect: "Allow" as const,
+            Action: "secretsmanager:GetSecretValue",
+            Resource: managedSecretArns(ctx),
+          },
+        ]
+      : []),
     // Parameter Store (aws_ssm_parameter): the workspace's parameters, /<project>/<workspace>/ (compute.parameterStore, D104).
-    ...(parameters ? [{ Sid: "RefreshManagedParameters", Effect: "Allow" as const, Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"], Resource: parameterArns(ctx) }] : []),
+    ...(parameters
+      ? [
+          {
+            Sid: "RefreshManagedParameters",
+            Effect: "Allow" as const,
+            Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource"],
+            Resource: parameterArns(ctx),
+          },
+        ]
+      : []),
     // Both are encrypted with the customer-managed data key: reading them back needs kms:Decrypt, only through those services.
     ...(via.length
       ? [
@@ -154,12 +197,19 @@ export function readPolicyStatements(ctx: TerraformRoleContext): PolicyStatement
             Effect: "Allow" as const,
             Action: "kms:Decrypt",
             Resource: ctx.dataKeyArns ? [...ctx.dataKeyArns] : `arn:aws:kms:*:${ctx.account}:key/*`,
-            Condition: { StringEquals: { "kms:ViaService": ctx.regions.flatMap((r) => via.map((v) => `${v}.${r}.amazonaws.com`)) } },
+            Condition: {
+              StringEquals: { "kms:ViaService": ctx.regions.flatMap((r) => via.map((v) => `${v}.${r}.amazonaws.com`)) },
+            },
           },
         ]
       : []),
     // The provider reads a bucket with HeadBucket, which IAM authorizes as s3:ListBucket (object names, never contents).
-    { Sid: "HeadPlatformBuckets", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${ctx.bucketPrefix}-*` },
+    {
+      Sid: "HeadPlatformBuckets",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: `arn:aws:s3:::${ctx.bucketPrefix}-*`,
+    },
   ]);
 }
 
@@ -175,7 +225,13 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
   const stateBucket = `arn:aws:s3:::${ctx.state.bucket}`;
   const inRegions = { StringEquals: { "aws:RequestedRegion": [...ctx.regions] } };
   return nonEmpty([
-    { Sid: "ChangeRegionalServices", Effect: "Allow", Action: writesOf("regional", ctx.resourceTypes), Resource: "*", Condition: inRegions },
+    {
+      Sid: "ChangeRegionalServices",
+      Effect: "Allow",
+      Action: writesOf("regional", ctx.resourceTypes),
+      Resource: "*",
+      Condition: inRegions,
+    },
     {
       Sid: "ChangePlatformBuckets",
       Effect: "Allow",
@@ -188,7 +244,12 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
       Action: writesOf("secretsmanager", ctx.resourceTypes),
       Resource: `arn:aws:secretsmanager:*:${ctx.account}:secret:${ctx.secretPrefix}/*`,
     },
-    { Sid: "ChangePlatformParameters", Effect: "Allow", Action: writesOf("ssm", ctx.resourceTypes), Resource: parameterArns(ctx) },
+    {
+      Sid: "ChangePlatformParameters",
+      Effect: "Allow",
+      Action: writesOf("ssm", ctx.resourceTypes),
+      Resource: parameterArns(ctx),
+    },
     {
       Sid: "ChangePlatformRepositories",
       Effect: "Allow",
@@ -208,7 +269,12 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
       Action: [...writesOf("cloudfront", ctx.resourceTypes), ...writesOf("route53", ctx.resourceTypes)],
       Resource: "*",
     },
-    { Sid: "ChangePlatformRoles", Effect: "Allow", Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"), Resource: `${iam}:role/${ctx.name}-*` },
+    {
+      Sid: "ChangePlatformRoles",
+      Effect: "Allow",
+      Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"),
+      Resource: `${iam}:role/${ctx.name}-*`,
+    },
     {
       Sid: "AttachServiceRolePolicies",
       Effect: "Allow",
@@ -229,15 +295,34 @@ export function applyPolicyStatements(ctx: TerraformRoleContext): PolicyStatemen
       Action: writesOf("iam", ctx.resourceTypes).filter((a) => a.includes("OpenIDConnectProvider")),
       Resource: `${iam}:oidc-provider/${OIDC_CLAIMS}`,
     },
-    { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } } },
+    {
+      Sid: "ServiceLinkedRoles",
+      Effect: "Allow",
+      Action: "iam:CreateServiceLinkedRole",
+      Resource: "*",
+      Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
+    },
     ...(!ctx.resourceTypes || ctx.resourceTypes.includes(ROTATION_STACK_TYPE) ? rotationFunctionStatements(ctx) : []),
     ...stateStatements(ctx, true),
     // Explicit denials win over every allow above (and over any policy someone attaches later).
-    { Sid: "NeverChangeTheTerraformRoles", Effect: "Deny", Action: [...ROLE_WRITE_ACTIONS, "iam:PassRole"], Resource: ownRoles },
+    {
+      Sid: "NeverChangeTheTerraformRoles",
+      Effect: "Deny",
+      Action: [...ROLE_WRITE_ACTIONS, "iam:PassRole"],
+      Resource: ownRoles,
+    },
     {
       Sid: "NeverReconfigureTheStateBucket",
       Effect: "Deny",
-      Action: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:DeleteObjectVersion", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"],
+      Action: [
+        "s3:DeleteBucket",
+        "s3:DeleteBucketPolicy",
+        "s3:DeleteObjectVersion",
+        "s3:PutBucket*",
+        "s3:PutEncryptionConfiguration",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutReplicationConfiguration",
+      ],
       Resource: [stateBucket, `${stateBucket}/*`],
     },
   ]);
@@ -254,14 +339,47 @@ const ROTATION_STACK_TYPE = "aws_serverlessapplicationrepository_cloudformation_
 function rotationFunctionStatements(ctx: TerraformRoleContext): PolicyStatement[] {
   const stacks = `arn:aws:cloudformation:*:${ctx.account}:stack/${SAR_STACK_PREFIX}${ctx.name}-*/*`;
   const roles = `arn:aws:iam::${ctx.account}:role/${SAR_STACK_PREFIX}${ctx.name}-*`;
-  const writes = (service: string) => RESOURCE_TYPE_ACTIONS[ROTATION_STACK_TYPE].write.filter((a) => a.startsWith(`${service}:`));
+  const writes = (service: string) =>
+    RESOURCE_TYPE_ACTIONS[ROTATION_STACK_TYPE].write.filter((a) => a.startsWith(`${service}:`));
   return [
-    { Sid: "RotationFunctionTemplate", Effect: "Allow", Action: writes("serverlessrepo"), Resource: POSTGRES_MULTI_USER_ROTATION_APP },
-    { Sid: "RotationFunctionStack", Effect: "Allow", Action: writes("cloudformation"), Resource: [stacks, "arn:aws:cloudformation:*:aws:transform/Serverless-2016-10-31"] },
-    { Sid: "RotationFunction", Effect: "Allow", Action: writes("lambda"), Resource: `arn:aws:lambda:*:${ctx.account}:function:${ctx.name}-*` },
-    { Sid: "RotationFunctionRole", Effect: "Allow", Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"), Resource: roles },
-    { Sid: "RotationFunctionRolePolicies", Effect: "Allow", Action: "iam:AttachRolePolicy", Resource: roles, Condition: { ArnLike: { "iam:PolicyARN": ATTACHABLE_POLICIES } } },
-    { Sid: "PassRotationFunctionRole", Effect: "Allow", Action: "iam:PassRole", Resource: roles, Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } },
+    {
+      Sid: "RotationFunctionTemplate",
+      Effect: "Allow",
+      Action: writes("serverlessrepo"),
+      Resource: POSTGRES_MULTI_USER_ROTATION_APP,
+    },
+    {
+      Sid: "RotationFunctionStack",
+      Effect: "Allow",
+      Action: writes("cloudformation"),
+      Resource: [stacks, "arn:aws:cloudformation:*:aws:transform/Serverless-2016-10-31"],
+    },
+    {
+      Sid: "RotationFunction",
+      Effect: "Allow",
+      Action: writes("lambda"),
+      Resource: `arn:aws:lambda:*:${ctx.account}:function:${ctx.name}-*`,
+    },
+    {
+      Sid: "RotationFunctionRole",
+      Effect: "Allow",
+      Action: ROLE_WRITE_ACTIONS.filter((a) => a !== "iam:AttachRolePolicy"),
+      Resource: roles,
+    },
+    {
+      Sid: "RotationFunctionRolePolicies",
+      Effect: "Allow",
+      Action: "iam:AttachRolePolicy",
+      Resource: roles,
+      Condition: { ArnLike: { "iam:PolicyARN": ATTACHABLE_POLICIES } },
+    },
+    {
+      Sid: "PassRotationFunctionRole",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: roles,
+      Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+    },
   ];
 }
 
@@ -275,7 +393,10 @@ export interface TerraformTrustSpec {
 
 /** The trust policy as a Terraform expression: audience and environment subjects, plus `equals` / `like` claim conditions. */
 function trustExpression(equals: Record<string, string>, like: Record<string, string>): string {
-  const pairs = (c: Record<string, string>) => Object.entries(c).map(([k, v]) => `, "${OIDC_CLAIMS}:${k}" = "${v}"`).join("");
+  const pairs = (c: Record<string, string>) =>
+    Object.entries(c)
+      .map(([k, v]) => `, "${OIDC_CLAIMS}:${k}" = "${v}"`)
+      .join("");
   const stringLike = Object.keys(like).length ? `, StringLike = { ${pairs(like).slice(2)} }` : "";
   return (
     'jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity", ' +
@@ -285,12 +406,22 @@ function trustExpression(equals: Record<string, string>, like: Record<string, st
 }
 
 /** Adds the two roles and their policies to the security module (which declares `local.github_oidc_provider_arn`). */
-export function terraformRoles(scope: Construct, ctx: TerraformRoleContext, trust: TerraformTrustSpec): { plan: IamRole; apply: IamRole } {
+export function terraformRoles(
+  scope: Construct,
+  ctx: TerraformRoleContext,
+  trust: TerraformTrustSpec,
+): { plan: IamRole; apply: IamRole } {
   // The actions of the types this workspace plans, known once every module exists (at synthesis).
   const lazyPolicy = (statements: (c: TerraformRoleContext) => PolicyStatement[]) =>
-    Lazy.stringValue({ produce: () => policyDocument(statements({ ...ctx, resourceTypes: ctx.resourceTypes ?? workspaceTypes(scope) })) });
+    Lazy.stringValue({
+      produce: () => policyDocument(statements({ ...ctx, resourceTypes: ctx.resourceTypes ?? workspaceTypes(scope) })),
+    });
   // Environments only: never a branch subject, never pull_request (a pull request's plan reaches the plan role through its environment).
-  new TerraformLocal(scope, "terraform_subjects", expr('[for e in var.github_environments : "repo:${var.github_repository}:environment:${e}"]'));
+  new TerraformLocal(
+    scope,
+    "terraform_subjects",
+    expr('[for e in var.github_environments : "repo:${var.github_repository}:environment:${e}"]'),
+  );
   const workflowRef = (ref: string) => `\${var.github_repository}/${trust.workflow}@${ref}`;
   const plan = named(
     new IamRole(scope, "terraform_plan_role", {
@@ -302,7 +433,14 @@ export function terraformRoles(scope: Construct, ctx: TerraformRoleContext, trus
     }),
     "terraform_plan",
   );
-  named(new IamRolePolicy(scope, "terraform_plan_policy", { name: "terraform-plan", role: plan.id, policy: lazyPolicy(planPolicyStatements) }), "terraform_plan");
+  named(
+    new IamRolePolicy(scope, "terraform_plan_policy", {
+      name: "terraform-plan",
+      role: plan.id,
+      policy: lazyPolicy(planPolicyStatements),
+    }),
+    "terraform_plan",
+  );
   const read = named(
     new IamPolicy(scope, "terraform_read_policy", {
       name: `${ctx.name}-terraform-read`,
@@ -321,9 +459,22 @@ export function terraformRoles(scope: Construct, ctx: TerraformRoleContext, trus
     }),
     "terraform_apply",
   );
-  named(new IamRolePolicy(scope, "terraform_apply_policy", { name: "terraform-apply", role: apply.id, policy: lazyPolicy(applyPolicyStatements) }), "terraform_apply");
-  for (const [id, role] of [["plan", plan], ["apply", apply]] as const) {
-    named(new IamRolePolicyAttachment(scope, `terraform_${id}_read`, { role: role.name, policyArn: read.arn }), `terraform_${id}_read`);
+  named(
+    new IamRolePolicy(scope, "terraform_apply_policy", {
+      name: "terraform-apply",
+      role: apply.id,
+      policy: lazyPolicy(applyPolicyStatements),
+    }),
+    "terraform_apply",
+  );
+  for (const [id, role] of [
+    ["plan", plan],
+    ["apply", apply],
+  ] as const) {
+    named(
+      new IamRolePolicyAttachment(scope, `terraform_${id}_read`, { role: role.name, policyArn: read.arn }),
+      `terraform_${id}_read`,
+    );
   }
   return { plan, apply };
 }

@@ -9,9 +9,19 @@ import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { counted, expr, named } from "../../lib/core/module-stack";
 
-export function wafLogging(scope: Construct, props: { readonly logGroupName: string; readonly retentionInDays: number; readonly kmsKeyId: string }): TerraformResource[] {
+export function wafLogging(
+  scope: Construct,
+  props: { readonly logGroupName: string; readonly retentionInDays: number; readonly kmsKeyId: string },
+): TerraformResource[] {
   const group = counted(
-    named(new CloudwatchLogGroup(scope, "waf_logs", { name: props.logGroupName, retentionInDays: props.retentionInDays, kmsKeyId: props.kmsKeyId }), "waf"),
+    named(
+      new CloudwatchLogGroup(scope, "waf_logs", {
+        name: props.logGroupName,
+        retentionInDays: props.retentionInDays,
+        kmsKeyId: props.kmsKeyId,
+      }),
+      "waf",
+    ),
     "var.enable_waf ? 1 : 0",
   );
   const logging = counted(

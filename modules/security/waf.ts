@@ -12,7 +12,9 @@
 /** Seconds over which the rate-based rule counts requests (seed 001: per minute). */
 export const WAF_RATE_WINDOW_SECONDS = 60;
 
-const visibility = (metric: string) => [{ cloudwatch_metrics_enabled: true, metric_name: metric, sampled_requests_enabled: true }];
+const visibility = (metric: string) => [
+  { cloudwatch_metrics_enabled: true, metric_name: metric, sampled_requests_enabled: true },
+];
 
 function managed(name: string, priority: number, prefix: string, extra: Record<string, unknown> = {}) {
   return {
@@ -25,7 +27,10 @@ function managed(name: string, priority: number, prefix: string, extra: Record<s
 }
 
 /** The common rule set's rule that blocks request bodies over 8 KB, and the label it adds to them (AWS WAF, "Baseline rule groups"). */
-export const SIZE_RESTRICTIONS_BODY = { rule: "SizeRestrictions_BODY", label: "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body" } as const;
+export const SIZE_RESTRICTIONS_BODY = {
+  rule: "SizeRestrictions_BODY",
+  label: "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body",
+} as const;
 /** Name of the rule that blocks large bodies outside the configured path prefixes (after the common rule set counts them). */
 export const LARGE_BODY_RULE = "large-body-outside-allowed-paths";
 
@@ -37,23 +42,48 @@ export const IP_KEYED_RULES = ["geo-allow-list", "rate-limit-per-ip", "AWSManage
  * may carry bodies over 8 KB: while it is non-empty the common rule set only counts SizeRestrictions_BODY, and
  * a rule after it blocks the requests that carry its label outside those prefixes (D161).
  */
-export function wafRules(prefix: string, options: { ipRulesVar?: string; largeBodyPathsVar?: string } = {}): { static: object[]; dynamic: object[] } {
+export function wafRules(
+  prefix: string,
+  options: { ipRulesVar?: string; largeBodyPathsVar?: string } = {},
+): { static: object[]; dynamic: object[] } {
   const rate = {
     name: "rate-limit-per-ip",
     priority: 1,
     action: [{ block: [{}] }],
-    statement: [{ rate_based_statement: [{ limit: "${var.waf_rate_limit}", aggregate_key_type: "IP", evaluation_window_sec: WAF_RATE_WINDOW_SECONDS }] }],
+    statement: [
+      {
+        rate_based_statement: [
+          { limit: "${var.waf_rate_limit}", aggregate_key_type: "IP", evaluation_window_sec: WAF_RATE_WINDOW_SECONDS },
+        ],
+      },
+    ],
     visibility_config: visibility(`${prefix}-rate-limit-per-ip`),
   };
   const reputation = managed("AWSManagedRulesAmazonIpReputationList", 2, prefix);
   const ipRules = options.ipRulesVar;
   const only = (cond: string) => (ipRules ? `var.${ipRules} && ${cond}` : cond);
   const paths = options.largeBodyPathsVar;
-  const largeBody = paths ? { on: `\${length(var.${paths}) > 0 ? [1] : []}`, regex: `^(\${join("|", var.${paths})})` } : undefined;
+  const largeBody = paths
+    ? { on: `\${length(var.${paths}) > 0 ? [1] : []}`, regex: `^(\${join("|", var.${paths})})` }
+    : undefined;
   return {
     static: [
       ...(ipRules ? [] : [rate, reputation]),
-      managed("AWSManagedRulesCommonRuleSet", 3, prefix, largeBody ? { dynamic: { rule_action_override: { for_each: largeBody.on, content: { name: SIZE_RESTRICTIONS_BODY.rule, action_to_use: [{ count: [{}] }] } } } } : {}),
+      managed(
+        "AWSManagedRulesCommonRuleSet",
+        3,
+        prefix,
+        largeBody
+          ? {
+              dynamic: {
+                rule_action_override: {
+                  for_each: largeBody.on,
+                  content: { name: SIZE_RESTRICTIONS_BODY.rule, action_to_use: [{ count: [{}] }] },
+                },
+              },
+            }
+          : {},
+      ),
       managed("AWSManagedRulesKnownBadInputsRuleSet", 4, prefix),
       managed("AWSManagedRulesSQLiRuleSet", 5, prefix),
     ],
@@ -65,7 +95,13 @@ export function wafRules(prefix: string, options: { ipRulesVar?: string; largeBo
           name: "geo-allow-list",
           priority: 0,
           action: [{ block: [{}] }],
-          statement: [{ not_statement: [{ statement: [{ geo_match_statement: [{ country_codes: "${var.waf_allowed_countries}" }] }] }] }],
+          statement: [
+            {
+              not_statement: [
+                { statement: [{ geo_match_statement: [{ country_codes: "${var.waf_allowed_countries}" }] }] },
+              ],
+            },
+          ],
           visibility_config: visibility(`${prefix}-geo-allow-list`),
         },
       },
@@ -85,7 +121,19 @@ export function wafRules(prefix: string, options: { ipRulesVar?: string; largeBo
                           { label_match_statement: [{ scope: "LABEL", key: SIZE_RESTRICTIONS_BODY.label }] },
                           {
                             not_statement: [
-                              { statement: [{ regex_match_statement: [{ regex_string: largeBody.regex, field_to_match: [{ uri_path: [{}] }], text_transformation: [{ priority: 0, type: "NONE" }] }] }] },
+                              {
+                                statement: [
+                                  {
+                                    regex_match_statement: [
+                                      {
+                                        regex_string: largeBody.regex,
+                                        field_to_match: [{ uri_path: [{}] }],
+                                        text_transformation: [{ priority: 0, type: "NONE" }],
+                                      },
+                                    ],
+                                  },
+                                ],
+                              },
                             ],
                           },
                         ],

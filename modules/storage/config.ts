@@ -2,7 +2,14 @@
 import { z } from "zod";
 
 /** Storage classes a lifecycle rule may transition to. */
-export const STORAGE_CLASSES = ["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] as const;
+export const STORAGE_CLASSES = [
+  "STANDARD_IA",
+  "ONEZONE_IA",
+  "INTELLIGENT_TIERING",
+  "GLACIER_IR",
+  "GLACIER",
+  "DEEP_ARCHIVE",
+] as const;
 type StorageClass = (typeof STORAGE_CLASSES)[number];
 
 const INFREQUENT: readonly StorageClass[] = ["STANDARD_IA", "ONEZONE_IA"];
@@ -18,7 +25,9 @@ export const LifecycleRuleSchema = z
     /** Key prefix the rule applies to. @default "" (whole bucket) */
     prefix: z.string().default(""),
     /** Transitions, in ascending days. @default [] */
-    transitions: z.array(z.object({ days: z.number().int().min(0), storageClass: z.enum(STORAGE_CLASSES) }).strict()).default([]),
+    transitions: z
+      .array(z.object({ days: z.number().int().min(0), storageClass: z.enum(STORAGE_CLASSES) }).strict())
+      .default([]),
     /** Delete current versions after this many days. @default never */
     expirationDays: z.number().int().min(1).optional(),
     /** Delete noncurrent versions this many days after they become noncurrent (versioned buckets). @default never */
@@ -33,7 +42,11 @@ export const LifecycleRuleSchema = z
       const path = ["transitions", i, "days"];
       const prev = rule.transitions[i - 1];
       if (prev && t.days <= prev.days) {
-        ctx.addIssue({ code: "custom", path, message: `transitions must be in ascending days: day ${t.days} comes after day ${prev.days}` });
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `transitions must be in ascending days: day ${t.days} comes after day ${prev.days}`,
+        });
       }
       if (INFREQUENT.includes(t.storageClass)) {
         if (t.days < S3_MIN_DAYS_BEFORE_IA) {
@@ -88,7 +101,10 @@ export const BUCKET_KEY_RE = /^[a-z][a-zA-Z0-9]{0,30}$/;
 export const StorageSchema = z
   .object({
     /** First part of every bucket name, `<bucketPrefix>-<env>-<purpose>` (seed 001: `<prefix>-{env}-exports`). @default "app" */
-    bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes").default("app"),
+    bucketPrefix: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes")
+      .default("app"),
     /** Appended to every bucket name for global uniqueness: `<prefix>-<env>-uploads-<suffix>`. @default none */
     bucketSuffix: z
       .string()
@@ -100,13 +116,22 @@ export const StorageSchema = z
     logRetentionDays: z.number().int().min(1).default(90),
     /** Origins allowed to upload from the browser (CORS on uploads), https only (http://localhost for dev). @default [] */
     corsOrigins: z
-      .array(z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/, "must be an https:// origin (or http://localhost[:port])"))
+      .array(
+        z
+          .string()
+          .regex(
+            /^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/,
+            "must be an https:// origin (or http://localhost[:port])",
+          ),
+      )
       .default([]),
     /**
      * The application's buckets by key (SSE-KMS with the data key, versioned, lifecycles from here), besides the
      * platform's own `logs` bucket. Terraform names: key in snake case (`ml_models`); env var `<KEY>_BUCKET`. @default {}
      */
-    buckets: z.record(z.string().regex(BUCKET_KEY_RE, "must be a camelCase key such as uploads or mlModels"), BucketSchema).default({}),
+    buckets: z
+      .record(z.string().regex(BUCKET_KEY_RE, "must be a camelCase key such as uploads or mlModels"), BucketSchema)
+      .default({}),
   })
   .strict();
 

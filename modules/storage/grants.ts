@@ -17,21 +17,49 @@ export interface BucketAccess {
 export function readStatements(b: BucketAccess): PolicyStatement[] {
   return [
     { Sid: `List${b.label}`, Effect: "Allow", Action: "s3:ListBucket", Resource: b.bucketArn },
-    { Sid: `Read${b.label}`, Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${b.bucketArn}/*` },
-    ...(b.kmsKeyArn ? [{ Sid: `Decrypt${b.label}`, Effect: "Allow" as const, Action: "kms:Decrypt", Resource: b.kmsKeyArn }] : []),
+    {
+      Sid: `Read${b.label}`,
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: `${b.bucketArn}/*`,
+    },
+    ...(b.kmsKeyArn
+      ? [{ Sid: `Decrypt${b.label}`, Effect: "Allow" as const, Action: "kms:Decrypt", Resource: b.kmsKeyArn }]
+      : []),
   ];
 }
 
 export function readWriteStatements(b: BucketAccess): PolicyStatement[] {
   return [
-    { Sid: `List${b.label}`, Effect: "Allow", Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: b.bucketArn },
+    {
+      Sid: `List${b.label}`,
+      Effect: "Allow",
+      Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+      Resource: b.bucketArn,
+    },
     {
       Sid: `ReadWrite${b.label}`,
       Effect: "Allow",
-      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      Action: [
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:AbortMultipartUpload",
+        "s3:ListMultipartUploadParts",
+      ],
       Resource: `${b.bucketArn}/*`,
     },
-    ...(b.kmsKeyArn ? [{ Sid: `Encrypt${b.label}`, Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: b.kmsKeyArn }] : []),
+    ...(b.kmsKeyArn
+      ? [
+          {
+            Sid: `Encrypt${b.label}`,
+            Effect: "Allow" as const,
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: b.kmsKeyArn,
+          },
+        ]
+      : []),
   ];
 }
 

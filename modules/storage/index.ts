@@ -75,25 +75,60 @@ export class StorageModule extends ModuleStack {
     super(scope, workspace, "storage");
     const elbAccount = ELB_LOG_ACCOUNTS[props.region];
     if (!elbAccount) {
-      throw new Error(`storage: no Elastic Load Balancing log-delivery account known for region ${props.region}; add it to ELB_LOG_ACCOUNTS`);
+      throw new Error(
+        `storage: no Elastic Load Balancing log-delivery account known for region ${props.region}; add it to ELB_LOG_ACCOUNTS`,
+      );
     }
 
-    this.input("bucket_prefix", props.bucketPrefix, { type: "string", description: "First part of every bucket name (`<prefix>-<env>`)." });
-    this.input("bucket_suffix", props.bucketSuffix ?? "", { type: "string", description: "Suffix for global uniqueness; empty for none.", default: "" });
-    const account = this.input("account_id", props.accountId, { type: "string", description: "AWS account id (log delivery conditions)." }).stringValue;
-    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, { type: "string", description: "KMS key for SSE-KMS on data buckets." }).stringValue;
-    this.input("enable_access_logging", props.enableAccessLogging, { type: "bool", description: "S3 server access logs of every bucket to the logs bucket.", default: true });
+    this.input("bucket_prefix", props.bucketPrefix, {
+      type: "string",
+      description: "First part of every bucket name (`<prefix>-<env>`).",
+    });
+    this.input("bucket_suffix", props.bucketSuffix ?? "", {
+      type: "string",
+      description: "Suffix for global uniqueness; empty for none.",
+      default: "",
+    });
+    const account = this.input("account_id", props.accountId, {
+      type: "string",
+      description: "AWS account id (log delivery conditions).",
+    }).stringValue;
+    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, {
+      type: "string",
+      description: "KMS key for SSE-KMS on data buckets.",
+    }).stringValue;
+    this.input("enable_access_logging", props.enableAccessLogging, {
+      type: "bool",
+      description: "S3 server access logs of every bucket to the logs bucket.",
+      default: true,
+    });
     const logRetention = this.input("log_retention_days", props.logRetentionDays, {
       type: "number",
       description: "Days objects stay in the logs bucket.",
       default: 90,
-      validations: [{ condition: "var.log_retention_days >= 1", errorMessage: "log_retention_days must be at least 1." }],
+      validations: [
+        { condition: "var.log_retention_days >= 1", errorMessage: "log_retention_days must be at least 1." },
+      ],
     }).numberValue;
-    this.input("cors_origins", props.corsOrigins, { type: "list(string)", description: "Origins allowed to upload from the browser.", default: [] });
-    this.input("cloudtrail_bucket_id", props.cloudtrailBucketId ?? null, { type: "string", description: "Trail bucket to log, or null.", default: null, nullable: true });
-    this.input("log_cloudtrail_bucket", props.hasCloudtrailBucket ?? false, { type: "bool", description: "Whether cloudtrail_bucket_id is set (known at plan time).", default: false });
+    this.input("cors_origins", props.corsOrigins, {
+      type: "list(string)",
+      description: "Origins allowed to upload from the browser.",
+      default: [],
+    });
+    this.input("cloudtrail_bucket_id", props.cloudtrailBucketId ?? null, {
+      type: "string",
+      description: "Trail bucket to log, or null.",
+      default: null,
+      nullable: true,
+    });
+    this.input("log_cloudtrail_bucket", props.hasCloudtrailBucket ?? false, {
+      type: "bool",
+      description: "Whether cloudtrail_bucket_id is set (known at plan time).",
+      default: false,
+    });
 
-    const nameOf = (purpose: string) => expr(`join("-", compact([var.bucket_prefix, "${purpose}", var.bucket_suffix]))`);
+    const nameOf = (purpose: string) =>
+      expr(`join("-", compact([var.bucket_prefix, "${purpose}", var.bucket_suffix]))`);
 
     const logs = secureBucket(this, "logs", {
       bucket: nameOf("logs"),
@@ -204,16 +239,19 @@ export class StorageModule extends ModuleStack {
       // Known once the bucket's versioning is set, so a replication rule on it (dr) waits for it: S3
       // refuses a replication configuration on a source bucket without versioning
       // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html).
-      this.output(`${tf}_bucket_name`, b.attr("bucket"), `Name of the ${purpose} bucket (after its versioning is set).`).addOverride("depends_on", [
-        `aws_s3_bucket_versioning.${tf}`,
-      ]);
+      this.output(
+        `${tf}_bucket_name`,
+        b.attr("bucket"),
+        `Name of the ${purpose} bucket (after its versioning is set).`,
+      ).addOverride("depends_on", [`aws_s3_bucket_versioning.${tf}`]);
       this.output(`${tf}_bucket_arn`, b.attr("arn"), `ARN of the ${purpose} bucket.`);
     }
     this.output("alb_log_prefix", ALB_LOG_PREFIX, "Prefix for ALB access logs in the logs bucket.");
     // Known only once the policy admitting the delivery exists, so the cdn module's delivery waits for it.
-    this.output("cdn_log_destination_arn", `${logs.attr("arn")}/${CDN_LOG_PREFIX}`, "Where CloudFront delivers access logs (after the bucket policy that admits it).").addOverride(
-      "depends_on",
-      ["aws_s3_bucket_policy.logs"],
-    );
+    this.output(
+      "cdn_log_destination_arn",
+      `${logs.attr("arn")}/${CDN_LOG_PREFIX}`,
+      "Where CloudFront delivers access logs (after the bucket policy that admits it).",
+    ).addOverride("depends_on", ["aws_s3_bucket_policy.logs"]);
   }
 }

@@ -98,7 +98,11 @@ export function isExpected(d: Difference, expected: readonly ExpectedDifference[
 }
 
 /** Compares `<cdktfDir>` (the cdktf build's `stacks/`) with `<terrainDir>` (the Terrain build's). */
-export function compareTrees(cdktfDir: string, terrainDir: string, expected: readonly ExpectedDifference[] = EXPECTED): TreeComparison {
+export function compareTrees(
+  cdktfDir: string,
+  terrainDir: string,
+  expected: readonly ExpectedDifference[] = EXPECTED,
+): TreeComparison {
   const a = listFiles(cdktfDir);
   const b = listFiles(terrainDir);
   const identical: string[] = [];
@@ -152,7 +156,12 @@ export function formatComparison(c: TreeComparison, expected: readonly ExpectedD
     const values = [...new Set(hits.map((d) => `${show(d.cdktf)} -> ${show(d.terrain)}`))].join(", ");
     lines.push(`  expected: ${e.where} in ${hits.length} file(s): ${values} (${e.why})`);
   }
-  for (const d of c.unexpected) lines.push(`  DIFFERENT ${d.file} ${d.where}: cdktf ${show(d.cdktf)} / Terrain ${show(d.terrain)}`);
-  lines.push(equivalent(c) ? "RESULT: the Terrain build synthesizes the same Terraform as the cdktf build" : "RESULT: the builds differ (see above)");
+  for (const d of c.unexpected)
+    lines.push(`  DIFFERENT ${d.file} ${d.where}: cdktf ${show(d.cdktf)} / Terrain ${show(d.terrain)}`);
+  lines.push(
+    equivalent(c)
+      ? "RESULT: the Terrain build synthesizes the same Terraform as the cdktf build"
+      : "RESULT: the builds differ (see above)",
+  );
   return lines.join("\n");
 }

@@ -35,7 +35,10 @@ const SPECIFIER = /(\b(?:from|import|require)\s*\(?\s*)(["'])(cdktf|@cdktf\/prov
 
 /** Source file text with every cdktf module specifier renamed; everything else untouched. */
 export function renameSource(text: string): string {
-  return text.replace(SPECIFIER, (_m, lead: string, quote: string, pkg: string) => `${lead}${quote}${PACKAGE_RENAMES[pkg]}`);
+  return text.replace(
+    SPECIFIER,
+    (_m, lead: string, quote: string, pkg: string) => `${lead}${quote}${PACKAGE_RENAMES[pkg]}`,
+  );
 }
 
 /** The cdktf module specifiers a source file still imports (empty after renameSource). */

@@ -48,7 +48,9 @@ export function costReportOfRef(repo: string, ref: string): RefReport {
     const run = spawnSync(tsx, ["scripts/cost.ts"], { cwd: tree, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     if (run.error) throw run.error;
     if (run.status !== 0 && run.status !== 1) {
-      throw new Error(`--compare ${ref}: npm run cost failed in ${commit.slice(0, 12)} (exit ${run.status}):\n${run.stderr.trim()}`);
+      throw new Error(
+        `--compare ${ref}: npm run cost failed in ${commit.slice(0, 12)} (exit ${run.status}):\n${run.stderr.trim()}`,
+      );
     }
     return { ref, commit, text: run.stdout, lockfileDiffers, seconds: (Date.now() - started) / 1000 };
   } finally {
@@ -103,14 +105,19 @@ export function costLineDiff(base: CostLines, head: CostLines): string {
     for (const key of [...new Set([...Object.keys(b), ...Object.keys(h)])]) {
       if (!(key in h)) rows.push(`- ${ws} / ${key}: ${usd(b[key])} → gone (${delta(-b[key])})`);
       else if (!(key in b)) rows.push(`- ${ws} / ${key}: new ${usd(h[key])} (${delta(h[key])})`);
-      else if (Math.abs(h[key] - b[key]) >= 0.005) rows.push(`- ${ws} / ${key}: ${usd(b[key])} → ${usd(h[key])} (${delta(h[key] - b[key])})`);
+      else if (Math.abs(h[key] - b[key]) >= 0.005)
+        rows.push(`- ${ws} / ${key}: ${usd(b[key])} → ${usd(h[key])} (${delta(h[key] - b[key])})`);
     }
     out.push(...rows);
   }
   return (out.length ? ["Line items that changed:", ...out] : ["No line item changed."]).join("\n") + "\n";
 }
 
-export type CostArgs = { mode: "report" } | { mode: "compare"; ref: string } | { mode: "baseline"; file: string } | { mode: "save"; file: string };
+export type CostArgs =
+  | { mode: "report" }
+  | { mode: "compare"; ref: string }
+  | { mode: "baseline"; file: string }
+  | { mode: "save"; file: string };
 
 /** Parses `npm run cost` arguments; throws the usage line on anything else. */
 export function parseCostArgs(argv: readonly string[]): CostArgs {

@@ -68,16 +68,31 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   // The stop toggle's share of the month (cost.usage.runningHours): NAT and tasks only.
   const share = u.runningHours / HOURS_PER_MONTH;
   const nats = !running ? 0 : natMode === "one-per-az" ? azs.length : natMode === "single" ? 1 : 0;
-  add("network", `${nats} NAT gateway(s) + ${u.natGb} GB processed`, hourly(p.natHour, nats) * share + (nats ? u.natGb * p.natGb : 0));
+  add(
+    "network",
+    `${nats} NAT gateway(s) + ${u.natGb} GB processed`,
+    hourly(p.natHour, nats) * share + (nats ? u.natGb * p.natGb : 0),
+  );
   add("network", `${nats} public IPv4 address(es)`, hourly(p.publicIpv4Hour, nats) * share);
   // NAT instance (nat_mode instance): instance hours, its 8 GB gp3 root volume and public IPv4; no per-GB processing.
   if (running && natMode === "instance") {
     const type = String(moduleInput(stack, "network", "nat_instance_type"));
-    const root = Number(literal(stack, "network", resources("network", "aws_instance").nat?.root_block_device?.volume_size ?? 8));
-    add("network", `NAT instance ${type} + ${root} GB gp3 + public IPv4`, (hourly(priceOf(p.ec2Hour, type, "EC2 instance type")) + hourly(p.publicIpv4Hour)) * share + root * p.ebsGp3GbMonth);
+    const root = Number(
+      literal(stack, "network", resources("network", "aws_instance").nat?.root_block_device?.volume_size ?? 8),
+    );
+    add(
+      "network",
+      `NAT instance ${type} + ${root} GB gp3 + public IPv4`,
+      (hourly(priceOf(p.ec2Hour, type, "EC2 instance type")) + hourly(p.publicIpv4Hour)) * share +
+        root * p.ebsGp3GbMonth,
+    );
   }
   const endpoints = ((moduleInput(stack, "network", "interface_endpoints") as string[]) ?? []).length;
-  add("network", `${endpoints} interface endpoint(s) × ${azs.length} AZs`, hourly(p.endpointAzHour, endpoints * azs.length));
+  add(
+    "network",
+    `${endpoints} interface endpoint(s) × ${azs.length} AZs`,
+    hourly(p.endpointAzHour, endpoints * azs.length),
+  );
 
   // KMS keys wherever they are (security's four, the flow log key, the CloudFront WAF log key), as created
   const keys = policyModel(stack).resources.filter((r) => r.type === "aws_kms_key");
@@ -99,7 +114,11 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   };
   const securityRules = rulesOf("security");
   if (securityRules !== undefined) {
-    add("security", `regional WAF: ACL, ${securityRules} rules, ${u.wafMillionRequests}M requests`, p.wafAclMonth + securityRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests);
+    add(
+      "security",
+      `regional WAF: ACL, ${securityRules} rules, ${u.wafMillionRequests}M requests`,
+      p.wafAclMonth + securityRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests,
+    );
   }
 
   // storage
@@ -126,7 +145,11 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
     const copies = multiAz ? 2 : 1;
     add("database", `${cls}${multiAz ? " Multi-AZ" : ""}`, hourly(priceOf(p.rdsHour, cls, "RDS class"), copies));
     add("database", `${gb} GB gp3${multiAz ? " × 2" : ""}`, gb * p.rdsGp3GbMonth * copies);
-    add("database", `${replicas} read replica(s) ${replicaCls} + storage`, hourly(priceOf(p.rdsHour, replicaCls, "RDS class"), replicas) + replicas * gb * p.rdsGp3GbMonth);
+    add(
+      "database",
+      `${replicas} read replica(s) ${replicaCls} + storage`,
+      hourly(priceOf(p.rdsHour, replicaCls, "RDS class"), replicas) + replicas * gb * p.rdsGp3GbMonth,
+    );
     add("database", "master and app user secrets", 2 * p.secretMonth);
   }
 
@@ -139,14 +162,24 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
     for (const [name, svc] of Object.entries<Json>(services)) {
       const td = tasks[name] ?? {};
       // Steady state: the first deploy's zero tasks (`local.serving` false while app_image_tag is the placeholder) is not the bill.
-      const steady = typeof svc.desired_count === "string" ? svc.desired_count.replace(/^\$\{local\.serving \? (.+) : 0\}$/, "${$1}") : svc.desired_count;
+      const steady =
+        typeof svc.desired_count === "string"
+          ? svc.desired_count.replace(/^\$\{local\.serving \? (.+) : 0\}$/, "${$1}")
+          : svc.desired_count;
       const count = running ? Number(literal(stack, "compute", steady)) : 0;
       const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
       const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
       const spot = (svc.capacity_provider_strategy ?? []).some((s: Json) => s.capacity_provider === "FARGATE_SPOT");
       const mix = spotShare(svc.capacity_provider_strategy, count);
-      const usd = hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) * share * (mix ? 1 - mix.spot * (1 - p.fargateSpotFactor) / count : spot ? p.fargateSpotFactor : 1);
-      const capacity = mix ? ` (${round2(count - mix.spot)} on-demand, ${round2(mix.spot)} Spot)` : spot ? " (Spot)" : "";
+      const usd =
+        hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) *
+        share *
+        (mix ? 1 - (mix.spot * (1 - p.fargateSpotFactor)) / count : spot ? p.fargateSpotFactor : 1);
+      const capacity = mix
+        ? ` (${round2(count - mix.spot)} on-demand, ${round2(mix.spot)} Spot)`
+        : spot
+          ? " (Spot)"
+          : "";
       add("compute", `${name}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${capacity}`, usd);
       // Datadog bills each concurrent Fargate task that runs its agent (the agent's CPU and memory are inside the task's).
       const defs = String(td.container_definitions ?? "");
@@ -161,9 +194,14 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
       const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
       const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
       const publicIp = td.tags?.AssignPublicIp === "ENABLED";
-      add("compute", `${name}: ${u.taskHours} task-hour(s) × ${vcpu} vCPU / ${gbMem} GB${publicIp ? " + public IPv4" : ""}`, u.taskHours * (vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour + (publicIp ? p.publicIpv4Hour : 0)));
+      add(
+        "compute",
+        `${name}: ${u.taskHours} task-hour(s) × ${vcpu} vCPU / ${gbMem} GB${publicIp ? " + public IPv4" : ""}`,
+        u.taskHours * (vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour + (publicIp ? p.publicIpv4Hour : 0)),
+      );
     }
-    if (Object.keys(resources("compute", "aws_lb")).length > 0) add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
+    if (Object.keys(resources("compute", "aws_lb")).length > 0)
+      add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
     add("compute", `${u.logsGb} GB logs ingested`, u.logsGb * p.logsIngestGb);
   }
 
@@ -171,18 +209,34 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
   if (has("monitoring")) {
     const alarms = Object.keys(resources("monitoring", "aws_cloudwatch_metric_alarm")).length;
     add("monitoring", `${alarms} alarms + 1 dashboard`, alarms * p.alarmMonth + p.dashboardMonth);
-    add("monitoring", `${u.appMetricSeries} custom metric series (disciplines, BNCC codes)`, u.appMetricSeries * p.customMetricMonth);
+    add(
+      "monitoring",
+      `${u.appMetricSeries} custom metric series (disciplines, BNCC codes)`,
+      u.appMetricSeries * p.customMetricMonth,
+    );
   }
 
   // datadog (compute.datadog): the API key secret, Firehose ingestion of the app log copy, Datadog's own prices.
   if (datadogTasks > 0 || Object.keys(resources("compute", "aws_secretsmanager_secret")).includes("datadog_api_key")) {
     const dd = cost.datadogPrices;
     add("datadog", "API key secret", p.secretMonth);
-    add("datadog", `Datadog infrastructure: ${datadogTasks} Fargate task(s) × $${dd.fargateTaskMonth}`, datadogTasks * dd.fargateTaskMonth);
-    add("datadog", `Datadog APM: ${datadogApmTasks} Fargate task(s) × $${dd.apmFargateTaskMonth}`, datadogApmTasks * dd.apmFargateTaskMonth);
+    add(
+      "datadog",
+      `Datadog infrastructure: ${datadogTasks} Fargate task(s) × $${dd.fargateTaskMonth}`,
+      datadogTasks * dd.fargateTaskMonth,
+    );
+    add(
+      "datadog",
+      `Datadog APM: ${datadogApmTasks} Fargate task(s) × $${dd.apmFargateTaskMonth}`,
+      datadogApmTasks * dd.apmFargateTaskMonth,
+    );
     if (Object.keys(resources("monitoring", "aws_kinesis_firehose_delivery_stream")).length > 0) {
       add("datadog", `Firehose: ${u.datadogLogGb} GB of app logs ingested`, u.datadogLogGb * p.firehoseGb);
-      add("datadog", `Datadog log ingestion: ${u.datadogLogGb} GB × $${dd.logIngestGb}`, u.datadogLogGb * dd.logIngestGb);
+      add(
+        "datadog",
+        `Datadog log ingestion: ${u.datadogLogGb} GB × $${dd.logIngestGb}`,
+        u.datadogLogGb * dd.logIngestGb,
+      );
     }
   }
 
@@ -203,7 +257,11 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
     add("cdn", `${u.cdnGb} GB served`, u.cdnGb * p.cloudfrontGb);
     const cdnRules = rulesOf("cdn");
     if (cdnRules !== undefined) {
-      add("cdn", `CloudFront WAF: ACL, ${cdnRules} rules, ${u.wafMillionRequests}M requests`, p.wafAclMonth + cdnRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests);
+      add(
+        "cdn",
+        `CloudFront WAF: ACL, ${cdnRules} rules, ${u.wafMillionRequests}M requests`,
+        p.wafAclMonth + cdnRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests,
+      );
     }
   }
 
@@ -227,15 +285,24 @@ export function formatEstimate(e: Estimate, budget: CostConfig["budgetUsd"]): st
 }
 
 /** The estimate of each start/stop state in `cost.scenarios` (seed 002): the same month at its own `runningHours`. */
-export function scenarioEstimates(stack: SynthesizedStack, cost: CostConfig): { name: string; runningHours: number; estimate: Estimate }[] {
-  return cost.scenarios.map((s) => ({ name: s.name, runningHours: s.runningHours, estimate: estimate(stack, { ...cost, usage: { ...cost.usage, runningHours: s.runningHours } }) }));
+export function scenarioEstimates(
+  stack: SynthesizedStack,
+  cost: CostConfig,
+): { name: string; runningHours: number; estimate: Estimate }[] {
+  return cost.scenarios.map((s) => ({
+    name: s.name,
+    runningHours: s.runningHours,
+    estimate: estimate(stack, { ...cost, usage: { ...cost.usage, runningHours: s.runningHours } }),
+  }));
 }
 
 /** Lines printed under an estimate, one per scenario; empty without scenarios (the report is unchanged). */
 export function formatScenarios(scenarios: ReturnType<typeof scenarioEstimates>): string {
   if (scenarios.length === 0) return "";
   const usd = (n: number) => `$${n.toFixed(2)}`.padStart(11);
-  const out = ["  start/stop scenarios (environment_running; NAT and tasks follow the hours, everything else runs all month)"];
+  const out = [
+    "  start/stop scenarios (environment_running; NAT and tasks follow the hours, everything else runs all month)",
+  ];
   for (const s of scenarios) out.push(`      ${`${s.name} (${s.runningHours} h)`.padEnd(52)}${usd(s.estimate.total)}`);
   return out.join("\n");
 }

@@ -18,7 +18,8 @@ export const DATADOG_CHECKS: readonly Check[] = [
     {
       ...meta,
       id: "datadog-api-key-by-reference",
-      title: "The Datadog API key (or any credential) is never a value: not in a container's environment or log options, not a Firehose access_key",
+      title:
+        "The Datadog API key (or any credential) is never a value: not in a container's environment or log options, not a Firehose access_key",
       severity: "critical",
       sources: [
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
@@ -31,25 +32,31 @@ export const DATADOG_CHECKS: readonly Check[] = [
       if (r.type === "aws_kinesis_firehose_delivery_stream") {
         const http = block(r.config.http_endpoint_configuration);
         if (!http) return undefined;
-        return isSet(http.access_key) ? "http_endpoint_configuration sets access_key: the key sits in the configuration and the state; read it from Secrets Manager (secrets_manager_configuration)" : undefined;
+        return isSet(http.access_key)
+          ? "http_endpoint_configuration sets access_key: the key sits in the configuration and the state; read it from Secrets Manager (secrets_manager_configuration)"
+          : undefined;
       }
       const defs = containers(r);
       if (!defs) return "container_definitions cannot be read";
       const leaks: string[] = [];
       for (const c of defs) {
         const name = String(c.name);
-        for (const e of list(c.environment as { name: string }[] | undefined)) if (CREDENTIAL_NAME.test(e.name)) leaks.push(`${name} environment ${e.name}`);
+        for (const e of list(c.environment as { name: string }[] | undefined))
+          if (CREDENTIAL_NAME.test(e.name)) leaks.push(`${name} environment ${e.name}`);
         const options = (c.logConfiguration as { options?: Record<string, unknown> } | undefined)?.options ?? {};
         for (const k of Object.keys(options)) if (CREDENTIAL_NAME.test(k)) leaks.push(`${name} log option ${k}`);
       }
-      return leaks.length ? `credentials as plain values (readable by anyone who may describe the task definition): ${leaks.join(", ")}; pass them as secrets / secretOptions with valueFrom` : undefined;
+      return leaks.length
+        ? `credentials as plain values (readable by anyone who may describe the task definition): ${leaks.join(", ")}; pass them as secrets / secretOptions with valueFrom`
+        : undefined;
     },
   ),
   perResource(
     {
       ...meta,
       id: "firehose-http-endpoint-secure",
-      title: "A Firehose stream to an HTTP endpoint uses https://, is encrypted at rest and backs failed records up with KMS",
+      title:
+        "A Firehose stream to an HTTP endpoint uses https://, is encrypted at rest and backs failed records up with KMS",
       severity: "high",
       sources: [
         "https://docs.aws.amazon.com/firehose/latest/APIReference/API_HttpEndpointConfiguration.html",
@@ -61,10 +68,13 @@ export const DATADOG_CHECKS: readonly Check[] = [
     (r) => {
       const http = block(r.config.http_endpoint_configuration);
       const url = http?.url;
-      if (typeof url === "string" && !url.startsWith("https://")) return `url ${url} is not https://: Firehose accepts only HTTPS endpoints`;
+      if (typeof url === "string" && !url.startsWith("https://"))
+        return `url ${url} is not https://: Firehose accepts only HTTPS endpoints`;
       const sse = block(r.config.server_side_encryption);
-      if (block(r.config.kinesis_source_configuration) && isTrue(sse?.enabled)) return "server_side_encryption is enabled on a stream whose source is a Kinesis data stream: Firehose refuses it (encrypt the source stream instead)";
-      if (!block(r.config.kinesis_source_configuration) && !isTrue(sse?.enabled)) return "server_side_encryption is not enabled: records wait in Firehose's buffer unencrypted";
+      if (block(r.config.kinesis_source_configuration) && isTrue(sse?.enabled))
+        return "server_side_encryption is enabled on a stream whose source is a Kinesis data stream: Firehose refuses it (encrypt the source stream instead)";
+      if (!block(r.config.kinesis_source_configuration) && !isTrue(sse?.enabled))
+        return "server_side_encryption is not enabled: records wait in Firehose's buffer unencrypted";
       const s3 = block(http?.s3_configuration);
       if (s3 && !isSet(s3.kms_key_arn)) return "the S3 backup of failed records has no kms_key_arn";
       return undefined;

@@ -36,7 +36,35 @@ type Token =
   | { t: "op"; v: string; at: number; end: number }
   | { t: "eof"; at: number; end: number };
 
-const OPS = ["=>", "==", "!=", "<=", ">=", "&&", "||", "...", "(", ")", "[", "]", "{", "}", ",", ".", ":", "?", "=", "<", ">", "!", "+", "-", "*", "/", "%"];
+const OPS = [
+  "=>",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "...",
+  "(",
+  ")",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ".",
+  ":",
+  "?",
+  "=",
+  "<",
+  ">",
+  "!",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+];
 
 /** The end (exclusive) of a `${` interpolation that starts at `from` (just after `${`). */
 function interpolationEnd(src: string, from: number): number {
@@ -127,7 +155,13 @@ function tokenize(src: string): Token[] {
     }
     if (ch === '"') {
       const end = stringEnd(src, i + 1);
-      tokens.push({ t: "str", parts: templateParts(src.slice(i + 1, end - 1), true), raw: src.slice(i, end), at: i, end });
+      tokens.push({
+        t: "str",
+        parts: templateParts(src.slice(i + 1, end - 1), true),
+        raw: src.slice(i, end),
+        at: i,
+        end,
+      });
       i = end;
       continue;
     }
@@ -312,14 +346,19 @@ class Parser {
           while (!this.isOp("}")) {
             const kt = this.peek();
             let key: Node;
-            if (kt.t === "id" && (this.tokens[this.i + 1].t === "op" && ["=", ":"].includes((this.tokens[this.i + 1] as { v: string }).v))) {
+            if (
+              kt.t === "id" &&
+              this.tokens[this.i + 1].t === "op" &&
+              ["=", ":"].includes((this.tokens[this.i + 1] as { v: string }).v)
+            ) {
               this.next();
               key = { k: "lit", v: kt.v };
             } else {
               key = this.expression();
             }
             const sep = this.next();
-            if (!(sep.t === "op" && (sep.v === "=" || sep.v === ":"))) throw new SyntaxError(`expected = at ${sep.at} in ${this.src}`);
+            if (!(sep.t === "op" && (sep.v === "=" || sep.v === ":")))
+              throw new SyntaxError(`expected = at ${sep.at} in ${this.src}`);
             entries.push([key, this.expression()]);
             if (this.isOp(",")) this.next();
           }
@@ -374,7 +413,14 @@ export function jsonencode(v: Value): string {
 }
 
 const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
-  length: ([x]) => (typeof x === "string" ? x.length : Array.isArray(x) ? x.length : x && typeof x === "object" ? Object.keys(x).length : null),
+  length: ([x]) =>
+    typeof x === "string"
+      ? x.length
+      : Array.isArray(x)
+        ? x.length
+        : x && typeof x === "object"
+          ? Object.keys(x).length
+          : null,
   toset: ([x]) => (Array.isArray(x) ? [...new Set(x.map((e) => jsonencode(e)))].map((e) => JSON.parse(e)) : x),
   tolist: ([x]) => x,
   tomap: ([x]) => x,
@@ -387,19 +433,36 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   concat: (args) => args.flatMap((a) => (Array.isArray(a) ? a : [])),
   merge: (args) => Object.assign({}, ...args.filter((a) => a && typeof a === "object")),
   keys: ([x]) => (x && typeof x === "object" ? Object.keys(x).sort() : null),
-  values: ([x]) => (x && typeof x === "object" && !Array.isArray(x) ? Object.keys(x).sort().map((k) => (x as Record<string, Value>)[k]) : null),
+  values: ([x]) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.keys(x)
+          .sort()
+          .map((k) => (x as Record<string, Value>)[k])
+      : null,
   contains: ([list, x]) => (Array.isArray(list) ? list.some((e) => jsonencode(e) === jsonencode(x)) : null),
   compact: ([x]) => (Array.isArray(x) ? x.filter((e) => e !== null && e !== "") : null),
   join: ([sep, list]) => (Array.isArray(list) ? list.map((e) => render(e) ?? "").join(String(sep)) : null),
   coalesce: (args) => args.find((a) => a !== null && a !== "") ?? null,
-  lookup: ([m, k, d]) => (m && typeof m === "object" && !Array.isArray(m) ? ((m as Record<string, Value>)[String(k)] ?? d ?? null) : null),
+  lookup: ([m, k, d]) =>
+    m && typeof m === "object" && !Array.isArray(m) ? ((m as Record<string, Value>)[String(k)] ?? d ?? null) : null,
   one: ([x]) => (Array.isArray(x) ? (x.length === 0 ? null : x[0]) : x),
   min: (args) => Math.min(...(args as number[])),
   max: (args) => Math.max(...(args as number[])),
 };
 
 /** Whether a function handles unknown arguments itself (keeps structure rather than giving up). */
-const STRUCTURAL = new Set(["jsonencode", "sensitive", "nonsensitive", "concat", "merge", "tolist", "tomap", "one", "coalesce", "compact"]);
+const STRUCTURAL = new Set([
+  "jsonencode",
+  "sensitive",
+  "nonsensitive",
+  "concat",
+  "merge",
+  "tolist",
+  "tomap",
+  "one",
+  "coalesce",
+  "compact",
+]);
 
 function attr(obj: Value, key: string | number, src: string, scope: Scope): Value {
   if (obj instanceof Unknown) return new Unknown(src, scope.module);
@@ -444,7 +507,8 @@ function evalNode(node: Node, scope: Scope): Value {
         if (node.obj.v === "local") return scope.local(node.attr);
         return unknown(node.src);
       }
-      if (node.obj.k === "get" && node.obj.obj.k === "name" && node.obj.obj.v === "module") return scope.moduleOutput(node.obj.attr, node.attr);
+      if (node.obj.k === "get" && node.obj.obj.k === "name" && node.obj.obj.v === "module")
+        return scope.moduleOutput(node.obj.attr, node.attr);
       return attr(evalNode(node.obj, scope), /^\d+$/.test(node.attr) ? Number(node.attr) : node.attr, node.src, scope);
     }
     case "index": {
@@ -458,7 +522,12 @@ function evalNode(node: Node, scope: Scope): Value {
       const args = node.args.map((a) => evalNode(a, scope));
       // Unknown arguments make the result unknown, except inside values a function only carries
       // (e.g. jsonencode of an object with one computed member keeps the other members readable).
-      if (STRUCTURAL.has(node.fn) ? node.fn !== "jsonencode" && args.some((a) => a instanceof Unknown) : args.some((a) => !isKnown(a))) return unknown(node.src);
+      if (
+        STRUCTURAL.has(node.fn)
+          ? node.fn !== "jsonencode" && args.some((a) => a instanceof Unknown)
+          : args.some((a) => !isKnown(a))
+      )
+        return unknown(node.src);
       return fn(args);
     }
     case "unary": {
@@ -477,7 +546,9 @@ function evalNode(node: Node, scope: Scope): Value {
       switch (node.op) {
         case "&&":
         case "||":
-          return node.op === "&&" ? (a === true || a === "true") && (b === true || b === "true") : (a === true || a === "true") || (b === true || b === "true");
+          return node.op === "&&"
+            ? (a === true || a === "true") && (b === true || b === "true")
+            : a === true || a === "true" || b === true || b === "true";
         case "==":
           return equal(a, b);
         case "!=":
@@ -540,7 +611,11 @@ export function resolve(value: unknown, scope: Scope): Value {
   if (typeof value === "string") {
     if (!value.includes("${")) return value;
     try {
-      const node: Node = { k: "tmpl", parts: templateParts(value, false).map((p) => (typeof p === "string" ? p : parseExpression(p[0]))), src: value };
+      const node: Node = {
+        k: "tmpl",
+        parts: templateParts(value, false).map((p) => (typeof p === "string" ? p : parseExpression(p[0]))),
+        src: value,
+      };
       return evalNode(node, scope);
     } catch (e) {
       if (e instanceof SyntaxError) return new Unknown(value, scope.module);

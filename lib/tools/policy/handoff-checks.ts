@@ -17,13 +17,28 @@ const meta = { category: "apply", upstream: [], scope: "all" } as const;
 function outputsOf(m: PolicyModel): { address: string; module: string; name: string; value: unknown }[] {
   const s = m.stack;
   if (!s) return [];
-  const list = (tf: Json, module: string) => Object.entries<Json>(tf.output ?? {}).map(([name, o]) => ({ address: `${module ? `module.${module}.` : ""}output.${name}`, module, name, value: o?.value }));
-  return [...list(s.root, ""), ...Object.entries(s.modules).filter(([name]) => s.root.module?.[name]).flatMap(([name, tf]) => list(tf, name))];
+  const list = (tf: Json, module: string) =>
+    Object.entries<Json>(tf.output ?? {}).map(([name, o]) => ({
+      address: `${module ? `module.${module}.` : ""}output.${name}`,
+      module,
+      name,
+      value: o?.value,
+    }));
+  return [
+    ...list(s.root, ""),
+    ...Object.entries(s.modules)
+      .filter(([name]) => s.root.module?.[name])
+      .flatMap(([name, tf]) => list(tf, name)),
+  ];
 }
 
 /** The workspace's account as the root passes it to its modules (`account_id = "<12 digits>"`); undefined when none or several. */
 function workspaceAccount(m: PolicyModel): string | undefined {
-  const ids = new Set(Object.values<Json>(m.stack?.root.module ?? {}).map((b) => b?.account_id).filter((v): v is string => typeof v === "string" && /^\d{12}$/.test(v)));
+  const ids = new Set(
+    Object.values<Json>(m.stack?.root.module ?? {})
+      .map((b) => b?.account_id)
+      .filter((v): v is string => typeof v === "string" && /^\d{12}$/.test(v)),
+  );
   return ids.size === 1 ? [...ids][0] : undefined;
 }
 
@@ -37,7 +52,9 @@ export const HANDOFF_CHECKS: readonly Check[] = [
       id: "alarm-missing-data-explicit",
       title: "Every metric alarm says how missing data is treated (treat_missing_data)",
       severity: "high",
-      sources: ["https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data"],
+      sources: [
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data",
+      ],
     },
     ["aws_cloudwatch_metric_alarm"],
     (r) =>
@@ -50,14 +67,27 @@ export const HANDOFF_CHECKS: readonly Check[] = [
     id: "alarm-own-account",
     title: "ARNs in alarm dimensions and actions name the workspace's own account",
     severity: "high",
-    sources: ["https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html"],
+    sources: [
+      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html",
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html",
+    ],
     evaluate: (m): Finding[] => {
       const account = workspaceAccount(m);
       if (!account) return [];
       return of(m, "aws_cloudwatch_metric_alarm").map((r) => {
-        const written = JSON.stringify([r.config.dimensions ?? null, r.config.alarm_actions ?? null, r.config.ok_actions ?? null, blocks(r.config.metric_query).map((q) => q.metric ?? null)]);
+        const written = JSON.stringify([
+          r.config.dimensions ?? null,
+          r.config.alarm_actions ?? null,
+          r.config.ok_actions ?? null,
+          blocks(r.config.metric_query).map((q) => q.metric ?? null),
+        ]);
         const foreign = arnsIn(written).find((a) => a.account && a.account !== account);
-        return { address: r.address, problem: foreign ? `names account ${foreign.account} in an ARN, not this workspace's ${account}: its metrics never reach this account's CloudWatch, so the alarm watches an empty series` : undefined };
+        return {
+          address: r.address,
+          problem: foreign
+            ? `names account ${foreign.account} in an ARN, not this workspace's ${account}: its metrics never reach this account's CloudWatch, so the alarm watches an empty series`
+            : undefined,
+        };
       });
     },
   },
@@ -66,7 +96,10 @@ export const HANDOFF_CHECKS: readonly Check[] = [
     id: "task-definition-arn-revision-free",
     title: "A task definition ARN handed out (an output) is the family's, without :<revision>",
     severity: "high",
-    sources: ["https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html", "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deregister-task-definition-v2.html"],
+    sources: [
+      "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html",
+      "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deregister-task-definition-v2.html",
+    ],
     evaluate: (m): Finding[] =>
       outputsOf(m)
         .filter((o) => /\baws_ecs_task_definition\./.test(JSON.stringify(o.value ?? "")))
@@ -83,9 +116,13 @@ export const HANDOFF_CHECKS: readonly Check[] = [
   {
     ...meta,
     id: "ecs-container-names-exist",
-    title: "Every container name handed to another tool (a service's load balancer, a *_container_name output) is a container of its task definition",
+    title:
+      "Every container name handed to another tool (a service's load balancer, a *_container_name output) is a container of its task definition",
     severity: "critical",
-    sources: ["https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerOverride.html", "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html"],
+    sources: [
+      "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerOverride.html",
+      "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html",
+    ],
     evaluate: (m): Finding[] => {
       const tds = of(m, "aws_ecs_task_definition");
       const namesOf = (module: string, pick: (td: (typeof tds)[number]) => boolean) => {
@@ -96,7 +133,13 @@ export const HANDOFF_CHECKS: readonly Check[] = [
         blocks(svc.config.load_balancer).map((lb) => {
           const names = namesOf(svc.module, (t) => refersTo(svc.config.task_definition, t));
           const name = text(lb.container_name);
-          return { address: svc.address, problem: names && name !== undefined && !names.includes(name) ? `load_balancer names container "${name}", its task definition has ${names.join(", ")}: CreateService fails` : undefined };
+          return {
+            address: svc.address,
+            problem:
+              names && name !== undefined && !names.includes(name)
+                ? `load_balancer names container "${name}", its task definition has ${names.join(", ")}: CreateService fails`
+                : undefined,
+          };
         }),
       );
       const outputs = outputsOf(m)
@@ -104,8 +147,18 @@ export const HANDOFF_CHECKS: readonly Check[] = [
         .map((o) => {
           const task = o.name.slice(0, -"_container_name".length);
           const names = namesOf(o.module, (t) => t.name === task);
-          if (!names) return { address: o.address, problem: `names a container of aws_ecs_task_definition.${task}, which this module does not create` };
-          return { address: o.address, problem: typeof o.value === "string" && !names.includes(o.value) ? `hands out container "${o.value}", the task definition has ${names.join(", ")}: RunTask with an override naming it fails` : undefined };
+          if (!names)
+            return {
+              address: o.address,
+              problem: `names a container of aws_ecs_task_definition.${task}, which this module does not create`,
+            };
+          return {
+            address: o.address,
+            problem:
+              typeof o.value === "string" && !names.includes(o.value)
+                ? `hands out container "${o.value}", the task definition has ${names.join(", ")}: RunTask with an override naming it fails`
+                : undefined,
+          };
         });
       return [...services, ...outputs];
     },

@@ -31,7 +31,10 @@ export interface PolicyEnvironment {
 }
 
 /** The gate's view of an environment of a product: its tier and exemptions, and the product's exemptions. */
-export function policyEnvironment(env: PolicyEnvironment, product: { readonly policyExemptions?: readonly Exemption[] }): PolicyEnvironment {
+export function policyEnvironment(
+  env: PolicyEnvironment,
+  product: { readonly policyExemptions?: readonly Exemption[] },
+): PolicyEnvironment {
   return { tier: env.tier, exemptions: env.exemptions, productExemptions: product.policyExemptions ?? [] };
 }
 
@@ -66,36 +69,78 @@ function refusedExemption(check: Check, tier: Tier): string | undefined {
   return undefined;
 }
 
-export function evaluatePolicy(stack: SynthesizedStack, env: PolicyEnvironment, checks: readonly Check[] = CHECKS): PolicyReport {
+export function evaluatePolicy(
+  stack: SynthesizedStack,
+  env: PolicyEnvironment,
+  checks: readonly Check[] = CHECKS,
+): PolicyReport {
   const model = policyModel(stack);
   const productExemptions = env.productExemptions ?? [];
   const results: CheckResult[] = checks.map((check) => {
     const exemption = env.exemptions.find((e) => e.control === check.id);
     if (!inScope(check, env.tier)) {
-      return { check, status: exemption ? "failed" : "n/a", failures: exemption ? [{ address: "(config)", problem: `exemption of ${check.id}, which applies to production-like environments only` }] : [], evaluated: 0, note: `scope ${check.scope}` };
+      return {
+        check,
+        status: exemption ? "failed" : "n/a",
+        failures: exemption
+          ? [
+              {
+                address: "(config)",
+                problem: `exemption of ${check.id}, which applies to production-like environments only`,
+              },
+            ]
+          : [],
+        evaluated: 0,
+        note: `scope ${check.scope}`,
+      };
     }
     const refused = exemption && refusedExemption(check, env.tier);
     if (refused) {
       const findings = check.evaluate(model);
-      return { check, status: "failed", failures: [{ address: "(config)", problem: refused }], evaluated: findings.length };
+      return {
+        check,
+        status: "failed",
+        failures: [{ address: "(config)", problem: refused }],
+        evaluated: findings.length,
+      };
     }
     const findings = check.evaluate(model);
     const failures = findings.filter((f): f is Required<Finding> => f.problem !== undefined);
     const byProduct = !exemption && productExemptions.find((e) => e.control === check.id);
     if (byProduct && failures.length > 0) {
-      return { check, status: "exempted", failures, evaluated: findings.length, note: `${PRODUCT_EXEMPTION_NOTE}: ${byProduct.reason}` };
+      return {
+        check,
+        status: "exempted",
+        failures,
+        evaluated: findings.length,
+        note: `${PRODUCT_EXEMPTION_NOTE}: ${byProduct.reason}`,
+      };
     }
     if (findings.length === 0) {
       return exemption
-        ? { check, status: "failed", failures: [{ address: "(config)", problem: `exemption of ${check.id}, which has nothing to look at here` }], evaluated: 0 }
+        ? {
+            check,
+            status: "failed",
+            failures: [{ address: "(config)", problem: `exemption of ${check.id}, which has nothing to look at here` }],
+            evaluated: 0,
+          }
         : { check, status: "n/a", failures: [], evaluated: 0, note: "no resource of its kind" };
     }
     if (failures.length === 0) {
       return exemption
-        ? { check, status: "failed", failures: [{ address: "(config)", problem: `stale exemption: ${check.id} passes, drop it from exemptions` }], evaluated: findings.length }
+        ? {
+            check,
+            status: "failed",
+            failures: [
+              { address: "(config)", problem: `stale exemption: ${check.id} passes, drop it from exemptions` },
+            ],
+            evaluated: findings.length,
+          }
         : { check, status: "passed", failures: [], evaluated: findings.length };
     }
-    return exemption ? { check, status: "exempted", failures, evaluated: findings.length, note: exemption.reason } : { check, status: "failed", failures, evaluated: findings.length };
+    return exemption
+      ? { check, status: "exempted", failures, evaluated: findings.length, note: exemption.reason }
+      : { check, status: "failed", failures, evaluated: findings.length };
   });
   const counts: Record<Status, number> = { passed: 0, failed: 0, exempted: 0, "n/a": 0 };
   for (const r of results) counts[r.status]++;
@@ -109,12 +154,21 @@ export function formatPolicyReport(report: PolicyReport, opts: { verbose?: boole
   const order: Record<string, number> = { failed: 0, exempted: 1, passed: 2, "n/a": 3 };
   const rows = [...report.results]
     .filter((r) => opts.verbose || r.status !== "n/a")
-    .sort((a, b) => order[a.status] - order[b.status] || SEVERITY_ORDER[a.check.severity] - SEVERITY_ORDER[b.check.severity] || a.check.id.localeCompare(b.check.id));
+    .sort(
+      (a, b) =>
+        order[a.status] - order[b.status] ||
+        SEVERITY_ORDER[a.check.severity] - SEVERITY_ORDER[b.check.severity] ||
+        a.check.id.localeCompare(b.check.id),
+    );
   const width = Math.max(...rows.map((r) => r.check.id.length), 5);
-  const lines = [`policy ${opts.label ?? report.workspace}: ${report.counts.passed} passed, ${report.counts.failed} failed, ${report.counts.exempted} exempted, ${report.counts["n/a"]} not applicable`];
+  const lines = [
+    `policy ${opts.label ?? report.workspace}: ${report.counts.passed} passed, ${report.counts.failed} failed, ${report.counts.exempted} exempted, ${report.counts["n/a"]} not applicable`,
+  ];
   lines.push(`  ${"status".padEnd(9)} ${"severity".padEnd(9)} ${"check".padEnd(width)}  upstream`);
   for (const r of rows) {
-    lines.push(`  ${r.status.padEnd(9)} ${r.check.severity.padEnd(9)} ${r.check.id.padEnd(width)}  ${r.check.upstream.join(" ") || "—"}`);
+    lines.push(
+      `  ${r.status.padEnd(9)} ${r.check.severity.padEnd(9)} ${r.check.id.padEnd(width)}  ${r.check.upstream.join(" ") || "—"}`,
+    );
     if (r.status === "exempted") lines.push(`  ${" ".repeat(20 + width)}exempted: ${r.note}`);
     if (r.status === "failed" || (opts.verbose && r.status === "exempted")) {
       for (const f of r.failures) lines.push(`  ${" ".repeat(20 + width)}✗ ${f.address}: ${f.problem}`);

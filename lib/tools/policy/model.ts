@@ -33,7 +33,16 @@ export interface PolicyModel {
   readonly stack?: SynthesizedStack;
 }
 
-const META = new Set(["count", "for_each", "lifecycle", "provider", "depends_on", "dynamic", "provisioner", "connection"]);
+const META = new Set([
+  "count",
+  "for_each",
+  "lifecycle",
+  "provider",
+  "depends_on",
+  "dynamic",
+  "provisioner",
+  "connection",
+]);
 
 /** Name resolution for one module (or the root, `module` = ""), memoised and cycle-safe. */
 class StackScope implements Scope {
@@ -127,7 +136,17 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
             (dynamic[blockName] ??= []).push(resolve(spec?.content ?? {}, scope) as Record<string, Value>);
           }
         }
-        resources.push({ address: `${module ? `module.${module}.` : ""}${type}.${name}`, module, type, name, config, lifecycle: raw.lifecycle ?? {}, raw, dynamic, toggled: typeof raw.count === "string" && /\$\{.*\?.*:.*\}/.test(raw.count) });
+        resources.push({
+          address: `${module ? `module.${module}.` : ""}${type}.${name}`,
+          module,
+          type,
+          name,
+          config,
+          lifecycle: raw.lifecycle ?? {},
+          raw,
+          dynamic,
+          toggled: typeof raw.count === "string" && /\$\{.*\?.*:.*\}/.test(raw.count),
+        });
       }
     }
   };

@@ -46,7 +46,10 @@ export function waitsFor(body: Json, target: string): boolean {
   return refPattern(target).test(JSON.stringify(args).replace(/\\"/g, '"'));
 }
 
-const finding = (r: Resource, problem?: string): Finding => ({ address: `module.${r.module}.${r.type}.${r.name}`, problem });
+const finding = (r: Resource, problem?: string): Finding => ({
+  address: `module.${r.module}.${r.type}.${r.name}`,
+  problem,
+});
 
 /** The module output a root module input `var.<v>` of module `m` comes from (`module.<src>.<output>`), if it is one. */
 function wiredOutput(stack: SynthesizedStack, m: string, v: string): { module: string; output: string } | undefined {
@@ -65,22 +68,42 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
         const associations = namesOf(stack.modules[r.module], "aws_ecs_cluster_capacity_providers");
         if (associations.length === 0) return [];
         if (associations.some((a) => waitsFor(r.body, a))) return [finding(r)];
-        return [finding(r, `uses a capacity provider strategy but does not depend on ${associations.join(" or ")}: on create the cluster may not accept FARGATE yet, on destroy the association may go first`)];
+        return [
+          finding(
+            r,
+            `uses a capacity provider strategy but does not depend on ${associations.join(" or ")}: on create the cluster may not accept FARGATE yet, on destroy the association may go first`,
+          ),
+        ];
       });
     },
   },
   {
     id: "order-instance-boot-egress",
     title: "An instance whose boot script downloads packages waits for its subnet's route to the internet",
-    sources: ["https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html", "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html"],
+    sources: [
+      "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html",
+      "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html",
+    ],
     check(stack) {
       return resourcesOf(stack, "aws_instance").flatMap((r) => {
         const script = typeof r.body.user_data === "string" ? r.body.user_data : "";
         if (!/\b(dnf|yum|apt-get|curl|wget)\b/.test(script)) return [];
         const tf = stack.modules[r.module];
-        const needed = [namesOf(tf, "aws_route").filter((n) => JSON.stringify(tf.resource.aws_route[n.split(".")[1]]).includes("aws_internet_gateway")), namesOf(tf, "aws_route_table_association")];
+        const needed = [
+          namesOf(tf, "aws_route").filter((n) =>
+            JSON.stringify(tf.resource.aws_route[n.split(".")[1]]).includes("aws_internet_gateway"),
+          ),
+          namesOf(tf, "aws_route_table_association"),
+        ];
         const missing = needed.filter((group) => group.length > 0 && !group.some((n) => waitsFor(r.body, n)));
-        return [finding(r, missing.length === 0 ? undefined : `boot script downloads packages but the instance does not wait for ${missing.map((g) => g.join(" or ")).join(" and ")}`)];
+        return [
+          finding(
+            r,
+            missing.length === 0
+              ? undefined
+              : `boot script downloads packages but the instance does not wait for ${missing.map((g) => g.join(" or ")).join(" and ")}`,
+          ),
+        ];
       });
     },
   },
@@ -93,20 +116,35 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
         const tf = stack.modules[r.module];
         const problems: string[] = [];
         const local = namesOf(tf, "aws_s3_bucket_versioning");
-        if (local.length > 0 && !local.some((n) => waitsFor(r.body, n))) problems.push("the destination bucket's versioning");
-        const inModule = typeof r.body.bucket === "string" ? /^\$\{aws_s3_bucket\.(\w+)\.(id|bucket)\}$/.exec(r.body.bucket) : null;
+        if (local.length > 0 && !local.some((n) => waitsFor(r.body, n)))
+          problems.push("the destination bucket's versioning");
+        const inModule =
+          typeof r.body.bucket === "string" ? /^\$\{aws_s3_bucket\.(\w+)\.(id|bucket)\}$/.exec(r.body.bucket) : null;
         if (inModule) {
-          const own = Object.entries<Json>(tf.resource?.aws_s3_bucket_versioning ?? {}).filter(([, v]) => waitsFor(v, `aws_s3_bucket.${inModule[1]}`));
-          if (!own.some(([n]) => waitsFor(r.body, `aws_s3_bucket_versioning.${n}`))) problems.push(`the source bucket's versioning (aws_s3_bucket.${inModule[1]})`);
+          const own = Object.entries<Json>(tf.resource?.aws_s3_bucket_versioning ?? {}).filter(([, v]) =>
+            waitsFor(v, `aws_s3_bucket.${inModule[1]}`),
+          );
+          if (!own.some(([n]) => waitsFor(r.body, `aws_s3_bucket_versioning.${n}`)))
+            problems.push(`the source bucket's versioning (aws_s3_bucket.${inModule[1]})`);
         }
         const source = typeof r.body.bucket === "string" ? /^\$\{var\.(\w+)\}$/.exec(r.body.bucket) : null;
         if (source) {
           const from = wiredOutput(stack, r.module, source[1]);
           const output = from ? stack.modules[from.module]?.output?.[from.output] : undefined;
           const versionings = from ? namesOf(stack.modules[from.module] ?? {}, "aws_s3_bucket_versioning") : [];
-          if (!output || !versionings.some((n) => waitsFor(output, n))) problems.push(`the source bucket's versioning (var.${source[1]}${from ? ` = module.${from.module}.${from.output}` : ""})`);
+          if (!output || !versionings.some((n) => waitsFor(output, n)))
+            problems.push(
+              `the source bucket's versioning (var.${source[1]}${from ? ` = module.${from.module}.${from.output}` : ""})`,
+            );
         }
-        return [finding(r, problems.length === 0 ? undefined : `does not wait for ${problems.join(" and ")}: S3 refuses a replication rule until both buckets are versioned`)];
+        return [
+          finding(
+            r,
+            problems.length === 0
+              ? undefined
+              : `does not wait for ${problems.join(" and ")}: S3 refuses a replication rule until both buckets are versioned`,
+          ),
+        ];
       });
     },
   },
@@ -114,5 +152,7 @@ export const ORDERING_RULES: readonly OrderingRule[] = [
 
 /** Every ordering violation of a synthesized workspace. */
 export function orderingViolations(stack: SynthesizedStack): OrderingViolation[] {
-  return ORDERING_RULES.flatMap((rule) => rule.check(stack).flatMap((f) => (f.problem ? [{ rule: rule.id, address: f.address, message: f.problem }] : [])));
+  return ORDERING_RULES.flatMap((rule) =>
+    rule.check(stack).flatMap((f) => (f.problem ? [{ rule: rule.id, address: f.address, message: f.problem }] : [])),
+  );
 }

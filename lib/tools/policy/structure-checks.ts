@@ -28,7 +28,10 @@ const asList = (v: unknown): Json[] => (Array.isArray(v) ? v : v && typeof v ===
  * for_each at the maximum: a literal list's length, or `range(var.<x>)` with `<x>` a declared multiplier
  * (METRIC_QUERY_MULTIPLIERS). `unbounded` names a for_each it cannot bound.
  */
-export function metricQueryBound(alarm: Json, maxima: Readonly<Record<string, number>> = METRIC_QUERY_MULTIPLIERS): { max: number; unbounded?: string } {
+export function metricQueryBound(
+  alarm: Json,
+  maxima: Readonly<Record<string, number>> = METRIC_QUERY_MULTIPLIERS,
+): { max: number; unbounded?: string } {
   let max = asList(alarm.metric_query).length;
   for (const spec of asList(alarm.dynamic).flatMap((d) => asList(d.metric_query))) {
     const fe = spec.for_each;
@@ -47,17 +50,25 @@ export const STRUCTURE_CHECKS: readonly Check[] = [
   {
     ...meta,
     id: "counted-names-vary",
-    title: "A resource with several instances (count, for_each) gives each its own name: identity arguments vary with count.index / each.key",
+    title:
+      "A resource with several instances (count, for_each) gives each its own name: identity arguments vary with count.index / each.key",
     severity: "high",
-    sources: ["https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html", "https://developer.hashicorp.com/terraform/language/meta-arguments/count"],
-    evaluate: (m): Finding[] => (m.stack ? parts(m.stack).flatMap(({ tf, prefix }) => countedNameFindings(tf, prefix)) : []),
+    sources: [
+      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+      "https://developer.hashicorp.com/terraform/language/meta-arguments/count",
+    ],
+    evaluate: (m): Finding[] =>
+      m.stack ? parts(m.stack).flatMap(({ tf, prefix }) => countedNameFindings(tf, prefix)) : [],
   },
   {
     ...meta,
     id: "metric-math-alarm-limit",
     title: `A metric-math alarm sends at most ${MAX_METRIC_QUERIES_PER_ALARM} metric queries (metrics and expressions) at the schema maxima of every setting that multiplies them`,
     severity: "high",
-    sources: ["https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html", "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html"],
+    sources: [
+      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html",
+    ],
     evaluate: (m): Finding[] =>
       (m.stack ? parts(m.stack) : []).flatMap(({ tf, prefix }) =>
         Object.entries<Json>(tf.resource?.aws_cloudwatch_metric_alarm ?? {})
@@ -73,5 +84,12 @@ export const STRUCTURE_CHECKS: readonly Check[] = [
           }),
       ),
   },
-  ...ORDERING_RULES.map((rule): Check => ({ ...meta, id: rule.id, title: rule.title, severity: "high", sources: rule.sources, evaluate: (m) => (m.stack ? rule.check(m.stack) : []) })),
+  ...ORDERING_RULES.map((rule): Check => ({
+    ...meta,
+    id: rule.id,
+    title: rule.title,
+    severity: "high",
+    sources: rule.sources,
+    evaluate: (m) => (m.stack ? rule.check(m.stack) : []),
+  })),
 ];

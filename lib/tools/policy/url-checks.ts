@@ -47,7 +47,8 @@ function urlFindings(r: PolicyResource): Finding[] {
 export const URL_CHECKS: readonly Check[] = [
   {
     id: "postgres-url-verifies-server",
-    title: "PostgreSQL URLs Terraform writes verify the server with the RDS CA bundle (sslmode=verify-full, sslrootcert)",
+    title:
+      "PostgreSQL URLs Terraform writes verify the server with the RDS CA bundle (sslmode=verify-full, sslrootcert)",
     category: "encryption",
     upstream: [],
     severity: "high",

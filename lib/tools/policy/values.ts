@@ -7,19 +7,26 @@ import type { Check, Finding } from "./checks";
 import type { PolicyModel, PolicyResource } from "./model";
 
 export const isTrue = (v: Value | undefined) => v === true || v === "true";
-export const isSet = (v: Value | undefined) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
-export const num = (v: Value | undefined) => (typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined);
+export const isSet = (v: Value | undefined) =>
+  v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
+export const num = (v: Value | undefined) =>
+  typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
 /** Terraform JSON writes a nested block as an object or a list of objects. */
 export function blocks(v: Value | undefined): Record<string, Value>[] {
-  if (Array.isArray(v)) return v.filter((b): b is Record<string, Value> => !!b && typeof b === "object" && !Array.isArray(b) && !isUnknown(b));
+  if (Array.isArray(v))
+    return v.filter(
+      (b): b is Record<string, Value> => !!b && typeof b === "object" && !Array.isArray(b) && !isUnknown(b),
+    );
   if (v && typeof v === "object" && !isUnknown(v)) return [v as Record<string, Value>];
   return [];
 }
 export const block = (v: Value | undefined): Record<string, Value> | undefined => blocks(v)[0];
 /** A value as a list: a list as is, nothing (undefined or null) as [], anything else as [it]. */
-export const list = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+export const list = <T>(v: T | T[] | undefined | null): T[] =>
+  v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
 /** The text of a value: a string as is, an unknown as its expression; else undefined. */
-export const text = (v: Value | undefined): string | undefined => (isUnknown(v) ? v.expr : typeof v === "string" ? v : undefined);
+export const text = (v: Value | undefined): string | undefined =>
+  isUnknown(v) ? v.expr : typeof v === "string" ? v : undefined;
 
 /** Whether `v` references resource `r` (`aws_s3_bucket.logs.id`, `aws_x.this[0].arn`); an unknown must come from r's module. */
 export function refersTo(v: Value | undefined, r: PolicyResource): boolean {
@@ -35,7 +42,8 @@ export function refersTo(v: Value | undefined, r: PolicyResource): boolean {
 
 export const of = (m: PolicyModel, type: string) => m.resources.filter((r) => r.type === type);
 /** The existing resources of `type` whose `attribute` references `target`. */
-export const attached = (m: PolicyModel, type: string, attribute: string, target: PolicyResource) => of(m, type).filter((r) => refersTo(r.config[attribute], target));
+export const attached = (m: PolicyModel, type: string, attribute: string, target: PolicyResource) =>
+  of(m, type).filter((r) => refersTo(r.config[attribute], target));
 export const isReplica = (r: PolicyResource) => isSet(r.config.replicate_source_db);
 
 /** A check over each existing resource of `types` (optionally narrowed by `applies`). */
@@ -47,7 +55,10 @@ export function perResource(
 ): Check {
   return {
     ...meta,
-    evaluate: (m): Finding[] => m.resources.filter((r) => types.includes(r.type) && (!applies || applies(r, m))).map((r) => ({ address: r.address, problem: test(r, m) })),
+    evaluate: (m): Finding[] =>
+      m.resources
+        .filter((r) => types.includes(r.type) && (!applies || applies(r, m)))
+        .map((r) => ({ address: r.address, problem: test(r, m) })),
   };
 }
 

@@ -53,7 +53,10 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput, produ
       "as the state machine does:",
     ],
     commands: [
-      ...tasks.map((t) => `aws ecs describe-task-definition --task-definition ${t.family ?? `${cluster}-${t.name}`} --query 'taskDefinition.[family,revision,status]'`),
+      ...tasks.map(
+        (t) =>
+          `aws ecs describe-task-definition --task-definition ${t.family ?? `${cluster}-${t.name}`} --query 'taskDefinition.[family,revision,status]'`,
+      ),
       `aws ecs list-tasks --cluster ${cluster}`,
       ...tasks.map((t) => startTask(`${t.name.replace(/-/g, "_")}_run_task_command`)),
       `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].[lastStatus,stoppedReason]'`,
@@ -68,7 +71,7 @@ export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput, produ
     ],
     commands: [
       `aws cloudwatch describe-alarms --alarm-name-prefix ${alarmPrefix}- --query 'MetricAlarms[].[AlarmName,StateValue]' --output table`,
-      'aws sns list-subscriptions-by-topic --topic-arn "$(terraform output -raw alarm_topic_arn)" --query \'Subscriptions[].[Endpoint,SubscriptionArn]\' --output table',
+      "aws sns list-subscriptions-by-topic --topic-arn \"$(terraform output -raw alarm_topic_arn)\" --query 'Subscriptions[].[Endpoint,SubscriptionArn]' --output table",
     ],
   });
   return sections;

@@ -3,7 +3,13 @@
  * Commands the guide names differently, and why, are D103, D105, D107, D109; the guide's scripts are out of scope.
  */
 import { recordImageLines } from "../image";
-import { oneOffTask, registerTaskDefinitions, taskContainer, type GuideRunbook, type RunbookSection } from "../product-runbook";
+import {
+  oneOffTask,
+  registerTaskDefinitions,
+  taskContainer,
+  type GuideRunbook,
+  type RunbookSection,
+} from "../product-runbook";
 
 /** A service's Terraform name (`-` → `_`), as its task definition is keyed in the compute module. */
 const tf = (name: string) => name.replace(/-/g, "_");
@@ -29,7 +35,10 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, has
         `Terraform creates ${manual.map((p) => `\`${path}${p}\``).join(", ")} with \`CHANGE_ME\` and never changes them back.`,
         `Keep the data key (\`--key-id ${keyAlias}\`, D104). DATABASE_URL and REDIS_URL are Terraform's (write-only).`,
       ],
-      commands: manual.map((p) => `aws ssm put-parameter --name ${path}${p} --type SecureString --key-id ${keyAlias} --value "<value>" --overwrite`),
+      commands: manual.map(
+        (p) =>
+          `aws ssm put-parameter --name ${path}${p} --type SecureString --key-id ${keyAlias} --value "<value>" --overwrite`,
+      ),
     });
   }
   // The order EduAutismo's and Retell's runbooks use: the one-off task definitions registered with the pushed image, the
@@ -55,7 +64,9 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, has
   sections.push({
     title: "GitHub Actions secrets (seed 002 §7)",
     text: ["AWS_DEPLOY_ROLE_ARN, ALB_DNS_NAME, PRIVATE_SUBNET_IDS, ECS_SECURITY_GROUP_ID:"],
-    commands: ["github_actions_role_arn", "alb_dns_name", "private_subnet_ids", "ecs_security_group_id"].filter(hasOutput).map((o) => `terraform output ${o}`),
+    commands: ["github_actions_role_arn", "alb_dns_name", "private_subnet_ids", "ecs_security_group_id"]
+      .filter(hasOutput)
+      .map((o) => `terraform output ${o}`),
   });
   sections.push({
     title: "Deploy status, logs, scaling (seed 002 runbook)",
@@ -79,16 +90,24 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, has
       `aws ecs list-task-definitions --family-prefix ${svc(first)} --sort DESC --max-items 5`,
       `aws ecs update-service --cluster ${cluster} --service ${svc(first)} --task-definition ${svc(first)}:<previous revision>`,
       ...recordImageLines(product, ws, "sha-<previous commit>"),
-      ...(env.compute.migrations ? oneOffTask("migrations_run_task_command", cluster, taskContainer(stack, "migrations")) : []),
+      ...(env.compute.migrations
+        ? oneOffTask("migrations_run_task_command", cluster, taskContainer(stack, "migrations"))
+        : []),
     ],
   });
   if (env.compute.parameterStore) {
     sections.push({
-      title: "Parameters (seed 002 \"Secrets\")",
+      title: 'Parameters (seed 002 "Secrets")',
       commands: [
         `aws ssm get-parameters-by-path --path ${path} --with-decryption --query 'Parameters[*].{Name:Name,LastModified:LastModifiedDate}'`,
-        ...(manual[0] ? [`aws ssm put-parameter --name ${path}${manual[0]} --type SecureString --key-id ${keyAlias} --value "<new value>" --overwrite`] : []),
-        ...services.map((s) => `aws ecs update-service --cluster ${cluster} --service ${svc(s)} --force-new-deployment`),
+        ...(manual[0]
+          ? [
+              `aws ssm put-parameter --name ${path}${manual[0]} --type SecureString --key-id ${keyAlias} --value "<new value>" --overwrite`,
+            ]
+          : []),
+        ...services.map(
+          (s) => `aws ecs update-service --cluster ${cluster} --service ${svc(s)} --force-new-deployment`,
+        ),
       ],
     });
   }
@@ -102,11 +121,19 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, has
       `aws ecs describe-services --cluster ${cluster} --services ${svc(first)} --query 'services[0].events[:5]'`,
       `aws ecs list-tasks --cluster ${cluster} --service-name ${svc(first)} --desired-status STOPPED`,
       `aws ecs describe-tasks --cluster ${cluster} --tasks <task ARN> --query 'tasks[0].{status:lastStatus,reason:stoppedReason,container:containers[?name==\`"${taskContainer(stack, tf(first))}"\`].reason | [0]}'`,
-      ...(web && hasOutput("alb_dns_name") ? ["curl -vk https://$(terraform output -raw alb_dns_name)/health", `aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r .${web})"`] : []),
+      ...(web && hasOutput("alb_dns_name")
+        ? [
+            "curl -vk https://$(terraform output -raw alb_dns_name)/health",
+            `aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r .${web})"`,
+          ]
+        : []),
       `aws rds describe-db-instances --db-instance-identifier ${db} --query 'DBInstances[0].{status:DBInstanceStatus,endpoint:Endpoint}'`,
       `aws rds start-db-instance --db-instance-identifier ${db}`,
       ...(env.cache.enabled
-        ? [`aws elasticache describe-cache-clusters --cache-cluster-id ${name}-redis-001 --show-cache-node-info`, `aws elasticache describe-replication-groups --replication-group-id ${name}-redis`]
+        ? [
+            `aws elasticache describe-cache-clusters --cache-cluster-id ${name}-redis-001 --show-cache-node-info`,
+            `aws elasticache describe-replication-groups --replication-group-id ${name}-redis`,
+          ]
         : []),
     ],
   });

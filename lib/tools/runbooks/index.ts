@@ -7,4 +7,8 @@ import { aitechneRunbook } from "./aitechne";
 import { atenaRunbook } from "./atena";
 import { retellRunbook } from "./retell";
 
-export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = { atena: atenaRunbook, retell: retellRunbook, aitechne: aitechneRunbook };
+export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = {
+  atena: atenaRunbook,
+  retell: retellRunbook,
+  aitechne: aitechneRunbook,
+};

@@ -5,15 +5,28 @@
  * docs/decisions.md D114 says why; docs/products/retell.md maps each guide command to its line here.
  */
 import { recordImageLines } from "../image";
-import { oneOffTask, registerTaskDefinitions, taskContainer, type GuideRunbook, type RunbookSection } from "../product-runbook";
+import {
+  oneOffTask,
+  registerTaskDefinitions,
+  taskContainer,
+  type GuideRunbook,
+  type RunbookSection,
+} from "../product-runbook";
 
 export const retellRunbook: GuideRunbook = (ctx) => {
   const { env, ws, varFile, product } = ctx;
   const cluster = ctx.input("compute", "name") ?? `${env.project}-${ws}`;
-  const services = env.compute.services.map((s) => ({ name: s.name, ecs: `${cluster}-${s.name}`, image: s.image, web: s.kind === "web", hosts: s.hostHeaders }));
+  const services = env.compute.services.map((s) => ({
+    name: s.name,
+    ecs: `${cluster}-${s.name}`,
+    image: s.image,
+    web: s.kind === "web",
+    hosts: s.hostHeaders,
+  }));
   const api = services[0];
   const region = env.region;
-  const secret = (name: string) => `read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."${name}"')" --secret-string "$VALUE"   # type ${name}`;
+  const secret = (name: string) =>
+    `read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."${name}"')" --secret-string "$VALUE"   # type ${name}`;
   const ecrVar = (image: string) => `ECR_${image.replace(/-/g, "_").toUpperCase()}`;
   const sections: RunbookSection[] = [
     {
@@ -26,7 +39,7 @@ export const retellRunbook: GuideRunbook = (ctx) => {
       commands: ["terraform output -json app_secret_arns | jq -r 'keys[]'", ...env.security.secrets.names.map(secret)],
     },
     {
-      title: "Deploy: images, migrations, services (seed 003 \"Deploy Manual\")",
+      title: 'Deploy: images, migrations, services (seed 003 "Deploy Manual")',
       text: [
         "Repositories have immutable tags: tag each build with the commit, never `:latest` (D114). Record that tag with `npm run image`",
         "(its one home is the product's `images.json`, which every synth writes into the tfvars; D135) before the plans below. The",
@@ -35,12 +48,22 @@ export const retellRunbook: GuideRunbook = (ctx) => {
       ],
       commands: [
         "TAG=$(git rev-parse --short HEAD)",
-        ...env.compute.images.map((i) => `${ecrVar(i)}=$(terraform output -json ecr_repository_urls | jq -r '."${i}"')`),
+        ...env.compute.images.map(
+          (i) => `${ecrVar(i)}=$(terraform output -json ecr_repository_urls | jq -r '."${i}"')`,
+        ),
         `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin "\${${ecrVar(env.compute.images[0])}%%/*}"`,
-        ...env.compute.images.flatMap((i) => [`docker build -t "$${ecrVar(i)}:$TAG" -f apps/${i}/Dockerfile .`, `docker push "$${ecrVar(i)}:$TAG"`]),
+        ...env.compute.images.flatMap((i) => [
+          `docker build -t "$${ecrVar(i)}:$TAG" -f apps/${i}/Dockerfile .`,
+          `docker push "$${ecrVar(i)}:$TAG"`,
+        ]),
         ...recordImageLines(product, ws, "$TAG"),
         ...registerTaskDefinitions(varFile, ["db_bootstrap", "migrations"]),
-        ...oneOffTask("db_bootstrap_run_task_command", cluster, taskContainer(ctx.stack, "db_bootstrap"), "first deploy only"),
+        ...oneOffTask(
+          "db_bootstrap_run_task_command",
+          cluster,
+          taskContainer(ctx.stack, "db_bootstrap"),
+          "first deploy only",
+        ),
         ...oneOffTask("migrations_run_task_command", cluster, taskContainer(ctx.stack, "migrations")),
         `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
         "terraform apply tfplan-compute",
@@ -48,21 +71,29 @@ export const retellRunbook: GuideRunbook = (ctx) => {
       ],
     },
     {
-      title: "Restart the services (seed 003 \"Atualizar Serviços ECS\")",
-      commands: services.map((s) => `aws ecs update-service --cluster ${cluster} --service ${s.ecs} --force-new-deployment`),
+      title: 'Restart the services (seed 003 "Atualizar Serviços ECS")',
+      commands: services.map(
+        (s) => `aws ecs update-service --cluster ${cluster} --service ${s.ecs} --force-new-deployment`,
+      ),
     },
     {
       title: "DNS (seed 003 §5)",
-      text: services.filter((s) => s.hosts.length > 0).map((s) => `- ${s.hosts.join(", ")} → CNAME to the ALB's name (service ${s.ecs}); the certificate must cover it.`),
+      text: services
+        .filter((s) => s.hosts.length > 0)
+        .map(
+          (s) => `- ${s.hosts.join(", ")} → CNAME to the ALB's name (service ${s.ecs}); the certificate must cover it.`,
+        ),
       commands: ["terraform output alb_dns_name"],
     },
     {
-      title: "Logs (seed 003 \"Monitoramento\")",
-      text: [`One log group, \`/ecs/${cluster}\`, one stream prefix per service (the guide's \`/ecs/retell-prod/<service>\`).`],
+      title: 'Logs (seed 003 "Monitoramento")',
+      text: [
+        `One log group, \`/ecs/${cluster}\`, one stream prefix per service (the guide's \`/ecs/retell-prod/<service>\`).`,
+      ],
       commands: services.map((s) => `aws logs tail /ecs/${cluster} --log-stream-name-prefix ${s.name}/ --follow`),
     },
     {
-      title: "Rollback (seed 003 \"Rollback Manual\")",
+      title: 'Rollback (seed 003 "Rollback Manual")',
       text: [
         "ECS returns to an earlier revision at once; record that revision's image tag too, or the next compute apply (or the",
         "pipeline's next run) brings the newer image back.",
@@ -79,7 +110,12 @@ export const retellRunbook: GuideRunbook = (ctx) => {
       commands: [
         `aws ecs describe-services --cluster ${cluster} --services ${api.ecs} --query 'services[0].events[0:5]'`,
         `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK"`,
-        ...services.filter((s) => s.web).map((s) => `aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r '."${s.name}"')"`),
+        ...services
+          .filter((s) => s.web)
+          .map(
+            (s) =>
+              `aws elbv2 describe-target-health --target-group-arn "$(terraform output -json target_group_arns | jq -r '."${s.name}"')"`,
+          ),
       ],
     },
   ];
