@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { generatedDocs, runbookDoc } from "../../lib/tools/docs";
-import { PRODUCTS } from "../../environments";
-import { oneOffTaskProblems, taskContainer } from "../../lib/tools/product-runbook";
+import { loadEnvironments, PRODUCTS } from "../../environments";
+import { oneOffTaskProblems } from "../../lib/tools/product-runbook";
+import { containerNameOf, type ComputeConfig } from "../../modules/compute/config";
 import { moduleGraph, readers } from "../../lib/tools/rollout";
 import { haLosses, runbookEdits } from "../helpers/ha-invariants";
 import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth";
@@ -131,11 +132,18 @@ const everyRunbook: [string, SynthesizedStack][] = [
     ),
   ),
 ];
+/** Each runbook's workspace compute settings (the container names its exit-code checks name). */
+const computeOf: Record<string, ComputeConfig> = Object.fromEntries([
+  ...loadEnvironments().map((e) => [`docs/runbooks/${e.workspace}.md`, e.compute]),
+  ...PRODUCTS.filter((p) => p.outDir).flatMap((p) =>
+    productStacks(p).envs.map((e) => [`docs/runbooks/${p.id}/${e.workspace}.md`, e.compute]),
+  ),
+]);
 
 test.each(everyRunbook)(
   "%s: each database task runs to a checked exit (its container by name), after its registration and before the services roll",
-  (file, stack) => {
-    expect(oneOffTaskProblems(docs[file], (task) => taskContainer(stack, task))).toEqual([]);
+  (file) => {
+    expect(oneOffTaskProblems(docs[file], (task) => containerNameOf(computeOf[file], task))).toEqual([]);
   },
 );
 

@@ -4,6 +4,7 @@
  * and `docs/modules/<name>.md` (each module's inputs with the value every workspace passes, and its
  * outputs). `npm run docs` writes them; a unit test fails when the committed copies are stale.
  */
+import { containerNameOf } from "../../modules/compute/config";
 import { EDUAUTISMO, exemptibleChecks, loadEnvironments, workspaceLabel, type Product } from "../../environments";
 import {
   firstDeployNotes,
@@ -13,7 +14,6 @@ import {
   sectionLines,
   registerTaskDefinitions,
   startTask,
-  taskContainer,
   valkeySwitchSection,
   workspaceDir,
 } from "./product-runbook";
@@ -137,6 +137,8 @@ function toolboxShell(cluster: string): string[] {
 
 export function runbookDoc(stack: SynthesizedStack): string {
   const ws = stack.workspace;
+  const env = loadEnvironments().find((e) => e.workspace === ws);
+  if (!env) throw new Error(`no EduAutismo environment "${ws}"`);
   const varFile = `-var-file="environments/${ws}/terraform.tfvars"`;
   const outputs = Object.keys(stack.root.output ?? {});
   const has = (o: string) => outputs.includes(o);
@@ -247,7 +249,7 @@ export function runbookDoc(stack: SynthesizedStack): string {
     );
     // The exit code of the task definition's own container, by name (a sidecar may be listed first).
     const oneOff = (output: string, what: string) =>
-      oneOffTask(output, cluster, taskContainer(stack, output.replace(/_run_task_command$/, "")), what);
+      oneOffTask(output, cluster, containerNameOf(env.compute, output.replace(/_run_task_command$/, "")), what);
     if (taskKeys.length > 0)
       lines.push(
         "",

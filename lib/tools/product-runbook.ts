@@ -47,23 +47,6 @@ export function waitStopped(cluster: string): string {
   return `aws ecs wait tasks-stopped --cluster ${cluster} --tasks "$TASK"`;
 }
 
-/**
- * The name of a task definition's first (essential) container, read from the synthesized compute module, so an
- * exit-code check names the container the config gives it (a sidecar such as the X-Ray daemon may come first in
- * `describe-tasks`). Throws when the task definition or its container name is missing.
- */
-export function taskContainer(stack: SynthesizedStack, taskDefinition: string): string {
-  const defs = String(
-    stack.modules.compute?.resource?.aws_ecs_task_definition?.[taskDefinition]?.container_definitions ?? "",
-  );
-  const name = /^\$\{jsonencode\(\[\{ "name" = "([^"]+)"/.exec(defs)?.[1];
-  if (!name)
-    throw new Error(
-      `${stack.workspace}: no container name in module.compute.aws_ecs_task_definition.${taskDefinition}`,
-    );
-  return name;
-}
-
 /** Prints the exit code of the container `container` of the task in `$TASK` (by name: never `containers[0]`). */
 export function exitCodeCheck(cluster: string, container: string): string {
   return `aws ecs describe-tasks --cluster ${cluster} --tasks "$TASK" --query 'tasks[0].containers[?name==\`"${container}"\`].exitCode | [0]'   # expect 0`;

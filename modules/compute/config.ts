@@ -481,3 +481,20 @@ export const ComputeSchema = z
 export type ComputeConfig = z.output<typeof ComputeSchema>;
 export type ServiceConfig = z.output<typeof ServiceSchema>;
 export type TaskConfig = z.output<typeof TaskSchema>;
+
+/** The db-bootstrap task's family suffix and container name. */
+export const DB_BOOTSTRAP = "db-bootstrap";
+
+/**
+ * The application container's name in a task definition of the compute module, by its key (`db_bootstrap`,
+ * `migrations`, a service's or a task's Terraform name): what an exit-code check or a RunTask override names
+ * (a sidecar such as the X-Ray daemon may be listed first in `describe-tasks`). Throws for an unknown key.
+ */
+export function containerNameOf(compute: ComputeConfig, taskDefinition: string): string {
+  const tf = (name: string) => name.replace(/-/g, "_");
+  if (taskDefinition === tf(DB_BOOTSTRAP)) return DB_BOOTSTRAP;
+  if (taskDefinition === "migrations" && compute.migrations) return compute.migrations.containerName;
+  const owner = [...compute.services, ...compute.tasks].find((x) => tf(x.name) === taskDefinition);
+  if (!owner) throw new Error(`compute: no task definition "${taskDefinition}" in this configuration`);
+  return owner.containerName;
+}

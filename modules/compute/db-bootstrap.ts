@@ -13,11 +13,9 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { Construct } from "constructs";
 import { hclExpression } from "../../lib/core/hcl";
 import { expr, named } from "../../lib/core/module-stack";
+import { DB_BOOTSTRAP } from "./config";
 import { appLogs, DB_SECRET_VARIABLE } from "./env";
 import { runTaskCommand } from "./run-task";
-
-/** Family suffix and container name. */
-export const DB_BOOTSTRAP = "db-bootstrap";
 
 /**
  * The SQL the task runs, as psql reads it from stdin. psql variables quote identifiers (`:"x"`)

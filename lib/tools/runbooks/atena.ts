@@ -2,19 +2,14 @@
  * Seed 002's runbook commands for Atena, with each workspace's real names (docs/runbooks/atena/<ws>.md).
  * Commands the guide names differently, and why, are D103, D105, D107, D109; the guide's scripts are out of scope.
  */
+import { containerNameOf } from "../../../modules/compute/config";
 import { recordImageLines } from "../image";
-import {
-  oneOffTask,
-  registerTaskDefinitions,
-  taskContainer,
-  type GuideRunbook,
-  type RunbookSection,
-} from "../product-runbook";
+import { oneOffTask, registerTaskDefinitions, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
 /** A service's Terraform name (`-` → `_`), as its task definition is keyed in the compute module. */
 const tf = (name: string) => name.replace(/-/g, "_");
 
-export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, hasOutput, product }) => {
+export const atenaRunbook: GuideRunbook = ({ ws, env, varFile, input, hasOutput, product }) => {
   const name = input("compute", "name") ?? `${env.project}-${ws}`;
   const cluster = env.compute.clusterNameSuffix ? `${name}-${env.compute.clusterNameSuffix}` : name;
   const svc = (s: string) => `${name}-${s}`;
@@ -55,7 +50,7 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, has
       "terraform output ecr_repository_urls",
       ...recordImageLines(product, ws, "sha-<commit>"),
       ...registerTaskDefinitions(varFile, oneOffs),
-      ...oneOffs.flatMap((k) => oneOffTask(`${k}_run_task_command`, cluster, taskContainer(stack, k))),
+      ...oneOffs.flatMap((k) => oneOffTask(`${k}_run_task_command`, cluster, containerNameOf(env.compute, k))),
       `terraform plan ${varFile} -target=module.compute -out=tfplan-ecs`,
       "terraform apply tfplan-ecs",
       `aws ecs wait services-stable --cluster ${cluster} --services ${services.map(svc).join(" ")}`,
@@ -91,7 +86,7 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, has
       `aws ecs update-service --cluster ${cluster} --service ${svc(first)} --task-definition ${svc(first)}:<previous revision>`,
       ...recordImageLines(product, ws, "sha-<previous commit>"),
       ...(env.compute.migrations
-        ? oneOffTask("migrations_run_task_command", cluster, taskContainer(stack, "migrations"))
+        ? oneOffTask("migrations_run_task_command", cluster, containerNameOf(env.compute, "migrations"))
         : []),
     ],
   });
@@ -120,7 +115,7 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, stack, varFile, input, has
     commands: [
       `aws ecs describe-services --cluster ${cluster} --services ${svc(first)} --query 'services[0].events[:5]'`,
       `aws ecs list-tasks --cluster ${cluster} --service-name ${svc(first)} --desired-status STOPPED`,
-      `aws ecs describe-tasks --cluster ${cluster} --tasks <task ARN> --query 'tasks[0].{status:lastStatus,reason:stoppedReason,container:containers[?name==\`"${taskContainer(stack, tf(first))}"\`].reason | [0]}'`,
+      `aws ecs describe-tasks --cluster ${cluster} --tasks <task ARN> --query 'tasks[0].{status:lastStatus,reason:stoppedReason,container:containers[?name==\`"${containerNameOf(env.compute, tf(first))}"\`].reason | [0]}'`,
       ...(web && hasOutput("alb_dns_name")
         ? [
             "curl -vk https://$(terraform output -raw alb_dns_name)/health",

@@ -4,14 +4,9 @@
  * (names, immutable image tags, run-task without a network), the working equivalent is printed and
  * docs/decisions.md D114 says why; docs/products/retell.md maps each guide command to its line here.
  */
+import { containerNameOf } from "../../../modules/compute/config";
 import { recordImageLines } from "../image";
-import {
-  oneOffTask,
-  registerTaskDefinitions,
-  taskContainer,
-  type GuideRunbook,
-  type RunbookSection,
-} from "../product-runbook";
+import { oneOffTask, registerTaskDefinitions, type GuideRunbook, type RunbookSection } from "../product-runbook";
 
 export const retellRunbook: GuideRunbook = (ctx) => {
   const { env, ws, varFile, product } = ctx;
@@ -61,10 +56,10 @@ export const retellRunbook: GuideRunbook = (ctx) => {
         ...oneOffTask(
           "db_bootstrap_run_task_command",
           cluster,
-          taskContainer(ctx.stack, "db_bootstrap"),
+          containerNameOf(env.compute, "db_bootstrap"),
           "first deploy only",
         ),
-        ...oneOffTask("migrations_run_task_command", cluster, taskContainer(ctx.stack, "migrations")),
+        ...oneOffTask("migrations_run_task_command", cluster, containerNameOf(env.compute, "migrations")),
         `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
         "terraform apply tfplan-compute",
         `aws ecs wait services-stable --cluster ${cluster} --services ${services.map((s) => s.ecs).join(" ")}`,
