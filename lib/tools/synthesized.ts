@@ -24,6 +24,15 @@ export function readStack(dir: string, workspace: string): SynthesizedStack {
   return { workspace, dir, root, modules, tfvars };
 }
 
+/** The root and every module it calls, as written, with the address prefix of their resources (`""`, `module.<m>.`). */
+export function stackParts(stack: SynthesizedStack): { module: string; tf: Json; prefix: string }[] {
+  const called = Object.keys(stack.root.module ?? {}).filter((m) => stack.modules[m]);
+  return [
+    { module: "", tf: stack.root, prefix: "" },
+    ...called.map((m) => ({ module: m, tf: stack.modules[m], prefix: `module.${m}.` })),
+  ];
+}
+
 /** Every resource and data address, `module.<m>.<type>.<name>` or `<type>.<name>` for the root. */
 export function addresses(stack: SynthesizedStack): string[] {
   const list: string[] = [];

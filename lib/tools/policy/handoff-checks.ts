@@ -8,28 +8,21 @@ import type { Check, Finding } from "./checks";
 import { containers } from "./containers";
 import type { PolicyModel } from "./model";
 import { blocks, isSet, of, perResource, refersTo, text } from "./values";
-import type { Json } from "../synthesized";
+import { stackParts, type Json } from "../synthesized";
 import { arnsIn } from "../../core/arn";
 
 const meta = { category: "apply", upstream: [], scope: "all" } as const;
 
 /** Every output of every module the root calls (and the root's own), with its address and value as written. */
 function outputsOf(m: PolicyModel): { address: string; module: string; name: string; value: unknown }[] {
-  const s = m.stack;
-  if (!s) return [];
-  const list = (tf: Json, module: string) =>
+  return (m.stack ? stackParts(m.stack) : []).flatMap(({ tf, module, prefix }) =>
     Object.entries<Json>(tf.output ?? {}).map(([name, o]) => ({
-      address: `${module ? `module.${module}.` : ""}output.${name}`,
+      address: `${prefix}output.${name}`,
       module,
       name,
       value: o?.value,
-    }));
-  return [
-    ...list(s.root, ""),
-    ...Object.entries(s.modules)
-      .filter(([name]) => s.root.module?.[name])
-      .flatMap(([name, tf]) => list(tf, name)),
-  ];
+    })),
+  );
 }
 
 /** The workspace's account as the root passes it to its modules (`account_id = "<12 digits>"`); undefined when none or several. */

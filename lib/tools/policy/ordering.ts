@@ -4,7 +4,7 @@
  * rules read the synthesized JSON structurally (no evaluation) and say which ordering edge is missing.
  * Each rule cites the AWS page the requirement comes from; the policy gate runs them (structure-checks.ts).
  */
-import type { Json, SynthesizedStack } from "../synthesized";
+import { stackParts, type Json, type SynthesizedStack } from "../synthesized";
 import type { Finding } from "./checks";
 
 export interface OrderingViolation {
@@ -25,11 +25,11 @@ export interface OrderingRule {
 type Resource = { module: string; type: string; name: string; body: Json };
 
 function resourcesOf(stack: SynthesizedStack, type: string): Resource[] {
-  const out: Resource[] = [];
-  for (const [module, tf] of Object.entries(stack.modules)) {
-    for (const [name, body] of Object.entries<Json>(tf.resource?.[type] ?? {})) out.push({ module, type, name, body });
-  }
-  return out;
+  return stackParts(stack)
+    .filter((p) => p.module)
+    .flatMap(({ module, tf }) =>
+      Object.entries<Json>(tf.resource?.[type] ?? {}).map(([name, body]) => ({ module, type, name, body })),
+    );
 }
 
 /** `type.name` of every resource of `type` in a module. */

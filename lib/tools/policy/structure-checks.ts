@@ -9,17 +9,11 @@
  */
 import { countedNameFindings } from "../../core/counted-names";
 import { MAX_METRIC_QUERIES_PER_ALARM, METRIC_QUERY_MULTIPLIERS } from "../../../modules/monitoring/config";
-import type { Json, SynthesizedStack } from "../synthesized";
+import { stackParts, type Json } from "../synthesized";
 import type { Check, Finding } from "./checks";
 import { ORDERING_RULES } from "./ordering";
 
 const meta = { category: "apply", upstream: [], scope: "all" } as const;
-
-/** The root and every module the root calls, with the address prefix of their resources. */
-function parts(stack: SynthesizedStack): { tf: Json; prefix: string }[] {
-  const called = Object.keys(stack.root.module ?? {}).filter((m) => stack.modules[m]);
-  return [{ tf: stack.root, prefix: "" }, ...called.map((m) => ({ tf: stack.modules[m], prefix: `module.${m}.` }))];
-}
 
 const asList = (v: unknown): Json[] => (Array.isArray(v) ? v : v && typeof v === "object" ? [v as Json] : []);
 
@@ -58,7 +52,7 @@ export const STRUCTURE_CHECKS: readonly Check[] = [
       "https://developer.hashicorp.com/terraform/language/meta-arguments/count",
     ],
     evaluate: (m): Finding[] =>
-      m.stack ? parts(m.stack).flatMap(({ tf, prefix }) => countedNameFindings(tf, prefix)) : [],
+      m.stack ? stackParts(m.stack).flatMap(({ tf, prefix }) => countedNameFindings(tf, prefix)) : [],
   },
   {
     ...meta,
@@ -70,7 +64,7 @@ export const STRUCTURE_CHECKS: readonly Check[] = [
       "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html",
     ],
     evaluate: (m): Finding[] =>
-      (m.stack ? parts(m.stack) : []).flatMap(({ tf, prefix }) =>
+      (m.stack ? stackParts(m.stack) : []).flatMap(({ tf, prefix }) =>
         Object.entries<Json>(tf.resource?.aws_cloudwatch_metric_alarm ?? {})
           .filter(([, a]) => a.metric_query !== undefined || a.dynamic?.metric_query !== undefined)
           .map(([name, a]) => {
