@@ -3,6 +3,7 @@ import * as path from "path";
 import { loadEnvironments } from "../../environments";
 import { placeholderCheckName, placeholdersOf } from "../../lib/core/placeholders";
 import { initializedWorkdir, OFFLINE_PROVIDER } from "../../lib/tools/terraform";
+import { MAX_CACHE_NODES } from "../../modules/cache/config";
 import { originDnsWarning } from "../../modules/cdn";
 import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
 import { startFakeSts, type FakeSts } from "../helpers/fake-sts";
@@ -115,12 +116,16 @@ workspaceSuite("production", ({ dir, plan }) => {
   test("the runbook-edit HA check catches an edit copied from a smaller workspace: one node fewer than production's is a lost node", () => {
     const file = path.join(dir(), "environments", "production", "terraform.tfvars");
     const original = fs.readFileSync(file, "utf8");
-    const nodes = Number(/^redis_num_cache_nodes = (\d+)/m.exec(original)?.[1]);
-    expect(nodes).toBeGreaterThanOrEqual(3); // production keeps failover with one node fewer, so only the HA check can catch it
-    plan("tfplan-ha-fixture-base", "-target=module.cache");
-    // Before D140 the §8.3 fix printed staging's count (2) here.
-    fs.writeFileSync(file, editedTfvars(original, { redis_num_cache_nodes: String(nodes - 1) }));
+    const configured = Number(/^redis_num_cache_nodes = (\d+)/m.exec(original)?.[1]);
+    // A group one node larger than the edit (within the schema's maximum), so the smaller count still passes the
+    // failover validation and only the HA check can catch it, whatever production's count is today.
+    const nodes = Math.min(configured + 1, MAX_CACHE_NODES);
+    const withNodes = (n: number) => editedTfvars(original, { redis_num_cache_nodes: String(n) });
     try {
+      fs.writeFileSync(file, withNodes(nodes));
+      plan("tfplan-ha-fixture-base", "-target=module.cache");
+      // Before D140 the §8.3 fix printed staging's count (2) here.
+      fs.writeFileSync(file, withNodes(nodes - 1));
       plan("tfplan-ha-fixture", "-target=module.cache");
     } finally {
       fs.writeFileSync(file, original);
