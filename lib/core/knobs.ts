@@ -66,6 +66,16 @@ export interface KnobSet<S extends Record<string, KnobSpec> = Record<string, Kno
 /** Root-variable tokens of a set, typed per knob. */
 export type KnobTokens<S extends Record<string, KnobSpec>> = { readonly [K in keyof S]: ValueOf<S[K]["type"]> };
 
+/** Config fields of a set's knobs (`nodeType`, `numCacheNodes`, …). */
+export type KnobFieldNames<S extends Record<string, KnobSpec>> = S[keyof S]["field"];
+
+/**
+ * What a module may read of its config section: everything but the knob fields. A knob's value is the
+ * operator's tfvars value, reached through the module variable's token (`ModuleStack.knobInputs`), so
+ * reading the config's literal instead is a type error.
+ */
+export type ModuleSettings<C, S extends Record<string, KnobSpec>> = Omit<C, KnobFieldNames<S>>;
+
 /** Declares a knob set; `const` keeps each knob's literal type for `KnobTokens`. */
 export function defineKnobs<const S extends Record<string, KnobSpec>>(
   knobs: S,

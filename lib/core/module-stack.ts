@@ -15,6 +15,7 @@ import {
   TerraformResource,
   TerraformStack,
   TerraformVariable,
+  type IResolvable,
   type TerraformElement,
 } from "cdktf";
 import { Node, type Construct } from "constructs";
@@ -42,6 +43,13 @@ export interface InputSpec {
   readonly validations?: readonly VariableValidation[];
 }
 
+/** The value of a variable as a token of the knob's TypeScript type (`var.<name>`). */
+function typedValue(variable: TerraformVariable, type: KnobSpec["type"]): unknown {
+  if (type === "number") return variable.numberValue;
+  if (type === "bool") return variable.booleanValue;
+  return variable.stringValue;
+}
+
 /** `${expr}` — an HCL expression embedded in Terraform JSON. */
 export function expr(hcl: string): string {
   return "${" + hcl + "}";
@@ -61,8 +69,8 @@ export function named<T extends TerraformElement>(element: T, logicalId: string)
  * `count = <hcl>` on an element (e.g. `var.enable_waf ? 1 : 0`). A count that may exceed one needs every
  * identity argument (`name`, `alarm_name`, `identifier`, …) to vary with `count.index`, or it throws (D130).
  */
-export function counted<T extends TerraformElement>(element: T, hcl: string): T {
-  element.addOverride("count", expr(hcl));
+export function counted<T extends TerraformElement>(element: T, count: string | number | IResolvable): T {
+  element.addOverride("count", typeof count === "string" ? expr(count) : count);
   return assertNamesVary(element);
 }
 
@@ -87,8 +95,8 @@ export function onProvider<T extends TerraformElement>(element: T, alias: string
 }
 
 /** `for_each = <hcl>` on an element; every identity argument must vary with `each.key` / `each.value`, or it throws (D130). */
-export function forEachOf<T extends TerraformElement>(element: T, hcl: string): T {
-  element.addOverride("for_each", expr(hcl));
+export function forEachOf<T extends TerraformElement>(element: T, hcl: string | IResolvable): T {
+  element.addOverride("for_each", typeof hcl === "string" ? expr(hcl) : hcl);
   return assertNamesVary(element);
 }
 
@@ -133,11 +141,14 @@ export abstract class ModuleStack extends TerraformStack {
    * Declares one input per knob of a set (type and description from the set), fed by the root
    * variables' tokens. The rules live on the root variables only: a plan reports each once.
    */
-  protected knobInputs<S extends Record<string, KnobSpec>>(set: KnobSet<S>, tokens: KnobTokens<S>): void {
+  protected knobInputs<S extends Record<string, KnobSpec>>(set: KnobSet<S>, tokens: KnobTokens<S>): KnobTokens<S> {
+    const inside: Record<string, unknown> = {};
     for (const name of knobNames(set)) {
       const spec = set.knobs[name];
-      this.input(name, tokens[name], { type: spec.type, description: spec.description });
+      const variable = this.input(name, tokens[name], { type: spec.type, description: spec.description });
+      inside[name] = typedValue(variable, spec.type);
     }
+    return inside as KnobTokens<S>;
   }
 
   /** Declares a module output. */
