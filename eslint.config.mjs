@@ -3,6 +3,9 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** A Terraform reference: `var.x`, `local.x`, `module.x`, `data.aws_x`, `each.key`, `count.index`, `aws_x.y`, `terraform_data.x`. */
+const TERRAFORM_REFERENCE = String.raw`/(^|[^\w.:\/-])(var|local|module|each|count|terraform_data)\.[a-z_]|(^|[^\w.:\/-])data\.aws_[a-z0-9_]+\.[a-z_]|(^|[^\w.:\/-])aws_[a-z0-9_]+\.[a-z_]/`;
+
 export default tseslint.config(
   { ignores: ["cdktf.out/", "node_modules/", "coverage/", "bench/results/"] },
   js.configs.recommended,
@@ -30,6 +33,27 @@ export default tseslint.config(
           varsIgnorePattern: "^_",
           destructuredArrayIgnorePattern: "^_",
           caughtErrors: "none",
+        },
+      ],
+    },
+  },
+  {
+    // Modules reach Terraform values through typed tokens (variables' `stringValue`, resources' attributes,
+    // cdktf's `Fn`/`conditional`/iterators), never through a reference written inside a string, which no
+    // type checker reads (issue 22: `"${var.x}"`, `expr("aws_x.y.id")`).
+    files: ["modules/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "warn",
+        {
+          selector: `Literal[value=${TERRAFORM_REFERENCE}]`,
+          message:
+            "Terraform reference inside a string: use the variable's or resource's token (Fn, conditional, propertyAccess).",
+        },
+        {
+          selector: `TemplateElement[value.raw=${TERRAFORM_REFERENCE}]`,
+          message:
+            "Terraform reference inside a template string: use the variable's or resource's token (Fn, conditional, propertyAccess).",
         },
       ],
     },
