@@ -3,7 +3,7 @@
  * before anything is synthesized. EduAutismo IA is the first product: its environment files are
  * dev.ts, staging.ts and production.ts here, and its directories stay `cdktf.out/stacks/<ws>`.
  */
-import type { Check } from "../lib/tools/policy/checks";
+import { CHECKS } from "../lib/tools/policy/checks";
 import { AITECHNE } from "./aitechne";
 import { ATENA } from "./atena";
 import { bootstrap } from "./bootstrap";
@@ -20,6 +20,7 @@ import {
   type EnvironmentConfig,
   type EnvironmentInput,
   type EnvironmentSchemaType,
+  type ExemptibleControl,
   type Workspace,
 } from "./schema";
 import { staging } from "./staging";
@@ -60,9 +61,9 @@ export function workspaceLabel(product: Product, ws: string): string {
   return product.outDir ? `${product.id}/${ws}` : ws;
 }
 
-/** EduAutismo's schema (the one the checked-in environment files use); `checks` for tests of the gate. */
-export function environmentSchema(checks?: readonly Check[]): EnvironmentSchemaType {
-  return environmentSchemaOf(EDUAUTISMO, checks);
+/** EduAutismo's schema (the one the checked-in environment files use); `controls` for tests of the exemptions. */
+export function environmentSchema(controls?: readonly ExemptibleControl[]): EnvironmentSchemaType {
+  return environmentSchemaOf(EDUAUTISMO, controls);
 }
 
 /** The schema of EduAutismo's environments with the policy gate's checks. */
@@ -85,7 +86,12 @@ export function loadEnvironments(
   inputs: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENT_INPUTS,
   product: ProductSpec = EDUAUTISMO,
 ): EnvironmentConfig[] {
-  const problems: string[] = [...productPolicyProblems(product)];
+  const problems: string[] = [
+    ...productPolicyProblems(
+      product,
+      CHECKS.map((c) => c.id),
+    ),
+  ];
   const configs: EnvironmentConfig[] = [];
   const schema = environmentSchemaOf(product);
   for (const ws of Object.keys(inputs)) {

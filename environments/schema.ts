@@ -20,21 +20,22 @@ import {
 } from "../modules/compute/config";
 import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
-import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
+import { CACHE_CONTROLS, CacheSchema, engineVersionProblem } from "../modules/cache/config";
 import { appRotationProblems, DatabaseSchema } from "../modules/database/config";
 import { alarmRecipientIssues, MonitoringSchema } from "../modules/monitoring/config";
 import { knobProblems, type RuleContext } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/config";
-import { IMAGE_KNOBS, knobsOfService, taskKnobs } from "../modules/compute/config";
+import { COMPUTE_CONTROLS, IMAGE_KNOBS, knobsOfService, taskKnobs } from "../modules/compute/config";
 import { DATABASE_KNOBS } from "../modules/database/config";
 import { withDefaults, type ProductSpec } from "./product-spec";
-import { SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
-import { StorageSchema } from "../modules/storage/config";
-import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Exemptible } from "../lib/tools/policy/checks";
+import { SECURITY_CONTROLS, SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
+import { STORAGE_CONTROLS, StorageSchema } from "../modules/storage/config";
+import { EXEMPTION_TIER_RULE, type Exemptible } from "../lib/core/controls";
 import {
   ALB_RULE_CONDITION_VALUES,
   CLOUDFRONT_PREFIX_LIST_LOOKUP,
   CLOUDFRONT_PREFIX_LIST_NAME,
+  NETWORK_CONTROLS,
   NetworkSchema,
 } from "../modules/network/config";
 
@@ -52,16 +53,31 @@ export type Workspace = (typeof WORKSPACES)[number];
 /** Retention values CloudWatch Logs accepts (days); declared with the validation modules share. */
 export { LOG_RETENTION_DAYS };
 
+/** A policy check an environment may switch off: its id and the config switch the module declares. */
+export interface ExemptibleControl {
+  readonly id: string;
+  readonly exemptible: Exemptible<EnvironmentConfig>;
+}
+
 /**
  * Policy checks a development-tier environment may fail, each through a named exemption with its
- * reason: the checks of lib/tools/policy/checks.ts that declare `exemptible` (the config switch that
- * turns the control off). The schema refuses a switch off without its exemption, an exemption with
- * the switch on, and any of either in a production-like environment. Derived, never listed here.
+ * reason: the controls each module declares with the config switch that turns it off
+ * (`<MODULE>_CONTROLS` in modules/<m>/config.ts). The schema refuses a switch off without its exemption,
+ * an exemption with the switch on, and any of either in a production-like environment. The policy gate
+ * reads the same declarations; nothing lists them twice.
  */
-export function exemptibleChecks(checks: readonly Check[] = CHECKS): ExemptibleCheck[] {
-  return checks.filter((c): c is ExemptibleCheck => c.exemptible !== undefined);
+export const EXEMPTIBLE_CONTROLS: readonly ExemptibleControl[] = Object.entries({
+  ...CACHE_CONTROLS,
+  ...COMPUTE_CONTROLS,
+  ...NETWORK_CONTROLS,
+  ...SECURITY_CONTROLS,
+  ...STORAGE_CONTROLS,
+}).map(([id, exemptible]) => ({ id, exemptible: exemptible as Exemptible<EnvironmentConfig> }));
+
+/** The exemptible controls (all of them unless a test passes its own). */
+export function exemptibleChecks(controls: readonly ExemptibleControl[] = EXEMPTIBLE_CONTROLS): ExemptibleControl[] {
+  return [...controls];
 }
-export type ExemptibleCheck = Check & { readonly exemptible: Exemptible };
 
 export const StateBackendSchema = z
   .object({
@@ -157,25 +173,27 @@ export type EnvironmentInput = z.input<typeof EnvironmentObject>;
 export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
 
 /**
- * The schema with its cross-field rules; `checks` are the policy checks whose `exemptible`
- * declarations decide which exemptions it accepts (the gate's checks unless a test says otherwise).
+ * The schema with its cross-field rules; `controls` decide which exemptions it accepts (the modules'
+ * declarations unless a test says otherwise).
  */
-export function environmentSchemaOf(product: ProductSpec, checks: readonly Check[] = CHECKS) {
-  // The gate's own checks give one schema per product, built once (synth, policy, cost and docs all load).
-  if (checks === CHECKS) {
+export function environmentSchemaOf(
+  product: ProductSpec,
+  controls: readonly ExemptibleControl[] = EXEMPTIBLE_CONTROLS,
+) {
+  // The modules' own controls give one schema per product, built once (synth, policy, cost and docs all load).
+  if (controls === EXEMPTIBLE_CONTROLS) {
     const cached = SCHEMAS.get(product);
     if (cached) return cached;
-    const schema = buildSchema(product, checks);
+    const schema = buildSchema(product, controls);
     SCHEMAS.set(product, schema);
     return schema;
   }
-  return buildSchema(product, checks);
+  return buildSchema(product, controls);
 }
 
 const SCHEMAS = new WeakMap<ProductSpec, ReturnType<typeof buildSchema>>();
 
-function buildSchema(product: ProductSpec, checks: readonly Check[]) {
-  const exemptible = exemptibleChecks(checks);
+function buildSchema(product: ProductSpec, exemptible: readonly ExemptibleControl[]) {
   // A product's own fields replace the modules' sections; the config type stays the platform's.
   const object = (product.sections
     ? EnvironmentObject.extend(product.sections)
@@ -319,12 +337,12 @@ function checkTopology(env: EnvironmentConfig, ctx: Ctx): void {
 /** Which exemptible controls a config switches off (each check's `exemptible.isOff`). */
 export function disabledControls(
   env: EnvironmentConfig,
-  exemptible: readonly ExemptibleCheck[] = exemptibleChecks(),
+  exemptible: readonly ExemptibleControl[] = EXEMPTIBLE_CONTROLS,
 ): string[] {
   return exemptible.filter((c) => (c.exemptible.present?.(env) ?? true) && c.exemptible.isOff(env)).map((c) => c.id);
 }
 
-function checkExemptions(env: EnvironmentConfig, ctx: Ctx, exemptible: readonly ExemptibleCheck[]): void {
+function checkExemptions(env: EnvironmentConfig, ctx: Ctx, exemptible: readonly ExemptibleControl[]): void {
   const offIds = disabledControls(env, exemptible);
   const off = exemptible.filter((c) => offIds.includes(c.id));
   const listed = env.exemptions.map((e) => e.control);
@@ -812,12 +830,12 @@ function checkWorkloadShape(env: EnvironmentConfig, ctx: Ctx): void {
  * A product's own policy exemptions (ProductSpec.policyExemptions, D122): each names a check of the gate,
  * once, with a reason. Messages read `<product>.policyExemptions[i].<field>: <rule>`.
  */
-export function productPolicyProblems(product: ProductSpec, checks: readonly Check[] = CHECKS): string[] {
+export function productPolicyProblems(product: ProductSpec, checkIds: readonly string[]): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   (product.policyExemptions ?? []).forEach((e, i) => {
     const at = `${product.id}.policyExemptions[${i}]`;
-    if (!checks.some((c) => c.id === e.control))
+    if (!checkIds.includes(e.control))
       problems.push(`${at}.control: "${e.control}" is not a policy check (lib/tools/policy/checks.ts)`);
     else if (seen.has(e.control)) problems.push(`${at}.control: "${e.control}" is listed twice`);
     seen.add(e.control);

@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EDUAUTISMO, loadEnvironments, PRODUCTS, productById, workspaceLabel, type Product } from "../environments";
-import { readStack, type ProductStacks, type SynthesizedStack } from "../lib/tools/synthesized";
+import { readStack, type SynthesizedStack } from "../lib/tools/synthesized";
+import type { ProductStacks } from "../lib/tools/product-stacks";
 
 export type { ProductStacks };
 

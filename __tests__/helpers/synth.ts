@@ -13,7 +13,8 @@ import {
 import { synthesize } from "../../platform";
 import { tempDir } from "../../lib/tools/terraform";
 
-import { readStack, type Json, type ProductStacks, type SynthesizedStack } from "../../lib/tools/synthesized";
+import { readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
+import type { ProductStacks } from "../../lib/tools/product-stacks";
 
 export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
 

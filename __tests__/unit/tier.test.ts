@@ -1,16 +1,18 @@
 /**
  * Strictness is the environment's `tier`, never its workspace name; each exemptible control is
- * declared once, by its policy check (`exemptible`), and the schema derives the rest from it.
+ * declared once, by the module whose config holds its switch (`<MODULE>_CONTROLS`), and the schema
+ * derives the rest from it.
  */
 import {
   ConfigError,
   disabledControls,
   environmentSchema,
+  EXEMPTIBLE_CONTROLS,
   exemptibleChecks,
   parseEnvironment,
   type EnvironmentInput,
+  type ExemptibleControl,
 } from "../../environments";
-import { CHECKS, type Check } from "../../lib/tools/policy/checks";
 import { runningValidation } from "../../composition/running";
 import type { Mutable } from "../helpers/config";
 import { inputs } from "../helpers/synth";
@@ -22,9 +24,9 @@ function renamed(workspace: string, change: (env: Mutable) => void = () => undef
   return env;
 }
 
-function problemsOf(input: EnvironmentInput, label: string, checks?: readonly Check[]): string[] {
+function problemsOf(input: EnvironmentInput, label: string, controls?: readonly ExemptibleControl[]): string[] {
   try {
-    parseEnvironment(input, label, checks ? environmentSchema(checks) : undefined);
+    parseEnvironment(input, label, controls ? environmentSchema(controls) : undefined);
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
     throw e;
@@ -33,10 +35,10 @@ function problemsOf(input: EnvironmentInput, label: string, checks?: readonly Ch
 }
 
 /** kms-rotation, which declares no switch today, given one that is always off. */
-const withKmsSwitch = (): Check[] =>
-  CHECKS.map((c) =>
-    c.id === "kms-rotation" ? { ...c, exemptible: { switch: "security.kmsRotation", isOff: () => true } } : c,
-  );
+const withKmsSwitch = (): ExemptibleControl[] => [
+  ...EXEMPTIBLE_CONTROLS,
+  { id: "kms-rotation", exemptible: { switch: "security.kmsRotation", isOff: () => true } },
+];
 const kmsExemption = { control: "kms-rotation", reason: "a test control that a new switch turns off" };
 
 describe("exemptions follow the tier", () => {
@@ -101,7 +103,7 @@ describe("each exemptible control is declared once, on its check", () => {
     expect(disabledControls(dev, exemptibleChecks(withKmsSwitch()))).toContain("kms-rotation");
   });
 
-  test("adding exemptible to a check is enough for the schema to accept its exemption", () => {
+  test("declaring a module control is enough for the schema to accept its exemption", () => {
     expect(
       problemsOf(
         renamed("qa", (e) => e.exemptions.push(kmsExemption)),
@@ -111,7 +113,7 @@ describe("each exemptible control is declared once, on its check", () => {
     ).toEqual([]);
   });
 
-  test("adding exemptible to a check is enough for the schema to require its exemption when it is off", () => {
+  test("declaring a module control is enough for the schema to require its exemption when it is off", () => {
     expect(problemsOf(renamed("qa"), "qa", withKmsSwitch())).toEqual([
       "qa.exemptions: kms-rotation is off (security.kmsRotation): name it in exemptions with the reason (cost) or switch it on",
     ]);

@@ -1,7 +1,6 @@
 /** Reads a synthesized workspace directory back: root, modules, tfvars, resource addresses. */
 import * as fs from "fs";
 import * as path from "path";
-import type { EnvironmentConfig, Product } from "../../environments";
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -58,12 +57,4 @@ export function movedBlocks(stack: SynthesizedStack): { from: string; to: string
   collect(stack.root, "");
   for (const [name, tf] of Object.entries(stack.modules)) collect(tf, `module.${name}.`);
   return moved;
-}
-
-/** One product's synthesized workspaces with their parsed environments; `label(ws)` is how reports name each. */
-export interface ProductStacks {
-  readonly product: Product;
-  readonly envs: EnvironmentConfig[];
-  readonly stacks: Record<string, SynthesizedStack>;
-  readonly label: (ws: string) => string;
 }

@@ -1,5 +1,6 @@
 /** Configuration of the cache module (ElastiCache for Redis): the `cache` section of an environment. */
 import { z } from "zod";
+import type { Controls } from "../../lib/core/controls";
 import { defineKnobs, hclRegex, keepsOn, knobFields } from "../../lib/core/knobs";
 import { CACHE_ENGINES, CACHE_ENGINE_VERSIONS } from "./engine";
 
@@ -202,3 +203,17 @@ export function engineVersionProblem(c: {
 }
 
 export type CacheConfig = z.output<typeof CacheSchema>;
+
+/** Controls of the policy gate this section may switch off in a development-tier environment (lib/core/controls.ts). */
+export const CACHE_CONTROLS: Controls<{ cache: CacheConfig }> = {
+  "elasticache-transit-encryption": {
+    switch: "cache.transitEncryption",
+    isOff: (env) => !env.cache.transitEncryption,
+    present: (env) => env.cache.enabled !== false,
+  },
+  "elasticache-auth": {
+    switch: "cache.auth",
+    isOff: (env) => !env.cache.auth,
+    present: (env) => env.cache.enabled !== false,
+  },
+};

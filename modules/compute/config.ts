@@ -1,5 +1,6 @@
 /** Configuration of the compute module (ECS Fargate + ALB): the `compute` section of an environment, its settings and its knobs. */
 import { z } from "zod";
+import type { Controls } from "../../lib/core/controls";
 import { CA_BUNDLE_PATH_RE, DEFAULT_RDS_CA_BUNDLE } from "../database/config";
 import { defineKnobs, knobFields, type KnobRule, type KnobSet, type KnobSpec } from "../../lib/core/knobs";
 import {
@@ -498,3 +499,22 @@ export function containerNameOf(compute: ComputeConfig, taskDefinition: string):
   if (!owner) throw new Error(`compute: no task definition "${taskDefinition}" in this configuration`);
   return owner.containerName;
 }
+
+/** Whether the environment has a load balancer (a web service): the ALB controls protect nothing without one (D124). */
+export const hasLoadBalancer = (env: { compute: Pick<ComputeConfig, "services"> }): boolean =>
+  env.compute.services.some((s) => s.kind === "web");
+
+/** Controls of the policy gate this section may switch off in a development-tier environment (lib/core/controls.ts). */
+export const COMPUTE_CONTROLS: Controls<{ compute: ComputeConfig }> = {
+  "alb-https": {
+    switch: "compute.certificateArn",
+    isOff: (env) => !env.compute.certificateArn,
+    present: hasLoadBalancer,
+  },
+  "alb-access-logs": {
+    switch: "compute.albAccessLogs",
+    isOff: (env) => !env.compute.albAccessLogs,
+    present: hasLoadBalancer,
+  },
+  "ecs-container-insights": { switch: "compute.containerInsights", isOff: (env) => !env.compute.containerInsights },
+};

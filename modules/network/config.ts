@@ -1,5 +1,6 @@
 /** Configuration of the network module (VPC, subnets, NAT, endpoints, flow logs): the `network` section of an environment. */
 import { z } from "zod";
+import type { Controls } from "../../lib/core/controls";
 import { LOG_RETENTION_DAYS } from "../../lib/core/validations";
 
 export const retentionDays = z
@@ -170,3 +171,12 @@ export const NetworkSchema = z
   .strict();
 
 export type NetworkConfig = z.output<typeof NetworkSchema>;
+
+/** Controls of the policy gate this section may switch off in a development-tier environment (lib/core/controls.ts). */
+export const NETWORK_CONTROLS: Controls<{ network: NetworkConfig }> = {
+  "vpc-flow-logs": {
+    switch: "network.flowLogs.enabled",
+    isOff: (env) => !env.network.flowLogs.enabled,
+    present: (env) => env.network.mode !== "default-vpc",
+  },
+};

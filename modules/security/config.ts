@@ -1,5 +1,7 @@
 /** Knobs of the security module (KMS, WAF, secrets, audit trail, deploy role). Part of EnvironmentSchema. */
 import { z } from "zod";
+import type { Controls } from "../../lib/core/controls";
+import { hasLoadBalancer, type ComputeConfig } from "../compute/config";
 import { ISO_COUNTRIES } from "./countries";
 
 /** A URI path prefix a WAF regex may hold without escaping. */
@@ -189,3 +191,19 @@ export const SecuritySchema = z
   .strict();
 
 export type SecurityConfig = z.output<typeof SecuritySchema>;
+
+/**
+ * Controls of the policy gate this section may switch off in a development-tier environment (lib/core/controls.ts).
+ * The WAF guards the load balancer, so it is present only where compute has one.
+ */
+export const SECURITY_CONTROLS: Controls<{ security: SecurityConfig; compute: Pick<ComputeConfig, "services"> }> = {
+  "cloudtrail-cloudwatch-logs": {
+    switch: "security.audit.cloudWatchLogs",
+    isOff: (env) => env.security.audit.enabled && !env.security.audit.cloudWatchLogs,
+  },
+  "alb-waf": {
+    switch: "security.waf.enabled",
+    isOff: (env) => !env.security.waf.enabled,
+    present: hasLoadBalancer,
+  },
+};

@@ -1,5 +1,6 @@
 /** Knobs of the storage module (S3 buckets and their lifecycles). Part of EnvironmentSchema. */
 import { z } from "zod";
+import type { Controls } from "../../lib/core/controls";
 
 /** Storage classes a lifecycle rule may transition to. */
 export const STORAGE_CLASSES = [
@@ -143,3 +144,8 @@ export function bucketNames(key: string): { purpose: string; tf: string; env: st
   const words = key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
   return { purpose: words.replace(/_/g, "-"), tf: words, env: `${words.toUpperCase()}_BUCKET` };
 }
+
+/** Controls of the policy gate this section may switch off in a development-tier environment (lib/core/controls.ts). */
+export const STORAGE_CONTROLS: Controls<{ storage: StorageConfig }> = {
+  "s3-access-logging": { switch: "storage.accessLogging", isOff: (env) => !env.storage.accessLogging },
+};

@@ -5,7 +5,7 @@
  * It imports only types from checks.ts (checks.ts imports this one); shared helpers are in values.ts.
  */
 import { isUnknown, type Value } from "./expressions";
-import type { Check } from "./checks";
+import type { Check } from "./check";
 import { containers as parsedContainers } from "./containers";
 import {
   attached,

@@ -4,9 +4,9 @@
  * names the upstream ids it mirrors, a severity and its scope: `all` environments, or
  * `production-like` for resilience controls a development-tier environment does not pay for.
  *
- * A check an environment may switch off to save money says so itself: its `exemptible` names the
- * config switch and reads it (`isOff`). The environment schema derives from these declarations
- * which controls may be exempted and which are off; nothing else lists them.
+ * A check an environment may switch off to save money is declared exemptible by the module whose config
+ * holds the switch (`<MODULE>_CONTROLS` in modules/<m>/config.ts, keyed by check id; lib/core/controls.ts).
+ * The environment schema and the gate both read those declarations; nothing else lists them.
  *
  * Upstream ids were checked against checkov (2026-08) and trivy-checks (2026-08) sources and the
  * Security Hub control reference. Trivy ids are written AVD-AWS-NNNN (still accepted as aliases of
@@ -18,7 +18,6 @@
  * A check looks at each resource of its types and returns the problem, or undefined when the
  * resource passes. A check with no resource to look at is "not applicable" in that workspace.
  */
-import type { EnvironmentConfig } from "../../../environments/schema";
 import { Unknown, isUnknown, type Value } from "./expressions";
 import type { PolicyModel, PolicyResource } from "./model";
 import { APPLY_CHECKS } from "./apply-checks";
@@ -41,55 +40,9 @@ import {
   type Statement,
 } from "./values";
 
-export type Severity = "critical" | "high" | "medium" | "low";
-export type CheckScope = "all" | "production-like";
-export type Category =
-  "encryption" | "exposure" | "logging" | "resilience" | "iam" | "containers" | "keys" | "lifecycle" | "apply";
-
-export interface Finding {
-  readonly address: string;
-  /** Why it fails; undefined when it passes. */
-  readonly problem?: string;
-}
-
-export interface Check {
-  readonly id: string;
-  readonly title: string;
-  readonly category: Category;
-  /** Checkov (CKV_AWS_*), Trivy (AVD-AWS-*) and FSBP (e.g. RDS.3) ids this check mirrors. */
-  readonly upstream: readonly string[];
-  readonly severity: Severity;
-  readonly scope: CheckScope;
-  /**
-   * Present when an environment may switch the control off (in a development-tier environment, with a
-   * named exemption and its reason). Its absence makes the check non-exemptible.
-   */
-  readonly exemptible?: Exemptible;
-  /** The AWS (or Terraform) pages an apply-time rule comes from (apply-checks.ts). */
-  readonly sources?: readonly string[];
-  /** One finding per resource looked at; none means the check does not apply. */
-  evaluate(model: PolicyModel): Finding[];
-}
-
-/** The config switch that turns a control off (see `Check.exemptible`). */
-export interface Exemptible {
-  /** The config field that switches the control, as an operator writes it (`network.flowLogs.enabled`). */
-  readonly switch: string;
-  /** Whether the environment has the control off. */
-  isOff(env: EnvironmentConfig): boolean;
-  /**
-   * Whether what the control protects exists at all (default: always). When it does not (the cache
-   * disabled, seed 000 §7.3), the control is not off and an exemption of it is kept for when it returns.
-   */
-  present?(env: EnvironmentConfig): boolean;
-}
-
-/** Whether the environment has a load balancer (a web service): the ALB controls protect nothing without one (D124). */
-const hasLoadBalancer = (env: EnvironmentConfig) => env.compute.services.some((s) => s.kind === "web");
-
-/** Why a production-like environment has no exemptions, in the words of the schema and the gate. */
-export const EXEMPTION_TIER_RULE =
-  "a production-like environment keeps every control; only a development-tier environment may be exempted";
+export type { Category, Check, CheckScope, Finding, Severity } from "./check";
+import type { Check } from "./check";
+export { EXEMPTION_TIER_RULE } from "../../core/controls";
 
 // --- value helpers ----------------------------------------------------------------------------
 
@@ -276,11 +229,6 @@ export const CHECKS: readonly Check[] = [
       upstream: ["CKV_AWS_30", "AVD-AWS-0051", "ElastiCache.5"],
       severity: "high",
       scope: "all",
-      exemptible: {
-        switch: "cache.transitEncryption",
-        isOff: (env) => !env.cache.transitEncryption,
-        present: (env) => env.cache.enabled !== false,
-      },
     },
     ["aws_elasticache_replication_group"],
     (r) => (isTrue(r.config.transit_encryption_enabled) ? undefined : "transit_encryption_enabled is not true"),
@@ -293,11 +241,6 @@ export const CHECKS: readonly Check[] = [
       upstream: ["CKV_AWS_31", "ElastiCache.6"],
       severity: "medium",
       scope: "all",
-      exemptible: {
-        switch: "cache.auth",
-        isOff: (env) => !env.cache.auth,
-        present: (env) => env.cache.enabled !== false,
-      },
     },
     ["aws_elasticache_replication_group"],
     (r) =>
@@ -405,11 +348,6 @@ export const CHECKS: readonly Check[] = [
       upstream: ["CKV_AWS_2", "CKV2_AWS_20", "AVD-AWS-0054", "ELB.1"],
       severity: "high",
       scope: "all",
-      exemptible: {
-        switch: "compute.certificateArn",
-        isOff: (env) => !env.compute.certificateArn,
-        present: hasLoadBalancer,
-      },
     },
     ["aws_lb_listener"],
     (r) => {
@@ -721,11 +659,6 @@ export const CHECKS: readonly Check[] = [
       upstream: ["CKV2_AWS_11", "AVD-AWS-0178", "EC2.6"],
       severity: "medium",
       scope: "all",
-      exemptible: {
-        switch: "network.flowLogs.enabled",
-        isOff: (env) => !env.network.flowLogs.enabled,
-        present: (env) => env.network.mode !== "default-vpc",
-      },
     },
     ["aws_vpc"],
     (vpc, m) => (attached(m, "aws_flow_log", "vpc_id", vpc).length ? undefined : "no aws_flow_log for this VPC"),
@@ -738,7 +671,6 @@ export const CHECKS: readonly Check[] = [
       upstream: ["CKV_AWS_18", "AVD-AWS-0089", "S3.9"],
       severity: "medium",
       scope: "all",
-      exemptible: { switch: "storage.accessLogging", isOff: (env) => !env.storage.accessLogging },
     },
     ["aws_s3_bucket"],
     (b, m) => (attached(m, "aws_s3_bucket_logging", "bucket", b).length ? undefined : "no aws_s3_bucket_logging"),
@@ -752,11 +684,6 @@ export const CHECKS: readonly Check[] = [
       upstream: ["CKV_AWS_91", "ELB.5"],
       severity: "medium",
       scope: "all",
-      exemptible: {
-        switch: "compute.albAccessLogs",
-        isOff: (env) => !env.compute.albAccessLogs,
-        present: hasLoadBalancer,
-      },
     },
     ["aws_lb"],
     (r) => (isTrue(block(r.config.access_logs)?.enabled) ? undefined : "access_logs.enabled is not true"),
@@ -800,10 +727,6 @@ export const CHECKS: readonly Check[] = [
       upstream: ["CKV2_AWS_10", "AVD-AWS-0162", "CloudTrail.5"],
       severity: "low",
       scope: "all",
-      exemptible: {
-        switch: "security.audit.cloudWatchLogs",
-        isOff: (env) => env.security.audit.enabled && !env.security.audit.cloudWatchLogs,
-      },
     },
     ["aws_cloudtrail"],
     (r) => (isSet(r.config.cloud_watch_logs_group_arn) ? undefined : "no cloud_watch_logs_group_arn"),
@@ -894,7 +817,6 @@ export const CHECKS: readonly Check[] = [
       upstream: ["CKV_AWS_65", "AVD-AWS-0034", "ECS.12"],
       severity: "low",
       scope: "all",
-      exemptible: { switch: "compute.containerInsights", isOff: (env) => !env.compute.containerInsights },
     },
     ["aws_ecs_cluster"],
     (r) =>
@@ -1273,11 +1195,6 @@ export const CHECKS: readonly Check[] = [
       upstream: ["CKV2_AWS_28", "ELB.16"],
       severity: "medium",
       scope: "all",
-      exemptible: {
-        switch: "security.waf.enabled",
-        isOff: (env) => !env.security.waf.enabled,
-        present: hasLoadBalancer,
-      },
     },
     ["aws_lb"],
     (lb, m) =>

@@ -4,7 +4,7 @@
  * Datadog is encrypted, HTTPS-only and backs failed records up encrypted. The third property the
  * Datadog sidecar needs — container reservations fit the task — is `fargate-task-size`.
  */
-import type { Check } from "./checks";
+import type { Check } from "./check";
 import { containers } from "./containers";
 import { block, blocks, isSet, isTrue, list, perResource } from "./values";
 

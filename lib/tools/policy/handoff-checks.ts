@@ -4,7 +4,7 @@
  * JSON (outputs and module inputs as written) and from the resolved resources (model.ts). Registered with the
  * other apply rules (apply-checks.ts). Each names the AWS page it comes from.
  */
-import type { Check, Finding } from "./checks";
+import type { Check, Finding } from "./check";
 import { containers } from "./containers";
 import type { PolicyModel } from "./model";
 import { blocks, isSet, of, perResource, refersTo, text } from "./values";

@@ -1,11 +1,11 @@
 /**
  * The policy gate: every check of checks.ts on one synthesized workspace, with its environment's
  * named exemptions applied. Strictness is the environment's tier, never its name: only a
- * development-tier environment may exempt a check, only a check that declares `exemptible`, and only
+ * development-tier environment may exempt a check, only a check a module declares exemptible (`<MODULE>_CONTROLS`), and only
  * with a reason; an exemption of a check that passes is stale and fails the gate, so the list never
  * outlives the reason. Checks of scope `production-like` apply to production-like environments only.
  */
-import type { Tier } from "../../../environments/schema";
+import { EXEMPTIBLE_CONTROLS, type Tier } from "../../../environments/schema";
 import type { SynthesizedStack } from "../synthesized";
 import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Finding } from "./checks";
 import { policyModel } from "./model";
@@ -65,7 +65,8 @@ export function inScope(check: Check, tier: Tier): boolean {
 /** Why an exemption cannot stand whatever the check finds, if it cannot. */
 function refusedExemption(check: Check, tier: Tier): string | undefined {
   if (tier === "production-like") return `exemption of ${check.id}: ${EXEMPTION_TIER_RULE}`;
-  if (!check.exemptible) return `exemption of ${check.id}, which is not exemptible (no config switch turns it off)`;
+  if (!EXEMPTIBLE_CONTROLS.some((c) => c.id === check.id))
+    return `exemption of ${check.id}, which is not exemptible (no config switch turns it off)`;
   return undefined;
 }
 

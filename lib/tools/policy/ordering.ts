@@ -5,7 +5,7 @@
  * Each rule cites the AWS page the requirement comes from; the policy gate runs them (structure-checks.ts).
  */
 import { stackParts, type Json, type SynthesizedStack } from "../synthesized";
-import type { Finding } from "./checks";
+import type { Finding } from "./check";
 
 export interface OrderingViolation {
   readonly rule: string;

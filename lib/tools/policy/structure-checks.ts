@@ -10,7 +10,7 @@
 import { countedNameFindings } from "../../core/counted-names";
 import { MAX_METRIC_QUERIES_PER_ALARM, METRIC_QUERY_MULTIPLIERS } from "../../../modules/monitoring/config";
 import { stackParts, type Json } from "../synthesized";
-import type { Check, Finding } from "./checks";
+import type { Check, Finding } from "./check";
 import { ORDERING_RULES } from "./ordering";
 
 const meta = { category: "apply", upstream: [], scope: "all" } as const;

@@ -6,7 +6,7 @@
  * `no-verify` and libpq's `require` encrypt without knowing whom they talk to.
  */
 import type { Json } from "../synthesized";
-import type { Check, Finding } from "./checks";
+import type { Check, Finding } from "./check";
 import type { PolicyResource } from "./model";
 
 /** Sources of the URL rule. */

@@ -3,7 +3,7 @@
  * (apply-checks.ts). A leaf module: it imports only types from checks.ts, so both can use it.
  */
 import { isUnknown, type Value } from "./expressions";
-import type { Check, Finding } from "./checks";
+import type { Check, Finding } from "./check";
 import type { PolicyModel, PolicyResource } from "./model";
 
 export const isTrue = (v: Value | undefined) => v === true || v === "true";
