@@ -10,7 +10,8 @@ import { TERRAFORM_TARGET_VERSIONS } from "./versions";
  * an older binary at init.
  */
 export function validationsOf(c: IConstruct): string[] {
-  const all = (c.node as unknown as { _validations?: IValidation[] })._validations ?? [];
+  // constructs keeps the list in a private field; there is no public accessor that skips running them.
+  const all: IValidation[] = Reflect.get(c.node, "_validations") ?? [];
   return all.filter((v) => !("versionCommand" in v)).flatMap((v) => v.validate());
 }
 

@@ -247,18 +247,21 @@ export abstract class ModuleStack extends TerraformStack {
   }
 }
 
+/** The workspace a stack belongs to (module and workspace stacks carry one), if any. */
+function workspaceOf(stack: TerraformStack): string | undefined {
+  return "workspace" in stack && typeof stack.workspace === "string" ? stack.workspace : undefined;
+}
+
 /**
  * The Terraform types one workspace plans: `<type>` of every resource and `data.<type>` of every data
  * source in its root and module stacks (the App's stacks whose `workspace` is `scope`'s). Call it at
  * synthesis time (from a Lazy value), when every module of the workspace exists.
  */
 export function workspaceTypes(scope: Construct): string[] {
-  const own = (TerraformStack.of(scope) as unknown as { workspace?: string }).workspace;
+  const own = workspaceOf(TerraformStack.of(scope));
   const app = Node.of(TerraformStack.of(scope)).scope;
   if (own === undefined || !app) throw new Error("workspaceTypes: scope is not inside a workspace's stack");
-  const stacks = Node.of(app).children.filter(
-    (c) => c instanceof TerraformStack && (c as unknown as { workspace?: string }).workspace === own,
-  );
+  const stacks = Node.of(app).children.filter((c) => c instanceof TerraformStack && workspaceOf(c) === own);
   const types = new Set<string>();
   for (const c of stacks.flatMap((s) => Node.of(s).findAll())) {
     if (c instanceof TerraformResource) types.add(c.terraformResourceType);

@@ -131,7 +131,7 @@ export function refusal(trust: RoleTrust, claims: JobClaims): string | undefined
   if (!trust.subjects.some((p) => stringLike(p, claims.sub)))
     return `sub ${claims.sub} is not trusted (trusts ${trust.subjects.join(", ")})`;
   for (const [claim, patterns] of Object.entries(trust.claims)) {
-    const value = (claims as unknown as Record<string, string | undefined>)[claim];
+    const value = new Map<string, string | undefined>(Object.entries(claims)).get(claim);
     if (value === undefined || !patterns.some((p) => stringLike(p, value)))
       return `${claim} ${value ?? "(absent)"} is not ${patterns.join(" or ")}`;
   }
