@@ -19,7 +19,6 @@ import {
 import { containers } from "../../lib/tools/policy/containers";
 import { policyModel } from "../../lib/tools/policy/model";
 import type { SynthesizedStack } from "../../lib/tools/synthesized";
-import { checkDirectory } from "../../lib/tools/references";
 import { addresses } from "../../lib/tools/synthesized";
 import { readContract } from "../../scripts/addresses";
 import { productArgs } from "../../scripts/synthesized";
@@ -30,15 +29,6 @@ const OTHERS = PRODUCTS.filter((p) => p.outDir);
 
 describe.each(OTHERS.map((p) => [p.id, p] as const))("product %s", (_, product) => {
   const set = productStacks(product);
-
-  test.each(set.envs.map((e) => [e.workspace, e] as const))(
-    "%s: every reference of the synthesized Terraform is declared",
-    (ws) => {
-      expect(
-        checkDirectory(set.dir(ws), { label: set.label(ws) }).map((f) => `${f.file}: ${f.path}: ${f.message}`),
-      ).toEqual([]);
-    },
-  );
 
   test.each(set.envs.map((e) => [e.workspace, e] as const))("%s: the policy gate passes", (ws, env) => {
     const report = evaluatePolicy(set.stacks[ws], policyEnvironment(env, product));
