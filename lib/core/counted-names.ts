@@ -40,7 +40,7 @@ export function identityArguments(type: string, block: Json): string[] {
     .filter((arg) => ALWAYS.includes(arg) || (BY_TYPE[type] ?? []).includes(arg) || own(arg));
 }
 
-const TOGGLE = /^\$\{[^]*\?\s*1\s*:\s*0\s*\}$/;
+const TOGGLE = /^\$\{\(?[^]*\?\s*1\s*:\s*0\s*\)?\}$/;
 
 /**
  * Whether a `count` may create more than one instance, read from its text: `cond ? 1 : 0`, a literal 0 or 1,

@@ -8,6 +8,8 @@
  * `modules/<name>/main.tf.json`. A module stack never synthesizes on its own.
  */
 import {
+  DefaultTokenResolver,
+  StringConcat,
   TerraformDataSource,
   TerraformHclModule,
   TerraformLocal,
@@ -15,6 +17,7 @@ import {
   TerraformResource,
   TerraformStack,
   TerraformVariable,
+  Tokenization,
   type IResolvable,
   type TerraformElement,
 } from "cdktf";
@@ -77,10 +80,16 @@ export function counted<T extends TerraformElement>(element: T, count: string | 
 /** Refuses a resource under count/for_each whose identity arguments are the same for every instance (counted-names.ts). */
 function assertNamesVary<T extends TerraformElement>(element: T): T {
   if (!(element instanceof TerraformResource)) return element;
-  const block = (element.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> })
-    .resource[element.terraformResourceType][element.friendlyUniqueId];
+  // Resolved first: a count given as a token (`conditional(flag, 1, 0)`) is read as the HCL it renders.
+  const stack = TerraformStack.of(element);
+  const block = Tokenization.resolve(
+    (element.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource[
+      element.terraformResourceType
+    ][element.friendlyUniqueId],
+    { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) },
+  ) as Record<string, unknown>;
   const locals: Record<string, unknown> = {};
-  for (const c of TerraformStack.of(element).node.findAll())
+  for (const c of stack.node.findAll())
     if (c instanceof TerraformLocal) Object.assign(locals, (c.toTerraform() as { locals?: object }).locals);
   const problem = countedNameProblem(element.terraformResourceType, block, locals);
   if (problem)
