@@ -150,18 +150,13 @@ function terraformRoles(env: EnvironmentConfig, names: Names): SecurityProps["te
 }
 
 export function storage({ app, env, root, names }: Ctx, security: SecurityModule): StorageModule {
-  const st = env.storage;
   return root.use(
     new StorageModule(app, env.workspace, {
+      settings: env.storage,
       bucketPrefix: names.bucketPrefix,
-      bucketSuffix: st.bucketSuffix,
       region: env.region,
       accountId: env.accountId,
       dataKmsKeyArn: security.ref("data_kms_key_arn"),
-      buckets: st.buckets,
-      enableAccessLogging: st.accessLogging,
-      logRetentionDays: st.logRetentionDays,
-      corsOrigins: st.corsOrigins,
       cloudtrailBucketId: security.ref("cloudtrail_bucket_id"),
       hasCloudtrailBucket: env.security.audit.enabled,
       preventDestroy: env.preventDestroy,
