@@ -368,29 +368,18 @@ export function cdn(
   storage: StorageModule,
   compute: ComputeModule,
 ): CdnModule | undefined {
-  const c = env.cdn;
-  const waf = env.security.waf;
-  if (!c.enabled) return undefined;
+  if (!env.cdn.enabled) return undefined;
   return root.use(
     new CdnModule(app, env.workspace, {
+      settings: env.cdn,
+      waf: env.security.waf,
       name: names.name,
       albDnsName: compute.ref("alb_dns_name"),
       albZoneId: compute.ref("alb_zone_id"),
       albHttps: env.compute.certificateArn !== undefined,
-      originDomainName: c.originDomainName,
-      originRoute53ZoneId: c.originRoute53ZoneId,
       originVerifyHeaderValue:
         env.network.albIngress === "cloudfront" ? compute.ref("origin_verify_header_value") : undefined,
       logDestinationArn: storage.ref("cdn_log_destination_arn"),
-      priceClass: c.priceClass,
-      certificateArn: c.certificateArn,
-      aliases: c.aliases,
-      staticPaths: c.staticPaths,
-      enableWaf: c.waf,
-      wafRateLimit: waf.rateLimitPerMinute,
-      wafAllowedCountries: waf.allowedCountries,
-      wafEnableBotControl: waf.botControl,
-      wafLogRetentionDays: waf.logRetentionDays,
       accountId: env.accountId,
       kmsDeletionWindowDays: env.security.kmsDeletionWindowDays,
       preventDestroy: env.preventDestroy,
