@@ -150,18 +150,13 @@ function terraformRoles(env: EnvironmentConfig, names: Names): SecurityProps["te
 }
 
 export function storage({ app, env, root, names }: Ctx, security: SecurityModule): StorageModule {
-  const st = env.storage;
   return root.use(
     new StorageModule(app, env.workspace, {
+      settings: env.storage,
       bucketPrefix: names.bucketPrefix,
-      bucketSuffix: st.bucketSuffix,
       region: env.region,
       accountId: env.accountId,
       dataKmsKeyArn: security.ref("data_kms_key_arn"),
-      buckets: st.buckets,
-      enableAccessLogging: st.accessLogging,
-      logRetentionDays: st.logRetentionDays,
-      corsOrigins: st.corsOrigins,
       cloudtrailBucketId: security.ref("cloudtrail_bucket_id"),
       hasCloudtrailBucket: env.security.audit.enabled,
       preventDestroy: env.preventDestroy,
@@ -373,29 +368,18 @@ export function cdn(
   storage: StorageModule,
   compute: ComputeModule,
 ): CdnModule | undefined {
-  const c = env.cdn;
-  const waf = env.security.waf;
-  if (!c.enabled) return undefined;
+  if (!env.cdn.enabled) return undefined;
   return root.use(
     new CdnModule(app, env.workspace, {
+      settings: env.cdn,
+      waf: env.security.waf,
       name: names.name,
       albDnsName: compute.ref("alb_dns_name"),
       albZoneId: compute.ref("alb_zone_id"),
       albHttps: env.compute.certificateArn !== undefined,
-      originDomainName: c.originDomainName,
-      originRoute53ZoneId: c.originRoute53ZoneId,
       originVerifyHeaderValue:
         env.network.albIngress === "cloudfront" ? compute.ref("origin_verify_header_value") : undefined,
       logDestinationArn: storage.ref("cdn_log_destination_arn"),
-      priceClass: c.priceClass,
-      certificateArn: c.certificateArn,
-      aliases: c.aliases,
-      staticPaths: c.staticPaths,
-      enableWaf: c.waf,
-      wafRateLimit: waf.rateLimitPerMinute,
-      wafAllowedCountries: waf.allowedCountries,
-      wafEnableBotControl: waf.botControl,
-      wafLogRetentionDays: waf.logRetentionDays,
       accountId: env.accountId,
       kmsDeletionWindowDays: env.security.kmsDeletionWindowDays,
       preventDestroy: env.preventDestroy,

@@ -36,9 +36,9 @@ describe("origin host name (D50)", () => {
   test("without a Route 53 zone the origin record is the operator's, and a plan-time check says what to create", () => {
     const cdn = mod("production", "cdn");
     expect(rootInput("production", "cdn", "origin_route53_zone_id")).toBeNull();
-    expect(resource(cdn, "aws_route53_record", "origin").count).toBe("${var.origin_route53_zone_id != null ? 1 : 0}");
+    expect(resource(cdn, "aws_route53_record", "origin").count).toBe("${(var.origin_route53_zone_id != null) ? 1 : 0}");
     expect(cdn.check.cdn_origin_dns_record.assert[0]).toEqual({
-      condition: "${var.origin_route53_zone_id != null}",
+      condition: "${(var.origin_route53_zone_id != null)}",
       error_message: originDnsWarning("origin.eduautismo-ia.com"),
     });
     expect(originDnsWarning("origin.eduautismo-ia.com")).toContain("terraform output -raw alb_dns_name");

@@ -164,13 +164,13 @@ describe("audit trail", () => {
   });
 
   test("writes to its dedicated bucket, whose policy admits only this trail", () => {
-    expect(trail.s3_bucket_name).toBe("${aws_s3_bucket.cloudtrail[0].id}");
+    expect(trail.s3_bucket_name).toBe("${aws_s3_bucket.cloudtrail.0.id}");
     const policy = JSON.parse(resource(sec, "aws_s3_bucket_policy", "cloudtrail").policy);
     const write = statements(policy).find((s) => s.Sid === "CloudTrailWrite") as Json;
     expect(write.Condition.StringEquals["aws:SourceArn"]).toBe(
       "arn:aws:cloudtrail:${var.region}:${var.account_id}:trail/${var.name}-trail",
     );
-    expect(write.Resource).toBe("${aws_s3_bucket.cloudtrail[0].arn}/AWSLogs/${var.account_id}/*");
+    expect(write.Resource).toBe("${aws_s3_bucket.cloudtrail.0.arn}/AWSLogs/${var.account_id}/*");
   });
 
   test("delivers to CloudWatch Logs in staging and production", () => {

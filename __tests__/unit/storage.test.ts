@@ -118,11 +118,11 @@ describe("logs bucket", () => {
     expect(
       () =>
         new StorageModule(app, "dev", {
+          settings: env.storage,
           bucketPrefix: "x",
           region: "ap-south-2",
           accountId: env.accountId,
           dataKmsKeyArn: "arn",
-          buckets: env.storage.buckets,
         }),
     ).toThrow(
       "storage: no Elastic Load Balancing log-delivery account known for region ap-south-2; add it to ELB_LOG_ACCOUNTS",

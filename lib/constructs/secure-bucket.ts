@@ -12,12 +12,12 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import type { TerraformResource } from "cdktf";
+import { dependable, propertyAccess, Token, type IResolvable, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { denyInsecureTransport, policyDocument, type PolicyStatement } from "./iam";
-import { expr, named, onProvider } from "../core/module-stack";
+import { counted, named, onProvider } from "../core/module-stack";
 
-/** A lifecycle rule; day counts may be literals or expressions (`${var.x}`). */
+/** A lifecycle rule; day counts may be literals or tokens (a number token, or an expression string). */
 export interface BucketLifecycleRule {
   readonly id: string;
   /** @default "" (whole bucket) */
@@ -43,8 +43,8 @@ export interface SecureBucketOptions {
   readonly lifecycle?: readonly BucketLifecycleRule[];
   /** Statements added to the TLS-only bucket policy (log delivery, CloudTrail). They may use `BUCKET_ARN`. @default [] */
   readonly policyStatements?: readonly PolicyStatement[];
-  /** HCL count expression applied to every resource of the bucket. @default none (always created) */
-  readonly count?: string;
+  /** Count of every resource of the bucket: an HCL expression or a token (`counted`). @default none (always created) */
+  readonly count?: string | IResolvable;
   /** `prevent_destroy` on the bucket. @default false */
   readonly preventDestroy?: boolean;
   /** Aliased aws provider (`aws.<alias>`) for every resource of the bucket, e.g. another region's. @default the module's default provider */
@@ -54,7 +54,11 @@ export interface SecureBucketOptions {
 export interface SecureBucket {
   readonly key: string;
   readonly bucket: S3Bucket;
-  /** `${aws_s3_bucket.<key>.<attr>}` (indexed `[0]` when counted). */
+  /** `aws_s3_bucket_versioning.<key>`: outputs that must wait for versioning depend on it. */
+  readonly versioning: S3BucketVersioningA;
+  /** `aws_s3_bucket_policy.<key>`: outputs that must wait for the policy depend on it. */
+  readonly policy: S3BucketPolicy;
+  /** A token of `aws_s3_bucket.<key>.<attr>` (instance `0` when counted). */
   attr(attribute: "arn" | "id" | "bucket" | "bucket_regional_domain_name"): string;
 }
 
@@ -62,24 +66,25 @@ export interface SecureBucket {
 export const BUCKET_ARN = "__BUCKET_ARN__";
 
 export function secureBucket(scope: Construct, key: string, options: SecureBucketOptions): SecureBucket {
-  const index = options.count ? "[0]" : "";
-  const attr = (a: string) => expr(`aws_s3_bucket.${key}${index}.${a}`);
-  const counted = <T extends TerraformResource>(r: T): T => {
-    if (options.count) r.addOverride("count", expr(options.count));
+  const count = options.count;
+  const own = <T extends TerraformResource>(r: T): T => {
+    named(r, key);
+    if (count !== undefined) counted(r, count);
     if (options.providerAlias) onProvider(r, options.providerAlias);
-    return named(r, key);
+    return r;
   };
 
   // force_destroy stays false: S3 refuses to delete a bucket that still holds objects.
-  const bucket = counted(
+  const bucket = own(
     new S3Bucket(scope, `${key}_bucket`, {
       bucket: options.bucket,
       forceDestroy: false,
       lifecycle: { preventDestroy: options.preventDestroy ?? false },
     }),
   );
+  const attr = (a: string) => Token.asString(propertyAccess(bucket, count !== undefined ? [0, a] : [a]));
   const id = attr("id");
-  counted(
+  const publicAccessBlock = own(
     new S3BucketPublicAccessBlock(scope, `${key}_public_access_block`, {
       bucket: id,
       blockPublicAcls: true,
@@ -88,13 +93,13 @@ export function secureBucket(scope: Construct, key: string, options: SecureBucke
       restrictPublicBuckets: true,
     }),
   );
-  counted(
+  own(
     new S3BucketOwnershipControls(scope, `${key}_ownership`, {
       bucket: id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
     }),
   );
-  counted(
+  own(
     new S3BucketServerSideEncryptionConfigurationA(scope, `${key}_encryption`, {
       bucket: id,
       rule: [
@@ -107,14 +112,14 @@ export function secureBucket(scope: Construct, key: string, options: SecureBucke
       ],
     }),
   );
-  counted(
+  const versioning = own(
     new S3BucketVersioningA(scope, `${key}_versioning`, {
       bucket: id,
       // "Disabled" is only valid for a bucket that never had versioning; switching off later means "Suspended".
       versioningConfiguration: { status: options.versioning ? "Enabled" : "Disabled" },
     }),
   );
-  counted(
+  own(
     new S3BucketLifecycleConfiguration(scope, `${key}_lifecycle`, {
       bucket: id,
       rule: [
@@ -147,8 +152,7 @@ export function secureBucket(scope: Construct, key: string, options: SecureBucke
   const statements = [denyInsecureTransport(arn), ...(options.policyStatements ?? [])];
   const policy = policyDocument(statements).split(BUCKET_ARN).join(arn);
   // The policy waits for the public access block, or S3 may reject it as public while the block is pending.
-  counted(new S3BucketPolicy(scope, `${key}_policy`, { bucket: id, policy })).addOverride("depends_on", [
-    `aws_s3_bucket_public_access_block.${key}`,
-  ]);
-  return { key, bucket, attr: (a) => attr(a) };
+  const bucketPolicy = own(new S3BucketPolicy(scope, `${key}_policy`, { bucket: id, policy }));
+  bucketPolicy.addOverride("depends_on", [dependable(publicAccessBlock)]);
+  return { key, bucket, versioning, policy: bucketPolicy, attr: (a) => attr(a) };
 }
