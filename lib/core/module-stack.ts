@@ -8,6 +8,8 @@
  * `modules/<name>/main.tf.json`. A module stack never synthesizes on its own.
  */
 import {
+  DefaultTokenResolver,
+  StringConcat,
   TerraformDataSource,
   TerraformHclModule,
   TerraformLocal,
@@ -15,6 +17,7 @@ import {
   TerraformResource,
   TerraformStack,
   TerraformVariable,
+  Tokenization,
   type IResolvable,
   type TerraformElement,
 } from "cdktf";
@@ -74,13 +77,20 @@ export function counted<T extends TerraformElement>(element: T, count: string | 
   return assertNamesVary(element);
 }
 
+const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
+
 /** Refuses a resource under count/for_each whose identity arguments are the same for every instance (counted-names.ts). */
 function assertNamesVary<T extends TerraformElement>(element: T): T {
   if (!(element instanceof TerraformResource)) return element;
-  const block = (element.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> })
-    .resource[element.terraformResourceType][element.friendlyUniqueId];
+  // Resolved, so a count or a name given as tokens (`conditional(flag, 1, 0)`, `count.index`) reads as its HCL.
+  const stack = TerraformStack.of(element);
+  const block = (
+    Tokenization.resolve(element.toTerraform(), { scope: stack, resolver: TOKEN_RESOLVER }) as {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    }
+  ).resource[element.terraformResourceType][element.friendlyUniqueId];
   const locals: Record<string, unknown> = {};
-  for (const c of TerraformStack.of(element).node.findAll())
+  for (const c of stack.node.findAll())
     if (c instanceof TerraformLocal) Object.assign(locals, (c.toTerraform() as { locals?: object }).locals);
   const problem = countedNameProblem(element.terraformResourceType, block, locals);
   if (problem)
