@@ -59,9 +59,11 @@ export interface CacheProps extends DataTierPlacement {
 export class CacheModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: CacheProps) {
     super(scope, workspace, "cache");
-    const inputs = this.declareInputs(props);
+    // Declaration order is the order of the variables in the generated docs: placement, knobs, settings.
+    const placement = this.placementInputs(props);
     // Runbook knobs (./config.ts, knobs section): validated once, on the root variables that feed them.
     const knobs = this.knobInputs(CACHE_KNOBS, props.knobs);
+    const inputs = { ...placement, ...this.settingInputs(props) };
     const settings = props.settings;
     const cluster = settings.clusterMode.enabled ? settings.clusterMode : undefined;
 
@@ -150,11 +152,8 @@ export class CacheModule extends ModuleStack {
     this.output("replication_group_id", group.id, "Replication group id (seed 000 §6: describe-replication-groups).");
   }
 
-  /** The module's variables (other than the knobs), as tokens; engine family and description decided at synthesis. */
-  private declareInputs(props: CacheProps) {
-    const settings = props.settings;
-    const engineName = settings.engine;
-    const version = settings.engineVersion ?? DEFAULT_ENGINE_VERSION[engineName];
+  /** Where the cache lives: names, network and keys, as tokens. */
+  private placementInputs(props: CacheProps) {
     return {
       name: this.input("name", props.name, {
         type: "string",
@@ -181,6 +180,15 @@ export class CacheModule extends ModuleStack {
         type: "string",
         description: "KMS key of the slow-log group.",
       }).stringValue,
+    };
+  }
+
+  /** The settings of the `cache` section, as tokens; engine family and description decided at synthesis. */
+  private settingInputs(props: CacheProps) {
+    const settings = props.settings;
+    const engineName = settings.engine;
+    const version = settings.engineVersion ?? DEFAULT_ENGINE_VERSION[engineName];
+    return {
       engine: this.input("engine", engineName, {
         type: "string",
         description: "ElastiCache engine: redis (Redis OSS) or valkey.",

@@ -108,9 +108,11 @@ export class DatabaseModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: DatabaseProps) {
     super(scope, workspace, "database");
     this.settings = props.settings;
-    const i = this.declareInputs(props);
+    // Declaration order is the order of the variables in the generated docs: placement, knobs, settings.
+    const placement = this.placementInputs(props);
     // Runbook knobs (./config.ts, knobs section): validated once, on the root variables that feed them.
     const knobs = this.knobInputs(DATABASE_KNOBS, props.knobs);
+    const i: Inputs = { ...placement, ...this.settingInputs(props) };
 
     const { sg, subnets } = databaseNetwork(this, i);
     const params = postgresParameterGroup(this, { ...i, settings: props.settings });
@@ -136,11 +138,6 @@ export class DatabaseModule extends ModuleStack {
     if (rotates && props.rotation) this.rotation(props.rotation, i, sg.id, secrets);
     if (props.urlParameters) this.urlParameters(props.urlParameters, i, primary, secrets);
     this.declareOutputs(i, primary, replicas, sg.id, secrets);
-  }
-
-  /** The module's variables (other than the knobs), as tokens. */
-  private declareInputs(props: DatabaseProps): Inputs {
-    return { ...this.placementInputs(props), ...this.settingInputs(props) };
   }
 
   /** Where the database lives: names, network and keys. */

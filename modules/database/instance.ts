@@ -109,7 +109,7 @@ export function primaryInstance(scope: Construct, p: PrimaryProps): DbInstance {
       multiAz: knobs.db_multi_az,
       backupRetentionPeriod: knobs.db_backup_retention_period,
       backupWindow: p.backupWindow,
-      skipFinalSnapshot: Token.asAny(Op.not(p.finalSnapshot)),
+      skipFinalSnapshot: Op.not(p.finalSnapshot),
       finalSnapshotIdentifier: `${p.identifier}-final`,
       dependsOn: [logGroup],
       lifecycle: { preventDestroy: p.preventDestroy },
