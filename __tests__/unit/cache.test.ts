@@ -182,7 +182,7 @@ describe("AUTH token", () => {
       name: "${var.secret_prefix}/redis-auth",
     });
     expect(resource(cache, "aws_secretsmanager_secret_version", "redis_auth").secret_string).toContain(
-      "token = terraform_data.auth_token.output",
+      '"token" = terraform_data.auth_token.output',
     );
   });
 

@@ -7,7 +7,7 @@ const { stacks } = synthAll();
 const replica = (ws = "production") => resource(db(ws), "aws_db_instance", "replica");
 const secretKeys = (name: string) => {
   const body = resource(db("production"), "aws_secretsmanager_secret_version", name).secret_string as string;
-  return [...body.matchAll(/(\w+) = /g)].map((m) => m[1]);
+  return [...body.matchAll(/"(\w+)" = /g)].map((m) => m[1]);
 };
 const tfvar = (ws: string, name: string) =>
   (new RegExp(`\\n${name} = ([^\\n]+)\\n`).exec(stacks[ws].tfvars) as RegExpExecArray)[1];
@@ -74,7 +74,7 @@ describe("security defaults", () => {
       kms_key_id: "${var.data_kms_key_arn}",
     });
     expect(primary().max_allocated_storage).toBe(
-      "${coalesce(var.max_allocated_storage, var.db_allocated_storage * 4)}",
+      "${coalesce(var.max_allocated_storage, (var.db_allocated_storage * 4))}",
     );
   });
 
@@ -130,7 +130,7 @@ describe("security defaults", () => {
     });
     expect(secretKeys("db_master")).toEqual(["username", "password", "host", "port", "dbname", "engine"]);
     expect(resource(db("production"), "aws_secretsmanager_secret_version", "db_master").secret_string).toContain(
-      "password = terraform_data.master_password.output",
+      '"password" = terraform_data.master_password.output',
     );
     expect(stacks.production.root.module.database.secret_prefix).toBe("eduautismo-ia/${var.environment}");
   });
@@ -142,7 +142,7 @@ describe("security defaults", () => {
     });
     expect(secretKeys("db_app")).toEqual(["username", "password", "host", "port", "dbname", "engine", "masterarn"]);
     expect(resource(db("production"), "aws_secretsmanager_secret_version", "db_app").secret_string).toContain(
-      "username = var.app_username, password = terraform_data.app_password.output",
+      '"username" = var.app_username, "password" = terraform_data.app_password.output',
     );
     expect(stacks.production.root.module.database.app_username).toBe("eduautismo_app");
   });
@@ -388,16 +388,15 @@ describe("rotation of the application password (D170)", () => {
   test("the secret has every key the multi-user function reads: engine postgres, host, port, username, password, dbname, masterarn", () => {
     for (const s of rotating) {
       const body = resource(s.modules.database, "aws_secretsmanager_secret_version", "db_app").secret_string as string;
-      for (const key of ["username", "password", "host", "port", "dbname"])
-        expect(body).toMatch(new RegExp(`\\b${key} = `));
-      expect(body).toContain('engine = "postgres"');
-      expect(body).toContain("masterarn = aws_secretsmanager_secret.db_master.arn");
+      for (const key of ["username", "password", "host", "port", "dbname"]) expect(body).toContain(`"${key}" = `);
+      expect(body).toContain('"engine" = "postgres"');
+      expect(body).toContain('"masterarn" = aws_secretsmanager_secret.db_master.arn');
       // The master secret must name the same host and engine: the function refuses a master of another host.
       const master = resource(s.modules.database, "aws_secretsmanager_secret_version", "db_master")
         .secret_string as string;
-      expect(master).toContain("host = aws_db_instance.postgres.address");
-      expect(body).toContain("host = aws_db_instance.postgres.address");
-      expect(master).toContain('engine = "postgres"');
+      expect(master).toContain('"host" = aws_db_instance.postgres.address');
+      expect(body).toContain('"host" = aws_db_instance.postgres.address');
+      expect(master).toContain('"engine" = "postgres"');
     }
   });
 

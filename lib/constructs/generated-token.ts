@@ -4,23 +4,29 @@
  * value; `-replace=<address>` (or a change of `replaceWhen`) makes a new one. Used for the Redis AUTH
  * token, the database passwords and CloudFront's origin header.
  */
-import { DataResource } from "cdktf";
+import { DataResource, Fn, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { expr, named } from "../core/module-stack";
+import { named } from "../core/module-stack";
 
 export function generatedToken(
   scope: Construct,
   logicalId: string,
-  options: { readonly replaceWhen?: string } = {},
+  options: {
+    /** A token whose change replaces the value (`triggers_replace`), e.g. a password version variable. */
+    readonly replaceWhen?: string | number;
+  } = {},
 ): DataResource {
   return named(
     new DataResource(scope, `${logicalId}_source`, {
-      input: expr("uuid()") as unknown as Record<string, string>,
-      ...(options.replaceWhen
-        ? { triggersReplace: expr(options.replaceWhen) as unknown as Record<string, string> }
-        : {}),
+      input: Token.asAnyMap(Fn.uuid()),
+      ...(options.replaceWhen !== undefined ? { triggersReplace: Token.asAnyMap(options.replaceWhen) } : {}),
       lifecycle: { ignoreChanges: ["input"] },
     }),
     logicalId,
   );
+}
+
+/** The generated value (`terraform_data.<id>.output`) as a string token. */
+export function generatedValue(token: DataResource): string {
+  return Token.asString(token.output);
 }

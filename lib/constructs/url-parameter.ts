@@ -6,9 +6,9 @@
  * whenever anything in the URL changes (`triggers`): a new password, a new endpoint.
  */
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { DataResource } from "cdktf";
+import { DataResource, Fn, propertyAccess, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { expr, named } from "../core/module-stack";
+import { named } from "../core/module-stack";
 
 export interface UrlParameterProps {
   /** Terraform name: `aws_ssm_parameter.<id>`, its version `terraform_data.<id>_version`. */
@@ -16,18 +16,19 @@ export interface UrlParameterProps {
   /** Full parameter name (`/<project>/<workspace>/DATABASE_URL`). */
   readonly name: string;
   readonly description: string;
-  /** The value, a Terraform template string. */
+  /** The value: a string with tokens (resource attributes, variables) or a token. */
   readonly value: string;
-  /** HCL expressions whose change rewrites the parameter. */
-  readonly triggers: readonly string[];
+  /** Tokens (and literals) whose change rewrites the parameter, rendered as one HCL tuple. */
+  readonly triggers: readonly unknown[];
   /** KMS key of the SecureString. */
   readonly dataKey: string;
 }
 
 export function urlParameter(scope: Construct, p: UrlParameterProps): SsmParameter {
-  named(
+  const version = named(
     new DataResource(scope, `${p.id}_version_source`, {
-      triggersReplace: expr(`[${p.triggers.join(", ")}]`) as unknown as Record<string, string>,
+      // An empty property access renders the tuple itself: `[a, b, …]`.
+      triggersReplace: Token.asAnyMap(propertyAccess([...p.triggers], [])),
     }),
     `${p.id}_version`,
   );
@@ -39,7 +40,7 @@ export function urlParameter(scope: Construct, p: UrlParameterProps): SsmParamet
       keyId: p.dataKey,
       valueWo: p.value,
       // A number that changes with the terraform_data's id (a UUID made at each replacement).
-      valueWoVersion: expr(`parseint(substr(terraform_data.${p.id}_version.id, 0, 7), 16)`) as unknown as number,
+      valueWoVersion: Fn.parseint(Fn.substr(version.id, 0, 7), 16),
     }),
     p.id,
   );

@@ -77,17 +77,18 @@ export function counted<T extends TerraformElement>(element: T, count: string | 
   return assertNamesVary(element);
 }
 
+const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
+
 /** Refuses a resource under count/for_each whose identity arguments are the same for every instance (counted-names.ts). */
 function assertNamesVary<T extends TerraformElement>(element: T): T {
   if (!(element instanceof TerraformResource)) return element;
-  // Resolved first: a count given as a token (`conditional(flag, 1, 0)`) is read as the HCL it renders.
+  // Resolved, so a count or a name given as tokens (`conditional(flag, 1, 0)`, `count.index`) reads as its HCL.
   const stack = TerraformStack.of(element);
-  const block = Tokenization.resolve(
-    (element.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource[
-      element.terraformResourceType
-    ][element.friendlyUniqueId],
-    { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) },
-  ) as Record<string, unknown>;
+  const block = (
+    Tokenization.resolve(element.toTerraform(), { scope: stack, resolver: TOKEN_RESOLVER }) as {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    }
+  ).resource[element.terraformResourceType][element.friendlyUniqueId];
   const locals: Record<string, unknown> = {};
   for (const c of stack.node.findAll())
     if (c instanceof TerraformLocal) Object.assign(locals, (c.toTerraform() as { locals?: object }).locals);

@@ -13,41 +13,32 @@
  *   PostgreSQL by compute's one-off db-bootstrap task, which logs in as master.
  * Both secrets use the data key and change only when their version in the environment file rises.
  *
+ * Parts: ./network.ts (subnet group, security group), ./parameter-group.ts, ./monitoring-role.ts, ./secrets.ts,
+ * ./instance.ts (primary, log groups), ./replicas.ts, ./rotation.ts, ./url-parameters.ts.
+ *
  * Depends on: network (VPC, database or private subnets, the app security group) and security (data and logs keys).
  */
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
-import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
-import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { ServerlessapplicationrepositoryCloudformationStack } from "@cdktf/provider-aws/lib/serverlessapplicationrepository-cloudformation-stack";
+import type { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { propertyAccess, type IResolvable } from "cdktf";
 import type { Construct } from "constructs";
-import type { KnobTokens } from "../../lib/core/knobs";
-import {
-  APP_ROTATION_DAYS,
-  appRotates,
-  DATABASE_DEFAULTS,
-  DATABASE_KNOBS,
-  postgresTlsQuery,
-  type DatabaseConfig,
-} from "./config";
-import { POSTGRES_MULTI_USER_ROTATION_APP, rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
-import { allowCidrEgress } from "../../lib/constructs/access";
-import { allowFrom, securityGroup, type DataTierPlacement } from "../../lib/constructs/access";
-import { serviceTrust } from "../../lib/constructs/iam";
-import { counted, expr, forEachOf, ModuleStack, named } from "../../lib/core/module-stack";
-import { generatedToken } from "../../lib/constructs/generated-token";
-import { urlParameter } from "../../lib/constructs/url-parameter";
+import type { DataTierPlacement } from "../../lib/constructs/access";
+import type { KnobTokens, ModuleSettings } from "../../lib/core/knobs";
+import { ModuleStack } from "../../lib/core/module-stack";
+import { APP_ROTATION_DAYS, appRotates, DATABASE_DEFAULTS, DATABASE_KNOBS, type DatabaseConfig } from "./config";
+import { primaryInstance } from "./instance";
+import { monitoringRole } from "./monitoring-role";
+import { databaseNetwork } from "./network";
+import { postgresParameterGroup } from "./parameter-group";
+import { readReplicas } from "./replicas";
+import { appRotation } from "./rotation";
+import { databaseSecrets, secretVersions, type DatabaseSecrets } from "./secrets";
+import { databaseUrlParameters } from "./url-parameters";
+export { RDS_CA, RDS_LOG_EXPORTS } from "./instance";
+export { POSTGRES_PORT } from "./network";
+export { ROTATION_EXCLUDED_CHARACTERS } from "./rotation";
 
-export const POSTGRES_PORT = 5432;
-/** Log types exported to CloudWatch Logs. */
-export const RDS_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
-/** The current RDS certificate authority. */
-export const RDS_CA = "rds-ca-rsa2048-g1";
+/** The `database` section without its knob fields: what the module reads at synthesis. */
+export type DatabaseSettings = ModuleSettings<DatabaseConfig, typeof DATABASE_KNOBS.knobs>;
 
 export interface DatabaseProps extends DataTierPlacement {
   /** Name prefix; the instance is `<name>-postgres`. */
@@ -60,9 +51,9 @@ export interface DatabaseProps extends DataTierPlacement {
    * The environment's `database` section (./config.ts documents each setting and its default): engine
    * version, storage ceiling, replica class, parameters, monitoring, protection, windows, log retention,
    * names, password versions. The module reads what it needs, so a new setting or knob is a change of this
-   * folder only.
+   * folder only. Its knob fields are not readable here: their values are the operator's, reached through `knobs`.
    */
-  readonly settings: DatabaseConfig;
+  readonly settings: DatabaseSettings;
   /** `prevent_destroy` is a literal in Terraform, so it is decided at synthesis. @default false */
   readonly preventDestroy?: boolean;
   /** Recovery window of the two secrets: 0 or 7–30 days. @default 30 */
@@ -84,437 +75,204 @@ export interface DatabaseProps extends DataTierPlacement {
   readonly rotation?: { readonly subnetIds: string[]; readonly region: string };
 }
 
-/**
- * Characters new passwords never contain: the template's default (`/@"'\\`) plus what a URL, a shell or a
- * libpq connection string would need to escape, so an app that builds a DSN from DB_PASSWORD needs no quoting.
- */
-export const ROTATION_EXCLUDED_CHARACTERS = "/@\"'\\:;%#?&=+[]{}<>|^`~,$!*()";
+/** The module's variables (other than the knobs) as tokens. */
+interface Inputs {
+  readonly name: string;
+  readonly secretPrefix: string;
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly appSg: string;
+  readonly dataKey: string;
+  readonly logsKey: string;
+  readonly engineVersion: string;
+  readonly maxAllocatedStorage: number;
+  readonly replicaClass: string;
+  readonly monitoringInterval: number;
+  readonly performanceInsights: IResolvable;
+  readonly deletionProtection: IResolvable;
+  readonly finalSnapshot: IResolvable;
+  readonly maintenanceWindow: string;
+  readonly backupWindow: string;
+  readonly logRetentionDays: number;
+  readonly dbName: string;
+  readonly username: string;
+  readonly appUsername: string;
+  readonly masterPasswordVersion: number;
+  readonly appPasswordVersion: number;
+  readonly recoveryWindowDays: number;
+}
 
 export class DatabaseModule extends ModuleStack {
-  private readonly settings: DatabaseConfig;
+  private readonly settings: DatabaseSettings;
 
   constructor(scope: Construct, workspace: string, props: DatabaseProps) {
     super(scope, workspace, "database");
     this.settings = props.settings;
-
-    const name = this.input("name", props.name, {
-      type: "string",
-      description: "Name prefix; the instance is <name>-postgres.",
-    }).stringValue;
-    this.input("secret_prefix", props.secretPrefix, {
-      type: "string",
-      description: "Secrets Manager path prefix: <prefix>/db-master and <prefix>/db-app.",
-    });
-    const vpcId = this.input("vpc_id", props.vpcId, {
-      type: "string",
-      description: "VPC of the database.",
-    }).stringValue;
-    this.input("subnet_ids", props.subnetIds, {
-      type: "list(string)",
-      description: "Subnets of the DB subnet group (database tier).",
-    });
-    const appSg = this.input("app_security_group_id", props.appSecurityGroupId, {
-      type: "string",
-      description: "Security group allowed to connect.",
-    }).stringValue;
-    const dataKey = this.input("data_kms_key_arn", props.dataKmsKeyArn, {
-      type: "string",
-      description: "KMS key for storage, Performance Insights and the master secret.",
-    }).stringValue;
-    const logsKey = this.input("logs_kms_key_arn", props.logsKmsKeyArn, {
-      type: "string",
-      description: "KMS key of the exported log groups.",
-    }).stringValue;
+    // Declaration order is the order of the variables in the generated docs: placement, knobs, settings.
+    const placement = this.placementInputs(props);
     // Runbook knobs (./config.ts, knobs section): validated once, on the root variables that feed them.
-    this.knobInputs(DATABASE_KNOBS, props.knobs);
-    const engineVersion = this.input("engine_version", props.settings.engineVersion, {
-      type: "string",
-      description: "PostgreSQL major version (minor upgrades are automatic).",
-      default: "15",
-    }).stringValue;
-    this.input("max_allocated_storage", props.settings.maxAllocatedStorage ?? null, {
-      type: "number",
-      description: "Storage autoscaling ceiling, GB; null for 4 × allocated.",
-      default: null,
-      nullable: true,
-    });
-    this.input("replica_instance_class", props.settings.replicaInstanceClass ?? null, {
-      type: "string",
-      description: "Instance class of the replicas; null for the primary's.",
-      default: null,
-      nullable: true,
-    });
-    const monitoring = this.input("monitoring_interval", props.settings.monitoringInterval, {
-      type: "number",
-      description: "Enhanced Monitoring interval (0 off).",
-      default: 60,
-    }).numberValue;
-    this.input("performance_insights_enabled", props.settings.performanceInsights, {
-      type: "bool",
-      description: "Performance Insights (7-day free retention).",
-      default: true,
-    });
-    const deletionProtection = this.input("deletion_protection", props.settings.deletionProtection, {
-      type: "bool",
-      description: "Refuse deletion through the API.",
-      default: true,
-    }).booleanValue;
-    this.input("final_snapshot", props.settings.finalSnapshot, {
-      type: "bool",
-      description: "Take <identifier>-final on destroy.",
-      default: true,
-    });
-    const maintenance = this.input("maintenance_window", props.settings.maintenanceWindow, {
-      type: "string",
-      description: "Weekly maintenance window (UTC).",
-      default: "sun:06:00-sun:07:00",
-    }).stringValue;
-    const backupWindow = this.input("backup_window", props.settings.backupWindow, {
-      type: "string",
-      description: "Daily backup window (UTC).",
-      default: "03:00-04:00",
-    }).stringValue;
-    const logRetention = this.input("log_retention_days", props.settings.logRetentionDays, {
-      type: "number",
-      description: "Retention of the exported log groups.",
-      default: 30,
-    }).numberValue;
-    const dbName = this.input("database_name", props.settings.databaseName, {
-      type: "string",
-      description: "Initial database.",
-      default: DATABASE_DEFAULTS.databaseName,
-    }).stringValue;
-    const username = this.input("master_username", props.settings.masterUsername, {
-      type: "string",
-      description: "Master user (password generated by Terraform, in <prefix>/db-master).",
-      default: DATABASE_DEFAULTS.masterUsername,
-    }).stringValue;
-    this.input("app_username", props.settings.appUsername, {
-      type: "string",
-      description: "Application user (created by the db-bootstrap task; password in <prefix>/db-app).",
-      default: DATABASE_DEFAULTS.appUsername,
-    });
-    const masterVersion = this.input("master_password_version", props.settings.masterPasswordVersion, {
-      type: "number",
-      description: "Raise to generate a new master password and set it on RDS.",
-      default: 1,
-    }).numberValue;
-    this.input("app_password_version", props.settings.appPasswordVersion, {
-      type: "number",
-      description: "Raise to generate a new application password (then rerun db-bootstrap).",
-      default: 1,
-    });
-    const recovery = this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, {
-      type: "number",
-      description: "Recovery window of the two database secrets.",
-      default: 30,
-    }).numberValue;
+    const knobs = this.knobInputs(DATABASE_KNOBS, props.knobs);
+    const i: Inputs = { ...placement, ...this.settingInputs(props) };
 
-    const sg = securityGroup(
-      this,
-      "postgres",
-      `${name}-postgres`,
-      "RDS PostgreSQL: 5432 from the application tasks only",
-      vpcId,
-    );
-    allowFrom(
-      this,
-      { name: "postgres", id: sg.id },
-      { name: "app", id: appSg },
-      POSTGRES_PORT,
-      "PostgreSQL from the application tasks",
-    );
-
-    const subnets = named(
-      new DbSubnetGroup(this, "db_subnets", {
-        name: `${name}-postgres`,
-        description: "Database subnets of the PostgreSQL instances",
-        subnetIds: expr("var.subnet_ids") as unknown as string[],
-      }),
-      "postgres",
-    );
-
-    // Units are RDS's: work_mem in kB, effective_cache_size in 8 kB pages.
-    const parameters: { name: string; value: string; applyMethod: string }[] = [
-      { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
-      { name: "max_connections", value: String(props.settings.maxConnections ?? 200), applyMethod: "pending-reboot" },
-      { name: "work_mem", value: String((props.settings.workMemMb ?? 16) * 1024), applyMethod: "immediate" },
-      { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
-    ];
-    if (props.settings.effectiveCacheSizeGb !== undefined) {
-      parameters.push({
-        name: "effective_cache_size",
-        value: String(Math.round((props.settings.effectiveCacheSizeGb * 1024 * 1024) / 8)),
-        applyMethod: "immediate",
-      });
-    }
-    // name_prefix, not name: with create_before_destroy the replacement (a family change, a major
-    // upgrade) is created while the old group still holds its name, and names are unique per account.
-    const params = named(
-      new DbParameterGroup(this, "db_params", {
-        namePrefix: `${name}-postgres\${var.engine_version}-`,
-        family: "postgres${var.engine_version}",
-        description: "PostgreSQL parameters of the platform (seed 001)",
-        parameter: parameters,
-        lifecycle: { createBeforeDestroy: true },
-      }),
-      "postgres",
-    );
-
-    const monitoringRole = named(
-      new IamRole(this, "monitoring_role", {
-        name: `${name}-rds-monitoring`,
-        description: "Lets RDS Enhanced Monitoring publish OS metrics",
-        assumeRolePolicy: serviceTrust("monitoring.rds.amazonaws.com"),
-      }),
-      "rds_monitoring",
-    );
-    counted(monitoringRole, "var.monitoring_interval > 0 ? 1 : 0");
-    named(
-      new IamRolePolicyAttachment(this, "monitoring_policy", {
-        role: expr("aws_iam_role.rds_monitoring[0].name"),
-        policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-      }),
-      "rds_monitoring",
-    ).addOverride("count", expr("var.monitoring_interval > 0 ? 1 : 0"));
-
-    // Passwords: a UUID made once at creation and kept in state (ignore_changes on input); only the
-    // aws provider is available, so Terraform's built-in uuid() is the random source (as for the
-    // Redis AUTH token). A new version in the environment file replaces the terraform_data, which
-    // makes a new UUID (rotation: modules/database/README.md).
-    generatedToken(this, "master_password", { replaceWhen: "var.master_password_version" });
-    generatedToken(this, "app_password", { replaceWhen: "var.app_password_version" });
+    const { sg, subnets } = databaseNetwork(this, i);
+    const params = postgresParameterGroup(this, { ...i, settings: props.settings });
+    const monitoringRoleArn = monitoringRole(this, { name: i.name, interval: i.monitoringInterval });
     const rotates = appRotates(props.settings) && props.rotation !== undefined;
-    const secret = (id: string, logicalId: string, suffix: string, description: string, waiver?: string) =>
-      named(
-        new SecretsmanagerSecret(this, id, {
-          name: `\${var.secret_prefix}/${suffix}`,
-          description,
-          kmsKeyId: dataKey,
-          recoveryWindowInDays: recovery,
-          ...(waiver ? { tags: rotationWaiverTags(waiver) } : {}),
-        }),
-        logicalId,
-      );
-    const masterSecret = secret(
-      "master_secret",
-      "db_master",
-      "db-master",
-      "PostgreSQL master credentials (migrations and db-bootstrap only), JSON: username, password, host, port, dbname, engine",
-      ROTATION_WAIVERS.dbMaster,
-    );
-    const appSecret = secret(
-      "app_secret",
-      "db_app",
-      "db-app",
-      "PostgreSQL application user credentials (app and workers), JSON: username, password, host, port, dbname, engine, masterarn",
-      rotates ? undefined : (props.settings.appRotation?.waiver ?? "no rotation configured"),
-    );
+    const secrets = databaseSecrets(this, {
+      ...i,
+      appWaiver: rotates ? undefined : (props.settings.appRotation?.waiver ?? "no rotation configured"),
+    });
 
-    const identifier = `${name}-${props.settings.identifierSuffix ?? "postgres"}`;
-    const logGroup = named(
-      new CloudwatchLogGroup(this, "db_logs", {
-        name: `/aws/rds/instance/${identifier}/\${each.key}`,
-        retentionInDays: logRetention,
-        kmsKeyId: logsKey,
-      }),
-      "postgres",
-    );
-    forEachOf(logGroup, `toset(${JSON.stringify(RDS_LOG_EXPORTS)})`);
-
-    const common = {
-      instanceClass: expr("var.db_instance_class"),
-      storageType: "gp3",
-      storageEncrypted: true,
-      kmsKeyId: dataKey,
-      vpcSecurityGroupIds: [sg.id],
-      parameterGroupName: params.name,
-      publiclyAccessible: false,
-      iamDatabaseAuthenticationEnabled: true,
-      copyTagsToSnapshot: true,
-      caCertIdentifier: RDS_CA,
-      autoMinorVersionUpgrade: true,
-      performanceInsightsEnabled: expr("var.performance_insights_enabled") as unknown as boolean,
-      performanceInsightsKmsKeyId: expr("var.performance_insights_enabled ? var.data_kms_key_arn : null"),
-      performanceInsightsRetentionPeriod: expr("var.performance_insights_enabled ? 7 : null") as unknown as number,
-      monitoringInterval: monitoring,
-      monitoringRoleArn: expr("var.monitoring_interval > 0 ? aws_iam_role.rds_monitoring[0].arn : null"),
-      enabledCloudwatchLogsExports: [...RDS_LOG_EXPORTS],
-      maintenanceWindow: maintenance,
-      deletionProtection,
-      // Runbook knob (seed 000 §8.4): an incident change now instead of in the maintenance window.
-      applyImmediately: expr("var.db_apply_immediately") as unknown as boolean,
-    };
-    const primary = named(
-      new DbInstance(this, "db_primary", {
-        ...common,
-        identifier,
-        engine: "postgres",
-        engineVersion,
-        allocatedStorage: expr("var.db_allocated_storage") as unknown as number,
-        maxAllocatedStorage: expr(
-          "coalesce(var.max_allocated_storage, var.db_allocated_storage * 4)",
-        ) as unknown as number,
-        dbName,
-        username,
-        // Write-only: Terraform sends it to RDS when the version changes and never stores it in this
-        // resource's state (Terraform >= 1.11). The secret version below holds the same value.
-        passwordWo: expr("terraform_data.master_password.output"),
-        passwordWoVersion: masterVersion,
-        dbSubnetGroupName: subnets.name,
-        multiAz: expr("var.db_multi_az") as unknown as boolean,
-        backupRetentionPeriod: expr("var.db_backup_retention_period") as unknown as number,
-        backupWindow,
-        skipFinalSnapshot: expr("!var.final_snapshot") as unknown as boolean,
-        finalSnapshotIdentifier: `${identifier}-final`,
-        dependsOn: [logGroup],
-        lifecycle: { preventDestroy: props.preventDestroy ?? false },
-      }),
-      "postgres",
-    );
-
-    const replica = named(
-      new DbInstance(this, "db_replica", {
-        ...common,
-        identifier: `${identifier}-replica-\${count.index + 1}`,
-        instanceClass: expr("coalesce(var.replica_instance_class, var.db_instance_class)"),
-        replicateSourceDb: primary.identifier,
-        multiAz: false,
-        backupRetentionPeriod: 0,
-        skipFinalSnapshot: true,
-        lifecycle: { preventDestroy: false },
-      }),
-      "replica",
-    );
-    counted(replica, "var.db_replica_count");
-
-    const connection = `host = aws_db_instance.postgres.address, port = aws_db_instance.postgres.port, dbname = aws_db_instance.postgres.db_name`;
-    named(
-      new SecretsmanagerSecretVersion(this, "master_secret_version", {
-        secretId: masterSecret.id,
-        secretString: expr(
-          `jsonencode({ username = aws_db_instance.postgres.username, password = terraform_data.master_password.output, ${connection}, engine = "postgres" })`,
-        ),
-      }),
-      "db_master",
-    );
-    named(
-      new SecretsmanagerSecretVersion(this, "app_secret_version", {
-        secretId: appSecret.id,
-        // engine and masterarn: the alternating-users rotation function reads them (D170). The username is the one
-        // the app starts with; after a rotation the current version names `<app_username>_clone` or this one.
-        secretString: expr(
-          `jsonencode({ username = var.app_username, password = terraform_data.app_password.output, ${connection}, engine = "postgres", masterarn = aws_secretsmanager_secret.db_master.arn })`,
-        ),
-      }),
-      "db_app",
-    );
-    if (rotates && props.rotation)
-      this.appRotation(props.rotation, {
-        name,
-        vpcId,
-        dbSg: sg.id,
-        dataKey,
-        appSecretId: appSecret.id,
-        masterSecretArn: masterSecret.arn,
-      });
-
-    if (props.urlParameters) {
-      const u = props.urlParameters;
-      const path = this.input("url_parameter_path", u.path, {
-        type: "string",
-        description: "Path of the connection URL parameters (/<project>/<workspace>/).",
-      }).stringValue;
-      const tls = postgresTlsQuery(u.caBundle);
-      const hostPart =
-        "@${aws_db_instance.postgres.address}:${aws_db_instance.postgres.port}/${aws_db_instance.postgres.db_name}?" +
-        tls;
-      // The TLS query is a trigger too: changing it (D164) rewrites the URLs once.
-      const tlsTrigger = JSON.stringify(tls);
-      const appUrl = urlParameter(this, {
-        id: "database_url",
-        name: `${path}${u.app}`,
-        description:
-          "postgresql:// URL of the application user (written by Terraform, write-only: never in plan or state)",
-        value: `postgresql://\${var.app_username}:\${terraform_data.app_password.output}${hostPart}`,
-        triggers: [
-          "var.app_username",
-          "terraform_data.app_password.id",
-          "aws_db_instance.postgres.address",
-          "aws_db_instance.postgres.port",
-          tlsTrigger,
-        ],
-        dataKey,
-      });
-      this.output("database_url_parameter_arn", appUrl.arn, "ARN of the DATABASE_URL parameter (application user).");
-      if (u.master) {
-        const masterUrl = urlParameter(this, {
-          id: "migrations_database_url",
-          name: `${path}${u.master}`,
-          description:
-            "postgresql:// URL of the master user, for the migrations task only (written by Terraform, write-only)",
-          value: `postgresql://\${aws_db_instance.postgres.username}:\${terraform_data.master_password.output}${hostPart}`,
-          triggers: [
-            "terraform_data.master_password.id",
-            "aws_db_instance.postgres.address",
-            "aws_db_instance.postgres.port",
-            tlsTrigger,
-          ],
-          dataKey,
-        });
-        this.output(
-          "migrations_database_url_parameter_arn",
-          masterUrl.arn,
-          "ARN of the MIGRATIONS_DATABASE_URL parameter (master user).",
-        );
-      }
-    }
-
-    this.output("rds_endpoint", primary.endpoint, "Primary endpoint, address:port (seed 000 §6).");
-    this.output("db_address", primary.address, "Primary host name.");
-    this.output("db_port", primary.port, "PostgreSQL port.");
-    this.output("db_name", dbName, "Initial database name.");
-    this.output(
-      "db_master_user_secret_arn",
-      masterSecret.arn,
-      "Secret <prefix>/db-master: master credentials (JSON: username, password, host, port, dbname, engine); migrations and db-bootstrap only.",
-    );
-    this.output(
-      "db_app_secret_arn",
-      appSecret.arn,
-      "Secret <prefix>/db-app: the application user's credentials (JSON: username, password, host, port, dbname).",
-    );
-    this.output("db_app_username", expr("var.app_username"), "Application user the db-bootstrap task creates.");
-    this.output("db_security_group_id", sg.id, "Security group of the database.");
-    this.output(
-      "db_replica_endpoints",
-      expr("aws_db_instance.replica[*].endpoint"),
-      "Read replica endpoints, address:port.",
-    );
-    this.output("db_instance_identifier", primary.identifier, "Identifier of the primary instance.");
+    const identifier = `${i.name}-${props.settings.identifierSuffix ?? "postgres"}`;
+    const base = { ...i, knobs, securityGroupId: sg.id, parameterGroupName: params.name, monitoringRoleArn };
+    const primary = primaryInstance(this, {
+      ...i,
+      base,
+      identifier,
+      subnetGroupName: subnets.name,
+      masterPassword: secrets.masterPassword,
+      preventDestroy: props.preventDestroy ?? false,
+    });
+    const replicas = readReplicas(this, { base, identifier, primary, replicaClass: i.replicaClass });
+    secretVersions(this, secrets, { primary, appUsername: i.appUsername });
+    if (rotates && props.rotation) this.rotation(props.rotation, i, sg.id, secrets);
+    if (props.urlParameters) this.urlParameters(props.urlParameters, i, primary, secrets);
+    this.declareOutputs(i, primary, replicas, sg.id, secrets);
   }
 
-  /**
-   * The application password's rotation (D170): AWS's alternating-users function deployed from the Serverless
-   * Application Repository into the private subnets, with a security group the database admits, and the schedule.
-   * The function calls Secrets Manager over HTTPS (NAT or the interface endpoint) and logs in to PostgreSQL as master
-   * (the secret's `masterarn`) to create `<user>_clone` once and to change the inactive user's password.
-   */
-  private appRotation(
-    placement: { readonly subnetIds: string[]; readonly region: string },
-    ids: {
-      readonly name: string;
-      readonly vpcId: string;
-      readonly dbSg: string;
-      readonly dataKey: string;
-      readonly appSecretId: string;
-      readonly masterSecretArn: string;
-    },
+  /** Where the database lives: names, network and keys. */
+  private placementInputs(props: DatabaseProps) {
+    return {
+      name: this.input("name", props.name, {
+        type: "string",
+        description: "Name prefix; the instance is <name>-postgres.",
+      }).stringValue,
+      secretPrefix: this.input("secret_prefix", props.secretPrefix, {
+        type: "string",
+        description: "Secrets Manager path prefix: <prefix>/db-master and <prefix>/db-app.",
+      }).stringValue,
+      vpcId: this.input("vpc_id", props.vpcId, {
+        type: "string",
+        description: "VPC of the database.",
+      }).stringValue,
+      subnetIds: this.input("subnet_ids", props.subnetIds, {
+        type: "list(string)",
+        description: "Subnets of the DB subnet group (database tier).",
+      }).listValue,
+      appSg: this.input("app_security_group_id", props.appSecurityGroupId, {
+        type: "string",
+        description: "Security group allowed to connect.",
+      }).stringValue,
+      dataKey: this.input("data_kms_key_arn", props.dataKmsKeyArn, {
+        type: "string",
+        description: "KMS key for storage, Performance Insights and the master secret.",
+      }).stringValue,
+      logsKey: this.input("logs_kms_key_arn", props.logsKmsKeyArn, {
+        type: "string",
+        description: "KMS key of the exported log groups.",
+      }).stringValue,
+    };
+  }
+
+  /** The settings of the `database` section (and the secrets' recovery window). */
+  private settingInputs(props: DatabaseProps) {
+    return {
+      engineVersion: this.input("engine_version", props.settings.engineVersion, {
+        type: "string",
+        description: "PostgreSQL major version (minor upgrades are automatic).",
+        default: "15",
+      }).stringValue,
+      maxAllocatedStorage: this.input("max_allocated_storage", props.settings.maxAllocatedStorage ?? null, {
+        type: "number",
+        description: "Storage autoscaling ceiling, GB; null for 4 × allocated.",
+        default: null,
+        nullable: true,
+      }).numberValue,
+      replicaClass: this.input("replica_instance_class", props.settings.replicaInstanceClass ?? null, {
+        type: "string",
+        description: "Instance class of the replicas; null for the primary's.",
+        default: null,
+        nullable: true,
+      }).stringValue,
+      monitoringInterval: this.input("monitoring_interval", props.settings.monitoringInterval, {
+        type: "number",
+        description: "Enhanced Monitoring interval (0 off).",
+        default: 60,
+      }).numberValue,
+      performanceInsights: this.input("performance_insights_enabled", props.settings.performanceInsights, {
+        type: "bool",
+        description: "Performance Insights (7-day free retention).",
+        default: true,
+      }).booleanValue,
+      deletionProtection: this.input("deletion_protection", props.settings.deletionProtection, {
+        type: "bool",
+        description: "Refuse deletion through the API.",
+        default: true,
+      }).booleanValue,
+      finalSnapshot: this.input("final_snapshot", props.settings.finalSnapshot, {
+        type: "bool",
+        description: "Take <identifier>-final on destroy.",
+        default: true,
+      }).booleanValue,
+      maintenanceWindow: this.input("maintenance_window", props.settings.maintenanceWindow, {
+        type: "string",
+        description: "Weekly maintenance window (UTC).",
+        default: "sun:06:00-sun:07:00",
+      }).stringValue,
+      backupWindow: this.input("backup_window", props.settings.backupWindow, {
+        type: "string",
+        description: "Daily backup window (UTC).",
+        default: "03:00-04:00",
+      }).stringValue,
+      logRetentionDays: this.input("log_retention_days", props.settings.logRetentionDays, {
+        type: "number",
+        description: "Retention of the exported log groups.",
+        default: 30,
+      }).numberValue,
+      dbName: this.input("database_name", props.settings.databaseName, {
+        type: "string",
+        description: "Initial database.",
+        default: DATABASE_DEFAULTS.databaseName,
+      }).stringValue,
+      username: this.input("master_username", props.settings.masterUsername, {
+        type: "string",
+        description: "Master user (password generated by Terraform, in <prefix>/db-master).",
+        default: DATABASE_DEFAULTS.masterUsername,
+      }).stringValue,
+      appUsername: this.input("app_username", props.settings.appUsername, {
+        type: "string",
+        description: "Application user (created by the db-bootstrap task; password in <prefix>/db-app).",
+        default: DATABASE_DEFAULTS.appUsername,
+      }).stringValue,
+      masterPasswordVersion: this.input("master_password_version", props.settings.masterPasswordVersion, {
+        type: "number",
+        description: "Raise to generate a new master password and set it on RDS.",
+        default: 1,
+      }).numberValue,
+      appPasswordVersion: this.input("app_password_version", props.settings.appPasswordVersion, {
+        type: "number",
+        description: "Raise to generate a new application password (then rerun db-bootstrap).",
+        default: 1,
+      }).numberValue,
+      recoveryWindowDays: this.input("secret_recovery_window_days", props.secretRecoveryWindowDays, {
+        type: "number",
+        description: "Recovery window of the two database secrets.",
+        default: 30,
+      }).numberValue,
+    };
+  }
+
+  /** The rotation's variables and resources (./rotation.ts) and the function's name as an output. */
+  private rotation(
+    placement: NonNullable<DatabaseProps["rotation"]>,
+    i: Inputs,
+    dbSg: string,
+    secrets: DatabaseSecrets,
   ): void {
-    this.input("rotation_subnet_ids", placement.subnetIds, {
+    const subnetIds = this.input("rotation_subnet_ids", placement.subnetIds, {
       type: "list(string)",
       description: "Private subnets of the rotation function (a route to a NAT or the secretsmanager endpoint).",
-    });
+    }).listValue;
     const region = this.input("region", placement.region, {
       type: "string",
       description: "Region of the Secrets Manager API the rotation function calls.",
@@ -524,77 +282,77 @@ export class DatabaseModule extends ModuleStack {
       description: "Days between rotations of the application password.",
       default: APP_ROTATION_DAYS,
     }).numberValue;
-    const fn = `${ids.name}-db-app-rotation`;
-    const sg = securityGroup(
-      this,
-      "rotation",
-      fn,
-      "Rotation function of the application password: PostgreSQL and the Secrets Manager API",
-      ids.vpcId,
-    );
-    allowFrom(
-      this,
-      { name: "postgres", id: ids.dbSg },
-      { name: "rotation", id: sg.id },
-      POSTGRES_PORT,
-      "PostgreSQL from the rotation function",
-    );
-    allowCidrEgress(
-      this,
-      { name: "rotation", id: sg.id },
-      "https",
-      "0.0.0.0/0",
-      443,
-      "Secrets Manager API (NAT or interface endpoint)",
-    );
-    // The function's log group, made here first so it has a retention and the logs key (Lambda would create it
-    // unencrypted and kept forever): the template names the function, so the group's name is known.
-    const logs = named(
-      new CloudwatchLogGroup(this, "app_rotation_logs", {
-        name: `/aws/lambda/${fn}`,
-        retentionInDays: expr("var.log_retention_days") as unknown as number,
-        kmsKeyId: expr("var.logs_kms_key_arn"),
-      }),
-      "db_app_rotation",
-    );
-    const stack = named(
-      new ServerlessapplicationrepositoryCloudformationStack(this, "app_rotation_stack", {
-        name: fn,
-        applicationId: POSTGRES_MULTI_USER_ROTATION_APP,
-        // The template creates the function's role (CAPABILITY_IAM) and Secrets Manager's permission to invoke it.
-        capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
-        parameters: {
-          functionName: fn,
-          endpoint: `https://secretsmanager.${region}.amazonaws.com`,
-          vpcSubnetIds: expr('join(",", var.rotation_subnet_ids)'),
-          vpcSecurityGroupIds: sg.id,
-          kmsKeyArn: ids.dataKey,
-          masterSecretArn: ids.masterSecretArn,
-          masterSecretKmsKeyArn: ids.dataKey,
-          excludeCharacters: ROTATION_EXCLUDED_CHARACTERS,
-        },
-        dependsOn: [logs],
-      }),
-      "db_app_rotation",
-    );
-    named(
-      new SecretsmanagerSecretRotation(this, "app_rotation", {
-        secretId: ids.appSecretId,
-        rotationLambdaArn: expr(
-          `aws_serverlessapplicationrepository_cloudformation_stack.db_app_rotation.outputs["RotationLambdaARN"]`,
-        ),
-        rotationRules: { automaticallyAfterDays: days },
-        // Not at creation: the first deploy creates the application user with db-bootstrap afterwards, and the
-        // function clones that user (GRANT <user> TO <user>_clone), so it must exist first.
-        rotateImmediately: false,
-        dependsOn: [stack],
-      }),
-      "db_app",
-    );
+    const functionName = `${i.name}-db-app-rotation`;
+    appRotation(this, {
+      ...i,
+      functionName,
+      subnetIds,
+      region,
+      days,
+      dbSg,
+      appSecretId: secrets.app.id,
+      masterSecretArn: secrets.master.arn,
+    });
     this.output(
       "db_app_rotation_function_name",
-      fn,
+      functionName,
       "Rotation function of the application password (logs: /aws/lambda/<name>).",
     );
+  }
+
+  /** The connection URL parameters (./url-parameters.ts) and their ARNs as outputs. */
+  private urlParameters(
+    u: NonNullable<DatabaseProps["urlParameters"]>,
+    i: Inputs,
+    primary: DbInstance,
+    secrets: DatabaseSecrets,
+  ): void {
+    const path = this.input("url_parameter_path", u.path, {
+      type: "string",
+      description: "Path of the connection URL parameters (/<project>/<workspace>/).",
+    }).stringValue;
+    const parameters = databaseUrlParameters(this, { ...u, ...i, path, primary, secrets });
+    this.output(
+      "database_url_parameter_arn",
+      parameters.app.arn,
+      "ARN of the DATABASE_URL parameter (application user).",
+    );
+    if (parameters.master)
+      this.output(
+        "migrations_database_url_parameter_arn",
+        parameters.master.arn,
+        "ARN of the MIGRATIONS_DATABASE_URL parameter (master user).",
+      );
+  }
+
+  private declareOutputs(
+    i: Inputs,
+    primary: DbInstance,
+    replicas: DbInstance,
+    securityGroupId: string,
+    secrets: DatabaseSecrets,
+  ): void {
+    this.output("rds_endpoint", primary.endpoint, "Primary endpoint, address:port (seed 000 §6).");
+    this.output("db_address", primary.address, "Primary host name.");
+    this.output("db_port", primary.port, "PostgreSQL port.");
+    this.output("db_name", i.dbName, "Initial database name.");
+    this.output(
+      "db_master_user_secret_arn",
+      secrets.master.arn,
+      "Secret <prefix>/db-master: master credentials (JSON: username, password, host, port, dbname, engine); migrations and db-bootstrap only.",
+    );
+    this.output(
+      "db_app_secret_arn",
+      secrets.app.arn,
+      "Secret <prefix>/db-app: the application user's credentials (JSON: username, password, host, port, dbname).",
+    );
+    this.output("db_app_username", i.appUsername, "Application user the db-bootstrap task creates.");
+    this.output("db_security_group_id", securityGroupId, "Security group of the database.");
+    this.output(
+      "db_replica_endpoints",
+      propertyAccess(replicas, ["*", "endpoint"]),
+      "Read replica endpoints, address:port.",
+    );
+    this.output("db_instance_identifier", primary.identifier, "Identifier of the primary instance.");
   }
 }
