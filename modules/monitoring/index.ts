@@ -60,15 +60,15 @@ export interface MonitoringProps {
   /** The database; omit without one (no RDS alarms or widgets). */
   readonly rds?: {
     readonly instanceId: string;
-    readonly allocatedStorageGb: unknown;
+    readonly allocatedStorageGb: number;
     readonly maxConnections: number;
-    readonly replicaCount: unknown;
+    readonly replicaCount: number;
   };
   /**
    * Redis; omit when the cache is disabled (no Redis alarms). `nodesPerShard` is the group's node count
    * without cluster mode; with cluster mode, `shards` is set and `nodesPerShard` is 1 + replicas per shard.
    */
-  readonly redis?: { readonly replicationGroupId: string; readonly nodesPerShard: unknown; readonly shards?: number };
+  readonly redis?: { readonly replicationGroupId: string; readonly nodesPerShard: number; readonly shards?: number };
   /** The app's own metrics from its log lines (app-metrics.ts): filters, p95 alarms, dashboard widgets. @default namespace "app", none */
   readonly appMetrics?: AppMetricsProps;
   /** A copy of the app log group to Datadog through Firehose (compute.datadog.logs, datadog-logs.ts); omit when off. */
