@@ -88,11 +88,13 @@ export interface MonitoringProps {
 /** The module's variables every part reads, as tokens. */
 interface CoreRefs {
   readonly prefix: string;
+  readonly dashboardName: string;
   readonly region: string;
+  readonly kmsKeyArn: string;
+  readonly emails: string[];
   readonly clusterName: string;
   readonly serviceName?: string;
   readonly logGroup: string;
-  readonly appNamespace: string;
 }
 
 /** The per-service alarms and the map variables they (and the error-rate widgets) read. */
@@ -107,24 +109,19 @@ export class MonitoringModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: MonitoringProps) {
     super(scope, workspace, "monitoring");
     const t = props.settings.thresholds;
+    // Inputs in the order of the module's documentation (docs/modules/monitoring.md).
     const core = this.coreInputs(props);
     const rds = props.rds && this.rdsInputs(props.rds);
     const alb = props.alb && this.albInputs(props.alb);
     if (props.redis) this.redisInputs(props.redis);
+    const appNamespace = this.input("app_metrics_namespace", props.appMetrics?.namespace, {
+      type: "string",
+      description: "Root of the app metric namespaces (<ns>/<sub>).",
+      default: DEFAULT_APP_NAMESPACE,
+    }).stringValue;
     const services = this.serviceInputs(props);
 
-    const topic = alarmTopic(this, {
-      prefix: core.prefix,
-      kmsKeyArn: this.input("alarms_kms_key_arn", props.alarmsKmsKeyArn, {
-        type: "string",
-        description: "KMS key of the topic (CloudWatch may use it).",
-      }).stringValue,
-      emails: this.input("alarm_emails", props.settings.alarmEmails, {
-        type: "list(string)",
-        description: "E-mail subscriptions of the alarm topic.",
-        default: [],
-      }).listValue,
-    });
+    const topic = alarmTopic(this, { prefix: core.prefix, kmsKeyArn: core.kmsKeyArn, emails: core.emails });
     const alarm = alarmFactory(this, core.prefix, topic);
 
     // The app: its ECS service (with one to watch), ERROR lines, the product's metrics from its JSON log lines.
@@ -133,8 +130,8 @@ export class MonitoringModule extends ModuleStack {
     const errorsNamespace = `${props.appMetrics?.namespace ?? DEFAULT_APP_NAMESPACE}/${ERRORS_SUBNAMESPACE}`;
     appErrorAlarm(this, alarm, t, { prefix: core.prefix, logGroup: core.logGroup, namespace: errorsNamespace });
     const filters = props.appMetrics?.filters ?? [];
-    appMetricFilters(this, { prefix: core.prefix, logGroup: core.logGroup, namespace: core.appNamespace, filters });
-    appLatencyAlarms(alarm, core.appNamespace, props.appMetrics?.latencyAlarms ?? []);
+    appMetricFilters(this, { prefix: core.prefix, logGroup: core.logGroup, namespace: appNamespace, filters });
+    appLatencyAlarms(alarm, appNamespace, props.appMetrics?.latencyAlarms ?? []);
 
     // Data stores, load balancer, any metric, single services: each only when it exists or is configured.
     if (rds) rdsAlarms(alarm, t, rds);
@@ -146,13 +143,11 @@ export class MonitoringModule extends ModuleStack {
 
     const dashboard = named(
       new CloudwatchDashboard(this, "dashboard", {
-        dashboardName: this.input("dashboard_name", props.dashboardName, {
-          type: "string",
-          description: "Dashboard name.",
-        }).stringValue,
+        dashboardName: core.dashboardName,
         dashboardBody: dashboardBody(
           {
             ...core,
+            appNamespace,
             rdsInstanceId: rds?.instanceId,
             albArnSuffix: alb?.arnSuffix,
             targetGroupArnSuffix: alb?.targetGroupArnSuffix,
@@ -174,24 +169,26 @@ export class MonitoringModule extends ModuleStack {
     this.output("dashboard_name", dashboard.dashboardName, "CloudWatch dashboard.");
   }
 
-  /** Names, region, the ECS cluster and watched service, the app log group and the app's namespace root. */
+  /** Names, region, the topic's key and subscribers, the ECS cluster and watched service, the app log group. */
   private coreInputs(props: MonitoringProps): CoreRefs {
     const str = (name: string, value: unknown, description: string) =>
       this.input(name, value, { type: "string", description }).stringValue;
     return {
       prefix: str("alarm_prefix", props.alarmPrefix, "Prefix of alarm names."),
+      dashboardName: str("dashboard_name", props.dashboardName, "Dashboard name."),
       region: str("region", props.region, "AWS region (dashboard widgets)."),
+      kmsKeyArn: str("alarms_kms_key_arn", props.alarmsKmsKeyArn, "KMS key of the topic (CloudWatch may use it)."),
+      emails: this.input("alarm_emails", props.settings.alarmEmails, {
+        type: "list(string)",
+        description: "E-mail subscriptions of the alarm topic.",
+        default: [],
+      }).listValue,
       clusterName: str("ecs_cluster_name", props.ecs.clusterName, "ECS cluster."),
       serviceName:
         props.ecs.serviceName === undefined
           ? undefined
           : str("ecs_service_name", props.ecs.serviceName, "ECS service watched."),
       logGroup: str("app_log_group_name", props.ecs.logGroupName, "App log group (metric filters)."),
-      appNamespace: this.input("app_metrics_namespace", props.appMetrics?.namespace, {
-        type: "string",
-        description: "Root of the app metric namespaces (<ns>/<sub>).",
-        default: DEFAULT_APP_NAMESPACE,
-      }).stringValue,
     };
   }
 
