@@ -22,7 +22,7 @@ import {
 import { DatabaseModule } from "../modules/database";
 import { DATABASE_KNOBS } from "../modules/database/config";
 import { DrModule } from "../modules/dr";
-import { MonitoringModule, type ServiceAlarm } from "../modules/monitoring";
+import { MonitoringModule } from "../modules/monitoring";
 import { DefaultVpcNetworkModule } from "../modules/network/default-vpc";
 import { NetworkModule } from "../modules/network";
 import { SecurityModule, type SecurityProps } from "../modules/security";
@@ -407,12 +407,11 @@ export function monitoring(
   const web = services.find((s) => s.kind === "web");
   return root.use(
     new MonitoringModule(app, env.workspace, {
+      settings: env.monitoring,
       alarmPrefix: names.alarmPrefix,
       dashboardName: names.dashboard,
       region: env.region,
       alarmsKmsKeyArn: security.ref("alarms_kms_key_arn"),
-      alarmEmails: env.monitoring.alarmEmails,
-      thresholds: env.monitoring.thresholds,
       appMetrics: product.appMetrics?.(env),
       ecs: {
         clusterName: compute.ref("ecs_cluster_name"),
@@ -424,10 +423,12 @@ export function monitoring(
             ? Fn.lookup(compute.ref("service_log_group_names"), watched.name, "")
             : compute.ref("log_group_name"),
         containerInsights: env.compute.containerInsights,
+        serviceNames: compute.ref("ecs_service_names"),
       },
       alb: web && {
         arnSuffix: compute.ref("alb_arn_suffix"),
         targetGroupArnSuffix: Fn.lookup(compute.ref("target_group_arn_suffixes"), web.name, ""),
+        targetGroupArnSuffixes: compute.ref("target_group_arn_suffixes"),
       },
       rds: database && {
         instanceId: database.module.ref("db_instance_identifier"),
@@ -435,7 +436,6 @@ export function monitoring(
         maxConnections: env.database.maxConnections,
         replicaCount: database.knobs.db_replica_count,
       },
-      metricAlarms: env.monitoring.metricAlarms.length > 0 ? env.monitoring.metricAlarms : undefined,
       // Cluster mode: shards × (1 + replicas) members `<group>-000S-00N`; without it, the node-count knob (`<group>-00N`).
       redis: cache && {
         replicationGroupId: cache.module.ref("replication_group_id"),
@@ -443,8 +443,6 @@ export function monitoring(
           ? { nodesPerShard: env.cache.clusterMode.replicasPerShard + 1, shards: env.cache.clusterMode.shards }
           : { nodesPerShard: cache.knobs.redis_num_cache_nodes }),
       },
-      // Per-service alarms (monitoring.serviceAlarms), only when configured.
-      ...serviceAlarms(env, compute),
       // A copy of the app log group to Datadog (compute.datadog.logs); the logs stay in CloudWatch (D77, D80).
       datadog:
         dd.enabled && dd.logs
@@ -462,29 +460,4 @@ export function monitoring(
           : undefined,
     }),
   );
-}
-
-/** `monitoring.serviceAlarms` as the monitoring module's props; nothing when none is configured. */
-function serviceAlarms(
-  env: EnvironmentConfig,
-  compute: ComputeModule,
-): {
-  serviceAlarms?: ServiceAlarm[];
-  targetGroupArnSuffixes?: unknown;
-  ecsServiceNames?: unknown;
-  errorRateServices?: readonly string[];
-} {
-  const entries = Object.entries(env.monitoring.serviceAlarms);
-  const errorRate = env.monitoring.dashboard.errorRateServices;
-  if (entries.length === 0 && errorRate.length === 0) return {};
-  return {
-    serviceAlarms: entries.map(([service, a]) => ({ service, cpuPercent: a.cpuPercent, p95LatencyMs: a.p95LatencyMs })),
-    // Error-rate widgets (monitoring.dashboard.errorRateServices) read the same target groups.
-    ...(errorRate.length > 0 ? { errorRateServices: errorRate } : {}),
-    targetGroupArnSuffixes:
-      entries.some(([, a]) => a.p95LatencyMs !== undefined) || errorRate.length > 0
-        ? compute.ref("target_group_arn_suffixes")
-        : undefined,
-    ecsServiceNames: entries.some(([, a]) => a.cpuPercent !== undefined) ? compute.ref("ecs_service_names") : undefined,
-  };
 }

@@ -67,7 +67,7 @@ describe("one alarm per Redis node and per read replica (D130: one name for all 
   test("each replica-lag alarm is named after its replica", () => {
     const a = alarms().rds_replica_lag;
     expect(a.alarm_name).toContain("${count.index + 1}");
-    expect(a.dimensions.DBInstanceIdentifier).toBe("${var.rds_instance_id}-replica-${count.index + 1}");
+    expect(a.dimensions.DBInstanceIdentifier).toBe("${var.rds_instance_id}-replica-${(count.index + 1)}");
   });
 
   test("the hit-rate alarm computes one node's hit rate from its CacheHits and CacheMisses: 3 queries at any node count", () => {

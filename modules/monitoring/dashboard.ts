@@ -1,208 +1,214 @@
-/** The `<product>-<env>` dashboard: seed 000 §9.1's metrics and the app's own, as an HCL expression for jsonencode(). */
-import { hclExpression } from "../../lib/core/hcl";
+/**
+ * The `<product>-<env>` dashboard: seed 000 §9.1's metrics and the app's own, as `jsonencode({ widgets })` over
+ * the module's variable tokens. Platform widgets by data store and service (ECS, RDS, Redis, ALB), then the
+ * app's widgets, the metric alarms' metrics and the error-rate widgets, two per row.
+ */
+import { Fn, ref } from "cdktf";
+import { entry } from "./alarms-alb";
 import type { AppWidget } from "./app-metrics";
 import type { MetricAlarmConfig } from "./config";
 import { memberId } from "./members";
 
-type Metric = (string | { stat?: string; label?: string })[];
+type Metric = unknown[];
 
-function widget(title: string, metrics: Metric[] | string, x: number, y: number, stat = "Average") {
+/** The module's variables a widget reads, as tokens. */
+export interface DashboardRefs {
+  readonly region: string;
+  readonly clusterName: string;
+  readonly serviceName?: string;
+  readonly rdsInstanceId?: string;
+  readonly albArnSuffix?: string;
+  readonly targetGroupArnSuffix?: string;
+  /** Target group ARN suffixes by service (map token): error-rate widgets. */
+  readonly targetGroupArnSuffixes?: unknown;
+  readonly appNamespace: string;
+}
+
+/** What the dashboard draws. */
+export interface DashboardContent {
+  readonly redis: boolean;
+  /** The Redis group runs in cluster mode (member ids `<group>-000S-00N`). @default false */
+  readonly clusterMode?: boolean;
+  readonly appWidgets?: readonly AppWidget[];
+  /** The metric alarms' metrics (monitoring.metricAlarms), one widget each after the app's. @default none */
+  readonly metricAlarms?: readonly MetricAlarmConfig[];
+  /** Web services whose error rate (target 5xx / requests, %) gets a widget, after the metric alarms'. @default none */
+  readonly errorRateServices?: readonly string[];
+}
+
+/** A time-series widget of 12 × 6 at (x, y). */
+function widget(region: string, title: string, metrics: Metric[] | unknown, x: number, y: number, stat = "Average") {
   return {
     type: "metric",
     x,
     y,
     width: 12,
     height: 6,
-    properties: { title, region: "${var.region}", stat, period: 300, view: "timeSeries", metrics },
+    properties: { title, region, stat, period: 300, view: "timeSeries", metrics },
   };
 }
 
 /**
  * One line per metric and node (`<group>-001` … `<group>-00N`, cluster mode `<group>-0001-001` …): roles move
- * at a failover, so no widget follows a single node.
+ * at a failover, so no widget follows a single node. A for-expression over the node range: HCL text (members.ts).
  */
-function everyNode(metrics: [string, string?][], clusterMode: boolean): string {
+function everyNode(metrics: [string, string?][], clusterMode: boolean): unknown {
   const lists = metrics.map(
     ([metric, stat]) =>
       `[for i in range(var.redis_shard_count * var.redis_nodes_per_shard) : ["AWS/ElastiCache", ${JSON.stringify(metric)}, "CacheClusterId", ${memberId("i", clusterMode)}${stat ? `, { stat = ${JSON.stringify(stat)} }` : ""}]]`,
   );
-  return `\${concat(${lists.join(", ")})}`;
+  return ref(`concat(${lists.join(", ")})`);
+}
+
+/** ECS CPU and memory, running vs desired tasks of the watched service (row 0). */
+function ecsWidgets(r: DashboardRefs, serviceName: string) {
+  const ecs = ["ClusterName", r.clusterName, "ServiceName", serviceName];
+  return [
+    widget(
+      r.region,
+      "ECS CPU and memory (targets: < 70% / < 80%)",
+      [
+        ["AWS/ECS", "CPUUtilization", ...ecs],
+        ["AWS/ECS", "MemoryUtilization", ...ecs],
+      ],
+      0,
+      0,
+    ),
+    widget(
+      r.region,
+      "ECS tasks: running vs desired",
+      [
+        ["ECS/ContainerInsights", "RunningTaskCount", ...ecs],
+        ["ECS/ContainerInsights", "DesiredTaskCount", ...ecs],
+      ],
+      12,
+      0,
+    ),
+  ];
+}
+
+/** Connections, latency and free storage of the primary (rows 1–2). */
+function rdsWidgets(r: DashboardRefs, instanceId: string) {
+  const rds = ["DBInstanceIdentifier", instanceId];
+  return [
+    widget(r.region, "RDS connections", [["AWS/RDS", "DatabaseConnections", ...rds]], 0, 6),
+    widget(
+      r.region,
+      "RDS read / write latency",
+      [
+        ["AWS/RDS", "ReadLatency", ...rds],
+        ["AWS/RDS", "WriteLatency", ...rds],
+      ],
+      12,
+      6,
+    ),
+    widget(r.region, "RDS free storage", [["AWS/RDS", "FreeStorageSpace", ...rds, { stat: "Minimum" }]], 0, 12),
+  ];
+}
+
+/** Hits and misses, engine CPU and memory, network of every node (rows 2–3). */
+function redisWidgets(r: DashboardRefs, clusterMode: boolean) {
+  const sums = (a: string, b: string): [string, string?][] => [
+    [a, "Sum"],
+    [b, "Sum"],
+  ];
+  return [
+    widget(
+      r.region,
+      "Redis hits / misses, every node",
+      everyNode(sums("CacheHits", "CacheMisses"), clusterMode),
+      12,
+      12,
+    ),
+    widget(
+      r.region,
+      "Redis engine CPU and memory, every node",
+      everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]], clusterMode),
+      0,
+      18,
+    ),
+    widget(
+      r.region,
+      "Redis network, every node",
+      everyNode(sums("NetworkBytesIn", "NetworkBytesOut"), clusterMode),
+      12,
+      18,
+    ),
+  ];
+}
+
+/** p95 response time, requests and healthy hosts of the load balancer (rows 4–5). */
+function albWidgets(r: DashboardRefs, arnSuffix: string) {
+  const lb = ["LoadBalancer", arnSuffix];
+  return [
+    widget(
+      r.region,
+      "ALB response time p95 (target < 500 ms)",
+      [["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat: "p95" }]],
+      0,
+      24,
+    ),
+    widget(r.region, "ALB requests", [["AWS/ApplicationELB", "RequestCount", ...lb, { stat: "Sum" }]], 12, 24),
+    widget(
+      r.region,
+      "ALB healthy hosts",
+      [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", r.targetGroupArnSuffix, ...lb]],
+      0,
+      30,
+    ),
+  ];
 }
 
 /** A widget drawing every series a CloudWatch SEARCH finds (one line per dimension value). */
-function searchWidget(title: string, search: string, x: number, y: number) {
+function searchWidget(region: string, title: string, search: string, x: number, y: number) {
   return {
     type: "metric",
     x,
     y,
     width: 12,
     height: 6,
-    properties: {
-      title,
-      region: "${var.region}",
-      period: 300,
-      view: "timeSeries",
-      metrics: [[{ expression: search, id: "e1" }]],
-    },
+    properties: { title, region, period: 300, view: "timeSeries", metrics: [[{ expression: search, id: "e1" }]] },
   };
 }
 
-export function dashboardBody(has: {
-  alb: boolean;
-  redis: boolean;
-  /** The Redis group runs in cluster mode (member ids `<group>-000S-00N`). @default false */
-  clusterMode?: boolean;
-  appWidgets?: readonly AppWidget[];
-  /** An ECS service to draw. @default true */
-  service?: boolean;
-  /** A database to draw. @default true */
-  rds?: boolean;
-  /** The metric alarms' metrics (monitoring.metricAlarms), one widget each after the app's. @default none */
-  metricAlarms?: readonly MetricAlarmConfig[];
-  /** Web services whose error rate (target 5xx / requests, %) gets a widget, after the metric alarms'. @default none */
-  errorRateServices?: readonly string[];
-}): string {
-  const ecs = ["ClusterName", "${var.ecs_cluster_name}", "ServiceName", "${var.ecs_service_name}"];
-  const rds = ["DBInstanceIdentifier", "${var.rds_instance_id}"];
-  const lb = ["LoadBalancer", "${var.alb_arn_suffix}"];
-  const widgets: object[] = [];
-  if (has.service !== false) {
-    widgets.push(
-      widget(
-        "ECS CPU and memory (targets: < 70% / < 80%)",
-        [
-          ["AWS/ECS", "CPUUtilization", ...ecs],
-          ["AWS/ECS", "MemoryUtilization", ...ecs],
-        ],
-        0,
-        0,
-      ),
-      widget(
-        "ECS tasks: running vs desired",
-        [
-          ["ECS/ContainerInsights", "RunningTaskCount", ...ecs],
-          ["ECS/ContainerInsights", "DesiredTaskCount", ...ecs],
-        ],
-        12,
-        0,
-      ),
-    );
-  }
-  if (has.rds !== false) {
-    widgets.push(
-      widget("RDS connections", [["AWS/RDS", "DatabaseConnections", ...rds]], 0, 6),
-      widget(
-        "RDS read / write latency",
-        [
-          ["AWS/RDS", "ReadLatency", ...rds],
-          ["AWS/RDS", "WriteLatency", ...rds],
-        ],
-        12,
-        6,
-      ),
-      widget("RDS free storage", [["AWS/RDS", "FreeStorageSpace", ...rds, { stat: "Minimum" }]], 0, 12),
-    );
-  }
-  if (has.redis) {
-    widgets.push(
-      widget(
-        "Redis hits / misses, every node",
-        everyNode(
-          [
-            ["CacheHits", "Sum"],
-            ["CacheMisses", "Sum"],
-          ],
-          has.clusterMode === true,
-        ),
-        12,
-        12,
-      ),
-      widget(
-        "Redis engine CPU and memory, every node",
-        everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]], has.clusterMode === true),
-        0,
-        18,
-      ),
-      widget(
-        "Redis network, every node",
-        everyNode(
-          [
-            ["NetworkBytesIn", "Sum"],
-            ["NetworkBytesOut", "Sum"],
-          ],
-          has.clusterMode === true,
-        ),
-        12,
-        18,
-      ),
-    );
-  }
-  if (has.alb) {
-    widgets.push(
-      widget(
-        "ALB response time p95 (target < 500 ms)",
-        [["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat: "p95" }]],
-        0,
-        24,
-      ),
-      widget("ALB requests", [["AWS/ApplicationELB", "RequestCount", ...lb, { stat: "Sum" }]], 12, 24),
-      widget(
-        "ALB healthy hosts",
-        [["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", "${var.target_group_arn_suffix}", ...lb]],
-        0,
-        30,
-      ),
-    );
-  }
-  // The app's own widgets, two per row below the platform's.
-  const ns = "${var.app_metrics_namespace}";
-  (has.appWidgets ?? []).forEach((w, i) => {
+/** The app's own widgets, two per row from row 6 (`{ns}` and relative namespaces under the app's namespace). */
+function appWidgets(r: DashboardRefs, widgets: readonly AppWidget[]) {
+  const ns = r.appNamespace;
+  return widgets.map((w, i) => {
     const [x, y] = [(i % 2) * 12, 36 + Math.floor(i / 2) * 6];
-    widgets.push(
-      "search" in w
-        ? searchWidget(w.title, w.search.replace(/\{ns\}/g, ns), x, y)
-        : widget(
-            w.title,
-            w.series.map((m) => [
-              `${ns}/${m.namespace}`,
-              m.metric,
-              m.label ? { stat: m.stat, label: m.label } : { stat: m.stat },
-            ]),
-            x,
-            y,
-          ),
-    );
+    return "search" in w
+      ? searchWidget(r.region, w.title, w.search.replace(/\{ns\}/g, ns), x, y)
+      : widget(
+          r.region,
+          w.title,
+          w.series.map((m) => [
+            `${ns}/${m.namespace}`,
+            m.metric,
+            m.label ? { stat: m.stat, label: m.label } : { stat: m.stat },
+          ]),
+          x,
+          y,
+        );
   });
-  // The metric alarms' metrics, two per row below the app's widgets.
-  const below = 36 + Math.ceil((has.appWidgets ?? []).length / 2) * 6;
-  (has.metricAlarms ?? []).forEach((a, i) => {
-    const dims = Object.entries(a.dimensions).flat();
-    widgets.push(
-      widget(
-        `${a.description} (${a.namespace} ${a.metric})`,
-        [[a.namespace, a.metric, ...dims, { stat: a.statistic }]],
-        (i % 2) * 12,
-        below + Math.floor(i / 2) * 6,
-        a.statistic,
-      ),
-    );
-  });
-  // Error rate per listed web service: 5xx of its target group over its requests, % (0 without requests).
-  const afterAlarms = below + Math.ceil((has.metricAlarms ?? []).length / 2) * 6;
-  (has.errorRateServices ?? []).forEach((service, i) =>
-    widgets.push(errorRateWidget(service, (i % 2) * 12, afterAlarms + Math.floor(i / 2) * 6)),
+}
+
+/** The metric alarms' metrics, two per row from row `top`. */
+function metricAlarmWidgets(r: DashboardRefs, alarms: readonly MetricAlarmConfig[], top: number) {
+  return alarms.map((a, i) =>
+    widget(
+      r.region,
+      `${a.description} (${a.namespace} ${a.metric})`,
+      [[a.namespace, a.metric, ...Object.entries(a.dimensions).flat(), { stat: a.statistic }]],
+      (i % 2) * 12,
+      top + Math.floor(i / 2) * 6,
+      a.statistic,
+    ),
   );
-  return hclExpression({ widgets });
 }
 
 /** `<service> error rate`: 100 × HTTPCode_Target_5XX_Count / RequestCount of the service's target group. */
-function errorRateWidget(service: string, x: number, y: number) {
-  const dims = [
-    "TargetGroup",
-    `\${var.target_group_arn_suffixes[${JSON.stringify(service)}]}`,
-    "LoadBalancer",
-    "${var.alb_arn_suffix}",
-  ];
+function errorRateWidget(r: DashboardRefs, service: string, x: number, y: number) {
+  const dims = ["TargetGroup", entry(r.targetGroupArnSuffixes, service), "LoadBalancer", r.albArnSuffix];
   return {
     type: "metric",
     x,
@@ -211,7 +217,7 @@ function errorRateWidget(service: string, x: number, y: number) {
     height: 6,
     properties: {
       title: `${service} error rate (5xx / requests, %)`,
-      region: "${var.region}",
+      region: r.region,
       period: 300,
       view: "timeSeries",
       metrics: [
@@ -227,4 +233,37 @@ function errorRateWidget(service: string, x: number, y: number) {
       ],
     },
   };
+}
+
+/**
+ * Strings escaped for an HCL string literal (`"` and `\\` as JSON writes them): cdktf writes the strings of a
+ * function's arguments unescaped, so a `"` in a SEARCH expression would end the string. Tokens are left as
+ * they are (their text has neither).
+ */
+function escaped(value: unknown): unknown {
+  if (typeof value === "string") return JSON.stringify(value).slice(1, -1);
+  if (Array.isArray(value)) return value.map(escaped);
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escaped(v)]));
+  return value;
+}
+
+/** The dashboard body: `jsonencode({ widgets = [...] })`, references as tokens. */
+export function dashboardBody(r: DashboardRefs, has: DashboardContent): string {
+  const app = has.appWidgets ?? [];
+  const alarms = has.metricAlarms ?? [];
+  const below = 36 + Math.ceil(app.length / 2) * 6;
+  const afterAlarms = below + Math.ceil(alarms.length / 2) * 6;
+  // Error rates need the load balancer's dimensions.
+  const errorRates = r.albArnSuffix === undefined ? [] : (has.errorRateServices ?? []);
+  const widgets = [
+    ...(r.serviceName === undefined ? [] : ecsWidgets(r, r.serviceName)),
+    ...(r.rdsInstanceId === undefined ? [] : rdsWidgets(r, r.rdsInstanceId)),
+    ...(has.redis ? redisWidgets(r, has.clusterMode === true) : []),
+    ...(r.albArnSuffix === undefined ? [] : albWidgets(r, r.albArnSuffix)),
+    ...appWidgets(r, app),
+    ...metricAlarmWidgets(r, alarms, below),
+    ...errorRates.map((service, i) => errorRateWidget(r, service, (i % 2) * 12, afterAlarms + Math.floor(i / 2) * 6)),
+  ];
+  return Fn.jsonencode(escaped({ widgets }));
 }

@@ -22,7 +22,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-firehose-delivery-stream";
 import type { Construct } from "constructs";
 import { DATADOG_FIREHOSE_LOG_URLS, type DatadogSite } from "../compute/datadog-config";
-import { policyDocument, serviceTrust } from "../../lib/constructs/iam";
+import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { named } from "../../lib/core/module-stack";
 
 /** Prefix of failed records in the logs bucket. */
@@ -46,7 +46,7 @@ export interface DatadogLogsProps {
   readonly dataKmsKeyArn: string;
   readonly logsKmsKeyArn: string;
   readonly logsBucketArn: string;
-  readonly errorLogRetentionDays: unknown;
+  readonly errorLogRetentionDays: number;
 }
 
 export interface DatadogLogs {
@@ -54,10 +54,26 @@ export interface DatadogLogs {
 }
 
 export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs {
+  const delivery = firehoseDelivery(scope, p);
+  const stream = deliveryStream(scope, p, delivery);
+  logsSubscription(scope, p, stream);
+  return { stream };
+}
+
+/** What Firehose delivers with: its role (and policy) and its error log group and stream. */
+interface FirehoseDelivery {
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+  readonly errorLogs: CloudwatchLogGroup;
+  readonly errorStream: CloudwatchLogStream;
+}
+
+/** Firehose's error log, and its role: the backup prefix, the API key secret, the data key through S3 / Secrets Manager, the error log. */
+function firehoseDelivery(scope: Construct, p: DatadogLogsProps): FirehoseDelivery {
   const errorLogs = named(
     new CloudwatchLogGroup(scope, "datadog_firehose_errors", {
       name: `/aws/kinesisfirehose/${p.streamName}`,
-      retentionInDays: p.errorLogRetentionDays as number,
+      retentionInDays: p.errorLogRetentionDays,
       kmsKeyId: p.logsKmsKeyArn,
     }),
     "datadog_firehose_errors",
@@ -69,9 +85,7 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
     }),
     "datadog_firehose_delivery",
   );
-
-  const streamArn = `arn:aws:firehose:${p.region}:${p.accountId}:deliverystream/${p.streamName}`;
-  const firehoseRole = named(
+  const role = named(
     new IamRole(scope, "datadog_firehose_role", {
       name: `${p.streamName}-firehose`,
       description: "Firehose delivers the app logs to Datadog: its backup prefix, the API key secret, its error log",
@@ -79,46 +93,54 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
     }),
     "datadog_firehose",
   );
-  named(
+  const policy = named(
     new IamRolePolicy(scope, "datadog_firehose_policy", {
       name: "deliver-to-datadog",
-      role: firehoseRole.id,
-      policy: policyDocument([
-        // Firehose's documented S3 destination permissions, narrowed to the backup prefix.
-        {
-          Sid: "BackupBucket",
-          Effect: "Allow",
-          Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
-          Resource: p.logsBucketArn,
-        },
-        {
-          Sid: "BackupObjects",
-          Effect: "Allow",
-          Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
-          Resource: `${p.logsBucketArn}/${DATADOG_BACKUP_PREFIX}*`,
-        },
-        {
-          Sid: "BackupEncryption",
-          Effect: "Allow",
-          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-          Resource: p.dataKmsKeyArn,
-          Condition: { StringEquals: { "kms:ViaService": `s3.${p.region}.amazonaws.com` } },
-        },
-        { Sid: "ReadApiKey", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: p.secretArn },
-        {
-          Sid: "DecryptApiKey",
-          Effect: "Allow",
-          Action: "kms:Decrypt",
-          Resource: p.dataKmsKeyArn,
-          Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
-        },
-        { Sid: "ErrorLog", Effect: "Allow", Action: "logs:PutLogEvents", Resource: `${errorLogs.arn}:log-stream:*` },
-      ]),
+      role: role.id,
+      policy: policyDocument(firehoseStatements(p, errorLogs.arn)),
     }),
     "datadog_firehose",
   );
+  return { role, policy, errorLogs, errorStream };
+}
 
-  const stream = named(
+/** Firehose's documented S3 destination permissions narrowed to the backup prefix, the secret, its error log. */
+function firehoseStatements(p: DatadogLogsProps, errorLogArn: string): PolicyStatement[] {
+  return [
+    {
+      Sid: "BackupBucket",
+      Effect: "Allow",
+      Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+      Resource: p.logsBucketArn,
+    },
+    {
+      Sid: "BackupObjects",
+      Effect: "Allow",
+      Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+      Resource: `${p.logsBucketArn}/${DATADOG_BACKUP_PREFIX}*`,
+    },
+    {
+      Sid: "BackupEncryption",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: p.dataKmsKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${p.region}.amazonaws.com` } },
+    },
+    { Sid: "ReadApiKey", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: p.secretArn },
+    {
+      Sid: "DecryptApiKey",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: p.dataKmsKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${p.region}.amazonaws.com` } },
+    },
+    { Sid: "ErrorLog", Effect: "Allow", Action: "logs:PutLogEvents", Resource: `${errorLogArn}:log-stream:*` },
+  ];
+}
+
+/** The Firehose stream to Datadog's intake of the site; failed batches to the logs bucket. */
+function deliveryStream(scope: Construct, p: DatadogLogsProps, d: FirehoseDelivery): KinesisFirehoseDeliveryStream {
+  return named(
     new KinesisFirehoseDeliveryStream(scope, "datadog_logs", {
       name: p.streamName,
       destination: "http_endpoint",
@@ -128,7 +150,7 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
       httpEndpointConfiguration: {
         url: DATADOG_FIREHOSE_LOG_URLS[p.site],
         name: `Datadog ${p.site}`,
-        roleArn: firehoseRole.arn,
+        roleArn: d.role.arn,
         bufferingSize: DATADOG_BUFFER.sizeMb,
         bufferingInterval: DATADOG_BUFFER.intervalSeconds,
         retryDuration: DATADOG_RETRY_SECONDS,
@@ -137,10 +159,10 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
           contentEncoding: "GZIP",
           commonAttributes: [{ name: "env", value: p.environmentName }],
         },
-        secretsManagerConfiguration: { enabled: true, secretArn: p.secretArn, roleArn: firehoseRole.arn },
-        cloudwatchLoggingOptions: { enabled: true, logGroupName: errorLogs.name, logStreamName: errorStream.name },
+        secretsManagerConfiguration: { enabled: true, secretArn: p.secretArn, roleArn: d.role.arn },
+        cloudwatchLoggingOptions: { enabled: true, logGroupName: d.errorLogs.name, logStreamName: d.errorStream.name },
         s3Configuration: {
-          roleArn: firehoseRole.arn,
+          roleArn: d.role.arn,
           bucketArn: p.logsBucketArn,
           prefix: DATADOG_BACKUP_PREFIX,
           errorOutputPrefix: `${DATADOG_BACKUP_PREFIX}errors/`,
@@ -150,14 +172,17 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
           bufferingInterval: 300,
         },
       },
+      // The role's policy must exist before Firehose checks it can use the secret and the bucket.
+      dependsOn: [d.policy],
     }),
     "datadog_logs",
   );
-  // The role's policy must exist before Firehose checks it can use the secret and the bucket.
-  stream.addOverride("depends_on", ["aws_iam_role_policy.datadog_firehose"]);
+}
 
-  // CloudWatch Logs → Firehose: the role CloudWatch Logs assumes may only put records into this stream.
-  const logsRole = named(
+/** CloudWatch Logs → Firehose: the role CloudWatch Logs assumes may only put records into this stream. */
+function logsSubscription(scope: Construct, p: DatadogLogsProps, stream: KinesisFirehoseDeliveryStream): void {
+  const streamArn = `arn:aws:firehose:${p.region}:${p.accountId}:deliverystream/${p.streamName}`;
+  const role = named(
     new IamRole(scope, "datadog_subscription_role", {
       name: `${p.streamName}-cwl`,
       description: "CloudWatch Logs puts the app log lines into the Datadog Firehose stream",
@@ -167,10 +192,10 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
     }),
     "datadog_subscription",
   );
-  named(
+  const policy = named(
     new IamRolePolicy(scope, "datadog_subscription_policy", {
       name: "put-into-datadog-stream",
-      role: logsRole.id,
+      role: role.id,
       policy: policyDocument([
         {
           Sid: "PutRecords",
@@ -182,17 +207,16 @@ export function datadogLogs(scope: Construct, p: DatadogLogsProps): DatadogLogs 
     }),
     "datadog_subscription",
   );
-  const filter = named(
+  named(
     new CloudwatchLogSubscriptionFilter(scope, "datadog_logs_filter", {
       name: "datadog",
       logGroupName: p.logGroupName,
       // Every line: Datadog parses the JSON events itself.
       filterPattern: "",
       destinationArn: stream.arn,
-      roleArn: logsRole.arn,
+      roleArn: role.arn,
+      dependsOn: [policy],
     }),
     "datadog",
   );
-  filter.addOverride("depends_on", ["aws_iam_role_policy.datadog_subscription"]);
-  return { stream };
 }
