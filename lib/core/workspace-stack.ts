@@ -24,6 +24,7 @@ import { assertUniqueAddresses, elementsOf } from "./elements";
 import {
   knobNames,
   knobValues,
+  ruleCondition,
   terraformMessage,
   type KnobSet,
   type KnobSpec,
@@ -164,7 +165,7 @@ export class WorkspaceStack extends TerraformStack {
         description: spec.description,
         validations: rules
           .filter((r) => r.variable === name)
-          .map((r) => ({ condition: r.condition, errorMessage: terraformMessage(r) })),
+          .map((r) => ({ condition: ruleCondition(r), errorMessage: terraformMessage(r) })),
       });
       tokens[name] = spec.type === "number" ? v.numberValue : spec.type === "bool" ? v.booleanValue : v.stringValue;
     }
