@@ -294,7 +294,7 @@ export function hclString(s: string): string {
     .replace(/\\/g, "\\\\")
     .replace(/"/g, '\\"')
     .replace(/\n/g, "\\n")
-    .replace(/\$\{/g, "$${")
+    .replace(/\$\{/g, () => "$${")
     .replace(/%\{/g, "%%{");
   return `"${escaped}"`;
 }
