@@ -67,6 +67,7 @@ export const DATABASE_KNOBS = defineKnobs(
       variable: "db_replica_count",
       must: implies(compare("db_replica_count", "!=", 0), compare("db_backup_retention_period", ">", 0)),
       message: "read replicas need automated backups (backup retention > 0), got {db_backup_retention_period} days",
+      check: "rds-replica-source-backups",
     },
     {
       variable: "db_replica_count",
