@@ -31,7 +31,7 @@ import {
   type KnobTokens,
   type RuleContext,
 } from "./knobs";
-import { expr, named, type InputSpec, type ModuleStack } from "./module-stack";
+import { conditionText, expr, named, type InputSpec, type ModuleStack } from "./module-stack";
 import { addPlaceholderChecks, type Placeholder } from "./placeholders";
 import { renderTfvars, type TfvarsEntry } from "./tfvars";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "./versions";
@@ -146,7 +146,7 @@ export class WorkspaceStack extends TerraformStack {
       default: value,
       nullable: spec.nullable,
       sensitive: spec.sensitive,
-      validation: spec.validations?.map((v) => ({ condition: expr(v.condition), errorMessage: v.errorMessage })),
+      validation: spec.validations?.map((v) => ({ condition: expr(conditionText(v)), errorMessage: v.errorMessage })),
     });
   }
 
