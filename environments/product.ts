@@ -6,6 +6,7 @@
  * as BNCC_CACHE_TTL and NLP_CACHE_TTL (config fields in the `cache` section: `cache.bnccCacheTtl`).
  */
 import { defineKnobs, type KnobRule } from "../lib/core/knobs";
+import { all, compare, range } from "../lib/core/rules";
 import type { z } from "zod";
 import { knobFields } from "../lib/core/knobs";
 import { CacheSchema } from "../modules/cache/config";
@@ -18,8 +19,7 @@ export const PRODUCT = { shortName: "eduautismo" } as const;
 
 const ttlRule = (variable: "bncc_cache_ttl" | "nlp_cache_ttl"): KnobRule<typeof variable> => ({
   variable,
-  ok: (v) => Number.isInteger(v[variable]) && Number(v[variable]) > 0,
-  condition: `var.${variable} > 0 && floor(var.${variable}) == var.${variable}`,
+  must: all(compare(variable, ">", 0), range(variable, { integer: true })),
   message: `a TTL must be a positive whole number of seconds, got {${variable}}`,
 });
 

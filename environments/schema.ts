@@ -11,13 +11,7 @@ import { z } from "zod";
 import { LOG_RETENTION_DAYS } from "../lib/core/validations";
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { CdnSchema } from "../modules/cdn/config";
-import {
-  ComputeSchema,
-  FARGATE_MEMORY,
-  MIGRATIONS_DATABASE_URL,
-  parameterNames,
-  WRITTEN_PARAMETERS,
-} from "../modules/compute/config";
+import { ComputeSchema, MIGRATIONS_DATABASE_URL, parameterNames, WRITTEN_PARAMETERS } from "../modules/compute/config";
 import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
 import { CACHE_CONTROLS, CacheSchema, engineVersionProblem } from "../modules/cache/config";
@@ -487,22 +481,6 @@ function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
   const c = env.compute;
   const seen = new Set<string>();
   const webServices = c.services.filter((s) => s.kind === "web");
-  const fargate = (path: (string | number)[], cpu: number, memory: number) => {
-    const valid = FARGATE_MEMORY[cpu];
-    if (!valid) {
-      ctx.addIssue({
-        code: "custom",
-        path: [...path, "cpu"],
-        message: `${cpu} is not a Fargate CPU value (${Object.keys(FARGATE_MEMORY).join(", ")})`,
-      });
-    } else if (!valid.includes(memory)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [...path, "memory"],
-        message: `${memory} MiB is not a valid Fargate memory for ${cpu} CPU units (valid: ${valid.join(", ")})`,
-      });
-    }
-  };
   c.services.forEach((s, i) => {
     const path = ["compute", "services", i];
     if (seen.has(s.name))
@@ -540,8 +518,10 @@ function checkServices(env: EnvironmentConfig, ctx: Ctx): void {
       });
     }
   });
+  // The migrations task's size: the Fargate rules of a task's knobs (modules/compute/config.ts), not restated here.
   if (c.migrations) {
-    fargate(["compute", "migrations"], c.migrations.cpu, c.migrations.memory);
+    for (const p of knobProblems(taskKnobs("migrations"), c.migrations, ruleContext(env)))
+      ctx.addIssue({ code: "custom", path: ["compute", "migrations", p.field], message: p.message });
   }
   // The network opens one port from the load balancer to the tasks: every web service listens on it.
   c.services.forEach((s, i) => {

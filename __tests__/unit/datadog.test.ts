@@ -12,6 +12,7 @@ import {
 } from "../../modules/compute/datadog-config";
 import { loadEnvironments, type EnvironmentConfig } from "../../environments";
 import { synthMessage } from "../../lib/core/knobs";
+import { holds } from "../../lib/core/rules";
 import { estimate } from "../../lib/tools/cost/estimate";
 import { evaluatePolicy } from "../../lib/tools/policy";
 import { containers as parsedContainers } from "../../lib/tools/policy/containers";
@@ -147,10 +148,10 @@ describe("compute.datadog config", () => {
     const production = on.envs.production;
     expect(datadogKnobRules(loadEnvironments().find((e) => e.workspace === "production")!.compute)).toEqual([]);
     const [cpu, memory] = datadogKnobRules(production.compute);
-    expect(cpu.ok({ app_cpu: 512 })).toBe(true);
-    expect(cpu.ok({ app_cpu: 256 })).toBe(false);
-    expect(memory.ok({ app_memory: 1024 })).toBe(true);
-    expect(memory.ok({ app_memory: 512 })).toBe(false);
+    expect(holds(cpu.must, { app_cpu: 512 })).toBe(true);
+    expect(holds(cpu.must, { app_cpu: 256 })).toBe(false);
+    expect(holds(memory.must, { app_memory: 1024 })).toBe(true);
+    expect(holds(memory.must, { app_memory: 512 })).toBe(false);
     expect(synthMessage(cpu, { app_cpu: 256 })).toBe(
       "service app: a task of 256 CPU units is too small: the Datadog agent and the X-Ray daemon reserve 160 CPU units and the app container keeps at least half of the task (at least 320 CPU units); raise the task size or lower compute.datadog.cpu",
     );

@@ -1,6 +1,6 @@
 /** The runbook knobs: written to tfvars, validated at synth with the text Terraform prints at plan. */
 import { ENVIRONMENT_INPUTS } from "../../environments";
-import { terraformMessage, type RuleContext } from "../../lib/core/knobs";
+import { ruleCondition, terraformMessage, type RuleContext } from "../../lib/core/knobs";
 import { CACHE_KNOBS } from "../../modules/cache/config";
 import { DATABASE_KNOBS } from "../../modules/database/config";
 
@@ -27,7 +27,7 @@ test.each(["dev", "staging", "production"] as const)(
     const rules = [...cacheRules(ws), ...databaseRules(ws)];
     for (const rule of rules) {
       expect(stacks[ws].root.variable[rule.variable].validation).toContainEqual({
-        condition: `\${${rule.condition}}`,
+        condition: `\${${ruleCondition(rule)}}`,
         error_message: terraformMessage(rule),
       });
     }
@@ -40,13 +40,13 @@ test("the Multi-AZ and 7-day backup rules guard staging and production, not dev"
       expect.arrayContaining(["db_multi_az", "db_backup_retention_period"]),
     );
   expect(stacks.dev.root.variable.db_multi_az.validation ?? []).toEqual([]);
-  expect(databaseRules("dev").filter((r) => r.condition.includes(">= 7"))).toEqual([]);
+  expect(databaseRules("dev").filter((r) => ruleCondition(r).includes(">= 7"))).toEqual([]);
 });
 
 test("Redis TLS, AUTH, failover and Multi-AZ cannot be switched off in staging or production tfvars", () => {
   const guarded = (ws: "dev" | "staging" | "production") =>
     cacheRules(ws)
-      .filter((r) => r.condition === `var.${r.variable}`)
+      .filter((r) => ruleCondition(r) === `var.${r.variable}`)
       .map((r) => r.variable)
       .sort();
   expect(guarded("staging")).toEqual([

@@ -16,6 +16,7 @@
  * In a message template `{knob}` is replaced by the value at synth and by `${var.knob}` at plan.
  */
 import { z } from "zod";
+import { evaluate, hcl, hclTerm, holds, isTrue, type Rule, type Term } from "./rules";
 
 export type KnobType = "string" | "number" | "bool";
 export type KnobValue = string | number | boolean;
@@ -38,14 +39,14 @@ export interface KnobSpec {
 export interface KnobRule<K extends string = string> {
   /** The knob whose validation block carries the rule (and whose field the synth message names). */
   readonly variable: K;
-  /** Synth-time test; true when the values are acceptable. */
-  readonly ok: (v: KnobValues) => boolean;
-  /** Plan-time condition, HCL over `var.<knob>`. */
-  readonly condition: string;
+  /** What the values must satisfy (lib/core/rules.ts): checked at synth (`holds`) and printed as the plan-time condition (`hcl`). */
+  readonly must: Rule<K>;
   /** Message with `{knob}` placeholders (and `{extra}` ones from `extras`). */
   readonly message: string;
-  /** Computed placeholders: a synth-time function and the HCL expression Terraform evaluates. */
-  readonly extras?: Record<string, { readonly synth: (v: KnobValues) => string; readonly hcl: string }>;
+  /** Computed placeholders: terms of the rule language, evaluated at synth and printed for Terraform. */
+  readonly extras?: Record<string, Term<K>>;
+  /** The policy check (lib/tools/policy) whose verdict this rule decides, when the gate reads it from here. */
+  readonly check?: string;
 }
 
 /** What a rule may depend on besides the values: the workspace (for messages) and its strictness. */
@@ -136,42 +137,42 @@ export function knobProblems<S extends Record<string, KnobSpec>>(
   const values = knobValues(set, section as Record<string, unknown>);
   return set
     .rules(ctx)
-    .filter((rule) => !rule.ok(values))
+    .filter((rule) => !holds(rule.must, values))
     .map((rule) => ({ field: set.knobs[rule.variable].field, message: synthMessage(rule, values) }));
 }
 
 /** The synth-time text of a rule's message. */
 export function synthMessage(rule: KnobRule, values: KnobValues): string {
-  return rule.message.replace(
-    /\{(\w+)\}/g,
-    (_, name: string) => rule.extras?.[name]?.synth(values) ?? String(values[name]),
+  return rule.message.replace(/\{(\w+)\}/g, (_, name: string) =>
+    String(rule.extras?.[name] ? evaluate(rule.extras[name], values) : values[name]),
   );
 }
 
 /** The plan-time text of a rule's message (a Terraform template). */
 export function terraformMessage(rule: KnobRule): string {
   return rule.message.replace(/\{(\w+)\}/g, (_, name: string) =>
-    rule.extras?.[name] ? `\${${rule.extras[name].hcl}}` : `\${var.${name}}`,
+    rule.extras?.[name] ? `\${${hclTerm(rule.extras[name])}}` : `\${var.${name}}`,
   );
 }
 
-/** An HCL regex literal for a JavaScript regex source (backslashes doubled). */
-export function hclRegex(source: string): string {
-  return source.replace(/\\/g, "\\\\");
+/** The plan-time condition of a rule: its HCL, over `var.<knob>` (without `${}`). */
+export function ruleCondition(rule: KnobRule): string {
+  return hcl(rule.must);
 }
 
 /**
  * A rule that keeps a policy control on in production-like tiers: the knob must stay true
  * (`production keeps Redis TLS on: redis_transit_encryption_enabled must be true (policy check …)`).
+ * The policy check `check` reads its verdict from this rule.
  */
 export function keepsOn<K extends string>(ctx: RuleContext, variable: K, what: string, check: string): KnobRule<K>[] {
   if (!ctx.strict) return [];
   return [
     {
       variable,
-      ok: (v) => v[variable] === true,
-      condition: `var.${variable}`,
+      must: isTrue(variable),
       message: `${ctx.label} keeps ${what}: ${variable} must be true (policy check ${check})`,
+      check,
     },
   ];
 }

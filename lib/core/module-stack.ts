@@ -25,12 +25,20 @@ import { Node, type Construct } from "constructs";
 import { countedNameFindings, countedNameProblem } from "./counted-names";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
 import { knobNames, type KnobSet, type KnobSpec, type KnobTokens } from "./knobs";
+import { hcl, type Rule } from "./rules";
 
-/** A Terraform `validation` block: the condition is an HCL expression (without `${}`). */
+/**
+ * A Terraform `validation` block: the condition is a rule of lib/core/rules.ts (printed as HCL), or an
+ * HCL expression (without `${}`) for what the rule language does not express.
+ */
 export interface VariableValidation {
-  readonly condition: string;
+  readonly condition: string | Rule;
   readonly errorMessage: string;
 }
+
+/** The HCL of a validation's condition. */
+export const conditionText = (v: VariableValidation): string =>
+  typeof v.condition === "string" ? v.condition : hcl(v.condition);
 
 export interface InputSpec {
   /** Terraform type constraint, e.g. `string`, `list(string)`, `bool`. */
@@ -140,7 +148,7 @@ export abstract class ModuleStack extends TerraformStack {
       default: spec.default === null ? undefined : spec.default,
       nullable: spec.nullable,
       sensitive: spec.sensitive,
-      validation: spec.validations?.map((v) => ({ condition: expr(v.condition), errorMessage: v.errorMessage })),
+      validation: spec.validations?.map((v) => ({ condition: expr(conditionText(v)), errorMessage: v.errorMessage })),
     });
     if (spec.default === null) variable.addOverride("default", null);
     if (value !== undefined) this.inputValues[name] = value;

@@ -24,13 +24,14 @@ import { assertUniqueAddresses, elementsOf } from "./elements";
 import {
   knobNames,
   knobValues,
+  ruleCondition,
   terraformMessage,
   type KnobSet,
   type KnobSpec,
   type KnobTokens,
   type RuleContext,
 } from "./knobs";
-import { expr, named, type InputSpec, type ModuleStack } from "./module-stack";
+import { conditionText, expr, named, type InputSpec, type ModuleStack } from "./module-stack";
 import { addPlaceholderChecks, type Placeholder } from "./placeholders";
 import { renderTfvars, type TfvarsEntry } from "./tfvars";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "./versions";
@@ -145,7 +146,7 @@ export class WorkspaceStack extends TerraformStack {
       default: value,
       nullable: spec.nullable,
       sensitive: spec.sensitive,
-      validation: spec.validations?.map((v) => ({ condition: expr(v.condition), errorMessage: v.errorMessage })),
+      validation: spec.validations?.map((v) => ({ condition: expr(conditionText(v)), errorMessage: v.errorMessage })),
     });
   }
 
@@ -164,7 +165,7 @@ export class WorkspaceStack extends TerraformStack {
         description: spec.description,
         validations: rules
           .filter((r) => r.variable === name)
-          .map((r) => ({ condition: r.condition, errorMessage: terraformMessage(r) })),
+          .map((r) => ({ condition: ruleCondition(r), errorMessage: terraformMessage(r) })),
       });
       tokens[name] = spec.type === "number" ? v.numberValue : spec.type === "bool" ? v.booleanValue : v.stringValue;
     }

@@ -1,7 +1,8 @@
 /** Configuration of the cache module (ElastiCache for Redis): the `cache` section of an environment. */
 import { z } from "zod";
 import type { Controls } from "../../lib/core/controls";
-import { defineKnobs, hclRegex, keepsOn, knobFields } from "../../lib/core/knobs";
+import { defineKnobs, keepsOn, knobFields } from "../../lib/core/knobs";
+import { implies, isTrue, matches, range } from "../../lib/core/rules";
 import { CACHE_ENGINES, CACHE_ENGINE_VERSIONS } from "./engine";
 
 /** The replication group's description when the product says nothing: `Redis cache of <name> (application cache)`. */
@@ -85,33 +86,31 @@ export const CACHE_KNOBS = defineKnobs(
   (ctx) => [
     {
       variable: "redis_node_type",
-      ok: (v) => new RegExp(REDIS_NODE_TYPE_RE).test(String(v.redis_node_type)),
-      condition: `can(regex("${hclRegex(REDIS_NODE_TYPE_RE)}", var.redis_node_type))`,
+      must: matches("redis_node_type", REDIS_NODE_TYPE_RE),
       message: `{redis_node_type} is not an ElastiCache for Redis node type (families: ${REDIS_NODE_FAMILIES.join(", ")})`,
     },
     {
       variable: "redis_num_cache_nodes",
-      ok: (v) => Number(v.redis_num_cache_nodes) >= 1 && Number(v.redis_num_cache_nodes) <= MAX_CACHE_NODES,
-      condition: `var.redis_num_cache_nodes >= 1 && var.redis_num_cache_nodes <= ${MAX_CACHE_NODES}`,
+      must: range("redis_num_cache_nodes", { min: 1, max: MAX_CACHE_NODES }),
       message: `a replication group has 1 to ${MAX_CACHE_NODES} nodes (1 primary + up to ${MAX_CACHE_NODES - 1} replicas), got {redis_num_cache_nodes}`,
     },
     {
       variable: "redis_num_cache_nodes",
-      ok: (v) => !v.redis_automatic_failover_enabled || Number(v.redis_num_cache_nodes) >= 2,
-      condition: "!var.redis_automatic_failover_enabled || var.redis_num_cache_nodes >= 2",
+      must: implies(isTrue("redis_automatic_failover_enabled"), range("redis_num_cache_nodes", { min: 2 })),
       message: "automatic failover needs at least 2 nodes, got {redis_num_cache_nodes}",
+      check: "elasticache-failover-consistent",
     },
     {
       variable: "redis_multi_az_enabled",
-      ok: (v) => !v.redis_multi_az_enabled || v.redis_automatic_failover_enabled === true,
-      condition: "!var.redis_multi_az_enabled || var.redis_automatic_failover_enabled",
+      must: implies(isTrue("redis_multi_az_enabled"), isTrue("redis_automatic_failover_enabled")),
       message: "Multi-AZ needs automatic failover (set redis_automatic_failover_enabled = true)",
+      check: "elasticache-failover-consistent",
     },
     {
       variable: "redis_auth_enabled",
-      ok: (v) => !v.redis_auth_enabled || v.redis_transit_encryption_enabled === true,
-      condition: "!var.redis_auth_enabled || var.redis_transit_encryption_enabled",
+      must: implies(isTrue("redis_auth_enabled"), isTrue("redis_transit_encryption_enabled")),
       message: "AUTH needs transit encryption (set redis_transit_encryption_enabled = true)",
+      check: "elasticache-auth-needs-tls",
     },
     // Production-like tiers keep the policy controls an operator could switch off in tfvars.
     ...keepsOn(ctx, "redis_transit_encryption_enabled", "Redis TLS on", "elasticache-transit-encryption"),

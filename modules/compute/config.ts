@@ -4,6 +4,18 @@ import type { Controls } from "../../lib/core/controls";
 import { CA_BUNDLE_PATH_RE, DEFAULT_RDS_CA_BUNDLE } from "../database/config";
 import { defineKnobs, knobFields, type KnobRule, type KnobSet, type KnobSpec } from "../../lib/core/knobs";
 import {
+  all,
+  compare,
+  implies,
+  join,
+  knob,
+  lookup,
+  matches,
+  member,
+  oneOf,
+  range as within,
+} from "../../lib/core/rules";
+import {
   DATADOG_AGENT_CONTAINER,
   DATADOG_INIT_CONTAINER,
   datadogKnobRules,
@@ -55,8 +67,7 @@ export const IMAGE_KNOBS = defineKnobs(
   () => [
     {
       variable: "app_image_tag",
-      ok: (v) => new RegExp(IMAGE_TAG_RE).test(String(v.app_image_tag)),
-      condition: `can(regex("${IMAGE_TAG_RE}", var.app_image_tag))`,
+      must: matches("app_image_tag", IMAGE_TAG_RE),
       message: '"{app_image_tag}" is not a Docker image tag',
     },
   ],
@@ -66,10 +77,6 @@ export const IMAGE_KNOBS = defineKnobs(
 export function serviceVariablePrefix(service: string): string {
   return service.replace(/-/g, "_");
 }
-
-const fargateMapHcl = `{ ${Object.entries(FARGATE_MEMORY)
-  .map(([cpu, mems]) => `"${cpu}" = [${mems.join(", ")}]`)
-  .join(", ")} }`;
 
 /** What every service's knobs are: suffix of the variable → declaration. */
 const SERVICE_KNOB_SPECS = {
@@ -100,35 +107,27 @@ export function serviceKnobs(service: string, extraRules: (prefix: string) => re
   const knobs: Record<string, KnobSpec> = {};
   for (const [suffix, spec] of Object.entries(SERVICE_KNOB_SPECS))
     knobs[`${p}_${suffix}`] = { ...spec, description: spec.description.replace("{service}", service) };
+  const validMemory = lookup(FARGATE_MEMORY, knob(cpu), []);
   const rules: KnobRule[] = [
     {
       variable: cpu,
-      ok: (v) => FARGATE_CPUS.includes(Number(v[cpu])),
-      condition: `contains([${FARGATE_CPUS.join(", ")}], var.${cpu})`,
+      must: oneOf(cpu, FARGATE_CPUS),
       message: `{${cpu}} is not a Fargate CPU value (${FARGATE_CPUS.join(", ")})`,
     },
     {
       variable: memory,
-      ok: (v) => !FARGATE_CPUS.includes(Number(v[cpu])) || FARGATE_MEMORY[Number(v[cpu])].includes(Number(v[memory])),
-      condition: `!contains([${FARGATE_CPUS.join(", ")}], var.${cpu}) || contains(lookup(${fargateMapHcl}, tostring(var.${cpu}), []), var.${memory})`,
+      must: implies(oneOf(cpu, FARGATE_CPUS), member(memory, validMemory)),
       message: `{${memory}} MiB is not a valid Fargate memory for {${cpu}} CPU units (valid: {valid_memory})`,
-      extras: {
-        valid_memory: {
-          synth: (v) => (FARGATE_MEMORY[Number(v[cpu])] ?? []).join(", "),
-          hcl: `join(", ", lookup(${fargateMapHcl}, tostring(var.${cpu}), []))`,
-        },
-      },
+      extras: { valid_memory: join(", ", validMemory) },
     },
     {
       variable: desired,
-      ok: (v) => Number(v[min]) <= Number(v[desired]) && Number(v[desired]) <= Number(v[max]),
-      condition: `var.${min} <= var.${desired} && var.${desired} <= var.${max}`,
+      must: all(compare(min, "<=", desired), compare(desired, "<=", max)),
       message: `desired count {${desired}} must lie between ${min} {${min}} and ${max} {${max}}`,
     },
     {
       variable: max,
-      ok: (v) => Number(v[max]) >= 1,
-      condition: `var.${max} >= 1`,
+      must: within(max, { min: 1 }),
       message: `${max} must be at least 1, got {${max}}`,
     },
   ];

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { KnobRule } from "../../lib/core/knobs";
+import { range } from "../../lib/core/rules";
 
 /**
  * Datadog sites (https://docs.datadoghq.com/getting_started/site/): US1, US3, US5, EU1, AP1, AP2, US1-FED.
@@ -133,14 +134,12 @@ export function datadogKnobRules(
   return [
     {
       variable: cpu,
-      ok: (v) => Number(v[cpu]) >= minimumTask(s.cpu),
-      condition: `var.${cpu} >= ${minimumTask(s.cpu)}`,
+      must: range(cpu, { min: minimumTask(s.cpu) }),
       message: `service ${service}: ${fitMessage("cpu", `{${cpu}}`, dd, compute.xray)}`,
     },
     {
       variable: memory,
-      ok: (v) => Number(v[memory]) >= minimumTask(s.memory),
-      condition: `var.${memory} >= ${minimumTask(s.memory)}`,
+      must: range(memory, { min: minimumTask(s.memory) }),
       message: `service ${service}: ${fitMessage("memory", `{${memory}}`, dd, compute.xray)}`,
     },
   ];

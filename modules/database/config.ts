@@ -1,6 +1,7 @@
 /** Configuration of the database module (RDS for PostgreSQL): the `database` section of an environment. */
 import { z } from "zod";
-import { defineKnobs, hclRegex, knobFields, type KnobValues } from "../../lib/core/knobs";
+import { defineKnobs, knobFields } from "../../lib/core/knobs";
+import { compare, implies, isTrue, matches, range } from "../../lib/core/rules";
 import { window } from "../cache/config";
 import { TAG_VALUE_RE } from "../../lib/constructs/rotation";
 
@@ -49,32 +50,28 @@ export const DATABASE_KNOBS = defineKnobs(
   (ctx) => [
     {
       variable: "db_instance_class",
-      ok: (v) => new RegExp(RDS_CLASS_RE).test(String(v.db_instance_class)),
-      condition: `can(regex("${hclRegex(RDS_CLASS_RE)}", var.db_instance_class))`,
+      must: matches("db_instance_class", RDS_CLASS_RE),
       message: `{db_instance_class} is not an RDS instance class this project allows (families: ${RDS_FAMILIES.join(", ")})`,
     },
     {
       variable: "db_allocated_storage",
-      ok: (v) => Number(v.db_allocated_storage) >= 20 && Number(v.db_allocated_storage) <= 65536,
-      condition: "var.db_allocated_storage >= 20 && var.db_allocated_storage <= 65536",
+      must: range("db_allocated_storage", { min: 20, max: 65536 }),
       message: "gp3 storage must be 20 to 65536 GB, got {db_allocated_storage}",
     },
     {
       variable: "db_backup_retention_period",
-      ok: (v) => Number(v.db_backup_retention_period) >= 0 && Number(v.db_backup_retention_period) <= 35,
-      condition: "var.db_backup_retention_period >= 0 && var.db_backup_retention_period <= 35",
+      must: range("db_backup_retention_period", { min: 0, max: 35 }),
       message: "backup retention must be 0 to 35 days, got {db_backup_retention_period}",
     },
     {
       variable: "db_replica_count",
-      ok: (v) => Number(v.db_replica_count) === 0 || Number(v.db_backup_retention_period) > 0,
-      condition: "var.db_replica_count == 0 || var.db_backup_retention_period > 0",
+      must: implies(compare("db_replica_count", "!=", 0), compare("db_backup_retention_period", ">", 0)),
       message: "read replicas need automated backups (backup retention > 0), got {db_backup_retention_period} days",
+      check: "rds-replica-source-backups",
     },
     {
       variable: "db_replica_count",
-      ok: (v) => Number(v.db_replica_count) >= 0 && Number(v.db_replica_count) <= 5,
-      condition: "var.db_replica_count >= 0 && var.db_replica_count <= 5",
+      must: range("db_replica_count", { min: 0, max: 5 }),
       message: "RDS allows 0 to 5 read replicas here, got {db_replica_count}",
     },
     // Production-like tiers: a standby and a week of backups.
@@ -82,15 +79,15 @@ export const DATABASE_KNOBS = defineKnobs(
       ? [
           {
             variable: "db_multi_az" as const,
-            ok: (v: KnobValues) => v.db_multi_az === true,
-            condition: "var.db_multi_az",
+            must: isTrue("db_multi_az"),
             message: `${ctx.label} needs Multi-AZ (db_multi_az = true)`,
+            check: "rds-multi-az",
           },
           {
             variable: "db_backup_retention_period" as const,
-            ok: (v: KnobValues) => Number(v.db_backup_retention_period) >= 7,
-            condition: "var.db_backup_retention_period >= 7",
+            must: range("db_backup_retention_period", { min: 7 }),
             message: `${ctx.label} keeps automated backups at least 7 days, got {db_backup_retention_period} (policy check rds-backup-retention)`,
+            check: "rds-backup-retention",
           },
         ]
       : []),

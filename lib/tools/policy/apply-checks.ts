@@ -26,6 +26,7 @@ import type { PolicyModel, PolicyResource } from "./model";
 import { REPLACEMENT_FORCING, replacementDigest } from "../../constructs/replacement-name";
 import { DATADOG_CHECKS } from "./datadog-checks";
 import { HANDOFF_CHECKS } from "./handoff-checks";
+import { brokenKnobRules, KNOB_SETS } from "./knob-verdicts";
 import { STRUCTURE_CHECKS } from "./structure-checks";
 
 interface Container {
@@ -480,10 +481,14 @@ export const APPLY_CHECKS: readonly Check[] = [
       sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html"],
     },
     ["aws_db_instance"],
+    // The database config's rule "read replicas need automated backups" decides.
     (r, m) => {
       const src = replicaSource(r, m);
-      const days = src ? num(src.config.backup_retention_period) : undefined;
-      return src && days !== undefined && days < 1
+      return src &&
+        brokenKnobRules(KNOB_SETS.database, "rds-replica-source-backups", {
+          db_replica_count: 1,
+          db_backup_retention_period: num(src.config.backup_retention_period),
+        }).size > 0
         ? `its source ${src.address} has backup_retention_period 0: RDS needs automated backups on the source of a read replica`
         : undefined;
     },
@@ -894,8 +899,12 @@ export const APPLY_CHECKS: readonly Check[] = [
       sources: ["https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html"],
     },
     ["aws_elasticache_replication_group"],
+    // The cache config's rule "AUTH needs transit encryption" decides.
     (r) =>
-      isSet(r.config.auth_token) && !isTrue(r.config.transit_encryption_enabled)
+      brokenKnobRules(KNOB_SETS.cache, "elasticache-auth-needs-tls", {
+        redis_auth_enabled: isSet(r.config.auth_token),
+        redis_transit_encryption_enabled: isTrue(r.config.transit_encryption_enabled),
+      }).size > 0
         ? "auth_token without transit_encryption_enabled: ElastiCache accepts AUTH only on TLS replication groups"
         : undefined,
   ),
@@ -908,14 +917,17 @@ export const APPLY_CHECKS: readonly Check[] = [
     },
     ["aws_elasticache_replication_group"],
     (r) => {
-      if (isTrue(r.config.multi_az_enabled) && !isTrue(r.config.automatic_failover_enabled))
-        return "multi_az_enabled without automatic_failover_enabled";
-      const nodes = num(r.config.num_cache_clusters);
+      // The cache config's rules "Multi-AZ needs automatic failover" and "automatic failover needs 2 nodes"
+      // decide; cluster mode's replicas per shard are not a knob.
+      const failover = isTrue(r.config.automatic_failover_enabled);
+      const broken = brokenKnobRules(KNOB_SETS.cache, "elasticache-failover-consistent", {
+        redis_multi_az_enabled: isTrue(r.config.multi_az_enabled),
+        redis_automatic_failover_enabled: failover,
+        redis_num_cache_nodes: num(r.config.num_cache_clusters),
+      });
+      if (broken.has("redis_multi_az_enabled")) return "multi_az_enabled without automatic_failover_enabled";
       const replicas = num(r.config.replicas_per_node_group);
-      if (
-        isTrue(r.config.automatic_failover_enabled) &&
-        ((nodes !== undefined && nodes < 2) || (replicas !== undefined && replicas < 1))
-      )
+      if (broken.has("redis_num_cache_nodes") || (failover && replicas !== undefined && replicas < 1))
         return "automatic_failover_enabled with no replica (num_cache_clusters < 2)";
       return undefined;
     },

@@ -21,6 +21,7 @@
 import { Unknown, isUnknown, type Value } from "./expressions";
 import type { PolicyModel, PolicyResource } from "./model";
 import { APPLY_CHECKS } from "./apply-checks";
+import { brokenKnobRules, KNOB_SETS } from "./knob-verdicts";
 import { URL_CHECKS } from "./url-checks";
 import { containers } from "./containers";
 import { ROTATION_WAIVER_TAG } from "../../constructs/rotation";
@@ -231,7 +232,13 @@ export const CHECKS: readonly Check[] = [
       scope: "all",
     },
     ["aws_elasticache_replication_group"],
-    (r) => (isTrue(r.config.transit_encryption_enabled) ? undefined : "transit_encryption_enabled is not true"),
+    // The cache config's keeps-on rule decides.
+    (r) =>
+      brokenKnobRules(KNOB_SETS.cache, "elasticache-transit-encryption", {
+        redis_transit_encryption_enabled: isTrue(r.config.transit_encryption_enabled),
+      }).size > 0
+        ? "transit_encryption_enabled is not true"
+        : undefined,
   ),
   perResource(
     {
@@ -243,10 +250,13 @@ export const CHECKS: readonly Check[] = [
       scope: "all",
     },
     ["aws_elasticache_replication_group"],
+    // The cache config's keeps-on rule decides.
     (r) =>
-      isSet(r.config.auth_token) || isSet(r.config.user_group_ids)
-        ? undefined
-        : "no auth_token: any client in the security group can read and write the cache",
+      brokenKnobRules(KNOB_SETS.cache, "elasticache-auth", {
+        redis_auth_enabled: isSet(r.config.auth_token) || isSet(r.config.user_group_ids),
+      }).size > 0
+        ? "no auth_token: any client in the security group can read and write the cache"
+        : undefined,
   ),
   perResource(
     {
@@ -838,7 +848,11 @@ export const CHECKS: readonly Check[] = [
       scope: "production-like",
     },
     ["aws_db_instance"],
-    (r) => (isTrue(r.config.multi_az) ? undefined : "multi_az is not true"),
+    // The database config's production-like rule decides.
+    (r) =>
+      brokenKnobRules(KNOB_SETS.database, "rds-multi-az", { db_multi_az: isTrue(r.config.multi_az) }).size > 0
+        ? "multi_az is not true"
+        : undefined,
     (r) => !isReplica(r),
   ),
   perResource(
@@ -851,10 +865,13 @@ export const CHECKS: readonly Check[] = [
       scope: "production-like",
     },
     ["aws_db_instance"],
+    // The database config's production-like rule decides.
     (r) =>
-      (num(r.config.backup_retention_period) ?? 0) >= 7
-        ? undefined
-        : `backup_retention_period is ${String(r.config.backup_retention_period ?? 0)} days, under 7`,
+      brokenKnobRules(KNOB_SETS.database, "rds-backup-retention", {
+        db_backup_retention_period: num(r.config.backup_retention_period) ?? 0,
+      }).size > 0
+        ? `backup_retention_period is ${String(r.config.backup_retention_period ?? 0)} days, under 7`
+        : undefined,
     (r) => !isReplica(r),
   ),
   perResource(
@@ -897,12 +914,18 @@ export const CHECKS: readonly Check[] = [
       scope: "production-like",
     },
     ["aws_elasticache_replication_group"],
-    (r) =>
-      !isTrue(r.config.automatic_failover_enabled)
+    // The cache config's keeps-on rules decide.
+    (r) => {
+      const broken = brokenKnobRules(KNOB_SETS.cache, "elasticache-multi-az", {
+        redis_automatic_failover_enabled: isTrue(r.config.automatic_failover_enabled),
+        redis_multi_az_enabled: isTrue(r.config.multi_az_enabled),
+      });
+      return broken.has("redis_automatic_failover_enabled")
         ? "automatic_failover_enabled is not true"
-        : !isTrue(r.config.multi_az_enabled)
+        : broken.has("redis_multi_az_enabled")
           ? "multi_az_enabled is not true"
-          : undefined,
+          : undefined;
+    },
   ),
   perResource(
     {
