@@ -8,7 +8,7 @@
  * CloudFront's edge addresses, so they belong on the CloudFront ACL (docs/decisions.md, D52):
  * `ipRules`, a bool variable's token, switches them on the ACL being built.
  */
-import { conditional, Fn, Op, ref, Token, type IResolvable } from "cdktf";
+import { conditional, Fn, Lazy, Op, TerraformStack, Token, type IResolvable, type TerraformVariable } from "cdktf";
 import { ZERO } from "./context";
 
 /** Seconds over which the rate-based rule counts requests (seed 001: per minute). */
@@ -57,14 +57,18 @@ export interface WafRuleInputs {
   readonly largeBodyPaths?: string[];
 }
 
+/** A value of the variable `name` of the module whose JSON is being written (found when it is written). */
+const variableOf = (name: string, value: (v: TerraformVariable) => unknown) =>
+  Lazy.anyValue({ produce: (c) => value(TerraformStack.of(c.scope).node.findChild(name) as TerraformVariable) });
+
 /**
- * The variables of the same names as a module's (`waf_rate_limit`, `waf_allowed_countries`,
- * `waf_enable_bot_control`): the CloudFront ACL's call, until it passes its variables' tokens.
+ * The variables of the same names (`waf_rate_limit`, `waf_allowed_countries`, `waf_enable_bot_control`) of the
+ * module that calls wafRules without its tokens (cdn's CloudFront ACL, until it passes them).
  */
 const SAME_NAMED_VARIABLES: WafRuleInputs = {
-  rateLimit: Token.asNumber(ref("var.waf_rate_limit")),
-  allowedCountries: Token.asList(ref("var.waf_allowed_countries")),
-  botControl: ref("var.waf_enable_bot_control"),
+  rateLimit: Token.asNumber(variableOf("waf_rate_limit", (v) => v.numberValue)),
+  allowedCountries: Token.asList(variableOf("waf_allowed_countries", (v) => v.listValue)),
+  botControl: variableOf("waf_enable_bot_control", (v) => v.booleanValue),
 };
 
 /** `[1]` when `on`, else `[]`: the `for_each` of a dynamic block that exists or not. */
