@@ -9,14 +9,14 @@
  *
  * Depends on: nothing but root values.
  */
-import { Fn, propertyAccess } from "cdktf";
+import { Fn } from "cdktf";
 import type { Construct } from "constructs";
 import { ModuleStack } from "../../lib/core/module-stack";
 import { auditTrail } from "./audit";
 import type { SecurityConfig } from "./config";
 import type { SecurityPart } from "./context";
 import { deployRole, type GithubTrust } from "./github";
-import { KMS_PURPOSES, securityKeys } from "./kms";
+import { securityKeys } from "./kms";
 import { appSecrets } from "./secrets";
 import { terraformRoles, type TerraformStateAccess } from "./terraform-role";
 import { webAcl } from "./web-acl";
@@ -62,25 +62,12 @@ export class SecurityModule extends ModuleStack {
     super(scope, workspace, "security");
     const part = this.part(props);
     const keys = securityKeys(part, props.dataKeyServices ?? []);
-    const acl = webAcl(part, keys.logs, props.wafIpRules ?? true);
+    webAcl(part, keys.logs, props.wafIpRules ?? true);
     const secretPrefix = appSecrets(part, props.secretPrefix, keys.data);
     auditTrail(part, keys, props.cloudtrailBucketName);
     const clusterName = props.clusterNameSuffix ? `${part.name}-${props.clusterNameSuffix}` : undefined;
     const github = deployRole(part, clusterName);
     if (props.terraformRoles) this.terraformRoles(part, props.terraformRoles, secretPrefix, keys.data.arn, github);
-
-    for (const purpose of KMS_PURPOSES) {
-      this.output(
-        `${purpose}_kms_key_arn`,
-        keys[purpose].arn,
-        `ARN of the ${purpose} KMS key (alias/<name>-${purpose}).`,
-      );
-    }
-    this.output(
-      "web_acl_arn",
-      Fn.one(propertyAccess(acl, ["*", "arn"])),
-      "Regional web ACL for the ALB, or null when WAF is off.",
-    );
   }
 
   /** The root values every part uses (name, region, account) as module variables, and the declarations. */

@@ -165,7 +165,7 @@ export function logsKey(
 
 /**
  * The module's keys, one per purpose (`aws_kms_key.<purpose>`, alias `alias/<name>-<purpose>`), with input
- * `kms_deletion_window_days`. `dataKeyServices`: services besides DATA_KEY_SERVICES that may use the data key.
+ * `kms_deletion_window_days` and outputs `<purpose>_kms_key_arn`. `dataKeyServices`: services besides DATA_KEY_SERVICES that may use the data key.
  */
 export function securityKeys(part: SecurityPart, dataKeyServices: readonly string[]): Record<KmsPurpose, KmsKey> {
   const { scope, name, region, account } = part;
@@ -197,5 +197,11 @@ export function securityKeys(part: SecurityPart, dataKeyServices: readonly strin
       purpose,
     );
   }
+  for (const purpose of KMS_PURPOSES)
+    part.output(
+      `${purpose}_kms_key_arn`,
+      keys[purpose].arn,
+      `ARN of the ${purpose} KMS key (alias/<name>-${purpose}).`,
+    );
   return keys;
 }

@@ -4,7 +4,7 @@
  */
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
-import { Op, Token } from "cdktf";
+import { Fn, Op, propertyAccess, Token } from "cdktf";
 import { counted, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
 import { WAF_MAX_LARGE_BODY_PATHS, WAF_MIN_RATE_LIMIT, WAF_PATH_PREFIX_RE } from "./config";
@@ -12,8 +12,8 @@ import { forExpr, oneIf, type SecurityPart } from "./context";
 import { wafRules } from "./waf";
 import { wafLogging } from "./waf-logging";
 
-/** `ipRules`: the IP-keyed rules live on this ACL (false when CloudFront fronts the ALB, D52). */
-export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): Wafv2WebAcl {
+/** The ACL and output `web_acl_arn`. `ipRules`: the IP-keyed rules live on this ACL (false when CloudFront fronts the ALB, D52). */
+export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): void {
   const { scope, input, name } = part;
   const waf = part.settings.waf;
   const enabled = input("enable_waf", waf.enabled, {
@@ -105,5 +105,9 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): W
     acl,
     enabled,
   });
-  return acl;
+  part.output(
+    "web_acl_arn",
+    Fn.one(propertyAccess(acl, ["*", "arn"])),
+    "Regional web ACL for the ALB, or null when WAF is off.",
+  );
 }
