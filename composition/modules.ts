@@ -25,7 +25,7 @@ import { DrModule } from "../modules/dr";
 import { MonitoringModule } from "../modules/monitoring";
 import { DefaultVpcNetworkModule } from "../modules/network/default-vpc";
 import { NetworkModule } from "../modules/network";
-import { SecurityModule, type SecurityProps } from "../modules/security";
+import { SecurityModule, type TerraformRolesPlacement } from "../modules/security";
 import { StorageModule } from "../modules/storage";
 import { bucketNames } from "../modules/storage/config";
 import type { Names } from "./names";
@@ -89,33 +89,16 @@ export function network({ app, env, root, names, running }: Ctx): NetworkModule 
 }
 
 export function security({ app, env, root, names }: Ctx): SecurityModule {
-  const sec = env.security;
   return root.use(
     new SecurityModule(app, env.workspace, {
       name: names.name,
       secretPrefix: names.secretPrefix,
       region: env.region,
       accountId: env.accountId,
-      kmsDeletionWindowDays: sec.kmsDeletionWindowDays,
-      enableWaf: sec.waf.enabled,
-      wafRateLimit: sec.waf.rateLimitPerMinute,
-      wafAllowedCountries: sec.waf.allowedCountries,
-      wafLargeBodyPaths: sec.waf.largeBodyPaths,
-      wafEnableBotControl: sec.waf.botControl,
+      settings: env.security,
+      cloudtrailBucketName: names.bucket("cloudtrail"),
       // Behind CloudFront the regional ACL sees edge IPs: its IP-keyed rules live on the CloudFront ACL (D52).
       wafIpRules: !env.cdn.enabled,
-      wafLogRetentionDays: sec.waf.logRetentionDays,
-      secretNames: sec.secrets.names,
-      secretRecoveryWindowDays: sec.secrets.recoveryWindowDays,
-      enableCloudtrail: sec.audit.enabled,
-      cloudtrailBucketName: names.bucket("cloudtrail"),
-      cloudtrailRetentionDays: sec.audit.retentionDays,
-      cloudtrailCloudwatchLogs: sec.audit.cloudWatchLogs,
-      cloudtrailLogRetentionDays: sec.audit.logRetentionDays,
-      githubRepository: sec.deploy.githubRepository,
-      githubBranches: sec.deploy.branches,
-      githubEnvironments: sec.deploy.githubEnvironments,
-      createOidcProvider: sec.deploy.createOidcProvider,
       preventDestroy: env.preventDestroy,
       terraformRoles: terraformRoles(env, names),
       // SecureString parameters (compute.parameterStore, D104) are encrypted with the data key through SSM.
@@ -125,18 +108,15 @@ export function security({ app, env, root, names }: Ctx): SecurityModule {
   );
 }
 
-/** The pipeline's Terraform roles (D97), when enabled: the schema has checked that the state is in S3. */
-function terraformRoles(env: EnvironmentConfig, names: Names): SecurityProps["terraformRoles"] {
-  const t = env.security.deploy.terraformRoles;
-  if (!t.enabled || !env.state) return undefined;
+/** Where the pipeline's Terraform roles (D97) reach, when enabled: the schema has checked that the state is in S3. */
+function terraformRoles(env: EnvironmentConfig, names: Names): TerraformRolesPlacement | undefined {
+  if (!env.security.deploy.terraformRoles.enabled || !env.state) return undefined;
   const regions = [
     env.region,
     ...(env.dr.enabled && env.dr.region ? [env.dr.region] : []),
     ...(env.cdn.enabled ? ["us-east-1"] : []),
   ];
   return {
-    applyBranch: t.applyBranch,
-    workflow: t.workflow,
     bucketPrefix: names.bucketPrefix,
     regions: [...new Set(regions)],
     state: {

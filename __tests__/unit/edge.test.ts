@@ -279,7 +279,7 @@ describe("WAF rules where they see the viewer (D52)", () => {
       expect(dynamic.find((d: Json) => d.content.name === name).for_each).toBe("${var.waf_ip_rules ? [1] : []}");
     }
     expect(dynamic.find((d: Json) => d.content.name === "geo-allow-list").for_each).toBe(
-      "${var.waf_ip_rules && length(var.waf_allowed_countries) > 0 ? [1] : []}",
+      "${(var.waf_ip_rules && (length(var.waf_allowed_countries) > 0)) ? [1] : []}",
     );
   });
 
@@ -301,7 +301,7 @@ describe("WAF rules where they see the viewer (D52)", () => {
       ]),
     );
     expect(acl.dynamic.rule.find((d: Json) => d.content.name === "geo-allow-list").for_each).toBe(
-      "${length(var.waf_allowed_countries) > 0 ? [1] : []}",
+      "${(length(var.waf_allowed_countries) > 0) ? [1] : []}",
     );
     expect(rootInput("production", "cdn", "waf_allowed_countries")).toEqual(["BR"]);
   });

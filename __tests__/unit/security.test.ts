@@ -94,7 +94,7 @@ describe("WAF", () => {
 
   test("blocks every country outside the allow-list, when the list is not empty", () => {
     const geo = acl.dynamic.rule.find((d: Json) => d.content.name === "geo-allow-list");
-    expect(geo.for_each).toBe("${var.waf_ip_rules && length(var.waf_allowed_countries) > 0 ? [1] : []}");
+    expect(geo.for_each).toBe("${(var.waf_ip_rules && (length(var.waf_allowed_countries) > 0)) ? [1] : []}");
     expect(geo.content.statement[0].not_statement[0].statement[0].geo_match_statement[0].country_codes).toBe(
       "${var.waf_allowed_countries}",
     );
@@ -204,7 +204,7 @@ describe("GitHub Actions deploy role", () => {
   const role = resource(sec, "aws_iam_role", "github_actions");
 
   test("trusts only GitHub's OIDC provider, for sts.amazonaws.com and the configured repo refs", () => {
-    expect(role.assume_role_policy).toContain("Federated = local.github_oidc_provider_arn");
+    expect(role.assume_role_policy).toContain('"Federated" = local.github_oidc_provider_arn');
     expect(role.assume_role_policy).toContain('"token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"');
     expect(role.assume_role_policy).toContain('"token.actions.githubusercontent.com:sub" = local.github_subjects');
     expect(sec.locals.github_subjects).toContain('"repo:${var.github_repository}:ref:refs/heads/${b}"');

@@ -58,7 +58,7 @@ export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"
   const name = PIPELINE_ROLES[role];
   const policy: string | undefined = security?.resource?.aws_iam_role?.[name]?.assume_role_policy;
   if (!policy) throw new Error(`${stack.workspace}: no aws_iam_role.${name} in modules/security`);
-  if (!policy.includes('Action = "sts:AssumeRoleWithWebIdentity"'))
+  if (!/"?Action"? = "sts:AssumeRoleWithWebIdentity"/.test(policy))
     throw new Error(`${stack.workspace}: the ${role} role is not assumed with a web identity`);
   const aud = new RegExp(`"${ISSUER}:aud" = "([^"]+)"`).exec(policy);
   const sub = new RegExp(`"${ISSUER}:sub" = local\\.([a-z_]+)`).exec(policy);

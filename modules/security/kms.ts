@@ -2,10 +2,13 @@
  * KMS key policies, one key per purpose (docs/decisions.md D12). Each policy lets the account
  * administer the key and grants use only to the services of that purpose.
  */
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Op, type IResolvable } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
 import { counted, named } from "../../lib/core/module-stack";
+import type { SecurityPart } from "./context";
 
 export const KMS_PURPOSES = ["data", "logs", "audit", "alarms"] as const;
 export type KmsPurpose = (typeof KMS_PURPOSES)[number];
@@ -132,7 +135,7 @@ export function keyPolicy(purpose: KmsPurpose, ctx: KeyContext): PolicyStatement
 
 /**
  * A logs key of a module's own, for a log group the security module's keys cannot serve (another
- * region, or a module that deploys before security), created when `count` (HCL) is 1.
+ * region, or a module that deploys before security), created when `count` (HCL or a token) is 1.
  */
 export function logsKey(
   scope: Construct,
@@ -141,7 +144,7 @@ export function logsKey(
     readonly description: string;
     readonly context: KeyContext;
     readonly deletionWindowInDays: number;
-    readonly count: string;
+    readonly count: string | IResolvable;
     readonly preventDestroy?: boolean;
   },
 ): KmsKey {
@@ -158,4 +161,47 @@ export function logsKey(
     ),
     props.count,
   );
+}
+
+/**
+ * The module's keys, one per purpose (`aws_kms_key.<purpose>`, alias `alias/<name>-<purpose>`), with input
+ * `kms_deletion_window_days` and outputs `<purpose>_kms_key_arn`. `dataKeyServices`: services besides DATA_KEY_SERVICES that may use the data key.
+ */
+export function securityKeys(part: SecurityPart, dataKeyServices: readonly string[]): Record<KmsPurpose, KmsKey> {
+  const { scope, name, region, account } = part;
+  const window = part.input("kms_deletion_window_days", part.settings.kmsDeletionWindowDays, {
+    type: "number",
+    description: "Days before a scheduled KMS key deletion happens (7–30).",
+    default: 30,
+  });
+  window.addValidation({
+    condition: Op.and(Op.gte(window.numberValue, 7), Op.lte(window.numberValue, 30)),
+    errorMessage: "kms_deletion_window_days must be 7–30.",
+  });
+  const keys = {} as Record<KmsPurpose, KmsKey>;
+  for (const purpose of KMS_PURPOSES) {
+    const extraDataServices =
+      purpose === "data" && dataKeyServices.length ? { extraDataServices: dataKeyServices } : {};
+    keys[purpose] = named(
+      new KmsKey(scope, `${purpose}_key`, {
+        description: `${purpose} encryption key of ${name}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: window.numberValue,
+        policy: policyDocument(keyPolicy(purpose, { account, region, name, ...extraDataServices })),
+        lifecycle: { preventDestroy: part.preventDestroy },
+      }),
+      purpose,
+    );
+    named(
+      new KmsAlias(scope, `${purpose}_alias`, { name: `alias/${name}-${purpose}`, targetKeyId: keys[purpose].keyId }),
+      purpose,
+    );
+  }
+  for (const purpose of KMS_PURPOSES)
+    part.output(
+      `${purpose}_kms_key_arn`,
+      keys[purpose].arn,
+      `ARN of the ${purpose} KMS key (alias/<name>-${purpose}).`,
+    );
+  return keys;
 }

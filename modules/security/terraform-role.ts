@@ -20,10 +20,11 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Lazy, TerraformLocal } from "cdktf";
+import { Fn, Lazy, TerraformLocal, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
-import { expr, named, workspaceTypes } from "../../lib/core/module-stack";
+import { named, workspaceTypes } from "../../lib/core/module-stack";
+import { forExpr } from "./context";
 import { configurationReads, RESOURCE_TYPE_ACTIONS, refreshes, writesOf } from "./terraform-actions";
 import { POSTGRES_MULTI_USER_ROTATION_APP, SAR_STACK_PREFIX } from "../../lib/constructs/rotation";
 
@@ -391,25 +392,51 @@ export interface TerraformTrustSpec {
   readonly workflow: string;
 }
 
-/** The trust policy as a Terraform expression: audience and environment subjects, plus `equals` / `like` claim conditions. */
-function trustExpression(equals: Record<string, string>, like: Record<string, string>): string {
-  const pairs = (c: Record<string, string>) =>
-    Object.entries(c)
-      .map(([k, v]) => `, "${OIDC_CLAIMS}:${k}" = "${v}"`)
-      .join("");
-  const stringLike = Object.keys(like).length ? `, StringLike = { ${pairs(like).slice(2)} }` : "";
-  return (
-    'jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity", ' +
-    "Principal = { Federated = local.github_oidc_provider_arn }, " +
-    `Condition = { StringEquals = { "${OIDC_CLAIMS}:aud" = "sts.amazonaws.com", "${OIDC_CLAIMS}:sub" = local.terraform_subjects${pairs(equals)} }${stringLike} } }] })`
-  );
+/** The GitHub side of the trust, from the deploy role (github.ts): tokens of the module's variables and local. */
+export interface GithubOidc {
+  /** `owner/repo`. */
+  readonly repository: string;
+  /** The workspace's GitHub Environments: the only subjects the roles trust. */
+  readonly environments: string[];
+  /** ARN of the GitHub OIDC provider. */
+  readonly providerArn: string;
 }
 
-/** Adds the two roles and their policies to the security module (which declares `local.github_oidc_provider_arn`). */
+/** The trust policy: audience and environment subjects, plus `equals` / `like` claim conditions. */
+function trustPolicy(
+  github: GithubOidc,
+  subjects: string[],
+  equals: Record<string, string>,
+  like: Record<string, string>,
+): string {
+  const claims = (c: Record<string, string>) =>
+    Object.fromEntries(Object.entries(c).map(([k, v]) => [`${OIDC_CLAIMS}:${k}`, v]));
+  return Fn.jsonencode({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Principal: { Federated: github.providerArn },
+        Condition: {
+          StringEquals: {
+            [`${OIDC_CLAIMS}:aud`]: "sts.amazonaws.com",
+            [`${OIDC_CLAIMS}:sub`]: subjects,
+            ...claims(equals),
+          },
+          ...(Object.keys(like).length ? { StringLike: claims(like) } : {}),
+        },
+      },
+    ],
+  });
+}
+
+/** Adds the two roles and their policies to the security module. */
 export function terraformRoles(
   scope: Construct,
   ctx: TerraformRoleContext,
   trust: TerraformTrustSpec,
+  github: GithubOidc,
 ): { plan: IamRole; apply: IamRole } {
   // The actions of the types this workspace plans, known once every module exists (at synthesis).
   const lazyPolicy = (statements: (c: TerraformRoleContext) => PolicyStatement[]) =>
@@ -417,19 +444,20 @@ export function terraformRoles(
       produce: () => policyDocument(statements({ ...ctx, resourceTypes: ctx.resourceTypes ?? workspaceTypes(scope) })),
     });
   // Environments only: never a branch subject, never pull_request (a pull request's plan reaches the plan role through its environment).
-  new TerraformLocal(
+  const repo = github.repository;
+  const subjects = new TerraformLocal(
     scope,
     "terraform_subjects",
-    expr('[for e in var.github_environments : "repo:${var.github_repository}:environment:${e}"]'),
-  );
-  const workflowRef = (ref: string) => `\${var.github_repository}/${trust.workflow}@${ref}`;
+    forExpr(`[for e in ${Token.asString(github.environments)} : "repo:\${${repo}}:environment:\${e}"]`),
+  ).asList;
+  const workflowRef = (ref: string) => `${repo}/${trust.workflow}@${ref}`;
   const plan = named(
     new IamRole(scope, "terraform_plan_role", {
       name: `${ctx.name}-terraform-plan`,
       description: "Assumed by the pipeline's Terraform plan jobs (GitHub OIDC): read-only, plus the state lock",
       maxSessionDuration: 3600,
       // Any ref (pull requests included), but only inside the Terraform workflow.
-      assumeRolePolicy: expr(trustExpression({}, { job_workflow_ref: workflowRef("*") })),
+      assumeRolePolicy: trustPolicy(github, subjects, {}, { job_workflow_ref: workflowRef("*") }),
     }),
     "terraform_plan",
   );
@@ -455,7 +483,7 @@ export function terraformRoles(
       name: `${ctx.name}-terraform-apply`,
       description: `Assumed by the pipeline's Terraform apply and rollout jobs (GitHub OIDC), only from ${ref}`,
       maxSessionDuration: 3600,
-      assumeRolePolicy: expr(trustExpression({ ref, job_workflow_ref: workflowRef(ref) }, {})),
+      assumeRolePolicy: trustPolicy(github, subjects, { ref, job_workflow_ref: workflowRef(ref) }, {}),
     }),
     "terraform_apply",
   );

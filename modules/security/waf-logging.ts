@@ -1,18 +1,29 @@
 /**
  * Logging of a module's web ACL (`aws_wafv2_web_acl.this[0]`): a KMS-encrypted CloudWatch log group
  * named `aws-waf-logs-…` (WAF accepts no other names) and the logging configuration, both created
- * only when `var.enable_waf` is true. Shared by the regional ACL (security) and CloudFront's (cdn).
+ * only when the module's `enable_waf` is true. Shared by the regional ACL (security) and CloudFront's (cdn).
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import type { TerraformResource } from "cdktf";
+import { type IResolvable, type TerraformResource, type TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-import { counted, expr, named } from "../../lib/core/module-stack";
+import { counted, named } from "../../lib/core/module-stack";
+import { firstOf, oneIf } from "./context";
 
-export function wafLogging(
-  scope: Construct,
-  props: { readonly logGroupName: string; readonly retentionInDays: number; readonly kmsKeyId: string },
-): TerraformResource[] {
+export interface WafLoggingProps {
+  readonly logGroupName: string;
+  readonly retentionInDays: number;
+  readonly kmsKeyId: string;
+  /** The counted web ACL. @default the scope's `web_acl` */
+  readonly acl?: Wafv2WebAcl;
+  /** Whether WAF is on (`enable_waf`). @default the scope's variable `enable_waf` */
+  readonly enabled?: boolean | IResolvable;
+}
+
+export function wafLogging(scope: Construct, props: WafLoggingProps): TerraformResource[] {
+  const acl = props.acl ?? (scope.node.findChild("web_acl") as Wafv2WebAcl);
+  const enabled = props.enabled ?? (scope.node.findChild("enable_waf") as TerraformVariable).booleanValue;
   const group = counted(
     named(
       new CloudwatchLogGroup(scope, "waf_logs", {
@@ -22,17 +33,17 @@ export function wafLogging(
       }),
       "waf",
     ),
-    "var.enable_waf ? 1 : 0",
+    oneIf(enabled),
   );
   const logging = counted(
     named(
       new Wafv2WebAclLoggingConfiguration(scope, "web_acl_logging", {
-        resourceArn: expr("aws_wafv2_web_acl.this[0].arn"),
-        logDestinationConfigs: [expr("aws_cloudwatch_log_group.waf[0].arn")],
+        resourceArn: firstOf(acl, "arn"),
+        logDestinationConfigs: [firstOf(group, "arn")],
       }),
       "this",
     ),
-    "var.enable_waf ? 1 : 0",
+    oneIf(enabled),
   );
   return [group, logging];
 }

@@ -6,8 +6,10 @@
  *
  * The first three are keyed on the client IP WAF sees. Behind CloudFront the regional ACL sees
  * CloudFront's edge addresses, so they belong on the CloudFront ACL (docs/decisions.md, D52):
- * `ipRulesVar` names a bool variable that switches them on the ACL being built.
+ * `ipRules`, a bool variable's token, switches them on the ACL being built.
  */
+import { conditional, Fn, Lazy, Op, TerraformStack, Token, type IResolvable, type TerraformVariable } from "cdktf";
+import { ZERO } from "./context";
 
 /** Seconds over which the rate-based rule counts requests (seed 001: per minute). */
 export const WAF_RATE_WINDOW_SECONDS = 60;
@@ -37,14 +39,44 @@ export const LARGE_BODY_RULE = "large-body-outside-allowed-paths";
 /** Names of the rules keyed on the client IP (moved to the CloudFront ACL behind CloudFront). */
 export const IP_KEYED_RULES = ["geo-allow-list", "rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList"] as const;
 
+/** The module variables the rules read, as tokens. */
+export interface WafRuleInputs {
+  /** Requests per IP per evaluation window (`waf_rate_limit`). */
+  readonly rateLimit: number;
+  /** ISO codes allowed in (`waf_allowed_countries`); empty: no geo rule. */
+  readonly allowedCountries: string[];
+  /** The Bot Control managed rule group (`waf_enable_bot_control`). */
+  readonly botControl: boolean | IResolvable;
+  /** Switches the IP-keyed rules on this ACL (see the header). @default always on */
+  readonly ipRules?: boolean | IResolvable;
+  /**
+   * Path prefixes whose requests may carry bodies over 8 KB: while the list is non-empty the common rule set only
+   * counts SizeRestrictions_BODY, and a rule after it blocks the requests that carry its label outside those
+   * prefixes (D161). @default no large-body rule
+   */
+  readonly largeBodyPaths?: string[];
+}
+
+/** A value of the variable `name` of the module whose JSON is being written (found when it is written). */
+const variableOf = (name: string, value: (v: TerraformVariable) => unknown) =>
+  Lazy.anyValue({ produce: (c) => value(TerraformStack.of(c.scope).node.findChild(name) as TerraformVariable) });
+
 /**
- * `ipRulesVar`: see the header. `largeBodyPathsVar` names a list(string) variable of path prefixes whose requests
- * may carry bodies over 8 KB: while it is non-empty the common rule set only counts SizeRestrictions_BODY, and
- * a rule after it blocks the requests that carry its label outside those prefixes (D161).
+ * The variables of the same names (`waf_rate_limit`, `waf_allowed_countries`, `waf_enable_bot_control`) of the
+ * module that calls wafRules without its tokens (cdn's CloudFront ACL, until it passes them).
  */
+const SAME_NAMED_VARIABLES: WafRuleInputs = {
+  rateLimit: Token.asNumber(variableOf("waf_rate_limit", (v) => v.numberValue)),
+  allowedCountries: Token.asList(variableOf("waf_allowed_countries", (v) => v.listValue)),
+  botControl: variableOf("waf_enable_bot_control", (v) => v.booleanValue),
+};
+
+/** `[1]` when `on`, else `[]`: the `for_each` of a dynamic block that exists or not. */
+const onlyIf = (on: boolean | IResolvable) => conditional(on, [1], []);
+
 export function wafRules(
   prefix: string,
-  options: { ipRulesVar?: string; largeBodyPathsVar?: string } = {},
+  inputs: WafRuleInputs = SAME_NAMED_VARIABLES,
 ): { static: object[]; dynamic: object[] } {
   const rate = {
     name: "rate-limit-per-ip",
@@ -53,22 +85,22 @@ export function wafRules(
     statement: [
       {
         rate_based_statement: [
-          { limit: "${var.waf_rate_limit}", aggregate_key_type: "IP", evaluation_window_sec: WAF_RATE_WINDOW_SECONDS },
+          { limit: inputs.rateLimit, aggregate_key_type: "IP", evaluation_window_sec: WAF_RATE_WINDOW_SECONDS },
         ],
       },
     ],
     visibility_config: visibility(`${prefix}-rate-limit-per-ip`),
   };
   const reputation = managed("AWSManagedRulesAmazonIpReputationList", 2, prefix);
-  const ipRules = options.ipRulesVar;
-  const only = (cond: string) => (ipRules ? `var.${ipRules} && ${cond}` : cond);
-  const paths = options.largeBodyPathsVar;
+  const ipRules = inputs.ipRules;
+  const hasCountries = Op.gt(Fn.lengthOf(inputs.allowedCountries), ZERO);
+  const paths = inputs.largeBodyPaths;
   const largeBody = paths
-    ? { on: `\${length(var.${paths}) > 0 ? [1] : []}`, regex: `^(\${join("|", var.${paths})})` }
+    ? { on: onlyIf(Op.gt(Fn.lengthOf(paths), ZERO)), regex: `^(${Fn.join("|", paths)})` }
     : undefined;
   return {
     static: [
-      ...(ipRules ? [] : [rate, reputation]),
+      ...(ipRules === undefined ? [rate, reputation] : []),
       managed(
         "AWSManagedRulesCommonRuleSet",
         3,
@@ -88,18 +120,16 @@ export function wafRules(
       managed("AWSManagedRulesSQLiRuleSet", 5, prefix),
     ],
     dynamic: [
-      ...(ipRules ? [rate, reputation].map((content) => ({ for_each: `\${var.${ipRules} ? [1] : []}`, content })) : []),
+      ...(ipRules === undefined ? [] : [rate, reputation].map((content) => ({ for_each: onlyIf(ipRules), content }))),
       {
-        for_each: `\${${only("length(var.waf_allowed_countries) > 0")} ? [1] : []}`,
+        for_each: onlyIf(ipRules === undefined ? hasCountries : Op.and(ipRules, hasCountries)),
         content: {
           name: "geo-allow-list",
           priority: 0,
           action: [{ block: [{}] }],
           statement: [
             {
-              not_statement: [
-                { statement: [{ geo_match_statement: [{ country_codes: "${var.waf_allowed_countries}" }] }] },
-              ],
+              not_statement: [{ statement: [{ geo_match_statement: [{ country_codes: inputs.allowedCountries }] }] }],
             },
           ],
           visibility_config: visibility(`${prefix}-geo-allow-list`),
@@ -147,7 +177,7 @@ export function wafRules(
           ]
         : []),
       {
-        for_each: "${var.waf_enable_bot_control ? [1] : []}",
+        for_each: onlyIf(inputs.botControl),
         content: {
           ...managed("AWSManagedRulesBotControlRuleSet", 6, prefix),
         },

@@ -1,0 +1,56 @@
+/**
+ * Application secrets in Secrets Manager (`aws_secretsmanager_secret.app["<name>"]`, `<secret_prefix>/<name>`),
+ * encrypted with the data key. Terraform creates them; operators set their values (never Terraform).
+ */
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { Fn, Op, TerraformIterator, Token } from "cdktf";
+import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
+import { forEachOf, named } from "../../lib/core/module-stack";
+import { forExpr, ZERO, type SecurityPart } from "./context";
+
+/** Declares the secrets and output `secret_arns`; returns `var.secret_prefix` (`<project>/<env>`). */
+export function appSecrets(part: SecurityPart, secretPrefix: string, dataKey: KmsKey): string {
+  const { scope, input } = part;
+  const secrets = part.settings.secrets;
+  const prefix = input("secret_prefix", secretPrefix, {
+    type: "string",
+    description: "Path prefix of application secrets (`<project>/<env>`).",
+  }).stringValue;
+  const names = input("secret_names", secrets.names, {
+    type: "list(string)",
+    description: "Application secrets to create; values are set outside Terraform.",
+    default: [],
+  }).listValue;
+  const recovery = input("secret_recovery_window_days", secrets.recoveryWindowDays, {
+    type: "number",
+    description: "Days a deleted secret can be restored: 0 or 7–30.",
+    default: 30,
+  });
+  const days = recovery.numberValue;
+  recovery.addValidation({
+    condition: Op.or(Op.eq(days, ZERO), Op.and(Op.gte(days, 7), Op.lte(days, 30))),
+    errorMessage: "secret_recovery_window_days must be 0 (delete immediately) or 7–30 days.",
+  });
+  const each = TerraformIterator.fromList(names);
+  const secret = named(
+    new SecretsmanagerSecret(scope, "app_secret", {
+      description: "Application secret; set its value with aws secretsmanager put-secret-value",
+      kmsKeyId: dataKey.arn,
+      recoveryWindowInDays: days,
+      // The value is a third party's (D173): rotated at its issuer, then put here by an operator.
+      tags: rotationWaiverTags(ROTATION_WAIVERS.operatorValue),
+    }),
+    "app",
+  );
+  forEachOf(secret, Token.asAny(Fn.toset(names)));
+  // Set after forEachOf, whose check of names cannot read an unresolved `each.key` token; the module's JSON is
+  // checked again, resolved, before it is written (ModuleStack.toModuleJson).
+  secret.name = `${prefix}/${Token.asString(each.key)}`;
+  part.output(
+    "secret_arns",
+    forExpr(`{ for k, s in ${secret.fqn} : k => s.arn }`),
+    "Application secret ARNs by name (inject by ARN, never by value).",
+  );
+  return prefix;
+}
