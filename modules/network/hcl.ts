@@ -12,6 +12,8 @@ import type { Construct } from "constructs";
 export const ZERO = ref("0");
 /** The HCL `null`: cdktf renders a JavaScript `null` operand as `undefined`. */
 export const NULL = ref("null");
+/** The HCL empty list `[]` as an expression (a JavaScript `[]` would be written as JSON, not as HCL). */
+export const EMPTY_LIST = ref("[]");
 
 /**
  * `${…}` of an HCL expression whose references are tokens, e.g.
