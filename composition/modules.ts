@@ -244,12 +244,11 @@ export function dr(
   return root.use(
     new DrModule(app, env.workspace, {
       name: names.name,
-      drRegion: env.dr.region,
+      settings: env.dr,
       sourceRegion: env.region,
       accountId: env.accountId,
       logsBucketName: names.bucket("dr-logs"),
       dbInstanceIdentifier: database.ref("db_instance_identifier"),
-      backupRetentionDays: env.dr.backupRetentionDays,
       sourceDataKmsKeyArn: security.ref("data_kms_key_arn"),
       buckets: env.dr.buckets.map((key) => {
         const { tf } = bucketNames(key);
