@@ -2,7 +2,7 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
-import type { TerraformResource } from "cdktf";
+import { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { named } from "../../lib/core/module-stack";
@@ -70,7 +70,8 @@ export function replication(scope: Construct, vars: DrVars, copies: DrCopies): v
   );
   vars.buckets.forEach((b, i) => {
     // The replica must be versioned before S3 accepts the rule.
-    const versioning = scope.node.findChild(`${b.key}_versioning`) as TerraformResource;
+    const versioning = scope.node.findChild(`${b.key}_versioning`);
+    if (!(versioning instanceof TerraformResource)) throw new Error(`dr: no versioning of the ${b.key} replica`);
     named(
       new S3BucketReplicationConfigurationA(scope, `${b.key}_replication`, {
         role: role.arn,
