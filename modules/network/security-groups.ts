@@ -44,8 +44,7 @@ export function tierGroups(
   const app: GroupRef = { name: "app", id: appSg.id };
   // alb_ingress "internet": 80 and 443 from anywhere. "cloudfront": 443 from CloudFront's origin-facing servers
   // only. That prefix list weighs 55 of the group's 60 inbound rules, so it gets one rule (443) and nothing else.
-  const albIngressVar = vars.albIngress;
-  const fromInternet = countOf(scope, conditional(Op.eq(albIngressVar, "internet"), 1, 0));
+  const fromInternet = countOf(scope, conditional(Op.eq(vars.albIngress, "internet"), 1, 0));
   const http = "HTTP from the internet (redirected to HTTPS when a certificate is configured)";
   counted(allowCidrIngress(scope, alb, "http_from_internet", "0.0.0.0/0", 80, http), fromInternet);
   counted(
@@ -61,7 +60,7 @@ export function tierGroups(
       toPort: 443,
       description: "HTTPS from CloudFront's origin-facing servers only (managed prefix list)",
     }),
-    countOf(scope, conditional(Op.eq(albIngressVar, "cloudfront"), 1, 0)),
+    countOf(scope, conditional(Op.eq(vars.albIngress, "cloudfront"), 1, 0)),
   );
   // One-off tasks without a load balancer or private subnets (D119) take no inbound traffic at all.
   if (!(noPrivate && albIngress === "none"))
