@@ -30,6 +30,21 @@ export interface DrVars {
 export function drInputs(input: InputFn, props: DrProps, drRegion: string): DrVars {
   const str = (name: string, value: unknown, description: string) =>
     input(name, value, { type: "string", description }).stringValue;
+  // Declared in the order of the module's variables block (the generated docs list them so).
+  const name = str("name", props.name, "Name prefix of the replication role.");
+  const drRegionVar = str("dr_region", drRegion, "Region of the copies (the provider alias passed in must be in it).");
+  const sourceRegion = str("source_region", props.sourceRegion, "Region of the primary resources.");
+  const accountId = str("account_id", props.accountId, "AWS account id.");
+  const logsBucketName = str(
+    "logs_bucket_name",
+    props.logsBucketName,
+    "Name of the DR logs bucket (replicas' access logs).",
+  );
+  const dbInstanceIdentifier = str(
+    "db_instance_identifier",
+    props.dbInstanceIdentifier,
+    "Identifier of the primary DB instance whose automated backups are replicated.",
+  );
   const retention = input("backup_retention_days", props.settings.backupRetentionDays, {
     type: "number",
     description: "Days of replicated automated backups kept in the DR region.",
@@ -40,20 +55,12 @@ export function drInputs(input: InputFn, props: DrProps, drRegion: string): DrVa
     errorMessage: "backup_retention_days must be 1 to 35 (RDS keeps at most 35 days of backups).",
   });
   return {
-    name: str("name", props.name, "Name prefix of the replication role."),
-    drRegion: str("dr_region", drRegion, "Region of the copies (the provider alias passed in must be in it)."),
-    sourceRegion: str("source_region", props.sourceRegion, "Region of the primary resources."),
-    accountId: str("account_id", props.accountId, "AWS account id."),
-    logsBucketName: str(
-      "logs_bucket_name",
-      props.logsBucketName,
-      "Name of the DR logs bucket (replicas' access logs).",
-    ),
-    dbInstanceIdentifier: str(
-      "db_instance_identifier",
-      props.dbInstanceIdentifier,
-      "Identifier of the primary DB instance whose automated backups are replicated.",
-    ),
+    name,
+    drRegion: drRegionVar,
+    sourceRegion,
+    accountId,
+    logsBucketName,
+    dbInstanceIdentifier,
     backupRetentionDays: retention.numberValue,
     sourceDataKmsKeyArn: str(
       "source_data_kms_key_arn",

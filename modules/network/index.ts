@@ -25,7 +25,15 @@ import { AZ, hcl } from "./hcl";
 import { networkInputs, type NetworkVars } from "./inputs";
 import { nat } from "./nat";
 import { tierGroups } from "./security-groups";
-import { databaseTier, privateTier, publicTier, vpcAndDefaultGroup, type PrivateTier, type Tier } from "./subnets";
+import {
+  databaseTier,
+  privateTier,
+  publicTier,
+  subnetsByAz,
+  vpcAndDefaultGroup,
+  type PrivateTier,
+  type Tier,
+} from "./subnets";
 
 export interface NetworkProps {
   /** Name prefix for every resource, e.g. `<project>-production` (may be a root token). */
@@ -59,11 +67,12 @@ export class NetworkModule extends ModuleStack {
     // No private subnets (seed 004 option B, D119): one-off tasks in the public subnets with public IPs, no NAT.
     const noPrivate = props.settings.privateSubnets.length === 0;
 
+    const byAz = subnetsByAz(this, vars);
     const { vpc, defaultGroup } = vpcAndDefaultGroup(this, vars);
-    const pub = publicTier(this, vars, vpc);
-    const priv = privateTier(this, vars, vpc);
+    const pub = publicTier(this, vars, vpc, byAz);
+    const priv = privateTier(this, vars, vpc, byAz);
     const natParts = nat(this, vars, vpc, pub, priv);
-    const database = databaseTier(this, vars, vpc);
+    const database = databaseTier(this, vars, vpc, byAz);
     endpoints(this, vars, vpc, { pub, priv, databaseRouteTable: database.routeTable, noPrivate });
     const flowLogGroup = flowLogs(this, vars, vpc, props.preventDestroy ?? false);
     const groups = tierGroups(this, vars, vpc, albIngress, noPrivate);

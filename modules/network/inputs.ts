@@ -65,6 +65,8 @@ function onePerAzOrNone(list: TerraformVariable, azs: TerraformVariable): unknow
 /** VPC block, zones and the subnets of each tier. */
 function subnetInputs(input: InputFn, v: NetworkInputValues) {
   const s = v.settings;
+  const name = input("name", v.name, { type: "string", description: "Name prefix for every resource." });
+  const region = input("region", v.region, { type: "string", description: "AWS region (endpoint service names)." });
   const vpcCidr = input("vpc_cidr", s.vpcCidr ?? "", { type: "string", description: "VPC IPv4 CIDR block." });
   vpcCidr.addValidation({
     condition: Fn.can(Fn.cidrnetmask(vpcCidr.stringValue)),
@@ -117,9 +119,8 @@ function subnetInputs(input: InputFn, v: NetworkInputValues) {
     errorMessage: "database_subnets needs one subnet per availability zone, or none.",
   });
   return {
-    name: input("name", v.name, { type: "string", description: "Name prefix for every resource." }).stringValue,
-    region: input("region", v.region, { type: "string", description: "AWS region (endpoint service names)." })
-      .stringValue,
+    name: name.stringValue,
+    region: region.stringValue,
     vpcCidr: vpcCidr.stringValue,
     azs: azs.listValue,
     publicSubnets: publicSubnets.listValue,
@@ -128,8 +129,8 @@ function subnetInputs(input: InputFn, v: NetworkInputValues) {
   };
 }
 
-/** NAT: its mode, whether it runs, and the NAT instance. */
-function natInputs(input: InputFn, v: NetworkInputValues, publicSubnets: string[]) {
+/** NAT's mode. */
+function natModeInput(input: InputFn, v: NetworkInputValues, publicSubnets: string[]): string {
   const natMode = input("nat_mode", v.settings.natMode, {
     type: "string",
     description:
@@ -144,8 +145,12 @@ function natInputs(input: InputFn, v: NetworkInputValues, publicSubnets: string[
     condition: Op.or(Op.eq(natMode.stringValue, "none"), Op.gt(Fn.lengthOf(publicSubnets), ZERO)),
     errorMessage: `nat_mode "${natMode.stringValue}" needs public_subnets to hold the NAT gateways, got none (use "none" or add one public subnet per AZ).`,
   });
+  return natMode.stringValue;
+}
+
+/** Whether NAT runs (false while the environment is stopped), and the NAT instance. */
+function natInstanceInputs(input: InputFn, v: NetworkInputValues) {
   return {
-    natMode: natMode.stringValue,
     enableNat: input("enable_nat", v.enableNat, {
       type: "bool",
       description: "NAT gateways exist (false while the environment is stopped).",
@@ -175,16 +180,7 @@ function endpointAndFlowLogInputs(input: InputFn, v: NetworkInputValues) {
     condition: Op.eq(Fn.lengthOf(Fn.setsubtract(endpoints.listValue, [...INTERFACE_ENDPOINTS])), ZERO),
     errorMessage: `interface_endpoints may only contain ${INTERFACE_ENDPOINTS.join(", ")}.`,
   });
-  const trafficType = input("flow_log_traffic_type", v.settings.flowLogs.trafficType, {
-    type: "string",
-    description: "Traffic the flow logs capture: ACCEPT, REJECT or ALL.",
-    default: "ALL",
-  });
-  trafficType.addValidation({
-    condition: Fn.contains(["ACCEPT", "REJECT", "ALL"], trafficType.stringValue),
-    errorMessage: "flow_log_traffic_type must be ACCEPT, REJECT or ALL.",
-  });
-  return {
+  const flowLogs = {
     interfaceEndpoints: endpoints.listValue,
     enableFlowLogs: input("enable_flow_logs", v.settings.flowLogs.enabled, {
       type: "bool",
@@ -197,7 +193,6 @@ function endpointAndFlowLogInputs(input: InputFn, v: NetworkInputValues) {
       default: 30,
       validations: [retentionValidation("flow_log_retention_days")],
     }).numberValue,
-    flowLogTrafficType: trafficType.stringValue,
     accountId: input("account_id", v.accountId, {
       type: "string",
       description: "AWS account id (policy of the flow log key).",
@@ -208,6 +203,16 @@ function endpointAndFlowLogInputs(input: InputFn, v: NetworkInputValues) {
       default: 30,
     }).numberValue,
   };
+  const trafficType = input("flow_log_traffic_type", v.settings.flowLogs.trafficType, {
+    type: "string",
+    description: "Traffic the flow logs capture: ACCEPT, REJECT or ALL.",
+    default: "ALL",
+  });
+  trafficType.addValidation({
+    condition: Fn.contains(["ACCEPT", "REJECT", "ALL"], trafficType.stringValue),
+    errorMessage: "flow_log_traffic_type must be ACCEPT, REJECT or ALL.",
+  });
+  return { ...flowLogs, flowLogTrafficType: trafficType.stringValue };
 }
 
 /** The load balancer's side: the app port and who may reach it. */
@@ -250,13 +255,11 @@ function albInputs(input: InputFn, v: NetworkInputValues) {
   };
 }
 
-/** Declares every variable of the module and returns their tokens. */
+/** Declares every variable of the module, in the order of its variables block, and returns their tokens. */
 export function networkInputs(input: InputFn, values: NetworkInputValues): NetworkVars {
   const subnets = subnetInputs(input, values);
-  return {
-    ...subnets,
-    ...natInputs(input, values, subnets.publicSubnets),
-    ...endpointAndFlowLogInputs(input, values),
-    ...albInputs(input, values),
-  };
+  const natMode = natModeInput(input, values, subnets.publicSubnets);
+  const endpointsAndFlowLogs = endpointAndFlowLogInputs(input, values);
+  const alb = albInputs(input, values);
+  return { ...subnets, natMode, ...endpointsAndFlowLogs, ...alb, ...natInstanceInputs(input, values) };
 }

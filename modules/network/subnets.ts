@@ -24,9 +24,21 @@ import { counted, named } from "../../lib/core/module-stack";
 import { countOf, hcl, ZERO } from "./hcl";
 import type { NetworkVars } from "./inputs";
 
-/** A tier's subnet CIDRs keyed by availability zone: `local.<tier>_subnets_by_az`. */
-function byAz(scope: Construct, tier: string, cidrs: string[], azs: string[]): TerraformLocal {
-  return new TerraformLocal(scope, `${tier}_subnets_by_az`, hcl`{ for i, cidr in ${cidrs} : ${azs}[i] => cidr }`);
+/** Each tier's subnet CIDRs keyed by availability zone: `local.<tier>_subnets_by_az`. */
+export interface SubnetsByAz {
+  readonly public: TerraformLocal;
+  readonly private: TerraformLocal;
+  readonly database: TerraformLocal;
+}
+
+export function subnetsByAz(scope: Construct, vars: NetworkVars): SubnetsByAz {
+  const byAz = (tier: string, cidrs: string[]) =>
+    new TerraformLocal(scope, `${tier}_subnets_by_az`, hcl`{ for i, cidr in ${cidrs} : ${vars.azs}[i] => cidr }`);
+  return {
+    public: byAz("public", vars.publicSubnets),
+    private: byAz("private", vars.privateSubnets),
+    database: byAz("database", vars.databaseSubnets),
+  };
 }
 
 /** `1` when the list has entries, else `0`. */
@@ -100,13 +112,13 @@ export interface PublicTier extends Tier {
 }
 
 /** Public tier: internet gateway, subnets, one route table to the internet. */
-export function publicTier(scope: Construct, vars: NetworkVars, vpc: Vpc): PublicTier {
+export function publicTier(scope: Construct, vars: NetworkVars, vpc: Vpc, byAz: SubnetsByAz): PublicTier {
   const any = oneIfAny(scope, vars.publicSubnets);
   const igw = counted(
     named(new InternetGateway(scope, "igw", { vpcId: vpc.id, tags: { Name: `${vars.name}-igw` } }), "this"),
     any,
   );
-  const local = byAz(scope, "public", vars.publicSubnets, vars.azs);
+  const local = byAz.public;
   const subnet = tierSubnets(scope, "public", local, vpc, vars.name, false);
   const routeTable = counted(
     named(new RouteTable(scope, "public_rt", { vpcId: vpc.id, tags: { Name: `${vars.name}-public` } }), "public"),
@@ -137,8 +149,8 @@ export interface PrivateTier extends Tier {
 }
 
 /** Private tier: subnets and one route table per AZ (so each AZ can use its own NAT), associated. */
-export function privateTier(scope: Construct, vars: NetworkVars, vpc: Vpc): PrivateTier {
-  const local = byAz(scope, "private", vars.privateSubnets, vars.azs);
+export function privateTier(scope: Construct, vars: NetworkVars, vpc: Vpc, byAz: SubnetsByAz): PrivateTier {
+  const local = byAz.private;
   const subnet = tierSubnets(scope, "private", local, vpc, vars.name);
   const each = TerraformIterator.fromMap(local.asAnyMap);
   const routeTable = named(
@@ -161,8 +173,13 @@ export function privateTier(scope: Construct, vars: NetworkVars, vpc: Vpc): Priv
 }
 
 /** Database tier: isolated subnets, one route table with no route to the internet. */
-export function databaseTier(scope: Construct, vars: NetworkVars, vpc: Vpc): Tier & { routeTable: RouteTable } {
-  const local = byAz(scope, "database", vars.databaseSubnets, vars.azs);
+export function databaseTier(
+  scope: Construct,
+  vars: NetworkVars,
+  vpc: Vpc,
+  byAz: SubnetsByAz,
+): Tier & { routeTable: RouteTable } {
+  const local = byAz.database;
   const subnet = tierSubnets(scope, "database", local, vpc, vars.name);
   const routeTable = counted(
     named(new RouteTable(scope, "database_rt", { vpcId: vpc.id, tags: { Name: `${vars.name}-database` } }), "database"),
