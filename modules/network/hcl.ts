@@ -1,9 +1,10 @@
 /**
- * Token helpers of the network module: HCL the cdktf builders cannot write with the module's exact text.
+ * Token helpers of the network and dr modules: HCL the cdktf builders cannot write with the modules' text.
  *
  * Every reference inside is a token (a variable's value, a resource attribute, `propertyAccess`), never text;
- * only the HCL glue around them (`for … in …`, `if`, object braces) is written here, so the synthesized
- * files stay byte-identical while a mistyped reference is a TypeScript error.
+ * only the HCL glue around them (`for … in …`, `if`, object braces) is written here, so the synthesized files
+ * stay the same (up to the parentheses cdktf's operators add) while a mistyped reference is a TypeScript error.
+ * Candidates for lib/core once other modules need them.
  */
 import { DefaultTokenResolver, ref, StringConcat, Token, Tokenization, type IResolvable } from "cdktf";
 import type { Construct } from "constructs";
