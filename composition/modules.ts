@@ -66,24 +66,13 @@ export function network({ app, env, root, names, running }: Ctx): NetworkModule 
     new NetworkModule(app, env.workspace, {
       name: names.name,
       region: env.region,
-      vpcCidr: net.vpcCidr ?? "",
-      azs: env.availabilityZones,
-      publicSubnets: net.publicSubnets,
-      privateSubnets: net.privateSubnets,
-      databaseSubnets: net.databaseSubnets,
-      natMode: net.natMode,
-      natInstance: net.natInstance,
-      interfaceEndpoints: net.interfaceEndpoints,
-      enableFlowLogs: net.flowLogs.enabled,
       accountId: env.accountId,
+      azs: env.availabilityZones,
+      settings: net,
+      appPort: web[0]?.port,
       kmsDeletionWindowDays: env.security.kmsDeletionWindowDays,
       preventDestroy: env.preventDestroy,
-      flowLogRetentionDays: net.flowLogs.retentionDays,
-      flowLogTrafficType: net.flowLogs.trafficType,
-      appPort: web[0]?.port,
       enableNat: running,
-      albIngress: web.length > 0 ? net.albIngress : "none",
-      cloudfrontPrefixListId: net.cloudfrontPrefixListId,
     }),
   );
 }
@@ -230,12 +219,11 @@ export function dr(
   return root.use(
     new DrModule(app, env.workspace, {
       name: names.name,
-      drRegion: env.dr.region,
+      settings: env.dr,
       sourceRegion: env.region,
       accountId: env.accountId,
       logsBucketName: names.bucket("dr-logs"),
       dbInstanceIdentifier: database.ref("db_instance_identifier"),
-      backupRetentionDays: env.dr.backupRetentionDays,
       sourceDataKmsKeyArn: security.ref("data_kms_key_arn"),
       buckets: env.dr.buckets.map((key) => {
         const { tf } = bucketNames(key);

@@ -119,11 +119,11 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
       prefix_list_id: "${var.cloudfront_prefix_list_id}",
       from_port: 443,
       to_port: 443,
-      count: '${var.alb_ingress == "cloudfront" ? 1 : 0}',
+      count: '${(var.alb_ingress == "cloudfront") ? 1 : 0}',
     });
     expect(rules.alb_https_from_cloudfront.cidr_ipv4).toBeUndefined();
-    expect(rules.alb_http_from_internet.count).toBe('${var.alb_ingress == "internet" ? 1 : 0}');
-    expect(rules.alb_https_from_internet.count).toBe('${var.alb_ingress == "internet" ? 1 : 0}');
+    expect(rules.alb_http_from_internet.count).toBe('${(var.alb_ingress == "internet") ? 1 : 0}');
+    expect(rules.alb_https_from_internet.count).toBe('${(var.alb_ingress == "internet") ? 1 : 0}');
   });
 
   test("the ALB group stays within the 60 inbound rules quota, counting the CloudFront prefix list at its weight of 55", () => {
@@ -135,7 +135,7 @@ describe("only CloudFront reaches the production ALB (D51)", () => {
   test("at plan time the network module refuses cloudfront ingress without a prefix list id", () => {
     const v = mod("production", "network").variable.alb_ingress.validation;
     expect(v).toContainEqual({
-      condition: '${var.alb_ingress != "cloudfront" || var.cloudfront_prefix_list_id != null}',
+      condition: '${((var.alb_ingress != "cloudfront") || (var.cloudfront_prefix_list_id != null))}',
       error_message:
         'alb_ingress "cloudfront" needs cloudfront_prefix_list_id (the id of com.amazonaws.global.cloudfront.origin-facing in this region).',
     });

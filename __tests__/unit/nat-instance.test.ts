@@ -15,17 +15,17 @@ describe('NAT instance (network.natMode "instance", D100)', () => {
   test("dev routes every private subnet through the instance and creates no NAT gateway", () => {
     expect(stacks.dev.root.module.network.nat_mode).toBe("instance");
     expect(resource(dev, "aws_route", "private_nat_instance")).toMatchObject({
-      network_interface_id: "${aws_instance.nat[0].primary_network_interface_id}",
+      network_interface_id: "${aws_instance.nat.0.primary_network_interface_id}",
       destination_cidr_block: "0.0.0.0/0",
-      for_each: "${local.nat_instance == 1 ? local.private_subnets_by_az : {}}",
+      for_each: "${(local.nat_instance == 1) ? local.private_subnets_by_az : {}}",
     });
     expect(resource(dev, "aws_route", "private_nat").for_each).toBe(
-      '${contains(["none", "instance"], var.nat_mode) || !var.enable_nat ? {} : local.private_subnets_by_az}',
+      '${(contains(["none", "instance"], var.nat_mode) || !var.enable_nat) ? {} : local.private_subnets_by_az}',
     );
   });
 
   test("exists only while the environment runs and nat_mode is instance", () => {
-    expect(dev.locals.nat_instance).toBe('${var.enable_nat && var.nat_mode == "instance" ? 1 : 0}');
+    expect(dev.locals.nat_instance).toBe('${(var.enable_nat && (var.nat_mode == "instance")) ? 1 : 0}');
     expect(nat.count).toBe("${local.nat_instance}");
   });
 
@@ -33,7 +33,7 @@ describe('NAT instance (network.natMode "instance", D100)', () => {
     expect(nat).toMatchObject({
       source_dest_check: false,
       associate_public_ip_address: true,
-      subnet_id: "${aws_subnet.public[var.azs[0]].id}",
+      subnet_id: "${aws_subnet.public[var.azs.0].id}",
     });
   });
 

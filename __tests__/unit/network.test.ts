@@ -57,7 +57,7 @@ describe("network module: security defaults", () => {
   test("egress to the world is HTTPS only: the app, and the NAT instance that forwards it", () => {
     const world = Object.values(egress).filter((r) => r.cidr_ipv4 === "0.0.0.0/0");
     expect(world.map((r) => [r.security_group_id, r.ip_protocol, r.from_port, r.to_port])).toEqual([
-      ["${aws_security_group.nat_instance[0].id}", "tcp", 443, 443],
+      ["${aws_security_group.nat_instance.0.id}", "tcp", 443, 443],
       ["${aws_security_group.app.id}", "tcp", 443, 443],
     ]);
   });
@@ -105,7 +105,7 @@ describe("network module: per-AZ resources", () => {
 
   test("with one-per-az each private route table uses the NAT gateway of its own AZ", () => {
     expect(resource(net, "aws_route", "private_nat").nat_gateway_id).toBe(
-      '${aws_nat_gateway.this[var.nat_mode == "one-per-az" ? each.key : var.azs[0]].id}',
+      '${aws_nat_gateway.this[(var.nat_mode == "one-per-az") ? each.key : var.azs.0].id}',
     );
   });
 });

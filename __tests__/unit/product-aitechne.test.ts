@@ -72,14 +72,14 @@ describe("option B (prod): a dedicated VPC with public subnets only", () => {
 
   test("the module accepts no private subnets, and its outputs read none", () => {
     expect(net.variable.private_subnets.validation[0].condition).toBe(
-      "${length(var.private_subnets) == 0 || length(var.private_subnets) == length(var.azs)}",
+      "${((length(var.private_subnets) == 0) || (length(var.private_subnets) == length(var.azs)))}",
     );
     expect(net.output.private_subnet_ids.value).toContain("if contains(keys(local.private_subnets_by_az), az)");
   });
 
   test("the public subnets route to the internet gateway and give no instance a public IP by themselves", () => {
-    expect(resource(net, "aws_internet_gateway", "this").count).toBe("${length(var.public_subnets) > 0 ? 1 : 0}");
-    expect(resource(net, "aws_route", "public_internet").gateway_id).toBe("${aws_internet_gateway.this[0].id}");
+    expect(resource(net, "aws_internet_gateway", "this").count).toBe("${(length(var.public_subnets) > 0) ? 1 : 0}");
+    expect(resource(net, "aws_route", "public_internet").gateway_id).toBe("${aws_internet_gateway.this.0.id}");
     expect(resource(net, "aws_subnet", "public").map_public_ip_on_launch).toBe(false);
   });
 

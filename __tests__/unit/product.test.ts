@@ -34,7 +34,7 @@ describe("a workers-only deployment (no web service)", () => {
   test("tells the network there is no load balancer, so 80 and 443 stay closed", () => {
     expect(s.root.module.network.alb_ingress).toBe("none");
     expect(resource(s.modules.network, "aws_vpc_security_group_ingress_rule", "alb_http_from_internet").count).toBe(
-      '${var.alb_ingress == "internet" ? 1 : 0}',
+      '${(var.alb_ingress == "internet") ? 1 : 0}',
     );
   });
 

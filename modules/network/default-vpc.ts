@@ -16,7 +16,9 @@ import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import type { Construct } from "constructs";
 import { allowCidrEgress, securityGroup } from "../../lib/constructs/access";
-import { expr, ModuleStack, named } from "../../lib/core/module-stack";
+import { ModuleStack, named } from "../../lib/core/module-stack";
+import { EMPTY_LIST, NULL } from "./hcl";
+import { Fn, Op } from "cdktf";
 
 export interface DefaultVpcNetworkProps {
   /** Name prefix, e.g. `<project>-dev`. */
@@ -32,20 +34,23 @@ export class DefaultVpcNetworkModule extends ModuleStack {
       type: "string",
       description: "Name prefix for every resource.",
     }).stringValue;
-    this.input("azs", props.azs, {
+    const azs = this.input("azs", props.azs, {
       type: "list(string)",
       description: "Availability zones whose default subnets are used.",
-      validations: [{ condition: "length(var.azs) >= 1", errorMessage: "azs needs at least 1 availability zone." }],
+    });
+    azs.addValidation({
+      condition: Op.gte(Fn.lengthOf(azs.listValue), 1),
+      errorMessage: "azs needs at least 1 availability zone.",
     });
 
     const vpc = named(new DataAwsVpc(this, "default_vpc", { default: true }), "default");
     // Default subnets: one per AZ, public (map_public_ip_on_launch), routed to the default internet gateway.
-    named(
+    const subnets = named(
       new DataAwsSubnets(this, "default_subnets", {
         filter: [
           { name: "vpc-id", values: [vpc.id] },
           { name: "default-for-az", values: ["true"] },
-          { name: "availability-zone", values: expr("var.azs") as unknown as string[] },
+          { name: "availability-zone", values: azs.listValue },
         ],
       }),
       "default",
@@ -69,15 +74,15 @@ export class DefaultVpcNetworkModule extends ModuleStack {
 
     this.output("vpc_id", vpc.id, "ID of the account's default VPC (looked up).");
     this.output("vpc_cidr_block", vpc.cidrBlock, "IPv4 block of the default VPC.");
-    this.output("azs", expr("var.azs"), "Availability zones whose default subnets are used.");
+    this.output("azs", azs.listValue, "Availability zones whose default subnets are used.");
     this.output(
       "public_subnet_ids",
-      expr("sort(data.aws_subnets.default.ids)"),
+      Fn.sort(subnets.ids),
       "Default subnets of the default VPC in those zones (public; sorted by id).",
     );
-    this.output("private_subnet_ids", expr("[]"), "None: the default VPC has no private subnets.");
-    this.output("database_subnet_ids", expr("[]"), "None: the default VPC has no database subnets.");
+    this.output("private_subnet_ids", EMPTY_LIST, "None: the default VPC has no private subnets.");
+    this.output("database_subnet_ids", EMPTY_LIST, "None: the default VPC has no database subnets.");
     this.output("app_security_group_id", appSg.id, "Security group of the ECS tasks (no inbound, HTTPS out).");
-    this.output("alb_security_group_id", expr("null"), "None: no load balancer with the default VPC.");
+    this.output("alb_security_group_id", NULL, "None: no load balancer with the default VPC.");
   }
 }

@@ -1,0 +1,84 @@
+/**
+ * VPC flow logs to CloudWatch Logs. The flow log group gets a key of its own: the security module's keys
+ * would make network depend on security, and DESIGN.md §3 deploys network first (docs/decisions.md, D9).
+ */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { conditional } from "cdktf";
+import type { Construct } from "constructs";
+import { counted, named } from "../../lib/core/module-stack";
+import { logsKey } from "../security/kms";
+import { countOf, hcl } from "./hcl";
+import type { NetworkVars } from "./inputs";
+import { at } from "./subnets";
+
+/** Flow logs, their key, log group and role, all counted on `enable_flow_logs`; returns the log group. */
+export function flowLogs(scope: Construct, vars: NetworkVars, vpc: Vpc, preventDestroy: boolean): CloudwatchLogGroup {
+  const on = countOf(scope, conditional(vars.enableFlowLogs, 1, 0));
+  const key = logsKey(scope, "flow_logs", {
+    description: `VPC flow logs key of ${vars.name}`,
+    context: { account: vars.accountId, region: vars.region, name: vars.name },
+    deletionWindowInDays: vars.kmsDeletionWindowDays,
+    count: on,
+    preventDestroy,
+  });
+  const group = counted(
+    named(
+      new CloudwatchLogGroup(scope, "flow_logs_group", {
+        name: `/vpc/${vars.name}/flow-logs`,
+        retentionInDays: vars.flowLogRetentionDays,
+        kmsKeyId: at(key, 0, "arn"),
+      }),
+      "flow_logs",
+    ),
+    on,
+  );
+  const role = counted(
+    named(
+      new IamRole(scope, "flow_logs_role", {
+        name: `${vars.name}-vpc-flow-logs`,
+        description: "Lets VPC Flow Logs write to its CloudWatch log group",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
+        }),
+      }),
+      "flow_logs",
+    ),
+    on,
+  );
+  const actions = '["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]';
+  counted(
+    named(
+      new IamRolePolicy(scope, "flow_logs_policy", {
+        name: "write-flow-logs",
+        role: at(role, 0, "id"),
+        // The statement keeps its bare HCL keys; the group's ARN is a token.
+        policy: hcl`jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ${actions}, Resource = ["\${${at(group, 0, "arn")}}:*"] }] })`,
+      }),
+      "flow_logs",
+    ),
+    on,
+  );
+  counted(
+    named(
+      new FlowLog(scope, "flow_log", {
+        vpcId: vpc.id,
+        trafficType: vars.flowLogTrafficType,
+        logDestinationType: "cloud-watch-logs",
+        logDestination: at(group, 0, "arn"),
+        iamRoleArn: at(role, 0, "arn"),
+        maxAggregationInterval: 60,
+        tags: { Name: `${vars.name}-flow-logs` },
+      }),
+      "this",
+    ),
+    on,
+  );
+  return group;
+}

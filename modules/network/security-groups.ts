@@ -1,0 +1,79 @@
+/**
+ * The tier security groups `alb` and `app`. The app group lives here (not in compute) so the cache and
+ * database can admit it without depending on compute — seed 000 §5.2 applies `module.cache` before `module.compute`.
+ */
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { conditional, Op } from "cdktf";
+import type { Construct } from "constructs";
+import {
+  allowCidrEgress,
+  allowCidrIngress,
+  allowFrom,
+  securityGroup,
+  type GroupRef,
+} from "../../lib/constructs/access";
+import { counted } from "../../lib/core/module-stack";
+import type { NETWORK_ALB_INGRESS } from "./config";
+import { countOf } from "./hcl";
+import type { NetworkVars } from "./inputs";
+
+export function tierGroups(
+  scope: Construct,
+  vars: NetworkVars,
+  vpc: Vpc,
+  albIngress: (typeof NETWORK_ALB_INGRESS)[number],
+  noPrivate: boolean,
+): { alb: SecurityGroup; app: SecurityGroup } {
+  const albSg = securityGroup(
+    scope,
+    "alb",
+    `${vars.name}-alb`,
+    "Application load balancer: HTTP/HTTPS from the internet, to the app tier only",
+    vpc.id,
+  );
+  const appSg = securityGroup(
+    scope,
+    "app",
+    `${vars.name}-app`,
+    "Application tasks: the app port from the ALB; HTTPS out",
+    vpc.id,
+  );
+  const alb: GroupRef = { name: "alb", id: albSg.id };
+  const app: GroupRef = { name: "app", id: appSg.id };
+  // alb_ingress "internet": 80 and 443 from anywhere. "cloudfront": 443 from CloudFront's origin-facing servers
+  // only. That prefix list weighs 55 of the group's 60 inbound rules, so it gets one rule (443) and nothing else.
+  const fromInternet = countOf(scope, conditional(Op.eq(vars.albIngress, "internet"), 1, 0));
+  const http = "HTTP from the internet (redirected to HTTPS when a certificate is configured)";
+  counted(allowCidrIngress(scope, alb, "http_from_internet", "0.0.0.0/0", 80, http), fromInternet);
+  counted(
+    allowCidrIngress(scope, alb, "https_from_internet", "0.0.0.0/0", 443, "HTTPS from the internet"),
+    fromInternet,
+  );
+  counted(
+    new VpcSecurityGroupIngressRule(scope, "alb_https_from_cloudfront", {
+      securityGroupId: alb.id,
+      prefixListId: vars.cloudfrontPrefixListId,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      description: "HTTPS from CloudFront's origin-facing servers only (managed prefix list)",
+    }),
+    countOf(scope, conditional(Op.eq(vars.albIngress, "cloudfront"), 1, 0)),
+  );
+  // One-off tasks without a load balancer or private subnets (D119) take no inbound traffic at all.
+  if (!(noPrivate && albIngress === "none"))
+    allowFrom(scope, app, alb, vars.appPort, "Application port from the load balancer");
+  allowCidrEgress(
+    scope,
+    app,
+    "https_out",
+    "0.0.0.0/0",
+    443,
+    noPrivate
+      ? "HTTPS to AWS APIs and external AI APIs (through the internet gateway: the tasks have public IPs)"
+      : "HTTPS to AWS APIs and external AI APIs (through the NAT gateway)",
+  );
+  return { alb: albSg, app: appSg };
+}
