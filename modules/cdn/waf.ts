@@ -5,11 +5,11 @@
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { propertyAccess, Token, type IResolvable, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { named, onProvider } from "../../lib/core/module-stack";
+import { counted, named, onProvider } from "../../lib/core/module-stack";
 import { logsKey } from "../security/kms";
 import { wafLogging } from "../security/waf-logging";
 import { wafRules } from "../security/waf";
-import { countedIf, toggleHcl } from "./toggle";
+import { toggle } from "../../lib/core/tokens";
 
 export const inUsEast1 = <T extends TerraformResource>(r: T): T => onProvider(r, "us_east_1");
 
@@ -36,7 +36,7 @@ export function cdnWebAcl(scope: Construct, o: CdnWafOptions): Wafv2WebAcl {
     defaultAction: { allow: {} },
     visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${o.name}-cdn`, sampledRequestsEnabled: true },
   });
-  inUsEast1(countedIf(named(acl, "this"), o.enabled));
+  inUsEast1(counted(named(acl, "this"), toggle(o.enabled)));
   const rules = wafRules(`${o.name}-cdn`);
   acl.addOverride("rule", rules.static);
   acl.addOverride("dynamic", { rule: rules.dynamic });
@@ -48,7 +48,7 @@ export function cdnWebAcl(scope: Construct, o: CdnWafOptions): Wafv2WebAcl {
       description: `CloudFront WAF logs key of ${o.name}`,
       context: { account: o.account, region: "us-east-1", name: o.name },
       deletionWindowInDays: o.kmsDeletionWindowDays,
-      count: toggleHcl(acl, o.enabled),
+      count: toggle(o.enabled),
       preventDestroy: o.preventDestroy,
     }),
   );

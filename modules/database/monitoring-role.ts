@@ -5,14 +5,14 @@ import { conditional, Op, propertyAccess, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { serviceTrust } from "../../lib/constructs/iam";
 import { counted, named } from "../../lib/core/module-stack";
+import { ZERO } from "../../lib/core/tokens";
 
 /**
  * `aws_iam_role.rds_monitoring` and its policy attachment, counted by `monitoring_interval > 0`. Returns the role's
  * ARN for the instances: the role's, or null with monitoring off.
  */
 export function monitoringRole(scope: Construct, p: { readonly name: string; readonly interval: number }): string {
-  // Token.asAny: cdktf's operators drop a literal 0 on the right (`> undefined`).
-  const on = Op.gt(p.interval, Token.asAny(0));
+  const on = Op.gt(p.interval, ZERO);
   const role = named(
     new IamRole(scope, "monitoring_role", {
       name: `${p.name}-rds-monitoring`,

@@ -10,7 +10,7 @@ import type { Construct } from "constructs";
 import { policyDocument } from "../../lib/constructs/iam";
 import { BUCKET_ARN, secureBucket, type SecureBucket } from "../../lib/constructs/secure-bucket";
 import { named, onProvider } from "../../lib/core/module-stack";
-import { hcl } from "../network/hcl";
+import { hcl } from "../../lib/core/tokens";
 import { keyPolicy } from "../security/kms";
 import type { DrVars } from "./inputs";
 

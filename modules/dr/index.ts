@@ -12,7 +12,7 @@
  */
 import type { Construct } from "constructs";
 import { ModuleStack } from "../../lib/core/module-stack";
-import { hcl } from "../network/hcl";
+import { hcl } from "../../lib/core/tokens";
 import type { DrConfig } from "./config";
 import { drRegionCopies } from "./dr-region";
 import { drInputs } from "./inputs";

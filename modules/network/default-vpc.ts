@@ -17,7 +17,7 @@ import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import type { Construct } from "constructs";
 import { allowCidrEgress, securityGroup } from "../../lib/constructs/access";
 import { ModuleStack, named } from "../../lib/core/module-stack";
-import { EMPTY_LIST, NULL } from "./hcl";
+import { EMPTY_LIST, NULL } from "../../lib/core/tokens";
 import { Fn, Op } from "cdktf";
 
 export interface DefaultVpcNetworkProps {

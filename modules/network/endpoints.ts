@@ -32,7 +32,7 @@ export function endpoints(
     tags: { Name: `${vars.name}-s3` },
   });
 
-  const any = oneIfAny(scope, vars.interfaceEndpoints);
+  const any = oneIfAny(vars.interfaceEndpoints);
   const group = counted(
     securityGroup(
       scope,

@@ -7,17 +7,17 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { conditional } from "cdktf";
+
 import type { Construct } from "constructs";
 import { counted, named } from "../../lib/core/module-stack";
 import { logsKey } from "../security/kms";
-import { countOf, hcl } from "./hcl";
+import { hcl, toggle } from "../../lib/core/tokens";
 import type { NetworkVars } from "./inputs";
 import { at } from "./subnets";
 
 /** Flow logs, their key, log group and role, all counted on `enable_flow_logs`; returns the log group. */
 export function flowLogs(scope: Construct, vars: NetworkVars, vpc: Vpc, preventDestroy: boolean): CloudwatchLogGroup {
-  const on = countOf(scope, conditional(vars.enableFlowLogs, 1, 0));
+  const on = toggle(vars.enableFlowLogs);
   const key = logsKey(scope, "flow_logs", {
     description: `VPC flow logs key of ${vars.name}`,
     context: { account: vars.accountId, region: vars.region, name: vars.name },

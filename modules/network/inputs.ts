@@ -12,7 +12,7 @@ import {
   NETWORK_ALB_INGRESS,
   type NetworkConfig,
 } from "./config";
-import { NULL, ZERO } from "./hcl";
+import { NULL, ZERO } from "../../lib/core/tokens";
 
 /** `ModuleStack.input`, bound to the module. */
 export type InputFn = (name: string, value: unknown, spec: InputSpec) => TerraformVariable;

@@ -12,7 +12,7 @@ import type { Construct } from "constructs";
 import { allowCidrEgress, allowCidrIngress, securityGroup } from "../../lib/constructs/access";
 import { counted, named } from "../../lib/core/module-stack";
 import type { NetworkVars } from "./inputs";
-import { countOf, hcl } from "./hcl";
+import { hcl } from "../../lib/core/tokens";
 import { at, type PrivateTier, type PublicTier } from "./subnets";
 
 export interface Nat {
@@ -94,7 +94,7 @@ function natInstance(scope: Construct, vars: NetworkVars, vpc: Vpc, pub: PublicT
     // `<switch> ? 1 : 0` as text around the token: the D130 name check reads a local's text to know it is a switch.
     hcl`${Op.and(vars.enableNat, Op.eq(vars.natMode, "instance"))} ? 1 : 0`,
   );
-  const count = countOf(scope, one.asNumber);
+  const count = one.asNumber;
   const natSg = counted(
     securityGroup(
       scope,

@@ -5,7 +5,7 @@
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { conditional, Op } from "cdktf";
+import { Op } from "cdktf";
 import type { Construct } from "constructs";
 import {
   allowCidrEgress,
@@ -16,7 +16,7 @@ import {
 } from "../../lib/constructs/access";
 import { counted } from "../../lib/core/module-stack";
 import type { NETWORK_ALB_INGRESS } from "./config";
-import { countOf } from "./hcl";
+import { toggle } from "../../lib/core/tokens";
 import type { NetworkVars } from "./inputs";
 
 export function tierGroups(
@@ -44,7 +44,7 @@ export function tierGroups(
   const app: GroupRef = { name: "app", id: appSg.id };
   // alb_ingress "internet": 80 and 443 from anywhere. "cloudfront": 443 from CloudFront's origin-facing servers
   // only. That prefix list weighs 55 of the group's 60 inbound rules, so it gets one rule (443) and nothing else.
-  const fromInternet = countOf(scope, conditional(Op.eq(vars.albIngress, "internet"), 1, 0));
+  const fromInternet = toggle(Op.eq(vars.albIngress, "internet"));
   const http = "HTTP from the internet (redirected to HTTPS when a certificate is configured)";
   counted(allowCidrIngress(scope, alb, "http_from_internet", "0.0.0.0/0", 80, http), fromInternet);
   counted(
@@ -60,7 +60,7 @@ export function tierGroups(
       toPort: 443,
       description: "HTTPS from CloudFront's origin-facing servers only (managed prefix list)",
     }),
-    countOf(scope, conditional(Op.eq(vars.albIngress, "cloudfront"), 1, 0)),
+    toggle(Op.eq(vars.albIngress, "cloudfront")),
   );
   // One-off tasks without a load balancer or private subnets (D119) take no inbound traffic at all.
   if (!(noPrivate && albIngress === "none"))

@@ -10,7 +10,6 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import {
-  conditional,
   Fn,
   Op,
   propertyAccess,
@@ -18,10 +17,11 @@ import {
   TerraformLocal,
   Token,
   type TerraformResource,
+  type IResolvable,
 } from "cdktf";
 import type { Construct } from "constructs";
 import { counted, named } from "../../lib/core/module-stack";
-import { countOf, hcl, ZERO } from "./hcl";
+import { hcl, toggle, ZERO } from "../../lib/core/tokens";
 import type { NetworkVars } from "./inputs";
 
 /** Each tier's subnet CIDRs keyed by availability zone: `local.<tier>_subnets_by_az`. */
@@ -42,8 +42,8 @@ export function subnetsByAz(scope: Construct, vars: NetworkVars): SubnetsByAz {
 }
 
 /** `1` when the list has entries, else `0`. */
-export function oneIfAny(scope: Construct, list: string[]): string {
-  return countOf(scope, conditional(Op.gt(Fn.lengthOf(list), ZERO), 1, 0));
+export function oneIfAny(list: string[]): IResolvable {
+  return toggle(Op.gt(Fn.lengthOf(list), ZERO));
 }
 
 /** `<resource>[<index>].<attribute>` as a string token. */
@@ -113,7 +113,7 @@ export interface PublicTier extends Tier {
 
 /** Public tier: internet gateway, subnets, one route table to the internet. */
 export function publicTier(scope: Construct, vars: NetworkVars, vpc: Vpc, byAz: SubnetsByAz): PublicTier {
-  const any = oneIfAny(scope, vars.publicSubnets);
+  const any = oneIfAny(vars.publicSubnets);
   const igw = counted(
     named(new InternetGateway(scope, "igw", { vpcId: vpc.id, tags: { Name: `${vars.name}-igw` } }), "this"),
     any,
@@ -183,7 +183,7 @@ export function databaseTier(
   const subnet = tierSubnets(scope, "database", local, vpc, vars.name);
   const routeTable = counted(
     named(new RouteTable(scope, "database_rt", { vpcId: vpc.id, tags: { Name: `${vars.name}-database` } }), "database"),
-    oneIfAny(scope, vars.databaseSubnets),
+    oneIfAny(vars.databaseSubnets),
   );
   const each = TerraformIterator.fromMap(local.asAnyMap);
   named(

@@ -9,12 +9,13 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { conditional, Fn, Op, propertyAccess, Token } from "cdktf";
+import { conditional, Fn, Op, propertyAccess, Token, type IResolvable } from "cdktf";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { BUCKET_ARN, secureBucket } from "../../lib/constructs/secure-bucket";
 import { counted, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
-import { firstOf, oneIf, type SecurityPart } from "./context";
+import { type SecurityPart } from "./context";
+import { firstOf, toggle } from "../../lib/core/tokens";
 import type { KmsPurpose } from "./kms";
 
 /** The trail's inputs, as tokens. */
@@ -73,7 +74,7 @@ function bucketStatements(trailArn: string, account: string): PolicyStatement[] 
 }
 
 /** The CloudWatch Logs copy: log group, the role CloudTrail delivers with, and its policy (counted by `count`). */
-function trailLogs(part: SecurityPart, logsKey: KmsKey, retentionInDays: number, count: string) {
+function trailLogs(part: SecurityPart, logsKey: KmsKey, retentionInDays: number, count: IResolvable) {
   const { scope, name, account } = part;
   const group = counted(
     named(
@@ -131,12 +132,12 @@ export function auditTrail(part: SecurityPart, keys: Record<KmsPurpose, KmsKey>,
     bucket: t.bucketName,
     kmsKeyArn: keys.audit.arn,
     versioning: true,
-    count: oneIf(t.enabled),
+    count: toggle(t.enabled),
     preventDestroy: part.preventDestroy,
     lifecycle: [{ id: "expire-trail-files", expirationDays: t.retentionDays, noncurrentVersionExpirationDays: 30 }],
     policyStatements: bucketStatements(trailArn, account),
   });
-  const logs = trailLogs(part, keys.logs, t.logRetentionDays, oneIf(Op.and(t.enabled, t.cloudwatchLogs)));
+  const logs = trailLogs(part, keys.logs, t.logRetentionDays, toggle(Op.and(t.enabled, t.cloudwatchLogs)));
   // CloudTrail checks the bucket policy when the trail is created: secureBucket's `aws_s3_bucket_policy.cloudtrail`.
   const bucketPolicy = scope.node.findChild("cloudtrail_policy") as S3BucketPolicy;
   const trail = counted(
@@ -154,7 +155,7 @@ export function auditTrail(part: SecurityPart, keys: Record<KmsPurpose, KmsKey>,
       }),
       "this",
     ),
-    oneIf(t.enabled),
+    toggle(t.enabled),
   );
   part.output(
     "cloudtrail_bucket_id",

@@ -3,15 +3,7 @@
  * Terraform roles): the module stack to add resources to, its `input`/`output` declarations, the
  * environment's `security` section and the root values every part uses, as tokens of the module's variables.
  */
-import {
-  Lazy,
-  propertyAccess,
-  Token,
-  type IResolvable,
-  type TerraformOutput,
-  type TerraformResource,
-  type TerraformVariable,
-} from "cdktf";
+import { Lazy, type TerraformOutput, type TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { expr, type InputSpec } from "../../lib/core/module-stack";
 import type { SecurityConfig } from "./config";
@@ -38,16 +30,6 @@ export interface SecurityPart {
   readonly preventDestroy: boolean;
 }
 
-/** cdktf's `Op` drops a literal 0 as right operand (it renders `> undefined`); a 0 produced at synthesis renders as 0. */
-export const ZERO = Lazy.numberValue({ produce: () => 0 });
-
-/**
- * `count` of a resource created when `flag` is true: `<flag> ? 1 : 0`, the token inside the text so that
- * `counted()`'s check of names (lib/core/counted-names.ts) reads it as a switch; it cannot read a
- * `conditional()` token before synthesis resolves it.
- */
-export const oneIf = (flag: boolean | IResolvable): string => `${flag} ? 1 : 0`;
-
 /**
  * An HCL expression written as text around tokens, for the for-expressions cdktf cannot write as they are: its
  * iterators name the loop variables `key, val`, iterate `toset(…)` and leave a template body unquoted. Tokens
@@ -56,9 +38,4 @@ export const oneIf = (flag: boolean | IResolvable): string => `${flag} ? 1 : 0`;
  */
 export function forExpr(text: string): string {
   return expr(Lazy.stringValue({ produce: () => text }));
-}
-
-/** `<resource>[0].<attribute>` of a counted resource (a 0 produced at synthesis is written `[0]`, a literal one `.0`). */
-export function firstOf(resource: TerraformResource, attribute: string): string {
-  return Token.asString(propertyAccess(resource, [ZERO, attribute]));
 }

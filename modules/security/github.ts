@@ -9,7 +9,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { conditional, Fn, Op, TerraformLocal, Token } from "cdktf";
 import { policyDocument } from "../../lib/constructs/iam";
 import { counted, named } from "../../lib/core/module-stack";
-import { firstOf, forExpr, oneIf, ZERO, type SecurityPart } from "./context";
+import { forExpr, type SecurityPart } from "./context";
+import { ZERO, firstOf, toggle } from "../../lib/core/tokens";
 import { deployPolicyStatements } from "./deploy";
 import { OIDC_CLAIMS } from "./terraform-role";
 
@@ -68,7 +69,7 @@ export function deployRole(part: SecurityPart, clusterName: string | undefined):
       }),
       "github",
     ),
-    oneIf(gh.createProvider),
+    toggle(gh.createProvider),
   );
   const providerArn = new TerraformLocal(
     scope,

@@ -7,7 +7,8 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { Fn, Op, TerraformIterator, Token } from "cdktf";
 import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 import { forEachOf, named } from "../../lib/core/module-stack";
-import { forExpr, ZERO, type SecurityPart } from "./context";
+import { forExpr, type SecurityPart } from "./context";
+import { ZERO } from "../../lib/core/tokens";
 
 /** Declares the secrets and output `secret_arns`; returns `var.secret_prefix` (`<project>/<env>`). */
 export function appSecrets(part: SecurityPart, secretPrefix: string, dataKey: KmsKey): string {

@@ -9,7 +9,7 @@ import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-w
 import { type IResolvable, type TerraformResource, type TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { counted, named } from "../../lib/core/module-stack";
-import { firstOf, oneIf } from "./context";
+import { firstOf, toggle } from "../../lib/core/tokens";
 
 export interface WafLoggingProps {
   readonly logGroupName: string;
@@ -33,7 +33,7 @@ export function wafLogging(scope: Construct, props: WafLoggingProps): TerraformR
       }),
       "waf",
     ),
-    oneIf(enabled),
+    toggle(enabled),
   );
   const logging = counted(
     named(
@@ -43,7 +43,7 @@ export function wafLogging(scope: Construct, props: WafLoggingProps): TerraformR
       }),
       "this",
     ),
-    oneIf(enabled),
+    toggle(enabled),
   );
   return [group, logging];
 }

@@ -9,7 +9,7 @@
  * `ipRules`, a bool variable's token, switches them on the ACL being built.
  */
 import { conditional, Fn, Lazy, Op, TerraformStack, Token, type IResolvable, type TerraformVariable } from "cdktf";
-import { ZERO } from "./context";
+import { ZERO } from "../../lib/core/tokens";
 
 /** Seconds over which the rate-based rule counts requests (seed 001: per minute). */
 export const WAF_RATE_WINDOW_SECONDS = 60;

@@ -8,7 +8,8 @@ import { Fn, Op, propertyAccess, Token } from "cdktf";
 import { counted, named } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
 import { WAF_MAX_LARGE_BODY_PATHS, WAF_MIN_RATE_LIMIT, WAF_PATH_PREFIX_RE } from "./config";
-import { forExpr, oneIf, type SecurityPart } from "./context";
+import { forExpr, type SecurityPart } from "./context";
+import { toggle } from "../../lib/core/tokens";
 import { wafRules } from "./waf";
 import { wafLogging } from "./waf-logging";
 
@@ -86,7 +87,7 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
       }),
       "this",
     ),
-    oneIf(enabled),
+    toggle(enabled),
   );
   const rules = wafRules(name, {
     rateLimit: rateLimit.numberValue,

@@ -5,15 +5,13 @@
  */
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
-import { conditional, Fn, Lazy, Op, type IResolvable } from "cdktf";
+import { conditional, Fn, Op, type IResolvable } from "cdktf";
 import type { Construct } from "constructs";
 import { counted, named } from "../../lib/core/module-stack";
+import { toggle, ZERO } from "../../lib/core/tokens";
 import { secureBucket, type SecureBucket } from "../../lib/constructs/secure-bucket";
 import { bucketNames, type BucketConfig, type BucketKey } from "./config";
 import { S3_ACCESS_LOG_PREFIX } from "./logs";
-
-/** cdktf's `Op` drops a right operand of literal 0 (renders `x > undefined`): a token that resolves to 0. */
-const ZERO = Lazy.numberValue({ produce: () => 0 });
 
 export interface AppBucketsOptions {
   /** The name of a bucket of this purpose (token). */
@@ -99,6 +97,6 @@ export function browserUploadCors(
         },
       ],
     });
-    counted(named(cors, tf), conditional(Op.gt(Fn.lengthOf(corsOrigins), ZERO), 1, 0));
+    counted(named(cors, tf), toggle(Op.gt(Fn.lengthOf(corsOrigins), ZERO)));
   }
 }
