@@ -159,7 +159,7 @@ describe("run-task commands", () => {
   });
 
   test("the command is a single line with no public IP", () => {
-    const line = runTaskCommand({ cluster: "c", family: "f", subnets: "s", securityGroup: "g" });
+    const line = runTaskCommand({ cluster: "c", family: "f", subnets: ["s"], securityGroup: "g" });
     expect(line).not.toContain("\n");
     expect(line).toContain("assignPublicIp=DISABLED");
     expect(line).not.toContain("--enable-execute-command");
