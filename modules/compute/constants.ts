@@ -17,6 +17,7 @@ export const PLACEHOLDER_TAG_WARNING =
   `app_image_tag is the placeholder "${PLACEHOLDER_IMAGE_TAG}": every ECS service runs zero tasks. First deploy: put a value in each app secret ` +
   "(terraform output app_secret_arns), push the first image to the ECR repository (terraform output ecr_repository_urls), " +
   "record its tag with npm run image -- set <workspace> <tag> (the product's images.json, which synth writes into terraform.tfvars as app_image_tag), " +
+  // eslint-disable-next-line no-restricted-syntax -- operator prose naming the module to apply, not an HCL reference
   "run the db-bootstrap and migrations tasks, then apply module.compute again (docs/runbooks/<workspace>.md, first deploy).";
 /** Local that is true once no operator parameter (compute.parameterStore.manual) holds the placeholder any more. */
 export const PARAMETERS_REPLACED_LOCAL = "parameters_replaced";

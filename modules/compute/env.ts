@@ -2,10 +2,10 @@
  * What the app containers receive. Plain `environment` holds configuration only; credentials come
  * through `secrets` (ECS reads them from Secrets Manager by ARN at task start), never as values.
  */
-import { Fn, propertyAccess, Token } from "cdktf";
+import { Fn } from "cdktf";
 import { bucketNames } from "../storage/config";
 import type { ComputeSettings, ServiceSettings } from "./config";
-import type { ComputeVars } from "./parts";
+import { mapEntry, type ComputeVars } from "./parts";
 
 /** The module variables the containers' environment and secrets come from. */
 export type EnvSources = Pick<
@@ -68,7 +68,7 @@ export function dbSecretArn(db: NonNullable<ComputeVars["db"]>, login: DbLogin):
 
 /** An application secret's ARN: `var.secret_arns.<name>`. */
 export function appSecretArn(src: Pick<ComputeVars, "secretArns">, secret: string): string {
-  return Token.asString(propertyAccess(src.secretArns.value, [secret]));
+  return mapEntry(src.secretArns, secret);
 }
 
 /** Secrets by ARN: database credentials (JSON keys of the login's secret), Redis AUTH, app secrets. */

@@ -2,7 +2,16 @@
  * What the compute module's parts share: the module's settings, its inputs as typed tokens, and the
  * module's own `input`/`output`/`knobInputs` (protected on ModuleStack, handed to the parts as functions).
  */
-import { call, Fn, Token, type IResolvable, type TerraformOutput, type TerraformVariable } from "cdktf";
+import {
+  call,
+  Fn,
+  ref,
+  TerraformStack,
+  Token,
+  type IResolvable,
+  type TerraformOutput,
+  type TerraformVariable,
+} from "cdktf";
 import type { Construct } from "constructs";
 import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
 import type { InputSpec } from "../../lib/core/module-stack";
@@ -131,4 +140,14 @@ function hclSafe(value: unknown): unknown {
 /** `jsonencode(<value>)` of container definitions or a policy: an HCL object of tokens and HCL-safe literals. */
 export function jsonencode(value: unknown): string {
   return Fn.jsonencode(hclSafe(value));
+}
+
+/**
+ * An entry of a map variable as a token, `var.<map>.<key>`, where the key is an HCL identifier that may hold dashes
+ * (`var.secret_arns.jwt-secret`). cdktf's propertyAccess writes such a key as `["jwt-secret"]`, whose quotes inside
+ * a JSON policy document (policyDocument is JSON text with the tokens in it) break every reader of that JSON.
+ */
+export function mapEntry(map: TerraformVariable, key: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) throw new Error(`compute: ${key} is not an HCL identifier`);
+  return Token.asString(ref(["var", map.friendlyUniqueId, key].join("."), TerraformStack.of(map)));
 }
