@@ -157,12 +157,17 @@ export class ComputeModule extends ModuleStack {
       "db-bootstrap": dbBootstrap(parts),
       ...Object.fromEntries(cfg.tasks.map((t) => [t.name, runTaskTask(parts, t)])),
     };
-    toolboxTask(parts);
+    const toolbox = toolboxTask(parts);
     const taskDefinitions: Record<string, EcsTaskDefinition> = {};
     for (const [name, td] of [...services.map(([n, s]) => [n, s.taskDefinition] as const), ...Object.entries(oneOff)])
       if (td) taskDefinitions[name] = td;
     const ecsServices = Object.fromEntries(services.map(([name, s]) => [name, s.service]));
-    computeOutputs(ctx, cluster, roles, { services: ecsServices, taskDefinitions });
+    computeOutputs(ctx, cluster, roles, {
+      services: ecsServices,
+      taskDefinitions,
+      migrations: oneOff.migrations,
+      toolbox,
+    });
     if (lb) loadBalancerOutputs(ctx, lb);
   }
 }

@@ -1,7 +1,6 @@
 /**
  * Task definitions no service runs: the migrations task, db-bootstrap (./db-bootstrap.ts), the tasks another
- * system starts with RunTask (compute.tasks, D123) and the ECS Exec toolbox (seed 000 §8.1, §8.4), with the
- * outputs that start them.
+ * system starts with RunTask (compute.tasks, D123) and the ECS Exec toolbox (seed 000 §8.1, §8.4).
  */
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { named } from "../../lib/core/module-stack";
@@ -53,7 +52,7 @@ export function migrationsTask(p: OneOffParts): EcsTaskDefinition | undefined {
           p.parameterRef(x, x === WRITTEN_PARAMETERS.databaseUrl ? MIGRATIONS_DATABASE_URL : x),
         )
       : undefined;
-  const td = p.taskDefinition(
+  return p.taskDefinition(
     "migrations",
     `${vars.name}-migrations`,
     {
@@ -68,12 +67,6 @@ export function migrationsTask(p: OneOffParts): EcsTaskDefinition | undefined {
     },
     { cpu: String(m.cpu), memory: String(m.memory) },
   );
-  p.ctx.api.output(
-    "migrations_run_task_command",
-    runTaskLine(p.ctx, p.cluster, td.family),
-    'aws ecs run-task line that starts the migrations task (TASK=$(eval "$(terraform output -raw migrations_run_task_command)")).',
-  );
-  return td;
 }
 
 /** One-off: creates/updates the application's database user (./db-bootstrap.ts); only with a database. */
@@ -151,7 +144,7 @@ export function toolboxTask(p: OneOffParts): EcsTaskDefinition | undefined {
     linuxParameters: { initProcessEnabled: true },
     logConfiguration: awsLogs(p.cluster.logGroup.name, vars.region)("toolbox"),
   };
-  const td = named(
+  return named(
     new EcsTaskDefinition(scope, "td_toolbox", {
       family: `${vars.name}-toolbox`,
       requiresCompatibilities: ["FARGATE"],
@@ -166,10 +159,4 @@ export function toolboxTask(p: OneOffParts): EcsTaskDefinition | undefined {
     }),
     "toolbox",
   );
-  p.ctx.api.output(
-    "ecs_toolbox_run_task_command",
-    runTaskLine(p.ctx, p.cluster, td.family, { exec: true }),
-    "aws ecs run-task line that starts the ECS Exec toolbox (seed 000 §8.1; it stops itself after an hour).",
-  );
-  return td;
 }

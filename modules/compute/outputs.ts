@@ -4,6 +4,7 @@ import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definit
 import type { Cluster } from "./cluster";
 import { ORIGIN_VERIFY_HEADER } from "./constants";
 import type { LoadBalancer } from "./load-balancer";
+import { runTaskLine } from "./one-off-tasks";
 import { hclObject, type ComputeContext } from "./parts";
 import type { Roles } from "./roles";
 
@@ -11,6 +12,8 @@ import type { Roles } from "./roles";
 export interface Deployed {
   readonly services: Readonly<Record<string, EcsService>>;
   readonly taskDefinitions: Readonly<Record<string, EcsTaskDefinition>>;
+  readonly migrations?: EcsTaskDefinition;
+  readonly toolbox?: EcsTaskDefinition;
 }
 
 const mapOf = <T>(m: Readonly<Record<string, T>>, pick: (x: T) => string) =>
@@ -50,7 +53,20 @@ export function computeOutputs(ctx: ComputeContext, cluster: Cluster, roles: Rol
       roles.ddSecret.arn,
       'Datadog API key secret; put {"api_key": "<key>"} before the services run the agent.',
     );
-  if (roles.toolboxRole) out("toolbox_role_arn", roles.toolboxRole.arn, "Role of the ECS Exec toolbox task.");
+  if (deployed.migrations)
+    out(
+      "migrations_run_task_command",
+      runTaskLine(ctx, cluster, deployed.migrations.family),
+      'aws ecs run-task line that starts the migrations task (TASK=$(eval "$(terraform output -raw migrations_run_task_command)")).',
+    );
+  if (deployed.toolbox && roles.toolboxRole) {
+    out(
+      "ecs_toolbox_run_task_command",
+      runTaskLine(ctx, cluster, deployed.toolbox.family, { exec: true }),
+      "aws ecs run-task line that starts the ECS Exec toolbox (seed 000 §8.1; it stops itself after an hour).",
+    );
+    out("toolbox_role_arn", roles.toolboxRole.arn, "Role of the ECS Exec toolbox task.");
+  }
 }
 
 export function loadBalancerOutputs(ctx: ComputeContext, lb: LoadBalancer): void {
