@@ -185,7 +185,7 @@ export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
       const defs = String(td.container_definitions ?? "");
       if (defs.includes(`"name" = "${DATADOG_AGENT_CONTAINER}"`)) {
         datadogTasks += count;
-        if (defs.includes('{ "name" = "DD_APM_ENABLED", "value" = "true" }')) datadogApmTasks += count;
+        if (/\{\s*"name" = "DD_APM_ENABLED", "value" = "true"\s*\}/.test(defs)) datadogApmTasks += count;
       }
     }
     // One-off tasks (compute.tasks, tagged Purpose = run-task): their size for cost.usage.taskHours, and a public IPv4 while they run.
