@@ -171,7 +171,3 @@ export class ComputeModule extends ModuleStack {
     if (lb) loadBalancerOutputs(ctx, lb);
   }
 }
-
-/** The root variables of the compute knobs (./config.ts, knobs section), as ComputeProps.knobs takes them. */
-export type ComputeKnobs = ComputeProps["knobs"];
-export type { KnobSet, KnobSpec, KnobTokens, IMAGE_KNOBS };

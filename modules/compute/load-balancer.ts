@@ -104,35 +104,7 @@ export function loadBalancer(ctx: ComputeContext, cloudfrontOnly: boolean): Load
       )
     : undefined;
   const listener = httpsListener ?? http;
-  const verified = verifyToken
-    ? [
-        {
-          httpHeader: {
-            httpHeaderName: ORIGIN_VERIFY_HEADER,
-            values: [Fn.sensitive(verifyToken.getStringAttribute("output"))],
-          },
-        },
-      ]
-    : [];
-  // Extra web services by path (and host); behind CloudFront also the first (default) service, by header alone;
-  // with host routing also the first service, by its hosts.
-  const rules: Record<string, LbListenerRule> = {};
-  web.forEach((s, i) => {
-    if (i === 0 && !originVerify && !hostRouted) return;
-    rules[s.name] = named(
-      new LbListenerRule(scope, `rule_${tf(s.name)}`, {
-        listenerArn: listener.arn,
-        priority: i === 0 ? DEFAULT_SERVICE_RULE_PRIORITY : i * 10,
-        action: [{ type: "forward", targetGroupArn: targetGroups[s.name].arn }],
-        condition: [
-          ...(i === 0 || s.pathPatterns.length === 0 ? [] : [{ pathPattern: { values: s.pathPatterns } }]),
-          ...(s.hostHeaders.length > 0 ? [{ hostHeader: { values: s.hostHeaders } }] : []),
-          ...verified,
-        ],
-      }),
-      tf(s.name),
-    );
-  });
+  const rules = listenerRules(ctx, { listener, targetGroups, first: originVerify || hostRouted, verifyToken });
   counted(
     named(
       new Wafv2WebAclAssociation(scope, "waf_association", { resourceArn: alb.arn, webAclArn: vars.webAclArn }),
@@ -170,4 +142,40 @@ function targetGroup(ctx: ComputeContext, s: ServiceSettings & { kind: "web" }):
     }),
     tf(s.name),
   );
+}
+
+/**
+ * Extra web services by path (and host); behind CloudFront also the first (default) service, by header alone;
+ * with host routing also the first service, by its hosts. By service name.
+ */
+function listenerRules(
+  ctx: ComputeContext,
+  o: {
+    readonly listener: LbListener;
+    readonly targetGroups: Readonly<Record<string, LbTargetGroup>>;
+    /** The first web service gets a rule too (CloudFront only, or host routing). */
+    readonly first: boolean;
+    readonly verifyToken?: DataResource;
+  },
+): Record<string, LbListenerRule> {
+  const header = o.verifyToken && Fn.sensitive(o.verifyToken.getStringAttribute("output"));
+  const verified = header ? [{ httpHeader: { httpHeaderName: ORIGIN_VERIFY_HEADER, values: [header] } }] : [];
+  const rules: Record<string, LbListenerRule> = {};
+  webServices(ctx).forEach((s, i) => {
+    if (i === 0 && !o.first) return;
+    rules[s.name] = named(
+      new LbListenerRule(ctx.scope, `rule_${tf(s.name)}`, {
+        listenerArn: o.listener.arn,
+        priority: i === 0 ? DEFAULT_SERVICE_RULE_PRIORITY : i * 10,
+        action: [{ type: "forward", targetGroupArn: o.targetGroups[s.name].arn }],
+        condition: [
+          ...(i === 0 || s.pathPatterns.length === 0 ? [] : [{ pathPattern: { values: s.pathPatterns } }]),
+          ...(s.hostHeaders.length > 0 ? [{ hostHeader: { values: s.hostHeaders } }] : []),
+          ...verified,
+        ],
+      }),
+      tf(s.name),
+    );
+  });
+  return rules;
 }
