@@ -246,14 +246,13 @@ export interface ComputeDeps {
 
 export function compute(ctx: Ctx, { network, security, storage, database, cache }: ComputeDeps): ComputeModule {
   const { app, env, root, names } = ctx;
+  const c = env.compute;
   // Knob order is tfvars order: the app settings, then (after cache and database) the image tag and each service.
-  const image = root.declareKnobs(IMAGE_KNOBS, env.compute, ctx.rules);
+  const image = root.declareKnobs(IMAGE_KNOBS, c, ctx.rules);
   const services = Object.fromEntries(
-    env.compute.services.map((s) => [s.name, root.declareKnobs(knobsOfService(env.compute, s.name), s, ctx.rules)]),
+    c.services.map((s) => [s.name, root.declareKnobs(knobsOfService(c, s.name), s, ctx.rules)]),
   );
-  const tasks = Object.fromEntries(
-    env.compute.tasks.map((t) => [t.name, root.declareKnobs(taskKnobs(t.name), t, ctx.rules)]),
-  );
+  const tasks = Object.fromEntries(c.tasks.map((t) => [t.name, root.declareKnobs(taskKnobs(t.name), t, ctx.rules)]));
   const d = env.database;
   const buckets = Object.fromEntries(
     Object.entries(env.storage.buckets).map(([key, b]) => {
@@ -269,18 +268,27 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       name: names.name,
       region: env.region,
       accountId: env.accountId,
+      environmentName: env.workspace,
+      settings: c,
+      knobs: { image, services, ...(c.tasks.length > 0 ? { tasks } : {}) },
+      appSettings: ctx.product.appSettings &&
+        ctx.appSettings && { set: ctx.product.appSettings, tokens: ctx.appSettings },
+      running: ctx.running,
       vpcId: network.ref("vpc_id"),
       privateSubnetIds: network.refList("private_subnet_ids"),
       publicSubnetIds: network.refList("public_subnet_ids"),
       appSecurityGroupId: network.ref("app_security_group_id"),
       albSecurityGroupId: network.ref("alb_security_group_id"),
+      originVerify: env.network.albIngress === "cloudfront",
       dataKmsKeyArn: security.ref("data_kms_key_arn"),
       logsKmsKeyArn: security.ref("logs_kms_key_arn"),
+      secretArns: security.ref("secret_arns"),
+      enableWaf: env.security.waf.enabled,
+      webAclArn: security.ref("web_acl_arn"),
       logsBucketName: storage.ref("logs_bucket_name"),
       albLogPrefix: storage.ref("alb_log_prefix"),
       buckets,
       metricNamespace: env.monitoring.appMetrics.namespace,
-      secretArns: security.ref("secret_arns"),
       db: database && {
         appSecretArn: database.ref("db_app_secret_arn"),
         masterSecretArn: database.ref("db_master_user_secret_arn"),
@@ -295,21 +303,9 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
         port: cache.refNumber("redis_port"),
         authSecretArn: env.cache.auth ? cache.ref("redis_auth_secret_arn") : undefined,
       },
-      enableWaf: env.security.waf.enabled,
-      webAclArn: security.ref("web_acl_arn"),
-      knobs: { image, services, ...(env.compute.tasks.length > 0 ? { tasks } : {}) },
-      appSettings: ctx.product.appSettings &&
-        ctx.appSettings && { set: ctx.product.appSettings, tokens: ctx.appSettings },
-      config: env.compute,
-      environmentName: env.workspace,
-      running: ctx.running,
-      originVerify: env.network.albIngress === "cloudfront",
-      datadog: env.compute.datadog.enabled
-        ? { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project }
-        : undefined,
-      ...(env.compute.parameterStore
-        ? { parameterPath: parameterPath(names), writtenParameterArns: writtenParameterArns(env, database, cache) }
-        : {}),
+      datadog: { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project },
+      parameterPath: parameterPath(names),
+      writtenParameterArns: writtenParameterArns(env, database, cache),
     }),
   );
 }

@@ -34,7 +34,7 @@ describe("cluster and registry", () => {
       image_scanning_configuration: { scan_on_push: true },
       encryption_configuration: [{ encryption_type: "KMS", kms_key: "${var.data_kms_key_arn}" }],
     });
-    expect(resource(compute(), "aws_ecr_lifecycle_policy", "app").policy).toContain("countNumber = var.keep_images");
+    expect(resource(compute(), "aws_ecr_lifecycle_policy", "app").policy).toContain('"countNumber" = var.keep_images');
   });
 
   test("logs go to /ecs/<name> with 7/30/90 days of retention (seed 000 §4)", () => {
@@ -59,9 +59,7 @@ describe("task definition of the app", () => {
   test("has a read-only root filesystem with a writable /tmp volume, and no privileged mode", () => {
     const defs = containers();
     expect(defs).toContain('"readonlyRootFilesystem" = true');
-    expect(defs).toContain(
-      '"mountPoints" = [{ "sourceVolume" = "tmp", "containerPath" = "/tmp", "readOnly" = false }]',
-    );
+    expect(defs).toContain('"mountPoints" = [{"sourceVolume" = "tmp", "containerPath" = "/tmp", "readOnly" = false}]');
     expect(defs).not.toContain('"privileged" = true');
     expect(resource(compute(), "aws_ecs_task_definition", "app").volume).toEqual([{ name: "tmp" }]);
   });
@@ -88,8 +86,8 @@ describe("task definition of the app", () => {
         "NLP_CACHE_TTL",
       ]),
     );
-    expect(containers()).toContain('{ "name" = "MAX_DISCIPLINES", "value" = "25" }');
-    expect(containers()).toContain('{ "name" = "BNCC_CACHE_TTL", "value" = tostring(var.bncc_cache_ttl) }');
+    expect(containers()).toContain('{"name" = "MAX_DISCIPLINES", "value" = "25"}');
+    expect(containers()).toContain('{"name" = "BNCC_CACHE_TTL", "value" = tostring(var.bncc_cache_ttl)}');
   });
 
   test("puts nothing secret in the plain environment", () => {
@@ -98,8 +96,8 @@ describe("task definition of the app", () => {
   });
 
   test("reads the database credentials from the application user's secret by JSON key", () => {
-    expect(containers()).toContain('{ "name" = "DB_USERNAME", "valueFrom" = "${var.db_app_secret_arn}:username::" }');
-    expect(containers()).toContain('{ "name" = "DB_PASSWORD", "valueFrom" = "${var.db_app_secret_arn}:password::" }');
+    expect(containers()).toContain('{"name" = "DB_USERNAME", "valueFrom" = "${var.db_app_secret_arn}:username::"}');
+    expect(containers()).toContain('{"name" = "DB_PASSWORD", "valueFrom" = "${var.db_app_secret_arn}:password::"}');
     expect(stacks.production.root.module.compute.db_app_secret_arn).toBe("${module.database.db_app_secret_arn}");
   });
 
@@ -144,8 +142,8 @@ describe("task definition of the app", () => {
 
   test("the migrations task logs in as master (it owns the schema)", () => {
     const defs = resource(compute(), "aws_ecs_task_definition", "migrations").container_definitions as string;
-    expect(defs).toContain('{ "name" = "DB_USERNAME", "valueFrom" = "${var.db_master_secret_arn}:username::" }');
-    expect(defs).toContain('{ "name" = "DB_PASSWORD", "valueFrom" = "${var.db_master_secret_arn}:password::" }');
+    expect(defs).toContain('{"name" = "DB_USERNAME", "valueFrom" = "${var.db_master_secret_arn}:username::"}');
+    expect(defs).toContain('{"name" = "DB_PASSWORD", "valueFrom" = "${var.db_master_secret_arn}:password::"}');
     expect(defs).not.toContain("db_app_secret_arn");
     expect(stacks.production.root.module.compute.db_master_secret_arn).toBe(
       "${module.database.db_master_user_secret_arn}",
@@ -473,7 +471,7 @@ describe("start/stop toggle (seed 002)", () => {
       min_capacity: "${local.serving ? var.app_min_capacity : 0}",
       max_capacity: "${local.serving ? var.app_max_capacity : 0}",
     });
-    expect(compute().locals.serving).toMatch(/^\$\{var\.running && /);
+    expect(compute().locals.serving).toMatch(/^\$\{\(var\.running && /);
     expect(stacks.dev.root.module.compute.running).toBe("${var.environment_running}");
   });
 

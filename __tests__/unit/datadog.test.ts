@@ -251,7 +251,7 @@ describe("agent sidecar", () => {
       DD_LOGS_INJECTION: "true",
     });
     expect(resource(prod.modules.compute, "aws_ecs_task_definition", "app").container_definitions).toContain(
-      '{ "name" = "DD_VERSION", "value" = var.app_image_tag }',
+      '{"name" = "DD_VERSION", "value" = var.app_image_tag}',
     );
     expect(app.dependsOn).toEqual([{ containerName: "datadog-agent", condition: "START" }]);
   });

@@ -84,7 +84,7 @@ describe("credentials and connection", () => {
       PGDATABASE: "eduautismo",
       HOME: "/tmp",
     });
-    expect(td().container_definitions).toContain('{ "name" = "PGPORT", "value" = tostring(var.db_port) }');
+    expect(td().container_definitions).toContain('{"name" = "PGPORT", "value" = tostring(var.db_port)}');
   });
 
   test("the root passes the database's two secrets and address to compute", () => {

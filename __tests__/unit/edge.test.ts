@@ -389,7 +389,7 @@ describe("replaceable target groups (D53)", () => {
     for (const ws of Object.keys(stacks))
       expect(stacks[ws].root.output.target_group_arns.value).toBe("${module.compute.target_group_arns}");
     expect(mod("production", "compute").output.target_group_arns.value).toBe(
-      '${{ "app" = aws_lb_target_group.app.arn }}',
+      '${({"app" = aws_lb_target_group.app.arn})}',
     );
   });
 });

@@ -391,7 +391,7 @@ describe("the hand-off to the SAM stack", () => {
       const policy = resource(stacks[ws].modules.compute, "aws_iam_role_policy", "task_access_processor");
       expect(policy.role).toBe("${aws_iam_role.task.id}");
       for (const [name, value] of Object.entries(processor.environment)) {
-        expect(defs).toContain(`{ "name" = "${name}", "value" = "${value}" }`);
+        expect(defs).toContain(`{"name" = "${name}", "value" = "${value}"}`);
         if (name !== "BEDROCK_MODEL_ID") expect(policy.policy).toContain(value);
       }
     }

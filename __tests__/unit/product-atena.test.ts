@@ -219,7 +219,7 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
     for (const svc of ["api", "workers"]) {
       const refs = [
         ...definitions(svc).matchAll(
-          /\{ "name" = "([A-Z_]+)", "valueFrom" = (var\.written_parameter_arns\.[A-Z_]+|aws_ssm_parameter\.[a-z_]+\.arn) \}/g,
+          /\{"name" = "([A-Z_]+)", "valueFrom" = (var\.written_parameter_arns\.[A-Z_]+|aws_ssm_parameter\.[a-z_]+\.arn)\}/g,
         ),
       ].map((m) => [m[1], m[2]]);
       expect(refs).toEqual([
@@ -241,12 +241,12 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
   });
 
   test("REDIS_URL is not also a plain environment variable (the token-bearing parameter wins)", () => {
-    expect(definitions("api")).not.toContain('{ "name" = "REDIS_URL", "value" =');
+    expect(definitions("api")).not.toContain('{"name" = "REDIS_URL", "value" =');
   });
 
   test("the migrations task gets the master's URL as DATABASE_URL (it owns the schema)", () => {
     expect(definitions("migrations")).toContain(
-      '{ "name" = "DATABASE_URL", "valueFrom" = var.written_parameter_arns.MIGRATIONS_DATABASE_URL }',
+      '{"name" = "DATABASE_URL", "valueFrom" = var.written_parameter_arns.MIGRATIONS_DATABASE_URL}',
     );
     expect(resource(s.modules.database, "aws_ssm_parameter", "migrations_database_url").value_wo).toContain(
       "${terraform_data.master_password.output}",

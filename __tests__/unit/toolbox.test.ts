@@ -19,14 +19,14 @@ const actions = (name: string, ws = "production") => statements(name, ws).flatMa
 describe("the toolbox task definition", () => {
   test("is family <name>-toolbox with one container named toolbox", () => {
     expect(toolbox().family).toBe("${var.name}-toolbox");
-    expect(defs()).toMatch(/^\$\{jsonencode\(\[\{ "name" = "toolbox", /);
+    expect(defs()).toMatch(/^\$\{jsonencode\(\[\{"name" = "toolbox", /);
     expect(defs().match(/"essential" = /g)).toHaveLength(1);
   });
 
   test("has a writable root filesystem, which ECS Exec needs, and no privileged mode", () => {
     expect(defs()).toContain('"readonlyRootFilesystem" = false');
     expect(defs()).toContain('"privileged" = false');
-    expect(defs()).toContain('"linuxParameters" = { "initProcessEnabled" = true }');
+    expect(defs()).toContain('"linuxParameters" = {"initProcessEnabled" = true}');
   });
 
   test("sleeps for a bounded time so a forgotten task stops itself", () => {
@@ -47,10 +47,10 @@ describe("the toolbox task definition", () => {
 
   test("gets REDIS_HOST and REDIS_PORT, and the AUTH token as REDISCLI_AUTH where AUTH is on", () => {
     expect(defs()).toContain(
-      '"environment" = [{ "name" = "REDIS_HOST", "value" = var.redis_host }, { "name" = "REDIS_PORT", "value" = tostring(var.redis_port) }]',
+      '"environment" = [{"name" = "REDIS_HOST", "value" = var.redis_host}, {"name" = "REDIS_PORT", "value" = tostring(var.redis_port)}]',
     );
     expect(defs()).toContain(
-      '"secrets" = [{ "name" = "REDISCLI_AUTH", "valueFrom" = "${var.redis_auth_secret_arn}:token::" }]',
+      '"secrets" = [{"name" = "REDISCLI_AUTH", "valueFrom" = "${var.redis_auth_secret_arn}:token::"}]',
     );
   });
 
@@ -159,7 +159,7 @@ describe("run-task commands", () => {
   });
 
   test("the command is a single line with no public IP", () => {
-    const line = runTaskCommand({ cluster: "c", family: "f", subnets: "s", securityGroup: "g" });
+    const line = runTaskCommand({ cluster: "c", family: "f", subnets: ["s"], securityGroup: "g" });
     expect(line).not.toContain("\n");
     expect(line).toContain("assignPublicIp=DISABLED");
     expect(line).not.toContain("--enable-execute-command");
@@ -204,7 +204,7 @@ describe("toolbox rules at synthesis", () => {
 
 describe("first deploy: no tasks until a real image exists", () => {
   test("services serve only while running and app_image_tag is not the placeholder", () => {
-    expect(compute().locals.serving).toBe(`\${var.running && var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`);
+    expect(compute().locals.serving).toBe(`\${(var.running && (var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"))}`);
   });
 
   test("each service is created with zero tasks and autoscaling holds it at zero", () => {
@@ -241,7 +241,7 @@ describe("first deploy: no tasks until a real image exists", () => {
 
   test("a Terraform check warns while the tag is the placeholder and says what to do", () => {
     expect(compute().check.first_deploy_image.assert).toEqual([
-      { condition: `\${var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}"}`, error_message: PLACEHOLDER_TAG_WARNING },
+      { condition: `\${(var.app_image_tag != "${PLACEHOLDER_IMAGE_TAG}")}`, error_message: PLACEHOLDER_TAG_WARNING },
     ]);
     for (const step of [
       "app_secret_arns",

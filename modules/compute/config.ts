@@ -2,7 +2,14 @@
 import { z } from "zod";
 import type { Controls } from "../../lib/core/controls";
 import { CA_BUNDLE_PATH_RE, DEFAULT_RDS_CA_BUNDLE } from "../database/config";
-import { defineKnobs, knobFields, type KnobRule, type KnobSet, type KnobSpec } from "../../lib/core/knobs";
+import {
+  defineKnobs,
+  knobFields,
+  type KnobRule,
+  type KnobSet,
+  type KnobSpec,
+  type ModuleSettings,
+} from "../../lib/core/knobs";
 import {
   all,
   compare,
@@ -481,6 +488,15 @@ export const ComputeSchema = z
 export type ComputeConfig = z.output<typeof ComputeSchema>;
 export type ServiceConfig = z.output<typeof ServiceSchema>;
 export type TaskConfig = z.output<typeof TaskSchema>;
+/** What the module reads of a service: everything but its size and scaling, which are knobs (`var.<service>_cpu` …). */
+export type ServiceSettings = ModuleSettings<ServiceConfig, typeof SERVICE_KNOB_FIELDS.knobs>;
+/** What the module reads of a task: everything but its size knobs. */
+export type TaskSettings = ModuleSettings<TaskConfig, typeof TASK_KNOB_FIELDS.knobs>;
+/** What the module reads of its config section: no knob field (image tag, sizes, scaling), at any depth. */
+export type ComputeSettings = Omit<ModuleSettings<ComputeConfig, typeof IMAGE_KNOBS.knobs>, "services" | "tasks"> & {
+  readonly services: readonly ServiceSettings[];
+  readonly tasks: readonly TaskSettings[];
+};
 
 /** The db-bootstrap task's family suffix and container name. */
 export const DB_BOOTSTRAP = "db-bootstrap";

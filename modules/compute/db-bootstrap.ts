@@ -11,11 +11,11 @@
  */
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { Construct } from "constructs";
-import { hclExpression } from "../../lib/core/hcl";
-import { expr, named } from "../../lib/core/module-stack";
+import { Fn } from "cdktf";
+import { named } from "../../lib/core/module-stack";
 import { DB_BOOTSTRAP } from "./config";
-import { appLogs, DB_SECRET_VARIABLE } from "./env";
-import { runTaskCommand } from "./run-task";
+import type { LogConfiguration } from "./env";
+import { jsonencode, type DbVars } from "./parts";
 
 /**
  * The SQL the task runs, as psql reads it from stdin. psql variables quote identifiers (`:"x"`)
@@ -60,21 +60,23 @@ export interface DbBootstrapProps {
   readonly executionRoleArn: string;
   /** X86_64 or ARM64 (the postgres images are multi-arch). */
   readonly architecture: string;
+  /** The database's inputs (endpoint, the two logins' secrets, the client image). */
+  readonly db: DbVars;
+  /** awslogs to the module's `/ecs/<name>`, by stream prefix. */
+  readonly logs: (streamPrefix: string) => LogConfiguration;
 }
 
 /**
  * `aws_ecs_task_definition.db_bootstrap`: never attached to a service. No task role: the script
  * calls no AWS API; the execution role fetches its two secrets.
  */
-export function dbBootstrapTask(
-  scope: Construct,
-  props: DbBootstrapProps,
-): { taskDefinition: EcsTaskDefinition; runTaskCommand: string } {
-  const master = `\${var.${DB_SECRET_VARIABLE.master}}`;
-  const app = `\${var.${DB_SECRET_VARIABLE.app}}`;
+export function dbBootstrapTask(scope: Construct, props: DbBootstrapProps): EcsTaskDefinition {
+  const { db } = props;
+  const master = db.masterSecretArn;
+  const app = db.appSecretArn;
   const container = {
     name: DB_BOOTSTRAP,
-    image: "${var.db_bootstrap_image}",
+    image: db.bootstrapImage,
     essential: true,
     user: "postgres",
     command: DB_BOOTSTRAP_COMMAND,
@@ -84,9 +86,9 @@ export function dbBootstrapTask(
       { name: "HOME", value: "/tmp" },
       { name: "PGAPPNAME", value: DB_BOOTSTRAP },
       { name: "PGCONNECT_TIMEOUT", value: "15" },
-      { name: "PGDATABASE", value: "${var.db_name}" },
-      { name: "PGHOST", value: "${var.db_address}" },
-      { name: "PGPORT", value: "${tostring(var.db_port)}" },
+      { name: "PGDATABASE", value: db.name },
+      { name: "PGHOST", value: db.address },
+      { name: "PGPORT", value: Fn.tostring(db.port) },
       // The parameter group sets rds.force_ssl = 1: a plaintext login is refused anyway.
       { name: "PGSSLMODE", value: "require" },
     ],
@@ -97,9 +99,9 @@ export function dbBootstrapTask(
       { name: "APP_DB_PASSWORD", valueFrom: `${app}:password::` },
     ],
     mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
-    logConfiguration: appLogs(DB_BOOTSTRAP),
+    logConfiguration: props.logs(DB_BOOTSTRAP),
   };
-  const taskDefinition = named(
+  return named(
     new EcsTaskDefinition(scope, "td_db_bootstrap", {
       family: `${props.name}-${DB_BOOTSTRAP}`,
       requiresCompatibilities: ["FARGATE"],
@@ -109,10 +111,9 @@ export function dbBootstrapTask(
       executionRoleArn: props.executionRoleArn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.architecture },
       volume: [{ name: "tmp" }],
-      containerDefinitions: expr(`jsonencode(${hclExpression([container])})`),
+      containerDefinitions: jsonencode([container]),
       tags: { Purpose: "db-bootstrap" },
     }),
     "db_bootstrap",
   );
-  return { taskDefinition, runTaskCommand: runTaskCommand({ family: "aws_ecs_task_definition.db_bootstrap.family" }) };
 }

@@ -16,23 +16,26 @@ export function parameterResourceName(parameter: string): string {
   return parameter.toLowerCase();
 }
 
-/** The operators' parameters under `var.parameter_path`, each with the placeholder value Terraform never restores. */
+/** The operators' parameters under the module's `parameter_path`, each with the placeholder value Terraform never restores; by name. */
 export function placeholderParameters(
   scope: Construct,
-  props: { readonly names: readonly string[]; readonly dataKey: string },
-): SsmParameter[] {
-  return props.names.map((p) =>
-    named(
-      new SsmParameter(scope, `parameter_${parameterResourceName(p)}`, {
-        name: `\${var.parameter_path}${p}`,
-        description: `${p} of the application; set it with aws ssm put-parameter --overwrite (Terraform created it with ${PARAMETER_PLACEHOLDER} and never changes it back)`,
-        type: "SecureString",
-        keyId: props.dataKey,
-        value: PARAMETER_PLACEHOLDER,
-        lifecycle: { ignoreChanges: ["value"] },
-      }),
-      parameterResourceName(p),
-    ),
+  props: { readonly names: readonly string[]; readonly dataKey: string; readonly path: string },
+): Record<string, SsmParameter> {
+  return Object.fromEntries(
+    props.names.map((p) => [
+      p,
+      named(
+        new SsmParameter(scope, `parameter_${parameterResourceName(p)}`, {
+          name: `${props.path}${p}`,
+          description: `${p} of the application; set it with aws ssm put-parameter --overwrite (Terraform created it with ${PARAMETER_PLACEHOLDER} and never changes it back)`,
+          type: "SecureString",
+          keyId: props.dataKey,
+          value: PARAMETER_PLACEHOLDER,
+          lifecycle: { ignoreChanges: ["value"] },
+        }),
+        parameterResourceName(p),
+      ),
+    ]),
   );
 }
 
@@ -40,13 +43,18 @@ export function placeholderParameters(
  * What the execution role needs to hand the parameters to the containers: GetParameters on the
  * environment's path only, and Decrypt of the data key only through SSM.
  */
-export function parameterStatements(props: { readonly region: string; readonly dataKey: string }): PolicyStatement[] {
+export function parameterStatements(props: {
+  readonly region: string;
+  readonly accountId: string;
+  readonly parameterPath: string;
+  readonly dataKey: string;
+}): PolicyStatement[] {
   return [
     {
       Sid: "ReadTaskParameters",
       Effect: "Allow",
       Action: "ssm:GetParameters",
-      Resource: "arn:aws:ssm:${var.region}:${var.account_id}:parameter${var.parameter_path}*",
+      Resource: `arn:aws:ssm:${props.region}:${props.accountId}:parameter${props.parameterPath}*`,
     },
     {
       Sid: "DecryptTaskParameters",

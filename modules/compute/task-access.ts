@@ -8,7 +8,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
 import { named } from "../../lib/core/module-stack";
-import type { TaskAccess, TaskConfig } from "./config";
+import type { TaskAccess, TaskSettings } from "./config";
 
 /** The statements of one task's access: S3 object and list actions, DynamoDB item actions (table and its indexes), Bedrock invocation. */
 export function taskAccessStatements(access: TaskAccess): PolicyStatement[] {
@@ -47,7 +47,7 @@ export function taskAccessStatements(access: TaskAccess): PolicyStatement[] {
 /** The task's `<task>-access` policy on the task role, when it names any resource. */
 export function taskAccessPolicy(
   scope: Construct,
-  o: { readonly task: TaskConfig; readonly id: string; readonly role: string },
+  o: { readonly task: Pick<TaskSettings, "name" | "access">; readonly id: string; readonly role: string },
 ): IamRolePolicy | undefined {
   const statements = taskAccessStatements(o.task.access);
   if (statements.length === 0) return undefined;

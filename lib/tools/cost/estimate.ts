@@ -248,7 +248,7 @@ function serviceCost({ stack, p, add, running, share }: Pricing, name: string, s
   const defs = String(td.container_definitions ?? "");
   if (defs.includes(`"name" = "${DATADOG_AGENT_CONTAINER}"`)) {
     dd.tasks += count;
-    if (defs.includes('{ "name" = "DD_APM_ENABLED", "value" = "true" }')) dd.apmTasks += count;
+    if (/\{\s*"name" = "DD_APM_ENABLED", "value" = "true"\s*\}/.test(defs)) dd.apmTasks += count;
   }
 }
 

@@ -4,6 +4,7 @@
  * Each rule cites the AWS (or Terraform) page it comes from in `sources`; docs/policy.md links them.
  * It imports only types from checks.ts (checks.ts imports this one); shared helpers are in values.ts.
  */
+import { FARGATE_MEMORY } from "../../../modules/compute/config";
 import { isUnknown, type Value } from "./expressions";
 import type { Check } from "./check";
 import { containers as parsedContainers } from "./containers";
@@ -340,20 +341,9 @@ const MOVING_TAGS = new Set([
   "current",
   "release",
 ]);
-/** Fargate task sizes: CPU units → allowed memory (MiB). */
-function fargateMemories(cpu: number): number[] {
-  const range = (from: number, to: number, step: number) =>
-    Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
-  const table: Record<number, number[]> = {
-    256: [512, 1024, 2048],
-    512: range(1024, 4096, 1024),
-    1024: range(2048, 8192, 1024),
-    2048: range(4096, 16384, 1024),
-    4096: range(8192, 30720, 1024),
-    8192: range(16384, 61440, 4096),
-    16384: range(32768, 122880, 8192),
-  };
-  return table[cpu] ?? [];
+/** Fargate task sizes: CPU units → allowed memory (MiB), from the compute module's one table. */
+function fargateMemories(cpu: number): readonly number[] {
+  return FARGATE_MEMORY[cpu] ?? [];
 }
 /** What a referenced prefix list weighs against the rules-per-group quota (see D62). */
 const CLOUDFRONT_PREFIX_LIST_WEIGHT = 55;
