@@ -1,6 +1,6 @@
 /**
  * The deployed image tag of every workspace: ONE versioned home per product, `<sourceDir>/images.json`
- * (`environments/images.json` for EduAutismo, `environments/<product>/images.json` for the others),
+ * (`environments/<product>/images.json`, EduAutismo's included),
  * mapping workspace → tag. Synthesis writes it into the workspace's tfvars as `app_image_tag` (the
  * compute module's knob, field `compute.imageTag`), so a fresh clone, a pipeline runner and an
  * operator's checkout all plan the tag that was deployed (issue 21 item 3, docs/decisions.md D135).
@@ -21,7 +21,7 @@ const IMAGE_TAG_PATTERN = new RegExp(IMAGE_TAG_RE);
 /** Workspace → deployed tag, as the file holds it. */
 export type DeployedImages = Readonly<Record<string, string>>;
 
-/** `environments/images.json` or `environments/<id>/images.json`, from the repository root. */
+/** `<sourceDir>/images.json` (`environments/<id>/images.json`), from the repository root. */
 export function imagesFilePath(product: Pick<Product, "sourceDir">): string {
   return `${product.sourceDir}/${IMAGES_FILE}`;
 }

@@ -304,7 +304,7 @@ describe("a compute config without a service named app", () => {
 
   test("app_image_tag stays a root knob, with its rule, passed to module compute", () => {
     expect(dev.root.variable.app_image_tag.validation).toHaveLength(1);
-    expect(dev.tfvars).toMatch(/\napp_image_tag = "[^"]+"\n/); // the recorded tag (environments/images.json) or the placeholder
+    expect(dev.tfvars).toMatch(/\napp_image_tag = "[^"]+"\n/); // the recorded tag (environments/eduautismo/images.json) or the placeholder
     expect(dev.root.module.compute.app_image_tag).toBe("${var.app_image_tag}");
     expect(dev.modules.compute.variable.app_image_tag.type).toBe("string");
   });

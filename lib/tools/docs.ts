@@ -13,6 +13,7 @@ import {
   productRunbookDoc,
   sectionLines,
   registerTaskDefinitions,
+  runbookPath,
   startTask,
   valkeySwitchSection,
   workspaceDir,
@@ -169,7 +170,9 @@ export function runbookDoc(stack: SynthesizedStack): string {
     "configuration and keeps `.terraform/`, `terraform.tfstate.d/` and `state-backups/`). Commands run there with your",
     `own \`terraform\` and CLI configuration. Modules: ${order.join(", ")}.`,
     "Edits to `environments/" + ws + "/terraform.tfvars` are one-off: the next `npm run synth` rewrites the file from",
-    "`environments/" +
+    "`" +
+      EDUAUTISMO.sourceDir +
+      "/" +
       ws +
       ".ts` (and `app_image_tag` from `" +
       imagesFilePath(EDUAUTISMO) +
@@ -195,7 +198,7 @@ export function runbookDoc(stack: SynthesizedStack): string {
     "## First deploy (seed 000 §5.1)",
     "Module by module, in dependency order; the services start only once their secrets have values and their image",
     "exists. Review each plan before applying it.",
-    ...firstDeployNotes(stack.root, ws, `environments/${ws}.ts`),
+    ...firstDeployNotes(stack.root, ws, `${EDUAUTISMO.sourceDir}/${ws}.ts`),
     "",
     "```bash",
     `cd cdktf.out/stacks/${ws}`,
@@ -295,7 +298,11 @@ export function runbookDoc(stack: SynthesizedStack): string {
       lines.push(
         "",
         "The ALB admits only CloudFront's origin-facing addresses (a managed prefix list whose id differs per region). Confirm",
-        "the id in `environments/" + ws + ".ts` (`network.cloudfrontPrefixListId`) before the first network apply:",
+        "the id in `" +
+          EDUAUTISMO.sourceDir +
+          "/" +
+          ws +
+          ".ts` (`network.cloudfrontPrefixListId`) before the first network apply:",
         "```bash",
         `aws ec2 describe-managed-prefix-lists --region ${region} --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing --query 'PrefixLists[0].PrefixListId' --output text   # expect ${pl}`,
         "```",
@@ -423,7 +430,7 @@ export function runbookDoc(stack: SynthesizedStack): string {
       "## Rollback: Redis (seed 000 §7.3)",
       "`terraform destroy -target=module.cache` would also destroy what depends on the cache (the ECS service, task",
       "definitions, alarms). Instead remove the cache from the configuration and let compute drop its REDIS_* settings first.",
-      `1. In \`environments/${ws}.ts\` set \`cache.enabled = false\`` +
+      `1. In \`${EDUAUTISMO.sourceDir}/${ws}.ts\` set \`cache.enabled = false\`` +
         (protectedCache
           ? " and `cache.allowDestroy = true` (the replication group carries `prevent_destroy`; this is the deliberate step that lifts it)."
           : "."),
@@ -523,7 +530,7 @@ export function runbookDoc(stack: SynthesizedStack): string {
       message,
       "```",
       current.failover
-        ? `Fix: keep failover (this workspace requires it) and its ${current.nodes} nodes (\`cache.numCacheNodes\` in \`environments/${ws}.ts\`):`
+        ? `Fix: keep failover (this workspace requires it) and its ${current.nodes} nodes (\`cache.numCacheNodes\` in \`${EDUAUTISMO.sourceDir}/${ws}.ts\`):`
         : `Fix: this workspace's ${current.nodes} node${current.nodes === 1 ? "" : "s"} without failover (failover needs 2 or more nodes and \`cache.automaticFailover\`):`,
       ...tfvarsEdit(ws, fix),
       "```bash",
@@ -557,7 +564,7 @@ export function runbookDoc(stack: SynthesizedStack): string {
       "```",
       "Afterwards set it back, so ordinary changes wait for the window again:",
       ...tfvarsEdit(ws, ["redis_apply_immediately = false"]),
-      `Keep the new size in \`environments/${ws}.ts\` (\`cache.nodeType\`).`,
+      `Keep the new size in \`${EDUAUTISMO.sourceDir}/${ws}.ts\` (\`cache.nodeType\`).`,
       "",
       "Option 2, shorter TTLs. They are knobs of this workspace, passed to the containers as BNCC_CACHE_TTL and NLP_CACHE_TTL;",
       'the seed\'s `BNCC_CACHE_TTL = "1800"` line in tfvars only makes Terraform warn `Value for undeclared variable` and',
@@ -580,7 +587,7 @@ export function runbookDoc(stack: SynthesizedStack): string {
   }
 
   // Cache engine switch (D99) ---------------------------------------------------------------------------
-  const valkey = valkeySwitchSection(stack, `environments/${ws}.ts`, "npm run synth");
+  const valkey = valkeySwitchSection(stack, `${EDUAUTISMO.sourceDir}/${ws}.ts`, "npm run synth");
   if (valkey)
     lines.push("", `## ${valkey.title}`, ...(valkey.text ?? []), "```bash", ...(valkey.commands ?? []), "```");
 
@@ -690,7 +697,7 @@ export function productsTable(stacks: Record<string, SynthesizedStack>, others: 
   const rows = [eduautismoSet(stacks), ...others].flatMap(({ product, stacks: s }) =>
     Object.entries(s).map(([ws, stack]) => {
       const modules = rolloutOrder(moduleGraph(stack.root)).join(", ");
-      const runbook = product.outDir ? `docs/runbooks/${product.id}/${ws}.md` : `docs/runbooks/${ws}.md`;
+      const runbook = runbookPath(product, ws);
       return `| ${product.title}${product.guides.length ? ` (seed ${product.guides.join(", ")})` : ""} | \`${ws}\` | \`${workspaceDir(product, ws)}\` | ${modules} | \`npm run synth -- ${product.id}\` | [${ws}](${runbook}) |`;
     }),
   );

@@ -5,13 +5,13 @@
  * §3.2), knobs an operator may shorten in tfvars during an incident (§8.4), passed to the containers
  * as BNCC_CACHE_TTL and NLP_CACHE_TTL (config fields in the `cache` section: `cache.bnccCacheTtl`).
  */
-import { defineKnobs, type KnobRule } from "../lib/core/knobs";
+import { defineKnobs, type KnobRule } from "../../lib/core/knobs";
 import type { z } from "zod";
-import { knobFields } from "../lib/core/knobs";
-import { CacheSchema } from "../modules/cache/config";
+import { knobFields } from "../../lib/core/knobs";
+import { CacheSchema } from "../../modules/cache/config";
 import { eduautismoAppMetrics, ProductMonitoringSchema } from "./app-metrics";
-import type { Defaults, ProductSpec } from "./product-spec";
-import type { EnvironmentInput } from "./schema";
+import type { Defaults, ProductSpec } from "../product-spec";
+import type { EnvironmentInput } from "../schema";
 
 /** Names the product gives its resources: the dashboard `eduautismo-<env>`, alarms `eduautismo-<env>-…`. */
 export const PRODUCT = { shortName: "eduautismo" } as const;
