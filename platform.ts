@@ -20,7 +20,7 @@ import {
   PRODUCTS,
   ruleContext,
   type EnvironmentConfig,
-  type EnvironmentInput,
+  type WorkspaceInput,
   type Product,
 } from "./environments";
 import { withDeployedImages } from "./environments/deployed-images";
@@ -139,7 +139,7 @@ export interface SynthOptions {
    */
   readonly outdir?: string;
   /** @default the product's checked-in environment files */
-  readonly inputs?: Readonly<Record<string, EnvironmentInput>>;
+  readonly inputs?: Readonly<Record<string, WorkspaceInput>>;
   /** Workspace → deployed image tag. @default the product's images file (`<sourceDir>/images.json`) */
   readonly images?: Readonly<Record<string, string>>;
 }

@@ -9,8 +9,7 @@
  */
 import { IMAGE_TAG_RE, PLACEHOLDER_IMAGE_TAG } from "../modules/compute/config";
 import { workspaceLabel } from "./index";
-import type { Product } from "./product-spec";
-import type { EnvironmentInput } from "./schema";
+import type { Product, WorkspaceInput } from "./product-spec";
 
 /** Name of the file in a product's `sourceDir`. */
 export const IMAGES_FILE = "images.json";
@@ -49,14 +48,14 @@ export function imageProblems(product: Product, images: unknown): string[] {
  */
 export function withDeployedImages(
   product: Product,
-  inputs: Readonly<Record<string, EnvironmentInput>>,
+  inputs: Readonly<Record<string, WorkspaceInput>>,
   images: DeployedImages,
 ): {
-  inputs: Record<string, EnvironmentInput>;
+  inputs: Record<string, WorkspaceInput>;
   problems: string[];
 } {
   const problems = imageProblems(product, images);
-  const out: Record<string, EnvironmentInput> = {};
+  const out: Record<string, WorkspaceInput> = {};
   for (const [ws, input] of Object.entries(inputs)) {
     const own = (input as { compute?: { imageTag?: unknown } }).compute?.imageTag;
     if (own !== undefined) {
@@ -68,7 +67,7 @@ export function withDeployedImages(
     out[ws] =
       tag === undefined
         ? input
-        : ({ ...input, compute: { ...(input as { compute?: object }).compute, imageTag: tag } } as EnvironmentInput);
+        : ({ ...input, compute: { ...(input as { compute?: object }).compute, imageTag: tag } } as WorkspaceInput);
   }
   return { inputs: out, problems };
 }

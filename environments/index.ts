@@ -8,7 +8,7 @@ import type { Check } from "../lib/tools/policy/checks";
 import { AITECHNE } from "./aitechne";
 import { ATENA } from "./atena";
 import { EDUAUTISMO, ENVIRONMENT_INPUTS } from "./eduautismo";
-import type { Product, ProductSpec } from "./product-spec";
+import type { Product, ProductSpec, WorkspaceInput } from "./product-spec";
 import { RETELL } from "./retell";
 import {
   ConfigError,
@@ -16,12 +16,11 @@ import {
   parseEnvironmentOf,
   productPolicyProblems,
   type EnvironmentConfig,
-  type EnvironmentInput,
   type EnvironmentSchemaType,
 } from "./schema";
 
 export * from "./schema";
-export type { Defaults, Product, ProductPolicyExemption, ProductSpec } from "./product-spec";
+export type { Defaults, Product, ProductPolicyExemption, ProductSpec, WorkspaceInput } from "./product-spec";
 
 export { EDUAUTISMO, ENVIRONMENT_INPUTS };
 
@@ -65,7 +64,7 @@ export function parseEnvironment(
  * workspace, so an operator fixes them in one pass.
  */
 export function loadEnvironments(
-  inputs: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENT_INPUTS,
+  inputs: Readonly<Record<string, WorkspaceInput>> = ENVIRONMENT_INPUTS,
   product: ProductSpec = EDUAUTISMO,
 ): EnvironmentConfig[] {
   const problems: string[] = [...productPolicyProblems(product)];
