@@ -3,7 +3,8 @@
  * output stays `cdktf.out/stacks/<ws>` (outDir ""), so its runbooks and pipelines keep their paths.
  */
 import type { Product } from "../product-spec";
-import type { Workspace, EnvironmentInput } from "../schema";
+import type { Workspace } from "../schema";
+import type { EduautismoInput } from "./product";
 import { dev } from "./dev";
 import IMAGES from "./images.json";
 import { EDUAUTISMO_SPEC } from "./product";
@@ -11,7 +12,7 @@ import { production } from "./production";
 import { staging } from "./staging";
 
 /** EduAutismo's environment files by workspace, in synthesis order. */
-export const ENVIRONMENT_INPUTS: Record<Workspace, EnvironmentInput> = { dev, staging, production };
+export const ENVIRONMENT_INPUTS: Record<Workspace, EduautismoInput> = { dev, staging, production };
 
 /** EduAutismo IA (seeds 000 and 001). */
 export const EDUAUTISMO: Product = {
