@@ -179,7 +179,7 @@ export const AITECHNE_DEFAULTS: Defaults<EnvironmentInput> = {
     backupRetentionDays: 7,
   },
   // The processor gets its inputs from RunTask (no app environment); no web service, no toolbox.
-  compute: { images: ["processor"], appEnvironment: {}, toolbox: { enabled: false }, services: [] },
+  compute: { images: ["processor"], toolbox: { enabled: false }, services: [] },
   monitoring: { alarmEmails: ["devops@techne.com.br"], appMetrics: { namespace: "ai-techne-academy" } },
   // No NAT, no load balancer, no WAF, no CDN: only the processor's hours, logs and S3 vary by workspace.
   cost: { usage: { runningHours: 730, natGb: 0, albLcu: 0, wafMillionRequests: 0, cdnGb: 0 } },

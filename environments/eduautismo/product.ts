@@ -105,8 +105,12 @@ export const PRODUCT_DEFAULTS: Defaults<EnvironmentInput> = {
     },
   },
   cache: { purpose: "sessions, BNCC queries, GPT-4o answers" },
-  // The app's migrations (seed 000 §5.1): Alembic, in the app image.
-  compute: { migrations: { command: ["alembic", "upgrade", "head"] } },
+  compute: {
+    // Seed 000 §3.2: the MVP 3.0 flags, the plain environment of every app container.
+    appEnvironment: { ENABLE_MULTIDISCIPLINARY: "true", MAX_DISCIPLINES: "25", MAX_GRADE_LEVELS: "18" },
+    // The app's migrations (seed 000 §5.1): Alembic, in the app image.
+    migrations: { command: ["alembic", "upgrade", "head"] },
+  },
   database: { databaseName: "eduautismo", masterUsername: "eduautismo_admin", appUsername: "eduautismo_app" },
   monitoring: { appMetrics: { namespace: "eduautismo" } },
   /** The irreplaceable buckets (seed 000 §4.3): users' uploads and trained models. */
