@@ -1,8 +1,9 @@
 /**
- * Runbooks of the products other than EduAutismo (docs/runbooks/<product>/<ws>.md): the platform's part
+ * The shared runbook frame and section helpers (docs/runbooks/<outDir>/<ws>.md): the platform's part
  * (directory, first deploy module by module, one-module rollout, state backup and rollback, stop/start,
  * outputs) generated from the synthesized workspace, and the guide's own commands with this
- * workspace's names, from the product's section writer in lib/tools/runbooks/<product>.ts.
+ * workspace's names, from the product's section writer in lib/tools/runbooks/<product>.ts. A guide that writes
+ * its whole runbook (EduAutismo's seed 000, lib/tools/runbooks/eduautismo.ts) uses the same helpers.
  * Every `terraform` line in a ```bash block runs verbatim inside the workspace directory (tested by the
  * Terraform layer, __tests__/terraform/products.test.ts).
  */
