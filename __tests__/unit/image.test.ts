@@ -121,7 +121,7 @@ describe("the runbooks deploy a tag only through its home", () => {
     Object.keys(p.environments).map((ws) => ({
       product: p,
       ws,
-      file: path.join("docs", "runbooks", ...(p.outDir ? [p.outDir] : []), `${ws}.md`),
+      file: path.join("docs", "runbooks", p.outDir, `${ws}.md`),
     })),
   );
 
