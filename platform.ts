@@ -20,7 +20,7 @@ import {
   PRODUCTS,
   ruleContext,
   type EnvironmentConfig,
-  type EnvironmentInput,
+  type WorkspaceInput,
   type Product,
 } from "./environments";
 import { withDeployedImages } from "./environments/deployed-images";
@@ -131,15 +131,15 @@ function startStopToggle(root: WorkspaceStack, env: EnvironmentConfig): IResolva
 export interface SynthOptions {
   /** The product to synthesize. @default EduAutismo IA */
   readonly product?: Product;
-  /** @default the product's bootstrap (environments/bootstrap.ts for EduAutismo) */
+  /** @default the product's bootstrap (its registration, `<sourceDir>/index.ts`) */
   readonly bootstrap?: BootstrapInput;
   /**
-   * Root of the output: the product's stacks go to `<outdir>/stacks/<ws>`, or `<outdir>/<id>/stacks/<ws>` for a
-   * product with an `outDir`. @default cdktf's default (`CDKTF_OUTDIR` or `cdktf.out`)
+   * Root of the output: the product's stacks go to `<outdir>/<product outDir>/stacks/<ws>`.
+   * @default cdktf's default (`CDKTF_OUTDIR` or `cdktf.out`)
    */
   readonly outdir?: string;
   /** @default the product's checked-in environment files */
-  readonly inputs?: Readonly<Record<string, EnvironmentInput>>;
+  readonly inputs?: Readonly<Record<string, WorkspaceInput>>;
   /** Workspace → deployed image tag. @default the product's images file (`<sourceDir>/images.json`) */
   readonly images?: Readonly<Record<string, string>>;
 }
@@ -162,15 +162,14 @@ export function synthesize(options: SynthOptions = {}): { app: PlatformApp; plat
   for (const env of environments) {
     if (env.state && env.state.bucket !== boot.bucket) {
       throw new ConfigError([
-        `${env.workspace}.state.bucket: "${env.state.bucket}" is not the bootstrap state bucket "${boot.bucket}" (environments/bootstrap.ts)`,
+        `${env.workspace}.state.bucket: "${env.state.bucket}" is not the bootstrap state bucket "${boot.bucket}" (${product.sourceDir}/index.ts)`,
       ]);
     }
   }
-  const root = options.outdir ?? (product.outDir ? (process.env.CDKTF_OUTDIR ?? "cdktf.out") : undefined);
-  const outdir = root === undefined ? undefined : product.outDir ? path.join(root, product.outDir) : root;
+  const outdir = path.join(options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out", product.outDir);
   // cdktf creates only the last directory of outdir: a fresh checkout has no cdktf.out/ for cdktf.out/<product>.
-  if (outdir) fs.mkdirSync(outdir, { recursive: true });
-  const app = new PlatformApp(outdir ? { outdir } : {});
+  fs.mkdirSync(outdir, { recursive: true });
+  const app = new PlatformApp({ outdir });
   const users = environments.flatMap((env) =>
     env.state
       ? [
@@ -184,7 +183,7 @@ export function synthesize(options: SynthOptions = {}): { app: PlatformApp; plat
   );
   new BootstrapStack(app, boot, {
     users,
-    sourceFile: product.outDir ? `${product.sourceDir}/index.ts` : "environments/bootstrap.ts",
+    sourceFile: `${product.sourceDir}/index.ts`,
   });
   const platforms = environments.map((env) => buildPlatform(app, env, product));
   app.synth();

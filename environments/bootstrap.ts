@@ -31,12 +31,4 @@ export const BootstrapSchema = z
 
 export type BootstrapConfig = z.output<typeof BootstrapSchema>;
 
-export const bootstrap: z.input<typeof BootstrapSchema> = {
-  // Placeholder: the production account (environments/production.ts) holds the state of staging and production (D146).
-  accountId: "333333333333",
-  bucket: "eduautismo-ia-terraform-state",
-  region: "us-east-1",
-  noncurrentVersionDays: 90,
-  lockTable: false,
-};
 export type BootstrapInput = z.input<typeof BootstrapSchema>;

@@ -1,6 +1,6 @@
 /**
  * The deployed image tag of every workspace: ONE versioned home per product, `<sourceDir>/images.json`
- * (`environments/images.json` for EduAutismo, `environments/<product>/images.json` for the others),
+ * (`environments/<product>/images.json`, EduAutismo's included),
  * mapping workspace → tag. Synthesis writes it into the workspace's tfvars as `app_image_tag` (the
  * compute module's knob, field `compute.imageTag`), so a fresh clone, a pipeline runner and an
  * operator's checkout all plan the tag that was deployed (issue 21 item 3, docs/decisions.md D135).
@@ -9,8 +9,7 @@
  */
 import { IMAGE_TAG_RE, PLACEHOLDER_IMAGE_TAG } from "../modules/compute/config";
 import { workspaceLabel } from "./index";
-import type { Product } from "./product-spec";
-import type { EnvironmentInput } from "./schema";
+import type { Product, WorkspaceInput } from "./product-spec";
 
 /** Name of the file in a product's `sourceDir`. */
 export const IMAGES_FILE = "images.json";
@@ -21,7 +20,7 @@ const IMAGE_TAG_PATTERN = new RegExp(IMAGE_TAG_RE);
 /** Workspace → deployed tag, as the file holds it. */
 export type DeployedImages = Readonly<Record<string, string>>;
 
-/** `environments/images.json` or `environments/<id>/images.json`, from the repository root. */
+/** `<sourceDir>/images.json` (`environments/<id>/images.json`), from the repository root. */
 export function imagesFilePath(product: Pick<Product, "sourceDir">): string {
   return `${product.sourceDir}/${IMAGES_FILE}`;
 }
@@ -49,14 +48,14 @@ export function imageProblems(product: Product, images: unknown): string[] {
  */
 export function withDeployedImages(
   product: Product,
-  inputs: Readonly<Record<string, EnvironmentInput>>,
+  inputs: Readonly<Record<string, WorkspaceInput>>,
   images: DeployedImages,
 ): {
-  inputs: Record<string, EnvironmentInput>;
+  inputs: Record<string, WorkspaceInput>;
   problems: string[];
 } {
   const problems = imageProblems(product, images);
-  const out: Record<string, EnvironmentInput> = {};
+  const out: Record<string, WorkspaceInput> = {};
   for (const [ws, input] of Object.entries(inputs)) {
     const own = (input as { compute?: { imageTag?: unknown } }).compute?.imageTag;
     if (own !== undefined) {
@@ -68,7 +67,7 @@ export function withDeployedImages(
     out[ws] =
       tag === undefined
         ? input
-        : ({ ...input, compute: { ...(input as { compute?: object }).compute, imageTag: tag } } as EnvironmentInput);
+        : ({ ...input, compute: { ...(input as { compute?: object }).compute, imageTag: tag } } as WorkspaceInput);
   }
   return { inputs: out, problems };
 }

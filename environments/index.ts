@@ -1,16 +1,14 @@
 /**
  * The products this repository synthesizes, and the loading and validation of their environments
- * before anything is synthesized. EduAutismo IA is the first product: its environment files are
- * dev.ts, staging.ts and production.ts here, and its directories stay `cdktf.out/stacks/<ws>`.
+ * before anything is synthesized. Each product lives in `environments/<id>/` (index.ts registers it);
+ * EduAutismo IA is the first, and the default of the functions below that take a product.
  */
+import * as path from "path";
 import { CHECKS } from "../lib/tools/policy/checks";
 import { AITECHNE } from "./aitechne";
 import { ATENA } from "./atena";
-import { bootstrap } from "./bootstrap";
-import { dev } from "./dev";
-import { EDUAUTISMO_SPEC } from "./product";
-import type { Product, ProductSpec } from "./product-spec";
-import { production } from "./production";
+import { EDUAUTISMO, ENVIRONMENT_INPUTS } from "./eduautismo";
+import type { Product, ProductSpec, WorkspaceInput } from "./product-spec";
 import { RETELL } from "./retell";
 import {
   ConfigError,
@@ -18,34 +16,18 @@ import {
   parseEnvironmentOf,
   productPolicyProblems,
   type EnvironmentConfig,
-  type EnvironmentInput,
   type EnvironmentSchemaType,
   type ExemptibleControl,
-  type Workspace,
 } from "./schema";
-import { staging } from "./staging";
-import IMAGES from "./images.json";
 
 export * from "./schema";
-export type { Defaults, Product, ProductPolicyExemption, ProductSpec } from "./product-spec";
+export type { Defaults, Product, ProductPolicyExemption, ProductSpec, WorkspaceInput } from "./product-spec";
 
-export const ENVIRONMENT_INPUTS: Record<Workspace, EnvironmentInput> = { dev, staging, production };
-
-/** EduAutismo IA (seeds 000 and 001). */
-export const EDUAUTISMO: Product = {
-  ...EDUAUTISMO_SPEC,
-  title: "EduAutismo IA",
-  guides: ["000", "001"],
-  outDir: "",
-  sourceDir: "environments",
-  environments: ENVIRONMENT_INPUTS,
-  bootstrap,
-  images: IMAGES,
-};
+export { EDUAUTISMO, ENVIRONMENT_INPUTS };
 
 /**
- * Every product `npm run synth` writes, in order (EduAutismo first: its directory is cdktf.out itself).
- * Another product lives in `environments/<id>/` (index.ts exports its Product, one file per workspace).
+ * Every product `npm run synth` writes, in order. Each lives in `environments/<id>/` (index.ts exports its
+ * Product, one file per workspace); its output goes to `cdktf.out/<outDir>/stacks/<ws>`.
  */
 export const PRODUCTS: readonly Product[] = [EDUAUTISMO, ATENA, RETELL, AITECHNE];
 
@@ -56,9 +38,9 @@ export function productById(id: string): Product {
   return p;
 }
 
-/** How reports name a workspace: `<ws>` for EduAutismo (cdktf.out/stacks/<ws>), `<id>/<ws>` for another product. */
-export function workspaceLabel(product: Product, ws: string): string {
-  return product.outDir ? `${product.id}/${ws}` : ws;
+/** How reports name a workspace: `<outDir>/<ws>`, its place under cdktf.out (`<ws>` when outDir is ""). */
+export function workspaceLabel(product: Pick<Product, "outDir">, ws: string): string {
+  return path.posix.join(product.outDir, ws);
 }
 
 /** EduAutismo's schema (the one the checked-in environment files use); `controls` for tests of the exemptions. */
@@ -83,7 +65,7 @@ export function parseEnvironment(
  * workspace, so an operator fixes them in one pass.
  */
 export function loadEnvironments(
-  inputs: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENT_INPUTS,
+  inputs: Readonly<Record<string, WorkspaceInput>> = ENVIRONMENT_INPUTS,
   product: ProductSpec = EDUAUTISMO,
 ): EnvironmentConfig[] {
   const problems: string[] = [

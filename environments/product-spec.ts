@@ -13,6 +13,13 @@ import type { EnvironmentConfig, EnvironmentInput } from "./schema";
 /** A partial environment: objects merge into the environment file's, which wins on every value it sets. */
 export type Defaults<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: Defaults<T[K]> } : T;
 
+/**
+ * A product's environment file: what the product's `defaults` leave to the workspace. Every field may come from
+ * the defaults except the workspace's identity; the merged environment is checked by the schema
+ * (loadEnvironments), which names every field neither sets.
+ */
+export type WorkspaceInput = Defaults<EnvironmentInput> & Pick<EnvironmentInput, "workspace" | "tier" | "accountId">;
+
 export interface ProductSpec {
   /** Product id (lowercase): its output directory `cdktf.out/<id>/stacks/<ws>` unless it is the first product. */
   readonly id: string;
@@ -59,7 +66,7 @@ export interface Product extends ProductSpec {
   /** Folder of its environment files, from the repository root (`environments/<id>` for a new product). */
   readonly sourceDir: string;
   /** Its environment files by workspace, in synthesis order. */
-  readonly environments: Readonly<Record<string, EnvironmentInput>>;
+  readonly environments: Readonly<Record<string, WorkspaceInput>>;
   /** Its state bootstrap stack (environments/bootstrap.ts shape). */
   readonly bootstrap: BootstrapInput;
   /**

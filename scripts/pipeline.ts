@@ -9,7 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { WORKSPACES } from "../environments";
+import { EDUAUTISMO, WORKSPACES } from "../environments";
 import {
   costDiff,
   parseCostReport,
@@ -37,7 +37,7 @@ function main([command, ...args]: string[]): number {
       if (!fs.existsSync(path.join(dir, "cdk.tf.json")))
         throw new Error(`${dir} does not exist: run npm run synth first`);
       const stack = readStack(dir, ws);
-      const problems = pipelineProblems(stack, process.env.GITHUB_REPOSITORY);
+      const problems = pipelineProblems(stack, process.env.GITHUB_REPOSITORY, EDUAUTISMO.sourceDir);
       for (const p of problems) console.error(p);
       if (problems.length) return 1;
       console.log(`state_bucket=${stateBucket(stack)}`);

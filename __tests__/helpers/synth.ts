@@ -1,6 +1,7 @@
 /** Synthesizes into a temporary directory and reads the result back as plain JSON. */
 import * as path from "path";
 import {
+  EDUAUTISMO,
   ENVIRONMENT_INPUTS,
   loadEnvironments,
   PRODUCTS,
@@ -10,6 +11,7 @@ import {
   type Product,
   type Workspace,
 } from "../../environments";
+import { withDefaults } from "../../environments/product-spec";
 import { synthesize } from "../../platform";
 import { tempDir } from "../../lib/tools/terraform";
 
@@ -20,9 +22,10 @@ export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } f
 
 export { tempDir };
 
-/** Deep copy of the checked-in environment inputs, for tests that change one value. */
+/** Deep copy of the checked-in environment files over EduAutismo's defaults, for tests that change one value. */
 export function inputs(): Record<Workspace, EnvironmentInput> {
-  return structuredClone(ENVIRONMENT_INPUTS);
+  const merged = (ws: Workspace) => withDefaults(EDUAUTISMO.defaults, ENVIRONMENT_INPUTS[ws]) as EnvironmentInput;
+  return structuredClone({ dev: merged("dev"), staging: merged("staging"), production: merged("production") });
 }
 
 export function synthAll(customInputs?: Record<Workspace, EnvironmentInput>): {

@@ -194,7 +194,7 @@ describeTerraform(
 
     test("a synth that brings back the placeholder tag fails the plan instead of scaling the services to zero", () => {
       const clone = path.join(root, "clone");
-      ok(clone, "git checkout -q HEAD~2 -- environments/images.json && npm run -s synth -- eduautismo"); // the images file before the deploy
+      ok(clone, "git checkout -q HEAD~2 -- environments/eduautismo/images.json && npm run -s synth -- eduautismo"); // the images file before the deploy
       const r = run(wsDir(clone), `terraform plan -input=false -refresh=false ${VAR_FILE} ${COMPUTE}`);
       expect(r.code).toBe(1);
       expect(r.text).toContain(

@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PRODUCTS } from "../../environments";
+import { EDUAUTISMO, PRODUCTS } from "../../environments";
 import { cliResourceNames, nameExists, terraformLines } from "../../lib/tools/product-runbook";
 import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
 import { plannedChanges, planReadsAws } from "../../lib/tools/terraform";
@@ -18,7 +18,7 @@ import { productStacks, type Json } from "../helpers/synth";
 import { haLosses, haModules, haSnapshot, modulesReading, runbookEdits } from "../helpers/ha-invariants";
 import { describeTerraform, sharedInstanceNames } from "../helpers/terraform";
 
-const OTHERS = PRODUCTS.filter((p) => p.outDir);
+const OTHERS = PRODUCTS.filter((p) => p !== EDUAUTISMO);
 
 for (const product of OTHERS) {
   const set = productStacks(product);

@@ -3,7 +3,7 @@
  * real Terraform on a crafted state of the whole staging platform whose recorded dependencies are
  * what a real apply records (stateDependencies): destroy follows them.
  *
- *   1. environments/staging.ts: cache.enabled = false, then npm run synth
+ *   1. environments/eduautismo/staging.ts: cache.enabled = false, then npm run synth
  *   2. terraform plan -target=module.compute -target=module.monitoring   (compute loses REDIS_*)
  *   3. terraform plan -target=module.cache                               (deletes the orphaned cache)
  *   and back: cache.enabled = true, npm run synth, plan -target=module.cache creates it again.

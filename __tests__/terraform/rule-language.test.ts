@@ -11,7 +11,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { APP_SETTINGS } from "../../environments/product";
+import { APP_SETTINGS } from "../../environments/eduautismo/product";
 import type { KnobRule, RuleContext } from "../../lib/core/knobs";
 import {
   all,

@@ -7,6 +7,7 @@ import * as path from "path";
 import { ATENA } from "../../environments/atena";
 import { loadEnvironments, PRODUCTS, type Product } from "../../environments";
 import { BootstrapSchema } from "../../environments/bootstrap";
+import { runbookPath } from "../../lib/tools/product-runbook";
 import { placeholderCheckName, placeholdersOf, PLACEHOLDER_SHAPES } from "../../lib/core/placeholders";
 import { providerAccountProblems } from "../../lib/tools/root-guards";
 import { synthesize } from "../../platform";
@@ -159,15 +160,7 @@ describe("the bootstrap bucket", () => {
 
 describe("the first deploy of each runbook (docs/runbooks, as generated)", () => {
   const firstDeploy = (product: Product, ws: string) => {
-    const file = path.join(
-      __dirname,
-      "..",
-      "..",
-      "docs",
-      "runbooks",
-      ...(product.outDir ? [product.id] : []),
-      `${ws}.md`,
-    );
+    const file = path.join(__dirname, "..", "..", runbookPath(product, ws));
     const text = fs.readFileSync(file, "utf8");
     const start = text.indexOf("\n## First deploy");
     return text.slice(start, text.indexOf("```bash", start));

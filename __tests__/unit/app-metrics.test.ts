@@ -1,5 +1,5 @@
 /** Application metrics of seed 001 §4 from the app's JSON log lines (modules/monitoring/app-metrics.ts). */
-import { APP_LOG_EVENTS, APP_METRICS } from "../../environments/app-metrics";
+import { APP_LOG_EVENTS, APP_METRICS } from "../../environments/eduautismo/app-metrics";
 import { matchesPattern } from "../../modules/monitoring/app-metrics";
 import { synthAll, type Json } from "../helpers/synth";
 

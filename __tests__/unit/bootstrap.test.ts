@@ -73,7 +73,7 @@ test("a workspace pointing at another bucket is rejected", () => {
     synthesize({ outdir: tempDir("boot-bad2"), inputs: all });
   } catch (e) {
     expect((e as ConfigError).problems).toEqual([
-      'staging.state.bucket: "somewhere-else" is not the bootstrap state bucket "eduautismo-ia-terraform-state" (environments/bootstrap.ts)',
+      'staging.state.bucket: "somewhere-else" is not the bootstrap state bucket "eduautismo-ia-terraform-state" (environments/eduautismo/index.ts)',
     ]);
   }
 });

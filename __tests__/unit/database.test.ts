@@ -1,5 +1,5 @@
 import { DATABASE_KNOBS } from "../../modules/database/config";
-import { PRODUCTS } from "../../environments";
+import { EDUAUTISMO, PRODUCTS } from "../../environments";
 import { problems } from "../helpers/config";
 import { inputs, productStacks, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
@@ -302,7 +302,7 @@ test("the root exports rds_endpoint (seed 000 §6), the master secret ARN (now o
 
 describe("rotation of the application password (D170)", () => {
   // Every workspace of every product whose db-app secret carries no waiver: the rotation must be wired.
-  const rotating = PRODUCTS.filter((p) => p.outDir)
+  const rotating = PRODUCTS.filter((p) => p !== EDUAUTISMO)
     .flatMap((p) => Object.values(productStacks(p).stacks))
     .concat(Object.values(stacks))
     .filter(

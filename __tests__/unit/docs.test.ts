@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { generatedDocs, runbookDoc } from "../../lib/tools/docs";
-import { loadEnvironments, PRODUCTS } from "../../environments";
+import { EDUAUTISMO, loadEnvironments, PRODUCTS } from "../../environments";
 import { oneOffTaskProblems } from "../../lib/tools/product-runbook";
 import { containerNameOf, type ComputeConfig } from "../../modules/compute/config";
 import { moduleGraph, readers } from "../../lib/tools/rollout";
@@ -11,7 +11,7 @@ import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth
 const repo = path.join(__dirname, "..", "..");
 const docs = generatedDocs(
   synthAll().stacks,
-  PRODUCTS.filter((p) => p.outDir).map((p) => productStacks(p)),
+  PRODUCTS.filter((p) => p !== EDUAUTISMO).map((p) => productStacks(p)),
 );
 
 test.each(Object.keys(docs))("%s is current (npm run docs regenerates it)", (file) => {
@@ -126,7 +126,7 @@ test("with the outputs and knobs the other work packages add, the runbook prints
 /** Every generated runbook of every product with its synthesized stack. */
 const everyRunbook: [string, SynthesizedStack][] = [
   ...Object.entries(synthAll().stacks).map(([ws, st]) => [`docs/runbooks/${ws}.md`, st] as [string, SynthesizedStack]),
-  ...PRODUCTS.filter((p) => p.outDir).flatMap((p) =>
+  ...PRODUCTS.filter((p) => p !== EDUAUTISMO).flatMap((p) =>
     Object.entries(productStacks(p).stacks).map(
       ([ws, st]) => [`docs/runbooks/${p.id}/${ws}.md`, st] as [string, SynthesizedStack],
     ),
@@ -135,7 +135,7 @@ const everyRunbook: [string, SynthesizedStack][] = [
 /** Each runbook's workspace compute settings (the container names its exit-code checks name). */
 const computeOf: Record<string, ComputeConfig> = Object.fromEntries([
   ...loadEnvironments().map((e) => [`docs/runbooks/${e.workspace}.md`, e.compute]),
-  ...PRODUCTS.filter((p) => p.outDir).flatMap((p) =>
+  ...PRODUCTS.filter((p) => p !== EDUAUTISMO).flatMap((p) =>
     productStacks(p).envs.map((e) => [`docs/runbooks/${p.id}/${e.workspace}.md`, e.compute]),
   ),
 ]);

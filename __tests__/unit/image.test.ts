@@ -31,19 +31,19 @@ describe("synthesis reads the deployed tag from the images file", () => {
     const outdir = tempDir("images-two-homes");
     expect(() => synthesize({ outdir, inputs: env })).toThrow(ConfigError);
     expect(() => synthesize({ outdir, inputs: env })).toThrow(
-      "production.compute.imageTag: the deployed image tag lives in environments/images.json, not in the environment file; remove it here and run: npm run image -- set production 3.0.0",
+      "production.compute.imageTag: the deployed image tag lives in environments/eduautismo/images.json, not in the environment file; remove it here and run: npm run image -- set production 3.0.0",
     );
     expect(fs.readdirSync(outdir)).toEqual([]); // nothing written
   });
 
   test("a bad tag or an unknown workspace in the images file stops synthesis, naming the file", () => {
     expect(imageProblems(EDUAUTISMO, { prod: "1.0.0", dev: "bad tag", staging: 3 })).toEqual([
-      'environments/images.json: "prod" is not a workspace of EduAutismo IA (workspaces: dev, staging, production)',
-      'environments/images.json: dev: "bad tag" is not a Docker image tag',
-      "environments/images.json: staging: 3 is not a Docker image tag",
+      'environments/eduautismo/images.json: "prod" is not a workspace of EduAutismo IA (workspaces: dev, staging, production)',
+      'environments/eduautismo/images.json: dev: "bad tag" is not a Docker image tag',
+      "environments/eduautismo/images.json: staging: 3 is not a Docker image tag",
     ]);
     expect(() => synthesize({ outdir: tempDir("images-bad"), images: { dev: "-x" } })).toThrow(
-      'environments/images.json: dev: "-x" is not a Docker image tag',
+      'environments/eduautismo/images.json: dev: "-x" is not a Docker image tag',
     );
   });
 
@@ -61,7 +61,7 @@ describe("npm run image -- set records the tag in the images file and the synthe
   /** A repository with EduAutismo's images file and dev's synthesized tfvars. */
   function repo(): string {
     const dir = tempDir("image-repo");
-    fs.mkdirSync(path.join(dir, "environments"), { recursive: true });
+    fs.mkdirSync(path.join(dir, EDUAUTISMO.sourceDir), { recursive: true });
     fs.writeFileSync(
       path.join(dir, imagesFilePath(EDUAUTISMO)),
       '{\n  "dev": "initial",\n  "production": "2.0.0"\n}\n',
@@ -87,19 +87,19 @@ describe("npm run image -- set records the tag in the images file and the synthe
     const dir = repo();
     const r = run(dir, "set", "dev", "3.0.0");
     expect(r.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "environments/images.json"), "utf8"))).toEqual({
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "environments/eduautismo/images.json"), "utf8"))).toEqual({
       dev: "3.0.0",
       production: "2.0.0",
     });
     expect(fs.readFileSync(path.join(dir, tfvarsPath(EDUAUTISMO, "dev")), "utf8")).toBe(
       '# Deployed image tag\napp_image_tag = "3.0.0"\n\napp_cpu = 512\n',
     );
-    expect(r.out).toContain('git commit -m "deploy(dev): image 3.0.0" :/environments/images.json');
+    expect(r.out).toContain('git commit -m "deploy(dev): image 3.0.0" :/environments/eduautismo/images.json');
   });
 
   test("set refuses the placeholder (it scales every service to zero), a bad tag and an unknown workspace, changing nothing", () => {
     const dir = repo();
-    const before = fs.readFileSync(path.join(dir, "environments/images.json"), "utf8");
+    const before = fs.readFileSync(path.join(dir, "environments/eduautismo/images.json"), "utf8");
     expect(run(dir, "set", "production", PLACEHOLDER_IMAGE_TAG)).toMatchObject({
       code: 1,
       err: expect.stringContaining("environment_running = false"),
@@ -112,7 +112,7 @@ describe("npm run image -- set records the tag in the images file and the synthe
       code: 2,
       err: expect.stringContaining("usage: npm run image -- set <dev|staging|production|atena/prod"),
     });
-    expect(fs.readFileSync(path.join(dir, "environments/images.json"), "utf8")).toBe(before);
+    expect(fs.readFileSync(path.join(dir, "environments/eduautismo/images.json"), "utf8")).toBe(before);
   });
 });
 
@@ -121,7 +121,7 @@ describe("the runbooks deploy a tag only through its home", () => {
     Object.keys(p.environments).map((ws) => ({
       product: p,
       ws,
-      file: path.join("docs", "runbooks", ...(p.outDir ? [p.outDir] : []), `${ws}.md`),
+      file: path.join("docs", "runbooks", p.outDir, `${ws}.md`),
     })),
   );
 

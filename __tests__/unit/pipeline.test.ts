@@ -19,7 +19,7 @@ const { stacks } = synthAll();
 describe("npm run pipeline -- check", () => {
   test("a workspace with local state is refused: a runner keeps no files between runs", () => {
     expect(pipelineProblems(stacks.dev)[0]).toMatch(
-      /^dev: the state is local \(backend "local"\).*Set state: \{ bucket: "\.\.\." \} in environments\/dev\.ts/,
+      /^dev: the state is local \(backend "local"\).*Set state: \{ bucket: "\.\.\." \} in environments\/eduautismo\/dev\.ts/,
     );
   });
 
@@ -29,7 +29,7 @@ describe("npm run pipeline -- check", () => {
     const { stacks: s3 } = synthAll(all);
     expect(pipelineProblems(s3.staging, "cleybersilva/eduautismo-ia-mvp")).toEqual([
       expect.stringMatching(
-        /^staging: no Terraform roles .*Set security\.deploy\.terraformRoles: \{ enabled: true \} in environments\/staging\.ts/,
+        /^staging: no Terraform roles .*Set security\.deploy\.terraformRoles: \{ enabled: true \} in environments\/eduautismo\/staging\.ts/,
       ),
     ]);
   });

@@ -6,15 +6,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, parseEnvironmentOf, type EnvironmentInput } from "../../environments";
+import { withDefaults } from "../../environments/product-spec";
 import { RETELL } from "../../environments/retell";
 import { estimate, spotShare } from "../../lib/tools/cost/estimate";
 import { evaluatePolicy } from "../../lib/tools/policy";
 import type { Mutable } from "../helpers/config";
 import { resource, resourcesOf, synthProduct } from "../helpers/synth";
 
+/** A Retell environment file over the product's defaults, as a mutable copy (the file leaves shared values to them). */
+const merged = (ws: string) => structuredClone(withDefaults(RETELL.defaults, RETELL.environments[ws])) as Mutable;
+
 /** Problems of a changed copy of a Retell environment file ([] when it parses). */
 function retellProblems(ws: "staging" | "production", change: (env: Mutable) => void): string[] {
-  const env = structuredClone(RETELL.environments[ws]) as Mutable;
+  const env = merged(ws);
   change(env);
   try {
     parseEnvironmentOf(RETELL, env, ws);
@@ -90,7 +94,7 @@ describe("host-based routing (compute hostHeaders)", () => {
   });
 
   test("without a certificate the HTTP listener routes by host and answers 404 to other hosts", () => {
-    const input = structuredClone(RETELL.environments.staging) as Mutable;
+    const input = merged("staging");
     delete input.compute.certificateArn;
     input.exemptions.push({ control: "alb-https", reason: "a test environment without a domain or certificate" });
     const c = synthProduct(RETELL, { staging: input as EnvironmentInput }).stacks.staging.modules.compute;
@@ -183,7 +187,7 @@ describe("alarms (seed 003 'Alarms Configurados')", () => {
   });
 
   test("a service CPU alarm names its own ECS service", () => {
-    const input = structuredClone(RETELL.environments.production) as Mutable;
+    const input = merged("production");
     input.monitoring.serviceAlarms = { web: { cpuPercent: 75 } };
     // Without the error-rate widgets (which read target groups), a CPU alarm alone needs no target group input.
     input.monitoring.dashboard = { errorRateServices: [] };

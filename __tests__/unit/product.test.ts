@@ -1,13 +1,13 @@
 /**
  * Product-neutral modules: EduAutismo's specifics come from its product definition
- * (environments/product.ts, environments/app-metrics.ts), so another product is a config, not a fork.
+ * (environments/eduautismo/product.ts, environments/eduautismo/app-metrics.ts), so another product is a config, not a fork.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseEnvironment } from "../../environments";
 import { tempDir } from "../../lib/tools/terraform";
 import { synthesize, synthesizeProducts } from "../../platform";
-import { PRODUCT_DEFAULTS } from "../../environments/product";
+import { PRODUCT_DEFAULTS } from "../../environments/eduautismo/product";
 import { withDefaults } from "../../environments/product-spec";
 import { shopProduct } from "../fixtures/shop-product";
 import { problems, type Mutable } from "../helpers/config";

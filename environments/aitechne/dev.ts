@@ -2,25 +2,22 @@
  * dev — seed 004 option A ("Para Dev: OPÇÃO A"): the account's default VPC and its default (public) subnets,
  * looked up at plan time; only the processor's security group is created in it. No NAT, no database, no cache.
  */
-import { aitechneAlarms, processorTask, type AitechneInput, type SamStackPlace } from "./product";
+import type { WorkspaceInput } from "../product-spec";
+import { aitechneAlarms, processorTask, type SamStackPlace } from "./product";
 
 /** The account and region of this environment and of its SAM stack: the alarms, the processor's environment and its permissions derive from them. */
 // accountId placeholder: the AWS account of the guide's dev stack; replace before the first apply.
 const place: SamStackPlace = { workspace: "dev", region: "us-east-1", accountId: "444444444444" };
 
-export const dev: AitechneInput = {
+export const dev: WorkspaceInput = {
   workspace: place.workspace,
   tier: "development",
   // Nothing runs between the state machine's tasks and there is no NAT: environment_running = false would stop nothing.
   stoppable: false,
   region: place.region,
   accountId: place.accountId,
-  availabilityZones: ["us-east-1a", "us-east-1b"],
   network: {
     mode: "default-vpc",
-    natMode: "none",
-    // The SAM parameters take the subnets as one comma-separated string (D120).
-    subnetIdsOutput: "comma-separated",
   },
   security: {
     secrets: { names: [], recoveryWindowDays: 0 },
@@ -28,22 +25,17 @@ export const dev: AitechneInput = {
     audit: { enabled: true, cloudWatchLogs: false },
     // The account's GitHub OIDC provider comes from atena/prod (one per account; D152).
     deploy: {
-      githubRepository: "example-org/ai-techne-academy-batch",
       githubEnvironments: ["dev"],
       createOidcProvider: false,
     },
   },
   compute: {
-    images: ["processor"],
     logRetentionDays: 7,
     containerInsights: false,
-    toolbox: { enabled: false },
-    services: [],
     // 3-hour videos: 2 vCPU / 8 GiB for transcript processing and the LLM calls (seed 004 "ProcessWithLLM").
     tasks: [processorTask(place, { cpu: 2048, memory: 8192 })],
   },
   monitoring: {
-    alarmEmails: ["devops@techne.com.br"],
     metricAlarms: aitechneAlarms(place),
   },
   exemptions: [
@@ -60,14 +52,9 @@ export const dev: AitechneInput = {
   cost: {
     budgetUsd: { min: 0, max: 40 },
     usage: {
-      runningHours: 730,
       taskHours: 20,
-      natGb: 0,
-      albLcu: 0,
       logsGb: 2,
       s3Gb: 1,
-      wafMillionRequests: 0,
-      cdnGb: 0,
     },
   },
 };

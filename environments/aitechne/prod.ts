@@ -3,64 +3,52 @@
  * (10.0.1.0/24, 10.0.2.0/24, the guide's), an internet gateway, no NAT and no private subnets; the processor
  * runs with a public IP and a security group with no ingress and HTTPS-only egress.
  */
-import { aitechneAlarms, processorTask, type AitechneInput, type SamStackPlace } from "./product";
+import type { WorkspaceInput } from "../product-spec";
+import { aitechneAlarms, processorTask, type SamStackPlace } from "./product";
 
 /** The account and region of this environment and of its SAM stack: the alarms, the processor's environment and its permissions derive from them. */
 // accountId placeholder: the production AWS account; replace before the first apply.
 const place: SamStackPlace = { workspace: "prod", region: "us-east-1", accountId: "555555555555" };
 
-export const prod: AitechneInput = {
+export const prod: WorkspaceInput = {
   workspace: place.workspace,
   tier: "production-like",
   region: place.region,
   accountId: place.accountId,
   // The product's production workspace: state in S3 with use_lockfile (D146), the bootstrap's bucket (index.ts).
   state: { bucket: "ai-techne-academy-terraform-state", key: "ai-techne-academy/terraform.tfstate" },
-  availabilityZones: ["us-east-1a", "us-east-1b"],
   preventDestroy: true,
   network: {
     mode: "dedicated",
     vpcCidr: "10.0.0.0/16",
     publicSubnets: ["10.0.1.0/24", "10.0.2.0/24"],
     privateSubnets: [],
-    natMode: "none",
     flowLogs: { enabled: true, retentionDays: 30 },
-    subnetIdsOutput: "comma-separated",
   },
   security: {
     secrets: { names: [], recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true },
     // The account's GitHub OIDC provider comes from retell/production (one per account; D152).
     deploy: {
-      githubRepository: "example-org/ai-techne-academy-batch",
       githubEnvironments: ["prod"],
       createOidcProvider: false,
     },
   },
   compute: {
-    images: ["processor"],
     logRetentionDays: 30,
     containerInsights: true,
-    toolbox: { enabled: false },
-    services: [],
     tasks: [processorTask(place, { cpu: 2048, memory: 8192 })],
   },
   monitoring: {
-    alarmEmails: ["devops@techne.com.br"],
     metricAlarms: aitechneAlarms(place),
   },
   // No figure in the guide: about 50 videos a month at ~3 processor hours each (its videos run 3 hours).
   cost: {
     budgetUsd: { min: 0, max: 80 },
     usage: {
-      runningHours: 730,
       taskHours: 150,
-      natGb: 0,
-      albLcu: 0,
       logsGb: 5,
       s3Gb: 5,
-      wafMillionRequests: 0,
-      cdnGb: 0,
     },
   },
 };

@@ -11,12 +11,6 @@
 import type { Defaults, ProductPolicyExemption } from "../product-spec";
 import type { EnvironmentInput } from "../schema";
 
-/** An AI Techne Academy environment file: the platform's fields; cache and database come from the product's defaults (both disabled). */
-export type AitechneInput = Omit<EnvironmentInput, "cache" | "database"> & {
-  readonly cache?: Partial<EnvironmentInput["cache"]>;
-  readonly database?: Partial<EnvironmentInput["database"]>;
-};
-
 /** Dashboard `aitechne-<env>`, alarms `aitechne-<env>-…`. */
 export const AITECHNE_SHORT_NAME = "aitechne";
 
@@ -156,10 +150,13 @@ export const AITECHNE_POLICY_EXEMPTIONS: readonly ProductPolicyExemption[] = [
 /** What every AI Techne Academy environment has unless its file says otherwise. */
 export const AITECHNE_DEFAULTS: Defaults<EnvironmentInput> = {
   project: "ai-techne-academy",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  // The SAM parameters take the subnets as one comma-separated string (D120).
+  network: { natMode: "none", subnetIdsOutput: "comma-separated" },
   storage: { bucketPrefix: "ai-techne-academy", buckets: {} },
   security: {
     waf: { enabled: false },
-    deploy: { branches: ["main"] },
+    deploy: { githubRepository: "example-org/ai-techne-academy-batch", branches: ["main"] },
   },
   // No cache and no database (the workload's state is the SAM stack's DynamoDB table, D121). Their sections'
   // required fields are given so the schema parses; nothing reads them while disabled. allowDestroy: nothing
@@ -181,7 +178,9 @@ export const AITECHNE_DEFAULTS: Defaults<EnvironmentInput> = {
     multiAz: false,
     backupRetentionDays: 7,
   },
-  // No EduAutismo MVP flags (the compute section's default app environment): the processor gets its inputs from RunTask.
-  compute: { appEnvironment: {} },
-  monitoring: { appMetrics: { namespace: "ai-techne-academy" } },
+  // The processor gets its inputs from RunTask (no app environment); no web service, no toolbox.
+  compute: { images: ["processor"], toolbox: { enabled: false }, services: [] },
+  monitoring: { alarmEmails: ["devops@techne.com.br"], appMetrics: { namespace: "ai-techne-academy" } },
+  // No NAT, no load balancer, no WAF, no CDN: only the processor's hours, logs and S3 vary by workspace.
+  cost: { usage: { runningHours: 730, natGb: 0, albLcu: 0, wafMillionRequests: 0, cdnGb: 0 } },
 };

@@ -142,19 +142,24 @@ export function refusal(trust: RoleTrust, claims: JobClaims): string | undefined
  * Why a workspace cannot run in the pipeline, or undefined: CI runners keep nothing between runs, so
  * a local backend would start every plan from an empty state; and the role only trusts one repository.
  */
-export function pipelineProblems(stack: SynthesizedStack, githubRepository?: string): string[] {
+export function pipelineProblems(
+  stack: SynthesizedStack,
+  githubRepository?: string,
+  sourceDir = "environments/eduautismo",
+): string[] {
   const problems: string[] = [];
+  const file = `${sourceDir}/${stack.workspace}.ts`;
   const backend = Object.keys(stack.root.terraform?.backend ?? {});
   if (!backend.includes("s3")) {
     problems.push(
       `${stack.workspace}: the state is local (backend "${backend.join(", ") || "none"}"); a CI runner keeps no files between runs. ` +
-        `Set state: { bucket: "..." } in environments/${stack.workspace}.ts (see README, "Turning the pipeline on") before running the pipeline.`,
+        `Set state: { bucket: "..." } in ${file} (see README, "Turning the pipeline on") before running the pipeline.`,
     );
   }
   if (!hasTerraformRoles(stack)) {
     problems.push(
       `${stack.workspace}: no Terraform roles (the deploy role cannot run Terraform, D84). Set security.deploy.terraformRoles: { enabled: true } ` +
-        `in environments/${stack.workspace}.ts and apply the security module by hand first (README, "Turning the pipeline on").`,
+        `in ${file} and apply the security module by hand first (README, "Turning the pipeline on").`,
     );
     return problems;
   }
@@ -162,7 +167,7 @@ export function pipelineProblems(stack: SynthesizedStack, githubRepository?: str
   if (githubRepository && trust.repository !== githubRepository) {
     problems.push(
       `${stack.workspace}: the Terraform roles trust ${trust.repository}, but this workflow runs in ${githubRepository}; ` +
-        `set security.deploy.githubRepository in environments/${stack.workspace}.ts and apply the security module first.`,
+        `set security.deploy.githubRepository in ${file} and apply the security module first.`,
     );
   }
   return problems;

@@ -1,11 +1,13 @@
 /**
- * Runbooks of the products other than EduAutismo (docs/runbooks/<product>/<ws>.md): the platform's part
+ * The shared runbook frame and section helpers (docs/runbooks/<outDir>/<ws>.md): the platform's part
  * (directory, first deploy module by module, one-module rollout, state backup and rollback, stop/start,
  * outputs) generated from the synthesized workspace, and the guide's own commands with this
- * workspace's names, from the product's section writer in lib/tools/runbooks/<product>.ts.
+ * workspace's names, from the product's section writer in lib/tools/runbooks/<product>.ts. A guide that writes
+ * its whole runbook (EduAutismo's seed 000, lib/tools/runbooks/eduautismo.ts) uses the same helpers.
  * Every `terraform` line in a ```bash block runs verbatim inside the workspace directory (tested by the
  * Terraform layer, __tests__/terraform/products.test.ts).
  */
+import * as path from "path";
 import { workspaceLabel, type EnvironmentConfig, type Product } from "../../environments";
 import { isStoppable } from "../../environments/schema";
 import { placeholderRunbookLines, placeholderShape } from "../core/placeholders";
@@ -136,7 +138,12 @@ export function firstDeployNotes(root: Json, ws: string, sourceFile: string): st
 
 /** The directory of a product's workspace, from the repository root. */
 export function workspaceDir(product: Product, ws: string): string {
-  return product.outDir ? `cdktf.out/${product.outDir}/stacks/${ws}` : `cdktf.out/stacks/${ws}`;
+  return path.posix.join("cdktf.out", product.outDir, "stacks", ws);
+}
+
+/** A workspace's runbook, from the repository root: `docs/runbooks/<outDir>/<ws>.md`. */
+export function runbookPath(product: Pick<Product, "outDir">, ws: string): string {
+  return path.posix.join("docs/runbooks", product.outDir, `${ws}.md`);
 }
 
 /** A section as markdown: its `## ` title, its prose, its commands in one ```bash block. */

@@ -423,10 +423,8 @@ export const ComputeSchema = z
     xray: z.boolean().default(false),
     /** CPU architecture of the tasks. @default "X86_64" */
     architecture: z.enum(["X86_64", "ARM64"]).default("X86_64"),
-    /** Plain environment of every app container (seed 000 §3.2). @default the MVP 3.0 flags */
-    appEnvironment: z
-      .record(z.string(), z.string())
-      .default({ ENABLE_MULTIDISCIPLINARY: "true", MAX_DISCIPLINES: "25", MAX_GRADE_LEVELS: "18" }),
+    /** Plain environment of every app container (a product's own settings). @default {} */
+    appEnvironment: z.record(z.string(), z.string()).default({}),
     /** Long-running services (ECS services with autoscaling). At least one, unless `tasks` has one (then `[]`). Required. */
     services: z.array(ServiceSchema),
     /**

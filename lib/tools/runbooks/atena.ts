@@ -4,12 +4,19 @@
  */
 import { containerNameOf } from "../../../modules/compute/config";
 import { recordImageLines } from "../image";
-import { oneOffTask, registerTaskDefinitions, type GuideRunbook, type RunbookSection } from "../product-runbook";
+import {
+  oneOffTask,
+  registerTaskDefinitions,
+  type GuideRunbook,
+  type RunbookContext,
+  type RunbookSection,
+} from "../product-runbook";
 
 /** A service's Terraform name (`-` → `_`), as its task definition is keyed in the compute module. */
 const tf = (name: string) => name.replace(/-/g, "_");
 
-export const atenaRunbook: GuideRunbook = ({ ws, env, varFile, input, hasOutput, product }) => {
+/** The workspace's names the sections use, read once from its config and synthesized root. */
+function atenaNames({ ws, env, input }: RunbookContext) {
   const name = input("compute", "name") ?? `${env.project}-${ws}`;
   const cluster = env.compute.clusterNameSuffix ? `${name}-${env.compute.clusterNameSuffix}` : name;
   const svc = (s: string) => `${name}-${s}`;
@@ -21,6 +28,13 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, varFile, input, hasOutput,
   const path = `/${env.project}/${ws}/`;
   const keyAlias = `alias/${name}-data`;
   const manual = env.compute.parameterStore?.manual ?? [];
+  return { name, cluster, svc, logGroup, services, web, first, db, path, keyAlias, manual };
+}
+
+export const atenaRunbook: GuideRunbook = (ctx) => {
+  const { ws, env, varFile, hasOutput, product } = ctx;
+  const n = atenaNames(ctx);
+  const { cluster, svc, logGroup, services, first, path, keyAlias, manual } = n;
   const sections: RunbookSection[] = [];
 
   if (manual.length > 0) {
@@ -90,6 +104,15 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, varFile, input, hasOutput,
         : []),
     ],
   });
+  sections.push(...operationsSections(ctx, n));
+  return sections;
+};
+
+/** Seed 002's parameter and troubleshooting commands. */
+function operationsSections(ctx: RunbookContext, n: ReturnType<typeof atenaNames>): RunbookSection[] {
+  const { env, hasOutput } = ctx;
+  const { name, cluster, svc, services, web, first, db, path, keyAlias, manual } = n;
+  const sections: RunbookSection[] = [];
   if (env.compute.parameterStore) {
     sections.push({
       title: 'Parameters (seed 002 "Secrets")',
@@ -133,4 +156,4 @@ export const atenaRunbook: GuideRunbook = ({ ws, env, varFile, input, hasOutput,
     ],
   });
   return sections;
-};
+}

@@ -12,7 +12,7 @@ import {
   ThresholdsSchema,
   type AppMetric,
   type AppMetricsProps,
-} from "../modules/monitoring/config";
+} from "../../modules/monitoring/config";
 
 /** The `monitoring` section with EduAutismo's fields: a BNCC search threshold and per-discipline alarms. */
 export const ProductMonitoringSchema = MonitoringSchema.extend({

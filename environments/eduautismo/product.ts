@@ -5,14 +5,14 @@
  * §3.2), knobs an operator may shorten in tfvars during an incident (§8.4), passed to the containers
  * as BNCC_CACHE_TTL and NLP_CACHE_TTL (config fields in the `cache` section: `cache.bnccCacheTtl`).
  */
-import { defineKnobs, type KnobRule } from "../lib/core/knobs";
-import { all, compare, range } from "../lib/core/rules";
+import { defineKnobs, type KnobRule } from "../../lib/core/knobs";
+import { all, compare, range } from "../../lib/core/rules";
 import type { z } from "zod";
-import { knobFields } from "../lib/core/knobs";
-import { CacheSchema } from "../modules/cache/config";
+import { knobFields } from "../../lib/core/knobs";
+import { CacheSchema } from "../../modules/cache/config";
 import { eduautismoAppMetrics, ProductMonitoringSchema } from "./app-metrics";
-import type { Defaults, ProductSpec } from "./product-spec";
-import type { EnvironmentInput } from "./schema";
+import type { Defaults, ProductSpec, WorkspaceInput } from "../product-spec";
+import type { EnvironmentInput } from "../schema";
 
 /** Names the product gives its resources: the dashboard `eduautismo-<env>`, alarms `eduautismo-<env>-…`. */
 export const PRODUCT = { shortName: "eduautismo" } as const;
@@ -63,6 +63,12 @@ export const DEFAULT_UPLOADS_LIFECYCLE = [
  */
 export const PRODUCT_DEFAULTS: Defaults<EnvironmentInput> = {
   project: "eduautismo-ia",
+  region: "us-east-1",
+  security: {
+    // The app's secrets (seed 000 §3.2: OpenAI key, JWT signing key); the app service reads both.
+    secrets: { names: ["openai-api-key", "jwt-secret-key"] },
+    deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"] },
+  },
   storage: {
     bucketPrefix: "eduautismo",
     buckets: {
@@ -99,10 +105,18 @@ export const PRODUCT_DEFAULTS: Defaults<EnvironmentInput> = {
     },
   },
   cache: { purpose: "sessions, BNCC queries, GPT-4o answers" },
+  compute: {
+    // Seed 000 §3.2: the MVP 3.0 flags, the plain environment of every app container.
+    appEnvironment: { ENABLE_MULTIDISCIPLINARY: "true", MAX_DISCIPLINES: "25", MAX_GRADE_LEVELS: "18" },
+    // The app's migrations (seed 000 §5.1): Alembic, in the app image.
+    migrations: { command: ["alembic", "upgrade", "head"] },
+  },
   database: { databaseName: "eduautismo", masterUsername: "eduautismo_admin", appUsername: "eduautismo_app" },
   monitoring: { appMetrics: { namespace: "eduautismo" } },
   /** The irreplaceable buckets (seed 000 §4.3): users' uploads and trained models. */
   dr: { buckets: ["uploads", "mlModels"] },
+  // Priced always on unless a workspace's file says otherwise (a stoppable one may price fewer hours).
+  cost: { usage: { runningHours: 730 } },
 };
 
 /** EduAutismo's `cache` section: the module's fields and the TTL settings. */
@@ -110,9 +124,9 @@ const EduautismoCacheSchema = CacheSchema.extend(knobFields(APP_SETTINGS));
 const EduautismoMonitoringSchema = ProductMonitoringSchema.prefault({});
 
 /** An EduAutismo environment file: the platform's fields and the product's own (TTLs, BNCC threshold, discipline alarms). */
-export type EduautismoInput = Omit<EnvironmentInput, "cache" | "monitoring"> & {
-  readonly cache: z.input<typeof EduautismoCacheSchema>;
-  readonly monitoring?: z.input<typeof EduautismoMonitoringSchema>;
+export type EduautismoInput = Omit<WorkspaceInput, "cache" | "monitoring"> & {
+  readonly cache?: Defaults<z.input<typeof EduautismoCacheSchema>>;
+  readonly monitoring?: Defaults<z.input<typeof EduautismoMonitoringSchema>>;
 };
 
 type EduautismoMonitoring = z.output<typeof ProductMonitoringSchema>;

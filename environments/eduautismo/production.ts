@@ -6,7 +6,6 @@ export const production: EduautismoInput = {
   tier: "production-like",
   // Terraform refuses any plan that would destroy a key, a bucket, Redis or the database.
   preventDestroy: true,
-  region: "us-east-1",
   // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
   accountId: "333333333333",
   // Production-like: state in S3 with use_lockfile (D146), the bootstrap's bucket (environments/bootstrap.ts).
@@ -34,13 +33,9 @@ export const production: EduautismoInput = {
       geoReason: 'seed 001 "Segurança": geo-blocking, Brazil only',
       botControl: false,
     },
-    secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 30 },
+    secrets: { recoveryWindowDays: 30 },
     audit: { enabled: true, cloudWatchLogs: true },
-    deploy: {
-      githubRepository: "cleybersilva/eduautismo-ia-mvp",
-      branches: ["main"],
-      githubEnvironments: ["production"],
-    },
+    deploy: { githubEnvironments: ["production"] },
   },
   storage: {
     accessLogging: true,
@@ -96,7 +91,6 @@ export const production: EduautismoInput = {
         secrets: ["openai-api-key", "jwt-secret-key"],
       },
     ],
-    migrations: { command: ["alembic", "upgrade", "head"] },
   },
   cdn: {
     enabled: true,
@@ -125,7 +119,6 @@ export const production: EduautismoInput = {
   cost: {
     budgetUsd: { min: 1450, max: 2500 },
     usage: {
-      runningHours: 730,
       natGb: 200,
       albLcu: 10,
       logsGb: 60,

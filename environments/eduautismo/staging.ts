@@ -6,7 +6,6 @@ export const staging: EduautismoInput = {
   tier: "production-like",
   // Seed 002: staging is stopped outside working hours (environment_running = false); production never is.
   stoppable: true,
-  region: "us-east-1",
   // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
   accountId: "222222222222",
   // Production-like: state in S3 with use_lockfile, never on one operator's disk (D146). The bucket is the
@@ -33,9 +32,9 @@ export const staging: EduautismoInput = {
       botControl: false,
       logRetentionDays: 30,
     },
-    secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 7 },
+    secrets: { recoveryWindowDays: 7 },
     audit: { enabled: true, cloudWatchLogs: true, logRetentionDays: 30 },
-    deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["staging"] },
+    deploy: { githubEnvironments: ["staging"] },
   },
   storage: {
     accessLogging: true,
@@ -82,7 +81,6 @@ export const staging: EduautismoInput = {
         secrets: ["openai-api-key", "jwt-secret-key"],
       },
     ],
-    migrations: { command: ["alembic", "upgrade", "head"] },
   },
   // Seed 000 §10: $300–400/month; internetOutGb prices its "Data Transfer: $30" line (330 GB × $0.09).
   // No alarm subscriber (D163): this workspace serves no users.
@@ -92,6 +90,6 @@ export const staging: EduautismoInput = {
   },
   cost: {
     budgetUsd: { min: 300, max: 400 },
-    usage: { runningHours: 730, natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30, internetOutGb: 330, appMetricSeries: 60 },
+    usage: { natGb: 50, albLcu: 1, logsGb: 15, s3Gb: 30, internetOutGb: 330, appMetricSeries: 60 },
   },
 };

@@ -7,7 +7,6 @@ import type { EduautismoInput } from "./product";
 export const dev: EduautismoInput = {
   workspace: "dev",
   tier: "development",
-  region: "us-east-1",
   // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
   accountId: "111111111111",
   availabilityZones: ["us-east-1a", "us-east-1b"],
@@ -33,9 +32,9 @@ export const dev: EduautismoInput = {
       geoReason: 'seed 001 "Segurança": geo-blocking, Brazil only',
       botControl: false,
     },
-    secrets: { names: ["openai-api-key", "jwt-secret-key"], recoveryWindowDays: 0 },
+    secrets: { recoveryWindowDays: 0 },
     audit: { enabled: true, cloudWatchLogs: false },
-    deploy: { githubRepository: "cleybersilva/eduautismo-ia-mvp", branches: ["main"], githubEnvironments: ["dev"] },
+    deploy: { githubEnvironments: ["dev"] },
   },
   storage: {
     accessLogging: false,
@@ -85,7 +84,6 @@ export const dev: EduautismoInput = {
         secrets: ["openai-api-key", "jwt-secret-key"],
       },
     ],
-    migrations: { command: ["alembic", "upgrade", "head"] },
   },
   // What dev skips to save money; staging and production keep every control (docs/decisions.md, D15).
   exemptions: [
@@ -117,6 +115,6 @@ export const dev: EduautismoInput = {
   },
   cost: {
     budgetUsd: { min: 100, max: 150 },
-    usage: { runningHours: 730, natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10, internetOutGb: 110, appMetricSeries: 10 },
+    usage: { natGb: 20, albLcu: 0.5, logsGb: 5, s3Gb: 10, internetOutGb: 110, appMetricSeries: 10 },
   },
 };
