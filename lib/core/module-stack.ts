@@ -44,9 +44,10 @@ export interface InputSpec {
   /** Terraform type constraint, e.g. `string`, `list(string)`, `bool`. */
   readonly type: string;
   readonly description: string;
-  /** Default inside the module; omit for a required input. */
-  readonly default?: unknown;
-  /** Whether the input may be null. @default false when there is no default */
+  /**
+   * Whether the root may pass null (an optional setting left out). Module variables carry no defaults of their
+   * own: the root passes every input, from the config that owns the default (one declaration). @default false
+   */
   readonly nullable?: boolean;
   /** @default false */
   readonly sensitive?: boolean;
@@ -141,17 +142,20 @@ export abstract class ModuleStack extends TerraformStack {
    * module's output); `undefined` leaves the module default in force.
    */
   protected input(name: string, value: unknown, spec: InputSpec): TerraformVariable {
+    if (value === undefined)
+      throw new Error(
+        `module "${this.moduleName}" input "${name}" has no value: the root passes every input (null when it is optional)`,
+      );
+    if (value === null && !spec.nullable)
+      throw new Error(`module "${this.moduleName}" input "${name}" is null but not declared nullable`);
     const variable = new TerraformVariable(this, name, {
       type: spec.type,
       description: spec.description,
-      // cdktf cannot render a null default; it is set through an override below.
-      default: spec.default === null ? undefined : spec.default,
       nullable: spec.nullable,
       sensitive: spec.sensitive,
       validation: spec.validations?.map((v) => ({ condition: expr(conditionText(v)), errorMessage: v.errorMessage })),
     });
-    if (spec.default === null) variable.addOverride("default", null);
-    if (value !== undefined) this.inputValues[name] = value;
+    this.inputValues[name] = value;
     return variable;
   }
 

@@ -192,39 +192,32 @@ export class CacheModule extends ModuleStack {
       engine: this.input("engine", engineName, {
         type: "string",
         description: "ElastiCache engine: redis (Redis OSS) or valkey.",
-        default: "redis",
       }).stringValue,
       engineVersion: this.input("engine_version", version, {
         type: "string",
         description: "Engine version (Redis OSS 7.0/7.1, Valkey 7.2/8.0).",
-        default: "7.1",
       }).stringValue,
       family: parameterFamily(engineName, version),
       familyDescription: parameterGroupDescription(engineName, version),
       snapshotRetention: this.input("snapshot_retention_days", settings.snapshotRetentionDays, {
         type: "number",
         description: "Days of snapshots.",
-        default: 1,
       }).numberValue,
       maintenanceWindow: this.input("maintenance_window", settings.maintenanceWindow, {
         type: "string",
         description: "Weekly maintenance window (UTC).",
-        default: "sun:05:00-sun:06:00",
       }).stringValue,
       snapshotWindow: this.input("snapshot_window", settings.snapshotWindow, {
         type: "string",
         description: "Daily snapshot window (UTC).",
-        default: "03:00-04:00",
       }).stringValue,
       slowLogRetention: this.input("slow_log_retention_days", settings.slowLogRetentionDays, {
         type: "number",
         description: "Retention of the slow-log group.",
-        default: 30,
       }).numberValue,
       maxmemoryPolicy: this.input("maxmemory_policy", settings.maxmemoryPolicy, {
         type: "string",
         description: "Eviction policy.",
-        default: "volatile-lru",
       }).stringValue,
     };
   }

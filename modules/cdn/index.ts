@@ -134,7 +134,7 @@ export class CdnModule extends ModuleStack {
     const str = (name: string, value: unknown, description: string) =>
       this.input(name, value, { type: "string", description }).stringValue;
     const nullable = (name: string, value: string | undefined, description: string) =>
-      this.input(name, value ?? null, { type: "string", description, default: null, nullable: true }).stringValue;
+      this.input(name, value ?? null, { type: "string", description, nullable: true }).stringValue;
     const name = str("name", props.name, "Name prefix.");
     const albDns = str("alb_dns_name", props.albDnsName, "Origin: the ALB's DNS name.");
     const logDestinationArn = str(
@@ -164,31 +164,26 @@ export class CdnModule extends ModuleStack {
     const priceClass = this.input("price_class", s.priceClass, {
       type: "string",
       description: "CloudFront price class.",
-      default: "PriceClass_All",
     }).stringValue;
     const aliases = this.input("aliases", s.aliases, {
       type: "list(string)",
       description: "Custom domain names.",
-      default: [],
     }).listValue;
     const certificateArn = nullable("certificate_arn", s.certificateArn, "ACM certificate in us-east-1, or null.");
     const enableWaf = this.input("enable_waf", s.waf, {
       type: "bool",
       description: "CLOUDFRONT-scope web ACL.",
-      default: true,
     }).booleanValue;
     this.declareWafRuleInputs(props.waf);
     const account = str("account_id", props.accountId, "AWS account id (key policy).");
     const wafRetention = this.input("waf_log_retention_days", props.waf.logRetentionDays, {
       type: "number",
       description: "Retention of the CloudFront WAF log group, in days.",
-      default: 30,
       validations: [retentionValidation("waf_log_retention_days")],
     }).numberValue;
     const deletionWindow = this.input("kms_deletion_window_days", props.kmsDeletionWindowDays, {
       type: "number",
       description: "Deletion window of the WAF log key.",
-      default: 30,
     }).numberValue;
     return {
       name,

@@ -7,7 +7,6 @@ import { propertyAccess, Token } from "cdktf";
 import { bucketNames } from "../storage/config";
 import { IMAGE_KNOBS, serviceKnobs, taskKnobs } from "./config";
 import type { ComputeProps } from "./index";
-import { ALB_TLS_POLICY } from "./constants";
 import type { BucketVars, ComputeVars, DbVars, DynamicKnobTokens, ModuleApi, RedisVars } from "./parts";
 
 /** `mlModels` → `ml_models`: the Terraform name of a bucket key, as the storage module names it. */
@@ -42,38 +41,31 @@ function settingInputs(api: ModuleApi, props: ComputeProps) {
     albAccessLogs: api.input("enable_alb_access_logs", cfg.albAccessLogs, {
       type: "bool",
       description: "ALB access logs to the logs bucket.",
-      default: true,
     }).booleanValue,
     albDeletionProtection: api.input("alb_deletion_protection", cfg.albDeletionProtection, {
       type: "bool",
       description: "ALB deletion protection.",
-      default: false,
     }).booleanValue,
     tlsPolicy: api.input("tls_policy", cfg.tlsPolicy, {
       type: "string",
       description: "Security policy of the HTTPS listener (TLS 1.3 + 1.2, or TLS 1.3 only).",
-      default: ALB_TLS_POLICY,
     }).stringValue,
     certificateArn: api.input("certificate_arn", cfg.certificateArn ?? null, {
       type: "string",
       description: "ACM certificate of the HTTPS listener, or null.",
-      default: null,
       nullable: true,
     }).stringValue,
     logRetentionDays: api.input("log_retention_days", cfg.logRetentionDays, {
       type: "number",
       description: "Retention of /ecs/<name>.",
-      default: 30,
     }).numberValue,
     containerInsights: api.input("container_insights", cfg.containerInsights, {
       type: "bool",
       description: "Container Insights.",
-      default: false,
     }).booleanValue,
     keepImages: api.input("keep_images", cfg.keepImages, {
       type: "number",
       description: "Images kept per ECR repository.",
-      default: 30,
     }).numberValue,
   };
 }
@@ -147,7 +139,6 @@ function runtimeInputs(api: ModuleApi, props: ComputeProps) {
   const running = api.input("running", props.running, {
     type: "bool",
     description: "False scales every service to zero (start/stop toggle).",
-    default: true,
   }).booleanValue;
   const withParameters = cfg.parameterStore && props.parameterPath !== undefined;
   const parameters = withParameters
@@ -168,12 +159,10 @@ function runtimeInputs(api: ModuleApi, props: ComputeProps) {
   const enableWaf = api.input("enable_waf", props.enableWaf ?? false, {
     type: "bool",
     description: "Associate the regional web ACL with the ALB.",
-    default: false,
   }).booleanValue;
   const webAclArn = api.input("web_acl_arn", props.webAclArn ?? null, {
     type: "string",
     description: "Regional web ACL, or null.",
-    default: null,
     nullable: true,
   }).stringValue;
   return { running, parameters, toolboxImage, enableWaf, webAclArn };

@@ -48,7 +48,6 @@ export function drInputs(input: InputFn, props: DrProps, drRegion: string): DrVa
   const retention = input("backup_retention_days", props.settings.backupRetentionDays, {
     type: "number",
     description: "Days of replicated automated backups kept in the DR region.",
-    default: 7,
   });
   retention.addValidation({
     condition: Op.and(Op.gte(retention.numberValue, 1), Op.lte(retention.numberValue, 35)),
@@ -70,7 +69,6 @@ export function drInputs(input: InputFn, props: DrProps, drRegion: string): DrVa
     kmsDeletionWindowDays: input("kms_deletion_window_days", props.kmsDeletionWindowDays, {
       type: "number",
       description: "Deletion window of the DR key, days.",
-      default: 30,
     }).numberValue,
     buckets: (props.buckets ?? []).map((b) => ({
       key: b.key,

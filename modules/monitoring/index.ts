@@ -114,10 +114,9 @@ export class MonitoringModule extends ModuleStack {
     const rds = props.rds && this.rdsInputs(props.rds);
     const alb = props.alb && this.albInputs(props.alb);
     if (props.redis) this.redisInputs(props.redis);
-    const appNamespace = this.input("app_metrics_namespace", props.appMetrics?.namespace, {
+    const appNamespace = this.input("app_metrics_namespace", props.appMetrics?.namespace ?? DEFAULT_APP_NAMESPACE, {
       type: "string",
       description: "Root of the app metric namespaces (<ns>/<sub>).",
-      default: DEFAULT_APP_NAMESPACE,
     }).stringValue;
     const services = this.serviceInputs(props);
 
@@ -181,7 +180,6 @@ export class MonitoringModule extends ModuleStack {
       emails: this.input("alarm_emails", props.settings.alarmEmails, {
         type: "list(string)",
         description: "E-mail subscriptions of the alarm topic.",
-        default: [],
       }).listValue,
       clusterName: str("ecs_cluster_name", props.ecs.clusterName, "ECS cluster."),
       serviceName:
@@ -202,10 +200,9 @@ export class MonitoringModule extends ModuleStack {
         type: "number",
         description: "Allocated storage (free-storage threshold).",
       }).numberValue,
-      replicaCount: this.input("rds_replica_count", rds.replicaCount, {
+      replicaCount: this.input("rds_replica_count", rds.replicaCount ?? 0, {
         type: "number",
         description: "Read replicas (replica lag alarms).",
-        default: 0,
       }).numberValue,
       maxConnections: rds.maxConnections,
     };
@@ -237,10 +234,9 @@ export class MonitoringModule extends ModuleStack {
       condition: Op.and(Op.gte(nodes.numberValue, 1), Op.lte(nodes.numberValue, MAX_REDIS_NODES_PER_SHARD)),
       errorMessage: `A shard has 1 to ${MAX_REDIS_NODES_PER_SHARD} nodes (the per-node metric queries are sized for that).`,
     });
-    this.input("redis_shard_count", redis.shards, {
+    this.input("redis_shard_count", redis.shards ?? 1, {
       type: "number",
       description: "Shards (node groups): 1 without cluster mode.",
-      default: 1,
     });
   }
 

@@ -5,13 +5,7 @@
 import { Fn, Op, type IResolvable, type TerraformVariable } from "cdktf";
 import type { InputSpec } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
-import {
-  INTERFACE_ENDPOINTS,
-  NAT_INSTANCE_DEFAULT_AMI,
-  NAT_MODES,
-  NETWORK_ALB_INGRESS,
-  type NetworkConfig,
-} from "./config";
+import { INTERFACE_ENDPOINTS, NAT_MODES, NETWORK_ALB_INGRESS, type NetworkConfig } from "./config";
 import { NULL, ZERO } from "../../lib/core/tokens";
 
 /** `ModuleStack.input`, bound to the module. */
@@ -49,7 +43,8 @@ export interface NetworkVars {
   readonly flowLogTrafficType: string;
   readonly accountId: string;
   readonly kmsDeletionWindowDays: number;
-  readonly appPort: number;
+  /** The app port the load balancer reaches; absent without a web service (no load balancer, no variable). */
+  readonly appPort?: number;
   readonly albIngress: string;
   readonly cloudfrontPrefixListId: string;
 }
@@ -87,7 +82,6 @@ function subnetInputs(input: InputFn, v: NetworkInputValues) {
   const publicSubnets = input("public_subnets", s.publicSubnets, {
     type: "list(string)",
     description: "Public subnet CIDRs, one per AZ (ALB, NAT gateways). Empty for none.",
-    default: [],
   });
   publicSubnets.addValidation({
     condition: onePerAzOrNone(publicSubnets, azs),
@@ -112,7 +106,6 @@ function subnetInputs(input: InputFn, v: NetworkInputValues) {
   const databaseSubnets = input("database_subnets", s.databaseSubnets, {
     type: "list(string)",
     description: "Isolated database subnet CIDRs, one per AZ (no internet route). Empty for none.",
-    default: [],
   });
   databaseSubnets.addValidation({
     condition: onePerAzOrNone(databaseSubnets, azs),
@@ -135,7 +128,6 @@ function natModeInput(input: InputFn, v: NetworkInputValues, publicSubnets: stri
     type: "string",
     description:
       "NAT: none, single (gateway in the first AZ), one-per-az (gateways) or instance (EC2 NAT instance in the first AZ).",
-    default: "single",
   });
   natMode.addValidation({
     condition: Fn.contains(NAT_MODES, natMode.stringValue),
@@ -154,17 +146,14 @@ function natInstanceInputs(input: InputFn, v: NetworkInputValues) {
     enableNat: input("enable_nat", v.enableNat, {
       type: "bool",
       description: "NAT gateways exist (false while the environment is stopped).",
-      default: true,
     }).booleanValue,
     natInstanceAmi: input("nat_instance_ami", v.settings.natInstance.ami, {
       type: "string",
       description: "Image of the NAT instance (nat_mode instance): an arm64 AMI id or resolve:ssm:<parameter>.",
-      default: NAT_INSTANCE_DEFAULT_AMI,
     }).stringValue,
     natInstanceType: input("nat_instance_type", v.settings.natInstance.instanceType, {
       type: "string",
       description: "Instance type of the NAT instance (nat_mode instance).",
-      default: "t4g.nano",
     }).stringValue,
   };
 }
@@ -174,7 +163,6 @@ function endpointAndFlowLogInputs(input: InputFn, v: NetworkInputValues) {
   const endpoints = input("interface_endpoints", v.settings.interfaceEndpoints, {
     type: "list(string)",
     description: `Interface endpoints to create in the private subnets: ${INTERFACE_ENDPOINTS.join(", ")}.`,
-    default: [],
   });
   endpoints.addValidation({
     condition: Op.eq(Fn.lengthOf(Fn.setsubtract(endpoints.listValue, [...INTERFACE_ENDPOINTS])), ZERO),
@@ -185,12 +173,10 @@ function endpointAndFlowLogInputs(input: InputFn, v: NetworkInputValues) {
     enableFlowLogs: input("enable_flow_logs", v.settings.flowLogs.enabled, {
       type: "bool",
       description: "VPC flow logs to CloudWatch Logs.",
-      default: false,
     }).booleanValue,
     flowLogRetentionDays: input("flow_log_retention_days", v.settings.flowLogs.retentionDays, {
       type: "number",
       description: "Retention of the flow log group, in days.",
-      default: 30,
       validations: [retentionValidation("flow_log_retention_days")],
     }).numberValue,
     accountId: input("account_id", v.accountId, {
@@ -200,13 +186,11 @@ function endpointAndFlowLogInputs(input: InputFn, v: NetworkInputValues) {
     kmsDeletionWindowDays: input("kms_deletion_window_days", v.kmsDeletionWindowDays, {
       type: "number",
       description: "Deletion window of the flow log key, in days.",
-      default: 30,
     }).numberValue,
   };
   const trafficType = input("flow_log_traffic_type", v.settings.flowLogs.trafficType, {
     type: "string",
     description: "Traffic the flow logs capture: ACCEPT, REJECT or ALL.",
-    default: "ALL",
   });
   trafficType.addValidation({
     condition: Fn.contains(["ACCEPT", "REJECT", "ALL"], trafficType.stringValue),
@@ -215,28 +199,32 @@ function endpointAndFlowLogInputs(input: InputFn, v: NetworkInputValues) {
   return { ...flowLogs, flowLogTrafficType: trafficType.stringValue };
 }
 
-/** The load balancer's side: the app port and who may reach it. */
-function albInputs(input: InputFn, v: NetworkInputValues) {
-  const appPort = input("app_port", v.appPort, {
+/** The app port the load balancer reaches, declared only where there is a web service. */
+function appPortInput(input: InputFn, port: number | undefined): number | undefined {
+  if (port === undefined) return undefined;
+  const appPort = input("app_port", port, {
     type: "number",
     description: "Port the application containers listen on.",
-    default: 8000,
   });
   appPort.addValidation({
     condition: Op.and(Op.gte(appPort.numberValue, 1), Op.lte(appPort.numberValue, 65535)),
     errorMessage: "app_port must be a TCP port (1-65535).",
   });
+  return appPort.numberValue;
+}
+
+/** The load balancer's side: the app port and who may reach it. */
+function albInputs(input: InputFn, v: NetworkInputValues) {
+  const appPort = appPortInput(input, v.appPort);
   const albIngress = input("alb_ingress", v.albIngress, {
     type: "string",
     description:
       "Who reaches the ALB: internet (80/443 from anywhere), cloudfront (443 from CloudFront's origin-facing prefix list only) or none (no load balancer: nothing opened).",
-    default: "internet",
   });
   const prefixList = input("cloudfront_prefix_list_id", v.settings.cloudfrontPrefixListId ?? null, {
     type: "string",
     description:
       "Managed prefix list com.amazonaws.global.cloudfront.origin-facing of this region (alb_ingress cloudfront), or null.",
-    default: null,
     nullable: true,
   });
   albIngress.addValidation({
@@ -249,7 +237,7 @@ function albInputs(input: InputFn, v: NetworkInputValues) {
       'alb_ingress "cloudfront" needs cloudfront_prefix_list_id (the id of com.amazonaws.global.cloudfront.origin-facing in this region).',
   });
   return {
-    appPort: appPort.numberValue,
+    appPort,
     albIngress: albIngress.stringValue,
     cloudfrontPrefixListId: prefixList.stringValue,
   };

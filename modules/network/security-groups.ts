@@ -63,7 +63,7 @@ export function tierGroups(
     toggle(Op.eq(vars.albIngress, "cloudfront")),
   );
   // One-off tasks without a load balancer or private subnets (D119) take no inbound traffic at all.
-  if (!(noPrivate && albIngress === "none"))
+  if (vars.appPort !== undefined && !(noPrivate && albIngress === "none"))
     allowFrom(scope, app, alb, vars.appPort, "Application port from the load balancer");
   allowCidrEgress(
     scope,

@@ -26,7 +26,6 @@ function trailInputs(part: SecurityPart, bucketName: string) {
     enabled: input("enable_cloudtrail", audit.enabled, {
       type: "bool",
       description: "Multi-region CloudTrail with its own bucket.",
-      default: true,
     }).booleanValue,
     bucketName: input("cloudtrail_bucket_name", bucketName, {
       type: "string",
@@ -35,17 +34,14 @@ function trailInputs(part: SecurityPart, bucketName: string) {
     retentionDays: input("cloudtrail_retention_days", audit.retentionDays, {
       type: "number",
       description: "Days trail files stay in S3.",
-      default: 365,
     }).numberValue,
     cloudwatchLogs: input("cloudtrail_cloudwatch_logs", audit.cloudWatchLogs, {
       type: "bool",
       description: "Also deliver the trail to CloudWatch Logs.",
-      default: false,
     }).booleanValue,
     logRetentionDays: input("cloudtrail_log_retention_days", audit.logRetentionDays, {
       type: "number",
       description: "Retention of the trail's CloudWatch log group.",
-      default: 90,
       validations: [retentionValidation("cloudtrail_log_retention_days")],
     }).numberValue,
   };

@@ -38,12 +38,10 @@ function githubInputs(part: SecurityPart) {
   const branches = input("github_branches", deploy.branches, {
     type: "list(string)",
     description: "Branches whose workflows may deploy.",
-    default: ["main"],
   }).listValue;
   const environments = input("github_environments", deploy.githubEnvironments, {
     type: "list(string)",
     description: "GitHub deployment environments whose jobs may deploy.",
-    default: [],
   });
   environments.addValidation({
     condition: Op.gt(Op.add(Fn.lengthOf(branches), Fn.lengthOf(environments.listValue)), ZERO),
@@ -52,7 +50,6 @@ function githubInputs(part: SecurityPart) {
   const createProvider = input("create_oidc_provider", deploy.createOidcProvider, {
     type: "bool",
     description: "Create the account-wide GitHub OIDC provider.",
-    default: true,
   }).booleanValue;
   return { repository: repository.stringValue, branches, environments: environments.listValue, createProvider };
 }

@@ -172,7 +172,6 @@ export function securityKeys(part: SecurityPart, dataKeyServices: readonly strin
   const window = part.input("kms_deletion_window_days", part.settings.kmsDeletionWindowDays, {
     type: "number",
     description: "Days before a scheduled KMS key deletion happens (7–30).",
-    default: 30,
   });
   window.addValidation({
     condition: Op.and(Op.gte(window.numberValue, 7), Op.lte(window.numberValue, 30)),

@@ -21,12 +21,10 @@ export function appSecrets(part: SecurityPart, secretPrefix: string, dataKey: Km
   const names = input("secret_names", secrets.names, {
     type: "list(string)",
     description: "Application secrets to create; values are set outside Terraform.",
-    default: [],
   }).listValue;
   const recovery = input("secret_recovery_window_days", secrets.recoveryWindowDays, {
     type: "number",
     description: "Days a deleted secret can be restored: 0 or 7–30.",
-    default: 30,
   });
   const days = recovery.numberValue;
   recovery.addValidation({

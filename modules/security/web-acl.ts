@@ -20,12 +20,10 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
   const enabled = input("enable_waf", waf.enabled, {
     type: "bool",
     description: "Create the regional web ACL.",
-    default: false,
   }).booleanValue;
   const rateLimit = input("waf_rate_limit", waf.rateLimitPerMinute, {
     type: "number",
     description: "Requests per IP per 60-second window before blocking.",
-    default: 100,
   });
   rateLimit.addValidation({
     condition: Op.gte(rateLimit.numberValue, WAF_MIN_RATE_LIMIT),
@@ -34,7 +32,6 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
   const countries = input("waf_allowed_countries", waf.allowedCountries, {
     type: "list(string)",
     description: "ISO 3166-1 alpha-2 countries allowed; others are blocked. Empty disables the geo rule.",
-    default: [],
   });
   countries.addValidation({
     condition: forExpr(`alltrue([for c in ${Token.asString(countries.listValue)} : can(regex("^[A-Z]{2}$", c))])`),
@@ -44,7 +41,6 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
     type: "list(string)",
     description:
       "Path prefixes whose requests may carry bodies over 8 KB (SizeRestrictions_BODY counts there, blocks elsewhere). Empty: blocked everywhere.",
-    default: [],
   });
   const pathRegex = WAF_PATH_PREFIX_RE.source.replace(/\\/g, "\\\\");
   const list = Token.asString(paths.listValue);
@@ -57,18 +53,15 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
   const botControl = input("waf_enable_bot_control", waf.botControl, {
     type: "bool",
     description: "Bot Control managed rule group (billed per request).",
-    default: false,
   }).booleanValue;
   const ipRulesOn = input("waf_ip_rules", ipRules, {
     type: "bool",
     description:
       "Rate per IP, geo allow-list and IP reputation on this ACL; false behind CloudFront, whose ACL sees the viewer IPs and carries them.",
-    default: true,
   }).booleanValue;
   const retention = input("waf_log_retention_days", waf.logRetentionDays, {
     type: "number",
     description: "Retention of the WAF log group.",
-    default: 90,
     validations: [retentionValidation("waf_log_retention_days")],
   }).numberValue;
 

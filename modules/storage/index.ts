@@ -93,7 +93,6 @@ export class StorageModule extends ModuleStack {
     const bucketSuffix = this.input("bucket_suffix", s.bucketSuffix ?? "", {
       type: "string",
       description: "Suffix for global uniqueness; empty for none.",
-      default: "",
     }).stringValue;
     const account = this.input("account_id", props.accountId, {
       type: "string",
@@ -106,12 +105,10 @@ export class StorageModule extends ModuleStack {
     const accessLogging = this.input("enable_access_logging", s.accessLogging, {
       type: "bool",
       description: "S3 server access logs of every bucket to the logs bucket.",
-      default: true,
     }).booleanValue;
     const retention = this.input("log_retention_days", s.logRetentionDays, {
       type: "number",
       description: "Days objects stay in the logs bucket.",
-      default: 90,
     });
     retention.addValidation({
       condition: Op.gte(retention.numberValue, 1),
@@ -120,18 +117,15 @@ export class StorageModule extends ModuleStack {
     const corsOrigins = this.input("cors_origins", s.corsOrigins, {
       type: "list(string)",
       description: "Origins allowed to upload from the browser.",
-      default: [],
     }).listValue;
     const cloudtrailBucketId = this.input("cloudtrail_bucket_id", props.cloudtrailBucketId ?? null, {
       type: "string",
       description: "Trail bucket to log, or null.",
-      default: null,
       nullable: true,
     }).stringValue;
     const logCloudtrailBucket = this.input("log_cloudtrail_bucket", props.hasCloudtrailBucket ?? false, {
       type: "bool",
       description: "Whether cloudtrail_bucket_id is set (known at plan time).",
-      default: false,
     }).booleanValue;
     return {
       bucketPrefix,
