@@ -70,6 +70,105 @@ function repeat(n: number, fn: () => Sample): Sample[] {
   return Array.from({ length: n }, fn);
 }
 
+type Stats = ReturnType<typeof stats>;
+type Skippable = Stats | { skipped: string };
+
+/** The targeted cache plan of production, RUNS times (needs the provider mirror). */
+function planBench(tmp: () => string): Skippable {
+  if (!process.env.TF_PROVIDER_MIRROR) return { skipped: "TF_PROVIDER_MIRROR is not set" };
+  const outdir = tmp();
+  synthesize({ outdir });
+  const dir = workdirFrom(path.join(outdir, "stacks", "production"));
+  terraformOk(dir, ["init", "-input=false"]);
+  terraformOk(dir, ["workspace", "new", "production"]);
+  return stats(
+    repeat(RUNS, () => {
+      const start = process.hrtime.bigint();
+      terraformOk(dir, [
+        "plan",
+        "-input=false",
+        "-var-file=environments/production/terraform.tfvars",
+        "-target=module.cache",
+        "-out=tfplan-cache",
+      ]);
+      return { seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+    }),
+  );
+}
+
+/** The Terraform layer as `npm run test:terraform` runs it, with each file's time from jest's report. */
+function terraformLayerBench(tmp: () => string): { tfLayer: Skippable; tfFiles: Record<string, number>[] } {
+  if (!process.env.TF_PROVIDER_MIRROR || TF_RUNS === 0)
+    return {
+      tfLayer: { skipped: process.env.TF_PROVIDER_MIRROR ? "BENCH_TF_RUNS=0" : "TF_PROVIDER_MIRROR is not set" },
+      tfFiles: [],
+    };
+  const samples: Sample[] = [];
+  const tfFiles: Record<string, number>[] = [];
+  for (let i = 0; i < TF_RUNS; i++) {
+    const report = path.join(tmp(), "jest.json");
+    samples.push(
+      measure(path.join(repo, "node_modules", ".bin", "jest"), [
+        "--selectProjects",
+        "terraform",
+        "--maxWorkers=2",
+        "--silent",
+        "--json",
+        `--outputFile=${report}`,
+      ]),
+    );
+    const json = JSON.parse(fs.readFileSync(report, "utf8")) as {
+      testResults: { name: string; startTime: number; endTime: number }[];
+    };
+    tfFiles.push(
+      Object.fromEntries(
+        json.testResults
+          .map((r) => [path.basename(r.name), Math.round(r.endTime - r.startTime) / 1000])
+          .sort((a, b) => (b[1] as number) - (a[1] as number)),
+      ),
+    );
+  }
+  return { tfLayer: stats(samples), tfFiles };
+}
+
+/** The table a person reads, and each budget's verdict. */
+function printReport(r: {
+  synth: Stats;
+  synthCold: Stats;
+  tsNode: Stats;
+  unit: Stats;
+  plan: Skippable;
+  tfLayer: Skippable;
+  tfFiles: Record<string, number>[];
+  budgets: { name: string; ok: boolean; value: string }[];
+}): void {
+  const { synth, synthCold, tsNode, unit, plan, tfLayer, tfFiles, budgets } = r;
+  const row = (label: string, s: ReturnType<typeof stats>) =>
+    `${label.padEnd(34)} ${s.median.toFixed(2).padStart(7)} ${s.min.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)} ${s.peakMb ? s.peakMb.toFixed(0).padStart(7) : "      –"} ${s.cpuMedian !== undefined ? s.cpuMedian.toFixed(1).padStart(7) : "      –"}`;
+  console.log(
+    `${"".padEnd(34)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peakMB".padStart(7)} ${"cpu s".padStart(7)}`,
+  );
+  console.log(
+    `(load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${os.cpus().length} cores; wall times on a shared machine vary with it, CPU seconds less)`,
+  );
+  console.log(row("synth (npm run synth, warm)", synth));
+  console.log(row("synth (cold: bundle rebuilt)", synthCold));
+  console.log(row("synth (ts-node, type-checking)", tsNode));
+  console.log(row("unit layer", unit));
+  if ("median" in plan) console.log(row("plan -target=module.cache (prod)", plan));
+  else console.log(`plan -target=module.cache: skipped (${plan.skipped})`);
+  if ("median" in tfLayer) {
+    console.log(row("Terraform layer (test:terraform)", tfLayer));
+    for (const [file, seconds] of Object.entries(tfFiles[0] ?? {}))
+      console.log(`  ${file.padEnd(32)} ${seconds.toFixed(1).padStart(7)}`);
+  } else console.log(`Terraform layer: skipped (${tfLayer.skipped})`);
+  console.log("");
+  for (const b of budgets) console.log(`${b.ok ? "OK  " : "OVER"} ${b.name}: ${b.value}`);
+}
+
 function main(): number {
   const tmp = () => tempDir("bench");
   // Exactly what `npm run synth` runs (without npm's own start-up): the script line, through sh,
@@ -96,63 +195,8 @@ function main(): number {
     ),
   );
 
-  let plan: ReturnType<typeof stats> | { skipped: string };
-  if (process.env.TF_PROVIDER_MIRROR) {
-    const outdir = tmp();
-    synthesize({ outdir });
-    const dir = workdirFrom(path.join(outdir, "stacks", "production"));
-    terraformOk(dir, ["init", "-input=false"]);
-    terraformOk(dir, ["workspace", "new", "production"]);
-    plan = stats(
-      repeat(RUNS, () => {
-        const start = process.hrtime.bigint();
-        terraformOk(dir, [
-          "plan",
-          "-input=false",
-          "-var-file=environments/production/terraform.tfvars",
-          "-target=module.cache",
-          "-out=tfplan-cache",
-        ]);
-        return { seconds: Number(process.hrtime.bigint() - start) / 1e9 };
-      }),
-    );
-  } else {
-    plan = { skipped: "TF_PROVIDER_MIRROR is not set" };
-  }
-
-  // The Terraform layer as `npm run test:terraform` runs it, with each file's time from jest's report.
-  let tfLayer: ReturnType<typeof stats> | { skipped: string };
-  let tfFiles: Record<string, number>[] = [];
-  if (process.env.TF_PROVIDER_MIRROR && TF_RUNS > 0) {
-    const samples: Sample[] = [];
-    for (let i = 0; i < TF_RUNS; i++) {
-      const report = path.join(tmp(), "jest.json");
-      samples.push(
-        measure(path.join(repo, "node_modules", ".bin", "jest"), [
-          "--selectProjects",
-          "terraform",
-          "--maxWorkers=2",
-          "--silent",
-          "--json",
-          `--outputFile=${report}`,
-        ]),
-      );
-      const json = JSON.parse(fs.readFileSync(report, "utf8")) as {
-        testResults: { name: string; startTime: number; endTime: number }[];
-      };
-      tfFiles.push(
-        Object.fromEntries(
-          json.testResults
-            .map((r) => [path.basename(r.name), Math.round(r.endTime - r.startTime) / 1000])
-            .sort((a, b) => (b[1] as number) - (a[1] as number)),
-        ),
-      );
-    }
-    tfLayer = stats(samples);
-  } else {
-    tfLayer = { skipped: process.env.TF_PROVIDER_MIRROR ? "BENCH_TF_RUNS=0" : "TF_PROVIDER_MIRROR is not set" };
-    tfFiles = [];
-  }
+  const plan = planBench(tmp);
+  const { tfLayer, tfFiles } = terraformLayerBench(tmp);
 
   const ratio = synth.median / tsNode.median;
   const budgets = [
@@ -178,30 +222,7 @@ function main(): number {
     budgets,
   };
 
-  const row = (label: string, s: ReturnType<typeof stats>) =>
-    `${label.padEnd(34)} ${s.median.toFixed(2).padStart(7)} ${s.min.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)} ${s.peakMb ? s.peakMb.toFixed(0).padStart(7) : "      –"} ${s.cpuMedian !== undefined ? s.cpuMedian.toFixed(1).padStart(7) : "      –"}`;
-  console.log(
-    `${"".padEnd(34)} ${"median".padStart(7)} ${"min".padStart(7)} ${"max".padStart(7)} ${"peakMB".padStart(7)} ${"cpu s".padStart(7)}`,
-  );
-  console.log(
-    `(load average at the end: ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")} on ${os.cpus().length} cores; wall times on a shared machine vary with it, CPU seconds less)`,
-  );
-  console.log(row("synth (npm run synth, warm)", synth));
-  console.log(row("synth (cold: bundle rebuilt)", synthCold));
-  console.log(row("synth (ts-node, type-checking)", tsNode));
-  console.log(row("unit layer", unit));
-  if ("median" in plan) console.log(row("plan -target=module.cache (prod)", plan));
-  else console.log(`plan -target=module.cache: skipped (${plan.skipped})`);
-  if ("median" in tfLayer) {
-    console.log(row("Terraform layer (test:terraform)", tfLayer));
-    for (const [file, seconds] of Object.entries(tfFiles[0] ?? {}))
-      console.log(`  ${file.padEnd(32)} ${seconds.toFixed(1).padStart(7)}`);
-  } else console.log(`Terraform layer: skipped (${tfLayer.skipped})`);
-  console.log("");
-  for (const b of budgets) console.log(`${b.ok ? "OK  " : "OVER"} ${b.name}: ${b.value}`);
+  printReport({ synth, synthCold, tsNode, unit, plan, tfLayer, tfFiles, budgets });
 
   const dir = path.join(repo, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
