@@ -91,6 +91,7 @@ describe("the guide's resource names (seed 002 runbook)", () => {
   });
 });
 
+// Seed 002 "Diagrama de Arquitetura": the diagram's VPC, subnets and one NAT gateway; the API on 3000 behind the ALB.
 describe("the guide's topology", () => {
   test("VPC 10.0.0.0/16 with the guide's public and private subnets, one NAT gateway and no database tier", () => {
     expect(s.root.module.network).toMatchObject({

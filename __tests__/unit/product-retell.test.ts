@@ -180,6 +180,7 @@ describe("alarms (seed 003 'Alarms Configurados')", () => {
     expect(s.modules.monitoring.variable.target_group_arn_suffixes).toBeUndefined();
   });
 
+  // Seed 003 §6: "Container Insights: Habilitado em produção"; "CloudWatch Logs: 30d retention".
   test("Container Insights is on in production and off in staging", () => {
     expect(prod.root.module.compute.container_insights).toBe(true);
     expect(staging.root.module.compute.container_insights).toBe(false);
