@@ -126,6 +126,7 @@ describe.each(PRODUCTS.map((p) => [p.id, p] as const))("product %s", (id, produc
       const targets = terraformLines(doc).flatMap((l) =>
         [...l.matchAll(/-target=module\.([a-z_]+)/g)].map((m) => m[1]),
       );
+      expect(targets.length).toBeGreaterThan(0);
       expect(targets.filter((t) => !(t in stack.root.module))).toEqual([]);
     });
 
