@@ -35,6 +35,17 @@ const containerNamesOf = (stack: SynthesizedStack) =>
       .flatMap((td) => (containers(td) ?? []).map((c) => String(c.name))),
   );
 
+/** Every string the workspace's resources are written with, resolved through the module inputs and the tfvars. */
+function plannedNames(stack: SynthesizedStack): Set<string> {
+  const names = new Set<string>();
+  const collect = (v: unknown, depth: number): void => {
+    if (typeof v === "string") names.add(v);
+    else if (depth < 8 && v && typeof v === "object") Object.values(v).forEach((x) => collect(x, depth + 1));
+  };
+  for (const r of policyModel(stack).resources) collect(r.config, 0);
+  return names;
+}
+
 /** A pattern of the names another product's resources carry (its id and its short name, as whole words). */
 const namesOf = (p: Product) =>
   new RegExp(`(^|[^a-z0-9])(${[...new Set([p.id, p.shortName])].join("|")})([^a-z0-9]|$)`, "i");
@@ -133,6 +144,14 @@ describe.each(PRODUCTS.map((p) => [p.id, p] as const))("product %s", (id, produc
     test("every terraform output it reads is a root output", () => {
       const read = [...doc.matchAll(/terraform output (?:-raw |-json )?([a-z0-9_]+)/g)].map((m) => m[1]);
       expect(read.filter((o) => !(o in stack.root.output))).toEqual([]);
+    });
+
+    test("every resource name its AWS CLI lines pass is one the workspace creates (as far as it is known before apply)", () => {
+      const names = plannedNames(stack);
+      const used = cliResourceNames(doc);
+      expect(used.length).toBeGreaterThan(0);
+      const unknown = used.filter((u) => !nameExists(u, names));
+      expect(unknown.map((u) => `${u.flag} ${u.name}`)).toEqual([]);
     });
 
     test("every --container or containers[?name==…] is a container of the workspace", () => {
