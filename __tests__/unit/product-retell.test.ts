@@ -1,15 +1,13 @@
 /**
  * Retell AI (seed 003) as a product: host-routed API and web behind one ALB, Fargate with a Spot mix, the guide's
- * alarms, buckets and sizes, staging as a development tier with named exemptions, and the rules of the new
- * config fields (compute hostHeaders and spotMix, monitoring serviceAlarms).
+ * alarms, buckets and data topology, staging as a development tier, and the rules of the new config fields (compute
+ * hostHeaders and spotMix, monitoring serviceAlarms). Sizes are knobs, not asserted; what every product satisfies
+ * (policy gate, budget, address contract, names) is in products.test.ts.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { ConfigError, parseEnvironmentOf, type EnvironmentInput } from "../../environments";
 import { withDefaults } from "../../environments/product-spec";
 import { RETELL } from "../../environments/retell";
-import { estimate, spotShare } from "../../lib/tools/cost/estimate";
-import { evaluatePolicy } from "../../lib/tools/policy";
+import { spotShare } from "../../lib/tools/cost/estimate";
 import type { Mutable } from "../helpers/config";
 import { resource, resourcesOf, synthProduct } from "../helpers/synth";
 
@@ -31,28 +29,14 @@ function retellProblems(ws: "staging" | "production", change: (env: Mutable) => 
 
 const config = (ws: string) => parseEnvironmentOf(RETELL, RETELL.environments[ws], ws);
 
-const { dir, stacks } = synthProduct(RETELL);
+const { stacks } = synthProduct(RETELL);
 const prod = stacks.production;
 const staging = stacks.staging;
 const compute = prod.modules.compute;
 const alarms = resourcesOf(prod.modules.monitoring, "aws_cloudwatch_metric_alarm");
 
-describe("retell output", () => {
-  test("goes to cdktf.out/retell/stacks/<ws> with the guide's workspaces", () => {
-    expect(Object.keys(stacks)).toEqual(["staging", "production"]);
-    expect(dir("production").endsWith(path.join("retell", "stacks", "production"))).toBe(true);
-    expect(fs.existsSync(path.join(dir("production"), "environments", "production", "terraform.tfvars"))).toBe(true);
-  });
-
-  test("names nothing after EduAutismo", () => {
-    for (const ws of ["staging", "production"]) {
-      expect(JSON.stringify(stacks[ws].root) + JSON.stringify(stacks[ws].modules) + stacks[ws].tfvars).not.toMatch(
-        /eduautismo|bncc/i,
-      );
-    }
-  });
-
-  test("three AZs with public, private and database subnets (seed 003 §1)", () => {
+describe("network (seed 003 §1)", () => {
+  test("three AZs with public, private and database subnets in the guide's VPC 10.0.0.0/16", () => {
     const net = prod.root.module.network;
     expect(net.azs).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
     expect([net.public_subnets, net.private_subnets, net.database_subnets].map((s: string[]) => s.length)).toEqual([
@@ -115,13 +99,6 @@ describe("host-based routing (compute hostHeaders)", () => {
 });
 
 describe("services (seed 003 §2)", () => {
-  test("API scales 2–10 tasks and web 2–6", () => {
-    expect(prod.tfvars).toMatch(/\napi_min_capacity = 2\n/);
-    expect(prod.tfvars).toMatch(/\napi_max_capacity = 10\n/);
-    expect(prod.tfvars).toMatch(/\nweb_min_capacity = 2\n/);
-    expect(prod.tfvars).toMatch(/\nweb_max_capacity = 6\n/);
-  });
-
   test("production runs one on-demand task per service, the rest 1 : 3 on Fargate Spot", () => {
     for (const svc of ["api", "web"]) {
       expect(resource(compute, "aws_ecs_service", svc).capacity_provider_strategy).toEqual([
@@ -203,6 +180,7 @@ describe("alarms (seed 003 'Alarms Configurados')", () => {
     expect(s.modules.monitoring.variable.target_group_arn_suffixes).toBeUndefined();
   });
 
+  // Seed 003 §6: "Container Insights: Habilitado em produção"; "CloudWatch Logs: 30d retention".
   test("Container Insights is on in production and off in staging", () => {
     expect(prod.root.module.compute.container_insights).toBe(true);
     expect(staging.root.module.compute.container_insights).toBe(false);
@@ -226,38 +204,25 @@ describe("data (seed 003 §3–§5)", () => {
     expect(JSON.stringify(lc.rule)).toContain('"expiration":[{"days":90}]');
   });
 
-  test("production PostgreSQL is db.r6g.xlarge Multi-AZ with 30 days of backups", () => {
-    expect(config("production").database).toMatchObject({
-      instanceClass: "db.r6g.xlarge",
-      multiAz: true,
-      backupRetentionDays: 30,
-    });
-    expect(prod.tfvars).toContain('\ndb_instance_class = "db.r6g.xlarge"\n');
+  // Seed 003 §3: production Multi-AZ with 30 days of backups, staging Single-AZ with 7. Instance classes are knobs
+  // (db_instance_class) an operator may change; the guide's classes are in docs/products/retell.md.
+  test("production PostgreSQL is Multi-AZ with 30 days of backups; staging is Single-AZ with 7", () => {
+    expect(config("production").database).toMatchObject({ multiAz: true, backupRetentionDays: 30 });
+    expect(config("staging").database).toMatchObject({ multiAz: false, backupRetentionDays: 7 });
   });
 
-  test("production Redis is 2 × cache.r6g.large with TLS and encryption at rest", () => {
-    expect(config("production").cache).toMatchObject({
-      nodeType: "cache.r6g.large",
-      numCacheNodes: 2,
-      transitEncryption: true,
-      automaticFailover: true,
-    });
-    expect(resource(prod.modules.cache, "aws_elasticache_replication_group", "redis").at_rest_encryption_enabled).toBe(
-      "true",
-    );
-  });
-
-  test("staging is db.t3.large Single-AZ (7 days) and one cache.t3.medium node", () => {
-    expect(config("staging").database).toMatchObject({
-      instanceClass: "db.t3.large",
-      multiAz: false,
-      backupRetentionDays: 7,
-    });
-    expect(config("staging").cache).toMatchObject({
-      nodeType: "cache.t3.medium",
-      numCacheNodes: 1,
-      transitEncryption: true,
-    });
+  // Seed 003 §4: production 2 nodes, staging 1, encrypted at rest and in transit. Node types are knobs (redis_node_type).
+  test("production Redis is a primary and a replica with failover; staging one node; both encrypted at rest and in transit", () => {
+    expect(config("production").cache).toMatchObject({ numCacheNodes: 2, automaticFailover: true });
+    expect(config("staging").cache).toMatchObject({ numCacheNodes: 1 });
+    for (const s of [prod, staging]) {
+      const g = resource(s.modules.cache, "aws_elasticache_replication_group", "redis");
+      expect(g.at_rest_encryption_enabled).toBe("true");
+    }
+    expect([config("production").cache.transitEncryption, config("staging").cache.transitEncryption]).toEqual([
+      true,
+      true,
+    ]);
   });
 });
 
@@ -275,36 +240,6 @@ describe("tier: the guide's cheaper staging is a development tier", () => {
       "staging.exemptions[0]: a production-like environment keeps every control; only a development-tier environment may be exempted",
       expect.stringMatching(/^staging\.state: a production-like workspace keeps its state in S3 with use_lockfile/),
     ]);
-  });
-
-  test("production passes every policy check without exemptions", () => {
-    const report = evaluatePolicy(prod, config("production"));
-    expect(report.results.filter((r) => r.status === "failed").map((r) => r.check.id)).toEqual([]);
-    expect(report.counts.exempted).toBe(0);
-  });
-
-  test("staging fails nothing and exempts only Container Insights, with the guide's reason", () => {
-    const report = evaluatePolicy(staging, config("staging"));
-    expect(report.results.filter((r) => r.status === "failed").map((r) => r.check.id)).toEqual([]);
-    expect(report.results.filter((r) => r.status === "exempted").map((r) => [r.check.id, r.note])).toEqual([
-      ["ecs-container-insights", expect.stringContaining("seed 003 §6")],
-    ]);
-  });
-
-  test("staging's Terraform knobs keep the development tier's rules (no Multi-AZ validation)", () => {
-    expect(JSON.stringify(staging.root.variable.db_multi_az)).not.toContain("needs Multi-AZ");
-    expect(JSON.stringify(prod.root.variable.db_multi_az)).toContain("production needs Multi-AZ (db_multi_az = true)");
-  });
-});
-
-describe("cost (seed 003: ~$580/month)", () => {
-  test.each(["staging", "production"])("%s stays within its budget", (ws) => {
-    const env = config(ws);
-    expect(estimate(stacks[ws], env.cost).total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
-  });
-
-  test("the guide's $580 is production's budget floor", () => {
-    expect(config("production").cost.budgetUsd.min).toBe(580);
   });
 });
 

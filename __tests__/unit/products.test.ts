@@ -1,13 +1,15 @@
 /**
- * What every product besides EduAutismo gets from the platform's tooling: Terraform whose references
- * are declared, the policy gate, the cost gate, the address contract, a generated runbook whose
- * Terraform lines name real modules — and the tooling itself, exercised with a fixture product.
+ * What every product must satisfy — EduAutismo and every product registered in environments/ alike: its
+ * registration and output directory, Terraform that names nothing after another product, the policy gate with only
+ * the exemptions it declares, the tier's rules, the cost gate, the address contract, and a generated runbook whose
+ * commands name what Terraform creates. Each product's own guide is checked in product-<id>.test.ts; the tooling
+ * itself, with a fixture product, at the end of this file.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { EDUAUTISMO, PRODUCTS, productById, workspaceLabel } from "../../environments";
+import { EDUAUTISMO, PRODUCTS, productById, workspaceLabel, type Product } from "../../environments";
 import { estimate } from "../../lib/tools/cost/estimate";
-import { generatedDocs, policyDoc, productsTable, readmeWithProducts } from "../../lib/tools/docs";
+import { generatedDocs, policyDoc, productsTable, readmeWithProducts, workspaceRunbook } from "../../lib/tools/docs";
 import { evaluatePolicy, policyEnvironment } from "../../lib/tools/policy";
 import {
   cliResourceNames,
@@ -25,47 +27,6 @@ import { productArgs } from "../../scripts/synthesized";
 import { shopProduct } from "../fixtures/shop-product";
 import { productStacks, synthAll } from "../helpers/synth";
 
-const OTHERS = PRODUCTS.filter((p) => p !== EDUAUTISMO);
-
-describe.each(OTHERS.map((p) => [p.id, p] as const))("product %s", (_, product) => {
-  const set = productStacks(product);
-
-  test.each(set.envs.map((e) => [e.workspace, e] as const))("%s: the policy gate passes", (ws, env) => {
-    const report = evaluatePolicy(set.stacks[ws], policyEnvironment(env, product));
-    expect(
-      report.results
-        .filter((r) => r.status === "failed")
-        .map((r) => `${r.check.id}: ${r.failures.map((f) => `${f.address}: ${f.problem}`).join("; ")}`),
-    ).toEqual([]);
-  });
-
-  test.each(set.envs.map((e) => [e.workspace, e] as const))(
-    "%s: the cost estimate is within the environment's budget",
-    (ws, env) => {
-      const e = estimate(set.stacks[ws], env.cost);
-      expect(e.total).toBeGreaterThan(0);
-      expect(e.total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
-    },
-  );
-
-  test.each(set.envs.map((e) => [e.workspace, e] as const))(
-    "%s: the address contract lists exactly the synthesized addresses (npm run addresses -- --update)",
-    (ws) => {
-      expect(addresses(set.stacks[ws])).toEqual(readContract(ws, product));
-    },
-  );
-
-  test.each(set.envs.map((e) => [e.workspace, e] as const))(
-    "%s: every -target of the generated runbook names a module of the workspace",
-    (ws, env) => {
-      const targets = terraformLines(productRunbookDoc(product, env, set.stacks[ws])).flatMap((l) =>
-        [...l.matchAll(/-target=module\.([a-z_]+)/g)].map((m) => m[1]),
-      );
-      expect(targets.filter((t) => !(t in set.stacks[ws].root.module))).toEqual([]);
-    },
-  );
-});
-
 /** The containers of every task definition a workspace creates. */
 const containerNamesOf = (stack: SynthesizedStack) =>
   new Set(
@@ -74,31 +35,138 @@ const containerNamesOf = (stack: SynthesizedStack) =>
       .flatMap((td) => (containers(td) ?? []).map((c) => String(c.name))),
   );
 
-describe("container names a runbook hands to ECS", () => {
-  test.each(PRODUCTS.map((p) => [p.id, p] as const))(
-    "%s: every --container or containers[?name==…] of its runbooks is a container of that workspace",
-    (_, product) => {
-      const { stacks } = productStacks(product);
-      for (const [ws, stack] of Object.entries(stacks)) {
-        if (ws === "bootstrap") continue;
-        const doc = fs.readFileSync(path.join("docs", "runbooks", product.outDir, `${ws}.md`), "utf8");
-        const have = containerNamesOf(stack);
-        expect(
-          runbookContainerNames(doc)
-            .filter((n) => !have.has(n))
-            .map((n) => `${workspaceLabel(product, ws)}: ${n}`),
-        ).toEqual([]);
+/** Every string the workspace's resources are written with, resolved through the module inputs and the tfvars. */
+function plannedNames(stack: SynthesizedStack): Set<string> {
+  const names = new Set<string>();
+  const collect = (v: unknown, depth: number): void => {
+    if (typeof v === "string") names.add(v);
+    else if (depth < 8 && v && typeof v === "object") Object.values(v).forEach((x) => collect(x, depth + 1));
+  };
+  for (const r of policyModel(stack).resources) collect(r.config, 0);
+  return names;
+}
+
+/** A pattern of the names another product's resources carry (its id and its short name, as whole words). */
+const namesOf = (p: Product) =>
+  new RegExp(`(^|[^a-z0-9])(${[...new Set([p.id, p.shortName])].join("|")})([^a-z0-9]|$)`, "i");
+
+describe.each(PRODUCTS.map((p) => [p.id, p] as const))("product %s", (id, product) => {
+  const set = productStacks(product);
+  const workspaces = set.envs.map((e) => [e.workspace, e] as const);
+
+  test("is registered once under its id, with its guides and its production workspace", () => {
+    expect(productById(id)).toBe(product);
+    expect(PRODUCTS.filter((p) => p.id === id || (p.outDir === product.outDir && p !== product))).toEqual([product]);
+    expect(product.guides.length).toBeGreaterThan(0);
+    expect(Object.keys(product.environments)).toContain(product.productionWorkspace);
+  });
+
+  test.each(workspaces)(
+    "%s: goes to cdktf.out/<outDir>/stacks/<ws> with its tfvars; reports label it <outDir>/<ws>",
+    (ws) => {
+      expect(path.relative(set.dir(""), set.dir(ws))).toBe(ws);
+      expect(set.dir(ws).endsWith(path.join(product.outDir, "stacks", ws))).toBe(true);
+      expect(fs.existsSync(path.join(set.dir(ws), "environments", ws, "terraform.tfvars"))).toBe(true);
+      expect(set.label(ws)).toBe(path.posix.join(product.outDir, ws));
+    },
+  );
+
+  test.each(workspaces)("%s: names nothing after another product", (ws) => {
+    const s = set.stacks[ws];
+    const text = JSON.stringify(s.root) + JSON.stringify(s.modules) + s.tfvars;
+    const others = PRODUCTS.filter((p) => p !== product);
+    expect(others.filter((p) => namesOf(p).test(text)).map((p) => p.id)).toEqual([]);
+    expect(namesOf(product).test(text)).toBe(true); // the pattern finds a product's names where they belong
+  });
+
+  test.each(workspaces)(
+    "%s: the policy gate passes, exempting only what the environment or the product declares",
+    (ws, env) => {
+      const report = evaluatePolicy(set.stacks[ws], policyEnvironment(env, product));
+      expect(
+        report.results
+          .filter((r) => r.status === "failed")
+          .map((r) => `${r.check.id}: ${r.failures.map((f) => `${f.address}: ${f.problem}`).join("; ")}`),
+      ).toEqual([]);
+      const declared = [...env.exemptions, ...(product.policyExemptions ?? [])].map((e) => e.control);
+      expect(report.results.filter((r) => r.status === "exempted" && !declared.includes(r.check.id))).toEqual([]);
+    },
+  );
+
+  test.each(workspaces)(
+    "%s: tier rules: a production-like workspace exempts nothing of its own and refuses db_multi_az = false",
+    (ws, env) => {
+      const root = set.stacks[ws].root;
+      const multiAz = JSON.stringify(root.variable.db_multi_az?.validation ?? []);
+      if (env.tier === "production-like") {
+        expect(env.exemptions).toEqual([]);
+        if (root.module.database) expect(multiAz).toContain(`${ws} needs Multi-AZ (db_multi_az = true)`);
+      } else {
+        expect(multiAz).not.toContain("needs Multi-AZ");
       }
     },
   );
 
-  test("the rule reads both forms and refuses a container the workspace does not have", () => {
-    const doc =
-      '```bash\naws ecs execute-command --task "$TASK" --container toolbox --interactive\naws ecs describe-tasks --query "tasks[0].containers[?name==\'app\'].exitCode"\naws ecs execute-command --container $C\n```\n';
-    expect(runbookContainerNames(doc)).toEqual(["toolbox", "app"]);
-    const aitechne = productStacks(productById("aitechne")!).stacks.prod;
-    expect(runbookContainerNames(doc).filter((n) => !containerNamesOf(aitechne).has(n))).toEqual(["toolbox", "app"]);
+  test.each(workspaces)(
+    "%s: a production-like or the production workspace keeps its state in S3 with a lock file",
+    (ws, env) => {
+      const backend = set.stacks[ws].root.terraform.backend;
+      if (env.tier === "production-like" || ws === product.productionWorkspace)
+        expect(backend.s3).toMatchObject({ encrypt: true, use_lockfile: true });
+    },
+  );
+
+  test.each(workspaces)("%s: the cost estimate is within the environment's budget", (ws, env) => {
+    const e = estimate(set.stacks[ws], env.cost);
+    expect(e.total).toBeGreaterThan(0);
+    expect(e.total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
   });
+
+  test.each(workspaces)(
+    "%s: the address contract lists exactly the synthesized addresses (npm run addresses -- --update)",
+    (ws) => {
+      expect(addresses(set.stacks[ws])).toEqual(readContract(ws, product));
+    },
+  );
+
+  describe.each(workspaces)("%s: its runbook", (ws, env) => {
+    const stack = set.stacks[ws];
+    const doc = workspaceRunbook(product, env, stack);
+
+    test("every -target names a module of the workspace", () => {
+      const targets = terraformLines(doc).flatMap((l) =>
+        [...l.matchAll(/-target=module\.([a-z_]+)/g)].map((m) => m[1]),
+      );
+      expect(targets.length).toBeGreaterThan(0);
+      expect(targets.filter((t) => !(t in stack.root.module))).toEqual([]);
+    });
+
+    test("every terraform output it reads is a root output", () => {
+      const read = [...doc.matchAll(/terraform output (?:-raw |-json )?([a-z0-9_]+)/g)].map((m) => m[1]);
+      expect(read.filter((o) => !(o in stack.root.output))).toEqual([]);
+    });
+
+    test("every resource name its AWS CLI lines pass is one the workspace creates (as far as it is known before apply)", () => {
+      const names = plannedNames(stack);
+      const used = cliResourceNames(doc);
+      expect(used.length).toBeGreaterThan(0);
+      const unknown = used.filter((u) => !nameExists(u, names));
+      expect(unknown.map((u) => `${u.flag} ${u.name}`)).toEqual([]);
+    });
+
+    test("every --container or containers[?name==…] is a container of the workspace", () => {
+      const have = containerNamesOf(stack);
+      expect(runbookContainerNames(doc).filter((n) => !have.has(n))).toEqual([]);
+    });
+  });
+});
+
+test("the container rule reads both forms and refuses a container the workspace does not have", () => {
+  const doc =
+    '```bash\naws ecs execute-command --task "$TASK" --container toolbox --interactive\naws ecs describe-tasks --query "tasks[0].containers[?name==\'app\'].exitCode"\naws ecs execute-command --container $C\n```\n';
+  expect(runbookContainerNames(doc)).toEqual(["toolbox", "app"]);
+  const aitechne = productStacks(productById("aitechne")).stacks.prod;
+  expect(runbookContainerNames(doc).filter((n) => !containerNamesOf(aitechne).has(n))).toEqual(["toolbox", "app"]);
 });
 
 describe("the product tooling, with a fixture product", () => {
@@ -185,7 +253,7 @@ describe("the product tooling, with a fixture product", () => {
   });
 
   test("the README's products table is current", () => {
-    const others = OTHERS.map((p) => productStacks(p));
+    const others = PRODUCTS.filter((p) => p !== EDUAUTISMO).map((p) => productStacks(p));
     const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
     expect(readmeWithProducts(readme, productsTable(edu, others))).toBe(readme);
   });
