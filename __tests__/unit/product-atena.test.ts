@@ -5,8 +5,7 @@
 import { ConfigError, loadEnvironments, parseEnvironmentOf, PRODUCTS, type EnvironmentInput } from "../../environments";
 import { ATENA } from "../../environments/atena";
 import { formatScenarios, scenarioEstimates } from "../../lib/tools/cost/estimate";
-import { productRunbookDoc } from "../../lib/tools/product-runbook";
-import { GUIDE_RUNBOOKS } from "../../lib/tools/runbooks";
+import { GUIDE_RUNBOOKS, productRunbookDoc } from "../../lib/tools/runbooks";
 import { evaluatePolicy } from "../../lib/tools/policy";
 import { isKnown, resolve } from "../../lib/tools/policy/expressions";
 import { scopeFor } from "../../lib/tools/policy/model";

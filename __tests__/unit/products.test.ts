@@ -9,13 +9,8 @@ import { EDUAUTISMO, PRODUCTS, productById, workspaceLabel } from "../../environ
 import { estimate } from "../../lib/tools/cost/estimate";
 import { generatedDocs, policyDoc, productsTable, readmeWithProducts } from "../../lib/tools/docs";
 import { evaluatePolicy, policyEnvironment } from "../../lib/tools/policy";
-import {
-  cliResourceNames,
-  nameExists,
-  productRunbookDoc,
-  runbookContainerNames,
-  terraformLines,
-} from "../../lib/tools/product-runbook";
+import { cliResourceNames, nameExists, runbookContainerNames, terraformLines } from "../../lib/tools/product-runbook";
+import { productRunbookDoc } from "../../lib/tools/runbooks";
 import { containers } from "../../lib/tools/policy/containers";
 import { policyModel } from "../../lib/tools/policy/model";
 import type { SynthesizedStack } from "../../lib/tools/synthesized";

@@ -7,10 +7,11 @@ import { recordImageLines } from "../image";
 import {
   oneOffTask,
   registerTaskDefinitions,
-  type GuideRunbook,
+  type RunbookPart,
   type RunbookContext,
   type RunbookSection,
 } from "../product-runbook";
+import { guideFrame } from "./frame";
 
 /** A service's Terraform name (`-` → `_`), as its task definition is keyed in the compute module. */
 const tf = (name: string) => name.replace(/-/g, "_");
@@ -31,7 +32,8 @@ function atenaNames({ ws, env, input }: RunbookContext) {
   return { name, cluster, svc, logGroup, services, web, first, db, path, keyAlias, manual };
 }
 
-export const atenaRunbook: GuideRunbook = (ctx) => {
+/** The guide's own sections. */
+const atenaSections: RunbookPart = (ctx) => {
   const { ws, env, varFile, hasOutput, product } = ctx;
   const n = atenaNames(ctx);
   const { cluster, svc, logGroup, services, first, path, keyAlias, manual } = n;
@@ -157,3 +159,6 @@ function operationsSections(ctx: RunbookContext, n: ReturnType<typeof atenaNames
   });
   return sections;
 }
+
+/** The guide's runbook: its sections in the shared frame (lib/tools/runbooks/frame.ts). */
+export const atenaRunbook = guideFrame(atenaSections);

@@ -6,9 +6,11 @@
  */
 import { containerNameOf } from "../../../modules/compute/config";
 import { recordImageLines } from "../image";
-import { oneOffTask, registerTaskDefinitions, type GuideRunbook, type RunbookSection } from "../product-runbook";
+import { oneOffTask, registerTaskDefinitions, type RunbookPart, type RunbookSection } from "../product-runbook";
+import { guideFrame } from "./frame";
 
-export const retellRunbook: GuideRunbook = (ctx) => {
+/** The guide's own sections. */
+const retellSections: RunbookPart = (ctx) => {
   const { env, ws, varFile, product } = ctx;
   const cluster = ctx.input("compute", "name") ?? `${env.project}-${ws}`;
   const services = env.compute.services.map((s) => ({
@@ -116,3 +118,6 @@ export const retellRunbook: GuideRunbook = (ctx) => {
   ];
   return sections;
 };
+
+/** The guide's runbook: its sections in the shared frame (lib/tools/runbooks/frame.ts). */
+export const retellRunbook = guideFrame(retellSections);
