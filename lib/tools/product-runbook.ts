@@ -98,6 +98,30 @@ export function registerTaskDefinitions(varFile: string, keys: readonly string[]
 }
 
 /**
+ * A release after its image tag is recorded: the one-off task definitions registered with that image, each task
+ * (`<key>_run_task_command`, its container by name) to a clean exit, and only then the services rolled (a targeted
+ * compute plan saved as `plan`) and waited for: the order `oneOffTaskProblems` checks.
+ */
+export function releaseCommands(
+  varFile: string,
+  cluster: string,
+  tasks: readonly { readonly key: string; readonly container: string; readonly note?: string }[],
+  plan: string,
+  services: readonly string[],
+): string[] {
+  return [
+    ...registerTaskDefinitions(
+      varFile,
+      tasks.map((t) => t.key),
+    ),
+    ...tasks.flatMap((t) => oneOffTask(`${t.key}_run_task_command`, cluster, t.container, t.note)),
+    `terraform plan ${varFile} -target=module.compute -out=${plan}`,
+    `terraform apply ${plan}`,
+    `aws ecs wait services-stable --cluster ${cluster} --services ${services.join(" ")}`,
+  ];
+}
+
+/**
  * Switching an existing Redis OSS 7.x group to Valkey (D99, D143): the engine change is planned in place, with the new
  * family's parameter group created and the old one deleted. Without `apply_immediately` ElastiCache leaves the engine
  * change pending until the maintenance window, the old parameter group stays attached, and its deletion fails

@@ -6,7 +6,7 @@ import { containerNameOf } from "../../../modules/compute/config";
 import { recordImageLines } from "../image";
 import {
   oneOffTask,
-  registerTaskDefinitions,
+  releaseCommands,
   type RunbookPart,
   type RunbookContext,
   type RunbookSection,
@@ -65,11 +65,13 @@ const atenaSections: RunbookPart = (ctx) => {
     commands: [
       "terraform output ecr_repository_urls",
       ...recordImageLines(product, ws, "sha-<commit>"),
-      ...registerTaskDefinitions(varFile, oneOffs),
-      ...oneOffs.flatMap((k) => oneOffTask(`${k}_run_task_command`, cluster, containerNameOf(env.compute, k))),
-      `terraform plan ${varFile} -target=module.compute -out=tfplan-ecs`,
-      "terraform apply tfplan-ecs",
-      `aws ecs wait services-stable --cluster ${cluster} --services ${services.map(svc).join(" ")}`,
+      ...releaseCommands(
+        varFile,
+        cluster,
+        oneOffs.map((key) => ({ key, container: containerNameOf(env.compute, key) })),
+        "tfplan-ecs",
+        services.map(svc),
+      ),
     ],
   });
   sections.push({

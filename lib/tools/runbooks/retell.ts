@@ -6,7 +6,7 @@
  */
 import { containerNameOf } from "../../../modules/compute/config";
 import { recordImageLines } from "../image";
-import { oneOffTask, registerTaskDefinitions, type RunbookPart, type RunbookSection } from "../product-runbook";
+import { releaseCommands, type RunbookPart, type RunbookSection } from "../product-runbook";
 import { guideFrame } from "./frame";
 
 /** The guide's own sections. */
@@ -54,17 +54,16 @@ const retellSections: RunbookPart = (ctx) => {
           `docker push "$${ecrVar(i)}:$TAG"`,
         ]),
         ...recordImageLines(product, ws, "$TAG"),
-        ...registerTaskDefinitions(varFile, ["db_bootstrap", "migrations"]),
-        ...oneOffTask(
-          "db_bootstrap_run_task_command",
+        ...releaseCommands(
+          varFile,
           cluster,
-          containerNameOf(env.compute, "db_bootstrap"),
-          "first deploy only",
+          [
+            { key: "db_bootstrap", container: containerNameOf(env.compute, "db_bootstrap"), note: "first deploy only" },
+            { key: "migrations", container: containerNameOf(env.compute, "migrations") },
+          ],
+          "tfplan-compute",
+          services.map((s) => s.ecs),
         ),
-        ...oneOffTask("migrations_run_task_command", cluster, containerNameOf(env.compute, "migrations")),
-        `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
-        "terraform apply tfplan-compute",
-        `aws ecs wait services-stable --cluster ${cluster} --services ${services.map((s) => s.ecs).join(" ")}`,
       ],
     },
     {
