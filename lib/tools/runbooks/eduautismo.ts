@@ -29,7 +29,6 @@ import { FRAME } from "./frame";
 
 /** What the sections read of one workspace beyond the context: its names, variables and tfvars, read once from the synthesized root. */
 interface Seed000Facts extends RunbookContext {
-  readonly has: (output: string) => boolean;
   readonly variables: Json;
   readonly hasVar: (variable: string) => boolean;
   readonly tfvar: (variable: string) => string | undefined;
@@ -56,7 +55,6 @@ function seed000Facts(ctx: RunbookContext): Seed000Facts {
   const compute = stack.modules.compute ?? {};
   return {
     ...ctx,
-    has: ctx.hasOutput,
     variables,
     hasVar: (v) => v in variables,
     tfvar,
@@ -221,7 +219,7 @@ function firstRelease(f: Seed000Facts): string[] {
 
 /** §5.1 with compute: the one-off task definitions, the database tasks to a clean exit, then the services. */
 function databaseTasksAndServices(f: Seed000Facts, afterCompute: string[]): string[] {
-  const { env, varFile, has, compute, cluster, service, plan } = f;
+  const { env, varFile, hasOutput: has, compute, cluster, service, plan } = f;
   const lines: string[] = [];
   // Registered after app_image_tag names the pushed image, so the one-off tasks run that image.
   const taskKeys = ["db_bootstrap", "migrations"].filter((k) => compute.resource?.aws_ecs_task_definition?.[k]);
@@ -323,7 +321,7 @@ function cacheRollout(f: Seed000Facts): RunbookSection[] {
 
 /** §6. */
 function postDeployChecks(f: Seed000Facts): RunbookSection[] {
-  const { stack, has, graph, name, cluster, https, cache, redisGroup } = f;
+  const { stack, hasOutput: has, graph, name, cluster, https, cache, redisGroup } = f;
   const lines = ["terraform output"];
   for (const o of ["vpc_id", "redis_endpoint", "redis_port", "rds_endpoint", "ecs_cluster_name", "alb_dns_name"])
     if (has(o)) lines.push(`terraform output ${o}`);
@@ -606,7 +604,7 @@ function redisMemory(f: Seed000Facts): RunbookSection[] {
 
 /** Disaster recovery (seed 000 §4.3). */
 function disasterRecovery(f: Seed000Facts): RunbookSection[] {
-  const { product, ws, stack, has } = f;
+  const { product, ws, stack, hasOutput: has } = f;
   if (!has("dr_region")) return [];
   const drRegion = String(stack.root.module?.dr?.dr_region);
   return [
