@@ -6,8 +6,7 @@
 import { ConfigError, loadEnvironments, parseEnvironmentOf, type EnvironmentInput } from "../../environments";
 import { ATENA } from "../../environments/atena";
 import { formatScenarios, scenarioEstimates } from "../../lib/tools/cost/estimate";
-import { productRunbookDoc } from "../../lib/tools/product-runbook";
-import { GUIDE_RUNBOOKS } from "../../lib/tools/runbooks";
+import { GUIDE_RUNBOOKS, productRunbookDoc } from "../../lib/tools/runbooks";
 import { isKnown, resolve } from "../../lib/tools/policy/expressions";
 import { scopeFor } from "../../lib/tools/policy/model";
 import { withDefaults } from "../../environments/product-spec";

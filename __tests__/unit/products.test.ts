@@ -9,15 +9,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { EDUAUTISMO, PRODUCTS, productById, workspaceLabel, type Product } from "../../environments";
 import { estimate } from "../../lib/tools/cost/estimate";
-import { generatedDocs, policyDoc, productsTable, readmeWithProducts, workspaceRunbook } from "../../lib/tools/docs";
+import { generatedDocs, policyDoc, productsTable, readmeWithProducts } from "../../lib/tools/docs";
 import { evaluatePolicy, policyEnvironment } from "../../lib/tools/policy";
-import {
-  cliResourceNames,
-  nameExists,
-  productRunbookDoc,
-  runbookContainerNames,
-  terraformLines,
-} from "../../lib/tools/product-runbook";
+import { cliResourceNames, nameExists, runbookContainerNames, terraformLines } from "../../lib/tools/product-runbook";
+import { productRunbookDoc, workspaceRunbook } from "../../lib/tools/runbooks";
 import { containers } from "../../lib/tools/policy/containers";
 import { policyModel } from "../../lib/tools/policy/model";
 import type { SynthesizedStack } from "../../lib/tools/synthesized";

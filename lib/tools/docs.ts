@@ -12,8 +12,8 @@ import {
   type EnvironmentConfig,
   type Product,
 } from "../../environments";
-import { productFirstDeploy, productRunbookDoc, runbookPath, sectionLines, workspaceDir } from "./product-runbook";
-import { FULL_RUNBOOKS, GUIDE_RUNBOOKS } from "./runbooks";
+import { runbookPath, workspaceDir } from "./product-runbook";
+import { firstDeployMarkdown as firstDeployOf, workspaceRunbook } from "./runbooks";
 import { CHECKS } from "./policy/checks";
 import { evaluatePolicy, policyEnvironment, type Status } from "./policy";
 import { moduleGraph, rolloutOrder } from "./rollout";
@@ -69,15 +69,7 @@ export function moduleDoc(name: string, stacks: Record<string, SynthesizedStack>
 
 /** The markdown of a workspace's first-deploy section: what `npm run rollout` prints (the runbook's own section). */
 export function firstDeployMarkdown(product: Product, stack: SynthesizedStack): string[] {
-  const full = FULL_RUNBOOKS[product.id];
-  if (!full) return sectionLines(productFirstDeploy(product, stack));
-  return full.firstDeploy(product, environmentOf(product, stack.workspace), stack);
-}
-
-/** A product's workspace runbook: the guide's full runbook when the product has one, else the shared frame with its guide's sections. */
-export function workspaceRunbook(product: Product, env: EnvironmentConfig, stack: SynthesizedStack): string {
-  const full = FULL_RUNBOOKS[product.id];
-  return full ? full.doc(product, env, stack) : productRunbookDoc(product, env, stack, GUIDE_RUNBOOKS[product.id]);
+  return firstDeployOf(product, environmentOf(product, stack.workspace), stack);
 }
 
 /** EduAutismo's runbook of one workspace (docs/runbooks/<ws>.md). */

@@ -5,9 +5,11 @@
  * stay the guide's.
  */
 import { recordImageLines } from "../image";
-import { startTask, type GuideRunbook, type RunbookContext, type RunbookSection } from "../product-runbook";
+import { startTask, type RunbookPart, type RunbookContext, type RunbookSection } from "../product-runbook";
+import { guideFrame } from "./frame";
 
-export const aitechneRunbook: GuideRunbook = ({ ws, env, input, hasOutput, product, varFile }) => {
+/** The guide's own sections. */
+const aitechneSections: RunbookPart = ({ ws, env, input, hasOutput, product, varFile }) => {
   const cluster = input("compute", "name") ?? `<cluster>`;
   const alarmPrefix = input("monitoring", "alarm_prefix") ?? `<prefix>`;
   const defaultVpc = env.network.mode === "default-vpc";
@@ -131,3 +133,6 @@ function samDeploySection({ ws, env, hasOutput }: Pick<RunbookContext, "ws" | "e
     ],
   };
 }
+
+/** The guide's runbook: its sections in the shared frame (lib/tools/runbooks/frame.ts). */
+export const aitechneRunbook = guideFrame(aitechneSections);

@@ -6,11 +6,12 @@ import { containerNameOf } from "../../../modules/compute/config";
 import { recordImageLines } from "../image";
 import {
   oneOffTask,
-  registerTaskDefinitions,
-  type GuideRunbook,
+  releaseCommands,
+  type RunbookPart,
   type RunbookContext,
   type RunbookSection,
 } from "../product-runbook";
+import { guideFrame } from "./frame";
 
 /** A service's Terraform name (`-` → `_`), as its task definition is keyed in the compute module. */
 const tf = (name: string) => name.replace(/-/g, "_");
@@ -31,7 +32,8 @@ function atenaNames({ ws, env, input }: RunbookContext) {
   return { name, cluster, svc, logGroup, services, web, first, db, path, keyAlias, manual };
 }
 
-export const atenaRunbook: GuideRunbook = (ctx) => {
+/** The guide's own sections. */
+const atenaSections: RunbookPart = (ctx) => {
   const { ws, env, varFile, hasOutput, product } = ctx;
   const n = atenaNames(ctx);
   const { cluster, svc, logGroup, services, first, path, keyAlias, manual } = n;
@@ -63,11 +65,13 @@ export const atenaRunbook: GuideRunbook = (ctx) => {
     commands: [
       "terraform output ecr_repository_urls",
       ...recordImageLines(product, ws, "sha-<commit>"),
-      ...registerTaskDefinitions(varFile, oneOffs),
-      ...oneOffs.flatMap((k) => oneOffTask(`${k}_run_task_command`, cluster, containerNameOf(env.compute, k))),
-      `terraform plan ${varFile} -target=module.compute -out=tfplan-ecs`,
-      "terraform apply tfplan-ecs",
-      `aws ecs wait services-stable --cluster ${cluster} --services ${services.map(svc).join(" ")}`,
+      ...releaseCommands(
+        varFile,
+        cluster,
+        oneOffs.map((key) => ({ key, container: containerNameOf(env.compute, key) })),
+        "tfplan-ecs",
+        services.map(svc),
+      ),
     ],
   });
   sections.push({
@@ -157,3 +161,6 @@ function operationsSections(ctx: RunbookContext, n: ReturnType<typeof atenaNames
   });
   return sections;
 }
+
+/** The guide's runbook: its sections in the shared frame (lib/tools/runbooks/frame.ts). */
+export const atenaRunbook = guideFrame(atenaSections);

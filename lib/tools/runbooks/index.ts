@@ -1,29 +1,37 @@
 /**
- * The guides' runbooks, per product id. A product whose guide writes its own runbook from start to end
- * (EduAutismo: seed 000 §5–§8, lib/tools/runbooks/eduautismo.ts) registers it in FULL_RUNBOOKS; the others
- * register the guide's own sections in GUIDE_RUNBOOKS, which the shared frame (lib/tools/product-runbook.ts:
- * first deploy, one-module change, state rollback, stop/start, outputs) places among the platform's.
+ * The products' runbook specs, per product id: each fills the one generator's shared frame
+ * (lib/tools/runbooks/frame.ts) with its guide's sections and section choices as data. A product not listed here
+ * gets the frame alone (`PLATFORM_RUNBOOK`).
  */
 import type { EnvironmentConfig, Product } from "../../../environments";
-import type { GuideRunbook } from "../product-runbook";
+import type { RunbookSpec } from "../product-runbook";
 import type { SynthesizedStack } from "../synthesized";
 import { aitechneRunbook } from "./aitechne";
 import { atenaRunbook } from "./atena";
-import { eduautismoFirstDeploy, eduautismoRunbookDoc } from "./eduautismo";
+import { eduautismoRunbook } from "./eduautismo";
+import { firstDeployLines, PLATFORM_RUNBOOK, productRunbookDoc } from "./frame";
 import { retellRunbook } from "./retell";
 
-export const GUIDE_RUNBOOKS: Readonly<Record<string, GuideRunbook>> = {
+export { FRAME, firstDeployLines, guideFrame, PLATFORM_RUNBOOK, productRunbookDoc } from "./frame";
+
+export const GUIDE_RUNBOOKS: Readonly<Record<string, RunbookSpec>> = {
+  eduautismo: eduautismoRunbook,
   atena: atenaRunbook,
   retell: retellRunbook,
   aitechne: aitechneRunbook,
 };
 
-/** A guide's whole runbook: the document, and its first-deploy section (what `npm run rollout` prints). */
-export interface FullRunbook {
-  readonly doc: (product: Product, env: EnvironmentConfig, stack: SynthesizedStack) => string;
-  readonly firstDeploy: (product: Product, env: EnvironmentConfig, stack: SynthesizedStack) => string[];
+/** A product's runbook spec: its guide's, else the frame alone. */
+export function runbookSpec(product: Pick<Product, "id">): RunbookSpec {
+  return GUIDE_RUNBOOKS[product.id] ?? PLATFORM_RUNBOOK;
 }
 
-export const FULL_RUNBOOKS: Readonly<Record<string, FullRunbook>> = {
-  eduautismo: { doc: eduautismoRunbookDoc, firstDeploy: eduautismoFirstDeploy },
-};
+/** A product's workspace runbook (docs/runbooks/<outDir>/<ws>.md). */
+export function workspaceRunbook(product: Product, env: EnvironmentConfig, stack: SynthesizedStack): string {
+  return productRunbookDoc(product, env, stack, runbookSpec(product));
+}
+
+/** The markdown of a workspace's first-deploy section: what `npm run rollout` prints (the runbook's own section). */
+export function firstDeployMarkdown(product: Product, env: EnvironmentConfig, stack: SynthesizedStack): string[] {
+  return firstDeployLines(product, env, stack, runbookSpec(product));
+}

@@ -6,10 +6,12 @@
  */
 import { containerNameOf } from "../../../modules/compute/config";
 import { recordImageLines } from "../image";
-import { oneOffTask, registerTaskDefinitions, type GuideRunbook, type RunbookSection } from "../product-runbook";
+import { releaseCommands, type RunbookContext, type RunbookPart, type RunbookSection } from "../product-runbook";
+import { guideFrame } from "./frame";
 
-export const retellRunbook: GuideRunbook = (ctx) => {
-  const { env, ws, varFile, product } = ctx;
+/** The guide's own sections. */
+const retellSections: RunbookPart = (ctx) => {
+  const { env, ws, product } = ctx;
   const cluster = ctx.input("compute", "name") ?? `${env.project}-${ws}`;
   const services = env.compute.services.map((s) => ({
     name: s.name,
@@ -19,10 +21,8 @@ export const retellRunbook: GuideRunbook = (ctx) => {
     hosts: s.hostHeaders,
   }));
   const api = services[0];
-  const region = env.region;
   const secret = (name: string) =>
     `read -rs VALUE && aws secretsmanager put-secret-value --secret-id "$(terraform output -json app_secret_arns | jq -r '."${name}"')" --secret-string "$VALUE"   # type ${name}`;
-  const ecrVar = (image: string) => `ECR_${image.replace(/-/g, "_").toUpperCase()}`;
   const sections: RunbookSection[] = [
     {
       title: "Secrets (seed 003 §3)",
@@ -33,38 +33,11 @@ export const retellRunbook: GuideRunbook = (ctx) => {
       ],
       commands: ["terraform output -json app_secret_arns | jq -r 'keys[]'", ...env.security.secrets.names.map(secret)],
     },
-    {
-      title: 'Deploy: images, migrations, services (seed 003 "Deploy Manual")',
-      text: [
-        "Repositories have immutable tags: tag each build with the commit, never `:latest` (D114). Record that tag with `npm run image`",
-        "(its one home is the product's `images.json`, which every synth writes into the tfvars; D135) before the plans below. The",
-        "migrations task needs the private subnets and the tasks' security group: its output prints the complete `aws ecs run-task`",
-        "line (the guide's `--launch-type FARGATE` alone fails). The db-bootstrap task (first deploy only) creates the app's database user.",
-      ],
-      commands: [
-        "TAG=$(git rev-parse --short HEAD)",
-        ...env.compute.images.map(
-          (i) => `${ecrVar(i)}=$(terraform output -json ecr_repository_urls | jq -r '."${i}"')`,
-        ),
-        `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin "\${${ecrVar(env.compute.images[0])}%%/*}"`,
-        ...env.compute.images.flatMap((i) => [
-          `docker build -t "$${ecrVar(i)}:$TAG" -f apps/${i}/Dockerfile .`,
-          `docker push "$${ecrVar(i)}:$TAG"`,
-        ]),
-        ...recordImageLines(product, ws, "$TAG"),
-        ...registerTaskDefinitions(varFile, ["db_bootstrap", "migrations"]),
-        ...oneOffTask(
-          "db_bootstrap_run_task_command",
-          cluster,
-          containerNameOf(env.compute, "db_bootstrap"),
-          "first deploy only",
-        ),
-        ...oneOffTask("migrations_run_task_command", cluster, containerNameOf(env.compute, "migrations")),
-        `terraform plan ${varFile} -target=module.compute -out=tfplan-compute`,
-        "terraform apply tfplan-compute",
-        `aws ecs wait services-stable --cluster ${cluster} --services ${services.map((s) => s.ecs).join(" ")}`,
-      ],
-    },
+    deploySection(
+      ctx,
+      cluster,
+      services.map((s) => s.ecs),
+    ),
     {
       title: 'Restart the services (seed 003 "Atualizar Serviços ECS")',
       commands: services.map(
@@ -116,3 +89,47 @@ export const retellRunbook: GuideRunbook = (ctx) => {
   ];
   return sections;
 };
+
+/** `ECR_<IMAGE>`: the shell variable that holds an image's repository URL. */
+const ecrVar = (image: string) => `ECR_${image.replace(/-/g, "_").toUpperCase()}`;
+
+/** The guide's manual deploy: build and push every image, record the tag, then the release (one-off tasks, services). */
+function deploySection(
+  { env, ws, varFile, product }: RunbookContext,
+  cluster: string,
+  services: string[],
+): RunbookSection {
+  const region = env.region;
+  return {
+    title: 'Deploy: images, migrations, services (seed 003 "Deploy Manual")',
+    text: [
+      "Repositories have immutable tags: tag each build with the commit, never `:latest` (D114). Record that tag with `npm run image`",
+      "(its one home is the product's `images.json`, which every synth writes into the tfvars; D135) before the plans below. The",
+      "migrations task needs the private subnets and the tasks' security group: its output prints the complete `aws ecs run-task`",
+      "line (the guide's `--launch-type FARGATE` alone fails). The db-bootstrap task (first deploy only) creates the app's database user.",
+    ],
+    commands: [
+      "TAG=$(git rev-parse --short HEAD)",
+      ...env.compute.images.map((i) => `${ecrVar(i)}=$(terraform output -json ecr_repository_urls | jq -r '."${i}"')`),
+      `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin "\${${ecrVar(env.compute.images[0])}%%/*}"`,
+      ...env.compute.images.flatMap((i) => [
+        `docker build -t "$${ecrVar(i)}:$TAG" -f apps/${i}/Dockerfile .`,
+        `docker push "$${ecrVar(i)}:$TAG"`,
+      ]),
+      ...recordImageLines(product, ws, "$TAG"),
+      ...releaseCommands(
+        varFile,
+        cluster,
+        [
+          { key: "db_bootstrap", container: containerNameOf(env.compute, "db_bootstrap"), note: "first deploy only" },
+          { key: "migrations", container: containerNameOf(env.compute, "migrations") },
+        ],
+        "tfplan-compute",
+        services,
+      ),
+    ],
+  };
+}
+
+/** The guide's runbook: its sections in the shared frame (lib/tools/runbooks/frame.ts). */
+export const retellRunbook = guideFrame(retellSections);
