@@ -40,11 +40,32 @@ function leaves(value: unknown, prefix = "", out = new Map<string, unknown>()): 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const words = (name: string) => name.toLowerCase().split("_").filter(Boolean);
 
-/** How well a config path names a variable: the variable's words found in the path, plus a half for the module's own section. */
+/**
+ * How well a config path names a variable: the variable's words found in the path, plus a half for the module's own
+ * section; 0 unless the path holds at least half of the words (a prefix such as `redis_` may be missing in the section).
+ */
 function score(variable: string, path: string, section: string): number {
   const flat = path.toLowerCase().replace(/[^a-z0-9]/g, "");
-  const found = words(variable).filter((w) => flat.includes(w.replace(/s$/, ""))).length;
-  return found === 0 ? 0 : found + (path.startsWith(`${section}.`) ? 0.5 : 0);
+  const all = words(variable);
+  const found = all.filter((w) => flat.includes(w.replace(/s$/, ""))).length;
+  const own = path.startsWith(`${section}.`) ? 0.5 : 0;
+  return found === 0 || 2 * (found + own) < all.length ? 0 : found + own;
+}
+
+/**
+ * With one configuration a value can match by chance (`workers_cpu` 256 and `compute.migrations.cpu` 256): there the
+ * field's own words (after its section) must all be in the variable's name.
+ */
+function namedBy(variable: string, path: string): boolean {
+  const names = words(variable).map((w) => w.replace(/s$/, ""));
+  const own = path
+    .split(".")
+    .slice(1)
+    .join(" ")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/\W+/);
+  return own.every((w) => names.some((n) => n.startsWith(w.replace(/s$/, "")) || w.startsWith(n)));
 }
 
 /**
@@ -56,7 +77,7 @@ export function owningField(variable: string, section: string, passing: readonly
   const candidates = [...flat[0].keys()]
     .filter((p) => flat.every((f, i) => f.has(p) && same(f.get(p), values[i])))
     .map((p) => ({ p, s: score(variable, p, section) }))
-    .filter((c) => c.s > 0)
+    .filter((c) => c.s > 0 && (passing.length > 1 || namedBy(variable, c.p)))
     .sort((a, b) => b.s - a.s || a.p.length - b.p.length);
   if (candidates.length === 0) return undefined;
   if (candidates.length > 1 && candidates[1].s === candidates[0].s && candidates[1].p.length === candidates[0].p.length)
@@ -89,12 +110,19 @@ function defaultCell(variable: string, section: string, passing: readonly Config
   if (refs[0] !== undefined && refs.every((r) => r === refs[0])) {
     const ref = refs[0] as string;
     const rootVar = /^var\.(\w+)$/.exec(ref)?.[1];
-    const spec = rootVar ? passing[0].stack.root.variable?.[rootVar] : undefined;
-    return spec && "default" in spec ? `\`${ref}\` (tfvars; ${code(spec.default)})` : `\`${ref}\``;
+    if (!rootVar) return `\`${ref}\``;
+    // A root variable (a knob): its value in each tfvars is the config field it is declared on.
+    const tfvars = passing.map((c) => c.stack.root.variable?.[rootVar]?.default);
+    const field = tfvars.every((v) => v !== undefined) ? owningField(rootVar, section, passing, tfvars) : undefined;
+    return field ? `\`${ref}\` (tfvars) ← ${fieldCell(field, passing)}` : `\`${ref}\` (tfvars)`;
   }
   if (values.some((v) => typeof v === "string" && v.includes("${"))) return "set by the root";
   const field = owningField(variable, section, passing, values);
-  if (!field) return "set by the root";
+  return field ? fieldCell(field, passing) : "set by the root";
+}
+
+/** A config field with its schema default: `cache.engine` = `"redis"`, or (required) / (optional). */
+function fieldCell(field: string, passing: readonly Configuration[]): string {
   const d = schemaDefault(environmentSchemaOf(passing[0].product), field);
   if (d === "required") return `\`${field}\` (required)`;
   if (d === "optional") return `\`${field}\` (optional)`;
