@@ -1,6 +1,6 @@
 /**
  * `npm run docs`: regenerates docs/runbooks/<ws>.md (EduAutismo), docs/runbooks/<product>/<ws>.md (the
- * other products), docs/modules/<name>.md, docs/policy.md and the README's products table from the code.
+ * other products), the inputs/outputs block of each modules/<m>/README.md, docs/policy.md and the README's products table from the code.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -1,7 +1,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { generatedDocs, runbookDoc } from "../../lib/tools/docs";
-import { EDUAUTISMO, loadEnvironments, PRODUCTS } from "../../environments";
+import { EDUAUTISMO, environmentSchemaOf, loadEnvironments, PRODUCTS } from "../../environments";
+import {
+  owningField,
+  readmeWithModuleDocs,
+  schemaDefault,
+  TF_DOCS_BEGIN,
+  TF_DOCS_END,
+  type Configuration,
+} from "../../lib/tools/module-docs";
 import { oneOffTaskProblems } from "../../lib/tools/product-runbook";
 import { containerNameOf, type ComputeConfig } from "../../modules/compute/config";
 import { moduleGraph, readers } from "../../lib/tools/rollout";
@@ -39,11 +47,54 @@ test("dev's runbook checks health over plain HTTP (no certificate there)", () =>
   expect(docs["docs/runbooks/dev.md"]).toContain("curl -v http://${ALB_DNS}/health");
 });
 
-test("module docs show the value every workspace passes", () => {
-  expect(docs["docs/modules/cache.md"]).toMatch(
-    /\| `redis_node_type` \| `string` \| required \| `\$\{var\.redis_node_type\}` \|/,
+// Module READMEs (modules/<m>/README.md): a hand part, then the generated inputs and outputs between the markers.
+const readmes = Object.entries(docs).filter(([f]) => /^modules\/[^/]+\/README\.md$/.test(f));
+
+test("every synthesized module has a README with one generated block below its hand part", () => {
+  const modules = new Set(Object.values(synthAll().stacks).flatMap((s) => Object.keys(s.modules)));
+  expect([...modules].filter((m) => !docs[`modules/${m}/README.md`])).toEqual([]);
+  for (const [file, text] of readmes) {
+    expect([file, text.split(TF_DOCS_BEGIN).length, text.split(TF_DOCS_END).length]).toEqual([file, 2, 2]);
+    // The hand part: a title and what the module owns, above the markers.
+    expect([file, text.startsWith("# "), text.indexOf(TF_DOCS_BEGIN) > 300]).toEqual([file, true, true]);
+  }
+});
+
+test.each(readmes)(
+  "%s: every input of every configuration is listed, with a declared condition when not always present",
+  (file, text) => {
+    const m = file.split("/")[1];
+    const block = text.slice(text.indexOf(TF_DOCS_BEGIN));
+    for (const stack of Object.values(synthAll().stacks))
+      for (const v of Object.keys(stack.modules[m]?.variable ?? {})) expect(block).toContain(`| \`${v}\` |`);
+    // The fallback "in <configurations>" shows only when no declared condition holds (lib/tools/module-conditions.ts).
+    expect(block.split("\n").filter((l) => /\| in [^|]+\|$/.test(l))).toEqual([]);
+  },
+);
+
+test("the generated block replaces only itself: the hand part stays, and regenerating changes nothing", () => {
+  const hand = '# module "x"\n\nWhat it owns.\n';
+  const block = `${TF_DOCS_BEGIN}\n## Inputs\n${TF_DOCS_END}`;
+  const once = readmeWithModuleDocs(hand, block);
+  expect(once.startsWith(hand)).toBe(true);
+  expect(readmeWithModuleDocs(once, block)).toBe(once);
+  expect(readmeWithModuleDocs(once, `${TF_DOCS_BEGIN}\nnew\n${TF_DOCS_END}`)).toBe(
+    `${hand}\n${TF_DOCS_BEGIN}\nnew\n${TF_DOCS_END}\n`,
   );
-  expect(docs["docs/modules/cdn.md"]).toContain("Present in: production.");
+});
+
+test("an input's default is the one of the config field whose value it carries, chosen by name among equal values", () => {
+  const config = (env: object) => ({ env }) as unknown as Configuration;
+  const passing = [
+    config({ cache: { engine: "valkey", other: "valkey" } }),
+    config({ cache: { engine: "redis", other: "redis" } }),
+  ];
+  expect(owningField("engine", "cache", passing, ["valkey", "redis"])).toBe("cache.engine");
+  expect(owningField("engine", "cache", passing, ["valkey", "valkey"])).toBeUndefined();
+  const schema = environmentSchemaOf(EDUAUTISMO);
+  expect(schemaDefault(schema, "cache.engine")).toEqual({ value: "redis" });
+  expect(schemaDefault(schema, "cache.engineVersion")).toBe("optional");
+  expect(schemaDefault(schema, "accountId")).toBe("required");
 });
 
 // EduAutismo's runbooks (docs/runbooks/<ws>.md); another product's are docs/runbooks/<product>/<ws>.md.

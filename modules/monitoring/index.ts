@@ -109,7 +109,7 @@ export class MonitoringModule extends ModuleStack {
   constructor(scope: Construct, workspace: string, props: MonitoringProps) {
     super(scope, workspace, "monitoring");
     const t = props.settings.thresholds;
-    // Inputs in the order of the module's documentation (docs/modules/monitoring.md).
+    // Inputs in the order of the generated table in ./README.md.
     const core = this.coreInputs(props);
     const rds = props.rds && this.rdsInputs(props.rds);
     const alb = props.alb && this.albInputs(props.alb);
