@@ -77,10 +77,7 @@ export function deployRole(part: SecurityPart, clusterName: string | undefined):
   const subjects = new TerraformLocal(
     scope,
     "github_subjects",
-    forExpr(
-      `concat([for b in ${branches} : "repo:\${${repo}}:ref:refs/heads/\${b}"], ` +
-        `[for e in ${environments} : "repo:\${${repo}}:environment:\${e}"])`,
-    ),
+    forExpr`concat([for b in ${branches} : "repo:\${${repo}}:ref:refs/heads/\${b}"], [for e in ${environments} : "repo:\${${repo}}:environment:\${e}"])`,
   ).asList;
   const role = named(
     new IamRole(scope, "github_actions_role", {

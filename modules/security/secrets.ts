@@ -48,7 +48,7 @@ export function appSecrets(part: SecurityPart, secretPrefix: string, dataKey: Km
   secret.name = `${prefix}/${Token.asString(each.key)}`;
   part.output(
     "secret_arns",
-    forExpr(`{ for k, s in ${secret.fqn} : k => s.arn }`),
+    forExpr`{ for k, s in ${secret.fqn} : k => s.arn }`,
     "Application secret ARNs by name (inject by ARN, never by value).",
   );
   return prefix;
