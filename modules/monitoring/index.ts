@@ -12,7 +12,7 @@
  * Depends on: security (alarms key), compute (cluster, log group, ALB), database and, when enabled, cache; storage for the Datadog copy.
  */
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import { Op } from "cdktf";
+import { range } from "../../lib/core/rules";
 import type { Construct } from "constructs";
 import { ModuleStack, named } from "../../lib/core/module-stack";
 import { albAlarms, serviceAlarms, type AlbRefs, type ServiceAlarm } from "./alarms-alb";
@@ -230,10 +230,12 @@ export class MonitoringModule extends ModuleStack {
       type: "number",
       description:
         "Nodes per shard: the whole group (<group>-001 …) without cluster mode, 1 + replicas per shard (<group>-0001-001 …) with it.",
-    });
-    nodes.addValidation({
-      condition: Op.and(Op.gte(nodes.numberValue, 1), Op.lte(nodes.numberValue, MAX_REDIS_NODES_PER_SHARD)),
-      errorMessage: `A shard has 1 to ${MAX_REDIS_NODES_PER_SHARD} nodes (the per-node metric queries are sized for that).`,
+      validations: [
+        {
+          condition: range("redis_nodes_per_shard", { min: 1, max: MAX_REDIS_NODES_PER_SHARD }),
+          errorMessage: `A shard has 1 to ${MAX_REDIS_NODES_PER_SHARD} nodes (the per-node metric queries are sized for that).`,
+        },
+      ],
     });
     const shardCount = this.input("redis_shard_count", redis.shards ?? 1, {
       type: "number",
