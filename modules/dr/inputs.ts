@@ -2,7 +2,7 @@
 import type { TerraformVariable } from "cdktf";
 import { range } from "../../lib/core/rules";
 import type { InputSpec } from "../../lib/core/module-stack";
-import type { DrProps } from "./index";
+import type { DrProps } from "./props";
 
 /** `ModuleStack.input`, bound to the module. */
 type InputFn = (name: string, value: unknown, spec: InputSpec) => TerraformVariable;
