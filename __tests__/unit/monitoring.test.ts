@@ -1,4 +1,3 @@
-import { memberId, memberSuffix, overNodes } from "../../modules/monitoring";
 import { MAX_METRIC_QUERIES_PER_ALARM } from "../../modules/monitoring/config";
 import { metricQueryBound } from "../../lib/tools/policy/structure-checks";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
@@ -6,6 +5,16 @@ import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/s
 const { stacks } = synthAll();
 const mon = (ws = "production"): Json => stacks[ws].modules.monitoring;
 const alarms = (ws = "production") => resourcesOf(mon(ws), "aws_cloudwatch_metric_alarm");
+
+// The HCL the module writes for member ids and node lists (modules/monitoring/members.ts, alarms-redis.ts).
+const memberSuffix = (i: string, clusterMode: boolean) =>
+  clusterMode
+    ? `format("%04d-%03d", floor((${i}) / var.redis_nodes_per_shard) + 1, (${i}) % var.redis_nodes_per_shard + 1)`
+    : `format("%03d", ${i} + 1)`;
+const memberId = (i: string, clusterMode: boolean) =>
+  `format("%s-%s", var.redis_replication_group_id, ${memberSuffix(i, clusterMode)})`;
+const overNodes = (fn: string, term: string) =>
+  `${fn}([\${join(", ", [for i in range(var.redis_nodes_per_shard) : format(${JSON.stringify(term)}, i + 1)])}])`;
 
 test("seed 000 §9.2's alarms keep their names in production (the hit-rate alarm gains its node's number)", () => {
   expect(stacks.production.root.module.monitoring.alarm_prefix).toBe("eduautismo-prod");

@@ -5,7 +5,8 @@
  *  - `toggle(flag)`: the `count` of a resource that exists when `flag` holds (`flag ? 1 : 0`);
  *  - `firstOf(resource, attribute)`: `<resource>[0].<attribute>` of a counted resource;
  *  - `hcl\`…\``: an HCL expression whose references are all tokens, for what cdktf's iterators cannot write
- *    with the same text (for-expressions with their own variable names and `if` clauses, objects with bare keys).
+ *    with the same text (for-expressions with their own variable names and `if` clauses, objects with bare keys);
+ *  - `hclExpr\`…\``: the same as an expression token, for a part that other expressions embed (it nests).
  */
 import { conditional, Lazy, propertyAccess, ref, Token, type IResolvable, type TerraformResource } from "cdktf";
 
@@ -32,5 +33,17 @@ export function firstOf(resource: TerraformResource, attribute: string): string 
  * text, so a mistyped reference is a TypeScript error.
  */
 export function hcl(glue: TemplateStringsArray, ...tokens: unknown[]): string {
-  return "${" + glue.reduce((out, text, i) => out + (i === 0 ? "" : Token.asString(tokens[i - 1])) + text, "") + "}";
+  return "${" + joined(glue, tokens) + "}";
+}
+
+/**
+ * hcl`…` as an expression token: `${…}` where it stands alone, bare inside another expression (hcl`…`,
+ * `Fn.*`, `jsonencode`), e.g. a member id that alarm names, dimensions and for-expressions all embed.
+ */
+export function hclExpr(glue: TemplateStringsArray, ...tokens: unknown[]): IResolvable {
+  return ref(joined(glue, tokens));
+}
+
+function joined(glue: TemplateStringsArray, tokens: unknown[]): string {
+  return glue.reduce((out, text, i) => out + (i === 0 ? "" : Token.asString(tokens[i - 1])) + text, "");
 }

@@ -1,6 +1,6 @@
 /** Terraform validation blocks several modules share. */
-import { hclExpression } from "./hcl";
 import type { VariableValidation } from "./module-stack";
+import { oneOf } from "./rules";
 
 /** Retention values CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
@@ -10,7 +10,7 @@ export const LOG_RETENTION_DAYS = [
 /** The variable must be a CloudWatch Logs retention value. */
 export function retentionValidation(variable: string): VariableValidation {
   return {
-    condition: `contains(${hclExpression(LOG_RETENTION_DAYS)}, var.${variable})`,
+    condition: oneOf(variable, LOG_RETENTION_DAYS),
     errorMessage: `${variable} must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …).`,
   };
 }

@@ -6,7 +6,7 @@
 import { propertyAccess, Token } from "cdktf";
 import { bucketNames } from "../storage/config";
 import { IMAGE_KNOBS, serviceKnobs, taskKnobs } from "./config";
-import type { ComputeProps } from "./index";
+import type { ComputeProps } from "./props";
 import type { BucketVars, ComputeVars, DbVars, DynamicKnobTokens, ModuleApi, RedisVars } from "./parts";
 
 /** `mlModels` → `ml_models`: the Terraform name of a bucket key, as the storage module names it. */

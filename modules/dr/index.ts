@@ -7,50 +7,19 @@
  * bucket for their server access logs, and the replication of the primary database's automated
  * backups (point-in-time restore in the DR region). In the primary region: the S3 replication role
  * and the replication configuration of each source bucket.
- * Parts: inputs.ts (variables as tokens), dr-region.ts (the DR region's pieces), replication.ts (primary region).
+ * Parts: props.ts (what the module takes), inputs.ts (variables as tokens), dr-region.ts (the DR region's pieces), replication.ts (primary region).
  * Depends on: storage (the source buckets) and database (the primary instance); nothing depends on it.
  */
 import type { Construct } from "constructs";
 import { ModuleStack } from "../../lib/core/module-stack";
 import { hcl } from "../../lib/core/tokens";
-import type { DrConfig } from "./config";
 import { drRegionCopies } from "./dr-region";
 import { drInputs } from "./inputs";
+import type { DrProps } from "./props";
 import { replication } from "./replication";
 
 export { DR_ACCESS_LOG_PREFIX } from "./dr-region";
-
-export interface DrBucket {
-  /** Terraform name of the source and of its replica, e.g. `ml_models`. */
-  readonly key: string;
-  /** Source bucket name (storage module output). */
-  readonly name: string;
-  /** Source bucket ARN (storage module output). */
-  readonly arn: string;
-}
-
-export interface DrProps {
-  /** Name prefix of the role, e.g. `<project>-production`. */
-  readonly name: string;
-  /** The environment's `dr` section: `region` (of the copies; must differ from `sourceRegion`) and `backupRetentionDays`. */
-  readonly settings: DrConfig;
-  /** Region of the primary resources. */
-  readonly sourceRegion: string;
-  /** Account id (key policy, ARNs). */
-  readonly accountId: string;
-  /** Name of the DR logs bucket. */
-  readonly logsBucketName: string;
-  /** Identifier of the primary DB instance (database module). */
-  readonly dbInstanceIdentifier: string;
-  /** The data key of the primary region (security module): S3 decrypts source objects with it. */
-  readonly sourceDataKmsKeyArn: string;
-  /** Buckets to replicate (storage module outputs), decided at synthesis (one replica bucket each). @default none */
-  readonly buckets?: readonly DrBucket[];
-  /** Deletion window of the DR key, days. @default 30 */
-  readonly kmsDeletionWindowDays?: number;
-  /** `prevent_destroy` on the DR key and buckets (decided at synthesis). @default false */
-  readonly preventDestroy?: boolean;
-}
+export type { DrBucket, DrProps } from "./props";
 
 /** `us-east-2` → provider alias `us_east_2`. */
 export function regionAlias(region: string): string {

@@ -1,7 +1,8 @@
 /** The dr module's variables, returned as typed tokens. */
-import { Op, type TerraformVariable } from "cdktf";
+import type { TerraformVariable } from "cdktf";
+import { range } from "../../lib/core/rules";
 import type { InputSpec } from "../../lib/core/module-stack";
-import type { DrProps } from "./index";
+import type { DrProps } from "./props";
 
 /** `ModuleStack.input`, bound to the module. */
 type InputFn = (name: string, value: unknown, spec: InputSpec) => TerraformVariable;
@@ -48,10 +49,12 @@ export function drInputs(input: InputFn, props: DrProps, drRegion: string): DrVa
   const retention = input("backup_retention_days", props.settings.backupRetentionDays, {
     type: "number",
     description: "Days of replicated automated backups kept in the DR region.",
-  });
-  retention.addValidation({
-    condition: Op.and(Op.gte(retention.numberValue, 1), Op.lte(retention.numberValue, 35)),
-    errorMessage: "backup_retention_days must be 1 to 35 (RDS keeps at most 35 days of backups).",
+    validations: [
+      {
+        condition: range("backup_retention_days", { min: 1, max: 35 }),
+        errorMessage: "backup_retention_days must be 1 to 35 (RDS keeps at most 35 days of backups).",
+      },
+    ],
   });
   return {
     name,

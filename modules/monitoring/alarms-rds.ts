@@ -1,5 +1,6 @@
 /** The database's alarms: CPU, free storage, connections, and one replica-lag alarm per read replica. */
 import { Op, TerraformCount, Token } from "cdktf";
+import { hcl } from "../../lib/core/tokens";
 import { counted } from "../../lib/core/module-stack";
 import type { Alarm } from "./alarms";
 import type { Thresholds } from "./config";
@@ -55,12 +56,13 @@ export function rdsAlarms(alarm: Alarm, t: Thresholds, rds: RdsRefs): void {
     treatMissingData: "missing",
   });
   // One alarm per replica, named after it (`-replica-1` …): one name for all would be one alarm (D130).
-  const replica = `${rds.instanceId}-replica-${Token.asString(Op.add(TerraformCount.of(rds.replicaCount).index, 1))}`;
+  const index = TerraformCount.of(rds.replicaCount).index;
+  const replica = `${rds.instanceId}-replica-${Token.asString(Op.add(index, 1))}`;
   counted(
     alarm({
       suffix: "rds-replica-lag",
-      // Literal text: counted() reads the name before tokens resolve, and must see it vary with count.index.
-      instance: "${count.index + 1}",
+      // `${count.index + 1}` (the replica's `(count.index + 1)` without parentheses, as the name has always read).
+      instance: hcl`${index} + 1`,
       alarmDescription: `Read replica ${replica} more than ${t.rdsReplicaLagSeconds}s behind`,
       namespace: "AWS/RDS",
       metricName: "ReplicaLag",

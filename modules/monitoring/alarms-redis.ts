@@ -1,48 +1,53 @@
 /**
- * The Redis alarms (only with a cache). Roles move between the nodes of a group at every failover, so no
- * role-dependent alarm names a fixed node (D47). Member ids, node counts and the per-node metric queries are
- * HCL text (members.ts): the for-expressions and `dynamic "metric_query"` blocks over `range(<nodes>)` have no
- * token form that renders them as they are, and counted() must see `count.index` in the alarm names.
+ * The Redis alarms. Roles move between the nodes of a group at every failover, so no role-dependent alarm
+ * names a fixed node (D47). Member ids, node counts and the per-node metric queries are HCL expressions over the
+ * module's variable tokens (members.ts, hclExpr): the for-expressions and `dynamic "metric_query"` blocks over
+ * `range(<nodes>)` keep their text, and counted() sees `count.index` in the alarm names.
  */
+import { TerraformCount, Token, type IResolvable } from "cdktf";
 import { counted } from "../../lib/core/module-stack";
+import { hcl, hclExpr } from "../../lib/core/tokens";
 import type { Alarm, AlarmSpec } from "./alarms";
 import type { Thresholds } from "./config";
-import { memberId, memberSuffix } from "./members";
+import { memberId, memberSuffix, type RedisRefs } from "./members";
+
+/** `count.index` of a counted alarm, as a token. */
+const indexOf = (count: IResolvable) => TerraformCount.of(Token.asNumber(count)).index;
 
 /**
  * A `dynamic "metric_query"` block: one metric query per node of one shard, ids `<prefix>1` … `<prefix>N`
  * (N = var.redis_nodes_per_shard): `<group>-001` … `<group>-00N`, or in cluster mode the nodes
- * `<group>-000S-001` … of shard S = count.index + 1 (one alarm per shard).
+ * `<group>-000S-001` … of shard S = count.index + 1 (one alarm per shard, `shardIndex` its count.index).
  */
 export function nodeQueries(
+  r: RedisRefs,
   prefix: string,
-  metricName: string,
-  stat: string,
-  period: number,
-  clusterMode = false,
+  metric: { readonly name: string; readonly stat: string; readonly period: number },
+  shardIndex?: unknown,
 ): Record<string, unknown> {
-  const id = clusterMode
-    ? 'format("%s-%04d-%03d", var.redis_replication_group_id, count.index + 1, metric_query.value + 1)'
-    : 'format("%s-%03d", var.redis_replication_group_id, metric_query.value + 1)';
+  const id =
+    shardIndex === undefined
+      ? hcl`format("%s-%03d", ${r.groupId}, metric_query.value + 1)`
+      : hcl`format("%s-%04d-%03d", ${r.groupId}, ${shardIndex} + 1, metric_query.value + 1)`;
   return {
-    for_each: "${range(var.redis_nodes_per_shard)}",
+    for_each: hcl`range(${r.nodesPerShard})`,
     content: {
       id: `${prefix}\${metric_query.value + 1}`,
       return_data: false,
       metric: {
         namespace: "AWS/ElastiCache",
-        metric_name: metricName,
-        dimensions: { CacheClusterId: `\${${id}}` },
-        period,
-        stat,
+        metric_name: metric.name,
+        dimensions: { CacheClusterId: id },
+        period: metric.period,
+        stat: metric.stat,
       },
     },
   };
 }
 
 /** Metric math over every node of a shard: `MAX([lag1, lag2, …])`; `term` has `%d` where the node number goes. */
-export function overNodes(fn: string, term: string): string {
-  return `${fn}([\${join(", ", [for i in range(var.redis_nodes_per_shard) : format(${JSON.stringify(term)}, i + 1)])}])`;
+export function overNodes(r: RedisRefs, fn: string, term: string): string {
+  return `${fn}([${hcl`join(", ", [for i in range(${r.nodesPerShard}) : format(${JSON.stringify(term)}, i + 1)])`}])`;
 }
 
 /**
@@ -51,18 +56,19 @@ export function overNodes(fn: string, term: string): string {
  * (down, failover: roles move inside a shard, D47): one metric-math alarm over the shard's nodes, 1 + nodes
  * queries, at most 1 + MAX_REDIS_NODES_PER_SHARD (7) of CloudWatch's 10 (D131).
  */
-export function redisAlarms(alarm: Alarm, t: Thresholds, clusterMode: boolean): void {
-  perNodeAlarms(alarm, t, clusterMode);
-  perShardAlarms(alarm, t, clusterMode);
+export function redisAlarms(alarm: Alarm, t: Thresholds, r: RedisRefs, clusterMode: boolean): void {
+  perNodeAlarms(alarm, t, r, clusterMode);
+  perShardAlarms(alarm, t, r, clusterMode);
 }
 
 /** Memory, engine CPU, evictions and hit rate: one alarm per member, named and dimensioned after it (D130). */
-function perNodeAlarms(alarm: Alarm, t: Thresholds, clusterMode: boolean): void {
-  const node = { CacheClusterId: `\${${memberId("count.index", clusterMode)}}` };
-  const nodeInstance = `\${${memberSuffix("count.index", clusterMode)}}`;
-  const perNode = (spec: Omit<AlarmSpec, "instance">) =>
-    counted(alarm({ ...spec, instance: nodeInstance }), "var.redis_shard_count * var.redis_nodes_per_shard");
-  const onNode = `on node \${${memberId("count.index", clusterMode)}}`;
+function perNodeAlarms(alarm: Alarm, t: Thresholds, r: RedisRefs, clusterMode: boolean): void {
+  const count = hclExpr`${r.shardCount} * ${r.nodesPerShard}`;
+  const id = Token.asString(memberId(indexOf(count), clusterMode, r));
+  const node = { CacheClusterId: id };
+  const nodeInstance = Token.asString(memberSuffix(indexOf(count), clusterMode, r));
+  const perNode = (spec: Omit<AlarmSpec, "instance">) => counted(alarm({ ...spec, instance: nodeInstance }), count);
+  const onNode = `on node ${id}`;
   perNode({
     suffix: "redis-memory-high",
     alarmDescription: `Redis memory above ${t.redisMemoryPercent}% ${onNode} (seed 000 §8.4)`,
@@ -140,18 +146,18 @@ function perNodeAlarms(alarm: Alarm, t: Thresholds, clusterMode: boolean): void 
  * Down and failover: one metric-math alarm over the nodes of a shard (roles move inside a shard, D47). Without
  * cluster mode the group is one shard and the alarm keeps seed 000 §9.2's name; with it, one per shard.
  */
-function perShardAlarms(alarm: Alarm, t: Thresholds, clusterMode: boolean): void {
+function perShardAlarms(alarm: Alarm, t: Thresholds, r: RedisRefs, clusterMode: boolean): void {
+  const count = clusterMode
+    ? hclExpr`${r.nodesPerShard} > 1 ? ${r.shardCount} : 0`
+    : hclExpr`${r.nodesPerShard} > 1 ? 1 : 0`;
+  const shardIndex = clusterMode ? indexOf(count) : undefined;
+  const shardNumber = shardIndex === undefined ? "" : hcl`format("%04d", ${shardIndex} + 1)`;
   const perShard = (spec: Omit<AlarmSpec, "instance">) =>
-    clusterMode
-      ? counted(
-          alarm({ ...spec, instance: '${format("%04d", count.index + 1)}' }),
-          "var.redis_nodes_per_shard > 1 ? var.redis_shard_count : 0",
-        )
-      : counted(alarm(spec), "var.redis_nodes_per_shard > 1 ? 1 : 0");
+    counted(alarm(clusterMode ? { ...spec, instance: shardNumber } : spec), count);
   // Roles move: after a failover `-002` may be the primary (no ReplicationLag) and `-001` a
   // replica. Role-dependent metrics are therefore read from every node of the shard and combined
   // with metric math, so no alarm names a node (docs/decisions.md D47).
-  const shard = clusterMode ? ' of shard ${format("%04d", count.index + 1)}' : "";
+  const shard = clusterMode ? ` of shard ${shardNumber}` : "";
   perShard({
     suffix: "redis-down",
     alarmDescription: `Redis${shard} unavailable: the highest replication lag of any node above ${t.redisReplicationLag}s, or no node reporting replication at all (seed 000 §9.2)`,
@@ -163,12 +169,14 @@ function perShardAlarms(alarm: Alarm, t: Thresholds, clusterMode: boolean): void
     metricQuery: [
       {
         id: "lag",
-        expression: overNodes("MAX", "lag%d"),
+        expression: overNodes(r, "MAX", "lag%d"),
         label: "Highest replication lag of any node (s)",
         returnData: true,
       },
     ],
-  }).addOverride("dynamic", { metric_query: [nodeQueries("lag", "ReplicationLag", "Maximum", 60, clusterMode)] });
+  }).addOverride("dynamic", {
+    metric_query: [nodeQueries(r, "lag", { name: "ReplicationLag", stat: "Maximum", period: 60 }, shardIndex)],
+  });
   // A failover notifies on its own: IsMaster (1 on the primary, 0 on replicas) changes on some
   // node whenever the primary role moves. ElastiCache's SNS events cannot reach this topic (it is
   // KMS-encrypted, which ElastiCache notifications do not support) and its EventBridge events do
@@ -183,10 +191,12 @@ function perShardAlarms(alarm: Alarm, t: Thresholds, clusterMode: boolean): void
     metricQuery: [
       {
         id: "moved",
-        expression: overNodes("MAX", "ABS(DIFF(primary%d))"),
+        expression: overNodes(r, "MAX", "ABS(DIFF(primary%d))"),
         label: "Nodes whose role changed",
         returnData: true,
       },
     ],
-  }).addOverride("dynamic", { metric_query: [nodeQueries("primary", "IsMaster", "Maximum", 60, clusterMode)] });
+  }).addOverride("dynamic", {
+    metric_query: [nodeQueries(r, "primary", { name: "IsMaster", stat: "Maximum", period: 60 }, shardIndex)],
+  });
 }

@@ -3,11 +3,12 @@
  * the module's variable tokens. Platform widgets by data store and service (ECS, RDS, Redis, ALB), then the
  * app's widgets, the metric alarms' metrics and the error-rate widgets, two per row.
  */
-import { Fn, ref } from "cdktf";
+import { Fn, Token, type IResolvable } from "cdktf";
+import { hclExpr } from "../../lib/core/tokens";
 import { entry } from "./alarms-alb";
 import type { AppWidget } from "./app-metrics";
 import type { MetricAlarmConfig } from "./config";
-import { memberId } from "./members";
+import { memberId, type RedisRefs } from "./members";
 
 type Metric = unknown[];
 
@@ -17,6 +18,8 @@ export interface DashboardRefs {
   readonly clusterName: string;
   readonly serviceName?: string;
   readonly rdsInstanceId?: string;
+  /** The Redis group's variables (with a cache). */
+  readonly redis?: RedisRefs;
   readonly albArnSuffix?: string;
   readonly targetGroupArnSuffix?: string;
   /** Target group ARN suffixes by service (map token): error-rate widgets. */
@@ -26,7 +29,6 @@ export interface DashboardRefs {
 
 /** What the dashboard draws. */
 export interface DashboardContent {
-  readonly redis: boolean;
   /** The Redis group runs in cluster mode (member ids `<group>-000S-00N`). @default false */
   readonly clusterMode?: boolean;
   readonly appWidgets?: readonly AppWidget[];
@@ -52,12 +54,12 @@ function widget(region: string, title: string, metrics: Metric[] | unknown, x: n
  * One line per metric and node (`<group>-001` … `<group>-00N`, cluster mode `<group>-0001-001` …): roles move
  * at a failover, so no widget follows a single node. A for-expression over the node range: HCL text (members.ts).
  */
-function everyNode(metrics: [string, string?][], clusterMode: boolean): unknown {
-  const lists = metrics.map(
-    ([metric, stat]) =>
-      `[for i in range(var.redis_shard_count * var.redis_nodes_per_shard) : ["AWS/ElastiCache", ${JSON.stringify(metric)}, "CacheClusterId", ${memberId("i", clusterMode)}${stat ? `, { stat = ${JSON.stringify(stat)} }` : ""}]]`,
-  );
-  return ref(`concat(${lists.join(", ")})`);
+function everyNode(r: RedisRefs, metrics: [string, string?][], clusterMode: boolean): IResolvable {
+  const lists = metrics.map(([metric, stat]) => {
+    const options = stat ? `, { stat = ${JSON.stringify(stat)} }` : "";
+    return hclExpr`[for i in range(${r.shardCount} * ${r.nodesPerShard}) : ["AWS/ElastiCache", ${JSON.stringify(metric)}, "CacheClusterId", ${memberId("i", clusterMode, r)}${options}]]`;
+  });
+  return hclExpr`concat(${lists.map((l) => Token.asString(l)).join(", ")})`;
 }
 
 /** ECS CPU and memory, running vs desired tasks of the watched service (row 0). */
@@ -107,7 +109,7 @@ function rdsWidgets(r: DashboardRefs, instanceId: string) {
 }
 
 /** Hits and misses, engine CPU and memory, network of every node (rows 2–3). */
-function redisWidgets(r: DashboardRefs, clusterMode: boolean) {
+function redisWidgets(r: DashboardRefs, redis: RedisRefs, clusterMode: boolean) {
   const sums = (a: string, b: string): [string, string?][] => [
     [a, "Sum"],
     [b, "Sum"],
@@ -116,21 +118,21 @@ function redisWidgets(r: DashboardRefs, clusterMode: boolean) {
     widget(
       r.region,
       "Redis hits / misses, every node",
-      everyNode(sums("CacheHits", "CacheMisses"), clusterMode),
+      everyNode(redis, sums("CacheHits", "CacheMisses"), clusterMode),
       12,
       12,
     ),
     widget(
       r.region,
       "Redis engine CPU and memory, every node",
-      everyNode([["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]], clusterMode),
+      everyNode(redis, [["EngineCPUUtilization"], ["DatabaseMemoryUsagePercentage"]], clusterMode),
       0,
       18,
     ),
     widget(
       r.region,
       "Redis network, every node",
-      everyNode(sums("NetworkBytesIn", "NetworkBytesOut"), clusterMode),
+      everyNode(redis, sums("NetworkBytesIn", "NetworkBytesOut"), clusterMode),
       12,
       18,
     ),
@@ -259,7 +261,7 @@ export function dashboardBody(r: DashboardRefs, has: DashboardContent): string {
   const widgets = [
     ...(r.serviceName === undefined ? [] : ecsWidgets(r, r.serviceName)),
     ...(r.rdsInstanceId === undefined ? [] : rdsWidgets(r, r.rdsInstanceId)),
-    ...(has.redis ? redisWidgets(r, has.clusterMode === true) : []),
+    ...(r.redis === undefined ? [] : redisWidgets(r, r.redis, has.clusterMode === true)),
     ...(r.albArnSuffix === undefined ? [] : albWidgets(r, r.albArnSuffix)),
     ...appWidgets(r, app),
     ...metricAlarmWidgets(r, alarms, below),

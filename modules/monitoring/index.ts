@@ -12,7 +12,7 @@
  * Depends on: security (alarms key), compute (cluster, log group, ALB), database and, when enabled, cache; storage for the Datadog copy.
  */
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import { Op } from "cdktf";
+import { range } from "../../lib/core/rules";
 import type { Construct } from "constructs";
 import { ModuleStack, named } from "../../lib/core/module-stack";
 import { albAlarms, serviceAlarms, type AlbRefs, type ServiceAlarm } from "./alarms-alb";
@@ -23,10 +23,11 @@ import { redisAlarms } from "./alarms-redis";
 import { appMetricFilters, type AppMetricsProps } from "./app-metrics";
 import { DEFAULT_APP_NAMESPACE, MAX_REDIS_NODES_PER_SHARD, type MonitoringConfig } from "./config";
 import { dashboardBody } from "./dashboard";
+import type { RedisRefs } from "./members";
 import { datadogLogs } from "./datadog-logs";
 import type { DatadogSite } from "../compute/datadog-config";
 
-export { memberId, memberSuffix } from "./members";
+export { memberId, memberSuffix, type RedisRefs } from "./members";
 export { nodeQueries, overNodes } from "./alarms-redis";
 export type { ServiceAlarm } from "./alarms-alb";
 
@@ -113,7 +114,7 @@ export class MonitoringModule extends ModuleStack {
     const core = this.coreInputs(props);
     const rds = props.rds && this.rdsInputs(props.rds);
     const alb = props.alb && this.albInputs(props.alb);
-    if (props.redis) this.redisInputs(props.redis);
+    const redis = props.redis && this.redisInputs(props.redis);
     const appNamespace = this.input("app_metrics_namespace", props.appMetrics?.namespace ?? DEFAULT_APP_NAMESPACE, {
       type: "string",
       description: "Root of the app metric namespaces (<ns>/<sub>).",
@@ -135,7 +136,7 @@ export class MonitoringModule extends ModuleStack {
     // Data stores, load balancer, any metric, single services: each only when it exists or is configured.
     if (rds) rdsAlarms(alarm, t, rds);
     metricAlarms(this, { prefix: core.prefix, topic, alarms: props.settings.metricAlarms });
-    if (props.redis) redisAlarms(alarm, t, props.redis.shards !== undefined);
+    if (redis) redisAlarms(alarm, t, redis, props.redis?.shards !== undefined);
     if (alb) albAlarms(alarm, t, alb);
     serviceAlarms(alarm, services.alarms, { ...services, clusterName: core.clusterName, albArnSuffix: alb?.arnSuffix });
     if (props.datadog) this.datadogShipping(props.datadog, alarm, core);
@@ -148,12 +149,12 @@ export class MonitoringModule extends ModuleStack {
             ...core,
             appNamespace,
             rdsInstanceId: rds?.instanceId,
+            redis,
             albArnSuffix: alb?.arnSuffix,
             targetGroupArnSuffix: alb?.targetGroupArnSuffix,
             targetGroupArnSuffixes: services.targetGroupArnSuffixes,
           },
           {
-            redis: Boolean(props.redis),
             clusterMode: props.redis?.shards !== undefined,
             appWidgets: props.appMetrics?.widgets,
             metricAlarms: props.settings.metricAlarms,
@@ -219,25 +220,28 @@ export class MonitoringModule extends ModuleStack {
     };
   }
 
-  /** The group's id, nodes per shard and shards (read as HCL text by the Redis alarms and widgets: alarms-redis.ts). */
-  private redisInputs(redis: NonNullable<MonitoringProps["redis"]>): void {
-    this.input("redis_replication_group_id", redis.replicationGroupId, {
+  /** The group's id, nodes per shard and shards (the member ids of the Redis alarms and widgets: members.ts). */
+  private redisInputs(redis: NonNullable<MonitoringProps["redis"]>): RedisRefs {
+    const groupId = this.input("redis_replication_group_id", redis.replicationGroupId, {
       type: "string",
       description: "Redis replication group.",
-    });
+    }).stringValue;
     const nodes = this.input("redis_nodes_per_shard", redis.nodesPerShard, {
       type: "number",
       description:
         "Nodes per shard: the whole group (<group>-001 …) without cluster mode, 1 + replicas per shard (<group>-0001-001 …) with it.",
+      validations: [
+        {
+          condition: range("redis_nodes_per_shard", { min: 1, max: MAX_REDIS_NODES_PER_SHARD }),
+          errorMessage: `A shard has 1 to ${MAX_REDIS_NODES_PER_SHARD} nodes (the per-node metric queries are sized for that).`,
+        },
+      ],
     });
-    nodes.addValidation({
-      condition: Op.and(Op.gte(nodes.numberValue, 1), Op.lte(nodes.numberValue, MAX_REDIS_NODES_PER_SHARD)),
-      errorMessage: `A shard has 1 to ${MAX_REDIS_NODES_PER_SHARD} nodes (the per-node metric queries are sized for that).`,
-    });
-    this.input("redis_shard_count", redis.shards ?? 1, {
+    const shardCount = this.input("redis_shard_count", redis.shards ?? 1, {
       type: "number",
       description: "Shards (node groups): 1 without cluster mode.",
-    });
+    }).numberValue;
+    return { groupId, nodesPerShard: nodes.numberValue, shardCount };
   }
 
   /** monitoring.serviceAlarms and dashboard.errorRateServices, with the map variables only they read. */

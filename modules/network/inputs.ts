@@ -6,6 +6,7 @@ import { Fn, Op, type IResolvable, type TerraformVariable } from "cdktf";
 import type { InputSpec } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
 import { INTERFACE_ENDPOINTS, NAT_MODES, NETWORK_ALB_INGRESS, type NetworkConfig } from "./config";
+import { oneOf, range } from "../../lib/core/rules";
 import { NULL, ZERO } from "../../lib/core/tokens";
 
 /** `ModuleStack.input`, bound to the module. */
@@ -128,10 +129,9 @@ function natModeInput(input: InputFn, v: NetworkInputValues, publicSubnets: stri
     type: "string",
     description:
       "NAT: none, single (gateway in the first AZ), one-per-az (gateways) or instance (EC2 NAT instance in the first AZ).",
-  });
-  natMode.addValidation({
-    condition: Fn.contains(NAT_MODES, natMode.stringValue),
-    errorMessage: `nat_mode must be one of ${NAT_MODES.join(", ")}.`,
+    validations: [
+      { condition: oneOf("nat_mode", NAT_MODES), errorMessage: `nat_mode must be one of ${NAT_MODES.join(", ")}.` },
+    ],
   });
   natMode.addValidation({
     condition: Op.or(Op.eq(natMode.stringValue, "none"), Op.gt(Fn.lengthOf(publicSubnets), ZERO)),
@@ -191,10 +191,12 @@ function endpointAndFlowLogInputs(input: InputFn, v: NetworkInputValues) {
   const trafficType = input("flow_log_traffic_type", v.settings.flowLogs.trafficType, {
     type: "string",
     description: "Traffic the flow logs capture: ACCEPT, REJECT or ALL.",
-  });
-  trafficType.addValidation({
-    condition: Fn.contains(["ACCEPT", "REJECT", "ALL"], trafficType.stringValue),
-    errorMessage: "flow_log_traffic_type must be ACCEPT, REJECT or ALL.",
+    validations: [
+      {
+        condition: oneOf("flow_log_traffic_type", ["ACCEPT", "REJECT", "ALL"]),
+        errorMessage: "flow_log_traffic_type must be ACCEPT, REJECT or ALL.",
+      },
+    ],
   });
   return { ...flowLogs, flowLogTrafficType: trafficType.stringValue };
 }
@@ -205,10 +207,9 @@ function appPortInput(input: InputFn, port: number | undefined): number | undefi
   const appPort = input("app_port", port, {
     type: "number",
     description: "Port the application containers listen on.",
-  });
-  appPort.addValidation({
-    condition: Op.and(Op.gte(appPort.numberValue, 1), Op.lte(appPort.numberValue, 65535)),
-    errorMessage: "app_port must be a TCP port (1-65535).",
+    validations: [
+      { condition: range("app_port", { min: 1, max: 65535 }), errorMessage: "app_port must be a TCP port (1-65535)." },
+    ],
   });
   return appPort.numberValue;
 }
@@ -220,16 +221,18 @@ function albInputs(input: InputFn, v: NetworkInputValues) {
     type: "string",
     description:
       "Who reaches the ALB: internet (80/443 from anywhere), cloudfront (443 from CloudFront's origin-facing prefix list only) or none (no load balancer: nothing opened).",
+    validations: [
+      {
+        condition: oneOf("alb_ingress", NETWORK_ALB_INGRESS),
+        errorMessage: `alb_ingress must be one of ${NETWORK_ALB_INGRESS.join(", ")}.`,
+      },
+    ],
   });
   const prefixList = input("cloudfront_prefix_list_id", v.settings.cloudfrontPrefixListId ?? null, {
     type: "string",
     description:
       "Managed prefix list com.amazonaws.global.cloudfront.origin-facing of this region (alb_ingress cloudfront), or null.",
     nullable: true,
-  });
-  albIngress.addValidation({
-    condition: Fn.contains(NETWORK_ALB_INGRESS, albIngress.stringValue),
-    errorMessage: `alb_ingress must be one of ${NETWORK_ALB_INGRESS.join(", ")}.`,
   });
   albIngress.addValidation({
     condition: Op.or(Op.neq(albIngress.stringValue, "cloudfront"), Op.neq(prefixList.stringValue, NULL)),

@@ -3,9 +3,10 @@
  * Terraform roles): the module stack to add resources to, its `input`/`output` declarations, the
  * environment's `security` section and the root values every part uses, as tokens of the module's variables.
  */
-import { Lazy, type TerraformOutput, type TerraformVariable } from "cdktf";
+import { Token, type TerraformOutput, type TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-import { expr, type InputSpec } from "../../lib/core/module-stack";
+import type { InputSpec } from "../../lib/core/module-stack";
+import { hclExpr } from "../../lib/core/tokens";
 import type { SecurityConfig } from "./config";
 
 /** `ModuleStack.input`: declares a module variable and records the value the root passes. */
@@ -31,11 +32,12 @@ export interface SecurityPart {
 }
 
 /**
- * An HCL expression written as text around tokens, for the for-expressions cdktf cannot write as they are: its
- * iterators name the loop variables `key, val`, iterate `toset(…)` and leave a template body unquoted. Tokens
- * render bare in the expression and `\${<token>}` puts one into a quoted template. The text is resolved as one
- * nested value, so tokens stay bare after an inner `}` (cdktf restores the enclosing state there, not a depth).
+ * forExpr`…`: an HCL expression written as text around tokens (hclExpr), for the for-expressions cdktf cannot
+ * write as they are: its iterators name the loop variables `key, val`, iterate `toset(…)` and leave a template
+ * body unquoted. Tokens render bare in the expression and `\${<token>}` puts one into a quoted template. The text
+ * is resolved as one nested value, so tokens stay bare after an inner `}` (cdktf restores the enclosing state
+ * there, not a depth).
  */
-export function forExpr(text: string): string {
-  return expr(Lazy.stringValue({ produce: () => text }));
+export function forExpr(glue: TemplateStringsArray, ...tokens: unknown[]): string {
+  return Token.asString(hclExpr(glue, ...tokens));
 }

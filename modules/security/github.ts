@@ -10,6 +10,7 @@ import { conditional, Fn, Op, TerraformLocal, Token } from "cdktf";
 import { policyDocument } from "../../lib/constructs/iam";
 import { counted, named } from "../../lib/core/module-stack";
 import { forExpr, type SecurityPart } from "./context";
+import { matches } from "../../lib/core/rules";
 import { ZERO, firstOf, toggle } from "../../lib/core/tokens";
 import { deployPolicyStatements } from "./deploy";
 import { OIDC_CLAIMS } from "./terraform-role";
@@ -30,10 +31,12 @@ function githubInputs(part: SecurityPart) {
   const repository = input("github_repository", deploy.githubRepository, {
     type: "string",
     description: "GitHub repository (owner/repo) allowed to assume the deploy role.",
-  });
-  repository.addValidation({
-    condition: Fn.can(Fn.regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", repository.stringValue)),
-    errorMessage: "an OIDC trust needs the GitHub repository as owner/repo",
+    validations: [
+      {
+        condition: matches("github_repository", "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$"),
+        errorMessage: "an OIDC trust needs the GitHub repository as owner/repo",
+      },
+    ],
   });
   const branches = input("github_branches", deploy.branches, {
     type: "list(string)",
@@ -77,10 +80,7 @@ export function deployRole(part: SecurityPart, clusterName: string | undefined):
   const subjects = new TerraformLocal(
     scope,
     "github_subjects",
-    forExpr(
-      `concat([for b in ${branches} : "repo:\${${repo}}:ref:refs/heads/\${b}"], ` +
-        `[for e in ${environments} : "repo:\${${repo}}:environment:\${e}"])`,
-    ),
+    forExpr`concat([for b in ${branches} : "repo:\${${repo}}:ref:refs/heads/\${b}"], [for e in ${environments} : "repo:\${${repo}}:environment:\${e}"])`,
   ).asList;
   const role = named(
     new IamRole(scope, "github_actions_role", {

@@ -9,7 +9,7 @@
  *
  * Depends on: nothing but root values.
  */
-import { Fn } from "cdktf";
+import { matches } from "../../lib/core/rules";
 import type { Construct } from "constructs";
 import { ModuleStack } from "../../lib/core/module-stack";
 import { auditTrail } from "./audit";
@@ -80,10 +80,12 @@ export class SecurityModule extends ModuleStack {
     const account = this.input("account_id", props.accountId, {
       type: "string",
       description: "AWS account id (key and trust policies).",
-    });
-    account.addValidation({
-      condition: Fn.can(Fn.regex("^[0-9]{12}$", account.stringValue)),
-      errorMessage: "account_id must be the 12-digit AWS account id.",
+      validations: [
+        {
+          condition: matches("account_id", "^[0-9]{12}$"),
+          errorMessage: "account_id must be the 12-digit AWS account id.",
+        },
+      ],
     });
     return {
       scope: this,

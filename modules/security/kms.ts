@@ -4,7 +4,8 @@
  */
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Op, type IResolvable } from "cdktf";
+import type { IResolvable } from "cdktf";
+import { range } from "../../lib/core/rules";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
 import { counted, named } from "../../lib/core/module-stack";
@@ -172,10 +173,12 @@ export function securityKeys(part: SecurityPart, dataKeyServices: readonly strin
   const window = part.input("kms_deletion_window_days", part.settings.kmsDeletionWindowDays, {
     type: "number",
     description: "Days before a scheduled KMS key deletion happens (7–30).",
-  });
-  window.addValidation({
-    condition: Op.and(Op.gte(window.numberValue, 7), Op.lte(window.numberValue, 30)),
-    errorMessage: "kms_deletion_window_days must be 7–30.",
+    validations: [
+      {
+        condition: range("kms_deletion_window_days", { min: 7, max: 30 }),
+        errorMessage: "kms_deletion_window_days must be 7–30.",
+      },
+    ],
   });
   const keys = {} as Record<KmsPurpose, KmsKey>;
   for (const purpose of KMS_PURPOSES) {

@@ -4,11 +4,11 @@
  */
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { Fn, Op, TerraformIterator, Token } from "cdktf";
+import { Fn, TerraformIterator, Token } from "cdktf";
+import { any as anyOf, compare, range } from "../../lib/core/rules";
 import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
 import { forEachOf, named } from "../../lib/core/module-stack";
 import { forExpr, type SecurityPart } from "./context";
-import { ZERO } from "../../lib/core/tokens";
 
 /** Declares the secrets and output `secret_arns`; returns `var.secret_prefix` (`<project>/<env>`). */
 export function appSecrets(part: SecurityPart, secretPrefix: string, dataKey: KmsKey): string {
@@ -25,12 +25,17 @@ export function appSecrets(part: SecurityPart, secretPrefix: string, dataKey: Km
   const recovery = input("secret_recovery_window_days", secrets.recoveryWindowDays, {
     type: "number",
     description: "Days a deleted secret can be restored: 0 or 7–30.",
+    validations: [
+      {
+        condition: anyOf(
+          compare("secret_recovery_window_days", "==", 0),
+          range("secret_recovery_window_days", { min: 7, max: 30 }),
+        ),
+        errorMessage: "secret_recovery_window_days must be 0 (delete immediately) or 7–30 days.",
+      },
+    ],
   });
   const days = recovery.numberValue;
-  recovery.addValidation({
-    condition: Op.or(Op.eq(days, ZERO), Op.and(Op.gte(days, 7), Op.lte(days, 30))),
-    errorMessage: "secret_recovery_window_days must be 0 (delete immediately) or 7–30 days.",
-  });
   const each = TerraformIterator.fromList(names);
   const secret = named(
     new SecretsmanagerSecret(scope, "app_secret", {
@@ -48,7 +53,7 @@ export function appSecrets(part: SecurityPart, secretPrefix: string, dataKey: Km
   secret.name = `${prefix}/${Token.asString(each.key)}`;
   part.output(
     "secret_arns",
-    forExpr(`{ for k, s in ${secret.fqn} : k => s.arn }`),
+    forExpr`{ for k, s in ${secret.fqn} : k => s.arn }`,
     "Application secret ARNs by name (inject by ARN, never by value).",
   );
   return prefix;

@@ -20,7 +20,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Fn, Lazy, TerraformLocal, Token } from "cdktf";
+import { Fn, Lazy, TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
 import { named, workspaceTypes } from "../../lib/core/module-stack";
@@ -448,7 +448,7 @@ export function terraformRoles(
   const subjects = new TerraformLocal(
     scope,
     "terraform_subjects",
-    forExpr(`[for e in ${Token.asString(github.environments)} : "repo:\${${repo}}:environment:\${e}"]`),
+    forExpr`[for e in ${github.environments} : "repo:\${${repo}}:environment:\${e}"]`,
   ).asList;
   const workflowRef = (ref: string) => `${repo}/${trust.workflow}@${ref}`;
   const plan = named(

@@ -34,7 +34,7 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
     description: "ISO 3166-1 alpha-2 countries allowed; others are blocked. Empty disables the geo rule.",
   });
   countries.addValidation({
-    condition: forExpr(`alltrue([for c in ${Token.asString(countries.listValue)} : can(regex("^[A-Z]{2}$", c))])`),
+    condition: forExpr`alltrue([for c in ${countries.listValue} : can(regex("^[A-Z]{2}$", c))])`,
     errorMessage: "waf_allowed_countries must hold ISO 3166-1 alpha-2 codes such as BR.",
   });
   const paths = input("waf_large_body_paths", waf.largeBodyPaths, {
@@ -45,9 +45,7 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
   const pathRegex = WAF_PATH_PREFIX_RE.source.replace(/\\/g, "\\\\");
   const list = Token.asString(paths.listValue);
   paths.addValidation({
-    condition: forExpr(
-      `alltrue([for p in ${list} : can(regex("${pathRegex}", p))]) && length(${list}) <= ${WAF_MAX_LARGE_BODY_PATHS}`,
-    ),
+    condition: forExpr`alltrue([for p in ${list} : can(regex("${pathRegex}", p))]) && length(${list}) <= ${String(WAF_MAX_LARGE_BODY_PATHS)}`,
     errorMessage: `waf_large_body_paths must hold at most ${WAF_MAX_LARGE_BODY_PATHS} path prefixes such as /webhooks (letters, digits, _, - and /).`,
   });
   const botControl = input("waf_enable_bot_control", waf.botControl, {

@@ -10,7 +10,8 @@
  *
  * Depends on: security (the data key; the CloudTrail bucket it logs).
  */
-import { dependable, Fn, Op, type IResolvable } from "cdktf";
+import { dependable, Fn, type IResolvable } from "cdktf";
+import { range } from "../../lib/core/rules";
 import type { Construct } from "constructs";
 import { bucketNames, type BucketKey, type StorageConfig } from "./config";
 import { ModuleStack } from "../../lib/core/module-stack";
@@ -109,10 +110,9 @@ export class StorageModule extends ModuleStack {
     const retention = this.input("log_retention_days", s.logRetentionDays, {
       type: "number",
       description: "Days objects stay in the logs bucket.",
-    });
-    retention.addValidation({
-      condition: Op.gte(retention.numberValue, 1),
-      errorMessage: "log_retention_days must be at least 1.",
+      validations: [
+        { condition: range("log_retention_days", { min: 1 }), errorMessage: "log_retention_days must be at least 1." },
+      ],
     });
     const corsOrigins = this.input("cors_origins", s.corsOrigins, {
       type: "list(string)",
