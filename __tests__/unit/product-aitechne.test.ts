@@ -203,7 +203,7 @@ describe("starting the processor by hand and pricing it", () => {
 
   test("the cost estimate prices cost.usage.taskHours of its Fargate size and public IPv4, within budget", () => {
     for (const ws of ["dev", "prod"]) {
-      const e = estimate(stacks[ws], envs[ws].cost);
+      const e = estimate(envs[ws], stacks[ws]);
       const line = e.lines.find((l) => l.item.startsWith("processor:"));
       expect(line?.item).toBe(`processor: ${envs[ws].cost.usage.taskHours} task-hour(s) × 2 vCPU / 8 GB + public IPv4`);
       expect(line?.usd).toBeCloseTo(envs[ws].cost.usage.taskHours * (2 * 0.04048 + 8 * 0.004445 + 0.005), 6);

@@ -330,7 +330,7 @@ describe("policy gate and cost", () => {
   });
 
   test("the cost report prints the three start/stop states, always on > 8 h/day > stopped", () => {
-    const sc = scenarioEstimates(s, env.cost);
+    const sc = scenarioEstimates(env, s);
     expect(sc.map((x) => [x.name, x.runningHours])).toEqual([
       ["always on", 730],
       ["8 h/day", 243],
@@ -342,18 +342,18 @@ describe("policy gate and cost", () => {
   });
 
   test("stopped, no task and no NAT gateway hour is billed (only the assumed GB processed remain)", () => {
-    const stopped = scenarioEstimates(s, env.cost)[2].estimate;
+    const stopped = scenarioEstimates(env, s)[2].estimate;
     expect(stopped.lines.filter((l) => /task\(s\)|public IPv4/.test(l.item))).toEqual([]);
     expect(stopped.lines.find((l) => /NAT gateway/.test(l.item))?.usd).toBeCloseTo(env.cost.usage.natGb * 0.045, 5);
   });
 
   test("always on stays within the budget", () => {
-    expect(scenarioEstimates(s, env.cost)[0].estimate.total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
+    expect(scenarioEstimates(env, s)[0].estimate.total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
   });
 
   test("EduAutismo has no scenarios, so its report is unchanged", () => {
     for (const e of loadEnvironments())
-      expect(formatScenarios(scenarioEstimates(synthAll().stacks[e.workspace], e.cost))).toBe("");
+      expect(formatScenarios(scenarioEstimates(e, synthAll().stacks[e.workspace]))).toBe("");
   });
 });
 

@@ -139,13 +139,10 @@ describe("services (seed 003 §2)", () => {
   });
 
   test("the estimate puts the base on-demand and splits the rest by weight", () => {
-    const strategy = [
-      { capacity_provider: "FARGATE", base: 1, weight: 1 },
-      { capacity_provider: "FARGATE_SPOT", weight: 3 },
-    ];
-    expect(spotShare(strategy, 5)).toEqual({ spot: 3 });
-    expect(spotShare(strategy, 1)).toEqual({ spot: 0 });
-    expect(spotShare([{ capacity_provider: "FARGATE_SPOT", weight: 1 }], 4)).toBeUndefined();
+    const mix = { onDemandBase: 1, onDemandWeight: 1, spotWeight: 3 };
+    expect(spotShare(mix, 5)).toEqual({ spot: 3 });
+    expect(spotShare(mix, 1)).toEqual({ spot: 0 });
+    expect(spotShare(mix, 0)).toBeUndefined();
   });
 
   test("the migrations task of the guide (run-task) exists, from the API image", () => {
@@ -300,7 +297,7 @@ describe("tier: the guide's cheaper staging is a development tier", () => {
 describe("cost (seed 003: ~$580/month)", () => {
   test.each(["staging", "production"])("%s stays within its budget", (ws) => {
     const env = config(ws);
-    expect(estimate(stacks[ws], env.cost).total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
+    expect(estimate(env, stacks[ws]).total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
   });
 
   test("the guide's $580 is production's budget floor", () => {

@@ -42,7 +42,7 @@ describe.each(OTHERS.map((p) => [p.id, p] as const))("product %s", (_, product) 
   test.each(set.envs.map((e) => [e.workspace, e] as const))(
     "%s: the cost estimate is within the environment's budget",
     (ws, env) => {
-      const e = estimate(set.stacks[ws], env.cost);
+      const e = estimate(env, set.stacks[ws]);
       expect(e.total).toBeGreaterThan(0);
       expect(e.total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
     },
