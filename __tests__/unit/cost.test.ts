@@ -2,6 +2,7 @@ import { loadEnvironments } from "../../environments";
 import { problems } from "../helpers/config";
 import { estimate, formatEstimate } from "../../lib/tools/cost/estimate";
 import { HOURS_PER_MONTH, PRICES } from "../../lib/tools/cost/prices";
+import { policyModel } from "../../lib/tools/policy/model";
 import { inputs, synthAll } from "../helpers/synth";
 
 // The estimator prices the config; the synthesized stack only gives what the modules decide (alarms, keys, ACL rules).
@@ -150,6 +151,30 @@ test("each WAF line counts the rules its ACL has: behind CloudFront the regional
   expect(line("production", "cdn", "CloudFront WAF: ACL, 6 rules")).toBeDefined();
   expect(line("staging", "security", "regional WAF: ACL, 6 rules")).toBeDefined();
   expect(est("dev").lines.filter((l) => l.item.includes("WAF"))).toEqual([]);
+});
+
+test("the WAF rule counts the config switches on are the rules the synthesized ACLs have", () => {
+  const all = inputs();
+  const waf = (ws: "staging" | "production") => all[ws].security!.waf!;
+  all.staging.security = {
+    ...all.staging.security,
+    waf: { ...waf("staging"), botControl: true, largeBodyPaths: ["/webhooks"] },
+  };
+  const { geoReason: _, ...prodWaf } = waf("production");
+  all.production.security = { ...all.production.security, waf: { ...prodWaf, botControl: true, allowedCountries: [] } };
+  const variant = synthAll(all).stacks;
+  const acls = (ws: string) =>
+    policyModel(variant[ws])
+      .resources.filter((r) => r.type === "aws_wafv2_web_acl")
+      .map((r) => {
+        const statics = Array.isArray(r.config.rule) ? r.config.rule.length : 0;
+        return [r.module, statics + (r.dynamic?.rule?.length ?? 0)];
+      });
+  const priced = (ws: "staging" | "production") =>
+    estimate(configs(all)[ws], variant[ws])
+      .lines.filter((l) => l.item.includes("WAF: ACL"))
+      .map((l) => [l.module, Number(/ACL, (\d+) rules/.exec(l.item)![1])]);
+  for (const ws of ["staging", "production"] as const) expect(priced(ws).sort()).toEqual(acls(ws).sort());
 });
 
 describe("issue 15's ceilings, from the estimator's own figures for the checked-in configs", () => {
