@@ -26,8 +26,8 @@ function main(): number {
       const parts: string[] = [];
       for (const { envs, stacks, label } of sets) {
         for (const env of envs) {
-          const e = { ...estimate(stacks[env.workspace], env.cost), workspace: label(env.workspace) };
-          const scenarios = formatScenarios(scenarioEstimates(stacks[env.workspace], env.cost));
+          const e = { ...estimate(env, stacks[env.workspace]), workspace: label(env.workspace) };
+          const scenarios = formatScenarios(scenarioEstimates(env, stacks[env.workspace]));
           parts.push(formatEstimate(e, env.cost.budgetUsd) + (scenarios ? "\n" + scenarios : "") + "\n");
           if (e.total > env.cost.budgetUsd.max) exceeded = true;
         }

@@ -1,12 +1,16 @@
 import { loadEnvironments } from "../../environments";
 import { problems } from "../helpers/config";
-import { estimate, formatEstimate, moduleInput } from "../../lib/tools/cost/estimate";
+import { estimate, formatEstimate } from "../../lib/tools/cost/estimate";
 import { HOURS_PER_MONTH, PRICES } from "../../lib/tools/cost/prices";
+import { policyModel } from "../../lib/tools/policy/model";
 import { inputs, synthAll } from "../helpers/synth";
 
+// The estimator prices the config; the synthesized stack only gives what the modules decide (alarms, keys, ACL rules).
 const { stacks } = synthAll();
-const envs = Object.fromEntries(loadEnvironments().map((e) => [e.workspace, e]));
-const est = (ws: string) => estimate(stacks[ws], envs[ws].cost);
+const configs = (all?: ReturnType<typeof inputs>) =>
+  Object.fromEntries(loadEnvironments(all).map((e) => [e.workspace, e]));
+const envs = configs();
+const est = (ws: string) => estimate(envs[ws], stacks[ws]);
 const line = (ws: string, module: string, start: string) =>
   est(ws).lines.find((l) => l.module === module && l.item.startsWith(start));
 const p = PRICES["us-east-1"];
@@ -22,9 +26,11 @@ describe.each(["dev", "staging", "production"])("the %s estimate", (ws) => {
   });
 });
 
-test("knob values are read through the root variables (what tfvars says)", () => {
-  expect(moduleInput(stacks.production, "cache", "redis_node_type")).toBe("cache.r6g.large");
-  expect(moduleInput(stacks.dev, "database", "db_multi_az")).toBe(false);
+test("knob values are the config's (the tfvars are written from it)", () => {
+  const { nodeType, numCacheNodes } = envs.production.cache;
+  expect(line("production", "cache", `${numCacheNodes} × ${nodeType}`)).toBeDefined();
+  expect(envs.dev.database.multiAz).toBe(false);
+  expect(line("dev", "database", "db.t4g.micro")?.item).toBe("db.t4g.micro");
 });
 
 test("Multi-AZ doubles the RDS instance hours", () => {
@@ -45,7 +51,7 @@ test("ElastiCache bills every node, Valkey at its fraction of the Redis OSS pric
 test("a Redis OSS group is billed at the full node price", () => {
   const all = inputs();
   all.production.cache = { ...all.production.cache, engine: "redis", engineVersion: "7.1" };
-  const l = estimate(synthAll(all).stacks.production, envs.production.cost).lines.find(
+  const l = estimate(configs(all).production, stacks.production).lines.find(
     (x) => x.module === "cache" && x.item.startsWith("3 × "),
   );
   expect(l).toEqual({
@@ -86,8 +92,7 @@ test("Fargate Spot services cost the Spot fraction", () => {
       },
     ],
   };
-  const s = synthAll(all).stacks.dev;
-  const jobs = estimate(s, envs.dev.cost).lines.find((l) => l.item.startsWith("jobs:"));
+  const jobs = estimate(configs(all).dev, stacks.dev).lines.find((l) => l.item.startsWith("jobs:"));
   expect(jobs?.usd).toBeCloseTo(
     2 * (0.5 * p.fargateVcpuHour + 1 * p.fargateGbHour) * HOURS_PER_MONTH * p.fargateSpotFactor,
     6,
@@ -95,9 +100,7 @@ test("Fargate Spot services cost the Spot fraction", () => {
 });
 
 test("a stopped environment pays no NAT and no tasks", () => {
-  const s = structuredClone(stacks.dev);
-  s.root.variable.environment_running.default = false;
-  const e = estimate(s, envs.dev.cost);
+  const e = estimate(envs.dev, stacks.dev, { running: false });
   expect(e.lines.filter((l) => /NAT|task/.test(l.item))).toEqual([]);
 });
 
@@ -109,7 +112,7 @@ test("sa-east-1 prices the same platform higher", () => {
     ...all.production.compute,
     certificateArn: "arn:aws:acm:sa-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000003",
   };
-  const sa = estimate(synthAll(all).stacks.production, envs.production.cost);
+  const sa = estimate(configs(all).production, stacks.production);
   expect(sa.region).toBe("sa-east-1");
   expect(sa.total / est("production").total).toBeGreaterThan(1.4);
 });
@@ -117,7 +120,7 @@ test("sa-east-1 prices the same platform higher", () => {
 test("an instance class without a price fails with a pointer to the table", () => {
   const all = inputs();
   all.dev.database = { ...all.dev.database, instanceClass: "db.m7g.large" };
-  expect(() => estimate(synthAll(all).stacks.dev, envs.dev.cost)).toThrow(
+  expect(() => estimate(configs(all).dev, stacks.dev)).toThrow(
     "no price for RDS class db.m7g.large: add it to lib/tools/cost/prices.ts",
   );
 });
@@ -137,7 +140,9 @@ test("data transfer to the internet is priced from the environment's usage assum
 });
 
 test("no internet transfer assumed, no transfer line", () => {
-  const e = estimate(stacks.dev, { ...envs.dev.cost, usage: { ...envs.dev.cost.usage, internetOutGb: 0 } });
+  const e = estimate(envs.dev, stacks.dev, {
+    cost: { ...envs.dev.cost, usage: { ...envs.dev.cost.usage, internetOutGb: 0 } },
+  });
   expect(e.lines.filter((l) => l.module === "transfer")).toEqual([]);
 });
 
@@ -146,6 +151,30 @@ test("each WAF line counts the rules its ACL has: behind CloudFront the regional
   expect(line("production", "cdn", "CloudFront WAF: ACL, 6 rules")).toBeDefined();
   expect(line("staging", "security", "regional WAF: ACL, 6 rules")).toBeDefined();
   expect(est("dev").lines.filter((l) => l.item.includes("WAF"))).toEqual([]);
+});
+
+test("the WAF rule counts the config switches on are the rules the synthesized ACLs have", () => {
+  const all = inputs();
+  const waf = (ws: "staging" | "production") => all[ws].security!.waf!;
+  all.staging.security = {
+    ...all.staging.security,
+    waf: { ...waf("staging"), botControl: true, largeBodyPaths: ["/webhooks"] },
+  };
+  const { geoReason: _, ...prodWaf } = waf("production");
+  all.production.security = { ...all.production.security, waf: { ...prodWaf, botControl: true, allowedCountries: [] } };
+  const variant = synthAll(all).stacks;
+  const acls = (ws: string) =>
+    policyModel(variant[ws])
+      .resources.filter((r) => r.type === "aws_wafv2_web_acl")
+      .map((r) => {
+        const statics = Array.isArray(r.config.rule) ? r.config.rule.length : 0;
+        return [r.module, statics + (r.dynamic?.rule?.length ?? 0)];
+      });
+  const priced = (ws: "staging" | "production") =>
+    estimate(configs(all)[ws], variant[ws])
+      .lines.filter((l) => l.item.includes("WAF: ACL"))
+      .map((l) => [l.module, Number(/ACL, (\d+) rules/.exec(l.item)![1])]);
+  for (const ws of ["staging", "production"] as const) expect(priced(ws).sort()).toEqual(acls(ws).sort());
 });
 
 describe("issue 15's ceilings, from the estimator's own figures for the checked-in configs", () => {
@@ -162,7 +191,7 @@ describe("issue 15's ceilings, from the estimator's own figures for the checked-
   test("production costs less than the same config on Redis OSS, by the Valkey discount on its nodes", () => {
     const all = inputs();
     all.production.cache = { ...all.production.cache, engine: "redis", engineVersion: "7.1" };
-    const redis = estimate(synthAll(all).stacks.production, envs.production.cost);
+    const redis = estimate(configs(all).production, stacks.production);
     expect(redis.total - est("production").total).toBeCloseTo(
       3 * p.elasticacheHour["cache.r6g.large"] * (1 - p.elasticacheValkeyFactor) * HOURS_PER_MONTH,
       6,
@@ -172,7 +201,7 @@ describe("issue 15's ceilings, from the estimator's own figures for the checked-
 
 describe("cost.usage.runningHours", () => {
   const withHours = (ws: string, runningHours: number) =>
-    estimate(stacks[ws], { ...envs[ws].cost, usage: { ...envs[ws].cost.usage, runningHours } });
+    estimate(envs[ws], stacks[ws], { cost: { ...envs[ws].cost, usage: { ...envs[ws].cost.usage, runningHours } } });
 
   test("is stated in every environment file (no hidden always-on assumption)", () => {
     for (const ws of ["dev", "staging", "production"]) expect(envs[ws].cost.usage.runningHours).toBe(HOURS_PER_MONTH);

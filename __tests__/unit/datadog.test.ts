@@ -460,11 +460,12 @@ describe("gates", () => {
 
   test("npm run cost shows a datadog line only when it is on: tasks × list prices, Firehose and Datadog log ingestion", () => {
     expect(
-      estimate(checkedIn.production, loadEnvironments().find((e) => e.workspace === "production")!.cost).lines.filter(
-        (l) => l.module === "datadog",
-      ),
+      estimate(
+        loadEnvironments().find((e) => e.workspace === "production")!,
+        checkedIn.production,
+      ).lines.filter((l) => l.module === "datadog"),
     ).toEqual([]);
-    const lines = estimate(prod, on.envs.production.cost).lines.filter((l) => l.module === "datadog");
+    const lines = estimate(on.envs.production, prod).lines.filter((l) => l.module === "datadog");
     expect(lines.map((l) => [l.item, Number(l.usd.toFixed(2))])).toEqual([
       ["API key secret", 0.4],
       ["Datadog infrastructure: 3 Fargate task(s) × $1.2", 3.6],
@@ -476,7 +477,7 @@ describe("gates", () => {
 
   test("the cost follows the config: no APM line with APM off, the contract's prices when set", () => {
     const v = withDatadog({ apm: false }, (p) => (p.cost.datadogPrices = { fargateTaskMonth: 1 }));
-    const lines = estimate(v.stacks.production, v.envs.production.cost).lines.filter((l) => l.module === "datadog");
+    const lines = estimate(v.envs.production, v.stacks.production).lines.filter((l) => l.module === "datadog");
     expect(lines.map((l) => l.item)).toEqual([
       "API key secret",
       "Datadog infrastructure: 3 Fargate task(s) × $1",

@@ -85,7 +85,7 @@ test("the root tells operators where the copies are", () => {
 
 test("the estimate prices the replicated backups and bucket copies", () => {
   const env = loadEnvironments().find((e) => e.workspace === "production");
-  const lines = estimate(stacks.production, env!.cost).lines.filter((l) => l.module === "dr");
+  const lines = estimate(env!, stacks.production).lines.filter((l) => l.module === "dr");
   expect(lines.map((l) => l.item)).toEqual(
     expect.arrayContaining([
       expect.stringMatching(/replicated automated backups/),

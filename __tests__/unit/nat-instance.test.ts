@@ -76,7 +76,7 @@ describe('NAT instance (network.natMode "instance", D100)', () => {
   });
 
   test("the estimate prices the instance, its volume and address, and no NAT processing", () => {
-    const lines = estimate(stacks.dev, envs.dev.cost).lines.filter((l) => l.module === "network");
+    const lines = estimate(envs.dev, stacks.dev).lines.filter((l) => l.module === "network");
     expect(lines.map((l) => l.item)).toEqual(["NAT instance t4g.nano + 8 GB gp3 + public IPv4"]);
     expect(lines[0].usd).toBeCloseTo(
       (p.ec2Hour["t4g.nano"] + p.publicIpv4Hour) * HOURS_PER_MONTH + 8 * p.ebsGp3GbMonth,
@@ -85,9 +85,9 @@ describe('NAT instance (network.natMode "instance", D100)', () => {
   });
 
   test("a stopped environment pays no NAT instance", () => {
-    const s = structuredClone(stacks.dev);
-    s.root.variable.environment_running.default = false;
-    expect(estimate(s, envs.dev.cost).lines.filter((l) => l.item.startsWith("NAT instance"))).toEqual([]);
+    expect(
+      estimate(envs.dev, stacks.dev, { running: false }).lines.filter((l) => l.item.startsWith("NAT instance")),
+    ).toEqual([]);
   });
 
   test("a larger instance type reaches the module", () => {

@@ -195,7 +195,7 @@ describe("starting the processor by hand and pricing it", () => {
     for (const ws of ["dev", "prod"]) {
       const { cpu, memory } = envs[ws].compute.tasks.find((t) => t.name === "processor")!;
       const [vcpu, gb] = [cpu / 1024, memory / 1024];
-      const line = estimate(stacks[ws], envs[ws].cost).lines.find((l) => l.item.startsWith("processor:"));
+      const line = estimate(envs[ws], stacks[ws]).lines.find((l) => l.item.startsWith("processor:"));
       expect(line?.item).toBe(
         `processor: ${envs[ws].cost.usage.taskHours} task-hour(s) × ${vcpu} vCPU / ${gb} GB + public IPv4`,
       );

@@ -293,7 +293,7 @@ describe("the generated runbook (docs/runbooks/atena/prod.md)", () => {
 
 describe('cost of the start/stop toggle (seed 002 "Com toggle liga/desliga")', () => {
   test("the cost report prints the three start/stop states, always on > 8 h/day > stopped", () => {
-    const sc = scenarioEstimates(s, env.cost);
+    const sc = scenarioEstimates(env, s);
     expect(sc.map((x) => [x.name, x.runningHours])).toEqual([
       ["always on", 730],
       ["8 h/day", 243],
@@ -305,7 +305,7 @@ describe('cost of the start/stop toggle (seed 002 "Com toggle liga/desliga")', (
   });
 
   test("stopped, no task and no NAT gateway hour is billed (only the assumed GB processed remain)", () => {
-    const stopped = scenarioEstimates(s, env.cost)[2].estimate;
+    const stopped = scenarioEstimates(env, s)[2].estimate;
     expect(stopped.lines.filter((l) => /task\(s\)|public IPv4/.test(l.item))).toEqual([]);
     expect(stopped.lines.find((l) => /NAT gateway/.test(l.item))?.usd).toBeCloseTo(env.cost.usage.natGb * 0.045, 5);
   });

@@ -116,13 +116,10 @@ describe("services (seed 003 §2)", () => {
   });
 
   test("the estimate puts the base on-demand and splits the rest by weight", () => {
-    const strategy = [
-      { capacity_provider: "FARGATE", base: 1, weight: 1 },
-      { capacity_provider: "FARGATE_SPOT", weight: 3 },
-    ];
-    expect(spotShare(strategy, 5)).toEqual({ spot: 3 });
-    expect(spotShare(strategy, 1)).toEqual({ spot: 0 });
-    expect(spotShare([{ capacity_provider: "FARGATE_SPOT", weight: 1 }], 4)).toBeUndefined();
+    const mix = { onDemandBase: 1, onDemandWeight: 1, spotWeight: 3 };
+    expect(spotShare(mix, 5)).toEqual({ spot: 3 });
+    expect(spotShare(mix, 1)).toEqual({ spot: 0 });
+    expect(spotShare(mix, 0)).toBeUndefined();
   });
 
   test("the migrations task of the guide (run-task) exists, from the API image", () => {

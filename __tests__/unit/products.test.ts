@@ -112,7 +112,7 @@ describe.each(PRODUCTS.map((p) => [p.id, p] as const))("product %s", (id, produc
   );
 
   test.each(workspaces)("%s: the cost estimate is within the environment's budget", (ws, env) => {
-    const e = estimate(set.stacks[ws], env.cost);
+    const e = estimate(env, set.stacks[ws]);
     expect(e.total).toBeGreaterThan(0);
     expect(e.total).toBeLessThanOrEqual(env.cost.budgetUsd.max);
   });

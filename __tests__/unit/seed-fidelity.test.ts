@@ -2,9 +2,17 @@
  * Statements of seeds 000/001 that the platform follows to the letter, checked on the synthesized
  * output (what Terraform would receive). Deliberate differences live in docs/decisions.md instead.
  */
-import { moduleInput } from "../../lib/tools/cost/estimate";
+import { isKnown } from "../../lib/tools/policy/expressions";
+import { scopeFor } from "../../lib/tools/policy/model";
 import { problems } from "../helpers/config";
-import { inputs, synthAll } from "../helpers/synth";
+import { inputs, synthAll, type SynthesizedStack } from "../helpers/synth";
+
+/** A module input as Terraform would see it: the root's module block, through the tfvars values; undefined when unknown until apply. */
+function moduleInput(stack: SynthesizedStack, module: string, name: string): unknown {
+  if (!stack.root.module?.[module]) return undefined;
+  const v = scopeFor(stack, module).variable(name);
+  return isKnown(v) ? v : undefined;
+}
 
 const { stacks } = synthAll();
 

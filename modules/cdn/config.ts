@@ -56,3 +56,15 @@ export const CdnSchema = z
   });
 
 export type CdnConfig = z.output<typeof CdnSchema>;
+
+/**
+ * Rules of the CloudFront web ACL that the config switches on (its `dynamic "rule"` blocks, waf.ts; the WAF settings
+ * are `security.waf`'s), for the cost estimate: the geo allow-list, Bot Control. Its static rules are counted in the
+ * synthesized JSON.
+ */
+export function cdnWafSwitchedRules(waf: {
+  readonly allowedCountries: readonly string[];
+  readonly botControl: boolean;
+}): number {
+  return (waf.allowedCountries.length > 0 ? 1 : 0) + (waf.botControl ? 1 : 0);
+}

@@ -207,3 +207,17 @@ export const SECURITY_CONTROLS: Controls<{ security: SecurityConfig; compute: Pi
     present: hasLoadBalancer,
   },
 };
+
+/**
+ * Rules of the regional web ACL that the config switches on (its `dynamic "rule"` blocks, web-acl.ts), for the
+ * cost estimate: rate per IP and IP reputation with `ipRules`, the geo allow-list with `ipRules` and countries,
+ * large-body paths, Bot Control. The ACL's static rules are counted in the synthesized JSON.
+ */
+export function regionalWafSwitchedRules(waf: z.output<typeof WafSchema>, ipRules: boolean): number {
+  return (
+    (ipRules ? 2 : 0) +
+    (ipRules && waf.allowedCountries.length > 0 ? 1 : 0) +
+    (waf.largeBodyPaths.length > 0 ? 1 : 0) +
+    (waf.botControl ? 1 : 0)
+  );
+}

@@ -1,15 +1,18 @@
 /**
- * Monthly on-demand estimate of one workspace, read from its synthesized configuration: the values
- * the root passes to each module (resolved through the root variables' defaults, i.e. the tfvars)
- * and the resources each module declares. Usage (GB, LCU, requests) comes from the environment's
- * `cost.usage` assumptions.
+ * Monthly on-demand estimate of one workspace, priced from its parsed environment config (the values the root
+ * passes to each module are the config's: the tfvars are written from it). Quantities a module decides are
+ * counted in the synthesized JSON structurally, without evaluating Terraform expressions: alarm blocks, KMS key
+ * blocks (a counted key by the config switch its `count` reads), the static rules of a web ACL (its switched
+ * rules from the config, `regionalWafSwitchedRules`/`cdnWafSwitchedRules`). Usage (GB, LCU, requests) comes
+ * from the environment's `cost.usage` assumptions.
  */
+import type { EnvironmentConfig } from "../../../environments";
 import type { CostConfig } from "../../../environments/cost-schema";
-import { isKnown, resolve } from "../policy/expressions";
-import { policyModel, scopeFor } from "../policy/model";
+import { cdnWafSwitchedRules } from "../../../modules/cdn/config";
+import { hasLoadBalancer, serviceVariablePrefix } from "../../../modules/compute/config";
+import { regionalWafSwitchedRules } from "../../../modules/security/config";
 import type { Json, SynthesizedStack } from "../synthesized";
 import { HOURS_PER_MONTH, PRICES, type PriceTable } from "./prices";
-import { DATADOG_AGENT_CONTAINER } from "../../../modules/compute/datadog-config";
 
 export interface CostLine {
   readonly module: string;
@@ -25,17 +28,12 @@ export interface Estimate {
   readonly total: number;
 }
 
-/** A module input as Terraform would see it: the root's module block, through the tfvars values; undefined when unknown until apply. */
-export function moduleInput(stack: SynthesizedStack, module: string, name: string): unknown {
-  if (!stack.root.module?.[module]) return undefined;
-  const v = scopeFor(stack, module).variable(name);
-  return isKnown(v) ? v : undefined;
-}
-
-/** Resolves a value written in `module` (a literal or an expression such as `${var.x}`); undefined when unknown. */
-function literal(stack: SynthesizedStack, module: string, value: unknown): unknown {
-  const v = resolve(value, scopeFor(stack, module));
-  return isKnown(v) ? v : undefined;
+/** What an estimate may change from the environment's own assumptions. */
+export interface EstimateOptions {
+  /** @default the environment's `cost` */
+  readonly cost?: CostConfig;
+  /** `environment_running`: false prices a stopped environment (no NAT, no tasks). @default true (the root's default) */
+  readonly running?: boolean;
 }
 
 function hourly(price: number, count = 1): number {
@@ -50,6 +48,7 @@ function priceOf(table: Readonly<Record<string, number>>, key: string, what: str
 
 /** What every part of the estimate reads: the workspace, its prices and usage, and where lines go. */
 interface Pricing {
+  readonly env: EnvironmentConfig;
   readonly stack: SynthesizedStack;
   readonly cost: CostConfig;
   readonly p: PriceTable;
@@ -59,66 +58,75 @@ interface Pricing {
   /** The stop toggle's share of the month (cost.usage.runningHours): NAT and tasks only. */
   readonly share: number;
   add(module: string, item: string, usd: number): void;
-  has(module: string): boolean;
   resources(module: string, type: string): Json;
 }
 
-export function estimate(stack: SynthesizedStack, cost: CostConfig): Estimate {
-  const providers = (stack.root.provider?.aws ?? []) as Json[];
-  const region = String(providers.find((p) => !p.alias)?.region ?? "us-east-1");
+/** The modules a workspace's root calls, from its config (composition/modules.ts). */
+function modulesOf(env: EnvironmentConfig): { cache: boolean; database: boolean; dr: boolean; cdn: boolean } {
+  const database = env.database.enabled;
+  return {
+    cache: env.cache.enabled,
+    database,
+    dr: env.dr.enabled && Boolean(env.dr.region) && database,
+    cdn: env.cdn.enabled,
+  };
+}
+
+export function estimate(env: EnvironmentConfig, stack: SynthesizedStack, options: EstimateOptions = {}): Estimate {
+  const cost = options.cost ?? env.cost;
+  const region = env.region;
   const p: PriceTable | undefined = PRICES[region];
   if (!p) throw new Error(`no price table for region ${region}: add it to lib/tools/cost/prices.ts`);
   const lines: CostLine[] = [];
   const c: Pricing = {
+    env,
     stack,
     cost,
     p,
     u: cost.usage,
-    running: stack.root.variable?.environment_running?.default !== false,
+    running: options.running ?? true,
     share: cost.usage.runningHours / HOURS_PER_MONTH,
     add: (module, item, usd) => {
       if (usd > 0) lines.push({ module, item, usd });
     },
-    has: (m) => Boolean(stack.root.module?.[m]),
     resources: (m, type) => stack.modules[m]?.resource?.[type] ?? {},
   };
+  const has = modulesOf(env);
   networkCosts(c);
-  const rulesOf = wafRules(stack);
-  securityCosts(c, rulesOf("security"));
+  securityCosts(c);
   c.add("storage", `${c.u.s3Gb} GB in S3 Standard`, c.u.s3Gb * p.s3GbMonth);
-  cacheCosts(c);
-  databaseCosts(c);
+  if (has.cache) cacheCosts(c);
+  if (has.database) databaseCosts(c);
   const datadog = computeCosts(c);
   monitoringCosts(c);
   datadogCosts(c, datadog);
   // data transfer out to the internet that does not go through CloudFront (seed 000 §10 "Data Transfer")
   c.add("transfer", `${c.u.internetOutGb} GB out to the internet`, c.u.internetOutGb * p.internetOutGb);
-  drCosts(c);
-  cdnCosts(c, rulesOf("cdn"));
+  if (has.dr) drCosts(c);
+  if (has.cdn) cdnCosts(c);
 
   const byModule: Record<string, number> = {};
   for (const l of lines) byModule[l.module] = (byModule[l.module] ?? 0) + l.usd;
   const total = lines.reduce((s, l) => s + l.usd, 0);
-  return { workspace: stack.workspace, region, lines, byModule, total };
+  return { workspace: env.workspace, region, lines, byModule, total };
 }
 
 /** network: NAT gateways (+ their public IPv4) or a NAT instance, interface endpoints per AZ. */
-function networkCosts({ stack, p, u, add, running, share, resources }: Pricing): void {
-  const azs = (moduleInput(stack, "network", "azs") as string[]) ?? [];
-  const natMode = moduleInput(stack, "network", "nat_mode");
-  const nats = !running ? 0 : natMode === "one-per-az" ? azs.length : natMode === "single" ? 1 : 0;
+function networkCosts({ env, p, u, add, running, share, resources }: Pricing): void {
+  const net = env.network;
+  if (net.mode !== "dedicated") return;
+  const azs = env.availabilityZones;
+  const nats = !running ? 0 : net.natMode === "one-per-az" ? azs.length : net.natMode === "single" ? 1 : 0;
   add(
     "network",
     `${nats} NAT gateway(s) + ${u.natGb} GB processed`,
     hourly(p.natHour, nats) * share + (nats ? u.natGb * p.natGb : 0),
   );
   add("network", `${nats} public IPv4 address(es)`, hourly(p.publicIpv4Hour, nats) * share);
-  // NAT instance (nat_mode instance): instance hours, its 8 GB gp3 root volume and public IPv4; no per-GB processing.
-  if (running && natMode === "instance") {
-    const type = String(moduleInput(stack, "network", "nat_instance_type"));
-    const root = Number(
-      literal(stack, "network", resources("network", "aws_instance").nat?.root_block_device?.volume_size ?? 8),
-    );
+  // NAT instance (natMode instance): instance hours, its gp3 root volume (a literal of the module) and public IPv4; no per-GB processing.
+  if (running && net.natMode === "instance") {
+    const type = net.natInstance.instanceType;
+    const root = Number(resources("network", "aws_instance").nat?.root_block_device?.volume_size ?? 8);
     add(
       "network",
       `NAT instance ${type} + ${root} GB gp3 + public IPv4`,
@@ -126,7 +134,7 @@ function networkCosts({ stack, p, u, add, running, share, resources }: Pricing):
         root * p.ebsGp3GbMonth,
     );
   }
-  const endpoints = ((moduleInput(stack, "network", "interface_endpoints") as string[]) ?? []).length;
+  const endpoints = net.interfaceEndpoints.length;
   add(
     "network",
     `${endpoints} interface endpoint(s) × ${azs.length} AZs`,
@@ -134,55 +142,59 @@ function networkCosts({ stack, p, u, add, running, share, resources }: Pricing):
   );
 }
 
-/** Rules of the web ACL a module creates, static plus the dynamic ones switched on (each is billed); undefined without one. */
-function wafRules(stack: SynthesizedStack): (module: string) => number | undefined {
-  const acls = policyModel(stack).resources.filter((r) => r.type === "aws_wafv2_web_acl");
-  return (m) => {
-    const acl = acls.find((a) => a.module === m);
-    if (!acl) return undefined;
-    const statics = Array.isArray(acl.config.rule) ? acl.config.rule.length : acl.config.rule ? 1 : 0;
-    return statics + (acl.dynamic?.rule?.length ?? 0);
+/** Whether a counted KMS key exists: the config switch its `count` reads (a new counted key must be named here). */
+function countedKeyOn(env: EnvironmentConfig, module: string, name: string): boolean {
+  const switches: Record<string, boolean> = {
+    "network.flow_logs": env.network.flowLogs.enabled,
+    "cdn.waf_logs": env.cdn.waf,
   };
+  const on = switches[`${module}.${name}`];
+  if (on === undefined)
+    throw new Error(`cost: counted KMS key ${module}.${name}: name its config switch in countedKeyOn`);
+  return on;
 }
 
-/** KMS keys wherever they are (security's, the flow log key, the CloudFront WAF log key), secrets, the regional WAF. */
-function securityCosts({ stack, p, u, add }: Pricing, securityRules: number | undefined): void {
-  const keys = policyModel(stack).resources.filter((r) => r.type === "aws_kms_key");
-  for (const m of [...new Set(keys.map((k) => k.module))]) {
-    const n = keys.filter((k) => k.module === m).length;
+/** Static rules of the web ACL `aws_wafv2_web_acl.this` of a module (its `rule` blocks). */
+function staticWafRules({ resources }: Pricing, module: string): number {
+  const rule = resources(module, "aws_wafv2_web_acl").this?.rule;
+  return Array.isArray(rule) ? rule.length : rule ? 1 : 0;
+}
+
+/** KMS keys wherever they are (security's, the flow log key, the CloudFront WAF log key, DR's), secrets, the regional WAF. */
+function securityCosts(c: Pricing): void {
+  const { env, stack, p, u, add, resources } = c;
+  for (const m of Object.keys(stack.modules)) {
+    if (!stack.root.module?.[m]) continue;
+    const keys = Object.entries<Json>(resources(m, "aws_kms_key"));
+    const n = keys.filter(([name, k]) => k.count === undefined || countedKeyOn(env, m, name)).length;
     add(m, `${n} KMS key(s)`, n * p.kmsKeyMonth);
   }
-  const secrets = ((moduleInput(stack, "security", "secret_names") as string[]) ?? []).length;
+  const secrets = env.security.secrets.names.length;
   add("security", `${secrets} application secret(s)`, secrets * p.secretMonth);
-  if (securityRules !== undefined) {
+  if (env.security.waf.enabled) {
+    const rules = staticWafRules(c, "security") + regionalWafSwitchedRules(env.security.waf, !env.cdn.enabled);
     add(
       "security",
-      `regional WAF: ACL, ${securityRules} rules, ${u.wafMillionRequests}M requests`,
-      p.wafAclMonth + securityRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests,
+      `regional WAF: ACL, ${rules} rules, ${u.wafMillionRequests}M requests`,
+      p.wafAclMonth + rules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests,
     );
   }
 }
 
 /** cache: nodes × hours (Valkey at its fraction of the Redis OSS price), the AUTH secret. */
-function cacheCosts({ stack, p, add, has, resources }: Pricing): void {
-  if (!has("cache")) return;
-  const type = String(moduleInput(stack, "cache", "redis_node_type"));
-  const nodes = Number(moduleInput(stack, "cache", "redis_num_cache_nodes"));
-  const group = Object.values<Json>(resources("cache", "aws_elasticache_replication_group"))[0] ?? {};
-  const valkey = literal(stack, "cache", group.engine) === "valkey";
+function cacheCosts({ env, p, add }: Pricing): void {
+  const { nodeType: type, numCacheNodes: nodes, engine, auth } = env.cache;
+  const valkey = engine === "valkey";
   const hour = priceOf(p.elasticacheHour, type, "ElastiCache node type") * (valkey ? p.elasticacheValkeyFactor : 1);
   add("cache", `${nodes} × ${type}${valkey ? " Valkey" : ""}`, hourly(hour, nodes));
-  if (moduleInput(stack, "cache", "redis_auth_enabled") === true) add("cache", "AUTH token secret", p.secretMonth);
+  if (auth) add("cache", "AUTH token secret", p.secretMonth);
 }
 
 /** database: primary (×2 Multi-AZ), replicas, gp3 storage, the two user secrets. */
-function databaseCosts({ stack, p, add, has }: Pricing): void {
-  if (!has("database")) return;
-  const cls = String(moduleInput(stack, "database", "db_instance_class"));
-  const multiAz = moduleInput(stack, "database", "db_multi_az") === true;
-  const gb = Number(moduleInput(stack, "database", "db_allocated_storage"));
-  const replicas = Number(moduleInput(stack, "database", "db_replica_count") ?? 0);
-  const replicaCls = String(moduleInput(stack, "database", "replica_instance_class") ?? cls);
+function databaseCosts({ env, p, add }: Pricing): void {
+  const { instanceClass: cls, multiAz, allocatedStorage: gb } = env.database;
+  const replicas = env.database.readReplicas;
+  const replicaCls = env.database.replicaInstanceClass ?? cls;
   const copies = multiAz ? 2 : 1;
   add("database", `${cls}${multiAz ? " Multi-AZ" : ""}`, hourly(priceOf(p.rdsHour, cls, "RDS class"), copies));
   add("database", `${gb} GB gp3${multiAz ? " × 2" : ""}`, gb * p.rdsGp3GbMonth * copies);
@@ -200,61 +212,54 @@ interface DatadogTasks {
   apmTasks: number;
 }
 
+type ServiceConfig = EnvironmentConfig["compute"]["services"][number];
+
 /** compute: Fargate services at their steady count, one-off tasks, the ALB, logs. */
 function computeCosts(c: Pricing): DatadogTasks {
-  const { stack, p, u, add, has, resources } = c;
+  const { env, p, u, add } = c;
   const datadog: DatadogTasks = { tasks: 0, apmTasks: 0 };
-  if (!has("compute")) return datadog;
-  const tasks = resources("compute", "aws_ecs_task_definition");
-  for (const [name, svc] of Object.entries<Json>(resources("compute", "aws_ecs_service")))
-    serviceCost(c, name, svc, tasks[name] ?? {}, datadog);
-  // One-off tasks (compute.tasks, tagged Purpose = run-task): their size for cost.usage.taskHours, and a public IPv4 while they run.
-  for (const [name, td] of Object.entries<Json>(tasks)) {
-    if (td.tags?.Purpose !== "run-task") continue;
-    const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
-    const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
-    const publicIp = td.tags?.AssignPublicIp === "ENABLED";
+  for (const svc of env.compute.services) serviceCost(c, svc, datadog);
+  // One-off tasks (compute.tasks, RunTask): their size for cost.usage.taskHours, and a public IPv4 while they run.
+  for (const t of env.compute.tasks) {
+    const vcpu = t.cpu / 1024;
+    const gbMem = t.memory / 1024;
     add(
       "compute",
-      `${name}: ${u.taskHours} task-hour(s) × ${vcpu} vCPU / ${gbMem} GB${publicIp ? " + public IPv4" : ""}`,
-      u.taskHours * (vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour + (publicIp ? p.publicIpv4Hour : 0)),
+      `${serviceVariablePrefix(t.name)}: ${u.taskHours} task-hour(s) × ${vcpu} vCPU / ${gbMem} GB${t.assignPublicIp ? " + public IPv4" : ""}`,
+      u.taskHours * (vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour + (t.assignPublicIp ? p.publicIpv4Hour : 0)),
     );
   }
-  if (Object.keys(resources("compute", "aws_lb")).length > 0)
-    add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
+  if (hasLoadBalancer(env)) add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
   add("compute", `${u.logsGb} GB logs ingested`, u.logsGb * p.logsIngestGb);
   return datadog;
 }
 
 /** One ECS service: its tasks at the steady desired count, on-demand and Spot; counts its Datadog agents. */
-function serviceCost({ stack, p, add, running, share }: Pricing, name: string, svc: Json, td: Json, dd: DatadogTasks) {
-  // Steady state: the first deploy's zero tasks (`local.serving` false while app_image_tag is the placeholder) is not the bill.
-  const steady =
-    typeof svc.desired_count === "string"
-      ? svc.desired_count.replace(/^\$\{local\.serving \? (.+) : 0\}$/, "${$1}")
-      : svc.desired_count;
-  const count = running ? Number(literal(stack, "compute", steady)) : 0;
-  const vcpu = Number(literal(stack, "compute", td.cpu)) / 1024;
-  const gbMem = Number(literal(stack, "compute", td.memory)) / 1024;
-  const spot = (svc.capacity_provider_strategy ?? []).some((s: Json) => s.capacity_provider === "FARGATE_SPOT");
-  const mix = spotShare(svc.capacity_provider_strategy, count);
+function serviceCost({ env, p, add, running, share }: Pricing, svc: ServiceConfig, dd: DatadogTasks) {
+  // Steady state: the first deploy's zero tasks (the image tag still the placeholder) is not the bill.
+  const count = running ? svc.desiredCount : 0;
+  const vcpu = svc.cpu / 1024;
+  const gbMem = svc.memory / 1024;
+  const mix = svc.spotMix && count > 0 ? spotShare(svc.spotMix, count) : undefined;
   const usd =
     hourly(vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour, count) *
     share *
-    (mix ? 1 - (mix.spot * (1 - p.fargateSpotFactor)) / count : spot ? p.fargateSpotFactor : 1);
-  const capacity = mix ? ` (${round2(count - mix.spot)} on-demand, ${round2(mix.spot)} Spot)` : spot ? " (Spot)" : "";
-  add("compute", `${name}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${capacity}`, usd);
+    (mix ? 1 - (mix.spot * (1 - p.fargateSpotFactor)) / count : svc.spot ? p.fargateSpotFactor : 1);
+  const capacity = mix
+    ? ` (${round2(count - mix.spot)} on-demand, ${round2(mix.spot)} Spot)`
+    : svc.spot
+      ? " (Spot)"
+      : "";
+  add("compute", `${serviceVariablePrefix(svc.name)}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${capacity}`, usd);
   // Datadog bills each concurrent Fargate task that runs its agent (the agent's CPU and memory are inside the task's).
-  const defs = String(td.container_definitions ?? "");
-  if (defs.includes(`"name" = "${DATADOG_AGENT_CONTAINER}"`)) {
+  if (env.compute.datadog.enabled) {
     dd.tasks += count;
-    if (/\{\s*"name" = "DD_APM_ENABLED", "value" = "true"\s*\}/.test(defs)) dd.apmTasks += count;
+    if (env.compute.datadog.apm) dd.apmTasks += count;
   }
 }
 
 /** monitoring: alarms (one per block; per-node and per-replica alarms counted once), the dashboard, custom metrics. */
-function monitoringCosts({ p, u, add, has, resources }: Pricing): void {
-  if (!has("monitoring")) return;
+function monitoringCosts({ p, u, add, resources }: Pricing): void {
   const alarms = Object.keys(resources("monitoring", "aws_cloudwatch_metric_alarm")).length;
   add("monitoring", `${alarms} alarms + 1 dashboard`, alarms * p.alarmMonth + p.dashboardMonth);
   add(
@@ -265,12 +270,8 @@ function monitoringCosts({ p, u, add, has, resources }: Pricing): void {
 }
 
 /** datadog (compute.datadog): the API key secret, Firehose ingestion of the app log copy, Datadog's own prices. */
-function datadogCosts({ cost, p, u, add, resources }: Pricing, datadog: DatadogTasks): void {
-  if (
-    datadog.tasks === 0 &&
-    !Object.keys(resources("compute", "aws_secretsmanager_secret")).includes("datadog_api_key")
-  )
-    return;
+function datadogCosts({ env, cost, p, u, add }: Pricing, datadog: DatadogTasks): void {
+  if (!env.compute.datadog.enabled) return;
   const dd = cost.datadogPrices;
   add("datadog", "API key secret", p.secretMonth);
   add(
@@ -283,7 +284,7 @@ function datadogCosts({ cost, p, u, add, resources }: Pricing, datadog: DatadogT
     `Datadog APM: ${datadog.apmTasks} Fargate task(s) × $${dd.apmFargateTaskMonth}`,
     datadog.apmTasks * dd.apmFargateTaskMonth,
   );
-  if (Object.keys(resources("monitoring", "aws_kinesis_firehose_delivery_stream")).length > 0) {
+  if (env.compute.datadog.logs) {
     add("datadog", `Firehose: ${u.datadogLogGb} GB of app logs ingested`, u.datadogLogGb * p.firehoseGb);
     add("datadog", `Datadog log ingestion: ${u.datadogLogGb} GB × $${dd.logIngestGb}`, u.datadogLogGb * dd.logIngestGb);
   }
@@ -294,22 +295,22 @@ function datadogCosts({ cost, p, u, add, resources }: Pricing, datadog: DatadogT
  * (stored + transferred); priced with the primary region's table (the DR region's storage prices are within a few
  * percent in the regions this project knows).
  */
-function drCosts({ stack, p, u, add, has }: Pricing): void {
-  if (!has("dr")) return;
-  const gb = Number(moduleInput(stack, "database", "db_allocated_storage"));
+function drCosts({ env, p, u, add }: Pricing): void {
+  const gb = env.database.allocatedStorage;
   add("dr", `replicated automated backups ≈ ${gb} GB + transfer`, gb * (p.rdsBackupGbMonth + p.interRegionGb));
   add("dr", `S3 replicas ${u.drReplicaGb} GB + transfer`, u.drReplicaGb * (p.s3GbMonth + p.interRegionGb));
 }
 
 /** cdn: transfer out and its WAF. */
-function cdnCosts({ p, u, add, has }: Pricing, cdnRules: number | undefined): void {
-  if (!has("cdn")) return;
+function cdnCosts(c: Pricing): void {
+  const { env, p, u, add } = c;
   add("cdn", `${u.cdnGb} GB served`, u.cdnGb * p.cloudfrontGb);
-  if (cdnRules !== undefined) {
+  if (env.cdn.waf) {
+    const rules = staticWafRules(c, "cdn") + cdnWafSwitchedRules(env.security.waf);
     add(
       "cdn",
-      `CloudFront WAF: ACL, ${cdnRules} rules, ${u.wafMillionRequests}M requests`,
-      p.wafAclMonth + cdnRules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests,
+      `CloudFront WAF: ACL, ${rules} rules, ${u.wafMillionRequests}M requests`,
+      p.wafAclMonth + rules * p.wafRuleMonth + u.wafMillionRequests * p.wafMillionRequests,
     );
   }
 }
@@ -329,13 +330,14 @@ export function formatEstimate(e: Estimate, budget: CostConfig["budgetUsd"]): st
 
 /** The estimate of each start/stop state in `cost.scenarios` (seed 002): the same month at its own `runningHours`. */
 export function scenarioEstimates(
+  env: EnvironmentConfig,
   stack: SynthesizedStack,
-  cost: CostConfig,
 ): { name: string; runningHours: number; estimate: Estimate }[] {
+  const cost = env.cost;
   return cost.scenarios.map((s) => ({
     name: s.name,
     runningHours: s.runningHours,
-    estimate: estimate(stack, { ...cost, usage: { ...cost.usage, runningHours: s.runningHours } }),
+    estimate: estimate(env, stack, { cost: { ...cost, usage: { ...cost.usage, runningHours: s.runningHours } } }),
   }));
 }
 
@@ -352,18 +354,15 @@ export function formatScenarios(scenarios: ReturnType<typeof scenarioEstimates>)
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+type SpotMix = NonNullable<ServiceConfig["spotMix"]>;
+
 /**
- * Tasks on Fargate Spot under a mixed strategy (FARGATE with a base + FARGATE_SPOT, compute's `spotMix`): the base
- * runs on-demand, the tasks above it split by weight. Undefined unless the strategy names both providers.
+ * Tasks on Fargate Spot under a mixed strategy (compute's `spotMix`: FARGATE with a base + FARGATE_SPOT): the base
+ * runs on-demand, the tasks above it split by weight. Undefined without tasks.
  */
-export function spotShare(strategy: unknown, count: number): { spot: number } | undefined {
-  const entries = (Array.isArray(strategy) ? strategy : []) as Json[];
-  const onDemand = entries.find((e) => e.capacity_provider === "FARGATE");
-  const spot = entries.find((e) => e.capacity_provider === "FARGATE_SPOT");
-  if (!onDemand || !spot || count <= 0) return undefined;
-  const base = Math.min(Number(onDemand.base ?? 0), count);
-  const odWeight = Number(onDemand.weight ?? 0);
-  const spotWeight = Number(spot.weight ?? 0);
-  const total = odWeight + spotWeight;
-  return { spot: total > 0 ? ((count - base) * spotWeight) / total : 0 };
+export function spotShare(mix: SpotMix, count: number): { spot: number } | undefined {
+  if (count <= 0) return undefined;
+  const base = Math.min(mix.onDemandBase, count);
+  const total = mix.onDemandWeight + mix.spotWeight;
+  return { spot: total > 0 ? ((count - base) * mix.spotWeight) / total : 0 };
 }
