@@ -6,8 +6,8 @@
  * - lib/constructs  reusable building blocks: lib/core
  * - modules/<m>     Terraform modules: lib/core, lib/constructs, other modules; never environments/,
  *                   composition/ or tooling (lib/tools)
- * - environments/   the configs and their schema: lib/core, modules' config and knob declarations, tooling
- *                   declarations (lib/tools) — never a module's constructs
+ * - environments/   the configs and their schema: lib/core, modules' config and knob declarations — never a
+ *                   module's constructs, never tooling (the policy check ids it validates against are lib/core's)
  * - composition/    the wiring: anything but tooling
  * - lib/tools       tooling: reads synthesized output, the mechanism, the configs and modules' declarations
  *                   (config.ts, knobs.ts); never a module's constructs or composition/
@@ -49,7 +49,7 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
   core: [],
   constructs: ["core"],
   modules: ["core", "constructs"],
-  environments: ["core", "modules", "tools"],
+  environments: ["core", "modules"],
   composition: ["core", "constructs", "modules", "environments"],
   tools: ["core", "constructs", "environments", "modules"],
   bootstrap: ["core", "constructs", "environments"],
