@@ -27,8 +27,8 @@ export interface StateUser {
 export interface BootstrapOptions {
   /** Workspaces whose state is in this bucket. @default none */
   readonly users?: readonly StateUser[];
-  /** Where the bootstrap config lives, for the placeholder warnings. @default "environments/bootstrap.ts" */
-  readonly sourceFile?: string;
+  /** Where the bootstrap config lives (the product's registration, `<sourceDir>/index.ts`), for the placeholder warnings. */
+  readonly sourceFile: string;
 }
 
 /**
@@ -58,10 +58,10 @@ export function crossAccountStatements(config: BootstrapConfig, users: readonly 
 }
 
 export class BootstrapStack extends TerraformStack {
-  constructor(scope: Construct, config: BootstrapConfig, options: BootstrapOptions = {}) {
+  constructor(scope: Construct, config: BootstrapConfig, options: BootstrapOptions) {
     super(scope, "bootstrap");
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    addPlaceholderChecks(this, placeholdersOf(config), "bootstrap", options.sourceFile ?? "environments/bootstrap.ts");
+    addPlaceholderChecks(this, placeholdersOf(config), "bootstrap", options.sourceFile);
     new AwsProvider(this, "aws", {
       region: config.region,
       allowedAccountIds: [config.accountId],

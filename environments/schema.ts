@@ -76,8 +76,12 @@ export const StateBackendSchema = z
   .object({
     /** S3 bucket holding the state (created by the bootstrap stack). Required when `state` is set. */
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
-    /** State object key; each workspace's state lives under `workspaceKeyPrefix/<ws>/key`. @default "eduautismo-ia/terraform.tfstate" */
-    key: z.string().min(1).default("eduautismo-ia/terraform.tfstate"),
+    /**
+     * State object key; each workspace's state lives under `workspaceKeyPrefix/<ws>/key`. A product whose bucket
+     * holds other products' state names its own prefix (`<project>/terraform.tfstate`). @default "terraform.tfstate"
+     * (the name Terraform gives a state file)
+     */
+    key: z.string().min(1).default("terraform.tfstate"),
     /** Region of the state bucket. @default the environment's region */
     region: z.string().optional(),
     /** Prefix for non-default workspaces' state objects. @default "workspaces" */
@@ -113,11 +117,8 @@ const EnvironmentObject = z
      * production-like one
      */
     stoppable: z.boolean().optional(),
-    /** Name prefix of every resource: `<project>-<workspace>`. @default "eduautismo-ia" */
-    project: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes")
-      .default("eduautismo-ia"),
+    /** Name prefix of every resource: `<project>-<workspace>`; a product's defaults name it. Required. */
+    project: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes"),
     /** AWS region. @default "us-east-1" (the region the seeds' cost tables price) */
     region: z
       .string()

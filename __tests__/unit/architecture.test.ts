@@ -175,3 +175,34 @@ test("every module's header says what it owns and what it depends on", () => {
     .map(rel);
   expect(missing).toEqual([]);
 });
+
+/** The `.default(…)`/`.prefault(…)` arguments of a config file, one line each (a default spans one line here). */
+function defaultsOf(file: string): string[] {
+  return [...fs.readFileSync(file, "utf8").matchAll(/\.(?:default|prefault)\((.*)\)/g)].map((m) => m[1]);
+}
+
+/** Every name a product goes by: its id, short name and resource prefix (`project`). */
+function productNames(): string[] {
+  // Required here, not at the top: the environments load the modules' configs (the layer rule reads text only).
+  const { PRODUCTS } = require("../../environments") as typeof import("../../environments");
+  return PRODUCTS.flatMap((p) => [p.id, p.shortName, p.defaults.project ?? ""]).filter((n) => n.length > 0);
+}
+
+test("no default of a module's config, the environment schema or the bootstrap names a product (D94)", () => {
+  const configs = [
+    ...files.filter((f) => /\/modules\/[^/]+\/config\.ts$/.test(f)),
+    ...["environments/schema.ts", "environments/cost-schema.ts", "environments/bootstrap.ts"].map((f) =>
+      path.join(repo, f),
+    ),
+  ];
+  const names = productNames();
+  expect(names).toEqual(expect.arrayContaining(["eduautismo", "eduautismo-ia", "atena", "retell"]));
+  const named = configs.flatMap((f) =>
+    defaultsOf(f)
+      .filter((d) => names.some((n) => d.toLowerCase().includes(n.toLowerCase())))
+      .map((d) => `${rel(f)}: .default(${d})`),
+  );
+  expect(named).toEqual([]);
+  // The rule can fail: the state key's old default named EduAutismo.
+  expect(names.some((n) => 'default("eduautismo-ia/terraform.tfstate")'.includes(n))).toBe(true);
+});
