@@ -14,6 +14,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { PRODUCTS } from "../../environments";
 
 const repo = path.resolve(__dirname, "../..");
 
@@ -183,8 +184,6 @@ function defaultsOf(file: string): string[] {
 
 /** Every name a product goes by: its id, short name and resource prefix (`project`). */
 function productNames(): string[] {
-  // Required here, not at the top: the environments load the modules' configs (the layer rule reads text only).
-  const { PRODUCTS } = require("../../environments") as typeof import("../../environments");
   return PRODUCTS.flatMap((p) => [p.id, p.shortName, p.defaults.project ?? ""]).filter((n) => n.length > 0);
 }
 
