@@ -205,3 +205,63 @@ test("no default of a module's config, the environment schema or the bootstrap n
   // The rule can fail: the state key's old default named EduAutismo.
   expect(names.some((n) => 'default("eduautismo-ia/terraform.tfstate")'.includes(n))).toBe(true);
 });
+
+/** Relative imports with whether each is type-only (`import type` / `export type`, erased at compile time). */
+const typedEdges = files.flatMap((file) =>
+  [
+    ...fs
+      .readFileSync(file, "utf8")
+      .matchAll(/(?:^|\n)\s*(import|export)(\s+type)?\b[^"';]*?from\s+["'](\.[^"']*)["']/g),
+  ].flatMap((m) => {
+    const target = resolve(file, m[3]);
+    return target ? [{ file, target, typeOnly: m[2] !== undefined }] : [];
+  }),
+);
+
+/** The import circles (strongly connected components of more than one file), each as its sorted files. */
+function circles(list: readonly { file: string; target: string }[]): string[][] {
+  const next = new Map<string, string[]>();
+  for (const e of list) next.set(e.file, [...(next.get(e.file) ?? []), e.target]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      for (let w = stack.pop(); w !== undefined; w = w === v ? undefined : stack.pop()) component.push(w);
+      if (component.length > 1) out.push(component.map(rel).sort());
+    }
+  };
+  for (const v of next.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
+test("no import circles in the sources outside modules/, type imports included (issue 22 item 6)", () => {
+  const outside = typedEdges.filter((e) => !["modules", "tests"].includes(layerOf(e.file) ?? ""));
+  expect(circles(outside)).toEqual([]);
+});
+
+test("no module has a circle of value imports", () => {
+  expect(circles(typedEdges.filter((e) => !e.typeOnly))).toEqual([]);
+});
+
+test("a circle is found (the check can fail)", () => {
+  const at = (p: string) => path.join(repo, p);
+  expect(
+    circles([
+      { file: at("environments/schema.ts"), target: at("environments/product-spec.ts") },
+      { file: at("environments/product-spec.ts"), target: at("environments/schema.ts") },
+    ]),
+  ).toEqual([["environments/product-spec.ts", "environments/schema.ts"]]);
+  expect(circles(typedEdges).flat()).toEqual(expect.arrayContaining(["modules/dr/index.ts"]));
+});
