@@ -14,7 +14,10 @@ import type { PolicyStatement } from "../lib/constructs/iam";
 import { BUCKET_ARN, secureBucket } from "../lib/constructs/secure-bucket";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../lib/core/versions";
 
-export const LOCK_TABLE = "eduautismo-ia-terraform-locks";
+/** The lock table is named after the product's state bucket (the bucket name is the product's). */
+export function lockTableName(config: Pick<BootstrapConfig, "bucket">): string {
+  return `${config.bucket}-locks`;
+}
 
 /** A workspace that keeps its state in the bucket: its account and where its objects live. */
 export interface StateUser {
@@ -27,8 +30,8 @@ export interface StateUser {
 export interface BootstrapOptions {
   /** Workspaces whose state is in this bucket. @default none */
   readonly users?: readonly StateUser[];
-  /** Where the bootstrap config lives, for the placeholder warnings. @default "environments/bootstrap.ts" */
-  readonly sourceFile?: string;
+  /** Where the bootstrap config lives (the product's registration, `<sourceDir>/index.ts`), for the placeholder warnings. */
+  readonly sourceFile: string;
 }
 
 /**
@@ -58,10 +61,10 @@ export function crossAccountStatements(config: BootstrapConfig, users: readonly 
 }
 
 export class BootstrapStack extends TerraformStack {
-  constructor(scope: Construct, config: BootstrapConfig, options: BootstrapOptions = {}) {
+  constructor(scope: Construct, config: BootstrapConfig, options: BootstrapOptions) {
     super(scope, "bootstrap");
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
-    addPlaceholderChecks(this, placeholdersOf(config), "bootstrap", options.sourceFile ?? "environments/bootstrap.ts");
+    addPlaceholderChecks(this, placeholdersOf(config), "bootstrap", options.sourceFile);
     new AwsProvider(this, "aws", {
       region: config.region,
       allowedAccountIds: [config.accountId],
@@ -89,7 +92,7 @@ export class BootstrapStack extends TerraformStack {
     if (config.lockTable) {
       const table = named(
         new DynamodbTable(this, "lock_table", {
-          name: LOCK_TABLE,
+          name: lockTableName(config),
           billingMode: "PAY_PER_REQUEST",
           hashKey: "LockID",
           attribute: [{ name: "LockID", type: "S" }],

@@ -6,11 +6,8 @@ import { z } from "zod";
 
 export const BootstrapSchema = z
   .object({
-    /** The state bucket; workspaces set `state.bucket` to this name. @default "eduautismo-ia-terraform-state" */
-    bucket: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name")
-      .default("eduautismo-ia-terraform-state"),
+    /** The state bucket; workspaces set `state.bucket` to this name. Required (bucket names are global: the product's own). */
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
     /**
      * The AWS account that holds the state bucket: the bootstrap's provider accepts only its credentials
      * (`allowed_account_ids`, D145). Workspaces of other accounts that keep their state here are granted their

@@ -4,23 +4,23 @@
  * EduAutismo IA is the first, and the default of the functions below that take a product.
  */
 import * as path from "path";
-import { CHECKS } from "../lib/tools/policy/checks";
+import { POLICY_CHECK_IDS } from "../lib/core/policy-checks";
 import { AITECHNE } from "./aitechne";
 import { ATENA } from "./atena";
 import { EDUAUTISMO, ENVIRONMENT_INPUTS } from "./eduautismo";
 import type { Product, ProductSpec, WorkspaceInput } from "./product-spec";
 import { RETELL } from "./retell";
+import { parseEnvironmentOf, productPolicyProblems } from "./product-schema";
 import {
   ConfigError,
   environmentSchemaOf,
-  parseEnvironmentOf,
-  productPolicyProblems,
   type EnvironmentConfig,
   type EnvironmentSchemaType,
   type ExemptibleControl,
 } from "./schema";
 
 export * from "./schema";
+export * from "./product-schema";
 export type { Defaults, Product, ProductPolicyExemption, ProductSpec, WorkspaceInput } from "./product-spec";
 
 export { EDUAUTISMO, ENVIRONMENT_INPUTS };
@@ -68,12 +68,7 @@ export function loadEnvironments(
   inputs: Readonly<Record<string, WorkspaceInput>> = ENVIRONMENT_INPUTS,
   product: ProductSpec = EDUAUTISMO,
 ): EnvironmentConfig[] {
-  const problems: string[] = [
-    ...productPolicyProblems(
-      product,
-      CHECKS.map((c) => c.id),
-    ),
-  ];
+  const problems: string[] = [...productPolicyProblems(product, POLICY_CHECK_IDS)];
   const configs: EnvironmentConfig[] = [];
   const schema = environmentSchemaOf(product);
   for (const ws of Object.keys(inputs)) {

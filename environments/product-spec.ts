@@ -4,11 +4,9 @@
  * sections, its app settings that are tfvars knobs, and its application metrics. The modules stay
  * product-neutral (D94); a product is values.
  */
-import type { z } from "zod";
-import type { KnobSet } from "../lib/core/knobs";
 import type { AppMetricsProps } from "../modules/monitoring/config";
 import type { BootstrapInput } from "./bootstrap";
-import type { EnvironmentConfig, EnvironmentInput } from "./schema";
+import type { EnvironmentConfig, EnvironmentInput, ProductRules } from "./schema";
 
 /** A partial environment: objects merge into the environment file's, which wins on every value it sets. */
 export type Defaults<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: Defaults<T[K]> } : T;
@@ -20,22 +18,14 @@ export type Defaults<T> = T extends readonly unknown[] ? T : T extends object ? 
  */
 export type WorkspaceInput = Defaults<EnvironmentInput> & Pick<EnvironmentInput, "workspace" | "tier" | "accountId">;
 
-export interface ProductSpec {
+/** The product's production workspace, sections and app settings are the schema's (ProductRules). */
+export interface ProductSpec extends ProductRules {
   /** Product id (lowercase): its output directory `cdktf.out/<id>/stacks/<ws>` unless it is the first product. */
   readonly id: string;
-  /**
-   * The workspace that serves the product's users, whatever its tier: like every production-like workspace it
-   * must keep its state in S3 (D146). Required.
-   */
-  readonly productionWorkspace: string;
   /** Prefix of dashboards and alarms: `<shortName>-<environment>`. */
   readonly shortName: string;
   /** What every environment of the product has unless its file says otherwise. */
   readonly defaults: Defaults<EnvironmentInput>;
-  /** Config sections with the product's own fields (replacing the modules' sections). @default the modules' */
-  readonly sections?: { readonly cache?: z.ZodType; readonly monitoring?: z.ZodType };
-  /** App settings that are tfvars knobs, with their fields in the `cache` section; container variables by name. @default none */
-  readonly appSettings?: KnobSet;
   /** The app's own metrics (filters, alarms, widgets) for an environment. @default none */
   readonly appMetrics?: (env: EnvironmentConfig) => AppMetricsProps | undefined;
   /**

@@ -17,11 +17,10 @@ import { drProblems, DrSchema } from "../modules/dr/config";
 import { CACHE_CONTROLS, CacheSchema, engineVersionProblem } from "../modules/cache/config";
 import { appRotationProblems, DatabaseSchema } from "../modules/database/config";
 import { alarmRecipientIssues, MonitoringSchema } from "../modules/monitoring/config";
-import { knobProblems, type RuleContext } from "../lib/core/knobs";
+import { knobProblems, type KnobSet, type RuleContext } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/config";
 import { COMPUTE_CONTROLS, IMAGE_KNOBS, knobsOfService, taskKnobs } from "../modules/compute/config";
 import { DATABASE_KNOBS } from "../modules/database/config";
-import { withDefaults, type ProductSpec } from "./product-spec";
 import { SECURITY_CONTROLS, SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
 import { STORAGE_CONTROLS, StorageSchema } from "../modules/storage/config";
 import { EXEMPTION_TIER_RULE, type Exemptible } from "../lib/core/controls";
@@ -77,8 +76,12 @@ export const StateBackendSchema = z
   .object({
     /** S3 bucket holding the state (created by the bootstrap stack). Required when `state` is set. */
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
-    /** State object key; each workspace's state lives under `workspaceKeyPrefix/<ws>/key`. @default "eduautismo-ia/terraform.tfstate" */
-    key: z.string().min(1).default("eduautismo-ia/terraform.tfstate"),
+    /**
+     * State object key; each workspace's state lives under `workspaceKeyPrefix/<ws>/key`. A product whose bucket
+     * holds other products' state names its own prefix (`<project>/terraform.tfstate`). @default "terraform.tfstate"
+     * (the name Terraform gives a state file)
+     */
+    key: z.string().min(1).default("terraform.tfstate"),
     /** Region of the state bucket. @default the environment's region */
     region: z.string().optional(),
     /** Prefix for non-default workspaces' state objects. @default "workspaces" */
@@ -114,11 +117,8 @@ const EnvironmentObject = z
      * production-like one
      */
     stoppable: z.boolean().optional(),
-    /** Name prefix of every resource: `<project>-<workspace>`. @default "eduautismo-ia" */
-    project: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes")
-      .default("eduautismo-ia"),
+    /** Name prefix of every resource: `<project>-<workspace>`; a product's defaults name it. Required. */
+    project: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes"),
     /** AWS region. @default "us-east-1" (the region the seeds' cost tables price) */
     region: z
       .string()
@@ -167,11 +167,27 @@ export type EnvironmentInput = z.input<typeof EnvironmentObject>;
 export type EnvironmentConfig = z.output<typeof EnvironmentObject>;
 
 /**
+ * What the schema takes from a product (environments/product-spec.ts, ProductSpec): the rules and sections that
+ * differ between products. The product's defaults are merged before parsing (environments/index.ts).
+ */
+export interface ProductRules {
+  /**
+   * The workspace that serves the product's users, whatever its tier: like every production-like workspace it
+   * must keep its state in S3 (D146). Required.
+   */
+  readonly productionWorkspace: string;
+  /** Config sections with the product's own fields (replacing the modules' sections). @default the modules' */
+  readonly sections?: { readonly cache?: z.ZodType; readonly monitoring?: z.ZodType };
+  /** App settings that are tfvars knobs, with their fields in the `cache` section; container variables by name. @default none */
+  readonly appSettings?: KnobSet;
+}
+
+/**
  * The schema with its cross-field rules; `controls` decide which exemptions it accepts (the modules'
  * declarations unless a test says otherwise).
  */
 export function environmentSchemaOf(
-  product: ProductSpec,
+  product: ProductRules,
   controls: readonly ExemptibleControl[] = EXEMPTIBLE_CONTROLS,
 ) {
   // The modules' own controls give one schema per product, built once (synth, policy, cost and docs all load).
@@ -185,9 +201,9 @@ export function environmentSchemaOf(
   return buildSchema(product, controls);
 }
 
-const SCHEMAS = new WeakMap<ProductSpec, ReturnType<typeof buildSchema>>();
+const SCHEMAS = new WeakMap<ProductRules, ReturnType<typeof buildSchema>>();
 
-function buildSchema(product: ProductSpec, exemptible: readonly ExemptibleControl[]) {
+function buildSchema(product: ProductRules, exemptible: readonly ExemptibleControl[]) {
   // A product's own fields replace the modules' sections; the config type stays the platform's.
   const object = (product.sections
     ? EnvironmentObject.extend(product.sections)
@@ -430,7 +446,7 @@ function checkDr(env: EnvironmentConfig, ctx: Ctx): void {
 }
 
 /** Every knob set's rules (lib/core/knobs.ts), with the same text Terraform prints at plan. */
-function checkKnobs(env: EnvironmentConfig, ctx: Ctx, product: ProductSpec): void {
+function checkKnobs(env: EnvironmentConfig, ctx: Ctx, product: ProductRules): void {
   const rules = ruleContext(env);
   const sets: { path: (string | number)[]; problems: { field: string; message: string }[] }[] = [
     { path: ["cache"], problems: product.appSettings ? knobProblems(product.appSettings, env.cache, rules) : [] },
@@ -644,33 +660,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Parses one environment. `label` prefixes every message (the workspace name when known).
- * Throws ConfigError listing every problem.
- */
-export function parseEnvironmentOf(
-  product: ProductSpec,
-  input: unknown,
-  label: string,
-  schema: EnvironmentSchemaType = environmentSchemaOf(product),
-): EnvironmentConfig {
-  const result = schema.safeParse(withDefaults(product.defaults, input as EnvironmentInput));
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
-        const path = formatPath(issue.path);
-        return `${label}${path ? "." + path : ""}: ${issue.message}`;
-      }),
-    );
-  }
-  if (result.data.workspace !== label && WORKSPACES.includes(label as Workspace)) {
-    throw new ConfigError([
-      `${label}.workspace: the file for "${label}" declares workspace "${result.data.workspace}"`,
-    ]);
-  }
-  return result.data;
-}
-
-/**
  * Where users are served, the state lives in S3 with `use_lockfile` (D146): a local state is one operator's disk,
  * lost with it, and two operators' applies do not lock each other out. Every production-like workspace, and the
  * product's production workspace whatever its tier. Terraform: https://developer.hashicorp.com/terraform/language/backend/s3
@@ -678,7 +667,7 @@ export function parseEnvironmentOf(
  */
 export function remoteStateProblem(
   env: { readonly workspace: string; readonly tier: string; readonly state?: unknown },
-  product: Pick<ProductSpec, "productionWorkspace">,
+  product: Pick<ProductRules, "productionWorkspace">,
 ): string | undefined {
   if (env.state) return undefined;
   const why =
@@ -689,7 +678,7 @@ export function remoteStateProblem(
   return `${why} keeps its state in S3 with use_lockfile, not in a local file: set state: { bucket: <the product's bootstrap bucket> }, then run terraform init -migrate-state once in its directory (https://developer.hashicorp.com/terraform/language/backend/s3)`;
 }
 
-function checkRemoteState(env: EnvironmentConfig, ctx: Ctx, product: ProductSpec): void {
+function checkRemoteState(env: EnvironmentConfig, ctx: Ctx, product: ProductRules): void {
   const problem = remoteStateProblem(env, product);
   if (problem) ctx.addIssue({ code: "custom", path: ["state"], message: problem });
 }
@@ -804,24 +793,6 @@ function checkWorkloadShape(env: EnvironmentConfig, ctx: Ctx): void {
       issue(["network", "publicSubnets"], `needs one subnet per availability zone ${where}: the tasks run there`);
     noPrivateTier(where);
   }
-}
-
-/**
- * A product's own policy exemptions (ProductSpec.policyExemptions, D122): each names a check of the gate,
- * once, with a reason. Messages read `<product>.policyExemptions[i].<field>: <rule>`.
- */
-export function productPolicyProblems(product: ProductSpec, checkIds: readonly string[]): string[] {
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  (product.policyExemptions ?? []).forEach((e, i) => {
-    const at = `${product.id}.policyExemptions[${i}]`;
-    if (!checkIds.includes(e.control))
-      problems.push(`${at}.control: "${e.control}" is not a policy check (lib/tools/policy/checks.ts)`);
-    else if (seen.has(e.control)) problems.push(`${at}.control: "${e.control}" is listed twice`);
-    seen.add(e.control);
-    if (e.reason.trim().length < 15) problems.push(`${at}.reason: say why, in a sentence`);
-  });
-  return problems;
 }
 
 /** Automatic rotation of the application user's password (D170): the database module's rules. */

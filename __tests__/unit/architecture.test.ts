@@ -6,14 +6,15 @@
  * - lib/constructs  reusable building blocks: lib/core
  * - modules/<m>     Terraform modules: lib/core, lib/constructs, other modules; never environments/,
  *                   composition/ or tooling (lib/tools)
- * - environments/   the configs and their schema: lib/core, modules' config and knob declarations, tooling
- *                   declarations (lib/tools) — never a module's constructs
+ * - environments/   the configs and their schema: lib/core, modules' config and knob declarations — never a
+ *                   module's constructs, never tooling (the policy check ids it validates against are lib/core's)
  * - composition/    the wiring: anything but tooling
  * - lib/tools       tooling: reads synthesized output, the mechanism, the configs and modules' declarations
  *                   (config.ts, knobs.ts); never a module's constructs or composition/
  */
 import * as fs from "fs";
 import * as path from "path";
+import { PRODUCTS } from "../../environments";
 
 const repo = path.resolve(__dirname, "../..");
 
@@ -49,7 +50,7 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
   core: [],
   constructs: ["core"],
   modules: ["core", "constructs"],
-  environments: ["core", "modules", "tools"],
+  environments: ["core", "modules"],
   composition: ["core", "constructs", "modules", "environments"],
   tools: ["core", "constructs", "environments", "modules"],
   bootstrap: ["core", "constructs", "environments"],
@@ -174,4 +175,93 @@ test("every module's header says what it owns and what it depends on", () => {
     })
     .map(rel);
   expect(missing).toEqual([]);
+});
+
+/** The `.default(…)`/`.prefault(…)` arguments of a config file, one line each (a default spans one line here). */
+function defaultsOf(file: string): string[] {
+  return [...fs.readFileSync(file, "utf8").matchAll(/\.(?:default|prefault)\((.*)\)/g)].map((m) => m[1]);
+}
+
+/** Every name a product goes by: its id, short name and resource prefix (`project`). */
+function productNames(): string[] {
+  return PRODUCTS.flatMap((p) => [p.id, p.shortName, p.defaults.project ?? ""]).filter((n) => n.length > 0);
+}
+
+test("no default of a module's config, the environment schema or the bootstrap names a product (D94)", () => {
+  const configs = [
+    ...files.filter((f) => /\/modules\/[^/]+\/config\.ts$/.test(f)),
+    ...["environments/schema.ts", "environments/cost-schema.ts", "environments/bootstrap.ts"].map((f) =>
+      path.join(repo, f),
+    ),
+  ];
+  const names = productNames();
+  expect(names).toEqual(expect.arrayContaining(["eduautismo", "eduautismo-ia", "atena", "retell"]));
+  const named = configs.flatMap((f) =>
+    defaultsOf(f)
+      .filter((d) => names.some((n) => d.toLowerCase().includes(n.toLowerCase())))
+      .map((d) => `${rel(f)}: .default(${d})`),
+  );
+  expect(named).toEqual([]);
+  // The rule can fail: the state key's old default named EduAutismo.
+  expect(names.some((n) => 'default("eduautismo-ia/terraform.tfstate")'.includes(n))).toBe(true);
+});
+
+/** Relative imports with whether each is type-only (`import type` / `export type`, erased at compile time). */
+const typedEdges = files.flatMap((file) =>
+  [
+    ...fs
+      .readFileSync(file, "utf8")
+      .matchAll(/(?:^|\n)\s*(import|export)(\s+type)?\b[^"';]*?from\s+["'](\.[^"']*)["']/g),
+  ].flatMap((m) => {
+    const target = resolve(file, m[3]);
+    return target ? [{ file, target, typeOnly: m[2] !== undefined }] : [];
+  }),
+);
+
+/** The import circles (strongly connected components of more than one file), each as its sorted files. */
+function circles(list: readonly { file: string; target: string }[]): string[][] {
+  const next = new Map<string, string[]>();
+  for (const e of list) next.set(e.file, [...(next.get(e.file) ?? []), e.target]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      for (let w = stack.pop(); w !== undefined; w = w === v ? undefined : stack.pop()) component.push(w);
+      if (component.length > 1) out.push(component.map(rel).sort());
+    }
+  };
+  for (const v of next.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
+test("no import circles in the sources outside modules/, type imports included (issue 22 item 6)", () => {
+  const outside = typedEdges.filter((e) => !["modules", "tests"].includes(layerOf(e.file) ?? ""));
+  expect(circles(outside)).toEqual([]);
+});
+
+test("no module has a circle of value imports", () => {
+  expect(circles(typedEdges.filter((e) => !e.typeOnly))).toEqual([]);
+});
+
+test("a circle is found (the check can fail)", () => {
+  const at = (p: string) => path.join(repo, p);
+  expect(
+    circles([
+      { file: at("environments/schema.ts"), target: at("environments/product-spec.ts") },
+      { file: at("environments/product-spec.ts"), target: at("environments/schema.ts") },
+    ]),
+  ).toEqual([["environments/product-spec.ts", "environments/schema.ts"]]);
+  expect(circles(typedEdges).flat()).toEqual(expect.arrayContaining(["modules/dr/index.ts"]));
 });

@@ -160,7 +160,7 @@ test("cdktf synth runs the same bundled, transpile-only runner as npm run synth"
 
 test("an S3 state bucket switches the backend to encrypted S3 with native locking, one state per workspace", () => {
   const all = inputs();
-  all.production.state = { bucket: "eduautismo-ia-terraform-state" };
+  all.production.state = { bucket: "eduautismo-ia-terraform-state", key: "eduautismo-ia/terraform.tfstate" };
   const s3 = synthAll(all).stacks.production.root.terraform.backend.s3;
   expect(s3).toEqual({
     bucket: "eduautismo-ia-terraform-state",

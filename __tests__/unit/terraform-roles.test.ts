@@ -21,7 +21,7 @@ const STATE = "eduautismo-ia-terraform-state";
 function withRoles(extra: Record<string, unknown> = {}) {
   const all = inputs();
   for (const ws of WORKSPACES) {
-    all[ws].state = { bucket: STATE };
+    all[ws].state = { bucket: STATE, key: "eduautismo-ia/terraform.tfstate" };
     all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true, ...extra } };
   }
   return all;

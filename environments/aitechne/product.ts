@@ -155,7 +155,8 @@ export const AITECHNE_DEFAULTS: Defaults<EnvironmentInput> = {
   network: { natMode: "none", subnetIdsOutput: "comma-separated" },
   storage: { bucketPrefix: "ai-techne-academy", buckets: {} },
   security: {
-    waf: { enabled: false },
+    // No WAF (no load balancer); the rate limit is still an input of the root (module variables have no defaults).
+    waf: { enabled: false, rateLimitPerMinute: 100 },
     deploy: { githubRepository: "example-org/ai-techne-academy-batch", branches: ["main"] },
   },
   // No cache and no database (the workload's state is the SAM stack's DynamoDB table, D121). Their sections'

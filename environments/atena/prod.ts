@@ -3,12 +3,12 @@
  * Fargate, PostgreSQL 16 and Redis 7.1 on the smallest Graviton classes, stopped outside working hours.
  * Why each choice differs from the guide, or why the tier is `development`: docs/decisions.md D102–D109.
  */
-import type { EnvironmentInput } from "../schema";
+import type { WorkspaceInput } from "../product-spec";
 
 /** The services' settings from Parameter Store (seed 002, "Secrets gerenciados"). */
 const PARAMETERS = ["DATABASE_URL", "REDIS_URL", "CLAUDE_API_KEY", "ADMIN_TOKEN", "TELEGRAM_BOT_TOKEN"];
 
-export const prod: EnvironmentInput = {
+export const prod: WorkspaceInput = {
   workspace: "prod",
   // Development tier (D102): the guide's system is single-AZ by design and stopped 16 h a day, so the
   // production-like resilience checks (Multi-AZ database and Redis) do not apply; every security control stays on.

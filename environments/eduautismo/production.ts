@@ -9,7 +9,7 @@ export const production: EduautismoInput = {
   // Placeholder: one AWS account per environment (see docs/decisions.md, D11); replace before the first apply.
   accountId: "333333333333",
   // Production-like: state in S3 with use_lockfile (D146), the bootstrap's bucket (environments/bootstrap.ts).
-  state: { bucket: "eduautismo-ia-terraform-state" },
+  state: { bucket: "eduautismo-ia-terraform-state", key: "eduautismo-ia/terraform.tfstate" },
   availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
   network: {
     vpcCidr: "10.0.0.0/16",

@@ -10,7 +10,7 @@ export const staging: EduautismoInput = {
   accountId: "222222222222",
   // Production-like: state in S3 with use_lockfile, never on one operator's disk (D146). The bucket is the
   // bootstrap's (environments/bootstrap.ts), in the production account; its policy grants this account its own objects.
-  state: { bucket: "eduautismo-ia-terraform-state" },
+  state: { bucket: "eduautismo-ia-terraform-state", key: "eduautismo-ia/terraform.tfstate" },
   availabilityZones: ["us-east-1a", "us-east-1b"],
   network: {
     vpcCidr: "10.0.0.0/16",

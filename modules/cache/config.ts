@@ -180,9 +180,9 @@ export const CacheSchema = z
     clusterMode: z
       .object({
         enabled: z.boolean().default(false),
-        /** Node groups (shards). @default 3 (seed 001) */
+        /** Node groups (shards). @default 3 (seed 001; also the ElastiCache console's default for cluster mode) */
         shards: z.number().int().min(1).max(MAX_SHARDS).default(3),
-        /** Replicas per shard. @default 2 (seed 001) */
+        /** Replicas per shard. @default 2 (seed 001; also the ElastiCache console's default for cluster mode) */
         replicasPerShard: z.number().int().min(0).max(MAX_REPLICAS_PER_SHARD).default(2),
       })
       .strict()

@@ -188,8 +188,8 @@ export const ServiceSchema = z
     image: z.string().default("app"),
     /** Size and scaling: the service's knobs (./config.ts, knobs section; `<service>_cpu`, `<service>_memory`, `<service>_desired_count`, `<service>_min_capacity`, `<service>_max_capacity`). Required. */
     ...knobFields(SERVICE_KNOB_FIELDS),
-    /** Container port (web services). @default 8000 */
-    port: z.number().int().min(1).max(65535).default(8000),
+    /** Container port (web services; a worker's is not used). @default 8080 (AWS App Runner's default port: a non-root HTTP port) */
+    port: z.number().int().min(1).max(65535).default(8080),
     /** ALB health check path. @default "/health" (seed 000 §6) */
     healthCheckPath: z.string().startsWith("/").default("/health"),
     /** Seconds ECS ignores failing health checks after a task starts. @default 60 */

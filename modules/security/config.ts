@@ -16,7 +16,7 @@ export const WafSchema = z
   .object({
     /** Create the regional web ACL (associated with the ALB by compute). @default false — billed per ACL, rule and request */
     enabled: z.boolean().default(false),
-    /** Requests per IP per 60-second window before blocking (seed 001: 100 req/min). @default 100 */
+    /** Requests per IP per 60-second window before blocking (a product's guide sets it: seed 001 asks 100 req/min). Required. */
     rateLimitPerMinute: z
       .number()
       .int()
@@ -28,8 +28,7 @@ export const WafSchema = z
             message: `AWS WAF's minimum rate limit is ${WAF_MIN_RATE_LIMIT} requests per evaluation window, got ${v}`,
           });
         }
-      })
-      .default(100),
+      }),
     /**
      * Countries allowed in (ISO 3166-1 alpha-2); everything else is blocked, CI runners, webhook senders and
      * uptime checks included. A product's guide must ask for it: `geoReason` names that rule (D160).
@@ -119,7 +118,8 @@ export const SecuritySchema = z
       .min(7, "KMS needs at least 7 days")
       .max(30, "KMS allows at most 30 days")
       .default(30),
-    waf: WafSchema.default(WafSchema.parse({})),
+    /** The regional web ACL. Required: its rate limit is the product guide's. */
+    waf: WafSchema,
     secrets: z
       .object({
         /** Application secrets to create (values are set by operators, never by Terraform): `<project>/<env>/<name>`. @default [] */
