@@ -1,8 +1,6 @@
 /**
  * Synthesizes the checked-in environments of every product once per jest run; test files read the result instead of
  * synthesizing again in every worker (SYNTH_CACHE_DIR). Tests with changed inputs still synthesize.
- * For the Terraform layer it also names the run's Terraform memo (TF_MEMO_DIR, lib/tools/terraform-memo.ts):
- * a plan, `show -json` or provider schema whose inputs an earlier command of the run had is replayed.
  * Every temporary directory of the run lives under one root (EDU_TMP_ROOT), which the global
  * teardown removes.
  *
@@ -49,8 +47,6 @@ export default async function globalSetup(
   for (const product of PRODUCTS) synthesize({ outdir, product });
   process.env.SYNTH_CACHE_DIR = outdir;
   if (!runsTerraformLayer(globalConfig)) return;
-  // Plans, shows and initialised copies shared by every worker of this run (lib/tools/terraform-memo.ts, D87).
-  process.env.TF_MEMO_DIR = tempDir("tf-memo");
 
   let note = "";
   const hasTerraform = !spawnSync("terraform", ["version"], { encoding: "utf8" }).error;

@@ -4,7 +4,7 @@
  * replicas, Multi-AZ and automatic failover; every edit it shows as refused is refused by the plan. The Terraform layer
  * plans each edit (workspace-suite.ts for EduAutismo, products.test.ts for the other products).
  */
-import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
+import { type PlanJson, plannedValues } from "../../lib/tools/terraform";
 import type { Json, SynthesizedStack } from "../../lib/tools/synthesized";
 
 /** A tfvars edit (```hcl block) or a `-var=` override of a plan line, as a runbook prints it. */
@@ -84,9 +84,9 @@ export function modulesReading(stack: SynthesizedStack, variables: readonly stri
 /** What a plan gives each data store: Redis nodes, failover, Multi-AZ; RDS replicas per module and the primary's Multi-AZ. */
 export type HaSnapshot = Record<string, number | boolean>;
 
-export function haSnapshot(planFile: string): HaSnapshot {
+export function haSnapshot(plan: PlanJson): HaSnapshot {
   const out: HaSnapshot = {};
-  for (const [address, after] of planFileAfterAll(planFile)) {
+  for (const [address, after] of plannedValues(plan)) {
     const type = /(?:^|\.)(aws_[a-z0-9_]+)\.[a-z0-9_]+(\[|$)/.exec(address)?.[1];
     const base = address.replace(/\[\d+\]$/, "");
     if (type === "aws_elasticache_replication_group") {

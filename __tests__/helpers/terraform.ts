@@ -4,6 +4,8 @@ import {
   initializedWorkdir,
   type PlanJson,
   planJson,
+  plannedValues,
+  showPlan,
   providerSchemas,
   stateFromPlan,
   terraformOk,
@@ -11,15 +13,21 @@ import {
 } from "../../lib/tools/terraform";
 import { synthAll } from "./synth";
 import { identityArguments } from "../../lib/core/counted-names";
-import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
 
 export {
+  changesOf,
   initializedWorkdir,
   plannedChanges,
+  plannedValues,
+  planVariables,
+  showPlan,
+  streamedPlan,
+  streamedPlanOk,
   terraform,
   terraformOk,
   terraformUnavailable,
   workdirFrom,
+  type PlannedChange,
   type TfResult,
 } from "../../lib/tools/terraform";
 
@@ -108,7 +116,7 @@ export function settleState(
     "-out=tfplan-settle",
     ...targets.map((t) => `-target=${t}`),
   ]);
-  const plan = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan-settle"]).stdout) as PlanJson;
+  const plan = showPlan(dir, "tfplan-settle");
   const instances = stateInstances(state);
   for (const c of plan.resource_changes ?? []) {
     const attrs = instances.get(c.address)?.attributes;
@@ -130,10 +138,10 @@ export function settleState(
  * planned identity value (`alarm_name`, `name`, `identifier`, … as lib/core/counted-names.ts defines them).
  * AWS would keep one resource under that name; the answer lists `<block> <argument>=<value>` per clash.
  */
-export function sharedInstanceNames(planFile: string): string[] {
+export function sharedInstanceNames(plan: PlanJson): string[] {
   const seen = new Map<string, string>();
   const clashes: string[] = [];
-  for (const [address, after] of planFileAfterAll(planFile)) {
+  for (const [address, after] of plannedValues(plan)) {
     const block = address.replace(/\[[^\]]*\]$/, "");
     if (block === address) continue;
     const type = block.split(".").slice(-2)[0];

@@ -1,36 +1,66 @@
 /**
  * The Terraform checks every workspace gets, run on one initialised copy of its directory: the seed
  * runbook commands verbatim (init, workspace new, validate, plan -var-file -target=module.X -out),
- * `terraform show -json` to prove what each plan touches, and the workspace guard. One file per
- * workspace so jest runs them in parallel.
+ * the `plan -json` stream to prove what each targeted plan touches, and the workspace guard. One file
+ * per workspace so jest runs them in parallel.
+ *
+ * Plan budget of a workspace (each distinct plan once per file): the full plan (`terraform show -json`,
+ * shared by every test that reads it, the HA baseline included), the four targeted plans of the seed
+ * (stream only), one targeted plan per runbook edit that a data store's module reads, and the plans
+ * the workspace's own file adds.
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { Workspace } from "../../environments";
 import { editedTfvars, haLosses, haModules, haSnapshot, isNoOp, modulesReading, runbookEdits } from "./ha-invariants";
 import { synthAll } from "./synth";
-import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "./terraform";
+import {
+  describeTerraform,
+  type PlannedChange,
+  showPlan,
+  streamedPlanOk,
+  terraform,
+  terraformOk,
+  workdirFrom,
+} from "./terraform";
+import type { PlanJson } from "../../lib/tools/terraform";
 
 export interface WorkspaceContext {
   /** The initialised copy, workspace `ws` selected. */
   readonly dir: () => string;
-  /** Saved-plan helper: runs `plan -var-file=... <args> -out=<file>` and returns the changes. */
-  readonly plan: (file: string, ...args: string[]) => { address: string; actions: string[] }[];
+  /** Runs `plan -json -var-file=... <args> -out=<file>` and returns the changes the stream reports. */
+  readonly plan: (file: string, ...args: string[]) => PlannedChange[];
+  /** Runs `plan -var-file=... <args> -out=<file>` and returns `terraform show -json` of it. */
+  readonly shownPlan: (file: string, ...args: string[]) => PlanJson;
+  /** The workspace's full plan (`-out=tfplan`), planned once per file. */
+  readonly fullPlan: () => PlanJson;
+  /** What Terraform printed for the full plan (warnings included). */
+  readonly fullPlanText: () => string;
 }
 
 export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => void = () => undefined): void {
   describeTerraform(`workspace ${ws} under real Terraform`, () => {
     let dir = "";
-    const plan = (file: string, ...args: string[]) => {
-      terraformOk(dir, [
-        "plan",
-        "-input=false",
-        `-var-file=environments/${ws}/terraform.tfvars`,
-        ...args,
-        `-out=${file}`,
-      ]);
-      return plannedChanges(dir, file);
+    const planArgs = (file: string, args: string[]) => [
+      "-input=false",
+      `-var-file=environments/${ws}/terraform.tfvars`,
+      ...args,
+      `-out=${file}`,
+    ];
+    const plan = (file: string, ...args: string[]) => streamedPlanOk(dir, planArgs(file, args));
+    const shownPlan = (file: string, ...args: string[]) => {
+      terraformOk(dir, ["plan", ...planArgs(file, args)]);
+      return showPlan(dir, file);
     };
+    let full: { plan: PlanJson; text: string } | undefined;
+    const fullRun = () => {
+      if (!full) {
+        const { text } = terraformOk(dir, ["plan", ...planArgs("tfplan", [])]);
+        full = { plan: showPlan(dir, "tfplan"), text };
+      }
+      return full;
+    };
+    const fullPlan = () => fullRun().plan;
 
     beforeAll(() => {
       dir = workdirFrom(synthAll().stacks[ws].dir);
@@ -87,7 +117,13 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
       );
     });
 
-    extra({ dir: () => dir, plan });
+    test("the full plan succeeds offline and creates resources in every module of the root", () => {
+      const modules = Object.keys(synthAll().stacks[ws].root.module ?? {});
+      const created = (fullPlan().resource_changes ?? []).filter((c) => c.change.actions.includes("create"));
+      expect(modules.filter((m) => !created.some((c) => c.address.startsWith(`module.${m}.`)))).toEqual([]);
+    });
+
+    extra({ dir: () => dir, plan, shownPlan, fullPlan, fullPlanText: () => fullRun().text });
 
     // Issue 21 item 4 (D140): a runbook's edit is derived from this workspace's config, never copied from another's.
     test(`every edit docs/runbooks/${ws}.md prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover; every edit it shows as refused is refused`, () => {
@@ -97,8 +133,8 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
       const targets = ha.map((m) => `-target=module.${m}`);
       const tfvarsFile = path.join(dir, "environments", ws, "terraform.tfvars");
       const original = fs.readFileSync(tfvarsFile, "utf8");
-      plan("tfplan-ha-base", ...targets);
-      const base = haSnapshot(path.join(dir, "tfplan-ha-base"));
+      // The full plan is the baseline: a targeted plan of the data stores' modules plans the same values for them.
+      const base = haSnapshot(fullPlan());
       expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
       const planned: string[] = [];
       for (const edit of runbookEdits(doc)) {
@@ -108,14 +144,7 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
         const vars = edit.planLine ? Object.entries(edit.settings).map(([k, v]) => `-var=${k}=${v}`) : [];
         if (!edit.planLine) fs.writeFileSync(tfvarsFile, editedTfvars(original, edit.settings));
         try {
-          const r = terraform(dir, [
-            "plan",
-            "-input=false",
-            `-var-file=environments/${ws}/terraform.tfvars`,
-            ...vars,
-            ...targets,
-            "-out=tfplan-ha-edit",
-          ]);
+          const r = terraform(dir, ["plan", ...planArgs("tfplan-ha-edit", [...vars, ...targets])]);
           planned.push(`${edit.section}: ${JSON.stringify(edit.settings)}`);
           if (edit.refused) {
             expect({ edit, code: r.code }).toEqual({ edit, code: 1 });
@@ -123,7 +152,7 @@ export function workspaceSuite(ws: Workspace, extra: (ctx: WorkspaceContext) => 
             continue;
           }
           expect({ edit, code: r.code, text: r.code === 0 ? "" : r.text }).toEqual({ edit, code: 0, text: "" });
-          expect({ edit, losses: haLosses(base, haSnapshot(path.join(dir, "tfplan-ha-edit")), touched) }).toEqual({
+          expect({ edit, losses: haLosses(base, haSnapshot(showPlan(dir, "tfplan-ha-edit")), touched) }).toEqual({
             edit,
             losses: [],
           });

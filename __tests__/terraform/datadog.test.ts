@@ -3,15 +3,26 @@
  * every module validate, a full plan creates the agent sidecar, the API key secret and the log
  * pipeline, the targeted first step of docs/operations.md plans the secret alone, and a tfvars task
  * too small for the sidecars fails the plan with the synth-time sentence.
+ *
+ * Plan budget (production, Datadog on): the full plan (show -json), the secret's targeted plan (stream), and one
+ * refused compute plan.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { datadogKnobRules } from "../../modules/compute/datadog-config";
 import { loadEnvironments } from "../../environments";
 import { synthMessage } from "../../lib/core/knobs";
-import { planFileAfter } from "../../lib/tools/terraform-plan-file";
 import { inputs, synthAll } from "../helpers/synth";
-import { describeTerraform, plannedChanges, terraform, terraformOk, workdirFrom } from "../helpers/terraform";
+import {
+  changesOf,
+  describeTerraform,
+  plannedValues,
+  showPlan,
+  streamedPlanOk,
+  terraform,
+  terraformOk,
+  workdirFrom,
+} from "../helpers/terraform";
 
 const VARS = "-var-file=environments/production/terraform.tfvars";
 
@@ -32,7 +43,8 @@ describeTerraform("Datadog on in production under real Terraform", () => {
 
   test("a full plan creates the API key secret, the sidecar's task definition and the log pipeline", () => {
     terraformOk(dir, ["plan", "-input=false", VARS, "-out=tfplan-all"]);
-    const created = plannedChanges(dir, "tfplan-all")
+    const plan = showPlan(dir, "tfplan-all");
+    const created = changesOf(plan)
       .filter((c) => c.actions.includes("create"))
       .map((c) => c.address);
     expect(created).toEqual(
@@ -47,9 +59,7 @@ describeTerraform("Datadog on in production under real Terraform", () => {
       ]),
     );
     // Container definitions are known only at apply (repository URL, secret ARN); the stream's settings are known now.
-    // Its planned values, read from the plan file as `terraform show -json` reports them (D126).
-    const stream = planFileAfter(
-      path.join(dir, "tfplan-all"),
+    const stream = plannedValues(plan).get(
       "module.monitoring.aws_kinesis_firehose_delivery_stream.datadog_logs",
     ) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(stream.http_endpoint_configuration[0].url).toBe(
@@ -60,14 +70,12 @@ describeTerraform("Datadog on in production under real Terraform", () => {
   });
 
   test("the first step of turning Datadog on plans the API key secret alone", () => {
-    terraformOk(dir, [
-      "plan",
+    const changes = streamedPlanOk(dir, [
       "-input=false",
       VARS,
       "-target=module.compute.aws_secretsmanager_secret.datadog_api_key",
       "-out=tfplan-secret",
     ]);
-    const changes = plannedChanges(dir, "tfplan-secret");
     expect(changes.filter((c) => c.address.startsWith("module.compute."))).toEqual([
       { address: "module.compute.aws_secretsmanager_secret.datadog_api_key", actions: ["create"] },
     ]);

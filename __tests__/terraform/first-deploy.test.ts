@@ -2,16 +2,26 @@
  * The first deploy (seed 000 §5.1, docs/decisions.md D56) and the ECS Exec toolbox (§8.1, D55) under
  * real Terraform, on a dev state that holds network, security, storage, cache and database as if
  * applied (stateFromPlan; `-refresh=false`). The crafted state fakes values only known after an
- * apply, so other modules show drift here: the assertions are about module.compute.
+ * apply, so other modules show drift here: the assertions are about module.compute. The full plans of
+ * §5.1 on an empty state (the placeholder tag's warning) are dev's full plan (workspace-dev.test.ts).
+ *
+ * Plan budget (dev): one targeted plan of the data modules for the crafted state, then four targeted
+ * -refresh=false plans of compute (one-off step, placeholder tag, pushed tag, toolbox).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { PLACEHOLDER_TAG_WARNING } from "../../modules/compute";
 import { planJson, providerSchemas, stateFromPlan, tempDir } from "../../lib/tools/terraform";
-import { planFileAfter } from "../../lib/tools/terraform-plan-file";
 import { synthAll } from "../helpers/synth";
-import { describeTerraform, initializedWorkdir, plannedChanges, terraformOk } from "../helpers/terraform";
+import {
+  changesOf,
+  describeTerraform,
+  initializedWorkdir,
+  plannedValues,
+  showPlan,
+  streamedPlanOk,
+  terraformOk,
+} from "../helpers/terraform";
 
 const WS = "dev";
 /** Several plans on a shared 2-core machine: generous per-test limits. */
@@ -24,12 +34,9 @@ const ONE_OFF_TARGETS = [
   "module.compute.aws_ecs_task_definition.migrations",
 ];
 
-/**
- * The planned values of a compute resource the plan creates, read from the plan file (D126): what
- * `terraform show -json` reports as its planned values, known attributes only.
- */
-function plannedCompute(dir: string, planFile: string, address: string): Record<string, unknown> | undefined {
-  return planFileAfter(path.join(dir, planFile), address);
+/** The planned values of the resources a saved plan creates, by address (`terraform show -json`). */
+function plannedCompute(dir: string, planFile: string): Map<string, Record<string, unknown>> {
+  return plannedValues(showPlan(dir, planFile));
 }
 
 describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (dev)", () => {
@@ -51,15 +58,13 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
   test(
     "step 2: -target on the registry, the cluster and the migrations task definition plans only those and their dependencies in compute",
     () => {
-      terraformOk(dir, [
-        "plan",
+      const changes = streamedPlanOk(dir, [
         "-input=false",
         "-refresh=false",
         VAR_FILE,
         ...ONE_OFF_TARGETS.map((t) => `-target=${t}`),
         "-out=tfplan-one-off",
       ]);
-      const changes = plannedChanges(dir, "tfplan-one-off");
       const compute = changes
         .filter((c) => c.address.startsWith("module.compute."))
         .map((c) => c.address)
@@ -90,11 +95,12 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
         "-target=module.compute",
         "-out=tfplan-placeholder",
       ]);
-      expect(plannedCompute(dir, "tfplan-placeholder", "module.compute.aws_ecs_service.app")).toMatchObject({
+      const planned = plannedCompute(dir, "tfplan-placeholder");
+      expect(planned.get("module.compute.aws_ecs_service.app")).toMatchObject({
         desired_count: 0,
         enable_execute_command: false,
       });
-      expect(plannedCompute(dir, "tfplan-placeholder", "module.compute.aws_appautoscaling_target.app")).toMatchObject({
+      expect(planned.get("module.compute.aws_appautoscaling_target.app")).toMatchObject({
         min_capacity: 0,
         max_capacity: 0,
       });
@@ -114,50 +120,17 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
         "-target=module.compute",
         "-out=tfplan-image",
       ]);
-      expect(plannedCompute(dir, "tfplan-image", "module.compute.aws_ecs_service.app")).toMatchObject({
+      const planned = plannedCompute(dir, "tfplan-image");
+      expect(planned.get("module.compute.aws_ecs_service.app")).toMatchObject({
         desired_count: 1,
       });
-      expect(plannedCompute(dir, "tfplan-image", "module.compute.aws_appautoscaling_target.app")).toMatchObject({
+      expect(planned.get("module.compute.aws_appautoscaling_target.app")).toMatchObject({
         min_capacity: 1,
         max_capacity: 2,
       });
     },
     SLOW,
   );
-
-  describe("full plans (seed 000 §5.1) on an empty state", () => {
-    let fresh: string;
-    beforeAll(() => {
-      fresh = initializedWorkdir(synthAll().stacks[WS].dir, WS);
-    }, SLOW);
-
-    test(
-      "with the placeholder tag: a warning with the first-deploy steps, and no failure",
-      () => {
-        const r = terraformOk(fresh, ["plan", "-input=false", VAR_FILE, "-out=tfplan-full"]);
-        expect(r.text).toContain("Warning: Check block assertion failed");
-        expect(r.text).toContain("in check.first_deploy_image");
-        expect(r.text).toContain(PLACEHOLDER_TAG_WARNING.replace(/\s+/g, " "));
-      },
-      SLOW,
-    );
-
-    test(
-      "with a pushed image's tag: no warning",
-      () => {
-        const r = terraformOk(fresh, [
-          "plan",
-          "-input=false",
-          VAR_FILE,
-          "-var=app_image_tag=v1.0.0",
-          "-out=tfplan-full-image",
-        ]);
-        // The example values' warnings (D145) stay until they are replaced; the image's is gone.
-        expect(r.text).not.toContain("in check.first_deploy_image");
-      },
-      SLOW,
-    );
-  });
 
   test(
     "the toolbox task definition plans on its own, with its role and never a service",
@@ -170,7 +143,8 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
         "-target=module.compute.aws_ecs_task_definition.toolbox",
         "-out=tfplan-toolbox",
       ]);
-      const compute = plannedChanges(dir, "tfplan-toolbox")
+      const plan = showPlan(dir, "tfplan-toolbox");
+      const compute = changesOf(plan)
         .filter((c) => c.address.startsWith("module.compute."))
         .map((c) => c.address);
       expect(compute).toEqual(
@@ -182,10 +156,7 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
       expect(compute.filter((a) => a.includes("aws_ecs_service") || a.includes("aws_iam_role_policy.task"))).toEqual(
         [],
       );
-      const td = plannedCompute(dir, "tfplan-toolbox", "module.compute.aws_ecs_task_definition.toolbox") as Record<
-        string,
-        unknown
-      >;
+      const td = plannedValues(plan).get("module.compute.aws_ecs_task_definition.toolbox") as Record<string, unknown>;
       expect(td).toMatchObject({
         family: "eduautismo-ia-dev-toolbox",
         cpu: "256",

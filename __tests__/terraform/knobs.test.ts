@@ -8,7 +8,7 @@ import { WORKSPACES } from "../../environments";
 import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
 import { KNOB_CASES, knobBatches } from "../helpers/knob-cases";
 import { synthAll } from "../helpers/synth";
-import { describeTerraform, initializedWorkdir, plannedChanges, terraform, terraformOk } from "../helpers/terraform";
+import { describeTerraform, initializedWorkdir, streamedPlanOk, terraform, terraformOk } from "../helpers/terraform";
 
 /** Rewrites `name = value` lines of a tfvars file. */
 function editTfvars(file: string, values: Record<string, string>): void {
@@ -61,16 +61,12 @@ describeTerraform("runbook knobs under real Terraform", () => {
   );
 
   test("seed 000 §8.3: dev's one-node, no-failover tfvars plan cleanly", () => {
-    terraformOk(dirs.dev, [
-      "plan",
+    const group = streamedPlanOk(dirs.dev, [
       "-input=false",
       "-var-file=environments/dev/terraform.tfvars",
       "-target=module.cache",
       "-out=tfplan-cache",
-    ]);
-    const group = plannedChanges(dirs.dev, "tfplan-cache").find(
-      (c) => c.address === "module.cache.aws_elasticache_replication_group.redis",
-    );
+    ]).find((c) => c.address === "module.cache.aws_elasticache_replication_group.redis");
     expect(group?.actions).toEqual(["create"]);
   });
 
@@ -79,14 +75,13 @@ describeTerraform("runbook knobs under real Terraform", () => {
     const backup = terraformOk(dir, ["state", "pull"]);
     fs.writeFileSync(path.join(dir, "terraform.tfstate.backup"), backup.stdout);
     terraformOk(dir, ["workspace", "select", "production"]);
-    terraformOk(dir, [
-      "plan",
+    const changes = streamedPlanOk(dir, [
       "-input=false",
       "-var-file=environments/production/terraform.tfvars",
       "-target=module.cache",
       "-out=tfplan-cache",
     ]);
-    const modules = new Set(plannedChanges(dir, "tfplan-cache").map((c) => c.address.split(".")[1]));
+    const modules = new Set(changes.map((c) => c.address.split(".")[1]));
     expect([...modules].sort()).toEqual(["cache", "network", "security"]);
     // What `npm run rollout -- production cache` announces is what Terraform really pulls in.
     expect([...modules].sort()).toEqual(
@@ -96,14 +91,12 @@ describeTerraform("runbook knobs under real Terraform", () => {
 
   test("plan -target=module.database touches only the database and what it reads", () => {
     const dir = dirs.production;
-    terraformOk(dir, [
-      "plan",
+    const changes = streamedPlanOk(dir, [
       "-input=false",
       "-var-file=environments/production/terraform.tfvars",
       "-target=module.database",
       "-out=tfplan-database",
-    ]);
-    const changes = plannedChanges(dir, "tfplan-database").map((c) => c.address);
+    ]).map((c) => c.address);
     expect([...new Set(changes.map((a) => a.split(".")[1]))].sort()).toEqual(
       ["database", ...targetClosure(moduleGraph(stacks.production.root), "database")].sort(),
     );

@@ -13,9 +13,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { providerSchemas, stateFromPlan, terraformOk, type PlanJson } from "../../lib/tools/terraform";
+import {
+  plannedValues,
+  planVariables,
+  providerSchemas,
+  showPlan,
+  stateFromPlan,
+  terraformOk,
+  type PlanJson,
+} from "../../lib/tools/terraform";
 import { withTfvarsImageTag } from "../../lib/tools/image";
-import { planFileAfter, planFileVariables } from "../../lib/tools/terraform-plan-file";
 import {
   bashLines,
   classify,
@@ -131,11 +138,11 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     return { results, blocks: section.blocks };
   }
 
-  /** The plan JSON of a plan file in the workspace (read with the test runner). */
-  const show = (file: string): PlanJson => JSON.parse(terraformOk(op.dir, ["show", "-json", file]).stdout);
-  /** A plan file's root variables and planned resource values, read from the file itself (D126). */
-  const variables = (file: string) => planFileVariables(path.join(op.dir, file));
-  const after = (file: string, address: string) => planFileAfter(path.join(op.dir, file), address);
+  /** The plan JSON of a plan file in the workspace (`terraform show -json`, run with the test runner). */
+  const show = (file: string): PlanJson => showPlan(op.dir, file);
+  /** A plan file's root variables and planned resource values. */
+  const variables = (file: string) => planVariables(show(file));
+  const after = (file: string, address: string) => plannedValues(show(file)).get(address);
 
   /** Pushes a crafted state of `addresses` (from the full plan), with the full plan's outputs, as the operator would. */
   function pushState(keep: (address: string) => boolean): void {

@@ -5,14 +5,18 @@
  * runbook's plans — the first module's targeted plan, compute's, the stop plan when the environment is
  * stoppable, and the full plan of the rollback section; every resource name its AWS CLI lines pass is one the
  * full plan creates. Apply lines are not run (no AWS here).
+ *
+ * Plan budget per workspace (each plan once, its `show -json` once): the first targeted plan of the
+ * first deploy, compute's targeted plan, the stop plan when the runbook has one, the full plan (shared by
+ * the module, name, counted-name and HA checks), and one plan per further `-var=` edit the runbook prints
+ * for a data store. A workspace whose plan reads AWS runs its plan lines once under `terraform test`.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { EDUAUTISMO, PRODUCTS } from "../../environments";
 import { cliResourceNames, nameExists, terraformLines } from "../../lib/tools/product-runbook";
 import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
-import { plannedChanges, planReadsAws } from "../../lib/tools/terraform";
-import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
+import { changesOf, type PlanJson, plannedValues, planReadsAws, showPlan } from "../../lib/tools/terraform";
 import { command, OperatorWorkspace, planOut, REPO } from "../helpers/operator";
 import { productStacks, type Json } from "../helpers/synth";
 import { haLosses, haModules, haSnapshot, modulesReading, runbookEdits } from "../helpers/ha-invariants";
@@ -39,11 +43,21 @@ for (const product of OTHERS) {
       });
       afterAll(() => op?.remove());
 
-      /** Runs the runbook's plan line and returns what it plans. */
-      const runPlan = (line: string) => {
-        op.ok(line);
-        return plannedChanges(op.dir, planOut(line) as string).map((c) => c.address);
+      /** Plans of this workspace by plan line, each run and shown once. */
+      const plans = new Map<string, { plan: PlanJson; text: string }>();
+      const planOf = (line: string) => {
+        let p = plans.get(line);
+        if (!p) {
+          const { text } = op.ok(line);
+          p = { plan: showPlan(op.dir, planOut(line) as string), text };
+          plans.set(line, p);
+        }
+        return p;
       };
+      /** Runs the runbook's plan line and returns what it plans. */
+      const runPlan = (line: string) => changesOf(planOf(line).plan).map((c) => c.address);
+      /** The full plan of the rollback section, saved as tfplan-full. */
+      const fullPlan = () => planOf(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
       const planLine = (pattern: RegExp) => {
         const line = lines.find((l) => l.startsWith("terraform plan ") && pattern.test(l));
         if (!line) throw new Error(`the runbook has no plan line matching ${pattern}`);
@@ -78,20 +92,17 @@ for (const product of OTHERS) {
       planTest(
         `the full plan of the rollback section creates resources in every module and sets no undeclared variable`,
         () => {
-          const line = planLine(/^terraform plan -var-file="[^"]+"$/);
-          const r = op.ok(`${line} -out=tfplan-full`);
-          expect(r.text).not.toMatch(/Warning: Value for undeclared variable/);
-          const planned = plannedChanges(op.dir, "tfplan-full").map((c) => c.address);
+          const { plan, text } = fullPlan();
+          expect(text).not.toMatch(/Warning: Value for undeclared variable/);
+          const planned = changesOf(plan).map((c) => c.address);
           const missing = modules.filter((m) => !planned.some((a) => a.startsWith(`module.${m}.`)));
           expect(missing).toEqual([]);
         },
       );
 
       planTest("every resource name the runbook's AWS CLI lines use is one the full plan creates", () => {
-        if (!fs.existsSync(path.join(op.dir, "tfplan-full")))
-          op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
         const names = new Set<string>();
-        for (const after of planFileAfterAll(path.join(op.dir, "tfplan-full")).values()) collectStrings(after, names);
+        for (const after of plannedValues(fullPlan().plan).values()) collectStrings(after, names);
         const used = cliResourceNames(runbook);
         expect(used.length).toBeGreaterThan(0);
         expect(used.filter((u) => !nameExists(u, names)).map((u) => `${u.flag} ${u.name}`)).toEqual([]);
@@ -100,9 +111,7 @@ for (const product of OTHERS) {
       planTest(
         "no two instances of a counted resource in the full plan share a name (alarms per Redis node and replica, D130)",
         () => {
-          if (!fs.existsSync(path.join(op.dir, "tfplan-full")))
-            op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
-          expect(sharedInstanceNames(path.join(op.dir, "tfplan-full"))).toEqual([]);
+          expect(sharedInstanceNames(fullPlan().plan)).toEqual([]);
         },
       );
 
@@ -139,24 +148,16 @@ for (const product of OTHERS) {
           `every edit the runbook prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover (${edits.length} planned)`,
           () => {
             expect(edits.filter((e) => !e.planLine).map((e) => e.section)).toEqual([]); // tfvars edits: plan them as workspace-suite.ts does
-            if (!fs.existsSync(path.join(op.dir, "tfplan-full")))
-              op.ok(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
-            const base = haSnapshot(path.join(op.dir, "tfplan-full"));
+            const base = haSnapshot(fullPlan().plan);
             expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
             for (const edit of edits) {
-              // The stop test above ran the same line already: its plan file is reused.
-              if (!fs.existsSync(path.join(op.dir, planOut(edit.planLine as string) as string)))
-                op.ok(edit.planLine as string);
+              // The stop test above ran the same line already: its plan is reused.
               const touched = modulesReading(stack, Object.keys(edit.settings)).filter((m) =>
                 haModules(stack).includes(m),
               );
               expect({
                 edit,
-                losses: haLosses(
-                  base,
-                  haSnapshot(path.join(op.dir, planOut(edit.planLine as string) as string)),
-                  touched,
-                ),
+                losses: haLosses(base, haSnapshot(planOf(edit.planLine as string).plan), touched),
               }).toEqual({ edit, losses: [] });
             }
           },

@@ -5,16 +5,22 @@ import { placeholderCheckName, placeholdersOf } from "../../lib/core/placeholder
 import { initializedWorkdir, OFFLINE_PROVIDER } from "../../lib/tools/terraform";
 import { MAX_CACHE_NODES } from "../../modules/cache/config";
 import { originDnsWarning } from "../../modules/cdn";
-import { planFileAfterAll } from "../../lib/tools/terraform-plan-file";
 import { startFakeSts, type FakeSts } from "../helpers/fake-sts";
 import { editedTfvars, haLosses, haSnapshot } from "../helpers/ha-invariants";
 import { synthAll } from "../helpers/synth";
-import { sharedInstanceNames, terraform, terraformOk } from "../helpers/terraform";
+import { plannedValues, sharedInstanceNames, terraform } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 
-workspaceSuite("production", ({ dir, plan }) => {
+/**
+ * Plan budget (production): the suite's (full plan, four targeted plans, HA edits), the CDN's targeted plan (stream; it
+ * was compute.test.ts, whose cache and compute plans were the suite's and knobs.test.ts's), two targeted plans of the
+ * cache for the HA fixture, one full plan under another account's credentials (refused), and three refused plans.
+ */
+workspaceSuite("production", ({ dir, plan, fullPlan, shownPlan }) => {
+  const created = () => (fullPlan().resource_changes ?? []).map((c) => c.address);
+
   test("a full plan creates one NAT gateway per AZ, flow logs and 4 interface endpoints", () => {
-    const changes = plan("tfplan").map((c) => c.address);
+    const changes = created();
     const n = (prefix: string) => changes.filter((a) => a.startsWith(prefix)).length;
     expect({
       nat: n("module.network.aws_nat_gateway.this["),
@@ -28,7 +34,7 @@ workspaceSuite("production", ({ dir, plan }) => {
   });
 
   test("the full plan opens the ALB to CloudFront's prefix list only, and forwards only with the origin header", () => {
-    const changes = plan("tfplan").map((c) => c.address);
+    const changes = created();
     expect(changes.filter((a) => a.startsWith("module.network.aws_vpc_security_group_ingress_rule.alb_"))).toEqual([
       "module.network.aws_vpc_security_group_ingress_rule.alb_https_from_cloudfront[0]",
     ]);
@@ -41,33 +47,25 @@ workspaceSuite("production", ({ dir, plan }) => {
   });
 
   test("the full plan warns that the origin's DNS record is the operator's (no Route 53 zone configured)", () => {
-    const shown = JSON.parse(terraformOk(dir(), ["show", "-json", "tfplan"]).stdout);
-    const check = (shown.checks ?? []).find(
-      (c: { address: { name: string } }) => c.address.name === "cdn_origin_dns_record",
-    );
-    expect(check.status).toBe("fail");
-    expect(JSON.stringify(check.instances)).toContain(originDnsWarning("origin.eduautismo-ia.com"));
+    const check = (fullPlan().checks ?? []).find((c) => c.address.name === "cdn_origin_dns_record");
+    expect(check?.status).toBe("fail");
+    expect(JSON.stringify(check?.instances)).toContain(originDnsWarning("origin.eduautismo-ia.com"));
   });
 
   test("every instance of a counted resource in the full plan has its own name: 3 Redis nodes and 2 replicas are 3 and 2 alarms (D130)", () => {
-    const file = path.join(dir(), "tfplan");
-    if (!fs.existsSync(file)) plan("tfplan");
-    const alarms = [...planFileAfterAll(file)].filter(([a]) =>
+    const alarms = [...plannedValues(fullPlan())].filter(([a]) =>
       a.startsWith("module.monitoring.aws_cloudwatch_metric_alarm."),
     );
     expect(alarms.filter(([a]) => a.includes("redis_memory_high[")).length).toBeGreaterThan(1);
     expect(new Set(alarms.map(([, v]) => v.alarm_name)).size).toBe(alarms.length);
-    expect(sharedInstanceNames(file)).toEqual([]);
+    expect(sharedInstanceNames(fullPlan())).toEqual([]);
   });
 
   test("the full plan warns on every example value of the environment (D145), and only on those", () => {
     const env = loadEnvironments().find((e) => e.workspace === "production");
     const expected = placeholdersOf(env).map(placeholderCheckName).sort();
     expect(expected.length).toBeGreaterThan(0);
-    const shown = JSON.parse(terraformOk(dir(), ["show", "-json", "tfplan"]).stdout);
-    const checks: { address: { name: string }; status: string }[] = (shown.checks ?? []).filter(
-      (c: { address: { name: string } }) => c.address.name.startsWith("placeholder_"),
-    );
+    const checks = (fullPlan().checks ?? []).filter((c) => c.address.name.startsWith("placeholder_"));
     // "fail" for each: Terraform's RE2 reads the same shape the synthesis matched.
     expect(checks.map((c) => [c.address.name, c.status]).sort()).toEqual(expected.map((n) => [n, "fail"]));
   });
@@ -121,21 +119,27 @@ workspaceSuite("production", ({ dir, plan }) => {
     // failover validation and only the HA check can catch it, whatever production's count is today.
     const nodes = Math.min(configured + 1, MAX_CACHE_NODES);
     const withNodes = (n: number) => editedTfvars(original, { redis_num_cache_nodes: String(n) });
+    let base, edited;
     try {
       fs.writeFileSync(file, withNodes(nodes));
-      plan("tfplan-ha-fixture-base", "-target=module.cache");
+      base = haSnapshot(shownPlan("tfplan-ha-fixture-base", "-target=module.cache"));
       // Before D140 the §8.3 fix printed staging's count (2) here.
       fs.writeFileSync(file, withNodes(nodes - 1));
-      plan("tfplan-ha-fixture", "-target=module.cache");
+      edited = haSnapshot(shownPlan("tfplan-ha-fixture", "-target=module.cache"));
     } finally {
       fs.writeFileSync(file, original);
     }
-    const losses = haLosses(
-      haSnapshot(path.join(dir(), "tfplan-ha-fixture-base")),
-      haSnapshot(path.join(dir(), "tfplan-ha-fixture")),
-      ["cache"],
-    );
+    const losses = haLosses(base, edited, ["cache"]);
     expect(losses).toEqual([`module.cache.aws_elasticache_replication_group.redis nodes: ${nodes} → ${nodes - 1}`]);
+  });
+
+  test("plan -target=module.cdn creates the distribution and its WAF through the us-east-1 alias", () => {
+    const cdn = plan("tfplan-cdn", "-target=module.cdn")
+      .map((c) => c.address)
+      .filter((a) => a.startsWith("module.cdn."));
+    expect(cdn).toEqual(
+      expect.arrayContaining(["module.cdn.aws_cloudfront_distribution.this", "module.cdn.aws_wafv2_web_acl.this[0]"]),
+    );
   });
 
   test("production cannot be stopped", () => {

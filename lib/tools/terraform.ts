@@ -8,14 +8,11 @@
  * scripts that need a plan.
  */
 import { spawnSync } from "child_process";
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { isMirror } from "./provider-mirror";
-import { memoDir, memoized } from "./terraform-memo";
-import { planFileChanges } from "./terraform-plan-file";
-import { plainText, runTerraform, type TfResult } from "./terraform-cli";
+import { runTerraform, type TfResult } from "./terraform-cli";
 import { AWS_PROVIDER_VERSION } from "../core/versions";
 
 export type { TfResult } from "./terraform-cli";
@@ -90,37 +87,24 @@ export function workdirFrom(stackDir: string): string {
   return dir;
 }
 
+/** Initialised templates of this process (one jest test file): stack directory and workspace → template copy. */
+const templates = new Map<string, string>();
+
 /**
  * workdirFrom, then `terraform init -input=false` and `terraform workspace new <workspace>`, for
- * tests that need an initialised copy but do not test init itself. Within a test run (TF_MEMO_DIR set)
- * the first call for a stack directory runs those two commands in a template copy, and every call
- * copies the template (`.terraform` holds only a link to the mirror's provider, the lock file and the
- * workspace name): the same files the two commands write, without starting Terraform again.
+ * tests that need an initialised copy but do not test init itself. The first call of a process for a
+ * stack directory and workspace runs those two commands in a template copy; every call copies the
+ * template (`.terraform` holds only a link to the mirror's provider, the lock file and the workspace
+ * name): the same files the two commands write, without starting Terraform again.
  */
 export function initializedWorkdir(stackDir: string, workspace: string): string {
-  const init = (dir: string) => {
-    terraformOk(dir, ["init", "-input=false"]);
-    terraformOk(dir, ["workspace", "new", workspace]);
-    return dir;
-  };
-  const root = memoDir();
-  if (!root) return init(workdirFrom(stackDir));
-  const template = path.join(
-    root,
-    "templates",
-    createHash("sha256")
-      .update(`${path.resolve(stackDir)}\0${workspace}`)
-      .digest("hex"),
-  );
-  if (!fs.existsSync(template)) {
-    fs.mkdirSync(path.dirname(template), { recursive: true });
-    const made = init(workdirFrom(stackDir));
-    try {
-      fs.renameSync(made, template);
-    } catch {
-      // Another worker made it first; both are the same files.
-      if (!fs.existsSync(template)) throw new Error(`cannot create the initialised template ${template}`);
-    }
+  const key = `${path.resolve(stackDir)}\0${workspace}`;
+  let template = templates.get(key);
+  if (!template || !fs.existsSync(template)) {
+    template = workdirFrom(stackDir);
+    terraformOk(template, ["init", "-input=false"]);
+    terraformOk(template, ["workspace", "new", workspace]);
+    templates.set(key, template);
   }
   const dir = tempDir("tfwork");
   fs.cpSync(template, dir, { recursive: true, verbatimSymlinks: true });
@@ -148,12 +132,9 @@ function offlineEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/**
- * The offline runner: the operator runner plus a CLI configuration pointing at TF_PROVIDER_MIRROR.
- * Within a test run, plans, `show -json` and `providers schema -json` are memoized (lib/terraform-memo.ts).
- */
+/** The offline runner: the operator runner plus a CLI configuration pointing at TF_PROVIDER_MIRROR. */
 export function terraform(dir: string, args: string[]): TfResult {
-  const r = memoized(dir, args, () => runTerraform(dir, args, offlineEnv()), plainText);
+  const r = runTerraform(dir, args, offlineEnv());
   if (args[0] === "init" && r.code === 0) withoutPackageHashes(dir);
   return r;
 }
@@ -181,38 +162,79 @@ export function terraformOk(dir: string, args: string[]): TfResult {
   return r;
 }
 
-/**
- * Resource addresses a saved plan would create, update or delete (no-ops excluded), as `terraform show
- * -json` reports them in `resource_changes`, read from the plan file itself (lib/tools/terraform-plan-file.ts,
- * D126): the same addresses and actions without starting Terraform and the provider once more.
- * TF_PLAN_FILE_CHECK=1 also runs `terraform show -json` and fails on any difference.
- */
-export function plannedChanges(dir: string, planFile: string): { address: string; actions: string[] }[] {
-  const changes = planFileChanges(path.join(dir, planFile))
-    .filter((c) => !(c.actions.length === 1 && c.actions[0] === "no-op"))
-    .map((c) => ({ address: c.address, actions: c.actions }));
-  if (process.env.TF_PLAN_FILE_CHECK === "1") {
-    const shown = shownChanges(dir, planFile);
-    if (JSON.stringify(shown) !== JSON.stringify(changes)) {
-      throw new Error(
-        `plan file ${planFile}: read ${JSON.stringify(changes)}\nbut terraform show -json reports ${JSON.stringify(shown)}`,
-      );
-    }
-  }
-  return changes;
+/** A resource instance change: its address and Terraform's actions (`["create"]`, `["delete", "create"]`, …). */
+export interface PlannedChange {
+  readonly address: string;
+  readonly actions: string[];
 }
 
-/** plannedChanges as `terraform show -json` renders them. */
-export function shownChanges(dir: string, planFile: string): { address: string; actions: string[] }[] {
-  const shown = JSON.parse(terraformOk(dir, ["show", "-json", planFile]).stdout);
-  return (shown.resource_changes ?? [])
-    .filter(
-      (c: { change: { actions: string[] } }) => !(c.change.actions.length === 1 && c.change.actions[0] === "no-op"),
-    )
-    .map((c: { address: string; change: { actions: string[] } }) => ({
-      address: c.address,
-      actions: c.change.actions,
-    }));
+/** A saved plan as `terraform show -json <planfile>` prints it (Terraform's documented JSON output format). */
+export function showPlan(dir: string, planFile: string): PlanJson {
+  return JSON.parse(terraformOk(dir, ["show", "-json", planFile]).stdout) as PlanJson;
+}
+
+/** The changes of a plan (no-ops excluded), in `resource_changes` order. */
+export function changesOf(plan: PlanJson): PlannedChange[] {
+  return (plan.resource_changes ?? [])
+    .filter((c) => !(c.change.actions.length === 1 && c.change.actions[0] === "no-op"))
+    .map((c) => ({ address: c.address, actions: c.change.actions }));
+}
+
+/** changesOf the saved plan `planFile` in `dir` (one `terraform show -json`). */
+export function plannedChanges(dir: string, planFile: string): PlannedChange[] {
+  return changesOf(showPlan(dir, planFile));
+}
+
+/**
+ * The planned (after) values of every resource instance a plan creates or changes (deletes left out):
+ * `resource_changes[].change.after`, whose attributes known only after apply are absent or null (see
+ * `after_unknown`).
+ */
+export function plannedValues(plan: PlanJson): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const c of plan.resource_changes ?? []) {
+    if (c.change.actions.includes("delete") && !c.change.actions.includes("create")) continue;
+    if (c.change.after && typeof c.change.after === "object" && !out.has(c.address))
+      out.set(c.address, c.change.after as Record<string, unknown>);
+  }
+  return out;
+}
+
+/** The root variables a plan was made with (`variables.<name>.value`). */
+export function planVariables(plan: PlanJson): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(plan.variables ?? {}).map(([k, v]) => [k, v.value]));
+}
+
+/**
+ * `terraform plan -json <args>` in `dir`: the machine-readable stream's `planned_change` messages, for
+ * plans where addresses and actions suffice (no `show` afterwards). The stream names one action per
+ * change (`create`, `update`, `delete`, `replace`, `read`); no-ops are not reported.
+ */
+export function streamedPlan(dir: string, args: string[]): { result: TfResult; changes: PlannedChange[] } {
+  const result = terraform(dir, ["plan", "-json", ...args]);
+  const changes: PlannedChange[] = [];
+  for (const line of result.stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const m = JSON.parse(line) as { type?: string; change?: { resource?: { addr?: string }; action?: string } };
+    if (m.type === "planned_change" && m.change?.resource?.addr && m.change.action && m.change.action !== "noop")
+      changes.push({ address: m.change.resource.addr, actions: [m.change.action] });
+  }
+  return { result, changes };
+}
+
+/** streamedPlan, throwing with Terraform's diagnostics when the plan fails. */
+export function streamedPlanOk(dir: string, args: string[]): PlannedChange[] {
+  const { result, changes } = streamedPlan(dir, args);
+  if (result.code !== 0) {
+    const diagnostics = result.stdout
+      .split("\n")
+      .filter((l) => l.includes('"type":"diagnostic"'))
+      .join("\n");
+    throw new Error(
+      `terraform plan -json ${args.join(" ")} failed (${result.code}):\n${diagnostics}\n${result.stderr}`,
+    );
+  }
+  return changes;
 }
 
 /**
@@ -228,7 +250,7 @@ export function planJson(stackDir: string, workspace: string, extraArgs: string[
     "-out=tfplan",
     ...extraArgs,
   ]);
-  const plan = JSON.parse(terraformOk(dir, ["show", "-json", "tfplan"]).stdout) as PlanJson;
+  const plan = showPlan(dir, "tfplan");
   fs.rmSync(dir, { recursive: true, force: true });
   return plan;
 }
@@ -238,11 +260,13 @@ export interface PlanJson {
   readonly planned_values: { readonly root_module: PlanModule };
   readonly resource_changes?: readonly {
     address: string;
+    previous_address?: string;
     type: string;
     change: { actions: string[]; after?: unknown; after_unknown?: unknown };
   }[];
   readonly configuration: Record<string, unknown>;
   readonly variables?: Record<string, { value: unknown }>;
+  readonly checks?: readonly { address: { name: string }; status: string; instances?: unknown }[];
 }
 
 export interface PlanModule {
