@@ -4,8 +4,8 @@ import { stateDependencies } from "../../lib/tools/terraform";
 import { problems } from "../helpers/config";
 import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 import { synthWorkspace } from "../helpers/workspace-fixture";
-import { DEFAULT_ENGINE_VERSION } from "../../modules/cache/engine";
-import { CACHE_ENGINES, engineVersionProblem } from "../../modules/cache/config";
+import { CACHE_ENGINES, DEFAULT_ENGINE_VERSION } from "../../modules/cache/engine";
+import { engineVersionProblem } from "../../modules/cache/config";
 
 const { stacks } = synthAll();
 const cache: Json = stacks.production.modules.cache;
