@@ -20,6 +20,7 @@ import {
 } from "../../lib/tools/pipeline";
 import { MODULE_ORDER } from "../../lib/tools/rollout";
 import { inputs, synthAll, type SynthesizedStack } from "../helpers/synth";
+import { synthWorkspace } from "../helpers/workspace-fixture";
 import { events, jobs, loadWorkflows, roleStep, roleUses, type RoleUse } from "../helpers/workflows";
 
 const repo = path.join(__dirname, "..", "..");
@@ -255,9 +256,16 @@ describe("the OIDC roles (Terraform plan and apply, D97)", () => {
   });
 
   test("a workspace whose roles do not trust its GitHub Environment is reported for every job that assumes them", () => {
-    const all = pipelineReady();
-    all.staging.security.deploy = { ...all.staging.security.deploy!, branches: ["main"], githubEnvironments: ["stg"] };
-    const { stacks: changed } = synthAll(all);
+    const staging = synthWorkspace("staging", (e) => {
+      e.state = { bucket: "eduautismo-ia-terraform-state" };
+      e.security.deploy = {
+        ...e.security.deploy,
+        branches: ["main"],
+        githubEnvironments: ["stg"],
+        terraformRoles: { enabled: true },
+      };
+    });
+    const changed = { ...ready, staging };
     const problems = untrusted(uses, changed);
     expect(problems.length).toBe(uses.filter((u) => u.workspace === "staging").length);
     expect(problems[0]).toMatch(
