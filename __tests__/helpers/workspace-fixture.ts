@@ -6,13 +6,21 @@
  * The whole product is still validated (loadEnvironments), so a change a rule refuses throws the same
  * ConfigError as `npm run synth`; only the chosen workspace is built and written.
  */
+import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, EDUAUTISMO, loadEnvironments, type Product, type Workspace } from "../../environments";
+import {
+  ConfigError,
+  EDUAUTISMO,
+  loadEnvironments,
+  WORKSPACES,
+  type Product,
+  type Workspace,
+} from "../../environments";
 import { withDeployedImages } from "../../environments/deployed-images";
 import { withDefaults } from "../../environments/product-spec";
 import { buildPlatform } from "../../platform";
 import { PlatformApp } from "../../lib/core/app";
-import { readStack, tempDir, type SynthesizedStack } from "./synth";
+import { inputs, readStack, synthAll, tempDir, type SynthesizedStack } from "./synth";
 import type { Mutable } from "./config";
 
 /** A deep copy of a product's checked-in input of `ws` (over its defaults). */
@@ -41,4 +49,30 @@ export function synthWorkspace(
   buildPlatform(app, env, product);
   app.synth();
   return readStack(path.join(outdir, "stacks", ws), ws);
+}
+
+/**
+ * Every EduAutismo workspace as the pipeline needs it (remote state in the bootstrap bucket, the Terraform roles on,
+ * D97), synthesized once per jest run and shared by the test files that read it (the run's temporary root).
+ */
+export function pipelineReadyStacks(): Record<string, SynthesizedStack> {
+  const all = inputs();
+  for (const ws of WORKSPACES) {
+    all[ws].state = { bucket: "eduautismo-ia-terraform-state" };
+    all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true } };
+  }
+  const shared = process.env.EDU_TMP_ROOT && path.join(process.env.EDU_TMP_ROOT, "synth-pipeline-ready");
+  if (!shared) return synthAll(all).stacks;
+  if (!fs.existsSync(shared)) {
+    const { outdir } = synthAll(all);
+    try {
+      fs.renameSync(outdir, shared);
+    } catch {
+      // Another worker published it first: read theirs (the same inputs, the same output).
+    }
+  }
+  return Object.fromEntries(WORKSPACES.map((ws) => [ws, readStack(path.join(shared, "stacks", ws), ws)])) as Record<
+    Workspace,
+    SynthesizedStack
+  >;
 }

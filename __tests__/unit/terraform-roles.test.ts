@@ -16,8 +16,8 @@ import {
   type TerraformRoleContext,
 } from "../../modules/security/terraform-role";
 import { problems, type Mutable } from "../helpers/config";
-import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
-import { synthWorkspace } from "../helpers/workspace-fixture";
+import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { pipelineReadyStacks, synthWorkspace } from "../helpers/workspace-fixture";
 
 const STATE = "eduautismo-ia-terraform-state";
 /** Turns the roles on in one workspace's input (remote state included), with `deploy` and `roles` overrides. */
@@ -25,13 +25,8 @@ function roles(env: Mutable, deploy: Record<string, unknown> = {}, extra: Record
   env.state = { bucket: STATE };
   env.security.deploy = { ...env.security.deploy, ...deploy, terraformRoles: { enabled: true, ...extra } };
 }
-function withRoles() {
-  const all = inputs();
-  for (const ws of WORKSPACES) roles(all[ws]);
-  return all;
-}
 const { stacks: off } = synthAll();
-const { stacks: on } = synthAll(withRoles());
+const on = pipelineReadyStacks();
 const sec: Json = on.production.modules.security;
 const doc = (type: string, name: string, attr = "policy") => JSON.parse(resource(sec, type, name)[attr]);
 const statements = (d: Json): Json[] => d.Statement;
