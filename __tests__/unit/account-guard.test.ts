@@ -10,9 +10,9 @@ import { BootstrapSchema } from "../../environments/bootstrap";
 import { runbookPath } from "../../lib/tools/product-runbook";
 import { placeholderCheckName, placeholdersOf, PLACEHOLDER_SHAPES } from "../../lib/core/placeholders";
 import { providerAccountProblems } from "../../lib/tools/root-guards";
-import { synthesize } from "../../platform";
 import { problems } from "../helpers/config";
-import { inputs, synthProduct, tempDir, type Json } from "../helpers/synth";
+import { synthProduct, type Json } from "../helpers/synth";
+import { synthWorkspace } from "../helpers/workspace-fixture";
 
 const roots = (product: Product) => {
   const { outdir } = synthProduct(product);
@@ -99,11 +99,7 @@ describe("placeholders", () => {
   });
 
   test("a replaced value loses its warning: no check block for an account id that is not an example", () => {
-    const all = inputs();
-    all.dev.accountId = "123456789012";
-    const out = tempDir("guard-real-account");
-    synthesize({ outdir: out, inputs: all });
-    const root = JSON.parse(fs.readFileSync(path.join(out, "stacks", "dev", "cdk.tf.json"), "utf8"));
+    const { root } = synthWorkspace("dev", (e) => (e.accountId = "123456789012"));
     expect(Object.keys(root.check ?? {})).not.toContain("placeholder_accountId");
     expect(root.provider.aws[0].allowed_account_ids).toEqual(["123456789012"]);
   });

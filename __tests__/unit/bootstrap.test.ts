@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../environments";
-import { readStack } from "../../lib/tools/synthesized";
+import { synthWorkspace } from "../helpers/workspace-fixture";
 import { synthesize } from "../../platform";
 import { inputs, resource, synthAll, tempDir, type Json } from "../helpers/synth";
 
@@ -55,11 +55,8 @@ test("no DynamoDB lock table unless asked (use_lockfile locks in S3)", () => {
 });
 
 test("workspaces with remote state point at the bootstrap bucket, with S3-native locking", () => {
-  const all = inputs();
-  all.production.state = { bucket: "eduautismo-ia-terraform-state" };
-  const out = tempDir("boot-ws");
-  synthesize({ outdir: out, inputs: all });
-  expect(readStack(path.join(out, "stacks", "production"), "production").root.terraform.backend.s3).toMatchObject({
+  const production = synthWorkspace("production", (e) => (e.state = { bucket: "eduautismo-ia-terraform-state" }));
+  expect(production.root.terraform.backend.s3).toMatchObject({
     bucket: "eduautismo-ia-terraform-state",
     use_lockfile: true,
   });

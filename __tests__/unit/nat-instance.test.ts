@@ -3,7 +3,7 @@ import { estimate } from "../../lib/tools/cost/estimate";
 import { HOURS_PER_MONTH, PRICES } from "../../lib/tools/cost/prices";
 import { loadEnvironments } from "../../environments";
 import { problems } from "../helpers/config";
-import { inputs, resource, synthAll, type Json } from "../helpers/synth";
+import { resource, synthAll, type Json } from "../helpers/synth";
 
 const { stacks } = synthAll();
 const dev: Json = stacks.dev.modules.network;
@@ -88,12 +88,6 @@ describe('NAT instance (network.natMode "instance", D100)', () => {
     expect(
       estimate(envs.dev, stacks.dev, { running: false }).lines.filter((l) => l.item.startsWith("NAT instance")),
     ).toEqual([]);
-  });
-
-  test("a larger instance type reaches the module", () => {
-    const all = inputs();
-    all.dev.network = { ...all.dev.network, natInstance: { instanceType: "t4g.micro" } };
-    expect(synthAll(all).stacks.dev.root.module.network.nat_instance_type).toBe("t4g.micro");
   });
 
   test("refuses natMode instance in a production-like tier", () => {

@@ -11,7 +11,8 @@ import {
   stringLike,
 } from "../../lib/tools/pipeline";
 import { moduleSteps, targetedRollout } from "../../lib/tools/rollout";
-import { inputs, synthAll } from "../helpers/synth";
+import { synthAll } from "../helpers/synth";
+import { synthWorkspace } from "../helpers/workspace-fixture";
 
 const repo = path.join(__dirname, "..", "..");
 const { stacks } = synthAll();
@@ -24,9 +25,7 @@ describe("npm run pipeline -- check", () => {
   });
 
   test("a workspace without the Terraform roles is refused: the deploy role cannot run Terraform (D84, D97)", () => {
-    const all = inputs();
-    all.staging.state = { bucket: "eduautismo-ia-terraform-state" };
-    const { stacks: s3 } = synthAll(all);
+    const s3 = { staging: synthWorkspace("staging", (e) => (e.state = { bucket: "eduautismo-ia-terraform-state" })) };
     expect(pipelineProblems(s3.staging, "cleybersilva/eduautismo-ia-mvp")).toEqual([
       expect.stringMatching(
         /^staging: no Terraform roles .*Set security\.deploy\.terraformRoles: \{ enabled: true \} in environments\/eduautismo\/staging\.ts/,
@@ -35,10 +34,12 @@ describe("npm run pipeline -- check", () => {
   });
 
   test("a workspace with S3 state and the Terraform roles in the trusted repository passes and names its bucket and region", () => {
-    const all = inputs();
-    all.staging.state = { bucket: "eduautismo-ia-terraform-state" };
-    all.staging.security.deploy = { ...all.staging.security.deploy!, terraformRoles: { enabled: true } };
-    const { stacks: s3 } = synthAll(all);
+    const s3 = {
+      staging: synthWorkspace("staging", (e) => {
+        e.state = { bucket: "eduautismo-ia-terraform-state" };
+        e.security.deploy = { ...e.security.deploy, terraformRoles: { enabled: true } };
+      }),
+    };
     expect(pipelineProblems(s3.staging, "cleybersilva/eduautismo-ia-mvp")).toEqual([]);
     expect(stateBucket(s3.staging)).toBe("eduautismo-ia-terraform-state");
     expect(providerRegion(s3.staging)).toBe("us-east-1");

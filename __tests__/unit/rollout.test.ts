@@ -5,7 +5,8 @@ import { EDUAUTISMO, PRODUCTS } from "../../environments";
 import { firstDeployMarkdown } from "../../lib/tools/docs";
 import { productFirstDeploy, runbookPath, sectionLines } from "../../lib/tools/product-runbook";
 import { moduleGraph, rolloutCommands, rolloutOrder, STATE_BACKUP, targetClosure } from "../../lib/tools/rollout";
-import { inputs, productStacks, synthAll } from "../helpers/synth";
+import { productStacks, synthAll } from "../helpers/synth";
+import { synthWorkspace } from "../helpers/workspace-fixture";
 
 const REPO = path.join(__dirname, "..", "..");
 /** The old rollout's first deploy (module by module straight to compute), as a product's section prints it: the failing fixture. */
@@ -54,10 +55,8 @@ test("-target=module.compute also pulls in everything compute reads", () => {
 });
 
 test("without a cache, nothing depends on it and the rollout skips it", () => {
-  const all = inputs();
-  all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
-  const { stacks: off } = synthAll(all);
-  expect(rolloutOrder(moduleGraph(off.production.root))).not.toContain("cache");
+  const off = synthWorkspace("production", (e) => Object.assign(e.cache, { enabled: false, allowDestroy: true }));
+  expect(rolloutOrder(moduleGraph(off.root))).not.toContain("cache");
 });
 
 /** The bash lines of a runbook's first-deploy section (`## First deploy…`), in order. */

@@ -18,7 +18,8 @@ import {
   type TerraformRoleContext,
 } from "../../modules/security/terraform-role";
 import type { PolicyStatement } from "../../lib/constructs/iam";
-import { inputs, synthAll, synthProduct, type Json } from "../helpers/synth";
+import { synthProduct, type Json } from "../helpers/synth";
+import { pipelineReadyStacks } from "../helpers/workspace-fixture";
 
 const ctx: TerraformRoleContext = {
   name: "p-w",
@@ -61,15 +62,7 @@ function missingActions(
     .filter((m) => m.plan.length + m.apply.length > 0);
 }
 
-function rolesOn() {
-  const all = inputs();
-  for (const ws of WORKSPACES) {
-    all[ws].state = { bucket: "eduautismo-ia-terraform-state" };
-    all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true } };
-  }
-  return synthAll(all).stacks;
-}
-const withRoles = rolesOn();
+const withRoles = pipelineReadyStacks();
 
 describe("every planned type of every workspace of every product has an entry in RESOURCE_TYPE_ACTIONS", () => {
   const cases = PRODUCTS.flatMap((product) =>

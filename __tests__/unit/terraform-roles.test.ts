@@ -15,19 +15,18 @@ import {
   ROLE_WRITE_ACTIONS,
   type TerraformRoleContext,
 } from "../../modules/security/terraform-role";
-import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { problems, type Mutable } from "../helpers/config";
+import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { pipelineReadyStacks, synthWorkspace } from "../helpers/workspace-fixture";
 
 const STATE = "eduautismo-ia-terraform-state";
-function withRoles(extra: Record<string, unknown> = {}) {
-  const all = inputs();
-  for (const ws of WORKSPACES) {
-    all[ws].state = { bucket: STATE, key: "eduautismo-ia/terraform.tfstate" };
-    all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true, ...extra } };
-  }
-  return all;
+/** Turns the roles on in one workspace's input (remote state included), with `deploy` and `roles` overrides. */
+function roles(env: Mutable, deploy: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): void {
+  env.state = { bucket: STATE, key: "eduautismo-ia/terraform.tfstate" };
+  env.security.deploy = { ...env.security.deploy, ...deploy, terraformRoles: { enabled: true, ...extra } };
 }
 const { stacks: off } = synthAll();
-const { stacks: on } = synthAll(withRoles());
+const on = pipelineReadyStacks();
 const sec: Json = on.production.modules.security;
 const doc = (type: string, name: string, attr = "policy") => JSON.parse(resource(sec, type, name)[attr]);
 const statements = (d: Json): Json[] => d.Statement;
@@ -83,21 +82,19 @@ describe("off by default", () => {
 
 describe("config rules", () => {
   test("the roles need remote state: the error names the field", () => {
-    const all = inputs();
-    all.dev.security.deploy = { ...all.dev.security.deploy!, terraformRoles: { enabled: true } };
-    expect(() => synthAll(all)).toThrow(`dev.security.deploy.terraformRoles.enabled: ${TERRAFORM_ROLES_NEED_STATE}`);
+    expect(problems("dev", (e) => (e.security.deploy.terraformRoles = { enabled: true }))).toContain(
+      `dev.security.deploy.terraformRoles.enabled: ${TERRAFORM_ROLES_NEED_STATE}`,
+    );
   });
 
   test("the roles need a GitHub Environment to trust", () => {
-    const all = withRoles();
-    all.dev.security.deploy = { ...all.dev.security.deploy!, githubEnvironments: [] };
-    expect(() => synthAll(all)).toThrow(
+    expect(problems("dev", (e) => roles(e, { githubEnvironments: [] }))).toContain(
       `dev.security.deploy.terraformRoles.enabled: ${TERRAFORM_ROLES_NEED_ENVIRONMENTS}`,
     );
   });
 
   test("the workflow must be a file under .github/workflows/", () => {
-    expect(() => synthAll(withRoles({ workflow: "terraform.yml" }))).toThrow(
+    expect(problems("dev", (e) => roles(e, {}, { workflow: "terraform.yml" })).join("\n")).toContain(
       "security.deploy.terraformRoles.workflow: a workflow file under .github/workflows/",
     );
   });
@@ -110,7 +107,7 @@ describe("trust", () => {
     expect(trust).toContain(
       '"token.actions.githubusercontent.com:job_workflow_ref" = "${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main"',
     );
-    const release = synthAll(withRoles({ applyBranch: "release" })).stacks.staging.modules.security;
+    const release = synthWorkspace("staging", (e) => roles(e, {}, { applyBranch: "release" })).modules.security;
     expect(resource(release, "aws_iam_role", "terraform_apply").assume_role_policy).toContain(
       '"token.actions.githubusercontent.com:ref" = "refs/heads/release"',
     );

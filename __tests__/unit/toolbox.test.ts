@@ -6,7 +6,8 @@ import { PLACEHOLDER_IMAGE_TAG, TOOLBOX_IMAGE } from "../../modules/compute/conf
 import { PLACEHOLDER_TAG_WARNING, TOOLBOX_LIFETIME_SECONDS, TOOLBOX_PURPOSE } from "../../modules/compute";
 import { runTaskCommand } from "../../modules/compute/run-task";
 import { problems } from "../helpers/config";
-import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { synthWorkspace } from "../helpers/workspace-fixture";
 
 const { stacks } = synthAll();
 const compute = (ws = "production"): Json => stacks[ws].modules.compute;
@@ -55,29 +56,23 @@ describe("the toolbox task definition", () => {
   });
 
   test("gets no secret where Redis AUTH is off", () => {
-    const all = inputs();
-    all.dev.cache = { ...all.dev.cache, auth: false };
-    all.dev.exemptions = [
-      ...(all.dev.exemptions ?? []),
-      { control: "elasticache-auth", reason: "a test of the toolbox without AUTH" },
-    ];
-    const d = resource(
-      synthAll(all).stacks.dev.modules.compute,
-      "aws_ecs_task_definition",
-      "toolbox",
-    ).container_definitions;
+    const dev = synthWorkspace("dev", (e) => {
+      e.cache.auth = false;
+      e.exemptions = [
+        ...(e.exemptions ?? []),
+        { control: "elasticache-auth", reason: "a test of the toolbox without AUTH" },
+      ];
+    });
+    const d = resource(dev.modules.compute, "aws_ecs_task_definition", "toolbox").container_definitions;
     expect(d).toContain('"secrets" = []');
     expect(d).toContain('"name" = "REDIS_HOST"');
   });
 
   test("gets neither Redis variables nor secrets without a cache", () => {
-    const all = inputs();
-    all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
-    const d = resource(
-      synthAll(all).stacks.production.modules.compute,
-      "aws_ecs_task_definition",
-      "toolbox",
-    ).container_definitions;
+    const production = synthWorkspace("production", (e) =>
+      Object.assign(e.cache, { enabled: false, allowDestroy: true }),
+    );
+    const d = resource(production.modules.compute, "aws_ecs_task_definition", "toolbox").container_definitions;
     expect(d).toContain('"environment" = []');
     expect(d).toContain('"secrets" = []');
   });
@@ -167,9 +162,7 @@ describe("run-task commands", () => {
 });
 
 describe("toolbox disabled", () => {
-  const all = inputs();
-  all.staging.compute = { ...all.staging.compute, toolbox: { enabled: false } };
-  const s = synthAll(all).stacks.staging;
+  const s = synthWorkspace("staging", (e) => (e.compute.toolbox = { enabled: false }));
 
   test("creates no toolbox task definition, role or output", () => {
     expect(resourcesOf(s.modules.compute, "aws_ecs_task_definition").toolbox).toBeUndefined();
@@ -218,17 +211,17 @@ describe("first deploy: no tasks until a real image exists", () => {
   });
 
   test("a worker service follows the same rule with its own counts (its own knobs, valued from its config)", () => {
-    const all = inputs();
-    all.dev.compute.services.push({
-      name: "jobs",
-      kind: "worker",
-      cpu: 256,
-      memory: 512,
-      desiredCount: 1,
-      minCapacity: 1,
-      maxCapacity: 3,
-    });
-    const dev = synthAll(all).stacks.dev;
+    const dev = synthWorkspace("dev", (e) =>
+      e.compute.services.push({
+        name: "jobs",
+        kind: "worker",
+        cpu: 256,
+        memory: 512,
+        desiredCount: 1,
+        minCapacity: 1,
+        maxCapacity: 3,
+      }),
+    );
     const c = dev.modules.compute;
     expect(resource(c, "aws_ecs_service", "jobs").desired_count).toBe("${local.serving ? var.jobs_desired_count : 0}");
     expect(resource(c, "aws_appautoscaling_target", "jobs")).toMatchObject({

@@ -19,7 +19,8 @@ import {
   type PipelineRole,
 } from "../../lib/tools/pipeline";
 import { MODULE_ORDER } from "../../lib/tools/rollout";
-import { inputs, synthAll, type SynthesizedStack } from "../helpers/synth";
+import { synthAll, type SynthesizedStack } from "../helpers/synth";
+import { pipelineReadyStacks, synthWorkspace } from "../helpers/workspace-fixture";
 import { events, jobs, loadWorkflows, roleStep, roleUses, type RoleUse } from "../helpers/workflows";
 
 const repo = path.join(__dirname, "..", "..");
@@ -39,16 +40,7 @@ async function lint(text: string, file: string): Promise<string[]> {
   return (await runLint(text, file)).map((r) => `${file}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
 }
 
-/** The workspaces as the pipeline needs them: remote state and the Terraform roles on (D97). */
-function pipelineReady(): ReturnType<typeof inputs> {
-  const all = inputs();
-  for (const ws of WORKSPACES) {
-    all[ws].state = { bucket: "eduautismo-ia-terraform-state" };
-    all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true } };
-  }
-  return all;
-}
-const ready = synthAll(pipelineReady()).stacks;
+const ready = pipelineReadyStacks();
 
 /** The role a use assumes: terraform.yml picks the plan role for mode plan, the apply role otherwise. */
 function roleOf(u: RoleUse): PipelineRole {
@@ -255,9 +247,16 @@ describe("the OIDC roles (Terraform plan and apply, D97)", () => {
   });
 
   test("a workspace whose roles do not trust its GitHub Environment is reported for every job that assumes them", () => {
-    const all = pipelineReady();
-    all.staging.security.deploy = { ...all.staging.security.deploy!, branches: ["main"], githubEnvironments: ["stg"] };
-    const { stacks: changed } = synthAll(all);
+    const staging = synthWorkspace("staging", (e) => {
+      e.state = { bucket: "eduautismo-ia-terraform-state" };
+      e.security.deploy = {
+        ...e.security.deploy,
+        branches: ["main"],
+        githubEnvironments: ["stg"],
+        terraformRoles: { enabled: true },
+      };
+    });
+    const changed = { ...ready, staging };
     const problems = untrusted(uses, changed);
     expect(problems.length).toBe(uses.filter((u) => u.workspace === "staging").length);
     expect(problems[0]).toMatch(

@@ -1,0 +1,78 @@
+/**
+ * One workspace built alone from a changed copy of its input, for module tests that check how a module
+ * reacts to a setting. synthAll(customInputs) synthesizes every workspace plus the state bootstrap;
+ * a module's behaviour needs only the workspace under test (a third of the work, no bootstrap stack).
+ *
+ * The whole product is still validated (loadEnvironments), so a change a rule refuses throws the same
+ * ConfigError as `npm run synth`; only the chosen workspace is built and written.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import {
+  ConfigError,
+  EDUAUTISMO,
+  loadEnvironments,
+  WORKSPACES,
+  type Product,
+  type Workspace,
+} from "../../environments";
+import { withDeployedImages } from "../../environments/deployed-images";
+import { withDefaults } from "../../environments/product-spec";
+import { buildPlatform } from "../../platform";
+import { PlatformApp } from "../../lib/core/app";
+import { inputs, readStack, synthAll, tempDir, type SynthesizedStack } from "./synth";
+import type { Mutable } from "./config";
+
+/** A deep copy of a product's checked-in input of `ws` (over its defaults). */
+export function workspaceInput(ws: string, product: Product = EDUAUTISMO): Mutable {
+  const raw = product.environments[ws];
+  if (!raw) throw new Error(`${product.id} has no workspace ${ws}`);
+  return structuredClone(withDefaults(product.defaults, raw));
+}
+
+/**
+ * Synthesizes workspace `ws` of `product` alone, after `change` edits a copy of its input, and reads it back
+ * (`root`, `modules.<m>`, `tfvars`, `dir`). Throws ConfigError when a rule refuses the change.
+ */
+export function synthWorkspace(
+  ws: Workspace | string,
+  change: (env: Mutable) => void = () => undefined,
+  product: Product = EDUAUTISMO,
+): SynthesizedStack {
+  const input = workspaceInput(ws, product);
+  change(input);
+  const deployed = withDeployedImages(product, { [ws]: input }, product.images);
+  if (deployed.problems.length > 0) throw new ConfigError(deployed.problems);
+  const [env] = loadEnvironments(deployed.inputs, product);
+  const outdir = tempDir(`ws-${product.id}-${ws}`);
+  const app = new PlatformApp({ outdir });
+  buildPlatform(app, env, product);
+  app.synth();
+  return readStack(path.join(outdir, "stacks", ws), ws);
+}
+
+/**
+ * Every EduAutismo workspace as the pipeline needs it (remote state in the bootstrap bucket, the Terraform roles on,
+ * D97), synthesized once per jest run and shared by the test files that read it (the run's temporary root).
+ */
+export function pipelineReadyStacks(): Record<string, SynthesizedStack> {
+  const all = inputs();
+  for (const ws of WORKSPACES) {
+    all[ws].state = { bucket: "eduautismo-ia-terraform-state", key: "eduautismo-ia/terraform.tfstate" };
+    all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true } };
+  }
+  const shared = process.env.EDU_TMP_ROOT && path.join(process.env.EDU_TMP_ROOT, "synth-pipeline-ready");
+  if (!shared) return synthAll(all).stacks;
+  if (!fs.existsSync(shared)) {
+    const { outdir } = synthAll(all);
+    try {
+      fs.renameSync(outdir, shared);
+    } catch {
+      // Another worker published it first: read theirs (the same inputs, the same output).
+    }
+  }
+  return Object.fromEntries(WORKSPACES.map((ws) => [ws, readStack(path.join(shared, "stacks", ws), ws)])) as Record<
+    Workspace,
+    SynthesizedStack
+  >;
+}
