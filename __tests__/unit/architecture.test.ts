@@ -246,9 +246,8 @@ function circles(list: readonly { file: string; target: string }[]): string[][] 
   return out;
 }
 
-test("no import circles in the sources outside modules/, type imports included (issue 22 item 6)", () => {
-  const outside = typedEdges.filter((e) => !["modules", "tests"].includes(layerOf(e.file) ?? ""));
-  expect(circles(outside)).toEqual([]);
+test("no import circles in the sources, type imports included (issue 22 item 6)", () => {
+  expect(circles(typedEdges.filter((e) => layerOf(e.file) !== "tests"))).toEqual([]);
 });
 
 test("no module has a circle of value imports", () => {
@@ -263,5 +262,4 @@ test("a circle is found (the check can fail)", () => {
       { file: at("environments/product-spec.ts"), target: at("environments/schema.ts") },
     ]),
   ).toEqual([["environments/product-spec.ts", "environments/schema.ts"]]);
-  expect(circles(typedEdges).flat()).toEqual(expect.arrayContaining(["modules/dr/index.ts"]));
 });
