@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "../../scripts/state";
-import { cliConfigDirs, findProviderMirror, impliedDirs } from "../../lib/tools/provider-mirror";
+import { cliConfigDirs, findProviderMirror, impliedDirs, isMirror } from "../../lib/tools/provider-mirror";
 import { directoryIdentity, foreignEvidence, readBackup } from "../../lib/tools/state-backup";
 import { AWS_PROVIDER_VERSION } from "../../lib/core/versions";
 import { synthAll, synthProduct, tempDir } from "../helpers/synth";
@@ -126,11 +126,20 @@ describe("a backup that is not a state is named with its problem", () => {
   });
 });
 
-function fakeMirror(): string {
+/** A mirror with the provider for one platform (unpacked layout); `empty` leaves only the version directory. */
+function fakeMirror(empty = false): string {
   const dir = tempDir("mirror");
-  fs.mkdirSync(path.join(dir, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION), { recursive: true });
+  const platform = path.join(dir, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, "linux_amd64");
+  fs.mkdirSync(empty ? path.dirname(platform) : platform, { recursive: true });
+  if (!empty) fs.writeFileSync(path.join(platform, `terraform-provider-aws_v${AWS_PROVIDER_VERSION}_x5`), "");
   return dir;
 }
+
+test("an empty version directory (an interrupted test run's copy) is not a mirror: init would find no provider", () => {
+  const empty = fakeMirror(true);
+  expect(isMirror(empty)).toBe(false);
+  expect(isMirror(fakeMirror())).toBe(true);
+});
 
 test("the provider mirror named in the operator's ~/.terraformrc is found", () => {
   const mirror = fakeMirror();

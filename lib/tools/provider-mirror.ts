@@ -19,8 +19,20 @@ import { AWS_PROVIDER_VERSION } from "../core/versions";
 
 const PROVIDER = path.join("registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION);
 
+/**
+ * Whether `dir` is a mirror Terraform can install the provider from: its version directory holds the provider
+ * for some platform (`<os>_<arch>/terraform-provider-aws*`). An empty version directory (left by an interrupted
+ * test run that was filling its own copy) is not one: `terraform init` would fail with "provider not found".
+ */
 export function isMirror(dir: string | undefined): dir is string {
-  return Boolean(dir) && fs.existsSync(path.join(dir as string, PROVIDER));
+  if (!dir) return false;
+  const version = path.join(dir, PROVIDER);
+  if (!fs.existsSync(version)) return false;
+  return fs.readdirSync(version, { withFileTypes: true }).some((platform) => {
+    if (!platform.isDirectory() && !platform.isSymbolicLink()) return false;
+    const files = fs.readdirSync(path.join(version, platform.name), { withFileTypes: false }) as string[];
+    return files.some((f) => f.startsWith("terraform-provider-aws"));
+  });
 }
 
 /** Mirror and plugin-cache directories named by the operator's CLI configuration. */
@@ -55,8 +67,11 @@ function searchFilesystem(): string | undefined {
     ["/", "-maxdepth", "7", "-path", `*${PROVIDER}`, "-type", "d", "-not", "-path", "/proc/*"],
     { encoding: "utf8", timeout: 60_000 },
   );
-  const hit = (r.stdout ?? "").split("\n").find((l) => l.trim());
-  return hit ? hit.slice(0, hit.length - PROVIDER.length - 1) : undefined;
+  return (r.stdout ?? "")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((hit) => hit.slice(0, hit.length - PROVIDER.length - 1))
+    .find(isMirror);
 }
 
 /** Fills `dir` from the registry with `terraform providers mirror`, using `stackDir`'s requirements. */
