@@ -1,4 +1,5 @@
 /** What a check of the policy gate is: its identity, upstream ids, severity, scope and evaluation. */
+import type { PolicyCheckId } from "../../core/policy-checks";
 import type { PolicyModel } from "./model";
 
 export type Severity = "critical" | "high" | "medium" | "low";
@@ -13,7 +14,7 @@ export interface Finding {
 }
 
 export interface Check {
-  readonly id: string;
+  readonly id: PolicyCheckId;
   readonly title: string;
   readonly category: Category;
   /** Checkov (CKV_AWS_*), Trivy (AVD-AWS-*) and FSBP (e.g. RDS.3) ids this check mirrors. */

@@ -6,6 +6,7 @@
  */
 import { stackParts, type Json, type SynthesizedStack } from "../synthesized";
 import type { Finding } from "./check";
+import type { PolicyCheckId } from "../../core/policy-checks";
 
 export interface OrderingViolation {
   readonly rule: string;
@@ -15,7 +16,7 @@ export interface OrderingViolation {
 }
 
 export interface OrderingRule {
-  readonly id: string;
+  readonly id: PolicyCheckId;
   readonly title: string;
   readonly sources: readonly string[];
   /** One finding per resource the rule looks at; `problem` names the missing edge. */
