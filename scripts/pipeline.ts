@@ -5,13 +5,19 @@
  *   check <ws>                 refuses a workspace the pipeline cannot run (local state, no Terraform roles, another repository);
  *                              prints `state_bucket=<bucket>` and `region=<region>` for $GITHUB_OUTPUT
  *   plan-summary <ws> [file]   Markdown for `terraform show -json <planfile>` read from stdin
- *   cost-diff <base> <head>    Markdown comparing two saved `npm run cost` outputs
+ *   cost-diff [--base-optional] <base> <head>
+ *                              Markdown comparing two saved `npm run cost` outputs; refuses (exit 1) an empty or
+ *                              garbled report. With --base-optional an unusable base (a broken base branch) gives
+ *                              a summary that says "Base estimate unavailable" instead, and exit 0; the head is
+ *                              always required
  */
 import * as fs from "fs";
 import * as path from "path";
 import { EDUAUTISMO, WORKSPACES } from "../environments";
 import {
   costDiff,
+  costReportProblems,
+  costWithoutBase,
   parseCostReport,
   pipelineProblems,
   planSummary,
@@ -20,13 +26,19 @@ import {
 } from "../lib/tools/pipeline";
 import { readStack } from "../lib/tools/synthesized";
 
-const USAGE = `usage: npm run pipeline -- check <ws> | plan-summary <ws> [planfile] < plan.json | cost-diff <base.txt> <head.txt>`;
+const USAGE = `usage: npm run pipeline -- check <ws> | plan-summary <ws> [planfile] < plan.json | cost-diff [--base-optional] <base.txt> <head.txt>`;
 const repo = path.resolve(__dirname, "..");
 
 function workspaceArg(ws: string | undefined): string {
   if (!ws || !(WORKSPACES as readonly string[]).includes(ws))
     throw new Error(`${USAGE}\n(workspace is one of ${WORKSPACES.join(", ")})`);
   return ws;
+}
+
+/** A saved report's text; a missing file is refused by name. */
+function costReportText(file: string): string {
+  if (!fs.existsSync(file)) throw new Error(`${file}: no such file (save the report with npm run -s cost > ${file})`);
+  return fs.readFileSync(file, "utf8");
 }
 
 function main([command, ...args]: string[]): number {
@@ -50,10 +62,19 @@ function main([command, ...args]: string[]): number {
       return 0;
     }
     case "cost-diff": {
-      const [base, head] = args;
-      if (!base || !head) break;
+      const optional = args[0] === "--base-optional";
+      const [base, head, ...extra] = optional ? args.slice(1) : args;
+      if (!base || !head || extra.length > 0) break;
+      const headText = costReportText(head);
+      const headProblems = costReportProblems(headText, head);
+      if (headProblems.length > 0) throw new Error(headProblems.join("\n"));
+      const baseText = fs.existsSync(base) ? costReportText(base) : "";
+      const baseProblems = fs.existsSync(base) ? costReportProblems(baseText, base) : [`${base}: no such file`];
+      if (baseProblems.length > 0 && !optional) throw new Error(baseProblems.join("\n"));
       process.stdout.write(
-        costDiff(parseCostReport(fs.readFileSync(base, "utf8")), parseCostReport(fs.readFileSync(head, "utf8"))),
+        baseProblems.length > 0
+          ? costWithoutBase(parseCostReport(headText), baseProblems.join("; "))
+          : costDiff(parseCostReport(baseText), parseCostReport(headText)),
       );
       return 0;
     }

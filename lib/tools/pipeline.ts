@@ -259,6 +259,22 @@ export function parseCostReport(text: string): CostReport {
   return report;
 }
 
+/**
+ * Why a saved `npm run cost` output cannot be compared, or []: an empty file (the run failed; its errors went
+ * to stderr), text without a `<ws> (<region>)` header (not a cost report), or a workspace without its
+ * `total` line (a report cut short). `file` names the report in every message.
+ */
+export function costReportProblems(text: string, file: string): string[] {
+  if (text.trim() === "")
+    return [`${file}: empty: npm run cost wrote nothing (a failed run prints its error on stderr)`];
+  const report = parseCostReport(text);
+  const workspaces = Object.keys(report);
+  if (workspaces.length === 0) return [`${file}: not an npm run cost report: no "<workspace> (<region>)" header line`];
+  return workspaces
+    .filter((ws) => report[ws].total === undefined)
+    .map((ws) => `${file}: workspace ${ws} has no "total" line (the report is cut short)`);
+}
+
 const usd = (n: number) => `$${n.toFixed(2)}`;
 const delta = (n: number) => (Math.abs(n) < 0.005 ? "±$0.00" : `${n > 0 ? "+" : "−"}$${Math.abs(n).toFixed(2)}`);
 
@@ -296,5 +312,26 @@ export function costDiff(
     }
   }
   lines.push("", moved.length ? "Modules whose estimate changed:" : "No module's estimate changed.", ...moved);
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * The summary when the base branch's estimate is unavailable (`reason`: its problems): this side's totals
+ * and a line saying nothing was compared, never "no change".
+ */
+export function costWithoutBase(
+  head: CostReport,
+  reason: string,
+  labels: { base: string; head: string } = { base: "base branch", head: "this pull request" },
+): string {
+  const lines = [
+    `### Monthly cost estimate (npm run cost): ${labels.head}`,
+    "",
+    `**Base estimate unavailable** (${labels.base}: ${reason}). Nothing is compared; the totals are ${labels.head}'s.`,
+    "",
+    "| workspace | total |",
+    "|---|---:|",
+    ...Object.keys(head).map((ws) => `| ${ws} | ${usd(head[ws].total)} |`),
+  ];
   return lines.join("\n") + "\n";
 }
