@@ -10,10 +10,12 @@
  *                              garbled report. With --base-optional an unusable base (a broken base branch) gives
  *                              a summary that says "Base estimate unavailable" instead, and exit 0; the head is
  *                              always required
+ *   workflows [--check]        rewrites the workspace lists of .github/workflows/*.yml from EduAutismo's environment
+ *                              files (environments/eduautismo/index.ts); --check only says which are stale (exit 1)
  */
 import * as fs from "fs";
 import * as path from "path";
-import { EDUAUTISMO, WORKSPACES } from "../environments";
+import { EDUAUTISMO, workspacesOf } from "../environments";
 import {
   costDiff,
   costReportProblems,
@@ -23,16 +25,36 @@ import {
   planSummary,
   providerRegion,
   stateBucket,
+  withWorkspaces,
 } from "../lib/tools/pipeline";
 import { readStack } from "../lib/tools/synthesized";
 
-const USAGE = `usage: npm run pipeline -- check <ws> | plan-summary <ws> [planfile] < plan.json | cost-diff [--base-optional] <base.txt> <head.txt>`;
+const USAGE = `usage: npm run pipeline -- check <ws> | plan-summary <ws> [planfile] < plan.json | cost-diff [--base-optional] <base.txt> <head.txt> | workflows [--check]`;
 const repo = path.resolve(__dirname, "..");
 
 function workspaceArg(ws: string | undefined): string {
-  if (!ws || !(WORKSPACES as readonly string[]).includes(ws))
-    throw new Error(`${USAGE}\n(workspace is one of ${WORKSPACES.join(", ")})`);
+  const workspaces = workspacesOf(EDUAUTISMO);
+  if (!ws || !workspaces.includes(ws)) throw new Error(`${USAGE}\n(workspace is one of ${workspaces.join(", ")})`);
   return ws;
+}
+
+/** Rewrites (or, with `check`, only compares) the workflows' workspace lists; returns the exit code. */
+function workflows(check: boolean): number {
+  const dir = path.join(repo, ".github", "workflows");
+  const stale: string[] = [];
+  for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) {
+    const text = fs.readFileSync(path.join(dir, file), "utf8");
+    const wanted = withWorkspaces(text, workspacesOf(EDUAUTISMO));
+    if (wanted === text) continue;
+    stale.push(`.github/workflows/${file}`);
+    if (!check) fs.writeFileSync(path.join(dir, file), wanted);
+  }
+  if (check && stale.length > 0) {
+    console.error(`stale workspace lists (run npm run pipeline -- workflows): ${stale.join(", ")}`);
+    return 1;
+  }
+  console.log(stale.length > 0 ? `updated ${stale.join(", ")}` : "the workflows' workspace lists are current");
+  return 0;
 }
 
 /** A saved report's text; a missing file is refused by name. */
@@ -78,6 +100,9 @@ function main([command, ...args]: string[]): number {
       );
       return 0;
     }
+    case "workflows":
+      if (args.length > 1 || (args[0] !== undefined && args[0] !== "--check")) break;
+      return workflows(args[0] === "--check");
   }
   console.error(USAGE);
   return 2;
