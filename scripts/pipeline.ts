@@ -4,7 +4,7 @@
  *
  *   check <ws>                 refuses a workspace the pipeline cannot run (local state, no Terraform roles, another repository);
  *                              prints `state_bucket=<bucket>` and `region=<region>` for $GITHUB_OUTPUT
- *   plan-summary <ws> [file]   Markdown for `terraform show -json <planfile>` read from stdin
+ *   plan-summary <ws> [file]   Markdown for `terraform show -json <planfile>` read from stdin (any product's workspace)
  *   cost-diff [--base-optional] <base> <head>
  *                              Markdown comparing two saved `npm run cost` outputs; refuses (exit 1) an empty or
  *                              garbled report. With --base-optional an unusable base (a broken base branch) gives
@@ -79,7 +79,9 @@ function main([command, ...args]: string[]): number {
       return 0;
     }
     case "plan-summary": {
-      const ws = workspaceArg(args[0]);
+      // The workspace only labels the summary: any product's saved plan can be summarized.
+      const ws = args[0];
+      if (!ws) break;
       process.stdout.write(planSummary(ws, JSON.parse(fs.readFileSync(0, "utf8")), args[1]));
       return 0;
     }
