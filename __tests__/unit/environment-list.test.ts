@@ -5,6 +5,7 @@
  * follows the list. The `qa` workspace and the third service below exist only in this test: typed config fixtures
  * over a checked-in product, not edits of the repository's data, and no code learns their names.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -18,11 +19,12 @@ import {
   type Product,
   type WorkspaceInput,
 } from "../../environments";
-import { pipelineProblems, withWorkspaces } from "../../lib/tools/pipeline";
+import { GENERATED_LINE, pipelineProblems, withWorkspaces } from "../../lib/tools/pipeline";
 import type { Mutable } from "../helpers/config";
-import { loadWorkflows, roleUses, WORKFLOW_DIR, type Workflow } from "../helpers/workflows";
+import { loadWorkflows, roleUses, type Workflow } from "../helpers/workflows";
 import { synthWorkspace } from "../helpers/workspace-fixture";
 
+const REPO = path.join(__dirname, "..", "..");
 const RETELL = productById("retell");
 
 /** Retell's staging file as a `qa` workspace of its own account and network, with a third service (a worker). */
@@ -131,9 +133,9 @@ describe("synth and the pipeline take the new workspace and its third service wi
   });
 });
 
-test("the checked-in workflows' workspace lists are the ones the environment files generate (npm run pipeline -- workflows)", () => {
-  const stale = loadWorkflows()
-    .filter((w) => withWorkspaces(w.text, WORKSPACES) !== w.text)
-    .map((w) => path.join(path.relative(process.cwd(), WORKFLOW_DIR), w.file));
-  expect(stale).toEqual([]);
+test("npm run pipeline -- workflows --check: the checked-in workflows' workspace lists are the environment files'", () => {
+  const r = spawnSync("npm", ["run", "-s", "pipeline", "--", "workflows", "--check"], { cwd: REPO, encoding: "utf8" });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+  expect(r.stdout).toContain("the workflows' workspace lists are current");
+  expect(loadWorkflows().filter((w) => w.text.includes(GENERATED_LINE)).length).toBeGreaterThanOrEqual(3);
 });
