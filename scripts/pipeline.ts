@@ -57,10 +57,12 @@ function workflows(check: boolean): number {
   return 0;
 }
 
-/** A saved report's text; a missing file is refused by name. */
-function costReportText(file: string): string {
-  if (!fs.existsSync(file)) throw new Error(`${file}: no such file (save the report with npm run -s cost > ${file})`);
-  return fs.readFileSync(file, "utf8");
+/** A saved report and why it cannot be compared ([] when it can); a missing file is one of those reasons. */
+function savedReport(file: string): { text: string; problems: string[] } {
+  if (!fs.existsSync(file))
+    return { text: "", problems: [`${file}: no such file (save the report with npm run -s cost > ${file})`] };
+  const text = fs.readFileSync(file, "utf8");
+  return { text, problems: costReportProblems(text, file) };
 }
 
 function main([command, ...args]: string[]): number {
@@ -89,16 +91,14 @@ function main([command, ...args]: string[]): number {
       const optional = args[0] === "--base-optional";
       const [base, head, ...extra] = optional ? args.slice(1) : args;
       if (!base || !head || extra.length > 0) break;
-      const headText = costReportText(head);
-      const headProblems = costReportProblems(headText, head);
-      if (headProblems.length > 0) throw new Error(headProblems.join("\n"));
-      const baseText = fs.existsSync(base) ? costReportText(base) : "";
-      const baseProblems = fs.existsSync(base) ? costReportProblems(baseText, base) : [`${base}: no such file`];
-      if (baseProblems.length > 0 && !optional) throw new Error(baseProblems.join("\n"));
+      const h = savedReport(head);
+      const b = savedReport(base);
+      const refused = [...h.problems, ...(optional ? [] : b.problems)];
+      if (refused.length > 0) throw new Error(refused.join("\n"));
       process.stdout.write(
-        baseProblems.length > 0
-          ? costWithoutBase(parseCostReport(headText), baseProblems.join("; "))
-          : costDiff(parseCostReport(baseText), parseCostReport(headText)),
+        b.problems.length > 0
+          ? costWithoutBase(parseCostReport(h.text), b.problems.join("; "))
+          : costDiff(parseCostReport(b.text), parseCostReport(h.text)),
       );
       return 0;
     }
