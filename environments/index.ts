@@ -7,10 +7,10 @@ import * as path from "path";
 import { POLICY_CHECK_IDS } from "../lib/core/policy-checks";
 import { AITECHNE } from "./aitechne";
 import { ATENA } from "./atena";
-import { EDUAUTISMO, ENVIRONMENT_INPUTS } from "./eduautismo";
+import { EDUAUTISMO, ENVIRONMENT_INPUTS, type Workspace } from "./eduautismo";
 import type { Product, ProductSpec, WorkspaceInput } from "./product-spec";
 import { RETELL } from "./retell";
-import { parseEnvironmentOf, productPolicyProblems } from "./product-schema";
+import { parseEnvironmentOf, productPolicyProblems, workspaceKeyProblems } from "./product-schema";
 import {
   ConfigError,
   environmentSchemaOf,
@@ -23,7 +23,18 @@ export * from "./schema";
 export * from "./product-schema";
 export type { Defaults, Product, ProductPolicyExemption, ProductSpec, WorkspaceInput } from "./product-spec";
 
-export { EDUAUTISMO, ENVIRONMENT_INPUTS };
+export { EDUAUTISMO, ENVIRONMENT_INPUTS, type Workspace };
+
+/**
+ * A product's workspaces, in synthesis (and promotion) order: the keys of its environment files. The list is data:
+ * adding a workspace is an entry in `environments/<product>/index.ts` and its file (README, "Changing things").
+ */
+export function workspacesOf(product: Pick<Product, "environments">): string[] {
+  return Object.keys(product.environments);
+}
+
+/** EduAutismo's workspaces (the ones the GitHub workflows plan and apply), from its environment files. */
+export const WORKSPACES = workspacesOf(EDUAUTISMO) as readonly Workspace[];
 
 /**
  * Every product `npm run synth` writes, in order. Each lives in `environments/<id>/` (index.ts exports its
@@ -57,7 +68,10 @@ export function parseEnvironment(
   label: string,
   schema: EnvironmentSchemaType = EnvironmentSchema,
 ): EnvironmentConfig {
-  return parseEnvironmentOf(EDUAUTISMO, input, label, schema);
+  const env = parseEnvironmentOf(EDUAUTISMO, input, label, schema);
+  const problems = label in EDUAUTISMO.environments ? workspaceKeyProblems(label, env) : [];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return env;
 }
 
 /**
@@ -73,7 +87,9 @@ export function loadEnvironments(
   const schema = environmentSchemaOf(product);
   for (const ws of Object.keys(inputs)) {
     try {
-      configs.push(parseEnvironmentOf(product, inputs[ws], ws, schema));
+      const env = parseEnvironmentOf(product, inputs[ws], ws, schema);
+      problems.push(...workspaceKeyProblems(ws, env));
+      configs.push(env);
     } catch (e) {
       if (e instanceof ConfigError) problems.push(...e.problems);
       else throw e;

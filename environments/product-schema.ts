@@ -9,11 +9,9 @@ import {
   ConfigError,
   environmentSchemaOf,
   formatPath,
-  WORKSPACES,
   type EnvironmentConfig,
   type EnvironmentInput,
   type EnvironmentSchemaType,
-  type Workspace,
 } from "./schema";
 
 /**
@@ -35,12 +33,15 @@ export function parseEnvironmentOf(
       }),
     );
   }
-  if (result.data.workspace !== label && WORKSPACES.includes(label as Workspace)) {
-    throw new ConfigError([
-      `${label}.workspace: the file for "${label}" declares workspace "${result.data.workspace}"`,
-    ]);
-  }
   return result.data;
+}
+
+/**
+ * The product registers each environment file under its workspace name (Product.environments): a file whose
+ * `workspace` says another name is refused, since its directory, state and GitHub Environment follow the key.
+ */
+export function workspaceKeyProblems(key: string, env: { readonly workspace: string }): string[] {
+  return env.workspace === key ? [] : [`${key}.workspace: the file for "${key}" declares workspace "${env.workspace}"`];
 }
 
 /**

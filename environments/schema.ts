@@ -39,10 +39,6 @@ export * from "../modules/network/config";
 export const TIERS = ["development", "production-like"] as const;
 export type Tier = (typeof TIERS)[number];
 
-/** Terraform workspaces this project synthesizes, one directory each. */
-export const WORKSPACES = ["dev", "staging", "production"] as const;
-export type Workspace = (typeof WORKSPACES)[number];
-
 /** Retention values CloudWatch Logs accepts (days); declared with the validation modules share. */
 export { LOG_RETENTION_DAYS };
 

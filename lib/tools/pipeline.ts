@@ -259,6 +259,22 @@ export function parseCostReport(text: string): CostReport {
   return report;
 }
 
+/**
+ * Why a saved `npm run cost` output cannot be compared, or []: an empty file (the run failed; its errors went
+ * to stderr), text without a `<ws> (<region>)` header (not a cost report), or a workspace without its
+ * `total` line (a report cut short). `file` names the report in every message.
+ */
+export function costReportProblems(text: string, file: string): string[] {
+  if (text.trim() === "")
+    return [`${file}: empty: npm run cost wrote nothing (a failed run prints its error on stderr)`];
+  const report = parseCostReport(text);
+  const workspaces = Object.keys(report);
+  if (workspaces.length === 0) return [`${file}: not an npm run cost report: no "<workspace> (<region>)" header line`];
+  return workspaces
+    .filter((ws) => report[ws].total === undefined)
+    .map((ws) => `${file}: workspace ${ws} has no "total" line (the report is cut short)`);
+}
+
 const usd = (n: number) => `$${n.toFixed(2)}`;
 const delta = (n: number) => (Math.abs(n) < 0.005 ? "±$0.00" : `${n > 0 ? "+" : "−"}$${Math.abs(n).toFixed(2)}`);
 
@@ -297,4 +313,87 @@ export function costDiff(
   }
   lines.push("", moved.length ? "Modules whose estimate changed:" : "No module's estimate changed.", ...moved);
   return lines.join("\n") + "\n";
+}
+
+/**
+ * The summary when the base branch's estimate is unavailable (`reason`: its problems): this side's totals
+ * and a line saying nothing was compared, never "no change".
+ */
+export function costWithoutBase(
+  head: CostReport,
+  reason: string,
+  labels: { base: string; head: string } = { base: "base branch", head: "this pull request" },
+): string {
+  const lines = [
+    `### Monthly cost estimate (npm run cost): ${labels.head}`,
+    "",
+    `**Base estimate unavailable** (${labels.base}: ${reason}). Nothing is compared; the totals are ${labels.head}'s.`,
+    "",
+    "| workspace | total |",
+    "|---|---:|",
+    ...Object.keys(head).map((ws) => `| ${ws} | ${usd(head[ws].total)} |`),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+// --- workflows follow the environment list --------------------------------------------------------------
+
+/** The comment that marks a generated line (a list of workspaces) in `.github/workflows/`. */
+export const GENERATED_LINE = "# workspaces: npm run pipeline -- workflows";
+/** The comments around deploy.yml's generated applies, one job per workspace. */
+export const GENERATED_BEGIN = "# BEGIN applies, one per workspace in order: npm run pipeline -- workflows";
+export const GENERATED_END = "# END applies";
+
+/** One apply job of deploy.yml: after the previous workspace's (the first after the tests), in its environment. */
+function applyJob(ws: string, after: string): string[] {
+  return [
+    `  ${ws}:`,
+    `    needs: ${after}`,
+    "    permissions:",
+    "      contents: read",
+    "      id-token: write",
+    "    uses: ./.github/workflows/terraform.yml",
+    "    with:",
+    `      workspace: ${ws}`,
+    "      mode: apply",
+  ];
+}
+
+/**
+ * A workflow's text with its workspace lists made from `workspaces` (in promotion order): every line marked
+ * GENERATED_LINE gets its `[a, b]` list or its shell `case … in a|b)` pattern, and the block between
+ * GENERATED_BEGIN and GENERATED_END one apply job per workspace, each after the one before. Text outside the
+ * marks is kept as written. Workspace names are job ids and YAML scalars as they are (the schema's name rule:
+ * lowercase letters, digits, dashes).
+ */
+export function withWorkspaces(text: string, workspaces: readonly string[], first = "test"): string {
+  if (workspaces.length === 0) throw new Error("no workspace: a product has at least one environment file");
+  const out: string[] = [];
+  let inBlock = false;
+  for (const line of text.split("\n")) {
+    if (line.trim() === GENERATED_END) inBlock = false;
+    if (inBlock) continue;
+    if (line.trim() === GENERATED_BEGIN) {
+      inBlock = true;
+      out.push(
+        line,
+        ...workspaces.flatMap((ws, i) => [
+          ...(i > 0 ? [""] : []),
+          ...applyJob(ws, i === 0 ? first : workspaces[i - 1]),
+        ]),
+      );
+      continue;
+    }
+    if (!line.includes(GENERATED_LINE)) {
+      out.push(line);
+      continue;
+    }
+    const flow = /\[[^\]]*\]/;
+    const pattern = /\bin [a-z0-9|-]+\)/;
+    if (flow.test(line)) out.push(line.replace(flow, `[${workspaces.join(", ")}]`));
+    else if (pattern.test(line)) out.push(line.replace(pattern, `in ${workspaces.join("|")})`));
+    else throw new Error(`a line marked "${GENERATED_LINE}" has no [list] or case pattern: ${line.trim()}`);
+  }
+  if (inBlock) throw new Error(`"${GENERATED_BEGIN}" without "${GENERATED_END}"`);
+  return out.join("\n");
 }
