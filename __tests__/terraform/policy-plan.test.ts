@@ -16,31 +16,29 @@ import type { PolicyCheckId } from "../../lib/core/policy-checks";
 import { synthAll } from "../helpers/synth";
 import { describeTerraform } from "../helpers/terraform";
 
-/** A JSON document that embeds an ARN or a URL: Terraform knows the whole string only after apply. */
-const DOCUMENT = "reads a JSON document (policy, container definitions) that Terraform knows only after apply";
-/** A reference Terraform resolves to the referenced value (a bucket's id is its name), not to the resource. */
-const REFERENCE =
-  "reads which resource an argument names; the planned value is the referenced value, not the reference";
+/** Container definitions embed the image's repository URL: Terraform knows the whole document only after apply. */
+const CONTAINERS =
+  "reads container definitions, which Terraform knows only after apply (the image URL is the repository's)";
+/** A policy written with jsonencode() around an ARN: Terraform knows the document only after apply. */
+const DOCUMENT = "reads a policy document that Terraform knows only after apply (jsonencode around an ARN)";
 
-/** Checks whose input is the configuration as written, not a planned value: they read the synthesized JSON. */
+/**
+ * Checks that read the configuration as written, not a value Terraform plans: their verdict on planned values is
+ * no evidence either way (the document is unknown, or the check reads how an expression is built).
+ */
 const READ_AS_WRITTEN: Partial<Record<PolicyCheckId, string>> = {
-  "s3-secure-transport": DOCUMENT,
+  "datadog-api-key-by-reference": CONTAINERS,
+  "ecs-container-logging": CONTAINERS,
+  "ecs-container-names-exist": CONTAINERS,
+  "ecs-exec-writable-root": CONTAINERS,
+  "ecs-no-plaintext-secrets": CONTAINERS,
+  "ecs-no-privileged": CONTAINERS,
+  "ecs-no-rds-managed-secret": CONTAINERS,
+  "ecs-read-only-root": CONTAINERS,
   "iam-no-wildcard-actions": DOCUMENT,
   "iam-trust-policy": DOCUMENT,
-  "ecs-container-logging": DOCUMENT,
-  "ecs-container-names-exist": DOCUMENT,
-  "ecs-exec-writable-root": DOCUMENT,
-  "ecs-no-plaintext-secrets": DOCUMENT,
-  "ecs-no-privileged": DOCUMENT,
-  "ecs-no-rds-managed-secret": DOCUMENT,
-  "ecs-read-only-root": DOCUMENT,
-  "datadog-api-key-by-reference": DOCUMENT,
-  "s3-access-logging": REFERENCE,
-  "cloudfront-logging": REFERENCE,
-  "ecr-lifecycle": REFERENCE,
-  "waf-regional-behind-cloudfront": REFERENCE,
-  "elasticache-alarm-any-primary": REFERENCE,
-  "unique-name-replacement": REFERENCE,
+  "elasticache-alarm-any-primary":
+    "reads whether a node's id is built from count.index (per node) or fixed, as written",
 };
 
 const verdict = (r: CheckResult) => ({

@@ -28,33 +28,91 @@ function configExpressions(plan: PlanJson): Map<string, Json | undefined> {
   return out;
 }
 
-/** The text a reference expression names (`aws_kms_key.data.arn`), if any. */
-function referenceOf(expression: unknown): string | undefined {
-  const refs = (expression as { references?: string[] } | undefined)?.references;
-  return Array.isArray(refs) && refs.length > 0 ? refs[0] : undefined;
+type Expression = { readonly constant_value?: unknown; readonly references?: readonly string[] } | undefined;
+
+/** Terraform's configuration as `show -json` prints it: root module calls (with their modules' outputs). */
+interface Calls {
+  readonly [module: string]: { readonly expressions?: Json; readonly module?: { readonly outputs?: Json } };
+}
+
+const NOT_RESOURCE = /^(var|local|module|each|count|data|path|terraform|self)\./;
+/** `${<one reference>}` written alone, e.g. `${aws_s3_bucket.logs.id}`, `${var.kms_key_arn}`. */
+const ALONE = /^\$\{([A-Za-z0-9_.[\]"-]+)\}$/;
+
+/**
+ * The resource an expression names, followed by name through module inputs and outputs (`var.x` of module m is
+ * the root's `module.m.x` argument; `module.n.o` is output o of module n), as Terraform's configuration lists
+ * the references: no expression is evaluated. Only an expression that is one reference, or whose value
+ * Terraform leaves unknown (`known` false), names a resource; a literal chain names none.
+ */
+function named(
+  expression: Expression,
+  module: string,
+  calls: Calls,
+  known: boolean,
+  followed = false,
+): Unknown | undefined {
+  const refs = expression?.references ?? [];
+  const alone = typeof expression?.constant_value === "string" && ALONE.exec(expression.constant_value)?.[1];
+  if (known && !alone && !followed) return undefined;
+  const resource = refs.find((r) => !NOT_RESOURCE.test(r));
+  if (resource) {
+    // The expression's own text where it is one interpolation (`one(aws_s3_bucket.x[*].id)`), as the offline model keeps it.
+    const whole =
+      typeof expression?.constant_value === "string" && /^\$\{(.*)\}$/s.exec(expression.constant_value)?.[1];
+    return new Unknown(whole && whole.includes(resource) ? whole : resource, module || undefined);
+  }
+  const first = alone || refs[0];
+  if (!first) return undefined;
+  const input = /^var\.(\w+)$/.exec(first);
+  if (input && module) return named(calls[module]?.expressions?.[input[1]], "", calls, known, true);
+  const output = /^module\.(\w+)\.(\w+)$/.exec(first);
+  if (output) return named(calls[output[1]]?.module?.outputs?.[output[2]]?.expression, output[1], calls, known, true);
+  return undefined;
+}
+
+/** A JSON document written in the configuration (a policy with `${…}` references inside its strings), as written. */
+function document(expression: Expression): string | undefined {
+  const text = expression?.constant_value;
+  if (typeof text !== "string" || !/^\s*[[{]/.test(text)) return undefined;
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A planned value with every unknown part replaced by an Unknown naming its reference (or its path). */
-function merged(after: unknown, unknown: unknown, expression: unknown, module: string, path: string): Value {
-  if (unknown === true) return new Unknown(referenceOf(expression) ?? path, module || undefined);
+function merged(
+  after: unknown,
+  unknown: unknown,
+  expression: unknown,
+  at: { module: string; calls: Calls; path: string },
+): Value {
+  const e = expression as Expression;
+  const ref = (unknown === true && document(e)) || named(e, at.module, at.calls, unknown !== true);
+  if (ref) return ref;
+  if (unknown === true) return new Unknown(at.path, at.module || undefined);
+  const inner = (k: string | number) => ({ ...at, path: `${at.path}${typeof k === "number" ? `[${k}]` : `.${k}`}` });
   if (Array.isArray(after) || Array.isArray(unknown)) {
     const a = Array.isArray(after) ? after : [];
     const u = Array.isArray(unknown) ? unknown : [];
-    const e = Array.isArray(expression) ? expression : [];
-    return Array.from({ length: Math.max(a.length, u.length) }, (_, i) =>
-      merged(a[i], u[i], e[i] ?? e[0], module, `${path}[${i}]`),
-    );
+    const es = Array.isArray(expression) ? expression : [];
+    return Array.from({ length: Math.max(a.length, u.length) }, (_, i) => merged(a[i], u[i], es[i] ?? es[0], inner(i)));
   }
   const isObject = (v: unknown): v is Json => !!v && typeof v === "object";
   if (isObject(after) || isObject(unknown)) {
     const a = isObject(after) ? after : {};
     const u = isObject(unknown) ? unknown : {};
-    const e = isObject(expression) ? expression : {};
+    const es =
+      isObject(expression) && !("references" in expression || "constant_value" in expression) ? expression : {};
     const out: Record<string, Value> = {};
     for (const k of new Set([...Object.keys(a), ...Object.keys(u)])) {
-      if (u[k] === false || u[k] === undefined) {
-        if (a[k] !== undefined) out[k] = merged(a[k], undefined, e[k], module, `${path}.${k}`);
-      } else out[k] = merged(a[k], u[k], e[k], module, `${path}.${k}`);
+      // An attribute the provider computes (unknown, and not in the configuration) is not an argument: left out.
+      const computed = u[k] === true && a[k] === undefined && es[k] === undefined;
+      if (!computed && (u[k] === true || isObject(u[k]) || a[k] !== undefined))
+        out[k] = merged(a[k], u[k] === false ? undefined : u[k], es[k], inner(k));
     }
     return out;
   }
@@ -64,6 +122,7 @@ function merged(after: unknown, unknown: unknown, expression: unknown, module: s
 /** The policy model of `plan` (a `terraform show -json` of a saved plan) of the synthesized workspace `stack`. */
 export function plannedModel(plan: PlanJson, stack: SynthesizedStack): PolicyModel {
   const expressions = configExpressions(plan);
+  const calls: Calls = (plan.configuration as Json).root_module?.module_calls ?? {};
   const resources = new Map<string, PolicyResource>();
   for (const c of plan.resource_changes ?? []) {
     const change = c as typeof c & { mode?: string; name?: string; module_address?: string };
@@ -75,7 +134,8 @@ export function plannedModel(plan: PlanJson, stack: SynthesizedStack): PolicyMod
     const raw: Json | undefined = (module ? stack.modules[module] : stack.root)?.resource?.[c.type]?.[
       change.name ?? ""
     ];
-    const config = merged(c.change.after ?? {}, c.change.after_unknown, expressions.get(address), module, address);
+    const at = { module, calls, path: address };
+    const config = merged(c.change.after ?? {}, c.change.after_unknown, expressions.get(address) ?? {}, at);
     resources.set(address, {
       address,
       module,
