@@ -1,10 +1,13 @@
 /**
  * The policy model of a workspace as Terraform plans it: the resources of `terraform show -json` of a saved
  * plan (count and for_each decided by Terraform, arguments resolved by Terraform), read without evaluating a
- * single expression here. An attribute known only after apply (`after_unknown`) becomes an `Unknown` that
- * names the first reference of its configuration expression, so a check still sees which resource it points
- * at. A resource with several instances is read once, from its first instance (the checks judge a resource
- * block, as the offline model does). Structural checks keep reading the synthesized JSON (`raw`, `stack`).
+ * single expression here. Where a check needs the configuration's meaning rather than a planned value, the
+ * model reads Terraform's own `configuration` section: an argument that references a resource (directly, or by
+ * name through a module input and another module's output) becomes an `Unknown` naming that resource, as the
+ * offline model keeps it (a bucket's planned id is its name, which says nothing about which bucket); a JSON
+ * document known only after apply is read as written; an attribute the provider computes is left out. A
+ * resource with several instances is read once, from its first instance (checks judge a resource block).
+ * Structural checks keep reading the synthesized JSON (`raw`, `stack`).
  */
 import type { PlanJson } from "../terraform";
 import type { Json, SynthesizedStack } from "../synthesized";
