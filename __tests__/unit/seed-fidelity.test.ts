@@ -2,16 +2,14 @@
  * Statements of seeds 000/001 that the platform follows to the letter, checked on the synthesized
  * output (what Terraform would receive). Deliberate differences live in docs/decisions.md instead.
  */
-import { isKnown } from "../../lib/tools/policy/expressions";
-import { scopeFor } from "../../lib/tools/policy/model";
 import { problems } from "../helpers/config";
 import { synthAll, type SynthesizedStack } from "../helpers/synth";
 
-/** A module input as Terraform would see it: the root's module block, through the tfvars values; undefined when unknown until apply. */
+/** A module input as Terraform receives it: the root's module block, a knob read by name from its tfvars value. */
 function moduleInput(stack: SynthesizedStack, module: string, name: string): unknown {
-  if (!stack.root.module?.[module]) return undefined;
-  const v = scopeFor(stack, module).variable(name);
-  return isKnown(v) ? v : undefined;
+  const v = stack.root.module?.[module]?.[name];
+  const knob = typeof v === "string" ? /^\$\{var\.(\w+)\}$/.exec(v)?.[1] : undefined;
+  return knob ? stack.root.variable?.[knob]?.default : v;
 }
 
 const { stacks } = synthAll();

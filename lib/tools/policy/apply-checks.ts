@@ -5,7 +5,7 @@
  * It imports only types from checks.ts (checks.ts imports this one); shared helpers are in values.ts.
  */
 import { FARGATE_MEMORY } from "../../../modules/compute/config";
-import { isUnknown, type Value } from "./expressions";
+import { isUnknown, type Value } from "./value";
 import type { Check } from "./check";
 import { containers as parsedContainers } from "./containers";
 import {

@@ -18,7 +18,7 @@
  * A check looks at each resource of its types and returns the problem, or undefined when the
  * resource passes. A check with no resource to look at is "not applicable" in that workspace.
  */
-import { Unknown, isUnknown, type Value } from "./expressions";
+import { Unknown, isUnknown, type Value } from "./value";
 import type { PolicyModel, PolicyResource } from "./model";
 import { APPLY_CHECKS } from "./apply-checks";
 import { brokenKnobRules, KNOB_SETS } from "./knob-verdicts";

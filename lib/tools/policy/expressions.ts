@@ -6,18 +6,9 @@
  * evaluates to an `Unknown` that remembers its text and the module it was written in.
  */
 
-/** A value Terraform knows only after apply, e.g. `aws_kms_key.data.arn`. */
-export class Unknown {
-  constructor(
-    readonly expr: string,
-    readonly module?: string,
-  ) {}
-  toString(): string {
-    return "${" + this.expr + "}";
-  }
-}
+import { Unknown, isKnown, jsonencode, type Value } from "./value";
 
-export type Value = null | boolean | number | string | Value[] | { [key: string]: Value } | Unknown;
+export { Unknown, isKnown, isUnknown, jsonencode, type Value } from "./value";
 
 /** Where names resolve: `var.x`, `local.x`, `module.m.o`. Each returns a value or an Unknown. */
 export interface Scope {
@@ -389,27 +380,10 @@ function parseExpression(src: string): Node {
 
 // --- evaluation -------------------------------------------------------------------------------
 
-export function isUnknown(v: unknown): v is Unknown {
-  return v instanceof Unknown;
-}
-
-/** True when a value (deeply) contains nothing Terraform computes at apply time. */
-export function isKnown(v: Value): boolean {
-  if (v instanceof Unknown) return false;
-  if (Array.isArray(v)) return v.every(isKnown);
-  if (v && typeof v === "object") return Object.values(v).every(isKnown);
-  return true;
-}
-
 function render(v: Value): string | undefined {
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   return undefined;
-}
-
-/** JSON text of a value; unknown members are written as `"${expr}"`, as Terraform would show them. */
-export function jsonencode(v: Value): string {
-  return JSON.stringify(v, (_k, x) => (x instanceof Unknown ? x.toString() : x));
 }
 
 const FUNCTIONS: Record<string, (args: Value[]) => Value> = {

@@ -8,7 +8,7 @@
 import { EXEMPTIBLE_CONTROLS, type Tier } from "../../../environments/schema";
 import type { SynthesizedStack } from "../synthesized";
 import { CHECKS, EXEMPTION_TIER_RULE, type Check, type Finding } from "./checks";
-import { policyModel } from "./model";
+import { policyModel, type PolicyModel } from "./model";
 
 export type Status = "passed" | "failed" | "exempted" | "n/a";
 
@@ -74,8 +74,8 @@ export function evaluatePolicy(
   stack: SynthesizedStack,
   env: PolicyEnvironment,
   checks: readonly Check[] = CHECKS,
+  model: PolicyModel = policyModel(stack),
 ): PolicyReport {
-  const model = policyModel(stack);
   const productExemptions = env.productExemptions ?? [];
   const results: CheckResult[] = checks.map((check) => {
     const exemption = env.exemptions.find((e) => e.control === check.id);

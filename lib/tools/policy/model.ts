@@ -4,7 +4,8 @@
  * tfvars values (the root variables' defaults), and whether its `count`/`for_each` creates it.
  */
 import type { Json, SynthesizedStack } from "../synthesized";
-import { Unknown, isUnknown, resolve, type Scope, type Value } from "./expressions";
+import { resolve, type Scope } from "./expressions";
+import { Unknown, isUnknown, type Value } from "./value";
 
 export interface PolicyResource {
   /** `module.<m>.<type>.<name>`, or `<type>.<name>` for the root. */

@@ -2,7 +2,7 @@
  * Reading resolved resource arguments, shared by the checks (checks.ts) and the apply-time rules
  * (apply-checks.ts). A leaf module: it imports only types from checks.ts, so both can use it.
  */
-import { isUnknown, type Value } from "./expressions";
+import { isUnknown, type Value } from "./value";
 import type { Check, Finding } from "./check";
 import type { PolicyModel, PolicyResource } from "./model";
 
