@@ -331,12 +331,23 @@ export function pageWithDiagrams(page: string, block: string, file: string): str
 /** The product page of a product: docs/products/<id>.md. */
 export const productPage = (id: string) => `docs/products/${id}.md`;
 
-/** Each product page (docs/products/<id>.md) with its generated diagrams. */
+/**
+ * Each product page (docs/products/<id>.md) with its generated diagrams. A product without a page yet (a new one) gets
+ * a page with its title and the section; a page without the markers gets the section appended.
+ */
 export function diagramDocs(sets: readonly ProductStacks[], read: (file: string) => string): Record<string, string> {
   const docs: Record<string, string> = {};
   for (const set of sets) {
     const file = productPage(set.product.id);
-    docs[file] = pageWithDiagrams(read(file), diagramBlock(set), file);
+    let page: string;
+    try {
+      page = read(file);
+    } catch {
+      page = `# ${set.product.title}\n`;
+    }
+    if (!page.includes(DIAGRAM_BEGIN))
+      page = `${page.trimEnd()}\n\n## Architecture (generated)\n\n${DIAGRAM_BEGIN}\n${DIAGRAM_END}\n`;
+    docs[file] = pageWithDiagrams(page, diagramBlock(set), file);
   }
   return docs;
 }

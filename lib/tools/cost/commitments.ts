@@ -45,7 +45,8 @@ const money = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigi
  * parseCostReport, compare's parseCostLines) read it as neither a module nor a line item.
  */
 export function formatReservations(list: readonly RegionCommitment[]): string {
-  if (list.every((r) => r.reservable === 0)) return "  1-year reservations: nothing to reserve (no RDS instance, no cache node)";
+  if (list.every((r) => r.reservable === 0))
+    return "  1-year reservations: nothing to reserve (no RDS instance, no cache node)";
   const regions = list.map((r) => `${r.region} ${money(r.reserved)} (on-demand ${money(r.onDemand)})`);
   const off = (f: number) => `−${Math.round((1 - f) * 100)} %`;
   const p = PRICES[list[0].region];

@@ -82,7 +82,12 @@ export function estimate(env: EnvironmentConfig, stack: SynthesizedStack, option
     resources: (m, type) => stack.modules[m]?.resource?.[type] ?? {},
   };
   const built = new Set(builtModules(env));
-  const has = { cache: built.has("cache"), database: built.has("database"), dr: built.has("dr"), cdn: built.has("cdn") };
+  const has = {
+    cache: built.has("cache"),
+    database: built.has("database"),
+    dr: built.has("dr"),
+    cdn: built.has("cdn"),
+  };
   networkCosts(c);
   securityCosts(c);
   c.add("storage", `${c.u.s3Gb} GB in S3 Standard`, c.u.s3Gb * p.s3GbMonth);
@@ -216,11 +221,7 @@ function databaseCosts({ env, p, add }: Pricing): void {
   );
   add("database", "master and app user secrets", 2 * p.secretMonth);
   const beyond = Math.round(gb * RDS_BACKUP_DAILY_CHANGE * Math.max(0, days - 1) * 10) / 10;
-  add(
-    "database",
-    `backups beyond the free allocation ≈ ${beyond} GB (${days} d)`,
-    beyond * p.rdsBackupGbMonth,
-  );
+  add("database", `backups beyond the free allocation ≈ ${beyond} GB (${days} d)`, beyond * p.rdsBackupGbMonth);
 }
 
 /** Tasks that run the Datadog agent (Datadog bills each), and those with APM on. */
