@@ -225,7 +225,7 @@ export function workspaceDiagram(env: EnvironmentConfig): string {
   const internet = f.node(undefined, "internet", "internet (external APIs)", "round");
   let cf: string | undefined;
   if (has.has("cdn"))
-    f.group("edge", "edge (global)", () => {
+    f.group("edge_global", "edge (global)", () => {
       const aliases = env.cdn.aliases.length > 0 ? `<br/>${env.cdn.aliases.join(", ")}` : "";
       cf = f.node("cdn", "cdn_distribution", `CloudFront ${env.cdn.priceClass}${aliases}`);
       if (env.cdn.waf) f.edge(f.node("cdn", "cdn_waf", "WAF (CloudFront scope)", "shield"), cf, "filters", true);
