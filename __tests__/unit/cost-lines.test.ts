@@ -70,7 +70,9 @@ describe("Container Insights", () => {
     estimate(env, stack, { running }).lines.filter((l) => l.item.startsWith("Container Insights"));
 
   test.each(workspaces)("%s: priced exactly where compute.containerInsights is on", (_, env, stack) => {
-    const runs = env.compute.services.some((s) => s.desiredCount > 0) || env.cost.usage.taskHours > 0;
+    const runs =
+      env.compute.services.some((s) => s.desiredCount > 0) ||
+      (env.compute.tasks.length > 0 && env.cost.usage.taskHours > 0);
     expect(insights(env, stack).length).toBe(env.compute.containerInsights && runs ? 1 : 0);
   });
 
