@@ -4,7 +4,9 @@
  * counted in the synthesized JSON structurally, without evaluating Terraform expressions: alarm blocks, KMS key
  * blocks (a counted key by the config switch its `count` reads), the static rules of a web ACL (its switched
  * rules from the config, `regionalWafSwitchedRules`/`cdnWafSwitchedRules`). Usage (GB, LCU, requests) comes
- * from the environment's `cost.usage` assumptions.
+ * from the environment's `cost.usage` assumptions. Public IPv4 addresses (NAT, NAT instance, the ALB's one per AZ,
+ * tasks with a public IP), Container Insights and RDS backups beyond the free allocation are lines of their own (D191);
+ * the one-year reservation figures are ./commitments.ts.
  */
 import type { EnvironmentConfig } from "../../../environments";
 import type { CostConfig } from "../../../environments/cost-schema";
