@@ -1,6 +1,8 @@
 /**
  * `npm run cost`: monthly on-demand estimate per workspace and module, against each budget, for every product
- * (EduAutismo's workspaces by name, another product's as `<product>/<ws>`). Exits 1 when over.
+ * (EduAutismo's workspaces by name, another product's as `<product>/<ws>`), each with the one-year reservation
+ * figures of its databases and caches in us-east-1 and sa-east-1; ends with an over/under-budget line per
+ * workspace. Exits 1 when over.
  *   --product <id>            only that product (repeatable)
  *   --compare <git-ref>       also estimates <git-ref> (temporary worktree) and prints the difference
  *   --save-baseline <file>    writes this report to <file>
@@ -9,12 +11,18 @@
 import * as fs from "fs";
 import * as path from "path";
 import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../lib/tools/cost/compare";
+import {
+  formatBudgetVerdicts,
+  formatReservations,
+  reservationEstimates,
+  type BudgetRow,
+} from "../lib/tools/cost/commitments";
 import { estimate, formatEstimate, formatScenarios, scenarioEstimates } from "../lib/tools/cost/estimate";
 import { costDiff, parseCostReport } from "../lib/tools/pipeline";
 import { productArgs, withProducts } from "./synthesized";
 
 const FOOTER =
-  "On-demand prices from lib/tools/cost/prices.ts (see its source note); usage assumptions from each environment file's cost.usage (environments/<ws>.ts, environments/<product>/<ws>.ts).";
+  "On-demand prices from lib/tools/cost/prices.ts (see its source note; the reservation factors are derived, not looked up); usage assumptions from each environment file's cost.usage (environments/<product>/<ws>.ts).";
 
 function main(): number {
   const { products, rest } = productArgs(process.argv.slice(2));
@@ -22,17 +30,20 @@ function main(): number {
   const { text, over } = withProducts(
     "cost",
     (sets) => {
-      let exceeded = false;
       const parts: string[] = [];
+      const budgets: BudgetRow[] = [];
       for (const { envs, stacks, label } of sets) {
         for (const env of envs) {
-          const e = { ...estimate(env, stacks[env.workspace]), workspace: label(env.workspace) };
-          const scenarios = formatScenarios(scenarioEstimates(env, stacks[env.workspace]));
-          parts.push(formatEstimate(e, env.cost.budgetUsd) + (scenarios ? "\n" + scenarios : "") + "\n");
-          if (e.total > env.cost.budgetUsd.max) exceeded = true;
+          const stack = stacks[env.workspace];
+          const e = { ...estimate(env, stack), workspace: label(env.workspace) };
+          const scenarios = formatScenarios(scenarioEstimates(env, stack));
+          const reserved = formatReservations(reservationEstimates(env, stack));
+          parts.push([formatEstimate(e, env.cost.budgetUsd), reserved, scenarios].filter(Boolean).join("\n") + "\n");
+          budgets.push({ workspace: e.workspace, total: e.total, budget: env.cost.budgetUsd });
         }
       }
-      return { text: parts.join("\n") + "\n" + FOOTER + "\n", over: exceeded };
+      const text = `${parts.join("\n")}\n${FOOTER}\n\n${formatBudgetVerdicts(budgets)}\n`;
+      return { text, over: budgets.some((b) => b.total > b.budget.max) };
     },
     products,
   );

@@ -23,6 +23,7 @@ import { moduleGraph, rolloutOrder } from "./rollout";
 import type { SynthesizedStack } from "./synthesized";
 import type { ProductStacks } from "./product-stacks";
 import { moduleDocsBlock, readmeWithModuleDocs } from "./module-docs";
+import { pageDocs } from "./pages";
 
 const REPO = path.join(__dirname, "..", "..");
 
@@ -171,5 +172,7 @@ export function generatedDocs(
     const file = `modules/${m}/README.md`;
     docs[file] = readmeWithModuleDocs(read(file), moduleDocsBlock(m, configs));
   }
+  // Product pages' diagrams and docs/costs.md's seed comparison (lib/tools/pages.ts).
+  Object.assign(docs, pageDocs([eduautismoSet(stacks), ...others], read));
   return docs;
 }

@@ -4,7 +4,9 @@
  * counted in the synthesized JSON structurally, without evaluating Terraform expressions: alarm blocks, KMS key
  * blocks (a counted key by the config switch its `count` reads), the static rules of a web ACL (its switched
  * rules from the config, `regionalWafSwitchedRules`/`cdnWafSwitchedRules`). Usage (GB, LCU, requests) comes
- * from the environment's `cost.usage` assumptions.
+ * from the environment's `cost.usage` assumptions. Public IPv4 addresses (NAT, NAT instance, the ALB's one per AZ,
+ * tasks with a public IP), Container Insights and RDS backups beyond the free allocation are lines of their own (D191);
+ * the one-year reservation figures are ./commitments.ts.
  */
 import type { EnvironmentConfig } from "../../../environments";
 import type { CostConfig } from "../../../environments/cost-schema";
@@ -12,7 +14,8 @@ import { cdnWafSwitchedRules } from "../../../modules/cdn/config";
 import { hasLoadBalancer, serviceVariablePrefix } from "../../../modules/compute/config";
 import { regionalWafSwitchedRules } from "../../../modules/security/config";
 import type { Json, SynthesizedStack } from "../synthesized";
-import { HOURS_PER_MONTH, PRICES, type PriceTable } from "./prices";
+import { builtModules } from "../diagram";
+import { CONTAINER_INSIGHTS, HOURS_PER_MONTH, PRICES, RDS_BACKUP_DAILY_CHANGE, type PriceTable } from "./prices";
 
 export interface CostLine {
   readonly module: string;
@@ -61,17 +64,6 @@ interface Pricing {
   resources(module: string, type: string): Json;
 }
 
-/** The modules a workspace's root calls, from its config (composition/modules.ts). */
-function modulesOf(env: EnvironmentConfig): { cache: boolean; database: boolean; dr: boolean; cdn: boolean } {
-  const database = env.database.enabled;
-  return {
-    cache: env.cache.enabled,
-    database,
-    dr: env.dr.enabled && Boolean(env.dr.region) && database,
-    cdn: env.cdn.enabled,
-  };
-}
-
 export function estimate(env: EnvironmentConfig, stack: SynthesizedStack, options: EstimateOptions = {}): Estimate {
   const cost = options.cost ?? env.cost;
   const region = env.region;
@@ -91,7 +83,13 @@ export function estimate(env: EnvironmentConfig, stack: SynthesizedStack, option
     },
     resources: (m, type) => stack.modules[m]?.resource?.[type] ?? {},
   };
-  const has = modulesOf(env);
+  const built = new Set(builtModules(env));
+  const has = {
+    cache: built.has("cache"),
+    database: built.has("database"),
+    dr: built.has("dr"),
+    cdn: built.has("cdn"),
+  };
   networkCosts(c);
   securityCosts(c);
   c.add("storage", `${c.u.s3Gb} GB in S3 Standard`, c.u.s3Gb * p.s3GbMonth);
@@ -181,29 +179,51 @@ function securityCosts(c: Pricing): void {
   }
 }
 
-/** cache: nodes × hours (Valkey at its fraction of the Redis OSS price), the AUTH secret. */
+/** ElastiCache node hours of a month (Valkey at its fraction of the Redis OSS price): what reserved nodes cover. */
+export function cacheNodeHours(env: EnvironmentConfig, p: PriceTable): number {
+  const { nodeType: type, numCacheNodes: nodes, engine } = env.cache;
+  const hour = priceOf(p.elasticacheHour, type, "ElastiCache node type");
+  return hourly(hour * (engine === "valkey" ? p.elasticacheValkeyFactor : 1), nodes);
+}
+
+/** cache: nodes × hours, the AUTH secret. */
 function cacheCosts({ env, p, add }: Pricing): void {
   const { nodeType: type, numCacheNodes: nodes, engine, auth } = env.cache;
-  const valkey = engine === "valkey";
-  const hour = priceOf(p.elasticacheHour, type, "ElastiCache node type") * (valkey ? p.elasticacheValkeyFactor : 1);
-  add("cache", `${nodes} × ${type}${valkey ? " Valkey" : ""}`, hourly(hour, nodes));
+  add("cache", `${nodes} × ${type}${engine === "valkey" ? " Valkey" : ""}`, cacheNodeHours(env, p));
   if (auth) add("cache", "AUTH token secret", p.secretMonth);
 }
 
-/** database: primary (×2 Multi-AZ), replicas, gp3 storage, the two user secrets. */
+/** RDS instance hours of a month: the primary (×2 Multi-AZ) and the read replicas — what reserved DB instances cover. */
+export function rdsInstanceHours(env: EnvironmentConfig, p: PriceTable): { primary: number; replicas: number } {
+  const { instanceClass: cls, multiAz, readReplicas } = env.database;
+  const replicaCls = env.database.replicaInstanceClass ?? cls;
+  return {
+    primary: hourly(priceOf(p.rdsHour, cls, "RDS class"), multiAz ? 2 : 1),
+    replicas: hourly(priceOf(p.rdsHour, replicaCls, "RDS class"), readReplicas),
+  };
+}
+
+/**
+ * database: primary (×2 Multi-AZ), replicas, gp3 storage, the two user secrets, and the automated backups beyond the
+ * free allocation (backup storage up to the provisioned storage is free; each retained day after the first full
+ * snapshot adds the day's changed data, RDS_BACKUP_DAILY_CHANGE of the storage).
+ */
 function databaseCosts({ env, p, add }: Pricing): void {
-  const { instanceClass: cls, multiAz, allocatedStorage: gb } = env.database;
+  const { instanceClass: cls, multiAz, allocatedStorage: gb, backupRetentionDays: days } = env.database;
   const replicas = env.database.readReplicas;
   const replicaCls = env.database.replicaInstanceClass ?? cls;
   const copies = multiAz ? 2 : 1;
-  add("database", `${cls}${multiAz ? " Multi-AZ" : ""}`, hourly(priceOf(p.rdsHour, cls, "RDS class"), copies));
+  const hours = rdsInstanceHours(env, p);
+  add("database", `${cls}${multiAz ? " Multi-AZ" : ""}`, hours.primary);
   add("database", `${gb} GB gp3${multiAz ? " × 2" : ""}`, gb * p.rdsGp3GbMonth * copies);
   add(
     "database",
     `${replicas} read replica(s) ${replicaCls} + storage`,
-    hourly(priceOf(p.rdsHour, replicaCls, "RDS class"), replicas) + replicas * gb * p.rdsGp3GbMonth,
+    hours.replicas + replicas * gb * p.rdsGp3GbMonth,
   );
   add("database", "master and app user secrets", 2 * p.secretMonth);
+  const beyond = Math.round(gb * RDS_BACKUP_DAILY_CHANGE * Math.max(0, days - 1) * 10) / 10;
+  add("database", `backups beyond the free allocation ≈ ${beyond} GB (${days} d)`, beyond * p.rdsBackupGbMonth);
 }
 
 /** Tasks that run the Datadog agent (Datadog bills each), and those with APM on. */
@@ -229,9 +249,45 @@ function computeCosts(c: Pricing): DatadogTasks {
       u.taskHours * (vcpu * p.fargateVcpuHour + gbMem * p.fargateGbHour + (t.assignPublicIp ? p.publicIpv4Hour : 0)),
     );
   }
-  if (hasLoadBalancer(env)) add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
+  if (hasLoadBalancer(env)) {
+    add("compute", `ALB + ${u.albLcu} LCU`, hourly(p.albHour) + hourly(p.albLcuHour, u.albLcu));
+    // An internet-facing ALB holds one public IPv4 address per AZ (subnet) it spans, billed per address-hour.
+    const azs = albAzs(env);
+    add("compute", `ALB public IPv4 × ${azs} AZ(s)`, hourly(p.publicIpv4Hour, azs));
+  }
   add("compute", `${u.logsGb} GB logs ingested`, u.logsGb * p.logsIngestGb);
+  if (env.compute.containerInsights) containerInsightsCosts(c);
   return datadog;
+}
+
+/** The AZs the load balancer spans: its subnets, the public ones (the default VPC's: one per AZ). */
+export function albAzs(env: EnvironmentConfig): number {
+  return env.network.mode === "default-vpc" ? env.availabilityZones.length : env.network.publicSubnets.length;
+}
+
+/**
+ * Container Insights (`compute.containerInsights`, standard, not enhanced): its metrics are custom metrics, per cluster,
+ * per service and per task definition family (CONTAINER_INSIGHTS), reported only while tasks run, so prorated by the
+ * hours they run; its performance log events are CloudWatch Logs ingestion.
+ */
+function containerInsightsCosts({ env, p, u, add, running, share }: Pricing): void {
+  const ci = CONTAINER_INSIGHTS;
+  const services = running ? env.compute.services.filter((s) => s.desiredCount > 0) : [];
+  const serviceHours = services.length > 0 ? HOURS_PER_MONTH * share : 0;
+  const taskHours = env.compute.tasks.length > 0 ? u.taskHours : 0;
+  const clusterHours = Math.min(HOURS_PER_MONTH, Math.max(serviceHours, taskHours));
+  const metricMonths =
+    (ci.clusterMetrics * clusterHours +
+      services.length * (ci.serviceMetrics + ci.familyMetrics) * serviceHours +
+      env.compute.tasks.length * ci.familyMetrics * taskHours) /
+    HOURS_PER_MONTH;
+  const taskMinutes = 60 * (services.reduce((n, s) => n + s.desiredCount, 0) * serviceHours + taskHours);
+  const gb = (taskMinutes * ci.eventsPerTaskMinute * ci.eventKb) / 1e6;
+  add(
+    "compute",
+    `Container Insights: ${Math.round(metricMonths)} metrics, ${gb.toFixed(2)} GB logs`,
+    metricMonths * p.customMetricMonth + gb * p.logsIngestGb,
+  );
 }
 
 /** One ECS service: its tasks at the steady desired count, on-demand and Spot; counts its Datadog agents. */

@@ -1,5 +1,6 @@
 /**
- * On-demand prices per region, USD, Linux, no free tier, no Savings Plans or Reserved Instances.
+ * On-demand prices per region, USD, Linux, no free tier, no Savings Plans; the one-year reservations of RDS and
+ * ElastiCache as a factor of the on-demand price (`rdsReserved1yFactor`, `elasticacheReserved1yFactor`).
  *
  * Source: the public AWS pricing pages of each service (aws.amazon.com/<service>/pricing) as
  * published in 2025, transcribed on 2026-11-23 without network access from the project's machine —
@@ -14,7 +15,12 @@ export interface PriceTable {
   readonly ec2Hour: Readonly<Record<string, number>>;
   /** EBS gp3 per GB-month (the NAT instance's root volume). */
   readonly ebsGp3GbMonth: number;
-  /** Public IPv4 address (EIPs of the NAT gateways, the NAT instance's address), per hour. */
+  /**
+   * Public IPv4 address, per hour, in use or idle: the NAT gateways' EIPs, the NAT instance's address, the addresses
+   * of an internet-facing ALB (one per AZ it spans) and of tasks with a public IP. AWS charges $0.005 per address-hour
+   * in every commercial region since 2024-02-01 (aws.amazon.com/vpc/pricing, "Public IPv4 address"; announced
+   * 2023-07-28 on the AWS News Blog, "New – AWS Public IPv4 Address Charge"); transcribed 2026-12-07.
+   */
   readonly publicIpv4Hour: number;
   /** Interface endpoint, per AZ-hour. */
   readonly endpointAzHour: number;
@@ -63,7 +69,45 @@ export interface PriceTable {
    * transcribed: 1.5 × us-east-1, the ratio of the other services (D5) — verify before budgeting.
    */
   readonly firehoseGb: number;
+  /**
+   * One-year, no-upfront reserved DB instance (RDS) and reserved node (ElastiCache) as a fraction of the on-demand
+   * hour. DERIVED, not looked up (no network on this machine, 2026-12-07): RDS's documented typical discount for a
+   * 1-year No Upfront reservation is "up to 30%" (docs.archera.ai, "AWS RDS — commitment brief", data of March 2026;
+   * AWS's own page aws.amazon.com/rds/reserved-instances gives no per-term figure), and ElastiCache reserved nodes
+   * (aws.amazon.com/elasticache/reserved-cache-nodes) are assumed to get the same 30%. Replace with the offering's
+   * price (`aws rds describe-reserved-db-instances-offerings`, `aws elasticache describe-reserved-cache-nodes-offerings`)
+   * before buying.
+   */
+  readonly rdsReserved1yFactor: number;
+  readonly elasticacheReserved1yFactor: number;
 }
+
+/**
+ * Container Insights (standard observability on ECS Fargate): the custom metrics it publishes per cluster, per service
+ * and per task definition family, counted from the metric table of CloudWatch's user guide page "Amazon ECS Container
+ * Insights metrics" (CPU, memory, network, storage and ephemeral storage, each reserved/utilized or rx/tx, plus the
+ * task, service, deployment and task-set counts at their levels; EC2-only metrics left out), and its performance log
+ * events (one per task and one per container each minute, about 1 KB each, in
+ * `/aws/ecs/containerinsights/<cluster>/performance`). An ASSUMPTION from the documented lists (2026-12-07): verify
+ * with the account's `ECS/ContainerInsights` metric count before budgeting. Metrics bill as custom metrics
+ * (`customMetricMonth`), prorated by the hours they report (only while tasks run); events as log ingestion.
+ */
+export const CONTAINER_INSIGHTS = {
+  clusterMetrics: 12,
+  serviceMetrics: 15,
+  familyMetrics: 10,
+  /** A task event and one container event (the app container; each sidecar adds one). */
+  eventsPerTaskMinute: 2,
+  eventKb: 1,
+} as const;
+
+/**
+ * Share of the database's storage that changes a day: each day an automated backup keeps after the first full one adds
+ * this much backup storage. RDS gives backup storage up to the region's provisioned storage for free
+ * (aws.amazon.com/rds/postgresql/pricing, "Backup storage"); what lies beyond is billed at `rdsBackupGbMonth`.
+ * An ASSUMPTION (1%/day, a typical OLTP change rate); the real figure is CloudWatch's `TotalBackupStorageBilled`.
+ */
+export const RDS_BACKUP_DAILY_CHANGE = 0.01;
 
 export const PRICES: Readonly<Record<string, PriceTable>> = {
   "us-east-1": {
@@ -120,6 +164,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     rdsBackupGbMonth: 0.095,
     customMetricMonth: 0.3,
     firehoseGb: 0.029,
+    rdsReserved1yFactor: 0.7,
+    elasticacheReserved1yFactor: 0.7,
   },
   "sa-east-1": {
     natHour: 0.093,
@@ -137,6 +183,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
       "db.t3.micro": 0.035,
       "db.t3.small": 0.07,
       "db.t3.medium": 0.14,
+      // Not transcribed: 2 × db.t3.medium, the size ratio of the family's other prices (retell/staging's class).
+      "db.t3.large": 0.28,
       "db.t4g.micro": 0.032,
       "db.t4g.small": 0.063,
       "db.r5.large": 0.43,
@@ -174,6 +222,8 @@ export const PRICES: Readonly<Record<string, PriceTable>> = {
     rdsBackupGbMonth: 0.19,
     customMetricMonth: 0.3,
     firehoseGb: 0.0435,
+    rdsReserved1yFactor: 0.7,
+    elasticacheReserved1yFactor: 0.7,
   },
 };
 
