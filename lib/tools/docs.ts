@@ -157,9 +157,7 @@ export function generatedDocs(
   read: (file: string) => string = (file) => fs.readFileSync(path.join(REPO, file), "utf8"),
 ): Record<string, string> {
   const docs: Record<string, string> = { "docs/policy.md": policyDoc(stacks, others) };
-  for (const { product, envs, stacks: s } of [eduautismoSet(stacks), ...others])
-    for (const env of envs)
-      docs[runbookPath(product, env.workspace)] = workspaceRunbook(product, env, s[env.workspace]);
+  for (const set of [eduautismoSet(stacks), ...others]) Object.assign(docs, productDocs(set));
   // Module READMEs: the generated block below the hand part, from every product's configurations.
   const configs = [eduautismoSet(stacks), ...others].flatMap((set) =>
     set.envs
@@ -172,4 +170,14 @@ export function generatedDocs(
     docs[file] = readmeWithModuleDocs(read(file), moduleDocsBlock(m, configs));
   }
   return docs;
+}
+
+/**
+ * The docs that belong to one product alone (its runbooks: relative path → content): what `npm run docs -- --product <id>`
+ * writes. docs/policy.md, the module READMEs and the README's products table span every product (generatedDocs).
+ */
+export function productDocs({ product, envs, stacks }: ProductStacks): Record<string, string> {
+  return Object.fromEntries(
+    envs.map((env) => [runbookPath(product, env.workspace), workspaceRunbook(product, env, stacks[env.workspace])]),
+  );
 }
