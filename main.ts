@@ -12,7 +12,9 @@ import { synthesizeProducts } from "./platform";
 try {
   // cdktf's CLI passes no arguments; words after `npm run synth --` that are not flags name products.
   const written = synthesizeProducts(process.argv.slice(2).filter((a) => !a.startsWith("-")));
-  const outdir = path.relative(process.cwd(), path.resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out")) || ".";
+  const absolute = path.resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  const relative = path.relative(process.cwd(), absolute);
+  const outdir = relative.startsWith("..") ? absolute : relative || ".";
   for (const { product, platforms } of written) {
     const workspaces = platforms.map((p) => p.root.workspace).join(", ");
     const dir = path.join(outdir, product.outDir, "stacks");
