@@ -18,6 +18,7 @@ import {
 import { runbookPath, workspaceDir } from "./product-runbook";
 import { firstDeployMarkdown as firstDeployOf, workspaceRunbook } from "./runbooks";
 import { CHECKS } from "./policy/checks";
+import { scannerDocLines } from "./policy/scanner";
 import { evaluatePolicy, policyEnvironment, type Status } from "./policy";
 import { moduleGraph, rolloutOrder } from "./rollout";
 import type { SynthesizedStack } from "./synthesized";
@@ -109,7 +110,7 @@ export function policyDoc(stacks: Record<string, SynthesizedStack>, others: read
   lines.push("", "## Exemptions", "");
   for (const ws of workspaces)
     for (const e of envs[ws].exemptions) lines.push(`- \`${e.control}\` (${ws}): ${e.reason}`);
-  lines.push("");
+  lines.push("", ...scannerDocLines(CHECKS, reports), "");
   return lines.join("\n");
 }
 
