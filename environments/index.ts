@@ -96,7 +96,12 @@ export function loadEnvironments(
     }
   }
   problems.push(...sharedAccountProblems(configs));
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0)
+    throw new ConfigError(problems, {
+      id: product.id,
+      sourceDir: "sourceDir" in product ? (product as Product).sourceDir : undefined,
+      workspaces: Object.keys(inputs),
+    });
   return configs;
 }
 

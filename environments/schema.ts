@@ -640,11 +640,45 @@ function checkEdge(env: EnvironmentConfig, ctx: Ctx): void {
 }
 
 /** A config that failed validation: one line per broken rule, each `<workspace>.<path>: <rule>`. */
+/** Where a product's configuration problems come from: the product, the folder of its files and its workspaces. */
+export interface ConfigSource {
+  readonly id: string;
+  /** `environments/<id>`: a workspace's file is `<sourceDir>/<ws>.ts`, the product's registration `<sourceDir>/index.ts`. */
+  readonly sourceDir?: string;
+  readonly workspaces: readonly string[];
+}
+
+/**
+ * A configuration that cannot be synthesized. `problems` are the bare `<path>: <rule>` lines; the message is
+ * formatConfigProblems's, the one text every command prints (synth, policy, addresses, docs, cost, rollout).
+ */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid environment configuration:\n  ${problems.join("\n  ")}`);
+  constructor(
+    readonly problems: string[],
+    readonly source?: ConfigSource,
+  ) {
+    super(formatConfigProblems(problems, source));
     this.name = "ConfigError";
   }
+}
+
+/**
+ * The text of a configuration error: one problem a line, led by the product and the file to edit when the
+ * source is known (`atena (environments/atena/prod.ts): prod.cache.numCacheNodes: …`), so a problem in
+ * another product's file than the one being worked on says where it is.
+ */
+export function formatConfigProblems(problems: readonly string[], source?: ConfigSource): string {
+  return `Invalid environment configuration:\n  ${problems.map((p) => problemOrigin(p, source) + p).join("\n  ")}`;
+}
+
+/** `<product> (<file>): ` for a problem whose path starts with a workspace (or the product's id), else `<product>: `. */
+function problemOrigin(problem: string, source?: ConfigSource): string {
+  if (!source) return "";
+  const head = /^[^.:[\s]+/.exec(problem)?.[0];
+  if (source.sourceDir && head && source.workspaces.includes(head))
+    return `${source.id} (${source.sourceDir}/${head}.ts): `;
+  if (source.sourceDir && head === source.id) return `${source.id} (${source.sourceDir}/index.ts): `;
+  return `${source.id}: `;
 }
 
 /** `network.privateSubnets[2]` from zod's path array. */

@@ -4,7 +4,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { EDUAUTISMO, loadEnvironments, PRODUCTS, productById, workspaceLabel, type Product } from "../environments";
+import {
+  ConfigError,
+  EDUAUTISMO,
+  loadEnvironments,
+  PRODUCTS,
+  productById,
+  workspaceLabel,
+  type Product,
+} from "../environments";
 import { readStack, type SynthesizedStack } from "../lib/tools/synthesized";
 import type { ProductStacks } from "../lib/tools/product-stacks";
 
@@ -63,9 +71,17 @@ export function withProducts<T>(
   return collect(0);
 }
 
+/** A command line the script cannot run (unknown product, missing value): one line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
 /**
  * `--product <id>` (repeatable) out of a script's arguments: the products named (every product when none),
- * and the other arguments. An unknown id throws with the list of products.
+ * and the other arguments. An unknown id throws a UsageError with the list of products.
  */
 export function productArgs(argv: readonly string[]): { products: Product[]; rest: string[] } {
   const ids: string[] = [];
@@ -73,10 +89,35 @@ export function productArgs(argv: readonly string[]): { products: Product[]; res
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--product") {
       const id = argv[++i];
-      if (!id) throw new Error(`--product needs a product id (${PRODUCTS.map((p) => p.id).join(", ")})`);
+      if (!id) throw new UsageError(`--product needs a product id (${PRODUCTS.map((p) => p.id).join(", ")})`);
       ids.push(id);
     } else if (argv[i].startsWith("--product=")) ids.push(argv[i].slice("--product=".length));
     else rest.push(argv[i]);
   }
+  const unknown = ids.filter((id) => !PRODUCTS.some((p) => p.id === id));
+  if (unknown.length > 0) {
+    const list = PRODUCTS.map((p) => p.id).join(", ");
+    throw new UsageError(unknown.map((id) => `no product "${id}" (products: ${list})`).join("; "));
+  }
   return { products: ids.length ? ids.map((id) => productById(id)) : [...PRODUCTS], rest };
+}
+
+/**
+ * Runs a report script's `main` the same way for every command: its return value is the exit code; a bad
+ * environment (ConfigError, environments/schema.ts formatConfigProblems: product, file, path and rule) exits 1 and
+ * a bad command line (UsageError) exits 2, each as its message alone, never a stack trace. Anything else is a bug
+ * and keeps its trace.
+ */
+export function runCommand(name: string, main: () => number | void): void {
+  try {
+    process.exitCode = main() ?? 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exitCode = 1;
+    } else if (e instanceof UsageError) {
+      console.error(`${name}: ${e.message}`);
+      process.exitCode = 2;
+    } else throw e;
+  }
 }

@@ -21,7 +21,7 @@ import {
 import { MODULE_ORDER } from "../../lib/tools/rollout";
 import { synthAll, type SynthesizedStack } from "../helpers/synth";
 import { pipelineReadyStacks, synthWorkspace } from "../helpers/workspace-fixture";
-import { events, jobs, loadWorkflows, roleStep, roleUses, type RoleUse } from "../helpers/workflows";
+import { events, jobs, loadWorkflows, roleStep, roleUses, type Doc, type RoleUse } from "../helpers/workflows";
 
 const repo = path.join(__dirname, "..", "..");
 // The package's index also loads its CLI's ESM-only colour library; the linter itself is run-lint.js, loaded by path.
@@ -134,7 +134,7 @@ describe("pinning and permissions", () => {
     }
   });
 
-  test("only jobs that assume the deploy role (or call the workflow that does) may request an OIDC token", () => {
+  test("only jobs that assume the deploy role (or call the workflow that does) may request an OIDC token, and only SARIF uploads may write security events", () => {
     const roleWorkflows = workflows
       .filter((w) => jobs(w).some(([, j]) => roleStep(j)))
       .map((w) => `./.github/workflows/${w.file}`);
@@ -145,8 +145,12 @@ describe("pinning and permissions", () => {
           job: `${w.file}:${id}`,
           idToken: needsToken ? "write" : undefined,
         });
+        // The one other write: a job that uploads a scanner's SARIF to code scanning (D208) needs security-events.
+        const uploadsSarif = (job.steps ?? []).some(
+          (s: Doc) => typeof s.uses === "string" && s.uses.startsWith("github/codeql-action/upload-sarif@"),
+        );
         const writes = Object.entries<string>(job.permissions ?? {}).filter(
-          ([k, v]) => v === "write" && k !== "id-token",
+          ([k, v]) => v === "write" && k !== "id-token" && !(uploadsSarif && k === "security-events"),
         );
         expect({ job: `${w.file}:${id}`, writes }).toEqual({ job: `${w.file}:${id}`, writes: [] });
       }

@@ -18,6 +18,7 @@ import {
 import { runbookPath, workspaceDir } from "./product-runbook";
 import { firstDeployMarkdown as firstDeployOf, workspaceRunbook } from "./runbooks";
 import { CHECKS } from "./policy/checks";
+import { scannerDocLines } from "./policy/scanner";
 import { evaluatePolicy, policyEnvironment, type Status } from "./policy";
 import { moduleGraph, rolloutOrder } from "./rollout";
 import type { SynthesizedStack } from "./synthesized";
@@ -110,7 +111,7 @@ export function policyDoc(stacks: Record<string, SynthesizedStack>, others: read
   lines.push("", "## Exemptions", "");
   for (const ws of workspaces)
     for (const e of envs[ws].exemptions) lines.push(`- \`${e.control}\` (${ws}): ${e.reason}`);
-  lines.push("");
+  lines.push("", ...scannerDocLines(CHECKS, reports), "");
   return lines.join("\n");
 }
 
@@ -158,9 +159,7 @@ export function generatedDocs(
   read: (file: string) => string = (file) => fs.readFileSync(path.join(REPO, file), "utf8"),
 ): Record<string, string> {
   const docs: Record<string, string> = { "docs/policy.md": policyDoc(stacks, others) };
-  for (const { product, envs, stacks: s } of [eduautismoSet(stacks), ...others])
-    for (const env of envs)
-      docs[runbookPath(product, env.workspace)] = workspaceRunbook(product, env, s[env.workspace]);
+  for (const set of [eduautismoSet(stacks), ...others]) Object.assign(docs, productDocs(set));
   // Module READMEs: the generated block below the hand part, from every product's configurations.
   const configs = [eduautismoSet(stacks), ...others].flatMap((set) =>
     set.envs
@@ -175,4 +174,14 @@ export function generatedDocs(
   // Product pages' diagrams and docs/costs.md's seed comparison (lib/tools/pages.ts).
   Object.assign(docs, pageDocs([eduautismoSet(stacks), ...others], read));
   return docs;
+}
+
+/**
+ * The docs that belong to one product alone (its runbooks: relative path → content): what `npm run docs -- --product <id>`
+ * writes. docs/policy.md, the module READMEs and the README's products table span every product (generatedDocs).
+ */
+export function productDocs({ product, envs, stacks }: ProductStacks): Record<string, string> {
+  return Object.fromEntries(
+    envs.map((env) => [runbookPath(product, env.workspace), workspaceRunbook(product, env, stacks[env.workspace])]),
+  );
 }

@@ -1,0 +1,117 @@
+/**
+ * What the operator commands print, spawned as an operator types them (`npm run <script> -- …` in the repository):
+ * `synth` says what it wrote, `docs` names only the files it changed and honours `--product`, and a bad environment
+ * file or an unknown product is a clean message (no stack trace) naming the product and the file, from `policy`,
+ * `addresses` and `docs` alike. Commands that edit files run in a copy of the repository (its sources, with the
+ * repository's node_modules linked), so the checkout is never touched.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { PRODUCTS, productById } from "../../environments";
+import { tempDir } from "../../lib/tools/terraform";
+
+const REPO = path.join(__dirname, "..", "..");
+/** What a copy of the repository leaves out: outputs, caches and history (node_modules is linked instead). */
+const NOT_COPIED = new Set(["node_modules", "cdktf.out", ".git", "coverage", "state-backups"]);
+
+function npmRun(cwd: string, script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  const base = { ...process.env };
+  delete base.TF_WORKSPACE;
+  delete base.CDKTF_OUTDIR;
+  const r = spawnSync("npm", ["run", script, ...(args.length ? ["--", ...args] : [])], {
+    cwd,
+    encoding: "utf8",
+    env: { ...base, CHECKPOINT_DISABLE: "1", NO_COLOR: "1", ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of the repository's sources whose node_modules is the repository's own. */
+function repositoryCopy(): string {
+  const copy = path.join(tempDir("cli-output"), "repo");
+  fs.cpSync(REPO, copy, {
+    recursive: true,
+    filter: (src) => !NOT_COPIED.has(path.relative(REPO, src).split(path.sep)[0]),
+  });
+  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(copy, "node_modules"), "dir");
+  return copy;
+}
+
+const STACK_FRAME = /^\s+at .+[:(]/m;
+
+test("npm run synth ends with one line per product naming its workspaces and the directory they are in", () => {
+  const out = tempDir("cli-synth");
+  const atena = productById("atena");
+  const r = npmRun(REPO, "synth", [atena.id], { CDKTF_OUTDIR: out });
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+  const lines = r.stdout.split("\n").filter((l) => l.startsWith("synth: "));
+  const dir = path.join(out, atena.outDir, "stacks");
+  expect(lines).toEqual([`synth: ${atena.id} ${Object.keys(atena.environments).join(", ")} + bootstrap → ${dir}/`]);
+  // The line tells the truth: every workspace it names is a directory where it says.
+  for (const ws of Object.keys(atena.environments)) expect(fs.existsSync(path.join(dir, ws, "cdk.tf.json"))).toBe(true);
+});
+
+describe("in a copy of the repository", () => {
+  let copy: string;
+  beforeAll(() => {
+    copy = repositoryCopy();
+  });
+
+  test("npm run docs -- --product <id> says up to date when nothing changed, then rewrites only that product's changed file", () => {
+    const atena = productById("atena");
+    const atenaRunbook = path.join(copy, "docs", "runbooks", atena.outDir, `${Object.keys(atena.environments)[0]}.md`);
+    const otherRunbook = path.join(copy, "docs", "runbooks", "dev.md");
+    const first = npmRun(copy, "docs", ["--product", atena.id]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^docs: atena: up to date \(\d+ generated files?\)$/m);
+    expect(first.stdout).not.toMatch(/updated/);
+
+    const stale = "stale by hand\n";
+    fs.appendFileSync(atenaRunbook, stale);
+    fs.appendFileSync(otherRunbook, stale);
+    const second = npmRun(copy, "docs", ["--product", atena.id]);
+    expect(second.code).toBe(0);
+    expect(second.stdout.split("\n").filter((l) => /updated/.test(l))).toEqual([
+      `  updated ${path.relative(copy, atenaRunbook)}`,
+      expect.stringMatching(/^docs: atena: 1 of \d+ files? updated$/),
+    ]);
+    expect(fs.readFileSync(atenaRunbook, "utf8").endsWith(stale)).toBe(false);
+    // Another product's file is not this run's: it stays as it was.
+    expect(fs.readFileSync(otherRunbook, "utf8").endsWith(stale)).toBe(true);
+  });
+
+  describe("a bad environment file in another product than EduAutismo", () => {
+    beforeAll(() => {
+      const file = path.join(copy, "environments", "atena", "prod.ts");
+      const text = fs.readFileSync(file, "utf8");
+      const broken = text.replace(/vpcCidr: "[^"]+"/, 'vpcCidr: "not-a-cidr"');
+      expect(broken).not.toBe(text);
+      fs.writeFileSync(file, broken);
+    });
+
+    test.each(["policy", "addresses", "docs"])(
+      "npm run %s refuses it with the product, the file, the field and the rule, and no stack trace",
+      (script) => {
+        const r = npmRun(copy, script, ["--product", "atena"]);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(
+          "Invalid environment configuration:\n  atena (environments/atena/prod.ts): prod.network.vpcCidr: not-a-cidr",
+        );
+        expect(r.stderr).not.toMatch(STACK_FRAME);
+      },
+    );
+  });
+});
+
+// policy already refused an unknown product cleanly; addresses and docs share its handling now (runCommand).
+test.each(["addresses", "docs"])(
+  "npm run %s -- --product <unknown> is one line naming the products, exit code 2, no stack trace",
+  (script) => {
+    const r = npmRun(REPO, script, ["--product", "nosuch"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${script}: no product "nosuch" (products: ${PRODUCTS.map((p) => p.id).join(", ")})`);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  },
+);
