@@ -400,7 +400,10 @@ export const ComputeSchema = z
     keepImages: z.number().int().min(1).max(1000).default(30),
     /** Container Insights (billed per metric). @default false */
     containerInsights: z.boolean().default(false),
-    /** Retention of /ecs/<name> (seed 000 §4: 7 / 30 / 90). @default 30 */
+    /**
+     * The workspace's log retention (seed 000 §4: 7 / 30 / 90): /ecs/<name>, and the access logs of the logs bucket
+     * (storage, ALB and S3 access logs expire after it too). @default 30
+     */
     logRetentionDays: z.number().int().default(30),
     /** ACM certificate for HTTPS on the ALB; without one the ALB serves plain HTTP (dev). @default none */
     certificateArn: z
