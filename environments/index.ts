@@ -11,6 +11,7 @@ import { EDUAUTISMO, ENVIRONMENT_INPUTS } from "./eduautismo";
 import type { Product, ProductSpec, WorkspaceInput } from "./product-spec";
 import { RETELL } from "./retell";
 import { parseEnvironmentOf, productPolicyProblems } from "./product-schema";
+import { appMetricTargetProblems } from "../modules/compute/config";
 import {
   ConfigError,
   environmentSchemaOf,
@@ -73,7 +74,10 @@ export function loadEnvironments(
   const schema = environmentSchemaOf(product);
   for (const ws of Object.keys(inputs)) {
     try {
-      configs.push(parseEnvironmentOf(product, inputs[ws], ws, schema));
+      const env = parseEnvironmentOf(product, inputs[ws], ws, schema);
+      // Rules that need the product's published app metrics (its metric filters), not only the file.
+      problems.push(...appMetricTargetProblems(ws, env.compute, product.appMetrics?.(env)?.filters ?? []));
+      configs.push(env);
     } catch (e) {
       if (e instanceof ConfigError) problems.push(...e.problems);
       else throw e;
