@@ -58,10 +58,10 @@ export const ScratchSchema = z
     /** Absolute path the container writes to, e.g. `/scratch`; not `/tmp` (already writable) nor inside it. Required. */
     path: z
       .string()
-      .regex(/^(\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/, "must be an absolute path such as /scratch (letters, digits, . _ -)")
-      .refine((path) => !path.split("/").some((seg) => seg === "." || seg === ".."), {
-        message: "must not contain . or .. segments",
-      })
+      .regex(
+        /^(\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/,
+        "must be an absolute path such as /scratch (segments of letters, digits, . _ -, not starting with a dot)",
+      )
       .refine((path) => !SCRATCH_FORBIDDEN_PATHS.some((f) => path === f || path.startsWith(`${f}/`)), {
         message: `must not be ${SCRATCH_FORBIDDEN_PATHS.join(", ")} or inside one (${TMP_PATH} is already writable)`,
       }),

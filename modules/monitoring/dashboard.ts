@@ -294,6 +294,11 @@ function escaped(value: unknown): unknown {
 
 /** The dashboard body: `jsonencode({ widgets = [...] })`, references as tokens. */
 export function dashboardBody(r: DashboardRefs, has: DashboardContent): string {
+  return Fn.jsonencode(escaped({ widgets: dashboardWidgets(r, has) }));
+}
+
+/** The dashboard's widgets, in order, as plain objects (references as tokens). */
+export function dashboardWidgets(r: DashboardRefs, has: DashboardContent) {
   const app = has.appWidgets ?? [];
   const alarms = has.metricAlarms ?? [];
   const below = 36 + Math.ceil(app.length / 2) * 6;
@@ -305,7 +310,7 @@ export function dashboardBody(r: DashboardRefs, has: DashboardContent): string {
     : [];
   const errorRates = lb ? (has.errorRateServices ?? []) : [];
   const at = (i: number): [number, number] => [(i % 2) * 12, afterAlarms + Math.floor(i / 2) * 6];
-  const widgets = [
+  return [
     ...(r.serviceName === undefined ? [] : ecsWidgets(r, r.serviceName)),
     ...(r.rdsInstanceId === undefined ? [] : rdsWidgets(r, r.rdsInstanceId)),
     ...(r.redis === undefined ? [] : redisWidgets(r, r.redis, has.clusterMode === true)),
@@ -315,5 +320,4 @@ export function dashboardBody(r: DashboardRefs, has: DashboardContent): string {
     ...latencies.map((a, i) => serviceLatencyWidget(r, a.service, a.ms, ...at(i))),
     ...errorRates.map((service, i) => errorRateWidget(r, service, ...at(latencies.length + i))),
   ];
-  return Fn.jsonencode(escaped({ widgets }));
 }
