@@ -122,6 +122,8 @@ export function storage({ app, env, root, names }: Ctx, security: SecurityModule
   return root.use(
     new StorageModule(app, env.workspace, {
       settings: env.storage,
+      // One retention per workspace (seed 000 §4): the access logs expire with the log groups' value.
+      logRetentionDays: env.compute.logRetentionDays,
       bucketPrefix: names.bucketPrefix,
       region: env.region,
       accountId: env.accountId,

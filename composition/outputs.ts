@@ -87,6 +87,7 @@ export const ROOT_OUTPUTS: readonly Row[] = [
     name: "alb_security_group_id",
     from: ["network", "alb_security_group_id"],
     description: "Security group of the load balancer.",
+    when: hasWeb,
   },
 
   {

@@ -11,6 +11,7 @@ import { EDUAUTISMO, ENVIRONMENT_INPUTS, type Workspace } from "./eduautismo";
 import type { Product, ProductSpec, WorkspaceInput } from "./product-spec";
 import { RETELL } from "./retell";
 import { parseEnvironmentOf, productPolicyProblems, workspaceKeyProblems } from "./product-schema";
+import { appMetricTargetProblems } from "../modules/compute/config";
 import {
   ConfigError,
   environmentSchemaOf,
@@ -89,6 +90,8 @@ export function loadEnvironments(
     try {
       const env = parseEnvironmentOf(product, inputs[ws], ws, schema);
       problems.push(...workspaceKeyProblems(ws, env));
+      // Rules that need the product's published app metrics (its metric filters), not only the file.
+      problems.push(...appMetricTargetProblems(ws, env.compute, product.appMetrics?.(env)?.filters ?? []));
       configs.push(env);
     } catch (e) {
       if (e instanceof ConfigError) problems.push(...e.problems);

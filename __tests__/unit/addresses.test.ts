@@ -35,10 +35,11 @@ test("network, security, storage, cache and database have the same addresses in 
   expect(shared("staging")).toEqual(shared("production"));
 });
 
-test("compute differs only where config decides structure: the HTTPS listener, request-count scaling and the CloudFront-only ALB", () => {
+test("compute differs only where config decides structure: the HTTPS listener, request-count and app-metric scaling and the CloudFront-only ALB", () => {
   const compute = (ws: string) => addresses(stacks[ws]).filter((a) => a.startsWith("module.compute."));
   const extra = compute("production").filter((a) => !compute("dev").includes(a));
   expect(extra).toEqual([
+    "module.compute.aws_appautoscaling_policy.app_app_metric",
     "module.compute.aws_appautoscaling_policy.app_requests",
     "module.compute.aws_lb_listener.https",
     "module.compute.aws_lb_listener_rule.app",

@@ -119,6 +119,7 @@ describe("logs bucket", () => {
       () =>
         new StorageModule(app, "dev", {
           settings: env.storage,
+          logRetentionDays: env.compute.logRetentionDays,
           bucketPrefix: "x",
           region: "ap-south-2",
           accountId: env.accountId,

@@ -113,6 +113,9 @@ export function processorTask(p: SamStackPlace, size: { cpu: number; memory: num
     containerName: "processor",
     ...size,
     assignPublicIp: true,
+    // The processor writes its documents before uploading them: a writable scratch directory besides /tmp on its
+    // read-only root (an ephemeral task volume, on Fargate's included 20 GiB; docs/products/aitechne.md).
+    scratch: { path: "/scratch" },
     // The processor's configuration (names the application reads; the state machine adds per-execution values,
     // the input key and execution id, through its container overrides).
     environment: {

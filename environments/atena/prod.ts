@@ -43,7 +43,7 @@ export const prod: WorkspaceInput = {
     // Placeholder: Atena's repository (seed 002 "Configurar GitHub Actions"); replace before the first apply.
     deploy: { githubRepository: "example-org/atena", branches: ["main"], githubEnvironments: ["prod"] },
   },
-  storage: { accessLogging: true, logRetentionDays: 30 },
+  storage: { accessLogging: true },
   cache: {
     nodeType: "cache.t4g.micro",
     engine: "redis",

@@ -88,6 +88,9 @@ export const production: EduautismoInput = {
         maxCapacity: 10,
         port: 8000,
         requestsPerTarget: 1000,
+        // Seed 001 "Auto-scaling metrics customizadas": BNCC searches per task per minute, from the app's own metric
+        // (eduautismo/bncc search_latency, one sample per search); a starting value to tune from the dashboard (D193).
+        appMetricTarget: { namespace: "bncc", metric: "search_latency", perTaskPerMinute: 600 },
         secrets: ["openai-api-key", "jwt-secret-key"],
       },
     ],

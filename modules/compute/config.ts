@@ -38,6 +38,50 @@ import {
    `compute.services[i].cpu` …; seed 000's service `app` gives `app_cpu`, `app_desired_count` …).
  */
 
+/**
+ * Fargate's ephemeral storage, in GiB: what a task gets without `ephemeralStorage` (its image, `/tmp` and any
+ * scratch volume share it), and the range a task definition may ask for instead
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html).
+ */
+export const FARGATE_EPHEMERAL_GIB = { included: 20, min: 21, max: 200 } as const;
+/** Where every app container may write on its read-only root: its own task volume `tmp`. */
+export const TMP_PATH = "/tmp";
+/** Paths a scratch volume may not cover: `/tmp` (already writable) and the kernel's filesystems. */
+export const SCRATCH_FORBIDDEN_PATHS: readonly string[] = [TMP_PATH, "/proc", "/sys", "/dev"];
+
+/**
+ * A writable directory on the task's read-only root: the task volume `scratch` (a Fargate bind mount, ephemeral:
+ * it lives and dies with the task, on the task's ephemeral storage) mounted read-write at `path`.
+ */
+export const ScratchSchema = z
+  .object({
+    /** Absolute path the container writes to, e.g. `/scratch`; not `/tmp` (already writable) nor inside it. Required. */
+    path: z
+      .string()
+      .regex(
+        /^(\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/,
+        "must be an absolute path such as /scratch (segments of letters, digits, . _ -, not starting with a dot)",
+      )
+      .refine((path) => !SCRATCH_FORBIDDEN_PATHS.some((f) => path === f || path.startsWith(`${f}/`)), {
+        message: `must not be ${SCRATCH_FORBIDDEN_PATHS.join(", ")} or inside one (${TMP_PATH} is already writable)`,
+      }),
+    /**
+     * The task's ephemeral storage, GiB (ECS `ephemeralStorage.sizeInGiB`, Fargate 21–200; billed per GiB-hour above
+     * the included 20; `npm run cost` does not price it). @default Fargate's included 20 GiB, shared by the image, /tmp and this volume
+     */
+    sizeGib: z
+      .number()
+      .int()
+      .min(
+        FARGATE_EPHEMERAL_GIB.min,
+        `Fargate's ephemeral storage is ${FARGATE_EPHEMERAL_GIB.min}–${FARGATE_EPHEMERAL_GIB.max} GiB when set (${FARGATE_EPHEMERAL_GIB.included} without it)`,
+      )
+      .max(FARGATE_EPHEMERAL_GIB.max, `Fargate's ephemeral storage is at most ${FARGATE_EPHEMERAL_GIB.max} GiB`)
+      .optional(),
+  })
+  .strict();
+export type ScratchConfig = z.output<typeof ScratchSchema>;
+
 /** Valid Fargate task sizes: CPU units → memory (MiB) values. */
 export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
   256: [512, 1024, 2048],
@@ -176,6 +220,66 @@ export const ContainerNameSchema = z
     message: `is the name of a sidecar the module adds (${SIDECAR_CONTAINERS.join(", ")})`,
   });
 
+/**
+ * A service's target on an application metric: the metric's events per minute (its SampleCount: one per log line
+ * the metric filter matched) over the service's running tasks (ECS/ContainerInsights RunningTaskCount), the
+ * per-task form AWS documents for target tracking with metric math
+ * (https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-target-tracking-metric-math.html).
+ * A throughput per task halves when the tasks double, as target tracking needs; a latency does not (D193).
+ */
+export const AppMetricTargetSchema = z
+  .object({
+    /** The metric's namespace under the app's root (`api` for `<root>/api`), as monitoring.appMetrics publishes it. Required. */
+    namespace: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be the sub-namespace the app publishes, such as api"),
+    /** The metric's name (`search_latency`), as published. Required. */
+    metric: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, "must be a metric name the app publishes"),
+    /** Events per running task per minute to hold. Required. */
+    perTaskPerMinute: z.number().positive(),
+  })
+  .strict();
+export type AppMetricTarget = z.output<typeof AppMetricTargetSchema>;
+
+/** A metric the app publishes (the product's metric filters): its sub-namespace, name and whether it has dimensions. */
+export interface PublishedAppMetric {
+  readonly namespace: string;
+  readonly metric: string;
+  readonly dimensions?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The rules of `appMetricTarget`, with the metrics the product publishes: the metric must be one of them and have no
+ * dimensions (a filter with dimensions publishes no series without them), and the running-task count needs
+ * Container Insights. Messages name the field path.
+ */
+export function appMetricTargetProblems(
+  label: string,
+  compute: Pick<ComputeConfig, "services" | "containerInsights">,
+  published: readonly PublishedAppMetric[],
+): string[] {
+  const problems: string[] = [];
+  compute.services.forEach((s, i) => {
+    const t = s.appMetricTarget;
+    if (!t) return;
+    const path = `${label}.compute.services[${i}].appMetricTarget`;
+    const found = published.find((m) => m.namespace === t.namespace && m.metric === t.metric);
+    const dimensionless = published.filter((m) => Object.keys(m.dimensions ?? {}).length === 0);
+    const choices = dimensionless.map((m) => `${m.namespace}/${m.metric}`).join(", ") || "none";
+    if (!found)
+      problems.push(
+        `${path}: the app publishes no metric ${t.namespace}/${t.metric} (monitoring.appMetrics); published without dimensions: ${choices}`,
+      );
+    else if (Object.keys(found.dimensions ?? {}).length > 0)
+      problems.push(
+        `${path}: ${t.namespace}/${t.metric} is published only with dimensions (${Object.keys(found.dimensions ?? {}).join(", ")}), so it has no series to scale on; use one without: ${choices}`,
+      );
+    if (!compute.containerInsights)
+      problems.push(
+        `${path}: needs compute.containerInsights = true (the per-task division reads ECS/ContainerInsights RunningTaskCount)`,
+      );
+  });
+  return problems;
+}
+
 export const ServiceSchema = z
   .object({
     /** Service name: `<project>-<env>-<name>` (seed 000: `<project>-<env>-app`). Required. */
@@ -204,6 +308,12 @@ export const ServiceSchema = z
     memoryTarget: z.number().min(10).max(95).default(80),
     /** Target-tracking ALB requests per target per minute (web only). @default none */
     requestsPerTarget: z.number().int().positive().optional(),
+    /**
+     * Target tracking on one of the app's own metrics (seed 001 "Auto-scaling metrics customizadas"), as events per
+     * running task per minute (AppMetricTargetSchema). Only a metric the product publishes (monitoring.appMetrics,
+     * without dimensions), and only with `compute.containerInsights` (the running-task count). @default none (off)
+     */
+    appMetricTarget: AppMetricTargetSchema.optional(),
     /** Listener rule paths for web services after the first (the first is the listener default). @default [] */
     pathPatterns: z.array(z.string().startsWith("/")).default([]),
     /** Extra plain environment variables (never secrets). @default {} */
@@ -340,6 +450,11 @@ export const TaskSchema = z
      * @default false
      */
     assignPublicIp: z.boolean().default(false),
+    /**
+     * A writable scratch directory besides `/tmp` (the root filesystem is read-only): an ephemeral task volume at
+     * `scratch.path`, with the task's ephemeral storage size (ScratchSchema). @default none (only /tmp is writable)
+     */
+    scratch: ScratchSchema.optional(),
   })
   .strict();
 
@@ -400,7 +515,10 @@ export const ComputeSchema = z
     keepImages: z.number().int().min(1).max(1000).default(30),
     /** Container Insights (billed per metric). @default false */
     containerInsights: z.boolean().default(false),
-    /** Retention of /ecs/<name> (seed 000 §4: 7 / 30 / 90). @default 30 */
+    /**
+     * The workspace's log retention (seed 000 §4: 7 / 30 / 90): /ecs/<name>, and the access logs of the logs bucket
+     * (storage, ALB and S3 access logs expire after it too). @default 30
+     */
     logRetentionDays: z.number().int().default(30),
     /** ACM certificate for HTTPS on the ALB; without one the ALB serves plain HTTP (dev). @default none */
     certificateArn: z

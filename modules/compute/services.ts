@@ -2,7 +2,11 @@
  * The long-running services: when they serve (local `serving`, the first-deploy and parameter checks, the
  * deployed-image guard), and per service its task definition, ECS service and target-tracking autoscaling.
  */
-import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import {
+  AppautoscalingPolicy,
+  type AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
+  type AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification,
+} from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -159,7 +163,7 @@ export function service(
   return { service: ecsService, taskDefinition: td };
 }
 
-/** Target tracking on CPU and memory, and on ALB requests per target when configured. */
+/** Target tracking on CPU and memory, and on ALB requests per target and an app metric per task when configured. */
 function scaling(
   p: ServiceParts,
   s: ServiceSettings,
@@ -179,27 +183,84 @@ function scaling(
     }),
     id,
   );
-  const policy = (suffix: string, metric: string, value: number, label?: string) =>
+  type Metric = AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration;
+  const policy = (
+    suffix: string,
+    value: number,
+    metric: Pick<Metric, "predefinedMetricSpecification" | "customizedMetricSpecification">,
+  ) =>
     named(
       new AppautoscalingPolicy(scope, `scaling_${id}_${suffix}`, {
-        name: `${p.ctx.vars.name}-${s.name}-${suffix}`,
+        name: `${p.ctx.vars.name}-${s.name}-${suffix.replace(/_/g, "-")}`,
         policyType: "TargetTrackingScaling",
         serviceNamespace: target.serviceNamespace,
         resourceId: target.resourceId,
         scalableDimension: target.scalableDimension,
         targetTrackingScalingPolicyConfiguration: {
           targetValue: value,
-          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel: label },
+          ...metric,
           scaleInCooldown: 300,
           scaleOutCooldown: 60,
         },
       }),
       `${id}_${suffix}`,
     );
-  policy("cpu", "ECSServiceAverageCPUUtilization", s.cpuTarget);
-  policy("memory", "ECSServiceAverageMemoryUtilization", s.memoryTarget);
+  const predefined = (type: string, resourceLabel?: string) => ({
+    predefinedMetricSpecification: { predefinedMetricType: type, resourceLabel },
+  });
+  policy("cpu", s.cpuTarget, predefined("ECSServiceAverageCPUUtilization"));
+  policy("memory", s.memoryTarget, predefined("ECSServiceAverageMemoryUtilization"));
   if (s.kind === "web" && s.requestsPerTarget !== undefined && p.lb) {
     const label = `${p.lb.alb.arnSuffix}/${p.lb.targetGroups[s.name].arnSuffix}`;
-    policy("requests", "ALBRequestCountPerTarget", s.requestsPerTarget, label);
+    policy("requests", s.requestsPerTarget, predefined("ALBRequestCountPerTarget", label));
   }
+  const t = s.appMetricTarget;
+  if (t) {
+    const service = { cluster: p.cluster.cluster.name, service: ecsService.name };
+    policy("app_metric", t.perTaskPerMinute, {
+      customizedMetricSpecification: appMetricPerTask(`${p.ctx.metricNamespace}/${t.namespace}`, t.metric, service),
+    });
+  }
+}
+
+/**
+ * An app metric's events per running task per minute, as target-tracking metric math: SampleCount of the metric
+ * (one sample per matched log line; a minute without any is 0) over the service's RunningTaskCount (Container
+ * Insights). AWS's documented per-task form (the SQS backlog per task example, D193).
+ */
+export function appMetricPerTask(
+  namespace: string,
+  metricName: string,
+  where: { cluster: string; service: string },
+): AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification {
+  return {
+    metrics: [
+      {
+        id: "events",
+        metricStat: { metric: { namespace, metricName }, stat: "SampleCount" },
+        returnData: false,
+      },
+      {
+        id: "tasks",
+        metricStat: {
+          metric: {
+            namespace: "ECS/ContainerInsights",
+            metricName: "RunningTaskCount",
+            dimensions: [
+              { name: "ClusterName", value: where.cluster },
+              { name: "ServiceName", value: where.service },
+            ],
+          },
+          stat: "Average",
+        },
+        returnData: false,
+      },
+      {
+        id: "per_task",
+        expression: "FILL(events, 0) / tasks",
+        label: `${metricName} events per task per minute`,
+        returnData: true,
+      },
+    ],
+  };
 }

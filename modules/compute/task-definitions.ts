@@ -7,7 +7,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { Token } from "cdktf";
 import { named } from "../../lib/core/module-stack";
 import type { Cluster } from "./cluster";
-import { DEFAULT_CONTAINER_NAME, type ServiceSettings } from "./config";
+import { DEFAULT_CONTAINER_NAME, TMP_PATH, type ScratchConfig, type ServiceSettings } from "./config";
 import { XRAY_IMAGE } from "./constants";
 import { datadogTask, type DatadogTask } from "./datadog";
 import { XRAY_CONTAINER, XRAY_RESERVATION } from "./datadog-config";
@@ -23,7 +23,20 @@ export type AppTask = Pick<ServiceSettings, "name" | "image" | "command" | "secr
   readonly parameters?: ParameterRef[];
   /** The service's own log group (`logGroupPerService`). @default the module's `/ecs/<name>` */
   readonly logGroup?: string;
+  /** A writable scratch volume besides /tmp, and the task's ephemeral storage (compute.tasks[].scratch). @default none */
+  readonly scratch?: ScratchConfig;
 };
+
+/** The task volume of compute.tasks[].scratch. */
+export const SCRATCH_VOLUME = "scratch";
+
+/** The app container's writable mounts: `/tmp` always, the scratch volume when the task has one. */
+function writableMounts(scratch: ScratchConfig | undefined) {
+  return [
+    { sourceVolume: "tmp", containerPath: TMP_PATH, readOnly: false },
+    ...(scratch ? [{ sourceVolume: SCRATCH_VOLUME, containerPath: scratch.path, readOnly: false }] : []),
+  ];
+}
 
 /** A task's size: knob tokens (`var.<service>_cpu`) or the config's numbers (migrations). */
 export interface TaskSize {
@@ -62,7 +75,7 @@ export function appTaskDefinitions(ctx: ComputeContext, cluster: Cluster, roles:
         ? [...environment, ...dd.appEnvironment].sort((a, b) => a.name.localeCompare(b.name))
         : environment,
       secrets: containerSecrets(vars, svc, svc.dbLogin),
-      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      mountPoints: writableMounts(svc.scratch),
       linuxParameters: { initProcessEnabled: true },
       logConfiguration: (group ? awsLogs(group.name, vars.region) : appLogs)(svc.name),
       ...(dd ? { dependsOn: dd.appDependsOn } : {}),
@@ -92,7 +105,8 @@ export function appTaskDefinitions(ctx: ComputeContext, cluster: Cluster, roles:
         executionRoleArn: roles.execRole.arn,
         taskRoleArn: roles.taskRole.arn,
         runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cfg.architecture },
-        volume: [{ name: "tmp" }, ...(dd ? dd.volumes : [])],
+        volume: [{ name: "tmp" }, ...(svc.scratch ? [{ name: SCRATCH_VOLUME }] : []), ...(dd ? dd.volumes : [])],
+        ...(svc.scratch?.sizeGib !== undefined && { ephemeralStorage: { sizeInGib: svc.scratch.sizeGib } }),
         containerDefinitions: jsonencode(containers),
       }),
       id,

@@ -11,6 +11,14 @@ export function entry(map: unknown, key: string): string {
   return Token.asString(propertyAccess(map, [JSON.stringify(key)]));
 }
 
+/**
+ * A p95 response-time alarm's threshold, from its one setting in ms: the alarm's threshold (TargetResponseTime is
+ * in seconds) and the words the alarm and the dashboard's widget both show.
+ */
+export function p95Threshold(ms: number): { readonly seconds: number; readonly words: string } {
+  return { seconds: ms / 1000, words: `above ${ms} ms` };
+}
+
 /** ALB dimensions, as tokens of the module's variables. */
 export interface AlbRefs {
   readonly arnSuffix: string;
@@ -38,14 +46,14 @@ export function albAlarms(alarm: Alarm, t: Thresholds, alb: AlbRefs): void {
   });
   alarm({
     suffix: "alb-p95-latency",
-    alarmDescription: `Target p95 response time above ${t.albP95LatencyMs} ms (seed 001 success metric)`,
+    alarmDescription: `Target p95 response time ${p95Threshold(t.albP95LatencyMs).words} (seed 001 success metric)`,
     namespace: "AWS/ApplicationELB",
     metricName: "TargetResponseTime",
     dimensions: lb,
     extendedStatistic: "p95",
     period: 300,
     evaluationPeriods: 2,
-    threshold: t.albP95LatencyMs / 1000,
+    threshold: p95Threshold(t.albP95LatencyMs).seconds,
     comparisonOperator: "GreaterThanThreshold",
     treatMissingData: "notBreaching",
   });
@@ -106,14 +114,14 @@ export function serviceAlarms(
     if (a.p95LatencyMs !== undefined && p.albArnSuffix !== undefined) {
       alarm({
         suffix: `${a.service}-p95-latency`,
-        alarmDescription: `${a.service} p95 response time above ${a.p95LatencyMs} ms for 10 minutes (its target group)`,
+        alarmDescription: `${a.service} p95 response time ${p95Threshold(a.p95LatencyMs).words} for 10 minutes (its target group)`,
         namespace: "AWS/ApplicationELB",
         metricName: "TargetResponseTime",
         dimensions: { LoadBalancer: p.albArnSuffix, TargetGroup: entry(p.targetGroupArnSuffixes, a.service) },
         extendedStatistic: "p95",
         period: 300,
         evaluationPeriods: 2,
-        threshold: a.p95LatencyMs / 1000,
+        threshold: p95Threshold(a.p95LatencyMs).seconds,
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "notBreaching",
       });

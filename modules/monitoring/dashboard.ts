@@ -5,7 +5,7 @@
  */
 import { Fn, Token, type IResolvable } from "cdktf";
 import { hclExpr } from "../../lib/core/tokens";
-import { entry } from "./alarms-alb";
+import { entry, p95Threshold, type ServiceAlarm } from "./alarms-alb";
 import type { AppWidget } from "./app-metrics";
 import type { MetricAlarmConfig } from "./config";
 import { memberId, type RedisRefs } from "./members";
@@ -36,17 +36,41 @@ export interface DashboardContent {
   readonly metricAlarms?: readonly MetricAlarmConfig[];
   /** Web services whose error rate (target 5xx / requests, %) gets a widget, after the metric alarms'. @default none */
   readonly errorRateServices?: readonly string[];
+  /** The load balancer's p95 alarm threshold, ms (thresholds.albP95LatencyMs): the ALB p95 widget's line and title. */
+  readonly albP95LatencyMs: number;
+  /**
+   * The per-service alarms (monitoring.serviceAlarms): each with `p95LatencyMs` gets a p95 widget of its target
+   * group, with the alarm's threshold as its line and title, before the error-rate widgets. @default none
+   */
+  readonly serviceAlarms?: readonly ServiceAlarm[];
 }
 
-/** A time-series widget of 12 × 6 at (x, y). */
-function widget(region: string, title: string, metrics: Metric[] | unknown, x: number, y: number, stat = "Average") {
+/** A p95 widget's title and its horizontal line at the alarm's threshold (the same value the alarm compares). */
+function p95Alarm(what: string, ms: number, alarmSuffix: string) {
+  const t = p95Threshold(ms);
+  return {
+    title: `${what} response time p95 (alarm ${t.words})`,
+    annotations: { horizontal: [{ label: `${alarmSuffix} alarm`, value: t.seconds }] },
+  };
+}
+
+/** A time-series widget of 12 × 6 at (x, y), with horizontal annotations when given. */
+function widget(
+  region: string,
+  title: string,
+  metrics: Metric[] | unknown,
+  x: number,
+  y: number,
+  stat = "Average",
+  annotations?: object,
+) {
   return {
     type: "metric",
     x,
     y,
     width: 12,
     height: 6,
-    properties: { title, region, stat, period: 300, view: "timeSeries", metrics },
+    properties: { title, region, stat, period: 300, view: "timeSeries", metrics, ...(annotations && { annotations }) },
   };
 }
 
@@ -139,16 +163,19 @@ function redisWidgets(r: DashboardRefs, redis: RedisRefs, clusterMode: boolean) 
   ];
 }
 
-/** p95 response time, requests and healthy hosts of the load balancer (rows 4–5). */
-function albWidgets(r: DashboardRefs, arnSuffix: string) {
+/** p95 response time (with its alarm's threshold), requests and healthy hosts of the load balancer (rows 4–5). */
+function albWidgets(r: DashboardRefs, arnSuffix: string, p95Ms: number) {
   const lb = ["LoadBalancer", arnSuffix];
+  const p95 = p95Alarm("ALB", p95Ms, "alb-p95-latency");
   return [
     widget(
       r.region,
-      "ALB response time p95 (target < 500 ms)",
+      p95.title,
       [["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat: "p95" }]],
       0,
       24,
+      "Average",
+      p95.annotations,
     ),
     widget(r.region, "ALB requests", [["AWS/ApplicationELB", "RequestCount", ...lb, { stat: "Sum" }]], 12, 24),
     widget(
@@ -208,6 +235,21 @@ function metricAlarmWidgets(r: DashboardRefs, alarms: readonly MetricAlarmConfig
   );
 }
 
+/** `<service> response time p95`: its target group's p95, with its `<service>-p95-latency` alarm's threshold. */
+function serviceLatencyWidget(r: DashboardRefs, service: string, ms: number, x: number, y: number) {
+  const dims = ["TargetGroup", entry(r.targetGroupArnSuffixes, service), "LoadBalancer", r.albArnSuffix];
+  const p95 = p95Alarm(service, ms, `${service}-p95-latency`);
+  return widget(
+    r.region,
+    p95.title,
+    [["AWS/ApplicationELB", "TargetResponseTime", ...dims, { stat: "p95" }]],
+    x,
+    y,
+    "Average",
+    p95.annotations,
+  );
+}
+
 /** `<service> error rate`: 100 × HTTPCode_Target_5XX_Count / RequestCount of the service's target group. */
 function errorRateWidget(r: DashboardRefs, service: string, x: number, y: number) {
   const dims = ["TargetGroup", entry(r.targetGroupArnSuffixes, service), "LoadBalancer", r.albArnSuffix];
@@ -252,20 +294,30 @@ function escaped(value: unknown): unknown {
 
 /** The dashboard body: `jsonencode({ widgets = [...] })`, references as tokens. */
 export function dashboardBody(r: DashboardRefs, has: DashboardContent): string {
+  return Fn.jsonencode(escaped({ widgets: dashboardWidgets(r, has) }));
+}
+
+/** The dashboard's widgets, in order, as plain objects (references as tokens). */
+export function dashboardWidgets(r: DashboardRefs, has: DashboardContent) {
   const app = has.appWidgets ?? [];
   const alarms = has.metricAlarms ?? [];
   const below = 36 + Math.ceil(app.length / 2) * 6;
   const afterAlarms = below + Math.ceil(alarms.length / 2) * 6;
-  // Error rates need the load balancer's dimensions.
-  const errorRates = r.albArnSuffix === undefined ? [] : (has.errorRateServices ?? []);
-  const widgets = [
+  // Per-service latency and error rates need the load balancer's dimensions; latencies first, then error rates.
+  const lb = r.albArnSuffix !== undefined;
+  const latencies = lb
+    ? (has.serviceAlarms ?? []).flatMap((a) => (a.p95LatencyMs === undefined ? [] : [{ ...a, ms: a.p95LatencyMs }]))
+    : [];
+  const errorRates = lb ? (has.errorRateServices ?? []) : [];
+  const at = (i: number): [number, number] => [(i % 2) * 12, afterAlarms + Math.floor(i / 2) * 6];
+  return [
     ...(r.serviceName === undefined ? [] : ecsWidgets(r, r.serviceName)),
     ...(r.rdsInstanceId === undefined ? [] : rdsWidgets(r, r.rdsInstanceId)),
     ...(r.redis === undefined ? [] : redisWidgets(r, r.redis, has.clusterMode === true)),
-    ...(r.albArnSuffix === undefined ? [] : albWidgets(r, r.albArnSuffix)),
+    ...(r.albArnSuffix === undefined ? [] : albWidgets(r, r.albArnSuffix, has.albP95LatencyMs)),
     ...appWidgets(r, app),
     ...metricAlarmWidgets(r, alarms, below),
-    ...errorRates.map((service, i) => errorRateWidget(r, service, (i % 2) * 12, afterAlarms + Math.floor(i / 2) * 6)),
+    ...latencies.map((a, i) => serviceLatencyWidget(r, a.service, a.ms, ...at(i))),
+    ...errorRates.map((service, i) => errorRateWidget(r, service, ...at(latencies.length + i))),
   ];
-  return Fn.jsonencode(escaped({ widgets }));
 }

@@ -159,6 +159,8 @@ export class MonitoringModule extends ModuleStack {
             appWidgets: props.appMetrics?.widgets,
             metricAlarms: props.settings.metricAlarms,
             errorRateServices: services.errorRateServices,
+            albP95LatencyMs: t.albP95LatencyMs,
+            serviceAlarms: services.alarms,
           },
         ),
       }),

@@ -3,7 +3,8 @@
  *
  * Owns: VPC, public / private / database subnets (one per AZ), internet gateway, NAT gateways,
  * route tables, the S3 gateway endpoint, optional interface endpoints, VPC flow logs (with their
- * own KMS key), the locked-down default security group and the tier security groups `alb` and `app`.
+ * own KMS key), the locked-down default security group and the tier security groups `app` and, with a
+ * load balancer, `alb`.
  * The app group lives here (not in compute) so the cache and database can admit it without
  * depending on compute — seed 000 §5.2 applies `module.cache` before `module.compute`.
  *
@@ -21,7 +22,7 @@ import { ModuleStack } from "../../lib/core/module-stack";
 import type { NetworkConfig } from "./config";
 import { endpoints } from "./endpoints";
 import { flowLogs } from "./flow-logs";
-import { hcl } from "../../lib/core/tokens";
+import { hcl, NULL } from "../../lib/core/tokens";
 import { AZ } from "./hcl";
 import { networkInputs, type NetworkVars } from "./inputs";
 import { nat } from "./nat";
@@ -87,8 +88,16 @@ export class NetworkModule extends ModuleStack {
       hcl`concat([for az in ${natParts.azs.asList} : ${propertyAccess(natParts.eip, [AZ, "public_ip"])}], ${propertyAccess(natParts.instance, ["*", "public_ip"])})`,
       "Public IPs of the NAT gateways or the NAT instance (allow-list them at external APIs; the instance's changes when it is stopped).",
     );
-    this.output("alb_security_group_id", groups.alb.id, "Security group of the application load balancer.");
-    this.output("app_security_group_id", groups.app.id, "Security group of the application tasks (ECS).");
+    if (groups.alb)
+      this.output("alb_security_group_id", groups.alb.id, "Security group of the application load balancer.");
+    else this.output("alb_security_group_id", NULL, "None: no load balancer (no web service).");
+    this.output(
+      "app_security_group_id",
+      groups.app.id,
+      groups.alb
+        ? "Security group of the application tasks (ECS)."
+        : "Security group of the ECS tasks (no inbound, HTTPS out).",
+    );
     this.output("default_security_group_id", defaultGroup.id, "The VPC's default security group, left without rules.");
     this.output(
       "flow_log_group_name",

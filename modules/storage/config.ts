@@ -113,8 +113,6 @@ export const StorageSchema = z
       .optional(),
     /** S3 server access logs of every bucket to the logs bucket. @default true */
     accessLogging: z.boolean().default(true),
-    /** Days objects stay in the logs bucket (ALB and S3 access logs). @default 90 */
-    logRetentionDays: z.number().int().min(1).default(90),
     /** Origins allowed to upload from the browser (CORS on uploads), https only (http://localhost for dev). @default [] */
     corsOrigins: z
       .array(

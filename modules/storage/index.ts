@@ -23,9 +23,14 @@ export { ALB_LOG_PREFIX, CDN_LOG_PREFIX, CDN_LOG_SOURCE_REGION, ELB_LOG_ACCOUNTS
 export interface StorageProps {
   /**
    * The environment's `storage` section (./config.ts documents each setting and its default): suffix,
-   * access logging, log retention, CORS origins, the application's buckets.
+   * access logging, CORS origins, the application's buckets.
    */
   readonly settings: StorageConfig;
+  /**
+   * Days objects stay in the logs bucket (ALB, CloudFront and S3 access logs): the workspace's log retention, the
+   * value its log groups keep (seed 000 §4: 7 / 30 / 90 days), so access logs and log groups expire together.
+   */
+  readonly logRetentionDays: number;
   /** `<bucketPrefix>-<env>`, e.g. `<prefix>-production` (may be a root token). */
   readonly bucketPrefix: string;
   readonly region: string;
@@ -107,9 +112,9 @@ export class StorageModule extends ModuleStack {
       type: "bool",
       description: "S3 server access logs of every bucket to the logs bucket.",
     }).booleanValue;
-    const retention = this.input("log_retention_days", s.logRetentionDays, {
+    const retention = this.input("log_retention_days", props.logRetentionDays, {
       type: "number",
-      description: "Days objects stay in the logs bucket.",
+      description: "Days objects stay in the logs bucket (the workspace's log retention).",
       validations: [
         { condition: range("log_retention_days", { min: 1 }), errorMessage: "log_retention_days must be at least 1." },
       ],
