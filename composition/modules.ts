@@ -29,6 +29,7 @@ import { SecurityModule, type TerraformRolesPlacement } from "../modules/securit
 import { StorageModule } from "../modules/storage";
 import { bucketNames } from "../modules/storage/config";
 import type { Names } from "./names";
+import { MODULE_PRESENCE } from "../environments/built-modules";
 
 /** What every module function gets: the config, the root it adds to, the names, the rule context. */
 /**
@@ -143,7 +144,7 @@ export function cache(
 ): { module: CacheModule; knobs: KnobTokens<typeof CACHE_KNOBS.knobs> } | undefined {
   const { app, env, root, names } = ctx;
   const c = env.cache;
-  if (!c.enabled) return undefined;
+  if (!MODULE_PRESENCE.cache(env)) return undefined;
   const knobs = root.declareKnobs(CACHE_KNOBS, c, ctx.rules);
   const module = root.use(
     new CacheModule(app, env.workspace, {
@@ -178,7 +179,7 @@ export function database(
 ): { module: DatabaseModule; knobs: KnobTokens<typeof DATABASE_KNOBS.knobs> } | undefined {
   const { app, env, root, names } = ctx;
   const d = env.database;
-  if (!d.enabled) return undefined;
+  if (!MODULE_PRESENCE.database(env)) return undefined;
   const knobs = root.declareKnobs(DATABASE_KNOBS, d, ctx.rules);
   const module = root.use(
     new DatabaseModule(app, env.workspace, {
@@ -217,7 +218,8 @@ export function dr(
   storage: StorageModule,
   database: DatabaseModule | undefined,
 ): DrModule | undefined {
-  if (!env.dr.enabled || !env.dr.region || !database) return undefined;
+  // The region test narrows its type; the presence rule already requires it.
+  if (!MODULE_PRESENCE.dr(env) || !database || !env.dr.region) return undefined;
   return root.use(
     new DrModule(app, env.workspace, {
       name: names.name,
@@ -334,7 +336,7 @@ export function cdn(
   storage: StorageModule,
   compute: ComputeModule,
 ): CdnModule | undefined {
-  if (!env.cdn.enabled) return undefined;
+  if (!MODULE_PRESENCE.cdn(env)) return undefined;
   return root.use(
     new CdnModule(app, env.workspace, {
       settings: env.cdn,

@@ -4,7 +4,8 @@
  * environments; nothing is synthesized here. That the committed pages are current is docs.test.ts's check.
  */
 import { EDUAUTISMO, loadEnvironments, PRODUCTS, type EnvironmentConfig } from "../../environments";
-import { builtModules, diagramBlock, modulesInDiagram, workspaceDiagram } from "../../lib/tools/diagram";
+import { builtModules } from "../../environments/built-modules";
+import { diagramBlock, modulesInDiagram, workspaceDiagram } from "../../lib/tools/diagram";
 import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth";
 
 /** Every workspace of every product: its label, parsed config and synthesized stack. */

@@ -3,47 +3,15 @@
  * (public, private and database subnets, NAT), the load balancer, the services and one-off tasks, the data stores
  * (RDS, ElastiCache, S3), the edge (CloudFront and its WAF), the DR region and the monitoring — drawn from the typed
  * platform model: the parsed environment config and the modules the composition builds for it (`builtModules`, the
- * same conditions as composition/modules.ts). Nothing here reads the synthesized Terraform.
+ * presence rules composition/modules.ts builds by, environments/built-modules.ts). Nothing here reads the synthesized Terraform.
  *
  * `npm run docs` writes one block per product page (docs/products/<id>.md) between the markers below; every node is
  * assigned a Mermaid class named after the module that owns it, so a test can prove every module the workspace's
  * output holds is in its picture (__tests__/unit/diagram.test.ts).
  */
 import type { EnvironmentConfig } from "../../environments";
+import { MODULE_NAMES, builtModules, type ModuleName } from "../../environments/built-modules";
 import type { ProductStacks } from "./product-stacks";
-
-/** The modules of a workspace root, in the order the composition builds them (platform.ts). */
-export const MODULE_NAMES = [
-  "network",
-  "security",
-  "storage",
-  "cache",
-  "database",
-  "dr",
-  "compute",
-  "cdn",
-  "monitoring",
-] as const;
-export type ModuleName = (typeof MODULE_NAMES)[number];
-
-/**
- * The modules the composition builds for a config (composition/modules.ts): cache and database when enabled, dr when
- * enabled with a region and a database, cdn when enabled; the others always.
- */
-export function builtModules(env: EnvironmentConfig): ModuleName[] {
-  const present: Record<ModuleName, boolean> = {
-    network: true,
-    security: true,
-    storage: true,
-    cache: env.cache.enabled,
-    database: env.database.enabled,
-    dr: env.dr.enabled && Boolean(env.dr.region) && env.database.enabled,
-    compute: true,
-    cdn: env.cdn.enabled,
-    monitoring: true,
-  };
-  return MODULE_NAMES.filter((m) => present[m]);
-}
 
 /** Fill colour of each module's nodes (the legend under each diagram names them). */
 const MODULE_STYLE: Record<ModuleName, string> = {

@@ -6,7 +6,7 @@
  */
 import type { EnvironmentConfig } from "../../../environments";
 import type { CostConfig } from "../../../environments/cost-schema";
-import { builtModules } from "../diagram";
+import { builtModules } from "../../../environments/built-modules";
 import type { SynthesizedStack } from "../synthesized";
 import { cacheNodeHours, estimate, rdsInstanceHours } from "./estimate";
 import { PRICES } from "./prices";

@@ -14,7 +14,7 @@ import { cdnWafSwitchedRules } from "../../../modules/cdn/config";
 import { hasLoadBalancer, serviceVariablePrefix } from "../../../modules/compute/config";
 import { regionalWafSwitchedRules } from "../../../modules/security/config";
 import type { Json, SynthesizedStack } from "../synthesized";
-import { builtModules } from "../diagram";
+import { builtModules } from "../../../environments/built-modules";
 import { CONTAINER_INSIGHTS, HOURS_PER_MONTH, PRICES, RDS_BACKUP_DAILY_CHANGE, type PriceTable } from "./prices";
 
 export interface CostLine {
