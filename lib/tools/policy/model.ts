@@ -26,7 +26,7 @@ export interface PolicyResource {
   readonly raw?: Json;
   /** Whether `count` is a conditional (`cond ? 1 : 0`): a switch can remove the resource and bring it back. */
   readonly toggled?: boolean;
-  /** `dynamic` blocks whose for_each creates at least one instance (unknown counts as yes): block name → contents, resolved. */
+  /** `dynamic` blocks whose for_each creates at least one instance (unknown counts as yes): block name → contents, read by name. */
   readonly dynamic?: Record<string, Record<string, Value>[]>;
   /**
    * An argument resolved by the HCL evaluator, for the checks that still need it (values.ts `evaluated`):
@@ -144,7 +144,7 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
         for (const [blockName, specs] of Object.entries<Json>(raw.dynamic ?? {})) {
           for (const spec of Array.isArray(specs) ? specs : [specs]) {
             if (!exists(undefined, spec?.for_each === undefined ? undefined : resolve(spec.for_each, scope))) continue;
-            (dynamic[blockName] ??= []).push(resolve(spec?.content ?? {}, scope) as Record<string, Value>);
+            (dynamic[blockName] ??= []).push(byName(stack, module, spec?.content ?? {}) as Record<string, Value>);
           }
         }
         resources.push({
