@@ -44,3 +44,8 @@ test("a JSON policy with references inside its strings stays readable as written
 test("an expression that needs evaluation is not evaluated: it stays unknown with its text", () => {
   expect(byName(stack, "m", "${var.literal > 1 ? 1 : 0}")).toEqual(new Unknown("var.literal > 1 ? 1 : 0", "m"));
 });
+
+test("a name built from inputs reads as the name Terraform creates; an attribute known after apply stays as written", () => {
+  expect(byName(stack, "m", "db-${var.retention}")).toBe("db-14");
+  expect(byName(stack, "m", "${var.literal}:${aws_kms_key.k.arn}")).toBe("7:${aws_kms_key.k.arn}");
+});

@@ -12,6 +12,33 @@ import { Unknown, type Value } from "./value";
 /** `${<one name>}` written alone. */
 const ALONE = /^\$\{(var|local|module)\.([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\}$/;
 
+/** Whether the whole string is one interpolation (`${…}`, braces and quoted strings inside balanced). */
+function oneInterpolation(s: string): boolean {
+  if (!s.startsWith("${")) return false;
+  let depth = 1;
+  for (let i = 2; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '"') {
+      for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === "\\") i++;
+    } else if (ch === "{") depth++;
+    else if (ch === "}" && --depth === 0) return i === s.length - 1;
+  }
+  return false;
+}
+/** A name interpolated in a template: `${var.name}-uploads`. */
+const NAME_PART = /\$\{((?:var|local|module)\.[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)?)\}/g;
+
+/**
+ * A template (`${var.name}-uploads`) or a document: each interpolation that is one name reading a number, string or
+ * bool is written in; every other interpolation stays as written, `${…}`, as Terraform shows a value known after apply.
+ */
+function template(stack: SynthesizedStack, module: string, text: string, depth: number): string {
+  return text.replace(NAME_PART, (whole: string) => {
+    const v = byName(stack, module, whole, depth + 1);
+    return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : whole;
+  });
+}
+
 /** The text of an interpolation written alone (`${aws_kms_key.data.arn}` → `aws_kms_key.data.arn`); else the whole string. */
 const inner = (s: string) => /^\$\{(.*)\}$/s.exec(s)?.[1] ?? s;
 
@@ -58,7 +85,7 @@ export function byName(stack: SynthesizedStack, module: string, value: unknown, 
     const ref = ALONE.exec(value);
     const target = ref && depth < 20 ? followed(stack, module, ref[1], ref[2], ref[3]) : undefined;
     if (target) return byName(stack, target[1], target[0], depth + 1);
-    if (isDocument(value)) return value;
+    if (isDocument(value) || !oneInterpolation(value)) return template(stack, module, value, depth);
     return new Unknown(inner(value), module || undefined);
   }
   if (Array.isArray(value)) return value.map((v) => byName(stack, module, v, depth));
