@@ -1,6 +1,7 @@
 /** The one-off db-bootstrap task (modules/compute/db-bootstrap.ts): what runs, with which credentials, and how it is started. */
 import { DB_BOOTSTRAP_COMMAND, DB_BOOTSTRAP_SCRIPT, DB_BOOTSTRAP_SQL } from "../../modules/compute/db-bootstrap";
 import { policyModel } from "../../lib/tools/policy/model";
+import { evaluated } from "../../lib/tools/policy/values";
 import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 import { synthWorkspace } from "../helpers/workspace-fixture";
 
@@ -13,7 +14,7 @@ const container = (ws = "production"): Json => {
     (x) => x.address === "module.compute.aws_ecs_task_definition.db_bootstrap",
   );
   if (!r) throw new Error("no db_bootstrap task definition");
-  const defs = JSON.parse(r.config.container_definitions as string) as Json[];
+  const defs = JSON.parse(evaluated(r, "container_definitions") as string) as Json[];
   expect(defs).toHaveLength(1);
   return defs[0];
 };

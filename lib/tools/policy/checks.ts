@@ -39,6 +39,7 @@ import {
   refersTo,
   statements,
   type Statement,
+  evaluated,
 } from "./values";
 
 export type { Category, Check, CheckScope, Finding, Severity } from "./check";
@@ -739,7 +740,7 @@ export const CHECKS: readonly Check[] = [
       scope: "all",
     },
     ["aws_cloudtrail"],
-    (r) => (isSet(r.config.cloud_watch_logs_group_arn) ? undefined : "no cloud_watch_logs_group_arn"),
+    (r) => (isSet(evaluated(r, "cloud_watch_logs_group_arn")) ? undefined : "no cloud_watch_logs_group_arn"),
   ),
   perResource(
     {
@@ -830,7 +831,7 @@ export const CHECKS: readonly Check[] = [
     },
     ["aws_ecs_cluster"],
     (r) =>
-      blocks(r.config.setting).some(
+      blocks(evaluated(r, "setting")).some(
         (s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced"),
       )
         ? undefined
@@ -981,7 +982,7 @@ export const CHECKS: readonly Check[] = [
     },
     ["aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy"],
     (r) => {
-      const st = statements(r.config.policy);
+      const st = statements(evaluated(r, "policy"));
       if (!st) return "the policy document cannot be read";
       for (const s of st.filter((x) => x.Effect === "Allow")) {
         if (s.NotAction !== undefined) return `statement ${s.Sid ?? "?"} allows NotAction`;
@@ -1002,7 +1003,7 @@ export const CHECKS: readonly Check[] = [
     },
     ["aws_iam_role"],
     (r) => {
-      const st = statements(r.config.assume_role_policy);
+      const st = statements(evaluated(r, "assume_role_policy"));
       if (!st) return "the trust policy cannot be read";
       for (const s of st.filter((x) => x.Effect === "Allow")) {
         for (const p of principals(s)) {
@@ -1038,7 +1039,7 @@ export const CHECKS: readonly Check[] = [
     },
     ["aws_iam_role"],
     (r) => {
-      for (const s of (statements(r.config.assume_role_policy) ?? []).filter(
+      for (const s of (statements(evaluated(r, "assume_role_policy")) ?? []).filter(
         (x) => x.Effect === "Allow" && principals(x).some((p) => p.kind === "Federated"),
       )) {
         const claim = (name: string, op?: string) =>
@@ -1059,9 +1060,9 @@ export const CHECKS: readonly Check[] = [
     },
     // Roles whose inline policies allow changing IAM roles (create, inline or attached policies, trust).
     (r, m) =>
-      JSON.stringify(r.config.assume_role_policy ?? "").includes("token.actions.githubusercontent.com") &&
+      JSON.stringify(evaluated(r, "assume_role_policy") ?? "").includes("token.actions.githubusercontent.com") &&
       attached(m, "aws_iam_role_policy", "role", r).some((p) =>
-        (statements(p.config.policy) ?? []).some(
+        (statements(evaluated(p, "policy")) ?? []).some(
           (x) =>
             x.Effect === "Allow" &&
             list(x.Action).some((a) =>

@@ -1,9 +1,14 @@
 /**
- * A small evaluator for the Terraform expressions our synthesized JSON contains, so the policy gate
- * can read a resource the way `terraform plan` would: `${var.x}` through the root's module block to
- * the tfvars value, `${local.x}`, `${module.m.o}`, conditionals, `length()`, `jsonencode({...})`.
- * Anything only known after apply (resource attributes, `each`, `count.index`, `for` expressions)
- * evaluates to an `Unknown` that remembers its text and the module it was written in.
+ * The HCL evaluator the policy model (model.ts) still needs, and only for what the synthesized JSON
+ * cannot say by name (issue 23 item 3 deletes it once these read the typed config):
+ * - `count` and `for_each` of resources and `dynamic` blocks (`var.x ? 1 : 0`, `length(var.l) > 0 ? 1 : 0`,
+ *   `toset(var.names)`, `local.…`): whether a resource exists in this workspace;
+ * - the arguments checks read through `evaluated()` (values.ts): container definitions and IAM policies
+ *   written with `jsonencode({...})`, and two conditional arguments (a trail's CloudWatch group, a cluster's
+ *   Container Insights setting).
+ * Every other argument is read by name (inputs.ts). Anything only known after apply (resource attributes,
+ * `each`, `count.index`, `for` expressions, functions and operators not listed here) evaluates to an
+ * `Unknown` that remembers its text and the module it was written in.
  */
 
 import { Unknown, isKnown, jsonencode, type Value } from "./value";
@@ -386,6 +391,7 @@ function render(v: Value): string | undefined {
   return undefined;
 }
 
+/** The functions our counts, `for_each` and `jsonencode` documents call; any other call is unknown. */
 const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   length: ([x]) =>
     typeof x === "string"
@@ -396,47 +402,16 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
           ? Object.keys(x).length
           : null,
   toset: ([x]) => (Array.isArray(x) ? [...new Set(x.map((e) => jsonencode(e)))].map((e) => JSON.parse(e)) : x),
-  tolist: ([x]) => x,
-  tomap: ([x]) => x,
   tostring: ([x]) => (x === null ? null : String(x)),
-  tonumber: ([x]) => (x === null ? null : Number(x)),
-  tobool: ([x]) => (x === null ? null : x === true || x === "true"),
-  sensitive: ([x]) => x,
-  nonsensitive: ([x]) => x,
   jsonencode: ([x]) => jsonencode(x),
   concat: (args) => args.flatMap((a) => (Array.isArray(a) ? a : [])),
-  merge: (args) => Object.assign({}, ...args.filter((a) => a && typeof a === "object")),
-  keys: ([x]) => (x && typeof x === "object" ? Object.keys(x).sort() : null),
-  values: ([x]) =>
-    x && typeof x === "object" && !Array.isArray(x)
-      ? Object.keys(x)
-          .sort()
-          .map((k) => (x as Record<string, Value>)[k])
-      : null,
   contains: ([list, x]) => (Array.isArray(list) ? list.some((e) => jsonencode(e) === jsonencode(x)) : null),
-  compact: ([x]) => (Array.isArray(x) ? x.filter((e) => e !== null && e !== "") : null),
   join: ([sep, list]) => (Array.isArray(list) ? list.map((e) => render(e) ?? "").join(String(sep)) : null),
-  coalesce: (args) => args.find((a) => a !== null && a !== "") ?? null,
-  lookup: ([m, k, d]) =>
-    m && typeof m === "object" && !Array.isArray(m) ? ((m as Record<string, Value>)[String(k)] ?? d ?? null) : null,
   one: ([x]) => (Array.isArray(x) ? (x.length === 0 ? null : x[0]) : x),
-  min: (args) => Math.min(...(args as number[])),
-  max: (args) => Math.max(...(args as number[])),
 };
 
 /** Whether a function handles unknown arguments itself (keeps structure rather than giving up). */
-const STRUCTURAL = new Set([
-  "jsonencode",
-  "sensitive",
-  "nonsensitive",
-  "concat",
-  "merge",
-  "tolist",
-  "tomap",
-  "one",
-  "coalesce",
-  "compact",
-]);
+const STRUCTURAL = new Set(["jsonencode", "concat", "one"]);
 
 function attr(obj: Value, key: string | number, src: string, scope: Scope): Value {
   if (obj instanceof Unknown) return new Unknown(src, scope.module);
@@ -507,7 +482,7 @@ function evalNode(node: Node, scope: Scope): Value {
     case "unary": {
       const x = evalNode(node.x, scope);
       if (x instanceof Unknown) return unknown(node.src);
-      return node.op === "!" ? !(x === true || x === "true") : -Number(x);
+      return node.op === "!" ? !(x === true || x === "true") : unknown(node.src);
     }
     case "binary": {
       const a = evalNode(node.a, scope);
@@ -527,24 +502,14 @@ function evalNode(node: Node, scope: Scope): Value {
           return equal(a, b);
         case "!=":
           return !equal(a, b);
-        case "<":
-          return Number(a) < Number(b);
         case ">":
           return Number(a) > Number(b);
-        case "<=":
-          return Number(a) <= Number(b);
-        case ">=":
-          return Number(a) >= Number(b);
         case "+":
           return Number(a) + Number(b);
-        case "-":
-          return Number(a) - Number(b);
         case "*":
           return Number(a) * Number(b);
-        case "/":
-          return Number(a) / Number(b);
-        default:
-          return Number(a) % Number(b);
+        default: // an operator our expressions do not use
+          return unknown(node.src);
       }
     }
     case "cond": {

@@ -1,11 +1,15 @@
 /**
  * A synthesized workspace as the policy gate reads it: every resource of the root and of each
- * module, its arguments resolved through the module's inputs, the root's module blocks and the
- * tfvars values (the root variables' defaults), and whether its `count`/`for_each` creates it.
+ * module, its arguments read by name (inputs.ts: a module input from the root's module block, a knob
+ * from its tfvars value, a JSON document as written; nothing evaluated), and whether its
+ * `count`/`for_each` creates it. What still needs the HCL evaluator (expressions.ts): `count`/`for_each`
+ * and `dynamic` blocks, and the arguments read through `evaluated` (documents written with `jsonencode`,
+ * two conditional arguments).
  */
 import type { Json, SynthesizedStack } from "../synthesized";
 import { resolve, type Scope } from "./expressions";
 import { Unknown, isUnknown, type Value } from "./value";
+import { byName } from "./inputs";
 
 export interface PolicyResource {
   /** `module.<m>.<type>.<name>`, or `<type>.<name>` for the root. */
@@ -14,7 +18,7 @@ export interface PolicyResource {
   readonly module: string;
   readonly type: string;
   readonly name: string;
-  /** The arguments, resolved; meta-arguments (count, for_each, lifecycle, provider, depends_on) removed. */
+  /** The arguments read by name (inputs.ts); meta-arguments (count, for_each, lifecycle, provider, depends_on) removed. */
   readonly config: Record<string, Value>;
   /** lifecycle, as written. */
   readonly lifecycle: Json;
@@ -22,8 +26,14 @@ export interface PolicyResource {
   readonly raw?: Json;
   /** Whether `count` is a conditional (`cond ? 1 : 0`): a switch can remove the resource and bring it back. */
   readonly toggled?: boolean;
-  /** `dynamic` blocks whose for_each creates at least one instance (unknown counts as yes): block name → contents, resolved. */
+  /** `dynamic` blocks whose for_each creates at least one instance (unknown counts as yes): block name → contents, read by name. */
   readonly dynamic?: Record<string, Record<string, Value>[]>;
+  /**
+   * An argument resolved by the HCL evaluator, for the checks that still need it (values.ts `evaluated`):
+   * container definitions and policies written with `jsonencode`, two conditional arguments. A model of
+   * resolved values (planned.ts) leaves it out: its `config` is resolved already.
+   */
+  readonly evaluated?: (argument: string) => Value;
 }
 
 export interface PolicyModel {
@@ -123,18 +133,18 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
     // A module the root does not call is not part of this workspace.
     if (module && !stack.root.module?.[module]) return;
     const scope = scopeFor(stack, module);
-    for (const [type, byName] of Object.entries<Json>(tf.resource ?? {})) {
-      for (const [name, raw] of Object.entries<Json>(byName)) {
+    for (const [type, named] of Object.entries<Json>(tf.resource ?? {})) {
+      for (const [name, raw] of Object.entries<Json>(named)) {
         const count = raw.count === undefined ? undefined : resolve(raw.count, scope);
         const forEach = raw.for_each === undefined ? undefined : resolve(raw.for_each, scope);
         if (!exists(count, forEach)) continue;
         const config: Record<string, Value> = {};
-        for (const [k, v] of Object.entries(raw)) if (!META.has(k)) config[k] = resolve(v, scope);
+        for (const [k, v] of Object.entries(raw)) if (!META.has(k)) config[k] = byName(stack, module, v);
         const dynamic: Record<string, Record<string, Value>[]> = {};
         for (const [blockName, specs] of Object.entries<Json>(raw.dynamic ?? {})) {
           for (const spec of Array.isArray(specs) ? specs : [specs]) {
             if (!exists(undefined, spec?.for_each === undefined ? undefined : resolve(spec.for_each, scope))) continue;
-            (dynamic[blockName] ??= []).push(resolve(spec?.content ?? {}, scope) as Record<string, Value>);
+            (dynamic[blockName] ??= []).push(byName(stack, module, spec?.content ?? {}) as Record<string, Value>);
           }
         }
         resources.push({
@@ -147,6 +157,7 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
           raw,
           dynamic,
           toggled: typeof raw.count === "string" && /\$\{.*\?.*:.*\}/.test(raw.count),
+          evaluated: (argument) => resolve(raw[argument], scope),
         });
       }
     }
