@@ -89,7 +89,9 @@ function verifyLines(ctx: RunbookContext, id: string): string[] {
   return [
     `aws rds wait db-instance-available --db-instance-identifier ${id}`,
     `aws rds describe-db-instances --db-instance-identifier ${id} --query 'DBInstances[0].{status:DBInstanceStatus,address:Endpoint.Address,created:InstanceCreateTime}'`,
-    "terraform output db_address   # the address the services already use",
+    ...(ctx.hasOutput("rds_endpoint")
+      ? ["terraform output rds_endpoint   # the address the services already use"]
+      : []),
     ...(ctx.hasOutput("db_bootstrap_run_task_command")
       ? [
           'TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # sets the application user\'s password from the db-app secret',
