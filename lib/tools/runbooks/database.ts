@@ -6,7 +6,8 @@
  * and address; the protections a replacement meets (deletion protection, `prevent_destroy`) are lifted deliberately in
  * the environment file and put back afterwards.
  */
-import type { RunbookContext, RunbookPart } from "../product-runbook";
+import { containerNameOf } from "../../../modules/compute/config";
+import { oneOffTask, type RunbookContext, type RunbookPart } from "../product-runbook";
 import { planFile } from "../rollout";
 
 /** The workspace's database names and protections, or undefined without a database module. */
@@ -92,11 +93,14 @@ function verifyLines(ctx: RunbookContext, id: string): string[] {
     ...(ctx.hasOutput("rds_endpoint")
       ? ["terraform output rds_endpoint   # the address the services already use"]
       : []),
+    // The db-bootstrap task sets the application user's password from the db-app secret (it may have rotated since).
     ...(ctx.hasOutput("db_bootstrap_run_task_command")
-      ? [
-          'TASK=$(eval "$(terraform output -raw db_bootstrap_run_task_command)")   # sets the application user\'s password from the db-app secret',
-          `aws ecs wait tasks-stopped --cluster ${clusterOf(ctx)} --tasks "$TASK"`,
-        ]
+      ? oneOffTask(
+          "db_bootstrap_run_task_command",
+          clusterOf(ctx),
+          containerNameOf(ctx.env.compute, "db_bootstrap"),
+          "sets the application user's password from the db-app secret",
+        )
       : []),
   ];
 }
