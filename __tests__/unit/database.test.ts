@@ -207,7 +207,10 @@ describe("production safety", () => {
   });
 
   test("the final snapshot has a deterministic name; dev may skip it", () => {
-    expect(primary().final_snapshot_identifier).toBe("${var.name}-postgres-final");
+    // The operator may name it (db_final_snapshot_identifier, D199); left empty, the name is <identifier>-final.
+    expect(primary().final_snapshot_identifier).toBe(
+      '${coalesce(var.db_final_snapshot_identifier, "${var.name}-postgres-final")}',
+    );
     expect(stacks.dev.root.module.database.final_snapshot).toBe(false);
     expect(stacks.production.root.module.database.final_snapshot).toBe(true);
   });

@@ -16,6 +16,16 @@ export const RDS_FAMILIES = ["t3", "t4g", "m5", "m6g", "m6i", "m7g", "r5", "r6g"
 const SIZES = "(micro|small|medium|large|xlarge|[0-9]+xlarge)";
 export const RDS_CLASS_RE = `^db\\.(${RDS_FAMILIES.join("|")})\\.${SIZES}$`;
 
+/**
+ * A snapshot `db_snapshot_identifier` may name: empty (none), a manual snapshot's identifier, an automated one's
+ * (`rds:<instance>-<date>`), or a snapshot ARN (a shared one must be named by ARN). RDS identifiers: letters, digits and
+ * hyphens, starting with a letter, no two hyphens in a row, no hyphen at the end.
+ */
+const SNAPSHOT_NAME = "[a-zA-Z](-?[a-zA-Z0-9])*";
+export const SNAPSHOT_ID_RE = `^$|^(rds:)?${SNAPSHOT_NAME}$|^arn:aws[a-z-]*:rds:[a-z0-9-]+:[0-9]{12}:snapshot:(rds:)?${SNAPSHOT_NAME}$`;
+/** A name `db_final_snapshot_identifier` may give (a manual snapshot's identifier), or empty for `<identifier>-final`. */
+export const FINAL_SNAPSHOT_RE = `^$|^${SNAPSHOT_NAME}$`;
+
 export const DATABASE_KNOBS = defineKnobs(
   {
     db_instance_class: { type: "string", field: "instanceClass", description: "RDS instance class." },
@@ -46,8 +56,34 @@ export const DATABASE_KNOBS = defineKnobs(
       description:
         "true applies database changes (instance class, storage, Multi-AZ) at once, for an incident, instead of in the weekly maintenance window; set it back to false afterwards.",
     },
+    db_snapshot_identifier: {
+      type: "string",
+      field: "restoreFromSnapshot",
+      default: "",
+      description:
+        'Snapshot the primary is created from ("" none): setting it replaces the instance by a restore of that snapshot, same identifier and address, under Terraform (runbook "Restore the database from a snapshot"); its key must be the workspace data key.',
+    },
+    db_final_snapshot_identifier: {
+      type: "string",
+      field: "finalSnapshotName",
+      default: "",
+      description:
+        'Name of the snapshot RDS takes when Terraform deletes the primary ("" <identifier>-final); apply it before a destroy, then restore from it (runbook "Redeploy everything, keeping the data").',
+    },
   },
   (ctx) => [
+    {
+      variable: "db_snapshot_identifier",
+      must: matches("db_snapshot_identifier", SNAPSHOT_ID_RE),
+      message:
+        "{db_snapshot_identifier} is not a DB snapshot of this region: an identifier (a manual one, or rds:<instance>-<date> for an automated one) or its ARN, or empty for none",
+    },
+    {
+      variable: "db_final_snapshot_identifier",
+      must: matches("db_final_snapshot_identifier", FINAL_SNAPSHOT_RE),
+      message:
+        "{db_final_snapshot_identifier} is not a DB snapshot identifier: 1-255 letters, digits and single hyphens, starting with a letter, or empty for <identifier>-final",
+    },
     {
       variable: "db_instance_class",
       must: matches("db_instance_class", RDS_CLASS_RE),
@@ -131,9 +167,10 @@ export const DatabaseSchema = z
     /** PostgreSQL major version; RDS applies minor upgrades automatically. @default "15" */
     engineVersion: z.enum(["15", "16"]).default("15"),
     /**
-     * Class, storage, Multi-AZ, backups, replicas and "apply now": the module's knobs (./config.ts, knobs section) —
-     * `instanceClass`, `allocatedStorage`, `multiAz`, `backupRetentionDays` required; `readReplicas`
-     * @default 0; `applyImmediately` @default false.
+     * Class, storage, Multi-AZ, backups, replicas, "apply now" and the snapshots: the module's knobs (./config.ts,
+     * knobs section) — `instanceClass`, `allocatedStorage`, `multiAz`, `backupRetentionDays` required; `readReplicas`
+     * @default 0; `applyImmediately` @default false; `restoreFromSnapshot` (the snapshot the primary is restored from)
+     * @default "" (none); `finalSnapshotName` (the snapshot a delete takes) @default "" (`<identifier>-final`).
      */
     ...knobFields(DATABASE_KNOBS),
     /** Storage autoscaling ceiling, GB. @default 4 × allocatedStorage */

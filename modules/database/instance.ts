@@ -7,6 +7,7 @@ import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-in
 import { conditional, Fn, Op, TerraformIterator, Token, type IResolvable } from "cdktf";
 import type { Construct } from "constructs";
 import { generatedValue } from "../../lib/constructs/generated-token";
+import { ZERO } from "../../lib/core/tokens";
 import type { KnobTokens } from "../../lib/core/knobs";
 import { forEachOf, named } from "../../lib/core/module-stack";
 import type { DATABASE_KNOBS } from "./config";
@@ -110,7 +111,16 @@ export function primaryInstance(scope: Construct, p: PrimaryProps): DbInstance {
       backupRetentionPeriod: knobs.db_backup_retention_period,
       backupWindow: p.backupWindow,
       skipFinalSnapshot: Op.not(p.finalSnapshot),
-      finalSnapshotIdentifier: `${p.identifier}-final`,
+      // Runbook knob: the operator names the snapshot a destroy takes (the full redeploy restores from it).
+      // Runbook knob: the operator names the snapshot a destroy takes (the full redeploy restores from it); coalesce
+      // skips the empty string.
+      finalSnapshotIdentifier: Fn.coalesce([knobs.db_final_snapshot_identifier, `${p.identifier}-final`]),
+      // Runbook knob: a restore of that snapshot replaces the instance (snapshot_identifier forces a new resource) with
+      // the same identifier, address and settings, under Terraform. The provider keeps the value it was created from
+      // (the attribute is optional and computed), so clearing the knob afterwards plans no change.
+      snapshotIdentifier: Token.asString(
+        conditional(Op.eq(Fn.lengthOf(knobs.db_snapshot_identifier), ZERO), null, knobs.db_snapshot_identifier),
+      ),
       dependsOn: [logGroup],
       lifecycle: { preventDestroy: p.preventDestroy },
     }),

@@ -26,6 +26,7 @@ import {
 import { moduleSteps, readers, STATE_BACKUP, targetClosure } from "../rollout";
 import type { Json } from "../synthesized";
 import { FRAME } from "./frame";
+import { citing } from "./database";
 
 /** What the sections read of one workspace beyond the context: its names, variables and tfvars, read once from the synthesized root. */
 interface Seed000Facts extends RunbookContext {
@@ -630,6 +631,8 @@ function disasterRecovery(f: Seed000Facts): RunbookSection[] {
  * alone, synthesized with plain `npm run synth`; its first deploy (§5.1) is the guide's, followed by the pointer to
  * `npm run rollout`, and the frame's engine switch (D99) comes before disaster recovery.
  */
+const SEED_001_ROLLBACK = "seed 001 rollback plan";
+
 export const eduautismoRunbook: RunbookSpec = {
   heading: ({ ws }) => ws,
   intro,
@@ -640,8 +643,12 @@ export const eduautismoRunbook: RunbookSpec = {
     seed000(cacheRollout),
     seed000(postDeployChecks),
     seed000(appRollback),
+    citing(FRAME.pinScaling, SEED_001_ROLLBACK),
     seed000(stateRollback),
+    citing(FRAME.revertParameters, SEED_001_ROLLBACK),
     seed000(redisRollback),
+    citing(FRAME.restoreFromSnapshot, SEED_001_ROLLBACK),
+    citing(FRAME.redeploy, SEED_001_ROLLBACK),
     seed000(redisConnection),
     seed000(failoverFix),
     seed000(redisMemory),

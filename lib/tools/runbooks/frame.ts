@@ -19,6 +19,7 @@ import {
 } from "../product-runbook";
 import { moduleGraph, moduleSteps, rolloutOrder, STATE_BACKUP, targetClosure } from "../rollout";
 import type { Json, SynthesizedStack } from "../synthesized";
+import { DATABASE_SECTIONS } from "./database";
 
 /** The prose line before the runbook's `npm run rollout` block, where a first deploy longer than the rollout's ends. */
 export const ROLLOUT_POINTER = "The same module order, with what each `-target` also plans:";
@@ -106,12 +107,21 @@ const stopStart: RunbookPart = ({ env, stack, varFile }) =>
           text: [
             "`environment_running = false` scales every service to zero and removes the NAT gateway(s); storage, the database and",
             "the cache stay (a stopped RDS instance restarts by itself after 7 days, an AWS limit).",
+            ...("nat_public_ips" in (stack.root.output ?? {})
+              ? [
+                  "The NAT's Elastic IP is released with it: after each start the private subnets reach the internet from a new",
+                  "address (`terraform output nat_public_ips`); re-register it wherever an external service allow-lists this egress.",
+                ]
+              : []),
           ],
           commands: [
             `terraform plan ${varFile} -var=environment_running=false -out=tfplan-stop`,
             "terraform apply tfplan-stop",
             `terraform plan ${varFile} -out=tfplan-start`,
             "terraform apply tfplan-start",
+            ...("nat_public_ips" in (stack.root.output ?? {})
+              ? ["terraform output nat_public_ips   # the new egress address"]
+              : []),
           ],
         },
       ]
@@ -123,16 +133,26 @@ const valkeySwitch: RunbookPart = ({ stack, sourceFile, synth }) => {
   return section ? [section] : [];
 };
 
-/** The frame's own sections, for the specs to place. */
-export const FRAME = { changeOneModule, stateRollback, stopStart, valkeySwitch } as const;
+/** The frame's own sections, for the specs to place; the database's recovery sections are ./database.ts's (D198–D200). */
+export const FRAME = { changeOneModule, stateRollback, stopStart, valkeySwitch, ...DATABASE_SECTIONS } as const;
 
-/** The frame around a guide's own sections: one-module change, state rollback, stop/start, the guide, the engine switch. */
+/** The recovery sections, after the guide's: pin the services, revert the parameters, restore, redeploy. */
+const recovery: RunbookPart[] = [
+  DATABASE_SECTIONS.pinScaling,
+  DATABASE_SECTIONS.revertParameters,
+  DATABASE_SECTIONS.restoreFromSnapshot,
+  DATABASE_SECTIONS.redeploy,
+];
+
+/** The frame around a guide's own sections: one-module change, state rollback, stop/start, the guide, recovery, the engine switch. */
 export function guideFrame(guide: RunbookPart): RunbookSpec {
-  return { sections: [changeOneModule, stateRollback, stopStart, guide, valkeySwitch] };
+  return { sections: [changeOneModule, stateRollback, stopStart, guide, ...recovery, valkeySwitch] };
 }
 
 /** The frame without guide sections (a product whose guide has no runbook of its own). */
-export const PLATFORM_RUNBOOK: RunbookSpec = { sections: [changeOneModule, stateRollback, stopStart, valkeySwitch] };
+export const PLATFORM_RUNBOOK: RunbookSpec = {
+  sections: [changeOneModule, stateRollback, stopStart, ...recovery, valkeySwitch],
+};
 
 /** The first deploy section as markdown: the one source of the runbook's section and of `npm run rollout -- <label>`. */
 function firstDeployOf(ctx: RunbookContext, spec: RunbookSpec): RunbookSection {
