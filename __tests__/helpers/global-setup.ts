@@ -9,6 +9,7 @@
  * registry), so a fresh clone's `npm test` runs the Terraform layer. When the layer must be skipped,
  * one loud line says why; with CI=true the layer's tests fail instead (describeTerraform).
  */
+import "./no-stack-traces"; // first: the synthesis below creates cdktf tokens
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
