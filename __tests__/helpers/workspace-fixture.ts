@@ -41,6 +41,18 @@ export function synthWorkspace(
 ): SynthesizedStack {
   const input = workspaceInput(ws, product);
   change(input);
+  return buildWorkspace(ws, input, product);
+}
+
+/**
+ * Synthesizes workspace `ws` of `product` alone from a whole input (e.g. one workspace of `inputs()` after a test
+ * changed it) and reads it back. Throws ConfigError when a rule refuses it.
+ */
+export function buildWorkspace(
+  ws: Workspace | string,
+  input: Mutable,
+  product: Product = EDUAUTISMO,
+): SynthesizedStack {
   const deployed = withDeployedImages(product, { [ws]: input }, product.images);
   if (deployed.problems.length > 0) throw new ConfigError(deployed.problems);
   const [env] = loadEnvironments(deployed.inputs, product);

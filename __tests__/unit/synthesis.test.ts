@@ -5,6 +5,7 @@ import { WORKSPACES } from "../../environments";
 import { tempDir } from "../../lib/tools/terraform";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/core/versions";
 import { inputs, synthAll } from "../helpers/synth";
+import { buildWorkspace } from "../helpers/workspace-fixture";
 
 const repo = path.join(__dirname, "..", "..");
 const { outdir, stacks } = synthAll();
@@ -161,7 +162,7 @@ test("cdktf synth runs the same bundled, transpile-only runner as npm run synth"
 test("an S3 state bucket switches the backend to encrypted S3 with native locking, one state per workspace", () => {
   const all = inputs();
   all.production.state = { bucket: "eduautismo-ia-terraform-state", key: "eduautismo-ia/terraform.tfstate" };
-  const s3 = synthAll(all).stacks.production.root.terraform.backend.s3;
+  const s3 = buildWorkspace("production", all.production).root.terraform.backend.s3;
   expect(s3).toEqual({
     bucket: "eduautismo-ia-terraform-state",
     key: "eduautismo-ia/terraform.tfstate",
