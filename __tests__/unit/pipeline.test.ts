@@ -12,7 +12,7 @@ import {
 } from "../../lib/tools/pipeline";
 import { moduleSteps, targetedRollout } from "../../lib/tools/rollout";
 import { synthAll } from "../helpers/synth";
-import { synthWorkspace } from "../helpers/workspace-fixture";
+import { pipelineReadyWorkspace, synthWorkspace } from "../helpers/workspace-fixture";
 
 const repo = path.join(__dirname, "..", "..");
 const { stacks } = synthAll();
@@ -34,12 +34,7 @@ describe("npm run pipeline -- check", () => {
   });
 
   test("a workspace with S3 state and the Terraform roles in the trusted repository passes and names its bucket and region", () => {
-    const s3 = {
-      staging: synthWorkspace("staging", (e) => {
-        e.state = { bucket: "eduautismo-ia-terraform-state" };
-        e.security.deploy = { ...e.security.deploy, terraformRoles: { enabled: true } };
-      }),
-    };
+    const s3 = { staging: pipelineReadyWorkspace("staging") };
     expect(pipelineProblems(s3.staging, "cleybersilva/eduautismo-ia-mvp")).toEqual([]);
     expect(stateBucket(s3.staging)).toBe("eduautismo-ia-terraform-state");
     expect(providerRegion(s3.staging)).toBe("us-east-1");
