@@ -6,7 +6,7 @@ import { AITECHNE } from "../../environments/aitechne";
 import { tempDir } from "../../lib/tools/terraform";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/core/versions";
 import { inputs, synthAll } from "../helpers/synth";
-import { buildWorkspace } from "../helpers/workspace-fixture";
+import { pipelineReadyWorkspace } from "../helpers/workspace-fixture";
 
 const repo = path.join(__dirname, "..", "..");
 const { outdir, stacks } = synthAll();
@@ -164,9 +164,8 @@ test("cdktf synth runs the same bundled, transpile-only runner as npm run synth"
 });
 
 test("an S3 state bucket switches the backend to encrypted S3 with native locking, one state per workspace", () => {
-  const all = inputs();
-  all.production.state = { bucket: "eduautismo-ia-terraform-state", key: "eduautismo-ia/terraform.tfstate" };
-  const s3 = buildWorkspace("production", all.production).root.terraform.backend.s3;
+  // The pipeline-ready production: state in the bootstrap bucket under EduAutismo's key (the roles change no backend).
+  const s3 = pipelineReadyWorkspace("production").root.terraform.backend.s3;
   expect(s3).toEqual({
     bucket: "eduautismo-ia-terraform-state",
     key: "eduautismo-ia/terraform.tfstate",
