@@ -9,6 +9,7 @@
  * registry), so a fresh clone's `npm test` runs the Terraform layer. When the layer must be skipped,
  * one loud line says why; with CI=true the layer's tests fail instead (describeTerraform).
  */
+import "./no-stack-traces.js"; // first: the synthesis below creates cdktf tokens
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
@@ -42,6 +43,9 @@ export default async function globalSetup(
   globalConfig: { selectProjects?: string[]; testPathPattern?: string } = {},
 ): Promise<void> {
   process.env.EDU_TMP_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), "eduautismo-tests-"));
+  // Commands the tests spawn (npm run rollout, npm run synth, …) skip cdktf's stack traces too (no-stack-traces.js).
+  const noTraces = `--require ${JSON.stringify(path.join(__dirname, "no-stack-traces.js"))}`;
+  process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, noTraces].filter(Boolean).join(" ");
   const outdir = tempDir("synth-shared");
   // Every product: EduAutismo in <outdir>/stacks, another product in <outdir>/<id>/stacks (synthProduct reads them).
   for (const product of PRODUCTS) synthesize({ outdir, product });

@@ -6,6 +6,7 @@
  * The whole product is still validated (loadEnvironments), so a change a rule refuses throws the same
  * ConfigError as `npm run synth`; only the chosen workspace is built and written.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -20,7 +21,7 @@ import { withDeployedImages } from "../../environments/deployed-images";
 import { withDefaults } from "../../environments/product-spec";
 import { buildPlatform } from "../../platform";
 import { PlatformApp } from "../../lib/core/app";
-import { inputs, readStack, synthAll, tempDir, type SynthesizedStack } from "./synth";
+import { readStack, tempDir, type SynthesizedStack } from "./synth";
 import type { Mutable } from "./config";
 
 /** A deep copy of a product's checked-in input of `ws` (over its defaults). */
@@ -41,38 +42,54 @@ export function synthWorkspace(
 ): SynthesizedStack {
   const input = workspaceInput(ws, product);
   change(input);
+  return buildWorkspace(ws, input, product);
+}
+
+/**
+ * Synthesizes workspace `ws` of `product` alone from a whole input (e.g. one workspace of `inputs()` after a test
+ * changed it) and reads it back. Throws ConfigError when a rule refuses it.
+ *
+ * Within a jest run the result is shared by input: test files that build the same variant (production without a
+ * cache is built by four files) read the first one's directory (`<run root>/ws-shared/<hash>`). Callers must not
+ * change the directory.
+ */
+export function buildWorkspace(
+  ws: Workspace | string,
+  input: Mutable,
+  product: Product = EDUAUTISMO,
+): SynthesizedStack {
   const deployed = withDeployedImages(product, { [ws]: input }, product.images);
   if (deployed.problems.length > 0) throw new ConfigError(deployed.problems);
   const [env] = loadEnvironments(deployed.inputs, product);
+  const key = createHash("sha256")
+    .update(JSON.stringify([product.id, ws, deployed.inputs[ws]]))
+    .digest("hex")
+    .slice(0, 16);
+  const shared = process.env.EDU_TMP_ROOT && path.join(process.env.EDU_TMP_ROOT, "ws-shared", key);
+  if (shared && fs.existsSync(shared)) return readStack(path.join(shared, "stacks", ws), ws);
   const outdir = tempDir(`ws-${product.id}-${ws}`);
   const app = new PlatformApp({ outdir });
   buildPlatform(app, env, product);
   app.synth();
-  return readStack(path.join(outdir, "stacks", ws), ws);
+  if (!shared) return readStack(path.join(outdir, "stacks", ws), ws);
+  fs.mkdirSync(path.dirname(shared), { recursive: true });
+  try {
+    fs.renameSync(outdir, shared);
+  } catch {
+    // Another worker published the same variant first: read theirs (the same input, the same output).
+  }
+  return readStack(path.join(shared, "stacks", ws), ws);
 }
 
-/**
- * Every EduAutismo workspace as the pipeline needs it (remote state in the bootstrap bucket, the Terraform roles on,
- * D97), synthesized once per jest run and shared by the test files that read it (the run's temporary root).
- */
+/** EduAutismo's workspace `ws` as the pipeline needs it: remote state in the bootstrap bucket, the Terraform roles on (D97). */
+export function pipelineReadyWorkspace(ws: Workspace): SynthesizedStack {
+  return synthWorkspace(ws, (e) => {
+    e.state = { bucket: "eduautismo-ia-terraform-state", key: "eduautismo-ia/terraform.tfstate" };
+    e.security.deploy = { ...e.security.deploy, terraformRoles: { enabled: true } };
+  });
+}
+
+/** Every EduAutismo workspace as the pipeline needs it, each built once per jest run (buildWorkspace shares them). */
 export function pipelineReadyStacks(): Record<string, SynthesizedStack> {
-  const all = inputs();
-  for (const ws of WORKSPACES) {
-    all[ws].state = { bucket: "eduautismo-ia-terraform-state", key: "eduautismo-ia/terraform.tfstate" };
-    all[ws].security.deploy = { ...all[ws].security.deploy!, terraformRoles: { enabled: true } };
-  }
-  const shared = process.env.EDU_TMP_ROOT && path.join(process.env.EDU_TMP_ROOT, "synth-pipeline-ready");
-  if (!shared) return synthAll(all).stacks;
-  if (!fs.existsSync(shared)) {
-    const { outdir } = synthAll(all);
-    try {
-      fs.renameSync(outdir, shared);
-    } catch {
-      // Another worker published it first: read theirs (the same inputs, the same output).
-    }
-  }
-  return Object.fromEntries(WORKSPACES.map((ws) => [ws, readStack(path.join(shared, "stacks", ws), ws)])) as Record<
-    Workspace,
-    SynthesizedStack
-  >;
+  return Object.fromEntries(WORKSPACES.map((ws) => [ws, pipelineReadyWorkspace(ws)]));
 }

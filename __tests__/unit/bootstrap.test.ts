@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../environments";
-import { synthWorkspace } from "../helpers/workspace-fixture";
+import { pipelineReadyWorkspace } from "../helpers/workspace-fixture";
 import { synthesize } from "../../platform";
 import { inputs, resource, synthAll, tempDir, type Json } from "../helpers/synth";
 
@@ -41,8 +41,10 @@ test("its own state stays local (it creates the bucket everything else uses)", (
 test("no DynamoDB lock table unless asked (use_lockfile locks in S3)", () => {
   expect(boot.resource.aws_dynamodb_table).toBeUndefined();
   const out = tempDir("boot-lock");
+  // No workspaces (inputs: {}): the bootstrap stack alone, which is what the lock table belongs to.
   synthesize({
     outdir: out,
+    inputs: {},
     bootstrap: { accountId: "333333333333", bucket: "eduautismo-ia-terraform-state", lockTable: true },
   });
   const table = resource(readStackRoot(out), "aws_dynamodb_table", "locks");
@@ -55,7 +57,7 @@ test("no DynamoDB lock table unless asked (use_lockfile locks in S3)", () => {
 });
 
 test("workspaces with remote state point at the bootstrap bucket, with S3-native locking", () => {
-  const production = synthWorkspace("production", (e) => (e.state = { bucket: "eduautismo-ia-terraform-state" }));
+  const production = pipelineReadyWorkspace("production");
   expect(production.root.terraform.backend.s3).toMatchObject({
     bucket: "eduautismo-ia-terraform-state",
     use_lockfile: true,

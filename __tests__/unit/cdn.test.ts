@@ -1,6 +1,7 @@
 import { CACHE_POLICY, CDN_MIN_TLS, DEFAULT_CERTIFICATE_WARNING } from "../../modules/cdn";
 import { problems } from "../helpers/config";
 import { inputs, resource, synthAll, type Json } from "../helpers/synth";
+import { buildWorkspace } from "../helpers/workspace-fixture";
 
 const { stacks } = synthAll();
 const cdn: Json = stacks.production.modules.cdn;
@@ -63,7 +64,7 @@ test("delivers access logs to the logs bucket under cloudfront/", () => {
 test("without a certificate it uses the default one and a plan-time check says what that cannot do", () => {
   const all = inputs();
   all.production.cdn = { ...all.production.cdn, certificateArn: undefined, aliases: [] };
-  const c = synthAll(all).stacks.production.modules.cdn;
+  const c = buildWorkspace("production", all.production).modules.cdn;
   expect(resource(c, "aws_cloudfront_distribution", "this").viewer_certificate).toEqual({
     cloudfront_default_certificate: true,
   });
@@ -78,7 +79,7 @@ test("with a certificate it requires TLS 1.2 (2021 policy) and SNI, and drops th
     certificateArn: "arn:aws:acm:us-east-1:333333333333:certificate/11111111-2222-3333-4444-555555555555",
     aliases: ["app.eduautismo-ia.com"],
   };
-  const c = synthAll(all).stacks.production.modules.cdn;
+  const c = buildWorkspace("production", all.production).modules.cdn;
   expect(resource(c, "aws_cloudfront_distribution", "this").viewer_certificate).toEqual({
     acm_certificate_arn: "${var.certificate_arn}",
     ssl_support_method: "sni-only",

@@ -1,5 +1,6 @@
 import { problems } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { buildWorkspace } from "../helpers/workspace-fixture";
 
 const { stacks } = synthAll();
 const compute = (ws = "production"): Json => stacks[ws].modules.compute;
@@ -130,7 +131,7 @@ describe("task definition of the app", () => {
     const all = inputs();
     all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
     const defs = resource(
-      synthAll(all).stacks.production.modules.compute,
+      buildWorkspace("production", all.production).modules.compute,
       "aws_ecs_task_definition",
       "app",
     ).container_definitions;
@@ -336,7 +337,7 @@ describe("services as a list (seeds 002, 003)", () => {
       },
     ],
   };
-  const production = synthAll(all).stacks.production;
+  const production = buildWorkspace("production", all.production);
   const c = production.modules.compute;
 
   test("a second web service gets its own target group and a listener rule", () => {

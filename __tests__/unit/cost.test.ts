@@ -3,7 +3,8 @@ import { problems } from "../helpers/config";
 import { estimate, formatEstimate } from "../../lib/tools/cost/estimate";
 import { HOURS_PER_MONTH, PRICES } from "../../lib/tools/cost/prices";
 import { policyModel } from "../../lib/tools/policy/model";
-import { inputs, synthAll } from "../helpers/synth";
+import { inputs, synthAll, type SynthesizedStack } from "../helpers/synth";
+import { buildWorkspace } from "../helpers/workspace-fixture";
 
 // The estimator prices the config; the synthesized stack only gives what the modules decide (alarms, keys, ACL rules).
 const { stacks } = synthAll();
@@ -26,24 +27,32 @@ describe.each(["dev", "staging", "production"])("the %s estimate", (ws) => {
   });
 });
 
+// Production's cache as configured: the tests below price whatever node type and count it has.
+const { nodeType, numCacheNodes } = envs.production.cache;
+const valkeyNodes = `${numCacheNodes} × ${nodeType}`;
+
 test("knob values are the config's (the tfvars are written from it)", () => {
-  const { nodeType, numCacheNodes } = envs.production.cache;
-  expect(line("production", "cache", `${numCacheNodes} × ${nodeType}`)).toBeDefined();
-  expect(envs.dev.database.multiAz).toBe(false);
-  expect(line("dev", "database", "db.t4g.micro")?.item).toBe("db.t4g.micro");
+  expect(line("production", "cache", valkeyNodes)).toBeDefined();
+  const { instanceClass, multiAz } = envs.dev.database;
+  expect(line("dev", "database", instanceClass)?.item).toBe(`${instanceClass}${multiAz ? " Multi-AZ" : ""}`);
 });
 
 test("Multi-AZ doubles the RDS instance hours", () => {
-  expect(line("staging", "database", "db.t4g.small Multi-AZ")?.usd).toBeCloseTo(
-    2 * p.rdsHour["db.t4g.small"] * HOURS_PER_MONTH,
-    6,
-  );
-  expect(line("dev", "database", "db.t4g.micro")?.usd).toBeCloseTo(p.rdsHour["db.t4g.micro"] * HOURS_PER_MONTH, 6);
+  const single = configs();
+  const all = inputs();
+  all.dev.database = { ...all.dev.database, multiAz: !single.dev.database.multiAz };
+  const flipped = configs(all).dev;
+  const [one, two] = single.dev.database.multiAz ? [flipped, single.dev] : [single.dev, flipped];
+  const rds = (e: typeof one) => estimate(e, stacks.dev).lines.find((l) => l.module === "database")!;
+  expect(rds(two).item).toBe(`${two.database.instanceClass} Multi-AZ`);
+  expect(rds(two).usd).toBeCloseTo(2 * rds(one).usd, 6);
+  expect(rds(one).usd).toBeCloseTo(p.rdsHour[one.database.instanceClass] * HOURS_PER_MONTH, 6);
 });
 
 test("ElastiCache bills every node, Valkey at its fraction of the Redis OSS price", () => {
-  expect(line("production", "cache", "3 × cache.r6g.large Valkey")?.usd).toBeCloseTo(
-    3 * p.elasticacheHour["cache.r6g.large"] * p.elasticacheValkeyFactor * HOURS_PER_MONTH,
+  expect(envs.production.cache.engine).toBe("valkey");
+  expect(line("production", "cache", `${valkeyNodes} Valkey`)?.usd).toBeCloseTo(
+    numCacheNodes * p.elasticacheHour[nodeType] * p.elasticacheValkeyFactor * HOURS_PER_MONTH,
     6,
   );
 });
@@ -52,12 +61,12 @@ test("a Redis OSS group is billed at the full node price", () => {
   const all = inputs();
   all.production.cache = { ...all.production.cache, engine: "redis", engineVersion: "7.1" };
   const l = estimate(configs(all).production, stacks.production).lines.find(
-    (x) => x.module === "cache" && x.item.startsWith("3 × "),
+    (x) => x.module === "cache" && x.item.startsWith(`${numCacheNodes} × `),
   );
   expect(l).toEqual({
     module: "cache",
-    item: "3 × cache.r6g.large",
-    usd: 3 * p.elasticacheHour["cache.r6g.large"] * HOURS_PER_MONTH,
+    item: valkeyNodes,
+    usd: numCacheNodes * p.elasticacheHour[nodeType] * HOURS_PER_MONTH,
   });
 });
 
@@ -162,7 +171,10 @@ test("the WAF rule counts the config switches on are the rules the synthesized A
   };
   const { geoReason: _, ...prodWaf } = waf("production");
   all.production.security = { ...all.production.security, waf: { ...prodWaf, botControl: true, allowedCountries: [] } };
-  const variant = synthAll(all).stacks;
+  const variant: Record<string, SynthesizedStack> = {
+    staging: buildWorkspace("staging", all.staging),
+    production: buildWorkspace("production", all.production),
+  };
   const acls = (ws: string) =>
     policyModel(variant[ws])
       .resources.filter((r) => r.type === "aws_wafv2_web_acl")
@@ -196,7 +208,7 @@ describe("issue 15's ceilings, from the estimator's own figures for the checked-
     all.production.cache = { ...all.production.cache, engine: "redis", engineVersion: "7.1" };
     const redis = estimate(configs(all).production, stacks.production);
     expect(redis.total - est("production").total).toBeCloseTo(
-      3 * p.elasticacheHour["cache.r6g.large"] * (1 - p.elasticacheValkeyFactor) * HOURS_PER_MONTH,
+      numCacheNodes * p.elasticacheHour[nodeType] * (1 - p.elasticacheValkeyFactor) * HOURS_PER_MONTH,
       6,
     );
   });

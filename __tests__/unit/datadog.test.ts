@@ -473,8 +473,14 @@ describe("gates", () => {
   });
 
   test("the cost follows the config: no APM line with APM off, the contract's prices when set", () => {
-    const v = withDatadog({ apm: false }, (p) => (p.cost.datadogPrices = { fargateTaskMonth: 1 }));
-    const lines = estimate(v.envs.production, v.stacks.production).lines.filter((l) => l.module === "datadog");
+    // The APM-off build of the test above; the contract's price is a cost setting, which changes nothing synthesized.
+    const v = withDatadog({ apm: false });
+    const config = v.envs.production;
+    const priced = {
+      ...config,
+      cost: { ...config.cost, datadogPrices: { ...config.cost.datadogPrices, fargateTaskMonth: 1 } },
+    };
+    const lines = estimate(priced, v.stacks.production).lines.filter((l) => l.module === "datadog");
     expect(lines.map((l) => l.item)).toEqual([
       "API key secret",
       "Datadog infrastructure: 3 Fargate task(s) × $1",

@@ -18,6 +18,7 @@ import {
 import { CDN_LOG_SOURCE_REGION } from "../../modules/storage";
 import { problems } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { buildWorkspace } from "../helpers/workspace-fixture";
 
 const { stacks } = synthAll();
 const prod = stacks.production;
@@ -47,7 +48,7 @@ describe("origin host name (D50)", () => {
   test("with cdn.originRoute53ZoneId the module creates the alias record to the ALB and drops the warning", () => {
     const all = inputs();
     all.production.cdn = { ...all.production.cdn, originRoute53ZoneId: "Z0123456789ABCDEFGHIJ" };
-    const s = synthAll(all).stacks.production;
+    const s = buildWorkspace("production", all.production);
     expect(s.root.module.cdn.origin_route53_zone_id).toBe("Z0123456789ABCDEFGHIJ");
     expect(s.root.module.cdn.alb_zone_id).toBe("${module.compute.alb_zone_id}");
     expect(resource(s.modules.cdn, "aws_route53_record", "origin")).toMatchObject({

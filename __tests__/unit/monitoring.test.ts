@@ -1,6 +1,7 @@
 import { MAX_METRIC_QUERIES_PER_ALARM } from "../../modules/monitoring/config";
 import { metricQueryBound } from "../../lib/tools/policy/structure-checks";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { buildWorkspace } from "../helpers/workspace-fixture";
 
 const { stacks } = synthAll();
 const mon = (ws = "production"): Json => stacks[ws].modules.monitoring;
@@ -105,7 +106,7 @@ describe("one alarm per Redis node and per read replica (D130: one name for all 
 describe("cluster mode: the alarms follow ElastiCache's member ids <group>-000S-00N", () => {
   const all = inputs();
   all.production.cache = { ...all.production.cache, clusterMode: { enabled: true, shards: 3, replicasPerShard: 2 } };
-  const on = synthAll(all).stacks.production;
+  const on = buildWorkspace("production", all.production);
   const a = resourcesOf(on.modules.monitoring, "aws_cloudwatch_metric_alarm");
 
   test("the module gets the shards and the nodes of a shard (1 + replicas), not the node-count knob", () => {
@@ -277,7 +278,7 @@ test("ERROR lines in the app log become a metric in the eduautismo/ namespace", 
 test("with the cache disabled there is no Redis alarm and no Redis widget", () => {
   const all = inputs();
   all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
-  const m = synthAll(all).stacks.production.modules.monitoring;
+  const m = buildWorkspace("production", all.production).modules.monitoring;
   expect(Object.keys(resourcesOf(m, "aws_cloudwatch_metric_alarm")).filter((a) => /redis|cache/.test(a))).toEqual([]);
   expect(resource(m, "aws_cloudwatch_dashboard", "this").dashboard_body).not.toContain("ElastiCache");
 });

@@ -10,9 +10,10 @@ import {
   stateBucket,
   stringLike,
 } from "../../lib/tools/pipeline";
-import { moduleSteps, targetedRollout } from "../../lib/tools/rollout";
-import { synthAll } from "../helpers/synth";
-import { synthWorkspace } from "../helpers/workspace-fixture";
+import { productById } from "../../environments";
+import { moduleGraph, moduleSteps, targetClosure, targetedRollout } from "../../lib/tools/rollout";
+import { productStacks, synthAll } from "../helpers/synth";
+import { pipelineReadyWorkspace, synthWorkspace } from "../helpers/workspace-fixture";
 
 const repo = path.join(__dirname, "..", "..");
 const { stacks } = synthAll();
@@ -34,12 +35,7 @@ describe("npm run pipeline -- check", () => {
   });
 
   test("a workspace with S3 state and the Terraform roles in the trusted repository passes and names its bucket and region", () => {
-    const s3 = {
-      staging: synthWorkspace("staging", (e) => {
-        e.state = { bucket: "eduautismo-ia-terraform-state" };
-        e.security.deploy = { ...e.security.deploy, terraformRoles: { enabled: true } };
-      }),
-    };
+    const s3 = { staging: pipelineReadyWorkspace("staging") };
     expect(pipelineProblems(s3.staging, "cleybersilva/eduautismo-ia-mvp")).toEqual([]);
     expect(stateBucket(s3.staging)).toBe("eduautismo-ia-terraform-state");
     expect(providerRegion(s3.staging)).toBe("us-east-1");
@@ -130,10 +126,13 @@ describe("rollout steps as data", () => {
   test("npm run rollout -- <ws> <module> --json prints the plan line the text form prints, then its apply", () => {
     const run = (args: string[]) =>
       spawnSync("npx", ["tsx", "scripts/rollout.ts", ...args], { cwd: repo, encoding: "utf8" });
-    const json = JSON.parse(run(["dev", "cache", "--json"]).stdout);
-    const text = run(["dev", "cache"]).stdout.trim().split("\n");
-    expect(json.steps).toEqual([text[1], "terraform apply tfplan-cache"]);
-    expect(json.alsoPlans).toEqual(["network", "security"]);
+    // AI Techne's dev: the smallest product to synthesize; the command's code is the same for every workspace.
+    const json = JSON.parse(run(["aitechne/dev", "storage", "--json"]).stdout);
+    const text = run(["aitechne/dev", "storage"]).stdout.trim().split("\n");
+    expect(json.steps).toEqual([text[1], "terraform apply tfplan-storage"]);
+    const dev = productStacks(productById("aitechne")).stacks.dev;
+    expect(json.alsoPlans).toEqual(targetClosure(moduleGraph(dev.root), "storage"));
+    expect(json.alsoPlans.length).toBeGreaterThan(0);
   });
 
   test("--json without a module is a usage error", () => {

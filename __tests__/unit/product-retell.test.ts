@@ -4,12 +4,13 @@
  * hostHeaders and spotMix, monitoring serviceAlarms). Sizes are knobs, not asserted; what every product satisfies
  * (policy gate, budget, address contract, names) is in products.test.ts.
  */
-import { ConfigError, parseEnvironmentOf, type EnvironmentInput } from "../../environments";
+import { ConfigError, parseEnvironmentOf } from "../../environments";
 import { withDefaults } from "../../environments/product-spec";
 import { RETELL } from "../../environments/retell";
 import { spotShare } from "../../lib/tools/cost/estimate";
 import type { Mutable } from "../helpers/config";
 import { resource, resourcesOf, synthProduct } from "../helpers/synth";
+import { buildWorkspace } from "../helpers/workspace-fixture";
 
 /** A Retell environment file over the product's defaults, as a mutable copy (the file leaves shared values to them). */
 const merged = (ws: string) => structuredClone(withDefaults(RETELL.defaults, RETELL.environments[ws])) as Mutable;
@@ -81,7 +82,7 @@ describe("host-based routing (compute hostHeaders)", () => {
     const input = merged("staging");
     delete input.compute.certificateArn;
     input.exemptions.push({ control: "alb-https", reason: "a test environment without a domain or certificate" });
-    const c = synthProduct(RETELL, { staging: input as EnvironmentInput }).stacks.staging.modules.compute;
+    const c = buildWorkspace("staging", input, RETELL).modules.compute;
     expect(resource(c, "aws_lb_listener", "http").default_action[0]).toMatchObject({
       type: "fixed-response",
       fixed_response: { status_code: "404" },
@@ -165,7 +166,7 @@ describe("alarms (seed 003 'Alarms Configurados')", () => {
     input.monitoring.serviceAlarms = { web: { cpuPercent: 75 } };
     // Without the error-rate widgets (which read target groups), a CPU alarm alone needs no target group input.
     input.monitoring.dashboard = { errorRateServices: [] };
-    const s = synthProduct(RETELL, { production: input as EnvironmentInput }).stacks.production;
+    const s = buildWorkspace("production", input, RETELL);
     const a = resource(s.modules.monitoring, "aws_cloudwatch_metric_alarm", "web_cpu_high");
     expect(a).toMatchObject({
       threshold: 75,

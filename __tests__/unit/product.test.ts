@@ -12,6 +12,7 @@ import { withDefaults } from "../../environments/product-spec";
 import { shopProduct } from "../fixtures/shop-product";
 import { problems, type Mutable } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll } from "../helpers/synth";
+import { buildWorkspace } from "../helpers/workspace-fixture";
 
 describe("a workers-only deployment (no web service)", () => {
   const all = inputs();
@@ -28,8 +29,7 @@ describe("a workers-only deployment (no web service)", () => {
       secrets: ["openai-api-key"],
     },
   ];
-  const { stacks } = synthAll(all);
-  const s = stacks.dev;
+  const s = buildWorkspace("dev", all.dev);
 
   test("tells the network there is no load balancer, so nothing is opened and no load balancer group exists", () => {
     expect(s.root.module.network.alb_ingress).toBe("none");
@@ -49,7 +49,7 @@ describe("a workers-only deployment (no web service)", () => {
 describe("application buckets come from config", () => {
   const all = inputs();
   (all.dev as Mutable).storage.buckets = { reports: { description: "Monthly reports.", appAccess: "read" } };
-  const s = synthAll(all).stacks.dev;
+  const s = buildWorkspace("dev", all.dev);
 
   test("a new bucket gets its resource, its root output with the configured description, and its container variable", () => {
     expect(resourcesOf(s.modules.storage, "aws_s3_bucket")).toHaveProperty("reports");

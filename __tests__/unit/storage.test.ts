@@ -3,6 +3,7 @@ import { readStatements, readWriteStatements } from "../../modules/storage/grant
 import { StorageModule } from "../../modules/storage";
 import { inputs, resource, resourcesOf, synthAll, tempDir, type Json } from "../helpers/synth";
 import { loadEnvironments } from "../../environments";
+import { buildWorkspace } from "../helpers/workspace-fixture";
 
 const { stacks } = synthAll();
 const st: Json = stacks.production.modules.storage;
@@ -108,7 +109,7 @@ describe("logs bucket", () => {
     const all = inputs();
     all.production.region = "sa-east-1";
     all.production.availabilityZones = ["sa-east-1a", "sa-east-1b", "sa-east-1c"];
-    const logs = synthAll(all).stacks.production.modules.storage;
+    const logs = buildWorkspace("production", all.production).modules.storage;
     expect(resource(logs, "aws_s3_bucket_policy", "logs").policy).toContain("arn:aws:iam::507241528517:root");
   });
 
@@ -194,7 +195,7 @@ describe("bucket names", () => {
   test("take the configured suffix for global uniqueness", () => {
     const all = inputs();
     all.production.storage = { ...all.production.storage, bucketSuffix: "a1b2" };
-    const s = synthAll(all).stacks.production;
+    const s = buildWorkspace("production", all.production);
     expect(s.root.module.storage.bucket_suffix).toBe("a1b2");
     expect(s.root.module.security.cloudtrail_bucket_name).toBe("eduautismo-${var.environment}-cloudtrail-a1b2");
   });

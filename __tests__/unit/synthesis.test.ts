@@ -2,9 +2,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
+import { AITECHNE } from "../../environments/aitechne";
 import { tempDir } from "../../lib/tools/terraform";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/core/versions";
 import { inputs, synthAll } from "../helpers/synth";
+import { pipelineReadyWorkspace } from "../helpers/workspace-fixture";
 
 const repo = path.join(__dirname, "..", "..");
 const { outdir, stacks } = synthAll();
@@ -141,14 +143,17 @@ test("package.json pins cdktf, the CLI and the aws binding exactly", () => {
 
 test("npm run synth works on a machine without Terraform (no binary version probes)", () => {
   const out = tempDir("no-terraform");
-  const r = spawnSync(process.execPath, [path.join(repo, "scripts", "synth.mjs")], {
+  // One product (AI Techne's, the smallest): the CLI and cdktf's App are the same for every product.
+  const r = spawnSync(process.execPath, [path.join(repo, "scripts", "synth.mjs"), AITECHNE.id], {
     cwd: repo,
     env: { ...process.env, PATH: "/nonexistent", CDKTF_OUTDIR: out },
     encoding: "utf8",
   });
   expect(r.stderr).not.toContain("Could not determine version of terraform");
   expect(r.status).toBe(0);
-  expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual(["bootstrap", ...WORKSPACES].sort());
+  expect(fs.readdirSync(path.join(out, AITECHNE.outDir, "stacks")).sort()).toEqual(
+    ["bootstrap", ...Object.keys(AITECHNE.environments)].sort(),
+  );
 });
 
 test("cdktf synth runs the same bundled, transpile-only runner as npm run synth", () => {
@@ -159,9 +164,8 @@ test("cdktf synth runs the same bundled, transpile-only runner as npm run synth"
 });
 
 test("an S3 state bucket switches the backend to encrypted S3 with native locking, one state per workspace", () => {
-  const all = inputs();
-  all.production.state = { bucket: "eduautismo-ia-terraform-state", key: "eduautismo-ia/terraform.tfstate" };
-  const s3 = synthAll(all).stacks.production.root.terraform.backend.s3;
+  // The pipeline-ready production: state in the bootstrap bucket under EduAutismo's key (the roles change no backend).
+  const s3 = pipelineReadyWorkspace("production").root.terraform.backend.s3;
   expect(s3).toEqual({
     bucket: "eduautismo-ia-terraform-state",
     key: "eduautismo-ia/terraform.tfstate",

@@ -4,7 +4,7 @@
  * RESOURCE_TYPE_ACTIONS, and the roles allow every action of every entry (the plan role the reads, the
  * apply role the writes). Offline and structural: the synthesized JSON, no plan.
  */
-import { PRODUCTS, productById, WORKSPACES, type EnvironmentInput } from "../../environments";
+import { PRODUCTS, productById, WORKSPACES } from "../../environments";
 import {
   entriesFor,
   plannedTypes,
@@ -19,7 +19,7 @@ import {
 } from "../../modules/security/terraform-role";
 import type { PolicyStatement } from "../../lib/constructs/iam";
 import { synthProduct, type Json } from "../helpers/synth";
-import { pipelineReadyStacks } from "../helpers/workspace-fixture";
+import { pipelineReadyStacks, synthWorkspace } from "../helpers/workspace-fixture";
 
 const ctx: TerraformRoleContext = {
   name: "p-w",
@@ -160,12 +160,7 @@ describe("each workspace's synthesized roles are derived from the types it plans
 
 describe("Atena prod with the roles on (Parameter Store, NAT instance)", () => {
   const atena = productById("atena");
-  const input = atena.environments.prod as EnvironmentInput & { security: { deploy: Record<string, unknown> } };
-  const on = {
-    ...input,
-    security: { ...input.security, deploy: { ...input.security.deploy, terraformRoles: { enabled: true } } },
-  } as EnvironmentInput;
-  const stack = synthProduct(atena, { prod: on }).stacks.prod;
+  const stack = synthWorkspace("prod", (e) => (e.security.deploy.terraformRoles = { enabled: true }), atena);
   const r = stack.modules.security.resource;
   const read: PolicyStatement[] = JSON.parse(r.aws_iam_policy.terraform_read.policy).Statement;
   const apply: PolicyStatement[] = [...read, ...JSON.parse(r.aws_iam_role_policy.terraform_apply.policy).Statement];
