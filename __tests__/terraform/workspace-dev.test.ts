@@ -1,15 +1,27 @@
 import { PLACEHOLDER_TAG_WARNING } from "../../modules/compute";
+import type { PlanJson } from "../../lib/tools/terraform";
 import { plannedValues, terraform, terraformOk } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 
 /**
- * Plan budget (dev): the suite's (full plan, four targeted plans, HA edits), the stopped plan, the full plan with a
- * pushed image's tag (no warning), and two plans the workspace guard refuses.
+ * Plan budget (dev): the suite's (full plan, four targeted plans, HA edits), one full plan with a pushed image's tag and
+ * the environment stopped (read by the image-warning and the stop tests), and two plans the workspace guard refuses.
+ * The runbook's own sections (docs/runbooks/dev.md) are typed in operator-runbook.test.ts.
  */
 workspaceSuite("dev", ({ dir, fullPlan, fullPlanText, shownPlan }) => {
+  /** One full plan with a pushed image's tag, the environment stopped (two variables, two independent effects). */
+  let stopped: PlanJson | undefined;
+  const stoppedWithTag = () =>
+    (stopped ??= shownPlan("tfplan-stopped", "-var=environment_running=false", "-var=app_image_tag=v1.0.0"));
+
   test("the workspace guard refuses the default workspace too", () => {
     terraformOk(dir(), ["workspace", "select", "default"]);
-    const r = terraform(dir(), ["plan", "-input=false", "-var-file=environments/dev/terraform.tfvars"]);
+    const r = terraform(dir(), [
+      "plan",
+      "-input=false",
+      "-var-file=environments/dev/terraform.tfvars",
+      "-target=module.network",
+    ]);
     terraformOk(dir(), ["workspace", "select", "dev"]);
     expect(r.code).not.toBe(0);
     expect(r.text).toContain('selected Terraform workspace is "default"');
@@ -38,19 +50,14 @@ workspaceSuite("dev", ({ dir, fullPlan, fullPlanText, shownPlan }) => {
     expect(fullPlanText()).toContain(PLACEHOLDER_TAG_WARNING.replace(/\s+/g, " "));
   });
 
-  test("the full plan with a pushed image's tag does not warn about the image", () => {
-    const r = terraformOk(dir(), [
-      "plan",
-      "-input=false",
-      "-var-file=environments/dev/terraform.tfvars",
-      "-var=app_image_tag=v1.0.0",
-    ]);
+  test("a full plan with a pushed image's tag passes the first-deploy image check (no warning)", () => {
+    const image = (stoppedWithTag().checks ?? []).find((c) => c.address.name === "first_deploy_image");
     // The example values' warnings (D145) stay until they are replaced; the image's is gone.
-    expect(r.text).not.toContain("in check.first_deploy_image");
+    expect(image?.status).toBe("pass");
   });
 
   test("environment_running = false plans no NAT gateway or instance and services held at zero", () => {
-    const plan = shownPlan("tfplan-stopped", "-var=environment_running=false");
+    const plan = stoppedWithTag();
     const changes = (plan.resource_changes ?? []).filter((c) => c.change.actions.join() !== "no-op");
     expect(
       changes.filter(
