@@ -167,6 +167,8 @@ export function terraformOk(dir: string, args: string[]): TfResult {
 export interface PlannedChange {
   readonly address: string;
   readonly actions: string[];
+  /** The address the state held it under, when a `moved` block moves it (the stream's `previous_resource`). */
+  readonly previousAddress?: string;
 }
 
 /** A saved plan as `terraform show -json <planfile>` prints it (Terraform's documented JSON output format). */
@@ -209,7 +211,7 @@ export function planVariables(plan: PlanJson): Record<string, unknown> {
 /**
  * `terraform plan -json <args>` in `dir`: the machine-readable stream's `planned_change` messages, for
  * plans where addresses and actions suffice (no `show` afterwards). The stream names one action per
- * change (`create`, `update`, `delete`, `replace`, `read`); no-ops are not reported.
+ * change (`create`, `update`, `delete`, `replace`, `read`, `move` for a move alone); no-ops are not reported.
  */
 export function streamedPlan(dir: string, args: string[]): { result: TfResult; changes: PlannedChange[] } {
   const result = terraform(dir, ["plan", "-json", ...args]);
@@ -221,9 +223,18 @@ export function streamedChanges(stdout: string): PlannedChange[] {
   const changes: PlannedChange[] = [];
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
-    const m = JSON.parse(line) as { type?: string; change?: { resource?: { addr?: string }; action?: string } };
-    if (m.type === "planned_change" && m.change?.resource?.addr && m.change.action && m.change.action !== "noop")
-      changes.push({ address: m.change.resource.addr, actions: [m.change.action] });
+    const m = JSON.parse(line) as {
+      type?: string;
+      change?: { resource?: { addr?: string }; previous_resource?: { addr?: string }; action?: string };
+    };
+    if (m.type === "planned_change" && m.change?.resource?.addr && m.change.action && m.change.action !== "noop") {
+      const previous = m.change.previous_resource?.addr;
+      changes.push({
+        address: m.change.resource.addr,
+        actions: [m.change.action],
+        ...(previous ? { previousAddress: previous } : {}),
+      });
+    }
   }
   return changes;
 }
