@@ -5,14 +5,18 @@
  * apply, so other modules show drift here: the assertions are about module.compute. The full plans of
  * §5.1 on an empty state (the placeholder tag's warning) are dev's full plan (workspace-dev.test.ts).
  *
+ * The same crafted state proves the master password's rotation (database.masterPasswordVersion raised; it was
+ * database.test.ts, which planned dev's database again for its state).
+ *
  * Plan budget (dev): one targeted plan of the data modules for the crafted state, then four targeted
- * -refresh=false plans of compute (one-off step, placeholder tag, pushed tag, toolbox).
+ * -refresh=false plans of compute (one-off step, placeholder tag, pushed tag, toolbox) and one of the database's
+ * password path with the version raised.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { planJson, providerSchemas, stateFromPlan, tempDir } from "../../lib/tools/terraform";
-import { synthAll } from "../helpers/synth";
+import { inputs, synthAll } from "../helpers/synth";
 import {
   changesOf,
   describeTerraform,
@@ -42,6 +46,7 @@ function plannedCompute(dir: string, planFile: string): Map<string, Record<strin
 describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (dev)", () => {
   let dir: string;
   let statePath: string;
+  let crafted: object;
 
   beforeAll(() => {
     const { stacks } = synthAll();
@@ -52,7 +57,8 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
     );
     dir = initializedWorkdir(stacks[WS].dir, WS);
     statePath = path.join(dir, "terraform.tfstate.d", WS, "terraform.tfstate");
-    fs.writeFileSync(statePath, JSON.stringify(stateFromPlan(plan, providerSchemas(dir))));
+    crafted = stateFromPlan(plan, providerSchemas(dir));
+    fs.writeFileSync(statePath, JSON.stringify(crafted));
   }, SLOW);
 
   test(
@@ -163,6 +169,38 @@ describeTerraform("first deploy and the ECS Exec toolbox under real Terraform (d
         memory: "512",
         tags: { Purpose: "ecs-exec-toolbox" },
       });
+    },
+    SLOW,
+  );
+
+  // A crafted state fakes values only known after apply, so unrelated attributes drift; what matters is the
+  // password's path (dev: no prevent_destroy).
+  test(
+    "rotation: raising database.masterPasswordVersion makes a new password and sends its new version to the primary",
+    () => {
+      const bumped = inputs();
+      bumped[WS].database = { ...bumped[WS].database, masterPasswordVersion: 2 };
+      const rotated = initializedWorkdir(synthAll(bumped).stacks[WS].dir, WS);
+      fs.writeFileSync(path.join(rotated, "terraform.tfstate.d", WS, "terraform.tfstate"), JSON.stringify(crafted));
+      const targets = [
+        "terraform_data.master_password",
+        "terraform_data.app_password",
+        "aws_db_instance.postgres",
+        "aws_secretsmanager_secret_version.db_master",
+      ].map((a) => `-target=module.database.${a}`);
+      terraformOk(rotated, ["plan", "-input=false", "-refresh=false", VAR_FILE, ...targets, "-out=tfplan-rotate"]);
+      const shown = showPlan(rotated, "tfplan-rotate");
+      const change = (address: string) =>
+        (shown.resource_changes ?? []).find((c) => c.address === address)?.change as
+          | { actions: string[]; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null }
+          | undefined;
+      expect(change("module.database.terraform_data.master_password")?.actions.sort()).toEqual(["create", "delete"]);
+      expect(change("module.database.terraform_data.app_password")?.actions).toEqual(["no-op"]);
+      const primary = change("module.database.aws_db_instance.postgres");
+      expect([primary?.before?.password_wo_version, primary?.after?.password_wo_version]).toEqual([1, 2]);
+      // The secret gets the new value (the provider replaces the version or updates it in place).
+      expect(change("module.database.aws_secretsmanager_secret_version.db_master")?.actions).not.toEqual(["no-op"]);
+      fs.rmSync(rotated, { recursive: true, force: true });
     },
     SLOW,
   );

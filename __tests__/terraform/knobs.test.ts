@@ -1,14 +1,19 @@
 /**
  * The runbook knobs under real Terraform: every rule fails at plan with the synth-time text when an
- * operator breaks it in tfvars, and seed 000 §5.2's targeted cache rollout plans only the cache.
+ * operator breaks it in tfvars.
+ *
+ * Plan budget: one refused plan per batch, targeted at the modules that read its knobs, in one initialised copy per
+ * workspace. Planned elsewhere: seed 000
+ * §8.3's one-node fix (operator-runbook.test.ts, typed as printed), §5.2's targeted cache plan and the database's
+ * targeted plan (workspace-production.test.ts, against what `npm run rollout` announces).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
-import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
+import { modulesReading } from "../helpers/ha-invariants";
 import { KNOB_CASES, knobBatches } from "../helpers/knob-cases";
 import { synthAll } from "../helpers/synth";
-import { describeTerraform, initializedWorkdir, streamedPlanOk, terraform, terraformOk } from "../helpers/terraform";
+import { describeTerraform, initializedWorkdir, terraform } from "../helpers/terraform";
 
 /** Rewrites `name = value` lines of a tfvars file. */
 function editTfvars(file: string, values: Record<string, string>): void {
@@ -51,7 +56,11 @@ describeTerraform("runbook knobs under real Terraform", () => {
       const original = fs.readFileSync(file, "utf8");
       editTfvars(file, Object.assign({}, ...batch.map((c) => c.tfvars)));
       try {
-        const r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`]);
+        // Targeted at the modules that read the batch's knobs: a variable's validation runs in every plan of a resource
+        // that reads the variable (a full plan fails the same way, after planning everything else).
+        const variables = batch.flatMap((c) => [...c.reads, ...Object.keys(c.tfvars)]);
+        const targets = modulesReading(stacks[ws], variables).map((m) => `-target=module.${m}`);
+        const r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`, ...targets]);
         expect(r.code).not.toBe(0);
         for (const c of batch) expect(r.text).toContain(c.message);
       } finally {
@@ -59,47 +68,4 @@ describeTerraform("runbook knobs under real Terraform", () => {
       }
     },
   );
-
-  test("seed 000 §8.3: dev's one-node, no-failover tfvars plan cleanly", () => {
-    const group = streamedPlanOk(dirs.dev, [
-      "-input=false",
-      "-var-file=environments/dev/terraform.tfvars",
-      "-target=module.cache",
-      "-out=tfplan-cache",
-    ]).find((c) => c.address === "module.cache.aws_elasticache_replication_group.redis");
-    expect(group?.actions).toEqual(["create"]);
-  });
-
-  test("seed 000 §5.2: state backup, then plan -target=module.cache touches only the cache and what it reads", () => {
-    const dir = dirs.production;
-    const backup = terraformOk(dir, ["state", "pull"]);
-    fs.writeFileSync(path.join(dir, "terraform.tfstate.backup"), backup.stdout);
-    terraformOk(dir, ["workspace", "select", "production"]);
-    const changes = streamedPlanOk(dir, [
-      "-input=false",
-      "-var-file=environments/production/terraform.tfvars",
-      "-target=module.cache",
-      "-out=tfplan-cache",
-    ]);
-    const modules = new Set(changes.map((c) => c.address.split(".")[1]));
-    expect([...modules].sort()).toEqual(["cache", "network", "security"]);
-    // What `npm run rollout -- production cache` announces is what Terraform really pulls in.
-    expect([...modules].sort()).toEqual(
-      ["cache", ...targetClosure(moduleGraph(stacks.production.root), "cache")].sort(),
-    );
-  });
-
-  test("plan -target=module.database touches only the database and what it reads", () => {
-    const dir = dirs.production;
-    const changes = streamedPlanOk(dir, [
-      "-input=false",
-      "-var-file=environments/production/terraform.tfvars",
-      "-target=module.database",
-      "-out=tfplan-database",
-    ]).map((c) => c.address);
-    expect([...new Set(changes.map((a) => a.split(".")[1]))].sort()).toEqual(
-      ["database", ...targetClosure(moduleGraph(stacks.production.root), "database")].sort(),
-    );
-    expect(changes.filter((a) => a.startsWith("module.database.aws_db_instance.replica["))).toHaveLength(2);
-  });
 });

@@ -10,6 +10,10 @@
  * a section needs a deployed workspace, the test pushes a crafted state (stateFromPlan) with
  * `terraform state push`, and its plans get `-refresh=false` (the only change to a printed command).
  * The sections share one initialised workspace and run in order.
+ *
+ * Plan budget (dev): each section's plans once, as printed (§5.1's targeted plans with `-json` appended: the first
+ * deploy's order is read from the stream, so workspace-dev.test.ts does not plan the same targets again), plus one
+ * full `-refresh=false` plan (`show -json`) from which the crafted states are made.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,9 +23,11 @@ import {
   providerSchemas,
   showPlan,
   stateFromPlan,
+  streamedChanges,
   terraformOk,
   type PlanJson,
 } from "../../lib/tools/terraform";
+import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
 import { withTfvarsImageTag } from "../../lib/tools/image";
 import {
   bashLines,
@@ -167,13 +173,22 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     deployed = true;
   }
 
-  test("§5.1 first deploy: init, workspace, validate and every targeted plan run as printed, and npm run rollout agrees", () => {
-    const { results } = runSection("§5.1");
+  test("§5.1 first deploy: init, workspace, validate and every targeted plan run as printed, each touching only its target and what npm run rollout says it reads", () => {
+    // The plan lines get `-json` (Terraform's machine-readable stream of the same plan): what each plans is read from it.
+    const { results } = runSection("§5.1", (l) => (/^terraform plan /.test(l) ? `${l} -json` : l));
     const plans = [...results.keys()].filter((l) => l.startsWith("terraform plan "));
     expect(plans.length).toBeGreaterThanOrEqual(5);
+    const graph = moduleGraph(stack.root);
     for (const line of plans) {
-      for (const t of command(line).matchAll(/-target=(module\.[a-z_]+)/g))
-        expect(results.get(line)?.text).toContain(`# ${t[1]}.`);
+      const changes = streamedChanges(results.get(line)?.stdout ?? "").map((c) => c.address);
+      const targets = [...new Set([...command(line).matchAll(/-target=module\.([a-z_]+)/g)].map((t) => t[1]))];
+      const allowed = targets.flatMap((m) => [m, ...targetClosure(graph, m)]);
+      for (const m of targets)
+        expect({ line, plans: changes.some((a) => a.startsWith(`module.${m}.`)) }).toEqual({ line, plans: true });
+      expect({ line, outside: changes.filter((a) => !allowed.some((m) => a.startsWith(`module.${m}.`))) }).toEqual({
+        line,
+        outside: [],
+      });
     }
     const compute = plans.find((l) => / -target=module\.compute -/.test(l)) as string;
     expect(variables(planOut(compute) as string).app_image_tag).toBe("3.0.0"); // the tag set before the services

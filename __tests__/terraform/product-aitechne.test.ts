@@ -3,6 +3,10 @@
  * offline; dev (option A, the default VPC) reads two data sources that need AWS, so it is planned by
  * `terraform test` with `override_data` giving them fixed values (the same offline provider settings as
  * every Terraform-layer copy; operators never see the test file).
+ *
+ * Plan budget: prod — one full plan (stream: addresses and actions suffice); its runbook's validate, targeted, compute
+ * and full plans run as typed in products.test.ts. dev — one `validate` and one `terraform test` plan; the SAM
+ * section reads outputs of a hand-made state (no plan).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -10,7 +14,7 @@ import { AITECHNE } from "../../environments/aitechne";
 import { synthProduct } from "../helpers/synth";
 import { spawnSync } from "child_process";
 import { workspaceDir } from "../../lib/tools/product-runbook";
-import { describeTerraform, initializedWorkdir, plannedChanges, terraform, terraformOk } from "../helpers/terraform";
+import { describeTerraform, initializedWorkdir, streamedPlanOk, terraform, terraformOk } from "../helpers/terraform";
 import { tempDir } from "../../lib/tools/terraform";
 
 /** The default VPC and subnets the override gives option A (the subnets unsorted, as AWS may list them). */
@@ -69,11 +73,9 @@ run "option_a_plans_on_the_default_vpc" {
 describeTerraform("AI Techne Academy under real Terraform", () => {
   const { dir } = synthProduct(AITECHNE);
 
-  test("option B (prod): validate, then a full plan creates the VPC, its public subnets and no NAT or private subnet", () => {
+  test("option B (prod): a full plan creates the VPC, its public subnets and no NAT or private subnet", () => {
     const work = initializedWorkdir(dir("prod"), "prod");
-    expect(terraformOk(work, ["validate", "-json"]).stdout).toContain('"valid": true');
-    terraformOk(work, ["plan", "-input=false", "-var-file=environments/prod/terraform.tfvars", "-out=tfplan"]);
-    const changes = plannedChanges(work, "tfplan");
+    const changes = streamedPlanOk(work, ["-input=false", "-var-file=environments/prod/terraform.tfvars"]);
     const addresses = changes.map((c) => c.address);
     expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["create"]));
     expect(addresses).toEqual(
@@ -98,18 +100,6 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
         "module.monitoring.aws_cloudwatch_metric_alarm.metric_high_failure_rate",
       ]),
     );
-  });
-
-  test("option B (prod): plan -target=module.network touches only the network", () => {
-    const work = initializedWorkdir(dir("prod"), "prod");
-    terraformOk(work, [
-      "plan",
-      "-input=false",
-      "-var-file=environments/prod/terraform.tfvars",
-      "-target=module.network",
-      "-out=tfplan-network",
-    ]);
-    expect(plannedChanges(work, "tfplan-network").filter((c) => !c.address.startsWith("module.network."))).toEqual([]);
   });
 
   test("option A (dev): validate, then terraform test plans the root with the default VPC's data sources overridden", () => {

@@ -2,11 +2,21 @@
  * Atena's prod under real Terraform 1.11 and aws provider 5.100 (offline): the targeted compute plan the
  * guide's pipeline runs, and DATABASE_URL written write-only — a plan that knows the password and the
  * endpoint still shows the URL nowhere (D104).
+ *
+ * Plan budget (prod): the targeted compute plan with an image tag (shared by the first two tests), one settle plan and
+ * the plan after put-parameter; the targeted database plan for its crafted state, one settle plan and the URL's plan.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ATENA } from "../../environments/atena";
-import { initializedWorkdir, planJson, providerSchemas, stateFromPlan, terraformOk } from "../../lib/tools/terraform";
+import {
+  initializedWorkdir,
+  planJson,
+  type PlanJson,
+  providerSchemas,
+  stateFromPlan,
+  terraformOk,
+} from "../../lib/tools/terraform";
 import { describeTerraform, settleState } from "../helpers/terraform";
 import { synthProduct } from "../helpers/synth";
 
@@ -27,11 +37,16 @@ const VAR_FILE = "-var-file=environments/prod/terraform.tfvars";
 const PASSWORD = "fake-app_password-input";
 const HOST = "atena-prod-db.abcdefghijkl.us-east-1.rds.amazonaws.com";
 
+const TAG = "-var=app_image_tag=sha-abc1234";
+
 describeTerraform("Atena prod under real Terraform", () => {
   const stack = synthProduct(ATENA).dir("prod");
+  /** The guide's targeted compute plan with a real image's tag: planned once, read by the first two tests. */
+  let compute: PlanJson | undefined;
+  const computePlan = () => (compute ??= planJson(stack, "prod", ["-target=module.compute", TAG]));
 
   test("a targeted plan of module.compute creates the guide's cluster, services, log groups and parameters", () => {
-    const plan = planJson(stack, "prod", ["-target=module.compute"]) as unknown as {
+    const plan = computePlan() as unknown as {
       resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> } }[];
     };
     const after = (a: string) =>
@@ -53,7 +68,6 @@ describeTerraform("Atena prod under real Terraform", () => {
   }, 600_000);
 
   test("every service runs zero tasks while an operator parameter is CHANGE_ME, and the plan after put-parameter starts them; the container rename updates the service in place (D162)", () => {
-    const TAG = "-var=app_image_tag=sha-abc1234";
     type Plan = {
       variables: Record<string, { value: unknown }>;
       resource_changes: { address: string; change: { actions: string[]; after: Record<string, unknown> | null } }[];
@@ -62,7 +76,7 @@ describeTerraform("Atena prod under real Terraform", () => {
       p.resource_changes.filter((c) => /^module\.compute\.aws_appautoscaling_target\./.test(c.address));
     const minimum = (p: Plan, address: string) => p.variables[`${address.split(".").pop()}_min_capacity`].value;
     // A real image, the environment running: only the placeholders hold the services.
-    const first = planJson(stack, "prod", ["-target=module.compute", TAG]) as unknown as Plan;
+    const first = computePlan() as unknown as Plan;
     expect(targets(first).length).toBeGreaterThan(0);
     for (const t of targets(first))
       expect([t.address, t.change.after?.min_capacity, t.change.after?.max_capacity]).toEqual([t.address, 0, 0]);

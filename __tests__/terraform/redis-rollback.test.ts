@@ -11,6 +11,13 @@
  * The crafted state holds placeholders for values only a real apply knows; some resources show
  * drift because of them in any plan. Each assertion is therefore made against a control plan of the
  * unchanged configuration on the same state: what the rollback adds is what is asserted.
+ *
+ * The same crafted states prove the flow-log KMS key's rail (D58; it was flow-log-key-rail.test.ts, which crafted
+ * each workspace's network again): its prevent_destroy follows the workspace.
+ *
+ * Plan budget: staging — the full plan for the crafted state, one settle plan, the control plan, the seed's destroy
+ * plan, the flow-log key's destroy plan (stream), the step-2, step-3 and re-enable plans; production — one targeted
+ * plan of the cache and the network for the crafted state, and three plans that meet prevent_destroy or delete the cache.
  */
 import * as path from "path";
 import * as fs from "fs";
@@ -18,11 +25,10 @@ import { inputs, synthAll } from "../helpers/synth";
 import {
   describeTerraform,
   initializedWorkdir,
-  plannedChanges,
   settleState,
   stateInstances,
+  streamedPlanOk,
   terraform,
-  terraformOk,
 } from "../helpers/terraform";
 import { planJson, providerSchemas, stateDependencies, stateFromPlan } from "../../lib/tools/terraform";
 
@@ -33,6 +39,22 @@ const VAR_FILE = "-var-file=environments/staging/terraform.tfvars";
 const destructive = (c: Change) => c.actions.includes("delete");
 const inModule = (m: string) => (c: Change) => c.address.startsWith(`module.${m}.`);
 const REDIS_ALARM = /^module\.monitoring\.aws_cloudwatch_metric_alarm\.(redis_|cache_miss)/;
+/**
+ * Only addresses and actions are asserted, so every plan here is read from the `plan -json` stream, which names one
+ * action per change: a replacement (`replace`) is a delete and a create, as `terraform show -json` lists it.
+ */
+const actionsOf = (changes: Change[]): Change[] =>
+  changes.map((c) => (c.actions.join() === "replace" ? { ...c, actions: ["delete", "create"] } : c));
+/** The VPC flow logs' KMS key (D58). */
+const FLOW_LOG_KEY = "module.network.aws_kms_key.flow_logs[0]";
+const destroyFlowLogKey = (varFile: string) => [
+  "-destroy",
+  "-input=false",
+  "-refresh=false",
+  varFile,
+  `-target=${FLOW_LOG_KEY}`,
+  "-out=tfplan-destroy-key",
+];
 
 describeTerraform("seed 000 §7.3: removing Redis while compute keeps running (staging)", () => {
   let onDir: string;
@@ -41,10 +63,8 @@ describeTerraform("seed 000 §7.3: removing Redis while compute keeps running (s
   let settled: State;
   let control: Change[];
   const stateIn = (dir: string) => path.join(dir, "terraform.tfstate.d", "staging", "terraform.tfstate");
-  const plan = (dir: string, name: string, args: string[]): Change[] => {
-    terraformOk(dir, ["plan", "-input=false", "-refresh=false", VAR_FILE, `-out=${name}`, ...args]);
-    return plannedChanges(dir, name);
-  };
+  const plan = (dir: string, name: string, args: string[]): Change[] =>
+    actionsOf(streamedPlanOk(dir, ["-input=false", "-refresh=false", VAR_FILE, `-out=${name}`, ...args]));
 
   beforeAll(() => {
     const on = synthAll().stacks.staging;
@@ -69,6 +89,10 @@ describeTerraform("seed 000 §7.3: removing Redis while compute keeps running (s
         "module.cache.aws_elasticache_replication_group.redis",
       ]),
     );
+  });
+
+  test("the flow-log key has no prevent_destroy outside production: staging plans its destruction (D58)", () => {
+    expect(streamedPlanOk(onDir, destroyFlowLogKey(VAR_FILE)).map((c) => c.address)).toContain(FLOW_LOG_KEY);
   });
 
   describe("step 2, with cache.enabled = false: plan -target=module.compute -target=module.monitoring", () => {
@@ -179,9 +203,9 @@ describeTerraform("seed 000 §7.3 in production: prevent_destroy, and the delibe
     const off = synthAll(all).stacks.production;
     onDir = initializedWorkdir(on.dir, "production");
     offDir = initializedWorkdir(off.dir, "production");
-    // Production's cache as applied by seed 000 §5.2 (with what it reads: network and security).
+    // Production's network and cache as applied by seed 000 §5.1–5.2 (with what the cache reads from security).
     const state = stateFromPlan(
-      planJson(on.dir, "production", ["-target=module.cache"]),
+      planJson(on.dir, "production", ["-target=module.network", "-target=module.cache"]),
       providerSchemas(onDir),
       undefined,
       { dependencies: stateDependencies(on.dir) },
@@ -197,16 +221,17 @@ describeTerraform("seed 000 §7.3 in production: prevent_destroy, and the delibe
     expect(r.text).toContain("module.cache.aws_elasticache_replication_group.redis");
   });
 
+  test("the flow-log key's prevent_destroy refuses a plan that destroys it (D58)", () => {
+    const r = terraform(onDir, ["plan", ...destroyFlowLogKey(VAR)]);
+    expect(r.code).not.toBe(0);
+    expect(r.text).toContain("Instance cannot be destroyed");
+    expect(r.text).toContain("aws_kms_key.flow_logs");
+  });
+
   test("with enabled: false and allowDestroy: true, plan -target=module.cache deletes the cache and nothing else", () => {
-    terraformOk(offDir, [
-      "plan",
-      "-input=false",
-      "-refresh=false",
-      VAR,
-      "-target=module.cache",
-      "-out=tfplan-no-cache",
-    ]);
-    const changes = plannedChanges(offDir, "tfplan-no-cache");
+    const changes = actionsOf(
+      streamedPlanOk(offDir, ["-input=false", "-refresh=false", VAR, "-target=module.cache", "-out=tfplan-no-cache"]),
+    );
     expect(changes.map((c) => c.address)).toContain("module.cache.aws_elasticache_replication_group.redis");
     expect(changes.filter((c) => !c.address.startsWith("module.cache."))).toEqual([]);
     expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["delete"]));

@@ -5,12 +5,13 @@
  * an index, and Terraform must move them to `[0]`, not destroy and recreate them.
  *
  * Plan budget (dev): one targeted plan of the network for the crafted state (deployedDevNetwork, shared by
- * both suites), then three targeted -refresh=false plans.
+ * both suites), then three targeted -refresh=false plans, read from the `plan -json` stream (a move is a change
+ * with a `previous_resource`).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { deployedDevNetwork, describeTerraform, showPlan, streamedPlanOk, terraformOk } from "../helpers/terraform";
-import { type PlanJson, tempDir } from "../../lib/tools/terraform";
+import { deployedDevNetwork, describeTerraform, streamedPlanOk } from "../helpers/terraform";
+import { tempDir } from "../../lib/tools/terraform";
 
 type Instance = { index_key?: unknown; attributes: Record<string, unknown> };
 type State = { resources: { module?: string; type: string; name: string; instances: Instance[] }[] };
@@ -22,12 +23,6 @@ function deployedCopy(): { dir: string; state: State } {
   const dir = tempDir("tfwork");
   fs.cpSync(deployed.dir, dir, { recursive: true, verbatimSymlinks: true });
   return { dir, state: JSON.parse(JSON.stringify(deployed.state)) as State };
-}
-
-/** A resource change of a saved plan (no-ops included: a move alone is a no-op with a previous address). */
-function changeOf(plan: PlanJson, address: string) {
-  const c = (plan.resource_changes ?? []).find((x) => x.address === address);
-  return c && { previousAddress: c.previous_address, actions: c.change.actions };
 }
 
 // The crafted state fakes values only an apply knows; targeting the VPC alone keeps the rest out.
@@ -70,18 +65,16 @@ describeTerraform("renaming a resource", () => {
     json.moved = [{ from: "aws_vpc.main", to: "aws_vpc.this" }];
     fs.writeFileSync(moduleFile, JSON.stringify(json));
     try {
-      terraformOk(dir, [
-        "plan",
+      const vpc = streamedPlanOk(dir, [
         "-input=false",
         "-refresh=false",
         "-var-file=environments/dev/terraform.tfvars",
         ...VPC_TARGETS,
-        "-out=tfplan-moved",
-      ]);
-      const vpc = changeOf(showPlan(dir, "tfplan-moved"), "module.network.aws_vpc.this");
+      ]).find((c) => c.address === "module.network.aws_vpc.this");
       expect(vpc?.previousAddress).toBe("module.network.aws_vpc.main");
       expect(vpc?.actions).not.toContain("delete");
       expect(vpc?.actions).not.toContain("create");
+      expect(vpc?.actions).not.toContain("replace");
     } finally {
       fs.writeFileSync(moduleFile, original);
     }
@@ -115,20 +108,18 @@ describeTerraform("ALB internet rules applied before albIngress existed", () => 
 
   test("the plan moves them to [0] and neither destroys nor creates them", () => {
     const targets = RULES.map((r) => `-target=module.network.aws_vpc_security_group_ingress_rule.${r}`);
-    terraformOk(dir, [
-      "plan",
+    const changes = streamedPlanOk(dir, [
       "-input=false",
       "-refresh=false",
       "-var-file=environments/dev/terraform.tfvars",
       ...targets,
-      "-out=tfplan-alb-rules",
     ]);
-    const plan = showPlan(dir, "tfplan-alb-rules");
     for (const rule of RULES) {
-      const change = changeOf(plan, `module.network.aws_vpc_security_group_ingress_rule.${rule}[0]`);
+      const change = changes.find((c) => c.address === `module.network.aws_vpc_security_group_ingress_rule.${rule}[0]`);
       expect(change?.previousAddress).toBe(`module.network.aws_vpc_security_group_ingress_rule.${rule}`);
       expect(change?.actions).not.toContain("delete");
       expect(change?.actions).not.toContain("create");
+      expect(change?.actions).not.toContain("replace");
     }
   });
 });

@@ -1,10 +1,15 @@
-/** Backup → change → restore with real Terraform and a local backend (seed 000 §7.2). */
+/**
+ * Backup → change → restore with real Terraform and a local backend (seed 000 §7.2). The states are written by hand
+ * (a VPC and its internet gateway): `terraform state` reads no provider schema, so no plan is needed to make them.
+ *
+ * Plan budget: none (two `init`s; every command is `terraform state …` or `npm run state`).
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { backup, listBackups, planRestore, restore } from "../../lib/tools/state-backup";
 import { OperatorWorkspace } from "../helpers/operator";
 import { synthAll, tempDir } from "../helpers/synth";
-import { deployedDevNetwork, describeTerraform, terraformOk } from "../helpers/terraform";
+import { describeTerraform, initializedWorkdir, terraformOk } from "../helpers/terraform";
 
 describeTerraform("state backup and rollback", () => {
   let dir = "";
@@ -12,10 +17,17 @@ describeTerraform("state backup and rollback", () => {
   const serial = () => JSON.parse(terraformOk(dir, ["state", "pull"]).stdout).serial as number;
 
   beforeAll(() => {
-    const deployed = deployedDevNetwork();
-    dir = deployed.dir;
+    dir = initializedWorkdir(synthAll().stacks.dev.dir, "dev");
     const crafted = path.join(tempDir("state"), "crafted.tfstate");
-    fs.writeFileSync(crafted, JSON.stringify(deployed.state));
+    fs.writeFileSync(
+      crafted,
+      JSON.stringify(
+        handMadeState("bbbbbbbb-1111-4222-8333-444444444444", [
+          ["aws_vpc", "this", 1, { id: "vpc-0dev" }],
+          ["aws_internet_gateway", "this[0]", 0, { id: "igw-0dev", vpc_id: "vpc-0dev" }],
+        ]),
+      ),
+    );
     terraformOk(dir, ["state", "push", crafted]);
   });
 
@@ -74,24 +86,9 @@ describeTerraform("npm run state, typed in cdktf.out/stacks/<ws>", () => {
     // dev has been applied: one VPC carrying dev's default tags, backed up the way the runbook says.
     const tags = (stacks.dev.root.provider.aws as { default_tags: { tags: Record<string, string> }[] }[])[0]
       .default_tags[0].tags;
-    const vpc = {
-      module: "module.network",
-      mode: "managed",
-      type: "aws_vpc",
-      name: "this",
-      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-      instances: [
-        { schema_version: 1, attributes: { id: "vpc-0dev", tags, tags_all: tags }, sensitive_attributes: [] },
-      ],
-    };
-    const state = {
-      version: 4,
-      terraform_version: "1.11.4",
-      serial: 3,
-      lineage: "aaaaaaaa-1111-4222-8333-444444444444",
-      outputs: {},
-      resources: [vpc],
-    };
+    const state = handMadeState("aaaaaaaa-1111-4222-8333-444444444444", [
+      ["aws_vpc", "this", 1, { id: "vpc-0dev", tags, tags_all: tags }],
+    ]);
     fs.writeFileSync(path.join(dev.dir, "crafted.tfstate"), JSON.stringify(state));
     dev.ok("terraform state push crafted.tfstate");
     const saved = /^saved (\S+):/.exec(
@@ -153,3 +150,32 @@ describeTerraform("npm run state, typed in cdktf.out/stacks/<ws>", () => {
     }
   });
 });
+
+/** A state (format 4) of network resources, as an apply records them: `[type, name or name[index], schema version, attributes]`. */
+function handMadeState(lineage: string, resources: [string, string, number, Record<string, unknown>][]): object {
+  return {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 3,
+    lineage,
+    outputs: {},
+    resources: resources.map(([type, name, version, attributes]) => {
+      const [bare, index] = name.split(/\[|\]/);
+      return {
+        module: "module.network",
+        mode: "managed",
+        type,
+        name: bare,
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [
+          {
+            ...(index !== undefined ? { index_key: Number(index) } : {}),
+            schema_version: version,
+            attributes,
+            sensitive_attributes: [],
+          },
+        ],
+      };
+    }),
+  };
+}

@@ -2,22 +2,37 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadEnvironments } from "../../environments";
 import { placeholderCheckName, placeholdersOf } from "../../lib/core/placeholders";
-import { initializedWorkdir, OFFLINE_PROVIDER } from "../../lib/tools/terraform";
+import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
+import {
+  changesOf,
+  initializedWorkdir,
+  OFFLINE_PROVIDER,
+  planResources,
+  type PlanJson,
+  type PlanResource,
+} from "../../lib/tools/terraform";
 import { MAX_CACHE_NODES } from "../../modules/cache/config";
 import { originDnsWarning } from "../../modules/cdn";
 import { startFakeSts, type FakeSts } from "../helpers/fake-sts";
-import { editedTfvars, haLosses, haSnapshot } from "../helpers/ha-invariants";
+import { editedTfvars, haLosses, haSnapshot, modulesReading } from "../helpers/ha-invariants";
 import { synthAll } from "../helpers/synth";
 import { plannedValues, sharedInstanceNames, terraform } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 
 /**
- * Plan budget (production): the suite's (full plan, four targeted plans, HA edits), the CDN's targeted plan (stream; it
- * was compute.test.ts, whose cache and compute plans were the suite's and knobs.test.ts's), two targeted plans of the
- * cache for the HA fixture, one full plan under another account's credentials (refused), and three refused plans.
+ * Plan budget (production): the suite's (full plan, four targeted plans, HA edits), the CDN's targeted plan (stream), two
+ * targeted plans of the cache for the HA fixture (the first also shows what `-target=module.cache` pulls in, seed 000
+ * §5.2), one targeted plan of the database with `-var=db_apply_immediately=true` (what it pulls in, and the knob
+ * reaching every instance), one full plan under another account's credentials (refused), and three refused plans.
+ * The database's planned values are read from the full plan (it was database.test.ts's targeted plan; knobs.test.ts
+ * planned the cache and database targets again).
  */
 workspaceSuite("production", ({ dir, plan, fullPlan, shownPlan }) => {
   const created = () => (fullPlan().resource_changes ?? []).map((c) => c.address);
+  const root = () => synthAll().stacks.production.root;
+  /** The modules a plan touches, and what `npm run rollout` announces a target pulls in. */
+  const modulesOf = (p: PlanJson) => [...new Set(changesOf(p).map((c) => c.address.split(".")[1]))].sort();
+  const closure = (m: string) => [m, ...targetClosure(moduleGraph(root()), m)].sort();
 
   test("a full plan creates one NAT gateway per AZ, flow logs and 4 interface endpoints", () => {
     const changes = created();
@@ -111,26 +126,41 @@ workspaceSuite("production", ({ dir, plan, fullPlan, shownPlan }) => {
     );
   });
 
-  test("the runbook-edit HA check catches an edit copied from a smaller workspace: one node fewer than production's is a lost node", () => {
+  /**
+   * Two targeted plans of the cache: a group one node larger than production's (within the schema's maximum), and the
+   * same one node smaller, so the smaller count still passes the failover validation and only the HA check can catch
+   * it, whatever production's count is today.
+   */
+  let fixture: { nodes: number; base: PlanJson; edited: PlanJson } | undefined;
+  const cacheFixture = () => {
+    if (fixture) return fixture;
     const file = path.join(dir(), "environments", "production", "terraform.tfvars");
     const original = fs.readFileSync(file, "utf8");
     const configured = Number(/^redis_num_cache_nodes = (\d+)/m.exec(original)?.[1]);
-    // A group one node larger than the edit (within the schema's maximum), so the smaller count still passes the
-    // failover validation and only the HA check can catch it, whatever production's count is today.
     const nodes = Math.min(configured + 1, MAX_CACHE_NODES);
     const withNodes = (n: number) => editedTfvars(original, { redis_num_cache_nodes: String(n) });
-    let base, edited;
     try {
       fs.writeFileSync(file, withNodes(nodes));
-      base = haSnapshot(shownPlan("tfplan-ha-fixture-base", "-target=module.cache"));
+      const base = shownPlan("tfplan-ha-fixture-base", "-target=module.cache");
       // Before D140 the §8.3 fix printed staging's count (2) here.
       fs.writeFileSync(file, withNodes(nodes - 1));
-      edited = haSnapshot(shownPlan("tfplan-ha-fixture", "-target=module.cache"));
+      fixture = { nodes, base, edited: shownPlan("tfplan-ha-fixture", "-target=module.cache") };
     } finally {
       fs.writeFileSync(file, original);
     }
-    const losses = haLosses(base, edited, ["cache"]);
+    return fixture;
+  };
+
+  test("the runbook-edit HA check catches an edit copied from a smaller workspace: one node fewer than production's is a lost node", () => {
+    const { nodes, base, edited } = cacheFixture();
+    const losses = haLosses(haSnapshot(base), haSnapshot(edited), ["cache"]);
     expect(losses).toEqual([`module.cache.aws_elasticache_replication_group.redis nodes: ${nodes} → ${nodes - 1}`]);
+  });
+
+  test("seed 000 §5.2: plan -target=module.cache touches only the cache and what npm run rollout says it reads", () => {
+    const modules = modulesOf(cacheFixture().base);
+    expect(modules).toEqual(closure("cache"));
+    expect(modules).toContain("network");
   });
 
   test("plan -target=module.cdn creates the distribution and its WAF through the us-east-1 alias", () => {
@@ -142,12 +172,108 @@ workspaceSuite("production", ({ dir, plan, fullPlan, shownPlan }) => {
     );
   });
 
+  describe("the database (write-only passwords, replicas, names, db_apply_immediately)", () => {
+    const at = (p: PlanJson, address: string): PlanResource => {
+      const r = planResources(p).find((x) => x.address === address);
+      if (!r) throw new Error(`${address} is not in the plan`);
+      return r;
+    };
+    const instances = (p: PlanJson) =>
+      planResources(p).filter((r) => r.type === "aws_db_instance" && r.address.startsWith("module.database."));
+    let urgentPlan: PlanJson | undefined;
+    const urgent = () =>
+      (urgentPlan ??= shownPlan("tfplan-db-urgent", "-target=module.database", "-var=db_apply_immediately=true"));
+
+    test("plan -target=module.database touches only the database and what npm run rollout says it reads", () => {
+      expect(modulesOf(urgent())).toEqual(closure("database"));
+    });
+
+    test("production plans a primary and 2 replicas, none with manage_master_user_password", () => {
+      expect(
+        instances(fullPlan())
+          .map((r) => r.address)
+          .sort(),
+      ).toEqual([
+        "module.database.aws_db_instance.postgres",
+        "module.database.aws_db_instance.replica[0]",
+        "module.database.aws_db_instance.replica[1]",
+      ]);
+      for (const r of instances(fullPlan())) expect(r.values.manage_master_user_password ?? false).toBe(false);
+    });
+
+    test("the primary gets the password write-only: version 1 in the plan, the value nowhere", () => {
+      const primary = at(fullPlan(), "module.database.aws_db_instance.postgres");
+      expect(primary.values).toMatchObject({ password_wo_version: 1, username: "eduautismo_admin" });
+      expect(primary.values.password_wo ?? null).toBeNull();
+      expect(primary.values.password ?? null).toBeNull();
+    });
+
+    test("the replicas replicate the primary and set no password of their own", () => {
+      for (const i of [0, 1]) {
+        const r = at(fullPlan(), `module.database.aws_db_instance.replica[${i}]`);
+        expect(r.values.replicate_source_db).toBe("eduautismo-ia-production-postgres");
+        expect(r.values.password_wo_version ?? null).toBeNull();
+      }
+    });
+
+    test("the two secrets are eduautismo-ia/production/db-master and db-app", () => {
+      const names = planResources(fullPlan())
+        .filter((r) => r.type === "aws_secretsmanager_secret" && r.address.startsWith("module.database."))
+        .map((r) => r.values.name)
+        .sort();
+      expect(names).toEqual(["eduautismo-ia/production/db-app", "eduautismo-ia/production/db-master"]);
+    });
+
+    test("the application password's rotation plans: AWS's multi-user function in the private subnets, and a 30-day-or-configured schedule not run at creation", () => {
+      const stack = at(
+        fullPlan(),
+        "module.database.aws_serverlessapplicationrepository_cloudformation_stack.db_app_rotation",
+      );
+      expect(stack.values.application_id).toMatch(/SecretsManagerRDSPostgreSQLRotationMultiUser$/);
+      // parameters are known only after apply (the group's id, the master secret's ARN); the stack's name is known now.
+      expect(stack.values.name).toBe("eduautismo-ia-production-db-app-rotation");
+      expect(stack.values.capabilities).toEqual(
+        expect.arrayContaining(["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"]),
+      );
+      const rotation = at(fullPlan(), "module.database.aws_secretsmanager_secret_rotation.db_app");
+      expect(rotation.values.rotate_immediately).toBe(false);
+      const days = (rotation.values.rotation_rules as { automatically_after_days: number }[])[0]
+        .automatically_after_days;
+      expect(days).toBeGreaterThanOrEqual(1);
+      expect(
+        at(fullPlan(), "module.database.aws_vpc_security_group_ingress_rule.postgres_from_rotation").values.from_port,
+      ).toBe(5432);
+    });
+
+    test("the parameter group is named by prefix, so a replacement never collides with the old name", () => {
+      expect(at(fullPlan(), "module.database.aws_db_parameter_group.postgres").values).toMatchObject({
+        name_prefix: "eduautismo-ia-production-postgres15-",
+        family: "postgres15",
+      });
+    });
+
+    test("db_apply_immediately defaults to false and -var=db_apply_immediately=true reaches the primary and every replica", () => {
+      expect(instances(fullPlan()).map((r) => r.values.apply_immediately)).toEqual([false, false, false]);
+      expect(instances(urgent()).map((r) => r.values.apply_immediately)).toEqual([true, true, true]);
+    });
+
+    test("production keeps 30 days of backups", () => {
+      expect(at(fullPlan(), "module.database.aws_db_instance.postgres").values.backup_retention_period).toBe(30);
+    });
+  });
+
   test("production cannot be stopped", () => {
+    // Targeted at the modules that read the switch: its validation runs in every plan of them (and last in a full plan).
+    const targets = modulesReading(synthAll().stacks.production, ["environment_running"]).map(
+      (m) => `-target=module.${m}`,
+    );
+    expect(targets.length).toBeGreaterThan(0);
     const r = terraform(dir(), [
       "plan",
       "-input=false",
       "-var-file=environments/production/terraform.tfvars",
       "-var=environment_running=false",
+      ...targets,
     ]);
     expect(r.code).not.toBe(0);
     expect(r.text).toContain("production cannot be stopped: environment_running must stay true");

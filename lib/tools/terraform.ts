@@ -8,6 +8,7 @@
  * scripts that need a plan.
  */
 import { spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -166,6 +167,8 @@ export function terraformOk(dir: string, args: string[]): TfResult {
 export interface PlannedChange {
   readonly address: string;
   readonly actions: string[];
+  /** The address the state held it under, when a `moved` block moves it (the stream's `previous_resource`). */
+  readonly previousAddress?: string;
 }
 
 /** A saved plan as `terraform show -json <planfile>` prints it (Terraform's documented JSON output format). */
@@ -208,18 +211,32 @@ export function planVariables(plan: PlanJson): Record<string, unknown> {
 /**
  * `terraform plan -json <args>` in `dir`: the machine-readable stream's `planned_change` messages, for
  * plans where addresses and actions suffice (no `show` afterwards). The stream names one action per
- * change (`create`, `update`, `delete`, `replace`, `read`); no-ops are not reported.
+ * change (`create`, `update`, `delete`, `replace`, `read`, `move` for a move alone); no-ops are not reported.
  */
 export function streamedPlan(dir: string, args: string[]): { result: TfResult; changes: PlannedChange[] } {
   const result = terraform(dir, ["plan", "-json", ...args]);
+  return { result, changes: streamedChanges(result.stdout) };
+}
+
+/** The `planned_change` messages of a `terraform plan -json` stream (no-ops are not reported). */
+export function streamedChanges(stdout: string): PlannedChange[] {
   const changes: PlannedChange[] = [];
-  for (const line of result.stdout.split("\n")) {
+  for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
-    const m = JSON.parse(line) as { type?: string; change?: { resource?: { addr?: string }; action?: string } };
-    if (m.type === "planned_change" && m.change?.resource?.addr && m.change.action && m.change.action !== "noop")
-      changes.push({ address: m.change.resource.addr, actions: [m.change.action] });
+    const m = JSON.parse(line) as {
+      type?: string;
+      change?: { resource?: { addr?: string }; previous_resource?: { addr?: string }; action?: string };
+    };
+    if (m.type === "planned_change" && m.change?.resource?.addr && m.change.action && m.change.action !== "noop") {
+      const previous = m.change.previous_resource?.addr;
+      changes.push({
+        address: m.change.resource.addr,
+        actions: [m.change.action],
+        ...(previous ? { previousAddress: previous } : {}),
+      });
+    }
   }
-  return { result, changes };
+  return changes;
 }
 
 /** streamedPlan, throwing with Terraform's diagnostics when the plan fails. */
@@ -301,12 +318,45 @@ interface ResourceSchema {
   readonly block: { readonly attributes?: Record<string, { type?: AttrType; computed?: boolean; optional?: boolean }> };
 }
 
-/** Resource schemas as the providers initialised in `dir` report them. */
+/** Schemas read in this process, by the provider versions a lock file names. */
+const schemaCache = new Map<string, Record<string, ResourceSchema>>();
+
+/**
+ * Resource schemas as the providers initialised in `dir` report them. A schema is a function of the provider
+ * versions `dir`'s lock file names, so it is read once per process and, in a test run, once per run (a file under
+ * EDU_TMP_ROOT keyed by those versions): `terraform providers schema -json` starts the 700 MB provider and prints
+ * 13 MB of JSON (about 2 CPU-seconds).
+ */
 export function providerSchemas(dir: string): Record<string, ResourceSchema> {
+  const lock = path.join(dir, ".terraform.lock.hcl");
+  const key = fs.existsSync(lock)
+    ? [...fs.readFileSync(lock, "utf8").matchAll(/^provider "([^"]+)" \{\s*version\s*=\s*"([^"]+)"/gm)]
+        .map((m) => `${m[1]}@${m[2]}`)
+        .join(",")
+    : "";
+  const root = process.env.EDU_TMP_ROOT;
+  const file =
+    key && root && fs.existsSync(root)
+      ? path.join(root, `provider-schemas-${createHash("sha256").update(key).digest("hex").slice(0, 16)}.json`)
+      : undefined;
+  const cached =
+    schemaCache.get(key) ?? (file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined);
+  if (key && cached) {
+    schemaCache.set(key, cached);
+    return cached;
+  }
   const schema = JSON.parse(terraformOk(dir, ["providers", "schema", "-json"]).stdout);
   const out: Record<string, ResourceSchema> = {};
   for (const p of Object.values<{ resource_schemas?: Record<string, ResourceSchema> }>(schema.provider_schemas ?? {})) {
     Object.assign(out, p.resource_schemas ?? {});
+  }
+  if (key) {
+    schemaCache.set(key, out);
+    if (file) {
+      // Written under another name, then renamed: a worker reading it concurrently sees all of it or nothing.
+      fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(out));
+      fs.renameSync(`${file}.${process.pid}`, file);
+    }
   }
   return out;
 }
