@@ -176,6 +176,8 @@ const DECLARED_VALUES: Record<string, readonly RuleValues[]> = {
       db_multi_az: true,
       db_backup_retention_period: 7,
       db_replica_count: 2,
+      db_snapshot_identifier: "rds:atena-prod-postgres-2026-12-01-03-10",
+      db_final_snapshot_identifier: "",
     },
     {
       db_instance_class: "db.z9.micro",
@@ -183,6 +185,8 @@ const DECLARED_VALUES: Record<string, readonly RuleValues[]> = {
       db_multi_az: false,
       db_backup_retention_period: 0,
       db_replica_count: 6,
+      db_snapshot_identifier: "snapshot of monday",
+      db_final_snapshot_identifier: "final--copy",
     },
   ],
   compute: [
@@ -217,15 +221,23 @@ const DECLARED_VALUES: Record<string, readonly RuleValues[]> = {
   ],
 };
 
+/** Every declared rule's cases; a knob a rule reads without values in DECLARED_VALUES fails here, by name. */
 const declared = (set: string, rules: readonly KnobRule[]): Case[] =>
-  rules.flatMap((r, i) => [
-    { name: `${set} rule ${i} (${r.variable})`, rule: r.must, values: DECLARED_VALUES[set] },
-    ...Object.entries(r.extras ?? {}).map(([k, term]) => ({
-      name: `${set} rule ${i} placeholder ${k}`,
-      rule: term,
-      values: DECLARED_VALUES[set],
-    })),
-  ]);
+  rules.flatMap((r, i) => {
+    for (const k of [r.must, ...Object.values(r.extras ?? {})].flatMap((t) => knobsOf(t))) {
+      const missing = DECLARED_VALUES[set].findIndex((v) => v[k] === undefined);
+      if (missing >= 0)
+        throw new Error(`DECLARED_VALUES.${set}[${missing}] has no value for ${k}, which ${set} rule ${i} reads`);
+    }
+    return [
+      { name: `${set} rule ${i} (${r.variable})`, rule: r.must, values: DECLARED_VALUES[set] },
+      ...Object.entries(r.extras ?? {}).map(([k, term]) => ({
+        name: `${set} rule ${i} placeholder ${k}`,
+        rule: term,
+        values: DECLARED_VALUES[set],
+      })),
+    ];
+  });
 
 const CASES: readonly Case[] = [
   ...KIND_CASES,
