@@ -54,7 +54,7 @@ export function productPolicyProblems(product: ProductSpec, checkIds: readonly s
   (product.policyExemptions ?? []).forEach((e, i) => {
     const at = `${product.id}.policyExemptions[${i}]`;
     if (!checkIds.includes(e.control))
-      problems.push(`${at}.control: "${e.control}" is not a policy check (lib/tools/policy/checks.ts)`);
+      problems.push(`${at}.control: "${e.control}" is not a policy check (tools/policy/checks.ts)`);
     else if (seen.has(e.control)) problems.push(`${at}.control: "${e.control}" is listed twice`);
     seen.add(e.control);
     if (e.reason.trim().length < 15) problems.push(`${at}.reason: say why, in a sentence`);

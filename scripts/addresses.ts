@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EDUAUTISMO, type Product } from "../environments";
-import { addresses, movedBlocks } from "../lib/tools/synthesized";
+import { addresses, movedBlocks } from "../tools/synthesized";
 import { productArgs, runCommand, withProducts } from "./synthesized";
 
 export const CONTRACT_DIR = path.join(__dirname, "..", "__tests__", "addresses");

@@ -6,7 +6,7 @@
  * each test file's time; BENCH_TF_RUNS=0 or no TF_PROVIDER_MIRROR skips it.
  * (a) runs the `synth` script of package.json, as `npm run synth` does: once with a forced rebuild of
  * its cached bundle (`synthCold`, one run), then BENCH_RUNS times warm (`synth`, the budgeted figure).
- * Budgets (CPU seconds, declared once in lib/tools/bench.ts and listed in the README). Progress lines go to
+ * Budgets (CPU seconds, declared once in tools/bench.ts and listed in the README). Progress lines go to
  * stderr as each step starts. Writes bench/results/<time>.json and exits 1 when a budget is blown. Runs:
  * BENCH_RUNS (default 3).
  */
@@ -14,8 +14,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BENCH_BUDGETS, budgetLine } from "../lib/tools/bench";
-import { tempDir, terraformOk, workdirFrom } from "../lib/tools/terraform";
+import { BENCH_BUDGETS, budgetLine } from "../tools/bench";
+import { tempDir, terraformOk, workdirFrom } from "../tools/terraform";
 import { synthesize } from "../platform";
 
 const repo = path.join(__dirname, "..");

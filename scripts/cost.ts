@@ -10,19 +10,19 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../lib/tools/cost/compare";
+import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../tools/cost/compare";
 import {
   formatBudgetVerdicts,
   formatReservations,
   reservationEstimates,
   type BudgetRow,
-} from "../lib/tools/cost/commitments";
-import { estimate, formatEstimate, formatScenarios, scenarioEstimates } from "../lib/tools/cost/estimate";
-import { costDiff, parseCostReport } from "../lib/tools/pipeline";
+} from "../tools/cost/commitments";
+import { estimate, formatEstimate, formatScenarios, scenarioEstimates } from "../tools/cost/estimate";
+import { costDiff, parseCostReport } from "../tools/pipeline";
 import { productArgs, withProducts } from "./synthesized";
 
 const FOOTER =
-  "On-demand prices from lib/tools/cost/prices.ts (see its source note; the reservation factors are derived, not looked up); usage assumptions from each environment file's cost.usage (environments/<product>/<ws>.ts).";
+  "On-demand prices from tools/cost/prices.ts (see its source note; the reservation factors are derived, not looked up); usage assumptions from each environment file's cost.usage (environments/<product>/<ws>.ts).";
 
 function main(): number {
   const { products, rest } = productArgs(process.argv.slice(2));

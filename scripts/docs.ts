@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PRODUCTS } from "../environments";
-import { generatedDocs, productDocs, productsTable, readmeWithProducts } from "../lib/tools/docs";
+import { generatedDocs, productDocs, productsTable, readmeWithProducts } from "../tools/docs";
 import { productArgs, runCommand, UsageError, withProducts } from "./synthesized";
 
 const repo = path.join(__dirname, "..");

@@ -1,9 +1,9 @@
 /**
  * `npm run image -- set <ws|product/ws> <tag>`: records the image tag a workspace deploys in its product's
- * images.json (and the synthesized tfvars); `npm run image -- show [ws]` prints the recorded tags. See lib/tools/image.ts.
+ * images.json (and the synthesized tfvars); `npm run image -- show [ws]` prints the recorded tags. See tools/image.ts.
  */
 import * as path from "path";
-import { imageCommand } from "../lib/tools/image";
+import { imageCommand } from "../tools/image";
 
 try {
   process.exitCode = imageCommand(

@@ -26,8 +26,8 @@ import {
   providerRegion,
   stateBucket,
   withWorkspaces,
-} from "../lib/tools/pipeline";
-import { readStack } from "../lib/tools/synthesized";
+} from "../tools/pipeline";
+import { readStack } from "../tools/synthesized";
 
 const USAGE = `usage: npm run pipeline -- check <ws> | plan-summary <ws> [planfile] < plan.json | cost-diff [--base-optional] <base.txt> <head.txt> | workflows [--check]`;
 const repo = path.resolve(__dirname, "..");

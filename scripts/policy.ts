@@ -4,11 +4,11 @@
  * first, with the failing addresses). Exits 1 when any check fails. `--verbose` also lists checks that do
  * not apply and exempted addresses. A workspace of another product than EduAutismo is `<product>/<ws>`.
  * `npm run policy -- <ws> --trivyignore` prints instead that workspace's Trivy ignore file: the Trivy ids of its
- * exempted checks, with their reasons (lib/tools/policy/scanner.ts), for the pull-request workflow's scanner.
+ * exempted checks, with their reasons (tools/policy/scanner.ts), for the pull-request workflow's scanner.
  */
 import { workspaceLabel } from "../environments";
-import { evaluatePolicy, formatPolicyReport, policyEnvironment } from "../lib/tools/policy";
-import { trivyIgnoreFile } from "../lib/tools/policy/scanner";
+import { evaluatePolicy, formatPolicyReport, policyEnvironment } from "../tools/policy";
+import { trivyIgnoreFile } from "../tools/policy/scanner";
 import { productArgs, runCommand, UsageError, withProducts } from "./synthesized";
 
 function main(): number {

@@ -1,14 +1,14 @@
 /**
  * `npm run rollout -- <workspace> [module] [--json]`: prints the workspace's first deploy exactly as its runbook's
- * section has it (both come from one generator: lib/tools/docs.ts firstDeployMarkdown), then the one-module sequence
+ * section has it (both come from one generator: tools/docs.ts firstDeployMarkdown), then the one-module sequence
  * after `npm run state -- backup` (seed 000 §5.2); or for one module what `-target=module.<name>` also pulls in. Another
  * product's workspace is `<product>/<ws>` (`npm run rollout -- atena/prod compute`).
  * `--json` with a module prints the same as data for the pipeline's targeted-rollout workflow:
  * `{ workspace, module, alsoPlans, planFile, steps }`, steps being the commands to run in order.
  */
 import { PRODUCTS, workspaceLabel } from "../environments";
-import { firstDeployMarkdown } from "../lib/tools/docs";
-import { moduleGraph, planFile, rolloutCommands, targetClosure, targetedRollout } from "../lib/tools/rollout";
+import { firstDeployMarkdown } from "../tools/docs";
+import { moduleGraph, planFile, rolloutCommands, targetClosure, targetedRollout } from "../tools/rollout";
 import { withSynthesized } from "./synthesized";
 
 /** Every workspace the command accepts: EduAutismo's by name, another product's as `<product>/<ws>`. */

@@ -4,7 +4,7 @@
  * It runs your own `terraform` with your own CLI configuration.
  */
 import * as path from "path";
-import { ALLOW_OTHER_WORKSPACE, backup, listBackups, planRestore, restore } from "../lib/tools/state-backup";
+import { ALLOW_OTHER_WORKSPACE, backup, listBackups, planRestore, restore } from "../tools/state-backup";
 
 const USAGE = `usage: npm run state -- <backup|list|restore FILE [${ALLOW_OTHER_WORKSPACE}]> [--dir cdktf.out/stacks/<ws>]`;
 

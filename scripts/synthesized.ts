@@ -13,8 +13,8 @@ import {
   workspaceLabel,
   type Product,
 } from "../environments";
-import { readStack, type SynthesizedStack } from "../lib/tools/synthesized";
-import type { ProductStacks } from "../lib/tools/product-stacks";
+import { readStack, type SynthesizedStack } from "../tools/synthesized";
+import type { ProductStacks } from "../tools/product-stacks";
 
 export type { ProductStacks };
 
@@ -23,7 +23,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw e;
 });
-import { tempDir } from "../lib/tools/terraform";
+import { tempDir } from "../tools/terraform";
 import { synthesize } from "../platform";
 
 export function withSynthesized<T>(

@@ -1,10 +1,10 @@
 /**
- * One passing and one failing fixture per apply-time rule (lib/tools/policy/apply-checks.ts), in the
+ * One passing and one failing fixture per apply-time rule (tools/policy/apply-checks.ts), in the
  * form of policy-fixtures.ts: the `resource` block of module `m`. The passing fixture is the form the
  * platform ships once fixed (e.g. a primary without manage_master_user_password, an origin host name
  * from a variable); the failing one differs in the one thing the rule is about.
  */
-import type { Json } from "../../lib/tools/synthesized";
+import type { Json } from "../../tools/synthesized";
 
 type Resources = Record<string, Record<string, Json>>;
 interface Fixture {
@@ -315,7 +315,7 @@ const firehose = (http: Json = {}, extra: Json = {}) => ({
   },
 });
 
-/** Fixtures of the ordering rules (lib/tools/policy/ordering.ts): the same resources, with and without the edge. */
+/** Fixtures of the ordering rules (tools/policy/ordering.ts): the same resources, with and without the edge. */
 const ecsService = (dependsOn: string[]) => ({
   aws_ecs_cluster_capacity_providers: { this: { cluster_name: "c", capacity_providers: ["FARGATE"] } },
   aws_ecs_service: {

@@ -7,7 +7,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { tempDir } from "../../lib/tools/terraform";
+import { tempDir } from "../../tools/terraform";
 
 export const REPO = path.join(__dirname, "..", "..");
 export const CDKTF = path.join(REPO, "node_modules", ".bin", "cdktf");

@@ -5,7 +5,7 @@
  * teardown removes.
  *
  * Newcomer path: when `terraform` is on PATH and TF_PROVIDER_MIRROR is unset, the provider mirror is
- * looked for the way `.ci/run` does (lib/tools/provider-mirror.ts; online, it is filled once from the
+ * looked for the way `.ci/run` does (tools/provider-mirror.ts; online, it is filled once from the
  * registry), so a fresh clone's `npm test` runs the Terraform layer. When the layer must be skipped,
  * one loud line says why; with CI=true the layer's tests fail instead (describeTerraform).
  */
@@ -15,8 +15,8 @@ import * as fs from "fs";
 import * as https from "https";
 import * as os from "os";
 import * as path from "path";
-import { findProviderMirror } from "../../lib/tools/provider-mirror";
-import { tempDir, terraformUnavailable } from "../../lib/tools/terraform";
+import { findProviderMirror } from "../../tools/provider-mirror";
+import { tempDir, terraformUnavailable } from "../../tools/terraform";
 import { PRODUCTS } from "../../environments";
 import { synthesize } from "../../platform";
 

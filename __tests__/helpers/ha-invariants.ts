@@ -4,8 +4,8 @@
  * replicas, Multi-AZ and automatic failover; every edit it shows as refused is refused by the plan. The Terraform layer
  * plans each edit (workspace-suite.ts for EduAutismo, products.test.ts for the other products).
  */
-import { type PlanJson, plannedValues } from "../../lib/tools/terraform";
-import type { Json, SynthesizedStack } from "../../lib/tools/synthesized";
+import { type PlanJson, plannedValues } from "../../tools/terraform";
+import type { Json, SynthesizedStack } from "../../tools/synthesized";
 
 /** A tfvars edit (```hcl block) or a `-var=` override of a plan line, as a runbook prints it. */
 export interface RunbookEdit {

@@ -1,9 +1,9 @@
 /**
- * Passing and failing fixtures of the hand-off rules (lib/tools/policy/handoff-checks.ts): what another tool
+ * Passing and failing fixtures of the hand-off rules (tools/policy/handoff-checks.ts): what another tool
  * receives from a workspace (a task definition ARN, a container name) and what a workspace watches of another
  * tool's (alarm dimensions), each in module `m` of a fixture stack.
  */
-import type { Json } from "../../lib/tools/synthesized";
+import type { Json } from "../../tools/synthesized";
 import type { Fixture } from "./policy-fixtures";
 
 const alarm = (extra: Json = {}) => ({

@@ -14,9 +14,9 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { plainText, type TfResult } from "../../lib/tools/terraform-cli";
-import { goRuntimeEnv, mirrorCliConfig, offlineOverride, tempDir } from "../../lib/tools/terraform";
-import type { SynthesizedStack } from "../../lib/tools/synthesized";
+import { plainText, type TfResult } from "../../tools/terraform-cli";
+import { goRuntimeEnv, mirrorCliConfig, offlineOverride, tempDir } from "../../tools/terraform";
+import type { SynthesizedStack } from "../../tools/synthesized";
 
 export const REPO = path.join(__dirname, "..", "..");
 

@@ -4,8 +4,8 @@
  * as Terraform would (`${aws_s3_bucket.b.id}`). The failing fixture differs from the passing one in
  * the one thing the check is about.
  */
-import type { PolicyEnvironment } from "../../lib/tools/policy";
-import type { Json, SynthesizedStack } from "../../lib/tools/synthesized";
+import type { PolicyEnvironment } from "../../tools/policy";
+import type { Json, SynthesizedStack } from "../../tools/synthesized";
 import { APPLY_FIXTURES } from "./apply-fixtures";
 import { HANDOFF_FIXTURES } from "./handoff-fixtures";
 

@@ -4,10 +4,10 @@
  * failing addresses) differs, leaving out the checks that read the configuration as written.
  */
 import type { PolicyCheckId } from "../../lib/core/policy-checks";
-import { evaluatePolicy, policyEnvironment, type CheckResult, type Exemption } from "../../lib/tools/policy";
-import { plannedModel } from "../../lib/tools/policy/planned";
-import type { SynthesizedStack } from "../../lib/tools/synthesized";
-import type { PlanJson } from "../../lib/tools/terraform";
+import { evaluatePolicy, policyEnvironment, type CheckResult, type Exemption } from "../../tools/policy";
+import { plannedModel } from "../../tools/policy/planned";
+import type { SynthesizedStack } from "../../tools/synthesized";
+import type { PlanJson } from "../../tools/terraform";
 import type { Tier } from "../../environments/schema";
 
 /** Container definitions embed the image's repository URL: Terraform knows the whole document only after apply. */

@@ -13,12 +13,12 @@ import {
 } from "../../environments";
 import { withDefaults } from "../../environments/product-spec";
 import { synthesize } from "../../platform";
-import { tempDir } from "../../lib/tools/terraform";
+import { tempDir } from "../../tools/terraform";
 
-import { readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
-import type { ProductStacks } from "../../lib/tools/product-stacks";
+import { readStack, type Json, type SynthesizedStack } from "../../tools/synthesized";
+import type { ProductStacks } from "../../tools/product-stacks";
 
-export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../lib/tools/synthesized";
+export { addresses, movedBlocks, readStack, type Json, type SynthesizedStack } from "../../tools/synthesized";
 
 export { tempDir };
 

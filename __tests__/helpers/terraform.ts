@@ -1,4 +1,4 @@
-/** Test-side Terraform helpers; the runner itself lives in lib/tools/terraform.ts. */
+/** Test-side Terraform helpers; the runner itself lives in tools/terraform.ts. */
 import * as fs from "fs";
 import {
   initializedWorkdir,
@@ -10,7 +10,7 @@ import {
   stateFromPlan,
   terraformOk,
   terraformUnavailable,
-} from "../../lib/tools/terraform";
+} from "../../tools/terraform";
 import { synthAll } from "./synth";
 import { identityArguments } from "../../lib/core/counted-names";
 
@@ -29,7 +29,7 @@ export {
   workdirFrom,
   type PlannedChange,
   type TfResult,
-} from "../../lib/tools/terraform";
+} from "../../tools/terraform";
 
 /**
  * `describe` for the Terraform layer: runs when Terraform and the mirror are present; with CI=true

@@ -23,7 +23,7 @@ import {
   terraformOk,
   workdirFrom,
 } from "./terraform";
-import type { PlanJson } from "../../lib/tools/terraform";
+import type { PlanJson } from "../../tools/terraform";
 
 export interface WorkspaceContext {
   /** The initialised copy, workspace `ws` selected. */

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { inputs, synthAll } from "../helpers/synth";
 import { describeTerraform, settleState, terraformOk, workdirFrom } from "../helpers/terraform";
-import { planJson, providerSchemas, stateFromPlan } from "../../lib/tools/terraform";
+import { planJson, providerSchemas, stateFromPlan } from "../../tools/terraform";
 
 type Shown = {
   resource_changes: {

@@ -11,7 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { mirrorCliConfig, offlineOverride, tempDir } from "../../lib/tools/terraform";
+import { mirrorCliConfig, offlineOverride, tempDir } from "../../tools/terraform";
 import { cdktfSynthOnce, runCdktf } from "../helpers/cdktf";
 import { describeTerraform } from "../helpers/terraform";
 

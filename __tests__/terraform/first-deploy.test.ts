@@ -15,7 +15,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { planJson, providerSchemas, stateFromPlan, tempDir } from "../../lib/tools/terraform";
+import { planJson, providerSchemas, stateFromPlan, tempDir } from "../../tools/terraform";
 import { inputs, synthAll } from "../helpers/synth";
 import {
   changesOf,

@@ -20,8 +20,8 @@ import {
   tempDir,
   terraformOk,
   type PlanJson,
-} from "../../lib/tools/terraform";
-import { plainText } from "../../lib/tools/terraform-cli";
+} from "../../tools/terraform";
+import { plainText } from "../../tools/terraform-cli";
 import { DEPLOYED_IMAGE_GUARD } from "../../modules/compute";
 import { bashLines, command, REPO, runbookSection } from "../helpers/operator";
 import { describeTerraform, settleState, stateInstances } from "../helpers/terraform";

@@ -26,9 +26,9 @@ import {
   streamedChanges,
   terraformOk,
   type PlanJson,
-} from "../../lib/tools/terraform";
-import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
-import { withTfvarsImageTag } from "../../lib/tools/image";
+} from "../../tools/terraform";
+import { moduleGraph, targetClosure } from "../../tools/rollout";
+import { withTfvarsImageTag } from "../../tools/image";
 import {
   bashLines,
   classify,

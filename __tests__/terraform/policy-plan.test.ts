@@ -1,6 +1,6 @@
 /**
  * The policy gate against Terraform's own evaluation (issue 23 item 3): the model of a workspace built from
- * `terraform show -json` of its full plan (lib/tools/policy/planned.ts; count, for_each and every argument
+ * `terraform show -json` of its full plan (tools/policy/planned.ts; count, for_each and every argument
  * decided by Terraform) must give the verdicts the offline gate (`npm run policy`) gives, for every check whose
  * input Terraform resolves at plan: switches, sizes, counts, tiers, which resources exist. A gate that reads a
  * value differently from Terraform fails here, whatever reads it offline.
@@ -9,7 +9,7 @@
  * module. (A suite that already has the workspace's full plan can call plannedVerdictDifferences on it instead.)
  */
 import { EDUAUTISMO, loadEnvironments } from "../../environments";
-import { planJson, type PlanJson } from "../../lib/tools/terraform";
+import { planJson, type PlanJson } from "../../tools/terraform";
 import { plannedVerdictDifferences } from "../helpers/policy-plan";
 import { synthAll } from "../helpers/synth";
 import { describeTerraform } from "../helpers/terraform";

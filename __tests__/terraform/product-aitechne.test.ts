@@ -13,9 +13,9 @@ import * as path from "path";
 import { AITECHNE } from "../../environments/aitechne";
 import { synthProduct } from "../helpers/synth";
 import { spawnSync } from "child_process";
-import { workspaceDir } from "../../lib/tools/product-runbook";
+import { workspaceDir } from "../../tools/product-runbook";
 import { describeTerraform, initializedWorkdir, streamedPlanOk, terraform, terraformOk } from "../helpers/terraform";
-import { tempDir } from "../../lib/tools/terraform";
+import { tempDir } from "../../tools/terraform";
 
 /** The default VPC and subnets the override gives option A (the subnets unsorted, as AWS may list them). */
 const DEFAULT_VPC = "vpc-0a1b2c3d4e5f60718";

@@ -16,7 +16,7 @@ import {
   providerSchemas,
   stateFromPlan,
   terraformOk,
-} from "../../lib/tools/terraform";
+} from "../../tools/terraform";
 import { describeTerraform, settleState } from "../helpers/terraform";
 import { synthProduct } from "../helpers/synth";
 

@@ -16,8 +16,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EDUAUTISMO, PRODUCTS } from "../../environments";
-import { cliResourceNames, nameExists, terraformLines } from "../../lib/tools/product-runbook";
-import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
+import { cliResourceNames, nameExists, terraformLines } from "../../tools/product-runbook";
+import { moduleGraph, targetClosure } from "../../tools/rollout";
 import {
   changesOf,
   type PlanJson,
@@ -25,7 +25,7 @@ import {
   planReadsAws,
   showPlan,
   streamedChanges,
-} from "../../lib/tools/terraform";
+} from "../../tools/terraform";
 import { command, OperatorWorkspace, planOut, REPO } from "../helpers/operator";
 import { productStacks, type Json } from "../helpers/synth";
 import { haLosses, haModules, haSnapshot, modulesReading, runbookEdits } from "../helpers/ha-invariants";

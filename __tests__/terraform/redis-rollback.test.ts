@@ -30,7 +30,7 @@ import {
   streamedPlanOk,
   terraform,
 } from "../helpers/terraform";
-import { planJson, providerSchemas, stateDependencies, stateFromPlan } from "../../lib/tools/terraform";
+import { planJson, providerSchemas, stateDependencies, stateFromPlan } from "../../tools/terraform";
 
 type Change = { address: string; actions: string[] };
 type State = Parameters<typeof settleState>[2];

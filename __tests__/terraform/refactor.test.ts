@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { deployedDevNetwork, describeTerraform, streamedPlanOk } from "../helpers/terraform";
-import { tempDir } from "../../lib/tools/terraform";
+import { tempDir } from "../../tools/terraform";
 
 type Instance = { index_key?: unknown; attributes: Record<string, unknown> };
 type State = { resources: { module?: string; type: string; name: string; instances: Instance[] }[] };

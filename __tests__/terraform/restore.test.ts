@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ATENA } from "../../environments/atena";
 import type { EnvironmentInput } from "../../environments";
-import { providerSchemas, showPlan, stateFromPlan, terraformOk, type PlanJson } from "../../lib/tools/terraform";
+import { providerSchemas, showPlan, stateFromPlan, terraformOk, type PlanJson } from "../../tools/terraform";
 import { command, OperatorWorkspace, planOut, REPO, withoutRefresh } from "../helpers/operator";
 import { synthProduct, type Json } from "../helpers/synth";
 import { describeTerraform, settleState } from "../helpers/terraform";

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { backup, listBackups, planRestore, restore } from "../../lib/tools/state-backup";
+import { backup, listBackups, planRestore, restore } from "../../tools/state-backup";
 import { OperatorWorkspace } from "../helpers/operator";
 import { synthAll, tempDir } from "../helpers/synth";
 import { describeTerraform, initializedWorkdir, terraformOk } from "../helpers/terraform";

@@ -1,5 +1,5 @@
 import { PLACEHOLDER_TAG_WARNING } from "../../modules/compute";
-import type { PlanJson } from "../../lib/tools/terraform";
+import type { PlanJson } from "../../tools/terraform";
 import { plannedValues, terraform, terraformOk } from "../helpers/terraform";
 import { workspaceSuite } from "../helpers/workspace-suite";
 

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadEnvironments } from "../../environments";
 import { placeholderCheckName, placeholdersOf } from "../../lib/core/placeholders";
-import { moduleGraph, targetClosure } from "../../lib/tools/rollout";
+import { moduleGraph, targetClosure } from "../../tools/rollout";
 import {
   changesOf,
   initializedWorkdir,
@@ -10,7 +10,7 @@ import {
   planResources,
   type PlanJson,
   type PlanResource,
-} from "../../lib/tools/terraform";
+} from "../../tools/terraform";
 import { MAX_CACHE_NODES } from "../../modules/cache/config";
 import { originDnsWarning } from "../../modules/cdn";
 import { startFakeSts, type FakeSts } from "../helpers/fake-sts";

@@ -5,12 +5,13 @@
  * - lib/core        the synthesis mechanism: imports only itself
  * - lib/constructs  reusable building blocks: lib/core
  * - modules/<m>     Terraform modules: lib/core, lib/constructs, other modules; never environments/,
- *                   composition/ or tooling (lib/tools)
+ *                   composition/ or tooling (tools)
  * - environments/   the configs and their schema: lib/core, modules' config and knob declarations — never a
  *                   module's constructs, never tooling (the policy check ids it validates against are lib/core's)
  * - composition/    the wiring: anything but tooling
- * - lib/tools       tooling: reads synthesized output, the mechanism, the configs and modules' declarations
+ * - tools/          operator tooling: reads synthesized output, the mechanism, the configs and modules' declarations
  *                   (config.ts, knobs.ts); never a module's constructs or composition/
+ * - __tests__/helpers test infrastructure: what only tests use
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -34,7 +35,7 @@ function layerOf(file: string): Layer | undefined {
   const rel = path.relative(repo, file).split(path.sep).join("/");
   if (rel.startsWith("lib/core/")) return "core";
   if (rel.startsWith("lib/constructs/")) return "constructs";
-  if (rel.startsWith("lib/tools/")) return "tools";
+  if (rel.startsWith("tools/")) return "tools";
   if (rel.startsWith("modules/")) return "modules";
   if (rel.startsWith("environments/")) return "environments";
   if (rel.startsWith("composition/")) return "composition";
@@ -101,6 +102,12 @@ test("the sources are found and classified (the check reads something)", () => {
   expect(edges.length).toBeGreaterThan(200);
 });
 
+test("lib/ holds only the synthesis mechanism and the constructs (tooling lives in tools/, test helpers in __tests__/helpers/)", () => {
+  const lib = files.filter((f) => rel(f).startsWith("lib/"));
+  expect(lib.length).toBeGreaterThan(0);
+  expect(lib.filter((f) => !["core", "constructs"].includes(layerOf(f) ?? "")).map(rel)).toEqual([]);
+});
+
 test("every relative import resolves to a file", () => {
   expect(edges.filter((e) => e.spec.startsWith(".") && !e.target).map((e) => `${rel(e.file)} → ${e.spec}`)).toEqual([]);
 });
@@ -128,12 +135,12 @@ test("a module importing an environment or a tool is reported (the rule can fail
   expect(
     layerViolations([
       { file: at("modules/cache/index.ts"), target: at("environments/product.ts") },
-      { file: at("modules/cache/index.ts"), target: at("lib/tools/docs.ts") },
+      { file: at("modules/cache/index.ts"), target: at("tools/docs.ts") },
       { file: at("lib/core/knobs.ts"), target: at("lib/constructs/iam.ts") },
     ]),
   ).toEqual([
     "modules/cache/index.ts (modules) imports environments/product.ts (environments)",
-    "modules/cache/index.ts (modules) imports lib/tools/docs.ts (tools)",
+    "modules/cache/index.ts (modules) imports tools/docs.ts (tools)",
     "lib/core/knobs.ts (core) imports lib/constructs/iam.ts (constructs)",
   ]);
 });

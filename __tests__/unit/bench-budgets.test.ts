@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { BENCH_BUDGETS, budgetLine } from "../../lib/tools/bench";
+import { BENCH_BUDGETS, budgetLine } from "../../tools/bench";
 
 const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
 

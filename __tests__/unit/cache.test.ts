@@ -1,6 +1,6 @@
 import { PARAMETER_GROUP_DESCRIPTION, parameterGroupDescription, parameterGroupName } from "../../modules/cache";
 import { replacementDigest } from "../../lib/constructs/replacement-name";
-import { stateDependencies } from "../../lib/tools/terraform";
+import { stateDependencies } from "../../tools/terraform";
 import { problems } from "../helpers/config";
 import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 import { synthWorkspace } from "../helpers/workspace-fixture";

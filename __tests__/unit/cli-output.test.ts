@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PRODUCTS, productById } from "../../environments";
-import { tempDir } from "../../lib/tools/terraform";
+import { tempDir } from "../../tools/terraform";
 
 const REPO = path.join(__dirname, "..", "..");
 /** What a copy of the repository leaves out: outputs, caches and history (node_modules is linked instead). */

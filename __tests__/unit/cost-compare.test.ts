@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../../lib/tools/cost/compare";
-import { costDiff, parseCostReport } from "../../lib/tools/pipeline";
+import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../../tools/cost/compare";
+import { costDiff, parseCostReport } from "../../tools/pipeline";
 
 const report = (natLine: string, natUsd: string, total: string) => `dev (us-east-1)
   network          $${natUsd}

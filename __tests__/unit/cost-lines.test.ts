@@ -7,17 +7,17 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { EDUAUTISMO, loadEnvironments, PRODUCTS, type EnvironmentConfig } from "../../environments";
 import { hasLoadBalancer } from "../../modules/compute/config";
-import { parseCostLines } from "../../lib/tools/cost/compare";
+import { parseCostLines } from "../../tools/cost/compare";
 import {
   formatBudgetVerdicts,
   formatReservations,
   reservationEstimates,
   RESERVATION_REGIONS,
-} from "../../lib/tools/cost/commitments";
-import { albAzs, estimate, formatEstimate } from "../../lib/tools/cost/estimate";
-import { HOURS_PER_MONTH, PRICES } from "../../lib/tools/cost/prices";
-import { seedComparison } from "../../lib/tools/cost/seed";
-import { parseCostReport } from "../../lib/tools/pipeline";
+} from "../../tools/cost/commitments";
+import { albAzs, estimate, formatEstimate } from "../../tools/cost/estimate";
+import { HOURS_PER_MONTH, PRICES } from "../../tools/cost/prices";
+import { seedComparison } from "../../tools/cost/seed";
+import { parseCostReport } from "../../tools/pipeline";
 import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth";
 
 type Ws = [string, EnvironmentConfig, SynthesizedStack];

@@ -1,8 +1,8 @@
 import { loadEnvironments } from "../../environments";
 import { problems } from "../helpers/config";
-import { estimate, formatEstimate } from "../../lib/tools/cost/estimate";
-import { HOURS_PER_MONTH, PRICES } from "../../lib/tools/cost/prices";
-import { policyModel } from "../../lib/tools/policy/model";
+import { estimate, formatEstimate } from "../../tools/cost/estimate";
+import { HOURS_PER_MONTH, PRICES } from "../../tools/cost/prices";
+import { policyModel } from "../../tools/policy/model";
 import { inputs, synthAll, type SynthesizedStack } from "../helpers/synth";
 import { buildWorkspace } from "../helpers/workspace-fixture";
 
@@ -130,7 +130,7 @@ test("an instance class without a price fails with a pointer to the table", () =
   const all = inputs();
   all.dev.database = { ...all.dev.database, instanceClass: "db.m7g.large" };
   expect(() => estimate(configs(all).dev, stacks.dev)).toThrow(
-    "no price for RDS class db.m7g.large: add it to lib/tools/cost/prices.ts",
+    "no price for RDS class db.m7g.large: add it to tools/cost/prices.ts",
   );
 });
 

@@ -13,10 +13,10 @@ import {
 import { loadEnvironments, type EnvironmentConfig } from "../../environments";
 import { synthMessage } from "../../lib/core/knobs";
 import { holds } from "../../lib/core/rules";
-import { estimate } from "../../lib/tools/cost/estimate";
-import { evaluatePolicy } from "../../lib/tools/policy";
-import { containers as parsedContainers } from "../../lib/tools/policy/containers";
-import { policyModel } from "../../lib/tools/policy/model";
+import { estimate } from "../../tools/cost/estimate";
+import { evaluatePolicy } from "../../tools/policy";
+import { containers as parsedContainers } from "../../tools/policy/containers";
+import { policyModel } from "../../tools/policy/model";
 import { DATADOG_VOLUMES } from "../../modules/compute/datadog";
 import { problems, type Mutable } from "../helpers/config";
 import { resource, resourcesOf, synthAll, type Json, type SynthesizedStack } from "../helpers/synth";

@@ -1,7 +1,7 @@
 /** The one-off db-bootstrap task (modules/compute/db-bootstrap.ts): what runs, with which credentials, and how it is started. */
 import { DB_BOOTSTRAP_COMMAND, DB_BOOTSTRAP_SCRIPT, DB_BOOTSTRAP_SQL } from "../../modules/compute/db-bootstrap";
-import { policyModel } from "../../lib/tools/policy/model";
-import { evaluated } from "../../lib/tools/policy/values";
+import { policyModel } from "../../tools/policy/model";
+import { evaluated } from "../../tools/policy/values";
 import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 import { synthWorkspace } from "../helpers/workspace-fixture";
 

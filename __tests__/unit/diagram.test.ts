@@ -1,11 +1,11 @@
 /**
- * The architecture diagrams of the product pages (lib/tools/diagram.ts, D190): drawn from the typed config, they must
+ * The architecture diagrams of the product pages (tools/diagram.ts, D190): drawn from the typed config, they must
  * show every module the workspace's output holds. Reads the run's shared synthesis (global setup) and the parsed
  * environments; nothing is synthesized here. That the committed pages are current is docs.test.ts's check.
  */
 import { EDUAUTISMO, loadEnvironments, PRODUCTS, type EnvironmentConfig } from "../../environments";
 import { builtModules } from "../../environments/built-modules";
-import { diagramBlock, modulesInDiagram, workspaceDiagram } from "../../lib/tools/diagram";
+import { diagramBlock, modulesInDiagram, workspaceDiagram } from "../../tools/diagram";
 import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth";
 
 /** Every workspace of every product: its label, parsed config and synthesized stack. */

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { generatedDocs, runbookDoc } from "../../lib/tools/docs";
+import { generatedDocs, runbookDoc } from "../../tools/docs";
 import { EDUAUTISMO, environmentSchemaOf, loadEnvironments, PRODUCTS } from "../../environments";
 import {
   owningField,
@@ -9,10 +9,10 @@ import {
   TF_DOCS_BEGIN,
   TF_DOCS_END,
   type Configuration,
-} from "../../lib/tools/module-docs";
-import { oneOffTaskProblems } from "../../lib/tools/product-runbook";
+} from "../../tools/module-docs";
+import { oneOffTaskProblems } from "../../tools/product-runbook";
 import { containerNameOf, type ComputeConfig } from "../../modules/compute/config";
-import { moduleGraph, readers } from "../../lib/tools/rollout";
+import { moduleGraph, readers } from "../../tools/rollout";
 import { haLosses, runbookEdits } from "../helpers/ha-invariants";
 import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth";
 
@@ -67,7 +67,7 @@ test.each(readmes)(
     const block = text.slice(text.indexOf(TF_DOCS_BEGIN));
     for (const stack of Object.values(synthAll().stacks))
       for (const v of Object.keys(stack.modules[m]?.variable ?? {})) expect(block).toContain(`| \`${v}\` |`);
-    // The fallback "in <configurations>" shows only when no declared condition holds (lib/tools/module-conditions.ts).
+    // The fallback "in <configurations>" shows only when no declared condition holds (tools/module-conditions.ts).
     expect(block.split("\n").filter((l) => /\| in [^|]+\|$/.test(l))).toEqual([]);
   },
 );

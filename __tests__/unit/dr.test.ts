@@ -1,5 +1,5 @@
 /** Disaster recovery (seed 000 §4.3 "Multi-AZ em múltiplas regiões"): copies in a second region. */
-import { estimate } from "../../lib/tools/cost/estimate";
+import { estimate } from "../../tools/cost/estimate";
 import { loadEnvironments } from "../../environments";
 import { problems } from "../helpers/config";
 import { synthAll, type Json } from "../helpers/synth";

@@ -19,7 +19,7 @@ import {
   type Product,
   type WorkspaceInput,
 } from "../../environments";
-import { GENERATED_LINE, pipelineProblems, withWorkspaces } from "../../lib/tools/pipeline";
+import { GENERATED_LINE, pipelineProblems, withWorkspaces } from "../../tools/pipeline";
 import type { Mutable } from "../helpers/config";
 import { loadWorkflows, roleUses, type Workflow } from "../helpers/workflows";
 import { synthWorkspace } from "../helpers/workspace-fixture";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, EDUAUTISMO, PRODUCTS, workspaceLabel } from "../../environments";
 import { imageProblems, imagesFilePath } from "../../environments/deployed-images";
-import { imageCommand, tfvarsPath } from "../../lib/tools/image";
+import { imageCommand, tfvarsPath } from "../../tools/image";
 import { PLACEHOLDER_IMAGE_TAG } from "../../modules/compute/config";
 import { synthesize } from "../../platform";
 import { REPO } from "../helpers/operator";

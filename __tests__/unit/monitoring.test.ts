@@ -1,5 +1,5 @@
 import { MAX_METRIC_QUERIES_PER_ALARM } from "../../modules/monitoring/config";
-import { metricQueryBound } from "../../lib/tools/policy/structure-checks";
+import { metricQueryBound } from "../../tools/policy/structure-checks";
 import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 import { buildWorkspace } from "../helpers/workspace-fixture";
 

@@ -1,6 +1,6 @@
 import { NAT_INSTANCE_DEFAULT_AMI } from "../../modules/network/config";
-import { estimate } from "../../lib/tools/cost/estimate";
-import { HOURS_PER_MONTH, PRICES } from "../../lib/tools/cost/prices";
+import { estimate } from "../../tools/cost/estimate";
+import { HOURS_PER_MONTH, PRICES } from "../../tools/cost/prices";
 import { loadEnvironments } from "../../environments";
 import { problems } from "../helpers/config";
 import { resource, synthAll, type Json } from "../helpers/synth";

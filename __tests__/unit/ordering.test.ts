@@ -1,6 +1,6 @@
-/** Creation order AWS needs but no reference implies (lib/tools/policy/ordering.ts), on every workspace of every product. */
+/** Creation order AWS needs but no reference implies (tools/policy/ordering.ts), on every workspace of every product. */
 import { PRODUCTS } from "../../environments";
-import { ORDERING_RULES, orderingViolations } from "../../lib/tools/policy/ordering";
+import { ORDERING_RULES, orderingViolations } from "../../tools/policy/ordering";
 import { productStacks, type SynthesizedStack } from "../helpers/synth";
 
 const all: [string, SynthesizedStack][] = PRODUCTS.flatMap((p) => {

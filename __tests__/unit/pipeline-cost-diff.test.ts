@@ -6,7 +6,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { tempDir } from "../../lib/tools/terraform";
+import { tempDir } from "../../tools/terraform";
 
 const repo = path.join(__dirname, "..", "..");
 const dir = tempDir("cost-diff");

@@ -9,9 +9,9 @@ import {
   providerRegion,
   stateBucket,
   stringLike,
-} from "../../lib/tools/pipeline";
+} from "../../tools/pipeline";
 import { productById } from "../../environments";
-import { moduleGraph, moduleSteps, targetClosure, targetedRollout } from "../../lib/tools/rollout";
+import { moduleGraph, moduleSteps, targetClosure, targetedRollout } from "../../tools/rollout";
 import { productStacks, synthAll } from "../helpers/synth";
 import { pipelineReadyWorkspace, synthWorkspace } from "../helpers/workspace-fixture";
 

@@ -1,14 +1,14 @@
 /**
- * The apply-time rules (lib/tools/policy/apply-checks.ts) beyond their pass/fail fixtures: every rule
+ * The apply-time rules (tools/policy/apply-checks.ts) beyond their pass/fail fixtures: every rule
  * cites its page, and the fixed forms other parts of the platform ship (one-off tasks reading the
  * master secret, IP rules switched off behind CloudFront, header-checked listeners, per-node alarms)
  * pass, while the variants that still break do not.
  */
-import { APPLY_CHECKS } from "../../lib/tools/policy/apply-checks";
-import { CHECKS, checkById } from "../../lib/tools/policy/checks";
-import { evaluatePolicy } from "../../lib/tools/policy";
-import { policyModel } from "../../lib/tools/policy/model";
-import { policyDoc } from "../../lib/tools/docs";
+import { APPLY_CHECKS } from "../../tools/policy/apply-checks";
+import { CHECKS, checkById } from "../../tools/policy/checks";
+import { evaluatePolicy } from "../../tools/policy";
+import { policyModel } from "../../tools/policy/model";
+import { policyDoc } from "../../tools/docs";
 import { replacementDigest } from "../../lib/constructs/replacement-name";
 import { FIXTURES, fixtureStack, STRICT } from "../helpers/policy-fixtures";
 import { productStacks, synthAll } from "../helpers/synth";
@@ -18,7 +18,7 @@ import { counted, forEachOf } from "../../lib/core/module-stack";
 import { MAX_CACHE_NODES, MAX_REPLICAS_PER_SHARD } from "../../modules/cache/config";
 import { METRIC_QUERY_MULTIPLIERS } from "../../modules/monitoring/config";
 import { PRODUCTS } from "../../environments";
-import type { Json } from "../../lib/tools/synthesized";
+import type { Json } from "../../tools/synthesized";
 
 type Resources = Record<string, Record<string, Json>>;
 const run = (id: string, resources: Resources, extra: Parameters<typeof fixtureStack>[2] = {}) =>

@@ -1,10 +1,10 @@
 /**
- * The policy model reads arguments by name (lib/tools/policy/inputs.ts), without evaluating Terraform:
+ * The policy model reads arguments by name (tools/policy/inputs.ts), without evaluating Terraform:
  * a module input reaches the value the root passes, a knob its tfvars value, and a reference to a
  * resource keeps naming that resource, so the checks that read inputs by name judge what Terraform receives.
  */
-import { byName } from "../../lib/tools/policy/inputs";
-import { Unknown } from "../../lib/tools/policy/value";
+import { byName } from "../../tools/policy/inputs";
+import { Unknown } from "../../tools/policy/value";
 import { fixtureStack } from "../helpers/policy-fixtures";
 
 const stack = fixtureStack({}, "production", {

@@ -1,13 +1,13 @@
 /**
- * The policy model read from Terraform's planned values (lib/tools/policy/planned.ts), on a hand-written
+ * The policy model read from Terraform's planned values (tools/policy/planned.ts), on a hand-written
  * `terraform show -json`: what Terraform resolves, leaves unknown or computes must reach the checks the way
  * the configuration means it, without evaluating an expression.
  */
-import { CHECKS } from "../../lib/tools/policy/checks";
-import { plannedModel } from "../../lib/tools/policy/planned";
-import { statements } from "../../lib/tools/policy/values";
-import type { PlanJson } from "../../lib/tools/terraform";
-import type { Json, SynthesizedStack } from "../../lib/tools/synthesized";
+import { CHECKS } from "../../tools/policy/checks";
+import { plannedModel } from "../../tools/policy/planned";
+import { statements } from "../../tools/policy/values";
+import type { PlanJson } from "../../tools/terraform";
+import type { Json, SynthesizedStack } from "../../tools/synthesized";
 
 const stack: SynthesizedStack = { workspace: "production", dir: "(fixture)", root: {}, modules: {}, tfvars: "" };
 

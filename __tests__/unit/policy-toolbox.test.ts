@@ -2,9 +2,9 @@
  * ecs-read-only-root and the ECS Exec toolbox (docs/decisions.md D55): only a task definition tagged
  * Purpose = ecs-exec-toolbox that no aws_ecs_service runs may have a writable root.
  */
-import { CHECKS } from "../../lib/tools/policy/checks";
-import { evaluatePolicy } from "../../lib/tools/policy";
-import type { Json } from "../../lib/tools/synthesized";
+import { CHECKS } from "../../tools/policy/checks";
+import { evaluatePolicy } from "../../tools/policy";
+import type { Json } from "../../tools/synthesized";
 import { fixtureStack, STRICT } from "../helpers/policy-fixtures";
 
 const check = CHECKS.find((c) => c.id === "ecs-read-only-root");

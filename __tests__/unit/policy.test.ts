@@ -1,8 +1,8 @@
 import { EXEMPTIBLE_CONTROLS, loadEnvironments } from "../../environments";
-import { evaluate, jsonencode, resolve, Unknown, type Scope } from "../../lib/tools/policy/expressions";
-import { CHECKS } from "../../lib/tools/policy/checks";
-import { evaluatePolicy, formatPolicyReport } from "../../lib/tools/policy";
-import { policyModel } from "../../lib/tools/policy/model";
+import { evaluate, jsonencode, resolve, Unknown, type Scope } from "../../tools/policy/expressions";
+import { CHECKS } from "../../tools/policy/checks";
+import { evaluatePolicy, formatPolicyReport } from "../../tools/policy";
+import { policyModel } from "../../tools/policy/model";
 import { FIXTURES, fixtureStack, STRICT } from "../helpers/policy-fixtures";
 import { synthAll } from "../helpers/synth";
 

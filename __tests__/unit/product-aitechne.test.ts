@@ -8,8 +8,8 @@ import * as path from "path";
 import { ConfigError, loadEnvironments, type EnvironmentInput, type Product } from "../../environments";
 import { AITECHNE } from "../../environments/aitechne";
 import { ASSIGN_PUBLIC_IP_TAG } from "../../modules/compute";
-import { evaluatePolicy, policyEnvironment, PRODUCT_EXEMPTION_NOTE } from "../../lib/tools/policy";
-import { estimate } from "../../lib/tools/cost/estimate";
+import { evaluatePolicy, policyEnvironment, PRODUCT_EXEMPTION_NOTE } from "../../tools/policy";
+import { estimate } from "../../tools/cost/estimate";
 import { synthesize } from "../../platform";
 import type { Mutable } from "../helpers/config";
 import { addresses, resource, resourcesOf, synthProduct, tempDir, type Json } from "../helpers/synth";
@@ -331,7 +331,7 @@ describe("policy: the product-level exemption", () => {
       ],
     };
     expect(problems("prod", () => undefined, bad)).toEqual([
-      'aitechne.policyExemptions[0].control: "no-such-check" is not a policy check (lib/tools/policy/checks.ts)',
+      'aitechne.policyExemptions[0].control: "no-such-check" is not a policy check (tools/policy/checks.ts)',
       "aitechne.policyExemptions[1].reason: say why, in a sentence",
     ]);
     const twice: Product = {

@@ -5,10 +5,10 @@
  */
 import { ConfigError, loadEnvironments, parseEnvironmentOf, type EnvironmentInput } from "../../environments";
 import { ATENA } from "../../environments/atena";
-import { formatScenarios, scenarioEstimates } from "../../lib/tools/cost/estimate";
-import { GUIDE_RUNBOOKS, productRunbookDoc } from "../../lib/tools/runbooks";
-import { isKnown, resolve } from "../../lib/tools/policy/expressions";
-import { scopeFor } from "../../lib/tools/policy/model";
+import { formatScenarios, scenarioEstimates } from "../../tools/cost/estimate";
+import { GUIDE_RUNBOOKS, productRunbookDoc } from "../../tools/runbooks";
+import { isKnown, resolve } from "../../tools/policy/expressions";
+import { scopeFor } from "../../tools/policy/model";
 import { withDefaults } from "../../environments/product-spec";
 import { ALARMS_NEED_RECIPIENTS } from "../../modules/monitoring/config";
 import { GEO_RULE_NEEDS_REASON } from "../../modules/security/config";

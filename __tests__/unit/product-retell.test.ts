@@ -7,7 +7,7 @@
 import { ConfigError, parseEnvironmentOf } from "../../environments";
 import { withDefaults } from "../../environments/product-spec";
 import { RETELL } from "../../environments/retell";
-import { spotShare } from "../../lib/tools/cost/estimate";
+import { spotShare } from "../../tools/cost/estimate";
 import type { Mutable } from "../helpers/config";
 import { resource, resourcesOf, synthProduct } from "../helpers/synth";
 import { buildWorkspace } from "../helpers/workspace-fixture";

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseEnvironment } from "../../environments";
-import { tempDir } from "../../lib/tools/terraform";
+import { tempDir } from "../../tools/terraform";
 import { synthesize, synthesizeProducts } from "../../platform";
 import { PRODUCT_DEFAULTS } from "../../environments/eduautismo/product";
 import { withDefaults } from "../../environments/product-spec";

@@ -2,9 +2,9 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import * as fs from "fs";
 import { EDUAUTISMO, PRODUCTS } from "../../environments";
-import { firstDeployMarkdown } from "../../lib/tools/docs";
-import { productFirstDeploy, runbookPath, sectionLines } from "../../lib/tools/product-runbook";
-import { moduleGraph, rolloutCommands, rolloutOrder, STATE_BACKUP, targetClosure } from "../../lib/tools/rollout";
+import { firstDeployMarkdown } from "../../tools/docs";
+import { productFirstDeploy, runbookPath, sectionLines } from "../../tools/product-runbook";
+import { moduleGraph, rolloutCommands, rolloutOrder, STATE_BACKUP, targetClosure } from "../../tools/rollout";
 import { productStacks, synthAll } from "../helpers/synth";
 import { synthWorkspace } from "../helpers/workspace-fixture";
 

@@ -3,9 +3,9 @@
  * and a workspace's ignore list is derived from the gate's exemptions, never declared a second time.
  */
 import { PRODUCTS, workspaceLabel } from "../../environments";
-import type { CheckResult, PolicyReport, Status } from "../../lib/tools/policy";
-import { CHECKS } from "../../lib/tools/policy/checks";
-import { scannerIgnores, trivyIds, trivyIgnoreFile } from "../../lib/tools/policy/scanner";
+import type { CheckResult, PolicyReport, Status } from "../../tools/policy";
+import { CHECKS } from "../../tools/policy/checks";
+import { scannerIgnores, trivyIds, trivyIgnoreFile } from "../../tools/policy/scanner";
 import { loadWorkflows } from "../helpers/workflows";
 
 test("the pull-request scanner runs on every synthesized workspace of every product", () => {

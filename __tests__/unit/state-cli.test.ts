@@ -2,8 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "../../scripts/state";
-import { cliConfigDirs, findProviderMirror, impliedDirs, isMirror } from "../../lib/tools/provider-mirror";
-import { directoryIdentity, foreignEvidence, readBackup } from "../../lib/tools/state-backup";
+import { cliConfigDirs, findProviderMirror, impliedDirs, isMirror } from "../../tools/provider-mirror";
+import { directoryIdentity, foreignEvidence, readBackup } from "../../tools/state-backup";
 import { AWS_PROVIDER_VERSION } from "../../lib/core/versions";
 import { synthAll, synthProduct, tempDir } from "../helpers/synth";
 import { productById } from "../../environments";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
 import { AITECHNE } from "../../environments/aitechne";
-import { tempDir } from "../../lib/tools/terraform";
+import { tempDir } from "../../tools/terraform";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/core/versions";
 import { inputs, synthAll } from "../helpers/synth";
 import { pipelineReadyWorkspace } from "../helpers/workspace-fixture";

@@ -4,9 +4,9 @@
  * the workspace's own roles, and the policy gate passing them as they are.
  */
 import { loadEnvironments, WORKSPACES } from "../../environments";
-import { evaluatePolicy } from "../../lib/tools/policy";
-import { CHECKS } from "../../lib/tools/policy/checks";
-import { policyModel } from "../../lib/tools/policy/model";
+import { evaluatePolicy } from "../../tools/policy";
+import { CHECKS } from "../../tools/policy/checks";
+import { policyModel } from "../../tools/policy/model";
 import { TERRAFORM_ROLES_NEED_ENVIRONMENTS, TERRAFORM_ROLES_NEED_STATE } from "../../modules/security/config";
 import {
   applyPolicyStatements,

@@ -17,8 +17,8 @@ import {
   subjectOf,
   type JobClaims,
   type PipelineRole,
-} from "../../lib/tools/pipeline";
-import { MODULE_ORDER } from "../../lib/tools/rollout";
+} from "../../tools/pipeline";
+import { MODULE_ORDER } from "../../tools/rollout";
 import { synthAll, type SynthesizedStack } from "../helpers/synth";
 import { pipelineReadyStacks, synthWorkspace } from "../helpers/workspace-fixture";
 import { events, jobs, loadWorkflows, roleStep, roleUses, type Doc, type RoleUse } from "../helpers/workflows";

@@ -45,7 +45,7 @@ export interface KnobRule<K extends string = string> {
   readonly message: string;
   /** Computed placeholders: terms of the rule language, evaluated at synth and printed for Terraform. */
   readonly extras?: Record<string, Term<K>>;
-  /** The policy check (lib/tools/policy) whose verdict this rule decides, when the gate reads it from here. */
+  /** The policy check (tools/policy) whose verdict this rule decides, when the gate reads it from here. */
   readonly check?: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The policy gate's checks, by id: the catalogue a product's policy exemptions (environments/product-spec.ts,
  * ProductSpec.policyExemptions) are validated against when the environments load, before anything is written.
- * It is the one declaration of the ids: every check's `id` is typed `PolicyCheckId` (lib/tools/policy/check.ts,
+ * It is the one declaration of the ids: every check's `id` is typed `PolicyCheckId` (tools/policy/check.ts,
  * ordering.ts), so a check whose id is not listed here is a type error; __tests__/unit/policy-check-ids.test.ts
  * proves the gate implements all of them, in this order.
  */
