@@ -24,7 +24,7 @@ import { DATABASE_KNOBS } from "../modules/database/config";
 import { SECURITY_CONTROLS, SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
 import { STORAGE_CONTROLS, StorageSchema } from "../modules/storage/config";
 import { EXEMPTION_TIER_RULE, type Exemptible } from "../lib/core/controls";
-import { parseCron, RDS_MAX_STOPPED_HOURS, ScheduleSchema, scheduledWeek } from "../lib/core/schedule";
+import { parseCron, ScheduleSchema, scheduledWeek } from "../lib/core/schedule";
 import {
   ALB_RULE_CONDITION_VALUES,
   CLOUDFRONT_PREFIX_LIST_LOOKUP,
@@ -1029,16 +1029,13 @@ function checkSchedule(env: EnvironmentConfig, ctx: Ctx): void {
       ["database", "readReplicas"],
       `must be 0 with a schedule: RDS cannot stop a DB instance that has a read replica (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html), got ${env.database.readReplicas}`,
     );
+  // A weekly schedule that starts at least once a week never leaves the database stopped the 7 days after which RDS
+  // starts it by itself; what is left to check is the pair (a single expression's problem is its own field's).
   const week = scheduledWeek(schedule);
-  if (typeof week === "string") {
-    // A single expression's problem is its own field's (the schema reported it); what is left is the pair's.
-    if (typeof parseCron(schedule.stop) !== "string" && typeof parseCron(schedule.start) !== "string")
-      issue(["schedule"], week);
-    return;
-  }
-  if (env.database.enabled && week.longestStopHours >= RDS_MAX_STOPPED_HOURS)
-    issue(
-      ["schedule", "start"],
-      `leaves the database stopped ${week.longestStopHours} h; RDS starts a stopped instance by itself after ${RDS_MAX_STOPPED_HOURS} h (7 days): start it at least once a week`,
-    );
+  if (
+    typeof week === "string" &&
+    typeof parseCron(schedule.stop) !== "string" &&
+    typeof parseCron(schedule.start) !== "string"
+  )
+    issue(["schedule"], week);
 }

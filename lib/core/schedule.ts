@@ -13,8 +13,6 @@ import { z } from "zod";
 /** Hours a week. */
 const WEEK_HOURS = 7 * 24;
 const WEEK_MINUTES = WEEK_HOURS * 60;
-/** RDS starts an instance that has been stopped this long by itself (StopDBInstance: "restarts automatically after 7 days"). */
-export const RDS_MAX_STOPPED_HOURS = 7 * 24;
 
 const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 const MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
