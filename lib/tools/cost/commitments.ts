@@ -32,10 +32,9 @@ export function reservationEstimates(env: EnvironmentConfig, stack: SynthesizedS
     const onDemand = estimate({ ...env, region }, stack).total;
     const rds = built.includes("database") ? rdsInstanceHours(env, p) : { primary: 0, replicas: 0 };
     const cache = built.includes("cache") ? cacheNodeHours(env, p) : 0;
-    const rdsHours = rds.primary + rds.replicas;
-    // A reservation bills every hour of the month; a scheduled primary (D210) runs on demand only in working hours.
-    const rdsOnDemand = rds.primary * primaryShare(env, env.cost) + rds.replicas;
-    const saved = rdsOnDemand - rdsHours * p.rdsReserved1yFactor + cache * (1 - p.elasticacheReserved1yFactor);
+    // A reservation bills every hour of the month: a primary stopped outside working hours (D210) stays on demand.
+    const rdsHours = (primaryShare(env, env.cost) < 1 ? 0 : rds.primary) + rds.replicas;
+    const saved = rdsHours * (1 - p.rdsReserved1yFactor) + cache * (1 - p.elasticacheReserved1yFactor);
     return { region, onDemand, reserved: onDemand - saved, reservable: rdsHours + cache };
   });
 }
