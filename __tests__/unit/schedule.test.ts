@@ -11,6 +11,8 @@ import { withDefaults } from "../../environments/product-spec";
 import { parseCron, scheduledMonthHours, scheduledWeek } from "../../lib/core/schedule";
 import { estimate } from "../../lib/tools/cost/estimate";
 import { HOURS_PER_MONTH } from "../../lib/tools/cost/prices";
+import { resolve, type Scope } from "../../lib/tools/policy/expressions";
+import { scopeFor } from "../../lib/tools/policy/model";
 import type { Mutable } from "../helpers/config";
 import { resource, resourcesOf, synthProduct } from "../helpers/synth";
 
@@ -141,6 +143,26 @@ describe("the scheduled resources of a built workspace", () => {
       expect(schedule.flexible_time_window).toEqual({ mode: "OFF" });
       expect(schedule.target.role_arn).toBe("${aws_iam_role.schedule.arn}");
     }
+  });
+});
+
+describe("the tfvars knob the schema cannot see", () => {
+  test("a plan with read replicas fails at the stop schedule's precondition (RDS cannot stop an instance with one)", () => {
+    const database = stack.modules.database;
+    const [guard] = resource(database, "aws_scheduler_schedule", "stop").lifecycle.precondition;
+    expect(guard.error_message).toMatch(/^db_replica_count must be 0 .*read replica/);
+    // The gate's own evaluator, with the operator's tfvars value of the knob replaced.
+    const withReplicas = (count: number): Scope => {
+      const scope = scopeFor(stack, "database");
+      return {
+        module: scope.module,
+        variable: (name) => (name === "db_replica_count" ? count : scope.variable(name)),
+        local: (name) => scope.local(name),
+        moduleOutput: (m, o) => scope.moduleOutput(m, o),
+      };
+    };
+    expect(resolve(guard.condition, withReplicas(0))).toBe(true);
+    expect(resolve(guard.condition, withReplicas(1))).toBe(false);
   });
 });
 
