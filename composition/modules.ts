@@ -196,6 +196,8 @@ export function database(
       secretRecoveryWindowDays: env.security.secrets.recoveryWindowDays,
       // The rotation function (D170) runs in the private subnets: they route to the NAT or the secretsmanager endpoint.
       rotation: { subnetIds: network.refList("private_subnet_ids"), region: env.region },
+      // Working hours (D210): the primary stops and starts on the environment's schedule.
+      ...(env.schedule ? { schedule: { ...env.schedule, accountId: env.accountId, running: ctx.running } } : {}),
       ...(env.compute.parameterStore?.databaseUrl
         ? {
             urlParameters: {
@@ -310,6 +312,8 @@ export function compute(ctx: Ctx, { network, security, storage, database, cache 
       datadog: { secretName: `${names.secretPrefix}/datadog-api-key`, servicePrefix: env.project },
       parameterPath: parameterPath(names),
       writtenParameterArns: writtenParameterArns(env, database, cache),
+      // Working hours (D210): every service scales to zero and back on the environment's schedule.
+      ...(env.schedule ? { schedule: env.schedule } : {}),
     }),
   );
 }

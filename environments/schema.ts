@@ -24,6 +24,7 @@ import { DATABASE_KNOBS } from "../modules/database/config";
 import { SECURITY_CONTROLS, SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
 import { STORAGE_CONTROLS, StorageSchema } from "../modules/storage/config";
 import { EXEMPTION_TIER_RULE, type Exemptible } from "../lib/core/controls";
+import { parseCron, ScheduleSchema, scheduledWeek } from "../lib/core/schedule";
 import {
   ALB_RULE_CONDITION_VALUES,
   CLOUDFRONT_PREFIX_LIST_LOOKUP,
@@ -113,6 +114,15 @@ const EnvironmentObject = z
      * production-like one
      */
     stoppable: z.boolean().optional(),
+    /**
+     * Working hours of a stoppable environment (seed 002 "Liga/Desliga", D210): at `stop` the services scale to zero
+     * (Application Auto Scaling scheduled actions) and the RDS primary stops (EventBridge Scheduler), at `start` they
+     * come back. What has no stop API keeps running: the NAT gateway, the ALB, ElastiCache. Not with read replicas
+     * (RDS cannot stop an instance that has one). Between stop and start a plan shows each service's scaling bounds
+     * going back to the configured values, and RDS refuses changes to a stopped instance: apply in working hours.
+     * `npm run cost` prices the tasks and the RDS instance at the scheduled hours. @default undefined — no schedule
+     */
+    schedule: ScheduleSchema.optional(),
     /** Name prefix of every resource: `<project>-<workspace>`; a product's defaults name it. Required. */
     project: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lowercase letters, digits and dashes"),
     /** AWS region. @default "us-east-1" (the region the seeds' cost tables price) */
@@ -222,6 +232,7 @@ function buildSchema(product: ProductRules, exemptible: readonly ExemptibleContr
     .superRefine(checkServiceAlarms)
     .superRefine(checkOwnArns)
     .superRefine(checkAlarmRecipients)
+    .superRefine(checkSchedule)
     .superRefine((env, ctx) => checkRemoteState(env, ctx, product));
 }
 
@@ -996,4 +1007,35 @@ function checkServiceAlarms(env: EnvironmentConfig, ctx: Ctx): void {
 function checkAlarmRecipients(env: EnvironmentConfig, ctx: Ctx): void {
   for (const [field, message] of alarmRecipientIssues(env.monitoring))
     ctx.addIssue({ code: "custom", path: ["monitoring", field], message });
+}
+
+/**
+ * The working-hours schedule (D210): only where the environment may stop, a week with both a stop and a start, and
+ * nothing RDS cannot stop. "Stopping an Amazon RDS DB instance temporarily", limitations: a DB instance that has a
+ * read replica, or is one, cannot be stopped; a stopped instance starts by itself after seven days
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html).
+ */
+function checkSchedule(env: EnvironmentConfig, ctx: Ctx): void {
+  const schedule = env.schedule;
+  if (!schedule) return;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  if (!isStoppable(env))
+    issue(
+      ["schedule"],
+      `${env.workspace} cannot be stopped (stoppable is false): a schedule stops its services and database every day`,
+    );
+  if (env.database.enabled && env.database.readReplicas > 0)
+    issue(
+      ["database", "readReplicas"],
+      `must be 0 with a schedule: RDS cannot stop a DB instance that has a read replica (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html), got ${env.database.readReplicas}`,
+    );
+  // A weekly schedule that starts at least once a week never leaves the database stopped the 7 days after which RDS
+  // starts it by itself; what is left to check is the pair (a single expression's problem is its own field's).
+  const week = scheduledWeek(schedule);
+  if (
+    typeof week === "string" &&
+    typeof parseCron(schedule.stop) !== "string" &&
+    typeof parseCron(schedule.start) !== "string"
+  )
+    issue(["schedule"], week);
 }

@@ -36,7 +36,7 @@ function main(): number {
         for (const env of envs) {
           const stack = stacks[env.workspace];
           const e = { ...estimate(env, stack), workspace: label(env.workspace) };
-          const scenarios = formatScenarios(scenarioEstimates(env, stack));
+          const scenarios = formatScenarios(scenarioEstimates(env, stack), env);
           const reserved = formatReservations(reservationEstimates(env, stack));
           parts.push([formatEstimate(e, env.cost.budgetUsd), reserved, scenarios].filter(Boolean).join("\n") + "\n");
           budgets.push({ workspace: e.workspace, total: e.total, budget: env.cost.budgetUsd });

@@ -23,6 +23,8 @@ const BUCKET_INPUTS = /^(\w+)_bucket_(name|arn)$/;
 const hasBucket = (env: EnvironmentConfig, tf: string) =>
   Object.keys(env.storage.buckets).some((key) => bucketNames(key).tf === tf);
 const webService = (env: EnvironmentConfig) => env.compute.services.some((s) => s.kind === "web");
+const SCHEDULE_INPUTS = /^schedule_(stop|start|timezone)$/;
+const DB_SCHEDULE_INPUTS = /^(schedule_stop|schedule_start|schedule_timezone|account_id|running)$/;
 const vpc = (env: EnvironmentConfig) => env.network.mode !== "default-vpc";
 
 export const PRESENT_WHEN: Record<string, readonly Condition[]> = {
@@ -34,6 +36,11 @@ export const PRESENT_WHEN: Record<string, readonly Condition[]> = {
     },
   ],
   compute: [
+    {
+      inputs: SCHEDULE_INPUTS,
+      when: "`schedule` is set (working hours, D210)",
+      holds: ({ env }) => env.schedule !== undefined,
+    },
     {
       inputs: BUCKET_INPUTS,
       when: "`storage.buckets` has the bucket (`<key>` in snake case)",
@@ -77,6 +84,11 @@ export const PRESENT_WHEN: Record<string, readonly Condition[]> = {
     },
   ],
   database: [
+    {
+      inputs: DB_SCHEDULE_INPUTS,
+      when: "`schedule` is set (working hours, D210)",
+      holds: ({ env }) => env.schedule !== undefined,
+    },
     {
       inputs: /^(rotation_subnet_ids|region|app_rotation_days)$/,
       when: "the application password rotates (`database.appRotation` without `waiver`)",

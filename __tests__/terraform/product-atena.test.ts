@@ -3,11 +3,13 @@
  * guide's pipeline runs, and DATABASE_URL written write-only — a plan that knows the password and the
  * endpoint still shows the URL nowhere (D104).
  *
- * Plan budget (prod): the targeted compute plan with an image tag (shared by the first two tests), one settle plan and
- * the plan after put-parameter; the targeted database plan for its crafted state, one settle plan and the URL's plan.
+ * Plan budget (prod): the targeted compute plan with an image tag (shared by the first two tests and the schedule's),
+ * one settle plan and the plan after put-parameter; the targeted database plan (shared by the URL's test and the
+ * schedule's), one settle plan and the URL's plan.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { loadEnvironments } from "../../environments";
 import { ATENA } from "../../environments/atena";
 import {
   initializedWorkdir,
@@ -15,6 +17,7 @@ import {
   type PlanJson,
   providerSchemas,
   stateFromPlan,
+  terraform,
   terraformOk,
 } from "../../tools/terraform";
 import { describeTerraform, settleState } from "../helpers/terraform";
@@ -44,6 +47,9 @@ describeTerraform("Atena prod under real Terraform", () => {
   /** The guide's targeted compute plan with a real image's tag: planned once, read by the first two tests. */
   let compute: PlanJson | undefined;
   const computePlan = () => (compute ??= planJson(stack, "prod", ["-target=module.compute", TAG]));
+  /** The targeted database plan: planned once, read by the URL's test and the schedule's. */
+  let database: PlanJson | undefined;
+  const databasePlan = () => (database ??= planJson(stack, "prod", ["-target=module.database"]));
 
   test("a targeted plan of module.compute creates the guide's cluster, services, log groups and parameters", () => {
     const plan = computePlan() as unknown as {
@@ -123,7 +129,7 @@ describeTerraform("Atena prod under real Terraform", () => {
   }, 600_000);
 
   test("DATABASE_URL's value is in neither the plan text nor terraform show -json, though Terraform knows the password and the host", () => {
-    const applied = planJson(stack, "prod", ["-target=module.database"]);
+    const applied = databasePlan();
     const dir = initializedWorkdir(stack, "prod");
     try {
       const state = stateFromPlan(applied, providerSchemas(dir)) as State;
@@ -172,6 +178,74 @@ describeTerraform("Atena prod under real Terraform", () => {
       }
       expect(change?.after?.value_wo ?? null).toBeNull();
       expect(change?.after?.value ?? null).toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+
+  test("the working hours plan under real Terraform: each service's start action restores its target's bounds, the database's schedules call RDS through the scheduler's role (D210)", () => {
+    type Change = { address: string; change: { actions: string[]; after: Record<string, unknown> | null } };
+    const [env] = loadEnvironments(ATENA.environments, ATENA);
+    const schedule = env.schedule!;
+    const changes = (p: PlanJson) => (p as unknown as { resource_changes: Change[] }).resource_changes;
+    const after = (p: PlanJson, address: string) => {
+      const c = changes(p).find((x) => x.address === address);
+      expect([address, c?.change.actions]).toEqual([address, ["create"]]);
+      return c?.change.after ?? {};
+    };
+    const computeChanges = computePlan();
+    const targets = changes(computeChanges).filter((c) =>
+      c.address.startsWith("module.compute.aws_appautoscaling_target."),
+    );
+    expect(targets.length).toBeGreaterThan(0);
+    for (const t of targets) {
+      const name = t.address.split(".").pop();
+      const action = (id: string) =>
+        after(computeChanges, `module.compute.aws_appautoscaling_scheduled_action.${name}_${id}`);
+      const bounds = (a: Record<string, unknown>) => (a.scalable_target_action as Record<string, unknown>[])[0];
+      expect(bounds(action("stop"))).toMatchObject({ min_capacity: "0", max_capacity: "0" });
+      expect(bounds(action("start"))).toMatchObject({
+        min_capacity: String(t.change.after?.min_capacity),
+        max_capacity: String(t.change.after?.max_capacity),
+      });
+      expect([action("stop").schedule, action("start").schedule, action("start").timezone]).toEqual([
+        schedule.stop,
+        schedule.start,
+        schedule.timezone,
+      ]);
+    }
+    const db = databasePlan();
+    const role = after(db, "module.database.aws_iam_role.schedule");
+    expect(JSON.parse(String(role.assume_role_policy)).Statement[0].Principal).toEqual({
+      Service: "scheduler.amazonaws.com",
+    });
+    after(db, "module.database.aws_iam_role_policy.schedule");
+    for (const [id, api] of [
+      ["stop", "stopDBInstance"],
+      ["start", "startDBInstance"],
+    ]) {
+      const s = after(db, `module.database.aws_scheduler_schedule.${id}`);
+      expect(s).toMatchObject({
+        schedule_expression: id === "stop" ? schedule.stop : schedule.start,
+        schedule_expression_timezone: schedule.timezone,
+        state: "ENABLED",
+      });
+      expect((s.target as Record<string, unknown>[])[0].arn).toBe(`arn:aws:scheduler:::aws-sdk:rds:${api}`);
+    }
+  }, 600_000);
+
+  test("read replicas set in the tfvars stop the plan at the stop schedule's precondition (RDS cannot stop an instance with one)", () => {
+    const dir = initializedWorkdir(stack, "prod");
+    try {
+      const r = terraform(dir, [
+        "plan",
+        "-input=false",
+        VAR_FILE,
+        "-target=module.database",
+        "-var=db_replica_count=1",
+      ]);
+      expect(r.code).not.toBe(0);
+      expect(r.text).toMatch(/db_replica_count must be 0 .*read replica/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -15,6 +15,10 @@ export const prod: WorkspaceInput = {
   tier: "development",
   // The guide stops it outside working hours (environment_running = false, D32).
   stoppable: true,
+  // Its note "Considere automatizar o stop com um schedule" (D210): the services and the database run the seed's
+  // "8 h/day" as working hours on weekdays, 09:00-17:00 in Sao Paulo; the NAT, the ALB and Redis keep running.
+  // For a long pause, the stop plan (environment_running = false) also removes the NAT.
+  schedule: { stop: "cron(0 17 ? * MON-FRI *)", start: "cron(0 9 ? * MON-FRI *)", timezone: "America/Sao_Paulo" },
   // Its data is the product's: Terraform refuses any plan that destroys a key, a bucket, Redis or the database.
   preventDestroy: true,
   region: "us-east-1",

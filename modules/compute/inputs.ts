@@ -165,7 +165,15 @@ function runtimeInputs(api: ModuleApi, props: ComputeProps) {
     description: "Regional web ACL, or null.",
     nullable: true,
   }).stringValue;
-  return { running, parameters, toolboxImage, enableWaf, webAclArn };
+  // Working hours (D210): declared only with a schedule, so a workspace without one keeps its variables.
+  const str = (name: string, value: string, description: string) =>
+    api.input(name, value, { type: "string", description }).stringValue;
+  const schedule = props.schedule && {
+    stop: str("schedule_stop", props.schedule.stop, "cron(...) at which every service scales to zero."),
+    start: str("schedule_start", props.schedule.start, "cron(...) at which every service returns to its bounds."),
+    timezone: str("schedule_timezone", props.schedule.timezone, "IANA time zone of both expressions."),
+  };
+  return { running, parameters, toolboxImage, enableWaf, webAclArn, schedule };
 }
 
 /** `var.written_parameter_arns`, and each of its entries as a token. */

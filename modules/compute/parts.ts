@@ -92,6 +92,8 @@ export interface ComputeVars {
   /** Each service's and task's size (and scaling) knobs, by its name. */
   readonly services: Readonly<Record<string, DynamicKnobTokens>>;
   readonly tasks: Readonly<Record<string, DynamicKnobTokens>>;
+  /** The working-hours schedule's inputs (D210, ./schedule.ts), when the environment has one. */
+  readonly schedule?: { readonly stop: string; readonly start: string; readonly timezone: string };
   /** The product's app settings that are knobs, by variable name. @default none */
   readonly appSettings?: DynamicKnobTokens;
 }

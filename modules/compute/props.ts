@@ -87,6 +87,11 @@ export interface ComputeProps {
   readonly parameterPath?: string;
   /** ARNs of the parameters other modules write (DATABASE_URL, MIGRATIONS_DATABASE_URL, REDIS_URL), by name: task definitions wait for them. @default none */
   readonly writtenParameterArns?: Readonly<Record<string, string>>;
+  /**
+   * Working hours (the environment's `schedule`, D210): each service scales to zero at `stop` and back to its
+   * scalable target's bounds at `start` (./schedule.ts). @default none
+   */
+  readonly schedule?: { readonly stop: string; readonly start: string; readonly timezone: string };
   /** Names for the Datadog sidecar (compute.datadog.enabled): its API key secret and the DD_SERVICE prefix. */
   readonly datadog?: DatadogNames;
 }

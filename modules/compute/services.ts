@@ -38,6 +38,7 @@ import {
 import type { ParameterRef } from "./env";
 import type { LoadBalancer } from "./load-balancer";
 import type { ComputeContext } from "./parts";
+import { scheduledScaling, type ScalingBounds } from "./schedule";
 import type { appTaskDefinitions } from "./task-definitions";
 
 /**
@@ -172,17 +173,23 @@ function scaling(
 ): void {
   const { scope } = p.ctx;
   const id = tf(s.name);
+  const bounds: ScalingBounds = {
+    min: conditional(p.serving, knob("min_capacity"), 0),
+    max: conditional(p.serving, knob("max_capacity"), 0),
+  };
   const target = named(
     new AppautoscalingTarget(scope, `scaling_${id}`, {
       serviceNamespace: "ecs",
       resourceId: `service/${p.cluster.cluster.name}/${ecsService.name}`,
       scalableDimension: "ecs:service:DesiredCount",
       // Stopped, or no image yet: autoscaling holds the service at zero (desired_count is autoscaling's after creation).
-      minCapacity: Token.asNumber(conditional(p.serving, knob("min_capacity"), 0)),
-      maxCapacity: Token.asNumber(conditional(p.serving, knob("max_capacity"), 0)),
+      minCapacity: Token.asNumber(bounds.min),
+      maxCapacity: Token.asNumber(bounds.max),
     }),
     id,
   );
+  // Working hours (D210): the start action restores these same bounds.
+  scheduledScaling(p.ctx, target, { id, name: s.name }, bounds);
   type Metric = AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration;
   const policy = (
     suffix: string,

@@ -14,7 +14,7 @@
  * Both secrets use the data key and change only when their version in the environment file rises.
  *
  * Parts: ./network.ts (subnet group, security group), ./parameter-group.ts, ./monitoring-role.ts, ./secrets.ts,
- * ./instance.ts (primary, log groups), ./replicas.ts, ./rotation.ts, ./url-parameters.ts.
+ * ./instance.ts (primary, log groups), ./replicas.ts, ./rotation.ts, ./url-parameters.ts, ./schedule.ts (working hours, D210).
  *
  * Depends on: network (VPC, database or private subnets, the app security group) and security (data and logs keys).
  */
@@ -31,6 +31,7 @@ import { databaseNetwork } from "./network";
 import { postgresParameterGroup } from "./parameter-group";
 import { readReplicas } from "./replicas";
 import { appRotation } from "./rotation";
+import { primarySchedule } from "./schedule";
 import { databaseSecrets, secretVersions, type DatabaseSecrets } from "./secrets";
 import { databaseUrlParameters } from "./url-parameters";
 export { RDS_CA, RDS_LOG_EXPORTS } from "./instance";
@@ -73,6 +74,19 @@ export interface DatabaseProps extends DataTierPlacement {
    * private subnets (a route to a NAT or the `secretsmanager` endpoint) and the region of the Secrets Manager API.
    */
   readonly rotation?: { readonly subnetIds: string[]; readonly region: string };
+  /**
+   * Working hours (the environment's `schedule`, D210): EventBridge Scheduler stops the primary at `stop` and starts
+   * it at `start` (./schedule.ts); the start is off while `running` is false. @default none: no schedule, no role
+   */
+  readonly schedule?: {
+    readonly stop: string;
+    readonly start: string;
+    readonly timezone: string;
+    /** The account the scheduler's role trusts (aws:SourceAccount). */
+    readonly accountId: string;
+    /** The root's `environment_running`. */
+    readonly running: unknown;
+  };
 }
 
 /** The module's variables (other than the knobs) as tokens. */
@@ -137,6 +151,7 @@ export class DatabaseModule extends ModuleStack {
     secretVersions(this, secrets, { primary, appUsername: i.appUsername });
     if (rotates && props.rotation) this.rotation(props.rotation, i, sg.id, secrets);
     if (props.urlParameters) this.urlParameters(props.urlParameters, i, primary, secrets);
+    if (props.schedule) this.schedule(props.schedule, i, primary, knobs.db_replica_count);
     this.declareOutputs(i, primary, replicas, sg.id, secrets);
   }
 
@@ -281,6 +296,29 @@ export class DatabaseModule extends ModuleStack {
       functionName,
       "Rotation function of the application password (logs: /aws/lambda/<name>).",
     );
+  }
+
+  /** The working-hours schedule's variables and resources (./schedule.ts). */
+  private schedule(
+    schedule: NonNullable<DatabaseProps["schedule"]>,
+    i: Inputs,
+    primary: DbInstance,
+    replicaCount: number,
+  ): void {
+    const str = (name: string, value: string, description: string) =>
+      this.input(name, value, { type: "string", description }).stringValue;
+    primarySchedule(this, primary, {
+      name: i.name,
+      accountId: str("account_id", schedule.accountId, "AWS account the scheduler's role trusts (aws:SourceAccount)."),
+      stop: str("schedule_stop", schedule.stop, "EventBridge Scheduler cron(...) that stops the primary."),
+      start: str("schedule_start", schedule.start, "EventBridge Scheduler cron(...) that starts the primary."),
+      timezone: str("schedule_timezone", schedule.timezone, "IANA time zone of both expressions."),
+      running: this.input("running", schedule.running, {
+        type: "bool",
+        description: "False disables the start schedule (start/stop toggle).",
+      }).booleanValue,
+      replicaCount,
+    });
   }
 
   /** The connection URL parameters (./url-parameters.ts) and their ARNs as outputs. */

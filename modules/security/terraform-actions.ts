@@ -213,6 +213,10 @@ const IAM_ROLE_WRITES = [
 
 export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_appautoscaling_policy: AUTOSCALING,
+  aws_appautoscaling_scheduled_action: {
+    read: AUTOSCALING.read,
+    write: ["application-autoscaling:PutScheduledAction", "application-autoscaling:DeleteScheduledAction"],
+  },
   aws_appautoscaling_target: AUTOSCALING,
   // AllowVendedLogDeliveryForResource: CloudFront's standard logging (v2) delivery source (D54).
   aws_cloudfront_distribution: {
@@ -381,6 +385,11 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_s3_bucket_versioning: S3,
   // The application password's rotation (D170). The stack's writes run through CloudFormation with the caller's
   // permissions on resources named after the stack: terraform-role.ts rotationFunctionStatements grants them.
+  // The working-hours schedule (D210): the schedule names its execution role, which the caller passes.
+  aws_scheduler_schedule: {
+    read: ["scheduler:GetSchedule", "scheduler:ListTagsForResource"],
+    write: ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "iam:PassRole"],
+  },
   aws_serverlessapplicationrepository_cloudformation_stack: {
     read: ["cloudformation:DescribeStacks", "cloudformation:GetTemplate", "serverlessrepo:GetApplication"],
     write: [

@@ -8,7 +8,7 @@ import type { EnvironmentConfig } from "../../environments";
 import type { CostConfig } from "../../environments/cost-schema";
 import { builtModules } from "../../environments/built-modules";
 import type { SynthesizedStack } from "../synthesized";
-import { cacheNodeHours, estimate, rdsInstanceHours } from "./estimate";
+import { cacheNodeHours, estimate, primaryShare, rdsInstanceHours } from "./estimate";
 import { PRICES } from "./prices";
 
 /** The regions the reservations are shown for (the seeds' two: us-east-1, and São Paulo for Brazilian users, D5). */
@@ -32,7 +32,8 @@ export function reservationEstimates(env: EnvironmentConfig, stack: SynthesizedS
     const onDemand = estimate({ ...env, region }, stack).total;
     const rds = built.includes("database") ? rdsInstanceHours(env, p) : { primary: 0, replicas: 0 };
     const cache = built.includes("cache") ? cacheNodeHours(env, p) : 0;
-    const rdsHours = rds.primary + rds.replicas;
+    // A reservation bills every hour of the month: a primary stopped outside working hours (D210) stays on demand.
+    const rdsHours = (primaryShare(env, env.cost) < 1 ? 0 : rds.primary) + rds.replicas;
     const saved = rdsHours * (1 - p.rdsReserved1yFactor) + cache * (1 - p.elasticacheReserved1yFactor);
     return { region, onDemand, reserved: onDemand - saved, reservable: rdsHours + cache };
   });

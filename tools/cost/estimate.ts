@@ -16,6 +16,7 @@ import { regionalWafSwitchedRules } from "../../modules/security/config";
 import type { Json, SynthesizedStack } from "../synthesized";
 import { builtModules } from "../../environments/built-modules";
 import { CONTAINER_INSIGHTS, HOURS_PER_MONTH, PRICES, RDS_BACKUP_DAILY_CHANGE, type PriceTable } from "./prices";
+import { scheduledMonthHours } from "../../lib/core/schedule";
 
 export interface CostLine {
   readonly module: string;
@@ -60,6 +61,8 @@ interface Pricing {
   readonly running: boolean;
   /** The stop toggle's share of the month (cost.usage.runningHours): NAT and tasks only. */
   readonly share: number;
+  /** The tasks' share of the month: the toggle's, within the working hours of `schedule` when there is one (D210). */
+  readonly taskShare: number;
   add(module: string, item: string, usd: number): void;
   resources(module: string, type: string): Json;
 }
@@ -78,6 +81,7 @@ export function estimate(env: EnvironmentConfig, stack: SynthesizedStack, option
     u: cost.usage,
     running: options.running ?? true,
     share: cost.usage.runningHours / HOURS_PER_MONTH,
+    taskShare: Math.min(cost.usage.runningHours / HOURS_PER_MONTH, scheduledShare(env)),
     add: (module, item, usd) => {
       if (usd > 0) lines.push({ module, item, usd });
     },
@@ -193,6 +197,22 @@ function cacheCosts({ env, p, add }: Pricing): void {
   if (auth) add("cache", "AUTH token secret", p.secretMonth);
 }
 
+/**
+ * The share of the month the working-hours schedule (`schedule`, D210) keeps the services and the RDS primary
+ * running: its weekly hours over a 730-hour month (lib/core/schedule.ts); 1 without a schedule.
+ */
+export function scheduledShare(env: Pick<EnvironmentConfig, "schedule">): number {
+  return env.schedule ? scheduledMonthHours(env.schedule, HOURS_PER_MONTH) / HOURS_PER_MONTH : 1;
+}
+
+/**
+ * The RDS primary's share of the month: all of it without a schedule (the stop toggle leaves the database running);
+ * with one, its working hours while the toggle runs (the toggle disables the scheduled start, D210).
+ */
+export function primaryShare(env: Pick<EnvironmentConfig, "schedule">, cost: CostConfig): number {
+  return env.schedule ? Math.min(cost.usage.runningHours / HOURS_PER_MONTH, scheduledShare(env)) : 1;
+}
+
 /** RDS instance hours of a month: the primary (×2 Multi-AZ) and the read replicas — what reserved DB instances cover. */
 export function rdsInstanceHours(env: EnvironmentConfig, p: PriceTable): { primary: number; replicas: number } {
   const { instanceClass: cls, multiAz, readReplicas } = env.database;
@@ -208,13 +228,15 @@ export function rdsInstanceHours(env: EnvironmentConfig, p: PriceTable): { prima
  * free allocation (backup storage up to the provisioned storage is free; each retained day after the first full
  * snapshot adds the day's changed data, RDS_BACKUP_DAILY_CHANGE of the storage).
  */
-function databaseCosts({ env, p, add }: Pricing): void {
+function databaseCosts({ env, cost, p, add }: Pricing): void {
   const { instanceClass: cls, multiAz, allocatedStorage: gb, backupRetentionDays: days } = env.database;
   const replicas = env.database.readReplicas;
   const replicaCls = env.database.replicaInstanceClass ?? cls;
   const copies = multiAz ? 2 : 1;
   const hours = rdsInstanceHours(env, p);
-  add("database", `${cls}${multiAz ? " Multi-AZ" : ""}`, hours.primary);
+  const share = primaryShare(env, cost);
+  const scheduled = share < 1 ? `, ${Math.round(share * HOURS_PER_MONTH)} h` : "";
+  add("database", `${cls}${multiAz ? " Multi-AZ" : ""}${scheduled}`, hours.primary * share);
   add("database", `${gb} GB gp3${multiAz ? " × 2" : ""}`, gb * p.rdsGp3GbMonth * copies);
   add(
     "database",
@@ -270,7 +292,7 @@ export function albAzs(env: EnvironmentConfig): number {
  * per service and per task definition family (CONTAINER_INSIGHTS), reported only while tasks run, so prorated by the
  * hours they run; its performance log events are CloudWatch Logs ingestion.
  */
-function containerInsightsCosts({ env, p, u, add, running, share }: Pricing): void {
+function containerInsightsCosts({ env, p, u, add, running, taskShare: share }: Pricing): void {
   const ci = CONTAINER_INSIGHTS;
   const services = running ? env.compute.services.filter((s) => s.desiredCount > 0) : [];
   const serviceHours = services.length > 0 ? HOURS_PER_MONTH * share : 0;
@@ -291,7 +313,7 @@ function containerInsightsCosts({ env, p, u, add, running, share }: Pricing): vo
 }
 
 /** One ECS service: its tasks at the steady desired count, on-demand and Spot; counts its Datadog agents. */
-function serviceCost({ env, p, add, running, share }: Pricing, svc: ServiceConfig, dd: DatadogTasks) {
+function serviceCost({ env, p, add, running, taskShare: share }: Pricing, svc: ServiceConfig, dd: DatadogTasks) {
   // Steady state: the first deploy's zero tasks (the image tag still the placeholder) is not the bill.
   const count = running ? svc.desiredCount : 0;
   const vcpu = svc.cpu / 1024;
@@ -306,7 +328,12 @@ function serviceCost({ env, p, add, running, share }: Pricing, svc: ServiceConfi
     : svc.spot
       ? " (Spot)"
       : "";
-  add("compute", `${serviceVariablePrefix(svc.name)}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${capacity}`, usd);
+  const scheduled = env.schedule && count > 0 ? `, ${Math.round(share * HOURS_PER_MONTH)} h` : "";
+  add(
+    "compute",
+    `${serviceVariablePrefix(svc.name)}: ${count} task(s) × ${vcpu} vCPU / ${gbMem} GB${capacity}${scheduled}`,
+    usd,
+  );
   // Datadog bills each concurrent Fargate task that runs its agent (the agent's CPU and memory are inside the task's).
   if (env.compute.datadog.enabled) {
     dd.tasks += count;
@@ -398,11 +425,17 @@ export function scenarioEstimates(
 }
 
 /** Lines printed under an estimate, one per scenario; empty without scenarios (the report is unchanged). */
-export function formatScenarios(scenarios: ReturnType<typeof scenarioEstimates>): string {
+export function formatScenarios(
+  scenarios: ReturnType<typeof scenarioEstimates>,
+  env?: Pick<EnvironmentConfig, "schedule">,
+): string {
   if (scenarios.length === 0) return "";
   const usd = (n: number) => `$${n.toFixed(2)}`.padStart(11);
+  const hours = env?.schedule ? Math.round(scheduledShare(env) * HOURS_PER_MONTH) : undefined;
   const out = [
-    "  start/stop scenarios (environment_running; NAT and tasks follow the hours, everything else runs all month)",
+    hours === undefined
+      ? "  start/stop scenarios (environment_running; NAT and tasks follow the hours, everything else runs all month)"
+      : `  start/stop scenarios (environment_running; NAT follows the hours, tasks and the RDS primary at most the schedule's ${hours} h, everything else all month)`,
   ];
   for (const s of scenarios) out.push(`      ${`${s.name} (${s.runningHours} h)`.padEnd(52)}${usd(s.estimate.total)}`);
   return out.join("\n");

@@ -99,8 +99,9 @@ const stateRollback: RunbookPart = ({ ws, varFile }) => [
 ];
 
 /** `environment_running`, for a stoppable workspace whose root has it. */
-const stopStart: RunbookPart = ({ env, stack, varFile }) =>
-  isStoppable(env) && "environment_running" in (stack.root.variable ?? {})
+const stopStart: RunbookPart = (ctx) => {
+  const { env, stack, varFile } = ctx;
+  return isStoppable(env) && "environment_running" in (stack.root.variable ?? {})
     ? [
         {
           title: "Stop and start the environment",
@@ -124,8 +125,47 @@ const stopStart: RunbookPart = ({ env, stack, varFile }) =>
               : []),
           ],
         },
+        ...workingHours(ctx),
       ]
     : [];
+};
+
+/** The working-hours schedule (`schedule`, D210): what it stops, what it leaves running, and when to apply. */
+function workingHours({ env, stack, input }: RunbookContext): RunbookSection[] {
+  const schedule = env.schedule;
+  if (!schedule) return [];
+  const name = input("compute", "name") ?? `${env.project}-${env.workspace}`;
+  const db =
+    env.database.enabled && stack.root.module?.database ? `${name}-${env.database.identifierSuffix}` : undefined;
+  return [
+    {
+      title: "Working hours (the schedule)",
+      text: [
+        `At \`${schedule.stop}\` every service scales to zero${db ? " and the database stops" : ""}; at \`${schedule.start}\` they`,
+        `come back (${schedule.timezone}). The NAT gateway, the load balancer and the cache have no stop API and keep running;`,
+        "for a long pause use the stop plan above, which also disables the scheduled start (D210).",
+        "Between stop and start a plan shows each service's scaling bounds going back to their values (applying starts",
+        `the services until the next stop)${db ? " and RDS refuses changes to a stopped instance" : ""}: plan and apply in working hours${db ? ", or start the database first" : ""}.`,
+        ...(db
+          ? [
+              "RDS starts an instance stopped for 7 days by itself; the weekly schedule never leaves it stopped that long, and the",
+              "scheduled stop stops it again after a long pause.",
+            ]
+          : []),
+      ],
+      commands: [
+        `aws application-autoscaling describe-scheduled-actions --service-namespace ecs --query 'ScheduledActions[?starts_with(ScheduledActionName, \`${name}-\`)].{name:ScheduledActionName,schedule:Schedule,min:ScalableTargetAction.MinCapacity,max:ScalableTargetAction.MaxCapacity}'`,
+        ...(db
+          ? [
+              `aws scheduler get-schedule --name ${name}-db-start --query '{state:State,expression:ScheduleExpression}'`,
+              `aws rds start-db-instance --db-instance-identifier ${db}   # before an apply outside working hours`,
+              `aws rds wait db-instance-available --db-instance-identifier ${db}`,
+            ]
+          : []),
+      ],
+    },
+  ];
+}
 
 /** Redis OSS → Valkey, for a workspace whose cache can switch (D99). */
 const valkeySwitch: RunbookPart = ({ stack, sourceFile, synth }) => {
