@@ -24,7 +24,7 @@ import { DATABASE_KNOBS } from "../modules/database/config";
 import { SECURITY_CONTROLS, SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
 import { STORAGE_CONTROLS, StorageSchema } from "../modules/storage/config";
 import { EXEMPTION_TIER_RULE, type Exemptible } from "../lib/core/controls";
-import { parseCron, ScheduleSchema, scheduledWeek } from "../lib/core/schedule";
+import { parseCron, ScheduleSchema, scheduledWeek, windowOutsideRunningHours } from "../lib/core/schedule";
 import {
   ALB_RULE_CONDITION_VALUES,
   CLOUDFRONT_PREFIX_LIST_LOOKUP,
@@ -1011,7 +1011,7 @@ function checkAlarmRecipients(env: EnvironmentConfig, ctx: Ctx): void {
 
 /**
  * The working-hours schedule (D210): only where the environment may stop, a week with both a stop and a start, and
- * nothing RDS cannot stop. "Stopping an Amazon RDS DB instance temporarily", limitations: a DB instance that has a
+ * nothing RDS cannot stop, and backups taken while the database runs. "Stopping an Amazon RDS DB instance temporarily", limitations: a DB instance that has a
  * read replica, or is one, cannot be stopped; a stopped instance starts by itself after seven days
  * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html).
  */
@@ -1028,6 +1028,12 @@ function checkSchedule(env: EnvironmentConfig, ctx: Ctx): void {
     issue(
       ["database", "readReplicas"],
       `must be 0 with a schedule: RDS cannot stop a DB instance that has a read replica (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html), got ${env.database.readReplicas}`,
+    );
+  const stoppedAt = env.database.enabled && windowOutsideRunningHours(schedule, env.database.backupWindow);
+  if (stoppedAt)
+    issue(
+      ["database", "backupWindow"],
+      `must fall inside the scheduled running hours: RDS takes automated backups only while the instance is available (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html); ${env.database.backupWindow} UTC is ${stoppedAt}, when the schedule has the database stopped`,
     );
   // A weekly schedule that starts at least once a week never leaves the database stopped the 7 days after which RDS
   // starts it by itself; what is left to check is the pair (a single expression's problem is its own field's).

@@ -10,6 +10,7 @@ import { GUIDE_RUNBOOKS, productRunbookDoc } from "../../tools/runbooks";
 import { isKnown, resolve } from "../../tools/policy/expressions";
 import { scopeFor } from "../../tools/policy/model";
 import { withDefaults } from "../../environments/product-spec";
+import { windowOutsideRunningHours } from "../../lib/core/schedule";
 import { ALARMS_NEED_RECIPIENTS } from "../../modules/monitoring/config";
 import { GEO_RULE_NEEDS_REASON } from "../../modules/security/config";
 import type { Mutable } from "../helpers/config";
@@ -109,14 +110,18 @@ describe("the guide's topology", () => {
     expect(resource(compute, "aws_ecs_service", "workers").load_balancer).toBeUndefined();
   });
 
-  // Seed 002 "Disaster Recovery": 7 days of automatic backups in 03:00-04:00 UTC, a final snapshot before any destroy.
-  test("the database keeps the guide's 7 days of backups in 03:00–04:00 UTC and takes a final snapshot", () => {
+  // Seed 002 "Disaster Recovery": 7 days of automatic backups and a final snapshot before any destroy; the backups
+  // are taken while the schedule has the database running (D210: RDS backs up only an available instance).
+  test("the database keeps the guide's 7 days of backups, taken while it runs, and a final snapshot", () => {
     const db = resource(s.modules.database, "aws_db_instance", "postgres");
-    expect([
-      value(s, "database", db.backup_retention_period),
-      db.backup_window === "${var.backup_window}" ? s.root.module.database.backup_window : db.backup_window,
-      value(s, "database", db.skip_final_snapshot),
-    ]).toEqual([7, "03:00-04:00", false]);
+    const window =
+      db.backup_window === "${var.backup_window}" ? s.root.module.database.backup_window : db.backup_window;
+    expect([value(s, "database", db.backup_retention_period), value(s, "database", db.skip_final_snapshot)]).toEqual([
+      7,
+      false,
+    ]);
+    expect(window).toBe(env.database.backupWindow);
+    if (env.schedule) expect(windowOutsideRunningHours(env.schedule, String(window))).toBeUndefined();
   });
 
   test("the error-count filter watches the API's own log group", () => {

@@ -74,6 +74,30 @@ describe("schedule rules fail at load with their field path", () => {
       ]);
   });
 
+  test("a backup window while the schedule has the database stopped is refused at its field (RDS backs up only an available instance)", () => {
+    const found = problems((e) => {
+      e.schedule = WEEKDAYS;
+      (e.database as Mutable).backupWindow = "03:00-04:00";
+    });
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^prod\.database\.backupWindow: must fall inside the scheduled running hours: .*03:00-04:00 UTC is MON 03:00 UTC/,
+      ),
+    ]);
+  });
+
+  test("the backup window is read in the schedule's time zone, in standard and in daylight time", () => {
+    const lisbon = { ...WEEKDAYS, timezone: "Europe/Lisbon" }; // UTC+0 in January, UTC+1 in July
+    const withWindow = (backupWindow: string) =>
+      problems((e) => {
+        e.schedule = lisbon;
+        (e.database as Mutable).backupWindow = backupWindow;
+      });
+    expect(withWindow("12:00-12:30")).toEqual([]);
+    // 16:30 UTC is 16:30 in Lisbon's winter (running) but 17:30 in its summer (stopped at 17:00).
+    expect(withWindow("16:30-17:00")).toEqual([expect.stringMatching(/is MON 17:30 Europe\/Lisbon \(UTC\+1\)/)]);
+  });
+
   test("stop and start at the same minute is refused on the schedule", () => {
     expect(problems((e) => (e.schedule = { ...WEEKDAYS, start: WEEKDAYS.stop }))).toEqual([
       "prod.schedule: stop and start fire at the same minute",

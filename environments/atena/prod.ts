@@ -67,9 +67,10 @@ export const prod: WorkspaceInput = {
     instanceClass: "db.t4g.micro",
     allocatedStorage: 20,
     multiAz: false,
-    // Seed 002 "Disaster Recovery": 7 days, window 03:00–04:00 UTC, a final snapshot.
+    // Seed 002 "Disaster Recovery": 7 days and a final snapshot. Its window, 03:00–04:00 UTC, is midnight in São Paulo,
+    // when the schedule has the database stopped and RDS takes no automated backup (D210): 12:00–12:30 there instead.
     backupRetentionDays: 7,
-    backupWindow: "03:00-04:00",
+    backupWindow: "15:00-15:30",
     finalSnapshot: true,
     deletionProtection: true,
     maxConnections: 100,

@@ -133,11 +133,8 @@ export interface ScheduledWeek {
   readonly longestStopHours: number;
 }
 
-/**
- * Walks three weeks minute by minute (the first settles the state), each minute running or stopped after the last
- * expression that fired. Problems: an expression that never fires, both firing at the same minute.
- */
-export function scheduledWeek(schedule: Pick<ScheduleConfig, "stop" | "start">): ScheduledWeek | string {
+/** Each minute of a week (0 = Sunday 00:00, in the schedule's time zone): running or stopped, or a problem. */
+function weekStates(schedule: Pick<ScheduleConfig, "stop" | "start">): boolean[] | string {
   const stop = parseCron(schedule.stop);
   const start = parseCron(schedule.start);
   if (typeof stop === "string") return stop;
@@ -146,27 +143,81 @@ export function scheduledWeek(schedule: Pick<ScheduleConfig, "stop" | "start">):
     const day = Math.floor(minute / 1440) % 7;
     return w.days.has(day) && w.hours.has(Math.floor(minute / 60) % 24) && w.minutes.has(minute % 60);
   };
+  // Two weeks: the first settles the state the second starts from.
   let running: boolean | undefined;
-  let runningMinutes = 0;
-  let stopped = 0;
-  let longest = 0;
-  let stops = 0;
-  let starts = 0;
-  for (let t = 0; t < 3 * WEEK_MINUTES; t++) {
+  const states: boolean[] = [];
+  let [stops, starts] = [0, 0];
+  for (let t = 0; t < 2 * WEEK_MINUTES; t++) {
     const s = fires(stop, t % WEEK_MINUTES);
     const r = fires(start, t % WEEK_MINUTES);
     if (s && r) return "stop and start fire at the same minute";
     if (s) [running, stops] = [false, stops + 1];
     if (r) [running, starts] = [true, starts + 1];
-    if (t < WEEK_MINUTES) continue;
-    if (running) {
-      runningMinutes++;
-      stopped = 0;
-    } else longest = Math.max(longest, ++stopped);
+    if (t >= WEEK_MINUTES) states.push(running === true);
   }
   if (stops === 0) return "the stop expression never fires";
   if (starts === 0) return "the start expression never fires";
-  return { runningHours: runningMinutes / 2 / 60, longestStopHours: longest / 60 };
+  return states;
+}
+
+/** The week the two expressions give: hours running, and the longest stretch stopped; or a problem. */
+export function scheduledWeek(schedule: Pick<ScheduleConfig, "stop" | "start">): ScheduledWeek | string {
+  const states = weekStates(schedule);
+  if (typeof states === "string") return states;
+  let [stopped, longest] = [0, 0];
+  // Twice round the week, so a stretch that wraps past Saturday midnight is measured whole.
+  for (const running of [...states, ...states]) stopped = running ? 0 : stopped + 1;
+  for (const running of [...states, ...states]) {
+    stopped = running ? 0 : stopped + 1;
+    longest = Math.max(longest, Math.min(stopped, WEEK_MINUTES));
+  }
+  return { runningHours: states.filter(Boolean).length / 60, longestStopHours: longest / 60 };
+}
+
+/** The time zone's offsets from UTC in minutes across a year (January and July: standard and daylight time). */
+function utcOffsets(timezone: string): number[] {
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+  });
+  const offset = (utc: number) => {
+    const part = (type: string) => Number(format.formatToParts(utc).find((p) => p.type === type)?.value);
+    const local = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
+    return (local - utc) / 60_000;
+  };
+  return [...new Set([offset(Date.UTC(2026, 0, 15, 12)), offset(Date.UTC(2026, 6, 15, 12))])];
+}
+
+/**
+ * Whether a daily UTC window (`hh:mm-hh:mm`, RDS's backup window) falls inside the running hours on every day the
+ * schedule starts, in standard and daylight time; the first day it does not, or undefined. RDS takes automated
+ * backups only while the instance is available.
+ */
+export function windowOutsideRunningHours(schedule: ScheduleConfig, windowUtc: string): string | undefined {
+  const states = weekStates(schedule);
+  const start = parseCron(schedule.start);
+  const m = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(windowUtc);
+  // A problem of the schedule itself is its own field's.
+  if (typeof states === "string" || typeof start === "string" || !m || !isIanaTimeZone(schedule.timezone))
+    return undefined;
+  const from = Number(m[1]) * 60 + Number(m[2]);
+  const length = (Number(m[3]) * 60 + Number(m[4]) - from + 1440) % 1440;
+  for (const offset of utcOffsets(schedule.timezone))
+    for (const day of [...start.days].sort()) {
+      const first = day * 1440 + ((from + offset + 1440) % 1440);
+      for (let t = first; t < first + length; t++)
+        if (!states[t % WEEK_MINUTES]) {
+          const local = (from + offset + 1440) % 1440;
+          const hhmm = `${String(Math.floor(local / 60)).padStart(2, "0")}:${String(local % 60).padStart(2, "0")}`;
+          return `${DAY_NAMES[day]} ${hhmm} ${schedule.timezone} (UTC${offset >= 0 ? "+" : "-"}${Math.abs(offset / 60)})`;
+        }
+    }
+  return undefined;
 }
 
 /** Hours a month the schedule keeps the scheduled resources running (a month of HOURS_PER_MONTH hours, 730). */

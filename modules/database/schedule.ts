@@ -74,6 +74,9 @@ export function primarySchedule(scope: Construct, primary: DbInstance, s: Databa
           arn: `arn:aws:scheduler:::aws-sdk:rds:${api}`,
           roleArn: role.arn,
           input: Fn.jsonencode({ DbInstanceIdentifier: primary.identifier }),
+          // Retried for an hour at most (the default is 24 h): a stop that failed in the evening must never land in
+          // the next working day, nor a start in the night.
+          retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
         },
         lifecycle:
           id !== "stop"
