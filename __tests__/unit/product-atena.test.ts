@@ -7,8 +7,8 @@ import { ConfigError, loadEnvironments, parseEnvironmentOf, type EnvironmentInpu
 import { ATENA } from "../../environments/atena";
 import { formatScenarios, scenarioEstimates } from "../../tools/cost/estimate";
 import { GUIDE_RUNBOOKS, productRunbookDoc } from "../../tools/runbooks";
-import { isKnown, resolve } from "../../tools/policy/expressions";
-import { scopeFor } from "../../tools/policy/model";
+import { byName } from "../../tools/policy/inputs";
+import { isKnown } from "../../tools/policy/value";
 import { withDefaults } from "../../environments/product-spec";
 import { windowOutsideRunningHours } from "../../lib/core/schedule";
 import { ALARMS_NEED_RECIPIENTS } from "../../modules/monitoring/config";
@@ -20,9 +20,9 @@ const { stacks } = synthProduct(ATENA);
 const s = stacks.prod;
 const [env] = loadEnvironments(ATENA.environments, ATENA);
 
-/** A value written in a module, resolved through the module inputs and the tfvars (as Terraform would). */
+/** A value written in a module, its names read through the module inputs and the tfvars (nothing evaluated). */
 function value(stack: SynthesizedStack, module: string, v: unknown): unknown {
-  const r = resolve(v, scopeFor(stack, module));
+  const r = byName(stack, module, v);
   return isKnown(r) ? r : undefined;
 }
 const compute = s.modules.compute;
@@ -116,9 +116,12 @@ describe("the guide's topology", () => {
     const db = resource(s.modules.database, "aws_db_instance", "postgres");
     const window =
       db.backup_window === "${var.backup_window}" ? s.root.module.database.backup_window : db.backup_window;
-    expect([value(s, "database", db.backup_retention_period), value(s, "database", db.skip_final_snapshot)]).toEqual([
+    // skip_final_snapshot is the negation of the module's final_snapshot input (read by name; the planned value is
+    // the restore test's, under real Terraform).
+    expect(db.skip_final_snapshot).toBe("${!var.final_snapshot}");
+    expect([value(s, "database", db.backup_retention_period), value(s, "database", "${var.final_snapshot}")]).toEqual([
       7,
-      false,
+      true,
     ]);
     expect(window).toBe(env.database.backupWindow);
     if (env.schedule) expect(windowOutsideRunningHours(env.schedule, String(window))).toBeUndefined();
