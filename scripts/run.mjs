@@ -111,7 +111,11 @@ function writeOutputs(outputFiles) {
 
 /** Keeps the few newest bundles of each command and drops partial files a killed build left behind. */
 function prune() {
-  const entries = fs.readdirSync(cacheDir).map((f) => ({ f, t: fs.statSync(path.join(cacheDir, f)).mtimeMs }));
+  // A concurrent build may rename or remove a file between the listing and its stat: such a file is skipped.
+  const entries = fs.readdirSync(cacheDir).flatMap((f) => {
+    const stat = fs.statSync(path.join(cacheDir, f), { throwIfNoEntry: false });
+    return stat ? [{ f, t: stat.mtimeMs }] : [];
+  });
   const byName = new Map();
   for (const e of entries) {
     const m = /^([a-z-]+)-\w+\.cjs$/.exec(e.f);
