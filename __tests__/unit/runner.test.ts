@@ -63,8 +63,11 @@ test("commands started at the same moment on a cold cache all run (builds never 
       new Promise<string>((resolve) => {
         const p = spawn(process.execPath, ["scripts/run.mjs", "hello", String(i)], { cwd: dir });
         let out = "";
+        let err = "";
         p.stdout.on("data", (d) => (out += d));
-        p.on("close", (code) => resolve(`${code} ${out.split("\n")[0]}`));
+        p.stderr.on("data", (d) => (err += d));
+        // A failed run shows its stderr in the assertion's difference.
+        p.on("close", (code) => resolve(`${code} ${out.split("\n")[0]}${err}`));
       }),
   );
   expect(await Promise.all(runs)).toEqual(["3 one 0", "3 one 1", "3 one 2"]);
