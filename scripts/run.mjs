@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run <command>` (package.json: `node scripts/run.mjs <name>`): runs a TypeScript command from a
- * cached esbuild bundle instead of through tsx (about 0.8 CPU-s less per command). `synth` runs
+ * cached esbuild bundle instead of through tsx (2–2.7 CPU-s less per command). `synth` runs
  * main.ts (scripts/synth.mjs, cdktf.json "app"); every other name runs scripts/<name>.ts.
  *
  * The entry and the repository modules it imports are bundled into one CommonJS file,
