@@ -60,6 +60,40 @@ export default tseslint.config(
     },
   },
   {
+    // `npm run <command>` runs a bundle (scripts/run.mjs) whose `__dirname` is node_modules/.cache/run/ and
+    // whose entry is not `require.main`: code that runs as a command finds the repository through
+    // tools/repo-root.ts (REPO_ROOT, repoPath, isCommand), the one way that holds under tsx, jest and a bundle.
+    files: ["**/*.ts"],
+    ignores: ["__tests__/**", "tools/repo-root.ts"],
+    rules: {
+      "no-restricted-globals": [
+        "error",
+        {
+          name: "__dirname",
+          message: "A bundle's __dirname is its cache directory: use REPO_ROOT / repoPath (tools/repo-root.ts).",
+        },
+        {
+          name: "__filename",
+          message: "A bundle's __filename is the bundle: use REPO_ROOT / repoPath (tools/repo-root.ts).",
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "require",
+          property: "main",
+          message: "A bundle's entry is not require.main: use isCommand (tools/repo-root.ts).",
+        },
+        {
+          object: "require",
+          property: "resolve",
+          message:
+            "Resolved inside a bundle, a relative path starts at its cache directory: use repoPath (tools/repo-root.ts).",
+        },
+      ],
+    },
+  },
+  {
     // CommonJS configuration files of jest.
     files: ["**/*.js"],
     rules: { "@typescript-eslint/no-require-imports": "off" },

@@ -10,8 +10,9 @@ import * as path from "path";
 import { EDUAUTISMO, type Product } from "../environments";
 import { addresses, movedBlocks } from "../tools/synthesized";
 import { productArgs, runCommand, withProducts } from "./synthesized";
+import { isCommand, repoPath } from "../tools/repo-root";
 
-export const CONTRACT_DIR = path.join(__dirname, "..", "__tests__", "addresses");
+export const CONTRACT_DIR = repoPath("__tests__", "addresses");
 
 export function contractFile(ws: string, product: Product = EDUAUTISMO): string {
   return path.join(CONTRACT_DIR, product.outDir, `${ws}.txt`);
@@ -65,4 +66,4 @@ function main(): number {
   return 0;
 }
 
-if (require.main === module) runCommand("addresses", main);
+if (isCommand("scripts/addresses.ts")) runCommand("addresses", main);

@@ -17,8 +17,9 @@ import * as path from "path";
 import { BENCH_BUDGETS, budgetLine } from "../tools/bench";
 import { tempDir, terraformOk, workdirFrom } from "../tools/terraform";
 import { synthesize } from "../platform";
+import { REPO_ROOT } from "../tools/repo-root";
 
-const repo = path.join(__dirname, "..");
+const repo = REPO_ROOT;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TF_RUNS = Number(process.env.BENCH_TF_RUNS ?? 1);
 const GNU_TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;

@@ -9,7 +9,6 @@
  *   --baseline <file>         prints the difference from a saved report
  */
 import * as fs from "fs";
-import * as path from "path";
 import { costLineDiff, costReportOfRef, parseCostArgs, parseCostLines } from "../tools/cost/compare";
 import {
   formatBudgetVerdicts,
@@ -20,6 +19,7 @@ import {
 import { estimate, formatEstimate, formatScenarios, scenarioEstimates } from "../tools/cost/estimate";
 import { costDiff, parseCostReport } from "../tools/pipeline";
 import { productArgs, withProducts } from "./synthesized";
+import { REPO_ROOT } from "../tools/repo-root";
 
 const FOOTER =
   "On-demand prices from tools/cost/prices.ts (see its source note; the reservation factors are derived, not looked up); usage assumptions from each environment file's cost.usage (environments/<product>/<ws>.ts).";
@@ -62,7 +62,7 @@ function main(): number {
     base = fs.readFileSync(args.file, "utf8");
     label = args.file;
   } else {
-    const r = costReportOfRef(path.resolve(__dirname, ".."), args.ref);
+    const r = costReportOfRef(REPO_ROOT, args.ref);
     base = r.text;
     label = `${args.ref} (${r.commit.slice(0, 12)})`;
     if (r.lockfileDiffers)

@@ -9,8 +9,9 @@ import * as path from "path";
 import { PRODUCTS } from "../environments";
 import { generatedDocs, productDocs, productsTable, readmeWithProducts } from "../tools/docs";
 import { productArgs, runCommand, UsageError, withProducts } from "./synthesized";
+import { REPO_ROOT } from "../tools/repo-root";
 
-const repo = path.join(__dirname, "..");
+const repo = REPO_ROOT;
 
 function read(file: string): string | undefined {
   const full = path.join(repo, file);

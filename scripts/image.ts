@@ -2,12 +2,12 @@
  * `npm run image -- set <ws|product/ws> <tag>`: records the image tag a workspace deploys in its product's
  * images.json (and the synthesized tfvars); `npm run image -- show [ws]` prints the recorded tags. See tools/image.ts.
  */
-import * as path from "path";
 import { imageCommand } from "../tools/image";
+import { REPO_ROOT } from "../tools/repo-root";
 
 try {
   process.exitCode = imageCommand(
-    path.resolve(__dirname, ".."),
+    REPO_ROOT,
     process.argv.slice(2),
     (s) => console.log(s),
     (s) => console.error(s),

@@ -23,8 +23,9 @@ import * as os from "os";
 import * as path from "path";
 import { compareTrees, equivalent, formatComparison, listFiles } from "./cdk-terrain/compare";
 import { PACKAGE_RENAMES, renameTree, terrainVersions } from "./cdk-terrain/rename";
+import { REPO_ROOT, repoPath } from "../tools/repo-root";
 
-const repo = path.join(__dirname, "..");
+const repo = REPO_ROOT;
 const CLI_MIN_NODE = [22, 19];
 /** Packages of this checkout the copy must not see: the Terrain install provides their successors. */
 const REPLACED = new Set([...Object.keys(PACKAGE_RENAMES), "constructs", "@cdktf", ".bin", ".cache"]);
@@ -47,7 +48,7 @@ function step(title: string): void {
 
 function installTerrain(dir: string): void {
   for (const f of ["package.json", "package-lock.json"])
-    fs.copyFileSync(path.join(__dirname, "cdk-terrain", f), path.join(dir, f));
+    fs.copyFileSync(repoPath("scripts", "cdk-terrain", f), path.join(dir, f));
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const { seconds } = run(npm, ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir });
   const kb = Number(run("du", ["-sk", path.join(dir, "node_modules")]).out.split(/\s/)[0]);

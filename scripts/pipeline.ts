@@ -28,9 +28,10 @@ import {
   withWorkspaces,
 } from "../tools/pipeline";
 import { readStack } from "../tools/synthesized";
+import { REPO_ROOT } from "../tools/repo-root";
 
 const USAGE = `usage: npm run pipeline -- check <ws> | plan-summary <ws> [planfile] < plan.json | cost-diff [--base-optional] <base.txt> <head.txt> | workflows [--check]`;
-const repo = path.resolve(__dirname, "..");
+const repo = REPO_ROOT;
 
 function workspaceArg(ws: string | undefined): string {
   const workspaces = workspacesOf(EDUAUTISMO);

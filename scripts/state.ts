@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import { ALLOW_OTHER_WORKSPACE, backup, listBackups, planRestore, restore } from "../tools/state-backup";
+import { isCommand } from "../tools/repo-root";
 
 const USAGE = `usage: npm run state -- <backup|list|restore FILE [${ALLOW_OTHER_WORKSPACE}]> [--dir cdktf.out/stacks/<ws>]`;
 
@@ -85,7 +86,7 @@ function main(args: string[]): number {
   return 2;
 }
 
-if (require.main === module) {
+if (isCommand("scripts/state.ts")) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (e) {

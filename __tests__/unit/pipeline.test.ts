@@ -125,7 +125,7 @@ describe("rollout steps as data", () => {
 
   test("npm run rollout -- <ws> <module> --json prints the plan line the text form prints, then its apply", () => {
     const run = (args: string[]) =>
-      spawnSync("npx", ["tsx", "scripts/rollout.ts", ...args], { cwd: repo, encoding: "utf8" });
+      spawnSync("npm", ["run", "-s", "rollout", "--", ...args], { cwd: repo, encoding: "utf8" });
     // AI Techne's dev: the smallest product to synthesize; the command's code is the same for every workspace.
     const json = JSON.parse(run(["aitechne/dev", "storage", "--json"]).stdout);
     const text = run(["aitechne/dev", "storage"]).stdout.trim().split("\n");
@@ -136,7 +136,7 @@ describe("rollout steps as data", () => {
   });
 
   test("--json without a module is a usage error", () => {
-    const r = spawnSync("npx", ["tsx", "scripts/rollout.ts", "dev", "--json"], { cwd: repo, encoding: "utf8" });
+    const r = spawnSync("npm", ["run", "-s", "rollout", "--", "dev", "--json"], { cwd: repo, encoding: "utf8" });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("--json needs a module");
   });

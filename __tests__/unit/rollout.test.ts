@@ -134,7 +134,7 @@ test("a dependency cycle is reported", () => {
 test("npm run rollout -- <product>/<ws> prints that product's directory and workspace; an unknown one lists them", () => {
   const repo = path.join(__dirname, "..", "..");
   const run = (args: string[]) =>
-    spawnSync("npx", ["tsx", "scripts/rollout.ts", ...args], { cwd: repo, encoding: "utf8" });
+    spawnSync("npm", ["run", "-s", "rollout", "--", ...args], { cwd: repo, encoding: "utf8" });
   const r = run(["retell/staging"]);
   expect(r.stdout).toContain("cd cdktf.out/retell/stacks/staging\n");
   expect(

@@ -13,9 +13,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { TERRAFORM_TARGET_VERSIONS } from "../../lib/core/versions";
+import { repoPath } from "../../tools/repo-root";
 
 /** The pinned CDK Terrain install set (scripts/cdk-terrain/package.json). */
-export const TERRAIN_PACKAGE_JSON = path.join(__dirname, "package.json");
+export const TERRAIN_PACKAGE_JSON = repoPath("scripts", "cdk-terrain", "package.json");
 
 /** Old package → new package. `constructs` keeps its name but needs a newer version. */
 export const PACKAGE_RENAMES: Readonly<Record<string, string>> = {
