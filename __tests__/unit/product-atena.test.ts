@@ -3,17 +3,16 @@
  * Store (valueFrom, write-only URLs), the outputs it reads, its start/stop cost states — and the config rules it added.
  * What every product satisfies (policy gate, budget, address contract, runbook outputs) is in products.test.ts.
  */
-import { ConfigError, loadEnvironments, parseEnvironmentOf, type EnvironmentInput } from "../../environments";
+import { loadEnvironments } from "../../environments";
 import { ATENA } from "../../environments/atena";
 import { formatScenarios, scenarioEstimates } from "../../tools/cost/estimate";
 import { GUIDE_RUNBOOKS, productRunbookDoc } from "../../tools/runbooks";
 import { byName } from "../../tools/policy/inputs";
 import { isKnown } from "../../tools/policy/value";
-import { withDefaults } from "../../environments/product-spec";
 import { windowOutsideRunningHours } from "../../lib/core/schedule";
 import { ALARMS_NEED_RECIPIENTS } from "../../modules/monitoring/config";
 import { GEO_RULE_NEEDS_REASON } from "../../modules/security/config";
-import type { Mutable } from "../helpers/config";
+import { productProblems, type Mutable } from "../helpers/config";
 import { inputs, resource, resourcesOf, synthAll, synthProduct, type SynthesizedStack } from "../helpers/synth";
 
 const { stacks } = synthProduct(ATENA);
@@ -30,19 +29,8 @@ const compute = s.modules.compute;
 const definitions = (name: string): string =>
   String(resource(compute, "aws_ecs_task_definition", name).container_definitions);
 
-/** Problems of Atena's prod file after `change`. */
-function problems(change: (e: Mutable) => void): string[] {
-  // The file over the product's defaults, so a change can reach a default (compute.parameterStore).
-  const input = structuredClone(withDefaults(ATENA.defaults, ATENA.environments.prod as EnvironmentInput));
-  change(input as Mutable);
-  try {
-    parseEnvironmentOf(ATENA, input, "prod");
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+/** Problems of Atena's prod file (over its product's defaults) after `change`. */
+const problems = (change: (e: Mutable) => void): string[] => productProblems(ATENA, "prod", change);
 
 describe("the guide's resource names (seed 002 runbook)", () => {
   test("the ECS cluster is atena-prod-cluster", () => {

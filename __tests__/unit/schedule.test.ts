@@ -5,27 +5,16 @@
  * the tasks and the RDS primary only. Rules are checked on Atena's typed config; the resources on its one built
  * workspace (the shared synthesis).
  */
-import { ConfigError, loadEnvironments, parseEnvironmentOf, type EnvironmentInput } from "../../environments";
+import { loadEnvironments } from "../../environments";
 import { ATENA } from "../../environments/atena";
-import { withDefaults } from "../../environments/product-spec";
 import { parseCron, scheduledMonthHours, scheduledWeek } from "../../lib/core/schedule";
 import { estimate } from "../../tools/cost/estimate";
 import { HOURS_PER_MONTH } from "../../tools/cost/prices";
-import type { Mutable } from "../helpers/config";
+import { productProblems, type Mutable } from "../helpers/config";
 import { resource, resourcesOf, synthProduct } from "../helpers/synth";
 
 /** Problems of Atena's prod file (over its product's defaults) after `change`. */
-function problems(change: (e: Mutable) => void): string[] {
-  const input = structuredClone(withDefaults(ATENA.defaults, ATENA.environments.prod as EnvironmentInput));
-  change(input as Mutable);
-  try {
-    parseEnvironmentOf(ATENA, input, "prod");
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problems = (change: (e: Mutable) => void): string[] => productProblems(ATENA, "prod", change);
 
 const WEEKDAYS = { stop: "cron(0 17 ? * MON-FRI *)", start: "cron(0 9 ? * MON-FRI *)", timezone: "UTC" };
 

@@ -166,7 +166,6 @@ export function scheduledWeek(schedule: Pick<ScheduleConfig, "stop" | "start">):
   if (typeof states === "string") return states;
   let [stopped, longest] = [0, 0];
   // Twice round the week, so a stretch that wraps past Saturday midnight is measured whole.
-  for (const running of [...states, ...states]) stopped = running ? 0 : stopped + 1;
   for (const running of [...states, ...states]) {
     stopped = running ? 0 : stopped + 1;
     longest = Math.max(longest, Math.min(stopped, WEEK_MINUTES));

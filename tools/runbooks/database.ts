@@ -6,7 +6,7 @@
  * and address; the protections a replacement meets (deletion protection, `prevent_destroy`) are lifted deliberately in
  * the environment file and put back afterwards.
  */
-import { containerNameOf } from "../../modules/compute/config";
+import { containerNameOf, serviceVariablePrefix } from "../../modules/compute/config";
 import { oneOffTask, type RunbookContext, type RunbookPart } from "../product-runbook";
 import { planFile } from "../rollout";
 
@@ -203,9 +203,12 @@ const redeploy: RunbookPart = (ctx) => {
 
 /** Seed 001's "Desabilitar auto-scaling": every scaled service pinned at its desired count through the tfvars. */
 const pinScaling: RunbookPart = (ctx) => {
-  const counts = [...ctx.stack.tfvars.matchAll(/^([a-z0-9_]+)_desired_count = (\d+)$/gm)]
-    .map((m) => ({ svc: m[1], n: m[2] }))
-    .filter(({ svc }) => new RegExp(`^${svc}_max_capacity = `, "m").test(ctx.stack.tfvars));
+  // Every service's knobs are <prefix>_desired_count, _min_capacity, _max_capacity (modules/compute/config.ts).
+  const counts = ctx.env.compute.services.map((s) => ({
+    service: s.name,
+    svc: serviceVariablePrefix(s.name),
+    n: s.desiredCount,
+  }));
   if (counts.length === 0 || !ctx.graph.compute) return [];
   const name = ctx.input("compute", "name") ?? `${ctx.env.project}-${ctx.ws}`;
   return [
@@ -217,7 +220,7 @@ const pinScaling: RunbookPart = (ctx) => {
         `writes the environment file's capacities back: keep the pin by setting them in \`${ctx.sourceFile}\`.`,
       ],
       commands: [
-        `aws ecs describe-services --cluster ${clusterOf(ctx)} --services ${counts.map((c) => `${name}-${c.svc.replace(/_/g, "-")}`).join(" ")} --query 'services[*].{name:serviceName,desired:desiredCount,running:runningCount}'`,
+        `aws ecs describe-services --cluster ${clusterOf(ctx)} --services ${counts.map((c) => `${name}-${c.service}`).join(" ")} --query 'services[*].{name:serviceName,desired:desiredCount,running:runningCount}'`,
       ],
       more: [
         ...tfvars(
