@@ -249,7 +249,11 @@ export function terraformLines(doc: string): string[] {
   return lines;
 }
 
-/** How a runbook's AWS CLI flag names a resource: exactly, by prefix, as a task family (`family[:revision]`), or as a Redis group's member (`<group>-00N`). */
+/**
+ * How a runbook's AWS CLI flag names a resource: exactly, by prefix, as a task family (`family[:revision]`), or as a
+ * Redis group's member (`<group>-00N`). A flag that names different things per service (`--name`) is keyed
+ * `<service> <flag>`: `aws ssm put-parameter --name` names a parameter the operator creates, not one Terraform plans.
+ */
 export const NAME_FLAGS: Record<string, "exact" | "list" | "prefix" | "family" | "member"> = {
   "--cluster": "exact",
   "--service": "exact",
@@ -264,6 +268,7 @@ export const NAME_FLAGS: Record<string, "exact" | "list" | "prefix" | "family" |
   "--alarm-name-prefix": "prefix",
   "--names": "list",
   "logs tail": "exact",
+  "scheduler --name": "exact",
 };
 
 /** Every literal resource name the bash blocks' `aws` lines pass (Terraform-layer test: each must be planned) (values with `$`, `<` or quotes are computed: skipped). */
@@ -277,7 +282,7 @@ export function cliResourceNames(doc: string): { flag: string; name: string; kin
     const tokens = line.replace(/^.*?\baws /, "aws ").split(/\s+/);
     tokens.forEach((t, i) => {
       const flag = t === "tail" && tokens[i - 1] === "logs" ? "logs tail" : t;
-      const kind = NAME_FLAGS[flag];
+      const kind = NAME_FLAGS[`${tokens[1]} ${flag}`] ?? NAME_FLAGS[flag];
       if (!kind) return;
       const values =
         kind === "list"

@@ -203,13 +203,15 @@ describe("the product tooling, with a fixture product", () => {
     ]);
   });
 
-  test("the names a runbook's AWS CLI lines pass are read from their flags; computed values are left to Terraform", () => {
+  test("the names a runbook's AWS CLI lines pass are read from their flags (per service where a flag is generic); computed values are left to Terraform", () => {
     const doc = [
       "```bash",
       "aws ecs describe-services --cluster c1 --services s1 s2 --query 'x'   # note",
       'TASK=$(aws ecs list-tasks --cluster "$CLUSTER" --family-prefix fam)',
       "aws logs tail /ecs/c1 --since 30m",
       "aws elasticache describe-cache-clusters --cache-cluster-id rg-001",
+      "aws scheduler get-schedule --name db-start",
+      "aws ssm put-parameter --name /p/TOKEN --type SecureString",
       "```",
       "aws ecs update-service --cluster outside-a-block",
     ].join("\n");
@@ -220,6 +222,7 @@ describe("the product tooling, with a fixture product", () => {
       "--family-prefix fam",
       "logs tail /ecs/c1",
       "--cache-cluster-id rg-001",
+      "--name db-start",
     ]);
     const planned = new Set(["c1", "fam-api", "rg"]);
     expect(nameExists({ name: "fam", kind: "prefix" }, planned)).toBe(true);
