@@ -8,7 +8,8 @@
  * its cached bundle (`synthCold`, one run), then BENCH_RUNS times warm (`synth`, the budgeted figure).
  * Budgets (CPU seconds, declared once in tools/bench.ts and listed in the README). Progress lines go to
  * stderr as each step starts. Writes bench/results/<time>.json and exits 1 when a budget is blown. Runs:
- * BENCH_RUNS (default 3).
+ * BENCH_RUNS (default 3). Flags: `--runs <n>` and `--terraform-runs <n>` (0 skips the Terraform layer) override the
+ * two variables; `--help` prints the usage; anything else is refused (exit 2) before a minute is spent.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -20,8 +21,38 @@ import { synthesize } from "../platform";
 import { REPO_ROOT } from "../tools/repo-root";
 
 const repo = REPO_ROOT;
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const TF_RUNS = Number(process.env.BENCH_TF_RUNS ?? 1);
+
+const USAGE = `usage: npm run bench [-- [--runs <n>] [--terraform-runs <n>]]
+  Times synthesis, the unit layer, one targeted production plan and the Terraform layer, and holds the
+  CPU-second medians to the budgets of tools/bench.ts (exit 1 when one is blown).
+  --runs <n>            runs per measured step (default: BENCH_RUNS or 3)
+  --terraform-runs <n>  runs of the Terraform layer, 0 skips it (default: BENCH_TF_RUNS or 1)`;
+
+/** The flags, or a refusal naming the bad one. */
+function parseArgs(argv: string[]): { runs?: number; tfRuns?: number; help?: boolean } | string {
+  const out: { runs?: number; tfRuns?: number; help?: boolean } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--help" || a === "-h") out.help = true;
+    else if (a === "--runs" || a === "--terraform-runs") {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < (a === "--runs" ? 1 : 0))
+        return `bench: ${a} needs a whole number${a === "--runs" ? " ≥ 1" : " ≥ 0"}, got ${argv[i] ?? "nothing"}`;
+      if (a === "--runs") out.runs = n;
+      else out.tfRuns = n;
+    } else return `bench: unknown argument ${a} (npm run bench -- --help)`;
+  }
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (typeof args === "string" || args.help) {
+  if (typeof args === "string") console.error(args);
+  else console.log(USAGE);
+  process.exit(typeof args === "string" ? 2 : 0);
+}
+const RUNS = args.runs ?? Number(process.env.BENCH_RUNS ?? 3);
+const TF_RUNS = args.tfRuns ?? Number(process.env.BENCH_TF_RUNS ?? 1);
 const GNU_TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 interface Sample {
