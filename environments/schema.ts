@@ -239,9 +239,9 @@ function buildSchema(product: ProductRules, exemptible: readonly ExemptibleContr
 /** The schema of one product's environments (cached per product and check list). */
 export type EnvironmentSchemaType = ReturnType<typeof buildSchema>;
 
-/** What the knob rules of an environment depend on: its name (for messages) and its tier's strictness. */
+/** What the knob rules of an environment depend on: its name (for messages), its tier's strictness, its schedule. */
 export function ruleContext(env: EnvironmentConfig): RuleContext {
-  return { label: env.workspace, strict: env.tier === "production-like" };
+  return { label: env.workspace, strict: env.tier === "production-like", scheduled: env.schedule !== undefined };
 }
 
 /** Whether `environment_running = false` may stop this environment (`stoppable`, or its tier's default). */
@@ -1024,11 +1024,8 @@ function checkSchedule(env: EnvironmentConfig, ctx: Ctx): void {
       ["schedule"],
       `${env.workspace} cannot be stopped (stoppable is false): a schedule stops its services and database every day`,
     );
-  if (env.database.enabled && env.database.readReplicas > 0)
-    issue(
-      ["database", "readReplicas"],
-      `must be 0 with a schedule: RDS cannot stop a DB instance that has a read replica (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html), got ${env.database.readReplicas}`,
-    );
+  // No read replicas: a knob rule of the database (modules/database/config.ts, under `ctx.scheduled`), so the same
+  // declaration refuses the config here and the tfvars at plan.
   const stoppedAt = env.database.enabled && windowOutsideRunningHours(schedule, env.database.backupWindow);
   if (stoppedAt)
     issue(

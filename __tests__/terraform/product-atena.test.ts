@@ -234,7 +234,7 @@ describeTerraform("Atena prod under real Terraform", () => {
     }
   }, 600_000);
 
-  test("read replicas set in the tfvars stop the plan at the stop schedule's precondition (RDS cannot stop an instance with one)", () => {
+  test("read replicas set in the tfvars stop the plan at the knob's validation (RDS cannot stop a scheduled instance with one)", () => {
     const dir = initializedWorkdir(stack, "prod");
     try {
       const r = terraform(dir, [
@@ -245,7 +245,7 @@ describeTerraform("Atena prod under real Terraform", () => {
         "-var=db_replica_count=1",
       ]);
       expect(r.code).not.toBe(0);
-      expect(r.text).toMatch(/db_replica_count must be 0 .*read replica/);
+      expect(r.text).toMatch(/no read replicas while the database is scheduled/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

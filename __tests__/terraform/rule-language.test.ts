@@ -140,7 +140,8 @@ const KIND_CASES: readonly Case[] = [
   },
 ];
 
-const strict: RuleContext = { label: "production", strict: true };
+/** Every context-dependent rule on: a production-like, scheduled workspace. */
+const strict: RuleContext = { label: "production", strict: true, scheduled: true };
 /** Values of the declared rules: a passing and failing vector per knob set. */
 const DECLARED_VALUES: Record<string, readonly RuleValues[]> = {
   cache: [

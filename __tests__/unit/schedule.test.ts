@@ -96,7 +96,7 @@ describe("schedule rules fail at load with their field path", () => {
   test("read replicas are refused: RDS cannot stop an instance that has one", () => {
     expect(problems((e) => (e.database.readReplicas = 1))).toEqual([
       expect.stringMatching(
-        /^prod\.database\.readReplicas: must be 0 with a schedule: RDS cannot stop .*USER_StopInstance/,
+        /^prod\.database\.readReplicas: no read replicas while the database is scheduled: RDS cannot stop .*USER_StopInstance.*got 1$/,
       ),
     ]);
   });

@@ -55,6 +55,11 @@ export interface RuleContext {
   readonly label: string;
   /** A production-like tier: the rules that keep policy controls on apply. */
   readonly strict: boolean;
+  /**
+   * The workspace stops and starts on a schedule (`schedule`, D210): the rules of what a stopped resource cannot have
+   * apply (RDS cannot stop an instance with read replicas). @default false
+   */
+  readonly scheduled?: boolean;
 }
 
 export interface KnobSet<S extends Record<string, KnobSpec> = Record<string, KnobSpec>> {

@@ -110,6 +110,17 @@ export const DATABASE_KNOBS = defineKnobs(
       must: range("db_replica_count", { min: 0, max: 5 }),
       message: "RDS allows 0 to 5 read replicas here, got {db_replica_count}",
     },
+    // A scheduled workspace (D210): "Stopping an Amazon RDS DB instance temporarily", limitations.
+    ...(ctx.scheduled
+      ? [
+          {
+            variable: "db_replica_count" as const,
+            must: compare("db_replica_count", "==", 0),
+            message:
+              "no read replicas while the database is scheduled: RDS cannot stop a DB instance that has a read replica (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html), got {db_replica_count}",
+          },
+        ]
+      : []),
     // Production-like tiers: a standby and a week of backups.
     ...(ctx.strict
       ? [

@@ -151,7 +151,7 @@ export class DatabaseModule extends ModuleStack {
     secretVersions(this, secrets, { primary, appUsername: i.appUsername });
     if (rotates && props.rotation) this.rotation(props.rotation, i, sg.id, secrets);
     if (props.urlParameters) this.urlParameters(props.urlParameters, i, primary, secrets);
-    if (props.schedule) this.schedule(props.schedule, i, primary, knobs.db_replica_count);
+    if (props.schedule) this.schedule(props.schedule, i, primary);
     this.declareOutputs(i, primary, replicas, sg.id, secrets);
   }
 
@@ -299,12 +299,7 @@ export class DatabaseModule extends ModuleStack {
   }
 
   /** The working-hours schedule's variables and resources (./schedule.ts). */
-  private schedule(
-    schedule: NonNullable<DatabaseProps["schedule"]>,
-    i: Inputs,
-    primary: DbInstance,
-    replicaCount: number,
-  ): void {
+  private schedule(schedule: NonNullable<DatabaseProps["schedule"]>, i: Inputs, primary: DbInstance): void {
     const str = (name: string, value: string, description: string) =>
       this.input(name, value, { type: "string", description }).stringValue;
     primarySchedule(this, primary, {
@@ -317,7 +312,6 @@ export class DatabaseModule extends ModuleStack {
         type: "bool",
         description: "False disables the start schedule (start/stop toggle).",
       }).booleanValue,
-      replicaCount,
     });
   }
 

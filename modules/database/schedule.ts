@@ -7,8 +7,8 @@
  *   (`arn:aws:scheduler:::aws-sdk:rds:stopDBInstance`; the input is the SDK request, `DbInstanceIdentifier`).
  * - Execution role trusted by scheduler.amazonaws.com for this account only (aws:SourceAccount, the confused-deputy
  *   guard): https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role
- * - RDS cannot stop an instance with read replicas: the stop schedule refuses a plan with `db_replica_count` above 0
- *   (the environment's schema refuses `readReplicas` at synthesis; this guards the tfvars knob).
+ * - RDS cannot stop an instance with read replicas: a knob rule of a scheduled workspace (config.ts) refuses
+ *   `readReplicas` at synthesis and `db_replica_count` at plan, from one declaration.
  * - The start schedule is disabled while `environment_running` is false (a long pause keeps the database stopped); the
  *   stop schedule stays on, so it stops the instance again after RDS starts it by itself at seven days.
  */
@@ -16,11 +16,10 @@ import type { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { conditional, Fn, Op, Token, type IResolvable } from "cdktf";
+import { conditional, Fn, Token, type IResolvable } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, serviceTrust } from "../../lib/constructs/iam";
 import { named } from "../../lib/core/module-stack";
-import { ZERO } from "../../lib/core/tokens";
 
 /** Tokens of the schedule's module inputs. */
 export interface DatabaseScheduleInputs {
@@ -31,8 +30,6 @@ export interface DatabaseScheduleInputs {
   readonly timezone: string;
   /** `var.running`: the environment's start/stop toggle. */
   readonly running: boolean | IResolvable;
-  /** `var.db_replica_count`. */
-  readonly replicaCount: number;
 }
 
 /** `aws_iam_role.schedule`, its policy, and `aws_scheduler_schedule.stop` / `.start` on the primary. */
@@ -78,18 +75,6 @@ export function primarySchedule(scope: Construct, primary: DbInstance, s: Databa
           // the next working day, nor a start in the night.
           retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
         },
-        lifecycle:
-          id !== "stop"
-            ? undefined
-            : {
-                precondition: [
-                  {
-                    condition: Op.eq(s.replicaCount, ZERO),
-                    errorMessage:
-                      "db_replica_count must be 0 while the database is scheduled: RDS cannot stop a DB instance that has a read replica (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html)",
-                  },
-                ],
-              },
       }),
       id,
     );
