@@ -7,6 +7,7 @@ import { Fn, type App, type IResolvable } from "cdktf";
 import type { EnvironmentConfig } from "../environments";
 import type { ProductSpec } from "../environments/product-spec";
 import type { KnobSpec, KnobTokens, RuleContext } from "../lib/core/knobs";
+import { databaseStart } from "../lib/core/schedule";
 import type { WorkspaceStack } from "../lib/core/workspace-stack";
 import { CacheModule } from "../modules/cache";
 import { CACHE_KNOBS } from "../modules/cache/config";
@@ -197,7 +198,17 @@ export function database(
       // The rotation function (D170) runs in the private subnets: they route to the NAT or the secretsmanager endpoint.
       rotation: { subnetIds: network.refList("private_subnet_ids"), region: env.region },
       // Working hours (D210): the primary stops and starts on the environment's schedule.
-      ...(env.schedule ? { schedule: { ...env.schedule, accountId: env.accountId, running: ctx.running } } : {}),
+      // The database starts `databaseLeadMinutes` before the services, so they find it available.
+      ...(env.schedule
+        ? {
+            schedule: {
+              ...env.schedule,
+              start: databaseStart(env.schedule),
+              accountId: env.accountId,
+              running: ctx.running,
+            },
+          }
+        : {}),
       ...(env.compute.parameterStore?.databaseUrl
         ? {
             urlParameters: {

@@ -24,7 +24,14 @@ import { DATABASE_KNOBS } from "../modules/database/config";
 import { SECURITY_CONTROLS, SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
 import { STORAGE_CONTROLS, StorageSchema } from "../modules/storage/config";
 import { EXEMPTION_TIER_RULE, type Exemptible } from "../lib/core/controls";
-import { parseCron, ScheduleSchema, scheduledWeek, windowOutsideRunningHours } from "../lib/core/schedule";
+import {
+  databaseStart,
+  databaseStartProblem,
+  parseCron,
+  ScheduleSchema,
+  scheduledWeek,
+  windowOutsideRunningHours,
+} from "../lib/core/schedule";
 import {
   ALB_RULE_CONDITION_VALUES,
   CLOUDFRONT_PREFIX_LIST_LOOKUP,
@@ -1041,4 +1048,9 @@ function checkSchedule(env: EnvironmentConfig, ctx: Ctx): void {
     typeof parseCron(schedule.start) !== "string"
   )
     issue(["schedule"], week);
+  // The database's own pair: its start, moved earlier, must not meet the stop either.
+  if (typeof week !== "string" && env.database.enabled && !databaseStartProblem(schedule)) {
+    const dbWeek = scheduledWeek({ stop: schedule.stop, start: databaseStart(schedule) });
+    if (typeof dbWeek === "string") issue(["schedule", "databaseLeadMinutes"], `the database's start: ${dbWeek}`);
+  }
 }

@@ -7,7 +7,7 @@
  */
 import { loadEnvironments } from "../../environments";
 import { ATENA } from "../../environments/atena";
-import { parseCron, scheduledMonthHours, scheduledWeek } from "../../lib/core/schedule";
+import { databaseStart, parseCron, scheduledMonthHours, scheduledWeek } from "../../lib/core/schedule";
 import { estimate } from "../../tools/cost/estimate";
 import { HOURS_PER_MONTH } from "../../tools/cost/prices";
 import { productProblems, type Mutable } from "../helpers/config";
@@ -17,6 +17,18 @@ import { resource, resourcesOf, synthProduct } from "../helpers/synth";
 const problems = (change: (e: Mutable) => void): string[] => productProblems(ATENA, "prod", change);
 
 const WEEKDAYS = { stop: "cron(0 17 ? * MON-FRI *)", start: "cron(0 9 ? * MON-FRI *)", timezone: "UTC" };
+
+/** The minutes of a week (0 = Sunday 00:00) an expression fires at, sorted. */
+function firings(expression: string): number[] {
+  const w = parseCron(expression);
+  if (typeof w === "string") throw new Error(w);
+  const out: number[] = [];
+  for (const d of w.days) for (const h of w.hours) for (const m of w.minutes) out.push(d * 1440 + h * 60 + m);
+  return out.sort((a, b) => a - b);
+}
+/** `firings` moved `lead` minutes earlier, round the week. */
+const earlier = (minutes: number[], lead: number) =>
+  minutes.map((t) => (t - lead + 7 * 1440) % (7 * 1440)).sort((a, b) => a - b);
 
 describe("schedule rules fail at load with their field path", () => {
   test("a workspace that may not stop refuses a schedule", () => {
@@ -93,6 +105,14 @@ describe("schedule rules fail at load with their field path", () => {
     ]);
   });
 
+  test("a database lead needs a start it can move: one with several hours is refused at the lead's field", () => {
+    expect(problems((e) => (e.schedule = { ...WEEKDAYS, start: "cron(0 9,13 ? * MON-FRI *)" }))).toContainEqual(
+      expect.stringMatching(
+        /^prod\.schedule\.databaseLeadMinutes: the database starts \d+ minutes before the services/,
+      ),
+    );
+  });
+
   test("read replicas are refused: RDS cannot stop an instance that has one", () => {
     expect(problems((e) => (e.database.readReplicas = 1))).toEqual([
       expect.stringMatching(
@@ -106,6 +126,12 @@ describe("scheduled hours", () => {
   test("weekdays 09:00-17:00 run 40 h a week, priced over a 730-hour month", () => {
     expect(scheduledWeek(WEEKDAYS)).toEqual({ runningHours: 40, longestStopHours: 64 });
     expect(scheduledMonthHours(WEEKDAYS, HOURS_PER_MONTH)).toBeCloseTo((40 * HOURS_PER_MONTH) / 168, 1);
+  });
+
+  test("the database starts its lead before every start of the services, across midnight onto the day before", () => {
+    for (const start of ["cron(0 9 ? * MON-FRI *)", "cron(5 0 ? * MON,WED *)", "cron(30 6 ? * * *)"])
+      for (const lead of [0, 15, 60])
+        expect(firings(databaseStart({ start, databaseLeadMinutes: lead }))).toEqual(earlier(firings(start), lead));
   });
 
   test("names and numbers of weekdays are the same days (1 = SUN)", () => {
@@ -134,6 +160,13 @@ describe("the scheduled resources of a built workspace", () => {
       for (const action of [stop, start])
         expect(action.resource_id).toBe(`\${aws_appautoscaling_target.${name}.resource_id}`);
     }
+  });
+
+  test("the database's start schedule fires its lead before the services' start action", () => {
+    const calls = stack.root.module;
+    expect(firings(calls.database.schedule_start)).toEqual(
+      earlier(firings(calls.compute.schedule_start), atena.schedule!.databaseLeadMinutes),
+    );
   });
 
   test("the scheduler's role may stop and start the primary only, and trusts the scheduler for this account only", () => {

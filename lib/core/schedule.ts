@@ -111,6 +111,9 @@ const cron = z.string().superRefine((text, ctx) => {
   if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
 });
 
+/** At most this many minutes of lead: an RDS start takes minutes, not hours. */
+const MAX_DATABASE_LEAD_MINUTES = 60;
+
 export const ScheduleSchema = z
   .object({
     /** When the services scale to zero and the RDS primary stops: an EventBridge Scheduler `cron(...)` (6 fields). Required. */
@@ -122,10 +125,60 @@ export const ScheduleSchema = z
       .string()
       .refine(isIanaTimeZone, "must be an IANA time zone name such as America/Sao_Paulo or UTC")
       .default("UTC"),
+    /**
+     * Minutes the RDS primary starts before the services: RDS takes several minutes to make a started instance
+     * available, and services started with it fail their health checks (and page) until it is. The database's start is
+     * `start` moved this much earlier, so `start` needs one minute and one hour value when it is above 0.
+     * @default 15
+     */
+    databaseLeadMinutes: z.number().int().min(0).max(MAX_DATABASE_LEAD_MINUTES).default(15),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    const problem = databaseStartProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", path: ["databaseLeadMinutes"], message: problem });
+  });
 
 export type ScheduleConfig = z.output<typeof ScheduleSchema>;
+
+type LeadSchedule = Pick<ScheduleConfig, "start"> & { readonly databaseLeadMinutes?: number };
+
+/**
+ * The database's start: `start` moved `databaseLeadMinutes` earlier (`cron(0 9 ? * MON-FRI *)`, 15 →
+ * `cron(45 8 ? * MON-FRI *)`; across midnight the weekdays move back a day); or the problem that prevents it.
+ */
+function leadStart(schedule: LeadSchedule): { expression: string } | string {
+  const lead = schedule.databaseLeadMinutes ?? 0;
+  const start = parseCron(schedule.start);
+  if (lead === 0 || typeof start === "string") return { expression: schedule.start };
+  if (start.minutes.size !== 1 || start.hours.size !== 1)
+    return `the database starts ${lead} minutes before the services, which needs a start with one minute and one hour value (${schedule.start}); set 0 to start both together`;
+  const at = [...start.hours][0] * 60 + [...start.minutes][0] - lead;
+  const [minute, hour] = [(at + 1440) % 60, Math.floor(((at + 1440) % 1440) / 60)];
+  const fields = schedule.start.slice("cron(".length, -1).trim().split(/\s+/);
+  const days =
+    at >= 0 || fields[4] === "?"
+      ? fields[4]
+      : [...start.days]
+          .map((d) => (d + 6) % 7)
+          .sort()
+          .map((d) => DAY_NAMES[d])
+          .join(",");
+  return { expression: `cron(${[minute, hour, fields[2], fields[3], days, fields[5]].join(" ")})` };
+}
+
+/** Why the database's start cannot be derived from `start` (the schema refuses it), or undefined. */
+export function databaseStartProblem(schedule: LeadSchedule): string | undefined {
+  const r = leadStart(schedule);
+  return typeof r === "string" ? r : undefined;
+}
+
+/** The expression that starts the RDS primary: `start` moved `databaseLeadMinutes` earlier (see leadStart). */
+export function databaseStart(schedule: LeadSchedule): string {
+  const r = leadStart(schedule);
+  if (typeof r === "string") throw new Error(`schedule.databaseLeadMinutes: ${r}`);
+  return r.expression;
+}
 
 /** What a week of the two expressions gives: hours running, and the longest stretch stopped. */
 export interface ScheduledWeek {
@@ -193,15 +246,18 @@ function utcOffsets(timezone: string): number[] {
 }
 
 /**
- * Whether a daily UTC window (`hh:mm-hh:mm`, RDS's backup window) falls inside the running hours on every day the
- * schedule starts, in standard and daylight time; the first day it does not, or undefined. RDS takes automated
- * backups only while the instance is available.
+ * Whether a daily UTC window (`hh:mm-hh:mm`, RDS's backup window) falls inside the database's running hours (from
+ * its start, `databaseLeadMinutes` before the services', to the stop) on every day it starts, in standard and
+ * daylight time; the first day it does not, or undefined. RDS takes automated backups only while the instance is
+ * available.
  */
 export function windowOutsideRunningHours(schedule: ScheduleConfig, windowUtc: string): string | undefined {
-  const states = weekStates(schedule);
-  const start = parseCron(schedule.start);
-  const m = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(windowUtc);
+  const lead = leadStart(schedule);
   // A problem of the schedule itself is its own field's.
+  if (typeof lead === "string" || typeof weekStates(schedule) === "string") return undefined;
+  const states = weekStates({ stop: schedule.stop, start: lead.expression });
+  const start = parseCron(lead.expression);
+  const m = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(windowUtc);
   if (typeof states === "string" || typeof start === "string" || !m || !isIanaTimeZone(schedule.timezone))
     return undefined;
   const from = Number(m[1]) * 60 + Number(m[2]);

@@ -16,7 +16,7 @@ import { regionalWafSwitchedRules } from "../../modules/security/config";
 import type { Json, SynthesizedStack } from "../synthesized";
 import { builtModules } from "../../environments/built-modules";
 import { CONTAINER_INSIGHTS, HOURS_PER_MONTH, PRICES, RDS_BACKUP_DAILY_CHANGE, type PriceTable } from "./prices";
-import { scheduledMonthHours } from "../../lib/core/schedule";
+import { databaseStart, scheduledMonthHours } from "../../lib/core/schedule";
 
 export interface CostLine {
   readonly module: string;
@@ -207,11 +207,16 @@ export function scheduledShare(env: Pick<EnvironmentConfig, "schedule">): number
 
 /**
  * The RDS primary's share of the month: all of it without a schedule (the stop toggle leaves the database running);
- * with one, its working hours while the toggle runs (the toggle disables the scheduled start, D210).
+ * with one, its working hours (from its own start, `databaseLeadMinutes` before the services') while the toggle runs
+ * (the toggle disables the scheduled start, D210).
  */
 export function primaryShare(env: Pick<EnvironmentConfig, "schedule">, cost: CostConfig): number {
-  return env.schedule ? Math.min(cost.usage.runningHours / HOURS_PER_MONTH, scheduledShare(env)) : 1;
+  return env.schedule ? Math.min(cost.usage.runningHours, primaryHours(env.schedule)) / HOURS_PER_MONTH : 1;
 }
+
+/** Hours a month the schedule keeps the RDS primary running: from its own start to the stop. */
+const primaryHours = (schedule: NonNullable<EnvironmentConfig["schedule"]>) =>
+  scheduledMonthHours({ stop: schedule.stop, start: databaseStart(schedule) }, HOURS_PER_MONTH);
 
 /** RDS instance hours of a month: the primary (×2 Multi-AZ) and the read replicas — what reserved DB instances cover. */
 export function rdsInstanceHours(env: EnvironmentConfig, p: PriceTable): { primary: number; replicas: number } {
@@ -432,10 +437,12 @@ export function formatScenarios(
   if (scenarios.length === 0) return "";
   const usd = (n: number) => `$${n.toFixed(2)}`.padStart(11);
   const hours = env?.schedule ? Math.round(scheduledShare(env) * HOURS_PER_MONTH) : undefined;
+  const dbHours = env?.schedule ? Math.round(primaryHours(env.schedule)) : undefined;
+  const primary = dbHours === hours ? "" : ` (the RDS primary ${dbHours} h: it starts earlier)`;
   const out = [
     hours === undefined
       ? "  start/stop scenarios (environment_running; NAT and tasks follow the hours, everything else runs all month)"
-      : `  start/stop scenarios (environment_running; NAT follows the hours, tasks and the RDS primary at most the schedule's ${hours} h, everything else all month)`,
+      : `  start/stop scenarios (environment_running; NAT follows the hours, tasks and the RDS primary at most the schedule's ${hours} h${primary}, everything else all month)`,
   ];
   for (const s of scenarios) out.push(`      ${`${s.name} (${s.runningHours} h)`.padEnd(52)}${usd(s.estimate.total)}`);
   return out.join("\n");

@@ -6,6 +6,7 @@
  */
 import { workspaceLabel, type EnvironmentConfig, type Product } from "../../environments";
 import { isStoppable } from "../../environments/schema";
+import { databaseStart } from "../../lib/core/schedule";
 import {
   GENERATED,
   productFirstDeploy,
@@ -142,7 +143,7 @@ function workingHours({ env, stack, input }: RunbookContext): RunbookSection[] {
       title: "Working hours (the schedule)",
       text: [
         `At \`${schedule.stop}\` every service scales to zero${db ? " and the database stops" : ""}; at \`${schedule.start}\` they`,
-        `come back (${schedule.timezone}). The NAT gateway, the load balancer and the cache have no stop API and keep running;`,
+        `come back (${schedule.timezone})${db && schedule.databaseLeadMinutes > 0 ? `, the database ${schedule.databaseLeadMinutes} minutes earlier (\`${databaseStart(schedule)}\`, \`databaseLeadMinutes\`) so the services find it available` : ""}. The NAT gateway, the load balancer and the cache have no stop API and keep running;`,
         "for a long pause use the stop plan above, which also disables the scheduled start (D210).",
         "Between stop and start a plan shows each service's scaling bounds going back to their values (applying starts",
         `the services until the next stop)${db ? " and RDS refuses changes to a stopped instance" : ""}: plan and apply in working hours${db ? ", or start the database first" : ""}.`,
