@@ -25,7 +25,8 @@ import { Node, type Construct } from "constructs";
 import { countedNameFindings, countedNameProblem } from "./counted-names";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
 import { knobNames, type KnobSet, type KnobSpec, type KnobTokens } from "./knobs";
-import { hcl, type Rule } from "./rules";
+import { hcl, presenceOf, type PresenceTable, type Rule } from "./rules";
+import { presenceToken } from "./tokens";
 
 /**
  * A Terraform `validation` block: the condition is a rule of lib/core/rules.ts (printed as HCL), or an
@@ -117,6 +118,24 @@ export function onProvider<T extends TerraformElement>(element: T, alias: string
 export function forEachOf<T extends TerraformElement>(element: T, hcl: string | IResolvable): T {
   element.addOverride("for_each", typeof hcl === "string" ? expr(hcl) : hcl);
   return assertNamesVary(element);
+}
+
+/**
+ * `count`/`for_each` of a resource from its module's presence table (rules.ts `Presence`, declared in the module's
+ * config.ts, D211), looked up by the resource's address; the policy gate reads the same declaration.
+ */
+export function present<T extends TerraformResource>(element: T, table: PresenceTable): T {
+  const address = `${element.terraformResourceType}.${element.friendlyUniqueId}`;
+  const presence = presenceOf(table, element.terraformResourceType, element.friendlyUniqueId);
+  if (!presence) throw new Error(`${element.node.path} (${address}) is not in its module's presence table`);
+  const stack = TerraformStack.of(element);
+  const variable = (name: string) => {
+    const v = stack.node.tryFindChild(name);
+    if (!(v instanceof TerraformVariable)) throw new Error(`${address}: its presence reads var.${name}, not declared`);
+    return v.value;
+  };
+  const token = presenceToken(presence, variable);
+  return "each" in presence ? forEachOf(element, token) : counted(element, token);
 }
 
 export abstract class ModuleStack extends TerraformStack {

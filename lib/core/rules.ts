@@ -30,7 +30,11 @@ export type Term<K extends string = string> =
   | { readonly kind: "list"; readonly values: readonly Literal[] }
   /** `table[key]`; with `fallback`, the fallback when the key is absent, else an error (both back ends). */
   | { readonly kind: "lookup"; readonly table: Table; readonly key: Term<K>; readonly fallback?: readonly Literal[] }
-  | { readonly kind: "join"; readonly separator: string; readonly list: Term<K> };
+  | { readonly kind: "join"; readonly separator: string; readonly list: Term<K> }
+  /** `length(list)`, `a * b`, and HCL's `null`: what a resource's `count` is made of (presence, below). */
+  | { readonly kind: "length"; readonly list: Term<K> }
+  | { readonly kind: "times"; readonly left: Term<K>; readonly right: Term<K> }
+  | { readonly kind: "null" };
 
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
@@ -72,6 +76,17 @@ export const join = <K extends string>(separator: string, list: Term<K>): Term<K
   separator,
   list,
 });
+
+/** `length(list)`. */
+export const lengthOf = <K extends string>(list: K | Term<K>): Term<K> => ({ kind: "length", list: termOf(list) });
+/** `left * right`. */
+export const times = <K extends string>(left: K | Term<K>, right: K | Term<K>): Term<K> => ({
+  kind: "times",
+  left: termOf(left),
+  right: termOf(right),
+});
+/** HCL's `null` (an optional input left out). */
+export const NULL_TERM: Term<never> = { kind: "null" };
 
 /** The (boolean) knob is true: a control kept on. */
 export const isTrue = <K extends string>(name: K): Rule<K> => ({ kind: "is-true", knob: name });
@@ -154,7 +169,7 @@ export function assertRe2(source: string): void {
 /** Thrown where Terraform's evaluation fails (a table entry that does not exist). */
 export class RuleEvaluationError extends Error {}
 
-type TermValue = Literal | readonly Literal[];
+type TermValue = Literal | readonly Literal[] | null;
 
 function valueOf(values: RuleValues, name: string): Literal {
   return values[name];
@@ -177,6 +192,12 @@ export function evaluate(term: Term, values: RuleValues): TermValue {
     }
     case "join":
       return asList(evaluate(term.list, values)).join(term.separator);
+    case "length":
+      return asList(evaluate(term.list, values)).length;
+    case "times":
+      return Number(evaluate(term.left, values)) * Number(evaluate(term.right, values));
+    case "null":
+      return null;
   }
 }
 
@@ -248,7 +269,12 @@ export function knobsOf(rule: Rule | Term): string[] {
         visit(n.key);
         break;
       case "join":
+      case "length":
         visit(n.list);
+        break;
+      case "times":
+        visit(n.left);
+        visit(n.right);
         break;
       case "compare":
         visit(n.left);
@@ -278,7 +304,7 @@ export function knobsOf(rule: Rule | Term): string[] {
 // --- the HCL back end -----------------------------------------------------------------------------
 
 /** Binding strength of an HCL expression, loosest first (Terraform's operator precedence). */
-const Prec = { Conditional: 1, Or: 2, And: 3, Equality: 4, Comparison: 5, Unary: 7, Atom: 8 } as const;
+const Prec = { Conditional: 1, Or: 2, And: 3, Equality: 4, Comparison: 5, Product: 6, Unary: 7, Atom: 8 } as const;
 type Prec = (typeof Prec)[keyof typeof Prec];
 interface Printed {
   readonly text: string;
@@ -324,6 +350,12 @@ function printTerm(term: Term): Printed {
     }
     case "join":
       return atom(`join(${hclString(term.separator)}, ${printTerm(term.list).text})`);
+    case "length":
+      return atom(`length(${printTerm(term.list).text})`);
+    case "times":
+      return binary(printTerm(term.left), "*", printTerm(term.right), Prec.Product);
+    case "null":
+      return atom("null");
   }
 }
 
@@ -389,4 +421,39 @@ export function hcl(rule: Rule): string {
 /** The HCL of a term (a message placeholder Terraform evaluates). */
 export function hclTerm(term: Term): string {
   return printTerm(term).text;
+}
+
+// --- presence: whether a resource of a module exists ----------------------------------------------
+
+/**
+ * The `count` or `for_each` of a module's optional resource as a typed value, declared once per address in the
+ * module's config.ts (`<MODULE>_PRESENCE`): the module writes the resource's `count`/`for_each` from it
+ * (module-stack.ts `present`, through cdktf, so the HCL is cdktf's), and the policy gate reads whether the resource
+ * exists from the same value (`exists`), the module's inputs read by name (tools/policy/model.ts), D211.
+ */
+export type Presence<K extends string = string> =
+  /** `count = when ? 1 : 0` */
+  | { readonly when: Rule<K> }
+  /** `count = <number>` */
+  | { readonly count: Term<K> }
+  /** `for_each = toset(<list>)` */
+  | { readonly each: Term<K> };
+
+/** A module's presence declarations: resource type → name → presence; name `*` for every other resource of the type. */
+export type PresenceTable<K extends string = string> = Readonly<Record<string, Readonly<Record<string, Presence<K>>>>>;
+
+/** The presence a table declares for resource `<type>.<name>`, if any. */
+export const presenceOf = (table: PresenceTable, type: string, name: string): Presence | undefined =>
+  table[type]?.[name] ?? table[type]?.["*"];
+
+/** The inputs a presence reads. */
+export const presenceInputs = (p: Presence): string[] =>
+  knobsOf("when" in p ? p.when : "count" in p ? p.count : p.each);
+
+/** Whether the resource exists for these input values (lists and null allowed). */
+export function exists(p: Presence, values: Readonly<Record<string, unknown>>): boolean {
+  const v = values as RuleValues;
+  if ("when" in p) return holds(p.when, v);
+  if ("count" in p) return Number(evaluate(p.count, v)) > 0;
+  return asList(evaluate(p.each, v)).length > 0;
 }

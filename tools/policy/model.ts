@@ -10,6 +10,7 @@ import type { Json, SynthesizedStack } from "../synthesized";
 import { resolve, type Scope } from "./expressions";
 import { Unknown, isUnknown, type Value } from "./value";
 import { byName } from "./inputs";
+import { declaredPresence } from "./presence";
 
 export interface PolicyResource {
   /** `module.<m>.<type>.<name>`, or `<type>.<name>` for the root. */
@@ -135,9 +136,18 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
     const scope = scopeFor(stack, module);
     for (const [type, named] of Object.entries<Json>(tf.resource ?? {})) {
       for (const [name, raw] of Object.entries<Json>(named)) {
-        const count = raw.count === undefined ? undefined : resolve(raw.count, scope);
-        const forEach = raw.for_each === undefined ? undefined : resolve(raw.for_each, scope);
-        if (!exists(count, forEach)) continue;
+        // A count written as an expression is read from the module's presence table; a literal one as written.
+        const written = raw.count ?? raw.for_each;
+        const declared =
+          typeof written === "string" && written.includes("${")
+            ? declaredPresence(stack, module, type, name)
+            : undefined;
+        if (declared === false) continue;
+        if (declared === undefined) {
+          const count = raw.count === undefined ? undefined : resolve(raw.count, scope);
+          const forEach = raw.for_each === undefined ? undefined : resolve(raw.for_each, scope);
+          if (!exists(count, forEach)) continue;
+        }
         const config: Record<string, Value> = {};
         for (const [k, v] of Object.entries(raw)) if (!META.has(k)) config[k] = byName(stack, module, v);
         const dynamic: Record<string, Record<string, Value>[]> = {};
