@@ -5,13 +5,21 @@
  * knob's tfvars value). Nothing of the printed HCL is evaluated.
  */
 import { exists, presenceInputs, presenceOf, type PresenceTable } from "../../lib/core/rules";
+import { CACHE_PRESENCE } from "../../modules/cache/config";
+import { COMPUTE_PRESENCE } from "../../modules/compute/config";
+import { DATABASE_PRESENCE } from "../../modules/database/config";
 import { STORAGE_PRESENCE } from "../../modules/storage/config";
 import type { SynthesizedStack } from "../synthesized";
 import { byName } from "./inputs";
 import { isKnown } from "./value";
 
 /** Every module's presence table, by module name. */
-const TABLES: Readonly<Record<string, PresenceTable>> = { storage: STORAGE_PRESENCE };
+const TABLES: Readonly<Record<string, PresenceTable>> = {
+  cache: CACHE_PRESENCE,
+  compute: COMPUTE_PRESENCE,
+  database: DATABASE_PRESENCE,
+  storage: STORAGE_PRESENCE,
+};
 
 /**
  * Whether `<type>.<name>` of `module` exists, as its module's table declares; undefined when the table says nothing of
