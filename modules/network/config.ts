@@ -1,5 +1,6 @@
 /** Configuration of the network module (VPC, subnets, NAT, endpoints, flow logs): the `network` section of an environment. */
 import { z } from "zod";
+import { isTrue, type PresenceTable } from "../../lib/core/rules";
 import type { Controls } from "../../lib/core/controls";
 import { LOG_RETENTION_DAYS } from "../../lib/core/validations";
 
@@ -179,4 +180,15 @@ export const NETWORK_CONTROLS: Controls<{ network: NetworkConfig }> = {
     isOff: (env) => !env.network.flowLogs.enabled,
     present: (env) => env.network.mode !== "default-vpc",
   },
+};
+
+const FLOW_LOGS_ON = { when: isTrue("enable_flow_logs") };
+
+/** Which of the module's resources exist, over its inputs (D211): the flow log, its key, group and role with flow logs on. */
+export const NETWORK_PRESENCE: PresenceTable = {
+  aws_flow_log: { this: FLOW_LOGS_ON },
+  aws_kms_key: { flow_logs: FLOW_LOGS_ON },
+  aws_cloudwatch_log_group: { flow_logs: FLOW_LOGS_ON },
+  aws_iam_role: { flow_logs: FLOW_LOGS_ON },
+  aws_iam_role_policy: { flow_logs: FLOW_LOGS_ON },
 };

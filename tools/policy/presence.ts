@@ -6,8 +6,11 @@
  */
 import { exists, presenceInputs, presenceOf, type PresenceTable } from "../../lib/core/rules";
 import { CACHE_PRESENCE } from "../../modules/cache/config";
+import { CDN_PRESENCE } from "../../modules/cdn/config";
 import { COMPUTE_PRESENCE } from "../../modules/compute/config";
 import { DATABASE_PRESENCE } from "../../modules/database/config";
+import { NETWORK_PRESENCE } from "../../modules/network/config";
+import { SECURITY_PRESENCE } from "../../modules/security/config";
 import { STORAGE_PRESENCE } from "../../modules/storage/config";
 import type { SynthesizedStack } from "../synthesized";
 import { byName } from "./inputs";
@@ -16,8 +19,11 @@ import { isKnown } from "./value";
 /** Every module's presence table, by module name. */
 const TABLES: Readonly<Record<string, PresenceTable>> = {
   cache: CACHE_PRESENCE,
+  cdn: CDN_PRESENCE,
   compute: COMPUTE_PRESENCE,
   database: DATABASE_PRESENCE,
+  network: NETWORK_PRESENCE,
+  security: SECURITY_PRESENCE,
   storage: STORAGE_PRESENCE,
 };
 
