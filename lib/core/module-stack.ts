@@ -25,7 +25,7 @@ import { Node, type Construct } from "constructs";
 import { countedNameFindings, countedNameProblem } from "./counted-names";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
 import { knobNames, type KnobSet, type KnobSpec, type KnobTokens } from "./knobs";
-import { hcl, presenceOf, type PresenceTable, type Rule } from "./rules";
+import { hcl, presenceOf, type Presence, type PresenceTable, type Rule } from "./rules";
 import { presenceToken } from "./tokens";
 
 /**
@@ -128,14 +128,20 @@ export function present<T extends TerraformResource>(element: T, table: Presence
   const address = `${element.terraformResourceType}.${element.friendlyUniqueId}`;
   const presence = presenceOf(table, element.terraformResourceType, element.friendlyUniqueId);
   if (!presence) throw new Error(`${element.node.path} (${address}) is not in its module's presence table`);
-  const stack = TerraformStack.of(element);
+  const token = presenceCount(element, presence);
+  return presence.each ? forEachOf(element, token) : counted(element, token);
+}
+
+/** The `count`/`for_each` token of a presence in `scope`'s module (for names that need `count.index` first). */
+export function presenceCount(scope: Construct, presence: Presence): IResolvable {
+  const stack = TerraformStack.of(scope);
   const variable = (name: string) => {
     const v = stack.node.tryFindChild(name);
-    if (!(v instanceof TerraformVariable)) throw new Error(`${address}: its presence reads var.${name}, not declared`);
+    if (!(v instanceof TerraformVariable))
+      throw new Error(`${scope.node.path}: a presence reads var.${name}, not declared`);
     return v.value;
   };
-  const token = presenceToken(presence, variable);
-  return "each" in presence ? forEachOf(element, token) : counted(element, token);
+  return presenceToken(presence, variable);
 }
 
 export abstract class ModuleStack extends TerraformStack {

@@ -432,10 +432,11 @@ export function hclTerm(term: Term): string {
  * exists from the same value (`exists`), the module's inputs read by name (tools/policy/model.ts), D211.
  */
 export type Presence<K extends string = string> =
-  /** `count = when ? 1 : 0` */
-  | { readonly when: Rule<K> }
-  /** `count = <number>` */
-  | { readonly count: Term<K> }
+  /**
+   * `count = when ? 1 : 0`, or `when ? count : 0`; `count = <number>` without `when`. `text`: written as this file's
+   * HCL back end prints it (`a > 1 ? 1 : 0`, `a * b`), where the count has always read so, rather than through cdktf.
+   */
+  | { readonly when?: Rule<K>; readonly count?: Term<K>; readonly text?: boolean; readonly each?: undefined }
   /** `for_each = toset(<list>)` */
   | { readonly each: Term<K> };
 
@@ -448,12 +449,11 @@ export const presenceOf = (table: PresenceTable, type: string, name: string): Pr
 
 /** The inputs a presence reads. */
 export const presenceInputs = (p: Presence): string[] =>
-  knobsOf("when" in p ? p.when : "count" in p ? p.count : p.each);
+  p.each ? knobsOf(p.each) : [...(p.when ? knobsOf(p.when) : []), ...(p.count ? knobsOf(p.count) : [])];
 
 /** Whether the resource exists for these input values (lists and null allowed). */
 export function exists(p: Presence, values: Readonly<Record<string, unknown>>): boolean {
   const v = values as RuleValues;
-  if ("when" in p) return holds(p.when, v);
-  if ("count" in p) return Number(evaluate(p.count, v)) > 0;
-  return asList(evaluate(p.each, v)).length > 0;
+  if (p.each) return asList(evaluate(p.each, v)).length > 0;
+  return (p.when === undefined || holds(p.when, v)) && (p.count === undefined || Number(evaluate(p.count, v)) > 0);
 }

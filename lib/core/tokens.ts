@@ -10,7 +10,7 @@
  *  - `presenceToken(presence, variable)`: a typed `count`/`for_each` (rules.ts `Presence`) as cdktf writes it.
  */
 import { conditional, Fn, Lazy, Op, propertyAccess, ref, Token, type IResolvable, type TerraformResource } from "cdktf";
-import type { CompareOp, Presence, Rule, Term } from "./rules";
+import { hcl as ruleHcl, hclTerm, knobsOf, type CompareOp, type Presence, type Rule, type Term } from "./rules";
 
 /** The HCL number `0`, produced at synthesis: cdktf renders a literal 0 operand as `undefined`. */
 export const ZERO = Lazy.numberValue({ produce: () => 0 });
@@ -92,7 +92,15 @@ function expression(x: Rule | Term, variable: (name: string) => unknown): unknow
 
 /** The `count` (`when ? 1 : 0`, or a number) or `for_each` (`toset(list)`) a presence declares, written by cdktf. */
 export function presenceToken(p: Presence, variable: (name: string) => unknown): IResolvable {
-  if ("when" in p) return toggle(expression(p.when, variable) as IResolvable);
-  if ("count" in p) return Token.asAny(expression(p.count, variable)) as IResolvable;
-  return Token.asAny(Fn.toset(expression(p.each, variable))) as IResolvable;
+  if (p.each) return Token.asAny(Fn.toset(expression(p.each, variable))) as IResolvable;
+  if (p.text) {
+    for (const name of [...(p.when ? knobsOf(p.when) : []), ...(p.count ? knobsOf(p.count) : [])]) variable(name);
+    const count = p.count ? hclTerm(p.count) : "1";
+    return ref(p.when ? `${ruleHcl(p.when)} ? ${count} : 0` : count);
+  }
+  const count = p.count === undefined ? 1 : expression(p.count, variable);
+  if (!p.when) return Token.asAny(count) as IResolvable;
+  return p.count === undefined
+    ? toggle(expression(p.when, variable) as IResolvable)
+    : conditional(expression(p.when, variable), count, 0);
 }

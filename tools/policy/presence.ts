@@ -9,6 +9,7 @@ import { CACHE_PRESENCE } from "../../modules/cache/config";
 import { CDN_PRESENCE } from "../../modules/cdn/config";
 import { COMPUTE_PRESENCE } from "../../modules/compute/config";
 import { DATABASE_PRESENCE } from "../../modules/database/config";
+import { MONITORING_PRESENCE } from "../../modules/monitoring/config";
 import { NETWORK_PRESENCE } from "../../modules/network/config";
 import { SECURITY_PRESENCE } from "../../modules/security/config";
 import { STORAGE_PRESENCE } from "../../modules/storage/config";
@@ -22,6 +23,7 @@ const TABLES: Readonly<Record<string, PresenceTable>> = {
   cdn: CDN_PRESENCE,
   compute: COMPUTE_PRESENCE,
   database: DATABASE_PRESENCE,
+  monitoring: MONITORING_PRESENCE,
   network: NETWORK_PRESENCE,
   security: SECURITY_PRESENCE,
   storage: STORAGE_PRESENCE,
