@@ -1,6 +1,6 @@
 /** Configuration of the network module (VPC, subnets, NAT, endpoints, flow logs): the `network` section of an environment. */
 import { z } from "zod";
-import { isTrue, type PresenceTable } from "../../lib/core/rules";
+import { compare, isTrue, lengthOf, lit, type PresenceTable } from "../../lib/core/rules";
 import type { Controls } from "../../lib/core/controls";
 import { LOG_RETENTION_DAYS } from "../../lib/core/validations";
 
@@ -184,8 +184,26 @@ export const NETWORK_CONTROLS: Controls<{ network: NetworkConfig }> = {
 
 const FLOW_LOGS_ON = { when: isTrue("enable_flow_logs") };
 
-/** Which of the module's resources exist, over its inputs (D211): the flow log, its key, group and role with flow logs on. */
+const PUBLIC = { when: compare(lengthOf("public_subnets"), ">", 0) };
+const ENDPOINTS = { when: compare(lengthOf("interface_endpoints"), ">", 0) };
+const FROM_INTERNET = { when: compare("alb_ingress", "==", lit("internet")) };
+
+/**
+ * Which of the module's resources exist, over its inputs (D211): the flow log, its key, group and role with flow logs
+ * on; the internet gateway and public routing with public subnets; the database route table with database subnets;
+ * the ALB's inbound rules after `alb_ingress`; the endpoints' group with interface endpoints.
+ */
 export const NETWORK_PRESENCE: PresenceTable = {
+  aws_internet_gateway: { this: PUBLIC },
+  aws_route_table: { public: PUBLIC, database: { when: compare(lengthOf("database_subnets"), ">", 0) } },
+  aws_route: { public_internet: PUBLIC },
+  aws_security_group: { endpoints: ENDPOINTS },
+  aws_vpc_security_group_ingress_rule: {
+    alb_http_from_internet: FROM_INTERNET,
+    alb_https_from_internet: FROM_INTERNET,
+    alb_https_from_cloudfront: { when: compare("alb_ingress", "==", lit("cloudfront")) },
+    endpoints_https_from_vpc: ENDPOINTS,
+  },
   aws_flow_log: { this: FLOW_LOGS_ON },
   aws_kms_key: { flow_logs: FLOW_LOGS_ON },
   aws_cloudwatch_log_group: { flow_logs: FLOW_LOGS_ON },
