@@ -52,7 +52,10 @@ test("a count written as a literal is read as written, whatever the table says",
 test("a counted resource its module's presence table does not declare stops synthesis, naming it", () => {
   const stack = new TerraformStack(new App(), "m");
   new TerraformVariable(stack, "flag", { type: "bool" });
-  const log = named(new S3BucketLoggingA(stack, "log", { bucket: "b", targetBucket: "t" }), "uploads");
+  const log = named(
+    new S3BucketLoggingA(stack, "log", { bucket: "b", targetBucket: "t", targetPrefix: "p/" }),
+    "uploads",
+  );
   expect(() => present(log, { aws_s3_bucket_logging: { other: { when: isTrue("flag") } } })).toThrow(
     /aws_s3_bucket_logging\.uploads\) is not in its module's presence table/,
   );

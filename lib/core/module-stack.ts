@@ -12,6 +12,9 @@ import {
   StringConcat,
   TerraformDataSource,
   TerraformHclModule,
+  TerraformIterator,
+  type ListTerraformIterator,
+  type MapTerraformIterator,
   TerraformLocal,
   TerraformOutput,
   TerraformResource,
@@ -25,8 +28,8 @@ import { Node, type Construct } from "constructs";
 import { countedNameFindings, countedNameProblem } from "./counted-names";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
 import { knobNames, type KnobSet, type KnobSpec, type KnobTokens } from "./knobs";
-import { hcl, presenceOf, type Presence, type PresenceTable, type Rule } from "./rules";
-import { presenceToken } from "./tokens";
+import { hcl, presenceOf, type Presence, type PresenceTable, type Rule, type Term } from "./rules";
+import { expression, presenceToken } from "./tokens";
 
 /**
  * A Terraform `validation` block: the condition is a rule of lib/core/rules.ts (printed as HCL), or an
@@ -101,7 +104,9 @@ function assertNamesVary<T extends TerraformElement>(element: T): T {
   ).resource[element.terraformResourceType][element.friendlyUniqueId];
   const locals: Record<string, unknown> = {};
   for (const c of stack.node.findAll())
-    if (c instanceof TerraformLocal) Object.assign(locals, (c.toTerraform() as { locals?: object }).locals);
+    if (c instanceof TerraformLocal)
+      // Resolved, so a local written from tokens (`declaredLocal`) reads as its HCL (`… ? 1 : 0`).
+      Object.assign(locals, Tokenization.resolve(c.toTerraform(), { scope: stack, resolver: TOKEN_RESOLVER }).locals);
   const problem = countedNameProblem(element.terraformResourceType, block, locals);
   if (problem)
     throw new Error(`${element.node.path} (${element.terraformResourceType}.${element.friendlyUniqueId}): ${problem}`);
@@ -135,13 +140,45 @@ export function present<T extends TerraformResource>(element: T, table: Presence
 /** The `count`/`for_each` token of a presence in `scope`'s module (for names that need `count.index` first). */
 export function presenceCount(scope: Construct, presence: Presence): IResolvable {
   const stack = TerraformStack.of(scope);
-  const variable = (name: string) => {
-    const v = stack.node.tryFindChild(name);
-    if (!(v instanceof TerraformVariable))
-      throw new Error(`${scope.node.path}: a presence reads var.${name}, not declared`);
-    return v.value;
-  };
-  return presenceToken(presence, variable);
+  return presenceToken(presence, (name) => moduleName(stack, name, scope));
+}
+
+/** The variable `name`, or the local of `local.<name>`, of a module stack, as a token; throws when it has none. */
+function moduleName(stack: TerraformStack, name: string, scope: Construct): unknown {
+  const local = /^local\.(.+)$/.exec(name);
+  const v = stack.node.tryFindChild(local ? local[1] : name);
+  if (local && v instanceof TerraformLocal) return v.asAnyMap;
+  if (!local && v instanceof TerraformVariable) return v.value;
+  throw new Error(`${scope.node.path}: a presence reads ${local ? name : `var.${name}`}, not declared`);
+}
+
+/** A local declared in the module's `<MODULE>_LOCALS` (rules.ts terms), written by cdktf (D211). */
+export function declaredLocal(scope: Construct, name: string, term: Term): TerraformLocal {
+  const stack = TerraformStack.of(scope);
+  return new TerraformLocal(
+    scope,
+    name,
+    expression(term, (n) => moduleName(stack, n, scope)),
+  );
+}
+
+/**
+ * The `for_each` iterator of `<type>.<name>` from its module's presence table (a `TerraformIterator` over the
+ * declared list or map), for a resource that reads `each.key` in its arguments (D211).
+ */
+export function iteratorOf(
+  scope: Construct,
+  table: PresenceTable,
+  type: string,
+  name: string,
+): ListTerraformIterator | MapTerraformIterator {
+  const presence = presenceOf(table, type, name);
+  if (!presence?.each) throw new Error(`${scope.node.path}: ${type}.${name} has no for_each in its presence table`);
+  const stack = TerraformStack.of(scope);
+  const each = expression(presence.each, (n) => moduleName(stack, n, scope));
+  return presence.map
+    ? TerraformIterator.fromMap(each as Record<string, unknown>)
+    : TerraformIterator.fromList(each as string[]);
 }
 
 export abstract class ModuleStack extends TerraformStack {

@@ -34,7 +34,13 @@ export type Term<K extends string = string> =
   /** `length(list)`, `a * b`, and HCL's `null`: what a resource's `count` is made of (presence, below). */
   | { readonly kind: "length"; readonly list: Term<K> }
   | { readonly kind: "times"; readonly left: Term<K>; readonly right: Term<K> }
-  | { readonly kind: "null" };
+  | { readonly kind: "null" }
+  /** `local.<name>`, `cond ? a : b`, `list[i]`, `[a, b]`, `{}`: what a module's switch locals are made of. */
+  | { readonly kind: "local"; readonly name: string }
+  | { readonly kind: "if"; readonly rule: Rule<K>; readonly then: Term<K>; readonly else: Term<K> }
+  | { readonly kind: "at"; readonly list: Term<K>; readonly index: number }
+  | { readonly kind: "items"; readonly items: readonly Term<K>[] }
+  | { readonly kind: "empty-map" };
 
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
@@ -87,6 +93,30 @@ export const times = <K extends string>(left: K | Term<K>, right: K | Term<K>): 
 });
 /** HCL's `null` (an optional input left out). */
 export const NULL_TERM: Term<never> = { kind: "null" };
+/** `local.<name>` of the module (its value: the module's `<MODULE>_LOCALS` declaration, or unknown). */
+export const local = (name: string): Term<never> => ({ kind: "local", name });
+/** `rule ? then : else`. */
+export const when = <K extends string>(
+  rule: Rule<K>,
+  then: K | number | Term<K>,
+  otherwise: K | number | Term<K>,
+): Term<K> => ({
+  kind: "if",
+  rule,
+  then: termOf(then),
+  else: termOf(otherwise),
+});
+/** `list[index]`. */
+export const itemAt = <K extends string>(list: K | Term<K>, index: number): Term<K> => ({
+  kind: "at",
+  list: termOf(list),
+  index,
+});
+/** `[a, b, …]` of terms. */
+export const items = <K extends string>(...terms: Term<K>[]): Term<K> => ({ kind: "items", items: terms });
+/** `[]` and `{}`. */
+export const EMPTY_LIST_TERM: Term<never> = { kind: "list", values: [] };
+export const EMPTY_MAP_TERM: Term<never> = { kind: "empty-map" };
 
 /** The (boolean) knob is true: a control kept on. */
 export const isTrue = <K extends string>(name: K): Rule<K> => ({ kind: "is-true", knob: name });
@@ -169,7 +199,7 @@ export function assertRe2(source: string): void {
 /** Thrown where Terraform's evaluation fails (a table entry that does not exist). */
 export class RuleEvaluationError extends Error {}
 
-type TermValue = Literal | readonly Literal[] | null;
+type TermValue = Literal | readonly Literal[] | null | Readonly<Record<string, unknown>>;
 
 function valueOf(values: RuleValues, name: string): Literal {
   return values[name];
@@ -198,6 +228,16 @@ export function evaluate(term: Term, values: RuleValues): TermValue {
       return Number(evaluate(term.left, values)) * Number(evaluate(term.right, values));
     case "null":
       return null;
+    case "local":
+      return (values as Readonly<Record<string, TermValue>>)[`local.${term.name}`];
+    case "if":
+      return holds(term.rule, values) ? evaluate(term.then, values) : evaluate(term.else, values);
+    case "at":
+      return asList(evaluate(term.list, values))[term.index];
+    case "items":
+      return term.items.map((t) => evaluate(t, values) as Literal);
+    case "empty-map":
+      return {};
   }
 }
 
@@ -275,6 +315,20 @@ export function knobsOf(rule: Rule | Term): string[] {
       case "times":
         visit(n.left);
         visit(n.right);
+        break;
+      case "local":
+        out.add(`local.${n.name}`);
+        break;
+      case "if":
+        visit(n.rule);
+        visit(n.then);
+        visit(n.else);
+        break;
+      case "at":
+        visit(n.list);
+        break;
+      case "items":
+        n.items.forEach(visit);
         break;
       case "compare":
         visit(n.left);
@@ -356,6 +410,19 @@ function printTerm(term: Term): Printed {
       return binary(printTerm(term.left), "*", printTerm(term.right), Prec.Product);
     case "null":
       return atom("null");
+    case "local":
+      return atom(`local.${term.name}`);
+    case "if":
+      return {
+        text: `${at(printRule(term.rule), Prec.Or)} ? ${at(printTerm(term.then), Prec.Or)} : ${at(printTerm(term.else), Prec.Or)}`,
+        prec: Prec.Conditional,
+      };
+    case "at":
+      return atom(`${printTerm(term.list).text}[${term.index}]`);
+    case "items":
+      return atom(`[${term.items.map((t) => printTerm(t).text).join(", ")}]`);
+    case "empty-map":
+      return atom("{}");
   }
 }
 
@@ -437,8 +504,8 @@ export type Presence<K extends string = string> =
    * HCL back end prints it (`a > 1 ? 1 : 0`, `a * b`), where the count has always read so, rather than through cdktf.
    */
   | { readonly when?: Rule<K>; readonly count?: Term<K>; readonly text?: boolean; readonly each?: undefined }
-  /** `for_each = toset(<list>)` */
-  | { readonly each: Term<K> };
+  /** `for_each = toset(<list>)`, or `for_each = <map>` with `map` */
+  | { readonly each: Term<K>; readonly map?: boolean };
 
 /** A module's presence declarations: resource type → name → presence; name `*` for every other resource of the type. */
 export type PresenceTable<K extends string = string> = Readonly<Record<string, Readonly<Record<string, Presence<K>>>>>;
@@ -447,13 +514,12 @@ export type PresenceTable<K extends string = string> = Readonly<Record<string, R
 export const presenceOf = (table: PresenceTable, type: string, name: string): Presence | undefined =>
   table[type]?.[name] ?? table[type]?.["*"];
 
-/** The inputs a presence reads. */
-export const presenceInputs = (p: Presence): string[] =>
-  p.each ? knobsOf(p.each) : [...(p.when ? knobsOf(p.when) : []), ...(p.count ? knobsOf(p.count) : [])];
-
 /** Whether the resource exists for these input values (lists and null allowed). */
 export function exists(p: Presence, values: Readonly<Record<string, unknown>>): boolean {
   const v = values as RuleValues;
-  if (p.each) return asList(evaluate(p.each, v)).length > 0;
+  if (p.each) {
+    const each = evaluate(p.each, v);
+    return Array.isArray(each) ? each.length > 0 : Object.keys(each ?? {}).length > 0;
+  }
   return (p.when === undefined || holds(p.when, v)) && (p.count === undefined || Number(evaluate(p.count, v)) > 0);
 }

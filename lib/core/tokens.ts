@@ -59,8 +59,11 @@ const COMPARE: Record<CompareOp, (a: unknown, b: unknown) => IResolvable> = {
   ">=": Op.gte,
 };
 
-/** A rule or term of rules.ts as a cdktf expression, `variable(name)` the module variable a knob name reads. */
-function expression(x: Rule | Term, variable: (name: string) => unknown): unknown {
+/**
+ * A rule or term of rules.ts as a cdktf expression: `variable(name)` is the module's variable a knob name reads, or
+ * its local for `local.<name>`.
+ */
+export function expression(x: Rule | Term, variable: (name: string) => unknown): unknown {
   const of = (y: Rule | Term) => expression(y, variable);
   switch (x.kind) {
     case "knob":
@@ -69,6 +72,18 @@ function expression(x: Rule | Term, variable: (name: string) => unknown): unknow
       return variable(x.knob);
     case "literal":
       return x.value === 0 ? ZERO : x.value;
+    case "list":
+      return [...x.values];
+    case "empty-map":
+      return {};
+    case "local":
+      return variable(`local.${x.name}`);
+    case "if":
+      return conditional(of(x.rule), of(x.then), of(x.else));
+    case "at":
+      return propertyAccess(of(x.list), [x.index]);
+    case "items":
+      return x.items.map(of);
     case "null":
       return NULL;
     case "length":
@@ -92,7 +107,10 @@ function expression(x: Rule | Term, variable: (name: string) => unknown): unknow
 
 /** The `count` (`when ? 1 : 0`, or a number) or `for_each` (`toset(list)`) a presence declares, written by cdktf. */
 export function presenceToken(p: Presence, variable: (name: string) => unknown): IResolvable {
-  if (p.each) return Token.asAny(Fn.toset(expression(p.each, variable))) as IResolvable;
+  if (p.each) {
+    const each = expression(p.each, variable);
+    return Token.asAny(p.map ? each : Fn.toset(each)) as IResolvable;
+  }
   if (p.text) {
     for (const name of [...(p.when ? knobsOf(p.when) : []), ...(p.count ? knobsOf(p.count) : [])]) variable(name);
     const count = p.count ? hclTerm(p.count) : "1";

@@ -2,10 +2,10 @@
 import type { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Fn, propertyAccess, TerraformIterator, Token } from "cdktf";
+import { Fn, propertyAccess, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { allowCidrIngress, securityGroup } from "../../lib/constructs/access";
-import { present } from "../../lib/core/module-stack";
+import { iteratorOf, present } from "../../lib/core/module-stack";
 import { NETWORK_PRESENCE } from "./config";
 import type { NetworkVars } from "./inputs";
 import { at, type PrivateTier, type PublicTier } from "./subnets";
@@ -49,7 +49,7 @@ export function endpoints(
     allowCidrIngress(scope, { name: "endpoints", id: groupId }, "https_from_vpc", vpc.cidrBlock, 443, fromVpc),
     NETWORK_PRESENCE,
   );
-  const service = TerraformIterator.fromList(vars.interfaceEndpoints);
+  const service = iteratorOf(scope, NETWORK_PRESENCE, "aws_vpc_endpoint", "interface");
   new VpcEndpoint(scope, "interface", {
     forEach: service,
     vpcId: vpc.id,
