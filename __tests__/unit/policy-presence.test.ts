@@ -63,3 +63,29 @@ test("a counted resource its module's presence table does not declare stops synt
     /var\.missing, not declared/,
   );
 });
+
+test("a dynamic rule its module's table switches off is not in the resource's dynamic blocks", () => {
+  const acl = (ipRules: boolean) =>
+    policyModel({
+      workspace: "dev",
+      dir: "(fixture)",
+      root: { module: { security: { source: "./modules/security", enable_waf: true, waf_ip_rules: ipRules } } },
+      modules: {
+        security: {
+          resource: {
+            aws_wafv2_web_acl: {
+              this: {
+                count: "${var.enable_waf ? 1 : 0}",
+                dynamic: {
+                  rule: [{ for_each: "${var.waf_ip_rules ? [1] : []}", content: { name: "rate-limit-per-ip" } }],
+                },
+              },
+            },
+          },
+        },
+      },
+      tfvars: "",
+    }).resources[0].dynamic;
+  expect(acl(false)).toEqual({});
+  expect(acl(true)).toEqual({ rule: [{ name: "rate-limit-per-ip" }] });
+});

@@ -11,6 +11,7 @@ import {
   DefaultTokenResolver,
   StringConcat,
   TerraformDataSource,
+  conditional,
   TerraformHclModule,
   TerraformIterator,
   type ListTerraformIterator,
@@ -150,6 +151,28 @@ function moduleName(stack: TerraformStack, name: string, scope: Construct): unkn
   if (local && v instanceof TerraformLocal) return v.asAnyMap;
   if (!local && v instanceof TerraformVariable) return v.value;
   throw new Error(`${scope.node.path}: a presence reads ${local ? name : `var.${name}`}, not declared`);
+}
+
+/**
+ * The `for_each` of each `dynamic "<block>"` of a resource, by its content's `name`, from its module's presence table:
+ * `rule ? [1] : []` (D211). A content the table does not declare stops synthesis.
+ */
+export function blockPresence(
+  element: TerraformResource,
+  table: PresenceTable,
+  block: string,
+): (content: string) => IResolvable {
+  const presence = presenceOf(table, element.terraformResourceType, element.friendlyUniqueId);
+  const stack = TerraformStack.of(element);
+  return (content) => {
+    const rule = presence && !presence.each ? presence.blocks?.[block]?.[content] : undefined;
+    if (!rule) throw new Error(`${element.node.path}: dynamic "${block}" ${content} is not in its presence table`);
+    return conditional(
+      expression(rule, (n) => moduleName(stack, n, element)),
+      [1],
+      [],
+    );
+  };
 }
 
 /** A local declared in the module's `<MODULE>_LOCALS` (rules.ts terms), written by cdktf (D211). */

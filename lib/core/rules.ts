@@ -503,7 +503,14 @@ export type Presence<K extends string = string> =
    * `count = when ? 1 : 0`, or `when ? count : 0`; `count = <number>` without `when`. `text`: written as this file's
    * HCL back end prints it (`a > 1 ? 1 : 0`, `a * b`), where the count has always read so, rather than through cdktf.
    */
-  | { readonly when?: Rule<K>; readonly count?: Term<K>; readonly text?: boolean; readonly each?: undefined }
+  | {
+      readonly when?: Rule<K>;
+      readonly count?: Term<K>;
+      readonly text?: boolean;
+      readonly each?: undefined;
+      /** Each `dynamic "<block>"` of the resource, by its content's `name`: present while the rule holds (`rule ? [1] : []`). */
+      readonly blocks?: Readonly<Record<string, Readonly<Record<string, Rule<K>>>>>;
+    }
   /** `for_each = toset(<list>)`, or `for_each = <map>` with `map` */
   | { readonly each: Term<K>; readonly map?: boolean };
 

@@ -1,6 +1,6 @@
 /** Configuration of the cdn module (CloudFront): the `cdn` section of an environment. */
 import { z } from "zod";
-import { compare, isTrue, NULL_TERM, type PresenceTable } from "../../lib/core/rules";
+import { compare, isTrue, lengthOf, NULL_TERM, type PresenceTable } from "../../lib/core/rules";
 
 export const CdnSchema = z
   .object({
@@ -77,7 +77,17 @@ const WAF_ON = { when: isTrue("enable_waf") };
  * logging with the WAF on; the origin's DNS record when a hosted zone is given.
  */
 export const CDN_PRESENCE: PresenceTable = {
-  aws_wafv2_web_acl: { this: WAF_ON },
+  aws_wafv2_web_acl: {
+    this: {
+      ...WAF_ON,
+      blocks: {
+        rule: {
+          "geo-allow-list": compare(lengthOf("waf_allowed_countries"), ">", 0),
+          AWSManagedRulesBotControlRuleSet: isTrue("waf_enable_bot_control"),
+        },
+      },
+    },
+  },
   aws_kms_key: { waf_logs: WAF_ON },
   aws_cloudwatch_log_group: { waf: WAF_ON },
   aws_wafv2_web_acl_logging_configuration: { this: WAF_ON },

@@ -5,7 +5,7 @@
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { propertyAccess, Token, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { named, onProvider, present } from "../../lib/core/module-stack";
+import { blockPresence, named, onProvider, present } from "../../lib/core/module-stack";
 import { CDN_PRESENCE } from "./config";
 import { logsKey } from "../security/kms";
 import { wafLogging } from "../security/waf-logging";
@@ -35,7 +35,7 @@ export function cdnWebAcl(scope: Construct, o: CdnWafOptions): Wafv2WebAcl {
     visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${o.name}-cdn`, sampledRequestsEnabled: true },
   });
   inUsEast1(present(named(acl, "this"), CDN_PRESENCE));
-  const rules = wafRules(`${o.name}-cdn`);
+  const rules = wafRules(`${o.name}-cdn`, blockPresence(acl, CDN_PRESENCE, "rule"));
   acl.addOverride("rule", rules.static);
   acl.addOverride("dynamic", { rule: rules.dynamic });
 

@@ -1,7 +1,7 @@
 /** Knobs of the security module (KMS, WAF, secrets, audit trail, deploy role). Part of EnvironmentSchema. */
 import { z } from "zod";
 import type { Controls } from "../../lib/core/controls";
-import { all, isTrue, knob, type PresenceTable } from "../../lib/core/rules";
+import { all, compare, isTrue, knob, lengthOf, type PresenceTable } from "../../lib/core/rules";
 import { hasLoadBalancer, type ComputeConfig } from "../compute/config";
 import { ISO_COUNTRIES } from "./countries";
 
@@ -224,6 +224,7 @@ export function regionalWafSwitchedRules(waf: z.output<typeof WafSchema>, ipRule
 }
 
 const WAF_ON = { when: isTrue("enable_waf") };
+const IP_RULES = isTrue("waf_ip_rules");
 const TRAIL_ON = { when: isTrue("enable_cloudtrail") };
 const TRAIL_LOGS_ON = { when: all(isTrue("enable_cloudtrail"), isTrue("cloudtrail_cloudwatch_logs")) };
 
@@ -233,7 +234,22 @@ const TRAIL_LOGS_ON = { when: all(isTrue("enable_cloudtrail"), isTrue("cloudtrai
  * the GitHub OIDC provider when this account creates it; one secret per name.
  */
 export const SECURITY_PRESENCE: PresenceTable = {
-  aws_wafv2_web_acl: { this: WAF_ON },
+  aws_wafv2_web_acl: {
+    this: {
+      ...WAF_ON,
+      // The rules that exist or not (waf.ts): the IP-keyed ones unless CloudFront carries them, the geo allow-list
+      // with countries, the large-body rule with allowed paths, Bot Control when chosen.
+      blocks: {
+        rule: {
+          "rate-limit-per-ip": IP_RULES,
+          AWSManagedRulesAmazonIpReputationList: IP_RULES,
+          "geo-allow-list": all(IP_RULES, compare(lengthOf("waf_allowed_countries"), ">", 0)),
+          "large-body-outside-allowed-paths": compare(lengthOf("waf_large_body_paths"), ">", 0),
+          AWSManagedRulesBotControlRuleSet: isTrue("waf_enable_bot_control"),
+        },
+      },
+    },
+  },
   aws_wafv2_web_acl_logging_configuration: { this: WAF_ON },
   aws_cloudwatch_log_group: { waf: WAF_ON, cloudtrail: TRAIL_LOGS_ON },
   aws_cloudtrail: { this: TRAIL_ON },

@@ -5,7 +5,7 @@
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Fn, Op, propertyAccess, Token } from "cdktf";
-import { named, present } from "../../lib/core/module-stack";
+import { blockPresence, named, present } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
 import { SECURITY_PRESENCE, WAF_MAX_LARGE_BODY_PATHS, WAF_MIN_RATE_LIMIT, WAF_PATH_PREFIX_RE } from "./config";
 import { forExpr, type SecurityPart } from "./context";
@@ -48,10 +48,11 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
     condition: forExpr`alltrue([for p in ${list} : can(regex("${pathRegex}", p))]) && length(${list}) <= ${String(WAF_MAX_LARGE_BODY_PATHS)}`,
     errorMessage: `waf_large_body_paths must hold at most ${WAF_MAX_LARGE_BODY_PATHS} path prefixes such as /webhooks (letters, digits, _, - and /).`,
   });
-  const botControl = input("waf_enable_bot_control", waf.botControl, {
+  // Read by the presence of the Bot Control rule (SECURITY_PRESENCE).
+  input("waf_enable_bot_control", waf.botControl, {
     type: "bool",
     description: "Bot Control managed rule group (billed per request).",
-  }).booleanValue;
+  });
   const ipRulesOn = input("waf_ip_rules", ipRules, {
     type: "bool",
     description:
@@ -80,10 +81,9 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
     ),
     SECURITY_PRESENCE,
   );
-  const rules = wafRules(name, {
+  const rules = wafRules(name, blockPresence(acl, SECURITY_PRESENCE, "rule"), {
     rateLimit: rateLimit.numberValue,
     allowedCountries: countries.listValue,
-    botControl,
     ipRules: ipRulesOn,
     largeBodyPaths: paths.listValue,
   });

@@ -4,7 +4,15 @@
  * language's JavaScript back end over the module's inputs, each read by name (inputs.ts: the root's module block, a
  * knob's tfvars value). Nothing of the printed HCL is evaluated.
  */
-import { evaluate, exists, presenceOf, type PresenceTable, type RuleValues, type Term } from "../../lib/core/rules";
+import {
+  evaluate,
+  exists,
+  holds,
+  presenceOf,
+  type PresenceTable,
+  type RuleValues,
+  type Term,
+} from "../../lib/core/rules";
 import { CACHE_PRESENCE } from "../../modules/cache/config";
 import { CDN_PRESENCE } from "../../modules/cdn/config";
 import { COMPUTE_PRESENCE } from "../../modules/compute/config";
@@ -55,6 +63,31 @@ function inputsOf(stack: SynthesizedStack, module: string): Record<string, unkno
   return values;
 }
 
+/** Whether a `dynamic "<block>"` of `<type>.<name>` whose content is named `content` exists, as the table declares; undefined when it says nothing. */
+export function declaredBlock(
+  stack: SynthesizedStack,
+  module: string,
+  resource: { readonly type: string; readonly name: string },
+  block: string,
+  content: unknown,
+): boolean | undefined {
+  const table = TABLES[module];
+  const presence = table && presenceOf(table, resource.type, resource.name);
+  const rule =
+    presence && !presence.each && typeof content === "string" ? presence.blocks?.[block]?.[content] : undefined;
+  return rule && decided(() => holds(rule, inputsOf(stack, module) as RuleValues));
+}
+
+/** A decision over the inputs; true when one is known only after apply. */
+function decided(decide: () => boolean): boolean {
+  try {
+    return decide();
+  } catch (e) {
+    if (e instanceof UnknownInput) return true;
+    throw e;
+  }
+}
+
 /**
  * Whether `<type>.<name>` of `module` exists, as its module's table declares; undefined when the table says nothing of
  * it. An input Terraform knows only after apply makes it present (the gate judges what may exist).
@@ -68,10 +101,5 @@ export function declaredPresence(
   const table = TABLES[module];
   const presence = table && presenceOf(table, type, name);
   if (!presence) return undefined;
-  try {
-    return exists(presence, inputsOf(stack, module));
-  } catch (e) {
-    if (e instanceof UnknownInput) return true;
-    throw e;
-  }
+  return decided(() => exists(presence, inputsOf(stack, module)));
 }
