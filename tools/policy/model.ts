@@ -2,9 +2,9 @@
  * A synthesized workspace as the policy gate reads it: every resource of the root and of each
  * module, its arguments read by name (inputs.ts: a module input from the root's module block, a knob
  * from its tfvars value, a JSON document as written; nothing evaluated), and whether its
- * `count`/`for_each` creates it. What still needs the HCL evaluator (expressions.ts): `count`/`for_each`
- * and `dynamic` blocks, and the arguments read through `evaluated` (documents written with `jsonencode`,
- * two conditional arguments).
+ * `count`/`for_each` (and each `dynamic` block's) creates it: as its module's presence table declares
+ * (presence.ts, D211). What still needs the HCL evaluator (expressions.ts): the arguments read through
+ * `evaluated` (documents written with `jsonencode`, two conditional arguments).
  */
 import type { Json, SynthesizedStack } from "../synthesized";
 import { resolve, type Scope } from "./expressions";
@@ -27,7 +27,7 @@ export interface PolicyResource {
   readonly raw?: Json;
   /** Whether `count` is a conditional (`cond ? 1 : 0`): a switch can remove the resource and bring it back. */
   readonly toggled?: boolean;
-  /** `dynamic` blocks whose for_each creates at least one instance (unknown counts as yes): block name → contents, read by name. */
+  /** `dynamic` blocks that exist (presence.ts; undeclared counts as yes): block name → contents, read by name. */
   readonly dynamic?: Record<string, Record<string, Value>[]>;
   /**
    * An argument resolved by the HCL evaluator, for the checks that still need it (values.ts `evaluated`):
