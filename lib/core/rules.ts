@@ -232,8 +232,12 @@ export function evaluate(term: Term, values: RuleValues): TermValue {
       return (values as Readonly<Record<string, TermValue>>)[`local.${term.name}`];
     case "if":
       return holds(term.rule, values) ? evaluate(term.then, values) : evaluate(term.else, values);
-    case "at":
-      return asList(evaluate(term.list, values))[term.index];
+    case "at": {
+      // Terraform refuses an index past the end ("Invalid index"); so does this back end.
+      const list = asList(evaluate(term.list, values));
+      if (term.index >= list.length) throw new RuleEvaluationError(`index ${term.index} of a list of ${list.length}`);
+      return list[term.index];
+    }
     case "items":
       return term.items.map((t) => evaluate(t, values) as Literal);
     case "empty-map":
