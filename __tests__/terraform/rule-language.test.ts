@@ -23,22 +23,29 @@ import {
   hclTerm,
   holds,
   implies,
+  EMPTY_MAP_TERM,
   isTrue,
+  itemAt,
+  items,
   join,
   knob,
+  lengthOf,
   knobsOf,
   lit,
   lookup,
   matches,
   member,
   not,
+  NULL_TERM,
   oneOf,
   range,
   RuleEvaluationError,
   type Literal,
   type Rule,
   type RuleValues,
+  times,
   type Term,
+  when,
 } from "../../lib/core/rules";
 import { CACHE_KNOBS } from "../../modules/cache/config";
 import { FARGATE_CPUS, IMAGE_KNOBS, serviceKnobs } from "../../modules/compute/config";
@@ -52,6 +59,8 @@ interface Case {
 }
 
 const TABLE = { 256: [512, 1024], 512: [1024, 2048] } as const;
+/** Values with list inputs (presence terms read lists of AZs, subnets, endpoints): RuleValues holds literals only. */
+const lists = (values: Record<string, Literal | readonly Literal[]>[]) => values as unknown as RuleValues[];
 const cpuMemory = { cpu: 300, mem: 512 };
 
 /** Hand-made cases: each kind, precedence, and the short-circuit case. */
@@ -137,6 +146,37 @@ const KIND_CASES: readonly Case[] = [
     name: "term: a joined table entry (message placeholder)",
     rule: join(", ", lookup(TABLE, knob("cpu"), [])),
     values: [{ cpu: 256 }, { cpu: 300 }],
+  },
+  // Presence terms (D211): what a resource's count, for_each and a module's switch locals are made of.
+  { name: "length", rule: lengthOf("l"), values: lists([{ l: [] }, { l: ["a", "b"] }]) },
+  {
+    name: "times",
+    rule: times("a", "b"),
+    values: [
+      { a: 2, b: 3 },
+      { a: 0, b: 4 },
+    ],
+  },
+  {
+    name: "conditional, nested in its else branch",
+    rule: when(isTrue("a"), "n", when(isTrue("b"), 2, 3)),
+    values: [
+      { a: true, b: true, n: 5 },
+      { a: false, b: true, n: 5 },
+      { a: false, b: false, n: 5 },
+    ],
+  },
+  { name: "list index, out of range fails", rule: itemAt("l", 0), values: lists([{ l: ["x"] }, { l: [] }]) },
+  { name: "a list of terms", rule: items(knob("s"), lit("x")), values: [{ s: "y" }] },
+  {
+    name: "null and the empty map",
+    rule: when(isTrue("a"), NULL_TERM, EMPTY_MAP_TERM),
+    values: [{ a: true }, { a: false }],
+  },
+  {
+    name: "a count from a comparison of a length",
+    rule: when(compare(lengthOf("l"), ">", 0), 1, 0),
+    values: lists([{ l: [] }, { l: ["a"] }]),
   },
 ];
 
@@ -248,7 +288,22 @@ const CASES: readonly Case[] = [
   ...declared("app", APP_SETTINGS.rules(strict)),
 ];
 
-const isTerm = (x: Rule | Term): x is Term => ["knob", "literal", "list", "lookup", "join"].includes(x.kind);
+const TERM_KINDS = [
+  "knob",
+  "literal",
+  "list",
+  "lookup",
+  "join",
+  "length",
+  "times",
+  "null",
+  "local",
+  "if",
+  "at",
+  "items",
+  "empty-map",
+];
+const isTerm = (x: Rule | Term): x is Term => TERM_KINDS.includes(x.kind);
 
 /** The JavaScript back end's answer, as Terraform's console prints it: the value, or "error". */
 function js(c: Case, values: RuleValues): Literal {
@@ -260,8 +315,11 @@ function js(c: Case, values: RuleValues): Literal {
   }
 }
 
-const hclValue = (v: Literal): string => (typeof v === "string" ? hclString(v) : String(v));
-const hclType = (v: Literal): string => (typeof v === "string" ? "string" : typeof v === "number" ? "number" : "bool");
+/** A knob's value as HCL; a list (a presence term's input) as a tuple. */
+const hclValue = (v: Literal | readonly Literal[]): string =>
+  Array.isArray(v) ? `[${v.map(hclValue).join(", ")}]` : typeof v === "string" ? hclString(v) : String(v);
+const hclType = (v: Literal | readonly Literal[]): string =>
+  Array.isArray(v) ? "list(string)" : typeof v === "string" ? "string" : typeof v === "number" ? "number" : "bool";
 
 /** A root with one module per case and one call per values; returns the call names in order. */
 function writeConfiguration(dir: string): { call: string; expected: Literal; what: string }[] {

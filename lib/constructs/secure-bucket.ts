@@ -12,10 +12,11 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { dependable, propertyAccess, Token, type IResolvable, type TerraformResource } from "cdktf";
+import { dependable, propertyAccess, Token, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { denyInsecureTransport, policyDocument, type PolicyStatement } from "./iam";
-import { counted, named, onProvider } from "../core/module-stack";
+import { named, onProvider, present } from "../core/module-stack";
+import type { PresenceTable } from "../core/rules";
 
 /** A lifecycle rule; day counts may be literals or tokens (a number token, or an expression string). */
 export interface BucketLifecycleRule {
@@ -43,8 +44,8 @@ export interface SecureBucketOptions {
   readonly lifecycle?: readonly BucketLifecycleRule[];
   /** Statements added to the TLS-only bucket policy (log delivery, CloudTrail). They may use `BUCKET_ARN`. @default [] */
   readonly policyStatements?: readonly PolicyStatement[];
-  /** Count of every resource of the bucket: an HCL expression or a token (`counted`). @default none (always created) */
-  readonly count?: string | IResolvable;
+  /** Whether the bucket exists: its module's presence table (D211), which names every resource of the bucket. @default none (always created) */
+  readonly presence?: PresenceTable;
   /** `prevent_destroy` on the bucket. @default false */
   readonly preventDestroy?: boolean;
   /** Aliased aws provider (`aws.<alias>`) for every resource of the bucket, e.g. another region's. @default the module's default provider */
@@ -66,10 +67,10 @@ export interface SecureBucket {
 export const BUCKET_ARN = "__BUCKET_ARN__";
 
 export function secureBucket(scope: Construct, key: string, options: SecureBucketOptions): SecureBucket {
-  const count = options.count;
+  const presence = options.presence;
   const own = <T extends TerraformResource>(r: T): T => {
     named(r, key);
-    if (count !== undefined) counted(r, count);
+    if (presence !== undefined) present(r, presence);
     if (options.providerAlias) onProvider(r, options.providerAlias);
     return r;
   };
@@ -82,7 +83,7 @@ export function secureBucket(scope: Construct, key: string, options: SecureBucke
       lifecycle: { preventDestroy: options.preventDestroy ?? false },
     }),
   );
-  const attr = (a: string) => Token.asString(propertyAccess(bucket, count !== undefined ? [0, a] : [a]));
+  const attr = (a: string) => Token.asString(propertyAccess(bucket, presence !== undefined ? [0, a] : [a]));
   const id = attr("id");
   const publicAccessBlock = own(
     new S3BucketPublicAccessBlock(scope, `${key}_public_access_block`, {

@@ -11,7 +11,11 @@ import {
   DefaultTokenResolver,
   StringConcat,
   TerraformDataSource,
+  conditional,
   TerraformHclModule,
+  TerraformIterator,
+  type ListTerraformIterator,
+  type MapTerraformIterator,
   TerraformLocal,
   TerraformOutput,
   TerraformResource,
@@ -25,7 +29,8 @@ import { Node, type Construct } from "constructs";
 import { countedNameFindings, countedNameProblem } from "./counted-names";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
 import { knobNames, type KnobSet, type KnobSpec, type KnobTokens } from "./knobs";
-import { hcl, type Rule } from "./rules";
+import { hcl, presenceOf, type Presence, type PresenceTable, type Rule, type Term } from "./rules";
+import { expression, presenceToken } from "./tokens";
 
 /**
  * A Terraform `validation` block: the condition is a rule of lib/core/rules.ts (printed as HCL), or an
@@ -100,7 +105,9 @@ function assertNamesVary<T extends TerraformElement>(element: T): T {
   ).resource[element.terraformResourceType][element.friendlyUniqueId];
   const locals: Record<string, unknown> = {};
   for (const c of stack.node.findAll())
-    if (c instanceof TerraformLocal) Object.assign(locals, (c.toTerraform() as { locals?: object }).locals);
+    if (c instanceof TerraformLocal)
+      // Resolved, so a local written from tokens (`declaredLocal`) reads as its HCL (`… ? 1 : 0`).
+      Object.assign(locals, Tokenization.resolve(c.toTerraform(), { scope: stack, resolver: TOKEN_RESOLVER }).locals);
   const problem = countedNameProblem(element.terraformResourceType, block, locals);
   if (problem)
     throw new Error(`${element.node.path} (${element.terraformResourceType}.${element.friendlyUniqueId}): ${problem}`);
@@ -117,6 +124,84 @@ export function onProvider<T extends TerraformElement>(element: T, alias: string
 export function forEachOf<T extends TerraformElement>(element: T, hcl: string | IResolvable): T {
   element.addOverride("for_each", typeof hcl === "string" ? expr(hcl) : hcl);
   return assertNamesVary(element);
+}
+
+/**
+ * `count`/`for_each` of a resource from its module's presence table (rules.ts `Presence`, declared in the module's
+ * config.ts, D211), looked up by the resource's address; the policy gate reads the same declaration.
+ */
+export function present<T extends TerraformResource>(element: T, table: PresenceTable): T {
+  const address = `${element.terraformResourceType}.${element.friendlyUniqueId}`;
+  const presence = presenceOf(table, element.terraformResourceType, element.friendlyUniqueId);
+  if (!presence) throw new Error(`${element.node.path} (${address}) is not in its module's presence table`);
+  const token = presenceCount(element, presence);
+  return presence.each ? forEachOf(element, token) : counted(element, token);
+}
+
+/** The `count`/`for_each` token of a presence in `scope`'s module (for names that need `count.index` first). */
+export function presenceCount(scope: Construct, presence: Presence): IResolvable {
+  const stack = TerraformStack.of(scope);
+  return presenceToken(presence, (name) => moduleName(stack, name, scope));
+}
+
+/** The variable `name`, or the local of `local.<name>`, of a module stack, as a token; throws when it has none. */
+function moduleName(stack: TerraformStack, name: string, scope: Construct): unknown {
+  const local = /^local\.(.+)$/.exec(name);
+  const v = stack.node.tryFindChild(local ? local[1] : name);
+  if (local && v instanceof TerraformLocal) return v.asAnyMap;
+  if (!local && v instanceof TerraformVariable) return v.value;
+  throw new Error(`${scope.node.path}: a presence reads ${local ? name : `var.${name}`}, not declared`);
+}
+
+/**
+ * The `for_each` of each `dynamic "<block>"` of a resource, by its content's `name`, from its module's presence table:
+ * `rule ? [1] : []` (D211). A content the table does not declare stops synthesis.
+ */
+export function blockPresence(
+  element: TerraformResource,
+  table: PresenceTable,
+  block: string,
+): (content: string) => IResolvable {
+  const presence = presenceOf(table, element.terraformResourceType, element.friendlyUniqueId);
+  const stack = TerraformStack.of(element);
+  return (content) => {
+    const rule = presence && !presence.each ? presence.blocks?.[block]?.[content] : undefined;
+    if (!rule) throw new Error(`${element.node.path}: dynamic "${block}" ${content} is not in its presence table`);
+    return conditional(
+      expression(rule, (n) => moduleName(stack, n, element)),
+      [1],
+      [],
+    );
+  };
+}
+
+/** A local declared in the module's `<MODULE>_LOCALS` (rules.ts terms), written by cdktf (D211). */
+export function declaredLocal(scope: Construct, name: string, term: Term): TerraformLocal {
+  const stack = TerraformStack.of(scope);
+  return new TerraformLocal(
+    scope,
+    name,
+    expression(term, (n) => moduleName(stack, n, scope)),
+  );
+}
+
+/**
+ * The `for_each` iterator of `<type>.<name>` from its module's presence table (a `TerraformIterator` over the
+ * declared list or map), for a resource that reads `each.key` in its arguments (D211).
+ */
+export function iteratorOf(
+  scope: Construct,
+  table: PresenceTable,
+  type: string,
+  name: string,
+): ListTerraformIterator | MapTerraformIterator {
+  const presence = presenceOf(table, type, name);
+  if (!presence?.each) throw new Error(`${scope.node.path}: ${type}.${name} has no for_each in its presence table`);
+  const stack = TerraformStack.of(scope);
+  const each = expression(presence.each, (n) => moduleName(stack, n, scope));
+  return presence.map
+    ? TerraformIterator.fromMap(each as Record<string, unknown>)
+    : TerraformIterator.fromList(each as string[]);
 }
 
 export abstract class ModuleStack extends TerraformStack {

@@ -30,7 +30,17 @@ export type Term<K extends string = string> =
   | { readonly kind: "list"; readonly values: readonly Literal[] }
   /** `table[key]`; with `fallback`, the fallback when the key is absent, else an error (both back ends). */
   | { readonly kind: "lookup"; readonly table: Table; readonly key: Term<K>; readonly fallback?: readonly Literal[] }
-  | { readonly kind: "join"; readonly separator: string; readonly list: Term<K> };
+  | { readonly kind: "join"; readonly separator: string; readonly list: Term<K> }
+  /** `length(list)`, `a * b`, and HCL's `null`: what a resource's `count` is made of (presence, below). */
+  | { readonly kind: "length"; readonly list: Term<K> }
+  | { readonly kind: "times"; readonly left: Term<K>; readonly right: Term<K> }
+  | { readonly kind: "null" }
+  /** `local.<name>`, `cond ? a : b`, `list[i]`, `[a, b]`, `{}`: what a module's switch locals are made of. */
+  | { readonly kind: "local"; readonly name: string }
+  | { readonly kind: "if"; readonly rule: Rule<K>; readonly then: Term<K>; readonly else: Term<K> }
+  | { readonly kind: "at"; readonly list: Term<K>; readonly index: number }
+  | { readonly kind: "items"; readonly items: readonly Term<K>[] }
+  | { readonly kind: "empty-map" };
 
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
@@ -72,6 +82,41 @@ export const join = <K extends string>(separator: string, list: Term<K>): Term<K
   separator,
   list,
 });
+
+/** `length(list)`. */
+export const lengthOf = <K extends string>(list: K | Term<K>): Term<K> => ({ kind: "length", list: termOf(list) });
+/** `left * right`. */
+export const times = <K extends string>(left: K | Term<K>, right: K | Term<K>): Term<K> => ({
+  kind: "times",
+  left: termOf(left),
+  right: termOf(right),
+});
+/** HCL's `null` (an optional input left out). */
+export const NULL_TERM: Term<never> = { kind: "null" };
+/** `local.<name>` of the module (its value: the module's `<MODULE>_LOCALS` declaration, or unknown). */
+export const local = (name: string): Term<never> => ({ kind: "local", name });
+/** `rule ? then : else`. */
+export const when = <K extends string>(
+  rule: Rule<K>,
+  then: K | number | Term<K>,
+  otherwise: K | number | Term<K>,
+): Term<K> => ({
+  kind: "if",
+  rule,
+  then: termOf(then),
+  else: termOf(otherwise),
+});
+/** `list[index]`. */
+export const itemAt = <K extends string>(list: K | Term<K>, index: number): Term<K> => ({
+  kind: "at",
+  list: termOf(list),
+  index,
+});
+/** `[a, b, …]` of terms. */
+export const items = <K extends string>(...terms: Term<K>[]): Term<K> => ({ kind: "items", items: terms });
+/** `[]` and `{}`. */
+export const EMPTY_LIST_TERM: Term<never> = { kind: "list", values: [] };
+export const EMPTY_MAP_TERM: Term<never> = { kind: "empty-map" };
 
 /** The (boolean) knob is true: a control kept on. */
 export const isTrue = <K extends string>(name: K): Rule<K> => ({ kind: "is-true", knob: name });
@@ -154,7 +199,7 @@ export function assertRe2(source: string): void {
 /** Thrown where Terraform's evaluation fails (a table entry that does not exist). */
 export class RuleEvaluationError extends Error {}
 
-type TermValue = Literal | readonly Literal[];
+type TermValue = Literal | readonly Literal[] | null | Readonly<Record<string, unknown>>;
 
 function valueOf(values: RuleValues, name: string): Literal {
   return values[name];
@@ -177,6 +222,26 @@ export function evaluate(term: Term, values: RuleValues): TermValue {
     }
     case "join":
       return asList(evaluate(term.list, values)).join(term.separator);
+    case "length":
+      return asList(evaluate(term.list, values)).length;
+    case "times":
+      return Number(evaluate(term.left, values)) * Number(evaluate(term.right, values));
+    case "null":
+      return null;
+    case "local":
+      return (values as Readonly<Record<string, TermValue>>)[`local.${term.name}`];
+    case "if":
+      return holds(term.rule, values) ? evaluate(term.then, values) : evaluate(term.else, values);
+    case "at": {
+      // Terraform refuses an index past the end ("Invalid index"); so does this back end.
+      const list = asList(evaluate(term.list, values));
+      if (term.index >= list.length) throw new RuleEvaluationError(`index ${term.index} of a list of ${list.length}`);
+      return list[term.index];
+    }
+    case "items":
+      return term.items.map((t) => evaluate(t, values) as Literal);
+    case "empty-map":
+      return {};
   }
 }
 
@@ -248,7 +313,26 @@ export function knobsOf(rule: Rule | Term): string[] {
         visit(n.key);
         break;
       case "join":
+      case "length":
         visit(n.list);
+        break;
+      case "times":
+        visit(n.left);
+        visit(n.right);
+        break;
+      case "local":
+        out.add(`local.${n.name}`);
+        break;
+      case "if":
+        visit(n.rule);
+        visit(n.then);
+        visit(n.else);
+        break;
+      case "at":
+        visit(n.list);
+        break;
+      case "items":
+        n.items.forEach(visit);
         break;
       case "compare":
         visit(n.left);
@@ -278,7 +362,7 @@ export function knobsOf(rule: Rule | Term): string[] {
 // --- the HCL back end -----------------------------------------------------------------------------
 
 /** Binding strength of an HCL expression, loosest first (Terraform's operator precedence). */
-const Prec = { Conditional: 1, Or: 2, And: 3, Equality: 4, Comparison: 5, Unary: 7, Atom: 8 } as const;
+const Prec = { Conditional: 1, Or: 2, And: 3, Equality: 4, Comparison: 5, Product: 6, Unary: 7, Atom: 8 } as const;
 type Prec = (typeof Prec)[keyof typeof Prec];
 interface Printed {
   readonly text: string;
@@ -324,6 +408,25 @@ function printTerm(term: Term): Printed {
     }
     case "join":
       return atom(`join(${hclString(term.separator)}, ${printTerm(term.list).text})`);
+    case "length":
+      return atom(`length(${printTerm(term.list).text})`);
+    case "times":
+      return binary(printTerm(term.left), "*", printTerm(term.right), Prec.Product);
+    case "null":
+      return atom("null");
+    case "local":
+      return atom(`local.${term.name}`);
+    case "if":
+      return {
+        text: `${at(printRule(term.rule), Prec.Or)} ? ${at(printTerm(term.then), Prec.Or)} : ${at(printTerm(term.else), Prec.Or)}`,
+        prec: Prec.Conditional,
+      };
+    case "at":
+      return atom(`${printTerm(term.list).text}[${term.index}]`);
+    case "items":
+      return atom(`[${term.items.map((t) => printTerm(t).text).join(", ")}]`);
+    case "empty-map":
+      return atom("{}");
   }
 }
 
@@ -389,4 +492,45 @@ export function hcl(rule: Rule): string {
 /** The HCL of a term (a message placeholder Terraform evaluates). */
 export function hclTerm(term: Term): string {
   return printTerm(term).text;
+}
+
+// --- presence: whether a resource of a module exists ----------------------------------------------
+
+/**
+ * The `count` or `for_each` of a module's optional resource as a typed value, declared once per address in the
+ * module's config.ts (`<MODULE>_PRESENCE`): the module writes the resource's `count`/`for_each` from it
+ * (module-stack.ts `present`, through cdktf, so the HCL is cdktf's), and the policy gate reads whether the resource
+ * exists from the same value (`exists`), the module's inputs read by name (tools/policy/model.ts), D211.
+ */
+export type Presence<K extends string = string> =
+  /**
+   * `count = when ? 1 : 0`, or `when ? count : 0`; `count = <number>` without `when`. `text`: written as this file's
+   * HCL back end prints it (`a > 1 ? 1 : 0`, `a * b`), where the count has always read so, rather than through cdktf.
+   */
+  | {
+      readonly when?: Rule<K>;
+      readonly count?: Term<K>;
+      readonly text?: boolean;
+      readonly each?: undefined;
+      /** Each `dynamic "<block>"` of the resource, by its content's `name`: present while the rule holds (`rule ? [1] : []`). */
+      readonly blocks?: Readonly<Record<string, Readonly<Record<string, Rule<K>>>>>;
+    }
+  /** `for_each = toset(<list>)`, or `for_each = <map>` with `map` */
+  | { readonly each: Term<K>; readonly map?: boolean };
+
+/** A module's presence declarations: resource type → name → presence; name `*` for every other resource of the type. */
+export type PresenceTable<K extends string = string> = Readonly<Record<string, Readonly<Record<string, Presence<K>>>>>;
+
+/** The presence a table declares for resource `<type>.<name>`, if any. */
+export const presenceOf = (table: PresenceTable, type: string, name: string): Presence | undefined =>
+  table[type]?.[name] ?? table[type]?.["*"];
+
+/** Whether the resource exists for these input values (lists and null allowed). */
+export function exists(p: Presence, values: Readonly<Record<string, unknown>>): boolean {
+  const v = values as RuleValues;
+  if (p.each) {
+    const each = evaluate(p.each, v);
+    return Array.isArray(each) ? each.length > 0 : Object.keys(each ?? {}).length > 0;
+  }
+  return (p.when === undefined || holds(p.when, v)) && (p.count === undefined || Number(evaluate(p.count, v)) > 0);
 }

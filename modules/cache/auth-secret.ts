@@ -5,19 +5,18 @@
  */
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { conditional, Fn, propertyAccess, Token, type DataResource } from "cdktf";
+import { Fn, propertyAccess, Token, type DataResource } from "cdktf";
 import type { Construct } from "constructs";
 import { generatedValue } from "../../lib/constructs/generated-token";
 import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
-import { counted, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
+import { CACHE_PRESENCE } from "./config";
 
 export interface AuthSecretProps {
   /** Token of the `secret_prefix` input: the secret is `<prefix>/redis-auth`. */
   readonly secretPrefix: string;
   /** Token of the `data_kms_key_arn` input. */
   readonly dataKey: string;
-  /** Token of the `redis_auth_enabled` knob. */
-  readonly enabled: boolean;
   /** `terraform_data.auth_token`. */
   readonly token: DataResource;
   /** Endpoint address, port and credential-free URL of the group. */
@@ -42,7 +41,7 @@ export function authSecret(scope: Construct, p: AuthSecretProps): Secretsmanager
     }),
     "redis_auth",
   );
-  counted(secret, conditional(p.enabled, 1, 0));
+  present(secret, CACHE_PRESENCE);
   const version = named(
     new SecretsmanagerSecretVersion(scope, "auth_secret_version", {
       secretId: Token.asString(propertyAccess(secret, [0, "id"])),
@@ -50,6 +49,6 @@ export function authSecret(scope: Construct, p: AuthSecretProps): Secretsmanager
     }),
     "redis_auth",
   );
-  counted(version, conditional(p.enabled, 1, 0));
+  present(version, CACHE_PRESENCE);
   return secret;
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Controls } from "../../lib/core/controls";
 import { defineKnobs, keepsOn, knobFields } from "../../lib/core/knobs";
-import { implies, isTrue, matches, range } from "../../lib/core/rules";
+import { implies, isTrue, matches, range, type PresenceTable } from "../../lib/core/rules";
 import { CACHE_ENGINES, CACHE_ENGINE_VERSIONS } from "./engine";
 
 /** The replication group's description when the product says nothing: `Redis cache of <name> (application cache)`. */
@@ -215,4 +215,10 @@ export const CACHE_CONTROLS: Controls<{ cache: CacheConfig }> = {
     isOff: (env) => !env.cache.auth,
     present: (env) => env.cache.enabled !== false,
   },
+};
+
+/** Which of the module's resources exist, over its inputs (D211): the AUTH token's secret only while AUTH is on. */
+export const CACHE_PRESENCE: PresenceTable = {
+  aws_secretsmanager_secret: { redis_auth: { when: isTrue("redis_auth_enabled") } },
+  aws_secretsmanager_secret_version: { redis_auth: { when: isTrue("redis_auth_enabled") } },
 };

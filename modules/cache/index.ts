@@ -110,7 +110,6 @@ export class CacheModule extends ModuleStack {
     const secret = authSecret(this, {
       secretPrefix: inputs.secretPrefix,
       dataKey: inputs.dataKey,
-      enabled: knobs.redis_auth_enabled,
       token: authToken,
       host: endpoint,
       port: REDIS_PORT,

@@ -1,5 +1,6 @@
 /** Configuration of the cdn module (CloudFront): the `cdn` section of an environment. */
 import { z } from "zod";
+import { compare, isTrue, lengthOf, NULL_TERM, type PresenceTable } from "../../lib/core/rules";
 
 export const CdnSchema = z
   .object({
@@ -68,3 +69,27 @@ export function cdnWafSwitchedRules(waf: {
 }): number {
   return (waf.allowedCountries.length > 0 ? 1 : 0) + (waf.botControl ? 1 : 0);
 }
+
+const WAF_ON = { when: isTrue("enable_waf") };
+
+/**
+ * Which of the module's resources exist, over its inputs (D211): the CloudFront web ACL, its log key, group and
+ * logging with the WAF on; the origin's DNS record when a hosted zone is given.
+ */
+export const CDN_PRESENCE: PresenceTable = {
+  aws_wafv2_web_acl: {
+    this: {
+      ...WAF_ON,
+      blocks: {
+        rule: {
+          "geo-allow-list": compare(lengthOf("waf_allowed_countries"), ">", 0),
+          AWSManagedRulesBotControlRuleSet: isTrue("waf_enable_bot_control"),
+        },
+      },
+    },
+  },
+  aws_kms_key: { waf_logs: WAF_ON },
+  aws_cloudwatch_log_group: { waf: WAF_ON },
+  aws_wafv2_web_acl_logging_configuration: { this: WAF_ON },
+  aws_route53_record: { origin: { when: compare("origin_route53_zone_id", "!=", NULL_TERM) } },
+};

@@ -89,7 +89,6 @@ export class CdnModule extends ModuleStack {
 
     const acl = cdnWebAcl(this, {
       name: v.name,
-      enabled: v.enableWaf,
       account: v.account,
       logRetentionDays: v.wafRetention,
       kmsDeletionWindowDays: v.deletionWindow,

@@ -7,10 +7,10 @@ import type { CloudfrontDistributionOrigin } from "@cdktf/provider-aws/lib/cloud
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Op, Token } from "cdktf";
 import type { ModuleStack } from "../../lib/core/module-stack";
-import { counted, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
+import { CDN_PRESENCE } from "./config";
 import { ORIGIN_VERIFY_HEADER } from "../compute";
 import { ALB_ORIGIN_ID } from "./cache";
-import { toggle } from "../../lib/core/tokens";
 
 /** What the plan-time check says while the origin host name has no DNS record managed here. */
 export function originDnsWarning(originDomainName: string): string {
@@ -69,7 +69,7 @@ export function originRecord(module: ModuleStack, o: OriginRecordOptions): void 
     type: "A",
     alias: { name: o.albDnsName, zoneId: o.albZoneId, evaluateTargetHealth: true },
   });
-  counted(named(record, "origin"), toggle(hasZone));
+  present(named(record, "origin"), CDN_PRESENCE);
   if (!o.zoneConfigured) {
     // The record is the operator's (runbook); this warns at every plan until a zone is configured.
     module.addOverride("check.cdn_origin_dns_record", {

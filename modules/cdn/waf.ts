@@ -3,21 +3,19 @@
  * It carries the rate-per-IP, geo and IP-reputation rules when CloudFront fronts the ALB (security/waf.ts).
  */
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
-import { propertyAccess, Token, type IResolvable, type TerraformResource } from "cdktf";
+import { propertyAccess, Token, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { counted, named, onProvider } from "../../lib/core/module-stack";
+import { blockPresence, named, onProvider, present } from "../../lib/core/module-stack";
+import { CDN_PRESENCE } from "./config";
 import { logsKey } from "../security/kms";
 import { wafLogging } from "../security/waf-logging";
 import { wafRules } from "../security/waf";
-import { toggle } from "../../lib/core/tokens";
 
 export const inUsEast1 = <T extends TerraformResource>(r: T): T => onProvider(r, "us_east_1");
 
 export interface CdnWafOptions {
   /** Name prefix (token). */
   readonly name: string;
-  /** `enable_waf` (token). */
-  readonly enabled: IResolvable;
   /** AWS account id (token): the key policy names it. */
   readonly account: string;
   /** Retention of the WAF log group, in days (token). */
@@ -36,8 +34,8 @@ export function cdnWebAcl(scope: Construct, o: CdnWafOptions): Wafv2WebAcl {
     defaultAction: { allow: {} },
     visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${o.name}-cdn`, sampledRequestsEnabled: true },
   });
-  inUsEast1(counted(named(acl, "this"), toggle(o.enabled)));
-  const rules = wafRules(`${o.name}-cdn`);
+  inUsEast1(present(named(acl, "this"), CDN_PRESENCE));
+  const rules = wafRules(`${o.name}-cdn`, blockPresence(acl, CDN_PRESENCE, "rule"));
   acl.addOverride("rule", rules.static);
   acl.addOverride("dynamic", { rule: rules.dynamic });
 
@@ -48,7 +46,7 @@ export function cdnWebAcl(scope: Construct, o: CdnWafOptions): Wafv2WebAcl {
       description: `CloudFront WAF logs key of ${o.name}`,
       context: { account: o.account, region: "us-east-1", name: o.name },
       deletionWindowInDays: o.kmsDeletionWindowDays,
-      count: toggle(o.enabled),
+      presence: CDN_PRESENCE,
       preventDestroy: o.preventDestroy,
     }),
   );
@@ -57,6 +55,8 @@ export function cdnWebAcl(scope: Construct, o: CdnWafOptions): Wafv2WebAcl {
     logGroupName: `aws-waf-logs-${o.name}-cdn`,
     retentionInDays: o.logRetentionDays,
     kmsKeyId: Token.asString(propertyAccess(key, [0, "arn"])),
+    acl,
+    presence: CDN_PRESENCE,
   });
   for (const r of logging) inUsEast1(r);
   return acl;

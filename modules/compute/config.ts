@@ -21,6 +21,9 @@ import {
   member,
   oneOf,
   range as within,
+  isTrue,
+  lit,
+  type PresenceTable,
 } from "../../lib/core/rules";
 import {
   DATADOG_AGENT_CONTAINER,
@@ -648,4 +651,13 @@ export const COMPUTE_CONTROLS: Controls<{ compute: ComputeConfig }> = {
     present: hasLoadBalancer,
   },
   "ecs-container-insights": { switch: "compute.containerInsights", isOff: (env) => !env.compute.containerInsights },
+};
+
+/**
+ * Which of the module's resources exist, over its inputs (D211): the ALB's web ACL association with the WAF on; the
+ * record of the deployed tag once the tag is not the placeholder (D136).
+ */
+export const COMPUTE_PRESENCE: PresenceTable = {
+  aws_wafv2_web_acl_association: { this: { when: isTrue("enable_waf") } },
+  terraform_data: { deployed_image: { when: compare("app_image_tag", "!=", lit(PLACEHOLDER_IMAGE_TAG)) } },
 };

@@ -8,10 +8,10 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
-import { conditional, Fn, type DataResource, type ITerraformDependable } from "cdktf";
+import { Fn, type DataResource, type ITerraformDependable } from "cdktf";
 import { generatedToken } from "../../lib/constructs/generated-token";
-import { counted, named } from "../../lib/core/module-stack";
-import { serviceVariablePrefix as tf, type ServiceSettings } from "./config";
+import { named, present } from "../../lib/core/module-stack";
+import { COMPUTE_PRESENCE, serviceVariablePrefix as tf, type ServiceSettings } from "./config";
 import { DEFAULT_SERVICE_RULE_PRIORITY, ORIGIN_VERIFY_HEADER, targetGroupNamePrefix } from "./constants";
 import type { ComputeContext } from "./parts";
 
@@ -105,12 +105,12 @@ export function loadBalancer(ctx: ComputeContext, cloudfrontOnly: boolean): Load
     : undefined;
   const listener = httpsListener ?? http;
   const rules = listenerRules(ctx, { listener, targetGroups, first: originVerify || hostRouted, verifyToken });
-  counted(
+  present(
     named(
       new Wafv2WebAclAssociation(scope, "waf_association", { resourceArn: alb.arn, webAclArn: vars.webAclArn }),
       "this",
     ),
-    conditional(vars.enableWaf, 1, 0),
+    COMPUTE_PRESENCE,
   );
   return { alb, targetGroups, https, originVerify: verifyToken, attachment: (s) => rules[s] ?? listener };
 }

@@ -21,9 +21,10 @@ import {
   type IResolvable,
   type ITerraformDependable,
 } from "cdktf";
-import { counted, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
 import type { Cluster } from "./cluster";
 import {
+  COMPUTE_PRESENCE,
   PARAMETER_PLACEHOLDER,
   PLACEHOLDER_IMAGE_TAG,
   serviceVariablePrefix as tf,
@@ -70,7 +71,7 @@ export function servingSwitch(
   // Once a real tag is applied, going back to the placeholder would scale every service to zero: a synth
   // from a checkout without the deployed tag (issue 21 item 3, D136). This record of the deployed tag
   // exists only while the tag is real, and cannot be destroyed, so such a plan fails instead.
-  counted(
+  present(
     named(
       new DataResource(scope, "deployed_image_guard", {
         input: Token.asAnyMap(vars.imageTag),
@@ -78,7 +79,7 @@ export function servingSwitch(
       }),
       DEPLOYED_IMAGE_GUARD,
     ),
-    conditional(realImage, 1, 0),
+    COMPUTE_PRESENCE,
   );
   return local.asBoolean;
 }

@@ -1,7 +1,7 @@
 /** Configuration of the database module (RDS for PostgreSQL): the `database` section of an environment. */
 import { z } from "zod";
 import { defineKnobs, knobFields } from "../../lib/core/knobs";
-import { compare, implies, isTrue, matches, range } from "../../lib/core/rules";
+import { compare, implies, isTrue, knob, matches, range, type PresenceTable } from "../../lib/core/rules";
 import { window } from "../cache/config";
 import { TAG_VALUE_RE } from "../../lib/constructs/rotation";
 
@@ -313,3 +313,13 @@ export function appRotationProblems(ctx: RotationContext): [string[], string][] 
   }
   return problems;
 }
+
+/**
+ * Which of the module's resources exist, over its inputs (D211): `db_replica_count` read replicas; the Enhanced
+ * Monitoring role while `monitoring_interval` is above 0.
+ */
+export const DATABASE_PRESENCE: PresenceTable = {
+  aws_db_instance: { replica: { count: knob("db_replica_count") } },
+  aws_iam_role: { rds_monitoring: { when: compare("monitoring_interval", ">", 0) } },
+  aws_iam_role_policy_attachment: { rds_monitoring: { when: compare("monitoring_interval", ">", 0) } },
+};

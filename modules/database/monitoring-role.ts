@@ -4,8 +4,9 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { conditional, Op, propertyAccess, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { serviceTrust } from "../../lib/constructs/iam";
-import { counted, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
 import { ZERO } from "../../lib/core/tokens";
+import { DATABASE_PRESENCE } from "./config";
 
 /**
  * `aws_iam_role.rds_monitoring` and its policy attachment, counted by `monitoring_interval > 0`. Returns the role's
@@ -21,7 +22,7 @@ export function monitoringRole(scope: Construct, p: { readonly name: string; rea
     }),
     "rds_monitoring",
   );
-  counted(role, conditional(on, 1, 0));
+  present(role, DATABASE_PRESENCE);
   const attachment = named(
     new IamRolePolicyAttachment(scope, "monitoring_policy", {
       role: Token.asString(propertyAccess(role, [0, "name"])),
@@ -29,6 +30,6 @@ export function monitoringRole(scope: Construct, p: { readonly name: string; rea
     }),
     "rds_monitoring",
   );
-  counted(attachment, conditional(on, 1, 0));
+  present(attachment, DATABASE_PRESENCE);
   return Token.asString(conditional(on, propertyAccess(role, [0, "arn"]), null));
 }

@@ -2,7 +2,8 @@
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { Fn, Op, TerraformCount, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { counted, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
+import { DATABASE_PRESENCE } from "./config";
 import { instanceCommon, type InstanceBase } from "./instance";
 
 /** `aws_db_instance.replica`, counted; its class is `replica_instance_class` or the primary's. */
@@ -31,5 +32,5 @@ export function readReplicas(
     }),
     "replica",
   );
-  return counted(replica, count);
+  return present(replica, DATABASE_PRESENCE);
 }

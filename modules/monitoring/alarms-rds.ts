@@ -1,9 +1,9 @@
 /** The database's alarms: CPU, free storage, connections, and one replica-lag alarm per read replica. */
 import { Op, TerraformCount, Token } from "cdktf";
 import { hcl } from "../../lib/core/tokens";
-import { counted } from "../../lib/core/module-stack";
+import { present } from "../../lib/core/module-stack";
 import type { Alarm } from "./alarms";
-import type { Thresholds } from "./config";
+import { MONITORING_PRESENCE, type Thresholds } from "./config";
 
 /** The module's RDS variables, as tokens. */
 export interface RdsRefs {
@@ -58,7 +58,7 @@ export function rdsAlarms(alarm: Alarm, t: Thresholds, rds: RdsRefs): void {
   // One alarm per replica, named after it (`-replica-1` …): one name for all would be one alarm (D130).
   const index = TerraformCount.of(rds.replicaCount).index;
   const replica = `${rds.instanceId}-replica-${Token.asString(Op.add(index, 1))}`;
-  counted(
+  present(
     alarm({
       suffix: "rds-replica-lag",
       // `${count.index + 1}` (the replica's `(count.index + 1)` without parentheses, as the name has always read).
@@ -74,6 +74,6 @@ export function rdsAlarms(alarm: Alarm, t: Thresholds, rds: RdsRefs): void {
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "missing",
     }),
-    rds.replicaCount,
+    MONITORING_PRESENCE,
   );
 }

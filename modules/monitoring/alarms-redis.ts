@@ -5,14 +5,24 @@
  * `range(<nodes>)` keep their text, and counted() sees `count.index` in the alarm names.
  */
 import { TerraformCount, Token, type IResolvable } from "cdktf";
-import { counted } from "../../lib/core/module-stack";
-import { hcl, hclExpr } from "../../lib/core/tokens";
+import { counted, present } from "../../lib/core/module-stack";
+import { knob, type Presence } from "../../lib/core/rules";
+import { hcl, presenceToken } from "../../lib/core/tokens";
 import type { Alarm, AlarmSpec } from "./alarms";
-import type { Thresholds } from "./config";
+import { MONITORING_PRESENCE, type Thresholds } from "./config";
 import { memberId, memberSuffix, type RedisRefs } from "./members";
 
 /** `count.index` of a counted alarm, as a token. */
 const indexOf = (count: IResolvable) => TerraformCount.of(Token.asNumber(count)).index;
+/** The count a presence of MONITORING_PRESENCE declares (D211), over the module's Redis inputs. */
+function countOf(presence: Presence, r: RedisRefs): IResolvable {
+  const inputs: Record<string, unknown> = { redis_shard_count: r.shardCount, redis_nodes_per_shard: r.nodesPerShard };
+  return presenceToken(presence, (name) => {
+    if (!(name in inputs)) throw new Error(`monitoring: a Redis alarm's presence reads var.${name}`);
+    return inputs[name];
+  });
+}
+const ALARMS = MONITORING_PRESENCE.aws_cloudwatch_metric_alarm;
 
 /**
  * A `dynamic "metric_query"` block: one metric query per node of one shard, ids `<prefix>1` … `<prefix>N`
@@ -63,11 +73,13 @@ export function redisAlarms(alarm: Alarm, t: Thresholds, r: RedisRefs, clusterMo
 
 /** Memory, engine CPU, evictions and hit rate: one alarm per member, named and dimensioned after it (D130). */
 function perNodeAlarms(alarm: Alarm, t: Thresholds, r: RedisRefs, clusterMode: boolean): void {
-  const count = hclExpr`${r.shardCount} * ${r.nodesPerShard}`;
+  // The same count for each: one alarm per member.
+  const count = countOf(ALARMS.redis_memory_high, r);
   const id = Token.asString(memberId(indexOf(count), clusterMode, r));
   const node = { CacheClusterId: id };
   const nodeInstance = Token.asString(memberSuffix(indexOf(count), clusterMode, r));
-  const perNode = (spec: Omit<AlarmSpec, "instance">) => counted(alarm({ ...spec, instance: nodeInstance }), count);
+  const perNode = (spec: Omit<AlarmSpec, "instance">) =>
+    present(alarm({ ...spec, instance: nodeInstance }), MONITORING_PRESENCE);
   const onNode = `on node ${id}`;
   perNode({
     suffix: "redis-memory-high",
@@ -147,9 +159,11 @@ function perNodeAlarms(alarm: Alarm, t: Thresholds, r: RedisRefs, clusterMode: b
  * cluster mode the group is one shard and the alarm keeps seed 000 §9.2's name; with it, one per shard.
  */
 function perShardAlarms(alarm: Alarm, t: Thresholds, r: RedisRefs, clusterMode: boolean): void {
-  const count = clusterMode
-    ? hclExpr`${r.nodesPerShard} > 1 ? ${r.shardCount} : 0`
-    : hclExpr`${r.nodesPerShard} > 1 ? 1 : 0`;
+  // With cluster mode, as many as shards: present on the same condition (the shard count is at least 1).
+  const count = countOf(
+    clusterMode ? { ...ALARMS.redis_down, each: undefined, count: knob("redis_shard_count") } : ALARMS.redis_down,
+    r,
+  );
   const shardIndex = clusterMode ? indexOf(count) : undefined;
   const shardNumber = shardIndex === undefined ? "" : hcl`format("%04d", ${shardIndex} + 1)`;
   const perShard = (spec: Omit<AlarmSpec, "instance">) =>

@@ -10,8 +10,8 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Fn, TerraformIterator, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { forEachOf, named } from "../../lib/core/module-stack";
-import type { MetricAlarmConfig } from "./config";
+import { named, present } from "../../lib/core/module-stack";
+import { MONITORING_PRESENCE, type MetricAlarmConfig } from "./config";
 
 /** An alarm: `<prefix>-<suffix>`, or `<prefix>-<suffix>-<instance>` for one of several (`instance` an HCL template part with count.index, D130). */
 export type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okActions" | "alarmName"> & {
@@ -32,7 +32,7 @@ export function alarmTopic(
     "alarms",
   );
   const emails = Token.asAny(Fn.toset(p.emails));
-  forEachOf(
+  present(
     named(
       new SnsTopicSubscription(scope, "alarm_email", {
         topicArn: topic.arn,
@@ -41,7 +41,7 @@ export function alarmTopic(
       }),
       "email",
     ),
-    emails,
+    MONITORING_PRESENCE,
   );
   return topic;
 }

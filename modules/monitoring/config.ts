@@ -1,5 +1,6 @@
 /** Configuration of the monitoring module (seed 000 §9, seed 001 "Observabilidade"): the `monitoring` section of an environment. */
 import { z } from "zod";
+import { compare, knob, times, type PresenceTable } from "../../lib/core/rules";
 import { MAX_CACHE_NODES, MAX_REPLICAS_PER_SHARD } from "../cache/config";
 
 /**
@@ -264,3 +265,24 @@ export interface AppMetricsProps {
 
 export type MonitoringConfig = z.output<typeof MonitoringSchema>;
 export type Thresholds = z.output<typeof ThresholdsSchema>;
+
+/** One alarm per Redis member; down and failover alarms only with replicas in a shard (roles move inside it). */
+const PER_MEMBER = { count: times("redis_shard_count", "redis_nodes_per_shard"), text: true };
+const WITH_REPLICAS = { when: compare("redis_nodes_per_shard", ">", 1), text: true };
+
+/**
+ * Which of the module's resources exist, over its inputs (D211): per-member Redis alarms, per-shard ones with
+ * replicas, one replica-lag alarm per read replica, one e-mail subscription per address.
+ */
+export const MONITORING_PRESENCE: PresenceTable = {
+  aws_cloudwatch_metric_alarm: {
+    redis_memory_high: PER_MEMBER,
+    redis_engine_cpu_high: PER_MEMBER,
+    redis_evictions: PER_MEMBER,
+    cache_miss_high: PER_MEMBER,
+    redis_down: WITH_REPLICAS,
+    redis_failover: WITH_REPLICAS,
+    rds_replica_lag: { count: knob("rds_replica_count") },
+  },
+  aws_sns_topic_subscription: { email: { each: knob("alarm_emails") } },
+};

@@ -1,5 +1,24 @@
 /** Configuration of the network module (VPC, subnets, NAT, endpoints, flow logs): the `network` section of an environment. */
 import { z } from "zod";
+import {
+  all,
+  any,
+  compare,
+  EMPTY_LIST_TERM,
+  EMPTY_MAP_TERM,
+  isTrue,
+  itemAt,
+  items,
+  knob,
+  lengthOf,
+  lit,
+  local,
+  member,
+  not,
+  when,
+  type PresenceTable,
+  type Term,
+} from "../../lib/core/rules";
 import type { Controls } from "../../lib/core/controls";
 import { LOG_RETENTION_DAYS } from "../../lib/core/validations";
 
@@ -179,4 +198,71 @@ export const NETWORK_CONTROLS: Controls<{ network: NetworkConfig }> = {
     isOff: (env) => !env.network.flowLogs.enabled,
     present: (env) => env.network.mode !== "default-vpc",
   },
+};
+
+const FLOW_LOGS_ON = { when: isTrue("enable_flow_logs") };
+
+const NAT_MODE = (mode: string) => compare("nat_mode", "==", lit(mode));
+
+/**
+ * The module's switch locals (D211), written from here (module-stack.ts `declaredLocal`) and read by the policy gate:
+ * the AZs that get a NAT gateway; 1 when the NAT is an EC2 instance (D100).
+ */
+export const NETWORK_LOCALS: Readonly<Record<string, Term>> = {
+  nat_azs: when(
+    not(isTrue("enable_nat")),
+    EMPTY_LIST_TERM,
+    when(NAT_MODE("one-per-az"), knob("azs"), when(NAT_MODE("single"), items(itemAt("azs", 0)), EMPTY_LIST_TERM)),
+  ),
+  nat_instance: when(all(isTrue("enable_nat"), NAT_MODE("instance")), 1, 0),
+};
+const NAT_GATEWAYS = { each: local("nat_azs") };
+const NAT_INSTANCE = { count: local("nat_instance") };
+const PRIVATE_SUBNETS = local("private_subnets_by_az");
+
+const PUBLIC = { when: compare(lengthOf("public_subnets"), ">", 0) };
+const ENDPOINTS = { when: compare(lengthOf("interface_endpoints"), ">", 0) };
+const FROM_INTERNET = { when: compare("alb_ingress", "==", lit("internet")) };
+
+/**
+ * Which of the module's resources exist, over its inputs (D211): the flow log, its key, group and role with flow logs
+ * on; the internet gateway and public routing with public subnets; the database route table with database subnets;
+ * the ALB's inbound rules after `alb_ingress`; the endpoints' group with interface endpoints.
+ */
+export const NETWORK_PRESENCE: PresenceTable = {
+  aws_internet_gateway: { this: PUBLIC },
+  aws_route_table: { public: PUBLIC, database: { when: compare(lengthOf("database_subnets"), ">", 0) } },
+  aws_route: {
+    public_internet: PUBLIC,
+    private_nat: {
+      each: when(
+        any(member("nat_mode", { kind: "list", values: ["none", "instance"] }), not(isTrue("enable_nat"))),
+        EMPTY_MAP_TERM,
+        PRIVATE_SUBNETS,
+      ),
+      map: true,
+    },
+    private_nat_instance: {
+      each: when(compare(local("nat_instance"), "==", 1), PRIVATE_SUBNETS, EMPTY_MAP_TERM),
+      map: true,
+    },
+  },
+  aws_eip: { nat: NAT_GATEWAYS },
+  aws_nat_gateway: { this: NAT_GATEWAYS },
+  aws_instance: { nat: NAT_INSTANCE },
+  aws_vpc_endpoint: { interface: { each: knob("interface_endpoints") } },
+  aws_security_group: { endpoints: ENDPOINTS, nat_instance: NAT_INSTANCE },
+  aws_vpc_security_group_ingress_rule: {
+    alb_http_from_internet: FROM_INTERNET,
+    alb_https_from_internet: FROM_INTERNET,
+    alb_https_from_cloudfront: { when: compare("alb_ingress", "==", lit("cloudfront")) },
+    endpoints_https_from_vpc: ENDPOINTS,
+    nat_instance_https_from_vpc: NAT_INSTANCE,
+  },
+  aws_vpc_security_group_egress_rule: { nat_instance_https_out: NAT_INSTANCE },
+  aws_flow_log: { this: FLOW_LOGS_ON },
+  aws_kms_key: { flow_logs: FLOW_LOGS_ON },
+  aws_cloudwatch_log_group: { flow_logs: FLOW_LOGS_ON },
+  aws_iam_role: { flow_logs: FLOW_LOGS_ON },
+  aws_iam_role_policy: { flow_logs: FLOW_LOGS_ON },
 };

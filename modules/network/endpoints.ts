@@ -2,12 +2,13 @@
 import type { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Fn, propertyAccess, TerraformIterator, Token } from "cdktf";
+import { Fn, propertyAccess, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { allowCidrIngress, securityGroup } from "../../lib/constructs/access";
-import { counted } from "../../lib/core/module-stack";
+import { iteratorOf, present } from "../../lib/core/module-stack";
+import { NETWORK_PRESENCE } from "./config";
 import type { NetworkVars } from "./inputs";
-import { at, oneIfAny, type PrivateTier, type PublicTier } from "./subnets";
+import { at, type PrivateTier, type PublicTier } from "./subnets";
 
 /** `[*].id` of every instance of a route table (`values(…)` first when it is keyed by AZ). */
 function ids(table: RouteTable, keyed: boolean): unknown {
@@ -32,8 +33,7 @@ export function endpoints(
     tags: { Name: `${vars.name}-s3` },
   });
 
-  const any = oneIfAny(vars.interfaceEndpoints);
-  const group = counted(
+  const group = present(
     securityGroup(
       scope,
       "endpoints",
@@ -41,15 +41,15 @@ export function endpoints(
       "Interface VPC endpoints: HTTPS from inside the VPC only",
       vpc.id,
     ),
-    any,
+    NETWORK_PRESENCE,
   );
   const groupId = at(group, 0, "id");
   const fromVpc = "HTTPS from the VPC to the interface endpoints";
-  counted(
+  present(
     allowCidrIngress(scope, { name: "endpoints", id: groupId }, "https_from_vpc", vpc.cidrBlock, 443, fromVpc),
-    any,
+    NETWORK_PRESENCE,
   );
-  const service = TerraformIterator.fromList(vars.interfaceEndpoints);
+  const service = iteratorOf(scope, NETWORK_PRESENCE, "aws_vpc_endpoint", "interface");
   new VpcEndpoint(scope, "interface", {
     forEach: service,
     vpcId: vpc.id,

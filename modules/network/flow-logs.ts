@@ -9,23 +9,23 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
 
 import type { Construct } from "constructs";
-import { counted, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
+import { NETWORK_PRESENCE } from "./config";
 import { logsKey } from "../security/kms";
-import { hcl, toggle } from "../../lib/core/tokens";
+import { hcl } from "../../lib/core/tokens";
 import type { NetworkVars } from "./inputs";
 import { at } from "./subnets";
 
 /** Flow logs, their key, log group and role, all counted on `enable_flow_logs`; returns the log group. */
 export function flowLogs(scope: Construct, vars: NetworkVars, vpc: Vpc, preventDestroy: boolean): CloudwatchLogGroup {
-  const on = toggle(vars.enableFlowLogs);
   const key = logsKey(scope, "flow_logs", {
     description: `VPC flow logs key of ${vars.name}`,
     context: { account: vars.accountId, region: vars.region, name: vars.name },
     deletionWindowInDays: vars.kmsDeletionWindowDays,
-    count: on,
+    presence: NETWORK_PRESENCE,
     preventDestroy,
   });
-  const group = counted(
+  const group = present(
     named(
       new CloudwatchLogGroup(scope, "flow_logs_group", {
         name: `/vpc/${vars.name}/flow-logs`,
@@ -34,9 +34,9 @@ export function flowLogs(scope: Construct, vars: NetworkVars, vpc: Vpc, preventD
       }),
       "flow_logs",
     ),
-    on,
+    NETWORK_PRESENCE,
   );
-  const role = counted(
+  const role = present(
     named(
       new IamRole(scope, "flow_logs_role", {
         name: `${vars.name}-vpc-flow-logs`,
@@ -50,10 +50,10 @@ export function flowLogs(scope: Construct, vars: NetworkVars, vpc: Vpc, preventD
       }),
       "flow_logs",
     ),
-    on,
+    NETWORK_PRESENCE,
   );
   const actions = '["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]';
-  counted(
+  present(
     named(
       new IamRolePolicy(scope, "flow_logs_policy", {
         name: "write-flow-logs",
@@ -63,9 +63,9 @@ export function flowLogs(scope: Construct, vars: NetworkVars, vpc: Vpc, preventD
       }),
       "flow_logs",
     ),
-    on,
+    NETWORK_PRESENCE,
   );
-  counted(
+  present(
     named(
       new FlowLog(scope, "flow_log", {
         vpcId: vpc.id,
@@ -78,7 +78,7 @@ export function flowLogs(scope: Construct, vars: NetworkVars, vpc: Vpc, preventD
       }),
       "this",
     ),
-    on,
+    NETWORK_PRESENCE,
   );
   return group;
 }

@@ -7,12 +7,12 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { conditional, Fn, Op, propertyAccess, TerraformIterator, TerraformLocal } from "cdktf";
+import { conditional, Op, propertyAccess, TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { allowCidrEgress, allowCidrIngress, securityGroup } from "../../lib/constructs/access";
-import { counted, named } from "../../lib/core/module-stack";
+import { declaredLocal, iteratorOf, named, present } from "../../lib/core/module-stack";
+import { NETWORK_LOCALS, NETWORK_PRESENCE } from "./config";
 import type { NetworkVars } from "./inputs";
-import { hcl } from "../../lib/core/tokens";
 import { at, type PrivateTier, type PublicTier } from "./subnets";
 
 export interface Nat {
@@ -27,16 +27,8 @@ export interface Nat {
 function natGateways(scope: Construct, vars: NetworkVars, pub: PublicTier, priv: PrivateTier) {
   const firstAz = propertyAccess(vars.azs, [0]);
   const onePerAz = Op.eq(vars.natMode, "one-per-az");
-  const natAzs = new TerraformLocal(
-    scope,
-    "nat_azs",
-    conditional(
-      Op.not(vars.enableNat),
-      [],
-      conditional(onePerAz, vars.azs, conditional(Op.eq(vars.natMode, "single"), [firstAz], [])),
-    ),
-  );
-  const perAz = TerraformIterator.fromList(natAzs.asList);
+  const natAzs = declaredLocal(scope, "nat_azs", NETWORK_LOCALS.nat_azs);
+  const perAz = iteratorOf(scope, NETWORK_PRESENCE, "aws_eip", "nat");
   const eip = new Eip(scope, "nat", {
     forEach: perAz,
     domain: "vpc",
@@ -52,9 +44,7 @@ function natGateways(scope: Construct, vars: NetworkVars, pub: PublicTier, priv:
     }),
     "this",
   );
-  const routed = TerraformIterator.fromMap(
-    conditional(Op.or(Fn.contains(["none", "instance"], vars.natMode), Op.not(vars.enableNat)), {}, priv.byAz.asAnyMap),
-  );
+  const routed = iteratorOf(scope, NETWORK_PRESENCE, "aws_route", "private_nat");
   new Route(scope, "private_nat", {
     forEach: routed,
     routeTableId: at(priv.routeTable, routed.key, "id"),
@@ -88,14 +78,8 @@ function natUserData(vpcCidr: string): string {
  * security group takes HTTPS from the VPC and sends HTTPS out, nothing else (policy sg-no-world-egress).
  */
 function natInstance(scope: Construct, vars: NetworkVars, vpc: Vpc, pub: PublicTier, priv: PrivateTier): Instance {
-  const one = new TerraformLocal(
-    scope,
-    "nat_instance",
-    // `<switch> ? 1 : 0` as text around the token: the D130 name check reads a local's text to know it is a switch.
-    hcl`${Op.and(vars.enableNat, Op.eq(vars.natMode, "instance"))} ? 1 : 0`,
-  );
-  const count = one.asNumber;
-  const natSg = counted(
+  declaredLocal(scope, "nat_instance", NETWORK_LOCALS.nat_instance);
+  const natSg = present(
     securityGroup(
       scope,
       "nat_instance",
@@ -103,14 +87,14 @@ function natInstance(scope: Construct, vars: NetworkVars, vpc: Vpc, pub: PublicT
       "NAT instance: HTTPS from inside the VPC, HTTPS to the internet",
       vpc.id,
     ),
-    count,
+    NETWORK_PRESENCE,
   );
   const natSgRef = { name: "nat_instance", id: at(natSg, 0, "id") };
   const fromVpc = "HTTPS from the private subnets, forwarded to the internet";
-  counted(allowCidrIngress(scope, natSgRef, "https_from_vpc", vpc.cidrBlock, 443, fromVpc), count);
+  present(allowCidrIngress(scope, natSgRef, "https_from_vpc", vpc.cidrBlock, 443, fromVpc), NETWORK_PRESENCE);
   const out = "HTTPS to the internet (forwarded traffic and OS packages)";
-  counted(allowCidrEgress(scope, natSgRef, "https_out", "0.0.0.0/0", 443, out), count);
-  const instance = counted(
+  present(allowCidrEgress(scope, natSgRef, "https_out", "0.0.0.0/0", 443, out), NETWORK_PRESENCE);
+  const instance = present(
     named(
       new Instance(scope, "nat_instance_ec2", {
         ami: vars.natInstanceAmi,
@@ -133,9 +117,9 @@ function natInstance(scope: Construct, vars: NetworkVars, vpc: Vpc, pub: PublicT
       }),
       "nat",
     ),
-    count,
+    NETWORK_PRESENCE,
   );
-  const routed = TerraformIterator.fromMap(conditional(Op.eq(one.asNumber, 1), priv.byAz.asAnyMap, {}));
+  const routed = iteratorOf(scope, NETWORK_PRESENCE, "aws_route", "private_nat_instance");
   new Route(scope, "private_nat_instance", {
     forEach: routed,
     routeTableId: at(priv.routeTable, routed.key, "id"),

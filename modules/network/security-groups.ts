@@ -5,7 +5,6 @@
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Op } from "cdktf";
 import type { Construct } from "constructs";
 import {
   allowCidrEgress,
@@ -14,9 +13,9 @@ import {
   securityGroup,
   type GroupRef,
 } from "../../lib/constructs/access";
-import { counted } from "../../lib/core/module-stack";
+import { present } from "../../lib/core/module-stack";
+import { NETWORK_PRESENCE } from "./config";
 import type { NETWORK_ALB_INGRESS } from "./config";
-import { toggle } from "../../lib/core/tokens";
 import type { NetworkVars } from "./inputs";
 
 /** What the tasks' group says it admits: the app port from the load balancer, or nothing without one. */
@@ -71,14 +70,13 @@ function albGroup(scope: Construct, vars: NetworkVars, vpc: Vpc, app: GroupRef, 
   const alb: GroupRef = { name: "alb", id: albSg.id };
   // alb_ingress "internet": 80 and 443 from anywhere. "cloudfront": 443 from CloudFront's origin-facing servers
   // only. That prefix list weighs 55 of the group's 60 inbound rules, so it gets one rule (443) and nothing else.
-  const fromInternet = toggle(Op.eq(vars.albIngress, "internet"));
   const http = "HTTP from the internet (redirected to HTTPS when a certificate is configured)";
-  counted(allowCidrIngress(scope, alb, "http_from_internet", "0.0.0.0/0", 80, http), fromInternet);
-  counted(
+  present(allowCidrIngress(scope, alb, "http_from_internet", "0.0.0.0/0", 80, http), NETWORK_PRESENCE);
+  present(
     allowCidrIngress(scope, alb, "https_from_internet", "0.0.0.0/0", 443, "HTTPS from the internet"),
-    fromInternet,
+    NETWORK_PRESENCE,
   );
-  counted(
+  present(
     new VpcSecurityGroupIngressRule(scope, "alb_https_from_cloudfront", {
       securityGroupId: alb.id,
       prefixListId: vars.cloudfrontPrefixListId,
@@ -87,7 +85,7 @@ function albGroup(scope: Construct, vars: NetworkVars, vpc: Vpc, app: GroupRef, 
       toPort: 443,
       description: "HTTPS from CloudFront's origin-facing servers only (managed prefix list)",
     }),
-    toggle(Op.eq(vars.albIngress, "cloudfront")),
+    NETWORK_PRESENCE,
   );
   allowFrom(scope, app, alb, appPort, "Application port from the load balancer");
   return albSg;

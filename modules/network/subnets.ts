@@ -9,19 +9,11 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import {
-  Fn,
-  Op,
-  propertyAccess,
-  TerraformIterator,
-  TerraformLocal,
-  Token,
-  type TerraformResource,
-  type IResolvable,
-} from "cdktf";
+import { propertyAccess, TerraformIterator, TerraformLocal, Token, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { counted, named } from "../../lib/core/module-stack";
-import { hcl, toggle, ZERO } from "../../lib/core/tokens";
+import { named, present } from "../../lib/core/module-stack";
+import { NETWORK_PRESENCE } from "./config";
+import { hcl } from "../../lib/core/tokens";
 import type { NetworkVars } from "./inputs";
 
 /** Each tier's subnet CIDRs keyed by availability zone: `local.<tier>_subnets_by_az`. */
@@ -39,11 +31,6 @@ export function subnetsByAz(scope: Construct, vars: NetworkVars): SubnetsByAz {
     private: byAz("private", vars.privateSubnets),
     database: byAz("database", vars.databaseSubnets),
   };
-}
-
-/** `1` when the list has entries, else `0`. */
-export function oneIfAny(list: string[]): IResolvable {
-  return toggle(Op.gt(Fn.lengthOf(list), ZERO));
 }
 
 /** `<resource>[<index>].<attribute>` as a string token. */
@@ -113,24 +100,23 @@ export interface PublicTier extends Tier {
 
 /** Public tier: internet gateway, subnets, one route table to the internet. */
 export function publicTier(scope: Construct, vars: NetworkVars, vpc: Vpc, byAz: SubnetsByAz): PublicTier {
-  const any = oneIfAny(vars.publicSubnets);
-  const igw = counted(
+  const igw = present(
     named(new InternetGateway(scope, "igw", { vpcId: vpc.id, tags: { Name: `${vars.name}-igw` } }), "this"),
-    any,
+    NETWORK_PRESENCE,
   );
   const local = byAz.public;
   const subnet = tierSubnets(scope, "public", local, vpc, vars.name, false);
-  const routeTable = counted(
+  const routeTable = present(
     named(new RouteTable(scope, "public_rt", { vpcId: vpc.id, tags: { Name: `${vars.name}-public` } }), "public"),
-    any,
+    NETWORK_PRESENCE,
   );
-  const internetRoute = counted(
+  const internetRoute = present(
     new Route(scope, "public_internet", {
       routeTableId: at(routeTable, 0, "id"),
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: at(igw, 0, "id"),
     }),
-    any,
+    NETWORK_PRESENCE,
   );
   const each = TerraformIterator.fromMap(local.asAnyMap);
   const association = named(
@@ -181,9 +167,9 @@ export function databaseTier(
 ): Tier & { routeTable: RouteTable } {
   const local = byAz.database;
   const subnet = tierSubnets(scope, "database", local, vpc, vars.name);
-  const routeTable = counted(
+  const routeTable = present(
     named(new RouteTable(scope, "database_rt", { vpcId: vpc.id, tags: { Name: `${vars.name}-database` } }), "database"),
-    oneIfAny(vars.databaseSubnets),
+    NETWORK_PRESENCE,
   );
   const each = TerraformIterator.fromMap(local.asAnyMap);
   named(

@@ -9,13 +9,14 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { conditional, Fn, Op, propertyAccess, Token, type IResolvable } from "cdktf";
+import { conditional, Fn, propertyAccess, Token } from "cdktf";
 import { policyDocument, serviceTrust, type PolicyStatement } from "../../lib/constructs/iam";
 import { BUCKET_ARN, secureBucket } from "../../lib/constructs/secure-bucket";
-import { counted, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
+import { SECURITY_PRESENCE } from "./config";
 import { retentionValidation } from "../../lib/core/validations";
 import { type SecurityPart } from "./context";
-import { firstOf, toggle } from "../../lib/core/tokens";
+import { firstOf } from "../../lib/core/tokens";
 import type { KmsPurpose } from "./kms";
 
 /** The trail's inputs, as tokens. */
@@ -70,9 +71,9 @@ function bucketStatements(trailArn: string, account: string): PolicyStatement[] 
 }
 
 /** The CloudWatch Logs copy: log group, the role CloudTrail delivers with, and its policy (counted by `count`). */
-function trailLogs(part: SecurityPart, logsKey: KmsKey, retentionInDays: number, count: IResolvable) {
+function trailLogs(part: SecurityPart, logsKey: KmsKey, retentionInDays: number) {
   const { scope, name, account } = part;
-  const group = counted(
+  const group = present(
     named(
       new CloudwatchLogGroup(scope, "cloudtrail_logs", {
         name: `/aws/cloudtrail/${name}`,
@@ -81,9 +82,9 @@ function trailLogs(part: SecurityPart, logsKey: KmsKey, retentionInDays: number,
       }),
       "cloudtrail",
     ),
-    count,
+    SECURITY_PRESENCE,
   );
-  const role = counted(
+  const role = present(
     named(
       new IamRole(scope, "cloudtrail_logs_role", {
         name: `${name}-cloudtrail-logs`,
@@ -94,10 +95,10 @@ function trailLogs(part: SecurityPart, logsKey: KmsKey, retentionInDays: number,
       }),
       "cloudtrail",
     ),
-    count,
+    SECURITY_PRESENCE,
   );
   const groupArn = firstOf(group, "arn");
-  counted(
+  present(
     named(
       new IamRolePolicy(scope, "cloudtrail_logs_policy", {
         name: "deliver-to-cloudwatch-logs",
@@ -114,7 +115,7 @@ function trailLogs(part: SecurityPart, logsKey: KmsKey, retentionInDays: number,
       }),
       "cloudtrail",
     ),
-    count,
+    SECURITY_PRESENCE,
   );
   return { groupArn, roleArn: firstOf(role, "arn") };
 }
@@ -128,15 +129,15 @@ export function auditTrail(part: SecurityPart, keys: Record<KmsPurpose, KmsKey>,
     bucket: t.bucketName,
     kmsKeyArn: keys.audit.arn,
     versioning: true,
-    count: toggle(t.enabled),
+    presence: SECURITY_PRESENCE,
     preventDestroy: part.preventDestroy,
     lifecycle: [{ id: "expire-trail-files", expirationDays: t.retentionDays, noncurrentVersionExpirationDays: 30 }],
     policyStatements: bucketStatements(trailArn, account),
   });
-  const logs = trailLogs(part, keys.logs, t.logRetentionDays, toggle(Op.and(t.enabled, t.cloudwatchLogs)));
+  const logs = trailLogs(part, keys.logs, t.logRetentionDays);
   // CloudTrail checks the bucket policy when the trail is created: secureBucket's `aws_s3_bucket_policy.cloudtrail`.
   const bucketPolicy = scope.node.findChild("cloudtrail_policy") as S3BucketPolicy;
-  const trail = counted(
+  const trail = present(
     named(
       new Cloudtrail(scope, "trail", {
         name: `${name}-trail`,
@@ -151,7 +152,7 @@ export function auditTrail(part: SecurityPart, keys: Record<KmsPurpose, KmsKey>,
       }),
       "this",
     ),
-    toggle(t.enabled),
+    SECURITY_PRESENCE,
   );
   part.output(
     "cloudtrail_bucket_id",

@@ -1,6 +1,7 @@
 /** Knobs of the security module (KMS, WAF, secrets, audit trail, deploy role). Part of EnvironmentSchema. */
 import { z } from "zod";
 import type { Controls } from "../../lib/core/controls";
+import { all, compare, isTrue, knob, lengthOf, type PresenceTable } from "../../lib/core/rules";
 import { hasLoadBalancer, type ComputeConfig } from "../compute/config";
 import { ISO_COUNTRIES } from "./countries";
 
@@ -221,3 +222,46 @@ export function regionalWafSwitchedRules(waf: z.output<typeof WafSchema>, ipRule
     (waf.botControl ? 1 : 0)
   );
 }
+
+const WAF_ON = { when: isTrue("enable_waf") };
+const IP_RULES = isTrue("waf_ip_rules");
+const TRAIL_ON = { when: isTrue("enable_cloudtrail") };
+const TRAIL_LOGS_ON = { when: all(isTrue("enable_cloudtrail"), isTrue("cloudtrail_cloudwatch_logs")) };
+
+/**
+ * Which of the module's resources exist, over its inputs (D211): the regional web ACL and its logs with the WAF on;
+ * the trail and its bucket with CloudTrail on, its CloudWatch Logs copy only with `cloudtrail_cloudwatch_logs` too;
+ * the GitHub OIDC provider when this account creates it; one secret per name.
+ */
+export const SECURITY_PRESENCE: PresenceTable = {
+  aws_wafv2_web_acl: {
+    this: {
+      ...WAF_ON,
+      // The rules that exist or not (waf.ts): the IP-keyed ones unless CloudFront carries them, the geo allow-list
+      // with countries, the large-body rule with allowed paths, Bot Control when chosen.
+      blocks: {
+        rule: {
+          "rate-limit-per-ip": IP_RULES,
+          AWSManagedRulesAmazonIpReputationList: IP_RULES,
+          "geo-allow-list": all(IP_RULES, compare(lengthOf("waf_allowed_countries"), ">", 0)),
+          "large-body-outside-allowed-paths": compare(lengthOf("waf_large_body_paths"), ">", 0),
+          AWSManagedRulesBotControlRuleSet: isTrue("waf_enable_bot_control"),
+        },
+      },
+    },
+  },
+  aws_wafv2_web_acl_logging_configuration: { this: WAF_ON },
+  aws_cloudwatch_log_group: { waf: WAF_ON, cloudtrail: TRAIL_LOGS_ON },
+  aws_cloudtrail: { this: TRAIL_ON },
+  aws_s3_bucket: { cloudtrail: TRAIL_ON },
+  aws_s3_bucket_lifecycle_configuration: { cloudtrail: TRAIL_ON },
+  aws_s3_bucket_ownership_controls: { cloudtrail: TRAIL_ON },
+  aws_s3_bucket_policy: { cloudtrail: TRAIL_ON },
+  aws_s3_bucket_public_access_block: { cloudtrail: TRAIL_ON },
+  aws_s3_bucket_server_side_encryption_configuration: { cloudtrail: TRAIL_ON },
+  aws_s3_bucket_versioning: { cloudtrail: TRAIL_ON },
+  aws_iam_role: { cloudtrail: TRAIL_LOGS_ON },
+  aws_iam_role_policy: { cloudtrail: TRAIL_LOGS_ON },
+  aws_iam_openid_connect_provider: { github: { when: isTrue("create_oidc_provider") } },
+  aws_secretsmanager_secret: { app: { each: knob("secret_names") } },
+};

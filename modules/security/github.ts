@@ -8,10 +8,11 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { conditional, Fn, Op, TerraformLocal, Token } from "cdktf";
 import { policyDocument } from "../../lib/constructs/iam";
-import { counted, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
+import { SECURITY_PRESENCE } from "./config";
 import { forExpr, type SecurityPart } from "./context";
 import { matches } from "../../lib/core/rules";
-import { ZERO, firstOf, toggle } from "../../lib/core/tokens";
+import { ZERO, firstOf } from "../../lib/core/tokens";
 import { deployPolicyStatements } from "./deploy";
 import { OIDC_CLAIMS } from "./terraform-role";
 
@@ -61,7 +62,7 @@ function githubInputs(part: SecurityPart) {
 export function deployRole(part: SecurityPart, clusterName: string | undefined): GithubTrust {
   const { scope, name, account, region } = part;
   const gh = githubInputs(part);
-  const provider = counted(
+  const provider = present(
     named(
       new IamOpenidConnectProvider(scope, "github_oidc", {
         url: `https://${OIDC_CLAIMS}`,
@@ -69,7 +70,7 @@ export function deployRole(part: SecurityPart, clusterName: string | undefined):
       }),
       "github",
     ),
-    toggle(gh.createProvider),
+    SECURITY_PRESENCE,
   );
   const providerArn = new TerraformLocal(
     scope,

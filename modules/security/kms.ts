@@ -4,11 +4,10 @@
  */
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import type { IResolvable } from "cdktf";
-import { range } from "../../lib/core/rules";
+import { range, type PresenceTable } from "../../lib/core/rules";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
-import { counted, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
 import type { SecurityPart } from "./context";
 
 export const KMS_PURPOSES = ["data", "logs", "audit", "alarms"] as const;
@@ -145,11 +144,12 @@ export function logsKey(
     readonly description: string;
     readonly context: KeyContext;
     readonly deletionWindowInDays: number;
-    readonly count: string | IResolvable;
+    /** The module's presence table, which says when `aws_kms_key.<logicalId>` exists (D211). */
+    readonly presence: PresenceTable;
     readonly preventDestroy?: boolean;
   },
 ): KmsKey {
-  return counted(
+  return present(
     named(
       new KmsKey(scope, `${logicalId}_key`, {
         description: props.description,
@@ -160,7 +160,7 @@ export function logsKey(
       }),
       logicalId,
     ),
-    props.count,
+    props.presence,
   );
 }
 

@@ -4,10 +4,11 @@
  */
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { Fn, TerraformIterator, Token } from "cdktf";
+import { TerraformIterator, Token } from "cdktf";
 import { any as anyOf, compare, range } from "../../lib/core/rules";
 import { rotationWaiverTags, ROTATION_WAIVERS } from "../../lib/constructs/rotation";
-import { forEachOf, named } from "../../lib/core/module-stack";
+import { named, present } from "../../lib/core/module-stack";
+import { SECURITY_PRESENCE } from "./config";
 import { forExpr, type SecurityPart } from "./context";
 
 /** Declares the secrets and output `secret_arns`; returns `var.secret_prefix` (`<project>/<env>`). */
@@ -47,7 +48,7 @@ export function appSecrets(part: SecurityPart, secretPrefix: string, dataKey: Km
     }),
     "app",
   );
-  forEachOf(secret, Token.asAny(Fn.toset(names)));
+  present(secret, SECURITY_PRESENCE);
   // Set after forEachOf, whose check of names cannot read an unresolved `each.key` token; the module's JSON is
   // checked again, resolved, before it is written (ModuleStack.toModuleJson).
   secret.name = `${prefix}/${Token.asString(each.key)}`;

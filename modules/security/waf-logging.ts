@@ -6,10 +6,11 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
-import { type IResolvable, type TerraformResource, type TerraformVariable } from "cdktf";
+import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import { counted, named } from "../../lib/core/module-stack";
-import { firstOf, toggle } from "../../lib/core/tokens";
+import { named, present } from "../../lib/core/module-stack";
+import type { PresenceTable } from "../../lib/core/rules";
+import { firstOf } from "../../lib/core/tokens";
 
 export interface WafLoggingProps {
   readonly logGroupName: string;
@@ -17,14 +18,13 @@ export interface WafLoggingProps {
   readonly kmsKeyId: string;
   /** The counted web ACL. @default the scope's `web_acl` */
   readonly acl?: Wafv2WebAcl;
-  /** Whether WAF is on (`enable_waf`). @default the scope's variable `enable_waf` */
-  readonly enabled?: boolean | IResolvable;
+  /** The module's presence table, which says when the log group and the logging configuration exist (D211). */
+  readonly presence: PresenceTable;
 }
 
 export function wafLogging(scope: Construct, props: WafLoggingProps): TerraformResource[] {
   const acl = props.acl ?? (scope.node.findChild("web_acl") as Wafv2WebAcl);
-  const enabled = props.enabled ?? (scope.node.findChild("enable_waf") as TerraformVariable).booleanValue;
-  const group = counted(
+  const group = present(
     named(
       new CloudwatchLogGroup(scope, "waf_logs", {
         name: props.logGroupName,
@@ -33,9 +33,9 @@ export function wafLogging(scope: Construct, props: WafLoggingProps): TerraformR
       }),
       "waf",
     ),
-    toggle(enabled),
+    props.presence,
   );
-  const logging = counted(
+  const logging = present(
     named(
       new Wafv2WebAclLoggingConfiguration(scope, "web_acl_logging", {
         resourceArn: firstOf(acl, "arn"),
@@ -43,7 +43,7 @@ export function wafLogging(scope: Construct, props: WafLoggingProps): TerraformR
       }),
       "this",
     ),
-    toggle(enabled),
+    props.presence,
   );
   return [group, logging];
 }

@@ -36,6 +36,9 @@ export const SIZE_RESTRICTIONS_BODY = {
 /** Name of the rule that blocks large bodies outside the configured path prefixes (after the common rule set counts them). */
 export const LARGE_BODY_RULE = "large-body-outside-allowed-paths";
 
+/** The Bot Control managed rule group, a rule of its own while `waf_enable_bot_control`. */
+export const BOT_CONTROL = "AWSManagedRulesBotControlRuleSet";
+
 /** Names of the rules keyed on the client IP (moved to the CloudFront ACL behind CloudFront). */
 export const IP_KEYED_RULES = ["geo-allow-list", "rate-limit-per-ip", "AWSManagedRulesAmazonIpReputationList"] as const;
 
@@ -45,8 +48,6 @@ export interface WafRuleInputs {
   readonly rateLimit: number;
   /** ISO codes allowed in (`waf_allowed_countries`); empty: no geo rule. */
   readonly allowedCountries: string[];
-  /** The Bot Control managed rule group (`waf_enable_bot_control`). */
-  readonly botControl: boolean | IResolvable;
   /** Switches the IP-keyed rules on this ACL (see the header). @default always on */
   readonly ipRules?: boolean | IResolvable;
   /**
@@ -68,14 +69,18 @@ const variableOf = (name: string, value: (v: TerraformVariable) => unknown) =>
 const SAME_NAMED_VARIABLES: WafRuleInputs = {
   rateLimit: Token.asNumber(variableOf("waf_rate_limit", (v) => v.numberValue)),
   allowedCountries: Token.asList(variableOf("waf_allowed_countries", (v) => v.listValue)),
-  botControl: variableOf("waf_enable_bot_control", (v) => v.booleanValue),
 };
 
 /** `[1]` when `on`, else `[]`: the `for_each` of a dynamic block that exists or not. */
 const onlyIf = (on: boolean | IResolvable) => conditional(on, [1], []);
 
+/**
+ * The ACL's rules: static ones, and `dynamic "rule"` blocks whose `for_each` `present(<rule name>)` gives (the calling
+ * module's presence table, module-stack.ts `blockPresence`, D211).
+ */
 export function wafRules(
   prefix: string,
+  present: (rule: string) => IResolvable,
   inputs: WafRuleInputs = SAME_NAMED_VARIABLES,
 ): { static: object[]; dynamic: object[] } {
   const rate = {
@@ -93,7 +98,6 @@ export function wafRules(
   };
   const reputation = managed("AWSManagedRulesAmazonIpReputationList", 2, prefix);
   const ipRules = inputs.ipRules;
-  const hasCountries = Op.gt(Fn.lengthOf(inputs.allowedCountries), ZERO);
   const paths = inputs.largeBodyPaths;
   const largeBody = paths
     ? { on: onlyIf(Op.gt(Fn.lengthOf(paths), ZERO)), regex: `^(${Fn.join("|", paths)})` }
@@ -120,9 +124,11 @@ export function wafRules(
       managed("AWSManagedRulesSQLiRuleSet", 5, prefix),
     ],
     dynamic: [
-      ...(ipRules === undefined ? [] : [rate, reputation].map((content) => ({ for_each: onlyIf(ipRules), content }))),
+      ...(ipRules === undefined
+        ? []
+        : [rate, reputation].map((content) => ({ for_each: present(content.name), content }))),
       {
-        for_each: onlyIf(ipRules === undefined ? hasCountries : Op.and(ipRules, hasCountries)),
+        for_each: present("geo-allow-list"),
         content: {
           name: "geo-allow-list",
           priority: 0,
@@ -138,7 +144,7 @@ export function wafRules(
       ...(largeBody
         ? [
             {
-              for_each: largeBody.on,
+              for_each: present(LARGE_BODY_RULE),
               content: {
                 name: LARGE_BODY_RULE,
                 priority: 7,
@@ -177,9 +183,9 @@ export function wafRules(
           ]
         : []),
       {
-        for_each: onlyIf(inputs.botControl),
+        for_each: present(BOT_CONTROL),
         content: {
-          ...managed("AWSManagedRulesBotControlRuleSet", 6, prefix),
+          ...managed(BOT_CONTROL, 6, prefix),
         },
       },
     ],

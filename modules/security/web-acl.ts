@@ -5,11 +5,10 @@
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Fn, Op, propertyAccess, Token } from "cdktf";
-import { counted, named } from "../../lib/core/module-stack";
+import { blockPresence, named, present } from "../../lib/core/module-stack";
 import { retentionValidation } from "../../lib/core/validations";
-import { WAF_MAX_LARGE_BODY_PATHS, WAF_MIN_RATE_LIMIT, WAF_PATH_PREFIX_RE } from "./config";
+import { SECURITY_PRESENCE, WAF_MAX_LARGE_BODY_PATHS, WAF_MIN_RATE_LIMIT, WAF_PATH_PREFIX_RE } from "./config";
 import { forExpr, type SecurityPart } from "./context";
-import { toggle } from "../../lib/core/tokens";
 import { wafRules } from "./waf";
 import { wafLogging } from "./waf-logging";
 
@@ -17,10 +16,11 @@ import { wafLogging } from "./waf-logging";
 export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): void {
   const { scope, input, name } = part;
   const waf = part.settings.waf;
-  const enabled = input("enable_waf", waf.enabled, {
+  // Read by the presence of the ACL and its logs (SECURITY_PRESENCE).
+  input("enable_waf", waf.enabled, {
     type: "bool",
     description: "Create the regional web ACL.",
-  }).booleanValue;
+  });
   const rateLimit = input("waf_rate_limit", waf.rateLimitPerMinute, {
     type: "number",
     description: "Requests per IP per 60-second window before blocking.",
@@ -48,10 +48,11 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
     condition: forExpr`alltrue([for p in ${list} : can(regex("${pathRegex}", p))]) && length(${list}) <= ${String(WAF_MAX_LARGE_BODY_PATHS)}`,
     errorMessage: `waf_large_body_paths must hold at most ${WAF_MAX_LARGE_BODY_PATHS} path prefixes such as /webhooks (letters, digits, _, - and /).`,
   });
-  const botControl = input("waf_enable_bot_control", waf.botControl, {
+  // Read by the presence of the Bot Control rule (SECURITY_PRESENCE).
+  input("waf_enable_bot_control", waf.botControl, {
     type: "bool",
     description: "Bot Control managed rule group (billed per request).",
-  }).booleanValue;
+  });
   const ipRulesOn = input("waf_ip_rules", ipRules, {
     type: "bool",
     description:
@@ -63,7 +64,7 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
     validations: [retentionValidation("waf_log_retention_days")],
   }).numberValue;
 
-  const acl = counted(
+  const acl = present(
     named(
       new Wafv2WebAcl(scope, "web_acl", {
         name: `${name}-web-acl`,
@@ -78,12 +79,11 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
       }),
       "this",
     ),
-    toggle(enabled),
+    SECURITY_PRESENCE,
   );
-  const rules = wafRules(name, {
+  const rules = wafRules(name, blockPresence(acl, SECURITY_PRESENCE, "rule"), {
     rateLimit: rateLimit.numberValue,
     allowedCountries: countries.listValue,
-    botControl,
     ipRules: ipRulesOn,
     largeBodyPaths: paths.listValue,
   });
@@ -95,7 +95,7 @@ export function webAcl(part: SecurityPart, logsKey: KmsKey, ipRules: boolean): v
     retentionInDays: retention,
     kmsKeyId: logsKey.arn,
     acl,
-    enabled,
+    presence: SECURITY_PRESENCE,
   });
   part.output(
     "web_acl_arn",

@@ -5,12 +5,10 @@
  */
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
-import { conditional, Fn, Op, type IResolvable } from "cdktf";
 import type { Construct } from "constructs";
-import { counted, named } from "../../lib/core/module-stack";
-import { toggle, ZERO } from "../../lib/core/tokens";
+import { named, present } from "../../lib/core/module-stack";
 import { secureBucket, type SecureBucket } from "../../lib/constructs/secure-bucket";
-import { bucketNames, type BucketConfig, type BucketKey } from "./config";
+import { bucketNames, STORAGE_PRESENCE, type BucketConfig, type BucketKey } from "./config";
 import { S3_ACCESS_LOG_PREFIX } from "./logs";
 
 export interface AppBucketsOptions {
@@ -42,14 +40,10 @@ export function appBuckets(
 }
 
 export interface AccessLoggingOptions {
-  /** `enable_access_logging` (token). */
-  readonly enabled: IResolvable;
   /** The logs bucket's id (token). */
   readonly logsBucketId: string;
   /** The security module's trail bucket (token, null without a trail). */
   readonly cloudtrailBucketId: string;
-  /** `log_cloudtrail_bucket` (token): whether the trail bucket exists, known at plan time. */
-  readonly logCloudtrailBucket: IResolvable;
 }
 
 /** S3 server access logs of every application bucket, and of the trail bucket, to `s3-access/<purpose>/` in the logs bucket. */
@@ -65,14 +59,14 @@ export function accessLogging(
       targetBucket: o.logsBucketId,
       targetPrefix: `${S3_ACCESS_LOG_PREFIX}/${purpose}/`,
     });
-    counted(named(logging, tf), conditional(o.enabled, 1, 0));
+    present(named(logging, tf), STORAGE_PRESENCE);
   }
   const trail = new S3BucketLoggingA(scope, "cloudtrail_logging", {
     bucket: o.cloudtrailBucketId,
     targetBucket: o.logsBucketId,
     targetPrefix: `${S3_ACCESS_LOG_PREFIX}/cloudtrail/`,
   });
-  counted(named(trail, "cloudtrail"), conditional(Op.and(o.enabled, o.logCloudtrailBucket), 1, 0));
+  present(named(trail, "cloudtrail"), STORAGE_PRESENCE);
 }
 
 /** Browser uploads (presigned PUT/POST) need CORS from the app's origins on the buckets that take them. */
@@ -97,6 +91,6 @@ export function browserUploadCors(
         },
       ],
     });
-    counted(named(cors, tf), toggle(Op.gt(Fn.lengthOf(corsOrigins), ZERO)));
+    present(named(cors, tf), STORAGE_PRESENCE);
   }
 }

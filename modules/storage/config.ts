@@ -1,6 +1,7 @@
 /** Knobs of the storage module (S3 buckets and their lifecycles). Part of EnvironmentSchema. */
 import { z } from "zod";
 import type { Controls } from "../../lib/core/controls";
+import { all, compare, isTrue, lengthOf, type PresenceTable } from "../../lib/core/rules";
 
 /** Storage classes a lifecycle rule may transition to. */
 export const STORAGE_CLASSES = [
@@ -146,4 +147,17 @@ export function bucketNames(key: string): { purpose: string; tf: string; env: st
 /** Controls of the policy gate this section may switch off in a development-tier environment (lib/core/controls.ts). */
 export const STORAGE_CONTROLS: Controls<{ storage: StorageConfig }> = {
   "s3-access-logging": { switch: "storage.accessLogging", isOff: (env) => !env.storage.accessLogging },
+};
+
+/**
+ * Which of the module's resources exist, over its inputs (D211): the module writes their `count` from this table and
+ * the policy gate reads it. Access logs of every bucket follow `enable_access_logging`; the trail bucket's only when
+ * there is a trail bucket; CORS only with origins to allow.
+ */
+export const STORAGE_PRESENCE: PresenceTable = {
+  aws_s3_bucket_logging: {
+    "*": { when: isTrue("enable_access_logging") },
+    cloudtrail: { when: all(isTrue("enable_access_logging"), isTrue("log_cloudtrail_bucket")) },
+  },
+  aws_s3_bucket_cors_configuration: { "*": { when: compare(lengthOf("cors_origins"), ">", 0) } },
 };

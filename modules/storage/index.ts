@@ -10,7 +10,7 @@
  *
  * Depends on: security (the data key; the CloudTrail bucket it logs).
  */
-import { dependable, Fn, type IResolvable } from "cdktf";
+import { dependable, Fn } from "cdktf";
 import { range } from "../../lib/core/rules";
 import type { Construct } from "constructs";
 import { bucketNames, type BucketKey, type StorageConfig } from "./config";
@@ -51,11 +51,9 @@ interface StorageInputs {
   readonly bucketSuffix: string;
   readonly account: string;
   readonly dataKey: string;
-  readonly accessLogging: IResolvable;
   readonly logRetentionDays: number;
   readonly corsOrigins: string[];
   readonly cloudtrailBucketId: string;
-  readonly logCloudtrailBucket: IResolvable;
 }
 
 export class StorageModule extends ModuleStack {
@@ -80,10 +78,8 @@ export class StorageModule extends ModuleStack {
       preventDestroy: props.preventDestroy,
     });
     accessLogging(this, buckets, {
-      enabled: v.accessLogging,
       logsBucketId: logs.attr("id"),
       cloudtrailBucketId: v.cloudtrailBucketId,
-      logCloudtrailBucket: v.logCloudtrailBucket,
     });
     browserUploadCors(this, buckets, props.settings.buckets, v.corsOrigins);
     this.buckets = { logs, ...buckets };
@@ -108,10 +104,11 @@ export class StorageModule extends ModuleStack {
       type: "string",
       description: "KMS key for SSE-KMS on data buckets.",
     }).stringValue;
-    const accessLogging = this.input("enable_access_logging", s.accessLogging, {
+    // Read by the presence of the access-log resources (STORAGE_PRESENCE).
+    this.input("enable_access_logging", s.accessLogging, {
       type: "bool",
       description: "S3 server access logs of every bucket to the logs bucket.",
-    }).booleanValue;
+    });
     const retention = this.input("log_retention_days", props.logRetentionDays, {
       type: "number",
       description: "Days objects stay in the logs bucket (the workspace's log retention).",
@@ -128,20 +125,18 @@ export class StorageModule extends ModuleStack {
       description: "Trail bucket to log, or null.",
       nullable: true,
     }).stringValue;
-    const logCloudtrailBucket = this.input("log_cloudtrail_bucket", props.hasCloudtrailBucket ?? false, {
+    this.input("log_cloudtrail_bucket", props.hasCloudtrailBucket ?? false, {
       type: "bool",
       description: "Whether cloudtrail_bucket_id is set (known at plan time).",
-    }).booleanValue;
+    });
     return {
       bucketPrefix,
       bucketSuffix,
       account,
       dataKey,
-      accessLogging,
       logRetentionDays: retention.numberValue,
       corsOrigins,
       cloudtrailBucketId,
-      logCloudtrailBucket,
     };
   }
 

@@ -1,11 +1,9 @@
 /**
  * The HCL evaluator the policy model (model.ts) still needs, and only for what the synthesized JSON
- * cannot say by name (issue 23 item 3 deletes it once these read the typed config):
- * - `count` and `for_each` of resources and `dynamic` blocks (`var.x ? 1 : 0`, `length(var.l) > 0 ? 1 : 0`,
- *   `toset(var.names)`, `local.…`): whether a resource exists in this workspace;
- * - the arguments checks read through `evaluated()` (values.ts): container definitions and IAM policies
- *   written with `jsonencode({...})`, and two conditional arguments (a trail's CloudWatch group, a cluster's
- *   Container Insights setting).
+ * cannot say by name (issue 23 item 3 deletes it once these have a declaration to read, D211): the
+ * arguments checks read through `evaluated()` (values.ts): container definitions and IAM policies
+ * written with `jsonencode({...})`, and two conditional arguments (a trail's CloudWatch group, a cluster's
+ * Container Insights setting). Whether a resource exists is read from its module's presence table (presence.ts).
  * Every other argument is read by name (inputs.ts). Anything only known after apply (resource attributes,
  * `each`, `count.index`, `for` expressions, functions and operators not listed here) evaluates to an
  * `Unknown` that remembers its text and the module it was written in.

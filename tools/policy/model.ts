@@ -2,14 +2,15 @@
  * A synthesized workspace as the policy gate reads it: every resource of the root and of each
  * module, its arguments read by name (inputs.ts: a module input from the root's module block, a knob
  * from its tfvars value, a JSON document as written; nothing evaluated), and whether its
- * `count`/`for_each` creates it. What still needs the HCL evaluator (expressions.ts): `count`/`for_each`
- * and `dynamic` blocks, and the arguments read through `evaluated` (documents written with `jsonencode`,
- * two conditional arguments).
+ * `count`/`for_each` (and each `dynamic` block's) creates it: as its module's presence table declares
+ * (presence.ts, D211). What still needs the HCL evaluator (expressions.ts): the arguments read through
+ * `evaluated` (documents written with `jsonencode`, two conditional arguments).
  */
 import type { Json, SynthesizedStack } from "../synthesized";
 import { resolve, type Scope } from "./expressions";
-import { Unknown, isUnknown, type Value } from "./value";
+import { Unknown, type Value } from "./value";
 import { byName } from "./inputs";
+import { declaredBlock, declaredPresence } from "./presence";
 
 export interface PolicyResource {
   /** `module.<m>.<type>.<name>`, or `<type>.<name>` for the root. */
@@ -26,7 +27,7 @@ export interface PolicyResource {
   readonly raw?: Json;
   /** Whether `count` is a conditional (`cond ? 1 : 0`): a switch can remove the resource and bring it back. */
   readonly toggled?: boolean;
-  /** `dynamic` blocks whose for_each creates at least one instance (unknown counts as yes): block name → contents, read by name. */
+  /** `dynamic` blocks that exist (presence.ts; undeclared counts as yes): block name → contents, read by name. */
   readonly dynamic?: Record<string, Record<string, Value>[]>;
   /**
    * An argument resolved by the HCL evaluator, for the checks that still need it (values.ts `evaluated`):
@@ -117,14 +118,18 @@ export function scopeFor(stack: SynthesizedStack, module: string): Scope {
   return s;
 }
 
-/** Whether `count`/`for_each` (resolved) creates at least one instance; unknown counts as yes. */
-function exists(count: Value | undefined, forEach: Value | undefined): boolean {
-  if (count !== undefined && !isUnknown(count) && Number(count) === 0) return false;
-  if (forEach !== undefined && !isUnknown(forEach)) {
-    if (Array.isArray(forEach)) return forEach.length > 0;
-    if (forEach && typeof forEach === "object") return Object.keys(forEach).length > 0;
-  }
-  return true;
+/**
+ * Whether a `count` or `for_each` creates an instance: a literal as written; an expression as its module's presence
+ * table declares (presence.ts, D211), or, where no table declares it (a fixture's module, a `for` expression over
+ * the subnets, `range(var.n)`), yes: the gate judges what may exist.
+ */
+function creates(written: unknown, declared: () => boolean | undefined): boolean {
+  if (written === undefined || written === null) return true;
+  if (typeof written === "number") return written > 0;
+  if (Array.isArray(written)) return written.length > 0;
+  if (typeof written === "object") return Object.keys(written).length > 0;
+  if (typeof written === "string" && !written.includes("${")) return Number(written) > 0;
+  return declared() ?? true;
 }
 
 export function policyModel(stack: SynthesizedStack): PolicyModel {
@@ -135,15 +140,15 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
     const scope = scopeFor(stack, module);
     for (const [type, named] of Object.entries<Json>(tf.resource ?? {})) {
       for (const [name, raw] of Object.entries<Json>(named)) {
-        const count = raw.count === undefined ? undefined : resolve(raw.count, scope);
-        const forEach = raw.for_each === undefined ? undefined : resolve(raw.for_each, scope);
-        if (!exists(count, forEach)) continue;
+        if (!creates(raw.count ?? raw.for_each, () => declaredPresence(stack, module, type, name))) continue;
         const config: Record<string, Value> = {};
         for (const [k, v] of Object.entries(raw)) if (!META.has(k)) config[k] = byName(stack, module, v);
         const dynamic: Record<string, Record<string, Value>[]> = {};
         for (const [blockName, specs] of Object.entries<Json>(raw.dynamic ?? {})) {
           for (const spec of Array.isArray(specs) ? specs : [specs]) {
-            if (!exists(undefined, spec?.for_each === undefined ? undefined : resolve(spec.for_each, scope))) continue;
+            const content = spec?.content?.name;
+            if (!creates(spec?.for_each, () => declaredBlock(stack, module, { type, name }, blockName, content)))
+              continue;
             (dynamic[blockName] ??= []).push(byName(stack, module, spec?.content ?? {}) as Record<string, Value>);
           }
         }
