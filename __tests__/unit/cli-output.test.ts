@@ -41,16 +41,41 @@ function repositoryCopy(): string {
 
 const STACK_FRAME = /^\s+at .+[:(]/m;
 
-test("npm run synth ends with one line per product naming its workspaces and the directory they are in", () => {
-  const out = tempDir("cli-synth");
-  const atena = productById("atena");
-  const r = npmRun(REPO, "synth", [atena.id], { CDKTF_OUTDIR: out });
+/** A PATH with only node, npm and the shell npm runs scripts with: a machine without Terraform (or anything else). */
+function nodeOnlyPath(): string {
+  const bin = tempDir("node-only-bin");
+  const onPath = (name: string) => {
+    const found = (process.env.PATH ?? "")
+      .split(path.delimiter)
+      .map((d) => path.join(d, name))
+      .find((f) => fs.existsSync(f));
+    if (!found) throw new Error(`no ${name} on PATH`);
+    return fs.realpathSync(found);
+  };
+  fs.symlinkSync(process.execPath, path.join(bin, "node"));
+  for (const name of ["npm", "sh"]) fs.symlinkSync(onPath(name), path.join(bin, name));
+  return bin;
+}
+
+// One spawn for three promises of `npm run synth -- <product>` (AI Techne, the smallest product; the CLI and cdktf's
+// App are the same for every product): the runbook's first step works from a fresh checkout (cdktf.out absent),
+// on a machine without Terraform (no binary version probes), and its last line says what it wrote and where.
+test("npm run synth -- <product>, fresh and without Terraform, writes the product's directories and ends with one line naming its workspaces and their directory", () => {
+  const out = path.join(tempDir("cli-synth"), "cdktf.out");
+  const aitechne = productById("aitechne");
+  const bin = nodeOnlyPath();
+  expect(fs.readdirSync(bin).sort()).toEqual(["node", "npm", "sh"]);
+  const r = npmRun(REPO, "synth", [aitechne.id], { CDKTF_OUTDIR: out, PATH: bin });
+  expect(r.stderr).not.toContain("Could not determine version of terraform");
+  expect(r.stderr).not.toContain("ENOENT");
   expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
   const lines = r.stdout.split("\n").filter((l) => l.startsWith("synth: "));
-  const dir = path.join(out, atena.outDir, "stacks");
-  expect(lines).toEqual([`synth: ${atena.id} ${Object.keys(atena.environments).join(", ")} + bootstrap → ${dir}/`]);
-  // The line tells the truth: every workspace it names is a directory where it says.
-  for (const ws of Object.keys(atena.environments)) expect(fs.existsSync(path.join(dir, ws, "cdk.tf.json"))).toBe(true);
+  const dir = path.join(out, aitechne.outDir, "stacks");
+  const workspaces = Object.keys(aitechne.environments);
+  expect(lines).toEqual([`synth: ${aitechne.id} ${workspaces.join(", ")} + bootstrap → ${dir}/`]);
+  // The line tells the truth: every workspace it names is a directory where it says, and nothing else is.
+  expect(fs.readdirSync(dir).sort()).toEqual(["bootstrap", ...workspaces].sort());
+  for (const ws of workspaces) expect(fs.existsSync(path.join(dir, ws, "cdk.tf.json"))).toBe(true);
 });
 
 describe("in a copy of the repository", () => {
