@@ -1,11 +1,13 @@
 /**
  * `npm run pipeline -- cost-diff`, spawned as the pull-request workflow types it: a failed or garbled cost
  * report is refused by name (the job fails), and a base branch whose estimate is unusable reads "Base
- * estimate unavailable", never "no change".
+ * estimate unavailable", never "no change". Why a report is refused is read in-process (costReportProblems, the
+ * function the command calls); each way the command acts on a refusal is spawned once.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { costReportProblems } from "../../tools/pipeline";
 import { tempDir } from "../../tools/terraform";
 
 const repo = path.join(__dirname, "..", "..");
@@ -30,34 +32,48 @@ function costDiff(...args: string[]): { status: number | null; stdout: string; s
 
 const good = file("good.txt", REPORT);
 
-test("an empty report of this branch (a failed npm run cost) fails the step, naming the file", () => {
+describe("a saved report is refused, naming the file and what is wrong", () => {
+  test("an empty one (a failed npm run cost)", () => {
+    expect(costReportProblems("", "head.txt")).toEqual([
+      "head.txt: empty: npm run cost wrote nothing (a failed run prints its error on stderr)",
+    ]);
+  });
+
+  test("one that is not npm run cost output, not read as 'no change'", () => {
+    expect(costReportProblems('npm ERR! code ELIFECYCLE\n{ "total": 3 }\n', "head.txt")).toEqual([
+      'head.txt: not an npm run cost report: no "<workspace> (<region>)" header line',
+    ]);
+  });
+
+  test("one cut short (a workspace without its total)", () => {
+    expect(costReportProblems(REPORT.split("\n").slice(0, 3).join("\n"), "head.txt")).toEqual([
+      'head.txt: workspace dev has no "total" line (the report is cut short)',
+    ]);
+  });
+
+  test("a whole report passes", () => {
+    expect(costReportProblems(REPORT, "head.txt")).toEqual([]);
+  });
+});
+
+test("a refused report of either branch fails the step, naming each file, and prints no table", () => {
   const empty = file("empty.txt", "");
-  const r = costDiff("--base-optional", good, empty);
+  const garbage = file("garbage.txt", 'npm ERR! code ELIFECYCLE\n{ "total": 3 }\n');
+  const r = costDiff(empty, garbage);
   expect(r.status).toBe(1);
+  expect(r.stderr).toContain(`${garbage}: not an npm run cost report`);
   expect(r.stderr).toContain(`${empty}: empty: npm run cost wrote nothing`);
   expect(r.stdout).toBe("");
 });
 
-test("a report that is not npm run cost output is refused with what is wrong, not read as 'no change'", () => {
-  const garbage = file("garbage.txt", 'npm ERR! code ELIFECYCLE\n{ "total": 3 }\n');
-  const r = costDiff(good, garbage);
+test("--base-optional never makes this branch's report optional", () => {
+  const broken = file("base-broken-too.txt", "Error: Cannot find module 'x'\n");
+  const empty = file("head-empty.txt", "");
+  const r = costDiff("--base-optional", broken, empty);
   expect(r.status).toBe(1);
-  expect(r.stderr).toContain(`${garbage}: not an npm run cost report: no "<workspace> (<region>)" header line`);
-  expect(r.stdout).not.toContain("No module's estimate changed");
-});
-
-test("a report cut short (a workspace without its total) is refused", () => {
-  const cut = file("cut.txt", REPORT.split("\n").slice(0, 3).join("\n"));
-  const r = costDiff(good, cut);
-  expect(r.status).toBe(1);
-  expect(r.stderr).toContain(`${cut}: workspace dev has no "total" line`);
-});
-
-test("without --base-optional an empty base report is refused too", () => {
-  const empty = file("base-empty.txt", "");
-  const r = costDiff(empty, good);
-  expect(r.status).toBe(1);
-  expect(r.stderr).toContain(`${empty}: empty`);
+  expect(r.stderr).toContain(`${empty}: empty: npm run cost wrote nothing`);
+  expect(r.stderr).not.toContain(broken);
+  expect(r.stdout).toBe("");
 });
 
 test("with --base-optional a broken base branch's estimate reads 'Base estimate unavailable', never 'no change'", () => {
