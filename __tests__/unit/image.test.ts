@@ -20,7 +20,9 @@ const tfvarsTag = (outdir: string, ws: string) =>
 describe("synthesis reads the deployed tag from the images file", () => {
   test("a synth writes each workspace's recorded tag into its tfvars, and the placeholder where none is recorded", () => {
     const outdir = tempDir("images-synth");
-    synthesize({ outdir, images: { production: "3.0.0" } });
+    // Two workspaces suffice: one with a recorded tag, one without.
+    const { dev, production } = inputs();
+    synthesize({ outdir, inputs: { dev, production }, images: { production: "3.0.0" } });
     expect(tfvarsTag(outdir, "production")).toBe("3.0.0");
     expect(tfvarsTag(outdir, "dev")).toBe(PLACEHOLDER_IMAGE_TAG);
   });
