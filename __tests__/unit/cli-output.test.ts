@@ -85,24 +85,31 @@ describe("in a copy of the repository", () => {
   });
 
   test("npm run docs -- --product <id> says up to date when nothing changed, then rewrites only that product's changed file", () => {
-    const atena = productById("atena");
-    const atenaRunbook = path.join(copy, "docs", "runbooks", atena.outDir, `${Object.keys(atena.environments)[0]}.md`);
+    // AI Techne: the smallest product to synthesize; the command is the same for every product.
+    const aitechne = productById("aitechne");
+    const productRunbook = path.join(
+      copy,
+      "docs",
+      "runbooks",
+      aitechne.outDir,
+      `${Object.keys(aitechne.environments)[0]}.md`,
+    );
     const otherRunbook = path.join(copy, "docs", "runbooks", "dev.md");
-    const first = npmRun(copy, "docs", ["--product", atena.id]);
+    const first = npmRun(copy, "docs", ["--product", aitechne.id]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^docs: atena: up to date \(\d+ generated files?\)$/m);
+    expect(first.stdout).toMatch(/^docs: aitechne: up to date \(\d+ generated files?\)$/m);
     expect(first.stdout).not.toMatch(/updated/);
 
     const stale = "stale by hand\n";
-    fs.appendFileSync(atenaRunbook, stale);
+    fs.appendFileSync(productRunbook, stale);
     fs.appendFileSync(otherRunbook, stale);
-    const second = npmRun(copy, "docs", ["--product", atena.id]);
+    const second = npmRun(copy, "docs", ["--product", aitechne.id]);
     expect(second.code).toBe(0);
     expect(second.stdout.split("\n").filter((l) => /updated/.test(l))).toEqual([
-      `  updated ${path.relative(copy, atenaRunbook)}`,
-      expect.stringMatching(/^docs: atena: 1 of \d+ files? updated$/),
+      `  updated ${path.relative(copy, productRunbook)}`,
+      expect.stringMatching(/^docs: aitechne: 1 of \d+ files? updated$/),
     ]);
-    expect(fs.readFileSync(atenaRunbook, "utf8").endsWith(stale)).toBe(false);
+    expect(fs.readFileSync(productRunbook, "utf8").endsWith(stale)).toBe(false);
     // Another product's file is not this run's: it stays as it was.
     expect(fs.readFileSync(otherRunbook, "utf8").endsWith(stale)).toBe(true);
   });
