@@ -15,6 +15,7 @@ import { containerNameOf, type ComputeConfig } from "../../modules/compute/confi
 import { moduleGraph, readers } from "../../tools/rollout";
 import { haLosses, runbookEdits } from "../helpers/ha-invariants";
 import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth";
+import { BENCH_BUDGETS, budgetLine } from "../../tools/bench";
 
 const repo = path.join(__dirname, "..", "..");
 const docs = generatedDocs(
@@ -277,4 +278,14 @@ test("the HA comparison reports a lost node, a lost replica, failover or Multi-A
   ]);
   expect(haLosses(before, after, ["network"])).toEqual([]);
   expect(haLosses(before, { ...before, [`${rg} nodes`]: 4 }, ["cache"])).toEqual([]);
+});
+
+// Formerly bench-budgets.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("npm run bench's budgets in the README", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+
+  test("the README lists every speed budget npm run bench enforces, with the bench's own limit", () => {
+    const listed = readme.split("\n").filter((l) => / ≤ [\d.]+ (CPU-s|×)/.test(l) && l.startsWith("- "));
+    expect(listed.map((l) => l.slice(2))).toEqual(BENCH_BUDGETS.map(budgetLine));
+  });
 });

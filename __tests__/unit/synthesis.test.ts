@@ -2,8 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES } from "../../environments";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/core/versions";
-import { inputs, synthAll } from "../helpers/synth";
+import { inputs, synthAll, type Json, tempDir } from "../helpers/synth";
 import { pipelineReadyWorkspace } from "../helpers/workspace-fixture";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { Construct } from "constructs";
+import { PlatformApp } from "../../lib/core/app";
+import { ModuleStack, named } from "../../lib/core/module-stack";
+import { WorkspaceStack } from "../../lib/core/workspace-stack";
 
 const repo = path.join(__dirname, "..", "..");
 const { outdir, stacks } = synthAll();
@@ -167,4 +172,176 @@ test("no module reads availability zones or the caller identity at plan time", (
       expect(Object.keys(tf.data ?? {})).not.toEqual(expect.arrayContaining(["aws_caller_identity"]));
     }
   }
+});
+
+// Formerly production-rails.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("production rails", () => {
+  /** Production rails: every stateful resource refuses to be destroyed by a plan. */
+  const { stacks } = synthAll();
+
+  /** Resource types that hold data or keys that cannot be recreated. */
+  const STATEFUL = [
+    "aws_kms_key",
+    "aws_s3_bucket",
+    "aws_elasticache_replication_group",
+    "aws_db_instance",
+    "aws_secretsmanager_secret",
+  ];
+  /** Recreatable from their source: read replicas copy the primary again. */
+  const RECREATABLE = new Set(["module.database.aws_db_instance.replica"]);
+
+  function stateful(ws: string): { address: string; body: Json }[] {
+    const out: { address: string; body: Json }[] = [];
+    for (const [module, tf] of Object.entries(stacks[ws].modules)) {
+      for (const type of STATEFUL) {
+        for (const [name, body] of Object.entries<Json>(tf.resource?.[type] ?? {})) {
+          const address = `module.${module}.${type}.${name}`;
+          if (!RECREATABLE.has(address)) out.push({ address, body });
+        }
+      }
+    }
+    return out;
+  }
+
+  test("production has stateful resources in every data module", () => {
+    const modules = new Set(stateful("production").map((r) => r.address.split(".")[1]));
+    expect([...modules].sort()).toEqual(["cache", "cdn", "database", "dr", "network", "security", "storage"]);
+  });
+
+  test("the flow log key is enumerated as stateful and carries prevent_destroy in production only", () => {
+    expect(stateful("production").map((r) => r.address)).toContain("module.network.aws_kms_key.flow_logs");
+    const rail = (ws: string) => stacks[ws].modules.network.resource.aws_kms_key.flow_logs.lifecycle?.prevent_destroy;
+    expect({ dev: rail("dev"), staging: rail("staging"), production: rail("production") }).toEqual({
+      dev: false,
+      staging: false,
+      production: true,
+    });
+  });
+
+  test("in production every stateful resource has prevent_destroy, or is a secret with a recovery window", () => {
+    const unprotected = stateful("production")
+      .filter(({ body }) => body.lifecycle?.prevent_destroy !== true)
+      .filter(({ address }) => !address.includes("aws_secretsmanager_secret."))
+      .map((r) => r.address);
+    expect(unprotected).toEqual([]);
+  });
+
+  test("production secrets can be recovered for 30 days (the Redis AUTH secret excepted, D45)", () => {
+    expect(stacks.production.root.module.security.secret_recovery_window_days).toBe(30);
+    expect(stacks.production.modules.cache.resource.aws_secretsmanager_secret.redis_auth.recovery_window_in_days).toBe(
+      0,
+    );
+  });
+
+  test("the production database is also deletion-protected through the API", () => {
+    expect(stacks.production.root.module.database.deletion_protection).toBe(true);
+  });
+
+  test("dev can be torn down: nothing stateful carries prevent_destroy", () => {
+    expect(
+      stateful("dev")
+        .filter(({ body }) => body.lifecycle?.prevent_destroy === true)
+        .map((r) => r.address),
+    ).toEqual([]);
+  });
+});
+
+// Formerly mechanism.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("the synthesis mechanism (lib/core)", () => {
+  /** A throwaway module: one queue, one output, one input. */
+  class QueueModule extends ModuleStack {
+    readonly queue: SqsQueue;
+    constructor(scope: Construct, ws: string, name: string, queueName: unknown = "q") {
+      super(scope, ws, name);
+      const v = this.input("queue_name", queueName, { type: "string", description: "Queue name." });
+      this.queue = new SqsQueue(this, "this", { name: v.stringValue });
+      this.output("queue_url", this.queue.url, "Queue URL.");
+    }
+  }
+
+  function fixture() {
+    const app = new PlatformApp({ outdir: tempDir("mechanism") });
+    const root = new WorkspaceStack(app, {
+      workspace: "dev",
+      region: "us-east-1",
+      accountId: "123456789012",
+      defaultTags: {},
+      sourceFile: "test",
+    });
+    return { app, root };
+  }
+
+  test("a resource's Terraform name is its construct id, with no hash suffix", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    expect(Object.keys((m.toModuleJson() as any).resource.aws_sqs_queue)).toEqual(["this"]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  test("nested constructs join their ids with underscores, never a hash", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    new SqsQueue(new Construct(m, "workers"), "dlq", { name: "dlq" });
+    expect(Object.keys((m.toModuleJson() as any).resource.aws_sqs_queue).sort()).toEqual(["this", "workers_dlq"]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  test("two constructs with the same Terraform address fail synthesis naming both", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    named(new SqsQueue(m, "second", { name: "other" }), "this");
+    expect(() => app.synth()).toThrow(
+      'Duplicate logical id in module "queues": "resource.aws_sqs_queue.this" is produced by both "dev-module-queues/this" and "dev-module-queues/second"',
+    );
+  });
+
+  test("a token passed from one module stack into another fails synthesis naming both", () => {
+    const { root, app } = fixture();
+    const a = root.use(new QueueModule(app, "dev", "a"));
+    root.use(new QueueModule(app, "dev", "b", a.queue.url));
+    expect(() => app.synth()).toThrow(/Cross-stack reference: .* belongs to stack "dev-module-a" but is used in "dev"/);
+  });
+
+  test("a module resource used directly by another module's resource fails synthesis naming both", () => {
+    const { root, app } = fixture();
+    const a = root.use(new QueueModule(app, "dev", "a"));
+    const b = root.use(new QueueModule(app, "dev", "b"));
+    new SqsQueue(b, "copy", { name: a.queue.name });
+    expect(() => app.synth()).toThrow(/belongs to stack "dev-module-a" but is used in "dev-module-b"/);
+  });
+
+  test("modules pass values through outputs wired in the root", () => {
+    const { root, app } = fixture();
+    const a = root.use(new QueueModule(app, "dev", "a"));
+    root.use(new QueueModule(app, "dev", "b", a.ref("queue_url")));
+    app.synth();
+    expect(root.toTerraform()).toMatchObject({
+      module: { b: { queue_name: "${module.a.queue_url}", source: "./modules/b" } },
+    });
+  });
+
+  test("reading an output a module does not declare fails with the list it has", () => {
+    const { root, app } = fixture();
+    const a = root.use(new QueueModule(app, "dev", "a"));
+    expect(() => a.ref("queue_arn")).toThrow('module "a" has no output "queue_arn" (it has: queue_url)');
+  });
+
+  test("a module built for one workspace cannot be used by another", () => {
+    const { app } = fixture();
+    const prod = new WorkspaceStack(app, {
+      workspace: "production",
+      region: "us-east-1",
+      accountId: "123456789012",
+      defaultTags: {},
+      sourceFile: "test",
+    });
+    expect(() => prod.use(new QueueModule(app, "dev", "a"))).toThrow(
+      'module "a" was built for workspace dev, not production',
+    );
+  });
+
+  test("a rename recorded with moved() becomes a moved block of the module", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    m.moved("aws_sqs_queue.main", "aws_sqs_queue.this");
+    expect((m.toModuleJson() as any).moved).toEqual([{ from: "aws_sqs_queue.main", to: "aws_sqs_queue.this" }]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
 });
