@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PRODUCTS } from "../../environments";
 import { execFileSync } from "node:child_process";
+import { copiesToRemove, STALE_COPY_MS } from "../helpers/global-teardown";
 
 const repo = path.resolve(__dirname, "../..");
 
@@ -344,5 +345,30 @@ process.stdout.write(JSON.stringify(out));
     test("the same values through tokens pass", () => expect(tokens).toEqual([]));
 
     test("outside modules/ the rule does not apply", () => expect(outside).toEqual([]));
+  });
+});
+
+// Formerly test-teardown.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("the global teardown (test infrastructure)", () => {
+  /** The global teardown removes its own run's operator copies and killed runs' leftovers, never a live run's. */
+  const names = ["optest-runA-x1", "optest-runA-x2", "optest-runB-y1", "optest-old-z1", "stacks", "manifest.json"];
+  const ages: Record<string, number> = {
+    "optest-runA-x1": 5_000,
+    "optest-runA-x2": 9_000,
+    "optest-runB-y1": 60_000,
+    "optest-old-z1": STALE_COPY_MS + 1,
+  };
+  const removed = copiesToRemove(names, "runA", (d) => ages[d] ?? 0);
+
+  test("a run removes its own operator copies", () => {
+    expect(removed).toEqual(expect.arrayContaining(["optest-runA-x1", "optest-runA-x2"]));
+  });
+
+  test("a copy of another run still going is kept (a unit run no longer breaks a Terraform run in the same checkout)", () => {
+    expect(removed).not.toContain("optest-runB-y1");
+  });
+
+  test("a copy a killed run left more than two hours ago is removed, and nothing but optest-* is touched", () => {
+    expect(removed.sort()).toEqual(["optest-old-z1", "optest-runA-x1", "optest-runA-x2"]);
   });
 });
