@@ -280,7 +280,7 @@ describe("npm run cost -- --compare / --baseline (tools/cost/compare.ts)", () =>
   });
 });
 
-// Formerly cost.test.ts (this file was cost-lines.test.ts): merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+// The estimate's first tests (cost.test.ts, where the line tests above were cost-lines.test.ts): one file, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
 describe("the estimate (npm run cost)", () => {
   // The estimator prices the config; the synthesized stack only gives what the modules decide (alarms, keys, ACL rules).
   const { stacks } = synthAll();
