@@ -41,7 +41,7 @@ export default tseslint.config(
     // Modules reach Terraform values through typed tokens (variables' `stringValue`, resources' attributes,
     // cdktf's `Fn`/`conditional`/iterators), never through a reference written inside a string, which no
     // type checker reads (issue 22: `"${var.x}"`, `expr("aws_x.y.id")`). An error: modules have none left, and
-    // __tests__/unit/lint-rule.test.ts proves the rule still bites.
+    // __tests__/unit/architecture.test.ts ("the lint rule: tokens, not strings") proves the rule still bites.
     files: ["modules/**/*.ts"],
     rules: {
       "no-restricted-syntax": [

@@ -7,7 +7,7 @@
  *
  * `npm run docs` writes one block per product page (docs/products/<id>.md) between the markers below; every node is
  * assigned a Mermaid class named after the module that owns it, so a test can prove every module the workspace's
- * output holds is in its picture (__tests__/unit/diagram.test.ts).
+ * output holds is in its picture (__tests__/unit/docs.test.ts).
  */
 import type { EnvironmentConfig } from "../environments";
 import { MODULE_NAMES, builtModules, type ModuleName } from "../environments/built-modules";

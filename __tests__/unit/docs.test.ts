@@ -1,7 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { generatedDocs, runbookDoc } from "../../tools/docs";
-import { EDUAUTISMO, environmentSchemaOf, loadEnvironments, PRODUCTS } from "../../environments";
+import {
+  EDUAUTISMO,
+  environmentSchemaOf,
+  loadEnvironments,
+  PRODUCTS,
+  type EnvironmentConfig,
+} from "../../environments";
 import {
   owningField,
   readmeWithModuleDocs,
@@ -15,6 +21,9 @@ import { containerNameOf, type ComputeConfig } from "../../modules/compute/confi
 import { moduleGraph, readers } from "../../tools/rollout";
 import { haLosses, runbookEdits } from "../helpers/ha-invariants";
 import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth";
+import { BENCH_BUDGETS, budgetLine } from "../../tools/bench";
+import { builtModules } from "../../environments/built-modules";
+import { diagramBlock, modulesInDiagram, workspaceDiagram } from "../../tools/diagram";
 
 const repo = path.join(__dirname, "..", "..");
 const docs = generatedDocs(
@@ -277,4 +286,109 @@ test("the HA comparison reports a lost node, a lost replica, failover or Multi-A
   ]);
   expect(haLosses(before, after, ["network"])).toEqual([]);
   expect(haLosses(before, { ...before, [`${rg} nodes`]: 4 }, ["cache"])).toEqual([]);
+});
+
+// Formerly bench-budgets.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("npm run bench's budgets in the README", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+
+  test("the README lists every speed budget npm run bench enforces, with the bench's own limit", () => {
+    const listed = readme.split("\n").filter((l) => / ≤ [\d.]+ (CPU-s|×)/.test(l) && l.startsWith("- "));
+    expect(listed.map((l) => l.slice(2))).toEqual(BENCH_BUDGETS.map(budgetLine));
+  });
+});
+
+// Formerly diagram.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("the architecture diagrams (tools/diagram.ts)", () => {
+  /**
+   * The architecture diagrams of the product pages (tools/diagram.ts, D190): drawn from the typed config, they must
+   * show every module the workspace's output holds. Reads the run's shared synthesis (global setup) and the parsed
+   * environments; nothing is synthesized here. That the committed pages are current is docs.test.ts's check.
+   */
+  /** Every workspace of every product: its label, parsed config and synthesized stack. */
+  const workspaces: [string, EnvironmentConfig, SynthesizedStack][] = PRODUCTS.flatMap((p) => {
+    if (p === EDUAUTISMO) {
+      const { stacks } = synthAll();
+      return loadEnvironments().map(
+        (e) => [e.workspace, e, stacks[e.workspace]] as [string, EnvironmentConfig, SynthesizedStack],
+      );
+    }
+    const set = productStacks(p);
+    return set.envs.map(
+      (e) => [set.label(e.workspace), e, set.stacks[e.workspace]] as [string, EnvironmentConfig, SynthesizedStack],
+    );
+  });
+
+  /** The module blocks of a workspace root: what its output holds. */
+  const outputModules = (stack: SynthesizedStack) => Object.keys(stack.root.module ?? {}).sort();
+
+  test.each(workspaces)("%s: every module in the output appears in the diagram", (_, env, stack) => {
+    const drawn = new Set(modulesInDiagram(workspaceDiagram(env)));
+    expect(outputModules(stack).filter((m) => !drawn.has(m))).toEqual([]);
+  });
+
+  test.each(workspaces)("%s: the model's modules are the ones the composition built", (_, env, stack) => {
+    expect([...builtModules(env)].sort()).toEqual(outputModules(stack));
+  });
+
+  test.each(workspaces)("%s: the diagram draws no module the output lacks", (_, env, stack) => {
+    const out = new Set(outputModules(stack));
+    expect(modulesInDiagram(workspaceDiagram(env)).filter((m) => !out.has(m))).toEqual([]);
+  });
+
+  /** Ids a flowchart defines as nodes or subgraphs, and the ids its edges use. */
+  function ids(diagram: string): { defined: Set<string>; used: string[] } {
+    const defined = new Set<string>();
+    const used: string[] = [];
+    for (const line of diagram.split("\n").map((l) => l.trim())) {
+      const sub = /^subgraph ([A-Za-z0-9_]+)\[/.exec(line);
+      if (sub) defined.add(sub[1]);
+      const node = /^([A-Za-z0-9_]+)[[({]/.exec(line);
+      if (node) defined.add(node[1]);
+      const edge = /^([A-Za-z0-9_]+) -\.?->(?:\|[^|]*\|)? ([A-Za-z0-9_]+)$/.exec(line);
+      if (edge) used.push(edge[1], edge[2]);
+    }
+    return { defined, used };
+  }
+
+  test.each(workspaces)("%s: a well-formed flowchart: subgraphs closed, every edge between drawn nodes", (_, env) => {
+    const d = workspaceDiagram(env);
+    const lines = d.split("\n").map((l) => l.trim());
+    expect(lines[0]).toBe("flowchart LR");
+    expect(lines.filter((l) => l.startsWith("subgraph ")).length).toBe(lines.filter((l) => l === "end").length);
+    const { defined, used } = ids(d);
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((id) => !defined.has(id))).toEqual([]);
+    // Quotes inside a label would end it early.
+    expect(lines.filter((l) => (l.match(/"/g) ?? []).length % 2 !== 0)).toEqual([]);
+  });
+
+  test("a module the config switches off leaves the picture, and its edges with it", () => {
+    const production = loadEnvironments().find((e) => e.workspace === "production")!;
+    const without: EnvironmentConfig = {
+      ...production,
+      cache: { ...production.cache, enabled: false },
+      cdn: { ...production.cdn, enabled: false },
+      dr: { ...production.dr, enabled: false },
+    };
+    const d = workspaceDiagram(without);
+    for (const m of ["cache", "cdn", "dr"]) expect(modulesInDiagram(d)).not.toContain(m);
+    const { defined, used } = ids(d);
+    expect(used.filter((id) => !defined.has(id))).toEqual([]);
+  });
+
+  test("without a web service there is no load balancer in the picture and nobody calls in", () => {
+    const env = workspaces.find(([, e]) => e.compute.services.length === 0)?.[1];
+    expect(env).toBeDefined();
+    const d = workspaceDiagram(env!);
+    expect(d).not.toMatch(/Load Balancer/);
+    expect(d).not.toMatch(/^\s*users\b/m);
+  });
+
+  test("a product page's block holds one mermaid diagram per workspace, between its markers", () => {
+    const block = diagramBlock({ envs: loadEnvironments(), label: (ws) => ws });
+    expect(block.match(/^```mermaid$/gm)?.length).toBe(loadEnvironments().length);
+    expect(block.split("\n")[0]).toMatch(/^<!-- diagram:begin/);
+    expect(block.split("\n").at(-1)).toBe("<!-- diagram:end -->");
+  });
 });

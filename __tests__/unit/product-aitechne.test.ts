@@ -2,7 +2,6 @@
  * AI Techne Academy (seed 004): the network, cluster and task definition its SAM stack's parameters need.
  * dev is option A (the default VPC, looked up), prod option B (a dedicated VPC with public subnets, no NAT).
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, loadEnvironments, type EnvironmentInput, type Product } from "../../environments";
@@ -549,20 +548,7 @@ describe("config rules (error paths)", () => {
   });
 });
 
-describe("from a fresh checkout", () => {
-  test("npm run synth -- aitechne, the runbook's first step, writes the product's directories when cdktf.out does not exist yet", () => {
-    const out = path.join(tempDir("aitechne-fresh"), "cdktf.out");
-    const r = spawnSync("npm", ["run", "synth", "--", "aitechne"], {
-      cwd: path.resolve(__dirname, "../.."),
-      env: { ...process.env, CDKTF_OUTDIR: out },
-      encoding: "utf8",
-    });
-    expect(r.stderr).not.toContain("ENOENT");
-    expect(r.status).toBe(0);
-    expect(fs.readdirSync(path.join(out, "aitechne", "stacks")).sort()).toEqual(["bootstrap", "dev", "prod"]);
-  });
-});
-
+// `npm run synth -- aitechne` from a fresh checkout (cdktf.out absent) is spawned in cli-output.test.ts.
 describe("synthesis of a workspace with its own tfvars edits", () => {
   test("a bad config writes nothing", () => {
     const outdir = tempDir("aitechne-bad");

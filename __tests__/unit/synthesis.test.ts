@@ -1,12 +1,19 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { WORKSPACES } from "../../environments";
-import { AITECHNE } from "../../environments/aitechne";
-import { tempDir } from "../../tools/terraform";
+import { WORKSPACES, ConfigError, EDUAUTISMO, PRODUCTS, workspaceLabel } from "../../environments";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/core/versions";
-import { inputs, synthAll } from "../helpers/synth";
+import { inputs, synthAll, type Json, tempDir } from "../helpers/synth";
 import { pipelineReadyWorkspace } from "../helpers/workspace-fixture";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { Construct } from "constructs";
+import { PlatformApp } from "../../lib/core/app";
+import { ModuleStack, named } from "../../lib/core/module-stack";
+import { WorkspaceStack } from "../../lib/core/workspace-stack";
+import { imageProblems, imagesFilePath } from "../../environments/deployed-images";
+import { imageCommand, tfvarsPath } from "../../tools/image";
+import { PLACEHOLDER_IMAGE_TAG } from "../../modules/compute/config";
+import { synthesize } from "../../platform";
+import { REPO } from "../helpers/operator";
 
 const repo = path.join(__dirname, "..", "..");
 const { outdir, stacks } = synthAll();
@@ -141,20 +148,7 @@ test("package.json pins cdktf, the CLI and the aws binding exactly", () => {
   });
 });
 
-test("npm run synth works on a machine without Terraform (no binary version probes)", () => {
-  const out = tempDir("no-terraform");
-  // One product (AI Techne's, the smallest): the CLI and cdktf's App are the same for every product.
-  const r = spawnSync(process.execPath, [path.join(repo, "scripts", "synth.mjs"), AITECHNE.id], {
-    cwd: repo,
-    env: { ...process.env, PATH: "/nonexistent", CDKTF_OUTDIR: out },
-    encoding: "utf8",
-  });
-  expect(r.stderr).not.toContain("Could not determine version of terraform");
-  expect(r.status).toBe(0);
-  expect(fs.readdirSync(path.join(out, AITECHNE.outDir, "stacks")).sort()).toEqual(
-    ["bootstrap", ...Object.keys(AITECHNE.environments)].sort(),
-  );
-});
+// `npm run synth` on a machine without Terraform (no binary version probes): cli-output.test.ts spawns it.
 
 test("cdktf synth runs the same bundled, transpile-only runner as npm run synth", () => {
   const cdktf = JSON.parse(fs.readFileSync(path.join(repo, "cdktf.json"), "utf8"));
@@ -183,4 +177,314 @@ test("no module reads availability zones or the caller identity at plan time", (
       expect(Object.keys(tf.data ?? {})).not.toEqual(expect.arrayContaining(["aws_caller_identity"]));
     }
   }
+});
+
+// Formerly production-rails.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("production rails", () => {
+  /** Production rails: every stateful resource refuses to be destroyed by a plan. */
+  const { stacks } = synthAll();
+
+  /** Resource types that hold data or keys that cannot be recreated. */
+  const STATEFUL = [
+    "aws_kms_key",
+    "aws_s3_bucket",
+    "aws_elasticache_replication_group",
+    "aws_db_instance",
+    "aws_secretsmanager_secret",
+  ];
+  /** Recreatable from their source: read replicas copy the primary again. */
+  const RECREATABLE = new Set(["module.database.aws_db_instance.replica"]);
+
+  function stateful(ws: string): { address: string; body: Json }[] {
+    const out: { address: string; body: Json }[] = [];
+    for (const [module, tf] of Object.entries(stacks[ws].modules)) {
+      for (const type of STATEFUL) {
+        for (const [name, body] of Object.entries<Json>(tf.resource?.[type] ?? {})) {
+          const address = `module.${module}.${type}.${name}`;
+          if (!RECREATABLE.has(address)) out.push({ address, body });
+        }
+      }
+    }
+    return out;
+  }
+
+  test("production has stateful resources in every data module", () => {
+    const modules = new Set(stateful("production").map((r) => r.address.split(".")[1]));
+    expect([...modules].sort()).toEqual(["cache", "cdn", "database", "dr", "network", "security", "storage"]);
+  });
+
+  test("the flow log key is enumerated as stateful and carries prevent_destroy in production only", () => {
+    expect(stateful("production").map((r) => r.address)).toContain("module.network.aws_kms_key.flow_logs");
+    const rail = (ws: string) => stacks[ws].modules.network.resource.aws_kms_key.flow_logs.lifecycle?.prevent_destroy;
+    expect({ dev: rail("dev"), staging: rail("staging"), production: rail("production") }).toEqual({
+      dev: false,
+      staging: false,
+      production: true,
+    });
+  });
+
+  test("in production every stateful resource has prevent_destroy, or is a secret with a recovery window", () => {
+    const unprotected = stateful("production")
+      .filter(({ body }) => body.lifecycle?.prevent_destroy !== true)
+      .filter(({ address }) => !address.includes("aws_secretsmanager_secret."))
+      .map((r) => r.address);
+    expect(unprotected).toEqual([]);
+  });
+
+  test("production secrets can be recovered for 30 days (the Redis AUTH secret excepted, D45)", () => {
+    expect(stacks.production.root.module.security.secret_recovery_window_days).toBe(30);
+    expect(stacks.production.modules.cache.resource.aws_secretsmanager_secret.redis_auth.recovery_window_in_days).toBe(
+      0,
+    );
+  });
+
+  test("the production database is also deletion-protected through the API", () => {
+    expect(stacks.production.root.module.database.deletion_protection).toBe(true);
+  });
+
+  test("dev can be torn down: nothing stateful carries prevent_destroy", () => {
+    expect(
+      stateful("dev")
+        .filter(({ body }) => body.lifecycle?.prevent_destroy === true)
+        .map((r) => r.address),
+    ).toEqual([]);
+  });
+});
+
+// Formerly mechanism.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("the synthesis mechanism (lib/core)", () => {
+  /** A throwaway module: one queue, one output, one input. */
+  class QueueModule extends ModuleStack {
+    readonly queue: SqsQueue;
+    constructor(scope: Construct, ws: string, name: string, queueName: unknown = "q") {
+      super(scope, ws, name);
+      const v = this.input("queue_name", queueName, { type: "string", description: "Queue name." });
+      this.queue = new SqsQueue(this, "this", { name: v.stringValue });
+      this.output("queue_url", this.queue.url, "Queue URL.");
+    }
+  }
+
+  function fixture() {
+    const app = new PlatformApp({ outdir: tempDir("mechanism") });
+    const root = new WorkspaceStack(app, {
+      workspace: "dev",
+      region: "us-east-1",
+      accountId: "123456789012",
+      defaultTags: {},
+      sourceFile: "test",
+    });
+    return { app, root };
+  }
+
+  test("a resource's Terraform name is its construct id, with no hash suffix", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    expect(Object.keys((m.toModuleJson() as any).resource.aws_sqs_queue)).toEqual(["this"]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  test("nested constructs join their ids with underscores, never a hash", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    new SqsQueue(new Construct(m, "workers"), "dlq", { name: "dlq" });
+    expect(Object.keys((m.toModuleJson() as any).resource.aws_sqs_queue).sort()).toEqual(["this", "workers_dlq"]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  test("two constructs with the same Terraform address fail synthesis naming both", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    named(new SqsQueue(m, "second", { name: "other" }), "this");
+    expect(() => app.synth()).toThrow(
+      'Duplicate logical id in module "queues": "resource.aws_sqs_queue.this" is produced by both "dev-module-queues/this" and "dev-module-queues/second"',
+    );
+  });
+
+  test("a token passed from one module stack into another fails synthesis naming both", () => {
+    const { root, app } = fixture();
+    const a = root.use(new QueueModule(app, "dev", "a"));
+    root.use(new QueueModule(app, "dev", "b", a.queue.url));
+    expect(() => app.synth()).toThrow(/Cross-stack reference: .* belongs to stack "dev-module-a" but is used in "dev"/);
+  });
+
+  test("a module resource used directly by another module's resource fails synthesis naming both", () => {
+    const { root, app } = fixture();
+    const a = root.use(new QueueModule(app, "dev", "a"));
+    const b = root.use(new QueueModule(app, "dev", "b"));
+    new SqsQueue(b, "copy", { name: a.queue.name });
+    expect(() => app.synth()).toThrow(/belongs to stack "dev-module-a" but is used in "dev-module-b"/);
+  });
+
+  test("modules pass values through outputs wired in the root", () => {
+    const { root, app } = fixture();
+    const a = root.use(new QueueModule(app, "dev", "a"));
+    root.use(new QueueModule(app, "dev", "b", a.ref("queue_url")));
+    app.synth();
+    expect(root.toTerraform()).toMatchObject({
+      module: { b: { queue_name: "${module.a.queue_url}", source: "./modules/b" } },
+    });
+  });
+
+  test("reading an output a module does not declare fails with the list it has", () => {
+    const { root, app } = fixture();
+    const a = root.use(new QueueModule(app, "dev", "a"));
+    expect(() => a.ref("queue_arn")).toThrow('module "a" has no output "queue_arn" (it has: queue_url)');
+  });
+
+  test("a module built for one workspace cannot be used by another", () => {
+    const { app } = fixture();
+    const prod = new WorkspaceStack(app, {
+      workspace: "production",
+      region: "us-east-1",
+      accountId: "123456789012",
+      defaultTags: {},
+      sourceFile: "test",
+    });
+    expect(() => prod.use(new QueueModule(app, "dev", "a"))).toThrow(
+      'module "a" was built for workspace dev, not production',
+    );
+  });
+
+  test("a rename recorded with moved() becomes a moved block of the module", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    m.moved("aws_sqs_queue.main", "aws_sqs_queue.this");
+    expect((m.toModuleJson() as any).moved).toEqual([{ from: "aws_sqs_queue.main", to: "aws_sqs_queue.this" }]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+});
+
+// Formerly image.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("the deployed image tag's one home (images.json)", () => {
+  /**
+   * The deployed image tag's one home (D135): each product's images.json, read by synth, written by
+   * `npm run image -- set`, and the only way the runbooks deploy a tag.
+   */
+  const tfvarsTag = (outdir: string, ws: string) =>
+    /^app_image_tag = "([^"]*)"$/m.exec(
+      fs.readFileSync(path.join(outdir, "stacks", ws, "environments", ws, "terraform.tfvars"), "utf8"),
+    )?.[1];
+
+  describe("synthesis reads the deployed tag from the images file", () => {
+    test("a synth writes each workspace's recorded tag into its tfvars, and the placeholder where none is recorded", () => {
+      const outdir = tempDir("images-synth");
+      // Two workspaces suffice: one with a recorded tag, one without.
+      const { dev, production } = inputs();
+      synthesize({ outdir, inputs: { dev, production }, images: { production: "3.0.0" } });
+      expect(tfvarsTag(outdir, "production")).toBe("3.0.0");
+      expect(tfvarsTag(outdir, "dev")).toBe(PLACEHOLDER_IMAGE_TAG);
+    });
+
+    test("an environment file that sets compute.imageTag itself is refused: two homes is how a synth reverts a deploy", () => {
+      const env = inputs();
+      env.production = { ...env.production, compute: { ...env.production.compute, imageTag: "3.0.0" } };
+      const outdir = tempDir("images-two-homes");
+      expect(() => synthesize({ outdir, inputs: env })).toThrow(ConfigError);
+      expect(() => synthesize({ outdir, inputs: env })).toThrow(
+        "production.compute.imageTag: the deployed image tag lives in environments/eduautismo/images.json, not in the environment file; remove it here and run: npm run image -- set production 3.0.0",
+      );
+      expect(fs.readdirSync(outdir)).toEqual([]); // nothing written
+    });
+
+    test("a bad tag or an unknown workspace in the images file stops synthesis, naming the file", () => {
+      expect(imageProblems(EDUAUTISMO, { prod: "1.0.0", dev: "bad tag", staging: 3 })).toEqual([
+        'environments/eduautismo/images.json: "prod" is not a workspace of EduAutismo IA (workspaces: dev, staging, production)',
+        'environments/eduautismo/images.json: dev: "bad tag" is not a Docker image tag',
+        "environments/eduautismo/images.json: staging: 3 is not a Docker image tag",
+      ]);
+      expect(() => synthesize({ outdir: tempDir("images-bad"), images: { dev: "-x" } })).toThrow(
+        'environments/eduautismo/images.json: dev: "-x" is not a Docker image tag',
+      );
+    });
+
+    test.each(PRODUCTS.map((p) => [p.id, p] as const))(
+      "%s keeps its images file next to its environment files, naming only its workspaces",
+      (_id, product) => {
+        const file = path.join(REPO, imagesFilePath(product));
+        expect(path.dirname(imagesFilePath(product))).toBe(product.sourceDir);
+        expect(imageProblems(product, JSON.parse(fs.readFileSync(file, "utf8")))).toEqual([]);
+      },
+    );
+  });
+
+  describe("npm run image -- set records the tag in the images file and the synthesized tfvars", () => {
+    /** A repository with EduAutismo's images file and dev's synthesized tfvars. */
+    function repo(): string {
+      const dir = tempDir("image-repo");
+      fs.mkdirSync(path.join(dir, EDUAUTISMO.sourceDir), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, imagesFilePath(EDUAUTISMO)),
+        '{\n  "dev": "initial",\n  "production": "2.0.0"\n}\n',
+      );
+      const tfvars = path.join(dir, tfvarsPath(EDUAUTISMO, "dev"));
+      fs.mkdirSync(path.dirname(tfvars), { recursive: true });
+      fs.writeFileSync(tfvars, '# Deployed image tag\napp_image_tag = "initial"\n\napp_cpu = 512\n');
+      return dir;
+    }
+    const run = (dir: string, ...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = imageCommand(
+        dir,
+        args,
+        (s) => out.push(s),
+        (s) => err.push(s),
+      );
+      return { code, out: out.join("\n"), err: err.join("\n") };
+    };
+
+    test("set writes the workspace's tag to the file and to app_image_tag in its tfvars, and says to commit the file", () => {
+      const dir = repo();
+      const r = run(dir, "set", "dev", "3.0.0");
+      expect(r.code).toBe(0);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "environments/eduautismo/images.json"), "utf8"))).toEqual({
+        dev: "3.0.0",
+        production: "2.0.0",
+      });
+      expect(fs.readFileSync(path.join(dir, tfvarsPath(EDUAUTISMO, "dev")), "utf8")).toBe(
+        '# Deployed image tag\napp_image_tag = "3.0.0"\n\napp_cpu = 512\n',
+      );
+      expect(r.out).toContain('git commit -m "deploy(dev): image 3.0.0" :/environments/eduautismo/images.json');
+    });
+
+    test("set refuses the placeholder (it scales every service to zero), a bad tag and an unknown workspace, changing nothing", () => {
+      const dir = repo();
+      const before = fs.readFileSync(path.join(dir, "environments/eduautismo/images.json"), "utf8");
+      expect(run(dir, "set", "production", PLACEHOLDER_IMAGE_TAG)).toMatchObject({
+        code: 1,
+        err: expect.stringContaining("environment_running = false"),
+      });
+      expect(run(dir, "set", "production", "bad tag")).toMatchObject({
+        code: 1,
+        err: expect.stringContaining('"bad tag" is not a Docker image tag'),
+      });
+      expect(run(dir, "set", "qa", "1.0.0")).toMatchObject({
+        code: 2,
+        err: expect.stringContaining("usage: npm run image -- set <dev|staging|production|atena/prod"),
+      });
+      expect(fs.readFileSync(path.join(dir, "environments/eduautismo/images.json"), "utf8")).toBe(before);
+    });
+  });
+
+  describe("the runbooks deploy a tag only through its home", () => {
+    const runbooks = PRODUCTS.flatMap((p) =>
+      Object.keys(p.environments).map((ws) => ({
+        product: p,
+        ws,
+        file: path.join("docs", "runbooks", p.outDir, `${ws}.md`),
+      })),
+    );
+
+    test.each(runbooks.map((r) => [r.file, r] as const))(
+      "%s never sets app_image_tag by a -var or a tfvars edit, and records every pushed image with npm run image",
+      (_f, { product, ws, file }) => {
+        const text = fs.readFileSync(path.join(REPO, file), "utf8");
+        const code = [...text.matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((m) => m[1]).join("\n");
+        expect(code).not.toMatch(/-var[ =]app_image_tag/);
+        expect(code).not.toMatch(/^app_image_tag\s*=/m);
+        const label = workspaceLabel(product, ws);
+        if (/docker push/.test(text)) {
+          expect(text).toContain(`npm run image -- set ${label} `);
+          expect(text).toContain(`:/${imagesFilePath(product)}`);
+        }
+      },
+    );
+  });
 });

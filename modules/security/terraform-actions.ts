@@ -1,7 +1,7 @@
 /**
  * What the pipeline's Terraform roles (terraform-role.ts, D97) need per Terraform resource type: one
  * table, declared once. The roles' statements are derived from it (terraform-role.ts groups the writes
- * by service); __tests__/unit/terraform-actions.test.ts checks that every resource and data source type
+ * by service); __tests__/unit/terraform-roles.test.ts checks that every resource and data source type
  * of every synthesized workspace of every product has an entry here and that the roles allow it.
  *
  * - `read`: configuration reads a plan (refresh) makes; granted on every resource (`Resource: "*"`),
