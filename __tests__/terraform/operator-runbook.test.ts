@@ -321,8 +321,9 @@ describeTerraform(`operator runbook docs/runbooks/${WS}.md, typed in cdktf.out/s
     const off = inputs();
     off[WS].cache = { ...off[WS].cache, enabled: false };
     op.resynthesized(synthAll(off).stacks[WS]);
-    // Addresses and actions suffice: the plan lines get `-json` (the stream of the same plan), as in §5.1.
-    const { results } = runSection("§7.3", (l) => (/^terraform plan /.test(l) ? `${l} -json` : l));
+    // Addresses and actions suffice: the plan lines get `-json` (the stream of the same plan; after the line's comment
+    // is dropped), as in §5.1.
+    const { results } = runSection("§7.3", (l) => (/^terraform plan /.test(l) ? `${command(l)} -json` : l));
     const [appPlan, fullPlanLine] = [...results.keys()].filter((l) => l.startsWith("terraform plan "));
     const app = streamedChanges(results.get(appPlan)?.stdout ?? "");
     expect(app.filter((c) => c.address.startsWith("module.cache."))).toEqual([]);

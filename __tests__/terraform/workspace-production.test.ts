@@ -31,12 +31,14 @@ import {
 import { type WorkspaceContext, workspaceSuite } from "../helpers/workspace-suite";
 
 /**
- * Plan budget (production): the suite's (full plan, four targeted plans, HA edits), the CDN's targeted plan (stream), one
- * targeted plan of the cache for the HA fixture (the full plan is its smaller count; the targeted one also shows what `-target=module.cache` pulls in, seed 000
- * §5.2), one targeted plan of the database with `-var=db_apply_immediately=true` (what it pulls in, and the knob
- * reaching every instance), one full plan under another account's credentials (refused), and three refused plans.
- * The database's planned values are read from the full plan (it was database.test.ts's targeted plan; knobs.test.ts
- * planned the cache and database targets again).
+ * Plan budget (production): the suite's (full plan, four targeted plans, HA edits), the policy gate over the full plan
+ * (no plan of its own; it was policy-plan.test.ts), the CDN's targeted plan (stream), one targeted plan of the cache for
+ * the HA fixture (the full plan is its smaller count; the targeted one also shows what `-target=module.cache` pulls in,
+ * seed 000 §5.2), one targeted plan of the database with `-var=db_apply_immediately=true` (what it pulls in, and the
+ * knob reaching every instance), one full plan under another account's credentials (refused), and three refused plans.
+ * The database's planned values are read from the full plan. Seed 000 §7.3 in production (it was redis-rollback.test.ts):
+ * its crafted state is the full plan's network, cache and what they read (no plan of its own), then two plans refused by
+ * prevent_destroy and the cache's delete plan (stream).
  */
 workspaceSuite("production", (ctx) => {
   const { dir, plan, fullPlan, shownPlan } = ctx;

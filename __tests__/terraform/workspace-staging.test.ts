@@ -24,8 +24,8 @@ const inModule = (m: string) => (c: Change) => c.address.startsWith(`module.${m}
 const REDIS_ALARM = /^module\.monitoring\.aws_cloudwatch_metric_alarm\.(redis_|cache_miss)/;
 
 /**
- * Seed 000 §7.3 (it was redis-rollback.test.ts, merged here: its crafted state is this file's full plan), Redis rollback, as the runbook does it (docs/operations.md "Removing Redis"), under
- * real Terraform on a crafted state of the whole staging platform whose recorded dependencies are
+ * Seed 000 §7.3, Redis rollback (it was redis-rollback.test.ts, merged here: its crafted state is this file's full
+ * plan), as the runbook does it (docs/operations.md "Removing Redis"), under real Terraform on a crafted state of the whole staging platform whose recorded dependencies are
  * what a real apply records (stateDependencies): destroy follows them.
  *
  *   1. environments/eduautismo/staging.ts: cache.enabled = false, then npm run synth
@@ -40,9 +40,9 @@ const REDIS_ALARM = /^module\.monitoring\.aws_cloudwatch_metric_alarm\.(redis_|c
  * The same crafted states prove the flow-log KMS key's rail (D58; it was flow-log-key-rail.test.ts, which crafted
  * each workspace's network again): its prevent_destroy follows the workspace.
  *
- * Plan budget: staging — the full plan for the crafted state, one settle plan, the control plan, the seed's destroy
- * plan, the flow-log key's destroy plan (stream), the step-2, step-3 and re-enable plans; production — one targeted
- * plan of the cache and the network for the crafted state, and three plans that meet prevent_destroy or delete the cache.
+ * Plan budget: the crafted state is the suite's full plan (no plan of its own), then one settle plan, the control plan,
+ * the seed's destroy plan, the flow-log key's destroy plan, the step-2, step-3 and re-enable plans (streamed but the
+ * settle plan). Production's part is in workspace-production.test.ts.
  */
 function redisRollback({ fullPlan }: WorkspaceContext): void {
   let onDir: string;
@@ -181,8 +181,8 @@ function redisRollback({ fullPlan }: WorkspaceContext): void {
 
 /**
  * Plan budget (staging): the suite's (full plan, four targeted plans streamed, the guard's refused plan, HA edits), the
- * bootstrap stack's plan (stream; the plan validates it) and the S3 backend's `init -backend=false` and `validate` (no
- * plan: it needs the bucket).
+ * Redis rollback's plans (above), the bootstrap stack's plan (stream; the plan validates it) and the S3 backend's
+ * `init -backend=false` and `validate` (no plan: it needs the bucket).
  */
 workspaceSuite("staging", (ctx) => {
   describe("seed 000 §7.3: removing Redis while compute keeps running (staging)", () => redisRollback(ctx));
