@@ -211,6 +211,8 @@ export function productSuite(
       );
     }
 
+    // The product's tests come last; a `beforeAll` of theirs belongs in a `describe` of its own, so that it runs after
+    // the suite's first test (init).
     extra({
       op: () => op,
       stack,

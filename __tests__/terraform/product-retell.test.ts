@@ -105,5 +105,13 @@ function production(ctx: ProductContext): void {
   });
 }
 
+// The production tests sit in their own describe: their beforeAll runs after the suite's first test (init) has run.
 for (const ws of Object.keys(RETELL.environments))
-  productSuite(RETELL, ws, ws === "production" ? production : undefined, { computeValues: ws === "production" });
+  productSuite(
+    RETELL,
+    ws,
+    ws === "production"
+      ? (ctx) => describe("Retell production: the guide's compute plan", () => production(ctx))
+      : undefined,
+    { computeValues: ws === "production" },
+  );
