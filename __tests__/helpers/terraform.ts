@@ -1,17 +1,6 @@
 /** Test-side Terraform helpers; the runner itself lives in tools/terraform.ts. */
 import * as fs from "fs";
-import {
-  initializedWorkdir,
-  type PlanJson,
-  planJson,
-  plannedValues,
-  showPlan,
-  providerSchemas,
-  stateFromPlan,
-  terraformOk,
-  terraformUnavailable,
-} from "../../tools/terraform";
-import { synthAll } from "./synth";
+import { type PlanJson, plannedValues, showPlan, terraformOk, terraformUnavailable } from "../../tools/terraform";
 import { identityArguments } from "../../lib/core/counted-names";
 
 export {
@@ -47,25 +36,6 @@ export function describeTerraform(name: string, fn: () => void): void {
     return;
   }
   describe.skip(`${name} (skipped: ${missing})`, fn);
-}
-
-/**
- * An initialised copy of dev with workspace `dev` selected, and a crafted state of its network as
- * if it had been applied (see stateFromPlan). The caller writes or pushes the state.
- */
-export function deployedDevNetwork(): {
-  dir: string;
-  state: { resources: { module?: string; type: string; name: string }[] };
-} {
-  const { stacks } = synthAll();
-  const plan = planJson(stacks.dev.dir, "dev", ["-target=module.network"]);
-  const dir = initializedWorkdir(stacks.dev.dir, "dev");
-  return {
-    dir,
-    state: stateFromPlan(plan, providerSchemas(dir)) as {
-      resources: { module?: string; type: string; name: string }[];
-    },
-  };
 }
 
 type StateJson = {
@@ -155,3 +125,24 @@ export function sharedInstanceNames(plan: PlanJson): string[] {
   }
   return clashes;
 }
+
+/**
+ * Changes read from a `plan -json` stream, which names one action per change, with a replacement (`replace`) as a
+ * delete and a create, as `terraform show -json` lists it.
+ */
+export function asShownActions<C extends { actions: string[] }>(changes: C[]): C[] {
+  return changes.map((c) => (c.actions.join() === "replace" ? { ...c, actions: ["delete", "create"] } : c));
+}
+
+/** The VPC flow logs' KMS key (D58). */
+export const FLOW_LOG_KEY = "module.network.aws_kms_key.flow_logs[0]";
+
+/** The arguments of a `-refresh=false` plan that destroys the flow logs' key alone. */
+export const destroyFlowLogKey = (varFile: string): string[] => [
+  "-destroy",
+  "-input=false",
+  "-refresh=false",
+  varFile,
+  `-target=${FLOW_LOG_KEY}`,
+  "-out=tfplan-destroy-key",
+];

@@ -7,7 +7,8 @@
  * Plan budget of a workspace (each distinct plan once per file; one `init`, no separate `validate`: the plan
  * validates): the full plan (`terraform show -json`, shared by every test that reads it, the HA baseline
  * included), the four targeted plans of the seed (stream only), one refused plan in another workspace, one
- * targeted plan per runbook edit that a data store's module reads, and the plans the workspace's own file adds.
+ * targeted plan per runbook edit that a data store's module reads (targeted at those data stores' modules only), and
+ * the plans the workspace's own file adds.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -141,7 +142,6 @@ export function workspaceSuite(
       const stack = synthAll().stacks[ws];
       const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "runbooks", `${ws}.md`), "utf8");
       const ha = haModules(stack);
-      const targets = ha.map((m) => `-target=module.${m}`);
       const tfvarsFile = path.join(dir, "environments", ws, "terraform.tfvars");
       const original = fs.readFileSync(tfvarsFile, "utf8");
       // The full plan is the baseline: a targeted plan of the data stores' modules plans the same values for them.
@@ -153,6 +153,9 @@ export function workspaceSuite(
         // An edit no data store's module reads cannot change one; an edit to the workspace's own values plans the baseline.
         if (touched.length === 0 || (!edit.refused && isNoOp(original, edit.settings))) continue;
         const vars = edit.planLine ? Object.entries(edit.settings).map(([k, v]) => `-var=${k}=${v}`) : [];
+        // Only the data stores the edit can change are planned (what haLosses compares): a targeted plan of a module
+        // plans the same values for it as the full plan (the baseline).
+        const targets = touched.map((m) => `-target=module.${m}`);
         if (!edit.planLine) fs.writeFileSync(tfvarsFile, editedTfvars(original, edit.settings));
         try {
           const r = terraform(dir, ["plan", ...planArgs("tfplan-ha-edit", [...vars, ...targets])]);

@@ -1,12 +1,13 @@
 /**
- * AI Techne Academy (seed 004) under real Terraform: prod (option B, a dedicated VPC) validates and plans
- * offline; dev (option A, the default VPC) reads two data sources that need AWS, so it is planned by
- * `terraform test` with `override_data` giving them fixed values (the same offline provider settings as
+ * AI Techne Academy (seed 004) under real Terraform: each workspace's runbook suite (__tests__/helpers/product-suite.ts:
+ * init, validate and the runbook's plans as typed, the full plan, the HA edits; it was products.test.ts); prod (option
+ * B, a dedicated VPC) plans offline; dev (option A, the default VPC) reads two data sources that need AWS, so it is
+ * planned by `terraform test` with `override_data` giving them fixed values (the same offline provider settings as
  * every Terraform-layer copy; operators never see the test file).
  *
- * Plan budget: prod — one full plan (stream: addresses and actions suffice); its runbook's validate, targeted, compute
- * and full plans run as typed in products.test.ts. dev — one `validate` and one `terraform test` plan; the SAM
- * section reads outputs of a hand-made state (no plan).
+ * Plan budget: the suite's per workspace (dev: its plan lines in one `terraform test`); prod — the option B test reads
+ * the suite's full plan (it was planned again, streamed, in a second copy); dev — one more `terraform test` run in the
+ * suite's copy (no second `init` or `validate`); the SAM section reads outputs of a hand-made state (no plan).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -14,8 +15,9 @@ import { AITECHNE } from "../../environments/aitechne";
 import { synthProduct } from "../helpers/synth";
 import { spawnSync } from "child_process";
 import { workspaceDir } from "../../tools/product-runbook";
-import { describeTerraform, initializedWorkdir, streamedPlanOk, terraform, terraformOk } from "../helpers/terraform";
-import { tempDir } from "../../tools/terraform";
+import { initializedWorkdir } from "../helpers/terraform";
+import { type ProductContext, productSuite } from "../helpers/product-suite";
+import { changesOf, tempDir } from "../../tools/terraform";
 
 /** The default VPC and subnets the override gives option A (the subnets unsorted, as AWS may list them). */
 const DEFAULT_VPC = "vpc-0a1b2c3d4e5f60718";
@@ -70,12 +72,10 @@ run "option_a_plans_on_the_default_vpc" {
 `;
 }
 
-describeTerraform("AI Techne Academy under real Terraform", () => {
-  const { dir } = synthProduct(AITECHNE);
-
+/** Prod (option B): the suite's full plan (shown once for the runbook's checks) proves the VPC and what it leaves out. */
+function prod(ctx: ProductContext): void {
   test("option B (prod): a full plan creates the VPC, its public subnets and no NAT or private subnet", () => {
-    const work = initializedWorkdir(dir("prod"), "prod");
-    const changes = streamedPlanOk(work, ["-input=false", "-var-file=environments/prod/terraform.tfvars"]);
+    const changes = changesOf(ctx.fullPlan());
     const addresses = changes.map((c) => c.address);
     expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["create"]));
     expect(addresses).toEqual(
@@ -101,10 +101,17 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
       ]),
     );
   });
+}
 
-  test("option A (dev): validate, then terraform test plans the root with the default VPC's data sources overridden", () => {
-    const work = initializedWorkdir(dir("dev"), "dev");
-    expect(terraformOk(work, ["validate", "-json"]).stdout).toContain('"valid": true');
+/**
+ * Dev (option A): `terraform test` in the suite's copy (initialised and validated there as the runbook types it), the
+ * runbook's plan lines already run there; the SAM section reads outputs of a hand-made state (no plan).
+ */
+function dev(ctx: ProductContext): void {
+  const { dir } = synthProduct(AITECHNE);
+
+  test("option A (dev): terraform test plans the root with the default VPC's data sources overridden", () => {
+    const work = ctx.op().dir;
     fs.mkdirSync(path.join(work, "tests"), { recursive: true });
     fs.writeFileSync(
       path.join(work, "tests", "option_a.tftest.hcl"),
@@ -114,8 +121,10 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
           .map((c) => `check.${c}`),
       ),
     );
-    const r = terraform(work, ["test", "-no-color", "-var-file=environments/dev/terraform.tfvars"]);
-    expect(`${r.stdout}\n${r.stderr}`).toContain("1 passed, 0 failed");
+    const r = ctx
+      .op()
+      .run('terraform test -no-color -filter=tests/option_a.tftest.hcl -var-file="environments/dev/terraform.tfvars"');
+    expect(r.text).toContain("1 passed, 0 failed");
   });
 
   test("the runbook's SAM section, typed in a fresh workspace directory with applied outputs, builds and deploys with every output (a stand-in sam with SAM's documented refusals)", () => {
@@ -187,4 +196,7 @@ describeTerraform("AI Techne Academy under real Terraform", () => {
     for (const value of Object.values(applied)) expect(deploy).toContain(`=${value}`);
     expect(deploy).not.toMatch(/task-definition\/[^ ]*:\d+/);
   });
-});
+}
+
+productSuite(AITECHNE, "dev", dev);
+productSuite(AITECHNE, "prod", prod);

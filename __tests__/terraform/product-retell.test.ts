@@ -1,12 +1,15 @@
 /**
- * Retell AI (seed 003) under real Terraform: the guide's `terraform plan` in production, targeted at compute —
- * both services, their host-header listener rules, the Spot mix — and the guide's `terraform output alb_dns_name`.
+ * Retell AI (seed 003) under real Terraform: each workspace's runbook suite (__tests__/helpers/product-suite.ts: init,
+ * validate and the runbook's plans as typed, the full plan, the HA edits; it was products.test.ts), and in production
+ * the guide's `terraform plan` targeted at compute — both services, their host-header listener rules, the Spot mix.
+ *
+ * Plan budget: the suite's per workspace; production's compute plan is the runbook's compute line, shown once (it
+ * was planned again in a second copy).
  */
 import { loadEnvironments } from "../../environments";
 import { RETELL } from "../../environments/retell";
 import { LARGE_BODY_RULE, SIZE_RESTRICTIONS_BODY } from "../../modules/security/waf";
-import { synthProduct } from "../helpers/synth";
-import { describeTerraform, initializedWorkdir, terraformOk } from "../helpers/terraform";
+import { type ProductContext, productSuite } from "../helpers/product-suite";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -17,21 +20,12 @@ interface Change {
   change: { actions: string[]; after?: Record<string, unknown> };
 }
 
-describeTerraform("retell under real Terraform", () => {
-  const { dir } = synthProduct(RETELL);
+/** Retell's production tests, on the suite's plan of the runbook's compute line (the guide's, shown once). */
+function production(ctx: ProductContext): void {
   let changes: Change[] = [];
-  let work = "";
 
   beforeAll(() => {
-    work = initializedWorkdir(dir("production"), "production");
-    terraformOk(work, [
-      "plan",
-      "-input=false",
-      "-var-file=environments/production/terraform.tfvars",
-      "-target=module.compute",
-      "-out=tfplan-compute",
-    ]);
-    changes = JSON.parse(terraformOk(work, ["show", "-json", "tfplan-compute"]).stdout).resource_changes ?? [];
+    changes = (ctx.planOf(ctx.planLine(/-target=module\.compute /)).plan.resource_changes ?? []) as unknown as Change[];
   });
   const after = (address: string) => {
     const c = changes.find((x) => x.address === address);
@@ -109,4 +103,15 @@ describeTerraform("retell under real Terraform", () => {
       after("module.compute.aws_ecs_service.web").name,
     ]).toEqual(["retell-production-api", "retell-production-web"]);
   });
-});
+}
+
+// The production tests sit in their own describe: their beforeAll runs after the suite's first test (init) has run.
+for (const ws of Object.keys(RETELL.environments))
+  productSuite(
+    RETELL,
+    ws,
+    ws === "production"
+      ? (ctx) => describe("Retell production: the guide's compute plan", () => production(ctx))
+      : undefined,
+    { computeValues: ws === "production" },
+  );

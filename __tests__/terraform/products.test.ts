@@ -1,240 +1,29 @@
 /**
- * Every product besides EduAutismo, every workspace, under real Terraform, driven by its generated
- * runbook (docs/runbooks/<product>/<ws>.md): the first-deploy lines run as an operator types them in a
- * copy of `cdktf.out/<product>/stacks/<ws>` (init, workspace select || new, validate), then the
- * runbook's plans — the first module's targeted plan, compute's, the stop plan when the environment is
- * stoppable, and the full plan of the rollback section; every resource name its AWS CLI lines pass is one the
- * full plan creates. Apply lines are not run (no AWS here).
- *
- * Plan budget per workspace (each plan once): the first targeted plan of the first deploy and compute's
- * targeted plan (typed with `-json` appended, the one change to a printed line: Terraform's machine-readable
- * stream of the same plan, read for addresses and actions), the stop plan when the runbook has one, the full plan
- * (`show -json` once, shared by the module, name, counted-name and HA checks), and one plan per further `-var=`
- * edit the runbook prints for a data store. A workspace whose plan reads AWS runs its plan lines once under
- * `terraform test`.
+ * Every product besides EduAutismo gets its runbook suite under real Terraform (__tests__/helpers/product-suite.ts), run
+ * by the product's own file, `product-<id>.test.ts`, which adds the product's tests on the same plans. This file only
+ * checks that no product or workspace is left without one (no plan: it reads the files).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { EDUAUTISMO, PRODUCTS } from "../../environments";
-import { cliResourceNames, nameExists, terraformLines } from "../../tools/product-runbook";
-import { moduleGraph, targetClosure } from "../../tools/rollout";
-import {
-  changesOf,
-  type PlanJson,
-  plannedValues,
-  planReadsAws,
-  showPlan,
-  streamedChanges,
-} from "../../tools/terraform";
-import { command, OperatorWorkspace, planOut, REPO } from "../helpers/operator";
-import { productStacks, type Json } from "../helpers/synth";
-import { haLosses, haModules, haSnapshot, modulesReading, runbookEdits } from "../helpers/ha-invariants";
-import { describeTerraform, sharedInstanceNames } from "../helpers/terraform";
 
 const OTHERS = PRODUCTS.filter((p) => p !== EDUAUTISMO);
 
-for (const product of OTHERS) {
-  const set = productStacks(product);
-  for (const ws of Object.keys(set.stacks)) {
-    describeTerraform(`${set.label(ws)}: its runbook under real Terraform`, () => {
-      const stack = set.stacks[ws];
-      const runbook = fs.readFileSync(path.join(REPO, "docs", "runbooks", product.id, `${ws}.md`), "utf8");
-      const lines = terraformLines(runbook).map(command);
-      const modules = Object.keys(stack.root.module ?? {});
-      // A workspace whose plan reads AWS (data sources: seed 004's default VPC, D118) cannot plan offline: its runbook's
-      // plan lines run under `terraform test` instead, the data sources overridden (override_data).
-      const readsAws = planReadsAws(stack);
-      const planTest = readsAws.length > 0 ? () => undefined : test;
-      let op: OperatorWorkspace;
+test("there is a product besides EduAutismo to run", () => {
+  expect(OTHERS.length).toBeGreaterThan(0);
+});
 
-      beforeAll(() => {
-        op = new OperatorWorkspace(stack, process.env.TF_PROVIDER_MIRROR as string);
-      });
-      afterAll(() => op?.remove());
-
-      /** Plans of this workspace by plan line, each run and shown once. */
-      const plans = new Map<string, { plan: PlanJson; text: string }>();
-      const planOf = (line: string) => {
-        let p = plans.get(line);
-        if (!p) {
-          const { text } = op.ok(line);
-          p = { plan: showPlan(op.dir, planOut(line) as string), text };
-          plans.set(line, p);
-        }
-        return p;
-      };
-      /** Runs the runbook's plan line and returns the addresses it plans (the stream, unless the line was shown already). */
-      const runPlan = (line: string) => {
-        const shown = plans.get(line);
-        if (shown) return changesOf(shown.plan).map((c) => c.address);
-        return streamedChanges(op.ok(`${line} -json`).stdout).map((c) => c.address);
-      };
-      /** The full plan of the rollback section, saved as tfplan-full. */
-      const fullPlan = () => planOf(`${planLine(/^terraform plan -var-file="[^"]+"$/)} -out=tfplan-full`);
-      const planLine = (pattern: RegExp) => {
-        const line = lines.find((l) => l.startsWith("terraform plan ") && pattern.test(l));
-        if (!line) throw new Error(`the runbook has no plan line matching ${pattern}`);
-        return line;
-      };
-
-      test("init, workspace select || new and validate run as the first deploy says", () => {
-        const setup = lines.filter((l) => /^terraform (init|workspace|validate)/.test(l)).slice(0, 3);
-        expect(setup).toEqual([
-          "terraform init",
-          `terraform workspace select ${ws} || terraform workspace new ${ws}`,
-          "terraform validate",
-        ]);
-        for (const l of setup) op.ok(l);
-        expect(op.ok("terraform workspace show").stdout.trim()).toBe(ws);
-      });
-
-      planTest(`the first targeted plan of the first deploy touches only its module and what that module reads`, () => {
-        const line = lines.find((l) => l.startsWith("terraform plan ") && l.includes("-target=module.")) as string;
-        const target = /-target=module\.([a-z_]+)/.exec(line)?.[1] as string;
-        const allowed = [target, ...targetClosure(moduleGraph(stack.root), target)];
-        const planned = runPlan(line);
-        expect(planned.length).toBeGreaterThan(0);
-        expect(planned.filter((a) => !allowed.some((m) => a.startsWith(`module.${m}.`)))).toEqual([]);
-      });
-
-      planTest(`the compute plan of the runbook plans compute's resources`, () => {
-        const planned = runPlan(planLine(/-target=module\.compute /));
-        expect(planned.filter((a) => a.startsWith("module.compute.")).length).toBeGreaterThan(0);
-      });
-
-      planTest(
-        `the full plan of the rollback section creates resources in every module and sets no undeclared variable`,
-        () => {
-          const { plan, text } = fullPlan();
-          expect(text).not.toMatch(/Warning: Value for undeclared variable/);
-          const planned = changesOf(plan).map((c) => c.address);
-          const missing = modules.filter((m) => !planned.some((a) => a.startsWith(`module.${m}.`)));
-          expect(missing).toEqual([]);
-        },
-      );
-
-      planTest("every resource name the runbook's AWS CLI lines use is one the full plan creates", () => {
-        const names = new Set<string>();
-        for (const after of plannedValues(fullPlan().plan).values()) collectStrings(after, names);
-        const used = cliResourceNames(runbook);
-        expect(used.length).toBeGreaterThan(0);
-        expect(used.filter((u) => !nameExists(u, names)).map((u) => `${u.flag} ${u.name}`)).toEqual([]);
-      });
-
-      planTest(
-        "no two instances of a counted resource in the full plan share a name (alarms per Redis node and replica, D130)",
-        () => {
-          expect(sharedInstanceNames(fullPlan().plan)).toEqual([]);
-        },
-      );
-
-      if (readsAws.length > 0) {
-        test(`the runbook's plans run under terraform test, the data sources it reads from AWS (${readsAws.join(", ")}) overridden`, () => {
-          const plans = [
-            ...new Set(lines.filter((l) => l.startsWith("terraform plan ")).map((l) => l.replace(/ -out=\S+/, ""))),
-          ];
-          expect(plans.length).toBeGreaterThan(2);
-          const varFile = /-var-file="([^"]+)"/.exec(plans[0])?.[1] as string;
-          fs.mkdirSync(path.join(op.dir, "tests"), { recursive: true });
-          fs.writeFileSync(
-            path.join(op.dir, "tests", "runbook.tftest.hcl"),
-            runbookTestFile(readsAws, plans, placeholderChecks(stack.root)),
-          );
-          const r = op.run(`terraform test -no-color -var-file="${varFile}"`);
-          expect(r.text).toContain(`${plans.length} passed, 0 failed`);
-        });
-      }
-
-      if (lines.some((l) => l.includes("-var=environment_running=false"))) {
-        planTest(`the stop plan of the runbook runs and plans no NAT gateway`, () => {
-          // Shown (not streamed): the HA check below reads the same line's planned values.
-          const planned = changesOf(planOf(planLine(/-var=environment_running=false/)).plan).map((c) => c.address);
-          expect(planned.filter((a) => a.includes("aws_nat_gateway."))).toEqual([]);
-        });
-      }
-
-      // Issue 21 item 4 (D140): every edit the runbook prints (here `-var=` overrides of its plan lines) keeps the data stores' HA.
-      const edits = runbookEdits(runbook).filter((e) =>
-        modulesReading(stack, Object.keys(e.settings)).some((m) => haModules(stack).includes(m)),
-      );
-      if (edits.length > 0) {
-        planTest(
-          `every edit the runbook prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover (${edits.length} planned)`,
-          () => {
-            expect(edits.filter((e) => !e.planLine).map((e) => e.section)).toEqual([]); // tfvars edits: plan them as workspace-suite.ts does
-            const base = haSnapshot(fullPlan().plan);
-            expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
-            for (const edit of edits) {
-              // The stop test above ran the same line already: its plan is reused.
-              const touched = modulesReading(stack, Object.keys(edit.settings)).filter((m) =>
-                haModules(stack).includes(m),
-              );
-              expect({
-                edit,
-                losses: haLosses(base, haSnapshot(planOf(edit.planLine as string).plan), touched),
-              }).toEqual({ edit, losses: [] });
-            }
-          },
-        );
-      }
-    });
-  }
-}
-
-/** Every string inside a planned value (names sit at many depths: name, family, identifier, log configuration). */
-function collectStrings(value: unknown, into: Set<string>, depth = 0): void {
-  if (depth > 8 || value === null || value === undefined) return;
-  if (typeof value === "string") into.add(value);
-  else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, into, depth + 1));
-  else if (typeof value === "object") Object.values(value).forEach((v) => collectStrings(v, into, depth + 1));
-}
-
-/** Values a test gives the data sources a plan would read from AWS (what an account's default VPC looks like). */
-const OFFLINE_DATA: Record<string, string> = {
-  aws_vpc: '{ id = "vpc-0a1b2c3d4e5f60718", cidr_block = "172.31.0.0/16" }',
-  aws_subnets: '{ ids = ["subnet-0bbbbbbbbbbbbbbbb", "subnet-0aaaaaaaaaaaaaaaa"] }',
-};
-
-/** The root's placeholder checks (`check.placeholder_*`, D145): warnings of every full plan while the example values stay. */
-function placeholderChecks(root: Json): string[] {
-  return Object.keys(root.check ?? {})
-    .filter((c) => c.startsWith("placeholder_"))
-    .map((c) => `check.${c}`);
-}
-
-/** A `terraform test` file with one plan run per runbook plan line (its -target and -var flags), the data sources overridden. */
-function runbookTestFile(dataSources: string[], plans: string[], expectedWarnings: string[]): string {
-  const overrides = dataSources.map((address) => {
-    const type = /\.data\.([a-z0-9_]+)\./.exec(address)?.[1] as string;
-    if (!OFFLINE_DATA[type]) throw new Error(`no offline values for ${type} (${address}): add them to OFFLINE_DATA`);
-    return `override_data {\n  target = ${address}\n  values = ${OFFLINE_DATA[type]}\n}`;
-  });
-  const runs = plans.map((line, i) => {
-    const targets = [...line.matchAll(/-target=(\S+)/g)].map((m) => m[1]);
-    // A failed check block (compute's first_deploy_image while app_image_tag is "initial") is a warning to
-    // `terraform plan` but fails a `terraform test` run: give the tag a value, as the first deploy does.
-    const vars = [
-      '    app_image_tag = "sha-0000000"',
-      ...[...line.matchAll(/-var=([a-z0-9_]+)=(\S+)/g)].map((m) => `    ${m[1]} = ${m[2]}`),
-    ];
-    return [
-      `run "runbook_plan_${i + 1}" {`,
-      "  # " + line,
-      "  command = plan",
-      ...(targets.length ? ["  plan_options {", `    target = [${targets.join(", ")}]`, "  }"] : []),
-      ...(vars.length ? ["  variables {", ...vars, "  }"] : []),
-      // The example values' checks (D145) fail a full plan's run the same way; a targeted plan does not evaluate them.
-      ...(targets.length === 0 && expectedWarnings.length
-        ? [`  expect_failures = [${expectedWarnings.join(", ")}]`]
-        : []),
-      "}",
-    ].join("\n");
-  });
-  return [...overrides, ...runs].join("\n\n") + "\n";
-}
-
-if (OTHERS.length === 0) {
-  test("there is a product besides EduAutismo to run", () => {
-    throw new Error("no product besides EduAutismo is registered in environments/index.ts");
-  });
-}
+test.each(OTHERS.map((p) => [p.id, p] as const))(
+  "%s: its file runs the runbook suite for every workspace",
+  (id, product) => {
+    const file = path.join(__dirname, `product-${id}.test.ts`);
+    expect({ file, exists: fs.existsSync(file) }).toEqual({ file, exists: true });
+    const text = fs.readFileSync(file, "utf8");
+    // Either one call per workspace, or one call in a loop over the product's environments.
+    const everyWorkspace = /for \(const ws of Object\.keys\(\w+\.environments\)\)\s*productSuite\(/.test(text);
+    const missing = Object.keys(product.environments).filter(
+      (ws) => !everyWorkspace && !new RegExp(`productSuite\\(\\w+, "${ws}"`).test(text),
+    );
+    expect({ file, missing }).toEqual({ file, missing: [] });
+  },
+);

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { loadEnvironments } from "../../environments";
+import { EDUAUTISMO, loadEnvironments } from "../../environments";
 import { placeholderCheckName, placeholdersOf } from "../../lib/core/placeholders";
 import { moduleGraph, targetClosure } from "../../tools/rollout";
 import {
@@ -10,24 +10,49 @@ import {
   planResources,
   type PlanJson,
   type PlanResource,
+  providerSchemas,
+  stateDependencies,
+  stateFromPlan,
 } from "../../tools/terraform";
 import { MAX_CACHE_NODES } from "../../modules/cache/config";
 import { originDnsWarning } from "../../modules/cdn";
 import { startFakeSts, type FakeSts } from "../helpers/fake-sts";
 import { editedTfvars, haLosses, haSnapshot, modulesReading } from "../helpers/ha-invariants";
-import { synthAll } from "../helpers/synth";
-import { plannedValues, sharedInstanceNames, terraform } from "../helpers/terraform";
-import { workspaceSuite } from "../helpers/workspace-suite";
+import { plannedVerdictDifferences } from "../helpers/policy-plan";
+import { inputs, synthAll } from "../helpers/synth";
+import {
+  asShownActions,
+  destroyFlowLogKey,
+  plannedValues,
+  sharedInstanceNames,
+  streamedPlanOk,
+  terraform,
+} from "../helpers/terraform";
+import { type WorkspaceContext, workspaceSuite } from "../helpers/workspace-suite";
 
 /**
- * Plan budget (production): the suite's (full plan, four targeted plans, HA edits), the CDN's targeted plan (stream), two
- * targeted plans of the cache for the HA fixture (the first also shows what `-target=module.cache` pulls in, seed 000
- * §5.2), one targeted plan of the database with `-var=db_apply_immediately=true` (what it pulls in, and the knob
- * reaching every instance), one full plan under another account's credentials (refused), and three refused plans.
- * The database's planned values are read from the full plan (it was database.test.ts's targeted plan; knobs.test.ts
- * planned the cache and database targets again).
+ * Plan budget (production): the suite's (full plan, four targeted plans, HA edits), the policy gate over the full plan
+ * (no plan of its own; it was policy-plan.test.ts), the CDN's targeted plan (stream), one targeted plan of the cache for
+ * the HA fixture (the full plan is its smaller count; the targeted one also shows what `-target=module.cache` pulls in,
+ * seed 000 §5.2), one targeted plan of the database with `-var=db_apply_immediately=true` (what it pulls in, and the
+ * knob reaching every instance), one full plan under another account's credentials (refused), and three refused plans.
+ * The database's planned values are read from the full plan. Seed 000 §7.3 in production (it was redis-rollback.test.ts):
+ * its crafted state is the full plan's network, cache and what they read (no plan of its own), then two plans refused by
+ * prevent_destroy and the cache's delete plan (stream).
  */
-workspaceSuite("production", ({ dir, plan, fullPlan, shownPlan }) => {
+workspaceSuite("production", (ctx) => {
+  const { dir, plan, fullPlan, shownPlan } = ctx;
+
+  // The policy gate against Terraform's own evaluation (issue 23 item 3; it was policy-plan.test.ts, which planned
+  // production again): the model built from `terraform show -json` of the full plan (tools/policy/planned.ts; count,
+  // for_each and every argument decided by Terraform) must give the offline gate's verdicts for every check whose input
+  // Terraform resolves at plan. Production is the EduAutismo workspace that calls every module.
+  test("every check of switches, sizes, counts and tiers gives on Terraform's planned values the offline gate's verdict", () => {
+    const env = loadEnvironments(EDUAUTISMO.environments, EDUAUTISMO).find((e) => e.workspace === "production");
+    expect(plannedVerdictDifferences(synthAll().stacks.production, env!, EDUAUTISMO, fullPlan())).toEqual([]);
+  });
+  describe("seed 000 §7.3 in production: prevent_destroy, and the deliberate config step that lifts it", () =>
+    redisRollbackProduction(ctx));
   const created = () => (fullPlan().resource_changes ?? []).map((c) => c.address);
   const root = () => synthAll().stacks.production.root;
   /** The modules a plan touches, and what `npm run rollout` announces a target pulls in. */
@@ -127,9 +152,10 @@ workspaceSuite("production", ({ dir, plan, fullPlan, shownPlan }) => {
   });
 
   /**
-   * Two targeted plans of the cache: a group one node larger than production's (within the schema's maximum), and the
+   * A targeted plan of the cache with a group one node larger than production's (within the schema's maximum), and the
    * same one node smaller, so the smaller count still passes the failover validation and only the HA check can catch
-   * it, whatever production's count is today.
+   * it, whatever production's count is today. The smaller one is production's own count unless that is the maximum:
+   * then the full plan plans it already (a targeted plan of a module plans the same values for it).
    */
   let fixture: { nodes: number; base: PlanJson; edited: PlanJson } | undefined;
   const cacheFixture = () => {
@@ -143,8 +169,13 @@ workspaceSuite("production", ({ dir, plan, fullPlan, shownPlan }) => {
       fs.writeFileSync(file, withNodes(nodes));
       const base = shownPlan("tfplan-ha-fixture-base", "-target=module.cache");
       // Before D140 the §8.3 fix printed staging's count (2) here.
-      fs.writeFileSync(file, withNodes(nodes - 1));
-      fixture = { nodes, base, edited: shownPlan("tfplan-ha-fixture", "-target=module.cache") };
+      let edited: PlanJson;
+      if (nodes - 1 === configured) edited = fullPlan();
+      else {
+        fs.writeFileSync(file, withNodes(nodes - 1));
+        edited = shownPlan("tfplan-ha-fixture", "-target=module.cache");
+      }
+      fixture = { nodes, base, edited };
     } finally {
       fs.writeFileSync(file, original);
     }
@@ -279,3 +310,51 @@ workspaceSuite("production", ({ dir, plan, fullPlan, shownPlan }) => {
     expect(r.text).toContain("production cannot be stopped: environment_running must stay true");
   });
 });
+
+function redisRollbackProduction({ fullPlan }: WorkspaceContext): void {
+  const VAR = "-var-file=environments/production/terraform.tfvars";
+  let onDir: string;
+  let offDir: string;
+
+  beforeAll(() => {
+    const on = synthAll().stacks.production;
+    const all = inputs();
+    all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
+    const off = synthAll(all).stacks.production;
+    onDir = initializedWorkdir(on.dir, "production");
+    offDir = initializedWorkdir(off.dir, "production");
+    // Production's network and cache as applied by seed 000 §5.1–5.2 (with what the cache reads from security).
+    // The full plan's resources of those modules: a targeted plan of them plans the same values.
+    const graph = moduleGraph(on.root);
+    const applied = new Set(["network", "cache"].flatMap((m) => [m, ...targetClosure(graph, m)]));
+    const state = stateFromPlan(fullPlan(), providerSchemas(onDir), undefined, {
+      dependencies: stateDependencies(on.dir),
+    }) as { resources: { module?: string }[] };
+    state.resources = state.resources.filter((r) => applied.has(String(r.module).replace(/^module\./, "")));
+    for (const dir of [onDir, offDir])
+      fs.writeFileSync(path.join(dir, "terraform.tfstate.d", "production", "terraform.tfstate"), JSON.stringify(state));
+  });
+
+  test("with the cache enabled, prevent_destroy refuses to destroy the replication group", () => {
+    const r = terraform(onDir, ["plan", "-input=false", "-refresh=false", VAR, "-destroy", "-target=module.cache"]);
+    expect(r.code).not.toBe(0);
+    expect(r.text).toContain("Instance cannot be destroyed");
+    expect(r.text).toContain("module.cache.aws_elasticache_replication_group.redis");
+  });
+
+  test("the flow-log key's prevent_destroy refuses a plan that destroys it (D58)", () => {
+    const r = terraform(onDir, ["plan", ...destroyFlowLogKey(VAR)]);
+    expect(r.code).not.toBe(0);
+    expect(r.text).toContain("Instance cannot be destroyed");
+    expect(r.text).toContain("aws_kms_key.flow_logs");
+  });
+
+  test("with enabled: false and allowDestroy: true, plan -target=module.cache deletes the cache and nothing else", () => {
+    const changes = asShownActions(
+      streamedPlanOk(offDir, ["-input=false", "-refresh=false", VAR, "-target=module.cache", "-out=tfplan-no-cache"]),
+    );
+    expect(changes.map((c) => c.address)).toContain("module.cache.aws_elasticache_replication_group.redis");
+    expect(changes.filter((c) => !c.address.startsWith("module.cache."))).toEqual([]);
+    expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["delete"]));
+  });
+}
