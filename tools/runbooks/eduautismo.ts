@@ -449,7 +449,7 @@ function redisRollback(f: Seed000Facts): RunbookSection[] {
         `terraform plan ${varFile} -target=module.compute${graph.monitoring ? " -target=module.monitoring" : ""} -out=tfplan-no-redis-app   # compute loses REDIS_*; nothing in module.cache changes`,
         "terraform apply tfplan-no-redis-app",
         `aws ecs wait services-stable --cluster ${cluster} --services ${service}   # the app now runs without Redis`,
-        // -target still selects the cache's resources once its module block is gone (proven in redis-rollback.test.ts),
+        // -target still selects the cache's resources once its module block is gone (proven in workspace-staging.test.ts, seed 000 §7.3),
         // and keeps unrelated drift out of this change.
         `terraform plan ${varFile} -target=module.cache -out=tfplan-no-redis   # review: only module.cache.* is destroyed`,
         "terraform apply tfplan-no-redis",
