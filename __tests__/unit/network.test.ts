@@ -127,21 +127,6 @@ describe.each(WORKSPACES)("network inputs in %s", (ws) => {
   });
 });
 
-test("NAT, endpoints and flow logs follow each environment's config", () => {
-  const pick = (ws: string) => {
-    const c = stacks[ws].root.module.network;
-    return {
-      nat: c.nat_mode,
-      endpoints: c.interface_endpoints.length,
-      flowLogs: c.enable_flow_logs,
-      retention: c.flow_log_retention_days,
-    };
-  };
-  expect(pick("dev")).toEqual({ nat: "instance", endpoints: 0, flowLogs: false, retention: 30 });
-  expect(pick("staging")).toEqual({ nat: "single", endpoints: 0, flowLogs: true, retention: 30 });
-  expect(pick("production")).toEqual({ nat: "one-per-az", endpoints: 4, flowLogs: true, retention: 90 });
-});
-
 // Formerly nat-instance.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
 describe("the NAT instance", () => {
   const dev: Json = stacks.dev.modules.network;
