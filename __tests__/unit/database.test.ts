@@ -19,13 +19,16 @@ const param = (ws: string, name: string) =>
   resource(db(ws), "aws_db_parameter_group", "postgres").parameter.find((p: Json) => p.name === name);
 
 describe("engine and parameters (seed 001)", () => {
-  test("runs PostgreSQL 15 with automatic minor upgrades (15.4 is retired on RDS)", () => {
+  test("names a PostgreSQL major version only, with automatic minor upgrades (a pinned minor such as 15.4 is retired on RDS)", () => {
     expect(primary()).toMatchObject({
       engine: "postgres",
       engine_version: "${var.engine_version}",
       auto_minor_version_upgrade: true,
     });
-    expect(stacks.production.root.module.database.engine_version).toBe("15");
+    for (const ws of Object.keys(stacks)) {
+      const call = stacks[ws].root.module.database;
+      if (call) expect(call.engine_version).toMatch(/^\d+$/);
+    }
     expect(resource(db("production"), "aws_db_parameter_group", "postgres").family).toBe(
       "postgres${var.engine_version}",
     );
