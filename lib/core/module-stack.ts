@@ -103,15 +103,21 @@ function assertNamesVary<T extends TerraformElement>(element: T): T {
       resource: Record<string, Record<string, Record<string, unknown>>>;
     }
   ).resource[element.terraformResourceType][element.friendlyUniqueId];
-  const locals: Record<string, unknown> = {};
-  for (const c of stack.node.findAll())
-    if (c instanceof TerraformLocal)
-      // Resolved, so a local written from tokens (`declaredLocal`) reads as its HCL (`… ? 1 : 0`).
-      Object.assign(locals, Tokenization.resolve(c.toTerraform(), { scope: stack, resolver: TOKEN_RESOLVER }).locals);
-  const problem = countedNameProblem(element.terraformResourceType, block, locals);
+  // The module's locals are read only for a count that reads one (`local.nat_instance`).
+  const readsLocal = typeof block.count === "string" && block.count.includes("local.");
+  const problem = countedNameProblem(element.terraformResourceType, block, readsLocal ? localsOf(stack) : {});
   if (problem)
     throw new Error(`${element.node.path} (${element.terraformResourceType}.${element.friendlyUniqueId}): ${problem}`);
   return element;
+}
+
+/** The locals of a module stack, resolved, so a local written from tokens (`declaredLocal`) reads as its HCL. */
+function localsOf(stack: TerraformStack): Record<string, unknown> {
+  const locals: Record<string, unknown> = {};
+  for (const c of stack.node.findAll())
+    if (c instanceof TerraformLocal)
+      Object.assign(locals, Tokenization.resolve(c.toTerraform(), { scope: stack, resolver: TOKEN_RESOLVER }).locals);
+  return locals;
 }
 
 /** Puts a resource on the aliased aws provider `aws.<alias>` (one of its module's `providerAliases`). */
