@@ -24,6 +24,7 @@ import {
   holds,
   implies,
   EMPTY_MAP_TERM,
+  isTerm,
   isTrue,
   itemAt,
   items,
@@ -287,23 +288,6 @@ const CASES: readonly Case[] = [
   ...declared("compute", [...IMAGE_KNOBS.rules(strict), ...serviceKnobs("app").rules(strict)]),
   ...declared("app", APP_SETTINGS.rules(strict)),
 ];
-
-const TERM_KINDS = [
-  "knob",
-  "literal",
-  "list",
-  "lookup",
-  "join",
-  "length",
-  "times",
-  "null",
-  "local",
-  "if",
-  "at",
-  "items",
-  "empty-map",
-];
-const isTerm = (x: Rule | Term): x is Term => TERM_KINDS.includes(x.kind);
 
 /** The JavaScript back end's answer, as Terraform's console prints it: the value, or "error". */
 function js(c: Case, values: RuleValues): Literal {

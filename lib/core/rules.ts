@@ -42,6 +42,26 @@ export type Term<K extends string = string> =
   | { readonly kind: "items"; readonly items: readonly Term<K>[] }
   | { readonly kind: "empty-map" };
 
+/** Every kind of term (a Record, so TypeScript fails here when a kind is added without it). */
+const TERM_KINDS: Readonly<Record<Term["kind"], true>> = {
+  knob: true,
+  literal: true,
+  list: true,
+  lookup: true,
+  join: true,
+  length: true,
+  times: true,
+  null: true,
+  local: true,
+  if: true,
+  at: true,
+  items: true,
+  "empty-map": true,
+};
+
+/** Whether a rule-language value is a term (a value) rather than a rule (a boolean). */
+export const isTerm = (x: Rule | Term): x is Term => x.kind in TERM_KINDS;
+
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
 /** A rule: a boolean over knob values. */

@@ -63,16 +63,20 @@ interface Weekly {
   readonly days: Set<number>;
 }
 
+/** The fields of `cron(...)` as written, or undefined when it is not one. */
+function cronFields(expression: string): string[] | undefined {
+  return /^cron\((.*)\)$/.exec(expression)?.[1].trim().split(/\s+/);
+}
+
 /**
  * Parses `cron(minutes hours day-of-month month day-of-week year)`. Besides EventBridge Scheduler's rules (six fields,
  * `?` in day-of-month or day-of-week, never both values), the schedule repeats every week so that its hours can be
  * priced: day-of-month `?` or `*`, month and year `*`. Returns the weekly firing times, or a problem.
  */
 export function parseCron(expression: string): Weekly | string {
-  const m = /^cron\((.*)\)$/.exec(expression);
-  if (!m)
+  const fields = cronFields(expression);
+  if (!fields)
     return `"${expression}" is not a cron(...) expression (EventBridge Scheduler: cron(minutes hours day-of-month month day-of-week year))`;
-  const fields = m[1].trim().split(/\s+/);
   if (fields.length !== 6)
     return `"${expression}" has ${fields.length} fields; EventBridge Scheduler's cron has 6: minutes hours day-of-month month day-of-week year`;
   const [dom, , dow] = [fields[2], fields[3], fields[4]];
@@ -155,7 +159,7 @@ function leadStart(schedule: LeadSchedule): { expression: string } | string {
     return `the database starts ${lead} minutes before the services, which needs a start with one minute and one hour value (${schedule.start}); set 0 to start both together`;
   const at = [...start.hours][0] * 60 + [...start.minutes][0] - lead;
   const [minute, hour] = [(at + 1440) % 60, Math.floor(((at + 1440) % 1440) / 60)];
-  const fields = schedule.start.slice("cron(".length, -1).trim().split(/\s+/);
+  const fields = cronFields(schedule.start) as string[];
   const days =
     at >= 0 || fields[4] === "?"
       ? fields[4]
