@@ -1,6 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { loadEnvironments } from "../../environments";
 import { PLACEHOLDER_TAG_WARNING } from "../../modules/compute";
 import { type PlanJson, providerSchemas, stateFromPlan, tempDir } from "../../tools/terraform";
 import { inputs, synthAll } from "../helpers/synth";
@@ -108,12 +109,15 @@ function firstDeploy({ fullPlan }: WorkspaceContext): void {
         "-out=tfplan-image",
       ]);
       const planned = plannedCompute(dir, "tfplan-image");
+      const app = loadEnvironments()
+        .find((e) => e.workspace === "dev")!
+        .compute.services.find((svc) => svc.name === "app")!;
       expect(planned.get("module.compute.aws_ecs_service.app")).toMatchObject({
-        desired_count: 1,
+        desired_count: app.desiredCount,
       });
       expect(planned.get("module.compute.aws_appautoscaling_target.app")).toMatchObject({
-        min_capacity: 1,
-        max_capacity: 2,
+        min_capacity: app.minCapacity,
+        max_capacity: app.maxCapacity,
       });
     },
     SLOW,
