@@ -47,22 +47,28 @@ export function hasTerraformRoles(stack: SynthesizedStack): boolean {
 }
 
 /**
- * Evaluates the trust policy of one of the pipeline's roles in a synthesized workspace: the
- * `jsonencode(...)` of `aws_iam_role.<name>` in the security module, the subjects local it reads
- * (`concat([for x in var.list : "template"], ...)` or one `[for ...]`), and its other claim conditions,
- * with the module inputs of the root. Throws when the policy is no longer in the form this reads, so the
- * workflow test cannot pass vacuously.
+ * Reads the trust policy of one of the pipeline's roles in a synthesized workspace: `aws_iam_role.<name>` of the
+ * security module writes it as `jsonencode(local.<name>_trust)` over a local in JSON syntax (D213), whose subject
+ * condition is the subjects local (`concat([for x in var.list : "template"], ...)` or one `[for ...]`), filled with
+ * the module inputs of the root, as are its other claim conditions. Throws when the policy is no longer in the form
+ * this reads, so the workflow test cannot pass vacuously.
  */
 export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"): RoleTrust {
   const security: Json | undefined = stack.modules.security;
   const name = PIPELINE_ROLES[role];
-  const policy: string | undefined = security?.resource?.aws_iam_role?.[name]?.assume_role_policy;
-  if (!policy) throw new Error(`${stack.workspace}: no aws_iam_role.${name} in modules/security`);
-  if (!/"?Action"? = "sts:AssumeRoleWithWebIdentity"/.test(policy))
+  const written: string | undefined = security?.resource?.aws_iam_role?.[name]?.assume_role_policy;
+  if (!written) throw new Error(`${stack.workspace}: no aws_iam_role.${name} in modules/security`);
+  const document = /^\$\{jsonencode\(local\.([a-z0-9_]+)\)\}$/.exec(written);
+  const statement: Json | undefined = document ? security?.locals?.[document[1]]?.Statement?.[0] : undefined;
+  if (statement?.Action !== "sts:AssumeRoleWithWebIdentity")
     throw new Error(`${stack.workspace}: the ${role} role is not assumed with a web identity`);
-  const aud = new RegExp(`"${ISSUER}:aud" = "([^"]+)"`).exec(policy);
-  const sub = new RegExp(`"${ISSUER}:sub" = local\\.([a-z_]+)`).exec(policy);
-  if (!aud || !sub)
+  const conditions: [string, unknown][] = Object.values<Json>(statement.Condition ?? {}).flatMap((c) =>
+    Object.entries(c),
+  );
+  const claim = (key: string) => conditions.find(([k]) => k === `${ISSUER}:${key}`)?.[1];
+  const aud = claim("aud");
+  const sub = /^\$\{local\.([a-z_]+)\}$/.exec(String(claim("sub")));
+  if (typeof aud !== "string" || !sub)
     throw new Error(
       `${stack.workspace}: the ${role} role's trust has no audience or subject condition in the expected form`,
     );
@@ -78,10 +84,12 @@ export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"
   }
   if (subjects.length === 0) throw new Error(`${stack.workspace}: local.${sub[1]} yields no subject`);
   const claims: Record<string, string[]> = {};
-  for (const m of policy.matchAll(new RegExp(`"${ISSUER}:([a-z_]+)" = "((?:[^"\\\\]|\\\\.)*)"`, "g"))) {
-    if (m[1] !== "aud") claims[m[1]] = [...(claims[m[1]] ?? []), fill(stack, m[2])];
+  for (const [key, value] of conditions) {
+    const claimName = key.startsWith(`${ISSUER}:`) ? key.slice(ISSUER.length + 1) : undefined;
+    if (claimName && claimName !== "aud" && claimName !== "sub" && typeof value === "string")
+      claims[claimName] = [...(claims[claimName] ?? []), fill(stack, value)];
   }
-  return { audience: aud[1], repository: String(inputValue(stack, "security", "github_repository")), subjects, claims };
+  return { audience: aud, repository: String(inputValue(stack, "security", "github_repository")), subjects, claims };
 }
 
 /** The deploy role's trust (seed 002's role; kept for the application pipeline). */

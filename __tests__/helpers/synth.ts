@@ -84,3 +84,19 @@ export function resource(module: Json, type: string, name: string): Json {
     );
   return r;
 }
+
+/**
+ * A document a module writes as `jsonencode(local.<name>)` (module-stack.ts `jsonDocument`, D213): the local as written,
+ * each value a literal or a `${…}` Terraform fills in.
+ */
+export function documentOf(module: Json, type: string, name: string, argument: string): Json {
+  const written = resource(module, type, name)[argument];
+  const local = /^\$\{jsonencode\(local\.([A-Za-z0-9_]+)\)\}$/.exec(String(written))?.[1];
+  if (!local || !(local in (module.locals ?? {})))
+    throw new Error(`${type}.${name}.${argument} is not jsonencode(local.<name>): ${String(written).slice(0, 80)}`);
+  return module.locals[local];
+}
+
+/** The container definitions of `aws_ecs_task_definition.<name>`. */
+export const containerDefs = (module: Json, name: string): Json[] =>
+  documentOf(module, "aws_ecs_task_definition", name, "container_definitions") as Json[];

@@ -1,5 +1,5 @@
 import { problems } from "../helpers/config";
-import { inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { containerDefs, inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 import { buildWorkspace, synthWorkspace } from "../helpers/workspace-fixture";
 import { PLACEHOLDER_IMAGE_TAG, TOOLBOX_IMAGE } from "../../modules/compute/config";
 import { PLACEHOLDER_TAG_WARNING, TOOLBOX_LIFETIME_SECONDS, TOOLBOX_PURPOSE } from "../../modules/compute";
@@ -7,10 +7,12 @@ import { runTaskCommand } from "../../modules/compute/run-task";
 
 const { stacks } = synthAll();
 const compute = (ws = "production"): Json => stacks[ws].modules.compute;
-const containers = (ws = "production") =>
-  resource(compute(ws), "aws_ecs_task_definition", "app").container_definitions as string;
-const envNames = (defs: string) => [...defs.matchAll(/"name" = "([A-Z0-9_]+)", "value"/g)].map((m) => m[1]);
-const secretNames = (defs: string) => [...defs.matchAll(/"name" = "([A-Z0-9_]+)", "valueFrom"/g)].map((m) => m[1]);
+const containers = (ws = "production") => containerDefs(compute(ws), "app");
+/** Each container's environment (or secrets): name → value (or valueFrom), across the task's containers. */
+const pairs = (defs: Json[], key: "environment" | "secrets"): Json[] => defs.flatMap((c) => c[key] ?? []);
+const envNames = (defs: Json[]) => pairs(defs, "environment").map((e) => e.name as string);
+const secretNames = (defs: Json[]) => pairs(defs, "secrets").map((e) => e.name as string);
+const secretsOf = (defs: Json[]) => Object.fromEntries(pairs(defs, "secrets").map((e) => [e.name, e.valueFrom]));
 const statements = (type: string, name: string, ws = "production") =>
   JSON.parse(resource(compute(ws), type, name).policy).Statement as Json[];
 
@@ -54,16 +56,17 @@ describe("cluster and registry", () => {
 
 describe("task definition of the app", () => {
   test("runs container app from the module's ECR repository at the app_image_tag knob", () => {
-    expect(containers()).toContain(
-      '"name" = "app", "image" = "${aws_ecr_repository.app.repository_url}:${var.app_image_tag}"',
-    );
+    expect(containers()[0]).toMatchObject({
+      name: "app",
+      image: "${aws_ecr_repository.app.repository_url}:${var.app_image_tag}",
+    });
   });
 
   test("has a read-only root filesystem with a writable /tmp volume, and no privileged mode", () => {
-    const defs = containers();
-    expect(defs).toContain('"readonlyRootFilesystem" = true');
-    expect(defs).toContain('"mountPoints" = [{"sourceVolume" = "tmp", "containerPath" = "/tmp", "readOnly" = false}]');
-    expect(defs).not.toContain('"privileged" = true');
+    const [app, ...sidecars] = containers();
+    expect(app).toMatchObject({ readonlyRootFilesystem: true, privileged: false });
+    expect(app.mountPoints).toEqual([{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
+    for (const c of sidecars) expect(c.privileged).not.toBe(true);
     expect(resource(compute(), "aws_ecs_task_definition", "app").volume).toEqual([{ name: "tmp" }]);
   });
 
@@ -89,8 +92,9 @@ describe("task definition of the app", () => {
         "NLP_CACHE_TTL",
       ]),
     );
-    expect(containers()).toContain('{"name" = "MAX_DISCIPLINES", "value" = "25"}');
-    expect(containers()).toContain('{"name" = "BNCC_CACHE_TTL", "value" = tostring(var.bncc_cache_ttl)}');
+    const env = Object.fromEntries(pairs(containers(), "environment").map((e) => [e.name, e.value]));
+    expect(env.MAX_DISCIPLINES).toBe("25");
+    expect(env.BNCC_CACHE_TTL).toBe("${tostring(var.bncc_cache_ttl)}");
   });
 
   test("puts nothing secret in the plain environment", () => {
@@ -99,13 +103,15 @@ describe("task definition of the app", () => {
   });
 
   test("reads the database credentials from the application user's secret by JSON key", () => {
-    expect(containers()).toContain('{"name" = "DB_USERNAME", "valueFrom" = "${var.db_app_secret_arn}:username::"}');
-    expect(containers()).toContain('{"name" = "DB_PASSWORD", "valueFrom" = "${var.db_app_secret_arn}:password::"}');
+    expect(secretsOf(containers())).toMatchObject({
+      DB_USERNAME: "${var.db_app_secret_arn}:username::",
+      DB_PASSWORD: "${var.db_app_secret_arn}:password::",
+    });
     expect(stacks.production.root.module.compute.db_app_secret_arn).toBe("${module.database.db_app_secret_arn}");
   });
 
   test("never references the master secret, in any workspace", () => {
-    for (const ws of Object.keys(stacks)) expect(containers(ws)).not.toContain("db_master_secret_arn");
+    for (const ws of Object.keys(stacks)) expect(JSON.stringify(containers(ws))).not.toContain("db_master_secret_arn");
   });
 
   test("reads the Redis AUTH token from its secret where AUTH is on, and app secrets by ARN", () => {
@@ -126,28 +132,26 @@ describe("task definition of the app", () => {
   });
 
   test("production adds the X-Ray daemon sidecar (seed 001)", () => {
-    expect(containers("production")).toContain('"name" = "xray-daemon"');
-    expect(containers("dev")).not.toContain("xray-daemon");
+    expect(containers("production").map((c) => c.name)).toContain("xray-daemon");
+    expect(containers("dev").map((c) => c.name)).not.toContain("xray-daemon");
   });
 
   test("without a cache the containers get no REDIS_* variables (seed 000 §7.3)", () => {
     const all = inputs();
     all.production.cache = { ...all.production.cache, enabled: false, allowDestroy: true };
-    const defs = resource(
-      buildWorkspace("production", all.production).modules.compute,
-      "aws_ecs_task_definition",
-      "app",
-    ).container_definitions;
+    const defs = containerDefs(buildWorkspace("production", all.production).modules.compute, "app");
     expect(envNames(defs).filter((n) => n.startsWith("REDIS"))).toEqual([]);
     expect(secretNames(defs)).not.toContain("REDIS_AUTH_TOKEN");
     expect(envNames(defs)).toContain("BNCC_CACHE_TTL");
   });
 
   test("the migrations task logs in as master (it owns the schema)", () => {
-    const defs = resource(compute(), "aws_ecs_task_definition", "migrations").container_definitions as string;
-    expect(defs).toContain('{"name" = "DB_USERNAME", "valueFrom" = "${var.db_master_secret_arn}:username::"}');
-    expect(defs).toContain('{"name" = "DB_PASSWORD", "valueFrom" = "${var.db_master_secret_arn}:password::"}');
-    expect(defs).not.toContain("db_app_secret_arn");
+    const defs = containerDefs(compute(), "migrations");
+    expect(secretsOf(defs)).toMatchObject({
+      DB_USERNAME: "${var.db_master_secret_arn}:username::",
+      DB_PASSWORD: "${var.db_master_secret_arn}:password::",
+    });
+    expect(JSON.stringify(defs)).not.toContain("db_app_secret_arn");
     expect(stacks.production.root.module.compute.db_master_secret_arn).toBe(
       "${module.database.db_master_user_secret_arn}",
     );
@@ -156,8 +160,9 @@ describe("task definition of the app", () => {
   test("the migrations task runs the same image with the migration command", () => {
     const td = resource(compute(), "aws_ecs_task_definition", "migrations");
     expect(td.family).toBe("${var.name}-migrations");
-    expect(td.container_definitions).toContain('"command" = ["alembic", "upgrade", "head"]');
-    expect(td.container_definitions).toContain("${aws_ecr_repository.app.repository_url}");
+    const [app] = containerDefs(compute(), "migrations");
+    expect(app.command).toEqual(["alembic", "upgrade", "head"]);
+    expect(app.image).toBe(containers()[0].image);
   });
 });
 
@@ -381,9 +386,9 @@ describe("services as a list (seeds 002, 003)", () => {
 
   test("workers and extra web services log in as the application user, never as master", () => {
     for (const name of ["web", "worker"]) {
-      const defs = resource(c, "aws_ecs_task_definition", name).container_definitions as string;
-      expect(defs).toContain("${var.db_app_secret_arn}:password::");
-      expect(defs).not.toContain("db_master_secret_arn");
+      const defs = containerDefs(c, name);
+      expect(secretsOf(defs).DB_PASSWORD).toBe("${var.db_app_secret_arn}:password::");
+      expect(JSON.stringify(defs)).not.toContain("db_master_secret_arn");
     }
   });
 
@@ -492,7 +497,7 @@ describe("the ECS Exec toolbox", () => {
    */
   const compute = (ws = "production"): Json => stacks[ws].modules.compute;
   const toolbox = (ws = "production") => resource(compute(ws), "aws_ecs_task_definition", "toolbox");
-  const defs = (ws = "production") => toolbox(ws).container_definitions as string;
+  const defs = (ws = "production") => containerDefs(compute(ws), "toolbox");
   const statements = (name: string, ws = "production") =>
     JSON.parse(resource(compute(ws), "aws_iam_role_policy", name).policy).Statement as Json[];
   const actions = (name: string, ws = "production") => statements(name, ws).flatMap((s) => [s.Action].flat());
@@ -500,24 +505,25 @@ describe("the ECS Exec toolbox", () => {
   describe("the toolbox task definition", () => {
     test("is family <name>-toolbox with one container named toolbox", () => {
       expect(toolbox().family).toBe("${var.name}-toolbox");
-      expect(defs()).toMatch(/^\$\{jsonencode\(\[\{"name" = "toolbox", /);
-      expect(defs().match(/"essential" = /g)).toHaveLength(1);
+      expect(defs().map((c) => c.name)).toEqual(["toolbox"]);
     });
 
     test("has a writable root filesystem, which ECS Exec needs, and no privileged mode", () => {
-      expect(defs()).toContain('"readonlyRootFilesystem" = false');
-      expect(defs()).toContain('"privileged" = false');
-      expect(defs()).toContain('"linuxParameters" = {"initProcessEnabled" = true}');
+      expect(defs()[0]).toMatchObject({
+        readonlyRootFilesystem: false,
+        privileged: false,
+        linuxParameters: { initProcessEnabled: true },
+      });
     });
 
     test("sleeps for a bounded time so a forgotten task stops itself", () => {
       expect(TOOLBOX_LIFETIME_SECONDS).toBeLessThanOrEqual(3600);
-      expect(defs()).toContain(`"command" = ["sleep", "${TOOLBOX_LIFETIME_SECONDS}"]`);
+      expect(defs()[0].command).toEqual(["sleep", String(TOOLBOX_LIFETIME_SECONDS)]);
     });
 
     test("runs the official Redis image from ECR Public by default (redis-cli with TLS and a shell)", () => {
       expect(TOOLBOX_IMAGE).toMatch(/^public\.ecr\.aws\/docker\/library\/redis:[0-9.]+-alpine$/);
-      expect(defs()).toContain('"image" = var.toolbox_image');
+      expect(defs()[0].image).toBe("${var.toolbox_image}");
       expect(stacks.production.root.module.compute.toolbox_image).toBe(TOOLBOX_IMAGE);
     });
 
@@ -527,12 +533,11 @@ describe("the ECS Exec toolbox", () => {
     });
 
     test("gets REDIS_HOST and REDIS_PORT, and the AUTH token as REDISCLI_AUTH where AUTH is on", () => {
-      expect(defs()).toContain(
-        '"environment" = [{"name" = "REDIS_HOST", "value" = var.redis_host}, {"name" = "REDIS_PORT", "value" = tostring(var.redis_port)}]',
-      );
-      expect(defs()).toContain(
-        '"secrets" = [{"name" = "REDISCLI_AUTH", "valueFrom" = "${var.redis_auth_secret_arn}:token::"}]',
-      );
+      expect(defs()[0].environment).toEqual([
+        { name: "REDIS_HOST", value: "${var.redis_host}" },
+        { name: "REDIS_PORT", value: "${tostring(var.redis_port)}" },
+      ]);
+      expect(defs()[0].secrets).toEqual([{ name: "REDISCLI_AUTH", valueFrom: "${var.redis_auth_secret_arn}:token::" }]);
     });
 
     test("gets no secret where Redis AUTH is off", () => {
@@ -543,22 +548,22 @@ describe("the ECS Exec toolbox", () => {
           { control: "elasticache-auth", reason: "a test of the toolbox without AUTH" },
         ];
       });
-      const d = resource(dev.modules.compute, "aws_ecs_task_definition", "toolbox").container_definitions;
-      expect(d).toContain('"secrets" = []');
-      expect(d).toContain('"name" = "REDIS_HOST"');
+      const [d] = containerDefs(dev.modules.compute, "toolbox");
+      expect(d.secrets).toEqual([]);
+      expect(envNames([d])).toContain("REDIS_HOST");
     });
 
     test("gets neither Redis variables nor secrets without a cache", () => {
       const production = synthWorkspace("production", (e) =>
         Object.assign(e.cache, { enabled: false, allowDestroy: true }),
       );
-      const d = resource(production.modules.compute, "aws_ecs_task_definition", "toolbox").container_definitions;
-      expect(d).toContain('"environment" = []');
-      expect(d).toContain('"secrets" = []');
+      const [d] = containerDefs(production.modules.compute, "toolbox");
+      expect(d.environment).toEqual([]);
+      expect(d.secrets).toEqual([]);
     });
 
     test("carries no application secret and no database credential", () => {
-      expect(defs()).not.toMatch(/OPENAI|JWT|DB_PASSWORD|DB_USERNAME/);
+      expect(JSON.stringify(defs())).not.toMatch(/OPENAI|JWT|DB_PASSWORD|DB_USERNAME/);
     });
 
     test("is never attached to a service", () => {

@@ -19,7 +19,7 @@ import { containers as parsedContainers } from "../../tools/policy/containers";
 import { policyModel } from "../../tools/policy/model";
 import { DATADOG_VOLUMES } from "../../modules/compute/datadog";
 import { problems, type Mutable } from "../helpers/config";
-import { resource, resourcesOf, synthAll, type Json, type SynthesizedStack } from "../helpers/synth";
+import { containerDefs, resource, resourcesOf, synthAll, type Json, type SynthesizedStack } from "../helpers/synth";
 import { synthWorkspace } from "../helpers/workspace-fixture";
 
 type Container = {
@@ -247,9 +247,7 @@ describe("agent sidecar", () => {
       DD_TRACE_ENABLED: "true",
       DD_LOGS_INJECTION: "true",
     });
-    expect(resource(prod.modules.compute, "aws_ecs_task_definition", "app").container_definitions).toContain(
-      '{"name" = "DD_VERSION", "value" = var.app_image_tag}',
-    );
+    expect(env(containerDefs(prod.modules.compute, "app")[0] as Container).DD_VERSION).toBe("${var.app_image_tag}");
     expect(app.dependsOn).toEqual([{ containerName: "datadog-agent", condition: "START" }]);
   });
 

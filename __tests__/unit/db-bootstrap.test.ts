@@ -1,8 +1,7 @@
 /** The one-off db-bootstrap task (modules/compute/db-bootstrap.ts): what runs, with which credentials, and how it is started. */
 import { DB_BOOTSTRAP_COMMAND, DB_BOOTSTRAP_SCRIPT, DB_BOOTSTRAP_SQL } from "../../modules/compute/db-bootstrap";
 import { policyModel } from "../../tools/policy/model";
-import { evaluated } from "../../tools/policy/values";
-import { resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { containerDefs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 import { synthWorkspace } from "../helpers/workspace-fixture";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -12,13 +11,13 @@ import * as path from "path";
 const { stacks } = synthAll();
 const compute = (ws = "production"): Json => stacks[ws].modules.compute;
 const td = (ws = "production") => resource(compute(ws), "aws_ecs_task_definition", "db_bootstrap");
-/** The container definition as Terraform will send it (jsonencode evaluated by the policy gate's reader). */
+/** The container definition as Terraform will send it (its JSON-syntax local read by the policy gate's reader). */
 const container = (ws = "production"): Json => {
   const r = policyModel(stacks[ws]).resources.find(
     (x) => x.address === "module.compute.aws_ecs_task_definition.db_bootstrap",
   );
   if (!r) throw new Error("no db_bootstrap task definition");
-  const defs = JSON.parse(evaluated(r, "container_definitions") as string) as Json[];
+  const defs = JSON.parse(r.config.container_definitions as string) as Json[];
   expect(defs).toHaveLength(1);
   return defs[0];
 };
@@ -90,7 +89,10 @@ describe("credentials and connection", () => {
       PGDATABASE: "eduautismo",
       HOME: "/tmp",
     });
-    expect(td().container_definitions).toContain('{"name" = "PGPORT", "value" = tostring(var.db_port)}');
+    expect(containerDefs(compute(), "db_bootstrap")[0].environment).toContainEqual({
+      name: "PGPORT",
+      value: "${tostring(var.db_port)}",
+    });
   });
 
   test("the root passes the database's two secrets and address to compute", () => {
@@ -137,7 +139,9 @@ describe("container and task", () => {
       logDriver: "awslogs",
       options: { "awslogs-stream-prefix": "db-bootstrap", "awslogs-region": "us-east-1" },
     });
-    expect(td().container_definitions).toContain('"awslogs-group" = aws_cloudwatch_log_group.app.name');
+    expect(containerDefs(compute(), "db_bootstrap")[0].logConfiguration.options["awslogs-group"]).toBe(
+      "${aws_cloudwatch_log_group.app.name}",
+    );
   });
 
   test("is the family <name>-db-bootstrap on Fargate, with the execution role and no task role", () => {

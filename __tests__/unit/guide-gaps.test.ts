@@ -16,7 +16,7 @@ import { albAlarms, p95Threshold, serviceAlarms } from "../../modules/monitoring
 import { type Alarm, type AlarmSpec } from "../../modules/monitoring/alarms";
 import { dashboardWidgets } from "../../modules/monitoring/dashboard";
 import { APP_GROUP_DESCRIPTION } from "../../modules/network/security-groups";
-import { resourcesOf, synthProduct, type Json, synthAll, type SynthesizedStack } from "../helpers/synth";
+import { containerDefs, resourcesOf, synthProduct, type Json, synthAll, type SynthesizedStack } from "../helpers/synth";
 import { type Mutable, problems } from "../helpers/config";
 import { synthWorkspace } from "../helpers/workspace-fixture";
 import { AITECHNE } from "../../environments/aitechne";
@@ -132,12 +132,11 @@ describe("tasks' scratch volume (seed 004: the processor writes documents on a r
 
   test.each(tasks)("%s: its container may write at the scratch path, on a volume of the task", (_, w, t) => {
     const td = resourcesOf(w.stack.modules.compute, "aws_ecs_task_definition")[t.name.replace(/-/g, "_")];
-    // The container definitions are jsonencode(...) text: the mount of the scratch path, read-write, on a task volume.
-    const mount = new RegExp(
-      `\\{"sourceVolume" = "([^"]+)", "containerPath" = "${t.scratch?.path}", "readOnly" = false\\}`,
-    ).exec(td.container_definitions);
-    expect(mount).not.toBeNull();
-    expect(td.volume.map((v: Json) => v.name)).toContain(mount?.[1]);
+    // The mount of the scratch path, read-write, on a volume of the task.
+    const [app] = containerDefs(w.stack.modules.compute, t.name.replace(/-/g, "_"));
+    const mount = (app.mountPoints as Json[]).find((m) => m.containerPath === t.scratch?.path);
+    expect(mount?.readOnly).toBe(false);
+    expect(td.volume.map((v: Json) => v.name)).toContain(mount?.sourceVolume);
     const size = td.ephemeral_storage?.size_in_gib ?? FARGATE_EPHEMERAL_GIB.included;
     expect(size === FARGATE_EPHEMERAL_GIB.included || size >= FARGATE_EPHEMERAL_GIB.min).toBe(true);
     expect(size).toBeLessThanOrEqual(FARGATE_EPHEMERAL_GIB.max);

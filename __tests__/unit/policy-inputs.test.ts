@@ -49,3 +49,19 @@ test("a name built from inputs reads as the name Terraform creates; an attribute
   expect(byName(stack, "m", "db-${var.retention}")).toBe("db-14");
   expect(byName(stack, "m", "${var.literal}:${aws_kms_key.k.arn}")).toBe("7:${aws_kms_key.k.arn}");
 });
+
+test("a document written as jsonencode(local.<name>) reads as that local's JSON, its names read by name (D213)", () => {
+  const doc = fixtureStack({}, "production", {
+    inputs: { retention: "${var.db_backup_retention_period}" },
+    rootVariables: { db_backup_retention_period: { type: "number", default: 14 } },
+    locals: { task: [{ name: "app", cpu: "${var.retention}", image: "${aws_ecr_repository.app.repository_url}:1" }] },
+  });
+  const read = byName(doc, "m", "${jsonencode(local.task)}");
+  expect(JSON.parse(String(read))).toEqual([
+    { name: "app", cpu: 14, image: "${aws_ecr_repository.app.repository_url}:1" },
+  ]);
+});
+
+test("a template reading an input that carries another module's attribute names that attribute, so a check sees the resource", () => {
+  expect(byName(withKeys, "m", "${var.key}:password::")).toBe("${aws_kms_key.data.arn}:password::");
+});

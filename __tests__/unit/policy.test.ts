@@ -1,5 +1,4 @@
 import { EXEMPTIBLE_CONTROLS, loadEnvironments } from "../../environments";
-import { evaluate, jsonencode, resolve, Unknown, type Scope } from "../../tools/policy/expressions";
 import { CHECKS } from "../../tools/policy/checks";
 import { evaluatePolicy, formatPolicyReport } from "../../tools/policy";
 import { policyModel } from "../../tools/policy/model";
@@ -186,41 +185,6 @@ describe("the checks", () => {
 });
 
 describe("reading the synthesized JSON", () => {
-  const scope: Scope = {
-    module: "m",
-    variable: (n) => ({ on: true, off: false, n: 2, azs: ["a", "b"], names: [] })[n] ?? new Unknown(`var.${n}`, "m"),
-    local: (n) => new Unknown(`local.${n}`, "m"),
-    moduleOutput: (m, o) => new Unknown(`module.${m}.${o}`),
-  };
-
-  test("conditionals and comparisons decide count", () => {
-    expect(evaluate("var.on ? 1 : 0", scope)).toBe(1);
-    expect(evaluate("var.on && var.off ? 1 : 0", scope)).toBe(0);
-    expect(evaluate("length(var.names) > 0 ? 1 : 0", scope)).toBe(0);
-    expect(evaluate("var.n > 1 ? 1 : 0", scope)).toBe(1);
-  });
-
-  test("apply-time values stay unknown and remember their text and module", () => {
-    expect(evaluate("aws_s3_bucket.logs[0].id", scope)).toEqual(new Unknown("aws_s3_bucket.logs[0].id", "m"));
-    expect(evaluate("[for a in var.azs : a]", scope)).toBeInstanceOf(Unknown);
-    expect(evaluate("var.off && aws_x.y.id == 1", scope)).toBe(false);
-  });
-
-  test("jsonencode keeps the known members of an object with an unknown one", () => {
-    const v = evaluate(
-      'jsonencode([{ "name" = "app", "privileged" = false, "image" = "${aws_ecr_repository.app.repository_url}:1" }])',
-      scope,
-    );
-    expect(JSON.parse(String(v))).toEqual([
-      { name: "app", privileged: false, image: "${aws_ecr_repository.app.repository_url}:1" },
-    ]);
-  });
-
-  test("templates substitute what is known and keep the rest", () => {
-    expect(resolve("arn:${var.n}:${aws_kms_key.k.arn}", scope)).toBe("arn:2:${aws_kms_key.k.arn}");
-    expect(jsonencode(resolve({ a: "${var.azs}" }, scope))).toBe('{"a":["a","b"]}');
-  });
-
   test("a module variable resolves through the root's module block to the tfvars value", () => {
     const stack = fixtureStack(
       { aws_db_instance: { db: { multi_az: "${var.multi_az}", count: "${var.enabled ? 1 : 0}" } } },

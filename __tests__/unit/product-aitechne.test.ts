@@ -11,7 +11,7 @@ import { evaluatePolicy, policyEnvironment, PRODUCT_EXEMPTION_NOTE } from "../..
 import { estimate } from "../../tools/cost/estimate";
 import { synthesize } from "../../platform";
 import type { Mutable } from "../helpers/config";
-import { addresses, resource, resourcesOf, synthProduct, tempDir, type Json } from "../helpers/synth";
+import { addresses, containerDefs, resource, resourcesOf, synthProduct, tempDir, type Json } from "../helpers/synth";
 
 const { stacks } = synthProduct(AITECHNE);
 const envs = Object.fromEntries(loadEnvironments(AITECHNE.environments, AITECHNE).map((e) => [e.workspace, e]));
@@ -357,9 +357,7 @@ describe("the hand-off to the SAM stack", () => {
     for (const ws of ["dev", "prod"]) {
       for (const t of envs[ws].compute.tasks) {
         const handed = stacks[ws].modules.compute.output[`${t.name}_container_name`].value;
-        expect(
-          String(resource(stacks[ws].modules.compute, "aws_ecs_task_definition", t.name).container_definitions),
-        ).toContain(`"name" = "${handed}"`);
+        expect(containerDefs(stacks[ws].modules.compute, t.name).map((c) => c.name)).toContain(handed);
         expect(stacks[ws].root.output[`${t.name}_container_name`].value).toBe(
           `\${module.compute.${t.name}_container_name}`,
         );
@@ -370,13 +368,11 @@ describe("the hand-off to the SAM stack", () => {
   test("the processor's environment reaches its container, and its task role may reach every resource that environment names", () => {
     for (const ws of ["dev", "prod"]) {
       const processor = envs[ws].compute.tasks.find((t) => t.name === "processor")!;
-      const defs = String(
-        resource(stacks[ws].modules.compute, "aws_ecs_task_definition", "processor").container_definitions,
-      );
+      const [defs] = containerDefs(stacks[ws].modules.compute, "processor");
       const policy = resource(stacks[ws].modules.compute, "aws_iam_role_policy", "task_access_processor");
       expect(policy.role).toBe("${aws_iam_role.task.id}");
       for (const [name, value] of Object.entries(processor.environment)) {
-        expect(defs).toContain(`{"name" = "${name}", "value" = "${value}"}`);
+        expect(defs.environment).toContainEqual({ name, value });
         if (name !== "BEDROCK_MODEL_ID") expect(policy.policy).toContain(value);
       }
     }

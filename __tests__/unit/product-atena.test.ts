@@ -13,7 +13,16 @@ import { windowOutsideRunningHours } from "../../lib/core/schedule";
 import { ALARMS_NEED_RECIPIENTS } from "../../modules/monitoring/config";
 import { GEO_RULE_NEEDS_REASON } from "../../modules/security/config";
 import { productProblems, type Mutable } from "../helpers/config";
-import { inputs, resource, resourcesOf, synthAll, synthProduct, type SynthesizedStack } from "../helpers/synth";
+import {
+  containerDefs,
+  inputs,
+  resource,
+  resourcesOf,
+  synthAll,
+  synthProduct,
+  type Json,
+  type SynthesizedStack,
+} from "../helpers/synth";
 
 const { stacks } = synthProduct(ATENA);
 const s = stacks.prod;
@@ -25,9 +34,11 @@ function value(stack: SynthesizedStack, module: string, v: unknown): unknown {
   return isKnown(r) ? r : undefined;
 }
 const compute = s.modules.compute;
-/** The container definitions of a task definition as written (HCL inside `jsonencode(...)`). */
-const definitions = (name: string): string =>
-  String(resource(compute, "aws_ecs_task_definition", name).container_definitions);
+/** The container definitions of a task definition as written (the `jsonencode(local.<name>)` local, D213). */
+const definitions = (name: string): Json[] => containerDefs(compute, name);
+const logGroup = (name: string) => definitions(name)[0].logConfiguration.options["awslogs-group"];
+const secretsOf = (name: string): [string, string][] =>
+  definitions(name)[0].secrets.map((x: Json) => [x.name, x.valueFrom]);
 
 /** Problems of Atena's prod file (over its product's defaults) after `change`. */
 const problems = (change: (e: Mutable) => void): string[] => productProblems(ATENA, "prod", change);
@@ -53,8 +64,8 @@ describe("the guide's resource names (seed 002 runbook)", () => {
     expect(value(s, "compute", resource(compute, "aws_cloudwatch_log_group", "service_workers").name)).toBe(
       "/ecs/atena-prod-workers",
     );
-    expect(definitions("api")).toContain('"awslogs-group" = aws_cloudwatch_log_group.service_api.name');
-    expect(definitions("workers")).toContain('"awslogs-group" = aws_cloudwatch_log_group.service_workers.name');
+    expect(logGroup("api")).toBe("${aws_cloudwatch_log_group.service_api.name}");
+    expect(logGroup("workers")).toBe("${aws_cloudwatch_log_group.service_workers.name}");
   });
 
   test("the database instance is atena-prod-db", () => {
@@ -184,17 +195,15 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
 
   test("both services get every parameter by valueFrom, referencing the parameter so the task definition waits for it", () => {
     for (const svc of ["api", "workers"]) {
-      const refs = [
-        ...definitions(svc).matchAll(
-          /\{"name" = "([A-Z_]+)", "valueFrom" = (var\.written_parameter_arns\.[A-Z_]+|aws_ssm_parameter\.[a-z_]+\.arn)\}/g,
-        ),
-      ].map((m) => [m[1], m[2]]);
+      const refs = secretsOf(svc).filter(([, from]) =>
+        /^\$\{(var\.written_parameter_arns\.[A-Z_]+|aws_ssm_parameter\.[a-z_]+\.arn)\}$/.test(from),
+      );
       expect(refs).toEqual([
-        ["DATABASE_URL", "var.written_parameter_arns.DATABASE_URL"],
-        ["REDIS_URL", "var.written_parameter_arns.REDIS_URL"],
-        ["CLAUDE_API_KEY", "aws_ssm_parameter.claude_api_key.arn"],
-        ["ADMIN_TOKEN", "aws_ssm_parameter.admin_token.arn"],
-        ["TELEGRAM_BOT_TOKEN", "aws_ssm_parameter.telegram_bot_token.arn"],
+        ["DATABASE_URL", "${var.written_parameter_arns.DATABASE_URL}"],
+        ["REDIS_URL", "${var.written_parameter_arns.REDIS_URL}"],
+        ["CLAUDE_API_KEY", "${aws_ssm_parameter.claude_api_key.arn}"],
+        ["ADMIN_TOKEN", "${aws_ssm_parameter.admin_token.arn}"],
+        ["TELEGRAM_BOT_TOKEN", "${aws_ssm_parameter.telegram_bot_token.arn}"],
       ]);
     }
   });
@@ -208,13 +217,14 @@ describe("settings in SSM Parameter Store under /atena/prod/", () => {
   });
 
   test("REDIS_URL is not also a plain environment variable (the token-bearing parameter wins)", () => {
-    expect(definitions("api")).not.toContain('{"name" = "REDIS_URL", "value" =');
+    expect(definitions("api")[0].environment.map((e: Json) => e.name)).not.toContain("REDIS_URL");
   });
 
   test("the migrations task gets the master's URL as DATABASE_URL (it owns the schema)", () => {
-    expect(definitions("migrations")).toContain(
-      '{"name" = "DATABASE_URL", "valueFrom" = var.written_parameter_arns.MIGRATIONS_DATABASE_URL}',
-    );
+    expect(secretsOf("migrations")).toContainEqual([
+      "DATABASE_URL",
+      "${var.written_parameter_arns.MIGRATIONS_DATABASE_URL}",
+    ]);
     expect(resource(s.modules.database, "aws_ssm_parameter", "migrations_database_url").value_wo).toContain(
       "${terraform_data.master_password.output}",
     );
@@ -390,8 +400,8 @@ describe("day-one rules Atena's prod broke (issue 21)", () => {
   });
 
   test("the guide's RunTask override names container api: the api and migrations task definitions define it, and the load balancer targets it", () => {
-    expect(definitions("api")).toContain('"name" = "api"');
-    expect(definitions("migrations")).toContain('"name" = "api"');
+    expect(definitions("api").map((c) => c.name)).toContain("api");
+    expect(definitions("migrations").map((c) => c.name)).toContain("api");
     expect(resource(compute, "aws_ecs_service", "api").load_balancer[0].container_name).toBe("api");
   });
 

@@ -9,7 +9,7 @@ import { withDefaults } from "../../environments/product-spec";
 import { RETELL } from "../../environments/retell";
 import { spotShare } from "../../tools/cost/estimate";
 import type { Mutable } from "../helpers/config";
-import { resource, resourcesOf, synthProduct } from "../helpers/synth";
+import { containerDefs, resource, resourcesOf, synthProduct } from "../helpers/synth";
 import { buildWorkspace } from "../helpers/workspace-fixture";
 
 /** A Retell environment file over the product's defaults, as a mutable copy (the file leaves shared values to them). */
@@ -125,9 +125,7 @@ describe("services (seed 003 §2)", () => {
 
   test("the migrations task of the guide (run-task) exists, from the API image", () => {
     expect(resource(compute, "aws_ecs_task_definition", "migrations").family).toBe("${var.name}-migrations");
-    expect(resource(compute, "aws_ecs_task_definition", "migrations").container_definitions).toContain(
-      "aws_ecr_repository.api.repository_url",
-    );
+    expect(containerDefs(compute, "migrations")[0].image).toContain("${aws_ecr_repository.api.repository_url}:");
   });
 });
 

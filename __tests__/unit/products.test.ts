@@ -19,7 +19,7 @@ import { type SynthesizedStack, addresses } from "../../tools/synthesized";
 import { readContract } from "../../scripts/addresses";
 import { productArgs } from "../../scripts/synthesized";
 import { shopProduct } from "../fixtures/shop-product";
-import { productStacks, synthAll, inputs, resource, resourcesOf } from "../helpers/synth";
+import { containerDefs, productStacks, synthAll, inputs, resource, resourcesOf } from "../helpers/synth";
 import { tempDir } from "../../tools/terraform";
 import { synthesize, synthesizeProducts } from "../../platform";
 import { PRODUCT_DEFAULTS } from "../../environments/eduautismo/product";
@@ -308,7 +308,7 @@ describe("product-neutral modules (a product is a config)", () => {
     test("a new bucket gets its resource, its root output with the configured description, and its container variable", () => {
       expect(resourcesOf(s.modules.storage, "aws_s3_bucket")).toHaveProperty("reports");
       expect(s.root.output.reports_bucket_name.description).toBe("Monthly reports.");
-      expect(JSON.stringify(resource(s.modules.compute, "aws_ecs_task_definition", "app"))).toContain("REPORTS_BUCKET");
+      expect(JSON.stringify(containerDefs(s.modules.compute, "app"))).toContain("REPORTS_BUCKET");
     });
 
     test("a read-only bucket gives the task role no write action on it", () => {

@@ -16,7 +16,7 @@ import {
   type TerraformRoleContext,
 } from "../../modules/security/terraform-role";
 import { problems, type Mutable } from "../helpers/config";
-import { resource, resourcesOf, synthAll, type Json, synthProduct } from "../helpers/synth";
+import { documentOf, resource, resourcesOf, synthAll, type Json, synthProduct } from "../helpers/synth";
 import { pipelineReadyStacks, synthWorkspace } from "../helpers/workspace-fixture";
 import {
   entriesFor,
@@ -38,6 +38,9 @@ const { stacks: off } = synthAll();
 const on = pipelineReadyStacks();
 const sec: Json = on.production.modules.security;
 const doc = (type: string, name: string, attr = "policy") => JSON.parse(resource(sec, type, name)[attr]);
+/** A role's trust policy, written as `jsonencode(local.<role>_trust)` (D213). */
+const trustOf = (security: Json, role: string): Json =>
+  documentOf(security, "aws_iam_role", role, "assume_role_policy");
 const statements = (d: Json): Json[] => d.Statement;
 const actionsOf = (s: Json): string[] => [s.Action].flat();
 const ctx: TerraformRoleContext = {
@@ -111,15 +114,15 @@ describe("config rules", () => {
 
 describe("trust", () => {
   test("the apply role requires ref refs/heads/<applyBranch> and the Terraform workflow at that ref", () => {
-    const trust: string = resource(on.staging.modules.security, "aws_iam_role", "terraform_apply").assume_role_policy;
-    expect(trust).toContain('"token.actions.githubusercontent.com:ref" = "refs/heads/main"');
-    expect(trust).toContain(
-      '"token.actions.githubusercontent.com:job_workflow_ref" = "${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main"',
-    );
+    const equals = (security: Json) =>
+      trustOf(security, "terraform_apply").Statement[0].Condition.StringEquals as Record<string, unknown>;
+    expect(equals(on.staging.modules.security)).toMatchObject({
+      "token.actions.githubusercontent.com:ref": "refs/heads/main",
+      "token.actions.githubusercontent.com:job_workflow_ref":
+        "${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main",
+    });
     const release = synthWorkspace("staging", (e) => roles(e, {}, { applyBranch: "release" })).modules.security;
-    expect(resource(release, "aws_iam_role", "terraform_apply").assume_role_policy).toContain(
-      '"token.actions.githubusercontent.com:ref" = "refs/heads/release"',
-    );
+    expect(equals(release)["token.actions.githubusercontent.com:ref"]).toBe("refs/heads/release");
   });
 
   test("both roles take their subjects from local.terraform_subjects: environments only, never a branch or pull_request", () => {
@@ -127,8 +130,8 @@ describe("trust", () => {
       '${[for e in var.github_environments : "repo:${var.github_repository}:environment:${e}"]}',
     );
     for (const role of ["terraform_plan", "terraform_apply"]) {
-      const trust: string = resource(sec, "aws_iam_role", role).assume_role_policy;
-      expect(trust).toContain('"token.actions.githubusercontent.com:sub" = local.terraform_subjects');
+      const trust = JSON.stringify(trustOf(sec, role));
+      expect(trust).toContain('"token.actions.githubusercontent.com:sub":"${local.terraform_subjects}"');
       expect(trust).not.toContain("pull_request");
       expect(trust).not.toContain("github_subjects");
     }
@@ -658,12 +661,13 @@ describe("the security module's policies", () => {
   });
 
   describe("GitHub Actions deploy role", () => {
-    const role = resource(sec, "aws_iam_role", "github_actions");
-
     test("trusts only GitHub's OIDC provider, for sts.amazonaws.com and the configured repo refs", () => {
-      expect(role.assume_role_policy).toContain('"Federated" = local.github_oidc_provider_arn');
-      expect(role.assume_role_policy).toContain('"token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"');
-      expect(role.assume_role_policy).toContain('"token.actions.githubusercontent.com:sub" = local.github_subjects');
+      const [statement] = trustOf(sec, "github_actions").Statement;
+      expect(statement.Principal).toEqual({ Federated: "${local.github_oidc_provider_arn}" });
+      expect(statement.Condition).toEqual({
+        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+        StringLike: { "token.actions.githubusercontent.com:sub": "${local.github_subjects}" },
+      });
       expect(sec.locals.github_subjects).toContain('"repo:${var.github_repository}:ref:refs/heads/${b}"');
       expect(sec.locals.github_subjects).toContain('"repo:${var.github_repository}:environment:${e}"');
     });

@@ -9,6 +9,7 @@
  */
 import {
   DefaultTokenResolver,
+  Fn,
   StringConcat,
   TerraformDataSource,
   conditional,
@@ -189,6 +190,24 @@ export function declaredLocal(scope: Construct, name: string, term: Term): Terra
     name,
     expression(term, (n) => moduleName(stack, n, scope)),
   );
+}
+
+/**
+ * A JSON document (container definitions, an IAM policy) written as `jsonencode(local.<name>)` over a module local in
+ * Terraform's JSON syntax (D213). Each value is a literal or one reference, so Terraform keeps its type (a `${var.n}`
+ * alone stays a number) and plans the same text `jsonencode({...})` gave; the policy gate reads the local by name
+ * (tools/policy/inputs.ts), with no HCL expression to evaluate. A literal string may not hold `${` or `%{`: Terraform
+ * would read a template there.
+ */
+export function jsonDocument(scope: Construct, name: string, value: unknown): string {
+  const literal = (v: unknown): void => {
+    if (typeof v === "string" && /[$%]\{/.test(v.replace(/\$\{TfToken\[[^\]]*\]\}/g, "")))
+      throw new Error(`${scope.node.path}: local.${name} holds a template sequence in a literal: ${v}`);
+    if (Array.isArray(v)) v.forEach(literal);
+    else if (v && typeof v === "object" && !Tokenization.isResolvable(v)) Object.values(v).forEach(literal);
+  };
+  literal(value);
+  return Fn.jsonencode(new TerraformLocal(scope, name, value).asAnyMap);
 }
 
 /**

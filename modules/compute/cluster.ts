@@ -7,9 +7,9 @@ import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
-import { conditional, Token } from "cdktf";
-import { named } from "../../lib/core/module-stack";
-import { serviceVariablePrefix as tf } from "./config";
+import { Token } from "cdktf";
+import { declaredLocal, named } from "../../lib/core/module-stack";
+import { COMPUTE_LOCALS, serviceVariablePrefix as tf } from "./config";
 import { jsonencode, type ComputeContext } from "./parts";
 
 export interface Cluster {
@@ -50,7 +50,7 @@ export function clusterAndRegistries(ctx: ComputeContext): Cluster {
       setting: [
         {
           name: "containerInsights",
-          value: Token.asString(conditional(vars.containerInsights, "enabled", "disabled")),
+          value: declaredLocal(scope, "container_insights_setting", COMPUTE_LOCALS.container_insights_setting).asString,
         },
       ],
       configuration: {

@@ -23,7 +23,9 @@ import {
   range as within,
   isTrue,
   lit,
+  when,
   type PresenceTable,
+  type Term,
 } from "../../lib/core/rules";
 import {
   DATADOG_AGENT_CONTAINER,
@@ -660,4 +662,12 @@ export const COMPUTE_CONTROLS: Controls<{ compute: ComputeConfig }> = {
 export const COMPUTE_PRESENCE: PresenceTable = {
   aws_wafv2_web_acl_association: { this: { when: isTrue("enable_waf") } },
   terraform_data: { deployed_image: { when: compare("app_image_tag", "!=", lit(PLACEHOLDER_IMAGE_TAG)) } },
+};
+
+/**
+ * The module's locals that the policy gate reads by their declaration (D211, D213): the cluster's Container Insights
+ * setting, `enabled` or `disabled`.
+ */
+export const COMPUTE_LOCALS: Readonly<Record<string, Term>> = {
+  container_insights_setting: when(isTrue("container_insights"), lit("enabled"), lit("disabled")),
 };

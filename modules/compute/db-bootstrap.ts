@@ -15,7 +15,7 @@ import { Fn } from "cdktf";
 import { named } from "../../lib/core/module-stack";
 import { DB_BOOTSTRAP } from "./config";
 import type { LogConfiguration } from "./env";
-import { jsonencode, type DbVars } from "./parts";
+import { containerDefinitions, type DbVars } from "./parts";
 
 /**
  * The SQL the task runs, as psql reads it from stdin. psql variables quote identifiers (`:"x"`)
@@ -111,7 +111,7 @@ export function dbBootstrapTask(scope: Construct, props: DbBootstrapProps): EcsT
       executionRoleArn: props.executionRoleArn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.architecture },
       volume: [{ name: "tmp" }],
-      containerDefinitions: jsonencode([container]),
+      containerDefinitions: containerDefinitions(scope, "db_bootstrap", [container]),
       tags: { Purpose: "db-bootstrap" },
     }),
     "db_bootstrap",

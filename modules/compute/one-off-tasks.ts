@@ -9,7 +9,7 @@ import { MIGRATIONS_DATABASE_URL, serviceVariablePrefix as tf, WRITTEN_PARAMETER
 import { ASSIGN_PUBLIC_IP_TAG, TOOLBOX_LIFETIME_SECONDS, TOOLBOX_PURPOSE } from "./constants";
 import { dbBootstrapTask } from "./db-bootstrap";
 import { awsLogs, toolboxEnvironment, toolboxSecrets, type ParameterRef } from "./env";
-import { jsonencode, type ComputeContext } from "./parts";
+import { containerDefinitions, type ComputeContext } from "./parts";
 import type { Roles } from "./roles";
 import { runTaskCommand, type RunTaskOptions } from "./run-task";
 import { taskAccessPolicy } from "./task-access";
@@ -154,7 +154,7 @@ export function toolboxTask(p: OneOffParts): EcsTaskDefinition | undefined {
       executionRoleArn: p.roles.execRole.arn,
       taskRoleArn: role.arn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cfg.architecture },
-      containerDefinitions: jsonencode([toolbox]),
+      containerDefinitions: containerDefinitions(scope, "toolbox", [toolbox]),
       tags: { Purpose: TOOLBOX_PURPOSE },
     }),
     "toolbox",

@@ -14,7 +14,7 @@ import {
 } from "cdktf";
 import type { Construct } from "constructs";
 import type { KnobSet, KnobSpec, KnobTokens } from "../../lib/core/knobs";
-import type { InputSpec } from "../../lib/core/module-stack";
+import { jsonDocument, type InputSpec } from "../../lib/core/module-stack";
 import type { ComputeSettings } from "./config";
 
 /** The module's declaration functions, bound to it. */
@@ -139,10 +139,14 @@ function hclSafe(value: unknown): unknown {
   return value;
 }
 
-/** `jsonencode(<value>)` of container definitions or a policy: an HCL object of tokens and HCL-safe literals. */
+/** `jsonencode(<value>)` of a document no check reads (the ECR lifecycle policy): an HCL object of tokens and HCL-safe literals. */
 export function jsonencode(value: unknown): string {
   return Fn.jsonencode(hclSafe(value));
 }
+
+/** A task definition's container definitions: `jsonencode(local.<id>_container_definitions)` (D213). */
+export const containerDefinitions = (scope: Construct, id: string, containers: readonly object[]): string =>
+  jsonDocument(scope, `${id}_container_definitions`, containers);
 
 /**
  * An entry of a map variable as a token, `var.<map>.<key>`, where the key is an HCL identifier that may hold dashes

@@ -12,7 +12,7 @@ import { XRAY_IMAGE } from "./constants";
 import { datadogTask, type DatadogTask } from "./datadog";
 import { XRAY_CONTAINER, XRAY_RESERVATION } from "./datadog-config";
 import { awsLogs, containerEnvironment, containerSecrets, type DbLogin, type ParameterRef } from "./env";
-import { jsonencode, type ComputeContext } from "./parts";
+import { containerDefinitions, type ComputeContext } from "./parts";
 import type { DatadogNames, Roles } from "./roles";
 
 /** What a task definition of the app image is made of. */
@@ -107,7 +107,7 @@ export function appTaskDefinitions(ctx: ComputeContext, cluster: Cluster, roles:
         runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cfg.architecture },
         volume: [{ name: "tmp" }, ...(svc.scratch ? [{ name: SCRATCH_VOLUME }] : []), ...(dd ? dd.volumes : [])],
         ...(svc.scratch?.sizeGib !== undefined && { ephemeralStorage: { sizeInGib: svc.scratch.sizeGib } }),
-        containerDefinitions: jsonencode(containers),
+        containerDefinitions: containerDefinitions(scope, id, containers),
       }),
       id,
     );

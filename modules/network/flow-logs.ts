@@ -9,10 +9,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
 
 import type { Construct } from "constructs";
-import { named, present } from "../../lib/core/module-stack";
+import { jsonDocument, named, present } from "../../lib/core/module-stack";
 import { NETWORK_PRESENCE } from "./config";
 import { logsKey } from "../security/kms";
-import { hcl } from "../../lib/core/tokens";
 import type { NetworkVars } from "./inputs";
 import { at } from "./subnets";
 
@@ -52,14 +51,21 @@ export function flowLogs(scope: Construct, vars: NetworkVars, vpc: Vpc, preventD
     ),
     NETWORK_PRESENCE,
   );
-  const actions = '["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]';
   present(
     named(
       new IamRolePolicy(scope, "flow_logs_policy", {
         name: "write-flow-logs",
         role: at(role, 0, "id"),
-        // The statement keeps its bare HCL keys; the group's ARN is a token.
-        policy: hcl`jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ${actions}, Resource = ["\${${at(group, 0, "arn")}}:*"] }] })`,
+        policy: jsonDocument(scope, "flow_logs_write_policy", {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+              Resource: [`${at(group, 0, "arn")}:*`],
+            },
+          ],
+        }),
       }),
       "flow_logs",
     ),

@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { conditional, Fn, Op, TerraformLocal, Token } from "cdktf";
 import { policyDocument } from "../../lib/constructs/iam";
-import { named, present } from "../../lib/core/module-stack";
+import { jsonDocument, named, present } from "../../lib/core/module-stack";
 import { SECURITY_PRESENCE } from "./config";
 import { forExpr, type SecurityPart } from "./context";
 import { matches } from "../../lib/core/rules";
@@ -88,7 +88,7 @@ export function deployRole(part: SecurityPart, clusterName: string | undefined):
       name: `${name}-github-actions`,
       description: "Assumed by GitHub Actions (OIDC) to push images and roll out ECS services",
       maxSessionDuration: 3600,
-      assumeRolePolicy: Fn.jsonencode({
+      assumeRolePolicy: jsonDocument(scope, "github_actions_trust", {
         Version: "2012-10-17",
         Statement: [
           {

@@ -20,10 +20,10 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Fn, Lazy, TerraformLocal } from "cdktf";
+import { Lazy, TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
-import { named, workspaceTypes } from "../../lib/core/module-stack";
+import { jsonDocument, named, workspaceTypes } from "../../lib/core/module-stack";
 import { forExpr } from "./context";
 import { configurationReads, RESOURCE_TYPE_ACTIONS, refreshes, writesOf } from "./terraform-actions";
 import { POSTGRES_MULTI_USER_ROTATION_APP, SAR_STACK_PREFIX } from "../../lib/constructs/rotation";
@@ -404,6 +404,8 @@ export interface GithubOidc {
 
 /** The trust policy: audience and environment subjects, plus `equals` / `like` claim conditions. */
 function trustPolicy(
+  scope: Construct,
+  name: string,
   github: GithubOidc,
   subjects: string[],
   equals: Record<string, string>,
@@ -411,7 +413,7 @@ function trustPolicy(
 ): string {
   const claims = (c: Record<string, string>) =>
     Object.fromEntries(Object.entries(c).map(([k, v]) => [`${OIDC_CLAIMS}:${k}`, v]));
-  return Fn.jsonencode({
+  return jsonDocument(scope, `${name}_trust`, {
     Version: "2012-10-17",
     Statement: [
       {
@@ -457,7 +459,14 @@ export function terraformRoles(
       description: "Assumed by the pipeline's Terraform plan jobs (GitHub OIDC): read-only, plus the state lock",
       maxSessionDuration: 3600,
       // Any ref (pull requests included), but only inside the Terraform workflow.
-      assumeRolePolicy: trustPolicy(github, subjects, {}, { job_workflow_ref: workflowRef("*") }),
+      assumeRolePolicy: trustPolicy(
+        scope,
+        "terraform_plan",
+        github,
+        subjects,
+        {},
+        { job_workflow_ref: workflowRef("*") },
+      ),
     }),
     "terraform_plan",
   );
@@ -483,7 +492,14 @@ export function terraformRoles(
       name: `${ctx.name}-terraform-apply`,
       description: `Assumed by the pipeline's Terraform apply and rollout jobs (GitHub OIDC), only from ${ref}`,
       maxSessionDuration: 3600,
-      assumeRolePolicy: trustPolicy(github, subjects, { ref, job_workflow_ref: workflowRef(ref) }, {}),
+      assumeRolePolicy: trustPolicy(
+        scope,
+        "terraform_apply",
+        github,
+        subjects,
+        { ref, job_workflow_ref: workflowRef(ref) },
+        {},
+      ),
     }),
     "terraform_apply",
   );

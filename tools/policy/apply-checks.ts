@@ -22,7 +22,6 @@ import {
   refersTo,
   statements,
   text,
-  evaluated,
 } from "./values";
 import type { PolicyModel, PolicyResource } from "./model";
 import { REPLACEMENT_FORCING, replacementDigest } from "../../lib/constructs/replacement-name";
@@ -664,8 +663,8 @@ export const APPLY_CHECKS: readonly Check[] = [
           : undefined;
       if (attached(m, "aws_iam_role_policy_attachment", "role", role).length) return undefined; // a managed policy the gate cannot read
       const allowed = [
-        ...attached(m, "aws_iam_role_policy", "role", role).map((p) => evaluated(p, "policy")),
-        ...blocks(evaluated(role, "inline_policy")).map((b) => b.policy),
+        ...attached(m, "aws_iam_role_policy", "role", role).map((p) => p.config.policy),
+        ...blocks(role.config.inline_policy).map((b) => b.policy),
       ].flatMap(allowedActions);
       const cluster =
         r.type === "aws_ecs_service"

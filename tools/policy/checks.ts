@@ -39,7 +39,6 @@ import {
   refersTo,
   statements,
   type Statement,
-  evaluated,
 } from "./values";
 
 export type { Category, Check, CheckScope, Finding, Severity } from "./check";
@@ -740,7 +739,13 @@ export const CHECKS: readonly Check[] = [
       scope: "all",
     },
     ["aws_cloudtrail"],
-    (r) => (isSet(evaluated(r, "cloud_watch_logs_group_arn")) ? undefined : "no cloud_watch_logs_group_arn"),
+    (r, m) => {
+      // A conditional ARN (`var.on ? "${aws_cloudwatch_log_group.x[0].arn}:*" : null`) is set when the group it
+      // names exists: the group's own presence decides (presence.ts), nothing is evaluated.
+      const arn = r.config.cloud_watch_logs_group_arn;
+      const set = isUnknown(arn) ? of(m, "aws_cloudwatch_log_group").some((g) => refersTo(arn, g)) : isSet(arn);
+      return set ? undefined : "no cloud_watch_logs_group_arn";
+    },
   ),
   perResource(
     {
@@ -831,7 +836,7 @@ export const CHECKS: readonly Check[] = [
     },
     ["aws_ecs_cluster"],
     (r) =>
-      blocks(evaluated(r, "setting")).some(
+      blocks(r.config.setting).some(
         (s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced"),
       )
         ? undefined
@@ -982,7 +987,7 @@ export const CHECKS: readonly Check[] = [
     },
     ["aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy"],
     (r) => {
-      const st = statements(evaluated(r, "policy"));
+      const st = statements(r.config.policy);
       if (!st) return "the policy document cannot be read";
       for (const s of st.filter((x) => x.Effect === "Allow")) {
         if (s.NotAction !== undefined) return `statement ${s.Sid ?? "?"} allows NotAction`;
@@ -1003,7 +1008,7 @@ export const CHECKS: readonly Check[] = [
     },
     ["aws_iam_role"],
     (r) => {
-      const st = statements(evaluated(r, "assume_role_policy"));
+      const st = statements(r.config.assume_role_policy);
       if (!st) return "the trust policy cannot be read";
       for (const s of st.filter((x) => x.Effect === "Allow")) {
         for (const p of principals(s)) {
@@ -1039,7 +1044,7 @@ export const CHECKS: readonly Check[] = [
     },
     ["aws_iam_role"],
     (r) => {
-      for (const s of (statements(evaluated(r, "assume_role_policy")) ?? []).filter(
+      for (const s of (statements(r.config.assume_role_policy) ?? []).filter(
         (x) => x.Effect === "Allow" && principals(x).some((p) => p.kind === "Federated"),
       )) {
         const claim = (name: string, op?: string) =>
@@ -1060,9 +1065,9 @@ export const CHECKS: readonly Check[] = [
     },
     // Roles whose inline policies allow changing IAM roles (create, inline or attached policies, trust).
     (r, m) =>
-      JSON.stringify(evaluated(r, "assume_role_policy") ?? "").includes("token.actions.githubusercontent.com") &&
+      JSON.stringify(r.config.assume_role_policy ?? "").includes("token.actions.githubusercontent.com") &&
       attached(m, "aws_iam_role_policy", "role", r).some((p) =>
-        (statements(evaluated(p, "policy")) ?? []).some(
+        (statements(p.config.policy) ?? []).some(
           (x) =>
             x.Effect === "Allow" &&
             list(x.Action).some((a) =>

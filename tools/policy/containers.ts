@@ -1,10 +1,9 @@
 /** Reading ECS container definitions for the policy checks (checks.ts, apply-checks.ts). */
 import type { PolicyResource } from "./model";
-import { evaluated } from "./values";
 
 /** Container definitions of a task definition, parsed; undefined when they cannot be read. */
 export function containers(r: PolicyResource): Record<string, unknown>[] | undefined {
-  const v = evaluated(r, "container_definitions");
+  const v = r.config.container_definitions;
   if (typeof v !== "string") return undefined;
   try {
     const parsed = JSON.parse(v);

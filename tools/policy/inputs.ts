@@ -6,11 +6,16 @@
  * an `Unknown` that keeps its text and module, so a check can still tell which resource it references; a JSON
  * document written as text (a policy with `${…}` inside its strings) is read as written.
  */
+import { evaluate, type RuleValues, type Term } from "../../lib/core/rules";
+import { COMPUTE_LOCALS } from "../../modules/compute/config";
+import { NETWORK_LOCALS } from "../../modules/network/config";
 import type { Json, SynthesizedStack } from "../synthesized";
-import { Unknown, type Value } from "./value";
+import { isKnown, isUnknown, jsonencode, Unknown, type Value } from "./value";
 
 /** `${<one name>}` written alone. */
 const ALONE = /^\$\{(var|local|module)\.([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\}$/;
+/** A document a module writes as `jsonencode(local.<name>)` over a local in JSON syntax (module-stack.ts `jsonDocument`). */
+const DOCUMENT = /^\$\{jsonencode\(local\.([A-Za-z0-9_]+)\)\}$/;
 
 /** Whether the whole string is one interpolation (`${…}`, braces and quoted strings inside balanced). */
 function oneInterpolation(s: string): boolean {
@@ -30,11 +35,13 @@ const NAME_PART = /\$\{((?:var|local|module)\.[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)?)
 
 /**
  * A template (`${var.name}-uploads`) or a document: each interpolation that is one name reading a number, string or
- * bool is written in; every other interpolation stays as written, `${…}`, as Terraform shows a value known after apply.
+ * bool is written in; one that reads a value known after apply is written as what it reads (`${var.secret_arn}` as
+ * `${aws_secretsmanager_secret.db_app.arn}`), so a check sees which resource it is; any other stays as written.
  */
 function template(stack: SynthesizedStack, module: string, text: string, depth: number): string {
   return text.replace(NAME_PART, (whole: string) => {
     const v = byName(stack, module, whole, depth + 1);
+    if (isUnknown(v)) return v.toString();
     return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : whole;
   });
 }
@@ -50,6 +57,47 @@ function isDocument(s: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The locals modules declare as rule-language terms (`<MODULE>_LOCALS`, D211), by module name: read by their term. */
+const LOCALS: Readonly<Record<string, Readonly<Record<string, Term>>>> = {
+  compute: COMPUTE_LOCALS,
+  network: NETWORK_LOCALS,
+};
+
+/** An input Terraform knows only after apply (or a local no module declares). */
+export class UnknownInput extends Error {}
+
+/**
+ * The inputs of `module` as the rule language reads them, each read by name when a term reads it (a conditional
+ * reads only the branch it takes): `x` is `var.x`, `local.x` the module's declared local x.
+ */
+export function inputsOf(stack: SynthesizedStack, module: string): Record<string, unknown> {
+  const locals = LOCALS[module] ?? {};
+  const read = (name: string): unknown => {
+    const local = /^local\.(.+)$/.exec(name);
+    if (local) {
+      if (!locals[local[1]]) throw new UnknownInput(name);
+      return evaluate(locals[local[1]], values as RuleValues);
+    }
+    const v = byName(stack, module, "${var." + name + "}");
+    if (!isKnown(v)) throw new UnknownInput(name);
+    return v;
+  };
+  const values = new Proxy({}, { get: (_, name) => (typeof name === "string" ? read(name) : undefined) });
+  return values;
+}
+
+/** A declared local's value over the module's inputs; an Unknown when it reads what Terraform knows only after apply. */
+function declaredLocal(stack: SynthesizedStack, module: string, name: string): Value | undefined {
+  const term = LOCALS[module]?.[name];
+  if (!term) return undefined;
+  try {
+    return evaluate(term, inputsOf(stack, module) as RuleValues) as Value;
+  } catch (e) {
+    if (e instanceof UnknownInput) return new Unknown(`local.${name}`, module || undefined);
+    throw e;
   }
 }
 
@@ -82,7 +130,11 @@ function followed(
 export function byName(stack: SynthesizedStack, module: string, value: unknown, depth = 0): Value {
   if (typeof value === "string") {
     if (!value.includes("${")) return value;
+    const doc = DOCUMENT.exec(value);
+    if (doc) return jsonencode(byName(stack, module, "${local." + doc[1] + "}", depth + 1));
     const ref = ALONE.exec(value);
+    const declared = ref?.[1] === "local" ? declaredLocal(stack, module, ref[2]) : undefined;
+    if (declared !== undefined) return declared;
     const target = ref && depth < 20 ? followed(stack, module, ref[1], ref[2], ref[3]) : undefined;
     if (target) return byName(stack, target[1], target[0], depth + 1);
     if (isDocument(value) || !oneInterpolation(value)) return template(stack, module, value, depth);

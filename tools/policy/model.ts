@@ -1,14 +1,13 @@
 /**
  * A synthesized workspace as the policy gate reads it: every resource of the root and of each
  * module, its arguments read by name (inputs.ts: a module input from the root's module block, a knob
- * from its tfvars value, a JSON document as written; nothing evaluated), and whether its
- * `count`/`for_each` (and each `dynamic` block's) creates it: as its module's presence table declares
- * (presence.ts, D211). What still needs the HCL evaluator (expressions.ts): the arguments read through
- * `evaluated` (documents written with `jsonencode`, two conditional arguments).
+ * from its tfvars value, a local a module declares as a term by its term, a document written as
+ * `jsonencode(local.<name>)` as its JSON-syntax local, a JSON document as written; nothing evaluated, D213), and
+ * whether its `count`/`for_each` (and each `dynamic` block's) creates it: as its module's presence table declares
+ * (presence.ts, D211).
  */
 import type { Json, SynthesizedStack } from "../synthesized";
-import { resolve, type Scope } from "./expressions";
-import { Unknown, type Value } from "./value";
+import type { Value } from "./value";
 import { byName } from "./inputs";
 import { declaredBlock, declaredPresence } from "./presence";
 
@@ -29,12 +28,6 @@ export interface PolicyResource {
   readonly toggled?: boolean;
   /** `dynamic` blocks that exist (presence.ts; undeclared counts as yes): block name → contents, read by name. */
   readonly dynamic?: Record<string, Record<string, Value>[]>;
-  /**
-   * An argument resolved by the HCL evaluator, for the checks that still need it (values.ts `evaluated`):
-   * container definitions and policies written with `jsonencode`, two conditional arguments. A model of
-   * resolved values (planned.ts) leaves it out: its `config` is resolved already.
-   */
-  readonly evaluated?: (argument: string) => Value;
 }
 
 export interface PolicyModel {
@@ -56,68 +49,6 @@ const META = new Set([
   "connection",
 ]);
 
-/** Name resolution for one module (or the root, `module` = ""), memoised and cycle-safe. */
-class StackScope implements Scope {
-  private readonly cache = new Map<string, Value>();
-  readonly module?: string;
-
-  constructor(
-    private readonly stack: SynthesizedStack,
-    private readonly name: string,
-  ) {
-    this.module = name || undefined;
-  }
-
-  private tf(): Json {
-    return this.name ? (this.stack.modules[this.name] ?? {}) : this.stack.root;
-  }
-
-  private memo(key: string, compute: () => Value): Value {
-    if (this.cache.has(key)) return this.cache.get(key) as Value;
-    this.cache.set(key, new Unknown(key, this.module)); // a cycle reads as unknown
-    const v = compute();
-    this.cache.set(key, v);
-    return v;
-  }
-
-  variable(v: string): Value {
-    return this.memo(`var.${v}`, () => {
-      if (this.name) {
-        const block = this.stack.root.module?.[this.name] ?? {};
-        if (v in block) return resolve(block[v], scopeFor(this.stack, ""));
-      }
-      const decl = this.tf().variable?.[v];
-      if (decl && "default" in decl) return resolve(decl.default, this);
-      return new Unknown(`var.${v}`, this.module);
-    });
-  }
-
-  local(l: string): Value {
-    return this.memo(`local.${l}`, () => {
-      const locals = this.tf().locals ?? {};
-      return l in locals ? resolve(locals[l], this) : new Unknown(`local.${l}`, this.module);
-    });
-  }
-
-  moduleOutput(m: string, o: string): Value {
-    if (this.name) return new Unknown(`module.${m}.${o}`, this.module);
-    const output = this.stack.modules[m]?.output?.[o];
-    return output ? resolve(output.value, scopeFor(this.stack, m)) : new Unknown(`module.${m}.${o}`);
-  }
-}
-
-/** One memoised scope per (workspace, module): the policy model and the cost estimate share them. */
-const scopes = new WeakMap<SynthesizedStack, Map<string, StackScope>>();
-
-/** Name resolution inside `module` ("" for the root) of a synthesized workspace. */
-export function scopeFor(stack: SynthesizedStack, module: string): Scope {
-  let byModule = scopes.get(stack);
-  if (!byModule) scopes.set(stack, (byModule = new Map()));
-  let s = byModule.get(module);
-  if (!s) byModule.set(module, (s = new StackScope(stack, module)));
-  return s;
-}
-
 /**
  * Whether a `count` or `for_each` creates an instance: a literal as written; an expression as its module's presence
  * table declares (presence.ts, D211), or, where no table declares it (a fixture's module, a `for` expression over
@@ -137,7 +68,6 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
   const collect = (tf: Json, module: string) => {
     // A module the root does not call is not part of this workspace.
     if (module && !stack.root.module?.[module]) return;
-    const scope = scopeFor(stack, module);
     for (const [type, named] of Object.entries<Json>(tf.resource ?? {})) {
       for (const [name, raw] of Object.entries<Json>(named)) {
         if (!creates(raw.count ?? raw.for_each, () => declaredPresence(stack, module, type, name))) continue;
@@ -162,7 +92,6 @@ export function policyModel(stack: SynthesizedStack): PolicyModel {
           raw,
           dynamic,
           toggled: typeof raw.count === "string" && /\$\{.*\?.*:.*\}/.test(raw.count),
-          evaluated: (argument) => resolve(raw[argument], scope),
         });
       }
     }

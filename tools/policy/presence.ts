@@ -4,26 +4,17 @@
  * language's JavaScript back end over the module's inputs, each read by name (inputs.ts: the root's module block, a
  * knob's tfvars value). Nothing of the printed HCL is evaluated.
  */
-import {
-  evaluate,
-  exists,
-  holds,
-  presenceOf,
-  type PresenceTable,
-  type RuleValues,
-  type Term,
-} from "../../lib/core/rules";
+import { exists, holds, presenceOf, type PresenceTable, type RuleValues } from "../../lib/core/rules";
 import { CACHE_PRESENCE } from "../../modules/cache/config";
 import { CDN_PRESENCE } from "../../modules/cdn/config";
 import { COMPUTE_PRESENCE } from "../../modules/compute/config";
 import { DATABASE_PRESENCE } from "../../modules/database/config";
 import { MONITORING_PRESENCE } from "../../modules/monitoring/config";
-import { NETWORK_LOCALS, NETWORK_PRESENCE } from "../../modules/network/config";
+import { NETWORK_PRESENCE } from "../../modules/network/config";
 import { SECURITY_PRESENCE } from "../../modules/security/config";
 import { STORAGE_PRESENCE } from "../../modules/storage/config";
 import type { SynthesizedStack } from "../synthesized";
-import { byName } from "./inputs";
-import { isKnown } from "./value";
+import { inputsOf, UnknownInput } from "./inputs";
 
 /** Every module's presence table, by module name. */
 const TABLES: Readonly<Record<string, PresenceTable>> = {
@@ -36,32 +27,6 @@ const TABLES: Readonly<Record<string, PresenceTable>> = {
   security: SECURITY_PRESENCE,
   storage: STORAGE_PRESENCE,
 };
-
-/** The switch locals modules declare (`<MODULE>_LOCALS`), by module name. */
-const LOCALS: Readonly<Record<string, Readonly<Record<string, Term>>>> = { network: NETWORK_LOCALS };
-
-/** An input Terraform knows only after apply (or a local no table declares): the resource counts as present. */
-class UnknownInput extends Error {}
-
-/**
- * The inputs of `module` as the rule language reads them, each read by name when a presence reads it (a conditional
- * reads only the branch it takes): `x` is `var.x`, `local.x` the module's declared local x.
- */
-function inputsOf(stack: SynthesizedStack, module: string): Record<string, unknown> {
-  const locals = LOCALS[module] ?? {};
-  const read = (name: string): unknown => {
-    const local = /^local\.(.+)$/.exec(name);
-    if (local) {
-      if (!locals[local[1]]) throw new UnknownInput(name);
-      return evaluate(locals[local[1]], values as RuleValues);
-    }
-    const v = byName(stack, module, "${var." + name + "}");
-    if (!isKnown(v)) throw new UnknownInput(name);
-    return v;
-  };
-  const values = new Proxy({}, { get: (_, name) => (typeof name === "string" ? read(name) : undefined) });
-  return values;
-}
 
 /** Whether a `dynamic "<block>"` of `<type>.<name>` whose content is named `content` exists, as the table declares; undefined when it says nothing. */
 export function declaredBlock(

@@ -40,10 +40,6 @@ export function refersTo(v: Value | undefined, r: PolicyResource): boolean {
   return false;
 }
 
-/** An argument as the HCL evaluator resolves it where the model has one (model.ts `evaluated`), else as the model reads it. */
-export const evaluated = (r: PolicyResource, argument: string): Value | undefined =>
-  r.evaluated ? r.evaluated(argument) : r.config[argument];
-
 export const of = (m: PolicyModel, type: string) => m.resources.filter((r) => r.type === type);
 /** The existing resources of `type` whose `attribute` references `target`. */
 export const attached = (m: PolicyModel, type: string, attribute: string, target: PolicyResource) =>
