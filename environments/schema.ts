@@ -14,15 +14,16 @@ import { CdnSchema } from "../modules/cdn/config";
 import { ComputeSchema, MIGRATIONS_DATABASE_URL, parameterNames, WRITTEN_PARAMETERS } from "../modules/compute/config";
 import { CostSchema } from "./cost-schema";
 import { drProblems, DrSchema } from "../modules/dr/config";
-import { CACHE_CONTROLS, CacheSchema, engineVersionProblem } from "../modules/cache/config";
+import { CacheSchema, engineVersionProblem } from "../modules/cache/config";
+import { MODULE_DECLARATIONS } from "../modules/declarations";
 import { appRotationProblems, DatabaseSchema } from "../modules/database/config";
 import { alarmRecipientIssues, MonitoringSchema } from "../modules/monitoring/config";
 import { knobProblems, type KnobSet, type RuleContext } from "../lib/core/knobs";
 import { CACHE_KNOBS } from "../modules/cache/config";
-import { COMPUTE_CONTROLS, IMAGE_KNOBS, knobsOfService, taskKnobs } from "../modules/compute/config";
+import { IMAGE_KNOBS, knobsOfService, taskKnobs } from "../modules/compute/config";
 import { DATABASE_KNOBS } from "../modules/database/config";
-import { SECURITY_CONTROLS, SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
-import { STORAGE_CONTROLS, StorageSchema } from "../modules/storage/config";
+import { SecuritySchema, TERRAFORM_ROLES_NEED_STATE } from "../modules/security/config";
+import { StorageSchema } from "../modules/storage/config";
 import { EXEMPTION_TIER_RULE, type Exemptible } from "../lib/core/controls";
 import {
   databaseStart,
@@ -36,7 +37,6 @@ import {
   ALB_RULE_CONDITION_VALUES,
   CLOUDFRONT_PREFIX_LIST_LOOKUP,
   CLOUDFRONT_PREFIX_LIST_NAME,
-  NETWORK_CONTROLS,
   NetworkSchema,
 } from "../modules/network/config";
 
@@ -59,17 +59,16 @@ export interface ExemptibleControl {
 /**
  * Policy checks a development-tier environment may fail, each through a named exemption with its
  * reason: the controls each module declares with the config switch that turns it off
- * (`<MODULE>_CONTROLS` in modules/<m>/config.ts). The schema refuses a switch off without its exemption,
+ * (`<MODULE>_CONTROLS` in modules/<m>/config.ts, registered in modules/declarations.ts). The schema refuses a switch off without its exemption,
  * an exemption with the switch on, and any of either in a production-like environment. The policy gate
  * reads the same declarations; nothing lists them twice.
  */
-export const EXEMPTIBLE_CONTROLS: readonly ExemptibleControl[] = Object.entries({
-  ...CACHE_CONTROLS,
-  ...COMPUTE_CONTROLS,
-  ...NETWORK_CONTROLS,
-  ...SECURITY_CONTROLS,
-  ...STORAGE_CONTROLS,
-}).map(([id, exemptible]) => ({ id, exemptible: exemptible as Exemptible<EnvironmentConfig> }));
+export const EXEMPTIBLE_CONTROLS: readonly ExemptibleControl[] = Object.values(MODULE_DECLARATIONS).flatMap((m) =>
+  Object.entries(m.controls ?? {}).map(([id, exemptible]) => ({
+    id,
+    exemptible: exemptible as Exemptible<EnvironmentConfig>,
+  })),
+);
 
 /** The exemptible controls (all of them unless a test passes its own). */
 export function exemptibleChecks(controls: readonly ExemptibleControl[] = EXEMPTIBLE_CONTROLS): ExemptibleControl[] {

@@ -6,6 +6,9 @@ import { App, TerraformStack, TerraformVariable } from "cdktf";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { named, present } from "../../lib/core/module-stack";
 import { isTrue } from "../../lib/core/rules";
+import * as fs from "fs";
+import * as path from "path";
+import { MODULE_DECLARATIONS } from "../../modules/declarations";
 import { policyModel } from "../../tools/policy/model";
 import type { Json, SynthesizedStack } from "../../tools/synthesized";
 
@@ -88,4 +91,16 @@ test("a dynamic rule its module's table switches off is not in the resource's dy
     }).resources[0].dynamic;
   expect(acl(false)).toEqual({});
   expect(acl(true)).toEqual({ rule: [{ name: "rate-limit-per-ip" }] });
+});
+
+test("every presence table, local set and control set a module exports is in the one registry its readers use", () => {
+  const registered = new Set<unknown>(
+    Object.values(MODULE_DECLARATIONS).flatMap((d) => [d.presence, d.locals, d.controls].filter(Boolean)),
+  );
+  const dir = path.join(__dirname, "../../modules");
+  for (const m of fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, "config.ts")))) {
+    const config: Record<string, unknown> = require(path.join(dir, m, "config.ts")); // eslint-disable-line @typescript-eslint/no-require-imports
+    for (const [name, value] of Object.entries(config).filter(([n]) => /_(PRESENCE|LOCALS|CONTROLS)$/.test(n)))
+      expect([`${m}: ${name}`, registered.has(value)]).toEqual([`${m}: ${name}`, true]);
+  }
 });

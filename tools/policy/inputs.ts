@@ -6,9 +6,8 @@
  * an `Unknown` that keeps its text and module, so a check can still tell which resource it references; a JSON
  * document written as text (a policy with `${…}` inside its strings) is read as written.
  */
-import { evaluate, type RuleValues, type Term } from "../../lib/core/rules";
-import { COMPUTE_LOCALS } from "../../modules/compute/config";
-import { NETWORK_LOCALS } from "../../modules/network/config";
+import { evaluate, type RuleValues } from "../../lib/core/rules";
+import { MODULE_DECLARATIONS } from "../../modules/declarations";
 import type { Json, SynthesizedStack } from "../synthesized";
 import { isKnown, isUnknown, jsonencode, Unknown, type Value } from "./value";
 
@@ -60,12 +59,6 @@ function isDocument(s: string): boolean {
   }
 }
 
-/** The locals modules declare as rule-language terms (`<MODULE>_LOCALS`, D211), by module name: read by their term. */
-const LOCALS: Readonly<Record<string, Readonly<Record<string, Term>>>> = {
-  compute: COMPUTE_LOCALS,
-  network: NETWORK_LOCALS,
-};
-
 /** An input Terraform knows only after apply (or a local no module declares). */
 export class UnknownInput extends Error {}
 
@@ -74,7 +67,7 @@ export class UnknownInput extends Error {}
  * reads only the branch it takes): `x` is `var.x`, `local.x` the module's declared local x.
  */
 export function inputsOf(stack: SynthesizedStack, module: string): Record<string, unknown> {
-  const locals = LOCALS[module] ?? {};
+  const locals = MODULE_DECLARATIONS[module]?.locals ?? {};
   const read = (name: string): unknown => {
     const local = /^local\.(.+)$/.exec(name);
     if (local) {
@@ -91,7 +84,7 @@ export function inputsOf(stack: SynthesizedStack, module: string): Record<string
 
 /** A declared local's value over the module's inputs; an Unknown when it reads what Terraform knows only after apply. */
 function declaredLocal(stack: SynthesizedStack, module: string, name: string): Value | undefined {
-  const term = LOCALS[module]?.[name];
+  const term = MODULE_DECLARATIONS[module]?.locals?.[name];
   if (!term) return undefined;
   try {
     return evaluate(term, inputsOf(stack, module) as RuleValues) as Value;

@@ -4,29 +4,10 @@
  * language's JavaScript back end over the module's inputs, each read by name (inputs.ts: the root's module block, a
  * knob's tfvars value). Nothing of the printed HCL is evaluated.
  */
-import { exists, holds, presenceOf, type PresenceTable, type RuleValues } from "../../lib/core/rules";
-import { CACHE_PRESENCE } from "../../modules/cache/config";
-import { CDN_PRESENCE } from "../../modules/cdn/config";
-import { COMPUTE_PRESENCE } from "../../modules/compute/config";
-import { DATABASE_PRESENCE } from "../../modules/database/config";
-import { MONITORING_PRESENCE } from "../../modules/monitoring/config";
-import { NETWORK_PRESENCE } from "../../modules/network/config";
-import { SECURITY_PRESENCE } from "../../modules/security/config";
-import { STORAGE_PRESENCE } from "../../modules/storage/config";
+import { exists, holds, presenceOf, type RuleValues } from "../../lib/core/rules";
+import { MODULE_DECLARATIONS } from "../../modules/declarations";
 import type { SynthesizedStack } from "../synthesized";
 import { inputsOf, UnknownInput } from "./inputs";
-
-/** Every module's presence table, by module name. */
-const TABLES: Readonly<Record<string, PresenceTable>> = {
-  cache: CACHE_PRESENCE,
-  cdn: CDN_PRESENCE,
-  compute: COMPUTE_PRESENCE,
-  database: DATABASE_PRESENCE,
-  monitoring: MONITORING_PRESENCE,
-  network: NETWORK_PRESENCE,
-  security: SECURITY_PRESENCE,
-  storage: STORAGE_PRESENCE,
-};
 
 /** Whether a `dynamic "<block>"` of `<type>.<name>` whose content is named `content` exists, as the table declares; undefined when it says nothing. */
 export function declaredBlock(
@@ -36,7 +17,7 @@ export function declaredBlock(
   block: string,
   content: unknown,
 ): boolean | undefined {
-  const table = TABLES[module];
+  const table = MODULE_DECLARATIONS[module]?.presence;
   const presence = table && presenceOf(table, resource.type, resource.name);
   const rule =
     presence && !presence.each && typeof content === "string" ? presence.blocks?.[block]?.[content] : undefined;
@@ -63,7 +44,7 @@ export function declaredPresence(
   type: string,
   name: string,
 ): boolean | undefined {
-  const table = TABLES[module];
+  const table = MODULE_DECLARATIONS[module]?.presence;
   const presence = table && presenceOf(table, type, name);
   if (!presence) return undefined;
   return decided(() => exists(presence, inputsOf(stack, module)));
