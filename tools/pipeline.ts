@@ -5,6 +5,7 @@
  * workspace can run in CI at all (remote state, the right repository), a Markdown summary of a
  * saved plan, and the difference between two `npm run cost` reports (base branch vs pull request).
  */
+import { GITHUB_SUBJECT, SUBJECT_LOCALS, type GithubSubjectKind, type SubjectLocal } from "../modules/security/config";
 import type { Json, SynthesizedStack } from "./synthesized";
 
 export const OIDC_AUDIENCE = "sts.amazonaws.com";
@@ -34,11 +35,9 @@ function inputValue(stack: SynthesizedStack, module: string, name: string): unkn
   return ref ? stack.root.variable?.[ref[1]]?.default : v;
 }
 
-/** `${var.x}` references of a template, with the security module's inputs (and a loop variable) filled in. */
-function fill(stack: SynthesizedStack, template: string, iter?: { name: string; value: unknown }): string {
-  return template.replace(/\$\{([a-z0-9_.]+)\}/g, (_, ref: string) =>
-    iter && ref === iter.name ? String(iter.value) : String(inputValue(stack, "security", ref.replace(/^var\./, ""))),
-  );
+/** `${var.x}` references of a claim condition, with the security module's inputs filled in. */
+function fill(stack: SynthesizedStack, template: string): string {
+  return template.replace(/\$\{var\.([a-z0-9_]+)\}/g, (_, name: string) => String(inputValue(stack, "security", name)));
 }
 
 /** Whether the workspace has the Terraform roles (security.deploy.terraformRoles.enabled). */
@@ -49,8 +48,8 @@ export function hasTerraformRoles(stack: SynthesizedStack): boolean {
 /**
  * Reads the trust policy of one of the pipeline's roles in a synthesized workspace: `aws_iam_role.<name>` of the
  * security module writes it as `jsonencode(local.<name>_trust)` over a local in JSON syntax (D213), whose subject
- * condition is the subjects local (`concat([for x in var.list : "template"], ...)` or one `[for ...]`), filled with
- * the module inputs of the root, as are its other claim conditions. Throws when the policy is no longer in the form
+ * condition names a subjects local: its subjects are computed from that local's declaration (SUBJECT_LOCALS, the
+ * module's config) over the root's inputs, as its other claim conditions are filled with them. Throws when the policy is no longer in the form
  * this reads, so the workflow test cannot pass vacuously.
  */
 export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"): RoleTrust {
@@ -72,15 +71,15 @@ export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"
     throw new Error(
       `${stack.workspace}: the ${role} role's trust has no audience or subject condition in the expected form`,
     );
-  const local: string | undefined = security.locals?.[sub[1]];
-  const body = local ? /^\$\{(?:concat\((.*)\)|(\[for .*\]))\}$/s.exec(local) : null;
-  if (!body) throw new Error(`${stack.workspace}: local.${sub[1]} is not a concat(...) of for expressions`);
+  const kinds: Readonly<Partial<Record<GithubSubjectKind, string>>> | undefined =
+    SUBJECT_LOCALS[sub[1] as SubjectLocal];
+  if (!kinds) throw new Error(`${stack.workspace}: local.${sub[1]} is not a subjects local of SUBJECT_LOCALS`);
+  const repository = String(inputValue(stack, "security", "github_repository"));
   const subjects: string[] = [];
-  for (const m of (body[1] ?? body[2]).matchAll(/\[for (\w+) in var\.(\w+) : "((?:[^"\\]|\\.)*)"\]/g)) {
-    const [, iter, list, template] = m;
+  for (const [kind, list] of Object.entries(kinds) as [GithubSubjectKind, string][]) {
     const values = inputValue(stack, "security", list);
     if (!Array.isArray(values)) throw new Error(`${stack.workspace}: security input ${list} is not a list`);
-    for (const value of values) subjects.push(fill(stack, template, { name: iter, value }));
+    for (const value of values) subjects.push(GITHUB_SUBJECT[kind](repository, String(value)));
   }
   if (subjects.length === 0) throw new Error(`${stack.workspace}: local.${sub[1]} yields no subject`);
   const claims: Record<string, string[]> = {};
@@ -89,7 +88,7 @@ export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"
     if (claimName && claimName !== "aud" && claimName !== "sub" && typeof value === "string")
       claims[claimName] = [...(claims[claimName] ?? []), fill(stack, value)];
   }
-  return { audience: aud, repository: String(inputValue(stack, "security", "github_repository")), subjects, claims };
+  return { audience: aud, repository, subjects, claims };
 }
 
 /** The deploy role's trust (seed 002's role; kept for the application pipeline). */

@@ -265,3 +265,21 @@ export const SECURITY_PRESENCE: PresenceTable = {
   aws_iam_openid_connect_provider: { github: { when: isTrue("create_oidc_provider") } },
   aws_secretsmanager_secret: { app: { each: knob("secret_names") } },
 };
+
+/** The `sub` claim GitHub writes into a job's OIDC token, by what the job runs for (GitHub's documented formats). */
+export const GITHUB_SUBJECT = {
+  branch: (repository: string, branch: string) => `repo:${repository}:ref:refs/heads/${branch}`,
+  environment: (repository: string, environment: string) => `repo:${repository}:environment:${environment}`,
+} as const;
+export type GithubSubjectKind = keyof typeof GITHUB_SUBJECT;
+
+/**
+ * The subjects locals of the OIDC roles' trust policies: local name → the kinds of subject it lists → the module input
+ * (a list) whose values it lists. The module writes each local from here; `npm run pipeline -- check` computes the
+ * same subjects from here and the root's inputs, so neither reads the other's text.
+ */
+export const SUBJECT_LOCALS = {
+  github_subjects: { branch: "github_branches", environment: "github_environments" },
+  terraform_subjects: { environment: "github_environments" },
+} as const satisfies Readonly<Record<string, Readonly<Partial<Record<GithubSubjectKind, string>>>>>;
+export type SubjectLocal = keyof typeof SUBJECT_LOCALS;

@@ -3,11 +3,17 @@
  * Terraform roles): the module stack to add resources to, its `input`/`output` declarations, the
  * environment's `security` section and the root values every part uses, as tokens of the module's variables.
  */
-import { Token, type TerraformOutput, type TerraformVariable } from "cdktf";
+import { ref, TerraformLocal, Token, type TerraformOutput, type TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { InputSpec } from "../../lib/core/module-stack";
 import { hclExpr } from "../../lib/core/tokens";
-import type { SecurityConfig } from "./config";
+import {
+  GITHUB_SUBJECT,
+  SUBJECT_LOCALS,
+  type GithubSubjectKind,
+  type SecurityConfig,
+  type SubjectLocal,
+} from "./config";
 
 /** `ModuleStack.input`: declares a module variable and records the value the root passes. */
 export type DeclareInput = (name: string, value: unknown, spec: InputSpec) => TerraformVariable;
@@ -40,4 +46,24 @@ export interface SecurityPart {
  */
 export function forExpr(glue: TemplateStringsArray, ...tokens: unknown[]): string {
   return Token.asString(hclExpr(glue, ...tokens));
+}
+
+/**
+ * The subjects local `name` of SUBJECT_LOCALS (config.ts): for each kind of subject, `[for <k> in <list> :
+ * "<GITHUB_SUBJECT[kind]>"]` over the module input that lists its values (`lists`, tokens), joined with `concat`.
+ */
+export function subjectsLocal(
+  scope: Construct,
+  name: SubjectLocal,
+  lists: Readonly<Partial<Record<GithubSubjectKind, unknown>>>,
+  repository: string,
+): string[] {
+  const parts = Object.keys(SUBJECT_LOCALS[name]).map((k) => {
+    const kind = k as GithubSubjectKind;
+    const v = kind[0];
+    const subject = GITHUB_SUBJECT[kind](`\${${repository}}`, `\${${v}}`);
+    return `[for ${v} in ${Token.asString(lists[kind])} : "${subject}"]`;
+  });
+  const text = parts.length === 1 ? parts[0] : `concat(${parts.join(", ")})`;
+  return new TerraformLocal(scope, name, ref(text)).asList;
 }

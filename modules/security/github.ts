@@ -10,7 +10,7 @@ import { conditional, Fn, Op, TerraformLocal, Token } from "cdktf";
 import { policyDocument } from "../../lib/constructs/iam";
 import { jsonDocument, named, present } from "../../lib/core/module-stack";
 import { SECURITY_PRESENCE } from "./config";
-import { forExpr, type SecurityPart } from "./context";
+import { subjectsLocal, type SecurityPart } from "./context";
 import { matches } from "../../lib/core/rules";
 import { ZERO, firstOf } from "../../lib/core/tokens";
 import { deployPolicyStatements } from "./deploy";
@@ -78,11 +78,7 @@ export function deployRole(part: SecurityPart, clusterName: string | undefined):
     conditional(gh.createProvider, firstOf(provider, "arn"), `arn:aws:iam::${account}:oidc-provider/${OIDC_CLAIMS}`),
   ).asString;
   const [branches, environments, repo] = [Token.asString(gh.branches), Token.asString(gh.environments), gh.repository];
-  const subjects = new TerraformLocal(
-    scope,
-    "github_subjects",
-    forExpr`concat([for b in ${branches} : "repo:\${${repo}}:ref:refs/heads/\${b}"], [for e in ${environments} : "repo:\${${repo}}:environment:\${e}"])`,
-  ).asList;
+  const subjects = subjectsLocal(scope, "github_subjects", { branch: branches, environment: environments }, repo);
   const role = named(
     new IamRole(scope, "github_actions_role", {
       name: `${name}-github-actions`,

@@ -20,11 +20,11 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Lazy, TerraformLocal } from "cdktf";
+import { Lazy } from "cdktf";
 import type { Construct } from "constructs";
 import { policyDocument, type PolicyStatement } from "../../lib/constructs/iam";
 import { jsonDocument, named, workspaceTypes } from "../../lib/core/module-stack";
-import { forExpr } from "./context";
+import { subjectsLocal } from "./context";
 import { configurationReads, RESOURCE_TYPE_ACTIONS, refreshes, writesOf } from "./terraform-actions";
 import { POSTGRES_MULTI_USER_ROTATION_APP, SAR_STACK_PREFIX } from "../../lib/constructs/rotation";
 
@@ -447,11 +447,7 @@ export function terraformRoles(
     });
   // Environments only: never a branch subject, never pull_request (a pull request's plan reaches the plan role through its environment).
   const repo = github.repository;
-  const subjects = new TerraformLocal(
-    scope,
-    "terraform_subjects",
-    forExpr`[for e in ${github.environments} : "repo:\${${repo}}:environment:\${e}"]`,
-  ).asList;
+  const subjects = subjectsLocal(scope, "terraform_subjects", { environment: github.environments }, repo);
   const workflowRef = (ref: string) => `${repo}/${trust.workflow}@${ref}`;
   const plan = named(
     new IamRole(scope, "terraform_plan_role", {
