@@ -5,7 +5,12 @@
  * workspace can run in CI at all (remote state, the right repository), a Markdown summary of a
  * saved plan, and the difference between two `npm run cost` reports (base branch vs pull request).
  */
-import { GITHUB_SUBJECT, SUBJECT_LOCALS, type GithubSubjectKind, type SubjectLocal } from "../modules/security/config";
+import {
+  GITHUB_SUBJECT,
+  OIDC_SUBJECTS,
+  type GithubSubjectKind,
+  type OidcSubjectsLocal,
+} from "../modules/security/config";
 import type { Json, SynthesizedStack } from "./synthesized";
 
 export const OIDC_AUDIENCE = "sts.amazonaws.com";
@@ -48,7 +53,7 @@ export function hasTerraformRoles(stack: SynthesizedStack): boolean {
 /**
  * Reads the trust policy of one of the pipeline's roles in a synthesized workspace: `aws_iam_role.<name>` of the
  * security module writes it as `jsonencode(local.<name>_trust)` over a local in JSON syntax (D213), whose subject
- * condition names a subjects local: its subjects are computed from that local's declaration (SUBJECT_LOCALS, the
+ * condition names a subjects local: its subjects are computed from that local's declaration (OIDC_SUBJECTS, the
  * module's config) over the root's inputs, as its other claim conditions are filled with them. Throws when the policy is no longer in the form
  * this reads, so the workflow test cannot pass vacuously.
  */
@@ -72,8 +77,8 @@ export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"
       `${stack.workspace}: the ${role} role's trust has no audience or subject condition in the expected form`,
     );
   const kinds: Readonly<Partial<Record<GithubSubjectKind, string>>> | undefined =
-    SUBJECT_LOCALS[sub[1] as SubjectLocal];
-  if (!kinds) throw new Error(`${stack.workspace}: local.${sub[1]} is not a subjects local of SUBJECT_LOCALS`);
+    OIDC_SUBJECTS[sub[1] as OidcSubjectsLocal];
+  if (!kinds) throw new Error(`${stack.workspace}: local.${sub[1]} is not a subjects local of OIDC_SUBJECTS`);
   const repository = String(inputValue(stack, "security", "github_repository"));
   const subjects: string[] = [];
   for (const [kind, list] of Object.entries(kinds) as [GithubSubjectKind, string][]) {

@@ -278,8 +278,8 @@ export type GithubSubjectKind = keyof typeof GITHUB_SUBJECT;
  * (a list) whose values it lists. The module writes each local from here; `npm run pipeline -- check` computes the
  * same subjects from here and the root's inputs, so neither reads the other's text.
  */
-export const SUBJECT_LOCALS = {
+export const OIDC_SUBJECTS = {
   github_subjects: { branch: "github_branches", environment: "github_environments" },
   terraform_subjects: { environment: "github_environments" },
 } as const satisfies Readonly<Record<string, Readonly<Partial<Record<GithubSubjectKind, string>>>>>;
-export type SubjectLocal = keyof typeof SUBJECT_LOCALS;
+export type OidcSubjectsLocal = keyof typeof OIDC_SUBJECTS;

@@ -9,10 +9,10 @@ import type { InputSpec } from "../../lib/core/module-stack";
 import { hclExpr } from "../../lib/core/tokens";
 import {
   GITHUB_SUBJECT,
-  SUBJECT_LOCALS,
+  OIDC_SUBJECTS,
   type GithubSubjectKind,
   type SecurityConfig,
-  type SubjectLocal,
+  type OidcSubjectsLocal,
 } from "./config";
 
 /** `ModuleStack.input`: declares a module variable and records the value the root passes. */
@@ -49,16 +49,16 @@ export function forExpr(glue: TemplateStringsArray, ...tokens: unknown[]): strin
 }
 
 /**
- * The subjects local `name` of SUBJECT_LOCALS (config.ts): for each kind of subject, `[for <k> in <list> :
+ * The subjects local `name` of OIDC_SUBJECTS (config.ts): for each kind of subject, `[for <k> in <list> :
  * "<GITHUB_SUBJECT[kind]>"]` over the module input that lists its values (`lists`, tokens), joined with `concat`.
  */
 export function subjectsLocal(
   scope: Construct,
-  name: SubjectLocal,
+  name: OidcSubjectsLocal,
   lists: Readonly<Partial<Record<GithubSubjectKind, unknown>>>,
   repository: string,
 ): string[] {
-  const parts = Object.keys(SUBJECT_LOCALS[name]).map((k) => {
+  const parts = Object.keys(OIDC_SUBJECTS[name]).map((k) => {
     const kind = k as GithubSubjectKind;
     const v = kind[0];
     const subject = GITHUB_SUBJECT[kind](`\${${repository}}`, `\${${v}}`);
