@@ -1,5 +1,5 @@
 import { problems } from "../helpers/config";
-import { containerDefs, inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
+import { containerDefs, documentOf, inputs, resource, resourcesOf, synthAll, type Json } from "../helpers/synth";
 import { buildWorkspace, synthWorkspace } from "../helpers/workspace-fixture";
 import { PLACEHOLDER_IMAGE_TAG, TOOLBOX_IMAGE } from "../../modules/compute/config";
 import { PLACEHOLDER_TAG_WARNING, TOOLBOX_LIFETIME_SECONDS, TOOLBOX_PURPOSE } from "../../modules/compute";
@@ -39,7 +39,8 @@ describe("cluster and registry", () => {
       image_scanning_configuration: { scan_on_push: true },
       encryption_configuration: [{ encryption_type: "KMS", kms_key: "${var.data_kms_key_arn}" }],
     });
-    expect(resource(compute(), "aws_ecr_lifecycle_policy", "app").policy).toContain('"countNumber" = var.keep_images');
+    const [rule] = documentOf(compute(), "aws_ecr_lifecycle_policy", "app", "policy").rules;
+    expect(rule.selection).toMatchObject({ countType: "imageCountMoreThan", countNumber: "${var.keep_images}" });
   });
 
   test("logs go to /ecs/<name> with 7/30/90 days of retention (seed 000 §4)", () => {

@@ -8,9 +8,9 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { Token } from "cdktf";
-import { declaredLocal, named } from "../../lib/core/module-stack";
+import { declaredLocal, jsonDocument, named } from "../../lib/core/module-stack";
 import { COMPUTE_LOCALS, serviceVariablePrefix as tf } from "./config";
-import { jsonencode, type ComputeContext } from "./parts";
+import type { ComputeContext } from "./parts";
 
 export interface Cluster {
   /** `/ecs/<name>`: the one-off tasks, and every service unless `logGroupPerService`. */
@@ -89,7 +89,7 @@ function repository(ctx: ComputeContext, image: string): EcrRepository {
   named(
     new EcrLifecyclePolicy(scope, `ecr_policy_${tf(image)}`, {
       repository: repo.name,
-      policy: jsonencode({
+      policy: jsonDocument(scope, `${tf(image)}_ecr_lifecycle`, {
         rules: [
           {
             rulePriority: 1,

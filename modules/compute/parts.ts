@@ -4,7 +4,6 @@
  */
 import {
   call,
-  Fn,
   ref,
   TerraformStack,
   Token,
@@ -116,32 +115,6 @@ export interface ComputeContext {
  */
 export function hclObject(entries: Readonly<Record<string, unknown>>): string {
   return Token.asString(call("", [entries]));
-}
-
-/**
- * Quotes and backslashes of literal strings written HCL-safe, keys whose value is undefined dropped: cdktf writes a
- * string inside a function call between quotes escaping only newlines and `${` (a quote in a shell script would end
- * the HCL string). A string with a token inside keeps its literal parts as they are, so they must need no escape.
- */
-function hclSafe(value: unknown): unknown {
-  if (typeof value === "string") {
-    if (!Token.isUnresolved(value)) return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
-    if (/["\\]/.test(value)) throw new Error(`compute: a quote or backslash beside a token in ${value}`);
-    return value;
-  }
-  if (Array.isArray(value)) return value.map(hclSafe);
-  if (value && typeof value === "object" && !Token.isUnresolved(value))
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, hclSafe(v)]),
-    );
-  return value;
-}
-
-/** `jsonencode(<value>)` of a document no check reads (the ECR lifecycle policy): an HCL object of tokens and HCL-safe literals. */
-export function jsonencode(value: unknown): string {
-  return Fn.jsonencode(hclSafe(value));
 }
 
 /** A task definition's container definitions: `jsonencode(local.<id>_container_definitions)` (D213). */
