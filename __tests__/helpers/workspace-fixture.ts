@@ -58,8 +58,9 @@ export function synthWorkspace(
  * `dir` or `tfvars` synthesizes the whole workspace to disk. A module test that reads one module pays for that module
  * (a tenth of a full synthesis; docs/testing.md, Speed).
  *
- * Within a jest run a variant synthesized to disk is shared by input: test files that build the same variant read
- * the first one's directory (`<run root>/ws-shared/<hash>`). Callers must not change the directory.
+ * Within a jest run what is built of a variant is shared by input: test files that build the same variant read the
+ * parts another file resolved (`<run root>/ws-parts/<hash>/<part>.json`; the workspace is only built when a part is
+ * missing) and the directory another file synthesized (`<run root>/ws-shared/<hash>`). Callers must not change it.
  */
 export function buildWorkspace(
   ws: Workspace | string,
@@ -75,19 +76,21 @@ export function buildWorkspace(
     .slice(0, 16);
   const shared = process.env.EDU_TMP_ROOT && path.join(process.env.EDU_TMP_ROOT, "ws-shared", key);
   if (shared && fs.existsSync(shared)) return readStack(path.join(shared, "stacks", ws), ws);
-  const app = new PlatformApp({ outdir: tempDir("ws-in-memory") });
-  const platform = buildPlatform(app, env, product);
+  const parts = process.env.EDU_TMP_ROOT && path.join(process.env.EDU_TMP_ROOT, "ws-parts", key);
+  let platform: Platform | undefined;
+  const built = () => (platform ??= buildPlatform(new PlatformApp({ outdir: tempDir("ws-in-memory") }), env, product));
   let written: SynthesizedStack | undefined;
   const onDisk = () => (written ??= synthToDisk(ws, env, product, shared));
-  const once = <T>(read: () => T): (() => T) => {
-    let value: { v: T } | undefined;
-    return () => (value ??= { v: read() }).v;
-  };
-  const root = once(() => rootJson(platform.root));
+  const root = once(() => sharedPart(parts, "root", () => rootJson(built().root)));
+  const names = sharedPart(parts, "module-names", () =>
+    modulesOf(built())
+      .map((m) => m.moduleName)
+      .sort(),
+  );
   const modules: Record<string, Json> = {};
-  for (const m of [...modulesOf(platform)].sort((a, b) => a.moduleName.localeCompare(b.moduleName))) {
-    const json = once(() => moduleJson(m));
-    Object.defineProperty(modules, m.moduleName, { enumerable: true, get: json });
+  for (const name of names) {
+    const json = once(() => sharedPart(parts, `module-${name}`, () => moduleJson(modulesOf(built()), name)));
+    Object.defineProperty(modules, name, { enumerable: true, get: json });
   }
   return {
     workspace: ws,
@@ -104,6 +107,28 @@ export function buildWorkspace(
   };
 }
 
+/** `read` run once, on the first call. */
+function once<T>(read: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: read() }).v;
+}
+
+/**
+ * One resolved part of a variant, shared by the run's test files under `dir` (one JSON file per part, published
+ * atomically): a part another file has resolved is read back, never built again.
+ */
+function sharedPart<T>(dir: string | undefined, name: string, make: () => T): T {
+  const file = dir && path.join(dir, `${name}.json`);
+  if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  const value = make();
+  if (!file || !dir) return value;
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(value));
+  fs.renameSync(tmp, file);
+  return value;
+}
+
 /** The module stacks a workspace calls. */
 function modulesOf(platform: Platform): ModuleStack[] {
   return Object.values(platform).filter((v): v is ModuleStack => v instanceof ModuleStack);
@@ -116,7 +141,9 @@ function rootJson(root: WorkspaceStack): Json {
 }
 
 /** A module's main.tf.json as the workspace writes it, refused as synthesis refuses it (its constructs' validations). */
-function moduleJson(m: ModuleStack): Json {
+function moduleJson(stacks: ModuleStack[], name: string): Json {
+  const m = stacks.find((s) => s.moduleName === name);
+  if (!m) throw new Error(`no module ${name}`);
   for (const message of m.node
     .findAll()
     .filter((n) => n !== m)
