@@ -4,7 +4,7 @@ import { WORKSPACES, ConfigError, EDUAUTISMO, PRODUCTS, workspaceLabel } from ".
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/core/versions";
 import { addresses, inputs, movedBlocks, resource, synthAll, type Json, tempDir } from "../helpers/synth";
 import { readContract } from "../../scripts/addresses";
-import { pipelineReadyWorkspace } from "../helpers/workspace-fixture";
+import { pipelineReadyWorkspace, synthWorkspace } from "../helpers/workspace-fixture";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Construct } from "constructs";
 import { PlatformApp } from "../../lib/core/app";
@@ -488,6 +488,16 @@ describe("the deployed image tag's one home (images.json)", () => {
       },
     );
   });
+});
+
+// The fixture of every module test (workspace-fixture.ts) resolves only the parts a test reads: they must be what
+// `npm run synth` writes, or module tests would check JSON no operator gets.
+test("a workspace variant's root and modules, resolved apart, are byte for byte what the synthesis writes", () => {
+  const variant = synthWorkspace("dev");
+  expect(Object.keys(variant.modules)).toEqual(Object.keys(stacks.dev.modules));
+  for (const m of Object.keys(stacks.dev.modules))
+    expect(JSON.stringify(variant.modules[m])).toBe(JSON.stringify(stacks.dev.modules[m]));
+  expect(JSON.stringify(variant.root)).toBe(JSON.stringify(stacks.dev.root));
 });
 
 // Formerly addresses.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
