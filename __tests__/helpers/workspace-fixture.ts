@@ -19,9 +19,12 @@ import {
 } from "../../environments";
 import { withDeployedImages } from "../../environments/deployed-images";
 import { withDefaults } from "../../environments/product-spec";
-import { buildPlatform } from "../../platform";
-import { PlatformApp } from "../../lib/core/app";
-import { readStack, tempDir, type SynthesizedStack } from "./synth";
+import { TerraformStack } from "cdktf";
+import { buildPlatform, type Platform } from "../../platform";
+import { PlatformApp, validationsOf } from "../../lib/core/app";
+import { ModuleStack } from "../../lib/core/module-stack";
+import type { WorkspaceStack } from "../../lib/core/workspace-stack";
+import { readStack, tempDir, type Json, type SynthesizedStack } from "./synth";
 import type { Mutable } from "./config";
 
 /** A deep copy of a product's checked-in input of `ws` (over its defaults). */
@@ -46,12 +49,18 @@ export function synthWorkspace(
 }
 
 /**
- * Synthesizes workspace `ws` of `product` alone from a whole input (e.g. one workspace of `inputs()` after a test
- * changed it) and reads it back. Throws ConfigError when a rule refuses it.
+ * Workspace `ws` of `product` built alone from a whole input (e.g. one workspace of `inputs()` after a test changed
+ * it), read back as `npm run synth` writes it. Throws ConfigError when a rule refuses it.
  *
- * Within a jest run the result is shared by input: test files that build the same variant (production without a
- * cache is built by four files) read the first one's directory (`<run root>/ws-shared/<hash>`). Callers must not
- * change the directory.
+ * What a test reads is all that is synthesized: the workspace is built (every module constructed, so what one module
+ * reads from another is wired as in a full synthesis), then `root` and each of `modules.<m>` are resolved the first
+ * time they are read, to the JSON `npm run synth` writes for them (cdk.tf.json, modules/<m>/main.tf.json). Reading
+ * `dir` or `tfvars` synthesizes the whole workspace to disk. A module test that reads one module pays for that module
+ * (a tenth of a full synthesis; docs/testing.md, Speed).
+ *
+ * Within a jest run what is built of a variant is shared by input: test files that build the same variant read the
+ * parts another file resolved (`<run root>/ws-parts/<hash>/<part>.json`; the workspace is only built when a part is
+ * missing) and the directory another file synthesized (`<run root>/ws-shared/<hash>`). Callers must not change it.
  */
 export function buildWorkspace(
   ws: Workspace | string,
@@ -67,6 +76,102 @@ export function buildWorkspace(
     .slice(0, 16);
   const shared = process.env.EDU_TMP_ROOT && path.join(process.env.EDU_TMP_ROOT, "ws-shared", key);
   if (shared && fs.existsSync(shared)) return readStack(path.join(shared, "stacks", ws), ws);
+  const parts = process.env.EDU_TMP_ROOT && path.join(process.env.EDU_TMP_ROOT, "ws-parts", key);
+  let platform: Platform | undefined;
+  const built = () => (platform ??= buildPlatform(new PlatformApp({ outdir: tempDir("ws-in-memory") }), env, product));
+  let written: SynthesizedStack | undefined;
+  const onDisk = () => (written ??= synthToDisk(ws, env, product, shared));
+  const root = once(() => sharedPart(parts, "root", () => rootJson(built().root)));
+  const names = sharedPart(parts, "module-names", () =>
+    modulesOf(built())
+      .map((m) => m.moduleName)
+      .sort(),
+  );
+  const modules: Record<string, Json> = {};
+  for (const name of names) {
+    const json = once(() => sharedPart(parts, `module-${name}`, () => moduleJson(modulesOf(built()), name)));
+    Object.defineProperty(modules, name, { enumerable: true, get: json });
+  }
+  return {
+    workspace: ws,
+    get dir() {
+      return onDisk().dir;
+    },
+    get tfvars() {
+      return onDisk().tfvars;
+    },
+    get root() {
+      return root();
+    },
+    modules,
+  };
+}
+
+/** `read` run once, on the first call. */
+function once<T>(read: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: read() }).v;
+}
+
+/**
+ * One resolved part of a variant, shared by the run's test files under `dir` (one JSON file per part, published
+ * atomically): a part another file has resolved is read back, never built again.
+ */
+function sharedPart<T>(dir: string | undefined, name: string, make: () => T): T {
+  const file = dir && path.join(dir, `${name}.json`);
+  if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  const value = make();
+  if (!file || !dir) return value;
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(value));
+  fs.renameSync(tmp, file);
+  return value;
+}
+
+/** The module stacks a workspace calls. */
+function modulesOf(platform: Platform): ModuleStack[] {
+  return Object.values(platform).filter((v): v is ModuleStack => v instanceof ModuleStack);
+}
+
+/** The root's cdk.tf.json as cdktf writes it: prepared (the local backend when there is no other), keys sorted. */
+function rootJson(root: WorkspaceStack): Json {
+  TerraformStack.prototype.prepareStack.call(root);
+  return sortedKeys(root.toTerraform()) as Json;
+}
+
+/** A module's main.tf.json as the workspace writes it, refused as synthesis refuses it (its constructs' validations). */
+function moduleJson(stacks: ModuleStack[], name: string): Json {
+  const m = stacks.find((s) => s.moduleName === name);
+  if (!m) throw new Error(`no module ${name}`);
+  for (const message of m.node
+    .findAll()
+    .filter((n) => n !== m)
+    .flatMap(validationsOf))
+    throw new Error(`module "${m.moduleName}": ${message}`);
+  return JSON.parse(JSON.stringify(m.toModuleJson())) as Json;
+}
+
+/** A JSON value with every object's keys sorted (what cdktf's json-stable-stringify writes). */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .filter((k) => obj[k] !== undefined)
+      .map((k) => [k, sortedKeys(obj[k])]),
+  );
+}
+
+/** The whole workspace synthesized to disk and read back, published under `shared` for the run's other files. */
+function synthToDisk(
+  ws: string,
+  env: ReturnType<typeof loadEnvironments>[number],
+  product: Product,
+  shared: string | undefined,
+): SynthesizedStack {
   const outdir = tempDir(`ws-${product.id}-${ws}`);
   const app = new PlatformApp({ outdir });
   buildPlatform(app, env, product);

@@ -1,6 +1,7 @@
-/** Error paths of the security and storage knobs: each rule fails with its field path and reason. */
+/** Error paths of the security and storage knobs: each rule fails with its field path and reason; then the runbook knobs (tfvars and their validation blocks). */
 import {
   ConfigError,
+  ENVIRONMENT_INPUTS,
   crossProductProblems,
   loadEnvironments,
   OIDC_PROVIDER_PER_ACCOUNT_DOC,
@@ -14,8 +15,12 @@ import {
   parseEnvironment,
   type ExemptibleControl,
 } from "../../environments";
+import { ruleCondition, terraformMessage, type RuleContext } from "../../lib/core/knobs";
+import { CACHE_KNOBS } from "../../modules/cache/config";
+import { DATABASE_KNOBS } from "../../modules/database/config";
+import { KNOB_CASES } from "../helpers/knob-cases";
 import { problems, type Mutable } from "../helpers/config";
-import { inputs } from "../helpers/synth";
+import { inputs, synthAll } from "../helpers/synth";
 import { GEO_RULE_NEEDS_REASON } from "../../modules/security/config";
 import { ALARMS_NEED_RECIPIENTS } from "../../modules/monitoring/config";
 import { runningValidation } from "../../composition/running";
@@ -436,5 +441,78 @@ describe("strictness is the tier", () => {
       const input = { ...inputs().production, workspace: "sandbox", stoppable: true };
       expect(rule(input, "sandbox").condition).toBe('var.environment_running || "sandbox" != "production"');
     });
+  });
+});
+
+// Formerly knobs.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("the runbook knobs: written to tfvars, validated at synth with the text Terraform prints at plan", () => {
+  /** The rule context of a checked-in workspace: its name and its tier's strictness. */
+  const ctx = (ws: "dev" | "staging" | "production"): RuleContext => ({
+    label: ws,
+    strict: ENVIRONMENT_INPUTS[ws].tier === "production-like",
+  });
+  const cacheRules = (ws: "dev" | "staging" | "production") => CACHE_KNOBS.rules(ctx(ws));
+  const databaseRules = (ws: "dev" | "staging" | "production") => DATABASE_KNOBS.rules(ctx(ws));
+
+  const { stacks } = synthAll();
+
+  test.each(KNOB_CASES.map((c) => [c.rule, c] as const))("synthesis rejects: %s", (_rule, c) => {
+    expect(problems(c.ws, c.config)).toContain(`${c.ws}.${c.path}: ${c.message}`);
+  });
+
+  test.each(["dev", "staging", "production"] as const)(
+    "every knob rule of %s is a validation block of its root variable",
+    (ws) => {
+      const rules = [...cacheRules(ws), ...databaseRules(ws)];
+      for (const rule of rules) {
+        expect(stacks[ws].root.variable[rule.variable].validation).toContainEqual({
+          condition: `\${${ruleCondition(rule)}}`,
+          error_message: terraformMessage(rule),
+        });
+      }
+    },
+  );
+
+  test("the Multi-AZ and 7-day backup rules guard staging and production, not dev", () => {
+    for (const ws of ["staging", "production"] as const)
+      expect(databaseRules(ws).map((r) => r.variable)).toEqual(
+        expect.arrayContaining(["db_multi_az", "db_backup_retention_period"]),
+      );
+    expect(stacks.dev.root.variable.db_multi_az.validation ?? []).toEqual([]);
+    expect(databaseRules("dev").filter((r) => ruleCondition(r).includes(">= 7"))).toEqual([]);
+  });
+
+  test("Redis TLS, AUTH, failover and Multi-AZ cannot be switched off in staging or production tfvars", () => {
+    const guarded = (ws: "dev" | "staging" | "production") =>
+      cacheRules(ws)
+        .filter((r) => ruleCondition(r) === `var.${r.variable}`)
+        .map((r) => r.variable)
+        .sort();
+    expect(guarded("staging")).toEqual([
+      "redis_auth_enabled",
+      "redis_automatic_failover_enabled",
+      "redis_multi_az_enabled",
+      "redis_transit_encryption_enabled",
+    ]);
+    expect(guarded("production")).toEqual(guarded("staging"));
+    expect(guarded("dev")).toEqual([]);
+  });
+
+  describe.each(["dev", "staging", "production"] as const)("tfvars of %s", (ws) => {
+    test("hold every cache and database knob (the names seed 000 §8.3–8.4 edits)", () => {
+      for (const k of [...Object.keys(CACHE_KNOBS.knobs), ...Object.keys(DATABASE_KNOBS.knobs)])
+        expect(stacks[ws].tfvars).toMatch(new RegExp(`\\n${k} = `));
+    });
+
+    test("hold no secret", () => {
+      expect(stacks[ws].tfvars).not.toMatch(/auth_token|password|secret/i);
+    });
+  });
+
+  test("dev's tfvars are seed 000 §8.3's fix: one node, no failover, no Multi-AZ", () => {
+    const t = stacks.dev.tfvars;
+    expect(t).toContain("\nredis_num_cache_nodes = 1\n");
+    expect(t).toContain("\nredis_automatic_failover_enabled = false\n");
+    expect(t).toContain("\nredis_multi_az_enabled = false\n");
   });
 });

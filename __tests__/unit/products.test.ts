@@ -20,8 +20,7 @@ import { readContract } from "../../scripts/addresses";
 import { productArgs } from "../../scripts/synthesized";
 import { shopProduct } from "../fixtures/shop-product";
 import { containerDefs, productStacks, synthAll, inputs, resource, resourcesOf } from "../helpers/synth";
-import { tempDir } from "../../tools/terraform";
-import { synthesize, synthesizeProducts } from "../../platform";
+import { synthesizeProducts } from "../../platform";
 import { PRODUCT_DEFAULTS } from "../../environments/eduautismo/product";
 import { withDefaults } from "../../environments/product-spec";
 import { problems, type Mutable } from "../helpers/config";
@@ -260,6 +259,37 @@ describe("the product tooling, with a fixture product", () => {
     const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
     expect(readmeWithProducts(readme, productsTable(edu, others))).toBe(readme);
   });
+
+  describe("a second product", () => {
+    // The fixture product's synthesis above (productStacks synthesizes it into its own directory): read, not repeated.
+    const dir = set.dir("qa");
+    const text = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
+
+    test("goes to cdktf.out/<product>/stacks/<ws>, with its own bootstrap stack", () => {
+      const stacksDir = path.dirname(dir);
+      expect(path.relative(path.dirname(path.dirname(stacksDir)), stacksDir)).toBe(path.join("shop", "stacks"));
+      expect(fs.readdirSync(stacksDir).sort()).toEqual(["bootstrap", "qa"]);
+      expect(fs.existsSync(path.join(dir, "cdk.tf.json"))).toBe(true);
+      expect(fs.existsSync(path.join(stacksDir, "bootstrap", "cdk.tf.json"))).toBe(true);
+    });
+
+    test("never mentions EduAutismo: every module and the root are product-neutral", () => {
+      const files = [
+        ...fs.readdirSync(path.join(dir, "modules")).map((m) => `modules/${m}/main.tf.json`),
+        "cdk.tf.json",
+        "environments/qa/terraform.tfvars",
+      ];
+      expect(files.filter((f) => /eduautismo|bncc/i.test(text(f)))).toEqual([]);
+    });
+
+    test("has its own names and buckets, and no app-setting knobs", () => {
+      expect(text("environments/qa/terraform.tfvars")).not.toContain("cache_ttl");
+      expect(JSON.parse(text("cdk.tf.json")).output.media_bucket_name.description).toBe("Product photos.");
+      const monitoring = JSON.parse(text("cdk.tf.json")).module.monitoring;
+      expect(monitoring.alarm_prefix).toBe("shop-qa");
+      expect(monitoring.dashboard_name).toBe("shop-${var.environment}");
+    });
+  });
 });
 
 // Formerly product.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
@@ -353,37 +383,6 @@ describe("product-neutral modules (a product is a config)", () => {
       const s = synthAll().stacks.dev;
       expect(s.root.module.cache.purpose).toBeUndefined();
       expect(JSON.stringify(s.modules.cache)).toContain(`(${PRODUCT_DEFAULTS.cache?.purpose})`);
-    });
-  });
-
-  describe("a second product", () => {
-    const EXAMPLE = shopProduct();
-    const outdir = tempDir("second-product");
-    const { platforms } = synthesize({ product: EXAMPLE, outdir });
-    const dir = path.join(outdir, "shop", "stacks", "qa");
-    const text = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
-
-    test("goes to cdktf.out/<product>/stacks/<ws>, with its own bootstrap stack", () => {
-      expect(platforms.map((p) => p.root.workspace)).toEqual(["qa"]);
-      expect(fs.existsSync(path.join(dir, "cdk.tf.json"))).toBe(true);
-      expect(fs.existsSync(path.join(outdir, "shop", "stacks", "bootstrap", "cdk.tf.json"))).toBe(true);
-    });
-
-    test("never mentions EduAutismo: every module and the root are product-neutral", () => {
-      const files = [
-        ...fs.readdirSync(path.join(dir, "modules")).map((m) => `modules/${m}/main.tf.json`),
-        "cdk.tf.json",
-        "environments/qa/terraform.tfvars",
-      ];
-      expect(files.filter((f) => /eduautismo|bncc/i.test(text(f)))).toEqual([]);
-    });
-
-    test("has its own names and buckets, and no app-setting knobs", () => {
-      expect(text("environments/qa/terraform.tfvars")).not.toContain("cache_ttl");
-      expect(JSON.parse(text("cdk.tf.json")).output.media_bucket_name.description).toBe("Product photos.");
-      const monitoring = JSON.parse(text("cdk.tf.json")).module.monitoring;
-      expect(monitoring.alarm_prefix).toBe("shop-qa");
-      expect(monitoring.dashboard_name).toBe("shop-${var.environment}");
     });
   });
 

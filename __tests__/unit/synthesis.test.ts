@@ -2,8 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { WORKSPACES, ConfigError, EDUAUTISMO, PRODUCTS, workspaceLabel } from "../../environments";
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION } from "../../lib/core/versions";
-import { inputs, synthAll, type Json, tempDir } from "../helpers/synth";
-import { pipelineReadyWorkspace } from "../helpers/workspace-fixture";
+import { addresses, inputs, movedBlocks, resource, synthAll, type Json, tempDir } from "../helpers/synth";
+import { readContract } from "../../scripts/addresses";
+import { pipelineReadyWorkspace, synthWorkspace } from "../helpers/workspace-fixture";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Construct } from "constructs";
 import { PlatformApp } from "../../lib/core/app";
@@ -486,5 +487,135 @@ describe("the deployed image tag's one home (images.json)", () => {
         }
       },
     );
+  });
+});
+
+// The fixture of every module test (workspace-fixture.ts) resolves only the parts a test reads: they must be what
+// `npm run synth` writes, or module tests would check JSON no operator gets.
+test("a workspace variant's root and modules, resolved apart, are byte for byte what the synthesis writes", () => {
+  const variant = synthWorkspace("dev");
+  expect(Object.keys(variant.modules)).toEqual(Object.keys(stacks.dev.modules));
+  for (const m of Object.keys(stacks.dev.modules))
+    expect(JSON.stringify(variant.modules[m])).toBe(JSON.stringify(stacks.dev.modules[m]));
+  expect(JSON.stringify(variant.root)).toBe(JSON.stringify(stacks.dev.root));
+});
+
+// Formerly addresses.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("the address contract", () => {
+  describe.each(WORKSPACES)("address contract of %s", (ws) => {
+    const now = addresses(stacks[ws]);
+    const contract = readContract(ws);
+
+    test("the contract file exists and is not empty", () => {
+      expect(contract.length).toBeGreaterThan(0);
+    });
+
+    test("every contracted address still exists, or a moved block says where it went", () => {
+      const moved = new Set(movedBlocks(stacks[ws]).map((m) => m.from));
+      const lost = contract.filter((a) => !now.includes(a) && !moved.has(a));
+      expect(lost).toEqual([]);
+    });
+
+    test("the contract lists exactly the synthesized addresses (npm run addresses -- --update after a deliberate change)", () => {
+      expect(now).toEqual(contract);
+    });
+
+    test("addresses are readable: no hash suffixes", () => {
+      for (const a of now)
+        expect(a).toMatch(/^(module\.[a-z_]+\.)?(data\.)?(aws_[a-z0-9_]+|terraform_data)\.[a-z][a-z0-9_]*$/);
+    });
+  });
+
+  test("network, security, storage, cache and database have the same addresses in every workspace", () => {
+    const shared = (ws: string) =>
+      addresses(stacks[ws]).filter((a) => /^module\.(network|security|storage|cache|database)\./.test(a));
+    expect(shared("dev")).toEqual(shared("production"));
+    expect(shared("staging")).toEqual(shared("production"));
+  });
+
+  test("compute differs only where config decides structure: the HTTPS listener, request-count and app-metric scaling and the CloudFront-only ALB", () => {
+    const compute = (ws: string) => addresses(stacks[ws]).filter((a) => a.startsWith("module.compute."));
+    const extra = compute("production").filter((a) => !compute("dev").includes(a));
+    expect(extra).toEqual([
+      "module.compute.aws_appautoscaling_policy.app_app_metric",
+      "module.compute.aws_appautoscaling_policy.app_requests",
+      "module.compute.aws_lb_listener.https",
+      "module.compute.aws_lb_listener_rule.app",
+      "module.compute.terraform_data.origin_verify",
+    ]);
+  });
+});
+
+// Formerly bootstrap.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("the state bootstrap stack", () => {
+  const boot: Json = readStackRoot(outdir);
+
+  function readStackRoot(dir: string): Json {
+    // The bootstrap stack has no modules or tfvars: read its root only.
+    return JSON.parse(fs.readFileSync(path.join(dir, "stacks", "bootstrap", "cdk.tf.json"), "utf8"));
+  }
+
+  test("the state bucket is versioned, so every earlier state can be restored", () => {
+    expect(resource(boot, "aws_s3_bucket_versioning", "state").versioning_configuration).toEqual({ status: "Enabled" });
+  });
+
+  test("old state versions are kept 90 days, then expire", () => {
+    const rule = resource(boot, "aws_s3_bucket_lifecycle_configuration", "state").rule.find(
+      (r: Json) => r.id === "keep-old-state-versions",
+    );
+    expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
+  });
+
+  test("the state bucket is encrypted, private, TLS-only and cannot be destroyed by a plan", () => {
+    expect(resource(boot, "aws_s3_bucket", "state").lifecycle).toEqual({ prevent_destroy: true });
+    expect(
+      resource(boot, "aws_s3_bucket_server_side_encryption_configuration", "state").rule[0]
+        .apply_server_side_encryption_by_default.sse_algorithm,
+    ).toBe("AES256");
+    expect(resource(boot, "aws_s3_bucket_public_access_block", "state").restrict_public_buckets).toBe(true);
+    expect(resource(boot, "aws_s3_bucket_policy", "state").policy).toContain("aws:SecureTransport");
+  });
+
+  test("its own state stays local (it creates the bucket everything else uses)", () => {
+    expect(boot.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
+  });
+
+  test("no DynamoDB lock table unless asked (use_lockfile locks in S3)", () => {
+    expect(boot.resource.aws_dynamodb_table).toBeUndefined();
+    const out = tempDir("boot-lock");
+    // No workspaces (inputs: {}): the bootstrap stack alone, which is what the lock table belongs to.
+    synthesize({
+      outdir: out,
+      inputs: {},
+      bootstrap: { accountId: "333333333333", bucket: "eduautismo-ia-terraform-state", lockTable: true },
+    });
+    const table = resource(readStackRoot(out), "aws_dynamodb_table", "locks");
+    expect(table).toMatchObject({
+      hash_key: "LockID",
+      billing_mode: "PAY_PER_REQUEST",
+      deletion_protection_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  test("workspaces with remote state point at the bootstrap bucket, with S3-native locking", () => {
+    const production = pipelineReadyWorkspace("production");
+    expect(production.root.terraform.backend.s3).toMatchObject({
+      bucket: "eduautismo-ia-terraform-state",
+      use_lockfile: true,
+    });
+  });
+
+  test("a workspace pointing at another bucket is rejected", () => {
+    const all = inputs();
+    all.staging.state = { bucket: "somewhere-else" };
+    expect(() => synthesize({ outdir: tempDir("boot-bad"), inputs: all })).toThrow(ConfigError);
+    try {
+      synthesize({ outdir: tempDir("boot-bad2"), inputs: all });
+    } catch (e) {
+      expect((e as ConfigError).problems).toEqual([
+        'staging.state.bucket: "somewhere-else" is not the bootstrap state bucket "eduautismo-ia-terraform-state" (environments/eduautismo/index.ts)',
+      ]);
+    }
   });
 });
