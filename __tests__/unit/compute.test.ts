@@ -25,13 +25,6 @@ describe("cluster and registry", () => {
     ]);
   });
 
-  test("Container Insights is on in staging and production", () => {
-    const on = Object.fromEntries(
-      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.compute.container_insights]),
-    );
-    expect(on).toEqual({ dev: false, staging: true, production: true });
-  });
-
   test("ECR scans on push, refuses tag overwrites, encrypts with the data key and expires old images", () => {
     expect(resource(compute(), "aws_ecr_repository", "app")).toMatchObject({
       name: "${var.name}-app",
@@ -268,16 +261,6 @@ describe("load balancer", () => {
       subnets: "${var.public_subnet_ids}",
       drop_invalid_header_fields: true,
     });
-  });
-
-  test("writes access logs and is deletion-protected in staging and production", () => {
-    const logs = Object.fromEntries(
-      Object.entries(stacks).map(([ws, s]) => [
-        ws,
-        [s.root.module.compute.enable_alb_access_logs, s.root.module.compute.alb_deletion_protection],
-      ]),
-    );
-    expect(logs).toEqual({ dev: [false, false], staging: [true, true], production: [true, true] });
   });
 
   test("health-checks /health on ip targets", () => {

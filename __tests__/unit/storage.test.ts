@@ -172,13 +172,6 @@ describe("access logging and CORS", () => {
     expect(stacks.production.root.module.storage.cloudtrail_bucket_id).toBe("${module.security.cloudtrail_bucket_id}");
   });
 
-  test("access logging is on in staging and production, off in dev", () => {
-    const on = Object.fromEntries(
-      Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.storage.enable_access_logging]),
-    );
-    expect(on).toEqual({ dev: false, staging: true, production: true });
-  });
-
   test("uploads accept browser uploads from the configured origins only", () => {
     const cors = resource(st, "aws_s3_bucket_cors_configuration", "uploads");
     expect(cors.cors_rule[0].allowed_origins).toBe("${var.cors_origins}");

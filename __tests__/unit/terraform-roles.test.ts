@@ -580,13 +580,6 @@ describe("the security module's policies", () => {
         "${aws_cloudwatch_log_group.waf[0].arn}",
       ]);
     });
-
-    test("is on in staging and production (policy check alb-waf; dev exempts it)", () => {
-      const enabled = Object.fromEntries(
-        Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.enable_waf]),
-      );
-      expect(enabled).toEqual({ dev: false, staging: true, production: true });
-    });
   });
 
   describe("application secrets", () => {
@@ -597,13 +590,6 @@ describe("the security module's policies", () => {
         for_each: "${toset(var.secret_names)}",
       });
       expect(stacks.production.root.module.security.secret_prefix).toBe("eduautismo-ia/${var.environment}");
-    });
-
-    test("can be deleted at once in dev, and recovered for 7–30 days elsewhere", () => {
-      const windows = Object.fromEntries(
-        Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.secret_recovery_window_days]),
-      );
-      expect(windows).toEqual({ dev: 0, staging: 7, production: 30 });
     });
 
     test("are exposed by ARN only", () => {
@@ -633,12 +619,6 @@ describe("the security module's policies", () => {
       expect(write.Resource).toBe("${aws_s3_bucket.cloudtrail.0.arn}/AWSLogs/${var.account_id}/*");
     });
 
-    test("delivers to CloudWatch Logs in staging and production", () => {
-      const cw = Object.fromEntries(
-        Object.entries(stacks).map(([ws, s]) => [ws, s.root.module.security.cloudtrail_cloudwatch_logs]),
-      );
-      expect(cw).toEqual({ dev: false, staging: true, production: true });
-    });
     test("its CloudWatch Logs role trusts cloudtrail.amazonaws.com in AWS's documented form, without aws:SourceArn/aws:SourceAccount", () => {
       const trust = JSON.parse(resource(sec, "aws_iam_role", "cloudtrail").assume_role_policy);
       expect(trust).toEqual({
