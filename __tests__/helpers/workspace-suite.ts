@@ -13,7 +13,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Workspace } from "../../environments";
-import { editedTfvars, haLosses, haModules, haSnapshot, isNoOp, modulesReading, runbookEdits } from "./ha-invariants";
+import { editBatches } from "./edit-batches";
+import {
+  editedTfvars,
+  haLosses,
+  haModules,
+  haSnapshot,
+  isNoOp,
+  modulesReading,
+  type RunbookEdit,
+  runbookEdits,
+} from "./ha-invariants";
 import { synthAll } from "./synth";
 import {
   describeTerraform,
@@ -147,22 +157,32 @@ export function workspaceSuite(
       // The full plan is the baseline: a targeted plan of the data stores' modules plans the same values for them.
       const base = haSnapshot(fullPlan());
       expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
+      const touchedBy = (edit: RunbookEdit) =>
+        modulesReading(stack, Object.keys(edit.settings)).filter((m) => ha.includes(m));
+      // An edit no data store's module reads cannot change one; an edit to the workspace's own values plans the baseline.
+      const edits = runbookEdits(doc).filter(
+        (e) => touchedBy(e).length > 0 && (e.refused || !isNoOp(original, e.settings)),
+      );
       const planned: string[] = [];
-      for (const edit of runbookEdits(doc)) {
-        const touched = modulesReading(stack, Object.keys(edit.settings)).filter((m) => ha.includes(m));
-        // An edit no data store's module reads cannot change one; an edit to the workspace's own values plans the baseline.
-        if (touched.length === 0 || (!edit.refused && isNoOp(original, edit.settings))) continue;
-        const vars = edit.planLine ? Object.entries(edit.settings).map(([k, v]) => `-var=${k}=${v}`) : [];
-        // Only the data stores the edit can change are planned (what haLosses compares): a targeted plan of a module
+      // Edits that cannot change each other's data stores or rules share one plan (edit-batches.ts).
+      for (const batch of editBatches(stack, edits, ha)) {
+        const touched = [...new Set(batch.flatMap(touchedBy))];
+        const vars = batch
+          .filter((e) => e.planLine)
+          .flatMap((e) => Object.entries(e.settings).map(([k, v]) => `-var=${k}=${v}`));
+        // Only the data stores the edits can change are planned (what haLosses compares): a targeted plan of a module
         // plans the same values for it as the full plan (the baseline).
         const targets = touched.map((m) => `-target=module.${m}`);
-        if (!edit.planLine) fs.writeFileSync(tfvarsFile, editedTfvars(original, edit.settings));
+        const inFile = batch.filter((e) => !e.planLine);
+        if (inFile.length > 0)
+          fs.writeFileSync(tfvarsFile, editedTfvars(original, Object.assign({}, ...inFile.map((e) => e.settings))));
         try {
           const r = terraform(dir, ["plan", ...planArgs("tfplan-ha-edit", [...vars, ...targets])]);
-          planned.push(`${edit.section}: ${JSON.stringify(edit.settings)}`);
-          if (edit.refused) {
+          planned.push(...batch.map((e) => `${e.section}: ${JSON.stringify(e.settings)}`));
+          const edit = batch.length === 1 ? batch[0] : batch;
+          if (batch[0].refused) {
             expect({ edit, code: r.code }).toEqual({ edit, code: 1 });
-            for (const l of edit.error ?? []) expect(r.text).toContain(l);
+            for (const l of batch[0].error ?? []) expect(r.text).toContain(l);
             continue;
           }
           expect({ edit, code: r.code, text: r.code === 0 ? "" : r.text }).toEqual({ edit, code: 0, text: "" });
