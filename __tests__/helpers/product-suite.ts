@@ -11,9 +11,10 @@
  * (typed with `-json` appended, the one change to a printed line: Terraform's machine-readable stream of the same plan,
  * read for addresses and actions; compute's shown instead when the product's tests read its values), the stop plan when
  * the runbook has one, the full plan (`show -json` once, shared by the module, name, counted-name and HA checks and the
- * product's tests), and one plan per further `-var=` edit the runbook prints for a data store (as printed when the line
- * is targeted; a printed full plan is targeted at the data stores' modules the edit's variables reach). A workspace
- * whose plan reads AWS runs its plan lines once under `terraform test`.
+ * product's tests), and the further `-var=` edits the runbook prints for a data store in as few plans as
+ * edit-batches.ts allows (edits that cannot change each other's data stores or rules share one; each plan targeted at
+ * the data stores its edits' variables reach, shown). A workspace whose plan reads AWS runs its plan lines once under
+ * `terraform test`.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -6,9 +6,10 @@
  *
  * Plan budget of a workspace (each distinct plan once per file; one `init`, no separate `validate`: the plan
  * validates): the full plan (`terraform show -json`, shared by every test that reads it, the HA baseline
- * included), the four targeted plans of the seed (stream only), one refused plan in another workspace, one
- * targeted plan per runbook edit that a data store's module reads (targeted at those data stores' modules only), and
- * the plans the workspace's own file adds.
+ * included), the four targeted plans of the seed (stream only), one refused plan in another workspace, the runbook
+ * edits a data store's module reads in as few targeted plans as edit-batches.ts allows (edits that cannot change each
+ * other's data stores or rules share one: three plans, two shown, in each EduAutismo workspace), and the plans the
+ * workspace's own file adds.
  */
 import * as fs from "fs";
 import * as path from "path";
