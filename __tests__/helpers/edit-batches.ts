@@ -6,7 +6,8 @@
  *   (`HA_ATTRIBUTES` of its Redis group or RDS instance, their `count`/`for_each`): the other edits cannot change
  *   those values, so the plan gives them the values of that one edit alone;
  * - no condition (a variable's validation, a precondition, a postcondition, a check) reads variables of two edits of
- *   the plan: each edit passes or fails its rules as it would alone.
+ *   the plan: each edit passes or fails its rules as it would alone (refused edits share plans only with refused
+ *   ones).
  * What reaches what is read from the synthesized JSON by reference (`var.`, `local.`, a resource's attribute, a
  * module's output), never evaluated; anything it cannot follow (a module call inside a module) counts as reaching
  * everything, which only keeps edits apart.
@@ -116,8 +117,8 @@ export function conditionVariables(stack: SynthesizedStack): Set<string>[] {
 }
 
 /**
- * The edits in as few groups as the rules above allow (first fit, in runbook order); a refused edit stays alone (its
- * refusal and message are its own).
+ * The edits in as few groups as the rules above allow (first fit, in runbook order). Refused edits group only with
+ * refused ones: Terraform reports every failing rule of a plan, and by the rules above each edit's rules fail as alone.
  */
 export function editBatches(
   stack: SynthesizedStack,
@@ -129,8 +130,7 @@ export function editBatches(
   const varsOf = (e: RunbookEdit) => Object.keys(e.settings);
   const meets = (e: RunbookEdit, set: Set<string>) => varsOf(e).some((v) => set.has(v));
   const fits = (group: RunbookEdit[], e: RunbookEdit) =>
-    !group.some((g) => g.refused) &&
-    !e.refused &&
+    group.every((g) => g.refused === e.refused) &&
     !group.some((g) => varsOf(g).some((v) => varsOf(e).includes(v))) &&
     ![...reach, ...conds].some((set) => meets(e, set) && group.some((g) => meets(g, set)));
   const groups: RunbookEdit[][] = [];
