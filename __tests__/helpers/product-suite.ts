@@ -194,11 +194,12 @@ export function productSuite(
           expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
           const touchedBy = (edit: RunbookEdit) =>
             modulesReading(stack, Object.keys(edit.settings)).filter((m) => haModules(stack).includes(m));
-          // The stop test above ran the same line already: its plan is reused. The other edits go into as few plans
-          // as edit-batches.ts allows (edits that cannot change each other's data stores or rules share one), each
-          // targeted at the data stores its edits can change (what haLosses compares: a targeted plan of a module plans
-          // the same values for it), under the runbook's var file.
-          const reused = edits.filter((e) => plans.has(e.planLine as string));
+          // The stop test above ran the same line already: its plan is reused. A printed targeted plan (a restore or
+          // redeploy section) runs as printed, so every section is typed as printed. The printed full plans go into as
+          // few plans as edit-batches.ts allows (edits that cannot change each other's data stores or rules share
+          // one), each targeted at the data stores its edits can change (what haLosses compares: a targeted plan of a
+          // module plans the same values for it), under the runbook's var file.
+          const reused = edits.filter((e) => plans.has(e.planLine as string) || / -target=/.test(e.planLine as string));
           const batches = editBatches(
             stack,
             edits.filter((e) => !reused.includes(e)),
