@@ -63,14 +63,24 @@ export function runbookEdits(doc: string): RunbookEdit[] {
   return edits;
 }
 
+/** The resource types of the data stores whose availability the invariants guard. */
+export const HA_TYPES = ["aws_elasticache_replication_group", "aws_db_instance", "aws_rds_cluster"] as const;
+
+/** The attributes `haSnapshot` reads (edit-batches.ts keeps apart the edits whose variables reach them). */
+export const HA_ATTRIBUTES = [
+  "num_cache_clusters",
+  "num_node_groups",
+  "replicas_per_node_group",
+  "automatic_failover_enabled",
+  "multi_az_enabled",
+  "multi_az",
+  "replicate_source_db",
+] as const;
+
 /** The modules holding data stores whose availability the invariants guard (a Redis replication group, an RDS instance). */
 export function haModules(stack: SynthesizedStack): string[] {
   return Object.entries(stack.modules)
-    .filter(([, m]) =>
-      Object.keys((m as Json).resource ?? {}).some((t) =>
-        ["aws_elasticache_replication_group", "aws_db_instance", "aws_rds_cluster"].includes(t),
-      ),
-    )
+    .filter(([, m]) => Object.keys((m as Json).resource ?? {}).some((t) => (HA_TYPES as readonly string[]).includes(t)))
     .map(([name]) => name);
 }
 

@@ -11,9 +11,10 @@
  * (typed with `-json` appended, the one change to a printed line: Terraform's machine-readable stream of the same plan,
  * read for addresses and actions; compute's shown instead when the product's tests read its values), the stop plan when
  * the runbook has one, the full plan (`show -json` once, shared by the module, name, counted-name and HA checks and the
- * product's tests), and one plan per further `-var=` edit the runbook prints for a data store (as printed when the line
- * is targeted; a printed full plan is targeted at the data stores' modules the edit's variables reach). A workspace
- * whose plan reads AWS runs its plan lines once under `terraform test`.
+ * product's tests), and the further `-var=` edits the runbook prints for a data store in as few plans as
+ * edit-batches.ts allows (edits that cannot change each other's data stores or rules share one; each plan targeted at
+ * the data stores its edits' variables reach, shown). A workspace whose plan reads AWS runs its plan lines once under
+ * `terraform test`.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -31,7 +32,8 @@ import {
 import type { SynthesizedStack } from "../../tools/synthesized";
 import { command, OperatorWorkspace, planOut, REPO } from "./operator";
 import { productStacks, type Json } from "./synth";
-import { haLosses, haModules, haSnapshot, modulesReading, runbookEdits } from "./ha-invariants";
+import { editBatches } from "./edit-batches";
+import { haLosses, haModules, haSnapshot, modulesReading, type RunbookEdit, runbookEdits } from "./ha-invariants";
 import { describeTerraform, sharedInstanceNames } from "./terraform";
 
 /** What a product's own tests get from its workspace's runbook suite. */
@@ -190,21 +192,37 @@ export function productSuite(
           expect(edits.filter((e) => !e.planLine).map((e) => e.section)).toEqual([]); // tfvars edits: plan them as workspace-suite.ts does
           const base = haSnapshot(fullPlan().plan);
           expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
-          for (const edit of edits) {
-            const touched = modulesReading(stack, Object.keys(edit.settings)).filter((m) =>
-              haModules(stack).includes(m),
-            );
-            // The stop test above ran the same line already: its plan is reused. A printed full plan that no test
-            // ran is targeted at the data stores the edit can change (what haLosses compares: a targeted plan of a
-            // module plans the same values for it); a printed targeted plan runs as printed.
-            const line = edit.planLine as string;
-            const planned =
-              plans.has(line) || line.includes(" -target=")
-                ? line
-                : line.replace(/ -out=/, `${touched.map((m) => ` -target=module.${m}`).join("")} -out=`);
+          const touchedBy = (edit: RunbookEdit) =>
+            modulesReading(stack, Object.keys(edit.settings)).filter((m) => haModules(stack).includes(m));
+          // The stop test above ran the same line already: its plan is reused. A printed targeted plan (a restore or
+          // redeploy section) runs as printed, so every section is typed as printed. The printed full plans go into as
+          // few plans as edit-batches.ts allows (edits that cannot change each other's data stores or rules share
+          // one), each targeted at the data stores its edits can change (what haLosses compares: a targeted plan of a
+          // module plans the same values for it), under the runbook's var file.
+          const reused = edits.filter((e) => plans.has(e.planLine as string) || / -target=/.test(e.planLine as string));
+          const batches = editBatches(
+            stack,
+            edits.filter((e) => !reused.includes(e)),
+            haModules(stack),
+          );
+          const varFile = /^terraform plan -var-file="[^"]+"/.exec(edits[0].planLine as string)?.[0] as string;
+          const lineOf = (batch: RunbookEdit[], i: number) =>
+            [
+              varFile,
+              ...batch.flatMap((e) => Object.entries(e.settings).map(([k, v]) => `-var=${k}=${v}`)),
+              ...[...new Set(batch.flatMap(touchedBy))].map((m) => `-target=module.${m}`),
+              `-out=tfplan-ha-${i + 1}`,
+            ].join(" ");
+          const runs: [RunbookEdit[], string][] = [
+            ...reused.map((e): [RunbookEdit[], string] => [[e], e.planLine as string]),
+            ...batches.map((b, i): [RunbookEdit[], string] => [b, lineOf(b, i)]),
+          ];
+          for (const [batch, line] of runs) {
+            const edit = batch.length === 1 ? batch[0] : batch;
+            const touched = [...new Set(batch.flatMap(touchedBy))];
             expect({
               edit,
-              losses: haLosses(base, haSnapshot(planOf(planned).plan), touched),
+              losses: haLosses(base, haSnapshot(planOf(line).plan), touched),
             }).toEqual({ edit, losses: [] });
           }
         },

@@ -6,14 +6,25 @@
  *
  * Plan budget of a workspace (each distinct plan once per file; one `init`, no separate `validate`: the plan
  * validates): the full plan (`terraform show -json`, shared by every test that reads it, the HA baseline
- * included), the four targeted plans of the seed (stream only), one refused plan in another workspace, one
- * targeted plan per runbook edit that a data store's module reads (targeted at those data stores' modules only), and
- * the plans the workspace's own file adds.
+ * included), the four targeted plans of the seed (stream only), one refused plan in another workspace, the runbook
+ * edits a data store's module reads in as few targeted plans as edit-batches.ts allows (edits that cannot change each
+ * other's data stores or rules share one: two plans, both shown, in each EduAutismo workspace; the refused edit rides
+ * on the guard's refused plan), and the plans the workspace's own file adds.
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { Workspace } from "../../environments";
-import { editedTfvars, haLosses, haModules, haSnapshot, isNoOp, modulesReading, runbookEdits } from "./ha-invariants";
+import { editBatches } from "./edit-batches";
+import {
+  editedTfvars,
+  haLosses,
+  haModules,
+  haSnapshot,
+  isNoOp,
+  modulesReading,
+  type RunbookEdit,
+  runbookEdits,
+} from "./ha-invariants";
 import { synthAll } from "./synth";
 import {
   describeTerraform,
@@ -111,16 +122,43 @@ export function workspaceSuite(
       expect(changes.filter((a) => /^module\.(cdn|monitoring)\./.test(a))).toEqual([]);
     });
 
+    /** The runbook's edits that a data store's module reads, in the plans they share (edit-batches.ts), planned once. */
+    let haBatches: { batches: RunbookEdit[][]; touchedBy: (e: RunbookEdit) => string[] } | undefined;
+    const runbookBatches = () => {
+      if (haBatches) return haBatches;
+      const stack = synthAll().stacks[ws];
+      const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "runbooks", `${ws}.md`), "utf8");
+      const ha = haModules(stack);
+      const original = fs.readFileSync(path.join(dir, "environments", ws, "terraform.tfvars"), "utf8");
+      const touchedBy = (edit: RunbookEdit) =>
+        modulesReading(stack, Object.keys(edit.settings)).filter((m) => ha.includes(m));
+      // An edit no data store's module reads cannot change one; an edit to the workspace's own values plans the baseline.
+      const edits = runbookEdits(doc).filter(
+        (e) => touchedBy(e).length > 0 && (e.refused || !isNoOp(original, e.settings)),
+      );
+      return (haBatches = { batches: editBatches(stack, edits, ha), touchedBy });
+    };
+    /** The guard's refused plan, which also carries the runbook's refused edits (their rules never read the workspace). */
+    let guardRun: { code: number; text: string; carried: RunbookEdit[] } | undefined;
+
     test("the workspace guard refuses a plan in another workspace, naming both", () => {
       const other = ws === "dev" ? "staging" : "dev";
+      const { batches, touchedBy } = runbookBatches();
+      const carried = batches.find((b) => b[0].refused) ?? [];
+      const tfvarsFile = path.join(dir, "environments", ws, "terraform.tfvars");
+      const original = fs.readFileSync(tfvarsFile, "utf8");
       terraformOk(dir, ["workspace", "new", other]);
-      const r = terraform(dir, [
-        "plan",
-        "-input=false",
-        `-var-file=environments/${ws}/terraform.tfvars`,
-        "-target=module.network",
-      ]);
-      terraformOk(dir, ["workspace", "select", ws]);
+      let r: { code: number; text: string };
+      try {
+        if (carried.length > 0)
+          fs.writeFileSync(tfvarsFile, editedTfvars(original, Object.assign({}, ...carried.map((e) => e.settings))));
+        const targets = [...new Set(["network", ...carried.flatMap(touchedBy)])].map((m) => `-target=module.${m}`);
+        r = terraform(dir, ["plan", "-input=false", `-var-file=environments/${ws}/terraform.tfvars`, ...targets]);
+        guardRun = { code: r.code, text: r.text, carried };
+      } finally {
+        fs.writeFileSync(tfvarsFile, original);
+        terraformOk(dir, ["workspace", "select", ws]);
+      }
       expect(r.code).not.toBe(0);
       expect(r.text).toContain(
         `Workspace guard: this directory holds the "${ws}" configuration but the selected Terraform workspace is "${other}".`,
@@ -139,30 +177,39 @@ export function workspaceSuite(
 
     // Issue 21 item 4 (D140): a runbook's edit is derived from this workspace's config, never copied from another's.
     test(`every edit docs/runbooks/${ws}.md prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover; every edit it shows as refused is refused`, () => {
-      const stack = synthAll().stacks[ws];
-      const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "runbooks", `${ws}.md`), "utf8");
-      const ha = haModules(stack);
       const tfvarsFile = path.join(dir, "environments", ws, "terraform.tfvars");
       const original = fs.readFileSync(tfvarsFile, "utf8");
       // The full plan is the baseline: a targeted plan of the data stores' modules plans the same values for them.
       const base = haSnapshot(fullPlan());
       expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
+      const { batches, touchedBy } = runbookBatches();
       const planned: string[] = [];
-      for (const edit of runbookEdits(doc)) {
-        const touched = modulesReading(stack, Object.keys(edit.settings)).filter((m) => ha.includes(m));
-        // An edit no data store's module reads cannot change one; an edit to the workspace's own values plans the baseline.
-        if (touched.length === 0 || (!edit.refused && isNoOp(original, edit.settings))) continue;
-        const vars = edit.planLine ? Object.entries(edit.settings).map(([k, v]) => `-var=${k}=${v}`) : [];
-        // Only the data stores the edit can change are planned (what haLosses compares): a targeted plan of a module
+      // Edits that cannot change each other's data stores or rules share one plan (edit-batches.ts).
+      for (const batch of batches) {
+        const edit = batch.length === 1 ? batch[0] : batch;
+        // The refused edits the guard's plan carried: refused there, with each edit's printed lines.
+        if (batch === guardRun?.carried) {
+          planned.push(...batch.map((e) => `${e.section}: ${JSON.stringify(e.settings)} (the guard's plan)`));
+          expect({ edit, code: guardRun.code }).toEqual({ edit, code: 1 });
+          for (const l of batch.flatMap((e) => e.error ?? [])) expect(guardRun.text).toContain(l);
+          continue;
+        }
+        const touched = [...new Set(batch.flatMap(touchedBy))];
+        const vars = batch
+          .filter((e) => e.planLine)
+          .flatMap((e) => Object.entries(e.settings).map(([k, v]) => `-var=${k}=${v}`));
+        // Only the data stores the edits can change are planned (what haLosses compares): a targeted plan of a module
         // plans the same values for it as the full plan (the baseline).
         const targets = touched.map((m) => `-target=module.${m}`);
-        if (!edit.planLine) fs.writeFileSync(tfvarsFile, editedTfvars(original, edit.settings));
+        const inFile = batch.filter((e) => !e.planLine);
+        if (inFile.length > 0)
+          fs.writeFileSync(tfvarsFile, editedTfvars(original, Object.assign({}, ...inFile.map((e) => e.settings))));
         try {
           const r = terraform(dir, ["plan", ...planArgs("tfplan-ha-edit", [...vars, ...targets])]);
-          planned.push(`${edit.section}: ${JSON.stringify(edit.settings)}`);
-          if (edit.refused) {
+          planned.push(...batch.map((e) => `${e.section}: ${JSON.stringify(e.settings)}`));
+          if (batch[0].refused) {
             expect({ edit, code: r.code }).toEqual({ edit, code: 1 });
-            for (const l of edit.error ?? []) expect(r.text).toContain(l);
+            for (const l of batch.flatMap((e) => e.error ?? [])) expect(r.text).toContain(l);
             continue;
           }
           expect({ edit, code: r.code, text: r.code === 0 ? "" : r.text }).toEqual({ edit, code: 0, text: "" });
