@@ -8,7 +8,8 @@ import { pipelineReadyWorkspace, synthWorkspace } from "../helpers/workspace-fix
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Construct } from "constructs";
 import { PlatformApp } from "../../lib/core/app";
-import { ModuleStack, named } from "../../lib/core/module-stack";
+import { conditional, propertyAccess, ref, TerraformLocal } from "cdktf";
+import { counted, jsonDocument, ModuleStack, named } from "../../lib/core/module-stack";
 import { WorkspaceStack } from "../../lib/core/workspace-stack";
 import { imageProblems, imagesFilePath } from "../../environments/deployed-images";
 import { imageCommand, tfvarsPath } from "../../tools/image";
@@ -288,6 +289,25 @@ describe("the synthesis mechanism (lib/core)", () => {
     const m = root.use(new QueueModule(app, "dev", "queues"));
     new SqsQueue(new Construct(m, "workers"), "dlq", { name: "dlq" });
     expect(Object.keys((m.toModuleJson() as any).resource.aws_sqs_queue).sort()).toEqual(["this", "workers_dlq"]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  test("a local that reads one instance of a counted resource fails synthesis: Terraform evaluates it where the resource has none", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    counted(new SqsQueue(m, "dlq", { name: "dlq" }), conditional(ref('var.queue_name == "q"'), 1, 0));
+    jsonDocument(m, "policy", { Resource: [`${propertyAccess(m.node.findChild("dlq") as SqsQueue, [0, "arn"])}`] });
+    expect(() => m.toModuleJson()).toThrow(
+      'module "queues": local.policy reads aws_sqs_queue.dlq[0] of a counted resource: Terraform evaluates a local even where aws_sqs_queue.dlq has no instance',
+    );
+  });
+
+  test("a local may read every instance of a counted resource (a splat), or one instance behind its switch", () => {
+    const { root, app } = fixture();
+    const m = root.use(new QueueModule(app, "dev", "queues"));
+    const dlq = counted(new SqsQueue(m, "dlq", { name: "dlq" }), conditional(ref('var.queue_name == "q"'), 1, 0));
+    jsonDocument(m, "policy", { Resource: propertyAccess(dlq, ["*", "arn"]) });
+    new TerraformLocal(m, "first", conditional(ref('var.queue_name == "q"'), propertyAccess(dlq, [0, "arn"]), ""));
+    expect(() => m.toModuleJson()).not.toThrow();
   });
 
   test("two constructs with the same Terraform address fail synthesis naming both", () => {

@@ -90,3 +90,33 @@ export function countedNameFindings(tf: Json, prefix = ""): { address: string; p
   }
   return out;
 }
+
+/** `<type>.<name>[0]`, `<type>.<name>["key"]` or `<type>.<name>.0.`: one fixed instance of a resource (not `[*]`, not a loop's `[az]`). */
+const INSTANCE = /\b([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[(?:\d+|\\?"[^"\]]*\\?")\]|\.\d+\.)/g;
+
+/**
+ * Locals that read one instance of a counted resource outside a conditional (D213). Terraform evaluates every local
+ * of a module whether or not the resource that reads it exists, so `aws_cloudwatch_log_group.flow_logs[0].arn` in a
+ * local fails the plan ("Invalid index") wherever the group has `count = 0`: read every instance with a splat
+ * (`formatlist("%s:*", x[*].arn)`), or guard the read with the same switch (`cond ? x[0].arn : null`). Read
+ * structurally: a local written as one conditional counts as guarded.
+ */
+export function unguardedInstanceReads(tf: Json): { local: string; problem: string }[] {
+  const counted = (type: string, name: string) => {
+    const r = tf.resource?.[type]?.[name];
+    return r !== undefined && (r.count !== undefined || r.for_each !== undefined);
+  };
+  const found: { local: string; problem: string }[] = [];
+  for (const [local, value] of Object.entries<unknown>(tf.locals ?? {})) {
+    if (typeof value === "string" && /^\$\{[^]*\?[^]*:[^]*\}$/.test(value)) continue;
+    for (const m of JSON.stringify(value).matchAll(INSTANCE)) {
+      if (!counted(m[1], m[2])) continue;
+      found.push({
+        local,
+        problem: `reads ${m[0].replace(/\.$/, "").replace(/\.(\d+)$/, "[$1]")} of a counted resource: Terraform evaluates a local even where ${m[1]}.${m[2]} has no instance, and the plan fails (Invalid index); read ${m[1]}.${m[2]}[*] or guard the read with its switch`,
+      });
+      break;
+    }
+  }
+  return found;
+}

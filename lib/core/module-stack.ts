@@ -27,7 +27,7 @@ import {
   type TerraformElement,
 } from "cdktf";
 import { Node, type Construct } from "constructs";
-import { countedNameFindings, countedNameProblem } from "./counted-names";
+import { countedNameFindings, countedNameProblem, unguardedInstanceReads } from "./counted-names";
 import { assertUniqueAddresses, elementsOf, stripComments } from "./elements";
 import { knobNames, type KnobSet, type KnobSpec, type KnobTokens } from "./knobs";
 import { hcl, presenceOf, type Presence, type PresenceTable, type Rule, type Term } from "./rules";
@@ -372,6 +372,9 @@ export abstract class ModuleStack extends TerraformStack {
     // Also what no helper saw (a raw count override, a name set after the count): one name for many instances is one resource in AWS (D130).
     const unvaried = countedNameFindings(tf, `module.${this.moduleName}.`).filter((f) => f.problem);
     if (unvaried.length > 0) throw new Error(unvaried.map((f) => `${f.address}: ${f.problem}`).join("\n"));
+    const unguarded = unguardedInstanceReads(tf);
+    if (unguarded.length > 0)
+      throw new Error(unguarded.map((f) => `module "${this.moduleName}": local.${f.local} ${f.problem}`).join("\n"));
     const aws: Record<string, unknown> = { source: "hashicorp/aws" };
     if (this.providerAliases.length > 0) aws.configuration_aliases = this.providerAliases.map((a) => `aws.${a}`);
     const moved = this.moves.length > 0 ? { moved: this.moves.map((m) => ({ ...m })) } : {};

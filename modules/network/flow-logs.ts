@@ -7,7 +7,7 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Vpc } from "@cdktf/provider-aws/lib/vpc";
-
+import { Fn, propertyAccess } from "cdktf";
 import type { Construct } from "constructs";
 import { jsonDocument, named, present } from "../../lib/core/module-stack";
 import { NETWORK_PRESENCE } from "./config";
@@ -62,7 +62,8 @@ export function flowLogs(scope: Construct, vars: NetworkVars, vpc: Vpc, preventD
             {
               Effect: "Allow",
               Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-              Resource: [`${at(group, 0, "arn")}:*`],
+              // Every group's ARN (a splat): the local is evaluated in every workspace, also where the group has count 0.
+              Resource: Fn.formatlist("%s:*", [propertyAccess(group, ["*", "arn"])]),
             },
           ],
         }),
