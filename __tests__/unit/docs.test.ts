@@ -19,11 +19,12 @@ import {
 import { oneOffTaskProblems } from "../../tools/product-runbook";
 import { containerNameOf, type ComputeConfig } from "../../modules/compute/config";
 import { moduleGraph, readers } from "../../tools/rollout";
-import { haLosses, runbookEdits } from "../helpers/ha-invariants";
+import { haLosses, runbookEdits, type RunbookEdit } from "../helpers/ha-invariants";
 import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth";
 import { BENCH_BUDGETS, budgetLine } from "../../tools/bench";
 import { builtModules } from "../../environments/built-modules";
 import { diagramBlock, modulesInDiagram, workspaceDiagram } from "../../tools/diagram";
+import { editBatches } from "../helpers/edit-batches";
 
 const repo = path.join(__dirname, "..", "..");
 const docs = generatedDocs(
@@ -390,5 +391,101 @@ describe("the architecture diagrams (tools/diagram.ts)", () => {
     expect(block.match(/^```mermaid$/gm)?.length).toBe(loadEnvironments().length);
     expect(block.split("\n")[0]).toMatch(/^<!-- diagram:begin/);
     expect(block.split("\n").at(-1)).toBe("<!-- diagram:end -->");
+  });
+});
+
+// Formerly edit-batches.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("runbook edits that share one HA plan in the Terraform layer (edit-batches.ts, D214)", () => {
+  /**
+   * The rule that lets several runbook edits share one plan in the Terraform layer's HA check (edit-batches.ts): an edit
+   * that can change a data store's nodes, replicas, Multi-AZ or failover, or a rule another edit's variable also meets,
+   * gets a plan of its own; edits that cannot share one. A small stack, no synthesis.
+   */
+  const stack: SynthesizedStack = {
+    workspace: "dev",
+    dir: "",
+    tfvars: "",
+    root: {
+      variable: {
+        nodes: { type: "number", validation: [{ condition: "${var.nodes >= 1}" }] },
+        failover: { type: "bool" },
+        node_type: { type: "string" },
+        apply_now: { type: "bool", validation: [{ condition: '${var.apply_now || var.node_type != "x"}' }] },
+        snapshot: { type: "string" },
+        name: { type: "string" },
+      },
+      module: {
+        cache: {
+          source: "./modules/cache",
+          nodes: "${var.nodes}",
+          failover: "${var.failover}",
+          node_type: "${var.node_type}",
+          apply_now: "${var.apply_now}",
+        },
+        database: { source: "./modules/database", snapshot: "${var.snapshot}", name: "${var.name}" },
+      },
+    },
+    modules: {
+      cache: {
+        locals: { node_count: "${var.nodes}" },
+        resource: {
+          aws_elasticache_replication_group: {
+            redis: {
+              num_cache_clusters: "${local.node_count}",
+              automatic_failover_enabled: "${var.failover}",
+              node_type: "${var.node_type}",
+              apply_immediately: "${var.apply_now}",
+            },
+          },
+        },
+      },
+      database: {
+        resource: {
+          aws_db_instance: {
+            primary: { identifier: "${var.name}-db", snapshot_identifier: "${var.snapshot}" },
+            replica: { count: 1, replicate_source_db: "${aws_db_instance.primary.identifier}" },
+          },
+        },
+      },
+    },
+  };
+
+  const edit = (settings: Record<string, string>, refused = false): RunbookEdit => ({
+    section: Object.keys(settings).join(","),
+    settings,
+    refused,
+  });
+
+  test("edits that cannot change each other's data stores or rules share one plan", () => {
+    const a = edit({ node_type: '"cache.t4g.small"' });
+    const b = edit({ snapshot: "snap-1" });
+    expect(editBatches(stack, [a, b], ["cache", "database"])).toEqual([[a, b]]);
+  });
+
+  test("an edit reaching a data store's nodes through a local is kept apart from another edit that does", () => {
+    const a = edit({ nodes: "2" });
+    const b = edit({ failover: "true" });
+    expect(editBatches(stack, [a, b], ["cache"])).toEqual([[a], [b]]);
+  });
+
+  test("edits whose variables one rule reads are kept apart (each passes or fails its rules as alone)", () => {
+    const a = edit({ node_type: '"cache.t4g.small"' });
+    const b = edit({ apply_now: "true" });
+    expect(editBatches(stack, [a, b], ["cache"])).toEqual([[a], [b]]);
+  });
+
+  test("a variable a replica's source reads (through the primary's identifier) counts as reaching the replicas", () => {
+    const a = edit({ name: "x" });
+    const b = edit({ name: "y" });
+    const c = edit({ snapshot: "snap-1" });
+    // Same variable twice never shares a plan; the snapshot does not reach the replica's source.
+    expect(editBatches(stack, [a, b, c], ["database"])).toEqual([[a, c], [b]]);
+  });
+
+  test("a refused edit never shares a plan with an accepted one", () => {
+    const a = edit({ nodes: "0" }, true);
+    const b = edit({ snapshot: "snap-1" });
+    const c = edit({ snapshot: "bad name" }, true);
+    expect(editBatches(stack, [a, b, c], ["cache", "database"])).toEqual([[a, c], [b]]);
   });
 });
