@@ -5,6 +5,7 @@
  * workspace can run in CI at all (remote state, the right repository), a Markdown summary of a
  * saved plan, and the difference between two `npm run cost` reports (base branch vs pull request).
  */
+import { documentLocal } from "../lib/core/hcl";
 import {
   GITHUB_SUBJECT,
   OIDC_SUBJECTS,
@@ -62,8 +63,8 @@ export function roleTrust(stack: SynthesizedStack, role: PipelineRole = "deploy"
   const name = PIPELINE_ROLES[role];
   const written: string | undefined = security?.resource?.aws_iam_role?.[name]?.assume_role_policy;
   if (!written) throw new Error(`${stack.workspace}: no aws_iam_role.${name} in modules/security`);
-  const document = /^\$\{jsonencode\(local\.([a-z0-9_]+)\)\}$/.exec(written);
-  const statement: Json | undefined = document ? security?.locals?.[document[1]]?.Statement?.[0] : undefined;
+  const document = documentLocal(written);
+  const statement: Json | undefined = document ? security?.locals?.[document]?.Statement?.[0] : undefined;
   if (statement?.Action !== "sts:AssumeRoleWithWebIdentity")
     throw new Error(`${stack.workspace}: the ${role} role is not assumed with a web identity`);
   const conditions: [string, unknown][] = Object.values<Json>(statement.Condition ?? {}).flatMap((c) =>

@@ -13,6 +13,7 @@ import {
 } from "../../environments";
 import { withDefaults } from "../../environments/product-spec";
 import { synthesize } from "../../platform";
+import { documentLocal } from "../../lib/core/hcl";
 import { tempDir } from "../../tools/terraform";
 
 import { readStack, type Json, type SynthesizedStack } from "../../tools/synthesized";
@@ -91,7 +92,7 @@ export function resource(module: Json, type: string, name: string): Json {
  */
 export function documentOf(module: Json, type: string, name: string, argument: string): Json {
   const written = resource(module, type, name)[argument];
-  const local = /^\$\{jsonencode\(local\.([A-Za-z0-9_]+)\)\}$/.exec(String(written))?.[1];
+  const local = documentLocal(written);
   if (!local || !(local in (module.locals ?? {})))
     throw new Error(`${type}.${name}.${argument} is not jsonencode(local.<name>): ${String(written).slice(0, 80)}`);
   return module.locals[local];

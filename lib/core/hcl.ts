@@ -32,3 +32,11 @@ export function hclExpression(value: unknown): string {
   }
   throw new Error(`cannot write a ${typeof value} as HCL`);
 }
+
+/**
+ * The local a document argument is written from, `jsonencode(local.<name>)` (module-stack.ts `jsonDocument`, D213): its
+ * name, or undefined for any other argument. The one reader of that form (policy gate, pipeline check, tests).
+ */
+export function documentLocal(written: unknown): string | undefined {
+  return typeof written === "string" ? /^\$\{jsonencode\(local\.([A-Za-z0-9_]+)\)\}$/.exec(written)?.[1] : undefined;
+}

@@ -6,6 +6,7 @@
  * an `Unknown` that keeps its text and module, so a check can still tell which resource it references; a JSON
  * document written as text (a policy with `${…}` inside its strings) is read as written.
  */
+import { documentLocal } from "../../lib/core/hcl";
 import { evaluate, type RuleValues } from "../../lib/core/rules";
 import { MODULE_DECLARATIONS } from "../../modules/declarations";
 import type { Json, SynthesizedStack } from "../synthesized";
@@ -13,8 +14,6 @@ import { isKnown, isUnknown, jsonencode, Unknown, type Value } from "./value";
 
 /** `${<one name>}` written alone. */
 const ALONE = /^\$\{(var|local|module)\.([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\}$/;
-/** A document a module writes as `jsonencode(local.<name>)` over a local in JSON syntax (module-stack.ts `jsonDocument`). */
-const DOCUMENT = /^\$\{jsonencode\(local\.([A-Za-z0-9_]+)\)\}$/;
 
 /** Whether the whole string is one interpolation (`${…}`, braces and quoted strings inside balanced). */
 function oneInterpolation(s: string): boolean {
@@ -123,8 +122,8 @@ function followed(
 export function byName(stack: SynthesizedStack, module: string, value: unknown, depth = 0): Value {
   if (typeof value === "string") {
     if (!value.includes("${")) return value;
-    const doc = DOCUMENT.exec(value);
-    if (doc) return jsonencode(byName(stack, module, "${local." + doc[1] + "}", depth + 1));
+    const doc = documentLocal(value);
+    if (doc) return jsonencode(byName(stack, module, "${local." + doc + "}", depth + 1));
     const ref = ALONE.exec(value);
     const declared = ref?.[1] === "local" ? declaredLocal(stack, module, ref[2]) : undefined;
     if (declared !== undefined) return declared;
