@@ -94,6 +94,18 @@ export function haVariables(stack: SynthesizedStack, module: string): Set<string
   return rootVariables(stack, module, vars, all);
 }
 
+/**
+ * The data store modules among `haModules` whose HA attributes some variable of `edit` reaches. Only there can the
+ * edit's plan lose a node, a replica, Multi-AZ or failover: elsewhere those values are the baseline's by construction,
+ * so the HA check plans them without reading their values (a stream, no `show -json`).
+ */
+export function haReach(stack: SynthesizedStack, edit: RunbookEdit, haModules: readonly string[]): string[] {
+  return haModules.filter((m) => {
+    const reached = haVariables(stack, m);
+    return Object.keys(edit.settings).some((v) => reached.has(v));
+  });
+}
+
 /** Every `condition` expression under `value` (validations, pre/postconditions, check assertions). */
 function conditions(value: unknown, into: unknown[] = []): unknown[] {
   if (Array.isArray(value)) value.forEach((v) => conditions(v, into));

@@ -20,6 +20,7 @@ import {
   tempDir,
   terraformOk,
   type PlanJson,
+  withoutPackageHashes,
 } from "../../tools/terraform";
 import { plainText } from "../../tools/terraform-cli";
 import { DEPLOYED_IMAGE_GUARD } from "../../modules/compute";
@@ -86,6 +87,7 @@ describeTerraform(
         JSON.stringify(offlineOverride(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")))),
       );
       ok(dir, "terraform init -input=false");
+      withoutPackageHashes(dir); // D215: no re-hash of the provider before each later command
       ok(dir, `terraform workspace select ${WS} || terraform workspace new ${WS}`);
       return dir;
     }

@@ -280,6 +280,9 @@ function atenaProd(ctx: ProductContext): void {
 
 const WS = "prod";
 const PRIMARY = "module.database.aws_db_instance.postgres";
+/** The sections restoreSections types as printed (the start of their titles). */
+const RESTORE_SECTION = "Restore the database from a snapshot";
+const REDEPLOY_SECTION = "Redeploy the database";
 const runbook = fs.readFileSync(path.join(REPO, "docs", "runbooks", "atena", `${WS}.md`), "utf8");
 
 /** The bash lines of the runbook section whose title starts with `title`. */
@@ -428,7 +431,7 @@ function restoreSections(ctx: ProductContext): void {
 
   test("with the protections on, the restore plan stops at prevent_destroy: the lifting step is needed", () => {
     push();
-    const restore = sectionLines("Restore the database from a snapshot").find((l) => l.includes("-out=tfplan-restore"));
+    const restore = sectionLines(RESTORE_SECTION).find((l) => l.includes("-out=tfplan-restore"));
     const r = op.run(withoutRefresh(command(restore as string)));
     expect(r.code).toBe(1);
     expect(r.text).toContain("Instance cannot be destroyed");
@@ -436,11 +439,9 @@ function restoreSections(ctx: ProductContext): void {
 
   test("restore: the primary is replaced by the snapshot at its identifier, nothing else is deleted, and clearing the knob afterwards replaces nothing", () => {
     push();
-    const snapshot = /-var=db_snapshot_identifier=(\S+)/.exec(
-      sectionLines("Restore the database from a snapshot").join("\n"),
-    )?.[1] as string;
+    const snapshot = /-var=db_snapshot_identifier=(\S+)/.exec(sectionLines(RESTORE_SECTION).join("\n"))?.[1] as string;
     let synths = 0;
-    const plans = runSection("Restore the database from a snapshot", (line) => {
+    const plans = runSection(RESTORE_SECTION, (line) => {
       // Step 5 starts from what the restore's apply records: the instance created from the snapshot, unprotected.
       if (line === "npm run synth -- atena" && synths++ === 1)
         push((s) => Object.assign(primaryOf(s), { snapshot_identifier: snapshot, deletion_protection: false }));
@@ -472,10 +473,10 @@ function restoreSections(ctx: ProductContext): void {
   test("redeploy: the destroy keeps keys, buckets, repositories, secrets and the network, and the apply creates the primary from the named final snapshot", () => {
     push();
     let destroyed: string[] = [];
-    const lines = sectionLines("Redeploy the database");
+    const lines = sectionLines(REDEPLOY_SECTION);
     const final = /-var=db_final_snapshot_identifier=(\S+)/.exec(lines.join("\n"))?.[1] as string;
     let synths = 0;
-    const plans = runSection("Redeploy the database", (line, planned) => {
+    const plans = runSection(REDEPLOY_SECTION, (line, planned) => {
       // What the destroy's apply leaves, and then what the redeploy's apply records.
       if (line.includes("-out=tfplan-redeploy")) {
         destroyed = deleted(planned.get("tfplan-destroy") as Planned);
@@ -511,7 +512,12 @@ function restoreSections(ctx: ProductContext): void {
   }, 900_000);
 }
 
-productSuite(ATENA, "prod", (ctx) => {
-  describe("Atena prod: compute, DATABASE_URL, the working hours", () => atenaProd(ctx));
-  describe("Atena prod: the database restore and redeploy sections, typed as printed", () => restoreSections(ctx));
-});
+productSuite(
+  ATENA,
+  "prod",
+  (ctx) => {
+    describe("Atena prod: compute, DATABASE_URL, the working hours", () => atenaProd(ctx));
+    describe("Atena prod: the database restore and redeploy sections, typed as printed", () => restoreSections(ctx));
+  },
+  { typedElsewhere: [RESTORE_SECTION, REDEPLOY_SECTION] },
+);

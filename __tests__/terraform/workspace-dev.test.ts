@@ -475,5 +475,5 @@ workspaceSuite(
     describe("renaming a resource", () => renaming(ctx));
     describe("ALB internet rules applied before albIngress existed", () => albRules(ctx));
   },
-  { targetedPlans: false },
+  { runbookTypedElsewhere: true },
 );
