@@ -10,11 +10,13 @@
  * Plan budget per workspace (each plan once): the first targeted plan of the first deploy and compute's targeted plan
  * (typed with `-json` appended, the one change to a printed line: Terraform's machine-readable stream of the same plan,
  * read for addresses and actions; compute's shown instead when the product's tests read its values), the stop plan when
- * the runbook has one, the full plan (`show -json` once, shared by the module, name, counted-name and HA checks and the
- * product's tests), and the further `-var=` edits the runbook prints for a data store in as few plans as
- * edit-batches.ts allows (edits that cannot change each other's data stores or rules share one; each plan targeted at
- * the data stores its edits' variables reach, shown). A workspace whose plan reads AWS runs its plan lines once under
- * `terraform test`.
+ * the runbook has one (streamed), the full plan (`show -json` once, shared by the module, name, counted-name and HA
+ * checks and the product's tests), each printed targeted `-var=` line (restore, redeploy, Valkey) as printed, and the
+ * printed full-plan `-var=` edits in as few plans as edit-batches.ts allows (edits that cannot change each other's data
+ * stores or rules share one; each plan targeted at the data stores its edits' variables reach). A plan is shown only
+ * where an edit's variables reach a data store's HA attributes (D215); the others are streamed, and a section the
+ * product's own tests type as printed (`typedElsewhere`) is not planned again. A workspace whose plan reads AWS runs its
+ * plan lines once under `terraform test`.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -8,8 +8,9 @@
  * validates): the full plan (`terraform show -json`, shared by every test that reads it, the HA baseline
  * included), the four targeted plans of the seed (stream only), one refused plan in another workspace, the runbook
  * edits a data store's module reads in as few targeted plans as edit-batches.ts allows (edits that cannot change each
- * other's data stores or rules share one: two plans, both shown, in each EduAutismo workspace; the refused edit rides
- * on the guard's refused plan), and the plans the workspace's own file adds.
+ * other's data stores or rules share one: two plans in each EduAutismo workspace, shown only where an edit reaches a
+ * data store's HA attributes (D215), the other streamed, and not planned in dev, whose runbook operator-runbook.test.ts
+ * types; the refused edit rides on the guard's refused plan), and the plans the workspace's own file adds.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -223,17 +223,26 @@ function firstDeploy({ fullPlan }: WorkspaceContext): void {
       // A fake `aws` that records its arguments, one per line, and prints a task ARN.
       const bin = tempDir("fake-aws");
       const argsFile = path.join(bin, "args");
+      const fake = path.join(bin, "aws");
       fs.writeFileSync(
-        path.join(bin, "aws"),
+        fake,
         `#!/bin/sh\nprintf '%s\\n' "$@" > "${argsFile}"\necho arn:aws:ecs:us-east-1:111111111111:task/c/0123\n`,
-        { mode: 0o755 },
+      );
+      fs.chmodSync(fake, 0o755);
+      // Only the fake and Terraform on PATH: a real `aws` elsewhere on the machine (a pyenv shim) is never reached.
+      const terraformBin = path.dirname(
+        fs.realpathSync(spawnSync("/bin/sh", ["-c", "command -v terraform"], { encoding: "utf8" }).stdout.trim()),
       );
       const run = (output: string) => {
-        const r = spawnSync("bash", ["-c", `TASK=$(eval "$(terraform output -raw ${output})") && echo "TASK=$TASK"`], {
-          cwd: render,
-          encoding: "utf8",
-          env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TF_IN_AUTOMATION: "1", NO_COLOR: "1" },
-        });
+        const r = spawnSync(
+          "/bin/bash",
+          ["-c", `TASK=$(eval "$(terraform output -raw ${output})") && echo "TASK=$TASK"`],
+          {
+            cwd: render,
+            encoding: "utf8",
+            env: { ...process.env, PATH: `${bin}:${terraformBin}`, TF_IN_AUTOMATION: "1", NO_COLOR: "1" },
+          },
+        );
         const task = r.stdout.trim();
         expect({ task, stderr: task ? "" : `${r.status}: ${r.stderr}` }).toEqual({
           task: "TASK=arn:aws:ecs:us-east-1:111111111111:task/c/0123",
