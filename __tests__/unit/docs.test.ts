@@ -24,7 +24,7 @@ import { productStacks, synthAll, type SynthesizedStack } from "../helpers/synth
 import { BENCH_BUDGETS, budgetLine } from "../../tools/bench";
 import { builtModules } from "../../environments/built-modules";
 import { diagramBlock, modulesInDiagram, workspaceDiagram } from "../../tools/diagram";
-import { editBatches } from "../helpers/edit-batches";
+import { editBatches, haReach } from "../helpers/edit-batches";
 
 const repo = path.join(__dirname, "..", "..");
 const docs = generatedDocs(
@@ -480,6 +480,23 @@ describe("runbook edits that share one HA plan in the Terraform layer (edit-batc
     const c = edit({ snapshot: "snap-1" });
     // Same variable twice never shares a plan; the snapshot does not reach the replica's source.
     expect(editBatches(stack, [a, b, c], ["database"])).toEqual([[a, c], [b]]);
+  });
+
+  test("an edit reaches a data store's HA values only through its HA attributes (D215: only those plans are shown)", () => {
+    // The node count (through a local) and the replica's source (through the primary's identifier) reach; the node
+    // type, the apply switch and the snapshot do not, so their plans cannot lose a node, a replica or failover.
+    expect(haReach(stack, edit({ nodes: "2" }), ["cache", "database"])).toEqual(["cache"]);
+    expect(haReach(stack, edit({ name: "x" }), ["cache", "database"])).toEqual(["database"]);
+    const others: Record<string, string>[] = [
+      { node_type: '"cache.t4g.small"' },
+      { apply_now: "true" },
+      { snapshot: "snap-1" },
+    ];
+    for (const settings of others)
+      expect({ settings, reach: haReach(stack, edit(settings), ["cache", "database"]) }).toEqual({
+        settings,
+        reach: [],
+      });
   });
 
   test("a refused edit never shares a plan with an accepted one", () => {
