@@ -203,7 +203,7 @@ export function productSuite(
     );
     if (edits.length > 0) {
       planTest(
-        `every edit the runbook prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover (${edits.length} planned)`,
+        `every edit the runbook prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover (${edits.length} edits)`,
         () => {
           expect(edits.filter((e) => !e.planLine).map((e) => e.section)).toEqual([]); // tfvars edits: plan them as workspace-suite.ts does
           const base = haSnapshot(fullPlan().plan);
