@@ -11,7 +11,7 @@
  * provider override (`zz_test_override.tf.json`: skip flags, dummy keys), which lets plans run
  * without AWS, as in every Terraform-layer test.
  */
-import { spawnSync } from "child_process";
+import { spawnSync, type SpawnSyncOptionsWithStringEncoding, type SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { plainText, type TfResult } from "../../tools/terraform-cli";
@@ -19,6 +19,16 @@ import { goRuntimeEnv, mirrorCliConfig, offlineOverride, tempDir, withoutPackage
 import type { SynthesizedStack } from "../../tools/synthesized";
 
 export const REPO = path.join(__dirname, "..", "..");
+
+/**
+ * `bash <args>` as a test types a shell line, with stdin closed. Node gives a child a socket for a `pipe`, and a bash whose
+ * stdin is a socket and whose environment has no SHLVL takes itself for a remote shell and reads ~/.bashrc even with
+ * `-c`: a machine's bashrc (a pyenv init, say) would then put its own directories ahead of the test's PATH, and a real
+ * `aws` could answer for the fake (it did, in a full run of the Terraform layer).
+ */
+export function bashSync(args: string[], options: SpawnSyncOptionsWithStringEncoding): SpawnSyncReturns<string> {
+  return spawnSync("/bin/bash", args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+}
 
 /** The test run's id (its temporary root's name): copies of other runs in the same checkout are not ours to remove. */
 export function runId(): string {
@@ -118,7 +128,7 @@ export class OperatorWorkspace {
    * each later command re-hashes the 700 MB provider first (0.5 CPU-s), which tests Terraform, not the runbook.
    */
   run(line: string): TfResult {
-    const r = spawnSync("/bin/bash", ["-c", line], {
+    const r = bashSync(["-c", line], {
       cwd: this.dir,
       env: this.env,
       encoding: "utf8",

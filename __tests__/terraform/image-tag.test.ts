@@ -24,7 +24,7 @@ import {
 } from "../../tools/terraform";
 import { plainText } from "../../tools/terraform-cli";
 import { DEPLOYED_IMAGE_GUARD } from "../../modules/compute";
-import { bashLines, command, REPO, runbookSection } from "../helpers/operator";
+import { bashLines, bashSync, command, REPO, runbookSection } from "../helpers/operator";
 import { describeTerraform, settleState, stateInstances } from "../helpers/terraform";
 
 const WS = "dev";
@@ -60,7 +60,7 @@ describeTerraform(
   () => {
     const env = shellEnv();
     const run = (cwd: string, line: string) => {
-      const r = spawnSync("/bin/bash", ["-c", line], { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const r = bashSync(["-c", line], { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
       return { code: r.status ?? -1, stdout: r.stdout ?? "", text: plainText(`${r.stdout}\n${r.stderr}`) };
     };
     const ok = (cwd: string, line: string) => {

@@ -13,9 +13,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { AITECHNE } from "../../environments/aitechne";
 import { synthProduct } from "../helpers/synth";
-import { spawnSync } from "child_process";
 import { workspaceDir } from "../../tools/product-runbook";
 import { initializedWorkdir } from "../helpers/terraform";
+import { bashSync } from "../helpers/operator";
 import { type ProductContext, productSuite } from "../helpers/product-suite";
 import { changesOf, tempDir } from "../../tools/terraform";
 
@@ -176,7 +176,7 @@ function dev(ctx: ProductContext): void {
     const section = doc.split(/^(?=## )/m).find((x) => x.startsWith("## The SAM stack"))!;
     const lines = [...section.matchAll(/^```bash\n([\s\S]*?)^```$/gm)].flatMap((m) => m[1].split("\n")).filter(Boolean);
     expect(workspaceDir(AITECHNE, ws)).toBe(`cdktf.out/aitechne/stacks/${ws}`);
-    const r = spawnSync("bash", ["-euo", "pipefail", "-c", [`terraform workspace select ${ws}`, ...lines].join("\n")], {
+    const r = bashSync(["-euo", "pipefail", "-c", [`terraform workspace select ${ws}`, ...lines].join("\n")], {
       cwd: work,
       env: {
         ...process.env,

@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { loadEnvironments } from "../../environments";
@@ -14,6 +13,7 @@ import {
   terraform,
   terraformOk,
 } from "../helpers/terraform";
+import { bashSync } from "../helpers/operator";
 import { type WorkspaceContext, workspaceSuite } from "../helpers/workspace-suite";
 
 const WS = "dev";
@@ -220,27 +220,17 @@ function firstDeploy({ fullPlan }: WorkspaceContext): void {
       terraformOk(render, ["init", "-input=false"]);
       terraformOk(render, ["apply", "-input=false", "-auto-approve"]);
 
-      // A fake `aws` that records its arguments, one per line, and prints a task ARN.
-      const bin = tempDir("fake-aws");
-      const argsFile = path.join(bin, "args");
-      const fake = path.join(bin, "aws");
-      fs.writeFileSync(
-        fake,
-        `#!/bin/sh\nprintf '%s\\n' "$@" > "${argsFile}"\necho arn:aws:ecs:us-east-1:111111111111:task/c/0123\n`,
-      );
-      fs.chmodSync(fake, 0o755);
-      // Only the fake and Terraform on PATH: a real `aws` elsewhere on the machine (a pyenv shim) is never reached.
-      const terraformBin = path.dirname(
-        fs.realpathSync(spawnSync("/bin/sh", ["-c", "command -v terraform"], { encoding: "utf8" }).stdout.trim()),
-      );
+      // A fake `aws` that records its arguments, one per line, and prints a task ARN: a shell function, which bash
+      // runs before any `aws` on PATH.
+      const argsFile = path.join(tempDir("fake-aws"), "args");
+      const fakeAws = `aws() { printf '%s\\n' "$@" > "${argsFile}"; echo arn:aws:ecs:us-east-1:111111111111:task/c/0123; }`;
       const run = (output: string) => {
-        const r = spawnSync(
-          "/bin/bash",
-          ["-c", `TASK=$(eval "$(terraform output -raw ${output})") && echo "TASK=$TASK"`],
+        const r = bashSync(
+          ["-c", `${fakeAws}\nTASK=$(eval "$(terraform output -raw ${output})") && echo "TASK=$TASK"`],
           {
             cwd: render,
             encoding: "utf8",
-            env: { ...process.env, PATH: `${bin}:${terraformBin}`, TF_IN_AUTOMATION: "1", NO_COLOR: "1" },
+            env: { ...process.env, TF_IN_AUTOMATION: "1", NO_COLOR: "1" },
           },
         );
         const task = r.stdout.trim();

@@ -15,6 +15,7 @@ import { cliConfigDirs, findProviderMirror, impliedDirs, isMirror } from "../../
 import { directoryIdentity, foreignEvidence, readBackup } from "../../tools/state-backup";
 import { AWS_PROVIDER_VERSION } from "../../lib/core/versions";
 import { synthAll, synthProduct } from "../helpers/synth";
+import { bashSync } from "../helpers/operator";
 
 const REPO = path.join(__dirname, "..", "..");
 /** What a copy of the repository leaves out: outputs, caches and history (node_modules is linked instead). */
@@ -154,6 +155,18 @@ test.each(["addresses", "docs"])(
 );
 
 // Formerly runner.test.ts: merged here, since every test file costs jest 0.3–0.6 CPU-s of its own (docs/testing.md, Speed).
+describe("the shell a test types its lines in (bashSync)", () => {
+  // A bash with a socket on stdin (Node's `pipe`) and no SHLVL reads ~/.bashrc even with -c; a bashrc that puts its own
+  // directories first (a pyenv init) once made a full Terraform-layer run find a real `aws` before the test's fake.
+  test("a shell line never reads the machine's ~/.bashrc: the test's PATH is the PATH it runs with", () => {
+    const home = tempDir("bashrc-home");
+    fs.writeFileSync(path.join(home, ".bashrc"), 'export PATH="/from-bashrc:$PATH"\n');
+    const env = { HOME: home, PATH: "/usr/bin:/bin" };
+    const r = bashSync(["-c", "echo $PATH"], { env, encoding: "utf8" });
+    expect(r.stdout.trim()).toBe("/usr/bin:/bin");
+  });
+});
+
 describe("scripts/run.mjs, the runner of every npm run command", () => {
   /**
    * scripts/run.mjs, the runner of every `npm run` command: a cached esbuild bundle per command. Checked in a
