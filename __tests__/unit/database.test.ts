@@ -226,14 +226,6 @@ describe("production safety", () => {
 });
 
 describe("backups", () => {
-  test("production keeps 30 days of automated backups (seed 000 §4.3), staging 7, dev 1", () => {
-    expect(["dev", "staging", "production"].map((ws) => tfvar(ws, "db_backup_retention_period"))).toEqual([
-      "1",
-      "7",
-      "30",
-    ]);
-  });
-
   test("more than 35 days is refused (the RDS maximum)", () => {
     expect(problems("production", (e) => (e.database.backupRetentionDays = 36))).toContain(
       "production.database.backupRetentionDays: backup retention must be 0 to 35 days, got 36",
@@ -268,11 +260,6 @@ describe("db_apply_immediately (seed 000 §8.4 incidents)", () => {
 });
 
 describe("read replicas", () => {
-  test("production runs 2 (seed 001); dev and staging none", () => {
-    const n = (ws: string) => (/\ndb_replica_count = (\d+)\n/.exec(stacks[ws].tfvars) as RegExpExecArray)[1];
-    expect([n("dev"), n("staging"), n("production")]).toEqual(["0", "0", "2"]);
-  });
-
   test("replicate the primary with the same encryption and no public access", () => {
     expect(resource(db("production"), "aws_db_instance", "replica")).toMatchObject({
       replicate_source_db: "${aws_db_instance.postgres.identifier}",

@@ -254,6 +254,14 @@ describe("seed fidelity: statements of seeds 000/001 followed to the letter", ()
 
     test.each([
       ["dev", 7],
+      ["staging", 30],
+      ["production", 90],
+    ])("%s keeps the application's ECS logs %i days", (ws, days) => {
+      expect(moduleInput(stacks[ws], "compute", "log_retention_days")).toBe(days);
+    });
+
+    test.each([
+      ["dev", 7],
       ["production", 90],
     ])("%s keeps the Redis slow log %i days", (ws, days) => {
       expect(moduleInput(stacks[ws], "cache", "slow_log_retention_days")).toBe(days);
