@@ -248,15 +248,8 @@ describe("seed fidelity: statements of seeds 000/001 followed to the letter", ()
       ["dev", 7],
       ["staging", 30],
       ["production", 90],
-    ])("%s keeps the RDS log groups %i days", (ws, days) => {
+    ])("%s keeps the RDS log groups and the application's ECS logs %i days", (ws, days) => {
       expect(moduleInput(stacks[ws], "database", "log_retention_days")).toBe(days);
-    });
-
-    test.each([
-      ["dev", 7],
-      ["staging", 30],
-      ["production", 90],
-    ])("%s keeps the application's ECS logs %i days", (ws, days) => {
       expect(moduleInput(stacks[ws], "compute", "log_retention_days")).toBe(days);
     });
 
