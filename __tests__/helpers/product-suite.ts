@@ -198,8 +198,10 @@ export function productSuite(
     }
 
     // Issue 21 item 4 (D140): every edit the runbook prints (here `-var=` overrides of its plan lines) keeps the data stores' HA.
+    /** The modules holding the data stores whose HA the edits must keep. */
+    const stores = haModules(stack);
     const edits = runbookEdits(runbook).filter((e) =>
-      modulesReading(stack, Object.keys(e.settings)).some((m) => haModules(stack).includes(m)),
+      modulesReading(stack, Object.keys(e.settings)).some((m) => stores.includes(m)),
     );
     if (edits.length > 0) {
       planTest(
@@ -209,7 +211,7 @@ export function productSuite(
           const base = haSnapshot(fullPlan().plan);
           expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
           const touchedBy = (edit: RunbookEdit) =>
-            modulesReading(stack, Object.keys(edit.settings)).filter((m) => haModules(stack).includes(m));
+            modulesReading(stack, Object.keys(edit.settings)).filter((m) => stores.includes(m));
           // The stop test above ran the same line already: its plan is reused. A printed targeted plan (a restore or
           // redeploy section) runs as printed, so every section is typed as printed. The printed full plans go into as
           // few plans as edit-batches.ts allows (edits that cannot change each other's data stores or rules share
@@ -224,7 +226,7 @@ export function productSuite(
           const batches = editBatches(
             stack,
             edits.filter((e) => !reused.includes(e)),
-            haModules(stack),
+            stores,
           );
           const varFile = /^terraform plan -var-file="[^"]+"/.exec(edits[0].planLine as string)?.[0] as string;
           const lineOf = (batch: RunbookEdit[], i: number) =>
@@ -242,7 +244,7 @@ export function productSuite(
             const edit = batch.length === 1 ? batch[0] : batch;
             // Only the data stores whose HA attributes an edit's variables reach can change: their values are read
             // (shown); a plan whose edits reach none only has to run (streamed, unless shown already).
-            const compared = [...new Set(batch.flatMap((e) => haReach(stack, e, haModules(stack))))];
+            const compared = [...new Set(batch.flatMap((e) => haReach(stack, e, stores)))];
             if (compared.length === 0) {
               // Typed as printed here unless the product's tests type the section (a failing plan throws, naming it).
               if (!batch.every((e) => options.typedElsewhere?.some((t) => e.section.startsWith(t)))) runPlan(line);

@@ -102,22 +102,27 @@ export function workspaceSuite(
       expect(new Set(changes.flatMap((c) => c.actions))).toEqual(new Set(["create"]));
     });
 
+    /** The addresses under `prefix` of `addresses`, sorted, and of the full plan (a targeted plan of a module plans all of it). */
+    const under = (prefix: string, addresses: string[]) => addresses.filter((a) => a.startsWith(prefix)).sort();
+    const inFullPlan = (prefix: string) =>
+      under(
+        prefix,
+        (fullPlan().resource_changes ?? []).map((c) => c.address),
+      );
+
     targeted("plan -target=module.security touches only security resources", () => {
       const changes = plan("tfplan-security", "-target=module.security").map((c) => c.address);
-      // Every key the full plan creates in the module (a targeted plan of a module plans all of it).
-      const keys = (addresses: string[]) =>
-        addresses.filter((a) => a.startsWith("module.security.aws_kms_key.")).sort();
-      expect(keys(changes)).toEqual(keys((fullPlan().resource_changes ?? []).map((c) => c.address)));
-      expect(keys(changes).length).toBeGreaterThan(0);
+      const keys = "module.security.aws_kms_key.";
+      expect(under(keys, changes)).toEqual(inFullPlan(keys));
+      expect(under(keys, changes).length).toBeGreaterThan(0);
       expect(changes.filter((a) => !a.startsWith("module.security."))).toEqual([]);
     });
 
     targeted("plan -target=module.storage touches storage and only the security resources it reads", () => {
       const changes = plan("tfplan-storage", "-target=module.storage").map((c) => c.address);
-      const buckets = (addresses: string[]) =>
-        addresses.filter((a) => a.startsWith("module.storage.aws_s3_bucket.")).sort();
-      expect(buckets(changes)).toEqual(buckets((fullPlan().resource_changes ?? []).map((c) => c.address)));
-      expect(buckets(changes).length).toBeGreaterThan(0);
+      const buckets = "module.storage.aws_s3_bucket.";
+      expect(under(buckets, changes)).toEqual(inFullPlan(buckets));
+      expect(under(buckets, changes).length).toBeGreaterThan(0);
       const outside = changes.filter((a) => !a.startsWith("module.storage."));
       expect(outside.filter((a) => !a.startsWith("module.security."))).toEqual([]);
       // The data key and the trail bucket (plus what they need), not the WAF, secrets or deploy role.

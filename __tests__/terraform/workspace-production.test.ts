@@ -43,14 +43,19 @@ import { type WorkspaceContext, workspaceSuite } from "../helpers/workspace-suit
  */
 workspaceSuite("production", (ctx) => {
   const { dir, plan, fullPlan, shownPlan } = ctx;
+  /** Production as configured (environments/eduautismo/production.ts), validated. */
+  const env = () => {
+    const found = loadEnvironments(EDUAUTISMO.environments, EDUAUTISMO).find((e) => e.workspace === "production");
+    if (!found) throw new Error("no production environment");
+    return found;
+  };
 
   // The policy gate against Terraform's own evaluation (issue 23 item 3; it was policy-plan.test.ts, which planned
   // production again): the model built from `terraform show -json` of the full plan (tools/policy/planned.ts; count,
   // for_each and every argument decided by Terraform) must give the offline gate's verdicts for every check whose input
   // Terraform resolves at plan. Production is the EduAutismo workspace that calls every module.
   test("every check of switches, sizes, counts and tiers gives on Terraform's planned values the offline gate's verdict", () => {
-    const env = loadEnvironments(EDUAUTISMO.environments, EDUAUTISMO).find((e) => e.workspace === "production");
-    expect(plannedVerdictDifferences(synthAll().stacks.production, env!, EDUAUTISMO, fullPlan())).toEqual([]);
+    expect(plannedVerdictDifferences(synthAll().stacks.production, env(), EDUAUTISMO, fullPlan())).toEqual([]);
   });
   describe("seed 000 §7.3 in production: prevent_destroy, and the deliberate config step that lifts it", () =>
     redisRollbackProduction(ctx));
@@ -59,13 +64,6 @@ workspaceSuite("production", (ctx) => {
   /** The modules a plan touches, and what `npm run rollout` announces a target pulls in. */
   const modulesOf = (p: PlanJson) => [...new Set(changesOf(p).map((c) => c.address.split(".")[1]))].sort();
   const closure = (m: string) => [m, ...targetClosure(moduleGraph(root()), m)].sort();
-
-  /** Production as configured (environments/eduautismo/production.ts), validated. */
-  const env = () => {
-    const found = loadEnvironments().find((e) => e.workspace === "production");
-    if (!found) throw new Error("no production environment");
-    return found;
-  };
 
   test("the full plan creates the NAT gateways the NAT mode asks for (one per AZ or one), the flow log and every interface endpoint configured", () => {
     const changes = created();
@@ -112,8 +110,7 @@ workspaceSuite("production", (ctx) => {
   });
 
   test("the full plan warns on every example value of the environment (D145), and only on those", () => {
-    const env = loadEnvironments().find((e) => e.workspace === "production");
-    const expected = placeholdersOf(env).map(placeholderCheckName).sort();
+    const expected = placeholdersOf(env()).map(placeholderCheckName).sort();
     expect(expected.length).toBeGreaterThan(0);
     const checks = (fullPlan().checks ?? []).filter((c) => c.address.name.startsWith("placeholder_"));
     // "fail" for each: Terraform's RE2 reads the same shape the synthesis matched.
