@@ -91,6 +91,11 @@ export function modulesReading(stack: SynthesizedStack, variables: readonly stri
     .map(([name]) => name);
 }
 
+/** The data store modules among `stores` that read a variable `edit` sets: the modules its HA plan targets. */
+export function storesReading(stack: SynthesizedStack, edit: RunbookEdit, stores: readonly string[]): string[] {
+  return modulesReading(stack, Object.keys(edit.settings)).filter((m) => stores.includes(m));
+}
+
 /** What a plan gives each data store: Redis nodes, failover, Multi-AZ; RDS replicas per module and the primary's Multi-AZ. */
 export type HaSnapshot = Record<string, number | boolean>;
 

@@ -35,7 +35,7 @@ import type { SynthesizedStack } from "../../tools/synthesized";
 import { command, OperatorWorkspace, planOut, REPO } from "./operator";
 import { productStacks, type Json } from "./synth";
 import { editBatches, haReach } from "./edit-batches";
-import { haLosses, haModules, haSnapshot, modulesReading, type RunbookEdit, runbookEdits } from "./ha-invariants";
+import { haLosses, haModules, haSnapshot, type RunbookEdit, runbookEdits, storesReading } from "./ha-invariants";
 import { describeTerraform, sharedInstanceNames } from "./terraform";
 
 /** What a product's own tests get from its workspace's runbook suite. */
@@ -200,9 +200,8 @@ export function productSuite(
     // Issue 21 item 4 (D140): every edit the runbook prints (here `-var=` overrides of its plan lines) keeps the data stores' HA.
     /** The modules holding the data stores whose HA the edits must keep. */
     const stores = haModules(stack);
-    const edits = runbookEdits(runbook).filter((e) =>
-      modulesReading(stack, Object.keys(e.settings)).some((m) => stores.includes(m)),
-    );
+    const touchedBy = (edit: RunbookEdit) => storesReading(stack, edit, stores);
+    const edits = runbookEdits(runbook).filter((e) => touchedBy(e).length > 0);
     if (edits.length > 0) {
       planTest(
         `every edit the runbook prints keeps its Redis nodes, RDS replicas, Multi-AZ and failover (${edits.length} edits)`,
@@ -210,8 +209,6 @@ export function productSuite(
           expect(edits.filter((e) => !e.planLine).map((e) => e.section)).toEqual([]); // tfvars edits: plan them as workspace-suite.ts does
           const base = haSnapshot(fullPlan().plan);
           expect(Object.keys(base).length).toBeGreaterThanOrEqual(4);
-          const touchedBy = (edit: RunbookEdit) =>
-            modulesReading(stack, Object.keys(edit.settings)).filter((m) => stores.includes(m));
           // The stop test above ran the same line already: its plan is reused. A printed targeted plan (a restore or
           // redeploy section) runs as printed, so every section is typed as printed. The printed full plans go into as
           // few plans as edit-batches.ts allows (edits that cannot change each other's data stores or rules share

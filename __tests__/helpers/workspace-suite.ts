@@ -22,7 +22,7 @@ import {
   haModules,
   haSnapshot,
   isNoOp,
-  modulesReading,
+  storesReading,
   type RunbookEdit,
   runbookEdits,
 } from "./ha-invariants";
@@ -150,8 +150,7 @@ export function workspaceSuite(
       const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "runbooks", `${ws}.md`), "utf8");
       const ha = haModules(stack);
       const original = fs.readFileSync(path.join(dir, "environments", ws, "terraform.tfvars"), "utf8");
-      const touchedBy = (edit: RunbookEdit) =>
-        modulesReading(stack, Object.keys(edit.settings)).filter((m) => ha.includes(m));
+      const touchedBy = (edit: RunbookEdit) => storesReading(stack, edit, ha);
       // An edit no data store's module reads cannot change one; an edit to the workspace's own values plans the baseline.
       const edits = runbookEdits(doc).filter(
         (e) => touchedBy(e).length > 0 && (e.refused || !isNoOp(original, e.settings)),
